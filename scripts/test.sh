@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# `npm test`: every test tier, failing fast, non-zero exit on any failure.
+#
+#   system packages → typecheck → lint → import cycles → unit (TZ=UTC, TZ=Asia/Taipei)
+#   → integration on SQLite → integration on a throw-away PostgreSQL → web build + Playwright
+#
+# Options (environment):
+#   CARELINE_TEST_KEEP_GOING=1   run the remaining tiers after a failure (still exits 1)
+#   CARELINE_TEST_ONLY="unit integration-sqlite"   run only these tiers (names as printed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+
+KEEP_GOING="${CARELINE_TEST_KEEP_GOING:-0}"
+ONLY=" ${CARELINE_TEST_ONLY:-} "
+PASSED=()
+FAILED=()
+SKIPPED=()
+RESULTS=()   # "status name", in run order
+PG_DIR=""
+START_TIME=$SECONDS
+
+banner() {
+  printf '\n\033[1m==== %s ====\033[0m\n' "$*"
+}
+
+summary() {
+  local rc=$?
+  set +e
+  if [[ -n "$PG_DIR" ]]; then
+    bash "$ROOT/scripts/pg-cluster.sh" stop "$PG_DIR" || true
+    PG_DIR=""
+  fi
+  printf '\n==== summary (%ss) ====\n' "$(( SECONDS - START_TIME ))"
+  local t
+  for t in "${RESULTS[@]}"; do echo "  $t"; done
+  if (( ${#FAILED[@]} == 0 && rc != 0 )); then
+    echo "  FAILED  (aborted with exit code $rc)"
+  fi
+  echo "test tiers: ${#PASSED[@]} passed, ${#FAILED[@]} failed, ${#SKIPPED[@]} skipped"
+  if (( ${#FAILED[@]} > 0 )) && (( rc == 0 )); then rc=1; fi
+  exit "$rc"
+}
+trap summary EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+selected() {
+  [[ "$ONLY" == "  " || "$ONLY" == *" $1 "* ]]
+}
+
+# run_tier <name> <command…>: runs the command with a banner; records the result.
+run_tier() {
+  local name="$1"; shift
+  if ! selected "$name"; then return 0; fi
+  banner "$name: $*"
+  local t0=$SECONDS rc=0
+  "$@" || rc=$?
+  if (( rc == 0 )); then
+    PASSED+=("$name")
+    RESULTS+=("ok      $name")
+    echo "---- $name: ok ($(( SECONDS - t0 ))s)"
+  else
+    FAILED+=("$name")
+    RESULTS+=("FAILED  $name")
+    echo "---- $name: FAILED (exit $rc, $(( SECONDS - t0 ))s)"
+    if [[ "$KEEP_GOING" != "1" ]]; then exit 1; fi
+  fi
+}
+
+skip_tier() {
+  local name="$1" why="$2"
+  if ! selected "$name"; then return 0; fi
+  banner "$name: skipped — $why"
+  SKIPPED+=("$name")
+  RESULTS+=("skipped $name ($why)")
+}
+
+# ---------------------------------------------------------------- system packages
+banner "system packages (postgresql, chromium, fonts-noto-cjk)"
+missing=()
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 \
+  && ! { command -v fc-list >/dev/null && fc-list | grep -qi 'Noto Sans CJK'; }; then
+  missing+=(fonts-noto-cjk)
+fi
+if (( ${#missing[@]} > 0 )); then
+  echo "missing: ${missing[*]}"
+  if [[ "$(id -u)" != "0" ]]; then
+    echo "ERROR: system packages missing (${missing[*]}) and not running as root." >&2
+    echo "       Install them with: sudo apt-get install -y postgresql chromium fonts-noto-cjk" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y postgresql chromium fonts-noto-cjk
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || { echo "ERROR: initdb still missing after install" >&2; exit 1; }
+  [[ -x /usr/bin/chromium ]] || { echo "ERROR: /usr/bin/chromium still missing after install" >&2; exit 1; }
+else
+  echo "all present"
+fi
+echo "node $(npx node -v)"
+
+# ---------------------------------------------------------------- static checks
+run_tier typecheck npx tsc --noEmit -p tsconfig.json
+run_tier lint npm run --silent lint
+
+cycle_dirs=()
+for d in apps/server/src apps/line-emulator/src packages; do
+  [[ -d "$d" ]] && cycle_dirs+=("$d")
+done
+# madge settings (.ts imports resolved via tsconfig, type-only imports ignored) are in .madgerc
+run_tier import-cycles npx madge --circular --no-spinner --extensions ts "${cycle_dirs[@]}"
+
+# ---------------------------------------------------------------- unit
+run_tier unit-tz-utc env TZ=UTC npx vitest run --project unit --passWithNoTests
+run_tier unit-tz-taipei env TZ=Asia/Taipei npx vitest run --project unit --passWithNoTests
+
+# ---------------------------------------------------------------- integration
+# The integration project's files: *.test.ts under apps/*/src and packages/*/src, minus
+# *.unit.test.ts (see vitest.config.ts). Only a genuinely empty tier is skipped.
+integration_files="$(find apps/*/src packages/*/src -name '*.test.ts' ! -name '*.unit.test.ts' \
+  -not -path '*/node_modules/*' 2>/dev/null | wc -l)"
+
+if (( integration_files == 0 )); then
+  skip_tier integration-sqlite "no integration test files yet"
+  skip_tier integration-postgres "no integration test files yet"
+else
+  run_tier integration-sqlite env -u TEST_DATABASE_URL npx vitest run --project integration
+
+  integration_pg() {
+    PG_DIR="$(mktemp -d /tmp/careline-pg.XXXXXX)"
+    local url
+    url="$(bash scripts/pg-cluster.sh start "$PG_DIR")" || return 1
+    echo "TEST_DATABASE_URL=$url"
+    local rc=0
+    TEST_DATABASE_URL="$url" npx vitest run --project integration || rc=$?
+    bash scripts/pg-cluster.sh stop "$PG_DIR" || true
+    PG_DIR=""
+    return "$rc"
+  }
+  run_tier integration-postgres integration_pg
+fi
+
+# ---------------------------------------------------------------- browser
+run_tier build-web npm run --silent build:web
+
+e2e_files="$(find e2e -name '*.spec.ts' -o -name '*.test.ts' 2>/dev/null | grep -v node_modules | wc -l)"
+if (( e2e_files == 0 )); then
+  skip_tier e2e "no Playwright test files yet"
+else
+  run_tier e2e npx playwright test -c e2e/playwright.config.ts
+fi
