@@ -19,7 +19,7 @@ export type LoadOptions = {
   url: string;
   method?: string;
   headers?: Record<string, string>;
-  /** Request body for the i-th request: a string is sent as is, anything else as JSON. */
+  /** Request body for the i-th request: a string is sent as is, anything else as JSON (undefined: no body). */
   body?: (i: number) => unknown;
   /** Requests in flight at once (= keep-alive connections). Default 64. */
   concurrency?: number;
@@ -77,7 +77,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const init: RequestInit = { method, headers: { ...headers } };
     if (body) {
       const b = body(i);
-      if (typeof b === 'string' || b instanceof Uint8Array) {
+      if (typeof b === 'string') {
         init.body = b;
       } else if (b !== undefined) {
         init.body = JSON.stringify(b);
