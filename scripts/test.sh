@@ -120,8 +120,16 @@ run_tier unit-tz-taipei env TZ=Asia/Taipei npx vitest run --project unit --passW
 # ---------------------------------------------------------------- integration
 # The integration project's files: *.test.ts under apps/*/src and packages/*/src, minus
 # *.unit.test.ts (see vitest.config.ts). Only a genuinely empty tier is skipped.
-integration_files="$(find apps/*/src packages/*/src -name '*.test.ts' ! -name '*.unit.test.ts' \
-  -not -path '*/node_modules/*' 2>/dev/null | wc -l)"
+count_files() { # count_files <find args…>: number of matches, 0 when the dirs do not exist
+  { find "$@" 2>/dev/null || true; } | wc -l
+}
+shopt -s nullglob
+src_dirs=(apps/*/src packages/*/src)
+shopt -u nullglob
+integration_files=0
+if (( ${#src_dirs[@]} > 0 )); then
+  integration_files="$(count_files "${src_dirs[@]}" -name '*.test.ts' ! -name '*.unit.test.ts' -not -path '*/node_modules/*')"
+fi
 
 if (( integration_files == 0 )); then
   skip_tier integration-sqlite "no integration test files yet"
@@ -146,7 +154,7 @@ fi
 # ---------------------------------------------------------------- browser
 run_tier build-web npm run --silent build:web
 
-e2e_files="$(find e2e -name '*.spec.ts' -o -name '*.test.ts' 2>/dev/null | grep -v node_modules | wc -l)"
+e2e_files="$(count_files e2e -not -path '*/node_modules/*' \( -name '*.spec.ts' -o -name '*.test.ts' \))"
 if (( e2e_files == 0 )); then
   skip_tier e2e "no Playwright test files yet"
 else
