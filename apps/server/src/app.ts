@@ -1,0 +1,109 @@
+// Builds the Fastify app from injected dependencies. Tests call buildApp() and app.inject();
+// server.ts adds a port and the worker.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import scalar from '@scalar/fastify-api-reference';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { auditRoutes } from './modules/audit/routes.ts';
+import { apiKeyRoutes } from './modules/api-keys/routes.ts';
+import { clinicRoutes } from './modules/clinics/routes.ts';
+import { Clinic } from './modules/clinics/schemas.ts';
+import { jobRoutes } from './modules/jobs/routes.ts';
+import { SessionUser, StaffMember } from './modules/staff/schemas.ts';
+import { staffRoutes } from './modules/staff/routes.ts';
+import { systemRoutes } from './modules/system/routes.ts';
+import type { Deps } from './platform/deps.ts';
+import { AppError } from './platform/errors.ts';
+import { ErrorResponse, errorBody, handleError } from './platform/http.ts';
+
+export type AppOptions = { logger?: boolean; bodyLimit?: number };
+
+export const API_VERSION = '1.0.0';
+
+export const OPENAPI_INFO = {
+  title: 'Careline API',
+  version: API_VERSION,
+  description:
+    'Careline 把診所的 LINE 官方帳號與 HIS 串接起來。\n\n' +
+    '- **HIS Open API v1**（`/his/v1/…`）：以診所的 API 金鑰（`Authorization: Bearer …`）呼叫，給醫院資訊室與 HIS 廠商使用。\n' +
+    '- **後台 API**（`/api/…`）：後台網頁使用，以登入 cookie 驗證；寫入請求須帶 `x-csrf-token`。\n\n' +
+    '錯誤一律回傳 `{"error":{"code","message","details"}}`：`code` 是穩定的英文代碼，`message` 是繁體中文說明。',
+};
+
+export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger === false || deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    trustProxy: true,
+    ajv: {
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
+      plugins: [addFormats as never],
+    },
+  });
+
+  // JSON bodies keep their raw bytes (LINE webhook signatures are computed over them).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    req.rawBody = body;
+    if (body.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(body.toString('utf8')));
+    } catch {
+      done(new AppError('INVALID_JSON', 400, 'JSON 格式錯誤，無法解析'), undefined);
+    }
+  });
+
+  app.setErrorHandler(handleError);
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    return payload;
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    deps.metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  await app.register(cookie);
+  for (const s of [ErrorResponse, SessionUser, StaffMember, Clinic]) app.addSchema(s);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: OPENAPI_INFO,
+      servers: [{ url: deps.config.publicBaseUrl }],
+      components: { securitySchemes: { hisApiKey: { type: 'http', scheme: 'bearer', description: '診所的 HIS API 金鑰' }, session: { type: 'apiKey', in: 'cookie', name: 'careline_session' } } },
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', pageTitle: 'Careline API 文件' } as never, logLevel: 'silent' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  systemRoutes(app, deps);
+  staffRoutes(app, deps);
+  clinicRoutes(app, deps);
+  apiKeyRoutes(app, deps);
+  auditRoutes(app, deps);
+  jobRoutes(app, deps);
+
+  // The built back office (apps/web/dist), with index.html for client-side routes.
+  const dist = deps.config.webDistDir;
+  const indexHtml = dist && existsSync(join(dist, 'index.html')) ? readFileSync(join(dist, 'index.html'), 'utf8') : null;
+  if (dist && indexHtml) {
+    await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: false, cacheControl: false, setHeaders: (res, path) => {
+      res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    } });
+  }
+  const API_PREFIXES = ['/api/', '/his/', '/line/', '/docs', '/openapi.json', '/liff/api/'];
+  app.setNotFoundHandler((req, reply) => {
+    const isApi = API_PREFIXES.some((p) => req.url.startsWith(p));
+    if (!isApi && indexHtml && req.method === 'GET') {
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+    }
+    return reply.status(404).send(errorBody('NOT_FOUND', '找不到這個網址'));
+  });
+  return app;
+}

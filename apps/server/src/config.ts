@@ -1,0 +1,112 @@
+// The only reader of process.env. Every variable is validated at boot; a bad value stops
+// start-up with one line naming the variable and what is wrong (see CONTRACTS.md).
+
+export type Config = {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string;
+  lineApiBaseUrl: string;
+  lineDataApiBaseUrl: string;
+  lineLoginBaseUrl: string;
+  smsProvider: 'emulator' | 'mitake' | 'every8d' | 'none';
+  smsBaseUrl: string;
+  smsUsername: string;
+  smsPassword: string;
+  encryptionKey: Buffer;
+  publicBaseUrl: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  sessionTtlHours: number;
+  webDistDir: string | null;
+};
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.variable = variable;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback: string): string {
+  const v = env[name];
+  return v === undefined || v === '' ? fallback : v;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function httpUrl(env: Env, name: string, fallback: string): string {
+  const v = str(env, name, fallback);
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${v}"`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(name, `must be an http(s) URL, got "${v}"`);
+  return v.replace(/\/+$/, '');
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const v = str(env, name, fallback);
+  if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
+export function parseDatabaseUrl(name: string, v: string): string {
+  if (v.startsWith('sqlite:')) {
+    if (v.length <= 'sqlite:'.length) throw new ConfigError(name, 'sqlite: needs a file path, e.g. sqlite:./data/careline.db');
+    return v;
+  }
+  if (v.startsWith('postgres://') || v.startsWith('postgresql://')) {
+    try {
+      new URL(v);
+    } catch {
+      throw new ConfigError(name, 'is not a valid postgres:// URL');
+    }
+    return v;
+  }
+  const scheme = v.includes(':') ? v.slice(0, v.indexOf(':')) : v;
+  throw new ConfigError(name, `unsupported database "${scheme}": use sqlite:<path> or postgres://…`);
+}
+
+export function decodeEncryptionKey(name: string, v: string): Buffer {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v)) throw new ConfigError(name, 'must be base64 (32 random bytes, e.g. `openssl rand -base64 32`)');
+  const key = Buffer.from(v, 'base64');
+  if (key.length !== 32) throw new ConfigError(name, `must decode to 32 bytes, got ${key.length}`);
+  return key;
+}
+
+/** Builds the configuration from an environment; throws ConfigError on the first bad value. */
+export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}): Config {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const port = int(env, 'PORT', 3000, 1, 65535);
+  const host = str(env, 'HOST', '0.0.0.0');
+  const databaseUrl = parseDatabaseUrl('DATABASE_URL', str(env, 'DATABASE_URL', 'sqlite:./data/careline.db'));
+  const lineApiBaseUrl = httpUrl(env, 'LINE_API_BASE_URL', 'http://localhost:4000');
+  const lineDataApiBaseUrl = httpUrl(env, 'LINE_DATA_API_BASE_URL', lineApiBaseUrl);
+  const lineLoginBaseUrl = httpUrl(env, 'LINE_LOGIN_BASE_URL', lineApiBaseUrl);
+  const smsProvider = oneOf(env, 'SMS_PROVIDER', ['emulator', 'mitake', 'every8d', 'none'] as const, 'emulator');
+  const smsBaseUrl = httpUrl(env, 'SMS_BASE_URL', lineApiBaseUrl);
+  const rawKey = env.ENCRYPTION_KEY ?? defaults.encryptionKey;
+  if (rawKey === undefined || rawKey === '') throw new ConfigError('ENCRYPTION_KEY', 'is required (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)');
+  const encryptionKey = decodeEncryptionKey('ENCRYPTION_KEY', rawKey);
+  const publicBaseUrl = httpUrl(env, 'PUBLIC_BASE_URL', `http://localhost:${port}`);
+  const logLevel = oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info');
+  const sessionTtlHours = int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30);
+  const webDistDir = env.WEB_DIST_DIR ? env.WEB_DIST_DIR : null;
+  return {
+    nodeEnv, port, host, databaseUrl, lineApiBaseUrl, lineDataApiBaseUrl, lineLoginBaseUrl, smsProvider, smsBaseUrl,
+    smsUsername: str(env, 'SMS_USERNAME', 'careline'), smsPassword: str(env, 'SMS_PASSWORD', 'careline'),
+    encryptionKey, publicBaseUrl, logLevel, sessionTtlHours, webDistDir,
+  };
+}

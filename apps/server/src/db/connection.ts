@@ -1,0 +1,104 @@
+// Opens the database named by DATABASE_URL: SQLite through the built-in node:sqlite (WAL,
+// foreign keys, busy timeout) or PostgreSQL through pg. One Kysely code path for both.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export type Database = {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  /** Throws when the database cannot answer a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+function bindable(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof Date) return v.toISOString();
+  return v;
+}
+
+/** Adapts node:sqlite's DatabaseSync to the interface Kysely's SqliteDialect expects. */
+function nodeSqliteAdapter(raw: DatabaseSync): SqliteDatabase {
+  const cache = new Map<string, StatementSync>();
+  const prepare = (q: string): StatementSync => {
+    let st = cache.get(q);
+    if (!st) {
+      st = raw.prepare(q);
+      if (cache.size > 1000) cache.clear();
+      cache.set(q, st);
+    }
+    return st;
+  };
+  return {
+    close: () => raw.close(),
+    prepare(q: string): SqliteStatement {
+      const st = prepare(q);
+      const args = (p: ReadonlyArray<unknown>) => p.map(bindable) as never[];
+      return {
+        reader: st.columns().length > 0,
+        all: (p) => st.all(...args(p)),
+        run: (p) => {
+          const r = st.run(...args(p));
+          return { changes: r.changes, lastInsertRowid: r.lastInsertRowid };
+        },
+        iterate: (p) => st.iterate(...args(p)) as IterableIterator<unknown>,
+      };
+    },
+  };
+}
+
+export function openSqlite(path: string): DatabaseSync {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const raw = new DatabaseSync(path, { enableForeignKeyConstraints: true });
+  raw.exec('PRAGMA busy_timeout = 5000');
+  if (path !== ':memory:') raw.exec('PRAGMA journal_mode = WAL');
+  raw.exec('PRAGMA synchronous = NORMAL');
+  raw.exec('PRAGMA foreign_keys = ON');
+  return raw;
+}
+
+let pgTypesSet = false;
+function setPgTypes(): void {
+  if (pgTypesSet) return;
+  pgTypesSet = true;
+  // int8/bigint and count(*) as JS numbers: our ids and counts stay far below 2^53.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  pg.types.setTypeParser(1700, (v) => Number(v));
+}
+
+export function createDatabase(url: string, opts: { poolSize?: number } = {}): Database {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    const raw = openSqlite(path);
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: nodeSqliteAdapter(raw) }) });
+    return {
+      db,
+      dialect: 'sqlite',
+      ping: async () => {
+        await sql`select 1`.execute(db);
+      },
+      close: () => db.destroy(),
+    };
+  }
+  setPgTypes();
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  pool.on('error', () => {
+    /* idle client errors are reported by the next query */
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

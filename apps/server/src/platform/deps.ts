@@ -1,0 +1,24 @@
+// The explicit dependencies every module receives (no global singletons).
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.ts';
+import type { Dialect } from '../db/connection.ts';
+import type { DB } from '../db/schema.ts';
+import type { Clock } from './clock.ts';
+import type { Crypto } from './crypto.ts';
+import type { Metrics } from './metrics.ts';
+
+export type Logger = {
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+};
+
+export type Deps = {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  clock: Clock;
+  crypto: Crypto;
+  config: Config;
+  metrics: Metrics;
+  log: Logger;
+};

@@ -1,0 +1,229 @@
+// Jobs are rows: every side effect is written as a job first, then workers claim and do it.
+// Claiming is safe with many workers: FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite a
+// single conditional UPDATE … RETURNING (SQLite serialises writers). A job with an
+// ordering_key waits until every earlier job with the same key has finished or died.
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../db/connection.ts';
+import type { DB } from '../db/schema.ts';
+import type { JobsTable } from '../db/tables.ts';
+import type { Clock } from './clock.ts';
+import type { Deps } from './deps.ts';
+import { errors } from './errors.ts';
+
+export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
+
+export type Job<P = unknown> = {
+  id: number;
+  clinicId: string | null;
+  type: string;
+  payload: P;
+  attempts: number;
+  maxAttempts: number;
+  runAt: string;
+};
+
+export type EnqueueInput = {
+  type: string;
+  payload: unknown;
+  clinicId: string | null;
+  runAt?: Date;
+  idempotencyKey?: string;
+  orderingKey?: string;
+  maxAttempts?: number;
+};
+
+/** Thrown by a handler to end a job without more retries. */
+export class PermanentJobError extends Error {}
+
+export type JobHandler = (job: Job<any>, deps: Deps) => Promise<void>;
+
+/** Inserts a job; with an idempotency key a repeat is ignored and the existing job id returned. */
+export async function enqueue(db: Kysely<DB>, clock: Clock, input: EnqueueInput): Promise<number> {
+  const now = clock.now().toISOString();
+  const row = await db
+    .insertInto('jobs')
+    .values({
+      clinic_id: input.clinicId,
+      type: input.type,
+      payload: JSON.stringify(input.payload ?? {}),
+      status: 'pending',
+      run_at: (input.runAt ?? clock.now()).toISOString(),
+      max_attempts: input.maxAttempts ?? 10,
+      idempotency_key: input.idempotencyKey ?? null,
+      ordering_key: input.orderingKey ?? null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (row) return row.id;
+  const existing = await db.selectFrom('jobs').select('id').where('idempotency_key', '=', input.idempotencyKey ?? '').executeTakeFirstOrThrow();
+  return existing.id;
+}
+
+function toJob(r: Pick<JobsTable, 'clinic_id' | 'type' | 'payload' | 'max_attempts' | 'run_at'> & { id: number; attempts: number }): Job {
+  return { id: r.id, clinicId: r.clinic_id, type: r.type, payload: JSON.parse(r.payload), attempts: r.attempts, maxAttempts: r.max_attempts, runAt: r.run_at };
+}
+
+export async function claimJobs(
+  db: Kysely<DB>,
+  dialect: Dialect,
+  opts: { workerId: string; now: Date; limit: number; lockMs: number; types?: string[] },
+): Promise<Job[]> {
+  const now = opts.now.toISOString();
+  const lockedUntil = new Date(opts.now.getTime() + opts.lockMs).toISOString();
+  const typeFilter = opts.types?.length ? sql`AND j.type IN (${sql.join(opts.types)})` : sql``;
+  const lock = dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  const res = await sql<JobsTable & { id: number; attempts: number }>`
+    UPDATE jobs SET status = 'running', locked_by = ${opts.workerId}, locked_until = ${lockedUntil},
+      attempts = attempts + 1, updated_at = ${now}
+    WHERE id IN (
+      SELECT j.id FROM jobs j
+      WHERE ((j.status = 'pending' AND j.run_at <= ${now}) OR (j.status = 'running' AND j.locked_until < ${now}))
+        ${typeFilter}
+        AND (j.ordering_key IS NULL OR NOT EXISTS (
+          SELECT 1 FROM jobs e WHERE e.ordering_key = j.ordering_key AND e.id < j.id AND e.status IN ('pending', 'running')))
+      ORDER BY j.run_at, j.id
+      LIMIT ${opts.limit}
+      ${lock}
+    )
+    RETURNING *`.execute(db);
+  return res.rows.map(toJob).sort((a, b) => a.id - b.id);
+}
+
+export async function completeJob(db: Kysely<DB>, clock: Clock, id: number, workerId: string): Promise<void> {
+  const now = clock.now().toISOString();
+  await db
+    .updateTable('jobs')
+    .set({ status: 'done', finished_at: now, updated_at: now, locked_by: null, locked_until: null, last_error: null })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+/** Exponential backoff with jitter: 5 s, 10 s, 20 s … capped at 1 h. */
+export function backoffMs(attempts: number, random: () => number = Math.random): number {
+  const base = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+export async function failJob(db: Kysely<DB>, clock: Clock, job: Job, workerId: string, error: unknown, permanent = false): Promise<JobStatus> {
+  const now = clock.now();
+  const message = error instanceof Error ? error.message : String(error);
+  const dead = permanent || job.attempts >= job.maxAttempts;
+  await db
+    .updateTable('jobs')
+    .set({
+      status: dead ? 'dead' : 'pending',
+      run_at: dead ? job.runAt : new Date(now.getTime() + backoffMs(job.attempts)).toISOString(),
+      last_error: message.slice(0, 2000),
+      locked_by: null,
+      locked_until: null,
+      updated_at: now.toISOString(),
+      finished_at: dead ? now.toISOString() : null,
+    })
+    .where('id', '=', job.id)
+    .where('locked_by', '=', workerId)
+    .execute();
+  return dead ? 'dead' : 'pending';
+}
+
+/** Puts a dead (or pending) job of this clinic back in line to run now. */
+export async function retryJob(db: Kysely<DB>, clock: Clock, clinicId: string, id: number): Promise<void> {
+  const now = clock.now().toISOString();
+  const r = await db
+    .updateTable('jobs')
+    .set({ status: 'pending', run_at: now, attempts: 0, updated_at: now, finished_at: null })
+    .where('id', '=', id)
+    .where('clinic_id', '=', clinicId)
+    .where('status', 'in', ['dead', 'pending'])
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw errors.notFound('工作');
+}
+
+export async function queueStats(db: Kysely<DB>, now: Date): Promise<{ depth: number; due: number; oldestDueAgeSeconds: number; dead: number; running: number }> {
+  const nowIso = now.toISOString();
+  const rows = await db
+    .selectFrom('jobs')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('run_at').as('oldest')])
+    .where('status', 'in', ['pending', 'running', 'dead'])
+    .groupBy('status')
+    .execute();
+  const due = await db
+    .selectFrom('jobs')
+    .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('run_at').as('oldest')])
+    .where('status', '=', 'pending')
+    .where('run_at', '<=', nowIso)
+    .executeTakeFirst();
+  const by = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+  const oldest = due?.oldest ? (now.getTime() - new Date(String(due.oldest)).getTime()) / 1000 : 0;
+  return { depth: by('pending') + by('running'), due: Number(due?.n ?? 0), oldestDueAgeSeconds: Math.max(0, oldest), dead: by('dead'), running: by('running') };
+}
+
+export type Worker = { stop(): Promise<void>; wake(): void; runOnce(): Promise<number> };
+
+/** Polls for due jobs and runs them with the registered handlers. */
+export function startWorker(
+  deps: Deps,
+  handlers: Record<string, JobHandler>,
+  opts: { workerId: string; pollMs?: number; batch?: number; lockMs?: number; autoStart?: boolean } = { workerId: 'worker' },
+): Worker {
+  const pollMs = opts.pollMs ?? 500;
+  const lockMs = opts.lockMs ?? 60_000;
+  const batch = opts.batch ?? 20;
+  const types = Object.keys(handlers);
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+
+  async function runJob(job: Job): Promise<void> {
+    const handler = handlers[job.type];
+    try {
+      if (!handler) throw new PermanentJobError(`no handler for job type ${job.type}`);
+      await handler(job, deps);
+      await completeJob(deps.db, deps.clock, job.id, opts.workerId);
+      deps.metrics.jobFinished(job.type, 'done');
+    } catch (err) {
+      const status = await failJob(deps.db, deps.clock, job, opts.workerId, err, err instanceof PermanentJobError);
+      deps.metrics.jobFinished(job.type, status === 'dead' ? 'dead' : 'retry');
+      deps.log.warn({ jobId: job.id, type: job.type, attempts: job.attempts, err: err instanceof Error ? err.message : String(err) }, `job ${status === 'dead' ? 'dead' : 'will retry'}`);
+    }
+  }
+
+  async function runOnce(): Promise<number> {
+    const jobs = await claimJobs(deps.db, deps.dialect, { workerId: opts.workerId, now: deps.clock.now(), limit: batch, lockMs, types });
+    // The claim query never returns two jobs with the same ordering key, so a batch runs side by side.
+    await Promise.all(jobs.map(runJob));
+    return jobs.length;
+  }
+
+  async function loop(): Promise<void> {
+    if (stopped) return;
+    let n = 0;
+    try {
+      running = runOnce();
+      n = await running;
+    } catch (err) {
+      deps.log.error({ err: err instanceof Error ? err.message : String(err) }, 'worker poll failed');
+    } finally {
+      running = null;
+    }
+    if (!stopped) timer = setTimeout(() => void loop(), n > 0 ? 0 : pollMs);
+  }
+
+  if (opts.autoStart !== false) timer = setTimeout(() => void loop(), 0);
+  return {
+    runOnce,
+    wake() {
+      if (stopped || running) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void loop(), 0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      if (running) await running.catch(() => 0);
+    },
+  };
+}

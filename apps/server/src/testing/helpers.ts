@@ -1,0 +1,98 @@
+// Test helpers: a fresh app per test file (in-memory SQLite, or TEST_DATABASE_URL for
+// PostgreSQL) and a fresh clinic per test, so tests share no fixtures and need no order.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { createDeps } from '../deps-factory.ts';
+import { manualClock, type Clock } from '../platform/clock.ts';
+import type { Role } from '../platform/auth.ts';
+import type { Deps } from '../platform/deps.ts';
+import { clinicService } from '../modules/clinics/service.ts';
+import { staffService } from '../modules/staff/service.ts';
+import { apiKeyService } from '../modules/api-keys/service.ts';
+import { systemActor } from '../platform/audit.ts';
+
+export const TEST_PASSWORD = 'correct-horse-battery';
+
+export type TestApp = { app: FastifyInstance; deps: Deps; clock: ReturnType<typeof manualClock>; close(): Promise<void> };
+
+export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock; start?: string } = {}): Promise<TestApp> {
+  const clock = manualClock(opts.start ?? new Date().toISOString());
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'sqlite::memory:',
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PUBLIC_BASE_URL: 'http://careline.test',
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  const { deps, database } = await createDeps(config, { clock: opts.clock ?? clock });
+  const app = await buildApp(deps, { logger: false });
+  await app.ready();
+  return { app, deps, clock, close: async () => { await app.close(); await database.close(); } };
+}
+
+export type Session = { cookie: string; csrf: string; userId: string; email: string };
+
+export const uniq = () => randomBytes(5).toString('hex');
+
+/** Logs in through the API and returns the cookie and CSRF token. */
+export async function login(app: FastifyInstance, email: string, password = TEST_PASSWORD): Promise<Session> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password }, remoteAddress: `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` });
+  if (res.statusCode !== 200) throw new Error(`login failed for ${email}: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'careline_session');
+  return { cookie: `careline_session=${cookie!.value}`, csrf: res.json().csrfToken, userId: res.json().user.id, email };
+}
+
+/** Calls the API as a logged-in staff member (adds cookie and CSRF header). */
+export function as(app: FastifyInstance, s: Session | null) {
+  const call = (method: InjectOptions['method'], url: string, payload?: unknown, headers: Record<string, string> = {}) =>
+    app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as never }), headers: { ...(s ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : {}), ...headers } });
+  return {
+    get: (url: string) => call('GET', url),
+    post: (url: string, body?: unknown) => call('POST', url, body ?? {}),
+    patch: (url: string, body: unknown) => call('PATCH', url, body),
+    put: (url: string, body: unknown) => call('PUT', url, body),
+    delete: (url: string) => call('DELETE', url),
+  };
+}
+
+export type TestClinic = {
+  clinicId: string;
+  admin: Session;
+  /** Creates another active staff member of this clinic with `role` and logs them in. */
+  staff(role: Role): Promise<Session>;
+  /** Creates an HIS API key and returns the plain key. */
+  apiKey(name?: string): Promise<string>;
+  his(key: string): ReturnType<typeof asApiKey>;
+};
+
+export function asApiKey(app: FastifyInstance, key: string) {
+  const call = (method: InjectOptions['method'], url: string, payload?: unknown) =>
+    app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as never }), headers: { authorization: `Bearer ${key}` } });
+  return { get: (url: string) => call('GET', url), put: (url: string, body: unknown) => call('PUT', url, body), post: (url: string, body: unknown) => call('POST', url, body) };
+}
+
+/** A brand-new clinic with its own admin, for one test. */
+export async function createTestClinic(t: TestApp, opts: { name?: string; timeZone?: string } = {}): Promise<TestClinic> {
+  const id = uniq();
+  const clinic = await clinicService(t.deps).create({ name: opts.name ?? `測試診所 ${id}`, timeZone: opts.timeZone });
+  const staff = staffService(t.deps);
+  const adminEmail = `admin-${id}@test.careline.tw`;
+  await staff.createWithPassword(clinic.id, { email: adminEmail, name: '測試管理者', role: 'admin', password: TEST_PASSWORD });
+  const admin = await login(t.app, adminEmail);
+  return {
+    clinicId: clinic.id,
+    admin,
+    async staff(role: Role) {
+      const email = `${role}-${uniq()}@test.careline.tw`;
+      await staff.createWithPassword(role === 'platform_operator' ? null : clinic.id, { email, name: `測試${role}`, role, password: TEST_PASSWORD });
+      return login(t.app, email);
+    },
+    async apiKey(name = 'test HIS') {
+      return (await apiKeyService(t.deps).create(clinic.id, name, systemActor, '127.0.0.1')).key;
+    },
+    his: (key: string) => asApiKey(t.app, key),
+  };
+}

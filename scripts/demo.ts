@@ -1,0 +1,89 @@
+// `npm run demo`: the whole product on the embedded database with a seeded demo clinic.
+// Creates the data directory, builds the back office if needed, migrates, seeds (idempotent),
+// starts the LINE emulator, the API and the worker, prints URLs and logins. Ctrl-C stops all.
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from '../apps/server/src/config.ts';
+import { createDeps } from '../apps/server/src/deps-factory.ts';
+import { DEMO_HIS_KEY, DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from '../apps/server/src/db/seed/demo.ts';
+import { devEncryptionKey, startServer, WEB_DIST } from '../apps/server/src/server.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const env = { ...process.env };
+if (env.NODE_ENV === 'production') {
+  process.stderr.write('demo: refuses to run with NODE_ENV=production (it seeds demo logins)\n');
+  process.exit(1);
+}
+const dataDir = resolve(env.CARELINE_DATA_DIR ?? './data');
+if (env.CARELINE_FRESH === '1') rmSync(dataDir, { recursive: true, force: true });
+env.CARELINE_DATA_DIR = dataDir;
+env.DATABASE_URL ??= `sqlite:${resolve(dataDir, 'careline.db')}`;
+const emulatorPort = Number(env.EMULATOR_PORT ?? 4000);
+env.LINE_API_BASE_URL ??= `http://localhost:${emulatorPort}`;
+
+if (!existsSync(resolve(WEB_DIST, 'index.html')) && existsSync(resolve(root, 'apps/web/vite.config.ts'))) {
+  process.stdout.write('building the back office (first start only)…\n');
+  const r = spawnSync('npx', ['vite', 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+env.WEB_DIST_DIR ??= WEB_DIST;
+
+let config;
+try {
+  config = loadConfig(env, { encryptionKey: devEncryptionKey(env) });
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`demo: configuration error: ${err.message}\n`);
+    process.exit(78);
+  }
+  throw err;
+}
+
+const { deps, database } = await createDeps(config);
+const seeded = await seedDemo(deps);
+await database.close();
+
+const stops: (() => Promise<void>)[] = [];
+let emulatorUrl: string | null = null;
+const emulatorEntry = resolve(root, 'apps/line-emulator/src/index.ts');
+if (existsSync(emulatorEntry)) {
+  const { startEmulator } = await import(emulatorEntry);
+  const publicBase = config.publicBaseUrl;
+  const emu = await startEmulator({
+    port: emulatorPort,
+    host: env.HOST ?? '0.0.0.0',
+    demo: { webhookUrl: `${publicBase}/line/webhook/1000000001`, publicBaseUrl: publicBase },
+  });
+  emulatorUrl = emu.url;
+  stops.push(() => emu.close());
+}
+const server = await startServer(config, 'all');
+stops.unshift(() => server.stop());
+
+const base = `http://localhost:${config.port}`;
+process.stdout.write(`
+  Careline demo is running (${seeded.created ? 'new demo clinic seeded' : 'existing data kept'}; data in ${dataDir})
+
+  後台 back office     ${base}
+  API 文件 docs         ${base}/docs
+  LINE 模擬器 emulator  ${emulatorUrl ? `http://localhost:${emulatorPort}` : '(not available)'}
+
+  logins (password ${DEMO_PASSWORD}):
+${DEMO_LOGINS.map((u) => `    ${u.email.padEnd(28)} ${u.role}`).join('\n')}
+  HIS API key: ${DEMO_HIS_KEY}
+
+  Ctrl-C stops everything.
+`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  for (const s of stops) await s().catch(() => {});
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
