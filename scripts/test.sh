@@ -82,7 +82,7 @@ missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 \
-  && ! { command -v fc-list >/dev/null && fc-list | grep -qi 'Noto Sans CJK'; }; then
+  && ! { command -v fc-list >/dev/null && fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null; }; then
   missing+=(fonts-noto-cjk)
 fi
 if (( ${#missing[@]} > 0 )); then
