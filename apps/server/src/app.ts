@@ -74,7 +74,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     openapi: {
       openapi: '3.1.0',
       info: OPENAPI_INFO,
-      servers: [{ url: deps.config.publicBaseUrl }],
+      servers: [{ url: '/', description: '此 Careline 伺服器' }],
       components: { securitySchemes: { hisApiKey: { type: 'http', scheme: 'bearer', description: '診所的 HIS API 金鑰' }, session: { type: 'apiKey', in: 'cookie', name: 'careline_session' } } },
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
