@@ -1,0 +1,328 @@
+// Messaging API (api.line.me and api-data.line.me paths).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { USER_ID_RE, UUID_RE } from './ids.ts';
+import { AUTH_FAILED, MONTHLY_LIMIT, RATE_LIMITED, badRequestDetails, header, lineError } from './http.ts';
+import type { Channel, SentRecord, Store } from './store.ts';
+import { validateMessages } from './validate.ts';
+import { sign, type WebhookDispatcher } from './webhook.ts';
+
+type Obj = Record<string, unknown>;
+type RateClass = 'second' | 'broadcast' | 'richmenu';
+
+/** Fixed-window counters per channel and class. */
+export class RateLimiter {
+  windows = new Map<string, { start: number; count: number }>();
+  check(store: Store, channel: Channel, cls: RateClass): boolean {
+    const limits = channel.rateLimits;
+    if (limits === false) return true;
+    const [limit, windowMs] = cls === 'second' ? [limits.perSecond, 1000] : cls === 'broadcast' ? [limits.broadcastPerHour, 3_600_000] : [limits.richMenuCreatePerHour, 3_600_000];
+    const key = channel.channelId + cls;
+    const now = store.now();
+    let w = this.windows.get(key);
+    if (!w || now - w.start >= windowMs) {
+      w = { start: now, count: 0 };
+      this.windows.set(key, w);
+    }
+    w.count++;
+    return w.count <= limit;
+  }
+}
+
+export type Ctx = { store: Store; webhooks: WebhookDispatcher; limiter: RateLimiter; onReset?: () => void };
+
+const RETRY_KEY_ENDPOINTS = new Set(['/v2/bot/message/push', '/v2/bot/message/multicast', '/v2/bot/message/narrowcast', '/v2/bot/message/broadcast']);
+const RETRY_KEY_TTL = 24 * 3600_000;
+
+/** Bearer auth, fault injection, rate limit and retry-key checks shared by every bot endpoint. */
+export function botGuards(app: FastifyInstance, ctx: Ctx): void {
+  const { store, limiter } = ctx;
+  app.addHook('onRequest', async (req, reply) => {
+    const auth = header(req, 'authorization');
+    if (!auth || !auth.startsWith('Bearer ')) {
+      return lineError(reply, 401, "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'");
+    }
+    const info = store.tokens.get(auth.slice(7));
+    const channel = info && info.kind !== 'login' ? store.channels.get(info.channelId) : undefined;
+    if (!info || !channel || (info.expiresAt !== null && info.expiresAt < store.now())) return lineError(reply, 401, AUTH_FAILED);
+    req.channel = channel;
+    const f = store.faults.api;
+    if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
+    const affected = f.paths.length === 0 || f.paths.some((p) => req.url.startsWith(p));
+    if (affected && f.rateLimitBurst > 0) {
+      f.rateLimitBurst--;
+      return lineError(reply, 429, RATE_LIMITED);
+    }
+    if (affected && (f.failNext > 0 || (f.errorRate > 0 && Math.random() < f.errorRate))) {
+      if (f.failNext > 0) f.failNext--;
+      if (f.afterProcessing) req.faultAfter = true;
+      else return lineError(reply, f.status, f.status === 429 ? RATE_LIMITED : 'An internal server error occurred.');
+    }
+    const path = req.routeOptions.url ?? req.url;
+    const cls: RateClass = path === '/v2/bot/message/narrowcast' || path === '/v2/bot/message/broadcast' ? 'broadcast' : req.method === 'POST' && path === '/v2/bot/richmenu' ? 'richmenu' : 'second';
+    if (!limiter.check(store, channel, cls)) return lineError(reply, 429, RATE_LIMITED);
+    const retryKey = header(req, 'x-line-retry-key');
+    if (retryKey !== undefined) {
+      if (!RETRY_KEY_ENDPOINTS.has(path)) return lineError(reply, 400, 'The X-Line-Retry-Key header is not supported by this endpoint');
+      if (!UUID_RE.test(retryKey)) return lineError(reply, 400, 'The value of the X-Line-Retry-Key header is invalid');
+      const seen = channel.retryKeys.get(retryKey);
+      if (seen && store.now() - seen.at < RETRY_KEY_TTL) {
+        reply.header('x-line-accepted-request-id', seen.requestId);
+        const extra = path === '/v2/bot/message/push' ? { sentMessages: (seen.body as { sentMessages?: unknown }).sentMessages } : undefined;
+        return lineError(reply, 409, 'The retry key is already accepted', undefined, extra);
+      }
+    }
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.faultAfter) {
+      reply.code(store.faults.api.status);
+      reply.header('content-type', 'application/json; charset=utf-8');
+      return JSON.stringify({ message: store.faults.api.status === 429 ? RATE_LIMITED : 'An internal server error occurred.' });
+    }
+    return payload;
+  });
+}
+
+function acceptRetryKey(store: Store, req: FastifyRequest, status: number, body: unknown): void {
+  const key = header(req, 'x-line-retry-key');
+  if (key !== undefined) req.channel.retryKeys.set(key, { requestId: req.lineRequestId, at: store.now(), status, body });
+}
+
+/** Charges `n` messages against the monthly quota; false when over the limit. */
+function charge(store: Store, channel: Channel, n: number): boolean {
+  const used = store.usage(channel);
+  const limit = store.quotaLimit(channel);
+  if (limit !== null && used + n > limit) return false;
+  channel.usage.count += n;
+  return true;
+}
+
+function deliver(ctx: Ctx, req: FastifyRequest, userId: string, messages: Obj[], via: string): SentRecord[] {
+  const retryKey = header(req, 'x-line-retry-key') ?? null;
+  const out: SentRecord[] = [];
+  for (const m of messages) out.push(ctx.store.record(req.channel, { direction: 'bot', userId, via, message: m, requestId: req.lineRequestId, retryKey }));
+  ctx.store.notify();
+  return out;
+}
+
+function sentMessages(recs: SentRecord[]): { id: string; quoteToken: string }[] {
+  return recs.map((r) => ({ id: r.id, quoteToken: 'q' + r.id }));
+}
+
+function isFriend(channel: Channel, userId: string): boolean {
+  return channel.friends.get(userId) === 'friend';
+}
+
+function friendsOf(channel: Channel): string[] {
+  const out: string[] = [];
+  for (const [u, s] of channel.friends) if (s === 'friend') out.push(u);
+  return out;
+}
+
+function body(req: FastifyRequest): Obj {
+  const b = req.body;
+  return typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Obj) : {};
+}
+
+function checkMessages(reply: FastifyReply, messages: unknown): boolean {
+  const details = validateMessages(messages);
+  if (details.length > 0) {
+    badRequestDetails(reply, details);
+    return false;
+  }
+  return true;
+}
+
+export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
+  const { store } = ctx;
+
+  app.post('/v2/bot/message/push', async (req, reply) => {
+    const b = body(req);
+    if (typeof b.to !== 'string' || b.to.length === 0) return badRequestDetails(reply, [{ message: 'must be specified', property: 'to' }]);
+    if (!checkMessages(reply, b.messages)) return reply;
+    if (!USER_ID_RE.test(b.to) && !/^[CR][0-9a-f]{32}$/.test(b.to)) return lineError(reply, 400, "The property, 'to', in the request body is invalid (line: -, column: -)");
+    if (!store.users.has(b.to) || !isFriend(req.channel, b.to)) return lineError(reply, 400, 'Failed to send messages');
+    const messages = b.messages as Obj[];
+    if (!charge(store, req.channel, 1)) return lineError(reply, 429, MONTHLY_LIMIT);
+    const res = { sentMessages: sentMessages(deliver(ctx, req, b.to, messages, 'push')) };
+    acceptRetryKey(store, req, 200, res);
+    return res;
+  });
+
+  app.post('/v2/bot/message/reply', async (req, reply) => {
+    const b = body(req);
+    if (typeof b.replyToken !== 'string' || b.replyToken === '') return badRequestDetails(reply, [{ message: 'must be specified', property: 'replyToken' }]);
+    if (!checkMessages(reply, b.messages)) return reply;
+    const t = store.replyTokens.get(b.replyToken);
+    if (!t || t.used || t.channelId !== req.channel.channelId || t.expiresAt < store.now()) return lineError(reply, 400, 'Invalid reply token');
+    t.used = true;
+    if (!isFriend(req.channel, t.userId)) return { sentMessages: sentMessages([]) };
+    return { sentMessages: sentMessages(deliver(ctx, req, t.userId, b.messages as Obj[], 'reply')) };
+  });
+
+  app.post('/v2/bot/message/multicast', async (req, reply) => {
+    const b = body(req);
+    if (!Array.isArray(b.to) || b.to.length < 1 || b.to.length > 500) return badRequestDetails(reply, [{ message: 'Size must be between 1 and 500', property: 'to' }]);
+    if (!checkMessages(reply, b.messages)) return reply;
+    for (let i = 0; i < b.to.length; i++) {
+      if (typeof b.to[i] !== 'string' || !USER_ID_RE.test(b.to[i] as string)) return lineError(reply, 400, `The property, 'to[${i}]', in the request body is invalid (line: -, column: -)`);
+    }
+    const targets = [...new Set(b.to as string[])].filter((u) => isFriend(req.channel, u));
+    if (!charge(store, req.channel, targets.length)) return lineError(reply, 429, MONTHLY_LIMIT);
+    for (const u of targets) deliver(ctx, req, u, b.messages as Obj[], 'multicast');
+    acceptRetryKey(store, req, 200, {});
+    return {};
+  });
+
+  app.post('/v2/bot/message/broadcast', async (req, reply) => {
+    const b = body(req);
+    if (!checkMessages(reply, b.messages)) return reply;
+    const targets = friendsOf(req.channel);
+    if (!charge(store, req.channel, targets.length)) return lineError(reply, 429, MONTHLY_LIMIT);
+    for (const u of targets) deliver(ctx, req, u, b.messages as Obj[], 'broadcast');
+    acceptRetryKey(store, req, 200, {});
+    return {};
+  });
+
+  app.post('/v2/bot/message/narrowcast', async (req, reply) => {
+    const b = body(req);
+    if (!checkMessages(reply, b.messages)) return reply;
+    // Audiences and demographic filters are not emulated: a narrowcast reaches every friend
+    // (or only the user ids listed in an emulator-only `recipient.userIds`).
+    const recipient = (b.recipient ?? {}) as Obj;
+    const all = friendsOf(req.channel);
+    const targets = Array.isArray(recipient.userIds) ? all.filter((u) => (recipient.userIds as unknown[]).includes(u)) : all;
+    const max = typeof b.limit === 'object' && b.limit !== null && typeof (b.limit as Obj).max === 'number' ? ((b.limit as Obj).max as number) : Infinity;
+    const chosen = targets.slice(0, max);
+    const requestId = req.lineRequestId;
+    const progress = { acceptedTime: new Date(store.now()).toISOString(), phase: 'waiting' as 'waiting' | 'sending' | 'succeeded' | 'failed', targetCount: chosen.length, successCount: 0, completedTime: undefined as string | undefined };
+    req.channel.narrowcasts.set(requestId, progress);
+    if (!charge(store, req.channel, chosen.length)) return lineError(reply, 429, MONTHLY_LIMIT);
+    const channel = req.channel;
+    setTimeout(() => {
+      progress.phase = 'sending';
+      for (const u of chosen) {
+        for (const m of b.messages as Obj[]) store.record(channel, { direction: 'bot', userId: u, via: 'narrowcast', message: m, requestId, retryKey: header(req, 'x-line-retry-key') ?? null });
+      }
+      progress.successCount = chosen.length;
+      progress.phase = 'succeeded';
+      progress.completedTime = new Date(store.now()).toISOString();
+      store.notify();
+    }, 50);
+    acceptRetryKey(store, req, 202, {});
+    return reply.code(202).send({});
+  });
+
+  app.get('/v2/bot/message/progress/narrowcast', async (req, reply) => {
+    const q = req.query as Obj;
+    const p = typeof q.requestId === 'string' ? req.channel.narrowcasts.get(q.requestId) : undefined;
+    if (!p) return lineError(reply, 404, 'Not found');
+    const out: Obj = { phase: p.phase, acceptedTime: p.acceptedTime, targetCount: p.targetCount };
+    if (p.phase === 'succeeded' || p.phase === 'failed') {
+      out.successCount = p.successCount;
+      out.failureCount = p.targetCount - p.successCount;
+      out.completedTime = p.completedTime;
+    }
+    return out;
+  });
+
+  for (const kind of ['push', 'reply', 'multicast', 'narrowcast', 'broadcast']) {
+    app.post(`/v2/bot/message/validate/${kind}`, async (req, reply) => {
+      if (!checkMessages(reply, body(req).messages)) return reply;
+      return {};
+    });
+  }
+
+  app.get('/v2/bot/message/quota', async (req) => {
+    const limit = store.quotaLimit(req.channel);
+    return limit === null ? { type: 'none' } : { type: 'limited', value: limit };
+  });
+  app.get('/v2/bot/message/quota/consumption', async (req) => ({ totalUsage: store.usage(req.channel) }));
+
+  for (const kind of ['reply', 'push', 'multicast', 'broadcast']) {
+    app.get(`/v2/bot/message/delivery/${kind}`, async (req, reply) => {
+      const date = (req.query as Obj).date;
+      if (typeof date !== 'string' || !/^\d{8}$/.test(date)) return badRequestDetails(reply, [{ message: 'must be specified', property: 'date' }]);
+      const day = `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`;
+      let success = 0;
+      const seen = new Set<string>();
+      for (const r of req.channel.log) {
+        if (r.direction === 'bot' && r.via === kind && r.at.startsWith(day) && !seen.has(`${r.requestId}:${r.userId}`)) {
+          seen.add(`${r.requestId}:${r.userId}`);
+          success++;
+        }
+      }
+      return { status: 'ready', success };
+    });
+  }
+
+  app.get('/v2/bot/profile/:userId', async (req, reply) => {
+    const { userId } = req.params as { userId: string };
+    const u = store.users.get(userId);
+    if (!u || !isFriend(req.channel, userId)) return lineError(reply, 404, 'Not found');
+    const out: Obj = { userId: u.userId, displayName: u.displayName, language: u.language };
+    if (u.pictureUrl) out.pictureUrl = u.pictureUrl;
+    if (u.statusMessage) out.statusMessage = u.statusMessage;
+    return out;
+  });
+
+  app.get('/v2/bot/followers/ids', async (req, reply) => {
+    const q = req.query as Obj;
+    const limit = q.limit === undefined ? 300 : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return badRequestDetails(reply, [{ message: 'must be between 1 and 1000', property: 'limit' }]);
+    const all = friendsOf(req.channel);
+    const start = typeof q.start === 'string' ? Number.parseInt(Buffer.from(q.start, 'base64url').toString(), 10) || 0 : 0;
+    const userIds = all.slice(start, start + limit);
+    const out: Obj = { userIds };
+    if (start + limit < all.length) out.next = Buffer.from(String(start + limit)).toString('base64url');
+    return out;
+  });
+
+  app.get('/v2/bot/info', async (req) => ({
+    userId: req.channel.botUserId,
+    basicId: req.channel.basicId,
+    displayName: req.channel.displayName,
+    chatMode: 'bot',
+    markAsReadMode: 'auto',
+  }));
+
+  app.get('/v2/bot/channel/webhook/endpoint', async (req) => ({ endpoint: req.channel.webhookUrl ?? '', active: req.channel.webhookActive && !!req.channel.webhookUrl }));
+  app.put('/v2/bot/channel/webhook/endpoint', async (req, reply) => {
+    const endpoint = body(req).endpoint;
+    if (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint) || endpoint.length > 500) return badRequestDetails(reply, [{ message: 'invalid endpoint', property: 'endpoint' }]);
+    req.channel.webhookUrl = endpoint;
+    return {};
+  });
+  app.post('/v2/bot/channel/webhook/test', async (req) => {
+    const endpoint = (body(req).endpoint as string | undefined) ?? req.channel.webhookUrl;
+    const timestamp = new Date(store.now()).toISOString();
+    if (!endpoint) return { success: false, timestamp, statusCode: 0, reason: 'COULD_NOT_CONNECT', detail: 'no endpoint' };
+    const b = JSON.stringify({ destination: req.channel.botUserId, events: [] });
+    try {
+      const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': sign(b, req.channel.channelSecret) }, body: b, signal: AbortSignal.timeout(2000) });
+      const ok = res.status >= 200 && res.status < 300;
+      return { success: ok, timestamp, statusCode: res.status, reason: ok ? 'OK' : 'ERROR_STATUS_CODE', detail: String(res.status) };
+    } catch (e) {
+      return { success: false, timestamp, statusCode: 0, reason: 'COULD_NOT_CONNECT', detail: (e as Error).message };
+    }
+  });
+
+  app.post('/v2/bot/chat/loading/start', async (req, reply) => {
+    const b = body(req);
+    if (typeof b.chatId !== 'string' || !USER_ID_RE.test(b.chatId)) return badRequestDetails(reply, [{ message: 'must be specified', property: 'chatId' }]);
+    return reply.code(202).send({});
+  });
+
+  // Data API: content the user sent.
+  app.get('/v2/bot/message/:messageId/content', async (req, reply) => {
+    const { messageId } = req.params as { messageId: string };
+    const c = store.contents.get(messageId);
+    if (!c) return lineError(reply, 404, 'Not found');
+    return reply.header('content-type', c.contentType).send(c.data);
+  });
+  app.get('/v2/bot/message/:messageId/content/transcoding', async (req, reply) => {
+    const { messageId } = req.params as { messageId: string };
+    if (!store.contents.has(messageId)) return lineError(reply, 404, 'Not found');
+    return { status: 'succeeded' };
+  });
+}
+

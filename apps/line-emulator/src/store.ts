@@ -1,0 +1,296 @@
+// The emulator's whole state, in memory, behind one module. Nothing else keeps state.
+import { hex, messageId, token, userIdFor } from './ids.ts';
+
+export type RateLimits = {
+  /** requests per second per channel for push/reply/multicast/profile and other ordinary endpoints */
+  perSecond: number;
+  /** narrowcast + broadcast requests per hour per channel */
+  broadcastPerHour: number;
+  /** rich menu creations per hour per channel */
+  richMenuCreatePerHour: number;
+};
+
+export type Plan = {
+  /** free messages a month (Taiwan: 200 / 3,000 / 6,000) */
+  freeMessages: number;
+  /** paid extra messages allowed a month; null = unlimited extras (quota type "none") */
+  paidCap: number | null;
+};
+
+export type ChannelConfig = {
+  channelId: string;
+  channelSecret: string;
+  webhookUrl?: string | null;
+  channelAccessToken?: string;
+  displayName?: string;
+  rateLimits?: Partial<RateLimits> | false;
+  plan?: Partial<Plan>;
+  /** LIFF apps of this (login) channel: liffId → endpoint URL */
+  liffApps?: { liffId: string; url: string }[];
+};
+
+export type RichMenu = {
+  richMenuId: string;
+  size: { width: number; height: number };
+  selected: boolean;
+  name: string;
+  chatBarText: string;
+  areas: { bounds: { x: number; y: number; width: number; height: number }; action: Record<string, unknown> }[];
+  image?: { contentType: string; data: Buffer };
+};
+
+export type SentRecord = {
+  seq: number;
+  id: string;
+  at: string;
+  channelId: string;
+  direction: 'bot' | 'user';
+  userId: string;
+  /** push | reply | multicast | narrowcast | broadcast for bot messages; the user's event type otherwise */
+  via: string;
+  message: Record<string, unknown>;
+  requestId?: string;
+  retryKey?: string | null;
+};
+
+export type Channel = {
+  channelId: string;
+  channelSecret: string;
+  webhookUrl: string | null;
+  webhookActive: boolean;
+  displayName: string;
+  botUserId: string;
+  basicId: string;
+  rateLimits: RateLimits | false;
+  plan: Plan;
+  usage: { month: string; count: number };
+  richMenus: Map<string, RichMenu>;
+  aliases: Map<string, string>;
+  defaultRichMenuId: string | null;
+  userRichMenus: Map<string, string>;
+  friends: Map<string, 'friend' | 'blocked'>;
+  retryKeys: Map<string, { requestId: string; at: number; status: number; body: unknown }>;
+  narrowcasts: Map<string, { acceptedTime: string; completedTime?: string; phase: 'waiting' | 'sending' | 'succeeded' | 'failed'; targetCount: number; successCount: number }>;
+  liffApps: Map<string, string>;
+  log: SentRecord[];
+  webhookLog: { at: string; webhookEventIds: string[]; status: number | string; isRedelivery: boolean; attempt: number }[];
+};
+
+export type User = {
+  userId: string;
+  displayName: string;
+  pictureUrl?: string;
+  statusMessage?: string;
+  language: string;
+  phone?: string;
+};
+
+export type TokenInfo = {
+  channelId: string;
+  kind: 'long-lived' | 'short-lived' | 'stateless' | 'v2.1' | 'login';
+  expiresAt: number | null;
+  userId?: string;
+  scope: string;
+};
+
+export type ReplyToken = { channelId: string; userId: string; expiresAt: number; used: boolean };
+
+export type SmsRecord = {
+  msgid: string;
+  to: string;
+  body: string;
+  encoding: 'GSM' | 'UCS-2';
+  segments: number;
+  clientid: string | null;
+  username: string;
+  at: string;
+  statuscode: string;
+  responseUrl: string | null;
+};
+
+export type Faults = {
+  api: {
+    /** 0..1 probability that a Messaging API call fails with `status` */
+    errorRate: number;
+    status: number;
+    /** the next `count` calls fail with `status` (in addition to errorRate) */
+    failNext: number;
+    /** when true the failing call is processed first (the message is delivered) and only the answer is an error, as on a lost response */
+    afterProcessing: boolean;
+    latencyMs: number;
+    /** the next n calls answer 429 (rate limit) */
+    rateLimitBurst: number;
+    /** only paths starting with one of these are affected (empty = all of /v2 and /v3) */
+    paths: string[];
+  };
+  webhook: {
+    /** 0..1 probability a delivery is dropped (never sent, no retry) */
+    dropRate: number;
+    /** drop the next n deliveries */
+    dropNext: number;
+    delayMs: number;
+    /** 0..1 probability a delivery is sent twice */
+    duplicateRate: number;
+    /** deliveries are held up to this many ms at random so they arrive out of order */
+    reorderWindowMs: number;
+  };
+  sms: {
+    /** numbers whose delivery report fails (statuscode 5) */
+    failNumbers: string[];
+  };
+};
+
+export function defaultFaults(): Faults {
+  return {
+    api: { errorRate: 0, status: 500, failNext: 0, afterProcessing: false, latencyMs: 0, rateLimitBurst: 0, paths: [] },
+    webhook: { dropRate: 0, dropNext: 0, delayMs: 0, duplicateRate: 0, reorderWindowMs: 0 },
+    sms: { failNumbers: [] },
+  };
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = { perSecond: 2000, broadcastPerHour: 60, richMenuCreatePerHour: 100 };
+export const DEFAULT_PLAN: Plan = { freeMessages: 200, paidCap: null };
+
+export type StoreOptions = { rateLimits?: Partial<RateLimits> | false; now?: () => number };
+
+export class Store {
+  channels = new Map<string, Channel>();
+  users = new Map<string, User>();
+  tokens = new Map<string, TokenInfo>();
+  replyTokens = new Map<string, ReplyToken>();
+  contents = new Map<string, { contentType: string; data: Buffer }>();
+  sms: SmsRecord[] = [];
+  smsClientIds = new Map<string, { msgid: string; at: number }>();
+  smsAccounts = new Map<string, { password: string; points: number }>();
+  faults: Faults = defaultFaults();
+  seq = 0;
+  defaultRateLimits: RateLimits | false;
+  now: () => number;
+  /** listeners notified when a chat timeline changes (phone page long-poll) */
+  listeners = new Set<() => void>();
+
+  constructor(opts: StoreOptions = {}) {
+    this.defaultRateLimits = opts.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits };
+    this.now = opts.now ?? Date.now;
+    this.smsAccounts.set('demo', { password: 'demo', points: 100_000 });
+  }
+
+  reset(): void {
+    this.channels.clear();
+    this.users.clear();
+    this.tokens.clear();
+    this.replyTokens.clear();
+    this.contents.clear();
+    this.sms = [];
+    this.smsClientIds.clear();
+    this.faults = defaultFaults();
+    this.smsAccounts.clear();
+    this.smsAccounts.set('demo', { password: 'demo', points: 100_000 });
+    this.notify();
+  }
+
+  notify(): void {
+    for (const l of this.listeners) l();
+  }
+
+  upsertChannel(cfg: ChannelConfig): { channel: Channel; channelAccessToken: string } {
+    const existing = this.channels.get(cfg.channelId);
+    const limits = cfg.rateLimits === false || (cfg.rateLimits === undefined && this.defaultRateLimits === false)
+      ? false
+      : { ...(this.defaultRateLimits || DEFAULT_RATE_LIMITS), ...(cfg.rateLimits || {}) };
+    const channel: Channel = existing ?? {
+      channelId: cfg.channelId,
+      channelSecret: cfg.channelSecret,
+      webhookUrl: cfg.webhookUrl ?? null,
+      webhookActive: true,
+      displayName: cfg.displayName ?? '診所官方帳號',
+      botUserId: userIdFor('bot:' + cfg.channelId),
+      basicId: '@' + hex(4).slice(0, 3) + cfg.channelId.slice(-4),
+      rateLimits: limits,
+      plan: { ...DEFAULT_PLAN, ...cfg.plan },
+      usage: { month: '', count: 0 },
+      richMenus: new Map(),
+      aliases: new Map(),
+      defaultRichMenuId: null,
+      userRichMenus: new Map(),
+      friends: new Map(),
+      retryKeys: new Map(),
+      narrowcasts: new Map(),
+      liffApps: new Map(),
+      log: [],
+      webhookLog: [],
+    };
+    if (existing) {
+      existing.channelSecret = cfg.channelSecret ?? existing.channelSecret;
+      if (cfg.webhookUrl !== undefined) existing.webhookUrl = cfg.webhookUrl;
+      if (cfg.displayName) existing.displayName = cfg.displayName;
+      if (cfg.rateLimits !== undefined) existing.rateLimits = limits;
+      if (cfg.plan) existing.plan = { ...existing.plan, ...cfg.plan };
+    }
+    for (const app of cfg.liffApps ?? []) channel.liffApps.set(app.liffId, app.url);
+    this.channels.set(channel.channelId, channel);
+    let accessToken = cfg.channelAccessToken;
+    if (!accessToken) {
+      for (const [t, info] of this.tokens) if (info.channelId === channel.channelId && info.kind === 'long-lived') accessToken = t;
+    }
+    accessToken ??= token(48);
+    this.tokens.set(accessToken, { channelId: channel.channelId, kind: 'long-lived', expiresAt: null, scope: 'P CM' });
+    this.notify();
+    return { channel, channelAccessToken: accessToken };
+  }
+
+  createUser(input: { displayName: string; userId?: string; pictureUrl?: string; statusMessage?: string; language?: string; phone?: string }): User {
+    const user: User = {
+      userId: input.userId ?? userIdFor(),
+      displayName: input.displayName,
+      language: input.language ?? 'zh-TW',
+    };
+    if (input.pictureUrl) user.pictureUrl = input.pictureUrl;
+    if (input.statusMessage) user.statusMessage = input.statusMessage;
+    if (input.phone) user.phone = input.phone;
+    this.users.set(user.userId, user);
+    this.notify();
+    return user;
+  }
+
+  issueReplyToken(channelId: string, userId: string): string {
+    const t = hex(16);
+    this.replyTokens.set(t, { channelId, userId, expiresAt: this.now() + 60_000, used: false });
+    return t;
+  }
+
+  /** Appends a message to a channel's log (what the bot sent or what the user typed). */
+  record(channel: Channel, rec: Omit<SentRecord, 'seq' | 'id' | 'at' | 'channelId'> & { id?: string }): SentRecord {
+    const full: SentRecord = {
+      seq: ++this.seq,
+      id: rec.id ?? messageId(),
+      at: new Date(this.now()).toISOString(),
+      channelId: channel.channelId,
+      direction: rec.direction,
+      userId: rec.userId,
+      via: rec.via,
+      message: rec.message,
+      requestId: rec.requestId,
+      retryKey: rec.retryKey ?? null,
+    };
+    channel.log.push(full);
+    return full;
+  }
+
+  /** Current month in Japan time (LINE counts months in JST). */
+  monthKey(): string {
+    const d = new Date(this.now() + 9 * 3600_000);
+    return `${d.getUTCFullYear()}-${d.getUTCMonth() + 1}`;
+  }
+
+  usage(channel: Channel): number {
+    const m = this.monthKey();
+    if (channel.usage.month !== m) channel.usage = { month: m, count: 0 };
+    return channel.usage.count;
+  }
+
+  quotaLimit(channel: Channel): number | null {
+    if (channel.plan.paidCap === null) return null;
+    return channel.plan.freeMessages + channel.plan.paidCap;
+  }
+}
