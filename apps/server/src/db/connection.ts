@@ -26,23 +26,25 @@ function bindable(v: unknown): unknown {
 
 /** Adapts node:sqlite's DatabaseSync to the interface Kysely's SqliteDialect expects. */
 function nodeSqliteAdapter(raw: DatabaseSync): SqliteDatabase {
-  const cache = new Map<string, StatementSync>();
-  const prepare = (q: string): StatementSync => {
-    let st = cache.get(q);
-    if (!st) {
-      st = raw.prepare(q);
+  // Prepared statements are cached by SQL text (Kysely emits the same text for the same query shape).
+  const cache = new Map<string, { st: StatementSync; reader: boolean }>();
+  const prepare = (q: string) => {
+    let entry = cache.get(q);
+    if (!entry) {
+      const st = raw.prepare(q);
+      entry = { st, reader: st.columns().length > 0 };
       if (cache.size > 1000) cache.clear();
-      cache.set(q, st);
+      cache.set(q, entry);
     }
-    return st;
+    return entry;
   };
   return {
     close: () => raw.close(),
     prepare(q: string): SqliteStatement {
-      const st = prepare(q);
+      const { st, reader } = prepare(q);
       const args = (p: ReadonlyArray<unknown>) => p.map(bindable) as never[];
       return {
-        reader: st.columns().length > 0,
+        reader,
         all: (p) => st.all(...args(p)),
         run: (p) => {
           const r = st.run(...args(p));

@@ -56,7 +56,7 @@ export function validationDetails(errs: AjvError[], ctx: string): ErrorDetail[] 
 type ErrorBody = { error: { code: string; message: string; details: ErrorDetail[] } } & Record<string, unknown>;
 
 export function errorBody(code: string, message: string, details: ErrorDetail[] = [], extra?: Record<string, unknown>): ErrorBody {
-  return { error: { code, message, details }, ...(extra ?? {}) };
+  return { error: { code, message, details }, ...extra };
 }
 
 export function handleError(err: FastifyError | AppError | Error, req: FastifyRequest, reply: FastifyReply): void {
