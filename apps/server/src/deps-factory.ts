@@ -2,7 +2,7 @@
 import pino from 'pino';
 import type { Config } from './config.ts';
 import { createDatabase, type Database } from './db/connection.ts';
-import { migrate } from './db/migrate.ts';
+import { migrate } from './db/migrator.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { createCrypto } from './platform/crypto.ts';
 import type { Deps } from './platform/deps.ts';

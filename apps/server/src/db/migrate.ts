@@ -1,8 +1,6 @@
-// Forward-only numbered migrations, each in its own transaction, recorded in
-// schema_migrations. PostgreSQL takes an advisory lock so many processes can start at once.
+// Helpers for writing migrations (the runner is in migrator.ts).
 import { sql, type Kysely, type CreateTableBuilder } from 'kysely';
-import type { Database, Dialect } from './connection.ts';
-import { migrations } from './migrations/index.ts';
+import type { Dialect } from './connection.ts';
 
 export type Migration = {
   version: number;
@@ -26,31 +24,4 @@ export async function appendOnly(db: Kysely<any>, dialect: Dialect, table: strin
     await sql.raw(`CREATE OR REPLACE FUNCTION careline_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$`).execute(db);
     await sql.raw(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION careline_append_only()`).execute(db);
   }
-}
-
-export async function migrate(database: Database, log: (line: string) => void = () => {}): Promise<number[]> {
-  const { db, dialect } = database;
-  await db.schema
-    .createTable('schema_migrations')
-    .ifNotExists()
-    .addColumn('version', 'integer', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('applied_at', 'text', (c) => c.notNull())
-    .execute();
-  const applied: number[] = [];
-  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    const done = await db.transaction().execute(async (trx) => {
-      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(724001)`.execute(trx);
-      const row = await trx.selectFrom('schema_migrations').select('version').where('version', '=', m.version).executeTakeFirst();
-      if (row) return false;
-      await m.up(trx, dialect);
-      await trx.insertInto('schema_migrations').values({ version: m.version, name: m.name, applied_at: new Date().toISOString() }).execute();
-      return true;
-    });
-    if (done) {
-      applied.push(m.version);
-      log(`migrated ${String(m.version).padStart(4, '0')}_${m.name}`);
-    }
-  }
-  return applied;
 }
