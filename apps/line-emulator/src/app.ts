@@ -41,6 +41,15 @@ export function buildApp(opts: AppOptions = {}): EmulatorApp {
   app.addHook('onRequest', async (req, reply) => {
     req.lineRequestId = req.id;
     reply.header('x-line-request-id', req.id);
+    // LIFF pages on other origins call /v2/profile and /oauth2/v2.1/verify from the browser.
+    reply.header('access-control-allow-origin', '*');
+  });
+  app.options('*', async (_req, reply) => {
+    reply
+      .header('access-control-allow-methods', 'GET,POST,PUT,DELETE,OPTIONS')
+      .header('access-control-allow-headers', 'authorization,content-type,x-line-retry-key')
+      .code(204)
+      .send();
   });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {

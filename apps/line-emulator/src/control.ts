@@ -224,6 +224,12 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
     return { ok: true };
   });
 
+  app.get('/_emulator/content/:messageId', async (req, reply) => {
+    const c = store.contents.get((req.params as Obj).messageId as string);
+    if (!c) return err(reply, 404, 'not found');
+    return reply.header('content-type', c.contentType).send(c.data);
+  });
+
   app.get('/_emulator/faults', async () => store.faults);
   app.put('/_emulator/faults', async (req) => {
     const b = (req.body ?? {}) as Partial<{ api: Partial<Faults['api']>; webhook: Partial<Faults['webhook']>; sms: Partial<Faults['sms']> }>;

@@ -197,7 +197,7 @@ export class Store {
     const existing = this.channels.get(cfg.channelId);
     const limits = cfg.rateLimits === false || (cfg.rateLimits === undefined && this.defaultRateLimits === false)
       ? false
-      : { ...(this.defaultRateLimits || DEFAULT_RATE_LIMITS), ...(cfg.rateLimits || {}) };
+      : { ...(this.defaultRateLimits || DEFAULT_RATE_LIMITS), ...cfg.rateLimits };
     const channel: Channel = existing ?? {
       channelId: cfg.channelId,
       channelSecret: cfg.channelSecret,
