@@ -1,0 +1,132 @@
+// careline-bridge: runs beside an HIS.
+//   careline-bridge start --cloud <url> --api-key <key> [--port 7070] [--host 127.0.0.1] [--data ./bridge-data]
+//   careline-bridge status [--data ./bridge-data] [--json]
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startBridge } from './bridge.ts';
+import { createLogger } from './log.ts';
+import { BridgeStore, type BridgeStatus } from './store.ts';
+
+const USAGE = `careline-bridge — Careline HIS bridge (durable local queue, forwards to the cloud in order)
+
+usage:
+  careline-bridge start --cloud <url> --api-key <key> [--port 7070] [--host 127.0.0.1]
+                        [--data ./bridge-data] [--local-key <key>] [--max-backoff-ms 30000]
+                        [--status-interval-ms 5000]
+  careline-bridge status [--data ./bridge-data] [--json]
+
+environment: CARELINE_CLOUD_URL, CARELINE_API_KEY, CARELINE_BRIDGE_DATA may replace the flags.
+`;
+
+function fail(msg: string): never {
+  process.stderr.write(`careline-bridge: ${msg}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function num(v: string | undefined, name: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) fail(`--${name} must be a non-negative integer, got "${v}"`);
+  return n;
+}
+
+const age = (ms: number | null, now: number) => {
+  if (ms === null) return '-';
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 120) return `${s} s ago`;
+  if (s < 7200) return `${Math.round(s / 60)} min ago`;
+  return `${(s / 3600).toFixed(1)} h ago`;
+};
+
+export function formatStatus(s: BridgeStatus, now = Date.now()): string {
+  const alive = s.heartbeatAt !== null && now - s.heartbeatAt < 15_000;
+  const lines = [
+    `bridge process     ${alive ? `running (pid ${s.pid}, heartbeat ${age(s.heartbeatAt, now)})` : `not running (last heartbeat ${age(s.heartbeatAt, now)})`}`,
+    `backlog            ${s.backlog} call(s) waiting${s.backlog ? `, next seq ${s.nextSeq}` : ''}`,
+    `oldest queued      ${s.oldestQueuedAt === null ? '-' : `${new Date(s.oldestQueuedAt).toISOString()} (${age(s.oldestQueuedAt, now)})`}`,
+    `forwarded total    ${s.forwardedTotal}`,
+    `last forward ok    ${s.lastForwardOkAt === null ? 'never' : `${new Date(s.lastForwardOkAt).toISOString()} (${age(s.lastForwardOkAt, now)})`}`,
+    `last forward error ${s.lastForwardError === null ? 'none' : `${new Date(s.lastForwardErrorAt ?? 0).toISOString()} (${age(s.lastForwardErrorAt, now)}): ${s.lastForwardError}`}`,
+    `rejected           ${s.rejected}${s.rejected ? ' (the cloud refused these for good; see the rejected table)' : ''}`,
+    `status cursor      ${s.statusCursor ?? '-'} (last pull ${age(s.lastStatusPullAt, now)}${s.lastStatusPullError ? `, error: ${s.lastStatusPullError}` : ''})`,
+    `local lights       ${s.cachedAppointments} appointment(s), ${s.cachedPatients} patient(s)`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (cmd === 'status') {
+    const { values } = parseArgs({ args: rest, options: { data: { type: 'string' }, json: { type: 'boolean' } } });
+    const dir = resolve(values.data ?? process.env.CARELINE_BRIDGE_DATA ?? './bridge-data');
+    if (!existsSync(join(dir, 'bridge.db'))) fail(`no bridge data in ${dir} (start the bridge first, or pass --data)`);
+    const store = new BridgeStore(dir, { readOnly: true });
+    try {
+      const s = store.status();
+      if (values.json) {
+        process.stdout.write(JSON.stringify({ ...s, rejectedRecent: store.rejectedCalls(10).map((r) => ({ seq: r.seq, kind: r.kind, id: r.entityId, status: r.status, error: r.error.slice(0, 500), rejectedAt: r.rejectedAt })) }, null, 2) + '\n');
+      } else {
+        process.stdout.write(formatStatus(s));
+        for (const r of store.rejectedCalls(5)) process.stdout.write(`  rejected seq ${r.seq} ${r.kind} ${r.entityId}: HTTP ${r.status} ${r.error.slice(0, 200)}\n`);
+      }
+    } finally {
+      store.close();
+    }
+    return;
+  }
+  if (cmd === 'start') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        cloud: { type: 'string' },
+        'api-key': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        'local-key': { type: 'string' },
+        'max-backoff-ms': { type: 'string' },
+        'status-interval-ms': { type: 'string' },
+      },
+    });
+    const cloud = values.cloud ?? process.env.CARELINE_CLOUD_URL;
+    const apiKey = values['api-key'] ?? process.env.CARELINE_API_KEY;
+    if (!cloud) fail('--cloud <url> is required');
+    if (!/^https?:\/\//.test(cloud)) fail(`--cloud must be an http(s) URL, got "${cloud}"`);
+    if (!apiKey) fail('--api-key <key> is required');
+    const log = createLogger();
+    const bridge = await startBridge({
+      cloud,
+      apiKey,
+      dataDir: values.data ?? process.env.CARELINE_BRIDGE_DATA ?? './bridge-data',
+      port: num(values.port, 'port', 7070),
+      host: values.host ?? '127.0.0.1',
+      ...(values['local-key'] ? { localKey: values['local-key'] } : {}),
+      maxBackoffMs: num(values['max-backoff-ms'], 'max-backoff-ms', 30_000),
+      statusIntervalMs: num(values['status-interval-ms'], 'status-interval-ms', 5000),
+      log,
+    });
+    let stopping = false;
+    const stop = (sig: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info('stopping', { signal: sig });
+      bridge.close().then(() => process.exit(0), (err: unknown) => { log.error('stop failed', { error: String(err) }); process.exit(1); });
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    return;
+  }
+  fail(`unknown command "${cmd}"`);
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`careline-bridge: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
