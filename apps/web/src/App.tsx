@@ -1,0 +1,85 @@
+// Routes. A later feature adds its page here and its menu entry in nav.tsx.
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { setUnauthorizedHandler, type Role } from './api.ts';
+import { AppShell } from './components/AppShell.tsx';
+import { FeaturePlaceholder } from './components/FeaturePlaceholder.tsx';
+import { Forbidden, NotFound } from './components/Forbidden.tsx';
+import { ADMIN, CLINIC_ROLES, FEATURES } from './nav.tsx';
+import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
+import { AuditPage } from './pages/AuditPage.tsx';
+import { ClinicSettingsPage } from './pages/ClinicSettingsPage.tsx';
+import { HelpPage } from './pages/HelpPage.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { InvitePage } from './pages/InvitePage.tsx';
+import { JobsPage } from './pages/JobsPage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { PlatformClinicsPage } from './pages/PlatformClinicsPage.tsx';
+import { StaffPage } from './pages/StaffPage.tsx';
+import { hasRole, RequireAuth, SESSION_KEY, useSession } from './session.tsx';
+
+/** Shows the 403 result to roles that may not see a page. */
+export function RequireRole({ roles, children }: { roles: readonly Role[]; children: ReactNode }) {
+  const { user } = useSession();
+  return hasRole(user, roles) ? children : <Forbidden />;
+}
+
+function Home() {
+  const { user } = useSession();
+  if (user?.role === 'platform_operator') return <Navigate to="/platform/clinics" replace />;
+  return <HomePage />;
+}
+
+/** A 401 from any request sends the user to /login, keeping where they were. */
+function UnauthorizedRedirect() {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const qc = useQueryClient();
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      qc.setQueryData(SESSION_KEY, null);
+      if (!location.pathname.startsWith('/login')) {
+        navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+      }
+    });
+  }, [navigate, location, qc]);
+  return null;
+}
+
+const clinic = (el: ReactNode) => <RequireRole roles={CLINIC_ROLES}>{el}</RequireRole>;
+const admin = (el: ReactNode) => <RequireRole roles={ADMIN}>{el}</RequireRole>;
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <UnauthorizedRedirect />
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/invite/:token" element={<InvitePage />} />
+        <Route
+          element={
+            <RequireAuth>
+              <AppShell />
+            </RequireAuth>
+          }
+        >
+          <Route index element={<Home />} />
+          {Object.entries(FEATURES).map(([path, info]) => (
+            <Route key={path} path={`/${path}`} element={clinic(<FeaturePlaceholder info={info} />)} />
+          ))}
+          <Route path="/settings" element={<Navigate to="/settings/clinic" replace />} />
+          <Route path="/settings/clinic" element={clinic(<ClinicSettingsPage />)} />
+          <Route path="/settings/staff" element={admin(<StaffPage />)} />
+          <Route path="/settings/api-keys" element={admin(<ApiKeysPage />)} />
+          <Route path="/settings/jobs" element={admin(<JobsPage />)} />
+          <Route path="/settings/audit" element={admin(<AuditPage />)} />
+          <Route path="/help" element={<HelpPage />} />
+          <Route path="/platform" element={<Navigate to="/platform/clinics" replace />} />
+          <Route path="/platform/clinics" element={<RequireRole roles={['platform_operator']}><PlatformClinicsPage /></RequireRole>} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,146 @@
+// Help centre articles (feature I1). Each article is keyed by a topic; a page's <HelpDrawer
+// topic="…"> shows the same text, and /help lists them all. Later features add their topics here.
+import { Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+
+const { Paragraph, Text } = Typography;
+
+export type HelpArticle = { title: string; summary: string; body: ReactNode; adminOnly?: boolean };
+
+const ul = (items: ReactNode[]) => (
+  <ul style={{ paddingInlineStart: 20, margin: '4px 0 12px' }}>
+    {items.map((it, i) => (
+      <li key={i} style={{ marginBottom: 4 }}>{it}</li>
+    ))}
+  </ul>
+);
+
+export const HELP_ARTICLES = {
+  login: {
+    title: '登入與帳號安全',
+    summary: '如何登入後台、忘記密碼怎麼辦，以及帳號鎖定的規則。',
+    body: (
+      <>
+        <Paragraph>請使用診所管理者邀請您時填寫的電子郵件，以及您自行設定的密碼登入。密碼至少 10 個字元，建議使用一句好記但不易猜的句子。</Paragraph>
+        {ul([
+          '連續輸入錯誤密碼 5 次，帳號會暫時鎖定 15 分鐘，以防有人猜測密碼。',
+          '忘記密碼時，請聯絡診所的管理者，在「設定 → 人員管理」為您產生重設密碼連結。',
+          '在共用電腦上使用完畢，請由右上角選單選擇「登出」。',
+        ])}
+      </>
+    ),
+  },
+  roles: {
+    title: '人員角色與權限',
+    summary: '管理者、櫃台人員、醫師、唯讀人員各自能做什麼。',
+    body: (
+      <>
+        <Paragraph>每位人員都有一個角色，角色決定能看到哪些頁面、能做哪些操作：</Paragraph>
+        {ul([
+          <><Text strong>管理者（admin）</Text>：可使用所有功能，包含診所資料、人員管理、HIS 串接金鑰、背景工作與稽核紀錄。每間診所至少要保留一位啟用中的管理者。</>,
+          <><Text strong>櫃台人員（front_desk）</Text>：處理預約、提醒、病患名單、訊息與客服等日常工作，無法變更診所設定與人員。</>,
+          <><Text strong>醫師（doctor）</Text>：檢視自己的門診行事曆與病患的必要資訊。</>,
+          <><Text strong>唯讀（viewer）</Text>：只能檢視資料，不能新增或修改，適合稽核或實習人員。</>,
+        ])}
+        <Paragraph type="secondary">沒有權限的頁面不會出現在左側選單；直接輸入網址也會顯示「您沒有權限檢視此頁面」。</Paragraph>
+      </>
+    ),
+  },
+  staff: {
+    title: '邀請與管理人員',
+    summary: '邀請新同事、調整角色、停用離職人員、重設密碼。',
+    adminOnly: true,
+    body: (
+      <>
+        <Paragraph>在「設定 → 人員管理」按「邀請人員」，填寫電子郵件、姓名與角色後，系統會產生一個設定密碼的連結。</Paragraph>
+        {ul([
+          '連結只會顯示這一次，7 天內有效。請透過可信任的管道（例如當面或院內通訊軟體）交給該人員。',
+          '對方開啟連結並設定密碼後即完成啟用，之後以電子郵件與密碼登入。',
+          '人員忘記密碼時按「重設密碼」產生新連結；舊密碼在設定新密碼後失效。',
+          '人員離職時請按「停用」，帳號會立即無法登入，紀錄仍保留在稽核紀錄中。',
+        ])}
+      </>
+    ),
+  },
+  clinic: {
+    title: '診所資料與門診時段',
+    summary: '設定診所名稱、地址、電話、時區與每週門診時段。',
+    body: (
+      <>
+        <Paragraph>診所資料會用在 LINE 訊息與提醒中，例如提醒訊息的診所名稱與電話。門診時段則用於提醒的發送規則（例如休診日不發送提醒）與線上預約。</Paragraph>
+        {ul([
+          '每一天可以設定多個時段，例如早診 08:30–12:00、午診 14:00–17:30、晚診 18:30–21:30。',
+          '沒有時段的日子視為休診。國定假日與臨時休診日將在「提醒」功能中另外設定。',
+          '時區預設為台北（Asia/Taipei），位於其他時區的分院才需要調整。',
+        ])}
+        <Paragraph type="secondary">只有管理者可以修改診所資料，其他人員可以檢視。</Paragraph>
+      </>
+    ),
+  },
+  apiKeys: {
+    title: 'HIS 串接與 API 金鑰',
+    summary: '讓醫院資訊系統（HIS）把預約資料即時送進 Careline。',
+    adminOnly: true,
+    body: (
+      <>
+        <Paragraph>HIS 透過 Careline 的 Open API 傳送醫師、病患與預約資料；每次呼叫都要帶上診所的 API 金鑰（<Text code>Authorization: Bearer 金鑰</Text>）。</Paragraph>
+        {ul([
+          '在「設定 → HIS 串接」按「建立金鑰」，為金鑰取一個好辨認的名稱，例如「門診 HIS 正式機」。',
+          '金鑰只會顯示這一次，請立即複製並交給資訊人員保存；Careline 只保存無法還原的雜湊值。',
+          '懷疑金鑰外洩或更換廠商時，請建立新金鑰、更新 HIS 設定後，撤銷舊金鑰。撤銷後立即失效。',
+          <>完整的介面說明請見 <a href="/docs" target="_blank" rel="noreferrer">API 文件</a>。</>,
+        ])}
+      </>
+    ),
+  },
+  jobs: {
+    title: '背景工作',
+    summary: '發送訊息、通知 HIS 等工作的執行狀態與重新執行。',
+    adminOnly: true,
+    body: (
+      <>
+        <Paragraph>發送 LINE 訊息、簡訊、通知 HIS 等動作都會先排入背景工作，由系統依序執行；暫時失敗會自動重試數次。</Paragraph>
+        {ul([
+          <><Text strong>等待中</Text>：已排程，尚未到執行時間或正在排隊。</>,
+          <><Text strong>執行中</Text>：系統正在處理。</>,
+          <><Text strong>完成</Text>：已成功執行。</>,
+          <><Text strong>已放棄</Text>：重試多次仍失敗，需要人工確認。請先查看「最後錯誤」，排除原因（例如 HIS 網址錯誤、LINE 設定失效）後按「重新執行」。</>,
+        ])}
+      </>
+    ),
+  },
+  audit: {
+    title: '稽核紀錄',
+    summary: '誰在什麼時間、從哪裡、看過或改過哪些資料。',
+    adminOnly: true,
+    body: (
+      <>
+        <Paragraph>稽核紀錄會保存登入、人員異動、診所設定變更、API 金鑰操作，以及查看或修改病患資料等動作，包含操作者、時間與 IP 位址。</Paragraph>
+        {ul([
+          '紀錄只能新增，任何人（包含管理者）都無法修改或刪除。',
+          '可依動作、資料類型與日期區間篩選；捲到最下方按「載入更多」查看更早的紀錄。',
+          '發現異常登入（例如大量「登入失敗」）時，請確認人員帳號並視需要重設密碼或停用。',
+        ])}
+      </>
+    ),
+  },
+  platform: {
+    title: '平台營運：開設診所',
+    summary: '為新簽約的診所建立租戶與第一位管理者。',
+    body: (
+      <>
+        <Paragraph>按「開設診所」填寫診所名稱與第一位管理者的電子郵件、姓名，系統會建立診所並產生管理者的設定密碼連結（7 天內有效）。</Paragraph>
+        <Paragraph>請將連結交給診所負責人；之後診所的人員、設定與資料都由診所管理者自行管理，平台營運人員看不到診所的病患資料。</Paragraph>
+      </>
+    ),
+  },
+} satisfies Record<string, HelpArticle>;
+
+export type HelpTopic = keyof typeof HELP_ARTICLES;
+
+export const HELP_ORDER: HelpTopic[] = ['login', 'roles', 'staff', 'clinic', 'apiKeys', 'jobs', 'audit'];
+
+export function HelpLinkToCentre() {
+  return <Link to="/help">前往說明中心</Link>;
+}

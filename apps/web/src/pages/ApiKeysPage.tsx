@@ -1,0 +1,165 @@
+import { ApiOutlined, FileTextOutlined, PlusOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Empty, Form, Input, Modal, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { useState } from 'react';
+import { api, errorMessage, type ApiKey } from '../api.ts';
+import { HelpDrawer } from '../components/HelpDrawer.tsx';
+import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { formatDateTime, fromNow } from '../format.ts';
+import { applyFieldErrors } from '../forms.ts';
+import { keys, useApiKeys } from '../queries.ts';
+
+type Created = { apiKey: ApiKey; key: string };
+
+function CreateKeyModal({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const [form] = Form.useForm<{ name: string }>();
+  const qc = useQueryClient();
+  const [created, setCreated] = useState<Created | null>(null);
+  const create = useMutation({
+    mutationFn: (v: { name: string }) => api.post<Created>('/api/api-keys', { name: v.name.trim() }),
+    onSuccess: (r) => {
+      setCreated(r);
+      void qc.invalidateQueries({ queryKey: keys.apiKeys });
+    },
+    onError: (err) => applyFieldErrors(form, err),
+  });
+  const close = () => {
+    onClose();
+    setCreated(null);
+    create.reset();
+    form.resetFields();
+  };
+  return (
+    <Modal
+      title={created ? '金鑰已建立' : '建立 API 金鑰'}
+      open={open}
+      onCancel={close}
+      maskClosable={!created}
+      width={600}
+      destroyOnHidden
+      footer={
+        created ? (
+          <Button type="primary" onClick={close}>我已妥善保存</Button>
+        ) : (
+          <Space>
+            <Button onClick={close}>取消</Button>
+            <Button type="primary" loading={create.isPending} onClick={() => form.submit()}>建立金鑰</Button>
+          </Space>
+        )
+      }
+    >
+      {created ? (
+        <Space direction="vertical" size={16} style={{ width: '100%' }}>
+          <Typography.Paragraph style={{ margin: 0 }}>
+            金鑰「<Typography.Text strong>{created.apiKey.name}</Typography.Text>」已建立。HIS 呼叫 API 時請帶上標頭 <Typography.Text code>Authorization: Bearer 金鑰</Typography.Text>。
+          </Typography.Paragraph>
+          <OneTimeSecret
+            type="warning"
+            value={created.key}
+            label="API 金鑰"
+            notice="金鑰只會顯示這一次，關閉後無法再查看。請立即複製並交給資訊人員妥善保存；若遺失，請建立新金鑰並撤銷這一把。"
+          />
+        </Space>
+      ) : (
+        <>
+          <Typography.Paragraph type="secondary">為金鑰取一個好辨認的名稱，例如使用它的系統或地點，日後需要撤銷時才知道是哪一把。</Typography.Paragraph>
+          {create.isError ? <Alert type="error" showIcon message={errorMessage(create.error)} style={{ marginBottom: 16 }} /> : null}
+          <Form form={form} layout="vertical" onFinish={(v) => create.mutate(v)} disabled={create.isPending}>
+            <Form.Item label="金鑰名稱" name="name" rules={[{ required: true, whitespace: true, message: '請輸入金鑰名稱' }, { max: 100, message: '最多 100 個字' }]}>
+              <Input placeholder="例如：門診 HIS 正式機" autoComplete="off" />
+            </Form.Item>
+          </Form>
+        </>
+      )}
+    </Modal>
+  );
+}
+
+export function ApiKeysPage() {
+  const list = useApiKeys();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const [creating, setCreating] = useState(false);
+  const revoke = useMutation({
+    mutationFn: (id: string) => api.delete(`/api/api-keys/${id}`),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.apiKeys });
+      void message.success('金鑰已撤銷');
+    },
+    onError: (err) => void message.error(errorMessage(err)),
+  });
+  const rows = [...(list.data ?? [])].sort((a, b) => Number(!!a.revokedAt) - Number(!!b.revokedAt) || b.createdAt.localeCompare(a.createdAt));
+
+  return (
+    <>
+      <PageHeader
+        title="HIS 串接"
+        subtitle="醫院資訊系統（HIS）以 API 金鑰呼叫 Careline 的 Open API，即時同步醫師、病患與預約。"
+        help={<HelpDrawer topic="apiKeys" />}
+        extra={
+          <>
+            <Button icon={<FileTextOutlined />} href="/docs" target="_blank">
+              API 文件
+            </Button>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              建立金鑰
+            </Button>
+          </>
+        }
+      />
+      <Card title="API 金鑰" styles={{ body: { padding: 0 } }}>
+        {list.isError ? <Alert type="error" showIcon message={errorMessage(list.error)} style={{ margin: 16 }} /> : null}
+        <Table<ApiKey>
+          rowKey="id"
+          loading={list.isLoading}
+          dataSource={rows}
+          pagination={false}
+          locale={{
+            emptyText: (
+              <Empty image={<ApiOutlined style={{ fontSize: 40, color: '#bfbfbf' }} />} styles={{ image: { height: 48 } }} description="尚未建立任何金鑰。建立一把金鑰交給 HIS 廠商或資訊人員，即可開始同步預約。">
+                <Button type="primary" onClick={() => setCreating(true)}>建立金鑰</Button>
+              </Empty>
+            ),
+          }}
+          columns={[
+            { title: '名稱', dataIndex: 'name', render: (v: string, k) => <span style={{ fontWeight: 500, color: k.revokedAt ? 'rgba(0,0,0,0.45)' : undefined }}>{v}</span> },
+            { title: '金鑰開頭', dataIndex: 'prefix', width: 160, render: (v: string) => <Typography.Text code>{v}…</Typography.Text> },
+            { title: '建立時間', dataIndex: 'createdAt', width: 170, render: formatDateTime },
+            {
+              title: '最後使用',
+              dataIndex: 'lastUsedAt',
+              width: 190,
+              render: (v: string | null) => (v ? <Tooltip title={formatDateTime(v)}>{fromNow(v)}</Tooltip> : <Typography.Text type="secondary">從未使用</Typography.Text>),
+            },
+            {
+              title: '狀態',
+              dataIndex: 'revokedAt',
+              width: 200,
+              render: (v: string | null) => (v ? <Tag>已撤銷・{formatDateTime(v)}</Tag> : <Tag color="success">有效</Tag>),
+            },
+            {
+              title: '操作',
+              key: 'actions',
+              width: 100,
+              render: (_, k) =>
+                k.revokedAt ? null : (
+                  <Popconfirm
+                    title={`撤銷「${k.name}」？`}
+                    description="撤銷後立即失效，使用這把金鑰的 HIS 將無法再呼叫 API，且無法復原。"
+                    okText="撤銷"
+                    okButtonProps={{ danger: true }}
+                    cancelText="取消"
+                    onConfirm={() => revoke.mutateAsync(k.id)}
+                  >
+                    <Button type="link" danger size="small">撤銷</Button>
+                  </Popconfirm>
+                ),
+            },
+          ]}
+        />
+      </Card>
+      <CreateKeyModal open={creating} onClose={() => setCreating(false)} />
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+// The signed-in staff member, fetched once from /api/auth/me and kept in the query cache.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Flex, Spin } from 'antd';
+import type { ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+import { api, ApiError, setCsrfToken, type Role, type SessionResponse, type SessionUser } from './api.ts';
+
+export const SESSION_KEY = ['session'] as const;
+
+async function fetchSession(): Promise<SessionUser | null> {
+  try {
+    const r = await api.get<SessionResponse>('/api/auth/me', undefined, { allowUnauthenticated: true });
+    setCsrfToken(r.csrfToken);
+    return r.user;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      setCsrfToken(null);
+      return null;
+    }
+    throw err;
+  }
+}
+
+export function useSession(): { user: SessionUser | null; isLoading: boolean } {
+  const q = useQuery({ queryKey: SESSION_KEY, queryFn: fetchSession, staleTime: 5 * 60_000, retry: false });
+  return { user: q.data ?? null, isLoading: q.isLoading };
+}
+
+/** The current user inside the signed-in shell (never null there). */
+export function useUser(): SessionUser {
+  const { user } = useSession();
+  if (!user) throw new Error('useUser outside a signed-in page');
+  return user;
+}
+
+/** Store a fresh session (after login or accept-invite). */
+export function useSetSession(): (s: SessionResponse | null) => void {
+  const qc = useQueryClient();
+  return (s) => {
+    setCsrfToken(s?.csrfToken ?? null);
+    if (!s) qc.clear();
+    qc.setQueryData(SESSION_KEY, s?.user ?? null);
+  };
+}
+
+export const isAdmin = (u: SessionUser | null) => u?.role === 'admin';
+export const isOperator = (u: SessionUser | null) => u?.role === 'platform_operator';
+export function hasRole(u: SessionUser | null, roles: readonly Role[] | undefined): boolean {
+  if (!roles) return true;
+  return !!u && roles.includes(u.role);
+}
+
+export function FullPageSpin() {
+  return (
+    <Flex align="center" justify="center" style={{ height: '100vh' }}>
+      <Spin size="large" />
+    </Flex>
+  );
+}
+
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { user, isLoading } = useSession();
+  const loc = useLocation();
+  if (isLoading) return <FullPageSpin />;
+  if (!user) {
+    const next = loc.pathname === '/' ? '' : `?next=${encodeURIComponent(loc.pathname + loc.search)}`;
+    return <Navigate to={`/login${next}`} replace />;
+  }
+  return children;
+}
