@@ -7,6 +7,7 @@ const style = document.createElement('style');
 style.textContent = flexCss;
 document.head.appendChild(style);
 
+const SHOW_LABELS = new URLSearchParams(location.search).has('labels');
 const st = { users: [], channels: [], user: localStorage.getItem('emu.currentUser'), channel: localStorage.getItem('emu.channel'), seq: 0, gen: 0, lastDay: '', menu: null };
 
 async function api(method, path, body) {
@@ -99,7 +100,7 @@ function renderMenu(menu) {
   st.menu = key;
   if (!menu) { box.classList.add('hidden'); $('menuToggle').classList.add('hidden'); return; }
   const { width, height } = menu.size;
-  $('rmImage').innerHTML = `<img src="${esc(menu.imageUrl)}" alt="">` + menu.areas.map((a) => `<div class="rm-area" style="left:${(a.bounds.x / width) * 100}%;top:${(a.bounds.y / height) * 100}%;width:${(a.bounds.width / width) * 100}%;height:${(a.bounds.height / height) * 100}%" data-action="${esc(JSON.stringify(a.action))}" title="${esc(a.action.label ?? '')}">${menu.labels && a.action.label ? `<span class="rm-label">${esc(a.action.label)}</span>` : ''}</div>`).join('');
+  $('rmImage').innerHTML = `<img src="${esc(menu.imageUrl)}" alt="">` + menu.areas.map((a) => `<div class="rm-area" style="left:${(a.bounds.x / width) * 100}%;top:${(a.bounds.y / height) * 100}%;width:${(a.bounds.width / width) * 100}%;height:${(a.bounds.height / height) * 100}%" data-action="${esc(JSON.stringify(a.action))}" title="${esc(a.action.label ?? '')}">${SHOW_LABELS && a.action.label ? `<span class="rm-label">${esc(a.action.label)}</span>` : ''}</div>`).join('');
   $('rmBar').textContent = menu.chatBarText;
   box.classList.remove('hidden');
   box.classList.toggle('collapsed', !menu.selected);
