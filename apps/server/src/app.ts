@@ -9,13 +9,19 @@ import scalar from '@scalar/fastify-api-reference';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { autoReplyRoutes } from './modules/auto-replies/routes.ts';
+import { lineRoutes } from './modules/line/routes.ts';
 import { apiKeyRoutes } from './modules/api-keys/routes.ts';
+import { appointmentRoutes } from './modules/appointments/routes.ts';
 import { clinicRoutes } from './modules/clinics/routes.ts';
 import { Clinic } from './modules/clinics/schemas.ts';
+import { guideRoutes } from './modules/his/guide.ts';
+import { hisRoutes } from './modules/his/routes.ts';
 import { jobRoutes } from './modules/jobs/routes.ts';
 import { SessionUser, StaffMember } from './modules/staff/schemas.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
 import { systemRoutes } from './modules/system/routes.ts';
+import { webhookRoutes } from './modules/webhooks/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { ErrorResponse, errorBody, handleError } from './platform/http.ts';
@@ -88,6 +94,12 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   apiKeyRoutes(app, deps);
   auditRoutes(app, deps);
   jobRoutes(app, deps);
+  lineRoutes(app, deps);
+  autoReplyRoutes(app, deps);
+  hisRoutes(app, deps);
+  webhookRoutes(app, deps);
+  appointmentRoutes(app, deps);
+  guideRoutes(app, deps);
 
   // The built back office (apps/web/dist), with index.html for client-side routes.
   const dist = deps.config.webDistDir;

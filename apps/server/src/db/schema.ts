@@ -1,4 +1,6 @@
 // Kysely table types. Each module declares its own tables next to its code and adds them here.
 import type { FoundationTables } from './tables.ts';
+import type { HisTables } from '../modules/his/tables.ts';
+import type { LineTables } from '../modules/line/tables.ts';
 
-export interface DB extends FoundationTables {}
+export interface DB extends FoundationTables, HisTables, LineTables {}

@@ -1,5 +1,7 @@
 // Every migration, in order. Add new ones at the end; never edit one that has shipped.
 import type { Migration } from '../migrate.ts';
 import m0001 from './0001_foundation.ts';
+import m0002 from './0002_his.ts';
+import m0010 from './0010_line.ts';
 
-export const migrations: Migration[] = [m0001];
+export const migrations: Migration[] = [m0001, m0002, m0010];

@@ -6,10 +6,12 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId, randomToken, sha256Hex } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
+import { clinicService } from '../clinics/service.ts';
 
 function repo(db: Kysely<DB>) {
   return {
-    list: (clinicId: string) => db.selectFrom('api_keys').selectAll().where('clinic_id', '=', clinicId).orderBy('created_at', 'desc').execute(),
+    list: (clinicIds: string[]) => db.selectFrom('api_keys').selectAll().where('clinic_id', 'in', clinicIds).orderBy('created_at', 'desc').execute(),
+    sandboxOf: (clinicId: string) => db.selectFrom('clinics').select('id').where('sandbox_of', '=', clinicId).orderBy('created_at').executeTakeFirst(),
     insert: (row: DB['api_keys']) => db.insertInto('api_keys').values(row).execute(),
     revoke: (clinicId: string, id: string, at: string) =>
       db.updateTable('api_keys').set({ revoked_at: at }).where('clinic_id', '=', clinicId).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst(),
@@ -18,26 +20,45 @@ function repo(db: Kysely<DB>) {
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof repo>['list']>>[number];
-const toApiKey = (r: Row) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at });
+const toApiKey = (r: Row, sandboxClinicId: string | null = null) => ({ id: r.id, name: r.name, prefix: r.prefix, sandbox: r.clinic_id === sandboxClinicId, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at });
 
 export function apiKeyService(deps: Deps) {
   const r = repo(deps.db);
   return {
-    list: async (clinicId: string) => (await r.list(clinicId)).map(toApiKey),
+    /** The clinic's keys and those of its sandbox (marked `sandbox: true`). */
+    async list(clinicId: string) {
+      const sb = (await r.sandboxOf(clinicId))?.id ?? null;
+      return (await r.list(sb ? [clinicId, sb] : [clinicId])).map((k) => toApiKey(k, sb));
+    },
 
-    /** Creates a key; `plain` lets the demo seed a known key. Returns the key once. */
-    async create(clinicId: string, name: string, actor: Actor, ip: string, plain?: string) {
-      const key = plain ?? `clk_${randomToken(32)}`;
-      const row = { id: newId(), clinic_id: clinicId, name: name.trim(), prefix: key.slice(0, 8), key_hash: sha256Hex(key), created_by: actor.id, created_at: deps.clock.now().toISOString(), last_used_at: null, revoked_at: null };
+    /**
+     * The clinic's sandbox (a clinic with `sandbox_of` = the clinic), created on first use and
+     * named "<clinic> (沙盒)": sandbox keys write there, never to the real clinic's patients.
+     */
+    async sandboxClinic(clinicId: string): Promise<string> {
+      const existing = await r.sandboxOf(clinicId);
+      if (existing) return existing.id;
+      const clinic = await clinicService(deps).get(clinicId);
+      if (clinic.isSandbox) throw errors.badRequest('沙盒診所不能再建立沙盒');
+      return (await clinicService(deps).create({ name: `${clinic.name} (沙盒)`, timeZone: clinic.timeZone, sandboxOf: clinicId })).id;
+    },
+
+    /** Creates a key; `plain` lets the demo seed a known key; `sandbox` makes it a key of the clinic's sandbox. Returns the key once. */
+    async create(clinicId: string, name: string, actor: Actor, ip: string, plain?: string, opts: { sandbox?: boolean } = {}) {
+      const key = plain ?? `${opts.sandbox ? 'clk_test_' : 'clk_'}${randomToken(32)}`;
+      const target = opts.sandbox ? await this.sandboxClinic(clinicId) : clinicId;
+      const row = { id: newId(), clinic_id: target, name: name.trim(), prefix: key.slice(0, opts.sandbox ? 13 : 8), key_hash: sha256Hex(key), created_by: actor.id, created_at: deps.clock.now().toISOString(), last_used_at: null, revoked_at: null };
       await r.insert(row);
-      await recordAudit(deps.db, deps.clock, { clinicId, actor, action: 'api_key.created', entityType: 'api_key', entityId: row.id, detail: { name: row.name, prefix: row.prefix }, ip });
-      return { apiKey: toApiKey(row), key };
+      await recordAudit(deps.db, deps.clock, { clinicId, actor, action: 'api_key.created', entityType: 'api_key', entityId: row.id, detail: { name: row.name, prefix: row.prefix, sandbox: !!opts.sandbox }, ip });
+      return { apiKey: toApiKey(row, opts.sandbox ? target : null), key };
     },
 
     async revoke(clinicId: string, id: string, actor: Actor, ip: string) {
-      const res = await r.revoke(clinicId, id, deps.clock.now().toISOString());
+      const sb = (await r.sandboxOf(clinicId))?.id;
+      const owner = sb && (await r.get(sb, id)) ? sb : clinicId;
+      const res = await r.revoke(owner, id, deps.clock.now().toISOString());
       if (Number(res.numUpdatedRows) === 0) {
-        if (!(await r.get(clinicId, id))) throw errors.notFound('API 金鑰');
+        if (!(await r.get(owner, id))) throw errors.notFound('API 金鑰');
         return;
       }
       await recordAudit(deps.db, deps.clock, { clinicId, actor, action: 'api_key.revoked', entityType: 'api_key', entityId: id, ip });

@@ -1,0 +1,61 @@
+// SQL of appointments and their history. Every method takes the clinic id.
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { AppointmentHistoryTable, AppointmentsTable } from '../his/tables.ts';
+import type { Insertable } from 'kysely';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export type AppointmentRow = AppointmentsTable & { patient_his_id: string; doctor_his_id: string; line_status: string };
+
+const CHUNK = 400;
+const chunks = <T>(xs: T[], n = CHUNK): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+export function appointmentRepository(db: Db) {
+  const base = () =>
+    db
+      .selectFrom('appointments')
+      .innerJoin('patients', 'patients.id', 'appointments.patient_id')
+      .innerJoin('doctors', 'doctors.id', 'appointments.doctor_id')
+      .selectAll('appointments')
+      .select(['patients.his_id as patient_his_id', 'patients.line_status', 'doctors.his_id as doctor_his_id']);
+  return {
+    base,
+    async byHisIds(clinicId: string, hisIds: string[], forUpdate: boolean): Promise<AppointmentRow[]> {
+      const out: AppointmentRow[] = [];
+      for (const part of chunks(hisIds)) {
+        let q = base().where('appointments.clinic_id', '=', clinicId).where('appointments.his_id', 'in', part);
+        if (forUpdate) q = q.forUpdate('appointments');
+        out.push(...((await q.execute()) as AppointmentRow[]));
+      }
+      return out.map((r) => ({ ...r, version: Number(r.version) }));
+    },
+    async get(clinicId: string, hisId: string): Promise<AppointmentRow | undefined> {
+      const r = await base().where('appointments.clinic_id', '=', clinicId).where('appointments.his_id', '=', hisId).executeTakeFirst();
+      return r ? ({ ...r, version: Number(r.version) } as AppointmentRow) : undefined;
+    },
+    async getById(clinicId: string, id: string): Promise<AppointmentRow | undefined> {
+      const r = await base().where('appointments.clinic_id', '=', clinicId).where('appointments.id', '=', id).executeTakeFirst();
+      return r ? ({ ...r, version: Number(r.version) } as AppointmentRow) : undefined;
+    },
+    async refs(clinicId: string, table: 'patients' | 'doctors', hisIds: string[]) {
+      const out: { id: string; his_id: string; line_status?: string }[] = [];
+      for (const part of chunks(hisIds)) {
+        if (table === 'patients') out.push(...(await db.selectFrom('patients').select(['id', 'his_id', 'line_status']).where('clinic_id', '=', clinicId).where('his_id', 'in', part).execute()));
+        else out.push(...(await db.selectFrom('doctors').select(['id', 'his_id']).where('clinic_id', '=', clinicId).where('his_id', 'in', part).execute()));
+      }
+      return out;
+    },
+    async insertMany(rows: AppointmentsTable[]) {
+      for (const part of chunks(rows, 200)) await db.insertInto('appointments').values(part).execute();
+    },
+    async update(clinicId: string, id: string, patch: Partial<AppointmentsTable>) {
+      await db.updateTable('appointments').set(patch).where('clinic_id', '=', clinicId).where('id', '=', id).execute();
+    },
+    async insertHistory(rows: Insertable<AppointmentHistoryTable>[]) {
+      for (const part of chunks(rows, 300)) await db.insertInto('appointment_history').values(part).execute();
+    },
+    history: (clinicId: string, appointmentId: string) =>
+      db.selectFrom('appointment_history').selectAll().where('clinic_id', '=', clinicId).where('appointment_id', '=', appointmentId).orderBy('id').execute(),
+  };
+}

@@ -1,0 +1,165 @@
+// Outbound webhooks to the clinic's HIS (CONTRACTS.md): a per-clinic URL and secret (stored
+// encrypted; generated when not given), events stored once as rows (their id is the body's
+// id on every retry), delivered by the job system in order per appointment/patient with
+// retries and backoff until a 2xx, every attempt logged in webhook_deliveries.
+//
+//   POST <url>   Careline-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
+//   body         {"id","type","createdAt","data"}
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { recordAudit, type Actor } from '../../platform/audit.ts';
+import { newId, randomToken } from '../../platform/crypto.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { AppError, errors } from '../../platform/errors.ts';
+import { enqueue, PermanentJobError, type Job, type JobHandler } from '../../platform/jobs.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export const WEBHOOK_JOB = 'his.webhook.deliver';
+export const WEBHOOK_TIMEOUT_MS = 5_000;
+/** Backoff 5 s, 10 s, 20 s … capped at 1 h: 30 attempts span about a day. */
+export const WEBHOOK_MAX_ATTEMPTS = 30;
+
+export type WebhookEventInput = { clinicId: string; type: string; orderingKey: string; data: Record<string, unknown> };
+
+/** `Careline-Signature` header value for a raw body. */
+export function signWebhook(deps: Pick<Deps, 'crypto'>, secret: string, unixSeconds: number, rawBody: string): string {
+  return `t=${unixSeconds},v1=${deps.crypto.hmacHex(secret, `${unixSeconds}.${rawBody}`)}`;
+}
+
+function checkUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url.trim());
+  } catch {
+    throw errors.validation([{ field: 'url', code: 'format', message: '網址格式不正確（例如 https://his.example.tw/careline/webhook）' }]);
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw errors.validation([{ field: 'url', code: 'format', message: '網址必須以 https:// 或 http:// 開頭' }]);
+  if (u.username || u.password) throw errors.validation([{ field: 'url', code: 'format', message: '網址不可包含帳號密碼，請改用簽章驗證' }]);
+  return u.toString();
+}
+
+async function endpointOf(db: Db, clinicId: string) {
+  return db.selectFrom('webhook_endpoints').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst();
+}
+
+/**
+ * Stores the event and enqueues its delivery in the caller's transaction. Does nothing when
+ * the clinic has no webhook URL (the HIS can still resync through status-changes).
+ */
+export async function emitWebhookEvent(trx: Db, deps: Deps, input: WebhookEventInput, opts: { force?: boolean } = {}): Promise<string | null> {
+  if (!opts.force && !(await endpointOf(trx, input.clinicId))) return null;
+  const id = newId();
+  const createdAt = deps.clock.now().toISOString();
+  const body = JSON.stringify({ id, type: input.type, createdAt, data: input.data });
+  const orderingKey = `webhook:${input.clinicId}:${input.orderingKey}`;
+  await trx.insertInto('webhook_events').values({ id, clinic_id: input.clinicId, type: input.type, body, ordering_key: orderingKey, status: 'pending', created_at: createdAt, delivered_at: null }).execute();
+  await enqueue(trx as Kysely<DB>, deps.clock, { type: WEBHOOK_JOB, payload: { eventId: id }, clinicId: input.clinicId, orderingKey, idempotencyKey: `webhook:${id}`, maxAttempts: WEBHOOK_MAX_ATTEMPTS });
+  return id;
+}
+
+/** The job handler: one attempt of one event. Throws (→ retry with backoff) unless the HIS answers 2xx. */
+export const deliverWebhook: JobHandler = async (job: Job<{ eventId: string }>, deps: Deps) => {
+  const clinicId = job.clinicId;
+  if (!clinicId) throw new PermanentJobError('webhook job without clinic');
+  const ev = await deps.db.selectFrom('webhook_events').selectAll().where('clinic_id', '=', clinicId).where('id', '=', job.payload.eventId).executeTakeFirst();
+  if (!ev) throw new PermanentJobError(`webhook event ${job.payload.eventId} not found`);
+  const ep = await endpointOf(deps.db, clinicId);
+  if (!ep) {
+    await deps.db.updateTable('webhook_events').set({ status: 'failed' }).where('clinic_id', '=', clinicId).where('id', '=', ev.id).execute();
+    throw new PermanentJobError('webhook URL not configured');
+  }
+  const t = Math.floor(deps.clock.now().getTime() / 1000);
+  const signature = signWebhook(deps, deps.crypto.decrypt(ep.secret_enc), t, ev.body);
+  const started = performance.now();
+  let status: number | null = null;
+  let error: string | null = null;
+  try {
+    const res = await fetch(ep.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', 'careline-signature': signature, 'careline-event-id': ev.id, 'careline-event-type': ev.type, 'user-agent': 'Careline-Webhook/1' },
+      body: ev.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+    });
+    status = res.status;
+    await res.body?.cancel().catch(() => {});
+    if (status < 200 || status >= 300) error = `HTTP ${status}`;
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    error = e.name === 'TimeoutError' ? `逾時（${WEBHOOK_TIMEOUT_MS / 1000} 秒內無回應）` : `連線失敗：${e.cause?.code ?? e.message}`;
+  }
+  const ok = error === null;
+  const now = deps.clock.now().toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.insertInto('webhook_deliveries').values({
+      clinic_id: clinicId, event_id: ev.id, event_type: ev.type, attempt: job.attempts, url: ep.url, ok: ok ? 1 : 0,
+      status_code: status, duration_ms: Math.round(performance.now() - started), error, created_at: now,
+    }).execute();
+    await trx.updateTable('webhook_events')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), status: ok ? 'delivered' : job.attempts >= job.maxAttempts ? 'failed' : 'retrying', delivered_at: ok ? now : ev.delivered_at }))
+      .where('clinic_id', '=', clinicId).where('id', '=', ev.id).execute();
+  });
+  if (!ok) throw new Error(`webhook delivery failed: ${error}`);
+};
+
+export function webhookService(deps: Deps) {
+  const db = deps.db;
+  return {
+    async getConfig(clinicId: string) {
+      const ep = await endpointOf(db, clinicId);
+      return ep ? { url: ep.url, secret: deps.crypto.decrypt(ep.secret_enc), updatedAt: ep.updated_at } : null;
+    },
+
+    /** Sets the URL (and the secret, generated when not given). */
+    async setConfig(clinicId: string, input: { url: string; secret?: string }, actor: Actor, ip = '') {
+      const url = checkUrl(input.url);
+      const secret = input.secret?.trim() || `whsec_${randomToken(24)}`;
+      if (secret.length < 16) throw errors.validation([{ field: 'secret', code: 'minLength', message: '簽章密鑰至少需要 16 個字元（不填則由系統產生）' }]);
+      const now = deps.clock.now().toISOString();
+      const enc = deps.crypto.encrypt(secret);
+      await db.insertInto('webhook_endpoints').values({ clinic_id: clinicId, url, secret_enc: enc, created_at: now, updated_at: now })
+        .onConflict((oc) => oc.column('clinic_id').doUpdateSet({ url, secret_enc: enc, updated_at: now })).execute();
+      await recordAudit(db, deps.clock, { clinicId, actor, action: 'webhook.configured', entityType: 'webhook_endpoint', entityId: clinicId, detail: { url, secretGenerated: !input.secret }, ip });
+      return { url, secret };
+    },
+
+    async sendTest(clinicId: string, actor: Actor) {
+      if (!(await endpointOf(db, clinicId))) throw new AppErrorNoWebhook();
+      const id = await db.transaction().execute((trx) =>
+        emitWebhookEvent(trx, deps, { clinicId, type: 'webhook.test', orderingKey: `test:${newId()}`, data: { message: '這是 Careline 的測試事件', requestedBy: actor.label } }, { force: true }));
+      return { eventId: id! };
+    },
+
+    async listDeliveries(clinicId: string, q: { failed?: boolean; before?: number; limit: number }) {
+      let query = db.selectFrom('webhook_deliveries').selectAll().where('clinic_id', '=', clinicId);
+      if (q.failed) query = query.where('ok', '=', 0);
+      if (q.before) query = query.where('id', '<', q.before);
+      const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+      const more = rows.length > q.limit;
+      const items = rows.slice(0, q.limit).map((r) => ({
+        id: Number(r.id), eventId: r.event_id, eventType: r.event_type, attempt: r.attempt, url: r.url, ok: r.ok === 1,
+        statusCode: r.status_code, durationMs: r.duration_ms, error: r.error, createdAt: r.created_at,
+      }));
+      return { items, nextBefore: more ? items[items.length - 1].id : null };
+    },
+
+    /** Sends the event of a logged delivery again (same event id), as a new job. */
+    async redeliver(clinicId: string, deliveryId: number, actor: Actor, ip = '') {
+      const d = await db.selectFrom('webhook_deliveries').select(['event_id']).where('clinic_id', '=', clinicId).where('id', '=', deliveryId).executeTakeFirst();
+      if (!d) throw errors.notFound('傳送紀錄');
+      if (!(await endpointOf(db, clinicId))) throw new AppErrorNoWebhook();
+      const ev = await db.selectFrom('webhook_events').select(['id', 'ordering_key']).where('clinic_id', '=', clinicId).where('id', '=', d.event_id).executeTakeFirstOrThrow();
+      const jobId = await enqueue(db, deps.clock, { type: WEBHOOK_JOB, payload: { eventId: ev.id }, clinicId, orderingKey: ev.ordering_key, maxAttempts: WEBHOOK_MAX_ATTEMPTS });
+      await db.updateTable('webhook_events').set({ status: 'pending' }).where('clinic_id', '=', clinicId).where('id', '=', ev.id).execute();
+      await recordAudit(db, deps.clock, { clinicId, actor, action: 'webhook.redelivered', entityType: 'webhook_event', entityId: ev.id, detail: { deliveryId }, ip });
+      return { eventId: ev.id, jobId };
+    },
+  };
+}
+
+class AppErrorNoWebhook extends AppError {
+  constructor() {
+    super('WEBHOOK_NOT_CONFIGURED', 409, '尚未設定 Webhook 網址，請先設定後再試');
+  }
+}
