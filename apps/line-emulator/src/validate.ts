@@ -19,7 +19,7 @@ function str(d: Detail[], o: Obj, key: string, path: string, opts: { required?: 
     return undefined;
   }
   const n = len(v);
-  const min = opts.min ?? (opts.required ? 1 : 0);
+  const min = opts.min ?? 0;
   if (opts.required && n === 0) {
     d.push({ message: 'may not be empty', property: `${path}.${key}`.replace(/^\./, '') });
   } else if (opts.max !== undefined && (n > opts.max || n < min)) {
