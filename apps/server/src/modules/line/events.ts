@@ -1,0 +1,124 @@
+// Processing of stored LINE webhook events (the `line.event` job). Other modules plug in
+// through hooks (binding updates lights on follow/block, reminders handle postbacks, replies
+// and the FAQ answer text), so this module depends on none of them.
+import type { messagingApi } from '@line/bot-sdk';
+import type { Deps } from '../../platform/deps.ts';
+import type { Job } from '../../platform/jobs.ts';
+import { PermanentJobError } from '../../platform/jobs.ts';
+import { DEFAULT_GREETING, lineService, type LineService, type WebhookEvent } from './service.ts';
+
+export type EventContext = { deps: Deps; line: LineService; clinicId: string; lineUserId: string; event: WebhookEvent; replyToken: string | null; at: string };
+
+export type LineEventHooks = {
+  /** After a follow/unfollow changed the friend state. */
+  onFriendState?(ctx: EventContext, state: 'friend' | 'blocked', previous: string | null): Promise<void>;
+  /** Messages to greet a new (or returning) friend; null → the default greeting. */
+  greeting?(ctx: EventContext): Promise<messagingApi.Message[] | null>;
+  /** A postback; return true when handled. */
+  onPostback?(ctx: EventContext, data: string, params: Record<string, string>): Promise<boolean>;
+  /** A text message; handlers are tried in order until one returns true. */
+  onText?: ((ctx: EventContext, text: string) => Promise<boolean>)[];
+};
+
+export function liffUrl(deps: Deps, channel: { liff_id: string; channel_id: string }, path: string): string {
+  return channel.liff_id ? `https://liff.line.me/${channel.liff_id}${path}` : `${deps.config.publicBaseUrl}/liff${path}${path.includes('?') ? '&' : '?'}channel=${channel.channel_id}`;
+}
+
+export async function defaultGreeting(ctx: EventContext): Promise<messagingApi.Message[]> {
+  const ch = await ctx.line.channelOrThrow(ctx.clinicId);
+  const clinic = await ctx.deps.db.selectFrom('clinics').select('name').where('id', '=', ctx.clinicId).executeTakeFirstOrThrow();
+  const text = (ch.greeting_text || DEFAULT_GREETING).replaceAll('{clinic}', clinic.name);
+  return [
+    { type: 'text', text },
+    {
+      type: 'template',
+      altText: '綁定 LINE 帳號，接收看診提醒',
+      template: {
+        type: 'buttons',
+        title: '綁定帳號',
+        text: '用手機號碼與簡訊驗證碼完成綁定，只需 30 秒',
+        actions: [{ type: 'uri', label: '立即綁定', uri: liffUrl(ctx.deps, ch, '/bind') }],
+      },
+    },
+  ];
+}
+
+export function lineEventHandler(hooks: LineEventHooks) {
+  return async (job: Job<{ eventRowId: number }>, deps: Deps): Promise<void> => {
+    const clinicId = job.clinicId;
+    if (!clinicId) throw new PermanentJobError('line.event without clinic');
+    const line = lineService(deps);
+    const row = await line.event(clinicId, job.payload.eventRowId);
+    if (!row) throw new PermanentJobError(`event row ${job.payload.eventRowId} not found`);
+    if (row.processed_at) return; // already done (a retried job after a crash)
+    const event = JSON.parse(row.payload) as WebhookEvent;
+    const lineUserId = event.source?.userId;
+    if (!lineUserId || event.source?.type !== 'user') {
+      await line.markEvent(clinicId, row.id, 'ignored:not_a_user');
+      return;
+    }
+    // A reply token is single-use and valid for about a minute; a late retry must not try it.
+    const fresh = deps.clock.now().getTime() - new Date(row.event_time).getTime() < 50_000;
+    const ctx: EventContext = { deps, line, clinicId, lineUserId, event, replyToken: fresh && typeof event.replyToken === 'string' ? event.replyToken : null, at: row.event_time };
+    let outcome = 'ok';
+    switch (event.type) {
+      case 'follow': {
+        let profile: { displayName?: string; pictureUrl?: string } | undefined;
+        try {
+          profile = await (await line.clientFor(clinicId)).getProfile(lineUserId);
+        } catch {
+          profile = undefined; // the profile is nice to have, not needed
+        }
+        const change = await line.applyFriendEvent(clinicId, lineUserId, 'follow', row.event_time, profile);
+        if (!change) {
+          outcome = 'ignored:stale';
+          break;
+        }
+        await hooks.onFriendState?.(ctx, 'friend', change.previous);
+        if (ctx.replyToken) {
+          const messages = (await hooks.greeting?.(ctx)) ?? (await defaultGreeting(ctx));
+          await line.reply(clinicId, lineUserId, ctx.replyToken, messages, 'greeting');
+        }
+        break;
+      }
+      case 'unfollow': {
+        const change = await line.applyFriendEvent(clinicId, lineUserId, 'unfollow', row.event_time);
+        if (!change) {
+          outcome = 'ignored:stale';
+          break;
+        }
+        await hooks.onFriendState?.(ctx, 'blocked', change.previous);
+        break;
+      }
+      case 'message': {
+        await line.ensureFriendFromMessage(clinicId, lineUserId, row.event_time);
+        const msg = (event.message ?? {}) as { type?: string; text?: string; packageId?: string; stickerId?: string; address?: string; title?: string; latitude?: number; longitude?: number; id?: string };
+        const kind = msg.type ?? 'unknown';
+        const text = kind === 'text' ? String(msg.text ?? '') : kind === 'location' ? [msg.title, msg.address].filter(Boolean).join(' ') : '';
+        await line.logMessage(clinicId, { lineUserId, direction: 'in', kind, text, payload: msg, source: 'user' });
+        if (kind === 'text' && text) {
+          let handled = false;
+          for (const h of hooks.onText ?? []) {
+            if (await h(ctx, text)) {
+              handled = true;
+              break;
+            }
+          }
+          outcome = handled ? 'ok:answered' : 'ok:unanswered';
+        }
+        break;
+      }
+      case 'postback': {
+        await line.ensureFriendFromMessage(clinicId, lineUserId, row.event_time);
+        const pb = (event.postback ?? {}) as { data?: string; params?: Record<string, string> };
+        await line.logMessage(clinicId, { lineUserId, direction: 'in', kind: 'postback', text: '', payload: pb, source: 'user' });
+        const handled = (await hooks.onPostback?.(ctx, String(pb.data ?? ''), pb.params ?? {})) ?? false;
+        outcome = handled ? 'ok' : 'ignored:unknown_postback';
+        break;
+      }
+      default:
+        outcome = `ignored:${event.type}`;
+    }
+    await line.markEvent(clinicId, row.id, outcome);
+  };
+}

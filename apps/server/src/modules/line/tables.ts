@@ -1,0 +1,83 @@
+import type { Generated } from 'kysely';
+
+export interface LineChannelsTable {
+  clinic_id: string;
+  channel_id: string;
+  channel_secret_enc: string;
+  access_token_enc: string;
+  access_token_hint: string;
+  liff_id: string;
+  greeting_text: string;
+  bot_user_id: string | null;
+  bot_name: string | null;
+  last_test_at: string | null;
+  last_test_ok: number | null;
+  last_test_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LineWebhookEventsTable {
+  id: Generated<number>;
+  clinic_id: string;
+  webhook_event_id: string;
+  type: string;
+  line_user_id: string | null;
+  event_time: string;
+  is_redelivery: number;
+  payload: string;
+  received_at: string;
+  processed_at: string | null;
+  outcome: string | null;
+}
+
+export interface LineFriendsTable {
+  clinic_id: string;
+  line_user_id: string;
+  display_name: string;
+  picture_url: string | null;
+  state: string;
+  followed_at: string | null;
+  blocked_at: string | null;
+  unblocked_at: string | null;
+  last_event_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LineMessagesTable {
+  id: Generated<number>;
+  clinic_id: string;
+  line_user_id: string;
+  direction: string;
+  kind: string;
+  text: string;
+  payload: string;
+  source: string;
+  related_type: string | null;
+  related_id: string | null;
+  created_at: string;
+}
+
+export interface AutoRepliesTable {
+  id: string;
+  clinic_id: string;
+  name: string;
+  match_type: string;
+  triggers: string;
+  priority: number;
+  reply_type: string;
+  reply: string;
+  enabled: number;
+  hits: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LineTables {
+  line_channels: LineChannelsTable;
+  line_webhook_events: LineWebhookEventsTable;
+  line_friends: LineFriendsTable;
+  line_messages: LineMessagesTable;
+  auto_replies: AutoRepliesTable;
+}
