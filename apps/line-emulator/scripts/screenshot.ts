@@ -31,7 +31,7 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', arg
 const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
 page.on('pageerror', (e) => process.stderr.write(`pageerror: ${e.message}\n`));
 page.on('console', (m) => { if (m.type() === 'error') process.stderr.write(`console: ${m.text()}\n`); });
-await page.goto(emu.url + '/');
+await page.goto(emu.url + '/?labels=1');
 await page.waitForSelector('.lf-bubble');
 await page.waitForSelector('.rm-image img');
 await page.waitForTimeout(500);

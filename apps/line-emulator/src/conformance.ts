@@ -49,10 +49,12 @@ function toJsonSchema(doc: Obj): Obj {
     if (bases.has(name)) {
       const d = s.discriminator as { propertyName: string; mapping: Record<string, string> };
       out[`${name}__base`] = fix(s, name) as Obj;
-      const branches = Object.entries(d.mapping).map(([value, ref]) => ({
-        if: { properties: { [d.propertyName]: { const: value } }, required: [d.propertyName] },
-        then: { $ref: ref },
-      }));
+      // JSON Schema if/then (built with fromEntries: a literal `then` key reads as a thenable to linters)
+      const branches = Object.entries(d.mapping).map(([value, ref]) => Object.fromEntries([
+        ['if', { properties: { [d.propertyName]: { const: value } }, required: [d.propertyName] }],
+        // oxlint-disable-next-line unicorn/no-thenable -- JSON Schema's `then` keyword, not a promise
+        ['then', { $ref: ref }],
+      ]));
       out[name] = { allOf: [{ $ref: `#/components/schemas/${name}__base` }, ...branches] };
     } else {
       out[name] = fix(s, name) as Obj;
