@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../apps/server/src/config.ts';
 import { createDeps } from '../apps/server/src/deps-factory.ts';
-import { DEMO_HIS_KEY, DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from '../apps/server/src/db/seed/demo.ts';
+import { DEMO_CLINIC_NAME, DEMO_HIS_KEY, DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from '../apps/server/src/db/seed/demo.ts';
 import { devEncryptionKey, startServer, WEB_DIST } from '../apps/server/src/server.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,6 +23,7 @@ env.CARELINE_DATA_DIR = dataDir;
 env.DATABASE_URL ??= `sqlite:${resolve(dataDir, 'careline.db')}`;
 const emulatorPort = Number(env.EMULATOR_PORT ?? 4000);
 env.LINE_API_BASE_URL ??= `http://localhost:${emulatorPort}`;
+env.LOG_LEVEL ??= 'warn';
 
 if (!existsSync(resolve(WEB_DIST, 'index.html')) && existsSync(resolve(root, 'apps/web/vite.config.ts'))) {
   process.stdout.write('building the back office (first start only)…\n');
@@ -50,12 +51,11 @@ const stops: (() => Promise<void>)[] = [];
 let emulatorUrl: string | null = null;
 const emulatorEntry = resolve(root, 'apps/line-emulator/src/index.ts');
 if (existsSync(emulatorEntry)) {
-  const { startEmulator } = await import(emulatorEntry);
-  const publicBase = config.publicBaseUrl;
+  const { startEmulator, demoChannel } = await import(emulatorEntry);
   const emu = await startEmulator({
     port: emulatorPort,
     host: env.HOST ?? '0.0.0.0',
-    demo: { webhookUrl: `${publicBase}/line/webhook/1000000001`, publicBaseUrl: publicBase },
+    channels: [{ ...demoChannel(`http://127.0.0.1:${config.port}/line/webhook/1000000001`), displayName: DEMO_CLINIC_NAME }],
   });
   emulatorUrl = emu.url;
   stops.push(() => emu.close());
