@@ -104,11 +104,11 @@ export const VISIT_TYPES = ['洗牙', '補牙', '根管治療', '拔牙', '植�
 const DURATION: Record<(typeof VISIT_TYPES)[number], number> = { 洗牙: 30, 補牙: 30, 根管治療: 60, 拔牙: 30, 植牙: 60, 矯正回診: 30, 假牙: 30, 兒童塗氟: 30 };
 
 export const DOCTORS: FakeDoctor[] = [
-  { id: 'D001', body: { name: '陳建志' } as DoctorInput, specialty: 'general' },
-  { id: 'D002', body: { name: '林怡伶' } as DoctorInput, specialty: 'kids' },
-  { id: 'D003', body: { name: '黃柏諺' } as DoctorInput, specialty: 'ortho' },
-  { id: 'D004', body: { name: '張雅筑' } as DoctorInput, specialty: 'perio' },
-  { id: 'D005', body: { name: '吳冠廷' } as DoctorInput, specialty: 'implant' },
+  { id: 'D001', body: { name: '陳建志', department: '一般牙科', title: '院長' } as DoctorInput, specialty: 'general' },
+  { id: 'D002', body: { name: '林怡伶', department: '兒童牙科', title: '主治醫師' } as DoctorInput, specialty: 'kids' },
+  { id: 'D003', body: { name: '黃柏諺', department: '齒顎矯正科', title: '主治醫師' } as DoctorInput, specialty: 'ortho' },
+  { id: 'D004', body: { name: '張雅筑', department: '牙周病科', title: '主治醫師' } as DoctorInput, specialty: 'perio' },
+  { id: 'D005', body: { name: '吳冠廷', department: '植牙中心', title: '主治醫師' } as DoctorInput, specialty: 'implant' },
 ];
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -137,6 +137,7 @@ export function makePatients(seed: number, count = 300, today = new Date()): Fak
       birthDate: `${birthYear}-${pad(month)}-${pad(day)}`,
       nationalId: makeNationalId(pick(r, REGION_LETTERS), sex, pad(Math.floor(r() * 10_000_000), 7)),
       chartNo: pad(1000 + n * 7, 6),
+      gender: sex === 1 ? 'male' : 'female',
     };
     if (phone) body.phone = phone;
     return { id: `P${pad(n, 5)}`, body: body as PatientInput, age };
@@ -315,12 +316,11 @@ export async function fillDemoClinic(opts: FillOptions): Promise<FillSummary> {
     const chunk = writes.slice(i, i + 500);
     const items = chunk.map((w) => ({ ...w.body, appointmentId: w.appointmentId }) as BatchItem);
     try {
-      const res = (await client.batchAppointments(items)) as { results?: { status?: number; applied?: boolean; error?: unknown }[] };
-      (res.results ?? []).forEach((r, k) => {
-        const st = r.status ?? 200;
-        if (st === 409) s.conflicts++;
-        else if (st >= 400) fail(`appointment ${chunk[k].appointmentId} v${(chunk[k].body as { version: number }).version}`, r.error ?? st);
-        else if (r.applied === false || st === 200) s.unchanged++;
+      const res = await client.batchAppointments(items);
+      res.items.forEach((r, k) => {
+        if (r.status === 409) s.conflicts++;
+        else if (r.status >= 400) fail(`appointment ${chunk[k].appointmentId} v${(chunk[k].body as { version: number }).version}`, r.error ?? r.status);
+        else if (r.result === 'unchanged') s.unchanged++;
         else s.applied++;
       });
     } catch (e) {

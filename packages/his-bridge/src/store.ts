@@ -208,6 +208,12 @@ export class BridgeStore {
     this.st.putAppt.run(id, JSON.stringify(merged), now);
   }
 
+  /** A patient's LINE light shows on each of their appointments too. */
+  setPatientLineOnAppointments(patientId: string, line: unknown, now = Date.now()): void {
+    this.db.prepare("UPDATE appointments SET json = json_set(json, '$.lights.line', json(?)), updated_at = ? WHERE json_extract(json, '$.patientId') = ?")
+      .run(JSON.stringify(line), now, patientId);
+  }
+
   getPatient(id: string): Row | null {
     const r = (this.st.getPatient ?? this.db.prepare('SELECT json FROM patients WHERE patient_id = ?')).get(id) as Row | undefined;
     return r ? (JSON.parse(String(r.json)) as Row) : null;
@@ -275,24 +281,25 @@ export class BridgeStore {
 }
 
 /**
- * Folds one status change into the local copies. Items name the light (`line` of a patient,
- * `reply`/`status` of an appointment), the HIS ids it concerns and the new value (`to`).
+ * Folds one status change into the local copies, in the cloud's shapes: an item names the
+ * light (`line` of a patient, `reply`/`status` of an appointment), the HIS ids it concerns
+ * and the new value `to` = {code, label}.
  */
 function applyChange(store: BridgeStore, item: Row, now: number): void {
   const light = typeof item.light === 'string' ? item.light : null;
-  const to = item.to ?? item.value ?? null;
-  const subjectId = typeof item.subjectId === 'string' ? item.subjectId : null;
-  if (light === 'line') {
-    const patientId = typeof item.patientId === 'string' ? item.patientId : subjectId;
-    if (patientId) store.cachePatientStatus(patientId, { patientId, line: to }, now);
+  const to = item.to ?? null;
+  const patientId = typeof item.patientId === 'string' ? item.patientId : null;
+  const appointmentId = typeof item.appointmentId === 'string' ? item.appointmentId : null;
+  if (light === 'line' && patientId) {
+    const prev = store.getPatient(patientId);
+    store.cachePatientStatus(patientId, { patientId, lights: { ...(prev?.lights as Row | undefined), line: to }, lineStatusChangedAt: item.changedAt ?? null }, now);
+    store.setPatientLineOnAppointments(patientId, to, now);
     return;
   }
-  if (light === 'reply' || light === 'status') {
-    const appointmentId = typeof item.appointmentId === 'string' ? item.appointmentId : subjectId;
-    if (!appointmentId) return;
-    const prev = store.getAppointment(appointmentId) ?? { appointmentId };
-    const lights = { ...(prev.lights as Row | undefined), [light]: to };
-    const next: Row = { ...prev, lights };
-    store.cacheAppointment(appointmentId, next, now);
+  if (light === 'reply' && appointmentId) {
+    const prev = store.getAppointment(appointmentId) ?? { appointmentId, patientId };
+    store.cacheAppointment(appointmentId, { ...prev, lights: { ...(prev.lights as Row | undefined), reply: to } }, now);
   }
+  // `status` changes are the HIS's own writes (or the desk's): the HIS knows them, and the
+  // next cloud read refreshes the local copy.
 }

@@ -28,6 +28,16 @@ type AppointmentFallback = {
   status: AppointmentStatus; note?: string; version: number;
 };
 type Loose = Record<string, unknown>;
+type LightValue<C extends string> = { code: C; label: string };
+type BatchItemResultFallback = {
+  index: number; appointmentId: string | null; status: number; result?: 'created' | 'updated' | 'unchanged';
+  version?: number; error?: { code: string; message: string; details: ErrorDetail[] }; current?: Loose;
+};
+type StatusChangeFallback = {
+  cursor: string; subject: 'patient' | 'appointment'; appointmentId?: string; patientId: string | null;
+  light: 'line' | 'reply' | 'status'; from: LightValue<string> | null; to: LightValue<string>;
+  source: string; reason: string | null; changedAt: string;
+};
 
 export type DoctorInput = BodyOf<'/his/v1/doctors/{doctorId}', 'put', DoctorFallback>;
 export type PatientInput = BodyOf<'/his/v1/patients/{patientId}', 'put', PatientFallback>;
@@ -38,10 +48,10 @@ export type Doctor = OkOf<'/his/v1/doctors/{doctorId}', 'put', Loose>;
 export type Patient = OkOf<'/his/v1/patients/{patientId}', 'put', Loose>;
 export type Appointment = OkOf<'/his/v1/appointments/{appointmentId}', 'get', Loose>;
 export type AppointmentWriteResult = OkOf<'/his/v1/appointments/{appointmentId}', 'put', Loose>;
-export type BatchResult = OkOf<'/his/v1/appointments/batch', 'post', { results: Loose[] }>;
+export type BatchResult = OkOf<'/his/v1/appointments/batch', 'post', { items: BatchItemResultFallback[]; summary: Record<string, number> }>;
 export type PatientStatus = OkOf<'/his/v1/patients/{patientId}/status', 'get', Loose>;
-export type StatusChangesPage = OkOf<'/his/v1/status-changes', 'get', { items: Loose[]; nextCursor: string | null }>;
-export type StatusChange = StatusChangesPage extends { items: (infer I)[] } ? I : Loose;
+export type StatusChangesPage = OkOf<'/his/v1/status-changes', 'get', { items: StatusChangeFallback[]; nextCursor: string | null; hasMore: boolean }>;
+export type StatusChange = StatusChangesPage extends { items: (infer I)[] } ? I : StatusChangeFallback;
 export type WebhookInput = BodyOf<'/his/v1/webhook', 'put', { url: string; secret?: string }>;
 export type WebhookConfig = OkOf<'/his/v1/webhook', 'put', { url: string; secret: string }>;
 
