@@ -5,7 +5,8 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const api = 'http://localhost:3000';
+// The API the dev server proxies to (`CARELINE_API_URL` to point it elsewhere).
+const api = process.env.CARELINE_API_URL ?? 'http://localhost:3000';
 
 export default defineConfig({
   root,

@@ -29,32 +29,32 @@ export const CLINIC_ROLES: readonly Role[] = ['admin', 'front_desk', 'doctor', '
 export const ADMIN: readonly Role[] = ['admin'];
 
 export const CLINIC_NAV: NavItem[] = [
-  { path: '/', label: '首頁', icon: <HomeOutlined /> },
-  { path: '/appointments', label: '預約', icon: <CalendarOutlined /> },
-  { path: '/reminders', label: '提醒', icon: <BellOutlined /> },
-  { path: '/patients', label: '病患', icon: <UserOutlined /> },
-  { path: '/messages', label: '訊息', icon: <MessageOutlined /> },
-  { path: '/care', label: '衛教追蹤', icon: <HeartOutlined /> },
-  { path: '/satisfaction', label: '滿意度', icon: <SmileOutlined /> },
-  { path: '/support', label: '客服', icon: <CustomerServiceOutlined /> },
-  { path: '/reports', label: '報表', icon: <BarChartOutlined /> },
+  { path: '/', label: '首頁', icon: <HomeOutlined aria-hidden /> },
+  { path: '/appointments', label: '預約', icon: <CalendarOutlined aria-hidden /> },
+  { path: '/reminders', label: '提醒', icon: <BellOutlined aria-hidden /> },
+  { path: '/patients', label: '病患', icon: <UserOutlined aria-hidden /> },
+  { path: '/messages', label: '訊息', icon: <MessageOutlined aria-hidden /> },
+  { path: '/care', label: '衛教追蹤', icon: <HeartOutlined aria-hidden /> },
+  { path: '/satisfaction', label: '滿意度', icon: <SmileOutlined aria-hidden /> },
+  { path: '/support', label: '客服', icon: <CustomerServiceOutlined aria-hidden /> },
+  { path: '/reports', label: '報表', icon: <BarChartOutlined aria-hidden /> },
   {
     path: '/settings',
     label: '設定',
-    icon: <SettingOutlined />,
+    icon: <SettingOutlined aria-hidden />,
     children: [
-      { path: '/settings/clinic', label: '診所資料', icon: <ShopOutlined /> },
-      { path: '/settings/staff', label: '人員管理', icon: <TeamOutlined />, roles: ADMIN },
-      { path: '/settings/api-keys', label: 'HIS 串接', icon: <ApiOutlined />, roles: ADMIN },
-      { path: '/settings/jobs', label: '背景工作', icon: <ThunderboltOutlined />, roles: ADMIN },
-      { path: '/settings/audit', label: '稽核紀錄', icon: <AuditOutlined />, roles: ADMIN },
+      { path: '/settings/clinic', label: '診所資料', icon: <ShopOutlined aria-hidden /> },
+      { path: '/settings/staff', label: '人員管理', icon: <TeamOutlined aria-hidden />, roles: ADMIN },
+      { path: '/settings/api-keys', label: 'HIS 串接', icon: <ApiOutlined aria-hidden />, roles: ADMIN },
+      { path: '/settings/jobs', label: '背景工作', icon: <ThunderboltOutlined aria-hidden />, roles: ADMIN },
+      { path: '/settings/audit', label: '稽核紀錄', icon: <AuditOutlined aria-hidden />, roles: ADMIN },
     ],
   },
-  { path: '/help', label: '說明', icon: <QuestionCircleOutlined /> },
+  { path: '/help', label: '說明', icon: <QuestionCircleOutlined aria-hidden /> },
 ];
 
 export const PLATFORM_NAV: NavItem[] = [
-  { path: '/platform', label: '平台營運', icon: <BankOutlined />, children: [{ path: '/platform/clinics', label: '診所列表', icon: <ShopOutlined /> }] },
+  { path: '/platform', label: '平台營運', icon: <BankOutlined aria-hidden />, children: [{ path: '/platform/clinics', label: '診所列表', icon: <ShopOutlined aria-hidden /> }] },
 ];
 
 /** Filter a navigation tree for a role (parents without visible children disappear). */

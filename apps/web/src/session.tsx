@@ -27,10 +27,14 @@ export function useSession(): { user: SessionUser | null; isLoading: boolean } {
 }
 
 /** The current user inside the signed-in shell (never null there). */
+let lastUser: SessionUser | null = null;
 export function useUser(): SessionUser {
   const { user } = useSession();
-  if (!user) throw new Error('useUser outside a signed-in page');
-  return user;
+  // While the session is being cleared (logout, expired session) pages of the shell may render
+  // once more before the redirect; they keep the last user instead of crashing.
+  if (user) lastUser = user;
+  if (!lastUser) throw new Error('useUser outside a signed-in page');
+  return lastUser;
 }
 
 /** Store a fresh session (after login or accept-invite). */

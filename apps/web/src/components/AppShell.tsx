@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api.ts';
 import { CLINIC_NAV, navFor, PLATFORM_NAV, type NavItem } from '../nav.tsx';
-import { useSetSession, useUser } from '../session.tsx';
+import { useUser } from '../session.tsx';
 import { BRAND } from '../theme.ts';
 import { LogoMark } from './Logo.tsx';
 
@@ -28,7 +28,6 @@ export function AppShell() {
   const user = useUser();
   const navigate = useNavigate();
   const location = useLocation();
-  const setSession = useSetSession();
   const nav = useMemo(() => navFor(user.role === 'platform_operator' ? PLATFORM_NAV : CLINIC_NAV, user.role), [user.role]);
   const flat = useMemo(() => flatten(nav), [nav]);
 
@@ -46,10 +45,8 @@ export function AppShell() {
 
   const logout = useMutation({
     mutationFn: () => api.post<void>('/api/auth/logout', undefined, { allowUnauthenticated: true }),
-    onSettled: () => {
-      setSession(null);
-      navigate('/login', { replace: true });
-    },
+    // A full page load drops every cached query of this user.
+    onSettled: () => window.location.assign('/login'),
   });
 
   const subtitle = user.role === 'platform_operator' ? '平台營運後台' : user.clinicName ?? '';
@@ -57,8 +54,8 @@ export function AppShell() {
   const userMenu: MenuProps['items'] = [
     { key: 'who', disabled: true, label: <div style={{ color: 'rgba(0,0,0,0.88)' }}><div style={{ fontWeight: 600 }}>{user.name}</div><div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{user.email}</div></div> },
     { type: 'divider' },
-    ...(user.role === 'platform_operator' ? [] : [{ key: 'help', icon: <QuestionCircleOutlined />, label: '說明中心' }]),
-    { key: 'logout', icon: <LogoutOutlined />, label: '登出', danger: true },
+    ...(user.role === 'platform_operator' ? [] : [{ key: 'help', icon: <QuestionCircleOutlined aria-hidden />, label: '說明中心' }]),
+    { key: 'logout', icon: <LogoutOutlined aria-hidden />, label: '登出', danger: true },
   ];
 
   return (
@@ -107,7 +104,7 @@ export function AppShell() {
                 <span style={{ lineHeight: 1.3 }}>
                   <span style={{ display: 'block', fontWeight: 500 }}>{user.name}</span>
                 </span>
-                <Tag color="green" bordered={false} style={{ marginInlineEnd: 0 }}>{user.roleLabel}</Tag>
+                <Tag color="green" variant="filled" style={{ marginInlineEnd: 0 }}>{user.roleLabel}</Tag>
                 <DownOutlined style={{ fontSize: 11, color: 'rgba(0,0,0,0.45)' }} />
               </Flex>
             </button>

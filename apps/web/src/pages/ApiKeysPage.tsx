@@ -35,7 +35,7 @@ function CreateKeyModal({ open, onClose }: { open: boolean; onClose: () => void 
       title={created ? '金鑰已建立' : '建立 API 金鑰'}
       open={open}
       onCancel={close}
-      maskClosable={!created}
+      mask={{ closable: !created }}
       width={600}
       destroyOnHidden
       footer={

@@ -151,7 +151,7 @@ export function AuditPage() {
               width: 200,
               render: (v: string) => (
                 <Tooltip title={v}>
-                  <Tag color={ACTION_COLORS[v.split('.')[0]] ?? 'default'} bordered={false}>{AUDIT_ACTIONS[v] ?? v}</Tag>
+                  <Tag color={ACTION_COLORS[v.split('.')[0]] ?? 'default'} variant="filled">{AUDIT_ACTIONS[v] ?? v}</Tag>
                 </Tooltip>
               ),
             },

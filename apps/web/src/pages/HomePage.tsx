@@ -35,7 +35,7 @@ function StatCard({ title, value, loading, icon, to, suffix, hint, danger }: { t
     <Link to={to} style={{ display: 'block' }}>
       <Card hoverable styles={{ body: { padding: 20 } }}>
         <Flex justify="space-between" align="flex-start">
-          <Statistic title={title} value={loading ? '—' : value ?? 0} suffix={suffix} valueStyle={{ fontWeight: 600, color: danger && value ? '#cf1322' : undefined }} />
+          <Statistic title={title} value={loading ? '—' : value ?? 0} suffix={suffix} styles={{ content: { fontWeight: 600, color: danger && value ? "#cf1322" : undefined } }} />
           <span style={{ fontSize: 22, color: danger && value ? '#cf1322' : '#06a94d', background: danger && value ? '#fff1f0' : '#e9f7ef', borderRadius: 10, padding: 8, lineHeight: 0 }}>{icon}</span>
         </Flex>
         <Typography.Text type="secondary" style={{ fontSize: 13 }}>

@@ -72,7 +72,7 @@ export function JobsPage() {
               label: (
                 <span>
                   {t.key !== 'all' ? <Badge status={JOB_STATUS[t.key].badge} /> : null} {t.label}{' '}
-                  <Tag bordered={false} color={t.key === 'dead' && n ? 'error' : undefined} style={{ marginInlineStart: 4 }}>{n}</Tag>
+                  <Tag variant="filled" color={t.key === 'dead' && n ? 'error' : undefined} style={{ marginInlineStart: 4 }}>{n}</Tag>
                 </span>
               ),
             };

@@ -216,7 +216,7 @@ export function StaffPage() {
                   <div style={{ minWidth: 0 }}>
                     <div style={{ fontWeight: 500 }}>
                       {s.name}
-                      {s.id === me.id ? <Tag bordered={false} style={{ marginInlineStart: 8 }}>您</Tag> : null}
+                      {s.id === me.id ? <Tag variant="filled" style={{ marginInlineStart: 8 }}>您</Tag> : null}
                     </div>
                     <Typography.Text type="secondary" style={{ fontSize: 13 }}>{s.email}</Typography.Text>
                   </div>
