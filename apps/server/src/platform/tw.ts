@@ -89,7 +89,7 @@ export function checkBirthDate(input: string, today: string): Checked<string> {
 export function checkPersonName(input: string, max = 50): Checked<string> {
   const s = input.normalize('NFC').trim().replace(/\s+/g, ' ');
   if (s.length === 0) return { ok: false, message: '姓名不可空白' };
-  // eslint-disable-next-line no-control-regex
+  // oxlint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(s)) return { ok: false, message: '姓名含有不允許的控制字元' };
   if ([...s].length > max) return { ok: false, message: `姓名最多 ${max} 個字` };
   return { ok: true, value: s };

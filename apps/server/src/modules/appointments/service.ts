@@ -178,7 +178,7 @@ export function appointmentService(deps: Deps) {
   return {
     /** Validates each item (a bad one does not sink the others) and applies them in order, in chunks. */
     async upsertMany(ctx: WriteContext, raw: unknown[], ip = ''): Promise<ItemResult[]> {
-      const results: (ItemResult | undefined)[] = new Array(raw.length);
+      const results: (ItemResult | undefined)[] = Array.from({ length: raw.length });
       const valid: { index: number; input: AppointmentInput }[] = [];
       raw.forEach((item, index) => {
         const details = schemaErrors(BatchItem as TSchema, item);

@@ -6,14 +6,14 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 function inline(s: string): string {
   const codes: string[] = [];
-  let out = s.replace(/`([^`]+)`/g, (_m, c: string) => `\u0000${codes.push(`<code>${esc(c)}</code>`) - 1}\u0000`);
+  let out = s.replace(/`([^`]+)`/g, (_m, c: string) => `\uE000${codes.push(`<code>${esc(c)}</code>`) - 1}\uE001`);
   out = esc(out);
   out = out.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_m, text: string, href: string) => {
     const ok = /^(https?:\/\/|\/|#|\.\/)/.test(href) ? href : '#';
     return `<a href="${ok}">${text}</a>`;
   });
   out = out.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>').replace(/(^|[^*])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>');
-  return out.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => codes[Number(i)]);
+  return out.replace(/\uE000(\d+)\uE001/g, (_m, i: string) => codes[Number(i)]);
 }
 
 const slug = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
