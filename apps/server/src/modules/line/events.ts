@@ -20,9 +20,17 @@ export type LineEventHooks = {
   onText?: ((ctx: EventContext, text: string) => Promise<boolean>)[];
 };
 
+/**
+ * The URL of a patient page. With a LIFF app configured it is LINE's LIFF URL (opens inside
+ * LINE with login); the LIFF app's endpoint URL is `${PUBLIC_BASE_URL}/liff/<channelId>/`.
+ * Without one, the page itself (opened in LINE's browser, logging in through LINE Login).
+ */
 export function liffUrl(deps: Deps, channel: { liff_id: string; channel_id: string }, path: string): string {
-  return channel.liff_id ? `https://liff.line.me/${channel.liff_id}${path}` : `${deps.config.publicBaseUrl}/liff${path}${path.includes('?') ? '&' : '?'}channel=${channel.channel_id}`;
+  const p = path.replace(/^\//, '');
+  return channel.liff_id ? `https://liff.line.me/${channel.liff_id}/${p}` : `${deps.config.publicBaseUrl}/liff/${channel.channel_id}/${p}`;
 }
+
+export const liffEndpointUrl = (deps: Deps, channelId: string) => `${deps.config.publicBaseUrl}/liff/${channelId}/`;
 
 export async function defaultGreeting(ctx: EventContext): Promise<messagingApi.Message[]> {
   const ch = await ctx.line.channelOrThrow(ctx.clinicId);
