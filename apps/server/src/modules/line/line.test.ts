@@ -109,7 +109,7 @@ describe('through the emulator', () => {
     const sent = (await b.emu_('GET', `/_emulator/channels/${c.channelId}/messages?to=${user.userId}`)).messages;
     expect(sent.map((m: { via: string }) => m.via)).toEqual(['reply', 'reply']);
     expect(sent[0].message.text).toContain('感謝您加入');
-    expect(sent[1].message.template.actions[0].uri).toContain('/liff/bind');
+    expect(sent[1].message.template.actions[0].uri).toBe(`http://careline.test/liff/${c.channelId}/bind`);
     await b.emu_('POST', `/_emulator/users/${user.userId}/unfollow`, { channelId: c.channelId });
     await b.drain();
     expect((await as(b.t.app, c.admin).get('/api/line/friends?state=blocked')).json().items[0].lineUserId).toBe(user.userId);
