@@ -102,3 +102,21 @@ describe('appointments', () => {
     expect((await his.get('/his/v1/appointments/A2')).statusCode).toBe(404);
   });
 });
+
+describe('integration guide', () => {
+  it('is served rendered at /docs/guide and the OpenAPI document lists every /his/v1 endpoint with zh-TW descriptions', async () => {
+    const r = await t.app.inject({ method: 'GET', url: '/docs/guide' });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toContain('text/html');
+    expect(r.body).toContain('<h1 id="careline-his-串接指南-his-open-api-v1">');
+    expect(r.body).toContain('Careline-Signature');
+    expect(r.body).not.toMatch(/<script/);
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const his = Object.entries<Record<string, { description?: string }>>(doc.paths).filter(([p]) => p.startsWith('/his/v1/'));
+    expect(his.map(([p]) => p).sort()).toEqual([
+      '/his/v1/appointments/batch', '/his/v1/appointments/{appointmentId}', '/his/v1/doctors/{doctorId}', '/his/v1/patients/{patientId}',
+      '/his/v1/patients/{patientId}/status', '/his/v1/status-changes', '/his/v1/webhook',
+    ]);
+    for (const [, ops] of his) for (const op of Object.values(ops)) expect(op.description).toMatch(/[\u4e00-\u9fff]/);
+  });
+});
