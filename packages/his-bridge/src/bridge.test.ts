@@ -1,0 +1,136 @@
+// The bridge in-process against an in-process cloud: permanent refusals go to `rejected`,
+// 5xx/unreachable is retried, reads fall back to the local copy, and `careline-bridge status`
+// reports it all (human readable and --json).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, createTestClinic, type TestApp } from '../../../apps/server/src/testing/helpers.ts';
+import { startBridge, type RunningBridge } from './bridge.ts';
+import { classify } from './forwarder.ts';
+import { silentLogger } from './log.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+let t: TestApp;
+let cloud: string;
+const dirs: string[] = [];
+const bridges: RunningBridge[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  cloud = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  for (const b of bridges) await b.close().catch(() => {});
+  await t.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function bridgeFor(fetchImpl?: typeof fetch) {
+  const c = await createTestClinic(t);
+  const apiKey = await c.apiKey();
+  const dataDir = mkdtempSync(join(tmpdir(), 'careline-bridge-'));
+  dirs.push(dataDir);
+  const b = await startBridge({ cloud, apiKey, dataDir, port: 0, log: silentLogger, minBackoffMs: 50, maxBackoffMs: 200, statusIntervalMs: 200, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  bridges.push(b);
+  const call = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(b.url + path, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return { status: r.status, source: r.headers.get('careline-bridge-source'), body: (await r.json()) as Record<string, any> };
+  };
+  const drained = async () => {
+    for (let i = 0; i < 200; i++) {
+      if (b.store.status().backlog === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`backlog not drained: ${JSON.stringify(b.store.status())}`);
+  };
+  return { b, c, call, drained, dataDir };
+}
+
+const appt = { patientId: 'P1', doctorId: 'D1', startsAt: '2026-12-01T09:30:00+08:00', status: 'booked', version: 1 };
+
+describe('careline-bridge', () => {
+  it('classifies cloud answers', () => {
+    expect(classify(200, '{}').kind).toBe('done');
+    expect(classify(201, '{}').kind).toBe('done');
+    expect(classify(409, '{"error":{"code":"VERSION_CONFLICT"}}').kind).toBe('done');
+    expect(classify(422, '{"error":{"code":"VALIDATION_FAILED"}}').kind).toBe('rejected');
+    for (const s of [500, 502, 503, 429, 408, 401]) expect(classify(s, '').kind).toBe('retry');
+  });
+
+  it('queues with 202, forwards, keeps refused calls in `rejected`, and reports status', async () => {
+    const { b, call, drained, dataDir } = await bridgeFor();
+    expect(await call('PUT', '/his/v1/doctors/D1', { name: '陳建志' })).toMatchObject({ status: 202, body: { queued: true, seq: 1 } });
+    expect((await call('PUT', '/his/v1/patients/P1', { name: '王小明', phone: '0912-345-678' })).status).toBe(202);
+    // a bad national id: the cloud answers 422, the call is kept for the operator
+    expect((await call('PUT', '/his/v1/patients/P2', { name: '李四', nationalId: 'A123456788' })).status).toBe(202);
+    const batch = await call('POST', '/his/v1/appointments/batch', { items: [
+      { ...appt, appointmentId: 'A1' },
+      { ...appt, appointmentId: 'A2', patientId: 'NOBODY' },
+      { ...appt, appointmentId: 'A1', version: 2, status: 'checked_in' },
+      { ...appt, appointmentId: 'A1', version: 1 },
+    ] });
+    expect(batch).toMatchObject({ status: 202, body: { queued: true, seq: 7 } });
+    expect(batch.body.results.map((r: { seq: number }) => r.seq)).toEqual([4, 5, 6, 7]);
+    // local validation that needs no cloud: not JSON, no items, missing appointmentId
+    expect((await fetch(`${b.url}/his/v1/doctors/D9`, { method: 'PUT', body: 'nope' })).status).toBe(400);
+    expect((await call('POST', '/his/v1/appointments/batch', { items: [] })).status).toBe(400);
+    expect((await call('POST', '/his/v1/appointments/batch', { items: [{ ...appt }] })).status).toBe(400);
+    await drained();
+
+    const s = b.store.status();
+    expect(s).toMatchObject({ backlog: 0, rejected: 2, forwardedTotal: 5 });
+    expect(s.lastForwardOkAt).not.toBeNull();
+    const rejected = b.store.rejectedCalls();
+    expect(rejected.map((r) => [r.kind, r.entityId, r.status])).toEqual([['appointment', 'A2', 422], ['patient', 'P2', 422]]);
+
+    const got = await call('GET', '/his/v1/appointments/A1');
+    expect(got).toMatchObject({ status: 200, source: 'cloud', body: { appointmentId: 'A1', version: 2, status: 'checked_in', lights: { reply: { code: 'not_sent' } } } });
+    expect((await call('GET', '/his/v1/patients/P1/status')).body).toMatchObject({ lights: { line: { code: 'unbound' } } });
+
+    // `careline-bridge status` from the repo root, human readable and --json
+    const human = spawnSync(process.execPath, ['packages/his-bridge/bin/careline-bridge.mjs', 'status', '--data', dataDir], { cwd: ROOT, encoding: 'utf8' });
+    expect(human.status).toBe(0);
+    expect(human.stdout).toMatch(/backlog\s+0 call\(s\) waiting/);
+    expect(human.stdout).toMatch(/rejected\s+2/);
+    expect(human.stdout).toMatch(/bridge process\s+running/);
+    const json = spawnSync(process.execPath, ['packages/his-bridge/src/cli.ts', 'status', '--data', dataDir, '--json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ backlog: 0, rejected: 2, forwardedTotal: 5, rejectedRecent: [{ id: 'A2', status: 422 }, { id: 'P2', status: 422 }] });
+  });
+
+  it('retries 5xx and unreachable without losing or reordering, then serves local copies while down', async () => {
+    let mode: 'down' | '503' | 'up' = 'down';
+    let attempts = 0;
+    const flaky: typeof fetch = async (input, init) => {
+      attempts++;
+      if (mode === 'down') throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
+      if (mode === '503') return new Response('{"error":{"code":"UNAVAILABLE","message":"維護中"}}', { status: 503 });
+      return fetch(input, init);
+    };
+    const { b, call, drained } = await bridgeFor(flaky);
+    await call('PUT', '/his/v1/doctors/D1', { name: '林怡伶' });
+    await call('PUT', '/his/v1/patients/P1', { name: '林語彤' });
+    for (let v = 1; v <= 5; v++) await call('PUT', '/his/v1/appointments/A1', { ...appt, version: v, note: `v${v}` });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(b.store.status()).toMatchObject({ backlog: 7, forwardedTotal: 0 });
+    expect(b.store.status().lastForwardError).toMatch(/ECONNREFUSED/);
+    // offline read: the newest version the HIS wrote, from the local copy
+    expect(await call('GET', '/his/v1/appointments/A1')).toMatchObject({ status: 200, source: 'local', body: { version: 5, note: 'v5' } });
+    mode = '503';
+    await new Promise((r) => setTimeout(r, 300));
+    expect(b.store.status().backlog).toBe(7);
+    expect(b.store.status().lastForwardError).toMatch(/503/);
+    mode = 'up';
+    await drained();
+    expect(attempts).toBeGreaterThan(3);
+    const row = await t.deps.db.selectFrom('appointments').select(['id', 'version', 'note']).where('his_id', '=', 'A1').where('clinic_id', '=', (await t.deps.db.selectFrom('doctors').select('clinic_id').where('name', '=', '林怡伶').executeTakeFirstOrThrow()).clinic_id).executeTakeFirstOrThrow();
+    expect({ version: Number(row.version), note: row.note }).toEqual({ version: 5, note: 'v5' });
+    const hist = await t.deps.db.selectFrom('appointment_history').select('version').where('appointment_id', '=', row.id).orderBy('id').execute();
+    expect(hist.map((h) => Number(h.version))).toEqual([1, 2, 3, 4, 5]);
+  });
+});
