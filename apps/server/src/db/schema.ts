@@ -2,5 +2,6 @@
 import type { FoundationTables } from './tables.ts';
 import type { HisTables } from '../modules/his/tables.ts';
 import type { LineTables } from '../modules/line/tables.ts';
+import type { BindingTables } from '../modules/binding/tables.ts';
 
-export interface DB extends FoundationTables, HisTables, LineTables {}
+export interface DB extends FoundationTables, HisTables, LineTables, BindingTables {}

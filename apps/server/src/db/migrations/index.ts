@@ -3,5 +3,6 @@ import type { Migration } from '../migrate.ts';
 import m0001 from './0001_foundation.ts';
 import m0002 from './0002_his.ts';
 import m0010 from './0010_line.ts';
+import m0020 from './0020_binding.ts';
 
-export const migrations: Migration[] = [m0001, m0002, m0010];
+export const migrations: Migration[] = [m0001, m0002, m0010, m0020];
