@@ -19,9 +19,9 @@ export function OneTimeSecret({ value, label, notice, type = 'info' }: { value: 
     void msg.success('已複製');
   }
   return (
-    <Space direction="vertical" size={12} style={{ width: '100%' }}>
+    <Space orientation="vertical" size={12} style={{ width: '100%' }}>
       {holder}
-      <Alert type={type} showIcon message={notice} />
+      <Alert type={type} showIcon title={notice} />
       <Space.Compact style={{ width: '100%' }}>
         <Input id="one-time-secret" aria-label={label} value={value} readOnly onFocus={(e) => e.target.select()} style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }} />
         <Tooltip title={copied ? '已複製' : '複製'}>

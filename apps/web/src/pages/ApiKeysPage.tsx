@@ -50,9 +50,11 @@ function CreateKeyModal({ open, onClose }: { open: boolean; onClose: () => void 
       }
     >
       {created ? (
-        <Space direction="vertical" size={16} style={{ width: '100%' }}>
+        <Space orientation="vertical" size={16} style={{ width: '100%' }}>
           <Typography.Paragraph style={{ margin: 0 }}>
-            金鑰「<Typography.Text strong>{created.apiKey.name}</Typography.Text>」已建立。HIS 呼叫 API 時請帶上標頭 <Typography.Text code>Authorization: Bearer 金鑰</Typography.Text>。
+            金鑰「<Typography.Text strong>{created.apiKey.name}</Typography.Text>」已建立。HIS 呼叫 API 時，請在每個請求帶上標頭：
+            <br />
+            <Typography.Text code style={{ whiteSpace: 'nowrap' }}>Authorization: Bearer &lt;金鑰&gt;</Typography.Text>
           </Typography.Paragraph>
           <OneTimeSecret
             type="warning"
@@ -64,7 +66,7 @@ function CreateKeyModal({ open, onClose }: { open: boolean; onClose: () => void 
       ) : (
         <>
           <Typography.Paragraph type="secondary">為金鑰取一個好辨認的名稱，例如使用它的系統或地點，日後需要撤銷時才知道是哪一把。</Typography.Paragraph>
-          {create.isError ? <Alert type="error" showIcon message={errorMessage(create.error)} style={{ marginBottom: 16 }} /> : null}
+          {create.isError ? <Alert type="error" showIcon title={errorMessage(create.error)} style={{ marginBottom: 16 }} /> : null}
           <Form form={form} layout="vertical" onFinish={(v) => create.mutate(v)} disabled={create.isPending}>
             <Form.Item label="金鑰名稱" name="name" rules={[{ required: true, whitespace: true, message: '請輸入金鑰名稱' }, { max: 100, message: '最多 100 個字' }]}>
               <Input placeholder="例如：門診 HIS 正式機" autoComplete="off" />
@@ -109,7 +111,7 @@ export function ApiKeysPage() {
         }
       />
       <Card title="API 金鑰" styles={{ body: { padding: 0 } }}>
-        {list.isError ? <Alert type="error" showIcon message={errorMessage(list.error)} style={{ margin: 16 }} /> : null}
+        {list.isError ? <Alert type="error" showIcon title={errorMessage(list.error)} style={{ margin: 16 }} /> : null}
         <Table<ApiKey>
           rowKey="id"
           loading={list.isLoading}

@@ -49,10 +49,24 @@ function actionOptions() {
   ];
 }
 
-function summarise(detail: Record<string, unknown>): string {
-  const entries = Object.entries(detail ?? {});
-  if (!entries.length) return '';
-  return entries.map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('，');
+const FIELD_LABELS: Record<string, string> = {
+  name: '名稱', email: '電子郵件', role: '角色', status: '狀態', phone: '電話', address: '地址', timeZone: '時區', businessHours: '門診時段', prefix: '金鑰開頭', reason: '原因',
+};
+
+/** One readable line for an entry's detail (the full JSON is in the expanded row). */
+export function summarise(detail: Record<string, unknown>): string {
+  const d = detail ?? {};
+  const change = d.change;
+  if (change && typeof change === 'object') {
+    const parts = Object.entries(change as Record<string, unknown>).map(([k, v]) =>
+      k === 'businessHours' ? FIELD_LABELS[k] : `${FIELD_LABELS[k] ?? k}：${typeof v === 'string' ? v : JSON.stringify(v)}`,
+    );
+    return parts.length ? `變更 ${parts.join('、')}` : '';
+  }
+  return Object.entries(d)
+    .filter(([k]) => k !== 'before')
+    .map(([k, v]) => `${FIELD_LABELS[k] ?? k}：${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join('、');
 }
 
 export function AuditPage() {
@@ -121,8 +135,9 @@ export function AuditPage() {
         <div style={{ height: 16 }} />
       </Card>
       <Card styles={{ body: { padding: 0 } }}>
-        {q.isError ? <Alert type="error" showIcon message={errorMessage(q.error)} style={{ margin: 16 }} /> : null}
+        {q.isError ? <Alert type="error" showIcon title={errorMessage(q.error)} style={{ margin: 16 }} /> : null}
         <Table<AuditEntry>
+          tableLayout="fixed"
           rowKey="id"
           loading={q.isLoading}
           dataSource={rows}
@@ -133,14 +148,15 @@ export function AuditPage() {
             expandedRowRender: (r) => <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>{JSON.stringify(r.detail, null, 2)}</pre>,
           }}
           columns={[
-            { title: '時間', dataIndex: 'createdAt', width: 160, render: formatDateTime },
+            { title: '時間', dataIndex: 'createdAt', width: 150, render: formatDateTime },
             {
               title: '操作者',
               dataIndex: 'actorLabel',
-              width: 220,
+              width: 210,
+              ellipsis: true,
               render: (v: string, r) => (
                 <div>
-                  <div>{v || '—'}</div>
+                  <div title={v} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{v || '—'}</div>
                   {r.actorType !== 'staff' ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{r.actorType === 'api_key' ? 'API 金鑰' : r.actorType === 'system' ? '系統' : r.actorType}</Typography.Text> : null}
                 </div>
               ),
@@ -148,7 +164,7 @@ export function AuditPage() {
             {
               title: '動作',
               dataIndex: 'action',
-              width: 200,
+              width: 170,
               render: (v: string) => (
                 <Tooltip title={v}>
                   <Tag color={ACTION_COLORS[v.split('.')[0]] ?? 'default'} variant="filled">{AUDIT_ACTIONS[v] ?? v}</Tag>
@@ -158,7 +174,7 @@ export function AuditPage() {
             {
               title: '對象',
               key: 'entity',
-              width: 180,
+              width: 150,
               render: (_, r) => (
                 <div>
                   <div>{ENTITY_TYPES[r.entityType] ?? r.entityType}</div>
@@ -167,7 +183,7 @@ export function AuditPage() {
               ),
             },
             { title: '內容', dataIndex: 'detail', ellipsis: true, render: (d: Record<string, unknown>) => { const s = summarise(d); return s ? <Typography.Text type="secondary" ellipsis={{ tooltip: s }}>{s}</Typography.Text> : <Typography.Text type="secondary">—</Typography.Text>; } },
-            { title: 'IP', dataIndex: 'ip', width: 140, render: (v: string) => <Typography.Text style={{ fontFamily: 'ui-monospace, monospace', fontSize: 13 }}>{v}</Typography.Text> },
+            { title: 'IP', dataIndex: 'ip', width: 130, render: (v: string) => <Typography.Text style={{ fontFamily: 'ui-monospace, monospace', fontSize: 13 }}>{v}</Typography.Text> },
           ]}
         />
         <Flex justify="center" style={{ padding: 16 }}>

@@ -57,13 +57,13 @@ export function ClinicSettingsPage() {
         subtitle="診所名稱、聯絡方式與門診時段會用於 LINE 訊息、預約提醒的發送時間與線上預約。"
         help={<HelpDrawer topic="clinic" />}
       />
-      {!admin ? <Alert type="info" showIcon message="只有管理者可以修改診所資料，您目前可以檢視。" style={{ marginBottom: 16 }} /> : null}
+      {!admin ? <Alert type="info" showIcon title="只有管理者可以修改診所資料，您目前可以檢視。" style={{ marginBottom: 16 }} /> : null}
       {clinic.isLoading ? (
         <Card>
           <Skeleton active paragraph={{ rows: 8 }} />
         </Card>
       ) : clinic.isError ? (
-        <Alert type="error" showIcon message="無法載入診所資料" description={errorMessage(clinic.error)} />
+        <Alert type="error" showIcon title="無法載入診所資料" description={errorMessage(clinic.error)} />
       ) : (
         <Form form={form} layout="vertical" disabled={!admin || save.isPending} onFinish={(v) => save.mutate(v)} requiredMark="optional">
           <Card title="基本資料" style={{ marginBottom: 16 }}>
@@ -94,7 +94,7 @@ export function ClinicSettingsPage() {
             <Form.Item name="businessHours" style={{ marginBottom: problems.length ? 12 : 0 }}>
               <BusinessHoursEditor disabled={!admin} />
             </Form.Item>
-            {problems.length ? <Alert type="warning" showIcon message={problems.join('；')} /> : null}
+            {problems.length ? <Alert type="warning" showIcon title={problems.join('；')} /> : null}
           </Card>
           {admin ? (
             <Space style={{ marginTop: 20 }}>

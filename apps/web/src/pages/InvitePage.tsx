@@ -33,7 +33,7 @@ export function InvitePage() {
         <Typography.Paragraph type="secondary" style={{ marginBottom: 28 }}>
           歡迎加入 Careline。設定密碼後即可登入診所後台，之後請以電子郵件與這組密碼登入。
         </Typography.Paragraph>
-        {accept.isError ? <Alert type="error" showIcon message={errorMessage(accept.error)} style={{ marginBottom: 20 }} /> : null}
+        {accept.isError ? <Alert type="error" showIcon title={errorMessage(accept.error)} style={{ marginBottom: 20 }} /> : null}
         <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => accept.mutate(v)} size="large" disabled={accept.isPending}>
           <Form.Item
             label="新密碼"

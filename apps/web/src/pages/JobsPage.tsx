@@ -60,7 +60,7 @@ export function JobsPage() {
           </Button>
         }
       />
-      {counts.dead ? <Alert type="error" showIcon style={{ marginBottom: 16 }} message={`有 ${counts.dead} 筆工作重試多次仍失敗，請查看最後錯誤並排除原因後重新執行。`} /> : null}
+      {counts.dead ? <Alert type="error" showIcon style={{ marginBottom: 16 }} title={`有 ${counts.dead} 筆工作重試多次仍失敗，請查看最後錯誤並排除原因後重新執行。`} /> : null}
       <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs
           activeKey={tab}
@@ -78,48 +78,47 @@ export function JobsPage() {
             };
           })}
         />
-        {jobs.isError ? <Alert type="error" showIcon message={errorMessage(jobs.error)} style={{ marginBottom: 16 }} /> : null}
+        {jobs.isError ? <Alert type="error" showIcon title={errorMessage(jobs.error)} style={{ marginBottom: 16 }} /> : null}
         <Table<Job>
+          tableLayout="fixed"
           rowKey="id"
           loading={jobs.isLoading}
           dataSource={jobs.data?.items ?? []}
           pagination={false}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={tab === 'dead' ? '沒有失敗的工作，一切運作正常。' : '目前沒有背景工作。開始發送提醒或訊息後，工作會出現在這裡。'} /> }}
-          expandable={{
-            rowExpandable: (j) => !!j.lastError,
-            expandedRowRender: (j) => (
-              <div>
-                <Typography.Text type="secondary">最後錯誤</Typography.Text>
-                <pre style={{ whiteSpace: 'pre-wrap', margin: '4px 0 0', fontSize: 12, background: '#fff7f6', border: '1px solid #ffd8d2', borderRadius: 6, padding: 10 }}>{j.lastError}</pre>
-              </div>
-            ),
-          }}
           columns={[
-            { title: '編號', dataIndex: 'id', width: 80 },
+            { title: '編號', dataIndex: 'id', width: 72 },
             {
               title: '類型',
               dataIndex: 'type',
+              width: 170,
               render: (v: string) => (
-                <span>
-                  {JOB_TYPES[v] ?? v}
-                  {JOB_TYPES[v] ? <Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 6 }}>{v}</Typography.Text> : null}
-                </span>
+                <div>
+                  <div>{JOB_TYPES[v] ?? v}</div>
+                  {JOB_TYPES[v] ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{v}</Typography.Text> : null}
+                </div>
               ),
             },
-            { title: '狀態', dataIndex: 'status', width: 100, render: (v: JobStatus) => <Tag color={JOB_STATUS[v]?.color}>{JOB_STATUS[v]?.label ?? v}</Tag> },
-            { title: '嘗試次數', key: 'attempts', width: 100, render: (_, j) => `${j.attempts} / ${j.maxAttempts}` },
-            { title: '預定執行', dataIndex: 'runAt', width: 170, render: (v: string) => <Tooltip title={fromNow(v)}>{formatDateTime(v)}</Tooltip> },
-            { title: '完成時間', dataIndex: 'finishedAt', width: 170, render: formatDateTime },
+            { title: '狀態', dataIndex: 'status', width: 90, render: (v: JobStatus) => <Tag color={JOB_STATUS[v]?.color}>{JOB_STATUS[v]?.label ?? v}</Tag> },
+            { title: '嘗試', key: 'attempts', width: 80, render: (_, j) => `${j.attempts} / ${j.maxAttempts}` },
+            { title: '預定執行', dataIndex: 'runAt', width: 150, render: (v: string) => <Tooltip title={fromNow(v)}>{formatDateTime(v)}</Tooltip> },
+            { title: '完成時間', dataIndex: 'finishedAt', width: 150, render: formatDateTime },
             {
               title: '最後錯誤',
               dataIndex: 'lastError',
-              ellipsis: true,
-              render: (v: string | null) => (v ? <Typography.Text type="danger" ellipsis={{ tooltip: v }}>{v}</Typography.Text> : <Typography.Text type="secondary">—</Typography.Text>),
+              render: (v: string | null, j) =>
+                !v ? (
+                  <Typography.Text type="secondary">—</Typography.Text>
+                ) : j.status === 'dead' ? (
+                  <Typography.Text type="danger" style={{ fontSize: 13 }}>{v}</Typography.Text>
+                ) : (
+                  <Typography.Text type="secondary" style={{ fontSize: 13 }} ellipsis={{ tooltip: v }}>{v}</Typography.Text>
+                ),
             },
             {
               title: '操作',
               key: 'actions',
-              width: 110,
+              width: 120,
               render: (_, j) =>
                 j.status === 'dead' ? (
                   <Button size="small" icon={<ReloadOutlined />} loading={retry.isPending && retry.variables === j.id} onClick={() => retry.mutate(j.id)}>

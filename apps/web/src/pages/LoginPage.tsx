@@ -88,7 +88,7 @@ export function LoginPage() {
         <Typography.Paragraph type="secondary" style={{ marginBottom: 28 }}>
           請使用診所管理者邀請您的電子郵件登入
         </Typography.Paragraph>
-        {login.isError ? <Alert type="error" showIcon message={errorMessage(login.error)} style={{ marginBottom: 20 }} /> : null}
+        {login.isError ? <Alert type="error" showIcon title={errorMessage(login.error)} style={{ marginBottom: 20 }} /> : null}
         <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => login.mutate(v)} size="large" disabled={login.isPending}>
           <Form.Item label="電子郵件" name="email" rules={[{ required: true, message: '請輸入電子郵件' }, { type: 'email', message: '電子郵件格式不正確' }]}>
             <Input prefix={<MailOutlined style={{ color: 'rgba(0,0,0,0.35)' }} />} autoComplete="username" placeholder="name@clinic.com.tw" autoFocus />

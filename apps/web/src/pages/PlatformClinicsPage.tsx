@@ -59,7 +59,7 @@ function CreateClinicModal({ open, onClose }: { open: boolean; onClose: () => vo
       }
     >
       {created ? (
-        <Space direction="vertical" size={16} style={{ width: '100%' }}>
+        <Space orientation="vertical" size={16} style={{ width: '100%' }}>
           <Typography.Paragraph style={{ margin: 0 }}>
             已開設「<Typography.Text strong>{created.clinic.name}</Typography.Text>」。請將下方連結交給診所的第一位管理者，對方設定密碼後即可登入並邀請其他人員。
           </Typography.Paragraph>
@@ -67,7 +67,7 @@ function CreateClinicModal({ open, onClose }: { open: boolean; onClose: () => vo
         </Space>
       ) : (
         <>
-          {create.isError ? <Alert type="error" showIcon message={errorMessage(create.error)} style={{ marginBottom: 16 }} /> : null}
+          {create.isError ? <Alert type="error" showIcon title={errorMessage(create.error)} style={{ marginBottom: 16 }} /> : null}
           <Form form={form} layout="vertical" initialValues={{ timeZone: 'Asia/Taipei' }} onFinish={(v) => create.mutate(v)} disabled={create.isPending} requiredMark="optional">
             <Typography.Text strong>診所</Typography.Text>
             <Row gutter={16} style={{ marginTop: 8 }}>
@@ -128,7 +128,7 @@ export function PlatformClinicsPage() {
         }
       />
       <Card styles={{ body: { padding: 0 } }} title={list.data ? `共 ${list.data.length} 間診所` : '診所'}>
-        {list.isError ? <Alert type="error" showIcon message={errorMessage(list.error)} style={{ margin: 16 }} /> : null}
+        {list.isError ? <Alert type="error" showIcon title={errorMessage(list.error)} style={{ margin: 16 }} /> : null}
         <Table<Clinic>
           rowKey="id"
           loading={list.isLoading}

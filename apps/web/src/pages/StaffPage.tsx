@@ -70,7 +70,7 @@ function InviteModal({ open, onClose }: { open: boolean; onClose: () => void }) 
       }
     >
       {result ? (
-        <Space direction="vertical" size={16} style={{ width: '100%' }}>
+        <Space orientation="vertical" size={16} style={{ width: '100%' }}>
           <Typography.Paragraph style={{ margin: 0 }}>
             已為 <Typography.Text strong>{result.staff.name}</Typography.Text>（{result.staff.email}）建立{result.staff.roleLabel}帳號。
           </Typography.Paragraph>
@@ -79,7 +79,7 @@ function InviteModal({ open, onClose }: { open: boolean; onClose: () => void }) 
       ) : (
         <>
           <Typography.Paragraph type="secondary">系統會產生一個設定密碼的連結，請將連結交給該人員。對方設定密碼後即可登入。</Typography.Paragraph>
-          {invite.isError ? <Alert type="error" showIcon message={errorMessage(invite.error)} style={{ marginBottom: 16 }} /> : null}
+          {invite.isError ? <Alert type="error" showIcon title={errorMessage(invite.error)} style={{ marginBottom: 16 }} /> : null}
           <Form form={form} layout="vertical" initialValues={{ role: 'front_desk' }} onFinish={(v) => invite.mutate(v)} disabled={invite.isPending}>
             <Form.Item label="電子郵件" name="email" rules={[{ required: true, message: '請輸入電子郵件' }, { type: 'email', message: '電子郵件格式不正確' }]} extra="作為登入帳號">
               <Input placeholder="name@clinic.com.tw" autoComplete="off" />
@@ -124,7 +124,7 @@ function EditModal({ staff, onClose }: { staff: StaffMember | null; onClose: () 
       {staff ? (
         <>
           <Typography.Paragraph type="secondary">{staff.email}</Typography.Paragraph>
-          {save.isError ? <Alert type="error" showIcon message={errorMessage(save.error)} style={{ marginBottom: 16 }} /> : null}
+          {save.isError ? <Alert type="error" showIcon title={errorMessage(save.error)} style={{ marginBottom: 16 }} /> : null}
           <Form form={form} layout="vertical" initialValues={{ name: staff.name, role: staff.role }} onFinish={(v) => save.mutate(v)} preserve={false}>
             <Form.Item label="姓名" name="name" rules={[{ required: true, whitespace: true, message: '請輸入姓名' }, { max: 100, message: '最多 100 個字' }]}>
               <Input />
@@ -143,7 +143,7 @@ function ResetLinkModal({ result, onClose }: { result: LinkResponse | null; onCl
   return (
     <Modal title="重設密碼連結" open={!!result} onCancel={onClose} footer={<Button type="primary" onClick={onClose}>完成</Button>} width={560} destroyOnHidden>
       {result ? (
-        <Space direction="vertical" size={16} style={{ width: '100%' }}>
+        <Space orientation="vertical" size={16} style={{ width: '100%' }}>
           <Typography.Paragraph style={{ margin: 0 }}>
             已為 <Typography.Text strong>{result.staff.name}</Typography.Text>（{result.staff.email}）產生重設密碼連結。對方設定新密碼後，舊密碼即失效。
           </Typography.Paragraph>
@@ -193,7 +193,7 @@ export function StaffPage() {
         }
       />
       <Card styles={{ body: { padding: 0 } }} title={staff.data ? `共 ${rows.length} 位人員・${activeCount} 位啟用中` : '人員'}>
-        {staff.isError ? <Alert type="error" showIcon message={errorMessage(staff.error)} style={{ margin: 16 }} /> : null}
+        {staff.isError ? <Alert type="error" showIcon title={errorMessage(staff.error)} style={{ margin: 16 }} /> : null}
         <Table<StaffMember>
           rowKey="id"
           loading={staff.isLoading}
