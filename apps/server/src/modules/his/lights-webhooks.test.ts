@@ -121,6 +121,23 @@ describe('status lights and webhooks', () => {
     expect(cfgGet.json()).toMatchObject({ configured: true, url, secret });
   });
 
+  it('a status change made in Careline (patient cancels in LINE) is logged, kept in history and sent as appointment.status_changed', async () => {
+    const { c, his, appt } = await setup();
+    await his.put('/his/v1/webhook', { url });
+    await t.deps.db.transaction().execute((trx) =>
+      changeStatus(trx, t.deps, { clinicId: c.clinicId, subject: 'appointment', subjectId: appt, light: 'status', to: 'cancelled', source: 'patient', actor: patientActor, reason: '病患在 LINE 取消' }));
+    const got = (await his.get('/his/v1/appointments/A1')).json();
+    expect(got).toMatchObject({ status: 'cancelled', statusLabel: '已取消', version: 1 });
+    const changes = (await his.get('/his/v1/status-changes')).json().items;
+    expect(changes.at(-1)).toMatchObject({ appointmentId: 'A1', light: 'status', from: { code: 'booked' }, to: { code: 'cancelled' }, source: 'patient', reason: '病患在 LINE 取消' });
+    const d = (await as(t.app, c.admin).get(`/api/appointments/${appt}`)).json();
+    expect(d.history.at(-1)).toMatchObject({ source: 'patient', oldStatus: 'booked', newStatus: 'cancelled', changedFields: ['status'] });
+    const ev = await t.deps.db.selectFrom('webhook_events').select(['type']).where('clinic_id', '=', c.clinicId).execute();
+    expect(ev.map((e) => e.type)).toEqual(['appointment.status_changed']);
+    // The HIS later confirms with a higher version: applied as usual.
+    expect((await his.put('/his/v1/appointments/A1', { patientId: 'P1', doctorId: 'D01', startsAt: '2026-05-04T09:30:00+08:00', status: 'cancelled', version: 2 })).statusCode).toBe(200);
+  });
+
   it('status-changes: oldest first, stable cursors, pagination over many changes', async () => {
     const { his } = await setup();
     const items = Array.from({ length: 250 }, (_, i) => ({ appointmentId: `M${i}`, patientId: 'P1', doctorId: 'D01', startsAt: '2026-05-04T09:30:00+08:00', status: 'booked', version: 1 }));

@@ -83,7 +83,7 @@ export async function changeStatus(trx: Db, deps: Deps, input: StatusChangeInput
     const a = await trx
       .selectFrom('appointments')
       .innerJoin('patients', 'patients.id', 'appointments.patient_id')
-      .select(['appointments.status', 'appointments.reply_status', 'appointments.his_id', 'patients.his_id as patient_his_id'])
+      .select(['appointments.status', 'appointments.reply_status', 'appointments.his_id', 'appointments.version', 'patients.his_id as patient_his_id'])
       .where('appointments.clinic_id', '=', input.clinicId)
       .where('appointments.id', '=', input.subjectId)
       .executeTakeFirst();
@@ -94,6 +94,14 @@ export async function changeStatus(trx: Db, deps: Deps, input: StatusChangeInput
     if (from === input.to) return null;
     const patch = input.light === 'reply' ? { reply_status: input.to, reply_status_at: now, updated_at: now } : { status: input.to, updated_at: now };
     await trx.updateTable('appointments').set(patch).where('clinic_id', '=', input.clinicId).where('id', '=', input.subjectId).execute();
+    if (input.light === 'status') {
+      // A status change made outside the HIS (patient in LINE, front desk) is part of the
+      // appointment's history too; the HIS's version stays as it was (the HIS owns it).
+      await trx.insertInto('appointment_history').values({
+        clinic_id: input.clinicId, appointment_id: input.subjectId, version: a.version === null ? null : Number(a.version), source: input.source, actor_type: input.actor.type,
+        actor_id: input.actor.id, actor_label: input.actor.label, old_status: from, new_status: input.to, changed_fields: JSON.stringify(['status']), created_at: now,
+      }).execute();
+    }
   }
   return recordStatusChange(trx, deps, { ...input, from, subjectHisId: hisId, patientHisId });
 }
