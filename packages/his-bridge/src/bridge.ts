@@ -63,6 +63,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
       await new Promise<void>((res) => { server.close(() => res()); server.closeAllConnections(); });
       await forwarder.stop();
       await sync.stop();
+      store.setMeta('heartbeat_at', '');
       log.info('bridge stopped', { backlog: store.status().backlog });
       store.close();
     },

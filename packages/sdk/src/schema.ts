@@ -944,6 +944,8 @@ export interface paths {
                     "application/json": {
                         /** @description 用途說明，例如「院內 HIS 正式機」 */
                         name: string;
+                        /** @description true：建立沙盒金鑰（寫入「<診所> (沙盒)」，第一次使用時自動建立），給廠商測試串接用 */
+                        sandbox?: boolean;
                     };
                 };
             };
@@ -1293,6 +1295,1996 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/line/channel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LINE 官方帳號設定 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channel: components["schemas"]["LineChannel"] | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 儲存 LINE 官方帳號設定
+         * @description Channel secret 與 access token 以加密方式保存，之後不再完整顯示。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description LINE Developers 的 Channel ID（數字）
+                         * @example 1000000001
+                         */
+                        channelId: string;
+                        /** @description Channel secret；留空表示不變更 */
+                        channelSecret?: string;
+                        /** @description Channel access token（長期）；留空表示不變更 */
+                        accessToken?: string;
+                        /** @description LIFF ID，例如 1234567890-AbCdEfGh */
+                        liffId?: string;
+                        /** @description 加入好友時的歡迎訊息，{clinic} 會換成診所名稱 */
+                        greetingText?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LineChannel"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/line/channel/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 測試連線（機器人資訊與訊息額度） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            message: string;
+                            bot: unknown;
+                            quota: unknown;
+                            lineStatus?: number | null;
+                            lineMessage?: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/line/friends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LINE 好友 */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "friend" | "blocked";
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                lineUserId: string;
+                                displayName: string;
+                                pictureUrl: string | null;
+                                state: string;
+                                followedAt: string | null;
+                                blockedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/line/webhook/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * LINE 平台呼叫的 Webhook（每個診所一個網址）
+         * @description 以 x-line-signature 驗證原始內容；同一個 webhookEventId 只處理一次；快速回應 200，實際處理交給背景工作。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            received: number;
+                            stored: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auto-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 自動回覆列表 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AutoReply"][];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 新增自動回覆 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 名稱，例如「門診時間」 */
+                        name: string;
+                        /** @description keyword：訊息包含關鍵字；exact：訊息與關鍵字完全相同 */
+                        matchType: "exact" | "keyword";
+                        triggers: string[];
+                        /**
+                         * @description 數字越大越優先
+                         * @default 0
+                         */
+                        priority?: number;
+                        reply: {
+                            /** @enum {string} */
+                            type: "text";
+                            text: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "flex";
+                            altText: string;
+                            contents: {
+                                [key: string]: unknown;
+                            };
+                        };
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AutoReply"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auto-replies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改自動回覆 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 名稱，例如「門診時間」 */
+                        name: string;
+                        /** @description keyword：訊息包含關鍵字；exact：訊息與關鍵字完全相同 */
+                        matchType: "exact" | "keyword";
+                        triggers: string[];
+                        /**
+                         * @description 數字越大越優先
+                         * @default 0
+                         */
+                        priority?: number;
+                        reply: {
+                            /** @enum {string} */
+                            type: "text";
+                            text: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "flex";
+                            altText: string;
+                            contents: {
+                                [key: string]: unknown;
+                            };
+                        };
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AutoReply"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 刪除自動回覆 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auto-replies/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 試算：這句話會得到哪個回覆 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            match: {
+                                reply: components["schemas"]["AutoReply"];
+                                trigger: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auto-replies/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 由 CSV 匯入
+         * @description 欄位：名稱, 比對方式(keyword/exact), 關鍵字(以 | 分隔), 優先順序, 回覆內容。第一列為標題。錯誤的列逐列回報，正確的列照常匯入。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            failed: number;
+                            rows: unknown[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/his/v1/doctors/{doctorId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 新增或更新醫師
+         * @description 以 HIS 的醫師代碼新增或更新醫師。新增回 201，更新回 200。預約引用的醫師必須先以此 API 建立。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description HIS 端的醫師代碼（字串，同一診所內唯一） */
+                    doctorId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 醫師姓名
+                         * @example 林醫師
+                         */
+                        name: string;
+                        /**
+                         * @description 科別
+                         * @example 牙科
+                         */
+                        department?: string | null;
+                        /**
+                         * @description 職稱
+                         * @example 主治醫師
+                         */
+                        title?: string | null;
+                        /** @description 是否仍在看診，預設 true */
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HisDoctor"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HisDoctor"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/his/v1/patients/{patientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 新增或更新病患
+         * @description 以 HIS 的病患代碼新增或更新病患。手機號碼（0912-345-678、+886 912 345 678 等）會轉成 E.164；身分證字號／居留證號檢查檢查碼後加密儲存；出生日期不可晚於今天；姓名 1–50 字。任何欄位有誤回 422 並逐欄說明，整筆不儲存。新增回 201，更新回 200。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description HIS 端的病患代碼（字串，同一診所內唯一） */
+                    patientId: string;
+                };
+                cookie?: never;
+            };
+            /** @description 省略的欄位維持原值；傳 null 表示清除。 */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 姓名（前後空白會去除；1–50 字）
+                         * @example 王小明
+                         */
+                        name: string;
+                        /**
+                         * @description 電話：手機 0912-345-678、+886 912 345 678 等常見寫法皆可，儲存為 E.164；市話（含區碼）可收但不能用於 LINE 綁定
+                         * @example 0912-345-678
+                         */
+                        phone?: string | null;
+                        /**
+                         * @description 出生日期，西元 YYYY-MM-DD，不可晚於今天
+                         * @example 1980-05-17
+                         */
+                        birthDate?: string | null;
+                        /**
+                         * @description 身分證字號或居留證號（新式、舊式皆可），會檢查檢查碼；加密儲存，回應只顯示遮罩
+                         * @example A123456789
+                         */
+                        nationalId?: string | null;
+                        /**
+                         * @description 病歷號
+                         * @example 0012345
+                         */
+                        chartNo?: string | null;
+                        /** @description 性別：male 男、female 女、other 其他、unknown 不明 */
+                        gender?: ("male" | "female" | "other" | "unknown") | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description 病患（身分證字號只回傳遮罩） */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HisPatient"];
+                    };
+                };
+                /** @description 病患（身分證字號只回傳遮罩） */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HisPatient"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/his/v1/patients/{patientId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 病患的 LINE 燈號
+         * @description 病患的 LINE 狀態：bound LINE綁定、unbound LINE未綁定、blocked 被封鎖。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description HIS 端的病患代碼（字串，同一診所內唯一） */
+                    patientId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HisPatientStatus"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/his/v1/appointments/{appointmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查詢預約與燈號
+         * @description 預約資料與燈號：reply（尚未提醒、尚未回覆、確認赴約、取消、改期）與病患的 line（LINE綁定、LINE未綁定、被封鎖）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description HIS 端的預約代碼（字串，同一診所內唯一） */
+                    appointmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 預約與其燈號 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HisAppointment"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 新增或更新預約
+         * @description 以 HIS 的預約代碼新增或更新預約。`version` 由 HIS 每次修改時遞增：比已儲存的舊 → 409 VERSION_CONFLICT（回應的 current 為目前資料）；相同 → 200 不變更（可安全重送）；較新 → 套用（新建回 201）。報到、看診完成、未到、取消都是以新版本更新 status。病患與醫師須先建立，否則回 422 UNKNOWN_REFERENCE。每次變更都會記錄在預約歷程。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description HIS 端的預約代碼（字串，同一診所內唯一） */
+                    appointmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "patientId": "P000123",
+                     *       "doctorId": "D01",
+                     *       "startsAt": "2026-05-04T09:30:00+08:00",
+                     *       "durationMinutes": 15,
+                     *       "visitType": "複診",
+                     *       "status": "booked",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description HIS 端的病患代碼（字串，同一診所內唯一） */
+                        patientId: string;
+                        /** @description HIS 端的醫師代碼（字串，同一診所內唯一） */
+                        doctorId: string;
+                        /**
+                         * Format: date-time
+                         * @description 看診時間，RFC 3339 且須含時區，例如 2026-05-04T09:30:00+08:00
+                         * @example 2026-05-04T09:30:00+08:00
+                         */
+                        startsAt: string;
+                        /**
+                         * @description 預計看診分鐘數
+                         * @example 15
+                         */
+                        durationMinutes?: number | null;
+                        /**
+                         * @description 門診類別，例如 初診、複診、洗牙
+                         * @example 複診
+                         */
+                        visitType?: string | null;
+                        /**
+                         * @description 預約狀態：booked 已預約、checked_in 已報到、completed 已看診、cancelled 已取消、no_show 未到診（報到、看診完成、未到與取消都是同一筆預約的狀態變更）
+                         * @example booked
+                         * @enum {unknown}
+                         */
+                        status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                        /** @description 備註 */
+                        note?: string | null;
+                        /**
+                         * @description HIS 每次修改這筆預約時遞增的版本號（例如修改序號或時間戳記數字）。較舊的版本回 409，同版本回 200 不變更
+                         * @example 1
+                         */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description 預約與其燈號 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HisAppointment"];
+                    };
+                };
+                /** @description 預約與其燈號 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HisAppointment"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/his/v1/appointments/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批次新增或更新預約（最多 1,000 筆）
+         * @description 一次送最多 1,000 筆預約，規則與單筆 PUT 相同。依序處理，回應的 items 與請求一一對應（index 相同）：201 新增、200 更新或未變更、409 版本較舊（附 current）、422 資料有誤（附 error，逐欄說明）。一筆有誤不影響其他筆；整批重送是安全的。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "appointmentId": "A20260504-001",
+                     *           "patientId": "P000123",
+                     *           "doctorId": "D01",
+                     *           "startsAt": "2026-05-04T09:30:00+08:00",
+                     *           "status": "booked",
+                     *           "version": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description 最多 1,000 筆；依序處理，同一預約可出現多次（以版本決定結果） */
+                        items: {
+                            /** @description HIS 端的預約代碼（字串，同一診所內唯一） */
+                            appointmentId: string;
+                            /** @description HIS 端的病患代碼（字串，同一診所內唯一） */
+                            patientId: string;
+                            /** @description HIS 端的醫師代碼（字串，同一診所內唯一） */
+                            doctorId: string;
+                            /**
+                             * Format: date-time
+                             * @description 看診時間，RFC 3339 且須含時區，例如 2026-05-04T09:30:00+08:00
+                             * @example 2026-05-04T09:30:00+08:00
+                             */
+                            startsAt: string;
+                            /**
+                             * @description 預計看診分鐘數
+                             * @example 15
+                             */
+                            durationMinutes?: number | null;
+                            /**
+                             * @description 門診類別，例如 初診、複診、洗牙
+                             * @example 複診
+                             */
+                            visitType?: string | null;
+                            /**
+                             * @description 預約狀態：booked 已預約、checked_in 已報到、completed 已看診、cancelled 已取消、no_show 未到診（報到、看診完成、未到與取消都是同一筆預約的狀態變更）
+                             * @example booked
+                             * @enum {unknown}
+                             */
+                            status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                            /** @description 備註 */
+                            note?: string | null;
+                            /**
+                             * @description HIS 每次修改這筆預約時遞增的版本號（例如修改序號或時間戳記數字）。較舊的版本回 409，同版本回 200 不變更
+                             * @example 1
+                             */
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description 每筆一個結果，順序與請求相同；一筆有誤不影響其他筆 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description 對應請求中 items 的位置（從 0 開始） */
+                                index: number;
+                                appointmentId: string | null;
+                                /**
+                                 * @description 201 新增、200 更新或相同版本未變更、409 版本較舊（附 current）、422 資料有誤（附 error）
+                                 * @example 201
+                                 */
+                                status: number;
+                                /** @enum {unknown} */
+                                result?: "created" | "updated" | "unchanged";
+                                version?: number;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                    details: ({
+                                        field?: string;
+                                        code?: string;
+                                        message: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                };
+                                current?: components["schemas"]["HisAppointment"];
+                            }[];
+                            summary: {
+                                created: number;
+                                updated: number;
+                                unchanged: number;
+                                conflicts: number;
+                                invalid: number;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/his/v1/status-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 燈號變更紀錄（斷線後補同步）
+         * @description 依發生順序（舊到新）列出 after 游標之後的所有燈號變更（病患 LINE 狀態、預約回覆、預約狀態）。第一次呼叫不帶 after；之後以回應的 nextCursor 繼續，直到 items 為空。游標穩定且不透明，請原樣保存。limit 預設 100，最多 1,000。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 上次回應的 nextCursor（不帶則從頭開始） */
+                    after?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["HisStatusChange"][];
+                            /** @description 下次的 after；沒有新資料時與傳入的 after 相同 */
+                            nextCursor: string | null;
+                            hasMore: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/his/v1/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 設定 Webhook
+         * @description 設定接收燈號與預約變更的網址。Careline 以 POST 傳送 `{id, type, createdAt, data}`，標頭 `Careline-Signature: t=<unix 秒>,v1=<HMAC-SHA256(secret, "<t>.<原始內容>") 十六進位>`。未回 2xx 會以退避方式重試，重試時 id 相同。不帶 secret 時由系統產生。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "url": "https://his.example.tw/careline/webhook"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description 接收網址（https 建議） */
+                        url: string;
+                        /** @description 自訂簽章密鑰（至少 16 字元）；不填則產生 */
+                        secret?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HisWebhookConfig"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/his/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook 設定
+         * @description 目前設定的 HIS Webhook 網址與簽章密鑰。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            configured: boolean;
+                            url: string | null;
+                            /** @description 簽章密鑰（僅管理者可見） */
+                            secret: string | null;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 設定 Webhook
+         * @description 設定 HIS 接收燈號變更的網址；不填密鑰則由系統產生。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        url: string;
+                        secret?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/his/webhook/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook 傳送紀錄
+         * @description 每次傳送嘗試一筆，新到舊。failed=true 只看失敗；以 before=<上頁 nextBefore> 翻頁。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    failed?: boolean;
+                    before?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                eventId: string;
+                                eventType: string;
+                                attempt: number;
+                                url: string;
+                                ok: boolean;
+                                statusCode: number | null;
+                                durationMs: number;
+                                error: string | null;
+                                createdAt: string;
+                            }[];
+                            nextBefore: number | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/his/webhook/deliveries/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新傳送
+         * @description 把這筆紀錄的事件重新排入傳送（事件 id 不變）。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            eventId: string;
+                            jobId: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/his/webhook/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 傳送測試事件
+         * @description 排入一個 webhook.test 事件，可在傳送紀錄查看結果。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            eventId: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 預約列表
+         * @description 依看診時間排序；可依日期區間（from 含、to 不含）、醫師、預約狀態與回覆燈號篩選。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    /** @description HIS 醫師代碼 */
+                    doctorId?: string;
+                    status?: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                    reply?: "not_sent" | "awaiting_reply" | "confirmed" | "cancel_requested" | "reschedule_requested";
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: (components["schemas"]["HisAppointment"] & {
+                                id: string;
+                                startsAtUtc: string;
+                                patientName: string;
+                                doctorName: string;
+                            })[];
+                            page: number;
+                            pageSize: number;
+                            hasMore: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appointments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 預約明細與歷程
+         * @description 預約、燈號與每一次變更（來源、操作者、狀態變化、變更欄位、版本、時間）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HisAppointment"] & {
+                            id: string;
+                            history: {
+                                version: number | null;
+                                /** @description his、patient、staff 或 system */
+                                source: string;
+                                actor: string;
+                                oldStatus: string | null;
+                                newStatus: string;
+                                changedFields: string[];
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1374,9 +3366,202 @@ export interface components {
             name: string;
             /** @description 金鑰開頭幾碼，方便辨識 */
             prefix: string;
+            /** @description 沙盒金鑰：寫入本診所的沙盒，不會動到正式病患資料 */
+            sandbox: boolean;
             createdAt: string;
             lastUsedAt: string | null;
             revokedAt: string | null;
+        };
+        LineChannel: {
+            channelId: string;
+            /** @description 存取權杖只顯示頭尾幾碼 */
+            accessTokenHint: string;
+            liffId: string;
+            greetingText: string;
+            /** @description 貼到 LINE Developers → Messaging API → Webhook URL */
+            webhookUrl: string;
+            botName: string | null;
+            botUserId: string | null;
+            lastTest: {
+                at: string;
+                ok: boolean;
+                message: string;
+            } | null;
+            updatedAt: string;
+        };
+        AutoReply: {
+            id: string;
+            name: string;
+            matchType: string;
+            triggers: string[];
+            priority: number;
+            reply: unknown;
+            enabled: boolean;
+            hits: number;
+            updatedAt: string;
+        };
+        /** @description 病患（身分證字號只回傳遮罩） */
+        HisPatient: {
+            patientId: string;
+            name: string;
+            chartNo: string | null;
+            gender: string | null;
+            birthDate: string | null;
+            phone: {
+                /** @example +886912345678 */
+                e164: string;
+                /**
+                 * @description mobile 手機（可收簡訊）、landline 市話
+                 * @enum {unknown}
+                 */
+                type: "mobile" | "landline";
+            } | null;
+            nationalIdMasked: string | null;
+            lights: {
+                /**
+                 * @example {
+                 *       "code": "unbound",
+                 *       "label": "LINE未綁定"
+                 *     }
+                 */
+                line: {
+                    /** @enum {unknown} */
+                    code: "bound" | "unbound" | "blocked";
+                    label: string;
+                };
+            };
+            createdAt: string;
+            updatedAt: string;
+        };
+        HisPatientStatus: {
+            patientId: string;
+            lights: {
+                /**
+                 * @example {
+                 *       "code": "unbound",
+                 *       "label": "LINE未綁定"
+                 *     }
+                 */
+                line: {
+                    /** @enum {unknown} */
+                    code: "bound" | "unbound" | "blocked";
+                    label: string;
+                };
+            };
+            lineStatusChangedAt: string | null;
+        };
+        HisDoctor: {
+            doctorId: string;
+            name: string;
+            department: string | null;
+            title: string | null;
+            active: boolean;
+            createdAt: string;
+            updatedAt: string;
+        };
+        /** @description 預約與其燈號 */
+        HisAppointment: {
+            /** @example A20260504-001 */
+            appointmentId: string;
+            /** @example P000123 */
+            patientId: string;
+            /** @example D01 */
+            doctorId: string;
+            /**
+             * @description HIS 傳入的時間（保留原時區）
+             * @example 2026-05-04T09:30:00+08:00
+             */
+            startsAt: string;
+            durationMinutes: number | null;
+            visitType: string | null;
+            /** @example booked */
+            status: string;
+            /** @example 已預約 */
+            statusLabel: string;
+            note: string | null;
+            /** @example 1 */
+            version: number;
+            /** @description 燈號：reply 病患回覆狀態、line 病患 LINE 綁定狀態 */
+            lights: {
+                /**
+                 * @example {
+                 *       "code": "not_sent",
+                 *       "label": "尚未提醒"
+                 *     }
+                 */
+                reply: {
+                    /** @enum {unknown} */
+                    code: "not_sent" | "awaiting_reply" | "confirmed" | "cancel_requested" | "reschedule_requested";
+                    label: string;
+                };
+                /**
+                 * @example {
+                 *       "code": "unbound",
+                 *       "label": "LINE未綁定"
+                 *     }
+                 */
+                line: {
+                    /** @enum {unknown} */
+                    code: "bound" | "unbound" | "blocked";
+                    label: string;
+                };
+            };
+            createdAt: string;
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "cursor": "c1_2s",
+         *       "subject": "appointment",
+         *       "appointmentId": "A20260504-001",
+         *       "patientId": "P000123",
+         *       "light": "reply",
+         *       "from": {
+         *         "code": "awaiting_reply",
+         *         "label": "尚未回覆"
+         *       },
+         *       "to": {
+         *         "code": "confirmed",
+         *         "label": "確認赴約"
+         *       },
+         *       "source": "patient",
+         *       "reason": null,
+         *       "changedAt": "2026-05-03T01:02:03.000Z"
+         *     }
+         */
+        HisStatusChange: {
+            /** @description 這筆變更的游標；下次以 after=<cursor> 繼續 */
+            cursor: string;
+            /** @enum {unknown} */
+            subject: "patient" | "appointment";
+            appointmentId?: string;
+            patientId: string | null;
+            /**
+             * @description line 病患 LINE 綁定、reply 病患回覆、status 預約狀態
+             * @enum {unknown}
+             */
+            light: "line" | "reply" | "status";
+            from: {
+                code: string;
+                label: string;
+            } | null;
+            to: {
+                code: string;
+                label: string;
+            };
+            /** @description his、patient（病患在 LINE 操作）、staff（櫃台）或 system */
+            source: string;
+            reason: string | null;
+            changedAt: string;
+        };
+        HisWebhookConfig: {
+            /** @example https://his.example.tw/careline/webhook */
+            url: string;
+            /**
+             * @description 簽章密鑰：以 HMAC-SHA256 驗證 Careline-Signature
+             * @example whsec_…
+             */
+            secret: string;
         };
     };
     responses: never;

@@ -1,0 +1,73 @@
+// The fake HIS (scripts/fake-his.ts) fills a clinic through the SDK, deterministically and
+// idempotently: a second run changes nothing and creates no duplicates.
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, createTestClinic, type TestApp } from '../../../apps/server/src/testing/helpers.ts';
+import { DOCTORS, fillDemoClinic, isValidNationalId, makeAppointments, makeNationalId, makePatients, VISIT_TYPES } from '../../../scripts/fake-his.ts';
+
+let t: TestApp;
+let baseUrl: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+});
+afterAll(async () => t.close());
+
+describe('fake HIS', () => {
+  it('makes valid Taiwanese data', () => {
+    for (const ok of ['A123456789', 'F131104093', 'O158238845', 'Y123456788', 'A800000014', 'A900207177', 'AA00000009', 'AB00207171']) expect(isValidNationalId(ok), ok).toBe(true);
+    for (const bad of ['A123456788', 'A800000000', 'AA00000000', 'a123456789', 'A12345678']) expect(isValidNationalId(bad), bad).toBe(false);
+    expect(makeNationalId('A', 1, '2345678')).toBe('A123456789');
+    const now = new Date('2026-05-04T03:00:00Z'); // Monday 11:00 in Taipei
+    const patients = makePatients(7, 300, now);
+    expect(patients).toHaveLength(300);
+    expect(new Set(patients.map((p) => p.id)).size).toBe(300);
+    for (const p of patients) {
+      const b = p.body as { name: string; nationalId: string; phone?: string; birthDate: string };
+      expect(b.name).toMatch(/^[\u4e00-\u9fff]{3}$/);
+      expect(isValidNationalId(b.nationalId)).toBe(true);
+      if (b.phone) expect(b.phone.replace(/^\+886/, '0').replace(/-/g, '')).toMatch(/^09\d{8}$/);
+      expect(b.birthDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+    const phones = patients.map((p) => (p.body as { phone?: string }).phone).filter(Boolean);
+    expect(new Set(phones).size).toBeLessThan(phones.length); // families share a mobile
+    expect(makePatients(7, 300, now)).toEqual(patients);
+
+    const writes = makeAppointments(7, patients, 14, now);
+    const byId = new Map<string, number[]>();
+    for (const w of writes) byId.set(w.appointmentId, [...(byId.get(w.appointmentId) ?? []), (w.body as { version: number }).version]);
+    for (const vs of byId.values()) expect(vs).toEqual(vs.map((_, i) => i + 1)); // versions sent in order
+    const bodies = writes.map((w) => w.body as { status: string; visitType: string; startsAt: string; doctorId: string });
+    const statuses = new Set(bodies.map((b) => b.status));
+    for (const st of ['booked', 'checked_in', 'completed', 'cancelled']) expect(statuses).toContain(st);
+    for (const b of bodies) {
+      expect(VISIT_TYPES).toContain(b.visitType);
+      expect(b.startsAt).toMatch(/^2026-05-\d{2}T(09|1\d|20):[03]0:00\+08:00$/);
+      expect(new Date(b.startsAt).getUTCDay()).not.toBe(0); // closed on Sundays
+    }
+    expect([...byId.values()].filter((v) => v.length > 1).length).toBeGreaterThan(20); // reschedules, cancellations, check-ins
+  });
+
+  it('fills a clinic through the SDK and a second run changes nothing', async () => {
+    const c = await createTestClinic(t);
+    const apiKey = await c.apiKey();
+    const now = new Date('2026-05-04T03:00:00Z');
+    const first = await fillDemoClinic({ baseUrl, apiKey, seed: 3, days: 7, patients: 120, now });
+    expect(first.errors).toEqual([]);
+    expect(first).toMatchObject({ doctors: DOCTORS.length, patients: 120, failed: 0, conflicts: 0 });
+    const count = async (table: 'appointments' | 'patients' | 'doctors' | 'appointment_history') =>
+      Number((await t.deps.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('clinic_id', '=', c.clinicId).executeTakeFirstOrThrow()).n);
+    expect(await count('appointments')).toBe(first.appointments);
+    expect(await count('patients')).toBe(120);
+    expect(await count('doctors')).toBe(DOCTORS.length);
+    const history = await count('appointment_history');
+    expect(history).toBe(first.writes);
+
+    const second = await fillDemoClinic({ baseUrl, apiKey, seed: 3, days: 7, patients: 120, now });
+    // the newest version of each appointment answers 200 unchanged, older ones 409: nothing applied
+    expect(second).toMatchObject({ failed: 0, applied: 0, unchanged: first.appointments, conflicts: first.writes - first.appointments });
+    expect(await count('appointments')).toBe(first.appointments);
+    expect(await count('appointment_history')).toBe(history);
+  });
+});
