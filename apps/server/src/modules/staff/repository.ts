@@ -11,7 +11,13 @@ export function staffRepository(db: Kysely<DB>) {
     findInClinic: (clinicId: string, id: string) =>
       db.selectFrom('staff_users').selectAll().where('clinic_id', '=', clinicId).where('id', '=', id).executeTakeFirst(),
     listInClinic: (clinicId: string) =>
-      db.selectFrom('staff_users').selectAll().where('clinic_id', '=', clinicId).orderBy('created_at').orderBy('email').execute(),
+      db
+        .selectFrom('staff_users')
+        .select(['id', 'email', 'name', 'role', 'status', 'last_login_at', 'created_at'])
+        .where('clinic_id', '=', clinicId)
+        .orderBy('created_at')
+        .orderBy('email')
+        .execute(),
     countActiveAdmins: async (clinicId: string) =>
       Number(
         (

@@ -18,7 +18,7 @@ export type SessionUser = { id: string; email: string; name: string; role: strin
 
 export const normaliseEmail = (e: string) => e.trim().toLowerCase();
 
-export function toStaffMember(r: StaffRow) {
+export function toStaffMember(r: Pick<StaffRow, 'id' | 'email' | 'name' | 'role' | 'status' | 'last_login_at' | 'created_at'>) {
   return { id: r.id, email: r.email, name: r.name, role: r.role, roleLabel: ROLE_LABELS[r.role as Role] ?? r.role, status: r.status, lastLoginAt: r.last_login_at, createdAt: r.created_at };
 }
 
