@@ -118,3 +118,23 @@ describe('POST /his/v1/appointments/batch', () => {
     expect(await count('appointment_history', c.clinicId)).toBe(1000);
   });
 });
+
+describe('concurrent writers', () => {
+  it('parallel batches and single PUTs on the same appointments end at the highest version, each version applied once', async () => {
+    const { c, his } = await setup();
+    const items = versions(10, 8);
+    const parts = [items.filter((x) => x.version % 2 === 0), items.filter((x) => x.version % 2 === 1).reverse(), items.filter((x) => x.version > 5), items.slice(0, 30)];
+    const singles = items.filter((x) => x.version === 4 || x.version === 8).map((x) => {
+      const { appointmentId, ...body } = x;
+      return his.put(`/his/v1/appointments/${appointmentId}`, body);
+    });
+    const res = await Promise.all([...parts.map((p) => his.post('/his/v1/appointments/batch', { items: p })), ...singles]);
+    for (const r of res) expect([200, 201, 409]).toContain(r.statusCode);
+    const rows = await finalState(c.clinicId);
+    expect(rows).toHaveLength(10);
+    expect(rows.every((r) => r.version === 8 && r.note === 'v8')).toBe(true);
+    const h = await t.deps.db.selectFrom('appointment_history').select(['appointment_id', 'version']).where('clinic_id', '=', c.clinicId).execute();
+    const keys = h.map((x) => `${x.appointment_id}:${x.version}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});

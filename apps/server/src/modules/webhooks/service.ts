@@ -27,7 +27,15 @@ export function signWebhook(deps: Pick<Deps, 'crypto'>, secret: string, unixSeco
   return `t=${unixSeconds},v1=${deps.crypto.hmacHex(secret, `${unixSeconds}.${rawBody}`)}`;
 }
 
-function checkUrl(url: string): string {
+const PRIVATE_HOST = /^(localhost|.*\.localhost|.*\.local|.*\.internal|0\.0\.0\.0|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+|\[.*\])$/i;
+
+/**
+ * In production the URL must be https and must not name a loopback, private, link-local or
+ * IPv6-literal host (the worker must not be steered at our own network). Host names that
+ * resolve to such addresses are not caught here (DNS rebinding): an egress proxy is the
+ * place for that.
+ */
+function checkUrl(url: string, production: boolean): string {
   let u: URL;
   try {
     u = new URL(url.trim());
@@ -36,6 +44,8 @@ function checkUrl(url: string): string {
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw errors.validation([{ field: 'url', code: 'format', message: '網址必須以 https:// 或 http:// 開頭' }]);
   if (u.username || u.password) throw errors.validation([{ field: 'url', code: 'format', message: '網址不可包含帳號密碼，請改用簽章驗證' }]);
+  if (production && u.protocol !== 'https:') throw errors.validation([{ field: 'url', code: 'format', message: '正式環境的 Webhook 網址必須使用 https://' }]);
+  if (production && PRIVATE_HOST.test(u.hostname)) throw errors.validation([{ field: 'url', code: 'format', message: '網址不可指向內部或私有網路位址，請使用對外可連線的網址' }]);
   return u.toString();
 }
 
@@ -113,7 +123,7 @@ export function webhookService(deps: Deps) {
 
     /** Sets the URL (and the secret, generated when not given). */
     async setConfig(clinicId: string, input: { url: string; secret?: string }, actor: Actor, ip = '') {
-      const url = checkUrl(input.url);
+      const url = checkUrl(input.url, deps.config.nodeEnv === 'production');
       const secret = input.secret?.trim() || `whsec_${randomToken(24)}`;
       if (secret.length < 16) throw errors.validation([{ field: 'secret', code: 'minLength', message: '簽章密鑰至少需要 16 個字元（不填則由系統產生）' }]);
       const now = deps.clock.now().toISOString();
