@@ -36,6 +36,7 @@ export const OPENAPI_INFO = {
   description:
     'Careline 把診所的 LINE 官方帳號與 HIS 串接起來。\n\n' +
     '- **HIS Open API v1**（`/his/v1/…`）：以診所的 API 金鑰（`Authorization: Bearer …`）呼叫，給醫院資訊室與 HIS 廠商使用。\n' +
+    '- **HIS 串接指南**：[/docs/guide](/docs/guide)（從 API 金鑰、第一筆預約、Webhook 簽章驗證到斷線補同步）。\n' +
     '- **後台 API**（`/api/…`）：後台網頁使用，以登入 cookie 驗證；寫入請求須帶 `x-csrf-token`。\n\n' +
     '錯誤一律回傳 `{"error":{"code","message","details"}}`：`code` 是穩定的英文代碼，`message` 是繁體中文說明。',
 };
