@@ -3,5 +3,6 @@ import type { FoundationTables } from './tables.ts';
 import type { HisTables } from '../modules/his/tables.ts';
 import type { LineTables } from '../modules/line/tables.ts';
 import type { BindingTables } from '../modules/binding/tables.ts';
+import type { ReminderTables } from '../modules/reminders/tables.ts';
 
-export interface DB extends FoundationTables, HisTables, LineTables, BindingTables {}
+export interface DB extends FoundationTables, HisTables, LineTables, BindingTables, ReminderTables {}

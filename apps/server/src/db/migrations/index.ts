@@ -4,5 +4,6 @@ import m0001 from './0001_foundation.ts';
 import m0002 from './0002_his.ts';
 import m0010 from './0010_line.ts';
 import m0020 from './0020_binding.ts';
+import m0030 from './0030_reminders.ts';
 
-export const migrations: Migration[] = [m0001, m0002, m0010, m0020];
+export const migrations: Migration[] = [m0001, m0002, m0010, m0020, m0030];

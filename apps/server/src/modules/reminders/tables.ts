@@ -1,0 +1,96 @@
+// Kysely table types of the reminder engine and the calendar (migration 0030_reminders.ts).
+import type { Generated } from 'kysely';
+
+export interface CalendarImportsTable {
+  year: number;
+  days: number;
+  /** JSON CalendarEntry[] (days differing from the weekend pattern, plus named weekend days). */
+  entries: string;
+  imported_by: string;
+  imported_at: string;
+}
+
+export interface ClinicCalendarOverridesTable {
+  id: string;
+  clinic_id: string;
+  date: string;
+  kind: string;
+  note: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface ReminderSettingsTable {
+  clinic_id: string;
+  settings: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface ReminderTemplatesTable {
+  clinic_id: string;
+  id: string;
+  name: string;
+  body: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface ReminderDeliveriesTable {
+  id: string;
+  clinic_id: string;
+  appointment_id: string;
+  rule_id: string;
+  rule_name: string;
+  appointment_version: number;
+  visit_starts_at: string;
+  due_at: string | null;
+  explanation: string;
+  /** planned | sending | sent | failed | cancelled | skipped */
+  state: string;
+  essential: number;
+  template_id: string;
+  channel: string | null;
+  retry_key: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  line_user_id: string | null;
+  line_request_id: string | null;
+  sms_message_id: string | null;
+  sent_at: string | null;
+  cancel_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReminderQuotaTable {
+  clinic_id: string;
+  line_type: string | null;
+  line_limit: number | null;
+  line_used: number | null;
+  checked_at: string;
+}
+
+export interface AdminNoticesTable {
+  id: Generated<number>;
+  clinic_id: string;
+  kind: string;
+  period: string;
+  level: string;
+  message: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface ReminderTables {
+  calendar_imports: CalendarImportsTable;
+  clinic_calendar_overrides: ClinicCalendarOverridesTable;
+  reminder_settings: ReminderSettingsTable;
+  reminder_templates: ReminderTemplatesTable;
+  reminder_deliveries: ReminderDeliveriesTable;
+  reminder_quota: ReminderQuotaTable;
+  admin_notices: AdminNoticesTable;
+}
