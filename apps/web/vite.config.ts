@@ -15,11 +15,20 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
-    chunkSizeWarningLimit: 2000,
+    chunkSizeWarningLimit: 1500,
     rolldownOptions: {
       input: {
         main: fileURLToPath(new URL('./index.html', import.meta.url)),
-        // liff: fileURLToPath(new URL('./liff.html', import.meta.url)),
+        liff: fileURLToPath(new URL('./liff.html', import.meta.url)),
+      },
+      output: {
+        // Long-lived vendor chunks shared by every entry (cached across releases).
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler|@tanstack)[\\/]/ },
+            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|@emotion|dayjs)[\\/]/ },
+          ],
+        },
       },
     },
   },

@@ -66,6 +66,17 @@ export function BusinessHoursEditor({ value = [], onChange, disabled }: Props) {
   }
 
   return (
+    <>
+    <Flex justify="space-between" align="center" style={{ marginBottom: 12 }}>
+      <Typography.Text type="secondary">沒有時段的日子視為休診；國定假日與臨時休診將在「提醒」設定。</Typography.Text>
+      {!disabled ? (
+        <Tooltip title="將週一的時段套用到週二至週五">
+          <Button size="small" icon={<CopyOutlined />} onClick={copyMondayToWeekdays} disabled={!dayOf(1).length}>
+            週一時段套用到平日
+          </Button>
+        </Tooltip>
+      ) : null}
+    </Flex>
     <div style={{ border: '1px solid #e8ecea', borderRadius: 10, overflow: 'hidden' }}>
       {WEEK_ORDER.map((wd, i) => {
         const day = dayOf(wd);
@@ -106,16 +117,10 @@ export function BusinessHoursEditor({ value = [], onChange, disabled }: Props) {
                 </Button>
               ) : null}
             </Flex>
-            {!disabled && wd === 1 ? (
-              <Tooltip title="將週一的時段套用到週二至週五">
-                <Button size="small" type="link" icon={<CopyOutlined />} onClick={copyMondayToWeekdays} disabled={!day.length}>
-                  套用到平日
-                </Button>
-              </Tooltip>
-            ) : null}
           </Flex>
         );
       })}
     </div>
+    </>
   );
 }

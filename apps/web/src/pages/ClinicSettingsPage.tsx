@@ -90,7 +90,7 @@ export function ClinicSettingsPage() {
               </Col>
             </Row>
           </Card>
-          <Card title="門診時段" extra={<span style={{ color: 'rgba(0,0,0,0.45)', fontSize: 13 }}>沒有時段的日子視為休診</span>}>
+          <Card title="門診時段">
             <Form.Item name="businessHours" style={{ marginBottom: problems.length ? 12 : 0 }}>
               <BusinessHoursEditor disabled={!admin} />
             </Form.Item>
