@@ -260,7 +260,7 @@ export function BindPage({ api, me, config, onBound, setMe, go, close, toast }: 
           <button class="btn" type="submit" disabled={busy || locked || code.length !== 6}>{busy ? '驗證中…' : '確認綁定'}</button>
           <div class="row2">
             <button class="btn btn-ghost" type="button" onClick={() => setStep('phone')}>更改號碼</button>
-            <button class="btn btn-ghost" type="button" disabled={wait > 0 || busy} onClick={() => void send()}>{wait > 0 ? `重新傳送（${wait} 秒）` : '重新傳送'}</button>
+            <button class="btn btn-ghost" type="button" disabled={wait > 0 || busy} onClick={() => void send()}>{wait > 0 ? `${wait} 秒後可重送` : '重新傳送'}</button>
           </div>
         </form>
       )}
