@@ -11,6 +11,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { autoReplyRoutes } from './modules/auto-replies/routes.ts';
 import { lineRoutes } from './modules/line/routes.ts';
+import { bindingRoutes } from './modules/binding/routes.ts';
+import { richMenuRoutes } from './modules/rich-menus/routes.ts';
+import { smsRoutes } from './modules/sms/routes.ts';
 import { apiKeyRoutes } from './modules/api-keys/routes.ts';
 import { appointmentRoutes } from './modules/appointments/routes.ts';
 import { clinicRoutes } from './modules/clinics/routes.ts';
@@ -97,6 +100,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   jobRoutes(app, deps);
   lineRoutes(app, deps);
   autoReplyRoutes(app, deps);
+  bindingRoutes(app, deps); richMenuRoutes(app, deps); smsRoutes(app, deps);
   hisRoutes(app, deps);
   webhookRoutes(app, deps);
   appointmentRoutes(app, deps);

@@ -106,7 +106,7 @@ export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}):
   const webDistDir = env.WEB_DIST_DIR ? env.WEB_DIST_DIR : null;
   return {
     nodeEnv, port, host, databaseUrl, lineApiBaseUrl, lineDataApiBaseUrl, lineLoginBaseUrl, smsProvider, smsBaseUrl,
-    smsUsername: str(env, 'SMS_USERNAME', 'careline'), smsPassword: str(env, 'SMS_PASSWORD', 'careline'),
+    smsUsername: str(env, 'SMS_USERNAME', smsProvider === 'emulator' ? 'demo' : 'careline'), smsPassword: str(env, 'SMS_PASSWORD', smsProvider === 'emulator' ? 'demo' : 'careline'),
     encryptionKey, publicBaseUrl, logLevel, sessionTtlHours, webDistDir,
   };
 }

@@ -4,12 +4,14 @@ import type { Deps } from './platform/deps.ts';
 import { deliverWebhook, WEBHOOK_JOB } from './modules/webhooks/service.ts';
 import { answerWithAutoReply } from './modules/auto-replies/hook.ts';
 import { lineEventHandler } from './modules/line/events.ts';
+import { bindingJobs, bindingHooks } from './modules/binding/jobs.ts';
 
 export function jobHandlers(_deps: Deps): Record<string, JobHandler> {
   return {
     // Modules register their handlers here (HIS webhooks, LINE pushes, SMS, …).
     'system.noop': async () => {},
     [WEBHOOK_JOB]: deliverWebhook,
-    'line.event': lineEventHandler({ onText: [answerWithAutoReply] }),
+    'line.event': lineEventHandler({ onText: [answerWithAutoReply], ...bindingHooks }),
+    ...bindingJobs,
   };
 }
