@@ -281,6 +281,7 @@ export type FillSummary = {
   writes: number;
   applied: number;
   unchanged: number;
+  queued: number;
   conflicts: number;
   failed: number;
   errors: string[];
@@ -301,7 +302,7 @@ export async function fillDemoClinic(opts: FillOptions): Promise<FillSummary> {
   const client = createCarelineClient({ baseUrl: opts.baseUrl, apiKey: opts.apiKey, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const patients = makePatients(seed, opts.patients ?? 300, now);
   const writes = makeAppointments(seed, patients, opts.days ?? 14, now);
-  const s: FillSummary = { doctors: DOCTORS.length, patients: patients.length, appointments: new Set(writes.map((w) => w.appointmentId)).size, writes: writes.length, applied: 0, unchanged: 0, conflicts: 0, failed: 0, errors: [] };
+  const s: FillSummary = { doctors: DOCTORS.length, patients: patients.length, appointments: new Set(writes.map((w) => w.appointmentId)).size, writes: writes.length, applied: 0, unchanged: 0, queued: 0, conflicts: 0, failed: 0, errors: [] };
   const fail = (what: string, err: unknown) => {
     s.failed++;
     if (s.errors.length < 20) s.errors.push(`${what}: ${err instanceof Error ? err.message : JSON.stringify(err)}`);
@@ -318,7 +319,8 @@ export async function fillDemoClinic(opts: FillOptions): Promise<FillSummary> {
     try {
       const res = await client.batchAppointments(items);
       res.items.forEach((r, k) => {
-        if (r.status === 409) s.conflicts++;
+        if (r.status === 202) s.queued++; // sent to a careline-bridge: queued for the cloud
+        else if (r.status === 409) s.conflicts++;
         else if (r.status >= 400) fail(`appointment ${chunk[k].appointmentId} v${(chunk[k].body as { version: number }).version}`, r.error ?? r.status);
         else if (r.result === 'unchanged') s.unchanged++;
         else s.applied++;
@@ -328,7 +330,7 @@ export async function fillDemoClinic(opts: FillOptions): Promise<FillSummary> {
       else throw e;
     }
   }
-  log(`appointments: ${s.appointments} (${s.writes} writes: ${s.applied} applied, ${s.unchanged} unchanged, ${s.conflicts} older, ${s.failed} failed)`);
+  log(`appointments: ${s.appointments} (${s.writes} writes: ${s.applied} applied, ${s.unchanged} unchanged, ${s.conflicts} older, ${s.queued} queued by a bridge, ${s.failed} failed)`);
   return s;
 }
 

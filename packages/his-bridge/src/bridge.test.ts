@@ -75,7 +75,7 @@ describe('careline-bridge', () => {
       { ...appt, appointmentId: 'A1', version: 1 },
     ] });
     expect(batch).toMatchObject({ status: 202, body: { queued: true, seq: 7 } });
-    expect(batch.body.results.map((r: { seq: number }) => r.seq)).toEqual([4, 5, 6, 7]);
+    expect(batch.body.items.map((r: { seq: number; status: number }) => [r.status, r.seq])).toEqual([[202, 4], [202, 5], [202, 6], [202, 7]]);
     // local validation that needs no cloud: not JSON, no items, missing appointmentId
     expect((await fetch(`${b.url}/his/v1/doctors/D9`, { method: 'PUT', body: 'nope' })).status).toBe(400);
     expect((await call('POST', '/his/v1/appointments/batch', { items: [] })).status).toBe(400);

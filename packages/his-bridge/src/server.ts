@@ -119,7 +119,8 @@ export function createLocalServer(o: LocalServerOptions): Server {
         return { kind: 'appointment', entityId: appointmentId, path: '/his/v1/appointments/' + encodeURIComponent(appointmentId), body: JSON.stringify(rest) };
       });
       const seqs = enqueue(calls);
-      return send(res, 202, { queued: true, seq: seqs.at(-1), results: calls.map((c, i) => ({ appointmentId: c.entityId, queued: true, seq: seqs[i] })) });
+      // the cloud's batch shape (one result per item, in order), each item 202 queued
+      return send(res, 202, { queued: true, seq: seqs.at(-1), items: calls.map((c, i) => ({ index: i, appointmentId: c.entityId, status: 202, queued: true, seq: seqs[i] })) });
     }
 
     if (method === 'GET') {
