@@ -19,6 +19,8 @@ export type ForwarderOptions = {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   requestTimeoutMs?: number;
+  /** how many consecutive doctor/patient writes go out at once */
+  parallel?: number;
 };
 
 const PERMANENT = new Set([400, 404, 405, 413, 422]);
@@ -34,6 +36,7 @@ export function classify(status: number, body: string): Outcome {
     return { kind: 'rejected', status, error: body.slice(0, 2000) };
   }
   if (PERMANENT.has(status)) return { kind: 'rejected', status, error: body.slice(0, 2000) };
+  if (status === 401 || status === 403) return { kind: 'retry', error: `HTTP ${status}: the cloud refused the API key (check --api-key) ${body.slice(0, 200)}` };
   return { kind: 'retry', error: `HTTP ${status} ${body.slice(0, 300)}` };
 }
 
@@ -51,6 +54,7 @@ class RetryLater extends Error {}
 export class Forwarder {
   private readonly o: Required<Omit<ForwarderOptions, 'fetch'>> & { fetch: typeof fetch };
   private stopped = false;
+  private busy = false;
   private backoff = 0;
   private downSince: number | null = null;
   private wake: (() => void) | null = null;
@@ -62,6 +66,7 @@ export class Forwarder {
       minBackoffMs: 500,
       maxBackoffMs: 30_000,
       requestTimeoutMs: 30_000,
+      parallel: 8,
       fetch: globalThis.fetch,
       ...opts,
       cloud: opts.cloud.replace(/\/+$/, ''),
@@ -94,9 +99,15 @@ export class Forwarder {
     while (!this.stopped) {
       const head = this.o.store.peek(this.o.batchSize);
       if (head.length === 0) {
+        if (this.busy) {
+          const s = this.o.store.status();
+          this.o.log.info('backlog empty: every queued call reached the cloud', { forwardedTotal: s.forwardedTotal, rejected: s.rejected });
+          this.busy = false;
+        }
         await this.sleep(1000);
         continue;
       }
+      this.busy = true;
       try {
         await this.forward(head);
         if (this.downSince !== null) {
@@ -127,8 +138,46 @@ export class Forwarder {
         run.push(c);
       }
       if (run.length > 1) return this.forwardBatch(run);
+    } else if (first.kind === 'doctor' || first.kind === 'patient') {
+      // consecutive doctor/patient writes for distinct records are independent: send a few at once
+      const run: QueuedCall[] = [];
+      const seen = new Set<string>();
+      for (const c of head) {
+        const key = `${c.kind}:${c.entityId}`;
+        if ((c.kind !== 'doctor' && c.kind !== 'patient') || seen.has(key) || run.length >= this.o.parallel) break;
+        seen.add(key);
+        run.push(c);
+      }
+      if (run.length > 1) return this.forwardParallel(run);
     }
     return this.forwardOne(first);
+  }
+
+  /** Sends `run` concurrently, then settles it in queue order: the done prefix is acked, refused calls go to `rejected`, the first retryable failure stops (later calls are resent; they are idempotent). */
+  private async forwardParallel(run: QueuedCall[]): Promise<void> {
+    const outcomes = await Promise.allSettled(run.map(async (c) => {
+      const { status, text } = await this.call('PUT', c.path, c.body);
+      return classify(status, text);
+    }));
+    let done = -1;
+    let count = 0;
+    try {
+      for (let i = 0; i < run.length; i++) {
+        const o = outcomes[i];
+        if (o.status === 'rejected') throw o.reason;
+        const out = o.value;
+        if (out.kind === 'retry') throw new RetryLater(out.error);
+        if (out.kind === 'rejected') {
+          this.o.store.reject(run[i], out.status, out.error);
+          this.o.log.error('cloud rejected a call for good (kept in rejected table)', { seq: run[i].seq, kind: run[i].kind, id: run[i].entityId, status: out.status, error: out.error.slice(0, 300) });
+        } else {
+          count++;
+        }
+        done = i;
+      }
+    } finally {
+      if (done >= 0 && count > 0) this.o.store.ackUpTo(run[done].seq, count);
+    }
   }
 
   private async call(method: string, path: string, body: string): Promise<{ status: number; text: string }> {

@@ -230,6 +230,8 @@ export class BridgeStore {
         this.st.addChange.run(item.cursor === undefined ? null : String(item.cursor), JSON.stringify(item));
         applyChange(this, item, now);
       }
+      // keep the newest 100,000 changes for local resync reads
+      if (items.length) this.db.prepare('DELETE FROM status_changes WHERE id <= (SELECT max(id) FROM status_changes) - 100000').run();
       if (nextCursor !== null) this.st.setMeta.run('status_cursor', nextCursor);
       this.st.setMeta.run('last_status_pull_at', String(now));
       this.st.setMeta.run('last_status_pull_error', '');
