@@ -4,5 +4,6 @@ import type { HisTables } from '../modules/his/tables.ts';
 import type { LineTables } from '../modules/line/tables.ts';
 import type { BindingTables } from '../modules/binding/tables.ts';
 import type { ReminderTables } from '../modules/reminders/tables.ts';
+import type { FrontdeskTables } from '../modules/frontdesk/tables.ts';
 
-export interface DB extends FoundationTables, HisTables, LineTables, BindingTables, ReminderTables {}
+export interface DB extends FoundationTables, HisTables, LineTables, BindingTables, ReminderTables, FrontdeskTables {}
