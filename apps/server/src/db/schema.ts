@@ -4,6 +4,7 @@ import type { HisTables } from '../modules/his/tables.ts';
 import type { LineTables } from '../modules/line/tables.ts';
 import type { BindingTables } from '../modules/binding/tables.ts';
 import type { ReminderTables } from '../modules/reminders/tables.ts';
+import type { PatientListTables } from '../modules/patient-list/tables.ts';
 import type { FrontdeskTables } from '../modules/frontdesk/tables.ts';
 
-export interface DB extends FoundationTables, HisTables, LineTables, BindingTables, ReminderTables, FrontdeskTables {}
+export interface DB extends FoundationTables, HisTables, LineTables, BindingTables, ReminderTables, FrontdeskTables, PatientListTables {}
