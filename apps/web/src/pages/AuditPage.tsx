@@ -69,6 +69,11 @@ export function summarise(detail: Record<string, unknown>): string {
     .join('、');
 }
 
+function actorTypeLabel(r: AuditEntry): string {
+  if (r.action === 'auth.login_failed') return '登入嘗試（帳號未驗證）';
+  return { api_key: 'API 金鑰（HIS）', patient: '病患（LINE）', system: '系統' }[r.actorType] ?? r.actorType;
+}
+
 export function AuditPage() {
   const [form] = Form.useForm<FilterForm>();
   const [filters, setFilters] = useState<Filters>({});
@@ -99,16 +104,16 @@ export function AuditPage() {
           <Form.Item label="動作" name="action">
             <AutoComplete
               options={actionOptions()}
-              style={{ width: 260 }}
+              style={{ width: 190 }}
               placeholder="例如 登入、staff.*"
               allowClear
               filterOption={(input, o) => String(o?.label ?? '').toLowerCase().includes(input.toLowerCase())}
             />
           </Form.Item>
-          <Form.Item label="資料類型" name="entityType">
+          <Form.Item label="對象" name="entityType">
             <AutoComplete
               options={Object.entries(ENTITY_TYPES).map(([value, label]) => ({ value, label: `${label}（${value}）` }))}
-              style={{ width: 200 }}
+              style={{ width: 130 }}
               placeholder="全部"
               allowClear
             />
@@ -148,23 +153,23 @@ export function AuditPage() {
             expandedRowRender: (r) => <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>{JSON.stringify(r.detail, null, 2)}</pre>,
           }}
           columns={[
-            { title: '時間', dataIndex: 'createdAt', width: 150, render: formatDateTime },
+            { title: '時間', dataIndex: 'createdAt', width: 150, render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span> },
             {
               title: '操作者',
               dataIndex: 'actorLabel',
-              width: 210,
+              width: 170,
               ellipsis: true,
               render: (v: string, r) => (
                 <div>
                   <div title={v} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{v || '—'}</div>
-                  {r.actorType !== 'staff' ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{r.actorType === 'api_key' ? 'API 金鑰' : r.actorType === 'system' ? '系統' : r.actorType}</Typography.Text> : null}
+                  {r.actorType !== 'staff' ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{actorTypeLabel(r)}</Typography.Text> : null}
                 </div>
               ),
             },
             {
               title: '動作',
               dataIndex: 'action',
-              width: 170,
+              width: 140,
               render: (v: string) => (
                 <Tooltip title={v}>
                   <Tag color={ACTION_COLORS[v.split('.')[0]] ?? 'default'} variant="filled">{AUDIT_ACTIONS[v] ?? v}</Tag>
@@ -174,7 +179,7 @@ export function AuditPage() {
             {
               title: '對象',
               key: 'entity',
-              width: 150,
+              width: 120,
               render: (_, r) => (
                 <div>
                   <div>{ENTITY_TYPES[r.entityType] ?? r.entityType}</div>
@@ -183,7 +188,7 @@ export function AuditPage() {
               ),
             },
             { title: '內容', dataIndex: 'detail', ellipsis: true, render: (d: Record<string, unknown>) => { const s = summarise(d); return s ? <Typography.Text type="secondary" ellipsis={{ tooltip: s }}>{s}</Typography.Text> : <Typography.Text type="secondary">—</Typography.Text>; } },
-            { title: 'IP', dataIndex: 'ip', width: 130, render: (v: string) => <Typography.Text style={{ fontFamily: 'ui-monospace, monospace', fontSize: 13 }}>{v}</Typography.Text> },
+            { title: 'IP', dataIndex: 'ip', width: 115, render: (v: string) => <Typography.Text style={{ fontFamily: 'ui-monospace, monospace', fontSize: 13 }}>{v}</Typography.Text> },
           ]}
         />
         <Flex justify="center" style={{ padding: 16 }}>
