@@ -18,6 +18,7 @@ import { schemaErrors } from '../../platform/validate.ts';
 import type { AppointmentsTable } from '../his/tables.ts';
 import { labelOf, light, type AppointmentStatus, type ChangeSource } from '../status/lights.ts';
 import { recordStatusChanges, type RecordInput } from '../status/service.ts';
+import { enqueuePlanJobs } from '../reminders/service.ts';
 import { appointmentRepository, type AppointmentRow } from './repository.ts';
 import { BatchItem } from './schemas.ts';
 
@@ -154,6 +155,8 @@ async function applyChunk(trx: Transaction<DB>, deps: Deps, ctx: WriteContext, i
   }
   await repo.insertHistory(history);
   await recordStatusChanges(trx, deps, changes);
+  // Reminders are (re)planned by a job written in this same transaction (issue 7).
+  await enqueuePlanJobs(trx, deps, ctx.clinicId, [...state.values()].filter((s) => s.dirty).map((s) => ({ appointmentId: s.row.id, version: s.row.version })));
   return results;
 }
 

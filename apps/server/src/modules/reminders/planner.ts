@@ -37,6 +37,8 @@ export type PlannedReminder = {
   explanation: string;
   templateId: string;
   essential: boolean;
+  /** Why a rule is skipped: its time passed before it was first planned, it would be after the visit, an override, already sent, merged. */
+  reason: 'past' | 'after_visit' | 'disabled' | 'sent' | 'merged' | null;
 };
 
 export type PlanInput = {
@@ -102,16 +104,16 @@ export function planReminders(input: PlanInput): PlannedReminder[] {
     if (!base.enabled) continue;
     if (base.visitTypes?.length && !(a.visitType && base.visitTypes.includes(a.visitType))) continue;
     const { rule: r, disabledBy } = effectiveRule(base, s, a);
-    const mk = (due: Date | null, explanation: string, skipped: boolean) =>
-      out.push({ ruleId: r.id, ruleName: r.name, dueAt: due && !skipped ? due.toISOString() : null, due: skipped ? null : due, skipped, explanation, templateId: r.templateId, essential: r.essential });
+    const mk = (due: Date | null, explanation: string, skipped: boolean, reason: PlannedReminder['reason'] = null) =>
+      out.push({ ruleId: r.id, ruleName: r.name, dueAt: due && !skipped ? due.toISOString() : null, due: skipped ? null : due, skipped, explanation, templateId: r.templateId, essential: r.essential, reason });
     const label = ruleLabel(r);
     if (disabledBy) {
-      mk(null, `${label} → ${disabledBy}`, true);
+      mk(null, `${label} → ${disabledBy}`, true, 'disabled');
       continue;
     }
     const sent = input.sent?.find((x) => x.ruleId === r.id && (r.kind === 'booking' || x.startsAt === start.toISOString()));
     if (sent) {
-      mk(null, `${label} → 已發送過${r.kind === 'booking' ? '（預約通知只發一次）' : '（看診時間未變）'}`, true);
+      mk(null, `${label} → 已發送過${r.kind === 'booking' ? '（預約通知只發一次）' : '（看診時間未變）'}`, true, 'sent');
       continue;
     }
 
@@ -167,11 +169,11 @@ export function planReminders(input: PlanInput): PlannedReminder[] {
 
     const text = `${label} → ${steps.join(' → ')}`;
     if (due >= start) {
-      mk(null, `${text} → 晚於看診開始時間（${fmt(start)}），不發送`, true);
+      mk(null, `${text} → 晚於看診開始時間（${fmt(start)}），不發送`, true, 'after_visit');
       continue;
     }
     if (due.getTime() < now.getTime() - MIN) {
-      mk(null, `${text} → 排程時（${fmt(now)}）已過，不補發`, true);
+      mk(null, `${text} → 排程時（${fmt(now)}）已過，不補發`, true, 'past');
       continue;
     }
     mk(due, text, false);
@@ -186,6 +188,7 @@ export function planReminders(input: PlanInput): PlannedReminder[] {
     if (near) {
       p.skipped = true;
       p.dueAt = null;
+      p.reason = 'merged';
       p.explanation += ` → 與「${near.ruleName}」相隔不到 ${s.mergeWindowMinutes} 分鐘，合併為一則，不另發送`;
     } else kept.push(p);
   }

@@ -45,6 +45,8 @@ export type ReminderSettings = {
   smsFallback: boolean;
   /** Monthly cap of LINE pushes for reminders (null = the plan's limit only); non-essential stop first. */
   monthlyCap: number | null;
+  /** Preparation notes by visit type ({preparation} in templates); key '' = every other visit type. */
+  preparations: Record<string, string>;
 };
 
 export const DEFAULT_TEMPLATE_ID = 'default';
@@ -62,6 +64,7 @@ export function defaultSettings(): ReminderSettings {
     mergeWindowMinutes: 60,
     smsFallback: true,
     monthlyCap: null,
+    preparations: { '': '請攜帶健保卡，並提早 10 分鐘報到。' },
   };
 }
 

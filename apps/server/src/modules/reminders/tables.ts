@@ -2,6 +2,8 @@
 import type { Generated } from 'kysely';
 
 export interface CalendarImportsTable {
+  /** '' = platform-wide (imported by a platform operator), else the clinic id. */
+  scope: string;
   year: number;
   days: number;
   /** JSON CalendarEntry[] (days differing from the weekend pattern, plus named weekend days). */

@@ -1,0 +1,361 @@
+// Delivery of due reminders (C3, L5). A dispatcher claims due reminder_deliveries rows
+// (FOR UPDATE SKIP LOCKED on PostgreSQL, one conditional UPDATE … RETURNING on SQLite),
+// pushes each with the X-Line-Retry-Key stored on the row when it was planned (a retry after a
+// crash reuses it; LINE's 409 "already accepted" counts as sent), paces each channel with a
+// token bucket below LINE's rate limit, backs off on 429/5xx, and records the outcome of a
+// batch in one transaction (message log, reply light, SMS fallback, quota counters).
+//
+// Pacing is per process: every dispatcher of one process shares the bucket of a channel.
+// With several processes, give each `ratePerSecond = limit × 0.98 / processes`
+// (REMINDER_RATE_PER_SECOND); a 429 from LINE pauses the channel's bucket for a second in
+// that process and the row is retried later with the same retry key, so overshooting costs
+// time, never a duplicate.
+import { hostname } from 'node:os';
+import type { messagingApi } from '@line/bot-sdk';
+import { sql } from 'kysely';
+import type { Deps } from '../../platform/deps.ts';
+import { HTTPFetchError, lineClient, type LineClient } from '../../platform/line.ts';
+import { changeStatus } from '../status/service.ts';
+import { lineService } from '../line/service.ts';
+import { queueSms } from '../sms/service.ts';
+import { localParts, longDate } from '../calendar/time.ts';
+import { loadSettings, loadTemplates } from './service.ts';
+import type { ReminderSettings } from './rules.ts';
+import type { ReminderDeliveriesTable } from './tables.ts';
+import { fill, mapUrlOf, renderReminder, signToken, type Template, type Vars } from './templates.ts';
+import { quotaTracker, type QuotaTracker } from './quota.ts';
+
+// ---- pacing: GCRA token bucket per channel, shared by all dispatchers of this process
+export class TokenBucket {
+  private tat = 0;
+  private readonly interval: number;
+  private readonly tolerance: number;
+  constructor(ratePerSecond: number, burst: number) {
+    this.interval = 1000 / ratePerSecond;
+    this.tolerance = Math.max(0, burst - 1) * this.interval;
+  }
+  /** Waits until one more request may go out. */
+  async take(): Promise<void> {
+    const now = performance.now();
+    const start = Math.max(this.tat, now);
+    this.tat = start + this.interval;
+    const wait = start - this.tolerance - now;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  pause(ms: number): void {
+    this.tat = Math.max(this.tat, performance.now() + ms);
+  }
+}
+const buckets = new Map<string, TokenBucket>();
+export function bucketFor(channelId: string, ratePerSecond: number): TokenBucket {
+  const key = `${channelId}:${ratePerSecond}`;
+  let b = buckets.get(key);
+  if (!b) {
+    // Burst tolerance such that any 1-second window stays within LINE's 2,000 requests.
+    b = new TokenBucket(ratePerSecond, Math.max(1, Math.floor(ratePerSecond / 0.98 - ratePerSecond)));
+    buckets.set(key, b);
+  }
+  return b;
+}
+
+export type DispatcherOptions = {
+  workerId?: string;
+  /** Requests per second per channel (default 1,960 = LINE's 2,000 with 2 % headroom). */
+  ratePerSecond?: number;
+  /** Pushes in flight at once (default 64). */
+  concurrency?: number;
+  /** Rows claimed per query (default 200). */
+  batch?: number;
+  /** A claimed row not finished within this time is claimed again (same retry key). */
+  lockMs?: number;
+  pollMs?: number;
+  /** Attempts before a row is marked failed (default 8). */
+  maxAttempts?: number;
+  autoStart?: boolean;
+};
+
+export type Dispatcher = { stop(): Promise<void>; wake(): void; runOnce(): Promise<number>; stats: { sent: number; retried: number; failed: number; cancelled: number } };
+
+type Claimed = ReminderDeliveriesTable;
+type Outcome =
+  | { kind: 'sent'; channel: 'line'; lineUserId: string; requestId: string | null; message: messagingApi.Message; replyLight: boolean }
+  | { kind: 'sms'; to: string; text: string }
+  | { kind: 'retry'; error: string; delayMs: number }
+  | { kind: 'failed'; error: string }
+  | { kind: 'cancelled'; reason: string }
+  | { kind: 'skipped'; reason: string };
+
+/** Exponential backoff with jitter for retries of one reminder: 2 s, 4 s … capped at 5 minutes. */
+export const retryDelayMs = (attempts: number) => Math.round(Math.min(2000 * 2 ** Math.max(0, attempts - 1), 300_000) * (0.8 + 0.4 * Math.random()));
+
+export async function claimDeliveries(deps: Deps, opts: { workerId: string; now: Date; limit: number; lockMs: number }): Promise<Claimed[]> {
+  const now = opts.now.toISOString();
+  const until = new Date(opts.now.getTime() + opts.lockMs).toISOString();
+  const lock = deps.dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  const res = await sql<Claimed>`
+    UPDATE reminder_deliveries SET state = 'sending', locked_by = ${opts.workerId}, locked_until = ${until}, attempts = attempts + 1, updated_at = ${now}
+    WHERE id IN (
+      SELECT d.id FROM reminder_deliveries d
+      WHERE (d.state = 'planned' AND d.next_attempt_at <= ${now}) OR (d.state = 'sending' AND d.locked_until < ${now})
+      ORDER BY d.next_attempt_at
+      LIMIT ${opts.limit}
+      ${lock}
+    )
+    RETURNING *`.execute(deps.db);
+  return res.rows;
+}
+
+type ClinicCtx = {
+  settings: ReminderSettings;
+  templates: Template[];
+  clinic: { name: string; address: string; phone: string; timeZone: string };
+  channel: { id: string; client: LineClient } | null;
+  smsAllowed: boolean;
+  loadedAt: number;
+};
+
+export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}): Dispatcher {
+  const workerId = opts.workerId ?? `reminders-${hostname()}-${process.pid}`;
+  const rate = opts.ratePerSecond ?? 1960;
+  const concurrency = opts.concurrency ?? 64;
+  const batch = opts.batch ?? 200;
+  const lockMs = opts.lockMs ?? 60_000;
+  const pollMs = opts.pollMs ?? 500;
+  const maxAttempts = opts.maxAttempts ?? 8;
+  const stats = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
+  const clinics = new Map<string, Promise<ClinicCtx>>();
+  const quota: QuotaTracker = quotaTracker(deps);
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+
+  function clinicCtx(clinicId: string): Promise<ClinicCtx> {
+    const c = clinics.get(clinicId);
+    if (c) return c;
+    const p = (async (): Promise<ClinicCtx> => {
+      const [settings, templates, clinic, ch, sms] = await Promise.all([
+        loadSettings(deps.db, clinicId),
+        loadTemplates(deps.db, clinicId),
+        deps.db.selectFrom('clinics').select(['name', 'address', 'phone', 'time_zone']).where('id', '=', clinicId).executeTakeFirstOrThrow(),
+        deps.db.selectFrom('line_channels').select(['channel_id', 'access_token_enc']).where('clinic_id', '=', clinicId).executeTakeFirst(),
+        deps.db.selectFrom('sms_settings').select(['reminder_fallback', 'provider']).where('clinic_id', '=', clinicId).executeTakeFirst(),
+      ]);
+      const smsProvider = sms && sms.provider !== 'default' ? sms.provider : deps.config.smsProvider;
+      return {
+        settings, templates, clinic: { name: clinic.name, address: clinic.address, phone: clinic.phone, timeZone: clinic.time_zone },
+        channel: ch ? { id: ch.channel_id, client: lineClient(deps.config, deps.crypto.decrypt(ch.access_token_enc)) } : null,
+        smsAllowed: settings.smsFallback && Boolean(sms?.reminder_fallback) && smsProvider !== 'none',
+        loadedAt: Date.now(),
+      };
+    })();
+    clinics.set(clinicId, p);
+    p.catch(() => clinics.delete(clinicId));
+    setTimeout(() => clinics.delete(clinicId), 30_000).unref();
+    return p;
+  }
+
+  async function loadRows(rows: Claimed[]) {
+    const ids = rows.map((r) => r.appointment_id);
+    const appts = await deps.db.selectFrom('appointments')
+      .innerJoin('patients', 'patients.id', 'appointments.patient_id')
+      .innerJoin('doctors', 'doctors.id', 'appointments.doctor_id')
+      .select(['appointments.id', 'appointments.clinic_id', 'appointments.status', 'appointments.version', 'appointments.starts_at', 'appointments.reply_status', 'appointments.visit_type',
+        'patients.id as patient_id', 'patients.name as patient_name', 'patients.phone_e164', 'patients.phone_is_mobile', 'doctors.name as doctor_name'])
+      .where('appointments.id', 'in', ids).execute();
+    const byId = new Map(appts.map((a) => [a.id, a]));
+    const patientIds = [...new Set(appts.map((a) => a.patient_id))];
+    const bindings = patientIds.length
+      ? await deps.db.selectFrom('line_bindings')
+        .leftJoin('line_friends', (j) => j.onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id').onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'))
+        .select(['line_bindings.clinic_id', 'line_bindings.patient_id', 'line_bindings.line_user_id', 'line_bindings.created_at', 'line_friends.state'])
+        .where('line_bindings.patient_id', 'in', patientIds).orderBy('line_bindings.created_at', 'desc').execute()
+      : [];
+    return { byId, bindings };
+  }
+
+  async function deliver(row: Claimed, ctx: { byId: Awaited<ReturnType<typeof loadRows>>['byId']; bindings: Awaited<ReturnType<typeof loadRows>>['bindings'] }): Promise<Outcome> {
+    const a = ctx.byId.get(row.appointment_id);
+    const now = deps.clock.now();
+    if (!a || a.clinic_id !== row.clinic_id) return { kind: 'cancelled', reason: '找不到預約' };
+    if (a.status !== 'booked') return { kind: 'cancelled', reason: `預約狀態為 ${a.status}，不再提醒` };
+    if (Number(a.version) !== Number(row.appointment_version)) return { kind: 'cancelled', reason: '預約已更新，改用新的排程' };
+    if (a.starts_at <= now.toISOString()) return { kind: 'cancelled', reason: '看診時間已開始，不再提醒' };
+    if (a.reply_status === 'cancel_requested') return { kind: 'cancelled', reason: '病患已要求取消，不再提醒' };
+    const c = await clinicCtx(row.clinic_id);
+    const bound = ctx.bindings.filter((b) => b.patient_id === a.patient_id && b.clinic_id === row.clinic_id);
+    const target = bound.find((b) => b.state !== 'blocked');
+    const local = localParts(new Date(a.starts_at), c.clinic.timeZone);
+    const vars: Vars = {
+      patientName: a.patient_name, doctorName: a.doctor_name, date: longDate(local.date), time: local.time, clinicName: c.clinic.name, clinicAddress: c.clinic.address,
+      clinicPhone: c.clinic.phone, mapUrl: mapUrlOf(c.clinic.address), preparation: c.settings.preparations[a.visit_type ?? ''] ?? c.settings.preparations[''] ?? '',
+    };
+    const tpl = (c.templates.find((t) => t.id === row.template_id) ?? c.templates.find((t) => t.id === 'default')!).body;
+    if (!target || !c.channel) {
+      if (c.smsAllowed && a.phone_e164 && a.phone_is_mobile) {
+        return { kind: 'sms', to: a.phone_e164, text: fill(`【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。`, vars) };
+      }
+      return { kind: 'failed', error: bound.length ? '病患已封鎖診所的 LINE，且未啟用簡訊備援' : '病患尚未綁定 LINE，且未啟用簡訊備援（或沒有手機號碼）' };
+    }
+    const q = await quota.check(row.clinic_id, c, row.essential === 1);
+    if (!q.ok) return { kind: 'skipped', reason: q.reason };
+    const exp = new Date(new Date(a.starts_at).getTime() + 86_400_000);
+    const tok = (action: 'c' | 'x' | 'r') => signToken(deps.crypto, { appointmentId: a.id, action, expiresAt: exp });
+    const message = renderReminder(tpl, vars, { confirm: tok('c'), cancel: tok('x'), reschedule: tok('r') });
+    const bucket = bucketFor(c.channel.id, rate);
+    await bucket.take();
+    try {
+      const res = await c.channel.client.pushMessageWithHttpInfo({ to: target.line_user_id, messages: [message] }, row.retry_key);
+      quota.count(row.clinic_id, 1);
+      return { kind: 'sent', channel: 'line', lineUserId: target.line_user_id, requestId: res.httpResponse.headers.get('x-line-request-id'), message, replyLight: a.reply_status === 'not_sent' };
+    } catch (err) {
+      if (err instanceof HTTPFetchError) {
+        if (err.status === 409) {
+          return { kind: 'sent', channel: 'line', lineUserId: target.line_user_id, requestId: err.headers.get('x-line-accepted-request-id'), message, replyLight: a.reply_status === 'not_sent' };
+        }
+        if (err.status === 429) {
+          if (/monthly limit/i.test(err.body)) {
+            if (c.smsAllowed && a.phone_e164 && a.phone_is_mobile) return { kind: 'sms', to: a.phone_e164, text: fill('【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。', vars) };
+            return { kind: 'failed', error: '已達 LINE 本月訊息額度上限' };
+          }
+          bucket.pause(1000);
+          return { kind: 'retry', error: 'LINE 429：發送頻率超過限制', delayMs: 1000 + Math.random() * 1000 };
+        }
+        if (err.status >= 500) return { kind: 'retry', error: `LINE ${err.status}`, delayMs: retryDelayMs(row.attempts) };
+        if (err.status === 400 && /Failed to send messages/i.test(err.body)) {
+          if (c.smsAllowed && a.phone_e164 && a.phone_is_mobile) return { kind: 'sms', to: a.phone_e164, text: fill('【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。', vars) };
+          return { kind: 'failed', error: '病患不是好友或已封鎖（LINE 拒絕傳送）' };
+        }
+        return { kind: 'failed', error: `LINE ${err.status}：${err.body.slice(0, 300)}` };
+      }
+      return { kind: 'retry', error: `無法連線到 LINE：${err instanceof Error ? err.message : String(err)}`, delayMs: retryDelayMs(row.attempts) };
+    }
+  }
+
+  async function flush(done: { row: Claimed; out: Outcome }[]): Promise<void> {
+    if (!done.length) return;
+    const now = deps.clock.now();
+    const nowIso = now.toISOString();
+    await deps.db.transaction().execute(async (trx) => {
+      const tdeps = { ...deps, db: trx } as Deps;
+      const line = lineService(tdeps);
+      for (const { row, out } of done) {
+        const mine = (q: ReturnType<typeof trx.updateTable<'reminder_deliveries'>>) => q.where('id', '=', row.id).where('locked_by', '=', workerId).where('state', '=', 'sending');
+        switch (out.kind) {
+          case 'sent': {
+            const r = await mine(trx.updateTable('reminder_deliveries').set({ state: 'sent', channel: 'line', line_user_id: out.lineUserId, line_request_id: out.requestId, sent_at: nowIso, last_error: null, locked_by: null, locked_until: null, updated_at: nowIso })).executeTakeFirst();
+            if (Number(r.numUpdatedRows) === 0) break;
+            const m = out.message as messagingApi.FlexMessage;
+            await line.logMessage(row.clinic_id, { lineUserId: out.lineUserId, direction: 'out', kind: 'flex', text: m.altText, payload: { deliveryId: row.id, ruleId: row.rule_id, requestId: out.requestId }, source: 'reminder', relatedType: 'appointment', relatedId: row.appointment_id });
+            if (out.replyLight) {
+              await changeStatus(trx, tdeps, { clinicId: row.clinic_id, subject: 'appointment', subjectId: row.appointment_id, light: 'reply', to: 'awaiting_reply', source: 'system', actor: { type: 'system', id: null, label: '看診提醒' }, reason: `已送出「${row.rule_name}」` });
+            }
+            stats.sent++;
+            break;
+          }
+          case 'sms': {
+            const sms = await queueSms(trx, tdeps, { clinicId: row.clinic_id, to: out.to, text: out.text, purpose: 'reminder', relatedType: 'reminder_delivery', relatedId: row.id }).catch((e: unknown) => e as Error);
+            if (sms instanceof Error) {
+              await mine(trx.updateTable('reminder_deliveries').set({ state: 'failed', last_error: sms.message, locked_by: null, locked_until: null, updated_at: nowIso })).execute();
+              stats.failed++;
+            } else {
+              await mine(trx.updateTable('reminder_deliveries').set({ state: 'sent', channel: 'sms', sms_message_id: sms.id, sent_at: nowIso, last_error: null, locked_by: null, locked_until: null, updated_at: nowIso })).execute();
+              stats.sent++;
+            }
+            break;
+          }
+          case 'retry': {
+            const last = row.attempts >= maxAttempts;
+            await mine(trx.updateTable('reminder_deliveries').set(last
+              ? { state: 'failed', last_error: `${out.error}（已重試 ${row.attempts} 次）`, locked_by: null, locked_until: null, updated_at: nowIso }
+              : { state: 'planned', last_error: out.error, next_attempt_at: new Date(now.getTime() + out.delayMs).toISOString(), locked_by: null, locked_until: null, updated_at: nowIso })).execute();
+            if (last) stats.failed++;
+            else stats.retried++;
+            break;
+          }
+          case 'failed':
+            await mine(trx.updateTable('reminder_deliveries').set({ state: 'failed', last_error: out.error, locked_by: null, locked_until: null, updated_at: nowIso })).execute();
+            stats.failed++;
+            break;
+          case 'cancelled':
+          case 'skipped':
+            await mine(trx.updateTable('reminder_deliveries').set({ state: out.kind, cancel_reason: out.reason, locked_by: null, locked_until: null, updated_at: nowIso })).execute();
+            stats.cancelled++;
+            break;
+        }
+      }
+    });
+  }
+
+  /** Claims due rows and delivers them with `concurrency` pushes in flight; returns rows handled. */
+  async function runOnce(): Promise<number> {
+    let total = 0;
+    const pending: { row: Claimed; out: Outcome }[] = [];
+    let flushing: Promise<void> = Promise.resolve();
+    const doFlush = () => {
+      const items = pending.splice(0);
+      flushing = flushing.then(() => flush(items));
+      return flushing;
+    };
+    const flushTimer = setInterval(() => {
+      if (pending.length) void doFlush();
+    }, 100);
+    try {
+      let rows = await claimDeliveries(deps, { workerId, now: deps.clock.now(), limit: batch, lockMs });
+      while (rows.length && !stopped) {
+        total += rows.length;
+        const ctx = await loadRows(rows);
+        // Claim the next batch while this one is in flight (keeps the pipe full at the limit).
+        const next = rows.length === batch ? claimDeliveries(deps, { workerId, now: deps.clock.now(), limit: batch, lockMs }) : Promise.resolve([] as Claimed[]);
+        let i = 0;
+        const lane = async () => {
+          while (i < rows.length) {
+            const row = rows[i++];
+            let out: Outcome;
+            try {
+              out = await deliver(row, ctx);
+            } catch (err) {
+              out = { kind: 'retry', error: err instanceof Error ? err.message : String(err), delayMs: retryDelayMs(row.attempts) };
+            }
+            pending.push({ row, out });
+            if (pending.length >= 500) await doFlush();
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+        rows = await next;
+      }
+    } finally {
+      clearInterval(flushTimer);
+      await doFlush();
+    }
+    return total;
+  }
+
+  async function loop(): Promise<void> {
+    if (stopped) return;
+    let n = 0;
+    try {
+      running = runOnce();
+      n = await running;
+    } catch (err) {
+      deps.log.error({ err: err instanceof Error ? err.message : String(err) }, 'reminder dispatcher failed');
+    } finally {
+      running = null;
+    }
+    if (!stopped) timer = setTimeout(() => void loop(), n > 0 ? 0 : pollMs);
+  }
+  if (opts.autoStart !== false) timer = setTimeout(() => void loop(), 0);
+  return {
+    stats,
+    runOnce,
+    wake() {
+      if (stopped || running) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void loop(), 0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      if (running) await running.catch(() => 0);
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// Monthly LINE message quota per clinic (L5): our own count of pushes (sent reminders and
+// other pushes in the message log), LINE's quota endpoints (limit and consumption, refreshed at
+// most every 10 minutes), a forecast for the month (what is used + what is still planned), a
+// cap that stops non-essential reminders first, and a one-time warning to admins at 80 %.
+//
+// Caps: non-essential reminders stop at the clinic's monthlyCap, or, without one, at 90 % of
+// LINE's plan limit; essential reminders go on until LINE's limit itself.
+import type { Deps } from '../../platform/deps.ts';
+import { lineClient } from '../../platform/line.ts';
+import { localParts, zonedTime } from '../calendar/time.ts';
+import type { ReminderSettings } from './rules.ts';
+import { loadSettings } from './service.ts';
+
+const LINE_REFRESH_MS = 10 * 60_000;
+
+export function monthOf(now: Date, timeZone: string): { month: string; start: Date; end: Date } {
+  const l = localParts(now, timeZone);
+  const month = l.date.slice(0, 7);
+  const start = zonedTime(`${month}-01`, '00:00', timeZone);
+  const [y, m] = month.split('-').map(Number);
+  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  return { month, start, end: zonedTime(`${next}-01`, '00:00', timeZone) };
+}
+
+/** Pushes counted by us this month: reminders sent on LINE plus other logged pushes (answers, tests). */
+async function ourCount(deps: Deps, clinicId: string, start: Date) {
+  const since = start.toISOString();
+  const r = await deps.db.selectFrom('reminder_deliveries').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('clinic_id', '=', clinicId).where('channel', '=', 'line').where('state', '=', 'sent').where('sent_at', '>=', since).executeTakeFirst();
+  const other = await deps.db.selectFrom('line_messages').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('clinic_id', '=', clinicId).where('direction', '=', 'out').where('source', 'not in', ['reminder', 'greeting', 'auto_reply', 'reply']).where('created_at', '>=', since).executeTakeFirst();
+  return { reminders: Number(r?.n ?? 0), other: Number(other?.n ?? 0) };
+}
+
+/** LINE's own numbers (cached in reminder_quota, refreshed at most every 10 minutes). */
+export async function lineQuota(deps: Deps, clinicId: string, force = false): Promise<{ type: string | null; limit: number | null; used: number | null; checkedAt: string | null; error?: string }> {
+  const row = await deps.db.selectFrom('reminder_quota').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst();
+  const now = deps.clock.now();
+  if (row && !force && now.getTime() - new Date(row.checked_at).getTime() < LINE_REFRESH_MS) {
+    return { type: row.line_type, limit: row.line_limit === null ? null : Number(row.line_limit), used: row.line_used === null ? null : Number(row.line_used), checkedAt: row.checked_at };
+  }
+  const ch = await deps.db.selectFrom('line_channels').select('access_token_enc').where('clinic_id', '=', clinicId).executeTakeFirst();
+  if (!ch) return { type: null, limit: null, used: null, checkedAt: null };
+  try {
+    const client = lineClient(deps.config, deps.crypto.decrypt(ch.access_token_enc));
+    const [q, c] = await Promise.all([client.getMessageQuota(), client.getMessageQuotaConsumption()]);
+    const v = { clinic_id: clinicId, line_type: q.type, line_limit: q.type === 'limited' ? (q.value ?? null) : null, line_used: c.totalUsage, checked_at: now.toISOString() };
+    await deps.db.insertInto('reminder_quota').values(v).onConflict((oc) => oc.column('clinic_id').doUpdateSet({ line_type: v.line_type, line_limit: v.line_limit, line_used: v.line_used, checked_at: v.checked_at })).execute();
+    return { type: v.line_type, limit: v.line_limit, used: v.line_used, checkedAt: v.checked_at };
+  } catch (err) {
+    return { type: row?.line_type ?? null, limit: row?.line_limit ?? null, used: row?.line_used ?? null, checkedAt: row?.checked_at ?? null, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export function capsOf(settings: ReminderSettings, lineLimit: number | null): { nonEssential: number | null; essential: number | null } {
+  return { nonEssential: settings.monthlyCap ?? (lineLimit !== null ? Math.floor(lineLimit * 0.9) : null), essential: lineLimit };
+}
+
+async function warnAt80(deps: Deps, clinicId: string, month: string, used: number, limit: number): Promise<void> {
+  if (limit <= 0 || used < limit * 0.8) return;
+  await deps.db.insertInto('admin_notices').values({
+    clinic_id: clinicId, kind: 'line_quota_80', period: month, level: 'warning', created_at: deps.clock.now().toISOString(), read_at: null,
+    message: `本月 LINE 訊息已使用 ${used} 則，達上限 ${limit} 則的 ${Math.floor((used / limit) * 100)}%。達上限後，非必要提醒會先暫停；請考慮升級 LINE 官方帳號方案或調整提醒規則。`,
+  }).onConflict((oc) => oc.columns(['clinic_id', 'kind', 'period']).doNothing()).execute();
+}
+
+export type QuotaTracker = {
+  check(clinicId: string, c: { settings: ReminderSettings; clinic: { timeZone: string } }, essential: boolean): Promise<{ ok: true } | { ok: false; reason: string }>;
+  count(clinicId: string, n: number): void;
+};
+
+/** In-process counters for the dispatcher (refreshed from the database every minute). */
+export function quotaTracker(deps: Deps): QuotaTracker {
+  const state = new Map<string, { month: string; used: number; caps: { nonEssential: number | null; essential: number | null }; at: number; warned: boolean }>();
+  const refresh = async (clinicId: string, settings: ReminderSettings, timeZone: string) => {
+    const { month, start } = monthOf(deps.clock.now(), timeZone);
+    const lq = await lineQuota(deps, clinicId);
+    const ours = await ourCount(deps, clinicId, start);
+    const used = Math.max(ours.reminders + ours.other, lq.used ?? 0);
+    const s = { month, used, caps: capsOf(settings, lq.limit), at: Date.now(), warned: false };
+    state.set(clinicId, s);
+    return s;
+  };
+  return {
+    async check(clinicId, c, essential) {
+      let s = state.get(clinicId);
+      if (!s || Date.now() - s.at > 60_000 || s.month !== monthOf(deps.clock.now(), c.clinic.timeZone).month) s = await refresh(clinicId, c.settings, c.clinic.timeZone);
+      const limit = essential ? s.caps.essential : s.caps.nonEssential;
+      const warnLimit = s.caps.nonEssential ?? s.caps.essential;
+      if (!s.warned && warnLimit !== null && s.used >= warnLimit * 0.8) {
+        s.warned = true;
+        await warnAt80(deps, clinicId, s.month, s.used, warnLimit);
+      }
+      if (limit !== null && s.used >= limit) {
+        return { ok: false, reason: essential ? `已達 LINE 本月訊息上限（${limit} 則）` : `已達本月非必要提醒上限（${limit} 則），非必要提醒暫停` };
+      }
+      return { ok: true };
+    },
+    count(clinicId, n) {
+      const s = state.get(clinicId);
+      if (s) s.used += n;
+    },
+  };
+}
+
+/** GET /api/reminders/quota: usage, LINE's numbers, forecast for the month, caps, notices. */
+export async function quotaReport(deps: Deps, clinicId: string) {
+  const clinic = await deps.db.selectFrom('clinics').select('time_zone').where('id', '=', clinicId).executeTakeFirstOrThrow();
+  const settings = await loadSettings(deps.db, clinicId);
+  const now = deps.clock.now();
+  const { month, start, end } = monthOf(now, clinic.time_zone);
+  const lq = await lineQuota(deps, clinicId);
+  const ours = await ourCount(deps, clinicId, start);
+  const planned = await deps.db.selectFrom('reminder_deliveries').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('clinic_id', '=', clinicId).where('state', 'in', ['planned', 'sending']).where('next_attempt_at', '<', end.toISOString()).executeTakeFirst();
+  const sms = await deps.db.selectFrom('sms_messages').select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('segments').as('segments'), (eb) => eb.fn.sum<number>('cost').as('cost')])
+    .where('clinic_id', '=', clinicId).where('purpose', '=', 'reminder').where('created_at', '>=', start.toISOString()).executeTakeFirst();
+  const used = Math.max(ours.reminders + ours.other, lq.used ?? 0);
+  const caps = capsOf(settings, lq.limit);
+  const elapsed = Math.max(1, now.getTime() - start.getTime());
+  const trend = Math.round((used / elapsed) * (end.getTime() - start.getTime()));
+  const forecast = Math.max(used + Number(planned?.n ?? 0), trend);
+  const limit = caps.nonEssential ?? caps.essential;
+  if (limit !== null) await warnAt80(deps, clinicId, month, used, limit);
+  const notices = await deps.db.selectFrom('admin_notices').selectAll().where('clinic_id', '=', clinicId).orderBy('id', 'desc').limit(20).execute();
+  return {
+    month,
+    used,
+    ours: { reminders: ours.reminders, otherPushes: ours.other },
+    line: lq,
+    plannedThisMonth: Number(planned?.n ?? 0),
+    forecast,
+    caps,
+    percentOfLimit: limit ? Math.round((used / limit) * 1000) / 10 : null,
+    willExceed: limit !== null && forecast > limit,
+    sms: { messages: Number(sms?.n ?? 0), segments: Number(sms?.segments ?? 0), cost: Number(sms?.cost ?? 0) },
+    notices: notices.map((n) => ({ id: Number(n.id), kind: n.kind, period: n.period, level: n.level, message: n.message, createdAt: n.created_at, readAt: n.read_at })),
+  };
+}
