@@ -12,11 +12,13 @@ const m: Migration = {
   async up(db: Kysely<any>, dialect: Dialect) {
     await db.schema
       .createTable('calendar_imports')
-      .addColumn('year', 'integer', (c) => c.primaryKey())
+      .addColumn('scope', 'text', (c) => c.notNull())
+      .addColumn('year', 'integer', (c) => c.notNull())
       .addColumn('days', 'integer', (c) => c.notNull())
       .addColumn('entries', 'text', (c) => c.notNull())
       .addColumn('imported_by', 'text', (c) => c.notNull())
       .addColumn('imported_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('calendar_imports_pk', ['scope', 'year'])
       .execute();
 
     await db.schema
