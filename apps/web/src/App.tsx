@@ -9,6 +9,9 @@ import { Forbidden, NotFound } from './components/Forbidden.tsx';
 import { ADMIN, CLINIC_ROLES, FEATURES } from './nav.tsx';
 import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
+import { AutoRepliesPage } from './pages/AutoRepliesPage.tsx';
+import { LineSettingsPage } from './pages/LineSettingsPage.tsx';
+import { RichMenuPage } from './pages/RichMenuPage.tsx';
 import { ClinicSettingsPage } from './pages/ClinicSettingsPage.tsx';
 import { HelpPage } from './pages/HelpPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
@@ -66,8 +69,12 @@ export function App() {
         >
           <Route index element={<Home />} />
           {Object.entries(FEATURES).map(([path, info]) => (
-            <Route key={path} path={`/${path}`} element={clinic(<FeaturePlaceholder info={info} />)} />
+            <Route key={path} path={path === 'messages' ? '/messages/inbox' : `/${path}`} element={clinic(<FeaturePlaceholder info={info} />)} />
           ))}
+          <Route path="/messages" element={<Navigate to="/messages/inbox" replace />} />
+          <Route path="/messages/auto-replies" element={<RequireRole roles={['admin', 'front_desk']}><AutoRepliesPage /></RequireRole>} />
+          <Route path="/settings/line" element={admin(<LineSettingsPage />)} />
+          <Route path="/settings/rich-menu" element={admin(<RichMenuPage />)} />
           <Route path="/settings" element={<Navigate to="/settings/clinic" replace />} />
           <Route path="/settings/clinic" element={clinic(<ClinicSettingsPage />)} />
           <Route path="/settings/staff" element={admin(<StaffPage />)} />

@@ -2,6 +2,10 @@
 // icon, roles) and one route in App.tsx. Entries with `roles` are hidden from other roles.
 import {
   ApiOutlined,
+  AppstoreOutlined,
+  InboxOutlined,
+  RobotOutlined,
+  WechatOutlined,
   AuditOutlined,
   BankOutlined,
   BarChartOutlined,
@@ -33,7 +37,15 @@ export const CLINIC_NAV: NavItem[] = [
   { path: '/appointments', label: '預約', icon: <CalendarOutlined aria-hidden /> },
   { path: '/reminders', label: '提醒', icon: <BellOutlined aria-hidden /> },
   { path: '/patients', label: '病患', icon: <UserOutlined aria-hidden /> },
-  { path: '/messages', label: '訊息', icon: <MessageOutlined aria-hidden /> },
+  {
+    path: '/messages',
+    label: '訊息',
+    icon: <MessageOutlined aria-hidden />,
+    children: [
+      { path: '/messages/inbox', label: '收件匣', icon: <InboxOutlined aria-hidden /> },
+      { path: '/messages/auto-replies', label: '罐頭訊息與關鍵字', icon: <RobotOutlined aria-hidden />, roles: ['admin', 'front_desk'] },
+    ],
+  },
   { path: '/care', label: '衛教追蹤', icon: <HeartOutlined aria-hidden /> },
   { path: '/satisfaction', label: '滿意度', icon: <SmileOutlined aria-hidden /> },
   { path: '/support', label: '客服', icon: <CustomerServiceOutlined aria-hidden /> },
@@ -45,6 +57,8 @@ export const CLINIC_NAV: NavItem[] = [
     children: [
       { path: '/settings/clinic', label: '診所資料', icon: <ShopOutlined aria-hidden /> },
       { path: '/settings/staff', label: '人員管理', icon: <TeamOutlined aria-hidden />, roles: ADMIN },
+      { path: '/settings/line', label: 'LINE 官方帳號', icon: <WechatOutlined aria-hidden />, roles: ADMIN },
+      { path: '/settings/rich-menu', label: '圖文選單', icon: <AppstoreOutlined aria-hidden />, roles: ADMIN },
       { path: '/settings/api-keys', label: 'HIS 串接', icon: <ApiOutlined aria-hidden />, roles: ADMIN },
       { path: '/settings/jobs', label: '背景工作', icon: <ThunderboltOutlined aria-hidden />, roles: ADMIN },
       { path: '/settings/audit', label: '稽核紀錄', icon: <AuditOutlined aria-hidden />, roles: ADMIN },

@@ -135,11 +135,65 @@ export const HELP_ARTICLES = {
       </>
     ),
   },
+  lineChannel: {
+    title: 'LINE 官方帳號串接',
+    summary: '把診所的 LINE 官方帳號接上 Careline：Channel、Webhook、LIFF 與簡訊服務。',
+    adminOnly: true,
+    body: (
+      <>
+        <Paragraph>在 LINE Developers 後台建立 Messaging API channel 後，把下列資料填入「設定 → LINE 官方帳號」：</Paragraph>
+        {ul([
+          <><Text strong>Channel ID</Text>：在 Basic settings 頁。</>,
+          <><Text strong>Channel secret</Text>：在 Basic settings 頁；用來驗證 LINE 送來的 Webhook 是真的。</>,
+          <><Text strong>Channel access token（長期）</Text>：在 Messaging API 頁按 Issue 產生。</>,
+          <><Text strong>LIFF ID</Text>：在 LINE Login channel 的 LIFF 頁新增 LIFF app，Endpoint URL 填本頁顯示的 LIFF 網址，Size 選 Full，Scope 勾選 openid 與 profile。</>,
+        ])}
+        <Paragraph>接著在 Messaging API 頁貼上本頁的 Webhook URL、開啟「使用 Webhook」，並到 LINE 官方帳號管理畫面關閉「自動回應訊息」（否則 LINE 會自己回覆，與 Careline 的回覆重複）。最後按「測試連線」，看到機器人名稱與本月訊息額度即完成。</Paragraph>
+        <Paragraph>Channel secret 與 access token 以加密方式保存，儲存後不再完整顯示；要更換時直接輸入新值，留空表示不變更。</Paragraph>
+        <Paragraph><Text strong>簡訊服務</Text>用於綁定時的簡訊驗證碼，以及沒有 LINE 的病患的提醒備援。請填入簡訊商（例如三竹）提供的帳號密碼；每則中文簡訊 70 字內計 1 則費用。</Paragraph>
+      </>
+    ),
+  },
+  autoReplies: {
+    title: '罐頭訊息與關鍵字回覆',
+    summary: '病患在 LINE 問「門診時間」「停車」時自動回覆診所提供的內容。',
+    body: (
+      <>
+        <Paragraph>病患傳訊息給診所的 LINE 官方帳號時，系統依序比對每一則自動回覆的關鍵字，符合就立即回覆（使用免費的回覆訊息，不佔每月額度）。都不符合的訊息會留給櫃台處理。</Paragraph>
+        {ul([
+          <><Text strong>包含關鍵字</Text>：訊息中出現任一關鍵字就符合，例如「停車」可以對到「請問附近哪裡可以停車？」。</>,
+          <><Text strong>完全相同</Text>：訊息必須與關鍵字一模一樣，適合圖文選單按鈕送出的固定文字。</>,
+          '同一句話符合多則時，優先順序數字大的先用；數字相同時以完全相同優先。',
+          '回覆可以是文字，或 Flex 訊息（卡片、按鈕）；右側預覽會呈現病患在手機上看到的樣子。',
+          '「試算」輸入一句話，可以先確認會得到哪一則回覆。',
+          '大量建立時可下載 CSV 範本，以 Excel 編輯後匯入；關鍵字之間用「|」分隔，有錯誤的列會逐列列出，其他列照常匯入。',
+        ])}
+        <Paragraph type="secondary">請避免在回覆中提供療效保證或優惠價格等醫療廣告內容。</Paragraph>
+      </>
+    ),
+  },
+  richMenu: {
+    title: '圖文選單',
+    summary: '聊天室下方的大按鈕選單：未綁定與已綁定的病患看到不同選單。',
+    adminOnly: true,
+    body: (
+      <>
+        <Paragraph>Careline 為每個診所管理兩個圖文選單：<Text strong>未綁定使用者</Text>（剛加入好友，主要按鈕是「綁定帳號」）與<Text strong>已綁定使用者</Text>（我的預約、家人預約、門診資訊…）。病患完成綁定或解除綁定時，系統會自動切換。</Paragraph>
+        {ul([
+          '圖片尺寸必須是 2500×1686（大）或 2500×843（小），JPEG 或 PNG，1 MB 以內。',
+          '先選一個版型，或在預覽圖上拖曳畫出按鈕區域，也可以直接輸入 x、y、寬、高（以原圖像素計）。',
+          '每個區域選擇動作：開啟頁面（綁定／我的預約／家人預約）、傳送文字（可搭配關鍵字回覆）、postback 或開啟網址。',
+          '「選單列文字」是聊天室下方收合時顯示的文字，最多 14 個字。',
+          '按「發布到 LINE」後才會生效；若 LINE 回傳錯誤，會顯示原因，修正後再發布一次。',
+        ])}
+      </>
+    ),
+  },
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
 
-export const HELP_ORDER: HelpTopic[] = ['login', 'roles', 'staff', 'clinic', 'apiKeys', 'jobs', 'audit'];
+export const HELP_ORDER: HelpTopic[] = ['login', 'roles', 'staff', 'clinic', 'apiKeys', 'lineChannel', 'richMenu', 'autoReplies', 'jobs', 'audit'];
 
 export function HelpLinkToCentre() {
   return <Link to="/help">前往說明中心</Link>;
