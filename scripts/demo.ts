@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../apps/server/src/config.ts';
 import { createDeps } from '../apps/server/src/deps-factory.ts';
-import { DEMO_CLINIC_NAME, DEMO_HIS_KEY, DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from '../apps/server/src/db/seed/demo.ts';
+import { DEMO_CLINIC_NAME, DEMO_HIS_KEY, DEMO_LIFF_ID, DEMO_LOGINS, DEMO_PASSWORD, publishDemoRichMenus, seedDemo } from '../apps/server/src/db/seed/demo.ts';
 import { devEncryptionKey, startServer, WEB_DIST } from '../apps/server/src/server.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,13 +55,19 @@ if (existsSync(emulatorEntry)) {
   const emu = await startEmulator({
     port: emulatorPort,
     host: env.HOST ?? '0.0.0.0',
-    channels: [{ ...demoChannel(`http://127.0.0.1:${config.port}/line/webhook/1000000001`), displayName: DEMO_CLINIC_NAME }],
+    channels: [{ ...demoChannel(`http://127.0.0.1:${config.port}/line/webhook/1000000001`), displayName: DEMO_CLINIC_NAME, liffApps: [{ liffId: DEMO_LIFF_ID, url: `http://localhost:${config.port}/liff/1000000001/` }] }],
   });
   emulatorUrl = emu.url;
   stops.push(() => emu.close());
 }
 const server = await startServer(config, 'all');
 stops.unshift(() => server.stop());
+if (emulatorUrl) {
+  const menus = await createDeps(config, { migrate: false });
+  const menuError = await publishDemoRichMenus(menus.deps);
+  await menus.database.close();
+  if (menuError) process.stderr.write(`demo: rich menus not published: ${menuError}\n`);
+}
 
 const base = `http://localhost:${config.port}`;
 process.stdout.write(`

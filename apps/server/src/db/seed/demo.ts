@@ -8,6 +8,7 @@ import { clinicService } from '../../modules/clinics/service.ts';
 import { staffService } from '../../modules/staff/service.ts';
 import type { Role } from '../../platform/auth.ts';
 import { lineService } from '../../modules/line/service.ts';
+import { richMenuService } from '../../modules/rich-menus/service.ts';
 import { autoReplyService, type AutoReplyInput } from '../../modules/auto-replies/service.ts';
 
 const DEMO_REPLIES: AutoReplyInput[] = [
@@ -23,6 +24,23 @@ export const DEMO_HIS_KEY = 'demo-his-key';
 export const DEMO_CLINIC_NAME = '晴光牙醫診所';
 // The demo clinic's channel in the LINE emulator (CONTRACTS.md).
 export const DEMO_CHANNEL = { channelId: '1000000001', channelSecret: 'demo-channel-secret', accessToken: 'demo-channel-access-token' };
+// The demo LIFF app (login channel = the demo channel), registered in the emulator by scripts/demo.ts.
+export const DEMO_LIFF_ID = '1000000001-careline';
+
+/**
+ * Publishes the demo clinic's rich menus (default images) to LINE — the emulator keeps them in
+ * memory only, so the demo does this on every start. Failures are reported, not fatal.
+ */
+export async function publishDemoRichMenus(deps: Deps): Promise<string | null> {
+  const svc = richMenuService(deps);
+  try {
+    for (const kind of ['unbound', 'bound'] as const) await svc.publish(DEMO_CLINIC_ID, kind, systemActor, '127.0.0.1');
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 export const DEMO_LOGINS: { email: string; name: string; role: Role }[] = [
   { email: 'admin@demo.careline.tw', name: '林雅婷', role: 'admin' },
   { email: 'desk@demo.careline.tw', name: '陳怡君', role: 'front_desk' },
@@ -49,7 +67,9 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
   }
   const key = await deps.db.selectFrom('api_keys').select('id').where('key_hash', '=', sha256Hex(DEMO_HIS_KEY)).executeTakeFirst();
   if (!key) await apiKeyService(deps).create(DEMO_CLINIC_ID, '示範 HIS', systemActor, '127.0.0.1', DEMO_HIS_KEY);
-  if (!(await lineService(deps).getChannel(DEMO_CLINIC_ID))) await lineService(deps).saveChannel(DEMO_CLINIC_ID, DEMO_CHANNEL, systemActor, '127.0.0.1');
+  const channel = await lineService(deps).getChannel(DEMO_CLINIC_ID);
+  if (!channel) await lineService(deps).saveChannel(DEMO_CLINIC_ID, { ...DEMO_CHANNEL, liffId: DEMO_LIFF_ID }, systemActor, '127.0.0.1');
+  else if (!channel.liffId) await lineService(deps).saveChannel(DEMO_CLINIC_ID, { channelId: channel.channelId, liffId: DEMO_LIFF_ID }, systemActor, '127.0.0.1');
   if ((await autoReplyService(deps).list(DEMO_CLINIC_ID)).length === 0) {
     for (const r of DEMO_REPLIES) await autoReplyService(deps).create(DEMO_CLINIC_ID, r, systemActor, '127.0.0.1');
   }
