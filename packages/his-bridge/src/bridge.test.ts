@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const b of bridges) await b.close().catch(() => {});
-  await t.close();
+  await t?.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 

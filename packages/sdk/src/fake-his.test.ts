@@ -12,7 +12,7 @@ beforeAll(async () => {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 });
-afterAll(async () => t.close());
+afterAll(async () => t?.close());
 
 describe('fake HIS', () => {
   it('makes valid Taiwanese data', () => {

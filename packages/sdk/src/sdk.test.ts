@@ -14,7 +14,7 @@ beforeAll(async () => {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 });
-afterAll(async () => t.close());
+afterAll(async () => t?.close());
 
 async function clinic(): Promise<{ client: CarelineClient; clinicId: string }> {
   const c = await createTestClinic(t);
