@@ -40,6 +40,7 @@ export function AppShell() {
     return hit?.path;
   }, [flat, location.pathname]);
   const parentOfSelected = nav.find((it) => it.children?.some((c) => c.path === selected))?.path;
+  const [collapsed, setCollapsed] = useState(false);
   const [openKeys, setOpenKeys] = useState<string[]>(() => (parentOfSelected ? [parentOfSelected] : []));
   const effectiveOpen = parentOfSelected && !openKeys.includes(parentOfSelected) ? [...openKeys, parentOfSelected] : openKeys;
 
@@ -60,10 +61,10 @@ export function AppShell() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Sider width={232} breakpoint="lg" collapsedWidth={72} style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}>
-        <Flex align="center" gap={10} style={{ padding: '18px 20px 14px' }}>
+      <Sider width={232} breakpoint="lg" collapsedWidth={72} collapsed={collapsed} onBreakpoint={setCollapsed} trigger={null} style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}>
+        <Flex align="center" justify={collapsed ? 'center' : undefined} gap={10} style={{ padding: collapsed ? '18px 0 14px' : '18px 20px 14px' }}>
           <LogoMark size={34} />
-          <div style={{ minWidth: 0 }}>
+          <div style={{ minWidth: 0, display: collapsed ? 'none' : undefined }}>
             <div style={{ color: '#fff', fontWeight: 700, fontSize: 18, letterSpacing: 0.3, lineHeight: 1.2 }}>{BRAND.name}</div>
             <div style={{ color: 'rgba(255,255,255,0.6)', fontSize: 12, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={subtitle}>
               {subtitle}
