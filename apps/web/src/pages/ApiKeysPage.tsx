@@ -6,6 +6,7 @@ import { api, errorMessage, type ApiKey } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime, fromNow } from '../format.ts';
 import { applyFieldErrors } from '../forms.ts';
 import { keys, useApiKeys } from '../queries.ts';
@@ -114,11 +115,13 @@ export function ApiKeysPage() {
         {list.isError ? <Alert type="error" showIcon title={errorMessage(list.error)} style={{ margin: 16 }} /> : null}
         <Table<ApiKey>
           rowKey="id"
-          loading={list.isLoading}
+          loading={list.isFetching && !list.isLoading}
           dataSource={rows}
           pagination={false}
           locale={{
-            emptyText: (
+            emptyText: list.isLoading ? (
+              <TableLoading />
+            ) : (
               <Empty image={<ApiOutlined style={{ fontSize: 40, color: '#bfbfbf' }} />} styles={{ image: { height: 48 } }} description="尚未建立任何金鑰。建立一把金鑰交給 HIS 廠商或資訊人員，即可開始同步預約。">
                 <Button type="primary" onClick={() => setCreating(true)}>建立金鑰</Button>
               </Empty>

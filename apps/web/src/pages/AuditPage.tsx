@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { api, errorMessage, type AuditEntry, type AuditPage as AuditPageData } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime } from '../format.ts';
 import { keys } from '../queries.ts';
 
@@ -144,10 +145,10 @@ export function AuditPage() {
         <Table<AuditEntry>
           tableLayout="fixed"
           rowKey="id"
-          loading={q.isLoading}
+          loading={q.isFetching && !q.isLoading && !q.isFetchingNextPage}
           dataSource={rows}
           pagination={false}
-          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={filtered ? '沒有符合條件的紀錄，請調整篩選條件。' : '目前還沒有任何紀錄。'} /> }}
+          locale={{ emptyText: q.isLoading ? <TableLoading /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={filtered ? '沒有符合條件的紀錄，請調整篩選條件。' : '目前還沒有任何紀錄。'} /> }}
           expandable={{
             rowExpandable: (r) => Object.keys(r.detail ?? {}).length > 0,
             expandedRowRender: (r) => <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>{JSON.stringify(r.detail, null, 2)}</pre>,

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { api, errorMessage, type Job, type JobStatus } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime, fromNow } from '../format.ts';
 import { useJobs } from '../queries.ts';
 
@@ -82,10 +83,10 @@ export function JobsPage() {
         <Table<Job>
           tableLayout="fixed"
           rowKey="id"
-          loading={jobs.isLoading}
+          loading={jobs.isFetching && !jobs.isLoading}
           dataSource={jobs.data?.items ?? []}
           pagination={false}
-          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={tab === 'dead' ? '沒有失敗的工作，一切運作正常。' : '目前沒有背景工作。開始發送提醒或訊息後，工作會出現在這裡。'} /> }}
+          locale={{ emptyText: jobs.isLoading ? <TableLoading /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={tab === 'dead' ? '沒有失敗的工作，一切運作正常。' : '目前沒有背景工作。開始發送提醒或訊息後，工作會出現在這裡。'} /> }}
           columns={[
             { title: '編號', dataIndex: 'id', width: 72 },
             {

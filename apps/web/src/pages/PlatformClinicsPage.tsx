@@ -6,6 +6,7 @@ import { api, errorMessage, type Clinic } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime } from '../format.ts';
 import { applyFieldErrors } from '../forms.ts';
 import { keys } from '../queries.ts';
@@ -131,11 +132,13 @@ export function PlatformClinicsPage() {
         {list.isError ? <Alert type="error" showIcon title={errorMessage(list.error)} style={{ margin: 16 }} /> : null}
         <Table<Clinic>
           rowKey="id"
-          loading={list.isLoading}
+          loading={list.isFetching && !list.isLoading}
           dataSource={list.data ?? []}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           locale={{
-            emptyText: (
+            emptyText: list.isLoading ? (
+              <TableLoading />
+            ) : (
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="尚未開設任何診所。">
                 <Button type="primary" onClick={() => setCreating(true)}>開設診所</Button>
               </Empty>

@@ -6,6 +6,7 @@ import { api, errorMessage, type LinkResponse, type StaffMember, type StaffRole 
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime, fromNow } from '../format.ts';
 import { applyFieldErrors } from '../forms.ts';
 import { keys, useStaffList } from '../queries.ts';
@@ -196,11 +197,13 @@ export function StaffPage() {
         {staff.isError ? <Alert type="error" showIcon title={errorMessage(staff.error)} style={{ margin: 16 }} /> : null}
         <Table<StaffMember>
           rowKey="id"
-          loading={staff.isLoading}
+          loading={staff.isFetching && !staff.isLoading}
           dataSource={rows}
           pagination={rows.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
           locale={{
-            emptyText: (
+            emptyText: staff.isLoading ? (
+              <TableLoading />
+            ) : (
               <Empty description="還沒有其他人員。按「邀請人員」為櫃台或醫師建立帳號。" image={Empty.PRESENTED_IMAGE_SIMPLE}>
                 <Button type="primary" onClick={() => setInviting(true)}>邀請人員</Button>
               </Empty>
