@@ -35,8 +35,7 @@ function at(daysFromNow: number, hh: number, mm: number): { startsAt: string; da
   d.setUTCDate(d.getUTCDate() + daysFromNow);
   d.setUTCHours(hh - 8, mm, 0, 0);
   const local = new Date(d.getTime() + 8 * 3600e3);
-  const label = daysFromNow === 0 ? '今天' : daysFromNow === 1 ? '明天' : '';
-  return { startsAt: d.toISOString(), dateLabel: `${local.getUTCMonth() + 1}月${local.getUTCDate()}日（${WD[local.getUTCDay()]}）${label ? ` ${label}` : ''}` };
+  return { startsAt: d.toISOString(), dateLabel: `${local.getUTCMonth() + 1}月${local.getUTCDate()}日（${WD[local.getUTCDay()]}）${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}` };
 }
 const REPLY: Record<string, string> = { not_sent: '尚未提醒', awaiting_reply: '尚未回覆', confirmed: '確認赴約', cancel_requested: '取消', reschedule_requested: '改期' };
 const STATUS: Record<string, string> = { booked: '已預約', checked_in: '已報到', completed: '已看診', cancelled: '已取消', no_show: '未到診' };
@@ -95,11 +94,11 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, path: string
     const phone = String(body.phone ?? '').replace(/\D/g, '');
     if (body.consent !== true) return fail(res, 422, 'CONSENT_REQUIRED', '請先閱讀並同意個資告知');
     if (!/^09\d{8}$/.test(phone)) return fail(res, 422, 'NOT_A_MOBILE', '請輸入 09 開頭的手機號碼');
-    if (phone === '0987654321') return fail(res, 404, 'PHONE_NOT_FOUND', '找不到這個手機號碼的就診資料');
+    if (phone === '0987654321') return fail(res, 404, 'PHONE_NOT_FOUND', `${CLINIC.name}查無這支手機號碼的病歷資料。請致電 ${CLINIC.phone} 由櫃台協助，或確認輸入的是看診時留下的號碼。`);
     return send(res, 200, { sentTo: mask(phone), expiresInSeconds: 300, resendAfterSeconds: 60 });
   }
   if (req.method === 'POST' && path === '/otp/verify') {
-    if (body.code !== '123456') return fail(res, 400, 'OTP_INVALID', '驗證碼不正確', { attemptsLeft: 4 });
+    if (body.code !== '123456') return send(res, 400, { error: { code: 'OTP_INVALID', message: '驗證碼不正確，還可以再試 4 次', details: [{ field: 'code', message: '驗證碼不正確', attemptsLeft: 4 }], attemptsLeft: 4 } });
     u.bound = true;
     u.phone = String(body.phone);
     u.members = family();

@@ -10,6 +10,9 @@ const REPLY_CLASS: Record<string, string> = { confirmed: 'green', awaiting_reply
 const REPLY_TEXT: Record<string, string> = { cancel_requested: '已申請取消', reschedule_requested: '已申請改期' };
 const REASONS = ['時間無法配合', '身體不適', '其他'];
 
+/** The server's label may end with the time ("11月27日（五）14:30"): the card shows the time on its own line. */
+const dayOf = (label: string) => label.replace(/\s*\d{1,2}:\d{2}$/, '');
+
 function byTime(a: Row, b: Row) {
   return a.appt.startsAt.localeCompare(b.appt.startsAt);
 }
@@ -24,7 +27,7 @@ function Card({ row, showWho, onAct }: { row: Row; showWho: boolean; onAct: (kin
     <article class={`card${cancelled ? ' cancelled' : ''}`} aria-label={`${a.dateLabel} ${timeOf(a.startsAt)} ${a.doctorName}`}>
       <div class="card-top">
         <div>
-          <div class="date">{a.dateLabel}</div>
+          <div class="date">{dayOf(a.dateLabel)}</div>
           <div class="time">{timeOf(a.startsAt)}</div>
         </div>
         <div class="chips">
@@ -101,7 +104,7 @@ function Sheet({ row, kind, onClose, onDone, api }: { row: Row; kind: 'cancel' |
     <div class="scrim" onClick={(e) => e.target === e.currentTarget && onClose()}>
       <form class="sheet" role="dialog" aria-modal="true" aria-labelledby="sheet-h" onSubmit={submit}>
         <h2 class="h1" id="sheet-h">{kind === 'cancel' ? '取消預約' : '申請改期'}</h2>
-        <p class="muted">{row.who}・{a.dateLabel} {timeOf(a.startsAt)}・{a.doctorName}</p>
+        <p class="muted">{row.who}・{dayOf(a.dateLabel)} {timeOf(a.startsAt)}・{a.doctorName}</p>
         {kind === 'cancel' ? (
           <fieldset class="fs">
             <legend class="field">取消原因（選填）</legend>

@@ -37,6 +37,7 @@ export function BindPage({ api, me, config, onBound, setMe, go, close, toast }: 
   const [busy, setBusy] = useState(false);
   const [linked, setLinked] = useState<Patient[]>([]);
   const [confirmUnbind, setConfirmUnbind] = useState(false);
+  const [notFound, setNotFound] = useState('');
   const codeRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -68,7 +69,10 @@ export function BindPage({ api, me, config, onBound, setMe, go, close, toast }: 
       if (step === 'code') toast('已重新傳送驗證碼');
     } catch (err) {
       const ex = err as LiffApiError;
-      if (ex.code === 'PHONE_NOT_FOUND') setStep('notfound');
+      if (ex.code === 'PHONE_NOT_FOUND') {
+        setNotFound(ex.message);
+        setStep('notfound');
+      }
       else if (ex.code === 'CONSENT_REQUIRED') {
         setAgree(false);
         setStep('privacy');
@@ -223,7 +227,8 @@ export function BindPage({ api, me, config, onBound, setMe, go, close, toast }: 
         <section class="panel center" aria-labelledby="nf-h">
           <div class="big-icon warn" aria-hidden="true">?</div>
           <h1 class="h1" id="nf-h">找不到這個號碼的就診資料</h1>
-          <p class="muted">{formatPhone(phone)} 在{config.clinic.name}沒有就診紀錄。可能是掛號時留了其他號碼，或尚未建立病歷。請來電請櫃台協助更新，完成後再綁定一次。</p>
+          <p class="muted">{notFound || `${formatPhone(phone)} 在${config.clinic.name}沒有就診紀錄。`}</p>
+          <p class="muted small">可能是掛號時留了其他號碼，或尚未建立病歷。請來電請櫃台協助更新，完成後再綁定一次。</p>
           <div class="stack">
             {config.clinic.phone ? <a class="btn" href={telHref(config.clinic.phone)}>撥打診所電話 {config.clinic.phone}</a> : null}
             <button class="btn btn-ghost" type="button" onClick={() => setStep('phone')}>改用其他號碼</button>
