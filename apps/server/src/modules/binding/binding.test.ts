@@ -131,7 +131,10 @@ describe('bind flow through the emulator', () => {
     await b.emu_('POST', `/_emulator/users/${u}/follow`, { channelId: c.channelId });
     await b.drain();
     expect(await lineOf(b.t, c.clinicId, 'P2')).toBe('bound');
-    expect((await sent(c.channelId, u)).at(-1)!.message.text).toContain('歡迎回來');
+    const back = (await sent(c.channelId, u)).slice(-2);
+    expect(back.map((m) => m.via)).toEqual(['reply', 'reply']);
+    expect(back[0].message.text).toContain('歡迎回來');
+    expect(JSON.stringify(back[1].message)).toContain(`https://liff.line.me/${c.channelId}-test/appointments`);
 
     // the patient unbinds: lights unbound, menu back to the default
     expect((await api.post('/unbind')).json()).toEqual({ bound: false });
@@ -139,6 +142,44 @@ describe('bind flow through the emulator', () => {
     expect(await lineOf(b.t, c.clinicId, 'P1')).toBe('unbound');
     expect(userMenu(c.channelId, u)).toBeNull();
     expect((await api.get('/me')).json().bound).toBe(false);
+  });
+});
+
+describe('family with two LINE users', () => {
+  it('a patient stays bound while any bound LINE user is a friend; blocked when all blocked; delivery reports update the SMS log', async () => {
+    const c = await clinic();
+    const p = phone();
+    await c.his.put('/his/v1/patients/F', { name: '全家', phone: p });
+    const bindAs = async (name: string) => {
+      const u = await user(name);
+      await b.emu_('POST', `/_emulator/users/${u}/follow`, { channelId: c.channelId });
+      const api = liff(b.t, c.channelId, await idToken(c.channelId, u));
+      b.t.clock.advance(61_000);
+      expect((await api.post('/otp', { phone: p, consent: true })).statusCode).toBe(200);
+      expect((await api.post('/otp/verify', { phone: p, code: await lastCode(p) })).statusCode).toBe(200);
+      return u;
+    };
+    const dad = await bindAs('爸爸');
+    const mom = await bindAs('媽媽');
+    expect(await lineOf(b.t, c.clinicId, 'F')).toBe('bound');
+    await b.emu_('POST', `/_emulator/users/${dad}/unfollow`, { channelId: c.channelId });
+    await b.drain();
+    expect(await lineOf(b.t, c.clinicId, 'F')).toBe('bound');
+    await b.emu_('POST', `/_emulator/users/${mom}/unfollow`, { channelId: c.channelId });
+    await b.drain();
+    expect(await lineOf(b.t, c.clinicId, 'F')).toBe('blocked');
+    await b.emu_('POST', `/_emulator/users/${dad}/follow`, { channelId: c.channelId });
+    await b.drain();
+    expect(await lineOf(b.t, c.clinicId, 'F')).toBe('bound');
+
+    // Mitake-style delivery report (GET with msgid/statuscode) on the signed report URL
+    const row = await b.t.deps.db.selectFrom('sms_messages').selectAll().where('clinic_id', '=', c.clinicId).executeTakeFirstOrThrow();
+    const sig = b.t.deps.crypto.hmacHex('sms-report', row.id).slice(0, 32);
+    expect((await b.t.app.inject({ method: 'GET', url: `/sms/report/${row.id}?sig=bad&msgid=${row.provider_message_id}&statuscode=4` })).statusCode).toBe(404);
+    expect((await b.t.app.inject({ method: 'GET', url: `/sms/report/${row.id}?sig=${sig}&msgid=${row.provider_message_id}&statuscode=4&statusstr=DELIVRD` })).statusCode).toBe(200);
+    const log = (await as(b.t.app, c.admin).get('/api/sms/messages')).json().items;
+    expect(log.find((m: { id: string }) => m.id === row.id)).toMatchObject({ status: 'delivered', deliveryStatus: 'delivered:DELIVRD', purpose: 'otp', segments: 1 });
+    expect(JSON.stringify(log)).not.toContain(p);
   });
 });
 

@@ -13,7 +13,7 @@ import { AppError, errors } from '../../platform/errors.ts';
 import { blockedFor, hit, resetLimit } from '../../platform/rate-limit.ts';
 import { maskPhone } from '../../platform/sms.ts';
 import { normalizeTwPhone } from '../../platform/tw.ts';
-import type { EventContext } from '../line/events.ts';
+import { liffUrl, type EventContext } from '../line/events.ts';
 import { queueSms } from '../sms/service.ts';
 import { changeStatus } from '../status/service.ts';
 import { queuePush, queueUserMenu } from './push.ts';
@@ -222,10 +222,22 @@ export function bindingService(deps: Deps) {
   };
 }
 
-/** After bindings changed: a patient with no LINE user left is `unbound`. */
+/**
+ * The `line` light a patient should show from its bindings: `bound` when any bound LINE user
+ * can be reached (a friend, or no friend record yet), `blocked` when every bound user blocked
+ * the clinic, `unbound` when nobody is bound.
+ */
+export async function lineLightOf(trx: Db, clinicId: string, patientId: string): Promise<'bound' | 'blocked' | 'unbound'> {
+  const rows = await trx.selectFrom('line_bindings')
+    .leftJoin('line_friends', (j) => j.onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id').onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'))
+    .select('line_friends.state').where('line_bindings.clinic_id', '=', clinicId).where('line_bindings.patient_id', '=', patientId).execute();
+  if (rows.length === 0) return 'unbound';
+  return rows.some((r) => r.state !== 'blocked') ? 'bound' : 'blocked';
+}
+
+/** After bindings changed: recompute the patient's light from who is still bound. */
 async function settleLight(trx: Db, deps: Deps, clinicId: string, patientId: string, actor: Actor, source: 'patient' | 'staff', reason: string) {
-  const left = await trx.selectFrom('line_bindings').select('line_user_id').where('clinic_id', '=', clinicId).where('patient_id', '=', patientId).executeTakeFirst();
-  if (!left) await changeStatus(trx, deps, { clinicId, subject: 'patient', subjectId: patientId, light: 'line', to: 'unbound', source, actor, reason });
+  await changeStatus(trx, deps, { clinicId, subject: 'patient', subjectId: patientId, light: 'line', to: await lineLightOf(trx, clinicId, patientId), source, actor, reason });
 }
 
 // ---- hooks for the LINE event job (modules/line/events.ts)
@@ -238,12 +250,9 @@ export async function onFriendState(ctx: EventContext, state: 'friend' | 'blocke
   const actor: Actor = { type: 'patient', id: lineUserId, label: 'LINE 平台（好友狀態）' };
   await deps.db.transaction().execute(async (trx) => {
     for (const p of ps) {
-      if (state === 'blocked') {
-        await changeStatus(trx, deps, { clinicId, subject: 'patient', subjectId: p.id, light: 'line', to: 'blocked', source: 'patient', actor, reason: '病患封鎖了診所的 LINE 官方帳號' });
-      } else {
-        // Another family member's LINE may still be a friend; any bound friend makes the patient reachable.
-        await changeStatus(trx, deps, { clinicId, subject: 'patient', subjectId: p.id, light: 'line', to: 'bound', source: 'patient', actor, reason: '病患解除封鎖，重新加入好友' });
-      }
+      // Another family member's LINE may still be a friend: the light follows every bound user.
+      const reason = state === 'blocked' ? '病患封鎖了診所的 LINE 官方帳號' : '病患解除封鎖，重新加入好友';
+      await changeStatus(trx, deps, { clinicId, subject: 'patient', subjectId: p.id, light: 'line', to: await lineLightOf(trx, clinicId, p.id), source: 'patient', actor, reason });
     }
     if (state === 'friend') await queueUserMenu(trx, deps, clinicId, lineUserId, 'bound');
   });
@@ -254,5 +263,9 @@ export async function greeting(ctx: EventContext): Promise<messagingApi.Message[
   const ps = await boundPatients(ctx.deps.db, ctx.clinicId, ctx.lineUserId);
   if (ps.length === 0) return null;
   const clinic = await ctx.deps.db.selectFrom('clinics').select('name').where('id', '=', ctx.clinicId).executeTakeFirstOrThrow();
-  return [{ type: 'text', text: `歡迎回來！${clinic.name}已為您保留綁定資料（${ps.map((p) => p.name).join('、')}），看診提醒會繼續在這裡通知您。` }];
+  const ch = await ctx.line.channelOrThrow(ctx.clinicId);
+  return [
+    { type: 'text', text: `歡迎回來！${clinic.name}已為您保留綁定資料（${ps.map((p) => p.name).join('、')}），看診提醒會繼續在這裡通知您。` },
+    { type: 'template', altText: '查詢我的預約', template: { type: 'buttons', text: '可以隨時查詢您與家人的預約', actions: [{ type: 'uri', label: '我的預約', uri: liffUrl(ctx.deps, ch, '/appointments') }] } },
+  ];
 }
