@@ -25,6 +25,8 @@ import { SessionUser, StaffMember } from './modules/staff/schemas.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
 import { systemRoutes } from './modules/system/routes.ts';
 import { webhookRoutes } from './modules/webhooks/routes.ts';
+import { calendarRoutes } from './modules/calendar/routes.ts';
+import { reminderRoutes } from './modules/reminders/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { ErrorResponse, errorBody, handleError } from './platform/http.ts';
@@ -103,6 +105,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   bindingRoutes(app, deps); richMenuRoutes(app, deps); smsRoutes(app, deps);
   hisRoutes(app, deps);
   webhookRoutes(app, deps);
+  calendarRoutes(app, deps);
+  reminderRoutes(app, deps);
   appointmentRoutes(app, deps);
   guideRoutes(app, deps);
 

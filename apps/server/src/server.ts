@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createDeps } from './deps-factory.ts';
 import { jobHandlers } from './jobs.ts';
 import { startWorker, type Worker } from './platform/jobs.ts';
+import { startReminderDispatcher, type Dispatcher } from './modules/reminders/delivery.ts';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -40,10 +41,12 @@ export async function startServer(config: Config, role: Role): Promise<{ url: st
   const app = role === 'worker' ? null : await buildApp(deps);
   if (app) url = await app.listen({ port: config.port, host: config.host });
   if (role !== 'api') worker = startWorker(deps, jobHandlers(deps), { workerId: `worker-${process.pid}-${randomBytes(3).toString('hex')}` });
+  const reminders: Dispatcher | null = role !== 'api' ? startReminderDispatcher(deps, { workerId: `reminders-${process.pid}-${randomBytes(3).toString('hex')}` }) : null;
   return {
     url,
     async stop() {
       await worker?.stop();
+      await reminders?.stop();
       await app?.close();
       await database.close();
     },
