@@ -1,8 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Form, Input, Row, Select, Skeleton, Space } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Flex, Form, Input, Row, Select, Skeleton, Space, Tag } from 'antd';
 import { useEffect } from 'react';
 import { api, errorMessage, type BusinessHour, type Clinic } from '../api.ts';
-import { BusinessHoursEditor, hoursProblems, sortHours } from '../components/BusinessHoursEditor.tsx';
+import { BusinessHoursEditor, hoursProblems, sessionName, sortHours, WEEK_ORDER } from '../components/BusinessHoursEditor.tsx';
+import { WEEKDAY_LABELS } from '../format.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { applyFieldErrors } from '../forms.ts';
@@ -19,6 +20,37 @@ export const TIME_ZONES = [
   { value: 'America/Los_Angeles', label: '洛杉磯（America/Los_Angeles）' },
   { value: 'UTC', label: '世界協調時間（UTC）' },
 ];
+
+/** What non-admins see: the clinic's details and weekly hours, read-only. */
+function ClinicReadOnly({ clinic }: { clinic: Clinic }) {
+  const zone = TIME_ZONES.find((z) => z.value === clinic.timeZone)?.label ?? clinic.timeZone;
+  return (
+    <>
+      <Card title="基本資料" style={{ marginBottom: 16 }}>
+        <Descriptions column={2} colon={false} styles={{ label: { width: 96, color: 'rgba(0,0,0,0.5)' } }}>
+          <Descriptions.Item label="診所名稱">{clinic.name}</Descriptions.Item>
+          <Descriptions.Item label="電話">{clinic.phone || '—'}</Descriptions.Item>
+          <Descriptions.Item label="地址">{clinic.address || '—'}</Descriptions.Item>
+          <Descriptions.Item label="時區">{zone}</Descriptions.Item>
+        </Descriptions>
+      </Card>
+      <Card title="門診時段">
+        <Descriptions column={1} bordered size="middle" styles={{ label: { width: 96 } }}>
+          {WEEK_ORDER.map((wd) => {
+            const day = sortHours(clinic.businessHours.filter((h) => h.weekday === wd));
+            return (
+              <Descriptions.Item key={wd} label={WEEKDAY_LABELS[wd]}>
+                <Flex gap={8} wrap>
+                  {day.length ? day.map((h) => <Tag key={h.open} color="green">{sessionName(h.open)} {h.open}–{h.close}</Tag>) : <Tag>休診</Tag>}
+                </Flex>
+              </Descriptions.Item>
+            );
+          })}
+        </Descriptions>
+      </Card>
+    </>
+  );
+}
 
 type ClinicForm = { name: string; address: string; phone: string; timeZone: string; businessHours: BusinessHour[] };
 
@@ -57,13 +89,15 @@ export function ClinicSettingsPage() {
         subtitle="診所名稱、聯絡方式與門診時段會用於 LINE 訊息、預約提醒的發送時間與線上預約。"
         help={<HelpDrawer topic="clinic" />}
       />
-      {!admin ? <Alert type="info" showIcon title="只有管理者可以修改診所資料，您目前可以檢視。" style={{ marginBottom: 16 }} /> : null}
+      {!admin ? <Alert type="info" showIcon title="只有管理者可以修改診所資料。如需變更，請聯絡診所的管理者。" style={{ marginBottom: 16 }} /> : null}
       {clinic.isLoading ? (
         <Card>
           <Skeleton active paragraph={{ rows: 8 }} />
         </Card>
       ) : clinic.isError ? (
         <Alert type="error" showIcon title="無法載入診所資料" description={errorMessage(clinic.error)} />
+      ) : !admin && clinic.data ? (
+        <ClinicReadOnly clinic={clinic.data} />
       ) : (
         <Form form={form} layout="vertical" disabled={!admin || save.isPending} onFinish={(v) => save.mutate(v)} requiredMark="optional">
           <Card title="基本資料" style={{ marginBottom: 16 }}>
