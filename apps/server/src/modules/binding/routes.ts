@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { recordAudit } from '../../platform/audit.ts';
 import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -122,7 +123,14 @@ export function bindingRoutes(app: FastifyInstance, deps: Deps): void {
       response: { 200: Type.Object({ members: Type.Array(Type.Object({ patient: Type.Object({ id: Type.String(), name: Type.String() }), upcoming: Type.Array(Type.Ref('LiffAppointment')), recent: Type.Array(Type.Ref('LiffAppointment')) })) }), ...errorResponses(401, 404) },
     },
     preHandler: liffAuth,
-  }, async (req) => appointmentsOfLineUser(deps, user(req).clinicId, user(req).lineUserId));
+  }, async (req) => {
+    const u = user(req);
+    const out = await appointmentsOfLineUser(deps, u.clinicId, u.lineUserId);
+    if (out.members.length) {
+      await recordAudit(deps.db, deps.clock, { clinicId: u.clinicId, actor: { type: 'patient', id: u.lineUserId, label: `病患本人（LINE ${u.displayName || u.lineUserId.slice(0, 8)}）` }, action: 'liff.appointments_viewed', entityType: 'line_user', entityId: u.lineUserId, ip: req.ip, detail: { patients: out.members.map((m) => m.patient.id) } });
+    }
+    return out;
+  });
 
   const answerRoute = (path: string, answer: Answer, summary: string, body: ReturnType<typeof Type.Object>) =>
     app.post(`/liff/api/:channelId/appointments/:id/${path}`, {
