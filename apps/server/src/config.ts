@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 // The only reader of process.env. Every variable is validated at boot; a bad value stops
 // start-up with one line naming the variable and what is wrong (see CONTRACTS.md).
 
@@ -103,7 +105,7 @@ export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}):
   const publicBaseUrl = httpUrl(env, 'PUBLIC_BASE_URL', `http://localhost:${port}`);
   const logLevel = oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info');
   const sessionTtlHours = int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30);
-  const webDistDir = env.WEB_DIST_DIR ? env.WEB_DIST_DIR : null;
+  const webDistDir = env.WEB_DIST_DIR ? resolve(env.WEB_DIST_DIR) : null;
   return {
     nodeEnv, port, host, databaseUrl, lineApiBaseUrl, lineDataApiBaseUrl, lineLoginBaseUrl, smsProvider, smsBaseUrl,
     smsUsername: str(env, 'SMS_USERNAME', smsProvider === 'emulator' ? 'demo' : 'careline'), smsPassword: str(env, 'SMS_PASSWORD', smsProvider === 'emulator' ? 'demo' : 'careline'),
