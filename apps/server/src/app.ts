@@ -19,6 +19,7 @@ import { appointmentRoutes } from './modules/appointments/routes.ts';
 import { clinicRoutes } from './modules/clinics/routes.ts';
 import { Clinic } from './modules/clinics/schemas.ts';
 import { guideRoutes } from './modules/his/guide.ts';
+import { patientListRoutes } from './modules/patient-list/routes.ts';
 import { hisRoutes } from './modules/his/routes.ts';
 import { jobRoutes } from './modules/jobs/routes.ts';
 import { SessionUser, StaffMember } from './modules/staff/schemas.ts';
@@ -108,6 +109,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   calendarRoutes(app, deps);
   reminderRoutes(app, deps);
   appointmentRoutes(app, deps);
+  patientListRoutes(app, deps);
   guideRoutes(app, deps);
 
   // The built back office (apps/web/dist), with index.html for client-side routes.

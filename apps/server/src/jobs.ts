@@ -6,6 +6,7 @@ import { answerWithAutoReply } from './modules/auto-replies/hook.ts';
 import { lineEventHandler } from './modules/line/events.ts';
 import { bindingJobs, bindingHooks } from './modules/binding/jobs.ts';
 import { reminderJobs, onReminderPostback } from './modules/reminders/jobs.ts';
+import { patientListJobs } from './modules/patient-list/jobs.ts';
 
 export function jobHandlers(_deps: Deps): Record<string, JobHandler> {
   return {
@@ -15,5 +16,6 @@ export function jobHandlers(_deps: Deps): Record<string, JobHandler> {
     'line.event': lineEventHandler({ onText: [answerWithAutoReply], ...bindingHooks, onPostback: onReminderPostback }),
     ...bindingJobs,
     ...reminderJobs,
+    ...patientListJobs,
   };
 }

@@ -8,6 +8,7 @@ import { localDate } from '../../platform/tw.ts';
 import { light } from '../status/lights.ts';
 import { normalizePatient, type PatientInput } from './validate.ts';
 import type { PatientsTable } from '../his/tables.ts';
+import { syncPatientIndex } from '../patient-list/sync.ts';
 
 export function toApiPatient(r: PatientsTable) {
   return {
@@ -36,12 +37,15 @@ export function patientService(deps: Deps) {
         const existing = await trx.selectFrom('patients').select('id').where('clinic_id', '=', clinicId).where('his_id', '=', hisId).executeTakeFirst();
         if (existing) {
           await trx.updateTable('patients').set({ ...columns, updated_at: now }).where('clinic_id', '=', clinicId).where('id', '=', existing.id).execute();
+          await syncPatientIndex(trx, clinicId, [existing.id], now);
           return false;
         }
         await trx.insertInto('patients').values({
           id: newId(), clinic_id: clinicId, his_id: hisId, chart_no: null, gender: null, birth_date: null, phone_e164: null, phone_is_mobile: 0, phone_hash: null,
           national_id_enc: null, national_id_hash: null, national_id_masked: null, line_status: 'unbound', line_status_at: null, created_at: now, updated_at: now, ...columns,
         }).execute();
+        const inserted = await trx.selectFrom('patients').select('id').where('clinic_id', '=', clinicId).where('his_id', '=', hisId).executeTakeFirstOrThrow();
+        await syncPatientIndex(trx, clinicId, [inserted.id], now);
         return true;
       });
       const row = (await get(clinicId, hisId))!;
