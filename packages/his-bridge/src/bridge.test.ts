@@ -79,11 +79,18 @@ describe('careline-bridge', () => {
     // local validation that needs no cloud: not JSON, no items, missing appointmentId
     expect((await fetch(`${b.url}/his/v1/doctors/D9`, { method: 'PUT', body: 'nope' })).status).toBe(400);
     expect((await call('POST', '/his/v1/appointments/batch', { items: [] })).status).toBe(400);
-    expect((await call('POST', '/his/v1/appointments/batch', { items: [{ ...appt }] })).status).toBe(400);
+    // malformed calls are refused at once (422, nothing queued); a bad batch item does not sink the others
+    const noVersion = await call('PUT', '/his/v1/appointments/A9', { ...appt, version: 'one' });
+    expect(noVersion).toMatchObject({ status: 422, body: { error: { code: 'VALIDATION_FAILED', details: [{ field: 'version' }] } } });
+    expect((await call('PUT', '/his/v1/patients/P9', { phone: '0912-345-678' })).status).toBe(422);
+    const mixed = await call('POST', '/his/v1/appointments/batch', { items: [{ ...appt }, { ...appt, appointmentId: 'A3', status: 'maybe' }, { ...appt, appointmentId: 'A3', version: 1 }] });
+    expect(mixed.status).toBe(202);
+    expect(mixed.body.items.map((r: { status: number; appointmentId: string | null }) => [r.status, r.appointmentId])).toEqual([[422, null], [422, 'A3'], [202, 'A3']]);
+    expect(mixed.body.items[2].seq).toBe(8);
     await drained();
 
     const s = b.store.status();
-    expect(s).toMatchObject({ backlog: 0, rejected: 2, forwardedTotal: 5 });
+    expect(s).toMatchObject({ backlog: 0, rejected: 2, forwardedTotal: 6 });
     expect(s.lastForwardOkAt).not.toBeNull();
     const rejected = b.store.rejectedCalls();
     expect(rejected.map((r) => [r.kind, r.entityId, r.status])).toEqual([['appointment', 'A2', 422], ['patient', 'P2', 422]]);
@@ -100,7 +107,7 @@ describe('careline-bridge', () => {
     expect(human.stdout).toMatch(/bridge process\s+running/);
     const json = spawnSync(process.execPath, ['packages/his-bridge/src/cli.ts', 'status', '--data', dataDir, '--json'], { cwd: ROOT, encoding: 'utf8' });
     expect(json.status).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ backlog: 0, rejected: 2, forwardedTotal: 5, rejectedRecent: [{ id: 'A2', status: 422 }, { id: 'P2', status: 422 }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({ backlog: 0, rejected: 2, forwardedTotal: 6, rejectedRecent: [{ id: 'A2', status: 422 }, { id: 'P2', status: 422 }] });
   });
 
   it('retries 5xx and unreachable without losing or reordering, then serves local copies while down', async () => {

@@ -56,6 +56,31 @@ function parseObject(text: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
+type Detail = { field: string; code: string; message: string };
+const STATUSES = ['booked', 'checked_in', 'completed', 'cancelled', 'no_show'];
+
+/**
+ * The few checks the bridge can make without the cloud, so the HIS hears about a malformed
+ * call at once (422, nothing queued) instead of finding it later in the rejected table. Every
+ * other rule (phones, national ids, unknown patients…) is the cloud's, reported by `status`.
+ */
+export function localCheck(kind: QueueKind, body: Record<string, unknown>): Detail[] {
+  const out: Detail[] = [];
+  if (kind === 'doctor' || kind === 'patient') {
+    if (typeof body.name !== 'string' || body.name.trim() === '') out.push({ field: 'name', code: 'required', message: '此欄位為必填' });
+  }
+  if (kind === 'appointment') {
+    if (!Number.isSafeInteger(body.version) || (body.version as number) < 0) out.push({ field: 'version', code: 'type', message: 'version 必須是 0 以上的整數，每次修改遞增' });
+    if (typeof body.status !== 'string' || !STATUSES.includes(body.status)) out.push({ field: 'status', code: 'enum', message: `必須是以下其中之一：${STATUSES.join('、')}` });
+    for (const f of ['patientId', 'doctorId', 'startsAt']) {
+      if (typeof body[f] !== 'string' || body[f] === '') out.push({ field: f, code: 'required', message: '此欄位為必填' });
+    }
+  }
+  return out;
+}
+
+const invalid = (details: Detail[]) => ({ error: { code: 'VALIDATION_FAILED', message: '資料格式不正確，請檢查標示的欄位（未寫入佇列）', details } });
+
 const WRITE_ROUTES: { re: RegExp; kind: QueueKind; prefix: string }[] = [
   { re: /^\/his\/v1\/doctors\/([^/]+)$/, kind: 'doctor', prefix: '/his/v1/doctors/' },
   { re: /^\/his\/v1\/patients\/([^/]+)$/, kind: 'patient', prefix: '/his/v1/patients/' },
@@ -101,6 +126,8 @@ export function createLocalServer(o: LocalServerOptions): Server {
         const id = decodeURIComponent(m[1]);
         if (r.kind === 'appointment' && id === 'batch') break;
         const body = parseObject(await readBody(req));
+        const bad = localCheck(r.kind, body);
+        if (bad.length) return send(res, 422, invalid(bad));
         const [seq] = enqueue([{ kind: r.kind, entityId: id, path: r.prefix + encodeURIComponent(id), body: JSON.stringify(body) }]);
         return send(res, 202, { queued: true, seq });
       }
@@ -112,15 +139,28 @@ export function createLocalServer(o: LocalServerOptions): Server {
       const items = body.items;
       if (!Array.isArray(items) || items.length === 0) throw new HttpError(400, 'BAD_REQUEST', 'items 必須是非空的清單');
       if (items.length > MAX_BATCH) throw new HttpError(400, 'BAD_REQUEST', `一次最多 ${MAX_BATCH} 筆`);
-      const calls: NewCall[] = items.map((it: unknown, i: number) => {
-        if (!it || typeof it !== 'object' || Array.isArray(it)) throw new HttpError(400, 'BAD_REQUEST', `第 ${i + 1} 筆不是 JSON 物件`);
+      // like the cloud: one result per item, in order; a bad item does not sink the others
+      const results: Record<string, unknown>[] = [];
+      const calls: NewCall[] = [];
+      items.forEach((it: unknown, i: number) => {
+        if (!it || typeof it !== 'object' || Array.isArray(it)) {
+          results.push({ index: i, appointmentId: null, status: 422, ...invalid([{ field: `items.${i}`, code: 'type', message: '格式應為物件' }]) });
+          return;
+        }
         const { appointmentId, ...rest } = it as Record<string, unknown>;
-        if (typeof appointmentId !== 'string' || appointmentId === '') throw new HttpError(400, 'BAD_REQUEST', `第 ${i + 1} 筆缺少 appointmentId`);
-        return { kind: 'appointment', entityId: appointmentId, path: '/his/v1/appointments/' + encodeURIComponent(appointmentId), body: JSON.stringify(rest) };
+        const bad = localCheck('appointment', rest);
+        if (typeof appointmentId !== 'string' || appointmentId === '' || /[\s/?#]/.test(appointmentId)) bad.unshift({ field: 'appointmentId', code: 'required', message: '此欄位為必填（不可含空白、/、?、#）' });
+        if (bad.length) {
+          results.push({ index: i, appointmentId: typeof appointmentId === 'string' ? appointmentId : null, status: 422, ...invalid(bad) });
+          return;
+        }
+        results.push({ index: i, appointmentId, status: 202, queued: true, seq: 0 });
+        calls.push({ kind: 'appointment', entityId: appointmentId as string, path: '/his/v1/appointments/' + encodeURIComponent(appointmentId as string), body: JSON.stringify(rest) });
       });
-      const seqs = enqueue(calls);
-      // the cloud's batch shape (one result per item, in order), each item 202 queued
-      return send(res, 202, { queued: true, seq: seqs.at(-1), items: calls.map((c, i) => ({ index: i, appointmentId: c.entityId, status: 202, queued: true, seq: seqs[i] })) });
+      const seqs = calls.length ? enqueue(calls) : [];
+      let k = 0;
+      for (const r of results) if (r.status === 202) r.seq = seqs[k++];
+      return send(res, 202, { queued: calls.length > 0, seq: seqs.at(-1) ?? null, items: results, summary: { queued: calls.length, invalid: results.length - calls.length } });
     }
 
     if (method === 'GET') {
