@@ -19,6 +19,7 @@ import type { AppointmentsTable } from '../his/tables.ts';
 import { labelOf, light, type AppointmentStatus, type ChangeSource } from '../status/lights.ts';
 import { recordStatusChanges, type RecordInput } from '../status/service.ts';
 import { enqueuePlanJobs } from '../reminders/service.ts';
+import { refreshVisits } from '../patient-list/sync.ts';
 import { appointmentRepository, type AppointmentRow } from './repository.ts';
 import { BatchItem } from './schemas.ts';
 
@@ -157,6 +158,8 @@ async function applyChunk(trx: Transaction<DB>, deps: Deps, ctx: WriteContext, i
   await recordStatusChanges(trx, deps, changes);
   // Reminders are (re)planned by a job written in this same transaction (issue 7).
   await enqueuePlanJobs(trx, deps, ctx.clinicId, [...state.values()].filter((s) => s.dirty).map((s) => ({ appointmentId: s.row.id, version: s.row.version })));
+  // The patient list's last/next visit columns (issue 9).
+  await refreshVisits(trx, ctx.clinicId, [...state.values()].filter((s) => s.dirty).map((s) => s.row.patient_id), now);
   return results;
 }
 

@@ -1,0 +1,48 @@
+// Pure helpers of the search index: name bigrams (Chinese partial-name search that stays
+// index-backed for 2-character queries), reversed phone digits (last-digits search as a
+// prefix range) and string range bounds. No database here.
+
+/** Lower-cased name without spaces (what the grams and the 1-char prefix gram are built from). */
+export const nameKey = (name: string): string => name.normalize('NFKC').toLowerCase().replace(/[\s·・.]/gu, '');
+
+/** '^' + first character, then every overlapping 2-character piece (distinct). */
+export function nameGrams(name: string): string[] {
+  const chars = [...nameKey(name)];
+  if (!chars.length) return [];
+  const out = new Set<string>([`^${chars[0]}`]);
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
+  return [...out];
+}
+
+/** Grams to look up for a query: '^x' for one character, else its bigrams. */
+export function queryGrams(q: string): string[] {
+  const chars = [...nameKey(q)];
+  if (chars.length === 0) return [];
+  if (chars.length === 1) return [`^${chars[0]}`];
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
+  // The given-name end is rarer than the surname start: put it first to drive the join.
+  return [...out].reverse();
+}
+
+/** Digits of a phone in national format (+886912345678 → 0912345678). */
+export function nationalDigits(phone: string): string {
+  let d = phone.replace(/\D/g, '');
+  if (phone.trim().startsWith('+886') || (d.startsWith('886') && d.length >= 11)) d = `0${d.slice(3)}`;
+  return d;
+}
+
+export const reverse = (s: string): string => [...s].reverse().join('');
+
+/** Stored value: the national-format digits reversed. */
+export const phoneRev = (e164: string | null): string | null => (e164 ? reverse(nationalDigits(e164)) : null);
+
+/** Smallest string greater than every string starting with `prefix` (byte/code-point order); null if none. */
+export function prefixEnd(prefix: string): string | null {
+  const cps = [...prefix].map((c) => c.codePointAt(0)!);
+  while (cps.length) {
+    const last = cps.pop()!;
+    if (last < 0x10ffff && !(last >= 0xd7ff && last < 0xe000)) return String.fromCodePoint(...cps, last + 1);
+  }
+  return null;
+}

@@ -1,0 +1,185 @@
+// Patient search: any combination of conditions, each one index-backed (name bigrams,
+// reversed phone digits, chart-number range, national-ID keyed hash, birth date, tags, LINE
+// status, last/next visit). Conditions are `p.id IN (…)` subqueries or indexed columns so
+// the database drives from the most selective index instead of scanning the clinic.
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { Crypto } from '../../platform/crypto.ts';
+import { checkNationalId } from '../../platform/tw.ts';
+import { nameKey, nationalDigits, prefixEnd, queryGrams, reverse } from './grams.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export type PatientFilter = {
+  /** Free text: name, phone (any format, last digits), chart number, national ID or birth date. */
+  q?: string;
+  name?: string;
+  phone?: string;
+  chartNo?: string;
+  nationalId?: string;
+  birthDate?: string;
+  birthFrom?: string;
+  birthTo?: string;
+  ageMin?: number;
+  ageMax?: number;
+  gender?: string;
+  tagIds?: string[];
+  lineStatus?: string[];
+  lastVisitBefore?: string;
+  lastVisitAfter?: string;
+  /** Last visit more than this many days ago (or never). */
+  lastVisitDaysAgo?: number;
+  nextVisitFrom?: string;
+  nextVisitTo?: string;
+  hasNextVisit?: boolean;
+  visitType?: string;
+  treatmentCode?: string;
+  noShowMin?: number;
+  source?: string;
+};
+
+export type SortKey = 'name' | 'chartNo' | 'lastVisit' | 'nextVisit' | 'createdAt';
+
+export type SearchCtx = { crypto: Crypto; today: string; nowIso: string };
+
+const esc = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function rangeOf(col: RawBuilder<unknown>, prefix: string): RawBuilder<boolean> {
+  const end = prefixEnd(prefix);
+  return end === null ? sql<boolean>`${col} >= ${prefix}` : sql<boolean>`${col} >= ${prefix} and ${col} < ${end}`;
+}
+
+/** Patients whose name contains the query (2+ chars via bigram intersection; 1 char = surname). */
+function nameCond(clinicId: string, q: string): RawBuilder<boolean> | null {
+  const grams = queryGrams(q);
+  if (!grams.length) return null;
+  const joins = grams.slice(1).map((g, i) => sql`join patient_name_grams ${sql.raw(`g${i + 1}`)} on ${sql.raw(`g${i + 1}`)}.clinic_id = g0.clinic_id and ${sql.raw(`g${i + 1}`)}.gram = ${g} and ${sql.raw(`g${i + 1}`)}.patient_id = g0.patient_id`);
+  const sub = sql`select g0.patient_id from patient_name_grams g0 ${sql.join(joins, sql` `)} where g0.clinic_id = ${clinicId} and g0.gram = ${grams[0]}`;
+  const key = nameKey(q);
+  // Bigrams can all occur without the whole query occurring (王小明 vs 小明王小): verify on the few rows left.
+  const verify = [...key].length >= 3 ? sql` and pp.name_key like ${`%${esc(key)}%`} escape '\\'` : sql``;
+  return sql<boolean>`(p.id in (${sub})${verify})`;
+}
+
+function phoneCond(clinicId: string, phone: string): RawBuilder<boolean> | null {
+  const d = nationalDigits(phone);
+  if (d.length < 2) return null;
+  return sql<boolean>`p.id in (select patient_id from patient_profiles where clinic_id = ${clinicId} and ${rangeOf(sql`phone_rev`, reverse(d))})`;
+}
+
+function chartCond(clinicId: string, chart: string): RawBuilder<boolean> {
+  return sql<boolean>`p.id in (select id from patients where clinic_id = ${clinicId} and ${rangeOf(sql`chart_no`, chart.trim())})`;
+}
+
+function nationalIdCond(clinicId: string, id: string, crypto: Crypto): RawBuilder<boolean> {
+  const r = checkNationalId(id.trim());
+  const hash = crypto.lookupHash(r.ok ? r.value.id : id.trim().toUpperCase());
+  return sql<boolean>`p.id in (select id from patients where clinic_id = ${clinicId} and national_id_hash = ${hash})`;
+}
+
+const minusYears = (isoDate: string, years: number) => `${String(Number(isoDate.slice(0, 4)) - years).padStart(4, '0')}${isoDate.slice(4)}`;
+const minusDays = (nowIso: string, days: number) => new Date(Date.parse(nowIso) - days * 86_400_000).toISOString();
+
+/** The free-text box: what the text looks like decides where it is searched. */
+function freeTextCond(clinicId: string, raw: string, ctx: SearchCtx): RawBuilder<boolean> | null {
+  const q = raw.trim();
+  if (!q) return null;
+  if (/^[A-Za-z][A-Da-d0-9]\d{8}$/.test(q)) return nationalIdCond(clinicId, q, ctx.crypto);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(q)) return sql<boolean>`p.birth_date = ${q}`;
+  if (/^[+\d][\d\s\-()]*$/.test(q)) {
+    const ph = phoneCond(clinicId, q);
+    const ch = chartCond(clinicId, q);
+    return ph ? sql<boolean>`(${ph} or ${ch})` : ch;
+  }
+  const nm = nameCond(clinicId, q);
+  if (/^[\x20-\x7e]+$/.test(q)) return nm ? sql<boolean>`(${nm} or ${chartCond(clinicId, q)})` : chartCond(clinicId, q);
+  return nm;
+}
+
+export function filterConds(clinicId: string, f: PatientFilter, ctx: SearchCtx): RawBuilder<boolean>[] {
+  const c: RawBuilder<boolean>[] = [sql<boolean>`p.clinic_id = ${clinicId}`, sql<boolean>`pp.merged_into is null`];
+  const add = (x: RawBuilder<boolean> | null) => { if (x) c.push(x); };
+  if (f.q) {
+    const ft = freeTextCond(clinicId, f.q, ctx);
+    add(ft ?? sql<boolean>`1 = 0`);
+  }
+  if (f.name?.trim()) add(nameCond(clinicId, f.name) ?? sql<boolean>`1 = 0`);
+  if (f.phone?.trim()) add(phoneCond(clinicId, f.phone) ?? sql<boolean>`1 = 0`);
+  if (f.chartNo?.trim()) add(chartCond(clinicId, f.chartNo));
+  if (f.nationalId?.trim()) add(nationalIdCond(clinicId, f.nationalId, ctx.crypto));
+  if (f.birthDate) add(sql<boolean>`p.birth_date = ${f.birthDate}`);
+  if (f.birthFrom) add(sql<boolean>`p.birth_date >= ${f.birthFrom}`);
+  if (f.birthTo) add(sql<boolean>`p.birth_date <= ${f.birthTo}`);
+  if (f.ageMin !== undefined) add(sql<boolean>`p.birth_date <= ${minusYears(ctx.today, f.ageMin)}`);
+  if (f.ageMax !== undefined) add(sql<boolean>`p.birth_date > ${minusYears(ctx.today, f.ageMax + 1)}`);
+  if (f.gender) add(sql<boolean>`p.gender = ${f.gender}`);
+  if (f.tagIds?.length) add(sql<boolean>`p.id in (select patient_id from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}))`);
+  if (f.lineStatus?.length) add(sql<boolean>`p.line_status in (${sql.join(f.lineStatus)})`);
+  if (f.lastVisitBefore) add(sql<boolean>`pp.last_visit_at < ${f.lastVisitBefore}`);
+  if (f.lastVisitAfter) add(sql<boolean>`pp.last_visit_at >= ${f.lastVisitAfter}`);
+  if (f.lastVisitDaysAgo !== undefined) add(sql<boolean>`(pp.last_visit_at is null or pp.last_visit_at < ${minusDays(ctx.nowIso, f.lastVisitDaysAgo)})`);
+  if (f.nextVisitFrom) add(sql<boolean>`pp.next_visit_at >= ${f.nextVisitFrom}`);
+  if (f.nextVisitTo) add(sql<boolean>`pp.next_visit_at < ${f.nextVisitTo}`);
+  if (f.hasNextVisit === true) add(sql<boolean>`pp.next_visit_at is not null`);
+  if (f.hasNextVisit === false) add(sql<boolean>`pp.next_visit_at is null`);
+  if (f.noShowMin !== undefined) add(sql<boolean>`pp.no_show_count >= ${f.noShowMin}`);
+  if (f.source) add(sql<boolean>`pp.source = ${f.source}`);
+  if (f.visitType) add(sql<boolean>`p.id in (select patient_id from appointments where clinic_id = ${clinicId} and visit_type = ${f.visitType} and status in ('completed','checked_in'))`);
+  if (f.treatmentCode) add(sql<boolean>`p.id in (select patient_id from appointments where clinic_id = ${clinicId} and status in ('completed','checked_in') and (visit_type = ${f.treatmentCode} or note like ${`%${esc(f.treatmentCode)}%`} escape '\\'))`);
+  return c;
+}
+
+const SORTS: Record<SortKey, string> = {
+  name: 'p.name',
+  chartNo: 'p.chart_no',
+  lastVisit: 'pp.last_visit_at',
+  nextVisit: 'pp.next_visit_at',
+  createdAt: 'p.created_at',
+};
+
+export type ListRow = {
+  id: string; his_id: string; name: string; chart_no: string | null; phone_e164: string | null; birth_date: string | null; gender: string | null;
+  line_status: string; national_id_masked: string | null; last_visit_at: string | null; next_visit_at: string | null; source: string; created_at: string;
+};
+
+export const COUNT_CAP = 10_000;
+
+export async function searchPatients(db: Db, clinicId: string, f: PatientFilter, ctx: SearchCtx, opts: { sort?: SortKey; order?: 'asc' | 'desc'; limit: number; offset: number; count?: boolean }) {
+  const where = sql.join(filterConds(clinicId, f, ctx), sql` and `);
+  const dir = sql.raw(opts.order === 'desc' ? 'desc' : 'asc');
+  const col = sql.raw(SORTS[opts.sort ?? 'name']);
+  const rows = await sql<ListRow>`
+    select p.id, p.his_id, p.name, p.chart_no, p.phone_e164, p.birth_date, p.gender, p.line_status, p.national_id_masked, p.created_at,
+           pp.last_visit_at, pp.next_visit_at, pp.source
+    from patients p join patient_profiles pp on pp.patient_id = p.id
+    where ${where}
+    order by ${col} ${dir}, p.id ${dir}
+    limit ${opts.limit} offset ${opts.offset}`.execute(db);
+  let total: number | null = null;
+  if (opts.count !== false) {
+    const r = await sql<{ n: number | string }>`select count(*) as n from (select 1 from patients p join patient_profiles pp on pp.patient_id = p.id where ${where} limit ${COUNT_CAP + 1}) x`.execute(db);
+    total = Number(r.rows[0]?.n ?? 0);
+  }
+  return { rows: rows.rows, total, totalCapped: total !== null && total > COUNT_CAP };
+}
+
+/** Every matching patient id (segments, auto tags, recall, export), in id order, batch by batch. */
+export async function* matchingIds(db: Db, clinicId: string, f: PatientFilter, ctx: SearchCtx, batch = 1000): AsyncGenerator<string[]> {
+  const where = sql.join(filterConds(clinicId, f, ctx), sql` and `);
+  let after = '';
+  for (;;) {
+    const r = await sql<{ id: string }>`select p.id from patients p join patient_profiles pp on pp.patient_id = p.id where ${where} and p.id > ${after} order by p.id limit ${batch}`.execute(db);
+    if (!r.rows.length) return;
+    yield r.rows.map((x) => x.id);
+    after = r.rows.at(-1)!.id;
+    if (r.rows.length < batch) return;
+  }
+}
+
+/** 0912-***-678 for mobiles, 02-****-5678 style for others. */
+export function maskPhone(e164: string | null): string | null {
+  if (!e164) return null;
+  const d = nationalDigits(e164);
+  if (d.length === 10 && d.startsWith('09')) return `${d.slice(0, 4)}-***-${d.slice(7)}`;
+  return `${d.slice(0, Math.max(2, d.length - 7))}-****-${d.slice(-3)}`;
+}
