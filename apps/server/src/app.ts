@@ -15,7 +15,7 @@ import { bindingRoutes } from './modules/binding/routes.ts';
 import { richMenuRoutes } from './modules/rich-menus/routes.ts';
 import { smsRoutes } from './modules/sms/routes.ts';
 import { apiKeyRoutes } from './modules/api-keys/routes.ts';
-import { appointmentRoutes } from './modules/appointments/routes.ts';
+import { frontdeskRoutes } from './modules/frontdesk/routes.ts';
 import { clinicRoutes } from './modules/clinics/routes.ts';
 import { Clinic } from './modules/clinics/schemas.ts';
 import { guideRoutes } from './modules/his/guide.ts';
@@ -108,7 +108,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   webhookRoutes(app, deps);
   calendarRoutes(app, deps);
   reminderRoutes(app, deps);
-  appointmentRoutes(app, deps);
+  frontdeskRoutes(app, deps);
   patientListRoutes(app, deps);
   guideRoutes(app, deps);
 
@@ -120,7 +120,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
       res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     } });
   }
-  const API_PREFIXES = ['/api/', '/his/', '/line/', '/docs', '/openapi.json', '/liff/api/'];
+  const API_PREFIXES = ['/api/', '/his/', '/line/', '/docs', '/openapi.json', '/liff/api/', '/calendar/'];
   app.setNotFoundHandler((req, reply) => {
     const isApi = API_PREFIXES.some((p) => req.url.startsWith(p));
     if (!isApi && indexHtml && req.method === 'GET') {

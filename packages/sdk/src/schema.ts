@@ -2048,6 +2048,1355 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/liff/api/{channelId}/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 目前的 LINE 使用者與綁定狀態 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lineUser: {
+                                userId: string;
+                                displayName: string;
+                                pictureUrl: string | null;
+                            };
+                            bound: boolean;
+                            /** @description 例如 0912-***-678 */
+                            phoneMasked: string | null;
+                            patients: {
+                                id: string;
+                                name: string;
+                                birthYear: number | null;
+                            }[];
+                            privacyNotice: {
+                                version: string;
+                                title: string;
+                                text: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/otp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 傳送綁定驗證碼（簡訊）
+         * @description 需同意個資告知；只接受台灣手機號碼；驗證碼 5 分鐘內有效，60 秒後才可重送；依手機、LINE 使用者與 IP 限制次數。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 手機號碼，例如 0912-345-678
+                         * @example 0912345678
+                         */
+                        phone: string;
+                        /** @description 已閱讀並同意個資告知 */
+                        consent: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sentTo: string;
+                            expiresInSeconds: number;
+                            resendAfterSeconds: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/otp/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 驗證簡訊驗證碼並完成綁定
+         * @description 成功時綁定同一手機號碼登記的所有家人（家庭共用）。每組驗證碼最多錯 5 次，之後這支手機暫停驗證 15 分鐘。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 手機號碼，例如 0912-345-678
+                         * @example 0912345678
+                         */
+                        phone: string;
+                        /** @description 6 位數驗證碼 */
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bound: boolean;
+                            patients: {
+                                id: string;
+                                name: string;
+                                birthYear: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/unbind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 解除 LINE 綁定 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bound: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的預約與家人的預約
+         * @description 綁定在這個 LINE 帳號下的每位病患，各自的即將到來與近 90 天的預約。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            members: {
+                                patient: {
+                                    id: string;
+                                    name: string;
+                                };
+                                upcoming: components["schemas"]["LiffAppointment"][];
+                                recent: components["schemas"]["LiffAppointment"][];
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/appointments/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 確認赴約 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LiffAppointment"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/appointments/{id}/cancel-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申請取消預約 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LiffAppointment"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/appointments/{id}/reschedule-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申請改期 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 希望的時段（可多選） */
+                        preferredTimes?: string[];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LiffAppointment"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/{id}/unbind-line": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 解除病患的 LINE 綁定 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 病患的內部 id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            patientId: string;
+                            unboundLineUsers: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rich-menus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 圖文選單（未綁定 / 已綁定）與範本 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["RichMenu"][];
+                            templates: {
+                                id: string;
+                                name: string;
+                                size: {
+                                    width: number;
+                                    height: number;
+                                };
+                                areas: {
+                                    bounds: {
+                                        x: number;
+                                        y: number;
+                                        width: number;
+                                        height: number;
+                                    };
+                                    action: {
+                                        /** @enum {string} */
+                                        type: "liff";
+                                        /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 */
+                                        page: "bind" | "appointments" | "family";
+                                        /** @description 按鈕名稱（最多 20 字） */
+                                        label: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "message";
+                                        /** @description 使用者點擊後送出的文字 */
+                                        text: string;
+                                        /** @description 按鈕名稱（最多 20 字） */
+                                        label: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "postback";
+                                        data: string;
+                                        displayText?: string;
+                                        /** @description 按鈕名稱（最多 20 字） */
+                                        label: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "uri";
+                                        uri: string;
+                                        /** @description 按鈕名稱（最多 20 字） */
+                                        label: string;
+                                    };
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rich-menus/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 儲存圖文選單
+         * @description 最多 20 個點擊區域，須在圖片範圍內；選單列文字最多 14 字、按鈕名稱最多 20 字（LINE 的限制）。變更尺寸會清除已上傳的圖片。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description unbound 未綁定（預設選單）/ bound 已綁定 */
+                    kind: "unbound" | "bound";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        chatBarText: string;
+                        /** @description 2500×1686（大型）或 2500×843（小型） */
+                        size: {
+                            /** @enum {number} */
+                            width: 2500;
+                            height: 1686 | 843;
+                        };
+                        areas: {
+                            bounds: {
+                                x: number;
+                                y: number;
+                                width: number;
+                                height: number;
+                            };
+                            action: {
+                                /** @enum {string} */
+                                type: "liff";
+                                /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 */
+                                page: "bind" | "appointments" | "family";
+                                /** @description 按鈕名稱（最多 20 字） */
+                                label: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "message";
+                                /** @description 使用者點擊後送出的文字 */
+                                text: string;
+                                /** @description 按鈕名稱（最多 20 字） */
+                                label: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "postback";
+                                data: string;
+                                displayText?: string;
+                                /** @description 按鈕名稱（最多 20 字） */
+                                label: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "uri";
+                                uri: string;
+                                /** @description 按鈕名稱（最多 20 字） */
+                                label: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RichMenu"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rich-menus/{kind}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 圖文選單圖片（未上傳時為系統預設圖） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description unbound 未綁定（預設選單）/ bound 已綁定 */
+                    kind: "unbound" | "bound";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 上傳圖文選單圖片
+         * @description Content-Type: image/png 或 image/jpeg，原始檔案內容；最大 1 MB，尺寸須與選單相同。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description unbound 未綁定（預設選單）/ bound 已綁定 */
+                    kind: "unbound" | "bound";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RichMenu"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rich-menus/{kind}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 發布到 LINE
+         * @description 透過 Messaging API 建立選單並上傳圖片；未綁定選單設為預設選單，已綁定選單套用到每位已綁定的好友；之後刪除先前發布的選單。LINE 的錯誤以中文說明。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description unbound 未綁定（預設選單）/ bound 已綁定 */
+                    kind: "unbound" | "bound";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RichMenu"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sms/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 簡訊設定 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SmsSettings"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 儲存簡訊設定
+         * @description 密碼加密保存，之後不再顯示。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 簡訊服務商：default（使用系統預設）、mitake（三竹）、every8d（互動資通，未經實機測試）、emulator（模擬器）、none（不發簡訊） */
+                        provider: "default" | "emulator" | "mitake" | "every8d" | "none";
+                        /** @description 簡訊帳號 */
+                        username?: string;
+                        /** @description 簡訊密碼；留空表示不變更 */
+                        password?: string;
+                        /** @description API 網址；留空用服務商預設 */
+                        baseUrl?: string | null;
+                        reminderFallback: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SmsSettings"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sms/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 簡訊發送紀錄 */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @description 遮罩後的手機號碼 */
+                                to: string;
+                                /** @description otp 綁定驗證碼 / reminder 提醒 / recall 回診 */
+                                purpose: string;
+                                provider: string;
+                                encoding: string;
+                                chars: number;
+                                /** @description 則數（中文 70 字一則，超過以 67 字計） */
+                                segments: number;
+                                /** @description 點數 */
+                                cost: number;
+                                /** @description queued / retrying / sent / delivered / failed */
+                                status: string;
+                                providerMessageId: string | null;
+                                error: string | null;
+                                deliveryStatus: string | null;
+                                deliveredAt: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/his/v1/doctors/{doctorId}": {
         parameters: {
             query?: never;
@@ -3120,7 +4469,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/appointments": {
+    "/api/calendar/days": {
         parameters: {
             query?: never;
             header?: never;
@@ -3128,18 +4477,966 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 預約列表
-         * @description 依看診時間排序；可依日期區間（from 含、to 不含）、醫師、預約狀態與回覆燈號篩選。
+         * 診所上班日曆
+         * @description 每一天是否為診所的上班日與原因。判斷順序：診所自訂休診／加開 → 國定假日與補假（政府行政機關辦公日曆表）→ 補行上班日 → 診所門診時段的星期。提醒排程的「遇休診日提前」即依此判斷。
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description YYYY-MM-DD（診所所在時區的日期） */
+                    from: string;
+                    /** @description YYYY-MM-DD（診所所在時區的日期） */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                date: string;
+                                working: boolean;
+                                reason: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/years": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 已有的年度辦公日曆
+         * @description 每個年度使用的資料來源：shipped（系統內建）、platform_import（平台匯入）、clinic_import（本診所匯入，優先）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                year: number;
+                                source: string;
+                                importedAt: string | null;
+                                importedBy: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 匯入政府行政機關辦公日曆表（CSV）
+         * @description 行政院人事行政總處每年公布的 CSV（欄位：西元日期、星期、是否放假（0 上班／2 放假）、備註）。UTF-8 檔可放在 `csv`；Big5 檔請以 Base64 放在 `csvBase64`。整年取代內建資料。平台管理者匯入的套用到所有診所；診所管理者匯入的只套用到自己的診所。匯入後會重新排程未來的提醒。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 西元年，須與檔案內容相符 */
+                        year: number;
+                        /** @description CSV 文字（UTF-8） */
+                        csv?: string;
+                        /** @description CSV 檔案內容（Big5 或 UTF-8）的 Base64 */
+                        csvBase64?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            year: number;
+                            days: number;
+                            daysOff: number;
+                            makeUpWorkdays: number;
+                            entries: {
+                                date: string;
+                                off: boolean;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/closures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 診所休診日與加開日 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM-DD（診所所在時區的日期） */
+                    from?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["CalendarOverride"][];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 新增休診日或加開日
+         * @description 同一天再設定一次會取代原設定。變更後會重新排程未來的提醒（遇休診日的提醒提前到前一個上班日）。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD（診所所在時區的日期） */
+                        date: string;
+                        /** @description closed 休診／open 加開 */
+                        kind: "closed" | "open";
+                        /** @description 原因，例如「颱風停診」 */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CalendarOverride"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/closures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 刪除休診日或加開日 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 提醒規則
+         * @description 每條規則附白話說明（explanation）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReminderSettings"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 儲存提醒規則（管理者）
+         * @description 整份取代。儲存後會重新排程所有未來預約的提醒：尚未發送的依新規則更新，已發送的保留。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReminderSettings"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReminderSettings"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 訊息範本列表 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ReminderTemplate"][];
+                            variables: string[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 訊息範本 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReminderTemplate"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 新增或儲存訊息範本（管理者）
+         * @description 儲存前以長的範例資料代入檢查 LINE 的限制：通知文字 ≤ 1500 字、按鈕文字 ≤ 20 字、postback 資料 ≤ 300 字、單一 bubble ≤ 30 KB、品牌色與 https 圖片網址。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        body: components["schemas"]["ReminderTemplateBody"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReminderTemplate"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/templates/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 預覽訊息範本
+         * @description 回傳以範例資料代入後的 LINE Flex 訊息 JSON（前端以 flex-renderer 畫出），以及不符合 LINE 限制的問題。可在 body 帶尚未儲存的範本內容。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body?: components["schemas"]["ReminderTemplateBody"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: {
+                                [key: string]: unknown;
+                            };
+                            problems: {
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            variables: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/templates/{id}/send-test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 傳送測試訊息到 LINE
+         * @description 把範本（範例資料）推播給指定的 LINE 使用者，例如自己綁定的帳號；通知文字前加「【測試】」。會計入本月訊息額度。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description LINE userId */
+                        lineUserId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            sentTo: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 提醒列表
+         * @description 某一天（診所時區）應發送的提醒與狀態；summary 為各狀態數量。answered＝已送出且病患已回覆（確認、取消或改期）。
          */
         get: {
             parameters: {
                 query?: {
-                    from?: string;
-                    to?: string;
+                    /** @description today、tomorrow 或 YYYY-MM-DD */
+                    date?: string;
+                    state?: "planned" | "sent" | "answered" | "failed" | "skipped" | "cancelled";
+                    ruleId?: string;
                     /** @description HIS 醫師代碼 */
                     doctorId?: string;
-                    status?: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
-                    reply?: "not_sent" | "awaiting_reply" | "confirmed" | "cancel_requested" | "reschedule_requested";
                     page?: number;
                     pageSize?: number;
                 };
@@ -3156,14 +5453,623 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: (components["schemas"]["HisAppointment"] & {
-                                id: string;
-                                startsAtUtc: string;
-                                patientName: string;
-                                doctorName: string;
-                            })[];
+                            date: string;
+                            items: components["schemas"]["Reminder"][];
+                            summary: {
+                                [key: string]: number;
+                            };
                             page: number;
                             pageSize: number;
+                            hasMore: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新發送提醒
+         * @description 以新的 retry key 立即再送一次（會是病患收到的第二則訊息）。排程中、預約已取消或已過的不能重送。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Reminder"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appointments/{id}/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 預約的所有提醒
+         * @description 每一則排程與已送出的提醒（含各版本、取消與略過的原因、「為什麼是這個時間」），以及與此預約相關的 LINE 訊息與簡訊。id 可用內部 id 或 HIS 預約代碼。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            appointmentId: string;
+                            reminders: components["schemas"]["Reminder"][];
+                            messages: {
+                                id: number;
+                                direction: string;
+                                kind: string;
+                                text: string;
+                                source: string;
+                                lineUserId: string;
+                                createdAt: string;
+                            }[];
+                            sms: {
+                                id: string;
+                                deliveryId: string | null;
+                                to: string;
+                                segments: number;
+                                cost: number;
+                                status: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/front-desk/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 櫃台待辦
+         * @description requests：病患從提醒或「我的預約」送出的取消／改期請求（含原因與希望時段）；noReply：已送出提醒、尚未回覆的未來預約（尚未回覆燈號）。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "handled";
+                    kind?: "cancel_request" | "reschedule_request" | "no_reply";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            requests: {
+                                id: string;
+                                /** @description cancel_request 取消／reschedule_request 改期 */
+                                kind: string;
+                                kindLabel: string;
+                                status: string;
+                                source: string;
+                                reason: string | null;
+                                preferredTimes: string[];
+                                note: string | null;
+                                appointmentId: string;
+                                appointmentHisId: string;
+                                startsAt: string;
+                                startsAtLabel: string;
+                                reply: string;
+                                appointmentStatus: string;
+                                patientName: string;
+                                phone: string | null;
+                                doctorName: string;
+                                createdAt: string;
+                                handledAt: string | null;
+                                handledBy: string | null;
+                            }[];
+                            noReply: {
+                                appointmentId: string;
+                                appointmentHisId: string;
+                                startsAt: string;
+                                startsAtLabel: string;
+                                remindedAt: string | null;
+                                patientName: string;
+                                phone: string | null;
+                                doctorName: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/front-desk/tasks/{id}/handle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 標記待辦已處理
+         * @description 一鍵完成；已由他人處理時回 409。實際取消或改期請在 HIS 操作，HIS 更新預約後提醒會自動重新排程。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: string;
+                            handledAt: string;
+                            handledBy: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 本月 LINE 訊息額度
+         * @description 我們自己的推播計數與 LINE 額度 API 的數字（取較大者）、本月預估（已用＋已排程，或依目前速度推估）、上限（非必要提醒先停）、簡訊則數與費用、管理者通知（80% 警示）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/notices/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 管理者通知標為已讀 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 預約列表（櫃台）
+         * @description 任意日期區間、醫師、門診類別、預約狀態、回覆燈號、LINE 燈號篩選；以病患姓名、電話（任何格式或末幾碼）、病歷號搜尋；可排序、伺服器端分頁（附總筆數）。日期可用 fromDate/toDate（診所當地日期，含頭含尾）或 from/to（RFC 3339，from 含、to 不含）。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 起（含），RFC 3339 */
+                    from?: string;
+                    /** @description 迄（不含），RFC 3339 */
+                    to?: string;
+                    /** @description 起日（診所當地日期，含） */
+                    fromDate?: string;
+                    /** @description 迄日（診所當地日期，含） */
+                    toDate?: string;
+                    /** @description HIS 醫師代碼 */
+                    doctorId?: string;
+                    /** @description 門診類別 */
+                    visitType?: string;
+                    /** @description 預約狀態 */
+                    status?: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                    /** @description 回覆燈號 */
+                    reply?: "not_sent" | "awaiting_reply" | "confirmed" | "cancel_requested" | "reschedule_requested";
+                    /** @description LINE 燈號（bound 已綁定、unbound 未綁定、blocked 被封鎖） */
+                    line?: "bound" | "unbound" | "blocked";
+                    /** @description 搜尋：病患姓名（部分）、電話（任何格式或末 3 碼以上）、病歷號或 HIS 病患代碼 */
+                    q?: string;
+                    /** @description 只列出有提醒發送失敗的預約 */
+                    failed?: boolean;
+                    /** @description 只列出有未處理的取消／改期申請的預約 */
+                    openTasks?: boolean;
+                    /** @description 排序欄位（預設看診時間） */
+                    sort?: "startsAt" | "patientName" | "doctorName" | "status" | "reply" | "visitType" | "updatedAt";
+                    /** @description 排序方向（預設 asc） */
+                    order?: "asc" | "desc";
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Careline 內部預約 id（明細網址用） */
+                                id: string;
+                                /** @description HIS 預約代碼 */
+                                appointmentId: string;
+                                /** @description HIS 病患代碼 */
+                                patientId: string;
+                                /** @description HIS 醫師代碼 */
+                                doctorId: string;
+                                /** @description HIS 傳入的看診時間（保留原時區） */
+                                startsAt: string;
+                                startsAtUtc: string;
+                                durationMinutes: number | null;
+                                visitType: string | null;
+                                status: string;
+                                statusLabel: string;
+                                note: string | null;
+                                version: number;
+                                /** @description reply 病患回覆燈號、line LINE 綁定燈號 */
+                                lights: {
+                                    reply: {
+                                        code: string;
+                                        label: string;
+                                    };
+                                    line: {
+                                        code: string;
+                                        label: string;
+                                    };
+                                };
+                                patientName: string;
+                                chartNo: string | null;
+                                phoneMasked: string | null;
+                                doctorName: string;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            /** @description 符合條件的總筆數 */
+                            total: number;
                             hasMore: boolean;
                         };
                     };
@@ -3213,8 +6119,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 預約明細與歷程
-         * @description 預約、燈號與每一次變更（來源、操作者、狀態變化、變更欄位、版本、時間）。
+         * 預約明細
+         * @description 預約、病患（身分證遮罩、電話遮罩）、醫師、狀態歷程（HIS 與病患）、每一則排定與已發送的提醒及其發送時間的原因、櫃台備註、病患申請。
          */
         get: {
             parameters: {
@@ -3233,8 +6139,50 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["HisAppointment"] & {
+                        "application/json": {
                             id: string;
+                            appointmentId: string;
+                            startsAt: string;
+                            startsAtUtc: string;
+                            durationMinutes: number | null;
+                            visitType: string | null;
+                            status: string;
+                            statusLabel: string;
+                            note: string | null;
+                            version: number;
+                            /** @description reply 病患回覆燈號、line LINE 綁定燈號 */
+                            lights: {
+                                reply: {
+                                    code: string;
+                                    label: string;
+                                };
+                                line: {
+                                    code: string;
+                                    label: string;
+                                };
+                            };
+                            createdAt: string;
+                            updatedAt: string;
+                            patient: {
+                                id: string;
+                                name: string;
+                                chartNo: string | null;
+                                phoneMasked: string | null;
+                                nationalIdMasked: string | null;
+                                birthDate: string | null;
+                                gender: string | null;
+                                line: {
+                                    code: string;
+                                    label: string;
+                                };
+                                /** @description 已綁定的 LINE 帳號數 */
+                                boundLineUsers: number;
+                            };
+                            doctor: {
+                                id: string;
+                                name: string;
+                                department: string | null;
+                            };
                             history: {
                                 version: number | null;
                                 /** @description his、patient、staff 或 system */
@@ -3242,8 +6190,44 @@ export interface paths {
                                 actor: string;
                                 oldStatus: string | null;
                                 newStatus: string;
+                                oldStatusLabel: string | null;
+                                newStatusLabel: string;
                                 changedFields: string[];
                                 at: string;
+                            }[];
+                            notes: {
+                                id: string;
+                                /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
+                                kind: string;
+                                body: string;
+                                author: string;
+                                at: string;
+                            }[];
+                            tasks: {
+                                id: string;
+                                kind: string;
+                                status: string;
+                                source: string;
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                createdAt: string;
+                                handledAt: string | null;
+                                handledBy: string | null;
+                            }[];
+                            reminders: {
+                                id: string;
+                                ruleName: string;
+                                dueAt: string | null;
+                                /** @description 為什麼在這個時間發送（例如「週一的 48 小時前提醒提早到週五」） */
+                                explanation: string;
+                                /** @description planned、sending、sent、failed、cancelled、skipped */
+                                state: string;
+                                channel: string | null;
+                                sentAt: string | null;
+                                attempts: number;
+                                lastError: string | null;
+                                cancelReason: string | null;
                             }[];
                         };
                     };
@@ -3279,6 +6263,3996 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appointments/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 與病患的 LINE 對話
+         * @description 病患已綁定的 LINE 帳號最近 100 則訊息（舊到新）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 病患是否有已綁定的 LINE 帳號 */
+                            bound: boolean;
+                            items: {
+                                id: number;
+                                /** @description in 病患傳來、out 診所送出 */
+                                direction: string;
+                                kind: string;
+                                text: string;
+                                source: string;
+                                at: string;
+                                relatedToThis: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appointments/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 新增櫃台備註 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 備註內容 */
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
+                            kind: string;
+                            body: string;
+                            author: string;
+                            at: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appointments/{id}/handle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 標記已處理
+         * @description 將這筆預約未處理的取消／改期申請標為已處理，並留下處理紀錄。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 處理說明，例如「已電話聯絡改至 5/8 上午」 */
+                        comment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            handledTasks: number;
+                            note: {
+                                id: string;
+                                /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
+                                kind: string;
+                                body: string;
+                                author: string;
+                                at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appointments/{id}/send-message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 傳送 LINE 訊息給病患
+         * @description 推播給病患所有已綁定的 LINE 帳號（先寫入含 X-Line-Retry-Key 的工作，再由背景送出）；未綁定回 409 PATIENT_NOT_BOUND。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 訊息內容 */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recipients: number;
+                            note: {
+                                id: string;
+                                /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
+                                kind: string;
+                                body: string;
+                                author: string;
+                                at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appointments/{id}/resend-reminder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重送看診提醒
+         * @description 立即以 LINE 推播再送一次看診提醒；尚未提醒過的預約燈號改為「尚未回覆」。已取消或已過看診時間回 409。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recipients: number;
+                            note: {
+                                id: string;
+                                /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
+                                kind: string;
+                                body: string;
+                                author: string;
+                                at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 行事曆資料
+         * @description 日、週、月檢視用的精簡預約清單（最多 5,000 筆），依看診時間排序。
+         */
+        get: {
+            parameters: {
+                query: {
+                    fromDate: string;
+                    toDate: string;
+                    /** @description HIS 醫師代碼；不填為全部醫師 */
+                    doctorId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                startsAt: string;
+                                durationMinutes: number | null;
+                                visitType: string | null;
+                                status: string;
+                                reply: string;
+                                line: string;
+                                patientName: string;
+                                doctorId: string;
+                                doctorName: string;
+                            }[];
+                            /** @description 超過 5,000 筆時只回傳前 5,000 筆 */
+                            truncated: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/doctors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 醫師清單
+         * @description HIS 同步的醫師；myDoctorId 是目前登入者對應的醫師（人員設定的連結，或醫師帳號姓名相同者）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description HIS 醫師代碼 */
+                                id: string;
+                                name: string;
+                                department: string | null;
+                                title: string | null;
+                                active: boolean;
+                            }[];
+                            myDoctorId: string | null;
+                            matchedBy: ("link" | "name") | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/doctor-links/{staffId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 連結人員與醫師
+         * @description 讓醫師帳號預設看到自己的行事曆；doctorId 為 null 取消連結（改以姓名比對）。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    staffId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        doctorId: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            staffId: string;
+                            doctorId: string | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/home/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 今日總覽
+         * @description 今天（診所時區）各時段×醫師的預約數、已確認、尚未回覆、未處理的取消改期申請、被封鎖且今日有約、提醒發送失敗。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 今天（診所時區） */
+                            date: string;
+                            timeZone: string;
+                            generatedAt: string;
+                            counts: {
+                                /** @description 今日預約（不含已取消） */
+                                total: number;
+                                cancelled: number;
+                                confirmed: number;
+                                awaitingReply: number;
+                                notSent: number;
+                                checkedIn: number;
+                                noShow: number;
+                                /** @description 未處理的取消／改期申請（所有日期） */
+                                openRequests: number;
+                                blockedToday: number;
+                                failedMessages: number;
+                            };
+                            hours: number[];
+                            doctors: {
+                                doctorId: string;
+                                name: string;
+                                total: number;
+                            }[];
+                            cells: {
+                                doctorId: string;
+                                hour: number;
+                                total: number;
+                                confirmed: number;
+                                awaiting: number;
+                                notSent: number;
+                                requests: number;
+                            }[];
+                            awaiting: {
+                                id: string;
+                                startsAt: string;
+                                patientName: string;
+                                chartNo: string | null;
+                                phoneMasked: string | null;
+                                doctorId: string;
+                                doctorName: string;
+                                visitType: string | null;
+                                status: string;
+                                statusLabel: string;
+                                reply: string;
+                                replyLabel: string;
+                                line: string;
+                            }[];
+                            requests: {
+                                id: string;
+                                startsAt: string;
+                                patientName: string;
+                                chartNo: string | null;
+                                phoneMasked: string | null;
+                                doctorId: string;
+                                doctorName: string;
+                                visitType: string | null;
+                                status: string;
+                                statusLabel: string;
+                                reply: string;
+                                replyLabel: string;
+                                line: string;
+                                taskId: string;
+                                kind: string;
+                                requestedAt: string;
+                                reason: string | null;
+                            }[];
+                            blocked: {
+                                id: string;
+                                startsAt: string;
+                                patientName: string;
+                                chartNo: string | null;
+                                phoneMasked: string | null;
+                                doctorId: string;
+                                doctorName: string;
+                                visitType: string | null;
+                                status: string;
+                                statusLabel: string;
+                                reply: string;
+                                replyLabel: string;
+                                line: string;
+                            }[];
+                            failed: {
+                                id: string;
+                                startsAt: string;
+                                patientName: string;
+                                chartNo: string | null;
+                                phoneMasked: string | null;
+                                doctorId: string;
+                                doctorName: string;
+                                visitType: string | null;
+                                status: string;
+                                statusLabel: string;
+                                reply: string;
+                                replyLabel: string;
+                                line: string;
+                                deliveryId: string;
+                                ruleName: string;
+                                error: string | null;
+                                failedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/home/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 今日總覽即時更新（SSE）
+         * @description text/event-stream：連線時送一次 `summary` 事件，之後資料有變動（每 5 秒檢查）或每 15 秒再送一次最新的今日總覽。以登入 cookie 驗證。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description event-stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * KPI 指標
+         * @description 今天或本月（診所時區）的 LINE 綁定率、提醒送達率、確認率、取消率、未到率；每項附分子、分母與定義。分母為 0 時 value 為 null。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    period?: "today" | "month";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: string;
+                            from: string;
+                            to: string;
+                            kpis: {
+                                bindingRate: {
+                                    label: string;
+                                    value: number | null;
+                                    numerator: number;
+                                    denominator: number;
+                                    definition: string;
+                                };
+                                deliveryRate: {
+                                    label: string;
+                                    value: number | null;
+                                    numerator: number;
+                                    denominator: number;
+                                    definition: string;
+                                };
+                                confirmationRate: {
+                                    label: string;
+                                    value: number | null;
+                                    numerator: number;
+                                    denominator: number;
+                                    definition: string;
+                                };
+                                cancelRate: {
+                                    label: string;
+                                    value: number | null;
+                                    numerator: number;
+                                    denominator: number;
+                                    definition: string;
+                                };
+                                noShowRate: {
+                                    label: string;
+                                    value: number | null;
+                                    numerator: number;
+                                    denominator: number;
+                                    definition: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/saved-filters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的常用篩選 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                /** @description 預約列表的篩選條件 */
+                                filters: {
+                                    /** @enum {unknown} */
+                                    preset?: "today" | "tomorrow" | "week" | "custom";
+                                    /** Format: date */
+                                    fromDate?: string;
+                                    /** Format: date */
+                                    toDate?: string;
+                                    doctorId?: string;
+                                    visitType?: string;
+                                    status?: string;
+                                    reply?: string;
+                                    line?: string;
+                                    q?: string;
+                                    sort?: string;
+                                    /** @enum {unknown} */
+                                    order?: "asc" | "desc";
+                                };
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 儲存常用篩選 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 名稱，例如「明天尚未回覆」 */
+                        name: string;
+                        /** @description 預約列表的篩選條件 */
+                        filters: {
+                            /** @enum {unknown} */
+                            preset?: "today" | "tomorrow" | "week" | "custom";
+                            /** Format: date */
+                            fromDate?: string;
+                            /** Format: date */
+                            toDate?: string;
+                            doctorId?: string;
+                            visitType?: string;
+                            status?: string;
+                            reply?: string;
+                            line?: string;
+                            q?: string;
+                            sort?: string;
+                            /** @enum {unknown} */
+                            order?: "asc" | "desc";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description 預約列表的篩選條件 */
+                            filters: {
+                                /** @enum {unknown} */
+                                preset?: "today" | "tomorrow" | "week" | "custom";
+                                /** Format: date */
+                                fromDate?: string;
+                                /** Format: date */
+                                toDate?: string;
+                                doctorId?: string;
+                                visitType?: string;
+                                status?: string;
+                                reply?: string;
+                                line?: string;
+                                q?: string;
+                                sort?: string;
+                                /** @enum {unknown} */
+                                order?: "asc" | "desc";
+                            };
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/saved-filters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 刪除常用篩選 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/frontdesk/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 櫃台顯示設定 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 以民國年顯示日期 */
+                            rocDates: boolean;
+                            /** @description 行事曆訂閱只顯示姓名縮寫 */
+                            initialsOnly: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 更新櫃台顯示設定
+         * @description rocDates：後台日期以民國年顯示；initialsOnly：行事曆訂閱只顯示病患姓名縮寫（王○明）。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rocDates?: boolean;
+                        initialsOnly?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 以民國年顯示日期 */
+                            rocDates: boolean;
+                            /** @description 行事曆訂閱只顯示姓名縮寫 */
+                            initialsOnly: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 行事曆訂閱網址
+         * @description 全部醫師與每位醫師各一個秘密網址（第一次查詢時建立）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rocDates: boolean;
+                            initialsOnly: boolean;
+                            feeds: {
+                                doctorId: string | null;
+                                doctorName: string;
+                                department: string | null;
+                                url: string;
+                                createdAt: string;
+                                rotatedAt: string | null;
+                                lastFetchedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar-feeds/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 更換訂閱網址
+         * @description 產生新的秘密網址，舊網址立即失效（回 404）；已訂閱的日曆需改用新網址。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description HIS 醫師代碼；null 為全部醫師 */
+                        doctorId: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            doctorId: string | null;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/calendar/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * iCalendar 訂閱（.ics）
+         * @description 給 Google 日曆等日曆程式訂閱的秘密網址（不需登入）。from/to 為診所當地日期（預設 30 天前至 90 天後，最多 400 天）。網址更換後舊網址回 404。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description <token>.ics */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/calendar */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 病患名單（搜尋、篩選、分頁、排序）
+         * @description 每位病患一列（已綁定的 LINE 好友併在病患列）。所有條件可任意組合；總數超過 10,000 時 totalCapped 為 true。每次查詢都記錄在稽核紀錄。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 搜尋框：姓名（可部分，如「小明」）、電話（任何寫法或末幾碼）、病歷號、身分證字號（完全相符）或生日 YYYY-MM-DD */
+                    q?: string;
+                    /** @description 姓名（部分相符；兩個字以上用索引搜尋，一個字為姓氏開頭） */
+                    name?: string;
+                    /** @description 電話：任何寫法，或末幾碼（至少 2 碼） */
+                    phone?: string;
+                    /** @description 病歷號（開頭相符） */
+                    chartNo?: string;
+                    /** @description 身分證字號（完全相符，以雜湊比對） */
+                    nationalId?: string;
+                    /** @description 生日 YYYY-MM-DD */
+                    birthDate?: string;
+                    /** @description 生日起 YYYY-MM-DD */
+                    birthFrom?: string;
+                    /** @description 生日迄 YYYY-MM-DD */
+                    birthTo?: string;
+                    /** @description 年齡下限（含） */
+                    ageMin?: number;
+                    /** @description 年齡上限（含） */
+                    ageMax?: number;
+                    /** @description 性別 */
+                    gender?: "male" | "female" | "other" | "unknown";
+                    /** @description 上次就診早於（ISO 時間） */
+                    lastVisitBefore?: string;
+                    /** @description 上次就診晚於或等於（ISO 時間） */
+                    lastVisitAfter?: string;
+                    /** @description 超過幾天沒有就診（或從未就診） */
+                    lastVisitDaysAgo?: number;
+                    /** @description 下次預約起（ISO 時間） */
+                    nextVisitFrom?: string;
+                    /** @description 下次預約迄（ISO 時間） */
+                    nextVisitTo?: string;
+                    /** @description true：有下次預約；false：沒有 */
+                    hasNextVisit?: boolean;
+                    /** @description 曾有此就診類別（例如 洗牙） */
+                    visitType?: string;
+                    /** @description 曾有此處置代碼（就診類別或備註含此代碼） */
+                    treatmentCode?: string;
+                    /** @description 爽約次數至少 */
+                    noShowMin?: number;
+                    /** @description 來源：his HIS、manual 後台新增、import 匯入 */
+                    source?: "his" | "manual" | "import";
+                    /** @description 標籤 id，逗號分隔（有其中任一） */
+                    tagIds?: string;
+                    /** @description LINE 狀態，逗號分隔：bound 已綁定、unbound 未綁定、blocked 封鎖 */
+                    lineStatus?: string;
+                    /** @description 排序欄位 */
+                    sort?: "name" | "chartNo" | "lastVisit" | "nextVisit" | "createdAt";
+                    order?: "asc" | "desc";
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PatientListItem"][];
+                            total: number;
+                            totalCapped: boolean;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 新增病患（後台）
+         * @description 欄位檢查與 HIS API 相同。後台新增的病患所有欄位都可在後台修改。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 姓名（前後空白會去除；1–50 字）
+                         * @example 王小明
+                         */
+                        name: string;
+                        /**
+                         * @description 電話：手機 0912-345-678、+886 912 345 678 等常見寫法皆可，儲存為 E.164；市話（含區碼）可收但不能用於 LINE 綁定
+                         * @example 0912-345-678
+                         */
+                        phone?: string | null;
+                        /**
+                         * @description 出生日期，西元 YYYY-MM-DD，不可晚於今天
+                         * @example 1980-05-17
+                         */
+                        birthDate?: string | null;
+                        /**
+                         * @description 身分證字號或居留證號（新式、舊式皆可），會檢查檢查碼；加密儲存，回應只顯示遮罩
+                         * @example A123456789
+                         */
+                        nationalId?: string | null;
+                        /**
+                         * @description 病歷號
+                         * @example 0012345
+                         */
+                        chartNo?: string | null;
+                        /** @description 性別：male 男、female 女、other 其他、unknown 不明 */
+                        gender?: ("male" | "female" | "other" | "unknown") | null;
+                        notes?: string;
+                        tagIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PatientDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/line-friends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 尚未綁定病患的 LINE 好友 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 顯示名稱 */
+                    q?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                lineUserId: string;
+                                displayName: string;
+                                state: string;
+                                followedAt: string | null;
+                                lastEventAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/merge-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 可能重複的病患（整併候選）
+         * @description 同身分證字號、同病歷號、或同電話且姓名相近。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: unknown[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/merge-compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 並排比較兩位病患 */
+        get: {
+            parameters: {
+                query: {
+                    a: string;
+                    b: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            a: unknown;
+                            b: unknown;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/merges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 整併紀錄 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: unknown[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 整併兩位病患
+         * @description mergedId 的預約、LINE 綁定、手動標籤移到 survivorId；take 指定各欄位保留哪一方的值（未指定時保留存留者，存留者空白則取被整併者）。完整保留紀錄，7 天內可復原；HIS 會收到 patient.merged Webhook。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        survivorId: string;
+                        mergedId: string;
+                        take?: {
+                            /** @enum {unknown} */
+                            name?: "survivor" | "merged";
+                            /** @enum {unknown} */
+                            chartNo?: "survivor" | "merged";
+                            /** @enum {unknown} */
+                            gender?: "survivor" | "merged";
+                            /** @enum {unknown} */
+                            birthDate?: "survivor" | "merged";
+                            /** @enum {unknown} */
+                            phone?: "survivor" | "merged";
+                            /** @enum {unknown} */
+                            nationalId?: "survivor" | "merged";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/merges/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 復原整併（7 天內） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 為病患加上或移除手動標籤 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        patientIds: string[];
+                        tagIds: string[];
+                        remove?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 匯入病患：上傳並預覽
+         * @description CSV（UTF-8）或 XLSX，第一列為標題：姓名、電話、生日、身分證字號、病歷號、性別、備註、標籤（以 | 或 、 分隔）。回傳逐列錯誤；確認後呼叫 commit 匯入正確的列。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        filename: string;
+                        /** @enum {unknown} */
+                        format: "csv" | "xlsx";
+                        contentBase64: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PatientTransfer"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/imports/{id}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 匯入病患：開始匯入正確的列 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PatientTransfer"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 匯入／匯出進度 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PatientTransfer"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 匯出目前篩選的病患
+         * @description 背景產生 CSV 或 XLSX，以 transfers/:id 查進度，完成後下載。匯出與下載都記錄在稽核紀錄。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {unknown} */
+                        format: "csv" | "xlsx";
+                        filter: components["schemas"]["PatientFilter"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PatientTransfer"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/exports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下載匯出檔 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 病患詳細資料
+         * @description 身分、家人（同電話）、預約、訊息、標籤、備註與稽核紀錄。讀取會記錄在稽核紀錄。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PatientDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * 修改病患
+         * @description 來自 HIS 的病患，姓名、病歷號、性別、生日、電話、身分證字號由 HIS 管理（唯讀）；備註與標籤可在後台修改。
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 姓名（前後空白會去除；1–50 字）
+                         * @example 王小明
+                         */
+                        name?: string;
+                        /**
+                         * @description 電話：手機 0912-345-678、+886 912 345 678 等常見寫法皆可，儲存為 E.164；市話（含區碼）可收但不能用於 LINE 綁定
+                         * @example 0912-345-678
+                         */
+                        phone?: string | null;
+                        /**
+                         * @description 出生日期，西元 YYYY-MM-DD，不可晚於今天
+                         * @example 1980-05-17
+                         */
+                        birthDate?: string | null;
+                        /**
+                         * @description 身分證字號或居留證號（新式、舊式皆可），會檢查檢查碼；加密儲存，回應只顯示遮罩
+                         * @example A123456789
+                         */
+                        nationalId?: string | null;
+                        /**
+                         * @description 病歷號
+                         * @example 0012345
+                         */
+                        chartNo?: string | null;
+                        /** @description 性別：male 男、female 女、other 其他、unknown 不明 */
+                        gender?: ("male" | "female" | "other" | "unknown") | null;
+                        notes?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PatientDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/patients/{id}/national-id/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 顯示完整身分證字號（記錄在稽核紀錄） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 查看原因 */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            nationalId: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 標籤列表 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                color: string;
+                                /** @description manual 手動、auto 自動 */
+                                kind: string;
+                                rule: unknown;
+                                recomputedAt: string | null;
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 新增標籤
+         * @description 有 rule 的是自動標籤，由排程依規則重新計算（年齡層、就診類別、處置代碼、多久沒回診、爽約次數）。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        color?: string;
+                        rule?: {
+                            /** @description 曾有此就診類別（例如 洗牙） */
+                            visitType?: string;
+                            /** @description 曾有此處置代碼（就診類別或備註含此代碼） */
+                            treatmentCode?: string;
+                            /** @description 年齡下限（含） */
+                            ageMin?: number;
+                            /** @description 年齡上限（含） */
+                            ageMax?: number;
+                            /** @description 超過幾天沒有就診（或從未就診） */
+                            lastVisitDaysAgo?: number;
+                            /** @description 上次就診早於（ISO 時間） */
+                            lastVisitBefore?: string;
+                            /** @description 爽約次數至少 */
+                            noShowMin?: number;
+                            /**
+                             * @description 性別
+                             * @enum {unknown}
+                             */
+                            gender?: "male" | "female" | "other" | "unknown";
+                            lineStatus?: ("bound" | "unbound" | "blocked")[];
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            color: string;
+                            /** @description manual 手動、auto 自動 */
+                            kind: string;
+                            rule: unknown;
+                            recomputedAt: string | null;
+                            count: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tags/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 刪除標籤 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tags/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 立即重新計算自動標籤 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            jobId: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 分眾列表 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                conditions: components["schemas"]["PatientFilter"];
+                                updatedAt: string;
+                                count?: number;
+                                countCapped?: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 儲存分眾 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        conditions: components["schemas"]["PatientFilter"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            conditions: components["schemas"]["PatientFilter"];
+                            updatedAt: string;
+                            count?: number;
+                            countCapped?: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 分眾試算：符合人數與前 10 位 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        conditions: components["schemas"]["PatientFilter"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            countCapped: boolean;
+                            sample: components["schemas"]["PatientListItem"][];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/segments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改分眾 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        conditions: components["schemas"]["PatientFilter"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            conditions: components["schemas"]["PatientFilter"];
+                            updatedAt: string;
+                            count?: number;
+                            countCapped?: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 刪除分眾 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recall-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 回診提醒規則 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                kind: string;
+                                visitType: string | null;
+                                intervalDays: number;
+                                message: string;
+                                button: string;
+                                enabled: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 新增回診提醒規則 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 名稱，例如「半年洗牙」 */
+                        name: string;
+                        /**
+                         * @description after_visit 就診後幾天、yearly 年度、chronic_refill 慢性處方箋領藥
+                         * @enum {unknown}
+                         */
+                        kind: "after_visit" | "yearly" | "chronic_refill";
+                        /** @description 以哪種就診類別為準（空白＝任何就診） */
+                        visitType?: string | null;
+                        /** @description 上次就診後幾天提醒 */
+                        intervalDays: number;
+                        /** @description 訊息內容；{name} 代入病患姓名 */
+                        message: string;
+                        /**
+                         * @description booking 線上預約按鈕、call 打電話按鈕
+                         * @enum {unknown}
+                         */
+                        button: "booking" | "call";
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            kind: string;
+                            visitType: string | null;
+                            intervalDays: number;
+                            message: string;
+                            button: string;
+                            enabled: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recall-rules/defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 建立預設規則（半年洗牙、年度健檢、慢性處方箋領藥） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                kind: string;
+                                visitType: string | null;
+                                intervalDays: number;
+                                message: string;
+                                button: string;
+                                enabled: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recall-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改回診提醒規則 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 名稱，例如「半年洗牙」 */
+                        name: string;
+                        /**
+                         * @description after_visit 就診後幾天、yearly 年度、chronic_refill 慢性處方箋領藥
+                         * @enum {unknown}
+                         */
+                        kind: "after_visit" | "yearly" | "chronic_refill";
+                        /** @description 以哪種就診類別為準（空白＝任何就診） */
+                        visitType?: string | null;
+                        /** @description 上次就診後幾天提醒 */
+                        intervalDays: number;
+                        /** @description 訊息內容；{name} 代入病患姓名 */
+                        message: string;
+                        /**
+                         * @description booking 線上預約按鈕、call 打電話按鈕
+                         * @enum {unknown}
+                         */
+                        button: "booking" | "call";
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            kind: string;
+                            visitType: string | null;
+                            intervalDays: number;
+                            message: string;
+                            button: string;
+                            enabled: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 刪除回診提醒規則（已有名單者改為停用） */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recalls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 回診提醒名單（櫃台） */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "due" | "sent" | "booked" | "declined" | "no_answer" | "skipped";
+                    /** @description 規則 id */
+                    ruleId?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: unknown[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recalls/{id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 記錄聯絡結果 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description booked 已預約、declined 婉拒、no_answer 未接聽
+                         * @enum {unknown}
+                         */
+                        outcome: "booked" | "declined" | "no_answer";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recalls/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 立即檢查到期的回診提醒並傳送 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created: number;
+                            sent: number;
+                            failed: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3399,6 +10373,88 @@ export interface components {
             enabled: boolean;
             hits: number;
             updatedAt: string;
+        };
+        LiffAppointment: {
+            id: string;
+            /** @description ISO 8601（UTC） */
+            startsAt: string;
+            /** @description 診所時區的日期時間，例如「11月27日（五）14:30」 */
+            dateLabel: string;
+            doctorName: string;
+            visitType: string | null;
+            status: string;
+            statusLabel: string;
+            reply: string;
+            replyLabel: string;
+            canConfirm: boolean;
+            canCancel: boolean;
+            canReschedule: boolean;
+        };
+        RichMenu: {
+            kind: string;
+            name: string;
+            chatBarText: string;
+            size: {
+                width: number;
+                height: number;
+            };
+            areas: {
+                bounds: {
+                    x: number;
+                    y: number;
+                    width: number;
+                    height: number;
+                };
+                action: {
+                    /** @enum {string} */
+                    type: "liff";
+                    /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 */
+                    page: "bind" | "appointments" | "family";
+                    /** @description 按鈕名稱（最多 20 字） */
+                    label: string;
+                } | {
+                    /** @enum {string} */
+                    type: "message";
+                    /** @description 使用者點擊後送出的文字 */
+                    text: string;
+                    /** @description 按鈕名稱（最多 20 字） */
+                    label: string;
+                } | {
+                    /** @enum {string} */
+                    type: "postback";
+                    data: string;
+                    displayText?: string;
+                    /** @description 按鈕名稱（最多 20 字） */
+                    label: string;
+                } | {
+                    /** @enum {string} */
+                    type: "uri";
+                    uri: string;
+                    /** @description 按鈕名稱（最多 20 字） */
+                    label: string;
+                };
+            }[];
+            /** @description 已上傳圖片；否則使用系統產生的預設圖片 */
+            hasImage: boolean;
+            imageUrl: string;
+            lineRichMenuId: string | null;
+            publishedAt: string | null;
+            lastError: string | null;
+        };
+        SmsSettings: {
+            /** @description 簡訊服務商：default（使用系統預設）、mitake（三竹）、every8d（互動資通，未經實機測試）、emulator（模擬器）、none（不發簡訊） */
+            provider: "default" | "emulator" | "mitake" | "every8d" | "none";
+            /** @description 實際使用的服務商 */
+            effectiveProvider: string;
+            /** @description 系統預設服務商（環境變數 SMS_PROVIDER） */
+            defaultProvider: string;
+            username: string;
+            /** @description 密碼已設定（不回傳密碼本身） */
+            passwordSet: boolean;
+            baseUrl: string | null;
+            /** @description 未綁定 LINE 或 LINE 發送失敗時，是否改以簡訊提醒（會產生簡訊費用） */
+            reminderFallback: boolean;
+            updatedAt: string | null;
         };
         /** @description 病患（身分證字號只回傳遮罩） */
         HisPatient: {
@@ -3562,6 +10618,287 @@ export interface components {
              * @example whsec_…
              */
             secret: string;
+        };
+        CalendarOverride: {
+            id: string;
+            date: string;
+            /** @description closed：診所休診（例如颱風停診）；open：加開（平常休診或國定假日照常看診） */
+            kind: "closed" | "open";
+            note: string;
+            createdBy: string;
+            createdAt: string;
+        };
+        ReminderSettings: {
+            rules: {
+                /** @description 規則代碼（小寫英數與 -），例如 before-48h */
+                id: string;
+                /** @description booking：預約當日（立即或指定時間）；hours_before：看診前 N 小時；days_before：看診前 N 天的指定時間；visit_day：看診當天指定時間 */
+                kind: "booking" | "hours_before" | "days_before" | "visit_day";
+                /** @description 顯示名稱，例如「看診前 48 小時提醒」 */
+                name: string;
+                /** @description 關閉後不再排程此提醒（已排程的會取消） */
+                enabled: boolean;
+                /** @description booking 專用：immediate 立即；at 於預約當日 at 時間 */
+                mode?: "immediate" | "at";
+                /** @description HH:MM（診所時區） */
+                at?: string;
+                /** @description hours_before 專用：看診前幾小時 */
+                hours?: number;
+                /** @description days_before 專用：看診前幾天 */
+                days?: number;
+                /** @description 只用於這些看診類別（例如 植牙）；空白＝全部 */
+                visitTypes?: string[];
+                /** @description 必要提醒：本月訊息額度接近上限時仍發送；非必要提醒會先暫停 */
+                essential: boolean;
+                /** @description 遇診所休診日（週末、國定假日、自訂休診），改在前一個上班日 shiftAt 時間發送 */
+                shift: boolean;
+                /** @description 使用的訊息範本 */
+                templateId: string;
+                /** @description （唯讀）這條規則的白話說明 */
+                explanation?: string;
+            }[];
+            /** @description 依醫師或看診類別的例外設定；看診類別優先於醫師 */
+            overrides: {
+                /** @description HIS 醫師代碼 */
+                doctorId?: string;
+                /** @description 看診類別，例如「現場掛號」「植牙」 */
+                visitType?: string;
+                ruleId: string;
+                /** @description false：此醫師／類別不發送這條提醒 */
+                enabled?: boolean;
+                /** @description 此醫師／類別改用的範本 */
+                templateId?: string;
+            }[];
+            /** @description 安靜時段（預設 21:00–08:00）：落在其中的提醒延到時段結束；若那時已晚於看診，改提前到時段開始前 30 分鐘 */
+            quietHours: {
+                enabled: boolean;
+                /** @description HH:MM（診所時區） */
+                start: string;
+                /** @description HH:MM（診所時區） */
+                end: string;
+            };
+            /** @description HH:MM（診所時區） */
+            shiftAt: string;
+            /** @description 兩則提醒相隔少於此分鐘數時只發離看診較近的那則 */
+            mergeWindowMinutes: number;
+            /** @description 病患未綁定 LINE 或封鎖時改發簡訊（須同時在簡訊設定開啟提醒備援） */
+            smsFallback: boolean;
+            /** @description 非必要提醒的每月上限（則）；null＝LINE 方案上限的 90% */
+            monthlyCap: number | null;
+            /** @description 依看診類別的準備事項（範本變數 {preparation}）；鍵 "" 為其他類別 */
+            preparations: {
+                [key: string]: string;
+            };
+        };
+        ReminderTemplateBody: {
+            /** @description 通知與聊天列表顯示的文字（可用變數） */
+            altText: string;
+            title: string;
+            /** @description 內文，可用變數：{patientName}、{doctorName}、{date}、{time}、{clinicName}、{clinicAddress}、{clinicPhone}、{mapUrl}、{preparation} */
+            body: string;
+            /** @description 品牌色 #RRGGBB */
+            brandColor: string;
+            /** @description Logo 圖片（https） */
+            logoUrl: string | null;
+            buttons: {
+                confirm: boolean;
+                cancel: boolean;
+                reschedule: boolean;
+                map: boolean;
+            };
+            /** @description 按鈕文字（LINE 上限 20 字） */
+            labels: {
+                confirm: string;
+                cancel: string;
+                reschedule: string;
+                map: string;
+            };
+        };
+        ReminderTemplate: {
+            id: string;
+            name: string;
+            body: components["schemas"]["ReminderTemplateBody"];
+            builtIn: boolean;
+            updatedAt: string | null;
+        };
+        Reminder: {
+            id: string;
+            appointmentId: string;
+            appointmentHisId: string;
+            ruleId: string;
+            ruleName: string;
+            appointmentVersion: number;
+            visitStartsAt: string;
+            dueAt: string | null;
+            /** @description 為什麼是這個時間（例如「48 小時前 → 3/14（六） 10:00 → 週六休診，順延至3/13（五） 09:00」） */
+            explanation: string;
+            /** @description planned 排程中、sending 發送中、sent 已送出、answered 已回覆、failed 失敗、skipped 略過、cancelled 已取消 */
+            state: string;
+            rawState: string;
+            essential: boolean;
+            templateId: string;
+            channel: string | null;
+            attempts: number;
+            lastError: string | null;
+            sentAt: string | null;
+            cancelReason: string | null;
+            lineRequestId: string | null;
+            reply: string;
+            patientName: string;
+            doctorName: string;
+            createdAt: string;
+        };
+        PatientListItem: {
+            id: string;
+            /** @description HIS 病患代碼（後台新增者為 CL- 開頭） */
+            hisId: string;
+            name: string;
+            chartNo: string | null;
+            phoneMasked: string | null;
+            birthDate: string | null;
+            gender: string | null;
+            source: string;
+            line: {
+                code: string;
+                label: string;
+                friends: {
+                    lineUserId: string;
+                    displayName: string;
+                    state: string;
+                }[];
+            };
+            lastVisitAt: string | null;
+            nextVisitAt: string | null;
+            tags: {
+                id: string;
+                name: string;
+                color: string;
+                /** @description manual 手動、auto 規則自動 */
+                source: string;
+            }[];
+        };
+        PatientDetail: {
+            id: string;
+            /** @description HIS 病患代碼（後台新增者為 CL- 開頭） */
+            hisId: string;
+            name: string;
+            chartNo: string | null;
+            phoneMasked: string | null;
+            birthDate: string | null;
+            gender: string | null;
+            source: string;
+            line: {
+                code: string;
+                label: string;
+                friends: {
+                    lineUserId: string;
+                    displayName: string;
+                    state: string;
+                }[];
+            };
+            lastVisitAt: string | null;
+            nextVisitAt: string | null;
+            tags: {
+                id: string;
+                name: string;
+                color: string;
+                /** @description manual 手動、auto 規則自動 */
+                source: string;
+            }[];
+            nationalIdMasked: string | null;
+            phoneType: string | null;
+            notes: string;
+            noShowCount: number;
+            mergedInto: string | null;
+            /** @description 由 HIS 管理、後台唯讀的欄位 */
+            hisOwnedFields: string[];
+            createdAt: string;
+            updatedAt: string;
+            /** @description 同一電話的其他病患（家人） */
+            family: unknown[];
+            appointments: unknown[];
+            messages: unknown[];
+            audit: unknown[];
+            merges: unknown[];
+        };
+        PatientTransfer: {
+            id: string;
+            kind: string;
+            format: string;
+            filename: string;
+            /** @description preview 預覽、queued 排隊、running 進行中、done 完成 */
+            status: string;
+            total: number;
+            processed: number;
+            imported: number;
+            failed: number;
+            /** @description 0–1 */
+            progress: number;
+            errors: {
+                /** @description 檔案中的列號（標題為第 1 列） */
+                row: number;
+                field: string;
+                message: string;
+            }[];
+            createdAt: string;
+            updatedAt: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description 篩選條件（全部條件同時成立） */
+        PatientFilter: {
+            /** @description 搜尋框：姓名（可部分，如「小明」）、電話（任何寫法或末幾碼）、病歷號、身分證字號（完全相符）或生日 YYYY-MM-DD */
+            q?: string;
+            /** @description 姓名（部分相符；兩個字以上用索引搜尋，一個字為姓氏開頭） */
+            name?: string;
+            /** @description 電話：任何寫法，或末幾碼（至少 2 碼） */
+            phone?: string;
+            /** @description 病歷號（開頭相符） */
+            chartNo?: string;
+            /** @description 身分證字號（完全相符，以雜湊比對） */
+            nationalId?: string;
+            /** @description 生日 YYYY-MM-DD */
+            birthDate?: string;
+            /** @description 生日起 YYYY-MM-DD */
+            birthFrom?: string;
+            /** @description 生日迄 YYYY-MM-DD */
+            birthTo?: string;
+            /** @description 年齡下限（含） */
+            ageMin?: number;
+            /** @description 年齡上限（含） */
+            ageMax?: number;
+            /**
+             * @description 性別
+             * @enum {unknown}
+             */
+            gender?: "male" | "female" | "other" | "unknown";
+            /** @description 上次就診早於（ISO 時間） */
+            lastVisitBefore?: string;
+            /** @description 上次就診晚於或等於（ISO 時間） */
+            lastVisitAfter?: string;
+            /** @description 超過幾天沒有就診（或從未就診） */
+            lastVisitDaysAgo?: number;
+            /** @description 下次預約起（ISO 時間） */
+            nextVisitFrom?: string;
+            /** @description 下次預約迄（ISO 時間） */
+            nextVisitTo?: string;
+            /** @description true：有下次預約；false：沒有 */
+            hasNextVisit?: boolean;
+            /** @description 曾有此就診類別（例如 洗牙） */
+            visitType?: string;
+            /** @description 曾有此處置代碼（就診類別或備註含此代碼） */
+            treatmentCode?: string;
+            /** @description 爽約次數至少 */
+            noShowMin?: number;
+            /**
+             * @description 來源：his HIS、manual 後台新增、import 匯入
+             * @enum {unknown}
+             */
+            source?: "his" | "manual" | "import";
+            /** @description 有其中任一標籤 */
+            tagIds?: string[];
+            /** @description LINE 狀態燈 */
+            lineStatus?: ("bound" | "unbound" | "blocked")[];
         };
     };
     responses: never;

@@ -17,8 +17,7 @@ const m: Migration = {
     await db.schema.createIndex('appointments_status_start').on('appointments').columns(['clinic_id', 'status', 'starts_at']).execute();
     await db.schema.createIndex('appointments_patient_start').on('appointments').columns(['clinic_id', 'patient_id', 'starts_at']).execute();
     await db.schema.createIndex('appointments_updated').on('appointments').columns(['clinic_id', 'updated_at']).execute();
-    await db.schema.createIndex('patients_chart_no').on('patients').columns(['clinic_id', 'chart_no']).execute();
-    await db.schema.createIndex('patients_name').on('patients').columns(['clinic_id', 'name']).execute();
+    // patients (clinic_id, chart_no), (clinic_id, name) and (clinic_id, line_status) come with 0050_patients_list.
     await db.schema.createIndex('front_desk_tasks_appt').on('front_desk_tasks').columns(['clinic_id', 'appointment_id']).execute();
 
     await db.schema

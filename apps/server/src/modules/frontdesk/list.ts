@@ -1,0 +1,201 @@
+// The front desk's appointment list (B3): any date range, doctor, visit type, status, reply
+// light, LINE light, search by patient name / phone (any format or the last digits) / chart
+// number, sort and pagination — all in SQL on indexed columns (migration 0040).
+//
+// Search: patients are matched first (a clinic has tens of thousands, not hundreds of
+// thousands) and their appointments are then read through (clinic_id, patient_id, starts_at).
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { zonedTime, addDays } from '../calendar/time.ts';
+import { labelOf, light } from '../status/lights.ts';
+
+export type ListQuery = {
+  from?: string;
+  to?: string;
+  fromDate?: string;
+  toDate?: string;
+  doctorId?: string;
+  visitType?: string;
+  status?: string;
+  reply?: string;
+  line?: string;
+  q?: string;
+  failed?: boolean;
+  openTasks?: boolean;
+  sort?: SortKey;
+  order?: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+};
+
+export const SORT_KEYS = ['startsAt', 'patientName', 'doctorName', 'status', 'reply', 'visitType', 'updatedAt'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+const SORT_COLUMN: Record<SortKey, string> = {
+  startsAt: 'a.starts_at',
+  patientName: 'p.name',
+  doctorName: 'd.name',
+  status: 'a.status',
+  reply: 'a.reply_status',
+  visitType: 'a.visit_type',
+  updatedAt: 'a.updated_at',
+};
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** What a search box text means: digits → phone suffix / chart number / HIS id; else a name. */
+export function parseSearch(raw: string): { name: string | null; digits: string | null; text: string } {
+  const text = raw.normalize('NFC').trim();
+  const compact = text.replace(/[\s\-()+.]/g, '');
+  if (/^\d+$/.test(compact)) {
+    let d = compact;
+    if (d.startsWith('886')) d = d.slice(3);
+    if (d.startsWith('0') && d.length >= 9) d = d.slice(1);
+    return { name: null, digits: d, text: compact };
+  }
+  return { name: text, digits: null, text };
+}
+
+/** 0912-***-678 from +886912345678; landlines keep the area code. */
+export function maskPhone(e164: string | null): string | null {
+  if (!e164) return null;
+  const local = e164.startsWith('+886') ? `0${e164.slice(4)}` : e164;
+  if (local.length < 7) return local;
+  if (/^09\d{8}$/.test(local)) return `${local.slice(0, 4)}-***-${local.slice(7)}`;
+  return `${local.slice(0, local.length - 6)}***${local.slice(-3)}`;
+}
+
+/** 王○明 for 王小明; 王○ for 王明; 歐○○娜 for 歐陽娜娜. */
+export function initialsOf(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length <= 1) return chars.join('');
+  if (chars.length === 2) return `${chars[0]}○`;
+  return chars[0] + '○'.repeat(chars.length - 2) + chars[chars.length - 1];
+}
+
+/** UTC ISO bounds of a clinic-local date range (toDate inclusive). */
+export function localRange(fromDate: string, toDate: string, timeZone: string): { from: string; to: string } {
+  return { from: zonedTime(fromDate, '00:00', timeZone).toISOString(), to: zonedTime(addDays(toDate, 1), '00:00', timeZone).toISOString() };
+}
+
+type Qb = SelectQueryBuilder<any, any, any>;
+
+export function appointmentListService(db: Kysely<DB>) {
+  function applyFilters<Q extends Qb>(qb: Q, clinicId: string, q: ListQuery, timeZone: string, doctorDbId: string | null | undefined): Q {
+    let x: Qb = qb.where('a.clinic_id', '=', clinicId);
+    const range = { from: q.from ? new Date(q.from).toISOString() : undefined, to: q.to ? new Date(q.to).toISOString() : undefined };
+    if (q.fromDate) range.from = localRange(q.fromDate, q.fromDate, timeZone).from;
+    if (q.toDate) range.to = localRange(q.toDate, q.toDate, timeZone).to;
+    if (range.from) x = x.where('a.starts_at', '>=', range.from);
+    if (range.to) x = x.where('a.starts_at', '<', range.to);
+    if (doctorDbId !== undefined) x = x.where('a.doctor_id', '=', doctorDbId ?? '-no-such-doctor-');
+    if (q.visitType) x = x.where('a.visit_type', '=', q.visitType);
+    if (q.status) x = x.where('a.status', '=', q.status);
+    if (q.reply) x = x.where('a.reply_status', '=', q.reply);
+    if (q.line) x = x.where('a.patient_id', 'in', db.selectFrom('patients').select('id').where('clinic_id', '=', clinicId).where('line_status', '=', q.line));
+    if (q.q && q.q.trim()) {
+      const s = parseSearch(q.q);
+      let pq = db.selectFrom('patients').select('id').where('clinic_id', '=', clinicId);
+      if (s.digits !== null) {
+        const digits = s.digits;
+        const text = s.text;
+        pq = pq.where((eb) =>
+          eb.or([
+            ...(digits.length >= 3 ? [eb('phone_e164', 'like', sql<string>`${`%${escapeLike(digits)}`} ESCAPE '\\'`)] : []),
+            eb('chart_no', '=', text),
+            eb('his_id', '=', text),
+          ]),
+        );
+      } else {
+        const name = s.name!;
+        pq = pq.where((eb) => eb.or([eb('name', 'like', sql<string>`${`%${escapeLike(name)}%`} ESCAPE '\\'`), eb('chart_no', '=', name), eb('his_id', '=', name)]));
+      }
+      x = x.where('a.patient_id', 'in', pq);
+    }
+    if (q.failed) {
+      x = x.where(({ exists, selectFrom }) =>
+        exists(selectFrom('reminder_deliveries as rd').select('rd.id').whereRef('rd.appointment_id', '=', 'a.id').where('rd.clinic_id', '=', clinicId).where('rd.state', '=', 'failed')),
+      );
+    }
+    if (q.openTasks) {
+      x = x.where(({ exists, selectFrom }) =>
+        exists(selectFrom('front_desk_tasks as t').select('t.id').whereRef('t.appointment_id', '=', 'a.id').where('t.clinic_id', '=', clinicId).where('t.status', '=', 'open')),
+      );
+    }
+    return x as Q;
+  }
+
+  return {
+    async list(clinicId: string, timeZone: string, q: ListQuery) {
+      let doctorDbId: string | null | undefined;
+      if (q.doctorId) {
+        const d = await db.selectFrom('doctors').select('id').where('clinic_id', '=', clinicId).where('his_id', '=', q.doctorId).executeTakeFirst();
+        doctorDbId = d?.id ?? null;
+      }
+      const sortKey = q.sort ?? 'startsAt';
+      const dir = q.order ?? 'asc';
+      let rowsQ = applyFilters(db.selectFrom('appointments as a'), clinicId, q, timeZone, doctorDbId)
+        .innerJoin('patients as p', 'p.id', 'a.patient_id')
+        .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
+        .select([
+          'a.id', 'a.his_id', 'a.starts_at', 'a.starts_at_local', 'a.duration_minutes', 'a.visit_type', 'a.status', 'a.note', 'a.version', 'a.reply_status', 'a.reply_status_at',
+          'a.created_at', 'a.updated_at', 'p.his_id as patient_his_id', 'p.name as patient_name', 'p.chart_no', 'p.phone_e164', 'p.line_status', 'd.his_id as doctor_his_id', 'd.name as doctor_name',
+        ])
+        .orderBy(sql.ref(SORT_COLUMN[sortKey]), dir);
+      if (sortKey !== 'startsAt') rowsQ = rowsQ.orderBy('a.starts_at', 'asc');
+      rowsQ = rowsQ.orderBy('a.id', dir);
+      const countQ = applyFilters(db.selectFrom('appointments as a'), clinicId, q, timeZone, doctorDbId).select((eb) => eb.fn.countAll<number>().as('n'));
+      const [rows, count] = await Promise.all([rowsQ.limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(), countQ.executeTakeFirst()]);
+      const total = Number(count?.n ?? 0);
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          appointmentId: r.his_id,
+          patientId: r.patient_his_id,
+          doctorId: r.doctor_his_id,
+          startsAt: r.starts_at_local,
+          startsAtUtc: r.starts_at,
+          durationMinutes: r.duration_minutes,
+          visitType: r.visit_type,
+          status: r.status,
+          statusLabel: labelOf('status', r.status) ?? r.status,
+          note: r.note,
+          version: Number(r.version),
+          lights: { reply: light('reply', r.reply_status), line: light('line', r.line_status) },
+          patientName: r.patient_name,
+          chartNo: r.chart_no,
+          phoneMasked: maskPhone(r.phone_e164),
+          doctorName: r.doctor_name,
+          createdAt: r.created_at,
+          updatedAt: r.updated_at,
+        })),
+        page: q.page,
+        pageSize: q.pageSize,
+        total,
+        hasMore: q.page * q.pageSize < total,
+      };
+    },
+
+    /** Compact events for the calendar views (a day, a week or a month; at most 5,000). */
+    async schedule(clinicId: string, timeZone: string, q: { fromDate: string; toDate: string; doctorId?: string }) {
+      const range = localRange(q.fromDate, q.toDate, timeZone);
+      let x = db
+        .selectFrom('appointments as a')
+        .innerJoin('patients as p', 'p.id', 'a.patient_id')
+        .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
+        .select(['a.id', 'a.starts_at', 'a.duration_minutes', 'a.visit_type', 'a.status', 'a.reply_status', 'p.name as patient_name', 'p.line_status', 'd.his_id as doctor_his_id', 'd.name as doctor_name'])
+        .where('a.clinic_id', '=', clinicId)
+        .where('a.starts_at', '>=', range.from)
+        .where('a.starts_at', '<', range.to);
+      if (q.doctorId) x = x.where('d.his_id', '=', q.doctorId);
+      const rows = await x.orderBy('a.starts_at').orderBy('a.id').limit(5001).execute();
+      return {
+        items: rows.slice(0, 5000).map((r) => ({
+          id: r.id, startsAt: r.starts_at, durationMinutes: r.duration_minutes, visitType: r.visit_type, status: r.status, reply: r.reply_status, line: r.line_status,
+          patientName: r.patient_name, doctorId: r.doctor_his_id, doctorName: r.doctor_name,
+        })),
+        truncated: rows.length > 5000,
+      };
+    },
+  };
+}
