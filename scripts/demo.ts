@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../apps/server/src/config.ts';
 import { createDeps } from '../apps/server/src/deps-factory.ts';
 import { DEMO_CLINIC_NAME, DEMO_HIS_KEY, DEMO_LIFF_ID, DEMO_LOGINS, DEMO_PASSWORD, publishDemoRichMenus, seedDemo } from '../apps/server/src/db/seed/demo.ts';
 import { devEncryptionKey, startServer, WEB_DIST } from '../apps/server/src/server.ts';
+import { fillDemoClinic } from './fake-his.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -70,6 +71,15 @@ if (emulatorUrl) {
 }
 
 const base = `http://localhost:${config.port}`;
+if (seeded.created || env.CARELINE_DEMO_FILL === '1') {
+  // the fake HIS fills the new demo clinic through the HIS API (doctors, patients, 14 days of appointments)
+  try {
+    const f = await fillDemoClinic({ baseUrl: `http://127.0.0.1:${config.port}`, apiKey: DEMO_HIS_KEY, seed: 1, days: 14 });
+    process.stdout.write(`fake HIS: ${f.doctors} doctors, ${f.patients} patients, ${f.appointments} appointments${f.failed ? ` (${f.failed} failed: ${f.errors[0]})` : ''}\n`);
+  } catch (err) {
+    process.stderr.write(`demo: fake HIS could not fill the demo clinic: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+}
 process.stdout.write(`
   Careline demo is running (${seeded.created ? 'new demo clinic seeded' : 'existing data kept'}; data in ${dataDir})
 
