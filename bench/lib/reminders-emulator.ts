@@ -30,7 +30,7 @@ if (process.send) {
         perKey.set(r.retryKey ?? '', (perKey.get(r.retryKey ?? '') ?? 0) + 1);
         perUser.set(r.userId, (perUser.get(r.userId) ?? 0) + 1);
       }
-      const at = sent.map((r) => r.at);
+      const at = sent.map((r) => Date.parse(r.at));
       process.send!({
         cmd: 'summary', messages: sent.length, uniqueRetryKeys: perKey.size, uniqueUsers: perUser.size,
         duplicateKeys: [...perKey.values()].filter((n) => n > 1).length, usersWithMoreThanOne: [...perUser.values()].filter((n) => n > 1).length,

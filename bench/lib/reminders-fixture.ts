@@ -44,7 +44,8 @@ export async function startEmulatorChild(users: number, perSecond: number | 'off
 export type Env = { DATABASE_URL: string; LINE_API_BASE_URL: string; ENCRYPTION_KEY: string };
 
 export function startWorkerChild(env: Env, extra: Record<string, string> = {}): Child {
-  return wrap(fork(join(here, 'reminders-worker.ts'), [], { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  const execArgv = process.env.REMINDER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.REMINDER_PROF}`] : [];
+  return wrap(fork(join(here, 'reminders-worker.ts'), [], { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv }));
 }
 
 export type Summary = { messages: number; uniqueRetryKeys: number; uniqueUsers: number; duplicateKeys: number; usersWithMoreThanOne: number; at: { seconds: number; sustained: number; perSecond: number[] }; rssMb: number };

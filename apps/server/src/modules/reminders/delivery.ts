@@ -16,7 +16,6 @@ import { sql } from 'kysely';
 import type { Deps } from '../../platform/deps.ts';
 import { HTTPFetchError, lineClient, type LineClient } from '../../platform/line.ts';
 import { changeStatus } from '../status/service.ts';
-import { lineService } from '../line/service.ts';
 import { queueSms } from '../sms/service.ts';
 import { localParts, longDate } from '../calendar/time.ts';
 import { loadSettings, loadTemplates } from './service.ts';
@@ -92,14 +91,14 @@ export async function claimDeliveries(deps: Deps, opts: { workerId: string; now:
   const now = opts.now.toISOString();
   const until = new Date(opts.now.getTime() + opts.lockMs).toISOString();
   const lock = deps.dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  // Two index-backed arms (due planned rows by next_attempt_at; rows whose lock expired by
+  // locked_until) instead of one OR that would scan the table.
   const res = await sql<Claimed>`
     UPDATE reminder_deliveries SET state = 'sending', locked_by = ${opts.workerId}, locked_until = ${until}, attempts = attempts + 1, updated_at = ${now}
     WHERE id IN (
-      SELECT d.id FROM reminder_deliveries d
-      WHERE (d.state = 'planned' AND d.next_attempt_at <= ${now}) OR (d.state = 'sending' AND d.locked_until < ${now})
-      ORDER BY d.next_attempt_at
-      LIMIT ${opts.limit}
-      ${lock}
+      SELECT id FROM (SELECT d.id FROM reminder_deliveries d WHERE d.state = 'planned' AND d.next_attempt_at <= ${now} ORDER BY d.next_attempt_at LIMIT ${opts.limit} ${lock}) AS due
+      UNION ALL
+      SELECT id FROM (SELECT e.id FROM reminder_deliveries e WHERE e.state = 'sending' AND e.locked_until < ${now} LIMIT ${opts.limit} ${lock}) AS expired
     )
     RETURNING *`.execute(deps.db);
   return res.rows;
@@ -125,6 +124,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
   const stats = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
   const clinics = new Map<string, Promise<ClinicCtx>>();
   const quota: QuotaTracker = quotaTracker(deps);
+  const localCache = new Map<string, ReturnType<typeof localParts>>();
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
@@ -170,10 +170,12 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
         .select(['line_bindings.clinic_id', 'line_bindings.patient_id', 'line_bindings.line_user_id', 'line_bindings.created_at', 'line_friends.state'])
         .where('line_bindings.patient_id', 'in', patientIds).orderBy('line_bindings.created_at', 'desc').execute()
       : [];
-    return { byId, bindings };
+    const byPatient = new Map<string, typeof bindings>();
+    for (const x of bindings) byPatient.set(x.patient_id, [...(byPatient.get(x.patient_id) ?? []), x]);
+    return { byId, bindings: byPatient };
   }
 
-  async function deliver(row: Claimed, ctx: { byId: Awaited<ReturnType<typeof loadRows>>['byId']; bindings: Awaited<ReturnType<typeof loadRows>>['bindings'] }): Promise<Outcome> {
+  async function deliver(row: Claimed, ctx: Awaited<ReturnType<typeof loadRows>>): Promise<Outcome> {
     const a = ctx.byId.get(row.appointment_id);
     const now = deps.clock.now();
     if (!a || a.clinic_id !== row.clinic_id) return { kind: 'cancelled', reason: '找不到預約' };
@@ -182,9 +184,15 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     if (a.starts_at <= now.toISOString()) return { kind: 'cancelled', reason: '看診時間已開始，不再提醒' };
     if (a.reply_status === 'cancel_requested') return { kind: 'cancelled', reason: '病患已要求取消，不再提醒' };
     const c = await clinicCtx(row.clinic_id);
-    const bound = ctx.bindings.filter((b) => b.patient_id === a.patient_id && b.clinic_id === row.clinic_id);
+    const bound = (ctx.bindings.get(a.patient_id) ?? []).filter((b) => b.clinic_id === row.clinic_id);
     const target = bound.find((b) => b.state !== 'blocked');
-    const local = localParts(new Date(a.starts_at), c.clinic.timeZone);
+    const lkey = `${c.clinic.timeZone}|${a.starts_at}`;
+    let local = localCache.get(lkey);
+    if (!local) {
+      if (localCache.size > 10_000) localCache.clear();
+      local = localParts(new Date(a.starts_at), c.clinic.timeZone);
+      localCache.set(lkey, local);
+    }
     const vars: Vars = {
       patientName: a.patient_name, doctorName: a.doctor_name, date: longDate(local.date), time: local.time, clinicName: c.clinic.name, clinicAddress: c.clinic.address,
       clinicPhone: c.clinic.phone, mapUrl: mapUrlOf(c.clinic.address), preparation: c.settings.preparations[a.visit_type ?? ''] ?? c.settings.preparations[''] ?? '',
@@ -237,21 +245,37 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     const nowIso = now.toISOString();
     await deps.db.transaction().execute(async (trx) => {
       const tdeps = { ...deps, db: trx } as Deps;
-      const line = lineService(tdeps);
+      // Sent on LINE: one UPDATE and one INSERT into the message log for the whole batch (the
+      // same row lineService.logMessage writes), then the reply light where it was not_sent.
+      const sentLine = done.filter((x): x is { row: Claimed; out: Extract<Outcome, { kind: 'sent' }> } => x.out.kind === 'sent');
+      for (let i = 0; i < sentLine.length; i += 300) {
+        const chunk = sentLine.slice(i, i + 300);
+        const caseOf = (f: (x: (typeof chunk)[number]) => string | null) => sql.join(chunk.map((x) => sql`WHEN ${x.row.id} THEN ${f(x)}`), sql` `);
+        const updated = await sql<{ id: string }>`
+          UPDATE reminder_deliveries SET state = 'sent', channel = 'line', sent_at = ${nowIso}, last_error = NULL, locked_by = NULL, locked_until = NULL, updated_at = ${nowIso},
+            line_user_id = CASE id ${caseOf((x) => x.out.lineUserId)} END, line_request_id = CASE id ${caseOf((x) => x.out.requestId)} END
+          WHERE id IN (${sql.join(chunk.map((x) => x.row.id))}) AND locked_by = ${workerId} AND state = 'sending'
+          RETURNING id`.execute(trx);
+        const mineNow = new Set(updated.rows.map((r) => r.id));
+        const logged = chunk.filter((x) => mineNow.has(x.row.id));
+        if (logged.length) {
+          await trx.insertInto('line_messages').values(logged.map(({ row, out }) => ({
+            clinic_id: row.clinic_id, line_user_id: out.lineUserId, direction: 'out', kind: 'flex', text: (out.message as messagingApi.FlexMessage).altText,
+            payload: JSON.stringify({ deliveryId: row.id, ruleId: row.rule_id, requestId: out.requestId }), source: 'reminder', related_type: 'appointment', related_id: row.appointment_id, created_at: nowIso,
+          }))).execute();
+        }
+        for (const { row, out } of logged) {
+          if (out.replyLight) {
+            await changeStatus(trx, tdeps, { clinicId: row.clinic_id, subject: 'appointment', subjectId: row.appointment_id, light: 'reply', to: 'awaiting_reply', source: 'system', actor: { type: 'system', id: null, label: '看診提醒' }, reason: `已送出「${row.rule_name}」` });
+          }
+        }
+        stats.sent += logged.length;
+      }
       for (const { row, out } of done) {
         const mine = (q: ReturnType<typeof trx.updateTable<'reminder_deliveries'>>) => q.where('id', '=', row.id).where('locked_by', '=', workerId).where('state', '=', 'sending');
         switch (out.kind) {
-          case 'sent': {
-            const r = await mine(trx.updateTable('reminder_deliveries').set({ state: 'sent', channel: 'line', line_user_id: out.lineUserId, line_request_id: out.requestId, sent_at: nowIso, last_error: null, locked_by: null, locked_until: null, updated_at: nowIso })).executeTakeFirst();
-            if (Number(r.numUpdatedRows) === 0) break;
-            const m = out.message as messagingApi.FlexMessage;
-            await line.logMessage(row.clinic_id, { lineUserId: out.lineUserId, direction: 'out', kind: 'flex', text: m.altText, payload: { deliveryId: row.id, ruleId: row.rule_id, requestId: out.requestId }, source: 'reminder', relatedType: 'appointment', relatedId: row.appointment_id });
-            if (out.replyLight) {
-              await changeStatus(trx, tdeps, { clinicId: row.clinic_id, subject: 'appointment', subjectId: row.appointment_id, light: 'reply', to: 'awaiting_reply', source: 'system', actor: { type: 'system', id: null, label: '看診提醒' }, reason: `已送出「${row.rule_name}」` });
-            }
-            stats.sent++;
-            break;
-          }
+          case 'sent':
+            break; // written above, in bulk
           case 'sms': {
             const sms = await queueSms(trx, tdeps, { clinicId: row.clinic_id, to: out.to, text: out.text, purpose: 'reminder', relatedType: 'reminder_delivery', relatedId: row.id }).catch((e: unknown) => e as Error);
             if (sms instanceof Error) {

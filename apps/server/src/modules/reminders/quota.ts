@@ -84,7 +84,8 @@ export function quotaTracker(deps: Deps): QuotaTracker {
   return {
     async check(clinicId, c, essential) {
       let s = state.get(clinicId);
-      if (!s || Date.now() - s.at > 60_000 || s.month !== monthOf(deps.clock.now(), c.clinic.timeZone).month) s = await refresh(clinicId, c.settings, c.clinic.timeZone);
+      // Refreshed every minute (a new month is picked up within a minute).
+      if (!s || Date.now() - s.at > 60_000) s = await refresh(clinicId, c.settings, c.clinic.timeZone);
       const limit = essential ? s.caps.essential : s.caps.nonEssential;
       const warnLimit = s.caps.nonEssential ?? s.caps.essential;
       if (!s.warned && warnLimit !== null && s.used >= warnLimit * 0.8) {

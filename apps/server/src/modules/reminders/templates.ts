@@ -1,6 +1,7 @@
 // Reminder Flex templates (C1, C2): editable text with variables, branding, and the three
 // answer buttons whose postbacks carry a signed, expiring token (never raw ids). LINE's limits
 // are checked before a template is saved by rendering it with long sample values.
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { messagingApi } from '@line/bot-sdk';
 import type { Crypto } from '../../platform/crypto.ts';
 import { safeEqual } from '../../platform/crypto.ts';
@@ -47,7 +48,18 @@ export const mapUrlOf = (address: string): string => (address ? `https://www.goo
 export type TokenAction = 'c' | 'x' | 'r' | 'x1' | 'x2' | 'x3' | 'rt';
 export type TokenPayload = { appointmentId: string; action: TokenAction; expiresAt: Date };
 
-const sig = (crypto: Crypto, payload: string) => Buffer.from(crypto.lookupHash(`reminder-postback:v1:${payload}`), 'hex').subarray(0, 16).toString('base64url');
+// The signing key is derived from ENCRYPTION_KEY (through the keyed lookup hash, itself an
+// HKDF-derived key) once per Crypto instance and kept as a KeyObject: HMAC per token is cheap.
+const tokenKeys = new WeakMap<Crypto, KeyObject>();
+function tokenKey(crypto: Crypto): KeyObject {
+  let k = tokenKeys.get(crypto);
+  if (!k) {
+    k = createSecretKey(Buffer.from(crypto.lookupHash('careline:reminder-postback-key:v1'), 'hex'));
+    tokenKeys.set(crypto, k);
+  }
+  return k;
+}
+const sig = (crypto: Crypto, payload: string) => createHmac('sha256', tokenKey(crypto)).update(payload).digest().subarray(0, 16).toString('base64url');
 
 export function signToken(crypto: Crypto, p: TokenPayload): string {
   const payload = `rm1.${p.appointmentId}.${p.action}.${Math.floor(p.expiresAt.getTime() / 1000).toString(36)}`;
