@@ -53,6 +53,9 @@ export default defineConfig({
       CARELINE_DATA_DIR: './.tmp/e2e',
       CARELINE_FRESH: '1',
       LINE_API_BASE_URL: 'http://127.0.0.1:4100',
+      // LIFF SDK and LINE Login on the same site as the LIFF pages (localhost:3100): the phone
+      // page's webview is an iframe and Chromium denies storage to cross-site iframes.
+      LINE_LOGIN_BASE_URL: 'http://localhost:4100',
       PUBLIC_BASE_URL: 'http://127.0.0.1:3100',
     },
   },

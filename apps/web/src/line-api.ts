@@ -19,8 +19,17 @@ export type LineTestResult = {
   lineStatus?: number | null;
   lineMessage?: string;
 };
-export type SmsProvider = 'emulator' | 'mitake' | 'every8d' | 'none';
-export type SmsSettings = { provider: SmsProvider; username: string; passwordSet: boolean; reminderFallback: boolean };
+export type SmsProvider = 'default' | 'emulator' | 'mitake' | 'every8d' | 'none';
+export type SmsSettings = {
+  provider: SmsProvider;
+  effectiveProvider?: string;
+  defaultProvider?: string;
+  username: string;
+  passwordSet: boolean;
+  baseUrl?: string | null;
+  reminderFallback: boolean;
+  updatedAt?: string | null;
+};
 
 export type ReplyContent = { type: 'text'; text: string } | { type: 'flex'; altText: string; contents: Record<string, unknown> };
 export type AutoReply = {
@@ -52,6 +61,7 @@ export type RichMenu = {
   chatBarText: string;
   size: { width: number; height: number };
   areas: RichMenuArea[];
+  /** false: the server draws a default image from the saved layout */
   hasImage: boolean;
   imageUrl: string | null;
   lineRichMenuId: string | null;

@@ -55,7 +55,8 @@ async function boot() {
     }
     const api = createApi(config.apiBase, () => liff.getIDToken());
     render(<App config={config} api={api} close={() => liff.closeWindow()} />, root);
-  } catch {
+  } catch (err) {
+    console.error('LIFF init failed', err);
     render(<Fatal title="無法連上 LINE" text="LINE 登入沒有完成，請關閉頁面後再從診所的選單開啟一次。" phone={config.clinic.phone} />, root);
   }
 }

@@ -11,9 +11,11 @@ import type { LineChannel, LineTestResult, SmsSettings } from '../line-api.ts';
 
 const { Text, Paragraph } = Typography;
 type ChannelForm = { channelId: string; channelSecret?: string; accessToken?: string; liffId?: string; greetingText?: string };
-type SmsForm = { provider: SmsSettings['provider']; username: string; password?: string; reminderFallback: boolean };
+type SmsForm = { provider: SmsSettings['provider']; username: string; password?: string; baseUrl?: string; reminderFallback: boolean };
 
+const PROVIDER_NAME: Record<string, string> = { mitake: '三竹簡訊', every8d: '互動資通', emulator: '模擬器', none: '不使用簡訊' };
 const SMS_PROVIDERS = [
+  { value: 'default', label: '使用系統預設' },
   { value: 'mitake', label: '三竹簡訊（Mitake）' },
   { value: 'every8d', label: '互動資通（EVERY8D）' },
   { value: 'emulator', label: '模擬器（測試用，不會真的發送）' },
@@ -57,10 +59,16 @@ function SmsSection() {
   const [form] = Form.useForm<SmsForm>();
   const sms = useQuery({ queryKey: ['sms', 'settings'], queryFn: () => api.get<SmsSettings>('/api/sms/settings'), retry: false });
   useEffect(() => {
-    if (sms.data) form.setFieldsValue({ ...sms.data, password: '' });
+    if (sms.data) form.setFieldsValue({ ...sms.data, baseUrl: sms.data.baseUrl ?? '', password: '' });
   }, [sms.data, form]);
   const save = useMutation({
-    mutationFn: (v: SmsForm) => api.put<SmsSettings>('/api/sms/settings', { provider: v.provider, username: v.username ?? '', reminderFallback: !!v.reminderFallback, ...(v.password ? { password: v.password } : {}) }),
+    mutationFn: (v: SmsForm) => api.put<SmsSettings>('/api/sms/settings', {
+        provider: v.provider,
+        username: v.username ?? '',
+        reminderFallback: !!v.reminderFallback,
+        ...(v.password ? { password: v.password } : {}),
+        ...(v.provider === 'mitake' || v.provider === 'every8d' ? { baseUrl: v.baseUrl?.trim() || null } : {}),
+      }),
     onSuccess: (s) => {
       qc.setQueryData(['sms', 'settings'], s);
       void message.success('簡訊設定已儲存');
@@ -91,11 +99,12 @@ function SmsSection() {
     <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} disabled={save.isPending}>
       <Row gutter={24}>
         <Col xs={24} md={12}>
-          <Form.Item label="簡訊商" name="provider" rules={[{ required: true, message: '請選擇簡訊商' }]}>
-            <Select options={SMS_PROVIDERS} />
+          <Form.Item label="簡訊商" name="provider" rules={[{ required: true, message: '請選擇簡訊商' }]}
+            extra={sms.data?.effectiveProvider ? <>目前實際使用：<Tag color={sms.data.effectiveProvider === 'none' ? 'default' : 'green'}>{PROVIDER_NAME[sms.data.effectiveProvider] ?? sms.data.effectiveProvider}</Tag></> : undefined}>
+            <Select options={SMS_PROVIDERS.map((o) => (o.value === 'default' && sms.data?.defaultProvider ? { ...o, label: `使用系統預設（${PROVIDER_NAME[sms.data.defaultProvider] ?? sms.data.defaultProvider}）` } : o))} />
           </Form.Item>
         </Col>
-        {provider && provider !== 'none' && provider !== 'emulator' ? (
+        {provider === 'mitake' || provider === 'every8d' ? (
           <>
             <Col xs={24} md={12}>
               <Form.Item label="帳號" name="username" rules={[{ required: true, whitespace: true, message: '請輸入簡訊商帳號' }]}>
@@ -105,6 +114,11 @@ function SmsSection() {
             <Col xs={24} md={12}>
               <Form.Item label="密碼" name="password" extra="以加密方式保存；留空表示不變更">
                 <Input.Password autoComplete="new-password" placeholder={sms.data?.passwordSet ? '已設定（不顯示）' : '請輸入密碼'} />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={12}>
+              <Form.Item label="API 網址（選填）" name="baseUrl" extra="留空使用簡訊商的預設網址" rules={[{ type: 'url', message: '請輸入完整網址，例如 https://…' }]}>
+                <Input placeholder="https://" />
               </Form.Item>
             </Col>
           </>

@@ -202,7 +202,7 @@ function AreaEditor({ area, index, size, onChange, onDelete }: { area: RichMenuA
   );
 }
 
-function MenuEditor({ menu, templates }: { menu: RichMenu; templates: RichMenuTemplate[] }) {
+function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: RichMenuTemplate[]; stamp: string }) {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const [draft, setDraft] = useState<Draft>(() => ({ name: menu.name, chatBarText: menu.chatBarText, size: menu.size, areas: menu.areas }));
@@ -210,7 +210,8 @@ function MenuEditor({ menu, templates }: { menu: RichMenu; templates: RichMenuTe
   const [localImage, setLocalImage] = useState<string | null>(null);
   const [publishError, setPublishError] = useState<string | null>(null);
   useEffect(() => setDraft({ name: menu.name, chatBarText: menu.chatBarText, size: menu.size, areas: menu.areas }), [menu]);
-  const image = localImage ?? (menu.hasImage ? menu.imageUrl : null);
+  // Without an upload the server draws a default image from the saved layout.
+  const image = localImage ?? (menu.imageUrl ? `${menu.imageUrl}?v=${encodeURIComponent(stamp)}` : null);
   const problems = areaProblems(draft);
   const sizeMismatch = menu.hasImage && !localImage && (menu.size.width !== draft.size.width || menu.size.height !== draft.size.height);
 
@@ -283,7 +284,7 @@ function MenuEditor({ menu, templates }: { menu: RichMenu; templates: RichMenuTe
           style={{ marginBottom: 16 }}
         >
           <AreaCanvas draft={draft} image={image} selected={selected} onSelect={setSelected} onDraw={(b) => { setDraft({ ...draft, areas: [...draft.areas, { bounds: b, action: { type: 'message', text: '', label: '' } }] }); setSelected(draft.areas.length); }} />
-          <Paragraph type="secondary" style={{ margin: '8px 0 0' }}>在圖片上拖曳可新增按鈕區域；點一下區域可編輯。圖片需為 2500×1686 或 2500×843、JPEG／PNG、1 MB 以內。</Paragraph>
+          <Paragraph type="secondary" style={{ margin: '8px 0 0' }}>{!menu.hasImage && !localImage ? <Tag>系統預設圖片（依已儲存的版面產生）</Tag> : null}在圖片上拖曳可新增按鈕區域；點一下區域可編輯。圖片需為 2500×1686 或 2500×843、JPEG／PNG、1 MB 以內。</Paragraph>
           {sizeMismatch ? <Alert style={{ marginTop: 8 }} type="warning" showIcon title="目前圖片的尺寸與選單尺寸不同，請重新上傳相符的圖片" /> : null}
         </Card>
         <Space orientation="vertical" style={{ width: '100%' }} size={12}>
@@ -317,7 +318,7 @@ function MenuEditor({ menu, templates }: { menu: RichMenu; templates: RichMenuTe
           {publishError ? <Alert type="error" showIcon title="發布失敗" description={publishError} style={{ marginBottom: 12 }} /> : null}
           <Space wrap>
             <Button icon={<SaveOutlined />} onClick={() => save.mutate()} loading={save.isPending}>儲存草稿</Button>
-            <Button type="primary" icon={<CloudUploadOutlined />} disabled={problems.length > 0 || !image} onClick={() => publish.mutate()} loading={publish.isPending}>發布到 LINE</Button>
+            <Button type="primary" icon={<CloudUploadOutlined />} disabled={problems.length > 0} onClick={() => publish.mutate()} loading={publish.isPending}>發布到 LINE</Button>
           </Space>
           <Paragraph type="secondary" style={{ margin: '12px 0 0' }}>
             {menu.publishedAt ? <>上次發布 {formatDateTime(menu.publishedAt)} <Tag color="green">{menu.lineRichMenuId}</Tag></> : '尚未發布'}
@@ -367,8 +368,8 @@ export function RichMenuPage() {
         activeKey={tab}
         onChange={(k) => setTab(k as RichMenuKind)}
         items={[
-          { key: 'unbound', label: '未綁定使用者', children: q.isLoading ? null : <MenuEditor key={`u-${q.dataUpdatedAt}`} menu={menuOf('unbound')} templates={templates} /> },
-          { key: 'bound', label: '已綁定使用者', children: q.isLoading ? null : <MenuEditor key={`b-${q.dataUpdatedAt}`} menu={menuOf('bound')} templates={templates} /> },
+          { key: 'unbound', label: '未綁定使用者', children: q.isLoading ? null : <MenuEditor key={`u-${q.dataUpdatedAt}`} menu={menuOf('unbound')} templates={templates} stamp={String(q.dataUpdatedAt)} /> },
+          { key: 'bound', label: '已綁定使用者', children: q.isLoading ? null : <MenuEditor key={`b-${q.dataUpdatedAt}`} menu={menuOf('bound')} templates={templates} stamp={String(q.dataUpdatedAt)} /> },
         ]}
       />
     </>

@@ -1,0 +1,135 @@
+// The patient's whole LINE journey on the emulator's phone page against the demo stack:
+// follow → greeting → rich menu 綁定帳號 → LIFF bind page (個資告知, phone, SMS code from the
+// emulator's SMS gateway) → bound menu → 我的預約 (confirm) → 家人 → a keyword gets its canned reply.
+import { expect, test, type FrameLocator, type Page } from '@playwright/test';
+
+const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3100';
+const EMU = process.env.E2E_EMULATOR_URL ?? 'http://127.0.0.1:4100';
+// The phone page must be on the same site as the LIFF page (localhost): the webview is an
+// iframe, and Chromium denies storage to a cross-site iframe, which the LIFF login needs.
+const PHONE_PAGE = EMU.replace('127.0.0.1', 'localhost');
+const HIS = { authorization: 'Bearer demo-his-key', 'content-type': 'application/json' };
+const run = Date.now().toString(36).slice(-5);
+// A fresh mobile number each run (the family of two shares it).
+const phone = `09${String(Date.now()).slice(-8)}`;
+
+async function his(path: string, body: unknown) {
+  const res = await fetch(`${BASE}/his/v1${path}`, { method: 'PUT', headers: HIS, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`PUT ${path} → ${res.status} ${await res.text()}`);
+}
+
+function tpe(daysAhead: number, hh: number, mm = 0): string {
+  const d = new Date(Date.now() + 8 * 3600e3 + daysAhead * 86400e3);
+  return `${d.toISOString().slice(0, 10)}T${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}:00+08:00`;
+}
+
+async function smsCode(): Promise<string> {
+  let code = '';
+  await expect
+    .poll(async () => {
+      const r = (await (await fetch(`${EMU}/_emulator/sms`)).json()) as { messages: { to: string; body: string }[] };
+      const m = r.messages.filter((x) => x.to.replace(/\D/g, '').endsWith(phone.slice(1))).at(-1);
+      code = /\d{6}/.exec(m?.body ?? '')?.[0] ?? '';
+      return code;
+    }, { message: 'SMS code reaches the emulator gateway', timeout: 15_000 })
+    .toMatch(/^\d{6}$/);
+  return code;
+}
+
+const webview = (page: Page): FrameLocator => page.frameLocator('#wvFrame');
+/** Tap a rich menu area, opening the menu first when it is collapsed. */
+async function tapMenu(page: Page, label: string) {
+  const area = page.locator(`.rm-area[title="${label}"]`);
+  await expect(area).toBeAttached({ timeout: 20_000 });
+  if (!(await area.isVisible())) await page.locator('#rmBar').click();
+  await area.click();
+}
+
+async function closeWebview(page: Page) {
+  await page.locator('#wvClose').click();
+  await expect(page.locator('#webview')).toBeHidden();
+}
+
+test.beforeAll(async () => {
+  await his('/doctors/E2E-D1', { name: '測試醫師', department: '牙科' });
+  await his(`/patients/E2E-${run}-1`, { name: '陳大文', phone });
+  await his(`/patients/E2E-${run}-2`, { name: '陳小芸', phone });
+  await his(`/appointments/E2E-${run}-A1`, { patientId: `E2E-${run}-1`, doctorId: 'E2E-D1', startsAt: tpe(3, 9, 30), durationMinutes: 30, visitType: '洗牙', status: 'booked', version: 1 });
+  await his(`/appointments/E2E-${run}-A2`, { patientId: `E2E-${run}-2`, doctorId: 'E2E-D1', startsAt: tpe(5, 14, 0), durationMinutes: 30, visitType: '兒童塗氟', status: 'booked', version: 1 });
+});
+
+test('follow → greeting → bind with SMS code → bound menu → my appointments → family → canned reply', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 430, height: 932 });
+  const res = await fetch(`${EMU}/_emulator/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: '陳大文', phone }) });
+  const { userId } = (await res.json()) as { userId: string };
+  await page.addInitScript(([u, origin]) => {
+    if (location.origin !== origin) return;
+    localStorage.setItem('emu.currentUser', u);
+    localStorage.setItem('emu.channel', '1000000001');
+  }, [userId, PHONE_PAGE]);
+  await page.goto(`${PHONE_PAGE}/`);
+
+  // follow → greeting with a bind button, and the menu for unbound users
+  await page.getByRole('button', { name: '加入好友' }).click();
+  await expect(page.locator('#timeline')).toContainText('晴光牙醫診所', { timeout: 15_000 });
+  await expect(page.locator('#timeline').getByRole('button', { name: '立即綁定' }).first()).toBeVisible();
+  await expect(page.locator('.rm-area[title="綁定帳號"]')).toBeAttached({ timeout: 15_000 });
+
+  // rich menu → LIFF bind page in the webview
+  await tapMenu(page, '綁定帳號');
+  await expect(page.locator('#webview')).toBeVisible();
+  const wv = webview(page);
+  await expect(wv.getByRole('heading', { level: 1 })).toContainText('告知', { timeout: 20_000 });
+  await expect(wv.getByRole('button', { name: '下一步' })).toBeDisabled();
+  await wv.getByLabel('我已閱讀並同意上述個資告知').check();
+  await wv.getByRole('button', { name: '下一步' }).click();
+
+  const phoneBox = wv.getByRole('textbox', { name: '手機號碼' });
+  await phoneBox.fill('0212345678');
+  await wv.getByRole('button', { name: '傳送驗證碼' }).click();
+  await expect(wv.locator('#phone-msg')).toContainText('09');
+  await phoneBox.fill(phone);
+  await expect(phoneBox).toHaveValue(`${phone.slice(0, 4)}-${phone.slice(4, 7)}-${phone.slice(7)}`);
+  await wv.getByRole('button', { name: '傳送驗證碼' }).click();
+  await expect(wv.getByRole('heading', { name: '輸入簡訊驗證碼' })).toBeVisible();
+  await expect(wv.getByRole('button', { name: /秒後可重送/ })).toBeDisabled();
+
+  const code = await smsCode();
+  const wrong = code === '000000' ? '111111' : '000000';
+  await wv.getByLabel('6 位數驗證碼').fill(wrong);
+  await expect(wv.locator('#code-msg')).toContainText('還可以再試');
+  await wv.getByLabel('6 位數驗證碼').fill(code);
+  await expect(wv.getByRole('heading', { name: '綁定完成' })).toBeVisible();
+  await expect(wv.getByText('已綁定：')).toContainText('陳大文');
+  await expect(wv.getByText('已綁定：')).toContainText('陳小芸');
+  await wv.getByRole('button', { name: '關閉' }).click();
+  await expect(page.locator('#webview')).toBeHidden();
+
+  // the menu switches to the one for bound users
+  // (the phone page picks up a menu change with its next long-poll answer, up to 20 s later)
+  await expect(page.locator('.rm-area[title="綁定管理"]')).toBeAttached({ timeout: 30_000 });
+
+  // 我的預約: both family members' appointments, upcoming first; confirm one
+  await tapMenu(page, '我的預約');
+  await expect(wv.getByRole('heading', { name: '即將到來的預約' })).toBeVisible({ timeout: 20_000 });
+  const first = wv.locator('article.card').first();
+  await expect(first).toContainText('測試醫師');
+  await expect(first).toContainText('洗牙');
+  await expect(first).toContainText('陳大文');
+  await expect(wv.locator('article.card')).toHaveCount(2);
+  await first.getByRole('button', { name: '確認赴約' }).click();
+  await expect(first.locator('.chip.green')).toContainText('確認赴約');
+  await expect(first.getByRole('button', { name: '確認赴約' })).toHaveCount(0);
+
+  // 家人: one section per family member
+  await wv.getByRole('link', { name: '家人' }).click();
+  await expect(wv.locator('section.member')).toHaveCount(2);
+  await expect(wv.locator('section.member').nth(1)).toContainText('兒童塗氟');
+  await closeWebview(page);
+
+  // a keyword gets the clinic's canned reply
+  await page.locator('#text').fill('請問門診時間');
+  await page.locator('#send').click();
+  await expect(page.locator('#timeline')).toContainText('週日及國定假日休診', { timeout: 15_000 });
+});
