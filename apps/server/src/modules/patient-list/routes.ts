@@ -103,7 +103,7 @@ export function patientListRoutes(app: FastifyInstance, deps: Deps): void {
   const TR = ['後台：回診提醒'];
 
   app.get('/api/patients', {
-    schema: { tags: T, summary: '病患名單（搜尋、篩選、分頁、排序）', description: '每位病患一列（已綁定的 LINE 好友併在病患列）。所有條件可任意組合；總數超過 10,000 時 totalCapped 為 true。每次查詢都記錄在稽核紀錄。', querystring: ListQuery,
+    schema: { tags: T, summary: '病患名單（搜尋、篩選、分頁、排序）', description: '每位病患一列（已綁定的 LINE 好友併在病患列）。所有條件可任意組合；總數超過 1,000 時顯示 1,000 且 totalCapped 為 true。每次查詢都記錄在稽核紀錄。', querystring: ListQuery,
       response: { 200: Type.Object({ items: Type.Array(Type.Ref('PatientListItem')), total: Type.Integer(), totalCapped: Type.Boolean(), page: Type.Integer(), pageSize: Type.Integer() }), ...errorResponses(400, 401) } },
     preHandler: read,
   }, async (req) => {

@@ -51,11 +51,14 @@ function rangeOf(col: RawBuilder<unknown>, prefix: string): RawBuilder<boolean> 
 
 /** Patients whose name contains the query (2+ chars via bigram intersection; 1 char = surname). */
 function nameCond(clinicId: string, q: string): RawBuilder<boolean> | null {
+  const key = nameKey(q);
+  // One Chinese character = the surname: an ordered range on (clinic_id, name), so the first
+  // page and the capped count stop early instead of collecting every 王.
+  if ([...key].length === 1 && /\p{Script=Han}/u.test(key)) return rangeOf(sql`p.name`, key);
   const grams = queryGrams(q);
   if (!grams.length) return null;
   const joins = grams.slice(1).map((g, i) => sql`join patient_name_grams ${sql.raw(`g${i + 1}`)} on ${sql.raw(`g${i + 1}`)}.clinic_id = g0.clinic_id and ${sql.raw(`g${i + 1}`)}.gram = ${g} and ${sql.raw(`g${i + 1}`)}.patient_id = g0.patient_id`);
   const sub = sql`select g0.patient_id from patient_name_grams g0 ${sql.join(joins, sql` `)} where g0.clinic_id = ${clinicId} and g0.gram = ${grams[0]}`;
-  const key = nameKey(q);
   // Bigrams can all occur without the whole query occurring (王小明 vs 小明王小): verify on the few rows left.
   const verify = [...key].length >= 3 ? sql` and pp.name_key like ${`%${esc(key)}%`} escape '\\'` : sql``;
   return sql<boolean>`(p.id in (${sub})${verify})`;
@@ -142,9 +145,10 @@ export type ListRow = {
   line_status: string; national_id_masked: string | null; last_visit_at: string | null; next_visit_at: string | null; source: string; created_at: string;
 };
 
-export const COUNT_CAP = 10_000;
+/** The list shows 「1,000+」 beyond this; segment previews ask for an exact count. */
+export const COUNT_CAP = 1_000;
 
-export async function searchPatients(db: Db, clinicId: string, f: PatientFilter, ctx: SearchCtx, opts: { sort?: SortKey; order?: 'asc' | 'desc'; limit: number; offset: number; count?: boolean }) {
+export async function searchPatients(db: Db, clinicId: string, f: PatientFilter, ctx: SearchCtx, opts: { sort?: SortKey; order?: 'asc' | 'desc'; limit: number; offset: number; count?: boolean; countCap?: number }) {
   const where = sql.join(filterConds(clinicId, f, ctx), sql` and `);
   const dir = sql.raw(opts.order === 'desc' ? 'desc' : 'asc');
   const col = sql.raw(SORTS[opts.sort ?? 'name']);
@@ -156,11 +160,12 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
     order by ${col} ${dir}, p.id ${dir}
     limit ${opts.limit} offset ${opts.offset}`.execute(db);
   let total: number | null = null;
+  const cap = opts.countCap ?? COUNT_CAP;
   if (opts.count !== false) {
-    const r = await sql<{ n: number | string }>`select count(*) as n from (select 1 from patients p join patient_profiles pp on pp.patient_id = p.id where ${where} limit ${COUNT_CAP + 1}) x`.execute(db);
+    const r = await sql<{ n: number | string }>`select count(*) as n from (select 1 from patients p join patient_profiles pp on pp.patient_id = p.id where ${where} limit ${cap + 1}) x`.execute(db);
     total = Number(r.rows[0]?.n ?? 0);
   }
-  return { rows: rows.rows, total, totalCapped: total !== null && total > COUNT_CAP };
+  return { rows: rows.rows, total: total !== null ? Math.min(total, cap) : null, totalCapped: total !== null && total > cap };
 }
 
 /** Every matching patient id (segments, auto tags, recall, export), in id order, batch by batch. */

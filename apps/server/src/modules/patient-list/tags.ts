@@ -108,7 +108,7 @@ export function tagService(deps: Deps) {
     },
     async preview(clinicId: string, conditions: PatientFilter) {
       const ctx = await searchCtx(deps, clinicId);
-      const r = await searchPatients(db, clinicId, conditions, ctx, { limit: 10, offset: 0 });
+      const r = await searchPatients(db, clinicId, conditions, ctx, { limit: 10, offset: 0, countCap: 1_000_000 });
       return { count: r.total ?? 0, countCapped: r.totalCapped, sample: r.rows.map((x) => toListItem(x, [], [])) };
     },
   };
