@@ -28,7 +28,8 @@ export default async function main(): Promise<Record<string, unknown>> {
       const s = await emu.request<Summary>({ cmd: 'summary' }, 'summary').catch(() => null);
       if (s) log(`${s.messages} sent (${s.at.perSecond.at(-2) ?? 0}/s in the last full second)`);
     }, 5000);
-    const done = await w.waitFor<{ stats: Record<string, number>; rssMb: number }>('done');
+    const emuCpu0 = (await emu.request<Summary>({ cmd: 'summary' }, 'summary')).cpuMs;
+    const done = await w.waitFor<{ stats: Record<string, number>; rssMb: number; cpuMs: number }>('done');
     clearInterval(progress);
     const wall = (Date.now() - started) / 1000;
     const s = await emu.request<Summary>({ cmd: 'summary' }, 'summary');
@@ -39,6 +40,7 @@ export default async function main(): Promise<Record<string, unknown>> {
       duplicates: s.messages - s.uniqueRetryKeys + s.usersWithMoreThanOne, lost: N - s.uniqueUsers, reminders: N, received: s.messages,
       wall_s: Math.round(wall * 10) / 10, overall_per_s: Math.round(N / wall), seconds: s.at.seconds, min_full_second: Math.min(...s.at.perSecond.slice(1, -1)), max_second: Math.max(...s.at.perSecond),
       retried: done.stats.retried, states, rss_mb: { worker: done.rssMb, emulator: s.rssMb },
+      cpu_ms_per_msg: { worker: Math.round((done.cpuMs / N) * 1000) / 1000, emulator: Math.round(((s.cpuMs - emuCpu0) / N) * 1000) / 1000 }, load_avg: (await import('node:os')).loadavg().map((x) => Math.round(x * 10) / 10),
     };
     log(`sustained ${value}/s = ${result.ratio} of ${LIMIT}/s; duplicates ${result.duplicates}, lost ${result.lost}`);
     return result;

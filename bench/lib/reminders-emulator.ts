@@ -35,7 +35,7 @@ if (process.send) {
         cmd: 'summary', messages: sent.length, uniqueRetryKeys: perKey.size, uniqueUsers: perUser.size,
         duplicateKeys: [...perKey.values()].filter((n) => n > 1).length, usersWithMoreThanOne: [...perUser.values()].filter((n) => n > 1).length,
         firstAt: at.length ? Math.min(...at.slice(0, 1000)) : null, lastAt: at.length ? at[at.length - 1] : null, at: sampleRate(at),
-        rssMb: Math.round(peakRss / 1048576),
+        rssMb: Math.round(peakRss / 1048576), cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
       });
     } else if (m.cmd === 'faults') {
       Object.assign(emu.store.faults.api, m.faults);

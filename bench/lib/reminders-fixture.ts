@@ -48,7 +48,7 @@ export function startWorkerChild(env: Env, extra: Record<string, string> = {}): 
   return wrap(fork(join(here, 'reminders-worker.ts'), [], { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv }));
 }
 
-export type Summary = { messages: number; uniqueRetryKeys: number; uniqueUsers: number; duplicateKeys: number; usersWithMoreThanOne: number; at: { seconds: number; sustained: number; perSecond: number[] }; rssMb: number };
+export type Summary = { messages: number; uniqueRetryKeys: number; uniqueUsers: number; duplicateKeys: number; usersWithMoreThanOne: number; at: { seconds: number; sustained: number; perSecond: number[] }; rssMb: number; cpuMs: number };
 
 /** Creates the database file and the N due reminders; returns the environment of the workers. */
 export async function seedReminders(dbFile: string, emulatorUrl: string, n: number): Promise<Env> {

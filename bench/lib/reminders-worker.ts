@@ -24,7 +24,8 @@ for (;;) {
   }
 }
 clearInterval(sampler);
-process.send?.({ cmd: 'done', stats: d.stats, rssMb: Math.round(peak / 1048576) });
+const cpu = process.cpuUsage();
+process.send?.({ cmd: 'done', stats: d.stats, rssMb: Math.round(peak / 1048576), cpuMs: Math.round((cpu.user + cpu.system) / 1000) });
 await d.stop();
 await database.close();
 process.exit(0);

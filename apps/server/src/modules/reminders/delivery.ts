@@ -21,7 +21,7 @@ import { localParts, longDate } from '../calendar/time.ts';
 import { loadSettings, loadTemplates } from './service.ts';
 import type { ReminderSettings } from './rules.ts';
 import type { ReminderDeliveriesTable } from './tables.ts';
-import { fill, mapUrlOf, renderReminder, signToken, type Template, type Vars } from './templates.ts';
+import { fill, mapUrlOf, renderReminder, signTokens, type Template, type Vars } from './templates.ts';
 import { quotaTracker, type QuotaTracker } from './quota.ts';
 
 // ---- pacing: GCRA token bucket per channel, shared by all dispatchers of this process
@@ -207,8 +207,8 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     const q = await quota.check(row.clinic_id, c, row.essential === 1);
     if (!q.ok) return { kind: 'skipped', reason: q.reason };
     const exp = new Date(new Date(a.starts_at).getTime() + 86_400_000);
-    const tok = (action: 'c' | 'x' | 'r') => signToken(deps.crypto, { appointmentId: a.id, action, expiresAt: exp });
-    const message = renderReminder(tpl, vars, { confirm: tok('c'), cancel: tok('x'), reschedule: tok('r') });
+    const t = signTokens(deps.crypto, a.id, exp, ['c', 'x', 'r']);
+    const message = renderReminder(tpl, vars, { confirm: t.c, cancel: t.x, reschedule: t.r });
     const bucket = bucketFor(c.channel.id, rate);
     await bucket.take();
     try {

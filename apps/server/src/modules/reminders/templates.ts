@@ -45,11 +45,16 @@ export const fill = (text: string, vars: Partial<Vars>): string => text.replace(
 export const mapUrlOf = (address: string): string => (address ? `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(address)}` : '');
 
 // ---- postback tokens: "rm1.<appointmentId>.<action>.<expiry base36>.<signature>"
+// The signature covers the appointment and the expiry (one HMAC per reminder, shared by its
+// buttons); the action is not signed on purpose: changing it only does what tapping another
+// button of the same reminder would do, and answerAppointment checks that the tapping LINE
+// user is bound to that appointment's patient.
 export type TokenAction = 'c' | 'x' | 'r' | 'x1' | 'x2' | 'x3' | 'rt';
 export type TokenPayload = { appointmentId: string; action: TokenAction; expiresAt: Date };
+const ACTIONS: readonly string[] = ['c', 'x', 'r', 'x1', 'x2', 'x3', 'rt'];
 
 // The signing key is derived from ENCRYPTION_KEY (through the keyed lookup hash, itself an
-// HKDF-derived key) once per Crypto instance and kept as a KeyObject: HMAC per token is cheap.
+// HKDF-derived key) once per Crypto instance and kept as a KeyObject.
 const tokenKeys = new WeakMap<Crypto, KeyObject>();
 function tokenKey(crypto: Crypto): KeyObject {
   let k = tokenKeys.get(crypto);
@@ -59,11 +64,17 @@ function tokenKey(crypto: Crypto): KeyObject {
   }
   return k;
 }
-const sig = (crypto: Crypto, payload: string) => createHmac('sha256', tokenKey(crypto)).update(payload).digest().subarray(0, 16).toString('base64url');
+const sig = (crypto: Crypto, appointmentId: string, exp: string) => createHmac('sha256', tokenKey(crypto)).update(`rm1.${appointmentId}.${exp}`).digest().subarray(0, 16).toString('base64url');
+
+/** The postback data of every button of one reminder (one signature). */
+export function signTokens<A extends TokenAction>(crypto: Crypto, appointmentId: string, expiresAt: Date, actions: A[]): Record<A, string> {
+  const exp = Math.floor(expiresAt.getTime() / 1000).toString(36);
+  const s = sig(crypto, appointmentId, exp);
+  return Object.fromEntries(actions.map((a) => [a, `rm1.${appointmentId}.${a}.${exp}.${s}`])) as Record<A, string>;
+}
 
 export function signToken(crypto: Crypto, p: TokenPayload): string {
-  const payload = `rm1.${p.appointmentId}.${p.action}.${Math.floor(p.expiresAt.getTime() / 1000).toString(36)}`;
-  return `${payload}.${sig(crypto, payload)}`;
+  return signTokens(crypto, p.appointmentId, p.expiresAt, [p.action])[p.action];
 }
 
 export type TokenCheck = { ok: true; payload: TokenPayload } | { ok: false; reason: 'forged' | 'expired' | 'not_ours' };
@@ -73,8 +84,8 @@ export function verifyToken(crypto: Crypto, data: string, now: Date): TokenCheck
   const parts = data.split('.');
   if (parts.length !== 5) return { ok: false, reason: 'forged' };
   const [, appointmentId, action, exp, s] = parts;
-  if (!safeEqual(s, sig(crypto, parts.slice(0, 4).join('.')))) return { ok: false, reason: 'forged' };
-  if (!['c', 'x', 'r', 'x1', 'x2', 'x3', 'rt'].includes(action)) return { ok: false, reason: 'forged' };
+  if (!safeEqual(s, sig(crypto, appointmentId, exp))) return { ok: false, reason: 'forged' };
+  if (!ACTIONS.includes(action)) return { ok: false, reason: 'forged' };
   const expiresAt = new Date(parseInt(exp, 36) * 1000);
   if (expiresAt <= now) return { ok: false, reason: 'expired' };
   return { ok: true, payload: { appointmentId, action: action as TokenAction, expiresAt } };
