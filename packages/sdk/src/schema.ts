@@ -7878,7 +7878,7 @@ export interface paths {
         };
         /**
          * 病患名單（搜尋、篩選、分頁、排序）
-         * @description 每位病患一列（已綁定的 LINE 好友併在病患列）。所有條件可任意組合；總數超過 10,000 時 totalCapped 為 true。每次查詢都記錄在稽核紀錄。
+         * @description 每位病患一列（已綁定的 LINE 好友併在病患列）。所有條件可任意組合；總數超過 1,000 時顯示 1,000 且 totalCapped 為 true。每次查詢都記錄在稽核紀錄。
          */
         get: {
             parameters: {
