@@ -68,8 +68,7 @@ const allBot = async (c: Clinic, to?: string): Promise<BotMsg[]> =>
 const bot = async (c: Clinic, to?: string) => (await allBot(c, to)).filter((m) => m.via === 'push' && m.message.type === 'flex');
 async function sendDue(at: string) {
   b.t.clock.set(at);
-  let n = 0;
-  for (let i = 0; i < 50 && (n = await d.runOnce()) > 0; i++);
+  for (let i = 0; i < 50 && (await d.runOnce()) > 0; i++);
   await b.drain();
 }
 async function tap(c: Clinic, userId: string, data: string, params?: Record<string, string>) {
