@@ -20,6 +20,12 @@ import { JobsPage } from './pages/JobsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { PlatformClinicsPage } from './pages/PlatformClinicsPage.tsx';
 import { StaffPage } from './pages/StaffPage.tsx';
+import { ImportPage } from './pages/patients/ImportPage.tsx';
+import { MergePage } from './pages/patients/MergePage.tsx';
+import { PatientDetailPage } from './pages/patients/PatientDetailPage.tsx';
+import { PatientsPage } from './pages/patients/PatientsPage.tsx';
+import { RecallPage } from './pages/patients/RecallPage.tsx';
+import { SegmentsPage } from './pages/patients/SegmentsPage.tsx';
 import { hasRole, RequireAuth, SESSION_KEY, useSession } from './session.tsx';
 
 /** Shows the 403 result to roles that may not see a page. */
@@ -72,6 +78,13 @@ export function App() {
             <Route key={path} path={path === 'messages' ? '/messages/inbox' : `/${path}`} element={clinic(<FeaturePlaceholder info={info} />)} />
           ))}
           <Route path="/messages" element={<Navigate to="/messages/inbox" replace />} />
+          <Route path="/patients" element={<Navigate to="/patients/list" replace />} />
+          <Route path="/patients/list" element={clinic(<PatientsPage />)} />
+          <Route path="/patients/segments" element={clinic(<SegmentsPage />)} />
+          <Route path="/patients/recall" element={clinic(<RecallPage />)} />
+          <Route path="/patients/merge" element={<RequireRole roles={['admin', 'front_desk']}><MergePage /></RequireRole>} />
+          <Route path="/patients/import" element={<RequireRole roles={['admin', 'front_desk']}><ImportPage /></RequireRole>} />
+          <Route path="/patients/:id" element={clinic(<PatientDetailPage />)} />
           <Route path="/messages/auto-replies" element={<RequireRole roles={['admin', 'front_desk']}><AutoRepliesPage /></RequireRole>} />
           <Route path="/settings/line" element={admin(<LineSettingsPage />)} />
           <Route path="/settings/rich-menu" element={admin(<RichMenuPage />)} />

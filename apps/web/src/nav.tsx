@@ -22,6 +22,11 @@ import {
   TeamOutlined,
   ThunderboltOutlined,
   UserOutlined,
+  TagsOutlined,
+  SyncOutlined,
+  MergeCellsOutlined,
+  UploadOutlined,
+  UnorderedListOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from './api.ts';
@@ -36,7 +41,18 @@ export const CLINIC_NAV: NavItem[] = [
   { path: '/', label: '首頁', icon: <HomeOutlined aria-hidden /> },
   { path: '/appointments', label: '預約', icon: <CalendarOutlined aria-hidden /> },
   { path: '/reminders', label: '提醒', icon: <BellOutlined aria-hidden /> },
-  { path: '/patients', label: '病患', icon: <UserOutlined aria-hidden /> },
+  {
+    path: '/patients',
+    label: '病患',
+    icon: <UserOutlined aria-hidden />,
+    children: [
+      { path: '/patients/list', label: '病患名單', icon: <UnorderedListOutlined aria-hidden /> },
+      { path: '/patients/segments', label: '標籤與分眾', icon: <TagsOutlined aria-hidden /> },
+      { path: '/patients/recall', label: '回診提醒', icon: <SyncOutlined aria-hidden /> },
+      { path: '/patients/merge', label: '整併重複', icon: <MergeCellsOutlined aria-hidden />, roles: ['admin', 'front_desk'] },
+      { path: '/patients/import', label: '匯入', icon: <UploadOutlined aria-hidden />, roles: ['admin', 'front_desk'] },
+    ],
+  },
   {
     path: '/messages',
     label: '訊息',
@@ -97,12 +113,6 @@ export const FEATURES: Record<string, FeatureInfo> = {
     description: '設定預約提醒的發送規則與訊息範本：預約當下、看診前 48 小時、看診當天早上 8 點等，並自動避開週末、國定假日與診所休診日。病患可以在 LINE 上一鍵確認赴約或取消改期，回覆會同步回 HIS。',
     points: ['提醒規則與靜音時段、依醫師或看診類型調整', '訊息範本與 LINE 畫面即時預覽', '發送紀錄、失敗重送與簡訊備援'],
     emptyText: '提醒規則設定完成後，發送狀況會顯示在這裡',
-  },
-  patients: {
-    title: '病患',
-    description: '整合 LINE 好友與診所病患的名單。可以新增、編輯、合併重複資料，以標籤分眾，設定回診提醒（例如半年洗牙），並快速以姓名、電話或病歷號搜尋數十萬筆資料。',
-    points: ['LINE 綁定狀態（已綁定、未綁定、已封鎖）', '標籤與分眾、回診提醒', '重複資料合併與完整異動紀錄'],
-    emptyText: 'HIS 同步病患或病患在 LINE 完成綁定後，名單會出現在這裡',
   },
   messages: {
     title: '訊息',

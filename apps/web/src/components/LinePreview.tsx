@@ -5,11 +5,11 @@ import { useMemo, type ReactNode } from 'react';
 
 const CHAT_BG = '#8caad0';
 
-export function LinePhoneFrame({ title, children, footer }: { title: string; children: ReactNode; footer?: ReactNode }) {
+export function LinePhoneFrame({ title, children, footer, minHeight = 300 }: { title: string; children: ReactNode; footer?: ReactNode; minHeight?: number }) {
   return (
     <div style={{ width: 340, maxWidth: '100%', borderRadius: 28, border: '8px solid #1f1f1f', overflow: 'hidden', background: CHAT_BG, boxShadow: '0 8px 24px rgba(0,0,0,.18)' }}>
       <div style={{ background: '#243447', color: '#fff', padding: '10px 14px', fontWeight: 600, fontSize: 14 }}>{title}</div>
-      <div style={{ minHeight: 300, maxHeight: 520, overflow: 'auto', padding: 12 }}>{children}</div>
+      <div style={{ minHeight, maxHeight: 520, overflow: 'auto', padding: 12 }}>{children}</div>
       {footer}
     </div>
   );

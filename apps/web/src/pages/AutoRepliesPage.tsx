@@ -6,7 +6,6 @@ import { api, errorMessage } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { BotFlex, BotText, LinePhoneFrame, UserBubble } from '../components/LinePreview.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { fromNow } from '../format.ts';
 import { applyFieldErrors } from '../forms.ts';
 import type { AutoReply, AutoReplyBody, ImportResult } from '../line-api.ts';
 import { useUser } from '../session.tsx';
@@ -131,7 +130,7 @@ function EditDrawer({ open, item, onClose }: { open: boolean; item: AutoReply | 
                   <Input placeholder="例如：門診時間" />
                 </Form.Item>
                 <Form.Item label="Flex JSON" name="flexJson" extra={<>可在 LINE 的 Flex Message Simulator 設計後，貼上 <Text code>{'{"type":"bubble",…}'}</Text> 部分</>}
-                  rules={[{ validator: (_, v: string) => { const r = parseFlex(v); return r.ok ? Promise.resolve() : Promise.reject(new Error(r.error)); } }]}>
+                  rules={[{ required: true, message: '請輸入 Flex 的 JSON 內容' }, { validator: (_, v: string) => { if (!v?.trim()) return Promise.resolve(); const r = parseFlex(v); return r.ok ? Promise.resolve() : Promise.reject(new Error(r.error)); } }]}>
                   <Input.TextArea rows={14} spellCheck={false} style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace', fontSize: 12 }} />
                 </Form.Item>
               </>
@@ -167,7 +166,7 @@ function TryBox() {
             <Space wrap style={{ marginBottom: 8 }}>
               <span>符合</span><Tag color="green">{m.reply.name}</Tag><span>關鍵字</span><Tag>{m.trigger}</Tag>
             </Space>
-            <LinePhoneFrame title="診所官方帳號">
+            <LinePhoneFrame title="診所官方帳號" minHeight={160}>
               <UserBubble text={tryIt.variables ?? ''} />
               {m.reply.reply.type === 'text' ? <BotText text={m.reply.reply.text} /> : <BotFlex contents={m.reply.reply.contents} />}
             </LinePhoneFrame>
@@ -238,7 +237,7 @@ export function AutoRepliesPage() {
         ) : null}
       />
       <Row gutter={16}>
-        <Col xs={24} xl={16}>
+        <Col xs={24} xl={17}>
           <Card styles={{ body: { padding: 0 } }} style={{ marginBottom: 16 }}>
             {list.isError ? <Alert type="error" showIcon title="無法載入自動回覆" description={errorMessage(list.error)} style={{ margin: 16 }} /> : null}
             <Table<AutoReply>
@@ -248,13 +247,17 @@ export function AutoRepliesPage() {
               pagination={{ pageSize: 20, hideOnSinglePage: true }}
               locale={{ emptyText: <Empty description="還沒有自動回覆。按「新增回覆」或下載 CSV 範本整批匯入。" /> }}
               columns={[
-                { title: '名稱', dataIndex: 'name', render: (v: string, r) => <Space orientation="vertical" size={0}><Text strong>{v}</Text><Text type="secondary" style={{ fontSize: 12 }}>{r.reply.type === 'flex' ? 'Flex 訊息' : r.reply.text.slice(0, 28) + (r.reply.text.length > 28 ? '…' : '')}</Text></Space> },
-                { title: '比對方式', dataIndex: 'matchType', width: 110, render: (v: AutoReply['matchType']) => <Tag color={v === 'exact' ? 'purple' : 'blue'}>{MATCH_LABEL[v]}</Tag> },
+                { title: '名稱', dataIndex: 'name', width: 200, render: (v: string, r) => (
+                  <div style={{ minWidth: 0 }}>
+                    <Text strong>{v}</Text>
+                    <Text type="secondary" ellipsis={{ tooltip: r.reply.type === 'text' ? r.reply.text : undefined }} style={{ display: 'block', fontSize: 12, maxWidth: 176 }}>{r.reply.type === 'flex' ? `Flex：${r.reply.altText}` : r.reply.text}</Text>
+                  </div>
+                ) },
+                { title: '比對方式', dataIndex: 'matchType', width: 104, render: (v: AutoReply['matchType']) => <Tag color={v === 'exact' ? 'purple' : 'blue'}>{MATCH_LABEL[v]}</Tag> },
                 { title: '關鍵字', dataIndex: 'triggers', render: (v: string[]) => <Space size={[4, 4]} wrap>{v.map((t) => <Tag key={t}>{t}</Tag>)}</Space> },
-                { title: '優先', dataIndex: 'priority', width: 70, align: 'right', sorter: (a, b) => a.priority - b.priority },
-                { title: '使用次數', dataIndex: 'hits', width: 96, align: 'right', sorter: (a, b) => a.hits - b.hits, render: (v: number) => v.toLocaleString() },
+                { title: '優先', dataIndex: 'priority', width: 80, align: 'right', sorter: (a, b) => a.priority - b.priority },
+                { title: '使用次數', dataIndex: 'hits', width: 110, align: 'right', sorter: (a, b) => a.hits - b.hits, render: (v: number) => v.toLocaleString() },
                 { title: '啟用', dataIndex: 'enabled', width: 72, render: (v: boolean, r) => <Switch size="small" checked={v} disabled={!canEdit} loading={toggle.isPending && toggle.variables?.id === r.id} onChange={() => toggle.mutate(r)} aria-label={`啟用 ${r.name}`} /> },
-                { title: '更新', dataIndex: 'updatedAt', width: 100, render: (v: string) => <Text type="secondary">{fromNow(v)}</Text> },
                 ...(canEdit ? [{
                   title: '', key: 'ops', width: 96, render: (_: unknown, r: AutoReply) => (
                     <Space size={0}>
@@ -269,7 +272,7 @@ export function AutoRepliesPage() {
             />
           </Card>
         </Col>
-        <Col xs={24} xl={8}>
+        <Col xs={24} xl={7}>
           <TryBox />
         </Col>
       </Row>

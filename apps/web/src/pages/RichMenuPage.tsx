@@ -213,6 +213,8 @@ function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: Ric
   // Without an upload the server draws a default image from the saved layout.
   const image = localImage ?? (menu.imageUrl ? `${menu.imageUrl}?v=${encodeURIComponent(stamp)}` : null);
   const problems = areaProblems(draft);
+  // the generated default image has no text: show the labels on the phone preview
+  const labelsOnPhone = !localImage && !menu.hasImage;
   const sizeMismatch = menu.hasImage && !localImage && (menu.size.width !== draft.size.width || menu.size.height !== draft.size.height);
 
   const save = useMutation({
@@ -327,19 +329,20 @@ function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: Ric
         </Card>
         <Card title="手機預覽">
           <LinePhoneFrame
+            minHeight={90}
             title="診所官方帳號"
             footer={
               <div style={{ background: '#fff' }}>
                 <div style={{ position: 'relative', width: '100%', aspectRatio: `${draft.size.width} / ${draft.size.height}`, background: image ? `center / 100% 100% no-repeat url(${JSON.stringify(image)})` : '#eef1f4' }}>
                   {draft.areas.map((a, i) => (
-                    <div key={i} style={{ position: 'absolute', left: `${(a.bounds.x / draft.size.width) * 100}%`, top: `${(a.bounds.y / draft.size.height) * 100}%`, width: `${(a.bounds.width / draft.size.width) * 100}%`, height: `${(a.bounds.height / draft.size.height) * 100}%`, outline: image ? 'none' : '1px solid #d0d7de', display: 'grid', placeItems: 'center', fontSize: 12, color: image ? 'transparent' : '#444' }}>{a.action.label}</div>
+                    <div key={i} style={{ position: 'absolute', left: `${(a.bounds.x / draft.size.width) * 100}%`, top: `${(a.bounds.y / draft.size.height) * 100}%`, width: `${(a.bounds.width / draft.size.width) * 100}%`, height: `${(a.bounds.height / draft.size.height) * 100}%`, outline: image ? 'none' : '1px solid #d0d7de', display: 'grid', placeItems: 'end center', paddingBottom: '6%', fontSize: 12, fontWeight: 600, color: labelsOnPhone ? '#fff' : 'transparent', textShadow: labelsOnPhone ? '0 1px 2px rgba(0,0,0,.45)' : 'none' }}>{a.action.label}</div>
                   ))}
                 </div>
                 <div style={{ textAlign: 'center', padding: '8px 0', fontSize: 13, borderTop: '1px solid #eee' }}>{draft.chatBarText || '選單'} ▾</div>
               </div>
             }
           >
-            <div style={{ minHeight: 60 }} />
+            <div style={{ background: '#fff', borderRadius: 14, padding: '6px 10px', fontSize: 13, width: 'fit-content' }}>點選下方選單試試看</div>
           </LinePhoneFrame>
         </Card>
       </Col>
