@@ -301,4 +301,44 @@ describe('reminders', () => {
     expect(new Set(log.map((m) => m.userId)).size).toBe(N); // nobody missed
     expect(log).toHaveLength(N);
   });
+
+  it('quota: a monthly cap stops non-essential reminders first, warns admins at 80 %; the list, summary and resend', async () => {
+    const { c, his } = await setup({ weekdaysOnly: false });
+    const users: string[] = [];
+    for (let i = 0; i < 5; i++) users.push(await patientWithLine(c, his, `Q${i}`));
+    const adm = await admin(c);
+    const rules = (await adm.get('/api/reminders/rules')).json();
+    rules.rules.forEach((r: { explanation?: string }) => delete r.explanation);
+    const put = await adm.put('/api/reminders/rules', { ...rules, monthlyCap: 3 });
+    expect(put.statusCode, put.body).toBe(200);
+    await b.drain();
+    for (let i = 0; i < 5; i++) await his.put(`/his/v1/appointments/Q${i}`, { patientId: `Q${i}`, doctorId: 'D1', startsAt: '2026-03-20T10:00:00+08:00', status: 'booked', version: 1 });
+    await b.drain();
+    const dq = startReminderDispatcher(b.t.deps, { workerId: 'test-dispatcher-quota', autoStart: false, concurrency: 1 });
+    b.t.clock.set('2026-03-09T01:00:30Z');
+    await dq.runOnce();
+    const booking = (await rowsOf(c.clinicId)).filter((r) => r.rule_id === 'booking');
+    expect(booking.filter((r) => r.state === 'sent')).toHaveLength(3);
+    expect(booking.filter((r) => r.state === 'skipped').map((r) => r.cancel_reason)).toEqual([expect.stringContaining('非必要提醒暫停'), expect.stringContaining('非必要提醒暫停')]);
+    const q = (await (await admin(c)).get('/api/reminders/quota')).json();
+    expect(q.used).toBe(3);
+    expect(q.caps.nonEssential).toBe(3);
+    expect(q.notices[0]).toMatchObject({ kind: 'line_quota_80', level: 'warning' });
+    expect(q.forecast).toBeGreaterThanOrEqual(3);
+
+    const list = await (await admin(c)).get('/api/reminders?date=today');
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json().summary).toMatchObject({ sent: 3, skipped: 2 });
+    expect(list.json().items.every((i: { explanation: string }) => i.explanation.length > 0)).toBe(true);
+    const tomorrow = await (await admin(c)).get('/api/reminders?date=2026-03-18&state=planned');
+    expect(tomorrow.json().items.every((i: { ruleId: string }) => i.ruleId === 'before-48h')).toBe(true);
+    const skipped = booking.find((r) => r.state === 'skipped')!;
+    const re = await (await admin(c)).post(`/api/reminders/${skipped.id}/resend`, {});
+    expect(re.statusCode, re.body).toBe(200);
+    expect(re.json().state).toBe('planned');
+    const row = (await rowsOf(c.clinicId)).find((r) => r.id === skipped.id)!;
+    expect(row.retry_key).not.toBe(skipped.retry_key);
+    const pending = await (await admin(c)).post(`/api/reminders/${skipped.id}/resend`, {});
+    expect(pending.statusCode).toBe(409);
+  });
 });
