@@ -80,8 +80,11 @@ export function localRange(fromDate: string, toDate: string, timeZone: string): 
 
 type Qb = SelectQueryBuilder<any, any, any>;
 
-export function appointmentListService(db: Kysely<DB>) {
-  function applyFilters<Q extends Qb>(qb: Q, clinicId: string, q: ListQuery, timeZone: string, doctorDbId: string | null | undefined): Q {
+/** A search matching more patients than this (a one-character surname) lists the first ones' visits. */
+const MAX_MATCHES = 2000;
+
+export function appointmentListService(db: Kysely<DB>, opts: { dialect?: 'sqlite' | 'postgres'; phoneHash?: (e164: string) => string } = {}) {
+  function applyFilters<Q extends Qb>(qb: Q, clinicId: string, q: ListQuery, timeZone: string, doctorDbId: string | null | undefined, patientIds: string[] | null): Q {
     let x: Qb = qb.where('a.clinic_id', '=', clinicId);
     const range = { from: q.from ? new Date(q.from).toISOString() : undefined, to: q.to ? new Date(q.to).toISOString() : undefined };
     if (q.fromDate) range.from = localRange(q.fromDate, q.fromDate, timeZone).from;
@@ -93,25 +96,7 @@ export function appointmentListService(db: Kysely<DB>) {
     if (q.status) x = x.where('a.status', '=', q.status);
     if (q.reply) x = x.where('a.reply_status', '=', q.reply);
     if (q.line) x = x.where('a.patient_id', 'in', db.selectFrom('patients').select('id').where('clinic_id', '=', clinicId).where('line_status', '=', q.line));
-    if (q.q && q.q.trim()) {
-      const s = parseSearch(q.q);
-      let pq = db.selectFrom('patients').select('id').where('clinic_id', '=', clinicId);
-      if (s.digits !== null) {
-        const digits = s.digits;
-        const text = s.text;
-        pq = pq.where((eb) =>
-          eb.or([
-            ...(digits.length >= 3 ? [eb('phone_e164', 'like', sql<string>`${`%${escapeLike(digits)}`} ESCAPE '\\'`)] : []),
-            eb('chart_no', '=', text),
-            eb('his_id', '=', text),
-          ]),
-        );
-      } else {
-        const name = s.name!;
-        pq = pq.where((eb) => eb.or([eb('name', 'like', sql<string>`${`%${escapeLike(name)}%`} ESCAPE '\\'`), eb('chart_no', '=', name), eb('his_id', '=', name)]));
-      }
-      x = x.where('a.patient_id', 'in', pq);
-    }
+    if (patientIds) x = x.where('a.patient_id', 'in', patientIds.length ? patientIds : ['-none-']);
     if (q.failed) {
       x = x.where(({ exists, selectFrom }) =>
         exists(selectFrom('reminder_deliveries as rd').select('rd.id').whereRef('rd.appointment_id', '=', 'a.id').where('rd.clinic_id', '=', clinicId).where('rd.state', '=', 'failed')),
@@ -125,8 +110,41 @@ export function appointmentListService(db: Kysely<DB>) {
     return x as Q;
   }
 
+  /**
+   * Ids of the patients a search text matches (at most MAX_MATCHES; the list then reads their
+   * appointments through (clinic_id, patient_id, starts_at)). Exact chart number / HIS id and a
+   * full phone number use indexes; a partial name or the last digits of a phone scan the
+   * clinic's patients once (tens of thousands of rows, a few milliseconds).
+   */
+  async function matchPatients(clinicId: string, text: string): Promise<string[]> {
+    const s = parseSearch(text);
+    const ids = new Set<string>();
+    // On SQLite `+clinic_id` keeps the planner from walking an index on clinic_id and then
+    // fetching every row by rowid: a plain scan of the table is ~5× faster for these filters.
+    const scanScope = opts.dialect === 'postgres' ? sql<string>`clinic_id` : sql<string>`+clinic_id`;
+    const exact = await db.selectFrom('patients').select('id').where('clinic_id', '=', clinicId).where((eb) => eb.or([eb('chart_no', '=', s.text), eb('his_id', '=', s.text)])).limit(MAX_MATCHES).execute();
+    for (const r of exact) ids.add(r.id);
+    if (s.digits !== null) {
+      const digits = s.digits;
+      if (digits.length === 9 && opts.phoneHash) {
+        const full = await db.selectFrom('patients').select('id').where('clinic_id', '=', clinicId).where('phone_hash', '=', opts.phoneHash(`+886${digits}`)).limit(MAX_MATCHES).execute();
+        for (const r of full) ids.add(r.id);
+      } else if (digits.length >= 3) {
+        const tail = opts.dialect === 'postgres' ? sql<string>`right(phone_e164, ${digits.length})` : sql<string>`substr(phone_e164, ${-digits.length})`;
+        const part = await db.selectFrom('patients').select('id').where(scanScope, '=', clinicId).where(tail, '=', digits).limit(MAX_MATCHES).execute();
+        for (const r of part) ids.add(r.id);
+      }
+    } else {
+      const name = s.name!;
+      const part = await db.selectFrom('patients').select('id').where(scanScope, '=', clinicId).where('name', 'like', sql<string>`${`%${escapeLike(name)}%`} ESCAPE '\\'`).limit(MAX_MATCHES).execute();
+      for (const r of part) ids.add(r.id);
+    }
+    return [...ids].slice(0, MAX_MATCHES);
+  }
+
   return {
     async list(clinicId: string, timeZone: string, q: ListQuery) {
+      const patientIds = q.q && q.q.trim() ? await matchPatients(clinicId, q.q) : null;
       let doctorDbId: string | null | undefined;
       if (q.doctorId) {
         const d = await db.selectFrom('doctors').select('id').where('clinic_id', '=', clinicId).where('his_id', '=', q.doctorId).executeTakeFirst();
@@ -134,7 +152,7 @@ export function appointmentListService(db: Kysely<DB>) {
       }
       const sortKey = q.sort ?? 'startsAt';
       const dir = q.order ?? 'asc';
-      let rowsQ = applyFilters(db.selectFrom('appointments as a'), clinicId, q, timeZone, doctorDbId)
+      let rowsQ = applyFilters(db.selectFrom('appointments as a'), clinicId, q, timeZone, doctorDbId, patientIds)
         .innerJoin('patients as p', 'p.id', 'a.patient_id')
         .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
         .select([
@@ -144,7 +162,7 @@ export function appointmentListService(db: Kysely<DB>) {
         .orderBy(sql.ref(SORT_COLUMN[sortKey]), dir);
       if (sortKey !== 'startsAt') rowsQ = rowsQ.orderBy('a.starts_at', 'asc');
       rowsQ = rowsQ.orderBy('a.id', dir);
-      const countQ = applyFilters(db.selectFrom('appointments as a'), clinicId, q, timeZone, doctorDbId).select((eb) => eb.fn.countAll<number>().as('n'));
+      const countQ = applyFilters(db.selectFrom('appointments as a'), clinicId, q, timeZone, doctorDbId, patientIds).select((eb) => eb.fn.countAll<number>().as('n'));
       const [rows, count] = await Promise.all([rowsQ.limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(), countQ.executeTakeFirst()]);
       const total = Number(count?.n ?? 0);
       return {
