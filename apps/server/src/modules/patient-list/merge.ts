@@ -65,8 +65,8 @@ export function mergeService(deps: Deps) {
       const pairs = new Map<string, { a: string; b: string; reasons: Set<string> }>();
       const addGroup = (ids: string[], reason: string) => {
         for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) {
-          const [a, b] = [ids[i], ids[j]].sort();
-          const k = `${a}|${b}`;
+          const [a, b] = [ids[i], ids[j]];
+          const k = [a, b].sort().join('|');
           const e = pairs.get(k) ?? { a, b, reasons: new Set<string>() };
           e.reasons.add(reason);
           pairs.set(k, e);

@@ -1,0 +1,115 @@
+// Patient list (issue 9): find a patient by two characters of the name, tag them, build a
+// segment from the tag (live count), merge two duplicates, export the filter to XLSX and
+// check the file's contents with exceljs. Screenshots at 1440 px in docs/screenshots.
+import { expect, test, type Page } from '@playwright/test';
+import ExcelJS from 'exceljs';
+import path from 'node:path';
+
+const ADMIN = { email: 'admin@demo.careline.tw', password: 'careline-demo' };
+const HIS = { authorization: 'Bearer demo-his-key' };
+const shots = path.resolve(import.meta.dirname, '../docs/screenshots');
+const suffix = Date.now().toString(36).slice(-4);
+
+async function login(page: Page) {
+  await page.goto('/login');
+  await page.getByLabel('電子郵件').fill(ADMIN.email);
+  await page.getByLabel('密碼', { exact: true }).fill(ADMIN.password);
+  await page.getByRole('button', { name: '登入', exact: true }).click();
+  await expect(page.getByRole('navigation', { name: '主選單' })).toBeVisible();
+}
+
+test('find by two characters, tag, segment, merge duplicates, export XLSX', async ({ page, request }) => {
+  // Two records of the same person from the HIS (same phone, name typed differently) and one relative.
+  for (const [id, body] of [
+    [`E2E-${suffix}-1`, { name: '龔曉蕾', phone: '0987-654-321', chartNo: `E${suffix}01`, birthDate: '1975-04-12', gender: 'female' }],
+    [`E2E-${suffix}-2`, { name: '龔曉雷', phone: '0987654321', chartNo: `E${suffix}02` }],
+    [`E2E-${suffix}-3`, { name: '龔子軒', phone: '0987654321', chartNo: `E${suffix}03`, birthDate: '2012-08-30' }],
+  ] as const) {
+    const r = await request.put(`/his/v1/patients/${id}`, { headers: HIS, data: body });
+    expect(r.status(), await r.text()).toBeLessThan(300);
+  }
+
+  await login(page);
+  await page.goto('/patients/list');
+  await expect(page.getByRole('heading', { name: '病患', exact: true })).toBeVisible();
+
+  // Two characters of the name, results as you type.
+  const search = page.getByLabel('搜尋病患');
+  await search.fill('曉蕾');
+  const row = page.getByRole('row').filter({ hasText: '龔曉蕾' });
+  await expect(row).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: '龔曉雷' })).toHaveCount(0);
+  await expect(row.getByText('0987-***-321')).toBeVisible();
+
+  // Tag them.
+  const tagName = `E2E追蹤${suffix}`;
+  await row.getByRole('checkbox').check();
+  await page.getByRole('button', { name: /加標籤/ }).click();
+  const tagDialog = page.getByRole('dialog', { name: /加上標籤/ });
+  await tagDialog.getByLabel('新標籤名稱').fill(tagName);
+  await tagDialog.getByRole('button', { name: '加上標籤' }).click();
+  await expect(row.getByText(tagName)).toBeVisible();
+  await search.fill('龔');
+  await expect(page.getByRole('row').filter({ hasText: '龔子軒' })).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'patients-list.png') });
+
+  // Detail page: identity with HIS badges, family by phone.
+  await page.getByRole('link', { name: '龔曉蕾' }).click();
+  await expect(page.getByText('家人（同一電話）')).toBeVisible();
+  await expect(page.getByRole('link', { name: '龔子軒' })).toBeVisible();
+  await expect(page.getByText('HIS', { exact: true }).first()).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'patients-detail.png') });
+
+  // Segment from the tag with a live count.
+  await page.goto('/patients/segments');
+  await page.getByLabel('分眾名稱').fill(`E2E 分眾 ${suffix}`);
+  await page.getByLabel('分眾標籤').click();
+  await page.locator('.ant-select-item-option').filter({ hasText: tagName }).click();
+  await page.keyboard.press('Escape');
+  const countCard = page.locator('.ant-card').filter({ hasText: '符合人數（即時）' });
+  await expect(countCard.locator('.ant-statistic-content-value')).toHaveText('1');
+  await expect(countCard.getByText('龔曉蕾')).toBeVisible();
+  await page.getByRole('button', { name: '儲存分眾' }).click();
+  await expect(page.getByText(/已儲存分眾/)).toBeVisible();
+  await expect(page.getByRole('cell', { name: `E2E 分眾 ${suffix}` })).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'patients-segments.png') });
+
+  // Merge the two records of 龔曉蕾.
+  await page.goto('/patients/merge');
+  const cand = page.getByRole('row').filter({ hasText: '龔曉蕾' }).filter({ hasText: '龔曉雷' });
+  await expect(cand).toBeVisible();
+  await expect(cand.getByText('電話相同且姓名相近')).toBeVisible();
+  await cand.getByRole('button', { name: '比較與整併' }).click();
+  const review = page.getByRole('dialog', { name: '並排比較並選擇保留的值' });
+  await expect(review.getByText('龔曉雷')).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'patients-merge.png') });
+  await review.getByRole('button', { name: '整併' }).click();
+  await expect(page.getByText('已整併，7 天內可復原')).toBeVisible();
+  const hist = page.locator('.ant-card').filter({ hasText: '整併紀錄' }).getByRole('row').filter({ hasText: '龔曉雷' });
+  await expect(hist.getByRole('button', { name: '復原' })).toBeVisible();
+
+  // The list now has one 龔曉… record; export the filter to XLSX.
+  await page.goto('/patients/list');
+  await page.getByLabel('搜尋病患').fill('龔');
+  await expect(page.getByRole('row').filter({ hasText: '龔曉雷' })).toHaveCount(0);
+  await expect(page.getByRole('row').filter({ hasText: '龔曉蕾' })).toBeVisible();
+  await page.getByRole('button', { name: '匯出' }).hover();
+  await page.getByText('匯出 Excel（XLSX）').click();
+  const exportDialog = page.getByRole('dialog', { name: '匯出目前篩選的病患' });
+  const dl = exportDialog.getByRole('link', { name: /下載/ }).or(exportDialog.getByRole('button', { name: /下載/ }));
+  await expect(dl).toBeVisible({ timeout: 30_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), dl.click()]);
+  const file = path.resolve(import.meta.dirname, '../test-results', `patients-${suffix}.xlsx`);
+  await download.saveAs(file);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  const rows: string[][] = [];
+  wb.worksheets[0].eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+  expect(rows[0]).toEqual(expect.arrayContaining(['姓名', '病歷號', '電話', '標籤']));
+  const names = rows.slice(1).map((r) => r[0]);
+  expect(names).toEqual(expect.arrayContaining(['龔曉蕾', '龔子軒']));
+  expect(names).not.toContain('龔曉雷');
+  const me = rows.find((r) => r[0] === '龔曉蕾')!;
+  expect(me[2]).toBe('0987654321');
+  expect(me[9]).toContain(tagName);
+});
