@@ -110,7 +110,7 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, path: string
     return send(res, 200, { bound: false });
   }
   if (req.method === 'GET' && path === '/appointments') {
-    if (!u.bound) return fail(res, 403, 'NOT_BOUND', '請先完成綁定');
+    if (!u.bound) return send(res, 200, { members: [] });
     return send(res, 200, { members: u.members });
   }
   const m = /^\/appointments\/([^/]+)\/(confirm|cancel-request|reschedule-request)$/.exec(path);

@@ -1,6 +1,6 @@
 /** @jsxImportSource preact */
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Api, LiffConfig, Me } from './api.ts';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { Api, LiffConfig, Me, Member } from './api.ts';
 import { AppointmentsPage } from './Appointments.tsx';
 import { BindPage } from './Bind.tsx';
 
@@ -52,6 +52,13 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
   const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [toast, setToast] = useState<{ text: string; kind: 'ok' | 'err'; n: number } | null>(null);
+  // Opened on a list page: ask for the appointments together with /me (one round trip less).
+  const prefetch = useRef<Promise<{ members: Member[] }> | null>(page === 'bind' ? null : api.appointments().catch(() => ({ members: [] })));
+  const takePrefetch = () => {
+    const p = prefetch.current;
+    prefetch.current = null;
+    return p;
+  };
 
   const loadMe = useCallback(() => {
     setError(null);
@@ -110,9 +117,9 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
             <div class="sk sk-card" />
           </div>
         ) : page === 'bind' ? (
-          <BindPage api={api} me={me} config={config} onBound={loadMe} setMe={setMe} go={go} close={close} toast={showToast} />
+          <BindPage api={api} me={me} config={config} onBound={() => { prefetch.current = null; loadMe(); }} setMe={setMe} go={go} close={close} toast={showToast} />
         ) : (
-          <AppointmentsPage key={page} api={api} me={me} config={config} family={page === 'family'} go={go} toast={showToast} />
+          <AppointmentsPage key={page} api={api} me={me} config={config} family={page === 'family'} go={go} toast={showToast} prefetched={takePrefetch} />
         )}
       </main>
       <div class="toast-slot" aria-live="polite">

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { timeOf, type Api, type Appt, type LiffConfig, type Me, type Member } from './api.ts';
 import type { Page, Toast } from './App.tsx';
 
-type Props = { api: Api; me: Me; config: LiffConfig; family: boolean; go: (p: Page) => void; toast: Toast };
+type Props = { api: Api; me: Me; config: LiffConfig; family: boolean; go: (p: Page) => void; toast: Toast; prefetched?: () => Promise<{ members: Member[] }> | null };
 type Row = { appt: Appt; who: string };
 
 const REPLY_CLASS: Record<string, string> = { confirmed: 'green', awaiting_reply: 'amber', cancel_requested: 'grey', reschedule_requested: 'blue', not_sent: 'plain' };
@@ -163,18 +163,18 @@ function Empty({ title, text, action }: { title: string; text: string; action?: 
   );
 }
 
-export function AppointmentsPage({ api, me, config, family, go, toast }: Props) {
+export function AppointmentsPage({ api, me, config, family, go, toast, prefetched }: Props) {
   const [members, setMembers] = useState<Member[] | null>(null);
   const [err, setErr] = useState<string | null>(null);
   const [sheet, setSheet] = useState<{ kind: 'cancel' | 'reschedule'; row: Row } | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
 
-  const load = () => {
+  const load = (first = false) => {
     setErr(null);
-    api.appointments().then((r) => setMembers(r.members), (e: Error) => setErr(e.message));
+    ((first && prefetched?.()) || api.appointments()).then((r) => setMembers(r.members), (e: Error) => setErr(e.message));
   };
   useEffect(() => {
-    if (me.bound) load();
+    if (me.bound) load(true);
   }, [me.bound]);
 
   if (!me.bound) {
@@ -191,7 +191,7 @@ export function AppointmentsPage({ api, me, config, family, go, toast }: Props) 
       <section class="panel center" role="alert">
         <h1 class="h1">暫時無法載入預約</h1>
         <p class="muted">{err}</p>
-        <button class="btn" type="button" onClick={load}>重新整理</button>
+        <button class="btn" type="button" onClick={() => load()}>重新整理</button>
       </section>
     );
   }
