@@ -14,7 +14,10 @@ import { LineSettingsPage } from './pages/LineSettingsPage.tsx';
 import { RichMenuPage } from './pages/RichMenuPage.tsx';
 import { ClinicSettingsPage } from './pages/ClinicSettingsPage.tsx';
 import { HelpPage } from './pages/HelpPage.tsx';
-import { HomePage } from './pages/HomePage.tsx';
+import { AppointmentsPage } from './pages/AppointmentsPage.tsx';
+import { CalendarFeedsPage } from './pages/CalendarFeedsPage.tsx';
+import { CalendarPage } from './pages/CalendarPage.tsx';
+import { FrontDeskHome } from './pages/FrontDeskHome.tsx';
 import { InvitePage } from './pages/InvitePage.tsx';
 import { JobsPage } from './pages/JobsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -37,7 +40,7 @@ export function RequireRole({ roles, children }: { roles: readonly Role[]; child
 function Home() {
   const { user } = useSession();
   if (user?.role === 'platform_operator') return <Navigate to="/platform/clinics" replace />;
-  return <HomePage />;
+  return <FrontDeskHome />;
 }
 
 /** A 401 from any request sends the user to /login, keeping where they were. */
@@ -77,6 +80,9 @@ export function App() {
           {Object.entries(FEATURES).map(([path, info]) => (
             <Route key={path} path={path === 'messages' ? '/messages/inbox' : `/${path}`} element={clinic(<FeaturePlaceholder info={info} />)} />
           ))}
+          <Route path="/appointments" element={clinic(<AppointmentsPage />)} />
+          <Route path="/calendar" element={clinic(<CalendarPage />)} />
+          <Route path="/settings/calendar-feeds" element={admin(<CalendarFeedsPage />)} />
           <Route path="/messages" element={<Navigate to="/messages/inbox" replace />} />
           <Route path="/patients" element={<Navigate to="/patients/list" replace />} />
           <Route path="/patients/list" element={clinic(<PatientsPage />)} />

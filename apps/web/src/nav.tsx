@@ -11,6 +11,7 @@ import {
   BarChartOutlined,
   BellOutlined,
   CalendarOutlined,
+  ScheduleOutlined,
   CustomerServiceOutlined,
   HeartOutlined,
   HomeOutlined,
@@ -40,6 +41,7 @@ export const ADMIN: readonly Role[] = ['admin'];
 export const CLINIC_NAV: NavItem[] = [
   { path: '/', label: '首頁', icon: <HomeOutlined aria-hidden /> },
   { path: '/appointments', label: '預約', icon: <CalendarOutlined aria-hidden /> },
+  { path: '/calendar', label: '行事曆', icon: <ScheduleOutlined aria-hidden /> },
   { path: '/reminders', label: '提醒', icon: <BellOutlined aria-hidden /> },
   {
     path: '/patients',
@@ -73,6 +75,7 @@ export const CLINIC_NAV: NavItem[] = [
     children: [
       { path: '/settings/clinic', label: '診所資料', icon: <ShopOutlined aria-hidden /> },
       { path: '/settings/staff', label: '人員管理', icon: <TeamOutlined aria-hidden />, roles: ADMIN },
+      { path: '/settings/calendar-feeds', label: '行事曆訂閱', icon: <ScheduleOutlined aria-hidden />, roles: ADMIN },
       { path: '/settings/line', label: 'LINE 官方帳號', icon: <WechatOutlined aria-hidden />, roles: ADMIN },
       { path: '/settings/rich-menu', label: '圖文選單', icon: <AppstoreOutlined aria-hidden />, roles: ADMIN },
       { path: '/settings/api-keys', label: 'HIS 串接', icon: <ApiOutlined aria-hidden />, roles: ADMIN },
@@ -102,12 +105,6 @@ export function navFor(items: NavItem[], role: Role): NavItem[] {
 
 /** Features not built yet: what each will do (PRODUCT.md), shown on its placeholder page. */
 export const FEATURES: Record<string, FeatureInfo> = {
-  appointments: {
-    title: '預約',
-    description: '由醫院資訊系統（HIS）即時同步的預約清單與行事曆。櫃台可以依醫師、日期與狀態查詢預約，查看每筆預約的提醒訊息與狀態變更歷程，並處理病患從 LINE 送出的線上預約申請。',
-    points: ['預約清單與詳細歷程（建立、改期、取消、報到、完成、未到）', '醫師行事曆，可訂閱到 Google 日曆', '病患從 LINE 提出的線上預約申請'],
-    emptyText: '與 HIS 串接後，預約會自動出現在這裡',
-  },
   reminders: {
     title: '提醒',
     description: '設定預約提醒的發送規則與訊息範本：預約當下、看診前 48 小時、看診當天早上 8 點等，並自動避開週末、國定假日與診所休診日。病患可以在 LINE 上一鍵確認赴約或取消改期，回覆會同步回 HIS。',

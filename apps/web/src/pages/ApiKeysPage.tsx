@@ -6,6 +6,7 @@ import { api, errorMessage, type ApiKey } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { HisWebhookSection } from '../frontdesk/HisWebhookSection.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime, fromNow } from '../format.ts';
 import { applyFieldErrors } from '../forms.ts';
@@ -128,7 +129,7 @@ export function ApiKeysPage() {
             ),
           }}
           columns={[
-            { title: '名稱', dataIndex: 'name', render: (v: string, k) => <span style={{ fontWeight: 500, color: k.revokedAt ? 'rgba(0,0,0,0.45)' : undefined }}>{v}</span> },
+            { title: '名稱', dataIndex: 'name', render: (v: string, k) => <span style={{ fontWeight: 500, color: k.revokedAt ? 'rgba(0,0,0,0.45)' : undefined }}>{v}{(k as ApiKey & { sandbox?: boolean }).sandbox ? <Tag color="orange" style={{ marginInlineStart: 8 }}>沙盒</Tag> : null}</span> },
             { title: '金鑰開頭', dataIndex: 'prefix', width: 160, render: (v: string) => <Typography.Text code>{v}…</Typography.Text> },
             { title: '建立時間', dataIndex: 'createdAt', width: 170, render: formatDateTime },
             {
@@ -164,6 +165,7 @@ export function ApiKeysPage() {
           ]}
         />
       </Card>
+      <HisWebhookSection />
       <CreateKeyModal open={creating} onClose={() => setCreating(false)} />
     </>
   );
