@@ -50,6 +50,7 @@ export function recallService(deps: Deps) {
         id = newId();
         await db.insertInto('recall_rules').values({ id, clinic_id: clinicId, created_at: now, ...cols }).execute();
       }
+      await scheduleRecallScans(deps, clinicId);
       await recordAudit(db, deps.clock, { clinicId, actor, action: 'recall_rule.saved', entityType: 'recall_rule', entityId: id, detail: { name: input.name }, ip });
       return (await this.listRules(clinicId)).items.find((x) => x.id === id)!;
     },
@@ -152,6 +153,12 @@ export async function deliverRecall(trx: Db, deps: Deps, clinicId: string, recal
     return 'sms';
   }
   return null;
+}
+
+/** Starts the clinic's daily scan (idempotent: one job per clinic and day). */
+export async function scheduleRecallScans(deps: Deps, clinicId: string): Promise<void> {
+  const next = new Date(deps.clock.now().getTime() + 86_400_000);
+  await enqueue(deps.db, deps.clock, { type: RECALL_SCAN_JOB, clinicId, payload: { clinicId, repeat: true }, runAt: next, idempotencyKey: `recall:${clinicId}:${next.toISOString().slice(0, 10)}` });
 }
 
 /** Daily job per clinic; it schedules the next day's run. */

@@ -47,7 +47,12 @@ export function tagService(deps: Deps) {
       const id = newId();
       await db.insertInto('tags').values({ id, clinic_id: clinicId, name, color: input.color ?? 'blue', kind: input.rule ? 'auto' : 'manual', rule: input.rule ? JSON.stringify(input.rule) : null, recomputed_at: null, created_at: now, updated_at: now }).execute();
       await recordAudit(db, deps.clock, { clinicId, actor, action: 'tag.created', entityType: 'tag', entityId: id, detail: { name, rule: input.rule ?? null }, ip });
-      if (input.rule) await recomputeTag(deps, clinicId, id);
+      if (input.rule) {
+        await recomputeTag(deps, clinicId, id);
+        // Hourly recompute of the clinic's automatic tags (one job per clinic and hour).
+        const next = new Date(deps.clock.now().getTime() + 3_600_000);
+        await enqueue(db, deps.clock, { type: TAG_RECOMPUTE_JOB, clinicId, payload: { clinicId, repeat: true }, runAt: next, idempotencyKey: `tags:${clinicId}:${next.toISOString().slice(0, 13)}` });
+      }
       return toTag(await getTag(clinicId, id), (await db.selectFrom('patient_tags').select(db.fn.countAll<number>().as('n')).where('clinic_id', '=', clinicId).where('tag_id', '=', id).executeTakeFirst())?.n);
     },
 
