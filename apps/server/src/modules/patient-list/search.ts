@@ -60,7 +60,8 @@ function nameCond(clinicId: string, q: string): RawBuilder<boolean> | null {
   const joins = grams.slice(1).map((g, i) => sql`join patient_name_grams ${sql.raw(`g${i + 1}`)} on ${sql.raw(`g${i + 1}`)}.clinic_id = g0.clinic_id and ${sql.raw(`g${i + 1}`)}.gram = ${g} and ${sql.raw(`g${i + 1}`)}.patient_id = g0.patient_id`);
   const sub = sql`select g0.patient_id from patient_name_grams g0 ${sql.join(joins, sql` `)} where g0.clinic_id = ${clinicId} and g0.gram = ${grams[0]}`;
   // Bigrams can all occur without the whole query occurring (王小明 vs 小明王小): verify on the few rows left.
-  const verify = [...key].length >= 3 ? sql` and pp.name_key like ${`%${esc(key)}%`} escape '\\'` : sql``;
+  const lowered = q.trim().toLowerCase();
+  const verify = [...key].length >= 3 ? sql` and lower(p.name) like ${`%${esc(lowered)}%`} escape '\\'` : sql``;
   return sql<boolean>`(p.id in (${sub})${verify})`;
 }
 
@@ -99,8 +100,14 @@ function freeTextCond(clinicId: string, raw: string, ctx: SearchCtx): RawBuilder
   return nm;
 }
 
+/** Whether the conditions read patient_profiles columns (then the query joins it). */
+export const needsProfile = (f: PatientFilter): boolean =>
+  !!(f.lastVisitBefore || f.lastVisitAfter || f.lastVisitDaysAgo !== undefined || f.nextVisitFrom || f.nextVisitTo || f.hasNextVisit !== undefined || f.noShowMin !== undefined || f.source);
+
 export function filterConds(clinicId: string, f: PatientFilter, ctx: SearchCtx): RawBuilder<boolean>[] {
-  const c: RawBuilder<boolean>[] = [sql<boolean>`p.clinic_id = ${clinicId}`, sql<boolean>`pp.merged_into is null`];
+  // Merged-away patients are few: excluded through the (clinic_id, merged_into) index, so most
+  // searches never touch patient_profiles for the rows they reject.
+  const c: RawBuilder<boolean>[] = [sql<boolean>`p.clinic_id = ${clinicId}`, sql<boolean>`p.id not in (select patient_id from patient_profiles where clinic_id = ${clinicId} and merged_into is not null)`];
   const add = (x: RawBuilder<boolean> | null) => { if (x) c.push(x); };
   if (f.q) {
     const ft = freeTextCond(clinicId, f.q, ctx);
@@ -151,21 +158,27 @@ export const COUNT_CAP = 1_000;
 export async function searchPatients(db: Db, clinicId: string, f: PatientFilter, ctx: SearchCtx, opts: { sort?: SortKey; order?: 'asc' | 'desc'; limit: number; offset: number; count?: boolean; countCap?: number }) {
   const where = sql.join(filterConds(clinicId, f, ctx), sql` and `);
   const dir = sql.raw(opts.order === 'desc' ? 'desc' : 'asc');
-  const col = sql.raw(SORTS[opts.sort ?? 'name']);
-  const rows = await sql<ListRow>`
-    select p.id, p.his_id, p.name, p.chart_no, p.phone_e164, p.birth_date, p.gender, p.line_status, p.national_id_masked, p.created_at,
-           pp.last_visit_at, pp.next_visit_at, pp.source
-    from patients p join patient_profiles pp on pp.patient_id = p.id
-    where ${where}
-    order by ${col} ${dir}, p.id ${dir}
-    limit ${opts.limit} offset ${opts.offset}`.execute(db);
+  const sortKey = opts.sort ?? 'name';
+  const col = sql.raw(SORTS[sortKey]);
+  const from = needsProfile(f) || sortKey === 'lastVisit' || sortKey === 'nextVisit' ? sql`patients p join patient_profiles pp on pp.patient_id = p.id` : sql`patients p`;
+  const page = await sql<{ id: string }>`select p.id from ${from} where ${where} order by ${col} ${dir}, p.id ${dir} limit ${opts.limit} offset ${opts.offset}`.execute(db);
+  const ids = page.rows.map((r) => r.id);
+  const details = ids.length
+    ? await sql<ListRow>`
+      select p.id, p.his_id, p.name, p.chart_no, p.phone_e164, p.birth_date, p.gender, p.line_status, p.national_id_masked, p.created_at,
+             pp.last_visit_at, pp.next_visit_at, pp.source
+      from patients p join patient_profiles pp on pp.patient_id = p.id
+      where p.clinic_id = ${clinicId} and p.id in (${sql.join(ids)})`.execute(db)
+    : { rows: [] as ListRow[] };
+  const byId = new Map(details.rows.map((r) => [r.id, r]));
+  const rows = ids.map((id) => byId.get(id)).filter((r): r is ListRow => !!r);
   let total: number | null = null;
   const cap = opts.countCap ?? COUNT_CAP;
   if (opts.count !== false) {
-    const r = await sql<{ n: number | string }>`select count(*) as n from (select 1 from patients p join patient_profiles pp on pp.patient_id = p.id where ${where} limit ${cap + 1}) x`.execute(db);
+    const r = await sql<{ n: number | string }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${cap + 1}) x`.execute(db);
     total = Number(r.rows[0]?.n ?? 0);
   }
-  return { rows: rows.rows, total: total !== null ? Math.min(total, cap) : null, totalCapped: total !== null && total > cap };
+  return { rows, total: total !== null ? Math.min(total, cap) : null, totalCapped: total !== null && total > cap };
 }
 
 /** Every matching patient id (segments, auto tags, recall, export), in id order, batch by batch. */
