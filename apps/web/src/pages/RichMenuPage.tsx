@@ -94,7 +94,7 @@ function checkImage(file: File): Promise<{ width: number; height: number }> {
 /** The menu image with its tap areas; drag on it to draw a new area. */
 function AreaCanvas({ draft, image, selected, onSelect, onDraw }: { draft: Draft; image: string | null; selected: number; onSelect: (i: number) => void; onDraw: (b: Bounds) => void }) {
   const ref = useRef<HTMLDivElement>(null);
-  const [drag, setDrag] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
+  const [drag, setDrag] = useState<{ x0: number; y0: number; x1: number; y1: number; hit: number | null } | null>(null);
   const { width: W, height: H } = draft.size;
   const toImg = (e: ReactPointerEvent) => {
     const r = ref.current!.getBoundingClientRect();
@@ -106,26 +106,33 @@ function AreaCanvas({ draft, image, selected, onSelect, onDraw }: { draft: Draft
     <div
       ref={ref}
       role="application"
-      aria-label="圖文選單區域編輯：在圖片上拖曳可新增區域"
+      aria-label="圖文選單區域編輯：點一下區域可選取，拖曳可新增區域"
       style={{ position: 'relative', width: '100%', aspectRatio: `${W} / ${H}`, background: image ? `center / 100% 100% no-repeat url(${JSON.stringify(image)})` : 'repeating-linear-gradient(45deg,#f4f6f8 0 12px,#eceff3 12px 24px)', borderRadius: 8, border: '1px solid #d9d9d9', cursor: 'crosshair', touchAction: 'none', userSelect: 'none', overflow: 'hidden' }}
       onPointerDown={(e) => {
-        if ((e.target as HTMLElement).dataset.area) return;
+        // a click selects the area under the pointer; a drag (anywhere) draws a new area
         const p = toImg(e);
+        const hit = (e.target as HTMLElement).closest<HTMLElement>('[data-index]')?.dataset.index;
         ref.current!.setPointerCapture(e.pointerId);
-        setDrag({ x0: p.x, y0: p.y, x1: p.x, y1: p.y });
+        setDrag({ x0: p.x, y0: p.y, x1: p.x, y1: p.y, hit: hit === undefined ? null : Number(hit) });
       }}
-      onPointerMove={(e) => drag && setDrag({ ...drag, ...(() => { const p = toImg(e); return { x1: p.x, y1: p.y }; })() })}
+      onPointerMove={(e) => {
+        if (!drag) return;
+        const p = toImg(e);
+        setDrag({ ...drag, x1: p.x, y1: p.y });
+      }}
       onPointerUp={() => {
         if (rect && rect.width > 40 && rect.height > 40) onDraw(rect);
+        else if (drag?.hit != null) onSelect(drag.hit);
         setDrag(null);
       }}
+      onPointerCancel={() => setDrag(null)}
     >
       {!image ? <div style={{ position: 'absolute', inset: 0, display: 'grid', placeItems: 'center', color: '#8c8c8c', pointerEvents: 'none' }}><Space><PictureOutlined />尚未上傳圖片</Space></div> : null}
       {draft.areas.map((a, i) => (
         <div
           key={i}
           data-area="1"
-          onPointerDown={(e) => { e.stopPropagation(); onSelect(i); }}
+          data-index={i}
           style={{ position: 'absolute', ...pct(a.bounds), border: `3px solid ${COLORS[i % COLORS.length]}`, background: i === selected ? `${COLORS[i % COLORS.length]}40` : `${COLORS[i % COLORS.length]}18`, display: 'grid', placeItems: 'center', cursor: 'pointer', boxSizing: 'border-box' }}
         >
           <span data-area="1" style={{ background: 'rgba(255,255,255,.92)', borderRadius: 6, padding: '2px 8px', fontSize: 13, fontWeight: 600, pointerEvents: 'none' }}>{i + 1}. {a.action.label || '（未命名）'}</span>
@@ -286,7 +293,7 @@ function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: Ric
           style={{ marginBottom: 16 }}
         >
           <AreaCanvas draft={draft} image={image} selected={selected} onSelect={setSelected} onDraw={(b) => { setDraft({ ...draft, areas: [...draft.areas, { bounds: b, action: { type: 'message', text: '', label: '' } }] }); setSelected(draft.areas.length); }} />
-          <Paragraph type="secondary" style={{ margin: '8px 0 0' }}>{!menu.hasImage && !localImage ? <Tag>系統預設圖片（依已儲存的版面產生）</Tag> : null}在圖片上拖曳可新增按鈕區域；點一下區域可編輯。圖片需為 2500×1686 或 2500×843、JPEG／PNG、1 MB 以內。</Paragraph>
+          <Paragraph type="secondary" style={{ margin: '8px 0 0' }}>{!menu.hasImage && !localImage ? <Tag>系統預設圖片（依已儲存的版面產生）</Tag> : null}點一下區域可編輯；在圖片上拖曳可畫出新的按鈕區域（可以畫在既有區域上，再調整數值）。圖片需為 2500×1686 或 2500×843、JPEG／PNG、1 MB 以內。</Paragraph>
           {sizeMismatch ? <Alert style={{ marginTop: 8 }} type="warning" showIcon title="目前圖片的尺寸與選單尺寸不同，請重新上傳相符的圖片" /> : null}
         </Card>
         <Space orientation="vertical" style={{ width: '100%' }} size={12}>

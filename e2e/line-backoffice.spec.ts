@@ -1,0 +1,91 @@
+// Back-office LINE screens against the demo stack: LINE channel settings (test connection),
+// canned/keyword replies (create in the drawer, 試算, CSV import with per-row errors) and the
+// rich menu editor (draw an area, reject a wrong-size image, publish to LINE).
+import { expect, test, type Page } from '@playwright/test';
+
+const ADMIN = { email: 'admin@demo.careline.tw', password: 'careline-demo' };
+
+async function login(page: Page) {
+  await page.goto('/login');
+  await page.getByLabel('電子郵件').fill(ADMIN.email);
+  await page.getByLabel('密碼', { exact: true }).fill(ADMIN.password);
+  await page.getByRole('button', { name: '登入', exact: true }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+/** A real 2×2 PNG: the editor must refuse it before uploading (menus are 2500×1686 or 2500×843). */
+const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAEklEQVR4nGP4z8DwHwyBNAMDAC2aA/0H9dJ4AAAAAElFTkSuQmCC', 'base64');
+
+test('LINE 官方帳號: webhook URL, LIFF URL and a connection test', async ({ page }) => {
+  await login(page);
+  await page.goto('/settings/line');
+  await expect(page.getByRole('heading', { name: 'LINE 官方帳號' })).toBeVisible();
+  await expect(page.getByLabel('Channel ID')).toHaveValue('1000000001');
+  await expect(page.getByText('/line/webhook/1000000001').first()).toBeVisible();
+  await expect(page.getByText('/liff/1000000001/').first()).toBeVisible();
+  await expect(page.getByLabel('Channel secret')).toHaveAttribute('placeholder', '已設定（不顯示）');
+  await page.getByRole('button', { name: '測試連線' }).click();
+  await expect(page.getByText('機器人名稱').first()).toBeVisible();
+  await expect(page.getByText('本月訊息額度').first()).toBeVisible();
+  await expect(page.getByText('簡訊服務', { exact: true })).toBeVisible();
+});
+
+test('罐頭訊息: create a reply, 試算 finds it, CSV import reports bad rows', async ({ page }) => {
+  await login(page);
+  await page.goto('/messages/auto-replies');
+  await expect(page.getByRole('heading', { name: '罐頭訊息與關鍵字回覆' })).toBeVisible();
+
+  await page.getByRole('button', { name: '新增回覆' }).click();
+  const drawer = page.getByRole('dialog');
+  await drawer.getByLabel('名稱').fill('植牙諮詢');
+  const tags = drawer.getByRole('combobox', { name: '關鍵字' });
+  await tags.fill('植牙諮詢');
+  await tags.press('Enter');
+  await drawer.getByLabel('回覆內容').fill('植牙諮詢請來電預約，醫師會先安排檢查與說明。');
+  await expect(drawer.getByText('植牙諮詢請來電預約').last()).toBeVisible(); // the live LINE preview
+  await drawer.getByRole('button', { name: '儲存' }).click();
+  await expect(page.getByRole('cell', { name: /植牙諮詢/ }).first()).toBeVisible();
+
+  await page.getByPlaceholder('例如：請問禮拜六有看診嗎').fill('我想要植牙諮詢');
+  await page.getByRole('button', { name: '試算' }).click();
+  await expect(page.locator('.ant-tag', { hasText: '植牙諮詢' }).first()).toBeVisible();
+
+  // Flex JSON is validated in the drawer
+  await page.getByRole('button', { name: '新增回覆' }).click();
+  await drawer.getByText('Flex 訊息（卡片）').click();
+  await drawer.getByLabel('Flex JSON').fill('{"type":"bubble",');
+  await expect(drawer.getByText('JSON 格式錯誤').first()).toBeVisible();
+  await drawer.getByRole('button', { name: '取消' }).click();
+
+  const csv = '名稱,比對方式,關鍵字,優先順序,回覆內容\n洗牙,keyword,洗牙|洗牙多久,0,半年洗牙一次，健保給付。\n,keyword,,0,\n';
+  await page.locator('input[type=file]').setInputFiles({ name: 'replies.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  const result = page.getByRole('dialog', { name: 'CSV 匯入結果' });
+  await expect(result).toContainText('成功匯入 1 筆');
+  await expect(result.getByText('失敗')).toBeVisible();
+});
+
+test('圖文選單: draw an area, refuse a wrong-size image, publish to LINE', async ({ page }) => {
+  await login(page);
+  await page.goto('/settings/rich-menu');
+  await page.getByRole('tab', { name: '已綁定使用者' }).click();
+  const panel = page.getByRole('tabpanel', { name: '已綁定使用者' });
+  const canvas = panel.getByRole('application');
+  await expect(canvas).toBeVisible();
+  const before = await panel.locator('[data-index]').count();
+
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.05, box.y + box.height * 0.05);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2, { steps: 5 });
+  await page.mouse.up();
+  await expect(panel.getByText(`區域 ${before + 1}`, { exact: true })).toBeVisible();
+  await expect(panel.getByText('需要按鈕名稱')).toBeVisible();
+  await expect(panel.getByRole('button', { name: '發布到 LINE' })).toBeDisabled();
+  await panel.getByRole('button', { name: '刪除' }).click();
+
+  await panel.locator('input[type=file]').setInputFiles({ name: 'menu.png', mimeType: 'image/png', buffer: TINY_PNG });
+  await expect(page.getByText('必須是 2500×1686 或 2500×843')).toBeVisible();
+
+  await panel.getByRole('button', { name: '發布到 LINE' }).click();
+  await expect(page.getByText('已發布到 LINE')).toBeVisible();
+});
