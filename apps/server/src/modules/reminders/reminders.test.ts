@@ -86,7 +86,8 @@ const buttonData = (flex: unknown) => {
   return [...s.matchAll(/"data":"(rm1\.[^"]+)"/g)].map((m) => m[1]);
 };
 
-describe('reminders', () => {
+// Generous timeouts: these tests run beside the rest of the suite on two shared cores.
+describe('reminders', { timeout: 120_000 }, () => {
   it('plans from the HIS upsert, shifts Monday → Friday, sends once with a retry key, and 確認赴約 turns the light green with an HIS webhook', async () => {
     const { c, his } = await setup();
     const user = await patientWithLine(c, his, 'P1');

@@ -36,6 +36,7 @@ export async function loadTemplates(db: Db, clinicId: string): Promise<Template[
 /** Enqueues the planning of appointments in the caller's transaction (one job per appointment version). */
 export async function enqueuePlanJobs(trx: Db, deps: Deps, clinicId: string, items: { appointmentId: string; version: number }[]): Promise<void> {
   if (!items.length) return;
+  items = [...items].sort((x, y) => (x.appointmentId < y.appointmentId ? -1 : 1)); // one lock order for concurrent writers
   const now = deps.clock.now().toISOString();
   for (let i = 0; i < items.length; i += 200) {
     await trx.insertInto('jobs').values(items.slice(i, i + 200).map((it) => ({
