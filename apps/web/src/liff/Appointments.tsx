@@ -1,6 +1,6 @@
 /** @jsxImportSource preact */
 import { useEffect, useState } from 'preact/hooks';
-import { timeOf, type Api, type Appt, type LiffConfig, type Me, type Member } from './api.ts';
+import { dayOf, timeOf, type Api, type Appt, type LiffConfig, type Me, type Member } from './api.ts';
 import type { Page, Toast } from './App.tsx';
 
 type Props = { api: Api; me: Me; config: LiffConfig; family: boolean; go: (p: Page) => void; toast: Toast; prefetched?: () => Promise<{ members: Member[] }> | null };
@@ -9,9 +9,6 @@ type Row = { appt: Appt; who: string };
 const REPLY_CLASS: Record<string, string> = { confirmed: 'green', awaiting_reply: 'amber', cancel_requested: 'grey', reschedule_requested: 'blue', not_sent: 'plain' };
 const REPLY_TEXT: Record<string, string> = { cancel_requested: '已申請取消', reschedule_requested: '已申請改期' };
 const REASONS = ['時間無法配合', '身體不適', '其他'];
-
-/** The server's label may end with the time ("11月27日（五）14:30"): the card shows the time on its own line. */
-const dayOf = (label: string) => label.replace(/\s*\d{1,2}:\d{2}$/, '');
 
 function byTime(a: Row, b: Row) {
   return a.appt.startsAt.localeCompare(b.appt.startsAt);

@@ -112,3 +112,6 @@ export function phoneProblem(input: string): string | null {
 
 const timeFmt = new Intl.DateTimeFormat('zh-TW', { timeZone: 'Asia/Taipei', hour: '2-digit', minute: '2-digit', hour12: false });
 export const timeOf = (iso: string) => timeFmt.format(new Date(iso));
+
+/** The server's label may end with the time ("11月27日（五）14:30"): the card shows the time on its own line. */
+export const dayOf = (label: string) => label.replace(/\s*\d{1,2}:\d{2}$/, '');

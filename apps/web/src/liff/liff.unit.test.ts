@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApi, dayOf, formatPhone, LiffApiError, phoneProblem, timeOf } from './api.ts';
+
+describe('phone input', () => {
+  it('formats as the patient types', () => {
+    expect(formatPhone('0')).toBe('0');
+    expect(formatPhone('0912')).toBe('0912');
+    expect(formatPhone('09123')).toBe('0912-3');
+    expect(formatPhone('0912345')).toBe('0912-345');
+    expect(formatPhone('09123456')).toBe('0912-345-6');
+    expect(formatPhone('0912 345 678 9')).toBe('0912-345-678');
+    expect(formatPhone('0912-345-678')).toBe('0912-345-678');
+  });
+  it('accepts Taiwan mobiles only, with zh-TW reasons', () => {
+    expect(phoneProblem('0912-345-678')).toBeNull();
+    expect(phoneProblem('')).toBe('請輸入手機號碼');
+    expect(phoneProblem('02-2345-6789')).toContain('09');
+    expect(phoneProblem('0912-345')).toContain('10 位');
+  });
+});
+
+describe('dates', () => {
+  it('shows clinic time (Asia/Taipei) and drops the time from the day label', () => {
+    expect(timeOf('2026-11-27T06:30:00.000Z')).toBe('14:30');
+    expect(dayOf('11月27日（五）14:30')).toBe('11月27日（五）');
+    expect(dayOf('11月27日（五）')).toBe('11月27日（五）');
+  });
+});
+
+describe('createApi', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const reply = (status: number, body: unknown) => vi.fn(async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+
+  it('sends the ID token as a bearer token and JSON bodies', async () => {
+    const f = reply(200, { sentTo: '0912-***-678', expiresInSeconds: 300, resendAfterSeconds: 60 });
+    vi.stubGlobal('fetch', f);
+    const api = createApi('/liff/api/1000000001/', () => 'id-token');
+    await expect(api.sendOtp('0912345678')).resolves.toMatchObject({ resendAfterSeconds: 60 });
+    const [url, init] = f.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/liff/api/1000000001/otp');
+    expect((init.headers as Record<string, string>).authorization).toBe('Bearer id-token');
+    expect(JSON.parse(String(init.body))).toEqual({ phone: '0912345678', consent: true });
+  });
+
+  it('turns error bodies into LiffApiError with the zh-TW message and numbers from details or extra', async () => {
+    vi.stubGlobal('fetch', reply(400, { error: { code: 'OTP_INVALID', message: '驗證碼不正確，還可以再試 3 次', details: [{ field: 'code', message: '驗證碼不正確', attemptsLeft: 3 }] } }));
+    const api = createApi('/x', () => 't');
+    const err = (await api.verifyOtp('0912345678', '000000').catch((e: unknown) => e)) as LiffApiError;
+    expect(err).toBeInstanceOf(LiffApiError);
+    expect(err.code).toBe('OTP_INVALID');
+    expect(err.message).toBe('驗證碼不正確，還可以再試 3 次');
+    expect(err.num('attemptsLeft')).toBe(3);
+
+    vi.stubGlobal('fetch', reply(429, { error: { code: 'OTP_RESEND_TOO_SOON', message: '請稍候再重新傳送', details: [], retryAfterSeconds: 42 } }));
+    const e2 = (await api.sendOtp('0912345678').catch((e: unknown) => e)) as LiffApiError;
+    expect(e2.num('retryAfterSeconds')).toBe(42);
+  });
+
+  it('explains a network failure in zh-TW', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => { throw new TypeError('Failed to fetch'); }));
+    const err = (await createApi('/x', () => null).me().catch((e: unknown) => e)) as LiffApiError;
+    expect(err.code).toBe('NETWORK_ERROR');
+    expect(err.message).toContain('網路');
+  });
+});
