@@ -173,7 +173,7 @@ const SHAPES: Shape[] = [
 ];
 
 async function measure(deps: Deps, clinicId: string, sample: Gen[], label: string) {
-  const ctx = { crypto: deps.crypto, today: '2026-06-01', nowIso: '2026-06-01T00:00:00.000Z' };
+  const ctx = { crypto: deps.crypto, today: '2026-06-01', nowIso: '2026-06-01T00:00:00.000Z', dialect: deps.dialect };
   const shapes: Record<string, { p50_ms: number; p95_ms: number; avg_rows: number; naive_p50_ms?: number; naive_p95_ms?: number }> = {};
   const all: number[] = [];
   const allNaive: number[] = [];

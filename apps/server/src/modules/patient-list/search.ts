@@ -40,7 +40,10 @@ export type PatientFilter = {
 
 export type SortKey = 'name' | 'chartNo' | 'lastVisit' | 'nextVisit' | 'createdAt';
 
-export type SearchCtx = { crypto: Crypto; today: string; nowIso: string };
+export type SearchCtx = { crypto: Crypto; today: string; nowIso: string; dialect?: 'sqlite' | 'postgres'; broadTags?: boolean };
+
+/** More tagged patients than this: walk the sort index and test tag membership instead of sorting them all. */
+export const BROAD_TAG = 5_000;
 
 const esc = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -107,7 +110,7 @@ export const needsProfile = (f: PatientFilter): boolean =>
 export function filterConds(clinicId: string, f: PatientFilter, ctx: SearchCtx): RawBuilder<boolean>[] {
   // Merged-away patients are few: excluded through the (clinic_id, merged_into) index, so most
   // searches never touch patient_profiles for the rows they reject.
-  const c: RawBuilder<boolean>[] = [sql<boolean>`p.clinic_id = ${clinicId}`, sql<boolean>`p.id not in (select patient_id from patient_profiles where clinic_id = ${clinicId} and merged_into is not null)`];
+  const c: RawBuilder<boolean>[] = [sql<boolean>`p.clinic_id = ${clinicId}`, sql<boolean>`p.id not in (select patient_id from patient_profiles where clinic_id = ${clinicId} and merged_into > '')`];
   const add = (x: RawBuilder<boolean> | null) => { if (x) c.push(x); };
   if (f.q) {
     const ft = freeTextCond(clinicId, f.q, ctx);
@@ -156,12 +159,22 @@ export type ListRow = {
 export const COUNT_CAP = 1_000;
 
 export async function searchPatients(db: Db, clinicId: string, f: PatientFilter, ctx: SearchCtx, opts: { sort?: SortKey; order?: 'asc' | 'desc'; limit: number; offset: number; count?: boolean; countCap?: number }) {
+  if (f.tagIds?.length && ctx.dialect === 'sqlite') {
+    const n = await sql<{ n: number }>`select count(*) as n from (select 1 from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}) limit ${BROAD_TAG + 1}) x`.execute(db);
+    ctx = { ...ctx, broadTags: Number(n.rows[0]?.n ?? 0) > BROAD_TAG };
+  }
   const where = sql.join(filterConds(clinicId, f, ctx), sql` and `);
   const dir = sql.raw(opts.order === 'desc' ? 'desc' : 'asc');
   const sortKey = opts.sort ?? 'name';
   const col = sql.raw(SORTS[sortKey]);
   const from = needsProfile(f) || sortKey === 'lastVisit' || sortKey === 'nextVisit' ? sql`patients p join patient_profiles pp on pp.patient_id = p.id` : sql`patients p`;
-  const page = await sql<{ id: string }>`select p.id from ${from} where ${where} order by ${col} ${dir}, p.id ${dir} limit ${opts.limit} offset ${opts.offset}`.execute(db);
+  // SQLite cannot see how many patients a tag has: for a broad tag it would drive from the tag
+  // list and sort every tagged patient; walking the name index and testing membership stops
+  // after one page.
+  const pageFrom = ctx.broadTags && ctx.dialect === 'sqlite' && sortKey === 'name'
+    ? (needsProfile(f) ? sql`patients p indexed by patients_name join patient_profiles pp on pp.patient_id = p.id` : sql`patients p indexed by patients_name`)
+    : from;
+  const page = await sql<{ id: string }>`select p.id from ${pageFrom} where ${where} order by ${col} ${dir}, p.id ${dir} limit ${opts.limit} offset ${opts.offset}`.execute(db);
   const ids = page.rows.map((r) => r.id);
   const details = ids.length
     ? await sql<ListRow>`

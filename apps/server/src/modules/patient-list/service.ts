@@ -16,7 +16,7 @@ export const HIS_OWNED_FIELDS = ['name', 'chartNo', 'gender', 'birthDate', 'phon
 export async function searchCtx(deps: Deps, clinicId: string): Promise<SearchCtx> {
   const clinic = await deps.db.selectFrom('clinics').select('time_zone').where('id', '=', clinicId).executeTakeFirst();
   const now = deps.clock.now();
-  return { crypto: deps.crypto, today: localDate(now, clinic?.time_zone), nowIso: now.toISOString() };
+  return { crypto: deps.crypto, today: localDate(now, clinic?.time_zone), nowIso: now.toISOString(), dialect: deps.dialect };
 }
 
 async function tagsOf(deps: Deps, clinicId: string, ids: string[]) {
