@@ -5886,7 +5886,50 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            /** @description YYYY-MM（診所時區） */
+                            month: string;
+                            /** @description 本月已用則數（我們的計數與 LINE 回報取較大者） */
+                            used: number;
+                            ours: {
+                                /** @description 以 LINE 送出的提醒 */
+                                reminders: number;
+                                /** @description 其他推播（回覆確認、測試訊息等） */
+                                otherPushes: number;
+                            };
+                            /** @description LINE 額度 API（最多每 10 分鐘更新）；type none＝無上限方案 */
+                            line: {
+                                type: string | null;
+                                limit: number | null;
+                                used: number | null;
+                                checkedAt: string | null;
+                                error?: string;
+                            };
+                            /** @description 本月尚待發送的提醒 */
+                            plannedThisMonth: number;
+                            /** @description 本月預估用量：已用＋待發送，或依目前速度推估（取較大者） */
+                            forecast: number;
+                            /** @description 非必要提醒在 nonEssential 停止；必要提醒到 LINE 上限才停止 */
+                            caps: {
+                                nonEssential: number | null;
+                                essential: number | null;
+                            };
+                            percentOfLimit: number | null;
+                            willExceed: boolean;
+                            /** @description 本月提醒簡訊（備援）則數、計費段數與費用 */
+                            sms: {
+                                messages: number;
+                                segments: number;
+                                cost: number;
+                            };
+                            notices: {
+                                id: number;
+                                kind: string;
+                                period: string;
+                                level: string;
+                                message: string;
+                                createdAt: string;
+                                readAt: string | null;
+                            }[];
                         };
                     };
                 };
@@ -7331,6 +7374,8 @@ export interface paths {
                                     sort?: string;
                                     /** @enum {unknown} */
                                     order?: "asc" | "desc";
+                                    openTasks?: string;
+                                    failed?: string;
                                 };
                                 createdAt: string;
                             }[];
@@ -7388,6 +7433,8 @@ export interface paths {
                             sort?: string;
                             /** @enum {unknown} */
                             order?: "asc" | "desc";
+                            openTasks?: string;
+                            failed?: string;
                         };
                     };
                 };
@@ -7419,6 +7466,8 @@ export interface paths {
                                 sort?: string;
                                 /** @enum {unknown} */
                                 order?: "asc" | "desc";
+                                openTasks?: string;
+                                failed?: string;
                             };
                             createdAt: string;
                         };

@@ -38,7 +38,7 @@ export type Today = {
 };
 export type Kpi = { label: string; value: number | null; numerator: number; denominator: number; definition: string };
 export type Kpis = { period: string; from: string; to: string; kpis: Record<'bindingRate' | 'deliveryRate' | 'confirmationRate' | 'cancelRate' | 'noShowRate', Kpi> };
-export type Filters = { preset?: 'today' | 'tomorrow' | 'week' | 'custom'; fromDate?: string; toDate?: string; doctorId?: string; visitType?: string; status?: string; reply?: string; line?: string; q?: string; sort?: string; order?: 'asc' | 'desc'; openTasks?: string };
+export type Filters = { preset?: 'today' | 'tomorrow' | 'week' | 'custom'; fromDate?: string; toDate?: string; doctorId?: string; visitType?: string; status?: string; reply?: string; line?: string; q?: string; sort?: string; order?: 'asc' | 'desc'; openTasks?: string; failed?: string };
 export type SavedFilter = { id: string; name: string; filters: Filters; createdAt: string };
 export type Settings = { rocDates: boolean; initialsOnly: boolean };
 export type ScheduleItem = { id: string; startsAt: string; durationMinutes: number | null; visitType: string | null; status: string; reply: string; line: string; patientName: string; doctorId: string; doctorName: string };

@@ -17,7 +17,7 @@ import { HELP } from '../frontdesk/help.tsx';
 import { dayjs } from '../format.ts';
 
 const VISIT_TYPES = ['初診', '複診', '洗牙', '根管治療', '拔牙', '補牙', '假牙', '矯正回診', '植牙諮詢', '兒童塗氟'];
-const FILTER_KEYS = ['preset', 'fromDate', 'toDate', 'doctorId', 'visitType', 'status', 'reply', 'line', 'q', 'sort', 'order', 'openTasks'] as const;
+const FILTER_KEYS = ['preset', 'fromDate', 'toDate', 'doctorId', 'visitType', 'status', 'reply', 'line', 'q', 'sort', 'order', 'openTasks', 'failed'] as const;
 
 /** The date range of a preset (本週 = Monday to Sunday). */
 export function presetRange(p: Filters['preset'], from?: string, to?: string): { fromDate?: string; toDate?: string } {
@@ -139,7 +139,7 @@ export function AppointmentsPage() {
   ];
 
   const doctorOptions = (doctors.data?.items ?? []).map((d) => ({ value: d.id, label: d.name }));
-  const activeFilters = [f.doctorId, f.visitType, f.status, f.reply, f.line, f.q, f.openTasks].filter(Boolean).length;
+  const activeFilters = [f.doctorId, f.visitType, f.status, f.reply, f.line, f.q, f.openTasks, f.failed].filter(Boolean).length;
 
   return (
     <>
@@ -199,6 +199,7 @@ export function AppointmentsPage() {
           <Select allowClear placeholder="全部狀態" aria-label="預約狀態" value={f.status} onChange={(v) => update({ status: v })} options={Object.entries(STATUS_META).map(([value, m]) => ({ value, label: m.label }))} style={{ width: 130 }} />
           <Select allowClear placeholder="全部回覆" aria-label="病患回覆" value={f.reply} onChange={(v) => update({ reply: v })} options={Object.entries(REPLY_META).map(([value, m]) => ({ value, label: <Flex align="center" gap={6}><span style={{ width: 8, height: 8, borderRadius: 4, background: m.dot, display: 'inline-block' }} />{m.label}</Flex> }))} style={{ width: 140 }} />
           <Select allowClear placeholder="LINE 狀態" aria-label="LINE 狀態" value={f.line} onChange={(v) => update({ line: v })} options={[{ value: 'bound', label: '已綁定' }, { value: 'unbound', label: '未綁定' }, { value: 'blocked', label: '被封鎖' }]} style={{ width: 130 }} />
+          {f.failed ? <Tag closable color="red" onClose={() => update({ failed: undefined })} style={{ alignSelf: 'center' }}>只看提醒發送失敗</Tag> : null}
           {f.openTasks ? <Tag closable color="red" onClose={() => update({ openTasks: undefined })} style={{ alignSelf: 'center' }}>只看待處理的取消／改期申請</Tag> : null}
           {activeFilters ? <Button type="link" onClick={() => applyFilters({ preset: f.preset, fromDate: f.fromDate, toDate: f.toDate })}>清除篩選</Button> : null}
         </Flex>

@@ -18,7 +18,7 @@ import { dayjs } from '../format.ts';
 type View = 'day' | 'week' | 'month';
 const START_HOUR = 8;
 const END_HOUR = 22;
-const HOUR_PX = 56;
+const HOUR_PX = 72;
 const WD = '日一二三四五六';
 
 function colorOf(e: ScheduleItem) {
@@ -53,6 +53,7 @@ function EventBlock({ e, onOpen, showDoctor, compact }: { e: ScheduleItem; onOpe
         }}
       >
         <span style={{ fontVariantNumeric: 'tabular-nums', opacity: 0.7 }}>{t.format('HH:mm')}</span> <strong style={{ fontWeight: 600 }}>{e.patientName}</strong>
+        {compact && showDoctor ? <span style={{ opacity: 0.55 }}>・{e.doctorName.slice(0, 1)}醫師</span> : null}
         {!compact ? <div style={{ opacity: 0.7, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>{[e.visitType, showDoctor ? e.doctorName : null].filter(Boolean).join('・')}</div> : null}
       </button>
     </Tooltip>
@@ -112,6 +113,46 @@ function TimeGrid({ columns, events, colOf, onOpen, showDoctor }: { columns: { k
   );
 }
 
+/** A week of all doctors: per day and hour, one line per visit (time-positioned blocks would not fit). */
+function WeekList({ days, events, onOpen }: { days: { key: string; label: string; sub?: string; today?: boolean }[]; events: ScheduleItem[]; onOpen: (id: string) => void }) {
+  const byCell = new Map<string, ScheduleItem[]>();
+  for (const e of events) {
+    const t = dayjs(e.startsAt);
+    const k = `${t.format('YYYY-MM-DD')}|${t.hour()}`;
+    byCell.set(k, [...(byCell.get(k) ?? []), e]);
+  }
+  const used = events.map((e) => dayjs(e.startsAt).hour());
+  const from = Math.min(START_HOUR, ...used);
+  const to = Math.max(END_HOUR - 1, ...used);
+  const hours = Array.from({ length: to - from + 1 }, (_, i) => from + i).filter((h) => h < 13 || h > 13 || used.includes(h));
+  return (
+    <div style={{ overflow: 'auto', maxHeight: 'calc(100vh - 300px)', minHeight: 420, border: '1px solid #f0f0f0', borderRadius: 8 }}>
+      <div style={{ display: 'grid', gridTemplateColumns: `56px repeat(${days.length}, minmax(130px, 1fr))` }}>
+        <div style={{ position: 'sticky', top: 0, zIndex: 2, background: '#fff', borderBottom: '1px solid #f0f0f0' }} />
+        {days.map((c) => (
+          <div key={c.key} style={{ position: 'sticky', top: 0, zIndex: 2, background: c.today ? '#f0faf4' : '#fff', borderBottom: '1px solid #f0f0f0', borderInlineStart: '1px solid #f5f5f5', padding: 8, textAlign: 'center' }}>
+            <div style={{ fontWeight: 600, color: c.today ? '#06a94d' : undefined }}>{c.label}</div>
+            {c.sub ? <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{c.sub}</div> : null}
+          </div>
+        ))}
+        {hours.map((h) => (
+          <div key={h} style={{ display: 'contents' }}>
+            <div style={{ fontSize: 11, color: 'rgba(0,0,0,0.45)', textAlign: 'right', padding: '6px 6px 0 0', borderTop: '1px solid #f0f0f0' }}>{String(h).padStart(2, '0')}:00</div>
+            {days.map((c) => {
+              const list = (byCell.get(`${c.key}|${h}`) ?? []).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+              return (
+                <div key={c.key} style={{ borderTop: '1px solid #f0f0f0', borderInlineStart: '1px solid #f5f5f5', padding: 3, minHeight: 34, background: c.today ? '#fbfefc' : undefined, display: 'flex', flexDirection: 'column', gap: 2 }}>
+                  {list.map((e) => <div key={e.id} style={{ height: 22 }}><EventBlock e={e} onOpen={onOpen} showDoctor compact /></div>)}
+                </div>
+              );
+            })}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
 function MonthGrid({ start, month, events, onDay }: { start: Dayjs; month: number; events: ScheduleItem[]; onDay: (d: Dayjs) => void }) {
   const byDay = new Map<string, ScheduleItem[]>();
   for (const e of events) {
@@ -153,11 +194,12 @@ export function CalendarPage() {
   const doctors = useDoctors();
   const roc = useFdSettings().data?.rocDates ?? false;
   const [openId, setOpenId] = useState<string | null>(null);
-  const view = (params.get('view') as View) || 'week';
   const date = params.get('date') ? dayjs(params.get('date')) : dayjs();
   // The doctor filter: the URL, else the signed-in doctor's own calendar, else all doctors.
   const doctorParam = params.get('doctor');
   const doctorId = doctorParam === 'all' ? undefined : doctorParam ?? doctors.data?.myDoctorId ?? undefined;
+  // One doctor: the week; all doctors: the day (a column per doctor).
+  const view = (params.get('view') as View) || (doctorId ? 'week' : 'day');
   const set = (patch: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(patch)) {
@@ -229,7 +271,9 @@ export function CalendarPage() {
         ) : (
           <>
             {!events.length ? <Alert type="info" showIcon title={view === 'day' ? '這一天沒有預約' : '這一週沒有預約'} style={{ marginBottom: 12 }} /> : null}
-            <TimeGrid columns={columns} events={events} colOf={(e) => (view === 'day' ? e.doctorId : dayjs(e.startsAt).format('YYYY-MM-DD'))} onOpen={setOpenId} showDoctor={!doctorId} />
+            {view === 'week' && !doctorId ? <WeekList days={columns} events={events} onOpen={setOpenId} /> : (
+              <TimeGrid columns={columns} events={events} colOf={(e) => (view === 'day' ? e.doctorId : dayjs(e.startsAt).format('YYYY-MM-DD'))} onOpen={setOpenId} showDoctor={!doctorId} />
+            )}
           </>
         )}
       </Card>

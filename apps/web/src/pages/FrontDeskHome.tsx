@@ -167,25 +167,26 @@ export function FrontDeskHome() {
         <Col flex="1 1 0"><Counter title="尚未回覆" value={c?.awaitingReply} loading={!c} icon={<ExclamationCircleOutlined />} color="#d48806" bg="#fffbe6" to={todayLink('&reply=awaiting_reply')} hint="建議開診前電話確認" /></Col>
         <Col flex="1 1 0"><Counter title="取消改期申請" value={c?.openRequests} loading={!c} icon={<SwapOutlined />} color="#cf1322" bg="#fff1f0" to="/appointments?preset=custom&openTasks=true" hint="病患從 LINE 送出、待處理" /></Col>
         <Col flex="1 1 0"><Counter title="封鎖且今日有約" value={c?.blockedToday} loading={!c} icon={<StopOutlined />} color="#262626" bg="#f0f0f0" to={todayLink('&line=blocked')} hint="收不到提醒，請改打電話" /></Col>
-        <Col flex="1 1 0"><Counter title="發送失敗" value={c?.failedMessages} loading={!c} icon={<WarningOutlined />} color="#cf1322" bg="#fff1f0" to="/reminders" hint="提醒未送達，需要補發或致電" /></Col>
+        <Col flex="1 1 0"><Counter title="發送失敗" value={c?.failedMessages} loading={!c} icon={<WarningOutlined />} color="#cf1322" bg="#fff1f0" to="/appointments?preset=custom&failed=true" hint="提醒未送達，需要補發或致電" /></Col>
       </Row>
       <div style={{ marginBottom: 16 }}><KpiStrip /></div>
       <Row gutter={[16, 16]}>
-        <Col xs={24} xl={15}>
+        <Col xs={24} xl={14}>
           <Card title="今日時段 × 醫師" extra={<Link to="/appointments?preset=today">看完整清單</Link>}>
             {d ? <HourGrid data={d} /> : <Skeleton active paragraph={{ rows: 6 }} />}
           </Card>
         </Col>
-        <Col xs={24} xl={9}>
+        <Col xs={24} xl={10}>
           <Card title="待處理" styles={{ body: { paddingTop: 0 } }}>
             {!d ? <Skeleton active paragraph={{ rows: 6 }} /> : (
               <Tabs
+                size="small"
                 defaultActiveKey={d.requests.length ? 'requests' : 'awaiting'}
                 items={[
                   { key: 'requests', label: <Badge count={d.counts.openRequests} size="small" offset={[8, -2]}>取消改期</Badge>, children: <PeopleList items={d.requests} onOpen={setOpenId} empty="沒有待處理的取消或改期申請" extra={(i) => { const r = d.requests.find((x) => x.id === i.id); return r ? <Tag color={r.kind === 'cancel_request' ? 'red' : 'blue'} style={{ fontSize: 11 }}>{r.kind === 'cancel_request' ? '申請取消' : '申請改期'}{r.reason ? `：${r.reason}` : ''}</Tag> : null; }} /> },
                   { key: 'awaiting', label: <Badge count={d.counts.awaitingReply} size="small" offset={[8, -2]} color="#faad14">尚未回覆</Badge>, children: <PeopleList items={d.awaiting} onOpen={setOpenId} empty="今天的病患都回覆了" /> },
-                  { key: 'blocked', label: `封鎖（${d.counts.blockedToday}）`, children: <PeopleList items={d.blocked} onOpen={setOpenId} empty="今天沒有封鎖診所 LINE 的病患" /> },
-                  { key: 'failed', label: `發送失敗（${d.counts.failedMessages}）`, children: <PeopleList items={d.failed} onOpen={setOpenId} empty="沒有發送失敗的提醒" extra={(i) => { const f = d.failed.find((x) => x.id === i.id); return f?.error ? <Typography.Text type="danger" style={{ fontSize: 12 }}>{f.error}</Typography.Text> : null; }} /> },
+                  { key: 'blocked', label: `封鎖 ${d.counts.blockedToday}`, children: <PeopleList items={d.blocked} onOpen={setOpenId} empty="今天沒有封鎖診所 LINE 的病患" /> },
+                  { key: 'failed', label: `發送失敗 ${d.counts.failedMessages}`, children: <PeopleList items={d.failed} onOpen={setOpenId} empty="沒有發送失敗的提醒" extra={(i) => { const f = d.failed.find((x) => x.id === i.id); return f?.error ? <Typography.Text type="danger" style={{ fontSize: 12 }}>{f.error}</Typography.Text> : null; }} /> },
                 ]}
               />
             )}

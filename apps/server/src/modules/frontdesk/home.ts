@@ -80,6 +80,14 @@ export function homeService(db: Kysely<DB>) {
         .limit(LIST_LIMIT)
         .execute();
 
+      const failedCount = await db
+        .selectFrom('reminder_deliveries as rd')
+        .innerJoin('appointments as a', 'a.id', 'rd.appointment_id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('rd.clinic_id', '=', clinicId)
+        .where('rd.state', '=', 'failed')
+        .where('a.starts_at', '>=', range.from)
+        .executeTakeFirst();
       const count = (f: (r: (typeof rows)[number]) => boolean) => active.filter(f).length;
       const hours = [...new Set([...cells.values()].map((c) => c.hour))].sort((a, b) => a - b);
       return {
@@ -96,7 +104,7 @@ export function homeService(db: Kysely<DB>) {
           noShow: count((r) => r.status === 'no_show'),
           openRequests: Number(openRequests?.n ?? 0),
           blockedToday: blocked.length,
-          failedMessages: failed.length,
+          failedMessages: Number(failedCount?.n ?? 0),
         },
         hours,
         doctors: [...doctors.values()].sort((a, b) => a.doctorId.localeCompare(b.doctorId)),

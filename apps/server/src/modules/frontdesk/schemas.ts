@@ -121,6 +121,8 @@ export const FilterValues = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 50 })),
   sort: Type.Optional(Type.String({ maxLength: 30 })),
   order: Type.Optional(Type.Enum(['asc', 'desc'])),
+  openTasks: Type.Optional(Type.String({ maxLength: 5 })),
+  failed: Type.Optional(Type.String({ maxLength: 5 })),
 }, { additionalProperties: false, description: '預約列表的篩選條件' });
 
 export const SavedFilter = Type.Object({ id: Type.String(), name: Type.String(), filters: FilterValues, createdAt: Type.String() });
