@@ -2,6 +2,9 @@
 // PostgreSQL) and a fresh clinic per test, so tests share no fixtures and need no order.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import pg from 'pg';
+import { createDatabase } from '../db/connection.ts';
+import { migrate } from '../db/migrator.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { createDeps } from '../deps-factory.ts';
@@ -17,11 +20,53 @@ export const TEST_PASSWORD = 'correct-horse-battery';
 
 export type TestApp = { app: FastifyInstance; deps: Deps; clock: ReturnType<typeof manualClock>; close(): Promise<void> };
 
+const withDb = (url: string, name: string) => {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+
+/**
+ * A database of its own for one test app on PostgreSQL: a copy of a template migrated once
+ * per run. Separate databases keep workers of concurrent test files from claiming each
+ * other's jobs (a worker serves every clinic of its database, as in production).
+ */
+async function freshPostgresDatabase(base: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  const name = `careline_t_${randomBytes(6).toString('hex')}`;
+  try {
+    await admin.query('select pg_advisory_lock(724002)');
+    const tpl = 'careline_test_template';
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [tpl]);
+    if (!exists.rowCount) {
+      await admin.query(`create database ${tpl}`);
+      const db = createDatabase(withDb(base, tpl));
+      await migrate(db);
+      await db.close();
+    }
+    await admin.query(`create database ${name} template ${tpl}`);
+  } finally {
+    await admin.query('select pg_advisory_unlock(724002)').catch(() => {});
+    await admin.end();
+  }
+  return {
+    url: withDb(base, name),
+    async drop() {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`).catch(() => {});
+      await c.end();
+    },
+  };
+}
+
 export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock; start?: string } = {}): Promise<TestApp> {
   const clock = manualClock(opts.start ?? new Date().toISOString());
+  const own = !opts.env?.DATABASE_URL && process.env.TEST_DATABASE_URL ? await freshPostgresDatabase(process.env.TEST_DATABASE_URL) : null;
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'sqlite::memory:',
+    DATABASE_URL: own?.url ?? process.env.TEST_DATABASE_URL ?? 'sqlite::memory:',
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     PUBLIC_BASE_URL: 'http://careline.test',
     LOG_LEVEL: 'silent',
@@ -30,7 +75,14 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
   const { deps, database } = await createDeps(config, { clock: opts.clock ?? clock });
   const app = await buildApp(deps, { logger: false });
   await app.ready();
-  return { app, deps, clock, close: async () => { await app.close(); await database.close(); } };
+  return {
+    app, deps, clock,
+    close: async () => {
+      await app.close();
+      await database.close();
+      await own?.drop();
+    },
+  };
 }
 
 export type Session = { cookie: string; csrf: string; userId: string; email: string };
