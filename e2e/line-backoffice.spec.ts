@@ -64,7 +64,7 @@ test('罐頭訊息: create a reply, 試算 finds it, CSV import reports bad rows
   await expect(result.getByText('失敗')).toBeVisible();
 });
 
-test('圖文選單: draw an area, refuse a wrong-size image, publish to LINE', async ({ page }) => {
+test('圖文選單: draw an area, refuse a wrong-size image, upload a 2500×1686 image, publish to LINE', async ({ page }) => {
   await login(page);
   await page.goto('/settings/rich-menu');
   await page.getByRole('tab', { name: '已綁定使用者' }).click();
@@ -86,6 +86,25 @@ test('圖文選單: draw an area, refuse a wrong-size image, publish to LINE', a
   await panel.locator('input[type=file]').setInputFiles({ name: 'menu.png', mimeType: 'image/png', buffer: TINY_PNG });
   await expect(page.getByText('必須是 2500×1686 或 2500×843')).toBeVisible();
 
+  // a real 2500×1686 PNG drawn in the page is accepted and uploaded
+  const dataUrl = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 2500;
+    c.height = 1686;
+    const g = c.getContext('2d')!;
+    g.fillStyle = '#0a7d45';
+    g.fillRect(0, 0, 2500, 1686);
+    g.fillStyle = '#ffffff';
+    g.font = 'bold 160px sans-serif';
+    g.fillText('晴光牙醫', 900, 900);
+    return c.toDataURL('image/png');
+  });
+  await panel.locator('input[type=file]').setInputFiles({ name: 'menu.png', mimeType: 'image/png', buffer: Buffer.from(dataUrl.split(',')[1], 'base64') });
+  await expect(page.getByText('圖片已上傳')).toBeVisible();
+
   await panel.getByRole('button', { name: '發布到 LINE' }).click();
   await expect(page.getByText('已發布到 LINE')).toBeVisible();
+  await page.reload();
+  await page.getByRole('tab', { name: '已綁定使用者' }).click();
+  await expect(panel.getByText('系統預設圖片')).toHaveCount(0);
 });

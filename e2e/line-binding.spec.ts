@@ -1,6 +1,7 @@
 // The patient's whole LINE journey on the emulator's phone page against the demo stack:
 // follow → greeting → rich menu 綁定帳號 → LIFF bind page (個資告知, phone, SMS code from the
-// emulator's SMS gateway) → bound menu → 我的預約 (confirm) → 家人 → a keyword gets its canned reply.
+// emulator's SMS gateway) → bound menu → 我的預約 (confirm) → 家人 → a keyword gets its canned reply
+// → unbind from the page (menu back to the unbound one).
 import { expect, test, type FrameLocator, type Page } from '@playwright/test';
 
 const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3100';
@@ -58,7 +59,7 @@ test.beforeAll(async () => {
   await his(`/appointments/E2E-${run}-A2`, { patientId: `E2E-${run}-2`, doctorId: 'E2E-D1', startsAt: tpe(5, 14, 0), durationMinutes: 30, visitType: '兒童塗氟', status: 'booked', version: 1 });
 });
 
-test('follow → greeting → bind with SMS code → bound menu → my appointments → family → canned reply', async ({ page }) => {
+test('follow → greeting → bind with SMS code → bound menu → my appointments → family → canned reply → unbind', async ({ page }) => {
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 430, height: 932 });
   const res = await fetch(`${EMU}/_emulator/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: '陳大文', phone }) });
@@ -132,4 +133,15 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await page.locator('#text').fill('請問門診時間');
   await page.locator('#send').click();
   await expect(page.locator('#timeline')).toContainText('週日及國定假日休診', { timeout: 15_000 });
+
+  // unbind from the LIFF page: the menu goes back to the one for unbound users
+  await tapMenu(page, '綁定管理');
+  await expect(wv.getByRole('heading', { name: '已完成綁定' })).toBeVisible({ timeout: 20_000 });
+  await expect(wv.locator('.people')).toContainText('陳小芸');
+  await wv.getByRole('button', { name: '解除綁定' }).click();
+  await wv.getByRole('alertdialog').getByRole('button', { name: '解除綁定' }).click();
+  await expect(wv.getByRole('status')).toContainText('已解除綁定');
+  await expect(wv.getByLabel('我已閱讀並同意上述個資告知')).not.toBeChecked();
+  await closeWebview(page);
+  await expect(page.locator('.rm-area[title="綁定帳號"]')).toBeAttached({ timeout: 30_000 });
 });
