@@ -127,6 +127,22 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await wv.getByRole('link', { name: '家人' }).click();
   await expect(wv.locator('section.member')).toHaveCount(2);
   await expect(wv.locator('section.member').nth(1)).toContainText('兒童塗氟');
+
+  // ask to cancel one (reason chips) and to reschedule the other (preferred times)
+  const second = wv.locator('section.member').nth(1).locator('article.card').first();
+  await second.getByRole('button', { name: '取消' }).click();
+  const sheet = wv.getByRole('dialog');
+  await sheet.getByText('身體不適').click();
+  await sheet.getByRole('button', { name: '確定取消' }).click();
+  await expect(sheet).toBeHidden();
+  await expect(second.locator('.chip.grey')).toContainText('已申請取消');
+  const firstFamily = wv.locator('section.member').first().locator('article.card').first();
+  await firstFamily.getByRole('button', { name: '改期' }).click();
+  await sheet.getByLabel('第 1 個希望時間').fill(`${tpe(10, 10).slice(0, 16)}`);
+  await sheet.getByLabel('備註（選填）').fill('平日上午較方便');
+  await sheet.getByRole('button', { name: '送出改期申請' }).click();
+  await expect(sheet).toBeHidden();
+  await expect(firstFamily.locator('.chip.blue')).toContainText('已申請改期');
   await closeWebview(page);
 
   // a keyword gets the clinic's canned reply

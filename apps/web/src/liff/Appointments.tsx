@@ -126,7 +126,7 @@ function Sheet({ row, kind, onClose, onDone, api }: { row: Row; kind: 'cancel' |
             {times.map((t, i) => (
               <div class="time-row" key={i}>
                 <label class="sr" for={`t${i}`}>第 {i + 1} 個希望時間</label>
-                <input id={`t${i}`} class="input" type="datetime-local" min={min} step={900} value={t} onInput={(e) => setTimes(times.map((x, j) => (j === i ? (e.currentTarget as HTMLInputElement).value : x)))} />
+                <input id={`t${i}`} class="input" type="datetime-local" min={min} value={t} onInput={(e) => setTimes(times.map((x, j) => (j === i ? (e.currentTarget as HTMLInputElement).value : x)))} />
                 {times.length > 1 ? (
                   <button type="button" class="icon-btn" aria-label={`移除第 ${i + 1} 個時間`} onClick={() => setTimes(times.filter((_, j) => j !== i))}>✕</button>
                 ) : null}
