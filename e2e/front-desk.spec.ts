@@ -1,0 +1,185 @@
+// The front desk's morning on the demo stack: a patient bound on the emulator's phone has a
+// visit today that is not confirmed; the front desk sees them on the home page, opens the
+// appointment, resends the reminder, and the reminder arrives on the emulator's phone page. A
+// doctor sees only their own calendar by default. Screenshots of home, list, detail and
+// calendar at 1440 px go to docs/screenshots/frontdesk-*.png.
+import path from 'node:path';
+import { expect, test, type FrameLocator, type Page } from '@playwright/test';
+
+const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3100';
+const EMU = process.env.E2E_EMULATOR_URL ?? 'http://127.0.0.1:4100';
+const PHONE_PAGE = EMU.replace('127.0.0.1', 'localhost');
+const CHANNEL = '1000000001';
+const HIS = { authorization: 'Bearer demo-his-key', 'content-type': 'application/json' };
+const SHOTS = path.resolve(import.meta.dirname, '../docs/screenshots');
+const run = Date.now().toString(36).slice(-5);
+const phone = `09${String(Date.now() + 7).slice(-8)}`;
+const PATIENT = '郭書豪';
+
+async function his(p: string, body: unknown) {
+  const res = await fetch(`${BASE}/his/v1${p}`, { method: 'PUT', headers: HIS, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`PUT ${p} → ${res.status} ${await res.text()}`);
+}
+
+/** Today (Taipei) at the next whole hour + 1 (at most 23:00), as RFC 3339. */
+function laterToday(): string {
+  const now = new Date(Date.now() + 8 * 3600e3);
+  const hh = Math.min(23, now.getUTCHours() + 2);
+  return `${now.toISOString().slice(0, 10)}T${String(hh).padStart(2, '0')}:00:00+08:00`;
+}
+
+async function login(page: Page, email: string) {
+  await page.goto('/login');
+  await page.getByLabel('電子郵件').fill(email);
+  await page.getByLabel('密碼', { exact: true }).fill('careline-demo');
+  await page.getByRole('button', { name: '登入', exact: true }).click();
+  await expect(page.getByRole('navigation', { name: '主選單' })).toBeVisible();
+}
+
+async function smsCode(): Promise<string> {
+  let code = '';
+  await expect.poll(async () => {
+    const r = (await (await fetch(`${EMU}/_emulator/sms`)).json()) as { messages: { to: string; body: string }[] };
+    const m = r.messages.filter((x) => x.to.replace(/\D/g, '').endsWith(phone.slice(1))).at(-1);
+    code = /\d{6}/.exec(m?.body ?? '')?.[0] ?? '';
+    return code;
+  }, { timeout: 15_000 }).toMatch(/^\d{6}$/);
+  return code;
+}
+
+const botMessages = async (userId: string) =>
+  ((await (await fetch(`${EMU}/_emulator/channels/${CHANNEL}/messages?to=${userId}`)).json()) as { messages: { message: { type: string; text?: string; altText?: string } }[] }).messages;
+
+async function openPhone(page: Page, userId: string) {
+  await page.addInitScript(([u, origin]) => {
+    if (location.origin !== origin) return;
+    localStorage.setItem('emu.currentUser', u);
+    localStorage.setItem('emu.channel', '1000000001');
+  }, [userId, PHONE_PAGE]);
+  await page.goto(`${PHONE_PAGE}/`);
+}
+
+/** Binds the patient on the emulator's phone (follow → rich menu 綁定帳號 → LIFF → SMS code). */
+async function bindOnPhone(page: Page): Promise<string> {
+  await page.setViewportSize({ width: 430, height: 932 });
+  const res = await fetch(`${EMU}/_emulator/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: PATIENT, phone }) });
+  const { userId } = (await res.json()) as { userId: string };
+  await openPhone(page, userId);
+  await page.getByRole('button', { name: '加入好友' }).click();
+  const area = page.locator('.rm-area[title="綁定帳號"]');
+  await expect(area).toBeAttached({ timeout: 20_000 });
+  if (!(await area.isVisible())) await page.locator('#rmBar').click();
+  await area.click();
+  const wv: FrameLocator = page.frameLocator('#wvFrame');
+  await expect(wv.getByRole('heading', { level: 1 })).toContainText('告知', { timeout: 20_000 });
+  await wv.getByLabel('我已閱讀並同意上述個資告知').check();
+  await wv.getByRole('button', { name: '下一步' }).click();
+  await wv.getByRole('textbox', { name: '手機號碼' }).fill(phone);
+  await wv.getByRole('button', { name: '傳送驗證碼' }).click();
+  await wv.getByLabel('6 位數驗證碼').fill(await smsCode());
+  await expect(wv.getByRole('heading', { name: '綁定完成' })).toBeVisible();
+  return userId;
+}
+
+test.describe.configure({ mode: 'serial' });
+let userId = '';
+
+test.beforeAll(async () => {
+  await his('/doctors/E2E-ZZM', { name: '張志明', department: '一般牙科', title: '主治醫師' });
+  await his(`/patients/FD-${run}`, { name: PATIENT, phone, chartNo: `FD${run}` });
+});
+
+test('front desk: unconfirmed patient on the home page → appointment → resend reminder → on the phone', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const phonePage = await (await browser.newContext({ locale: 'zh-TW', timezoneId: 'Asia/Taipei' })).newPage();
+  userId = await bindOnPhone(phonePage);
+  // The HIS books a visit for later today (after the binding, so the reminder engine can reach the patient).
+  await his(`/appointments/FD-${run}-A1`, { patientId: `FD-${run}`, doctorId: 'E2E-ZZM', startsAt: laterToday(), durationMinutes: 30, visitType: '洗牙', status: 'booked', version: 1 });
+
+  await login(page, 'desk@demo.careline.tw');
+  // The booking-day reminder goes out right away and the light turns to 尚未回覆; if the engine
+  // has not sent it yet, the front desk's own "send the reminder now" does.
+  const find = async () => ((await (await page.request.get(`/api/appointments?q=${phone.slice(-4)}`)).json()) as { items: { id: string; patientName: string; lights: { reply: { code: string } } }[] }).items.find((i) => i.patientName === PATIENT);
+  await expect.poll(async () => (await find())?.id, { timeout: 15_000 }).toBeTruthy();
+  try {
+    await expect.poll(async () => (await find())?.lights.reply.code, { timeout: 15_000 }).toBe('awaiting_reply');
+  } catch {
+    const csrf = (await page.context().cookies()).find((c) => c.name === 'careline_csrf')?.value ?? '';
+    const r = await page.request.post(`/api/appointments/${(await find())!.id}/resend-reminder`, { headers: { 'x-csrf-token': csrf } });
+    expect(r.status()).toBe(202);
+  }
+
+  // Home: the patient is under 待處理 → 尚未回覆, the counter is not zero.
+  await page.goto('/');
+  const awaitingTab = page.getByRole('tab', { name: /尚未回覆/ });
+  await awaitingTab.click();
+  const row = page.getByRole('tabpanel').getByText(PATIENT);
+  await expect(row).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('link', { name: /^尚未回覆 [1-9]/ })).toBeVisible();
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: path.join(SHOTS, 'frontdesk-home.png') });
+
+  // Open the appointment from the home page and resend the reminder.
+  await row.click();
+  const drawer = page.getByRole('dialog');
+  await expect(drawer).toContainText(PATIENT);
+  await expect(drawer).toContainText('張志明');
+  await expect(drawer).toContainText('洗牙');
+  await drawer.getByRole('tab', { name: /提醒/ }).click();
+  await page.screenshot({ path: path.join(SHOTS, 'frontdesk-detail.png') });
+  const before = (await botMessages(userId)).length;
+  await drawer.getByRole('button', { name: '重送提醒' }).click();
+  await expect(page.getByText('提醒已排入發送')).toBeVisible();
+  await expect.poll(async () => (await botMessages(userId)).length, { timeout: 30_000 }).toBeGreaterThan(before);
+  const sent = await botMessages(userId);
+  const last = sent.at(-1)!.message;
+
+  // The reminder is on the patient's phone: one more message about this visit than before.
+  await phonePage.reload();
+  if (last.type === 'text') await expect(phonePage.locator('#timeline')).toContainText(last.text!.split('\n')[0].slice(0, 12), { timeout: 20_000 });
+  else await expect(phonePage.locator('.lf-bubble').filter({ hasText: PATIENT })).toHaveCount(sent.filter((m) => m.message.type === 'flex').length, { timeout: 20_000 });
+  await phonePage.locator('#timeline').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await phonePage.screenshot({ path: path.join(SHOTS, 'frontdesk-phone-reminder.png') });
+
+  // The list (today), keyboard: "/" focuses the search, the search finds the patient by the last 4 digits.
+  await page.keyboard.press('Escape');
+  await page.goto('/appointments');
+  await expect(page.locator('.ant-table-tbody tr.ant-table-row').first()).toBeVisible();
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: path.join(SHOTS, 'frontdesk-list.png') });
+  await page.keyboard.press('/');
+  await expect(page.getByLabel('搜尋病患')).toBeFocused();
+  await page.keyboard.type(phone.slice(-4));
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.ant-table-tbody tr.ant-table-row').filter({ hasText: PATIENT })).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog')).toContainText(PATIENT);
+
+  // The calendar of all doctors, today.
+  await page.goto('/calendar?doctor=all&view=day');
+  await expect(page.getByRole('heading', { level: 4 })).toContainText('日');
+  await expect(page.getByText(PATIENT).first()).toBeVisible();
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: path.join(SHOTS, 'frontdesk-calendar.png') });
+  await phonePage.context().close();
+});
+
+test('a doctor sees only their own calendar by default', async ({ page }) => {
+  await his(`/patients/FD-${run}-X`, { name: '別醫師的病人', phone: '0911000111' });
+  const other = (await (await fetch(`${BASE}/his/v1/appointments/FD-${run}-A1`, { headers: HIS })).json()) as { startsAt: string };
+  await his(`/appointments/FD-${run}-X1`, { patientId: `FD-${run}-X`, doctorId: 'D001', startsAt: other.startsAt, durationMinutes: 30, visitType: '複診', status: 'booked', version: 1 });
+  await login(page, 'doctor@demo.careline.tw');
+  await page.goto('/calendar');
+  await expect(page.getByText('目前顯示您（張志明 醫師）的門診')).toBeVisible();
+  await expect(page.getByLabel('醫師')).toBeVisible();
+  await expect(page.locator('.ant-select-content, .ant-select-selection-item').first()).toContainText('張志明');
+  await expect(page.getByText(PATIENT).first()).toBeVisible();
+  await expect(page.getByText('別醫師的病人')).toHaveCount(0);
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: path.join(SHOTS, 'frontdesk-calendar-doctor.png') });
+  // Switching to all doctors shows the others too.
+  await page.goto('/calendar?doctor=all&view=day');
+  await expect(page.getByText('別醫師的病人').first()).toBeVisible();
+});
