@@ -2,7 +2,8 @@
 // emulator in LINE_API_BASE_URL, until no reminder is planned or being sent. Reports its peak
 // RSS and counters over IPC (when forked) and exits 0. Used by the kill test (SIGKILLed at
 // random points) and by the benchmark.
-//   env: DATABASE_URL, LINE_API_BASE_URL, ENCRYPTION_KEY, REMINDER_LOCK_MS, REMINDER_CONCURRENCY, REMINDER_BATCH
+//   env: DATABASE_URL, LINE_API_BASE_URL, ENCRYPTION_KEY, REMINDER_LOCK_MS, REMINDER_CONCURRENCY, REMINDER_BATCH,
+//   REMINDER_RATE_PER_SECOND (per process: 1,960 / number of worker processes)
 import { loadConfig } from '../../apps/server/src/config.ts';
 import { createDeps } from '../../apps/server/src/deps-factory.ts';
 import { startReminderDispatcher } from '../../apps/server/src/modules/reminders/delivery.ts';
@@ -11,7 +12,7 @@ const config = loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent
 const { deps, database } = await createDeps(config, { migrate: false });
 const d = startReminderDispatcher(deps, {
   workerId: `kill-test-${process.pid}`, autoStart: false,
-  lockMs: Number(process.env.REMINDER_LOCK_MS ?? 60_000), concurrency: Number(process.env.REMINDER_CONCURRENCY ?? 64), batch: Number(process.env.REMINDER_BATCH ?? 200),
+  lockMs: Number(process.env.REMINDER_LOCK_MS ?? 60_000), ratePerSecond: Number(process.env.REMINDER_RATE_PER_SECOND ?? 1960), concurrency: Number(process.env.REMINDER_CONCURRENCY ?? 64), batch: Number(process.env.REMINDER_BATCH ?? 200),
 });
 let peak = process.memoryUsage().rss;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 250);
