@@ -113,3 +113,25 @@ test('find by two characters, tag, segment, merge duplicates, export XLSX', asyn
   expect(me[2]).toBe('0987654321');
   expect(me[9]).toContain(tagName);
 });
+
+test('recall rules and list; import wizard with per-row errors', async ({ page }) => {
+  await login(page);
+  await page.goto('/patients/recall');
+  await expect(page.getByRole('heading', { name: '回診提醒' })).toBeVisible();
+  const defaults = page.getByRole('button', { name: '建立預設規則' });
+  if (await defaults.isVisible()) await defaults.click();
+  await expect(page.getByRole('cell', { name: '慢性處方箋領藥' }).first()).toBeVisible();
+  await page.getByRole('button', { name: '立即檢查並傳送' }).click();
+  await expect(page.getByText(/新增 \d+ 位到提醒名單/)).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'patients-recall.png') });
+
+  await page.goto('/patients/import');
+  const csv = ['姓名,電話,生日,身分證字號,病歷號,性別,標籤', `匯入甲${suffix},0911-000-001,1970-01-01,,I${suffix}1,男,慢性病`, `匯入乙${suffix},12345,,,I${suffix}2,女,`, `匯入丙${suffix},0911000003,,A123456788,I${suffix}3,,`, `匯入丁${suffix},0911000004,,,I${suffix}1,,`].join('\n');
+  await page.locator('input[type=file]').setInputFiles({ name: 'patients.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page.getByText('共 4 列：1 列可匯入，3 列有錯誤')).toBeVisible();
+  await expect(page.getByRole('cell', { name: /電話/ }).first()).toBeVisible();
+  await expect(page.getByText(/與第 2 列重複/)).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'patients-import.png') });
+  await page.getByRole('button', { name: '匯入 1 列' }).click();
+  await expect(page.getByText('已匯入 1 位病患')).toBeVisible({ timeout: 30_000 });
+});
