@@ -7048,6 +7048,7 @@ export interface paths {
                                 /** @description 未處理的取消／改期申請（所有日期） */
                                 openRequests: number;
                                 blockedToday: number;
+                                /** @description 今天起的預約中，有提醒發送失敗的預約數 */
                                 failedMessages: number;
                             };
                             hours: number[];

@@ -209,7 +209,7 @@ export function AppointmentsPage() {
       <Card styles={{ body: { padding: 0 } }}>
         <Table<ListItem>
           rowKey="id"
-          size="middle"
+          size="small"
           columns={columns}
           dataSource={items}
           loading={list.isFetching && !list.isLoading ? { delay: 300 } : false}

@@ -85,7 +85,7 @@ function HourGrid({ data }: { data: Today }) {
           <tr>
             <th style={{ textAlign: 'left', fontWeight: 500, color: 'rgba(0,0,0,0.45)', fontSize: 12, width: 96 }}>醫師</th>
             {data.hours.map((h) => <th key={h} style={{ fontWeight: 500, color: 'rgba(0,0,0,0.45)', fontSize: 12, minWidth: 40 }}>{String(h).padStart(2, '0')}:00</th>)}
-            <th style={{ fontWeight: 500, color: 'rgba(0,0,0,0.45)', fontSize: 12, width: 48 }}>合計</th>
+            <th style={{ fontWeight: 500, color: 'rgba(0,0,0,0.45)', fontSize: 12, width: 48, whiteSpace: 'nowrap' }}>合計</th>
           </tr>
         </thead>
         <tbody>
@@ -167,7 +167,7 @@ export function FrontDeskHome() {
         <Col flex="1 1 0"><Counter title="尚未回覆" value={c?.awaitingReply} loading={!c} icon={<ExclamationCircleOutlined />} color="#d48806" bg="#fffbe6" to={todayLink('&reply=awaiting_reply')} hint="建議開診前電話確認" /></Col>
         <Col flex="1 1 0"><Counter title="取消改期申請" value={c?.openRequests} loading={!c} icon={<SwapOutlined />} color="#cf1322" bg="#fff1f0" to="/appointments?preset=custom&openTasks=true" hint="病患從 LINE 送出、待處理" /></Col>
         <Col flex="1 1 0"><Counter title="封鎖且今日有約" value={c?.blockedToday} loading={!c} icon={<StopOutlined />} color="#262626" bg="#f0f0f0" to={todayLink('&line=blocked')} hint="收不到提醒，請改打電話" /></Col>
-        <Col flex="1 1 0"><Counter title="發送失敗" value={c?.failedMessages} loading={!c} icon={<WarningOutlined />} color="#cf1322" bg="#fff1f0" to="/appointments?preset=custom&failed=true" hint="提醒未送達，需要補發或致電" /></Col>
+        <Col flex="1 1 0"><Counter title="發送失敗" value={c?.failedMessages} loading={!c} icon={<WarningOutlined />} color="#cf1322" bg="#fff1f0" to="/appointments?preset=custom&failed=true" hint="今天起的預約提醒未送達，請致電" /></Col>
       </Row>
       <div style={{ marginBottom: 16 }}><KpiStrip /></div>
       <Row gutter={[16, 16]}>

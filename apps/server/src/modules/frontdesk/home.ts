@@ -83,7 +83,7 @@ export function homeService(db: Kysely<DB>) {
       const failedCount = await db
         .selectFrom('reminder_deliveries as rd')
         .innerJoin('appointments as a', 'a.id', 'rd.appointment_id')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .select((eb) => eb.fn.count<number>('rd.appointment_id').distinct().as('n'))
         .where('rd.clinic_id', '=', clinicId)
         .where('rd.state', '=', 'failed')
         .where('a.starts_at', '>=', range.from)
@@ -104,7 +104,7 @@ export function homeService(db: Kysely<DB>) {
           noShow: count((r) => r.status === 'no_show'),
           openRequests: Number(openRequests?.n ?? 0),
           blockedToday: blocked.length,
-          failedMessages: Number(failedCount?.n ?? 0),
+          failedMessages: Number(failedCount?.n ?? 0), // appointments (from today on) with a reminder that could not be delivered
         },
         hours,
         doctors: [...doctors.values()].sort((a, b) => a.doctorId.localeCompare(b.doctorId)),
@@ -112,7 +112,7 @@ export function homeService(db: Kysely<DB>) {
         awaiting: awaiting.slice(0, LIST_LIMIT).map(item),
         requests: tasks.map((t) => ({ ...item(t), taskId: t.task_id, kind: t.kind, requestedAt: t.requested_at, reason: (JSON.parse(t.payload || '{}') as { reason?: string }).reason ?? null })),
         blocked: blocked.slice(0, LIST_LIMIT).map(item),
-        failed: failed.map((f) => ({ ...item(f), deliveryId: f.delivery_id, ruleName: f.rule_name, error: f.last_error, failedAt: f.failed_at })),
+        failed: failed.filter((f, i) => failed.findIndex((g) => g.id === f.id) === i).map((f) => ({ ...item(f), deliveryId: f.delivery_id, ruleName: f.rule_name, error: f.last_error, failedAt: f.failed_at })),
       };
     },
 

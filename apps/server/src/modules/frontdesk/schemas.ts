@@ -92,7 +92,7 @@ export const Today = Type.Object({
   generatedAt: Type.String(),
   counts: Type.Object({
     total: Type.Integer({ description: '今日預約（不含已取消）' }), cancelled: Type.Integer(), confirmed: Type.Integer(), awaitingReply: Type.Integer(), notSent: Type.Integer(),
-    checkedIn: Type.Integer(), noShow: Type.Integer(), openRequests: Type.Integer({ description: '未處理的取消／改期申請（所有日期）' }), blockedToday: Type.Integer(), failedMessages: Type.Integer(),
+    checkedIn: Type.Integer(), noShow: Type.Integer(), openRequests: Type.Integer({ description: '未處理的取消／改期申請（所有日期）' }), blockedToday: Type.Integer(), failedMessages: Type.Integer({ description: '今天起的預約中，有提醒發送失敗的預約數' }),
   }),
   hours: Type.Array(Type.Integer()),
   doctors: Type.Array(Type.Object({ doctorId: Type.String(), name: Type.String(), total: Type.Integer() })),
