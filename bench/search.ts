@@ -226,6 +226,21 @@ async function importRate(deps: Deps): Promise<number> {
   return Math.round(valid.length / s);
 }
 
+async function pgOnly(pgUrl: string): Promise<Record<string, unknown>> {
+  const { deps: pdeps, database: pdb } = await open(pgUrl);
+  const pclinic = await clinicService(pdeps).create({ name: '搜尋測試診所' });
+  const psample: Gen[] = [];
+  seed = 42;
+  const t0 = performance.now();
+  await fillPostgres(pgUrl, pclinic.id, pdeps, psample);
+  const gen = (performance.now() - t0) / 1000;
+  log(`postgres: generated in ${gen.toFixed(1)} s`);
+  const m = await measure(pdeps, pclinic.id, psample, 'postgres');
+  const prate = await importRate(pdeps);
+  await pdb.close();
+  return { value: m.p95, baseline: m.naiveP95, p50_ms: m.p50, p95_ms: m.p95, baseline_p95_ms: m.naiveP95, ratio: round(m.naiveP95 / m.p95), generate_s: round(gen), shapes: m.shapes, import_rows_per_s: prate };
+}
+
 async function open(url: string) {
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, ENCRYPTION_KEY: randomBytes(32).toString('base64'), PUBLIC_BASE_URL: 'http://bench.test', LOG_LEVEL: 'silent' });
   return createDeps(config);
@@ -236,6 +251,8 @@ export default async function bench(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'careline-search-'));
   const file = join(dir, 'bench.db');
   try {
+    // BENCH_SEARCH_SQLITE=0 measures PostgreSQL only (with BENCH_DATABASE_URL).
+    if (process.env.BENCH_SEARCH_SQLITE === '0' && process.env.BENCH_DATABASE_URL) return { bench: 'search', metric: 'p95_ms', unit: 'ms', ...(await pgOnly(process.env.BENCH_DATABASE_URL)) };
     const { deps, database } = await open(`sqlite:${file}`);
     const clinic = await clinicService(deps).create({ name: '搜尋測試診所' });
     const sample: Gen[] = [];
@@ -248,21 +265,8 @@ export default async function bench(): Promise<Record<string, unknown>> {
     const rate = await importRate(deps);
     await database.close();
 
-    let postgres: Record<string, unknown> | null = null;
     const pgUrl = process.env.BENCH_DATABASE_URL;
-    if (pgUrl) {
-      const { deps: pdeps, database: pdb } = await open(pgUrl);
-      const pclinic = await clinicService(pdeps).create({ name: '搜尋測試診所' });
-      const psample: Gen[] = [];
-      seed = 42;
-      t0 = performance.now();
-      await fillPostgres(pgUrl, pclinic.id, pdeps, psample);
-      log(`postgres: generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      const m = await measure(pdeps, pclinic.id, psample, 'postgres');
-      const prate = await importRate(pdeps);
-      postgres = { p50_ms: m.p50, p95_ms: m.p95, baseline_p95_ms: m.naiveP95, ratio: round(m.naiveP95 / m.p95), shapes: m.shapes, import_rows_per_s: prate };
-      await pdb.close();
-    }
+    const postgres = pgUrl ? await pgOnly(pgUrl) : null;
     return {
       bench: 'search',
       metric: 'p95_ms',
