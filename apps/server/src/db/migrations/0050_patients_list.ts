@@ -34,6 +34,7 @@ const m: Migration = {
     await db.schema.createIndex('patients_chart_no').on('patients').columns(['clinic_id', 'chart_no']).execute();
     await db.schema.createIndex('patients_birth_date').on('patients').columns(['clinic_id', 'birth_date']).execute();
     await db.schema.createIndex('patients_line_status').on('patients').columns(['clinic_id', 'line_status']).execute();
+    await db.schema.createIndex('audit_log_entity').on('audit_log').columns(['clinic_id', 'entity_id']).execute();
     await db.schema.createIndex('patients_name').on('patients').columns(['clinic_id', 'name']).execute();
 
     // Every overlapping 2-character piece of a patient's (lower-cased) name.
