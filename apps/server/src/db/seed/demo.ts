@@ -8,6 +8,7 @@ import { clinicService } from '../../modules/clinics/service.ts';
 import { staffService } from '../../modules/staff/service.ts';
 import type { Role } from '../../platform/auth.ts';
 import { lineService } from '../../modules/line/service.ts';
+import { smsService } from '../../modules/sms/service.ts';
 import { richMenuService } from '../../modules/rich-menus/service.ts';
 import { autoReplyService, type AutoReplyInput } from '../../modules/auto-replies/service.ts';
 
@@ -59,6 +60,8 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
       address: '台北市大安區復興南路一段 100 號 2 樓',
       phone: '02-2700-1234',
     });
+    // The demo reminds patients who have not bound LINE by SMS (the emulator's gateway).
+    await smsService(deps).saveSettings(DEMO_CLINIC_ID, { provider: 'default', reminderFallback: true }, systemActor, '127.0.0.1');
   }
   const staff = staffService(deps);
   for (const u of DEMO_LOGINS) {
