@@ -2,16 +2,60 @@
 // rotate (the old URL stops at once), initials-only privacy, 民國 dates, Google Calendar steps.
 import { CopyOutlined, GoogleOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Flex, Input, Popconfirm, Row, Skeleton, Space, Steps, Switch, Table, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Flex, Input, Popconfirm, Row, Select, Skeleton, Space, Steps, Switch, Table, Tooltip, Typography } from 'antd';
 import { api, errorMessage } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { dateTime, fdKeys, type Settings } from '../frontdesk/data.tsx';
+import { dateTime, fdKeys, useDoctors, type Settings } from '../frontdesk/data.tsx';
 import { HELP } from '../frontdesk/help.tsx';
 import { fromNow } from '../format.ts';
 
 type Feed = { doctorId: string | null; doctorName: string; department: string | null; url: string; createdAt: string; rotatedAt: string | null; lastFetchedAt: string | null };
 type Feeds = Settings & { feeds: Feed[] };
+
+type DoctorLink = { staffId: string; name: string; email: string; doctorId: string | null; matchedByName: string | null };
+
+/** Which HIS doctor each doctor account is: the 行事曆 opens on that doctor's own calendar. */
+function DoctorLinks() {
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const links = useQuery({ queryKey: ['fd', 'doctor-links'], queryFn: async () => (await api.get<{ items: DoctorLink[] }>('/api/doctor-links')).items });
+  const doctors = useDoctors();
+  const link = useMutation({
+    mutationFn: (v: { staffId: string; doctorId: string | null }) => api.put(`/api/doctor-links/${v.staffId}`, { doctorId: v.doctorId }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['fd'] });
+      void message.success('已更新醫師帳號的對應');
+    },
+    onError: (e) => void message.error(errorMessage(e)),
+  });
+  return (
+    <Card title="醫師帳號對應">
+      <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>醫師登入後，行事曆預設只顯示自己的門診。未指定時，以帳號姓名與 HIS 醫師姓名相同者對應。</Typography.Paragraph>
+      {links.isLoading ? <Skeleton active paragraph={{ rows: 2 }} /> : !links.data?.length ? (
+        <Typography.Text type="secondary">還沒有醫師角色的帳號。可在「人員管理」邀請醫師。</Typography.Text>
+      ) : (
+        <Flex vertical gap={10}>
+          {links.data.map((l) => (
+            <Flex key={l.staffId} justify="space-between" align="center" gap={8}>
+              <div style={{ minWidth: 0 }}><div style={{ fontWeight: 500 }}>{l.name}</div><div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{l.email}</div></div>
+              <Select
+                aria-label={`${l.name} 對應的醫師`}
+                style={{ width: 170 }}
+                value={l.doctorId ?? '__name'}
+                onChange={(v) => link.mutate({ staffId: l.staffId, doctorId: v === '__name' ? null : v })}
+                options={[
+                  { value: '__name', label: l.matchedByName ? `依姓名：${doctors.data?.items.find((d) => d.id === l.matchedByName)?.name ?? l.matchedByName}` : '依姓名（找不到）' },
+                  ...(doctors.data?.items ?? []).map((d) => ({ value: d.id, label: d.name })),
+                ]}
+              />
+            </Flex>
+          ))}
+        </Flex>
+      )}
+    </Card>
+  );
+}
 
 export function CalendarFeedsPage() {
   const qc = useQueryClient();
@@ -95,6 +139,7 @@ export function CalendarFeedsPage() {
                 </Flex>
               )}
             </Card>
+            <DoctorLinks />
             <Card title={<Space><GoogleOutlined />加入 Google 日曆</Space>}>
               <Steps
                 direction="vertical"

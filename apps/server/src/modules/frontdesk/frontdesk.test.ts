@@ -125,6 +125,23 @@ describe('detail and actions', () => {
   });
 });
 
+describe('doctors and the staff ↔ doctor link', () => {
+  it('a doctor account is linked by an admin (else matched by name) and sees that doctor as its own', async () => {
+    const { c } = await setup();
+    const docSession = await c.staff('doctor');
+    const doc = as(t.app, docSession);
+    expect((await doc.get('/api/doctors')).json()).toMatchObject({ myDoctorId: null, matchedBy: null, items: [{ id: 'D01', name: '陳建志' }, { id: 'D02', name: '林怡伶' }] });
+    const admin = as(t.app, c.admin);
+    expect((await doc.put(`/api/doctor-links/${docSession.userId}`, { doctorId: 'D02' })).statusCode).toBe(403);
+    expect((await admin.put(`/api/doctor-links/${docSession.userId}`, { doctorId: 'D02' })).statusCode).toBe(200);
+    expect((await doc.get('/api/doctors')).json()).toMatchObject({ myDoctorId: 'D02', matchedBy: 'link' });
+    expect((await admin.get('/api/doctor-links')).json().items).toMatchObject([{ staffId: docSession.userId, doctorId: 'D02' }]);
+    expect((await admin.put(`/api/doctor-links/${docSession.userId}`, { doctorId: 'NOPE' })).statusCode).toBe(404);
+    const other = await setup();
+    expect((await as(t.app, other.c.admin).put(`/api/doctor-links/${docSession.userId}`, { doctorId: 'D01' })).statusCode).toBe(404);
+  });
+});
+
 describe('home and KPIs', () => {
   it('summarises today by hour and doctor with the counters', async () => {
     const { desk } = await setup();

@@ -136,6 +136,14 @@ export function frontdeskRoutes(app: FastifyInstance, deps: Deps): void {
     preHandler: anyStaff,
   }, async (req) => svc.doctors(clinicOf(req), staffRef(req)));
 
+  app.get('/api/doctor-links', {
+    schema: {
+      tags: [TAG], summary: '醫師帳號與醫師的對應', description: '每個醫師角色的帳號連結到哪位 HIS 醫師；未連結時以姓名相同者對應（matchedByName）。',
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ staffId: Type.String(), name: Type.String(), email: Type.String(), doctorId: Type.Union([Type.String(), Type.Null()]), matchedByName: Type.Union([Type.String(), Type.Null()]) })) }), ...errorResponses(401, 403) },
+    },
+    preHandler: admin,
+  }, async (req) => ({ items: await svc.doctorLinks(clinicOf(req)) }));
+
   app.put('/api/doctor-links/:staffId', {
     schema: {
       tags: [TAG], summary: '連結人員與醫師', description: '讓醫師帳號預設看到自己的行事曆；doctorId 為 null 取消連結（改以姓名比對）。',

@@ -200,6 +200,17 @@ export function frontdeskService(deps: Deps) {
         matchedBy,
       };
     },
+    /** Doctor accounts with their linked doctor (null: matched by name, see doctors()). */
+    async doctorLinks(clinicId: string) {
+      const rows = await db.selectFrom('staff_users').select(['id', 'name', 'email', 'status', sql<string | null>`doctor_id`.as('doctor_id')])
+        .where('clinic_id', '=', clinicId).where('role', '=', 'doctor').where('status', '!=', 'disabled').orderBy('name').execute();
+      const docs = await db.selectFrom('doctors').select(['id', 'his_id', 'name']).where('clinic_id', '=', clinicId).execute();
+      return rows.map((r) => {
+        const linked = docs.find((d) => d.id === r.doctor_id);
+        const byName = docs.find((d) => d.name.replace(/\s/g, '') === r.name.replace(/\s/g, ''));
+        return { staffId: r.id, name: r.name, email: r.email, doctorId: linked?.his_id ?? null, matchedByName: linked ? null : byName?.his_id ?? null };
+      });
+    },
     async linkDoctor(clinicId: string, staffId: string, doctorHisId: string | null, actor: Actor, ip: string) {
       const s = await db.selectFrom('staff_users').select('id').where('clinic_id', '=', clinicId).where('id', '=', staffId).executeTakeFirst();
       if (!s) throw errors.notFound('人員');
