@@ -67,6 +67,16 @@ describe('search', () => {
     expect((await api.post('/api/patients/tags', { patientIds: [await idOf(c.clinicId, 'P1'), await idOf(c.clinicId, 'P4')], tagIds: [tag.id] })).statusCode).toBe(200);
     expect(names(await api.get(`/api/patients?tagIds=${tag.id}`))).toEqual(['王小明', '陳美玲']);
     expect(names(await api.get(`/api/patients?tagIds=${tag.id}&q=${encodeURIComponent('王')}`))).toEqual(['王小明']);
+    // The broad-tag plan (SQLite: probe per row, count along the tag index) gives the same answer.
+    const { searchPatients } = await import('./search.ts');
+    const { searchCtx } = await import('./service.ts');
+    const ctx = await searchCtx(t.deps, c.clinicId);
+    for (const f of [{ tagIds: [tag.id] }, { tagIds: [tag.id], ageMin: 60 }, { tagIds: [tag.id], q: '王' }]) {
+      const normal = await searchPatients(t.deps.db, c.clinicId, f, ctx, { limit: 50, offset: 0 });
+      const broad = await searchPatients(t.deps.db, c.clinicId, f, { ...ctx, broadTagThreshold: 0 }, { limit: 50, offset: 0 });
+      expect(broad.rows.map((r) => r.name)).toEqual(normal.rows.map((r) => r.name));
+      expect(broad.total).toBe(normal.total);
+    }
     const page = (await api.get('/api/patients?sort=chartNo&order=desc&pageSize=2&page=1')).json();
     expect(page.items.map((i: { chartNo: string }) => i.chartNo)).toEqual(['X0005', 'C0006']);
     expect(page.total).toBe(6);

@@ -40,7 +40,7 @@ export type PatientFilter = {
 
 export type SortKey = 'name' | 'chartNo' | 'lastVisit' | 'nextVisit' | 'createdAt';
 
-export type SearchCtx = { crypto: Crypto; today: string; nowIso: string; dialect?: 'sqlite' | 'postgres'; broadTags?: boolean };
+export type SearchCtx = { crypto: Crypto; today: string; nowIso: string; dialect?: 'sqlite' | 'postgres'; broadTags?: boolean; broadTagThreshold?: number };
 
 /** More tagged patients than this: walk the sort index and test tag membership instead of sorting them all. */
 export const BROAD_TAG = 5_000;
@@ -126,7 +126,13 @@ export function filterConds(clinicId: string, f: PatientFilter, ctx: SearchCtx):
   if (f.ageMin !== undefined) add(sql<boolean>`p.birth_date <= ${minusYears(ctx.today, f.ageMin)}`);
   if (f.ageMax !== undefined) add(sql<boolean>`p.birth_date > ${minusYears(ctx.today, f.ageMax + 1)}`);
   if (f.gender) add(sql<boolean>`p.gender = ${f.gender}`);
-  if (f.tagIds?.length) add(sql<boolean>`p.id in (select patient_id from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}))`);
+  if (f.tagIds?.length) {
+    // A broad tag on SQLite: a membership probe per row (PK of patient_tags) instead of
+    // materialising every tagged patient for each query.
+    add(ctx.broadTags && ctx.dialect === 'sqlite'
+      ? sql<boolean>`exists (select 1 from patient_tags t where t.clinic_id = ${clinicId} and t.tag_id in (${sql.join(f.tagIds)}) and t.patient_id = p.id)`
+      : sql<boolean>`p.id in (select patient_id from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}))`);
+  }
   if (f.lineStatus?.length) add(sql<boolean>`p.line_status in (${sql.join(f.lineStatus)})`);
   if (f.lastVisitBefore) add(sql<boolean>`pp.last_visit_at < ${f.lastVisitBefore}`);
   if (f.lastVisitAfter) add(sql<boolean>`pp.last_visit_at >= ${f.lastVisitAfter}`);
@@ -160,8 +166,9 @@ export const COUNT_CAP = 1_000;
 
 export async function searchPatients(db: Db, clinicId: string, f: PatientFilter, ctx: SearchCtx, opts: { sort?: SortKey; order?: 'asc' | 'desc'; limit: number; offset: number; count?: boolean; countCap?: number }) {
   if (f.tagIds?.length && ctx.dialect === 'sqlite') {
-    const n = await sql<{ n: number }>`select count(*) as n from (select 1 from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}) limit ${BROAD_TAG + 1}) x`.execute(db);
-    ctx = { ...ctx, broadTags: Number(n.rows[0]?.n ?? 0) > BROAD_TAG };
+    const limit = ctx.broadTagThreshold ?? BROAD_TAG;
+    const n = await sql<{ n: number }>`select count(*) as n from (select 1 from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}) limit ${limit + 1}) x`.execute(db);
+    ctx = { ...ctx, broadTags: Number(n.rows[0]?.n ?? 0) > limit };
   }
   const where = sql.join(filterConds(clinicId, f, ctx), sql` and `);
   const dir = sql.raw(opts.order === 'desc' ? 'desc' : 'asc');
@@ -188,7 +195,11 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
   let total: number | null = null;
   const cap = opts.countCap ?? COUNT_CAP;
   if (opts.count !== false) {
-    const r = await sql<{ n: number | string }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${cap + 1}) x`.execute(db);
+    // One broad tag on SQLite: count by walking that tag's index (stops at the cap).
+    const countFrom = ctx.broadTags && ctx.dialect === 'sqlite' && f.tagIds?.length === 1
+      ? sql`patient_tags t0 cross join ${from} where t0.clinic_id = ${clinicId} and t0.tag_id = ${f.tagIds[0]} and p.id = t0.patient_id and`
+      : sql`${from} where`;
+    const r = await sql<{ n: number | string }>`select count(*) as n from (select 1 from ${countFrom} ${where} limit ${cap + 1}) x`.execute(db);
     total = Number(r.rows[0]?.n ?? 0);
   }
   return { rows, total: total !== null ? Math.min(total, cap) : null, totalCapped: total !== null && total > cap };
