@@ -124,7 +124,7 @@ function WeekList({ days, events, onOpen }: { days: { key: string; label: string
   const used = events.map((e) => dayjs(e.startsAt).hour());
   const from = Math.min(START_HOUR, ...used);
   const to = Math.max(END_HOUR - 1, ...used);
-  const hours = Array.from({ length: to - from + 1 }, (_, i) => from + i).filter((h) => h < 13 || h > 13 || used.includes(h));
+  const hours = Array.from({ length: to - from + 1 }, (_, i) => from + i).filter((h) => h !== 13 || used.includes(h)); // the lunch hour only when it has visits
   return (
     <div style={{ overflow: 'auto', maxHeight: 'calc(100vh - 300px)', minHeight: 420, border: '1px solid #f0f0f0', borderRadius: 8 }}>
       <div style={{ display: 'grid', gridTemplateColumns: `56px repeat(${days.length}, minmax(130px, 1fr))` }}>
