@@ -52,31 +52,40 @@ function rangeOf(col: RawBuilder<unknown>, prefix: string): RawBuilder<boolean> 
   return end === null ? sql<boolean>`${col} >= ${prefix}` : sql<boolean>`${col} >= ${prefix} and ${col} < ${end}`;
 }
 
-/** Patients whose name contains the query (2+ chars via bigram intersection; 1 char = surname). */
-function nameCond(clinicId: string, q: string): RawBuilder<boolean> | null {
+/** Ids of patients whose name contains the query (2+ characters: bigram intersection, verified for 3+). */
+function nameIds(clinicId: string, q: string): RawBuilder<unknown> | null {
   const key = nameKey(q);
-  // One Chinese character = the surname: an ordered range on (clinic_id, name), so the first
-  // page and the capped count stop early instead of collecting every 王.
-  if ([...key].length === 1 && /\p{Script=Han}/u.test(key)) return rangeOf(sql`p.name`, key);
   const grams = queryGrams(q);
   if (!grams.length) return null;
   const joins = grams.slice(1).map((g, i) => sql`join patient_name_grams ${sql.raw(`g${i + 1}`)} on ${sql.raw(`g${i + 1}`)}.clinic_id = g0.clinic_id and ${sql.raw(`g${i + 1}`)}.gram = ${g} and ${sql.raw(`g${i + 1}`)}.patient_id = g0.patient_id`);
-  const sub = sql`select g0.patient_id from patient_name_grams g0 ${sql.join(joins, sql` `)} where g0.clinic_id = ${clinicId} and g0.gram = ${grams[0]}`;
   // Bigrams can all occur without the whole query occurring (王小明 vs 小明王小): verify on the few rows left.
-  const lowered = q.trim().toLowerCase();
-  const verify = [...key].length >= 3 ? sql` and lower(p.name) like ${`%${esc(lowered)}%`} escape '\\'` : sql``;
-  return sql<boolean>`(p.id in (${sub})${verify})`;
+  const verify = [...key].length >= 3 ? sql`join patients pv on pv.id = g0.patient_id and lower(pv.name) like ${`%${esc(q.trim().toLowerCase())}%`} escape '\\'` : sql``;
+  return sql`select g0.patient_id from patient_name_grams g0 ${sql.join(joins, sql` `)} ${verify} where g0.clinic_id = ${clinicId} and g0.gram = ${grams[0]}`;
 }
 
-function phoneCond(clinicId: string, phone: string): RawBuilder<boolean> | null {
+/** Name condition: one Chinese character is the surname (an ordered range on (clinic_id, name), so the first page and the capped count stop early); longer queries use the bigrams. */
+function nameCond(clinicId: string, q: string): RawBuilder<boolean> | null {
+  const key = nameKey(q);
+  if ([...key].length === 1 && /\p{Script=Han}/u.test(key)) return rangeOf(sql`p.name`, key);
+  const ids = nameIds(clinicId, q);
+  return ids ? sql<boolean>`p.id in (${ids})` : null;
+}
+
+function phoneIds(clinicId: string, phone: string): RawBuilder<unknown> | null {
   const d = nationalDigits(phone);
   if (d.length < 2) return null;
-  return sql<boolean>`p.id in (select patient_id from patient_profiles where clinic_id = ${clinicId} and ${rangeOf(sql`phone_rev`, reverse(d))})`;
+  return sql`select patient_id from patient_profiles where clinic_id = ${clinicId} and ${rangeOf(sql`phone_rev`, reverse(d))}`;
 }
+const chartIds = (clinicId: string, chart: string) => sql`select id from patients where clinic_id = ${clinicId} and ${rangeOf(sql`chart_no`, chart.trim())}`;
 
-function chartCond(clinicId: string, chart: string): RawBuilder<boolean> {
-  return sql<boolean>`p.id in (select id from patients where clinic_id = ${clinicId} and ${rangeOf(sql`chart_no`, chart.trim())})`;
+function phoneCond(clinicId: string, phone: string): RawBuilder<boolean> | null {
+  const ids = phoneIds(clinicId, phone);
+  return ids ? sql<boolean>`p.id in (${ids})` : null;
 }
+const chartCond = (clinicId: string, chart: string) => sql<boolean>`p.id in (${chartIds(clinicId, chart)})`;
+
+/** Either of two id sets: one `in (… union all …)` (an OR of two subqueries defeats the indexes on PostgreSQL). */
+const eitherCond = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) => sql<boolean>`p.id in (${a} union all ${b})`;
 
 function nationalIdCond(clinicId: string, id: string, crypto: Crypto): RawBuilder<boolean> {
   const r = checkNationalId(id.trim());
@@ -94,13 +103,14 @@ function freeTextCond(clinicId: string, raw: string, ctx: SearchCtx): RawBuilder
   if (/^[A-Za-z][A-Da-d0-9]\d{8}$/.test(q)) return nationalIdCond(clinicId, q, ctx.crypto);
   if (/^\d{4}-\d{2}-\d{2}$/.test(q)) return sql<boolean>`p.birth_date = ${q}`;
   if (/^[+\d][\d\s\-()]*$/.test(q)) {
-    const ph = phoneCond(clinicId, q);
-    const ch = chartCond(clinicId, q);
-    return ph ? sql<boolean>`(${ph} or ${ch})` : ch;
+    const ph = phoneIds(clinicId, q);
+    return ph ? eitherCond(ph, chartIds(clinicId, q)) : chartCond(clinicId, q);
   }
-  const nm = nameCond(clinicId, q);
-  if (/^[\x20-\x7e]+$/.test(q)) return nm ? sql<boolean>`(${nm} or ${chartCond(clinicId, q)})` : chartCond(clinicId, q);
-  return nm;
+  if (/^[\x20-\x7e]+$/.test(q)) {
+    const nm = nameIds(clinicId, q);
+    return nm ? eitherCond(nm, chartIds(clinicId, q)) : chartCond(clinicId, q);
+  }
+  return nameCond(clinicId, q);
 }
 
 /** Whether the conditions read patient_profiles columns (then the query joins it). */
