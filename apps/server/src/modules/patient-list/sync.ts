@@ -71,7 +71,7 @@ export async function refreshClinicIndex(db: Kysely<DB>, clinicId: string, nowIs
 
 /** Last/next visit and no-show count of these patients (called after appointment writes). */
 export async function refreshVisits(db: Db, clinicId: string, patientIds: string[], nowIso: string): Promise<void> {
-  const ids = [...new Set(patientIds)];
+  const ids = [...new Set(patientIds)].sort(); // a fixed lock order: concurrent writers never deadlock
   for (let i = 0; i < ids.length; i += CHUNK) {
     const part = ids.slice(i, i + CHUNK);
     const stats = await visitStats(db, clinicId, part, nowIso);
