@@ -23,9 +23,10 @@ export function appointmentRepository(db: Db) {
     base,
     async byHisIds(clinicId: string, hisIds: string[], forUpdate: boolean): Promise<AppointmentRow[]> {
       const out: AppointmentRow[] = [];
-      for (const part of chunks(hisIds)) {
+      // Sorted, and locked in his_id order, so concurrent writers take row locks in the same order.
+      for (const part of chunks([...hisIds].sort())) {
         let q = base().where('appointments.clinic_id', '=', clinicId).where('appointments.his_id', 'in', part);
-        if (forUpdate) q = q.forUpdate('appointments');
+        if (forUpdate) q = q.orderBy('appointments.his_id').forUpdate('appointments');
         out.push(...((await q.execute()) as AppointmentRow[]));
       }
       return out.map((r) => ({ ...r, version: Number(r.version) }));

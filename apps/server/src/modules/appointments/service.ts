@@ -175,8 +175,9 @@ export function appointmentService(deps: Deps) {
       } catch (err) {
         // A concurrent writer created one of these appointments first (unique key), or the
         // database was busy: read again and re-apply. Items are idempotent by version.
-        if (attempt >= 3) throw err;
-        await new Promise((r) => setTimeout(r, 10 * attempt));
+        // PostgreSQL may also pick this transaction as a deadlock victim under heavy contention.
+        if (attempt >= 8) throw err;
+        await new Promise((r) => setTimeout(r, Math.round(10 * 2 ** attempt * (0.5 + Math.random()))));
       }
     }
   }
