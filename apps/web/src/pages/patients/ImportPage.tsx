@@ -8,6 +8,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import type { Transfer } from './api.ts';
 
 const { Text } = Typography;
+const FIELD_LABEL: Record<string, string> = { name: '姓名', phone: '電話', birthDate: '生日', nationalId: '身分證字號', chartNo: '病歷號', gender: '性別', notes: '備註', tags: '標籤' };
 const TEMPLATE = '\uFEFF姓名,電話,生日,身分證字號,病歷號,性別,備註,標籤\n王小明,0912-345-678,1980-05-17,A123456789,0012345,男,,慢性病|VIP\n';
 
 function toBase64(buf: ArrayBuffer): string {
@@ -59,7 +60,7 @@ export function ImportPage() {
               description={preview.unknownHeaders?.length ? `未使用的欄位：${preview.unknownHeaders.join('、')}` : undefined} />
             {preview.errors.length ? (
               <Table rowKey={(r) => `${r.row}-${r.field}`} size="small" dataSource={preview.errors} pagination={{ pageSize: 10 }} columns={[
-                { title: '列', dataIndex: 'row', width: 70 }, { title: '欄位', dataIndex: 'field', width: 120 }, { title: '錯誤', dataIndex: 'message' },
+                { title: '列', dataIndex: 'row', width: 70 }, { title: '欄位', dataIndex: 'field', width: 120, render: (f: string) => FIELD_LABEL[f] ?? f }, { title: '錯誤', dataIndex: 'message' },
               ]} />
             ) : null}
             <Table rowKey="row" size="small" pagination={false} dataSource={preview.sample ?? []} columns={[
