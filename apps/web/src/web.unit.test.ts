@@ -25,7 +25,7 @@ describe('navigation by role', () => {
     expect(navFor(nav, 'viewer')).toEqual([]);
   });
   it('keeps the top-level order of the product map', () => {
-    expect(navFor(CLINIC_NAV, 'admin').map((i) => i.label)).toEqual(['首頁', '預約', '提醒', '病患', '訊息', '衛教追蹤', '滿意度', '客服', '報表', '設定', '說明']);
+    expect(navFor(CLINIC_NAV, 'admin').map((i) => i.label)).toEqual(['首頁', '預約', '行事曆', '提醒', '病患', '訊息', '衛教追蹤', '滿意度', '客服', '報表', '設定', '說明']);
     expect(paths(PLATFORM_NAV)).toContain('/platform/clinics');
   });
 });
