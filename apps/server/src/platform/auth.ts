@@ -5,6 +5,7 @@ import type { Actor } from './audit.ts';
 import { safeEqual, sha256Hex } from './crypto.ts';
 import type { Deps } from './deps.ts';
 import { AppError, errors } from './errors.ts';
+import { precompiled } from '../db/precompiled.ts';
 
 export const CLINIC_ROLES = ['admin', 'front_desk', 'doctor', 'viewer'] as const;
 export type ClinicRole = (typeof CLINIC_ROLES)[number];
@@ -44,17 +45,22 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+// Run on every authenticated request: built and compiled once per database handle.
+const sessionById = precompiled(1, (db, id) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('staff_users', 'staff_users.id', 'sessions.user_id')
+    .select(['sessions.id', 'sessions.csrf_token', 'sessions.expires_at', 'sessions.last_seen_at', 'staff_users.id as user_id', 'staff_users.clinic_id', 'staff_users.role', 'staff_users.email', 'staff_users.name', 'staff_users.status'])
+    .where('sessions.id', '=', id));
+const apiKeyByHash = precompiled(1, (db, hash) =>
+  db.selectFrom('api_keys').select(['id', 'clinic_id', 'name', 'last_used_at']).where('key_hash', '=', hash).where('revoked_at', 'is', null));
+
 /** Reads and checks the session cookie; null when absent, expired, tampered or the user is disabled. */
 export async function loadSession(deps: Deps, token: string | undefined): Promise<StaffContext | null> {
   if (!token || token.length > 200) return null;
   const id = sha256Hex(token);
   const now = deps.clock.now();
-  const row = await deps.db
-    .selectFrom('sessions')
-    .innerJoin('staff_users', 'staff_users.id', 'sessions.user_id')
-    .select(['sessions.id', 'sessions.csrf_token', 'sessions.expires_at', 'sessions.last_seen_at', 'staff_users.id as user_id', 'staff_users.clinic_id', 'staff_users.role', 'staff_users.email', 'staff_users.name', 'staff_users.status'])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+  const [row] = await sessionById(deps.db, id);
   if (!row || row.status !== 'active' || row.expires_at <= now.toISOString()) return null;
   if (now.getTime() - new Date(row.last_seen_at).getTime() > 60_000) {
     await deps.db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
@@ -98,12 +104,7 @@ export function requireApiKey(deps: Deps) {
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
     if (!m) throw new AppError('INVALID_API_KEY', 401, '缺少 API 金鑰：請在 Authorization 標頭帶入 Bearer <API 金鑰>');
-    const row = await deps.db
-      .selectFrom('api_keys')
-      .select(['id', 'clinic_id', 'name', 'last_used_at'])
-      .where('key_hash', '=', sha256Hex(m[1]))
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+    const [row] = await apiKeyByHash(deps.db, sha256Hex(m[1]));
     if (!row) throw new AppError('INVALID_API_KEY', 401, 'API 金鑰無效或已撤銷');
     const now = deps.clock.now();
     if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > 60_000) {

@@ -16,11 +16,22 @@ export function createMetrics(): Metrics {
   const requests = new Map<string, number>();
   const latency = new Map<string, Hist>();
   const jobs = new Map<string, number>();
+  const labels = new Map<string, string>();
+  const labelOf = (method: string, route: string) => {
+    const key = `${method} ${route}`;
+    let l = labels.get(key);
+    if (l === undefined) {
+      l = `method="${esc(method)}",route="${esc(route)}"`;
+      if (labels.size < 5000) labels.set(key, l);
+    }
+    return l;
+  };
   return {
     observeRequest(method, route, status, seconds) {
-      const k = `method="${esc(method)}",route="${esc(route)}",status="${status}"`;
+      // Label strings are built once per method + route (+ status), not on every request.
+      const lk = labelOf(method, route);
+      const k = `${lk},status="${status}"`;
       requests.set(k, (requests.get(k) ?? 0) + 1);
-      const lk = `method="${esc(method)}",route="${esc(route)}"`;
       let h = latency.get(lk);
       if (!h) latency.set(lk, (h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 }));
       for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.counts[i]++;
