@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errorResponses } from '../../platform/http.ts';
+import { auditRepository, type AuditFilter } from './repository.ts';
 
 const AuditQuery = Type.Object(
   {
@@ -33,21 +34,14 @@ const AuditEntry = Type.Object({
 });
 
 export function auditRoutes(app: FastifyInstance, deps: Deps): void {
+  const audit = auditRepository(deps.db);
   app.get('/api/audit', {
     schema: { tags: ['後台：稽核紀錄'], summary: '稽核紀錄（新到舊）', querystring: AuditQuery, response: { 200: Type.Object({ items: Type.Array(AuditEntry), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }), ...errorResponses(400, 401, 403) } },
     preHandler: requireStaff(deps, ['admin']),
   }, async (req) => {
-    const q = req.query as { action?: string; entityType?: string; entityId?: string; actorId?: string; from?: string; to?: string; before?: number; limit?: number };
+    const q = req.query as Omit<AuditFilter, 'limit'> & { limit?: number };
     const limit = q.limit ?? 50;
-    let query = deps.db.selectFrom('audit_log').selectAll().where('clinic_id', '=', clinicOf(req));
-    if (q.action) query = q.action.endsWith('*') ? query.where('action', 'like', `${q.action.slice(0, -1).replace(/[%_]/g, '')}%`) : query.where('action', '=', q.action);
-    if (q.entityType) query = query.where('entity_type', '=', q.entityType);
-    if (q.entityId) query = query.where('entity_id', '=', q.entityId);
-    if (q.actorId) query = query.where('actor_id', '=', q.actorId);
-    if (q.from) query = query.where('created_at', '>=', new Date(q.from).toISOString());
-    if (q.to) query = query.where('created_at', '<', new Date(q.to).toISOString());
-    if (q.before) query = query.where('id', '<', q.before);
-    const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await audit.list(clinicOf(req), { ...q, limit });
     const page = rows.slice(0, limit);
     return {
       items: page.map((r) => ({ id: r.id, actorType: r.actor_type, actorId: r.actor_id, actorLabel: r.actor_label, action: r.action, entityType: r.entity_type, entityId: r.entity_id, detail: JSON.parse(r.detail), ip: r.ip, createdAt: r.created_at })),

@@ -6,6 +6,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errorResponses } from '../../platform/http.ts';
 import { retryJob } from '../../platform/jobs.ts';
+import { jobsRepository } from './repository.ts';
 
 const Job = Type.Object({
   id: Type.Integer(),
@@ -21,6 +22,7 @@ const Job = Type.Object({
 
 export function jobRoutes(app: FastifyInstance, deps: Deps): void {
   const admin = requireStaff(deps, ['admin']);
+  const jobs = jobsRepository(deps.db);
   app.get('/api/jobs', {
     schema: {
       tags: ['後台：系統'], summary: '背景工作佇列',
@@ -31,13 +33,10 @@ export function jobRoutes(app: FastifyInstance, deps: Deps): void {
   }, async (req) => {
     const clinicId = clinicOf(req);
     const q = req.query as { status?: string; limit?: number };
-    let query = deps.db.selectFrom('jobs').selectAll().where('clinic_id', '=', clinicId);
-    if (q.status) query = query.where('status', '=', q.status);
-    const rows = await query.orderBy('id', 'desc').limit(q.limit ?? 50).execute();
-    const counts = await deps.db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('clinic_id', '=', clinicId).groupBy('status').execute();
+    const [rows, counts] = await Promise.all([jobs.list(clinicId, { status: q.status, limit: q.limit ?? 50 }), jobs.countsByStatus(clinicId)]);
     return {
       items: rows.map((r) => ({ id: r.id, type: r.type, status: r.status, attempts: r.attempts, maxAttempts: r.max_attempts, runAt: r.run_at, lastError: r.last_error, createdAt: r.created_at, finishedAt: r.finished_at })),
-      counts: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
+      counts,
     };
   });
   app.post('/api/jobs/:id/retry', {
