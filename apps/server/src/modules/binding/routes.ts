@@ -12,6 +12,7 @@ import { AppError } from '../../platform/errors.ts';
 import { errorResponses } from '../../platform/http.ts';
 import { lineLoginVerifier } from '../../platform/line-login.ts';
 import { answerAppointment, appointmentsOfLineUser, type Answer } from '../answers/service.ts';
+import { clinicRepository } from '../clinics/repository.ts';
 import { lineRepository } from '../line/repository.ts';
 import { bindingService, type LiffUser } from './service.ts';
 
@@ -163,7 +164,7 @@ export function bindingRoutes(app: FastifyInstance, deps: Deps): void {
     reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
     const ch = /^[0-9]{6,20}$/.test(channelId) ? await repo.channelById(channelId) : undefined;
     if (!ch) return reply.code(404).send(simplePage('找不到頁面', '<p>這個連結不屬於任何診所的 LINE 官方帳號，請從診所的 LINE 選單重新開啟。</p>'));
-    const clinic = await deps.db.selectFrom('clinics').select(['name', 'phone', 'address']).where('id', '=', ch.clinic_id).executeTakeFirstOrThrow();
+    const clinic = (await clinicRepository(deps.db).get(ch.clinic_id))!;
     const file = deps.config.webDistDir ? join(deps.config.webDistDir, 'liff.html') : null;
     if (!file || !existsSync(file)) {
       return reply.send(simplePage(clinic.name, `<p>病患頁面尚未建置完成（找不到 liff.html）。</p><p>如需查詢預約，請致電 ${esc(clinic.phone || '診所')}。</p>`));

@@ -12,6 +12,7 @@ import { REPLY_STATUSES, APPOINTMENT_STATUSES, LINE_STATUSES } from '../status/l
 import { feedService } from './feeds.ts';
 import { homeService } from './home.ts';
 import { appointmentListService, SORT_KEYS, type ListQuery } from './list.ts';
+import { clinicRepository } from '../clinics/repository.ts';
 import * as S from './schemas.ts';
 import { frontdeskService, type StaffRef } from './service.ts';
 
@@ -32,7 +33,8 @@ export function frontdeskRoutes(app: FastifyInstance, deps: Deps): void {
   const feeds = feedService({ db: deps.db, crypto: deps.crypto, clock: deps.clock, publicBaseUrl: deps.config.publicBaseUrl });
   const streams = new Set<() => void>();
   app.addHook('onClose', async () => { for (const end of Array.from(streams)) end(); });
-  const tzOf = async (clinicId: string) => (await deps.db.selectFrom('clinics').select('time_zone').where('id', '=', clinicId).executeTakeFirstOrThrow()).time_zone;
+  const clinics = clinicRepository(deps.db);
+  const tzOf = async (clinicId: string) => (await clinics.get(clinicId))!.time_zone;
 
   app.get('/api/appointments', {
     schema: {
