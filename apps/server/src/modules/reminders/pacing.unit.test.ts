@@ -1,0 +1,52 @@
+// The dispatcher's token bucket (GCRA): the burst goes at once, then one request per 1/rate,
+// nothing before its slot (so never more than rate × window + burst in a window), in FIFO order, with far fewer timers
+// than requests (waiters whose slot has come are released together).
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TokenBucket } from './delivery.ts';
+
+afterEach(() => vi.restoreAllMocks());
+
+async function run(bucket: TokenBucket, n: number, lanes: number): Promise<{ at: number[]; order: number[] }> {
+  const at: number[] = [];
+  const order: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: lanes }, async () => {
+    while (next < n) {
+      const i = next++;
+      await bucket.take();
+      at.push(performance.now() - t0);
+      order.push(i);
+    }
+  }));
+  return { at, order };
+}
+
+describe('TokenBucket', () => {
+  it('releases the burst at once, then paces at the rate, nothing before its slot, with few timers', async () => {
+    const rate = 2000;
+    const burst = 40;
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    const { at, order } = await run(new TokenBucket(rate, burst), 1000, 64);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    // 1,000 requests: 39 in the burst, 961 more at 0.5 ms each ≈ 480 ms.
+    const total = at[at.length - 1];
+    expect(total).toBeGreaterThanOrEqual(((1000 - burst) / rate) * 1000 - 1);
+    expect(total).toBeLessThan(1500);
+    // Nothing goes before its slot: the i-th request (0-based) not before (i − burst + 1) / rate
+    // (all 64 lanes asked at t ≈ 0), so no window of w ms holds more than rate × w + burst.
+    const interval = 1000 / rate;
+    at.forEach((t, i) => expect(t).toBeGreaterThanOrEqual((i - burst + 1) * interval - 0.5));
+    // One timer per release tick, not one per request.
+    expect(timers.mock.calls.length).toBeLessThan(1000 / 2);
+  });
+
+  it('pause() holds back what has not got a slot yet', async () => {
+    const b = new TokenBucket(1000, 1);
+    await b.take();
+    b.pause(100);
+    const t = performance.now();
+    await b.take();
+    expect(performance.now() - t).toBeGreaterThanOrEqual(95);
+  });
+});

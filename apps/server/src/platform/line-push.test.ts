@@ -1,0 +1,203 @@
+// The lean push client against the real LINE emulator, side by side with @line/bot-sdk's
+// pushMessageWithHttpInfo: same request (body, token, retry key), same answers (status,
+// request ids, LINE's error body), same error type (HTTPFetchError) for every outcome the
+// reminder dispatcher handles; plus what only a socket-level client has to get right (a
+// keep-alive socket closed under it, no answer, nothing listening).
+import { randomUUID } from 'node:crypto';
+import { createServer as createNetServer, type Socket } from 'node:net';
+import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../../line-emulator/src/index.ts';
+import { linePushClient, type LinePushClient } from './line-push.ts';
+
+const CH = '3900000001';
+const TOKEN = 'line-push-test-token';
+let emu: RunningEmulator;
+let sdk: messagingApi.MessagingApiClient;
+let lean: LinePushClient;
+
+const emuJson = async (method: string, path: string, body?: unknown) => {
+  const r = await fetch(`${emu.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!r.ok) throw new Error(`emulator ${method} ${path} → ${r.status} ${await r.text()}`);
+  return r.json() as Promise<any>;
+};
+async function friend(name: string): Promise<string> {
+  const u = (await emuJson('POST', '/_emulator/users', { displayName: name })) as { userId: string };
+  await emuJson('POST', `/_emulator/users/${u.userId}/follow`, { channelId: CH });
+  return u.userId;
+}
+async function failure(p: Promise<unknown>): Promise<HTTPFetchError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof HTTPFetchError) return e;
+    throw e;
+  }
+  throw new Error('expected the push to fail');
+}
+const text = (t: string): messagingApi.Message[] => [{ type: 'text', text: t }];
+const log = async (userId: string) => ((await emuJson('GET', `/_emulator/channels/${CH}/messages?to=${userId}`)) as { messages: { retryKey: string | null; message: unknown; requestId?: string }[] }).messages;
+
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0, host: '127.0.0.1', channels: [{ channelId: CH, channelSecret: 'line-push-secret', channelAccessToken: TOKEN }] });
+  sdk = new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL: emu.url });
+  lean = linePushClient(emu.url, TOKEN, { maxSockets: 4 });
+});
+afterAll(async () => {
+  await emu?.close();
+});
+
+describe('linePushClient (lean push) against the LINE emulator, compared with @line/bot-sdk', () => {
+  it('2xx: the message arrives once with the retry key; status, sentMessages and x-line-request-id as the SDK gets them', async () => {
+    const userId = await friend('小明');
+    const flex: messagingApi.Message = { type: 'flex', altText: '看診提醒：王小明', contents: { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: '王小明 您好 "引號" \\ 與 emoji 😀', wrap: true }] } } };
+    const key = randomUUID();
+    const res = await lean.push({ to: userId, messages: [flex] }, key);
+    const viaSdk = await sdk.pushMessageWithHttpInfo({ to: userId, messages: [flex] }, randomUUID());
+    expect(res.status).toBe(200);
+    expect(res.status).toBe(viaSdk.httpResponse.status);
+    expect(res.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body?.sentMessages).toHaveLength(1);
+    expect(Object.keys(res.body!)).toEqual(Object.keys(viaSdk.body));
+    const got = await log(userId);
+    expect(got).toHaveLength(2);
+    expect(got[0].retryKey).toBe(key);
+    expect(got[0].message).toEqual(got[1].message);
+    expect(got[0].message).toEqual(flex);
+  });
+
+  it('the same retry key again: HTTPFetchError 409 with x-line-accepted-request-id = the first request id, body as the SDK sees it; nothing sent twice', async () => {
+    const userId = await friend('小華');
+    const key = randomUUID();
+    const first = await lean.push({ to: userId, messages: text('提醒') }, key);
+    const e = await failure(lean.push({ to: userId, messages: text('提醒') }, key));
+    const viaSdk = await failure(sdk.pushMessageWithHttpInfo({ to: userId, messages: text('提醒') }, key));
+    expect(e.status).toBe(409);
+    expect(e.headers.get('x-line-accepted-request-id')).toBe(first.requestId);
+    expect(viaSdk.headers.get('x-line-accepted-request-id')).toBe(first.requestId);
+    expect(JSON.parse(e.body)).toEqual(JSON.parse(viaSdk.body));
+    expect(JSON.parse(e.body)).toEqual({ message: 'The retry key is already accepted', sentMessages: first.body!.sentMessages });
+    expect(e.message).toBe(viaSdk.message);
+    expect(e.statusText).toBe(viaSdk.statusText);
+    expect(await log(userId)).toHaveLength(1);
+  });
+
+  it('not a friend: 400 "Failed to send messages"; bad request details; bad token 401 — each exactly as the SDK reports it', async () => {
+    const stranger = (await emuJson('POST', '/_emulator/users', { displayName: '路人' })) as { userId: string };
+    const cases: { to: string; messages: messagingApi.Message[]; key?: string; client?: 'bad' }[] = [
+      { to: stranger.userId, messages: text('x') },
+      { to: await friend('阿明'), messages: text('x'.repeat(5001)) },
+      { to: await friend('阿華'), messages: text('x'), key: 'not-a-uuid' },
+      { to: await friend('阿強'), messages: text('x'), client: 'bad' },
+    ];
+    const badLean = linePushClient(emu.url, 'wrong-token');
+    const badSdk = new messagingApi.MessagingApiClient({ channelAccessToken: 'wrong-token', baseURL: emu.url });
+    const statuses: number[] = [];
+    for (const c of cases) {
+      const e = await failure((c.client ? badLean : lean).push({ to: c.to, messages: c.messages }, c.key ?? randomUUID()));
+      const s = await failure((c.client ? badSdk : sdk).pushMessageWithHttpInfo({ to: c.to, messages: c.messages }, c.key ?? randomUUID()));
+      expect([e.status, e.statusText, e.message]).toEqual([s.status, s.statusText, s.message]);
+      expect(JSON.parse(e.body)).toEqual(JSON.parse(s.body));
+      expect(e.headers.get('content-type')).toBe(s.headers.get('content-type'));
+      statuses.push(e.status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 401]);
+    const first = await failure(lean.push({ to: stranger.userId, messages: text('x') }, randomUUID()));
+    expect(first.body).toMatch(/Failed to send messages/);
+  });
+
+  it('429: the rate limit and the monthly limit are told apart by LINE’s message; a 5xx is a 5xx', async () => {
+    const userId = await friend('阿珍');
+    await emuJson('PUT', '/_emulator/faults', { api: { rateLimitBurst: 1, paths: ['/v2/bot/message/push'] } });
+    const rate = await failure(lean.push({ to: userId, messages: text('x') }, randomUUID()));
+    expect(rate.status).toBe(429);
+    expect(JSON.parse(rate.body)).toEqual({ message: 'The API rate limit has been exceeded. Try again later.' });
+    await emuJson('PUT', '/_emulator/faults', { api: { failNext: 1, status: 503, paths: ['/v2/bot/message/push'] } });
+    const e5 = await failure(lean.push({ to: userId, messages: text('x') }, randomUUID()));
+    expect(e5.status).toBe(503);
+    await emuJson('PUT', '/_emulator/faults', { api: { failNext: 0, rateLimitBurst: 0, status: 500, paths: [] } });
+    await emuJson('PATCH', `/_emulator/channels/${CH}`, { plan: { freeMessages: 0, paidCap: 0 } });
+    const monthly = await failure(lean.push({ to: userId, messages: text('x') }, randomUUID()));
+    const monthlySdk = await failure(sdk.pushMessageWithHttpInfo({ to: userId, messages: text('x') }, randomUUID()));
+    await emuJson('PATCH', `/_emulator/channels/${CH}`, { plan: { freeMessages: 100_000, paidCap: null } });
+    expect(monthly.status).toBe(429);
+    expect(JSON.parse(monthly.body)).toEqual(JSON.parse(monthlySdk.body));
+    expect(monthly.body).toMatch(/monthly limit/i);
+    expect(await log(userId)).toHaveLength(0);
+  });
+
+  it('many pushes at once over a few keep-alive sockets all arrive, each once', async () => {
+    const users = await Promise.all(Array.from({ length: 8 }, (_, i) => friend(`病患${i}`)));
+    const keys = users.map(() => randomUUID());
+    const res = await Promise.all(Array.from({ length: 40 }, (_, i) => lean.push({ to: users[i % 8], messages: text(`第 ${i} 則`) }, i < 8 ? keys[i] : randomUUID())));
+    expect(new Set(res.map((r) => r.requestId)).size).toBe(40);
+    const counts = await Promise.all(users.map(async (u) => (await log(u)).length));
+    expect(counts).toEqual(Array(8).fill(5));
+  });
+
+  it('no answer within timeoutMs: a plain Error (not HTTPFetchError), so the dispatcher retries with the same key', async () => {
+    const userId = await friend('阿慢');
+    await emuJson('PUT', '/_emulator/faults', { api: { latencyMs: 600, paths: ['/v2/bot/message/push'] } });
+    try {
+      const slow = linePushClient(emu.url, TOKEN, { timeoutMs: 150 });
+      const err = await slow.push({ to: userId, messages: text('x') }, randomUUID()).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toBeInstanceOf(HTTPFetchError);
+      expect((err as Error).message).toMatch(/150 ms/);
+    } finally {
+      await emuJson('PUT', '/_emulator/faults', { api: { latencyMs: 0, paths: [] } });
+    }
+  });
+
+  it('nothing listening: a plain connection error', async () => {
+    const srv = createNetServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as { port: number }).port;
+    await new Promise((r) => srv.close(r));
+    const err = await linePushClient(`http://127.0.0.1:${port}`, TOKEN).push({ to: 'U0', messages: text('x') }, randomUUID()).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(HTTPFetchError);
+    expect((err as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
+  });
+
+  it('a keep-alive socket the server closed as the next push went out: sent again once on a new socket when it has a retry key, an error without one', async () => {
+    // A server that answers the first request of every connection and drops the connection on
+    // the second without answering (what a server closing an idle socket looks like to the client).
+    const seen: string[] = [];
+    const srv = createNetServer((sock: Socket) => {
+      let buf = '';
+      let n = 0;
+      sock.on('data', (d) => {
+        buf += d.toString('latin1');
+        for (;;) {
+          const end = buf.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
+          if (buf.length < end + 4 + len) return;
+          const head = buf.slice(0, end);
+          buf = buf.slice(end + 4 + len);
+          n++;
+          if (n >= 2) {
+            sock.destroy();
+            return;
+          }
+          seen.push(/x-line-retry-key: (\S+)/i.exec(head)?.[1] ?? '-');
+          const body = JSON.stringify({ sentMessages: [{ id: String(seen.length), quoteToken: 'q' }] });
+          sock.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-line-request-id: r${seen.length}\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n${body}`);
+        }
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const c = linePushClient(`http://127.0.0.1:${(srv.address() as { port: number }).port}`, TOKEN, { maxSockets: 1 });
+      expect((await c.push({ to: 'U1', messages: text('a') }, 'k1')).requestId).toBe('r1');
+      const again = await c.push({ to: 'U1', messages: text('b') }, 'k2');
+      expect(again.requestId).toBe('r2');
+      expect(seen).toEqual(['k1', 'k2']);
+      const noKey = await c.push({ to: 'U1', messages: text('c') }).then(() => null, (e: unknown) => e);
+      expect((noKey as NodeJS.ErrnoException).code).toBe('ECONNRESET');
+    } finally {
+      srv.close();
+    }
+  });
+});
