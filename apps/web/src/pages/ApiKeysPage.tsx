@@ -1,58 +1,35 @@
 import { ApiOutlined, FileTextOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Form, Input, Modal, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Form, Input, Popconfirm, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { api, errorMessage, type ApiKey } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
+import { CreateRevealModal } from '../components/CreateRevealModal.tsx';
 import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { HisWebhookSection } from '../frontdesk/HisWebhookSection.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime, fromNow } from '../format.ts';
-import { applyFieldErrors } from '../forms.ts';
 import { keys, useApiKeys } from '../queries.ts';
 
 type Created = { apiKey: ApiKey; key: string };
 
 function CreateKeyModal({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const [form] = Form.useForm<{ name: string }>();
-  const qc = useQueryClient();
-  const [created, setCreated] = useState<Created | null>(null);
-  const create = useMutation({
-    mutationFn: (v: { name: string }) => api.post<Created>('/api/api-keys', { name: v.name.trim() }),
-    onSuccess: (r) => {
-      setCreated(r);
-      void qc.invalidateQueries({ queryKey: keys.apiKeys });
-    },
-    onError: (err) => applyFieldErrors(form, err),
-  });
-  const close = () => {
-    onClose();
-    setCreated(null);
-    create.reset();
-    form.resetFields();
-  };
   return (
-    <Modal
-      title={created ? '金鑰已建立' : '建立 API 金鑰'}
+    <CreateRevealModal<{ name: string }, Created>
       open={open}
-      onCancel={close}
-      mask={{ closable: !created }}
+      onClose={onClose}
+      title="建立 API 金鑰"
+      resultTitle="金鑰已建立"
+      submitLabel="建立金鑰"
+      doneLabel="我已妥善保存"
       width={600}
-      destroyOnHidden
-      footer={
-        created ? (
-          <Button type="primary" onClick={close}>我已妥善保存</Button>
-        ) : (
-          <Space>
-            <Button onClick={close}>取消</Button>
-            <Button type="primary" loading={create.isPending} onClick={() => form.submit()}>建立金鑰</Button>
-          </Space>
-        )
-      }
-    >
-      {created ? (
-        <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      secret
+      submit={(v) => api.post<Created>('/api/api-keys', { name: v.name.trim() })}
+      invalidates={keys.apiKeys}
+      intro="為金鑰取一個好辨認的名稱，例如使用它的系統或地點，日後需要撤銷時才知道是哪一把。"
+      result={(created) => (
+        <>
           <Typography.Paragraph style={{ margin: 0 }}>
             金鑰「<Typography.Text strong>{created.apiKey.name}</Typography.Text>」已建立。HIS 呼叫 API 時，請在每個請求帶上標頭：
             <br />
@@ -64,19 +41,13 @@ function CreateKeyModal({ open, onClose }: { open: boolean; onClose: () => void 
             label="API 金鑰"
             notice="金鑰只會顯示這一次，關閉後無法再查看。請立即複製並交給資訊人員妥善保存；若遺失，請建立新金鑰並撤銷這一把。"
           />
-        </Space>
-      ) : (
-        <>
-          <Typography.Paragraph type="secondary">為金鑰取一個好辨認的名稱，例如使用它的系統或地點，日後需要撤銷時才知道是哪一把。</Typography.Paragraph>
-          {create.isError ? <Alert type="error" showIcon title={errorMessage(create.error)} style={{ marginBottom: 16 }} /> : null}
-          <Form form={form} layout="vertical" onFinish={(v) => create.mutate(v)} disabled={create.isPending}>
-            <Form.Item label="金鑰名稱" name="name" rules={[{ required: true, whitespace: true, message: '請輸入金鑰名稱' }, { max: 100, message: '最多 100 個字' }]}>
-              <Input placeholder="例如：門診 HIS 正式機" autoComplete="off" />
-            </Form.Item>
-          </Form>
         </>
       )}
-    </Modal>
+    >
+      <Form.Item label="金鑰名稱" name="name" rules={[{ required: true, whitespace: true, message: '請輸入金鑰名稱' }, { max: 100, message: '最多 100 個字' }]}>
+        <Input placeholder="例如：門診 HIS 正式機" autoComplete="off" />
+      </Form.Item>
+    </CreateRevealModal>
   );
 }
 

@@ -1,14 +1,14 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Empty, Form, Input, Modal, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Col, Empty, Form, Input, Row, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, errorMessage, type Clinic } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
+import { CreateRevealModal } from '../components/CreateRevealModal.tsx';
 import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime } from '../format.ts';
-import { applyFieldErrors } from '../forms.ts';
 import { keys } from '../queries.ts';
 import { TIME_ZONES } from './ClinicSettingsPage.tsx';
 
@@ -16,100 +16,73 @@ type CreateForm = { name: string; timeZone: string; address?: string; phone?: st
 type Created = { clinic: Clinic; adminInviteLink: string };
 
 function CreateClinicModal({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const [form] = Form.useForm<CreateForm>();
-  const qc = useQueryClient();
-  const [created, setCreated] = useState<Created | null>(null);
-  const create = useMutation({
-    mutationFn: (v: CreateForm) =>
-      api.post<Created>('/api/platform/clinics', {
-        name: v.name.trim(),
-        timeZone: v.timeZone,
-        address: v.address?.trim() || undefined,
-        phone: v.phone?.trim() || undefined,
-        adminEmail: v.adminEmail.trim(),
-        adminName: v.adminName.trim(),
-      }),
-    onSuccess: (r) => {
-      setCreated(r);
-      void qc.invalidateQueries({ queryKey: keys.platformClinics });
-    },
-    onError: (err) => applyFieldErrors(form, err),
-  });
-  const close = () => {
-    onClose();
-    setCreated(null);
-    create.reset();
-    form.resetFields();
-  };
   return (
-    <Modal
-      title={created ? '診所已開設' : '開設診所'}
+    <CreateRevealModal<CreateForm, Created>
       open={open}
-      onCancel={close}
+      onClose={onClose}
+      title="開設診所"
+      resultTitle="診所已開設"
+      submitLabel="開設診所"
+      doneLabel="完成"
       width={640}
-      destroyOnHidden
-      footer={
-        created ? (
-          <Button type="primary" onClick={close}>完成</Button>
-        ) : (
-          <Space>
-            <Button onClick={close}>取消</Button>
-            <Button type="primary" loading={create.isPending} onClick={() => form.submit()}>開設診所</Button>
-          </Space>
-        )
+      submit={(v) =>
+        api.post<Created>('/api/platform/clinics', {
+          name: v.name.trim(),
+          timeZone: v.timeZone,
+          address: v.address?.trim() || undefined,
+          phone: v.phone?.trim() || undefined,
+          adminEmail: v.adminEmail.trim(),
+          adminName: v.adminName.trim(),
+        })
       }
-    >
-      {created ? (
-        <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      invalidates={keys.platformClinics}
+      formProps={{ initialValues: { timeZone: 'Asia/Taipei' }, requiredMark: 'optional' }}
+      result={(created) => (
+        <>
           <Typography.Paragraph style={{ margin: 0 }}>
             已開設「<Typography.Text strong>{created.clinic.name}</Typography.Text>」。請將下方連結交給診所的第一位管理者，對方設定密碼後即可登入並邀請其他人員。
           </Typography.Paragraph>
           <OneTimeSecret value={created.adminInviteLink} label="管理者邀請連結" notice="請將此連結交給該人員，7 天內有效。連結只會顯示這一次。" />
-        </Space>
-      ) : (
-        <>
-          {create.isError ? <Alert type="error" showIcon title={errorMessage(create.error)} style={{ marginBottom: 16 }} /> : null}
-          <Form form={form} layout="vertical" initialValues={{ timeZone: 'Asia/Taipei' }} onFinish={(v) => create.mutate(v)} disabled={create.isPending} requiredMark="optional">
-            <Typography.Text strong>診所</Typography.Text>
-            <Row gutter={16} style={{ marginTop: 8 }}>
-              <Col span={12}>
-                <Form.Item label="診所名稱" name="name" rules={[{ required: true, whitespace: true, message: '請輸入診所名稱' }]}>
-                  <Input placeholder="例如：晴光牙醫診所" />
-                </Form.Item>
-              </Col>
-              <Col span={12}>
-                <Form.Item label="時區" name="timeZone">
-                  <Select options={TIME_ZONES} />
-                </Form.Item>
-              </Col>
-              <Col span={12}>
-                <Form.Item label="電話" name="phone">
-                  <Input />
-                </Form.Item>
-              </Col>
-              <Col span={12}>
-                <Form.Item label="地址" name="address">
-                  <Input />
-                </Form.Item>
-              </Col>
-            </Row>
-            <Typography.Text strong>第一位管理者</Typography.Text>
-            <Row gutter={16} style={{ marginTop: 8 }}>
-              <Col span={12}>
-                <Form.Item label="電子郵件" name="adminEmail" rules={[{ required: true, message: '請輸入電子郵件' }, { type: 'email', message: '電子郵件格式不正確' }]}>
-                  <Input autoComplete="off" />
-                </Form.Item>
-              </Col>
-              <Col span={12}>
-                <Form.Item label="姓名" name="adminName" rules={[{ required: true, whitespace: true, message: '請輸入姓名' }]}>
-                  <Input />
-                </Form.Item>
-              </Col>
-            </Row>
-          </Form>
         </>
       )}
-    </Modal>
+    >
+      <Typography.Text strong>診所</Typography.Text>
+      <Row gutter={16} style={{ marginTop: 8 }}>
+        <Col span={12}>
+          <Form.Item label="診所名稱" name="name" rules={[{ required: true, whitespace: true, message: '請輸入診所名稱' }]}>
+            <Input placeholder="例如：晴光牙醫診所" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item label="時區" name="timeZone">
+            <Select options={TIME_ZONES} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item label="電話" name="phone">
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item label="地址" name="address">
+            <Input />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Typography.Text strong>第一位管理者</Typography.Text>
+      <Row gutter={16} style={{ marginTop: 8 }}>
+        <Col span={12}>
+          <Form.Item label="電子郵件" name="adminEmail" rules={[{ required: true, message: '請輸入電子郵件' }, { type: 'email', message: '電子郵件格式不正確' }]}>
+            <Input autoComplete="off" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item label="姓名" name="adminName" rules={[{ required: true, whitespace: true, message: '請輸入姓名' }]}>
+            <Input />
+          </Form.Item>
+        </Col>
+      </Row>
+    </CreateRevealModal>
   );
 }
 

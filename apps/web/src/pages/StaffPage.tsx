@@ -4,6 +4,7 @@ import { Alert, App, Avatar, Button, Card, Empty, Flex, Form, Input, Modal, Popc
 import { useState } from 'react';
 import { api, errorMessage, type LinkResponse, type StaffMember, type StaffRole } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
+import { CreateRevealModal } from '../components/CreateRevealModal.tsx';
 import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
@@ -33,68 +34,37 @@ function RoleOption({ value }: { value: StaffRole }) {
 }
 
 function InviteModal({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const [form] = Form.useForm<InviteForm>();
-  const qc = useQueryClient();
-  const [result, setResult] = useState<LinkResponse | null>(null);
-  const invite = useMutation({
-    mutationFn: (v: InviteForm) => api.post<LinkResponse>('/api/staff', { email: v.email.trim(), name: v.name.trim(), role: v.role }),
-    onSuccess: (r) => {
-      setResult(r);
-      void qc.invalidateQueries({ queryKey: keys.staff });
-    },
-    onError: (err) => applyFieldErrors(form, err),
-  });
-  const close = () => {
-    onClose();
-    setResult(null);
-    invite.reset();
-    form.resetFields();
-  };
   return (
-    <Modal
-      title={result ? '邀請連結已產生' : '邀請人員'}
+    <CreateRevealModal<InviteForm, LinkResponse>
       open={open}
-      onCancel={close}
-      destroyOnHidden
-      width={560}
-      footer={
-        result ? (
-          <Button type="primary" onClick={close}>完成</Button>
-        ) : (
-          <Space>
-            <Button onClick={close}>取消</Button>
-            <Button type="primary" loading={invite.isPending} onClick={() => form.submit()}>
-              產生邀請連結
-            </Button>
-          </Space>
-        )
-      }
-    >
-      {result ? (
-        <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      onClose={onClose}
+      title="邀請人員"
+      resultTitle="邀請連結已產生"
+      submitLabel="產生邀請連結"
+      doneLabel="完成"
+      submit={(v) => api.post<LinkResponse>('/api/staff', { email: v.email.trim(), name: v.name.trim(), role: v.role })}
+      invalidates={keys.staff}
+      intro="系統會產生一個設定密碼的連結，請將連結交給該人員。對方設定密碼後即可登入。"
+      formProps={{ initialValues: { role: 'front_desk' } }}
+      result={(result) => (
+        <>
           <Typography.Paragraph style={{ margin: 0 }}>
             已為 <Typography.Text strong>{result.staff.name}</Typography.Text>（{result.staff.email}）建立{result.staff.roleLabel}帳號。
           </Typography.Paragraph>
           <OneTimeSecret value={result.link} label="邀請連結" notice="請將此連結交給該人員，7 天內有效。連結只會顯示這一次，對方開啟後即可設定密碼。" />
-        </Space>
-      ) : (
-        <>
-          <Typography.Paragraph type="secondary">系統會產生一個設定密碼的連結，請將連結交給該人員。對方設定密碼後即可登入。</Typography.Paragraph>
-          {invite.isError ? <Alert type="error" showIcon title={errorMessage(invite.error)} style={{ marginBottom: 16 }} /> : null}
-          <Form form={form} layout="vertical" initialValues={{ role: 'front_desk' }} onFinish={(v) => invite.mutate(v)} disabled={invite.isPending}>
-            <Form.Item label="電子郵件" name="email" rules={[{ required: true, message: '請輸入電子郵件' }, { type: 'email', message: '電子郵件格式不正確' }]} extra="作為登入帳號">
-              <Input placeholder="name@clinic.com.tw" autoComplete="off" />
-            </Form.Item>
-            <Form.Item label="姓名" name="name" rules={[{ required: true, whitespace: true, message: '請輸入姓名' }, { max: 100, message: '最多 100 個字' }]}>
-              <Input placeholder="例如：王小明" />
-            </Form.Item>
-            <Form.Item label="角色" name="role" rules={[{ required: true, message: '請選擇角色' }]}>
-              <Select options={roleSelectOptions} optionRender={(o) => <RoleOption value={o.value as StaffRole} />} />
-            </Form.Item>
-          </Form>
         </>
       )}
-    </Modal>
+    >
+      <Form.Item label="電子郵件" name="email" rules={[{ required: true, message: '請輸入電子郵件' }, { type: 'email', message: '電子郵件格式不正確' }]} extra="作為登入帳號">
+        <Input placeholder="name@clinic.com.tw" autoComplete="off" />
+      </Form.Item>
+      <Form.Item label="姓名" name="name" rules={[{ required: true, whitespace: true, message: '請輸入姓名' }, { max: 100, message: '最多 100 個字' }]}>
+        <Input placeholder="例如：王小明" />
+      </Form.Item>
+      <Form.Item label="角色" name="role" rules={[{ required: true, message: '請選擇角色' }]}>
+        <Select options={roleSelectOptions} optionRender={(o) => <RoleOption value={o.value as StaffRole} />} />
+      </Form.Item>
+    </CreateRevealModal>
   );
 }
 
