@@ -38,11 +38,14 @@ export function buildApp(opts: AppOptions = {}): EmulatorApp {
   app.decorateRequest('channel', null as never);
   app.decorateRequest('lineRequestId', '');
   app.decorateRequest('faultAfter', false);
-  app.addHook('onRequest', async (req, reply) => {
+  app.decorateRequest('lineRetryKey', null);
+  // Synchronous hook: an async one costs a promise and a microtask turn on every request.
+  app.addHook('onRequest', (req, reply, done) => {
     req.lineRequestId = req.id;
     reply.header('x-line-request-id', req.id);
     // LIFF pages on other origins call /v2/profile and /oauth2/v2.1/verify from the browser.
     reply.header('access-control-allow-origin', '*');
+    done();
   });
   app.options('*', async (_req, reply) => {
     reply

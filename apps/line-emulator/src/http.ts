@@ -23,6 +23,8 @@ declare module 'fastify' {
     channel: Channel;
     lineRequestId: string;
     faultAfter: boolean;
+    /** the X-Line-Retry-Key of this request once the bot guards have checked it, else null */
+    lineRetryKey: string | null;
   }
 }
 

@@ -11,17 +11,23 @@ type RateClass = 'second' | 'broadcast' | 'richmenu';
 
 /** Fixed-window counters per channel and class. */
 export class RateLimiter {
-  windows = new Map<string, { start: number; count: number }>();
+  /** channelId → class → window; cleared by the control API's reset */
+  windows = new Map<string, Record<RateClass, { start: number; count: number } | undefined>>();
   check(store: Store, channel: Channel, cls: RateClass): boolean {
     const limits = channel.rateLimits;
     if (limits === false) return true;
-    const [limit, windowMs] = cls === 'second' ? [limits.perSecond, 1000] : cls === 'broadcast' ? [limits.broadcastPerHour, 3_600_000] : [limits.richMenuCreatePerHour, 3_600_000];
-    const key = channel.channelId + cls;
+    const limit = cls === 'second' ? limits.perSecond : cls === 'broadcast' ? limits.broadcastPerHour : limits.richMenuCreatePerHour;
+    const windowMs = cls === 'second' ? 1000 : 3_600_000;
     const now = store.now();
-    let w = this.windows.get(key);
+    let perClass = this.windows.get(channel.channelId);
+    if (!perClass) {
+      perClass = { second: undefined, broadcast: undefined, richmenu: undefined };
+      this.windows.set(channel.channelId, perClass);
+    }
+    let w = perClass[cls];
     if (!w || now - w.start >= windowMs) {
       w = { start: now, count: 0 };
-      this.windows.set(key, w);
+      perClass[cls] = w;
     }
     w.count++;
     return w.count <= limit;
@@ -32,59 +38,111 @@ export type Ctx = { store: Store; webhooks: WebhookDispatcher; limiter: RateLimi
 
 const RETRY_KEY_ENDPOINTS = new Set(['/v2/bot/message/push', '/v2/bot/message/multicast', '/v2/bot/message/narrowcast', '/v2/bot/message/broadcast']);
 const RETRY_KEY_TTL = 24 * 3600_000;
+const GROUP_OR_ROOM_RE = /^[CR][0-9a-f]{32}$/;
 
-/** Bearer auth, fault injection, rate limit and retry-key checks shared by every bot endpoint. */
+/** What the guards need to know about a route, worked out once when the route is added. */
+type RouteGuard = { path: string; cls: RateClass; richMenuCreate: boolean; retryKeyAllowed: boolean };
+
+type Done = (err?: Error) => void;
+
+/**
+ * Bearer auth, fault injection, rate limit and retry-key checks shared by every bot endpoint.
+ * They run as a synchronous route-level onRequest hook (no promise per request); the route's
+ * path, rate class and retry-key support are computed once per route in onRoute.
+ */
 export function botGuards(app: FastifyInstance, ctx: Ctx): void {
   const { store, limiter } = ctx;
-  app.addHook('onRequest', async (req, reply) => {
-    const auth = header(req, 'authorization');
-    if (!auth || !auth.startsWith('Bearer ')) {
-      return lineError(reply, 401, "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'");
-    }
-    const info = store.tokens.get(auth.slice(7));
-    const channel = info && info.kind !== 'login' ? store.channels.get(info.channelId) : undefined;
-    if (!info || !channel || (info.expiresAt !== null && info.expiresAt < store.now())) return lineError(reply, 401, AUTH_FAILED);
-    req.channel = channel;
+
+  const afterLatency = (req: FastifyRequest, reply: FastifyReply, done: Done, route: RouteGuard, channel: Channel): void => {
     const f = store.faults.api;
-    if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
-    const affected = f.paths.length === 0 || f.paths.some((p) => req.url.startsWith(p));
-    if (affected && f.rateLimitBurst > 0) {
-      f.rateLimitBurst--;
-      return lineError(reply, 429, RATE_LIMITED);
+    if (f.rateLimitBurst > 0 || f.failNext > 0 || f.errorRate > 0) {
+      const affected = f.paths.length === 0 || f.paths.some((p) => req.url.startsWith(p));
+      if (affected && f.rateLimitBurst > 0) {
+        f.rateLimitBurst--;
+        lineError(reply, 429, RATE_LIMITED);
+        return;
+      }
+      if (affected && (f.failNext > 0 || (f.errorRate > 0 && Math.random() < f.errorRate))) {
+        if (f.failNext > 0) f.failNext--;
+        if (f.afterProcessing) req.faultAfter = true;
+        else {
+          lineError(reply, f.status, f.status === 429 ? RATE_LIMITED : 'An internal server error occurred.');
+          return;
+        }
+      }
     }
-    if (affected && (f.failNext > 0 || (f.errorRate > 0 && Math.random() < f.errorRate))) {
-      if (f.failNext > 0) f.failNext--;
-      if (f.afterProcessing) req.faultAfter = true;
-      else return lineError(reply, f.status, f.status === 429 ? RATE_LIMITED : 'An internal server error occurred.');
+    const cls: RateClass = route.richMenuCreate && req.method === 'POST' ? 'richmenu' : route.cls;
+    if (!limiter.check(store, channel, cls)) {
+      lineError(reply, 429, RATE_LIMITED);
+      return;
     }
-    const path = req.routeOptions.url ?? req.url;
-    const cls: RateClass = path === '/v2/bot/message/narrowcast' || path === '/v2/bot/message/broadcast' ? 'broadcast' : req.method === 'POST' && path === '/v2/bot/richmenu' ? 'richmenu' : 'second';
-    if (!limiter.check(store, channel, cls)) return lineError(reply, 429, RATE_LIMITED);
     const retryKey = header(req, 'x-line-retry-key');
     if (retryKey !== undefined) {
-      if (!RETRY_KEY_ENDPOINTS.has(path)) return lineError(reply, 400, 'The X-Line-Retry-Key header is not supported by this endpoint');
-      if (!UUID_RE.test(retryKey)) return lineError(reply, 400, 'The value of the X-Line-Retry-Key header is invalid');
+      if (!route.retryKeyAllowed) {
+        lineError(reply, 400, 'The X-Line-Retry-Key header is not supported by this endpoint');
+        return;
+      }
+      if (!UUID_RE.test(retryKey)) {
+        lineError(reply, 400, 'The value of the X-Line-Retry-Key header is invalid');
+        return;
+      }
       const seen = channel.retryKeys.get(retryKey);
       if (seen && store.now() - seen.at < RETRY_KEY_TTL) {
         reply.header('x-line-accepted-request-id', seen.requestId);
-        const extra = path === '/v2/bot/message/push' ? { sentMessages: (seen.body as { sentMessages?: unknown }).sentMessages } : undefined;
-        return lineError(reply, 409, 'The retry key is already accepted', undefined, extra);
+        const extra = route.path === '/v2/bot/message/push' ? { sentMessages: (seen.body as { sentMessages?: unknown }).sentMessages } : undefined;
+        lineError(reply, 409, 'The retry key is already accepted', undefined, extra);
+        return;
       }
+      req.lineRetryKey = retryKey;
     }
+    done();
+  };
+
+  const guard = (req: FastifyRequest, reply: FastifyReply, done: Done, route: RouteGuard): void => {
+    const auth = req.headers.authorization;
+    if (!auth || !auth.startsWith('Bearer ')) {
+      lineError(reply, 401, "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'");
+      return;
+    }
+    const info = store.tokens.get(auth.slice(7));
+    const channel = info && info.kind !== 'login' ? store.channels.get(info.channelId) : undefined;
+    if (!info || !channel || (info.expiresAt !== null && info.expiresAt < store.now())) {
+      lineError(reply, 401, AUTH_FAILED);
+      return;
+    }
+    req.channel = channel;
+    const latency = store.faults.api.latencyMs;
+    if (latency > 0) setTimeout(afterLatency, latency, req, reply, done, route, channel);
+    else afterLatency(req, reply, done, route, channel);
+  };
+
+  app.addHook('onRoute', (opts) => {
+    const path = opts.url ?? opts.path;
+    const route: RouteGuard = {
+      path,
+      cls: path === '/v2/bot/message/narrowcast' || path === '/v2/bot/message/broadcast' ? 'broadcast' : 'second',
+      richMenuCreate: path === '/v2/bot/richmenu',
+      retryKeyAllowed: RETRY_KEY_ENDPOINTS.has(path),
+    };
+    const hook = (req: FastifyRequest, reply: FastifyReply, done: Done) => guard(req, reply, done, route);
+    const own = opts.onRequest;
+    opts.onRequest = own === undefined ? [hook] : [hook, ...(Array.isArray(own) ? own : [own])];
   });
-  app.addHook('onSend', async (req, reply, payload) => {
+
+  app.addHook('onSend', (req, reply, payload, done) => {
     if (req.faultAfter) {
       reply.code(store.faults.api.status);
       reply.header('content-type', 'application/json; charset=utf-8');
-      return JSON.stringify({ message: store.faults.api.status === 429 ? RATE_LIMITED : 'An internal server error occurred.' });
+      done(null, JSON.stringify({ message: store.faults.api.status === 429 ? RATE_LIMITED : 'An internal server error occurred.' }));
+      return;
     }
-    return payload;
+    done(null, payload);
   });
 }
 
 function acceptRetryKey(store: Store, req: FastifyRequest, status: number, body: unknown): void {
-  const key = header(req, 'x-line-retry-key');
-  if (key !== undefined) req.channel.retryKeys.set(key, { requestId: req.lineRequestId, at: store.now(), status, body });
+  const key = req.lineRetryKey;
+  if (key !== null) req.channel.retryKeys.set(key, { requestId: req.lineRequestId, at: store.now(), status, body });
 }
 
 /** Charges `n` messages against the monthly quota; false when over the limit. */
@@ -97,7 +155,7 @@ function charge(store: Store, channel: Channel, n: number): boolean {
 }
 
 function deliver(ctx: Ctx, req: FastifyRequest, userId: string, messages: Obj[], via: string): SentRecord[] {
-  const retryKey = header(req, 'x-line-retry-key') ?? null;
+  const retryKey = req.lineRetryKey;
   const out: SentRecord[] = [];
   for (const m of messages) out.push(ctx.store.record(req.channel, { direction: 'bot', userId, via, message: m, requestId: req.lineRequestId, retryKey }));
   ctx.store.notify();
@@ -135,17 +193,30 @@ function checkMessages(reply: FastifyReply, messages: unknown): boolean {
 export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
   const { store } = ctx;
 
-  app.post('/v2/bot/message/push', async (req, reply) => {
+  // Synchronous (no promise per request): the hot path of every reminder.
+  app.post('/v2/bot/message/push', (req, reply) => {
     const b = body(req);
-    if (typeof b.to !== 'string' || b.to.length === 0) return badRequestDetails(reply, [{ message: 'must be specified', property: 'to' }]);
-    if (!checkMessages(reply, b.messages)) return reply;
-    if (!USER_ID_RE.test(b.to) && !/^[CR][0-9a-f]{32}$/.test(b.to)) return lineError(reply, 400, "The property, 'to', in the request body is invalid (line: -, column: -)");
-    if (!store.users.has(b.to) || !isFriend(req.channel, b.to)) return lineError(reply, 400, 'Failed to send messages');
-    const messages = b.messages as Obj[];
-    if (!charge(store, req.channel, 1)) return lineError(reply, 429, MONTHLY_LIMIT);
-    const res = { sentMessages: sentMessages(deliver(ctx, req, b.to, messages, 'push')) };
+    const to = b.to;
+    if (typeof to !== 'string' || to.length === 0) {
+      badRequestDetails(reply, [{ message: 'must be specified', property: 'to' }]);
+      return;
+    }
+    if (!checkMessages(reply, b.messages)) return;
+    if (!USER_ID_RE.test(to) && !GROUP_OR_ROOM_RE.test(to)) {
+      lineError(reply, 400, "The property, 'to', in the request body is invalid (line: -, column: -)");
+      return;
+    }
+    if (!store.users.has(to) || !isFriend(req.channel, to)) {
+      lineError(reply, 400, 'Failed to send messages');
+      return;
+    }
+    if (!charge(store, req.channel, 1)) {
+      lineError(reply, 429, MONTHLY_LIMIT);
+      return;
+    }
+    const res = { sentMessages: sentMessages(deliver(ctx, req, to, b.messages as Obj[], 'push')) };
     acceptRetryKey(store, req, 200, res);
-    return res;
+    reply.send(res);
   });
 
   app.post('/v2/bot/message/reply', async (req, reply) => {
@@ -201,7 +272,7 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
     setTimeout(() => {
       progress.phase = 'sending';
       for (const u of chosen) {
-        for (const m of b.messages as Obj[]) store.record(channel, { direction: 'bot', userId: u, via: 'narrowcast', message: m, requestId, retryKey: header(req, 'x-line-retry-key') ?? null });
+        for (const m of b.messages as Obj[]) store.record(channel, { direction: 'bot', userId: u, via: 'narrowcast', message: m, requestId, retryKey: req.lineRetryKey });
       }
       progress.successCount = chosen.length;
       progress.phase = 'succeeded';

@@ -259,12 +259,24 @@ export class Store {
     return t;
   }
 
+  private isoMs = Number.NaN;
+  private iso = '';
+  /** The ISO time of now(), reused within the same millisecond (a push burst logs thousands a second). */
+  nowIso(): string {
+    const now = this.now();
+    if (now !== this.isoMs) {
+      this.isoMs = now;
+      this.iso = new Date(now).toISOString();
+    }
+    return this.iso;
+  }
+
   /** Appends a message to a channel's log (what the bot sent or what the user typed). */
   record(channel: Channel, rec: Omit<SentRecord, 'seq' | 'id' | 'at' | 'channelId'> & { id?: string }): SentRecord {
     const full: SentRecord = {
       seq: ++this.seq,
       id: rec.id ?? messageId(),
-      at: new Date(this.now()).toISOString(),
+      at: this.nowIso(),
       channelId: channel.channelId,
       direction: rec.direction,
       userId: rec.userId,
@@ -277,10 +289,19 @@ export class Store {
     return full;
   }
 
-  /** Current month in Japan time (LINE counts months in JST). */
+  private monthFrom = 0;
+  private monthUntil = -1;
+  private month = '';
+  /** Current month in Japan time (LINE counts months in JST); worked out once a month. */
   monthKey(): string {
-    const d = new Date(this.now() + 9 * 3600_000);
-    return `${d.getUTCFullYear()}-${d.getUTCMonth() + 1}`;
+    const jst = this.now() + 9 * 3600_000;
+    if (jst < this.monthFrom || jst >= this.monthUntil) {
+      const d = new Date(jst);
+      this.month = `${d.getUTCFullYear()}-${d.getUTCMonth() + 1}`;
+      this.monthFrom = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+      this.monthUntil = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    }
+    return this.month;
   }
 
   usage(channel: Channel): number {

@@ -6,7 +6,20 @@ export type Detail = { message: string; property: string };
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const len = (s: string): number => [...s].length;
+/** Length in code points (LINE counts characters, not UTF-16 units), without an array per string. */
+function len(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // a high surrogate followed by a low one is one code point
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
 
 function str(d: Detail[], o: Obj, key: string, path: string, opts: { required?: boolean; max?: number; min?: number } = {}): string | undefined {
   const v = o[key];
@@ -18,8 +31,9 @@ function str(d: Detail[], o: Obj, key: string, path: string, opts: { required?: 
     d.push({ message: 'must be a string', property: `${path}.${key}`.replace(/^\./, '') });
     return undefined;
   }
-  const n = len(v);
+  // Code points never outnumber UTF-16 units: count them only when the units exceed the limit.
   const min = opts.min ?? 0;
+  const n = (opts.max !== undefined && v.length > opts.max) || min > 0 ? len(v) : v.length;
   if (opts.required && n === 0) {
     d.push({ message: 'may not be empty', property: `${path}.${key}`.replace(/^\./, '') });
   } else if (opts.max !== undefined && (n > opts.max || n < min)) {
