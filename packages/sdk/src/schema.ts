@@ -6271,6 +6271,18 @@ export interface paths {
                                 attempts: number;
                                 lastError: string | null;
                                 cancelReason: string | null;
+                                sms: {
+                                    /** @description queued 排隊中、retrying 重試中、sent 已交給簡訊商、delivered 已送達手機、failed 失敗 */
+                                    status: string;
+                                    /** @description 收件號碼（遮蔽） */
+                                    toMasked: string;
+                                    /** @description 計費則數（70/67 字一則） */
+                                    segments: number;
+                                    /** @description 簡訊費用（新台幣） */
+                                    cost: number;
+                                    deliveredAt: string | null;
+                                    error: string | null;
+                                } | null;
                             }[];
                         };
                     };

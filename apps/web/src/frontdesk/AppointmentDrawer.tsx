@@ -25,6 +25,7 @@ const REMINDER_STATE: Record<string, { label: string; color: string }> = {
   cancelled: { label: '已取消', color: 'default' },
   skipped: { label: '略過', color: 'default' },
 };
+const SMS_STATUS: Record<string, string> = { queued: '排隊中', retrying: '重試中', sent: '已交給簡訊商', delivered: '已送達', failed: '未送達' };
 const FIELD: Record<string, string> = { startsAt: '看診時間', doctorId: '醫師', patientId: '病患', durationMinutes: '時長', visitType: '門診類別', status: '狀態', note: '備註', reply: '回覆燈號' };
 const TASK: Record<string, string> = { cancel_request: '取消申請', reschedule_request: '改期申請' };
 
@@ -150,6 +151,11 @@ export function AppointmentDrawer({ id, onClose }: { id: string | null; onClose:
                           <Typography.Text type="secondary">{r.sentAt ? `送出 ${dateTime(r.sentAt, roc)}` : r.dueAt ? `預定 ${dateTime(r.dueAt, roc)}` : ''}</Typography.Text>
                         </Flex>
                         <div style={{ fontSize: 13, color: 'rgba(0,0,0,0.6)', marginTop: 4 }}>為什麼是這個時間：{r.explanation || '—'}</div>
+                        {r.sms ? (
+                          <div style={{ fontSize: 13, color: r.sms.status === 'failed' ? '#cf1322' : 'rgba(0,0,0,0.6)', marginTop: 2 }}>
+                            簡訊 {r.sms.toMasked}・{SMS_STATUS[r.sms.status] ?? r.sms.status}{r.sms.deliveredAt ? `（${dateTime(r.sms.deliveredAt, roc)}）` : ''}・{r.sms.segments} 則{r.sms.cost ? `・NT$${r.sms.cost}` : ''}{r.sms.error ? `・${r.sms.error}` : ''}
+                          </div>
+                        ) : null}
                         {r.lastError ? <div style={{ fontSize: 13, color: '#cf1322', marginTop: 2 }}>失敗原因：{r.lastError}</div> : null}
                         {r.cancelReason ? <div style={{ fontSize: 13, color: 'rgba(0,0,0,0.45)', marginTop: 2 }}>取消原因：{r.cancelReason}</div> : null}
                       </div>

@@ -6,6 +6,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../api.ts';
 import { dayjs } from '../format.ts';
 
+export type SmsInfo = { status: string; toMasked: string; segments: number; cost: number; deliveredAt: string | null; error: string | null };
+
 export type Light = { code: string; label: string };
 export type ListItem = {
   id: string; appointmentId: string; patientId: string; doctorId: string; startsAt: string; startsAtUtc: string; durationMinutes: number | null; visitType: string | null;
@@ -22,7 +24,7 @@ export type Detail = {
   history: { version: number | null; source: string; actor: string; oldStatus: string | null; newStatus: string; oldStatusLabel: string | null; newStatusLabel: string; changedFields: string[]; at: string }[];
   notes: Note[];
   tasks: { id: string; kind: string; status: string; source: string; payload: Record<string, unknown>; createdAt: string; handledAt: string | null; handledBy: string | null }[];
-  reminders: { id: string; ruleName: string; dueAt: string | null; explanation: string; state: string; channel: string | null; sentAt: string | null; attempts: number; lastError: string | null; cancelReason: string | null }[];
+  reminders: { id: string; ruleName: string; dueAt: string | null; explanation: string; state: string; channel: string | null; sentAt: string | null; attempts: number; lastError: string | null; cancelReason: string | null; sms: SmsInfo | null }[];
 };
 export type Thread = { bound: boolean; items: { id: number; direction: string; kind: string; text: string; source: string; at: string; relatedToThis: boolean }[] };
 export type Doctor = { id: string; name: string; department: string | null; title: string | null; active: boolean };

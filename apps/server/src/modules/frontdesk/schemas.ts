@@ -59,6 +59,11 @@ export const Detail = Type.Object({
   reminders: Type.Array(Type.Object({
     id: Type.String(), ruleName: Type.String(), dueAt: Nullable(Type.String()), explanation: Type.String({ description: '為什麼在這個時間發送（例如「週一的 48 小時前提醒提早到週五」）' }),
     state: Type.String({ description: 'planned、sending、sent、failed、cancelled、skipped' }), channel: Nullable(Type.String()), sentAt: Nullable(Type.String()), attempts: Type.Integer(), lastError: Nullable(Type.String()), cancelReason: Nullable(Type.String()),
+    sms: Nullable(Type.Object({
+      status: Type.String({ description: 'queued 排隊中、retrying 重試中、sent 已交給簡訊商、delivered 已送達手機、failed 失敗' }),
+      toMasked: Type.String({ description: '收件號碼（遮蔽）' }), segments: Type.Integer({ description: '計費則數（70/67 字一則）' }), cost: Type.Number({ description: '簡訊費用（新台幣）' }),
+      deliveredAt: Nullable(Type.String()), error: Nullable(Type.String()),
+    }, { description: '以簡訊代替 LINE 送出時的簡訊狀態；LINE 送出時為 null' })),
   })),
 });
 

@@ -68,7 +68,11 @@ export function frontdeskService(deps: Deps) {
         db.selectFrom('appointment_history').selectAll().where('clinic_id', '=', clinicId).where('appointment_id', '=', id).orderBy('id').execute(),
         db.selectFrom('appointment_notes').selectAll().where('clinic_id', '=', clinicId).where('appointment_id', '=', id).orderBy('created_at').execute(),
         db.selectFrom('front_desk_tasks').selectAll().where('clinic_id', '=', clinicId).where('appointment_id', '=', id).orderBy('created_at').execute(),
-        db.selectFrom('reminder_deliveries').selectAll().where('clinic_id', '=', clinicId).where('appointment_id', '=', id).orderBy('due_at').execute(),
+        db.selectFrom('reminder_deliveries as rd')
+          .leftJoin('sms_messages as sm', (j) => j.onRef('sm.id', '=', 'rd.sms_message_id').onRef('sm.clinic_id', '=', 'rd.clinic_id'))
+          .selectAll('rd')
+          .select(['sm.status as sms_status', 'sm.to_masked as sms_to', 'sm.segments as sms_segments', 'sm.cost as sms_cost', 'sm.delivered_at as sms_delivered_at', 'sm.error as sms_error'])
+          .where('rd.clinic_id', '=', clinicId).where('rd.appointment_id', '=', id).orderBy('rd.due_at').execute(),
         boundUsers(clinicId, a.patient_id),
       ]);
       await recordAudit(db, deps.clock, { clinicId, actor, action: 'appointment.viewed', entityType: 'appointment', entityId: id, ip });
@@ -99,6 +103,7 @@ export function frontdeskService(deps: Deps) {
         tasks: tasks.map((t) => ({ id: t.id, kind: t.kind, status: t.status, source: t.source, payload: JSON.parse(t.payload || '{}') as Record<string, unknown>, createdAt: t.created_at, handledAt: t.handled_at, handledBy: t.handled_by })),
         reminders: reminders.map((r) => ({
           id: r.id, ruleName: r.rule_name, dueAt: r.due_at, explanation: r.explanation, state: r.state, channel: r.channel, sentAt: r.sent_at, attempts: Number(r.attempts), lastError: r.last_error, cancelReason: r.cancel_reason,
+          sms: r.sms_status === null ? null : { status: r.sms_status, toMasked: r.sms_to ?? '', segments: Number(r.sms_segments ?? 0), cost: Number(r.sms_cost ?? 0), deliveredAt: r.sms_delivered_at, error: r.sms_error },
         })),
       };
     },

@@ -273,6 +273,13 @@ describe('reminders', { timeout: 120_000 }, () => {
     const q = (await (await admin(c)).get('/api/reminders/quota')).json();
     expect(q.sms.messages).toBe(1);
     expect(q.sms.segments).toBeGreaterThanOrEqual(1);
+    // The appointment detail shows the SMS that went out instead of LINE, with its status.
+    const appt = await b.t.deps.db.selectFrom('appointments').select('id').where('clinic_id', '=', c.clinicId).where('his_id', '=', 'A9').executeTakeFirstOrThrow();
+    const detail = (await (await admin(c)).get(`/api/appointments/${appt.id}`)).json();
+    const viaSms = detail.reminders.find((x: { channel: string | null }) => x.channel === 'sms');
+    expect(viaSms.sms).toMatchObject({ toMasked: expect.stringMatching(/^09/), segments: expect.any(Number) });
+    expect(['sent', 'delivered']).toContain(viaSms.sms.status);
+    expect(detail.reminders.find((x: { channel: string | null }) => x.channel !== 'sms').sms).toBeNull();
   });
 
   it('delivers every reminder exactly once through 10 % 5xx (half after processing), latency and 429 bursts', async () => {
