@@ -32,6 +32,7 @@ const G = [...GIVEN];
 const S = [...SURNAMES];
 
 let seed = 42;
+export const resetSeed = (s = 42) => { seed = s; };
 /** mulberry32: deterministic, fast, no precision loss. */
 function rnd(): number {
   seed = (seed + 0x6d2b79f5) | 0;
@@ -58,9 +59,9 @@ function genNationalId(): string {
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-type Gen = { id: string; name: string; phone: string; chart: string; birth: string; nid: string; line: string; last: string | null; next: string | null; tags: number[] };
+export type Gen = { id: string; name: string; phone: string; chart: string; birth: string; nid: string; line: string; last: string | null; next: string | null; tags: number[] };
 
-function* generate(n: number, clinicId: string): Generator<Gen> {
+export function* generate(n: number, clinicId: string): Generator<Gen> {
   const now = Date.parse('2026-06-01T00:00:00Z');
   for (let i = 0; i < n; i++) {
     const r = rnd();
@@ -82,7 +83,7 @@ function* generate(n: number, clinicId: string): Generator<Gen> {
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
 const round = (x: number) => Math.round(x * 100) / 100;
 
-async function fillSqlite(file: string, clinicId: string, deps: Deps, sample: Gen[]): Promise<void> {
+export async function fillSqlite(file: string, clinicId: string, deps: Deps, sample: Gen[]): Promise<void> {
   const raw = openSqlite(file);
   raw.exec('PRAGMA synchronous = OFF');
   raw.exec('PRAGMA cache_size = -400000');
@@ -122,7 +123,7 @@ async function fillSqlite(file: string, clinicId: string, deps: Deps, sample: Ge
   raw.close();
 }
 
-async function fillPostgres(url: string, clinicId: string, deps: Deps, sample: Gen[]): Promise<void> {
+export async function fillPostgres(url: string, clinicId: string, deps: Deps, sample: Gen[]): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const now = new Date().toISOString();
@@ -159,7 +160,7 @@ async function fillPostgres(url: string, clinicId: string, deps: Deps, sample: G
 type Shape = { name: string; filter: (g: Gen) => PatientFilter; naive: ((g: Gen) => RawBuilder<boolean>) | null };
 
 const given2 = (g: Gen) => [...g.name].slice(-2).join('');
-const SHAPES: Shape[] = [
+export const SHAPES: Shape[] = [
   { name: 'name_2char', filter: (g) => ({ q: given2(g) }), naive: (g) => sql<boolean>`name like ${`%${given2(g)}%`}` },
   { name: 'name_full', filter: (g) => ({ q: g.name }), naive: (g) => sql<boolean>`name like ${`%${g.name}%`}` },
   { name: 'surname_prefix', filter: (g) => ({ name: [...g.name][0] }), naive: (g) => sql<boolean>`name like ${`%${[...g.name][0]}%`}` },
@@ -172,12 +173,14 @@ const SHAPES: Shape[] = [
   { name: 'tag_and_last_visit_before', filter: () => ({ tagIds: ['TAG1'], lastVisitBefore: '2025-06-01T00:00:00Z', ageMin: 40 }), naive: null },
 ];
 
-async function measure(deps: Deps, clinicId: string, sample: Gen[], label: string) {
+export async function measure(deps: Deps, clinicId: string, sample: Gen[], label: string) {
   const ctx = { crypto: deps.crypto, today: '2026-06-01', nowIso: '2026-06-01T00:00:00.000Z', dialect: deps.dialect };
   const shapes: Record<string, { p50_ms: number; p95_ms: number; avg_rows: number; naive_p50_ms?: number; naive_p95_ms?: number }> = {};
   const all: number[] = [];
   const allNaive: number[] = [];
-  for (const s of SHAPES) {
+  // BENCH_SEARCH_SHAPES=name_2char,tag_and_last_visit_before measures only these shapes.
+  const only = process.env.BENCH_SEARCH_SHAPES?.split(',').filter(Boolean);
+  for (const s of SHAPES.filter((x) => !only?.length || only.includes(x.name))) {
     const times: number[] = [];
     let rows = 0;
     for (let k = 0; k < ITER + 3; k++) {
@@ -241,8 +244,8 @@ async function pgOnly(pgUrl: string): Promise<Record<string, unknown>> {
   return { value: m.p95, baseline: m.naiveP95, p50_ms: m.p50, p95_ms: m.p95, baseline_p95_ms: m.naiveP95, ratio: round(m.naiveP95 / m.p95), generate_s: round(gen), shapes: m.shapes, import_rows_per_s: prate };
 }
 
-async function open(url: string) {
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, ENCRYPTION_KEY: randomBytes(32).toString('base64'), PUBLIC_BASE_URL: 'http://bench.test', LOG_LEVEL: 'silent' });
+export async function open(url: string, key = randomBytes(32).toString('base64')) {
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, ENCRYPTION_KEY: key, PUBLIC_BASE_URL: 'http://bench.test', LOG_LEVEL: 'silent' });
   return createDeps(config);
 }
 

@@ -33,7 +33,7 @@ const appt = (his: HisClient, id: string, patientId: string, startsAt: string, s
 
 describe('search', () => {
   it('finds Chinese names by 2 and 3+ characters, the surname, phone in any format and last digits, chart number, national ID', async () => {
-    const { api } = await seeded();
+    const { api, c } = await seeded();
     const q = (s: string) => api.get(`/api/patients?q=${encodeURIComponent(s)}`);
     expect(names(await q('小明'))).toEqual(['李小明', '王小明']);
     expect(names(await q('王小明'))).toEqual(['王小明']);
@@ -51,6 +51,17 @@ describe('search', () => {
     expect(names(await q('X0005'))).toEqual(['歐陽娜娜']);
     expect(names(await q('a123456789'))).toEqual(['王小明']);
     expect(names(await q('1980-05-17'))).toEqual(['王小明']);
+    // Long names: at most three bigrams are joined, the whole text is verified.
+    const his = (await import('../../testing/helpers.ts')).asApiKey(t.app, await c.apiKey());
+    await his.put('/his/v1/patients/P8', { name: 'Anna Wang', chartNo: 'C0008' });
+    await his.put('/his/v1/patients/P9', { name: '司馬相如小明', chartNo: 'C0009' });
+    expect(names(await q('Anna Wang'))).toEqual(['Anna Wang']);
+    expect(names(await q('Anna Wan'))).toEqual(['Anna Wang']);
+    expect(names(await q('annawanx'))).toEqual([]);
+    expect(names(await q('wang anna'))).toEqual([]);
+    expect(names(await q('司馬相如小明'))).toEqual(['司馬相如小明']);
+    expect(names(await q('馬相如小'))).toEqual(['司馬相如小明']);
+    expect(names(await q('司馬如相小明'))).toEqual([]);
     const first = (await q('小明')).json().items.find((i: { name: string }) => i.name === '王小明');
     expect(first.phoneMasked).toBe('0912-***-678');
     expect(first.chartNo).toBe('C0001');
@@ -71,11 +82,17 @@ describe('search', () => {
     const { searchPatients } = await import('./search.ts');
     const { searchCtx } = await import('./service.ts');
     const ctx = await searchCtx(t.deps, c.clinicId);
-    for (const f of [{ tagIds: [tag.id] }, { tagIds: [tag.id], ageMin: 60 }, { tagIds: [tag.id], q: '王' }]) {
+    await t.deps.db.updateTable('patient_profiles').set({ last_visit_at: '2025-01-02T03:00:00.000Z' }).where('patient_id', '=', await idOf(c.clinicId, 'P4')).execute();
+    const filters = [{ tagIds: [tag.id] }, { tagIds: [tag.id], ageMin: 60 }, { tagIds: [tag.id], q: '王' }, { tagIds: [tag.id], q: '小明' },
+      { tagIds: [tag.id], lastVisitBefore: '2025-06-01T00:00:00Z', ageMin: 40 }, { tagIds: [tag.id], lineStatus: ['bound'] }];
+    const expected = [['王小明', '陳美玲'], ['陳美玲'], ['王小明'], ['王小明'], ['陳美玲'], []];
+    for (const [i, f] of filters.entries()) {
       const normal = await searchPatients(t.deps.db, c.clinicId, f, ctx, { limit: 50, offset: 0 });
       const broad = await searchPatients(t.deps.db, c.clinicId, f, { ...ctx, broadTagThreshold: 0 }, { limit: 50, offset: 0 });
       expect(broad.rows.map((r) => r.name)).toEqual(normal.rows.map((r) => r.name));
       expect(broad.total).toBe(normal.total);
+      expect(normal.rows.map((r) => r.name).sort()).toEqual(expected[i]);
+      expect(normal.total).toBe(expected[i].length);
     }
     const page = (await api.get('/api/patients?sort=chartNo&order=desc&pageSize=2&page=1')).json();
     expect(page.items.map((i: { chartNo: string }) => i.chartNo)).toEqual(['X0005', 'C0006']);

@@ -42,6 +42,9 @@ export type SortKey = 'name' | 'chartNo' | 'lastVisit' | 'nextVisit' | 'createdA
 
 export type SearchCtx = { crypto: Crypto; today: string; nowIso: string; dialect?: 'sqlite' | 'postgres'; broadTags?: boolean; broadTagThreshold?: number };
 
+/** Bigrams joined for one name query (the rest are verified by LIKE). */
+const MAX_GRAMS = 3;
+
 /** More tagged patients than this: walk the sort index and test tag membership instead of sorting them all. */
 export const BROAD_TAG = 5_000;
 
@@ -55,8 +58,12 @@ function rangeOf(col: RawBuilder<unknown>, prefix: string): RawBuilder<boolean> 
 /** Ids of patients whose name contains the query (2+ characters: bigram intersection, verified for 3+). */
 function nameIds(clinicId: string, q: string): RawBuilder<unknown> | null {
   const key = nameKey(q);
-  const grams = queryGrams(q);
-  if (!grams.length) return null;
+  const all = queryGrams(q);
+  if (!all.length) return null;
+  // At most MAX_GRAMS bigrams (the rarer end first, then the start, then the middle): every
+  // further join adds little selectivity but a lot of planning time on PostgreSQL (7 bigrams
+  // of a chart-number-like text took ~12 ms to plan); the LIKE below verifies the whole query.
+  const grams = all.length <= MAX_GRAMS ? all : [all[0], all[all.length - 1], all[Math.floor(all.length / 2)]];
   const joins = grams.slice(1).map((g, i) => sql`join patient_name_grams ${sql.raw(`g${i + 1}`)} on ${sql.raw(`g${i + 1}`)}.clinic_id = g0.clinic_id and ${sql.raw(`g${i + 1}`)}.gram = ${g} and ${sql.raw(`g${i + 1}`)}.patient_id = g0.patient_id`);
   // Bigrams can all occur without the whole query occurring (王小明 vs 小明王小): verify on the few rows left.
   const verify = [...key].length >= 3 ? sql`join patients pv on pv.id = g0.patient_id and lower(pv.name) like ${`%${esc(q.trim().toLowerCase())}%`} escape '\\'` : sql``;
@@ -174,10 +181,27 @@ export type ListRow = {
 /** The list shows 「1,000+」 beyond this; segment previews ask for an exact count. */
 export const COUNT_CAP = 1_000;
 
+const isSurname = (q: string) => { const k = nameKey(q); return [...k].length === 1 && /\p{Script=Han}/u.test(k); };
+
+/**
+ * Conditions with an index of their own that usually matches few patients (a name of 2+
+ * characters, phone digits, chart number, national ID, a birth date, an appointment history,
+ * a next-visit or recent-visit window). With one of these the database should drive from it,
+ * never from a walk of the name index or of a broad tag.
+ */
+export const hasNarrowCond = (f: PatientFilter): boolean =>
+  !!((f.q?.trim() && !isSurname(f.q)) || (f.name?.trim() && !isSurname(f.name)) || f.phone?.trim() || f.chartNo?.trim() || f.nationalId?.trim()
+    || f.birthDate || f.visitType || f.treatmentCode || f.nextVisitFrom || f.nextVisitTo || f.lastVisitAfter);
+
 export async function searchPatients(db: Db, clinicId: string, f: PatientFilter, ctx: SearchCtx, opts: { sort?: SortKey; order?: 'asc' | 'desc'; limit: number; offset: number; count?: boolean; countCap?: number }) {
-  if (f.tagIds?.length && ctx.dialect === 'sqlite') {
+  // A broad tag (thousands of patients) without a narrow condition: neither database can see
+  // that the tag plus the other filters still match a large share of the clinic. SQLite would
+  // drive from the tag and sort every tagged patient; PostgreSQL counts with a hash join over
+  // a sequential scan of patients. Instead the page walks the name index and probes the tag,
+  // stopping after one page, and the capped count walks the tag's own index.
+  if (f.tagIds?.length && !hasNarrowCond(f)) {
     const limit = ctx.broadTagThreshold ?? BROAD_TAG;
-    const n = await sql<{ n: number }>`select count(*) as n from (select 1 from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}) limit ${limit + 1}) x`.execute(db);
+    const n = await sql<{ n: number | string }>`select count(*) as n from (select 1 from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}) limit ${limit + 1}) x`.execute(db);
     ctx = { ...ctx, broadTags: Number(n.rows[0]?.n ?? 0) > limit };
   }
   const where = sql.join(filterConds(clinicId, f, ctx), sql` and `);
@@ -185,11 +209,11 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
   const sortKey = opts.sort ?? 'name';
   const col = sql.raw(SORTS[sortKey]);
   const from = needsProfile(f) || sortKey === 'lastVisit' || sortKey === 'nextVisit' ? sql`patients p join patient_profiles pp on pp.patient_id = p.id` : sql`patients p`;
-  // SQLite cannot see how many patients a tag has: for a broad tag it would drive from the tag
-  // list and sort every tagged patient; walking the name index and testing membership stops
-  // after one page.
+  // SQLite cannot see how many patients a tag has: for a broad tag it is told to walk
+  // (clinic_id, name, id, birth_date, line_status), which answers the age/LINE filters and the
+  // tag probe before reading a row. PostgreSQL picks that walk by itself.
   const pageFrom = ctx.broadTags && ctx.dialect === 'sqlite' && sortKey === 'name'
-    ? (needsProfile(f) ? sql`patients p indexed by patients_name join patient_profiles pp on pp.patient_id = p.id` : sql`patients p indexed by patients_name`)
+    ? (needsProfile(f) ? sql`patients p indexed by patients_name_sort join patient_profiles pp on pp.patient_id = p.id` : sql`patients p indexed by patients_name_sort`)
     : from;
   const page = await sql<{ id: string }>`select p.id from ${pageFrom} where ${where} order by ${col} ${dir}, p.id ${dir} limit ${opts.limit} offset ${opts.offset}`.execute(db);
   const ids = page.rows.map((r) => r.id);
@@ -205,11 +229,14 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
   let total: number | null = null;
   const cap = opts.countCap ?? COUNT_CAP;
   if (opts.count !== false) {
-    // One broad tag on SQLite: count by walking that tag's index (stops at the cap).
-    const countFrom = ctx.broadTags && ctx.dialect === 'sqlite' && f.tagIds?.length === 1
-      ? sql`patient_tags t0 cross join ${from} where t0.clinic_id = ${clinicId} and t0.tag_id = ${f.tagIds[0]} and p.id = t0.patient_id and`
-      : sql`${from} where`;
-    const r = await sql<{ n: number | string }>`select count(*) as n from (select 1 from ${countFrom} ${where} limit ${cap + 1}) x`.execute(db);
+    // One broad tag: count by walking that tag's index (stops at the cap), a nested loop the
+    // planner may not reorder (SQLite: CROSS JOIN; PostgreSQL: LATERAL with OFFSET 0).
+    const byTag = ctx.broadTags && f.tagIds?.length === 1 ? f.tagIds[0] : null;
+    const r = byTag === null
+      ? await sql<{ n: number | string }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${cap + 1}) x`.execute(db)
+      : ctx.dialect === 'postgres'
+        ? await sql<{ n: number | string }>`select count(*) as n from (select 1 from patient_tags t0 cross join lateral (select 1 from ${from} where p.id = t0.patient_id and ${where} offset 0) m where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} limit ${cap + 1}) x`.execute(db)
+        : await sql<{ n: number | string }>`select count(*) as n from (select 1 from patient_tags t0 cross join ${from} where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} and p.id = t0.patient_id and ${where} limit ${cap + 1}) x`.execute(db);
     total = Number(r.rows[0]?.n ?? 0);
   }
   return { rows, total: total !== null ? Math.min(total, cap) : null, totalCapped: total !== null && total > cap };
