@@ -42,7 +42,15 @@ export function appointmentRepository(db: Db) {
     async refs(clinicId: string, table: 'patients' | 'doctors', hisIds: string[]) {
       const out: { id: string; his_id: string; line_status?: string }[] = [];
       for (const part of chunks(hisIds)) {
-        if (table === 'patients') out.push(...(await db.selectFrom('patients').select(['id', 'his_id', 'line_status']).where('clinic_id', '=', clinicId).where('his_id', 'in', part).execute()));
+        // A patient merged away in the back office stands for the surviving patient: the HIS may
+        // still send its old patient id, and the appointment must stay with the survivor.
+        if (table === 'patients') {
+          out.push(...(await db.selectFrom('patients as p')
+            .leftJoin('patient_profiles as pp', (j) => j.onRef('pp.patient_id', '=', 'p.id').on('pp.merged_into', 'is not', null))
+            .leftJoin('patients as s', (j) => j.onRef('s.id', '=', 'pp.merged_into').onRef('s.clinic_id', '=', 'p.clinic_id'))
+            .select((eb) => [eb.fn.coalesce('s.id', 'p.id').as('id'), 'p.his_id', eb.fn.coalesce('s.line_status', 'p.line_status').as('line_status')])
+            .where('p.clinic_id', '=', clinicId).where('p.his_id', 'in', part).execute()));
+        }
         else out.push(...(await db.selectFrom('doctors').select(['id', 'his_id']).where('clinic_id', '=', clinicId).where('his_id', 'in', part).execute()));
       }
       return out;
