@@ -3,8 +3,13 @@
 // request ids, LINE's error body), same error type (HTTPFetchError) for every outcome the
 // reminder dispatcher handles; plus what only a socket-level client has to get right (a
 // keep-alive socket closed under it, no answer, nothing listening).
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer as createNetServer, type Socket } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../line-emulator/src/index.ts';
@@ -201,3 +206,139 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
     }
   });
 });
+
+/**
+ * A server that reads each request (Content-Length framed) and answers with the next scripted
+ * raw answer, written in small pieces so that every parser state sees a split; `null` drops
+ * the connection instead.
+ */
+async function scripted(answers: (string | null)[]): Promise<{ url: string; requests: string[]; server: Server }> {
+  const requests: string[] = [];
+  let next = 0;
+  const server = createNetServer((sock: Socket) => {
+    let buf = '';
+    sock.on('data', async (d) => {
+      buf += d.toString('latin1');
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
+        if (buf.length < end + 4 + len) return;
+        requests.push(buf.slice(0, end + 4 + len));
+        buf = buf.slice(end + 4 + len);
+        const a = answers[next++];
+        if (a === null || a === undefined) {
+          sock.destroy();
+          return;
+        }
+        const bytes = Buffer.from(a, 'utf8');
+        for (let i = 0; i < bytes.length && !sock.destroyed; ) {
+          const n = 1 + ((i * 7) % 13);
+          sock.write(bytes.subarray(i, i + n));
+          i += n;
+          await new Promise((r) => setImmediate(r));
+        }
+        if (sock.destroyed) return;
+        const finalHead = a.slice(a.lastIndexOf('HTTP/1.'));
+        if (/\r\nconnection: close\r\n/i.test(finalHead) || finalHead.startsWith('HTTP/1.0') || !/content-length|transfer-encoding/i.test(finalHead.split('\r\n\r\n')[0])) sock.end();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, requests, server };
+}
+
+describe('linePushClient: HTTP/1.1 answers in every framing a server may use', () => {
+  const ok = (id: string) => JSON.stringify({ sentMessages: [{ id, quoteToken: `q${id}` }] });
+  it('Content-Length, chunked (with extensions and trailers), interim 1xx, close-delimited, HTTP/1.0 and Connection: close; the request is what the SDK sends', async () => {
+    const chunked = (body: string) => `${(Buffer.byteLength(body.slice(0, 5))).toString(16)};ext=1\r\n${body.slice(0, 5)}\r\n${Buffer.byteLength(body.slice(5)).toString(16).toUpperCase()}\r\n${body.slice(5)}\r\n0\r\nx-trailer: 1\r\n\r\n`;
+    const err = JSON.stringify({ message: '錯誤：Failed to send messages' });
+    const srv = await scripted([
+      `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Line-Request-Id: a1\r\nContent-Length: ${Buffer.byteLength(ok('1'))}\r\n\r\n${ok('1')}`,
+      `HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nx-line-request-id: a2\r\n\r\n${chunked(ok('2'))}`,
+      `HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: gzip, chunked\r\nContent-Type: application/json\r\n\r\n${chunked(err)}`,
+      `HTTP/1.1 200 OK\r\nx-line-request-id: a4\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+      `HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\nno length: read until close`,
+      `HTTP/1.0 200 OK\r\nx-line-request-id: a6\r\nContent-Length: ${Buffer.byteLength(ok('6'))}\r\n\r\n${ok('6')}`,
+      `HTTP/1.1 200 OK\r\nx-line-request-id: a7\r\ncontent-length: 0\r\n\r\n`,
+    ]);
+    try {
+      const c = linePushClient(srv.url, 'tok-1', { maxSockets: 1 });
+      expect(await c.push({ to: 'U1', messages: text('一') }, 'k1')).toEqual({ status: 200, requestId: 'a1', body: JSON.parse(ok('1')) });
+      expect(await c.push({ to: 'U1', messages: text('二') }, 'k2')).toEqual({ status: 200, requestId: 'a2', body: JSON.parse(ok('2')) });
+      const e3 = await failure(c.push({ to: 'U1', messages: text('三') }, 'k3'));
+      expect([e3.status, e3.statusText, e3.message, e3.body, e3.headers.get('content-type')]).toEqual([400, 'Bad Request', '400 - Bad Request', err, 'application/json']);
+      expect(await c.push({ to: 'U1', messages: text('四') }, 'k4')).toEqual({ status: 200, requestId: 'a4', body: null });
+      const e5 = await failure(c.push({ to: 'U1', messages: text('五') }, 'k5'));
+      expect([e5.status, e5.body]).toEqual([500, 'no length: read until close']);
+      expect((await c.push({ to: 'U1', messages: text('六') }, 'k6')).requestId).toBe('a6');
+      expect((await c.push({ to: 'U1', messages: text('七') })).requestId).toBe('a7');
+      // The request: method, path, headers and body byte for byte what the answer needs.
+      const [head, body] = srv.requests[0].split('\r\n\r\n');
+      const lines = head.split('\r\n');
+      expect(lines[0]).toBe('POST /v2/bot/message/push HTTP/1.1');
+      const h = Object.fromEntries(lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      expect(h).toMatchObject({ host: srv.url.slice(7), authorization: 'Bearer tok-1', 'content-type': 'application/json', 'x-line-retry-key': 'k1', 'content-length': String(Buffer.from(body, 'latin1').length) });
+      expect(JSON.parse(Buffer.from(body, 'latin1').toString('utf8'))).toEqual({ to: 'U1', messages: text('一') });
+      expect(srv.requests[6]).not.toMatch(/x-line-retry-key/i);
+    } finally {
+      srv.server.close();
+    }
+  });
+
+  it('garbage instead of a status line, or an answer cut short, is an error and the socket is not reused', async () => {
+    const srv = await scripted([
+      'SMTP ready\r\n\r\n',
+      `HTTP/1.1 200 OK\r\nx-line-request-id: b2\r\nContent-Length: 0\r\n\r\n`,
+      null,
+    ]);
+    try {
+      const c = linePushClient(srv.url, 'tok-2', { maxSockets: 1 });
+      await expect(c.push({ to: 'U1', messages: text('x') }, 'k1')).rejects.toThrow(/bad status line/);
+      expect((await c.push({ to: 'U1', messages: text('x') }, 'k2')).requestId).toBe('b2');
+      // Dropped on the reused socket: sent once more on a new one; dropped there too, that is
+      // not a stale socket any more: the error is thrown, no third attempt.
+      await expect(c.push({ to: 'U1', messages: text('x') }, 'k3')).rejects.toMatchObject({ code: 'ECONNRESET' });
+      expect(srv.requests.map((r) => /x-line-retry-key: (\S+)/i.exec(r)?.[1])).toEqual(['k1', 'k2', 'k3', 'k3']);
+    } finally {
+      srv.server.close();
+    }
+  });
+
+  it.skipIf(!hasOpenssl())('https: TLS with SNI to the host name, certificate checked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'line-push-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      const cert = readFileSync(join(dir, 'cert.pem'));
+      let sni = '';
+      const srv = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
+        sni = (req.socket as unknown as { servername: string }).servername;
+        req.resume();
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'x-line-request-id': 'tls-1' }).end(JSON.stringify({ sentMessages: [] })));
+      });
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+      try {
+        const port = (srv.address() as { port: number }).port;
+        const c = linePushClient(`https://localhost:${port}`, 'tok-3', { tls: { ca: cert } });
+        expect(await c.push({ to: 'U1', messages: text('x') }, randomUUID())).toEqual({ status: 200, requestId: 'tls-1', body: { sentMessages: [] } });
+        expect(sni).toBe('localhost');
+        const untrusted = linePushClient(`https://localhost:${port}`, 'tok-3', { tls: {} });
+        await expect(untrusted.push({ to: 'U1', messages: text('x') }, randomUUID())).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+      } finally {
+        srv.closeAllConnections();
+        srv.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function hasOpenssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
