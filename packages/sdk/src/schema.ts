@@ -8959,7 +8959,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 下載匯出檔 */
+        /**
+         * 下載匯出檔
+         * @description 匯出檔保留 24 小時，之後為保護個資刪除（410 EXPORT_EXPIRED）。
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8993,6 +8996,16 @@ export interface paths {
                 };
                 /** @description 錯誤回應 */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                410: {
                     headers: {
                         [name: string]: unknown;
                     };

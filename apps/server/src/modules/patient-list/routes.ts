@@ -165,7 +165,7 @@ export function patientListRoutes(app: FastifyInstance, deps: Deps): void {
       response: { 202: Type.Ref('PatientTransfer'), ...errorResponses(401, 403, 422) } },
     preHandler: write,
   }, async (req, reply) => reply.status(202).send(await transfers.startExport(clinicOf(req), req.body as never, actorOf(req), req.ip)));
-  app.get('/api/patients/exports/:id/download', { schema: { tags: T, summary: '下載匯出檔', params: Id, produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], response: { ...errorResponses(401, 404, 409) } }, preHandler: write }, async (req, reply) => {
+  app.get('/api/patients/exports/:id/download', { schema: { tags: T, summary: '下載匯出檔', params: Id, description: '匯出檔保留 24 小時，之後為保護個資刪除（410 EXPORT_EXPIRED）。', produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], response: { ...errorResponses(401, 404, 409, 410) } }, preHandler: write }, async (req, reply) => {
     const f = await transfers.download(clinicOf(req), idOf(req), actorOf(req), req.ip);
     reply.header('content-type', f.format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="${f.filename}"`);

@@ -19,6 +19,9 @@ import { searchCtx, summarizeFilter } from './service.ts';
 
 export const IMPORT_JOB = 'patients.import';
 export const EXPORT_JOB = 'patients.export';
+export const TRANSFER_PURGE_JOB = 'patients.transfer_purge';
+/** Export files and import previews hold patients' personal data: deleted 24 hours after they are made. */
+export const TRANSFER_RETENTION_MS = 24 * 3600_000;
 export const IMPORT_MAX_ROWS = 200_000;
 
 const HEADERS: Record<string, keyof ImportRow> = {
@@ -167,6 +170,7 @@ export function transferService(deps: Deps) {
         total: rows.length, processed: 0, imported: 0, failed: errs.length ? new Set(errs.map((e) => e.row)).size : 0, errors: JSON.stringify(errs.slice(0, 2000)),
         data: JSON.stringify(rows), created_by: actor.label, created_at: ctx.nowIso, updated_at: ctx.nowIso,
       }).execute();
+      await schedulePurge(deps, clinicId, id);
       await recordAudit(db, deps.clock, { clinicId, actor, action: 'patient.import_previewed', entityType: 'patient_import', entityId: id, detail: { filename: input.filename, rows: rows.length, valid: valid.length }, ip });
       return {
         ...toTransfer(await get(clinicId, id)),
@@ -178,6 +182,7 @@ export function transferService(deps: Deps) {
     async commit(clinicId: string, id: string, actor: Actor, ip: string) {
       const t = await get(clinicId, id);
       if (t.kind !== 'import') throw errors.notFound('匯入工作');
+      if (t.status === 'expired') throw errors.conflict('IMPORT_EXPIRED', '這份預覽已超過 24 小時，為保護病患個資已刪除，請重新上傳檔案');
       if (t.status !== 'preview') throw errors.conflict('IMPORT_STARTED', '這個匯入已經開始或完成了');
       await db.updateTable('patient_transfers').set({ status: 'queued', updated_at: deps.clock.now().toISOString() }).where('id', '=', id).execute();
       await enqueue(db, deps.clock, { type: IMPORT_JOB, clinicId, payload: { transferId: id, actor }, idempotencyKey: `import:${id}`, maxAttempts: 3 });
@@ -199,6 +204,7 @@ export function transferService(deps: Deps) {
     async download(clinicId: string, id: string, actor: Actor, ip: string) {
       const t = await get(clinicId, id);
       if (t.kind !== 'export') throw errors.notFound('匯出檔');
+      if (t.status === 'expired') throw new AppError('EXPORT_EXPIRED', 410, '匯出檔已超過 24 小時，為保護病患個資已刪除，請重新匯出');
       if (t.status !== 'done') throw errors.conflict('EXPORT_NOT_READY', '匯出尚未完成，請稍候');
       const row = await db.selectFrom('patient_transfers').select('data').where('id', '=', id).executeTakeFirstOrThrow();
       await recordAudit(db, deps.clock, { clinicId, actor, action: 'patient.export_downloaded', entityType: 'patient_export', entityId: id, detail: { rows: t.total, format: t.format }, ip });
@@ -278,6 +284,29 @@ export async function runExport(deps: Deps, clinicId: string, transferId: string
   await finish();
   const data = Buffer.concat(chunks).toString('base64');
   await db.updateTable('patient_transfers').set({ status: 'done', processed, total: processed, data, updated_at: deps.clock.now().toISOString() }).where('id', '=', transferId).execute();
+  await schedulePurge(deps, clinicId, transferId);
+}
+
+function schedulePurge(deps: Deps, clinicId: string, transferId: string, attempt = 0) {
+  const runAt = new Date(deps.clock.now().getTime() + (attempt ? 3600_000 : TRANSFER_RETENTION_MS));
+  return enqueue(deps.db, deps.clock, { type: TRANSFER_PURGE_JOB, clinicId, payload: { transferId, attempt }, runAt, idempotencyKey: `transfer-purge:${transferId}:${attempt}` });
+}
+
+/**
+ * Deletes the file content of an export or an import preview (status → expired); the row
+ * stays as the record of what was done. An import that is still running is looked at again
+ * an hour later (the import itself clears its rows when it finishes).
+ */
+export async function runTransferPurge(deps: Deps, clinicId: string, transferId: string, attempt = 0): Promise<void> {
+  const t = await deps.db.selectFrom('patient_transfers').select(['kind', 'status']).where('clinic_id', '=', clinicId).where('id', '=', transferId).executeTakeFirst();
+  if (!t) return;
+  if (t.status === 'queued' || t.status === 'running') {
+    await schedulePurge(deps, clinicId, transferId, attempt + 1);
+    return;
+  }
+  const expire = t.status === 'preview' || (t.kind === 'export' && t.status === 'done');
+  await deps.db.updateTable('patient_transfers').set({ data: null, ...(expire ? { status: 'expired' } : {}), updated_at: deps.clock.now().toISOString() })
+    .where('clinic_id', '=', clinicId).where('id', '=', transferId).execute();
 }
 
 export async function importJob(job: Job<{ transferId: string }>, deps: Deps): Promise<void> {
@@ -285,5 +314,8 @@ export async function importJob(job: Job<{ transferId: string }>, deps: Deps): P
 }
 export async function exportJob(job: Job<{ transferId: string }>, deps: Deps): Promise<void> {
   await runExport(deps, job.clinicId!, job.payload.transferId);
+}
+export async function transferPurgeJob(job: Job<{ transferId: string; attempt?: number }>, deps: Deps): Promise<void> {
+  await runTransferPurge(deps, job.clinicId!, job.payload.transferId, job.payload.attempt ?? 0);
 }
 export type { Transfer };

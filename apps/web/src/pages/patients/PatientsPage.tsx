@@ -98,7 +98,7 @@ function ExportButton({ filter }: { filter: PatientFilter }) {
       </Dropdown>
       <Modal open={!!job} title="匯出目前篩選的病患" onCancel={() => setJob(null)} footer={job?.status === 'done' ? <Button type="primary" href={`/api/patients/exports/${job.id}/download`} download onClick={() => setTimeout(() => setJob(null), 500)}>下載 {job.filename}</Button> : null}>
         <Progress percent={Math.round((job?.progress ?? 0) * 100)} status={job?.status === 'done' ? 'success' : 'active'} />
-        <Text type="secondary">{job?.status === 'done' ? `完成，共 ${job.total.toLocaleString()} 位病患。下載會記錄在稽核紀錄。` : `處理中… ${job?.processed.toLocaleString() ?? 0} / ${job?.total ? job.total.toLocaleString() : '計算中'}`}</Text>
+        <Text type="secondary">{job?.status === 'done' ? `完成，共 ${job.total.toLocaleString()} 位病患。下載會記錄在稽核紀錄；檔案保留 24 小時。` : `處理中… ${job?.processed.toLocaleString() ?? 0} / ${job?.total ? job.total.toLocaleString() : '計算中'}`}</Text>
       </Modal>
     </>
   );
@@ -197,7 +197,7 @@ export function PatientsPage() {
           <p>每位病患一列；已綁定 LINE 的好友顯示在病患列，尚未綁定的好友在「未綁定的 LINE 好友」分頁。</p>
           <p>搜尋框會自動判斷：中文姓名可只打兩個字（例如「小明」），電話可打任何寫法或末 3–4 碼，英數字會比對病歷號開頭，身分證字號需完整輸入。</p>
           <p>來自 HIS 的欄位（姓名、病歷號、生日、電話、身分證字號）由 HIS 管理，後台只能修改備註與標籤。</p>
-          <p>每次查詢、查看與匯出都記錄在稽核紀錄。</p></>} />} />
+          <p>每次查詢、查看與匯出都記錄在稽核紀錄。匯出檔與匯入預覽含病患個資，只保留 24 小時，之後自動刪除；需要時請重新匯出。</p></>} />} />
       <Tabs items={[
         {
           key: 'patients', label: '病患名單', children: (
