@@ -127,6 +127,23 @@ type Outcome =
   | { kind: 'cancelled'; reason: string }
   | { kind: 'skipped'; reason: string };
 
+/**
+ * Splits a list into chunks of 128, 32, 8 and 1 items: a bulk statement then has one of four
+ * SQL texts per shape, so SQLite's prepared statements are reused instead of parsed and planned
+ * again for every batch size.
+ */
+export function fixedChunks<T>(list: T[]): T[][] {
+  const out: T[][] = [];
+  let i = 0;
+  for (const size of [128, 32, 8, 1]) {
+    while (list.length - i >= size) {
+      out.push(list.slice(i, i + size));
+      i += size;
+    }
+  }
+  return out;
+}
+
 /** Exponential backoff with jitter for retries of one reminder: 2 s, 4 s … capped at 5 minutes. */
 export const retryDelayMs = (attempts: number) => Math.round(Math.min(2000 * 2 ** Math.max(0, attempts - 1), 300_000) * (0.8 + 0.4 * Math.random()));
 
@@ -209,13 +226,21 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
         'patients.id as patient_id', 'patients.name as patient_name', 'patients.phone_e164', 'patients.phone_is_mobile', 'doctors.name as doctor_name'])
       .where('appointments.id', 'in', ids).execute();
     const byId = new Map(appts.map((a) => [a.id, a]));
-    const patientIds = [...new Set(appts.map((a) => a.patient_id))];
-    const bindings = patientIds.length
-      ? await deps.db.selectFrom('line_bindings')
+    // Bindings of each clinic's patients (by the (clinic_id, patient_id) index; without the
+    // clinic the query scanned every binding of every clinic for each batch).
+    const patientsOf = new Map<string, Set<string>>();
+    for (const a of appts) {
+      const set = patientsOf.get(a.clinic_id);
+      if (set) set.add(a.patient_id);
+      else patientsOf.set(a.clinic_id, new Set([a.patient_id]));
+    }
+    const bindings = [];
+    for (const [clinicId, patients] of patientsOf) {
+      bindings.push(...await deps.db.selectFrom('line_bindings')
         .leftJoin('line_friends', (j) => j.onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id').onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'))
         .select(['line_bindings.clinic_id', 'line_bindings.patient_id', 'line_bindings.line_user_id', 'line_bindings.created_at', 'line_friends.state'])
-        .where('line_bindings.patient_id', 'in', patientIds).orderBy('line_bindings.created_at', 'desc').execute()
-      : [];
+        .where('line_bindings.clinic_id', '=', clinicId).where('line_bindings.patient_id', 'in', [...patients]).orderBy('line_bindings.created_at', 'desc').execute());
+    }
     const byPatient = new Map<string, typeof bindings>();
     for (const x of bindings) {
       const l = byPatient.get(x.patient_id);
@@ -298,8 +323,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       // Sent on LINE: one UPDATE and one INSERT into the message log for the whole batch (the
       // same row lineService.logMessage writes), then the reply light where it was not_sent.
       const sentLine = done.filter((x): x is { row: Claimed; out: Extract<Outcome, { kind: 'sent' }> } => x.out.kind === 'sent');
-      for (let i = 0; i < sentLine.length; i += 300) {
-        const chunk = sentLine.slice(i, i + 300);
+      for (const chunk of fixedChunks(sentLine)) {
         const caseOf = (f: (x: (typeof chunk)[number]) => string | null) => sql.join(chunk.map((x) => sql`WHEN ${x.row.id} THEN ${f(x)}`), sql` `);
         const updated = await sql<{ id: string }>`
           UPDATE reminder_deliveries SET state = 'sent', channel = 'line', sent_at = ${nowIso}, last_error = NULL, locked_by = NULL, locked_until = NULL, updated_at = ${nowIso},
