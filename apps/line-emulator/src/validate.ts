@@ -21,6 +21,26 @@ function len(s: string): number {
   return n;
 }
 
+/**
+ * An upper bound of Buffer.byteLength(JSON.stringify(v)) for a value from JSON.parse, cheap
+ * to compute (string lengths, not characters): a UTF-16 unit never takes more than 6 bytes
+ * of JSON (\uXXXX), a number never more than 25 characters. Counting stops past `stop`.
+ */
+export function jsonByteBound(v: unknown, stop = Infinity): number {
+  if (typeof v === 'string') return 6 * v.length + 2;
+  if (typeof v !== 'object' || v === null) return 25;
+  let n = 2;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length && n <= stop; i++) n += 1 + jsonByteBound(v[i], stop - n);
+    return n;
+  }
+  for (const k in v) {
+    n += 6 * k.length + 4 + jsonByteBound((v as Obj)[k], stop - n);
+    if (n > stop) return n;
+  }
+  return n;
+}
+
 function str(d: Detail[], o: Obj, key: string, path: string, opts: { required?: boolean; max?: number; min?: number } = {}): string | undefined {
   const v = o[key];
   if (v === undefined || v === null) {
@@ -209,8 +229,10 @@ export function validateFlexContainer(d: Detail[], c: unknown, path: string): vo
     }
     c.contents.forEach((b, i) => flexBubble(d, b, `${path}.contents[${i}]`));
   } else d.push({ message: "must be one of 'bubble', 'carousel'", property: `${path}.type` });
-  // LINE rejects Flex containers over 30 KB (bubble 10 KB); measured on the JSON text.
-  const size = Buffer.byteLength(JSON.stringify(c));
+  // LINE rejects Flex containers over 30 KB (bubble 10 KB); measured on the JSON text, built
+  // only when a cheap upper bound of its size does not already settle it.
+  const limit = c.type === 'bubble' ? 30_000 : 50_000;
+  const size = jsonByteBound(c, limit) <= limit ? 0 : Buffer.byteLength(JSON.stringify(c));
   if ((c.type === 'bubble' && size > 30_000) || size > 50_000) d.push({ message: 'The size of the flex message is too large', property: path });
 }
 
