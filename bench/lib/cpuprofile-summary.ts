@@ -12,6 +12,7 @@ if (!file) {
   process.stderr.write('usage: cpuprofile-summary.ts <file.cpuprofile> [top] [filter]\n');
   process.exit(2);
 }
+process.stdout.on('error', () => process.exit(0)); // e.g. piped into head
 const top = Number(topArg ?? 30);
 const prof = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));

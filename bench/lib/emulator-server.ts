@@ -3,10 +3,12 @@
 // 'emulator': the LINE emulator with rate limiting off, one channel and one friend user.
 // 'bare': a bare Fastify endpoint answering a push-like body (the baseline).
 // IPC: sends {cmd:'ready', url, body, headers}; answers {cmd:'cpu'} with the CPU time used
-// since the previous {cmd:'cpu'} (so warm-up can be excluded) and the message-log size.
+// and GC pause time since the previous {cmd:'cpu'} (so warm-up can be excluded) and the
+// message-log size.
 // Profile with BENCH_PROF=<dir> (the parent passes --cpu-prof to this child).
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { startEmulator } from '../../apps/line-emulator/src/index.ts';
 
 export const BENCH_EMU_CHANNEL = { channelId: '9000000001', channelSecret: 's', channelAccessToken: 'bench-token' };
@@ -32,12 +34,17 @@ if (process.send && process.argv[1] === import.meta.filename) {
     logSize = () => channel.log.length;
     close = emu.close;
   }
+  let gcMs = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  }).observe({ entryTypes: ['gc'] });
   let last = process.cpuUsage();
   process.on('message', (m: { cmd: string }) => {
     if (m.cmd === 'cpu') {
       const d = process.cpuUsage(last);
       last = process.cpuUsage();
-      process.send!({ cmd: 'cpu', userUs: d.user, systemUs: d.system, log: logSize(), rssMb: Math.round(process.memoryUsage().rss / 1048576) });
+      process.send!({ cmd: 'cpu', userUs: d.user, systemUs: d.system, gcMs, log: logSize(), rssMb: Math.round(process.memoryUsage().rss / 1048576) });
+      gcMs = 0;
     } else if (m.cmd === 'close') {
       void close().then(() => process.exit(0));
     }

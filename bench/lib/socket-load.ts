@@ -36,11 +36,15 @@ export type SocketLoadResult = {
   /** CPU time of this (generator) process during the run, per request and as a share of one core */
   client_cpu_us_per_req: number;
   client_cpu_pct: number;
+  /** CPU time of this process during the run (µs), to aggregate several runs */
+  client_cpu_us: number;
+  /** every request's latency in ms, in completion order (to merge several runs) */
+  latencies: Float64Array;
 };
 
 const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
-function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
@@ -102,7 +106,7 @@ export async function runSocketLoad(options: SocketLoadOptions): Promise<SocketL
   const label = options.label ?? `${method} ${url.pathname}`;
   const bodyBuf = body === undefined ? undefined : Buffer.from(body);
 
-  const latencies = new Float64Array(4_000_000);
+  const latencies = new Float64Array(Math.max(100_000, Math.ceil(durationMs * 50)));
   let n = 0;
   let errors = 0;
   const samples = new Set<string>();
@@ -177,7 +181,8 @@ export async function runSocketLoad(options: SocketLoadOptions): Promise<SocketL
   const elapsed = performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
   const cpuUs = cpu.user + cpu.system;
-  const sorted = latencies.subarray(0, Math.min(n, latencies.length)).sort();
+  const recorded = latencies.subarray(0, Math.min(n, latencies.length));
+  const sorted = Float64Array.from(recorded).sort();
   return {
     requests: n,
     rps: Math.round((n - errors) / (elapsed / 1000)),
@@ -189,5 +194,7 @@ export async function runSocketLoad(options: SocketLoadOptions): Promise<SocketL
     elapsed_ms: Math.round(elapsed),
     client_cpu_us_per_req: n ? round(cpuUs / n, 1) : 0,
     client_cpu_pct: Math.round((cpuUs / 1000 / elapsed) * 100),
+    client_cpu_us: cpuUs,
+    latencies: recorded,
   };
 }
