@@ -1,6 +1,6 @@
 // The dispatcher's token bucket (GCRA): the burst goes at once, then one request per 1/rate,
-// nothing before its slot (so never more than rate × window + burst in a window), in FIFO order, with far fewer timers
-// than requests (waiters whose slot has come are released together).
+// nothing before its slot (so no window holds more than rate × window + burst slots), in FIFO
+// order, with far fewer timers than requests (waiters whose slot has come go out together).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TokenBucket } from './delivery.ts';
 
