@@ -14,8 +14,8 @@ const d = startReminderDispatcher(deps, {
   workerId: `kill-test-${process.pid}`, autoStart: false,
   lockMs: Number(process.env.REMINDER_LOCK_MS ?? 60_000), ratePerSecond: Number(process.env.REMINDER_RATE_PER_SECOND ?? 1960), concurrency: Number(process.env.REMINDER_CONCURRENCY ?? 64), batch: Number(process.env.REMINDER_BATCH ?? 200),
 });
-let peak = process.memoryUsage().rss;
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 250);
+let peak = process.memoryUsage.rss();
+const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 250); // rss() alone: memoryUsage() walks the heap spaces
 const left = async () => Number((await deps.db.selectFrom('reminder_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('state', 'in', ['planned', 'sending']).executeTakeFirstOrThrow()).n);
 for (;;) {
   const n = await d.runOnce();
