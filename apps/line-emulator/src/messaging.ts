@@ -206,7 +206,8 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
       lineError(reply, 400, "The property, 'to', in the request body is invalid (line: -, column: -)");
       return;
     }
-    if (!store.users.has(to) || !isFriend(req.channel, to)) {
+    const user = store.users.get(to);
+    if (!user || !isFriend(req.channel, to)) {
       lineError(reply, 400, 'Failed to send messages');
       return;
     }
@@ -214,7 +215,8 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
       lineError(reply, 429, MONTHLY_LIMIT);
       return;
     }
-    const res = { sentMessages: sentMessages(deliver(ctx, req, to, b.messages as Obj[], 'push')) };
+    // the log keeps the user's own id string, not this request's copy of it
+    const res = { sentMessages: sentMessages(deliver(ctx, req, user.userId, b.messages as Obj[], 'push')) };
     acceptRetryKey(store, req, 200, res);
     reply.send(res);
   });
