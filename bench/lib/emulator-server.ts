@@ -2,7 +2,8 @@
 //   argv: emulator | bare
 // 'emulator': the LINE emulator with rate limiting off, one channel and one friend user.
 // 'bare': a bare Fastify endpoint answering a push-like body (the baseline).
-// IPC: sends {cmd:'ready', url, body, headers}; answers {cmd:'cpu'} with the CPU time used
+// IPC: sends {cmd:'ready', url}; answers {cmd:'cpu'} with the CPU time used (whole process,
+// and the main thread alone)
 // and GC pause time since the previous {cmd:'cpu'} (so warm-up can be excluded) and the
 // message-log size.
 // Profile with BENCH_PROF=<dir> (the parent passes --cpu-prof to this child).
@@ -39,11 +40,14 @@ if (process.send && process.argv[1] === import.meta.filename) {
     for (const e of list.getEntries()) gcMs += e.duration;
   }).observe({ entryTypes: ['gc'] });
   let last = process.cpuUsage();
+  let lastMain = process.threadCpuUsage();
   process.on('message', (m: { cmd: string }) => {
     if (m.cmd === 'cpu') {
       const d = process.cpuUsage(last);
+      const main = process.threadCpuUsage(lastMain);
       last = process.cpuUsage();
-      process.send!({ cmd: 'cpu', userUs: d.user, systemUs: d.system, gcMs, log: logSize(), rssMb: Math.round(process.memoryUsage().rss / 1048576) });
+      lastMain = process.threadCpuUsage();
+      process.send!({ cmd: 'cpu', userUs: d.user, systemUs: d.system, mainUs: main.user + main.system, gcMs, log: logSize(), rssMb: Math.round(process.memoryUsage().rss / 1048576) });
       gcMs = 0;
     } else if (m.cmd === 'close') {
       void close().then(() => process.exit(0));
