@@ -1,8 +1,8 @@
-// The dispatcher's token bucket (GCRA): the burst goes at once, then one request per 1/rate,
+// Pure parts of the dispatcher. The token bucket (GCRA): the burst goes at once, then one request per 1/rate,
 // nothing before its slot (so no window holds more than rate × window + burst slots), in FIFO
 // order, with far fewer timers than requests (waiters whose slot has come go out together).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TokenBucket } from './delivery.ts';
+import { fixedChunks, TokenBucket } from './delivery.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -48,5 +48,18 @@ describe('TokenBucket', () => {
     const t = performance.now();
     await b.take();
     expect(performance.now() - t).toBeGreaterThanOrEqual(95);
+  });
+});
+
+describe('fixedChunks', () => {
+  it('splits into chunks of 128, 32, 8 and 1 (few distinct statement shapes), keeping order and every item', () => {
+    for (const n of [0, 1, 7, 8, 9, 127, 128, 200, 500, 1000]) {
+      const list = Array.from({ length: n }, (_, i) => i);
+      const chunks = fixedChunks(list);
+      expect(chunks.flat()).toEqual(list);
+      expect(chunks.every((c) => [128, 32, 8, 1].includes(c.length))).toBe(true);
+      expect(chunks.length).toBeLessThanOrEqual(Math.floor(n / 128) + 3 + 3 + 7);
+    }
+    expect(fixedChunks(Array(200).fill(0)).map((c) => c.length)).toEqual([128, 32, 32, 8]);
   });
 });
