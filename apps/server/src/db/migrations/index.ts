@@ -9,5 +9,6 @@ import m0031 from './0031_reminders_claim.ts';
 import m0040 from './0040_frontdesk.ts';
 import m0050 from './0050_patients_list.ts';
 import m0051 from './0051_patient_search_indexes.ts';
+import m0052 from './0052_patients_id_cover.ts';
 
-export const migrations: Migration[] = [m0001, m0002, m0010, m0020, m0030, m0031, m0040, m0050, m0051];
+export const migrations: Migration[] = [m0001, m0002, m0010, m0020, m0030, m0031, m0040, m0050, m0051, m0052];

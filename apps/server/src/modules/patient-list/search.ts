@@ -215,6 +215,24 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
   const pageFrom = ctx.broadTags && ctx.dialect === 'sqlite' && sortKey === 'name'
     ? (needsProfile(f) ? sql`patients p indexed by patients_name_sort join patient_profiles pp on pp.patient_id = p.id` : sql`patients p indexed by patients_name_sort`)
     : from;
+  const cap = opts.countCap ?? COUNT_CAP;
+  const countMatches = async (): Promise<number> => {
+    // One broad tag: count by walking that tag's index (stops at the cap), a nested loop the
+    // planner may not reorder (SQLite: CROSS JOIN; PostgreSQL: LATERAL with OFFSET 0).
+    const byTag = ctx.broadTags && f.tagIds?.length === 1 ? f.tagIds[0] : null;
+    // Walking the tag, its membership needs no second probe per patient.
+    const rest = byTag === null ? where : sql.join(filterConds(clinicId, { ...f, tagIds: undefined }, ctx), sql` and `);
+    const r = byTag === null
+      ? await sql<{ n: number | string }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${cap + 1}) x`.execute(db)
+      : ctx.dialect === 'postgres'
+        ? await sql<{ n: number | string }>`select count(*) as n from (select 1 from patient_tags t0 cross join lateral (select 1 from ${from} where p.id = t0.patient_id and ${rest} offset 0) m where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} limit ${cap + 1}) x`.execute(db)
+        : await sql<{ n: number | string }>`select count(*) as n from (select 1 from patient_tags t0 cross join ${from} where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} and p.id = t0.patient_id and ${rest} limit ${cap + 1}) x`.execute(db);
+    return Number(r.rows[0]?.n ?? 0);
+  };
+  // PostgreSQL outside a transaction: the count runs on a second pooled connection while the
+  // page is read (the answer waits for the slower of the two, not both in turn).
+  const early = opts.count !== false && ctx.dialect === 'postgres' && !db.isTransaction ? countMatches() : null;
+  early?.catch(() => {}); // awaited below; a failing page must not leave it unhandled
   const page = await sql<{ id: string }>`select p.id from ${pageFrom} where ${where} order by ${col} ${dir}, p.id ${dir} limit ${opts.limit} offset ${opts.offset}`.execute(db);
   const ids = page.rows.map((r) => r.id);
   const details = ids.length
@@ -227,17 +245,9 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
   const byId = new Map(details.rows.map((r) => [r.id, r]));
   const rows = ids.map((id) => byId.get(id)).filter((r): r is ListRow => !!r);
   let total: number | null = null;
-  const cap = opts.countCap ?? COUNT_CAP;
   if (opts.count !== false) {
-    // One broad tag: count by walking that tag's index (stops at the cap), a nested loop the
-    // planner may not reorder (SQLite: CROSS JOIN; PostgreSQL: LATERAL with OFFSET 0).
-    const byTag = ctx.broadTags && f.tagIds?.length === 1 ? f.tagIds[0] : null;
-    const r = byTag === null
-      ? await sql<{ n: number | string }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${cap + 1}) x`.execute(db)
-      : ctx.dialect === 'postgres'
-        ? await sql<{ n: number | string }>`select count(*) as n from (select 1 from patient_tags t0 cross join lateral (select 1 from ${from} where p.id = t0.patient_id and ${where} offset 0) m where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} limit ${cap + 1}) x`.execute(db)
-        : await sql<{ n: number | string }>`select count(*) as n from (select 1 from patient_tags t0 cross join ${from} where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} and p.id = t0.patient_id and ${where} limit ${cap + 1}) x`.execute(db);
-    total = Number(r.rows[0]?.n ?? 0);
+    // A first page that is not full is the whole answer: no count query.
+    total = early ? await early : opts.offset === 0 && ids.length < opts.limit ? ids.length : await countMatches();
   }
   return { rows, total: total !== null ? Math.min(total, cap) : null, totalCapped: total !== null && total > cap };
 }
