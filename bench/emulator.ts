@@ -44,8 +44,8 @@ function startServer(kind: 'emulator' | 'bare'): Promise<Server> {
   return ask<{ url: string }>('ready').then(({ url }) => ({ proc, url, ask }));
 }
 
-type Totals = { ok: number; requests: number; errors: number; samples: Set<string>; elapsedMs: number; latencies: Float64Array[]; serverCpuUs: number; serverGcMs: number; clientCpuUs: number; rssMb: number; logged: number };
-type Measured = { rps: number; errors: number; error_samples: string[]; p50_ms: number; p95_ms: number; p99_ms: number; server_cpu_us_per_req: number; server_cpu_pct: number; server_gc_us_per_req: number; client_cpu_us_per_req: number; client_cpu_pct: number; server_rss_mb: number; logged: number };
+type Totals = { ok: number; requests: number; errors: number; samples: Set<string>; elapsedMs: number; latencies: Float64Array[]; serverCpuUs: number; serverMainUs: number; serverGcMs: number; clientCpuUs: number; rssMb: number; logged: number };
+type Measured = { rps: number; errors: number; error_samples: string[]; p50_ms: number; p95_ms: number; p99_ms: number; server_cpu_us_per_req: number; server_cpu_pct: number; server_main_us_per_req: number; server_gc_us_per_req: number; client_cpu_us_per_req: number; client_cpu_pct: number; server_rss_mb: number; logged: number };
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -64,7 +64,7 @@ function loadOf(server: Server) {
 async function slice(server: Server, label: string, ms: number, t: Totals): Promise<void> {
   await server.ask('cpu'); // resets the child's CPU counter
   const r = await runSocketLoad({ ...loadOf(server), durationMs: ms, label });
-  const cpu = await server.ask<{ userUs: number; systemUs: number; gcMs: number; log: number; rssMb: number }>('cpu');
+  const cpu = await server.ask<{ userUs: number; systemUs: number; mainUs: number; gcMs: number; log: number; rssMb: number }>('cpu');
   t.ok += r.requests - r.errors;
   t.requests += r.requests;
   t.errors += r.errors;
@@ -73,6 +73,7 @@ async function slice(server: Server, label: string, ms: number, t: Totals): Prom
   t.latencies.push(r.latencies);
   t.serverCpuUs += cpu.userUs + cpu.systemUs;
   t.serverGcMs += cpu.gcMs;
+  t.serverMainUs += cpu.mainUs;
   t.clientCpuUs += r.client_cpu_us;
   t.rssMb = cpu.rssMb;
   t.logged = cpu.log;
@@ -96,6 +97,7 @@ function summarise(label: string, t: Totals): Measured {
     p99_ms: round2(percentile(all, 99)),
     server_cpu_us_per_req: t.requests ? Math.round((t.serverCpuUs / t.requests) * 10) / 10 : 0,
     server_cpu_pct: Math.round((t.serverCpuUs / 1000 / t.elapsedMs) * 100),
+    server_main_us_per_req: t.requests ? Math.round((t.serverMainUs / t.requests) * 10) / 10 : 0,
     server_gc_us_per_req: t.requests ? Math.round((t.serverGcMs * 1000 / t.requests) * 10) / 10 : 0,
     client_cpu_us_per_req: t.requests ? Math.round((t.clientCpuUs / t.requests) * 10) / 10 : 0,
     client_cpu_pct: Math.round((t.clientCpuUs / 1000 / t.elapsedMs) * 100),
@@ -119,7 +121,7 @@ export default async function main(): Promise<Record<string, unknown>> {
   // Both servers up at once (the idle one costs nothing); measured in alternating slices so
   // that a change in the machine's load from other work hits both about equally.
   const [bareServer, emuServer] = await Promise.all([startServer('bare'), startServer('emulator')]);
-  const empty = (): Totals => ({ ok: 0, requests: 0, errors: 0, samples: new Set(), elapsedMs: 0, latencies: [], serverCpuUs: 0, serverGcMs: 0, clientCpuUs: 0, rssMb: 0, logged: 0 });
+  const empty = (): Totals => ({ ok: 0, requests: 0, errors: 0, samples: new Set(), elapsedMs: 0, latencies: [], serverCpuUs: 0, serverMainUs: 0, serverGcMs: 0, clientCpuUs: 0, rssMb: 0, logged: 0 });
   const bare = empty();
   const emu = empty();
   try {
@@ -153,6 +155,8 @@ export default async function main(): Promise<Record<string, unknown>> {
     baseline_p95_ms: b.p95_ms,
     server_cpu_ms_per_req: Math.round(e.server_cpu_us_per_req) / 1000,
     baseline_server_cpu_ms_per_req: Math.round(b.server_cpu_us_per_req) / 1000,
+    server_main_thread_ms_per_req: Math.round(e.server_main_us_per_req) / 1000,
+    baseline_server_main_thread_ms_per_req: Math.round(b.server_main_us_per_req) / 1000,
     server_gc_ms_per_req: Math.round(e.server_gc_us_per_req) / 1000,
     baseline_server_gc_ms_per_req: Math.round(b.server_gc_us_per_req) / 1000,
     server_cpu_pct: e.server_cpu_pct,

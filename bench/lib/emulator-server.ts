@@ -2,10 +2,9 @@
 //   argv: emulator | bare
 // 'emulator': the LINE emulator with rate limiting off, one channel and one friend user.
 // 'bare': a bare Fastify endpoint answering a push-like body (the baseline).
-// IPC: sends {cmd:'ready', url}; answers {cmd:'cpu'} with the CPU time used (whole process,
-// and the main thread alone)
-// and GC pause time since the previous {cmd:'cpu'} (so warm-up can be excluded) and the
-// message-log size.
+// IPC: sends {cmd:'ready', url}; answers {cmd:'cpu'} with the CPU time (whole process and
+// main thread alone) and GC pause time since the previous {cmd:'cpu'} (so warm-up can be
+// excluded), and the message-log size.
 // Profile with BENCH_PROF=<dir> (the parent passes --cpu-prof to this child).
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
