@@ -15,6 +15,10 @@
 // 1xx answers, `Connection: close`, HTTP/1.0. Anything else (an over-long head, bytes nobody
 // asked for, a bad status line) closes the socket with an error.
 //
+// It connects directly: an egress proxy (NODE_USE_ENV_PROXY + HTTPS_PROXY, which Node's fetch
+// and so the SDK would honour) is not used — add CONNECT tunnelling here before deploying
+// behind one.
+//
 // A request on a reused keep-alive socket that the server had just closed fails before any
 // answer; such a push is sent again once at once on a new socket — safe because pushes carry
 // a retry key (LINE answers 409 for a key it already accepted). Without a retry key the error
