@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createCrypto } from '../../platform/crypto.ts';
-import { BUILT_IN_TEMPLATES, SAMPLE_VARS, checkTemplate, renderReminder, signToken, signTokens, verifyToken } from './templates.ts';
+import { BUILT_IN_TEMPLATES, SAMPLE_VARS, checkTemplate, fill, renderReminder, signToken, signTokens, verifyToken } from './templates.ts';
 
 const crypto = createCrypto(randomBytes(32));
 const other = createCrypto(randomBytes(32));
@@ -42,5 +42,21 @@ describe('templates', () => {
     expect(codes({ ...ok, body: '{nope} {preparation}'.repeat(60) })).toContain('body:unknown_variable');
     expect(codes({ ...ok, body: '{preparation}'.repeat(60) })).toEqual(['body:bubble_size']);
     expect(codes({ ...ok, brandColor: 'green', logoUrl: 'http://x.test/logo.png' })).toEqual(['brandColor:color', 'logoUrl:https']);
+  });
+});
+
+describe('fill', () => {
+  it('does what the one-line regular expression did, for any text', () => {
+    const byRegex = (text: string, vars: Record<string, string | undefined>) => text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k] ?? '') : m));
+    const vars = { ...SAMPLE_VARS, patientName: '王$&小明{date}', preparation: '' } as Record<string, string | undefined>;
+    vars.time = undefined;
+    const pieces = ['{patientName}', '{date}', '{time}', '{preparation}', '{unknown}', '{', '}', '{}', '{{date}}', '{ date }', '{date', 'date}', '文字', ' ', '\n', '$1', '{__proto__}', '{constructor}', '{toString}'];
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let n = 0; n < 2000; n++) {
+      const text = Array.from({ length: Math.floor(rnd() * 8) }, () => pieces[Math.floor(rnd() * pieces.length)]).join('');
+      expect(fill(text, vars as never)).toBe(byRegex(text, vars));
+      expect(fill(text, {})).toBe(byRegex(text, {}));
+    }
   });
 });
