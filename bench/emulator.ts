@@ -7,7 +7,8 @@
 // p50/p95 latency, and the server's CPU time per request and as a share of one core
 // (≈100 % = the server is the bottleneck); the generator's CPU share tells the other side.
 //   BENCH_DURATION_MS (5000, per server), BENCH_ROUNDS (3), BENCH_CONCURRENCY (64), BENCH_CLIENT=socket|http,
-//   BENCH_PROF=<dir> writes a .cpuprofile of each server child there.
+//   BENCH_PROF=<dir> writes a .cpuprofile of each server child there; summarise one with
+//   `npx node bench/lib/cpuprofile-summary.ts <file> [top] [filter]`.
 import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
