@@ -10,7 +10,7 @@
 // Reports the sustained sends/s (mean of the full seconds at the emulator, first and last
 // partial seconds dropped) as a ratio of the 2,000/s limit, duplicates and losses proven from
 // the emulator's log (one message per retry key and per user), and peak RSS of both processes.
-//   BENCH_REMINDERS=100000 (default), BENCH_RATE_LIMIT=2000, BENCH_WORKERS=1
+//   BENCH_REMINDERS=100000 (default), BENCH_RATE_LIMIT=2000, BENCH_WORKERS=1, BENCH_CONCURRENCY=64 (pushes in flight per worker)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ export default async function main(): Promise<Record<string, unknown>> {
     log(`seeded in ${((Date.now() - t) / 1000).toFixed(1)} s; sending…`);
     const started = Date.now();
     // Worker processes share the channel's rate: each paces at 1,960/s ÷ workers (LINE's 2,000/s with 2 % headroom).
-    const workers = Array.from({ length: WORKERS }, () => startWorkerChild(env, { REMINDER_CONCURRENCY: '64', REMINDER_BATCH: '500', REMINDER_RATE_PER_SECOND: String(Math.floor((LIMIT * 0.98) / WORKERS)) }));
+    const workers = Array.from({ length: WORKERS }, () => startWorkerChild(env, { REMINDER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '64', REMINDER_BATCH: '500', REMINDER_RATE_PER_SECOND: String(Math.floor((LIMIT * 0.98) / WORKERS)) }));
     const progress = setInterval(async () => {
       const s = await emu.request<Summary>({ cmd: 'summary' }, 'summary').catch(() => null);
       if (s) log(`${s.messages} sent (${s.at.perSecond.at(-2) ?? 0}/s in the last full second)`);
