@@ -254,8 +254,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       if (l) l.push(x);
       else byPatient.set(x.patient_id, [x]);
     }
-    // Appointments that start before this instant are not reminded any more (one clock read per batch).
-    return { byId, bindings: byPatient, nowIso: deps.clock.now().toISOString() };
+    return { byId, bindings: byPatient };
   }
 
   async function deliver(row: Claimed, ctx: Awaited<ReturnType<typeof loadRows>>): Promise<Outcome> {
@@ -263,7 +262,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     if (!a || a.clinic_id !== row.clinic_id) return { kind: 'cancelled', reason: '找不到預約' };
     if (a.status !== 'booked') return { kind: 'cancelled', reason: `預約狀態為 ${a.status}，不再提醒` };
     if (Number(a.version) !== Number(row.appointment_version)) return { kind: 'cancelled', reason: '預約已更新，改用新的排程' };
-    if (a.starts_at <= ctx.nowIso) return { kind: 'cancelled', reason: '看診時間已開始，不再提醒' };
+    if (a.starts_at <= deps.clock.now().toISOString()) return { kind: 'cancelled', reason: '看診時間已開始，不再提醒' };
     if (a.reply_status === 'cancel_requested') return { kind: 'cancelled', reason: '病患已要求取消，不再提醒' };
     const c = await clinicCtx(row.clinic_id);
     const bound = (ctx.bindings.get(a.patient_id) ?? []).filter((b) => b.clinic_id === row.clinic_id);
