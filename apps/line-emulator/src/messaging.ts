@@ -112,8 +112,16 @@ export function botGuards(app: FastifyInstance, ctx: Ctx): void {
     }
     req.channel = channel;
     const latency = store.faults.api.latencyMs;
-    if (latency > 0) setTimeout(afterLatency, latency, req, reply, done, route, channel);
-    else afterLatency(req, reply, done, route, channel);
+    if (latency === 0) afterLatency(req, reply, done, route, channel);
+    else {
+      setTimeout(() => {
+        try {
+          afterLatency(req, reply, done, route, channel);
+        } catch (err) {
+          done(err as Error); // as a throw in the synchronous path: Fastify answers through the error handler
+        }
+      }, latency);
+    }
   };
 
   app.addHook('onRoute', (opts) => {
