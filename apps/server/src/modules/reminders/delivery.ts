@@ -5,9 +5,9 @@
 // token bucket below LINE's rate limit, backs off on 429/5xx, and records the outcome of a
 // batch in one transaction (message log, reply light, SMS fallback, quota counters).
 //
-// Pushes go through platform/line-push.ts (HTTP/1.1 on a pool of keep-alive sockets, one per
-// push in flight), not @line/bot-sdk's fetch client: the same request and the same
-// HTTPFetchError on a non-2xx answer for about an eighth of the CPU per push. With that, one
+// Pushes go through platform/line-push.ts (undici's keep-alive pool, one connection per push
+// in flight), not @line/bot-sdk's fetch client: the same request and the same HTTPFetchError
+// on a non-2xx answer for about a sixth of the CPU per push. With that, one
 // worker process sends at LINE's 2,000 pushes/s on a 2-core machine at ~0.3 ms of CPU per
 // reminder (claim, render, sign, push, record), about a third of what it was.
 //
