@@ -46,7 +46,7 @@ export default async function main(): Promise<Record<string, unknown>> {
     const result = {
       bench: 'reminders', metric: 'sends_per_s', value, unit: 'msg/s', baseline: LIMIT, ratio: Math.round((value / LIMIT) * 1000) / 1000,
       duplicates: s.messages - s.uniqueRetryKeys + s.usersWithMoreThanOne, lost: N - s.uniqueUsers, reminders: N, received: s.messages,
-      wall_s: Math.round(wall * 10) / 10, overall_per_s: Math.round(N / wall), seconds: s.at.seconds, min_full_second: Math.min(...s.at.perSecond.slice(1, -1)), max_second: Math.max(...s.at.perSecond),
+      wall_s: Math.round(wall * 10) / 10, overall_per_s: Math.round(N / wall), seconds: s.at.seconds, min_full_second: Math.min(...s.at.perSecond.slice(1, -1)), max_second: Math.max(...s.at.perSecond), per_second: s.at.perSecond,
       retried: done.stats.retried, states, workers: WORKERS, rss_mb: { worker: done.rssMb, emulator: s.rssMb },
       cpu_ms_per_msg: { worker: Math.round((done.cpuMs / N) * 1000) / 1000, emulator: Math.round(((s.cpuMs - emuCpu0) / N) * 1000) / 1000 }, load_avg: (await import('node:os')).loadavg().map((x) => Math.round(x * 10) / 10),
     };
