@@ -5,8 +5,9 @@
 //
 // Delivery goes through `deliverRecall` below, a small adapter over the pipeline the
 // reminders use (LINE push job `line.push` with its retry key; SMS through `queueSms` with
-// purpose 'recall'). When the reminders module exposes its own delivery/quota function, this
-// adapter is the one place to switch over.
+// purpose 'recall'). Recall messages are non-essential: they count towards the month's LINE
+// usage and stop at the clinic's non-essential cap (the one that pauses non-essential
+// reminders); a patient over the cap stays on the list with a note, for a call instead.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
@@ -17,6 +18,7 @@ import { enqueue, type Job } from '../../platform/jobs.ts';
 import { localDate } from '../../platform/tw.ts';
 import { queuePush } from '../binding/push.ts';
 import { queueSms } from '../sms/service.ts';
+import { nonEssentialBudget } from '../reminders/quota.ts';
 import { maskPhone } from './search.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -101,6 +103,7 @@ export async function scanRecalls(deps: Deps, clinicId: string): Promise<{ creat
   const today = localDate(now, clinic.time_zone);
   const rules = await db.selectFrom('recall_rules').selectAll().where('clinic_id', '=', clinicId).where('enabled', '=', 1).execute();
   let created = 0, sent = 0, failed = 0;
+  let lineBudget = rules.length ? await nonEssentialBudget(deps, clinicId) : null;
   for (const rule of rules) {
     const cutoff = new Date(now.getTime() - rule.interval_days * 86_400_000).toISOString();
     let q = db.selectFrom('appointments').select(['patient_id', sql<string>`max(starts_at)`.as('last')]).where('clinic_id', '=', clinicId).where('status', 'in', ['completed', 'checked_in']);
@@ -119,8 +122,11 @@ export async function scanRecalls(deps: Deps, clinicId: string): Promise<{ creat
       if (!Number(ins.numInsertedOrUpdatedRows ?? 0)) continue;
       created++;
       try {
-        const channel = await db.transaction().execute((trx) => deliverRecall(trx, deps, clinicId, id, rule, clinic));
-        await db.updateTable('recalls').set({ status: channel ? 'sent' : 'due', channel, sent_at: channel ? now.toISOString() : null, note: channel ? '' : '無 LINE 綁定也無手機號碼，請以電話聯絡', updated_at: now.toISOString() }).where('id', '=', id).execute();
+        const result = await db.transaction().execute((trx) => deliverRecall(trx, deps, clinicId, id, rule, clinic, { lineAllowed: lineBudget === null || lineBudget > 0 }));
+        const channel = result === 'line' || result === 'sms' ? result : null;
+        if (channel === 'line' && lineBudget !== null) lineBudget--;
+        const note = channel ? '' : result === 'over_cap' ? '已達本月 LINE 非必要訊息上限，未傳送；請以電話聯絡' : '無 LINE 綁定也無手機號碼，請以電話聯絡';
+        await db.updateTable('recalls').set({ status: channel ? 'sent' : 'due', channel, sent_at: channel ? now.toISOString() : null, note, updated_at: now.toISOString() }).where('id', '=', id).execute();
         if (channel) sent++;
       } catch (err) {
         failed++;
@@ -132,12 +138,13 @@ export async function scanRecalls(deps: Deps, clinicId: string): Promise<{ creat
 }
 
 /** Adapter over the reminder delivery pipeline: LINE push when bound, else SMS to a mobile. */
-export async function deliverRecall(trx: Db, deps: Deps, clinicId: string, recallId: string, rule: { message: string; button: string; name: string }, clinic: { name: string; phone: string }): Promise<'line' | 'sms' | null> {
+export async function deliverRecall(trx: Db, deps: Deps, clinicId: string, recallId: string, rule: { message: string; button: string; name: string }, clinic: { name: string; phone: string }, opts: { lineAllowed: boolean }): Promise<'line' | 'sms' | 'over_cap' | null> {
   const r = await trx.selectFrom('recalls as r').innerJoin('patients as p', 'p.id', 'r.patient_id').select(['p.id', 'p.name', 'p.phone_e164', 'p.phone_is_mobile']).where('r.id', '=', recallId).executeTakeFirstOrThrow();
   const text = rule.message.replaceAll('{name}', r.name).replaceAll('{clinicName}', clinic.name);
   const binding = await trx.selectFrom('line_bindings as b').innerJoin('line_friends as f', (j) => j.onRef('f.clinic_id', '=', 'b.clinic_id').onRef('f.line_user_id', '=', 'b.line_user_id'))
     .select('b.line_user_id').where('b.clinic_id', '=', clinicId).where('b.patient_id', '=', r.id).where('f.state', '=', 'friend').executeTakeFirst();
   if (binding) {
+    if (!opts.lineAllowed) return 'over_cap';
     const ch = await trx.selectFrom('line_channels').select('liff_id').where('clinic_id', '=', clinicId).executeTakeFirst();
     const action = rule.button === 'call' || !ch?.liff_id
       ? { type: 'uri' as const, label: '打電話到診所', uri: `tel:${clinic.phone.replace(/[^\d+]/g, '')}` }

@@ -104,6 +104,20 @@ export function quotaTracker(deps: Deps): QuotaTracker {
   };
 }
 
+/**
+ * How many more non-essential LINE messages (recall, other outreach) the clinic may send this
+ * month before its cap (the same cap that pauses non-essential reminders); null = no cap.
+ */
+export async function nonEssentialBudget(deps: Deps, clinicId: string): Promise<number | null> {
+  const clinic = await deps.db.selectFrom('clinics').select('time_zone').where('id', '=', clinicId).executeTakeFirstOrThrow();
+  const settings = await loadSettings(deps.db, clinicId);
+  const { start } = monthOf(deps.clock.now(), clinic.time_zone);
+  const lq = await lineQuota(deps, clinicId);
+  const ours = await ourCount(deps, clinicId, start);
+  const cap = capsOf(settings, lq.limit).nonEssential;
+  return cap === null ? null : Math.max(0, cap - Math.max(ours.reminders + ours.other, lq.used ?? 0));
+}
+
 /** GET /api/reminders/quota: usage, LINE's numbers, forecast for the month, caps, notices. */
 export async function quotaReport(deps: Deps, clinicId: string) {
   const clinic = await deps.db.selectFrom('clinics').select('time_zone').where('id', '=', clinicId).executeTakeFirstOrThrow();
