@@ -34,8 +34,8 @@ export default async function bench(): Promise<BenchResult> {
   const durationMs = Number(process.env.BENCH_DURATION_MS ?? 10_000);
   const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
   const roundMs = Math.max(500, Math.round(durationMs / rounds));
-  await runLoad({ url: bare.url, label: 'bare fastify (warm-up)', durationMs: 1000, warmupMs: 0 });
-  await runLoad({ url: `${url}/api/staff`, headers: { cookie }, label: 'GET /api/staff (warm-up)', durationMs: 1000, warmupMs: 0 });
+  await runLoad({ url: bare.url, label: 'bare fastify (warm-up)', durationMs: 3000, warmupMs: 0 });
+  await runLoad({ url: `${url}/api/staff`, headers: { cookie }, label: 'GET /api/staff (warm-up)', durationMs: 3000, warmupMs: 0 });
   const baseRuns: LoadResult[] = [];
   const apiRuns: LoadResult[] = [];
   for (let r = 0; r < rounds; r++) {

