@@ -18,12 +18,14 @@ export type AppOptions = {
   webhook?: Partial<WebhookOptions>;
   smsReportDelayMs?: number;
   now?: () => number;
+  /** Messages per channel kept whole in the log (default 20,000; older ones keep a summary). */
+  fullMessageHistory?: number;
 };
 
 export type EmulatorApp = { app: FastifyInstance; store: Store; webhooks: WebhookDispatcher; close: () => Promise<void> };
 
 export function buildApp(opts: AppOptions = {}): EmulatorApp {
-  const store = new Store({ rateLimits: opts.rateLimits, now: opts.now });
+  const store = new Store({ rateLimits: opts.rateLimits, now: opts.now, fullMessageHistory: opts.fullMessageHistory });
   const webhooks = new WebhookDispatcher(store, opts.webhook);
   const limiter = new RateLimiter();
   const seed = () => {

@@ -151,7 +151,24 @@ export function defaultFaults(): Faults {
 export const DEFAULT_RATE_LIMITS: RateLimits = { perSecond: 2000, broadcastPerHour: 60, richMenuCreatePerHour: 100 };
 export const DEFAULT_PLAN: Plan = { freeMessages: 200, paidCap: null };
 
-export type StoreOptions = { rateLimits?: Partial<RateLimits> | false; now?: () => number };
+export type StoreOptions = {
+  rateLimits?: Partial<RateLimits> | false;
+  now?: () => number;
+  /** Messages per channel whose whole body stays in the log (default 20,000); older records keep a summary. */
+  fullMessageHistory?: number;
+};
+
+/**
+ * What an old log record keeps of its message: type, text/altText (first 200 characters) —
+ * enough for the phone page's history and for counting, without holding every Flex body of a
+ * 100,000-reminder run in memory (which made garbage collection pause the emulator).
+ */
+function summaryOf(m: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { type: m.type, summarized: true };
+  if (typeof m.text === 'string') out.text = m.text.slice(0, 200);
+  if (typeof m.altText === 'string') out.altText = m.altText.slice(0, 200);
+  return out;
+}
 
 export class Store {
   channels = new Map<string, Channel>();
@@ -169,9 +186,11 @@ export class Store {
   /** listeners notified when a chat timeline changes (phone page long-poll) */
   listeners = new Set<() => void>();
 
+  private readonly fullMessageHistory: number;
   constructor(opts: StoreOptions = {}) {
     this.defaultRateLimits = opts.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits };
     this.now = opts.now ?? Date.now;
+    this.fullMessageHistory = opts.fullMessageHistory ?? 20_000;
     this.smsAccounts.set('demo', { password: 'demo', points: 100_000 });
   }
 
@@ -286,6 +305,8 @@ export class Store {
       retryKey: rec.retryKey ?? null,
     };
     channel.log.push(full);
+    const old = channel.log[channel.log.length - 1 - this.fullMessageHistory];
+    if (old && !old.message.summarized) old.message = summaryOf(old.message);
     return full;
   }
 

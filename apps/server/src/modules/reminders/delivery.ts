@@ -36,9 +36,13 @@ import { quotaTracker, type QuotaTracker } from './quota.ts';
 // a slot within the burst tolerance goes at once, later ones wait in a FIFO queue (slots only
 // grow, so it is sorted) released by one timer armed for the queue's head: one timer per tick
 // of the event loop instead of one per request, every slot whose time has come going out
-// together. Nothing is released before its slot. Slots are given when asked for, so time lost
-// to a blocked event loop is made up right after it, by at most the requests waiting then
-// (the dispatcher's concurrency).
+// together. Nothing is released before its slot.
+//
+// Slots are given when asked for, so requests whose slots passed while the event loop was
+// blocked (a garbage collection, a database commit) go out right after it: that makes up the
+// lost time, but in a burst that could push a second over LINE's limit. A sliding window caps
+// it: no more than `windowLimit` requests leave in any 1,000 ms (the send times of the last
+// `windowLimit` requests are kept in a ring).
 export class TokenBucket {
   private tat = 0;
   private readonly interval: number;
@@ -47,9 +51,12 @@ export class TokenBucket {
   private head = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = 0;
-  constructor(ratePerSecond: number, burst: number) {
+  private readonly sent: Float64Array;
+  private si = 0;
+  constructor(ratePerSecond: number, burst: number, windowLimit = Number.POSITIVE_INFINITY) {
     this.interval = 1000 / ratePerSecond;
     this.tolerance = Math.max(0, burst - 1) * this.interval;
+    this.sent = new Float64Array(Number.isFinite(windowLimit) ? Math.max(1, Math.floor(windowLimit)) : 0).fill(Number.NEGATIVE_INFINITY);
   }
   /** Waits until one more request may go out. */
   take(): Promise<void> | undefined {
@@ -57,7 +64,10 @@ export class TokenBucket {
     const start = Math.max(this.tat, now);
     this.tat = start + this.interval;
     const at = start - this.tolerance;
-    if (at <= now && this.head === this.queue.length) return undefined;
+    if (at <= now && this.head === this.queue.length && this.windowFree(now)) {
+      this.mark(now);
+      return undefined;
+    }
     return new Promise<void>((resolve) => {
       this.queue.push({ at, resolve });
       this.arm(now);
@@ -66,9 +76,21 @@ export class TokenBucket {
   pause(ms: number): void {
     this.tat = Math.max(this.tat, performance.now() + ms);
   }
+  /** When the window allows the next request: the send `windowLimit` requests ago plus a second. */
+  private windowOpensAt(): number {
+    return this.sent.length ? this.sent[this.si] + 1000 : Number.NEGATIVE_INFINITY;
+  }
+  private windowFree(now: number): boolean {
+    return this.windowOpensAt() <= now;
+  }
+  private mark(now: number): void {
+    if (!this.sent.length) return;
+    this.sent[this.si] = now;
+    this.si = (this.si + 1) % this.sent.length;
+  }
   private arm(now: number): void {
     if (this.head >= this.queue.length) return;
-    const at = this.queue[this.head].at;
+    const at = Math.max(this.queue[this.head].at, this.windowOpensAt());
     if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
@@ -78,7 +100,10 @@ export class TokenBucket {
     this.timer = null;
     const now = performance.now();
     const q = this.queue;
-    while (this.head < q.length && q[this.head].at <= now) q[this.head++].resolve();
+    while (this.head < q.length && q[this.head].at <= now && this.windowFree(now)) {
+      this.mark(now);
+      q[this.head++].resolve();
+    }
     if (this.head === q.length) {
       q.length = 0;
       this.head = 0;
@@ -94,11 +119,11 @@ export function bucketFor(channelId: string, ratePerSecond: number): TokenBucket
   const key = `${channelId}:${ratePerSecond}`;
   let b = buckets.get(key);
   if (!b) {
-    // A burst of 0.5 % of the rate: at 1,960/s the slots of any second number at most 1,970;
-    // the other 30 of LINE's 2,000 absorb jitter between our clock and LINE's (requests held
-    // up on either side arrive bunched). A 429 costs a paused second (see deliver), far more
-    // than a larger burst ever gains: the burst only helps the first moments after idling.
-    b = new TokenBucket(ratePerSecond, Math.max(1, Math.floor(ratePerSecond * 0.005)));
+    // A burst of 0.5 % of the rate: at 1,960/s the slots of any second number at most 1,970.
+    // The window caps any second's sends at the rate + 0.75 % (1,974 of LINE's 2,000) after a
+    // stall; the rest absorbs jitter between our clock and LINE's (requests held up on either
+    // side arrive bunched). A 429 costs a paused second (see deliver).
+    b = new TokenBucket(ratePerSecond, Math.max(1, Math.floor(ratePerSecond * 0.005)), ratePerSecond + Math.max(1, Math.floor(ratePerSecond * 0.0075)));
     buckets.set(key, b);
   }
   return b;

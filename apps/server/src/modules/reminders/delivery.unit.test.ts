@@ -41,6 +41,15 @@ describe('TokenBucket', () => {
     expect(timers.mock.calls.length).toBeLessThan(400);
   });
 
+  it('the sliding window caps the requests of any second, also when slots pile up', async () => {
+    // Slots at 10,000/s would let all 70 go within 7 ms; the window lets 30 go per second.
+    const { at } = await run(new TokenBucket(10_000, 10, 30), 70, 64);
+    expect(at[29]).toBeLessThan(500);
+    expect(at[30]).toBeGreaterThanOrEqual(999);
+    expect(at[60]).toBeGreaterThanOrEqual(1999);
+    for (let i = 30; i < at.length; i++) expect(at[i] - at[i - 30]).toBeGreaterThanOrEqual(999);
+  });
+
   it('pause() holds back what has not got a slot yet', async () => {
     const b = new TokenBucket(1000, 1);
     await b.take();
