@@ -50,6 +50,27 @@ describe('TokenBucket', () => {
     for (let i = 30; i < at.length; i++) expect(at[i] - at[i - 30]).toBeGreaterThanOrEqual(999);
   });
 
+  it('a 429 holds back 100 ms, doubling while 429s keep coming, back to 100 ms after a success', async () => {
+    const b = new TokenBucket(1000, 1);
+    const held = async () => {
+      const t = performance.now();
+      await b.take();
+      return performance.now() - t;
+    };
+    await b.take();
+    b.rateLimited();
+    b.rateLimited(); // in flight during the pause: no longer
+    expect(await held()).toBeGreaterThanOrEqual(95);
+    expect(await held()).toBeLessThan(50);
+    b.rateLimited();
+    expect(await held()).toBeGreaterThanOrEqual(195);
+    b.accepted();
+    b.rateLimited();
+    const t = await held();
+    expect(t).toBeGreaterThanOrEqual(95);
+    expect(t).toBeLessThan(190);
+  });
+
   it('pause() holds back what has not got a slot yet', async () => {
     const b = new TokenBucket(1000, 1);
     await b.take();
