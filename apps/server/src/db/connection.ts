@@ -31,12 +31,12 @@ function bindable(v: unknown): unknown {
  * A name that appears twice keeps the later value, as node:sqlite's own objects do.
  */
 function objectRows(rows: unknown[], names: string[]): unknown[] {
-  const out = new Array<Record<string, unknown>>(rows.length);
+  const out: Record<string, unknown>[] = [];
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as unknown[];
     const o: Record<string, unknown> = {};
     for (let j = 0; j < names.length; j++) o[names[j]] = r[j];
-    out[i] = o;
+    out.push(o);
   }
   return out;
 }
