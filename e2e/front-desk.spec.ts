@@ -5,21 +5,13 @@
 // calendar at 1440 px go to docs/screenshots/frontdesk-*.png.
 import path from 'node:path';
 import { expect, test, type FrameLocator, type Page } from '@playwright/test';
+import { EMU, his, hisGet, login, PHONE_PAGE, SHOTS, smsCode } from './demo.ts';
 
-const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3100';
-const EMU = process.env.E2E_EMULATOR_URL ?? 'http://127.0.0.1:4100';
-const PHONE_PAGE = EMU.replace('127.0.0.1', 'localhost');
 const CHANNEL = '1000000001';
-const HIS = { authorization: 'Bearer demo-his-key', 'content-type': 'application/json' };
-const SHOTS = path.resolve(import.meta.dirname, '../docs/screenshots');
 const run = Date.now().toString(36).slice(-5);
 const phone = `09${String(Date.now() + 7).slice(-8)}`;
 const PATIENT = '郭書豪';
 
-async function his(p: string, body: unknown) {
-  const res = await fetch(`${BASE}/his/v1${p}`, { method: 'PUT', headers: HIS, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`PUT ${p} → ${res.status} ${await res.text()}`);
-}
 
 /** Today (Taipei) at the next whole hour + 1 (at most 23:00), as RFC 3339. */
 function laterToday(): string {
@@ -28,24 +20,7 @@ function laterToday(): string {
   return `${now.toISOString().slice(0, 10)}T${String(hh).padStart(2, '0')}:00:00+08:00`;
 }
 
-async function login(page: Page, email: string) {
-  await page.goto('/login');
-  await page.getByLabel('電子郵件').fill(email);
-  await page.getByLabel('密碼', { exact: true }).fill('careline-demo');
-  await page.getByRole('button', { name: '登入', exact: true }).click();
-  await expect(page.getByRole('navigation', { name: '主選單' })).toBeVisible();
-}
 
-async function smsCode(): Promise<string> {
-  let code = '';
-  await expect.poll(async () => {
-    const r = (await (await fetch(`${EMU}/_emulator/sms`)).json()) as { messages: { to: string; body: string }[] };
-    const m = r.messages.filter((x) => x.to.replace(/\D/g, '').endsWith(phone.slice(1))).at(-1);
-    code = /\d{6}/.exec(m?.body ?? '')?.[0] ?? '';
-    return code;
-  }, { timeout: 15_000 }).toMatch(/^\d{6}$/);
-  return code;
-}
 
 const botMessages = async (userId: string) =>
   ((await (await fetch(`${EMU}/_emulator/channels/${CHANNEL}/messages?to=${userId}`)).json()) as { messages: { message: { type: string; text?: string; altText?: string } }[] }).messages;
@@ -76,7 +51,7 @@ async function bindOnPhone(page: Page): Promise<string> {
   await wv.getByRole('button', { name: '下一步' }).click();
   await wv.getByRole('textbox', { name: '手機號碼' }).fill(phone);
   await wv.getByRole('button', { name: '傳送驗證碼' }).click();
-  await wv.getByLabel('6 位數驗證碼').fill(await smsCode());
+  await wv.getByLabel('6 位數驗證碼').fill(await smsCode(phone));
   await expect(wv.getByRole('heading', { name: '綁定完成' })).toBeVisible();
   return userId;
 }
@@ -168,7 +143,7 @@ test('front desk: unconfirmed patient on the home page → appointment → resen
 
 test('a doctor sees only their own calendar by default', async ({ page }) => {
   await his(`/patients/FD-${run}-X`, { name: '別醫師的病人', phone: '0911000111' });
-  const other = (await (await fetch(`${BASE}/his/v1/appointments/FD-${run}-A1`, { headers: HIS })).json()) as { startsAt: string };
+  const other = await hisGet<{ startsAt: string }>(`/appointments/FD-${run}-A1`);
   await his(`/appointments/FD-${run}-X1`, { patientId: `FD-${run}-X`, doctorId: 'D001', startsAt: other.startsAt, durationMinutes: 30, visitType: '複診', status: 'booked', version: 1 });
   await login(page, 'doctor@demo.careline.tw');
   await page.goto('/calendar');

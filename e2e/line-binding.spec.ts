@@ -3,39 +3,18 @@
 // emulator's SMS gateway) → bound menu → 我的預約 (confirm) → 家人 → a keyword gets its canned reply
 // → unbind from the page (menu back to the unbound one).
 import { expect, test, type FrameLocator, type Page } from '@playwright/test';
+import { EMU, his, PHONE_PAGE, smsCode } from './demo.ts';
 
-const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3100';
-const EMU = process.env.E2E_EMULATOR_URL ?? 'http://127.0.0.1:4100';
-// The phone page must be on the same site as the LIFF page (localhost): the webview is an
-// iframe, and Chromium denies storage to a cross-site iframe, which the LIFF login needs.
-const PHONE_PAGE = EMU.replace('127.0.0.1', 'localhost');
-const HIS = { authorization: 'Bearer demo-his-key', 'content-type': 'application/json' };
 const run = Date.now().toString(36).slice(-5);
 // A fresh mobile number each run (the family of two shares it).
 const phone = `09${String(Date.now()).slice(-8)}`;
 
-async function his(path: string, body: unknown) {
-  const res = await fetch(`${BASE}/his/v1${path}`, { method: 'PUT', headers: HIS, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`PUT ${path} → ${res.status} ${await res.text()}`);
-}
 
 function tpe(daysAhead: number, hh: number, mm = 0): string {
   const d = new Date(Date.now() + 8 * 3600e3 + daysAhead * 86400e3);
   return `${d.toISOString().slice(0, 10)}T${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}:00+08:00`;
 }
 
-async function smsCode(): Promise<string> {
-  let code = '';
-  await expect
-    .poll(async () => {
-      const r = (await (await fetch(`${EMU}/_emulator/sms`)).json()) as { messages: { to: string; body: string }[] };
-      const m = r.messages.filter((x) => x.to.replace(/\D/g, '').endsWith(phone.slice(1))).at(-1);
-      code = /\d{6}/.exec(m?.body ?? '')?.[0] ?? '';
-      return code;
-    }, { message: 'SMS code reaches the emulator gateway', timeout: 15_000 })
-    .toMatch(/^\d{6}$/);
-  return code;
-}
 
 const webview = (page: Page): FrameLocator => page.frameLocator('#wvFrame');
 /** Tap a rich menu area, opening the menu first when it is collapsed. */
@@ -96,7 +75,7 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await expect(wv.getByRole('heading', { name: '輸入簡訊驗證碼' })).toBeVisible();
   await expect(wv.getByRole('button', { name: /秒後可重送/ })).toBeDisabled();
 
-  const code = await smsCode();
+  const code = await smsCode(phone);
   const wrong = code === '000000' ? '111111' : '000000';
   await wv.getByLabel('6 位數驗證碼').fill(wrong);
   await expect(wv.locator('#code-msg')).toContainText('還可以再試');

@@ -4,28 +4,13 @@
 // - an admin creates a HIS API key: the key is shown once, with the header to use, and the
 //   dialog does not close on an outside click while the key is on screen.
 // Screenshots at 1440 px: docs/screenshots/frontdesk-detail-sms.png, api-key-created.png.
+import { expect, test } from '@playwright/test';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { BASE, his, login, SHOTS } from './demo.ts';
 
-const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3100';
-const HIS = { authorization: 'Bearer demo-his-key', 'content-type': 'application/json' };
-const SHOTS = path.resolve(import.meta.dirname, '../docs/screenshots');
 const run = Date.now().toString(36).slice(-5);
 const phone = `09${String(Date.now() + 11).slice(-8)}`;
 const PATIENT = '簡訊測';
-
-async function his(p: string, body: unknown) {
-  const res = await fetch(`${BASE}/his/v1${p}`, { method: 'PUT', headers: HIS, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`PUT ${p} → ${res.status} ${await res.text()}`);
-}
-
-async function login(page: Page, email: string) {
-  await page.goto('/login');
-  await page.getByLabel('電子郵件').fill(email);
-  await page.getByLabel('密碼', { exact: true }).fill('careline-demo');
-  await page.getByRole('button', { name: '登入', exact: true }).click();
-  await expect(page.getByRole('navigation', { name: '主選單' })).toBeVisible();
-}
 
 test.use({ viewport: { width: 1440, height: 900 } });
 

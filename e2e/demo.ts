@@ -1,0 +1,49 @@
+// What the browser tests share about the demo stack started by playwright.config.ts: its
+// URLs, the demo HIS key and logins, and small steps (HIS upserts, staff login, the SMS code
+// that reached the emulator's SMS gateway).
+import path from 'node:path';
+import { expect, type Page } from '@playwright/test';
+
+export const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3100';
+export const EMU = process.env.E2E_EMULATOR_URL ?? 'http://127.0.0.1:4100';
+// The phone page must be on the same site as the LIFF page (localhost): the webview is an
+// iframe, and Chromium denies storage to a cross-site iframe, which the LIFF login needs.
+export const PHONE_PAGE = EMU.replace('127.0.0.1', 'localhost');
+export const SHOTS = path.resolve(import.meta.dirname, '../docs/screenshots');
+const HIS = { authorization: 'Bearer demo-his-key', 'content-type': 'application/json' };
+
+/** PUT through the HIS Open API with the demo clinic's key. */
+export async function his(p: string, body: unknown): Promise<void> {
+  const res = await fetch(`${BASE}/his/v1${p}`, { method: 'PUT', headers: HIS, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`PUT ${p} → ${res.status} ${await res.text()}`);
+}
+
+/** GET through the HIS Open API with the demo clinic's key. */
+export async function hisGet<T>(p: string): Promise<T> {
+  const res = await fetch(`${BASE}/his/v1${p}`, { headers: HIS });
+  if (!res.ok) throw new Error(`GET ${p} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Logs a demo staff member in (password careline-demo) and waits for the app shell. */
+export async function login(page: Page, email: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('電子郵件').fill(email);
+  await page.getByLabel('密碼', { exact: true }).fill('careline-demo');
+  await page.getByRole('button', { name: '登入', exact: true }).click();
+  await expect(page.getByRole('navigation', { name: '主選單' })).toBeVisible();
+}
+
+/** The 6-digit code of the latest SMS the emulator's gateway received for `phone`. */
+export async function smsCode(phone: string): Promise<string> {
+  let code = '';
+  await expect
+    .poll(async () => {
+      const r = (await (await fetch(`${EMU}/_emulator/sms`)).json()) as { messages: { to: string; body: string }[] };
+      const m = r.messages.filter((x) => x.to.replace(/\D/g, '').endsWith(phone.slice(1))).at(-1);
+      code = /\d{6}/.exec(m?.body ?? '')?.[0] ?? '';
+      return code;
+    }, { message: 'SMS code reaches the emulator gateway', timeout: 15_000 })
+    .toMatch(/^\d{6}$/);
+  return code;
+}
