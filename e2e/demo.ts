@@ -34,6 +34,16 @@ export async function login(page: Page, email: string): Promise<void> {
   await expect(page.getByRole('navigation', { name: '主選單' })).toBeVisible();
 }
 
+/** Opens the emulator's phone page as the given virtual user, on the demo channel. */
+export async function openPhone(page: Page, userId: string): Promise<void> {
+  await page.addInitScript(([u, origin]) => {
+    if (location.origin !== origin) return;
+    localStorage.setItem('emu.currentUser', u);
+    localStorage.setItem('emu.channel', '1000000001');
+  }, [userId, PHONE_PAGE]);
+  await page.goto(`${PHONE_PAGE}/`);
+}
+
 /** The 6-digit code of the latest SMS the emulator's gateway received for `phone`. */
 export async function smsCode(phone: string): Promise<string> {
   let code = '';

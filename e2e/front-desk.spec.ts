@@ -5,7 +5,7 @@
 // calendar at 1440 px go to docs/screenshots/frontdesk-*.png.
 import path from 'node:path';
 import { expect, test, type FrameLocator, type Page } from '@playwright/test';
-import { EMU, his, hisGet, login, PHONE_PAGE, SHOTS, smsCode } from './demo.ts';
+import { EMU, his, hisGet, login, openPhone, SHOTS, smsCode } from './demo.ts';
 
 const CHANNEL = '1000000001';
 const run = Date.now().toString(36).slice(-5);
@@ -24,15 +24,6 @@ function laterToday(): string {
 
 const botMessages = async (userId: string) =>
   ((await (await fetch(`${EMU}/_emulator/channels/${CHANNEL}/messages?to=${userId}`)).json()) as { messages: { message: { type: string; text?: string; altText?: string } }[] }).messages;
-
-async function openPhone(page: Page, userId: string) {
-  await page.addInitScript(([u, origin]) => {
-    if (location.origin !== origin) return;
-    localStorage.setItem('emu.currentUser', u);
-    localStorage.setItem('emu.channel', '1000000001');
-  }, [userId, PHONE_PAGE]);
-  await page.goto(`${PHONE_PAGE}/`);
-}
 
 /** Binds the patient on the emulator's phone (follow → rich menu 綁定帳號 → LIFF → SMS code). */
 async function bindOnPhone(page: Page): Promise<string> {

@@ -3,7 +3,7 @@
 // emulator's SMS gateway) → bound menu → 我的預約 (confirm) → 家人 → a keyword gets its canned reply
 // → unbind from the page (menu back to the unbound one).
 import { expect, test, type FrameLocator, type Page } from '@playwright/test';
-import { EMU, his, PHONE_PAGE, smsCode } from './demo.ts';
+import { EMU, his, openPhone, smsCode } from './demo.ts';
 
 const run = Date.now().toString(36).slice(-5);
 // A fresh mobile number each run (the family of two shares it).
@@ -43,12 +43,7 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await page.setViewportSize({ width: 430, height: 932 });
   const res = await fetch(`${EMU}/_emulator/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: '陳大文', phone }) });
   const { userId } = (await res.json()) as { userId: string };
-  await page.addInitScript(([u, origin]) => {
-    if (location.origin !== origin) return;
-    localStorage.setItem('emu.currentUser', u);
-    localStorage.setItem('emu.channel', '1000000001');
-  }, [userId, PHONE_PAGE]);
-  await page.goto(`${PHONE_PAGE}/`);
+  await openPhone(page, userId);
 
   // follow → greeting with a bind button, and the menu for unbound users
   await page.getByRole('button', { name: '加入好友' }).click();
