@@ -92,9 +92,9 @@ export async function fillSqlite(file: string, clinicId: string, deps: Deps, sam
   const idx = raw.prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables.map(() => '?').join(',')})`).all(...tables) as { name: string; sql: string }[];
   for (const i of idx) raw.exec(`drop index ${i.name}`);
   const now = new Date().toISOString();
-  const insP = raw.prepare(`insert into patients (id, clinic_id, his_id, name, chart_no, gender, birth_date, phone_e164, phone_is_mobile, phone_hash, national_id_enc, national_id_hash, national_id_masked, line_status, line_status_at, created_at, updated_at)
-    values (?, ?, ?, ?, ?, null, ?, ?, 1, ?, null, ?, ?, ?, null, ?, ?)`);
-  const insPP = raw.prepare(`insert into patient_profiles (patient_id, clinic_id, source, notes, name_key, phone_rev, last_visit_at, next_visit_at, no_show_count, merged_into, merged_at, updated_at) values (?, ?, 'his', '', ?, ?, ?, ?, 0, null, null, ?)`);
+  const insP = raw.prepare(`insert into patients (id, clinic_id, his_id, name, chart_no, gender, birth_date, phone_e164, phone_is_mobile, phone_hash, national_id_enc, national_id_hash, national_id_masked, line_status, line_status_at, created_at, updated_at, last_visit_at, next_visit_at)
+    values (?, ?, ?, ?, ?, null, ?, ?, 1, ?, null, ?, ?, ?, null, ?, ?, ?, ?)`);
+  const insPP = raw.prepare(`insert into patient_profiles (patient_id, clinic_id, source, notes, name_key, phone_rev, merged_into, merged_at, updated_at) values (?, ?, 'his', '', ?, ?, null, null, ?)`);
   const insG = raw.prepare('insert or ignore into patient_name_grams (clinic_id, gram, patient_id) values (?, ?, ?)');
   const insT = raw.prepare(`insert into patient_tags (clinic_id, tag_id, patient_id, source, created_at) values (?, ?, ?, 'manual', ?)`);
   for (let t = 0; t < 3; t++) raw.prepare(`insert into tags (id, clinic_id, name, color, kind, rule, recomputed_at, created_at, updated_at) values (?, ?, ?, 'blue', 'manual', null, null, ?, ?)`).run(`tag${t}-${clinicId}`, clinicId, `標籤${t}`, now, now);
@@ -103,8 +103,8 @@ export async function fillSqlite(file: string, clinicId: string, deps: Deps, sam
   raw.exec('BEGIN');
   let i = 0;
   for (const g of generate(N, clinicId)) {
-    insP.run(g.id, clinicId, `H${i}`, g.name, g.chart, g.birth, g.phone, deps.crypto.lookupHash(g.phone), deps.crypto.lookupHash(g.nid), `${g.nid.slice(0, 3)}****${g.nid.slice(-3)}`, g.line, now, now);
-    insPP.run(g.id, clinicId, nameKey(g.name), phoneRev(g.phone), g.last, g.next, now);
+    insP.run(g.id, clinicId, `H${i}`, g.name, g.chart, g.birth, g.phone, deps.crypto.lookupHash(g.phone), deps.crypto.lookupHash(g.nid), `${g.nid.slice(0, 3)}****${g.nid.slice(-3)}`, g.line, now, now, g.last, g.next);
+    insPP.run(g.id, clinicId, nameKey(g.name), phoneRev(g.phone), now);
     for (const gram of nameGrams(g.name)) grams.push(`${gram}\u0000${g.id}`);
     for (const t of g.tags) tags.push([t, g.id]);
     if (i % 997 === 0 && sample.length < 2000) sample.push(g);
@@ -135,12 +135,12 @@ export async function fillPostgres(url: string, clinicId: string, deps: Deps, sa
     const b = batch;
     batch = [];
     await client.query('begin');
-    await client.query(`insert into patients (id, clinic_id, his_id, name, chart_no, birth_date, phone_e164, phone_is_mobile, phone_hash, national_id_hash, national_id_masked, line_status, created_at, updated_at)
-      select id, $1, his, nm, ch, bd, ph, 1, phh, nih, nim, ls, $2, $2 from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]) as t(id, his, nm, ch, bd, ph, phh, nih, nim, ls)`,
-      [clinicId, now, b.map((g) => g.id), b.map((g) => `H${g.id}`), b.map((g) => g.name), b.map((g) => g.chart), b.map((g) => g.birth), b.map((g) => g.phone), b.map((g) => deps.crypto.lookupHash(g.phone)), b.map((g) => deps.crypto.lookupHash(g.nid)), b.map((g) => `${g.nid.slice(0, 3)}****${g.nid.slice(-3)}`), b.map((g) => g.line)]);
-    await client.query(`insert into patient_profiles (patient_id, clinic_id, source, notes, name_key, phone_rev, last_visit_at, next_visit_at, no_show_count, updated_at)
-      select id, $1, 'his', '', nk, pr, lv, nv, 0, $2 from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) as t(id, nk, pr, lv, nv)`,
-      [clinicId, now, b.map((g) => g.id), b.map((g) => nameKey(g.name)), b.map((g) => phoneRev(g.phone)), b.map((g) => g.last), b.map((g) => g.next)]);
+    await client.query(`insert into patients (id, clinic_id, his_id, name, chart_no, birth_date, phone_e164, phone_is_mobile, phone_hash, national_id_hash, national_id_masked, line_status, created_at, updated_at, last_visit_at, next_visit_at)
+      select id, $1, his, nm, ch, bd, ph, 1, phh, nih, nim, ls, $2, $2, lv, nv from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[]) as t(id, his, nm, ch, bd, ph, phh, nih, nim, ls, lv, nv)`,
+      [clinicId, now, b.map((g) => g.id), b.map((g) => `H${g.id}`), b.map((g) => g.name), b.map((g) => g.chart), b.map((g) => g.birth), b.map((g) => g.phone), b.map((g) => deps.crypto.lookupHash(g.phone)), b.map((g) => deps.crypto.lookupHash(g.nid)), b.map((g) => `${g.nid.slice(0, 3)}****${g.nid.slice(-3)}`), b.map((g) => g.line), b.map((g) => g.last), b.map((g) => g.next)]);
+    await client.query(`insert into patient_profiles (patient_id, clinic_id, source, notes, name_key, phone_rev, updated_at)
+      select id, $1, 'his', '', nk, pr, $2 from unnest($3::text[], $4::text[], $5::text[]) as t(id, nk, pr)`,
+      [clinicId, now, b.map((g) => g.id), b.map((g) => nameKey(g.name)), b.map((g) => phoneRev(g.phone))]);
     const grams = b.flatMap((g) => nameGrams(g.name).map((gram) => [gram, g.id]));
     await client.query(`insert into patient_name_grams (clinic_id, gram, patient_id) select $1, gr, id from unnest($2::text[], $3::text[]) as t(gr, id) on conflict do nothing`, [clinicId, grams.map((x) => x[0]), grams.map((x) => x[1])]);
     const tags = b.flatMap((g) => g.tags.map((t) => [`tag${t}-${clinicId}`, g.id]));

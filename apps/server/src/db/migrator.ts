@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import type { Database } from './connection.ts';
 import { migrations } from './migrations/index.ts';
 
-export async function migrate(database: Database, log: (line: string) => void = () => {}): Promise<number[]> {
+/** Applies every pending migration (or those up to `until`: tests of a data-moving migration start from the version before it). */
+export async function migrate(database: Database, log: (line: string) => void = () => {}, until = Infinity): Promise<number[]> {
   const { db, dialect } = database;
   await db.schema
     .createTable('schema_migrations')
@@ -14,7 +15,7 @@ export async function migrate(database: Database, log: (line: string) => void = 
     .addColumn('applied_at', 'text', (c) => c.notNull())
     .execute();
   const applied: number[] = [];
-  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+  for (const m of [...migrations].filter((x) => x.version <= until).sort((a, b) => a.version - b.version)) {
     const done = await db.transaction().execute(async (trx) => {
       if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(724001)`.execute(trx);
       const row = await trx.selectFrom('schema_migrations').select('version').where('version', '=', m.version).executeTakeFirst();

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import pg from 'pg';
-import { createDatabase } from '../db/connection.ts';
+import { createDatabase, type Database } from '../db/connection.ts';
 import { migrate } from '../db/migrator.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
@@ -25,6 +25,13 @@ const withDb = (url: string, name: string) => {
   u.pathname = `/${name}`;
   return u.toString();
 };
+
+async function dropDatabase(base: string, name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: base });
+  await c.connect();
+  await c.query(`drop database if exists ${name} with (force)`).catch(() => {});
+  await c.end();
+}
 
 /**
  * A database of its own for one test app on PostgreSQL: a copy of a template migrated once
@@ -52,11 +59,27 @@ async function freshPostgresDatabase(base: string): Promise<{ url: string; drop(
   }
   return {
     url: withDb(base, name),
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`).catch(() => {});
-      await c.end();
+    drop: () => dropDatabase(base, name),
+  };
+}
+
+/** An empty database (no migrations applied): in-memory SQLite, or a new PostgreSQL database under TEST_DATABASE_URL. */
+export async function emptyTestDatabase(): Promise<{ database: Database; close(): Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) {
+    const database = createDatabase('sqlite::memory:');
+    return { database, close: () => database.close() };
+  }
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  const name = `careline_t_${randomBytes(6).toString('hex')}`;
+  await admin.query(`create database ${name}`).finally(() => admin.end());
+  const database = createDatabase(withDb(base, name));
+  return {
+    database,
+    async close() {
+      await database.close();
+      await dropDatabase(base, name);
     },
   };
 }

@@ -1,6 +1,6 @@
 // Kysely table types of the HIS domain (doctors, patients, appointments, status lights,
 // webhooks); migration 0002_his.ts creates them.
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export interface DoctorsTable {
   id: string;
@@ -13,6 +13,9 @@ export interface DoctorsTable {
   created_at: string;
   updated_at: string;
 }
+
+/** A patient row as read from the database. */
+export type PatientRow = Selectable<PatientsTable>;
 
 export interface PatientsTable {
   id: string;
@@ -32,6 +35,10 @@ export interface PatientsTable {
   line_status_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Visit summary, derived from appointments by patient-list/sync.ts (migration 0053). */
+  last_visit_at: string | null;
+  next_visit_at: string | null;
+  no_show_count: Generated<number>;
 }
 
 export interface AppointmentsTable {

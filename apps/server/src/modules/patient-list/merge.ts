@@ -9,7 +9,7 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
-import type { PatientsTable } from '../his/tables.ts';
+import type { PatientRow, PatientsTable } from '../his/tables.ts';
 import { changeStatus } from '../status/service.ts';
 import { emitWebhookEvent } from '../webhooks/service.ts';
 import { nameKey } from './grams.ts';
@@ -170,8 +170,8 @@ export function mergeService(deps: Deps) {
       const now = deps.clock.now();
       if (now.toISOString() > r.undo_until) throw errors.conflict('UNDO_EXPIRED', `整併超過 ${MERGE_UNDO_DAYS} 天，已不能復原`);
       const nowIso = now.toISOString();
-      const before = JSON.parse(r.survivor_before) as { patient: PatientsTable; line_status: string };
-      const mBefore = JSON.parse(r.merged_before) as { patient: PatientsTable };
+      const before = JSON.parse(r.survivor_before) as { patient: PatientRow; line_status: string };
+      const mBefore = JSON.parse(r.merged_before) as { patient: PatientRow };
       const moved = JSON.parse(r.moved) as { appointments: string[]; bindings: string[]; addedBindings: string[]; addedTags: string[]; recalls: string[] };
       await db.transaction().execute(async (trx) => {
         const restore: Record<string, unknown> = {};

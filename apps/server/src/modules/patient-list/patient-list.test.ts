@@ -82,7 +82,7 @@ describe('search', () => {
     const { searchPatients } = await import('./search.ts');
     const { searchCtx } = await import('./service.ts');
     const ctx = await searchCtx(t.deps, c.clinicId);
-    await t.deps.db.updateTable('patient_profiles').set({ last_visit_at: '2025-01-02T03:00:00.000Z' }).where('patient_id', '=', await idOf(c.clinicId, 'P4')).execute();
+    await t.deps.db.updateTable('patients').set({ last_visit_at: '2025-01-02T03:00:00.000Z' }).where('id', '=', await idOf(c.clinicId, 'P4')).execute();
     const filters = [{ tagIds: [tag.id] }, { tagIds: [tag.id], ageMin: 60 }, { tagIds: [tag.id], q: '王' }, { tagIds: [tag.id], q: '小明' },
       { tagIds: [tag.id], lastVisitBefore: '2025-06-01T00:00:00Z', ageMin: 40 }, { tagIds: [tag.id], lineStatus: ['bound'] }];
     const expected = [['王小明', '陳美玲'], ['陳美玲'], ['王小明'], ['王小明'], ['陳美玲'], []];

@@ -121,8 +121,7 @@ function freeTextCond(clinicId: string, raw: string, ctx: SearchCtx): RawBuilder
 }
 
 /** Whether the conditions read patient_profiles columns (then the query joins it). */
-export const needsProfile = (f: PatientFilter): boolean =>
-  !!(f.lastVisitBefore || f.lastVisitAfter || f.lastVisitDaysAgo !== undefined || f.nextVisitFrom || f.nextVisitTo || f.hasNextVisit !== undefined || f.noShowMin !== undefined || f.source);
+export const needsProfile = (f: PatientFilter): boolean => !!f.source;
 
 export function filterConds(clinicId: string, f: PatientFilter, ctx: SearchCtx): RawBuilder<boolean>[] {
   // Merged-away patients are few: excluded through the (clinic_id, merged_into) index, so most
@@ -151,14 +150,14 @@ export function filterConds(clinicId: string, f: PatientFilter, ctx: SearchCtx):
       : sql<boolean>`p.id in (select patient_id from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}))`);
   }
   if (f.lineStatus?.length) add(sql<boolean>`p.line_status in (${sql.join(f.lineStatus)})`);
-  if (f.lastVisitBefore) add(sql<boolean>`pp.last_visit_at < ${f.lastVisitBefore}`);
-  if (f.lastVisitAfter) add(sql<boolean>`pp.last_visit_at >= ${f.lastVisitAfter}`);
-  if (f.lastVisitDaysAgo !== undefined) add(sql<boolean>`(pp.last_visit_at is null or pp.last_visit_at < ${minusDays(ctx.nowIso, f.lastVisitDaysAgo)})`);
-  if (f.nextVisitFrom) add(sql<boolean>`pp.next_visit_at >= ${f.nextVisitFrom}`);
-  if (f.nextVisitTo) add(sql<boolean>`pp.next_visit_at < ${f.nextVisitTo}`);
-  if (f.hasNextVisit === true) add(sql<boolean>`pp.next_visit_at is not null`);
-  if (f.hasNextVisit === false) add(sql<boolean>`pp.next_visit_at is null`);
-  if (f.noShowMin !== undefined) add(sql<boolean>`pp.no_show_count >= ${f.noShowMin}`);
+  if (f.lastVisitBefore) add(sql<boolean>`p.last_visit_at < ${f.lastVisitBefore}`);
+  if (f.lastVisitAfter) add(sql<boolean>`p.last_visit_at >= ${f.lastVisitAfter}`);
+  if (f.lastVisitDaysAgo !== undefined) add(sql<boolean>`(p.last_visit_at is null or p.last_visit_at < ${minusDays(ctx.nowIso, f.lastVisitDaysAgo)})`);
+  if (f.nextVisitFrom) add(sql<boolean>`p.next_visit_at >= ${f.nextVisitFrom}`);
+  if (f.nextVisitTo) add(sql<boolean>`p.next_visit_at < ${f.nextVisitTo}`);
+  if (f.hasNextVisit === true) add(sql<boolean>`p.next_visit_at is not null`);
+  if (f.hasNextVisit === false) add(sql<boolean>`p.next_visit_at is null`);
+  if (f.noShowMin !== undefined) add(sql<boolean>`p.no_show_count >= ${f.noShowMin}`);
   if (f.source) add(sql<boolean>`pp.source = ${f.source}`);
   if (f.visitType) add(sql<boolean>`p.id in (select patient_id from appointments where clinic_id = ${clinicId} and visit_type = ${f.visitType} and status in ('completed','checked_in'))`);
   if (f.treatmentCode) add(sql<boolean>`p.id in (select patient_id from appointments where clinic_id = ${clinicId} and status in ('completed','checked_in') and (visit_type = ${f.treatmentCode} or note like ${`%${esc(f.treatmentCode)}%`} escape '\\'))`);
@@ -168,8 +167,8 @@ export function filterConds(clinicId: string, f: PatientFilter, ctx: SearchCtx):
 const SORTS: Record<SortKey, string> = {
   name: 'p.name',
   chartNo: 'p.chart_no',
-  lastVisit: 'pp.last_visit_at',
-  nextVisit: 'pp.next_visit_at',
+  lastVisit: 'p.last_visit_at',
+  nextVisit: 'p.next_visit_at',
   createdAt: 'p.created_at',
 };
 
@@ -217,7 +216,7 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
   const dir = sql.raw(opts.order === 'desc' ? 'desc' : 'asc');
   const sortKey = opts.sort ?? 'name';
   const col = sql.raw(SORTS[sortKey]);
-  const from = needsProfile(f) || sortKey === 'lastVisit' || sortKey === 'nextVisit' ? sql`patients p join patient_profiles pp on pp.patient_id = p.id` : sql`patients p`;
+  const from = needsProfile(f) ? sql`patients p join patient_profiles pp on pp.patient_id = p.id` : sql`patients p`;
   // SQLite cannot see how many patients a tag has: for a broad tag it is told to walk
   // (clinic_id, name, id, birth_date, line_status), which answers the age/LINE filters and the
   // tag probe before reading a row. PostgreSQL picks that walk by itself.
@@ -226,15 +225,17 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
     : from;
   const cap = opts.countCap ?? COUNT_CAP;
   const countMatches = async (): Promise<number> => {
-    // One broad tag: count by walking that tag's index (stops at the cap), a nested loop the
-    // planner may not reorder (SQLite: CROSS JOIN; PostgreSQL: LATERAL with OFFSET 0).
+    // One broad tag: count by walking that tag's index (stops at the cap), one probe per member
+    // the planner may not reorder (SQLite: CROSS JOIN; PostgreSQL: a correlated subquery — a
+    // LATERAL join got a Memoize cache that never hits, each member being another patient,
+    // and cost ~15 % more).
     const byTag = ctx.broadTags && f.tagIds?.length === 1 ? f.tagIds[0] : null;
     // Walking the tag, its membership needs no second probe per patient.
     const rest = byTag === null ? where : sql.join(filterConds(clinicId, { ...f, tagIds: undefined }, ctx), sql` and `);
     const r = byTag === null
       ? await sql<{ n: number | string }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${cap + 1}) x`.execute(db)
       : ctx.dialect === 'postgres'
-        ? await sql<{ n: number | string }>`select count(*) as n from (select 1 from patient_tags t0 cross join lateral (select 1 from ${from} where p.id = t0.patient_id and ${rest} offset 0) m where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} limit ${cap + 1}) x`.execute(db)
+        ? await sql<{ n: number | string }>`select count(*) as n from (select 1 from patient_tags t0 where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} and (select 1 from ${from} where p.id = t0.patient_id and ${rest}) is not null limit ${cap + 1}) x`.execute(db)
         : await sql<{ n: number | string }>`select count(*) as n from (select 1 from patient_tags t0 cross join ${from} where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} and p.id = t0.patient_id and ${rest} limit ${cap + 1}) x`.execute(db);
     return Number(r.rows[0]?.n ?? 0);
   };
@@ -247,7 +248,7 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
   const details = ids.length
     ? await sql<ListRow>`
       select p.id, p.his_id, p.name, p.chart_no, p.phone_e164, p.birth_date, p.gender, p.line_status, p.national_id_masked, p.created_at,
-             pp.last_visit_at, pp.next_visit_at, pp.source
+             p.last_visit_at, p.next_visit_at, pp.source
       from patients p join patient_profiles pp on pp.patient_id = p.id
       where p.clinic_id = ${clinicId} and p.id in (${sql.join(ids)})`.execute(db)
     : { rows: [] as ListRow[] };

@@ -81,7 +81,7 @@ export function patientListService(deps: Deps) {
       .selectFrom('patients as p')
       .innerJoin('patient_profiles as pp', 'pp.patient_id', 'p.id')
       .selectAll('p')
-      .select(['pp.notes', 'pp.source', 'pp.merged_into', 'pp.merged_at', 'pp.last_visit_at', 'pp.next_visit_at', 'pp.no_show_count'])
+      .select(['pp.notes', 'pp.source', 'pp.merged_into', 'pp.merged_at'])
       .where('p.clinic_id', '=', clinicId)
       .where('p.id', '=', id)
       .executeTakeFirst();

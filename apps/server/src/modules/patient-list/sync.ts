@@ -1,7 +1,8 @@
-// Keeps the search side of a patient (profile row, name bigrams, reversed phone, last/next
-// visit, no-show count) in step with the HIS-owned patient row. Called after every write
-// to `patients` (HIS upsert, back-office add/edit, import, merge); the periodic refresh job
-// recomputes the visit columns for a whole clinic.
+// Keeps the search side of a patient in step with the HIS-owned patient row: the profile row
+// (name key, reversed phone), the name bigrams and the visit summary kept on the patient row
+// (last/next visit, no-show count). Called after every write to `patients` (HIS upsert,
+// back-office add/edit, import, merge); the periodic refresh job recomputes the visit columns
+// for a whole clinic.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { nameGrams, nameKey, phoneRev } from './grams.ts';
@@ -14,15 +15,16 @@ const CHUNK = 300;
 export async function syncPatientIndex(db: Db, clinicId: string, patientIds: string[], nowIso: string, source = 'his'): Promise<void> {
   for (let i = 0; i < patientIds.length; i += CHUNK) {
     const ids = patientIds.slice(i, i + CHUNK);
-    const rows = await db.selectFrom('patients').select(['id', 'name', 'phone_e164']).where('clinic_id', '=', clinicId).where('id', 'in', ids).execute();
+    const rows = await db.selectFrom('patients').select(['id', 'name', 'phone_e164', 'last_visit_at', 'next_visit_at', 'no_show_count']).where('clinic_id', '=', clinicId).where('id', 'in', ids).execute();
     if (!rows.length) continue;
     const visits = await visitStats(db, clinicId, rows.map((r) => r.id), nowIso);
     for (const r of rows) {
       const v = visits.get(r.id) ?? { last: null, next: null, noShows: 0 };
+      if (v.last !== r.last_visit_at || v.next !== r.next_visit_at || v.noShows !== Number(r.no_show_count)) await setVisits(db, clinicId, r.id, v);
       await db
         .insertInto('patient_profiles')
-        .values({ patient_id: r.id, clinic_id: clinicId, source, notes: '', name_key: nameKey(r.name), phone_rev: phoneRev(r.phone_e164), last_visit_at: v.last, next_visit_at: v.next, no_show_count: v.noShows, merged_into: null, merged_at: null, updated_at: nowIso })
-        .onConflict((oc) => oc.column('patient_id').doUpdateSet({ name_key: nameKey(r.name), phone_rev: phoneRev(r.phone_e164), last_visit_at: v.last, next_visit_at: v.next, no_show_count: v.noShows, updated_at: nowIso }))
+        .values({ patient_id: r.id, clinic_id: clinicId, source, notes: '', name_key: nameKey(r.name), phone_rev: phoneRev(r.phone_e164), merged_into: null, merged_at: null, updated_at: nowIso })
+        .onConflict((oc) => oc.column('patient_id').doUpdateSet({ name_key: nameKey(r.name), phone_rev: phoneRev(r.phone_e164), updated_at: nowIso }))
         .execute();
     }
     await db.deleteFrom('patient_name_grams').where('patient_id', 'in', rows.map((r) => r.id)).execute();
@@ -30,6 +32,11 @@ export async function syncPatientIndex(db: Db, clinicId: string, patientIds: str
     for (let j = 0; j < grams.length; j += 500) await db.insertInto('patient_name_grams').values(grams.slice(j, j + 500)).onConflict((oc) => oc.doNothing()).execute();
   }
 }
+
+type Visits = { last: string | null; next: string | null; noShows: number };
+
+const setVisits = (db: Db, clinicId: string, id: string, v: Visits) =>
+  db.updateTable('patients').set({ last_visit_at: v.last, next_visit_at: v.next, no_show_count: v.noShows }).where('clinic_id', '=', clinicId).where('id', '=', id).execute();
 
 async function visitStats(db: Db, clinicId: string, ids: string[], nowIso: string) {
   const rows = await db
@@ -44,7 +51,7 @@ async function visitStats(db: Db, clinicId: string, ids: string[], nowIso: strin
     .where('patient_id', 'in', ids)
     .groupBy('patient_id')
     .execute();
-  return new Map(rows.map((r) => [r.patient_id, { last: r.last, next: r.next, noShows: Number(r.no_shows ?? 0) }]));
+  return new Map<string, Visits>(rows.map((r) => [r.patient_id, { last: r.last, next: r.next, noShows: Number(r.no_shows ?? 0) }]));
 }
 
 /** Whole-clinic refresh: profiles for patients that have none, then visit columns of everyone. */
@@ -63,7 +70,7 @@ export async function refreshClinicIndex(db: Kysely<DB>, clinicId: string, nowIs
     const part = ids.slice(i, i + CHUNK);
     const stats = await visitStats(db, clinicId, part, nowIso);
     for (const [id, v] of stats) {
-      await db.updateTable('patient_profiles').set({ last_visit_at: v.last, next_visit_at: v.next, no_show_count: v.noShows }).where('clinic_id', '=', clinicId).where('patient_id', '=', id).execute();
+      await setVisits(db, clinicId, id, v);
     }
   }
   return { created: missing.length, refreshed: ids.length };
@@ -76,8 +83,7 @@ export async function refreshVisits(db: Db, clinicId: string, patientIds: string
     const part = ids.slice(i, i + CHUNK);
     const stats = await visitStats(db, clinicId, part, nowIso);
     for (const id of part) {
-      const v = stats.get(id) ?? { last: null, next: null, noShows: 0 };
-      await db.updateTable('patient_profiles').set({ last_visit_at: v.last, next_visit_at: v.next, no_show_count: v.noShows }).where('clinic_id', '=', clinicId).where('patient_id', '=', id).execute();
+      await setVisits(db, clinicId, id, stats.get(id) ?? { last: null, next: null, noShows: 0 });
     }
   }
 }

@@ -10,9 +10,6 @@ export interface PatientProfilesTable {
   name_key: string;
   /** Digits of the national-format phone reversed (0912345678 → 8765432190): last-digits search is a prefix range. */
   phone_rev: string | null;
-  last_visit_at: string | null;
-  next_visit_at: string | null;
-  no_show_count: number;
   merged_into: string | null;
   merged_at: string | null;
   updated_at: string;

@@ -123,7 +123,7 @@ export async function insertRows(db: Kysely<DB>, clinicId: string, rows: ValidRo
         id: r.id, clinic_id: clinicId, his_id: `CL-${r.id}`, chart_no: null, gender: null, birth_date: null, phone_e164: null, phone_is_mobile: 0, phone_hash: null,
         national_id_enc: null, national_id_hash: null, national_id_masked: null, line_status: 'unbound', line_status_at: null, created_at: nowIso, updated_at: nowIso, ...r.columns,
       }))).execute();
-      await trx.insertInto('patient_profiles').values(part.map((r) => ({ patient_id: r.id, clinic_id: clinicId, source, notes: r.notes, name_key: nameKey(r.columns.name), phone_rev: phoneRev(r.columns.phone_e164 ?? null), last_visit_at: null, next_visit_at: null, no_show_count: 0, merged_into: null, merged_at: null, updated_at: nowIso }))).execute();
+      await trx.insertInto('patient_profiles').values(part.map((r) => ({ patient_id: r.id, clinic_id: clinicId, source, notes: r.notes, name_key: nameKey(r.columns.name), phone_rev: phoneRev(r.columns.phone_e164 ?? null), merged_into: null, merged_at: null, updated_at: nowIso }))).execute();
       const grams = part.flatMap((r) => nameGrams(r.columns.name).map((gram) => ({ clinic_id: clinicId, gram, patient_id: r.id })));
       for (let j = 0; j < grams.length; j += 300) await trx.insertInto('patient_name_grams').values(grams.slice(j, j + 300)).execute();
       const tags = part.flatMap((r) => r.tags.map((t) => tagIds.get(t)).filter((t): t is string => !!t).map((tag_id) => ({ clinic_id: clinicId, tag_id, patient_id: r.id, source: 'manual', created_at: nowIso })));
@@ -269,8 +269,8 @@ export async function runExport(deps: Deps, clinicId: string, transferId: string
   }
   let processed = 0;
   for await (const ids of matchingIds(db, clinicId, filter, ctx, 1000)) {
-    const rows = await db.selectFrom('patients as p').innerJoin('patient_profiles as pp', 'pp.patient_id', 'p.id')
-      .select(['p.id', 'p.name', 'p.chart_no', 'p.phone_e164', 'p.birth_date', 'p.gender', 'p.national_id_masked', 'p.line_status', 'pp.last_visit_at', 'pp.next_visit_at'])
+    const rows = await db.selectFrom('patients as p')
+      .select(['p.id', 'p.name', 'p.chart_no', 'p.phone_e164', 'p.birth_date', 'p.gender', 'p.national_id_masked', 'p.line_status', 'p.last_visit_at', 'p.next_visit_at'])
       .where('p.clinic_id', '=', clinicId).where('p.id', 'in', ids).orderBy('p.id').execute();
     const tags = await db.selectFrom('patient_tags as pt').innerJoin('tags as tg', 'tg.id', 'pt.tag_id').select(['pt.patient_id', 'tg.name']).where('pt.clinic_id', '=', clinicId).where('pt.patient_id', 'in', ids).execute();
     const byP = new Map<string, string[]>();

@@ -7,10 +7,10 @@ import { errors } from '../../platform/errors.ts';
 import { localDate } from '../../platform/tw.ts';
 import { light } from '../status/lights.ts';
 import { normalizePatient, type PatientInput } from './validate.ts';
-import type { PatientsTable } from '../his/tables.ts';
+import type { PatientRow } from '../his/tables.ts';
 import { syncPatientIndex } from '../patient-list/sync.ts';
 
-export function toApiPatient(r: PatientsTable) {
+export function toApiPatient(r: PatientRow) {
   return {
     patientId: r.his_id,
     name: r.name,
