@@ -32,7 +32,7 @@ export const HELP: Record<'home' | 'appointments' | 'calendar' | 'feeds' | 'webh
         <Paragraph>這裡是 HIS 同步過來的所有預約。預約的新增、改期、取消仍在 HIS 操作，Careline 會即時同步。</Paragraph>
         {ul([
           <>日期可選<Text strong>今天、明天、本週</Text>或自訂區間；可再依醫師、門診類別、預約狀態、病患回覆與 LINE 狀態篩選。</>,
-          <>搜尋框可輸入<Text strong>姓名</Text>（部分即可）、<Text strong>電話</Text>（任何格式，或只打末 3–4 碼）或<Text strong>病歷號</Text>。搜尋時會查所有日期。</>,
+          <>搜尋框可輸入<Text strong>姓名</Text>（部分即可）、<Text strong>電話</Text>（任何格式，或只打末 3–4 碼）或<Text strong>病歷號</Text>。搜尋時會查所有日期：今天與之後的預約排在前面（近的先），再來是過去的看診（新的先）。</>,
           <>點欄位標題可排序；常用的條件組合可用「常用篩選」儲存，下次一鍵套用。</>,
           <>鍵盤操作：按 <Text keyboard>/</Text> 搜尋、<Text keyboard>↑</Text><Text keyboard>↓</Text> 移動、<Text keyboard>Enter</Text> 開啟明細。</>,
         ])}

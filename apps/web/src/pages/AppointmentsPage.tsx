@@ -116,7 +116,9 @@ export function AppointmentsPage() {
   });
   useEffect(() => setCursor(0), [list.data?.page, params]);
 
-  const sortOrder = (key: string): SortOrder => ((f.sort ?? 'startsAt') === key ? (f.order === 'desc' ? 'descend' : 'ascend') : null);
+  // A search over all dates without a chosen order lists today's and upcoming visits first, then the past (newest first).
+  const nearestFirst = !!f.q && !f.fromDate && !f.toDate && !f.sort && !f.order;
+  const sortOrder = (key: string): SortOrder => (nearestFirst ? null : (f.sort ?? 'startsAt') === key ? (f.order === 'desc' ? 'descend' : 'ascend') : null);
   const columns = [
     {
       title: '看診時間', dataIndex: 'startsAtUtc', key: 'startsAt', sorter: true, sortOrder: sortOrder('startsAt'), width: 170,

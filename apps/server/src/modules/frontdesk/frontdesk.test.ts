@@ -58,13 +58,25 @@ describe('appointment list', () => {
   });
 
   it('searches by name, phone in any format or last digits, chart number', async () => {
-    const { desk } = await setup();
+    const { desk, c } = await setup();
     const q = async (s: string) => hisIds(await desk.get(`/api/appointments?q=${encodeURIComponent(s)}`));
     expect(await q('小明')).toEqual(['A1', 'A4']);
     expect(await q('0912-345-678')).toEqual(['A1', 'A4']);
     expect(await q('+886 912 345 678')).toEqual(['A1', 'A4']);
     expect(await q('5678')).toEqual(['A1', 'A4']);
-    expect(await q('6789')).toEqual(['A6', 'A3']);
+    // Over all dates, today's and upcoming visits come first (soonest first), then the past (newest first).
+    expect(await q('6789')).toEqual(['A3', 'A6']);
+    const chosen = await desk.get('/api/appointments?q=6789&order=asc');
+    expect(chosen.json()).toMatchObject({ items: [{ appointmentId: 'A6' }, { appointmentId: 'A3' }] }); // a chosen order is kept
+    t.clock.set('2026-05-07T02:00:00.000Z');
+    try {
+      const later = as(t.app, await c.staff('front_desk')); // a new day, a new login
+      const q2 = async (s: string) => hisIds(await later.get(`/api/appointments?q=${encodeURIComponent(s)}`));
+      expect(await q2('小明')).toEqual(['A4', 'A1']);
+      expect(await q2('0012346')).toEqual(['A5', 'A2']);
+    } finally {
+      t.clock.set('2026-05-04T00:00:00.000Z');
+    }
     expect(await q('0012346')).toEqual(['A2', 'A5']);
     expect(await q('%')).toEqual([]);
   });

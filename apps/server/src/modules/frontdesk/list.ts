@@ -8,6 +8,7 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { zonedTime, addDays } from '../calendar/time.ts';
 import { labelOf, light } from '../status/lights.ts';
+import { localDate } from '../../platform/tw.ts';
 
 export type ListQuery = {
   from?: string;
@@ -83,7 +84,7 @@ type Qb = SelectQueryBuilder<any, any, any>;
 /** A search matching more patients than this (a one-character surname) lists the first ones' visits. */
 const MAX_MATCHES = 2000;
 
-export function appointmentListService(db: Kysely<DB>, opts: { dialect?: 'sqlite' | 'postgres'; phoneHash?: (e164: string) => string } = {}) {
+export function appointmentListService(db: Kysely<DB>, opts: { dialect?: 'sqlite' | 'postgres'; phoneHash?: (e164: string) => string; now?: () => Date } = {}) {
   function applyFilters<Q extends Qb>(qb: Q, clinicId: string, q: ListQuery, timeZone: string, doctorDbId: string | null | undefined, patientIds: string[] | null): Q {
     let x: Qb = qb.where('a.clinic_id', '=', clinicId);
     const range = { from: q.from ? new Date(q.from).toISOString() : undefined, to: q.to ? new Date(q.to).toISOString() : undefined };
@@ -158,9 +159,21 @@ export function appointmentListService(db: Kysely<DB>, opts: { dialect?: 'sqlite
         .select([
           'a.id', 'a.his_id', 'a.starts_at', 'a.starts_at_local', 'a.duration_minutes', 'a.visit_type', 'a.status', 'a.note', 'a.version', 'a.reply_status', 'a.reply_status_at',
           'a.created_at', 'a.updated_at', 'p.his_id as patient_his_id', 'p.name as patient_name', 'p.chart_no', 'p.phone_e164', 'p.line_status', 'd.his_id as doctor_his_id', 'd.name as doctor_name',
-        ])
-        .orderBy(sql.ref(SORT_COLUMN[sortKey]), dir);
-      if (sortKey !== 'startsAt') rowsQ = rowsQ.orderBy('a.starts_at', 'asc');
+        ]);
+      const anyDate = !q.from && !q.to && !q.fromDate && !q.toDate;
+      if (patientIds && anyDate && !q.sort && !q.order) {
+        // A search over all dates (the front desk looking someone up): today's and upcoming
+        // visits first, soonest first, then the past, newest first — not last year's visits
+        // on top of today's.
+        const today = localDate(opts.now?.() ?? new Date(), timeZone);
+        const todayStart = localRange(today, today, timeZone).from;
+        rowsQ = rowsQ.orderBy(sql`case when a.starts_at >= ${todayStart} then 0 else 1 end`)
+          .orderBy(sql`case when a.starts_at >= ${todayStart} then a.starts_at end`, 'asc')
+          .orderBy('a.starts_at', 'desc');
+      } else {
+        rowsQ = rowsQ.orderBy(sql.ref(SORT_COLUMN[sortKey]), dir);
+        if (sortKey !== 'startsAt') rowsQ = rowsQ.orderBy('a.starts_at', 'asc');
+      }
       rowsQ = rowsQ.orderBy('a.id', dir);
       const countQ = applyFilters(db.selectFrom('appointments as a'), clinicId, q, timeZone, doctorDbId, patientIds).select((eb) => eb.fn.countAll<number>().as('n'));
       const [rows, count] = await Promise.all([rowsQ.limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(), countQ.executeTakeFirst()]);

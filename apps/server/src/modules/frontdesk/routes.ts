@@ -27,7 +27,7 @@ export function frontdeskRoutes(app: FastifyInstance, deps: Deps): void {
   const anyStaff = requireStaff(deps, ['admin', 'front_desk', 'doctor', 'viewer']);
   const desk = requireStaff(deps, ['admin', 'front_desk']);
   const admin = requireStaff(deps, ['admin']);
-  const list = appointmentListService(deps.db, { dialect: deps.dialect, phoneHash: (e164) => deps.crypto.lookupHash(e164) });
+  const list = appointmentListService(deps.db, { dialect: deps.dialect, phoneHash: (e164) => deps.crypto.lookupHash(e164), now: () => deps.clock.now() });
   const home = homeService(deps.db);
   const svc = frontdeskService(deps);
   const feeds = feedService({ db: deps.db, crypto: deps.crypto, clock: deps.clock, publicBaseUrl: deps.config.publicBaseUrl });
