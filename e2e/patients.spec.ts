@@ -76,13 +76,16 @@ test('find by two characters, tag, segment, merge duplicates, export XLSX', asyn
 
   // Merge the two records of 龔曉蕾.
   await page.goto('/patients/merge');
+  // The demo clinic has thousands of patients (siblings share phones): find the pair by name.
+  await page.getByRole('textbox', { name: '搜尋可能重複的病患' }).fill('龔曉');
+  await expect(page.getByText('共 1 組')).toBeVisible();
   const cand = page.getByRole('row').filter({ hasText: '龔曉蕾' }).filter({ hasText: '龔曉雷' });
   await expect(cand).toBeVisible();
   await expect(cand.getByText('電話相同且姓名相近')).toBeVisible();
   await cand.getByRole('button', { name: '比較與整併' }).click();
   const review = page.getByRole('dialog', { name: '並排比較並選擇保留的值' });
   await expect(review.getByText('龔曉雷')).toBeVisible();
-  await page.screenshot({ path: path.join(shots, 'patients-merge.png') });
+  await page.screenshot({ path: path.join(shots, 'patients-merge.png'), animations: 'disabled' }); // the dialog's opening animation finished
   await review.getByRole('button', { name: '整併' }).click();
   await expect(page.getByText('已整併，7 天內可復原')).toBeVisible();
   const hist = page.locator('.ant-card').filter({ hasText: '整併紀錄' }).getByRole('row').filter({ hasText: '龔曉雷' });

@@ -8262,11 +8262,15 @@ export interface paths {
         };
         /**
          * 可能重複的病患（整併候選）
-         * @description 同身分證字號、同病歷號、或同電話且姓名相近。
+         * @description 同身分證字號、同病歷號、或同電話且姓名相近；理由多者在前，再依較新的建立時間。q 只列出任一方姓名包含、病歷號開頭或電話號碼相符的組合。
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description 姓名、病歷號或電話 */
+                    q?: string;
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -8281,7 +8285,18 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: unknown[];
+                            /** @description 符合條件的組數（items 最多 limit 組） */
+                            total: number;
                         };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description 錯誤回應 */

@@ -12,7 +12,7 @@ import { errors } from '../../platform/errors.ts';
 import type { PatientRow, PatientsTable } from '../his/tables.ts';
 import { changeStatus } from '../status/service.ts';
 import { emitWebhookEvent } from '../webhooks/service.ts';
-import { nameKey } from './grams.ts';
+import { nameKey, nationalDigits } from './grams.ts';
 import { maskPhone } from './search.ts';
 import { syncPatientIndex } from './sync.ts';
 
@@ -41,6 +41,17 @@ function distance(a: string, b: string): number {
   return prev[y.length];
 }
 
+/** Whether a candidate patient matches the merge page's search box (name part, chart number, phone digits). */
+function candidateMatcher(q: string | undefined): (m: { name: string; chart_no: string | null; phone_e164: string | null }) => boolean {
+  const text = q?.trim();
+  if (!text) return () => true;
+  const key = nameKey(text);
+  const digits = nationalDigits(text);
+  return (m) => nameKey(m.name).includes(key)
+    || (!!m.chart_no && m.chart_no.toLowerCase().startsWith(text.toLowerCase()))
+    || (digits.length >= 3 && !!m.phone_e164 && nationalDigits(m.phone_e164).includes(digits));
+}
+
 export const similarNames = (a: string, b: string): boolean => {
   const ka = nameKey(a), kb = nameKey(b);
   return ka === kb || (distance(ka, kb) <= 1 && [...ka][0] === [...kb][0]);
@@ -61,33 +72,43 @@ export function mergeService(deps: Deps) {
   }
 
   return {
-    async candidates(clinicId: string, limit = 50) {
-      const pairs = new Map<string, { a: string; b: string; reasons: Set<string> }>();
-      const addGroup = (ids: string[], reason: string) => {
-        for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) {
-          const [a, b] = [ids[i], ids[j]];
-          const k = [a, b].sort().join('|');
-          const e = pairs.get(k) ?? { a, b, reasons: new Set<string>() };
-          e.reasons.add(reason);
-          pairs.set(k, e);
-        }
+    /**
+     * Likely duplicates, strongest first (more reasons), then the newest pair first (a new
+     * record duplicating an old one is what needs attention). `q` keeps the pairs where either
+     * patient's name contains it, or the chart number / phone digits match (a clinic of thousands
+     * has dozens of siblings sharing a phone).
+     */
+    async candidates(clinicId: string, opts: { q?: string; limit?: number } = {}) {
+      const limit = opts.limit ?? 50;
+      type Member = { id: string; name: string; chart_no: string | null; phone_e164: string | null; created_at: string };
+      const pairs = new Map<string, { a: Member; b: Member; reasons: Set<string> }>();
+      const addPair = (a: Member, b: Member, reason: string) => {
+        const k = [a.id, b.id].sort().join('|');
+        const e = pairs.get(k) ?? { a, b, reasons: new Set<string>() };
+        e.reasons.add(reason);
+        pairs.set(k, e);
       };
       const live = () => db.selectFrom('patients as p').innerJoin('patient_profiles as pp', 'pp.patient_id', 'p.id').where('p.clinic_id', '=', clinicId).where('pp.merged_into', 'is', null);
       for (const [col, reason] of [['national_id_hash', 'national_id'], ['chart_no', 'chart_no'], ['phone_hash', 'phone_name']] as const) {
-        const groups = await live().select(sql<string>`p.${sql.ref(col)}`.as('k')).where(`p.${col}`, 'is not', null).groupBy(`p.${col}`).having(sql`count(*)`, '>', 1).limit(500).execute();
-        if (!groups.length) continue;
-        const members = await live().select(['p.id', 'p.name', sql<string>`p.${sql.ref(col)}`.as('k')]).where(`p.${col}`, 'in', groups.map((g) => g.k)).orderBy('p.created_at').execute();
-        const byKey = new Map<string, { id: string; name: string }[]>();
-        for (const m of members) byKey.set(m.k, [...(byKey.get(m.k) ?? []), m]);
-        for (const list of byKey.values()) {
-          if (reason !== 'phone_name') addGroup(list.map((m) => m.id), reason);
-          else for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) if (similarNames(list[i].name, list[j].name)) addGroup([list[i].id, list[j].id], reason);
+        const groups = await live().select(sql<string>`p.${sql.ref(col)}`.as('k')).where(`p.${col}`, 'is not', null).groupBy(`p.${col}`).having(sql`count(*)`, '>', 1).limit(5000).execute();
+        for (let i = 0; i < groups.length; i += 500) {
+          const members = await live().select(['p.id', 'p.name', 'p.chart_no', 'p.phone_e164', 'p.created_at', sql<string>`p.${sql.ref(col)}`.as('k')]).where(`p.${col}`, 'in', groups.slice(i, i + 500).map((g) => g.k)).orderBy('p.created_at').execute();
+          const byKey = new Map<string, Member[]>();
+          for (const m of members) byKey.set(m.k, [...(byKey.get(m.k) ?? []), m]);
+          for (const list of byKey.values()) {
+            for (let x = 0; x < list.length; x++) for (let y = x + 1; y < list.length; y++) {
+              if (reason !== 'phone_name' || similarNames(list[x].name, list[y].name)) addPair(list[x], list[y], reason);
+            }
+          }
         }
       }
-      const top = [...pairs.values()].sort((x, y) => y.reasons.size - x.reasons.size).slice(0, limit);
+      const matches = candidateMatcher(opts.q);
+      const newest = (p: { a: Member; b: Member }) => (p.a.created_at > p.b.created_at ? p.a.created_at : p.b.created_at);
+      const all = [...pairs.values()].filter((p) => matches(p.a) || matches(p.b))
+        .sort((x, y) => y.reasons.size - x.reasons.size || newest(y).localeCompare(newest(x)));
       const items = [];
-      for (const p of top) items.push({ a: await side(clinicId, p.a), b: await side(clinicId, p.b), reasons: [...p.reasons] });
-      return { items: items.map((i) => ({ a: strip(i.a), b: strip(i.b), reasons: i.reasons })) };
+      for (const p of all.slice(0, limit)) items.push({ a: strip(await side(clinicId, p.a.id)), b: strip(await side(clinicId, p.b.id)), reasons: [...p.reasons] });
+      return { items, total: all.length };
     },
 
     async compare(clinicId: string, a: string, b: string) {

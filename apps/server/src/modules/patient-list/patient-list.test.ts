@@ -99,6 +99,18 @@ describe('search', () => {
     expect(page.total).toBe(6);
     const p2 = (await api.get('/api/patients?sort=chartNo&order=desc&pageSize=2&page=2')).json();
     expect(p2.items.map((i: { chartNo: string }) => i.chartNo)).toEqual(['C0004', 'C0003']);
+    // Sorting by a column that can be empty puts the empty ones last in both directions, on both databases.
+    await t.deps.db.updateTable('patients').set({ last_visit_at: '2026-01-05T02:00:00.000Z' }).where('id', '=', await idOf(c.clinicId, 'P1')).execute();
+    const byVisit = async (order: string, pageNo: number) => (await api.get(`/api/patients?sort=lastVisit&order=${order}&pageSize=2&page=${pageNo}`)).json().items.map((i: { name: string; lastVisitAt: string | null }) => [i.name, i.lastVisitAt?.slice(0, 10) ?? null]);
+    expect(await byVisit('asc', 1)).toEqual([['陳美玲', '2025-01-02'], ['王小明', '2026-01-05']]);
+    expect(await byVisit('desc', 1)).toEqual([['王小明', '2026-01-05'], ['陳美玲', '2025-01-02']]);
+    for (const order of ['asc', 'desc']) {
+      const rest = [...(await byVisit(order, 2)), ...(await byVisit(order, 3))];
+      expect(rest).toHaveLength(4);
+      expect(rest.every(([, at]) => at === null)).toBe(true);
+    }
+    const odd = (await api.get('/api/patients?sort=lastVisit&order=asc&pageSize=3&page=1')).json().items.map((i: { lastVisitAt: string | null }) => i.lastVisitAt?.slice(0, 10) ?? null);
+    expect(odd).toEqual(['2025-01-02', '2026-01-05', null]);
     // HIS rename re-indexes the name.
     await (await import('../../testing/helpers.ts')).asApiKey(t.app, await c.apiKey()).put('/his/v1/patients/P6', { name: '林志玲' });
     expect(names(await api.get(`/api/patients?q=${encodeURIComponent('志玲')}`))).toEqual(['林志玲']);
@@ -149,6 +161,12 @@ describe('merge', () => {
     const cands = (await api.get('/api/patients/merge-candidates')).json().items;
     const pair = cands.find((x: { a: { id: string }; b: { id: string } }) => [x.a.id, x.b.id].sort().join() === [a, b].sort().join());
     expect(pair.reasons.sort()).toEqual(['national_id', 'phone_name']);
+    // The search box narrows the candidates by name part, chart number or phone digits; total counts the matches.
+    const pairKey = (r: { json(): { items: { a: { id: string }; b: { id: string } }[]; total: number } }) => ({ total: r.json().total, pairs: r.json().items.map((x) => [x.a.id, x.b.id].sort().join()) });
+    expect(pairKey(await api.get(`/api/patients/merge-candidates?q=${encodeURIComponent('曉明')}`))).toEqual({ total: 1, pairs: [[a, b].sort().join()] });
+    expect(pairKey(await api.get('/api/patients/merge-candidates?q=5678'))).toMatchObject({ pairs: [[a, b].sort().join()] });
+    expect(pairKey(await api.get(`/api/patients/merge-candidates?q=${encodeURIComponent('不存在')}`))).toEqual({ total: 0, pairs: [] });
+    expect((await api.get('/api/patients/merge-candidates?limit=0')).statusCode).toBe(400);
 
     const m = await api.post('/api/patients/merges', { survivorId: a, mergedId: b, take: { name: 'merged' } });
     expect(m.statusCode).toBe(201);

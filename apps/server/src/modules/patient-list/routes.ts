@@ -130,9 +130,13 @@ export function patientListRoutes(app: FastifyInstance, deps: Deps): void {
 
   // Static paths before /api/patients/:id.
   app.get('/api/patients/merge-candidates', {
-    schema: { tags: T, summary: '可能重複的病患（整併候選）', description: '同身分證字號、同病歷號、或同電話且姓名相近。', response: { 200: Type.Object({ items: Type.Array(Type.Unknown()) }), ...errorResponses(401) } },
+    schema: {
+      tags: T, summary: '可能重複的病患（整併候選）', description: '同身分證字號、同病歷號、或同電話且姓名相近；理由多者在前，再依較新的建立時間。q 只列出任一方姓名包含、病歷號開頭或電話號碼相符的組合。',
+      querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 50, description: '姓名、病歷號或電話' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(Type.Unknown()), total: Type.Integer({ description: '符合條件的組數（items 最多 limit 組）' }) }), ...errorResponses(400, 401) },
+    },
     preHandler: write,
-  }, async (req) => merges.candidates(clinicOf(req)));
+  }, async (req) => merges.candidates(clinicOf(req), req.query as { q?: string; limit?: number }));
   app.get('/api/patients/merge-compare', {
     schema: { tags: T, summary: '並排比較兩位病患', querystring: Type.Object({ a: Type.String({ maxLength: 64 }), b: Type.String({ maxLength: 64 }) }), response: { 200: Type.Object({ a: Type.Unknown(), b: Type.Unknown() }), ...errorResponses(400, 401, 404) } },
     preHandler: write,

@@ -172,6 +172,25 @@ const SORTS: Record<SortKey, string> = {
   createdAt: 'p.created_at',
 };
 
+/** Sort columns that can be empty: patients without a value come last in either direction. */
+const NULLABLE_SORTS = new Set<SortKey>(['chartNo', 'lastVisit', 'nextVisit']);
+
+/**
+ * One page ordered by a column that can be empty, empty values last in both directions (as in
+ * a spreadsheet; SQLite and PostgreSQL put NULLs at opposite ends by default, and neither uses
+ * its index for the other placement). Patients with a value come from the index in its own
+ * order; only a page that reaches past them counts them, to know where the empty ones start
+ * (those come in id order).
+ */
+async function blanksLastPage(db: Db, from: RawBuilder<unknown>, where: RawBuilder<unknown>, col: RawBuilder<unknown>, dir: RawBuilder<unknown>, limit: number, offset: number): Promise<string[]> {
+  const valued = await sql<{ id: string }>`select p.id from ${from} where ${where} and ${col} is not null order by ${col} ${dir}, p.id ${dir} limit ${limit} offset ${offset}`.execute(db);
+  const ids = valued.rows.map((r) => r.id);
+  if (ids.length === limit) return ids;
+  const withValue = ids.length ? offset + ids.length : Number((await sql<{ n: number | string }>`select count(*) as n from ${from} where ${where} and ${col} is not null`.execute(db)).rows[0]?.n ?? 0);
+  const blanks = await sql<{ id: string }>`select p.id from ${from} where ${where} and ${col} is null order by p.id ${dir} limit ${limit - ids.length} offset ${Math.max(0, offset - withValue)}`.execute(db);
+  return [...ids, ...blanks.rows.map((r) => r.id)];
+}
+
 export type ListRow = {
   id: string; his_id: string; name: string; chart_no: string | null; phone_e164: string | null; birth_date: string | null; gender: string | null;
   line_status: string; national_id_masked: string | null; last_visit_at: string | null; next_visit_at: string | null; source: string; created_at: string;
@@ -243,8 +262,9 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
   // page is read (the answer waits for the slower of the two, not both in turn).
   const early = opts.count !== false && ctx.dialect === 'postgres' && !db.isTransaction ? countMatches() : null;
   early?.catch(() => {}); // awaited below; a failing page must not leave it unhandled
-  const page = await sql<{ id: string }>`select p.id from ${pageFrom} where ${where} order by ${col} ${dir}, p.id ${dir} limit ${opts.limit} offset ${opts.offset}`.execute(db);
-  const ids = page.rows.map((r) => r.id);
+  const ids = NULLABLE_SORTS.has(sortKey)
+    ? await blanksLastPage(db, pageFrom, where, col, dir, opts.limit, opts.offset)
+    : (await sql<{ id: string }>`select p.id from ${pageFrom} where ${where} order by ${col} ${dir}, p.id ${dir} limit ${opts.limit} offset ${opts.offset}`.execute(db)).rows.map((r) => r.id);
   const details = ids.length
     ? await sql<ListRow>`
       select p.id, p.his_id, p.name, p.chart_no, p.phone_e164, p.birth_date, p.gender, p.line_status, p.national_id_masked, p.created_at,

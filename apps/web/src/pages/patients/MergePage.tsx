@@ -1,14 +1,14 @@
 // 整併重複病患: candidates, side-by-side review with a choice per field, merge, history + undo.
-import { MergeCellsOutlined, RollbackOutlined } from '@ant-design/icons';
+import { MergeCellsOutlined, RollbackOutlined, SearchOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Empty, Modal, Popconfirm, Radio, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Empty, Input, Modal, Popconfirm, Radio, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../../api.ts';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime } from '../../format.ts';
-import { GENDER_LABEL, REASON_LABEL, SOURCE_LABEL, type MergeSide } from './api.ts';
+import { GENDER_LABEL, REASON_LABEL, SOURCE_LABEL, useDebounced, type MergeSide } from './api.ts';
 
 const { Text } = Typography;
 type Pair = { a: MergeSide; b: MergeSide; reasons: string[] };
@@ -67,16 +67,22 @@ export function MergePage() {
   const [pair, setPair] = useState<Pair | null>(null);
   const qc = useQueryClient();
   const { message } = App.useApp();
-  const cands = useQuery({ queryKey: ['merge', 'candidates'], queryFn: () => api.get<{ items: Pair[] }>('/api/patients/merge-candidates') });
+  const [q, setQ] = useState('');
+  const dq = useDebounced(q.trim(), 300);
+  const cands = useQuery({ queryKey: ['merge', 'candidates', dq], queryFn: () => api.get<{ items: Pair[]; total: number }>(`/api/patients/merge-candidates${dq ? `?q=${encodeURIComponent(dq)}` : ''}`), placeholderData: (prev) => prev });
+  const total = cands.data?.total ?? 0;
+  const shown = cands.data?.items.length ?? 0;
   const history = useQuery({ queryKey: ['merge', 'history'], queryFn: () => api.get<{ items: { id: string; survivorId: string; mergedId: string; survivorName: string; mergedName: string; createdAt: string; createdBy: string; undoUntil: string; undoneAt: string | null }[] }>('/api/patients/merges') });
   const undo = useMutation({ mutationFn: (id: string) => api.post(`/api/patients/merges/${id}/undo`), onSuccess: () => { message.success('已復原'); void qc.invalidateQueries({ queryKey: ['merge'] }); }, onError: (e) => message.error(errorMessage(e)) });
   return (
     <>
       <PageHeader title="整併重複病患" subtitle="系統找出可能是同一人的病患：身分證字號相同、病歷號相同，或電話相同且姓名相近。確認後並排比較、選擇要保留的值再整併。"
-        help={<HelpDrawer title="整併" body={<><p>整併會把預約、LINE 綁定、手動標籤移到保留的病患，並通知 HIS（patient.merged）。</p><p>原始資料完整保留，7 天內可復原。</p></>} />} />
-      <Card title="可能重複" style={{ marginBottom: 16 }}>
+        help={<HelpDrawer title="整併" body={<><p>清單依可能性排序：理由越多越前面，其次是最近新增的病患。家人共用手機且名字相近（例如兄弟姊妹）也會列出，確認不是同一人就不必處理。可用搜尋框找特定病患。</p><p>整併會把預約、LINE 綁定、手動標籤移到保留的病患，並通知 HIS（patient.merged）。</p><p>原始資料完整保留，7 天內可復原。</p></>} />} />
+      <Card title="可能重複" style={{ marginBottom: 16 }}
+        extra={<Input allowClear prefix={<SearchOutlined />} placeholder="姓名、病歷號或電話" value={q} onChange={(e) => setQ(e.target.value)} style={{ width: 260 }} aria-label="搜尋可能重複的病患" />}>
         <Table rowKey={(r) => `${r.a.id}|${r.b.id}`} loading={cands.isLoading} dataSource={cands.data?.items ?? []} pagination={false}
-          locale={{ emptyText: <Empty description="目前沒有找到可能重複的病患" /> }}
+          locale={{ emptyText: <Empty description={dq ? `沒有符合「${dq}」的可能重複病患` : '目前沒有找到可能重複的病患'} /> }}
+          footer={total ? () => <Text type="secondary">{shown < total ? `共 ${total} 組，顯示最可能的 ${shown} 組；可用右上角搜尋找特定病患。` : `共 ${total} 組`}</Text> : undefined}
           columns={[
             { title: '病患 A', render: (_, r) => <Link to={`/patients/${r.a.id}`}>{r.a.name}</Link> },
             { title: '病患 B', render: (_, r) => <Link to={`/patients/${r.b.id}`}>{r.b.name}</Link> },
