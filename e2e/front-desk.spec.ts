@@ -118,6 +118,10 @@ test('front desk: unconfirmed patient on the home page → appointment → resen
   await page.keyboard.type(phone.slice(-4));
   await page.keyboard.press('Enter');
   await expect(page.locator('.ant-table-tbody tr.ant-table-row').filter({ hasText: PATIENT })).toBeVisible();
+  // In a clinic of 5,000 patients the last 4 digits can match others too: the whole number is unique.
+  await page.getByLabel('搜尋病患').fill(phone);
+  await page.getByLabel('搜尋病患').press('Enter');
+  await expect(page.locator('.ant-table-tbody tr.ant-table-row')).toHaveCount(1);
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Enter');

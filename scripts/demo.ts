@@ -23,6 +23,9 @@ if (env.CARELINE_FRESH === '1') rmSync(dataDir, { recursive: true, force: true }
 env.CARELINE_DATA_DIR = dataDir;
 env.DATABASE_URL ??= `sqlite:${resolve(dataDir, 'careline.db')}`;
 const emulatorPort = Number(env.EMULATOR_PORT ?? 4000);
+// The demo clinic's size (CARELINE_DEMO_PATIENTS, CARELINE_DEMO_HISTORY_DAYS override it).
+const DEMO_PATIENTS = Number(env.CARELINE_DEMO_PATIENTS ?? 5_000);
+const DEMO_HISTORY_DAYS = Number(env.CARELINE_DEMO_HISTORY_DAYS ?? 365);
 env.LINE_API_BASE_URL ??= `http://localhost:${emulatorPort}`;
 env.LOG_LEVEL ??= 'warn';
 
@@ -72,9 +75,10 @@ if (emulatorUrl) {
 
 const base = `http://localhost:${config.port}`;
 if (seeded.created || env.CARELINE_DEMO_FILL === '1') {
-  // the fake HIS fills the new demo clinic through the HIS API (doctors, patients, 14 days of appointments)
+  // The fake HIS fills the new demo clinic through the HIS API like a mid-sized dental clinic:
+  // 5 doctors, 5,000 patients, the next 14 days and the past year of visits (~12,000).
   try {
-    const f = await fillDemoClinic({ baseUrl: `http://127.0.0.1:${config.port}`, apiKey: DEMO_HIS_KEY, seed: 1, days: 14 });
+    const f = await fillDemoClinic({ baseUrl: `http://127.0.0.1:${config.port}`, apiKey: DEMO_HIS_KEY, seed: 1, days: 14, patients: DEMO_PATIENTS, historyDays: DEMO_HISTORY_DAYS });
     process.stdout.write(`fake HIS: ${f.doctors} doctors, ${f.patients} patients, ${f.appointments} appointments${f.failed ? ` (${f.failed} failed: ${f.errors[0]})` : ''}\n`);
   } catch (err) {
     process.stderr.write(`demo: fake HIS could not fill the demo clinic: ${err instanceof Error ? err.message : String(err)}\n`);

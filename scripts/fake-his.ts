@@ -1,8 +1,10 @@
-// A fake dental-clinic HIS: generates a realistic clinic (doctors, ~300 patients with Chinese
-// names, valid national IDs and mobiles, appointments over the next N days with reschedules,
-// cancellations and today's check-ins) and sends it through @careline/sdk.
+// A fake dental-clinic HIS: generates a realistic clinic (doctors, patients with Chinese
+// names, valid national IDs and mobiles — families share one —, appointments over the next N
+// days with reschedules, cancellations and today's check-ins, and optionally the past year of
+// completed visits and no-shows) and sends it through @careline/sdk.
 //
 //   npm run fake-his -- --url http://localhost:3000 --key demo-his-key [--days 14] [--seed 1]
+//                       [--patients 300] [--history-days 0]
 //
 // Deterministic for a seed: patients depend only on the seed, each day's schedule on the seed
 // and the date, so re-running updates (same HIS ids and versions) instead of duplicating.
@@ -190,6 +192,31 @@ function visitTypeFor(r: () => number, doctor: FakeDoctor, patient: FakePatient)
   }
 }
 
+type Slot = { r: () => number; doctor: FakeDoctor; patient: FakePatient; visitType: (typeof VISIT_TYPES)[number]; minutes: number; duration: number; appointmentId: string };
+
+/** The day's booked slots (none on Sundays), deterministic for seed + date; `r` continues the day's random sequence. */
+function* daySlots(seed: number, date: string, patients: FakePatient[]): Generator<Slot> {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  if (weekday === 0) return; // Sunday closed
+  const r = rng(hashSeed(seed, 'day', date));
+  const kids = patients.filter((p) => p.age < 13);
+  const sessions = weekday === 6 ? SESSIONS.slice(0, 1) : SESSIONS;
+  for (const doctor of DOCTORS) {
+    if (r() < 0.12) continue; // the doctor is off that day
+    for (const [from, to] of sessions) {
+      if (doctor.specialty === 'ortho' && from < 14 * 60 && weekday !== 6) continue; // ortho: afternoons/evenings
+      for (let m = from; m < to; m += 30) {
+        if (r() > 0.62) continue;
+        const patient = doctor.specialty === 'kids' && r() < 0.6 ? pick(r, kids) : pick(r, patients);
+        const visitType = visitTypeFor(r, doctor, patient);
+        const duration = DURATION[visitType];
+        if (m + duration > to) continue;
+        yield { r, doctor, patient, visitType, minutes: m, duration, appointmentId: `A${date.replaceAll('-', '')}-${doctor.id}-${pad(Math.floor(m / 60))}${pad(m % 60)}` };
+      }
+    }
+  }
+}
+
 /**
  * Every appointment write for `days` days from today (Taipei), in the order an HIS would send
  * them: bookings first (version 1), then reschedules, cancellations, check-ins and completions
@@ -200,65 +227,68 @@ export function makeAppointments(seed: number, patients: FakePatient[], days = 1
   const rounds: FakeAppointmentWrite[][] = [[], [], [], []];
   for (let d = 0; d < days; d++) {
     const date = addDays(today.date, d);
-    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-    if (weekday === 0) continue; // Sunday closed
-    const r = rng(hashSeed(seed, 'day', date));
-    const sessions = weekday === 6 ? SESSIONS.slice(0, 1) : SESSIONS;
-    for (const doctor of DOCTORS) {
-      if (r() < 0.12) continue; // the doctor is off that day
-      for (const [from, to] of sessions) {
-        if (doctor.specialty === 'ortho' && from < 14 * 60 && weekday !== 6) continue; // ortho: afternoons/evenings
-        for (let m = from; m < to; m += 30) {
-          if (r() > 0.62) continue;
-          const patient = doctor.specialty === 'kids' && r() < 0.6
-            ? pick(r, patients.filter((p) => p.age < 13))
-            : pick(r, patients);
-          const visitType = visitTypeFor(r, doctor, patient);
-          const duration = DURATION[visitType];
-          if (m + duration > to) continue;
-          const appointmentId = `A${date.replaceAll('-', '')}-${doctor.id}-${pad(Math.floor(m / 60))}${pad(m % 60)}`;
-          const base = { patientId: patient.id, doctorId: doctor.id, startsAt: at(date, m), durationMinutes: duration, visitType, status: 'booked' } as const;
-          let version = 1;
-          let current: Record<string, unknown> = { ...base, version };
-          rounds[0].push({ appointmentId, body: current as AppointmentInput });
-          const bump = (round: number, change: Record<string, unknown>) => {
-            version++;
-            current = { ...current, ...change, version };
-            rounds[round].push({ appointmentId, body: current as AppointmentInput });
-          };
-          const startMin = m;
-          if (d === 0) {
-            // today: what has already happened at `now`
-            if (startMin + duration <= today.minutes) {
-              if (r() < 0.06) bump(1, { status: 'no_show' });
-              else {
-                bump(1, { status: 'checked_in' });
-                bump(2, { status: 'completed' });
-              }
-            } else if (startMin - 20 <= today.minutes) {
-              bump(1, { status: 'checked_in' });
-            } else if (r() < 0.04) {
-              bump(1, { status: 'cancelled', note: '病患來電取消' });
-            }
-            continue;
+    for (const { r, doctor, patient, visitType, minutes: m, duration, appointmentId } of daySlots(seed, date, patients)) {
+      const base = { patientId: patient.id, doctorId: doctor.id, startsAt: at(date, m), durationMinutes: duration, visitType, status: 'booked' } as const;
+      let version = 1;
+      let current: Record<string, unknown> = { ...base, version };
+      rounds[0].push({ appointmentId, body: current as AppointmentInput });
+      const bump = (round: number, change: Record<string, unknown>) => {
+        version++;
+        current = { ...current, ...change, version };
+        rounds[round].push({ appointmentId, body: current as AppointmentInput });
+      };
+      const startMin = m;
+      if (d === 0) {
+        // today: what has already happened at `now`
+        if (startMin + duration <= today.minutes) {
+          if (r() < 0.06) bump(1, { status: 'no_show' });
+          else {
+            bump(1, { status: 'checked_in' });
+            bump(2, { status: 'completed' });
           }
-          const x = r();
-          if (x < 0.08) {
-            // rescheduled: another day (not Sunday) at the same doctor, maybe twice
-            let nd = addDays(date, 1 + Math.floor(r() * 3));
-            if (new Date(`${nd}T00:00:00Z`).getUTCDay() === 0) nd = addDays(nd, 1);
-            bump(1, { startsAt: at(nd, 9 * 60 + 30 * Math.floor(r() * 6)), note: '病患要求改期' });
-            if (r() < 0.25) bump(2, { startsAt: at(nd, 14 * 60 + 30 * Math.floor(r() * 6)), note: '再次改期' });
-          } else if (x < 0.13) {
-            bump(1, { status: 'cancelled', note: r() < 0.5 ? '病患來電取消' : '診所取消（醫師請假）' });
-          } else if (x < 0.15) {
-            bump(1, { note: '需先照X光' });
-          }
+        } else if (startMin - 20 <= today.minutes) {
+          bump(1, { status: 'checked_in' });
+        } else if (r() < 0.04) {
+          bump(1, { status: 'cancelled', note: '病患來電取消' });
         }
+        continue;
+      }
+      const x = r();
+      if (x < 0.08) {
+        // rescheduled: another day (not Sunday) at the same doctor, maybe twice
+        let nd = addDays(date, 1 + Math.floor(r() * 3));
+        if (new Date(`${nd}T00:00:00Z`).getUTCDay() === 0) nd = addDays(nd, 1);
+        bump(1, { startsAt: at(nd, 9 * 60 + 30 * Math.floor(r() * 6)), note: '病患要求改期' });
+        if (r() < 0.25) bump(2, { startsAt: at(nd, 14 * 60 + 30 * Math.floor(r() * 6)), note: '再次改期' });
+      } else if (x < 0.13) {
+        bump(1, { status: 'cancelled', note: r() < 0.5 ? '病患來電取消' : '診所取消（醫師請假）' });
+      } else if (x < 0.15) {
+        bump(1, { note: '需先照X光' });
       }
     }
   }
   return rounds.flat();
+}
+
+/**
+ * The clinic's past: every day of the last `days` days before today on the same schedule, as
+ * an HIS that is connected later sends it — one write per appointment in its final state
+ * (completed; a few no-shows and cancellations). Gives the patient list its last visits, the
+ * no-show counts and the recall rules (six-month cleaning …) something to find.
+ */
+export function makeHistory(seed: number, patients: FakePatient[], days: number, now = new Date()): FakeAppointmentWrite[] {
+  const today = taipeiDay(now);
+  const out: FakeAppointmentWrite[] = [];
+  for (let d = days; d >= 1; d--) {
+    const date = addDays(today.date, -d);
+    for (const { r, doctor, patient, visitType, minutes, duration, appointmentId } of daySlots(seed, date, patients)) {
+      const x = r();
+      const status = x < 0.05 ? 'no_show' : x < 0.1 ? 'cancelled' : 'completed';
+      const body = { patientId: patient.id, doctorId: doctor.id, startsAt: at(date, minutes), durationMinutes: duration, visitType, status, version: 1, ...(status === 'cancelled' ? { note: '病患來電取消' } : {}) };
+      out.push({ appointmentId, body: body as AppointmentInput });
+    }
+  }
+  return out;
 }
 
 // ---------- sending ----------
@@ -268,6 +298,8 @@ export type FillOptions = {
   apiKey: string;
   seed?: number;
   days?: number;
+  /** Days of past appointments before today (makeHistory); 0: none. */
+  historyDays?: number;
   patients?: number;
   now?: Date;
   fetch?: typeof globalThis.fetch;
@@ -301,7 +333,8 @@ export async function fillDemoClinic(opts: FillOptions): Promise<FillSummary> {
   const log = opts.log ?? (() => {});
   const client = createCarelineClient({ baseUrl: opts.baseUrl, apiKey: opts.apiKey, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const patients = makePatients(seed, opts.patients ?? 300, now);
-  const writes = makeAppointments(seed, patients, opts.days ?? 14, now);
+  // today's schedule first (what the front desk looks at), then the past (makeHistory)
+  const writes = [...makeAppointments(seed, patients, opts.days ?? 14, now), ...makeHistory(seed, patients, opts.historyDays ?? 0, now)];
   const s: FillSummary = { doctors: DOCTORS.length, patients: patients.length, appointments: new Set(writes.map((w) => w.appointmentId)).size, writes: writes.length, applied: 0, unchanged: 0, queued: 0, conflicts: 0, failed: 0, errors: [] };
   const fail = (what: string, err: unknown) => {
     s.failed++;
@@ -342,14 +375,17 @@ if (import.meta.main) {
       days: { type: 'string', default: '14' },
       seed: { type: 'string', default: '1' },
       patients: { type: 'string', default: '300' },
+      'history-days': { type: 'string', default: '0' },
     },
   });
   const days = Number(values.days);
   const seed = Number(values.seed);
   const patientCount = Number(values.patients);
+  const historyDays = Number(values['history-days']);
+  if (!Number.isInteger(historyDays) || historyDays < 0 || historyDays > 730) throw new Error('--history-days must be 0–730');
   if (!Number.isInteger(days) || days < 1 || days > 120) throw new Error('--days must be 1–120');
   if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
-  const summary = await fillDemoClinic({ baseUrl: values.url, apiKey: values.key, seed, days, patients: patientCount, log: (l) => process.stderr.write(`fake-his: ${l}\n`) });
+  const summary = await fillDemoClinic({ baseUrl: values.url, apiKey: values.key, seed, days, historyDays, patients: patientCount, log: (l) => process.stderr.write(`fake-his: ${l}\n`) });
   process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   if (summary.failed > 0) process.exitCode = 1;
 }

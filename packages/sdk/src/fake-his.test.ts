@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestClinic, type TestApp } from '../../../apps/server/src/testing/helpers.ts';
-import { DOCTORS, fillDemoClinic, isValidNationalId, makeAppointments, makeNationalId, makePatients, VISIT_TYPES } from '../../../scripts/fake-his.ts';
+import { DOCTORS, fillDemoClinic, isValidNationalId, makeAppointments, makeHistory, makeNationalId, makePatients, VISIT_TYPES } from '../../../scripts/fake-his.ts';
 
 let t: TestApp;
 let baseUrl: string;
@@ -47,13 +47,26 @@ describe('fake HIS', () => {
       expect(new Date(b.startsAt).getUTCDay()).not.toBe(0); // closed on Sundays
     }
     expect([...byId.values()].filter((v) => v.length > 1).length).toBeGreaterThan(20); // reschedules, cancellations, check-ins
+
+    // The past: one write per appointment in its final state, every day before today, deterministic.
+    const past = makeHistory(7, patients, 60, now);
+    expect(makeHistory(7, patients, 60, now)).toEqual(past);
+    expect(new Set(past.map((w) => w.appointmentId)).size).toBe(past.length);
+    expect(past.length).toBeGreaterThan(60 * 20);
+    const pastBodies = past.map((w) => w.body as { status: string; startsAt: string; version: number });
+    for (const b of pastBodies) {
+      expect(b.version).toBe(1);
+      expect(Date.parse(b.startsAt)).toBeLessThan(Date.parse('2026-05-03T16:00:00Z')); // before today in Taipei
+      expect(['completed', 'no_show', 'cancelled']).toContain(b.status);
+    }
+    expect(pastBodies.filter((b) => b.status === 'completed').length / past.length).toBeGreaterThan(0.8);
   });
 
   it('fills a clinic through the SDK and a second run changes nothing', async () => {
     const c = await createTestClinic(t);
     const apiKey = await c.apiKey();
     const now = new Date('2026-05-04T03:00:00Z');
-    const first = await fillDemoClinic({ baseUrl, apiKey, seed: 3, days: 7, patients: 120, now });
+    const first = await fillDemoClinic({ baseUrl, apiKey, seed: 3, days: 7, historyDays: 30, patients: 120, now });
     expect(first.errors).toEqual([]);
     expect(first).toMatchObject({ doctors: DOCTORS.length, patients: 120, failed: 0, conflicts: 0 });
     const count = async (table: 'appointments' | 'patients' | 'doctors' | 'appointment_history') =>
@@ -64,7 +77,11 @@ describe('fake HIS', () => {
     const history = await count('appointment_history');
     expect(history).toBe(first.writes);
 
-    const second = await fillDemoClinic({ baseUrl, apiKey, seed: 3, days: 7, patients: 120, now });
+    // the past visits (before the fill's `now`) give the patient list its last visits
+    const lastVisits = await t.deps.db.selectFrom('patients').select('last_visit_at').where('clinic_id', '=', c.clinicId).where('last_visit_at', '<', now.toISOString()).execute();
+    expect(lastVisits.length).toBeGreaterThan(40);
+
+    const second = await fillDemoClinic({ baseUrl, apiKey, seed: 3, days: 7, historyDays: 30, patients: 120, now });
     // the newest version of each appointment answers 200 unchanged, older ones 409: nothing applied
     expect(second).toMatchObject({ failed: 0, applied: 0, unchanged: first.appointments, conflicts: first.writes - first.appointments });
     expect(await count('appointments')).toBe(first.appointments);
