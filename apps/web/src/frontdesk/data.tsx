@@ -49,6 +49,7 @@ export const fdKeys = {
   today: ['fd', 'today'] as const,
   kpis: (p: string) => ['fd', 'kpis', p] as const,
   doctors: ['fd', 'doctors'] as const,
+  visitTypes: ['fd', 'visit-types'] as const,
   list: (q: unknown) => ['fd', 'list', q] as const,
   detail: (id: string) => ['fd', 'detail', id] as const,
   thread: (id: string) => ['fd', 'thread', id] as const,
@@ -57,6 +58,8 @@ export const fdKeys = {
   schedule: (q: unknown) => ['fd', 'schedule', q] as const,
 };
 
+/** The clinic's own visit types (from its HIS), most used first. */
+export const useVisitTypes = () => useQuery({ queryKey: fdKeys.visitTypes, queryFn: () => api.get<{ items: { visitType: string; count: number }[] }>('/api/appointments/visit-types'), staleTime: 5 * 60_000 });
 export const useDoctors = () => useQuery({ queryKey: fdKeys.doctors, queryFn: () => api.get<Doctors>('/api/doctors'), staleTime: 5 * 60_000 });
 export const useFdSettings = () => useQuery({ queryKey: fdKeys.settings, queryFn: () => api.get<Settings>('/api/frontdesk/settings'), staleTime: 5 * 60_000 });
 export const useKpis = (period: 'today' | 'month') => useQuery({ queryKey: fdKeys.kpis(period), queryFn: () => api.get<Kpis>('/api/kpis', { period }), refetchInterval: 60_000 });

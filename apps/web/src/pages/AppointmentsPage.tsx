@@ -12,11 +12,10 @@ import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
 import { AppointmentDrawer } from '../frontdesk/AppointmentDrawer.tsx';
-import { LineTag, ReplyTag, REPLY_META, StatusTag, STATUS_META, fdKeys, localDate, useDoctors, useFdSettings, ymd, weekdayShort, type Filters, type ListItem, type ListResponse, type SavedFilter } from '../frontdesk/data.tsx';
+import { LineTag, ReplyTag, REPLY_META, StatusTag, STATUS_META, fdKeys, localDate, useDoctors, useFdSettings, useVisitTypes, ymd, weekdayShort, type Filters, type ListItem, type ListResponse, type SavedFilter } from '../frontdesk/data.tsx';
 import { HELP } from '../frontdesk/help.tsx';
 import { dayjs } from '../format.ts';
 
-const VISIT_TYPES = ['初診', '複診', '洗牙', '根管治療', '拔牙', '補牙', '假牙', '矯正回診', '植牙諮詢', '兒童塗氟'];
 const FILTER_KEYS = ['preset', 'fromDate', 'toDate', 'doctorId', 'visitType', 'status', 'reply', 'line', 'q', 'sort', 'order', 'openTasks', 'failed'] as const;
 
 /** The date range of a preset (本週 = Monday to Sunday). */
@@ -36,6 +35,7 @@ export function AppointmentsPage() {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const doctors = useDoctors();
+  const visitTypes = useVisitTypes();
   const roc = useFdSettings().data?.rocDates ?? false;
   const searchRef = useRef<InputRef>(null);
   const [cursor, setCursor] = useState(0);
@@ -197,7 +197,7 @@ export function AppointmentsPage() {
         </Flex>
         <Flex gap={12} wrap style={{ marginTop: 12 }}>
           <Select allowClear placeholder="全部醫師" aria-label="醫師" value={f.doctorId} onChange={(v) => update({ doctorId: v })} options={doctorOptions} style={{ width: 150 }} />
-          <Select allowClear showSearch placeholder="全部類別" aria-label="門診類別" value={f.visitType} onChange={(v) => update({ visitType: v })} options={VISIT_TYPES.map((v) => ({ value: v, label: v }))} style={{ width: 140 }} />
+          <Select allowClear showSearch placeholder="全部類別" aria-label="門診類別" value={f.visitType} onChange={(v) => update({ visitType: v })} options={(visitTypes.data?.items ?? []).map((v) => ({ value: v.visitType, label: v.visitType }))} notFoundContent="尚無門診類別" style={{ width: 140 }} />
           <Select allowClear placeholder="全部狀態" aria-label="預約狀態" value={f.status} onChange={(v) => update({ status: v })} options={Object.entries(STATUS_META).map(([value, m]) => ({ value, label: m.label }))} style={{ width: 130 }} />
           <Select allowClear placeholder="全部回覆" aria-label="病患回覆" value={f.reply} onChange={(v) => update({ reply: v })} options={Object.entries(REPLY_META).map(([value, m]) => ({ value, label: <Flex align="center" gap={6}><span style={{ width: 8, height: 8, borderRadius: 4, background: m.dot, display: 'inline-block' }} />{m.label}</Flex> }))} style={{ width: 140 }} />
           <Select allowClear placeholder="LINE 狀態" aria-label="LINE 狀態" value={f.line} onChange={(v) => update({ line: v })} options={[{ value: 'bound', label: '已綁定' }, { value: 'unbound', label: '未綁定' }, { value: 'blocked', label: '被封鎖' }]} style={{ width: 130 }} />

@@ -100,6 +100,10 @@ describe('appointment list', () => {
     expect(fromB.items.every((x: { id: string }) => !Object.values(a.ids).includes(x.id))).toBe(true);
     expect((await b.desk.get(`/api/appointments/${a.ids.A1}`)).statusCode).toBe(404);
     expect((await b.desk.post(`/api/appointments/${a.ids.A1}/notes`, { body: 'x' })).statusCode).toBe(404);
+    // Visit types are the clinic's own, most used first; another clinic's types never show.
+    await b.his.put('/his/v1/appointments/B-ONLY', appt('P1', 'D01', '2026-05-08T09:00:00+08:00', { visitType: '植牙諮詢' }));
+    expect((await b.desk.get('/api/appointments/visit-types')).json().items).toEqual([{ visitType: '複診', count: 5 }, { visitType: '植牙諮詢', count: 1 }, { visitType: '洗牙', count: 1 }]);
+    expect((await a.desk.get('/api/appointments/visit-types')).json().items.map((x: { visitType: string }) => x.visitType)).toEqual(['複診', '洗牙']);
   });
 
   it('saves, lists and deletes filters per staff member', async () => {

@@ -207,6 +207,15 @@ export function appointmentListService(db: Kysely<DB>, opts: { dialect?: 'sqlite
       };
     },
 
+    /** The clinic's own visit types (as its HIS names them) over the last two years, most used first. */
+    async visitTypes(clinicId: string): Promise<{ items: { visitType: string; count: number }[] }> {
+      const since = new Date((opts.now?.() ?? new Date()).getTime() - 730 * 86_400_000).toISOString();
+      const rows = await db.selectFrom('appointments').select(['visit_type', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('clinic_id', '=', clinicId).where('starts_at', '>=', since).where('visit_type', 'is not', null)
+        .groupBy('visit_type').orderBy('n', 'desc').orderBy('visit_type').limit(200).execute();
+      return { items: rows.map((r) => ({ visitType: r.visit_type!, count: Number(r.n) })) };
+    },
+
     /** Compact events for the calendar views (a day, a week or a month; at most 5,000). */
     async schedule(clinicId: string, timeZone: string, q: { fromDate: string; toDate: string; doctorId?: string }) {
       const range = localRange(q.fromDate, q.toDate, timeZone);

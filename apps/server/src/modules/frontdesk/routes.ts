@@ -69,6 +69,14 @@ export function frontdeskRoutes(app: FastifyInstance, deps: Deps): void {
     return out;
   });
 
+  app.get('/api/appointments/visit-types', {
+    schema: {
+      tags: [TAG_APPT], summary: '門診類別（本診所使用過的）', description: '近兩年預約中出現過的門診類別（HIS 的名稱），依使用次數由多到少；供篩選與分眾條件選擇。',
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ visitType: Type.String(), count: Type.Integer() })) }), ...errorResponses(401, 403) },
+    },
+    preHandler: anyStaff,
+  }, async (req) => list.visitTypes(clinicOf(req)));
+
   app.get('/api/appointments/:id', {
     schema: {
       tags: [TAG_APPT], summary: '預約明細', description: '預約、病患（身分證遮罩、電話遮罩）、醫師、狀態歷程（HIS 與病患）、每一則排定與已發送的提醒及其發送時間的原因、櫃台備註、病患申請。',

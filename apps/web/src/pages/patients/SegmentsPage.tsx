@@ -1,7 +1,7 @@
 // 標籤與分眾: manual and automatic tags (rules), and the segment builder with a live count.
 import { DeleteOutlined, PlusOutlined, ReloadOutlined, SaveOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, Form, Input, InputNumber, Modal, Popconfirm, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { App, AutoComplete, Button, Card, Col, Form, Input, InputNumber, Modal, Popconfirm, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, errorMessage } from '../../api.ts';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime } from '../../format.ts';
 import { cleanFilter, LINE_OPTIONS, useDebounced, type PatientFilter, type PatientItem, type Segment, type Tag as TagT } from './api.ts';
 import { useTags } from './PatientsPage.tsx';
+import { useVisitTypes } from '../../frontdesk/data.tsx';
 
 const { Text } = Typography;
 const COLORS = ['blue', 'green', 'gold', 'orange', 'red', 'purple', 'cyan', 'magenta'];
@@ -88,6 +89,7 @@ function SegmentBuilder() {
     onError: (e) => message.error(errorMessage(e)),
   });
   const del = useMutation({ mutationFn: (id: string) => api.delete(`/api/segments/${id}`), onSuccess: () => void qc.invalidateQueries({ queryKey: ['segments'] }) });
+  const visitTypes = useVisitTypes();
   const set = (k: keyof PatientFilter) => (v: unknown) => setCond((c) => ({ ...c, [k]: v ?? undefined }));
   return (
     <Row gutter={16}>
@@ -102,7 +104,9 @@ function SegmentBuilder() {
               <Col span={6}><Form.Item label="年齡上限"><InputNumber min={0} max={150} value={cond.ageMax} onChange={set('ageMax')} style={{ width: '100%' }} /></Form.Item></Col>
               <Col span={12}><Form.Item label="超過幾天未就診"><InputNumber min={0} value={cond.lastVisitDaysAgo} onChange={set('lastVisitDaysAgo')} style={{ width: '100%' }} /></Form.Item></Col>
               <Col span={8}><Form.Item label="性別"><Select allowClear value={cond.gender} onChange={set('gender')} options={[{ value: 'male', label: '男' }, { value: 'female', label: '女' }]} /></Form.Item></Col>
-              <Col span={8}><Form.Item label="曾有就診類別"><Input value={cond.visitType ?? ''} onChange={(e) => set('visitType')(e.target.value || undefined)} /></Form.Item></Col>
+              <Col span={8}><Form.Item label="曾有就診類別"><AutoComplete aria-label="曾有就診類別" value={cond.visitType ?? ''} onChange={(v: string) => set('visitType')(v || undefined)} allowClear placeholder="例如：洗牙"
+                options={(visitTypes.data?.items ?? []).map((v) => ({ value: v.visitType, label: `${v.visitType}（${v.count.toLocaleString()}）` }))}
+                filterOption={(input, o) => String(o?.value ?? '').includes(input)} /></Form.Item></Col>
               <Col span={8}><Form.Item label="爽約至少"><InputNumber min={1} value={cond.noShowMin} onChange={set('noShowMin')} style={{ width: '100%' }} /></Form.Item></Col>
             </Row>
             <Button type="primary" icon={<SaveOutlined />} disabled={!name.trim()} loading={save.isPending} onClick={() => save.mutate()}>儲存分眾</Button>
