@@ -25,11 +25,14 @@ export async function hisGet<T>(p: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** Logs a demo staff member in (password careline-demo) and waits for the app shell. */
-export async function login(page: Page, email: string): Promise<void> {
+/** The demo clinic's administrator (CONTRACTS.md). */
+export const ADMIN_EMAIL = 'admin@demo.careline.tw';
+
+/** Logs a staff member in (a demo login's password unless given) and waits for the app shell. */
+export async function login(page: Page, email: string, password = 'careline-demo'): Promise<void> {
   await page.goto('/login');
   await page.getByLabel('電子郵件').fill(email);
-  await page.getByLabel('密碼', { exact: true }).fill('careline-demo');
+  await page.getByLabel('密碼', { exact: true }).fill(password);
   await page.getByRole('button', { name: '登入', exact: true }).click();
   await expect(page.getByRole('navigation', { name: '主選單' })).toBeVisible();
 }

@@ -1,19 +1,12 @@
 // Foundation (issue 3): the demo admin logs in and sees the shell, invites a front-desk user,
 // the invitee sets a password from the link in a fresh browser, logs in, and is refused the
 // admin pages (menu entries hidden, direct URL shows the 403 result).
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { ADMIN_EMAIL, login } from './demo.ts';
 
-const ADMIN = { email: 'admin@demo.careline.tw', password: 'careline-demo' };
+const ADMIN = { email: ADMIN_EMAIL, password: 'careline-demo' };
 const NAV = ['首頁', '預約', '提醒', '病患', '訊息', '衛教追蹤', '滿意度', '客服', '報表', '設定', '說明'];
 const ADMIN_PAGES = ['人員管理', 'HIS 串接', '背景工作', '稽核紀錄'];
-
-async function login(page: Page, email: string, password: string) {
-  await page.goto('/login');
-  await page.getByLabel('電子郵件').fill(email);
-  await page.getByLabel('密碼', { exact: true }).fill(password);
-  await page.getByRole('button', { name: '登入', exact: true }).click();
-  await expect(page.getByRole('navigation', { name: '主選單' })).toBeVisible();
-}
 
 test('admin invites a front-desk user who cannot open the admin pages', async ({ page, browser }) => {
   // Wrong password: the API's message is shown on the login card.

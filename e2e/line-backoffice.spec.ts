@@ -1,23 +1,14 @@
 // Back-office LINE screens against the demo stack: LINE channel settings (test connection),
 // canned/keyword replies (create in the drawer, 試算, CSV import with per-row errors) and the
 // rich menu editor (draw an area, reject a wrong-size image, publish to LINE).
-import { expect, test, type Page } from '@playwright/test';
-
-const ADMIN = { email: 'admin@demo.careline.tw', password: 'careline-demo' };
-
-async function login(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('電子郵件').fill(ADMIN.email);
-  await page.getByLabel('密碼', { exact: true }).fill(ADMIN.password);
-  await page.getByRole('button', { name: '登入', exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
-}
+import { expect, test } from '@playwright/test';
+import { ADMIN_EMAIL, login } from './demo.ts';
 
 /** A real 2×2 PNG: the editor must refuse it before uploading (menus are 2500×1686 or 2500×843). */
 const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAEklEQVR4nGP4z8DwHwyBNAMDAC2aA/0H9dJ4AAAAAElFTkSuQmCC', 'base64');
 
 test('LINE 官方帳號: webhook URL, LIFF URL and a connection test', async ({ page }) => {
-  await login(page);
+  await login(page, ADMIN_EMAIL);
   await page.goto('/settings/line');
   await expect(page.getByRole('heading', { name: 'LINE 官方帳號' })).toBeVisible();
   await expect(page.getByLabel('Channel ID')).toHaveValue('1000000001');
@@ -31,7 +22,7 @@ test('LINE 官方帳號: webhook URL, LIFF URL and a connection test', async ({ 
 });
 
 test('罐頭訊息: create a reply, 試算 finds it, CSV import reports bad rows', async ({ page }) => {
-  await login(page);
+  await login(page, ADMIN_EMAIL);
   await page.goto('/messages/auto-replies');
   await expect(page.getByRole('heading', { name: '罐頭訊息與關鍵字回覆' })).toBeVisible();
 
@@ -65,7 +56,7 @@ test('罐頭訊息: create a reply, 試算 finds it, CSV import reports bad rows
 });
 
 test('圖文選單: draw an area, refuse a wrong-size image, upload a 2500×1686 image, publish to LINE', async ({ page }) => {
-  await login(page);
+  await login(page, ADMIN_EMAIL);
   await page.goto('/settings/rich-menu');
   await page.getByRole('tab', { name: '已綁定使用者' }).click();
   const panel = page.getByRole('tabpanel', { name: '已綁定使用者' });

@@ -1,35 +1,24 @@
 // Patient list (issue 9): find a patient by two characters of the name, tag them, build a
 // segment from the tag (live count), merge two duplicates, export the filter to XLSX and
 // check the file's contents with exceljs. Screenshots at 1440 px in docs/screenshots.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import path from 'node:path';
+import { ADMIN_EMAIL, his, login, SHOTS } from './demo.ts';
 
-const ADMIN = { email: 'admin@demo.careline.tw', password: 'careline-demo' };
-const HIS = { authorization: 'Bearer demo-his-key' };
-const shots = path.resolve(import.meta.dirname, '../docs/screenshots');
 const suffix = Date.now().toString(36).slice(-4);
 
-async function login(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('電子郵件').fill(ADMIN.email);
-  await page.getByLabel('密碼', { exact: true }).fill(ADMIN.password);
-  await page.getByRole('button', { name: '登入', exact: true }).click();
-  await expect(page.getByRole('navigation', { name: '主選單' })).toBeVisible();
-}
-
-test('find by two characters, tag, segment, merge duplicates, export XLSX', async ({ page, request }) => {
+test('find by two characters, tag, segment, merge duplicates, export XLSX', async ({ page }) => {
   // Two records of the same person from the HIS (same phone, name typed differently) and one relative.
   for (const [id, body] of [
     [`E2E-${suffix}-1`, { name: '龔曉蕾', phone: '0987-654-321', chartNo: `E${suffix}01`, birthDate: '1975-04-12', gender: 'female' }],
     [`E2E-${suffix}-2`, { name: '龔曉雷', phone: '0987654321', chartNo: `E${suffix}02` }],
     [`E2E-${suffix}-3`, { name: '龔子軒', phone: '0987654321', chartNo: `E${suffix}03`, birthDate: '2012-08-30' }],
   ] as const) {
-    const r = await request.put(`/his/v1/patients/${id}`, { headers: HIS, data: body });
-    expect(r.status(), await r.text()).toBeLessThan(300);
+    await his(`/patients/${id}`, body);
   }
 
-  await login(page);
+  await login(page, ADMIN_EMAIL);
   await page.goto('/patients/list');
   await expect(page.getByRole('heading', { name: '病患', exact: true })).toBeVisible();
 
@@ -51,14 +40,14 @@ test('find by two characters, tag, segment, merge duplicates, export XLSX', asyn
   await expect(row.getByText(tagName)).toBeVisible();
   await search.fill('龔');
   await expect(page.getByRole('row').filter({ hasText: '龔子軒' })).toBeVisible();
-  await page.screenshot({ path: path.join(shots, 'patients-list.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'patients-list.png') });
 
   // Detail page: identity with HIS badges, family by phone.
   await page.getByRole('link', { name: '龔曉蕾' }).click();
   await expect(page.getByText('家人（同一電話）')).toBeVisible();
   await expect(page.getByRole('link', { name: '龔子軒' })).toBeVisible();
   await expect(page.getByText('HIS', { exact: true }).first()).toBeVisible();
-  await page.screenshot({ path: path.join(shots, 'patients-detail.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'patients-detail.png') });
 
   // Segment from the tag with a live count.
   await page.goto('/patients/segments');
@@ -72,7 +61,7 @@ test('find by two characters, tag, segment, merge duplicates, export XLSX', asyn
   await page.getByRole('button', { name: '儲存分眾' }).click();
   await expect(page.getByText(/已儲存分眾/)).toBeVisible();
   await expect(page.getByRole('cell', { name: `E2E 分眾 ${suffix}` })).toBeVisible();
-  await page.screenshot({ path: path.join(shots, 'patients-segments.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'patients-segments.png') });
 
   // Merge the two records of 龔曉蕾.
   await page.goto('/patients/merge');
@@ -85,7 +74,7 @@ test('find by two characters, tag, segment, merge duplicates, export XLSX', asyn
   await cand.getByRole('button', { name: '比較與整併' }).click();
   const review = page.getByRole('dialog', { name: '並排比較並選擇保留的值' });
   await expect(review.getByText('龔曉雷')).toBeVisible();
-  await page.screenshot({ path: path.join(shots, 'patients-merge.png'), animations: 'disabled' }); // the dialog's opening animation finished
+  await page.screenshot({ path: path.join(SHOTS, 'patients-merge.png'), animations: 'disabled' }); // the dialog's opening animation finished
   await review.getByRole('button', { name: '整併' }).click();
   await expect(page.getByText('已整併，7 天內可復原')).toBeVisible();
   const hist = page.locator('.ant-card').filter({ hasText: '整併紀錄' }).getByRole('row').filter({ hasText: '龔曉雷' });
@@ -118,7 +107,7 @@ test('find by two characters, tag, segment, merge duplicates, export XLSX', asyn
 });
 
 test('recall rules and list; import wizard with per-row errors', async ({ page }) => {
-  await login(page);
+  await login(page, ADMIN_EMAIL);
   await page.goto('/patients/recall');
   await expect(page.getByRole('heading', { name: '回診提醒' })).toBeVisible();
   const defaults = page.getByRole('button', { name: '建立預設規則' });
@@ -126,7 +115,7 @@ test('recall rules and list; import wizard with per-row errors', async ({ page }
   await expect(page.getByRole('cell', { name: '慢性處方箋領藥' }).first()).toBeVisible();
   await page.getByRole('button', { name: '立即檢查並傳送' }).click();
   await expect(page.getByText(/新增 \d+ 位到提醒名單/)).toBeVisible();
-  await page.screenshot({ path: path.join(shots, 'patients-recall.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'patients-recall.png') });
 
   await page.goto('/patients/import');
   const csv = ['姓名,電話,生日,身分證字號,病歷號,性別,標籤', `匯入甲${suffix},0911-000-001,1970-01-01,,I${suffix}1,男,慢性病`, `匯入乙${suffix},12345,,,I${suffix}2,女,`, `匯入丙${suffix},0911000003,,A123456788,I${suffix}3,,`, `匯入丁${suffix},0911000004,,,I${suffix}1,,`].join('\n');
@@ -134,7 +123,7 @@ test('recall rules and list; import wizard with per-row errors', async ({ page }
   await expect(page.getByText('共 4 列：1 列可匯入，3 列有錯誤')).toBeVisible();
   await expect(page.getByRole('cell', { name: /電話/ }).first()).toBeVisible();
   await expect(page.getByText(/與第 2 列重複/)).toBeVisible();
-  await page.screenshot({ path: path.join(shots, 'patients-import.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'patients-import.png') });
   await page.getByRole('button', { name: '匯入 1 列' }).click();
   await expect(page.getByText('已匯入 1 位病患')).toBeVisible({ timeout: 30_000 });
 });
