@@ -128,14 +128,17 @@ export function makePatients(seed: number, count = 300, today = new Date()): Fak
     if (form < 0.9) return d;
     return `+886${d.slice(1)}`;
   };
-  const person = (surname: string, age: number, sex: 1 | 2, phone: string | undefined): FakePatient => {
+  /** A patient; `household`: names already given in the family (siblings do not share a name). */
+  const person = (surname: string, age: number, sex: 1 | 2, phone: string | undefined, household: readonly FakePatient[] = []): FakePatient => {
     const n = out.length + 1;
     const birthYear = year - age;
     const gen = birthYear < 1975 ? 'old' : birthYear < 2000 ? 'mid' : 'young';
     const month = 1 + Math.floor(r() * 12);
     const day = 1 + Math.floor(r() * 28);
+    let name = surname + pick(r, GIVEN[gen][sex]);
+    while (household.some((h) => (h.body as { name: string }).name === name)) name = surname + pick(r, GIVEN[gen][sex]);
     const body: Record<string, unknown> = {
-      name: surname + pick(r, GIVEN[gen][sex]),
+      name,
       birthDate: `${birthYear}-${pad(month)}-${pad(day)}`,
       nationalId: makeNationalId(pick(r, REGION_LETTERS), sex, pad(Math.floor(r() * 10_000_000), 7)),
       chartNo: pad(1000 + n * 7, 6),
@@ -154,7 +157,12 @@ export function makePatients(seed: number, count = 300, today = new Date()): Fak
       const phone = mobile();
       out.push(person(surname, parentAge, parentSex, phone));
       const kids = r() < 0.5 ? 1 : 2;
-      for (let k = 0; k < kids; k++) out.push(person(surname, 3 + Math.floor(r() * 12), r() < 0.5 ? 1 : 2, phone));
+      const family = [out[out.length - 1]];
+      for (let k = 0; k < kids; k++) {
+        const kid = person(surname, 3 + Math.floor(r() * 12), r() < 0.5 ? 1 : 2, phone, family);
+        family.push(kid);
+        out.push(kid);
+      }
     } else if (kind < 0.26 && out.length + 2 <= count) {
       // an older couple on one number
       const phone = mobile();

@@ -32,6 +32,15 @@ describe('fake HIS', () => {
     }
     const phones = patients.map((p) => (p.body as { phone?: string }).phone).filter(Boolean);
     expect(new Set(phones).size).toBeLessThan(phones.length); // families share a mobile
+    // …but siblings never share a name (a family on one number with two 陳品妍 would look like a duplicate record)
+    const names = new Map<string, Set<string>>();
+    for (const p of makePatients(7, 3000, now)) {
+      const b = p.body as { name: string; phone?: string };
+      if (!b.phone) continue;
+      const family = names.get(b.phone) ?? new Set<string>();
+      expect(family.has(b.name), `${b.name} twice on ${b.phone}`).toBe(false);
+      names.set(b.phone, family.add(b.name));
+    }
     expect(makePatients(7, 300, now)).toEqual(patients);
 
     const writes = makeAppointments(7, patients, 14, now);
