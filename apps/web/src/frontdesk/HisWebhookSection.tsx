@@ -9,7 +9,6 @@ import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime, fromNow } from '../format.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
-import { HELP } from './help.tsx';
 
 type Webhook = { configured: boolean; url: string | null; secret: string | null; updatedAt: string | null };
 type Delivery = { id: number; eventId: string; eventType: string; attempt: number; url: string; ok: boolean; statusCode: number | null; durationMs: number; error: string | null; createdAt: string };
@@ -60,7 +59,7 @@ export function HisWebhookSection() {
   const masked = h?.secret ? `${h.secret.slice(0, 6)}${'•'.repeat(18)}${h.secret.slice(-4)}` : '';
 
   return (
-    <Card title="Webhook（通知 HIS）" style={{ marginTop: 16 }} extra={<HelpDrawer title={HELP.webhook.title} body={HELP.webhook.body} />}>
+    <Card title="Webhook（通知 HIS）" style={{ marginTop: 16 }} extra={<HelpDrawer topic="webhook" />}>
       {hook.error ? <Alert type="error" showIcon title={errorMessage(hook.error)} style={{ marginBottom: 16 }} /> : null}
       <Typography.Paragraph type="secondary">病患在 LINE 確認、取消或改期，或綁定狀態改變時，Careline 以簽章過的 HTTP POST 通知 HIS。</Typography.Paragraph>
       <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={{ url: h?.url ?? '' }} key={h?.updatedAt ?? 'new'}>

@@ -3,6 +3,8 @@
 import { Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+import { HELP as FRONTDESK_HELP } from '../frontdesk/help.tsx';
+import { PATIENT_HELP } from './patients.tsx';
 
 const { Paragraph, Text } = Typography;
 
@@ -189,11 +191,18 @@ export const HELP_ARTICLES = {
       </>
     ),
   },
+  // Front desk (issue 8) and patients (issue 9): the same text as those pages' "?" drawers.
+  home: { ...FRONTDESK_HELP.home, summary: '今日門診一覽、待處理事項與營運指標。' },
+  appointments: { ...FRONTDESK_HELP.appointments, summary: '預約列表的篩選、搜尋、排序與鍵盤操作。' },
+  calendar: { ...FRONTDESK_HELP.calendar, summary: '依醫師檢視日、週、月的門診行事曆。' },
+  feeds: { ...FRONTDESK_HELP.feeds, summary: '把門診預約訂閱到 Google 日曆、iPhone 或 Outlook。' },
+  webhook: { ...FRONTDESK_HELP.webhook, summary: '狀態改變時通知 HIS 的 Webhook 設定。', adminOnly: true },
+  ...PATIENT_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
 
-export const HELP_ORDER: HelpTopic[] = ['login', 'roles', 'staff', 'clinic', 'apiKeys', 'lineChannel', 'richMenu', 'autoReplies', 'jobs', 'audit'];
+export const HELP_ORDER: HelpTopic[] = ['login', 'roles', 'home', 'appointments', 'calendar', 'feeds', 'patients', 'segments', 'recall', 'merge', 'patientImport', 'lineChannel', 'richMenu', 'autoReplies', 'staff', 'clinic', 'apiKeys', 'webhook', 'jobs', 'audit'];
 
 export function HelpLinkToCentre() {
   return <Link to="/help">前往說明中心</Link>;

@@ -13,7 +13,6 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
 import { AppointmentDrawer } from '../frontdesk/AppointmentDrawer.tsx';
 import { LineTag, ReplyTag, REPLY_META, StatusTag, STATUS_META, fdKeys, localDate, useDoctors, useFdSettings, useVisitTypes, ymd, weekdayShort, type Filters, type ListItem, type ListResponse, type SavedFilter } from '../frontdesk/data.tsx';
-import { HELP } from '../frontdesk/help.tsx';
 import { dayjs } from '../format.ts';
 
 const FILTER_KEYS = ['preset', 'fromDate', 'toDate', 'doctorId', 'visitType', 'status', 'reply', 'line', 'q', 'sort', 'order', 'openTasks', 'failed'] as const;
@@ -149,7 +148,7 @@ export function AppointmentsPage() {
         title="預約"
         subtitle="由 HIS 即時同步的預約。篩選、搜尋後按一下（或用 ↑↓ 與 Enter）開啟明細處理。"
         extra={<Link to="/calendar"><Button icon={<CalendarOutlined />}>行事曆</Button></Link>}
-        help={<HelpDrawer title={HELP.appointments.title} body={HELP.appointments.body} />}
+        help={<HelpDrawer topic="appointments" />}
       />
       <Card styles={{ body: { padding: 16 } }} style={{ marginBottom: 16 }}>
         <Flex gap={12} wrap align="center">

@@ -7,7 +7,6 @@ import { api, errorMessage } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { dateTime, fdKeys, useDoctors, type Settings } from '../frontdesk/data.tsx';
-import { HELP } from '../frontdesk/help.tsx';
 import { fromNow } from '../format.ts';
 
 type Feed = { doctorId: string | null; doctorName: string; department: string | null; url: string; createdAt: string; rotatedAt: string | null; lastFetchedAt: string | null };
@@ -90,7 +89,7 @@ export function CalendarFeedsPage() {
 
   return (
     <>
-      <PageHeader title="行事曆訂閱" subtitle="把門診預約加到 Google 日曆、iPhone 行事曆或 Outlook：每位醫師與全部醫師各有一個秘密網址，預約異動會自動更新。" help={<HelpDrawer title={HELP.feeds.title} body={HELP.feeds.body} />} />
+      <PageHeader title="行事曆訂閱" subtitle="把門診預約加到 Google 日曆、iPhone 行事曆或 Outlook：每位醫師與全部醫師各有一個秘密網址，預約異動會自動更新。" help={<HelpDrawer topic="feeds" />} />
       {feeds.error ? <Alert type="error" showIcon title="無法載入訂閱網址" description={errorMessage(feeds.error)} style={{ marginBottom: 16 }} /> : null}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={16}>

@@ -12,7 +12,6 @@ import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { AppointmentDrawer } from '../frontdesk/AppointmentDrawer.tsx';
 import { fdKeys, REPLY_META, useDoctors, useFdSettings, type ScheduleItem } from '../frontdesk/data.tsx';
-import { HELP } from '../frontdesk/help.tsx';
 import { dayjs } from '../format.ts';
 
 type View = 'day' | 'week' | 'month';
@@ -236,7 +235,7 @@ export function CalendarPage() {
       <PageHeader
         title="行事曆"
         subtitle={me && doctorId === me.id ? `目前顯示您（${me.name} 醫師）的門診。可切換其他醫師或全部醫師。` : '各醫師的門診預約；顏色代表病患的回覆狀態，點一下開啟明細。'}
-        help={<HelpDrawer title={HELP.calendar.title} body={HELP.calendar.body} />}
+        help={<HelpDrawer topic="calendar" />}
       />
       <Card styles={{ body: { padding: 16 } }}>
         <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>

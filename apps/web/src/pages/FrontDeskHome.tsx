@@ -9,7 +9,6 @@ import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { AppointmentDrawer } from '../frontdesk/AppointmentDrawer.tsx';
 import { LineTag, ReplyTag, useKpis, useToday, type Kpi, type Today, type TodayItem } from '../frontdesk/data.tsx';
-import { HELP } from '../frontdesk/help.tsx';
 import { dayjs, WEEKDAY_LABELS } from '../format.ts';
 import { useUser } from '../session.tsx';
 
@@ -158,7 +157,7 @@ export function FrontDeskHome() {
         title={`${greeting()}，${user.name}`}
         subtitle={<span>{user.clinicName ?? ''}　{day.format('M 月 D 日')}（{WEEKDAY_LABELS[day.day()]}）今日門診一覽　<Badge status={today.isError ? 'error' : 'processing'} text={<span style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{today.isError ? '連線中斷，稍後自動重試' : `即時更新・${d ? dayjs(d.generatedAt).format('HH:mm:ss') : '—'}`}</span>} /></span>}
         extra={<Link to="/calendar"><Tag icon={<CalendarOutlined />} color="green" style={{ padding: '4px 10px', fontSize: 13 }}>開啟行事曆</Tag></Link>}
-        help={<HelpDrawer title={HELP.home.title} body={HELP.home.body} />}
+        help={<HelpDrawer topic="home" />}
       />
       {today.error && !d ? <Alert type="error" showIcon title="今日總覽載入失敗" description={errorMessage(today.error)} style={{ marginBottom: 16 }} /> : null}
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>

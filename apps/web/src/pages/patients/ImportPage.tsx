@@ -4,6 +4,7 @@ import { App, Alert, Button, Card, Progress, Result, Space, Steps, Table, Tag, T
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../../api.ts';
+import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import type { Transfer } from './api.ts';
 
@@ -43,7 +44,7 @@ export function ImportPage() {
   const step = job ? 2 : preview ? 1 : 0;
   return (
     <>
-      <PageHeader title="匯入病患" subtitle="上傳 CSV（UTF-8）或 Excel（XLSX），先預覽逐列檢查結果，再匯入正確的列；有錯的列不會匯入，可修正後再上傳。"
+      <PageHeader title="匯入病患" help={<HelpDrawer topic="patientImport" />} subtitle="上傳 CSV（UTF-8）或 Excel（XLSX），先預覽逐列檢查結果，再匯入正確的列；有錯的列不會匯入，可修正後再上傳。"
         extra={<Button href={`data:text/csv;charset=utf-8,${encodeURIComponent(TEMPLATE)}`} download="病患匯入範本.csv">下載範本</Button>} />
       <Card>
         <Steps current={step} style={{ marginBottom: 24 }} items={[{ title: '上傳檔案' }, { title: '預覽與檢查' }, { title: '匯入' }]} />

@@ -77,7 +77,7 @@ export function MergePage() {
   return (
     <>
       <PageHeader title="整併重複病患" subtitle="系統找出可能是同一人的病患：身分證字號相同、病歷號相同，或電話相同且姓名相近。確認後並排比較、選擇要保留的值再整併。"
-        help={<HelpDrawer title="整併" body={<><p>清單依可能性排序：理由越多越前面，其次是最近新增的病患。家人共用手機且名字相近（例如兄弟姊妹）也會列出，確認不是同一人就不必處理。可用搜尋框找特定病患。</p><p>整併會把預約、LINE 綁定、手動標籤移到保留的病患，並通知 HIS（patient.merged）。</p><p>原始資料完整保留，7 天內可復原。</p></>} />} />
+        help={<HelpDrawer topic="merge" />} />
       <Card title="可能重複" style={{ marginBottom: 16 }}
         extra={<Input allowClear prefix={<SearchOutlined />} placeholder="姓名、病歷號或電話" value={q} onChange={(e) => setQ(e.target.value)} style={{ width: 260 }} aria-label="搜尋可能重複的病患" />}>
         <Table rowKey={(r) => `${r.a.id}|${r.b.id}`} loading={cands.isLoading} dataSource={cands.data?.items ?? []} pagination={false}

@@ -193,12 +193,7 @@ export function PatientsPage() {
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)}>新增病患</Button>
           </>
         ) : null}
-        help={<HelpDrawer title="病患名單" body={<>
-          <p>每位病患一列；已綁定 LINE 的好友顯示在病患列，尚未綁定的好友在「未綁定的 LINE 好友」分頁。</p>
-          <p>搜尋框會自動判斷：中文姓名可只打兩個字（例如「小明」），電話可打任何寫法或末 3–4 碼，英數字會比對病歷號開頭，身分證字號需完整輸入。</p>
-          <p>來自 HIS 的欄位（姓名、病歷號、生日、電話、身分證字號）由 HIS 管理，後台只能修改備註與標籤。</p>
-          <p>點欄位標題可排序；依病歷號、上次就診或下次預約排序時，沒有資料的病患（例如從未就診）一律排在最後。「超過幾天未就診」也包含從未就診的病患。</p>
-          <p>每次查詢、查看與匯出都記錄在稽核紀錄。匯出檔與匯入預覽含病患個資，只保留 24 小時，之後自動刪除；需要時請重新匯出。</p></>} />} />
+        help={<HelpDrawer topic="patients" />} />
       <Tabs items={[
         {
           key: 'patients', label: '病患名單', children: (

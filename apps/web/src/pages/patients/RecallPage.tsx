@@ -35,7 +35,7 @@ export function RecallPage() {
     <>
       <PageHeader title="回診提醒" subtitle="依規則找出該回診的病患（例如上次洗牙後半年），以 LINE 傳送附預約或來電按鈕的訊息（未綁定者以簡訊），櫃台再記錄聯絡結果。"
         extra={<Button icon={<PlayCircleOutlined />} loading={scan.isPending} onClick={() => scan.mutate()}>立即檢查並傳送</Button>}
-        help={<HelpDrawer title="回診提醒" body={<><p>每天自動檢查一次。已經預約下次看診的病患不會收到提醒。</p><p>慢性處方箋可於用藥期滿前 10 日內領下一次藥，預設在領藥後第 20 天提醒（28 天處方）。</p></>} />} />
+        help={<HelpDrawer topic="recall" />} />
       <Card title="規則" style={{ marginBottom: 16 }} extra={<Space>{!rules.data?.items.length ? <Button onClick={() => defaults.mutate()}>建立預設規則</Button> : null}<Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')}>新增規則</Button></Space>}>
         <Table rowKey="id" size="small" pagination={false} loading={rules.isLoading} dataSource={rules.data?.items ?? []}
           columns={[

@@ -136,7 +136,7 @@ export function SegmentsPage() {
   return (
     <>
       <PageHeader title="標籤與分眾" subtitle="以標籤標記病患（手動或依規則自動），再以條件組成分眾，之後的群發訊息與問卷都以分眾為對象。"
-        help={<HelpDrawer title="標籤與分眾" body={<><p>自動標籤依規則（就診類別、處置代碼、年齡層、多久沒回診、爽約次數）每小時重新計算，也可按「重算自動標籤」。</p><p>分眾的人數會隨條件即時更新。</p></>} />} />
+        help={<HelpDrawer topic="segments" />} />
       <div style={{ marginBottom: 16 }}><TagsCard /></div>
       <SegmentBuilder />
     </>
