@@ -10331,6 +10331,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/recalls/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 預覽：現在檢查會新增幾位到提醒名單
+         * @description 每條啟用中的規則目前到期、尚未在名單上的病患人數，以及下次自動檢查的時間；不傳送任何訊息。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rules: {
+                                ruleId: string;
+                                name: string;
+                                due: number;
+                            }[];
+                            total: number;
+                            nextScanAt: string | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/recalls/{id}/outcome": {
         parameters: {
             query?: never;

@@ -293,8 +293,14 @@ describe('tags, segments, recall', () => {
 
     const rule = (await api.post('/api/recall-rules', { name: '半年洗牙', kind: 'after_visit', visitType: '洗牙', intervalDays: 182, message: '{name} 您好，該洗牙了', button: 'booking' })).json();
     expect(rule.enabled).toBe(true);
+    // The preview counts what a scan would add, sends nothing, and names the next automatic scan (a day after saving the rule).
+    const preview = (await api.get('/api/recalls/preview')).json();
+    expect(preview).toMatchObject({ rules: [{ ruleId: rule.id, name: '半年洗牙', due: 1 }], total: 1 });
+    expect(Date.parse(preview.nextScanAt) - t.clock.now().getTime()).toBe(86_400_000);
+    expect((await api.get('/api/recalls')).json().items).toHaveLength(0);
     const scan = (await api.post('/api/recalls/scan')).json();
-    expect(scan.created).toBe(1);
+    expect(scan.created).toBe(preview.total);
+    expect((await api.get('/api/recalls/preview')).json()).toMatchObject({ rules: [{ due: 0 }], total: 0 });
     expect((await api.post('/api/recalls/scan')).json().created).toBe(0);
     const list = (await api.get('/api/recalls')).json().items;
     expect(list).toHaveLength(1);
@@ -342,6 +348,7 @@ describe('cross-clinic isolation', () => {
     expect((await b.put(`/api/recall-rules/${rule.id}`, { name: 'x', kind: 'yearly', intervalDays: 1, message: 'x', button: 'call' })).statusCode).toBe(404);
     expect((await b.delete(`/api/recall-rules/${rule.id}`)).statusCode).toBe(404);
     expect((await b.get('/api/recalls')).json().items).toEqual([]);
+    expect((await b.get('/api/recalls/preview')).json()).toEqual({ rules: [], total: 0, nextScanAt: null });
     expect((await b.get(`/api/patients/transfers/${ex.id}`)).statusCode).toBe(404);
     expect((await b.get(`/api/patients/exports/${ex.id}/download`)).statusCode).toBe(404);
     expect((await b.post(`/api/patients/imports/${ex.id}/commit`)).statusCode).toBe(404);

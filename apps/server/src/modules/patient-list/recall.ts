@@ -95,6 +95,41 @@ export function recallService(deps: Deps) {
   };
 }
 
+type RuleRow = { id: string; visit_type: string | null; interval_days: number };
+
+/**
+ * Patients a rule makes due now: their last visit of the rule's type is at least the interval
+ * ago, they have not booked or come again since, they were not merged away, and they are not
+ * on the list for that visit already.
+ */
+async function dueForRule(db: Db, clinicId: string, rule: RuleRow, now: Date): Promise<{ patient_id: string; last: string }[]> {
+  const cutoff = new Date(now.getTime() - rule.interval_days * 86_400_000).toISOString();
+  let q = db.selectFrom('appointments').select(['patient_id', sql<string>`max(starts_at)`.as('last')]).where('clinic_id', '=', clinicId).where('status', 'in', ['completed', 'checked_in']);
+  if (rule.visit_type) q = q.where('visit_type', '=', rule.visit_type);
+  const out: { patient_id: string; last: string }[] = [];
+  for (const d of await q.groupBy('patient_id').having(sql`max(starts_at)`, '<=', cutoff).execute()) {
+    const upcoming = await db.selectFrom('appointments').select('id').where('clinic_id', '=', clinicId).where('patient_id', '=', d.patient_id).where('starts_at', '>', d.last).where('status', 'in', ['booked', 'checked_in', 'completed']).executeTakeFirst();
+    if (upcoming) continue;
+    const prof = await db.selectFrom('patient_profiles').select('merged_into').where('clinic_id', '=', clinicId).where('patient_id', '=', d.patient_id).executeTakeFirst();
+    if (prof?.merged_into) continue;
+    const listed = await db.selectFrom('recalls').select('id').where('clinic_id', '=', clinicId).where('rule_id', '=', rule.id).where('patient_id', '=', d.patient_id).where('basis_visit_at', '=', d.last).executeTakeFirst();
+    if (listed) continue;
+    out.push(d);
+  }
+  return out;
+}
+
+/** How many patients each enabled rule would put on the list if the scan ran now, and when the next automatic scan runs. */
+export async function previewRecalls(deps: Deps, clinicId: string): Promise<{ rules: { ruleId: string; name: string; due: number }[]; total: number; nextScanAt: string | null }> {
+  const db = deps.db;
+  const now = deps.clock.now();
+  const rules = await db.selectFrom('recall_rules').select(['id', 'name', 'visit_type', 'interval_days']).where('clinic_id', '=', clinicId).where('enabled', '=', 1).orderBy('created_at').execute();
+  const out = [];
+  for (const r of rules) out.push({ ruleId: r.id, name: r.name, due: (await dueForRule(db, clinicId, r, now)).length });
+  const next = await db.selectFrom('jobs').select('run_at').where('clinic_id', '=', clinicId).where('type', '=', RECALL_SCAN_JOB).where('status', '=', 'pending').orderBy('run_at').executeTakeFirst();
+  return { rules: out, total: out.reduce((n, r) => n + r.due, 0), nextScanAt: next?.run_at ?? null };
+}
+
 /** Puts due patients on the recall list and sends them the rule's message. */
 export async function scanRecalls(deps: Deps, clinicId: string): Promise<{ created: number; sent: number; failed: number }> {
   const db = deps.db;
@@ -105,16 +140,7 @@ export async function scanRecalls(deps: Deps, clinicId: string): Promise<{ creat
   let created = 0, sent = 0, failed = 0;
   let lineBudget = rules.length ? await nonEssentialBudget(deps, clinicId) : null;
   for (const rule of rules) {
-    const cutoff = new Date(now.getTime() - rule.interval_days * 86_400_000).toISOString();
-    let q = db.selectFrom('appointments').select(['patient_id', sql<string>`max(starts_at)`.as('last')]).where('clinic_id', '=', clinicId).where('status', 'in', ['completed', 'checked_in']);
-    if (rule.visit_type) q = q.where('visit_type', '=', rule.visit_type);
-    const due = await q.groupBy('patient_id').having(sql`max(starts_at)`, '<=', cutoff).execute();
-    for (const d of due) {
-      // Already booked again, merged away, or already on the list for this visit: skip.
-      const upcoming = await db.selectFrom('appointments').select('id').where('clinic_id', '=', clinicId).where('patient_id', '=', d.patient_id).where('starts_at', '>', d.last).where('status', 'in', ['booked', 'checked_in', 'completed']).executeTakeFirst();
-      if (upcoming) continue;
-      const prof = await db.selectFrom('patient_profiles').select('merged_into').where('patient_id', '=', d.patient_id).executeTakeFirst();
-      if (prof?.merged_into) continue;
+    for (const d of await dueForRule(db, clinicId, rule, now)) {
       const id = newId();
       const dueDate = localDate(new Date(Date.parse(d.last) + rule.interval_days * 86_400_000), clinic.time_zone);
       const ins = await db.insertInto('recalls').values({ id, clinic_id: clinicId, rule_id: rule.id, patient_id: d.patient_id, basis_visit_at: d.last, due_date: dueDate <= today ? dueDate : today, status: 'due', channel: null, sent_at: null, outcome: null, outcome_at: null, outcome_by: null, note: '', created_at: now.toISOString(), updated_at: now.toISOString() })

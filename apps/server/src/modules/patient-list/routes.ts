@@ -7,7 +7,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { errorResponses } from '../../platform/http.ts';
 import { PatientBody } from '../patients/schemas.ts';
 import { mergeService, MERGE_FIELDS } from './merge.ts';
-import { recallService, DEFAULT_RECALL_RULES, RECALL_OUTCOMES } from './recall.ts';
+import { previewRecalls, recallService, DEFAULT_RECALL_RULES, RECALL_OUTCOMES } from './recall.ts';
 import type { PatientFilter, SortKey } from './search.ts';
 import { patientListService } from './service.ts';
 import { tagService } from './tags.ts';
@@ -229,6 +229,13 @@ export function patientListRoutes(app: FastifyInstance, deps: Deps): void {
       response: { 200: Type.Object({ items: Type.Array(Type.Unknown()) }), ...errorResponses(401) } },
     preHandler: read,
   }, async (req) => { const q = req.query as { status?: string; ruleId?: string; page?: number; pageSize?: number }; return recall.list(clinicOf(req), { ...q, page: q.page ?? 1, pageSize: q.pageSize ?? 50 }, actorOf(req), req.ip); });
+  app.get('/api/recalls/preview', {
+    schema: {
+      tags: TR, summary: '預覽：現在檢查會新增幾位到提醒名單', description: '每條啟用中的規則目前到期、尚未在名單上的病患人數，以及下次自動檢查的時間；不傳送任何訊息。',
+      response: { 200: Type.Object({ rules: Type.Array(Type.Object({ ruleId: Type.String(), name: Type.String(), due: Type.Integer() })), total: Type.Integer(), nextScanAt: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(401) },
+    },
+    preHandler: read,
+  }, async (req) => previewRecalls(deps, clinicOf(req)));
   app.put('/api/recalls/:id/outcome', {
     schema: { tags: TR, summary: '記錄聯絡結果', params: Id, body: Type.Object({ outcome: Type.Enum([...RECALL_OUTCOMES], { description: 'booked 已預約、declined 婉拒、no_answer 未接聽' }), note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
       response: { 200: Type.Object({ ok: Type.Boolean() }), ...errorResponses(401, 403, 404, 422) } },

@@ -1,13 +1,13 @@
 // 回診提醒: rules (半年洗牙, 年度健檢, 慢性處方箋領藥 …) and the front desk's recall list with outcomes.
 import { PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Form, Input, InputNumber, Modal, Segmented, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Segmented, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../../api.ts';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { formatDate } from '../../format.ts';
+import { formatDate, formatDateTime } from '../../format.ts';
 import type { RecallItem, RecallRule } from './api.ts';
 
 const { Text } = Typography;
@@ -22,6 +22,9 @@ export function RecallPage() {
   const [form] = Form.useForm();
   const rules = useQuery({ queryKey: ['recall-rules'], queryFn: () => api.get<{ items: RecallRule[] }>('/api/recall-rules') });
   const list = useQuery({ queryKey: ['recalls', status], queryFn: () => api.get<{ items: RecallItem[] }>('/api/recalls', { status: status === 'all' ? undefined : status }) });
+  // Counts only (sends nothing): what the next scan would add, per rule.
+  const preview = useQuery({ queryKey: ['recalls', 'preview'], queryFn: () => api.get<{ rules: { ruleId: string; name: string; due: number }[]; total: number; nextScanAt: string | null }>('/api/recalls/preview') });
+  const dueOf = new Map((preview.data?.rules ?? []).map((r) => [r.ruleId, r.due]));
   const inv = () => { void qc.invalidateQueries({ queryKey: ['recall-rules'] }); void qc.invalidateQueries({ queryKey: ['recalls'] }); };
   const defaults = useMutation({ mutationFn: () => api.post('/api/recall-rules/defaults'), onSuccess: inv, onError: (e) => message.error(errorMessage(e)) });
   const save = useMutation({
@@ -45,7 +48,13 @@ export function RecallPage() {
             { title: '間隔', dataIndex: 'intervalDays', render: (d: number) => `${d} 天後` },
             { title: '按鈕', dataIndex: 'button', render: (b: string) => (b === 'booking' ? '線上預約' : '打電話') },
             { title: '啟用', dataIndex: 'enabled', render: (e: boolean) => (e ? <Tag color="green">啟用</Tag> : <Tag>停用</Tag>) },
+            { title: '目前到期', key: 'due', render: (_, r) => (r.enabled ? `${(dueOf.get(r.id) ?? 0).toLocaleString()} 位` : '—') },
           ]} />
+        {preview.data && preview.data.rules.length ? (
+          <Alert style={{ marginTop: 12 }} type={preview.data.total ? 'info' : 'success'} showIcon
+            message={preview.data.total ? `目前有 ${preview.data.total.toLocaleString()} 位病患到期、尚未通知` : '目前沒有到期、尚未通知的病患'}
+            description={`${preview.data.nextScanAt ? `下次自動檢查：${formatDateTime(preview.data.nextScanAt)}，屆時會傳送給當時到期的病患（LINE，未綁定者以簡訊）。` : '尚未排定自動檢查。'}也可按右上角「立即檢查並傳送」。`} />
+        ) : null}
       </Card>
       <Card title="提醒名單" extra={<Segmented value={status} onChange={(v) => setStatus(String(v))} options={[{ value: 'all', label: '全部' }, { value: 'due', label: '待通知' }, { value: 'sent', label: '已通知' }, { value: 'booked', label: '已預約' }, { value: 'declined', label: '婉拒' }, { value: 'no_answer', label: '未接聽' }]} />}>
         <Table rowKey="id" size="middle" loading={list.isLoading} dataSource={list.data?.items ?? []}
