@@ -171,26 +171,16 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
     // the second without answering (what a server closing an idle socket looks like to the client).
     const seen: string[] = [];
     const srv = createNetServer((sock: Socket) => {
-      let buf = '';
       let n = 0;
-      sock.on('data', (d) => {
-        buf += d.toString('latin1');
-        for (;;) {
-          const end = buf.indexOf('\r\n\r\n');
-          if (end < 0) return;
-          const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
-          if (buf.length < end + 4 + len) return;
-          const head = buf.slice(0, end);
-          buf = buf.slice(end + 4 + len);
-          n++;
-          if (n >= 2) {
-            sock.destroy();
-            return;
-          }
-          seen.push(/x-line-retry-key: (\S+)/i.exec(head)?.[1] ?? '-');
-          const body = JSON.stringify({ sentMessages: [{ id: String(seen.length), quoteToken: 'q' }] });
-          sock.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-line-request-id: r${seen.length}\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n${body}`);
+      onRequests(sock, (raw) => {
+        if (++n >= 2) {
+          sock.destroy();
+          return false;
         }
+        seen.push(/x-line-retry-key: (\S+)/i.exec(raw)?.[1] ?? '-');
+        const body = JSON.stringify({ sentMessages: [{ id: String(seen.length), quoteToken: 'q' }] });
+        sock.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-line-request-id: r${seen.length}\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n${body}`);
+        return true;
       });
     });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
@@ -209,6 +199,30 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
 });
 
 /**
+ * Calls `handle` with each whole request (head + Content-Length body) arriving on the socket,
+ * in order; a request is handled only after the previous one's answer was written. `handle`
+ * returns false when it dropped the connection.
+ */
+function onRequests(sock: Socket, handle: (raw: string) => boolean | Promise<boolean>): void {
+  let buf = '';
+  let busy = Promise.resolve();
+  sock.on('data', (d) => {
+    buf += d.toString('latin1');
+    busy = busy.then(async () => {
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
+        if (buf.length < end + 4 + len) return;
+        const raw = buf.slice(0, end + 4 + len);
+        buf = buf.slice(end + 4 + len);
+        if (!(await handle(raw))) return;
+      }
+    });
+  });
+}
+
+/**
  * A server that reads each request (Content-Length framed) and answers with the next scripted
  * raw answer, written in small pieces so that every parser state sees a split; `null` drops
  * the connection instead.
@@ -217,32 +231,24 @@ async function scripted(answers: (string | null)[]): Promise<{ url: string; requ
   const requests: string[] = [];
   let next = 0;
   const server = createNetServer((sock: Socket) => {
-    let buf = '';
-    sock.on('data', async (d) => {
-      buf += d.toString('latin1');
-      for (;;) {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
-        if (buf.length < end + 4 + len) return;
-        requests.push(buf.slice(0, end + 4 + len));
-        buf = buf.slice(end + 4 + len);
-        const a = answers[next++];
-        if (a === null || a === undefined) {
-          sock.destroy();
-          return;
-        }
-        const bytes = Buffer.from(a, 'utf8');
-        for (let i = 0; i < bytes.length && !sock.destroyed; ) {
-          const n = 1 + ((i * 7) % 13);
-          sock.write(bytes.subarray(i, i + n));
-          i += n;
-          await new Promise((r) => setImmediate(r));
-        }
-        if (sock.destroyed) return;
-        const finalHead = a.slice(a.lastIndexOf('HTTP/1.'));
-        if (/\r\nconnection: close\r\n/i.test(finalHead) || finalHead.startsWith('HTTP/1.0') || !/content-length|transfer-encoding/i.test(finalHead.split('\r\n\r\n')[0])) sock.end();
+    onRequests(sock, async (raw) => {
+      requests.push(raw);
+      const a = answers[next++];
+      if (a === null || a === undefined) {
+        sock.destroy();
+        return false;
       }
+      const bytes = Buffer.from(a, 'utf8');
+      for (let i = 0; i < bytes.length && !sock.destroyed; ) {
+        const n = 1 + ((i * 7) % 13);
+        sock.write(bytes.subarray(i, i + n));
+        i += n;
+        await new Promise((r) => setImmediate(r));
+      }
+      if (sock.destroyed) return false;
+      const finalHead = a.slice(a.lastIndexOf('HTTP/1.'));
+      if (/\r\nconnection: close\r\n/i.test(finalHead) || finalHead.startsWith('HTTP/1.0') || !/content-length|transfer-encoding/i.test(finalHead.split('\r\n\r\n')[0])) sock.end();
+      return true;
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
