@@ -142,6 +142,12 @@ export async function retryJob(db: Kysely<DB>, clock: Clock, clinicId: string, i
   if (Number(r.numUpdatedRows) === 0) throw errors.notFound('工作');
 }
 
+/** When the next pending job of this type for the clinic is due (a scheduled scan, say), or null. */
+export async function nextRunAt(db: Kysely<DB>, clinicId: string, type: string): Promise<string | null> {
+  const next = await db.selectFrom('jobs').select('run_at').where('clinic_id', '=', clinicId).where('type', '=', type).where('status', '=', 'pending').orderBy('run_at').executeTakeFirst();
+  return next?.run_at ?? null;
+}
+
 export async function queueStats(db: Kysely<DB>, now: Date): Promise<{ depth: number; due: number; oldestDueAgeSeconds: number; dead: number; running: number }> {
   const nowIso = now.toISOString();
   const rows = await db

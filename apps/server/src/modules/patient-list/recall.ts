@@ -14,7 +14,7 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
-import { enqueue, type Job } from '../../platform/jobs.ts';
+import { enqueue, nextRunAt, type Job } from '../../platform/jobs.ts';
 import { localDate } from '../../platform/tw.ts';
 import { queuePush } from '../binding/push.ts';
 import { queueSms } from '../sms/service.ts';
@@ -126,8 +126,7 @@ export async function previewRecalls(deps: Deps, clinicId: string): Promise<{ ru
   const rules = await db.selectFrom('recall_rules').select(['id', 'name', 'visit_type', 'interval_days']).where('clinic_id', '=', clinicId).where('enabled', '=', 1).orderBy('created_at').execute();
   const out = [];
   for (const r of rules) out.push({ ruleId: r.id, name: r.name, due: (await dueForRule(db, clinicId, r, now)).length });
-  const next = await db.selectFrom('jobs').select('run_at').where('clinic_id', '=', clinicId).where('type', '=', RECALL_SCAN_JOB).where('status', '=', 'pending').orderBy('run_at').executeTakeFirst();
-  return { rules: out, total: out.reduce((n, r) => n + r.due, 0), nextScanAt: next?.run_at ?? null };
+  return { rules: out, total: out.reduce((n, r) => n + r.due, 0), nextScanAt: await nextRunAt(db, clinicId, RECALL_SCAN_JOB) };
 }
 
 /** Puts due patients on the recall list and sends them the rule's message. */
