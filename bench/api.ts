@@ -15,15 +15,35 @@ import { runLoad, startBareFastify, type BenchResult, type LoadResult } from './
 
 export default async function bench(): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'careline-bench-api-'));
-  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'silent',
+  });
   const { deps, database } = await createDeps(config);
   const clinic = await clinicService(deps).create({ name: '壓測診所' });
   const staff = staffService(deps);
-  await staff.createWithPassword(clinic.id, { email: 'bench-admin@careline.tw', name: '管理者', role: 'admin', password: 'bench-password' });
-  for (let i = 0; i < 30; i++) await staff.createWithPassword(clinic.id, { email: `staff${i}@careline.tw`, name: `員工${i}`, role: 'front_desk', password: 'bench-password' });
+  await staff.createWithPassword(clinic.id, {
+    email: 'bench-admin@careline.tw',
+    name: '管理者',
+    role: 'admin',
+    password: 'bench-password',
+  });
+  for (let i = 0; i < 30; i++)
+    await staff.createWithPassword(clinic.id, {
+      email: `staff${i}@careline.tw`,
+      name: `員工${i}`,
+      role: 'front_desk',
+      password: 'bench-password',
+    });
   const app = await buildApp(deps, { logger: false });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench-admin@careline.tw', password: 'bench-password' }) });
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench-admin@careline.tw', password: 'bench-password' }),
+  });
   const cookie = (login.headers.getSetCookie().find((c) => c.startsWith('careline_session=')) ?? '').split(';')[0];
   if (!cookie) throw new Error(`login failed: ${login.status}`);
 
@@ -35,18 +55,46 @@ export default async function bench(): Promise<BenchResult> {
   const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
   const roundMs = Math.max(500, Math.round(durationMs / rounds));
   await runLoad({ url: bare.url, label: 'bare fastify (warm-up)', durationMs: 3000, warmupMs: 0 });
-  await runLoad({ url: `${url}/api/staff`, headers: { cookie }, label: 'GET /api/staff (warm-up)', durationMs: 3000, warmupMs: 0 });
+  await runLoad({
+    url: `${url}/api/staff`,
+    headers: { cookie },
+    label: 'GET /api/staff (warm-up)',
+    durationMs: 3000,
+    warmupMs: 0,
+  });
   const baseRuns: LoadResult[] = [];
   const apiRuns: LoadResult[] = [];
   for (let r = 0; r < rounds; r++) {
-    baseRuns.push(await runLoad({ url: bare.url, label: `bare fastify, round ${r + 1}/${rounds}`, durationMs: roundMs, warmupMs: 0 }));
-    apiRuns.push(await runLoad({ url: `${url}/api/staff`, headers: { cookie }, label: `GET /api/staff, round ${r + 1}/${rounds}`, durationMs: roundMs, warmupMs: 0 }));
+    baseRuns.push(
+      await runLoad({
+        url: bare.url,
+        label: `bare fastify, round ${r + 1}/${rounds}`,
+        durationMs: roundMs,
+        warmupMs: 0,
+      }),
+    );
+    apiRuns.push(
+      await runLoad({
+        url: `${url}/api/staff`,
+        headers: { cookie },
+        label: `GET /api/staff, round ${r + 1}/${rounds}`,
+        durationMs: roundMs,
+        warmupMs: 0,
+      }),
+    );
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ratios = apiRuns.map((a, i) => a.rps / baseRuns[i].rps);
   const total = (runs: LoadResult[]) => runs.reduce((n, x) => n + x.rps, 0) / runs.length;
   const base = { rps: total(baseRuns), p95_ms: median(baseRuns.map((x) => x.p95_ms)) };
-  const api = { rps: total(apiRuns), p50_ms: median(apiRuns.map((x) => x.p50_ms)), p95_ms: median(apiRuns.map((x) => x.p95_ms)), p99_ms: median(apiRuns.map((x) => x.p99_ms)), errors: apiRuns.reduce((n, x) => n + x.errors, 0), error_samples: apiRuns.flatMap((x) => x.error_samples) };
+  const api = {
+    rps: total(apiRuns),
+    p50_ms: median(apiRuns.map((x) => x.p50_ms)),
+    p95_ms: median(apiRuns.map((x) => x.p95_ms)),
+    p99_ms: median(apiRuns.map((x) => x.p99_ms)),
+    errors: apiRuns.reduce((n, x) => n + x.errors, 0),
+    error_samples: apiRuns.flatMap((x) => x.error_samples),
+  };
   await bare.close();
   await app.close();
   await database.close();

@@ -25,28 +25,62 @@ type Server = { proc: ChildProcess; url: string; ask<T>(cmd: string): Promise<T>
 
 function startServer(kind: 'emulator' | 'bare'): Promise<Server> {
   const prof = process.env.BENCH_PROF;
-  const execArgv = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${kind}-${process.pid}.cpuprofile`] : [];
-  const proc = fork(join(import.meta.dirname, 'lib', 'emulator-server.ts'), [kind], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
-  const ask = <T>(cmd: string) => new Promise<T>((resolve, reject) => {
-    const on = (m: { cmd: string }) => {
-      if (m.cmd !== cmd) return;
-      proc.off('message', on);
-      proc.off('exit', exit);
-      resolve(m as T);
-    };
-    const exit = (code: number | null) => {
-      proc.off('message', on);
-      reject(new Error(`${kind} server exited (${code}) before "${cmd}"`));
-    };
-    proc.on('message', on);
-    proc.once('exit', exit);
-    if (cmd !== 'ready') proc.send({ cmd });
+  const execArgv = prof
+    ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${kind}-${process.pid}.cpuprofile`]
+    : [];
+  const proc = fork(join(import.meta.dirname, 'lib', 'emulator-server.ts'), [kind], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv,
   });
+  const ask = <T>(cmd: string) =>
+    new Promise<T>((resolve, reject) => {
+      const on = (m: { cmd: string }) => {
+        if (m.cmd !== cmd) return;
+        proc.off('message', on);
+        proc.off('exit', exit);
+        resolve(m as T);
+      };
+      const exit = (code: number | null) => {
+        proc.off('message', on);
+        reject(new Error(`${kind} server exited (${code}) before "${cmd}"`));
+      };
+      proc.on('message', on);
+      proc.once('exit', exit);
+      if (cmd !== 'ready') proc.send({ cmd });
+    });
   return ask<{ url: string }>('ready').then(({ url }) => ({ proc, url, ask }));
 }
 
-type Totals = { ok: number; requests: number; errors: number; samples: Set<string>; elapsedMs: number; latencies: Float64Array[]; serverCpuUs: number; serverMainUs: number; serverGcMs: number; clientCpuUs: number; rssMb: number; logged: number };
-type Measured = { rps: number; errors: number; error_samples: string[]; p50_ms: number; p95_ms: number; p99_ms: number; server_cpu_us_per_req: number; server_cpu_pct: number; server_main_us_per_req: number; server_gc_us_per_req: number; client_cpu_us_per_req: number; client_cpu_pct: number; server_rss_mb: number; logged: number };
+type Totals = {
+  ok: number;
+  requests: number;
+  errors: number;
+  samples: Set<string>;
+  elapsedMs: number;
+  latencies: Float64Array[];
+  serverCpuUs: number;
+  serverMainUs: number;
+  serverGcMs: number;
+  clientCpuUs: number;
+  rssMb: number;
+  logged: number;
+};
+type Measured = {
+  rps: number;
+  errors: number;
+  error_samples: string[];
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  server_cpu_us_per_req: number;
+  server_cpu_pct: number;
+  server_main_us_per_req: number;
+  server_gc_us_per_req: number;
+  client_cpu_us_per_req: number;
+  client_cpu_pct: number;
+  server_rss_mb: number;
+  logged: number;
+};
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -65,7 +99,14 @@ function loadOf(server: Server) {
 async function slice(server: Server, label: string, ms: number, t: Totals): Promise<void> {
   await server.ask('cpu'); // resets the child's CPU counter
   const r = await runSocketLoad({ ...loadOf(server), durationMs: ms, label });
-  const cpu = await server.ask<{ userUs: number; systemUs: number; mainUs: number; gcMs: number; log: number; rssMb: number }>('cpu');
+  const cpu = await server.ask<{
+    userUs: number;
+    systemUs: number;
+    mainUs: number;
+    gcMs: number;
+    log: number;
+    rssMb: number;
+  }>('cpu');
   t.ok += r.requests - r.errors;
   t.requests += r.requests;
   t.errors += r.errors;
@@ -78,7 +119,9 @@ async function slice(server: Server, label: string, ms: number, t: Totals): Prom
   t.clientCpuUs += r.client_cpu_us;
   t.rssMb = cpu.rssMb;
   t.logged = cpu.log;
-  process.stderr.write(`  ${label}: ${Math.round((r.requests - r.errors) / (r.elapsed_ms / 1000))} req/s, server ${Math.round((cpu.userUs + cpu.systemUs) / r.requests)} µs/req, ${Math.round((cpu.userUs + cpu.systemUs) / 1000 / r.elapsed_ms * 100)} % of a core; client ${r.client_cpu_pct} %\n`);
+  process.stderr.write(
+    `  ${label}: ${Math.round((r.requests - r.errors) / (r.elapsed_ms / 1000))} req/s, server ${Math.round((cpu.userUs + cpu.systemUs) / r.requests)} µs/req, ${Math.round(((cpu.userUs + cpu.systemUs) / 1000 / r.elapsed_ms) * 100)} % of a core; client ${r.client_cpu_pct} %\n`,
+  );
 }
 
 function summarise(label: string, t: Totals): Measured {
@@ -99,7 +142,7 @@ function summarise(label: string, t: Totals): Measured {
     server_cpu_us_per_req: t.requests ? Math.round((t.serverCpuUs / t.requests) * 10) / 10 : 0,
     server_cpu_pct: Math.round((t.serverCpuUs / 1000 / t.elapsedMs) * 100),
     server_main_us_per_req: t.requests ? Math.round((t.serverMainUs / t.requests) * 10) / 10 : 0,
-    server_gc_us_per_req: t.requests ? Math.round((t.serverGcMs * 1000 / t.requests) * 10) / 10 : 0,
+    server_gc_us_per_req: t.requests ? Math.round(((t.serverGcMs * 1000) / t.requests) * 10) / 10 : 0,
     client_cpu_us_per_req: t.requests ? Math.round((t.clientCpuUs / t.requests) * 10) / 10 : 0,
     client_cpu_pct: Math.round((t.clientCpuUs / 1000 / t.elapsedMs) * 100),
     server_rss_mb: t.rssMb,
@@ -112,17 +155,31 @@ function summarise(label: string, t: Totals): Measured {
   return m;
 }
 
-const close = (server: Server) => new Promise<void>((resolve) => {
-  server.proc.once('exit', () => resolve());
-  server.proc.send({ cmd: 'close' });
-});
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.proc.once('exit', () => resolve());
+    server.proc.send({ cmd: 'close' });
+  });
 
 export default async function main(): Promise<Record<string, unknown>> {
   const load1 = loadavg()[0];
   // Both servers up at once (the idle one costs nothing); measured in alternating slices so
   // that a change in the machine's load from other work hits both about equally.
   const [bareServer, emuServer] = await Promise.all([startServer('bare'), startServer('emulator')]);
-  const empty = (): Totals => ({ ok: 0, requests: 0, errors: 0, samples: new Set(), elapsedMs: 0, latencies: [], serverCpuUs: 0, serverMainUs: 0, serverGcMs: 0, clientCpuUs: 0, rssMb: 0, logged: 0 });
+  const empty = (): Totals => ({
+    ok: 0,
+    requests: 0,
+    errors: 0,
+    samples: new Set(),
+    elapsedMs: 0,
+    latencies: [],
+    serverCpuUs: 0,
+    serverMainUs: 0,
+    serverGcMs: 0,
+    clientCpuUs: 0,
+    rssMb: 0,
+    logged: 0,
+  });
   const bare = empty();
   const emu = empty();
   try {
@@ -130,7 +187,9 @@ export default async function main(): Promise<Record<string, unknown>> {
     await runSocketLoad({ ...loadOf(bareServer), durationMs: WARMUP_MS, label: 'warm-up bare' });
     await runSocketLoad({ ...loadOf(emuServer), durationMs: WARMUP_MS, label: 'warm-up emulator' });
     const sliceMs = DURATION_MS / ROUNDS;
-    process.stderr.write(`${ROUNDS} rounds of ${Math.round(sliceMs)} ms per server, ${CONCURRENCY} connections (${CLIENT} client)\n`);
+    process.stderr.write(
+      `${ROUNDS} rounds of ${Math.round(sliceMs)} ms per server, ${CONCURRENCY} connections (${CLIENT} client)\n`,
+    );
     for (let r = 1; r <= ROUNDS; r++) {
       await slice(bareServer, `baseline (bare Fastify) ${r}/${ROUNDS}`, sliceMs, bare);
       await slice(emuServer, `emulator push, rate limiting off ${r}/${ROUNDS}`, sliceMs, emu);

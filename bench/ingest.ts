@@ -40,7 +40,13 @@ function item(i: number) {
 }
 
 async function viaHttp(dir: string) {
-  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: `sqlite:${join(dir, 'api.db')}`, ENCRYPTION_KEY: randomBytes(32).toString('base64'), PUBLIC_BASE_URL: 'http://localhost', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: `sqlite:${join(dir, 'api.db')}`,
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PUBLIC_BASE_URL: 'http://localhost',
+    LOG_LEVEL: 'silent',
+  });
   const { deps, database } = await createDeps(config);
   const app = await buildApp(deps, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -48,14 +54,29 @@ async function viaHttp(dir: string) {
   const clinic = await clinicService(deps).create({ name: '壓測診所' });
   const { key } = await apiKeyService(deps).create(clinic.id, 'bench', systemActor, '127.0.0.1');
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  for (let d = 0; d < DOCTORS; d++) await fetch(`${base}/his/v1/doctors/D${d}`, { method: 'PUT', headers, body: JSON.stringify({ name: `醫師${d}` }) });
-  for (let p = 0; p < PATIENTS; p++) await fetch(`${base}/his/v1/patients/P${p}`, { method: 'PUT', headers, body: JSON.stringify({ name: `病患${p}`, phone: `09${String(10_000_000 + p).slice(-8)}` }) });
+  for (let d = 0; d < DOCTORS; d++)
+    await fetch(`${base}/his/v1/doctors/D${d}`, { method: 'PUT', headers, body: JSON.stringify({ name: `醫師${d}` }) });
+  for (let p = 0; p < PATIENTS; p++)
+    await fetch(`${base}/his/v1/patients/P${p}`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ name: `病患${p}`, phone: `09${String(10_000_000 + p).slice(-8)}` }),
+    });
 
   const bodies: string[] = [];
-  for (let s = 0; s < TOTAL; s += PER_REQUEST) bodies.push(JSON.stringify({ items: Array.from({ length: Math.min(PER_REQUEST, TOTAL - s) }, (_, k) => item(s + k)) }));
+  for (let s = 0; s < TOTAL; s += PER_REQUEST)
+    bodies.push(
+      JSON.stringify({ items: Array.from({ length: Math.min(PER_REQUEST, TOTAL - s) }, (_, k) => item(s + k)) }),
+    );
   log(`HTTP: ${bodies.length} requests of ${PER_REQUEST}`);
   // Warm-up on other ids (JIT), not counted.
-  await fetch(`${base}/his/v1/appointments/batch`, { method: 'POST', headers, body: JSON.stringify({ items: Array.from({ length: PER_REQUEST }, (_, k) => ({ ...item(k), appointmentId: `W${k}` })) }) });
+  await fetch(`${base}/his/v1/appointments/batch`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      items: Array.from({ length: PER_REQUEST }, (_, k) => ({ ...item(k), appointmentId: `W${k}` })),
+    }),
+  });
   const t0 = performance.now();
   let created = 0;
   for (const [i, body] of bodies.entries()) {
@@ -93,17 +114,36 @@ async function rawBaseline(dir: string) {
   const db: DatabaseSync = openSqlite(file);
   const clinicId = newId();
   const now = new Date().toISOString();
-  db.prepare(`INSERT INTO clinics (id, name, time_zone, address, phone, business_hours, status, sandbox_of, created_at, updated_at) VALUES (?, 'raw', 'Asia/Taipei', '', '', '[]', 'active', NULL, ?, ?)`).run(clinicId, now, now);
+  db.prepare(
+    `INSERT INTO clinics (id, name, time_zone, address, phone, business_hours, status, sandbox_of, created_at, updated_at) VALUES (?, 'raw', 'Asia/Taipei', '', '', '[]', 'active', NULL, ?, ?)`,
+  ).run(clinicId, now, now);
   const patientIds: string[] = [];
   const doctorIds: string[] = [];
-  const insP = db.prepare(`INSERT INTO patients (id, clinic_id, his_id, name, phone_is_mobile, line_status, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 'unbound', ?, ?)`);
-  const insD = db.prepare(`INSERT INTO doctors (id, clinic_id, his_id, name, active, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`);
-  for (let p = 0; p < PATIENTS; p++) { const id = newId(); patientIds.push(id); insP.run(id, clinicId, `P${p}`, `病患${p}`, now, now); }
-  for (let d = 0; d < DOCTORS; d++) { const id = newId(); doctorIds.push(id); insD.run(id, clinicId, `D${d}`, `醫師${d}`, now, now); }
-  const insA = db.prepare(`INSERT INTO appointments (id, clinic_id, his_id, patient_id, doctor_id, starts_at, starts_at_local, duration_minutes, visit_type, status, note, version, reply_status, reply_status_at, created_at, updated_at)
+  const insP = db.prepare(
+    `INSERT INTO patients (id, clinic_id, his_id, name, phone_is_mobile, line_status, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 'unbound', ?, ?)`,
+  );
+  const insD = db.prepare(
+    `INSERT INTO doctors (id, clinic_id, his_id, name, active, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`,
+  );
+  for (let p = 0; p < PATIENTS; p++) {
+    const id = newId();
+    patientIds.push(id);
+    insP.run(id, clinicId, `P${p}`, `病患${p}`, now, now);
+  }
+  for (let d = 0; d < DOCTORS; d++) {
+    const id = newId();
+    doctorIds.push(id);
+    insD.run(id, clinicId, `D${d}`, `醫師${d}`, now, now);
+  }
+  const insA =
+    db.prepare(`INSERT INTO appointments (id, clinic_id, his_id, patient_id, doctor_id, starts_at, starts_at_local, duration_minutes, visit_type, status, note, version, reply_status, reply_status_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 'not_sent', NULL, ?, ?)`);
-  const insH = db.prepare(`INSERT INTO appointment_history (clinic_id, appointment_id, version, source, actor_type, actor_id, actor_label, old_status, new_status, changed_fields, created_at) VALUES (?, ?, ?, 'his', 'api_key', 'k', 'bench', NULL, ?, '[]', ?)`);
-  const insS = db.prepare(`INSERT INTO status_changes (clinic_id, subject, subject_id, subject_his_id, patient_his_id, light, from_value, to_value, source, actor_label, reason, created_at) VALUES (?, 'appointment', ?, ?, ?, 'status', NULL, ?, 'his', 'bench', NULL, ?)`);
+  const insH = db.prepare(
+    `INSERT INTO appointment_history (clinic_id, appointment_id, version, source, actor_type, actor_id, actor_label, old_status, new_status, changed_fields, created_at) VALUES (?, ?, ?, 'his', 'api_key', 'k', 'bench', NULL, ?, '[]', ?)`,
+  );
+  const insS = db.prepare(
+    `INSERT INTO status_changes (clinic_id, subject, subject_id, subject_his_id, patient_his_id, light, from_value, to_value, source, actor_label, reason, created_at) VALUES (?, 'appointment', ?, ?, ?, 'status', NULL, ?, 'his', 'bench', NULL, ?)`,
+  );
   const t0 = performance.now();
   for (let s = 0; s < TOTAL; s += PER_REQUEST) {
     db.exec('BEGIN');
@@ -111,7 +151,21 @@ async function rawBaseline(dir: string) {
       const it = item(i);
       const id = newId();
       const ts = new Date().toISOString();
-      insA.run(id, clinicId, it.appointmentId, patientIds[i % PATIENTS], doctorIds[i % DOCTORS], new Date(it.startsAt).toISOString(), it.startsAt, it.durationMinutes, it.visitType, it.status, it.version, ts, ts);
+      insA.run(
+        id,
+        clinicId,
+        it.appointmentId,
+        patientIds[i % PATIENTS],
+        doctorIds[i % DOCTORS],
+        new Date(it.startsAt).toISOString(),
+        it.startsAt,
+        it.durationMinutes,
+        it.visitType,
+        it.status,
+        it.version,
+        ts,
+        ts,
+      );
       insH.run(clinicId, id, it.version, it.status, ts);
       insS.run(clinicId, id, it.appointmentId, it.patientId, it.status, ts);
     }
@@ -129,7 +183,9 @@ export default async function main(): Promise<Record<string, unknown>> {
     const raw = await rawBaseline(dir);
     log(`raw: ${Math.round(raw.apptPerS)} appt/s`);
     const http = await viaHttp(dir);
-    log(`http: ${Math.round(http.apptPerS)} appt/s; resync of ${http.changes} changes in ${Math.round(http.resyncMs)} ms`);
+    log(
+      `http: ${Math.round(http.apptPerS)} appt/s; resync of ${http.changes} changes in ${Math.round(http.resyncMs)} ms`,
+    );
     return {
       metric: 'appointments_per_s',
       value: Math.round(http.apptPerS),

@@ -14,7 +14,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deliveryStates, seedReminders, startEmulatorChild, startWorkerChild, type Summary } from './lib/reminders-fixture.ts';
+import {
+  deliveryStates,
+  seedReminders,
+  startEmulatorChild,
+  startWorkerChild,
+  type Summary,
+} from './lib/reminders-fixture.ts';
 
 export default async function main(): Promise<Record<string, unknown>> {
   const N = Number(process.env.BENCH_REMINDERS ?? 100_000);
@@ -30,25 +36,57 @@ export default async function main(): Promise<Record<string, unknown>> {
     log(`seeded in ${((Date.now() - t) / 1000).toFixed(1)} s; sending…`);
     const started = Date.now();
     // Worker processes share the channel's rate: each paces at 1,960/s ÷ workers (LINE's 2,000/s with 2 % headroom).
-    const workers = Array.from({ length: WORKERS }, () => startWorkerChild(env, { REMINDER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '64', REMINDER_BATCH: '500', REMINDER_RATE_PER_SECOND: String(Math.floor((LIMIT * 0.98) / WORKERS)) }));
+    const workers = Array.from({ length: WORKERS }, () =>
+      startWorkerChild(env, {
+        REMINDER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '64',
+        REMINDER_BATCH: '500',
+        REMINDER_RATE_PER_SECOND: String(Math.floor((LIMIT * 0.98) / WORKERS)),
+      }),
+    );
     const progress = setInterval(async () => {
       const s = await emu.request<Summary>({ cmd: 'summary' }, 'summary').catch(() => null);
       if (s) log(`${s.messages} sent (${s.at.perSecond.at(-2) ?? 0}/s in the last full second)`);
     }, 5000);
     const emuCpu0 = (await emu.request<Summary>({ cmd: 'summary' }, 'summary')).cpuMs;
-    const all = await Promise.all(workers.map((w) => w.waitFor<{ stats: Record<string, number>; rssMb: number; cpuMs: number }>('done')));
-    const done = { stats: { retried: all.reduce((a, x) => a + x.stats.retried, 0) }, rssMb: Math.max(...all.map((x) => x.rssMb)), cpuMs: all.reduce((a, x) => a + x.cpuMs, 0) };
+    const all = await Promise.all(
+      workers.map((w) => w.waitFor<{ stats: Record<string, number>; rssMb: number; cpuMs: number }>('done')),
+    );
+    const done = {
+      stats: { retried: all.reduce((a, x) => a + x.stats.retried, 0) },
+      rssMb: Math.max(...all.map((x) => x.rssMb)),
+      cpuMs: all.reduce((a, x) => a + x.cpuMs, 0),
+    };
     clearInterval(progress);
     const wall = (Date.now() - started) / 1000;
     const s = await emu.request<Summary>({ cmd: 'summary' }, 'summary');
     const states = await deliveryStates(env);
     const value = s.at.sustained;
     const result = {
-      bench: 'reminders', metric: 'sends_per_s', value, unit: 'msg/s', baseline: LIMIT, ratio: Math.round((value / LIMIT) * 1000) / 1000,
-      duplicates: s.messages - s.uniqueRetryKeys + s.usersWithMoreThanOne, lost: N - s.uniqueUsers, reminders: N, received: s.messages,
-      wall_s: Math.round(wall * 10) / 10, overall_per_s: Math.round(N / wall), seconds: s.at.seconds, min_full_second: Math.min(...s.at.perSecond.slice(1, -1)), max_second: Math.max(...s.at.perSecond), per_second: s.at.perSecond,
-      retried: done.stats.retried, states, workers: WORKERS, rss_mb: { worker: done.rssMb, emulator: s.rssMb },
-      cpu_ms_per_msg: { worker: Math.round((done.cpuMs / N) * 1000) / 1000, emulator: Math.round(((s.cpuMs - emuCpu0) / N) * 1000) / 1000 }, load_avg: (await import('node:os')).loadavg().map((x) => Math.round(x * 10) / 10),
+      bench: 'reminders',
+      metric: 'sends_per_s',
+      value,
+      unit: 'msg/s',
+      baseline: LIMIT,
+      ratio: Math.round((value / LIMIT) * 1000) / 1000,
+      duplicates: s.messages - s.uniqueRetryKeys + s.usersWithMoreThanOne,
+      lost: N - s.uniqueUsers,
+      reminders: N,
+      received: s.messages,
+      wall_s: Math.round(wall * 10) / 10,
+      overall_per_s: Math.round(N / wall),
+      seconds: s.at.seconds,
+      min_full_second: Math.min(...s.at.perSecond.slice(1, -1)),
+      max_second: Math.max(...s.at.perSecond),
+      per_second: s.at.perSecond,
+      retried: done.stats.retried,
+      states,
+      workers: WORKERS,
+      rss_mb: { worker: done.rssMb, emulator: s.rssMb },
+      cpu_ms_per_msg: {
+        worker: Math.round((done.cpuMs / N) * 1000) / 1000,
+        emulator: Math.round(((s.cpuMs - emuCpu0) / N) * 1000) / 1000,
+      },
+      load_avg: (await import('node:os')).loadavg().map((x) => Math.round(x * 10) / 10),
     };
     log(`sustained ${value}/s = ${result.ratio} of ${LIMIT}/s; duplicates ${result.duplicates}, lost ${result.lost}`);
     return result;

@@ -39,11 +39,14 @@ export async function login(page: Page, email: string, password = 'careline-demo
 
 /** Opens the emulator's phone page as the given virtual user, on the demo channel. */
 export async function openPhone(page: Page, userId: string): Promise<void> {
-  await page.addInitScript(([u, origin]) => {
-    if (location.origin !== origin) return;
-    localStorage.setItem('emu.currentUser', u);
-    localStorage.setItem('emu.channel', '1000000001');
-  }, [userId, PHONE_PAGE]);
+  await page.addInitScript(
+    ([u, origin]) => {
+      if (location.origin !== origin) return;
+      localStorage.setItem('emu.currentUser', u);
+      localStorage.setItem('emu.channel', '1000000001');
+    },
+    [userId, PHONE_PAGE],
+  );
   await page.goto(`${PHONE_PAGE}/`);
 }
 
@@ -51,12 +54,15 @@ export async function openPhone(page: Page, userId: string): Promise<void> {
 export async function smsCode(phone: string): Promise<string> {
   let code = '';
   await expect
-    .poll(async () => {
-      const r = (await (await fetch(`${EMU}/_emulator/sms`)).json()) as { messages: { to: string; body: string }[] };
-      const m = r.messages.filter((x) => x.to.replace(/\D/g, '').endsWith(phone.slice(1))).at(-1);
-      code = /\d{6}/.exec(m?.body ?? '')?.[0] ?? '';
-      return code;
-    }, { message: 'SMS code reaches the emulator gateway', timeout: 15_000 })
+    .poll(
+      async () => {
+        const r = (await (await fetch(`${EMU}/_emulator/sms`)).json()) as { messages: { to: string; body: string }[] };
+        const m = r.messages.filter((x) => x.to.replace(/\D/g, '').endsWith(phone.slice(1))).at(-1);
+        code = /\d{6}/.exec(m?.body ?? '')?.[0] ?? '';
+        return code;
+      },
+      { message: 'SMS code reaches the emulator gateway', timeout: 15_000 },
+    )
     .toMatch(/^\d{6}$/);
   return code;
 }

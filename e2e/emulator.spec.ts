@@ -25,7 +25,17 @@ test.beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   const port = (receiver.address() as { port: number }).port;
-  emu = await startEmulator({ channels: [{ channelId: CH, channelSecret: SECRET, channelAccessToken: 'e2e-token', webhookUrl: `http://127.0.0.1:${port}/webhook`, displayName: '康健診所' }] });
+  emu = await startEmulator({
+    channels: [
+      {
+        channelId: CH,
+        channelSecret: SECRET,
+        channelAccessToken: 'e2e-token',
+        webhookUrl: `http://127.0.0.1:${port}/webhook`,
+        displayName: '康健診所',
+      },
+    ],
+  });
 });
 
 test.afterAll(async () => {
@@ -35,7 +45,11 @@ test.afterAll(async () => {
 
 test('phone page: follow, receive a pushed Flex message, tap a button → postback webhook', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  const res = await fetch(`${emu.url}/_emulator/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: '陳小明' }) });
+  const res = await fetch(`${emu.url}/_emulator/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName: '陳小明' }),
+  });
   const { userId } = (await res.json()) as { userId: string };
   await page.goto(emu.url + '/');
 

@@ -22,7 +22,8 @@ test('admin invites a front-desk user who cannot open the admin pages', async ({
   const nav = page.getByRole('navigation', { name: '主選單' });
   for (const label of NAV) await expect(nav.getByRole('menuitem', { name: label, exact: true })).toBeVisible();
   await nav.getByRole('menuitem', { name: '設定', exact: true }).click();
-  for (const label of ['診所資料', ...ADMIN_PAGES]) await expect(nav.getByRole('menuitem', { name: label })).toBeVisible();
+  for (const label of ['診所資料', ...ADMIN_PAGES])
+    await expect(nav.getByRole('menuitem', { name: label })).toBeVisible();
 
   // Invite a front-desk user (unique email per run).
   const email = `desk-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}@e2e.careline.tw`;

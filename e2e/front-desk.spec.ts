@@ -12,7 +12,6 @@ const run = Date.now().toString(36).slice(-5);
 const phone = `09${String(Date.now() + 7).slice(-8)}`;
 const PATIENT = '郭書豪';
 
-
 /** Today (Taipei) at the next whole hour + 1 (at most 23:00), as RFC 3339. */
 function laterToday(): string {
   const now = new Date(Date.now() + 8 * 3600e3);
@@ -20,15 +19,21 @@ function laterToday(): string {
   return `${now.toISOString().slice(0, 10)}T${String(hh).padStart(2, '0')}:00:00+08:00`;
 }
 
-
-
 const botMessages = async (userId: string) =>
-  ((await (await fetch(`${EMU}/_emulator/channels/${CHANNEL}/messages?to=${userId}`)).json()) as { messages: { message: { type: string; text?: string; altText?: string } }[] }).messages;
+  (
+    (await (await fetch(`${EMU}/_emulator/channels/${CHANNEL}/messages?to=${userId}`)).json()) as {
+      messages: { message: { type: string; text?: string; altText?: string } }[];
+    }
+  ).messages;
 
 /** Binds the patient on the emulator's phone (follow → rich menu 綁定帳號 → LIFF → SMS code). */
 async function bindOnPhone(page: Page): Promise<string> {
   await page.setViewportSize({ width: 430, height: 932 });
-  const res = await fetch(`${EMU}/_emulator/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: PATIENT, phone }) });
+  const res = await fetch(`${EMU}/_emulator/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName: PATIENT, phone }),
+  });
   const { userId } = (await res.json()) as { userId: string };
   await openPhone(page, userId);
   await page.getByRole('button', { name: '加入好友' }).click();
@@ -55,23 +60,41 @@ test.beforeAll(async () => {
   await his(`/patients/FD-${run}`, { name: PATIENT, phone, chartNo: `FD${run}` });
 });
 
-test('front desk: unconfirmed patient on the home page → appointment → resend reminder → on the phone', async ({ page, browser }) => {
+test('front desk: unconfirmed patient on the home page → appointment → resend reminder → on the phone', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(180_000);
   const phonePage = await (await browser.newContext({ locale: 'zh-TW', timezoneId: 'Asia/Taipei' })).newPage();
   userId = await bindOnPhone(phonePage);
   // The HIS books a visit for later today (after the binding, so the reminder engine can reach the patient).
-  await his(`/appointments/FD-${run}-A1`, { patientId: `FD-${run}`, doctorId: 'E2E-ZZM', startsAt: laterToday(), durationMinutes: 30, visitType: '洗牙', status: 'booked', version: 1 });
+  await his(`/appointments/FD-${run}-A1`, {
+    patientId: `FD-${run}`,
+    doctorId: 'E2E-ZZM',
+    startsAt: laterToday(),
+    durationMinutes: 30,
+    visitType: '洗牙',
+    status: 'booked',
+    version: 1,
+  });
 
   await login(page, 'desk@demo.careline.tw');
   // The booking-day reminder goes out right away and the light turns to 尚未回覆; if the engine
   // has not sent it yet, the front desk's own "send the reminder now" does.
-  const find = async () => ((await (await page.request.get(`/api/appointments?q=${phone.slice(-4)}`)).json()) as { items: { id: string; patientName: string; lights: { reply: { code: string } } }[] }).items.find((i) => i.patientName === PATIENT);
+  const find = async () =>
+    (
+      (await (await page.request.get(`/api/appointments?q=${phone.slice(-4)}`)).json()) as {
+        items: { id: string; patientName: string; lights: { reply: { code: string } } }[];
+      }
+    ).items.find((i) => i.patientName === PATIENT);
   await expect.poll(async () => (await find())?.id, { timeout: 15_000 }).toBeTruthy();
   try {
     await expect.poll(async () => (await find())?.lights.reply.code, { timeout: 15_000 }).toBe('awaiting_reply');
   } catch {
     const csrf = (await page.context().cookies()).find((c) => c.name === 'careline_csrf')?.value ?? '';
-    const r = await page.request.post(`/api/appointments/${(await find())!.id}/resend-reminder`, { headers: { 'x-csrf-token': csrf } });
+    const r = await page.request.post(`/api/appointments/${(await find())!.id}/resend-reminder`, {
+      headers: { 'x-csrf-token': csrf },
+    });
     expect(r.status()).toBe(202);
   }
 
@@ -102,8 +125,15 @@ test('front desk: unconfirmed patient on the home page → appointment → resen
 
   // The reminder is on the patient's phone: one more message about this visit than before.
   await phonePage.reload();
-  if (last.type === 'text') await expect(phonePage.locator('#timeline')).toContainText(last.text!.split('\n')[0].slice(0, 12), { timeout: 20_000 });
-  else await expect(phonePage.locator('.lf-bubble').filter({ hasText: PATIENT })).toHaveCount(sent.filter((m) => m.message.type === 'flex').length, { timeout: 20_000 });
+  if (last.type === 'text')
+    await expect(phonePage.locator('#timeline')).toContainText(last.text!.split('\n')[0].slice(0, 12), {
+      timeout: 20_000,
+    });
+  else
+    await expect(phonePage.locator('.lf-bubble').filter({ hasText: PATIENT })).toHaveCount(
+      sent.filter((m) => m.message.type === 'flex').length,
+      { timeout: 20_000 },
+    );
   await phonePage.locator('#timeline').evaluate((el) => el.scrollTo(0, el.scrollHeight));
   await phonePage.screenshot({ path: path.join(SHOTS, 'frontdesk-phone-reminder.png') });
 
@@ -139,7 +169,15 @@ test('front desk: unconfirmed patient on the home page → appointment → resen
 test('a doctor sees only their own calendar by default', async ({ page }) => {
   await his(`/patients/FD-${run}-X`, { name: '別醫師的病人', phone: '0911000111' });
   const other = await hisGet<{ startsAt: string }>(`/appointments/FD-${run}-A1`);
-  await his(`/appointments/FD-${run}-X1`, { patientId: `FD-${run}-X`, doctorId: 'D001', startsAt: other.startsAt, durationMinutes: 30, visitType: '複診', status: 'booked', version: 1 });
+  await his(`/appointments/FD-${run}-X1`, {
+    patientId: `FD-${run}-X`,
+    doctorId: 'D001',
+    startsAt: other.startsAt,
+    durationMinutes: 30,
+    visitType: '複診',
+    status: 'booked',
+    version: 1,
+  });
   await login(page, 'doctor@demo.careline.tw');
   await page.goto('/calendar');
   await expect(page.getByText('目前顯示您（張志明 醫師）的門診')).toBeVisible();

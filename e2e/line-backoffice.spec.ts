@@ -5,7 +5,10 @@ import { expect, test } from '@playwright/test';
 import { ADMIN_EMAIL, login } from './demo.ts';
 
 /** A real 2×2 PNG: the editor must refuse it before uploading (menus are 2500×1686 or 2500×843). */
-const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAEklEQVR4nGP4z8DwHwyBNAMDAC2aA/0H9dJ4AAAAAElFTkSuQmCC', 'base64');
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAEklEQVR4nGP4z8DwHwyBNAMDAC2aA/0H9dJ4AAAAAElFTkSuQmCC',
+  'base64',
+);
 
 test('LINE 官方帳號: webhook URL, LIFF URL and a connection test', async ({ page }) => {
   await login(page, ADMIN_EMAIL);
@@ -48,14 +51,19 @@ test('罐頭訊息: create a reply, 試算 finds it, CSV import reports bad rows
   await expect(drawer.getByText('JSON 格式錯誤').first()).toBeVisible();
   await drawer.getByRole('button', { name: '取消' }).click();
 
-  const csv = '名稱,比對方式,關鍵字,優先順序,回覆內容\n洗牙,keyword,洗牙|洗牙多久,0,半年洗牙一次，健保給付。\n,keyword,,0,\n';
-  await page.locator('input[type=file]').setInputFiles({ name: 'replies.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  const csv =
+    '名稱,比對方式,關鍵字,優先順序,回覆內容\n洗牙,keyword,洗牙|洗牙多久,0,半年洗牙一次，健保給付。\n,keyword,,0,\n';
+  await page
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'replies.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   const result = page.getByRole('dialog', { name: 'CSV 匯入結果' });
   await expect(result).toContainText('成功匯入 1 筆');
   await expect(result.getByText('失敗')).toBeVisible();
 });
 
-test('圖文選單: draw an area, refuse a wrong-size image, upload a 2500×1686 image, publish to LINE', async ({ page }) => {
+test('圖文選單: draw an area, refuse a wrong-size image, upload a 2500×1686 image, publish to LINE', async ({
+  page,
+}) => {
   await login(page, ADMIN_EMAIL);
   await page.goto('/settings/rich-menu');
   await page.getByRole('tab', { name: '已綁定使用者' }).click();
@@ -90,7 +98,9 @@ test('圖文選單: draw an area, refuse a wrong-size image, upload a 2500×1686
     g.fillText('晴光牙醫', 900, 900);
     return c.toDataURL('image/png');
   });
-  await panel.locator('input[type=file]').setInputFiles({ name: 'menu.png', mimeType: 'image/png', buffer: Buffer.from(dataUrl.split(',')[1], 'base64') });
+  await panel
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'menu.png', mimeType: 'image/png', buffer: Buffer.from(dataUrl.split(',')[1], 'base64') });
   await expect(page.getByText('圖片已上傳')).toBeVisible();
 
   await panel.getByRole('button', { name: '發布到 LINE' }).click();

@@ -9,12 +9,10 @@ const run = Date.now().toString(36).slice(-5);
 // A fresh mobile number each run (the family of two shares it).
 const phone = `09${String(Date.now()).slice(-8)}`;
 
-
 function tpe(daysAhead: number, hh: number, mm = 0): string {
   const d = new Date(Date.now() + 8 * 3600e3 + daysAhead * 86400e3);
   return `${d.toISOString().slice(0, 10)}T${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}:00+08:00`;
 }
-
 
 const webview = (page: Page): FrameLocator => page.frameLocator('#wvFrame');
 /** Tap a rich menu area, opening the menu first when it is collapsed. */
@@ -34,14 +32,36 @@ test.beforeAll(async () => {
   await his('/doctors/E2E-D1', { name: '測試醫師', department: '牙科' });
   await his(`/patients/E2E-${run}-1`, { name: '陳大文', phone });
   await his(`/patients/E2E-${run}-2`, { name: '陳小芸', phone });
-  await his(`/appointments/E2E-${run}-A1`, { patientId: `E2E-${run}-1`, doctorId: 'E2E-D1', startsAt: tpe(3, 9, 30), durationMinutes: 30, visitType: '洗牙', status: 'booked', version: 1 });
-  await his(`/appointments/E2E-${run}-A2`, { patientId: `E2E-${run}-2`, doctorId: 'E2E-D1', startsAt: tpe(5, 14, 0), durationMinutes: 30, visitType: '兒童塗氟', status: 'booked', version: 1 });
+  await his(`/appointments/E2E-${run}-A1`, {
+    patientId: `E2E-${run}-1`,
+    doctorId: 'E2E-D1',
+    startsAt: tpe(3, 9, 30),
+    durationMinutes: 30,
+    visitType: '洗牙',
+    status: 'booked',
+    version: 1,
+  });
+  await his(`/appointments/E2E-${run}-A2`, {
+    patientId: `E2E-${run}-2`,
+    doctorId: 'E2E-D1',
+    startsAt: tpe(5, 14, 0),
+    durationMinutes: 30,
+    visitType: '兒童塗氟',
+    status: 'booked',
+    version: 1,
+  });
 });
 
-test('follow → greeting → bind with SMS code → bound menu → my appointments → family → canned reply → unbind', async ({ page }) => {
+test('follow → greeting → bind with SMS code → bound menu → my appointments → family → canned reply → unbind', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 430, height: 932 });
-  const res = await fetch(`${EMU}/_emulator/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: '陳大文', phone }) });
+  const res = await fetch(`${EMU}/_emulator/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName: '陳大文', phone }),
+  });
   const { userId } = (await res.json()) as { userId: string };
   await openPhone(page, userId);
 

@@ -11,7 +11,10 @@ const suffix = Date.now().toString(36).slice(-4);
 test('find by two characters, tag, segment, merge duplicates, export XLSX', async ({ page }) => {
   // Two records of the same person from the HIS (same phone, name typed differently) and one relative.
   for (const [id, body] of [
-    [`E2E-${suffix}-1`, { name: '龔曉蕾', phone: '0987-654-321', chartNo: `E${suffix}01`, birthDate: '1975-04-12', gender: 'female' }],
+    [
+      `E2E-${suffix}-1`,
+      { name: '龔曉蕾', phone: '0987-654-321', chartNo: `E${suffix}01`, birthDate: '1975-04-12', gender: 'female' },
+    ],
     [`E2E-${suffix}-2`, { name: '龔曉雷', phone: '0987654321', chartNo: `E${suffix}02` }],
     [`E2E-${suffix}-3`, { name: '龔子軒', phone: '0987654321', chartNo: `E${suffix}03`, birthDate: '2012-08-30' }],
   ] as const) {
@@ -118,8 +121,16 @@ test('recall rules and list; import wizard with per-row errors', async ({ page }
   await page.screenshot({ path: path.join(SHOTS, 'patients-recall.png') });
 
   await page.goto('/patients/import');
-  const csv = ['姓名,電話,生日,身分證字號,病歷號,性別,標籤', `匯入甲${suffix},0911-000-001,1970-01-01,,I${suffix}1,男,慢性病`, `匯入乙${suffix},12345,,,I${suffix}2,女,`, `匯入丙${suffix},0911000003,,A123456788,I${suffix}3,,`, `匯入丁${suffix},0911000004,,,I${suffix}1,,`].join('\n');
-  await page.locator('input[type=file]').setInputFiles({ name: 'patients.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  const csv = [
+    '姓名,電話,生日,身分證字號,病歷號,性別,標籤',
+    `匯入甲${suffix},0911-000-001,1970-01-01,,I${suffix}1,男,慢性病`,
+    `匯入乙${suffix},12345,,,I${suffix}2,女,`,
+    `匯入丙${suffix},0911000003,,A123456788,I${suffix}3,,`,
+    `匯入丁${suffix},0911000004,,,I${suffix}1,,`,
+  ].join('\n');
+  await page
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'patients.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await expect(page.getByText('共 4 列：1 列可匯入，3 列有錯誤')).toBeVisible();
   await expect(page.getByRole('cell', { name: /電話/ }).first()).toBeVisible();
   await expect(page.getByText(/與第 2 列重複/)).toBeVisible();

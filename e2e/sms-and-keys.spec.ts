@@ -17,7 +17,14 @@ test.use({ viewport: { width: 1440, height: 900 } });
 test('a patient without LINE gets the reminder by SMS, and the appointment shows it', async ({ page }) => {
   const inThreeDays = new Date(Date.now() + 3 * 86_400_000 + 8 * 3600e3).toISOString().slice(0, 10);
   await his(`/patients/SMS-${run}`, { name: `${PATIENT}${run}`, phone });
-  await his(`/appointments/SMS-A-${run}`, { patientId: `SMS-${run}`, doctorId: 'D001', startsAt: `${inThreeDays}T10:30:00+08:00`, status: 'booked', visitType: '洗牙', version: 1 });
+  await his(`/appointments/SMS-A-${run}`, {
+    patientId: `SMS-${run}`,
+    doctorId: 'D001',
+    startsAt: `${inThreeDays}T10:30:00+08:00`,
+    status: 'booked',
+    visitType: '洗牙',
+    version: 1,
+  });
 
   await login(page, 'admin@demo.careline.tw');
   await page.goto('/appointments');

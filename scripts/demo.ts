@@ -7,7 +7,15 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../apps/server/src/config.ts';
 import { createDeps } from '../apps/server/src/deps-factory.ts';
-import { DEMO_CLINIC_NAME, DEMO_HIS_KEY, DEMO_LIFF_ID, DEMO_LOGINS, DEMO_PASSWORD, publishDemoRichMenus, seedDemo } from '../apps/server/src/db/seed/demo.ts';
+import {
+  DEMO_CLINIC_NAME,
+  DEMO_HIS_KEY,
+  DEMO_LIFF_ID,
+  DEMO_LOGINS,
+  DEMO_PASSWORD,
+  publishDemoRichMenus,
+  seedDemo,
+} from '../apps/server/src/db/seed/demo.ts';
 import { devEncryptionKey, startServer, WEB_DIST } from '../apps/server/src/server.ts';
 import { fillDemoClinic } from './fake-his.ts';
 
@@ -31,7 +39,10 @@ env.LOG_LEVEL ??= 'warn';
 
 if (!existsSync(resolve(WEB_DIST, 'index.html')) && existsSync(resolve(root, 'apps/web/vite.config.ts'))) {
   process.stdout.write('building the back office (first start only)…\n');
-  const r = spawnSync('npx', ['vite', 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
+  const r = spawnSync('npx', ['vite', 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 env.WEB_DIST_DIR ??= WEB_DIST;
@@ -59,7 +70,13 @@ if (existsSync(emulatorEntry)) {
   const emu = await startEmulator({
     port: emulatorPort,
     host: env.HOST ?? '0.0.0.0',
-    channels: [{ ...demoChannel(`http://127.0.0.1:${config.port}/line/webhook/1000000001`), displayName: DEMO_CLINIC_NAME, liffApps: [{ liffId: DEMO_LIFF_ID, url: `http://localhost:${config.port}/liff/1000000001/` }] }],
+    channels: [
+      {
+        ...demoChannel(`http://127.0.0.1:${config.port}/line/webhook/1000000001`),
+        displayName: DEMO_CLINIC_NAME,
+        liffApps: [{ liffId: DEMO_LIFF_ID, url: `http://localhost:${config.port}/liff/1000000001/` }],
+      },
+    ],
   });
   emulatorUrl = emu.url;
   stops.push(() => emu.close());
@@ -78,10 +95,21 @@ if (seeded.created || env.CARELINE_DEMO_FILL === '1') {
   // The fake HIS fills the new demo clinic through the HIS API like a mid-sized dental clinic:
   // 5 doctors, 5,000 patients, the next 14 days and the past year of visits (~12,000).
   try {
-    const f = await fillDemoClinic({ baseUrl: `http://127.0.0.1:${config.port}`, apiKey: DEMO_HIS_KEY, seed: 1, days: 14, patients: DEMO_PATIENTS, historyDays: DEMO_HISTORY_DAYS });
-    process.stdout.write(`fake HIS: ${f.doctors} doctors, ${f.patients} patients, ${f.appointments} appointments${f.failed ? ` (${f.failed} failed: ${f.errors[0]})` : ''}\n`);
+    const f = await fillDemoClinic({
+      baseUrl: `http://127.0.0.1:${config.port}`,
+      apiKey: DEMO_HIS_KEY,
+      seed: 1,
+      days: 14,
+      patients: DEMO_PATIENTS,
+      historyDays: DEMO_HISTORY_DAYS,
+    });
+    process.stdout.write(
+      `fake HIS: ${f.doctors} doctors, ${f.patients} patients, ${f.appointments} appointments${f.failed ? ` (${f.failed} failed: ${f.errors[0]})` : ''}\n`,
+    );
   } catch (err) {
-    process.stderr.write(`demo: fake HIS could not fill the demo clinic: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `demo: fake HIS could not fill the demo clinic: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
   }
 }
 process.stdout.write(`

@@ -10,7 +10,14 @@
 // and the date, so re-running updates (same HIS ids and versions) instead of duplicating.
 // `fillDemoClinic()` does the same in-process (the demo calls it).
 import { parseArgs } from 'node:util';
-import { CarelineApiError, createCarelineClient, type AppointmentInput, type BatchItem, type DoctorInput, type PatientInput } from '../packages/sdk/src/index.ts';
+import {
+  CarelineApiError,
+  createCarelineClient,
+  type AppointmentInput,
+  type BatchItem,
+  type DoctorInput,
+  type PatientInput,
+} from '../packages/sdk/src/index.ts';
 
 // ---------- deterministic randomness ----------
 
@@ -48,8 +55,32 @@ function weighted<T>(r: () => number, xs: readonly (readonly [T, number])[]): T 
 // ---------- Taiwanese personal data ----------
 
 const LETTER_VALUES: Record<string, number> = {
-  A: 10, B: 11, C: 12, D: 13, E: 14, F: 15, G: 16, H: 17, I: 34, J: 18, K: 19, L: 20, M: 21,
-  N: 22, O: 35, P: 23, Q: 24, R: 25, S: 26, T: 27, U: 28, V: 29, W: 32, X: 30, Y: 31, Z: 33,
+  A: 10,
+  B: 11,
+  C: 12,
+  D: 13,
+  E: 14,
+  F: 15,
+  G: 16,
+  H: 17,
+  I: 34,
+  J: 18,
+  K: 19,
+  L: 20,
+  M: 21,
+  N: 22,
+  O: 35,
+  P: 23,
+  Q: 24,
+  R: 25,
+  S: 26,
+  T: 27,
+  U: 28,
+  V: 29,
+  W: 32,
+  X: 30,
+  Y: 31,
+  Z: 33,
 };
 const WEIGHTS = [1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1];
 
@@ -59,7 +90,7 @@ export function isValidNationalId(id: string): boolean {
   if (!m) return false;
   const v = LETTER_VALUES[m[1]];
   const rest = m[2];
-  const second = /[A-D]/.test(rest[0]) ? (LETTER_VALUES[rest[0]] % 10) : Number(rest[0]);
+  const second = /[A-D]/.test(rest[0]) ? LETTER_VALUES[rest[0]] % 10 : Number(rest[0]);
   const digits = [Math.floor(v / 10), v % 10, second, ...rest.slice(1).split('').map(Number)];
   return digits.reduce((s, d, i) => s + d * WEIGHTS[i], 0) % 10 === 0;
 }
@@ -72,12 +103,86 @@ export function makeNationalId(letter: string, sex: 1 | 2, seven: string): strin
   return `${letter}${sex}${seven}${(10 - (partial % 10)) % 10}`;
 }
 
-const MOBILE_PREFIXES = ['0910', '0911', '0912', '0913', '0915', '0916', '0918', '0919', '0920', '0921', '0922', '0925', '0926', '0928', '0929', '0930', '0931', '0932', '0933', '0935', '0936', '0937', '0938', '0939', '0952', '0953', '0955', '0956', '0958', '0960', '0961', '0963', '0966', '0968', '0970', '0972', '0975', '0978', '0980', '0981', '0982', '0983', '0985', '0986', '0987', '0988'];
+const MOBILE_PREFIXES = [
+  '0910',
+  '0911',
+  '0912',
+  '0913',
+  '0915',
+  '0916',
+  '0918',
+  '0919',
+  '0920',
+  '0921',
+  '0922',
+  '0925',
+  '0926',
+  '0928',
+  '0929',
+  '0930',
+  '0931',
+  '0932',
+  '0933',
+  '0935',
+  '0936',
+  '0937',
+  '0938',
+  '0939',
+  '0952',
+  '0953',
+  '0955',
+  '0956',
+  '0958',
+  '0960',
+  '0961',
+  '0963',
+  '0966',
+  '0968',
+  '0970',
+  '0972',
+  '0975',
+  '0978',
+  '0980',
+  '0981',
+  '0982',
+  '0983',
+  '0985',
+  '0986',
+  '0987',
+  '0988',
+];
 
 const SURNAMES: readonly (readonly [string, number])[] = [
-  ['陳', 11], ['林', 8], ['黃', 6], ['張', 5], ['李', 5], ['王', 4], ['吳', 4], ['劉', 3], ['蔡', 3], ['楊', 3],
-  ['許', 2], ['鄭', 2], ['謝', 2], ['郭', 2], ['洪', 2], ['曾', 1.5], ['邱', 1.5], ['廖', 1.5], ['賴', 1.5], ['周', 1.5],
-  ['徐', 1], ['蘇', 1], ['葉', 1], ['莊', 1], ['呂', 1], ['江', 1], ['何', 1], ['蕭', 1], ['羅', 1], ['高', 1],
+  ['陳', 11],
+  ['林', 8],
+  ['黃', 6],
+  ['張', 5],
+  ['李', 5],
+  ['王', 4],
+  ['吳', 4],
+  ['劉', 3],
+  ['蔡', 3],
+  ['楊', 3],
+  ['許', 2],
+  ['鄭', 2],
+  ['謝', 2],
+  ['郭', 2],
+  ['洪', 2],
+  ['曾', 1.5],
+  ['邱', 1.5],
+  ['廖', 1.5],
+  ['賴', 1.5],
+  ['周', 1.5],
+  ['徐', 1],
+  ['蘇', 1],
+  ['葉', 1],
+  ['莊', 1],
+  ['呂', 1],
+  ['江', 1],
+  ['何', 1],
+  ['蕭', 1],
+  ['羅', 1],
+  ['高', 1],
 ];
 // given names by generation (born before 1975, 1975–1999, 2000 and later) and sex
 const GIVEN: Record<'old' | 'mid' | 'young', Record<1 | 2, string[]>> = {
@@ -94,23 +199,69 @@ const GIVEN: Record<'old' | 'mid' | 'young', Record<1 | 2, string[]>> = {
     2: ['品妍', '子晴', '語彤', '思妤', '詠晴', '宜蓁', '芯妤', '以晴', '苡安', '沛晴', '心妍', '可昕'],
   },
 };
-const REGION_LETTERS = ['A', 'A', 'A', 'F', 'F', 'F', 'H', 'B', 'B', 'E', 'E', 'D', 'J', 'K', 'N', 'O', 'Q', 'T', 'G', 'I'];
+const REGION_LETTERS = [
+  'A',
+  'A',
+  'A',
+  'F',
+  'F',
+  'F',
+  'H',
+  'B',
+  'B',
+  'E',
+  'E',
+  'D',
+  'J',
+  'K',
+  'N',
+  'O',
+  'Q',
+  'T',
+  'G',
+  'I',
+];
 
 // ---------- the clinic ----------
 
-export type FakeDoctor = { id: string; body: DoctorInput; specialty: 'general' | 'kids' | 'ortho' | 'implant' | 'perio' };
+export type FakeDoctor = {
+  id: string;
+  body: DoctorInput;
+  specialty: 'general' | 'kids' | 'ortho' | 'implant' | 'perio';
+};
 export type FakePatient = { id: string; body: PatientInput; age: number };
 export type FakeAppointmentWrite = { appointmentId: string; body: AppointmentInput };
 
 export const VISIT_TYPES = ['洗牙', '補牙', '根管治療', '拔牙', '植牙', '矯正回診', '假牙', '兒童塗氟'] as const;
-const DURATION: Record<(typeof VISIT_TYPES)[number], number> = { 洗牙: 30, 補牙: 30, 根管治療: 60, 拔牙: 30, 植牙: 60, 矯正回診: 30, 假牙: 30, 兒童塗氟: 30 };
+const DURATION: Record<(typeof VISIT_TYPES)[number], number> = {
+  洗牙: 30,
+  補牙: 30,
+  根管治療: 60,
+  拔牙: 30,
+  植牙: 60,
+  矯正回診: 30,
+  假牙: 30,
+  兒童塗氟: 30,
+};
 
 export const DOCTORS: FakeDoctor[] = [
   { id: 'D001', body: { name: '陳建志', department: '一般牙科', title: '院長' } as DoctorInput, specialty: 'general' },
   { id: 'D002', body: { name: '林怡伶', department: '兒童牙科', title: '主治醫師' } as DoctorInput, specialty: 'kids' },
-  { id: 'D003', body: { name: '黃柏諺', department: '齒顎矯正科', title: '主治醫師' } as DoctorInput, specialty: 'ortho' },
-  { id: 'D004', body: { name: '張雅筑', department: '牙周病科', title: '主治醫師' } as DoctorInput, specialty: 'perio' },
-  { id: 'D005', body: { name: '吳冠廷', department: '植牙中心', title: '主治醫師' } as DoctorInput, specialty: 'implant' },
+  {
+    id: 'D003',
+    body: { name: '黃柏諺', department: '齒顎矯正科', title: '主治醫師' } as DoctorInput,
+    specialty: 'ortho',
+  },
+  {
+    id: 'D004',
+    body: { name: '張雅筑', department: '牙周病科', title: '主治醫師' } as DoctorInput,
+    specialty: 'perio',
+  },
+  {
+    id: 'D005',
+    body: { name: '吳冠廷', department: '植牙中心', title: '主治醫師' } as DoctorInput,
+    specialty: 'implant',
+  },
 ];
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -129,7 +280,13 @@ export function makePatients(seed: number, count = 300, today = new Date()): Fak
     return `+886${d.slice(1)}`;
   };
   /** A patient; `household`: names already given in the family (siblings do not share a name). */
-  const person = (surname: string, age: number, sex: 1 | 2, phone: string | undefined, household: readonly FakePatient[] = []): FakePatient => {
+  const person = (
+    surname: string,
+    age: number,
+    sex: 1 | 2,
+    phone: string | undefined,
+    household: readonly FakePatient[] = [],
+  ): FakePatient => {
     const n = out.length + 1;
     const birthYear = year - age;
     const gen = birthYear < 1975 ? 'old' : birthYear < 2000 ? 'mid' : 'young';
@@ -178,29 +335,80 @@ export function makePatients(seed: number, count = 300, today = new Date()): Fak
 }
 
 // Clinic hours (Asia/Taipei): Mon–Fri morning, afternoon, evening; Saturday morning only.
-const SESSIONS: [number, number][] = [[9 * 60, 12 * 60], [14 * 60, 17 * 60 + 30], [18 * 60 + 30, 21 * 60]];
+const SESSIONS: [number, number][] = [
+  [9 * 60, 12 * 60],
+  [14 * 60, 17 * 60 + 30],
+  [18 * 60 + 30, 21 * 60],
+];
 const TPE_OFFSET_MIN = 8 * 60;
 
 /** Taipei calendar date (YYYY-MM-DD) and weekday of an instant. */
 function taipeiDay(d: Date): { date: string; weekday: number; minutes: number } {
   const t = new Date(d.getTime() + TPE_OFFSET_MIN * 60_000);
-  return { date: t.toISOString().slice(0, 10), weekday: t.getUTCDay(), minutes: t.getUTCHours() * 60 + t.getUTCMinutes() };
+  return {
+    date: t.toISOString().slice(0, 10),
+    weekday: t.getUTCDay(),
+    minutes: t.getUTCHours() * 60 + t.getUTCMinutes(),
+  };
 }
-const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const addDays = (date: string, n: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const at = (date: string, minutes: number) => `${date}T${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}:00+08:00`;
 
 function visitTypeFor(r: () => number, doctor: FakeDoctor, patient: FakePatient): (typeof VISIT_TYPES)[number] {
-  if (patient.age < 13) return weighted(r, [['兒童塗氟', 5], ['補牙', 3], ['洗牙', 2], ['拔牙', 1]] as const);
+  if (patient.age < 13)
+    return weighted(r, [
+      ['兒童塗氟', 5],
+      ['補牙', 3],
+      ['洗牙', 2],
+      ['拔牙', 1],
+    ] as const);
   switch (doctor.specialty) {
-    case 'ortho': return weighted(r, [['矯正回診', 8], ['洗牙', 1], ['補牙', 1]] as const);
-    case 'implant': return weighted(r, [['植牙', 5], ['假牙', 3], ['拔牙', 2], ['補牙', 1]] as const);
-    case 'perio': return weighted(r, [['洗牙', 6], ['根管治療', 2], ['補牙', 2]] as const);
-    case 'kids': return weighted(r, [['兒童塗氟', 3], ['補牙', 3], ['洗牙', 3]] as const);
-    default: return weighted(r, [['洗牙', 4], ['補牙', 4], ['根管治療', 2], ['拔牙', 2], ['假牙', 1]] as const);
+    case 'ortho':
+      return weighted(r, [
+        ['矯正回診', 8],
+        ['洗牙', 1],
+        ['補牙', 1],
+      ] as const);
+    case 'implant':
+      return weighted(r, [
+        ['植牙', 5],
+        ['假牙', 3],
+        ['拔牙', 2],
+        ['補牙', 1],
+      ] as const);
+    case 'perio':
+      return weighted(r, [
+        ['洗牙', 6],
+        ['根管治療', 2],
+        ['補牙', 2],
+      ] as const);
+    case 'kids':
+      return weighted(r, [
+        ['兒童塗氟', 3],
+        ['補牙', 3],
+        ['洗牙', 3],
+      ] as const);
+    default:
+      return weighted(r, [
+        ['洗牙', 4],
+        ['補牙', 4],
+        ['根管治療', 2],
+        ['拔牙', 2],
+        ['假牙', 1],
+      ] as const);
   }
 }
 
-type Slot = { r: () => number; doctor: FakeDoctor; patient: FakePatient; visitType: (typeof VISIT_TYPES)[number]; minutes: number; duration: number; appointmentId: string };
+type Slot = {
+  r: () => number;
+  doctor: FakeDoctor;
+  patient: FakePatient;
+  visitType: (typeof VISIT_TYPES)[number];
+  minutes: number;
+  duration: number;
+  appointmentId: string;
+};
 
 /** The day's booked slots (none on Sundays), deterministic for seed + date; `r` continues the day's random sequence. */
 function* daySlots(seed: number, date: string, patients: FakePatient[]): Generator<Slot> {
@@ -219,7 +427,15 @@ function* daySlots(seed: number, date: string, patients: FakePatient[]): Generat
         const visitType = visitTypeFor(r, doctor, patient);
         const duration = DURATION[visitType];
         if (m + duration > to) continue;
-        yield { r, doctor, patient, visitType, minutes: m, duration, appointmentId: `A${date.replaceAll('-', '')}-${doctor.id}-${pad(Math.floor(m / 60))}${pad(m % 60)}` };
+        yield {
+          r,
+          doctor,
+          patient,
+          visitType,
+          minutes: m,
+          duration,
+          appointmentId: `A${date.replaceAll('-', '')}-${doctor.id}-${pad(Math.floor(m / 60))}${pad(m % 60)}`,
+        };
       }
     }
   }
@@ -230,13 +446,29 @@ function* daySlots(seed: number, date: string, patients: FakePatient[]): Generat
  * them: bookings first (version 1), then reschedules, cancellations, check-ins and completions
  * (each a higher version of the same appointment id).
  */
-export function makeAppointments(seed: number, patients: FakePatient[], days = 14, now = new Date()): FakeAppointmentWrite[] {
+export function makeAppointments(
+  seed: number,
+  patients: FakePatient[],
+  days = 14,
+  now = new Date(),
+): FakeAppointmentWrite[] {
   const today = taipeiDay(now);
   const rounds: FakeAppointmentWrite[][] = [[], [], [], []];
   for (let d = 0; d < days; d++) {
     const date = addDays(today.date, d);
-    for (const { r, doctor, patient, visitType, minutes: m, duration, appointmentId } of daySlots(seed, date, patients)) {
-      const base = { patientId: patient.id, doctorId: doctor.id, startsAt: at(date, m), durationMinutes: duration, visitType, status: 'booked' } as const;
+    for (const { r, doctor, patient, visitType, minutes: m, duration, appointmentId } of daySlots(
+      seed,
+      date,
+      patients,
+    )) {
+      const base = {
+        patientId: patient.id,
+        doctorId: doctor.id,
+        startsAt: at(date, m),
+        durationMinutes: duration,
+        visitType,
+        status: 'booked',
+      } as const;
       let version = 1;
       let current: Record<string, unknown> = { ...base, version };
       rounds[0].push({ appointmentId, body: current as AppointmentInput });
@@ -284,7 +516,12 @@ export function makeAppointments(seed: number, patients: FakePatient[], days = 1
  * (completed; a few no-shows and cancellations). Gives the patient list its last visits, the
  * no-show counts and the recall rules (six-month cleaning …) something to find.
  */
-export function makeHistory(seed: number, patients: FakePatient[], days: number, now = new Date()): FakeAppointmentWrite[] {
+export function makeHistory(
+  seed: number,
+  patients: FakePatient[],
+  days: number,
+  now = new Date(),
+): FakeAppointmentWrite[] {
   const today = taipeiDay(now);
   const out: FakeAppointmentWrite[] = [];
   for (let d = days; d >= 1; d--) {
@@ -292,7 +529,16 @@ export function makeHistory(seed: number, patients: FakePatient[], days: number,
     for (const { r, doctor, patient, visitType, minutes, duration, appointmentId } of daySlots(seed, date, patients)) {
       const x = r();
       const status = x < 0.05 ? 'no_show' : x < 0.1 ? 'cancelled' : 'completed';
-      const body = { patientId: patient.id, doctorId: doctor.id, startsAt: at(date, minutes), durationMinutes: duration, visitType, status, version: 1, ...(status === 'cancelled' ? { note: '病患來電取消' } : {}) };
+      const body = {
+        patientId: patient.id,
+        doctorId: doctor.id,
+        startsAt: at(date, minutes),
+        durationMinutes: duration,
+        visitType,
+        status,
+        version: 1,
+        ...(status === 'cancelled' ? { note: '病患來電取消' } : {}),
+      };
       out.push({ appointmentId, body: body as AppointmentInput });
     }
   }
@@ -329,9 +575,11 @@ export type FillSummary = {
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (i < items.length) await fn(items[i++]);
+    }),
+  );
 }
 
 /** Fills a clinic through the HIS API (the demo calls this in-process). Idempotent for a seed. */
@@ -339,11 +587,29 @@ export async function fillDemoClinic(opts: FillOptions): Promise<FillSummary> {
   const seed = opts.seed ?? 1;
   const now = opts.now ?? new Date();
   const log = opts.log ?? (() => {});
-  const client = createCarelineClient({ baseUrl: opts.baseUrl, apiKey: opts.apiKey, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const client = createCarelineClient({
+    baseUrl: opts.baseUrl,
+    apiKey: opts.apiKey,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
   const patients = makePatients(seed, opts.patients ?? 300, now);
   // today's schedule first (what the front desk looks at), then the past (makeHistory)
-  const writes = [...makeAppointments(seed, patients, opts.days ?? 14, now), ...makeHistory(seed, patients, opts.historyDays ?? 0, now)];
-  const s: FillSummary = { doctors: DOCTORS.length, patients: patients.length, appointments: new Set(writes.map((w) => w.appointmentId)).size, writes: writes.length, applied: 0, unchanged: 0, queued: 0, conflicts: 0, failed: 0, errors: [] };
+  const writes = [
+    ...makeAppointments(seed, patients, opts.days ?? 14, now),
+    ...makeHistory(seed, patients, opts.historyDays ?? 0, now),
+  ];
+  const s: FillSummary = {
+    doctors: DOCTORS.length,
+    patients: patients.length,
+    appointments: new Set(writes.map((w) => w.appointmentId)).size,
+    writes: writes.length,
+    applied: 0,
+    unchanged: 0,
+    queued: 0,
+    conflicts: 0,
+    failed: 0,
+    errors: [],
+  };
   const fail = (what: string, err: unknown) => {
     s.failed++;
     if (s.errors.length < 20) s.errors.push(`${what}: ${err instanceof Error ? err.message : JSON.stringify(err)}`);
@@ -351,7 +617,9 @@ export async function fillDemoClinic(opts: FillOptions): Promise<FillSummary> {
 
   for (const d of DOCTORS) await client.upsertDoctor(d.id, d.body).catch((e: unknown) => fail(`doctor ${d.id}`, e));
   log(`doctors: ${DOCTORS.length}`);
-  await pool(patients, 8, async (p) => { await client.upsertPatient(p.id, p.body).catch((e: unknown) => fail(`patient ${p.id}`, e)); });
+  await pool(patients, 8, async (p) => {
+    await client.upsertPatient(p.id, p.body).catch((e: unknown) => fail(`patient ${p.id}`, e));
+  });
   log(`patients: ${patients.length}`);
 
   for (let i = 0; i < writes.length; i += 500) {
@@ -360,9 +628,14 @@ export async function fillDemoClinic(opts: FillOptions): Promise<FillSummary> {
     try {
       const res = await client.batchAppointments(items);
       res.items.forEach((r, k) => {
-        if (r.status === 202) s.queued++; // sent to a careline-bridge: queued for the cloud
+        if (r.status === 202)
+          s.queued++; // sent to a careline-bridge: queued for the cloud
         else if (r.status === 409) s.conflicts++;
-        else if (r.status >= 400) fail(`appointment ${chunk[k].appointmentId} v${(chunk[k].body as { version: number }).version}`, r.error ?? r.status);
+        else if (r.status >= 400)
+          fail(
+            `appointment ${chunk[k].appointmentId} v${(chunk[k].body as { version: number }).version}`,
+            r.error ?? r.status,
+          );
         else if (r.result === 'unchanged') s.unchanged++;
         else s.applied++;
       });
@@ -371,7 +644,9 @@ export async function fillDemoClinic(opts: FillOptions): Promise<FillSummary> {
       else throw e;
     }
   }
-  log(`appointments: ${s.appointments} (${s.writes} writes: ${s.applied} applied, ${s.unchanged} unchanged, ${s.conflicts} older, ${s.queued} queued by a bridge, ${s.failed} failed)`);
+  log(
+    `appointments: ${s.appointments} (${s.writes} writes: ${s.applied} applied, ${s.unchanged} unchanged, ${s.conflicts} older, ${s.queued} queued by a bridge, ${s.failed} failed)`,
+  );
   return s;
 }
 
@@ -390,10 +665,19 @@ if (import.meta.main) {
   const seed = Number(values.seed);
   const patientCount = Number(values.patients);
   const historyDays = Number(values['history-days']);
-  if (!Number.isInteger(historyDays) || historyDays < 0 || historyDays > 730) throw new Error('--history-days must be 0–730');
+  if (!Number.isInteger(historyDays) || historyDays < 0 || historyDays > 730)
+    throw new Error('--history-days must be 0–730');
   if (!Number.isInteger(days) || days < 1 || days > 120) throw new Error('--days must be 1–120');
   if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
-  const summary = await fillDemoClinic({ baseUrl: values.url, apiKey: values.key, seed, days, historyDays, patients: patientCount, log: (l) => process.stderr.write(`fake-his: ${l}\n`) });
+  const summary = await fillDemoClinic({
+    baseUrl: values.url,
+    apiKey: values.key,
+    seed,
+    days,
+    historyDays,
+    patients: patientCount,
+    log: (l) => process.stderr.write(`fake-his: ${l}\n`),
+  });
   process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   if (summary.failed > 0) process.exitCode = 1;
 }

@@ -7,7 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deliveryStates, seedReminders, startEmulatorChild, startWorkerChild, type Summary } from '../bench/lib/reminders-fixture.ts';
+import {
+  deliveryStates,
+  seedReminders,
+  startEmulatorChild,
+  startWorkerChild,
+  type Summary,
+} from '../bench/lib/reminders-fixture.ts';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,7 +29,10 @@ try {
   log(`emulator ${emu.url}; seeding ${N} due reminders in ${dir}`);
   const env = await seedReminders(join(dir, 'careline.db'), emu.url, N);
   // Half of the failures happen after LINE accepted the message (the lost-answer case).
-  await emu.request({ cmd: 'faults', faults: { errorRate: 0.02, status: 500, afterProcessing: true, paths: ['/v2/bot/message/push'] } }, 'faults');
+  await emu.request(
+    { cmd: 'faults', faults: { errorRate: 0.02, status: 500, afterProcessing: true, paths: ['/v2/bot/message/push'] } },
+    'faults',
+  );
   const extra = { REMINDER_LOCK_MS: '1500' };
   for (let k = 1; k <= KILLS; k++) {
     const w = startWorkerChild(env, extra);
@@ -46,8 +55,26 @@ try {
   const done = await last.waitFor<{ stats: Record<string, number>; rssMb: number }>('done');
   const s = await emu.request<Summary>({ cmd: 'summary' }, 'summary');
   const states = await deliveryStates(env);
-  const ok = s.messages === N && s.uniqueRetryKeys === N && s.uniqueUsers === N && s.duplicateKeys === 0 && s.usersWithMoreThanOne === 0 && states.sent === N;
-  const verdict = { test: 'kill-test-reminders', ok, reminders: N, kills: KILLS, received: s.messages, unique_retry_keys: s.uniqueRetryKeys, unique_users: s.uniqueUsers, duplicates: s.messages - s.uniqueRetryKeys, lost: N - s.uniqueUsers, states, last_worker: done.stats };
+  const ok =
+    s.messages === N &&
+    s.uniqueRetryKeys === N &&
+    s.uniqueUsers === N &&
+    s.duplicateKeys === 0 &&
+    s.usersWithMoreThanOne === 0 &&
+    states.sent === N;
+  const verdict = {
+    test: 'kill-test-reminders',
+    ok,
+    reminders: N,
+    kills: KILLS,
+    received: s.messages,
+    unique_retry_keys: s.uniqueRetryKeys,
+    unique_users: s.uniqueUsers,
+    duplicates: s.messages - s.uniqueRetryKeys,
+    lost: N - s.uniqueUsers,
+    states,
+    last_worker: done.stats,
+  };
   log(ok ? 'PASSED' : 'FAILED');
   process.stdout.write(JSON.stringify(verdict) + '\n');
   process.exitCode = ok ? 0 : 1;

@@ -9,11 +9,25 @@ const OUT = resolve(import.meta.dirname, '../docs/screenshots');
 const preview = await startLiffPreview(0);
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const base = `${preview.url}/liff/1000000001`;
 async function open(path: string): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-TW', timezoneId: 'Asia/Taipei', isMobile: true, hasTouch: true });
+  const ctx = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    locale: 'zh-TW',
+    timezoneId: 'Asia/Taipei',
+    isMobile: true,
+    hasTouch: true,
+  });
   const page = await ctx.newPage();
   await page.goto(base + path);
   await page.waitForSelector('.main:not([aria-busy]) :is(.panel, .card, .empty, .member)');

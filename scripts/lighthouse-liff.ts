@@ -7,13 +7,23 @@ import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { startLiffPreview } from './liff-preview.ts';
 
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const given = process.argv.slice(2).filter((a) => /^https?:/.test(a));
 const preview = given.length ? null : await startLiffPreview(0);
 const urls = given.length
   ? given
-  : ['/bind?user=lh-new', '/appointments?user=bound', '/family?user=bound'].map((p) => `${preview!.url}/liff/1000000001${p}`);
+  : ['/bind?user=lh-new', '/appointments?user=bound', '/family?user=bound'].map(
+      (p) => `${preview!.url}/liff/1000000001${p}`,
+    );
 
 const chrome = await chromeLauncher.launch({ chromePath: '/usr/bin/chromium', chromeFlags: FLAGS });
 let worst = 100;
@@ -22,10 +32,22 @@ try {
   for (const url of urls) {
     const results = [];
     for (let i = 0; i < runs; i++) {
-      const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'] }, {
-        extends: 'lighthouse:default',
-        settings: { formFactor: 'mobile', screenEmulation: { mobile: true, width: 412, height: 823, deviceScaleFactor: 1.75, disabled: false } },
-      });
+      const result = await lighthouse(
+        url,
+        {
+          port: chrome.port,
+          output: 'json',
+          logLevel: 'error',
+          onlyCategories: ['performance', 'accessibility', 'best-practices'],
+        },
+        {
+          extends: 'lighthouse:default',
+          settings: {
+            formFactor: 'mobile',
+            screenEmulation: { mobile: true, width: 412, height: 823, deviceScaleFactor: 1.75, disabled: false },
+          },
+        },
+      );
       if (!result) throw new Error(`no result for ${url}`);
       results.push(result.lhr);
     }
@@ -41,7 +63,12 @@ try {
         ` all runs perf ${results.map((r) => Math.round((r.categories.performance?.score ?? 0) * 100)).join('/')})\n`,
     );
     for (const [id, audit] of Object.entries(a)) {
-      if (audit.score !== null && audit.score < 0.9 && (c.accessibility?.auditRefs.some((r) => r.id === id && r.weight > 0) ?? false)) process.stdout.write(`    a11y: ${id} — ${audit.title}\n`);
+      if (
+        audit.score !== null &&
+        audit.score < 0.9 &&
+        (c.accessibility?.auditRefs.some((r) => r.id === id && r.weight > 0) ?? false)
+      )
+        process.stdout.write(`    a11y: ${id} — ${audit.title}\n`);
     }
   }
 } finally {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every test tier, failing fast, non-zero exit on any failure.
 #
-#   system packages → typecheck → lint → import cycles → unit (TZ=UTC, TZ=Asia/Taipei)
+#   system packages → typecheck → lint → format → import cycles → unit (TZ=UTC, TZ=Asia/Taipei)
 #   → integration on SQLite → integration on a throw-away PostgreSQL → web build + Playwright
 #
 # Options (environment):
@@ -105,6 +105,7 @@ echo "node $(npx node -v)"
 # ---------------------------------------------------------------- static checks
 run_tier typecheck npx tsc --noEmit -p tsconfig.json
 run_tier lint npm run --silent lint
+run_tier format npm run --silent format:check
 
 cycle_dirs=()
 for d in apps/server/src apps/line-emulator/src packages; do

@@ -35,6 +35,11 @@ export default defineConfig({
   server: {
     port: 5173,
     strictPort: true,
-    proxy: Object.fromEntries(['/api', '/his', '/docs', '/openapi.json', '/healthz', '/liff/api'].map((p) => [p, { target: api, changeOrigin: false }])),
+    proxy: Object.fromEntries(
+      ['/api', '/his', '/docs', '/openapi.json', '/healthz', '/liff/api'].map((p) => [
+        p,
+        { target: api, changeOrigin: false },
+      ]),
+    ),
   },
 });

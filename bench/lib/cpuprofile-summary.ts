@@ -48,7 +48,11 @@ for (const [id, t] of selfTime) {
 const pct = (t: number) => `${((t / total) * 100).toFixed(1).padStart(5)} %`;
 const print = (title: string, m: Map<string, number>, f?: string) => {
   process.stdout.write(`\n${title}\n`);
-  [...m].filter(([k]) => !f || k.includes(f)).sort((a, b) => b[1] - a[1]).slice(0, top).forEach(([k, t]) => process.stdout.write(`${pct(t)}  ${(t / 1000).toFixed(0).padStart(6)} ms  ${k}\n`));
+  [...m]
+    .filter(([k]) => !f || k.includes(f))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .forEach(([k, t]) => process.stdout.write(`${pct(t)}  ${(t / 1000).toFixed(0).padStart(6)} ms  ${k}\n`));
 };
 process.stdout.write(`total ${(total / 1000).toFixed(0)} ms sampled, ${prof.samples.length} samples\n`);
 print('self time', self);

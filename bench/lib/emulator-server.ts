@@ -46,7 +46,15 @@ if (process.send && process.argv[1] === import.meta.filename) {
       const main = process.threadCpuUsage(lastMain);
       last = process.cpuUsage();
       lastMain = process.threadCpuUsage();
-      process.send!({ cmd: 'cpu', userUs: d.user, systemUs: d.system, mainUs: main.user + main.system, gcMs, log: logSize(), rssMb: Math.round(process.memoryUsage().rss / 1048576) });
+      process.send!({
+        cmd: 'cpu',
+        userUs: d.user,
+        systemUs: d.system,
+        mainUs: main.user + main.system,
+        gcMs,
+        log: logSize(),
+        rssMb: Math.round(process.memoryUsage().rss / 1048576),
+      });
       gcMs = 0;
     } else if (m.cmd === 'close') {
       void close().then(() => process.exit(0));

@@ -4,15 +4,26 @@
 //   argv: <users> <perSecond|off>
 import { startEmulator } from '../../apps/line-emulator/src/index.ts';
 
-export const BENCH_CHANNEL = { channelId: '9100000001', channelSecret: 'reminders-bench-secret', channelAccessToken: 'reminders-bench-token' };
+export const BENCH_CHANNEL = {
+  channelId: '9100000001',
+  channelSecret: 'reminders-bench-secret',
+  channelAccessToken: 'reminders-bench-token',
+};
 export const benchUserId = (i: number) => `U${i.toString(16).padStart(32, '0')}`;
 
 if (process.send) {
   const users = Number(process.argv[2] ?? 1000);
   const perSecond = process.argv[3] === 'off' ? false : Number(process.argv[3] ?? 2000);
   const emu = await startEmulator({
-    port: 0, host: '127.0.0.1', rateLimits: false,
-    channels: [{ ...BENCH_CHANNEL, rateLimits: perSecond === false ? false : { perSecond, broadcastPerHour: 60, richMenuCreatePerHour: 100 } }],
+    port: 0,
+    host: '127.0.0.1',
+    rateLimits: false,
+    channels: [
+      {
+        ...BENCH_CHANNEL,
+        rateLimits: perSecond === false ? false : { perSecond, broadcastPerHour: 60, richMenuCreatePerHour: 100 },
+      },
+    ],
   });
   const channel = emu.store.channels.get(BENCH_CHANNEL.channelId)!;
   for (let i = 0; i < users; i++) {
@@ -32,10 +43,17 @@ if (process.send) {
       }
       const at = sent.map((r) => Date.parse(r.at));
       process.send!({
-        cmd: 'summary', messages: sent.length, uniqueRetryKeys: perKey.size, uniqueUsers: perUser.size,
-        duplicateKeys: [...perKey.values()].filter((n) => n > 1).length, usersWithMoreThanOne: [...perUser.values()].filter((n) => n > 1).length,
-        firstAt: at.length ? Math.min(...at.slice(0, 1000)) : null, lastAt: at.length ? at[at.length - 1] : null, at: sampleRate(at),
-        rssMb: Math.round(peakRss / 1048576), cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+        cmd: 'summary',
+        messages: sent.length,
+        uniqueRetryKeys: perKey.size,
+        uniqueUsers: perUser.size,
+        duplicateKeys: [...perKey.values()].filter((n) => n > 1).length,
+        usersWithMoreThanOne: [...perUser.values()].filter((n) => n > 1).length,
+        firstAt: at.length ? Math.min(...at.slice(0, 1000)) : null,
+        lastAt: at.length ? at[at.length - 1] : null,
+        at: sampleRate(at),
+        rssMb: Math.round(peakRss / 1048576),
+        cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
       });
     } else if (m.cmd === 'faults') {
       Object.assign(emu.store.faults.api, m.faults);
@@ -54,6 +72,8 @@ function sampleRate(at: number[]): { seconds: number; sustained: number; perSeco
   const secs = [...buckets.keys()].sort((a, b) => a - b);
   const perSecond = secs.map((s) => buckets.get(s)!);
   const inner = perSecond.slice(1, -1);
-  const sustained = inner.length ? inner.reduce((a, b) => a + b, 0) / inner.length : perSecond.reduce((a, b) => a + b, 0);
+  const sustained = inner.length
+    ? inner.reduce((a, b) => a + b, 0) / inner.length
+    : perSecond.reduce((a, b) => a + b, 0);
   return { seconds: secs.length, sustained: Math.round(sustained), perSecond };
 }

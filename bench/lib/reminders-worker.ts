@@ -8,15 +8,33 @@ import { loadConfig } from '../../apps/server/src/config.ts';
 import { createDeps } from '../../apps/server/src/deps-factory.ts';
 import { startReminderDispatcher } from '../../apps/server/src/modules/reminders/delivery.ts';
 
-const config = loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'http://careline.test' });
+const config = loadConfig({
+  ...process.env,
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  PUBLIC_BASE_URL: 'http://careline.test',
+});
 const { deps, database } = await createDeps(config, { migrate: false });
 const d = startReminderDispatcher(deps, {
-  workerId: `kill-test-${process.pid}`, autoStart: false,
-  lockMs: Number(process.env.REMINDER_LOCK_MS ?? 60_000), ratePerSecond: Number(process.env.REMINDER_RATE_PER_SECOND ?? 1960), concurrency: Number(process.env.REMINDER_CONCURRENCY ?? 64), batch: Number(process.env.REMINDER_BATCH ?? 200),
+  workerId: `kill-test-${process.pid}`,
+  autoStart: false,
+  lockMs: Number(process.env.REMINDER_LOCK_MS ?? 60_000),
+  ratePerSecond: Number(process.env.REMINDER_RATE_PER_SECOND ?? 1960),
+  concurrency: Number(process.env.REMINDER_CONCURRENCY ?? 64),
+  batch: Number(process.env.REMINDER_BATCH ?? 200),
 });
 let peak = process.memoryUsage.rss();
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 250); // rss() alone: memoryUsage() walks the heap spaces
-const left = async () => Number((await deps.db.selectFrom('reminder_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('state', 'in', ['planned', 'sending']).executeTakeFirstOrThrow()).n);
+const left = async () =>
+  Number(
+    (
+      await deps.db
+        .selectFrom('reminder_deliveries')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('state', 'in', ['planned', 'sending'])
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 for (;;) {
   const n = await d.runOnce();
   if (n === 0) {
@@ -26,7 +44,12 @@ for (;;) {
 }
 clearInterval(sampler);
 const cpu = process.cpuUsage();
-process.send?.({ cmd: 'done', stats: d.stats, rssMb: Math.round(peak / 1048576), cpuMs: Math.round((cpu.user + cpu.system) / 1000) });
+process.send?.({
+  cmd: 'done',
+  stats: d.stats,
+  rssMb: Math.round(peak / 1048576),
+  cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+});
 await d.stop();
 await database.close();
 process.exit(0);

@@ -101,7 +101,15 @@ function chunkedEnd(b: Buffer, from: number): number {
 }
 
 export async function runSocketLoad(options: SocketLoadOptions): Promise<SocketLoadResult> {
-  const { method = 'GET', headers = {}, body, concurrency = 64, durationMs = 5000, okStatus = 200, client = 'socket' } = options;
+  const {
+    method = 'GET',
+    headers = {},
+    body,
+    concurrency = 64,
+    durationMs = 5000,
+    okStatus = 200,
+    client = 'socket',
+  } = options;
   const url = new URL(options.url);
   const label = options.label ?? `${method} ${url.pathname}`;
   const bodyBuf = body === undefined ? undefined : Buffer.from(body);
@@ -119,7 +127,9 @@ export async function runSocketLoad(options: SocketLoadOptions): Promise<SocketL
   const started = performance.now();
   const end = started + durationMs;
   const tick = setInterval(() => {
-    process.stderr.write(`  ${label}: ${n} responses, ${errors} errors (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+    process.stderr.write(
+      `  ${label}: ${n} responses, ${errors} errors (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
   }, 1000);
 
   if (client === 'socket') {
@@ -127,53 +137,75 @@ export async function runSocketLoad(options: SocketLoadOptions): Promise<SocketL
     for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
     if (bodyBuf) lines.push(`content-length: ${bodyBuf.length}`);
     const request = Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'latin1'), bodyBuf ?? Buffer.alloc(0)]);
-    await Promise.all(Array.from({ length: concurrency }, () => new Promise<void>((resolve) => {
-      const socket = net.connect({ host: url.hostname, port: Number(url.port), noDelay: true });
-      let t0 = 0;
-      const send = () => {
-        t0 = performance.now();
-        socket.write(request);
-      };
-      const parser = new ResponseParser((status) => {
-        const t = performance.now();
-        if (n < latencies.length) latencies[n] = t - t0;
-        n++;
-        if (status !== okStatus) fail(`HTTP ${status}`);
-        if (t < end) send();
-        else socket.destroy();
-      });
-      socket.on('connect', send);
-      socket.on('data', (chunk) => parser.feed(chunk));
-      socket.on('error', (err) => fail(String(err)));
-      socket.on('close', () => resolve());
-    })));
+    await Promise.all(
+      Array.from(
+        { length: concurrency },
+        () =>
+          new Promise<void>((resolve) => {
+            const socket = net.connect({ host: url.hostname, port: Number(url.port), noDelay: true });
+            let t0 = 0;
+            const send = () => {
+              t0 = performance.now();
+              socket.write(request);
+            };
+            const parser = new ResponseParser((status) => {
+              const t = performance.now();
+              if (n < latencies.length) latencies[n] = t - t0;
+              n++;
+              if (status !== okStatus) fail(`HTTP ${status}`);
+              if (t < end) send();
+              else socket.destroy();
+            });
+            socket.on('connect', send);
+            socket.on('data', (chunk) => parser.feed(chunk));
+            socket.on('error', (err) => fail(String(err)));
+            socket.on('close', () => resolve());
+          }),
+      ),
+    );
   } else {
     const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
     const reqHeaders: Record<string, string | number> = { ...headers };
     if (bodyBuf) reqHeaders['content-length'] = bodyBuf.length;
-    await Promise.all(Array.from({ length: concurrency }, () => new Promise<void>((resolve) => {
-      const one = () => {
-        const t0 = performance.now();
-        const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers: reqHeaders, agent }, (res) => {
-          res.on('data', () => undefined);
-          res.on('end', () => {
-            const t = performance.now();
-            if (n < latencies.length) latencies[n] = t - t0;
-            n++;
-            if (res.statusCode !== okStatus) fail(`HTTP ${res.statusCode}`);
-            if (t < end) one();
-            else resolve();
-          });
-        });
-        req.on('error', (err) => {
-          fail(String(err));
-          if (performance.now() < end) setTimeout(one, 10);
-          else resolve();
-        });
-        req.end(bodyBuf);
-      };
-      one();
-    })));
+    await Promise.all(
+      Array.from(
+        { length: concurrency },
+        () =>
+          new Promise<void>((resolve) => {
+            const one = () => {
+              const t0 = performance.now();
+              const req = http.request(
+                {
+                  host: url.hostname,
+                  port: url.port,
+                  path: url.pathname + url.search,
+                  method,
+                  headers: reqHeaders,
+                  agent,
+                },
+                (res) => {
+                  res.on('data', () => undefined);
+                  res.on('end', () => {
+                    const t = performance.now();
+                    if (n < latencies.length) latencies[n] = t - t0;
+                    n++;
+                    if (res.statusCode !== okStatus) fail(`HTTP ${res.statusCode}`);
+                    if (t < end) one();
+                    else resolve();
+                  });
+                },
+              );
+              req.on('error', (err) => {
+                fail(String(err));
+                if (performance.now() < end) setTimeout(one, 10);
+                else resolve();
+              });
+              req.end(bodyBuf);
+            };
+            one();
+          }),
+      ),
+    );
     agent.destroy();
   }
 

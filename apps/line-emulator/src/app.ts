@@ -22,7 +22,12 @@ export type AppOptions = {
   fullMessageHistory?: number;
 };
 
-export type EmulatorApp = { app: FastifyInstance; store: Store; webhooks: WebhookDispatcher; close: () => Promise<void> };
+export type EmulatorApp = {
+  app: FastifyInstance;
+  store: Store;
+  webhooks: WebhookDispatcher;
+  close: () => Promise<void>;
+};
 
 export function buildApp(opts: AppOptions = {}): EmulatorApp {
   const store = new Store({ rateLimits: opts.rateLimits, now: opts.now, fullMessageHistory: opts.fullMessageHistory });
@@ -35,7 +40,11 @@ export function buildApp(opts: AppOptions = {}): EmulatorApp {
   const ctx: Ctx = { store, webhooks, limiter, onReset: seed };
   const timers = new Set<ReturnType<typeof setTimeout>>();
 
-  const app = Fastify({ logger: opts.log ? { level: 'info' } : false, bodyLimit: 10 * 1024 * 1024, genReqId: requestId });
+  const app = Fastify({
+    logger: opts.log ? { level: 'info' } : false,
+    bodyLimit: 10 * 1024 * 1024,
+    genReqId: requestId,
+  });
 
   app.decorateRequest('channel', null as never);
   app.decorateRequest('lineRequestId', '');
@@ -60,7 +69,11 @@ export function buildApp(opts: AppOptions = {}): EmulatorApp {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  app.addContentTypeParser(['image/png', 'image/jpeg', 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    ['image/png', 'image/jpeg', 'application/octet-stream'],
+    { parseAs: 'buffer' },
+    (_req, body, done) => done(null, body),
+  );
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     try {

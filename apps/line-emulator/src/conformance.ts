@@ -33,7 +33,10 @@ function toJsonSchema(doc: Obj): Obj {
       if (k === '$ref' && typeof x === 'string') {
         const name = x.replace('#/components/schemas/', '');
         // a subtype extending its base refers to the plain base (no recursion)
-        o.$ref = bases.has(name) && inside !== name && isSubtypeOf(schemas[inside], name) ? `#/components/schemas/${name}__base` : x;
+        o.$ref =
+          bases.has(name) && inside !== name && isSubtypeOf(schemas[inside], name)
+            ? `#/components/schemas/${name}__base`
+            : x;
         continue;
       }
       o[k] = fix(x, inside);
@@ -50,11 +53,13 @@ function toJsonSchema(doc: Obj): Obj {
       const d = s.discriminator as { propertyName: string; mapping: Record<string, string> };
       out[`${name}__base`] = fix(s, name) as Obj;
       // JSON Schema if/then (built with fromEntries: a literal `then` key reads as a thenable to linters)
-      const branches = Object.entries(d.mapping).map(([value, ref]) => Object.fromEntries([
-        ['if', { properties: { [d.propertyName]: { const: value } }, required: [d.propertyName] }],
-        // oxlint-disable-next-line unicorn/no-thenable -- JSON Schema's `then` keyword, not a promise
-        ['then', { $ref: ref }],
-      ]));
+      const branches = Object.entries(d.mapping).map(([value, ref]) =>
+        Object.fromEntries([
+          ['if', { properties: { [d.propertyName]: { const: value } }, required: [d.propertyName] }],
+          // oxlint-disable-next-line unicorn/no-thenable -- JSON Schema's `then` keyword, not a promise
+          ['then', { $ref: ref }],
+        ]),
+      );
       out[name] = { allOf: [{ $ref: `#/components/schemas/${name}__base` }, ...branches] };
     } else {
       out[name] = fix(s, name) as Obj;
@@ -89,16 +94,22 @@ export class Conformance {
   }
 
   /** The response schema LINE documents for method + path template + status, or throws. */
-  responseSchemaRef(method: string, pathTemplate: string, status: number): { ref: string | null; contentType: string | null } {
+  responseSchemaRef(
+    method: string,
+    pathTemplate: string,
+    status: number,
+  ): { ref: string | null; contentType: string | null } {
     for (const s of this.specs) {
-      const op = ((s.doc.paths as Obj | undefined)?.[pathTemplate] as Obj | undefined)?.[method.toLowerCase()] as Obj | undefined;
+      const op = ((s.doc.paths as Obj | undefined)?.[pathTemplate] as Obj | undefined)?.[method.toLowerCase()] as
+        Obj | undefined;
       if (!op) continue;
       const responses = op.responses as Obj;
       const r = (responses[String(status)] ?? responses.default) as Obj | undefined;
       if (!r) {
         // LINE documents error bodies once (ErrorResponse, "Error responses") rather than per
         // operation; an undocumented 4xx/5xx must still be that common error body.
-        if (status >= 400) return { ref: `${s.name}#/components/schemas/ErrorResponse`, contentType: 'application/json' };
+        if (status >= 400)
+          return { ref: `${s.name}#/components/schemas/ErrorResponse`, contentType: 'application/json' };
         throw new Error(`${method} ${pathTemplate}: status ${status} is not documented by LINE`);
       }
       const content = r.content as Record<string, Obj> | undefined;
@@ -108,7 +119,13 @@ export class Conformance {
       if (!schema) return { ref: null, contentType: ct };
       if (typeof schema.$ref === 'string') return { ref: `${s.name}${schema.$ref}`, contentType: ct };
       const key = `${s.name}#inline:${method}:${pathTemplate}:${status}`;
-      if (!this.cache.has(key)) this.cache.set(key, this.ajv.compile({ $ref: `${s.name}#/paths/${pathTemplate.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}/responses/${status}/content/${ct.replace(/\//g, '~1')}/schema` }));
+      if (!this.cache.has(key))
+        this.cache.set(
+          key,
+          this.ajv.compile({
+            $ref: `${s.name}#/paths/${pathTemplate.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}/responses/${status}/content/${ct.replace(/\//g, '~1')}/schema`,
+          }),
+        );
       return { ref: key, contentType: ct };
     }
     throw new Error(`${method} ${pathTemplate} is not in LINE's OpenAPI descriptions`);
@@ -129,13 +146,18 @@ export class Conformance {
     if (ref === null) return [];
     const v = this.validator(ref);
     if (v(body)) return [];
-    return (v.errors ?? []).map((e) => `${method} ${pathTemplate} ${status}: ${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+    return (v.errors ?? []).map(
+      (e) =>
+        `${method} ${pathTemplate} ${status}: ${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+    );
   }
 
   /** Validates a schema by component name, e.g. ('webhook.yml', 'CallbackRequest'). */
   checkSchema(file: string, name: string, value: unknown): string[] {
     const v = this.validator(`${file}#/components/schemas/${name}`);
     if (v(value)) return [];
-    return (v.errors ?? []).map((e) => `${name}: ${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+    return (v.errors ?? []).map(
+      (e) => `${name}: ${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+    );
   }
 }

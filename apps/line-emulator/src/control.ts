@@ -26,7 +26,10 @@ function publicChannel(c: Channel): Obj {
 }
 
 /** A 1×1 PNG of the given colour, used as the content of images the virtual user "sends". */
-const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
   const { store, webhooks } = ctx;
@@ -46,7 +49,12 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   app.post('/_emulator/channels', async (req, reply) => {
     const b = (req.body ?? {}) as ChannelConfig;
-    if (typeof b.channelId !== 'string' || !/^\d{1,20}$/.test(b.channelId) || typeof b.channelSecret !== 'string' || b.channelSecret === '') {
+    if (
+      typeof b.channelId !== 'string' ||
+      !/^\d{1,20}$/.test(b.channelId) ||
+      typeof b.channelSecret !== 'string' ||
+      b.channelSecret === ''
+    ) {
       return err(reply, 400, 'channelId (digits) and channelSecret are required');
     }
     const { channel, channelAccessToken } = store.upsertChannel(b);
@@ -56,7 +64,11 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.patch('/_emulator/channels/:channelId', async (req, reply) => {
     const c = store.channels.get((req.params as Obj).channelId as string);
     if (!c) return err(reply, 404, 'channel not found');
-    const { channel } = store.upsertChannel({ ...((req.body ?? {}) as Partial<ChannelConfig>), channelId: c.channelId, channelSecret: ((req.body ?? {}) as Obj).channelSecret as string ?? c.channelSecret });
+    const { channel } = store.upsertChannel({
+      ...((req.body ?? {}) as Partial<ChannelConfig>),
+      channelId: c.channelId,
+      channelSecret: (((req.body ?? {}) as Obj).channelSecret as string) ?? c.channelSecret,
+    });
     return publicChannel(channel);
   });
 
@@ -65,7 +77,17 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
     if (!c) return err(reply, 404, 'channel not found');
     const q = req.query as Obj;
     const items = c.log.filter((r) => r.direction === 'bot' && (q.to === undefined || r.userId === q.to));
-    return { messages: items.map((r) => ({ id: r.id, to: r.userId, at: r.at, via: r.via, requestId: r.requestId, retryKey: r.retryKey, message: r.message })) };
+    return {
+      messages: items.map((r) => ({
+        id: r.id,
+        to: r.userId,
+        at: r.at,
+        via: r.via,
+        requestId: r.requestId,
+        retryKey: r.retryKey,
+        message: r.message,
+      })),
+    };
   });
   app.get('/_emulator/channels/:channelId/webhooks', async (req, reply) => {
     const c = store.channels.get((req.params as Obj).channelId as string);
@@ -75,7 +97,8 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   app.post('/_emulator/users', async (req, reply) => {
     const b = (req.body ?? {}) as Obj;
-    if (typeof b.displayName !== 'string' || b.displayName.trim() === '' || b.displayName.length > 20) return err(reply, 400, 'displayName (1–20 characters) is required');
+    if (typeof b.displayName !== 'string' || b.displayName.trim() === '' || b.displayName.length > 20)
+      return err(reply, 400, 'displayName (1–20 characters) is required');
     const u = store.createUser({
       displayName: b.displayName.trim(),
       userId: typeof b.userId === 'string' && /^U[0-9a-f]{32}$/.test(b.userId) ? b.userId : undefined,
@@ -120,16 +143,26 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
     const b = (req.body ?? {}) as Obj;
     const c = channelOf(b, reply);
     if (!c) return reply;
-    if (c.friends.get(userId) !== 'friend') return err(reply, 409, 'the user is not a friend of the channel (follow first)');
+    if (c.friends.get(userId) !== 'friend')
+      return err(reply, 409, 'the user is not a friend of the channel (follow first)');
     const id = messageId();
     let message: Obj;
     const m = (b.message ?? (typeof b.text === 'string' ? { type: 'text', text: b.text } : null)) as Obj | null;
     if (!m) return err(reply, 400, 'text or message is required');
     if (m.type === 'text') {
-      if (typeof m.text !== 'string' || m.text.length === 0 || m.text.length > 5000) return err(reply, 400, 'text must be 1–5000 characters');
+      if (typeof m.text !== 'string' || m.text.length === 0 || m.text.length > 5000)
+        return err(reply, 400, 'text must be 1–5000 characters');
       message = { id, type: 'text', quoteToken: 'q' + id, text: m.text };
     } else if (m.type === 'sticker') {
-      message = { id, type: 'sticker', quoteToken: 'q' + id, packageId: String(m.packageId ?? '446'), stickerId: String(m.stickerId ?? '1988'), stickerResourceType: 'STATIC', keywords: ['OK'] };
+      message = {
+        id,
+        type: 'sticker',
+        quoteToken: 'q' + id,
+        packageId: String(m.packageId ?? '446'),
+        stickerId: String(m.stickerId ?? '1988'),
+        stickerResourceType: 'STATIC',
+        keywords: ['OK'],
+      };
     } else if (m.type === 'image') {
       let data = TINY_PNG;
       let contentType = 'image/png';
@@ -143,7 +176,14 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
       store.contents.set(id, { contentType, data });
       message = { id, type: 'image', quoteToken: 'q' + id, contentProvider: { type: 'line' } };
     } else if (m.type === 'location') {
-      message = { id, type: 'location', title: String(m.title ?? '我的位置'), address: String(m.address ?? '臺北市中正區'), latitude: Number(m.latitude ?? 25.0478), longitude: Number(m.longitude ?? 121.5170) };
+      message = {
+        id,
+        type: 'location',
+        title: String(m.title ?? '我的位置'),
+        address: String(m.address ?? '臺北市中正區'),
+        latitude: Number(m.latitude ?? 25.0478),
+        longitude: Number(m.longitude ?? 121.517),
+      };
     } else return err(reply, 400, 'unsupported message type');
     store.record(c, { id, direction: 'user', userId, via: 'message', message });
     store.notify();
@@ -159,7 +199,8 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
     const b = (req.body ?? {}) as Obj;
     const c = channelOf(b, reply);
     if (!c) return reply;
-    if (c.friends.get(userId) !== 'friend') return err(reply, 409, 'the user is not a friend of the channel (follow first)');
+    if (c.friends.get(userId) !== 'friend')
+      return err(reply, 409, 'the user is not a friend of the channel (follow first)');
     if (typeof b.data !== 'string' || b.data.length > 300) return err(reply, 400, 'data (≤300 characters) is required');
     if (typeof b.displayText === 'string' && b.displayText) {
       store.record(c, { direction: 'user', userId, via: 'postback', message: { type: 'text', text: b.displayText } });
@@ -200,7 +241,17 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
       state: c.friends.get(userId) ?? 'none',
       channel: { channelId: c.channelId, displayName: c.displayName },
       items: items.map((r) => ({ seq: r.seq, id: r.id, at: r.at, from: r.direction, via: r.via, message: r.message })),
-      richMenu: menu && menu.image ? { richMenuId: menu.richMenuId, size: menu.size, chatBarText: menu.chatBarText, selected: menu.selected, areas: menu.areas, imageUrl: `/_emulator/richmenu/${c.channelId}/${menu.richMenuId}/image` } : null,
+      richMenu:
+        menu && menu.image
+          ? {
+              richMenuId: menu.richMenuId,
+              size: menu.size,
+              chatBarText: menu.chatBarText,
+              selected: menu.selected,
+              areas: menu.areas,
+              imageUrl: `/_emulator/richmenu/${c.channelId}/${menu.richMenuId}/image`,
+            }
+          : null,
     };
   });
   app.get('/_emulator/richmenu/:channelId/:richMenuId/image', async (req, reply) => {
@@ -218,7 +269,18 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
     const target = c.aliases.get(String(b.richMenuAliasId));
     if (!target) return err(reply, 404, 'alias not found');
     c.userRichMenus.set(userId, target);
-    const ev = webhooks.event(c, 'postback', userId, { postback: { data: String(b.data ?? ''), params: { newRichMenuAliasId: String(b.richMenuAliasId), status: 'SUCCESS' } } }, true);
+    const ev = webhooks.event(
+      c,
+      'postback',
+      userId,
+      {
+        postback: {
+          data: String(b.data ?? ''),
+          params: { newRichMenuAliasId: String(b.richMenuAliasId), status: 'SUCCESS' },
+        },
+      },
+      true,
+    );
     store.notify();
     await webhooks.dispatch(c, [ev]);
     return { ok: true };
@@ -232,9 +294,17 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   app.get('/_emulator/faults', async () => store.faults);
   app.put('/_emulator/faults', async (req) => {
-    const b = (req.body ?? {}) as Partial<{ api: Partial<Faults['api']>; webhook: Partial<Faults['webhook']>; sms: Partial<Faults['sms']> }>;
+    const b = (req.body ?? {}) as Partial<{
+      api: Partial<Faults['api']>;
+      webhook: Partial<Faults['webhook']>;
+      sms: Partial<Faults['sms']>;
+    }>;
     const d = defaultFaults();
-    store.faults = { api: { ...d.api, ...b.api }, webhook: { ...d.webhook, ...b.webhook }, sms: { ...d.sms, ...b.sms } };
+    store.faults = {
+      api: { ...d.api, ...b.api },
+      webhook: { ...d.webhook, ...b.webhook },
+      sms: { ...d.sms, ...b.sms },
+    };
     return store.faults;
   });
 

@@ -3,7 +3,13 @@ import type { Detail } from './validate.ts';
 import type { Channel } from './store.ts';
 
 /** LINE's error body: {message, details?} (details omitted when empty). */
-export function lineError(reply: FastifyReply, status: number, message: string, details?: Detail[], extra?: Record<string, unknown>): FastifyReply {
+export function lineError(
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  details?: Detail[],
+  extra?: Record<string, unknown>,
+): FastifyReply {
   const body: Record<string, unknown> = { message };
   if (details && details.length > 0) body.details = details;
   if (extra) Object.assign(body, extra);

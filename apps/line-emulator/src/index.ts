@@ -15,7 +15,9 @@ export const DEMO_CHANNEL_SECRET = 'demo-channel-secret';
 export const DEMO_CHANNEL_ACCESS_TOKEN = 'demo-channel-access-token';
 
 /** The demo clinic's channel, webhook from EMULATOR_DEMO_WEBHOOK_URL. */
-export function demoChannel(webhookUrl = process.env.EMULATOR_DEMO_WEBHOOK_URL ?? `http://localhost:3000/line/webhook/${DEMO_CHANNEL_ID}`) {
+export function demoChannel(
+  webhookUrl = process.env.EMULATOR_DEMO_WEBHOOK_URL ?? `http://localhost:3000/line/webhook/${DEMO_CHANNEL_ID}`,
+) {
   return {
     channelId: DEMO_CHANNEL_ID,
     channelSecret: DEMO_CHANNEL_SECRET,

@@ -29,7 +29,12 @@ if (process.env.EMULATOR_CHANNELS) channels.push(...parseChannels(process.env.EM
 const i = args.indexOf('--channels');
 if (i >= 0) channels.push(...parseChannels(args[i + 1] ?? '', '--channels'));
 
-const emu = await startEmulator({ port, host: process.env.EMULATOR_HOST ?? '0.0.0.0', channels, log: args.includes('--log') });
+const emu = await startEmulator({
+  port,
+  host: process.env.EMULATOR_HOST ?? '0.0.0.0',
+  channels,
+  log: args.includes('--log'),
+});
 process.stdout.write(`LINE 平台模擬器 / LINE platform emulator: ${emu.url}  (phone page: ${emu.url}/)\n`);
 for (const c of channels) process.stdout.write(`  channel ${c.channelId} → webhook ${c.webhookUrl ?? '(none)'}\n`);
 const stop = () => {

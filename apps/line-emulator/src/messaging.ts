@@ -16,7 +16,12 @@ export class RateLimiter {
   check(store: Store, channel: Channel, cls: RateClass): boolean {
     const limits = channel.rateLimits;
     if (limits === false) return true;
-    const limit = cls === 'second' ? limits.perSecond : cls === 'broadcast' ? limits.broadcastPerHour : limits.richMenuCreatePerHour;
+    const limit =
+      cls === 'second'
+        ? limits.perSecond
+        : cls === 'broadcast'
+          ? limits.broadcastPerHour
+          : limits.richMenuCreatePerHour;
     const windowMs = cls === 'second' ? 1000 : 3_600_000;
     const now = store.now();
     let perClass = this.windows.get(channel.channelId);
@@ -36,7 +41,12 @@ export class RateLimiter {
 
 export type Ctx = { store: Store; webhooks: WebhookDispatcher; limiter: RateLimiter; onReset?: () => void };
 
-const RETRY_KEY_ENDPOINTS = new Set(['/v2/bot/message/push', '/v2/bot/message/multicast', '/v2/bot/message/narrowcast', '/v2/bot/message/broadcast']);
+const RETRY_KEY_ENDPOINTS = new Set([
+  '/v2/bot/message/push',
+  '/v2/bot/message/multicast',
+  '/v2/bot/message/narrowcast',
+  '/v2/bot/message/broadcast',
+]);
 const RETRY_KEY_TTL = 24 * 3600_000;
 const GROUP_OR_ROOM_RE = /^[CR][0-9a-f]{32}$/;
 
@@ -53,7 +63,13 @@ type Done = (err?: Error) => void;
 export function botGuards(app: FastifyInstance, ctx: Ctx): void {
   const { store, limiter } = ctx;
 
-  const afterLatency = (req: FastifyRequest, reply: FastifyReply, done: Done, route: RouteGuard, channel: Channel): void => {
+  const afterLatency = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    done: Done,
+    route: RouteGuard,
+    channel: Channel,
+  ): void => {
     const f = store.faults.api;
     if (f.rateLimitBurst > 0 || f.failNext > 0 || f.errorRate > 0) {
       const affected = f.paths.length === 0 || f.paths.some((p) => req.url.startsWith(p));
@@ -89,7 +105,10 @@ export function botGuards(app: FastifyInstance, ctx: Ctx): void {
       const seen = channel.retryKeys.get(retryKey);
       if (seen && store.now() - seen.at < RETRY_KEY_TTL) {
         reply.header('x-line-accepted-request-id', seen.requestId);
-        const extra = route.path === '/v2/bot/message/push' ? { sentMessages: (seen.body as { sentMessages?: unknown }).sentMessages } : undefined;
+        const extra =
+          route.path === '/v2/bot/message/push'
+            ? { sentMessages: (seen.body as { sentMessages?: unknown }).sentMessages }
+            : undefined;
         lineError(reply, 409, 'The retry key is already accepted', undefined, extra);
         return;
       }
@@ -101,7 +120,11 @@ export function botGuards(app: FastifyInstance, ctx: Ctx): void {
   const guard = (req: FastifyRequest, reply: FastifyReply, done: Done, route: RouteGuard): void => {
     const auth = req.headers.authorization;
     if (!auth || !auth.startsWith('Bearer ')) {
-      lineError(reply, 401, "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'");
+      lineError(
+        reply,
+        401,
+        "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'",
+      );
       return;
     }
     const info = store.tokens.get(auth.slice(7));
@@ -141,7 +164,12 @@ export function botGuards(app: FastifyInstance, ctx: Ctx): void {
     if (req.faultAfter) {
       reply.code(store.faults.api.status);
       reply.header('content-type', 'application/json; charset=utf-8');
-      done(null, JSON.stringify({ message: store.faults.api.status === 429 ? RATE_LIMITED : 'An internal server error occurred.' }));
+      done(
+        null,
+        JSON.stringify({
+          message: store.faults.api.status === 429 ? RATE_LIMITED : 'An internal server error occurred.',
+        }),
+      );
       return;
     }
     done(null, payload);
@@ -165,7 +193,17 @@ function charge(store: Store, channel: Channel, n: number): boolean {
 function deliver(ctx: Ctx, req: FastifyRequest, userId: string, messages: Obj[], via: string): SentRecord[] {
   const retryKey = req.lineRetryKey;
   const out: SentRecord[] = [];
-  for (const m of messages) out.push(ctx.store.record(req.channel, { direction: 'bot', userId, via, message: m, requestId: req.lineRequestId, retryKey }));
+  for (const m of messages)
+    out.push(
+      ctx.store.record(req.channel, {
+        direction: 'bot',
+        userId,
+        via,
+        message: m,
+        requestId: req.lineRequestId,
+        retryKey,
+      }),
+    );
   ctx.store.notify();
   return out;
 }
@@ -231,10 +269,12 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   app.post('/v2/bot/message/reply', async (req, reply) => {
     const b = body(req);
-    if (typeof b.replyToken !== 'string' || b.replyToken === '') return badRequestDetails(reply, [{ message: 'must be specified', property: 'replyToken' }]);
+    if (typeof b.replyToken !== 'string' || b.replyToken === '')
+      return badRequestDetails(reply, [{ message: 'must be specified', property: 'replyToken' }]);
     if (!checkMessages(reply, b.messages)) return reply;
     const t = store.replyTokens.get(b.replyToken);
-    if (!t || t.used || t.channelId !== req.channel.channelId || t.expiresAt < store.now()) return lineError(reply, 400, 'Invalid reply token');
+    if (!t || t.used || t.channelId !== req.channel.channelId || t.expiresAt < store.now())
+      return lineError(reply, 400, 'Invalid reply token');
     t.used = true;
     if (!isFriend(req.channel, t.userId)) return { sentMessages: sentMessages([]) };
     return { sentMessages: sentMessages(deliver(ctx, req, t.userId, b.messages as Obj[], 'reply')) };
@@ -242,10 +282,12 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   app.post('/v2/bot/message/multicast', async (req, reply) => {
     const b = body(req);
-    if (!Array.isArray(b.to) || b.to.length < 1 || b.to.length > 500) return badRequestDetails(reply, [{ message: 'Size must be between 1 and 500', property: 'to' }]);
+    if (!Array.isArray(b.to) || b.to.length < 1 || b.to.length > 500)
+      return badRequestDetails(reply, [{ message: 'Size must be between 1 and 500', property: 'to' }]);
     if (!checkMessages(reply, b.messages)) return reply;
     for (let i = 0; i < b.to.length; i++) {
-      if (typeof b.to[i] !== 'string' || !USER_ID_RE.test(b.to[i] as string)) return lineError(reply, 400, `The property, 'to[${i}]', in the request body is invalid (line: -, column: -)`);
+      if (typeof b.to[i] !== 'string' || !USER_ID_RE.test(b.to[i] as string))
+        return lineError(reply, 400, `The property, 'to[${i}]', in the request body is invalid (line: -, column: -)`);
     }
     const targets = [...new Set(b.to as string[])].filter((u) => isFriend(req.channel, u));
     if (!charge(store, req.channel, targets.length)) return lineError(reply, 429, MONTHLY_LIMIT);
@@ -271,18 +313,37 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
     // (or only the user ids listed in an emulator-only `recipient.userIds`).
     const recipient = (b.recipient ?? {}) as Obj;
     const all = friendsOf(req.channel);
-    const targets = Array.isArray(recipient.userIds) ? all.filter((u) => (recipient.userIds as unknown[]).includes(u)) : all;
-    const max = typeof b.limit === 'object' && b.limit !== null && typeof (b.limit as Obj).max === 'number' ? ((b.limit as Obj).max as number) : Infinity;
+    const targets = Array.isArray(recipient.userIds)
+      ? all.filter((u) => (recipient.userIds as unknown[]).includes(u))
+      : all;
+    const max =
+      typeof b.limit === 'object' && b.limit !== null && typeof (b.limit as Obj).max === 'number'
+        ? ((b.limit as Obj).max as number)
+        : Infinity;
     const chosen = targets.slice(0, max);
     const requestId = req.lineRequestId;
-    const progress = { acceptedTime: new Date(store.now()).toISOString(), phase: 'waiting' as 'waiting' | 'sending' | 'succeeded' | 'failed', targetCount: chosen.length, successCount: 0, completedTime: undefined as string | undefined };
+    const progress = {
+      acceptedTime: new Date(store.now()).toISOString(),
+      phase: 'waiting' as 'waiting' | 'sending' | 'succeeded' | 'failed',
+      targetCount: chosen.length,
+      successCount: 0,
+      completedTime: undefined as string | undefined,
+    };
     req.channel.narrowcasts.set(requestId, progress);
     if (!charge(store, req.channel, chosen.length)) return lineError(reply, 429, MONTHLY_LIMIT);
     const channel = req.channel;
     setTimeout(() => {
       progress.phase = 'sending';
       for (const u of chosen) {
-        for (const m of b.messages as Obj[]) store.record(channel, { direction: 'bot', userId: u, via: 'narrowcast', message: m, requestId, retryKey: req.lineRetryKey });
+        for (const m of b.messages as Obj[])
+          store.record(channel, {
+            direction: 'bot',
+            userId: u,
+            via: 'narrowcast',
+            message: m,
+            requestId,
+            retryKey: req.lineRetryKey,
+          });
       }
       progress.successCount = chosen.length;
       progress.phase = 'succeeded';
@@ -322,12 +383,18 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
   for (const kind of ['reply', 'push', 'multicast', 'broadcast']) {
     app.get(`/v2/bot/message/delivery/${kind}`, async (req, reply) => {
       const date = (req.query as Obj).date;
-      if (typeof date !== 'string' || !/^\d{8}$/.test(date)) return badRequestDetails(reply, [{ message: 'must be specified', property: 'date' }]);
+      if (typeof date !== 'string' || !/^\d{8}$/.test(date))
+        return badRequestDetails(reply, [{ message: 'must be specified', property: 'date' }]);
       const day = `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`;
       let success = 0;
       const seen = new Set<string>();
       for (const r of req.channel.log) {
-        if (r.direction === 'bot' && r.via === kind && r.at.startsWith(day) && !seen.has(`${r.requestId}:${r.userId}`)) {
+        if (
+          r.direction === 'bot' &&
+          r.via === kind &&
+          r.at.startsWith(day) &&
+          !seen.has(`${r.requestId}:${r.userId}`)
+        ) {
           seen.add(`${r.requestId}:${r.userId}`);
           success++;
         }
@@ -349,9 +416,11 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.get('/v2/bot/followers/ids', async (req, reply) => {
     const q = req.query as Obj;
     const limit = q.limit === undefined ? 300 : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return badRequestDetails(reply, [{ message: 'must be between 1 and 1000', property: 'limit' }]);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      return badRequestDetails(reply, [{ message: 'must be between 1 and 1000', property: 'limit' }]);
     const all = friendsOf(req.channel);
-    const start = typeof q.start === 'string' ? Number.parseInt(Buffer.from(q.start, 'base64url').toString(), 10) || 0 : 0;
+    const start =
+      typeof q.start === 'string' ? Number.parseInt(Buffer.from(q.start, 'base64url').toString(), 10) || 0 : 0;
     const userIds = all.slice(start, start + limit);
     const out: Obj = { userIds };
     if (start + limit < all.length) out.next = Buffer.from(String(start + limit)).toString('base64url');
@@ -366,22 +435,38 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
     markAsReadMode: 'auto',
   }));
 
-  app.get('/v2/bot/channel/webhook/endpoint', async (req) => ({ endpoint: req.channel.webhookUrl ?? '', active: req.channel.webhookActive && !!req.channel.webhookUrl }));
+  app.get('/v2/bot/channel/webhook/endpoint', async (req) => ({
+    endpoint: req.channel.webhookUrl ?? '',
+    active: req.channel.webhookActive && !!req.channel.webhookUrl,
+  }));
   app.put('/v2/bot/channel/webhook/endpoint', async (req, reply) => {
     const endpoint = body(req).endpoint;
-    if (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint) || endpoint.length > 500) return badRequestDetails(reply, [{ message: 'invalid endpoint', property: 'endpoint' }]);
+    if (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint) || endpoint.length > 500)
+      return badRequestDetails(reply, [{ message: 'invalid endpoint', property: 'endpoint' }]);
     req.channel.webhookUrl = endpoint;
     return {};
   });
   app.post('/v2/bot/channel/webhook/test', async (req) => {
     const endpoint = (body(req).endpoint as string | undefined) ?? req.channel.webhookUrl;
     const timestamp = new Date(store.now()).toISOString();
-    if (!endpoint) return { success: false, timestamp, statusCode: 0, reason: 'COULD_NOT_CONNECT', detail: 'no endpoint' };
+    if (!endpoint)
+      return { success: false, timestamp, statusCode: 0, reason: 'COULD_NOT_CONNECT', detail: 'no endpoint' };
     const b = JSON.stringify({ destination: req.channel.botUserId, events: [] });
     try {
-      const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': sign(b, req.channel.channelSecret) }, body: b, signal: AbortSignal.timeout(2000) });
+      const res = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-line-signature': sign(b, req.channel.channelSecret) },
+        body: b,
+        signal: AbortSignal.timeout(2000),
+      });
       const ok = res.status >= 200 && res.status < 300;
-      return { success: ok, timestamp, statusCode: res.status, reason: ok ? 'OK' : 'ERROR_STATUS_CODE', detail: String(res.status) };
+      return {
+        success: ok,
+        timestamp,
+        statusCode: res.status,
+        reason: ok ? 'OK' : 'ERROR_STATUS_CODE',
+        detail: String(res.status),
+      };
     } catch (e) {
       return { success: false, timestamp, statusCode: 0, reason: 'COULD_NOT_CONNECT', detail: (e as Error).message };
     }
@@ -389,7 +474,8 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   app.post('/v2/bot/chat/loading/start', async (req, reply) => {
     const b = body(req);
-    if (typeof b.chatId !== 'string' || !USER_ID_RE.test(b.chatId)) return badRequestDetails(reply, [{ message: 'must be specified', property: 'chatId' }]);
+    if (typeof b.chatId !== 'string' || !USER_ID_RE.test(b.chatId))
+      return badRequestDetails(reply, [{ message: 'must be specified', property: 'chatId' }]);
     return reply.code(202).send({});
   });
 
@@ -406,4 +492,3 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
     return { status: 'succeeded' };
   });
 }
-

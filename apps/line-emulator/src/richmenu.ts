@@ -10,7 +10,14 @@ import type { Ctx } from './messaging.ts';
 type Obj = Record<string, unknown>;
 
 function publicMenu(m: RichMenu): Obj {
-  return { richMenuId: m.richMenuId, size: m.size, selected: m.selected, name: m.name, chatBarText: m.chatBarText, areas: m.areas };
+  return {
+    richMenuId: m.richMenuId,
+    size: m.size,
+    selected: m.selected,
+    name: m.name,
+    chatBarText: m.chatBarText,
+    areas: m.areas,
+  };
 }
 
 /** The rich menu a user sees: per-user link first, then the default. */
@@ -35,9 +42,17 @@ export function richMenuRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.post('/v2/bot/richmenu', async (req, reply) => {
     const d = validateRichMenu(req.body);
     if (d.length > 0) return badRequestDetails(reply, d);
-    if (req.channel.richMenus.size >= 1000) return lineError(reply, 400, 'The maximum number of rich menus has been reached');
+    if (req.channel.richMenus.size >= 1000)
+      return lineError(reply, 400, 'The maximum number of rich menus has been reached');
     const b = req.body as RichMenu;
-    const m: RichMenu = { richMenuId: 'richmenu-' + hex(16), size: b.size, selected: b.selected, name: b.name, chatBarText: b.chatBarText, areas: b.areas };
+    const m: RichMenu = {
+      richMenuId: 'richmenu-' + hex(16),
+      size: b.size,
+      selected: b.selected,
+      name: b.name,
+      chatBarText: b.chatBarText,
+      areas: b.areas,
+    };
     req.channel.richMenus.set(m.richMenuId, m);
     return { richMenuId: m.richMenuId };
   });
@@ -62,10 +77,15 @@ export function richMenuRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.post('/v2/bot/richmenu/:richMenuId/content', async (req, reply) => {
     const m = req.channel.richMenus.get((req.params as Obj).richMenuId as string);
     if (!m) return notFound(reply);
-    const ct = String(req.headers['content-type'] ?? '').split(';')[0].trim();
+    const ct = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim();
     if (ct !== 'image/png' && ct !== 'image/jpeg') return lineError(reply, 415, 'Unsupported Media Type');
     const data = req.body as Buffer;
-    if (!Buffer.isBuffer(data) || data.length === 0) return lineError(reply, 400, 'The request body has 1 error(s)', [{ message: 'may not be empty', property: 'body' }]);
+    if (!Buffer.isBuffer(data) || data.length === 0)
+      return lineError(reply, 400, 'The request body has 1 error(s)', [
+        { message: 'may not be empty', property: 'body' },
+      ]);
     if (data.length > 1024 * 1024) return lineError(reply, 413, 'Request Entity Too Large');
     if (m.image) return lineError(reply, 400, 'An image has already been uploaded to the richmenu');
     m.image = { contentType: ct, data };
@@ -87,7 +107,9 @@ export function richMenuRoutes(app: FastifyInstance, ctx: Ctx): void {
     store.notify();
     return {};
   });
-  app.get('/v2/bot/user/all/richmenu', async (req, reply) => (req.channel.defaultRichMenuId ? { richMenuId: req.channel.defaultRichMenuId } : notFound(reply)));
+  app.get('/v2/bot/user/all/richmenu', async (req, reply) =>
+    req.channel.defaultRichMenuId ? { richMenuId: req.channel.defaultRichMenuId } : notFound(reply),
+  );
   app.delete('/v2/bot/user/all/richmenu', async (req) => {
     req.channel.defaultRichMenuId = null;
     store.notify();
@@ -150,14 +172,18 @@ export function richMenuRoutes(app: FastifyInstance, ctx: Ctx): void {
   const ALIAS_RE = /^[a-z0-9_-]{1,32}$/;
   app.post('/v2/bot/richmenu/alias', async (req, reply) => {
     const b = (req.body ?? {}) as Obj;
-    if (typeof b.richMenuAliasId !== 'string' || !ALIAS_RE.test(b.richMenuAliasId)) return badRequestDetails(reply, [{ message: 'must match "^[a-z0-9_-]{1,32}$"', property: 'richMenuAliasId' }]);
-    if (typeof b.richMenuId !== 'string' || !req.channel.richMenus.has(b.richMenuId)) return lineError(reply, 400, 'richmenu not found');
+    if (typeof b.richMenuAliasId !== 'string' || !ALIAS_RE.test(b.richMenuAliasId))
+      return badRequestDetails(reply, [{ message: 'must match "^[a-z0-9_-]{1,32}$"', property: 'richMenuAliasId' }]);
+    if (typeof b.richMenuId !== 'string' || !req.channel.richMenus.has(b.richMenuId))
+      return lineError(reply, 400, 'richmenu not found');
     if (req.channel.aliases.has(b.richMenuAliasId)) return lineError(reply, 400, 'conflict richmenu alias id');
     if (!req.channel.richMenus.get(b.richMenuId)?.image) return lineError(reply, 400, 'richmenu image not found');
     req.channel.aliases.set(b.richMenuAliasId, b.richMenuId);
     return {};
   });
-  app.get('/v2/bot/richmenu/alias/list', async (req) => ({ aliases: [...req.channel.aliases].map(([richMenuAliasId, richMenuId]) => ({ richMenuAliasId, richMenuId })) }));
+  app.get('/v2/bot/richmenu/alias/list', async (req) => ({
+    aliases: [...req.channel.aliases].map(([richMenuAliasId, richMenuId]) => ({ richMenuAliasId, richMenuId })),
+  }));
   app.get('/v2/bot/richmenu/alias/:aliasId', async (req, reply) => {
     const id = (req.params as Obj).aliasId as string;
     const target = req.channel.aliases.get(id);
@@ -167,7 +193,8 @@ export function richMenuRoutes(app: FastifyInstance, ctx: Ctx): void {
     const id = (req.params as Obj).aliasId as string;
     const b = (req.body ?? {}) as Obj;
     if (!req.channel.aliases.has(id)) return notFound(reply);
-    if (typeof b.richMenuId !== 'string' || !req.channel.richMenus.has(b.richMenuId)) return lineError(reply, 400, 'richmenu not found');
+    if (typeof b.richMenuId !== 'string' || !req.channel.richMenus.has(b.richMenuId))
+      return lineError(reply, 400, 'richmenu not found');
     req.channel.aliases.set(id, b.richMenuId);
     return {};
   });

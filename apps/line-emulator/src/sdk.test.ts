@@ -16,7 +16,9 @@ let client: messagingApi.MessagingApiClient;
 let blob: messagingApi.MessagingApiBlobClient;
 
 async function newFriend(name: string): Promise<string> {
-  const u = (await (await json(`${emu.url}/_emulator/users`, 'POST', { displayName: name })).json()) as { userId: string };
+  const u = (await (await json(`${emu.url}/_emulator/users`, 'POST', { displayName: name })).json()) as {
+    userId: string;
+  };
   await json(`${emu.url}/_emulator/users/${u.userId}/follow`, 'POST', { channelId: CH });
   return u.userId;
 }
@@ -33,7 +35,10 @@ async function rejection(p: Promise<unknown>): Promise<HTTPFetchError> {
 
 beforeAll(async () => {
   hook = await startReceiver();
-  emu = await startEmulator({ channels: [{ channelId: CH, channelSecret: SECRET, channelAccessToken: TOKEN, webhookUrl: hook.url }], webhook: { retryDelaysMs: [100, 200] } });
+  emu = await startEmulator({
+    channels: [{ channelId: CH, channelSecret: SECRET, channelAccessToken: TOKEN, webhookUrl: hook.url }],
+    webhook: { retryDelaysMs: [100, 200] },
+  });
   client = new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL: emu.url });
   blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: TOKEN, baseURL: emu.url });
 });
@@ -49,21 +54,38 @@ describe('@line/bot-sdk against the emulator', () => {
     const first = await client.pushMessage({ to: userId, messages: [{ type: 'text', text: '提醒' }] }, key);
     const err = await rejection(client.pushMessage({ to: userId, messages: [{ type: 'text', text: '提醒' }] }, key));
     expect(err.status).toBe(409);
-    expect(JSON.parse(err.body)).toEqual({ message: 'The retry key is already accepted', sentMessages: first.sentMessages });
+    expect(JSON.parse(err.body)).toEqual({
+      message: 'The retry key is already accepted',
+      sentMessages: first.sentMessages,
+    });
     expect(err.headers.get('x-line-accepted-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const log = (await (await fetch(`${emu.url}/_emulator/channels/${CH}/messages?to=${userId}`)).json()) as { messages: { retryKey: string }[] };
+    const log = (await (await fetch(`${emu.url}/_emulator/channels/${CH}/messages?to=${userId}`)).json()) as {
+      messages: { retryKey: string }[];
+    };
     expect(log.messages).toHaveLength(1);
     expect(log.messages[0].retryKey).toBe(key);
   });
 
   it('a retry key on reply answers 400; an invalid token answers 401 with LINE’s message', async () => {
-    const err = await rejection(client.replyMessage({ replyToken: 'x', messages: [{ type: 'text', text: 'a' }] }).then(() => undefined));
+    const err = await rejection(
+      client.replyMessage({ replyToken: 'x', messages: [{ type: 'text', text: 'a' }] }).then(() => undefined),
+    );
     expect(err.status).toBe(400);
     const bad = new messagingApi.MessagingApiClient({ channelAccessToken: 'wrong', baseURL: emu.url });
     const e401 = await rejection(bad.getBotInfo());
     expect(e401.status).toBe(401);
-    expect(JSON.parse(e401.body).message).toBe('Authentication failed. Confirm that the access token in the authorization header is valid.');
-    const raw = await fetch(`${emu.url}/v2/bot/message/reply`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'x-line-retry-key': randomUUID() }, body: JSON.stringify({ replyToken: 'x', messages: [{ type: 'text', text: 'a' }] }) });
+    expect(JSON.parse(e401.body).message).toBe(
+      'Authentication failed. Confirm that the access token in the authorization header is valid.',
+    );
+    const raw = await fetch(`${emu.url}/v2/bot/message/reply`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+        'x-line-retry-key': randomUUID(),
+      },
+      body: JSON.stringify({ replyToken: 'x', messages: [{ type: 'text', text: 'a' }] }),
+    });
     expect(raw.status).toBe(400);
     expect(((await raw.json()) as { message: string }).message).toContain('X-Line-Retry-Key');
   });
@@ -71,12 +93,16 @@ describe('@line/bot-sdk against the emulator', () => {
   it('rate limit: requests beyond the per-second limit answer 429', async () => {
     const userId = await newFriend('阿珍');
     await json(`${emu.url}/_emulator/channels/${CH}`, 'PATCH', { rateLimits: { perSecond: 5 } });
-    const results = await Promise.allSettled(Array.from({ length: 12 }, () => client.pushMessage({ to: userId, messages: [{ type: 'text', text: 'x' }] })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, () => client.pushMessage({ to: userId, messages: [{ type: 'text', text: 'x' }] })),
+    );
     const statuses = results.map((r) => (r.status === 'fulfilled' ? 200 : (r.reason as HTTPFetchError).status));
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(5);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(7);
     const e = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect(JSON.parse((e.reason as HTTPFetchError).body)).toEqual({ message: 'The API rate limit has been exceeded. Try again later.' });
+    expect(JSON.parse((e.reason as HTTPFetchError).body)).toEqual({
+      message: 'The API rate limit has been exceeded. Try again later.',
+    });
     await json(`${emu.url}/_emulator/channels/${CH}`, 'PATCH', { rateLimits: { perSecond: 2000 } });
   });
 
@@ -91,7 +117,15 @@ describe('@line/bot-sdk against the emulator', () => {
 
   it('rich menu round trip: create, upload image, default, link, download, delete', async () => {
     const userId = await newFriend('阿福');
-    const { richMenuId } = await client.createRichMenu({ size: { width: 2500, height: 843 }, selected: true, name: 'main', chatBarText: '選單', areas: [{ bounds: { x: 0, y: 0, width: 2500, height: 843 }, action: { type: 'message', label: '預約', text: '預約' } }] });
+    const { richMenuId } = await client.createRichMenu({
+      size: { width: 2500, height: 843 },
+      selected: true,
+      name: 'main',
+      chatBarText: '選單',
+      areas: [
+        { bounds: { x: 0, y: 0, width: 2500, height: 843 }, action: { type: 'message', label: '預約', text: '預約' } },
+      ],
+    });
     const image = richMenuImage();
     await blob.setRichMenuImage(richMenuId, new Blob([new Uint8Array(image)], { type: 'image/png' }));
     await client.setDefaultRichMenu(richMenuId);
@@ -109,7 +143,10 @@ describe('@line/bot-sdk against the emulator', () => {
   });
 
   it('webhook signature verifies with validateSignature and the SDK middleware; redelivery keeps the webhookEventId', async () => {
-    const seen: { ok: boolean; events: { webhookEventId: string; deliveryContext: { isRedelivery: boolean }; type: string }[] }[] = [];
+    const seen: {
+      ok: boolean;
+      events: { webhookEventId: string; deliveryContext: { isRedelivery: boolean }; type: string }[];
+    }[] = [];
     const mw = middleware({ channelSecret: SECRET });
     let calls = 0;
     const server = createServer((req, res) => {

@@ -35,8 +35,15 @@ function twTime(ms: number): string {
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
 }
 
-export function smsRoutes(app: FastifyInstance, store: Store, opts: { reportDelayMs: number; timers: Set<ReturnType<typeof setTimeout>> }): void {
-  const handler = async (req: { query: unknown; body: unknown }, reply: { type: (t: string) => { send: (s: string) => unknown } }) => {
+export function smsRoutes(
+  app: FastifyInstance,
+  store: Store,
+  opts: { reportDelayMs: number; timers: Set<ReturnType<typeof setTimeout>> },
+): void {
+  const handler = async (
+    req: { query: unknown; body: unknown },
+    reply: { type: (t: string) => { send: (s: string) => unknown } },
+  ) => {
     const p: Record<string, string> = {};
     for (const src of [req.query, req.body]) {
       if (src && typeof src === 'object') for (const [k, v] of Object.entries(src)) if (typeof v === 'string') p[k] = v;
@@ -51,7 +58,8 @@ export function smsRoutes(app: FastifyInstance, store: Store, opts: { reportDela
     const seg = countSmsSegments(body);
     if (p.clientid) {
       const prev = store.smsClientIds.get(`${p.username}:${p.clientid}`);
-      if (prev && store.now() - prev.at < TWELVE_HOURS) return text(['[1]', `msgid=${prev.msgid}`, 'statuscode=1', `AccountPoint=${acct.points}`, 'Duplicate=Y']);
+      if (prev && store.now() - prev.at < TWELVE_HOURS)
+        return text(['[1]', `msgid=${prev.msgid}`, 'statuscode=1', `AccountPoint=${acct.points}`, 'Duplicate=Y']);
     }
     if (acct.points < seg.segments) return text(['[1]', 'statuscode=n', 'Error=餘額不足']);
     acct.points -= seg.segments;
@@ -85,7 +93,12 @@ export function smsRoutes(app: FastifyInstance, store: Store, opts: { reportDela
         u.searchParams.set('donetime', now);
         u.searchParams.set('statuscode', rec.statuscode);
         u.searchParams.set('statusstr', failed ? 'UNDELIV' : 'DELIVRD');
-        fetch(u, { signal: AbortSignal.timeout(5000) }).then((r) => r.arrayBuffer(), () => undefined).catch(() => undefined);
+        fetch(u, { signal: AbortSignal.timeout(5000) })
+          .then(
+            (r) => r.arrayBuffer(),
+            () => undefined,
+          )
+          .catch(() => undefined);
       }
     }, opts.reportDelayMs);
     opts.timers.add(t);
@@ -101,7 +114,8 @@ export function smsRoutes(app: FastifyInstance, store: Store, opts: { reportDela
   });
   app.post('/_emulator/sms/accounts', async (req) => {
     const b = (req.body ?? {}) as { username?: string; password?: string; points?: number };
-    if (b.username && b.password) store.smsAccounts.set(b.username, { password: b.password, points: b.points ?? 100_000 });
+    if (b.username && b.password)
+      store.smsAccounts.set(b.username, { password: b.password, points: b.points ?? 100_000 });
     return { ok: true };
   });
 }

@@ -21,11 +21,41 @@ describe('validateMessages', () => {
     expect(validateMessages([{ type: 'text', text: 'ok' }])).toEqual([]);
     expect(validateMessages([])).toEqual([{ message: 'Size must be between 1 and 5', property: 'messages' }]);
     expect(validateMessages(Array(6).fill({ type: 'text', text: 'a' }))[0].property).toBe('messages');
-    expect(validateMessages([{ type: 'text', text: 'x'.repeat(5001) }])[0]).toEqual({ message: 'Length must be between 0 and 5000', property: 'messages[0].text' });
-    expect(validateMessages([{ type: 'flex', altText: 'x'.repeat(1501), contents: { type: 'bubble' } }])[0].property).toBe('messages[0].altText');
+    expect(validateMessages([{ type: 'text', text: 'x'.repeat(5001) }])[0]).toEqual({
+      message: 'Length must be between 0 and 5000',
+      property: 'messages[0].text',
+    });
+    expect(
+      validateMessages([{ type: 'flex', altText: 'x'.repeat(1501), contents: { type: 'bubble' } }])[0].property,
+    ).toBe('messages[0].altText');
     const qr = { items: Array(14).fill({ type: 'action', action: { type: 'message', label: 'a', text: 'a' } }) };
-    expect(validateMessages([{ type: 'text', text: 'a', quickReply: qr }])[0].property).toBe('messages[0].quickReply.items');
-    expect(validateMessages([{ type: 'template', altText: 'a', template: { type: 'confirm', text: 't', actions: [{ type: 'postback', label: 'y', data: 'x'.repeat(301) }, { type: 'message', label: 'n', text: 'n' }] } }])[0].property).toBe('messages[0].template.actions[0].data');
-    expect(validateMessages([{ type: 'template', altText: 'a', template: { type: 'buttons', text: 't', actions: [{ type: 'message', label: 'x'.repeat(21), text: 'n' }] } }])[0].property).toBe('messages[0].template.actions[0].label');
+    expect(validateMessages([{ type: 'text', text: 'a', quickReply: qr }])[0].property).toBe(
+      'messages[0].quickReply.items',
+    );
+    expect(
+      validateMessages([
+        {
+          type: 'template',
+          altText: 'a',
+          template: {
+            type: 'confirm',
+            text: 't',
+            actions: [
+              { type: 'postback', label: 'y', data: 'x'.repeat(301) },
+              { type: 'message', label: 'n', text: 'n' },
+            ],
+          },
+        },
+      ])[0].property,
+    ).toBe('messages[0].template.actions[0].data');
+    expect(
+      validateMessages([
+        {
+          type: 'template',
+          altText: 'a',
+          template: { type: 'buttons', text: 't', actions: [{ type: 'message', label: 'x'.repeat(21), text: 'n' }] },
+        },
+      ])[0].property,
+    ).toBe('messages[0].template.actions[0].label');
   });
 });

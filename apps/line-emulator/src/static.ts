@@ -28,7 +28,13 @@ async function loadTs(file: string): Promise<string> {
 }
 
 export function staticRoutes(app: FastifyInstance, _store: Store): void {
-  const sendPublic = async (name: string, reply: { type: (t: string) => { send: (b: string | Buffer) => unknown }; code: (n: number) => { send: (b: unknown) => unknown } }) => {
+  const sendPublic = async (
+    name: string,
+    reply: {
+      type: (t: string) => { send: (b: string | Buffer) => unknown };
+      code: (n: number) => { send: (b: unknown) => unknown };
+    },
+  ) => {
     const safe = normalize(name).replace(/^(\.\.[/\\])+/, '');
     const ext = safe.slice(safe.lastIndexOf('.'));
     try {

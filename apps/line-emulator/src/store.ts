@@ -70,10 +70,25 @@ export type Channel = {
   userRichMenus: Map<string, string>;
   friends: Map<string, 'friend' | 'blocked'>;
   retryKeys: Map<string, { requestId: string; at: number; status: number; body: unknown }>;
-  narrowcasts: Map<string, { acceptedTime: string; completedTime?: string; phase: 'waiting' | 'sending' | 'succeeded' | 'failed'; targetCount: number; successCount: number }>;
+  narrowcasts: Map<
+    string,
+    {
+      acceptedTime: string;
+      completedTime?: string;
+      phase: 'waiting' | 'sending' | 'succeeded' | 'failed';
+      targetCount: number;
+      successCount: number;
+    }
+  >;
   liffApps: Map<string, string>;
   log: SentRecord[];
-  webhookLog: { at: string; webhookEventIds: string[]; status: number | string; isRedelivery: boolean; attempt: number }[];
+  webhookLog: {
+    at: string;
+    webhookEventIds: string[];
+    status: number | string;
+    isRedelivery: boolean;
+    attempt: number;
+  }[];
 };
 
 export type User = {
@@ -214,9 +229,10 @@ export class Store {
 
   upsertChannel(cfg: ChannelConfig): { channel: Channel; channelAccessToken: string } {
     const existing = this.channels.get(cfg.channelId);
-    const limits = cfg.rateLimits === false || (cfg.rateLimits === undefined && this.defaultRateLimits === false)
-      ? false
-      : { ...(this.defaultRateLimits || DEFAULT_RATE_LIMITS), ...cfg.rateLimits };
+    const limits =
+      cfg.rateLimits === false || (cfg.rateLimits === undefined && this.defaultRateLimits === false)
+        ? false
+        : { ...(this.defaultRateLimits || DEFAULT_RATE_LIMITS), ...cfg.rateLimits };
     const channel: Channel = existing ?? {
       channelId: cfg.channelId,
       channelSecret: cfg.channelSecret,
@@ -250,7 +266,8 @@ export class Store {
     this.channels.set(channel.channelId, channel);
     let accessToken = cfg.channelAccessToken;
     if (!accessToken) {
-      for (const [t, info] of this.tokens) if (info.channelId === channel.channelId && info.kind === 'long-lived') accessToken = t;
+      for (const [t, info] of this.tokens)
+        if (info.channelId === channel.channelId && info.kind === 'long-lived') accessToken = t;
     }
     accessToken ??= token(48);
     this.tokens.set(accessToken, { channelId: channel.channelId, kind: 'long-lived', expiresAt: null, scope: 'P CM' });
@@ -258,7 +275,14 @@ export class Store {
     return { channel, channelAccessToken: accessToken };
   }
 
-  createUser(input: { displayName: string; userId?: string; pictureUrl?: string; statusMessage?: string; language?: string; phone?: string }): User {
+  createUser(input: {
+    displayName: string;
+    userId?: string;
+    pictureUrl?: string;
+    statusMessage?: string;
+    language?: string;
+    phone?: string;
+  }): User {
     const user: User = {
       userId: input.userId ?? userIdFor(),
       displayName: input.displayName,

@@ -1,7 +1,11 @@
 // Helpers shared by the emulator's tests: a webhook receiver on a free port.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
-export type Received = { headers: IncomingMessage['headers']; raw: string; body: { destination: string; events: Record<string, unknown>[] } };
+export type Received = {
+  headers: IncomingMessage['headers'];
+  raw: string;
+  body: { destination: string; events: Record<string, unknown>[] };
+};
 
 export type Receiver = {
   url: string;
@@ -28,7 +32,11 @@ export async function startReceiver(): Promise<Receiver> {
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    close: () => new Promise((r) => { rec.server.closeAllConnections(); rec.server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        rec.server.closeAllConnections();
+        rec.server.close(() => r());
+      }),
   };
   rec.server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -49,6 +57,15 @@ export async function startReceiver(): Promise<Receiver> {
   return rec;
 }
 
-export function json(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+export function json(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(url, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }

@@ -41,7 +41,13 @@ export function jsonByteBound(v: unknown, stop = Infinity): number {
   return n;
 }
 
-function str(d: Detail[], o: Obj, key: string, path: string, opts: { required?: boolean; max?: number; min?: number } = {}): string | undefined {
+function str(
+  d: Detail[],
+  o: Obj,
+  key: string,
+  path: string,
+  opts: { required?: boolean; max?: number; min?: number } = {},
+): string | undefined {
   const v = o[key];
   if (v === undefined || v === null) {
     if (opts.required) d.push({ message: 'must be specified', property: `${path}.${key}`.replace(/^\./, '') });
@@ -85,7 +91,10 @@ export function validateAction(d: Detail[], a: unknown, path: string, labelMax =
       str(d, a, 'displayText', path, { max: 300 });
       str(d, a, 'text', path, { max: 300 });
       str(d, a, 'fillInText', path, { max: 300 });
-      if (a.inputOption !== undefined && !['closeRichMenu', 'openRichMenu', 'openKeyboard', 'openVoice'].includes(String(a.inputOption))) {
+      if (
+        a.inputOption !== undefined &&
+        !['closeRichMenu', 'openRichMenu', 'openKeyboard', 'openVoice'].includes(String(a.inputOption))
+      ) {
         d.push({ message: 'invalid inputOption', property: `${path}.inputOption` });
       }
       break;
@@ -103,7 +112,8 @@ export function validateAction(d: Detail[], a: unknown, path: string, labelMax =
       str(d, a, 'label', path, { max: labelMax, required: labelRequired });
       str(d, a, 'data', path, { required: true, max: 300 });
       const mode = a.mode;
-      if (mode !== 'date' && mode !== 'time' && mode !== 'datetime') d.push({ message: "must be one of 'date', 'time', 'datetime'", property: `${path}.mode` });
+      if (mode !== 'date' && mode !== 'time' && mode !== 'datetime')
+        d.push({ message: "must be one of 'date', 'time', 'datetime'", property: `${path}.mode` });
       break;
     }
     case 'camera':
@@ -140,19 +150,26 @@ function flexComponent(d: Detail[], c: unknown, path: string, depth: number): vo
   }
   if (c.action !== undefined) validateAction(d, c.action, `${path}.action`, 40);
   for (const k of ['color', 'backgroundColor', 'borderColor', 'separatorColor']) {
-    if (typeof c[k] === 'string' && !COLOR_RE.test(c[k] as string)) d.push({ message: 'invalid color', property: `${path}.${k}` });
+    if (typeof c[k] === 'string' && !COLOR_RE.test(c[k] as string))
+      d.push({ message: 'invalid color', property: `${path}.${k}` });
   }
-  if (c.flex !== undefined && (typeof c.flex !== 'number' || c.flex < 0)) d.push({ message: 'must be greater than or equal to 0', property: `${path}.flex` });
+  if (c.flex !== undefined && (typeof c.flex !== 'number' || c.flex < 0))
+    d.push({ message: 'must be greater than or equal to 0', property: `${path}.flex` });
   switch (c.type) {
     case 'box': {
-      if (!['horizontal', 'vertical', 'baseline'].includes(String(c.layout))) d.push({ message: "must be one of 'horizontal', 'vertical', 'baseline'", property: `${path}.layout` });
+      if (!['horizontal', 'vertical', 'baseline'].includes(String(c.layout)))
+        d.push({ message: "must be one of 'horizontal', 'vertical', 'baseline'", property: `${path}.layout` });
       if (!Array.isArray(c.contents)) {
         d.push({ message: 'must be specified', property: `${path}.contents` });
         break;
       }
       c.contents.forEach((child, i) => {
         const cp = `${path}.contents[${i}]`;
-        if (c.layout === 'baseline' && isObj(child) && !['icon', 'text', 'filler', 'span'].includes(String(child.type))) {
+        if (
+          c.layout === 'baseline' &&
+          isObj(child) &&
+          !['icon', 'text', 'filler', 'span'].includes(String(child.type))
+        ) {
           d.push({ message: 'baseline box may contain only icon, text and filler', property: cp });
         }
         flexComponent(d, child, cp, depth + 1);
@@ -162,10 +179,12 @@ function flexComponent(d: Detail[], c: unknown, path: string, depth: number): vo
     case 'text': {
       const hasContents = Array.isArray(c.contents) && c.contents.length > 0;
       if (!hasContents) str(d, c, 'text', path, { required: true, max: 2000 });
-      if (c.size !== undefined && typeof c.size === 'string' && !SIZES_TEXT.has(c.size) && !PX_RE.test(c.size)) d.push({ message: 'invalid size', property: `${path}.size` });
+      if (c.size !== undefined && typeof c.size === 'string' && !SIZES_TEXT.has(c.size) && !PX_RE.test(c.size))
+        d.push({ message: 'invalid size', property: `${path}.size` });
       if (Array.isArray(c.contents)) {
         c.contents.forEach((s, i) => {
-          if (!isObj(s) || s.type !== 'span') d.push({ message: "must be 'span'", property: `${path}.contents[${i}].type` });
+          if (!isObj(s) || s.type !== 'span')
+            d.push({ message: "must be 'span'", property: `${path}.contents[${i}].type` });
           else str(d, s, 'text', `${path}.contents[${i}]`, { required: true, max: 2000 });
         });
       }
@@ -177,15 +196,18 @@ function flexComponent(d: Detail[], c: unknown, path: string, depth: number): vo
     case 'image':
     case 'video':
       httpsUrl(d, c, 'url', path);
-      if (typeof c.aspectRatio === 'string' && !/^\d+(\.\d+)?:\d+(\.\d+)?$/.test(c.aspectRatio)) d.push({ message: 'invalid aspectRatio', property: `${path}.aspectRatio` });
+      if (typeof c.aspectRatio === 'string' && !/^\d+(\.\d+)?:\d+(\.\d+)?$/.test(c.aspectRatio))
+        d.push({ message: 'invalid aspectRatio', property: `${path}.aspectRatio` });
       break;
     case 'icon':
       httpsUrl(d, c, 'url', path);
       break;
     case 'button':
       if (c.action === undefined) d.push({ message: 'must be specified', property: `${path}.action` });
-      if (c.style !== undefined && !['primary', 'secondary', 'link'].includes(String(c.style))) d.push({ message: 'invalid style', property: `${path}.style` });
-      if (c.height !== undefined && !['sm', 'md'].includes(String(c.height))) d.push({ message: 'invalid height', property: `${path}.height` });
+      if (c.style !== undefined && !['primary', 'secondary', 'link'].includes(String(c.style)))
+        d.push({ message: 'invalid style', property: `${path}.style` });
+      if (c.height !== undefined && !['sm', 'md'].includes(String(c.height)))
+        d.push({ message: 'invalid height', property: `${path}.height` });
       break;
     case 'separator':
     case 'filler':
@@ -205,11 +227,13 @@ function flexBubble(d: Detail[], b: unknown, path: string): void {
     d.push({ message: "must be 'bubble'", property: `${path}.type` });
     return;
   }
-  if (b.size !== undefined && !['nano', 'micro', 'deca', 'hecto', 'kilo', 'mega', 'giga'].includes(String(b.size))) d.push({ message: 'invalid size', property: `${path}.size` });
+  if (b.size !== undefined && !['nano', 'micro', 'deca', 'hecto', 'kilo', 'mega', 'giga'].includes(String(b.size)))
+    d.push({ message: 'invalid size', property: `${path}.size` });
   for (const block of ['header', 'hero', 'body', 'footer']) {
     const v = b[block];
     if (v === undefined) continue;
-    if (block === 'hero' && isObj(v) && (v.type === 'image' || v.type === 'video')) flexComponent(d, v, `${path}.${block}`, 1);
+    if (block === 'hero' && isObj(v) && (v.type === 'image' || v.type === 'video'))
+      flexComponent(d, v, `${path}.${block}`, 1);
     else if (!isObj(v) || v.type !== 'box') d.push({ message: "must be 'box'", property: `${path}.${block}.type` });
     else flexComponent(d, v, `${path}.${block}`, 1);
   }
@@ -233,7 +257,8 @@ export function validateFlexContainer(d: Detail[], c: unknown, path: string): vo
   // only when a cheap upper bound of its size does not already settle it.
   const limit = c.type === 'bubble' ? 30_000 : 50_000;
   const size = jsonByteBound(c, limit) <= limit ? 0 : Buffer.byteLength(JSON.stringify(c));
-  if ((c.type === 'bubble' && size > 30_000) || size > 50_000) d.push({ message: 'The size of the flex message is too large', property: path });
+  if ((c.type === 'bubble' && size > 30_000) || size > 50_000)
+    d.push({ message: 'The size of the flex message is too large', property: path });
 }
 
 function validateTemplate(d: Detail[], t: unknown, path: string): void {
@@ -242,7 +267,8 @@ function validateTemplate(d: Detail[], t: unknown, path: string): void {
     return;
   }
   const actions = (a: unknown, p: string, max: number): void => {
-    if (!Array.isArray(a) || a.length === 0 || a.length > max) d.push({ message: `Size must be between 1 and ${max}`, property: p });
+    if (!Array.isArray(a) || a.length === 0 || a.length > max)
+      d.push({ message: `Size must be between 1 and ${max}`, property: p });
     else a.forEach((x, i) => validateAction(d, x, `${p}[${i}]`, 20, true));
   };
   switch (t.type) {
@@ -254,7 +280,8 @@ function validateTemplate(d: Detail[], t: unknown, path: string): void {
       break;
     case 'confirm':
       str(d, t, 'text', path, { required: true, max: 240 });
-      if (!Array.isArray(t.actions) || t.actions.length !== 2) d.push({ message: 'Size must be between 2 and 2', property: `${path}.actions` });
+      if (!Array.isArray(t.actions) || t.actions.length !== 2)
+        d.push({ message: 'Size must be between 2 and 2', property: `${path}.actions` });
       else t.actions.forEach((x, i) => validateAction(d, x, `${path}.actions[${i}]`, 20, true));
       break;
     case 'carousel':
@@ -318,7 +345,8 @@ export function validateMessage(d: Detail[], m: unknown, path: string): void {
     case 'imagemap':
       str(d, m, 'baseUrl', path, { required: true, max: 2000 });
       str(d, m, 'altText', path, { required: true, max: 1500 });
-      if (!Array.isArray(m.actions) || m.actions.length > 50) d.push({ message: 'Size must be between 0 and 50', property: `${path}.actions` });
+      if (!Array.isArray(m.actions) || m.actions.length > 50)
+        d.push({ message: 'Size must be between 0 and 50', property: `${path}.actions` });
       break;
     case 'template':
       str(d, m, 'altText', path, { required: true, max: 400 });
@@ -329,7 +357,11 @@ export function validateMessage(d: Detail[], m: unknown, path: string): void {
       validateFlexContainer(d, m.contents, `${path}.contents`);
       break;
     default:
-      d.push({ message: "must be one of the message types ('text', 'sticker', 'image', 'video', 'audio', 'location', 'imagemap', 'template', 'flex', 'textV2')", property: `${path}.type` });
+      d.push({
+        message:
+          "must be one of the message types ('text', 'sticker', 'image', 'video', 'audio', 'location', 'imagemap', 'template', 'flex', 'textV2')",
+        property: `${path}.type`,
+      });
       return;
   }
   if (m.quickReply !== undefined) {
@@ -370,9 +402,11 @@ export function validateRichMenu(body: unknown): Detail[] {
   if (!isObj(size) || typeof size.width !== 'number' || typeof size.height !== 'number') {
     d.push({ message: 'must be specified', property: 'size' });
   } else {
-    if (size.width < 800 || size.width > 2500) d.push({ message: 'must be between 800 and 2500', property: 'size.width' });
+    if (size.width < 800 || size.width > 2500)
+      d.push({ message: 'must be between 800 and 2500', property: 'size.width' });
     if (size.height < 250) d.push({ message: 'must be greater than or equal to 250', property: 'size.height' });
-    if (size.width / size.height < 1.45) d.push({ message: 'aspect ratio (width / height) must be at least 1.45', property: 'size' });
+    if (size.width / size.height < 1.45)
+      d.push({ message: 'aspect ratio (width / height) must be at least 1.45', property: 'size' });
   }
   if (typeof body.selected !== 'boolean') d.push({ message: 'must be specified', property: 'selected' });
   str(d, body, 'name', '', { required: true, max: 300 });
@@ -384,11 +418,24 @@ export function validateRichMenu(body: unknown): Detail[] {
       const p = `areas[${i}]`;
       if (!isObj(a) || !isObj(a.bounds)) return d.push({ message: 'must be specified', property: `${p}.bounds` });
       const b = a.bounds;
-      for (const k of ['x', 'y', 'width', 'height']) if (typeof b[k] !== 'number') d.push({ message: 'must be specified', property: `${p}.bounds.${k}` });
-      if (isObj(size) && typeof b.x === 'number' && typeof b.width === 'number' && typeof size.width === 'number' && b.x + b.width > size.width) {
+      for (const k of ['x', 'y', 'width', 'height'])
+        if (typeof b[k] !== 'number') d.push({ message: 'must be specified', property: `${p}.bounds.${k}` });
+      if (
+        isObj(size) &&
+        typeof b.x === 'number' &&
+        typeof b.width === 'number' &&
+        typeof size.width === 'number' &&
+        b.x + b.width > size.width
+      ) {
         d.push({ message: 'must be within the rich menu', property: `${p}.bounds` });
       }
-      if (isObj(size) && typeof b.y === 'number' && typeof b.height === 'number' && typeof size.height === 'number' && b.y + b.height > size.height) {
+      if (
+        isObj(size) &&
+        typeof b.y === 'number' &&
+        typeof b.height === 'number' &&
+        typeof size.height === 'number' &&
+        b.y + b.height > size.height
+      ) {
         d.push({ message: 'must be within the rich menu', property: `${p}.bounds` });
       }
       validateAction(d, a.action, `${p}.action`, 20);

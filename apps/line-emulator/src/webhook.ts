@@ -4,7 +4,10 @@ import { createHmac } from 'node:crypto';
 import { ulid } from './ids.ts';
 import type { Channel, Store } from './store.ts';
 
-export type WebhookEvent = Record<string, unknown> & { webhookEventId: string; deliveryContext: { isRedelivery: boolean } };
+export type WebhookEvent = Record<string, unknown> & {
+  webhookEventId: string;
+  deliveryContext: { isRedelivery: boolean };
+};
 
 export function sign(body: string, channelSecret: string): string {
   return createHmac('sha256', channelSecret).update(body).digest('base64');
@@ -29,7 +32,13 @@ export class WebhookDispatcher {
   }
 
   /** Builds an event with LINE's common properties. */
-  event(channel: Channel, type: string, userId: string, extra: Record<string, unknown>, withReplyToken: boolean): WebhookEvent {
+  event(
+    channel: Channel,
+    type: string,
+    userId: string,
+    extra: Record<string, unknown>,
+    withReplyToken: boolean,
+  ): WebhookEvent {
     const ev: WebhookEvent = {
       type,
       mode: 'active',
@@ -49,7 +58,13 @@ export class WebhookDispatcher {
     const f = this.store.faults.webhook;
     if (f.dropNext > 0 || (f.dropRate > 0 && Math.random() < f.dropRate)) {
       if (f.dropNext > 0) f.dropNext--;
-      channel.webhookLog.push({ at: new Date(this.store.now()).toISOString(), webhookEventIds: events.map((e) => e.webhookEventId), status: 'dropped', isRedelivery: false, attempt: 1 });
+      channel.webhookLog.push({
+        at: new Date(this.store.now()).toISOString(),
+        webhookEventIds: events.map((e) => e.webhookEventId),
+        status: 'dropped',
+        isRedelivery: false,
+        attempt: 1,
+      });
       return;
     }
     let delay = f.delayMs;
@@ -81,7 +96,11 @@ export class WebhookDispatcher {
     let status: number | string;
     const p = fetch(channel.webhookUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', 'x-line-signature': sign(body, channel.channelSecret), 'user-agent': 'LineBotWebhook/2.0' },
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'x-line-signature': sign(body, channel.channelSecret),
+        'user-agent': 'LineBotWebhook/2.0',
+      },
       body,
       signal: AbortSignal.timeout(this.opts.timeoutMs),
     }).then(
@@ -97,13 +116,22 @@ export class WebhookDispatcher {
     } finally {
       this.inflight.delete(p);
     }
-    channel.webhookLog.push({ at: new Date(this.store.now()).toISOString(), webhookEventIds: events.map((e) => e.webhookEventId), status, isRedelivery, attempt });
+    channel.webhookLog.push({
+      at: new Date(this.store.now()).toISOString(),
+      webhookEventIds: events.map((e) => e.webhookEventId),
+      status,
+      isRedelivery,
+      attempt,
+    });
     const ok = typeof status === 'number' && status >= 200 && status < 300;
     if (!ok && attempt <= this.opts.retryDelaysMs.length && !this.closed) {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        void this.attempt(channel, events, attempt + 1);
-      }, this.opts.retryDelaysMs[attempt - 1]);
+      const t = setTimeout(
+        () => {
+          this.timers.delete(t);
+          void this.attempt(channel, events, attempt + 1);
+        },
+        this.opts.retryDelaysMs[attempt - 1],
+      );
       this.timers.add(t);
     }
   }

@@ -78,7 +78,12 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     done();
   });
   app.addHook('onResponse', (req, reply, done) => {
-    deps.metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    deps.metrics.observeRequest(
+      req.method,
+      req.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     done();
   });
 
@@ -90,11 +95,20 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
       openapi: '3.1.0',
       info: OPENAPI_INFO,
       servers: [{ url: '/', description: '此 Careline 伺服器' }],
-      components: { securitySchemes: { hisApiKey: { type: 'http', scheme: 'bearer', description: '診所的 HIS API 金鑰' }, session: { type: 'apiKey', in: 'cookie', name: 'careline_session' } } },
+      components: {
+        securitySchemes: {
+          hisApiKey: { type: 'http', scheme: 'bearer', description: '診所的 HIS API 金鑰' },
+          session: { type: 'apiKey', in: 'cookie', name: 'careline_session' },
+        },
+      },
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json', pageTitle: 'Careline API 文件' } as never, logLevel: 'silent' });
+  await app.register(scalar, {
+    routePrefix: '/docs',
+    configuration: { url: '/openapi.json', pageTitle: 'Careline API 文件' } as never,
+    logLevel: 'silent',
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   systemRoutes(app, deps);
@@ -105,7 +119,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   jobRoutes(app, deps);
   lineRoutes(app, deps);
   autoReplyRoutes(app, deps);
-  bindingRoutes(app, deps); richMenuRoutes(app, deps); smsRoutes(app, deps);
+  bindingRoutes(app, deps);
+  richMenuRoutes(app, deps);
+  smsRoutes(app, deps);
   hisRoutes(app, deps);
   webhookRoutes(app, deps);
   calendarRoutes(app, deps);
@@ -116,11 +132,19 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
 
   // The built back office (apps/web/dist), with index.html for client-side routes.
   const dist = deps.config.webDistDir;
-  const indexHtml = dist && existsSync(join(dist, 'index.html')) ? readFileSync(join(dist, 'index.html'), 'utf8') : null;
+  const indexHtml =
+    dist && existsSync(join(dist, 'index.html')) ? readFileSync(join(dist, 'index.html'), 'utf8') : null;
   if (dist && indexHtml) {
-    await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: false, cacheControl: false, setHeaders: (res, path) => {
-      res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-    } });
+    await app.register(fastifyStatic, {
+      root: dist,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      cacheControl: false,
+      setHeaders: (res, path) => {
+        res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   const API_PREFIXES = ['/api/', '/his/', '/line/', '/docs', '/openapi.json', '/liff/api/', '/calendar/'];
   app.setNotFoundHandler((req, reply) => {

@@ -54,19 +54,22 @@ function httpUrl(env: Env, name: string, fallback: string): string {
   } catch {
     throw new ConfigError(name, `must be an http(s) URL, got "${v}"`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(name, `must be an http(s) URL, got "${v}"`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new ConfigError(name, `must be an http(s) URL, got "${v}"`);
   return v.replace(/\/+$/, '');
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const v = str(env, name, fallback);
-  if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${v}"`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${v}"`);
   return v as T;
 }
 
 export function parseDatabaseUrl(name: string, v: string): string {
   if (v.startsWith('sqlite:')) {
-    if (v.length <= 'sqlite:'.length) throw new ConfigError(name, 'sqlite: needs a file path, e.g. sqlite:./data/careline.db');
+    if (v.length <= 'sqlite:'.length)
+      throw new ConfigError(name, 'sqlite: needs a file path, e.g. sqlite:./data/careline.db');
     return v;
   }
   if (v.startsWith('postgres://') || v.startsWith('postgresql://')) {
@@ -82,7 +85,8 @@ export function parseDatabaseUrl(name: string, v: string): string {
 }
 
 export function decodeEncryptionKey(name: string, v: string): Buffer {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v)) throw new ConfigError(name, 'must be base64 (32 random bytes, e.g. `openssl rand -base64 32`)');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v))
+    throw new ConfigError(name, 'must be base64 (32 random bytes, e.g. `openssl rand -base64 32`)');
   const key = Buffer.from(v, 'base64');
   if (key.length !== 32) throw new ConfigError(name, `must decode to 32 bytes, got ${key.length}`);
   return key;
@@ -100,15 +104,34 @@ export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}):
   const smsProvider = oneOf(env, 'SMS_PROVIDER', ['emulator', 'mitake', 'every8d', 'none'] as const, 'emulator');
   const smsBaseUrl = httpUrl(env, 'SMS_BASE_URL', lineApiBaseUrl);
   const rawKey = env.ENCRYPTION_KEY ?? defaults.encryptionKey;
-  if (rawKey === undefined || rawKey === '') throw new ConfigError('ENCRYPTION_KEY', 'is required (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)');
+  if (rawKey === undefined || rawKey === '')
+    throw new ConfigError('ENCRYPTION_KEY', 'is required (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)');
   const encryptionKey = decodeEncryptionKey('ENCRYPTION_KEY', rawKey);
   const publicBaseUrl = httpUrl(env, 'PUBLIC_BASE_URL', `http://localhost:${port}`);
-  const logLevel = oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info');
+  const logLevel = oneOf(
+    env,
+    'LOG_LEVEL',
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+    nodeEnv === 'test' ? 'silent' : 'info',
+  );
   const sessionTtlHours = int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30);
   const webDistDir = env.WEB_DIST_DIR ? resolve(env.WEB_DIST_DIR) : null;
   return {
-    nodeEnv, port, host, databaseUrl, lineApiBaseUrl, lineDataApiBaseUrl, lineLoginBaseUrl, smsProvider, smsBaseUrl,
-    smsUsername: str(env, 'SMS_USERNAME', smsProvider === 'emulator' ? 'demo' : 'careline'), smsPassword: str(env, 'SMS_PASSWORD', smsProvider === 'emulator' ? 'demo' : 'careline'),
-    encryptionKey, publicBaseUrl, logLevel, sessionTtlHours, webDistDir,
+    nodeEnv,
+    port,
+    host,
+    databaseUrl,
+    lineApiBaseUrl,
+    lineDataApiBaseUrl,
+    lineLoginBaseUrl,
+    smsProvider,
+    smsBaseUrl,
+    smsUsername: str(env, 'SMS_USERNAME', smsProvider === 'emulator' ? 'demo' : 'careline'),
+    smsPassword: str(env, 'SMS_PASSWORD', smsProvider === 'emulator' ? 'demo' : 'careline'),
+    encryptionKey,
+    publicBaseUrl,
+    logLevel,
+    sessionTtlHours,
+    webDistDir,
   };
 }

@@ -8,7 +8,10 @@ import { createCrypto } from './platform/crypto.ts';
 import type { Deps } from './platform/deps.ts';
 import { createMetrics } from './platform/metrics.ts';
 
-export async function createDeps(config: Config, opts: { clock?: Clock; migrate?: boolean } = {}): Promise<{ deps: Deps; database: Database }> {
+export async function createDeps(
+  config: Config,
+  opts: { clock?: Clock; migrate?: boolean } = {},
+): Promise<{ deps: Deps; database: Database }> {
   const database = createDatabase(config.databaseUrl);
   if (opts.migrate !== false) await migrate(database);
   const log = pino({ level: config.logLevel });

@@ -8,7 +8,12 @@ import { createDeps } from './deps-factory.ts';
 export const OPENAPI_FILE = new URL('../openapi.json', import.meta.url);
 
 export async function generateOpenApi(): Promise<string> {
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'sqlite::memory:', ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: 'sqlite::memory:',
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'silent',
+  });
   const { deps, database } = await createDeps(config);
   const app = await buildApp(deps, { logger: false });
   await app.ready();

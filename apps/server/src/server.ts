@@ -16,7 +16,8 @@ export type Role = 'api' | 'worker' | 'all';
 export function parseRole(argv: string[]): Role {
   const i = argv.indexOf('--role');
   const v = i >= 0 ? argv[i + 1] : 'all';
-  if (v !== 'api' && v !== 'worker' && v !== 'all') throw new ConfigError('--role', `must be api, worker or all, got "${v}"`);
+  if (v !== 'api' && v !== 'worker' && v !== 'all')
+    throw new ConfigError('--role', `must be api, worker or all, got "${v}"`);
   return v;
 }
 
@@ -40,8 +41,14 @@ export async function startServer(config: Config, role: Role): Promise<{ url: st
   let url: string | null = null;
   const app = role === 'worker' ? null : await buildApp(deps);
   if (app) url = await app.listen({ port: config.port, host: config.host });
-  if (role !== 'api') worker = startWorker(deps, jobHandlers(deps), { workerId: `worker-${process.pid}-${randomBytes(3).toString('hex')}` });
-  const reminders: Dispatcher | null = role !== 'api' ? startReminderDispatcher(deps, { workerId: `reminders-${process.pid}-${randomBytes(3).toString('hex')}` }) : null;
+  if (role !== 'api')
+    worker = startWorker(deps, jobHandlers(deps), {
+      workerId: `worker-${process.pid}-${randomBytes(3).toString('hex')}`,
+    });
+  const reminders: Dispatcher | null =
+    role !== 'api'
+      ? startReminderDispatcher(deps, { workerId: `reminders-${process.pid}-${randomBytes(3).toString('hex')}` })
+      : null;
   return {
     url,
     async stop() {
@@ -71,7 +78,10 @@ async function main(): Promise<void> {
   const s = await startServer(config, role);
   process.stdout.write(`careline ${role} started${s.url ? ` on ${s.url}` : ''}\n`);
   const shutdown = () => {
-    s.stop().then(() => process.exit(0), () => process.exit(1));
+    s.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

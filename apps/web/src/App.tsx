@@ -78,7 +78,11 @@ export function App() {
         >
           <Route index element={<Home />} />
           {Object.entries(FEATURES).map(([path, info]) => (
-            <Route key={path} path={path === 'messages' ? '/messages/inbox' : `/${path}`} element={clinic(<FeaturePlaceholder info={info} />)} />
+            <Route
+              key={path}
+              path={path === 'messages' ? '/messages/inbox' : `/${path}`}
+              element={clinic(<FeaturePlaceholder info={info} />)}
+            />
           ))}
           <Route path="/appointments" element={clinic(<AppointmentsPage />)} />
           <Route path="/calendar" element={clinic(<CalendarPage />)} />
@@ -88,10 +92,31 @@ export function App() {
           <Route path="/patients/list" element={clinic(<PatientsPage />)} />
           <Route path="/patients/segments" element={clinic(<SegmentsPage />)} />
           <Route path="/patients/recall" element={clinic(<RecallPage />)} />
-          <Route path="/patients/merge" element={<RequireRole roles={['admin', 'front_desk']}><MergePage /></RequireRole>} />
-          <Route path="/patients/import" element={<RequireRole roles={['admin', 'front_desk']}><ImportPage /></RequireRole>} />
+          <Route
+            path="/patients/merge"
+            element={
+              <RequireRole roles={['admin', 'front_desk']}>
+                <MergePage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/patients/import"
+            element={
+              <RequireRole roles={['admin', 'front_desk']}>
+                <ImportPage />
+              </RequireRole>
+            }
+          />
           <Route path="/patients/:id" element={clinic(<PatientDetailPage />)} />
-          <Route path="/messages/auto-replies" element={<RequireRole roles={['admin', 'front_desk']}><AutoRepliesPage /></RequireRole>} />
+          <Route
+            path="/messages/auto-replies"
+            element={
+              <RequireRole roles={['admin', 'front_desk']}>
+                <AutoRepliesPage />
+              </RequireRole>
+            }
+          />
           <Route path="/settings/line" element={admin(<LineSettingsPage />)} />
           <Route path="/settings/rich-menu" element={admin(<RichMenuPage />)} />
           <Route path="/settings" element={<Navigate to="/settings/clinic" replace />} />
@@ -102,7 +127,14 @@ export function App() {
           <Route path="/settings/audit" element={admin(<AuditPage />)} />
           <Route path="/help" element={<HelpPage />} />
           <Route path="/platform" element={<Navigate to="/platform/clinics" replace />} />
-          <Route path="/platform/clinics" element={<RequireRole roles={['platform_operator']}><PlatformClinicsPage /></RequireRole>} />
+          <Route
+            path="/platform/clinics"
+            element={
+              <RequireRole roles={['platform_operator']}>
+                <PlatformClinicsPage />
+              </RequireRole>
+            }
+          />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

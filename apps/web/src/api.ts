@@ -100,7 +100,12 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   }
   if (!res.ok) {
     const e = (data as { error?: { code?: string; message?: string; details?: ErrorDetail[] } } | null)?.error;
-    const err = new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `伺服器發生錯誤（${res.status}），請稍後再試`, e?.details ?? []);
+    const err = new ApiError(
+      res.status,
+      e?.code ?? `HTTP_${res.status}`,
+      e?.message ?? `伺服器發生錯誤（${res.status}），請稍後再試`,
+      e?.details ?? [],
+    );
     if (res.status === 401 && !opts.allowUnauthenticated) onUnauthorized();
     throw err;
   }
@@ -108,10 +113,14 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 }
 
 export const api = {
-  get: <T>(path: string, query?: RequestOptions['query'], opts?: Omit<RequestOptions, 'query' | 'body'>) => request<T>('GET', path, { ...opts, query }),
-  post: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'body'>) => request<T>('POST', path, { ...opts, body: body ?? {} }),
-  patch: <T>(path: string, body: unknown, opts?: Omit<RequestOptions, 'body'>) => request<T>('PATCH', path, { ...opts, body }),
-  put: <T>(path: string, body: unknown, opts?: Omit<RequestOptions, 'body'>) => request<T>('PUT', path, { ...opts, body }),
+  get: <T>(path: string, query?: RequestOptions['query'], opts?: Omit<RequestOptions, 'query' | 'body'>) =>
+    request<T>('GET', path, { ...opts, query }),
+  post: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'body'>) =>
+    request<T>('POST', path, { ...opts, body: body ?? {} }),
+  patch: <T>(path: string, body: unknown, opts?: Omit<RequestOptions, 'body'>) =>
+    request<T>('PATCH', path, { ...opts, body }),
+  put: <T>(path: string, body: unknown, opts?: Omit<RequestOptions, 'body'>) =>
+    request<T>('PUT', path, { ...opts, body }),
   delete: <T = void>(path: string, opts?: Omit<RequestOptions, 'body'>) => request<T>('DELETE', path, opts),
 };
 
@@ -164,7 +173,14 @@ export type StaffMember = {
 };
 export type LinkResponse = { staff: StaffMember; link: string };
 
-export type ApiKey = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+export type ApiKey = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
 
 export type AuditEntry = {
   id: number;

@@ -31,7 +31,8 @@ export type SmsSettings = {
   updatedAt?: string | null;
 };
 
-export type ReplyContent = { type: 'text'; text: string } | { type: 'flex'; altText: string; contents: Record<string, unknown> };
+export type ReplyContent =
+  { type: 'text'; text: string } | { type: 'flex'; altText: string; contents: Record<string, unknown> };
 export type AutoReply = {
   id: string;
   name: string;
@@ -44,7 +45,11 @@ export type AutoReply = {
   updatedAt: string;
 };
 export type AutoReplyBody = Omit<AutoReply, 'id' | 'hits' | 'updatedAt'>;
-export type ImportResult = { imported: number; failed: number; rows: { row: number; ok: boolean; errors: { field: string; message: string }[] }[] };
+export type ImportResult = {
+  imported: number;
+  failed: number;
+  rows: { row: number; ok: boolean; errors: { field: string; message: string }[] }[];
+};
 
 export type Bounds = { x: number; y: number; width: number; height: number };
 export type LiffPage = 'bind' | 'appointments' | 'family';
@@ -68,4 +73,9 @@ export type RichMenu = {
   publishedAt: string | null;
   lastError: string | null;
 };
-export type RichMenuTemplate = { id: string; name: string; size: { width: number; height: number }; areas: RichMenuArea[] };
+export type RichMenuTemplate = {
+  id: string;
+  name: string;
+  size: { width: number; height: number };
+  areas: RichMenuArea[];
+};

@@ -51,7 +51,12 @@ export const CLINIC_NAV: NavItem[] = [
       { path: '/patients/list', label: '病患名單', icon: <UnorderedListOutlined aria-hidden /> },
       { path: '/patients/segments', label: '標籤與分眾', icon: <TagsOutlined aria-hidden /> },
       { path: '/patients/recall', label: '回診提醒', icon: <SyncOutlined aria-hidden /> },
-      { path: '/patients/merge', label: '整併重複', icon: <MergeCellsOutlined aria-hidden />, roles: ['admin', 'front_desk'] },
+      {
+        path: '/patients/merge',
+        label: '整併重複',
+        icon: <MergeCellsOutlined aria-hidden />,
+        roles: ['admin', 'front_desk'],
+      },
       { path: '/patients/import', label: '匯入', icon: <UploadOutlined aria-hidden />, roles: ['admin', 'front_desk'] },
     ],
   },
@@ -61,7 +66,12 @@ export const CLINIC_NAV: NavItem[] = [
     icon: <MessageOutlined aria-hidden />,
     children: [
       { path: '/messages/inbox', label: '收件匣', icon: <InboxOutlined aria-hidden /> },
-      { path: '/messages/auto-replies', label: '罐頭訊息與關鍵字', icon: <RobotOutlined aria-hidden />, roles: ['admin', 'front_desk'] },
+      {
+        path: '/messages/auto-replies',
+        label: '罐頭訊息與關鍵字',
+        icon: <RobotOutlined aria-hidden />,
+        roles: ['admin', 'front_desk'],
+      },
     ],
   },
   { path: '/care', label: '衛教追蹤', icon: <HeartOutlined aria-hidden /> },
@@ -87,7 +97,12 @@ export const CLINIC_NAV: NavItem[] = [
 ];
 
 export const PLATFORM_NAV: NavItem[] = [
-  { path: '/platform', label: '平台營運', icon: <BankOutlined aria-hidden />, children: [{ path: '/platform/clinics', label: '診所列表', icon: <ShopOutlined aria-hidden /> }] },
+  {
+    path: '/platform',
+    label: '平台營運',
+    icon: <BankOutlined aria-hidden />,
+    children: [{ path: '/platform/clinics', label: '診所列表', icon: <ShopOutlined aria-hidden /> }],
+  },
 ];
 
 /** Filter a navigation tree for a role (parents without visible children disappear). */
@@ -107,37 +122,47 @@ export function navFor(items: NavItem[], role: Role): NavItem[] {
 export const FEATURES: Record<string, FeatureInfo> = {
   reminders: {
     title: '提醒',
-    description: '設定預約提醒的發送規則與訊息範本：預約當下、看診前 48 小時、看診當天早上 8 點等，並自動避開週末、國定假日與診所休診日。病患可以在 LINE 上一鍵確認赴約或取消改期，回覆會同步回 HIS。',
-    points: ['提醒規則與靜音時段、依醫師或看診類型調整', '訊息範本與 LINE 畫面即時預覽', '發送紀錄、失敗重送與簡訊備援'],
+    description:
+      '設定預約提醒的發送規則與訊息範本：預約當下、看診前 48 小時、看診當天早上 8 點等，並自動避開週末、國定假日與診所休診日。病患可以在 LINE 上一鍵確認赴約或取消改期，回覆會同步回 HIS。',
+    points: [
+      '提醒規則與靜音時段、依醫師或看診類型調整',
+      '訊息範本與 LINE 畫面即時預覽',
+      '發送紀錄、失敗重送與簡訊備援',
+    ],
     emptyText: '提醒規則設定完成後，發送狀況會顯示在這裡',
   },
   messages: {
     title: '訊息',
-    description: '診所 LINE 官方帳號的對話收件匣：病患的提問由機器人先回覆，需要真人處理時轉給櫃台，並可指派負責人、使用罐頭訊息快速回覆，也可對特定分眾群發訊息並事先估算用量。',
+    description:
+      '診所 LINE 官方帳號的對話收件匣：病患的提問由機器人先回覆，需要真人處理時轉給櫃台，並可指派負責人、使用罐頭訊息快速回覆，也可對特定分眾群發訊息並事先估算用量。',
     points: ['LINE 對話收件匣與轉真人、指派', '罐頭訊息與關鍵字自動回覆', '分眾群發與訊息用量估算'],
     emptyText: '病患透過 LINE 傳來的訊息會出現在這裡',
   },
   care: {
     title: '衛教追蹤',
-    description: '依看診類型或治療項目自動發送衛教與關懷訊息，例如拔牙後第 1 天、第 3 天的照護提醒。病患可以在 LINE 上回覆身體狀況，需要關心的回覆會進入待追蹤清單，由醫護人員跟進。',
+    description:
+      '依看診類型或治療項目自動發送衛教與關懷訊息，例如拔牙後第 1 天、第 3 天的照護提醒。病患可以在 LINE 上回覆身體狀況，需要關心的回覆會進入待追蹤清單，由醫護人員跟進。',
     points: ['衛教流程（多天訊息序列）與觸發條件', '互動式關懷問答', '待追蹤清單'],
     emptyText: '建立第一個衛教流程後，追蹤中的病患會顯示在這裡',
   },
   satisfaction: {
     title: '滿意度',
-    description: '看診後自動邀請病患填寫滿意度，依照 Google 評論政策邀請病患分享評價，並在後台收集意見、製作圖表與匯出報表；也可以對分眾發送問卷並追蹤回覆率。',
+    description:
+      '看診後自動邀請病患填寫滿意度，依照 Google 評論政策邀請病患分享評價，並在後台收集意見、製作圖表與匯出報表；也可以對分眾發送問卷並追蹤回覆率。',
     points: ['看診後滿意度調查', '意見統計圖表與 CSV／Excel 匯出', '問卷與回覆率'],
     emptyText: '病患回覆滿意度後，結果會彙整在這裡',
   },
   support: {
     title: '客服',
-    description: '常見問題自動回覆機器人與客訴處理。機器人能理解同義詞與不同說法，答不出來的問題會進入訓練清單；客訴與意見案件有處理時限（首次處理 4 小時內、回覆 24 小時內）與逾時升級。',
+    description:
+      '常見問題自動回覆機器人與客訴處理。機器人能理解同義詞與不同說法，答不出來的問題會進入訓練清單；客訴與意見案件有處理時限（首次處理 4 小時內、回覆 24 小時內）與逾時升級。',
     points: ['常見問題（FAQ）與同義詞', '未回答問題的訓練清單', '客訴案件與處理時限'],
     emptyText: '建立常見問題或收到客訴案件後，會顯示在這裡',
   },
   reports: {
     title: '報表',
-    description: '診所經營的關鍵指標：LINE 綁定率、提醒送達與確認率、取消率、未到率、滿意度、問卷回覆率、客訴處理時效、FAQ 回答率與 LINE 訊息用量，以及隨時自行下載診所全部資料（JSON／CSV、FHIR）。',
+    description:
+      '診所經營的關鍵指標：LINE 綁定率、提醒送達與確認率、取消率、未到率、滿意度、問卷回覆率、客訴處理時效、FAQ 回答率與 LINE 訊息用量，以及隨時自行下載診所全部資料（JSON／CSV、FHIR）。',
     points: ['KPI 儀表板與趨勢', 'LINE 訊息用量與月底預估', '資料匯出（可攜性）'],
     emptyText: '開始發送提醒與訊息後，統計數字會出現在這裡',
   },

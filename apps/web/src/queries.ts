@@ -13,8 +13,20 @@ export const keys = {
 
 export const useClinic = () => useQuery({ queryKey: keys.clinic, queryFn: () => api.get<Clinic>('/api/clinic') });
 export const useStaffList = (enabled = true) =>
-  useQuery({ queryKey: keys.staff, queryFn: async () => (await api.get<{ items: StaffMember[] }>('/api/staff')).items, enabled });
+  useQuery({
+    queryKey: keys.staff,
+    queryFn: async () => (await api.get<{ items: StaffMember[] }>('/api/staff')).items,
+    enabled,
+  });
 export const useApiKeys = (enabled = true) =>
-  useQuery({ queryKey: keys.apiKeys, queryFn: async () => (await api.get<{ items: ApiKey[] }>('/api/api-keys')).items, enabled });
+  useQuery({
+    queryKey: keys.apiKeys,
+    queryFn: async () => (await api.get<{ items: ApiKey[] }>('/api/api-keys')).items,
+    enabled,
+  });
 export const useJobs = (status?: string, enabled = true) =>
-  useQuery({ queryKey: keys.jobs(status), queryFn: () => api.get<JobsResponse>('/api/jobs', { status, limit: 100 }), enabled });
+  useQuery({
+    queryKey: keys.jobs(status),
+    queryFn: () => api.get<JobsResponse>('/api/jobs', { status, limit: 100 }),
+    enabled,
+  });

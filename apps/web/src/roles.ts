@@ -7,7 +7,13 @@ export const ROLE_OPTIONS: { value: StaffRole; label: string; description: strin
   { value: 'viewer', label: '唯讀', description: '只能檢視，不能新增或修改' },
 ];
 
-export const ROLE_COLORS: Record<string, string> = { admin: 'gold', front_desk: 'green', doctor: 'blue', viewer: 'default', platform_operator: 'purple' };
+export const ROLE_COLORS: Record<string, string> = {
+  admin: 'gold',
+  front_desk: 'green',
+  doctor: 'blue',
+  viewer: 'default',
+  platform_operator: 'purple',
+};
 
 export const STATUS_META: Record<StaffStatus, { label: string; color: string }> = {
   active: { label: '啟用中', color: 'success' },

@@ -20,7 +20,13 @@ export const theme: ThemeConfig = {
       '-apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans TC", "PingFang TC", "Microsoft JhengHei", "Noto Sans CJK TC", sans-serif',
   },
   components: {
-    Layout: { siderBg: BRAND.siderBg, headerBg: '#ffffff', headerHeight: 60, headerPadding: '0 24px', bodyBg: '#f4f6f5' },
+    Layout: {
+      siderBg: BRAND.siderBg,
+      headerBg: '#ffffff',
+      headerHeight: 60,
+      headerPadding: '0 24px',
+      bodyBg: '#f4f6f5',
+    },
     Menu: {
       darkItemBg: BRAND.siderBg,
       darkSubMenuItemBg: '#0b2019',

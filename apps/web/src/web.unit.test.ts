@@ -11,13 +11,15 @@ const paths = (items: NavItem[]): string[] => items.flatMap((i) => [i.path, ...(
 describe('navigation by role', () => {
   it('shows admins every settings page', () => {
     const p = paths(navFor(CLINIC_NAV, 'admin'));
-    for (const x of ['/settings/clinic', '/settings/staff', '/settings/api-keys', '/settings/jobs', '/settings/audit']) expect(p).toContain(x);
+    for (const x of ['/settings/clinic', '/settings/staff', '/settings/api-keys', '/settings/jobs', '/settings/audit'])
+      expect(p).toContain(x);
   });
   it('hides admin-only pages from front desk, doctors and viewers', () => {
     for (const role of ['front_desk', 'doctor', 'viewer'] as const) {
       const p = paths(navFor(CLINIC_NAV, role));
       expect(p).toContain('/settings/clinic');
-      for (const x of ['/settings/staff', '/settings/api-keys', '/settings/jobs', '/settings/audit']) expect(p).not.toContain(x);
+      for (const x of ['/settings/staff', '/settings/api-keys', '/settings/jobs', '/settings/audit'])
+        expect(p).not.toContain(x);
     }
   });
   it('drops a parent whose children are all hidden', () => {
@@ -25,7 +27,20 @@ describe('navigation by role', () => {
     expect(navFor(nav, 'viewer')).toEqual([]);
   });
   it('keeps the top-level order of the product map', () => {
-    expect(navFor(CLINIC_NAV, 'admin').map((i) => i.label)).toEqual(['首頁', '預約', '行事曆', '提醒', '病患', '訊息', '衛教追蹤', '滿意度', '客服', '報表', '設定', '說明']);
+    expect(navFor(CLINIC_NAV, 'admin').map((i) => i.label)).toEqual([
+      '首頁',
+      '預約',
+      '行事曆',
+      '提醒',
+      '病患',
+      '訊息',
+      '衛教追蹤',
+      '滿意度',
+      '客服',
+      '報表',
+      '設定',
+      '說明',
+    ]);
     expect(paths(PLATFORM_NAV)).toContain('/platform/clinics');
   });
 });
@@ -35,13 +50,29 @@ describe('business hours', () => {
     expect([sessionName('08:30'), sessionName('14:00'), sessionName('18:30')]).toEqual(['早診', '午診', '晚診']);
   });
   it('sorts Monday first and by time, Sunday last', () => {
-    const s = sortHours([{ weekday: 0, open: '09:00', close: '12:00' }, { weekday: 1, open: '14:00', close: '17:00' }, { weekday: 1, open: '09:00', close: '12:00' }]);
+    const s = sortHours([
+      { weekday: 0, open: '09:00', close: '12:00' },
+      { weekday: 1, open: '14:00', close: '17:00' },
+      { weekday: 1, open: '09:00', close: '12:00' },
+    ]);
     expect(s.map((h) => `${h.weekday}-${h.open}`)).toEqual(['1-09:00', '1-14:00', '0-09:00']);
   });
   it('reports reversed and overlapping sessions', () => {
-    expect(hoursProblems([{ weekday: 2, open: '12:00', close: '09:00' }])).toEqual(['週二有時段的結束時間早於開始時間']);
-    expect(hoursProblems([{ weekday: 3, open: '09:00', close: '13:00' }, { weekday: 3, open: '12:00', close: '17:00' }])).toEqual(['週三的時段彼此重疊']);
-    expect(hoursProblems([{ weekday: 3, open: '09:00', close: '12:00' }, { weekday: 3, open: '12:00', close: '17:00' }])).toEqual([]);
+    expect(hoursProblems([{ weekday: 2, open: '12:00', close: '09:00' }])).toEqual([
+      '週二有時段的結束時間早於開始時間',
+    ]);
+    expect(
+      hoursProblems([
+        { weekday: 3, open: '09:00', close: '13:00' },
+        { weekday: 3, open: '12:00', close: '17:00' },
+      ]),
+    ).toEqual(['週三的時段彼此重疊']);
+    expect(
+      hoursProblems([
+        { weekday: 3, open: '09:00', close: '12:00' },
+        { weekday: 3, open: '12:00', close: '17:00' },
+      ]),
+    ).toEqual([]);
   });
 });
 
@@ -57,7 +88,9 @@ describe('login redirect target', () => {
 
 describe('audit detail summary', () => {
   it('lists changed fields with zh-TW names', () => {
-    expect(summarise({ before: { name: 'a' }, change: { name: 'b', businessHours: [] } })).toBe('變更 名稱：b、門診時段');
+    expect(summarise({ before: { name: 'a' }, change: { name: 'b', businessHours: [] } })).toBe(
+      '變更 名稱：b、門診時段',
+    );
     expect(summarise({ email: 'a@b.tw', role: 'front_desk' })).toBe('電子郵件：a@b.tw、角色：front_desk');
     expect(summarise({})).toBe('');
   });
@@ -68,7 +101,10 @@ describe('API field errors on forms', () => {
     const set: { name: unknown; errors: string[] }[][] = [];
     return {
       set,
-      form: { getFieldsValue: () => Object.fromEntries(fields.map((f) => [f, undefined])), setFields: (f: { name: unknown; errors: string[] }[]) => set.push(f) } as never,
+      form: {
+        getFieldsValue: () => Object.fromEntries(fields.map((f) => [f, undefined])),
+        setFields: (f: { name: unknown; errors: string[] }[]) => set.push(f),
+      } as never,
     };
   }
   it('marks matching top-level fields and ignores unknown ones', () => {

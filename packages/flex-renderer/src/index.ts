@@ -13,15 +13,79 @@ export type FlexRenderOptions = {
 };
 
 const esc = (s: unknown): string =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
-const SPACING: Record<string, string> = { none: '0px', xs: '2px', sm: '4px', md: '8px', lg: '12px', xl: '16px', xxl: '20px' };
-const TEXT_SIZE: Record<string, string> = { xxs: '11px', xs: '13px', sm: '14px', md: '16px', lg: '19px', xl: '22px', xxl: '29px', '3xl': '35px', '4xl': '48px', '5xl': '74px' };
-const IMAGE_SIZE: Record<string, string> = { xxs: '40px', xs: '60px', sm: '80px', md: '100px', lg: '120px', xl: '140px', xxl: '160px', '3xl': '180px', '4xl': '200px', '5xl': '240px', full: '100%' };
-const BORDER_WIDTH: Record<string, string> = { none: '0px', light: '0.5px', normal: '1px', medium: '2px', 'semi-bold': '3px', bold: '4px' };
-const RADIUS: Record<string, string> = { none: '0px', xs: '2px', sm: '4px', md: '8px', lg: '12px', xl: '16px', xxl: '20px' };
-const BUBBLE_WIDTH: Record<string, string> = { nano: '120px', micro: '160px', deca: '220px', hecto: '241px', kilo: '260px', mega: '300px', giga: '386px' };
-const JUSTIFY: Record<string, string> = { 'flex-start': 'flex-start', 'flex-end': 'flex-end', center: 'center', 'space-between': 'space-between', 'space-around': 'space-around', 'space-evenly': 'space-evenly' };
+const SPACING: Record<string, string> = {
+  none: '0px',
+  xs: '2px',
+  sm: '4px',
+  md: '8px',
+  lg: '12px',
+  xl: '16px',
+  xxl: '20px',
+};
+const TEXT_SIZE: Record<string, string> = {
+  xxs: '11px',
+  xs: '13px',
+  sm: '14px',
+  md: '16px',
+  lg: '19px',
+  xl: '22px',
+  xxl: '29px',
+  '3xl': '35px',
+  '4xl': '48px',
+  '5xl': '74px',
+};
+const IMAGE_SIZE: Record<string, string> = {
+  xxs: '40px',
+  xs: '60px',
+  sm: '80px',
+  md: '100px',
+  lg: '120px',
+  xl: '140px',
+  xxl: '160px',
+  '3xl': '180px',
+  '4xl': '200px',
+  '5xl': '240px',
+  full: '100%',
+};
+const BORDER_WIDTH: Record<string, string> = {
+  none: '0px',
+  light: '0.5px',
+  normal: '1px',
+  medium: '2px',
+  'semi-bold': '3px',
+  bold: '4px',
+};
+const RADIUS: Record<string, string> = {
+  none: '0px',
+  xs: '2px',
+  sm: '4px',
+  md: '8px',
+  lg: '12px',
+  xl: '16px',
+  xxl: '20px',
+};
+const BUBBLE_WIDTH: Record<string, string> = {
+  nano: '120px',
+  micro: '160px',
+  deca: '220px',
+  hecto: '241px',
+  kilo: '260px',
+  mega: '300px',
+  giga: '386px',
+};
+const JUSTIFY: Record<string, string> = {
+  'flex-start': 'flex-start',
+  'flex-end': 'flex-end',
+  center: 'center',
+  'space-between': 'space-between',
+  'space-around': 'space-around',
+  'space-evenly': 'space-evenly',
+};
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const kw = (table: Record<string, string>, v: unknown): string | undefined => {
@@ -30,7 +94,8 @@ const kw = (table: Record<string, string>, v: unknown): string | undefined => {
   if (/^-?\d+(\.\d+)?(px|%)$/.test(v)) return v;
   return undefined;
 };
-const color = (v: unknown): string | undefined => (typeof v === 'string' && /^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/.test(v) ? v : undefined);
+const color = (v: unknown): string | undefined =>
+  typeof v === 'string' && /^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/.test(v) ? v : undefined;
 const url = (v: unknown): string => (typeof v === 'string' && /^(https?:|data:image\/)/.test(v) ? v : '');
 
 type Ctx = { actions: boolean };
@@ -58,12 +123,21 @@ function commonStyles(c: Obj, parent: Parent, spacing: string | undefined, index
   const margin = kw(SPACING, c.margin) ?? (index > 0 ? spacing : undefined);
   if (margin) st.push(parent === 'vertical' ? `margin-top:${margin}` : `margin-inline-start:${margin}`);
   if (c.position === 'absolute') st.push('position:absolute');
-  for (const [k, css] of [['offsetTop', 'top'], ['offsetBottom', 'bottom'], ['offsetStart', 'inset-inline-start'], ['offsetEnd', 'inset-inline-end']] as const) {
+  for (const [k, css] of [
+    ['offsetTop', 'top'],
+    ['offsetBottom', 'bottom'],
+    ['offsetStart', 'inset-inline-start'],
+    ['offsetEnd', 'inset-inline-end'],
+  ] as const) {
     const v = kw(SPACING, c[k]);
     if (v) st.push(c.position === 'absolute' ? `${css}:${v}` : `position:relative;${css}:${v}`);
   }
   const gravity = c.gravity;
-  if (parent !== 'vertical' && (gravity === 'center' || gravity === 'bottom' || gravity === 'top') && c.type !== 'box') {
+  if (
+    parent !== 'vertical' &&
+    (gravity === 'center' || gravity === 'bottom' || gravity === 'top') &&
+    c.type !== 'box'
+  ) {
     st.push(`align-self:${gravity === 'center' ? 'center' : gravity === 'bottom' ? 'flex-end' : 'flex-start'}`);
   }
   return st;
@@ -78,25 +152,45 @@ function renderBox(ctx: Ctx, b: Obj, extra: string[], cls = ''): string {
   if (bg) st.push(`background-color:${bg}`);
   if (isObj(b.background) && b.background.type === 'linearGradient') {
     const g = b.background;
-    const stops = [color(g.startColor), color(g.centerColor) ? `${color(g.centerColor)} ${esc(g.centerPosition ?? '50%')}` : '', color(g.endColor)].filter(Boolean).join(',');
-    st.push(`background:linear-gradient(${typeof g.angle === 'string' ? g.angle.replace(/[^0-9a-z.]/gi, '') : '0deg'},${stops})`);
+    const stops = [
+      color(g.startColor),
+      color(g.centerColor) ? `${color(g.centerColor)} ${esc(g.centerPosition ?? '50%')}` : '',
+      color(g.endColor),
+    ]
+      .filter(Boolean)
+      .join(',');
+    st.push(
+      `background:linear-gradient(${typeof g.angle === 'string' ? g.angle.replace(/[^0-9a-z.]/gi, '') : '0deg'},${stops})`,
+    );
   }
   const bw = kw(BORDER_WIDTH, b.borderWidth);
   const bc = color(b.borderColor);
   if (bw || bc) st.push(`border:${bw ?? '1px'} solid ${bc ?? '#000000'}`);
   const r = kw(RADIUS, b.cornerRadius);
   if (r) st.push(`border-radius:${r}`, 'overflow:hidden');
-  for (const [k, css] of [['width', 'width'], ['height', 'height'], ['maxWidth', 'max-width'], ['maxHeight', 'max-height']] as const) {
+  for (const [k, css] of [
+    ['width', 'width'],
+    ['height', 'height'],
+    ['maxWidth', 'max-width'],
+    ['maxHeight', 'max-height'],
+  ] as const) {
     if (typeof b[k] === 'string' && /^\d+(\.\d+)?(px|%)$/.test(b[k] as string)) st.push(`${css}:${b[k] as string}`);
   }
   const pAll = kw(SPACING, b.paddingAll);
   if (pAll) st.push(`padding:${pAll}`);
-  for (const [k, css] of [['paddingTop', 'padding-top'], ['paddingBottom', 'padding-bottom'], ['paddingStart', 'padding-inline-start'], ['paddingEnd', 'padding-inline-end']] as const) {
+  for (const [k, css] of [
+    ['paddingTop', 'padding-top'],
+    ['paddingBottom', 'padding-bottom'],
+    ['paddingStart', 'padding-inline-start'],
+    ['paddingEnd', 'padding-inline-end'],
+  ] as const) {
     const v = kw(SPACING, b[k]);
     if (v) st.push(`${css}:${v}`);
   }
-  if (typeof b.justifyContent === 'string' && JUSTIFY[b.justifyContent]) st.push(`justify-content:${JUSTIFY[b.justifyContent]}`);
-  if (typeof b.alignItems === 'string' && ['flex-start', 'flex-end', 'center'].includes(b.alignItems)) st.push(`align-items:${b.alignItems}`);
+  if (typeof b.justifyContent === 'string' && JUSTIFY[b.justifyContent])
+    st.push(`justify-content:${JUSTIFY[b.justifyContent]}`);
+  if (typeof b.alignItems === 'string' && ['flex-start', 'flex-end', 'center'].includes(b.alignItems))
+    st.push(`align-items:${b.alignItems}`);
   const spacing = kw(SPACING, b.spacing);
   const children = Array.isArray(b.contents) ? b.contents : [];
   const inner = children.map((c, i) => renderComponent(ctx, c, layout, spacing, i)).join('');
@@ -118,7 +212,8 @@ function textStyles(c: Obj): string[] {
 function renderText(ctx: Ctx, c: Obj, extra: string[]): string {
   const st = [...extra, ...textStyles(c)];
   if (c.align === 'center' || c.align === 'end' || c.align === 'start') st.push(`text-align:${c.align}`);
-  if (typeof c.lineSpacing === 'string' && /^\d+(\.\d+)?px$/.test(c.lineSpacing)) st.push(`line-height:calc(1.4em + ${c.lineSpacing})`);
+  if (typeof c.lineSpacing === 'string' && /^\d+(\.\d+)?px$/.test(c.lineSpacing))
+    st.push(`line-height:calc(1.4em + ${c.lineSpacing})`);
   const wrap = c.wrap === true;
   const maxLines = typeof c.maxLines === 'number' && c.maxLines > 0 ? c.maxLines : 0;
   let cls = wrap ? ' lf-wrap' : ' lf-nowrap';
@@ -126,9 +221,13 @@ function renderText(ctx: Ctx, c: Obj, extra: string[]): string {
     cls += ' lf-clamp';
     st.push(`-webkit-line-clamp:${maxLines}`);
   }
-  const spans = Array.isArray(c.contents) && c.contents.length > 0
-    ? c.contents.filter(isObj).map((s) => `<span${styleAttr(textStyles(s))}>${esc(s.text)}</span>`).join('')
-    : esc(c.text);
+  const spans =
+    Array.isArray(c.contents) && c.contents.length > 0
+      ? c.contents
+          .filter(isObj)
+          .map((s) => `<span${styleAttr(textStyles(s))}>${esc(s.text)}</span>`)
+          .join('')
+      : esc(c.text);
   return `<div class="lf-text${cls}"${styleAttr(st)}${actionAttr(ctx, c.action)}><p>${spans}</p></div>`;
 }
 
@@ -182,15 +281,28 @@ function renderComponent(ctx: Ctx, c: unknown, parent: Parent, spacing: string |
     case 'image':
       return renderImage(ctx, c, common, parent);
     case 'video':
-      return isObj(c.altContent) ? renderComponent(ctx, c.altContent, parent, spacing, index) : renderImage(ctx, { url: c.previewUrl, size: 'full', aspectRatio: c.aspectRatio, aspectMode: 'cover' }, common, parent);
+      return isObj(c.altContent)
+        ? renderComponent(ctx, c.altContent, parent, spacing, index)
+        : renderImage(
+            ctx,
+            { url: c.previewUrl, size: 'full', aspectRatio: c.aspectRatio, aspectMode: 'cover' },
+            common,
+            parent,
+          );
     case 'icon':
-      return renderIcon(c, common.filter((s) => !s.startsWith('flex:')));
+      return renderIcon(
+        c,
+        common.filter((s) => !s.startsWith('flex:')),
+      );
     case 'button':
       return renderButton(ctx, c, common);
     case 'separator': {
       const col = color(c.color) ?? '#d4d6da';
       const m = kw(SPACING, c.margin) ?? (index > 0 ? spacing : undefined);
-      const st = ['flex:0 0 auto', parent === 'vertical' ? `border-top:1px solid ${col}` : `border-left:1px solid ${col}`];
+      const st = [
+        'flex:0 0 auto',
+        parent === 'vertical' ? `border-top:1px solid ${col}` : `border-left:1px solid ${col}`,
+      ];
       if (m) st.push(parent === 'vertical' ? `margin-top:${m}` : `margin-inline-start:${m}`);
       return `<div class="lf-separator"${styleAttr(st)}></div>`;
     }
@@ -215,15 +327,23 @@ function renderBubble(ctx: Ctx, b: Obj): string {
     const st: string[] = [];
     const bg = color(bs.backgroundColor);
     if (bg) st.push(`background-color:${bg}`);
-    if (bs.separator === true && blocks.length > 0) st.push(`border-top:1px solid ${color(bs.separatorColor) ?? '#d4d6da'}`);
+    if (bs.separator === true && blocks.length > 0)
+      st.push(`border-top:1px solid ${color(bs.separatorColor) ?? '#d4d6da'}`);
     let inner: string;
     if (name === 'hero' && block.type !== 'box') {
       inner = renderComponent(ctx, { ...block, size: block.size ?? 'full' }, 'vertical', undefined, 0);
     } else {
-      const pad = block.paddingAll === undefined && block.paddingTop === undefined && block.paddingBottom === undefined && block.paddingStart === undefined && block.paddingEnd === undefined && name !== 'hero'
-        ? [`padding:${defaultPad[name]}`]
-        : [];
-      if (name === 'body' && isObj(b.footer)) pad.push('padding-bottom:' + (kw(SPACING, block.paddingBottom) ?? '10px'));
+      const pad =
+        block.paddingAll === undefined &&
+        block.paddingTop === undefined &&
+        block.paddingBottom === undefined &&
+        block.paddingStart === undefined &&
+        block.paddingEnd === undefined &&
+        name !== 'hero'
+          ? [`padding:${defaultPad[name]}`]
+          : [];
+      if (name === 'body' && isObj(b.footer))
+        pad.push('padding-bottom:' + (kw(SPACING, block.paddingBottom) ?? '10px'));
       inner = renderBox(ctx, block, [...pad, 'flex:1 0 auto'], '');
     }
     blocks.push(`<div class="lf-block lf-${name}"${styleAttr(st)}>${inner}</div>`);
@@ -238,7 +358,10 @@ export function renderFlexToHtml(container: unknown, options: FlexRenderOptions 
   if (!isObj(container)) return '';
   if (container.type === 'bubble') return `<div class="lf-root">${renderBubble(ctx, container)}</div>`;
   if (container.type === 'carousel' && Array.isArray(container.contents)) {
-    return `<div class="lf-root"><div class="lf-carousel">${container.contents.filter(isObj).map((b) => renderBubble(ctx, b)).join('')}</div></div>`;
+    return `<div class="lf-root"><div class="lf-carousel">${container.contents
+      .filter(isObj)
+      .map((b) => renderBubble(ctx, b))
+      .join('')}</div></div>`;
   }
   return '';
 }

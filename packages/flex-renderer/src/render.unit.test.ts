@@ -4,10 +4,29 @@ import { flexCss, renderFlexToHtml } from './index.ts';
 describe('renderFlexToHtml', () => {
   it('renders bubble blocks, layouts, default flex and spacing', () => {
     const html = renderFlexToHtml({
-      type: 'bubble', size: 'kilo',
-      header: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: '標題', weight: 'bold', size: 'xl' }] },
-      body: { type: 'box', layout: 'horizontal', spacing: 'md', contents: [{ type: 'text', text: 'A' }, { type: 'text', text: 'B', flex: 3 }, { type: 'separator' }, { type: 'filler' }] },
-      footer: { type: 'box', layout: 'vertical', contents: [{ type: 'button', style: 'primary', action: { type: 'postback', label: '確認', data: 'ok=1' } }] },
+      type: 'bubble',
+      size: 'kilo',
+      header: {
+        type: 'box',
+        layout: 'vertical',
+        contents: [{ type: 'text', text: '標題', weight: 'bold', size: 'xl' }],
+      },
+      body: {
+        type: 'box',
+        layout: 'horizontal',
+        spacing: 'md',
+        contents: [
+          { type: 'text', text: 'A' },
+          { type: 'text', text: 'B', flex: 3 },
+          { type: 'separator' },
+          { type: 'filler' },
+        ],
+      },
+      footer: {
+        type: 'box',
+        layout: 'vertical',
+        contents: [{ type: 'button', style: 'primary', action: { type: 'postback', label: '確認', data: 'ok=1' } }],
+      },
     });
     expect(html).toContain('width:260px');
     expect(html).toContain('lf-header');
@@ -22,17 +41,43 @@ describe('renderFlexToHtml', () => {
   });
 
   it('escapes text and rejects non-http image URLs', () => {
-    const html = renderFlexToHtml({ type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: '<script>x</script>' }, { type: 'image', url: 'javascript:alert(1)' }] } });
+    const html = renderFlexToHtml({
+      type: 'bubble',
+      body: {
+        type: 'box',
+        layout: 'vertical',
+        contents: [
+          { type: 'text', text: '<script>x</script>' },
+          { type: 'image', url: 'javascript:alert(1)' },
+        ],
+      },
+    });
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');
     expect(html).not.toContain('javascript:');
   });
 
   it('renders carousels, spans, baseline icons, image aspect ratio', () => {
-    const html = renderFlexToHtml({ type: 'carousel', contents: [
-      { type: 'bubble', hero: { type: 'image', url: 'https://e.x/a.png', aspectRatio: '20:13', aspectMode: 'cover' } },
-      { type: 'bubble', body: { type: 'box', layout: 'baseline', contents: [{ type: 'icon', url: 'https://e.x/i.png' }, { type: 'text', contents: [{ type: 'span', text: '紅', color: '#ff0000' }] }] } },
-    ] });
+    const html = renderFlexToHtml({
+      type: 'carousel',
+      contents: [
+        {
+          type: 'bubble',
+          hero: { type: 'image', url: 'https://e.x/a.png', aspectRatio: '20:13', aspectMode: 'cover' },
+        },
+        {
+          type: 'bubble',
+          body: {
+            type: 'box',
+            layout: 'baseline',
+            contents: [
+              { type: 'icon', url: 'https://e.x/i.png' },
+              { type: 'text', contents: [{ type: 'span', text: '紅', color: '#ff0000' }] },
+            ],
+          },
+        },
+      ],
+    });
     expect(html).toContain('lf-carousel');
     expect(html.match(/lf-bubble/g)).toHaveLength(2);
     expect(html).toContain('aspect-ratio:20/13');

@@ -35,11 +35,29 @@ async function bridgeFor(fetchImpl?: typeof fetch) {
   const apiKey = await c.apiKey();
   const dataDir = mkdtempSync(join(tmpdir(), 'careline-bridge-'));
   dirs.push(dataDir);
-  const b = await startBridge({ cloud, apiKey, dataDir, port: 0, log: silentLogger, minBackoffMs: 50, maxBackoffMs: 200, statusIntervalMs: 200, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  const b = await startBridge({
+    cloud,
+    apiKey,
+    dataDir,
+    port: 0,
+    log: silentLogger,
+    minBackoffMs: 50,
+    maxBackoffMs: 200,
+    statusIntervalMs: 200,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
   bridges.push(b);
   const call = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(b.url + path, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    return { status: r.status, source: r.headers.get('careline-bridge-source'), body: (await r.json()) as Record<string, any> };
+    const r = await fetch(b.url + path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return {
+      status: r.status,
+      source: r.headers.get('careline-bridge-source'),
+      body: (await r.json()) as Record<string, any>,
+    };
   };
   const drained = async () => {
     for (let i = 0; i < 200; i++) {
@@ -64,28 +82,53 @@ describe('careline-bridge', () => {
 
   it('queues with 202, forwards, keeps refused calls in `rejected`, and reports status', async () => {
     const { b, call, drained, dataDir } = await bridgeFor();
-    expect(await call('PUT', '/his/v1/doctors/D1', { name: '陳建志' })).toMatchObject({ status: 202, body: { queued: true, seq: 1 } });
+    expect(await call('PUT', '/his/v1/doctors/D1', { name: '陳建志' })).toMatchObject({
+      status: 202,
+      body: { queued: true, seq: 1 },
+    });
     expect((await call('PUT', '/his/v1/patients/P1', { name: '王小明', phone: '0912-345-678' })).status).toBe(202);
     // a bad national id: the cloud answers 422, the call is kept for the operator
     expect((await call('PUT', '/his/v1/patients/P2', { name: '李四', nationalId: 'A123456788' })).status).toBe(202);
-    const batch = await call('POST', '/his/v1/appointments/batch', { items: [
-      { ...appt, appointmentId: 'A1' },
-      { ...appt, appointmentId: 'A2', patientId: 'NOBODY' },
-      { ...appt, appointmentId: 'A1', version: 2, status: 'checked_in' },
-      { ...appt, appointmentId: 'A1', version: 1 },
-    ] });
+    const batch = await call('POST', '/his/v1/appointments/batch', {
+      items: [
+        { ...appt, appointmentId: 'A1' },
+        { ...appt, appointmentId: 'A2', patientId: 'NOBODY' },
+        { ...appt, appointmentId: 'A1', version: 2, status: 'checked_in' },
+        { ...appt, appointmentId: 'A1', version: 1 },
+      ],
+    });
     expect(batch).toMatchObject({ status: 202, body: { queued: true, seq: 7 } });
-    expect(batch.body.items.map((r: { seq: number; status: number }) => [r.status, r.seq])).toEqual([[202, 4], [202, 5], [202, 6], [202, 7]]);
+    expect(batch.body.items.map((r: { seq: number; status: number }) => [r.status, r.seq])).toEqual([
+      [202, 4],
+      [202, 5],
+      [202, 6],
+      [202, 7],
+    ]);
     // local validation that needs no cloud: not JSON, no items, missing appointmentId
     expect((await fetch(`${b.url}/his/v1/doctors/D9`, { method: 'PUT', body: 'nope' })).status).toBe(400);
     expect((await call('POST', '/his/v1/appointments/batch', { items: [] })).status).toBe(400);
     // malformed calls are refused at once (422, nothing queued); a bad batch item does not sink the others
     const noVersion = await call('PUT', '/his/v1/appointments/A9', { ...appt, version: 'one' });
-    expect(noVersion).toMatchObject({ status: 422, body: { error: { code: 'VALIDATION_FAILED', details: [{ field: 'version' }] } } });
+    expect(noVersion).toMatchObject({
+      status: 422,
+      body: { error: { code: 'VALIDATION_FAILED', details: [{ field: 'version' }] } },
+    });
     expect((await call('PUT', '/his/v1/patients/P9', { phone: '0912-345-678' })).status).toBe(422);
-    const mixed = await call('POST', '/his/v1/appointments/batch', { items: [{ ...appt }, { ...appt, appointmentId: 'A3', status: 'maybe' }, { ...appt, appointmentId: 'A3', version: 1 }] });
+    const mixed = await call('POST', '/his/v1/appointments/batch', {
+      items: [
+        { ...appt },
+        { ...appt, appointmentId: 'A3', status: 'maybe' },
+        { ...appt, appointmentId: 'A3', version: 1 },
+      ],
+    });
     expect(mixed.status).toBe(202);
-    expect(mixed.body.items.map((r: { status: number; appointmentId: string | null }) => [r.status, r.appointmentId])).toEqual([[422, null], [422, 'A3'], [202, 'A3']]);
+    expect(
+      mixed.body.items.map((r: { status: number; appointmentId: string | null }) => [r.status, r.appointmentId]),
+    ).toEqual([
+      [422, null],
+      [422, 'A3'],
+      [202, 'A3'],
+    ]);
     expect(mixed.body.items[2].seq).toBe(8);
     await drained();
 
@@ -93,21 +136,46 @@ describe('careline-bridge', () => {
     expect(s).toMatchObject({ backlog: 0, rejected: 2, forwardedTotal: 6 });
     expect(s.lastForwardOkAt).not.toBeNull();
     const rejected = b.store.rejectedCalls();
-    expect(rejected.map((r) => [r.kind, r.entityId, r.status])).toEqual([['appointment', 'A2', 422], ['patient', 'P2', 422]]);
+    expect(rejected.map((r) => [r.kind, r.entityId, r.status])).toEqual([
+      ['appointment', 'A2', 422],
+      ['patient', 'P2', 422],
+    ]);
 
     const got = await call('GET', '/his/v1/appointments/A1');
-    expect(got).toMatchObject({ status: 200, source: 'cloud', body: { appointmentId: 'A1', version: 2, status: 'checked_in', lights: { reply: { code: 'not_sent' } } } });
-    expect((await call('GET', '/his/v1/patients/P1/status')).body).toMatchObject({ lights: { line: { code: 'unbound' } } });
+    expect(got).toMatchObject({
+      status: 200,
+      source: 'cloud',
+      body: { appointmentId: 'A1', version: 2, status: 'checked_in', lights: { reply: { code: 'not_sent' } } },
+    });
+    expect((await call('GET', '/his/v1/patients/P1/status')).body).toMatchObject({
+      lights: { line: { code: 'unbound' } },
+    });
 
     // `careline-bridge status` from the repo root, human readable and --json
-    const human = spawnSync(process.execPath, ['packages/his-bridge/bin/careline-bridge.mjs', 'status', '--data', dataDir], { cwd: ROOT, encoding: 'utf8' });
+    const human = spawnSync(
+      process.execPath,
+      ['packages/his-bridge/bin/careline-bridge.mjs', 'status', '--data', dataDir],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(human.status).toBe(0);
     expect(human.stdout).toMatch(/backlog\s+0 call\(s\) waiting/);
     expect(human.stdout).toMatch(/rejected\s+2/);
     expect(human.stdout).toMatch(/bridge process\s+running/);
-    const json = spawnSync(process.execPath, ['packages/his-bridge/src/cli.ts', 'status', '--data', dataDir, '--json'], { cwd: ROOT, encoding: 'utf8' });
+    const json = spawnSync(
+      process.execPath,
+      ['packages/his-bridge/src/cli.ts', 'status', '--data', dataDir, '--json'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(json.status).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ backlog: 0, rejected: 2, forwardedTotal: 6, rejectedRecent: [{ id: 'A2', status: 422 }, { id: 'P2', status: 422 }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      backlog: 0,
+      rejected: 2,
+      forwardedTotal: 6,
+      rejectedRecent: [
+        { id: 'A2', status: 422 },
+        { id: 'P2', status: 422 },
+      ],
+    });
   });
 
   it('retries 5xx and unreachable without losing or reordering, then serves local copies while down', async () => {
@@ -127,7 +195,11 @@ describe('careline-bridge', () => {
     expect(b.store.status()).toMatchObject({ backlog: 7, forwardedTotal: 0 });
     expect(b.store.status().lastForwardError).toMatch(/ECONNREFUSED/);
     // offline read: the newest version the HIS wrote, from the local copy
-    expect(await call('GET', '/his/v1/appointments/A1')).toMatchObject({ status: 200, source: 'local', body: { version: 5, note: 'v5' } });
+    expect(await call('GET', '/his/v1/appointments/A1')).toMatchObject({
+      status: 200,
+      source: 'local',
+      body: { version: 5, note: 'v5' },
+    });
     mode = '503';
     await new Promise((r) => setTimeout(r, 300));
     expect(b.store.status().backlog).toBe(7);
@@ -135,9 +207,29 @@ describe('careline-bridge', () => {
     mode = 'up';
     await drained();
     expect(attempts).toBeGreaterThan(3);
-    const row = await t.deps.db.selectFrom('appointments').select(['id', 'version', 'note']).where('his_id', '=', 'A1').where('clinic_id', '=', (await t.deps.db.selectFrom('doctors').select('clinic_id').where('name', '=', '林怡伶').executeTakeFirstOrThrow()).clinic_id).executeTakeFirstOrThrow();
+    const row = await t.deps.db
+      .selectFrom('appointments')
+      .select(['id', 'version', 'note'])
+      .where('his_id', '=', 'A1')
+      .where(
+        'clinic_id',
+        '=',
+        (
+          await t.deps.db
+            .selectFrom('doctors')
+            .select('clinic_id')
+            .where('name', '=', '林怡伶')
+            .executeTakeFirstOrThrow()
+        ).clinic_id,
+      )
+      .executeTakeFirstOrThrow();
     expect({ version: Number(row.version), note: row.note }).toEqual({ version: 5, note: 'v5' });
-    const hist = await t.deps.db.selectFrom('appointment_history').select('version').where('appointment_id', '=', row.id).orderBy('id').execute();
+    const hist = await t.deps.db
+      .selectFrom('appointment_history')
+      .select('version')
+      .where('appointment_id', '=', row.id)
+      .orderBy('id')
+      .execute();
     expect(hist.map((h) => Number(h.version))).toEqual([1, 2, 3, 4, 5]);
   });
 });

@@ -32,26 +32,53 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const log = opts.log ?? createLogger();
   const store = new BridgeStore(opts.dataDir);
   const forwarder = new Forwarder({
-    cloud: opts.cloud, apiKey: opts.apiKey, store, log,
+    cloud: opts.cloud,
+    apiKey: opts.apiKey,
+    store,
+    log,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
     ...(opts.minBackoffMs ? { minBackoffMs: opts.minBackoffMs } : {}),
     ...(opts.maxBackoffMs ? { maxBackoffMs: opts.maxBackoffMs } : {}),
   });
   const sync = new StatusSync({
-    cloud: opts.cloud, apiKey: opts.apiKey, store, log,
+    cloud: opts.cloud,
+    apiKey: opts.apiKey,
+    store,
+    log,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(opts.statusIntervalMs ? { intervalMs: opts.statusIntervalMs } : {}),
   });
-  const server: Server = createLocalServer({ store, forwarder, log, cloud: opts.cloud, apiKey: opts.apiKey, ...(opts.localKey ? { localKey: opts.localKey } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const server: Server = createLocalServer({
+    store,
+    forwarder,
+    log,
+    cloud: opts.cloud,
+    apiKey: opts.apiKey,
+    ...(opts.localKey ? { localKey: opts.localKey } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
   const addr = await listen(server, opts.port ?? 7070, opts.host ?? '127.0.0.1');
   store.setMeta('pid', String(process.pid));
   store.setMeta('heartbeat_at', String(Date.now()));
-  const heartbeat = setInterval(() => { try { store.setMeta('heartbeat_at', String(Date.now())); } catch { /* closing */ } }, 5000);
+  const heartbeat = setInterval(() => {
+    try {
+      store.setMeta('heartbeat_at', String(Date.now()));
+    } catch {
+      /* closing */
+    }
+  }, 5000);
   heartbeat.unref();
   const s = store.status();
   const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  log.info('bridge started', { listen: url, cloud: opts.cloud, data: store.file, backlog: s.backlog, rejected: s.rejected, statusCursor: s.statusCursor ?? '-' });
+  log.info('bridge started', {
+    listen: url,
+    cloud: opts.cloud,
+    data: store.file,
+    backlog: s.backlog,
+    rejected: s.rejected,
+    statusCursor: s.statusCursor ?? '-',
+  });
   forwarder.start();
   sync.start();
   return {
@@ -60,7 +87,10 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     store,
     async close() {
       clearInterval(heartbeat);
-      await new Promise<void>((res) => { server.close(() => res()); server.closeAllConnections(); });
+      await new Promise<void>((res) => {
+        server.close(() => res());
+        server.closeAllConnections();
+      });
       await forwarder.stop();
       await sync.stop();
       store.setMeta('heartbeat_at', '');

@@ -69,10 +69,31 @@ export async function main(argv: string[]): Promise<void> {
     try {
       const s = store.status();
       if (values.json) {
-        process.stdout.write(JSON.stringify({ ...s, rejectedRecent: store.rejectedCalls(10).map((r) => ({ seq: r.seq, kind: r.kind, id: r.entityId, status: r.status, error: r.error.slice(0, 500), rejectedAt: r.rejectedAt })) }, null, 2) + '\n');
+        process.stdout.write(
+          JSON.stringify(
+            {
+              ...s,
+              rejectedRecent: store
+                .rejectedCalls(10)
+                .map((r) => ({
+                  seq: r.seq,
+                  kind: r.kind,
+                  id: r.entityId,
+                  status: r.status,
+                  error: r.error.slice(0, 500),
+                  rejectedAt: r.rejectedAt,
+                })),
+            },
+            null,
+            2,
+          ) + '\n',
+        );
       } else {
         process.stdout.write(formatStatus(s));
-        for (const r of store.rejectedCalls(5)) process.stdout.write(`  rejected seq ${r.seq} ${r.kind} ${r.entityId}: HTTP ${r.status} ${r.error.slice(0, 200)}\n`);
+        for (const r of store.rejectedCalls(5))
+          process.stdout.write(
+            `  rejected seq ${r.seq} ${r.kind} ${r.entityId}: HTTP ${r.status} ${r.error.slice(0, 200)}\n`,
+          );
       }
     } finally {
       store.close();
@@ -115,7 +136,13 @@ export async function main(argv: string[]): Promise<void> {
       if (stopping) return;
       stopping = true;
       log.info('stopping', { signal: sig });
-      bridge.close().then(() => process.exit(0), (err: unknown) => { log.error('stop failed', { error: String(err) }); process.exit(1); });
+      bridge.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error('stop failed', { error: String(err) });
+          process.exit(1);
+        },
+      );
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));

@@ -25,7 +25,8 @@ export type ForwarderOptions = {
 
 const PERMANENT = new Set([400, 404, 405, 413, 422]);
 
-export type Outcome = { kind: 'done' } | { kind: 'rejected'; status: number; error: string } | { kind: 'retry'; error: string };
+export type Outcome =
+  { kind: 'done' } | { kind: 'rejected'; status: number; error: string } | { kind: 'retry'; error: string };
 
 export function classify(status: number, body: string): Outcome {
   if (status >= 200 && status < 300) return { kind: 'done' };
@@ -36,7 +37,11 @@ export function classify(status: number, body: string): Outcome {
     return { kind: 'rejected', status, error: body.slice(0, 2000) };
   }
   if (PERMANENT.has(status)) return { kind: 'rejected', status, error: body.slice(0, 2000) };
-  if (status === 401 || status === 403) return { kind: 'retry', error: `HTTP ${status}: the cloud refused the API key (check --api-key) ${body.slice(0, 200)}` };
+  if (status === 401 || status === 403)
+    return {
+      kind: 'retry',
+      error: `HTTP ${status}: the cloud refused the API key (check --api-key) ${body.slice(0, 200)}`,
+    };
   return { kind: 'retry', error: `HTTP ${status} ${body.slice(0, 300)}` };
 }
 
@@ -90,8 +95,15 @@ export class Forwarder {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((res) => {
-      const t = setTimeout(() => { this.wake = null; res(); }, ms);
-      this.wake = () => { clearTimeout(t); this.wake = null; res(); };
+      const t = setTimeout(() => {
+        this.wake = null;
+        res();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = null;
+        res();
+      };
     });
   }
 
@@ -101,7 +113,10 @@ export class Forwarder {
       if (head.length === 0) {
         if (this.busy) {
           const s = this.o.store.status();
-          this.o.log.info('backlog empty: every queued call reached the cloud', { forwardedTotal: s.forwardedTotal, rejected: s.rejected });
+          this.o.log.info('backlog empty: every queued call reached the cloud', {
+            forwardedTotal: s.forwardedTotal,
+            rejected: s.rejected,
+          });
           this.busy = false;
         }
         await this.sleep(1000);
@@ -111,12 +126,19 @@ export class Forwarder {
       try {
         await this.forward(head);
         if (this.downSince !== null) {
-          this.o.log.info('cloud reachable again, forwarding resumed', { offlineSeconds: ((Date.now() - this.downSince) / 1000).toFixed(1) });
+          this.o.log.info('cloud reachable again, forwarding resumed', {
+            offlineSeconds: ((Date.now() - this.downSince) / 1000).toFixed(1),
+          });
           this.downSince = null;
         }
         this.backoff = 0;
       } catch (err) {
-        const message = err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err);
+        const message =
+          err instanceof Error
+            ? err.cause instanceof Error
+              ? `${err.message}: ${err.cause.message}`
+              : err.message
+            : String(err);
         this.downSince ??= Date.now();
         this.backoff = this.backoff === 0 ? this.o.minBackoffMs : Math.min(this.o.maxBackoffMs, this.backoff * 2);
         const wait = Math.round(this.backoff * (0.8 + Math.random() * 0.4));
@@ -155,10 +177,12 @@ export class Forwarder {
 
   /** Sends `run` concurrently, then settles it in queue order: the done prefix is acked, refused calls go to `rejected`, the first retryable failure stops (later calls are resent; they are idempotent). */
   private async forwardParallel(run: QueuedCall[]): Promise<void> {
-    const outcomes = await Promise.allSettled(run.map(async (c) => {
-      const { status, text } = await this.call('PUT', c.path, c.body);
-      return classify(status, text);
-    }));
+    const outcomes = await Promise.allSettled(
+      run.map(async (c) => {
+        const { status, text } = await this.call('PUT', c.path, c.body);
+        return classify(status, text);
+      }),
+    );
     let done = -1;
     let count = 0;
     try {
@@ -169,7 +193,13 @@ export class Forwarder {
         if (out.kind === 'retry') throw new RetryLater(out.error);
         if (out.kind === 'rejected') {
           this.o.store.reject(run[i], out.status, out.error);
-          this.o.log.error('cloud rejected a call for good (kept in rejected table)', { seq: run[i].seq, kind: run[i].kind, id: run[i].entityId, status: out.status, error: out.error.slice(0, 300) });
+          this.o.log.error('cloud rejected a call for good (kept in rejected table)', {
+            seq: run[i].seq,
+            kind: run[i].kind,
+            id: run[i].entityId,
+            status: out.status,
+            error: out.error.slice(0, 300),
+          });
         } else {
           count++;
         }
@@ -196,7 +226,13 @@ export class Forwarder {
     if (out.kind === 'retry') throw new RetryLater(out.error);
     if (out.kind === 'rejected') {
       this.o.store.reject(c, out.status, out.error);
-      this.o.log.error('cloud rejected a call for good (kept in rejected table)', { seq: c.seq, kind: c.kind, id: c.entityId, status: out.status, error: out.error.slice(0, 300) });
+      this.o.log.error('cloud rejected a call for good (kept in rejected table)', {
+        seq: c.seq,
+        kind: c.kind,
+        id: c.entityId,
+        status: out.status,
+        error: out.error.slice(0, 300),
+      });
     } else {
       this.o.store.ackUpTo(c.seq, 1);
     }
@@ -208,7 +244,11 @@ export class Forwarder {
     const { status, text } = await this.call('POST', '/his/v1/appointments/batch', JSON.stringify({ items }));
     if (status === 400 || status === 413 || status === 422) {
       // the batch as a whole was refused: send the items one by one so a bad one is isolated
-      this.o.log.warn('batch refused as a whole, forwarding items one by one', { status, items: run.length, error: text.slice(0, 300) });
+      this.o.log.warn('batch refused as a whole, forwarding items one by one', {
+        status,
+        items: run.length,
+        error: text.slice(0, 300),
+      });
       for (const c of run) await this.forwardOne(c);
       return;
     }
@@ -227,7 +267,12 @@ export class Forwarder {
       if (out.kind === 'rejected') {
         if (acked > 0) this.o.store.ackUpTo(run[acked - 1].seq, acked);
         this.o.store.reject(run[i], out.status, out.error);
-        this.o.log.error('cloud rejected an appointment write for good (kept in rejected table)', { seq: run[i].seq, id: run[i].entityId, status: out.status, error: out.error.slice(0, 300) });
+        this.o.log.error('cloud rejected an appointment write for good (kept in rejected table)', {
+          seq: run[i].seq,
+          id: run[i].entityId,
+          status: out.status,
+          error: out.error.slice(0, 300),
+        });
         run.splice(0, i + 1);
         results.splice(0, i + 1);
         i = -1;
@@ -237,7 +282,11 @@ export class Forwarder {
       acked++;
     }
     if (acked > 0) this.o.store.ackUpTo(run[acked - 1].seq, acked);
-    this.o.log.info('forwarded appointment batch', { items: items.length, ms: Date.now() - started, backlog: this.o.store.status().backlog });
+    this.o.log.info('forwarded appointment batch', {
+      items: items.length,
+      ms: Date.now() - started,
+      backlog: this.o.store.status().backlog,
+    });
   }
 }
 
@@ -246,11 +295,24 @@ type ItemResult = { status: number; body?: unknown };
 /** Reads the per-item results of a batch answer: `{results:[…]}` or `{items:[…]}`, each with a status. */
 export function parseResults(text: string): ItemResult[] {
   let j: unknown;
-  try { j = JSON.parse(text); } catch { return []; }
+  try {
+    j = JSON.parse(text);
+  } catch {
+    return [];
+  }
   const list = Array.isArray(j) ? j : ((j as Record<string, unknown>).results ?? (j as Record<string, unknown>).items);
   if (!Array.isArray(list)) return [];
   return list.map((r: Record<string, unknown>) => {
-    const status = typeof r.status === 'number' ? r.status : typeof r.statusCode === 'number' ? r.statusCode : r.ok === true ? 200 : r.error ? 500 : 200;
+    const status =
+      typeof r.status === 'number'
+        ? r.status
+        : typeof r.statusCode === 'number'
+          ? r.statusCode
+          : r.ok === true
+            ? 200
+            : r.error
+              ? 500
+              : 200;
     return { status, body: r.error ? { error: r.error } : r };
   });
 }

@@ -12,7 +12,10 @@ function fmt(v: unknown): string {
 
 export function createLogger(write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
   const line = (level: string, msg: string, fields: Record<string, unknown> = {}) => {
-    const kv = Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${fmt(v)}`).join(' ');
+    const kv = Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${fmt(v)}`)
+      .join(' ');
     write(`${new Date().toISOString()} ${level.padEnd(5)} ${msg}${kv ? ' ' + kv : ''}\n`);
   };
   return {

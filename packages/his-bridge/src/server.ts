@@ -34,7 +34,11 @@ class HttpError extends Error {
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -51,8 +55,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function parseObject(text: string): Record<string, unknown> {
   let v: unknown;
-  try { v = JSON.parse(text); } catch { throw new HttpError(400, 'BAD_REQUEST', '請求內容不是有效的 JSON'); }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new HttpError(400, 'BAD_REQUEST', '請求內容必須是 JSON 物件');
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', '請求內容不是有效的 JSON');
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new HttpError(400, 'BAD_REQUEST', '請求內容必須是 JSON 物件');
   return v as Record<string, unknown>;
 }
 
@@ -67,19 +76,25 @@ const STATUSES = ['booked', 'checked_in', 'completed', 'cancelled', 'no_show'];
 export function localCheck(kind: QueueKind, body: Record<string, unknown>): Detail[] {
   const out: Detail[] = [];
   if (kind === 'doctor' || kind === 'patient') {
-    if (typeof body.name !== 'string' || body.name.trim() === '') out.push({ field: 'name', code: 'required', message: '此欄位為必填' });
+    if (typeof body.name !== 'string' || body.name.trim() === '')
+      out.push({ field: 'name', code: 'required', message: '此欄位為必填' });
   }
   if (kind === 'appointment') {
-    if (!Number.isSafeInteger(body.version) || (body.version as number) < 0) out.push({ field: 'version', code: 'type', message: 'version 必須是 0 以上的整數，每次修改遞增' });
-    if (typeof body.status !== 'string' || !STATUSES.includes(body.status)) out.push({ field: 'status', code: 'enum', message: `必須是以下其中之一：${STATUSES.join('、')}` });
+    if (!Number.isSafeInteger(body.version) || (body.version as number) < 0)
+      out.push({ field: 'version', code: 'type', message: 'version 必須是 0 以上的整數，每次修改遞增' });
+    if (typeof body.status !== 'string' || !STATUSES.includes(body.status))
+      out.push({ field: 'status', code: 'enum', message: `必須是以下其中之一：${STATUSES.join('、')}` });
     for (const f of ['patientId', 'doctorId', 'startsAt']) {
-      if (typeof body[f] !== 'string' || body[f] === '') out.push({ field: f, code: 'required', message: '此欄位為必填' });
+      if (typeof body[f] !== 'string' || body[f] === '')
+        out.push({ field: f, code: 'required', message: '此欄位為必填' });
     }
   }
   return out;
 }
 
-const invalid = (details: Detail[]) => ({ error: { code: 'VALIDATION_FAILED', message: '資料格式不正確，請檢查標示的欄位（未寫入佇列）', details } });
+const invalid = (details: Detail[]) => ({
+  error: { code: 'VALIDATION_FAILED', message: '資料格式不正確，請檢查標示的欄位（未寫入佇列）', details },
+});
 
 const WRITE_ROUTES: { re: RegExp; kind: QueueKind; prefix: string }[] = [
   { re: /^\/his\/v1\/doctors\/([^/]+)$/, kind: 'doctor', prefix: '/his/v1/doctors/' },
@@ -101,7 +116,10 @@ export function createLocalServer(o: LocalServerOptions): Server {
   /** GET from the cloud; null when it cannot be reached or answers 5xx. */
   const cloudGet = async (path: string): Promise<{ status: number; body: unknown } | null> => {
     try {
-      const res = await doFetch(cloud + path, { headers: { authorization: `Bearer ${o.apiKey}` }, signal: AbortSignal.timeout(readTimeoutMs) });
+      const res = await doFetch(cloud + path, {
+        headers: { authorization: `Bearer ${o.apiKey}` },
+        signal: AbortSignal.timeout(readTimeoutMs),
+      });
       if (res.status >= 500 || res.status === 429) return null;
       return { status: res.status, body: await res.json() };
     } catch {
@@ -128,7 +146,9 @@ export function createLocalServer(o: LocalServerOptions): Server {
         const body = parseObject(await readBody(req));
         const bad = localCheck(r.kind, body);
         if (bad.length) return send(res, 422, invalid(bad));
-        const [seq] = enqueue([{ kind: r.kind, entityId: id, path: r.prefix + encodeURIComponent(id), body: JSON.stringify(body) }]);
+        const [seq] = enqueue([
+          { kind: r.kind, entityId: id, path: r.prefix + encodeURIComponent(id), body: JSON.stringify(body) },
+        ]);
         return send(res, 202, { queued: true, seq });
       }
       if (path === '/his/v1/webhook') return proxy(req, res, method, path + url.search);
@@ -137,30 +157,52 @@ export function createLocalServer(o: LocalServerOptions): Server {
     if (method === 'POST' && path === '/his/v1/appointments/batch') {
       const body = parseObject(await readBody(req));
       const items = body.items;
-      if (!Array.isArray(items) || items.length === 0) throw new HttpError(400, 'BAD_REQUEST', 'items 必須是非空的清單');
+      if (!Array.isArray(items) || items.length === 0)
+        throw new HttpError(400, 'BAD_REQUEST', 'items 必須是非空的清單');
       if (items.length > MAX_BATCH) throw new HttpError(400, 'BAD_REQUEST', `一次最多 ${MAX_BATCH} 筆`);
       // like the cloud: one result per item, in order; a bad item does not sink the others
       const results: Record<string, unknown>[] = [];
       const calls: NewCall[] = [];
       items.forEach((it: unknown, i: number) => {
         if (!it || typeof it !== 'object' || Array.isArray(it)) {
-          results.push({ index: i, appointmentId: null, status: 422, ...invalid([{ field: `items.${i}`, code: 'type', message: '格式應為物件' }]) });
+          results.push({
+            index: i,
+            appointmentId: null,
+            status: 422,
+            ...invalid([{ field: `items.${i}`, code: 'type', message: '格式應為物件' }]),
+          });
           return;
         }
         const { appointmentId, ...rest } = it as Record<string, unknown>;
         const bad = localCheck('appointment', rest);
-        if (typeof appointmentId !== 'string' || appointmentId === '' || /[\s/?#]/.test(appointmentId)) bad.unshift({ field: 'appointmentId', code: 'required', message: '此欄位為必填（不可含空白、/、?、#）' });
+        if (typeof appointmentId !== 'string' || appointmentId === '' || /[\s/?#]/.test(appointmentId))
+          bad.unshift({ field: 'appointmentId', code: 'required', message: '此欄位為必填（不可含空白、/、?、#）' });
         if (bad.length) {
-          results.push({ index: i, appointmentId: typeof appointmentId === 'string' ? appointmentId : null, status: 422, ...invalid(bad) });
+          results.push({
+            index: i,
+            appointmentId: typeof appointmentId === 'string' ? appointmentId : null,
+            status: 422,
+            ...invalid(bad),
+          });
           return;
         }
         results.push({ index: i, appointmentId, status: 202, queued: true, seq: 0 });
-        calls.push({ kind: 'appointment', entityId: appointmentId as string, path: '/his/v1/appointments/' + encodeURIComponent(appointmentId as string), body: JSON.stringify(rest) });
+        calls.push({
+          kind: 'appointment',
+          entityId: appointmentId as string,
+          path: '/his/v1/appointments/' + encodeURIComponent(appointmentId as string),
+          body: JSON.stringify(rest),
+        });
       });
       const seqs = calls.length ? enqueue(calls) : [];
       let k = 0;
       for (const r of results) if (r.status === 202) r.seq = seqs[k++];
-      return send(res, 202, { queued: calls.length > 0, seq: seqs.at(-1) ?? null, items: results, summary: { queued: calls.length, invalid: results.length - calls.length } });
+      return send(res, 202, {
+        queued: calls.length > 0,
+        seq: seqs.at(-1) ?? null,
+        items: results,
+        summary: { queued: calls.length, invalid: results.length - calls.length },
+      });
     }
 
     if (method === 'GET') {
@@ -221,9 +263,17 @@ export function createLocalServer(o: LocalServerOptions): Server {
 
   return createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (err instanceof HttpError) return send(res, err.status, { error: { code: err.code, message: err.message, details: [] } });
-      o.log.error('local request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.message : String(err) });
-      if (!res.headersSent) send(res, 500, { error: { code: 'BRIDGE_ERROR', message: 'bridge 內部錯誤，資料未寫入，請重試', details: [] } });
+      if (err instanceof HttpError)
+        return send(res, err.status, { error: { code: err.code, message: err.message, details: [] } });
+      o.log.error('local request failed', {
+        method: req.method,
+        url: req.url,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      if (!res.headersSent)
+        send(res, 500, {
+          error: { code: 'BRIDGE_ERROR', message: 'bridge 內部錯誤，資料未寫入，請重試', details: [] },
+        });
     });
   });
 }

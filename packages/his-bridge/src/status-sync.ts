@@ -21,16 +21,24 @@ export class StatusSync {
   private stopped = false;
 
   constructor(opts: StatusSyncOptions) {
-    this.o = { fetch: globalThis.fetch, intervalMs: 5000, pageSize: 500, ...opts, cloud: opts.cloud.replace(/\/+$/, '') };
+    this.o = {
+      fetch: globalThis.fetch,
+      intervalMs: 5000,
+      pageSize: 500,
+      ...opts,
+      cloud: opts.cloud.replace(/\/+$/, ''),
+    };
   }
 
   start(): void {
     const tick = () => {
       if (this.stopped) return;
-      this.running = this.pullAll().then(() => undefined).finally(() => {
-        this.running = null;
-        if (!this.stopped) this.timer = setTimeout(tick, this.o.intervalMs);
-      });
+      this.running = this.pullAll()
+        .then(() => undefined)
+        .finally(() => {
+          this.running = null;
+          if (!this.stopped) this.timer = setTimeout(tick, this.o.intervalMs);
+        });
     };
     tick();
   }
@@ -64,10 +72,20 @@ export class StatusSync {
       }
       if (this.failing) this.o.log.info('status pull works again');
       this.failing = false;
-      if (total > 0) this.o.log.info('pulled status changes', { changes: total, cursor: this.o.store.getMeta('status_cursor') });
+      if (total > 0)
+        this.o.log.info('pulled status changes', { changes: total, cursor: this.o.store.getMeta('status_cursor') });
     } catch (err) {
-      const message = err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err);
-      try { this.o.store.setMeta('last_status_pull_error', message); } catch { /* closing */ }
+      const message =
+        err instanceof Error
+          ? err.cause instanceof Error
+            ? `${err.message}: ${err.cause.message}`
+            : err.message
+          : String(err);
+      try {
+        this.o.store.setMeta('last_status_pull_error', message);
+      } catch {
+        /* closing */
+      }
       if (!this.failing) this.o.log.warn('status pull failed; serving last known lights locally', { error: message });
       this.failing = true;
     }

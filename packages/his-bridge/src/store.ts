@@ -100,20 +100,30 @@ export class BridgeStore {
     }
     this.db.exec('PRAGMA busy_timeout=5000');
     const p = (sql: string) => this.db.prepare(sql);
-    this.st = opts.readOnly ? {} : {
-      enqueue: p('INSERT INTO queue (kind, entity_id, method, path, body, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
-      peek: p('SELECT * FROM queue ORDER BY seq LIMIT ?'),
-      deleteUpTo: p('DELETE FROM queue WHERE seq <= ?'),
-      deleteOne: p('DELETE FROM queue WHERE seq = ?'),
-      reject: p('INSERT OR REPLACE INTO rejected (seq, kind, entity_id, method, path, body, received_at, status, error, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      getMeta: p('SELECT value FROM meta WHERE key = ?'),
-      setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-      getAppt: p('SELECT json FROM appointments WHERE appointment_id = ?'),
-      putAppt: p('INSERT INTO appointments (appointment_id, json, updated_at) VALUES (?, ?, ?) ON CONFLICT(appointment_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at'),
-      getPatient: p('SELECT json FROM patients WHERE patient_id = ?'),
-      putPatient: p('INSERT INTO patients (patient_id, json, updated_at) VALUES (?, ?, ?) ON CONFLICT(patient_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at'),
-      addChange: p('INSERT INTO status_changes (cursor, json) VALUES (?, ?)'),
-    };
+    this.st = opts.readOnly
+      ? {}
+      : {
+          enqueue: p('INSERT INTO queue (kind, entity_id, method, path, body, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
+          peek: p('SELECT * FROM queue ORDER BY seq LIMIT ?'),
+          deleteUpTo: p('DELETE FROM queue WHERE seq <= ?'),
+          deleteOne: p('DELETE FROM queue WHERE seq = ?'),
+          reject: p(
+            'INSERT OR REPLACE INTO rejected (seq, kind, entity_id, method, path, body, received_at, status, error, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          ),
+          getMeta: p('SELECT value FROM meta WHERE key = ?'),
+          setMeta: p(
+            'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+          ),
+          getAppt: p('SELECT json FROM appointments WHERE appointment_id = ?'),
+          putAppt: p(
+            'INSERT INTO appointments (appointment_id, json, updated_at) VALUES (?, ?, ?) ON CONFLICT(appointment_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at',
+          ),
+          getPatient: p('SELECT json FROM patients WHERE patient_id = ?'),
+          putPatient: p(
+            'INSERT INTO patients (patient_id, json, updated_at) VALUES (?, ?, ?) ON CONFLICT(patient_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at',
+          ),
+          addChange: p('INSERT INTO status_changes (cursor, json) VALUES (?, ?)'),
+        };
   }
 
   close(): void {
@@ -134,19 +144,31 @@ export class BridgeStore {
 
   /** Appends calls in one transaction (one fsync) and returns their sequence numbers. */
   enqueue(calls: NewCall[], now = Date.now()): number[] {
-    return this.tx(() => calls.map((c) => {
-      const r = this.st.enqueue.run(c.kind, c.entityId, 'PUT', c.path, c.body, now);
-      if (c.kind === 'appointment') this.rememberWrittenAppointment(c.entityId, c.body, now);
-      return Number(r.lastInsertRowid);
-    }));
+    return this.tx(() =>
+      calls.map((c) => {
+        const r = this.st.enqueue.run(c.kind, c.entityId, 'PUT', c.path, c.body, now);
+        if (c.kind === 'appointment') this.rememberWrittenAppointment(c.entityId, c.body, now);
+        return Number(r.lastInsertRowid);
+      }),
+    );
   }
 
   /** Keeps the newest version the HIS wrote, so offline reads show it. */
   private rememberWrittenAppointment(id: string, body: string, now: number): void {
     let written: Row;
-    try { written = JSON.parse(body) as Row; } catch { return; }
+    try {
+      written = JSON.parse(body) as Row;
+    } catch {
+      return;
+    }
     const prev = this.getAppointment(id);
-    if (prev && typeof prev.version === 'number' && typeof written.version === 'number' && prev.version > written.version) return;
+    if (
+      prev &&
+      typeof prev.version === 'number' &&
+      typeof written.version === 'number' &&
+      prev.version > written.version
+    )
+      return;
     const merged: Row = { ...prev, ...written, appointmentId: id };
     this.st.putAppt.run(id, JSON.stringify(merged), now);
   }
@@ -167,7 +189,18 @@ export class BridgeStore {
   /** Moves a call the cloud refused for good (4xx) to `rejected`, keeping its error for the operator. */
   reject(call: QueuedCall, status: number, error: string, now = Date.now()): void {
     this.tx(() => {
-      this.st.reject.run(call.seq, call.kind, call.entityId, call.method, call.path, call.body, call.receivedAt, status, error, now);
+      this.st.reject.run(
+        call.seq,
+        call.kind,
+        call.entityId,
+        call.method,
+        call.path,
+        call.body,
+        call.receivedAt,
+        status,
+        error,
+        now,
+      );
       this.st.deleteOne.run(call.seq);
     });
   }
@@ -194,7 +227,8 @@ export class BridgeStore {
   }
 
   getAppointment(id: string): Row | null {
-    const r = (this.st.getAppt ?? this.db.prepare('SELECT json FROM appointments WHERE appointment_id = ?')).get(id) as Row | undefined;
+    const r = (this.st.getAppt ?? this.db.prepare('SELECT json FROM appointments WHERE appointment_id = ?')).get(id) as
+      Row | undefined;
     return r ? (JSON.parse(String(r.json)) as Row) : null;
   }
 
@@ -202,20 +236,25 @@ export class BridgeStore {
   cacheAppointment(id: string, cloud: Row, now = Date.now()): void {
     const prev = this.getAppointment(id);
     // a newer version still in the queue stays visible; the lights come from the cloud
-    const merged = prev && typeof prev.version === 'number' && typeof cloud.version === 'number' && prev.version > cloud.version
-      ? { ...cloud, ...prev, lights: cloud.lights ?? prev.lights, reply: cloud.reply ?? prev.reply }
-      : { ...prev, ...cloud };
+    const merged =
+      prev && typeof prev.version === 'number' && typeof cloud.version === 'number' && prev.version > cloud.version
+        ? { ...cloud, ...prev, lights: cloud.lights ?? prev.lights, reply: cloud.reply ?? prev.reply }
+        : { ...prev, ...cloud };
     this.st.putAppt.run(id, JSON.stringify(merged), now);
   }
 
   /** A patient's LINE light shows on each of their appointments too. */
   setPatientLineOnAppointments(patientId: string, line: unknown, now = Date.now()): void {
-    this.db.prepare("UPDATE appointments SET json = json_set(json, '$.lights.line', json(?)), updated_at = ? WHERE json_extract(json, '$.patientId') = ?")
+    this.db
+      .prepare(
+        "UPDATE appointments SET json = json_set(json, '$.lights.line', json(?)), updated_at = ? WHERE json_extract(json, '$.patientId') = ?",
+      )
       .run(JSON.stringify(line), now, patientId);
   }
 
   getPatient(id: string): Row | null {
-    const r = (this.st.getPatient ?? this.db.prepare('SELECT json FROM patients WHERE patient_id = ?')).get(id) as Row | undefined;
+    const r = (this.st.getPatient ?? this.db.prepare('SELECT json FROM patients WHERE patient_id = ?')).get(id) as
+      Row | undefined;
     return r ? (JSON.parse(String(r.json)) as Row) : null;
   }
 
@@ -231,7 +270,8 @@ export class BridgeStore {
         applyChange(this, item, now);
       }
       // keep the newest 100,000 changes for local resync reads
-      if (items.length) this.db.prepare('DELETE FROM status_changes WHERE id <= (SELECT max(id) FROM status_changes) - 100000').run();
+      if (items.length)
+        this.db.prepare('DELETE FROM status_changes WHERE id <= (SELECT max(id) FROM status_changes) - 100000').run();
       if (nextCursor !== null) this.st.setMeta.run('status_cursor', nextCursor);
       this.st.setMeta.run('last_status_pull_at', String(now));
       this.st.setMeta.run('last_status_pull_error', '');
@@ -242,21 +282,33 @@ export class BridgeStore {
   localStatusChanges(after: string | null, limit: number): { items: Row[]; nextCursor: string | null } | null {
     let fromId = 0;
     if (after) {
-      const r = this.db.prepare('SELECT id FROM status_changes WHERE cursor = ? ORDER BY id DESC LIMIT 1').get(after) as Row | undefined;
+      const r = this.db
+        .prepare('SELECT id FROM status_changes WHERE cursor = ? ORDER BY id DESC LIMIT 1')
+        .get(after) as Row | undefined;
       if (!r) return null;
       fromId = Number(r.id);
     }
-    const rows = this.db.prepare('SELECT json FROM status_changes WHERE id > ? ORDER BY id LIMIT ?').all(fromId, limit) as Row[];
+    const rows = this.db
+      .prepare('SELECT json FROM status_changes WHERE id > ? ORDER BY id LIMIT ?')
+      .all(fromId, limit) as Row[];
     const items = rows.map((r) => JSON.parse(String(r.json)) as Row);
     const last = items.at(-1);
     return { items, nextCursor: last && last.cursor !== undefined ? String(last.cursor) : (after ?? null) };
   }
 
   status(): BridgeStatus {
-    const q = this.db.prepare('SELECT count(*) AS n, min(received_at) AS oldest, min(seq) AS next FROM queue').get() as Row;
+    const q = this.db
+      .prepare('SELECT count(*) AS n, min(received_at) AS oldest, min(seq) AS next FROM queue')
+      .get() as Row;
     const n = (sql: string) => Number((this.db.prepare(sql).get() as Row).n);
-    const num = (k: string) => { const v = this.getMeta(k); return v === null || v === '' ? null : Number(v); };
-    const str = (k: string) => { const v = this.getMeta(k); return v === null || v === '' ? null : v; };
+    const num = (k: string) => {
+      const v = this.getMeta(k);
+      return v === null || v === '' ? null : Number(v);
+    };
+    const str = (k: string) => {
+      const v = this.getMeta(k);
+      return v === null || v === '' ? null : v;
+    };
     return {
       backlog: Number(q.n),
       oldestQueuedAt: q.oldest === null ? null : Number(q.oldest),
@@ -278,7 +330,12 @@ export class BridgeStore {
 
   rejectedCalls(limit = 20): RejectedCall[] {
     const rows = this.db.prepare('SELECT * FROM rejected ORDER BY seq DESC LIMIT ?').all(limit) as Row[];
-    return rows.map((r) => ({ ...toCall(r), status: Number(r.status), error: String(r.error), rejectedAt: Number(r.rejected_at) }));
+    return rows.map((r) => ({
+      ...toCall(r),
+      status: Number(r.status),
+      error: String(r.error),
+      rejectedAt: Number(r.rejected_at),
+    }));
   }
 }
 
@@ -294,7 +351,15 @@ function applyChange(store: BridgeStore, item: Row, now: number): void {
   const appointmentId = typeof item.appointmentId === 'string' ? item.appointmentId : null;
   if (light === 'line' && patientId) {
     const prev = store.getPatient(patientId);
-    store.cachePatientStatus(patientId, { patientId, lights: { ...(prev?.lights as Row | undefined), line: to }, lineStatusChangedAt: item.changedAt ?? null }, now);
+    store.cachePatientStatus(
+      patientId,
+      {
+        patientId,
+        lights: { ...(prev?.lights as Row | undefined), line: to },
+        lineStatusChangedAt: item.changedAt ?? null,
+      },
+      now,
+    );
     store.setPatientLineOnAppointments(patientId, to, now);
     return;
   }

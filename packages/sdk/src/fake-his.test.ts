@@ -3,7 +3,16 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestClinic, type TestApp } from '../../../apps/server/src/testing/helpers.ts';
-import { DOCTORS, fillDemoClinic, isValidNationalId, makeAppointments, makeHistory, makeNationalId, makePatients, VISIT_TYPES } from '../../../scripts/fake-his.ts';
+import {
+  DOCTORS,
+  fillDemoClinic,
+  isValidNationalId,
+  makeAppointments,
+  makeHistory,
+  makeNationalId,
+  makePatients,
+  VISIT_TYPES,
+} from '../../../scripts/fake-his.ts';
 
 let t: TestApp;
 let baseUrl: string;
@@ -16,8 +25,19 @@ afterAll(async () => t?.close());
 
 describe('fake HIS', () => {
   it('makes valid Taiwanese data', () => {
-    for (const ok of ['A123456789', 'F131104093', 'O158238845', 'Y123456788', 'A800000014', 'A900207177', 'AA00000009', 'AB00207171']) expect(isValidNationalId(ok), ok).toBe(true);
-    for (const bad of ['A123456788', 'A800000000', 'AA00000000', 'a123456789', 'A12345678']) expect(isValidNationalId(bad), bad).toBe(false);
+    for (const ok of [
+      'A123456789',
+      'F131104093',
+      'O158238845',
+      'Y123456788',
+      'A800000014',
+      'A900207177',
+      'AA00000009',
+      'AB00207171',
+    ])
+      expect(isValidNationalId(ok), ok).toBe(true);
+    for (const bad of ['A123456788', 'A800000000', 'AA00000000', 'a123456789', 'A12345678'])
+      expect(isValidNationalId(bad), bad).toBe(false);
     expect(makeNationalId('A', 1, '2345678')).toBe('A123456789');
     const now = new Date('2026-05-04T03:00:00Z'); // Monday 11:00 in Taipei
     const patients = makePatients(7, 300, now);
@@ -45,9 +65,12 @@ describe('fake HIS', () => {
 
     const writes = makeAppointments(7, patients, 14, now);
     const byId = new Map<string, number[]>();
-    for (const w of writes) byId.set(w.appointmentId, [...(byId.get(w.appointmentId) ?? []), (w.body as { version: number }).version]);
+    for (const w of writes)
+      byId.set(w.appointmentId, [...(byId.get(w.appointmentId) ?? []), (w.body as { version: number }).version]);
     for (const vs of byId.values()) expect(vs).toEqual(vs.map((_, i) => i + 1)); // versions sent in order
-    const bodies = writes.map((w) => w.body as { status: string; visitType: string; startsAt: string; doctorId: string });
+    const bodies = writes.map(
+      (w) => w.body as { status: string; visitType: string; startsAt: string; doctorId: string },
+    );
     const statuses = new Set(bodies.map((b) => b.status));
     for (const st of ['booked', 'checked_in', 'completed', 'cancelled']) expect(statuses).toContain(st);
     for (const b of bodies) {
@@ -79,7 +102,15 @@ describe('fake HIS', () => {
     expect(first.errors).toEqual([]);
     expect(first).toMatchObject({ doctors: DOCTORS.length, patients: 120, failed: 0, conflicts: 0 });
     const count = async (table: 'appointments' | 'patients' | 'doctors' | 'appointment_history') =>
-      Number((await t.deps.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('clinic_id', '=', c.clinicId).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await t.deps.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('clinic_id', '=', c.clinicId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     expect(await count('appointments')).toBe(first.appointments);
     expect(await count('patients')).toBe(120);
     expect(await count('doctors')).toBe(DOCTORS.length);
@@ -87,12 +118,22 @@ describe('fake HIS', () => {
     expect(history).toBe(first.writes);
 
     // the past visits (before the fill's `now`) give the patient list its last visits
-    const lastVisits = await t.deps.db.selectFrom('patients').select('last_visit_at').where('clinic_id', '=', c.clinicId).where('last_visit_at', '<', now.toISOString()).execute();
+    const lastVisits = await t.deps.db
+      .selectFrom('patients')
+      .select('last_visit_at')
+      .where('clinic_id', '=', c.clinicId)
+      .where('last_visit_at', '<', now.toISOString())
+      .execute();
     expect(lastVisits.length).toBeGreaterThan(40);
 
     const second = await fillDemoClinic({ baseUrl, apiKey, seed: 3, days: 7, historyDays: 30, patients: 120, now });
     // the newest version of each appointment answers 200 unchanged, older ones 409: nothing applied
-    expect(second).toMatchObject({ failed: 0, applied: 0, unchanged: first.appointments, conflicts: first.writes - first.appointments });
+    expect(second).toMatchObject({
+      failed: 0,
+      applied: 0,
+      unchanged: first.appointments,
+      conflicts: first.writes - first.appointments,
+    });
     expect(await count('appointments')).toBe(first.appointments);
     expect(await count('appointment_history')).toBe(history);
   });

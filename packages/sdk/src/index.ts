@@ -10,47 +10,88 @@ export type { paths, components } from './schema.ts';
 // ---- types taken from the generated schema (with CONTRACTS.md shapes as a fallback) ----
 
 type JsonOf<T> = T extends { content: { 'application/json': infer B } } ? B : never;
-type Op<P extends string, M extends string> = P extends keyof paths ? (M extends keyof paths[P] ? NonNullable<paths[P][M]> : undefined) : undefined;
+type Op<P extends string, M extends string> = P extends keyof paths
+  ? M extends keyof paths[P]
+    ? NonNullable<paths[P][M]>
+    : undefined
+  : undefined;
 type Or<T, F> = [T] extends [never] ? F : unknown extends T ? F : T;
-type BodyOf<P extends string, M extends string, F> = Op<P, M> extends { requestBody?: infer R } ? Or<JsonOf<NonNullable<R>>, F> : F;
-type OkOf<P extends string, M extends string, F> = Op<P, M> extends { responses: infer R }
-  ? Or<JsonOf<R[Extract<keyof R, 200 | 201>]>, F>
-  : F;
+type BodyOf<P extends string, M extends string, F> =
+  Op<P, M> extends { requestBody?: infer R } ? Or<JsonOf<NonNullable<R>>, F> : F;
+type OkOf<P extends string, M extends string, F> =
+  Op<P, M> extends { responses: infer R } ? Or<JsonOf<R[Extract<keyof R, 200 | 201>]>, F> : F;
 
 export type AppointmentStatus = 'booked' | 'checked_in' | 'completed' | 'cancelled' | 'no_show';
 export type LineLight = 'bound' | 'unbound' | 'blocked';
 export type ReplyLight = 'not_sent' | 'awaiting_reply' | 'confirmed' | 'cancel_requested' | 'reschedule_requested';
 
 type DoctorFallback = { name: string; department?: string; title?: string; active?: boolean };
-type PatientFallback = { name: string; phone?: string; birthDate?: string; nationalId?: string; chartNo?: string; gender?: string };
+type PatientFallback = {
+  name: string;
+  phone?: string;
+  birthDate?: string;
+  nationalId?: string;
+  chartNo?: string;
+  gender?: string;
+};
 type AppointmentFallback = {
-  patientId: string; doctorId: string; startsAt: string; durationMinutes?: number; visitType?: string;
-  status: AppointmentStatus; note?: string; version: number;
+  patientId: string;
+  doctorId: string;
+  startsAt: string;
+  durationMinutes?: number;
+  visitType?: string;
+  status: AppointmentStatus;
+  note?: string;
+  version: number;
 };
 type Loose = Record<string, unknown>;
 type LightValue<C extends string> = { code: C; label: string };
 type BatchItemResultFallback = {
-  index: number; appointmentId: string | null; status: number; result?: 'created' | 'updated' | 'unchanged';
-  version?: number; error?: { code: string; message: string; details: ErrorDetail[] }; current?: Loose;
+  index: number;
+  appointmentId: string | null;
+  status: number;
+  result?: 'created' | 'updated' | 'unchanged';
+  version?: number;
+  error?: { code: string; message: string; details: ErrorDetail[] };
+  current?: Loose;
 };
 type StatusChangeFallback = {
-  cursor: string; subject: 'patient' | 'appointment'; appointmentId?: string; patientId: string | null;
-  light: 'line' | 'reply' | 'status'; from: LightValue<string> | null; to: LightValue<string>;
-  source: string; reason: string | null; changedAt: string;
+  cursor: string;
+  subject: 'patient' | 'appointment';
+  appointmentId?: string;
+  patientId: string | null;
+  light: 'line' | 'reply' | 'status';
+  from: LightValue<string> | null;
+  to: LightValue<string>;
+  source: string;
+  reason: string | null;
+  changedAt: string;
 };
 
 export type DoctorInput = BodyOf<'/his/v1/doctors/{doctorId}', 'put', DoctorFallback>;
 export type PatientInput = BodyOf<'/his/v1/patients/{patientId}', 'put', PatientFallback>;
 export type AppointmentInput = BodyOf<'/his/v1/appointments/{appointmentId}', 'put', AppointmentFallback>;
-export type BatchInput = BodyOf<'/his/v1/appointments/batch', 'post', { items: (AppointmentFallback & { appointmentId: string })[] }>;
+export type BatchInput = BodyOf<
+  '/his/v1/appointments/batch',
+  'post',
+  { items: (AppointmentFallback & { appointmentId: string })[] }
+>;
 export type BatchItem = BatchInput extends { items: (infer I)[] } ? I : AppointmentInput & { appointmentId: string };
 export type Doctor = OkOf<'/his/v1/doctors/{doctorId}', 'put', Loose>;
 export type Patient = OkOf<'/his/v1/patients/{patientId}', 'put', Loose>;
 export type Appointment = OkOf<'/his/v1/appointments/{appointmentId}', 'get', Loose>;
 export type AppointmentWriteResult = OkOf<'/his/v1/appointments/{appointmentId}', 'put', Loose>;
-export type BatchResult = OkOf<'/his/v1/appointments/batch', 'post', { items: BatchItemResultFallback[]; summary: Record<string, number> }>;
+export type BatchResult = OkOf<
+  '/his/v1/appointments/batch',
+  'post',
+  { items: BatchItemResultFallback[]; summary: Record<string, number> }
+>;
 export type PatientStatus = OkOf<'/his/v1/patients/{patientId}/status', 'get', Loose>;
-export type StatusChangesPage = OkOf<'/his/v1/status-changes', 'get', { items: StatusChangeFallback[]; nextCursor: string | null; hasMore: boolean }>;
+export type StatusChangesPage = OkOf<
+  '/his/v1/status-changes',
+  'get',
+  { items: StatusChangeFallback[]; nextCursor: string | null; hasMore: boolean }
+>;
 export type StatusChange = StatusChangesPage extends { items: (infer I)[] } ? I : StatusChangeFallback;
 export type WebhookInput = BodyOf<'/his/v1/webhook', 'put', { url: string; secret?: string }>;
 export type WebhookConfig = OkOf<'/his/v1/webhook', 'put', { url: string; secret: string }>;
@@ -104,7 +145,9 @@ export function createCarelineClient(opts: CarelineClientOptions) {
     return r.data as T;
   }
 
-  async function* statusChangePages(opts: { after?: string | null; limit?: number } = {}): AsyncGenerator<StatusChangesPage> {
+  async function* statusChangePages(
+    opts: { after?: string | null; limit?: number } = {},
+  ): AsyncGenerator<StatusChangesPage> {
     let after = opts.after ?? null;
     for (;;) {
       const query: Loose = { limit: opts.limit ?? 500 };
@@ -127,7 +170,10 @@ export function createCarelineClient(opts: CarelineClientOptions) {
       call<Patient>('PUT', '/his/v1/patients/{patientId}', { params: { path: { patientId } }, body }),
     /** A lower version than the stored one throws CarelineApiError 409 (its body has the stored record). */
     upsertAppointment: (appointmentId: string, body: AppointmentInput) =>
-      call<AppointmentWriteResult>('PUT', '/his/v1/appointments/{appointmentId}', { params: { path: { appointmentId } }, body }),
+      call<AppointmentWriteResult>('PUT', '/his/v1/appointments/{appointmentId}', {
+        params: { path: { appointmentId } },
+        body,
+      }),
     /** Up to 1,000 items; one result per item, in order (a bad item does not sink the others). */
     batchAppointments: (items: BatchItem[]) =>
       call<BatchResult>('POST', '/his/v1/appointments/batch', { body: { items } }),

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestClinic, type TestApp } from '../../../apps/server/src/testing/helpers.ts';
 import { changeStatus } from '../../../apps/server/src/modules/status/service.ts';
 import { signWebhook as serverSign } from '../../../apps/server/src/modules/webhooks/service.ts';
-import { CarelineApiError, createCarelineClient, signWebhook, verifyWebhookSignature, type CarelineClient } from './index.ts';
+import {
+  CarelineApiError,
+  createCarelineClient,
+  signWebhook,
+  verifyWebhookSignature,
+  type CarelineClient,
+} from './index.ts';
 
 let t: TestApp;
 let baseUrl: string;
@@ -21,26 +27,60 @@ async function clinic(): Promise<{ client: CarelineClient; clinicId: string }> {
   return { client: createCarelineClient({ baseUrl, apiKey: await c.apiKey() }), clinicId: c.clinicId };
 }
 
-const appt = { patientId: 'P001', doctorId: 'D01', startsAt: '2026-12-01T09:30:00+08:00', durationMinutes: 30, visitType: '洗牙', status: 'booked' as const, version: 1 };
+const appt = {
+  patientId: 'P001',
+  doctorId: 'D01',
+  startsAt: '2026-12-01T09:30:00+08:00',
+  durationMinutes: 30,
+  visitType: '洗牙',
+  status: 'booked' as const,
+  version: 1,
+};
 
 describe('@careline/sdk', () => {
   it('upserts a doctor, a patient and an appointment and reads the lights', async () => {
     const { client } = await clinic();
-    expect(await client.upsertDoctor('D01', { name: '陳建志', department: '一般牙科' })).toMatchObject({ doctorId: 'D01', name: '陳建志' });
-    const p = await client.upsertPatient('P001', { name: '王小明', phone: '0912-345-678', nationalId: 'A123456789', birthDate: '1980-05-17', chartNo: '001234' });
+    expect(await client.upsertDoctor('D01', { name: '陳建志', department: '一般牙科' })).toMatchObject({
+      doctorId: 'D01',
+      name: '陳建志',
+    });
+    const p = await client.upsertPatient('P001', {
+      name: '王小明',
+      phone: '0912-345-678',
+      nationalId: 'A123456789',
+      birthDate: '1980-05-17',
+      chartNo: '001234',
+    });
     expect(p).toMatchObject({ patientId: 'P001', phone: { e164: '+886912345678' }, nationalIdMasked: 'A12****789' });
 
-    expect(await client.upsertAppointment('A1', appt)).toMatchObject({ appointmentId: 'A1', version: 1, status: 'booked' });
-    expect(await client.upsertAppointment('A1', { ...appt, version: 3, status: 'checked_in' })).toMatchObject({ version: 3, status: 'checked_in' });
+    expect(await client.upsertAppointment('A1', appt)).toMatchObject({
+      appointmentId: 'A1',
+      version: 1,
+      status: 'booked',
+    });
+    expect(await client.upsertAppointment('A1', { ...appt, version: 3, status: 'checked_in' })).toMatchObject({
+      version: 3,
+      status: 'checked_in',
+    });
     // an older version changes nothing and answers 409 with the stored record
-    const err = await client.upsertAppointment('A1', { ...appt, version: 2, status: 'cancelled' }).catch((e: unknown) => e);
+    const err = await client
+      .upsertAppointment('A1', { ...appt, version: 2, status: 'cancelled' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CarelineApiError);
     expect((err as CarelineApiError).status).toBe(409);
     expect((err as CarelineApiError).code).toBe('VERSION_CONFLICT');
 
     const a = await client.getAppointment('A1');
-    expect(a).toMatchObject({ appointmentId: 'A1', status: 'checked_in', version: 3, lights: { reply: { code: 'not_sent', label: '尚未提醒' }, line: { code: 'unbound', label: 'LINE未綁定' } } });
-    expect(await client.getPatientStatus('P001')).toMatchObject({ patientId: 'P001', lights: { line: { code: 'unbound' } } });
+    expect(a).toMatchObject({
+      appointmentId: 'A1',
+      status: 'checked_in',
+      version: 3,
+      lights: { reply: { code: 'not_sent', label: '尚未提醒' }, line: { code: 'unbound', label: 'LINE未綁定' } },
+    });
+    expect(await client.getPatientStatus('P001')).toMatchObject({
+      patientId: 'P001',
+      lights: { line: { code: 'unbound' } },
+    });
 
     const missing = await client.getAppointment('NOPE').catch((e: unknown) => e);
     expect((missing as CarelineApiError).status).toBe(404);
@@ -63,10 +103,33 @@ describe('@careline/sdk', () => {
     const { client, clinicId } = await clinic();
     await client.upsertDoctor('D01', { name: '黃柏諺' });
     for (let i = 1; i <= 3; i++) await client.upsertPatient(`P00${i}`, { name: `測試${i}`, phone: `0912-000-00${i}` });
-    const rows = await t.deps.db.selectFrom('patients').select(['id', 'his_id']).where('clinic_id', '=', clinicId).orderBy('his_id').execute();
+    const rows = await t.deps.db
+      .selectFrom('patients')
+      .select(['id', 'his_id'])
+      .where('clinic_id', '=', clinicId)
+      .orderBy('his_id')
+      .execute();
     const actor = { type: 'system' as const, id: null, label: 'test' };
-    for (const [i, to] of [[0, 'bound'], [1, 'bound'], [0, 'blocked'], [2, 'bound'], [1, 'unbound']] as const) {
-      await t.deps.db.transaction().execute((trx) => changeStatus(trx, t.deps, { clinicId, subject: 'patient', subjectId: rows[i].id, light: 'line', to, source: 'patient', actor }));
+    for (const [i, to] of [
+      [0, 'bound'],
+      [1, 'bound'],
+      [0, 'blocked'],
+      [2, 'bound'],
+      [1, 'unbound'],
+    ] as const) {
+      await t.deps.db
+        .transaction()
+        .execute((trx) =>
+          changeStatus(trx, t.deps, {
+            clinicId,
+            subject: 'patient',
+            subjectId: rows[i].id,
+            light: 'line',
+            to,
+            source: 'patient',
+            actor,
+          }),
+        );
     }
     const lineChanges = async (after?: string) => {
       const out: { patientId: string | null; to: string; cursor: string }[] = [];
@@ -76,8 +139,16 @@ describe('@careline/sdk', () => {
       return out;
     };
     const all = await lineChanges();
-    expect(all.map((c) => `${c.patientId}:${c.to}`)).toEqual(['P001:bound', 'P002:bound', 'P001:blocked', 'P003:bound', 'P002:unbound']);
-    expect(await client.getPatientStatus('P001')).toMatchObject({ lights: { line: { code: 'blocked', label: '被封鎖' } } });
+    expect(all.map((c) => `${c.patientId}:${c.to}`)).toEqual([
+      'P001:bound',
+      'P002:bound',
+      'P001:blocked',
+      'P003:bound',
+      'P002:unbound',
+    ]);
+    expect(await client.getPatientStatus('P001')).toMatchObject({
+      lights: { line: { code: 'blocked', label: '被封鎖' } },
+    });
     // after an outage the HIS resumes from the last cursor it kept
     const rest = await lineChanges(all[2].cursor);
     expect(rest.map((c) => `${c.patientId}:${c.to}`)).toEqual(['P003:bound', 'P002:unbound']);
@@ -94,7 +165,12 @@ describe('@careline/sdk', () => {
 
   it('verifies webhook signatures: good, tampered, stale, wrong secret, garbage', () => {
     const secret = 'whsec_test_0123456789abcdef';
-    const body = JSON.stringify({ id: 'evt_1', type: 'appointment.reply_changed', createdAt: '2026-05-03T01:02:03.000Z', data: { appointmentId: 'A1' } });
+    const body = JSON.stringify({
+      id: 'evt_1',
+      type: 'appointment.reply_changed',
+      createdAt: '2026-05-03T01:02:03.000Z',
+      data: { appointmentId: 'A1' },
+    });
     const now = 1_780_000_000;
     const header = signWebhook(secret, body, now);
     expect(verifyWebhookSignature(secret, header, body, 300, now)).toBe(true);

@@ -2,16 +2,33 @@
 import { renderFlexToHtml, flexCss } from '/flex-renderer/index.ts';
 
 const $ = (id) => document.getElementById(id);
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const esc = (s) =>
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
 const style = document.createElement('style');
 style.textContent = flexCss;
 document.head.appendChild(style);
 
 const SHOW_LABELS = new URLSearchParams(location.search).has('labels');
-const st = { users: [], channels: [], user: localStorage.getItem('emu.currentUser'), channel: localStorage.getItem('emu.channel'), seq: 0, gen: 0, lastDay: '', menu: null };
+const st = {
+  users: [],
+  channels: [],
+  user: localStorage.getItem('emu.currentUser'),
+  channel: localStorage.getItem('emu.channel'),
+  seq: 0,
+  gen: 0,
+  lastDay: '',
+  menu: null,
+};
 
 async function api(method, path, body) {
-  const res = await fetch(path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(path, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const json = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(json?.error?.message || res.statusText);
   return json;
@@ -22,14 +39,27 @@ async function loadLists() {
   st.channels = (await api('GET', '/_emulator/channels')).channels;
   if (!st.users.some((u) => u.userId === st.user)) st.user = st.users[0]?.userId ?? null;
   if (!st.channels.some((c) => c.channelId === st.channel)) st.channel = st.channels[0]?.channelId ?? null;
-  $('user').innerHTML = st.users.map((u) => `<option value="${esc(u.userId)}"${u.userId === st.user ? ' selected' : ''}>${esc(u.displayName)}</option>`).join('') || '<option value="">（尚無使用者）</option>';
+  $('user').innerHTML =
+    st.users
+      .map(
+        (u) =>
+          `<option value="${esc(u.userId)}"${u.userId === st.user ? ' selected' : ''}>${esc(u.displayName)}</option>`,
+      )
+      .join('') || '<option value="">（尚無使用者）</option>';
   $('channel').classList.toggle('hidden', st.channels.length < 2);
-  $('channel').innerHTML = st.channels.map((c) => `<option value="${esc(c.channelId)}"${c.channelId === st.channel ? ' selected' : ''}>${esc(c.displayName)}</option>`).join('');
+  $('channel').innerHTML = st.channels
+    .map(
+      (c) =>
+        `<option value="${esc(c.channelId)}"${c.channelId === st.channel ? ' selected' : ''}>${esc(c.displayName)}</option>`,
+    )
+    .join('');
   if (st.user) localStorage.setItem('emu.currentUser', st.user);
   if (st.channel) localStorage.setItem('emu.channel', st.channel);
 }
 
-function channelObj() { return st.channels.find((c) => c.channelId === st.channel); }
+function channelObj() {
+  return st.channels.find((c) => c.channelId === st.channel);
+}
 
 function time(at) {
   const d = new Date(at);
@@ -46,41 +76,68 @@ function actionBtn(a, cls = '') {
 }
 
 function renderTemplate(t) {
-  if (t.type === 'confirm') return `<div class="tpl confirm"><div class="tx">${esc(t.text)}</div><div class="acts">${t.actions.map((a) => actionBtn(a)).join('')}</div></div>`;
-  if (t.type === 'buttons') return `<div class="tpl">${t.thumbnailImageUrl ? `<img src="${esc(t.thumbnailImageUrl)}" alt="">` : ''}${t.title ? `<div class="tt">${esc(t.title)}</div>` : ''}<div class="tx">${esc(t.text)}</div><div class="acts">${t.actions.map((a) => actionBtn(a)).join('')}</div></div>`;
-  if (t.type === 'carousel') return `<div class="hscroll">${t.columns.map((c) => `<div class="tpl">${c.thumbnailImageUrl ? `<img src="${esc(c.thumbnailImageUrl)}" alt="">` : ''}${c.title ? `<div class="tt">${esc(c.title)}</div>` : ''}<div class="tx">${esc(c.text)}</div><div class="acts">${c.actions.map((a) => actionBtn(a)).join('')}</div></div>`).join('')}</div>`;
-  if (t.type === 'image_carousel') return `<div class="hscroll">${t.columns.map((c) => `<div class="tpl" data-action="${esc(JSON.stringify(c.action))}"><img src="${esc(c.imageUrl)}" alt=""></div>`).join('')}</div>`;
+  if (t.type === 'confirm')
+    return `<div class="tpl confirm"><div class="tx">${esc(t.text)}</div><div class="acts">${t.actions.map((a) => actionBtn(a)).join('')}</div></div>`;
+  if (t.type === 'buttons')
+    return `<div class="tpl">${t.thumbnailImageUrl ? `<img src="${esc(t.thumbnailImageUrl)}" alt="">` : ''}${t.title ? `<div class="tt">${esc(t.title)}</div>` : ''}<div class="tx">${esc(t.text)}</div><div class="acts">${t.actions.map((a) => actionBtn(a)).join('')}</div></div>`;
+  if (t.type === 'carousel')
+    return `<div class="hscroll">${t.columns.map((c) => `<div class="tpl">${c.thumbnailImageUrl ? `<img src="${esc(c.thumbnailImageUrl)}" alt="">` : ''}${c.title ? `<div class="tt">${esc(c.title)}</div>` : ''}<div class="tx">${esc(c.text)}</div><div class="acts">${c.actions.map((a) => actionBtn(a)).join('')}</div></div>`).join('')}</div>`;
+  if (t.type === 'image_carousel')
+    return `<div class="hscroll">${t.columns.map((c) => `<div class="tpl" data-action="${esc(JSON.stringify(c.action))}"><img src="${esc(c.imageUrl)}" alt=""></div>`).join('')}</div>`;
   return '';
 }
 
 function renderMessage(m) {
   switch (m.type) {
-    case 'text': case 'textV2': return { html: `<div class="bubble">${linkify(m.text)}</div>` };
-    case 'sticker': return { html: `<div class="sticker"><img src="https://stickershop.line-scdn.net/stickershop/v1/sticker/${esc(m.stickerId)}/android/sticker.png" alt="" onerror="this.replaceWith('🐻')"></div>` };
-    case 'image': return { html: m.contentProvider ? `<img class="photo" src="/_emulator/content/${esc(m.id)}" alt="">` : `<img class="photo" src="${esc(m.previewImageUrl || m.originalContentUrl)}" alt="">` };
-    case 'video': return { html: `<div class="bubble">🎬 影片</div>` };
-    case 'audio': return { html: `<div class="bubble">🎵 語音訊息</div>` };
-    case 'location': return { html: `<div class="loc"><div class="map">📍</div><div class="t">${esc(m.title)}</div><div class="a">${esc(m.address)}</div></div>` };
-    case 'template': return { html: renderTemplate(m.template), wide: true };
-    case 'flex': return { html: renderFlexToHtml(m.contents), wide: true };
-    case 'imagemap': return { html: `<div class="bubble">${esc(m.altText)}</div>` };
-    default: return { html: `<div class="bubble">（不支援的訊息）</div>` };
+    case 'text':
+    case 'textV2':
+      return { html: `<div class="bubble">${linkify(m.text)}</div>` };
+    case 'sticker':
+      return {
+        html: `<div class="sticker"><img src="https://stickershop.line-scdn.net/stickershop/v1/sticker/${esc(m.stickerId)}/android/sticker.png" alt="" onerror="this.replaceWith('🐻')"></div>`,
+      };
+    case 'image':
+      return {
+        html: m.contentProvider
+          ? `<img class="photo" src="/_emulator/content/${esc(m.id)}" alt="">`
+          : `<img class="photo" src="${esc(m.previewImageUrl || m.originalContentUrl)}" alt="">`,
+      };
+    case 'video':
+      return { html: `<div class="bubble">🎬 影片</div>` };
+    case 'audio':
+      return { html: `<div class="bubble">🎵 語音訊息</div>` };
+    case 'location':
+      return {
+        html: `<div class="loc"><div class="map">📍</div><div class="t">${esc(m.title)}</div><div class="a">${esc(m.address)}</div></div>`,
+      };
+    case 'template':
+      return { html: renderTemplate(m.template), wide: true };
+    case 'flex':
+      return { html: renderFlexToHtml(m.contents), wide: true };
+    case 'imagemap':
+      return { html: `<div class="bubble">${esc(m.altText)}</div>` };
+    default:
+      return { html: `<div class="bubble">（不支援的訊息）</div>` };
   }
 }
 
 function appendItem(it) {
   const tl = $('timeline');
   const day = new Date(it.at).toLocaleDateString('zh-TW', { month: 'numeric', day: 'numeric', weekday: 'short' });
-  if (day !== st.lastDay) { st.lastDay = day; tl.insertAdjacentHTML('beforeend', `<div class="day">${esc(day)}</div>`); }
+  if (day !== st.lastDay) {
+    st.lastDay = day;
+    tl.insertAdjacentHTML('beforeend', `<div class="day">${esc(day)}</div>`);
+  }
   const r = renderMessage(it.message);
   const ch = channelObj();
   const el = document.createElement('div');
   el.className = `row ${it.from === 'bot' ? 'bot' : 'me'}`;
   el.dataset.seq = it.seq;
   el.dataset.type = it.message.type;
-  el.innerHTML = it.from === 'bot'
-    ? `<div class="av">${esc((ch?.displayName ?? '診').slice(0, 1))}</div><div class="col${r.wide ? ' wide' : ''}"><div class="name">${esc(ch?.displayName ?? '')}</div><div class="line">${r.html}<span class="time">${time(it.at)}</span></div></div>`
-    : `<div class="col"><div class="line">${r.html}<span class="time">已讀<br>${time(it.at)}</span></div></div>`;
+  el.innerHTML =
+    it.from === 'bot'
+      ? `<div class="av">${esc((ch?.displayName ?? '診').slice(0, 1))}</div><div class="col${r.wide ? ' wide' : ''}"><div class="name">${esc(ch?.displayName ?? '')}</div><div class="line">${r.html}<span class="time">${time(it.at)}</span></div></div>`
+      : `<div class="col"><div class="line">${r.html}<span class="time">已讀<br>${time(it.at)}</span></div></div>`;
   tl.appendChild(el);
   if (it.from === 'bot') showQuick(it.message.quickReply);
   else showQuick(null);
@@ -88,8 +145,17 @@ function appendItem(it) {
 
 function showQuick(q) {
   const box = $('quick');
-  if (!q || !q.items?.length) { box.classList.add('hidden'); box.innerHTML = ''; return; }
-  box.innerHTML = q.items.map((i) => `<button data-action="${esc(JSON.stringify(i.action))}">${i.imageUrl ? `<img src="${esc(i.imageUrl)}" alt="">` : ''}${esc(i.action.label ?? '')}</button>`).join('');
+  if (!q || !q.items?.length) {
+    box.classList.add('hidden');
+    box.innerHTML = '';
+    return;
+  }
+  box.innerHTML = q.items
+    .map(
+      (i) =>
+        `<button data-action="${esc(JSON.stringify(i.action))}">${i.imageUrl ? `<img src="${esc(i.imageUrl)}" alt="">` : ''}${esc(i.action.label ?? '')}</button>`,
+    )
+    .join('');
   box.classList.remove('hidden');
 }
 
@@ -98,9 +164,20 @@ function renderMenu(menu) {
   const key = menu ? menu.richMenuId : null;
   if (st.menu === key) return;
   st.menu = key;
-  if (!menu) { box.classList.add('hidden'); $('menuToggle').classList.add('hidden'); return; }
+  if (!menu) {
+    box.classList.add('hidden');
+    $('menuToggle').classList.add('hidden');
+    return;
+  }
   const { width, height } = menu.size;
-  $('rmImage').innerHTML = `<img src="${esc(menu.imageUrl)}" alt="">` + menu.areas.map((a) => `<div class="rm-area" style="left:${(a.bounds.x / width) * 100}%;top:${(a.bounds.y / height) * 100}%;width:${(a.bounds.width / width) * 100}%;height:${(a.bounds.height / height) * 100}%" data-action="${esc(JSON.stringify(a.action))}" title="${esc(a.action.label ?? '')}">${SHOW_LABELS && a.action.label ? `<span class="rm-label">${esc(a.action.label)}</span>` : ''}</div>`).join('');
+  $('rmImage').innerHTML =
+    `<img src="${esc(menu.imageUrl)}" alt="">` +
+    menu.areas
+      .map(
+        (a) =>
+          `<div class="rm-area" style="left:${(a.bounds.x / width) * 100}%;top:${(a.bounds.y / height) * 100}%;width:${(a.bounds.width / width) * 100}%;height:${(a.bounds.height / height) * 100}%" data-action="${esc(JSON.stringify(a.action))}" title="${esc(a.action.label ?? '')}">${SHOW_LABELS && a.action.label ? `<span class="rm-label">${esc(a.action.label)}</span>` : ''}</div>`,
+      )
+      .join('');
   $('rmBar').textContent = menu.chatBarText;
   box.classList.remove('hidden');
   box.classList.toggle('collapsed', !menu.selected);
@@ -114,7 +191,8 @@ function setState(state) {
   $('blockBtn').textContent = state === 'friend' ? '封鎖' : '解除封鎖';
   $('blockBtn').classList.toggle('hidden', state === 'none');
   $('gateName').textContent = ch?.displayName ?? '';
-  $('gateSub').textContent = state === 'blocked' ? '您已封鎖此帳號，解除封鎖後才能收到訊息' : '加入好友後即可收到診所通知';
+  $('gateSub').textContent =
+    state === 'blocked' ? '您已封鎖此帳號，解除封鎖後才能收到訊息' : '加入好友後即可收到診所通知';
   $('addFriend').textContent = state === 'blocked' ? '解除封鎖' : '加入好友';
   $('friendGate').classList.toggle('hidden', state === 'friend');
   $('composer').classList.toggle('hidden', state !== 'friend');
@@ -123,7 +201,9 @@ function setState(state) {
 
 async function poll() {
   const gen = ++st.gen;
-  st.seq = 0; st.lastDay = ''; st.menu = undefined;
+  st.seq = 0;
+  st.lastDay = '';
+  st.menu = undefined;
   $('timeline').innerHTML = '';
   showQuick(null);
   if (!st.user || !st.channel) {
@@ -134,13 +214,19 @@ async function poll() {
   let wait = 0;
   while (gen === st.gen) {
     try {
-      const r = await api('GET', `/_emulator/users/${st.user}/chat?channelId=${st.channel}&after=${st.seq}&wait=${wait}`);
+      const r = await api(
+        'GET',
+        `/_emulator/users/${st.user}/chat?channelId=${st.channel}&after=${st.seq}&wait=${wait}`,
+      );
       if (gen !== st.gen) return;
       setState(r.state);
       for (const it of r.items) appendItem(it);
       if (r.items.length) st.seq = r.items[r.items.length - 1].seq;
       renderMenu(r.state === 'friend' ? r.richMenu : null);
-      if (r.items.length) requestAnimationFrame(() => { $('timeline').scrollTop = 1e9; });
+      if (r.items.length)
+        requestAnimationFrame(() => {
+          $('timeline').scrollTop = 1e9;
+        });
       wait = 20000;
     } catch {
       await new Promise((res) => setTimeout(res, 1000));
@@ -156,7 +242,8 @@ async function sendText(text) {
 function liffUrl(uri) {
   const m = /^https:\/\/liff\.line\.me\/([^/?#]+)(.*)$/.exec(uri);
   if (!m) return uri;
-  for (const c of st.channels) for (const a of c.liffApps ?? []) if (a.liffId === m[1]) return a.url.replace(/\/$/, '') + (m[2] || '');
+  for (const c of st.channels)
+    for (const a of c.liffApps ?? []) if (a.liffId === m[1]) return a.url.replace(/\/$/, '') + (m[2] || '');
   return uri;
 }
 
@@ -174,9 +261,15 @@ function pick(action) {
     input.value = action.initial ?? '';
     if (action.min) input.min = action.min;
     if (action.max) input.max = action.max;
-    $('pickerTitle').textContent = action.mode === 'time' ? '選擇時間' : action.mode === 'date' ? '選擇日期' : '選擇日期與時間';
+    $('pickerTitle').textContent =
+      action.mode === 'time' ? '選擇時間' : action.mode === 'date' ? '選擇日期' : '選擇日期與時間';
     $('picker').classList.remove('hidden');
-    const done = (v) => { $('picker').classList.add('hidden'); $('pickerOk').onclick = null; $('pickerCancel').onclick = null; resolve(v); };
+    const done = (v) => {
+      $('picker').classList.add('hidden');
+      $('pickerOk').onclick = null;
+      $('pickerCancel').onclick = null;
+      resolve(v);
+    };
     $('pickerOk').onclick = () => done(input.value || null);
     $('pickerCancel').onclick = () => done(null);
   });
@@ -185,9 +278,14 @@ function pick(action) {
 async function runAction(a) {
   if (!a || !st.user) return;
   switch (a.type) {
-    case 'message': return sendText(a.text);
+    case 'message':
+      return sendText(a.text);
     case 'postback':
-      return api('POST', `/_emulator/users/${st.user}/postback`, { channelId: st.channel, data: a.data, displayText: a.displayText ?? a.text });
+      return api('POST', `/_emulator/users/${st.user}/postback`, {
+        channelId: st.channel,
+        data: a.data,
+        displayText: a.displayText ?? a.text,
+      });
     case 'datetimepicker': {
       const v = await pick(a);
       if (!v) return;
@@ -199,7 +297,11 @@ async function runAction(a) {
       else if (/^tel:|^mailto:/.test(a.uri)) location.href = a.uri;
       return;
     case 'richmenuswitch':
-      return api('POST', `/_emulator/users/${st.user}/richmenu-switch`, { channelId: st.channel, richMenuAliasId: a.richMenuAliasId, data: a.data });
+      return api('POST', `/_emulator/users/${st.user}/richmenu-switch`, {
+        channelId: st.channel,
+        richMenuAliasId: a.richMenuAliasId,
+        data: a.data,
+      });
     case 'clipboard':
       return navigator.clipboard?.writeText(a.clipboardText);
     default:
@@ -216,22 +318,44 @@ document.addEventListener('click', (e) => {
   runAction(a).catch((err) => alert(err.message));
 });
 
-$('send').onclick = () => { const v = $('text').value; $('text').value = ''; sendText(v).catch((e) => alert(e.message)); };
-$('text').addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.isComposing) $('send').click(); });
-$('stickerBtn').onclick = () => api('POST', `/_emulator/users/${st.user}/messages`, { channelId: st.channel, message: { type: 'sticker', packageId: '446', stickerId: '1988' } });
+$('send').onclick = () => {
+  const v = $('text').value;
+  $('text').value = '';
+  sendText(v).catch((e) => alert(e.message));
+};
+$('text').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.isComposing) $('send').click();
+});
+$('stickerBtn').onclick = () =>
+  api('POST', `/_emulator/users/${st.user}/messages`, {
+    channelId: st.channel,
+    message: { type: 'sticker', packageId: '446', stickerId: '1988' },
+  });
 $('imageInput').onchange = (e) => {
   const f = e.target.files[0];
   if (!f) return;
   const r = new FileReader();
-  r.onload = () => api('POST', `/_emulator/users/${st.user}/messages`, { channelId: st.channel, message: { type: 'image', dataUrl: r.result } });
+  r.onload = () =>
+    api('POST', `/_emulator/users/${st.user}/messages`, {
+      channelId: st.channel,
+      message: { type: 'image', dataUrl: r.result },
+    });
   r.readAsDataURL(f);
 };
 $('addFriend').onclick = () => api('POST', `/_emulator/users/${st.user}/follow`, { channelId: st.channel });
-$('blockBtn').onclick = () => api('POST', `/_emulator/users/${st.user}/${document.body.dataset.state === 'friend' ? 'unfollow' : 'follow'}`, { channelId: st.channel });
+$('blockBtn').onclick = () =>
+  api('POST', `/_emulator/users/${st.user}/${document.body.dataset.state === 'friend' ? 'unfollow' : 'follow'}`, {
+    channelId: st.channel,
+  });
 $('rmBar').onclick = () => $('richmenu').classList.toggle('collapsed');
 $('menuToggle').onclick = () => $('richmenu').classList.toggle('collapsed');
-$('wvClose').onclick = () => { $('webview').classList.add('hidden'); $('wvFrame').src = 'about:blank'; };
-window.addEventListener('message', (e) => { if (e.data?.type === 'liff-close') $('wvClose').click(); });
+$('wvClose').onclick = () => {
+  $('webview').classList.add('hidden');
+  $('wvFrame').src = 'about:blank';
+};
+window.addEventListener('message', (e) => {
+  if (e.data?.type === 'liff-close') $('wvClose').click();
+});
 $('newUser').onclick = async () => {
   const name = prompt('虛擬使用者名稱', `病人${st.users.length + 1}`);
   if (!name) return;
@@ -240,8 +364,16 @@ $('newUser').onclick = async () => {
   await loadLists();
   poll();
 };
-$('user').onchange = (e) => { st.user = e.target.value; localStorage.setItem('emu.currentUser', st.user); poll(); };
-$('channel').onchange = (e) => { st.channel = e.target.value; localStorage.setItem('emu.channel', st.channel); poll(); };
+$('user').onchange = (e) => {
+  st.user = e.target.value;
+  localStorage.setItem('emu.currentUser', st.user);
+  poll();
+};
+$('channel').onchange = (e) => {
+  st.channel = e.target.value;
+  localStorage.setItem('emu.channel', st.channel);
+  poll();
+};
 for (const b of document.querySelectorAll('.tab')) {
   b.onclick = () => {
     for (const x of document.querySelectorAll('.tab')) x.classList.toggle('active', x === b);
@@ -253,11 +385,24 @@ async function loadSms() {
   const phone = $('smsPhone').value.trim();
   localStorage.setItem('emu.smsPhone', phone);
   const r = await api('GET', `/_emulator/sms${phone ? `?to=${encodeURIComponent(phone)}` : ''}`);
-  $('smsList').innerHTML = r.messages.slice().reverse().map((m) => `<div class="sms"><div class="meta"><span>${esc(m.to)} · ${m.segments} 則（${m.encoding}）</span><span>${m.statuscode === '4' ? '已送達' : m.statuscode === '5' ? '失敗' : '傳送中'} · ${time(m.at)}</span></div><div class="body">${esc(m.body)}</div></div>`).join('') || '<div class="empty">沒有簡訊</div>';
+  $('smsList').innerHTML =
+    r.messages
+      .slice()
+      .reverse()
+      .map(
+        (m) =>
+          `<div class="sms"><div class="meta"><span>${esc(m.to)} · ${m.segments} 則（${m.encoding}）</span><span>${m.statuscode === '4' ? '已送達' : m.statuscode === '5' ? '失敗' : '傳送中'} · ${time(m.at)}</span></div><div class="body">${esc(m.body)}</div></div>`,
+      )
+      .join('') || '<div class="empty">沒有簡訊</div>';
 }
-$('smsForm').onsubmit = (e) => { e.preventDefault(); loadSms(); };
+$('smsForm').onsubmit = (e) => {
+  e.preventDefault();
+  loadSms();
+};
 $('smsPhone').value = localStorage.getItem('emu.smsPhone') ?? '';
-setInterval(() => { if (!$('smsView').classList.contains('hidden')) loadSms(); }, 2000);
+setInterval(() => {
+  if (!$('smsView').classList.contains('hidden')) loadSms();
+}, 2000);
 
 await loadLists();
 poll();

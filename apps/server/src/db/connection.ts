@@ -69,9 +69,10 @@ function nodeSqliteAdapter(raw: DatabaseSync): SqliteDatabase {
           const r = st.run(...args(p));
           return { changes: r.changes, lastInsertRowid: r.lastInsertRowid };
         },
-        iterate: (p) => (function* () {
-          for (const r of st.iterate(...args(p))) yield objectRows([r], names)[0];
-        })(),
+        iterate: (p) =>
+          (function* () {
+            for (const r of st.iterate(...args(p))) yield objectRows([r], names)[0];
+          })(),
       };
     },
   };

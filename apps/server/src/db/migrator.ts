@@ -5,7 +5,11 @@ import type { Database } from './connection.ts';
 import { migrations } from './migrations/index.ts';
 
 /** Applies every pending migration (or those up to `until`: tests of a data-moving migration start from the version before it). */
-export async function migrate(database: Database, log: (line: string) => void = () => {}, until = Infinity): Promise<number[]> {
+export async function migrate(
+  database: Database,
+  log: (line: string) => void = () => {},
+  until = Infinity,
+): Promise<number[]> {
   const { db, dialect } = database;
   await db.schema
     .createTable('schema_migrations')
@@ -18,10 +22,17 @@ export async function migrate(database: Database, log: (line: string) => void = 
   for (const m of [...migrations].filter((x) => x.version <= until).sort((a, b) => a.version - b.version)) {
     const done = await db.transaction().execute(async (trx) => {
       if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(724001)`.execute(trx);
-      const row = await trx.selectFrom('schema_migrations').select('version').where('version', '=', m.version).executeTakeFirst();
+      const row = await trx
+        .selectFrom('schema_migrations')
+        .select('version')
+        .where('version', '=', m.version)
+        .executeTakeFirst();
       if (row) return false;
       await m.up(trx, dialect);
-      await trx.insertInto('schema_migrations').values({ version: m.version, name: m.name, applied_at: new Date().toISOString() }).execute();
+      await trx
+        .insertInto('schema_migrations')
+        .values({ version: m.version, name: m.name, applied_at: new Date().toISOString() })
+        .execute();
       return true;
     });
     if (done) {

@@ -25,7 +25,8 @@ export function precompiled<R>(arity: number, build: (db: Kysely<DB>, ...params:
         return i >= 0 ? i : { value: p };
       });
       const used = new Set(slots.filter((s) => typeof s === 'number'));
-      if (used.size !== arity) throw new Error(`precompiled query uses ${used.size} of its ${arity} parameters: ${compiled.sql}`);
+      if (used.size !== arity)
+        throw new Error(`precompiled query uses ${used.size} of its ${arity} parameters: ${compiled.sql}`);
       c = { sql: compiled.sql, slots };
       cache.set(db, c);
     }

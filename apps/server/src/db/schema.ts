@@ -7,4 +7,5 @@ import type { ReminderTables } from '../modules/reminders/tables.ts';
 import type { PatientListTables } from '../modules/patient-list/tables.ts';
 import type { FrontdeskTables } from '../modules/frontdesk/tables.ts';
 
-export interface DB extends FoundationTables, HisTables, LineTables, BindingTables, ReminderTables, FrontdeskTables, PatientListTables {}
+export interface DB
+  extends FoundationTables, HisTables, LineTables, BindingTables, ReminderTables, FrontdeskTables, PatientListTables {}

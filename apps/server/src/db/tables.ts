@@ -1,6 +1,10 @@
 import type { Generated } from 'kysely';
 
-export interface SchemaMigrationsTable { version: number; name: string; applied_at: string }
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: string;
+}
 
 export interface ClinicsTable {
   id: string;
@@ -42,7 +46,12 @@ export interface SessionsTable {
   expires_at: string;
 }
 
-export interface RateLimitsTable { key: string; window_start: string; count: number; blocked_until: string | null }
+export interface RateLimitsTable {
+  key: string;
+  window_start: string;
+  count: number;
+  blocked_until: string | null;
+}
 
 export interface ApiKeysTable {
   id: string;

@@ -50,10 +50,27 @@ const sessionById = precompiled(1, (db, id) =>
   db
     .selectFrom('sessions')
     .innerJoin('staff_users', 'staff_users.id', 'sessions.user_id')
-    .select(['sessions.id', 'sessions.csrf_token', 'sessions.expires_at', 'sessions.last_seen_at', 'staff_users.id as user_id', 'staff_users.clinic_id', 'staff_users.role', 'staff_users.email', 'staff_users.name', 'staff_users.status'])
-    .where('sessions.id', '=', id));
+    .select([
+      'sessions.id',
+      'sessions.csrf_token',
+      'sessions.expires_at',
+      'sessions.last_seen_at',
+      'staff_users.id as user_id',
+      'staff_users.clinic_id',
+      'staff_users.role',
+      'staff_users.email',
+      'staff_users.name',
+      'staff_users.status',
+    ])
+    .where('sessions.id', '=', id),
+);
 const apiKeyByHash = precompiled(1, (db, hash) =>
-  db.selectFrom('api_keys').select(['id', 'clinic_id', 'name', 'last_used_at']).where('key_hash', '=', hash).where('revoked_at', 'is', null));
+  db
+    .selectFrom('api_keys')
+    .select(['id', 'clinic_id', 'name', 'last_used_at'])
+    .where('key_hash', '=', hash)
+    .where('revoked_at', 'is', null),
+);
 
 /** Reads and checks the session cookie; null when absent, expired, tampered or the user is disabled. */
 export async function loadSession(deps: Deps, token: string | undefined): Promise<StaffContext | null> {
@@ -65,7 +82,15 @@ export async function loadSession(deps: Deps, token: string | undefined): Promis
   if (now.getTime() - new Date(row.last_seen_at).getTime() > 60_000) {
     await deps.db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
   }
-  return { userId: row.user_id, clinicId: row.clinic_id, role: row.role as Role, email: row.email, name: row.name, sessionId: row.id, csrfToken: row.csrf_token };
+  return {
+    userId: row.user_id,
+    clinicId: row.clinic_id,
+    role: row.role as Role,
+    email: row.email,
+    name: row.name,
+    sessionId: row.id,
+    csrfToken: row.csrf_token,
+  };
 }
 
 /** Guard for back-office routes: a valid session, the CSRF token on writes, one of `roles`. */

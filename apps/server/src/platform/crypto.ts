@@ -1,6 +1,14 @@
 // Ids, tokens, hashing and encryption of secrets and personal data (AES-256-GCM with
 // ENCRYPTION_KEY; keyed lookup hashes with a key derived from it).
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /** A time-ordered UUID (version 7): sortable, unique across processes. */
 export function newId(): string {

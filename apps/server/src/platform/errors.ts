@@ -8,7 +8,13 @@ export class AppError extends Error {
   readonly status: number;
   readonly details: ErrorDetail[];
   readonly extra: Record<string, unknown> | undefined;
-  constructor(code: string, status: number, message: string, details: ErrorDetail[] = [], extra?: Record<string, unknown>) {
+  constructor(
+    code: string,
+    status: number,
+    message: string,
+    details: ErrorDetail[] = [],
+    extra?: Record<string, unknown>,
+  ) {
     super(message);
     this.code = code;
     this.status = status;
@@ -18,12 +24,16 @@ export class AppError extends Error {
 }
 
 export const errors = {
-  badRequest: (message = '請求內容有誤', details: ErrorDetail[] = []) => new AppError('BAD_REQUEST', 400, message, details),
-  validation: (details: ErrorDetail[], message = '資料格式不正確，請檢查標示的欄位') => new AppError('VALIDATION_FAILED', 422, message, details),
-  unauthenticated: (message = '帳號或密碼錯誤，或登入已失效，請重新登入') => new AppError('UNAUTHENTICATED', 401, message),
+  badRequest: (message = '請求內容有誤', details: ErrorDetail[] = []) =>
+    new AppError('BAD_REQUEST', 400, message, details),
+  validation: (details: ErrorDetail[], message = '資料格式不正確，請檢查標示的欄位') =>
+    new AppError('VALIDATION_FAILED', 422, message, details),
+  unauthenticated: (message = '帳號或密碼錯誤，或登入已失效，請重新登入') =>
+    new AppError('UNAUTHENTICATED', 401, message),
   forbidden: (message = '您沒有權限執行此操作') => new AppError('FORBIDDEN', 403, message),
   notFound: (what = '資料') => new AppError('NOT_FOUND', 404, `找不到指定的${what}`),
-  conflict: (code: string, message: string, extra?: Record<string, unknown>) => new AppError(code, 409, message, [], extra),
+  conflict: (code: string, message: string, extra?: Record<string, unknown>) =>
+    new AppError(code, 409, message, [], extra),
   tooMany: (code: string, message: string, retryAfterSeconds?: number) =>
     new AppError(code, 429, message, [], retryAfterSeconds === undefined ? undefined : { retryAfterSeconds }),
 };

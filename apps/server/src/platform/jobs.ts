@@ -58,12 +58,26 @@ export async function enqueue(db: Kysely<DB>, clock: Clock, input: EnqueueInput)
     .returning('id')
     .executeTakeFirst();
   if (row) return row.id;
-  const existing = await db.selectFrom('jobs').select('id').where('idempotency_key', '=', input.idempotencyKey ?? '').executeTakeFirstOrThrow();
+  const existing = await db
+    .selectFrom('jobs')
+    .select('id')
+    .where('idempotency_key', '=', input.idempotencyKey ?? '')
+    .executeTakeFirstOrThrow();
   return existing.id;
 }
 
-function toJob(r: Pick<JobsTable, 'clinic_id' | 'type' | 'payload' | 'max_attempts' | 'run_at'> & { id: number; attempts: number }): Job {
-  return { id: r.id, clinicId: r.clinic_id, type: r.type, payload: JSON.parse(r.payload), attempts: r.attempts, maxAttempts: r.max_attempts, runAt: r.run_at };
+function toJob(
+  r: Pick<JobsTable, 'clinic_id' | 'type' | 'payload' | 'max_attempts' | 'run_at'> & { id: number; attempts: number },
+): Job {
+  return {
+    id: r.id,
+    clinicId: r.clinic_id,
+    type: r.type,
+    payload: JSON.parse(r.payload),
+    attempts: r.attempts,
+    maxAttempts: r.max_attempts,
+    runAt: r.run_at,
+  };
 }
 
 export async function claimJobs(
@@ -108,7 +122,14 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-export async function failJob(db: Kysely<DB>, clock: Clock, job: Job, workerId: string, error: unknown, permanent = false): Promise<JobStatus> {
+export async function failJob(
+  db: Kysely<DB>,
+  clock: Clock,
+  job: Job,
+  workerId: string,
+  error: unknown,
+  permanent = false,
+): Promise<JobStatus> {
   const now = clock.now();
   const message = error instanceof Error ? error.message : String(error);
   const dead = permanent || job.attempts >= job.maxAttempts;
@@ -144,11 +165,21 @@ export async function retryJob(db: Kysely<DB>, clock: Clock, clinicId: string, i
 
 /** When the next pending job of this type for the clinic is due (a scheduled scan, say), or null. */
 export async function nextRunAt(db: Kysely<DB>, clinicId: string, type: string): Promise<string | null> {
-  const next = await db.selectFrom('jobs').select('run_at').where('clinic_id', '=', clinicId).where('type', '=', type).where('status', '=', 'pending').orderBy('run_at').executeTakeFirst();
+  const next = await db
+    .selectFrom('jobs')
+    .select('run_at')
+    .where('clinic_id', '=', clinicId)
+    .where('type', '=', type)
+    .where('status', '=', 'pending')
+    .orderBy('run_at')
+    .executeTakeFirst();
   return next?.run_at ?? null;
 }
 
-export async function queueStats(db: Kysely<DB>, now: Date): Promise<{ depth: number; due: number; oldestDueAgeSeconds: number; dead: number; running: number }> {
+export async function queueStats(
+  db: Kysely<DB>,
+  now: Date,
+): Promise<{ depth: number; due: number; oldestDueAgeSeconds: number; dead: number; running: number }> {
   const nowIso = now.toISOString();
   const rows = await db
     .selectFrom('jobs')
@@ -164,7 +195,13 @@ export async function queueStats(db: Kysely<DB>, now: Date): Promise<{ depth: nu
     .executeTakeFirst();
   const by = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
   const oldest = due?.oldest ? (now.getTime() - new Date(String(due.oldest)).getTime()) / 1000 : 0;
-  return { depth: by('pending') + by('running'), due: Number(due?.n ?? 0), oldestDueAgeSeconds: Math.max(0, oldest), dead: by('dead'), running: by('running') };
+  return {
+    depth: by('pending') + by('running'),
+    due: Number(due?.n ?? 0),
+    oldestDueAgeSeconds: Math.max(0, oldest),
+    dead: by('dead'),
+    running: by('running'),
+  };
 }
 
 export type Worker = { stop(): Promise<void>; wake(): void; runOnce(): Promise<number> };
@@ -173,7 +210,9 @@ export type Worker = { stop(): Promise<void>; wake(): void; runOnce(): Promise<n
 export function startWorker(
   deps: Deps,
   handlers: Record<string, JobHandler>,
-  opts: { workerId: string; pollMs?: number; batch?: number; lockMs?: number; autoStart?: boolean } = { workerId: 'worker' },
+  opts: { workerId: string; pollMs?: number; batch?: number; lockMs?: number; autoStart?: boolean } = {
+    workerId: 'worker',
+  },
 ): Worker {
   const pollMs = opts.pollMs ?? 500;
   const lockMs = opts.lockMs ?? 60_000;
@@ -193,12 +232,26 @@ export function startWorker(
     } catch (err) {
       const status = await failJob(deps.db, deps.clock, job, opts.workerId, err, err instanceof PermanentJobError);
       deps.metrics.jobFinished(job.type, status === 'dead' ? 'dead' : 'retry');
-      deps.log.warn({ jobId: job.id, type: job.type, attempts: job.attempts, err: err instanceof Error ? err.message : String(err) }, `job ${status === 'dead' ? 'dead' : 'will retry'}`);
+      deps.log.warn(
+        {
+          jobId: job.id,
+          type: job.type,
+          attempts: job.attempts,
+          err: err instanceof Error ? err.message : String(err),
+        },
+        `job ${status === 'dead' ? 'dead' : 'will retry'}`,
+      );
     }
   }
 
   async function runOnce(): Promise<number> {
-    const jobs = await claimJobs(deps.db, deps.dialect, { workerId: opts.workerId, now: deps.clock.now(), limit: batch, lockMs, types });
+    const jobs = await claimJobs(deps.db, deps.dialect, {
+      workerId: opts.workerId,
+      now: deps.clock.now(),
+      limit: batch,
+      lockMs,
+      types,
+    });
     // The claim query never returns two jobs with the same ordering key, so a batch runs side by side.
     await Promise.all(jobs.map(runJob));
     return jobs.length;

@@ -4,7 +4,15 @@
 // longer than the token's own expiry and at most 5 minutes) so LIFF pages stay fast.
 import { sha256Hex } from './crypto.ts';
 
-export type IdTokenClaims = { sub: string; aud: string; exp: number; name?: string; picture?: string; iss?: string; nonce?: string };
+export type IdTokenClaims = {
+  sub: string;
+  aud: string;
+  exp: number;
+  name?: string;
+  picture?: string;
+  iss?: string;
+  nonce?: string;
+};
 
 export type VerifyResult = { ok: true; claims: IdTokenClaims } | { ok: false; reason: string; status: number | null };
 
@@ -22,15 +30,19 @@ export function lineLoginVerifier(baseUrl: string, nowMs: () => number, fetchImp
       let res: Response;
       try {
         res = await fetchImpl(`${baseUrl}/oauth2/v2.1/verify`, {
-          method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ id_token: idToken, client_id: clientId }), signal: AbortSignal.timeout(10_000),
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ id_token: idToken, client_id: clientId }),
+          signal: AbortSignal.timeout(10_000),
         });
       } catch (err) {
         return { ok: false, reason: err instanceof Error ? err.message : String(err), status: null };
       }
       const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-      if (!res.ok) return { ok: false, reason: String(body.error_description ?? body.error ?? res.status), status: res.status };
-      if (typeof body.sub !== 'string' || String(body.aud) !== clientId || typeof body.exp !== 'number') return { ok: false, reason: 'unexpected verify answer', status: res.status };
+      if (!res.ok)
+        return { ok: false, reason: String(body.error_description ?? body.error ?? res.status), status: res.status };
+      if (typeof body.sub !== 'string' || String(body.aud) !== clientId || typeof body.exp !== 'number')
+        return { ok: false, reason: 'unexpected verify answer', status: res.status };
       const claims = body as unknown as IdTokenClaims;
       const until = Math.min(claims.exp * 1000, nowMs() + CACHE_MS);
       if (until > nowMs()) {

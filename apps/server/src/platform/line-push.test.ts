@@ -22,7 +22,11 @@ let sdk: messagingApi.MessagingApiClient;
 let lean: LinePushClient;
 
 const emuJson = async (method: string, path: string, body?: unknown) => {
-  const r = await fetch(`${emu.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${emu.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!r.ok) throw new Error(`emulator ${method} ${path} → ${r.status} ${await r.text()}`);
   return r.json() as Promise<any>;
 };
@@ -41,10 +45,19 @@ async function failure(p: Promise<unknown>): Promise<HTTPFetchError> {
   throw new Error('expected the push to fail');
 }
 const text = (t: string): messagingApi.Message[] => [{ type: 'text', text: t }];
-const log = async (userId: string) => ((await emuJson('GET', `/_emulator/channels/${CH}/messages?to=${userId}`)) as { messages: { retryKey: string | null; message: unknown; requestId?: string }[] }).messages;
+const log = async (userId: string) =>
+  (
+    (await emuJson('GET', `/_emulator/channels/${CH}/messages?to=${userId}`)) as {
+      messages: { retryKey: string | null; message: unknown; requestId?: string }[];
+    }
+  ).messages;
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, host: '127.0.0.1', channels: [{ channelId: CH, channelSecret: 'line-push-secret', channelAccessToken: TOKEN }] });
+  emu = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    channels: [{ channelId: CH, channelSecret: 'line-push-secret', channelAccessToken: TOKEN }],
+  });
   sdk = new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL: emu.url });
   lean = linePushClient(emu.url, TOKEN, { maxSockets: 4 });
 });
@@ -55,7 +68,18 @@ afterAll(async () => {
 describe('linePushClient (lean push) against the LINE emulator, compared with @line/bot-sdk', () => {
   it('2xx: the message arrives once with the retry key; status, sentMessages and x-line-request-id as the SDK gets them', async () => {
     const userId = await friend('小明');
-    const flex: messagingApi.Message = { type: 'flex', altText: '看診提醒：王小明', contents: { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: '王小明 您好 "引號" \\ 與 emoji 😀', wrap: true }] } } };
+    const flex: messagingApi.Message = {
+      type: 'flex',
+      altText: '看診提醒：王小明',
+      contents: {
+        type: 'bubble',
+        body: {
+          type: 'box',
+          layout: 'vertical',
+          contents: [{ type: 'text', text: '王小明 您好 "引號" \\ 與 emoji 😀', wrap: true }],
+        },
+      },
+    };
     const key = randomUUID();
     const res = await lean.push({ to: userId, messages: [flex] }, key);
     const viaSdk = await sdk.pushMessageWithHttpInfo({ to: userId, messages: [flex] }, randomUUID());
@@ -81,7 +105,10 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
     expect(e.headers.get('x-line-accepted-request-id')).toBe(first.requestId);
     expect(viaSdk.headers.get('x-line-accepted-request-id')).toBe(first.requestId);
     expect(JSON.parse(e.body)).toEqual(JSON.parse(viaSdk.body));
-    expect(JSON.parse(e.body)).toEqual({ message: 'The retry key is already accepted', sentMessages: first.body!.sentMessages });
+    expect(JSON.parse(e.body)).toEqual({
+      message: 'The retry key is already accepted',
+      sentMessages: first.body!.sentMessages,
+    });
     expect(e.message).toBe(viaSdk.message);
     expect(e.statusText).toBe(viaSdk.statusText);
     expect(await log(userId)).toHaveLength(1);
@@ -99,8 +126,12 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
     const badSdk = new messagingApi.MessagingApiClient({ channelAccessToken: 'wrong-token', baseURL: emu.url });
     const statuses: number[] = [];
     for (const c of cases) {
-      const e = await failure((c.client ? badLean : lean).push({ to: c.to, messages: c.messages }, c.key ?? randomUUID()));
-      const s = await failure((c.client ? badSdk : sdk).pushMessageWithHttpInfo({ to: c.to, messages: c.messages }, c.key ?? randomUUID()));
+      const e = await failure(
+        (c.client ? badLean : lean).push({ to: c.to, messages: c.messages }, c.key ?? randomUUID()),
+      );
+      const s = await failure(
+        (c.client ? badSdk : sdk).pushMessageWithHttpInfo({ to: c.to, messages: c.messages }, c.key ?? randomUUID()),
+      );
       expect([e.status, e.statusText, e.message]).toEqual([s.status, s.statusText, s.message]);
       expect(JSON.parse(e.body)).toEqual(JSON.parse(s.body));
       expect(e.headers.get('content-type')).toBe(s.headers.get('content-type'));
@@ -134,7 +165,11 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
   it('many pushes at once over a few keep-alive sockets all arrive, each once', async () => {
     const users = await Promise.all(Array.from({ length: 8 }, (_, i) => friend(`病患${i}`)));
     const keys = users.map(() => randomUUID());
-    const res = await Promise.all(Array.from({ length: 40 }, (_, i) => lean.push({ to: users[i % 8], messages: text(`第 ${i} 則`) }, i < 8 ? keys[i] : randomUUID())));
+    const res = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        lean.push({ to: users[i % 8], messages: text(`第 ${i} 則`) }, i < 8 ? keys[i] : randomUUID()),
+      ),
+    );
     expect(new Set(res.map((r) => r.requestId)).size).toBe(40);
     const counts = await Promise.all(users.map(async (u) => (await log(u)).length));
     expect(counts).toEqual(Array(8).fill(5));
@@ -146,7 +181,10 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
     await emuJson('PUT', '/_emulator/faults', { api: { latencyMs: 2500, paths: ['/v2/bot/message/push'] } });
     try {
       const slow = linePushClient(emu.url, TOKEN, { timeoutMs: 150 });
-      const err = await slow.push({ to: userId, messages: text('x') }, randomUUID()).then(() => null, (e: unknown) => e);
+      const err = await slow.push({ to: userId, messages: text('x') }, randomUUID()).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(Error);
       expect(err).not.toBeInstanceOf(HTTPFetchError);
       expect((err as Error).message).toMatch(/150 ms/);
@@ -160,7 +198,12 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const port = (srv.address() as { port: number }).port;
     await new Promise((r) => srv.close(r));
-    const err = await linePushClient(`http://127.0.0.1:${port}`, TOKEN).push({ to: 'U0', messages: text('x') }, randomUUID()).then(() => null, (e: unknown) => e);
+    const err = await linePushClient(`http://127.0.0.1:${port}`, TOKEN)
+      .push({ to: 'U0', messages: text('x') }, randomUUID())
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(Error);
     expect(err).not.toBeInstanceOf(HTTPFetchError);
     expect((err as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
@@ -179,18 +222,25 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
         }
         seen.push(/x-line-retry-key: (\S+)/i.exec(raw)?.[1] ?? '-');
         const body = JSON.stringify({ sentMessages: [{ id: String(seen.length), quoteToken: 'q' }] });
-        sock.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-line-request-id: r${seen.length}\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n${body}`);
+        sock.write(
+          `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-line-request-id: r${seen.length}\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n${body}`,
+        );
         return true;
       });
     });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     try {
-      const c = linePushClient(`http://127.0.0.1:${(srv.address() as { port: number }).port}`, TOKEN, { maxSockets: 1 });
+      const c = linePushClient(`http://127.0.0.1:${(srv.address() as { port: number }).port}`, TOKEN, {
+        maxSockets: 1,
+      });
       expect((await c.push({ to: 'U1', messages: text('a') }, 'k1')).requestId).toBe('r1');
       const again = await c.push({ to: 'U1', messages: text('b') }, 'k2');
       expect(again.requestId).toBe('r2');
       expect(seen).toEqual(['k1', 'k2']);
-      const noKey = await c.push({ to: 'U1', messages: text('c') }).then(() => null, (e: unknown) => e);
+      const noKey = await c.push({ to: 'U1', messages: text('c') }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect((noKey as NodeJS.ErrnoException).code).toBe('UND_ERR_SOCKET');
     } finally {
       srv.close();
@@ -239,7 +289,7 @@ async function scripted(answers: (string | null)[]): Promise<{ url: string; requ
         return false;
       }
       const bytes = Buffer.from(a, 'utf8');
-      for (let i = 0; i < bytes.length && !sock.destroyed; ) {
+      for (let i = 0; i < bytes.length && !sock.destroyed;) {
         const n = 1 + ((i * 7) % 13);
         sock.write(bytes.subarray(i, i + n));
         i += n;
@@ -247,7 +297,12 @@ async function scripted(answers: (string | null)[]): Promise<{ url: string; requ
       }
       if (sock.destroyed) return false;
       const finalHead = a.slice(a.lastIndexOf('HTTP/1.'));
-      if (/\r\nconnection: close\r\n/i.test(finalHead) || finalHead.startsWith('HTTP/1.0') || !/content-length|transfer-encoding/i.test(finalHead.split('\r\n\r\n')[0])) sock.end();
+      if (
+        /\r\nconnection: close\r\n/i.test(finalHead) ||
+        finalHead.startsWith('HTTP/1.0') ||
+        !/content-length|transfer-encoding/i.test(finalHead.split('\r\n\r\n')[0])
+      )
+        sock.end();
       return true;
     });
   });
@@ -260,7 +315,8 @@ describe('linePushClient: HTTP/1.1 answers in every framing a server may use', (
   // An unsolicited interim 1xx answer (we never send Expect: 100-continue) is refused by undici
   // as a bad answer; LINE does not send one.
   it('Content-Length, chunked (with extensions and trailers), close-delimited, HTTP/1.0 and Connection: close; the request is what the SDK sends', async () => {
-    const chunked = (body: string) => `${(Buffer.byteLength(body.slice(0, 5))).toString(16)};ext=1\r\n${body.slice(0, 5)}\r\n${Buffer.byteLength(body.slice(5)).toString(16).toUpperCase()}\r\n${body.slice(5)}\r\n0\r\nx-trailer: 1\r\n\r\n`;
+    const chunked = (body: string) =>
+      `${Buffer.byteLength(body.slice(0, 5)).toString(16)};ext=1\r\n${body.slice(0, 5)}\r\n${Buffer.byteLength(body.slice(5)).toString(16).toUpperCase()}\r\n${body.slice(5)}\r\n0\r\nx-trailer: 1\r\n\r\n`;
     const err = JSON.stringify({ message: '錯誤：Failed to send messages' });
     const srv = await scripted([
       `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Line-Request-Id: a1\r\nContent-Length: ${Buffer.byteLength(ok('1'))}\r\n\r\n${ok('1')}`,
@@ -273,11 +329,29 @@ describe('linePushClient: HTTP/1.1 answers in every framing a server may use', (
     ]);
     try {
       const c = linePushClient(srv.url, 'tok-1', { maxSockets: 1 });
-      expect(await c.push({ to: 'U1', messages: text('一') }, 'k1')).toEqual({ status: 200, requestId: 'a1', body: JSON.parse(ok('1')) });
-      expect(await c.push({ to: 'U1', messages: text('二') }, 'k2')).toEqual({ status: 200, requestId: 'a2', body: JSON.parse(ok('2')) });
+      expect(await c.push({ to: 'U1', messages: text('一') }, 'k1')).toEqual({
+        status: 200,
+        requestId: 'a1',
+        body: JSON.parse(ok('1')),
+      });
+      expect(await c.push({ to: 'U1', messages: text('二') }, 'k2')).toEqual({
+        status: 200,
+        requestId: 'a2',
+        body: JSON.parse(ok('2')),
+      });
       const e3 = await failure(c.push({ to: 'U1', messages: text('三') }, 'k3'));
-      expect([e3.status, e3.statusText, e3.message, e3.body, e3.headers.get('content-type')]).toEqual([400, 'Bad Request', '400 - Bad Request', err, 'application/json']);
-      expect(await c.push({ to: 'U1', messages: text('四') }, 'k4')).toEqual({ status: 200, requestId: 'a4', body: null });
+      expect([e3.status, e3.statusText, e3.message, e3.body, e3.headers.get('content-type')]).toEqual([
+        400,
+        'Bad Request',
+        '400 - Bad Request',
+        err,
+        'application/json',
+      ]);
+      expect(await c.push({ to: 'U1', messages: text('四') }, 'k4')).toEqual({
+        status: 200,
+        requestId: 'a4',
+        body: null,
+      });
       const e5 = await failure(c.push({ to: 'U1', messages: text('五') }, 'k5'));
       expect([e5.status, e5.body]).toEqual([500, 'no length: read until close']);
       expect((await c.push({ to: 'U1', messages: text('六') }, 'k6')).requestId).toBe('a6');
@@ -286,8 +360,16 @@ describe('linePushClient: HTTP/1.1 answers in every framing a server may use', (
       const [head, body] = srv.requests[0].split('\r\n\r\n');
       const lines = head.split('\r\n');
       expect(lines[0]).toBe('POST /v2/bot/message/push HTTP/1.1');
-      const h = Object.fromEntries(lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-      expect(h).toMatchObject({ host: srv.url.slice(7), authorization: 'Bearer tok-1', 'content-type': 'application/json', 'x-line-retry-key': 'k1', 'content-length': String(Buffer.from(body, 'latin1').length) });
+      const h = Object.fromEntries(
+        lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
+      expect(h).toMatchObject({
+        host: srv.url.slice(7),
+        authorization: 'Bearer tok-1',
+        'content-type': 'application/json',
+        'x-line-retry-key': 'k1',
+        'content-length': String(Buffer.from(body, 'latin1').length),
+      });
       expect(JSON.parse(Buffer.from(body, 'latin1').toString('utf8'))).toEqual({ to: 'U1', messages: text('一') });
       expect(srv.requests[6]).not.toMatch(/x-line-retry-key/i);
     } finally {
@@ -303,7 +385,9 @@ describe('linePushClient: HTTP/1.1 answers in every framing a server may use', (
     ]);
     try {
       const c = linePushClient(srv.url, 'tok-2', { maxSockets: 1 });
-      await expect(c.push({ to: 'U1', messages: text('x') }, 'k1')).rejects.toThrow(/does not match the HTTP\/1.1 protocol/);
+      await expect(c.push({ to: 'U1', messages: text('x') }, 'k1')).rejects.toThrow(
+        /does not match the HTTP\/1.1 protocol/,
+      );
       expect((await c.push({ to: 'U1', messages: text('x') }, 'k2')).requestId).toBe('b2');
       // Dropped on the reused socket: sent once more on a new one; dropped there too, that is
       // not a stale socket any more: the error is thrown, no third attempt.
@@ -317,22 +401,52 @@ describe('linePushClient: HTTP/1.1 answers in every framing a server may use', (
   it.skipIf(!hasOpenssl())('https: TLS with SNI to the host name, certificate checked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'line-push-tls-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
       const cert = readFileSync(join(dir, 'cert.pem'));
       let sni = '';
       const srv = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
         sni = (req.socket as unknown as { servername: string }).servername;
         req.resume();
-        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'x-line-request-id': 'tls-1' }).end(JSON.stringify({ sentMessages: [] })));
+        req.on('end', () =>
+          res
+            .writeHead(200, { 'content-type': 'application/json', 'x-line-request-id': 'tls-1' })
+            .end(JSON.stringify({ sentMessages: [] })),
+        );
       });
       await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
       try {
         const port = (srv.address() as { port: number }).port;
         const c = linePushClient(`https://localhost:${port}`, 'tok-3', { tls: { ca: cert } });
-        expect(await c.push({ to: 'U1', messages: text('x') }, randomUUID())).toEqual({ status: 200, requestId: 'tls-1', body: { sentMessages: [] } });
+        expect(await c.push({ to: 'U1', messages: text('x') }, randomUUID())).toEqual({
+          status: 200,
+          requestId: 'tls-1',
+          body: { sentMessages: [] },
+        });
         expect(sni).toBe('localhost');
         const untrusted = linePushClient(`https://localhost:${port}`, 'tok-3', { tls: {} });
-        await expect(untrusted.push({ to: 'U1', messages: text('x') }, randomUUID())).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+        await expect(untrusted.push({ to: 'U1', messages: text('x') }, randomUUID())).rejects.toMatchObject({
+          code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+        });
       } finally {
         srv.closeAllConnections();
         srv.close();

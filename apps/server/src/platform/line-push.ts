@@ -26,7 +26,10 @@ export type PushResult = { status: number; requestId: string | null; body: messa
 
 export type LinePushClient = {
   /** Pushes `messages` to `to`; resolves on 2xx, throws HTTPFetchError otherwise. */
-  push(request: { to: string; messages: messagingApi.Message[]; notificationDisabled?: boolean }, retryKey?: string): Promise<PushResult>;
+  push(
+    request: { to: string; messages: messagingApi.Message[]; notificationDisabled?: boolean },
+    retryKey?: string,
+  ): Promise<PushResult>;
 };
 
 export type LinePushOptions = {
@@ -72,9 +75,15 @@ function normalise(err: unknown, timeoutMs: number): unknown {
  * undici's "other side closed". A bad answer is a SocketError too, with another message, and
  * is not sent again.
  */
-const isStaleSocket = (err: unknown) => (err instanceof undiciErrors.SocketError && err.message === 'other side closed') || (err as { code?: string } | null)?.code === 'ECONNRESET';
+const isStaleSocket = (err: unknown) =>
+  (err instanceof undiciErrors.SocketError && err.message === 'other side closed') ||
+  (err as { code?: string } | null)?.code === 'ECONNRESET';
 
-export function linePushClient(baseUrl: string, channelAccessToken: string, opts: LinePushOptions = {}): LinePushClient {
+export function linePushClient(
+  baseUrl: string,
+  channelAccessToken: string,
+  opts: LinePushOptions = {},
+): LinePushClient {
   const url = new URL('/v2/bot/message/push', baseUrl);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`LINE push: unsupported URL ${baseUrl}`);
   if (BAD_HEADER_VALUE.test(channelAccessToken)) throw new TypeError('LINE push: invalid channel access token');
@@ -84,7 +93,11 @@ export function linePushClient(baseUrl: string, channelAccessToken: string, opts
   const authorization = `Bearer ${channelAccessToken}`;
 
   const once = async (body: string, retryKey: string | undefined) => {
-    const headers: Record<string, string> = { authorization, 'content-type': 'application/json', 'user-agent': USER_AGENT };
+    const headers: Record<string, string> = {
+      authorization,
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+    };
     if (retryKey !== undefined) headers['x-line-retry-key'] = retryKey;
     const res = await pool.request({ method: 'POST', path, headers, body });
     const text = await res.body.text();
@@ -93,7 +106,8 @@ export function linePushClient(baseUrl: string, channelAccessToken: string, opts
 
   return {
     async push(request, retryKey) {
-      if (retryKey !== undefined && BAD_HEADER_VALUE.test(retryKey)) throw new TypeError('LINE push: invalid retry key');
+      if (retryKey !== undefined && BAD_HEADER_VALUE.test(retryKey))
+        throw new TypeError('LINE push: invalid retry key');
       const body = JSON.stringify(request);
       let a: Awaited<ReturnType<typeof once>>;
       try {
@@ -138,6 +152,17 @@ export function linePushClient(baseUrl: string, channelAccessToken: string, opts
 
 // undici does not report the reason phrase; the SDK's error carries fetch's statusText.
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };

@@ -44,21 +44,48 @@ export function createMetrics(): Metrics {
     },
     render(q) {
       const out: string[] = [];
-      out.push('# HELP careline_http_requests_total HTTP requests by route and status.', '# TYPE careline_http_requests_total counter');
+      out.push(
+        '# HELP careline_http_requests_total HTTP requests by route and status.',
+        '# TYPE careline_http_requests_total counter',
+      );
       for (const [k, v] of requests) out.push(`careline_http_requests_total{${k}} ${v}`);
-      out.push('# HELP careline_http_request_duration_seconds HTTP request latency.', '# TYPE careline_http_request_duration_seconds histogram');
+      out.push(
+        '# HELP careline_http_request_duration_seconds HTTP request latency.',
+        '# TYPE careline_http_request_duration_seconds histogram',
+      );
       for (const [k, h] of latency) {
-        BUCKETS.forEach((b, i) => out.push(`careline_http_request_duration_seconds_bucket{${k},le="${b}"} ${h.counts[i]}`));
+        BUCKETS.forEach((b, i) =>
+          out.push(`careline_http_request_duration_seconds_bucket{${k},le="${b}"} ${h.counts[i]}`),
+        );
         out.push(`careline_http_request_duration_seconds_bucket{${k},le="+Inf"} ${h.count}`);
         out.push(`careline_http_request_duration_seconds_sum{${k}} ${h.sum}`);
         out.push(`careline_http_request_duration_seconds_count{${k}} ${h.count}`);
       }
-      out.push('# HELP careline_jobs_finished_total Job runs by type and outcome.', '# TYPE careline_jobs_finished_total counter');
+      out.push(
+        '# HELP careline_jobs_finished_total Job runs by type and outcome.',
+        '# TYPE careline_jobs_finished_total counter',
+      );
       for (const [k, v] of jobs) out.push(`careline_jobs_finished_total{${k}} ${v}`);
-      out.push('# HELP careline_job_queue_depth Jobs pending or running.', '# TYPE careline_job_queue_depth gauge', `careline_job_queue_depth ${q.depth}`);
-      out.push('# HELP careline_job_queue_due Jobs due now and not yet claimed.', '# TYPE careline_job_queue_due gauge', `careline_job_queue_due ${q.due}`);
-      out.push('# HELP careline_job_oldest_due_age_seconds Age of the oldest due job.', '# TYPE careline_job_oldest_due_age_seconds gauge', `careline_job_oldest_due_age_seconds ${q.oldestDueAgeSeconds}`);
-      out.push('# HELP careline_jobs_dead Jobs that failed permanently.', '# TYPE careline_jobs_dead gauge', `careline_jobs_dead ${q.dead}`);
+      out.push(
+        '# HELP careline_job_queue_depth Jobs pending or running.',
+        '# TYPE careline_job_queue_depth gauge',
+        `careline_job_queue_depth ${q.depth}`,
+      );
+      out.push(
+        '# HELP careline_job_queue_due Jobs due now and not yet claimed.',
+        '# TYPE careline_job_queue_due gauge',
+        `careline_job_queue_due ${q.due}`,
+      );
+      out.push(
+        '# HELP careline_job_oldest_due_age_seconds Age of the oldest due job.',
+        '# TYPE careline_job_oldest_due_age_seconds gauge',
+        `careline_job_oldest_due_age_seconds ${q.oldestDueAgeSeconds}`,
+      );
+      out.push(
+        '# HELP careline_jobs_dead Jobs that failed permanently.',
+        '# TYPE careline_jobs_dead gauge',
+        `careline_jobs_dead ${q.dead}`,
+      );
       return out.join('\n') + '\n';
     },
   };

@@ -15,15 +15,26 @@ afterAll(async () => t.close());
 describe('bad input', () => {
   it('malformed JSON → 400 INVALID_JSON; unknown property → 422; wrong type → 422 with the field', async () => {
     const c = await createTestClinic(t);
-    const bad = await t.app.inject({ method: 'PATCH', url: '/api/clinic', headers: { cookie: c.admin.cookie, 'x-csrf-token': c.admin.csrf, 'content-type': 'application/json' }, payload: '{"name": ' });
+    const bad = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/clinic',
+      headers: { cookie: c.admin.cookie, 'x-csrf-token': c.admin.csrf, 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('INVALID_JSON');
     const extra = await as(t.app, c.admin).patch('/api/clinic', { name: 'x', hacker: true });
     expect(extra.statusCode).toBe(422);
-    expect(extra.json().error.details).toContainEqual(expect.objectContaining({ field: 'hacker', message: '不接受的欄位「hacker」' }));
-    const type = await as(t.app, c.admin).patch('/api/clinic', { businessHours: [{ weekday: 9, open: '25:00', close: '10:00' }] });
+    expect(extra.json().error.details).toContainEqual(
+      expect.objectContaining({ field: 'hacker', message: '不接受的欄位「hacker」' }),
+    );
+    const type = await as(t.app, c.admin).patch('/api/clinic', {
+      businessHours: [{ weekday: 9, open: '25:00', close: '10:00' }],
+    });
     expect(type.statusCode).toBe(422);
-    expect(type.json().error.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['businessHours.0.weekday', 'businessHours.0.open']));
+    expect(type.json().error.details.map((d: { field: string }) => d.field)).toEqual(
+      expect.arrayContaining(['businessHours.0.weekday', 'businessHours.0.open']),
+    );
     const tz = await as(t.app, c.admin).patch('/api/clinic', { timeZone: 'Mars/Olympus' });
     expect(tz.statusCode).toBe(422);
     expect(tz.json().error.details[0]).toMatchObject({ field: 'timeZone' });
@@ -84,19 +95,34 @@ describe('audit log', () => {
     await as(t.app, c.admin).patch('/api/clinic', { phone: '02-2345-6789' });
     const list = await as(t.app, c.admin).get('/api/audit?action=clinic.*');
     expect(list.statusCode).toBe(200);
-    expect(list.json().items[0]).toMatchObject({ action: 'clinic.updated', actorLabel: c.admin.email, entityType: 'clinic' });
+    expect(list.json().items[0]).toMatchObject({
+      action: 'clinic.updated',
+      actorLabel: c.admin.email,
+      entityType: 'clinic',
+    });
     await expect(sql`UPDATE audit_log SET action = 'x'`.execute(t.deps.db)).rejects.toThrow(/append-only/);
     await expect(sql`DELETE FROM audit_log`.execute(t.deps.db)).rejects.toThrow(/append-only/);
     // no route can change it
     for (const m of ['PUT', 'PATCH', 'DELETE'] as const) {
-      const r = await t.app.inject({ method: m, url: '/api/audit', headers: { cookie: c.admin.cookie, 'x-csrf-token': c.admin.csrf } });
+      const r = await t.app.inject({
+        method: m,
+        url: '/api/audit',
+        headers: { cookie: c.admin.cookie, 'x-csrf-token': c.admin.csrf },
+      });
       expect(r.statusCode).toBe(404);
     }
   });
 
   it('pages with nextBefore', async () => {
     const c = await createTestClinic(t);
-    for (let i = 0; i < 5; i++) await recordAudit(t.deps.db, t.deps.clock, { clinicId: c.clinicId, actor: systemActor, action: 'test.page', entityType: 'x', entityId: String(i) });
+    for (let i = 0; i < 5; i++)
+      await recordAudit(t.deps.db, t.deps.clock, {
+        clinicId: c.clinicId,
+        actor: systemActor,
+        action: 'test.page',
+        entityType: 'x',
+        entityId: String(i),
+      });
     const p1 = (await as(t.app, c.admin).get('/api/audit?action=test.page&limit=3')).json();
     expect(p1.items.map((e: { entityId: string }) => e.entityId)).toEqual(['4', '3', '2']);
     const p2 = (await as(t.app, c.admin).get(`/api/audit?action=test.page&limit=3&before=${p1.nextBefore}`)).json();
@@ -109,8 +135,18 @@ describe('jobs', () => {
   it('idempotency keys de-duplicate; two claimers never get the same job', async () => {
     const c = await createTestClinic(t);
     const type = `t.${c.clinicId}`;
-    const a = await enqueue(t.deps.db, t.deps.clock, { type, payload: { n: 1 }, clinicId: c.clinicId, idempotencyKey: `k-${c.clinicId}` });
-    const b = await enqueue(t.deps.db, t.deps.clock, { type, payload: { n: 2 }, clinicId: c.clinicId, idempotencyKey: `k-${c.clinicId}` });
+    const a = await enqueue(t.deps.db, t.deps.clock, {
+      type,
+      payload: { n: 1 },
+      clinicId: c.clinicId,
+      idempotencyKey: `k-${c.clinicId}`,
+    });
+    const b = await enqueue(t.deps.db, t.deps.clock, {
+      type,
+      payload: { n: 2 },
+      clinicId: c.clinicId,
+      idempotencyKey: `k-${c.clinicId}`,
+    });
     expect(b).toBe(a);
     for (let i = 0; i < 20; i++) await enqueue(t.deps.db, t.deps.clock, { type, payload: { i }, clinicId: c.clinicId });
     const now = t.deps.clock.now();
@@ -127,7 +163,16 @@ describe('jobs', () => {
     const c = await createTestClinic(t);
     const type = `fail.${c.clinicId}`;
     let calls = 0;
-    const w = startWorker(t.deps, { [type]: async () => { calls++; throw new Error('boom'); } }, { workerId: 'w', autoStart: false });
+    const w = startWorker(
+      t.deps,
+      {
+        [type]: async () => {
+          calls++;
+          throw new Error('boom');
+        },
+      },
+      { workerId: 'w', autoStart: false },
+    );
     const id = await enqueue(t.deps.db, t.deps.clock, { type, payload: {}, clinicId: c.clinicId, maxAttempts: 3 });
     for (let i = 0; i < 3; i++) {
       expect(await w.runOnce()).toBe(1);
@@ -150,11 +195,26 @@ describe('jobs', () => {
     const type = `ord.${c.clinicId}`;
     const seen: number[] = [];
     let failFirst = true;
-    const w = startWorker(t.deps, { [type]: async (job) => {
-      if (job.payload.n === 0 && failFirst) { failFirst = false; throw new Error('first try fails'); }
-      seen.push(job.payload.n);
-    } }, { workerId: 'w', autoStart: false });
-    for (let n = 0; n < 4; n++) await enqueue(t.deps.db, t.deps.clock, { type, payload: { n }, clinicId: c.clinicId, orderingKey: `appt-${c.clinicId}` });
+    const w = startWorker(
+      t.deps,
+      {
+        [type]: async (job) => {
+          if (job.payload.n === 0 && failFirst) {
+            failFirst = false;
+            throw new Error('first try fails');
+          }
+          seen.push(job.payload.n);
+        },
+      },
+      { workerId: 'w', autoStart: false },
+    );
+    for (let n = 0; n < 4; n++)
+      await enqueue(t.deps.db, t.deps.clock, {
+        type,
+        payload: { n },
+        clinicId: c.clinicId,
+        orderingKey: `appt-${c.clinicId}`,
+      });
     await w.runOnce();
     await w.runOnce();
     expect(seen).toEqual([]); // job 0 is backing off; the others wait behind it
@@ -164,20 +224,48 @@ describe('jobs', () => {
     await w.stop();
   });
 
-  it('a permanent error goes straight to dead; a crashed worker\'s job is reclaimed after its lock expires', async () => {
+  it("a permanent error goes straight to dead; a crashed worker's job is reclaimed after its lock expires", async () => {
     const c = await createTestClinic(t);
     const type = `perm.${c.clinicId}`;
-    const w = startWorker(t.deps, { [type]: async () => { throw new PermanentJobError('bad payload'); } }, { workerId: 'w', autoStart: false });
+    const w = startWorker(
+      t.deps,
+      {
+        [type]: async () => {
+          throw new PermanentJobError('bad payload');
+        },
+      },
+      { workerId: 'w', autoStart: false },
+    );
     await enqueue(t.deps.db, t.deps.clock, { type, payload: {}, clinicId: c.clinicId });
     await w.runOnce();
     expect((await as(t.app, c.admin).get('/api/jobs?status=dead')).json().items[0].lastError).toBe('bad payload');
     const type2 = `crash.${c.clinicId}`;
     await enqueue(t.deps.db, t.deps.clock, { type: type2, payload: {}, clinicId: c.clinicId });
-    const claimed = await claimJobs(t.deps.db, t.deps.dialect, { workerId: 'dies', now: t.deps.clock.now(), limit: 1, lockMs: 30_000, types: [type2] });
+    const claimed = await claimJobs(t.deps.db, t.deps.dialect, {
+      workerId: 'dies',
+      now: t.deps.clock.now(),
+      limit: 1,
+      lockMs: 30_000,
+      types: [type2],
+    });
     expect(claimed).toHaveLength(1);
-    expect(await claimJobs(t.deps.db, t.deps.dialect, { workerId: 'w2', now: t.deps.clock.now(), limit: 1, lockMs: 30_000, types: [type2] })).toHaveLength(0);
+    expect(
+      await claimJobs(t.deps.db, t.deps.dialect, {
+        workerId: 'w2',
+        now: t.deps.clock.now(),
+        limit: 1,
+        lockMs: 30_000,
+        types: [type2],
+      }),
+    ).toHaveLength(0);
     t.clock.advance(31_000);
-    const again = await claimJobs(t.deps.db, t.deps.dialect, { workerId: 'w2', now: t.deps.clock.now(), limit: 1, lockMs: 30_000, types: [type2] });
+    const again = await claimJobs(t.deps.db, t.deps.dialect, {
+      workerId: 'w2',
+      now: t.deps.clock.now(),
+      limit: 1,
+      lockMs: 30_000,
+      types: [type2],
+    });
     expect(again.map((j) => j.id)).toEqual(claimed.map((j) => j.id));
     expect(again[0].attempts).toBe(2);
     await w.stop();

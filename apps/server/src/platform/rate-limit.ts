@@ -22,20 +22,37 @@ export async function hit(db: Kysely<DB>, clock: Clock, key: string, w: Window):
   return db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('rate_limits').selectAll().where('key', '=', key).executeTakeFirst();
     if (row?.blocked_until && row.blocked_until > nowIso) {
-      return { allowed: false, count: row.count, retryAfterSeconds: Math.ceil((new Date(row.blocked_until).getTime() - now.getTime()) / 1000) };
+      return {
+        allowed: false,
+        count: row.count,
+        retryAfterSeconds: Math.ceil((new Date(row.blocked_until).getTime() - now.getTime()) / 1000),
+      };
     }
-    const windowOver = !row || new Date(row.window_start).getTime() + w.windowMs <= now.getTime() || row.blocked_until !== null;
+    const windowOver =
+      !row || new Date(row.window_start).getTime() + w.windowMs <= now.getTime() || row.blocked_until !== null;
     const count = windowOver ? 1 : row.count + 1;
     const windowStart = windowOver ? nowIso : row.window_start;
     const over = count > w.limit;
     const blockedUntil = over && w.blockMs ? new Date(now.getTime() + w.blockMs).toISOString() : null;
     if (row) {
-      await trx.updateTable('rate_limits').set({ count, window_start: windowStart, blocked_until: blockedUntil }).where('key', '=', key).execute();
+      await trx
+        .updateTable('rate_limits')
+        .set({ count, window_start: windowStart, blocked_until: blockedUntil })
+        .where('key', '=', key)
+        .execute();
     } else {
-      await trx.insertInto('rate_limits').values({ key, count, window_start: windowStart, blocked_until: blockedUntil }).onConflict((oc) => oc.column('key').doNothing()).execute();
+      await trx
+        .insertInto('rate_limits')
+        .values({ key, count, window_start: windowStart, blocked_until: blockedUntil })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
     }
     const retryAfterSeconds = over
-      ? Math.ceil(((blockedUntil ? new Date(blockedUntil).getTime() : new Date(windowStart).getTime() + w.windowMs) - now.getTime()) / 1000)
+      ? Math.ceil(
+          ((blockedUntil ? new Date(blockedUntil).getTime() : new Date(windowStart).getTime() + w.windowMs) -
+            now.getTime()) /
+            1000,
+        )
       : 0;
     return { allowed: !over, count, retryAfterSeconds };
   });

@@ -43,7 +43,13 @@ export function countSmsSegments(text: string): SegmentCount {
       break;
     }
   }
-  if (gsm) return { encoding: 'GSM', units, segments: units <= 160 ? 1 : Math.ceil(units / 153), perSegment: units <= 160 ? 160 : 153 };
+  if (gsm)
+    return {
+      encoding: 'GSM',
+      units,
+      segments: units <= 160 ? 1 : Math.ceil(units / 153),
+      perSegment: units <= 160 ? 160 : 153,
+    };
   const n = text.length;
   return { encoding: 'UCS-2', units: n, segments: n <= 70 ? 1 : Math.ceil(n / 67), perSegment: n <= 70 ? 70 : 67 };
 }
@@ -73,31 +79,76 @@ export function parseMitakeAnswer(text: string): Record<string, string> {
 
 // Mitake status letters for account/request problems (from their API document and client libs).
 const MITAKE_ERRORS: Record<string, string> = {
-  '*': '系統發生錯誤', a: '簡訊發送功能暫時停止服務', b: '簡訊發送功能暫時停止服務', c: '請輸入帳號', d: '請輸入密碼', e: '簡訊帳號或密碼錯誤',
-  f: '帳號已過期', h: '帳號已被停用', k: '無效的連線位址', l: '帳號已達到同時連線數上限', m: '必須變更密碼', n: '密碼已逾期', p: '沒有權限使用外部 HTTP 程式',
-  r: '系統暫停服務', s: '帳務處理失敗', t: '簡訊已過期', u: '簡訊內容不得為空白', v: '無效的手機號碼', w: '查詢筆數超過上限', x: '發送檔案過大', y: '參數錯誤', z: '查無資料',
+  '*': '系統發生錯誤',
+  a: '簡訊發送功能暫時停止服務',
+  b: '簡訊發送功能暫時停止服務',
+  c: '請輸入帳號',
+  d: '請輸入密碼',
+  e: '簡訊帳號或密碼錯誤',
+  f: '帳號已過期',
+  h: '帳號已被停用',
+  k: '無效的連線位址',
+  l: '帳號已達到同時連線數上限',
+  m: '必須變更密碼',
+  n: '密碼已逾期',
+  p: '沒有權限使用外部 HTTP 程式',
+  r: '系統暫停服務',
+  s: '帳務處理失敗',
+  t: '簡訊已過期',
+  u: '簡訊內容不得為空白',
+  v: '無效的手機號碼',
+  w: '查詢筆數超過上限',
+  x: '發送檔案過大',
+  y: '參數錯誤',
+  z: '查無資料',
 };
 const MITAKE_TRANSIENT = new Set(['*', 'a', 'b', 'l', 'r', 's']);
 
 /** Mitake SmSend (HTTP, UTF-8). The LINE emulator serves the same shape at /api/mtk/SmSend. */
-export function mitakeProvider(acct: SmsAccount, fetchImpl: FetchFn = fetch, name: SmsProviderName = 'mitake'): SmsProvider {
+export function mitakeProvider(
+  acct: SmsAccount,
+  fetchImpl: FetchFn = fetch,
+  name: SmsProviderName = 'mitake',
+): SmsProvider {
   return {
     name,
     async send(input) {
       const seg = countSmsSegments(input.text);
-      const form = new URLSearchParams({ username: acct.username, password: acct.password, dstaddr: toLocalMobile(input.to), smbody: input.text, clientid: input.idempotencyKey });
+      const form = new URLSearchParams({
+        username: acct.username,
+        password: acct.password,
+        dstaddr: toLocalMobile(input.to),
+        smbody: input.text,
+        clientid: input.idempotencyKey,
+      });
       if (input.reportUrl) form.set('response', input.reportUrl);
       let res: Response;
       try {
-        res = await fetchImpl(`${acct.baseUrl}/api/mtk/SmSend?CharsetURL=UTF8`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form, signal: AbortSignal.timeout(15_000) });
+        res = await fetchImpl(`${acct.baseUrl}/api/mtk/SmSend?CharsetURL=UTF8`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form,
+          signal: AbortSignal.timeout(15_000),
+        });
       } catch (err) {
         throw new SmsError(`無法連線到簡訊商：${err instanceof Error ? err.message : String(err)}`, 'network', false);
       }
       const body = await res.text();
-      if (!res.ok) throw new SmsError(`簡訊商回應 HTTP ${res.status}`, `http_${res.status}`, res.status < 500 && res.status !== 429);
+      if (!res.ok)
+        throw new SmsError(
+          `簡訊商回應 HTTP ${res.status}`,
+          `http_${res.status}`,
+          res.status < 500 && res.status !== 429,
+        );
       const a = parseMitakeAnswer(body);
       const code = a.statuscode ?? '';
-      if (/^[0-4]$/.test(code) && a.msgid) return { providerMessageId: a.msgid, segments: seg.segments, cost: seg.segments, duplicate: a.Duplicate === 'Y' };
+      if (/^[0-4]$/.test(code) && a.msgid)
+        return {
+          providerMessageId: a.msgid,
+          segments: seg.segments,
+          cost: seg.segments,
+          duplicate: a.Duplicate === 'Y',
+        };
       const msg = a.Error || MITAKE_ERRORS[code] || `簡訊商回應狀態 ${code || '(空白)'}`;
       throw new SmsError(msg, code || 'unknown', !MITAKE_TRANSIENT.has(code));
     },
@@ -115,15 +166,32 @@ export function every8dProvider(acct: SmsAccount, fetchImpl: FetchFn = fetch): S
     name: 'every8d',
     async send(input) {
       const seg = countSmsSegments(input.text);
-      const form = new URLSearchParams({ UID: acct.username, PWD: acct.password, SB: '', MSG: input.text, DEST: toLocalMobile(input.to), ST: '' });
+      const form = new URLSearchParams({
+        UID: acct.username,
+        PWD: acct.password,
+        SB: '',
+        MSG: input.text,
+        DEST: toLocalMobile(input.to),
+        ST: '',
+      });
       let res: Response;
       try {
-        res = await fetchImpl(`${acct.baseUrl}/API21/HTTP/sendSMS.ashx`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form, signal: AbortSignal.timeout(15_000) });
+        res = await fetchImpl(`${acct.baseUrl}/API21/HTTP/sendSMS.ashx`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form,
+          signal: AbortSignal.timeout(15_000),
+        });
       } catch (err) {
         throw new SmsError(`無法連線到簡訊商：${err instanceof Error ? err.message : String(err)}`, 'network', false);
       }
       const body = (await res.text()).trim();
-      if (!res.ok) throw new SmsError(`簡訊商回應 HTTP ${res.status}`, `http_${res.status}`, res.status < 500 && res.status !== 429);
+      if (!res.ok)
+        throw new SmsError(
+          `簡訊商回應 HTTP ${res.status}`,
+          `http_${res.status}`,
+          res.status < 500 && res.status !== 429,
+        );
       return parseEvery8dAnswer(body, seg.segments);
     },
   };
@@ -131,7 +199,8 @@ export function every8dProvider(acct: SmsAccount, fetchImpl: FetchFn = fetch): S
 
 export function parseEvery8dAnswer(body: string, segments: number): SmsSendResult {
   const parts = body.split(',');
-  if (parts[0]?.startsWith('-')) throw new SmsError(`簡訊商拒絕：${parts.slice(1).join(',') || parts[0]}`, parts[0], true);
+  if (parts[0]?.startsWith('-'))
+    throw new SmsError(`簡訊商拒絕：${parts.slice(1).join(',') || parts[0]}`, parts[0], true);
   if (parts.length < 5) throw new SmsError(`簡訊商回應格式無法辨識：${body.slice(0, 100)}`, 'parse', false);
   const [, sended, cost, unsend, batchId] = parts;
   if (Number(sended) < 1 && Number(unsend) > 0) throw new SmsError('簡訊商未送出此則簡訊', 'unsend', true);
@@ -147,7 +216,10 @@ export function noneProvider(): SmsProvider {
   };
 }
 
-export const DEFAULT_BASE_URLS: Record<'mitake' | 'every8d', string> = { mitake: 'https://smsapi.mitake.com.tw', every8d: 'https://oms.every8d.com' };
+export const DEFAULT_BASE_URLS: Record<'mitake' | 'every8d', string> = {
+  mitake: 'https://smsapi.mitake.com.tw',
+  every8d: 'https://oms.every8d.com',
+};
 
 export function createSmsProvider(acct: SmsAccount, fetchImpl: FetchFn = fetch): SmsProvider {
   switch (acct.provider) {

@@ -5,8 +5,32 @@
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const LETTER_VALUES: Record<string, number> = {
-  A: 10, B: 11, C: 12, D: 13, E: 14, F: 15, G: 16, H: 17, I: 34, J: 18, K: 19, L: 20, M: 21,
-  N: 22, O: 35, P: 23, Q: 24, R: 25, S: 26, T: 27, U: 28, V: 29, W: 32, X: 30, Y: 31, Z: 33,
+  A: 10,
+  B: 11,
+  C: 12,
+  D: 13,
+  E: 14,
+  F: 15,
+  G: 16,
+  H: 17,
+  I: 34,
+  J: 18,
+  K: 19,
+  L: 20,
+  M: 21,
+  N: 22,
+  O: 35,
+  P: 23,
+  Q: 24,
+  R: 25,
+  S: 26,
+  T: 27,
+  U: 28,
+  V: 29,
+  W: 32,
+  X: 30,
+  Y: 31,
+  Z: 33,
 };
 const WEIGHTS = [1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1];
 
@@ -41,7 +65,8 @@ export function checkNationalId(input: string): Checked<{ id: string; kind: Nati
 }
 
 /** A12****789: first 3 and last 3 characters. */
-export const maskNationalId = (id: string): string => (id.length >= 7 ? `${id.slice(0, 3)}${'*'.repeat(id.length - 6)}${id.slice(-3)}` : '*'.repeat(id.length));
+export const maskNationalId = (id: string): string =>
+  id.length >= 7 ? `${id.slice(0, 3)}${'*'.repeat(id.length - 6)}${id.slice(-3)}` : '*'.repeat(id.length);
 
 export type PhoneKind = 'mobile' | 'landline';
 
@@ -64,7 +89,10 @@ export function normalizeTwPhone(input: string): Checked<{ e164: string; kind: P
   // Area codes 02–08 (and 037, 049, 082, 0836, 089 …): 9 or 10 digits including the 0.
   if (/^0[2-8][0-9]{7,8}$/.test(d)) return { ok: true, value: { e164: `+886${d.slice(1)}`, kind: 'landline' } };
   if (d.startsWith('09')) return { ok: false, message: '手機號碼應為 09 開頭共 10 碼，例如 0912-345-678' };
-  return { ok: false, message: '電話號碼格式不正確，手機請填 09 開頭 10 碼（例如 0912-345-678），市話請含區碼（例如 02-2345-6789）' };
+  return {
+    ok: false,
+    message: '電話號碼格式不正確，手機請填 09 開頭 10 碼（例如 0912-345-678），市話請含區碼（例如 02-2345-6789）',
+  };
 }
 
 /** Today's date (YYYY-MM-DD) in a time zone. */
@@ -79,7 +107,8 @@ export function checkBirthDate(input: string, today: string): Checked<string> {
   if (!m) return { ok: false, message: '出生日期格式應為西元 YYYY-MM-DD，例如 1980-05-17' };
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const dt = new Date(Date.UTC(y, mo - 1, d));
-  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return { ok: false, message: '出生日期不是有效的日期' };
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d)
+    return { ok: false, message: '出生日期不是有效的日期' };
   if (y < 1900) return { ok: false, message: '出生日期不可早於 1900 年（民國年請換算為西元年）' };
   if (s > today) return { ok: false, message: '出生日期不可晚於今天' };
   return { ok: true, value: s };

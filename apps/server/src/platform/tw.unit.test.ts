@@ -2,10 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { checkBirthDate, checkNationalId, checkPersonName, maskNationalId, normalizeTwPhone } from './tw.ts';
 
 describe('checkNationalId (TAIWAN-FACTS.md examples)', () => {
-  it.each(['A123456789', 'F131104093', 'O158238845', 'Y123456788', 'A800000014', 'A900207177', 'AA00000009', 'AB00207171'])('accepts %s', (id) => {
+  it.each([
+    'A123456789',
+    'F131104093',
+    'O158238845',
+    'Y123456788',
+    'A800000014',
+    'A900207177',
+    'AA00000009',
+    'AB00207171',
+  ])('accepts %s', (id) => {
     expect(checkNationalId(id).ok).toBe(true);
   });
-  it.each(['A123456788', 'A800000000', 'AA00000000', 'D123456789', 'Z596839485', 'A323456789', '123456789', 'A12345678', ''])('rejects %s', (id) => {
+  it.each([
+    'A123456788',
+    'A800000000',
+    'AA00000000',
+    'D123456789',
+    'Z596839485',
+    'A323456789',
+    '123456789',
+    'A12345678',
+    '',
+  ])('rejects %s', (id) => {
     const r = checkNationalId(id);
     expect(r.ok).toBe(false);
   });
@@ -18,7 +37,16 @@ describe('checkNationalId (TAIWAN-FACTS.md examples)', () => {
 });
 
 describe('normalizeTwPhone', () => {
-  it.each(['0912-345-678', '0912 345 678', '+886 912 345 678', '886912345678', '+886912345678', '+886-0912-345-678', '(0912)345678', '00886912345678'])('mobile %s', (p) => {
+  it.each([
+    '0912-345-678',
+    '0912 345 678',
+    '+886 912 345 678',
+    '886912345678',
+    '+886912345678',
+    '+886-0912-345-678',
+    '(0912)345678',
+    '00886912345678',
+  ])('mobile %s', (p) => {
     expect(normalizeTwPhone(p)).toEqual({ ok: true, value: { e164: '+886912345678', kind: 'mobile' } });
   });
   it('accepts landlines flagged as not mobile', () => {
@@ -31,8 +59,11 @@ describe('normalizeTwPhone', () => {
 });
 
 describe('checkBirthDate', () => {
-  it('accepts real past dates', () => expect(checkBirthDate('1980-02-29', '2026-05-01')).toEqual({ ok: true, value: '1980-02-29' }));
-  it.each(['1981-02-29', '2026-05-02', '80-01-01', '1899-12-31', '2026/01/01'])('rejects %s', (d) => expect(checkBirthDate(d, '2026-05-01').ok).toBe(false));
+  it('accepts real past dates', () =>
+    expect(checkBirthDate('1980-02-29', '2026-05-01')).toEqual({ ok: true, value: '1980-02-29' }));
+  it.each(['1981-02-29', '2026-05-02', '80-01-01', '1899-12-31', '2026/01/01'])('rejects %s', (d) =>
+    expect(checkBirthDate(d, '2026-05-01').ok).toBe(false),
+  );
 });
 
 describe('checkPersonName', () => {

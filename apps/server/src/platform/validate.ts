@@ -9,7 +9,11 @@ export function schemaErrors(schema: TSchema, value: unknown, prefix = ''): Erro
   if (Value.Check(schema, value)) return [];
   const out: ErrorDetail[] = [];
   const seen = new Set<string>();
-  for (const e of Value.Errors(schema, value) as Iterable<{ keyword: string; instancePath: string; params: Record<string, any> }>) {
+  for (const e of Value.Errors(schema, value) as Iterable<{
+    keyword: string;
+    instancePath: string;
+    params: Record<string, any>;
+  }>) {
     if (e.keyword === 'boolean' || e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
     if (e.keyword === 'type' && e.params.type === 'null') continue;
     const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -21,7 +25,8 @@ export function schemaErrors(schema: TSchema, value: unknown, prefix = ''): Erro
       continue;
     }
     if (e.keyword === 'required') {
-      for (const miss of [].concat(e.params.requiredProperties ?? e.params.missingProperty ?? [])) push({ field: join(String(miss)), code: 'required', message: '此欄位為必填' });
+      for (const miss of [].concat(e.params.requiredProperties ?? e.params.missingProperty ?? []))
+        push({ field: join(String(miss)), code: 'required', message: '此欄位為必填' });
       continue;
     }
     push({ field: join('') || prefix || 'body', code: e.keyword, message: zhMessage(e) });

@@ -18,7 +18,12 @@ import { systemActor } from '../platform/audit.ts';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 
-export type TestApp = { app: FastifyInstance; deps: Deps; clock: ReturnType<typeof manualClock>; close(): Promise<void> };
+export type TestApp = {
+  app: FastifyInstance;
+  deps: Deps;
+  clock: ReturnType<typeof manualClock>;
+  close(): Promise<void>;
+};
 
 const withDb = (url: string, name: string) => {
   const u = new URL(url);
@@ -84,9 +89,14 @@ export async function emptyTestDatabase(): Promise<{ database: Database; close()
   };
 }
 
-export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock; start?: string } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { env?: Record<string, string>; clock?: Clock; start?: string } = {},
+): Promise<TestApp> {
   const clock = manualClock(opts.start ?? new Date().toISOString());
-  const own = !opts.env?.DATABASE_URL && process.env.TEST_DATABASE_URL ? await freshPostgresDatabase(process.env.TEST_DATABASE_URL) : null;
+  const own =
+    !opts.env?.DATABASE_URL && process.env.TEST_DATABASE_URL
+      ? await freshPostgresDatabase(process.env.TEST_DATABASE_URL)
+      : null;
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: own?.url ?? process.env.TEST_DATABASE_URL ?? 'sqlite::memory:',
@@ -99,7 +109,9 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
   const app = await buildApp(deps, { logger: false });
   await app.ready();
   return {
-    app, deps, clock,
+    app,
+    deps,
+    clock,
     close: async () => {
       await app.close();
       await database.close();
@@ -114,7 +126,12 @@ export const uniq = () => randomBytes(5).toString('hex');
 
 /** Logs in through the API and returns the cookie and CSRF token. */
 export async function login(app: FastifyInstance, email: string, password = TEST_PASSWORD): Promise<Session> {
-  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password }, remoteAddress: `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email, password },
+    remoteAddress: `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+  });
   if (res.statusCode !== 200) throw new Error(`login failed for ${email}: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.find((c) => c.name === 'careline_session');
   return { cookie: `careline_session=${cookie!.value}`, csrf: res.json().csrfToken, userId: res.json().user.id, email };
@@ -122,8 +139,18 @@ export async function login(app: FastifyInstance, email: string, password = TEST
 
 /** Calls the API as a logged-in staff member (adds cookie and CSRF header). */
 export function as(app: FastifyInstance, s: Session | null) {
-  const call = (method: InjectOptions['method'], url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as never }), headers: { ...(s ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : {}), ...headers } });
+  const call = (
+    method: InjectOptions['method'],
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
+    app.inject({
+      method,
+      url,
+      ...(payload === undefined ? {} : { payload: payload as never }),
+      headers: { ...(s ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : {}), ...headers },
+    });
   return {
     get: (url: string) => call('GET', url),
     post: (url: string, body?: unknown) => call('POST', url, body ?? {}),
@@ -145,24 +172,46 @@ export type TestClinic = {
 
 export function asApiKey(app: FastifyInstance, key: string) {
   const call = (method: InjectOptions['method'], url: string, payload?: unknown) =>
-    app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as never }), headers: { authorization: `Bearer ${key}` } });
-  return { get: (url: string) => call('GET', url), put: (url: string, body: unknown) => call('PUT', url, body), post: (url: string, body: unknown) => call('POST', url, body) };
+    app.inject({
+      method,
+      url,
+      ...(payload === undefined ? {} : { payload: payload as never }),
+      headers: { authorization: `Bearer ${key}` },
+    });
+  return {
+    get: (url: string) => call('GET', url),
+    put: (url: string, body: unknown) => call('PUT', url, body),
+    post: (url: string, body: unknown) => call('POST', url, body),
+  };
 }
 
 /** A brand-new clinic with its own admin, for one test. */
-export async function createTestClinic(t: TestApp, opts: { name?: string; timeZone?: string } = {}): Promise<TestClinic> {
+export async function createTestClinic(
+  t: TestApp,
+  opts: { name?: string; timeZone?: string } = {},
+): Promise<TestClinic> {
   const id = uniq();
   const clinic = await clinicService(t.deps).create({ name: opts.name ?? `測試診所 ${id}`, timeZone: opts.timeZone });
   const staff = staffService(t.deps);
   const adminEmail = `admin-${id}@test.careline.tw`;
-  await staff.createWithPassword(clinic.id, { email: adminEmail, name: '測試管理者', role: 'admin', password: TEST_PASSWORD });
+  await staff.createWithPassword(clinic.id, {
+    email: adminEmail,
+    name: '測試管理者',
+    role: 'admin',
+    password: TEST_PASSWORD,
+  });
   const admin = await login(t.app, adminEmail);
   return {
     clinicId: clinic.id,
     admin,
     async staff(role: Role) {
       const email = `${role}-${uniq()}@test.careline.tw`;
-      await staff.createWithPassword(role === 'platform_operator' ? null : clinic.id, { email, name: `測試${role}`, role, password: TEST_PASSWORD });
+      await staff.createWithPassword(role === 'platform_operator' ? null : clinic.id, {
+        email,
+        name: `測試${role}`,
+        role,
+        password: TEST_PASSWORD,
+      });
       return login(t.app, email);
     },
     async apiKey(name = 'test HIS') {

@@ -22,26 +22,49 @@ export type LineTestbed = {
 };
 
 export async function createLineTestbed(): Promise<LineTestbed> {
-  const emu = await startEmulator({ port: 0, host: '127.0.0.1', rateLimits: false, webhook: { retryDelaysMs: [200, 400, 800] } });
+  const emu = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    rateLimits: false,
+    webhook: { retryDelaysMs: [200, 400, 800] },
+  });
   const t = await createTestApp({ env: { LINE_API_BASE_URL: emu.url, SMS_BASE_URL: emu.url } });
   const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
   const worker = startWorker(t.deps, jobHandlers(t.deps), { workerId: 'test-worker', autoStart: false });
   const emu_ = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${emu.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(`${emu.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await r.text();
     if (!r.ok) throw new Error(`emulator ${method} ${path} → ${r.status} ${text}`);
     return text ? JSON.parse(text) : null;
   };
   let channelSeq = 0;
   return {
-    t, emu, appUrl, worker, emu_,
+    t,
+    emu,
+    appUrl,
+    worker,
+    emu_,
     async clinicWithChannel() {
       const clinic = await createTestClinic(t);
       const channelId = `${Date.now() % 1_000_000_000}${String(channelSeq++).padStart(3, '0')}`;
       const channelSecret = randomBytes(16).toString('hex');
-      const created = await emu_('POST', '/_emulator/channels', { channelId, channelSecret, webhookUrl: `${appUrl}/line/webhook/${channelId}`, displayName: '測試診所' });
+      const created = await emu_('POST', '/_emulator/channels', {
+        channelId,
+        channelSecret,
+        webhookUrl: `${appUrl}/line/webhook/${channelId}`,
+        displayName: '測試診所',
+      });
       const accessToken = created.channelAccessToken as string;
-      await lineService(t.deps).saveChannel(clinic.clinicId, { channelId, channelSecret, accessToken }, systemActor, '127.0.0.1');
+      await lineService(t.deps).saveChannel(
+        clinic.clinicId,
+        { channelId, channelSecret, accessToken },
+        systemActor,
+        '127.0.0.1',
+      );
       return { ...clinic, channelId, channelSecret, accessToken };
     },
     async drain() {

@@ -16,7 +16,9 @@ type MenuItem = Required<MenuProps>['items'][number];
 
 function toMenu(items: NavItem[]): MenuItem[] {
   return items.map((it) =>
-    it.children ? { key: it.path, icon: it.icon, label: it.label, children: toMenu(it.children) } : { key: it.path, icon: it.icon, label: it.label },
+    it.children
+      ? { key: it.path, icon: it.icon, label: it.label, children: toMenu(it.children) }
+      : { key: it.path, icon: it.icon, label: it.label },
   );
 }
 
@@ -28,7 +30,10 @@ export function AppShell() {
   const user = useUser();
   const navigate = useNavigate();
   const location = useLocation();
-  const nav = useMemo(() => navFor(user.role === 'platform_operator' ? PLATFORM_NAV : CLINIC_NAV, user.role), [user.role]);
+  const nav = useMemo(
+    () => navFor(user.role === 'platform_operator' ? PLATFORM_NAV : CLINIC_NAV, user.role),
+    [user.role],
+  );
   const flat = useMemo(() => flatten(nav), [nav]);
 
   // The deepest nav entry that matches the current path.
@@ -42,7 +47,8 @@ export function AppShell() {
   const parentOfSelected = nav.find((it) => it.children?.some((c) => c.path === selected))?.path;
   const [collapsed, setCollapsed] = useState(false);
   const [openKeys, setOpenKeys] = useState<string[]>(() => (parentOfSelected ? [parentOfSelected] : []));
-  const effectiveOpen = parentOfSelected && !openKeys.includes(parentOfSelected) ? [...openKeys, parentOfSelected] : openKeys;
+  const effectiveOpen =
+    parentOfSelected && !openKeys.includes(parentOfSelected) ? [...openKeys, parentOfSelected] : openKeys;
 
   const logout = useMutation({
     mutationFn: () => api.post<void>('/api/auth/logout', undefined, { allowUnauthenticated: true }),
@@ -50,23 +56,58 @@ export function AppShell() {
     onSettled: () => window.location.assign('/login'),
   });
 
-  const subtitle = user.role === 'platform_operator' ? '平台營運後台' : user.clinicName ?? '';
+  const subtitle = user.role === 'platform_operator' ? '平台營運後台' : (user.clinicName ?? '');
 
   const userMenu: MenuProps['items'] = [
-    { key: 'who', disabled: true, label: <div style={{ color: 'rgba(0,0,0,0.88)' }}><div style={{ fontWeight: 600 }}>{user.name}</div><div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{user.email}</div></div> },
+    {
+      key: 'who',
+      disabled: true,
+      label: (
+        <div style={{ color: 'rgba(0,0,0,0.88)' }}>
+          <div style={{ fontWeight: 600 }}>{user.name}</div>
+          <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{user.email}</div>
+        </div>
+      ),
+    },
     { type: 'divider' },
-    ...(user.role === 'platform_operator' ? [] : [{ key: 'help', icon: <QuestionCircleOutlined aria-hidden />, label: '說明中心' }]),
+    ...(user.role === 'platform_operator'
+      ? []
+      : [{ key: 'help', icon: <QuestionCircleOutlined aria-hidden />, label: '說明中心' }]),
     { key: 'logout', icon: <LogoutOutlined aria-hidden />, label: '登出', danger: true },
   ];
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Sider width={232} breakpoint="lg" collapsedWidth={72} collapsed={collapsed} onBreakpoint={setCollapsed} trigger={null} style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}>
-        <Flex align="center" justify={collapsed ? 'center' : undefined} gap={10} style={{ padding: collapsed ? '18px 0 14px' : '18px 20px 14px' }}>
+      <Sider
+        width={232}
+        breakpoint="lg"
+        collapsedWidth={72}
+        collapsed={collapsed}
+        onBreakpoint={setCollapsed}
+        trigger={null}
+        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+      >
+        <Flex
+          align="center"
+          justify={collapsed ? 'center' : undefined}
+          gap={10}
+          style={{ padding: collapsed ? '18px 0 14px' : '18px 20px 14px' }}
+        >
           <LogoMark size={34} />
           <div style={{ minWidth: 0, display: collapsed ? 'none' : undefined }}>
-            <div style={{ color: '#fff', fontWeight: 700, fontSize: 18, letterSpacing: 0.3, lineHeight: 1.2 }}>{BRAND.name}</div>
-            <div style={{ color: 'rgba(255,255,255,0.6)', fontSize: 12, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={subtitle}>
+            <div style={{ color: '#fff', fontWeight: 700, fontSize: 18, letterSpacing: 0.3, lineHeight: 1.2 }}>
+              {BRAND.name}
+            </div>
+            <div
+              style={{
+                color: 'rgba(255,255,255,0.6)',
+                fontSize: 12,
+                overflow: 'hidden',
+                textOverflow: 'ellipsis',
+                whiteSpace: 'nowrap',
+              }}
+              title={subtitle}
+            >
               {subtitle}
             </div>
           </div>
@@ -85,7 +126,17 @@ export function AppShell() {
         </nav>
       </Sider>
       <Layout>
-        <Header style={{ position: 'sticky', top: 0, zIndex: 10, borderBottom: '1px solid #e8ecea', display: 'flex', alignItems: 'center', justifyContent: 'space-between' }}>
+        <Header
+          style={{
+            position: 'sticky',
+            top: 0,
+            zIndex: 10,
+            borderBottom: '1px solid #e8ecea',
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'space-between',
+          }}
+        >
           <Typography.Text strong style={{ fontSize: 15 }}>
             {user.role === 'platform_operator' ? 'Careline 平台營運' : user.clinicName}
           </Typography.Text>
@@ -105,7 +156,9 @@ export function AppShell() {
                 <span style={{ lineHeight: 1.3 }}>
                   <span style={{ display: 'block', fontWeight: 500 }}>{user.name}</span>
                 </span>
-                <Tag color="green" variant="filled" style={{ marginInlineEnd: 0 }}>{user.roleLabel}</Tag>
+                <Tag color="green" variant="filled" style={{ marginInlineEnd: 0 }}>
+                  {user.roleLabel}
+                </Tag>
                 <DownOutlined style={{ fontSize: 11, color: 'rgba(0,0,0,0.45)' }} />
               </Flex>
             </button>

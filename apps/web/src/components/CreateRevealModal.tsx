@@ -54,22 +54,36 @@ export function CreateRevealModal<V, R>(p: CreateRevealModalProps<V, R>) {
       destroyOnHidden
       footer={
         created ? (
-          <Button type="primary" onClick={close}>{p.doneLabel}</Button>
+          <Button type="primary" onClick={close}>
+            {p.doneLabel}
+          </Button>
         ) : (
           <Space>
             <Button onClick={close}>取消</Button>
-            <Button type="primary" loading={create.isPending} onClick={() => form.submit()}>{p.submitLabel}</Button>
+            <Button type="primary" loading={create.isPending} onClick={() => form.submit()}>
+              {p.submitLabel}
+            </Button>
           </Space>
         )
       }
     >
       {created ? (
-        <Space orientation="vertical" size={16} style={{ width: '100%' }}>{p.result(created)}</Space>
+        <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+          {p.result(created)}
+        </Space>
       ) : (
         <>
           {p.intro ? <Typography.Paragraph type="secondary">{p.intro}</Typography.Paragraph> : null}
-          {create.isError ? <Alert type="error" showIcon title={errorMessage(create.error)} style={{ marginBottom: 16 }} /> : null}
-          <Form<V> {...p.formProps} form={form} layout="vertical" onFinish={(v) => create.mutate(v)} disabled={create.isPending}>
+          {create.isError ? (
+            <Alert type="error" showIcon title={errorMessage(create.error)} style={{ marginBottom: 16 }} />
+          ) : null}
+          <Form<V>
+            {...p.formProps}
+            form={form}
+            layout="vertical"
+            onFinish={(v) => create.mutate(v)}
+            disabled={create.isPending}
+          >
             {p.children}
           </Form>
         </>

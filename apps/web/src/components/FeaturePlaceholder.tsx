@@ -12,7 +12,9 @@ export function FeaturePlaceholder({ info }: { info: FeatureInfo }) {
       <Typography.Paragraph>{info.description}</Typography.Paragraph>
       <ul style={{ paddingInlineStart: 20 }}>
         {info.points.map((p) => (
-          <li key={p} style={{ marginBottom: 4 }}>{p}</li>
+          <li key={p} style={{ marginBottom: 4 }}>
+            {p}
+          </li>
         ))}
       </ul>
     </>
@@ -26,7 +28,9 @@ export function FeaturePlaceholder({ info }: { info: FeatureInfo }) {
           style={{ padding: '48px 0' }}
           description={
             <div style={{ maxWidth: 520, margin: '0 auto' }}>
-              <Typography.Text strong style={{ display: 'block', marginBottom: 8, fontSize: 15 }}>{info.emptyText}</Typography.Text>
+              <Typography.Text strong style={{ display: 'block', marginBottom: 8, fontSize: 15 }}>
+                {info.emptyText}
+              </Typography.Text>
               <Typography.Text type="secondary">這項功能即將推出，推出後將包含：</Typography.Text>
               <ul style={{ textAlign: 'left', display: 'inline-block', margin: '8px 0 0', color: 'rgba(0,0,0,0.65)' }}>
                 {info.points.map((p) => (

@@ -8,7 +8,11 @@ export function Forbidden() {
       status="403"
       title="您沒有權限檢視此頁面"
       subTitle="這個頁面只開放給診所管理者。如需使用，請聯絡診所的管理者調整您的角色。"
-      extra={<Button type="primary" onClick={() => navigate('/')}>回到首頁</Button>}
+      extra={
+        <Button type="primary" onClick={() => navigate('/')}>
+          回到首頁
+        </Button>
+      }
     />
   );
 }
@@ -20,7 +24,11 @@ export function NotFound() {
       status="404"
       title="找不到這個頁面"
       subTitle="網址可能有誤，或這個頁面已經移動。"
-      extra={<Button type="primary" onClick={() => navigate('/')}>回到首頁</Button>}
+      extra={
+        <Button type="primary" onClick={() => navigate('/')}>
+          回到首頁
+        </Button>
+      }
     />
   );
 }

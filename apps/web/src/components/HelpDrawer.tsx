@@ -6,7 +6,8 @@ import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { HELP_ARTICLES, type HelpTopic } from '../help/articles.tsx';
 
-type Props = { topic: HelpTopic; title?: undefined; body?: undefined } | { topic?: undefined; title: string; body: ReactNode };
+type Props =
+  { topic: HelpTopic; title?: undefined; body?: undefined } | { topic?: undefined; title: string; body: ReactNode };
 
 export function HelpDrawer(props: Props) {
   const [open, setOpen] = useState(false);
@@ -23,7 +24,10 @@ export function HelpDrawer(props: Props) {
         size={440}
         footer={
           <Typography.Text type="secondary">
-            更多說明請見 <Link to="/help" onClick={() => setOpen(false)}>說明中心</Link>
+            更多說明請見{' '}
+            <Link to="/help" onClick={() => setOpen(false)}>
+              說明中心
+            </Link>
           </Typography.Text>
         }
       >

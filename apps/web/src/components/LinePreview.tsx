@@ -5,10 +5,32 @@ import { useMemo, type ReactNode } from 'react';
 
 const CHAT_BG = '#8caad0';
 
-export function LinePhoneFrame({ title, children, footer, minHeight = 300 }: { title: string; children: ReactNode; footer?: ReactNode; minHeight?: number }) {
+export function LinePhoneFrame({
+  title,
+  children,
+  footer,
+  minHeight = 300,
+}: {
+  title: string;
+  children: ReactNode;
+  footer?: ReactNode;
+  minHeight?: number;
+}) {
   return (
-    <div style={{ width: 340, maxWidth: '100%', borderRadius: 28, border: '8px solid #1f1f1f', overflow: 'hidden', background: CHAT_BG, boxShadow: '0 8px 24px rgba(0,0,0,.18)' }}>
-      <div style={{ background: '#243447', color: '#fff', padding: '10px 14px', fontWeight: 600, fontSize: 14 }}>{title}</div>
+    <div
+      style={{
+        width: 340,
+        maxWidth: '100%',
+        borderRadius: 28,
+        border: '8px solid #1f1f1f',
+        overflow: 'hidden',
+        background: CHAT_BG,
+        boxShadow: '0 8px 24px rgba(0,0,0,.18)',
+      }}
+    >
+      <div style={{ background: '#243447', color: '#fff', padding: '10px 14px', fontWeight: 600, fontSize: 14 }}>
+        {title}
+      </div>
       <div style={{ minHeight, maxHeight: 520, overflow: 'auto', padding: 12 }}>{children}</div>
       {footer}
     </div>
@@ -18,7 +40,20 @@ export function LinePhoneFrame({ title, children, footer, minHeight = 300 }: { t
 export function UserBubble({ text }: { text: string }) {
   return (
     <div style={{ display: 'flex', justifyContent: 'flex-end', marginBottom: 10 }}>
-      <div style={{ background: '#06c755', color: '#fff', padding: '8px 12px', borderRadius: '18px 4px 18px 18px', maxWidth: '75%', whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontSize: 14 }}>{text}</div>
+      <div
+        style={{
+          background: '#06c755',
+          color: '#fff',
+          padding: '8px 12px',
+          borderRadius: '18px 4px 18px 18px',
+          maxWidth: '75%',
+          whiteSpace: 'pre-wrap',
+          wordBreak: 'break-word',
+          fontSize: 14,
+        }}
+      >
+        {text}
+      </div>
     </div>
   );
 }
@@ -26,8 +61,37 @@ export function UserBubble({ text }: { text: string }) {
 export function BotText({ text }: { text: string }) {
   return (
     <div style={{ display: 'flex', gap: 8, alignItems: 'flex-start', marginBottom: 10 }}>
-      <div aria-hidden style={{ width: 32, height: 32, borderRadius: '50%', background: '#fff', flex: 'none', display: 'grid', placeItems: 'center', fontSize: 13, color: '#06c755', fontWeight: 700 }}>診</div>
-      <div style={{ background: '#fff', color: '#111', padding: '8px 12px', borderRadius: '4px 18px 18px 18px', maxWidth: '78%', whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontSize: 14 }}>{text || '（空白）'}</div>
+      <div
+        aria-hidden
+        style={{
+          width: 32,
+          height: 32,
+          borderRadius: '50%',
+          background: '#fff',
+          flex: 'none',
+          display: 'grid',
+          placeItems: 'center',
+          fontSize: 13,
+          color: '#06c755',
+          fontWeight: 700,
+        }}
+      >
+        診
+      </div>
+      <div
+        style={{
+          background: '#fff',
+          color: '#111',
+          padding: '8px 12px',
+          borderRadius: '4px 18px 18px 18px',
+          maxWidth: '78%',
+          whiteSpace: 'pre-wrap',
+          wordBreak: 'break-word',
+          fontSize: 14,
+        }}
+      >
+        {text || '（空白）'}
+      </div>
     </div>
   );
 }
@@ -43,8 +107,28 @@ export function BotFlex({ contents }: { contents: unknown }) {
   return (
     <div style={{ display: 'flex', gap: 8, alignItems: 'flex-start', marginBottom: 10 }}>
       <style>{flexCss}</style>
-      <div aria-hidden style={{ width: 32, height: 32, borderRadius: '50%', background: '#fff', flex: 'none', display: 'grid', placeItems: 'center', fontSize: 13, color: '#06c755', fontWeight: 700 }}>診</div>
-      {html ? <div style={{ minWidth: 0, maxWidth: 280 }} dangerouslySetInnerHTML={{ __html: html }} /> : <BotText text="（Flex 內容無法顯示：需要 type 為 bubble 或 carousel）" />}
+      <div
+        aria-hidden
+        style={{
+          width: 32,
+          height: 32,
+          borderRadius: '50%',
+          background: '#fff',
+          flex: 'none',
+          display: 'grid',
+          placeItems: 'center',
+          fontSize: 13,
+          color: '#06c755',
+          fontWeight: 700,
+        }}
+      >
+        診
+      </div>
+      {html ? (
+        <div style={{ minWidth: 0, maxWidth: 280 }} dangerouslySetInnerHTML={{ __html: html }} />
+      ) : (
+        <BotText text="（Flex 內容無法顯示：需要 type 為 bubble 或 carousel）" />
+      )}
     </div>
   );
 }

@@ -3,7 +3,17 @@ import { CheckOutlined, CopyOutlined } from '@ant-design/icons';
 import { Alert, Button, Input, Space, Tooltip, message } from 'antd';
 import { useState, type ReactNode } from 'react';
 
-export function OneTimeSecret({ value, label, notice, type = 'info' }: { value: string; label: string; notice: ReactNode; type?: 'info' | 'warning' }) {
+export function OneTimeSecret({
+  value,
+  label,
+  notice,
+  type = 'info',
+}: {
+  value: string;
+  label: string;
+  notice: ReactNode;
+  type?: 'info' | 'warning';
+}) {
   const [copied, setCopied] = useState(false);
   const [msg, holder] = message.useMessage();
   async function copy() {
@@ -23,7 +33,14 @@ export function OneTimeSecret({ value, label, notice, type = 'info' }: { value: 
       {holder}
       <Alert type={type} showIcon title={notice} />
       <Space.Compact style={{ width: '100%' }}>
-        <Input id="one-time-secret" aria-label={label} value={value} readOnly onFocus={(e) => e.target.select()} style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }} />
+        <Input
+          id="one-time-secret"
+          aria-label={label}
+          value={value}
+          readOnly
+          onFocus={(e) => e.target.select()}
+          style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }}
+        />
         <Tooltip title={copied ? '已複製' : '複製'}>
           <Button type="primary" icon={copied ? <CheckOutlined /> : <CopyOutlined />} onClick={copy}>
             {copied ? '已複製' : '複製'}

@@ -2,7 +2,17 @@ import { Flex, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
 
 /** The title row of every page: title, one line of context, actions and the help button. */
-export function PageHeader({ title, subtitle, extra, help }: { title: ReactNode; subtitle?: ReactNode; extra?: ReactNode; help?: ReactNode }) {
+export function PageHeader({
+  title,
+  subtitle,
+  extra,
+  help,
+}: {
+  title: ReactNode;
+  subtitle?: ReactNode;
+  extra?: ReactNode;
+  help?: ReactNode;
+}) {
   return (
     <Flex align="flex-start" justify="space-between" gap={16} style={{ marginBottom: 20 }}>
       <div style={{ minWidth: 0 }}>

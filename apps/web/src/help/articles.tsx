@@ -13,7 +13,9 @@ export type HelpArticle = { title: string; summary: string; body: ReactNode; adm
 const ul = (items: ReactNode[]) => (
   <ul style={{ paddingInlineStart: 20, margin: '4px 0 12px' }}>
     {items.map((it, i) => (
-      <li key={i} style={{ marginBottom: 4 }}>{it}</li>
+      <li key={i} style={{ marginBottom: 4 }}>
+        {it}
+      </li>
     ))}
   </ul>
 );
@@ -24,7 +26,10 @@ export const HELP_ARTICLES = {
     summary: '如何登入後台、忘記密碼怎麼辦，以及帳號鎖定的規則。',
     body: (
       <>
-        <Paragraph>請使用診所管理者邀請您時填寫的電子郵件，以及您自行設定的密碼登入。密碼至少 10 個字元，建議使用一句好記但不易猜的句子。</Paragraph>
+        <Paragraph>
+          請使用診所管理者邀請您時填寫的電子郵件，以及您自行設定的密碼登入。密碼至少 10
+          個字元，建議使用一句好記但不易猜的句子。
+        </Paragraph>
         {ul([
           '連續輸入錯誤密碼 5 次，帳號會暫時鎖定 15 分鐘，以防有人猜測密碼。',
           '忘記密碼時，請聯絡診所的管理者，在「設定 → 人員管理」為您產生重設密碼連結。',
@@ -40,12 +45,24 @@ export const HELP_ARTICLES = {
       <>
         <Paragraph>每位人員都有一個角色，角色決定能看到哪些頁面、能做哪些操作：</Paragraph>
         {ul([
-          <><Text strong>管理者（admin）</Text>：可使用所有功能，包含診所資料、人員管理、HIS 串接金鑰、背景工作與稽核紀錄。每間診所至少要保留一位啟用中的管理者。</>,
-          <><Text strong>櫃台人員（front_desk）</Text>：處理預約、提醒、病患名單、訊息與客服等日常工作，無法變更診所設定與人員。</>,
-          <><Text strong>醫師（doctor）</Text>：檢視自己的門診行事曆與病患的必要資訊。</>,
-          <><Text strong>唯讀（viewer）</Text>：只能檢視資料，不能新增或修改，適合稽核或實習人員。</>,
+          <>
+            <Text strong>管理者（admin）</Text>：可使用所有功能，包含診所資料、人員管理、HIS
+            串接金鑰、背景工作與稽核紀錄。每間診所至少要保留一位啟用中的管理者。
+          </>,
+          <>
+            <Text strong>櫃台人員（front_desk）</Text>
+            ：處理預約、提醒、病患名單、訊息與客服等日常工作，無法變更診所設定與人員。
+          </>,
+          <>
+            <Text strong>醫師（doctor）</Text>：檢視自己的門診行事曆與病患的必要資訊。
+          </>,
+          <>
+            <Text strong>唯讀（viewer）</Text>：只能檢視資料，不能新增或修改，適合稽核或實習人員。
+          </>,
         ])}
-        <Paragraph type="secondary">沒有權限的頁面不會出現在左側選單；直接輸入網址也會顯示「您沒有權限檢視此頁面」。</Paragraph>
+        <Paragraph type="secondary">
+          沒有權限的頁面不會出現在左側選單；直接輸入網址也會顯示「您沒有權限檢視此頁面」。
+        </Paragraph>
       </>
     ),
   },
@@ -55,7 +72,9 @@ export const HELP_ARTICLES = {
     adminOnly: true,
     body: (
       <>
-        <Paragraph>在「設定 → 人員管理」按「邀請人員」，填寫電子郵件、姓名與角色後，系統會產生一個設定密碼的連結。</Paragraph>
+        <Paragraph>
+          在「設定 → 人員管理」按「邀請人員」，填寫電子郵件、姓名與角色後，系統會產生一個設定密碼的連結。
+        </Paragraph>
         {ul([
           '連結只會顯示這一次，7 天內有效。請透過可信任的管道（例如當面或院內通訊軟體）交給該人員。',
           '對方開啟連結並設定密碼後即完成啟用，之後以電子郵件與密碼登入。',
@@ -70,7 +89,10 @@ export const HELP_ARTICLES = {
     summary: '設定診所名稱、地址、電話、時區與每週門診時段。',
     body: (
       <>
-        <Paragraph>診所資料會用在 LINE 訊息與提醒中，例如提醒訊息的診所名稱與電話。門診時段則用於提醒的發送規則（例如休診日不發送提醒）與線上預約。</Paragraph>
+        <Paragraph>
+          診所資料會用在 LINE
+          訊息與提醒中，例如提醒訊息的診所名稱與電話。門診時段則用於提醒的發送規則（例如休診日不發送提醒）與線上預約。
+        </Paragraph>
         {ul([
           '每一天可以設定多個時段，例如早診 08:30–12:00、午診 14:00–17:30、晚診 18:30–21:30。',
           '沒有時段的日子視為休診。國定假日與臨時休診日將在「提醒」功能中另外設定。',
@@ -86,12 +108,21 @@ export const HELP_ARTICLES = {
     adminOnly: true,
     body: (
       <>
-        <Paragraph>HIS 透過 Careline 的 Open API 傳送醫師、病患與預約資料；每次呼叫都要帶上診所的 API 金鑰（<Text code>Authorization: Bearer 金鑰</Text>）。</Paragraph>
+        <Paragraph>
+          HIS 透過 Careline 的 Open API 傳送醫師、病患與預約資料；每次呼叫都要帶上診所的 API 金鑰（
+          <Text code>Authorization: Bearer 金鑰</Text>）。
+        </Paragraph>
         {ul([
           '在「設定 → HIS 串接」按「建立金鑰」，為金鑰取一個好辨認的名稱，例如「門診 HIS 正式機」。',
           '金鑰只會顯示這一次，請立即複製並交給資訊人員保存；Careline 只保存無法還原的雜湊值。',
           '懷疑金鑰外洩或更換廠商時，請建立新金鑰、更新 HIS 設定後，撤銷舊金鑰。撤銷後立即失效。',
-          <>完整的介面說明請見 <a href="/docs" target="_blank" rel="noreferrer">API 文件</a>。</>,
+          <>
+            完整的介面說明請見{' '}
+            <a href="/docs" target="_blank" rel="noreferrer">
+              API 文件
+            </a>
+            。
+          </>,
         ])}
       </>
     ),
@@ -102,12 +133,23 @@ export const HELP_ARTICLES = {
     adminOnly: true,
     body: (
       <>
-        <Paragraph>發送 LINE 訊息、簡訊、通知 HIS 等動作都會先排入背景工作，由系統依序執行；暫時失敗會自動重試數次。</Paragraph>
+        <Paragraph>
+          發送 LINE 訊息、簡訊、通知 HIS 等動作都會先排入背景工作，由系統依序執行；暫時失敗會自動重試數次。
+        </Paragraph>
         {ul([
-          <><Text strong>等待中</Text>：已排程，尚未到執行時間或正在排隊。</>,
-          <><Text strong>執行中</Text>：系統正在處理。</>,
-          <><Text strong>完成</Text>：已成功執行。</>,
-          <><Text strong>已放棄</Text>：重試多次仍失敗，需要人工確認。請先查看「最後錯誤」，排除原因（例如 HIS 網址錯誤、LINE 設定失效）後按「重新執行」。</>,
+          <>
+            <Text strong>等待中</Text>：已排程，尚未到執行時間或正在排隊。
+          </>,
+          <>
+            <Text strong>執行中</Text>：系統正在處理。
+          </>,
+          <>
+            <Text strong>完成</Text>：已成功執行。
+          </>,
+          <>
+            <Text strong>已放棄</Text>：重試多次仍失敗，需要人工確認。請先查看「最後錯誤」，排除原因（例如 HIS
+            網址錯誤、LINE 設定失效）後按「重新執行」。
+          </>,
         ])}
       </>
     ),
@@ -118,7 +160,10 @@ export const HELP_ARTICLES = {
     adminOnly: true,
     body: (
       <>
-        <Paragraph>稽核紀錄會保存登入、人員異動、診所設定變更、API 金鑰操作，以及查看或修改病患資料等動作，包含操作者、時間與 IP 位址。</Paragraph>
+        <Paragraph>
+          稽核紀錄會保存登入、人員異動、診所設定變更、API 金鑰操作，以及查看或修改病患資料等動作，包含操作者、時間與 IP
+          位址。
+        </Paragraph>
         {ul([
           '紀錄只能新增，任何人（包含管理者）都無法修改或刪除。',
           '可依動作、資料類型與日期區間篩選；捲到最下方按「載入更多」查看更早的紀錄。',
@@ -132,8 +177,13 @@ export const HELP_ARTICLES = {
     summary: '為新簽約的診所建立租戶與第一位管理者。',
     body: (
       <>
-        <Paragraph>按「開設診所」填寫診所名稱與第一位管理者的電子郵件、姓名，系統會建立診所並產生管理者的設定密碼連結（7 天內有效）。</Paragraph>
-        <Paragraph>請將連結交給診所負責人；之後診所的人員、設定與資料都由診所管理者自行管理，平台營運人員看不到診所的病患資料。</Paragraph>
+        <Paragraph>
+          按「開設診所」填寫診所名稱與第一位管理者的電子郵件、姓名，系統會建立診所並產生管理者的設定密碼連結（7
+          天內有效）。
+        </Paragraph>
+        <Paragraph>
+          請將連結交給診所負責人；之後診所的人員、設定與資料都由診所管理者自行管理，平台營運人員看不到診所的病患資料。
+        </Paragraph>
       </>
     ),
   },
@@ -143,16 +193,36 @@ export const HELP_ARTICLES = {
     adminOnly: true,
     body: (
       <>
-        <Paragraph>在 LINE Developers 後台建立 Messaging API channel 後，把下列資料填入「設定 → LINE 官方帳號」：</Paragraph>
+        <Paragraph>
+          在 LINE Developers 後台建立 Messaging API channel 後，把下列資料填入「設定 → LINE 官方帳號」：
+        </Paragraph>
         {ul([
-          <><Text strong>Channel ID</Text>：在 Basic settings 頁。</>,
-          <><Text strong>Channel secret</Text>：在 Basic settings 頁；用來驗證 LINE 送來的 Webhook 是真的。</>,
-          <><Text strong>Channel access token（長期）</Text>：在 Messaging API 頁按 Issue 產生。</>,
-          <><Text strong>LIFF ID</Text>：在 LINE Login channel 的 LIFF 頁新增 LIFF app，Endpoint URL 填本頁顯示的 LIFF 網址，Size 選 Full，Scope 勾選 openid 與 profile。</>,
+          <>
+            <Text strong>Channel ID</Text>：在 Basic settings 頁。
+          </>,
+          <>
+            <Text strong>Channel secret</Text>：在 Basic settings 頁；用來驗證 LINE 送來的 Webhook 是真的。
+          </>,
+          <>
+            <Text strong>Channel access token（長期）</Text>：在 Messaging API 頁按 Issue 產生。
+          </>,
+          <>
+            <Text strong>LIFF ID</Text>：在 LINE Login channel 的 LIFF 頁新增 LIFF app，Endpoint URL 填本頁顯示的 LIFF
+            網址，Size 選 Full，Scope 勾選 openid 與 profile。
+          </>,
         ])}
-        <Paragraph>接著在 Messaging API 頁貼上本頁的 Webhook URL、開啟「使用 Webhook」，並到 LINE 官方帳號管理畫面關閉「自動回應訊息」（否則 LINE 會自己回覆，與 Careline 的回覆重複）。最後按「測試連線」，看到機器人名稱與本月訊息額度即完成。</Paragraph>
-        <Paragraph>Channel secret 與 access token 以加密方式保存，儲存後不再完整顯示；要更換時直接輸入新值，留空表示不變更。</Paragraph>
-        <Paragraph><Text strong>簡訊服務</Text>用於綁定時的簡訊驗證碼，以及沒有 LINE 的病患的提醒備援。請填入簡訊商（例如三竹）提供的帳號密碼；每則中文簡訊 70 字內計 1 則費用。</Paragraph>
+        <Paragraph>
+          接著在 Messaging API 頁貼上本頁的 Webhook URL、開啟「使用 Webhook」，並到 LINE
+          官方帳號管理畫面關閉「自動回應訊息」（否則 LINE 會自己回覆，與 Careline
+          的回覆重複）。最後按「測試連線」，看到機器人名稱與本月訊息額度即完成。
+        </Paragraph>
+        <Paragraph>
+          Channel secret 與 access token 以加密方式保存，儲存後不再完整顯示；要更換時直接輸入新值，留空表示不變更。
+        </Paragraph>
+        <Paragraph>
+          <Text strong>簡訊服務</Text>用於綁定時的簡訊驗證碼，以及沒有 LINE
+          的病患的提醒備援。請填入簡訊商（例如三竹）提供的帳號密碼；每則中文簡訊 70 字內計 1 則費用。
+        </Paragraph>
       </>
     ),
   },
@@ -161,10 +231,17 @@ export const HELP_ARTICLES = {
     summary: '病患在 LINE 問「門診時間」「停車」時自動回覆診所提供的內容。',
     body: (
       <>
-        <Paragraph>病患傳訊息給診所的 LINE 官方帳號時，系統依序比對每一則自動回覆的關鍵字，符合就立即回覆（使用免費的回覆訊息，不佔每月額度）。都不符合的訊息會留給櫃台處理。</Paragraph>
+        <Paragraph>
+          病患傳訊息給診所的 LINE
+          官方帳號時，系統依序比對每一則自動回覆的關鍵字，符合就立即回覆（使用免費的回覆訊息，不佔每月額度）。都不符合的訊息會留給櫃台處理。
+        </Paragraph>
         {ul([
-          <><Text strong>包含關鍵字</Text>：訊息中出現任一關鍵字就符合，例如「停車」可以對到「請問附近哪裡可以停車？」。</>,
-          <><Text strong>完全相同</Text>：訊息必須與關鍵字一模一樣，適合圖文選單按鈕送出的固定文字。</>,
+          <>
+            <Text strong>包含關鍵字</Text>：訊息中出現任一關鍵字就符合，例如「停車」可以對到「請問附近哪裡可以停車？」。
+          </>,
+          <>
+            <Text strong>完全相同</Text>：訊息必須與關鍵字一模一樣，適合圖文選單按鈕送出的固定文字。
+          </>,
           '同一句話符合多則時，優先順序數字大的先用；數字相同時以完全相同優先。',
           '回覆可以是文字，或 Flex 訊息（卡片、按鈕）；右側預覽會呈現病患在手機上看到的樣子。',
           '「試算」輸入一句話，可以先確認會得到哪一則回覆。',
@@ -180,7 +257,10 @@ export const HELP_ARTICLES = {
     adminOnly: true,
     body: (
       <>
-        <Paragraph>Careline 為每個診所管理兩個圖文選單：<Text strong>未綁定使用者</Text>（剛加入好友，主要按鈕是「綁定帳號」）與<Text strong>已綁定使用者</Text>（我的預約、家人預約、門診資訊…）。病患完成綁定或解除綁定時，系統會自動切換。</Paragraph>
+        <Paragraph>
+          Careline 為每個診所管理兩個圖文選單：<Text strong>未綁定使用者</Text>（剛加入好友，主要按鈕是「綁定帳號」）與
+          <Text strong>已綁定使用者</Text>（我的預約、家人預約、門診資訊…）。病患完成綁定或解除綁定時，系統會自動切換。
+        </Paragraph>
         {ul([
           '圖片尺寸必須是 2500×1686（大）或 2500×843（小），JPEG 或 PNG，1 MB 以內。',
           '先選一個版型，或在預覽圖上拖曳畫出按鈕區域，也可以直接輸入 x、y、寬、高（以原圖像素計）。',
@@ -202,7 +282,28 @@ export const HELP_ARTICLES = {
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
 
-export const HELP_ORDER: HelpTopic[] = ['login', 'roles', 'home', 'appointments', 'calendar', 'feeds', 'patients', 'segments', 'recall', 'merge', 'patientImport', 'lineChannel', 'richMenu', 'autoReplies', 'staff', 'clinic', 'apiKeys', 'webhook', 'jobs', 'audit'];
+export const HELP_ORDER: HelpTopic[] = [
+  'login',
+  'roles',
+  'home',
+  'appointments',
+  'calendar',
+  'feeds',
+  'patients',
+  'segments',
+  'recall',
+  'merge',
+  'patientImport',
+  'lineChannel',
+  'richMenu',
+  'autoReplies',
+  'staff',
+  'clinic',
+  'apiKeys',
+  'webhook',
+  'jobs',
+  'audit',
+];
 
 export function HelpLinkToCentre() {
   return <Link to="/help">前往說明中心</Link>;

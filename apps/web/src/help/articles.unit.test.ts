@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { HELP_ARTICLES, HELP_ORDER } from './articles.tsx';
 
 describe('help centre', () => {
-  it('lists every article except the platform operator\'s once', () => {
-    const topics = Object.keys(HELP_ARTICLES).filter((t) => t !== 'platform').sort();
+  it("lists every article except the platform operator's once", () => {
+    const topics = Object.keys(HELP_ARTICLES)
+      .filter((t) => t !== 'platform')
+      .sort();
     expect([...HELP_ORDER].sort()).toEqual(topics);
     expect(new Set(HELP_ORDER).size).toBe(HELP_ORDER.length);
   });

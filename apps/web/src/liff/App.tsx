@@ -35,10 +35,16 @@ export function Fatal({ title, text, phone }: { title: string; text: string; pho
       <Header name={window.__CARELINE_LIFF__?.clinic.name ?? '診所'} sub="LINE 預約服務" />
       <main class="main">
         <section class="panel center" role="alert">
-          <div class="big-icon warn" aria-hidden="true">!</div>
+          <div class="big-icon warn" aria-hidden="true">
+            !
+          </div>
           <h1 class="h1">{title}</h1>
           <p class="muted">{text}</p>
-          {phone ? <a class="btn btn-outline" href={`tel:${phone.replace(/[^\d+]/g, '')}`}>撥打診所電話 {phone}</a> : null}
+          {phone ? (
+            <a class="btn btn-outline" href={`tel:${phone.replace(/[^\d+]/g, '')}`}>
+              撥打診所電話 {phone}
+            </a>
+          ) : null}
         </section>
       </main>
     </>
@@ -53,7 +59,9 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
   const [error, setError] = useState<string | null>(null);
   const [toast, setToast] = useState<{ text: string; kind: 'ok' | 'err'; n: number } | null>(null);
   // Opened on a list page: ask for the appointments together with /me (one round trip less).
-  const prefetch = useRef<Promise<{ members: Member[] }> | null>(page === 'bind' ? null : api.appointments().catch(() => ({ members: [] })));
+  const prefetch = useRef<Promise<{ members: Member[] }> | null>(
+    page === 'bind' ? null : api.appointments().catch(() => ({ members: [] })),
+  );
   const takePrefetch = () => {
     const p = prefetch.current;
     prefetch.current = null;
@@ -108,7 +116,9 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
           <section class="panel center" role="alert">
             <h1 class="h1">暫時無法載入</h1>
             <p class="muted">{error}</p>
-            <button class="btn" type="button" onClick={loadMe}>重新整理</button>
+            <button class="btn" type="button" onClick={loadMe}>
+              重新整理
+            </button>
           </section>
         ) : !me ? (
           <div aria-busy="true" aria-label="載入中">
@@ -117,13 +127,38 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
             <div class="sk sk-card" />
           </div>
         ) : page === 'bind' ? (
-          <BindPage api={api} me={me} config={config} onBound={() => { prefetch.current = null; loadMe(); }} setMe={setMe} go={go} close={close} toast={showToast} />
+          <BindPage
+            api={api}
+            me={me}
+            config={config}
+            onBound={() => {
+              prefetch.current = null;
+              loadMe();
+            }}
+            setMe={setMe}
+            go={go}
+            close={close}
+            toast={showToast}
+          />
         ) : (
-          <AppointmentsPage key={page} api={api} me={me} config={config} family={page === 'family'} go={go} toast={showToast} prefetched={takePrefetch} />
+          <AppointmentsPage
+            key={page}
+            api={api}
+            me={me}
+            config={config}
+            family={page === 'family'}
+            go={go}
+            toast={showToast}
+            prefetched={takePrefetch}
+          />
         )}
       </main>
       <div class="toast-slot" aria-live="polite">
-        {toast ? <div key={toast.n} class={`toast ${toast.kind}`} role={toast.kind === 'err' ? 'alert' : 'status'}>{toast.text}</div> : null}
+        {toast ? (
+          <div key={toast.n} class={`toast ${toast.kind}`} role={toast.kind === 'err' ? 'alert' : 'status'}>
+            {toast.text}
+          </div>
+        ) : null}
       </div>
     </>
   );

@@ -3,10 +3,24 @@ import { useEffect, useState } from 'preact/hooks';
 import { dayOf, timeOf, type Api, type Appt, type LiffConfig, type Me, type Member } from './api.ts';
 import type { Page, Toast } from './App.tsx';
 
-type Props = { api: Api; me: Me; config: LiffConfig; family: boolean; go: (p: Page) => void; toast: Toast; prefetched?: () => Promise<{ members: Member[] }> | null };
+type Props = {
+  api: Api;
+  me: Me;
+  config: LiffConfig;
+  family: boolean;
+  go: (p: Page) => void;
+  toast: Toast;
+  prefetched?: () => Promise<{ members: Member[] }> | null;
+};
 type Row = { appt: Appt; who: string };
 
-const REPLY_CLASS: Record<string, string> = { confirmed: 'green', awaiting_reply: 'amber', cancel_requested: 'grey', reschedule_requested: 'blue', not_sent: 'plain' };
+const REPLY_CLASS: Record<string, string> = {
+  confirmed: 'green',
+  awaiting_reply: 'amber',
+  cancel_requested: 'grey',
+  reschedule_requested: 'blue',
+  not_sent: 'plain',
+};
 const REPLY_TEXT: Record<string, string> = { cancel_requested: '已申請取消', reschedule_requested: '已申請改期' };
 const REASONS = ['時間無法配合', '身體不適', '其他'];
 
@@ -14,14 +28,25 @@ function byTime(a: Row, b: Row) {
   return a.appt.startsAt.localeCompare(b.appt.startsAt);
 }
 
-function Card({ row, showWho, onAct }: { row: Row; showWho: boolean; onAct: (kind: 'confirm' | 'cancel' | 'reschedule', r: Row) => void }) {
+function Card({
+  row,
+  showWho,
+  onAct,
+}: {
+  row: Row;
+  showWho: boolean;
+  onAct: (kind: 'confirm' | 'cancel' | 'reschedule', r: Row) => void;
+}) {
   const a = row.appt;
   const cancelled = a.status === 'cancelled';
-  const replyCls = a.reply ? REPLY_CLASS[a.reply] ?? 'plain' : null;
+  const replyCls = a.reply ? (REPLY_CLASS[a.reply] ?? 'plain') : null;
   const showReply = a.reply && a.reply !== 'not_sent' && !cancelled;
   const any = a.canConfirm || a.canCancel || a.canReschedule;
   return (
-    <article class={`card${cancelled ? ' cancelled' : ''}`} aria-label={`${a.dateLabel} ${timeOf(a.startsAt)} ${a.doctorName}`}>
+    <article
+      class={`card${cancelled ? ' cancelled' : ''}`}
+      aria-label={`${a.dateLabel} ${timeOf(a.startsAt)} ${a.doctorName}`}
+    >
       <div class="card-top">
         <div>
           <div class="date">{dayOf(a.dateLabel)}</div>
@@ -50,16 +75,40 @@ function Card({ row, showWho, onAct }: { row: Row; showWho: boolean; onAct: (kin
       </dl>
       {any ? (
         <div class="actions">
-          {a.canConfirm ? <button class="btn sm" type="button" onClick={() => onAct('confirm', row)}>確認赴約</button> : null}
-          {a.canReschedule ? <button class="btn sm btn-outline" type="button" onClick={() => onAct('reschedule', row)}>改期</button> : null}
-          {a.canCancel ? <button class="btn sm btn-outline" type="button" onClick={() => onAct('cancel', row)}>取消</button> : null}
+          {a.canConfirm ? (
+            <button class="btn sm" type="button" onClick={() => onAct('confirm', row)}>
+              確認赴約
+            </button>
+          ) : null}
+          {a.canReschedule ? (
+            <button class="btn sm btn-outline" type="button" onClick={() => onAct('reschedule', row)}>
+              改期
+            </button>
+          ) : null}
+          {a.canCancel ? (
+            <button class="btn sm btn-outline" type="button" onClick={() => onAct('cancel', row)}>
+              取消
+            </button>
+          ) : null}
         </div>
       ) : null}
     </article>
   );
 }
 
-function Sheet({ row, kind, onClose, onDone, api }: { row: Row; kind: 'cancel' | 'reschedule'; onClose: () => void; onDone: (a: Appt, msg: string) => void; api: Api }) {
+function Sheet({
+  row,
+  kind,
+  onClose,
+  onDone,
+  api,
+}: {
+  row: Row;
+  kind: 'cancel' | 'reschedule';
+  onClose: () => void;
+  onDone: (a: Appt, msg: string) => void;
+  api: Api;
+}) {
   const [reason, setReason] = useState('');
   const [other, setOther] = useState('');
   const [times, setTimes] = useState<string[]>(['']);
@@ -100,8 +149,12 @@ function Sheet({ row, kind, onClose, onDone, api }: { row: Row; kind: 'cancel' |
   return (
     <div class="scrim" onClick={(e) => e.target === e.currentTarget && onClose()}>
       <form class="sheet" role="dialog" aria-modal="true" aria-labelledby="sheet-h" onSubmit={submit}>
-        <h2 class="h1" id="sheet-h">{kind === 'cancel' ? '取消預約' : '申請改期'}</h2>
-        <p class="muted">{row.who}・{dayOf(a.dateLabel)} {timeOf(a.startsAt)}・{a.doctorName}</p>
+        <h2 class="h1" id="sheet-h">
+          {kind === 'cancel' ? '取消預約' : '申請改期'}
+        </h2>
+        <p class="muted">
+          {row.who}・{dayOf(a.dateLabel)} {timeOf(a.startsAt)}・{a.doctorName}
+        </p>
         {kind === 'cancel' ? (
           <fieldset class="fs">
             <legend class="field">取消原因（選填）</legend>
@@ -115,8 +168,16 @@ function Sheet({ row, kind, onClose, onDone, api }: { row: Row; kind: 'cancel' |
             </div>
             {reason === '其他' ? (
               <>
-                <label class="field" for="other">請說明</label>
-                <input id="other" class="input" maxLength={200} value={other} onInput={(e) => setOther((e.currentTarget as HTMLInputElement).value)} />
+                <label class="field" for="other">
+                  請說明
+                </label>
+                <input
+                  id="other"
+                  class="input"
+                  maxLength={200}
+                  value={other}
+                  onInput={(e) => setOther((e.currentTarget as HTMLInputElement).value)}
+                />
               </>
             ) : null}
           </fieldset>
@@ -125,22 +186,62 @@ function Sheet({ row, kind, onClose, onDone, api }: { row: Row; kind: 'cancel' |
             <legend class="field">希望改到的時間（最多 3 個，選填）</legend>
             {times.map((t, i) => (
               <div class="time-row" key={i}>
-                <label class="sr" for={`t${i}`}>第 {i + 1} 個希望時間</label>
-                <input id={`t${i}`} class="input" type="datetime-local" min={min} value={t} onInput={(e) => setTimes(times.map((x, j) => (j === i ? (e.currentTarget as HTMLInputElement).value : x)))} />
+                <label class="sr" for={`t${i}`}>
+                  第 {i + 1} 個希望時間
+                </label>
+                <input
+                  id={`t${i}`}
+                  class="input"
+                  type="datetime-local"
+                  min={min}
+                  value={t}
+                  onInput={(e) =>
+                    setTimes(times.map((x, j) => (j === i ? (e.currentTarget as HTMLInputElement).value : x)))
+                  }
+                />
                 {times.length > 1 ? (
-                  <button type="button" class="icon-btn" aria-label={`移除第 ${i + 1} 個時間`} onClick={() => setTimes(times.filter((_, j) => j !== i))}>✕</button>
+                  <button
+                    type="button"
+                    class="icon-btn"
+                    aria-label={`移除第 ${i + 1} 個時間`}
+                    onClick={() => setTimes(times.filter((_, j) => j !== i))}
+                  >
+                    ✕
+                  </button>
                 ) : null}
               </div>
             ))}
-            {times.length < 3 ? <button type="button" class="btn btn-ghost sm" onClick={() => setTimes([...times, ''])}>＋ 再加一個時間</button> : null}
-            <label class="field" for="note">備註（選填）</label>
-            <textarea id="note" class="input" rows={2} maxLength={300} placeholder="例如：平日晚上較方便" value={note} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />
+            {times.length < 3 ? (
+              <button type="button" class="btn btn-ghost sm" onClick={() => setTimes([...times, ''])}>
+                ＋ 再加一個時間
+              </button>
+            ) : null}
+            <label class="field" for="note">
+              備註（選填）
+            </label>
+            <textarea
+              id="note"
+              class="input"
+              rows={2}
+              maxLength={300}
+              placeholder="例如：平日晚上較方便"
+              value={note}
+              onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)}
+            />
           </fieldset>
         )}
-        {err ? <p class="msg err" role="alert">{err}</p> : null}
+        {err ? (
+          <p class="msg err" role="alert">
+            {err}
+          </p>
+        ) : null}
         <div class="row2">
-          <button class="btn btn-ghost" type="button" onClick={onClose}>返回</button>
-          <button class={`btn${kind === 'cancel' ? ' btn-danger' : ''}`} type="submit" disabled={busy}>{busy ? '送出中…' : kind === 'cancel' ? '確定取消' : '送出改期申請'}</button>
+          <button class="btn btn-ghost" type="button" onClick={onClose}>
+            返回
+          </button>
+          <button class={`btn${kind === 'cancel' ? ' btn-danger' : ''}`} type="submit" disabled={busy}>
+            {busy ? '送出中…' : kind === 'cancel' ? '確定取消' : '送出改期申請'}
+          </button>
         </div>
       </form>
     </div>
@@ -151,11 +252,18 @@ function Empty({ title, text, action }: { title: string; text: string; action?: 
   return (
     <section class="empty">
       <div class="empty-ico" aria-hidden="true">
-        <svg viewBox="0 0 48 48" width="48" height="48"><rect x="7" y="10" width="34" height="31" rx="5" fill="none" stroke="currentColor" stroke-width="3" /><path d="M7 19h34M16 6v8M32 6v8" stroke="currentColor" stroke-width="3" stroke-linecap="round" /></svg>
+        <svg viewBox="0 0 48 48" width="48" height="48">
+          <rect x="7" y="10" width="34" height="31" rx="5" fill="none" stroke="currentColor" stroke-width="3" />
+          <path d="M7 19h34M16 6v8M32 6v8" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
+        </svg>
       </div>
       <h2 class="h2">{title}</h2>
       <p class="muted">{text}</p>
-      {action ? <button class="btn" type="button" onClick={action.on}>{action.label}</button> : null}
+      {action ? (
+        <button class="btn" type="button" onClick={action.on}>
+          {action.label}
+        </button>
+      ) : null}
     </section>
   );
 }
@@ -168,7 +276,10 @@ export function AppointmentsPage({ api, me, config, family, go, toast, prefetche
 
   const load = (first = false) => {
     setErr(null);
-    ((first && prefetched?.()) || api.appointments()).then((r) => setMembers(r.members), (e: Error) => setErr(e.message));
+    ((first && prefetched?.()) || api.appointments()).then(
+      (r) => setMembers(r.members),
+      (e: Error) => setErr(e.message),
+    );
   };
   useEffect(() => {
     if (me.bound) load(true);
@@ -188,7 +299,9 @@ export function AppointmentsPage({ api, me, config, family, go, toast, prefetche
       <section class="panel center" role="alert">
         <h1 class="h1">暫時無法載入預約</h1>
         <p class="muted">{err}</p>
-        <button class="btn" type="button" onClick={() => load()}>重新整理</button>
+        <button class="btn" type="button" onClick={() => load()}>
+          重新整理
+        </button>
       </section>
     );
   }
@@ -202,7 +315,14 @@ export function AppointmentsPage({ api, me, config, family, go, toast, prefetche
     );
   }
 
-  const replace = (a: Appt) => setMembers(members.map((m) => ({ ...m, upcoming: m.upcoming.map((x) => (x.id === a.id ? a : x)), recent: m.recent.map((x) => (x.id === a.id ? a : x)) })));
+  const replace = (a: Appt) =>
+    setMembers(
+      members.map((m) => ({
+        ...m,
+        upcoming: m.upcoming.map((x) => (x.id === a.id ? a : x)),
+        recent: m.recent.map((x) => (x.id === a.id ? a : x)),
+      })),
+    );
   const act = async (kind: 'confirm' | 'cancel' | 'reschedule', row: Row) => {
     if (kind !== 'confirm') return setSheet({ kind, row });
     if (busyId) return;
@@ -223,7 +343,8 @@ export function AppointmentsPage({ api, me, config, family, go, toast, prefetche
     </p>
   ) : null;
 
-  const list = (rows: Row[], showWho: boolean) => rows.map((r) => <Card key={r.appt.id} row={r} showWho={showWho} onAct={act} />);
+  const list = (rows: Row[], showWho: boolean) =>
+    rows.map((r) => <Card key={r.appt.id} row={r} showWho={showWho} onAct={act} />);
   const sheetEl = sheet ? (
     <Sheet
       api={api}
@@ -241,14 +362,18 @@ export function AppointmentsPage({ api, me, config, family, go, toast, prefetche
   if (family) {
     return (
       <>
-        <p class="intro muted">以手機號碼 {me.phoneMasked ?? ''} 登記的家人共 {members.length} 位</p>
+        <p class="intro muted">
+          以手機號碼 {me.phoneMasked ?? ''} 登記的家人共 {members.length} 位
+        </p>
         {members.map((m) => {
           const up = m.upcoming.map((appt) => ({ appt, who: m.patient.name }));
           const rec = m.recent.map((appt) => ({ appt, who: m.patient.name }));
           return (
             <section class="member" key={m.patient.id} aria-labelledby={`m-${m.patient.id}`}>
               <h2 class="member-h" id={`m-${m.patient.id}`}>
-                <span class="avatar" aria-hidden="true">{m.patient.name.slice(0, 1)}</span>
+                <span class="avatar" aria-hidden="true">
+                  {m.patient.name.slice(0, 1)}
+                </span>
                 {m.patient.name}
                 <span class="count">{up.length ? `${up.length} 筆預約` : '目前沒有預約'}</span>
               </h2>
@@ -269,14 +394,19 @@ export function AppointmentsPage({ api, me, config, family, go, toast, prefetche
   }
 
   const upcoming = members.flatMap((m) => m.upcoming.map((appt) => ({ appt, who: m.patient.name }))).sort(byTime);
-  const recent = members.flatMap((m) => m.recent.map((appt) => ({ appt, who: m.patient.name }))).sort((a, b) => byTime(b, a));
+  const recent = members
+    .flatMap((m) => m.recent.map((appt) => ({ appt, who: m.patient.name })))
+    .sort((a, b) => byTime(b, a));
   return (
     <>
       <h1 class="sec-h">即將到來的預約</h1>
       {upcoming.length ? (
         list(upcoming, multi)
       ) : (
-        <Empty title="目前沒有預約" text={`要預約或改約，請來電${config.clinic.name}或臨櫃預約；新的預約建立後會自動出現在這裡。`} />
+        <Empty
+          title="目前沒有預約"
+          text={`要預約或改約，請來電${config.clinic.name}或臨櫃預約；新的預約建立後會自動出現在這裡。`}
+        />
       )}
       {recent.length ? (
         <>
@@ -285,7 +415,11 @@ export function AppointmentsPage({ api, me, config, family, go, toast, prefetche
         </>
       ) : null}
       {callout}
-      {busyId ? <span class="sr" role="status">處理中</span> : null}
+      {busyId ? (
+        <span class="sr" role="status">
+          處理中
+        </span>
+      ) : null}
       {sheetEl}
     </>
   );

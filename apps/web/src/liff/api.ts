@@ -42,7 +42,8 @@ export class LiffApiError extends Error {
     super(message);
     this.status = status;
     this.code = code;
-    this.details = details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
+    this.details =
+      details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
     if (Array.isArray(details)) for (const d of details) if (d && typeof d === 'object') Object.assign(this.details, d);
   }
   /** A number from the error body (`retryAfterSeconds`, `attemptsLeft`…), wherever the server put it. */
@@ -60,7 +61,11 @@ export function createApi(base: string, token: () => string | null) {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(base.replace(/\/$/, '') + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(base.replace(/\/$/, '') + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch {
       throw new LiffApiError(0, 'NETWORK_ERROR', '網路連線不穩定，請確認網路後再試一次。', null);
     }
@@ -75,20 +80,30 @@ export function createApi(base: string, token: () => string | null) {
       const e = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
       // numbers such as retryAfterSeconds / attemptsLeft may sit on the error or in its details
       const extra = [e ?? {}, e?.details ?? {}].flat();
-      throw new LiffApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `系統忙碌中（${res.status}），請稍後再試。`, extra);
+      throw new LiffApiError(
+        res.status,
+        e?.code ?? `HTTP_${res.status}`,
+        e?.message ?? `系統忙碌中（${res.status}），請稍後再試。`,
+        extra,
+      );
     }
     return data as T;
   }
   return {
     me: () => call<Me>('GET', '/me'),
     sendOtp: (phone: string) => call<OtpSent>('POST', '/otp', { phone, consent: true }),
-    verifyOtp: (phone: string, code: string) => call<{ bound: true; patients: Patient[] }>('POST', '/otp/verify', { phone, code }),
+    verifyOtp: (phone: string, code: string) =>
+      call<{ bound: true; patients: Patient[] }>('POST', '/otp/verify', { phone, code }),
     unbind: () => call<{ bound: false }>('POST', '/unbind', {}),
     appointments: () => call<{ members: Member[] }>('GET', '/appointments'),
     confirm: (id: string) => call<Appt>('POST', `/appointments/${encodeURIComponent(id)}/confirm`, {}),
-    cancel: (id: string, reason?: string) => call<Appt>('POST', `/appointments/${encodeURIComponent(id)}/cancel-request`, reason ? { reason } : {}),
+    cancel: (id: string, reason?: string) =>
+      call<Appt>('POST', `/appointments/${encodeURIComponent(id)}/cancel-request`, reason ? { reason } : {}),
     reschedule: (id: string, preferredTimes: string[], note?: string) =>
-      call<Appt>('POST', `/appointments/${encodeURIComponent(id)}/reschedule-request`, { ...(preferredTimes.length ? { preferredTimes } : {}), ...(note ? { note } : {}) }),
+      call<Appt>('POST', `/appointments/${encodeURIComponent(id)}/reschedule-request`, {
+        ...(preferredTimes.length ? { preferredTimes } : {}),
+        ...(note ? { note } : {}),
+      }),
   };
 }
 export type Api = ReturnType<typeof createApi>;
@@ -110,7 +125,12 @@ export function phoneProblem(input: string): string | null {
   return null;
 }
 
-const timeFmt = new Intl.DateTimeFormat('zh-TW', { timeZone: 'Asia/Taipei', hour: '2-digit', minute: '2-digit', hour12: false });
+const timeFmt = new Intl.DateTimeFormat('zh-TW', {
+  timeZone: 'Asia/Taipei',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
 export const timeOf = (iso: string) => timeFmt.format(new Date(iso));
 
 /** The server's label may end with the time ("11月27日（五）14:30"): the card shows the time on its own line. */

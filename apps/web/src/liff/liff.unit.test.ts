@@ -29,7 +29,8 @@ describe('dates', () => {
 
 describe('createApi', () => {
   afterEach(() => vi.unstubAllGlobals());
-  const reply = (status: number, body: unknown) => vi.fn(async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+  const reply = (status: number, body: unknown) =>
+    vi.fn(async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
 
   it('sends the ID token as a bearer token and JSON bodies', async () => {
     const f = reply(200, { sentTo: '0912-***-678', expiresInSeconds: 300, resendAfterSeconds: 60 });
@@ -43,7 +44,16 @@ describe('createApi', () => {
   });
 
   it('turns error bodies into LiffApiError with the zh-TW message and numbers from details or extra', async () => {
-    vi.stubGlobal('fetch', reply(400, { error: { code: 'OTP_INVALID', message: '驗證碼不正確，還可以再試 3 次', details: [{ field: 'code', message: '驗證碼不正確', attemptsLeft: 3 }] } }));
+    vi.stubGlobal(
+      'fetch',
+      reply(400, {
+        error: {
+          code: 'OTP_INVALID',
+          message: '驗證碼不正確，還可以再試 3 次',
+          details: [{ field: 'code', message: '驗證碼不正確', attemptsLeft: 3 }],
+        },
+      }),
+    );
     const api = createApi('/x', () => 't');
     const err = (await api.verifyOtp('0912345678', '000000').catch((e: unknown) => e)) as LiffApiError;
     expect(err).toBeInstanceOf(LiffApiError);
@@ -51,14 +61,26 @@ describe('createApi', () => {
     expect(err.message).toBe('驗證碼不正確，還可以再試 3 次');
     expect(err.num('attemptsLeft')).toBe(3);
 
-    vi.stubGlobal('fetch', reply(429, { error: { code: 'OTP_RESEND_TOO_SOON', message: '請稍候再重新傳送', details: [], retryAfterSeconds: 42 } }));
+    vi.stubGlobal(
+      'fetch',
+      reply(429, {
+        error: { code: 'OTP_RESEND_TOO_SOON', message: '請稍候再重新傳送', details: [], retryAfterSeconds: 42 },
+      }),
+    );
     const e2 = (await api.sendOtp('0912345678').catch((e: unknown) => e)) as LiffApiError;
     expect(e2.num('retryAfterSeconds')).toBe(42);
   });
 
   it('explains a network failure in zh-TW', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => { throw new TypeError('Failed to fetch'); }));
-    const err = (await createApi('/x', () => null).me().catch((e: unknown) => e)) as LiffApiError;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        throw new TypeError('Failed to fetch');
+      }),
+    );
+    const err = (await createApi('/x', () => null)
+      .me()
+      .catch((e: unknown) => e)) as LiffApiError;
     expect(err.code).toBe('NETWORK_ERROR');
     expect(err.message).toContain('網路');
   });

@@ -42,7 +42,14 @@ async function boot() {
   }
   document.title = `${config.clinic.name}｜預約查詢`;
   if (!config.liffId) {
-    render(<Fatal title="診所尚未完成 LINE 設定" text="這個診所還沒有設定 LIFF，暫時無法在 LINE 中綁定或查詢預約。請直接來電詢問。" phone={config.clinic.phone} />, root);
+    render(
+      <Fatal
+        title="診所尚未完成 LINE 設定"
+        text="這個診所還沒有設定 LIFF，暫時無法在 LINE 中綁定或查詢預約。請直接來電詢問。"
+        phone={config.clinic.phone}
+      />,
+      root,
+    );
     return;
   }
   try {
@@ -57,7 +64,14 @@ async function boot() {
     render(<App config={config} api={api} close={() => liff.closeWindow()} />, root);
   } catch (err) {
     console.error('LIFF init failed', err);
-    render(<Fatal title="無法連上 LINE" text="LINE 登入沒有完成，請關閉頁面後再從診所的選單開啟一次。" phone={config.clinic.phone} />, root);
+    render(
+      <Fatal
+        title="無法連上 LINE"
+        text="LINE 登入沒有完成，請關閉頁面後再從診所的選單開啟一次。"
+        phone={config.clinic.phone}
+      />,
+      root,
+    );
   }
 }
 

@@ -31,9 +31,12 @@ function CreateKeyModal({ open, onClose }: { open: boolean; onClose: () => void 
       result={(created) => (
         <>
           <Typography.Paragraph style={{ margin: 0 }}>
-            金鑰「<Typography.Text strong>{created.apiKey.name}</Typography.Text>」已建立。HIS 呼叫 API 時，請在每個請求帶上標頭：
+            金鑰「<Typography.Text strong>{created.apiKey.name}</Typography.Text>」已建立。HIS 呼叫 API
+            時，請在每個請求帶上標頭：
             <br />
-            <Typography.Text code style={{ whiteSpace: 'nowrap' }}>Authorization: Bearer &lt;金鑰&gt;</Typography.Text>
+            <Typography.Text code style={{ whiteSpace: 'nowrap' }}>
+              Authorization: Bearer &lt;金鑰&gt;
+            </Typography.Text>
           </Typography.Paragraph>
           <OneTimeSecret
             type="warning"
@@ -44,7 +47,14 @@ function CreateKeyModal({ open, onClose }: { open: boolean; onClose: () => void 
         </>
       )}
     >
-      <Form.Item label="金鑰名稱" name="name" rules={[{ required: true, whitespace: true, message: '請輸入金鑰名稱' }, { max: 100, message: '最多 100 個字' }]}>
+      <Form.Item
+        label="金鑰名稱"
+        name="name"
+        rules={[
+          { required: true, whitespace: true, message: '請輸入金鑰名稱' },
+          { max: 100, message: '最多 100 個字' },
+        ]}
+      >
         <Input placeholder="例如：門診 HIS 正式機" autoComplete="off" />
       </Form.Item>
     </CreateRevealModal>
@@ -64,7 +74,9 @@ export function ApiKeysPage() {
     },
     onError: (err) => void message.error(errorMessage(err)),
   });
-  const rows = [...(list.data ?? [])].sort((a, b) => Number(!!a.revokedAt) - Number(!!b.revokedAt) || b.createdAt.localeCompare(a.createdAt));
+  const rows = [...(list.data ?? [])].sort(
+    (a, b) => Number(!!a.revokedAt) - Number(!!b.revokedAt) || b.createdAt.localeCompare(a.createdAt),
+  );
 
   return (
     <>
@@ -94,26 +106,56 @@ export function ApiKeysPage() {
             emptyText: list.isLoading ? (
               <TableLoading />
             ) : (
-              <Empty image={<ApiOutlined style={{ fontSize: 40, color: '#bfbfbf' }} />} styles={{ image: { height: 48 } }} description="尚未建立任何金鑰。建立一把金鑰交給 HIS 廠商或資訊人員，即可開始同步預約。">
-                <Button type="primary" onClick={() => setCreating(true)}>建立金鑰</Button>
+              <Empty
+                image={<ApiOutlined style={{ fontSize: 40, color: '#bfbfbf' }} />}
+                styles={{ image: { height: 48 } }}
+                description="尚未建立任何金鑰。建立一把金鑰交給 HIS 廠商或資訊人員，即可開始同步預約。"
+              >
+                <Button type="primary" onClick={() => setCreating(true)}>
+                  建立金鑰
+                </Button>
               </Empty>
             ),
           }}
           columns={[
-            { title: '名稱', dataIndex: 'name', render: (v: string, k) => <span style={{ fontWeight: 500, color: k.revokedAt ? 'rgba(0,0,0,0.45)' : undefined }}>{v}{(k as ApiKey & { sandbox?: boolean }).sandbox ? <Tag color="orange" style={{ marginInlineStart: 8 }}>沙盒</Tag> : null}</span> },
-            { title: '金鑰開頭', dataIndex: 'prefix', width: 160, render: (v: string) => <Typography.Text code>{v}…</Typography.Text> },
+            {
+              title: '名稱',
+              dataIndex: 'name',
+              render: (v: string, k) => (
+                <span style={{ fontWeight: 500, color: k.revokedAt ? 'rgba(0,0,0,0.45)' : undefined }}>
+                  {v}
+                  {(k as ApiKey & { sandbox?: boolean }).sandbox ? (
+                    <Tag color="orange" style={{ marginInlineStart: 8 }}>
+                      沙盒
+                    </Tag>
+                  ) : null}
+                </span>
+              ),
+            },
+            {
+              title: '金鑰開頭',
+              dataIndex: 'prefix',
+              width: 160,
+              render: (v: string) => <Typography.Text code>{v}…</Typography.Text>,
+            },
             { title: '建立時間', dataIndex: 'createdAt', width: 170, render: formatDateTime },
             {
               title: '最後使用',
               dataIndex: 'lastUsedAt',
               width: 190,
-              render: (v: string | null) => (v ? <Tooltip title={formatDateTime(v)}>{fromNow(v)}</Tooltip> : <Typography.Text type="secondary">從未使用</Typography.Text>),
+              render: (v: string | null) =>
+                v ? (
+                  <Tooltip title={formatDateTime(v)}>{fromNow(v)}</Tooltip>
+                ) : (
+                  <Typography.Text type="secondary">從未使用</Typography.Text>
+                ),
             },
             {
               title: '狀態',
               dataIndex: 'revokedAt',
               width: 200,
-              render: (v: string | null) => (v ? <Tag>已撤銷・{formatDateTime(v)}</Tag> : <Tag color="success">有效</Tag>),
+              render: (v: string | null) =>
+                v ? <Tag>已撤銷・{formatDateTime(v)}</Tag> : <Tag color="success">有效</Tag>,
             },
             {
               title: '操作',
@@ -129,7 +171,9 @@ export function ApiKeysPage() {
                     cancelText="取消"
                     onConfirm={() => revoke.mutateAsync(k.id)}
                   >
-                    <Button type="link" danger size="small">撤銷</Button>
+                    <Button type="link" danger size="small">
+                      撤銷
+                    </Button>
                   </Popconfirm>
                 ),
             },

@@ -1,6 +1,19 @@
 import { SearchOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Alert, AutoComplete, Button, Card, DatePicker, Empty, Flex, Form, Table, Tag, Tooltip, Typography } from 'antd';
+import {
+  Alert,
+  AutoComplete,
+  Button,
+  Card,
+  DatePicker,
+  Empty,
+  Flex,
+  Form,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api, errorMessage, type AuditEntry, type AuditPage as AuditPageData } from '../api.ts';
@@ -33,7 +46,13 @@ export const ENTITY_TYPES: Record<string, string> = {
   job: '背景工作',
 };
 
-const ACTION_COLORS: Record<string, string> = { auth: 'blue', staff: 'green', clinic: 'cyan', api_key: 'purple', job: 'orange' };
+const ACTION_COLORS: Record<string, string> = {
+  auth: 'blue',
+  staff: 'green',
+  clinic: 'cyan',
+  api_key: 'purple',
+  job: 'orange',
+};
 
 type Filters = { action?: string; entityType?: string; from?: string; to?: string };
 type FilterForm = { action?: string; entityType?: string; range?: [Dayjs | null, Dayjs | null] | null };
@@ -51,7 +70,16 @@ function actionOptions() {
 }
 
 const FIELD_LABELS: Record<string, string> = {
-  name: '名稱', email: '電子郵件', role: '角色', status: '狀態', phone: '電話', address: '地址', timeZone: '時區', businessHours: '門診時段', prefix: '金鑰開頭', reason: '原因',
+  name: '名稱',
+  email: '電子郵件',
+  role: '角色',
+  status: '狀態',
+  phone: '電話',
+  address: '地址',
+  timeZone: '時區',
+  businessHours: '門診時段',
+  prefix: '金鑰開頭',
+  reason: '原因',
 };
 
 /** One readable line for an entry's detail (the full JSON is in the expanded row). */
@@ -60,7 +88,9 @@ export function summarise(detail: Record<string, unknown>): string {
   const change = d.change;
   if (change && typeof change === 'object') {
     const parts = Object.entries(change as Record<string, unknown>).map(([k, v]) =>
-      k === 'businessHours' ? FIELD_LABELS[k] : `${FIELD_LABELS[k] ?? k}：${typeof v === 'string' ? v : JSON.stringify(v)}`,
+      k === 'businessHours'
+        ? FIELD_LABELS[k]
+        : `${FIELD_LABELS[k] ?? k}：${typeof v === 'string' ? v : JSON.stringify(v)}`,
     );
     return parts.length ? `變更 ${parts.join('、')}` : '';
   }
@@ -80,7 +110,8 @@ export function AuditPage() {
   const [filters, setFilters] = useState<Filters>({});
   const q = useInfiniteQuery({
     queryKey: keys.audit(filters),
-    queryFn: ({ pageParam }) => api.get<AuditPageData>('/api/audit', { ...filters, before: pageParam ?? undefined, limit: 50 }),
+    queryFn: ({ pageParam }) =>
+      api.get<AuditPageData>('/api/audit', { ...filters, before: pageParam ?? undefined, limit: 50 }),
     initialPageParam: null as number | null,
     getNextPageParam: (last) => last.nextBefore,
   });
@@ -99,7 +130,11 @@ export function AuditPage() {
 
   return (
     <>
-      <PageHeader title="稽核紀錄" subtitle="誰在什麼時間、從哪個 IP 看過或改過哪些資料。紀錄只能新增，任何人都無法修改或刪除。" help={<HelpDrawer topic="audit" />} />
+      <PageHeader
+        title="稽核紀錄"
+        subtitle="誰在什麼時間、從哪個 IP 看過或改過哪些資料。紀錄只能新增，任何人都無法修改或刪除。"
+        help={<HelpDrawer topic="audit" />}
+      />
       <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
         <Form form={form} layout="inline" onFinish={apply} style={{ rowGap: 16 }}>
           <Form.Item label="動作" name="action">
@@ -108,7 +143,11 @@ export function AuditPage() {
               style={{ width: 190 }}
               placeholder="例如 登入、staff.*"
               allowClear
-              filterOption={(input, o) => String(o?.label ?? '').toLowerCase().includes(input.toLowerCase())}
+              filterOption={(input, o) =>
+                String(o?.label ?? '')
+                  .toLowerCase()
+                  .includes(input.toLowerCase())
+              }
             />
           </Form.Item>
           <Form.Item label="對象" name="entityType">
@@ -148,13 +187,29 @@ export function AuditPage() {
           loading={q.isFetching && !q.isLoading && !q.isFetchingNextPage}
           dataSource={rows}
           pagination={false}
-          locale={{ emptyText: q.isLoading ? <TableLoading /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={filtered ? '沒有符合條件的紀錄，請調整篩選條件。' : '目前還沒有任何紀錄。'} /> }}
+          locale={{
+            emptyText: q.isLoading ? (
+              <TableLoading />
+            ) : (
+              <Empty
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+                description={filtered ? '沒有符合條件的紀錄，請調整篩選條件。' : '目前還沒有任何紀錄。'}
+              />
+            ),
+          }}
           expandable={{
             rowExpandable: (r) => Object.keys(r.detail ?? {}).length > 0,
-            expandedRowRender: (r) => <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>{JSON.stringify(r.detail, null, 2)}</pre>,
+            expandedRowRender: (r) => (
+              <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>{JSON.stringify(r.detail, null, 2)}</pre>
+            ),
           }}
           columns={[
-            { title: '時間', dataIndex: 'createdAt', width: 150, render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span> },
+            {
+              title: '時間',
+              dataIndex: 'createdAt',
+              width: 150,
+              render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span>,
+            },
             {
               title: '操作者',
               dataIndex: 'actorLabel',
@@ -162,8 +217,14 @@ export function AuditPage() {
               ellipsis: true,
               render: (v: string, r) => (
                 <div>
-                  <div title={v} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{v || '—'}</div>
-                  {r.actorType !== 'staff' ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{actorTypeLabel(r)}</Typography.Text> : null}
+                  <div title={v} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                    {v || '—'}
+                  </div>
+                  {r.actorType !== 'staff' ? (
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {actorTypeLabel(r)}
+                    </Typography.Text>
+                  ) : null}
                 </div>
               ),
             },
@@ -173,7 +234,9 @@ export function AuditPage() {
               width: 140,
               render: (v: string) => (
                 <Tooltip title={v}>
-                  <Tag color={ACTION_COLORS[v.split('.')[0]] ?? 'default'} variant="filled">{AUDIT_ACTIONS[v] ?? v}</Tag>
+                  <Tag color={ACTION_COLORS[v.split('.')[0]] ?? 'default'} variant="filled">
+                    {AUDIT_ACTIONS[v] ?? v}
+                  </Tag>
                 </Tooltip>
               ),
             },
@@ -184,12 +247,37 @@ export function AuditPage() {
               render: (_, r) => (
                 <div>
                   <div>{ENTITY_TYPES[r.entityType] ?? r.entityType}</div>
-                  {r.entityId ? <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis={{ tooltip: r.entityId }}>{r.entityId}</Typography.Text> : null}
+                  {r.entityId ? (
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis={{ tooltip: r.entityId }}>
+                      {r.entityId}
+                    </Typography.Text>
+                  ) : null}
                 </div>
               ),
             },
-            { title: '內容', dataIndex: 'detail', ellipsis: true, render: (d: Record<string, unknown>) => { const s = summarise(d); return s ? <Typography.Text type="secondary" ellipsis={{ tooltip: s }}>{s}</Typography.Text> : <Typography.Text type="secondary">—</Typography.Text>; } },
-            { title: 'IP', dataIndex: 'ip', width: 115, render: (v: string) => <Typography.Text style={{ fontFamily: 'ui-monospace, monospace', fontSize: 13 }}>{v}</Typography.Text> },
+            {
+              title: '內容',
+              dataIndex: 'detail',
+              ellipsis: true,
+              render: (d: Record<string, unknown>) => {
+                const s = summarise(d);
+                return s ? (
+                  <Typography.Text type="secondary" ellipsis={{ tooltip: s }}>
+                    {s}
+                  </Typography.Text>
+                ) : (
+                  <Typography.Text type="secondary">—</Typography.Text>
+                );
+              },
+            },
+            {
+              title: 'IP',
+              dataIndex: 'ip',
+              width: 115,
+              render: (v: string) => (
+                <Typography.Text style={{ fontFamily: 'ui-monospace, monospace', fontSize: 13 }}>{v}</Typography.Text>
+              ),
+            },
           ]}
         />
         <Flex justify="center" style={{ padding: 16 }}>

@@ -2,26 +2,62 @@
 // rotate (the old URL stops at once), initials-only privacy, 民國 dates, Google Calendar steps.
 import { CopyOutlined, GoogleOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Flex, Input, Popconfirm, Row, Select, Skeleton, Space, Steps, Switch, Table, Tooltip, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Flex,
+  Input,
+  Popconfirm,
+  Row,
+  Select,
+  Skeleton,
+  Space,
+  Steps,
+  Switch,
+  Table,
+  Tooltip,
+  Typography,
+} from 'antd';
 import { api, errorMessage } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { dateTime, fdKeys, useDoctors, type Settings } from '../frontdesk/data.tsx';
 import { fromNow } from '../format.ts';
 
-type Feed = { doctorId: string | null; doctorName: string; department: string | null; url: string; createdAt: string; rotatedAt: string | null; lastFetchedAt: string | null };
+type Feed = {
+  doctorId: string | null;
+  doctorName: string;
+  department: string | null;
+  url: string;
+  createdAt: string;
+  rotatedAt: string | null;
+  lastFetchedAt: string | null;
+};
 type Feeds = Settings & { feeds: Feed[] };
 
-type DoctorLink = { staffId: string; name: string; email: string; doctorId: string | null; matchedByName: string | null };
+type DoctorLink = {
+  staffId: string;
+  name: string;
+  email: string;
+  doctorId: string | null;
+  matchedByName: string | null;
+};
 
 /** Which HIS doctor each doctor account is: the 行事曆 opens on that doctor's own calendar. */
 function DoctorLinks() {
   const qc = useQueryClient();
   const { message } = App.useApp();
-  const links = useQuery({ queryKey: ['fd', 'doctor-links'], queryFn: async () => (await api.get<{ items: DoctorLink[] }>('/api/doctor-links')).items });
+  const links = useQuery({
+    queryKey: ['fd', 'doctor-links'],
+    queryFn: async () => (await api.get<{ items: DoctorLink[] }>('/api/doctor-links')).items,
+  });
   const doctors = useDoctors();
   const link = useMutation({
-    mutationFn: (v: { staffId: string; doctorId: string | null }) => api.put(`/api/doctor-links/${v.staffId}`, { doctorId: v.doctorId }),
+    mutationFn: (v: { staffId: string; doctorId: string | null }) =>
+      api.put(`/api/doctor-links/${v.staffId}`, { doctorId: v.doctorId }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['fd'] });
       void message.success('已更新醫師帳號的對應');
@@ -30,21 +66,33 @@ function DoctorLinks() {
   });
   return (
     <Card title="醫師帳號對應">
-      <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>醫師登入後，行事曆預設只顯示自己的門診。未指定時，以帳號姓名與 HIS 醫師姓名相同者對應。</Typography.Paragraph>
-      {links.isLoading ? <Skeleton active paragraph={{ rows: 2 }} /> : !links.data?.length ? (
+      <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+        醫師登入後，行事曆預設只顯示自己的門診。未指定時，以帳號姓名與 HIS 醫師姓名相同者對應。
+      </Typography.Paragraph>
+      {links.isLoading ? (
+        <Skeleton active paragraph={{ rows: 2 }} />
+      ) : !links.data?.length ? (
         <Typography.Text type="secondary">還沒有醫師角色的帳號。可在「人員管理」邀請醫師。</Typography.Text>
       ) : (
         <Flex vertical gap={10}>
           {links.data.map((l) => (
             <Flex key={l.staffId} justify="space-between" align="center" gap={8}>
-              <div style={{ minWidth: 0 }}><div style={{ fontWeight: 500 }}>{l.name}</div><div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{l.email}</div></div>
+              <div style={{ minWidth: 0 }}>
+                <div style={{ fontWeight: 500 }}>{l.name}</div>
+                <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{l.email}</div>
+              </div>
               <Select
                 aria-label={`${l.name} 對應的醫師`}
                 style={{ width: 170 }}
                 value={l.doctorId ?? '__name'}
                 onChange={(v) => link.mutate({ staffId: l.staffId, doctorId: v === '__name' ? null : v })}
                 options={[
-                  { value: '__name', label: l.matchedByName ? `依姓名：${doctors.data?.items.find((d) => d.id === l.matchedByName)?.name ?? l.matchedByName}` : '依姓名（找不到）' },
+                  {
+                    value: '__name',
+                    label: l.matchedByName
+                      ? `依姓名：${doctors.data?.items.find((d) => d.id === l.matchedByName)?.name ?? l.matchedByName}`
+                      : '依姓名（找不到）',
+                  },
                   ...(doctors.data?.items ?? []).map((d) => ({ value: d.id, label: d.name })),
                 ]}
               />
@@ -89,8 +137,20 @@ export function CalendarFeedsPage() {
 
   return (
     <>
-      <PageHeader title="行事曆訂閱" subtitle="把門診預約加到 Google 日曆、iPhone 行事曆或 Outlook：每位醫師與全部醫師各有一個秘密網址，預約異動會自動更新。" help={<HelpDrawer topic="feeds" />} />
-      {feeds.error ? <Alert type="error" showIcon title="無法載入訂閱網址" description={errorMessage(feeds.error)} style={{ marginBottom: 16 }} /> : null}
+      <PageHeader
+        title="行事曆訂閱"
+        subtitle="把門診預約加到 Google 日曆、iPhone 行事曆或 Outlook：每位醫師與全部醫師各有一個秘密網址，預約異動會自動更新。"
+        help={<HelpDrawer topic="feeds" />}
+      />
+      {feeds.error ? (
+        <Alert
+          type="error"
+          showIcon
+          title="無法載入訂閱網址"
+          description={errorMessage(feeds.error)}
+          style={{ marginBottom: 16 }}
+        />
+      ) : null}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={16}>
           <Card title="訂閱網址" styles={{ body: { padding: 0 } }}>
@@ -101,20 +161,71 @@ export function CalendarFeedsPage() {
               pagination={false}
               locale={{ emptyText: '還沒有醫師資料。HIS 同步醫師後，這裡會出現每位醫師的訂閱網址。' }}
               columns={[
-                { title: '日曆', key: 'name', width: 150, render: (_, f) => <div><Typography.Text strong>{f.doctorName}</Typography.Text>{f.department ? <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{f.department}</div> : null}</div> },
                 {
-                  title: '網址', key: 'url', render: (_, f) => (
+                  title: '日曆',
+                  key: 'name',
+                  width: 150,
+                  render: (_, f) => (
+                    <div>
+                      <Typography.Text strong>{f.doctorName}</Typography.Text>
+                      {f.department ? (
+                        <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{f.department}</div>
+                      ) : null}
+                    </div>
+                  ),
+                },
+                {
+                  title: '網址',
+                  key: 'url',
+                  render: (_, f) => (
                     <Space.Compact style={{ width: '100%' }}>
-                      <Input value={f.url} readOnly aria-label={`${f.doctorName} 訂閱網址`} onFocus={(e) => e.target.select()} style={{ fontFamily: 'ui-monospace, monospace', fontSize: 12 }} />
-                      <Tooltip title="複製"><Button icon={<CopyOutlined />} aria-label={`複製 ${f.doctorName} 訂閱網址`} onClick={() => void copy(f.url)} /></Tooltip>
+                      <Input
+                        value={f.url}
+                        readOnly
+                        aria-label={`${f.doctorName} 訂閱網址`}
+                        onFocus={(e) => e.target.select()}
+                        style={{ fontFamily: 'ui-monospace, monospace', fontSize: 12 }}
+                      />
+                      <Tooltip title="複製">
+                        <Button
+                          icon={<CopyOutlined />}
+                          aria-label={`複製 ${f.doctorName} 訂閱網址`}
+                          onClick={() => void copy(f.url)}
+                        />
+                      </Tooltip>
                     </Space.Compact>
                   ),
                 },
-                { title: '最近讀取', key: 'fetched', width: 120, render: (_, f) => f.lastFetchedAt ? <Tooltip title={dateTime(f.lastFetchedAt, roc)}>{fromNow(f.lastFetchedAt)}</Tooltip> : <Typography.Text type="secondary">尚未使用</Typography.Text> },
                 {
-                  title: '', key: 'rotate', width: 110, render: (_, f) => (
-                    <Popconfirm title="更換這個訂閱網址？" description="舊網址會立即失效，已訂閱的日曆需要改用新網址。" okText="更換" cancelText="取消" onConfirm={() => rotate.mutate(f.doctorId)}>
-                      <Button icon={<ReloadOutlined />} size="small" loading={rotate.isPending && rotate.variables === f.doctorId}>更換網址</Button>
+                  title: '最近讀取',
+                  key: 'fetched',
+                  width: 120,
+                  render: (_, f) =>
+                    f.lastFetchedAt ? (
+                      <Tooltip title={dateTime(f.lastFetchedAt, roc)}>{fromNow(f.lastFetchedAt)}</Tooltip>
+                    ) : (
+                      <Typography.Text type="secondary">尚未使用</Typography.Text>
+                    ),
+                },
+                {
+                  title: '',
+                  key: 'rotate',
+                  width: 110,
+                  render: (_, f) => (
+                    <Popconfirm
+                      title="更換這個訂閱網址？"
+                      description="舊網址會立即失效，已訂閱的日曆需要改用新網址。"
+                      okText="更換"
+                      cancelText="取消"
+                      onConfirm={() => rotate.mutate(f.doctorId)}
+                    >
+                      <Button
+                        icon={<ReloadOutlined />}
+                        size="small"
+                        loading={rotate.isPending && rotate.variables === f.doctorId}
+                      >
+                        更換網址
+                      </Button>
                     </Popconfirm>
                   ),
                 },
@@ -125,21 +236,50 @@ export function CalendarFeedsPage() {
         <Col xs={24} xl={8}>
           <Flex vertical gap={16}>
             <Card title="隱私與顯示">
-              {!feeds.data ? <Skeleton active paragraph={{ rows: 2 }} /> : (
+              {!feeds.data ? (
+                <Skeleton active paragraph={{ rows: 2 }} />
+              ) : (
                 <Flex vertical gap={16}>
                   <Flex justify="space-between" align="flex-start" gap={12}>
-                    <div><div style={{ fontWeight: 500 }}>只顯示姓名縮寫</div><Typography.Text type="secondary" style={{ fontSize: 13 }}>日曆上顯示「王○明」而非全名。日曆從不包含電話與身分證字號。</Typography.Text></div>
-                    <Switch aria-label="只顯示姓名縮寫" checked={feeds.data.initialsOnly} loading={settings.isPending} onChange={(v) => settings.mutate({ initialsOnly: v })} />
+                    <div>
+                      <div style={{ fontWeight: 500 }}>只顯示姓名縮寫</div>
+                      <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+                        日曆上顯示「王○明」而非全名。日曆從不包含電話與身分證字號。
+                      </Typography.Text>
+                    </div>
+                    <Switch
+                      aria-label="只顯示姓名縮寫"
+                      checked={feeds.data.initialsOnly}
+                      loading={settings.isPending}
+                      onChange={(v) => settings.mutate({ initialsOnly: v })}
+                    />
                   </Flex>
                   <Flex justify="space-between" align="flex-start" gap={12}>
-                    <div><div style={{ fontWeight: 500 }}>以民國年顯示日期</div><Typography.Text type="secondary" style={{ fontSize: 13 }}>後台的預約清單、明細與行事曆以「民國115/05/04」顯示（全診所適用）。</Typography.Text></div>
-                    <Switch aria-label="以民國年顯示日期" checked={feeds.data.rocDates} loading={settings.isPending} onChange={(v) => settings.mutate({ rocDates: v })} />
+                    <div>
+                      <div style={{ fontWeight: 500 }}>以民國年顯示日期</div>
+                      <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+                        後台的預約清單、明細與行事曆以「民國115/05/04」顯示（全診所適用）。
+                      </Typography.Text>
+                    </div>
+                    <Switch
+                      aria-label="以民國年顯示日期"
+                      checked={feeds.data.rocDates}
+                      loading={settings.isPending}
+                      onChange={(v) => settings.mutate({ rocDates: v })}
+                    />
                   </Flex>
                 </Flex>
               )}
             </Card>
             <DoctorLinks />
-            <Card title={<Space><GoogleOutlined />加入 Google 日曆</Space>}>
+            <Card
+              title={
+                <Space>
+                  <GoogleOutlined />
+                  加入 Google 日曆
+                </Space>
+              }
+            >
               <Steps
                 direction="vertical"
                 size="small"
@@ -150,7 +290,9 @@ export function CalendarFeedsPage() {
                   { title: '透過網址新增', description: '貼上網址，按「新增日曆」。手機會自動同步。' },
                 ]}
               />
-              <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 0 }}>Google 日曆大約每幾個小時重新讀取一次，剛異動的預約可能稍後才出現。</Typography.Paragraph>
+              <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 0 }}>
+                Google 日曆大約每幾個小時重新讀取一次，剛異動的預約可能稍後才出現。
+              </Typography.Paragraph>
             </Card>
           </Flex>
         </Col>

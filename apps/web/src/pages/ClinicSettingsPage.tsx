@@ -1,15 +1,35 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Descriptions, Flex, Form, Input, Row, Select, Skeleton, Space, Tag } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Flex,
+  Form,
+  Input,
+  Row,
+  Select,
+  Skeleton,
+  Space,
+  Tag,
+} from 'antd';
 import { useEffect } from 'react';
 import { api, errorMessage, type BusinessHour, type Clinic } from '../api.ts';
-import { BusinessHoursEditor, hoursProblems, sessionName, sortHours, WEEK_ORDER } from '../components/BusinessHoursEditor.tsx';
+import {
+  BusinessHoursEditor,
+  hoursProblems,
+  sessionName,
+  sortHours,
+  WEEK_ORDER,
+} from '../components/BusinessHoursEditor.tsx';
 import { WEEKDAY_LABELS } from '../format.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { applyFieldErrors } from '../forms.ts';
 import { keys, useClinic } from '../queries.ts';
 import { isAdmin, SESSION_KEY, useUser } from '../session.tsx';
-
 
 export const TIME_ZONES = [
   { value: 'Asia/Taipei', label: '台北（Asia/Taipei，UTC+8）' },
@@ -41,7 +61,15 @@ function ClinicReadOnly({ clinic }: { clinic: Clinic }) {
             return (
               <Descriptions.Item key={wd} label={WEEKDAY_LABELS[wd]}>
                 <Flex gap={8} wrap>
-                  {day.length ? day.map((h) => <Tag key={h.open} color="green">{sessionName(h.open)} {h.open}–{h.close}</Tag>) : <Tag>休診</Tag>}
+                  {day.length ? (
+                    day.map((h) => (
+                      <Tag key={h.open} color="green">
+                        {sessionName(h.open)} {h.open}–{h.close}
+                      </Tag>
+                    ))
+                  ) : (
+                    <Tag>休診</Tag>
+                  )}
                 </Flex>
               </Descriptions.Item>
             );
@@ -69,7 +97,14 @@ export function ClinicSettingsPage() {
   }, [clinic.data, form]);
 
   const save = useMutation({
-    mutationFn: (v: ClinicForm) => api.patch<Clinic>('/api/clinic', { name: v.name.trim(), address: v.address ?? '', phone: v.phone ?? '', timeZone: v.timeZone, businessHours: v.businessHours }),
+    mutationFn: (v: ClinicForm) =>
+      api.patch<Clinic>('/api/clinic', {
+        name: v.name.trim(),
+        address: v.address ?? '',
+        phone: v.phone ?? '',
+        timeZone: v.timeZone,
+        businessHours: v.businessHours,
+      }),
     onSuccess: (c) => {
       qc.setQueryData(keys.clinic, c);
       void qc.invalidateQueries({ queryKey: SESSION_KEY });
@@ -89,7 +124,14 @@ export function ClinicSettingsPage() {
         subtitle="診所名稱、聯絡方式與門診時段會用於 LINE 訊息、預約提醒的發送時間與線上預約。"
         help={<HelpDrawer topic="clinic" />}
       />
-      {!admin ? <Alert type="info" showIcon title="只有管理者可以修改診所資料。如需變更，請聯絡診所的管理者。" style={{ marginBottom: 16 }} /> : null}
+      {!admin ? (
+        <Alert
+          type="info"
+          showIcon
+          title="只有管理者可以修改診所資料。如需變更，請聯絡診所的管理者。"
+          style={{ marginBottom: 16 }}
+        />
+      ) : null}
       {clinic.isLoading ? (
         <Card>
           <Skeleton active paragraph={{ rows: 8 }} />
@@ -99,11 +141,24 @@ export function ClinicSettingsPage() {
       ) : !admin && clinic.data ? (
         <ClinicReadOnly clinic={clinic.data} />
       ) : (
-        <Form form={form} layout="vertical" disabled={!admin || save.isPending} onFinish={(v) => save.mutate(v)} requiredMark="optional">
+        <Form
+          form={form}
+          layout="vertical"
+          disabled={!admin || save.isPending}
+          onFinish={(v) => save.mutate(v)}
+          requiredMark="optional"
+        >
           <Card title="基本資料" style={{ marginBottom: 16 }}>
             <Row gutter={24}>
               <Col xs={24} md={12}>
-                <Form.Item label="診所名稱" name="name" rules={[{ required: true, whitespace: true, message: '請輸入診所名稱' }, { max: 100, message: '最多 100 個字' }]}>
+                <Form.Item
+                  label="診所名稱"
+                  name="name"
+                  rules={[
+                    { required: true, whitespace: true, message: '請輸入診所名稱' },
+                    { max: 100, message: '最多 100 個字' },
+                  ]}
+                >
                   <Input placeholder="例如：晴光牙醫診所" />
                 </Form.Item>
               </Col>
@@ -118,7 +173,12 @@ export function ClinicSettingsPage() {
                 </Form.Item>
               </Col>
               <Col xs={24} md={12}>
-                <Form.Item label="時區" name="timeZone" rules={[{ required: true, message: '請選擇時區' }]} extra="提醒的發送時間依此時區計算">
+                <Form.Item
+                  label="時區"
+                  name="timeZone"
+                  rules={[{ required: true, message: '請選擇時區' }]}
+                  extra="提醒的發送時間依此時區計算"
+                >
                   <Select options={TIME_ZONES} showSearch optionFilterProp="label" />
                 </Form.Item>
               </Col>
@@ -135,7 +195,14 @@ export function ClinicSettingsPage() {
               <Button type="primary" htmlType="submit" loading={save.isPending} disabled={problems.length > 0}>
                 儲存變更
               </Button>
-              <Button onClick={() => clinic.data && form.setFieldsValue({ ...clinic.data, businessHours: sortHours(clinic.data.businessHours) })}>還原</Button>
+              <Button
+                onClick={() =>
+                  clinic.data &&
+                  form.setFieldsValue({ ...clinic.data, businessHours: sortHours(clinic.data.businessHours) })
+                }
+              >
+                還原
+              </Button>
             </Space>
           ) : null}
         </Form>

@@ -15,7 +15,10 @@ export function HelpPage() {
 
   return (
     <>
-      <PageHeader title="說明中心" subtitle="Careline 後台各項功能的使用說明。每一頁右上角的「？」按鈕也能隨時打開該頁的說明。" />
+      <PageHeader
+        title="說明中心"
+        subtitle="Careline 後台各項功能的使用說明。每一頁右上角的「？」按鈕也能隨時打開該頁的說明。"
+      />
       <Row gutter={16}>
         <Col xs={24} md={8} lg={7}>
           <Card styles={{ body: { padding: 8 } }}>

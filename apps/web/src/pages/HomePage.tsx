@@ -30,13 +30,47 @@ function greeting(): string {
   return '晚安';
 }
 
-function StatCard({ title, value, loading, icon, to, suffix, hint, danger }: { title: string; value?: number; loading: boolean; icon: ReactNode; to: string; suffix?: string; hint: string; danger?: boolean }) {
+function StatCard({
+  title,
+  value,
+  loading,
+  icon,
+  to,
+  suffix,
+  hint,
+  danger,
+}: {
+  title: string;
+  value?: number;
+  loading: boolean;
+  icon: ReactNode;
+  to: string;
+  suffix?: string;
+  hint: string;
+  danger?: boolean;
+}) {
   return (
     <Link to={to} style={{ display: 'block' }}>
       <Card hoverable styles={{ body: { padding: 20 } }}>
         <Flex justify="space-between" align="flex-start">
-          <Statistic title={title} value={loading ? '—' : value ?? 0} suffix={suffix} styles={{ content: { fontWeight: 600, color: danger && value ? "#cf1322" : undefined } }} />
-          <span style={{ fontSize: 22, color: danger && value ? '#cf1322' : '#06a94d', background: danger && value ? '#fff1f0' : '#e9f7ef', borderRadius: 10, padding: 8, lineHeight: 0 }}>{icon}</span>
+          <Statistic
+            title={title}
+            value={loading ? '—' : (value ?? 0)}
+            suffix={suffix}
+            styles={{ content: { fontWeight: 600, color: danger && value ? '#cf1322' : undefined } }}
+          />
+          <span
+            style={{
+              fontSize: 22,
+              color: danger && value ? '#cf1322' : '#06a94d',
+              background: danger && value ? '#fff1f0' : '#e9f7ef',
+              borderRadius: 10,
+              padding: 8,
+              lineHeight: 0,
+            }}
+          >
+            {icon}
+          </span>
         </Flex>
         <Typography.Text type="secondary" style={{ fontSize: 13 }}>
           {hint}
@@ -49,7 +83,13 @@ function StatCard({ title, value, loading, icon, to, suffix, hint, danger }: { t
 const QUICK_LINKS: { to: string; icon: ReactNode; title: string; text: string; admin?: boolean }[] = [
   { to: '/settings/clinic', icon: <ShopOutlined />, title: '診所資料', text: '名稱、電話、地址與門診時段' },
   { to: '/settings/staff', icon: <TeamOutlined />, title: '邀請人員', text: '為櫃台、醫師建立帳號', admin: true },
-  { to: '/settings/api-keys', icon: <ApiOutlined />, title: 'HIS 串接', text: '建立 API 金鑰，讓 HIS 同步預約', admin: true },
+  {
+    to: '/settings/api-keys',
+    icon: <ApiOutlined />,
+    title: 'HIS 串接',
+    text: '建立 API 金鑰，讓 HIS 同步預約',
+    admin: true,
+  },
   { to: '/settings/audit', icon: <AuditOutlined />, title: '稽核紀錄', text: '誰在何時看過或改過資料', admin: true },
   { to: '/appointments', icon: <CalendarOutlined />, title: '預約', text: '由 HIS 同步的預約與行事曆' },
   { to: '/reminders', icon: <BellOutlined />, title: '提醒', text: '看診前自動發送 LINE 提醒' },
@@ -83,9 +123,18 @@ function TodayHours() {
         </Flex>
       </div>
       <Flex vertical gap={6} style={{ color: 'rgba(0,0,0,0.65)' }}>
-        <span><PhoneOutlined style={{ marginInlineEnd: 8 }} />{c.phone || '尚未填寫電話'}</span>
-        <span><EnvironmentOutlined style={{ marginInlineEnd: 8 }} />{c.address || '尚未填寫地址'}</span>
-        <span><ClockCircleOutlined style={{ marginInlineEnd: 8 }} />時區 {c.timeZone}</span>
+        <span>
+          <PhoneOutlined style={{ marginInlineEnd: 8 }} />
+          {c.phone || '尚未填寫電話'}
+        </span>
+        <span>
+          <EnvironmentOutlined style={{ marginInlineEnd: 8 }} />
+          {c.address || '尚未填寫地址'}
+        </span>
+        <span>
+          <ClockCircleOutlined style={{ marginInlineEnd: 8 }} />
+          時區 {c.timeZone}
+        </span>
       </Flex>
     </Flex>
   );
@@ -112,13 +161,38 @@ export function HomePage() {
       {admin ? (
         <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
           <Col xs={24} md={8}>
-            <StatCard title="啟用中的人員" value={activeStaff} suffix="位" loading={staff.isLoading} icon={<TeamOutlined />} to="/settings/staff" hint={invited ? `另有 ${invited} 位已邀請、尚未設定密碼` : '管理人員帳號與角色'} />
+            <StatCard
+              title="啟用中的人員"
+              value={activeStaff}
+              suffix="位"
+              loading={staff.isLoading}
+              icon={<TeamOutlined />}
+              to="/settings/staff"
+              hint={invited ? `另有 ${invited} 位已邀請、尚未設定密碼` : '管理人員帳號與角色'}
+            />
           </Col>
           <Col xs={24} md={8}>
-            <StatCard title="有效的 API 金鑰" value={liveKeys} suffix="把" loading={apiKeys.isLoading} icon={<ApiOutlined />} to="/settings/api-keys" hint={liveKeys ? 'HIS 以這些金鑰同步資料' : '尚未建立金鑰，HIS 還無法串接'} />
+            <StatCard
+              title="有效的 API 金鑰"
+              value={liveKeys}
+              suffix="把"
+              loading={apiKeys.isLoading}
+              icon={<ApiOutlined />}
+              to="/settings/api-keys"
+              hint={liveKeys ? 'HIS 以這些金鑰同步資料' : '尚未建立金鑰，HIS 還無法串接'}
+            />
           </Col>
           <Col xs={24} md={8}>
-            <StatCard title="需處理的背景工作" value={dead} suffix="筆" loading={jobs.isLoading} icon={<ThunderboltOutlined />} to="/settings/jobs" danger hint={dead ? '有工作重試多次仍失敗，請查看原因' : '所有背景工作運作正常'} />
+            <StatCard
+              title="需處理的背景工作"
+              value={dead}
+              suffix="筆"
+              loading={jobs.isLoading}
+              icon={<ThunderboltOutlined />}
+              to="/settings/jobs"
+              danger
+              hint={dead ? '有工作重試多次仍失敗，請查看原因' : '所有背景工作運作正常'}
+            />
           </Col>
         </Row>
       ) : null}
@@ -129,8 +203,23 @@ export function HomePage() {
               {QUICK_LINKS.filter((q) => admin || !q.admin).map((q) => (
                 <Col xs={24} sm={12} key={q.to}>
                   <Link to={q.to} className="quick-link">
-                    <Flex align="center" gap={14} style={{ padding: '12px 14px', border: '1px solid #edf0ee', borderRadius: 10 }}>
-                      <span style={{ fontSize: 20, color: '#06a94d', background: '#e9f7ef', borderRadius: 10, padding: 9, lineHeight: 0 }}>{q.icon}</span>
+                    <Flex
+                      align="center"
+                      gap={14}
+                      style={{ padding: '12px 14px', border: '1px solid #edf0ee', borderRadius: 10 }}
+                    >
+                      <span
+                        style={{
+                          fontSize: 20,
+                          color: '#06a94d',
+                          background: '#e9f7ef',
+                          borderRadius: 10,
+                          padding: 9,
+                          lineHeight: 0,
+                        }}
+                      >
+                        {q.icon}
+                      </span>
                       <div style={{ flex: 1, minWidth: 0 }}>
                         <div style={{ fontWeight: 600, color: 'rgba(0,0,0,0.88)' }}>{q.title}</div>
                         <div style={{ fontSize: 13, color: 'rgba(0,0,0,0.5)' }}>{q.text}</div>

@@ -16,7 +16,12 @@ export function InvitePage() {
   const [form] = Form.useForm<InviteForm>();
 
   const accept = useMutation({
-    mutationFn: (v: InviteForm) => api.post<SessionResponse>('/api/auth/accept-invite', { token, password: v.password }, { allowUnauthenticated: true }),
+    mutationFn: (v: InviteForm) =>
+      api.post<SessionResponse>(
+        '/api/auth/accept-invite',
+        { token, password: v.password },
+        { allowUnauthenticated: true },
+      ),
     onSuccess: (s) => {
       setSession(s);
       navigate(s.user.role === 'platform_operator' ? '/platform/clinics' : '/', { replace: true });
@@ -33,15 +38,32 @@ export function InvitePage() {
         <Typography.Paragraph type="secondary" style={{ marginBottom: 28 }}>
           歡迎加入 Careline。設定密碼後即可登入診所後台，之後請以電子郵件與這組密碼登入。
         </Typography.Paragraph>
-        {accept.isError ? <Alert type="error" showIcon title={errorMessage(accept.error)} style={{ marginBottom: 20 }} /> : null}
-        <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => accept.mutate(v)} size="large" disabled={accept.isPending}>
+        {accept.isError ? (
+          <Alert type="error" showIcon title={errorMessage(accept.error)} style={{ marginBottom: 20 }} />
+        ) : null}
+        <Form
+          form={form}
+          layout="vertical"
+          requiredMark={false}
+          onFinish={(v) => accept.mutate(v)}
+          size="large"
+          disabled={accept.isPending}
+        >
           <Form.Item
             label="新密碼"
             name="password"
             extra="至少 10 個字元，建議使用一句好記但不易猜的句子"
-            rules={[{ required: true, message: '請輸入新密碼' }, { min: 10, message: '密碼至少需要 10 個字元' }, { max: 200, message: '密碼最多 200 個字元' }]}
+            rules={[
+              { required: true, message: '請輸入新密碼' },
+              { min: 10, message: '密碼至少需要 10 個字元' },
+              { max: 200, message: '密碼最多 200 個字元' },
+            ]}
           >
-            <Input.Password prefix={<LockOutlined style={{ color: 'rgba(0,0,0,0.35)' }} />} autoComplete="new-password" autoFocus />
+            <Input.Password
+              prefix={<LockOutlined style={{ color: 'rgba(0,0,0,0.35)' }} />}
+              autoComplete="new-password"
+              autoFocus
+            />
           </Form.Item>
           <Form.Item
             label="確認新密碼"
@@ -50,11 +72,17 @@ export function InvitePage() {
             rules={[
               { required: true, message: '請再輸入一次新密碼' },
               ({ getFieldValue }) => ({
-                validator: (_, v) => (!v || v === getFieldValue('password') ? Promise.resolve() : Promise.reject(new Error('兩次輸入的密碼不一致'))),
+                validator: (_, v) =>
+                  !v || v === getFieldValue('password')
+                    ? Promise.resolve()
+                    : Promise.reject(new Error('兩次輸入的密碼不一致')),
               }),
             ]}
           >
-            <Input.Password prefix={<LockOutlined style={{ color: 'rgba(0,0,0,0.35)' }} />} autoComplete="new-password" />
+            <Input.Password
+              prefix={<LockOutlined style={{ color: 'rgba(0,0,0,0.35)' }} />}
+              autoComplete="new-password"
+            />
           </Form.Item>
           <Form.Item style={{ marginBottom: 0, marginTop: 8 }}>
             <Button type="primary" htmlType="submit" block loading={accept.isPending}>

@@ -9,7 +9,10 @@ import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime, fromNow } from '../format.ts';
 import { useJobs } from '../queries.ts';
 
-export const JOB_STATUS: Record<JobStatus, { label: string; color: string; badge: 'default' | 'processing' | 'success' | 'error' | 'warning' }> = {
+export const JOB_STATUS: Record<
+  JobStatus,
+  { label: string; color: string; badge: 'default' | 'processing' | 'success' | 'error' | 'warning' }
+> = {
   pending: { label: '等待中', color: 'default', badge: 'warning' },
   running: { label: '執行中', color: 'processing', badge: 'processing' },
   done: { label: '完成', color: 'success', badge: 'success' },
@@ -56,37 +59,69 @@ export function JobsPage() {
         subtitle="發送 LINE 訊息、簡訊與通知 HIS 等工作會在背景執行並自動重試。重試多次仍失敗的工作會標示為「已放棄」，排除原因後可重新執行。"
         help={<HelpDrawer topic="jobs" />}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={() => void qc.invalidateQueries({ queryKey: ['jobs'] })} loading={jobs.isFetching}>
+          <Button
+            icon={<ReloadOutlined />}
+            onClick={() => void qc.invalidateQueries({ queryKey: ['jobs'] })}
+            loading={jobs.isFetching}
+          >
             重新整理
           </Button>
         }
       />
-      {counts.dead ? <Alert type="error" showIcon style={{ marginBottom: 16 }} title={`有 ${counts.dead} 筆工作重試多次仍失敗，請查看最後錯誤並排除原因後重新執行。`} /> : null}
+      {counts.dead ? (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={`有 ${counts.dead} 筆工作重試多次仍失敗，請查看最後錯誤並排除原因後重新執行。`}
+        />
+      ) : null}
       <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs
           activeKey={tab}
           onChange={(k) => setTab(k as JobStatus | 'all')}
           items={TABS.map((t) => {
-            const n = t.key === 'all' ? total : counts[t.key] ?? 0;
+            const n = t.key === 'all' ? total : (counts[t.key] ?? 0);
             return {
               key: t.key,
               label: (
                 <span>
                   {t.key !== 'all' ? <Badge status={JOB_STATUS[t.key].badge} /> : null} {t.label}{' '}
-                  <Tag variant="filled" color={t.key === 'dead' && n ? 'error' : undefined} style={{ marginInlineStart: 4 }}>{n}</Tag>
+                  <Tag
+                    variant="filled"
+                    color={t.key === 'dead' && n ? 'error' : undefined}
+                    style={{ marginInlineStart: 4 }}
+                  >
+                    {n}
+                  </Tag>
                 </span>
               ),
             };
           })}
         />
-        {jobs.isError ? <Alert type="error" showIcon title={errorMessage(jobs.error)} style={{ marginBottom: 16 }} /> : null}
+        {jobs.isError ? (
+          <Alert type="error" showIcon title={errorMessage(jobs.error)} style={{ marginBottom: 16 }} />
+        ) : null}
         <Table<Job>
           tableLayout="fixed"
           rowKey="id"
           loading={jobs.isFetching && !jobs.isLoading}
           dataSource={jobs.data?.items ?? []}
           pagination={false}
-          locale={{ emptyText: jobs.isLoading ? <TableLoading /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={tab === 'dead' ? '沒有失敗的工作，一切運作正常。' : '目前沒有背景工作。開始發送提醒或訊息後，工作會出現在這裡。'} /> }}
+          locale={{
+            emptyText: jobs.isLoading ? (
+              <TableLoading />
+            ) : (
+              <Empty
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+                description={
+                  tab === 'dead'
+                    ? '沒有失敗的工作，一切運作正常。'
+                    : '目前沒有背景工作。開始發送提醒或訊息後，工作會出現在這裡。'
+                }
+              />
+            ),
+          }}
           columns={[
             { title: '編號', dataIndex: 'id', width: 72 },
             {
@@ -96,13 +131,27 @@ export function JobsPage() {
               render: (v: string) => (
                 <div>
                   <div>{JOB_TYPES[v] ?? v}</div>
-                  {JOB_TYPES[v] ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{v}</Typography.Text> : null}
+                  {JOB_TYPES[v] ? (
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {v}
+                    </Typography.Text>
+                  ) : null}
                 </div>
               ),
             },
-            { title: '狀態', dataIndex: 'status', width: 90, render: (v: JobStatus) => <Tag color={JOB_STATUS[v]?.color}>{JOB_STATUS[v]?.label ?? v}</Tag> },
+            {
+              title: '狀態',
+              dataIndex: 'status',
+              width: 90,
+              render: (v: JobStatus) => <Tag color={JOB_STATUS[v]?.color}>{JOB_STATUS[v]?.label ?? v}</Tag>,
+            },
             { title: '嘗試', key: 'attempts', width: 80, render: (_, j) => `${j.attempts} / ${j.maxAttempts}` },
-            { title: '預定執行', dataIndex: 'runAt', width: 150, render: (v: string) => <Tooltip title={fromNow(v)}>{formatDateTime(v)}</Tooltip> },
+            {
+              title: '預定執行',
+              dataIndex: 'runAt',
+              width: 150,
+              render: (v: string) => <Tooltip title={fromNow(v)}>{formatDateTime(v)}</Tooltip>,
+            },
             { title: '完成時間', dataIndex: 'finishedAt', width: 150, render: formatDateTime },
             {
               title: '最後錯誤',
@@ -111,9 +160,13 @@ export function JobsPage() {
                 !v ? (
                   <Typography.Text type="secondary">—</Typography.Text>
                 ) : j.status === 'dead' ? (
-                  <Typography.Text type="danger" style={{ fontSize: 13 }}>{v}</Typography.Text>
+                  <Typography.Text type="danger" style={{ fontSize: 13 }}>
+                    {v}
+                  </Typography.Text>
                 ) : (
-                  <Typography.Text type="secondary" style={{ fontSize: 13 }} ellipsis={{ tooltip: v }}>{v}</Typography.Text>
+                  <Typography.Text type="secondary" style={{ fontSize: 13 }} ellipsis={{ tooltip: v }}>
+                    {v}
+                  </Typography.Text>
                 ),
             },
             {
@@ -122,7 +175,12 @@ export function JobsPage() {
               width: 120,
               render: (_, j) =>
                 j.status === 'dead' ? (
-                  <Button size="small" icon={<ReloadOutlined />} loading={retry.isPending && retry.variables === j.id} onClick={() => retry.mutate(j.id)}>
+                  <Button
+                    size="small"
+                    icon={<ReloadOutlined />}
+                    loading={retry.isPending && retry.variables === j.id}
+                    onClick={() => retry.mutate(j.id)}
+                  >
                     重新執行
                   </Button>
                 ) : null,

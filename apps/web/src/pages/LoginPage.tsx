@@ -41,8 +41,14 @@ export function AuthLayout({ children }: { children: React.ReactNode }) {
             都準時赴約。
           </div>
           <div style={{ fontSize: 16, opacity: 0.85, marginBottom: 28 }}>{BRAND.tagline}</div>
-          <ul style={{ listStyle: 'none', padding: 0, margin: 0, display: 'grid', gap: 14, fontSize: 15, opacity: 0.92 }}>
-            {['HIS 預約即時同步，自動發送 LINE 提醒', '病患一鍵確認、取消或改期，結果回傳 HIS', '衛教追蹤、滿意度與客服，集中在一個後台'].map((t) => (
+          <ul
+            style={{ listStyle: 'none', padding: 0, margin: 0, display: 'grid', gap: 14, fontSize: 15, opacity: 0.92 }}
+          >
+            {[
+              'HIS 預約即時同步，自動發送 LINE 提醒',
+              '病患一鍵確認、取消或改期，結果回傳 HIS',
+              '衛教追蹤、滿意度與客服，集中在一個後台',
+            ].map((t) => (
               <li key={t} style={{ display: 'flex', gap: 10, alignItems: 'center' }}>
                 <span style={{ width: 8, height: 8, borderRadius: 4, background: '#7ee2a8', flexShrink: 0 }} />
                 {t}
@@ -68,7 +74,12 @@ export function LoginPage() {
   const next = safeNext(params.get('next'));
 
   const login = useMutation({
-    mutationFn: (v: LoginForm) => api.post<SessionResponse>('/api/auth/login', { email: v.email.trim(), password: v.password }, { allowUnauthenticated: true }),
+    mutationFn: (v: LoginForm) =>
+      api.post<SessionResponse>(
+        '/api/auth/login',
+        { email: v.email.trim(), password: v.password },
+        { allowUnauthenticated: true },
+      ),
     onSuccess: (s) => {
       setSession(s);
       navigate(s.user.role === 'platform_operator' ? '/platform/clinics' : next, { replace: true });
@@ -88,13 +99,38 @@ export function LoginPage() {
         <Typography.Paragraph type="secondary" style={{ marginBottom: 28 }}>
           請使用診所管理者邀請您的電子郵件登入
         </Typography.Paragraph>
-        {login.isError ? <Alert type="error" showIcon title={errorMessage(login.error)} style={{ marginBottom: 20 }} /> : null}
-        <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => login.mutate(v)} size="large" disabled={login.isPending}>
-          <Form.Item label="電子郵件" name="email" rules={[{ required: true, message: '請輸入電子郵件' }, { type: 'email', message: '電子郵件格式不正確' }]}>
-            <Input prefix={<MailOutlined style={{ color: 'rgba(0,0,0,0.35)' }} />} autoComplete="username" placeholder="name@clinic.com.tw" autoFocus />
+        {login.isError ? (
+          <Alert type="error" showIcon title={errorMessage(login.error)} style={{ marginBottom: 20 }} />
+        ) : null}
+        <Form
+          form={form}
+          layout="vertical"
+          requiredMark={false}
+          onFinish={(v) => login.mutate(v)}
+          size="large"
+          disabled={login.isPending}
+        >
+          <Form.Item
+            label="電子郵件"
+            name="email"
+            rules={[
+              { required: true, message: '請輸入電子郵件' },
+              { type: 'email', message: '電子郵件格式不正確' },
+            ]}
+          >
+            <Input
+              prefix={<MailOutlined style={{ color: 'rgba(0,0,0,0.35)' }} />}
+              autoComplete="username"
+              placeholder="name@clinic.com.tw"
+              autoFocus
+            />
           </Form.Item>
           <Form.Item label="密碼" name="password" rules={[{ required: true, message: '請輸入密碼' }]}>
-            <Input.Password prefix={<LockOutlined style={{ color: 'rgba(0,0,0,0.35)' }} />} autoComplete="current-password" placeholder="請輸入密碼" />
+            <Input.Password
+              prefix={<LockOutlined style={{ color: 'rgba(0,0,0,0.35)' }} />}
+              autoComplete="current-password"
+              placeholder="請輸入密碼"
+            />
           </Form.Item>
           <Form.Item style={{ marginBottom: 12, marginTop: 8 }}>
             <Button type="primary" htmlType="submit" block loading={login.isPending}>

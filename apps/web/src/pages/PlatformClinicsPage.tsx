@@ -12,7 +12,14 @@ import { formatDateTime } from '../format.ts';
 import { keys } from '../queries.ts';
 import { TIME_ZONES } from './ClinicSettingsPage.tsx';
 
-type CreateForm = { name: string; timeZone: string; address?: string; phone?: string; adminEmail: string; adminName: string };
+type CreateForm = {
+  name: string;
+  timeZone: string;
+  address?: string;
+  phone?: string;
+  adminEmail: string;
+  adminName: string;
+};
 type Created = { clinic: Clinic; adminInviteLink: string };
 
 function CreateClinicModal({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -40,16 +47,25 @@ function CreateClinicModal({ open, onClose }: { open: boolean; onClose: () => vo
       result={(created) => (
         <>
           <Typography.Paragraph style={{ margin: 0 }}>
-            已開設「<Typography.Text strong>{created.clinic.name}</Typography.Text>」。請將下方連結交給診所的第一位管理者，對方設定密碼後即可登入並邀請其他人員。
+            已開設「<Typography.Text strong>{created.clinic.name}</Typography.Text>
+            」。請將下方連結交給診所的第一位管理者，對方設定密碼後即可登入並邀請其他人員。
           </Typography.Paragraph>
-          <OneTimeSecret value={created.adminInviteLink} label="管理者邀請連結" notice="請將此連結交給該人員，7 天內有效。連結只會顯示這一次。" />
+          <OneTimeSecret
+            value={created.adminInviteLink}
+            label="管理者邀請連結"
+            notice="請將此連結交給該人員，7 天內有效。連結只會顯示這一次。"
+          />
         </>
       )}
     >
       <Typography.Text strong>診所</Typography.Text>
       <Row gutter={16} style={{ marginTop: 8 }}>
         <Col span={12}>
-          <Form.Item label="診所名稱" name="name" rules={[{ required: true, whitespace: true, message: '請輸入診所名稱' }]}>
+          <Form.Item
+            label="診所名稱"
+            name="name"
+            rules={[{ required: true, whitespace: true, message: '請輸入診所名稱' }]}
+          >
             <Input placeholder="例如：晴光牙醫診所" />
           </Form.Item>
         </Col>
@@ -72,12 +88,23 @@ function CreateClinicModal({ open, onClose }: { open: boolean; onClose: () => vo
       <Typography.Text strong>第一位管理者</Typography.Text>
       <Row gutter={16} style={{ marginTop: 8 }}>
         <Col span={12}>
-          <Form.Item label="電子郵件" name="adminEmail" rules={[{ required: true, message: '請輸入電子郵件' }, { type: 'email', message: '電子郵件格式不正確' }]}>
+          <Form.Item
+            label="電子郵件"
+            name="adminEmail"
+            rules={[
+              { required: true, message: '請輸入電子郵件' },
+              { type: 'email', message: '電子郵件格式不正確' },
+            ]}
+          >
             <Input autoComplete="off" />
           </Form.Item>
         </Col>
         <Col span={12}>
-          <Form.Item label="姓名" name="adminName" rules={[{ required: true, whitespace: true, message: '請輸入姓名' }]}>
+          <Form.Item
+            label="姓名"
+            name="adminName"
+            rules={[{ required: true, whitespace: true, message: '請輸入姓名' }]}
+          >
             <Input />
           </Form.Item>
         </Col>
@@ -88,7 +115,10 @@ function CreateClinicModal({ open, onClose }: { open: boolean; onClose: () => vo
 
 export function PlatformClinicsPage() {
   const [creating, setCreating] = useState(false);
-  const list = useQuery({ queryKey: keys.platformClinics, queryFn: async () => (await api.get<{ items: Clinic[] }>('/api/platform/clinics')).items });
+  const list = useQuery({
+    queryKey: keys.platformClinics,
+    queryFn: async () => (await api.get<{ items: Clinic[] }>('/api/platform/clinics')).items,
+  });
   return (
     <>
       <PageHeader
@@ -113,7 +143,9 @@ export function PlatformClinicsPage() {
               <TableLoading />
             ) : (
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="尚未開設任何診所。">
-                <Button type="primary" onClick={() => setCreating(true)}>開設診所</Button>
+                <Button type="primary" onClick={() => setCreating(true)}>
+                  開設診所
+                </Button>
               </Empty>
             ),
           }}
@@ -124,14 +156,27 @@ export function PlatformClinicsPage() {
               render: (v: string, c) => (
                 <div>
                   <span style={{ fontWeight: 500 }}>{v}</span>
-                  {c.isSandbox ? <Tag color="orange" style={{ marginInlineStart: 8 }}>測試環境</Tag> : null}
-                  <div><Typography.Text type="secondary" style={{ fontSize: 13 }}>{c.address || '—'}</Typography.Text></div>
+                  {c.isSandbox ? (
+                    <Tag color="orange" style={{ marginInlineStart: 8 }}>
+                      測試環境
+                    </Tag>
+                  ) : null}
+                  <div>
+                    <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+                      {c.address || '—'}
+                    </Typography.Text>
+                  </div>
                 </div>
               ),
             },
             { title: '電話', dataIndex: 'phone', width: 160, render: (v: string) => v || '—' },
             { title: '時區', dataIndex: 'timeZone', width: 150 },
-            { title: '狀態', dataIndex: 'status', width: 100, render: (v: string) => (v === 'active' ? <Tag color="success">使用中</Tag> : <Tag>{v}</Tag>) },
+            {
+              title: '狀態',
+              dataIndex: 'status',
+              width: 100,
+              render: (v: string) => (v === 'active' ? <Tag color="success">使用中</Tag> : <Tag>{v}</Tag>),
+            },
             { title: '開設時間', dataIndex: 'createdAt', width: 170, render: formatDateTime },
           ]}
         />

@@ -1,13 +1,38 @@
 import { CloudUploadOutlined, DeleteOutlined, PictureOutlined, SaveOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Empty, Form, Input, InputNumber, Row, Select, Space, Tabs, Tag, Typography, Upload } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  Row,
+  Select,
+  Space,
+  Tabs,
+  Tag,
+  Typography,
+  Upload,
+} from 'antd';
 import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { api, ApiError, csrfToken, errorMessage } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { LinePhoneFrame } from '../components/LinePreview.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatDateTime } from '../format.ts';
-import type { Bounds, LiffPage, RichMenu, RichMenuAction, RichMenuArea, RichMenuKind, RichMenuTemplate } from '../line-api.ts';
+import type {
+  Bounds,
+  LiffPage,
+  RichMenu,
+  RichMenuAction,
+  RichMenuArea,
+  RichMenuKind,
+  RichMenuTemplate,
+} from '../line-api.ts';
 
 const { Text, Paragraph } = Typography;
 const KEY = ['rich-menus'];
@@ -32,22 +57,49 @@ const grid = (w: number, h: number, cols: number, rows: number, actions: RichMen
     const r = Math.floor(i / cols);
     const x = Math.round((w / cols) * c);
     const y = Math.round((h / rows) * r);
-    return { bounds: { x, y, width: Math.round((w / cols) * (c + 1)) - x, height: Math.round((h / rows) * (r + 1)) - y }, action };
+    return {
+      bounds: { x, y, width: Math.round((w / cols) * (c + 1)) - x, height: Math.round((h / rows) * (r + 1)) - y },
+      action,
+    };
   });
 
 /** Used when the server does not send templates (yet). */
 const FALLBACK_TEMPLATES: RichMenuTemplate[] = [
-  { id: 'bind-1', name: '未綁定：一個大按鈕＋兩個小按鈕', size: { width: 2500, height: 1686 }, areas: [
-    { bounds: { x: 0, y: 0, width: 2500, height: 1000 }, action: { type: 'liff', page: 'bind', label: '綁定帳號' } },
-    ...grid(2500, 686, 2, 1, [{ type: 'message', text: '門診時間', label: '門診時間' }, { type: 'message', text: '交通資訊', label: '交通資訊' }]).map((a) => ({ ...a, bounds: { ...a.bounds, y: 1000 } })),
-  ] },
-  { id: 'bound-6', name: '已綁定：六格', size: { width: 2500, height: 1686 }, areas: grid(2500, 1686, 3, 2, [
-    { type: 'liff', page: 'appointments', label: '我的預約' }, { type: 'liff', page: 'family', label: '家人預約' }, { type: 'message', text: '門診時間', label: '門診時間' },
-    { type: 'message', text: '交通資訊', label: '交通資訊' }, { type: 'message', text: '自費項目', label: '自費項目' }, { type: 'liff', page: 'bind', label: '帳號設定' },
-  ]) },
-  { id: 'small-3', name: '小選單：三格', size: { width: 2500, height: 843 }, areas: grid(2500, 843, 3, 1, [
-    { type: 'liff', page: 'appointments', label: '我的預約' }, { type: 'liff', page: 'family', label: '家人預約' }, { type: 'message', text: '門診時間', label: '門診時間' },
-  ]) },
+  {
+    id: 'bind-1',
+    name: '未綁定：一個大按鈕＋兩個小按鈕',
+    size: { width: 2500, height: 1686 },
+    areas: [
+      { bounds: { x: 0, y: 0, width: 2500, height: 1000 }, action: { type: 'liff', page: 'bind', label: '綁定帳號' } },
+      ...grid(2500, 686, 2, 1, [
+        { type: 'message', text: '門診時間', label: '門診時間' },
+        { type: 'message', text: '交通資訊', label: '交通資訊' },
+      ]).map((a) => ({ ...a, bounds: { ...a.bounds, y: 1000 } })),
+    ],
+  },
+  {
+    id: 'bound-6',
+    name: '已綁定：六格',
+    size: { width: 2500, height: 1686 },
+    areas: grid(2500, 1686, 3, 2, [
+      { type: 'liff', page: 'appointments', label: '我的預約' },
+      { type: 'liff', page: 'family', label: '家人預約' },
+      { type: 'message', text: '門診時間', label: '門診時間' },
+      { type: 'message', text: '交通資訊', label: '交通資訊' },
+      { type: 'message', text: '自費項目', label: '自費項目' },
+      { type: 'liff', page: 'bind', label: '帳號設定' },
+    ]),
+  },
+  {
+    id: 'small-3',
+    name: '小選單：三格',
+    size: { width: 2500, height: 843 },
+    areas: grid(2500, 843, 3, 1, [
+      { type: 'liff', page: 'appointments', label: '我的預約' },
+      { type: 'liff', page: 'family', label: '家人預約' },
+      { type: 'message', text: '門診時間', label: '門診時間' },
+    ]),
+  },
 ];
 
 function actionSummary(a: RichMenuAction): string {
@@ -63,12 +115,21 @@ function areaProblems(d: Draft): string[] {
   d.areas.forEach((a, i) => {
     const b = a.bounds;
     const n = `區域 ${i + 1}`;
-    if (b.width < 1 || b.height < 1 || b.x < 0 || b.y < 0 || b.x + b.width > d.size.width || b.y + b.height > d.size.height) out.push(`${n} 超出圖片範圍`);
+    if (
+      b.width < 1 ||
+      b.height < 1 ||
+      b.x < 0 ||
+      b.y < 0 ||
+      b.x + b.width > d.size.width ||
+      b.y + b.height > d.size.height
+    )
+      out.push(`${n} 超出圖片範圍`);
     const act = a.action;
     if (!act.label.trim()) out.push(`${n} 需要按鈕名稱`);
     if (act.type === 'message' && !act.text.trim()) out.push(`${n} 需要傳送的文字`);
     if (act.type === 'postback' && !act.data.trim()) out.push(`${n} 需要 postback 資料`);
-    if (act.type === 'uri' && !/^(https?:|tel:|mailto:)/.test(act.uri)) out.push(`${n} 的網址需以 https:// 或 tel: 開頭`);
+    if (act.type === 'uri' && !/^(https?:|tel:|mailto:)/.test(act.uri))
+      out.push(`${n} 的網址需以 https:// 或 tel: 開頭`);
   });
   if (!d.chatBarText.trim()) out.push('請輸入選單列文字');
   return out;
@@ -77,7 +138,10 @@ function areaProblems(d: Draft): string[] {
 function checkImage(file: File): Promise<{ width: number; height: number }> {
   return new Promise((resolve, reject) => {
     if (!['image/png', 'image/jpeg'].includes(file.type)) return reject(new Error('圖片必須是 PNG 或 JPEG'));
-    if (file.size > 1024 * 1024) return reject(new Error(`圖片 ${(file.size / 1024 / 1024).toFixed(2)} MB，超過 LINE 的 1 MB 上限，請壓縮後再上傳`));
+    if (file.size > 1024 * 1024)
+      return reject(
+        new Error(`圖片 ${(file.size / 1024 / 1024).toFixed(2)} MB，超過 LINE 的 1 MB 上限，請壓縮後再上傳`),
+      );
     const url = URL.createObjectURL(file);
     const img = new Image();
     img.onload = () => {
@@ -92,22 +156,62 @@ function checkImage(file: File): Promise<{ width: number; height: number }> {
 }
 
 /** The menu image with its tap areas; drag on it to draw a new area. */
-function AreaCanvas({ draft, image, selected, onSelect, onDraw }: { draft: Draft; image: string | null; selected: number; onSelect: (i: number) => void; onDraw: (b: Bounds) => void }) {
+function AreaCanvas({
+  draft,
+  image,
+  selected,
+  onSelect,
+  onDraw,
+}: {
+  draft: Draft;
+  image: string | null;
+  selected: number;
+  onSelect: (i: number) => void;
+  onDraw: (b: Bounds) => void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<{ x0: number; y0: number; x1: number; y1: number; hit: number | null } | null>(null);
   const { width: W, height: H } = draft.size;
   const toImg = (e: ReactPointerEvent) => {
     const r = ref.current!.getBoundingClientRect();
-    return { x: Math.max(0, Math.min(W, Math.round(((e.clientX - r.left) / r.width) * W))), y: Math.max(0, Math.min(H, Math.round(((e.clientY - r.top) / r.height) * H))) };
+    return {
+      x: Math.max(0, Math.min(W, Math.round(((e.clientX - r.left) / r.width) * W))),
+      y: Math.max(0, Math.min(H, Math.round(((e.clientY - r.top) / r.height) * H))),
+    };
   };
-  const rect = drag ? { x: Math.min(drag.x0, drag.x1), y: Math.min(drag.y0, drag.y1), width: Math.abs(drag.x1 - drag.x0), height: Math.abs(drag.y1 - drag.y0) } : null;
-  const pct = (b: Bounds) => ({ left: `${(b.x / W) * 100}%`, top: `${(b.y / H) * 100}%`, width: `${(b.width / W) * 100}%`, height: `${(b.height / H) * 100}%` });
+  const rect = drag
+    ? {
+        x: Math.min(drag.x0, drag.x1),
+        y: Math.min(drag.y0, drag.y1),
+        width: Math.abs(drag.x1 - drag.x0),
+        height: Math.abs(drag.y1 - drag.y0),
+      }
+    : null;
+  const pct = (b: Bounds) => ({
+    left: `${(b.x / W) * 100}%`,
+    top: `${(b.y / H) * 100}%`,
+    width: `${(b.width / W) * 100}%`,
+    height: `${(b.height / H) * 100}%`,
+  });
   return (
     <div
       ref={ref}
       role="application"
       aria-label="圖文選單區域編輯：點一下區域可選取，拖曳可新增區域"
-      style={{ position: 'relative', width: '100%', aspectRatio: `${W} / ${H}`, background: image ? `center / 100% 100% no-repeat url(${JSON.stringify(image)})` : 'repeating-linear-gradient(45deg,#f4f6f8 0 12px,#eceff3 12px 24px)', borderRadius: 8, border: '1px solid #d9d9d9', cursor: 'crosshair', touchAction: 'none', userSelect: 'none', overflow: 'hidden' }}
+      style={{
+        position: 'relative',
+        width: '100%',
+        aspectRatio: `${W} / ${H}`,
+        background: image
+          ? `center / 100% 100% no-repeat url(${JSON.stringify(image)})`
+          : 'repeating-linear-gradient(45deg,#f4f6f8 0 12px,#eceff3 12px 24px)',
+        borderRadius: 8,
+        border: '1px solid #d9d9d9',
+        cursor: 'crosshair',
+        touchAction: 'none',
+        userSelect: 'none',
+        overflow: 'hidden',
+      }}
       onPointerDown={(e) => {
         // a click selects the area under the pointer; a drag (anywhere) draws a new area
         const p = toImg(e);
@@ -127,36 +231,135 @@ function AreaCanvas({ draft, image, selected, onSelect, onDraw }: { draft: Draft
       }}
       onPointerCancel={() => setDrag(null)}
     >
-      {!image ? <div style={{ position: 'absolute', inset: 0, display: 'grid', placeItems: 'center', color: '#8c8c8c', pointerEvents: 'none' }}><Space><PictureOutlined />尚未上傳圖片</Space></div> : null}
+      {!image ? (
+        <div
+          style={{
+            position: 'absolute',
+            inset: 0,
+            display: 'grid',
+            placeItems: 'center',
+            color: '#8c8c8c',
+            pointerEvents: 'none',
+          }}
+        >
+          <Space>
+            <PictureOutlined />
+            尚未上傳圖片
+          </Space>
+        </div>
+      ) : null}
       {draft.areas.map((a, i) => (
         <div
           key={i}
           data-area="1"
           data-index={i}
-          style={{ position: 'absolute', ...pct(a.bounds), border: `3px solid ${COLORS[i % COLORS.length]}`, background: i === selected ? `${COLORS[i % COLORS.length]}40` : `${COLORS[i % COLORS.length]}18`, display: 'grid', placeItems: 'center', cursor: 'pointer', boxSizing: 'border-box' }}
+          style={{
+            position: 'absolute',
+            ...pct(a.bounds),
+            border: `3px solid ${COLORS[i % COLORS.length]}`,
+            background: i === selected ? `${COLORS[i % COLORS.length]}40` : `${COLORS[i % COLORS.length]}18`,
+            display: 'grid',
+            placeItems: 'center',
+            cursor: 'pointer',
+            boxSizing: 'border-box',
+          }}
         >
-          <span data-area="1" style={{ background: 'rgba(255,255,255,.92)', borderRadius: 6, padding: '2px 8px', fontSize: 13, fontWeight: 600, pointerEvents: 'none' }}>{i + 1}. {a.action.label || '（未命名）'}</span>
+          <span
+            data-area="1"
+            style={{
+              background: 'rgba(255,255,255,.92)',
+              borderRadius: 6,
+              padding: '2px 8px',
+              fontSize: 13,
+              fontWeight: 600,
+              pointerEvents: 'none',
+            }}
+          >
+            {i + 1}. {a.action.label || '（未命名）'}
+          </span>
         </div>
       ))}
-      {rect ? <div style={{ position: 'absolute', ...pct(rect), border: '2px dashed #1677ff', background: '#1677ff22', pointerEvents: 'none' }} /> : null}
+      {rect ? (
+        <div
+          style={{
+            position: 'absolute',
+            ...pct(rect),
+            border: '2px dashed #1677ff',
+            background: '#1677ff22',
+            pointerEvents: 'none',
+          }}
+        />
+      ) : null}
     </div>
   );
 }
 
-function AreaEditor({ area, index, size, onChange, onDelete }: { area: RichMenuArea; index: number; size: Draft['size']; onChange: (a: RichMenuArea) => void; onDelete: () => void }) {
+function AreaEditor({
+  area,
+  index,
+  size,
+  onChange,
+  onDelete,
+}: {
+  area: RichMenuArea;
+  index: number;
+  size: Draft['size'];
+  onChange: (a: RichMenuArea) => void;
+  onDelete: () => void;
+}) {
   const b = area.bounds;
   const act = area.action;
-  const setB = (k: keyof Bounds, v: number | null) => onChange({ ...area, bounds: { ...b, [k]: Math.max(0, Math.round(v ?? 0)) } });
+  const setB = (k: keyof Bounds, v: number | null) =>
+    onChange({ ...area, bounds: { ...b, [k]: Math.max(0, Math.round(v ?? 0)) } });
   const setA = (a: RichMenuAction) => onChange({ ...area, action: a });
   const changeType = (t: RichMenuAction['type']) => {
     const label = act.label;
-    setA(t === 'liff' ? { type: 'liff', page: 'appointments', label } : t === 'message' ? { type: 'message', text: label, label } : t === 'postback' ? { type: 'postback', data: '', label } : { type: 'uri', uri: 'https://', label });
+    setA(
+      t === 'liff'
+        ? { type: 'liff', page: 'appointments', label }
+        : t === 'message'
+          ? { type: 'message', text: label, label }
+          : t === 'postback'
+            ? { type: 'postback', data: '', label }
+            : { type: 'uri', uri: 'https://', label },
+    );
   };
   return (
-    <Card size="small" title={<Space><span style={{ display: 'inline-block', width: 12, height: 12, borderRadius: 3, background: COLORS[index % COLORS.length] }} />區域 {index + 1}</Space>} extra={<Button size="small" type="text" danger icon={<DeleteOutlined />} onClick={onDelete}>刪除</Button>}>
+    <Card
+      size="small"
+      title={
+        <Space>
+          <span
+            style={{
+              display: 'inline-block',
+              width: 12,
+              height: 12,
+              borderRadius: 3,
+              background: COLORS[index % COLORS.length],
+            }}
+          />
+          區域 {index + 1}
+        </Space>
+      }
+      extra={
+        <Button size="small" type="text" danger icon={<DeleteOutlined />} onClick={onDelete}>
+          刪除
+        </Button>
+      }
+    >
       <Space wrap size={8} style={{ marginBottom: 12 }}>
         {(['x', 'y', 'width', 'height'] as const).map((k) => (
-          <InputNumber key={k} size="small" min={0} max={k === 'x' || k === 'width' ? size.width : size.height} value={b[k]} onChange={(v) => setB(k, v)} prefix={{ x: 'x', y: 'y', width: '寬', height: '高' }[k]} style={{ width: 112 }} aria-label={`區域 ${index + 1} ${k}`} />
+          <InputNumber
+            key={k}
+            size="small"
+            min={0}
+            max={k === 'x' || k === 'width' ? size.width : size.height}
+            value={b[k]}
+            onChange={(v) => setB(k, v)}
+            prefix={{ x: 'x', y: 'y', width: '寬', height: '高' }[k]}
+            style={{ width: 112 }}
+            aria-label={`區域 ${index + 1} ${k}`}
+          />
         ))}
       </Space>
       <Form layout="vertical" size="small" component="div">
@@ -174,7 +377,11 @@ function AreaEditor({ area, index, size, onChange, onDelete }: { area: RichMenuA
           {act.type === 'liff' ? (
             <Col span={24}>
               <Form.Item label="開啟的頁面">
-                <Select value={act.page} onChange={(page: LiffPage) => setA({ ...act, page })} options={(Object.keys(PAGE_LABEL) as LiffPage[]).map((p) => ({ value: p, label: PAGE_LABEL[p] }))} />
+                <Select
+                  value={act.page}
+                  onChange={(page: LiffPage) => setA({ ...act, page })}
+                  options={(Object.keys(PAGE_LABEL) as LiffPage[]).map((p) => ({ value: p, label: PAGE_LABEL[p] }))}
+                />
               </Form.Item>
             </Col>
           ) : act.type === 'message' ? (
@@ -187,19 +394,33 @@ function AreaEditor({ area, index, size, onChange, onDelete }: { area: RichMenuA
             <>
               <Col span={12}>
                 <Form.Item label="資料（data）">
-                  <Input value={act.data} maxLength={300} onChange={(e) => setA({ ...act, data: e.target.value })} placeholder="action=faq&id=1" />
+                  <Input
+                    value={act.data}
+                    maxLength={300}
+                    onChange={(e) => setA({ ...act, data: e.target.value })}
+                    placeholder="action=faq&id=1"
+                  />
                 </Form.Item>
               </Col>
               <Col span={12}>
                 <Form.Item label="顯示文字（選填）">
-                  <Input value={act.displayText ?? ''} maxLength={300} onChange={(e) => setA({ ...act, displayText: e.target.value || undefined })} />
+                  <Input
+                    value={act.displayText ?? ''}
+                    maxLength={300}
+                    onChange={(e) => setA({ ...act, displayText: e.target.value || undefined })}
+                  />
                 </Form.Item>
               </Col>
             </>
           ) : (
             <Col span={24}>
               <Form.Item label="網址">
-                <Input value={act.uri} maxLength={1000} onChange={(e) => setA({ ...act, uri: e.target.value })} placeholder="https://" />
+                <Input
+                  value={act.uri}
+                  maxLength={1000}
+                  onChange={(e) => setA({ ...act, uri: e.target.value })}
+                  placeholder="https://"
+                />
               </Form.Item>
             </Col>
           )}
@@ -212,17 +433,26 @@ function AreaEditor({ area, index, size, onChange, onDelete }: { area: RichMenuA
 function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: RichMenuTemplate[]; stamp: string }) {
   const qc = useQueryClient();
   const { message } = App.useApp();
-  const [draft, setDraft] = useState<Draft>(() => ({ name: menu.name, chatBarText: menu.chatBarText, size: menu.size, areas: menu.areas }));
+  const [draft, setDraft] = useState<Draft>(() => ({
+    name: menu.name,
+    chatBarText: menu.chatBarText,
+    size: menu.size,
+    areas: menu.areas,
+  }));
   const [selected, setSelected] = useState(0);
   const [localImage, setLocalImage] = useState<string | null>(null);
   const [publishError, setPublishError] = useState<string | null>(null);
-  useEffect(() => setDraft({ name: menu.name, chatBarText: menu.chatBarText, size: menu.size, areas: menu.areas }), [menu]);
+  useEffect(
+    () => setDraft({ name: menu.name, chatBarText: menu.chatBarText, size: menu.size, areas: menu.areas }),
+    [menu],
+  );
   // Without an upload the server draws a default image from the saved layout.
   const image = localImage ?? (menu.imageUrl ? `${menu.imageUrl}?v=${encodeURIComponent(stamp)}` : null);
   const problems = areaProblems(draft);
   // the generated default image has no text: show the labels on the phone preview
   const labelsOnPhone = !localImage && !menu.hasImage;
-  const sizeMismatch = menu.hasImage && !localImage && (menu.size.width !== draft.size.width || menu.size.height !== draft.size.height);
+  const sizeMismatch =
+    menu.hasImage && !localImage && (menu.size.width !== draft.size.width || menu.size.height !== draft.size.height);
 
   const save = useMutation({
     mutationFn: () => api.put<RichMenu>(`/api/rich-menus/${menu.kind}`, draft),
@@ -237,7 +467,12 @@ function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: Ric
       const headers: Record<string, string> = { 'content-type': file.type };
       const t = csrfToken();
       if (t) headers['x-csrf-token'] = t;
-      const res = await fetch(`/api/rich-menus/${menu.kind}/image`, { method: 'PUT', headers, body: file, credentials: 'same-origin' });
+      const res = await fetch(`/api/rich-menus/${menu.kind}/image`, {
+        method: 'PUT',
+        headers,
+        body: file,
+        credentials: 'same-origin',
+      });
       if (!res.ok) {
         const e = ((await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null)?.error;
         throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `上傳失敗（${res.status}）`);
@@ -262,11 +497,16 @@ function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: Ric
     onError: (err) => setPublishError(errorMessage(err)),
   });
 
-  const setArea = (i: number, a: RichMenuArea) => setDraft({ ...draft, areas: draft.areas.map((x, j) => (j === i ? a : x)) });
+  const setArea = (i: number, a: RichMenuArea) =>
+    setDraft({ ...draft, areas: draft.areas.map((x, j) => (j === i ? a : x)) });
   const applyTemplate = (id: string) => {
     const t = templates.find((x) => x.id === id);
     if (!t) return;
-    setDraft({ ...draft, size: t.size, areas: t.areas.map((a) => ({ bounds: { ...a.bounds }, action: { ...a.action } })) });
+    setDraft({
+      ...draft,
+      size: t.size,
+      areas: t.areas.map((a) => ({ bounds: { ...a.bounds }, action: { ...a.action } })),
+    });
     setSelected(0);
   };
 
@@ -277,33 +517,88 @@ function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: Ric
           title="選單圖片與按鈕區域"
           extra={
             <Space>
-              <Select placeholder="套用版型" style={{ width: 260 }} options={templates.map((t) => ({ value: t.id, label: t.name }))} onChange={applyTemplate} value={null} aria-label="套用版型" />
-              <Upload accept="image/png,image/jpeg" showUploadList={false} beforeUpload={(file) => {
-                checkImage(file).then((size) => {
-                  setLocalImage(URL.createObjectURL(file));
-                  setDraft((d) => ({ ...d, size }));
-                  upload.mutate(file);
-                }, (e: Error) => void message.error(e.message));
-                return false;
-              }}>
-                <Button icon={<PictureOutlined />} loading={upload.isPending}>上傳圖片</Button>
+              <Select
+                placeholder="套用版型"
+                style={{ width: 260 }}
+                options={templates.map((t) => ({ value: t.id, label: t.name }))}
+                onChange={applyTemplate}
+                value={null}
+                aria-label="套用版型"
+              />
+              <Upload
+                accept="image/png,image/jpeg"
+                showUploadList={false}
+                beforeUpload={(file) => {
+                  checkImage(file).then(
+                    (size) => {
+                      setLocalImage(URL.createObjectURL(file));
+                      setDraft((d) => ({ ...d, size }));
+                      upload.mutate(file);
+                    },
+                    (e: Error) => void message.error(e.message),
+                  );
+                  return false;
+                }}
+              >
+                <Button icon={<PictureOutlined />} loading={upload.isPending}>
+                  上傳圖片
+                </Button>
               </Upload>
             </Space>
           }
           style={{ marginBottom: 16 }}
         >
-          <AreaCanvas draft={draft} image={image} selected={selected} onSelect={setSelected} onDraw={(b) => { setDraft({ ...draft, areas: [...draft.areas, { bounds: b, action: { type: 'message', text: '', label: '' } }] }); setSelected(draft.areas.length); }} />
-          <Paragraph type="secondary" style={{ margin: '8px 0 0' }}>{!menu.hasImage && !localImage ? <Tag>系統預設圖片（依已儲存的版面產生）</Tag> : null}點一下區域可編輯；在圖片上拖曳可畫出新的按鈕區域（可以畫在既有區域上，再調整數值）。圖片需為 2500×1686 或 2500×843、JPEG／PNG、1 MB 以內。</Paragraph>
-          {sizeMismatch ? <Alert style={{ marginTop: 8 }} type="warning" showIcon title="目前圖片的尺寸與選單尺寸不同，請重新上傳相符的圖片" /> : null}
+          <AreaCanvas
+            draft={draft}
+            image={image}
+            selected={selected}
+            onSelect={setSelected}
+            onDraw={(b) => {
+              setDraft({
+                ...draft,
+                areas: [...draft.areas, { bounds: b, action: { type: 'message', text: '', label: '' } }],
+              });
+              setSelected(draft.areas.length);
+            }}
+          />
+          <Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
+            {!menu.hasImage && !localImage ? <Tag>系統預設圖片（依已儲存的版面產生）</Tag> : null}
+            點一下區域可編輯；在圖片上拖曳可畫出新的按鈕區域（可以畫在既有區域上，再調整數值）。圖片需為 2500×1686 或
+            2500×843、JPEG／PNG、1 MB 以內。
+          </Paragraph>
+          {sizeMismatch ? (
+            <Alert
+              style={{ marginTop: 8 }}
+              type="warning"
+              showIcon
+              title="目前圖片的尺寸與選單尺寸不同，請重新上傳相符的圖片"
+            />
+          ) : null}
         </Card>
         <Space orientation="vertical" style={{ width: '100%' }} size={12}>
           {draft.areas.length === 0 ? <Empty description="還沒有按鈕區域：套用版型，或在圖片上拖曳畫出區域" /> : null}
           {draft.areas[selected] ? (
-            <AreaEditor area={draft.areas[selected]} index={selected} size={draft.size} onChange={(a) => setArea(selected, a)} onDelete={() => { setDraft({ ...draft, areas: draft.areas.filter((_, j) => j !== selected) }); setSelected(0); }} />
+            <AreaEditor
+              area={draft.areas[selected]}
+              index={selected}
+              size={draft.size}
+              onChange={(a) => setArea(selected, a)}
+              onDelete={() => {
+                setDraft({ ...draft, areas: draft.areas.filter((_, j) => j !== selected) });
+                setSelected(0);
+              }}
+            />
           ) : null}
           <Card size="small" title="所有區域">
             {draft.areas.map((a, i) => (
-              <Button key={i} type={i === selected ? 'primary' : 'default'} ghost={i === selected} size="small" style={{ margin: 4 }} onClick={() => setSelected(i)}>
+              <Button
+                key={i}
+                type={i === selected ? 'primary' : 'default'}
+                ghost={i === selected}
+                size="small"
+                style={{ margin: 4 }}
+                onClick={() => setSelected(i)}
+              >
                 {i + 1}. {a.action.label || '（未命名）'} · {actionSummary(a.action)}
               </Button>
             ))}
@@ -314,24 +609,77 @@ function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: Ric
         <Card title="設定與發布" style={{ marginBottom: 16 }}>
           <Form layout="vertical" component="div">
             <Form.Item label="選單名稱（後台辨識用）">
-              <Input value={draft.name} maxLength={300} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
+              <Input
+                value={draft.name}
+                maxLength={300}
+                onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+              />
             </Form.Item>
             <Form.Item label="選單列文字" extra="聊天室下方收合時顯示，最多 14 個字">
-              <Input value={draft.chatBarText} maxLength={14} showCount onChange={(e) => setDraft({ ...draft, chatBarText: e.target.value })} />
+              <Input
+                value={draft.chatBarText}
+                maxLength={14}
+                showCount
+                onChange={(e) => setDraft({ ...draft, chatBarText: e.target.value })}
+              />
             </Form.Item>
             <Form.Item label="尺寸">
-              <Select value={`${draft.size.width}x${draft.size.height}`} options={SIZES} onChange={(v: string) => { const [w, h] = v.split('x').map(Number); setDraft({ ...draft, size: { width: w, height: h } }); }} />
+              <Select
+                value={`${draft.size.width}x${draft.size.height}`}
+                options={SIZES}
+                onChange={(v: string) => {
+                  const [w, h] = v.split('x').map(Number);
+                  setDraft({ ...draft, size: { width: w, height: h } });
+                }}
+              />
             </Form.Item>
           </Form>
-          {problems.length ? <Alert type="warning" showIcon title="發布前請修正" description={<ul style={{ margin: 0, paddingInlineStart: 18 }}>{problems.map((p) => <li key={p}>{p}</li>)}</ul>} style={{ marginBottom: 12 }} /> : null}
-          {publishError ? <Alert type="error" showIcon title="發布失敗" description={publishError} style={{ marginBottom: 12 }} /> : null}
+          {problems.length ? (
+            <Alert
+              type="warning"
+              showIcon
+              title="發布前請修正"
+              description={
+                <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                  {problems.map((p) => (
+                    <li key={p}>{p}</li>
+                  ))}
+                </ul>
+              }
+              style={{ marginBottom: 12 }}
+            />
+          ) : null}
+          {publishError ? (
+            <Alert type="error" showIcon title="發布失敗" description={publishError} style={{ marginBottom: 12 }} />
+          ) : null}
           <Space wrap>
-            <Button icon={<SaveOutlined />} onClick={() => save.mutate()} loading={save.isPending}>儲存草稿</Button>
-            <Button type="primary" icon={<CloudUploadOutlined />} disabled={problems.length > 0} onClick={() => publish.mutate()} loading={publish.isPending}>發布到 LINE</Button>
+            <Button icon={<SaveOutlined />} onClick={() => save.mutate()} loading={save.isPending}>
+              儲存草稿
+            </Button>
+            <Button
+              type="primary"
+              icon={<CloudUploadOutlined />}
+              disabled={problems.length > 0}
+              onClick={() => publish.mutate()}
+              loading={publish.isPending}
+            >
+              發布到 LINE
+            </Button>
           </Space>
           <Paragraph type="secondary" style={{ margin: '12px 0 0' }}>
-            {menu.publishedAt ? <>上次發布 {formatDateTime(menu.publishedAt)} <Tag color="green">{menu.lineRichMenuId}</Tag></> : '尚未發布'}
-            {menu.lastError && !publishError ? <><br /><Text type="danger">上次錯誤：{menu.lastError}</Text></> : null}
+            {menu.publishedAt ? (
+              <>
+                上次發布 {formatDateTime(menu.publishedAt)} <Tag color="green">{menu.lineRichMenuId}</Tag>
+              </>
+            ) : (
+              '尚未發布'
+            )}
+            {menu.lastError && !publishError ? (
+              <>
+                <br />
+                <Text type="danger">上次錯誤：{menu.lastError}</Text>
+              </>
+            ) : null}
           </Paragraph>
         </Card>
         <Card title="手機預覽">
@@ -340,16 +688,48 @@ function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: Ric
             title="診所官方帳號"
             footer={
               <div style={{ background: '#fff' }}>
-                <div style={{ position: 'relative', width: '100%', aspectRatio: `${draft.size.width} / ${draft.size.height}`, background: image ? `center / 100% 100% no-repeat url(${JSON.stringify(image)})` : '#eef1f4' }}>
+                <div
+                  style={{
+                    position: 'relative',
+                    width: '100%',
+                    aspectRatio: `${draft.size.width} / ${draft.size.height}`,
+                    background: image ? `center / 100% 100% no-repeat url(${JSON.stringify(image)})` : '#eef1f4',
+                  }}
+                >
                   {draft.areas.map((a, i) => (
-                    <div key={i} style={{ position: 'absolute', left: `${(a.bounds.x / draft.size.width) * 100}%`, top: `${(a.bounds.y / draft.size.height) * 100}%`, width: `${(a.bounds.width / draft.size.width) * 100}%`, height: `${(a.bounds.height / draft.size.height) * 100}%`, outline: image ? 'none' : '1px solid #d0d7de', display: 'grid', placeItems: 'end center', paddingBottom: '6%', fontSize: 12, fontWeight: 600, color: labelsOnPhone ? '#fff' : 'transparent', textShadow: labelsOnPhone ? '0 1px 2px rgba(0,0,0,.45)' : 'none' }}>{a.action.label}</div>
+                    <div
+                      key={i}
+                      style={{
+                        position: 'absolute',
+                        left: `${(a.bounds.x / draft.size.width) * 100}%`,
+                        top: `${(a.bounds.y / draft.size.height) * 100}%`,
+                        width: `${(a.bounds.width / draft.size.width) * 100}%`,
+                        height: `${(a.bounds.height / draft.size.height) * 100}%`,
+                        outline: image ? 'none' : '1px solid #d0d7de',
+                        display: 'grid',
+                        placeItems: 'end center',
+                        paddingBottom: '6%',
+                        fontSize: 12,
+                        fontWeight: 600,
+                        color: labelsOnPhone ? '#fff' : 'transparent',
+                        textShadow: labelsOnPhone ? '0 1px 2px rgba(0,0,0,.45)' : 'none',
+                      }}
+                    >
+                      {a.action.label}
+                    </div>
                   ))}
                 </div>
-                <div style={{ textAlign: 'center', padding: '8px 0', fontSize: 13, borderTop: '1px solid #eee' }}>{draft.chatBarText || '選單'} ▾</div>
+                <div style={{ textAlign: 'center', padding: '8px 0', fontSize: 13, borderTop: '1px solid #eee' }}>
+                  {draft.chatBarText || '選單'} ▾
+                </div>
               </div>
             }
           >
-            <div style={{ background: '#fff', borderRadius: 14, padding: '6px 10px', fontSize: 13, width: 'fit-content' }}>點選下方選單試試看</div>
+            <div
+              style={{ background: '#fff', borderRadius: 14, padding: '6px 10px', fontSize: 13, width: 'fit-content' }}
+            >
+              點選下方選單試試看
+            </div>
           </LinePhoneFrame>
         </Card>
       </Col>
@@ -359,27 +739,76 @@ function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: Ric
 
 export function RichMenuPage() {
   const [tab, setTab] = useState<RichMenuKind>('unbound');
-  const q = useQuery({ queryKey: KEY, queryFn: () => api.get<{ items: RichMenu[]; templates: RichMenuTemplate[] }>('/api/rich-menus'), retry: false });
+  const q = useQuery({
+    queryKey: KEY,
+    queryFn: () => api.get<{ items: RichMenu[]; templates: RichMenuTemplate[] }>('/api/rich-menus'),
+    retry: false,
+  });
   const notYet = q.error instanceof ApiError && (q.error.status === 404 || q.error.status === 405);
   const templates = q.data?.templates?.length ? q.data.templates : FALLBACK_TEMPLATES;
   const blank = (kind: RichMenuKind): RichMenu => {
     const t = kind === 'unbound' ? FALLBACK_TEMPLATES[0] : FALLBACK_TEMPLATES[1];
-    return { kind, name: kind === 'unbound' ? '未綁定選單' : '已綁定選單', chatBarText: kind === 'unbound' ? '綁定與門診資訊' : '預約查詢', size: t.size, areas: t.areas, hasImage: false, imageUrl: null, lineRichMenuId: null, publishedAt: null, lastError: null };
+    return {
+      kind,
+      name: kind === 'unbound' ? '未綁定選單' : '已綁定選單',
+      chatBarText: kind === 'unbound' ? '綁定與門診資訊' : '預約查詢',
+      size: t.size,
+      areas: t.areas,
+      hasImage: false,
+      imageUrl: null,
+      lineRichMenuId: null,
+      publishedAt: null,
+      lastError: null,
+    };
   };
   const menuOf = (kind: RichMenuKind) => q.data?.items.find((m) => m.kind === kind) ?? blank(kind);
 
   return (
     <>
-      <PageHeader title="圖文選單" subtitle="聊天室下方的按鈕選單。病患綁定前後會看到不同的選單，綁定或解除綁定時自動切換。" help={<HelpDrawer topic="richMenu" />} />
+      <PageHeader
+        title="圖文選單"
+        subtitle="聊天室下方的按鈕選單。病患綁定前後會看到不同的選單，綁定或解除綁定時自動切換。"
+        help={<HelpDrawer topic="richMenu" />}
+      />
       {q.isError ? (
-        <Alert style={{ marginBottom: 16 }} type={notYet ? 'info' : 'error'} showIcon title={notYet ? '圖文選單發布功能即將開放' : '無法載入圖文選單'} description={notYet ? '可以先在下方試排版面；發布到 LINE 的功能開放後即可儲存與發布。' : errorMessage(q.error)} />
+        <Alert
+          style={{ marginBottom: 16 }}
+          type={notYet ? 'info' : 'error'}
+          showIcon
+          title={notYet ? '圖文選單發布功能即將開放' : '無法載入圖文選單'}
+          description={
+            notYet ? '可以先在下方試排版面；發布到 LINE 的功能開放後即可儲存與發布。' : errorMessage(q.error)
+          }
+        />
       ) : null}
       <Tabs
         activeKey={tab}
         onChange={(k) => setTab(k as RichMenuKind)}
         items={[
-          { key: 'unbound', label: '未綁定使用者', children: q.isLoading ? null : <MenuEditor key={`u-${q.dataUpdatedAt}`} menu={menuOf('unbound')} templates={templates} stamp={String(q.dataUpdatedAt)} /> },
-          { key: 'bound', label: '已綁定使用者', children: q.isLoading ? null : <MenuEditor key={`b-${q.dataUpdatedAt}`} menu={menuOf('bound')} templates={templates} stamp={String(q.dataUpdatedAt)} /> },
+          {
+            key: 'unbound',
+            label: '未綁定使用者',
+            children: q.isLoading ? null : (
+              <MenuEditor
+                key={`u-${q.dataUpdatedAt}`}
+                menu={menuOf('unbound')}
+                templates={templates}
+                stamp={String(q.dataUpdatedAt)}
+              />
+            ),
+          },
+          {
+            key: 'bound',
+            label: '已綁定使用者',
+            children: q.isLoading ? null : (
+              <MenuEditor
+                key={`b-${q.dataUpdatedAt}`}
+                menu={menuOf('bound')}
+                templates={templates}
+                stamp={String(q.dataUpdatedAt)}
+              />
+            ),
+          },
         ]}
       />
     </>

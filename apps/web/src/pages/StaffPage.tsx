@@ -1,6 +1,24 @@
 import { EditOutlined, KeyOutlined, StopOutlined, CheckCircleOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Avatar, Button, Card, Empty, Flex, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Avatar,
+  Button,
+  Card,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { api, errorMessage, type LinkResponse, type StaffMember, type StaffRole } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
@@ -49,16 +67,36 @@ function InviteModal({ open, onClose }: { open: boolean; onClose: () => void }) 
       result={(result) => (
         <>
           <Typography.Paragraph style={{ margin: 0 }}>
-            已為 <Typography.Text strong>{result.staff.name}</Typography.Text>（{result.staff.email}）建立{result.staff.roleLabel}帳號。
+            已為 <Typography.Text strong>{result.staff.name}</Typography.Text>（{result.staff.email}）建立
+            {result.staff.roleLabel}帳號。
           </Typography.Paragraph>
-          <OneTimeSecret value={result.link} label="邀請連結" notice="請將此連結交給該人員，7 天內有效。連結只會顯示這一次，對方開啟後即可設定密碼。" />
+          <OneTimeSecret
+            value={result.link}
+            label="邀請連結"
+            notice="請將此連結交給該人員，7 天內有效。連結只會顯示這一次，對方開啟後即可設定密碼。"
+          />
         </>
       )}
     >
-      <Form.Item label="電子郵件" name="email" rules={[{ required: true, message: '請輸入電子郵件' }, { type: 'email', message: '電子郵件格式不正確' }]} extra="作為登入帳號">
+      <Form.Item
+        label="電子郵件"
+        name="email"
+        rules={[
+          { required: true, message: '請輸入電子郵件' },
+          { type: 'email', message: '電子郵件格式不正確' },
+        ]}
+        extra="作為登入帳號"
+      >
         <Input placeholder="name@clinic.com.tw" autoComplete="off" />
       </Form.Item>
-      <Form.Item label="姓名" name="name" rules={[{ required: true, whitespace: true, message: '請輸入姓名' }, { max: 100, message: '最多 100 個字' }]}>
+      <Form.Item
+        label="姓名"
+        name="name"
+        rules={[
+          { required: true, whitespace: true, message: '請輸入姓名' },
+          { max: 100, message: '最多 100 個字' },
+        ]}
+      >
         <Input placeholder="例如：王小明" />
       </Form.Item>
       <Form.Item label="角色" name="role" rules={[{ required: true, message: '請選擇角色' }]}>
@@ -73,7 +111,8 @@ function EditModal({ staff, onClose }: { staff: StaffMember | null; onClose: () 
   const qc = useQueryClient();
   const { message } = App.useApp();
   const save = useMutation({
-    mutationFn: (v: EditForm) => api.patch<StaffMember>(`/api/staff/${staff!.id}`, { name: v.name.trim(), role: v.role }),
+    mutationFn: (v: EditForm) =>
+      api.patch<StaffMember>(`/api/staff/${staff!.id}`, { name: v.name.trim(), role: v.role }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: keys.staff });
       void message.success('已更新人員資料');
@@ -95,9 +134,24 @@ function EditModal({ staff, onClose }: { staff: StaffMember | null; onClose: () 
       {staff ? (
         <>
           <Typography.Paragraph type="secondary">{staff.email}</Typography.Paragraph>
-          {save.isError ? <Alert type="error" showIcon title={errorMessage(save.error)} style={{ marginBottom: 16 }} /> : null}
-          <Form form={form} layout="vertical" initialValues={{ name: staff.name, role: staff.role }} onFinish={(v) => save.mutate(v)} preserve={false}>
-            <Form.Item label="姓名" name="name" rules={[{ required: true, whitespace: true, message: '請輸入姓名' }, { max: 100, message: '最多 100 個字' }]}>
+          {save.isError ? (
+            <Alert type="error" showIcon title={errorMessage(save.error)} style={{ marginBottom: 16 }} />
+          ) : null}
+          <Form
+            form={form}
+            layout="vertical"
+            initialValues={{ name: staff.name, role: staff.role }}
+            onFinish={(v) => save.mutate(v)}
+            preserve={false}
+          >
+            <Form.Item
+              label="姓名"
+              name="name"
+              rules={[
+                { required: true, whitespace: true, message: '請輸入姓名' },
+                { max: 100, message: '最多 100 個字' },
+              ]}
+            >
               <Input />
             </Form.Item>
             <Form.Item label="角色" name="role" rules={[{ required: true }]}>
@@ -112,13 +166,29 @@ function EditModal({ staff, onClose }: { staff: StaffMember | null; onClose: () 
 
 function ResetLinkModal({ result, onClose }: { result: LinkResponse | null; onClose: () => void }) {
   return (
-    <Modal title="重設密碼連結" open={!!result} onCancel={onClose} footer={<Button type="primary" onClick={onClose}>完成</Button>} width={560} destroyOnHidden>
+    <Modal
+      title="重設密碼連結"
+      open={!!result}
+      onCancel={onClose}
+      footer={
+        <Button type="primary" onClick={onClose}>
+          完成
+        </Button>
+      }
+      width={560}
+      destroyOnHidden
+    >
       {result ? (
         <Space orientation="vertical" size={16} style={{ width: '100%' }}>
           <Typography.Paragraph style={{ margin: 0 }}>
-            已為 <Typography.Text strong>{result.staff.name}</Typography.Text>（{result.staff.email}）產生重設密碼連結。對方設定新密碼後，舊密碼即失效。
+            已為 <Typography.Text strong>{result.staff.name}</Typography.Text>（{result.staff.email}
+            ）產生重設密碼連結。對方設定新密碼後，舊密碼即失效。
           </Typography.Paragraph>
-          <OneTimeSecret value={result.link} label="重設密碼連結" notice="請將此連結交給該人員，7 天內有效。連結只會顯示這一次。" />
+          <OneTimeSecret
+            value={result.link}
+            label="重設密碼連結"
+            notice="請將此連結交給該人員，7 天內有效。連結只會顯示這一次。"
+          />
         </Space>
       ) : null}
     </Modal>
@@ -135,7 +205,8 @@ export function StaffPage() {
   const [resetResult, setResetResult] = useState<LinkResponse | null>(null);
 
   const setStatus = useMutation({
-    mutationFn: (v: { id: string; status: 'active' | 'disabled' }) => api.patch<StaffMember>(`/api/staff/${v.id}`, { status: v.status }),
+    mutationFn: (v: { id: string; status: 'active' | 'disabled' }) =>
+      api.patch<StaffMember>(`/api/staff/${v.id}`, { status: v.status }),
     onSuccess: (s) => {
       void qc.invalidateQueries({ queryKey: keys.staff });
       void message.success(s.status === 'disabled' ? `已停用 ${s.name}` : `已啟用 ${s.name}`);
@@ -163,8 +234,13 @@ export function StaffPage() {
           </Button>
         }
       />
-      <Card styles={{ body: { padding: 0 } }} title={staff.data ? `共 ${rows.length} 位人員・${activeCount} 位啟用中` : '人員'}>
-        {staff.isError ? <Alert type="error" showIcon title={errorMessage(staff.error)} style={{ margin: 16 }} /> : null}
+      <Card
+        styles={{ body: { padding: 0 } }}
+        title={staff.data ? `共 ${rows.length} 位人員・${activeCount} 位啟用中` : '人員'}
+      >
+        {staff.isError ? (
+          <Alert type="error" showIcon title={errorMessage(staff.error)} style={{ margin: 16 }} />
+        ) : null}
         <Table<StaffMember>
           rowKey="id"
           loading={staff.isFetching && !staff.isLoading}
@@ -174,8 +250,13 @@ export function StaffPage() {
             emptyText: staff.isLoading ? (
               <TableLoading />
             ) : (
-              <Empty description="還沒有其他人員。按「邀請人員」為櫃台或醫師建立帳號。" image={Empty.PRESENTED_IMAGE_SIMPLE}>
-                <Button type="primary" onClick={() => setInviting(true)}>邀請人員</Button>
+              <Empty
+                description="還沒有其他人員。按「邀請人員」為櫃台或醫師建立帳號。"
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+              >
+                <Button type="primary" onClick={() => setInviting(true)}>
+                  邀請人員
+                </Button>
               </Empty>
             ),
           }}
@@ -185,19 +266,39 @@ export function StaffPage() {
               dataIndex: 'name',
               render: (_, s) => (
                 <Flex align="center" gap={12}>
-                  <Avatar style={{ background: s.status === 'disabled' ? '#bfbfbf' : '#5bbf85', flexShrink: 0 }}>{s.name.slice(0, 1)}</Avatar>
+                  <Avatar style={{ background: s.status === 'disabled' ? '#bfbfbf' : '#5bbf85', flexShrink: 0 }}>
+                    {s.name.slice(0, 1)}
+                  </Avatar>
                   <div style={{ minWidth: 0 }}>
                     <div style={{ fontWeight: 500 }}>
                       {s.name}
-                      {s.id === me.id ? <Tag variant="filled" style={{ marginInlineStart: 8 }}>您</Tag> : null}
+                      {s.id === me.id ? (
+                        <Tag variant="filled" style={{ marginInlineStart: 8 }}>
+                          您
+                        </Tag>
+                      ) : null}
                     </div>
-                    <Typography.Text type="secondary" style={{ fontSize: 13 }}>{s.email}</Typography.Text>
+                    <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+                      {s.email}
+                    </Typography.Text>
                   </div>
                 </Flex>
               ),
             },
-            { title: '角色', dataIndex: 'role', width: 120, render: (_, s) => <Tag color={ROLE_COLORS[s.role]}>{s.roleLabel}</Tag> },
-            { title: '狀態', dataIndex: 'status', width: 110, render: (_, s) => <Tag color={STATUS_META[s.status]?.color}>{STATUS_META[s.status]?.label ?? s.status}</Tag> },
+            {
+              title: '角色',
+              dataIndex: 'role',
+              width: 120,
+              render: (_, s) => <Tag color={ROLE_COLORS[s.role]}>{s.roleLabel}</Tag>,
+            },
+            {
+              title: '狀態',
+              dataIndex: 'status',
+              width: 110,
+              render: (_, s) => (
+                <Tag color={STATUS_META[s.status]?.color}>{STATUS_META[s.status]?.label ?? s.status}</Tag>
+              ),
+            },
             {
               title: '最後登入',
               dataIndex: 'lastLoginAt',
@@ -232,7 +333,13 @@ export function StaffPage() {
                     </Button>
                   </Popconfirm>
                   {s.status === 'disabled' ? (
-                    <Popconfirm title={`啟用 ${s.name}？`} description="啟用後對方即可再次登入。" okText="啟用" cancelText="取消" onConfirm={() => setStatus.mutateAsync({ id: s.id, status: 'active' })}>
+                    <Popconfirm
+                      title={`啟用 ${s.name}？`}
+                      description="啟用後對方即可再次登入。"
+                      okText="啟用"
+                      cancelText="取消"
+                      onConfirm={() => setStatus.mutateAsync({ id: s.id, status: 'active' })}
+                    >
                       <Button type="link" size="small" icon={<CheckCircleOutlined />}>
                         啟用
                       </Button>

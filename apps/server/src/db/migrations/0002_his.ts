@@ -45,7 +45,11 @@ const m: Migration = {
       .addUniqueConstraint('patients_clinic_his', ['clinic_id', 'his_id'])
       .execute();
     await db.schema.createIndex('patients_phone').on('patients').columns(['clinic_id', 'phone_hash']).execute();
-    await db.schema.createIndex('patients_national_id').on('patients').columns(['clinic_id', 'national_id_hash']).execute();
+    await db.schema
+      .createIndex('patients_national_id')
+      .on('patients')
+      .columns(['clinic_id', 'national_id_hash'])
+      .execute();
 
     await db.schema
       .createTable('appointments')
@@ -67,8 +71,16 @@ const m: Migration = {
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addUniqueConstraint('appointments_clinic_his', ['clinic_id', 'his_id'])
       .execute();
-    await db.schema.createIndex('appointments_clinic_start').on('appointments').columns(['clinic_id', 'starts_at']).execute();
-    await db.schema.createIndex('appointments_patient').on('appointments').columns(['clinic_id', 'patient_id']).execute();
+    await db.schema
+      .createIndex('appointments_clinic_start')
+      .on('appointments')
+      .columns(['clinic_id', 'starts_at'])
+      .execute();
+    await db.schema
+      .createIndex('appointments_patient')
+      .on('appointments')
+      .columns(['clinic_id', 'patient_id'])
+      .execute();
 
     await serialId(db.schema.createTable('appointment_history'), dialect)
       .addColumn('clinic_id', 'text', (c) => c.notNull().references('clinics.id'))
@@ -83,7 +95,11 @@ const m: Migration = {
       .addColumn('changed_fields', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('appointment_history_appt').on('appointment_history').columns(['clinic_id', 'appointment_id', 'id']).execute();
+    await db.schema
+      .createIndex('appointment_history_appt')
+      .on('appointment_history')
+      .columns(['clinic_id', 'appointment_id', 'id'])
+      .execute();
 
     // The change log of status lights; its serial id is the resync cursor.
     await serialId(db.schema.createTable('status_changes'), dialect)
@@ -124,7 +140,11 @@ const m: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('delivered_at', 'text')
       .execute();
-    await db.schema.createIndex('webhook_events_clinic').on('webhook_events').columns(['clinic_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('webhook_events_clinic')
+      .on('webhook_events')
+      .columns(['clinic_id', 'created_at'])
+      .execute();
 
     await serialId(db.schema.createTable('webhook_deliveries'), dialect)
       .addColumn('clinic_id', 'text', (c) => c.notNull().references('clinics.id'))
@@ -138,7 +158,11 @@ const m: Migration = {
       .addColumn('error', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('webhook_deliveries_clinic').on('webhook_deliveries').columns(['clinic_id', 'id']).execute();
+    await db.schema
+      .createIndex('webhook_deliveries_clinic')
+      .on('webhook_deliveries')
+      .columns(['clinic_id', 'id'])
+      .execute();
     await db.schema.createIndex('webhook_deliveries_event').on('webhook_deliveries').columns(['event_id']).execute();
   },
 };

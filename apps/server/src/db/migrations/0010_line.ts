@@ -38,7 +38,12 @@ const m: Migration = {
       .addColumn('processed_at', 'text')
       .addColumn('outcome', 'text')
       .execute();
-    await db.schema.createIndex('line_webhook_events_uniq').on('line_webhook_events').columns(['clinic_id', 'webhook_event_id']).unique().execute();
+    await db.schema
+      .createIndex('line_webhook_events_uniq')
+      .on('line_webhook_events')
+      .columns(['clinic_id', 'webhook_event_id'])
+      .unique()
+      .execute();
 
     await db.schema
       .createTable('line_friends')
@@ -69,7 +74,11 @@ const m: Migration = {
       .addColumn('related_id', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('line_messages_user').on('line_messages').columns(['clinic_id', 'line_user_id', 'id']).execute();
+    await db.schema
+      .createIndex('line_messages_user')
+      .on('line_messages')
+      .columns(['clinic_id', 'line_user_id', 'id'])
+      .execute();
 
     await db.schema
       .createTable('auto_replies')
@@ -86,7 +95,11 @@ const m: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('auto_replies_clinic').on('auto_replies').columns(['clinic_id', 'enabled', 'priority']).execute();
+    await db.schema
+      .createIndex('auto_replies_clinic')
+      .on('auto_replies')
+      .columns(['clinic_id', 'enabled', 'priority'])
+      .execute();
   },
 };
 export default m;

@@ -42,8 +42,16 @@ const m: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('sms_messages_clinic').on('sms_messages').columns(['clinic_id', 'created_at']).execute();
-    await db.schema.createIndex('sms_messages_provider_id').on('sms_messages').columns(['provider', 'provider_message_id']).execute();
+    await db.schema
+      .createIndex('sms_messages_clinic')
+      .on('sms_messages')
+      .columns(['clinic_id', 'created_at'])
+      .execute();
+    await db.schema
+      .createIndex('sms_messages_provider_id')
+      .on('sms_messages')
+      .columns(['provider', 'provider_message_id'])
+      .execute();
 
     await db.schema
       .createTable('otp_codes')
@@ -68,7 +76,11 @@ const m: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('line_bindings_pk', ['clinic_id', 'line_user_id', 'patient_id'])
       .execute();
-    await db.schema.createIndex('line_bindings_patient').on('line_bindings').columns(['clinic_id', 'patient_id']).execute();
+    await db.schema
+      .createIndex('line_bindings_patient')
+      .on('line_bindings')
+      .columns(['clinic_id', 'patient_id'])
+      .execute();
 
     await serialId(db.schema.createTable('binding_consents'), dialect)
       .addColumn('clinic_id', 'text', (c) => c.notNull().references('clinics.id'))
@@ -78,7 +90,11 @@ const m: Migration = {
       .addColumn('ip', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('binding_consents_user').on('binding_consents').columns(['clinic_id', 'line_user_id']).execute();
+    await db.schema
+      .createIndex('binding_consents_user')
+      .on('binding_consents')
+      .columns(['clinic_id', 'line_user_id'])
+      .execute();
 
     await db.schema
       .createTable('front_desk_tasks')
@@ -94,7 +110,11 @@ const m: Migration = {
       .addColumn('handled_at', 'text')
       .addColumn('handled_by', 'text')
       .execute();
-    await db.schema.createIndex('front_desk_tasks_open').on('front_desk_tasks').columns(['clinic_id', 'status', 'created_at']).execute();
+    await db.schema
+      .createIndex('front_desk_tasks_open')
+      .on('front_desk_tasks')
+      .columns(['clinic_id', 'status', 'created_at'])
+      .execute();
 
     await db.schema
       .createTable('rich_menus')

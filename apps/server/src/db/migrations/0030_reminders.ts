@@ -82,10 +82,26 @@ const m: Migration = {
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addUniqueConstraint('reminder_deliveries_once', ['appointment_id', 'rule_id', 'appointment_version'])
       .execute();
-    await db.schema.createIndex('reminder_deliveries_due').on('reminder_deliveries').columns(['state', 'next_attempt_at']).execute();
-    await db.schema.createIndex('reminder_deliveries_clinic_due').on('reminder_deliveries').columns(['clinic_id', 'due_at']).execute();
-    await db.schema.createIndex('reminder_deliveries_appt').on('reminder_deliveries').columns(['clinic_id', 'appointment_id']).execute();
-    await db.schema.createIndex('reminder_deliveries_sent').on('reminder_deliveries').columns(['clinic_id', 'sent_at']).execute();
+    await db.schema
+      .createIndex('reminder_deliveries_due')
+      .on('reminder_deliveries')
+      .columns(['state', 'next_attempt_at'])
+      .execute();
+    await db.schema
+      .createIndex('reminder_deliveries_clinic_due')
+      .on('reminder_deliveries')
+      .columns(['clinic_id', 'due_at'])
+      .execute();
+    await db.schema
+      .createIndex('reminder_deliveries_appt')
+      .on('reminder_deliveries')
+      .columns(['clinic_id', 'appointment_id'])
+      .execute();
+    await db.schema
+      .createIndex('reminder_deliveries_sent')
+      .on('reminder_deliveries')
+      .columns(['clinic_id', 'sent_at'])
+      .execute();
 
     await db.schema
       .createTable('reminder_quota')

@@ -6,7 +6,11 @@ const m: Migration = {
   version: 31,
   name: 'reminders_claim',
   async up(db: Kysely<any>) {
-    await db.schema.createIndex('reminder_deliveries_lock').on('reminder_deliveries').columns(['state', 'locked_until']).execute();
+    await db.schema
+      .createIndex('reminder_deliveries_lock')
+      .on('reminder_deliveries')
+      .columns(['state', 'locked_until'])
+      .execute();
   },
 };
 export default m;

@@ -12,13 +12,37 @@ const m: Migration = {
   async up(db: Kysely<any>, _dialect: Dialect) {
     // The list filters by clinic + date range, optionally doctor / reply light / status,
     // and searches patients first (name, chart number, phone) then their appointments.
-    await db.schema.createIndex('appointments_doctor_start').on('appointments').columns(['clinic_id', 'doctor_id', 'starts_at']).execute();
-    await db.schema.createIndex('appointments_reply_start').on('appointments').columns(['clinic_id', 'reply_status', 'starts_at']).execute();
-    await db.schema.createIndex('appointments_status_start').on('appointments').columns(['clinic_id', 'status', 'starts_at']).execute();
-    await db.schema.createIndex('appointments_patient_start').on('appointments').columns(['clinic_id', 'patient_id', 'starts_at']).execute();
-    await db.schema.createIndex('appointments_updated').on('appointments').columns(['clinic_id', 'updated_at']).execute();
+    await db.schema
+      .createIndex('appointments_doctor_start')
+      .on('appointments')
+      .columns(['clinic_id', 'doctor_id', 'starts_at'])
+      .execute();
+    await db.schema
+      .createIndex('appointments_reply_start')
+      .on('appointments')
+      .columns(['clinic_id', 'reply_status', 'starts_at'])
+      .execute();
+    await db.schema
+      .createIndex('appointments_status_start')
+      .on('appointments')
+      .columns(['clinic_id', 'status', 'starts_at'])
+      .execute();
+    await db.schema
+      .createIndex('appointments_patient_start')
+      .on('appointments')
+      .columns(['clinic_id', 'patient_id', 'starts_at'])
+      .execute();
+    await db.schema
+      .createIndex('appointments_updated')
+      .on('appointments')
+      .columns(['clinic_id', 'updated_at'])
+      .execute();
     // patients (clinic_id, chart_no), (clinic_id, name) and (clinic_id, line_status) come with 0050_patients_list.
-    await db.schema.createIndex('front_desk_tasks_appt').on('front_desk_tasks').columns(['clinic_id', 'appointment_id']).execute();
+    await db.schema
+      .createIndex('front_desk_tasks_appt')
+      .on('front_desk_tasks')
+      .columns(['clinic_id', 'appointment_id'])
+      .execute();
 
     await db.schema
       .createTable('saved_filters')
@@ -29,7 +53,11 @@ const m: Migration = {
       .addColumn('filters', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('saved_filters_staff').on('saved_filters').columns(['clinic_id', 'staff_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('saved_filters_staff')
+      .on('saved_filters')
+      .columns(['clinic_id', 'staff_id', 'created_at'])
+      .execute();
 
     await db.schema
       .createTable('appointment_notes')
@@ -42,7 +70,11 @@ const m: Migration = {
       .addColumn('body', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('appointment_notes_appt').on('appointment_notes').columns(['clinic_id', 'appointment_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('appointment_notes_appt')
+      .on('appointment_notes')
+      .columns(['clinic_id', 'appointment_id', 'created_at'])
+      .execute();
 
     // One feed per clinic and doctor ('' = all doctors). The token is looked up by its hash and
     // kept encrypted so admins can copy the URL again; rotating replaces both.

@@ -26,11 +26,31 @@ const m: Migration = {
       .addColumn('merged_at', 'text')
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('patient_profiles_phone_rev').on('patient_profiles').columns(['clinic_id', 'phone_rev']).execute();
-    await db.schema.createIndex('patient_profiles_name_key').on('patient_profiles').columns(['clinic_id', 'name_key']).execute();
-    await db.schema.createIndex('patient_profiles_last_visit').on('patient_profiles').columns(['clinic_id', 'last_visit_at']).execute();
-    await db.schema.createIndex('patient_profiles_next_visit').on('patient_profiles').columns(['clinic_id', 'next_visit_at']).execute();
-    await db.schema.createIndex('patient_profiles_merged').on('patient_profiles').columns(['clinic_id', 'merged_into']).execute();
+    await db.schema
+      .createIndex('patient_profiles_phone_rev')
+      .on('patient_profiles')
+      .columns(['clinic_id', 'phone_rev'])
+      .execute();
+    await db.schema
+      .createIndex('patient_profiles_name_key')
+      .on('patient_profiles')
+      .columns(['clinic_id', 'name_key'])
+      .execute();
+    await db.schema
+      .createIndex('patient_profiles_last_visit')
+      .on('patient_profiles')
+      .columns(['clinic_id', 'last_visit_at'])
+      .execute();
+    await db.schema
+      .createIndex('patient_profiles_next_visit')
+      .on('patient_profiles')
+      .columns(['clinic_id', 'next_visit_at'])
+      .execute();
+    await db.schema
+      .createIndex('patient_profiles_merged')
+      .on('patient_profiles')
+      .columns(['clinic_id', 'merged_into'])
+      .execute();
     await db.schema.createIndex('patients_chart_no').on('patients').columns(['clinic_id', 'chart_no']).execute();
     await db.schema.createIndex('patients_birth_date').on('patients').columns(['clinic_id', 'birth_date']).execute();
     await db.schema.createIndex('patients_line_status').on('patients').columns(['clinic_id', 'line_status']).execute();
@@ -45,7 +65,11 @@ const m: Migration = {
       .addColumn('patient_id', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('patient_name_grams_pk', ['clinic_id', 'gram', 'patient_id'])
       .execute();
-    await db.schema.createIndex('patient_name_grams_patient').on('patient_name_grams').columns(['patient_id']).execute();
+    await db.schema
+      .createIndex('patient_name_grams_patient')
+      .on('patient_name_grams')
+      .columns(['patient_id'])
+      .execute();
 
     await db.schema
       .createTable('tags')
@@ -69,7 +93,11 @@ const m: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('patient_tags_pk', ['clinic_id', 'tag_id', 'patient_id'])
       .execute();
-    await db.schema.createIndex('patient_tags_patient').on('patient_tags').columns(['clinic_id', 'patient_id']).execute();
+    await db.schema
+      .createIndex('patient_tags_patient')
+      .on('patient_tags')
+      .columns(['clinic_id', 'patient_id'])
+      .execute();
 
     await db.schema
       .createTable('segments')
@@ -98,8 +126,16 @@ const m: Migration = {
       .addColumn('undone_at', 'text')
       .addColumn('undone_by', 'text')
       .execute();
-    await db.schema.createIndex('patient_merges_clinic').on('patient_merges').columns(['clinic_id', 'created_at']).execute();
-    await db.schema.createIndex('patient_merges_survivor').on('patient_merges').columns(['clinic_id', 'survivor_id']).execute();
+    await db.schema
+      .createIndex('patient_merges_clinic')
+      .on('patient_merges')
+      .columns(['clinic_id', 'created_at'])
+      .execute();
+    await db.schema
+      .createIndex('patient_merges_survivor')
+      .on('patient_merges')
+      .columns(['clinic_id', 'survivor_id'])
+      .execute();
 
     await db.schema
       .createTable('recall_rules')
@@ -155,7 +191,11 @@ const m: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('patient_transfers_clinic').on('patient_transfers').columns(['clinic_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('patient_transfers_clinic')
+      .on('patient_transfers')
+      .columns(['clinic_id', 'created_at'])
+      .execute();
   },
 };
 export default m;

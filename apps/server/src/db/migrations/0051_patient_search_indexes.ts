@@ -14,9 +14,17 @@ const m: Migration = {
   version: 51,
   name: 'patient_search_indexes',
   async up(db: Kysely<any>, _dialect: Dialect) {
-    await db.schema.createIndex('patients_name_sort').on('patients').columns(['clinic_id', 'name', 'id', 'birth_date', 'line_status']).execute();
+    await db.schema
+      .createIndex('patients_name_sort')
+      .on('patients')
+      .columns(['clinic_id', 'name', 'id', 'birth_date', 'line_status'])
+      .execute();
     await db.schema.dropIndex('patients_name').execute();
-    await db.schema.createIndex('patient_tags_patient_tag').on('patient_tags').columns(['clinic_id', 'patient_id', 'tag_id']).execute();
+    await db.schema
+      .createIndex('patient_tags_patient_tag')
+      .on('patient_tags')
+      .columns(['clinic_id', 'patient_id', 'tag_id'])
+      .execute();
     await db.schema.dropIndex('patient_tags_patient').execute();
   },
 };

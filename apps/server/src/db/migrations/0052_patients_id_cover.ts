@@ -13,7 +13,11 @@ const m: Migration = {
   version: 52,
   name: 'patients_id_cover',
   async up(db: Kysely<any>, _dialect: Dialect) {
-    await db.schema.createIndex('patients_id_cover').on('patients').columns(['id', 'clinic_id', 'name', 'birth_date', 'line_status']).execute();
+    await db.schema
+      .createIndex('patients_id_cover')
+      .on('patients')
+      .columns(['id', 'clinic_id', 'name', 'birth_date', 'line_status'])
+      .execute();
   },
 };
 export default m;

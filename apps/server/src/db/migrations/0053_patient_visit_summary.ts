@@ -17,20 +17,34 @@ const m: Migration = {
   async up(db: Kysely<any>, _dialect: Dialect) {
     await db.schema.alterTable('patients').addColumn('last_visit_at', 'text').execute();
     await db.schema.alterTable('patients').addColumn('next_visit_at', 'text').execute();
-    await db.schema.alterTable('patients').addColumn('no_show_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('patients')
+      .addColumn('no_show_count', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
     await sql`update patients set
         last_visit_at = (select pp.last_visit_at from patient_profiles pp where pp.patient_id = patients.id),
         next_visit_at = (select pp.next_visit_at from patient_profiles pp where pp.patient_id = patients.id),
-        no_show_count = coalesce((select pp.no_show_count from patient_profiles pp where pp.patient_id = patients.id), 0)`.execute(db);
+        no_show_count = coalesce((select pp.no_show_count from patient_profiles pp where pp.patient_id = patients.id), 0)`.execute(
+      db,
+    );
     await db.schema.dropIndex('patient_profiles_last_visit').execute();
     await db.schema.dropIndex('patient_profiles_next_visit').execute();
-    for (const c of ['last_visit_at', 'next_visit_at', 'no_show_count']) await db.schema.alterTable('patient_profiles').dropColumn(c).execute();
+    for (const c of ['last_visit_at', 'next_visit_at', 'no_show_count'])
+      await db.schema.alterTable('patient_profiles').dropColumn(c).execute();
     await db.schema.createIndex('patients_last_visit').on('patients').columns(['clinic_id', 'last_visit_at']).execute();
     await db.schema.createIndex('patients_next_visit').on('patients').columns(['clinic_id', 'next_visit_at']).execute();
     await db.schema.dropIndex('patients_name_sort').execute();
-    await db.schema.createIndex('patients_name_sort').on('patients').columns(['clinic_id', 'name', 'id', 'birth_date', 'line_status', 'last_visit_at']).execute();
+    await db.schema
+      .createIndex('patients_name_sort')
+      .on('patients')
+      .columns(['clinic_id', 'name', 'id', 'birth_date', 'line_status', 'last_visit_at'])
+      .execute();
     await db.schema.dropIndex('patients_id_cover').execute();
-    await db.schema.createIndex('patients_id_cover').on('patients').columns(['id', 'clinic_id', 'name', 'birth_date', 'line_status', 'last_visit_at']).execute();
+    await db.schema
+      .createIndex('patients_id_cover')
+      .on('patients')
+      .columns(['id', 'clinic_id', 'name', 'birth_date', 'line_status', 'last_visit_at'])
+      .execute();
   },
 };
 export default m;

@@ -13,10 +13,43 @@ import { richMenuService } from '../../modules/rich-menus/service.ts';
 import { autoReplyService, type AutoReplyInput } from '../../modules/auto-replies/service.ts';
 
 const DEMO_REPLIES: AutoReplyInput[] = [
-  { name: '門診時間', matchType: 'keyword', triggers: ['門診時間', '看診時間', '幾點', '營業時間'], priority: 10, reply: { type: 'text', text: '晴光牙醫門診時間：\n週一至週五 09:00–12:00、14:00–17:30、18:30–21:00\n週六 09:00–12:00、14:00–17:30\n週日及國定假日休診' } },
-  { name: '交通方式', matchType: 'keyword', triggers: ['交通', '怎麼去', '地址', '捷運'], priority: 5, reply: { type: 'text', text: '診所地址：台北市大安區復興南路一段 100 號 2 樓\n捷運忠孝復興站 2 號出口步行約 3 分鐘。' } },
-  { name: '停車資訊', matchType: 'keyword', triggers: ['停車', '車位'], priority: 5, reply: { type: 'text', text: '診所沒有附設停車場，附近的「復興南路公有停車場」步行約 2 分鐘，每小時 50 元。' } },
-  { name: '自費項目', matchType: 'keyword', triggers: ['自費', '價格', '費用', '植牙多少'], priority: 3, reply: { type: 'text', text: '自費項目（植牙、矯正、美白、全瓷冠等）費用依個人狀況而定，醫師看診評估後會先詳細說明並報價。歡迎來電 02-2700-1234 詢問。' } },
+  {
+    name: '門診時間',
+    matchType: 'keyword',
+    triggers: ['門診時間', '看診時間', '幾點', '營業時間'],
+    priority: 10,
+    reply: {
+      type: 'text',
+      text: '晴光牙醫門診時間：\n週一至週五 09:00–12:00、14:00–17:30、18:30–21:00\n週六 09:00–12:00、14:00–17:30\n週日及國定假日休診',
+    },
+  },
+  {
+    name: '交通方式',
+    matchType: 'keyword',
+    triggers: ['交通', '怎麼去', '地址', '捷運'],
+    priority: 5,
+    reply: {
+      type: 'text',
+      text: '診所地址：台北市大安區復興南路一段 100 號 2 樓\n捷運忠孝復興站 2 號出口步行約 3 分鐘。',
+    },
+  },
+  {
+    name: '停車資訊',
+    matchType: 'keyword',
+    triggers: ['停車', '車位'],
+    priority: 5,
+    reply: { type: 'text', text: '診所沒有附設停車場，附近的「復興南路公有停車場」步行約 2 分鐘，每小時 50 元。' },
+  },
+  {
+    name: '自費項目',
+    matchType: 'keyword',
+    triggers: ['自費', '價格', '費用', '植牙多少'],
+    priority: 3,
+    reply: {
+      type: 'text',
+      text: '自費項目（植牙、矯正、美白、全瓷冠等）費用依個人狀況而定，醫師看診評估後會先詳細說明並報價。歡迎來電 02-2700-1234 詢問。',
+    },
+  },
 ];
 
 export const DEMO_CLINIC_ID = '00000000-0000-7000-8000-00000000d001';
@@ -24,7 +57,11 @@ export const DEMO_PASSWORD = 'careline-demo';
 export const DEMO_HIS_KEY = 'demo-his-key';
 export const DEMO_CLINIC_NAME = '晴光牙醫診所';
 // The demo clinic's channel in the LINE emulator (CONTRACTS.md).
-export const DEMO_CHANNEL = { channelId: '1000000001', channelSecret: 'demo-channel-secret', accessToken: 'demo-channel-access-token' };
+export const DEMO_CHANNEL = {
+  channelId: '1000000001',
+  channelSecret: 'demo-channel-secret',
+  accessToken: 'demo-channel-access-token',
+};
 // The demo LIFF app (login channel = the demo channel), registered in the emulator by scripts/demo.ts.
 export const DEMO_LIFF_ID = '1000000001-careline';
 
@@ -61,18 +98,43 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
       phone: '02-2700-1234',
     });
     // The demo reminds patients who have not bound LINE by SMS (the emulator's gateway).
-    await smsService(deps).saveSettings(DEMO_CLINIC_ID, { provider: 'default', reminderFallback: true }, systemActor, '127.0.0.1');
+    await smsService(deps).saveSettings(
+      DEMO_CLINIC_ID,
+      { provider: 'default', reminderFallback: true },
+      systemActor,
+      '127.0.0.1',
+    );
   }
   const staff = staffService(deps);
   for (const u of DEMO_LOGINS) {
     const found = await deps.db.selectFrom('staff_users').select('id').where('email', '=', u.email).executeTakeFirst();
-    if (!found) await staff.createWithPassword(u.role === 'platform_operator' ? null : DEMO_CLINIC_ID, { ...u, password: DEMO_PASSWORD });
+    if (!found)
+      await staff.createWithPassword(u.role === 'platform_operator' ? null : DEMO_CLINIC_ID, {
+        ...u,
+        password: DEMO_PASSWORD,
+      });
   }
-  const key = await deps.db.selectFrom('api_keys').select('id').where('key_hash', '=', sha256Hex(DEMO_HIS_KEY)).executeTakeFirst();
+  const key = await deps.db
+    .selectFrom('api_keys')
+    .select('id')
+    .where('key_hash', '=', sha256Hex(DEMO_HIS_KEY))
+    .executeTakeFirst();
   if (!key) await apiKeyService(deps).create(DEMO_CLINIC_ID, '示範 HIS', systemActor, '127.0.0.1', DEMO_HIS_KEY);
   const channel = await lineService(deps).getChannel(DEMO_CLINIC_ID);
-  if (!channel) await lineService(deps).saveChannel(DEMO_CLINIC_ID, { ...DEMO_CHANNEL, liffId: DEMO_LIFF_ID }, systemActor, '127.0.0.1');
-  else if (!channel.liffId) await lineService(deps).saveChannel(DEMO_CLINIC_ID, { channelId: channel.channelId, liffId: DEMO_LIFF_ID }, systemActor, '127.0.0.1');
+  if (!channel)
+    await lineService(deps).saveChannel(
+      DEMO_CLINIC_ID,
+      { ...DEMO_CHANNEL, liffId: DEMO_LIFF_ID },
+      systemActor,
+      '127.0.0.1',
+    );
+  else if (!channel.liffId)
+    await lineService(deps).saveChannel(
+      DEMO_CLINIC_ID,
+      { channelId: channel.channelId, liffId: DEMO_LIFF_ID },
+      systemActor,
+      '127.0.0.1',
+    );
   if ((await autoReplyService(deps).list(DEMO_CLINIC_ID)).length === 0) {
     for (const r of DEMO_REPLIES) await autoReplyService(deps).create(DEMO_CLINIC_ID, r, systemActor, '127.0.0.1');
   }

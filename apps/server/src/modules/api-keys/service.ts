@@ -10,17 +10,34 @@ import { clinicService } from '../clinics/service.ts';
 
 function repo(db: Kysely<DB>) {
   return {
-    list: (clinicIds: string[]) => db.selectFrom('api_keys').selectAll().where('clinic_id', 'in', clinicIds).orderBy('created_at', 'desc').execute(),
-    sandboxOf: (clinicId: string) => db.selectFrom('clinics').select('id').where('sandbox_of', '=', clinicId).orderBy('created_at').executeTakeFirst(),
+    list: (clinicIds: string[]) =>
+      db.selectFrom('api_keys').selectAll().where('clinic_id', 'in', clinicIds).orderBy('created_at', 'desc').execute(),
+    sandboxOf: (clinicId: string) =>
+      db.selectFrom('clinics').select('id').where('sandbox_of', '=', clinicId).orderBy('created_at').executeTakeFirst(),
     insert: (row: DB['api_keys']) => db.insertInto('api_keys').values(row).execute(),
     revoke: (clinicId: string, id: string, at: string) =>
-      db.updateTable('api_keys').set({ revoked_at: at }).where('clinic_id', '=', clinicId).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst(),
-    get: (clinicId: string, id: string) => db.selectFrom('api_keys').selectAll().where('clinic_id', '=', clinicId).where('id', '=', id).executeTakeFirst(),
+      db
+        .updateTable('api_keys')
+        .set({ revoked_at: at })
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
+    get: (clinicId: string, id: string) =>
+      db.selectFrom('api_keys').selectAll().where('clinic_id', '=', clinicId).where('id', '=', id).executeTakeFirst(),
   };
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof repo>['list']>>[number];
-const toApiKey = (r: Row, sandboxClinicId: string | null = null) => ({ id: r.id, name: r.name, prefix: r.prefix, sandbox: r.clinic_id === sandboxClinicId, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at });
+const toApiKey = (r: Row, sandboxClinicId: string | null = null) => ({
+  id: r.id,
+  name: r.name,
+  prefix: r.prefix,
+  sandbox: r.clinic_id === sandboxClinicId,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  revokedAt: r.revoked_at,
+});
 
 export function apiKeyService(deps: Deps) {
   const r = repo(deps.db);
@@ -40,16 +57,47 @@ export function apiKeyService(deps: Deps) {
       if (existing) return existing.id;
       const clinic = await clinicService(deps).get(clinicId);
       if (clinic.isSandbox) throw errors.badRequest('沙盒診所不能再建立沙盒');
-      return (await clinicService(deps).create({ name: `${clinic.name} (沙盒)`, timeZone: clinic.timeZone, sandboxOf: clinicId })).id;
+      return (
+        await clinicService(deps).create({
+          name: `${clinic.name} (沙盒)`,
+          timeZone: clinic.timeZone,
+          sandboxOf: clinicId,
+        })
+      ).id;
     },
 
     /** Creates a key; `plain` lets the demo seed a known key; `sandbox` makes it a key of the clinic's sandbox. Returns the key once. */
-    async create(clinicId: string, name: string, actor: Actor, ip: string, plain?: string, opts: { sandbox?: boolean } = {}) {
+    async create(
+      clinicId: string,
+      name: string,
+      actor: Actor,
+      ip: string,
+      plain?: string,
+      opts: { sandbox?: boolean } = {},
+    ) {
       const key = plain ?? `${opts.sandbox ? 'clk_test_' : 'clk_'}${randomToken(32)}`;
       const target = opts.sandbox ? await this.sandboxClinic(clinicId) : clinicId;
-      const row = { id: newId(), clinic_id: target, name: name.trim(), prefix: key.slice(0, opts.sandbox ? 13 : 8), key_hash: sha256Hex(key), created_by: actor.id, created_at: deps.clock.now().toISOString(), last_used_at: null, revoked_at: null };
+      const row = {
+        id: newId(),
+        clinic_id: target,
+        name: name.trim(),
+        prefix: key.slice(0, opts.sandbox ? 13 : 8),
+        key_hash: sha256Hex(key),
+        created_by: actor.id,
+        created_at: deps.clock.now().toISOString(),
+        last_used_at: null,
+        revoked_at: null,
+      };
       await r.insert(row);
-      await recordAudit(deps.db, deps.clock, { clinicId, actor, action: 'api_key.created', entityType: 'api_key', entityId: row.id, detail: { name: row.name, prefix: row.prefix, sandbox: !!opts.sandbox }, ip });
+      await recordAudit(deps.db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'api_key.created',
+        entityType: 'api_key',
+        entityId: row.id,
+        detail: { name: row.name, prefix: row.prefix, sandbox: !!opts.sandbox },
+        ip,
+      });
       return { apiKey: toApiKey(row, opts.sandbox ? target : null), key };
     },
 
@@ -61,7 +109,14 @@ export function apiKeyService(deps: Deps) {
         if (!(await r.get(owner, id))) throw errors.notFound('API 金鑰');
         return;
       }
-      await recordAudit(deps.db, deps.clock, { clinicId, actor, action: 'api_key.revoked', entityType: 'api_key', entityId: id, ip });
+      await recordAudit(deps.db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'api_key.revoked',
+        entityType: 'api_key',
+        entityId: id,
+        ip,
+      });
     },
   };
 }

@@ -9,7 +9,8 @@ type Db = Kysely<DB> | Transaction<DB>;
 export type AppointmentRow = AppointmentsTable & { patient_his_id: string; doctor_his_id: string; line_status: string };
 
 const CHUNK = 400;
-const chunks = <T>(xs: T[], n = CHUNK): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+const chunks = <T>(xs: T[], n = CHUNK): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 export function appointmentRepository(db: Db) {
   const base = () =>
@@ -32,11 +33,17 @@ export function appointmentRepository(db: Db) {
       return out.map((r) => ({ ...r, version: Number(r.version) }));
     },
     async get(clinicId: string, hisId: string): Promise<AppointmentRow | undefined> {
-      const r = await base().where('appointments.clinic_id', '=', clinicId).where('appointments.his_id', '=', hisId).executeTakeFirst();
+      const r = await base()
+        .where('appointments.clinic_id', '=', clinicId)
+        .where('appointments.his_id', '=', hisId)
+        .executeTakeFirst();
       return r ? ({ ...r, version: Number(r.version) } as AppointmentRow) : undefined;
     },
     async getById(clinicId: string, id: string): Promise<AppointmentRow | undefined> {
-      const r = await base().where('appointments.clinic_id', '=', clinicId).where('appointments.id', '=', id).executeTakeFirst();
+      const r = await base()
+        .where('appointments.clinic_id', '=', clinicId)
+        .where('appointments.id', '=', id)
+        .executeTakeFirst();
       return r ? ({ ...r, version: Number(r.version) } as AppointmentRow) : undefined;
     },
     async refs(clinicId: string, table: 'patients' | 'doctors', hisIds: string[]) {
@@ -45,13 +52,33 @@ export function appointmentRepository(db: Db) {
         // A patient merged away in the back office stands for the surviving patient: the HIS may
         // still send its old patient id, and the appointment must stay with the survivor.
         if (table === 'patients') {
-          out.push(...(await db.selectFrom('patients as p')
-            .leftJoin('patient_profiles as pp', (j) => j.onRef('pp.patient_id', '=', 'p.id').on('pp.merged_into', 'is not', null))
-            .leftJoin('patients as s', (j) => j.onRef('s.id', '=', 'pp.merged_into').onRef('s.clinic_id', '=', 'p.clinic_id'))
-            .select((eb) => [eb.fn.coalesce('s.id', 'p.id').as('id'), 'p.his_id', eb.fn.coalesce('s.line_status', 'p.line_status').as('line_status')])
-            .where('p.clinic_id', '=', clinicId).where('p.his_id', 'in', part).execute()));
-        }
-        else out.push(...(await db.selectFrom('doctors').select(['id', 'his_id']).where('clinic_id', '=', clinicId).where('his_id', 'in', part).execute()));
+          out.push(
+            ...(await db
+              .selectFrom('patients as p')
+              .leftJoin('patient_profiles as pp', (j) =>
+                j.onRef('pp.patient_id', '=', 'p.id').on('pp.merged_into', 'is not', null),
+              )
+              .leftJoin('patients as s', (j) =>
+                j.onRef('s.id', '=', 'pp.merged_into').onRef('s.clinic_id', '=', 'p.clinic_id'),
+              )
+              .select((eb) => [
+                eb.fn.coalesce('s.id', 'p.id').as('id'),
+                'p.his_id',
+                eb.fn.coalesce('s.line_status', 'p.line_status').as('line_status'),
+              ])
+              .where('p.clinic_id', '=', clinicId)
+              .where('p.his_id', 'in', part)
+              .execute()),
+          );
+        } else
+          out.push(
+            ...(await db
+              .selectFrom('doctors')
+              .select(['id', 'his_id'])
+              .where('clinic_id', '=', clinicId)
+              .where('his_id', 'in', part)
+              .execute()),
+          );
       }
       return out;
     },
@@ -65,6 +92,12 @@ export function appointmentRepository(db: Db) {
       for (const part of chunks(rows, 300)) await db.insertInto('appointment_history').values(part).execute();
     },
     history: (clinicId: string, appointmentId: string) =>
-      db.selectFrom('appointment_history').selectAll().where('clinic_id', '=', clinicId).where('appointment_id', '=', appointmentId).orderBy('id').execute(),
+      db
+        .selectFrom('appointment_history')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .where('appointment_id', '=', appointmentId)
+        .orderBy('id')
+        .execute(),
   };
 }

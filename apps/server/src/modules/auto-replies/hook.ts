@@ -8,6 +8,12 @@ export async function answerWithAutoReply(ctx: EventContext, text: string): Prom
   if (!m) return false;
   await svc.recordHit(ctx.clinicId, m.reply.id);
   if (!ctx.replyToken) return true; // matched, but too late to reply for free; nothing is pushed
-  await ctx.line.reply(ctx.clinicId, ctx.lineUserId, ctx.replyToken, [toLineMessage(m.reply.reply)], `auto_reply:${m.reply.id}`);
+  await ctx.line.reply(
+    ctx.clinicId,
+    ctx.lineUserId,
+    ctx.replyToken,
+    [toLineMessage(m.reply.reply)],
+    `auto_reply:${m.reply.id}`,
+  );
   return true;
 }

@@ -1,10 +1,19 @@
 // Matching of patients' text against the clinic's canned replies (A3). Pure functions.
 
-export type ReplyRule = { id: string; matchType: 'exact' | 'keyword'; triggers: string[]; priority: number; enabled: boolean };
+export type ReplyRule = {
+  id: string;
+  matchType: 'exact' | 'keyword';
+  triggers: string[];
+  priority: number;
+  enabled: boolean;
+};
 
 /** NFKC, lower case, no spaces or punctuation: 「門診 時間？」 and 「門診時間」 compare equal. */
 export function normaliseText(s: string): string {
-  return s.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
 /**
@@ -23,7 +32,12 @@ export function bestMatch<R extends ReplyRule>(rules: R[], text: string): { rule
       const hit = rule.matchType === 'exact' ? t === n : t.includes(n);
       if (!hit) continue;
       const score: [number, number, number] = [rule.matchType === 'exact' ? 1 : 0, rule.priority, n.length];
-      if (!best || score[0] > best.score[0] || (score[0] === best.score[0] && (score[1] > best.score[1] || (score[1] === best.score[1] && score[2] > best.score[2])))) {
+      if (
+        !best ||
+        score[0] > best.score[0] ||
+        (score[0] === best.score[0] &&
+          (score[1] > best.score[1] || (score[1] === best.score[1] && score[2] > best.score[2])))
+      ) {
         best = { rule, trigger: trig, score };
       }
     }

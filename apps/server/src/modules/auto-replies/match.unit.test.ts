@@ -24,6 +24,9 @@ describe('canned reply matching', () => {
     expect(bestMatch(rules, '   ')).toBeNull();
   });
   it('parses CSV with quotes, commas, newlines and a BOM', () => {
-    expect(parseCsv('\uFEFFa,b\r\n"x, y","say ""hi""\nthere"\n\n')).toEqual([['a', 'b'], ['x, y', 'say "hi"\nthere']]);
+    expect(parseCsv('\uFEFFa,b\r\n"x, y","say ""hi""\nthere"\n\n')).toEqual([
+      ['a', 'b'],
+      ['x, y', 'say "hi"\nthere'],
+    ]);
   });
 });

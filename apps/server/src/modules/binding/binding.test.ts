@@ -22,7 +22,12 @@ const dashed = (p: string) => `${p.slice(0, 4)}-${p.slice(4, 7)}-${p.slice(7)}`;
 
 async function clinic(t: TestApp = b.t) {
   const c = await b.clinicWithChannel();
-  await lineService(t.deps).saveChannel(c.clinicId, { channelId: c.channelId, liffId: `${c.channelId}-test` }, systemActor, '127.0.0.1');
+  await lineService(t.deps).saveChannel(
+    c.clinicId,
+    { channelId: c.channelId, liffId: `${c.channelId}-test` },
+    systemActor,
+    '127.0.0.1',
+  );
   await t.deps.db.updateTable('clinics').set({ phone: '02-2700-1234' }).where('id', '=', c.clinicId).execute();
   const his = c.his(await c.apiKey());
   await his.put('/his/v1/doctors/D1', { name: '林醫師' });
@@ -34,14 +39,28 @@ async function user(name = '王小明') {
 }
 
 async function idToken(channelId: string, userId: string): Promise<string> {
-  const r = await fetch(`${b.emu.url}/_emulator/liff-login?liffId=${channelId}-test&redirect=${encodeURIComponent('http://app.test/liff/')}&userId=${userId}`, { redirect: 'manual' });
+  const r = await fetch(
+    `${b.emu.url}/_emulator/liff-login?liffId=${channelId}-test&redirect=${encodeURIComponent('http://app.test/liff/')}&userId=${userId}`,
+    { redirect: 'manual' },
+  );
   const loc = r.headers.get('location')!;
   return new URLSearchParams(new URL(loc).hash.slice(1)).get('liff_emulator_id_token')!;
 }
 
-function liff(t: TestApp, channelId: string, token: string | null, ip = `10.1.${randomInt(0, 250)}.${randomInt(1, 250)}`) {
+function liff(
+  t: TestApp,
+  channelId: string,
+  token: string | null,
+  ip = `10.1.${randomInt(0, 250)}.${randomInt(1, 250)}`,
+) {
   const call = (method: 'GET' | 'POST', path: string, payload?: unknown) =>
-    t.app.inject({ method, url: `/liff/api/${channelId}${path}`, remoteAddress: ip, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload === undefined ? {} : { payload: payload as never }) });
+    t.app.inject({
+      method,
+      url: `/liff/api/${channelId}${path}`,
+      remoteAddress: ip,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      ...(payload === undefined ? {} : { payload: payload as never }),
+    });
   return { get: (p: string) => call('GET', p), post: (p: string, body: unknown = {}) => call('POST', p, body) };
 }
 
@@ -53,9 +72,23 @@ async function lastCode(p: string): Promise<string> {
   return m[1];
 }
 
-const lineOf = async (t: TestApp, clinicId: string, hisId: string) => (await t.deps.db.selectFrom('patients').select('line_status').where('clinic_id', '=', clinicId).where('his_id', '=', hisId).executeTakeFirstOrThrow()).line_status;
-const sent = async (channelId: string, userId: string) => (await b.emu_('GET', `/_emulator/channels/${channelId}/messages?to=${userId}`)).messages as { via: string; retryKey?: string | null; message: { text?: string } }[];
-const userMenu = (channelId: string, userId: string) => b.emu.store.channels.get(channelId)?.userRichMenus.get(userId) ?? null;
+const lineOf = async (t: TestApp, clinicId: string, hisId: string) =>
+  (
+    await t.deps.db
+      .selectFrom('patients')
+      .select('line_status')
+      .where('clinic_id', '=', clinicId)
+      .where('his_id', '=', hisId)
+      .executeTakeFirstOrThrow()
+  ).line_status;
+const sent = async (channelId: string, userId: string) =>
+  (await b.emu_('GET', `/_emulator/channels/${channelId}/messages?to=${userId}`)).messages as {
+    via: string;
+    retryKey?: string | null;
+    message: { text?: string };
+  }[];
+const userMenu = (channelId: string, userId: string) =>
+  b.emu.store.channels.get(channelId)?.userRichMenus.get(userId) ?? null;
 
 describe('bind flow through the emulator', () => {
   it('follow → ID token → OTP by SMS → verify binds the whole family: lights, rich menu, confirmation; block/unblock; unbind', async () => {
@@ -77,7 +110,12 @@ describe('bind flow through the emulator', () => {
     const api = liff(b.t, c.channelId, tok);
 
     const me0 = (await api.get('/me')).json();
-    expect(me0).toMatchObject({ lineUser: { userId: u, displayName: '王小明' }, bound: false, phoneMasked: null, patients: [] });
+    expect(me0).toMatchObject({
+      lineUser: { userId: u, displayName: '王小明' },
+      bound: false,
+      phoneMasked: null,
+      patients: [],
+    });
     expect(me0.privacyNotice.text).toContain('個人資料保護法');
 
     expect((await api.post('/otp', { phone: p, consent: false })).json().error.code).toBe('CONSENT_REQUIRED');
@@ -87,19 +125,36 @@ describe('bind flow through the emulator', () => {
     const stranger = phone();
     const nf = await api.post('/otp', { phone: stranger, consent: true });
     expect(nf.statusCode).toBe(404);
-    expect(nf.json().error).toMatchObject({ code: 'PHONE_NOT_FOUND', details: [expect.objectContaining({ clinicPhone: '02-2700-1234' })] });
+    expect(nf.json().error).toMatchObject({
+      code: 'PHONE_NOT_FOUND',
+      details: [expect.objectContaining({ clinicPhone: '02-2700-1234' })],
+    });
     expect(nf.json().error.message).toContain('02-2700-1234');
     await b.drain();
     expect((await b.emu_('GET', `/_emulator/sms?to=${stranger}`)).messages).toEqual([]);
 
     const otp = await api.post('/otp', { phone: dashed(p), consent: true });
     expect(otp.statusCode).toBe(200);
-    expect(otp.json()).toEqual({ sentTo: `${p.slice(0, 4)}-***-${p.slice(7)}`, expiresInSeconds: 300, resendAfterSeconds: 60 });
+    expect(otp.json()).toEqual({
+      sentTo: `${p.slice(0, 4)}-***-${p.slice(7)}`,
+      expiresInSeconds: 300,
+      resendAfterSeconds: 60,
+    });
     const code = await lastCode(p);
     const sms = (await b.emu_('GET', `/_emulator/sms?to=${p}`)).messages.at(-1);
     expect(sms.body).toMatch(/^【測試診所 .+】您的綁定驗證碼為 \d{6}，5 分鐘內有效。請勿將驗證碼告訴他人。$/);
-    const log = await b.t.deps.db.selectFrom('sms_messages').selectAll().where('clinic_id', '=', c.clinicId).executeTakeFirstOrThrow();
-    expect(log).toMatchObject({ purpose: 'otp', status: 'sent', segments: 1, encoding: 'UCS-2', provider_message_id: sms.msgid });
+    const log = await b.t.deps.db
+      .selectFrom('sms_messages')
+      .selectAll()
+      .where('clinic_id', '=', c.clinicId)
+      .executeTakeFirstOrThrow();
+    expect(log).toMatchObject({
+      purpose: 'otp',
+      status: 'sent',
+      segments: 1,
+      encoding: 'UCS-2',
+      provider_message_id: sms.msgid,
+    });
     expect(sms.clientid).toBe(log.idempotency_key);
     // the code is nowhere in the database in clear
     const jobs = await b.t.deps.db.selectFrom('jobs').select('payload').where('clinic_id', '=', c.clinicId).execute();
@@ -108,11 +163,23 @@ describe('bind flow through the emulator', () => {
 
     const ok = await api.post('/otp/verify', { phone: p, code });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toEqual({ bound: true, patients: [expect.objectContaining({ name: '王大明', birthYear: 1980 }), expect.objectContaining({ name: '王小美', birthYear: 2015 })] });
-    expect([await lineOf(b.t, c.clinicId, 'P1'), await lineOf(b.t, c.clinicId, 'P2'), await lineOf(b.t, c.clinicId, 'P3')]).toEqual(['bound', 'bound', 'unbound']);
+    expect(ok.json()).toEqual({
+      bound: true,
+      patients: [
+        expect.objectContaining({ name: '王大明', birthYear: 1980 }),
+        expect.objectContaining({ name: '王小美', birthYear: 2015 }),
+      ],
+    });
+    expect([
+      await lineOf(b.t, c.clinicId, 'P1'),
+      await lineOf(b.t, c.clinicId, 'P2'),
+      await lineOf(b.t, c.clinicId, 'P3'),
+    ]).toEqual(['bound', 'bound', 'unbound']);
     const st = (await c.his.get('/his/v1/patients/P2/status')).json();
     expect(st.lights.line.code).toBe('bound');
-    expect((await b.t.deps.db.selectFrom('binding_consents').selectAll().where('clinic_id', '=', c.clinicId).execute())).toHaveLength(1);
+    expect(
+      await b.t.deps.db.selectFrom('binding_consents').selectAll().where('clinic_id', '=', c.clinicId).execute(),
+    ).toHaveLength(1);
     await b.drain();
     expect(userMenu(c.channelId, u)).toBe(bound.lineRichMenuId);
     const pushed = (await sent(c.channelId, u)).filter((m) => m.via === 'push');
@@ -173,12 +240,35 @@ describe('family with two LINE users', () => {
     expect(await lineOf(b.t, c.clinicId, 'F')).toBe('bound');
 
     // Mitake-style delivery report (GET with msgid/statuscode) on the signed report URL
-    const row = await b.t.deps.db.selectFrom('sms_messages').selectAll().where('clinic_id', '=', c.clinicId).executeTakeFirstOrThrow();
+    const row = await b.t.deps.db
+      .selectFrom('sms_messages')
+      .selectAll()
+      .where('clinic_id', '=', c.clinicId)
+      .executeTakeFirstOrThrow();
     const sig = b.t.deps.crypto.hmacHex('sms-report', row.id).slice(0, 32);
-    expect((await b.t.app.inject({ method: 'GET', url: `/sms/report/${row.id}?sig=bad&msgid=${row.provider_message_id}&statuscode=4` })).statusCode).toBe(404);
-    expect((await b.t.app.inject({ method: 'GET', url: `/sms/report/${row.id}?sig=${sig}&msgid=${row.provider_message_id}&statuscode=4&statusstr=DELIVRD` })).statusCode).toBe(200);
+    expect(
+      (
+        await b.t.app.inject({
+          method: 'GET',
+          url: `/sms/report/${row.id}?sig=bad&msgid=${row.provider_message_id}&statuscode=4`,
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await b.t.app.inject({
+          method: 'GET',
+          url: `/sms/report/${row.id}?sig=${sig}&msgid=${row.provider_message_id}&statuscode=4&statusstr=DELIVRD`,
+        })
+      ).statusCode,
+    ).toBe(200);
     const log = (await as(b.t.app, c.admin).get('/api/sms/messages')).json().items;
-    expect(log.find((m: { id: string }) => m.id === row.id)).toMatchObject({ status: 'delivered', deliveryStatus: 'delivered:DELIVRD', purpose: 'otp', segments: 1 });
+    expect(log.find((m: { id: string }) => m.id === row.id)).toMatchObject({
+      status: 'delivered',
+      deliveryStatus: 'delivered:DELIVRD',
+      purpose: 'otp',
+      segments: 1,
+    });
     expect(JSON.stringify(log)).not.toContain(p);
   });
 });
@@ -186,14 +276,30 @@ describe('family with two LINE users', () => {
 describe('codes, limits and lockout', () => {
   it('wrong codes count down, the fifth locks the phone for 15 minutes, across a new app instance on the same database', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'careline-bind-'));
-    const env = { DATABASE_URL: process.env.TEST_DATABASE_URL ?? `sqlite:${join(dir, 'db.sqlite')}`, ENCRYPTION_KEY: randomBytes(32).toString('base64'), LINE_API_BASE_URL: b.emu.url, SMS_BASE_URL: b.emu.url };
+    const env = {
+      DATABASE_URL: process.env.TEST_DATABASE_URL ?? `sqlite:${join(dir, 'db.sqlite')}`,
+      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      LINE_API_BASE_URL: b.emu.url,
+      SMS_BASE_URL: b.emu.url,
+    };
     const t1 = await createTestApp({ env });
     // a channel known to the emulator, connected to a clinic in t1's database
-    const c = { channelId: `7${String(randomInt(10_000_000, 99_999_999))}`, channelSecret: randomBytes(16).toString('hex'), accessToken: '' };
-    c.accessToken = (await b.emu_('POST', '/_emulator/channels', { channelId: c.channelId, channelSecret: c.channelSecret })).channelAccessToken;
+    const c = {
+      channelId: `7${String(randomInt(10_000_000, 99_999_999))}`,
+      channelSecret: randomBytes(16).toString('hex'),
+      accessToken: '',
+    };
+    c.accessToken = (
+      await b.emu_('POST', '/_emulator/channels', { channelId: c.channelId, channelSecret: c.channelSecret })
+    ).channelAccessToken;
     const { clinicService } = await import('../clinics/service.ts');
     const clinic1 = await clinicService(t1.deps).create({ name: '重啟診所' });
-    await lineService(t1.deps).saveChannel(clinic1.id, { channelId: c.channelId, channelSecret: c.channelSecret, accessToken: c.accessToken }, systemActor, '127.0.0.1');
+    await lineService(t1.deps).saveChannel(
+      clinic1.id,
+      { channelId: c.channelId, channelSecret: c.channelSecret, accessToken: c.accessToken },
+      systemActor,
+      '127.0.0.1',
+    );
     const { patientService } = await import('../patients/service.ts');
     const p = phone();
     await patientService(t1.deps).upsert(clinic1.id, 'R1', { name: '李重啟', phone: p }, systemActor);
@@ -220,7 +326,11 @@ describe('codes, limits and lockout', () => {
     expect((await api2.post('/otp', { phone: p, consent: true })).json().error.code).toBe('OTP_LOCKED');
     t2.clock.advance(16 * 60_000);
     expect((await api2.post('/otp', { phone: p, consent: true })).statusCode).toBe(200);
-    const attempts = await t2.deps.db.selectFrom('otp_codes').select('attempts').where('clinic_id', '=', clinic1.id).executeTakeFirstOrThrow();
+    const attempts = await t2.deps.db
+      .selectFrom('otp_codes')
+      .select('attempts')
+      .where('clinic_id', '=', clinic1.id)
+      .executeTakeFirstOrThrow();
     expect(Number(attempts.attempts)).toBe(0);
     await t2.close();
   });
@@ -242,11 +352,13 @@ describe('codes, limits and lockout', () => {
     b.t.clock.advance(61_000);
     expect((await api.post('/otp', { phone: p, consent: true })).statusCode).toBe(200);
     const second = await lastCode(p);
-    if (first !== second) expect((await api.post('/otp/verify', { phone: p, code: first })).json().error.code).toBe('OTP_INVALID');
+    if (first !== second)
+      expect((await api.post('/otp/verify', { phone: p, code: first })).json().error.code).toBe('OTP_INVALID');
     // a code sent to q does not work for p, and p's code does not work for q
     expect((await api.post('/otp', { phone: q, consent: true })).statusCode).toBe(200);
     const qCode = await lastCode(q);
-    if (qCode !== second) expect((await api.post('/otp/verify', { phone: p, code: qCode })).json().error.code).toBe('OTP_INVALID');
+    if (qCode !== second)
+      expect((await api.post('/otp/verify', { phone: p, code: qCode })).json().error.code).toBe('OTP_INVALID');
     // expired after 5 minutes
     b.t.clock.advance(301_000);
     const exp = await api.post('/otp/verify', { phone: q, code: qCode });
@@ -270,7 +382,8 @@ describe('codes, limits and lockout', () => {
     const tok = await idToken(c.channelId, u);
     const ip = `10.200.${randomInt(0, 250)}.${randomInt(1, 250)}`;
     const api = liff(b.t, c.channelId, tok, ip);
-    for (let i = 0; i < 10; i++) expect((await api.post('/otp', { phone: phone(), consent: true })).statusCode).toBe(404);
+    for (let i = 0; i < 10; i++)
+      expect((await api.post('/otp', { phone: phone(), consent: true })).statusCode).toBe(404);
     const r = await api.post('/otp', { phone: phone(), consent: true });
     expect([r.statusCode, r.json().error.code]).toEqual([429, 'OTP_RATE_LIMITED']);
   });
@@ -293,7 +406,12 @@ describe('LIFF identity', () => {
     await bad(good.slice(0, -3) + 'abc');
     await bad(await idToken(d.channelId, u));
     const now = Math.floor(Date.now() / 1000);
-    await bad(signIdToken({ iss: 'https://access.line.me', sub: u, aud: c.channelId, exp: now - 60, iat: now - 3660, name: 'x' }, c.channelSecret));
+    await bad(
+      signIdToken(
+        { iss: 'https://access.line.me', sub: u, aud: c.channelId, exp: now - 60, iat: now - 3660, name: 'x' },
+        c.channelSecret,
+      ),
+    );
     expect((await liff(b.t, '999999999', good).get('/me')).statusCode).toBe(404);
   });
 });
@@ -305,12 +423,22 @@ describe('clinics are isolated', () => {
     const p = phone();
     await a.his.put('/his/v1/patients/X', { name: 'A診所病患', phone: p });
     await bb.his.put('/his/v1/patients/X', { name: 'B診所病患', phone: p });
-    await bb.his.put('/his/v1/appointments/B-1', { patientId: 'X', doctorId: 'D1', startsAt: new Date(b.t.clock.now().getTime() + 86_400_000).toISOString(), status: 'booked', version: 1 });
+    await bb.his.put('/his/v1/appointments/B-1', {
+      patientId: 'X',
+      doctorId: 'D1',
+      startsAt: new Date(b.t.clock.now().getTime() + 86_400_000).toISOString(),
+      status: 'booked',
+      version: 1,
+    });
     const u = await user();
     const tokA = await idToken(a.channelId, u);
     const api = liff(b.t, a.channelId, tokA);
     await api.post('/otp', { phone: p, consent: true });
-    expect((await api.post('/otp/verify', { phone: p, code: await lastCode(p) })).json().patients.map((x: { name: string }) => x.name)).toEqual(['A診所病患']);
+    expect(
+      (await api.post('/otp/verify', { phone: p, code: await lastCode(p) }))
+        .json()
+        .patients.map((x: { name: string }) => x.name),
+    ).toEqual(['A診所病患']);
     const appts = (await api.get('/appointments')).json();
     expect(appts.members.map((m: { patient: { name: string } }) => m.patient.name)).toEqual(['A診所病患']);
     expect((await liff(b.t, bb.channelId, tokA).get('/me')).statusCode).toBe(401);
@@ -319,7 +447,11 @@ describe('clinics are isolated', () => {
     expect((await atB.get('/appointments')).json()).toEqual({ members: [] });
     expect(await lineOf(b.t, bb.clinicId, 'X')).toBe('unbound');
     // B's appointment id cannot be answered through A
-    const bAppt = await b.t.deps.db.selectFrom('appointments').select('id').where('clinic_id', '=', bb.clinicId).executeTakeFirstOrThrow();
+    const bAppt = await b.t.deps.db
+      .selectFrom('appointments')
+      .select('id')
+      .where('clinic_id', '=', bb.clinicId)
+      .executeTakeFirstOrThrow();
     expect((await api.post(`/appointments/${bAppt.id}/confirm`)).json().error.code).toBe('APPOINTMENT_NOT_FOUND');
   });
 });
@@ -333,7 +465,15 @@ describe('my appointments and answers', () => {
     const day = 86_400_000;
     const base = b.t.clock.now().getTime();
     const at = (ms: number) => new Date(Math.floor((base + ms) / 60_000) * 60_000).toISOString();
-    const put = (id: string, patientId: string, startsAt: string, status = 'booked') => c.his.put(`/his/v1/appointments/${id}`, { patientId, doctorId: 'D1', startsAt, status, version: 1, visitType: '洗牙' });
+    const put = (id: string, patientId: string, startsAt: string, status = 'booked') =>
+      c.his.put(`/his/v1/appointments/${id}`, {
+        patientId,
+        doctorId: 'D1',
+        startsAt,
+        status,
+        version: 1,
+        visitType: '洗牙',
+      });
     await put('F1', 'M', at(3 * day));
     await put('F2', 'K', at(5 * day));
     await put('F3', 'K', at(6 * day), 'cancelled');
@@ -352,24 +492,48 @@ describe('my appointments and answers', () => {
     expect(mom.upcoming).toHaveLength(2);
     expect(mom.recent).toHaveLength(1); // the 120-day-old visit is not shown
     const f1 = mom.upcoming.find((x: { startsAt: string }) => x.startsAt === at(3 * day));
-    expect(f1).toMatchObject({ doctorName: '林醫師', visitType: '洗牙', status: 'booked', statusLabel: '已預約', reply: 'not_sent', canConfirm: true, canCancel: true, canReschedule: true });
+    expect(f1).toMatchObject({
+      doctorName: '林醫師',
+      visitType: '洗牙',
+      status: 'booked',
+      statusLabel: '已預約',
+      reply: 'not_sent',
+      canConfirm: true,
+      canCancel: true,
+      canReschedule: true,
+    });
     expect(f1.dateLabel).toMatch(/^(\d{4}年)?\d{1,2}月\d{1,2}日（[日一二三四五六]）\d{2}:\d{2}$/);
-    const tw = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Taipei', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(f1.startsAt));
+    const tw = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Taipei',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(f1.startsAt));
     expect(f1.dateLabel.endsWith(tw)).toBe(true);
 
     const conf = await api.post(`/appointments/${f1.id}/confirm`);
     expect(conf.statusCode).toBe(200);
-    expect(conf.json()).toMatchObject({ reply: 'confirmed', replyLabel: '確認赴約', canConfirm: false, canCancel: true });
+    expect(conf.json()).toMatchObject({
+      reply: 'confirmed',
+      replyLabel: '確認赴約',
+      canConfirm: false,
+      canCancel: true,
+    });
     const again = await api.post(`/appointments/${f1.id}/confirm`);
     expect([again.statusCode, again.json().error.code]).toEqual([409, 'ALREADY_ANSWERED']);
     expect((await c.his.get('/his/v1/appointments/F1')).json().lights.reply.code).toBe('confirmed');
-    const resch = await api.post(`/appointments/${f1.id}/reschedule-request`, { preferredTimes: [at(7 * day)], note: '下午比較方便' });
+    const resch = await api.post(`/appointments/${f1.id}/reschedule-request`, {
+      preferredTimes: [at(7 * day)],
+      note: '下午比較方便',
+    });
     expect(resch.json().reply).toBe('reschedule_requested');
     const kid = list.members[1].upcoming;
     const f2 = kid.find((x: { status: string }) => x.status === 'booked');
     const f3 = kid.find((x: { status: string }) => x.status === 'cancelled');
     expect(f3).toMatchObject({ canConfirm: false, canCancel: false });
-    expect((await api.post(`/appointments/${f2.id}/cancel-request`, { reason: '孩子發燒' })).json().reply).toBe('cancel_requested');
+    expect((await api.post(`/appointments/${f2.id}/cancel-request`, { reason: '孩子發燒' })).json().reply).toBe(
+      'cancel_requested',
+    );
     const canc = await api.post(`/appointments/${f3.id}/confirm`);
     expect([canc.statusCode, canc.json().error.code]).toEqual([409, 'APPOINTMENT_CANCELLED']);
     const r1 = mom.recent[0];
@@ -380,10 +544,20 @@ describe('my appointments and answers', () => {
     expect([late.statusCode, late.json().error.code]).toEqual([409, 'APPOINTMENT_PAST']);
     expect(late.json().error.message).toContain('02-2700-1234');
 
-    const tasks = await b.t.deps.db.selectFrom('front_desk_tasks').selectAll().where('clinic_id', '=', c.clinicId).orderBy('created_at').execute();
+    const tasks = await b.t.deps.db
+      .selectFrom('front_desk_tasks')
+      .selectAll()
+      .where('clinic_id', '=', c.clinicId)
+      .orderBy('created_at')
+      .execute();
     expect(tasks.map((x) => x.kind).sort()).toEqual(['cancel_request', 'reschedule_request']);
     expect(JSON.parse(tasks.find((x) => x.kind === 'cancel_request')!.payload).reason).toBe('孩子發燒');
-    const hist = await b.t.deps.db.selectFrom('appointment_history').selectAll().where('appointment_id', '=', f1.id).where('source', '=', 'patient').execute();
+    const hist = await b.t.deps.db
+      .selectFrom('appointment_history')
+      .selectAll()
+      .where('appointment_id', '=', f1.id)
+      .where('source', '=', 'patient')
+      .execute();
     expect(hist).toHaveLength(2);
     await b.drain();
     const acks = (await sent(c.channelId, u)).filter((m) => m.via === 'push').map((m) => m.message.text ?? '');
@@ -391,14 +565,24 @@ describe('my appointments and answers', () => {
     expect(acks.some((t) => t.startsWith('已收到您的取消請求'))).toBe(true);
 
     // staff unbind: front desk may, a viewer may not
-    const mom0 = await b.t.deps.db.selectFrom('patients').select('id').where('clinic_id', '=', c.clinicId).where('his_id', '=', 'M').executeTakeFirstOrThrow();
+    const mom0 = await b.t.deps.db
+      .selectFrom('patients')
+      .select('id')
+      .where('clinic_id', '=', c.clinicId)
+      .where('his_id', '=', 'M')
+      .executeTakeFirstOrThrow();
     const viewer = await c.staff('viewer');
     expect((await as(b.t.app, viewer).post(`/api/patients/${mom0.id}/unbind-line`)).statusCode).toBe(403);
     const desk = await c.staff('front_desk');
-    expect((await as(b.t.app, desk).post(`/api/patients/${mom0.id}/unbind-line`)).json()).toEqual({ patientId: mom0.id, unboundLineUsers: 1 });
+    expect((await as(b.t.app, desk).post(`/api/patients/${mom0.id}/unbind-line`)).json()).toEqual({
+      patientId: mom0.id,
+      unboundLineUsers: 1,
+    });
     expect(await lineOf(b.t, c.clinicId, 'M')).toBe('unbound');
     expect(await lineOf(b.t, c.clinicId, 'K')).toBe('bound');
-    expect((await api.get('/appointments')).json().members.map((m: { patient: { name: string } }) => m.patient.name)).toEqual(['小孩']);
+    expect(
+      (await api.get('/appointments')).json().members.map((m: { patient: { name: string } }) => m.patient.name),
+    ).toEqual(['小孩']);
   });
 });
 
@@ -411,21 +595,44 @@ describe('rich menus and SMS settings', () => {
     expect(list.templates.length).toBeGreaterThanOrEqual(3);
     const small = list.templates.find((t: { size: { height: number } }) => t.size.height === 843);
     const body = { name: '小選單', chatBarText: '選單', size: small.size, areas: small.areas };
-    expect((await admin.put('/api/rich-menus/bound', { ...body, chatBarText: '一二三四五六七八九十一二三四五' })).statusCode).toBe(422);
-    const out = await admin.put('/api/rich-menus/bound', { ...body, areas: [{ bounds: { x: 2000, y: 0, width: 600, height: 843 }, action: { type: 'message', text: 'hi', label: 'hi' } }] });
+    expect(
+      (await admin.put('/api/rich-menus/bound', { ...body, chatBarText: '一二三四五六七八九十一二三四五' })).statusCode,
+    ).toBe(422);
+    const out = await admin.put('/api/rich-menus/bound', {
+      ...body,
+      areas: [
+        { bounds: { x: 2000, y: 0, width: 600, height: 843 }, action: { type: 'message', text: 'hi', label: 'hi' } },
+      ],
+    });
     expect(out.statusCode).toBe(422);
     expect(out.json().error.details[0].field).toBe('areas.0.bounds');
     expect((await admin.put('/api/rich-menus/bound', body)).statusCode).toBe(200);
     const { defaultMenuImage } = await import('../rich-menus/image.ts');
     const wrong = defaultMenuImage(2500, 1686, [{ x: 0, y: 0, width: 2500, height: 1686 }]);
-    const up = (buf: Buffer, type = 'image/png') => b.t.app.inject({ method: 'PUT', url: '/api/rich-menus/bound/image', payload: buf, headers: { cookie: c.admin.cookie, 'x-csrf-token': c.admin.csrf, 'content-type': type } });
+    const up = (buf: Buffer, type = 'image/png') =>
+      b.t.app.inject({
+        method: 'PUT',
+        url: '/api/rich-menus/bound/image',
+        payload: buf,
+        headers: { cookie: c.admin.cookie, 'x-csrf-token': c.admin.csrf, 'content-type': type },
+      });
     const bad = await up(wrong);
     expect([bad.statusCode, bad.json().error.code]).toEqual([422, 'IMAGE_SIZE']);
     expect(bad.json().error.message).toContain('2500×843');
     expect((await up(Buffer.from('not an image'))).json().error.code).toBe('IMAGE_FORMAT');
-    const good = await up(defaultMenuImage(2500, 843, small.areas.map((a: { bounds: unknown }) => a.bounds)));
+    const good = await up(
+      defaultMenuImage(
+        2500,
+        843,
+        small.areas.map((a: { bounds: unknown }) => a.bounds),
+      ),
+    );
     expect(good.json()).toMatchObject({ hasImage: true });
-    const img = await b.t.app.inject({ method: 'GET', url: '/api/rich-menus/bound/image', headers: { cookie: c.admin.cookie } });
+    const img = await b.t.app.inject({
+      method: 'GET',
+      url: '/api/rich-menus/bound/image',
+      headers: { cookie: c.admin.cookie },
+    });
     expect(img.headers['content-type']).toBe('image/png');
     const pub = await admin.post('/api/rich-menus/bound/publish');
     expect(pub.statusCode).toBe(200);
@@ -438,7 +645,12 @@ describe('rich menus and SMS settings', () => {
     expect(b.emu.store.channels.get(c.channelId)!.richMenus.has(first)).toBe(false); // the previous one is deleted
     expect(again).not.toBe(first);
     // LINE refuses (bad token) → 502 with a zh-TW explanation and lastError kept
-    await lineService(b.t.deps).saveChannel(c.clinicId, { channelId: c.channelId, accessToken: 'invalid-token-xxxxxxxx' }, systemActor, '');
+    await lineService(b.t.deps).saveChannel(
+      c.clinicId,
+      { channelId: c.channelId, accessToken: 'invalid-token-xxxxxxxx' },
+      systemActor,
+      '',
+    );
     const err = await admin.post('/api/rich-menus/unbound/publish');
     expect(err.statusCode).toBe(502);
     expect(err.json().error.message).toContain('Channel access token');
@@ -450,17 +662,42 @@ describe('rich menus and SMS settings', () => {
   it('SMS settings: encrypted password, validation, provider none refuses OTP with 503', async () => {
     const c = await clinic();
     const admin = as(b.t.app, c.admin);
-    expect((await admin.get('/api/sms/settings')).json()).toMatchObject({ provider: 'default', effectiveProvider: 'emulator', passwordSet: false, reminderFallback: false });
-    expect((await admin.put('/api/sms/settings', { provider: 'mitake', username: 'acct', reminderFallback: true })).statusCode).toBe(422);
-    const saved = await admin.put('/api/sms/settings', { provider: 'mitake', username: 'acct', password: 's3cret-pass', reminderFallback: true });
-    expect(saved.json()).toMatchObject({ provider: 'mitake', effectiveProvider: 'mitake', passwordSet: true, reminderFallback: true });
+    expect((await admin.get('/api/sms/settings')).json()).toMatchObject({
+      provider: 'default',
+      effectiveProvider: 'emulator',
+      passwordSet: false,
+      reminderFallback: false,
+    });
+    expect(
+      (await admin.put('/api/sms/settings', { provider: 'mitake', username: 'acct', reminderFallback: true }))
+        .statusCode,
+    ).toBe(422);
+    const saved = await admin.put('/api/sms/settings', {
+      provider: 'mitake',
+      username: 'acct',
+      password: 's3cret-pass',
+      reminderFallback: true,
+    });
+    expect(saved.json()).toMatchObject({
+      provider: 'mitake',
+      effectiveProvider: 'mitake',
+      passwordSet: true,
+      reminderFallback: true,
+    });
     expect(saved.body).not.toContain('s3cret-pass');
-    const row = await b.t.deps.db.selectFrom('sms_settings').selectAll().where('clinic_id', '=', c.clinicId).executeTakeFirstOrThrow();
+    const row = await b.t.deps.db
+      .selectFrom('sms_settings')
+      .selectAll()
+      .where('clinic_id', '=', c.clinicId)
+      .executeTakeFirstOrThrow();
     expect(row.password_enc).not.toContain('s3cret');
     await admin.put('/api/sms/settings', { provider: 'none', reminderFallback: false });
     const p = phone();
     await c.his.put('/his/v1/patients/S', { name: '簡訊', phone: p });
-    const r = await liff(b.t, c.channelId, await idToken(c.channelId, await user())).post('/otp', { phone: p, consent: true });
+    const r = await liff(b.t, c.channelId, await idToken(c.channelId, await user())).post('/otp', {
+      phone: p,
+      consent: true,
+    });
     expect([r.statusCode, r.json().error.code]).toEqual([503, 'SMS_NOT_CONFIGURED']);
     expect((await as(b.t.app, await c.staff('front_desk')).get('/api/sms/settings')).statusCode).toBe(403);
   });

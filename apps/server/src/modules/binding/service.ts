@@ -24,7 +24,11 @@ export const OTP_TTL_SECONDS = 300;
 export const OTP_RESEND_SECONDS = 60;
 export const OTP_MAX_ATTEMPTS = 5;
 export const OTP_LOCK_MS = 15 * 60_000;
-export const OTP_LIMITS = { phone: { limit: 5, windowMs: 3_600_000 }, user: { limit: 10, windowMs: 3_600_000 }, ip: { limit: 30, windowMs: 3_600_000 } };
+export const OTP_LIMITS = {
+  phone: { limit: 5, windowMs: 3_600_000 },
+  user: { limit: 10, windowMs: 3_600_000 },
+  ip: { limit: 30, windowMs: 3_600_000 },
+};
 
 export const PRIVACY_NOTICE_VERSION = '2026-11-01';
 
@@ -44,15 +48,27 @@ export function privacyNotice(clinicName: string) {
   };
 }
 
-export type LiffUser = { clinicId: string; channelId: string; lineUserId: string; displayName: string; pictureUrl: string | null };
+export type LiffUser = {
+  clinicId: string;
+  channelId: string;
+  lineUserId: string;
+  displayName: string;
+  pictureUrl: string | null;
+};
 
-const otpHash = (deps: Deps, clinicId: string, e164: string, code: string) => deps.crypto.lookupHash(`otp:v1:${clinicId}:${e164}:${code}`);
+const otpHash = (deps: Deps, clinicId: string, e164: string, code: string) =>
+  deps.crypto.lookupHash(`otp:v1:${clinicId}:${e164}:${code}`);
 const lockKey = (clinicId: string, phoneHash: string) => `otp-lock:${clinicId}:${phoneHash}`;
-const patientActor = (u: { lineUserId: string; displayName?: string }): Actor => ({ type: 'patient', id: u.lineUserId, label: `病患本人（LINE ${u.displayName || u.lineUserId.slice(0, 8)}）` });
+const patientActor = (u: { lineUserId: string; displayName?: string }): Actor => ({
+  type: 'patient',
+  id: u.lineUserId,
+  label: `病患本人（LINE ${u.displayName || u.lineUserId.slice(0, 8)}）`,
+});
 
 function checkMobile(phone: string): string {
   const r = normalizeTwPhone(phone);
-  if (!r.ok) throw new AppError('INVALID_PHONE', 422, r.message, [{ field: 'phone', code: 'phone', message: r.message }]);
+  if (!r.ok)
+    throw new AppError('INVALID_PHONE', 422, r.message, [{ field: 'phone', code: 'phone', message: r.message }]);
   if (r.value.kind !== 'mobile') {
     const message = '市話無法接收簡訊驗證碼，請輸入您在診所登記的手機號碼（09 開頭 10 碼）';
     throw new AppError('NOT_A_MOBILE', 422, message, [{ field: 'phone', code: 'not_mobile', message }]);
@@ -64,8 +80,20 @@ function checkMobile(phone: string): string {
 export async function boundPatients(db: Db, clinicId: string, lineUserId: string) {
   return db
     .selectFrom('line_bindings')
-    .innerJoin('patients', (j) => j.onRef('patients.id', '=', 'line_bindings.patient_id').onRef('patients.clinic_id', '=', 'line_bindings.clinic_id'))
-    .select(['patients.id', 'patients.name', 'patients.birth_date', 'patients.his_id', 'patients.line_status', 'line_bindings.phone_masked', 'line_bindings.created_at'])
+    .innerJoin('patients', (j) =>
+      j
+        .onRef('patients.id', '=', 'line_bindings.patient_id')
+        .onRef('patients.clinic_id', '=', 'line_bindings.clinic_id'),
+    )
+    .select([
+      'patients.id',
+      'patients.name',
+      'patients.birth_date',
+      'patients.his_id',
+      'patients.line_status',
+      'line_bindings.phone_masked',
+      'line_bindings.created_at',
+    ])
     .where('line_bindings.clinic_id', '=', clinicId)
     .where('line_bindings.line_user_id', '=', lineUserId)
     .orderBy('patients.birth_date')
@@ -73,12 +101,21 @@ export async function boundPatients(db: Db, clinicId: string, lineUserId: string
     .execute();
 }
 
-const toMember = (p: { id: string; name: string; birth_date: string | null }) => ({ id: p.id, name: p.name, birthYear: p.birth_date ? Number(p.birth_date.slice(0, 4)) : null });
+const toMember = (p: { id: string; name: string; birth_date: string | null }) => ({
+  id: p.id,
+  name: p.name,
+  birthYear: p.birth_date ? Number(p.birth_date.slice(0, 4)) : null,
+});
 
 export function bindingService(deps: Deps) {
   const db = deps.db;
   const now = () => deps.clock.now();
-  const clinicOf = (clinicId: string) => db.selectFrom('clinics').select(['name', 'phone', 'address', 'time_zone']).where('id', '=', clinicId).executeTakeFirstOrThrow();
+  const clinicOf = (clinicId: string) =>
+    db
+      .selectFrom('clinics')
+      .select(['name', 'phone', 'address', 'time_zone'])
+      .where('id', '=', clinicId)
+      .executeTakeFirstOrThrow();
 
   async function limit(key: string, w: { limit: number; windowMs: number }, message: string) {
     const r = await hit(db, deps.clock, key, w);
@@ -87,7 +124,12 @@ export function bindingService(deps: Deps) {
 
   async function checkLock(clinicId: string, phoneHash: string) {
     const s = await blockedFor(db, deps.clock, lockKey(clinicId, phoneHash));
-    if (s > 0) throw errors.tooMany('OTP_LOCKED', `驗證碼錯誤次數過多，這支手機號碼已暫停驗證，請 ${Math.ceil(s / 60)} 分鐘後再試`, s);
+    if (s > 0)
+      throw errors.tooMany(
+        'OTP_LOCKED',
+        `驗證碼錯誤次數過多，這支手機號碼已暫停驗證，請 ${Math.ceil(s / 60)} 分鐘後再試`,
+        s,
+      );
   }
 
   return {
@@ -104,37 +146,91 @@ export function bindingService(deps: Deps) {
     },
 
     async requestOtp(u: LiffUser, input: { phone: string; consent: boolean }, ip: string) {
-      if (input.consent !== true) throw new AppError('CONSENT_REQUIRED', 422, '請先閱讀並同意個人資料蒐集告知，才能進行綁定', [{ field: 'consent', code: 'consent', message: '請勾選同意' }]);
+      if (input.consent !== true)
+        throw new AppError('CONSENT_REQUIRED', 422, '請先閱讀並同意個人資料蒐集告知，才能進行綁定', [
+          { field: 'consent', code: 'consent', message: '請勾選同意' },
+        ]);
       const e164 = checkMobile(input.phone);
       const phoneHash = deps.crypto.lookupHash(e164);
       await checkLock(u.clinicId, phoneHash);
       await limit(`otp-ip:${ip}`, OTP_LIMITS.ip, '這個網路發送驗證碼的次數過多，請稍後再試');
       await limit(`otp-user:${u.clinicId}:${u.lineUserId}`, OTP_LIMITS.user, '您索取驗證碼的次數過多，請一小時後再試');
       const clinic = await clinicOf(u.clinicId);
-      const patients = await db.selectFrom('patients').select('id').where('clinic_id', '=', u.clinicId).where('phone_hash', '=', phoneHash).where('phone_is_mobile', '=', 1).execute();
+      const patients = await db
+        .selectFrom('patients')
+        .select('id')
+        .where('clinic_id', '=', u.clinicId)
+        .where('phone_hash', '=', phoneHash)
+        .where('phone_is_mobile', '=', 1)
+        .execute();
       if (patients.length === 0) {
         const contact = clinic.phone ? `請致電 ${clinic.phone} 由櫃台協助登記手機號碼` : '請洽診所櫃台協助登記手機號碼';
-        throw new AppError('PHONE_NOT_FOUND', 404, `${clinic.name}查無這支手機號碼的病歷資料。${contact}，或確認輸入的是看診時留下的號碼。`, [
-          { field: 'phone', code: 'not_found', message: '查無此手機號碼的病歷', clinicName: clinic.name, clinicPhone: clinic.phone, clinicAddress: clinic.address },
-        ]);
+        throw new AppError(
+          'PHONE_NOT_FOUND',
+          404,
+          `${clinic.name}查無這支手機號碼的病歷資料。${contact}，或確認輸入的是看診時留下的號碼。`,
+          [
+            {
+              field: 'phone',
+              code: 'not_found',
+              message: '查無此手機號碼的病歷',
+              clinicName: clinic.name,
+              clinicPhone: clinic.phone,
+              clinicAddress: clinic.address,
+            },
+          ],
+        );
       }
-      const existing = await db.selectFrom('otp_codes').select(['created_at', 'consumed_at']).where('clinic_id', '=', u.clinicId).where('phone_hash', '=', phoneHash).executeTakeFirst();
+      const existing = await db
+        .selectFrom('otp_codes')
+        .select(['created_at', 'consumed_at'])
+        .where('clinic_id', '=', u.clinicId)
+        .where('phone_hash', '=', phoneHash)
+        .executeTakeFirst();
       if (existing && !existing.consumed_at) {
-        const wait = Math.ceil((new Date(existing.created_at).getTime() + OTP_RESEND_SECONDS * 1000 - now().getTime()) / 1000);
+        const wait = Math.ceil(
+          (new Date(existing.created_at).getTime() + OTP_RESEND_SECONDS * 1000 - now().getTime()) / 1000,
+        );
         if (wait > 0) throw errors.tooMany('OTP_RESEND_TOO_SOON', `驗證碼已寄出，請 ${wait} 秒後再重新索取`, wait);
       }
-      await limit(`otp-phone:${u.clinicId}:${phoneHash}`, OTP_LIMITS.phone, '這支手機號碼索取驗證碼的次數過多，請一小時後再試');
+      await limit(
+        `otp-phone:${u.clinicId}:${phoneHash}`,
+        OTP_LIMITS.phone,
+        '這支手機號碼索取驗證碼的次數過多，請一小時後再試',
+      );
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const at = now();
       const row = {
-        line_user_id: u.lineUserId, code_hash: otpHash(deps, u.clinicId, e164, code), attempts: 0, created_at: at.toISOString(),
-        expires_at: new Date(at.getTime() + OTP_TTL_SECONDS * 1000).toISOString(), consumed_at: null,
+        line_user_id: u.lineUserId,
+        code_hash: otpHash(deps, u.clinicId, e164, code),
+        attempts: 0,
+        created_at: at.toISOString(),
+        expires_at: new Date(at.getTime() + OTP_TTL_SECONDS * 1000).toISOString(),
+        consumed_at: null,
       };
       const text = `【${clinic.name}】您的綁定驗證碼為 ${code}，5 分鐘內有效。請勿將驗證碼告訴他人。`;
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('otp_codes').values({ clinic_id: u.clinicId, phone_hash: phoneHash, ...row }).onConflict((oc) => oc.columns(['clinic_id', 'phone_hash']).doUpdateSet(row)).execute();
-        await queueSms(trx, deps, { clinicId: u.clinicId, to: e164, text, purpose: 'otp', relatedType: 'line_user', relatedId: u.lineUserId });
-        await recordAudit(trx, deps.clock, { clinicId: u.clinicId, actor: patientActor(u), action: 'binding.otp_sent', entityType: 'phone', entityId: maskPhone(e164), ip });
+        await trx
+          .insertInto('otp_codes')
+          .values({ clinic_id: u.clinicId, phone_hash: phoneHash, ...row })
+          .onConflict((oc) => oc.columns(['clinic_id', 'phone_hash']).doUpdateSet(row))
+          .execute();
+        await queueSms(trx, deps, {
+          clinicId: u.clinicId,
+          to: e164,
+          text,
+          purpose: 'otp',
+          relatedType: 'line_user',
+          relatedId: u.lineUserId,
+        });
+        await recordAudit(trx, deps.clock, {
+          clinicId: u.clinicId,
+          actor: patientActor(u),
+          action: 'binding.otp_sent',
+          entityType: 'phone',
+          entityId: maskPhone(e164),
+          ip,
+        });
       });
       return { sentTo: maskPhone(e164), expiresInSeconds: OTP_TTL_SECONDS, resendAfterSeconds: OTP_RESEND_SECONDS };
     },
@@ -143,46 +239,156 @@ export function bindingService(deps: Deps) {
       const e164 = checkMobile(input.phone);
       const phoneHash = deps.crypto.lookupHash(e164);
       await checkLock(u.clinicId, phoneHash);
-      const row = await db.selectFrom('otp_codes').selectAll().where('clinic_id', '=', u.clinicId).where('phone_hash', '=', phoneHash).executeTakeFirst();
-      if (!row || row.line_user_id !== u.lineUserId) throw new AppError('OTP_NOT_REQUESTED', 400, '請先按「傳送驗證碼」，並輸入寄到這支手機的驗證碼');
+      const row = await db
+        .selectFrom('otp_codes')
+        .selectAll()
+        .where('clinic_id', '=', u.clinicId)
+        .where('phone_hash', '=', phoneHash)
+        .executeTakeFirst();
+      if (!row || row.line_user_id !== u.lineUserId)
+        throw new AppError('OTP_NOT_REQUESTED', 400, '請先按「傳送驗證碼」，並輸入寄到這支手機的驗證碼');
       if (row.consumed_at) throw new AppError('OTP_ALREADY_USED', 400, '這組驗證碼已經使用過了，請重新索取新的驗證碼');
-      if (row.expires_at <= now().toISOString()) throw new AppError('OTP_EXPIRED', 410, '驗證碼已過期（有效 5 分鐘），請重新索取');
+      if (row.expires_at <= now().toISOString())
+        throw new AppError('OTP_EXPIRED', 410, '驗證碼已過期（有效 5 分鐘），請重新索取');
       // Count the attempt first (atomically), then compare: parallel guesses cannot exceed the limit.
-      const counted = await db.updateTable('otp_codes').set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-        .where('clinic_id', '=', u.clinicId).where('phone_hash', '=', phoneHash).where('code_hash', '=', row.code_hash).where('attempts', '<', OTP_MAX_ATTEMPTS).where('consumed_at', 'is', null)
-        .returning('attempts').executeTakeFirst();
+      const counted = await db
+        .updateTable('otp_codes')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+        .where('clinic_id', '=', u.clinicId)
+        .where('phone_hash', '=', phoneHash)
+        .where('code_hash', '=', row.code_hash)
+        .where('attempts', '<', OTP_MAX_ATTEMPTS)
+        .where('consumed_at', 'is', null)
+        .returning('attempts')
+        .executeTakeFirst();
       if (!counted) {
-        await hit(db, deps.clock, lockKey(u.clinicId, phoneHash), { limit: 0, windowMs: OTP_LOCK_MS, blockMs: OTP_LOCK_MS });
-        throw errors.tooMany('OTP_LOCKED', '驗證碼錯誤次數過多，這支手機號碼已暫停驗證，請 15 分鐘後再試', OTP_LOCK_MS / 1000);
+        await hit(db, deps.clock, lockKey(u.clinicId, phoneHash), {
+          limit: 0,
+          windowMs: OTP_LOCK_MS,
+          blockMs: OTP_LOCK_MS,
+        });
+        throw errors.tooMany(
+          'OTP_LOCKED',
+          '驗證碼錯誤次數過多，這支手機號碼已暫停驗證，請 15 分鐘後再試',
+          OTP_LOCK_MS / 1000,
+        );
       }
       const expected = Buffer.from(row.code_hash);
       const given = Buffer.from(otpHash(deps, u.clinicId, e164, String(input.code).trim()));
       if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
         const attemptsLeft = OTP_MAX_ATTEMPTS - Number(counted.attempts);
-        await recordAudit(db, deps.clock, { clinicId: u.clinicId, actor: patientActor(u), action: 'binding.otp_failed', entityType: 'phone', entityId: maskPhone(e164), ip, detail: { attemptsLeft } });
+        await recordAudit(db, deps.clock, {
+          clinicId: u.clinicId,
+          actor: patientActor(u),
+          action: 'binding.otp_failed',
+          entityType: 'phone',
+          entityId: maskPhone(e164),
+          ip,
+          detail: { attemptsLeft },
+        });
         if (attemptsLeft <= 0) {
-          await db.updateTable('otp_codes').set({ expires_at: now().toISOString() }).where('clinic_id', '=', u.clinicId).where('phone_hash', '=', phoneHash).execute();
-          await hit(db, deps.clock, lockKey(u.clinicId, phoneHash), { limit: 0, windowMs: OTP_LOCK_MS, blockMs: OTP_LOCK_MS });
-          throw errors.tooMany('OTP_LOCKED', '驗證碼錯誤次數過多，這支手機號碼已暫停驗證，請 15 分鐘後再試', OTP_LOCK_MS / 1000);
+          await db
+            .updateTable('otp_codes')
+            .set({ expires_at: now().toISOString() })
+            .where('clinic_id', '=', u.clinicId)
+            .where('phone_hash', '=', phoneHash)
+            .execute();
+          await hit(db, deps.clock, lockKey(u.clinicId, phoneHash), {
+            limit: 0,
+            windowMs: OTP_LOCK_MS,
+            blockMs: OTP_LOCK_MS,
+          });
+          throw errors.tooMany(
+            'OTP_LOCKED',
+            '驗證碼錯誤次數過多，這支手機號碼已暫停驗證，請 15 分鐘後再試',
+            OTP_LOCK_MS / 1000,
+          );
         }
-        throw new AppError('OTP_INVALID', 400, `驗證碼不正確，還可以再試 ${attemptsLeft} 次`, [{ field: 'code', code: 'otp_invalid', message: '驗證碼不正確', attemptsLeft }], { attemptsLeft });
+        throw new AppError(
+          'OTP_INVALID',
+          400,
+          `驗證碼不正確，還可以再試 ${attemptsLeft} 次`,
+          [{ field: 'code', code: 'otp_invalid', message: '驗證碼不正確', attemptsLeft }],
+          { attemptsLeft },
+        );
       }
       const clinic = await clinicOf(u.clinicId);
       const bound = await db.transaction().execute(async (trx) => {
-        const used = await trx.updateTable('otp_codes').set({ consumed_at: now().toISOString() }).where('clinic_id', '=', u.clinicId).where('phone_hash', '=', phoneHash).where('consumed_at', 'is', null).where('code_hash', '=', row.code_hash).executeTakeFirst();
-        if (Number(used.numUpdatedRows) === 0) throw new AppError('OTP_ALREADY_USED', 400, '這組驗證碼已經使用過了，請重新索取新的驗證碼');
-        const patients = await trx.selectFrom('patients').select(['id', 'name', 'birth_date']).where('clinic_id', '=', u.clinicId).where('phone_hash', '=', phoneHash).where('phone_is_mobile', '=', 1).orderBy('birth_date').execute();
+        const used = await trx
+          .updateTable('otp_codes')
+          .set({ consumed_at: now().toISOString() })
+          .where('clinic_id', '=', u.clinicId)
+          .where('phone_hash', '=', phoneHash)
+          .where('consumed_at', 'is', null)
+          .where('code_hash', '=', row.code_hash)
+          .executeTakeFirst();
+        if (Number(used.numUpdatedRows) === 0)
+          throw new AppError('OTP_ALREADY_USED', 400, '這組驗證碼已經使用過了，請重新索取新的驗證碼');
+        const patients = await trx
+          .selectFrom('patients')
+          .select(['id', 'name', 'birth_date'])
+          .where('clinic_id', '=', u.clinicId)
+          .where('phone_hash', '=', phoneHash)
+          .where('phone_is_mobile', '=', 1)
+          .orderBy('birth_date')
+          .execute();
         const at = now().toISOString();
         for (const p of patients) {
-          await trx.insertInto('line_bindings').values({ clinic_id: u.clinicId, line_user_id: u.lineUserId, patient_id: p.id, phone_hash: phoneHash, phone_masked: maskPhone(e164), created_at: at })
-            .onConflict((oc) => oc.columns(['clinic_id', 'line_user_id', 'patient_id']).doNothing()).execute();
-          await changeStatus(trx, deps, { clinicId: u.clinicId, subject: 'patient', subjectId: p.id, light: 'line', to: 'bound', source: 'patient', actor: patientActor(u), reason: 'LINE 綁定完成（手機簡訊驗證）' });
+          await trx
+            .insertInto('line_bindings')
+            .values({
+              clinic_id: u.clinicId,
+              line_user_id: u.lineUserId,
+              patient_id: p.id,
+              phone_hash: phoneHash,
+              phone_masked: maskPhone(e164),
+              created_at: at,
+            })
+            .onConflict((oc) => oc.columns(['clinic_id', 'line_user_id', 'patient_id']).doNothing())
+            .execute();
+          await changeStatus(trx, deps, {
+            clinicId: u.clinicId,
+            subject: 'patient',
+            subjectId: p.id,
+            light: 'line',
+            to: 'bound',
+            source: 'patient',
+            actor: patientActor(u),
+            reason: 'LINE 綁定完成（手機簡訊驗證）',
+          });
         }
-        await trx.insertInto('binding_consents').values({ clinic_id: u.clinicId, line_user_id: u.lineUserId, phone_hash: phoneHash, notice_version: PRIVACY_NOTICE_VERSION, ip, created_at: at }).execute();
-        await recordAudit(trx, deps.clock, { clinicId: u.clinicId, actor: patientActor(u), action: 'binding.bound', entityType: 'line_user', entityId: u.lineUserId, ip, detail: { phone: maskPhone(e164), patients: patients.map((p) => p.id), consentVersion: PRIVACY_NOTICE_VERSION } });
+        await trx
+          .insertInto('binding_consents')
+          .values({
+            clinic_id: u.clinicId,
+            line_user_id: u.lineUserId,
+            phone_hash: phoneHash,
+            notice_version: PRIVACY_NOTICE_VERSION,
+            ip,
+            created_at: at,
+          })
+          .execute();
+        await recordAudit(trx, deps.clock, {
+          clinicId: u.clinicId,
+          actor: patientActor(u),
+          action: 'binding.bound',
+          entityType: 'line_user',
+          entityId: u.lineUserId,
+          ip,
+          detail: {
+            phone: maskPhone(e164),
+            patients: patients.map((p) => p.id),
+            consentVersion: PRIVACY_NOTICE_VERSION,
+          },
+        });
         await queueUserMenu(trx, deps, u.clinicId, u.lineUserId, 'bound');
         const names = patients.map((p) => p.name).join('、');
-        const messages: messagingApi.Message[] = [{ type: 'text', text: `綁定完成！您已與${clinic.name}的就診資料連結（${names}）。\n之後會在這裡收到看診提醒，也可以從選單查詢預約。` }];
+        const messages: messagingApi.Message[] = [
+          {
+            type: 'text',
+            text: `綁定完成！您已與${clinic.name}的就診資料連結（${names}）。\n之後會在這裡收到看診提醒，也可以從選單查詢預約。`,
+          },
+        ];
         await queuePush(trx, deps, u.clinicId, { to: u.lineUserId, messages, source: 'binding' });
         return patients;
       });
@@ -195,27 +401,76 @@ export function bindingService(deps: Deps) {
     async unbindSelf(u: LiffUser, ip: string) {
       const ps = await boundPatients(db, u.clinicId, u.lineUserId);
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('line_bindings').where('clinic_id', '=', u.clinicId).where('line_user_id', '=', u.lineUserId).execute();
-        for (const p of ps) await settleLight(trx, deps, u.clinicId, p.id, patientActor(u), 'patient', '病患自行解除 LINE 綁定');
+        await trx
+          .deleteFrom('line_bindings')
+          .where('clinic_id', '=', u.clinicId)
+          .where('line_user_id', '=', u.lineUserId)
+          .execute();
+        for (const p of ps)
+          await settleLight(trx, deps, u.clinicId, p.id, patientActor(u), 'patient', '病患自行解除 LINE 綁定');
         await queueUserMenu(trx, deps, u.clinicId, u.lineUserId, 'unbound');
-        await recordAudit(trx, deps.clock, { clinicId: u.clinicId, actor: patientActor(u), action: 'binding.unbound', entityType: 'line_user', entityId: u.lineUserId, ip, detail: { patients: ps.map((p) => p.id) } });
+        await recordAudit(trx, deps.clock, {
+          clinicId: u.clinicId,
+          actor: patientActor(u),
+          action: 'binding.unbound',
+          entityType: 'line_user',
+          entityId: u.lineUserId,
+          ip,
+          detail: { patients: ps.map((p) => p.id) },
+        });
       });
       return { bound: false };
     },
 
     /** Staff unbinds every LINE user from one patient. */
     async unbindPatient(clinicId: string, patientId: string, actor: Actor, ip: string) {
-      const p = await db.selectFrom('patients').select(['id', 'name']).where('clinic_id', '=', clinicId).where('id', '=', patientId).executeTakeFirst();
+      const p = await db
+        .selectFrom('patients')
+        .select(['id', 'name'])
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', patientId)
+        .executeTakeFirst();
       if (!p) throw errors.notFound('病患');
-      const users = await db.selectFrom('line_bindings').select('line_user_id').where('clinic_id', '=', clinicId).where('patient_id', '=', patientId).execute();
+      const users = await db
+        .selectFrom('line_bindings')
+        .select('line_user_id')
+        .where('clinic_id', '=', clinicId)
+        .where('patient_id', '=', patientId)
+        .execute();
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('line_bindings').where('clinic_id', '=', clinicId).where('patient_id', '=', patientId).execute();
-        await changeStatus(trx, deps, { clinicId, subject: 'patient', subjectId: patientId, light: 'line', to: 'unbound', source: 'staff', actor, reason: '櫃台解除 LINE 綁定' });
+        await trx
+          .deleteFrom('line_bindings')
+          .where('clinic_id', '=', clinicId)
+          .where('patient_id', '=', patientId)
+          .execute();
+        await changeStatus(trx, deps, {
+          clinicId,
+          subject: 'patient',
+          subjectId: patientId,
+          light: 'line',
+          to: 'unbound',
+          source: 'staff',
+          actor,
+          reason: '櫃台解除 LINE 綁定',
+        });
         for (const { line_user_id } of users) {
-          const left = await trx.selectFrom('line_bindings').select('patient_id').where('clinic_id', '=', clinicId).where('line_user_id', '=', line_user_id).executeTakeFirst();
+          const left = await trx
+            .selectFrom('line_bindings')
+            .select('patient_id')
+            .where('clinic_id', '=', clinicId)
+            .where('line_user_id', '=', line_user_id)
+            .executeTakeFirst();
           if (!left) await queueUserMenu(trx, deps, clinicId, line_user_id, 'unbound');
         }
-        await recordAudit(trx, deps.clock, { clinicId, actor, action: 'binding.unbound_by_staff', entityType: 'patient', entityId: patientId, ip, detail: { lineUsers: users.length } });
+        await recordAudit(trx, deps.clock, {
+          clinicId,
+          actor,
+          action: 'binding.unbound_by_staff',
+          entityType: 'patient',
+          entityId: patientId,
+          ip,
+          detail: { lineUsers: users.length },
+        });
       });
       return { patientId, unboundLineUsers: users.length };
     },
@@ -227,23 +482,56 @@ export function bindingService(deps: Deps) {
  * can be reached (a friend, or no friend record yet), `blocked` when every bound user blocked
  * the clinic, `unbound` when nobody is bound.
  */
-export async function lineLightOf(trx: Db, clinicId: string, patientId: string): Promise<'bound' | 'blocked' | 'unbound'> {
-  const rows = await trx.selectFrom('line_bindings')
-    .leftJoin('line_friends', (j) => j.onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id').onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'))
-    .select('line_friends.state').where('line_bindings.clinic_id', '=', clinicId).where('line_bindings.patient_id', '=', patientId).execute();
+export async function lineLightOf(
+  trx: Db,
+  clinicId: string,
+  patientId: string,
+): Promise<'bound' | 'blocked' | 'unbound'> {
+  const rows = await trx
+    .selectFrom('line_bindings')
+    .leftJoin('line_friends', (j) =>
+      j
+        .onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id')
+        .onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'),
+    )
+    .select('line_friends.state')
+    .where('line_bindings.clinic_id', '=', clinicId)
+    .where('line_bindings.patient_id', '=', patientId)
+    .execute();
   if (rows.length === 0) return 'unbound';
   return rows.some((r) => r.state !== 'blocked') ? 'bound' : 'blocked';
 }
 
 /** After bindings changed: recompute the patient's light from who is still bound. */
-async function settleLight(trx: Db, deps: Deps, clinicId: string, patientId: string, actor: Actor, source: 'patient' | 'staff', reason: string) {
-  await changeStatus(trx, deps, { clinicId, subject: 'patient', subjectId: patientId, light: 'line', to: await lineLightOf(trx, clinicId, patientId), source, actor, reason });
+async function settleLight(
+  trx: Db,
+  deps: Deps,
+  clinicId: string,
+  patientId: string,
+  actor: Actor,
+  source: 'patient' | 'staff',
+  reason: string,
+) {
+  await changeStatus(trx, deps, {
+    clinicId,
+    subject: 'patient',
+    subjectId: patientId,
+    light: 'line',
+    to: await lineLightOf(trx, clinicId, patientId),
+    source,
+    actor,
+    reason,
+  });
 }
 
 // ---- hooks for the LINE event job (modules/line/events.ts)
 
 /** Block → the user's patients show `blocked`; unblock (follow again) → `bound` again. */
-export async function onFriendState(ctx: EventContext, state: 'friend' | 'blocked', _previous: string | null): Promise<void> {
+export async function onFriendState(
+  ctx: EventContext,
+  state: 'friend' | 'blocked',
+  _previous: string | null,
+): Promise<void> {
   const { deps, clinicId, lineUserId } = ctx;
   const ps = await boundPatients(deps.db, clinicId, lineUserId);
   if (ps.length === 0) return;
@@ -252,7 +540,16 @@ export async function onFriendState(ctx: EventContext, state: 'friend' | 'blocke
     for (const p of ps) {
       // Another family member's LINE may still be a friend: the light follows every bound user.
       const reason = state === 'blocked' ? '病患封鎖了診所的 LINE 官方帳號' : '病患解除封鎖，重新加入好友';
-      await changeStatus(trx, deps, { clinicId, subject: 'patient', subjectId: p.id, light: 'line', to: await lineLightOf(trx, clinicId, p.id), source: 'patient', actor, reason });
+      await changeStatus(trx, deps, {
+        clinicId,
+        subject: 'patient',
+        subjectId: p.id,
+        light: 'line',
+        to: await lineLightOf(trx, clinicId, p.id),
+        source: 'patient',
+        actor,
+        reason,
+      });
     }
     if (state === 'friend') await queueUserMenu(trx, deps, clinicId, lineUserId, 'bound');
   });
@@ -262,10 +559,25 @@ export async function onFriendState(ctx: EventContext, state: 'friend' | 'blocke
 export async function greeting(ctx: EventContext): Promise<messagingApi.Message[] | null> {
   const ps = await boundPatients(ctx.deps.db, ctx.clinicId, ctx.lineUserId);
   if (ps.length === 0) return null;
-  const clinic = await ctx.deps.db.selectFrom('clinics').select('name').where('id', '=', ctx.clinicId).executeTakeFirstOrThrow();
+  const clinic = await ctx.deps.db
+    .selectFrom('clinics')
+    .select('name')
+    .where('id', '=', ctx.clinicId)
+    .executeTakeFirstOrThrow();
   const ch = await ctx.line.channelOrThrow(ctx.clinicId);
   return [
-    { type: 'text', text: `歡迎回來！${clinic.name}已為您保留綁定資料（${ps.map((p) => p.name).join('、')}），看診提醒會繼續在這裡通知您。` },
-    { type: 'template', altText: '查詢我的預約', template: { type: 'buttons', text: '可以隨時查詢您與家人的預約', actions: [{ type: 'uri', label: '我的預約', uri: liffUrl(ctx.deps, ch, '/appointments') }] } },
+    {
+      type: 'text',
+      text: `歡迎回來！${clinic.name}已為您保留綁定資料（${ps.map((p) => p.name).join('、')}），看診提醒會繼續在這裡通知您。`,
+    },
+    {
+      type: 'template',
+      altText: '查詢我的預約',
+      template: {
+        type: 'buttons',
+        text: '可以隨時查詢您與家人的預約',
+        actions: [{ type: 'uri', label: '我的預約', uri: liffUrl(ctx.deps, ch, '/appointments') }],
+      },
+    },
   ];
 }

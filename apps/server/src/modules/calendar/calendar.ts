@@ -29,7 +29,11 @@ export function governmentCalendar(imported: Record<number, CalendarEntry[]> = {
   return (year) => imported[year] ?? SHIPPED_CALENDAR[year] ?? null;
 }
 
-export function buildClinicCalendar(opts: { openWeekdays: number[]; government: GovernmentCalendar; overrides?: ClinicOverride[] }): ClinicCalendar {
+export function buildClinicCalendar(opts: {
+  openWeekdays: number[];
+  government: GovernmentCalendar;
+  overrides?: ClinicOverride[];
+}): ClinicCalendar {
   const open = new Set(opts.openWeekdays);
   const overrides = new Map((opts.overrides ?? []).map((o) => [o.date, o]));
   const years = new Map<number, Map<string, CalendarEntry>>();
@@ -44,7 +48,12 @@ export function buildClinicCalendar(opts: { openWeekdays: number[]; government: 
   };
   const describe = (date: string): DayInfo => {
     const o = overrides.get(date);
-    if (o) return { date, working: o.kind === 'open', reason: o.kind === 'open' ? `診所加開${o.note ? `：${o.note}` : ''}` : `診所休診${o.note ? `：${o.note}` : ''}` };
+    if (o)
+      return {
+        date,
+        working: o.kind === 'open',
+        reason: o.kind === 'open' ? `診所加開${o.note ? `：${o.note}` : ''}` : `診所休診${o.note ? `：${o.note}` : ''}`,
+      };
     const wd = weekdayOf(date);
     const g = govDay(date);
     const weekend = wd === 0 || wd === 6;
@@ -71,12 +80,18 @@ export function parseOfficialCsv(input: Buffer | string, expectedYear?: number):
     text = utf8.includes('\uFFFD') ? new TextDecoder('big5').decode(input) : utf8;
   }
   text = text.replace(/^\uFEFF/, '');
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (!lines.length) throw new Error('檔案是空的');
   const header = lines[0].split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
   const col = (name: string) => header.findIndex((h) => h.includes(name));
-  const iDate = col('西元日期'), iOff = col('是否放假'), iNote = col('備註');
-  if (iDate < 0 || iOff < 0) throw new Error('找不到「西元日期」或「是否放假」欄位，請確認是行政院人事行政總處的政府行政機關辦公日曆表 CSV');
+  const iDate = col('西元日期'),
+    iOff = col('是否放假'),
+    iNote = col('備註');
+  if (iDate < 0 || iOff < 0)
+    throw new Error('找不到「西元日期」或「是否放假」欄位，請確認是行政院人事行政總處的政府行政機關辦公日曆表 CSV');
   const entries: CalendarEntry[] = [];
   let year: number | null = null;
   let days = 0;
@@ -90,7 +105,8 @@ export function parseOfficialCsv(input: Buffer | string, expectedYear?: number):
     if (year === null) year = y;
     if (y !== year) throw new Error(`第 ${i + 1} 行的日期 ${date} 不屬於 ${year} 年；一個檔案只能有一個年度`);
     const flag = cells[iOff];
-    if (flag !== '0' && flag !== '2') throw new Error(`第 ${i + 1} 行的「是否放假」是「${flag}」，應為 0（上班）或 2（放假）`);
+    if (flag !== '0' && flag !== '2')
+      throw new Error(`第 ${i + 1} 行的「是否放假」是「${flag}」，應為 0（上班）或 2（放假）`);
     const note = iNote >= 0 ? (cells[iNote] ?? '') : '';
     const wd = weekdayOf(date);
     const weekend = wd === 0 || wd === 6;
@@ -99,7 +115,8 @@ export function parseOfficialCsv(input: Buffer | string, expectedYear?: number):
     if (off !== weekend || (off && note)) entries.push({ date, off, name: note || (off ? '放假' : '補行上班') });
   }
   if (year === null) throw new Error('檔案沒有任何日期');
-  if (expectedYear !== undefined && year !== expectedYear) throw new Error(`檔案內容是 ${year} 年，與指定的 ${expectedYear} 年不符`);
+  if (expectedYear !== undefined && year !== expectedYear)
+    throw new Error(`檔案內容是 ${year} 年，與指定的 ${expectedYear} 年不符`);
   if (days < 365) throw new Error(`檔案只有 ${days} 天，應包含整年（365 或 366 天）`);
   return { year, entries, days };
 }

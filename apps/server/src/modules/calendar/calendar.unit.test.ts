@@ -7,7 +7,9 @@ function big5(text: string): Buffer {
   const map = new Map<string, number[]>();
   const dec = new TextDecoder('big5');
   for (let lead = 0x81; lead <= 0xfe; lead++) {
-    for (const trail of [...Array(0x3f).keys()].map((i) => i + 0x40).concat([...Array(0x5e).keys()].map((i) => i + 0xa1))) {
+    for (const trail of [...Array(0x3f).keys()]
+      .map((i) => i + 0x40)
+      .concat([...Array(0x5e).keys()].map((i) => i + 0xa1))) {
       const ch = dec.decode(Uint8Array.from([lead, trail]));
       if (ch.length === 1 && ch !== '\uFFFD' && !map.has(ch)) map.set(ch, [lead, trail]);
     }
@@ -23,7 +25,9 @@ function officialCsv(year: number, offDays: Record<string, string>, workDays: Re
     const iso = d.toISOString().slice(0, 10);
     const wd = d.getUTCDay();
     const off = iso in offDays ? true : iso in workDays ? false : wd === 0 || wd === 6;
-    lines.push(`${iso.replaceAll('-', '')},${'日一二三四五六'[wd]},${off ? 2 : 0},${offDays[iso] ?? workDays[iso] ?? ''}`);
+    lines.push(
+      `${iso.replaceAll('-', '')},${'日一二三四五六'[wd]},${off ? 2 : 0},${offDays[iso] ?? workDays[iso] ?? ''}`,
+    );
   }
   return lines.join('\r\n');
 }
@@ -31,10 +35,14 @@ function officialCsv(year: number, offDays: Record<string, string>, workDays: Re
 describe('clinic calendar', () => {
   const gov = governmentCalendar();
   const monFri = buildClinicCalendar({ openWeekdays: [1, 2, 3, 4, 5], government: gov });
-  const withSat = buildClinicCalendar({ openWeekdays: [1, 2, 3, 4, 5, 6], government: gov, overrides: [
-    { date: '2026-07-10', kind: 'closed', note: '颱風停診' },
-    { date: '2026-02-14', kind: 'open', note: '春節加診' },
-  ] });
+  const withSat = buildClinicCalendar({
+    openWeekdays: [1, 2, 3, 4, 5, 6],
+    government: gov,
+    overrides: [
+      { date: '2026-07-10', kind: 'closed', note: '颱風停診' },
+      { date: '2026-02-14', kind: 'open', note: '春節加診' },
+    ],
+  });
 
   it('government days off, observed days, the 2025 make-up workday and the 2025 revision', () => {
     expect(monFri.isWorkingDay('2026-02-16')).toBe(false); // 除夕
@@ -42,7 +50,8 @@ describe('clinic calendar', () => {
     expect(monFri.isWorkingDay('2026-02-23')).toBe(true);
     expect(monFri.isWorkingDay('2025-02-08')).toBe(true); // 補班 Saturday
     expect(monFri.describe('2025-02-08').reason).toContain('補行上班');
-    for (const d of ['2025-09-29', '2025-10-24', '2025-12-25', '2026-10-26', '2026-09-28', '2027-02-08']) expect(monFri.isWorkingDay(d)).toBe(false);
+    for (const d of ['2025-09-29', '2025-10-24', '2025-12-25', '2026-10-26', '2026-09-28', '2027-02-08'])
+      expect(monFri.isWorkingDay(d)).toBe(false);
     expect(monFri.isWorkingDay('2026-03-14')).toBe(false); // Saturday
   });
 
@@ -50,11 +59,19 @@ describe('clinic calendar', () => {
     expect(withSat.isWorkingDay('2026-03-14')).toBe(true); // open Saturdays
     expect(withSat.isWorkingDay('2026-02-21')).toBe(false); // but not on a 春節 Saturday
     expect(withSat.isWorkingDay('2026-02-14')).toBe(true); // extra working day
-    expect(withSat.describe('2026-07-10')).toEqual({ date: '2026-07-10', working: false, reason: '診所休診：颱風停診' });
+    expect(withSat.describe('2026-07-10')).toEqual({
+      date: '2026-07-10',
+      working: false,
+      reason: '診所休診：颱風停診',
+    });
   });
 
   it('parses the official CSV in UTF-8 (with BOM) and Big5, and rejects bad files with line numbers', () => {
-    const csv = officialCsv(2028, { '2028-01-03': '開國紀念日補假', '2028-01-01': '開國紀念日' }, { '2028-01-08': '補行上班' });
+    const csv = officialCsv(
+      2028,
+      { '2028-01-03': '開國紀念日補假', '2028-01-01': '開國紀念日' },
+      { '2028-01-08': '補行上班' },
+    );
     const utf = parseOfficialCsv(Buffer.from('\uFEFF' + csv, 'utf8'), 2028);
     expect(utf.year).toBe(2028);
     expect(utf.days).toBe(366);
@@ -67,7 +84,10 @@ describe('clinic calendar', () => {
     expect(() => parseOfficialCsv(csv, 2029)).toThrow('與指定的 2029 年不符');
     expect(() => parseOfficialCsv(csv.replace('20280105,三,0', '20280105,三,1'))).toThrow('第 6 行');
     expect(() => parseOfficialCsv('a,b\n1,2')).toThrow('西元日期');
-    const cal = buildClinicCalendar({ openWeekdays: [1, 2, 3, 4, 5], government: governmentCalendar({ 2028: utf.entries }) });
+    const cal = buildClinicCalendar({
+      openWeekdays: [1, 2, 3, 4, 5],
+      government: governmentCalendar({ 2028: utf.entries }),
+    });
     expect(cal.isWorkingDay('2028-01-03')).toBe(false);
     expect(cal.isWorkingDay('2028-01-08')).toBe(true);
   });
@@ -75,6 +95,10 @@ describe('clinic calendar', () => {
   it('zoned time round-trips across DST and the date line', () => {
     expect(zonedTime('2026-03-13', '09:00', 'Asia/Taipei').toISOString()).toBe('2026-03-13T01:00:00.000Z');
     expect(zonedTime('2026-03-08', '03:30', 'America/Los_Angeles').toISOString()).toBe('2026-03-08T10:30:00.000Z');
-    expect(localParts(new Date('2026-03-13T16:30:00Z'), 'Asia/Taipei')).toMatchObject({ date: '2026-03-14', time: '00:30', weekday: 6 });
+    expect(localParts(new Date('2026-03-13T16:30:00Z'), 'Asia/Taipei')).toMatchObject({
+      date: '2026-03-14',
+      time: '00:30',
+      weekday: 6,
+    });
   });
 });

@@ -10,7 +10,11 @@ export type CalendarEntry = { date: string; off: boolean; name: string };
 
 const range = (from: string, to: string, name: string): CalendarEntry[] => {
   const out: CalendarEntry[] = [];
-  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d = new Date(d.getTime() + 86_400_000)) {
+  for (
+    let d = new Date(`${from}T00:00:00Z`);
+    d <= new Date(`${to}T00:00:00Z`);
+    d = new Date(d.getTime() + 86_400_000)
+  ) {
     out.push({ date: d.toISOString().slice(0, 10), off: true, name });
   }
   return out;

@@ -7,7 +7,13 @@ import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { enqueue } from '../../platform/jobs.ts';
-import { buildClinicCalendar, governmentCalendar, parseOfficialCsv, type ClinicCalendar, type ClinicOverride } from './calendar.ts';
+import {
+  buildClinicCalendar,
+  governmentCalendar,
+  parseOfficialCsv,
+  type ClinicCalendar,
+  type ClinicOverride,
+} from './calendar.ts';
 import type { CalendarEntry } from './data.ts';
 import { SHIPPED_CALENDAR } from './data.ts';
 import { isDate } from './time.ts';
@@ -18,26 +24,49 @@ export const REPLAN_CLINIC_JOB = 'reminders.replan_clinic';
 export async function enqueueClinicReplan(deps: Deps, clinicId: string, why: string): Promise<void> {
   const now = deps.clock.now();
   await enqueue(deps.db, deps.clock, {
-    type: REPLAN_CLINIC_JOB, clinicId, payload: { why }, runAt: new Date(now.getTime() + 1000),
-    idempotencyKey: `${REPLAN_CLINIC_JOB}:${clinicId}:${Math.floor(now.getTime() / 1000)}`, orderingKey: `reminders-replan:${clinicId}`,
+    type: REPLAN_CLINIC_JOB,
+    clinicId,
+    payload: { why },
+    runAt: new Date(now.getTime() + 1000),
+    idempotencyKey: `${REPLAN_CLINIC_JOB}:${clinicId}:${Math.floor(now.getTime() / 1000)}`,
+    orderingKey: `reminders-replan:${clinicId}`,
   });
 }
 
-export async function loadClinicCalendar(deps: Deps, clinicId: string): Promise<{ calendar: ClinicCalendar; timeZone: string; clinic: { name: string; address: string; phone: string } }> {
-  const clinic = await deps.db.selectFrom('clinics').select(['name', 'address', 'phone', 'time_zone', 'business_hours']).where('id', '=', clinicId).executeTakeFirst();
+export async function loadClinicCalendar(
+  deps: Deps,
+  clinicId: string,
+): Promise<{ calendar: ClinicCalendar; timeZone: string; clinic: { name: string; address: string; phone: string } }> {
+  const clinic = await deps.db
+    .selectFrom('clinics')
+    .select(['name', 'address', 'phone', 'time_zone', 'business_hours'])
+    .where('id', '=', clinicId)
+    .executeTakeFirst();
   if (!clinic) throw errors.notFound('診所');
-  const imports = await deps.db.selectFrom('calendar_imports').select(['scope', 'year', 'entries']).where('scope', 'in', ['', clinicId]).execute();
+  const imports = await deps.db
+    .selectFrom('calendar_imports')
+    .select(['scope', 'year', 'entries'])
+    .where('scope', 'in', ['', clinicId])
+    .execute();
   const byYear: Record<number, CalendarEntry[]> = {};
   for (const i of imports.filter((x) => x.scope === '')) byYear[Number(i.year)] = JSON.parse(i.entries);
   for (const i of imports.filter((x) => x.scope === clinicId)) byYear[Number(i.year)] = JSON.parse(i.entries);
-  const overrides = await deps.db.selectFrom('clinic_calendar_overrides').select(['date', 'kind', 'note']).where('clinic_id', '=', clinicId).execute();
+  const overrides = await deps.db
+    .selectFrom('clinic_calendar_overrides')
+    .select(['date', 'kind', 'note'])
+    .where('clinic_id', '=', clinicId)
+    .execute();
   const hours = JSON.parse(clinic.business_hours) as { weekday: number }[];
   const calendar = buildClinicCalendar({
     openWeekdays: [...new Set(hours.map((h) => h.weekday))],
     government: governmentCalendar(byYear),
     overrides: overrides as ClinicOverride[],
   });
-  return { calendar, timeZone: clinic.time_zone, clinic: { name: clinic.name, address: clinic.address, phone: clinic.phone } };
+  return {
+    calendar,
+    timeZone: clinic.time_zone,
+    clinic: { name: clinic.name, address: clinic.address, phone: clinic.phone },
+  };
 }
 
 export function calendarService(deps: Deps) {
@@ -46,18 +75,31 @@ export function calendarService(deps: Deps) {
   return {
     /** The days of a month (or range) with working/closed and the reason, for the calendar screen. */
     async days(clinicId: string, from: string, to: string) {
-      if (!isDate(from) || !isDate(to) || to < from) throw errors.validation([{ field: 'from', code: 'date', message: '日期區間不正確（YYYY-MM-DD，from ≤ to）' }]);
+      if (!isDate(from) || !isDate(to) || to < from)
+        throw errors.validation([{ field: 'from', code: 'date', message: '日期區間不正確（YYYY-MM-DD，from ≤ to）' }]);
       const span = (new Date(to).getTime() - new Date(from).getTime()) / 86_400_000;
       if (span > 400) throw errors.validation([{ field: 'to', code: 'range', message: '一次最多查詢 400 天' }]);
       const { calendar } = await loadClinicCalendar(deps, clinicId);
       const out = [];
-      for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d = new Date(d.getTime() + 86_400_000)) out.push(calendar.describe(d.toISOString().slice(0, 10)));
+      for (
+        let d = new Date(`${from}T00:00:00Z`);
+        d <= new Date(`${to}T00:00:00Z`);
+        d = new Date(d.getTime() + 86_400_000)
+      )
+        out.push(calendar.describe(d.toISOString().slice(0, 10)));
       return out;
     },
 
     async years(clinicId: string) {
-      const imports = await db.selectFrom('calendar_imports').select(['scope', 'year', 'days', 'imported_at', 'imported_by']).where('scope', 'in', ['', clinicId]).execute();
-      const years = new Set<number>([...Object.keys(SHIPPED_CALENDAR).map(Number), ...imports.map((i) => Number(i.year))]);
+      const imports = await db
+        .selectFrom('calendar_imports')
+        .select(['scope', 'year', 'days', 'imported_at', 'imported_by'])
+        .where('scope', 'in', ['', clinicId])
+        .execute();
+      const years = new Set<number>([
+        ...Object.keys(SHIPPED_CALENDAR).map(Number),
+        ...imports.map((i) => Number(i.year)),
+      ]);
       return [...years].sort().map((year) => {
         const mine = imports.find((i) => Number(i.year) === year && i.scope === clinicId);
         const platform = imports.find((i) => Number(i.year) === year && i.scope === '');
@@ -72,47 +114,140 @@ export function calendarService(deps: Deps) {
     },
 
     /** Imports an official yearly CSV; a platform operator imports for every clinic, an admin for their clinic. */
-    async importCsv(scope: string, input: { year: number; csv?: string; csvBase64?: string }, actor: Actor, ip: string) {
-      if (!input.csv && !input.csvBase64) throw errors.validation([{ field: 'csv', code: 'required', message: '請提供 csv（文字）或 csvBase64（Big5 檔案請用這個）' }]);
+    async importCsv(
+      scope: string,
+      input: { year: number; csv?: string; csvBase64?: string },
+      actor: Actor,
+      ip: string,
+    ) {
+      if (!input.csv && !input.csvBase64)
+        throw errors.validation([
+          { field: 'csv', code: 'required', message: '請提供 csv（文字）或 csvBase64（Big5 檔案請用這個）' },
+        ]);
       let parsed;
       try {
         parsed = parseOfficialCsv(input.csvBase64 ? Buffer.from(input.csvBase64, 'base64') : input.csv!, input.year);
       } catch (err) {
-        throw new AppError('INVALID_CALENDAR_CSV', 422, `無法匯入辦公日曆表：${err instanceof Error ? err.message : String(err)}`);
+        throw new AppError(
+          'INVALID_CALENDAR_CSV',
+          422,
+          `無法匯入辦公日曆表：${err instanceof Error ? err.message : String(err)}`,
+        );
       }
-      const row = { scope, year: parsed.year, days: parsed.days, entries: JSON.stringify(parsed.entries), imported_by: actor.label, imported_at: now() };
-      await db.insertInto('calendar_imports').values(row).onConflict((oc) => oc.columns(['scope', 'year']).doUpdateSet({ days: row.days, entries: row.entries, imported_by: row.imported_by, imported_at: row.imported_at })).execute();
-      await recordAudit(db, deps.clock, { clinicId: scope || null, actor, action: 'calendar.imported', entityType: 'calendar', entityId: String(parsed.year), ip, detail: { days: parsed.days, exceptions: parsed.entries.length, scope: scope ? 'clinic' : 'platform' } });
+      const row = {
+        scope,
+        year: parsed.year,
+        days: parsed.days,
+        entries: JSON.stringify(parsed.entries),
+        imported_by: actor.label,
+        imported_at: now(),
+      };
+      await db
+        .insertInto('calendar_imports')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .columns(['scope', 'year'])
+            .doUpdateSet({
+              days: row.days,
+              entries: row.entries,
+              imported_by: row.imported_by,
+              imported_at: row.imported_at,
+            }),
+        )
+        .execute();
+      await recordAudit(db, deps.clock, {
+        clinicId: scope || null,
+        actor,
+        action: 'calendar.imported',
+        entityType: 'calendar',
+        entityId: String(parsed.year),
+        ip,
+        detail: { days: parsed.days, exceptions: parsed.entries.length, scope: scope ? 'clinic' : 'platform' },
+      });
       if (scope) await enqueueClinicReplan(deps, scope, 'calendar_import');
       else {
         const clinics = await db.selectFrom('clinics').select('id').where('status', '=', 'active').execute();
         for (const c of clinics) await enqueueClinicReplan(deps, c.id, 'calendar_import');
       }
-      return { year: parsed.year, days: parsed.days, daysOff: parsed.entries.filter((e) => e.off).length, makeUpWorkdays: parsed.entries.filter((e) => !e.off).length, entries: parsed.entries };
+      return {
+        year: parsed.year,
+        days: parsed.days,
+        daysOff: parsed.entries.filter((e) => e.off).length,
+        makeUpWorkdays: parsed.entries.filter((e) => !e.off).length,
+        entries: parsed.entries,
+      };
     },
 
     async listOverrides(clinicId: string, from?: string) {
       let q = db.selectFrom('clinic_calendar_overrides').selectAll().where('clinic_id', '=', clinicId);
       if (from) q = q.where('date', '>=', from);
       const rows = await q.orderBy('date').execute();
-      return rows.map((r) => ({ id: r.id, date: r.date, kind: r.kind as 'closed' | 'open', note: r.note, createdBy: r.created_by, createdAt: r.created_at }));
+      return rows.map((r) => ({
+        id: r.id,
+        date: r.date,
+        kind: r.kind as 'closed' | 'open',
+        note: r.note,
+        createdBy: r.created_by,
+        createdAt: r.created_at,
+      }));
     },
 
-    async addOverride(clinicId: string, input: { date: string; kind: 'closed' | 'open'; note?: string }, actor: Actor, ip: string) {
-      if (!isDate(input.date)) throw errors.validation([{ field: 'date', code: 'date', message: '日期格式應為 YYYY-MM-DD' }]);
-      const row = { id: newId(), clinic_id: clinicId, date: input.date, kind: input.kind, note: (input.note ?? '').trim(), created_by: actor.label, created_at: now() };
-      await db.insertInto('clinic_calendar_overrides').values(row)
-        .onConflict((oc) => oc.columns(['clinic_id', 'date']).doUpdateSet({ kind: row.kind, note: row.note, created_by: row.created_by, created_at: row.created_at })).execute();
-      await recordAudit(db, deps.clock, { clinicId, actor, action: 'calendar.override_saved', entityType: 'calendar_override', entityId: input.date, ip, detail: { kind: input.kind, note: row.note } });
+    async addOverride(
+      clinicId: string,
+      input: { date: string; kind: 'closed' | 'open'; note?: string },
+      actor: Actor,
+      ip: string,
+    ) {
+      if (!isDate(input.date))
+        throw errors.validation([{ field: 'date', code: 'date', message: '日期格式應為 YYYY-MM-DD' }]);
+      const row = {
+        id: newId(),
+        clinic_id: clinicId,
+        date: input.date,
+        kind: input.kind,
+        note: (input.note ?? '').trim(),
+        created_by: actor.label,
+        created_at: now(),
+      };
+      await db
+        .insertInto('clinic_calendar_overrides')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .columns(['clinic_id', 'date'])
+            .doUpdateSet({ kind: row.kind, note: row.note, created_by: row.created_by, created_at: row.created_at }),
+        )
+        .execute();
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'calendar.override_saved',
+        entityType: 'calendar_override',
+        entityId: input.date,
+        ip,
+        detail: { kind: input.kind, note: row.note },
+      });
       await enqueueClinicReplan(deps, clinicId, 'closure');
       const saved = (await this.listOverrides(clinicId)).find((o) => o.date === input.date)!;
       return saved;
     },
 
     async deleteOverride(clinicId: string, id: string, actor: Actor, ip: string) {
-      const r = await db.deleteFrom('clinic_calendar_overrides').where('clinic_id', '=', clinicId).where('id', '=', id).executeTakeFirst();
+      const r = await db
+        .deleteFrom('clinic_calendar_overrides')
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) throw errors.notFound('休診／加診日');
-      await recordAudit(db, deps.clock, { clinicId, actor, action: 'calendar.override_deleted', entityType: 'calendar_override', entityId: id, ip });
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'calendar.override_deleted',
+        entityType: 'calendar_override',
+        entityId: id,
+        ip,
+      });
       await enqueueClinicReplan(deps, clinicId, 'closure');
     },
   };

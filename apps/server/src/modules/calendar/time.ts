@@ -5,27 +5,62 @@ const fmts = new Map<string, Intl.DateTimeFormat>();
 function fmt(timeZone: string): Intl.DateTimeFormat {
   let f = fmts.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     fmts.set(timeZone, f);
   }
   return f;
 }
 
-export type LocalParts = { date: string; time: string; year: number; month: number; day: number; hour: number; minute: number; weekday: number };
+export type LocalParts = {
+  date: string;
+  time: string;
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  weekday: number;
+};
 
 /** The wall-clock date and time of an instant in `timeZone`. */
 export function localParts(at: Date, timeZone: string): LocalParts {
   const p: Record<string, string> = {};
   for (const x of fmt(timeZone).formatToParts(at)) p[x.type] = x.value;
-  const year = Number(p.year), month = Number(p.month), day = Number(p.day), hour = Number(p.hour) % 24, minute = Number(p.minute);
+  const year = Number(p.year),
+    month = Number(p.month),
+    day = Number(p.day),
+    hour = Number(p.hour) % 24,
+    minute = Number(p.minute);
   const date = `${p.year}-${p.month}-${p.day}`;
-  return { date, time: `${String(hour).padStart(2, '0')}:${p.minute}`, year, month, day, hour, minute, weekday: weekdayOf(date) };
+  return {
+    date,
+    time: `${String(hour).padStart(2, '0')}:${p.minute}`,
+    year,
+    month,
+    day,
+    hour,
+    minute,
+    weekday: weekdayOf(date),
+  };
 }
 
 /** Offset of `timeZone` from UTC at an instant, in ms. */
 function offsetMs(at: Date, timeZone: string): number {
   const l = localParts(at, timeZone);
-  const sec = Number(fmt(timeZone).formatToParts(at).find((x) => x.type === 'second')?.value ?? 0);
+  const sec = Number(
+    fmt(timeZone)
+      .formatToParts(at)
+      .find((x) => x.type === 'second')?.value ?? 0,
+  );
   return Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, sec) - Math.floor(at.getTime() / 1000) * 1000;
 }
 
@@ -49,10 +84,15 @@ export const WEEKDAY_ZH = ['週日', '週一', '週二', '週三', '週四', '�
 export const WEEKDAY_SHORT = ['日', '一', '二', '三', '四', '五', '六'];
 
 /** '2/13（五）' style short date. */
-export const shortDate = (date: string): string => `${Number(date.slice(5, 7))}/${Number(date.slice(8, 10))}（${WEEKDAY_SHORT[weekdayOf(date)]}）`;
+export const shortDate = (date: string): string =>
+  `${Number(date.slice(5, 7))}/${Number(date.slice(8, 10))}（${WEEKDAY_SHORT[weekdayOf(date)]}）`;
 
 /** '2026年2月13日（星期五）' style long date for patients. */
-export const longDate = (date: string): string => `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日（星期${WEEKDAY_SHORT[weekdayOf(date)]}）`;
+export const longDate = (date: string): string =>
+  `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日（星期${WEEKDAY_SHORT[weekdayOf(date)]}）`;
 
-export const isDate = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(new Date(`${s}T00:00:00Z`).getTime()) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+export const isDate = (s: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(s) &&
+  !Number.isNaN(new Date(`${s}T00:00:00Z`).getTime()) &&
+  new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 export const isHhmm = (s: string): boolean => /^([01]\d|2[0-3]):[0-5]\d$/.test(s);

@@ -1,10 +1,18 @@
 import { Type } from 'typebox';
 
-const Hhmm = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: '24 小時制 HH:MM', examples: ['09:00'] });
+const Hhmm = Type.String({
+  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+  description: '24 小時制 HH:MM',
+  examples: ['09:00'],
+});
 
 export const BusinessHours = Type.Array(
   Type.Object(
-    { weekday: Type.Integer({ minimum: 0, maximum: 6, description: '0 = 週日、1 = 週一 … 6 = 週六' }), open: Hhmm, close: Hhmm },
+    {
+      weekday: Type.Integer({ minimum: 0, maximum: 6, description: '0 = 週日、1 = 週一 … 6 = 週六' }),
+      open: Hhmm,
+      close: Hhmm,
+    },
     { additionalProperties: false },
   ),
   { maxItems: 50, description: '門診時段，一天可有多個時段（早診、午診、晚診）' },

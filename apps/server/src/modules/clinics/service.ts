@@ -18,17 +18,31 @@ export const DEFAULT_BUSINESS_HOURS: BusinessHour[] = [1, 2, 3, 4, 5, 6].flatMap
 const ZONES = new Set(Intl.supportedValuesOf('timeZone').concat(['UTC']));
 
 export function toClinic(r: ClinicRow) {
-  return { id: r.id, name: r.name, timeZone: r.time_zone, address: r.address, phone: r.phone, businessHours: JSON.parse(r.business_hours) as BusinessHour[], status: r.status, isSandbox: r.sandbox_of !== null, createdAt: r.created_at };
+  return {
+    id: r.id,
+    name: r.name,
+    timeZone: r.time_zone,
+    address: r.address,
+    phone: r.phone,
+    businessHours: JSON.parse(r.business_hours) as BusinessHour[],
+    status: r.status,
+    isSandbox: r.sandbox_of !== null,
+    createdAt: r.created_at,
+  };
 }
 
 function checkHours(hours: BusinessHour[] | undefined) {
   if (!hours) return;
   const bad = hours.findIndex((h) => h.open >= h.close);
-  if (bad >= 0) throw errors.validation([{ field: `businessHours.${bad}`, code: 'range', message: '結束時間必須晚於開始時間' }]);
+  if (bad >= 0)
+    throw errors.validation([{ field: `businessHours.${bad}`, code: 'range', message: '結束時間必須晚於開始時間' }]);
 }
 
 function checkZone(tz: string | undefined) {
-  if (tz !== undefined && !ZONES.has(tz)) throw errors.validation([{ field: 'timeZone', code: 'time_zone', message: '不是有效的時區名稱（例如 Asia/Taipei）' }]);
+  if (tz !== undefined && !ZONES.has(tz))
+    throw errors.validation([
+      { field: 'timeZone', code: 'time_zone', message: '不是有效的時區名稱（例如 Asia/Taipei）' },
+    ]);
 }
 
 export function clinicService(deps: Deps) {
@@ -40,19 +54,40 @@ export function clinicService(deps: Deps) {
       return toClinic(r);
     },
 
-    async create(input: { name: string; timeZone?: string; address?: string; phone?: string; businessHours?: BusinessHour[]; id?: string; sandboxOf?: string | null }) {
+    async create(input: {
+      name: string;
+      timeZone?: string;
+      address?: string;
+      phone?: string;
+      businessHours?: BusinessHour[];
+      id?: string;
+      sandboxOf?: string | null;
+    }) {
       checkZone(input.timeZone);
       checkHours(input.businessHours);
       const t = deps.clock.now().toISOString();
       const row: ClinicRow = {
-        id: input.id ?? newId(), name: input.name.trim(), time_zone: input.timeZone ?? 'Asia/Taipei', address: input.address ?? '', phone: input.phone ?? '',
-        business_hours: JSON.stringify(input.businessHours ?? DEFAULT_BUSINESS_HOURS), status: 'active', sandbox_of: input.sandboxOf ?? null, created_at: t, updated_at: t,
+        id: input.id ?? newId(),
+        name: input.name.trim(),
+        time_zone: input.timeZone ?? 'Asia/Taipei',
+        address: input.address ?? '',
+        phone: input.phone ?? '',
+        business_hours: JSON.stringify(input.businessHours ?? DEFAULT_BUSINESS_HOURS),
+        status: 'active',
+        sandbox_of: input.sandboxOf ?? null,
+        created_at: t,
+        updated_at: t,
       };
       await repo.insert(row);
       return toClinic(row);
     },
 
-    async update(clinicId: string, patch: { name?: string; timeZone?: string; address?: string; phone?: string; businessHours?: BusinessHour[] }, actor: Actor, ip: string) {
+    async update(
+      clinicId: string,
+      patch: { name?: string; timeZone?: string; address?: string; phone?: string; businessHours?: BusinessHour[] },
+      actor: Actor,
+      ip: string,
+    ) {
       checkZone(patch.timeZone);
       checkHours(patch.businessHours);
       const before = await this.get(clinicId);
@@ -64,17 +99,48 @@ export function clinicService(deps: Deps) {
         ...(patch.businessHours !== undefined ? { business_hours: JSON.stringify(patch.businessHours) } : {}),
         updated_at: deps.clock.now().toISOString(),
       });
-      await recordAudit(deps.db, deps.clock, { clinicId, actor, action: 'clinic.updated', entityType: 'clinic', entityId: clinicId, detail: { before: { name: before.name, timeZone: before.timeZone }, change: patch }, ip });
+      await recordAudit(deps.db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'clinic.updated',
+        entityType: 'clinic',
+        entityId: clinicId,
+        detail: { before: { name: before.name, timeZone: before.timeZone }, change: patch },
+        ip,
+      });
       return this.get(clinicId);
     },
 
     list: async () => (await repo.list()).map(toClinic),
 
     /** Platform operator: a new clinic and an invitation link for its first admin. */
-    async createWithAdmin(input: { name: string; timeZone?: string; address?: string; phone?: string; adminEmail: string; adminName: string }, actor: Actor, ip: string) {
+    async createWithAdmin(
+      input: {
+        name: string;
+        timeZone?: string;
+        address?: string;
+        phone?: string;
+        adminEmail: string;
+        adminName: string;
+      },
+      actor: Actor,
+      ip: string,
+    ) {
       const clinic = await this.create(input);
-      const invite = await staffService(deps).invite(clinic.id, { email: input.adminEmail, name: input.adminName, role: 'admin' }, actor, ip);
-      await recordAudit(deps.db, deps.clock, { clinicId: clinic.id, actor, action: 'clinic.created', entityType: 'clinic', entityId: clinic.id, ip });
+      const invite = await staffService(deps).invite(
+        clinic.id,
+        { email: input.adminEmail, name: input.adminName, role: 'admin' },
+        actor,
+        ip,
+      );
+      await recordAudit(deps.db, deps.clock, {
+        clinicId: clinic.id,
+        actor,
+        action: 'clinic.created',
+        entityType: 'clinic',
+        entityId: clinic.id,
+        ip,
+      });
       return { clinic, adminInviteLink: invite.link };
     },
   };

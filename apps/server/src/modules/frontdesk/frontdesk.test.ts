@@ -14,14 +14,28 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const appt = (patientId: string, doctorId: string, startsAt: string, over: Record<string, unknown> = {}) => ({ patientId, doctorId, startsAt, durationMinutes: 20, visitType: '複診', status: 'booked', version: 1, ...over });
+const appt = (patientId: string, doctorId: string, startsAt: string, over: Record<string, unknown> = {}) => ({
+  patientId,
+  doctorId,
+  startsAt,
+  durationMinutes: 20,
+  visitType: '複診',
+  status: 'booked',
+  version: 1,
+  ...over,
+});
 
 async function setup() {
   const c = await createTestClinic(t, { timeZone: 'Asia/Taipei' });
   const his = c.his(await c.apiKey());
   await his.put('/his/v1/doctors/D01', { name: '陳建志', department: '一般牙科' });
   await his.put('/his/v1/doctors/D02', { name: '林怡伶', department: '兒童牙科' });
-  await his.put('/his/v1/patients/P1', { name: '王小明', phone: '0912-345-678', chartNo: '0012345', nationalId: 'A123456789' });
+  await his.put('/his/v1/patients/P1', {
+    name: '王小明',
+    phone: '0912-345-678',
+    chartNo: '0012345',
+    nationalId: 'A123456789',
+  });
   await his.put('/his/v1/patients/P2', { name: '李美華', phone: '0922111333', chartNo: '0012346' });
   await his.put('/his/v1/patients/P3', { name: '張大同', phone: '02-2345-6789', chartNo: '0099999' });
   const items = [
@@ -34,8 +48,25 @@ async function setup() {
   ];
   const r = await his.post('/his/v1/appointments/batch', { items });
   expect(r.statusCode).toBe(200);
-  const ids = Object.fromEntries((await t.deps.db.selectFrom('appointments').select(['id', 'his_id']).where('clinic_id', '=', c.clinicId).execute()).map((x) => [x.his_id, x.id]));
-  const setReply = (his: string, to: string) => t.deps.db.transaction().execute((trx) => changeStatus(trx, t.deps, { clinicId: c.clinicId, subject: 'appointment', subjectId: ids[his], light: 'reply', to, source: 'patient', actor: systemActor }));
+  const ids = Object.fromEntries(
+    (
+      await t.deps.db.selectFrom('appointments').select(['id', 'his_id']).where('clinic_id', '=', c.clinicId).execute()
+    ).map((x) => [x.his_id, x.id]),
+  );
+  const setReply = (his: string, to: string) =>
+    t.deps.db
+      .transaction()
+      .execute((trx) =>
+        changeStatus(trx, t.deps, {
+          clinicId: c.clinicId,
+          subject: 'appointment',
+          subjectId: ids[his],
+          light: 'reply',
+          to,
+          source: 'patient',
+          actor: systemActor,
+        }),
+      );
   await setReply('A1', 'confirmed');
   await setReply('A2', 'awaiting_reply');
   await setReply('A3', 'cancel_requested');
@@ -47,14 +78,29 @@ const hisIds = (r: { json(): { items: { appointmentId: string }[] } }) => r.json
 describe('appointment list', () => {
   it('filters by local date range, doctor, visit type, status and reply light', async () => {
     const { desk } = await setup();
-    expect(hisIds(await desk.get('/api/appointments?fromDate=2026-05-04&toDate=2026-05-04'))).toEqual(['A1', 'A2', 'A3']);
-    expect(hisIds(await desk.get('/api/appointments?fromDate=2026-05-04&toDate=2026-05-06&doctorId=D01'))).toEqual(['A1', 'A2', 'A5']);
+    expect(hisIds(await desk.get('/api/appointments?fromDate=2026-05-04&toDate=2026-05-04'))).toEqual([
+      'A1',
+      'A2',
+      'A3',
+    ]);
+    expect(hisIds(await desk.get('/api/appointments?fromDate=2026-05-04&toDate=2026-05-06&doctorId=D01'))).toEqual([
+      'A1',
+      'A2',
+      'A5',
+    ]);
     expect(hisIds(await desk.get('/api/appointments?visitType=%E6%B4%97%E7%89%99'))).toEqual(['A2']);
     expect(hisIds(await desk.get('/api/appointments?status=cancelled'))).toEqual(['A5']);
     expect(hisIds(await desk.get('/api/appointments?reply=awaiting_reply'))).toEqual(['A2']);
     expect(hisIds(await desk.get('/api/appointments?doctorId=NOPE'))).toEqual([]);
     const r = await desk.get('/api/appointments?fromDate=2026-05-04&toDate=2026-05-04&reply=confirmed');
-    expect(r.json().items[0]).toMatchObject({ appointmentId: 'A1', patientName: '王小明', chartNo: '0012345', phoneMasked: '0912-***-678', doctorName: '陳建志', lights: { reply: { code: 'confirmed', label: '確認赴約' } } });
+    expect(r.json().items[0]).toMatchObject({
+      appointmentId: 'A1',
+      patientName: '王小明',
+      chartNo: '0012345',
+      phoneMasked: '0912-***-678',
+      doctorName: '陳建志',
+      lights: { reply: { code: 'confirmed', label: '確認赴約' } },
+    });
   });
 
   it('searches by name, phone in any format or last digits, chart number', async () => {
@@ -101,16 +147,30 @@ describe('appointment list', () => {
     expect((await b.desk.get(`/api/appointments/${a.ids.A1}`)).statusCode).toBe(404);
     expect((await b.desk.post(`/api/appointments/${a.ids.A1}/notes`, { body: 'x' })).statusCode).toBe(404);
     // Visit types are the clinic's own, most used first; another clinic's types never show.
-    await b.his.put('/his/v1/appointments/B-ONLY', appt('P1', 'D01', '2026-05-08T09:00:00+08:00', { visitType: '植牙諮詢' }));
-    expect((await b.desk.get('/api/appointments/visit-types')).json().items).toEqual([{ visitType: '複診', count: 5 }, { visitType: '植牙諮詢', count: 1 }, { visitType: '洗牙', count: 1 }]);
-    expect((await a.desk.get('/api/appointments/visit-types')).json().items.map((x: { visitType: string }) => x.visitType)).toEqual(['複診', '洗牙']);
+    await b.his.put(
+      '/his/v1/appointments/B-ONLY',
+      appt('P1', 'D01', '2026-05-08T09:00:00+08:00', { visitType: '植牙諮詢' }),
+    );
+    expect((await b.desk.get('/api/appointments/visit-types')).json().items).toEqual([
+      { visitType: '複診', count: 5 },
+      { visitType: '植牙諮詢', count: 1 },
+      { visitType: '洗牙', count: 1 },
+    ]);
+    expect(
+      (await a.desk.get('/api/appointments/visit-types')).json().items.map((x: { visitType: string }) => x.visitType),
+    ).toEqual(['複診', '洗牙']);
   });
 
   it('saves, lists and deletes filters per staff member', async () => {
     const { c, desk } = await setup();
-    const s = await desk.post('/api/saved-filters', { name: '明天尚未回覆', filters: { preset: 'tomorrow', reply: 'awaiting_reply' } });
+    const s = await desk.post('/api/saved-filters', {
+      name: '明天尚未回覆',
+      filters: { preset: 'tomorrow', reply: 'awaiting_reply' },
+    });
     expect(s.statusCode).toBe(201);
-    expect((await desk.get('/api/saved-filters')).json().items).toMatchObject([{ name: '明天尚未回覆', filters: { preset: 'tomorrow', reply: 'awaiting_reply' } }]);
+    expect((await desk.get('/api/saved-filters')).json().items).toMatchObject([
+      { name: '明天尚未回覆', filters: { preset: 'tomorrow', reply: 'awaiting_reply' } },
+    ]);
     expect((await as(t.app, c.admin).get('/api/saved-filters')).json().items).toEqual([]);
     expect((await as(t.app, c.admin).delete(`/api/saved-filters/${s.json().id}`)).statusCode).toBe(404);
     expect((await desk.delete(`/api/saved-filters/${s.json().id}`)).statusCode).toBe(204);
@@ -121,12 +181,38 @@ describe('appointment list', () => {
 describe('detail and actions', () => {
   it('shows patient, doctor, history, notes; marks handled; refuses to message an unbound patient', async () => {
     const { c, ids, desk } = await setup();
-    await t.deps.db.insertInto('front_desk_tasks').values({ id: newId(), clinic_id: c.clinicId, appointment_id: ids.A3, patient_id: (await t.deps.db.selectFrom('appointments').select('patient_id').where('id', '=', ids.A3).executeTakeFirstOrThrow()).patient_id, kind: 'cancel_request', status: 'open', source: 'liff', payload: '{"reason":"孩子發燒"}', created_at: '2026-05-04T00:00:00.000Z', handled_at: null, handled_by: null }).execute();
+    await t.deps.db
+      .insertInto('front_desk_tasks')
+      .values({
+        id: newId(),
+        clinic_id: c.clinicId,
+        appointment_id: ids.A3,
+        patient_id: (
+          await t.deps.db
+            .selectFrom('appointments')
+            .select('patient_id')
+            .where('id', '=', ids.A3)
+            .executeTakeFirstOrThrow()
+        ).patient_id,
+        kind: 'cancel_request',
+        status: 'open',
+        source: 'liff',
+        payload: '{"reason":"孩子發燒"}',
+        created_at: '2026-05-04T00:00:00.000Z',
+        handled_at: null,
+        handled_by: null,
+      })
+      .execute();
     expect((await desk.post(`/api/appointments/${ids.A3}/notes`, { body: '已致電，改約下週' })).statusCode).toBe(201);
     const h = await desk.post(`/api/appointments/${ids.A3}/handle`, {});
     expect(h.json().handledTasks).toBe(1);
     const d = (await desk.get(`/api/appointments/${ids.A3}`)).json();
-    expect(d).toMatchObject({ appointmentId: 'A3', patient: { name: '張大同', chartNo: '0099999' }, doctor: { id: 'D02', name: '林怡伶' }, lights: { reply: { code: 'cancel_requested' } } });
+    expect(d).toMatchObject({
+      appointmentId: 'A3',
+      patient: { name: '張大同', chartNo: '0099999' },
+      doctor: { id: 'D02', name: '林怡伶' },
+      lights: { reply: { code: 'cancel_requested' } },
+    });
     expect(d.notes.map((n: { kind: string }) => n.kind)).toEqual(['note', 'handled']);
     expect(d.tasks[0]).toMatchObject({ kind: 'cancel_request', status: 'handled' });
     expect(d.history.at(-1)).toMatchObject({ source: 'his' });
@@ -146,15 +232,26 @@ describe('doctors and the staff ↔ doctor link', () => {
     const { c } = await setup();
     const docSession = await c.staff('doctor');
     const doc = as(t.app, docSession);
-    expect((await doc.get('/api/doctors')).json()).toMatchObject({ myDoctorId: null, matchedBy: null, items: [{ id: 'D01', name: '陳建志' }, { id: 'D02', name: '林怡伶' }] });
+    expect((await doc.get('/api/doctors')).json()).toMatchObject({
+      myDoctorId: null,
+      matchedBy: null,
+      items: [
+        { id: 'D01', name: '陳建志' },
+        { id: 'D02', name: '林怡伶' },
+      ],
+    });
     const admin = as(t.app, c.admin);
     expect((await doc.put(`/api/doctor-links/${docSession.userId}`, { doctorId: 'D02' })).statusCode).toBe(403);
     expect((await admin.put(`/api/doctor-links/${docSession.userId}`, { doctorId: 'D02' })).statusCode).toBe(200);
     expect((await doc.get('/api/doctors')).json()).toMatchObject({ myDoctorId: 'D02', matchedBy: 'link' });
-    expect((await admin.get('/api/doctor-links')).json().items).toMatchObject([{ staffId: docSession.userId, doctorId: 'D02' }]);
+    expect((await admin.get('/api/doctor-links')).json().items).toMatchObject([
+      { staffId: docSession.userId, doctorId: 'D02' },
+    ]);
     expect((await admin.put(`/api/doctor-links/${docSession.userId}`, { doctorId: 'NOPE' })).statusCode).toBe(404);
     const other = await setup();
-    expect((await as(t.app, other.c.admin).put(`/api/doctor-links/${docSession.userId}`, { doctorId: 'D01' })).statusCode).toBe(404);
+    expect(
+      (await as(t.app, other.c.admin).put(`/api/doctor-links/${docSession.userId}`, { doctorId: 'D01' })).statusCode,
+    ).toBe(404);
   });
 });
 
@@ -167,7 +264,15 @@ describe('home and KPIs', () => {
     expect(s.date).toBe('2026-05-04');
     expect(s.counts).toMatchObject({ total: 3, confirmed: 1, awaitingReply: 1, blockedToday: 0, failedMessages: 0 });
     expect(s.hours).toEqual([9, 10, 14]);
-    expect(s.cells).toContainEqual({ doctorId: 'D02', hour: 14, total: 1, confirmed: 0, awaiting: 0, notSent: 0, requests: 1 });
+    expect(s.cells).toContainEqual({
+      doctorId: 'D02',
+      hour: 14,
+      total: 1,
+      confirmed: 0,
+      awaiting: 0,
+      notSent: 0,
+      requests: 1,
+    });
     expect(s.awaiting.map((x: { patientName: string }) => x.patientName)).toEqual(['李美華']);
   });
 
@@ -210,18 +315,27 @@ describe('iCalendar feeds', () => {
     expect(a1.startDate.toString()).toBe('2026-05-04T09:00:00');
     expect(a1.startDate.toJSDate().toISOString()).toBe('2026-05-04T01:00:00.000Z');
     expect(a1.endDate.toJSDate().toISOString()).toBe('2026-05-04T01:20:00.000Z');
-    const cancelled = comp.getAllSubcomponents('vevent').find((v) => String(v.getFirstPropertyValue('summary')).includes('已取消'))!;
+    const cancelled = comp
+      .getAllSubcomponents('vevent')
+      .find((v) => String(v.getFirstPropertyValue('summary')).includes('已取消'))!;
     expect(cancelled.getFirstPropertyValue('status')).toBe('CANCELLED');
     const uid = a1.uid;
     const seq = a1.sequence;
     // A change in the HIS: same UID, higher SEQUENCE.
     await his.put('/his/v1/appointments/A1', appt('P1', 'D01', '2026-05-04T11:00:00+08:00', { version: 2 }));
-    const again = new ICAL.Component(ICAL.parse((await fetchIcs(feeds.feeds[0].url, '?from=2026-05-01&to=2026-05-31')).body));
-    const moved = again.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v)).find((e) => e.uid === uid)!;
+    const again = new ICAL.Component(
+      ICAL.parse((await fetchIcs(feeds.feeds[0].url, '?from=2026-05-01&to=2026-05-31')).body),
+    );
+    const moved = again
+      .getAllSubcomponents('vevent')
+      .map((v) => new ICAL.Event(v))
+      .find((e) => e.uid === uid)!;
     expect(moved.sequence).toBeGreaterThan(seq);
     expect(moved.startDate.toString()).toBe('2026-05-04T11:00:00');
     // Per doctor: only D02's visits.
-    const d2 = new ICAL.Component(ICAL.parse((await fetchIcs(feeds.feeds[2].url, '?from=2026-05-01&to=2026-05-31')).body));
+    const d2 = new ICAL.Component(
+      ICAL.parse((await fetchIcs(feeds.feeds[2].url, '?from=2026-05-01&to=2026-05-31')).body),
+    );
     expect(d2.getAllSubcomponents('vevent')).toHaveLength(2);
   });
 
@@ -229,7 +343,9 @@ describe('iCalendar feeds', () => {
     const { c, ids } = await setup();
     const other = await setup();
     const admin = as(t.app, c.admin);
-    expect((await admin.put('/api/frontdesk/settings', { initialsOnly: true })).json()).toMatchObject({ initialsOnly: true });
+    expect((await admin.put('/api/frontdesk/settings', { initialsOnly: true })).json()).toMatchObject({
+      initialsOnly: true,
+    });
     const feeds = (await admin.get('/api/calendar-feeds')).json();
     const body = (await fetchIcs(feeds.feeds[0].url, '?from=2026-05-01&to=2026-05-31')).body;
     expect(body).toContain('王○明');

@@ -18,7 +18,19 @@ export function homeService(db: Kysely<DB>) {
         .selectFrom('appointments as a')
         .innerJoin('patients as p', 'p.id', 'a.patient_id')
         .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
-        .select(['a.id', 'a.starts_at', 'a.visit_type', 'a.status', 'a.reply_status', 'p.name as patient_name', 'p.phone_e164', 'p.line_status', 'p.chart_no', 'd.his_id as doctor_his_id', 'd.name as doctor_name'])
+        .select([
+          'a.id',
+          'a.starts_at',
+          'a.visit_type',
+          'a.status',
+          'a.reply_status',
+          'p.name as patient_name',
+          'p.phone_e164',
+          'p.line_status',
+          'p.chart_no',
+          'd.his_id as doctor_his_id',
+          'd.name as doctor_name',
+        ])
         .where('a.clinic_id', '=', clinicId)
         .where('a.starts_at', '>=', range.from)
         .where('a.starts_at', '<', range.to)
@@ -30,14 +42,33 @@ export function homeService(db: Kysely<DB>) {
       const active = rows.filter((r) => r.status !== 'cancelled');
       const hourOf = (iso: string) => localParts(new Date(iso), timeZone).hour;
       const doctors = new Map<string, { doctorId: string; name: string; total: number }>();
-      const cells = new Map<string, { doctorId: string; hour: number; total: number; confirmed: number; awaiting: number; notSent: number; requests: number }>();
+      const cells = new Map<
+        string,
+        {
+          doctorId: string;
+          hour: number;
+          total: number;
+          confirmed: number;
+          awaiting: number;
+          notSent: number;
+          requests: number;
+        }
+      >();
       for (const r of active) {
         const doc = doctors.get(r.doctor_his_id) ?? { doctorId: r.doctor_his_id, name: r.doctor_name, total: 0 };
         doc.total++;
         doctors.set(r.doctor_his_id, doc);
         const hour = hourOf(r.starts_at);
         const k = `${r.doctor_his_id}|${hour}`;
-        const c = cells.get(k) ?? { doctorId: r.doctor_his_id, hour, total: 0, confirmed: 0, awaiting: 0, notSent: 0, requests: 0 };
+        const c = cells.get(k) ?? {
+          doctorId: r.doctor_his_id,
+          hour,
+          total: 0,
+          confirmed: 0,
+          awaiting: 0,
+          notSent: 0,
+          requests: 0,
+        };
         c.total++;
         if (r.reply_status === 'confirmed') c.confirmed++;
         else if (r.reply_status === 'awaiting_reply') c.awaiting++;
@@ -46,8 +77,19 @@ export function homeService(db: Kysely<DB>) {
         cells.set(k, c);
       }
       const item = (r: (typeof rows)[number]) => ({
-        id: r.id, startsAt: r.starts_at, patientName: r.patient_name, chartNo: r.chart_no, phoneMasked: maskPhone(r.phone_e164), doctorId: r.doctor_his_id, doctorName: r.doctor_name,
-        visitType: r.visit_type, status: r.status, statusLabel: labelOf('status', r.status) ?? r.status, reply: r.reply_status, replyLabel: labelOf('reply', r.reply_status) ?? r.reply_status, line: r.line_status,
+        id: r.id,
+        startsAt: r.starts_at,
+        patientName: r.patient_name,
+        chartNo: r.chart_no,
+        phoneMasked: maskPhone(r.phone_e164),
+        doctorId: r.doctor_his_id,
+        doctorName: r.doctor_name,
+        visitType: r.visit_type,
+        status: r.status,
+        statusLabel: labelOf('status', r.status) ?? r.status,
+        reply: r.reply_status,
+        replyLabel: labelOf('reply', r.reply_status) ?? r.reply_status,
+        line: r.line_status,
       });
       const awaiting = active.filter((r) => r.reply_status === 'awaiting_reply' && r.status === 'booked');
       const blocked = active.filter((r) => r.line_status === 'blocked');
@@ -58,13 +100,34 @@ export function homeService(db: Kysely<DB>) {
         .innerJoin('appointments as a', 'a.id', 't.appointment_id')
         .innerJoin('patients as p', 'p.id', 'a.patient_id')
         .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
-        .select(['t.id as task_id', 't.kind', 't.created_at as requested_at', 't.payload', 'a.id', 'a.starts_at', 'a.visit_type', 'a.status', 'a.reply_status', 'p.name as patient_name', 'p.phone_e164', 'p.line_status', 'p.chart_no', 'd.his_id as doctor_his_id', 'd.name as doctor_name'])
+        .select([
+          't.id as task_id',
+          't.kind',
+          't.created_at as requested_at',
+          't.payload',
+          'a.id',
+          'a.starts_at',
+          'a.visit_type',
+          'a.status',
+          'a.reply_status',
+          'p.name as patient_name',
+          'p.phone_e164',
+          'p.line_status',
+          'p.chart_no',
+          'd.his_id as doctor_his_id',
+          'd.name as doctor_name',
+        ])
         .where('t.clinic_id', '=', clinicId)
         .where('t.status', '=', 'open')
         .orderBy('t.created_at')
         .limit(LIST_LIMIT)
         .execute();
-      const openRequests = await db.selectFrom('front_desk_tasks').select((eb) => eb.fn.countAll<number>().as('n')).where('clinic_id', '=', clinicId).where('status', '=', 'open').executeTakeFirst();
+      const openRequests = await db
+        .selectFrom('front_desk_tasks')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('clinic_id', '=', clinicId)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
 
       // Reminders that could not be delivered, for visits from today on.
       const failed = await db
@@ -72,7 +135,23 @@ export function homeService(db: Kysely<DB>) {
         .innerJoin('appointments as a', 'a.id', 'rd.appointment_id')
         .innerJoin('patients as p', 'p.id', 'a.patient_id')
         .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
-        .select(['rd.id as delivery_id', 'rd.rule_name', 'rd.last_error', 'rd.updated_at as failed_at', 'a.id', 'a.starts_at', 'a.visit_type', 'a.status', 'a.reply_status', 'p.name as patient_name', 'p.phone_e164', 'p.line_status', 'p.chart_no', 'd.his_id as doctor_his_id', 'd.name as doctor_name'])
+        .select([
+          'rd.id as delivery_id',
+          'rd.rule_name',
+          'rd.last_error',
+          'rd.updated_at as failed_at',
+          'a.id',
+          'a.starts_at',
+          'a.visit_type',
+          'a.status',
+          'a.reply_status',
+          'p.name as patient_name',
+          'p.phone_e164',
+          'p.line_status',
+          'p.chart_no',
+          'd.his_id as doctor_his_id',
+          'd.name as doctor_name',
+        ])
         .where('rd.clinic_id', '=', clinicId)
         .where('rd.state', '=', 'failed')
         .where('a.starts_at', '>=', range.from)
@@ -110,9 +189,23 @@ export function homeService(db: Kysely<DB>) {
         doctors: [...doctors.values()].sort((a, b) => a.doctorId.localeCompare(b.doctorId)),
         cells: [...cells.values()],
         awaiting: awaiting.slice(0, LIST_LIMIT).map(item),
-        requests: tasks.map((t) => ({ ...item(t), taskId: t.task_id, kind: t.kind, requestedAt: t.requested_at, reason: (JSON.parse(t.payload || '{}') as { reason?: string }).reason ?? null })),
+        requests: tasks.map((t) => ({
+          ...item(t),
+          taskId: t.task_id,
+          kind: t.kind,
+          requestedAt: t.requested_at,
+          reason: (JSON.parse(t.payload || '{}') as { reason?: string }).reason ?? null,
+        })),
         blocked: blocked.slice(0, LIST_LIMIT).map(item),
-        failed: failed.filter((f, i) => failed.findIndex((g) => g.id === f.id) === i).map((f) => ({ ...item(f), deliveryId: f.delivery_id, ruleName: f.rule_name, error: f.last_error, failedAt: f.failed_at })),
+        failed: failed
+          .filter((f, i) => failed.findIndex((g) => g.id === f.id) === i)
+          .map((f) => ({
+            ...item(f),
+            deliveryId: f.delivery_id,
+            ruleName: f.rule_name,
+            error: f.last_error,
+            failedAt: f.failed_at,
+          })),
       };
     },
 
@@ -122,30 +215,65 @@ export function homeService(db: Kysely<DB>) {
       const fromDate = period === 'today' ? today : `${today.slice(0, 8)}01`;
       const range = localRange(fromDate, today, timeZone);
       const nowIso = now.toISOString();
-      const appts = db.selectFrom('appointments').where('clinic_id', '=', clinicId).where('starts_at', '>=', range.from).where('starts_at', '<', range.to);
-      const n = async (q: { executeTakeFirst(): Promise<{ n: unknown } | undefined> }) => Number((await q.executeTakeFirst())?.n ?? 0);
+      const appts = db
+        .selectFrom('appointments')
+        .where('clinic_id', '=', clinicId)
+        .where('starts_at', '>=', range.from)
+        .where('starts_at', '<', range.to);
+      const n = async (q: { executeTakeFirst(): Promise<{ n: unknown } | undefined> }) =>
+        Number((await q.executeTakeFirst())?.n ?? 0);
 
       const patientsWithVisits = await n(
-        db.selectFrom('patients').select((eb) => eb.fn.countAll<number>().as('n')).where('clinic_id', '=', clinicId)
+        db
+          .selectFrom('patients')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('clinic_id', '=', clinicId)
           .where('id', 'in', appts.select('patient_id').where('status', '!=', 'cancelled')),
       );
       const boundPatients = await n(
-        db.selectFrom('patients').select((eb) => eb.fn.countAll<number>().as('n')).where('clinic_id', '=', clinicId).where('line_status', '=', 'bound')
+        db
+          .selectFrom('patients')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('clinic_id', '=', clinicId)
+          .where('line_status', '=', 'bound')
           .where('id', 'in', appts.select('patient_id').where('status', '!=', 'cancelled')),
       );
-      const deliveries = db.selectFrom('reminder_deliveries').where('clinic_id', '=', clinicId).where('due_at', '>=', range.from).where('due_at', '<', range.to);
+      const deliveries = db
+        .selectFrom('reminder_deliveries')
+        .where('clinic_id', '=', clinicId)
+        .where('due_at', '>=', range.from)
+        .where('due_at', '<', range.to);
       const sent = await n(deliveries.select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'sent'));
-      const failedD = await n(deliveries.select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'failed'));
-      const reminded = await n(appts.select((eb) => eb.fn.countAll<number>().as('n')).where('reply_status', '!=', 'not_sent'));
-      const confirmed = await n(appts.select((eb) => eb.fn.countAll<number>().as('n')).where('reply_status', '=', 'confirmed'));
+      const failedD = await n(
+        deliveries.select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'failed'),
+      );
+      const reminded = await n(
+        appts.select((eb) => eb.fn.countAll<number>().as('n')).where('reply_status', '!=', 'not_sent'),
+      );
+      const confirmed = await n(
+        appts.select((eb) => eb.fn.countAll<number>().as('n')).where('reply_status', '=', 'confirmed'),
+      );
       const all = await n(appts.select((eb) => eb.fn.countAll<number>().as('n')));
-      const cancelled = await n(appts.select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => eb.or([eb('status', '=', 'cancelled'), eb('reply_status', 'in', ['cancel_requested', 'reschedule_requested'])])));
+      const cancelled = await n(
+        appts
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where((eb) =>
+            eb.or([
+              eb('status', '=', 'cancelled'),
+              eb('reply_status', 'in', ['cancel_requested', 'reschedule_requested']),
+            ]),
+          ),
+      );
       const past = appts.where('starts_at', '<', nowIso).where('status', 'in', ['checked_in', 'completed', 'no_show']);
       const pastAll = await n(past.select((eb) => eb.fn.countAll<number>().as('n')));
       const noShow = await n(past.select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'no_show'));
 
       const k = (numerator: number, denominator: number, label: string, definition: string) => ({
-        label, value: denominator ? Math.round((numerator / denominator) * 1000) / 1000 : null, numerator, denominator, definition,
+        label,
+        value: denominator ? Math.round((numerator / denominator) * 1000) / 1000 : null,
+        numerator,
+        denominator,
+        definition,
       });
       const when = period === 'today' ? '今天' : '本月';
       return {
@@ -153,11 +281,26 @@ export function homeService(db: Kysely<DB>) {
         from: fromDate,
         to: today,
         kpis: {
-          bindingRate: k(boundPatients, patientsWithVisits, 'LINE 綁定率', `${when}有預約（未取消）的病患中，已完成 LINE 綁定的比例。`),
-          deliveryRate: k(sent, sent + failedD, '提醒送達率', `${when}排定發送的提醒中，成功送出（LINE 或簡訊）的比例；分母為已送出加上發送失敗的則數，尚在排程中的不計。`),
+          bindingRate: k(
+            boundPatients,
+            patientsWithVisits,
+            'LINE 綁定率',
+            `${when}有預約（未取消）的病患中，已完成 LINE 綁定的比例。`,
+          ),
+          deliveryRate: k(
+            sent,
+            sent + failedD,
+            '提醒送達率',
+            `${when}排定發送的提醒中，成功送出（LINE 或簡訊）的比例；分母為已送出加上發送失敗的則數，尚在排程中的不計。`,
+          ),
           confirmationRate: k(confirmed, reminded, '確認率', `${when}的預約中，已發出提醒者按下「確認赴約」的比例。`),
           cancelRate: k(cancelled, all, '取消率', `${when}的預約中，已取消或病患提出取消／改期申請的比例。`),
-          noShowRate: k(noShow, pastAll, '未到率', `${when}已過看診時間、且 HIS 已回報結果（報到、完成或未到）的預約中，未到診的比例。`),
+          noShowRate: k(
+            noShow,
+            pastAll,
+            '未到率',
+            `${when}已過看診時間、且 HIS 已回報結果（報到、完成或未到）的預約中，未到診的比例。`,
+          ),
         },
       };
     },

@@ -22,36 +22,100 @@ function versions(k: number, n: number) {
   const items = [];
   for (let a = 0; a < k; a++) {
     for (let v = 1; v <= n; v++) {
-      items.push({ appointmentId: `A${a}`, patientId: `P${(a % 3) + 1}`, doctorId: v % 2 ? 'D01' : 'D02', startsAt: `2026-05-0${(v % 8) + 1}T0${v % 9}:30:00+08:00`, status: STATUSES[v % 5], note: `v${v}`, version: v });
+      items.push({
+        appointmentId: `A${a}`,
+        patientId: `P${(a % 3) + 1}`,
+        doctorId: v % 2 ? 'D01' : 'D02',
+        startsAt: `2026-05-0${(v % 8) + 1}T0${v % 9}:30:00+08:00`,
+        status: STATUSES[v % 5],
+        note: `v${v}`,
+        version: v,
+      });
     }
   }
   return items;
 }
 
 async function finalState(clinicId: string) {
-  const rows = await t.deps.db.selectFrom('appointments').select(['his_id', 'version', 'status', 'note']).where('clinic_id', '=', clinicId).orderBy('his_id').execute();
+  const rows = await t.deps.db
+    .selectFrom('appointments')
+    .select(['his_id', 'version', 'status', 'note'])
+    .where('clinic_id', '=', clinicId)
+    .orderBy('his_id')
+    .execute();
   return rows.map((r) => ({ ...r, version: Number(r.version) }));
 }
 const count = async (table: 'appointment_history' | 'status_changes' | 'jobs', clinicId: string) =>
-  Number((await t.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('clinic_id', '=', clinicId).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.deps.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('clinic_id', '=', clinicId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('POST /his/v1/appointments/batch', () => {
   it('answers one result per item in order; a bad item does not sink the others', async () => {
     const { his } = await setup();
     const r = await his.post('/his/v1/appointments/batch', {
       items: [
-        { appointmentId: 'B1', patientId: 'P1', doctorId: 'D01', startsAt: '2026-05-04T09:30:00+08:00', status: 'booked', version: 1 },
+        {
+          appointmentId: 'B1',
+          patientId: 'P1',
+          doctorId: 'D01',
+          startsAt: '2026-05-04T09:30:00+08:00',
+          status: 'booked',
+          version: 1,
+        },
         { appointmentId: 'B2', patientId: 'P1', doctorId: 'D01', startsAt: 'tomorrow', status: 'maybe', version: 1 },
-        { appointmentId: 'B3', patientId: 'NOPE', doctorId: 'D01', startsAt: '2026-05-04T09:30:00+08:00', status: 'booked', version: 1 },
-        { appointmentId: 'B1', patientId: 'P1', doctorId: 'D01', startsAt: '2026-05-04T09:30:00+08:00', status: 'checked_in', version: 2 },
-        { appointmentId: 'B1', patientId: 'P1', doctorId: 'D01', startsAt: '2026-05-04T09:30:00+08:00', status: 'cancelled', version: 1 },
-        { appointmentId: 'B1', patientId: 'P1', doctorId: 'D01', startsAt: '2026-05-04T09:30:00+08:00', status: 'checked_in', version: 2 },
+        {
+          appointmentId: 'B3',
+          patientId: 'NOPE',
+          doctorId: 'D01',
+          startsAt: '2026-05-04T09:30:00+08:00',
+          status: 'booked',
+          version: 1,
+        },
+        {
+          appointmentId: 'B1',
+          patientId: 'P1',
+          doctorId: 'D01',
+          startsAt: '2026-05-04T09:30:00+08:00',
+          status: 'checked_in',
+          version: 2,
+        },
+        {
+          appointmentId: 'B1',
+          patientId: 'P1',
+          doctorId: 'D01',
+          startsAt: '2026-05-04T09:30:00+08:00',
+          status: 'cancelled',
+          version: 1,
+        },
+        {
+          appointmentId: 'B1',
+          patientId: 'P1',
+          doctorId: 'D01',
+          startsAt: '2026-05-04T09:30:00+08:00',
+          status: 'checked_in',
+          version: 2,
+        },
         'not an object',
       ],
     });
     expect(r.statusCode).toBe(200);
     const items = r.json().items;
-    expect(items.map((i: { index: number; status: number }) => [i.index, i.status])).toEqual([[0, 201], [1, 422], [2, 422], [3, 200], [4, 409], [5, 200], [6, 422]]);
+    expect(items.map((i: { index: number; status: number }) => [i.index, i.status])).toEqual([
+      [0, 201],
+      [1, 422],
+      [2, 422],
+      [3, 200],
+      [4, 409],
+      [5, 200],
+      [6, 422],
+    ]);
     expect(items[1].error.details.map((d: { field: string }) => d.field).sort()).toEqual(['startsAt', 'status']);
     expect(items[2].error.code).toBe('UNKNOWN_REFERENCE');
     expect(items[3].result).toBe('updated');
@@ -63,7 +127,9 @@ describe('POST /his/v1/appointments/batch', () => {
   it('rejects an empty or oversized batch and unknown envelope fields with 422', async () => {
     const { his } = await setup();
     expect((await his.post('/his/v1/appointments/batch', { items: [] })).statusCode).toBe(422);
-    expect((await his.post('/his/v1/appointments/batch', { items: Array.from({ length: 1001 }, () => ({})) })).statusCode).toBe(422);
+    expect(
+      (await his.post('/his/v1/appointments/batch', { items: Array.from({ length: 1001 }, () => ({})) })).statusCode,
+    ).toBe(422);
     expect((await his.post('/his/v1/appointments/batch', { items: [{}], x: 1 })).statusCode).toBe(422);
   });
 
@@ -91,13 +157,22 @@ describe('POST /his/v1/appointments/batch', () => {
     const rev = [...items].reverse();
     const r3 = await b.his.post('/his/v1/appointments/batch', { items: rev });
     expect(r3.json().summary).toMatchObject({ created: 20, conflicts: 100 });
-    const shuffled = [...items].sort((x, y) => ((x.version * 7 + Number(x.appointmentId.slice(1))) % 11) - ((y.version * 7 + Number(y.appointmentId.slice(1))) % 11));
+    const shuffled = [...items].sort(
+      (x, y) =>
+        ((x.version * 7 + Number(x.appointmentId.slice(1))) % 11) -
+        ((y.version * 7 + Number(y.appointmentId.slice(1))) % 11),
+    );
     await b.his.post('/his/v1/appointments/batch', { items: shuffled });
     await b.his.post('/his/v1/appointments/batch', { items: shuffled.slice(0, 50) });
     expect(await finalState(b.c.clinicId)).toEqual(expected);
     // History keeps every applied version in order of application, each once.
-    const h = await t.deps.db.selectFrom('appointment_history').innerJoin('appointments', 'appointments.id', 'appointment_history.appointment_id')
-      .select(['appointments.his_id', 'appointment_history.version']).where('appointment_history.clinic_id', '=', b.c.clinicId).orderBy('appointment_history.id').execute();
+    const h = await t.deps.db
+      .selectFrom('appointment_history')
+      .innerJoin('appointments', 'appointments.id', 'appointment_history.appointment_id')
+      .select(['appointments.his_id', 'appointment_history.version'])
+      .where('appointment_history.clinic_id', '=', b.c.clinicId)
+      .orderBy('appointment_history.id')
+      .execute();
     const perAppt = new Map<string, number[]>();
     for (const x of h) perAppt.set(x.his_id, [...(perAppt.get(x.his_id) ?? []), Number(x.version)]);
     for (const vs of perAppt.values()) {
@@ -106,13 +181,25 @@ describe('POST /his/v1/appointments/batch', () => {
       expect(vs[vs.length - 1]).toBe(6);
     }
     // HIS writes are never echoed back as webhook jobs (only reminder planning jobs are written).
-    const jobTypes = await t.deps.db.selectFrom('jobs').select('type').distinct().where('clinic_id', '=', b.c.clinicId).execute();
+    const jobTypes = await t.deps.db
+      .selectFrom('jobs')
+      .select('type')
+      .distinct()
+      .where('clinic_id', '=', b.c.clinicId)
+      .execute();
     expect(jobTypes.map((j) => j.type)).toEqual(['reminders.plan']);
   });
 
   it('handles 1,000 items in one request', async () => {
     const { c, his } = await setup();
-    const items = Array.from({ length: 1000 }, (_, i) => ({ appointmentId: `X${i}`, patientId: `P${(i % 3) + 1}`, doctorId: 'D01', startsAt: '2026-05-04T09:30:00+08:00', status: 'booked', version: 1 }));
+    const items = Array.from({ length: 1000 }, (_, i) => ({
+      appointmentId: `X${i}`,
+      patientId: `P${(i % 3) + 1}`,
+      doctorId: 'D01',
+      startsAt: '2026-05-04T09:30:00+08:00',
+      status: 'booked',
+      version: 1,
+    }));
     const r = await his.post('/his/v1/appointments/batch', { items });
     expect(r.statusCode).toBe(200);
     expect(r.json().summary.created).toBe(1000);
@@ -124,17 +211,31 @@ describe('concurrent writers', () => {
   it('parallel batches and single PUTs on the same appointments end at the highest version, each version applied once', async () => {
     const { c, his } = await setup();
     const items = versions(10, 8);
-    const parts = [items.filter((x) => x.version % 2 === 0), items.filter((x) => x.version % 2 === 1).reverse(), items.filter((x) => x.version > 5), items.slice(0, 30)];
-    const singles = items.filter((x) => x.version === 4 || x.version === 8).map((x) => {
-      const { appointmentId, ...body } = x;
-      return his.put(`/his/v1/appointments/${appointmentId}`, body);
-    });
-    const res = await Promise.all([...parts.map((p) => his.post('/his/v1/appointments/batch', { items: p })), ...singles]);
+    const parts = [
+      items.filter((x) => x.version % 2 === 0),
+      items.filter((x) => x.version % 2 === 1).reverse(),
+      items.filter((x) => x.version > 5),
+      items.slice(0, 30),
+    ];
+    const singles = items
+      .filter((x) => x.version === 4 || x.version === 8)
+      .map((x) => {
+        const { appointmentId, ...body } = x;
+        return his.put(`/his/v1/appointments/${appointmentId}`, body);
+      });
+    const res = await Promise.all([
+      ...parts.map((p) => his.post('/his/v1/appointments/batch', { items: p })),
+      ...singles,
+    ]);
     for (const r of res) expect([200, 201, 409]).toContain(r.statusCode);
     const rows = await finalState(c.clinicId);
     expect(rows).toHaveLength(10);
     expect(rows.every((r) => r.version === 8 && r.note === 'v8')).toBe(true);
-    const h = await t.deps.db.selectFrom('appointment_history').select(['appointment_id', 'version']).where('clinic_id', '=', c.clinicId).execute();
+    const h = await t.deps.db
+      .selectFrom('appointment_history')
+      .select(['appointment_id', 'version'])
+      .where('clinic_id', '=', c.clinicId)
+      .execute();
     const keys = h.map((x) => `${x.appointment_id}:${x.version}`);
     expect(new Set(keys).size).toBe(keys.length);
   });

@@ -16,7 +16,11 @@ function inline(s: string): string {
   return out.replace(/\uE000(\d+)\uE001/g, (_m, i: string) => codes[Number(i)]);
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-|-$/g, '');
 
 export function renderMarkdown(md: string): string {
   const lines = md.replace(/\r\n/g, '\n').split('\n');
@@ -25,7 +29,10 @@ export function renderMarkdown(md: string): string {
   const isBlockStart = (l: string) => /^(#{1,6}\s|```|\s*[-*]\s|\s*\d+\.\s|>|\|)/.test(l);
   while (i < lines.length) {
     const line = lines[i];
-    if (line.trim() === '') { i++; continue; }
+    if (line.trim() === '') {
+      i++;
+      continue;
+    }
     const fence = /^```(\w*)/.exec(line);
     if (fence) {
       const body: string[] = [];
@@ -45,11 +52,18 @@ export function renderMarkdown(md: string): string {
     if (line.startsWith('|')) {
       const rows: string[][] = [];
       while (i < lines.length && lines[i].startsWith('|')) {
-        rows.push(lines[i].replace(/^\||\|\s*$/g, '').split('|').map((c) => c.trim()));
+        rows.push(
+          lines[i]
+            .replace(/^\||\|\s*$/g, '')
+            .split('|')
+            .map((c) => c.trim()),
+        );
         i++;
       }
       const [head, , ...body] = rows;
-      html.push(`<table><thead><tr>${head.map((c) => `<th>${inline(c)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
+      html.push(
+        `<table><thead><tr>${head.map((c) => `<th>${inline(c)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`,
+      );
       continue;
     }
     if (line.startsWith('>')) {
@@ -65,7 +79,8 @@ export function renderMarkdown(md: string): string {
       while (i < lines.length && /^\s*([-*]|\d+\.)\s/.test(lines[i])) {
         let item = lines[i].replace(/^\s*([-*]|\d+\.)\s/, '');
         i++;
-        while (i < lines.length && /^\s{2,}\S/.test(lines[i]) && !/^\s*([-*]|\d+\.)\s/.test(lines[i])) item += ' ' + lines[i++].trim();
+        while (i < lines.length && /^\s{2,}\S/.test(lines[i]) && !/^\s*([-*]|\d+\.)\s/.test(lines[i]))
+          item += ' ' + lines[i++].trim();
         items.push(`<li>${inline(item)}</li>`);
       }
       html.push(ordered ? `<ol>${items.join('')}</ol>` : `<ul>${items.join('')}</ul>`);

@@ -3,7 +3,9 @@ import { renderMarkdown } from './markdown.ts';
 
 describe('renderMarkdown', () => {
   it('renders headings, lists, code, tables and links', () => {
-    const h = renderMarkdown('# 標題\n\n- 一\n- **二**\n\n```js\nconst a = 1 < 2;\n```\n\n| a | b |\n|---|---|\n| `x` | [y](/docs) |\n');
+    const h = renderMarkdown(
+      '# 標題\n\n- 一\n- **二**\n\n```js\nconst a = 1 < 2;\n```\n\n| a | b |\n|---|---|\n| `x` | [y](/docs) |\n',
+    );
     expect(h).toContain('<h1 id="標題">標題</h1>');
     expect(h).toContain('<ul><li>一</li><li><strong>二</strong></li></ul>');
     expect(h).toContain('<pre><code class="language-js">const a = 1 &lt; 2;</code></pre>');

@@ -10,7 +10,12 @@ export function jobsRepository(db: Kysely<DB>) {
       return query.orderBy('id', 'desc').limit(f.limit).execute();
     },
     async countsByStatus(clinicId: string): Promise<Record<string, number>> {
-      const rows = await db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('clinic_id', '=', clinicId).groupBy('status').execute();
+      const rows = await db
+        .selectFrom('jobs')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('clinic_id', '=', clinicId)
+        .groupBy('status')
+        .execute();
       return Object.fromEntries(rows.map((c) => [c.status, Number(c.n)]));
     },
   };

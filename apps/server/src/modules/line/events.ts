@@ -7,7 +7,15 @@ import type { Job } from '../../platform/jobs.ts';
 import { PermanentJobError } from '../../platform/jobs.ts';
 import { DEFAULT_GREETING, lineService, type LineService, type WebhookEvent } from './service.ts';
 
-export type EventContext = { deps: Deps; line: LineService; clinicId: string; lineUserId: string; event: WebhookEvent; replyToken: string | null; at: string };
+export type EventContext = {
+  deps: Deps;
+  line: LineService;
+  clinicId: string;
+  lineUserId: string;
+  event: WebhookEvent;
+  replyToken: string | null;
+  at: string;
+};
 
 export type LineEventHooks = {
   /** After a follow/unfollow changed the friend state. */
@@ -27,14 +35,20 @@ export type LineEventHooks = {
  */
 export function liffUrl(deps: Deps, channel: { liff_id: string; channel_id: string }, path: string): string {
   const p = path.replace(/^\//, '');
-  return channel.liff_id ? `https://liff.line.me/${channel.liff_id}/${p}` : `${deps.config.publicBaseUrl}/liff/${channel.channel_id}/${p}`;
+  return channel.liff_id
+    ? `https://liff.line.me/${channel.liff_id}/${p}`
+    : `${deps.config.publicBaseUrl}/liff/${channel.channel_id}/${p}`;
 }
 
 export const liffEndpointUrl = (deps: Deps, channelId: string) => `${deps.config.publicBaseUrl}/liff/${channelId}/`;
 
 export async function defaultGreeting(ctx: EventContext): Promise<messagingApi.Message[]> {
   const ch = await ctx.line.channelOrThrow(ctx.clinicId);
-  const clinic = await ctx.deps.db.selectFrom('clinics').select('name').where('id', '=', ctx.clinicId).executeTakeFirstOrThrow();
+  const clinic = await ctx.deps.db
+    .selectFrom('clinics')
+    .select('name')
+    .where('id', '=', ctx.clinicId)
+    .executeTakeFirstOrThrow();
   const text = (ch.greeting_text || DEFAULT_GREETING).replaceAll('{clinic}', clinic.name);
   return [
     { type: 'text', text },
@@ -67,7 +81,15 @@ export function lineEventHandler(hooks: LineEventHooks) {
     }
     // A reply token is single-use and valid for about a minute; a late retry must not try it.
     const fresh = deps.clock.now().getTime() - new Date(row.event_time).getTime() < 50_000;
-    const ctx: EventContext = { deps, line, clinicId, lineUserId, event, replyToken: fresh && typeof event.replyToken === 'string' ? event.replyToken : null, at: row.event_time };
+    const ctx: EventContext = {
+      deps,
+      line,
+      clinicId,
+      lineUserId,
+      event,
+      replyToken: fresh && typeof event.replyToken === 'string' ? event.replyToken : null,
+      at: row.event_time,
+    };
     let outcome = 'ok';
     switch (event.type) {
       case 'follow': {
@@ -100,9 +122,24 @@ export function lineEventHandler(hooks: LineEventHooks) {
       }
       case 'message': {
         await line.ensureFriendFromMessage(clinicId, lineUserId, row.event_time);
-        const msg = (event.message ?? {}) as { type?: string; text?: string; packageId?: string; stickerId?: string; address?: string; title?: string; latitude?: number; longitude?: number; id?: string };
+        const msg = (event.message ?? {}) as {
+          type?: string;
+          text?: string;
+          packageId?: string;
+          stickerId?: string;
+          address?: string;
+          title?: string;
+          latitude?: number;
+          longitude?: number;
+          id?: string;
+        };
         const kind = msg.type ?? 'unknown';
-        const text = kind === 'text' ? String(msg.text ?? '') : kind === 'location' ? [msg.title, msg.address].filter(Boolean).join(' ') : '';
+        const text =
+          kind === 'text'
+            ? String(msg.text ?? '')
+            : kind === 'location'
+              ? [msg.title, msg.address].filter(Boolean).join(' ')
+              : '';
         await line.logMessage(clinicId, { lineUserId, direction: 'in', kind, text, payload: msg, source: 'user' });
         if (kind === 'text' && text) {
           let handled = false;
@@ -119,7 +156,14 @@ export function lineEventHandler(hooks: LineEventHooks) {
       case 'postback': {
         await line.ensureFriendFromMessage(clinicId, lineUserId, row.event_time);
         const pb = (event.postback ?? {}) as { data?: string; params?: Record<string, string> };
-        await line.logMessage(clinicId, { lineUserId, direction: 'in', kind: 'postback', text: '', payload: pb, source: 'user' });
+        await line.logMessage(clinicId, {
+          lineUserId,
+          direction: 'in',
+          kind: 'postback',
+          text: '',
+          payload: pb,
+          source: 'user',
+        });
         const handled = (await hooks.onPostback?.(ctx, String(pb.data ?? ''), pb.params ?? {})) ?? false;
         outcome = handled ? 'ok' : 'ignored:unknown_postback';
         break;

@@ -7,10 +7,13 @@ export type FriendRow = Selectable<LineFriendsTable>;
 
 export function lineRepository(db: Kysely<DB>) {
   return {
-    channelOfClinic: (clinicId: string) => db.selectFrom('line_channels').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst(),
-    channelById: (channelId: string) => db.selectFrom('line_channels').selectAll().where('channel_id', '=', channelId).executeTakeFirst(),
+    channelOfClinic: (clinicId: string) =>
+      db.selectFrom('line_channels').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst(),
+    channelById: (channelId: string) =>
+      db.selectFrom('line_channels').selectAll().where('channel_id', '=', channelId).executeTakeFirst(),
     insertChannel: (row: ChannelRow) => db.insertInto('line_channels').values(row).execute(),
-    updateChannel: (clinicId: string, patch: Partial<ChannelRow>) => db.updateTable('line_channels').set(patch).where('clinic_id', '=', clinicId).execute(),
+    updateChannel: (clinicId: string, patch: Partial<ChannelRow>) =>
+      db.updateTable('line_channels').set(patch).where('clinic_id', '=', clinicId).execute(),
 
     /** Stores an event once; returns its row id, or null when this webhookEventId was already stored. */
     insertEventOnce: async (row: Insertable<DB['line_webhook_events']>) => {
@@ -22,15 +25,41 @@ export function lineRepository(db: Kysely<DB>) {
         .executeTakeFirst();
       return r?.id ?? null;
     },
-    event: (clinicId: string, id: number) => db.selectFrom('line_webhook_events').selectAll().where('clinic_id', '=', clinicId).where('id', '=', id).executeTakeFirst(),
+    event: (clinicId: string, id: number) =>
+      db
+        .selectFrom('line_webhook_events')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', id)
+        .executeTakeFirst(),
     markEvent: (clinicId: string, id: number, outcome: string, at: string) =>
-      db.updateTable('line_webhook_events').set({ processed_at: at, outcome }).where('clinic_id', '=', clinicId).where('id', '=', id).execute(),
+      db
+        .updateTable('line_webhook_events')
+        .set({ processed_at: at, outcome })
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', id)
+        .execute(),
 
     friend: (clinicId: string, lineUserId: string) =>
-      db.selectFrom('line_friends').selectAll().where('clinic_id', '=', clinicId).where('line_user_id', '=', lineUserId).executeTakeFirst(),
-    insertFriend: (row: FriendRow) => db.insertInto('line_friends').values(row).onConflict((oc) => oc.columns(['clinic_id', 'line_user_id']).doNothing()).execute(),
+      db
+        .selectFrom('line_friends')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .where('line_user_id', '=', lineUserId)
+        .executeTakeFirst(),
+    insertFriend: (row: FriendRow) =>
+      db
+        .insertInto('line_friends')
+        .values(row)
+        .onConflict((oc) => oc.columns(['clinic_id', 'line_user_id']).doNothing())
+        .execute(),
     updateFriend: (clinicId: string, lineUserId: string, patch: Partial<FriendRow>) =>
-      db.updateTable('line_friends').set(patch).where('clinic_id', '=', clinicId).where('line_user_id', '=', lineUserId).execute(),
+      db
+        .updateTable('line_friends')
+        .set(patch)
+        .where('clinic_id', '=', clinicId)
+        .where('line_user_id', '=', lineUserId)
+        .execute(),
     listFriends: (clinicId: string, opts: { state?: string; limit: number; offset: number }) => {
       let q = db.selectFrom('line_friends').selectAll().where('clinic_id', '=', clinicId);
       if (opts.state) q = q.where('state', '=', opts.state);
@@ -39,6 +68,13 @@ export function lineRepository(db: Kysely<DB>) {
 
     logMessage: (row: Insertable<DB['line_messages']>) => db.insertInto('line_messages').values(row).execute(),
     messagesOf: (clinicId: string, lineUserId: string, limit: number) =>
-      db.selectFrom('line_messages').selectAll().where('clinic_id', '=', clinicId).where('line_user_id', '=', lineUserId).orderBy('id', 'desc').limit(limit).execute(),
+      db
+        .selectFrom('line_messages')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .where('line_user_id', '=', lineUserId)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute(),
   };
 }

@@ -9,9 +9,16 @@ import { enqueue } from '../../platform/jobs.ts';
 import { describeLineError, lineClient, verifyLineSignature, type LineClient } from '../../platform/line.ts';
 import { lineRepository, type ChannelRow, type FriendRow } from './repository.ts';
 
-export const DEFAULT_GREETING = '感謝您加入{clinic}的 LINE 官方帳號！\n完成「綁定」後，就能在 LINE 收到看診提醒、一鍵確認或取消預約，也能查詢您與家人的預約。';
+export const DEFAULT_GREETING =
+  '感謝您加入{clinic}的 LINE 官方帳號！\n完成「綁定」後，就能在 LINE 收到看診提醒、一鍵確認或取消預約，也能查詢您與家人的預約。';
 
-export type ChannelInput = { channelId: string; channelSecret?: string; accessToken?: string; liffId?: string; greetingText?: string };
+export type ChannelInput = {
+  channelId: string;
+  channelSecret?: string;
+  accessToken?: string;
+  liffId?: string;
+  greetingText?: string;
+};
 
 export type WebhookEvent = {
   type: string;
@@ -35,7 +42,9 @@ function toView(deps: Deps, r: ChannelRow) {
     webhookUrl: webhookUrlOf(deps, r.channel_id),
     botName: r.bot_name,
     botUserId: r.bot_user_id,
-    lastTest: r.last_test_at ? { at: r.last_test_at, ok: r.last_test_ok === 1, message: r.last_test_message ?? '' } : null,
+    lastTest: r.last_test_at
+      ? { at: r.last_test_at, ok: r.last_test_ok === 1, message: r.last_test_message ?? '' }
+      : null,
     updatedAt: r.updated_at,
   };
 }
@@ -48,7 +57,8 @@ export function lineService(deps: Deps) {
 
   async function channelOrThrow(clinicId: string): Promise<ChannelRow> {
     const ch = await repo.channelOfClinic(clinicId);
-    if (!ch) throw new AppError('LINE_NOT_CONNECTED', 409, '尚未設定 LINE 官方帳號，請先到「設定 → LINE 官方帳號」填寫');
+    if (!ch)
+      throw new AppError('LINE_NOT_CONNECTED', 409, '尚未設定 LINE 官方帳號，請先到「設定 → LINE 官方帳號」填寫');
     return ch;
   }
 
@@ -67,27 +77,49 @@ export function lineService(deps: Deps) {
     async saveChannel(clinicId: string, input: ChannelInput, actor: Actor, ip: string) {
       const existing = await repo.channelOfClinic(clinicId);
       const other = await repo.channelById(input.channelId);
-      if (other && other.clinic_id !== clinicId) throw errors.conflict('CHANNEL_TAKEN', '這個 Channel ID 已經連接到其他診所');
+      if (other && other.clinic_id !== clinicId)
+        throw errors.conflict('CHANNEL_TAKEN', '這個 Channel ID 已經連接到其他診所');
       if (!existing) {
-        const missing = [!input.channelSecret && 'channelSecret', !input.accessToken && 'accessToken'].filter(Boolean) as string[];
-        if (missing.length) throw errors.validation(missing.map((f) => ({ field: f, code: 'required', message: '第一次設定時為必填' })));
+        const missing = [!input.channelSecret && 'channelSecret', !input.accessToken && 'accessToken'].filter(
+          Boolean,
+        ) as string[];
+        if (missing.length)
+          throw errors.validation(missing.map((f) => ({ field: f, code: 'required', message: '第一次設定時為必填' })));
         await repo.insertChannel({
-          clinic_id: clinicId, channel_id: input.channelId, channel_secret_enc: deps.crypto.encrypt(input.channelSecret!), access_token_enc: deps.crypto.encrypt(input.accessToken!),
-          access_token_hint: hint(input.accessToken!), liff_id: input.liffId ?? '', greeting_text: input.greetingText ?? '', bot_user_id: null, bot_name: null,
-          last_test_at: null, last_test_ok: null, last_test_message: null, created_at: now(), updated_at: now(),
+          clinic_id: clinicId,
+          channel_id: input.channelId,
+          channel_secret_enc: deps.crypto.encrypt(input.channelSecret!),
+          access_token_enc: deps.crypto.encrypt(input.accessToken!),
+          access_token_hint: hint(input.accessToken!),
+          liff_id: input.liffId ?? '',
+          greeting_text: input.greetingText ?? '',
+          bot_user_id: null,
+          bot_name: null,
+          last_test_at: null,
+          last_test_ok: null,
+          last_test_message: null,
+          created_at: now(),
+          updated_at: now(),
         });
       } else {
         await repo.updateChannel(clinicId, {
           channel_id: input.channelId,
           ...(input.channelSecret ? { channel_secret_enc: deps.crypto.encrypt(input.channelSecret) } : {}),
-          ...(input.accessToken ? { access_token_enc: deps.crypto.encrypt(input.accessToken), access_token_hint: hint(input.accessToken) } : {}),
+          ...(input.accessToken
+            ? { access_token_enc: deps.crypto.encrypt(input.accessToken), access_token_hint: hint(input.accessToken) }
+            : {}),
           ...(input.liffId !== undefined ? { liff_id: input.liffId } : {}),
           ...(input.greetingText !== undefined ? { greeting_text: input.greetingText } : {}),
           updated_at: now(),
         });
       }
       await recordAudit(deps.db, deps.clock, {
-        clinicId, actor, action: 'line.channel_saved', entityType: 'line_channel', entityId: input.channelId, ip,
+        clinicId,
+        actor,
+        action: 'line.channel_saved',
+        entityType: 'line_channel',
+        entityId: input.channelId,
+        ip,
         detail: { secretChanged: Boolean(input.channelSecret), tokenChanged: Boolean(input.accessToken) },
       });
       return toView(deps, (await repo.channelOfClinic(clinicId))!);
@@ -98,14 +130,36 @@ export function lineService(deps: Deps) {
       const ch = await channelOrThrow(clinicId);
       const client = lineClient(deps.config, deps.crypto.decrypt(ch.access_token_enc));
       try {
-        const [bot, quota, used] = await Promise.all([client.getBotInfo(), client.getMessageQuota(), client.getMessageQuotaConsumption()]);
+        const [bot, quota, used] = await Promise.all([
+          client.getBotInfo(),
+          client.getMessageQuota(),
+          client.getMessageQuotaConsumption(),
+        ]);
         const message = `連線成功：${bot.displayName}（${bot.basicId}）`;
-        await repo.updateChannel(clinicId, { bot_user_id: bot.userId, bot_name: bot.displayName, last_test_at: now(), last_test_ok: 1, last_test_message: message });
-        return { ok: true, message, bot: { name: bot.displayName, basicId: bot.basicId, userId: bot.userId }, quota: { type: quota.type, limit: quota.value ?? null, used: used.totalUsage } };
+        await repo.updateChannel(clinicId, {
+          bot_user_id: bot.userId,
+          bot_name: bot.displayName,
+          last_test_at: now(),
+          last_test_ok: 1,
+          last_test_message: message,
+        });
+        return {
+          ok: true,
+          message,
+          bot: { name: bot.displayName, basicId: bot.basicId, userId: bot.userId },
+          quota: { type: quota.type, limit: quota.value ?? null, used: used.totalUsage },
+        };
       } catch (err) {
         const e = describeLineError(err);
         await repo.updateChannel(clinicId, { last_test_at: now(), last_test_ok: 0, last_test_message: e.message });
-        return { ok: false, message: e.message, lineStatus: e.status, lineMessage: e.lineMessage, bot: null, quota: null };
+        return {
+          ok: false,
+          message: e.message,
+          lineStatus: e.status,
+          lineMessage: e.lineMessage,
+          bot: null,
+          quota: null,
+        };
       }
     },
 
@@ -133,15 +187,28 @@ export function lineService(deps: Deps) {
         if (!eventId) continue; // LINE always sends one; without it we cannot de-duplicate
         const userId = ev.source?.userId ?? null;
         const id = await repo.insertEventOnce({
-          clinic_id: ch.clinic_id, webhook_event_id: eventId, type: ev.type, line_user_id: userId,
-          event_time: new Date(typeof ev.timestamp === 'number' ? ev.timestamp : deps.clock.now().getTime()).toISOString(),
-          is_redelivery: ev.deliveryContext?.isRedelivery ? 1 : 0, payload: JSON.stringify(ev), received_at: now(), processed_at: null, outcome: null,
+          clinic_id: ch.clinic_id,
+          webhook_event_id: eventId,
+          type: ev.type,
+          line_user_id: userId,
+          event_time: new Date(
+            typeof ev.timestamp === 'number' ? ev.timestamp : deps.clock.now().getTime(),
+          ).toISOString(),
+          is_redelivery: ev.deliveryContext?.isRedelivery ? 1 : 0,
+          payload: JSON.stringify(ev),
+          received_at: now(),
+          processed_at: null,
+          outcome: null,
         });
         if (id === null) continue;
         stored++;
         await enqueue(deps.db, deps.clock, {
-          type: 'line.event', clinicId: ch.clinic_id, payload: { eventRowId: id },
-          idempotencyKey: `line.event:${ch.clinic_id}:${eventId}`, orderingKey: userId ? `line-user:${ch.clinic_id}:${userId}` : undefined, maxAttempts: 8,
+          type: 'line.event',
+          clinicId: ch.clinic_id,
+          payload: { eventRowId: id },
+          idempotencyKey: `line.event:${ch.clinic_id}:${eventId}`,
+          orderingKey: userId ? `line-user:${ch.clinic_id}:${userId}` : undefined,
+          maxAttempts: 8,
         });
       }
       return { received: events.length, stored };
@@ -149,19 +216,35 @@ export function lineService(deps: Deps) {
 
     // ---- friends
     friend: (clinicId: string, lineUserId: string) => repo.friend(clinicId, lineUserId),
-    listFriends: (clinicId: string, opts: { state?: string; limit: number; offset: number }) => repo.listFriends(clinicId, opts),
+    listFriends: (clinicId: string, opts: { state?: string; limit: number; offset: number }) =>
+      repo.listFriends(clinicId, opts),
 
     /**
      * Applies a follow/unfollow at `at` to the friend record. Events older than the last one
      * applied (out-of-order delivery) change nothing. Returns the new state or null.
      */
-    async applyFriendEvent(clinicId: string, lineUserId: string, kind: 'follow' | 'unfollow', at: string, profile?: { displayName?: string; pictureUrl?: string }) {
+    async applyFriendEvent(
+      clinicId: string,
+      lineUserId: string,
+      kind: 'follow' | 'unfollow',
+      at: string,
+      profile?: { displayName?: string; pictureUrl?: string },
+    ) {
       const f = await repo.friend(clinicId, lineUserId);
       const state = kind === 'follow' ? 'friend' : 'blocked';
       if (!f) {
         const row: FriendRow = {
-          clinic_id: clinicId, line_user_id: lineUserId, display_name: profile?.displayName ?? '', picture_url: profile?.pictureUrl ?? null, state,
-          followed_at: kind === 'follow' ? at : null, blocked_at: kind === 'unfollow' ? at : null, unblocked_at: null, last_event_at: at, created_at: now(), updated_at: now(),
+          clinic_id: clinicId,
+          line_user_id: lineUserId,
+          display_name: profile?.displayName ?? '',
+          picture_url: profile?.pictureUrl ?? null,
+          state,
+          followed_at: kind === 'follow' ? at : null,
+          blocked_at: kind === 'unfollow' ? at : null,
+          unblocked_at: null,
+          last_event_at: at,
+          created_at: now(),
+          updated_at: now(),
         };
         await repo.insertFriend(row);
         return { state, previous: null as string | null };
@@ -173,7 +256,11 @@ export function lineService(deps: Deps) {
         updated_at: now(),
         ...(profile?.displayName ? { display_name: profile.displayName } : {}),
         ...(profile?.pictureUrl ? { picture_url: profile.pictureUrl } : {}),
-        ...(kind === 'follow' ? (f.state === 'blocked' ? { unblocked_at: at } : { followed_at: f.followed_at ?? at }) : { blocked_at: at }),
+        ...(kind === 'follow'
+          ? f.state === 'blocked'
+            ? { unblocked_at: at }
+            : { followed_at: f.followed_at ?? at }
+          : { blocked_at: at }),
       });
       return { state, previous: f.state };
     },
@@ -184,16 +271,42 @@ export function lineService(deps: Deps) {
     },
 
     // ---- message log (every message in and out, for the inbox and appointment details)
-    async logMessage(clinicId: string, m: { lineUserId: string; direction: 'in' | 'out'; kind: string; text?: string; payload?: unknown; source: string; relatedType?: string; relatedId?: string }) {
+    async logMessage(
+      clinicId: string,
+      m: {
+        lineUserId: string;
+        direction: 'in' | 'out';
+        kind: string;
+        text?: string;
+        payload?: unknown;
+        source: string;
+        relatedType?: string;
+        relatedId?: string;
+      },
+    ) {
       await repo.logMessage({
-        clinic_id: clinicId, line_user_id: m.lineUserId, direction: m.direction, kind: m.kind, text: m.text ?? '', payload: JSON.stringify(m.payload ?? {}),
-        source: m.source, related_type: m.relatedType ?? null, related_id: m.relatedId ?? null, created_at: now(),
+        clinic_id: clinicId,
+        line_user_id: m.lineUserId,
+        direction: m.direction,
+        kind: m.kind,
+        text: m.text ?? '',
+        payload: JSON.stringify(m.payload ?? {}),
+        source: m.source,
+        related_type: m.relatedType ?? null,
+        related_id: m.relatedId ?? null,
+        created_at: now(),
       });
     },
     messagesOf: (clinicId: string, lineUserId: string, limit = 50) => repo.messagesOf(clinicId, lineUserId, limit),
 
     /** Replies with the free reply API and logs what was sent. A used or expired token is not retried. */
-    async reply(clinicId: string, lineUserId: string, replyToken: string, messages: messagingApi.Message[], source: string) {
+    async reply(
+      clinicId: string,
+      lineUserId: string,
+      replyToken: string,
+      messages: messagingApi.Message[],
+      source: string,
+    ) {
       const client = await this.clientFor(clinicId);
       try {
         await client.replyMessage({ replyToken, messages });
@@ -203,7 +316,14 @@ export function lineService(deps: Deps) {
         throw err;
       }
       for (const m of messages) {
-        await this.logMessage(clinicId, { lineUserId, direction: 'out', kind: m.type, text: m.type === 'text' ? m.text : 'altText' in m ? String(m.altText) : '', payload: m, source });
+        await this.logMessage(clinicId, {
+          lineUserId,
+          direction: 'out',
+          kind: m.type,
+          text: m.type === 'text' ? m.text : 'altText' in m ? String(m.altText) : '',
+          payload: m,
+          source,
+        });
       }
       return { ok: true };
     },

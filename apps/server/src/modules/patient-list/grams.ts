@@ -3,7 +3,11 @@
 // prefix range) and string range bounds. No database here.
 
 /** Lower-cased name without spaces (what the grams and the 1-char prefix gram are built from). */
-export const nameKey = (name: string): string => name.normalize('NFKC').toLowerCase().replace(/[\s·・.]/gu, '');
+export const nameKey = (name: string): string =>
+  name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s·・.]/gu, '');
 
 /** '^' + first character, then every overlapping 2-character piece (distinct). */
 export function nameGrams(name: string): string[] {

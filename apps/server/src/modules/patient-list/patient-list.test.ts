@@ -8,7 +8,9 @@ import { resolveSegment } from './tags.ts';
 import { runExport, runImport } from './transfer.ts';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp({ start: '2026-06-01T02:00:00.000Z' }); });
+beforeAll(async () => {
+  t = await createTestApp({ start: '2026-06-01T02:00:00.000Z' });
+});
 afterAll(async () => t.close());
 
 type HisClient = ReturnType<TestClinic['his']>;
@@ -17,7 +19,17 @@ async function seeded() {
   const his = c.his(await c.apiKey());
   await his.put('/his/v1/doctors/D1', { name: '林醫師' });
   const people: [string, Record<string, unknown>][] = [
-    ['P1', { name: '王小明', phone: '0912-345-678', chartNo: 'C0001', birthDate: '1980-05-17', nationalId: 'A123456789', gender: 'male' }],
+    [
+      'P1',
+      {
+        name: '王小明',
+        phone: '0912-345-678',
+        chartNo: 'C0001',
+        birthDate: '1980-05-17',
+        nationalId: 'A123456789',
+        gender: 'male',
+      },
+    ],
     ['P2', { name: '李小明', phone: '0922 111 222', chartNo: 'C0002', birthDate: '1990-01-02' }],
     ['P3', { name: '王大明', phone: '+886 933 000 555', chartNo: 'C0003', birthDate: '2015-03-03' }],
     ['P4', { name: '陳美玲', phone: '02-2700-1234', chartNo: 'C0004', birthDate: '1955-12-31' }],
@@ -27,9 +39,22 @@ async function seeded() {
   for (const [id, body] of people) expect((await his.put(`/his/v1/patients/${id}`, body)).statusCode).toBe(201);
   return { c, his, api: as(t.app, c.admin) };
 }
-const idOf = async (clinicId: string, hisId: string) => (await t.deps.db.selectFrom('patients').select('id').where('clinic_id', '=', clinicId).where('his_id', '=', hisId).executeTakeFirstOrThrow()).id;
-const names = (r: { json(): { items: { name: string }[] } }) => r.json().items.map((i) => i.name).sort();
-const appt = (his: HisClient, id: string, patientId: string, startsAt: string, status: string, visitType = '複診') => his.put(`/his/v1/appointments/${id}`, { patientId, doctorId: 'D1', startsAt, status, visitType, version: 1 });
+const idOf = async (clinicId: string, hisId: string) =>
+  (
+    await t.deps.db
+      .selectFrom('patients')
+      .select('id')
+      .where('clinic_id', '=', clinicId)
+      .where('his_id', '=', hisId)
+      .executeTakeFirstOrThrow()
+  ).id;
+const names = (r: { json(): { items: { name: string }[] } }) =>
+  r
+    .json()
+    .items.map((i) => i.name)
+    .sort();
+const appt = (his: HisClient, id: string, patientId: string, startsAt: string, status: string, visitType = '複診') =>
+  his.put(`/his/v1/appointments/${id}`, { patientId, doctorId: 'D1', startsAt, status, visitType, version: 1 });
 
 describe('search', () => {
   it('finds Chinese names by 2 and 3+ characters, the surname, phone in any format and last digits, chart number, national ID', async () => {
@@ -72,23 +97,51 @@ describe('search', () => {
     expect(names(await api.get(`/api/patients?name=${encodeURIComponent('小明')}&phone=678`))).toEqual(['王小明']);
     expect(names(await api.get(`/api/patients?ageMin=60`))).toEqual(['陳美玲']);
     expect(names(await api.get(`/api/patients?ageMax=12`))).toEqual(['王大明']);
-    await t.deps.db.updateTable('patients').set({ line_status: 'bound' }).where('clinic_id', '=', c.clinicId).where('his_id', '=', 'P2').execute();
+    await t.deps.db
+      .updateTable('patients')
+      .set({ line_status: 'bound' })
+      .where('clinic_id', '=', c.clinicId)
+      .where('his_id', '=', 'P2')
+      .execute();
     expect(names(await api.get(`/api/patients?q=${encodeURIComponent('小明')}&lineStatus=bound`))).toEqual(['李小明']);
     const tag = (await api.post('/api/tags', { name: 'VIP' })).json();
-    expect((await api.post('/api/patients/tags', { patientIds: [await idOf(c.clinicId, 'P1'), await idOf(c.clinicId, 'P4')], tagIds: [tag.id] })).statusCode).toBe(200);
+    expect(
+      (
+        await api.post('/api/patients/tags', {
+          patientIds: [await idOf(c.clinicId, 'P1'), await idOf(c.clinicId, 'P4')],
+          tagIds: [tag.id],
+        })
+      ).statusCode,
+    ).toBe(200);
     expect(names(await api.get(`/api/patients?tagIds=${tag.id}`))).toEqual(['王小明', '陳美玲']);
     expect(names(await api.get(`/api/patients?tagIds=${tag.id}&q=${encodeURIComponent('王')}`))).toEqual(['王小明']);
     // The broad-tag plan (SQLite: probe per row, count along the tag index) gives the same answer.
     const { searchPatients } = await import('./search.ts');
     const { searchCtx } = await import('./service.ts');
     const ctx = await searchCtx(t.deps, c.clinicId);
-    await t.deps.db.updateTable('patients').set({ last_visit_at: '2025-01-02T03:00:00.000Z' }).where('id', '=', await idOf(c.clinicId, 'P4')).execute();
-    const filters = [{ tagIds: [tag.id] }, { tagIds: [tag.id], ageMin: 60 }, { tagIds: [tag.id], q: '王' }, { tagIds: [tag.id], q: '小明' },
-      { tagIds: [tag.id], lastVisitBefore: '2025-06-01T00:00:00Z', ageMin: 40 }, { tagIds: [tag.id], lineStatus: ['bound'] }];
+    await t.deps.db
+      .updateTable('patients')
+      .set({ last_visit_at: '2025-01-02T03:00:00.000Z' })
+      .where('id', '=', await idOf(c.clinicId, 'P4'))
+      .execute();
+    const filters = [
+      { tagIds: [tag.id] },
+      { tagIds: [tag.id], ageMin: 60 },
+      { tagIds: [tag.id], q: '王' },
+      { tagIds: [tag.id], q: '小明' },
+      { tagIds: [tag.id], lastVisitBefore: '2025-06-01T00:00:00Z', ageMin: 40 },
+      { tagIds: [tag.id], lineStatus: ['bound'] },
+    ];
     const expected = [['王小明', '陳美玲'], ['陳美玲'], ['王小明'], ['王小明'], ['陳美玲'], []];
     for (const [i, f] of filters.entries()) {
       const normal = await searchPatients(t.deps.db, c.clinicId, f, ctx, { limit: 50, offset: 0 });
-      const broad = await searchPatients(t.deps.db, c.clinicId, f, { ...ctx, broadTagThreshold: 0 }, { limit: 50, offset: 0 });
+      const broad = await searchPatients(
+        t.deps.db,
+        c.clinicId,
+        f,
+        { ...ctx, broadTagThreshold: 0 },
+        { limit: 50, offset: 0 },
+      );
       expect(broad.rows.map((r) => r.name)).toEqual(normal.rows.map((r) => r.name));
       expect(broad.total).toBe(normal.total);
       expect(normal.rows.map((r) => r.name).sort()).toEqual(expected[i]);
@@ -100,19 +153,38 @@ describe('search', () => {
     const p2 = (await api.get('/api/patients?sort=chartNo&order=desc&pageSize=2&page=2')).json();
     expect(p2.items.map((i: { chartNo: string }) => i.chartNo)).toEqual(['C0004', 'C0003']);
     // Sorting by a column that can be empty puts the empty ones last in both directions, on both databases.
-    await t.deps.db.updateTable('patients').set({ last_visit_at: '2026-01-05T02:00:00.000Z' }).where('id', '=', await idOf(c.clinicId, 'P1')).execute();
-    const byVisit = async (order: string, pageNo: number) => (await api.get(`/api/patients?sort=lastVisit&order=${order}&pageSize=2&page=${pageNo}`)).json().items.map((i: { name: string; lastVisitAt: string | null }) => [i.name, i.lastVisitAt?.slice(0, 10) ?? null]);
-    expect(await byVisit('asc', 1)).toEqual([['陳美玲', '2025-01-02'], ['王小明', '2026-01-05']]);
-    expect(await byVisit('desc', 1)).toEqual([['王小明', '2026-01-05'], ['陳美玲', '2025-01-02']]);
+    await t.deps.db
+      .updateTable('patients')
+      .set({ last_visit_at: '2026-01-05T02:00:00.000Z' })
+      .where('id', '=', await idOf(c.clinicId, 'P1'))
+      .execute();
+    const byVisit = async (order: string, pageNo: number) =>
+      (await api.get(`/api/patients?sort=lastVisit&order=${order}&pageSize=2&page=${pageNo}`))
+        .json()
+        .items.map((i: { name: string; lastVisitAt: string | null }) => [i.name, i.lastVisitAt?.slice(0, 10) ?? null]);
+    expect(await byVisit('asc', 1)).toEqual([
+      ['陳美玲', '2025-01-02'],
+      ['王小明', '2026-01-05'],
+    ]);
+    expect(await byVisit('desc', 1)).toEqual([
+      ['王小明', '2026-01-05'],
+      ['陳美玲', '2025-01-02'],
+    ]);
     for (const order of ['asc', 'desc']) {
       const rest = [...(await byVisit(order, 2)), ...(await byVisit(order, 3))];
       expect(rest).toHaveLength(4);
       expect(rest.every(([, at]) => at === null)).toBe(true);
     }
-    const odd = (await api.get('/api/patients?sort=lastVisit&order=asc&pageSize=3&page=1')).json().items.map((i: { lastVisitAt: string | null }) => i.lastVisitAt?.slice(0, 10) ?? null);
+    const odd = (await api.get('/api/patients?sort=lastVisit&order=asc&pageSize=3&page=1'))
+      .json()
+      .items.map((i: { lastVisitAt: string | null }) => i.lastVisitAt?.slice(0, 10) ?? null);
     expect(odd).toEqual(['2025-01-02', '2026-01-05', null]);
     // HIS rename re-indexes the name.
-    await (await import('../../testing/helpers.ts')).asApiKey(t.app, await c.apiKey()).put('/his/v1/patients/P6', { name: '林志玲' });
+    await (
+      await import('../../testing/helpers.ts')
+    )
+      .asApiKey(t.app, await c.apiKey())
+      .put('/his/v1/patients/P6', { name: '林志玲' });
     expect(names(await api.get(`/api/patients?q=${encodeURIComponent('志玲')}`))).toEqual(['林志玲']);
     expect(names(await api.get(`/api/patients?q=${encodeURIComponent('小王')}`))).toEqual([]);
   });
@@ -127,8 +199,15 @@ describe('search', () => {
     expect(d.hisOwnedFields).toContain('name');
     const rv = await api.post(`/api/patients/${id}/national-id/reveal`, { reason: '核對身分' });
     expect(rv.json().nationalId).toBe('A123456789');
-    const audit = await t.deps.db.selectFrom('audit_log').select('action').where('clinic_id', '=', c.clinicId).where('entity_id', '=', id).execute();
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['patient.viewed', 'patient.national_id_revealed']));
+    const audit = await t.deps.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('clinic_id', '=', c.clinicId)
+      .where('entity_id', '=', id)
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['patient.viewed', 'patient.national_id_revealed']),
+    );
     const bad = await api.patch(`/api/patients/${id}`, { name: '改名' });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error.details[0].message).toContain('HIS');
@@ -136,8 +215,15 @@ describe('search', () => {
     // Manual patients: validated like the HIS API; all fields editable.
     const badNew = await api.post('/api/patients', { name: '張三', phone: '12345', nationalId: 'A123456788' });
     expect(badNew.statusCode).toBe(422);
-    expect(badNew.json().error.details.map((x: { field: string }) => x.field).sort()).toEqual(['nationalId', 'phone']);
-    const created = (await api.post('/api/patients', { name: '張三豐', phone: '0911-222-333', chartNo: 'M001' })).json();
+    expect(
+      badNew
+        .json()
+        .error.details.map((x: { field: string }) => x.field)
+        .sort(),
+    ).toEqual(['nationalId', 'phone']);
+    const created = (
+      await api.post('/api/patients', { name: '張三豐', phone: '0911-222-333', chartNo: 'M001' })
+    ).json();
     expect(created.source).toBe('manual');
     expect(created.hisOwnedFields).toEqual([]);
     expect((await api.patch(`/api/patients/${created.id}`, { name: '張三丰' })).json().name).toBe('張三丰');
@@ -149,23 +235,55 @@ describe('search', () => {
 describe('merge', () => {
   it('finds candidates, merges with chosen values, moves appointments and bindings, tells the HIS, and undoes', async () => {
     const { c, his, api } = await seeded();
-    await t.deps.db.insertInto('webhook_endpoints').values({ clinic_id: c.clinicId, url: 'https://his.example.tw/hook', secret_enc: t.deps.crypto.encrypt('s'), created_at: '2026-06-01T00:00:00Z', updated_at: '2026-06-01T00:00:00Z' }).execute();
+    await t.deps.db
+      .insertInto('webhook_endpoints')
+      .values({
+        clinic_id: c.clinicId,
+        url: 'https://his.example.tw/hook',
+        secret_enc: t.deps.crypto.encrypt('s'),
+        created_at: '2026-06-01T00:00:00Z',
+        updated_at: '2026-06-01T00:00:00Z',
+      })
+      .execute();
     await his.put('/his/v1/patients/D1', { name: '王曉明', phone: '0912345678', nationalId: 'A123456789' });
     const a = await idOf(c.clinicId, 'P1');
     const b = await idOf(c.clinicId, 'D1');
     expect((await appt(his, 'A1', 'D1', '2026-05-01T09:00:00+08:00', 'completed')).statusCode).toBeLessThan(300);
     expect((await appt(his, 'A2', 'D1', '2026-07-01T09:00:00+08:00', 'booked')).statusCode).toBeLessThan(300);
-    await t.deps.db.insertInto('line_bindings').values({ clinic_id: c.clinicId, line_user_id: 'U-merge-1', patient_id: b, phone_hash: 'h', phone_masked: '0912-***-678', created_at: '2026-06-01T00:00:00Z' }).execute();
+    await t.deps.db
+      .insertInto('line_bindings')
+      .values({
+        clinic_id: c.clinicId,
+        line_user_id: 'U-merge-1',
+        patient_id: b,
+        phone_hash: 'h',
+        phone_masked: '0912-***-678',
+        created_at: '2026-06-01T00:00:00Z',
+      })
+      .execute();
     await t.deps.db.updateTable('patients').set({ line_status: 'bound' }).where('id', '=', b).execute();
 
     const cands = (await api.get('/api/patients/merge-candidates')).json().items;
-    const pair = cands.find((x: { a: { id: string }; b: { id: string } }) => [x.a.id, x.b.id].sort().join() === [a, b].sort().join());
+    const pair = cands.find(
+      (x: { a: { id: string }; b: { id: string } }) => [x.a.id, x.b.id].sort().join() === [a, b].sort().join(),
+    );
     expect(pair.reasons.sort()).toEqual(['national_id', 'phone_name']);
     // The search box narrows the candidates by name part, chart number or phone digits; total counts the matches.
-    const pairKey = (r: { json(): { items: { a: { id: string }; b: { id: string } }[]; total: number } }) => ({ total: r.json().total, pairs: r.json().items.map((x) => [x.a.id, x.b.id].sort().join()) });
-    expect(pairKey(await api.get(`/api/patients/merge-candidates?q=${encodeURIComponent('曉明')}`))).toEqual({ total: 1, pairs: [[a, b].sort().join()] });
-    expect(pairKey(await api.get('/api/patients/merge-candidates?q=5678'))).toMatchObject({ pairs: [[a, b].sort().join()] });
-    expect(pairKey(await api.get(`/api/patients/merge-candidates?q=${encodeURIComponent('不存在')}`))).toEqual({ total: 0, pairs: [] });
+    const pairKey = (r: { json(): { items: { a: { id: string }; b: { id: string } }[]; total: number } }) => ({
+      total: r.json().total,
+      pairs: r.json().items.map((x) => [x.a.id, x.b.id].sort().join()),
+    });
+    expect(pairKey(await api.get(`/api/patients/merge-candidates?q=${encodeURIComponent('曉明')}`))).toEqual({
+      total: 1,
+      pairs: [[a, b].sort().join()],
+    });
+    expect(pairKey(await api.get('/api/patients/merge-candidates?q=5678'))).toMatchObject({
+      pairs: [[a, b].sort().join()],
+    });
+    expect(pairKey(await api.get(`/api/patients/merge-candidates?q=${encodeURIComponent('不存在')}`))).toEqual({
+      total: 0,
+      pairs: [],
+    });
     expect((await api.get('/api/patients/merge-candidates?limit=0')).statusCode).toBe(400);
 
     const m = await api.post('/api/patients/merges', { survivorId: a, mergedId: b, take: { name: 'merged' } });
@@ -180,15 +298,30 @@ describe('merge', () => {
     expect(sv.merges).toHaveLength(1);
     expect(names(await api.get(`/api/patients?q=${encodeURIComponent('曉明')}`))).toEqual(['王曉明']);
     expect((await api.get(`/api/patients?q=A123456789`)).json().items).toHaveLength(1);
-    const ev = await t.deps.db.selectFrom('webhook_events').select(['type', 'body']).where('clinic_id', '=', c.clinicId).where('type', '=', 'patient.merged').execute();
+    const ev = await t.deps.db
+      .selectFrom('webhook_events')
+      .select(['type', 'body'])
+      .where('clinic_id', '=', c.clinicId)
+      .where('type', '=', 'patient.merged')
+      .execute();
     expect(ev).toHaveLength(1);
     expect(JSON.parse(ev[0].body).data).toMatchObject({ survivingPatientId: 'P1', mergedPatientId: 'D1' });
     expect((await api.post('/api/patients/merges', { survivorId: a, mergedId: b })).statusCode).toBe(409);
 
     // Undo after 8 days is refused; within 7 days it restores everything.
-    const until = (await t.deps.db.selectFrom('patient_merges').select('undo_until').where('id', '=', merge.id).executeTakeFirstOrThrow()).undo_until;
+    const until = (
+      await t.deps.db
+        .selectFrom('patient_merges')
+        .select('undo_until')
+        .where('id', '=', merge.id)
+        .executeTakeFirstOrThrow()
+    ).undo_until;
     expect(Date.parse(until) - Date.parse('2026-06-01T02:00:00Z')).toBe(7 * 86_400_000);
-    await t.deps.db.updateTable('patient_merges').set({ undo_until: '2026-05-31T00:00:00.000Z' }).where('id', '=', merge.id).execute();
+    await t.deps.db
+      .updateTable('patient_merges')
+      .set({ undo_until: '2026-05-31T00:00:00.000Z' })
+      .where('id', '=', merge.id)
+      .execute();
     expect((await api.post(`/api/patients/merges/${merge.id}/undo`)).json().error.code).toBe('UNDO_EXPIRED');
     await t.deps.db.updateTable('patient_merges').set({ undo_until: until }).where('id', '=', merge.id).execute();
     const u = await api.post(`/api/patients/merges/${merge.id}/undo`);
@@ -202,9 +335,18 @@ describe('merge', () => {
     expect(back.line.friends.map((f: { lineUserId: string }) => f.lineUserId)).toEqual(['U-merge-1']);
     expect(back.mergedInto).toBeNull();
     expect((await api.post(`/api/patients/merges/${merge.id}/undo`)).statusCode).toBe(409);
-    const types = (await t.deps.db.selectFrom('webhook_events').select('type').where('clinic_id', '=', c.clinicId).execute()).map((x) => x.type);
+    const types = (
+      await t.deps.db.selectFrom('webhook_events').select('type').where('clinic_id', '=', c.clinicId).execute()
+    ).map((x) => x.type);
     expect(types).toContain('patient.merge_undone');
-    const audit = (await t.deps.db.selectFrom('audit_log').select('action').where('clinic_id', '=', c.clinicId).where('entity_id', '=', a).execute()).map((x) => x.action);
+    const audit = (
+      await t.deps.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('clinic_id', '=', c.clinicId)
+        .where('entity_id', '=', a)
+        .execute()
+    ).map((x) => x.action);
     expect(audit).toEqual(expect.arrayContaining(['patient.merged', 'patient.merge_undone']));
   });
 });
@@ -222,12 +364,20 @@ describe('import and export', () => {
       '林六,+886 911 000 006,1999-09-09,,N006,女,慢性病|VIP',
       ',0911000007,,,N007,,',
     ].join('\n');
-    const pv = await api.post('/api/patients/imports', { filename: 'p.csv', format: 'csv', contentBase64: Buffer.from(csvText).toString('base64') });
+    const pv = await api.post('/api/patients/imports', {
+      filename: 'p.csv',
+      format: 'csv',
+      contentBase64: Buffer.from(csvText).toString('base64'),
+    });
     expect(pv.statusCode).toBe(200);
     const prev = pv.json();
     expect(prev.total).toBe(7);
     expect(prev.valid).toBe(2);
-    const byRow = (n: number) => prev.errors.filter((e: { row: number }) => e.row === n).map((e: { field: string; message: string }) => `${e.field}:${e.message}`).join(' ');
+    const byRow = (n: number) =>
+      prev.errors
+        .filter((e: { row: number }) => e.row === n)
+        .map((e: { field: string; message: string }) => `${e.field}:${e.message}`)
+        .join(' ');
     expect(byRow(3)).toContain('phone');
     expect(byRow(4)).toContain('nationalId');
     expect(byRow(5)).toMatch(/chartNo:.*C0001/);
@@ -238,7 +388,10 @@ describe('import and export', () => {
     const done = (await api.get(`/api/patients/transfers/${prev.id}`)).json();
     expect(done).toMatchObject({ status: 'done', imported: 2, failed: 5, progress: 1 });
     expect(names(await api.get(`/api/patients?q=${encodeURIComponent('林')}`))).toEqual(['林一', '林六']);
-    const tags = (await api.get('/api/tags')).json().items.map((x: { name: string; count: number }) => `${x.name}:${x.count}`).sort();
+    const tags = (await api.get('/api/tags'))
+      .json()
+      .items.map((x: { name: string; count: number }) => `${x.name}:${x.count}`)
+      .sort();
     expect(tags).toEqual(['VIP:1', '慢性病:2']);
 
     // XLSX import works too.
@@ -248,14 +401,24 @@ describe('import and export', () => {
     ws.addRow(['吳一', '0911000011', 'Q1']);
     ws.addRow(['吳二', 'bad', 'Q2']);
     const xbuf = Buffer.from(await wb.xlsx.writeBuffer());
-    const xp = (await api.post('/api/patients/imports', { filename: 'p.xlsx', format: 'xlsx', contentBase64: xbuf.toString('base64') })).json();
+    const xp = (
+      await api.post('/api/patients/imports', {
+        filename: 'p.xlsx',
+        format: 'xlsx',
+        contentBase64: xbuf.toString('base64'),
+      })
+    ).json();
     expect(xp.valid).toBe(1);
     expect(xp.errors[0]).toMatchObject({ row: 3, field: 'phone' });
 
     const ex = await api.post('/api/patients/exports', { format: 'xlsx', filter: { q: '小明' } });
     expect(ex.statusCode).toBe(202);
     await runExport(t.deps, c.clinicId, ex.json().id);
-    expect((await api.get(`/api/patients/transfers/${ex.json().id}`)).json()).toMatchObject({ status: 'done', total: 2, progress: 1 });
+    expect((await api.get(`/api/patients/transfers/${ex.json().id}`)).json()).toMatchObject({
+      status: 'done',
+      total: 2,
+      progress: 1,
+    });
     const dl = await api.get(`/api/patients/exports/${ex.json().id}/download`);
     expect(dl.statusCode).toBe(200);
     const rb = new ExcelJS.Workbook();
@@ -263,10 +426,19 @@ describe('import and export', () => {
     const rows: string[][] = [];
     rb.worksheets[0].eachRow((r) => rows.push((r.values as string[]).slice(1)));
     expect(rows[0][0]).toBe('姓名');
-    expect(rows.slice(1).map((r) => r[0]).sort()).toEqual(['李小明', '王小明']);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual(['李小明', '王小明']);
     expect(rows.find((r) => r[0] === '王小明')![2]).toBe('0912345678');
-    const acts = (await t.deps.db.selectFrom('audit_log').select('action').where('clinic_id', '=', c.clinicId).execute()).map((x) => x.action);
-    expect(acts).toEqual(expect.arrayContaining(['patient.export_started', 'patient.export_downloaded', 'patient.imported']));
+    const acts = (
+      await t.deps.db.selectFrom('audit_log').select('action').where('clinic_id', '=', c.clinicId).execute()
+    ).map((x) => x.action);
+    expect(acts).toEqual(
+      expect.arrayContaining(['patient.export_started', 'patient.export_downloaded', 'patient.imported']),
+    );
   });
 });
 
@@ -283,15 +455,31 @@ describe('tags, segments, recall', () => {
     expect(ns.count).toBe(1);
     const senior = (await api.post('/api/tags', { name: '長者', rule: { ageMin: 65 } })).json();
     expect(senior.count).toBe(1);
-    expect((await api.post('/api/patients/tags', { patientIds: [await idOf(c.clinicId, 'P1')], tagIds: [auto.id] })).statusCode).toBe(422);
-    const pv = (await api.post('/api/segments/preview', { conditions: { tagIds: [auto.id], lastVisitDaysAgo: 180 } })).json();
+    expect(
+      (await api.post('/api/patients/tags', { patientIds: [await idOf(c.clinicId, 'P1')], tagIds: [auto.id] }))
+        .statusCode,
+    ).toBe(422);
+    const pv = (
+      await api.post('/api/segments/preview', { conditions: { tagIds: [auto.id], lastVisitDaysAgo: 180 } })
+    ).json();
     expect(pv.count).toBe(1);
     expect(pv.sample[0].name).toBe('王小明');
-    const seg = (await api.post('/api/segments', { name: '該洗牙了', conditions: { tagIds: [auto.id], lastVisitDaysAgo: 180 } })).json();
+    const seg = (
+      await api.post('/api/segments', { name: '該洗牙了', conditions: { tagIds: [auto.id], lastVisitDaysAgo: 180 } })
+    ).json();
     expect(seg.count).toBe(1);
     expect(await resolveSegment(t.deps, c.clinicId, seg.id)).toEqual([await idOf(c.clinicId, 'P1')]);
 
-    const rule = (await api.post('/api/recall-rules', { name: '半年洗牙', kind: 'after_visit', visitType: '洗牙', intervalDays: 182, message: '{name} 您好，該洗牙了', button: 'booking' })).json();
+    const rule = (
+      await api.post('/api/recall-rules', {
+        name: '半年洗牙',
+        kind: 'after_visit',
+        visitType: '洗牙',
+        intervalDays: 182,
+        message: '{name} 您好，該洗牙了',
+        button: 'booking',
+      })
+    ).json();
     expect(rule.enabled).toBe(true);
     // The preview counts what a scan would add, sends nothing, and names the next automatic scan (a day after saving the rule).
     const preview = (await api.get('/api/recalls/preview')).json();
@@ -320,7 +508,15 @@ describe('cross-clinic isolation', () => {
     const pid2 = await idOf(A.c.clinicId, 'P2');
     const tag = (await A.api.post('/api/tags', { name: 'A的標籤' })).json();
     const seg = (await A.api.post('/api/segments', { name: 'A', conditions: { q: '小明' } })).json();
-    const rule = (await A.api.post('/api/recall-rules', { name: 'A', kind: 'yearly', intervalDays: 365, message: 'x', button: 'call' })).json();
+    const rule = (
+      await A.api.post('/api/recall-rules', {
+        name: 'A',
+        kind: 'yearly',
+        intervalDays: 365,
+        message: 'x',
+        button: 'call',
+      })
+    ).json();
     const ex = (await A.api.post('/api/patients/exports', { format: 'csv', filter: {} })).json();
     await runExport(t.deps, A.c.clinicId, ex.id);
     const merge = (await A.api.post('/api/patients/merges', { survivorId: pid, mergedId: pid2 })).json();
@@ -345,7 +541,17 @@ describe('cross-clinic isolation', () => {
     expect((await b.get('/api/patients/merges')).json().items).toEqual([]);
     expect((await b.post(`/api/patients/merges/${merge.id}/undo`)).statusCode).toBe(404);
     expect((await b.get('/api/recall-rules')).json().items).toEqual([]);
-    expect((await b.put(`/api/recall-rules/${rule.id}`, { name: 'x', kind: 'yearly', intervalDays: 1, message: 'x', button: 'call' })).statusCode).toBe(404);
+    expect(
+      (
+        await b.put(`/api/recall-rules/${rule.id}`, {
+          name: 'x',
+          kind: 'yearly',
+          intervalDays: 1,
+          message: 'x',
+          button: 'call',
+        })
+      ).statusCode,
+    ).toBe(404);
     expect((await b.delete(`/api/recall-rules/${rule.id}`)).statusCode).toBe(404);
     expect((await b.get('/api/recalls')).json().items).toEqual([]);
     expect((await b.get('/api/recalls/preview')).json()).toEqual({ rules: [], total: 0, nextScanAt: null });

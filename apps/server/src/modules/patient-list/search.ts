@@ -40,7 +40,14 @@ export type PatientFilter = {
 
 export type SortKey = 'name' | 'chartNo' | 'lastVisit' | 'nextVisit' | 'createdAt';
 
-export type SearchCtx = { crypto: Crypto; today: string; nowIso: string; dialect?: 'sqlite' | 'postgres'; broadTags?: boolean; broadTagThreshold?: number };
+export type SearchCtx = {
+  crypto: Crypto;
+  today: string;
+  nowIso: string;
+  dialect?: 'sqlite' | 'postgres';
+  broadTags?: boolean;
+  broadTagThreshold?: number;
+};
 
 /** Bigrams joined for one name query (the rest are verified by LIKE). */
 const MAX_GRAMS = 3;
@@ -64,9 +71,17 @@ function nameIds(clinicId: string, q: string): RawBuilder<unknown> | null {
   // further join adds little selectivity but a lot of planning time on PostgreSQL (7 bigrams
   // of a chart-number-like text took ~12 ms to plan); the LIKE below verifies the whole query.
   const grams = all.length <= MAX_GRAMS ? all : [all[0], all[all.length - 1], all[Math.floor(all.length / 2)]];
-  const joins = grams.slice(1).map((g, i) => sql`join patient_name_grams ${sql.raw(`g${i + 1}`)} on ${sql.raw(`g${i + 1}`)}.clinic_id = g0.clinic_id and ${sql.raw(`g${i + 1}`)}.gram = ${g} and ${sql.raw(`g${i + 1}`)}.patient_id = g0.patient_id`);
+  const joins = grams
+    .slice(1)
+    .map(
+      (g, i) =>
+        sql`join patient_name_grams ${sql.raw(`g${i + 1}`)} on ${sql.raw(`g${i + 1}`)}.clinic_id = g0.clinic_id and ${sql.raw(`g${i + 1}`)}.gram = ${g} and ${sql.raw(`g${i + 1}`)}.patient_id = g0.patient_id`,
+    );
   // Bigrams can all occur without the whole query occurring (王小明 vs 小明王小): verify on the few rows left.
-  const verify = [...key].length >= 3 ? sql`join patients pv on pv.id = g0.patient_id and lower(pv.name) like ${`%${esc(q.trim().toLowerCase())}%`} escape '\\'` : sql``;
+  const verify =
+    [...key].length >= 3
+      ? sql`join patients pv on pv.id = g0.patient_id and lower(pv.name) like ${`%${esc(q.trim().toLowerCase())}%`} escape '\\'`
+      : sql``;
   return sql`select g0.patient_id from patient_name_grams g0 ${sql.join(joins, sql` `)} ${verify} where g0.clinic_id = ${clinicId} and g0.gram = ${grams[0]}`;
 }
 
@@ -83,7 +98,8 @@ function phoneIds(clinicId: string, phone: string): RawBuilder<unknown> | null {
   if (d.length < 2) return null;
   return sql`select patient_id from patient_profiles where clinic_id = ${clinicId} and ${rangeOf(sql`phone_rev`, reverse(d))}`;
 }
-const chartIds = (clinicId: string, chart: string) => sql`select id from patients where clinic_id = ${clinicId} and ${rangeOf(sql`chart_no`, chart.trim())}`;
+const chartIds = (clinicId: string, chart: string) =>
+  sql`select id from patients where clinic_id = ${clinicId} and ${rangeOf(sql`chart_no`, chart.trim())}`;
 
 function phoneCond(clinicId: string, phone: string): RawBuilder<boolean> | null {
   const ids = phoneIds(clinicId, phone);
@@ -100,7 +116,8 @@ function nationalIdCond(clinicId: string, id: string, crypto: Crypto): RawBuilde
   return sql<boolean>`p.id in (select id from patients where clinic_id = ${clinicId} and national_id_hash = ${hash})`;
 }
 
-const minusYears = (isoDate: string, years: number) => `${String(Number(isoDate.slice(0, 4)) - years).padStart(4, '0')}${isoDate.slice(4)}`;
+const minusYears = (isoDate: string, years: number) =>
+  `${String(Number(isoDate.slice(0, 4)) - years).padStart(4, '0')}${isoDate.slice(4)}`;
 const minusDays = (nowIso: string, days: number) => new Date(Date.parse(nowIso) - days * 86_400_000).toISOString();
 
 /** The free-text box: what the text looks like decides where it is searched. */
@@ -126,8 +143,13 @@ export const needsProfile = (f: PatientFilter): boolean => !!f.source;
 export function filterConds(clinicId: string, f: PatientFilter, ctx: SearchCtx): RawBuilder<boolean>[] {
   // Merged-away patients are few: excluded through the (clinic_id, merged_into) index, so most
   // searches never touch patient_profiles for the rows they reject.
-  const c: RawBuilder<boolean>[] = [sql<boolean>`p.clinic_id = ${clinicId}`, sql<boolean>`p.id not in (select patient_id from patient_profiles where clinic_id = ${clinicId} and merged_into > '')`];
-  const add = (x: RawBuilder<boolean> | null) => { if (x) c.push(x); };
+  const c: RawBuilder<boolean>[] = [
+    sql<boolean>`p.clinic_id = ${clinicId}`,
+    sql<boolean>`p.id not in (select patient_id from patient_profiles where clinic_id = ${clinicId} and merged_into > '')`,
+  ];
+  const add = (x: RawBuilder<boolean> | null) => {
+    if (x) c.push(x);
+  };
   if (f.q) {
     const ft = freeTextCond(clinicId, f.q, ctx);
     add(ft ?? sql<boolean>`1 = 0`);
@@ -145,22 +167,31 @@ export function filterConds(clinicId: string, f: PatientFilter, ctx: SearchCtx):
   if (f.tagIds?.length) {
     // A broad tag on SQLite: a membership probe per row (PK of patient_tags) instead of
     // materialising every tagged patient for each query.
-    add(ctx.broadTags && ctx.dialect === 'sqlite'
-      ? sql<boolean>`exists (select 1 from patient_tags t where t.clinic_id = ${clinicId} and t.tag_id in (${sql.join(f.tagIds)}) and t.patient_id = p.id)`
-      : sql<boolean>`p.id in (select patient_id from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}))`);
+    add(
+      ctx.broadTags && ctx.dialect === 'sqlite'
+        ? sql<boolean>`exists (select 1 from patient_tags t where t.clinic_id = ${clinicId} and t.tag_id in (${sql.join(f.tagIds)}) and t.patient_id = p.id)`
+        : sql<boolean>`p.id in (select patient_id from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}))`,
+    );
   }
   if (f.lineStatus?.length) add(sql<boolean>`p.line_status in (${sql.join(f.lineStatus)})`);
   if (f.lastVisitBefore) add(sql<boolean>`p.last_visit_at < ${f.lastVisitBefore}`);
   if (f.lastVisitAfter) add(sql<boolean>`p.last_visit_at >= ${f.lastVisitAfter}`);
-  if (f.lastVisitDaysAgo !== undefined) add(sql<boolean>`(p.last_visit_at is null or p.last_visit_at < ${minusDays(ctx.nowIso, f.lastVisitDaysAgo)})`);
+  if (f.lastVisitDaysAgo !== undefined)
+    add(sql<boolean>`(p.last_visit_at is null or p.last_visit_at < ${minusDays(ctx.nowIso, f.lastVisitDaysAgo)})`);
   if (f.nextVisitFrom) add(sql<boolean>`p.next_visit_at >= ${f.nextVisitFrom}`);
   if (f.nextVisitTo) add(sql<boolean>`p.next_visit_at < ${f.nextVisitTo}`);
   if (f.hasNextVisit === true) add(sql<boolean>`p.next_visit_at is not null`);
   if (f.hasNextVisit === false) add(sql<boolean>`p.next_visit_at is null`);
   if (f.noShowMin !== undefined) add(sql<boolean>`p.no_show_count >= ${f.noShowMin}`);
   if (f.source) add(sql<boolean>`pp.source = ${f.source}`);
-  if (f.visitType) add(sql<boolean>`p.id in (select patient_id from appointments where clinic_id = ${clinicId} and visit_type = ${f.visitType} and status in ('completed','checked_in'))`);
-  if (f.treatmentCode) add(sql<boolean>`p.id in (select patient_id from appointments where clinic_id = ${clinicId} and status in ('completed','checked_in') and (visit_type = ${f.treatmentCode} or note like ${`%${esc(f.treatmentCode)}%`} escape '\\'))`);
+  if (f.visitType)
+    add(
+      sql<boolean>`p.id in (select patient_id from appointments where clinic_id = ${clinicId} and visit_type = ${f.visitType} and status in ('completed','checked_in'))`,
+    );
+  if (f.treatmentCode)
+    add(
+      sql<boolean>`p.id in (select patient_id from appointments where clinic_id = ${clinicId} and status in ('completed','checked_in') and (visit_type = ${f.treatmentCode} or note like ${`%${esc(f.treatmentCode)}%`} escape '\\'))`,
+    );
   return c;
 }
 
@@ -182,24 +213,62 @@ const NULLABLE_SORTS = new Set<SortKey>(['chartNo', 'lastVisit', 'nextVisit']);
  * order; only a page that reaches past them counts them, to know where the empty ones start
  * (those come in id order).
  */
-async function blanksLastPage(db: Db, from: RawBuilder<unknown>, where: RawBuilder<unknown>, col: RawBuilder<unknown>, dir: RawBuilder<unknown>, limit: number, offset: number): Promise<string[]> {
-  const valued = await sql<{ id: string }>`select p.id from ${from} where ${where} and ${col} is not null order by ${col} ${dir}, p.id ${dir} limit ${limit} offset ${offset}`.execute(db);
+async function blanksLastPage(
+  db: Db,
+  from: RawBuilder<unknown>,
+  where: RawBuilder<unknown>,
+  col: RawBuilder<unknown>,
+  dir: RawBuilder<unknown>,
+  limit: number,
+  offset: number,
+): Promise<string[]> {
+  const valued = await sql<{
+    id: string;
+  }>`select p.id from ${from} where ${where} and ${col} is not null order by ${col} ${dir}, p.id ${dir} limit ${limit} offset ${offset}`.execute(
+    db,
+  );
   const ids = valued.rows.map((r) => r.id);
   if (ids.length === limit) return ids;
-  const withValue = ids.length ? offset + ids.length : Number((await sql<{ n: number | string }>`select count(*) as n from ${from} where ${where} and ${col} is not null`.execute(db)).rows[0]?.n ?? 0);
-  const blanks = await sql<{ id: string }>`select p.id from ${from} where ${where} and ${col} is null order by p.id ${dir} limit ${limit - ids.length} offset ${Math.max(0, offset - withValue)}`.execute(db);
+  const withValue = ids.length
+    ? offset + ids.length
+    : Number(
+        (
+          await sql<{
+            n: number | string;
+          }>`select count(*) as n from ${from} where ${where} and ${col} is not null`.execute(db)
+        ).rows[0]?.n ?? 0,
+      );
+  const blanks = await sql<{
+    id: string;
+  }>`select p.id from ${from} where ${where} and ${col} is null order by p.id ${dir} limit ${limit - ids.length} offset ${Math.max(0, offset - withValue)}`.execute(
+    db,
+  );
   return [...ids, ...blanks.rows.map((r) => r.id)];
 }
 
 export type ListRow = {
-  id: string; his_id: string; name: string; chart_no: string | null; phone_e164: string | null; birth_date: string | null; gender: string | null;
-  line_status: string; national_id_masked: string | null; last_visit_at: string | null; next_visit_at: string | null; source: string; created_at: string;
+  id: string;
+  his_id: string;
+  name: string;
+  chart_no: string | null;
+  phone_e164: string | null;
+  birth_date: string | null;
+  gender: string | null;
+  line_status: string;
+  national_id_masked: string | null;
+  last_visit_at: string | null;
+  next_visit_at: string | null;
+  source: string;
+  created_at: string;
 };
 
 /** The list shows 「1,000+」 beyond this; segment previews ask for an exact count. */
 export const COUNT_CAP = 1_000;
 
-const isSurname = (q: string) => { const k = nameKey(q); return [...k].length === 1 && /\p{Script=Han}/u.test(k); };
+const isSurname = (q: string) => {
+  const k = nameKey(q);
+  return [...k].length === 1 && /\p{Script=Han}/u.test(k);
+};
 
 /**
  * Conditions with an index of their own that usually matches few patients (a name of 2+
@@ -208,10 +277,27 @@ const isSurname = (q: string) => { const k = nameKey(q); return [...k].length ==
  * never from a walk of the name index or of a broad tag.
  */
 export const hasNarrowCond = (f: PatientFilter): boolean =>
-  !!((f.q?.trim() && !isSurname(f.q)) || (f.name?.trim() && !isSurname(f.name)) || f.phone?.trim() || f.chartNo?.trim() || f.nationalId?.trim()
-    || f.birthDate || f.visitType || f.treatmentCode || f.nextVisitFrom || f.nextVisitTo || f.lastVisitAfter);
+  !!(
+    (f.q?.trim() && !isSurname(f.q)) ||
+    (f.name?.trim() && !isSurname(f.name)) ||
+    f.phone?.trim() ||
+    f.chartNo?.trim() ||
+    f.nationalId?.trim() ||
+    f.birthDate ||
+    f.visitType ||
+    f.treatmentCode ||
+    f.nextVisitFrom ||
+    f.nextVisitTo ||
+    f.lastVisitAfter
+  );
 
-export async function searchPatients(db: Db, clinicId: string, f: PatientFilter, ctx: SearchCtx, opts: { sort?: SortKey; order?: 'asc' | 'desc'; limit: number; offset: number; count?: boolean; countCap?: number }) {
+export async function searchPatients(
+  db: Db,
+  clinicId: string,
+  f: PatientFilter,
+  ctx: SearchCtx,
+  opts: { sort?: SortKey; order?: 'asc' | 'desc'; limit: number; offset: number; count?: boolean; countCap?: number },
+) {
   // A broad tag (thousands of patients) without a narrow condition: neither database can see
   // that the tag plus the other filters still match a large share of the clinic. SQLite would
   // drive from the tag and sort every tagged patient; PostgreSQL counts with a hash join over
@@ -228,7 +314,11 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
     ctx = { ...ctx, broadTags: f.tagIds.length === 1 };
   } else if (f.tagIds?.length && !hasNarrowCond(f)) {
     const limit = ctx.broadTagThreshold ?? BROAD_TAG;
-    const n = await sql<{ n: number | string }>`select count(*) as n from (select 1 from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}) limit ${limit + 1}) x`.execute(db);
+    const n = await sql<{
+      n: number | string;
+    }>`select count(*) as n from (select 1 from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}) limit ${limit + 1}) x`.execute(
+      db,
+    );
     ctx = { ...ctx, broadTags: Number(n.rows[0]?.n ?? 0) > limit };
   }
   const where = sql.join(filterConds(clinicId, f, ctx), sql` and `);
@@ -239,9 +329,12 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
   // SQLite cannot see how many patients a tag has: for a broad tag it is told to walk
   // (clinic_id, name, id, birth_date, line_status), which answers the age/LINE filters and the
   // tag probe before reading a row. PostgreSQL picks that walk by itself.
-  const pageFrom = ctx.broadTags && ctx.dialect === 'sqlite' && sortKey === 'name'
-    ? (needsProfile(f) ? sql`patients p indexed by patients_name_sort join patient_profiles pp on pp.patient_id = p.id` : sql`patients p indexed by patients_name_sort`)
-    : from;
+  const pageFrom =
+    ctx.broadTags && ctx.dialect === 'sqlite' && sortKey === 'name'
+      ? needsProfile(f)
+        ? sql`patients p indexed by patients_name_sort join patient_profiles pp on pp.patient_id = p.id`
+        : sql`patients p indexed by patients_name_sort`
+      : from;
   const cap = opts.countCap ?? COUNT_CAP;
   const countMatches = async (): Promise<number> => {
     // One broad tag: count by walking that tag's index (stops at the cap), one probe per member
@@ -251,11 +344,22 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
     const byTag = ctx.broadTags && f.tagIds?.length === 1 ? f.tagIds[0] : null;
     // Walking the tag, its membership needs no second probe per patient.
     const rest = byTag === null ? where : sql.join(filterConds(clinicId, { ...f, tagIds: undefined }, ctx), sql` and `);
-    const r = byTag === null
-      ? await sql<{ n: number | string }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${cap + 1}) x`.execute(db)
-      : ctx.dialect === 'postgres'
-        ? await sql<{ n: number | string }>`select count(*) as n from (select 1 from patient_tags t0 where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} and (select 1 from ${from} where p.id = t0.patient_id and ${rest}) is not null limit ${cap + 1}) x`.execute(db)
-        : await sql<{ n: number | string }>`select count(*) as n from (select 1 from patient_tags t0 cross join ${from} where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} and p.id = t0.patient_id and ${rest} limit ${cap + 1}) x`.execute(db);
+    const r =
+      byTag === null
+        ? await sql<{
+            n: number | string;
+          }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${cap + 1}) x`.execute(db)
+        : ctx.dialect === 'postgres'
+          ? await sql<{
+              n: number | string;
+            }>`select count(*) as n from (select 1 from patient_tags t0 where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} and (select 1 from ${from} where p.id = t0.patient_id and ${rest}) is not null limit ${cap + 1}) x`.execute(
+              db,
+            )
+          : await sql<{
+              n: number | string;
+            }>`select count(*) as n from (select 1 from patient_tags t0 cross join ${from} where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} and p.id = t0.patient_id and ${rest} limit ${cap + 1}) x`.execute(
+              db,
+            );
     return Number(r.rows[0]?.n ?? 0);
   };
   // PostgreSQL outside a transaction: the count runs on a second pooled connection while the
@@ -264,7 +368,13 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
   early?.catch(() => {}); // awaited below; a failing page must not leave it unhandled
   const ids = NULLABLE_SORTS.has(sortKey)
     ? await blanksLastPage(db, pageFrom, where, col, dir, opts.limit, opts.offset)
-    : (await sql<{ id: string }>`select p.id from ${pageFrom} where ${where} order by ${col} ${dir}, p.id ${dir} limit ${opts.limit} offset ${opts.offset}`.execute(db)).rows.map((r) => r.id);
+    : (
+        await sql<{
+          id: string;
+        }>`select p.id from ${pageFrom} where ${where} order by ${col} ${dir}, p.id ${dir} limit ${opts.limit} offset ${opts.offset}`.execute(
+          db,
+        )
+      ).rows.map((r) => r.id);
   const details = ids.length
     ? await sql<ListRow>`
       select p.id, p.his_id, p.name, p.chart_no, p.phone_e164, p.birth_date, p.gender, p.line_status, p.national_id_masked, p.created_at,
@@ -283,11 +393,21 @@ export async function searchPatients(db: Db, clinicId: string, f: PatientFilter,
 }
 
 /** Every matching patient id (segments, auto tags, recall, export), in id order, batch by batch. */
-export async function* matchingIds(db: Db, clinicId: string, f: PatientFilter, ctx: SearchCtx, batch = 1000): AsyncGenerator<string[]> {
+export async function* matchingIds(
+  db: Db,
+  clinicId: string,
+  f: PatientFilter,
+  ctx: SearchCtx,
+  batch = 1000,
+): AsyncGenerator<string[]> {
   const where = sql.join(filterConds(clinicId, f, ctx), sql` and `);
   let after = '';
   for (;;) {
-    const r = await sql<{ id: string }>`select p.id from patients p join patient_profiles pp on pp.patient_id = p.id where ${where} and p.id > ${after} order by p.id limit ${batch}`.execute(db);
+    const r = await sql<{
+      id: string;
+    }>`select p.id from patients p join patient_profiles pp on pp.patient_id = p.id where ${where} and p.id > ${after} order by p.id limit ${batch}`.execute(
+      db,
+    );
     if (!r.rows.length) return;
     yield r.rows.map((x) => x.id);
     after = r.rows.at(-1)!.id;

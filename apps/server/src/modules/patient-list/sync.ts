@@ -12,38 +12,90 @@ type Db = Kysely<DB> | Transaction<DB>;
 const CHUNK = 300;
 
 /** Recomputes profile + grams for these patients (creating the profile when missing). */
-export async function syncPatientIndex(db: Db, clinicId: string, patientIds: string[], nowIso: string, source = 'his'): Promise<void> {
+export async function syncPatientIndex(
+  db: Db,
+  clinicId: string,
+  patientIds: string[],
+  nowIso: string,
+  source = 'his',
+): Promise<void> {
   for (let i = 0; i < patientIds.length; i += CHUNK) {
     const ids = patientIds.slice(i, i + CHUNK);
-    const rows = await db.selectFrom('patients').select(['id', 'name', 'phone_e164', 'last_visit_at', 'next_visit_at', 'no_show_count']).where('clinic_id', '=', clinicId).where('id', 'in', ids).execute();
+    const rows = await db
+      .selectFrom('patients')
+      .select(['id', 'name', 'phone_e164', 'last_visit_at', 'next_visit_at', 'no_show_count'])
+      .where('clinic_id', '=', clinicId)
+      .where('id', 'in', ids)
+      .execute();
     if (!rows.length) continue;
-    const visits = await visitStats(db, clinicId, rows.map((r) => r.id), nowIso);
+    const visits = await visitStats(
+      db,
+      clinicId,
+      rows.map((r) => r.id),
+      nowIso,
+    );
     for (const r of rows) {
       const v = visits.get(r.id) ?? { last: null, next: null, noShows: 0 };
-      if (v.last !== r.last_visit_at || v.next !== r.next_visit_at || v.noShows !== Number(r.no_show_count)) await setVisits(db, clinicId, r.id, v);
+      if (v.last !== r.last_visit_at || v.next !== r.next_visit_at || v.noShows !== Number(r.no_show_count))
+        await setVisits(db, clinicId, r.id, v);
       await db
         .insertInto('patient_profiles')
-        .values({ patient_id: r.id, clinic_id: clinicId, source, notes: '', name_key: nameKey(r.name), phone_rev: phoneRev(r.phone_e164), merged_into: null, merged_at: null, updated_at: nowIso })
-        .onConflict((oc) => oc.column('patient_id').doUpdateSet({ name_key: nameKey(r.name), phone_rev: phoneRev(r.phone_e164), updated_at: nowIso }))
+        .values({
+          patient_id: r.id,
+          clinic_id: clinicId,
+          source,
+          notes: '',
+          name_key: nameKey(r.name),
+          phone_rev: phoneRev(r.phone_e164),
+          merged_into: null,
+          merged_at: null,
+          updated_at: nowIso,
+        })
+        .onConflict((oc) =>
+          oc
+            .column('patient_id')
+            .doUpdateSet({ name_key: nameKey(r.name), phone_rev: phoneRev(r.phone_e164), updated_at: nowIso }),
+        )
         .execute();
     }
-    await db.deleteFrom('patient_name_grams').where('patient_id', 'in', rows.map((r) => r.id)).execute();
-    const grams = rows.flatMap((r) => nameGrams(r.name).map((gram) => ({ clinic_id: clinicId, gram, patient_id: r.id })));
-    for (let j = 0; j < grams.length; j += 500) await db.insertInto('patient_name_grams').values(grams.slice(j, j + 500)).onConflict((oc) => oc.doNothing()).execute();
+    await db
+      .deleteFrom('patient_name_grams')
+      .where(
+        'patient_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    const grams = rows.flatMap((r) =>
+      nameGrams(r.name).map((gram) => ({ clinic_id: clinicId, gram, patient_id: r.id })),
+    );
+    for (let j = 0; j < grams.length; j += 500)
+      await db
+        .insertInto('patient_name_grams')
+        .values(grams.slice(j, j + 500))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
   }
 }
 
 type Visits = { last: string | null; next: string | null; noShows: number };
 
 const setVisits = (db: Db, clinicId: string, id: string, v: Visits) =>
-  db.updateTable('patients').set({ last_visit_at: v.last, next_visit_at: v.next, no_show_count: v.noShows }).where('clinic_id', '=', clinicId).where('id', '=', id).execute();
+  db
+    .updateTable('patients')
+    .set({ last_visit_at: v.last, next_visit_at: v.next, no_show_count: v.noShows })
+    .where('clinic_id', '=', clinicId)
+    .where('id', '=', id)
+    .execute();
 
 async function visitStats(db: Db, clinicId: string, ids: string[], nowIso: string) {
   const rows = await db
     .selectFrom('appointments')
     .select([
       'patient_id',
-      sql<string | null>`max(case when starts_at <= ${nowIso} and status in ('completed','checked_in') then starts_at end)`.as('last'),
+      sql<
+        string | null
+      >`max(case when starts_at <= ${nowIso} and status in ('completed','checked_in') then starts_at end)`.as('last'),
       sql<string | null>`min(case when starts_at > ${nowIso} and status = 'booked' then starts_at end)`.as('next'),
       sql<number>`sum(case when status = 'no_show' then 1 else 0 end)`.as('no_shows'),
     ])
@@ -51,11 +103,17 @@ async function visitStats(db: Db, clinicId: string, ids: string[], nowIso: strin
     .where('patient_id', 'in', ids)
     .groupBy('patient_id')
     .execute();
-  return new Map<string, Visits>(rows.map((r) => [r.patient_id, { last: r.last, next: r.next, noShows: Number(r.no_shows ?? 0) }]));
+  return new Map<string, Visits>(
+    rows.map((r) => [r.patient_id, { last: r.last, next: r.next, noShows: Number(r.no_shows ?? 0) }]),
+  );
 }
 
 /** Whole-clinic refresh: profiles for patients that have none, then visit columns of everyone. */
-export async function refreshClinicIndex(db: Kysely<DB>, clinicId: string, nowIso: string): Promise<{ created: number; refreshed: number }> {
+export async function refreshClinicIndex(
+  db: Kysely<DB>,
+  clinicId: string,
+  nowIso: string,
+): Promise<{ created: number; refreshed: number }> {
   const missing = await db
     .selectFrom('patients as p')
     .leftJoin('patient_profiles as pp', 'pp.patient_id', 'p.id')
@@ -63,8 +121,18 @@ export async function refreshClinicIndex(db: Kysely<DB>, clinicId: string, nowIs
     .where('p.clinic_id', '=', clinicId)
     .where('pp.patient_id', 'is', null)
     .execute();
-  await syncPatientIndex(db, clinicId, missing.map((m) => m.id), nowIso);
-  const withAppts = await db.selectFrom('appointments').select('patient_id').distinct().where('clinic_id', '=', clinicId).execute();
+  await syncPatientIndex(
+    db,
+    clinicId,
+    missing.map((m) => m.id),
+    nowIso,
+  );
+  const withAppts = await db
+    .selectFrom('appointments')
+    .select('patient_id')
+    .distinct()
+    .where('clinic_id', '=', clinicId)
+    .execute();
   const ids = withAppts.map((r) => r.patient_id);
   for (let i = 0; i < ids.length; i += CHUNK) {
     const part = ids.slice(i, i + CHUNK);

@@ -15,7 +15,11 @@ export interface PatientProfilesTable {
   updated_at: string;
 }
 
-export interface PatientNameGramsTable { clinic_id: string; gram: string; patient_id: string }
+export interface PatientNameGramsTable {
+  clinic_id: string;
+  gram: string;
+  patient_id: string;
+}
 
 export interface TagsTable {
   id: string;
@@ -29,9 +33,22 @@ export interface TagsTable {
   updated_at: string;
 }
 
-export interface PatientTagsTable { clinic_id: string; tag_id: string; patient_id: string; source: string; created_at: string }
+export interface PatientTagsTable {
+  clinic_id: string;
+  tag_id: string;
+  patient_id: string;
+  source: string;
+  created_at: string;
+}
 
-export interface SegmentsTable { id: string; clinic_id: string; name: string; conditions: string; created_at: string; updated_at: string }
+export interface SegmentsTable {
+  id: string;
+  clinic_id: string;
+  name: string;
+  conditions: string;
+  created_at: string;
+  updated_at: string;
+}
 
 export interface PatientMergesTable {
   id: string;

@@ -6,12 +6,20 @@ import { as, createTestApp, createTestClinic, type TestApp } from '../../testing
 import { runExport, runTransferPurge, TRANSFER_PURGE_JOB } from './transfer.ts';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp({ start: '2026-06-01T02:00:00.000Z' }); });
+beforeAll(async () => {
+  t = await createTestApp({ start: '2026-06-01T02:00:00.000Z' });
+});
 afterAll(async () => t.close());
 
 /** Runs the purge jobs that are due now (what the worker does), returns how many ran. */
 async function runDuePurges(): Promise<number> {
-  const jobs = await claimJobs(t.deps.db, t.deps.dialect, { workerId: 'test', now: t.clock.now(), limit: 50, lockMs: 60_000, types: [TRANSFER_PURGE_JOB] });
+  const jobs = await claimJobs(t.deps.db, t.deps.dialect, {
+    workerId: 'test',
+    now: t.clock.now(),
+    limit: 50,
+    lockMs: 60_000,
+    types: [TRANSFER_PURGE_JOB],
+  });
   for (const j of jobs) {
     const p = j.payload as { transferId: string; attempt?: number };
     await runTransferPurge(t.deps, j.clinicId!, p.transferId, p.attempt ?? 0);
@@ -37,8 +45,17 @@ it('deletes an export file and an unused import preview after 24 hours; download
   t.clock.advance(3600_000 + 1000);
   expect(await runDuePurges()).toBe(2);
 
-  const rows = await t.deps.db.selectFrom('patient_transfers').select(['id', 'status', 'data']).where('clinic_id', '=', c.clinicId).execute();
-  expect(rows.map((r) => [r.status, r.data])).toEqual(expect.arrayContaining([['expired', null], ['expired', null]]));
+  const rows = await t.deps.db
+    .selectFrom('patient_transfers')
+    .select(['id', 'status', 'data'])
+    .where('clinic_id', '=', c.clinicId)
+    .execute();
+  expect(rows.map((r) => [r.status, r.data])).toEqual(
+    expect.arrayContaining([
+      ['expired', null],
+      ['expired', null],
+    ]),
+  );
   const admin = as(t.app, await c.staff('admin')); // the first session has expired by now
   const dl = await admin.get(`/api/patients/exports/${ex.id}/download`);
   expect(dl.statusCode).toBe(410);
@@ -46,7 +63,14 @@ it('deletes an export file and an unused import preview after 24 hours; download
   const commit = await admin.post(`/api/patients/imports/${pv.id}/commit`);
   expect(commit.statusCode).toBe(409);
   expect(commit.json().error.code).toBe('IMPORT_EXPIRED');
-  expect(await t.deps.db.selectFrom('patients').select('id').where('clinic_id', '=', c.clinicId).where('name', '=', '林一').execute()).toEqual([]);
+  expect(
+    await t.deps.db
+      .selectFrom('patients')
+      .select('id')
+      .where('clinic_id', '=', c.clinicId)
+      .where('name', '=', '林一')
+      .execute(),
+  ).toEqual([]);
 
   // Another clinic's admin cannot download or commit this clinic's transfers at any time.
   const other = await createTestClinic(t);

@@ -17,7 +17,9 @@ export function toApiPatient(r: PatientRow) {
     chartNo: r.chart_no,
     gender: r.gender,
     birthDate: r.birth_date,
-    phone: r.phone_e164 ? { e164: r.phone_e164, type: r.phone_is_mobile ? ('mobile' as const) : ('landline' as const) } : null,
+    phone: r.phone_e164
+      ? { e164: r.phone_e164, type: r.phone_is_mobile ? ('mobile' as const) : ('landline' as const) }
+      : null,
     nationalIdMasked: r.national_id_masked,
     lights: { line: light('line', r.line_status) },
     createdAt: r.created_at,
@@ -27,36 +29,87 @@ export function toApiPatient(r: PatientRow) {
 
 export function patientService(deps: Deps) {
   const db = deps.db;
-  const get = (clinicId: string, hisId: string) => db.selectFrom('patients').selectAll().where('clinic_id', '=', clinicId).where('his_id', '=', hisId).executeTakeFirst();
+  const get = (clinicId: string, hisId: string) =>
+    db
+      .selectFrom('patients')
+      .selectAll()
+      .where('clinic_id', '=', clinicId)
+      .where('his_id', '=', hisId)
+      .executeTakeFirst();
   return {
     async upsert(clinicId: string, hisId: string, input: PatientInput, actor: Actor, ip = '') {
       const clinic = await db.selectFrom('clinics').select('time_zone').where('id', '=', clinicId).executeTakeFirst();
       const { columns } = normalizePatient(input, localDate(deps.clock.now(), clinic?.time_zone), deps.crypto);
       const now = deps.clock.now().toISOString();
       const created = await db.transaction().execute(async (trx) => {
-        const existing = await trx.selectFrom('patients').select('id').where('clinic_id', '=', clinicId).where('his_id', '=', hisId).executeTakeFirst();
+        const existing = await trx
+          .selectFrom('patients')
+          .select('id')
+          .where('clinic_id', '=', clinicId)
+          .where('his_id', '=', hisId)
+          .executeTakeFirst();
         if (existing) {
-          await trx.updateTable('patients').set({ ...columns, updated_at: now }).where('clinic_id', '=', clinicId).where('id', '=', existing.id).execute();
+          await trx
+            .updateTable('patients')
+            .set({ ...columns, updated_at: now })
+            .where('clinic_id', '=', clinicId)
+            .where('id', '=', existing.id)
+            .execute();
           await syncPatientIndex(trx, clinicId, [existing.id], now);
           return false;
         }
-        await trx.insertInto('patients').values({
-          id: newId(), clinic_id: clinicId, his_id: hisId, chart_no: null, gender: null, birth_date: null, phone_e164: null, phone_is_mobile: 0, phone_hash: null,
-          national_id_enc: null, national_id_hash: null, national_id_masked: null, line_status: 'unbound', line_status_at: null, created_at: now, updated_at: now, ...columns,
-        }).execute();
-        const inserted = await trx.selectFrom('patients').select('id').where('clinic_id', '=', clinicId).where('his_id', '=', hisId).executeTakeFirstOrThrow();
+        await trx
+          .insertInto('patients')
+          .values({
+            id: newId(),
+            clinic_id: clinicId,
+            his_id: hisId,
+            chart_no: null,
+            gender: null,
+            birth_date: null,
+            phone_e164: null,
+            phone_is_mobile: 0,
+            phone_hash: null,
+            national_id_enc: null,
+            national_id_hash: null,
+            national_id_masked: null,
+            line_status: 'unbound',
+            line_status_at: null,
+            created_at: now,
+            updated_at: now,
+            ...columns,
+          })
+          .execute();
+        const inserted = await trx
+          .selectFrom('patients')
+          .select('id')
+          .where('clinic_id', '=', clinicId)
+          .where('his_id', '=', hisId)
+          .executeTakeFirstOrThrow();
         await syncPatientIndex(trx, clinicId, [inserted.id], now);
         return true;
       });
       const row = (await get(clinicId, hisId))!;
-      await recordAudit(db, deps.clock, { clinicId, actor, action: created ? 'patient.created' : 'patient.updated', entityType: 'patient', entityId: row.id, detail: { patientId: hisId, fields: Object.keys(input) }, ip });
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: created ? 'patient.created' : 'patient.updated',
+        entityType: 'patient',
+        entityId: row.id,
+        detail: { patientId: hisId, fields: Object.keys(input) },
+        ip,
+      });
       return { created, patient: toApiPatient(row) };
     },
 
     async status(clinicId: string, hisId: string) {
       const r = await get(clinicId, hisId);
       if (!r) throw errors.notFound('病患');
-      return { patientId: r.his_id, lights: { line: light('line', r.line_status) }, lineStatusChangedAt: r.line_status_at };
+      return {
+        patientId: r.his_id,
+        lights: { line: light('line', r.line_status) },
+        lineStatusChangedAt: r.line_status_at,
+      };
     },
   };
 }

@@ -2,7 +2,14 @@
 // zh-TW message; nothing is stored when any field is bad.
 import type { Crypto } from '../../platform/crypto.ts';
 import { errors, type ErrorDetail } from '../../platform/errors.ts';
-import { checkBirthDate, checkNationalId, checkPersonName, maskNationalId, normalizeTwPhone, type PhoneKind } from '../../platform/tw.ts';
+import {
+  checkBirthDate,
+  checkNationalId,
+  checkPersonName,
+  maskNationalId,
+  normalizeTwPhone,
+  type PhoneKind,
+} from '../../platform/tw.ts';
 
 export type PatientInput = {
   name: string;
@@ -27,7 +34,11 @@ export type PatientColumns = {
   national_id_masked?: string | null;
 };
 
-export function normalizePatient(input: PatientInput, today: string, crypto: Crypto): { columns: PatientColumns; phoneKind: PhoneKind | null } {
+export function normalizePatient(
+  input: PatientInput,
+  today: string,
+  crypto: Crypto,
+): { columns: PatientColumns; phoneKind: PhoneKind | null } {
   const details: ErrorDetail[] = [];
   const cols: Partial<PatientColumns> = {};
   let phoneKind: PhoneKind | null = null;
@@ -43,7 +54,11 @@ export function normalizePatient(input: PatientInput, today: string, crypto: Cry
       const r = normalizeTwPhone(p);
       if (r.ok) {
         phoneKind = r.value.kind;
-        Object.assign(cols, { phone_e164: r.value.e164, phone_is_mobile: r.value.kind === 'mobile' ? 1 : 0, phone_hash: crypto.lookupHash(r.value.e164) });
+        Object.assign(cols, {
+          phone_e164: r.value.e164,
+          phone_is_mobile: r.value.kind === 'mobile' ? 1 : 0,
+          phone_hash: crypto.lookupHash(r.value.e164),
+        });
       } else details.push({ field: 'phone', code: 'phone', message: r.message });
     }
   }
@@ -53,7 +68,12 @@ export function normalizePatient(input: PatientInput, today: string, crypto: Cry
     if (v === '') Object.assign(cols, { national_id_enc: null, national_id_hash: null, national_id_masked: null });
     else {
       const r = checkNationalId(v);
-      if (r.ok) Object.assign(cols, { national_id_enc: crypto.encrypt(r.value.id), national_id_hash: crypto.lookupHash(r.value.id), national_id_masked: maskNationalId(r.value.id) });
+      if (r.ok)
+        Object.assign(cols, {
+          national_id_enc: crypto.encrypt(r.value.id),
+          national_id_hash: crypto.lookupHash(r.value.id),
+          national_id_masked: maskNationalId(r.value.id),
+        });
       else details.push({ field: 'nationalId', code: 'national_id', message: r.message });
     }
   }
@@ -68,7 +88,8 @@ export function normalizePatient(input: PatientInput, today: string, crypto: Cry
     }
   }
 
-  if (input.chartNo !== undefined) cols.chart_no = input.chartNo === null || input.chartNo.trim() === '' ? null : input.chartNo.trim();
+  if (input.chartNo !== undefined)
+    cols.chart_no = input.chartNo === null || input.chartNo.trim() === '' ? null : input.chartNo.trim();
   if (input.gender !== undefined) cols.gender = input.gender;
 
   if (details.length) throw errors.validation(details, '病患資料有誤，請檢查標示的欄位；此筆資料未儲存');

@@ -10,10 +10,25 @@ import { AppError, errors } from '../../platform/errors.ts';
 import { lineService } from '../line/service.ts';
 import { addDays, localParts, longDate, zonedTime } from '../calendar/time.ts';
 import { loadSettings, reminderService } from './service.ts';
-import { SAMPLE_VARS, mapUrlOf, renderReminder, signToken, checkTemplate, type TemplateBody, type Vars } from './templates.ts';
+import {
+  SAMPLE_VARS,
+  mapUrlOf,
+  renderReminder,
+  signToken,
+  checkTemplate,
+  type TemplateBody,
+  type Vars,
+} from './templates.ts';
 import { describeLineError } from '../../platform/line.ts';
 
-export type ListQuery = { date?: string; state?: string; ruleId?: string; doctorId?: string; page: number; pageSize: number };
+export type ListQuery = {
+  date?: string;
+  state?: string;
+  ruleId?: string;
+  doctorId?: string;
+  page: number;
+  pageSize: number;
+};
 const ANSWERED = ['confirmed', 'cancel_requested', 'reschedule_requested'];
 
 function displayState(state: string, reply: string): string {
@@ -22,20 +37,91 @@ function displayState(state: string, reply: string): string {
 
 export function reminderBackOffice(deps: Deps) {
   const db = deps.db;
-  const tzOf = async (clinicId: string) => (await db.selectFrom('clinics').select('time_zone').where('id', '=', clinicId).executeTakeFirstOrThrow()).time_zone;
-  const base = (clinicId: string) => db.selectFrom('reminder_deliveries as r')
-    .innerJoin('appointments as a', 'a.id', 'r.appointment_id')
-    .innerJoin('patients as p', 'p.id', 'a.patient_id')
-    .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
-    .where('r.clinic_id', '=', clinicId);
-  const cols = ['r.id', 'r.appointment_id', 'r.rule_id', 'r.rule_name', 'r.appointment_version', 'r.visit_starts_at', 'r.due_at', 'r.explanation', 'r.state', 'r.essential', 'r.template_id', 'r.channel',
-    'r.attempts', 'r.last_error', 'r.sent_at', 'r.cancel_reason', 'r.line_request_id', 'r.created_at', 'a.his_id as appointment_his_id', 'a.reply_status', 'a.starts_at', 'p.name as patient_name', 'd.name as doctor_name', 'd.his_id as doctor_his_id'] as const;
-  type Row = { id: string; appointment_id: string; rule_id: string; rule_name: string; appointment_version: number; visit_starts_at: string; due_at: string | null; explanation: string; state: string; essential: number; template_id: string; channel: string | null; attempts: number; last_error: string | null; sent_at: string | null; cancel_reason: string | null; line_request_id: string | null; created_at: string; appointment_his_id: string; reply_status: string; starts_at: string; patient_name: string; doctor_name: string; doctor_his_id: string };
+  const tzOf = async (clinicId: string) =>
+    (await db.selectFrom('clinics').select('time_zone').where('id', '=', clinicId).executeTakeFirstOrThrow()).time_zone;
+  const base = (clinicId: string) =>
+    db
+      .selectFrom('reminder_deliveries as r')
+      .innerJoin('appointments as a', 'a.id', 'r.appointment_id')
+      .innerJoin('patients as p', 'p.id', 'a.patient_id')
+      .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
+      .where('r.clinic_id', '=', clinicId);
+  const cols = [
+    'r.id',
+    'r.appointment_id',
+    'r.rule_id',
+    'r.rule_name',
+    'r.appointment_version',
+    'r.visit_starts_at',
+    'r.due_at',
+    'r.explanation',
+    'r.state',
+    'r.essential',
+    'r.template_id',
+    'r.channel',
+    'r.attempts',
+    'r.last_error',
+    'r.sent_at',
+    'r.cancel_reason',
+    'r.line_request_id',
+    'r.created_at',
+    'a.his_id as appointment_his_id',
+    'a.reply_status',
+    'a.starts_at',
+    'p.name as patient_name',
+    'd.name as doctor_name',
+    'd.his_id as doctor_his_id',
+  ] as const;
+  type Row = {
+    id: string;
+    appointment_id: string;
+    rule_id: string;
+    rule_name: string;
+    appointment_version: number;
+    visit_starts_at: string;
+    due_at: string | null;
+    explanation: string;
+    state: string;
+    essential: number;
+    template_id: string;
+    channel: string | null;
+    attempts: number;
+    last_error: string | null;
+    sent_at: string | null;
+    cancel_reason: string | null;
+    line_request_id: string | null;
+    created_at: string;
+    appointment_his_id: string;
+    reply_status: string;
+    starts_at: string;
+    patient_name: string;
+    doctor_name: string;
+    doctor_his_id: string;
+  };
   const toView = (r: Row) => ({
-    id: r.id, appointmentId: r.appointment_id, appointmentHisId: r.appointment_his_id, ruleId: r.rule_id, ruleName: r.rule_name, appointmentVersion: Number(r.appointment_version),
-    visitStartsAt: r.visit_starts_at, dueAt: r.due_at, explanation: r.explanation, state: displayState(r.state, r.reply_status), rawState: r.state, essential: Number(r.essential) === 1,
-    templateId: r.template_id, channel: r.channel, attempts: Number(r.attempts), lastError: r.last_error, sentAt: r.sent_at, cancelReason: r.cancel_reason, lineRequestId: r.line_request_id,
-    reply: r.reply_status, patientName: r.patient_name, doctorName: r.doctor_name, createdAt: r.created_at,
+    id: r.id,
+    appointmentId: r.appointment_id,
+    appointmentHisId: r.appointment_his_id,
+    ruleId: r.rule_id,
+    ruleName: r.rule_name,
+    appointmentVersion: Number(r.appointment_version),
+    visitStartsAt: r.visit_starts_at,
+    dueAt: r.due_at,
+    explanation: r.explanation,
+    state: displayState(r.state, r.reply_status),
+    rawState: r.state,
+    essential: Number(r.essential) === 1,
+    templateId: r.template_id,
+    channel: r.channel,
+    attempts: Number(r.attempts),
+    lastError: r.last_error,
+    sentAt: r.sent_at,
+    cancelReason: r.cancel_reason,
+    lineRequestId: r.line_request_id,
+    reply: r.reply_status,
+    patientName: r.patient_name,
+    doctorName: r.doctor_name,
+    createdAt: r.created_at,
   });
 
   return {
@@ -43,56 +129,149 @@ export function reminderBackOffice(deps: Deps) {
       const tz = await tzOf(clinicId);
       const today = localParts(deps.clock.now(), tz).date;
       const date = q.date === 'tomorrow' ? addDays(today, 1) : !q.date || q.date === 'today' ? today : q.date;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw errors.validation([{ field: 'date', code: 'date', message: 'date 應為 today、tomorrow 或 YYYY-MM-DD' }]);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+        throw errors.validation([{ field: 'date', code: 'date', message: 'date 應為 today、tomorrow 或 YYYY-MM-DD' }]);
       const from = zonedTime(date, '00:00', tz).toISOString();
       const to = zonedTime(addDays(date, 1), '00:00', tz).toISOString();
       let query = base(clinicId).where('r.due_at', '>=', from).where('r.due_at', '<', to);
       if (q.state === 'answered') query = query.where('r.state', '=', 'sent').where('a.reply_status', 'in', ANSWERED);
-      else if (q.state === 'sent') query = query.where('r.state', '=', 'sent').where('a.reply_status', 'not in', ANSWERED);
+      else if (q.state === 'sent')
+        query = query.where('r.state', '=', 'sent').where('a.reply_status', 'not in', ANSWERED);
       else if (q.state === 'planned') query = query.where('r.state', 'in', ['planned', 'sending']);
       else if (q.state) query = query.where('r.state', '=', q.state);
       else query = query.where('r.state', '!=', 'cancelled');
       if (q.ruleId) query = query.where('r.rule_id', '=', q.ruleId);
       if (q.doctorId) query = query.where('d.his_id', '=', q.doctorId);
-      const rows = await query.select(cols).orderBy('r.due_at').orderBy('r.id').limit(q.pageSize + 1).offset((q.page - 1) * q.pageSize).execute();
-      const counts = await base(clinicId).where('r.due_at', '>=', from).where('r.due_at', '<', to).select(['r.state', 'a.reply_status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['r.state', 'a.reply_status']).execute();
+      const rows = await query
+        .select(cols)
+        .orderBy('r.due_at')
+        .orderBy('r.id')
+        .limit(q.pageSize + 1)
+        .offset((q.page - 1) * q.pageSize)
+        .execute();
+      const counts = await base(clinicId)
+        .where('r.due_at', '>=', from)
+        .where('r.due_at', '<', to)
+        .select(['r.state', 'a.reply_status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy(['r.state', 'a.reply_status'])
+        .execute();
       const summary: Record<string, number> = { planned: 0, sent: 0, answered: 0, failed: 0, skipped: 0, cancelled: 0 };
       for (const c of counts) {
         const s = displayState(c.state === 'sending' ? 'planned' : c.state, c.reply_status);
         summary[s] = (summary[s] ?? 0) + Number(c.n);
       }
-      return { date, items: rows.slice(0, q.pageSize).map((r) => toView(r as Row)), summary, page: q.page, pageSize: q.pageSize, hasMore: rows.length > q.pageSize };
+      return {
+        date,
+        items: rows.slice(0, q.pageSize).map((r) => toView(r as Row)),
+        summary,
+        page: q.page,
+        pageSize: q.pageSize,
+        hasMore: rows.length > q.pageSize,
+      };
     },
 
     async ofAppointment(clinicId: string, appointmentId: string) {
-      const a = await db.selectFrom('appointments').select(['id', 'his_id']).where('clinic_id', '=', clinicId).where((eb) => eb.or([eb('id', '=', appointmentId), eb('his_id', '=', appointmentId)])).executeTakeFirst();
+      const a = await db
+        .selectFrom('appointments')
+        .select(['id', 'his_id'])
+        .where('clinic_id', '=', clinicId)
+        .where((eb) => eb.or([eb('id', '=', appointmentId), eb('his_id', '=', appointmentId)]))
+        .executeTakeFirst();
       if (!a) throw errors.notFound('預約');
-      const rows = await base(clinicId).where('r.appointment_id', '=', a.id).select(cols).orderBy('r.appointment_version', 'desc').orderBy('r.due_at').execute();
-      const messages = await db.selectFrom('line_messages').selectAll().where('clinic_id', '=', clinicId).where('related_type', '=', 'appointment').where('related_id', '=', a.id).orderBy('id').execute();
-      const sms = await db.selectFrom('sms_messages').select(['id', 'to_masked', 'segments', 'cost', 'status', 'created_at', 'related_id']).where('clinic_id', '=', clinicId).where('related_type', '=', 'reminder_delivery')
-        .where('related_id', 'in', rows.length ? rows.map((r) => r.id) : ['-']).execute();
+      const rows = await base(clinicId)
+        .where('r.appointment_id', '=', a.id)
+        .select(cols)
+        .orderBy('r.appointment_version', 'desc')
+        .orderBy('r.due_at')
+        .execute();
+      const messages = await db
+        .selectFrom('line_messages')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .where('related_type', '=', 'appointment')
+        .where('related_id', '=', a.id)
+        .orderBy('id')
+        .execute();
+      const sms = await db
+        .selectFrom('sms_messages')
+        .select(['id', 'to_masked', 'segments', 'cost', 'status', 'created_at', 'related_id'])
+        .where('clinic_id', '=', clinicId)
+        .where('related_type', '=', 'reminder_delivery')
+        .where('related_id', 'in', rows.length ? rows.map((r) => r.id) : ['-'])
+        .execute();
       return {
         appointmentId: a.id,
         reminders: rows.map((r) => toView(r as Row)),
-        messages: messages.map((m) => ({ id: Number(m.id), direction: m.direction, kind: m.kind, text: m.text, source: m.source, lineUserId: m.line_user_id, createdAt: m.created_at })),
-        sms: sms.map((s) => ({ id: s.id, deliveryId: s.related_id, to: s.to_masked, segments: Number(s.segments), cost: Number(s.cost), status: s.status, createdAt: s.created_at })),
+        messages: messages.map((m) => ({
+          id: Number(m.id),
+          direction: m.direction,
+          kind: m.kind,
+          text: m.text,
+          source: m.source,
+          lineUserId: m.line_user_id,
+          createdAt: m.created_at,
+        })),
+        sms: sms.map((s) => ({
+          id: s.id,
+          deliveryId: s.related_id,
+          to: s.to_masked,
+          segments: Number(s.segments),
+          cost: Number(s.cost),
+          status: s.status,
+          createdAt: s.created_at,
+        })),
       };
     },
 
     /** Sends again now with a new retry key (a deliberate second message, not a retry). */
     async resend(clinicId: string, id: string, actor: Actor, ip: string) {
-      const r = await db.selectFrom('reminder_deliveries').selectAll().where('clinic_id', '=', clinicId).where('id', '=', id).executeTakeFirst();
+      const r = await db
+        .selectFrom('reminder_deliveries')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!r) throw errors.notFound('提醒');
-      if (r.state === 'planned' || r.state === 'sending') throw new AppError('REMINDER_PENDING', 409, '這則提醒還在排程中，不需要重新發送');
-      const a = await db.selectFrom('appointments').select(['status', 'starts_at', 'version']).where('clinic_id', '=', clinicId).where('id', '=', r.appointment_id).executeTakeFirstOrThrow();
-      if (a.status !== 'booked' || a.starts_at <= deps.clock.now().toISOString()) throw new AppError('APPOINTMENT_NOT_UPCOMING', 409, '預約已取消、已報到或看診時間已過，無法重新發送提醒');
-      if (Number(a.version) !== Number(r.appointment_version)) throw new AppError('REMINDER_SUPERSEDED', 409, '預約已更新，這則提醒已被新的排程取代');
+      if (r.state === 'planned' || r.state === 'sending')
+        throw new AppError('REMINDER_PENDING', 409, '這則提醒還在排程中，不需要重新發送');
+      const a = await db
+        .selectFrom('appointments')
+        .select(['status', 'starts_at', 'version'])
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', r.appointment_id)
+        .executeTakeFirstOrThrow();
+      if (a.status !== 'booked' || a.starts_at <= deps.clock.now().toISOString())
+        throw new AppError('APPOINTMENT_NOT_UPCOMING', 409, '預約已取消、已報到或看診時間已過，無法重新發送提醒');
+      if (Number(a.version) !== Number(r.appointment_version))
+        throw new AppError('REMINDER_SUPERSEDED', 409, '預約已更新，這則提醒已被新的排程取代');
       const now = deps.clock.now().toISOString();
-      await db.updateTable('reminder_deliveries').set({
-        state: 'planned', next_attempt_at: now, due_at: r.due_at ?? now, retry_key: randomUUID(), attempts: 0, last_error: null, cancel_reason: null, locked_by: null, locked_until: null,
-        explanation: `${r.explanation} → 由 ${actor.label} 於 ${now} 重新發送`, updated_at: now,
-      }).where('id', '=', id).where('clinic_id', '=', clinicId).execute();
-      await recordAudit(db, deps.clock, { clinicId, actor, action: 'reminders.resent', entityType: 'reminder_delivery', entityId: id, ip, detail: { previousState: r.state } });
+      await db
+        .updateTable('reminder_deliveries')
+        .set({
+          state: 'planned',
+          next_attempt_at: now,
+          due_at: r.due_at ?? now,
+          retry_key: randomUUID(),
+          attempts: 0,
+          last_error: null,
+          cancel_reason: null,
+          locked_by: null,
+          locked_until: null,
+          explanation: `${r.explanation} → 由 ${actor.label} 於 ${now} 重新發送`,
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .where('clinic_id', '=', clinicId)
+        .execute();
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'reminders.resent',
+        entityType: 'reminder_delivery',
+        entityId: id,
+        ip,
+        detail: { previousState: r.state },
+      });
       return (await this.ofAppointment(clinicId, r.appointment_id)).reminders.find((x) => x.id === id)!;
     },
 
@@ -100,17 +279,57 @@ export function reminderBackOffice(deps: Deps) {
     async tasks(clinicId: string, q: { status: 'open' | 'handled'; kind?: string; limit: number }) {
       const tz = await tzOf(clinicId);
       const nowIso = deps.clock.now().toISOString();
-      let tq = db.selectFrom('front_desk_tasks as t').innerJoin('appointments as a', 'a.id', 't.appointment_id').innerJoin('patients as p', 'p.id', 't.patient_id').innerJoin('doctors as d', 'd.id', 'a.doctor_id')
-        .select(['t.id', 't.kind', 't.status', 't.source', 't.payload', 't.created_at', 't.handled_at', 't.handled_by', 'a.id as appointment_id', 'a.his_id as appointment_his_id', 'a.starts_at', 'a.reply_status', 'a.status as appointment_status', 'p.name as patient_name', 'p.phone_e164', 'd.name as doctor_name'])
-        .where('t.clinic_id', '=', clinicId).where('t.status', '=', q.status);
+      let tq = db
+        .selectFrom('front_desk_tasks as t')
+        .innerJoin('appointments as a', 'a.id', 't.appointment_id')
+        .innerJoin('patients as p', 'p.id', 't.patient_id')
+        .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
+        .select([
+          't.id',
+          't.kind',
+          't.status',
+          't.source',
+          't.payload',
+          't.created_at',
+          't.handled_at',
+          't.handled_by',
+          'a.id as appointment_id',
+          'a.his_id as appointment_his_id',
+          'a.starts_at',
+          'a.reply_status',
+          'a.status as appointment_status',
+          'p.name as patient_name',
+          'p.phone_e164',
+          'd.name as doctor_name',
+        ])
+        .where('t.clinic_id', '=', clinicId)
+        .where('t.status', '=', q.status);
       if (q.kind && q.kind !== 'no_reply') tq = tq.where('t.kind', '=', q.kind);
       const tasks = q.kind === 'no_reply' ? [] : await tq.orderBy('t.created_at', 'desc').limit(q.limit).execute();
-      const noReply = q.status === 'open' && (!q.kind || q.kind === 'no_reply')
-        ? await db.selectFrom('appointments as a').innerJoin('patients as p', 'p.id', 'a.patient_id').innerJoin('doctors as d', 'd.id', 'a.doctor_id')
-          .select(['a.id', 'a.his_id', 'a.starts_at', 'a.reply_status', 'a.reply_status_at', 'p.name as patient_name', 'p.phone_e164', 'd.name as doctor_name'])
-          .where('a.clinic_id', '=', clinicId).where('a.status', '=', 'booked').where('a.reply_status', '=', 'awaiting_reply').where('a.starts_at', '>', nowIso)
-          .orderBy('a.starts_at').limit(q.limit).execute()
-        : [];
+      const noReply =
+        q.status === 'open' && (!q.kind || q.kind === 'no_reply')
+          ? await db
+              .selectFrom('appointments as a')
+              .innerJoin('patients as p', 'p.id', 'a.patient_id')
+              .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
+              .select([
+                'a.id',
+                'a.his_id',
+                'a.starts_at',
+                'a.reply_status',
+                'a.reply_status_at',
+                'p.name as patient_name',
+                'p.phone_e164',
+                'd.name as doctor_name',
+              ])
+              .where('a.clinic_id', '=', clinicId)
+              .where('a.status', '=', 'booked')
+              .where('a.reply_status', '=', 'awaiting_reply')
+              .where('a.starts_at', '>', nowIso)
+              .orderBy('a.starts_at')
+              .limit(q.limit)
+              .execute()
+          : [];
       const label = (iso: string) => {
         const l = localParts(new Date(iso), tz);
         return `${longDate(l.date)} ${l.time}`;
@@ -118,26 +337,75 @@ export function reminderBackOffice(deps: Deps) {
       const KIND: Record<string, string> = { cancel_request: '取消', reschedule_request: '改期' };
       return {
         requests: tasks.map((t) => {
-          const p = JSON.parse(t.payload) as { reason?: string | null; preferredTimes?: string[]; note?: string | null };
+          const p = JSON.parse(t.payload) as {
+            reason?: string | null;
+            preferredTimes?: string[];
+            note?: string | null;
+          };
           return {
-            id: t.id, kind: t.kind, kindLabel: KIND[t.kind] ?? t.kind, status: t.status, source: t.source, reason: p.reason ?? null, preferredTimes: p.preferredTimes ?? [], note: p.note ?? null,
-            appointmentId: t.appointment_id, appointmentHisId: t.appointment_his_id, startsAt: t.starts_at, startsAtLabel: label(t.starts_at), reply: t.reply_status, appointmentStatus: t.appointment_status,
-            patientName: t.patient_name, phone: t.phone_e164, doctorName: t.doctor_name, createdAt: t.created_at, handledAt: t.handled_at, handledBy: t.handled_by,
+            id: t.id,
+            kind: t.kind,
+            kindLabel: KIND[t.kind] ?? t.kind,
+            status: t.status,
+            source: t.source,
+            reason: p.reason ?? null,
+            preferredTimes: p.preferredTimes ?? [],
+            note: p.note ?? null,
+            appointmentId: t.appointment_id,
+            appointmentHisId: t.appointment_his_id,
+            startsAt: t.starts_at,
+            startsAtLabel: label(t.starts_at),
+            reply: t.reply_status,
+            appointmentStatus: t.appointment_status,
+            patientName: t.patient_name,
+            phone: t.phone_e164,
+            doctorName: t.doctor_name,
+            createdAt: t.created_at,
+            handledAt: t.handled_at,
+            handledBy: t.handled_by,
           };
         }),
-        noReply: noReply.map((a) => ({ appointmentId: a.id, appointmentHisId: a.his_id, startsAt: a.starts_at, startsAtLabel: label(a.starts_at), remindedAt: a.reply_status_at, patientName: a.patient_name, phone: a.phone_e164, doctorName: a.doctor_name })),
+        noReply: noReply.map((a) => ({
+          appointmentId: a.id,
+          appointmentHisId: a.his_id,
+          startsAt: a.starts_at,
+          startsAtLabel: label(a.starts_at),
+          remindedAt: a.reply_status_at,
+          patientName: a.patient_name,
+          phone: a.phone_e164,
+          doctorName: a.doctor_name,
+        })),
       };
     },
 
     async handleTask(clinicId: string, id: string, note: string | undefined, actor: Actor, ip: string) {
       const now = deps.clock.now().toISOString();
-      const r = await db.updateTable('front_desk_tasks').set({ status: 'handled', handled_at: now, handled_by: actor.label }).where('clinic_id', '=', clinicId).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+      const r = await db
+        .updateTable('front_desk_tasks')
+        .set({ status: 'handled', handled_at: now, handled_by: actor.label })
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', id)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) {
-        const t = await db.selectFrom('front_desk_tasks').select('status').where('clinic_id', '=', clinicId).where('id', '=', id).executeTakeFirst();
+        const t = await db
+          .selectFrom('front_desk_tasks')
+          .select('status')
+          .where('clinic_id', '=', clinicId)
+          .where('id', '=', id)
+          .executeTakeFirst();
         if (!t) throw errors.notFound('待辦');
         throw new AppError('TASK_ALREADY_HANDLED', 409, '這筆待辦已經有人處理了');
       }
-      await recordAudit(db, deps.clock, { clinicId, actor, action: 'front_desk.task_handled', entityType: 'front_desk_task', entityId: id, ip, detail: { note: note ?? null } });
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'front_desk.task_handled',
+        entityType: 'front_desk_task',
+        entityId: id,
+        ip,
+        detail: { note: note ?? null },
+      });
       return { id, status: 'handled', handledAt: now, handledBy: actor.label };
     },
 
@@ -146,14 +414,30 @@ export function reminderBackOffice(deps: Deps) {
       const errs = checkTemplate(t.body, deps.crypto);
       const vars = await this.sampleVars(clinicId);
       const exp = new Date(deps.clock.now().getTime() + 7 * 86_400_000);
-      const tok = (a: 'c' | 'x' | 'r') => signToken(deps.crypto, { appointmentId: '00000000-0000-7000-8000-000000000000', action: a, expiresAt: exp });
-      return { message: renderReminder(t.body, vars, { confirm: tok('c'), cancel: tok('x'), reschedule: tok('r') }), problems: errs, variables: vars };
+      const tok = (a: 'c' | 'x' | 'r') =>
+        signToken(deps.crypto, { appointmentId: '00000000-0000-7000-8000-000000000000', action: a, expiresAt: exp });
+      return {
+        message: renderReminder(t.body, vars, { confirm: tok('c'), cancel: tok('x'), reschedule: tok('r') }),
+        problems: errs,
+        variables: vars,
+      };
     },
 
     async sampleVars(clinicId: string): Promise<Vars> {
-      const c = await db.selectFrom('clinics').select(['name', 'address', 'phone']).where('id', '=', clinicId).executeTakeFirstOrThrow();
+      const c = await db
+        .selectFrom('clinics')
+        .select(['name', 'address', 'phone'])
+        .where('id', '=', clinicId)
+        .executeTakeFirstOrThrow();
       const settings = await loadSettings(db, clinicId);
-      return { ...SAMPLE_VARS, clinicName: c.name, clinicAddress: c.address || SAMPLE_VARS.clinicAddress, clinicPhone: c.phone || SAMPLE_VARS.clinicPhone, mapUrl: mapUrlOf(c.address || SAMPLE_VARS.clinicAddress), preparation: settings.preparations[''] ?? SAMPLE_VARS.preparation };
+      return {
+        ...SAMPLE_VARS,
+        clinicName: c.name,
+        clinicAddress: c.address || SAMPLE_VARS.clinicAddress,
+        clinicPhone: c.phone || SAMPLE_VARS.clinicPhone,
+        mapUrl: mapUrlOf(c.address || SAMPLE_VARS.clinicAddress),
+        preparation: settings.preparations[''] ?? SAMPLE_VARS.preparation,
+      };
     },
 
     /** Pushes the rendered template to a LINE user (e.g. the staff member's own account); buttons are inert samples. */
@@ -168,8 +452,23 @@ export function reminderBackOffice(deps: Deps) {
         const e = describeLineError(err);
         throw new AppError('LINE_PUSH_FAILED', 502, `${e.message}${e.lineMessage ? `（LINE：${e.lineMessage}）` : ''}`);
       }
-      await line.logMessage(clinicId, { lineUserId, direction: 'out', kind: 'flex', text: test.altText, payload: test, source: 'reminder.test' });
-      await recordAudit(db, deps.clock, { clinicId, actor, action: 'reminders.template_test_sent', entityType: 'reminder_template', entityId: id, ip, detail: { lineUserId } });
+      await line.logMessage(clinicId, {
+        lineUserId,
+        direction: 'out',
+        kind: 'flex',
+        text: test.altText,
+        payload: test,
+        source: 'reminder.test',
+      });
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'reminders.template_test_sent',
+        entityType: 'reminder_template',
+        entityId: id,
+        ip,
+        detail: { lineUserId },
+      });
       return { ok: true, sentTo: lineUserId };
     },
   };

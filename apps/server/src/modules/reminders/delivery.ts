@@ -56,7 +56,9 @@ export class TokenBucket {
   constructor(ratePerSecond: number, burst: number, windowLimit = Number.POSITIVE_INFINITY) {
     this.interval = 1000 / ratePerSecond;
     this.tolerance = Math.max(0, burst - 1) * this.interval;
-    this.sent = new Float64Array(Number.isFinite(windowLimit) ? Math.max(1, Math.floor(windowLimit)) : 0).fill(Number.NEGATIVE_INFINITY);
+    this.sent = new Float64Array(Number.isFinite(windowLimit) ? Math.max(1, Math.floor(windowLimit)) : 0).fill(
+      Number.NEGATIVE_INFINITY,
+    );
   }
   /** Waits until one more request may go out. */
   take(): Promise<void> | undefined {
@@ -143,7 +145,11 @@ export function bucketFor(channelId: string, ratePerSecond: number): TokenBucket
     // stall; the rest absorbs jitter between our clock and LINE's (requests held up on either
     // side arrive bunched: measured up to ~40 over a second at the emulator). A 429 pauses
     // the bucket (rateLimited).
-    b = new TokenBucket(ratePerSecond, Math.max(1, Math.floor(ratePerSecond * 0.005)), ratePerSecond + Math.max(1, Math.floor(ratePerSecond * 0.0025)));
+    b = new TokenBucket(
+      ratePerSecond,
+      Math.max(1, Math.floor(ratePerSecond * 0.005)),
+      ratePerSecond + Math.max(1, Math.floor(ratePerSecond * 0.0025)),
+    );
     buckets.set(key, b);
   }
   return b;
@@ -165,14 +171,37 @@ export type DispatcherOptions = {
   autoStart?: boolean;
 };
 
-export type Dispatcher = { stop(): Promise<void>; wake(): void; runOnce(): Promise<number>; stats: { sent: number; retried: number; failed: number; cancelled: number } };
+export type Dispatcher = {
+  stop(): Promise<void>;
+  wake(): void;
+  runOnce(): Promise<number>;
+  stats: { sent: number; retried: number; failed: number; cancelled: number };
+};
 
 // The columns the dispatcher needs of a claimed row (not RETURNING *: less to copy per row).
-const CLAIMED = ['id', 'clinic_id', 'appointment_id', 'appointment_version', 'rule_id', 'rule_name', 'template_id', 'essential', 'retry_key', 'attempts'] as const;
+const CLAIMED = [
+  'id',
+  'clinic_id',
+  'appointment_id',
+  'appointment_version',
+  'rule_id',
+  'rule_name',
+  'template_id',
+  'essential',
+  'retry_key',
+  'attempts',
+] as const;
 type Claimed = Pick<ReminderDeliveriesTable, (typeof CLAIMED)[number]>;
 const returning = sql.raw(CLAIMED.join(', '));
 type Outcome =
-  | { kind: 'sent'; channel: 'line'; lineUserId: string; requestId: string | null; message: messagingApi.Message; replyLight: boolean }
+  | {
+      kind: 'sent';
+      channel: 'line';
+      lineUserId: string;
+      requestId: string | null;
+      message: messagingApi.Message;
+      replyLight: boolean;
+    }
   | { kind: 'sms'; to: string; text: string }
   | { kind: 'retry'; error: string; delayMs: number }
   | { kind: 'failed'; error: string }
@@ -197,9 +226,13 @@ export function fixedChunks<T>(list: T[]): T[][] {
 }
 
 /** Exponential backoff with jitter for retries of one reminder: 2 s, 4 s … capped at 5 minutes. */
-export const retryDelayMs = (attempts: number) => Math.round(Math.min(2000 * 2 ** Math.max(0, attempts - 1), 300_000) * (0.8 + 0.4 * Math.random()));
+export const retryDelayMs = (attempts: number) =>
+  Math.round(Math.min(2000 * 2 ** Math.max(0, attempts - 1), 300_000) * (0.8 + 0.4 * Math.random()));
 
-export async function claimDeliveries(deps: Deps, opts: { workerId: string; now: Date; limit: number; lockMs: number }): Promise<Claimed[]> {
+export async function claimDeliveries(
+  deps: Deps,
+  opts: { workerId: string; now: Date; limit: number; lockMs: number },
+): Promise<Claimed[]> {
   const now = opts.now.toISOString();
   const until = new Date(opts.now.getTime() + opts.lockMs).toISOString();
   const lock = deps.dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
@@ -250,14 +283,35 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       const [settings, templates, clinic, ch, sms] = await Promise.all([
         loadSettings(deps.db, clinicId),
         loadTemplates(deps.db, clinicId),
-        deps.db.selectFrom('clinics').select(['name', 'address', 'phone', 'time_zone']).where('id', '=', clinicId).executeTakeFirstOrThrow(),
-        deps.db.selectFrom('line_channels').select(['channel_id', 'access_token_enc']).where('clinic_id', '=', clinicId).executeTakeFirst(),
-        deps.db.selectFrom('sms_settings').select(['reminder_fallback', 'provider']).where('clinic_id', '=', clinicId).executeTakeFirst(),
+        deps.db
+          .selectFrom('clinics')
+          .select(['name', 'address', 'phone', 'time_zone'])
+          .where('id', '=', clinicId)
+          .executeTakeFirstOrThrow(),
+        deps.db
+          .selectFrom('line_channels')
+          .select(['channel_id', 'access_token_enc'])
+          .where('clinic_id', '=', clinicId)
+          .executeTakeFirst(),
+        deps.db
+          .selectFrom('sms_settings')
+          .select(['reminder_fallback', 'provider'])
+          .where('clinic_id', '=', clinicId)
+          .executeTakeFirst(),
       ]);
       const smsProvider = sms && sms.provider !== 'default' ? sms.provider : deps.config.smsProvider;
       return {
-        settings, templates, clinic: { name: clinic.name, address: clinic.address, phone: clinic.phone, timeZone: clinic.time_zone },
-        channel: ch ? { id: ch.channel_id, client: linePushClient(deps.config.lineApiBaseUrl, deps.crypto.decrypt(ch.access_token_enc), { maxSockets: concurrency }) } : null,
+        settings,
+        templates,
+        clinic: { name: clinic.name, address: clinic.address, phone: clinic.phone, timeZone: clinic.time_zone },
+        channel: ch
+          ? {
+              id: ch.channel_id,
+              client: linePushClient(deps.config.lineApiBaseUrl, deps.crypto.decrypt(ch.access_token_enc), {
+                maxSockets: concurrency,
+              }),
+            }
+          : null,
         smsAllowed: settings.smsFallback && Boolean(sms?.reminder_fallback) && smsProvider !== 'none',
         mapUrl: mapUrlOf(clinic.address),
         loadedAt: Date.now(),
@@ -271,12 +325,26 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
 
   async function loadRows(rows: Claimed[]) {
     const ids = rows.map((r) => r.appointment_id);
-    const appts = await deps.db.selectFrom('appointments')
+    const appts = await deps.db
+      .selectFrom('appointments')
       .innerJoin('patients', 'patients.id', 'appointments.patient_id')
       .innerJoin('doctors', 'doctors.id', 'appointments.doctor_id')
-      .select(['appointments.id', 'appointments.clinic_id', 'appointments.status', 'appointments.version', 'appointments.starts_at', 'appointments.reply_status', 'appointments.visit_type',
-        'patients.id as patient_id', 'patients.name as patient_name', 'patients.phone_e164', 'patients.phone_is_mobile', 'doctors.name as doctor_name'])
-      .where('appointments.id', 'in', ids).execute();
+      .select([
+        'appointments.id',
+        'appointments.clinic_id',
+        'appointments.status',
+        'appointments.version',
+        'appointments.starts_at',
+        'appointments.reply_status',
+        'appointments.visit_type',
+        'patients.id as patient_id',
+        'patients.name as patient_name',
+        'patients.phone_e164',
+        'patients.phone_is_mobile',
+        'doctors.name as doctor_name',
+      ])
+      .where('appointments.id', 'in', ids)
+      .execute();
     const byId = new Map(appts.map((a) => [a.id, a]));
     // Bindings of each clinic's patients (by the (clinic_id, patient_id) index; without the
     // clinic the query scanned every binding of every clinic for each batch).
@@ -288,10 +356,26 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     }
     const bindings = [];
     for (const [clinicId, patients] of patientsOf) {
-      bindings.push(...await deps.db.selectFrom('line_bindings')
-        .leftJoin('line_friends', (j) => j.onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id').onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'))
-        .select(['line_bindings.clinic_id', 'line_bindings.patient_id', 'line_bindings.line_user_id', 'line_bindings.created_at', 'line_friends.state'])
-        .where('line_bindings.clinic_id', '=', clinicId).where('line_bindings.patient_id', 'in', [...patients]).orderBy('line_bindings.created_at', 'desc').execute());
+      bindings.push(
+        ...(await deps.db
+          .selectFrom('line_bindings')
+          .leftJoin('line_friends', (j) =>
+            j
+              .onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id')
+              .onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'),
+          )
+          .select([
+            'line_bindings.clinic_id',
+            'line_bindings.patient_id',
+            'line_bindings.line_user_id',
+            'line_bindings.created_at',
+            'line_friends.state',
+          ])
+          .where('line_bindings.clinic_id', '=', clinicId)
+          .where('line_bindings.patient_id', 'in', [...patients])
+          .orderBy('line_bindings.created_at', 'desc')
+          .execute()),
+      );
     }
     const byPatient = new Map<string, typeof bindings>();
     for (const x of bindings) {
@@ -306,7 +390,8 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     const a = ctx.byId.get(row.appointment_id);
     if (!a || a.clinic_id !== row.clinic_id) return { kind: 'cancelled', reason: '找不到預約' };
     if (a.status !== 'booked') return { kind: 'cancelled', reason: `預約狀態為 ${a.status}，不再提醒` };
-    if (Number(a.version) !== Number(row.appointment_version)) return { kind: 'cancelled', reason: '預約已更新，改用新的排程' };
+    if (Number(a.version) !== Number(row.appointment_version))
+      return { kind: 'cancelled', reason: '預約已更新，改用新的排程' };
     if (a.starts_at <= deps.clock.now().toISOString()) return { kind: 'cancelled', reason: '看診時間已開始，不再提醒' };
     if (a.reply_status === 'cancel_requested') return { kind: 'cancelled', reason: '病患已要求取消，不再提醒' };
     const c = await clinicCtx(row.clinic_id);
@@ -321,15 +406,35 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       localCache.set(lkey, local);
     }
     const vars: Vars = {
-      patientName: a.patient_name, doctorName: a.doctor_name, date: local.date, time: local.time, clinicName: c.clinic.name, clinicAddress: c.clinic.address,
-      clinicPhone: c.clinic.phone, mapUrl: c.mapUrl, preparation: c.settings.preparations[a.visit_type ?? ''] ?? c.settings.preparations[''] ?? '',
+      patientName: a.patient_name,
+      doctorName: a.doctor_name,
+      date: local.date,
+      time: local.time,
+      clinicName: c.clinic.name,
+      clinicAddress: c.clinic.address,
+      clinicPhone: c.clinic.phone,
+      mapUrl: c.mapUrl,
+      preparation: c.settings.preparations[a.visit_type ?? ''] ?? c.settings.preparations[''] ?? '',
     };
-    const tpl = (c.templates.find((t) => t.id === row.template_id) ?? c.templates.find((t) => t.id === 'default')!).body;
+    const tpl = (c.templates.find((t) => t.id === row.template_id) ?? c.templates.find((t) => t.id === 'default')!)
+      .body;
     if (!target || !c.channel) {
       if (c.smsAllowed && a.phone_e164 && a.phone_is_mobile) {
-        return { kind: 'sms', to: a.phone_e164, text: fill(`【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。`, vars) };
+        return {
+          kind: 'sms',
+          to: a.phone_e164,
+          text: fill(
+            `【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。`,
+            vars,
+          ),
+        };
       }
-      return { kind: 'failed', error: bound.length ? '病患已封鎖診所的 LINE，且未啟用簡訊備援' : '病患尚未綁定 LINE，且未啟用簡訊備援（或沒有手機號碼）' };
+      return {
+        kind: 'failed',
+        error: bound.length
+          ? '病患已封鎖診所的 LINE，且未啟用簡訊備援'
+          : '病患尚未綁定 LINE，且未啟用簡訊備援（或沒有手機號碼）',
+      };
     }
     const q = await quota.check(row.clinic_id, c, row.essential === 1);
     if (!q.ok) return { kind: 'skipped', reason: q.reason };
@@ -341,28 +446,63 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       const res = await c.channel.client.push({ to: target.line_user_id, messages: [message] }, row.retry_key);
       bucket.accepted();
       quota.count(row.clinic_id, 1);
-      return { kind: 'sent', channel: 'line', lineUserId: target.line_user_id, requestId: res.requestId, message, replyLight: a.reply_status === 'not_sent' };
+      return {
+        kind: 'sent',
+        channel: 'line',
+        lineUserId: target.line_user_id,
+        requestId: res.requestId,
+        message,
+        replyLight: a.reply_status === 'not_sent',
+      };
     } catch (err) {
       if (err instanceof HTTPFetchError) {
         if (err.status === 409) {
-          return { kind: 'sent', channel: 'line', lineUserId: target.line_user_id, requestId: err.headers.get('x-line-accepted-request-id'), message, replyLight: a.reply_status === 'not_sent' };
+          return {
+            kind: 'sent',
+            channel: 'line',
+            lineUserId: target.line_user_id,
+            requestId: err.headers.get('x-line-accepted-request-id'),
+            message,
+            replyLight: a.reply_status === 'not_sent',
+          };
         }
         if (err.status === 429) {
           if (/monthly limit/i.test(err.body)) {
-            if (c.smsAllowed && a.phone_e164 && a.phone_is_mobile) return { kind: 'sms', to: a.phone_e164, text: fill('【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。', vars) };
+            if (c.smsAllowed && a.phone_e164 && a.phone_is_mobile)
+              return {
+                kind: 'sms',
+                to: a.phone_e164,
+                text: fill(
+                  '【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。',
+                  vars,
+                ),
+              };
             return { kind: 'failed', error: '已達 LINE 本月訊息額度上限' };
           }
           bucket.rateLimited();
           return { kind: 'retry', error: 'LINE 429：發送頻率超過限制', delayMs: 1000 + Math.random() * 1000 };
         }
-        if (err.status >= 500) return { kind: 'retry', error: `LINE ${err.status}`, delayMs: retryDelayMs(row.attempts) };
+        if (err.status >= 500)
+          return { kind: 'retry', error: `LINE ${err.status}`, delayMs: retryDelayMs(row.attempts) };
         if (err.status === 400 && /Failed to send messages/i.test(err.body)) {
-          if (c.smsAllowed && a.phone_e164 && a.phone_is_mobile) return { kind: 'sms', to: a.phone_e164, text: fill('【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。', vars) };
+          if (c.smsAllowed && a.phone_e164 && a.phone_is_mobile)
+            return {
+              kind: 'sms',
+              to: a.phone_e164,
+              text: fill(
+                '【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。',
+                vars,
+              ),
+            };
           return { kind: 'failed', error: '病患不是好友或已封鎖（LINE 拒絕傳送）' };
         }
         return { kind: 'failed', error: `LINE ${err.status}：${err.body.slice(0, 300)}` };
       }
-      return { kind: 'retry', error: `無法連線到 LINE：${err instanceof Error ? err.message : String(err)}`, delayMs: retryDelayMs(row.attempts) };
+      return {
+        kind: 'retry',
+        error: `無法連線到 LINE：${err instanceof Error ? err.message : String(err)}`,
+        delayMs: retryDelayMs(row.attempts),
+      };
     }
   }
 
@@ -374,9 +514,15 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       const tdeps = { ...deps, db: trx } as Deps;
       // Sent on LINE: one UPDATE and one INSERT into the message log for the whole batch (the
       // same row lineService.logMessage writes), then the reply light where it was not_sent.
-      const sentLine = done.filter((x): x is { row: Claimed; out: Extract<Outcome, { kind: 'sent' }> } => x.out.kind === 'sent');
+      const sentLine = done.filter(
+        (x): x is { row: Claimed; out: Extract<Outcome, { kind: 'sent' }> } => x.out.kind === 'sent',
+      );
       for (const chunk of fixedChunks(sentLine)) {
-        const caseOf = (f: (x: (typeof chunk)[number]) => string | null) => sql.join(chunk.map((x) => sql`WHEN ${x.row.id} THEN ${f(x)}`), sql` `);
+        const caseOf = (f: (x: (typeof chunk)[number]) => string | null) =>
+          sql.join(
+            chunk.map((x) => sql`WHEN ${x.row.id} THEN ${f(x)}`),
+            sql` `,
+          );
         const updated = await sql<{ id: string }>`
           UPDATE reminder_deliveries SET state = 'sent', channel = 'line', sent_at = ${nowIso}, last_error = NULL, locked_by = NULL, locked_until = NULL, updated_at = ${nowIso},
             line_user_id = CASE id ${caseOf((x) => x.out.lineUserId)} END, line_request_id = CASE id ${caseOf((x) => x.out.requestId)} END
@@ -385,50 +531,142 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
         const mineNow = new Set(updated.rows.map((r) => r.id));
         const logged = chunk.filter((x) => mineNow.has(x.row.id));
         if (logged.length) {
-          await trx.insertInto('line_messages').values(logged.map(({ row, out }) => ({
-            clinic_id: row.clinic_id, line_user_id: out.lineUserId, direction: 'out', kind: 'flex', text: (out.message as messagingApi.FlexMessage).altText,
-            payload: JSON.stringify({ deliveryId: row.id, ruleId: row.rule_id, requestId: out.requestId }), source: 'reminder', related_type: 'appointment', related_id: row.appointment_id, created_at: nowIso,
-          }))).execute();
+          await trx
+            .insertInto('line_messages')
+            .values(
+              logged.map(({ row, out }) => ({
+                clinic_id: row.clinic_id,
+                line_user_id: out.lineUserId,
+                direction: 'out',
+                kind: 'flex',
+                text: (out.message as messagingApi.FlexMessage).altText,
+                payload: JSON.stringify({ deliveryId: row.id, ruleId: row.rule_id, requestId: out.requestId }),
+                source: 'reminder',
+                related_type: 'appointment',
+                related_id: row.appointment_id,
+                created_at: nowIso,
+              })),
+            )
+            .execute();
         }
         for (const { row, out } of logged) {
           if (out.replyLight) {
-            await changeStatus(trx, tdeps, { clinicId: row.clinic_id, subject: 'appointment', subjectId: row.appointment_id, light: 'reply', to: 'awaiting_reply', source: 'system', actor: { type: 'system', id: null, label: '看診提醒' }, reason: `已送出「${row.rule_name}」` });
+            await changeStatus(trx, tdeps, {
+              clinicId: row.clinic_id,
+              subject: 'appointment',
+              subjectId: row.appointment_id,
+              light: 'reply',
+              to: 'awaiting_reply',
+              source: 'system',
+              actor: { type: 'system', id: null, label: '看診提醒' },
+              reason: `已送出「${row.rule_name}」`,
+            });
           }
         }
         stats.sent += logged.length;
       }
       for (const { row, out } of done) {
-        const mine = (q: ReturnType<typeof trx.updateTable<'reminder_deliveries'>>) => q.where('id', '=', row.id).where('locked_by', '=', workerId).where('state', '=', 'sending');
+        const mine = (q: ReturnType<typeof trx.updateTable<'reminder_deliveries'>>) =>
+          q.where('id', '=', row.id).where('locked_by', '=', workerId).where('state', '=', 'sending');
         switch (out.kind) {
           case 'sent':
             break; // written above, in bulk
           case 'sms': {
-            const sms = await queueSms(trx, tdeps, { clinicId: row.clinic_id, to: out.to, text: out.text, purpose: 'reminder', relatedType: 'reminder_delivery', relatedId: row.id }).catch((e: unknown) => e as Error);
+            const sms = await queueSms(trx, tdeps, {
+              clinicId: row.clinic_id,
+              to: out.to,
+              text: out.text,
+              purpose: 'reminder',
+              relatedType: 'reminder_delivery',
+              relatedId: row.id,
+            }).catch((e: unknown) => e as Error);
             if (sms instanceof Error) {
-              await mine(trx.updateTable('reminder_deliveries').set({ state: 'failed', last_error: sms.message, locked_by: null, locked_until: null, updated_at: nowIso })).execute();
+              await mine(
+                trx
+                  .updateTable('reminder_deliveries')
+                  .set({
+                    state: 'failed',
+                    last_error: sms.message,
+                    locked_by: null,
+                    locked_until: null,
+                    updated_at: nowIso,
+                  }),
+              ).execute();
               stats.failed++;
             } else {
-              await mine(trx.updateTable('reminder_deliveries').set({ state: 'sent', channel: 'sms', sms_message_id: sms.id, sent_at: nowIso, last_error: null, locked_by: null, locked_until: null, updated_at: nowIso })).execute();
+              await mine(
+                trx
+                  .updateTable('reminder_deliveries')
+                  .set({
+                    state: 'sent',
+                    channel: 'sms',
+                    sms_message_id: sms.id,
+                    sent_at: nowIso,
+                    last_error: null,
+                    locked_by: null,
+                    locked_until: null,
+                    updated_at: nowIso,
+                  }),
+              ).execute();
               stats.sent++;
             }
             break;
           }
           case 'retry': {
             const last = row.attempts >= maxAttempts;
-            await mine(trx.updateTable('reminder_deliveries').set(last
-              ? { state: 'failed', last_error: `${out.error}（已重試 ${row.attempts} 次）`, locked_by: null, locked_until: null, updated_at: nowIso }
-              : { state: 'planned', last_error: out.error, next_attempt_at: new Date(now.getTime() + out.delayMs).toISOString(), locked_by: null, locked_until: null, updated_at: nowIso })).execute();
+            await mine(
+              trx
+                .updateTable('reminder_deliveries')
+                .set(
+                  last
+                    ? {
+                        state: 'failed',
+                        last_error: `${out.error}（已重試 ${row.attempts} 次）`,
+                        locked_by: null,
+                        locked_until: null,
+                        updated_at: nowIso,
+                      }
+                    : {
+                        state: 'planned',
+                        last_error: out.error,
+                        next_attempt_at: new Date(now.getTime() + out.delayMs).toISOString(),
+                        locked_by: null,
+                        locked_until: null,
+                        updated_at: nowIso,
+                      },
+                ),
+            ).execute();
             if (last) stats.failed++;
             else stats.retried++;
             break;
           }
           case 'failed':
-            await mine(trx.updateTable('reminder_deliveries').set({ state: 'failed', last_error: out.error, locked_by: null, locked_until: null, updated_at: nowIso })).execute();
+            await mine(
+              trx
+                .updateTable('reminder_deliveries')
+                .set({
+                  state: 'failed',
+                  last_error: out.error,
+                  locked_by: null,
+                  locked_until: null,
+                  updated_at: nowIso,
+                }),
+            ).execute();
             stats.failed++;
             break;
           case 'cancelled':
           case 'skipped':
-            await mine(trx.updateTable('reminder_deliveries').set({ state: out.kind, cancel_reason: out.reason, locked_by: null, locked_until: null, updated_at: nowIso })).execute();
+            await mine(
+              trx
+                .updateTable('reminder_deliveries')
+                .set({
+                  state: out.kind,
+                  cancel_reason: out.reason,
+                  locked_by: null,
+                  locked_until: null,
+                  updated_at: nowIso,
+                }),
+            ).execute();
             stats.cancelled++;
             break;
         }
@@ -500,7 +738,11 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
         try {
           out = await deliver(item.row, item.ctx);
         } catch (err) {
-          out = { kind: 'retry', error: err instanceof Error ? err.message : String(err), delayMs: retryDelayMs(item.row.attempts) };
+          out = {
+            kind: 'retry',
+            error: err instanceof Error ? err.message : String(err),
+            delayMs: retryDelayMs(item.row.attempts),
+          };
         }
         pending.push({ row: item.row, out });
         if (pending.length >= 500) await doFlush();

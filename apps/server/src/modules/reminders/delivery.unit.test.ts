@@ -11,14 +11,16 @@ async function run(bucket: TokenBucket, n: number, lanes: number): Promise<{ at:
   const order: number[] = [];
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: lanes }, async () => {
-    while (next < n) {
-      const i = next++;
-      await bucket.take();
-      at.push(performance.now() - t0);
-      order.push(i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < n) {
+        const i = next++;
+        await bucket.take();
+        at.push(performance.now() - t0);
+        order.push(i);
+      }
+    }),
+  );
   return { at, order };
 }
 

@@ -7,7 +7,11 @@ import { expect, it } from 'vitest';
 
 it('kill test: 10k reminders, five SIGKILLs, every reminder delivered exactly once', () => {
   const root = join(import.meta.dirname, '../../../../..');
-  const r = spawnSync(process.execPath, [join(root, 'scripts/kill-test-reminders.ts'), '--reminders', '10000', '--kills', '5'], { cwd: root, encoding: 'utf8', timeout: 170_000 });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'scripts/kill-test-reminders.ts'), '--reminders', '10000', '--kills', '5'],
+    { cwd: root, encoding: 'utf8', timeout: 170_000 },
+  );
   const line = r.stdout.trim().split('\n').pop() ?? '';
   expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
   const v = JSON.parse(line);

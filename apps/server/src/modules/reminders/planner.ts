@@ -71,7 +71,11 @@ function inQuiet(time: string, start: string, end: string): boolean {
 }
 
 /** Applies per-doctor, then per-visit-type overrides (the more specific one wins). */
-function effectiveRule(r: ReminderRule, s: ReminderSettings, a: PlanAppointment): { rule: ReminderRule; disabledBy: string | null } {
+function effectiveRule(
+  r: ReminderRule,
+  s: ReminderSettings,
+  a: PlanAppointment,
+): { rule: ReminderRule; disabledBy: string | null } {
   let rule = r;
   let disabledBy: string | null = null;
   const matching = [
@@ -80,7 +84,8 @@ function effectiveRule(r: ReminderRule, s: ReminderSettings, a: PlanAppointment)
   ];
   for (const o of matching) {
     if (o.templateId) rule = { ...rule, templateId: o.templateId };
-    if (o.enabled === false) disabledBy = o.visitType ? `看診類別「${o.visitType}」設定不發送此提醒` : `醫師（${o.doctorId}）設定不發送此提醒`;
+    if (o.enabled === false)
+      disabledBy = o.visitType ? `看診類別「${o.visitType}」設定不發送此提醒` : `醫師（${o.doctorId}）設定不發送此提醒`;
     if (o.enabled === true) disabledBy = null;
   }
   return { rule, disabledBy };
@@ -105,15 +110,32 @@ export function planReminders(input: PlanInput): PlannedReminder[] {
     if (base.visitTypes?.length && !(a.visitType && base.visitTypes.includes(a.visitType))) continue;
     const { rule: r, disabledBy } = effectiveRule(base, s, a);
     const mk = (due: Date | null, explanation: string, skipped: boolean, reason: PlannedReminder['reason'] = null) =>
-      out.push({ ruleId: r.id, ruleName: r.name, dueAt: due && !skipped ? due.toISOString() : null, due: skipped ? null : due, skipped, explanation, templateId: r.templateId, essential: r.essential, reason });
+      out.push({
+        ruleId: r.id,
+        ruleName: r.name,
+        dueAt: due && !skipped ? due.toISOString() : null,
+        due: skipped ? null : due,
+        skipped,
+        explanation,
+        templateId: r.templateId,
+        essential: r.essential,
+        reason,
+      });
     const label = ruleLabel(r);
     if (disabledBy) {
       mk(null, `${label} → ${disabledBy}`, true, 'disabled');
       continue;
     }
-    const sent = input.sent?.find((x) => x.ruleId === r.id && (r.kind === 'booking' || x.startsAt === start.toISOString()));
+    const sent = input.sent?.find(
+      (x) => x.ruleId === r.id && (r.kind === 'booking' || x.startsAt === start.toISOString()),
+    );
     if (sent) {
-      mk(null, `${label} → 已發送過${r.kind === 'booking' ? '（預約通知只發一次）' : '（看診時間未變）'}`, true, 'sent');
+      mk(
+        null,
+        `${label} → 已發送過${r.kind === 'booking' ? '（預約通知只發一次）' : '（看診時間未變）'}`,
+        true,
+        'sent',
+      );
       continue;
     }
 
@@ -180,7 +202,10 @@ export function planReminders(input: PlanInput): PlannedReminder[] {
   }
 
   // Merge reminders too close together: keep the one nearest the visit.
-  const rank = (p: PlannedReminder) => ({ visit_day: 3, hours_before: 2, days_before: 2, booking: 1 })[s.rules.find((r) => r.id === p.ruleId)?.kind ?? 'booking'];
+  const rank = (p: PlannedReminder) =>
+    ({ visit_day: 3, hours_before: 2, days_before: 2, booking: 1 })[
+      s.rules.find((r) => r.id === p.ruleId)?.kind ?? 'booking'
+    ];
   const live = out.filter((p) => !p.skipped).sort((x, y) => y.due!.getTime() - x.due!.getTime() || rank(y) - rank(x));
   const kept: typeof live = [];
   for (const p of live) {

@@ -7,9 +7,20 @@ import { defaultSettings, type ReminderSettings } from './rules.ts';
 
 const TZ = 'Asia/Taipei';
 const weekdaysOnly = buildClinicCalendar({ openWeekdays: [1, 2, 3, 4, 5], government: governmentCalendar() });
-const appt = (startsAt: string, bookedAt: string, extra: Partial<PlanAppointment> = {}): PlanAppointment => ({ startsAt: new Date(startsAt).toISOString(), bookedAt: new Date(bookedAt).toISOString(), status: 'booked', visitType: null, doctorId: 'D1', ...extra });
-const plan = (a: PlanAppointment, now: string, rules: ReminderSettings = defaultSettings(), sent?: { ruleId: string; startsAt: string }[]) =>
-  planReminders({ appointment: a, rules, clinicCalendar: weekdaysOnly, timeZone: TZ, now: new Date(now), sent });
+const appt = (startsAt: string, bookedAt: string, extra: Partial<PlanAppointment> = {}): PlanAppointment => ({
+  startsAt: new Date(startsAt).toISOString(),
+  bookedAt: new Date(bookedAt).toISOString(),
+  status: 'booked',
+  visitType: null,
+  doctorId: 'D1',
+  ...extra,
+});
+const plan = (
+  a: PlanAppointment,
+  now: string,
+  rules: ReminderSettings = defaultSettings(),
+  sent?: { ruleId: string; startsAt: string }[],
+) => planReminders({ appointment: a, rules, clinicCalendar: weekdaysOnly, timeZone: TZ, now: new Date(now), sent });
 const byRule = (ps: ReturnType<typeof plan>, id: string) => ps.find((p) => p.ruleId === id)!;
 
 describe('planReminders', () => {
@@ -23,36 +34,68 @@ describe('planReminders', () => {
   });
 
   it('skips the whole Lunar New Year 2026 (2/14–2/22) back to Friday 2/13', () => {
-    const r = byRule(plan(appt('2026-02-23T10:00:00+08:00', '2026-02-01T10:00:00+08:00'), '2026-02-01T02:00:00Z'), 'before-48h');
+    const r = byRule(
+      plan(appt('2026-02-23T10:00:00+08:00', '2026-02-01T10:00:00+08:00'), '2026-02-01T02:00:00Z'),
+      'before-48h',
+    );
     expect(r.dueAt).toBe('2026-02-13T01:00:00.000Z');
     expect(r.explanation).toContain('春節，順延至2/13（五） 09:00');
   });
 
   it('an observed day off (2026-02-27 和平紀念日補假) also shifts', () => {
-    const r = byRule(plan(appt('2026-03-01T15:00:00+08:00', '2026-02-10T10:00:00+08:00', {}), '2026-02-10T02:00:00Z'), 'before-48h');
+    const r = byRule(
+      plan(appt('2026-03-01T15:00:00+08:00', '2026-02-10T10:00:00+08:00', {}), '2026-02-10T02:00:00Z'),
+      'before-48h',
+    );
     // 48 h before Sunday 3/1 15:00 is Friday 2/27 15:00, a day off → Thursday 2/26 09:00.
     expect(r.dueAt).toBe('2026-02-26T01:00:00.000Z');
     expect(r.explanation).toContain('和平紀念日補假');
   });
 
   it('keeps a reminder on the 2025-02-08 make-up workday (補班 Saturday) and shifts the next Saturday', () => {
-    const r = byRule(plan(appt('2025-02-10T10:00:00+08:00', '2025-02-03T10:00:00+08:00'), '2025-02-03T02:00:00Z'), 'before-48h');
+    const r = byRule(
+      plan(appt('2025-02-10T10:00:00+08:00', '2025-02-03T10:00:00+08:00'), '2025-02-03T02:00:00Z'),
+      'before-48h',
+    );
     expect(r.dueAt).toBe('2025-02-08T02:00:00.000Z');
     expect(r.explanation).toBe('48 小時前 → 2/8（六） 10:00');
-    const next = byRule(plan(appt('2025-02-17T10:00:00+08:00', '2025-02-03T10:00:00+08:00'), '2025-02-03T02:00:00Z'), 'before-48h');
+    const next = byRule(
+      plan(appt('2025-02-17T10:00:00+08:00', '2025-02-03T10:00:00+08:00'), '2025-02-03T02:00:00Z'),
+      'before-48h',
+    );
     expect(next.dueAt).toBe('2025-02-14T01:00:00.000Z');
   });
 
   it('moves a reminder out of quiet hours to 08:00, or earlier when 08:00 is after the visit', () => {
     const s = defaultSettings();
-    s.rules = [{ id: 'h2', kind: 'hours_before', name: '2 小時前', enabled: true, hours: 2, essential: true, shift: false, templateId: 'default' }];
-    const late = byRule(plan(appt('2026-03-18T09:30:00+08:00', '2026-03-01T10:00:00+08:00'), '2026-03-01T02:00:00Z', s), 'h2');
+    s.rules = [
+      {
+        id: 'h2',
+        kind: 'hours_before',
+        name: '2 小時前',
+        enabled: true,
+        hours: 2,
+        essential: true,
+        shift: false,
+        templateId: 'default',
+      },
+    ];
+    const late = byRule(
+      plan(appt('2026-03-18T09:30:00+08:00', '2026-03-01T10:00:00+08:00'), '2026-03-01T02:00:00Z', s),
+      'h2',
+    );
     expect(late.dueAt).toBe('2026-03-18T00:00:00.000Z'); // 07:30 → 08:00
     expect(late.explanation).toContain('安靜時段（21:00–08:00），延後至3/18（三） 08:00');
-    const early = byRule(plan(appt('2026-03-18T07:45:00+08:00', '2026-03-01T10:00:00+08:00'), '2026-03-01T02:00:00Z', s), 'h2');
+    const early = byRule(
+      plan(appt('2026-03-18T07:45:00+08:00', '2026-03-01T10:00:00+08:00'), '2026-03-01T02:00:00Z', s),
+      'h2',
+    );
     expect(early.dueAt).toBe('2026-03-17T12:30:00.000Z'); // 05:45 → previous evening 20:30
     expect(early.explanation).toContain('提前至');
-    const evening = byRule(plan(appt('2026-03-19T23:30:00+08:00', '2026-03-01T10:00:00+08:00'), '2026-03-01T02:00:00Z', s), 'h2');
+    const evening = byRule(
+      plan(appt('2026-03-19T23:30:00+08:00', '2026-03-01T10:00:00+08:00'), '2026-03-01T02:00:00Z', s),
+      'h2',
+    );
     expect(evening.dueAt).toBe('2026-03-19T12:30:00.000Z'); // 21:30 → 08:00 next day is after the visit → 20:30
   });
 
@@ -73,7 +116,10 @@ describe('planReminders', () => {
 
   it('reschedule after the 48 h reminder was sent: a new visit time gets a new 48 h reminder; the same time does not', () => {
     const old = '2026-03-18T10:00:00+08:00';
-    const sent = [{ ruleId: 'before-48h', startsAt: new Date(old).toISOString() }, { ruleId: 'booking', startsAt: new Date(old).toISOString() }];
+    const sent = [
+      { ruleId: 'before-48h', startsAt: new Date(old).toISOString() },
+      { ruleId: 'booking', startsAt: new Date(old).toISOString() },
+    ];
     const now = '2026-03-16T03:00:00Z'; // after the 48 h reminder went out
     const moved = plan(appt('2026-03-25T10:00:00+08:00', '2026-03-01T10:00:00+08:00'), now, defaultSettings(), sent);
     expect(byRule(moved, 'before-48h').dueAt).toBe('2026-03-23T02:00:00.000Z');
@@ -85,21 +131,42 @@ describe('planReminders', () => {
 
   it('cancelled, checked-in and completed appointments plan nothing', () => {
     for (const status of ['cancelled', 'checked_in', 'completed', 'no_show']) {
-      expect(plan(appt('2026-03-18T10:00:00+08:00', '2026-03-01T10:00:00+08:00', { status }), '2026-03-01T02:00:00Z')).toEqual([]);
+      expect(
+        plan(appt('2026-03-18T10:00:00+08:00', '2026-03-01T10:00:00+08:00', { status }), '2026-03-01T02:00:00Z'),
+      ).toEqual([]);
     }
   });
 
   it('applies visit-type rules and per-doctor / per-visit-type overrides', () => {
     const s = defaultSettings();
-    s.rules.push({ id: 'implant-7d', kind: 'days_before', name: '植牙 7 天前', enabled: true, days: 7, at: '10:00', visitTypes: ['植牙'], essential: true, shift: true, templateId: 'implant' });
+    s.rules.push({
+      id: 'implant-7d',
+      kind: 'days_before',
+      name: '植牙 7 天前',
+      enabled: true,
+      days: 7,
+      at: '10:00',
+      visitTypes: ['植牙'],
+      essential: true,
+      shift: true,
+      templateId: 'implant',
+    });
     s.overrides = [
       { visitType: '初診', ruleId: 'before-48h', enabled: false },
       { doctorId: 'D9', ruleId: 'visit-day', templateId: 'dr9' },
     ];
-    const implant = plan(appt('2026-03-20T10:00:00+08:00', '2026-03-01T10:00:00+08:00', { visitType: '植牙' }), '2026-03-01T02:00:00Z', s);
+    const implant = plan(
+      appt('2026-03-20T10:00:00+08:00', '2026-03-01T10:00:00+08:00', { visitType: '植牙' }),
+      '2026-03-01T02:00:00Z',
+      s,
+    );
     expect(byRule(implant, 'implant-7d').dueAt).toBe('2026-03-13T02:00:00.000Z');
     expect(byRule(implant, 'implant-7d').templateId).toBe('implant');
-    const walkIn = plan(appt('2026-03-20T10:00:00+08:00', '2026-03-01T10:00:00+08:00', { visitType: '初診', doctorId: 'D9' }), '2026-03-01T02:00:00Z', s);
+    const walkIn = plan(
+      appt('2026-03-20T10:00:00+08:00', '2026-03-01T10:00:00+08:00', { visitType: '初診', doctorId: 'D9' }),
+      '2026-03-01T02:00:00Z',
+      s,
+    );
     expect(walkIn.find((p) => p.ruleId === 'implant-7d')).toBeUndefined();
     expect(byRule(walkIn, 'before-48h')).toMatchObject({ skipped: true });
     expect(byRule(walkIn, 'before-48h').explanation).toContain('初診');
@@ -108,7 +175,13 @@ describe('planReminders', () => {
 
   it('works in any clinic time zone, independent of the process TZ', () => {
     const la = buildClinicCalendar({ openWeekdays: [1, 2, 3, 4, 5], government: () => [] });
-    const ps = planReminders({ appointment: appt('2026-03-16T10:00:00-07:00', '2026-03-01T10:00:00-08:00'), rules: defaultSettings(), clinicCalendar: la, timeZone: 'America/Los_Angeles', now: new Date('2026-03-01T18:00:00Z') });
+    const ps = planReminders({
+      appointment: appt('2026-03-16T10:00:00-07:00', '2026-03-01T10:00:00-08:00'),
+      rules: defaultSettings(),
+      clinicCalendar: la,
+      timeZone: 'America/Los_Angeles',
+      now: new Date('2026-03-01T18:00:00Z'),
+    });
     // Saturday 3/14 10:00 PDT → Friday 3/13 09:00 PDT (after the 3/8 DST change).
     expect(byRule(ps, 'before-48h').dueAt).toBe('2026-03-13T16:00:00.000Z');
     expect(byRule(ps, 'visit-day').dueAt).toBe('2026-03-16T15:00:00.000Z');

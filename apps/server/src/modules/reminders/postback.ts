@@ -22,7 +22,11 @@ async function say(ctx: EventContext, messages: messagingApi.Message[]): Promise
   await queuePush(ctx.deps.db, ctx.deps, ctx.clinicId, { to: ctx.lineUserId, messages, source: 'reminder.answer' });
 }
 
-const text = (t: string, quickReply?: messagingApi.QuickReply): messagingApi.TextMessage => ({ type: 'text', text: t, ...(quickReply ? { quickReply } : {}) });
+const text = (t: string, quickReply?: messagingApi.QuickReply): messagingApi.TextMessage => ({
+  type: 'text',
+  text: t,
+  ...(quickReply ? { quickReply } : {}),
+});
 
 async function clinicPhone(deps: Deps, clinicId: string): Promise<string> {
   const c = await deps.db.selectFrom('clinics').select('phone').where('id', '=', clinicId).executeTakeFirst();
@@ -30,27 +34,54 @@ async function clinicPhone(deps: Deps, clinicId: string): Promise<string> {
 }
 
 /** Adds the reason or a preferred time to the appointment's latest open request task. */
-async function addToTask(deps: Deps, clinicId: string, appointmentId: string, kind: string, patch: { reason?: string; preferredTime?: string }): Promise<boolean> {
-  const t = await deps.db.selectFrom('front_desk_tasks').select(['id', 'payload']).where('clinic_id', '=', clinicId).where('appointment_id', '=', appointmentId)
-    .where('kind', '=', kind).where('status', '=', 'open').orderBy('created_at', 'desc').executeTakeFirst();
+async function addToTask(
+  deps: Deps,
+  clinicId: string,
+  appointmentId: string,
+  kind: string,
+  patch: { reason?: string; preferredTime?: string },
+): Promise<boolean> {
+  const t = await deps.db
+    .selectFrom('front_desk_tasks')
+    .select(['id', 'payload'])
+    .where('clinic_id', '=', clinicId)
+    .where('appointment_id', '=', appointmentId)
+    .where('kind', '=', kind)
+    .where('status', '=', 'open')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
   if (!t) return false;
   const p = JSON.parse(t.payload) as { reason?: string | null; preferredTimes?: string[] };
   if (patch.reason) p.reason = patch.reason;
-  if (patch.preferredTime) p.preferredTimes = [...new Set([...(p.preferredTimes ?? []), patch.preferredTime])].slice(-5);
-  await deps.db.updateTable('front_desk_tasks').set({ payload: JSON.stringify(p) }).where('clinic_id', '=', clinicId).where('id', '=', t.id).execute();
+  if (patch.preferredTime)
+    p.preferredTimes = [...new Set([...(p.preferredTimes ?? []), patch.preferredTime])].slice(-5);
+  await deps.db
+    .updateTable('front_desk_tasks')
+    .set({ payload: JSON.stringify(p) })
+    .where('clinic_id', '=', clinicId)
+    .where('id', '=', t.id)
+    .execute();
   return true;
 }
 
-export async function onReminderPostback(ctx: EventContext, data: string, params: Record<string, string>): Promise<boolean> {
+export async function onReminderPostback(
+  ctx: EventContext,
+  data: string,
+  params: Record<string, string>,
+): Promise<boolean> {
   const { deps, clinicId, lineUserId } = ctx;
   const now = deps.clock.now();
   const check = verifyToken(deps.crypto, data, now);
   if (!check.ok && check.reason === 'not_ours') return false;
   const phone = await clinicPhone(deps, clinicId);
   if (!check.ok) {
-    await say(ctx, [text(check.reason === 'expired'
-      ? `這則提醒的按鈕已過期，無法再回覆。如需確認、取消或改期，請開啟選單中的「我的預約」，或來電診所${phone}。`
-      : `無法辨識這個按鈕，請使用最新的提醒訊息操作，或來電診所${phone}。`)]);
+    await say(ctx, [
+      text(
+        check.reason === 'expired'
+          ? `這則提醒的按鈕已過期，無法再回覆。如需確認、取消或改期，請開啟選單中的「我的預約」，或來電診所${phone}。`
+          : `無法辨識這個按鈕，請使用最新的提醒訊息操作，或來電診所${phone}。`,
+      ),
+    ]);
     return true;
   }
   const { appointmentId, action, expiresAt } = check.payload;
@@ -58,7 +89,13 @@ export async function onReminderPostback(ctx: EventContext, data: string, params
 
   if (action === 'x1' || action === 'x2' || action === 'x3') {
     const ok = await addToTask(deps, clinicId, appointmentId, 'cancel_request', { reason: REASONS[action] });
-    await say(ctx, [text(ok ? `謝謝您告訴我們（${REASONS[action]}），櫃台會盡快為您處理取消。` : `這筆取消請求櫃台已經處理了，如有問題請來電診所${phone}。`)]);
+    await say(ctx, [
+      text(
+        ok
+          ? `謝謝您告訴我們（${REASONS[action]}），櫃台會盡快為您處理取消。`
+          : `這筆取消請求櫃台已經處理了，如有問題請來電診所${phone}。`,
+      ),
+    ]);
     return true;
   }
   if (action === 'rt') {
@@ -66,34 +103,84 @@ export async function onReminderPostback(ctx: EventContext, data: string, params
     if (!picked) return true;
     const ok = await addToTask(deps, clinicId, appointmentId, 'reschedule_request', { preferredTime: picked });
     const label = picked.replace('T', ' ');
-    await say(ctx, [text(ok ? `已記下您方便的時間：${label}。櫃台會與您聯絡確認新的時間。` : `這筆改期請求櫃台已經處理了，如有問題請來電診所${phone}。`)]);
+    await say(ctx, [
+      text(
+        ok
+          ? `已記下您方便的時間：${label}。櫃台會與您聯絡確認新的時間。`
+          : `這筆改期請求櫃台已經處理了，如有問題請來電診所${phone}。`,
+      ),
+    ]);
     return true;
   }
 
   const answer: Answer = action === 'c' ? 'confirm' : action === 'x' ? 'cancel' : 'reschedule';
   let view;
   try {
-    view = await answerAppointment(deps, { clinicId, appointmentId, lineUserId, answer, source: 'reminder', acknowledge: false });
+    view = await answerAppointment(deps, {
+      clinicId,
+      appointmentId,
+      lineUserId,
+      answer,
+      source: 'reminder',
+      acknowledge: false,
+    });
   } catch (err) {
     if (err instanceof AppError && err.status < 500) {
-      await say(ctx, [text(err.status === 404 ? `找不到這筆預約，可能已經由診所更新。如有問題請來電診所${phone}。` : err.message)]);
+      await say(ctx, [
+        text(err.status === 404 ? `找不到這筆預約，可能已經由診所更新。如有問題請來電診所${phone}。` : err.message),
+      ]);
       return true;
     }
     throw err;
   }
-  const clinic = await deps.db.selectFrom('clinics').select('time_zone').where('id', '=', clinicId).executeTakeFirstOrThrow();
+  const clinic = await deps.db
+    .selectFrom('clinics')
+    .select('time_zone')
+    .where('id', '=', clinicId)
+    .executeTakeFirstOrThrow();
   const when = dateLabel(view.startsAt, clinic.time_zone, now);
   if (answer === 'confirm') {
     await say(ctx, [text(`已收到您的確認：${when}（${view.doctorName}醫師）。我們到時見！`)]);
   } else if (answer === 'cancel') {
-    await say(ctx, [text(`已收到您的取消請求：${when}（${view.doctorName}醫師），櫃台確認後即完成取消。\n方便告訴我們原因嗎？`, {
-      items: (['x1', 'x2', 'x3'] as const).map((k) => ({ type: 'action', action: { type: 'postback', label: REASONS[k], data: tok(k), displayText: REASONS[k] } })),
-    })]);
+    await say(ctx, [
+      text(`已收到您的取消請求：${when}（${view.doctorName}醫師），櫃台確認後即完成取消。\n方便告訴我們原因嗎？`, {
+        items: (['x1', 'x2', 'x3'] as const).map((k) => ({
+          type: 'action',
+          action: { type: 'postback', label: REASONS[k], data: tok(k), displayText: REASONS[k] },
+        })),
+      }),
+    ]);
   } else {
-    const toLocal = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: clinic.time_zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d).replace(' ', 'T');
-    await say(ctx, [text(`已收到您的改期請求：${when}（${view.doctorName}醫師）。\n請選擇您方便的時間，櫃台會與您聯絡確認。`, {
-      items: [{ type: 'action', action: { type: 'datetimepicker', label: '選擇方便的時間', data: tok('rt'), mode: 'datetime', initial: toLocal(new Date(now.getTime() + 86_400_000)), min: toLocal(now), max: toLocal(new Date(now.getTime() + 90 * 86_400_000)) } }],
-    })]);
+    const toLocal = (d: Date) =>
+      new Intl.DateTimeFormat('sv-SE', {
+        timeZone: clinic.time_zone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      })
+        .format(d)
+        .replace(' ', 'T');
+    await say(ctx, [
+      text(`已收到您的改期請求：${when}（${view.doctorName}醫師）。\n請選擇您方便的時間，櫃台會與您聯絡確認。`, {
+        items: [
+          {
+            type: 'action',
+            action: {
+              type: 'datetimepicker',
+              label: '選擇方便的時間',
+              data: tok('rt'),
+              mode: 'datetime',
+              initial: toLocal(new Date(now.getTime() + 86_400_000)),
+              min: toLocal(now),
+              max: toLocal(new Date(now.getTime() + 90 * 86_400_000)),
+            },
+          },
+        ],
+      }),
+    ]);
   }
   return true;
 }

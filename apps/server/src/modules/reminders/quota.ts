@@ -25,53 +25,141 @@ export function monthOf(now: Date, timeZone: string): { month: string; start: Da
 /** Pushes counted by us this month: reminders sent on LINE plus other logged pushes (answers, tests). */
 async function ourCount(deps: Deps, clinicId: string, start: Date) {
   const since = start.toISOString();
-  const r = await deps.db.selectFrom('reminder_deliveries').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('clinic_id', '=', clinicId).where('channel', '=', 'line').where('state', '=', 'sent').where('sent_at', '>=', since).executeTakeFirst();
-  const other = await deps.db.selectFrom('line_messages').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('clinic_id', '=', clinicId).where('direction', '=', 'out').where('source', 'not in', ['reminder', 'greeting', 'auto_reply', 'reply']).where('created_at', '>=', since).executeTakeFirst();
+  const r = await deps.db
+    .selectFrom('reminder_deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('clinic_id', '=', clinicId)
+    .where('channel', '=', 'line')
+    .where('state', '=', 'sent')
+    .where('sent_at', '>=', since)
+    .executeTakeFirst();
+  const other = await deps.db
+    .selectFrom('line_messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('clinic_id', '=', clinicId)
+    .where('direction', '=', 'out')
+    .where('source', 'not in', ['reminder', 'greeting', 'auto_reply', 'reply'])
+    .where('created_at', '>=', since)
+    .executeTakeFirst();
   return { reminders: Number(r?.n ?? 0), other: Number(other?.n ?? 0) };
 }
 
 /** LINE's own numbers (cached in reminder_quota, refreshed at most every 10 minutes). */
-export async function lineQuota(deps: Deps, clinicId: string, force = false): Promise<{ type: string | null; limit: number | null; used: number | null; checkedAt: string | null; error?: string }> {
-  const row = await deps.db.selectFrom('reminder_quota').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst();
+export async function lineQuota(
+  deps: Deps,
+  clinicId: string,
+  force = false,
+): Promise<{
+  type: string | null;
+  limit: number | null;
+  used: number | null;
+  checkedAt: string | null;
+  error?: string;
+}> {
+  const row = await deps.db
+    .selectFrom('reminder_quota')
+    .selectAll()
+    .where('clinic_id', '=', clinicId)
+    .executeTakeFirst();
   const now = deps.clock.now();
   if (row && !force && now.getTime() - new Date(row.checked_at).getTime() < LINE_REFRESH_MS) {
-    return { type: row.line_type, limit: row.line_limit === null ? null : Number(row.line_limit), used: row.line_used === null ? null : Number(row.line_used), checkedAt: row.checked_at };
+    return {
+      type: row.line_type,
+      limit: row.line_limit === null ? null : Number(row.line_limit),
+      used: row.line_used === null ? null : Number(row.line_used),
+      checkedAt: row.checked_at,
+    };
   }
-  const ch = await deps.db.selectFrom('line_channels').select('access_token_enc').where('clinic_id', '=', clinicId).executeTakeFirst();
+  const ch = await deps.db
+    .selectFrom('line_channels')
+    .select('access_token_enc')
+    .where('clinic_id', '=', clinicId)
+    .executeTakeFirst();
   if (!ch) return { type: null, limit: null, used: null, checkedAt: null };
   try {
     const client = lineClient(deps.config, deps.crypto.decrypt(ch.access_token_enc));
     const [q, c] = await Promise.all([client.getMessageQuota(), client.getMessageQuotaConsumption()]);
-    const v = { clinic_id: clinicId, line_type: q.type, line_limit: q.type === 'limited' ? (q.value ?? null) : null, line_used: c.totalUsage, checked_at: now.toISOString() };
-    await deps.db.insertInto('reminder_quota').values(v).onConflict((oc) => oc.column('clinic_id').doUpdateSet({ line_type: v.line_type, line_limit: v.line_limit, line_used: v.line_used, checked_at: v.checked_at })).execute();
+    const v = {
+      clinic_id: clinicId,
+      line_type: q.type,
+      line_limit: q.type === 'limited' ? (q.value ?? null) : null,
+      line_used: c.totalUsage,
+      checked_at: now.toISOString(),
+    };
+    await deps.db
+      .insertInto('reminder_quota')
+      .values(v)
+      .onConflict((oc) =>
+        oc
+          .column('clinic_id')
+          .doUpdateSet({
+            line_type: v.line_type,
+            line_limit: v.line_limit,
+            line_used: v.line_used,
+            checked_at: v.checked_at,
+          }),
+      )
+      .execute();
     return { type: v.line_type, limit: v.line_limit, used: v.line_used, checkedAt: v.checked_at };
   } catch (err) {
-    return { type: row?.line_type ?? null, limit: row?.line_limit ?? null, used: row?.line_used ?? null, checkedAt: row?.checked_at ?? null, error: err instanceof Error ? err.message : String(err) };
+    return {
+      type: row?.line_type ?? null,
+      limit: row?.line_limit ?? null,
+      used: row?.line_used ?? null,
+      checkedAt: row?.checked_at ?? null,
+      error: err instanceof Error ? err.message : String(err),
+    };
   }
 }
 
-export function capsOf(settings: ReminderSettings, lineLimit: number | null): { nonEssential: number | null; essential: number | null } {
-  return { nonEssential: settings.monthlyCap ?? (lineLimit !== null ? Math.floor(lineLimit * 0.9) : null), essential: lineLimit };
+export function capsOf(
+  settings: ReminderSettings,
+  lineLimit: number | null,
+): { nonEssential: number | null; essential: number | null } {
+  return {
+    nonEssential: settings.monthlyCap ?? (lineLimit !== null ? Math.floor(lineLimit * 0.9) : null),
+    essential: lineLimit,
+  };
 }
 
 async function warnAt80(deps: Deps, clinicId: string, month: string, used: number, limit: number): Promise<void> {
   if (limit <= 0 || used < limit * 0.8) return;
-  await deps.db.insertInto('admin_notices').values({
-    clinic_id: clinicId, kind: 'line_quota_80', period: month, level: 'warning', created_at: deps.clock.now().toISOString(), read_at: null,
-    message: `本月 LINE 訊息已使用 ${used} 則，達上限 ${limit} 則的 ${Math.floor((used / limit) * 100)}%。達上限後，非必要提醒會先暫停；請考慮升級 LINE 官方帳號方案或調整提醒規則。`,
-  }).onConflict((oc) => oc.columns(['clinic_id', 'kind', 'period']).doNothing()).execute();
+  await deps.db
+    .insertInto('admin_notices')
+    .values({
+      clinic_id: clinicId,
+      kind: 'line_quota_80',
+      period: month,
+      level: 'warning',
+      created_at: deps.clock.now().toISOString(),
+      read_at: null,
+      message: `本月 LINE 訊息已使用 ${used} 則，達上限 ${limit} 則的 ${Math.floor((used / limit) * 100)}%。達上限後，非必要提醒會先暫停；請考慮升級 LINE 官方帳號方案或調整提醒規則。`,
+    })
+    .onConflict((oc) => oc.columns(['clinic_id', 'kind', 'period']).doNothing())
+    .execute();
 }
 
 export type QuotaTracker = {
-  check(clinicId: string, c: { settings: ReminderSettings; clinic: { timeZone: string } }, essential: boolean): Promise<{ ok: true } | { ok: false; reason: string }>;
+  check(
+    clinicId: string,
+    c: { settings: ReminderSettings; clinic: { timeZone: string } },
+    essential: boolean,
+  ): Promise<{ ok: true } | { ok: false; reason: string }>;
   count(clinicId: string, n: number): void;
 };
 
 /** In-process counters for the dispatcher (refreshed from the database every minute). */
 export function quotaTracker(deps: Deps): QuotaTracker {
-  const state = new Map<string, { month: string; used: number; caps: { nonEssential: number | null; essential: number | null }; at: number; warned: boolean }>();
+  const state = new Map<
+    string,
+    {
+      month: string;
+      used: number;
+      caps: { nonEssential: number | null; essential: number | null };
+      at: number;
+      warned: boolean;
+    }
+  >();
   const refresh = async (clinicId: string, settings: ReminderSettings, timeZone: string) => {
     const { month, start } = monthOf(deps.clock.now(), timeZone);
     const lq = await lineQuota(deps, clinicId);
@@ -93,7 +181,12 @@ export function quotaTracker(deps: Deps): QuotaTracker {
         await warnAt80(deps, clinicId, s.month, s.used, warnLimit);
       }
       if (limit !== null && s.used >= limit) {
-        return { ok: false, reason: essential ? `已達 LINE 本月訊息上限（${limit} 則）` : `已達本月非必要提醒上限（${limit} 則），非必要提醒暫停` };
+        return {
+          ok: false,
+          reason: essential
+            ? `已達 LINE 本月訊息上限（${limit} 則）`
+            : `已達本月非必要提醒上限（${limit} 則），非必要提醒暫停`,
+        };
       }
       return { ok: true };
     },
@@ -109,7 +202,11 @@ export function quotaTracker(deps: Deps): QuotaTracker {
  * month before its cap (the same cap that pauses non-essential reminders); null = no cap.
  */
 export async function nonEssentialBudget(deps: Deps, clinicId: string): Promise<number | null> {
-  const clinic = await deps.db.selectFrom('clinics').select('time_zone').where('id', '=', clinicId).executeTakeFirstOrThrow();
+  const clinic = await deps.db
+    .selectFrom('clinics')
+    .select('time_zone')
+    .where('id', '=', clinicId)
+    .executeTakeFirstOrThrow();
   const settings = await loadSettings(deps.db, clinicId);
   const { start } = monthOf(deps.clock.now(), clinic.time_zone);
   const lq = await lineQuota(deps, clinicId);
@@ -120,16 +217,34 @@ export async function nonEssentialBudget(deps: Deps, clinicId: string): Promise<
 
 /** GET /api/reminders/quota: usage, LINE's numbers, forecast for the month, caps, notices. */
 export async function quotaReport(deps: Deps, clinicId: string) {
-  const clinic = await deps.db.selectFrom('clinics').select('time_zone').where('id', '=', clinicId).executeTakeFirstOrThrow();
+  const clinic = await deps.db
+    .selectFrom('clinics')
+    .select('time_zone')
+    .where('id', '=', clinicId)
+    .executeTakeFirstOrThrow();
   const settings = await loadSettings(deps.db, clinicId);
   const now = deps.clock.now();
   const { month, start, end } = monthOf(now, clinic.time_zone);
   const lq = await lineQuota(deps, clinicId);
   const ours = await ourCount(deps, clinicId, start);
-  const planned = await deps.db.selectFrom('reminder_deliveries').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('clinic_id', '=', clinicId).where('state', 'in', ['planned', 'sending']).where('next_attempt_at', '<', end.toISOString()).executeTakeFirst();
-  const sms = await deps.db.selectFrom('sms_messages').select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('segments').as('segments'), (eb) => eb.fn.sum<number>('cost').as('cost')])
-    .where('clinic_id', '=', clinicId).where('purpose', '=', 'reminder').where('created_at', '>=', start.toISOString()).executeTakeFirst();
+  const planned = await deps.db
+    .selectFrom('reminder_deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('clinic_id', '=', clinicId)
+    .where('state', 'in', ['planned', 'sending'])
+    .where('next_attempt_at', '<', end.toISOString())
+    .executeTakeFirst();
+  const sms = await deps.db
+    .selectFrom('sms_messages')
+    .select([
+      (eb) => eb.fn.countAll<number>().as('n'),
+      (eb) => eb.fn.sum<number>('segments').as('segments'),
+      (eb) => eb.fn.sum<number>('cost').as('cost'),
+    ])
+    .where('clinic_id', '=', clinicId)
+    .where('purpose', '=', 'reminder')
+    .where('created_at', '>=', start.toISOString())
+    .executeTakeFirst();
   const used = Math.max(ours.reminders + ours.other, lq.used ?? 0);
   const caps = capsOf(settings, lq.limit);
   const elapsed = Math.max(1, now.getTime() - start.getTime());
@@ -137,7 +252,13 @@ export async function quotaReport(deps: Deps, clinicId: string) {
   const forecast = Math.max(used + Number(planned?.n ?? 0), trend);
   const limit = caps.nonEssential ?? caps.essential;
   if (limit !== null) await warnAt80(deps, clinicId, month, used, limit);
-  const notices = await deps.db.selectFrom('admin_notices').selectAll().where('clinic_id', '=', clinicId).orderBy('id', 'desc').limit(20).execute();
+  const notices = await deps.db
+    .selectFrom('admin_notices')
+    .selectAll()
+    .where('clinic_id', '=', clinicId)
+    .orderBy('id', 'desc')
+    .limit(20)
+    .execute();
   return {
     month,
     used,
@@ -149,6 +270,14 @@ export async function quotaReport(deps: Deps, clinicId: string) {
     percentOfLimit: limit ? Math.round((used / limit) * 1000) / 10 : null,
     willExceed: limit !== null && forecast > limit,
     sms: { messages: Number(sms?.n ?? 0), segments: Number(sms?.segments ?? 0), cost: Number(sms?.cost ?? 0) },
-    notices: notices.map((n) => ({ id: Number(n.id), kind: n.kind, period: n.period, level: n.level, message: n.message, createdAt: n.created_at, readAt: n.read_at })),
+    notices: notices.map((n) => ({
+      id: Number(n.id),
+      kind: n.kind,
+      period: n.period,
+      level: n.level,
+      message: n.message,
+      createdAt: n.created_at,
+      readAt: n.read_at,
+    })),
   };
 }

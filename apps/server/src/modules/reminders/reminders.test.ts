@@ -30,22 +30,62 @@ type Clinic = Awaited<ReturnType<LineTestbed['clinicWithChannel']>>;
 async function setup(opts: { weekdaysOnly?: boolean } = {}) {
   const c = await b.clinicWithChannel();
   if (opts.weekdaysOnly !== false) {
-    await b.t.deps.db.updateTable('clinics').set({ business_hours: JSON.stringify([1, 2, 3, 4, 5].map((w) => ({ weekday: w, open: '09:00', close: '18:00' }))), address: '臺北市中正區重慶南路一段 122 號', phone: '02-2311-3731' }).where('id', '=', c.clinicId).execute();
+    await b.t.deps.db
+      .updateTable('clinics')
+      .set({
+        business_hours: JSON.stringify([1, 2, 3, 4, 5].map((w) => ({ weekday: w, open: '09:00', close: '18:00' }))),
+        address: '臺北市中正區重慶南路一段 122 號',
+        phone: '02-2311-3731',
+      })
+      .where('id', '=', c.clinicId)
+      .execute();
   }
   const his = c.his(await c.apiKey());
   expect((await his.put('/his/v1/doctors/D1', { name: '林醫師' })).statusCode).toBe(201);
   return { c, his };
 }
 
-async function patientWithLine(c: Clinic, his: Setup['his'], pid: string, opts: { bind?: boolean; phone?: string } = {}) {
-  expect((await his.put(`/his/v1/patients/${pid}`, { name: `病患${pid}`, phone: opts.phone ?? '0912-345-678' })).statusCode).toBe(201);
+async function patientWithLine(
+  c: Clinic,
+  his: Setup['his'],
+  pid: string,
+  opts: { bind?: boolean; phone?: string } = {},
+) {
+  expect(
+    (await his.put(`/his/v1/patients/${pid}`, { name: `病患${pid}`, phone: opts.phone ?? '0912-345-678' })).statusCode,
+  ).toBe(201);
   const { userId } = await b.emu_('POST', '/_emulator/users', { displayName: `病患${pid}` });
   await b.emu_('POST', `/_emulator/users/${userId}/follow`, { channelId: c.channelId });
   if (opts.bind !== false) {
-    const p = await b.t.deps.db.selectFrom('patients').select('id').where('clinic_id', '=', c.clinicId).where('his_id', '=', pid).executeTakeFirstOrThrow();
-    await b.t.deps.db.insertInto('line_bindings').values({ clinic_id: c.clinicId, line_user_id: userId, patient_id: p.id, phone_hash: 'x', phone_masked: '0912***678', created_at: b.t.clock.now().toISOString() }).execute();
+    const p = await b.t.deps.db
+      .selectFrom('patients')
+      .select('id')
+      .where('clinic_id', '=', c.clinicId)
+      .where('his_id', '=', pid)
+      .executeTakeFirstOrThrow();
+    await b.t.deps.db
+      .insertInto('line_bindings')
+      .values({
+        clinic_id: c.clinicId,
+        line_user_id: userId,
+        patient_id: p.id,
+        phone_hash: 'x',
+        phone_masked: '0912***678',
+        created_at: b.t.clock.now().toISOString(),
+      })
+      .execute();
   }
-  await waitFor(async () => (await b.t.deps.db.selectFrom('jobs').select('id').where('clinic_id', '=', c.clinicId).where('type', '=', 'line.event').execute()).length > 0);
+  await waitFor(
+    async () =>
+      (
+        await b.t.deps.db
+          .selectFrom('jobs')
+          .select('id')
+          .where('clinic_id', '=', c.clinicId)
+          .where('type', '=', 'line.event')
+          .execute()
+      ).length > 0,
+  );
   await b.drain();
   return userId as string;
 }
@@ -60,12 +100,34 @@ async function waitFor(fn: () => Promise<boolean>, ms = 5000) {
   throw new Error('timed out');
 }
 
-const rowsOf = (clinicId: string) => b.t.deps.db.selectFrom('reminder_deliveries').selectAll().where('clinic_id', '=', clinicId).orderBy('due_at').execute();
-type BotMsg = { userId: string; via: string; retryKey: string | null; message: { type: string; altText?: string; text?: string; quickReply?: { items: { action: { type: string; data: string } }[] }; contents?: unknown } };
+const rowsOf = (clinicId: string) =>
+  b.t.deps.db
+    .selectFrom('reminder_deliveries')
+    .selectAll()
+    .where('clinic_id', '=', clinicId)
+    .orderBy('due_at')
+    .execute();
+type BotMsg = {
+  userId: string;
+  via: string;
+  retryKey: string | null;
+  message: {
+    type: string;
+    altText?: string;
+    text?: string;
+    quickReply?: { items: { action: { type: string; data: string } }[] };
+    contents?: unknown;
+  };
+};
 const allBot = async (c: Clinic, to?: string): Promise<BotMsg[]> =>
-  ((await b.emu_('GET', `/_emulator/channels/${c.channelId}/messages${to ? `?to=${to}` : ''}`)).messages as (BotMsg & { to: string })[]).map((m) => ({ ...m, userId: m.to }));
+  (
+    (await b.emu_('GET', `/_emulator/channels/${c.channelId}/messages${to ? `?to=${to}` : ''}`)).messages as (BotMsg & {
+      to: string;
+    })[]
+  ).map((m) => ({ ...m, userId: m.to }));
 /** Reminders pushed (Flex, push API). */
-const bot = async (c: Clinic, to?: string) => (await allBot(c, to)).filter((m) => m.via === 'push' && m.message.type === 'flex');
+const bot = async (c: Clinic, to?: string) =>
+  (await allBot(c, to)).filter((m) => m.via === 'push' && m.message.type === 'flex');
 async function sendDue(at: string) {
   b.t.clock.set(at);
   for (let i = 0; i < 50 && (await d.runOnce()) > 0; i++);
@@ -73,7 +135,11 @@ async function sendDue(at: string) {
 }
 async function tap(c: Clinic, userId: string, data: string, params?: Record<string, string>) {
   const before = (await allBot(c, userId)).length;
-  await b.emu_('POST', `/_emulator/users/${userId}/postback`, { channelId: c.channelId, data, ...(params ? { params } : {}) });
+  await b.emu_('POST', `/_emulator/users/${userId}/postback`, {
+    channelId: c.channelId,
+    data,
+    ...(params ? { params } : {}),
+  });
   await waitFor(async () => {
     await b.drain();
     return (await allBot(c, userId)).length > before;
@@ -92,7 +158,17 @@ describe('reminders', { timeout: 120_000 }, () => {
     const { c, his } = await setup();
     const user = await patientWithLine(c, his, 'P1');
     // Monday 2026-03-16 10:00 Taipei, booked Monday 3/9 09:00.
-    expect((await his.put('/his/v1/appointments/A1', { patientId: 'P1', doctorId: 'D1', startsAt: '2026-03-16T10:00:00+08:00', status: 'booked', version: 1 })).statusCode).toBe(201);
+    expect(
+      (
+        await his.put('/his/v1/appointments/A1', {
+          patientId: 'P1',
+          doctorId: 'D1',
+          startsAt: '2026-03-16T10:00:00+08:00',
+          status: 'booked',
+          version: 1,
+        })
+      ).statusCode,
+    ).toBe(201);
     await b.drain();
     const rows = await rowsOf(c.clinicId);
     expect(rows.map((r) => [r.rule_id, r.state, r.due_at])).toEqual([
@@ -107,7 +183,12 @@ describe('reminders', { timeout: 120_000 }, () => {
     expect(sent).toHaveLength(1);
     expect(sent[0].retryKey).toBe(rows[0].retry_key);
     expect(sent[0].message.altText).toContain('已為您預約');
-    const appt = await b.t.deps.db.selectFrom('appointments').select(['id', 'reply_status']).where('his_id', '=', 'A1').where('clinic_id', '=', c.clinicId).executeTakeFirstOrThrow();
+    const appt = await b.t.deps.db
+      .selectFrom('appointments')
+      .select(['id', 'reply_status'])
+      .where('his_id', '=', 'A1')
+      .where('clinic_id', '=', c.clinicId)
+      .executeTakeFirstOrThrow();
     expect(appt.reply_status).toBe('awaiting_reply');
 
     await sendDue('2026-03-13T01:00:05Z');
@@ -121,26 +202,62 @@ describe('reminders', { timeout: 120_000 }, () => {
 
     const ack = await tap(c, user, confirm);
     expect(ack.text).toContain('已收到您的確認');
-    expect((await b.t.deps.db.selectFrom('appointments').select('reply_status').where('id', '=', appt.id).executeTakeFirstOrThrow()).reply_status).toBe('confirmed');
-    const change = await b.t.deps.db.selectFrom('status_changes').selectAll().where('clinic_id', '=', c.clinicId).where('light', '=', 'reply').where('to_value', '=', 'confirmed').executeTakeFirst();
+    expect(
+      (
+        await b.t.deps.db
+          .selectFrom('appointments')
+          .select('reply_status')
+          .where('id', '=', appt.id)
+          .executeTakeFirstOrThrow()
+      ).reply_status,
+    ).toBe('confirmed');
+    const change = await b.t.deps.db
+      .selectFrom('status_changes')
+      .selectAll()
+      .where('clinic_id', '=', c.clinicId)
+      .where('light', '=', 'reply')
+      .where('to_value', '=', 'confirmed')
+      .executeTakeFirst();
     expect(change?.source).toBe('patient');
     const resync = await his.get('/his/v1/status-changes?limit=100');
-    expect(resync.json().items.some((i: { light: string; to: { code: string } }) => i.light === 'reply' && i.to.code === 'confirmed')).toBe(true);
+    expect(
+      resync
+        .json()
+        .items.some((i: { light: string; to: { code: string } }) => i.light === 'reply' && i.to.code === 'confirmed'),
+    ).toBe(true);
     // …and the signed webhook to the HIS is queued (delivered by the webhook job when the HIS registered a URL).
-    expect(await b.t.deps.db.selectFrom('status_changes').select('id').where('clinic_id', '=', c.clinicId).where('light', '=', 'reply').where('to_value', '=', 'awaiting_reply').executeTakeFirst()).toBeTruthy();
+    expect(
+      await b.t.deps.db
+        .selectFrom('status_changes')
+        .select('id')
+        .where('clinic_id', '=', c.clinicId)
+        .where('light', '=', 'reply')
+        .where('to_value', '=', 'awaiting_reply')
+        .executeTakeFirst(),
+    ).toBeTruthy();
 
     // Repeated tap: polite answer, nothing changes.
     const again = await tap(c, user, confirm);
     expect(again.text).toContain('不需要再次確認');
     // Forged and expired tokens.
     expect((await tap(c, user, confirm.slice(0, -3) + 'AAA')).text).toContain('無法辨識');
-    const expired = signToken(b.t.deps.crypto, { appointmentId: appt.id, action: 'c', expiresAt: new Date('2026-03-01T00:00:00Z') });
+    const expired = signToken(b.t.deps.crypto, {
+      appointmentId: appt.id,
+      action: 'c',
+      expiresAt: new Date('2026-03-01T00:00:00Z'),
+    });
     expect((await tap(c, user, expired)).text).toContain('已過期');
 
     // The appointment detail shows every planned and sent message with its explanation.
     const detail = await (await admin(c)).get(`/api/appointments/${appt.id}/reminders`);
     expect(detail.statusCode).toBe(200);
-    expect(detail.json().reminders.map((r: { ruleId: string; state: string }) => [r.ruleId, r.state])).toEqual(expect.arrayContaining([['booking', 'answered'], ['before-48h', 'answered'], ['visit-day', 'planned']]));
+    expect(detail.json().reminders.map((r: { ruleId: string; state: string }) => [r.ruleId, r.state])).toEqual(
+      expect.arrayContaining([
+        ['booking', 'answered'],
+        ['before-48h', 'answered'],
+        ['visit-day', 'planned'],
+      ]),
+    );
     expect(detail.json().messages.filter((m: { source: string }) => m.source === 'reminder')).toHaveLength(2);
   });
 
@@ -148,8 +265,20 @@ describe('reminders', { timeout: 120_000 }, () => {
     const { c, his } = await setup();
     const u1 = await patientWithLine(c, his, 'P1');
     const u2 = await patientWithLine(c, his, 'P2');
-    await his.put('/his/v1/appointments/A1', { patientId: 'P1', doctorId: 'D1', startsAt: '2026-03-18T10:00:00+08:00', status: 'booked', version: 1 });
-    await his.put('/his/v1/appointments/A2', { patientId: 'P2', doctorId: 'D1', startsAt: '2026-03-18T11:00:00+08:00', status: 'booked', version: 1 });
+    await his.put('/his/v1/appointments/A1', {
+      patientId: 'P1',
+      doctorId: 'D1',
+      startsAt: '2026-03-18T10:00:00+08:00',
+      status: 'booked',
+      version: 1,
+    });
+    await his.put('/his/v1/appointments/A2', {
+      patientId: 'P2',
+      doctorId: 'D1',
+      startsAt: '2026-03-18T11:00:00+08:00',
+      status: 'booked',
+      version: 1,
+    });
     await b.drain();
     await sendDue('2026-03-09T01:00:30Z');
     const [, cancel] = buttonData((await bot(c, u1))[0].message.contents);
@@ -167,7 +296,12 @@ describe('reminders', { timeout: 120_000 }, () => {
 
     const tasks = await as(b.t.app, c.admin).get('/api/front-desk/tasks');
     expect(tasks.statusCode).toBe(200);
-    const reqs = tasks.json().requests as { id: string; kind: string; reason: string | null; preferredTimes: string[] }[];
+    const reqs = tasks.json().requests as {
+      id: string;
+      kind: string;
+      reason: string | null;
+      preferredTimes: string[];
+    }[];
     expect(reqs.find((r) => r.kind === 'cancel_request')?.reason).toBe('身體不適');
     expect(reqs.find((r) => r.kind === 'reschedule_request')?.preferredTimes).toEqual(['2026-03-20T15:30']);
     const h = await as(b.t.app, c.admin).post(`/api/front-desk/tasks/${reqs[0].id}/handle`, {});
@@ -177,34 +311,78 @@ describe('reminders', { timeout: 120_000 }, () => {
     // The 48 h reminder of the cancel-requested appointment is not sent.
     await sendDue('2026-03-16T02:00:05Z');
     const rows = await rowsOf(c.clinicId);
-    const a1 = await b.t.deps.db.selectFrom('appointments').select('id').where('clinic_id', '=', c.clinicId).where('his_id', '=', 'A1').executeTakeFirstOrThrow();
-    expect(rows.find((r) => r.appointment_id === a1.id && r.rule_id === 'before-48h')).toMatchObject({ state: 'cancelled', cancel_reason: '病患已要求取消，不再提醒' });
+    const a1 = await b.t.deps.db
+      .selectFrom('appointments')
+      .select('id')
+      .where('clinic_id', '=', c.clinicId)
+      .where('his_id', '=', 'A1')
+      .executeTakeFirstOrThrow();
+    expect(rows.find((r) => r.appointment_id === a1.id && r.rule_id === 'before-48h')).toMatchObject({
+      state: 'cancelled',
+      cancel_reason: '病患已要求取消，不再提醒',
+    });
   });
 
   it('reschedule after the 48 h reminder was sent plans a new one; cancel and check-in cancel what is planned; rows are never deleted', async () => {
     const { c, his } = await setup();
     const u = await patientWithLine(c, his, 'P1');
-    await his.put('/his/v1/appointments/A1', { patientId: 'P1', doctorId: 'D1', startsAt: '2026-03-12T10:00:00+08:00', status: 'booked', version: 1 });
+    await his.put('/his/v1/appointments/A1', {
+      patientId: 'P1',
+      doctorId: 'D1',
+      startsAt: '2026-03-12T10:00:00+08:00',
+      status: 'booked',
+      version: 1,
+    });
     await b.drain();
     await sendDue('2026-03-10T02:00:05Z'); // booking message + 48 h reminder
     expect(await bot(c, u)).toHaveLength(2);
-    await his.put('/his/v1/appointments/A1', { patientId: 'P1', doctorId: 'D1', startsAt: '2026-03-19T10:00:00+08:00', status: 'booked', version: 2 });
+    await his.put('/his/v1/appointments/A1', {
+      patientId: 'P1',
+      doctorId: 'D1',
+      startsAt: '2026-03-19T10:00:00+08:00',
+      status: 'booked',
+      version: 2,
+    });
     await b.drain();
     let rows = await rowsOf(c.clinicId);
     const v2 = rows.filter((r) => Number(r.appointment_version) === 2);
-    expect(v2.find((r) => r.rule_id === 'before-48h')).toMatchObject({ state: 'planned', due_at: '2026-03-17T02:00:00.000Z' });
-    expect(rows.filter((r) => Number(r.appointment_version) === 1 && r.state === 'sent').map((r) => r.rule_id).sort()).toEqual(['before-48h', 'booking']);
-    expect(rows.filter((r) => Number(r.appointment_version) === 1 && r.rule_id === 'visit-day')[0].state).toBe('cancelled');
+    expect(v2.find((r) => r.rule_id === 'before-48h')).toMatchObject({
+      state: 'planned',
+      due_at: '2026-03-17T02:00:00.000Z',
+    });
+    expect(
+      rows
+        .filter((r) => Number(r.appointment_version) === 1 && r.state === 'sent')
+        .map((r) => r.rule_id)
+        .sort(),
+    ).toEqual(['before-48h', 'booking']);
+    expect(rows.filter((r) => Number(r.appointment_version) === 1 && r.rule_id === 'visit-day')[0].state).toBe(
+      'cancelled',
+    );
     // Same version again: unchanged, no duplicate rows.
-    await his.put('/his/v1/appointments/A1', { patientId: 'P1', doctorId: 'D1', startsAt: '2026-03-19T10:00:00+08:00', status: 'booked', version: 2 });
+    await his.put('/his/v1/appointments/A1', {
+      patientId: 'P1',
+      doctorId: 'D1',
+      startsAt: '2026-03-19T10:00:00+08:00',
+      status: 'booked',
+      version: 2,
+    });
     await b.drain();
     expect((await rowsOf(c.clinicId)).length).toBe(rows.length);
     // Cancel in the HIS → planned rows cancelled.
-    await his.put('/his/v1/appointments/A1', { patientId: 'P1', doctorId: 'D1', startsAt: '2026-03-19T10:00:00+08:00', status: 'cancelled', version: 3 });
+    await his.put('/his/v1/appointments/A1', {
+      patientId: 'P1',
+      doctorId: 'D1',
+      startsAt: '2026-03-19T10:00:00+08:00',
+      status: 'cancelled',
+      version: 3,
+    });
     await b.drain();
     rows = await rowsOf(c.clinicId);
     expect(rows.filter((r) => r.state === 'planned')).toHaveLength(0);
-    expect(rows.find((r) => Number(r.appointment_version) === 2 && r.rule_id === 'before-48h')?.cancel_reason).toContain('預約已取消');
+    expect(
+      rows.find((r) => Number(r.appointment_version) === 2 && r.rule_id === 'before-48h')?.cancel_reason,
+    ).toContain('預約已取消');
     await sendDue('2026-03-19T00:00:05Z');
     expect(await bot(c, u)).toHaveLength(2);
   });
@@ -212,7 +390,13 @@ describe('reminders', { timeout: 120_000 }, () => {
   it('closures and rule changes replan future reminders; rules and templates are validated against LINE limits', async () => {
     const { c, his } = await setup();
     await patientWithLine(c, his, 'P1');
-    await his.put('/his/v1/appointments/A1', { patientId: 'P1', doctorId: 'D1', startsAt: '2026-03-13T15:00:00+08:00', status: 'booked', version: 1 });
+    await his.put('/his/v1/appointments/A1', {
+      patientId: 'P1',
+      doctorId: 'D1',
+      startsAt: '2026-03-13T15:00:00+08:00',
+      status: 'booked',
+      version: 1,
+    });
     await b.drain();
     const admin = as(b.t.app, c.admin);
     expect((await rowsOf(c.clinicId)).find((r) => r.rule_id === 'before-48h')?.due_at).toBe('2026-03-11T07:00:00.000Z');
@@ -228,24 +412,50 @@ describe('reminders', { timeout: 120_000 }, () => {
 
     const rules = (await admin.get('/api/reminders/rules')).json();
     expect(rules.rules[1].explanation).toContain('看診前 48 小時發送');
-    rules.rules = rules.rules.map((r: { id: string; explanation?: string }) => ({ ...r, explanation: undefined, ...(r.id === 'before-48h' ? { hours: 24 } : {}) }));
+    rules.rules = rules.rules.map((r: { id: string; explanation?: string }) => ({
+      ...r,
+      explanation: undefined,
+      ...(r.id === 'before-48h' ? { hours: 24 } : {}),
+    }));
     rules.rules.forEach((r: { explanation?: string }) => delete r.explanation);
-    rules.rules.push({ id: 'implant-7d', kind: 'days_before', name: '植牙 7 天前', enabled: true, days: 7, at: '10:00', visitTypes: ['植牙'], essential: true, shift: true, templateId: 'default' });
+    rules.rules.push({
+      id: 'implant-7d',
+      kind: 'days_before',
+      name: '植牙 7 天前',
+      enabled: true,
+      days: 7,
+      at: '10:00',
+      visitTypes: ['植牙'],
+      essential: true,
+      shift: true,
+      templateId: 'default',
+    });
     const put = await admin.put('/api/reminders/rules', rules);
     expect(put.statusCode, put.body).toBe(200);
     b.t.clock.advance(2000);
     await b.drain();
-    expect((await rowsOf(c.clinicId)).find((r) => r.rule_id === 'before-48h' && r.state === 'planned')?.due_at).toBe('2026-03-12T07:00:00.000Z');
-    const bad = await admin.put('/api/reminders/rules', { ...rules, rules: [{ ...rules.rules[0], templateId: 'nope' }] });
+    expect((await rowsOf(c.clinicId)).find((r) => r.rule_id === 'before-48h' && r.state === 'planned')?.due_at).toBe(
+      '2026-03-12T07:00:00.000Z',
+    );
+    const bad = await admin.put('/api/reminders/rules', {
+      ...rules,
+      rules: [{ ...rules.rules[0], templateId: 'nope' }],
+    });
     expect(bad.statusCode).toBe(422);
     const front = await c.staff('front_desk');
     expect((await as(b.t.app, front).put('/api/reminders/rules', rules)).statusCode).toBe(403);
 
     const tpl = (await admin.get('/api/reminders/templates/default')).json();
-    const long = await admin.put('/api/reminders/templates/implant', { name: '植牙', body: { ...tpl.body, labels: { ...tpl.body.labels, confirm: '確'.repeat(21) } } });
+    const long = await admin.put('/api/reminders/templates/implant', {
+      name: '植牙',
+      body: { ...tpl.body, labels: { ...tpl.body.labels, confirm: '確'.repeat(21) } },
+    });
     expect(long.statusCode).toBe(422);
     expect(long.json().error.details[0].message).toContain('20 字');
-    const ok = await admin.put('/api/reminders/templates/implant', { name: '植牙', body: { ...tpl.body, title: '植牙手術提醒', brandColor: '#0055AA' } });
+    const ok = await admin.put('/api/reminders/templates/implant', {
+      name: '植牙',
+      body: { ...tpl.body, title: '植牙手術提醒', brandColor: '#0055AA' },
+    });
     expect(ok.statusCode, ok.body).toBe(200);
     const prev = await admin.post('/api/reminders/templates/implant/preview', {});
     expect(prev.statusCode).toBe(200);
@@ -256,11 +466,28 @@ describe('reminders', { timeout: 120_000 }, () => {
   it('falls back to SMS for unbound patients when the clinic allows it and counts the cost; otherwise fails clearly', async () => {
     const { c, his } = await setup();
     await his.put('/his/v1/patients/P9', { name: '沒有LINE', phone: '0912-000-111' });
-    await his.put('/his/v1/appointments/A9', { patientId: 'P9', doctorId: 'D1', startsAt: '2026-03-12T10:00:00+08:00', status: 'booked', version: 1 });
+    await his.put('/his/v1/appointments/A9', {
+      patientId: 'P9',
+      doctorId: 'D1',
+      startsAt: '2026-03-12T10:00:00+08:00',
+      status: 'booked',
+      version: 1,
+    });
     await b.drain();
     await sendDue('2026-03-09T01:00:30Z');
     expect((await rowsOf(c.clinicId)).find((r) => r.rule_id === 'booking')).toMatchObject({ state: 'failed' });
-    await b.t.deps.db.insertInto('sms_settings').values({ clinic_id: c.clinicId, provider: 'emulator', username: 'demo', password_enc: b.t.deps.crypto.encrypt('demo'), base_url: b.emu.url, reminder_fallback: 1, updated_at: b.t.clock.now().toISOString() }).execute();
+    await b.t.deps.db
+      .insertInto('sms_settings')
+      .values({
+        clinic_id: c.clinicId,
+        provider: 'emulator',
+        username: 'demo',
+        password_enc: b.t.deps.crypto.encrypt('demo'),
+        base_url: b.emu.url,
+        reminder_fallback: 1,
+        updated_at: b.t.clock.now().toISOString(),
+      })
+      .execute();
     // A new dispatcher (clinic settings are cached for 30 s per dispatcher).
     const d2 = startReminderDispatcher(b.t.deps, { workerId: 'test-dispatcher-2', autoStart: false });
     b.t.clock.set('2026-03-10T02:00:05Z');
@@ -274,7 +501,12 @@ describe('reminders', { timeout: 120_000 }, () => {
     expect(q.sms.messages).toBe(1);
     expect(q.sms.segments).toBeGreaterThanOrEqual(1);
     // The appointment detail shows the SMS that went out instead of LINE, with its status.
-    const appt = await b.t.deps.db.selectFrom('appointments').select('id').where('clinic_id', '=', c.clinicId).where('his_id', '=', 'A9').executeTakeFirstOrThrow();
+    const appt = await b.t.deps.db
+      .selectFrom('appointments')
+      .select('id')
+      .where('clinic_id', '=', c.clinicId)
+      .where('his_id', '=', 'A9')
+      .executeTakeFirstOrThrow();
     const detail = (await (await admin(c)).get(`/api/appointments/${appt.id}`)).json();
     const viaSms = detail.reminders.find((x: { channel: string | null }) => x.channel === 'sms');
     expect(viaSms.sms).toMatchObject({ toMasked: expect.stringMatching(/^09/), segments: expect.any(Number) });
@@ -287,18 +519,42 @@ describe('reminders', { timeout: 120_000 }, () => {
     const N = 60;
     const users: string[] = [];
     for (let i = 0; i < N; i++) users.push(await patientWithLine(c, his, `F${i}`));
-    const items = users.map((_, i) => ({ appointmentId: `FA${i}`, patientId: `F${i}`, doctorId: 'D1', startsAt: '2026-03-20T10:00:00+08:00', status: 'booked', version: 1 }));
+    const items = users.map((_, i) => ({
+      appointmentId: `FA${i}`,
+      patientId: `F${i}`,
+      doctorId: 'D1',
+      startsAt: '2026-03-20T10:00:00+08:00',
+      status: 'booked',
+      version: 1,
+    }));
     expect((await his.post('/his/v1/appointments/batch', { items })).statusCode).toBe(200);
     await b.drain();
-    await b.emu_('PUT', '/_emulator/faults', { api: { errorRate: 0.1, status: 500, afterProcessing: true, latencyMs: 20, rateLimitBurst: 5, paths: ['/v2/bot/message/push'] } });
+    await b.emu_('PUT', '/_emulator/faults', {
+      api: {
+        errorRate: 0.1,
+        status: 500,
+        afterProcessing: true,
+        latencyMs: 20,
+        rateLimitBurst: 5,
+        paths: ['/v2/bot/message/push'],
+      },
+    });
     try {
       for (let round = 0; round < 40; round++) {
         await sendDue(new Date(Date.parse('2026-03-09T01:00:30Z') + round * 600_000).toISOString());
-        const left = await b.t.deps.db.selectFrom('reminder_deliveries').select('id').where('clinic_id', '=', c.clinicId).where('rule_id', '=', 'booking').where('state', 'in', ['planned', 'sending']).execute();
+        const left = await b.t.deps.db
+          .selectFrom('reminder_deliveries')
+          .select('id')
+          .where('clinic_id', '=', c.clinicId)
+          .where('rule_id', '=', 'booking')
+          .where('state', 'in', ['planned', 'sending'])
+          .execute();
         if (!left.length) break;
       }
     } finally {
-      await b.emu_('PUT', '/_emulator/faults', { api: { errorRate: 0, failNext: 0, latencyMs: 0, rateLimitBurst: 0, afterProcessing: false, paths: [] } });
+      await b.emu_('PUT', '/_emulator/faults', {
+        api: { errorRate: 0, failNext: 0, latencyMs: 0, rateLimitBurst: 0, afterProcessing: false, paths: [] },
+      });
     }
     const rows = (await rowsOf(c.clinicId)).filter((r) => r.rule_id === 'booking');
     expect(rows.every((r) => r.state === 'sent')).toBe(true);
@@ -320,14 +576,28 @@ describe('reminders', { timeout: 120_000 }, () => {
     const put = await adm.put('/api/reminders/rules', { ...rules, monthlyCap: 3 });
     expect(put.statusCode, put.body).toBe(200);
     await b.drain();
-    for (let i = 0; i < 5; i++) await his.put(`/his/v1/appointments/Q${i}`, { patientId: `Q${i}`, doctorId: 'D1', startsAt: '2026-03-20T10:00:00+08:00', status: 'booked', version: 1 });
+    for (let i = 0; i < 5; i++)
+      await his.put(`/his/v1/appointments/Q${i}`, {
+        patientId: `Q${i}`,
+        doctorId: 'D1',
+        startsAt: '2026-03-20T10:00:00+08:00',
+        status: 'booked',
+        version: 1,
+      });
     await b.drain();
-    const dq = startReminderDispatcher(b.t.deps, { workerId: 'test-dispatcher-quota', autoStart: false, concurrency: 1 });
+    const dq = startReminderDispatcher(b.t.deps, {
+      workerId: 'test-dispatcher-quota',
+      autoStart: false,
+      concurrency: 1,
+    });
     b.t.clock.set('2026-03-09T01:00:30Z');
     await dq.runOnce();
     const booking = (await rowsOf(c.clinicId)).filter((r) => r.rule_id === 'booking');
     expect(booking.filter((r) => r.state === 'sent')).toHaveLength(3);
-    expect(booking.filter((r) => r.state === 'skipped').map((r) => r.cancel_reason)).toEqual([expect.stringContaining('非必要提醒暫停'), expect.stringContaining('非必要提醒暫停')]);
+    expect(booking.filter((r) => r.state === 'skipped').map((r) => r.cancel_reason)).toEqual([
+      expect.stringContaining('非必要提醒暫停'),
+      expect.stringContaining('非必要提醒暫停'),
+    ]);
     const q = (await (await admin(c)).get('/api/reminders/quota')).json();
     expect(q.used).toBe(3);
     expect(q.caps.nonEssential).toBe(3);

@@ -54,9 +54,37 @@ export const DEFAULT_TEMPLATE_ID = 'default';
 export function defaultSettings(): ReminderSettings {
   return {
     rules: [
-      { id: 'booking', kind: 'booking', name: '預約當日提醒', enabled: true, mode: 'immediate', at: '18:00', essential: false, shift: false, templateId: 'booking' },
-      { id: 'before-48h', kind: 'hours_before', name: '看診前 48 小時提醒', enabled: true, hours: 48, essential: true, shift: true, templateId: DEFAULT_TEMPLATE_ID },
-      { id: 'visit-day', kind: 'visit_day', name: '看診當天提醒', enabled: true, at: '08:00', essential: false, shift: false, templateId: DEFAULT_TEMPLATE_ID },
+      {
+        id: 'booking',
+        kind: 'booking',
+        name: '預約當日提醒',
+        enabled: true,
+        mode: 'immediate',
+        at: '18:00',
+        essential: false,
+        shift: false,
+        templateId: 'booking',
+      },
+      {
+        id: 'before-48h',
+        kind: 'hours_before',
+        name: '看診前 48 小時提醒',
+        enabled: true,
+        hours: 48,
+        essential: true,
+        shift: true,
+        templateId: DEFAULT_TEMPLATE_ID,
+      },
+      {
+        id: 'visit-day',
+        kind: 'visit_day',
+        name: '看診當天提醒',
+        enabled: true,
+        at: '08:00',
+        essential: false,
+        shift: false,
+        templateId: DEFAULT_TEMPLATE_ID,
+      },
     ],
     overrides: [],
     quietHours: { enabled: true, start: '21:00', end: '08:00' },
@@ -72,11 +100,14 @@ export function defaultSettings(): ReminderSettings {
 export function explainRule(r: ReminderRule, s: ReminderSettings): string {
   const types = r.visitTypes?.length ? `，只限看診類別：${r.visitTypes.join('、')}` : '';
   const shift = r.shift ? `；遇診所休診日，改在前一個上班日 ${s.shiftAt} 發送` : '';
-  const ess = r.essential ? '；本月訊息額度接近上限時仍會發送（必要提醒）' : '；本月訊息額度達上限時會先暫停（非必要提醒）';
+  const ess = r.essential
+    ? '；本月訊息額度接近上限時仍會發送（必要提醒）'
+    : '；本月訊息額度達上限時會先暫停（非必要提醒）';
   let what: string;
   switch (r.kind) {
     case 'booking':
-      what = r.mode === 'at' ? `HIS 建立預約的當天 ${r.at} 發送（若建立時已過此時間，立即發送）` : 'HIS 建立預約後立即發送';
+      what =
+        r.mode === 'at' ? `HIS 建立預約的當天 ${r.at} 發送（若建立時已過此時間，立即發送）` : 'HIS 建立預約後立即發送';
       break;
     case 'hours_before':
       what = `看診前 ${r.hours} 小時發送`;

@@ -23,40 +23,90 @@ export const PLAN_JOB = 'reminders.plan';
 type Db = Kysely<DB> | Transaction<DB>;
 
 export async function loadSettings(db: Db, clinicId: string): Promise<ReminderSettings> {
-  const row = await db.selectFrom('reminder_settings').select('settings').where('clinic_id', '=', clinicId).executeTakeFirst();
+  const row = await db
+    .selectFrom('reminder_settings')
+    .select('settings')
+    .where('clinic_id', '=', clinicId)
+    .executeTakeFirst();
   return row ? { ...defaultSettings(), ...(JSON.parse(row.settings) as ReminderSettings) } : defaultSettings();
 }
 
 export async function loadTemplates(db: Db, clinicId: string): Promise<Template[]> {
-  const rows = await db.selectFrom('reminder_templates').selectAll().where('clinic_id', '=', clinicId).orderBy('id').execute();
-  const stored = rows.map((r) => ({ id: r.id, name: r.name, body: JSON.parse(r.body) as TemplateBody, builtIn: BUILT_IN_TEMPLATES.some((b) => b.id === r.id), updatedAt: r.updated_at }));
-  return [...BUILT_IN_TEMPLATES.filter((b) => !stored.some((s) => s.id === b.id)), ...stored].sort((a, b) => a.id.localeCompare(b.id));
+  const rows = await db
+    .selectFrom('reminder_templates')
+    .selectAll()
+    .where('clinic_id', '=', clinicId)
+    .orderBy('id')
+    .execute();
+  const stored = rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    body: JSON.parse(r.body) as TemplateBody,
+    builtIn: BUILT_IN_TEMPLATES.some((b) => b.id === r.id),
+    updatedAt: r.updated_at,
+  }));
+  return [...BUILT_IN_TEMPLATES.filter((b) => !stored.some((s) => s.id === b.id)), ...stored].sort((a, b) =>
+    a.id.localeCompare(b.id),
+  );
 }
 
 /** Enqueues the planning of appointments in the caller's transaction (one job per appointment version). */
-export async function enqueuePlanJobs(trx: Db, deps: Deps, clinicId: string, items: { appointmentId: string; version: number }[]): Promise<void> {
+export async function enqueuePlanJobs(
+  trx: Db,
+  deps: Deps,
+  clinicId: string,
+  items: { appointmentId: string; version: number }[],
+): Promise<void> {
   if (!items.length) return;
   items = [...items].sort((x, y) => (x.appointmentId < y.appointmentId ? -1 : 1)); // one lock order for concurrent writers
   const now = deps.clock.now().toISOString();
   for (let i = 0; i < items.length; i += 200) {
-    await trx.insertInto('jobs').values(items.slice(i, i + 200).map((it) => ({
-      clinic_id: clinicId, type: PLAN_JOB, payload: JSON.stringify({ appointmentId: it.appointmentId }), status: 'pending', run_at: now, max_attempts: 10,
-      idempotency_key: `${PLAN_JOB}:${it.appointmentId}:${it.version}`, ordering_key: `reminders-plan:${it.appointmentId}`, created_at: now, updated_at: now,
-    }))).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
+    await trx
+      .insertInto('jobs')
+      .values(
+        items.slice(i, i + 200).map((it) => ({
+          clinic_id: clinicId,
+          type: PLAN_JOB,
+          payload: JSON.stringify({ appointmentId: it.appointmentId }),
+          status: 'pending',
+          run_at: now,
+          max_attempts: 10,
+          idempotency_key: `${PLAN_JOB}:${it.appointmentId}:${it.version}`,
+          ordering_key: `reminders-plan:${it.appointmentId}`,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute();
   }
 }
 
 type Calendar = Awaited<ReturnType<typeof loadClinicCalendar>>;
 
 /** Plans (or replans) one appointment. Returns the rows of its current version. */
-export async function planAppointment(deps: Deps, clinicId: string, appointmentId: string, ctx?: { settings: ReminderSettings; cal: Calendar }): Promise<void> {
+export async function planAppointment(
+  deps: Deps,
+  clinicId: string,
+  appointmentId: string,
+  ctx?: { settings: ReminderSettings; cal: Calendar },
+): Promise<void> {
   const settings = ctx?.settings ?? (await loadSettings(deps.db, clinicId));
   const cal = ctx?.cal ?? (await loadClinicCalendar(deps, clinicId));
   await deps.db.transaction().execute(async (trx) => {
     const a = await trx
       .selectFrom('appointments')
       .innerJoin('doctors', 'doctors.id', 'appointments.doctor_id')
-      .select(['appointments.id', 'appointments.starts_at', 'appointments.created_at', 'appointments.status', 'appointments.visit_type', 'appointments.version', 'appointments.reply_status', 'doctors.his_id as doctor_his_id'])
+      .select([
+        'appointments.id',
+        'appointments.starts_at',
+        'appointments.created_at',
+        'appointments.status',
+        'appointments.visit_type',
+        'appointments.version',
+        'appointments.reply_status',
+        'doctors.his_id as doctor_his_id',
+      ])
       .where('appointments.clinic_id', '=', clinicId)
       .where('appointments.id', '=', appointmentId)
       .executeTakeFirst();
@@ -64,21 +114,57 @@ export async function planAppointment(deps: Deps, clinicId: string, appointmentI
     const now = deps.clock.now();
     const nowIso = now.toISOString();
     const version = Number(a.version);
-    const rows = await trx.selectFrom('reminder_deliveries').selectAll().where('clinic_id', '=', clinicId).where('appointment_id', '=', appointmentId).execute();
+    const rows = await trx
+      .selectFrom('reminder_deliveries')
+      .selectAll()
+      .where('clinic_id', '=', clinicId)
+      .where('appointment_id', '=', appointmentId)
+      .execute();
     const cancel = async (ids: string[], reason: string) => {
       if (!ids.length) return;
-      await trx.updateTable('reminder_deliveries').set({ state: 'cancelled', cancel_reason: reason, updated_at: nowIso }).where('clinic_id', '=', clinicId).where('id', 'in', ids).where('state', 'in', ['planned', 'skipped']).execute();
+      await trx
+        .updateTable('reminder_deliveries')
+        .set({ state: 'cancelled', cancel_reason: reason, updated_at: nowIso })
+        .where('clinic_id', '=', clinicId)
+        .where('id', 'in', ids)
+        .where('state', 'in', ['planned', 'skipped'])
+        .execute();
     };
-    const STATUS_REASON: Record<string, string> = { cancelled: '預約已取消', checked_in: '已報到', completed: '已完成看診', no_show: '未到診' };
+    const STATUS_REASON: Record<string, string> = {
+      cancelled: '預約已取消',
+      checked_in: '已報到',
+      completed: '已完成看診',
+      no_show: '未到診',
+    };
     if (a.status !== 'booked') {
-      await cancel(rows.filter((r) => r.state === 'planned' || r.state === 'skipped').map((r) => r.id), `${STATUS_REASON[a.status] ?? a.status}，不再提醒`);
+      await cancel(
+        rows.filter((r) => r.state === 'planned' || r.state === 'skipped').map((r) => r.id),
+        `${STATUS_REASON[a.status] ?? a.status}，不再提醒`,
+      );
       return;
     }
-    await cancel(rows.filter((r) => Number(r.appointment_version) < version && (r.state === 'planned' || r.state === 'skipped')).map((r) => r.id), `預約已更新（第 ${version} 版），改用新的排程`);
-    const sent = rows.filter((r) => r.state === 'sent' || r.state === 'sending').map((r) => ({ ruleId: r.rule_id, startsAt: r.visit_starts_at }));
+    await cancel(
+      rows
+        .filter((r) => Number(r.appointment_version) < version && (r.state === 'planned' || r.state === 'skipped'))
+        .map((r) => r.id),
+      `預約已更新（第 ${version} 版），改用新的排程`,
+    );
+    const sent = rows
+      .filter((r) => r.state === 'sent' || r.state === 'sending')
+      .map((r) => ({ ruleId: r.rule_id, startsAt: r.visit_starts_at }));
     const plan = planReminders({
-      appointment: { startsAt: a.starts_at, bookedAt: a.created_at, status: a.status, visitType: a.visit_type, doctorId: a.doctor_his_id },
-      rules: settings, clinicCalendar: cal.calendar, timeZone: cal.timeZone, now, sent,
+      appointment: {
+        startsAt: a.starts_at,
+        bookedAt: a.created_at,
+        status: a.status,
+        visitType: a.visit_type,
+        doctorId: a.doctor_his_id,
+      },
+      rules: settings,
+      clinicCalendar: cal.calendar,
+      timeZone: cal.timeZone,
+      now,
+      sent,
     });
     const current = new Map(rows.filter((r) => Number(r.appointment_version) === version).map((r) => [r.rule_id, r]));
     for (const p of plan) {
@@ -86,23 +172,70 @@ export async function planAppointment(deps: Deps, clinicId: string, appointmentI
       current.delete(p.ruleId);
       if (!existing) {
         const row: ReminderDeliveriesTable = {
-          id: newId(), clinic_id: clinicId, appointment_id: appointmentId, rule_id: p.ruleId, rule_name: p.ruleName, appointment_version: version, visit_starts_at: a.starts_at,
-          due_at: p.dueAt, explanation: p.explanation, state: p.skipped ? 'skipped' : 'planned', essential: p.essential ? 1 : 0, template_id: p.templateId, channel: null,
-          retry_key: randomUUID(), attempts: 0, next_attempt_at: p.dueAt, locked_by: null, locked_until: null, last_error: null, line_user_id: null, line_request_id: null,
-          sms_message_id: null, sent_at: null, cancel_reason: null, created_at: nowIso, updated_at: nowIso,
+          id: newId(),
+          clinic_id: clinicId,
+          appointment_id: appointmentId,
+          rule_id: p.ruleId,
+          rule_name: p.ruleName,
+          appointment_version: version,
+          visit_starts_at: a.starts_at,
+          due_at: p.dueAt,
+          explanation: p.explanation,
+          state: p.skipped ? 'skipped' : 'planned',
+          essential: p.essential ? 1 : 0,
+          template_id: p.templateId,
+          channel: null,
+          retry_key: randomUUID(),
+          attempts: 0,
+          next_attempt_at: p.dueAt,
+          locked_by: null,
+          locked_until: null,
+          last_error: null,
+          line_user_id: null,
+          line_request_id: null,
+          sms_message_id: null,
+          sent_at: null,
+          cancel_reason: null,
+          created_at: nowIso,
+          updated_at: nowIso,
         };
-        await trx.insertInto('reminder_deliveries').values(row).onConflict((oc) => oc.columns(['appointment_id', 'rule_id', 'appointment_version']).doNothing()).execute();
+        await trx
+          .insertInto('reminder_deliveries')
+          .values(row)
+          .onConflict((oc) => oc.columns(['appointment_id', 'rule_id', 'appointment_version']).doNothing())
+          .execute();
         continue;
       }
       if (existing.state !== 'planned' && existing.state !== 'skipped' && existing.state !== 'cancelled') continue; // sending/sent/failed rows are history
       if (existing.state === 'planned' && p.reason === 'past') continue; // due, not yet sent: keep it
-      if (existing.state === 'planned' && existing.due_at === p.dueAt && existing.template_id === p.templateId && !p.skipped) continue;
-      await trx.updateTable('reminder_deliveries').set({
-        due_at: p.dueAt, next_attempt_at: p.dueAt, explanation: p.explanation, state: p.skipped ? 'skipped' : 'planned', template_id: p.templateId, essential: p.essential ? 1 : 0,
-        rule_name: p.ruleName, cancel_reason: null, updated_at: nowIso,
-      }).where('id', '=', existing.id).where('state', 'in', ['planned', 'skipped', 'cancelled']).execute();
+      if (
+        existing.state === 'planned' &&
+        existing.due_at === p.dueAt &&
+        existing.template_id === p.templateId &&
+        !p.skipped
+      )
+        continue;
+      await trx
+        .updateTable('reminder_deliveries')
+        .set({
+          due_at: p.dueAt,
+          next_attempt_at: p.dueAt,
+          explanation: p.explanation,
+          state: p.skipped ? 'skipped' : 'planned',
+          template_id: p.templateId,
+          essential: p.essential ? 1 : 0,
+          rule_name: p.ruleName,
+          cancel_reason: null,
+          updated_at: nowIso,
+        })
+        .where('id', '=', existing.id)
+        .where('state', 'in', ['planned', 'skipped', 'cancelled'])
+        .execute();
     }
-    await cancel([...current.values()].map((r) => r.id), '提醒規則已停用或刪除');
+    await cancel(
+      [...current.values()].map((r) => r.id),
+      '提醒規則已停用或刪除',
+    );
   });
 }
 
@@ -117,7 +250,13 @@ export async function replanClinicJob(job: Job<{ why: string }>, deps: Deps): Pr
   if (!clinicId) return;
   const settings = await loadSettings(deps.db, clinicId);
   const cal = await loadClinicCalendar(deps, clinicId);
-  const ids = await deps.db.selectFrom('appointments').select('id').where('clinic_id', '=', clinicId).where('status', '=', 'booked').where('starts_at', '>', deps.clock.now().toISOString()).execute();
+  const ids = await deps.db
+    .selectFrom('appointments')
+    .select('id')
+    .where('clinic_id', '=', clinicId)
+    .where('status', '=', 'booked')
+    .where('starts_at', '>', deps.clock.now().toISOString())
+    .execute();
   for (const { id } of ids) await planAppointment(deps, clinicId, id, { settings, cal });
 }
 
@@ -128,17 +267,36 @@ function checkSettings(s: ReminderSettings, templateIds: string[]): ErrorDetail[
     const f = (k: string) => `rules[${i}].${k}`;
     if (ids.has(r.id)) d.push({ field: f('id'), code: 'duplicate', message: `規則代碼「${r.id}」重複` });
     ids.add(r.id);
-    if (!templateIds.includes(r.templateId)) d.push({ field: f('templateId'), code: 'unknown_template', message: `找不到訊息範本「${r.templateId}」` });
-    if ((r.kind === 'days_before' || r.kind === 'visit_day' || (r.kind === 'booking' && r.mode === 'at')) && !isHhmm(r.at ?? '')) d.push({ field: f('at'), code: 'time', message: '請填寫發送時間（HH:MM）' });
-    if (r.kind === 'hours_before' && !(Number.isInteger(r.hours) && r.hours! >= 1 && r.hours! <= 24 * 60)) d.push({ field: f('hours'), code: 'range', message: '小時數須為 1 到 1440 的整數' });
-    if (r.kind === 'days_before' && !(Number.isInteger(r.days) && r.days! >= 1 && r.days! <= 60)) d.push({ field: f('days'), code: 'range', message: '天數須為 1 到 60 的整數' });
+    if (!templateIds.includes(r.templateId))
+      d.push({ field: f('templateId'), code: 'unknown_template', message: `找不到訊息範本「${r.templateId}」` });
+    if (
+      (r.kind === 'days_before' || r.kind === 'visit_day' || (r.kind === 'booking' && r.mode === 'at')) &&
+      !isHhmm(r.at ?? '')
+    )
+      d.push({ field: f('at'), code: 'time', message: '請填寫發送時間（HH:MM）' });
+    if (r.kind === 'hours_before' && !(Number.isInteger(r.hours) && r.hours! >= 1 && r.hours! <= 24 * 60))
+      d.push({ field: f('hours'), code: 'range', message: '小時數須為 1 到 1440 的整數' });
+    if (r.kind === 'days_before' && !(Number.isInteger(r.days) && r.days! >= 1 && r.days! <= 60))
+      d.push({ field: f('days'), code: 'range', message: '天數須為 1 到 60 的整數' });
   });
   s.overrides.forEach((o, i) => {
-    if (!ids.has(o.ruleId)) d.push({ field: `overrides[${i}].ruleId`, code: 'unknown_rule', message: `找不到規則「${o.ruleId}」` });
-    if (!o.doctorId === !o.visitType) d.push({ field: `overrides[${i}]`, code: 'target', message: '每個例外設定須指定醫師（doctorId）或看診類別（visitType）其中之一' });
-    if (o.templateId && !templateIds.includes(o.templateId)) d.push({ field: `overrides[${i}].templateId`, code: 'unknown_template', message: `找不到訊息範本「${o.templateId}」` });
+    if (!ids.has(o.ruleId))
+      d.push({ field: `overrides[${i}].ruleId`, code: 'unknown_rule', message: `找不到規則「${o.ruleId}」` });
+    if (!o.doctorId === !o.visitType)
+      d.push({
+        field: `overrides[${i}]`,
+        code: 'target',
+        message: '每個例外設定須指定醫師（doctorId）或看診類別（visitType）其中之一',
+      });
+    if (o.templateId && !templateIds.includes(o.templateId))
+      d.push({
+        field: `overrides[${i}].templateId`,
+        code: 'unknown_template',
+        message: `找不到訊息範本「${o.templateId}」`,
+      });
   });
-  for (const k of ['start', 'end'] as const) if (!isHhmm(s.quietHours[k])) d.push({ field: `quietHours.${k}`, code: 'time', message: '時間格式應為 HH:MM' });
+  for (const k of ['start', 'end'] as const)
+    if (!isHhmm(s.quietHours[k])) d.push({ field: `quietHours.${k}`, code: 'time', message: '時間格式應為 HH:MM' });
   if (!isHhmm(s.shiftAt)) d.push({ field: 'shiftAt', code: 'time', message: '時間格式應為 HH:MM' });
   return d;
 }
@@ -146,19 +304,44 @@ function checkSettings(s: ReminderSettings, templateIds: string[]): ErrorDetail[
 export function reminderService(deps: Deps) {
   const db = deps.db;
   const now = () => deps.clock.now().toISOString();
-  const view = (s: ReminderSettings) => ({ ...s, rules: s.rules.map((r) => ({ ...r, explanation: explainRule(r, s) })) });
+  const view = (s: ReminderSettings) => ({
+    ...s,
+    rules: s.rules.map((r) => ({ ...r, explanation: explainRule(r, s) })),
+  });
   return {
     async getRules(clinicId: string) {
       return view(await loadSettings(db, clinicId));
     },
     async putRules(clinicId: string, input: ReminderSettings, actor: Actor, ip: string) {
-      const s: ReminderSettings = { ...defaultSettings(), ...input, rules: input.rules.map((r) => ({ ...r, explanation: undefined }) as never) };
+      const s: ReminderSettings = {
+        ...defaultSettings(),
+        ...input,
+        rules: input.rules.map((r) => ({ ...r, explanation: undefined }) as never),
+      };
       for (const r of s.rules) delete (r as { explanation?: string }).explanation;
-      const d = checkSettings(s, (await loadTemplates(db, clinicId)).map((t) => t.id));
+      const d = checkSettings(
+        s,
+        (await loadTemplates(db, clinicId)).map((t) => t.id),
+      );
       if (d.length) throw errors.validation(d, '提醒規則有誤，未儲存');
       const row = { clinic_id: clinicId, settings: JSON.stringify(s), updated_by: actor.label, updated_at: now() };
-      await db.insertInto('reminder_settings').values(row).onConflict((oc) => oc.column('clinic_id').doUpdateSet({ settings: row.settings, updated_by: row.updated_by, updated_at: row.updated_at })).execute();
-      await recordAudit(db, deps.clock, { clinicId, actor, action: 'reminders.rules_saved', entityType: 'reminder_rules', ip, detail: { rules: s.rules.length, overrides: s.overrides.length } });
+      await db
+        .insertInto('reminder_settings')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .column('clinic_id')
+            .doUpdateSet({ settings: row.settings, updated_by: row.updated_by, updated_at: row.updated_at }),
+        )
+        .execute();
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'reminders.rules_saved',
+        entityType: 'reminder_rules',
+        ip,
+        detail: { rules: s.rules.length, overrides: s.overrides.length },
+      });
       await enqueueClinicReplan(deps, clinicId, 'rules');
       return view(s);
     },
@@ -168,12 +351,40 @@ export function reminderService(deps: Deps) {
       if (!t) throw errors.notFound('訊息範本');
       return t;
     },
-    async putTemplate(clinicId: string, id: string, input: { name: string; body: TemplateBody }, actor: Actor, ip: string) {
+    async putTemplate(
+      clinicId: string,
+      id: string,
+      input: { name: string; body: TemplateBody },
+      actor: Actor,
+      ip: string,
+    ) {
       const d = checkTemplate(input.body, deps.crypto);
       if (d.length) throw errors.validation(d, '訊息範本不符合 LINE 的限制，未儲存');
-      const row = { clinic_id: clinicId, id, name: input.name.trim(), body: JSON.stringify(input.body), updated_by: actor.label, updated_at: now() };
-      await db.insertInto('reminder_templates').values(row).onConflict((oc) => oc.columns(['clinic_id', 'id']).doUpdateSet({ name: row.name, body: row.body, updated_by: row.updated_by, updated_at: row.updated_at })).execute();
-      await recordAudit(db, deps.clock, { clinicId, actor, action: 'reminders.template_saved', entityType: 'reminder_template', entityId: id, ip });
+      const row = {
+        clinic_id: clinicId,
+        id,
+        name: input.name.trim(),
+        body: JSON.stringify(input.body),
+        updated_by: actor.label,
+        updated_at: now(),
+      };
+      await db
+        .insertInto('reminder_templates')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .columns(['clinic_id', 'id'])
+            .doUpdateSet({ name: row.name, body: row.body, updated_by: row.updated_by, updated_at: row.updated_at }),
+        )
+        .execute();
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'reminders.template_saved',
+        entityType: 'reminder_template',
+        entityId: id,
+        ip,
+      });
       return this.getTemplate(clinicId, id);
     },
   };

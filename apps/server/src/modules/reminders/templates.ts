@@ -18,7 +18,17 @@ export type TemplateBody = {
 
 export type Template = { id: string; name: string; body: TemplateBody; builtIn: boolean; updatedAt: string | null };
 
-export const VARIABLES = ['patientName', 'doctorName', 'date', 'time', 'clinicName', 'clinicAddress', 'clinicPhone', 'mapUrl', 'preparation'] as const;
+export const VARIABLES = [
+  'patientName',
+  'doctorName',
+  'date',
+  'time',
+  'clinicName',
+  'clinicAddress',
+  'clinicPhone',
+  'mapUrl',
+  'preparation',
+] as const;
 export type Vars = Record<(typeof VARIABLES)[number], string>;
 
 const baseBody = (over: Partial<TemplateBody>): TemplateBody => ({
@@ -35,8 +45,15 @@ const baseBody = (over: Partial<TemplateBody>): TemplateBody => ({
 export const BUILT_IN_TEMPLATES: Template[] = [
   { id: 'default', name: '看診提醒', builtIn: true, updatedAt: null, body: baseBody({}) },
   {
-    id: 'booking', name: '預約成功通知', builtIn: true, updatedAt: null,
-    body: baseBody({ altText: '【{clinicName}】已為您預約 {date} {time}', title: '預約成功', body: '{patientName} 您好，已為您預約：\n{date} {time}\n醫師：{doctorName}\n如需取消或改期，請點下方按鈕。' }),
+    id: 'booking',
+    name: '預約成功通知',
+    builtIn: true,
+    updatedAt: null,
+    body: baseBody({
+      altText: '【{clinicName}】已為您預約 {date} {time}',
+      title: '預約成功',
+      body: '{patientName} 您好，已為您預約：\n{date} {time}\n醫師：{doctorName}\n如需取消或改期，請點下方按鈕。',
+    }),
   },
 ];
 
@@ -60,7 +77,8 @@ export function fill(text: string, vars: Partial<Vars>): string {
   return out;
 }
 
-export const mapUrlOf = (address: string): string => (address ? `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(address)}` : '');
+export const mapUrlOf = (address: string): string =>
+  address ? `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(address)}` : '';
 
 // ---- postback tokens: "rm1.<appointmentId>.<action>.<expiry base36>.<signature>"
 // The signature covers the appointment and the expiry (one HMAC per reminder, shared by its
@@ -82,10 +100,20 @@ function tokenKey(crypto: Crypto): KeyObject {
   }
   return k;
 }
-const sig = (crypto: Crypto, appointmentId: string, exp: string) => createHmac('sha256', tokenKey(crypto)).update(`rm1.${appointmentId}.${exp}`).digest().subarray(0, 16).toString('base64url');
+const sig = (crypto: Crypto, appointmentId: string, exp: string) =>
+  createHmac('sha256', tokenKey(crypto))
+    .update(`rm1.${appointmentId}.${exp}`)
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
 
 /** The postback data of every button of one reminder (one signature). */
-export function signTokens<A extends TokenAction>(crypto: Crypto, appointmentId: string, expiresAt: Date, actions: A[]): Record<A, string> {
+export function signTokens<A extends TokenAction>(
+  crypto: Crypto,
+  appointmentId: string,
+  expiresAt: Date,
+  actions: A[],
+): Record<A, string> {
   const exp = Math.floor(expiresAt.getTime() / 1000).toString(36);
   const s = sig(crypto, appointmentId, exp);
   return Object.fromEntries(actions.map((a) => [a, `rm1.${appointmentId}.${a}.${exp}.${s}`])) as Record<A, string>;
@@ -110,61 +138,161 @@ export function verifyToken(crypto: Crypto, data: string, now: Date): TokenCheck
 }
 
 /** The Flex message of a reminder. `tokens` are the postback data of the three buttons. */
-export function renderReminder(t: TemplateBody, vars: Vars, tokens: { confirm: string; cancel: string; reschedule: string } | null, logoFallback?: string): messagingApi.FlexMessage {
-  const text = fill(t.body, vars).split('\n').map((l) => l.trimEnd()).filter((l, i, a) => l || (i > 0 && a[i - 1]));
+export function renderReminder(
+  t: TemplateBody,
+  vars: Vars,
+  tokens: { confirm: string; cancel: string; reschedule: string } | null,
+  logoFallback?: string,
+): messagingApi.FlexMessage {
+  const text = fill(t.body, vars)
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l, i, a) => l || (i > 0 && a[i - 1]));
   const header: messagingApi.FlexComponent[] = [];
   const logo = t.logoUrl || logoFallback;
-  if (logo) header.push({ type: 'image', url: logo, size: 'xxs', aspectMode: 'fit', flex: 0 } as messagingApi.FlexImage);
-  header.push({ type: 'box', layout: 'vertical', flex: 1, contents: [
-    { type: 'text', text: vars.clinicName || ' ', color: '#FFFFFF', size: 'sm', weight: 'bold', wrap: true },
-    { type: 'text', text: fill(t.title, vars) || ' ', color: '#FFFFFF', size: 'lg', weight: 'bold', wrap: true },
-  ] });
+  if (logo)
+    header.push({ type: 'image', url: logo, size: 'xxs', aspectMode: 'fit', flex: 0 } as messagingApi.FlexImage);
+  header.push({
+    type: 'box',
+    layout: 'vertical',
+    flex: 1,
+    contents: [
+      { type: 'text', text: vars.clinicName || ' ', color: '#FFFFFF', size: 'sm', weight: 'bold', wrap: true },
+      { type: 'text', text: fill(t.title, vars) || ' ', color: '#FFFFFF', size: 'lg', weight: 'bold', wrap: true },
+    ],
+  });
   const footer: messagingApi.FlexComponent[] = [];
-  if (tokens && t.buttons.confirm) footer.push({ type: 'button', style: 'primary', color: t.brandColor, height: 'sm', action: { type: 'postback', label: t.labels.confirm, data: tokens.confirm, displayText: t.labels.confirm } });
+  if (tokens && t.buttons.confirm)
+    footer.push({
+      type: 'button',
+      style: 'primary',
+      color: t.brandColor,
+      height: 'sm',
+      action: { type: 'postback', label: t.labels.confirm, data: tokens.confirm, displayText: t.labels.confirm },
+    });
   const row: messagingApi.FlexComponent[] = [];
-  if (tokens && t.buttons.cancel) row.push({ type: 'button', style: 'secondary', height: 'sm', action: { type: 'postback', label: t.labels.cancel, data: tokens.cancel, displayText: t.labels.cancel } });
-  if (tokens && t.buttons.reschedule) row.push({ type: 'button', style: 'secondary', height: 'sm', action: { type: 'postback', label: t.labels.reschedule, data: tokens.reschedule, displayText: t.labels.reschedule } });
+  if (tokens && t.buttons.cancel)
+    row.push({
+      type: 'button',
+      style: 'secondary',
+      height: 'sm',
+      action: { type: 'postback', label: t.labels.cancel, data: tokens.cancel, displayText: t.labels.cancel },
+    });
+  if (tokens && t.buttons.reschedule)
+    row.push({
+      type: 'button',
+      style: 'secondary',
+      height: 'sm',
+      action: {
+        type: 'postback',
+        label: t.labels.reschedule,
+        data: tokens.reschedule,
+        displayText: t.labels.reschedule,
+      },
+    });
   if (row.length) footer.push({ type: 'box', layout: 'horizontal', spacing: 'sm', contents: row });
-  if (t.buttons.map && vars.mapUrl) footer.push({ type: 'button', style: 'link', height: 'sm', action: { type: 'uri', label: t.labels.map, uri: vars.mapUrl } });
+  if (t.buttons.map && vars.mapUrl)
+    footer.push({
+      type: 'button',
+      style: 'link',
+      height: 'sm',
+      action: { type: 'uri', label: t.labels.map, uri: vars.mapUrl },
+    });
   const info: messagingApi.FlexComponent[] = [];
-  if (vars.clinicAddress) info.push({ type: 'text', text: `地址：${vars.clinicAddress}`, size: 'xs', color: '#888888', wrap: true });
-  if (vars.clinicPhone) info.push({ type: 'text', text: `電話：${vars.clinicPhone}`, size: 'xs', color: '#888888', wrap: true });
+  if (vars.clinicAddress)
+    info.push({ type: 'text', text: `地址：${vars.clinicAddress}`, size: 'xs', color: '#888888', wrap: true });
+  if (vars.clinicPhone)
+    info.push({ type: 'text', text: `電話：${vars.clinicPhone}`, size: 'xs', color: '#888888', wrap: true });
   const bubble: messagingApi.FlexBubble = {
     type: 'bubble',
     header: { type: 'box', layout: 'horizontal', spacing: 'md', backgroundColor: t.brandColor, contents: header },
-    body: { type: 'box', layout: 'vertical', spacing: 'sm', contents: [
-      ...text.map((l) => ({ type: 'text', text: l || ' ', wrap: true, size: 'md' }) as messagingApi.FlexText),
-      ...(info.length ? [{ type: 'separator', margin: 'md' } as messagingApi.FlexSeparator, ...info] : []),
-    ] },
+    body: {
+      type: 'box',
+      layout: 'vertical',
+      spacing: 'sm',
+      contents: [
+        ...text.map((l) => ({ type: 'text', text: l || ' ', wrap: true, size: 'md' }) as messagingApi.FlexText),
+        ...(info.length ? [{ type: 'separator', margin: 'md' } as messagingApi.FlexSeparator, ...info] : []),
+      ],
+    },
     ...(footer.length ? { footer: { type: 'box', layout: 'vertical', spacing: 'sm', contents: footer } } : {}),
   };
-  return { type: 'flex', altText: (fill(t.altText, vars) || fill(t.title, vars) || '看診提醒').slice(0, 1500), contents: bubble };
+  return {
+    type: 'flex',
+    altText: (fill(t.altText, vars) || fill(t.title, vars) || '看診提醒').slice(0, 1500),
+    contents: bubble,
+  };
 }
 
 export const SAMPLE_VARS: Vars = {
-  patientName: '王小明', doctorName: '陳大文', date: '2026年3月16日（星期一）', time: '10:00', clinicName: '康寧牙醫診所',
-  clinicAddress: '臺北市中正區重慶南路一段 122 號', clinicPhone: '02-2311-3731', mapUrl: mapUrlOf('臺北市中正區重慶南路一段 122 號'), preparation: '看診前請勿進食，並攜帶健保卡。',
+  patientName: '王小明',
+  doctorName: '陳大文',
+  date: '2026年3月16日（星期一）',
+  time: '10:00',
+  clinicName: '康寧牙醫診所',
+  clinicAddress: '臺北市中正區重慶南路一段 122 號',
+  clinicPhone: '02-2311-3731',
+  mapUrl: mapUrlOf('臺北市中正區重慶南路一段 122 號'),
+  preparation: '看診前請勿進食，並攜帶健保卡。',
 };
 
 /** LINE limits, checked with long sample values (names of 20 characters, a long address). */
 export function checkTemplate(t: TemplateBody, crypto: Crypto): { field: string; code: string; message: string }[] {
   const errs: { field: string; code: string; message: string }[] = [];
-  const long: Vars = { ...SAMPLE_VARS, patientName: '王'.repeat(20), doctorName: '陳'.repeat(20), clinicName: '康'.repeat(40), clinicAddress: '址'.repeat(100), preparation: '準'.repeat(500) };
-  if (!/^#[0-9A-Fa-f]{6}$/.test(t.brandColor)) errs.push({ field: 'brandColor', code: 'color', message: '品牌色須為 #RRGGBB 格式，例如 #06C755' });
-  if (t.logoUrl && !/^https:\/\/\S{1,990}$/.test(t.logoUrl)) errs.push({ field: 'logoUrl', code: 'https', message: 'Logo 網址須為 https:// 開頭（LINE 只接受 HTTPS 圖片）' });
+  const long: Vars = {
+    ...SAMPLE_VARS,
+    patientName: '王'.repeat(20),
+    doctorName: '陳'.repeat(20),
+    clinicName: '康'.repeat(40),
+    clinicAddress: '址'.repeat(100),
+    preparation: '準'.repeat(500),
+  };
+  if (!/^#[0-9A-Fa-f]{6}$/.test(t.brandColor))
+    errs.push({ field: 'brandColor', code: 'color', message: '品牌色須為 #RRGGBB 格式，例如 #06C755' });
+  if (t.logoUrl && !/^https:\/\/\S{1,990}$/.test(t.logoUrl))
+    errs.push({ field: 'logoUrl', code: 'https', message: 'Logo 網址須為 https:// 開頭（LINE 只接受 HTTPS 圖片）' });
   for (const k of ['confirm', 'cancel', 'reschedule', 'map'] as const) {
     const l = t.labels[k];
     if (!l.trim()) errs.push({ field: `labels.${k}`, code: 'required', message: '按鈕文字不可空白' });
     if ([...l].length > 20) errs.push({ field: `labels.${k}`, code: 'max_length', message: 'LINE 按鈕文字最多 20 字' });
   }
-  const unknown = [...`${t.altText}${t.title}${t.body}`.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).filter((v) => !(VARIABLES as readonly string[]).includes(v));
-  if (unknown.length) errs.push({ field: 'body', code: 'unknown_variable', message: `不認得的變數：${[...new Set(unknown)].map((v) => `{${v}}`).join('、')}；可用的變數：${VARIABLES.map((v) => `{${v}}`).join('、')}` });
+  const unknown = [...`${t.altText}${t.title}${t.body}`.matchAll(/\{(\w+)\}/g)]
+    .map((m) => m[1])
+    .filter((v) => !(VARIABLES as readonly string[]).includes(v));
+  if (unknown.length)
+    errs.push({
+      field: 'body',
+      code: 'unknown_variable',
+      message: `不認得的變數：${[...new Set(unknown)].map((v) => `{${v}}`).join('、')}；可用的變數：${VARIABLES.map((v) => `{${v}}`).join('、')}`,
+    });
   const altLen = [...fill(t.altText, long)].length;
-  if (altLen > 1500) errs.push({ field: 'altText', code: 'max_length', message: `通知文字（altText）代入變數後可能達 ${altLen} 字，LINE 上限為 1500 字` });
-  if (!t.altText.trim()) errs.push({ field: 'altText', code: 'required', message: '通知文字（altText）不可空白，手機通知與聊天列表會顯示它' });
-  const token = signToken(crypto, { appointmentId: '01937c4e-0000-7000-8000-000000000000', action: 'x1', expiresAt: new Date('2099-12-31T00:00:00Z') });
-  if (token.length > 300) errs.push({ field: 'buttons', code: 'postback_data', message: 'postback 資料超過 LINE 上限 300 字' });
-  const size = Buffer.byteLength(JSON.stringify(renderReminder(t, long, { confirm: token, cancel: token, reschedule: token }).contents));
-  if (size > 30_000) errs.push({ field: 'body', code: 'bubble_size', message: `訊息內容太大（${size} bytes），LINE 的單一 bubble 上限為 30 KB，請縮短內文或準備事項` });
+  if (altLen > 1500)
+    errs.push({
+      field: 'altText',
+      code: 'max_length',
+      message: `通知文字（altText）代入變數後可能達 ${altLen} 字，LINE 上限為 1500 字`,
+    });
+  if (!t.altText.trim())
+    errs.push({
+      field: 'altText',
+      code: 'required',
+      message: '通知文字（altText）不可空白，手機通知與聊天列表會顯示它',
+    });
+  const token = signToken(crypto, {
+    appointmentId: '01937c4e-0000-7000-8000-000000000000',
+    action: 'x1',
+    expiresAt: new Date('2099-12-31T00:00:00Z'),
+  });
+  if (token.length > 300)
+    errs.push({ field: 'buttons', code: 'postback_data', message: 'postback 資料超過 LINE 上限 300 字' });
+  const size = Buffer.byteLength(
+    JSON.stringify(renderReminder(t, long, { confirm: token, cancel: token, reschedule: token }).contents),
+  );
+  if (size > 30_000)
+    errs.push({
+      field: 'body',
+      code: 'bubble_size',
+      message: `訊息內容太大（${size} bytes），LINE 的單一 bubble 上限為 30 KB，請縮短內文或準備事項`,
+    });
   return errs;
 }

@@ -5,7 +5,12 @@ import { deflateSync } from 'node:zlib';
 export type ImageInfo = { type: 'image/png' | 'image/jpeg'; width: number; height: number };
 
 export function imageInfo(buf: Buffer): ImageInfo | null {
-  if (buf.length >= 24 && buf.readUInt32BE(0) === 0x89504e47 && buf.readUInt32BE(4) === 0x0d0a1a0a && buf.toString('latin1', 12, 16) === 'IHDR') {
+  if (
+    buf.length >= 24 &&
+    buf.readUInt32BE(0) === 0x89504e47 &&
+    buf.readUInt32BE(4) === 0x0d0a1a0a &&
+    buf.toString('latin1', 12, 16) === 'IHDR'
+  ) {
     return { type: 'image/png', width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
   }
   if (buf.length >= 4 && buf[0] === 0xff && buf[1] === 0xd8) {
@@ -68,10 +73,24 @@ export function encodePng(width: number, height: number, rgb: Buffer): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8;
   ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
-const PALETTE: [number, number, number][] = [[6, 199, 85], [0, 150, 136], [33, 150, 243], [255, 152, 0], [121, 85, 72], [156, 39, 176], [0, 121, 107], [63, 81, 181]];
+const PALETTE: [number, number, number][] = [
+  [6, 199, 85],
+  [0, 150, 136],
+  [33, 150, 243],
+  [255, 152, 0],
+  [121, 85, 72],
+  [156, 39, 176],
+  [0, 121, 107],
+  [63, 81, 181],
+];
 
 export type Bounds = { x: number; y: number; width: number; height: number };
 

@@ -18,7 +18,12 @@ export type MenuAction =
   | { type: 'postback'; data: string; displayText?: string; label: string }
   | { type: 'uri'; uri: string; label: string };
 export type MenuArea = { bounds: Bounds; action: MenuAction };
-export type MenuInput = { name: string; chatBarText: string; size: { width: number; height: number }; areas: MenuArea[] };
+export type MenuInput = {
+  name: string;
+  chatBarText: string;
+  size: { width: number; height: number };
+  areas: MenuArea[];
+};
 
 export const BULK_LINK_JOB = 'richmenu.bulk_link';
 export const MAX_IMAGE_BYTES = 1024 * 1024;
@@ -29,7 +34,15 @@ const grid = (cols: number, rows: number, width: number, height: number, actions
     const r = Math.floor(i / cols);
     const x = Math.round((c * width) / cols);
     const y = Math.round((r * height) / rows);
-    return { bounds: { x, y, width: Math.round(((c + 1) * width) / cols) - x, height: Math.round(((r + 1) * height) / rows) - y }, action };
+    return {
+      bounds: {
+        x,
+        y,
+        width: Math.round(((c + 1) * width) / cols) - x,
+        height: Math.round(((r + 1) * height) / rows) - y,
+      },
+      action,
+    };
   });
 
 const A = {
@@ -42,15 +55,47 @@ const A = {
 };
 
 export const TEMPLATES = [
-  { id: 'unbound-6', name: '大型 6 格（未綁定用：綁定、預約、家人、門診時間、交通、聯絡）', size: { width: 2500, height: 1686 }, areas: grid(3, 2, 2500, 1686, [A.bind, A.appts, A.family, A.hours, A.traffic, A.contact]) },
-  { id: 'bound-6', name: '大型 6 格（已綁定用：預約、家人、門診時間、交通、聯絡、重新綁定）', size: { width: 2500, height: 1686 }, areas: grid(3, 2, 2500, 1686, [A.appts, A.family, A.hours, A.traffic, A.contact, { ...A.bind, label: '綁定管理' } as MenuAction]) },
-  { id: 'large-4', name: '大型 4 格', size: { width: 2500, height: 1686 }, areas: grid(2, 2, 2500, 1686, [A.appts, A.family, A.hours, A.contact]) },
-  { id: 'compact-3', name: '小型 3 格', size: { width: 2500, height: 843 }, areas: grid(3, 1, 2500, 843, [A.appts, A.hours, A.contact]) },
+  {
+    id: 'unbound-6',
+    name: '大型 6 格（未綁定用：綁定、預約、家人、門診時間、交通、聯絡）',
+    size: { width: 2500, height: 1686 },
+    areas: grid(3, 2, 2500, 1686, [A.bind, A.appts, A.family, A.hours, A.traffic, A.contact]),
+  },
+  {
+    id: 'bound-6',
+    name: '大型 6 格（已綁定用：預約、家人、門診時間、交通、聯絡、重新綁定）',
+    size: { width: 2500, height: 1686 },
+    areas: grid(3, 2, 2500, 1686, [
+      A.appts,
+      A.family,
+      A.hours,
+      A.traffic,
+      A.contact,
+      { ...A.bind, label: '綁定管理' } as MenuAction,
+    ]),
+  },
+  {
+    id: 'large-4',
+    name: '大型 4 格',
+    size: { width: 2500, height: 1686 },
+    areas: grid(2, 2, 2500, 1686, [A.appts, A.family, A.hours, A.contact]),
+  },
+  {
+    id: 'compact-3',
+    name: '小型 3 格',
+    size: { width: 2500, height: 843 },
+    areas: grid(3, 1, 2500, 843, [A.appts, A.hours, A.contact]),
+  },
 ];
 
 export function defaultMenu(kind: MenuKind): MenuInput {
   const t = TEMPLATES.find((x) => x.id === (kind === 'unbound' ? 'unbound-6' : 'bound-6'))!;
-  return { name: kind === 'unbound' ? '未綁定選單' : '已綁定選單', chatBarText: kind === 'unbound' ? '開啟選單' : '我的選單', size: t.size, areas: t.areas };
+  return {
+    name: kind === 'unbound' ? '未綁定選單' : '已綁定選單',
+    chatBarText: kind === 'unbound' ? '開啟選單' : '我的選單',
+    size: t.size,
+    areas: t.areas,
+  };
 }
 
 /** LINE's rules for a rich menu, checked before publishing (zh-TW messages). */
@@ -58,53 +103,113 @@ export function validateMenu(m: MenuInput): ErrorDetail[] {
   const d: ErrorDetail[] = [];
   const W = m.size.width;
   const H = m.size.height;
-  if (W !== 2500 || (H !== 1686 && H !== 843)) d.push({ field: 'size', code: 'size', message: '尺寸必須是 2500×1686（大型）或 2500×843（小型）' });
-  if ([...m.chatBarText].length > 14 || m.chatBarText.trim() === '') d.push({ field: 'chatBarText', code: 'length', message: '選單列文字需為 1–14 個字' });
-  if ([...m.name].length > 300 || m.name.trim() === '') d.push({ field: 'name', code: 'length', message: '名稱需為 1–300 個字' });
-  if (m.areas.length < 1 || m.areas.length > 20) d.push({ field: 'areas', code: 'count', message: '點擊區域需有 1–20 個' });
+  if (W !== 2500 || (H !== 1686 && H !== 843))
+    d.push({ field: 'size', code: 'size', message: '尺寸必須是 2500×1686（大型）或 2500×843（小型）' });
+  if ([...m.chatBarText].length > 14 || m.chatBarText.trim() === '')
+    d.push({ field: 'chatBarText', code: 'length', message: '選單列文字需為 1–14 個字' });
+  if ([...m.name].length > 300 || m.name.trim() === '')
+    d.push({ field: 'name', code: 'length', message: '名稱需為 1–300 個字' });
+  if (m.areas.length < 1 || m.areas.length > 20)
+    d.push({ field: 'areas', code: 'count', message: '點擊區域需有 1–20 個' });
   m.areas.forEach((a, i) => {
     const b = a.bounds;
     const f = `areas.${i}`;
-    if (b.x < 0 || b.y < 0 || b.width < 1 || b.height < 1 || b.x + b.width > W || b.y + b.height > H) d.push({ field: `${f}.bounds`, code: 'bounds', message: `第 ${i + 1} 個區域超出圖片範圍（${W}×${H}）` });
+    if (b.x < 0 || b.y < 0 || b.width < 1 || b.height < 1 || b.x + b.width > W || b.y + b.height > H)
+      d.push({ field: `${f}.bounds`, code: 'bounds', message: `第 ${i + 1} 個區域超出圖片範圍（${W}×${H}）` });
     const act = a.action;
-    if ([...act.label].length > 20 || act.label.trim() === '') d.push({ field: `${f}.action.label`, code: 'length', message: '按鈕名稱需為 1–20 個字' });
-    if (act.type === 'message' && ([...act.text].length > 300 || !act.text.trim())) d.push({ field: `${f}.action.text`, code: 'length', message: '傳送文字需為 1–300 個字' });
-    if (act.type === 'postback' && (act.data.length > 300 || !act.data)) d.push({ field: `${f}.action.data`, code: 'length', message: 'postback 資料需為 1–300 個字元' });
-    if (act.type === 'postback' && act.displayText !== undefined && [...act.displayText].length > 300) d.push({ field: `${f}.action.displayText`, code: 'length', message: '顯示文字最多 300 個字' });
-    if (act.type === 'uri' && (!/^(https?:\/\/|tel:|line:\/\/)/.test(act.uri) || act.uri.length > 1000)) d.push({ field: `${f}.action.uri`, code: 'uri', message: '網址需以 https://、http://、tel: 或 line:// 開頭，最多 1000 字元' });
+    if ([...act.label].length > 20 || act.label.trim() === '')
+      d.push({ field: `${f}.action.label`, code: 'length', message: '按鈕名稱需為 1–20 個字' });
+    if (act.type === 'message' && ([...act.text].length > 300 || !act.text.trim()))
+      d.push({ field: `${f}.action.text`, code: 'length', message: '傳送文字需為 1–300 個字' });
+    if (act.type === 'postback' && (act.data.length > 300 || !act.data))
+      d.push({ field: `${f}.action.data`, code: 'length', message: 'postback 資料需為 1–300 個字元' });
+    if (act.type === 'postback' && act.displayText !== undefined && [...act.displayText].length > 300)
+      d.push({ field: `${f}.action.displayText`, code: 'length', message: '顯示文字最多 300 個字' });
+    if (act.type === 'uri' && (!/^(https?:\/\/|tel:|line:\/\/)/.test(act.uri) || act.uri.length > 1000))
+      d.push({
+        field: `${f}.action.uri`,
+        code: 'uri',
+        message: '網址需以 https://、http://、tel: 或 line:// 開頭，最多 1000 字元',
+      });
   });
   return d;
 }
 
-function toView(kind: MenuKind, m: MenuInput, row: { image_b64: string | null; line_rich_menu_id: string | null; published_at: string | null; last_error: string | null } | null) {
+function toView(
+  kind: MenuKind,
+  m: MenuInput,
+  row: {
+    image_b64: string | null;
+    line_rich_menu_id: string | null;
+    published_at: string | null;
+    last_error: string | null;
+  } | null,
+) {
   return {
-    kind, name: m.name, chatBarText: m.chatBarText, size: m.size, areas: m.areas,
-    hasImage: Boolean(row?.image_b64), imageUrl: `/api/rich-menus/${kind}/image`,
-    lineRichMenuId: row?.line_rich_menu_id ?? null, publishedAt: row?.published_at ?? null, lastError: row?.last_error ?? null,
+    kind,
+    name: m.name,
+    chatBarText: m.chatBarText,
+    size: m.size,
+    areas: m.areas,
+    hasImage: Boolean(row?.image_b64),
+    imageUrl: `/api/rich-menus/${kind}/image`,
+    lineRichMenuId: row?.line_rich_menu_id ?? null,
+    publishedAt: row?.published_at ?? null,
+    lastError: row?.last_error ?? null,
   };
 }
 
 export function richMenuService(deps: Deps) {
   const db = deps.db;
   const now = () => deps.clock.now().toISOString();
-  const rowOf = (clinicId: string, kind: MenuKind) => db.selectFrom('rich_menus').selectAll().where('clinic_id', '=', clinicId).where('kind', '=', kind).executeTakeFirst();
+  const rowOf = (clinicId: string, kind: MenuKind) =>
+    db
+      .selectFrom('rich_menus')
+      .selectAll()
+      .where('clinic_id', '=', clinicId)
+      .where('kind', '=', kind)
+      .executeTakeFirst();
   const menuOf = (row: Awaited<ReturnType<typeof rowOf>>, kind: MenuKind): MenuInput =>
-    row ? { name: row.name, chatBarText: row.chat_bar_text, size: { width: Number(row.width), height: Number(row.height) }, areas: JSON.parse(row.areas) as MenuArea[] } : defaultMenu(kind);
+    row
+      ? {
+          name: row.name,
+          chatBarText: row.chat_bar_text,
+          size: { width: Number(row.width), height: Number(row.height) },
+          areas: JSON.parse(row.areas) as MenuArea[],
+        }
+      : defaultMenu(kind);
 
   async function ensureRow(clinicId: string, kind: MenuKind) {
     const row = await rowOf(clinicId, kind);
     if (row) return row;
     const m = defaultMenu(kind);
-    await db.insertInto('rich_menus').values({
-      clinic_id: clinicId, kind, name: m.name, chat_bar_text: m.chatBarText, width: m.size.width, height: m.size.height, areas: JSON.stringify(m.areas),
-      image_b64: null, image_type: null, line_rich_menu_id: null, published_at: null, last_error: null, updated_at: now(),
-    }).onConflict((oc) => oc.columns(['clinic_id', 'kind']).doNothing()).execute();
+    await db
+      .insertInto('rich_menus')
+      .values({
+        clinic_id: clinicId,
+        kind,
+        name: m.name,
+        chat_bar_text: m.chatBarText,
+        width: m.size.width,
+        height: m.size.height,
+        areas: JSON.stringify(m.areas),
+        image_b64: null,
+        image_type: null,
+        line_rich_menu_id: null,
+        published_at: null,
+        last_error: null,
+        updated_at: now(),
+      })
+      .onConflict((oc) => oc.columns(['clinic_id', 'kind']).doNothing())
+      .execute();
     return (await rowOf(clinicId, kind))!;
   }
 
   const lineError = (err: unknown, what: string) => {
     const e = describeLineError(err);
-    return new AppError('LINE_ERROR', 502, `${what}失敗：${e.message}`, [{ message: e.lineMessage, code: String(e.status ?? 'network') }]);
+    return new AppError('LINE_ERROR', 502, `${what}失敗：${e.message}`, [
+      { message: e.lineMessage, code: String(e.status ?? 'network') },
+    ]);
   };
 
   return {
@@ -122,26 +227,65 @@ export function richMenuService(deps: Deps) {
       if (d.length) throw errors.validation(d, '選單內容不符合 LINE 的規定，請檢查標示的欄位');
       const row = await ensureRow(clinicId, kind);
       const sizeChanged = Number(row.width) !== input.size.width || Number(row.height) !== input.size.height;
-      await db.updateTable('rich_menus').set({
-        name: input.name, chat_bar_text: input.chatBarText, width: input.size.width, height: input.size.height, areas: JSON.stringify(input.areas), updated_at: now(),
-        ...(sizeChanged ? { image_b64: null, image_type: null } : {}),
-      }).where('clinic_id', '=', clinicId).where('kind', '=', kind).execute();
-      await recordAudit(db, deps.clock, { clinicId, actor, action: 'richmenu.saved', entityType: 'rich_menu', entityId: kind, ip, detail: { areas: input.areas.length, sizeChanged } });
+      await db
+        .updateTable('rich_menus')
+        .set({
+          name: input.name,
+          chat_bar_text: input.chatBarText,
+          width: input.size.width,
+          height: input.size.height,
+          areas: JSON.stringify(input.areas),
+          updated_at: now(),
+          ...(sizeChanged ? { image_b64: null, image_type: null } : {}),
+        })
+        .where('clinic_id', '=', clinicId)
+        .where('kind', '=', kind)
+        .execute();
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'richmenu.saved',
+        entityType: 'rich_menu',
+        entityId: kind,
+        ip,
+        detail: { areas: input.areas.length, sizeChanged },
+      });
       const fresh = await rowOf(clinicId, kind);
       return toView(kind, menuOf(fresh, kind), fresh ?? null);
     },
 
     async setImage(clinicId: string, kind: MenuKind, body: Buffer | undefined, actor: Actor, ip: string) {
       if (!body || body.length === 0) throw new AppError('IMAGE_REQUIRED', 422, '請上傳 PNG 或 JPEG 圖片');
-      if (body.length > MAX_IMAGE_BYTES) throw new AppError('IMAGE_TOO_LARGE', 422, `圖片檔案不可超過 1 MB（目前 ${(body.length / 1024 / 1024).toFixed(2)} MB），請壓縮後再上傳`);
+      if (body.length > MAX_IMAGE_BYTES)
+        throw new AppError(
+          'IMAGE_TOO_LARGE',
+          422,
+          `圖片檔案不可超過 1 MB（目前 ${(body.length / 1024 / 1024).toFixed(2)} MB），請壓縮後再上傳`,
+        );
       const info = imageInfo(body);
       if (!info) throw new AppError('IMAGE_FORMAT', 422, '無法辨識的圖片格式，只接受 PNG 或 JPEG');
       const row = await ensureRow(clinicId, kind);
       const W = Number(row.width);
       const H = Number(row.height);
-      if (info.width !== W || info.height !== H) throw new AppError('IMAGE_SIZE', 422, `圖片尺寸必須是 ${W}×${H} 像素，這張是 ${info.width}×${info.height}`, [{ field: 'image', code: 'size', message: `需要 ${W}×${H}`, width: info.width, height: info.height }]);
-      await db.updateTable('rich_menus').set({ image_b64: body.toString('base64'), image_type: info.type, updated_at: now() }).where('clinic_id', '=', clinicId).where('kind', '=', kind).execute();
-      await recordAudit(db, deps.clock, { clinicId, actor, action: 'richmenu.image_uploaded', entityType: 'rich_menu', entityId: kind, ip, detail: { bytes: body.length, type: info.type } });
+      if (info.width !== W || info.height !== H)
+        throw new AppError('IMAGE_SIZE', 422, `圖片尺寸必須是 ${W}×${H} 像素，這張是 ${info.width}×${info.height}`, [
+          { field: 'image', code: 'size', message: `需要 ${W}×${H}`, width: info.width, height: info.height },
+        ]);
+      await db
+        .updateTable('rich_menus')
+        .set({ image_b64: body.toString('base64'), image_type: info.type, updated_at: now() })
+        .where('clinic_id', '=', clinicId)
+        .where('kind', '=', kind)
+        .execute();
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'richmenu.image_uploaded',
+        entityType: 'rich_menu',
+        entityId: kind,
+        ip,
+        detail: { bytes: body.length, type: info.type },
+      });
       const fresh = await rowOf(clinicId, kind);
       return toView(kind, menuOf(fresh, kind), fresh ?? null);
     },
@@ -151,7 +295,14 @@ export function richMenuService(deps: Deps) {
       const row = await rowOf(clinicId, kind);
       if (row?.image_b64) return { type: row.image_type ?? 'image/png', body: Buffer.from(row.image_b64, 'base64') };
       const m = menuOf(row, kind);
-      return { type: 'image/png', body: defaultMenuImage(m.size.width, m.size.height, m.areas.map((a) => a.bounds)) };
+      return {
+        type: 'image/png',
+        body: defaultMenuImage(
+          m.size.width,
+          m.size.height,
+          m.areas.map((a) => a.bounds),
+        ),
+      };
     },
 
     async publish(clinicId: string, kind: MenuKind, actor: Actor, ip: string) {
@@ -166,25 +317,50 @@ export function richMenuService(deps: Deps) {
       const img = await this.image(clinicId, kind);
       const toAction = (a: MenuAction): messagingApi.Action => {
         switch (a.type) {
-          case 'liff': return { type: 'uri', label: a.label, uri: liffUrl(deps, ch, a.page) };
-          case 'message': return { type: 'message', label: a.label, text: a.text };
-          case 'postback': return { type: 'postback', label: a.label, data: a.data, ...(a.displayText ? { displayText: a.displayText } : {}) };
-          default: return { type: 'uri', label: a.label, uri: a.uri };
+          case 'liff':
+            return { type: 'uri', label: a.label, uri: liffUrl(deps, ch, a.page) };
+          case 'message':
+            return { type: 'message', label: a.label, text: a.text };
+          case 'postback':
+            return {
+              type: 'postback',
+              label: a.label,
+              data: a.data,
+              ...(a.displayText ? { displayText: a.displayText } : {}),
+            };
+          default:
+            return { type: 'uri', label: a.label, uri: a.uri };
         }
       };
       const fail = async (err: unknown, what: string) => {
         const e = lineError(err, what);
-        await db.updateTable('rich_menus').set({ last_error: e.message }).where('clinic_id', '=', clinicId).where('kind', '=', kind).execute();
+        await db
+          .updateTable('rich_menus')
+          .set({ last_error: e.message })
+          .where('clinic_id', '=', clinicId)
+          .where('kind', '=', kind)
+          .execute();
         return e;
       };
       let richMenuId: string;
       try {
-        richMenuId = (await client.createRichMenu({ size: m.size, selected: false, name: m.name, chatBarText: m.chatBarText, areas: m.areas.map((a) => ({ bounds: a.bounds, action: toAction(a.action) })) })).richMenuId;
+        richMenuId = (
+          await client.createRichMenu({
+            size: m.size,
+            selected: false,
+            name: m.name,
+            chatBarText: m.chatBarText,
+            areas: m.areas.map((a) => ({ bounds: a.bounds, action: toAction(a.action) })),
+          })
+        ).richMenuId;
       } catch (err) {
         throw await fail(err, '建立 LINE 圖文選單');
       }
       try {
-        await lineBlobClient(deps.config, token).setRichMenuImage(richMenuId, new Blob([new Uint8Array(img.body)], { type: img.type }));
+        await lineBlobClient(deps.config, token).setRichMenuImage(
+          richMenuId,
+          new Blob([new Uint8Array(img.body)], { type: img.type }),
+        );
         if (kind === 'unbound') await client.setDefaultRichMenu(richMenuId);
       } catch (err) {
         await client.deleteRichMenu(richMenuId).catch(() => undefined);
@@ -192,13 +368,31 @@ export function richMenuService(deps: Deps) {
       }
       const previous = row.line_rich_menu_id;
       const at = now();
-      await db.updateTable('rich_menus').set({ line_rich_menu_id: richMenuId, published_at: at, last_error: null }).where('clinic_id', '=', clinicId).where('kind', '=', kind).execute();
+      await db
+        .updateTable('rich_menus')
+        .set({ line_rich_menu_id: richMenuId, published_at: at, last_error: null })
+        .where('clinic_id', '=', clinicId)
+        .where('kind', '=', kind)
+        .execute();
       if (kind === 'bound') {
-        await enqueue(db, deps.clock, { type: BULK_LINK_JOB, clinicId, payload: { richMenuId, deletePrevious: previous }, maxAttempts: 8 });
+        await enqueue(db, deps.clock, {
+          type: BULK_LINK_JOB,
+          clinicId,
+          payload: { richMenuId, deletePrevious: previous },
+          maxAttempts: 8,
+        });
       } else if (previous && previous !== richMenuId) {
         await client.deleteRichMenu(previous).catch(() => undefined);
       }
-      await recordAudit(db, deps.clock, { clinicId, actor, action: 'richmenu.published', entityType: 'rich_menu', entityId: kind, ip, detail: { richMenuId, previous } });
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'richmenu.published',
+        entityType: 'rich_menu',
+        entityId: kind,
+        ip,
+        detail: { richMenuId, previous },
+      });
       const fresh = await rowOf(clinicId, kind);
       return toView(kind, menuOf(fresh, kind), fresh ?? null);
     },
@@ -206,24 +400,41 @@ export function richMenuService(deps: Deps) {
 }
 
 /** Links the bound menu to every bound friend (≤500 per call), then deletes the old menu. */
-export async function bulkLinkJob(job: Job<{ richMenuId: string; deletePrevious: string | null }>, deps: Deps): Promise<void> {
+export async function bulkLinkJob(
+  job: Job<{ richMenuId: string; deletePrevious: string | null }>,
+  deps: Deps,
+): Promise<void> {
   const clinicId = job.clinicId!;
-  const current = await deps.db.selectFrom('rich_menus').select('line_rich_menu_id').where('clinic_id', '=', clinicId).where('kind', '=', 'bound').executeTakeFirst();
+  const current = await deps.db
+    .selectFrom('rich_menus')
+    .select('line_rich_menu_id')
+    .where('clinic_id', '=', clinicId)
+    .where('kind', '=', 'bound')
+    .executeTakeFirst();
   if (current?.line_rich_menu_id !== job.payload.richMenuId) return; // superseded by a newer publish
   const client = await lineService(deps).clientFor(clinicId);
-  const users = await deps.db.selectFrom('line_bindings')
-    .leftJoin('line_friends', (j) => j.onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id').onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'))
-    .select('line_bindings.line_user_id').distinct()
+  const users = await deps.db
+    .selectFrom('line_bindings')
+    .leftJoin('line_friends', (j) =>
+      j
+        .onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id')
+        .onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'),
+    )
+    .select('line_bindings.line_user_id')
+    .distinct()
     .where('line_bindings.clinic_id', '=', clinicId)
     .where((eb) => eb.or([eb('line_friends.state', 'is', null), eb('line_friends.state', '=', 'friend')]))
     .execute();
   const ids = users.map((u) => u.line_user_id);
   try {
-    for (let i = 0; i < ids.length; i += 500) await client.linkRichMenuIdToUsers({ richMenuId: job.payload.richMenuId, userIds: ids.slice(i, i + 500) });
-    if (job.payload.deletePrevious && job.payload.deletePrevious !== job.payload.richMenuId) await client.deleteRichMenu(job.payload.deletePrevious).catch(() => undefined);
+    for (let i = 0; i < ids.length; i += 500)
+      await client.linkRichMenuIdToUsers({ richMenuId: job.payload.richMenuId, userIds: ids.slice(i, i + 500) });
+    if (job.payload.deletePrevious && job.payload.deletePrevious !== job.payload.richMenuId)
+      await client.deleteRichMenu(job.payload.deletePrevious).catch(() => undefined);
   } catch (err) {
     const e = describeLineError(err);
-    if (e.status !== null && e.status >= 400 && e.status < 500 && e.status !== 429) throw new PermanentJobError(`${e.message}: ${e.lineMessage}`);
+    if (e.status !== null && e.status >= 400 && e.status < 500 && e.status !== 429)
+      throw new PermanentJobError(`${e.message}: ${e.lineMessage}`);
     throw err;
   }
 }

@@ -9,42 +9,91 @@ import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import { enqueue, PermanentJobError, type Job } from '../../platform/jobs.ts';
-import { countSmsSegments, createSmsProvider, DEFAULT_BASE_URLS, maskPhone, SmsError, type SmsAccount, type SmsProviderName } from '../../platform/sms.ts';
+import {
+  countSmsSegments,
+  createSmsProvider,
+  DEFAULT_BASE_URLS,
+  maskPhone,
+  SmsError,
+  type SmsAccount,
+  type SmsProviderName,
+} from '../../platform/sms.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
 export const SMS_JOB = 'sms.send';
 export type SmsPurpose = 'otp' | 'reminder' | 'recall';
 
-export type SmsSettingsInput = { provider: 'default' | SmsProviderName; username?: string; password?: string; baseUrl?: string | null; reminderFallback: boolean };
+export type SmsSettingsInput = {
+  provider: 'default' | SmsProviderName;
+  username?: string;
+  password?: string;
+  baseUrl?: string | null;
+  reminderFallback: boolean;
+};
 
 /** The account a clinic sends with: its own settings, or the environment's default. */
 export async function smsAccountOf(db: Db, deps: Deps, clinicId: string): Promise<SmsAccount> {
   const s = await db.selectFrom('sms_settings').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst();
   const c = deps.config;
-  if (!s || s.provider === 'default') return { provider: c.smsProvider, baseUrl: c.smsBaseUrl, username: c.smsUsername, password: c.smsPassword };
+  if (!s || s.provider === 'default')
+    return { provider: c.smsProvider, baseUrl: c.smsBaseUrl, username: c.smsUsername, password: c.smsPassword };
   const provider = s.provider as SmsProviderName;
-  const baseUrl = s.base_url || (provider === 'mitake' || provider === 'every8d' ? DEFAULT_BASE_URLS[provider] : c.smsBaseUrl);
-  return { provider, baseUrl, username: s.username, password: s.password_enc ? deps.crypto.decrypt(s.password_enc) : '' };
+  const baseUrl =
+    s.base_url || (provider === 'mitake' || provider === 'every8d' ? DEFAULT_BASE_URLS[provider] : c.smsBaseUrl);
+  return {
+    provider,
+    baseUrl,
+    username: s.username,
+    password: s.password_enc ? deps.crypto.decrypt(s.password_enc) : '',
+  };
 }
 
 /**
  * Writes the log row and the `sms.send` job (inside the caller's transaction). The text and
  * number travel encrypted in the job payload: an OTP never sits in the database in clear.
  */
-export async function queueSms(trx: Db, deps: Deps, input: { clinicId: string; to: string; text: string; purpose: SmsPurpose; relatedType?: string; relatedId?: string }): Promise<{ id: string; segments: number; provider: SmsProviderName }> {
+export async function queueSms(
+  trx: Db,
+  deps: Deps,
+  input: { clinicId: string; to: string; text: string; purpose: SmsPurpose; relatedType?: string; relatedId?: string },
+): Promise<{ id: string; segments: number; provider: SmsProviderName }> {
   const acct = await smsAccountOf(trx, deps, input.clinicId);
-  if (acct.provider === 'none') throw new AppError('SMS_NOT_CONFIGURED', 503, '診所尚未設定簡訊服務，暫時無法傳送簡訊，請直接聯絡診所');
+  if (acct.provider === 'none')
+    throw new AppError('SMS_NOT_CONFIGURED', 503, '診所尚未設定簡訊服務，暫時無法傳送簡訊，請直接聯絡診所');
   const seg = countSmsSegments(input.text);
   const id = newId();
   const now = deps.clock.now().toISOString();
-  await trx.insertInto('sms_messages').values({
-    id, clinic_id: input.clinicId, to_masked: maskPhone(input.to), to_hash: deps.crypto.lookupHash(input.to), purpose: input.purpose, provider: acct.provider,
-    chars: input.text.length, encoding: seg.encoding, segments: seg.segments, cost: 0, status: 'queued', idempotency_key: newId(), provider_message_id: null, error: null,
-    delivery_status: null, delivered_at: null, related_type: input.relatedType ?? null, related_id: input.relatedId ?? null, created_at: now, updated_at: now,
-  }).execute();
+  await trx
+    .insertInto('sms_messages')
+    .values({
+      id,
+      clinic_id: input.clinicId,
+      to_masked: maskPhone(input.to),
+      to_hash: deps.crypto.lookupHash(input.to),
+      purpose: input.purpose,
+      provider: acct.provider,
+      chars: input.text.length,
+      encoding: seg.encoding,
+      segments: seg.segments,
+      cost: 0,
+      status: 'queued',
+      idempotency_key: newId(),
+      provider_message_id: null,
+      error: null,
+      delivery_status: null,
+      delivered_at: null,
+      related_type: input.relatedType ?? null,
+      related_id: input.relatedId ?? null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
   await enqueue(trx as Kysely<DB>, deps.clock, {
-    type: SMS_JOB, clinicId: input.clinicId, idempotencyKey: `sms:${id}`, maxAttempts: 6,
+    type: SMS_JOB,
+    clinicId: input.clinicId,
+    idempotencyKey: `sms:${id}`,
+    maxAttempts: 6,
     payload: { smsId: id, to: deps.crypto.encrypt(input.to), text: deps.crypto.encrypt(input.text) },
   });
   return { id, segments: seg.segments, provider: acct.provider };
@@ -55,7 +104,12 @@ const reportSig = (deps: Deps, smsId: string) => deps.crypto.hmacHex('sms-report
 /** The `sms.send` job: one provider call with the row's idempotency key. */
 export async function sendSmsJob(job: Job<{ smsId: string; to: string; text: string }>, deps: Deps): Promise<void> {
   const clinicId = job.clinicId!;
-  const row = await deps.db.selectFrom('sms_messages').selectAll().where('clinic_id', '=', clinicId).where('id', '=', job.payload.smsId).executeTakeFirst();
+  const row = await deps.db
+    .selectFrom('sms_messages')
+    .selectAll()
+    .where('clinic_id', '=', clinicId)
+    .where('id', '=', job.payload.smsId)
+    .executeTakeFirst();
   if (!row) throw new PermanentJobError('sms row not found');
   if (row.status === 'sent' || row.status === 'delivered' || row.status === 'failed') return;
   const acct = await smsAccountOf(deps.db, deps, clinicId);
@@ -63,14 +117,36 @@ export async function sendSmsJob(job: Job<{ smsId: string; to: string; text: str
   const now = () => deps.clock.now().toISOString();
   try {
     const r = await provider.send({
-      to: deps.crypto.decrypt(job.payload.to), text: deps.crypto.decrypt(job.payload.text), idempotencyKey: row.idempotency_key,
+      to: deps.crypto.decrypt(job.payload.to),
+      text: deps.crypto.decrypt(job.payload.text),
+      idempotencyKey: row.idempotency_key,
       reportUrl: `${deps.config.publicBaseUrl}/sms/report/${row.id}?sig=${reportSig(deps, row.id)}`,
     });
-    await deps.db.updateTable('sms_messages').set({ status: 'sent', provider: acct.provider, provider_message_id: r.providerMessageId, segments: r.segments, cost: r.cost, error: null, updated_at: now() }).where('id', '=', row.id).execute();
+    await deps.db
+      .updateTable('sms_messages')
+      .set({
+        status: 'sent',
+        provider: acct.provider,
+        provider_message_id: r.providerMessageId,
+        segments: r.segments,
+        cost: r.cost,
+        error: null,
+        updated_at: now(),
+      })
+      .where('id', '=', row.id)
+      .execute();
   } catch (err) {
     const permanent = err instanceof SmsError && err.permanent;
     const last = permanent || job.attempts >= job.maxAttempts;
-    await deps.db.updateTable('sms_messages').set({ status: last ? 'failed' : 'retrying', error: err instanceof Error ? err.message.slice(0, 500) : String(err), updated_at: now() }).where('id', '=', row.id).execute();
+    await deps.db
+      .updateTable('sms_messages')
+      .set({
+        status: last ? 'failed' : 'retrying',
+        error: err instanceof Error ? err.message.slice(0, 500) : String(err),
+        updated_at: now(),
+      })
+      .where('id', '=', row.id)
+      .execute();
     if (permanent) throw new PermanentJobError(err instanceof Error ? err.message : String(err));
     throw err;
   }
@@ -96,7 +172,11 @@ export function smsService(deps: Deps) {
 
     async saveSettings(clinicId: string, input: SmsSettingsInput, actor: Actor, ip: string) {
       const now = deps.clock.now().toISOString();
-      const existing = await db.selectFrom('sms_settings').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst();
+      const existing = await db
+        .selectFrom('sms_settings')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .executeTakeFirst();
       const needsAccount = input.provider === 'mitake' || input.provider === 'every8d';
       const username = input.username ?? existing?.username ?? '';
       const passwordEnc = input.password ? deps.crypto.encrypt(input.password) : (existing?.password_enc ?? null);
@@ -106,18 +186,60 @@ export function smsService(deps: Deps) {
           ...(!passwordEnc ? [{ field: 'password', code: 'required', message: '此欄位為必填' }] : []),
         ]);
       }
-      const row = { provider: input.provider, username, password_enc: passwordEnc, base_url: input.baseUrl ?? null, reminder_fallback: input.reminderFallback ? 1 : 0, updated_at: now };
+      const row = {
+        provider: input.provider,
+        username,
+        password_enc: passwordEnc,
+        base_url: input.baseUrl ?? null,
+        reminder_fallback: input.reminderFallback ? 1 : 0,
+        updated_at: now,
+      };
       if (existing) await db.updateTable('sms_settings').set(row).where('clinic_id', '=', clinicId).execute();
-      else await db.insertInto('sms_settings').values({ clinic_id: clinicId, ...row }).execute();
-      await recordAudit(db, deps.clock, { clinicId, actor, action: 'sms.settings_saved', entityType: 'sms_settings', entityId: clinicId, ip, detail: { provider: input.provider, passwordChanged: Boolean(input.password), reminderFallback: input.reminderFallback } });
+      else
+        await db
+          .insertInto('sms_settings')
+          .values({ clinic_id: clinicId, ...row })
+          .execute();
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'sms.settings_saved',
+        entityType: 'sms_settings',
+        entityId: clinicId,
+        ip,
+        detail: {
+          provider: input.provider,
+          passwordChanged: Boolean(input.password),
+          reminderFallback: input.reminderFallback,
+        },
+      });
       return this.getSettings(clinicId);
     },
 
     async listMessages(clinicId: string, limit: number) {
-      const rows = await db.selectFrom('sms_messages').selectAll().where('clinic_id', '=', clinicId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      const rows = await db
+        .selectFrom('sms_messages')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map((r) => ({
-        id: r.id, to: r.to_masked, purpose: r.purpose, provider: r.provider, encoding: r.encoding, chars: Number(r.chars), segments: Number(r.segments), cost: Number(r.cost),
-        status: r.status, providerMessageId: r.provider_message_id, error: r.error, deliveryStatus: r.delivery_status, deliveredAt: r.delivered_at, createdAt: r.created_at,
+        id: r.id,
+        to: r.to_masked,
+        purpose: r.purpose,
+        provider: r.provider,
+        encoding: r.encoding,
+        chars: Number(r.chars),
+        segments: Number(r.segments),
+        cost: Number(r.cost),
+        status: r.status,
+        providerMessageId: r.provider_message_id,
+        error: r.error,
+        deliveryStatus: r.delivery_status,
+        deliveredAt: r.delivered_at,
+        createdAt: r.created_at,
       }));
     },
 
@@ -127,9 +249,17 @@ export function smsService(deps: Deps) {
       const code = q.statuscode ?? '';
       const status = code === '4' ? 'delivered' : /^[5-9]$/.test(code) ? 'undelivered' : null;
       if (!status) return true;
-      await db.updateTable('sms_messages')
-        .set({ delivery_status: `${status}:${q.statusstr ?? code}`.slice(0, 60), delivered_at: status === 'delivered' ? deps.clock.now().toISOString() : null, status: status === 'delivered' ? 'delivered' : 'failed', updated_at: deps.clock.now().toISOString() })
-        .where('id', '=', smsId).where('provider_message_id', '=', q.msgid ?? '').execute();
+      await db
+        .updateTable('sms_messages')
+        .set({
+          delivery_status: `${status}:${q.statusstr ?? code}`.slice(0, 60),
+          delivered_at: status === 'delivered' ? deps.clock.now().toISOString() : null,
+          status: status === 'delivered' ? 'delivered' : 'failed',
+          updated_at: deps.clock.now().toISOString(),
+        })
+        .where('id', '=', smsId)
+        .where('provider_message_id', '=', q.msgid ?? '')
+        .execute();
       return true;
     },
   };

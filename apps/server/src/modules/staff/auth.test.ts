@@ -54,12 +54,22 @@ describe('login', () => {
     for (const email of [c.admin.email, `ghost-${Date.now()}@test.careline.tw`]) {
       const codes: number[] = [];
       for (let i = 0; i < 6; i++) {
-        const r = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: `bad-${i}` }, remoteAddress: `10.1.1.${i}` });
+        const r = await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email, password: `bad-${i}` },
+          remoteAddress: `10.1.1.${i}`,
+        });
         codes.push(r.statusCode);
       }
       expect(codes).toEqual([401, 401, 401, 401, 429, 429]);
     }
-    const locked = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: c.admin.email, password: TEST_PASSWORD }, remoteAddress: '10.1.2.1' });
+    const locked = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: c.admin.email, password: TEST_PASSWORD },
+      remoteAddress: '10.1.2.1',
+    });
     expect(locked.statusCode).toBe(429);
     expect(locked.json().error.code).toBe('LOGIN_LOCKED');
     expect(locked.headers['retry-after']).toBeDefined();
@@ -70,7 +80,12 @@ describe('login', () => {
   it('rate-limits many attempts from one IP', async () => {
     let last = 0;
     for (let i = 0; i < 32; i++) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: `x${i}@y.tw`, password: 'nope' }, remoteAddress: '10.200.0.1' });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: `x${i}@y.tw`, password: 'nope' },
+        remoteAddress: '10.200.0.1',
+      });
       last = r.statusCode;
     }
     expect(last).toBe(429);
@@ -86,10 +101,20 @@ describe('login', () => {
 describe('CSRF', () => {
   it('refuses a cookie-authenticated write without the CSRF header', async () => {
     const c = await createTestClinic(t);
-    const r = await t.app.inject({ method: 'POST', url: '/api/api-keys', payload: { name: 'x' }, headers: { cookie: c.admin.cookie } });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/api-keys',
+      payload: { name: 'x' },
+      headers: { cookie: c.admin.cookie },
+    });
     expect(r.statusCode).toBe(403);
     expect(r.json().error.code).toBe('CSRF_FAILED');
-    const r2 = await t.app.inject({ method: 'POST', url: '/api/api-keys', payload: { name: 'x' }, headers: { cookie: c.admin.cookie, 'x-csrf-token': 'forged' } });
+    const r2 = await t.app.inject({
+      method: 'POST',
+      url: '/api/api-keys',
+      payload: { name: 'x' },
+      headers: { cookie: c.admin.cookie, 'x-csrf-token': 'forged' },
+    });
     expect(r2.statusCode).toBe(403);
   });
 });
@@ -102,13 +127,25 @@ describe('staff management', () => {
     expect(inv.statusCode).toBe(201);
     expect(inv.json().staff).toMatchObject({ email, status: 'invited', roleLabel: '櫃台人員' });
     const token = String(inv.json().link).split('/invite/')[1];
-    const weak = await t.app.inject({ method: 'POST', url: '/api/auth/accept-invite', payload: { token, password: 'short' } });
+    const weak = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/accept-invite',
+      payload: { token, password: 'short' },
+    });
     expect(weak.statusCode).toBe(422);
     expect(weak.json().error.details[0]).toMatchObject({ field: 'password' });
-    const ok = await t.app.inject({ method: 'POST', url: '/api/auth/accept-invite', payload: { token, password: 'a-good-password' } });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/accept-invite',
+      payload: { token, password: 'a-good-password' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().user.role).toBe('front_desk');
-    const again = await t.app.inject({ method: 'POST', url: '/api/auth/accept-invite', payload: { token, password: 'a-good-password' } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/accept-invite',
+      payload: { token, password: 'a-good-password' },
+    });
     expect(again.statusCode).toBe(400);
     expect(again.json().error.code).toBe('INVITE_INVALID');
     const s = await login(t.app, email, 'a-good-password');
@@ -136,26 +173,45 @@ describe('staff management', () => {
     const r = await as(t.app, c.admin).post(`/api/staff/${desk.userId}/reset-password`);
     expect(r.statusCode).toBe(200);
     const token = String(r.json().link).split('/invite/')[1];
-    expect((await t.app.inject({ method: 'POST', url: '/api/auth/accept-invite', payload: { token, password: 'brand-new-password' } })).statusCode).toBe(200);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/accept-invite',
+          payload: { token, password: 'brand-new-password' },
+        })
+      ).statusCode,
+    ).toBe(200);
     await expect(login(t.app, desk.email, 'brand-new-password')).resolves.toBeTruthy();
   });
 
   it('a front-desk user gets 403 on admin endpoints', async () => {
     const c = await createTestClinic(t);
     const desk = await c.staff('front_desk');
-    for (const [m, url] of [['get', '/api/staff'], ['get', '/api/audit'], ['get', '/api/api-keys'], ['get', '/api/jobs']] as const) {
+    for (const [m, url] of [
+      ['get', '/api/staff'],
+      ['get', '/api/audit'],
+      ['get', '/api/api-keys'],
+      ['get', '/api/jobs'],
+    ] as const) {
       const r = await as(t.app, desk)[m](url);
       expect(r.statusCode, url).toBe(403);
       expect(r.json().error.code).toBe('FORBIDDEN');
     }
-    expect((await as(t.app, desk).post('/api/staff', { email: 'a@b.tw', name: 'a', role: 'admin' })).statusCode).toBe(403);
+    expect((await as(t.app, desk).post('/api/staff', { email: 'a@b.tw', name: 'a', role: 'admin' })).statusCode).toBe(
+      403,
+    );
     expect((await as(t.app, desk).patch('/api/clinic', { name: 'x' })).statusCode).toBe(403);
   });
 
   it('platform operators create clinics; clinic admins cannot', async () => {
     const c = await createTestClinic(t);
     const op = await c.staff('platform_operator');
-    const created = await as(t.app, op).post('/api/platform/clinics', { name: '新診所', adminEmail: `first-${Date.now()}@test.tw`, adminName: '院長' });
+    const created = await as(t.app, op).post('/api/platform/clinics', {
+      name: '新診所',
+      adminEmail: `first-${Date.now()}@test.tw`,
+      adminName: '院長',
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json().adminInviteLink).toContain('/invite/');
     expect((await as(t.app, c.admin).get('/api/platform/clinics')).statusCode).toBe(403);

@@ -6,10 +6,17 @@ export type StaffRow = Selectable<StaffUsersTable>;
 
 export function staffRepository(db: Kysely<DB>) {
   return {
-    findByEmail: (email: string) => db.selectFrom('staff_users').selectAll().where('email', '=', email).executeTakeFirst(),
-    findByInviteHash: (hash: string) => db.selectFrom('staff_users').selectAll().where('invite_token_hash', '=', hash).executeTakeFirst(),
+    findByEmail: (email: string) =>
+      db.selectFrom('staff_users').selectAll().where('email', '=', email).executeTakeFirst(),
+    findByInviteHash: (hash: string) =>
+      db.selectFrom('staff_users').selectAll().where('invite_token_hash', '=', hash).executeTakeFirst(),
     findInClinic: (clinicId: string, id: string) =>
-      db.selectFrom('staff_users').selectAll().where('clinic_id', '=', clinicId).where('id', '=', id).executeTakeFirst(),
+      db
+        .selectFrom('staff_users')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', id)
+        .executeTakeFirst(),
     listInClinic: (clinicId: string) =>
       db
         .selectFrom('staff_users')
@@ -40,6 +47,8 @@ export function staffRepository(db: Kysely<DB>) {
     deleteSession: (id: string) => db.deleteFrom('sessions').where('id', '=', id).execute(),
     deleteSessionsOf: (userId: string) => db.deleteFrom('sessions').where('user_id', '=', userId).execute(),
     clinicName: async (clinicId: string | null) =>
-      clinicId ? ((await db.selectFrom('clinics').select('name').where('id', '=', clinicId).executeTakeFirst())?.name ?? null) : null,
+      clinicId
+        ? ((await db.selectFrom('clinics').select('name').where('id', '=', clinicId).executeTakeFirst())?.name ?? null)
+        : null,
   };
 }

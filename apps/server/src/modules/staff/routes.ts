@@ -20,66 +20,143 @@ export function staffRoutes(app: FastifyInstance, deps: Deps): void {
   }
   const ua = (req: FastifyRequest) => String(req.headers['user-agent'] ?? '');
 
-  app.post('/api/auth/login', {
-    schema: { tags: ['後台：登入'], summary: '員工登入', description: '以電子郵件與密碼登入，成功後設定 httpOnly session cookie。連續失敗 5 次會鎖定 15 分鐘。', body: LoginBody, response: { 200: SessionResponse, ...errorResponses(401, 422, 429) } },
-  }, async (req, reply) => {
-    const { email, password } = req.body as { email: string; password: string };
-    const s = await svc.login(email, password, req.ip, ua(req));
-    setSession(reply, s);
-    return { user: s.user, csrfToken: s.csrfToken };
-  });
+  app.post(
+    '/api/auth/login',
+    {
+      schema: {
+        tags: ['後台：登入'],
+        summary: '員工登入',
+        description: '以電子郵件與密碼登入，成功後設定 httpOnly session cookie。連續失敗 5 次會鎖定 15 分鐘。',
+        body: LoginBody,
+        response: { 200: SessionResponse, ...errorResponses(401, 422, 429) },
+      },
+    },
+    async (req, reply) => {
+      const { email, password } = req.body as { email: string; password: string };
+      const s = await svc.login(email, password, req.ip, ua(req));
+      setSession(reply, s);
+      return { user: s.user, csrfToken: s.csrfToken };
+    },
+  );
 
-  app.post('/api/auth/logout', { schema: { tags: ['後台：登入'], summary: '登出', response: { 204: Type.Null() } }, preHandler: requireStaff(deps) }, async (req, reply) => {
-    await svc.logout(req.staff!.sessionId);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    reply.clearCookie(CSRF_COOKIE, { path: '/' });
-    return reply.status(204).send();
-  });
+  app.post(
+    '/api/auth/logout',
+    {
+      schema: { tags: ['後台：登入'], summary: '登出', response: { 204: Type.Null() } },
+      preHandler: requireStaff(deps),
+    },
+    async (req, reply) => {
+      await svc.logout(req.staff!.sessionId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.clearCookie(CSRF_COOKIE, { path: '/' });
+      return reply.status(204).send();
+    },
+  );
 
-  app.get('/api/auth/me', { schema: { tags: ['後台：登入'], summary: '目前登入的員工', response: { 200: SessionResponse, ...errorResponses(401) } }, preHandler: requireStaff(deps) }, async (req) => {
-    const s = req.staff!;
-    return { user: await svc.me(s), csrfToken: s.csrfToken };
-  });
+  app.get(
+    '/api/auth/me',
+    {
+      schema: {
+        tags: ['後台：登入'],
+        summary: '目前登入的員工',
+        response: { 200: SessionResponse, ...errorResponses(401) },
+      },
+      preHandler: requireStaff(deps),
+    },
+    async (req) => {
+      const s = req.staff!;
+      return { user: await svc.me(s), csrfToken: s.csrfToken };
+    },
+  );
 
-  app.post('/api/auth/accept-invite', {
-    schema: { tags: ['後台：登入'], summary: '以邀請或重設連結設定密碼', body: AcceptInviteBody, response: { 200: SessionResponse, ...errorResponses(400, 422) } },
-  }, async (req, reply) => {
-    const { token, password } = req.body as { token: string; password: string };
-    const s = await svc.acceptInvite(token, password, req.ip, ua(req));
-    setSession(reply, s);
-    return { user: s.user, csrfToken: s.csrfToken };
-  });
+  app.post(
+    '/api/auth/accept-invite',
+    {
+      schema: {
+        tags: ['後台：登入'],
+        summary: '以邀請或重設連結設定密碼',
+        body: AcceptInviteBody,
+        response: { 200: SessionResponse, ...errorResponses(400, 422) },
+      },
+    },
+    async (req, reply) => {
+      const { token, password } = req.body as { token: string; password: string };
+      const s = await svc.acceptInvite(token, password, req.ip, ua(req));
+      setSession(reply, s);
+      return { user: s.user, csrfToken: s.csrfToken };
+    },
+  );
 
   const admin = requireStaff(deps, ['admin']);
-  app.get('/api/staff', { schema: { tags: ['後台：人員'], summary: '人員列表', response: { 200: Type.Object({ items: Type.Array(Type.Ref('StaffMember')) }), ...errorResponses(401, 403) } }, preHandler: admin }, async (req) => ({
-    items: await svc.list(clinicOf(req)),
-  }));
+  app.get(
+    '/api/staff',
+    {
+      schema: {
+        tags: ['後台：人員'],
+        summary: '人員列表',
+        response: { 200: Type.Object({ items: Type.Array(Type.Ref('StaffMember')) }), ...errorResponses(401, 403) },
+      },
+      preHandler: admin,
+    },
+    async (req) => ({
+      items: await svc.list(clinicOf(req)),
+    }),
+  );
 
-  app.post('/api/staff', {
-    schema: { tags: ['後台：人員'], summary: '邀請人員', description: '建立帳號並產生設定密碼的連結（7 天有效），請把連結交給該人員。', body: InviteBody, response: { 201: LinkResponse, ...errorResponses(401, 403, 409, 422) } },
-    preHandler: admin,
-  }, async (req, reply) => {
-    const r = await svc.invite(clinicOf(req), req.body as never, actorOf(req), req.ip);
-    return reply.status(201).send(r);
-  });
+  app.post(
+    '/api/staff',
+    {
+      schema: {
+        tags: ['後台：人員'],
+        summary: '邀請人員',
+        description: '建立帳號並產生設定密碼的連結（7 天有效），請把連結交給該人員。',
+        body: InviteBody,
+        response: { 201: LinkResponse, ...errorResponses(401, 403, 409, 422) },
+      },
+      preHandler: admin,
+    },
+    async (req, reply) => {
+      const r = await svc.invite(clinicOf(req), req.body as never, actorOf(req), req.ip);
+      return reply.status(201).send(r);
+    },
+  );
 
-  app.patch('/api/staff/:id', {
-    schema: { tags: ['後台：人員'], summary: '修改人員（姓名、角色、停用/啟用）', params: IdParams, body: UpdateStaffBody, response: { 200: Type.Ref('StaffMember'), ...errorResponses(401, 403, 404, 409, 422) } },
-    preHandler: admin,
-  }, async (req) => {
-    const { id } = req.params as { id: string };
-    const body = req.body as { name?: string; role?: never; status?: 'active' | 'disabled' };
-    if (id === req.staff!.userId && (body.status === 'disabled' || (body.role && body.role !== 'admin'))) {
-      throw errors.conflict('SELF_LOCKOUT', '不能停用自己或取消自己的管理者身分');
-    }
-    return svc.update(clinicOf(req), id, body, actorOf(req), req.ip);
-  });
+  app.patch(
+    '/api/staff/:id',
+    {
+      schema: {
+        tags: ['後台：人員'],
+        summary: '修改人員（姓名、角色、停用/啟用）',
+        params: IdParams,
+        body: UpdateStaffBody,
+        response: { 200: Type.Ref('StaffMember'), ...errorResponses(401, 403, 404, 409, 422) },
+      },
+      preHandler: admin,
+    },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const body = req.body as { name?: string; role?: never; status?: 'active' | 'disabled' };
+      if (id === req.staff!.userId && (body.status === 'disabled' || (body.role && body.role !== 'admin'))) {
+        throw errors.conflict('SELF_LOCKOUT', '不能停用自己或取消自己的管理者身分');
+      }
+      return svc.update(clinicOf(req), id, body, actorOf(req), req.ip);
+    },
+  );
 
-  app.post('/api/staff/:id/reset-password', {
-    schema: { tags: ['後台：人員'], summary: '產生重設密碼連結', params: IdParams, response: { 200: LinkResponse, ...errorResponses(401, 403, 404, 409) } },
-    preHandler: admin,
-  }, async (req) => {
-    const { id } = req.params as { id: string };
-    return svc.resetPassword(clinicOf(req), id, actorOf(req), req.ip);
-  });
+  app.post(
+    '/api/staff/:id/reset-password',
+    {
+      schema: {
+        tags: ['後台：人員'],
+        summary: '產生重設密碼連結',
+        params: IdParams,
+        response: { 200: LinkResponse, ...errorResponses(401, 403, 404, 409) },
+      },
+      preHandler: admin,
+    },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      return svc.resetPassword(clinicOf(req), id, actorOf(req), req.ip);
+    },
+  );
 }

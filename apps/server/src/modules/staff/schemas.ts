@@ -1,10 +1,18 @@
 import { Type } from 'typebox';
 
-export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('front_desk'), Type.Literal('doctor'), Type.Literal('viewer')], {
-  description: '角色：admin 管理者、front_desk 櫃台人員、doctor 醫師、viewer 唯讀',
-});
+export const RoleSchema = Type.Union(
+  [Type.Literal('admin'), Type.Literal('front_desk'), Type.Literal('doctor'), Type.Literal('viewer')],
+  {
+    description: '角色：admin 管理者、front_desk 櫃台人員、doctor 醫師、viewer 唯讀',
+  },
+);
 
-export const Email = Type.String({ format: 'email', maxLength: 200, description: '電子郵件（登入帳號）', examples: ['desk@demo.careline.tw'] });
+export const Email = Type.String({
+  format: 'email',
+  maxLength: 200,
+  description: '電子郵件（登入帳號）',
+  examples: ['desk@demo.careline.tw'],
+});
 export const Password = Type.String({ minLength: 10, maxLength: 200, description: '密碼，至少 10 個字元' });
 
 export const SessionUser = Type.Object(
@@ -25,8 +33,14 @@ export const SessionResponse = Type.Object({
   csrfToken: Type.String({ description: '寫入請求須帶在 x-csrf-token 標頭' }),
 });
 
-export const LoginBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 200 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
-export const AcceptInviteBody = Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }), password: Password }, { additionalProperties: false });
+export const LoginBody = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 200 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export const AcceptInviteBody = Type.Object(
+  { token: Type.String({ minLength: 10, maxLength: 200 }), password: Password },
+  { additionalProperties: false },
+);
 
 export const StaffMember = Type.Object(
   {
@@ -54,4 +68,7 @@ export const UpdateStaffBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export const LinkResponse = Type.Object({ staff: Type.Ref('StaffMember'), link: Type.String({ description: '設定密碼的連結（7 天內有效，只顯示這一次）' }) });
+export const LinkResponse = Type.Object({
+  staff: Type.Ref('StaffMember'),
+  link: Type.String({ description: '設定密碼的連結（7 天內有效，只顯示這一次）' }),
+});

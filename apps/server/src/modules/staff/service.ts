@@ -14,12 +14,31 @@ const INVITE_TTL_MS = 7 * 24 * 3600_000;
 // Verifying against a real hash when the user is unknown keeps timing the same.
 const DUMMY_HASH = hash('careline-dummy-password-for-timing');
 
-export type SessionUser = { id: string; email: string; name: string; role: string; roleLabel: string; clinicId: string | null; clinicName: string | null };
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  roleLabel: string;
+  clinicId: string | null;
+  clinicName: string | null;
+};
 
 export const normaliseEmail = (e: string) => e.trim().toLowerCase();
 
-export function toStaffMember(r: Pick<StaffRow, 'id' | 'email' | 'name' | 'role' | 'status' | 'last_login_at' | 'created_at'>) {
-  return { id: r.id, email: r.email, name: r.name, role: r.role, roleLabel: ROLE_LABELS[r.role as Role] ?? r.role, status: r.status, lastLoginAt: r.last_login_at, createdAt: r.created_at };
+export function toStaffMember(
+  r: Pick<StaffRow, 'id' | 'email' | 'name' | 'role' | 'status' | 'last_login_at' | 'created_at'>,
+) {
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    roleLabel: ROLE_LABELS[r.role as Role] ?? r.role,
+    status: r.status,
+    lastLoginAt: r.last_login_at,
+    createdAt: r.created_at,
+  };
 }
 
 export function staffService(deps: Deps) {
@@ -27,7 +46,15 @@ export function staffService(deps: Deps) {
   const now = () => deps.clock.now();
 
   async function sessionUser(r: StaffRow): Promise<SessionUser> {
-    return { id: r.id, email: r.email, name: r.name, role: r.role, roleLabel: ROLE_LABELS[r.role as Role] ?? r.role, clinicId: r.clinic_id, clinicName: await repo.clinicName(r.clinic_id) };
+    return {
+      id: r.id,
+      email: r.email,
+      name: r.name,
+      role: r.role,
+      roleLabel: ROLE_LABELS[r.role as Role] ?? r.role,
+      clinicId: r.clinic_id,
+      clinicName: await repo.clinicName(r.clinic_id),
+    };
   }
 
   async function startSession(user: StaffRow, ip: string, userAgent: string) {
@@ -63,7 +90,13 @@ export function staffService(deps: Deps) {
     sessionUser,
 
     me: async (s: StaffContext): Promise<SessionUser> => ({
-      id: s.userId, email: s.email, name: s.name, role: s.role, roleLabel: ROLE_LABELS[s.role], clinicId: s.clinicId, clinicName: await repo.clinicName(s.clinicId),
+      id: s.userId,
+      email: s.email,
+      name: s.name,
+      role: s.role,
+      roleLabel: ROLE_LABELS[s.role],
+      clinicId: s.clinicId,
+      clinicName: await repo.clinicName(s.clinicId),
     }),
 
     async login(emailRaw: string, password: string, ip: string, userAgent: string) {
@@ -72,7 +105,8 @@ export function staffService(deps: Deps) {
       if (!ipHit.allowed) throw errors.tooMany('RATE_LIMITED', '登入嘗試太頻繁，請稍後再試', ipHit.retryAfterSeconds);
       const failKey = `login:fail:${email}`;
       const blocked = await blockedFor(deps.db, deps.clock, failKey);
-      if (blocked > 0) throw errors.tooMany('LOGIN_LOCKED', `登入失敗次數過多，請 ${Math.ceil(blocked / 60)} 分鐘後再試`, blocked);
+      if (blocked > 0)
+        throw errors.tooMany('LOGIN_LOCKED', `登入失敗次數過多，請 ${Math.ceil(blocked / 60)} 分鐘後再試`, blocked);
       const user = await repo.findByEmail(email);
       const ok = await verify(user?.password_hash ?? (await DUMMY_HASH), password).catch(() => false);
       if (!user || !ok || user.status !== 'active' || !user.password_hash) {
@@ -90,7 +124,14 @@ export function staffService(deps: Deps) {
       }
       await resetLimit(deps.db, failKey);
       const s = await startSession(user, ip, userAgent);
-      await recordAudit(deps.db, deps.clock, { clinicId: user.clinic_id, actor: { type: 'staff', id: user.id, label: user.email }, action: 'auth.login', entityType: 'staff_user', entityId: user.id, ip });
+      await recordAudit(deps.db, deps.clock, {
+        clinicId: user.clinic_id,
+        actor: { type: 'staff', id: user.id, label: user.email },
+        action: 'auth.login',
+        entityType: 'staff_user',
+        entityId: user.id,
+        ip,
+      });
       return s;
     },
 
@@ -100,7 +141,12 @@ export function staffService(deps: Deps) {
 
     async acceptInvite(token: string, password: string, ip: string, userAgent: string) {
       const user = await repo.findByInviteHash(sha256Hex(token));
-      if (!user || !user.invite_expires_at || user.invite_expires_at <= now().toISOString() || user.status === 'disabled') {
+      if (
+        !user ||
+        !user.invite_expires_at ||
+        user.invite_expires_at <= now().toISOString() ||
+        user.status === 'disabled'
+      ) {
         throw new AppError('INVITE_INVALID', 400, '連結無效或已過期，請向診所管理者索取新的連結');
       }
       await repo.update(user.clinic_id, user.id, {
@@ -111,49 +157,115 @@ export function staffService(deps: Deps) {
         updated_at: now().toISOString(),
       });
       await repo.deleteSessionsOf(user.id);
-      await recordAudit(deps.db, deps.clock, { clinicId: user.clinic_id, actor: { type: 'staff', id: user.id, label: user.email }, action: 'staff.password_set', entityType: 'staff_user', entityId: user.id, ip });
+      await recordAudit(deps.db, deps.clock, {
+        clinicId: user.clinic_id,
+        actor: { type: 'staff', id: user.id, label: user.email },
+        action: 'staff.password_set',
+        entityType: 'staff_user',
+        entityId: user.id,
+        ip,
+      });
       const fresh = (await repo.findByEmail(user.email))!;
       return startSession(fresh, ip, userAgent);
     },
 
     list: async (clinicId: string) => (await repo.listInClinic(clinicId)).map(toStaffMember),
 
-    async invite(clinicId: string | null, input: { email: string; name: string; role: Role }, actor: Actor, ip: string) {
+    async invite(
+      clinicId: string | null,
+      input: { email: string; name: string; role: Role },
+      actor: Actor,
+      ip: string,
+    ) {
       const email = normaliseEmail(input.email);
       if (await repo.findByEmail(email)) throw errors.conflict('EMAIL_TAKEN', '此電子郵件已有帳號，請改用其他電子郵件');
       const t = now().toISOString();
       const row: StaffRow = {
-        id: newId(), clinic_id: clinicId, email, name: input.name.trim(), role: input.role, status: 'invited', password_hash: null,
-        invite_token_hash: null, invite_expires_at: null, last_login_at: null, created_at: t, updated_at: t,
+        id: newId(),
+        clinic_id: clinicId,
+        email,
+        name: input.name.trim(),
+        role: input.role,
+        status: 'invited',
+        password_hash: null,
+        invite_token_hash: null,
+        invite_expires_at: null,
+        last_login_at: null,
+        created_at: t,
+        updated_at: t,
       };
       await repo.insert(row);
       const link = await issueLink(row);
-      await recordAudit(deps.db, deps.clock, { clinicId, actor, action: 'staff.invited', entityType: 'staff_user', entityId: row.id, detail: { email, role: input.role }, ip });
+      await recordAudit(deps.db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'staff.invited',
+        entityType: 'staff_user',
+        entityId: row.id,
+        detail: { email, role: input.role },
+        ip,
+      });
       return { staff: toStaffMember((await repo.findByEmail(email))!), link };
     },
 
     /** Creates an active account with a password (seeding and platform set-up). */
-    async createWithPassword(clinicId: string | null, input: { email: string; name: string; role: Role; password: string }) {
+    async createWithPassword(
+      clinicId: string | null,
+      input: { email: string; name: string; role: Role; password: string },
+    ) {
       const t = now().toISOString();
       const row: StaffRow = {
-        id: newId(), clinic_id: clinicId, email: normaliseEmail(input.email), name: input.name, role: input.role, status: 'active',
-        password_hash: await hash(input.password), invite_token_hash: null, invite_expires_at: null, last_login_at: null, created_at: t, updated_at: t,
+        id: newId(),
+        clinic_id: clinicId,
+        email: normaliseEmail(input.email),
+        name: input.name,
+        role: input.role,
+        status: 'active',
+        password_hash: await hash(input.password),
+        invite_token_hash: null,
+        invite_expires_at: null,
+        last_login_at: null,
+        created_at: t,
+        updated_at: t,
       };
       await repo.insert(row);
       return row;
     },
 
-    async update(clinicId: string, id: string, patch: { name?: string; role?: Role; status?: 'active' | 'disabled' }, actor: Actor, ip: string) {
+    async update(
+      clinicId: string,
+      id: string,
+      patch: { name?: string; role?: Role; status?: 'active' | 'disabled' },
+      actor: Actor,
+      ip: string,
+    ) {
       const user = await repo.findInClinic(clinicId, id);
       if (!user) throw errors.notFound('人員');
-      const demotesAdmin = user.role === 'admin' && user.status === 'active' && ((patch.role && patch.role !== 'admin') || patch.status === 'disabled');
+      const demotesAdmin =
+        user.role === 'admin' &&
+        user.status === 'active' &&
+        ((patch.role && patch.role !== 'admin') || patch.status === 'disabled');
       if (demotesAdmin && (await repo.countActiveAdmins(clinicId)) <= 1) {
         throw errors.conflict('LAST_ADMIN', '診所至少要保留一位啟用中的管理者');
       }
-      if (patch.status === 'active' && user.status === 'invited') throw errors.conflict('NOT_YET_ACTIVE', '此人員尚未完成邀請，請重新產生設定密碼連結');
-      await repo.update(clinicId, id, { ...(patch.name ? { name: patch.name.trim() } : {}), ...(patch.role ? { role: patch.role } : {}), ...(patch.status ? { status: patch.status } : {}), updated_at: now().toISOString() });
+      if (patch.status === 'active' && user.status === 'invited')
+        throw errors.conflict('NOT_YET_ACTIVE', '此人員尚未完成邀請，請重新產生設定密碼連結');
+      await repo.update(clinicId, id, {
+        ...(patch.name ? { name: patch.name.trim() } : {}),
+        ...(patch.role ? { role: patch.role } : {}),
+        ...(patch.status ? { status: patch.status } : {}),
+        updated_at: now().toISOString(),
+      });
       if (patch.status === 'disabled' || (patch.role && patch.role !== user.role)) await repo.deleteSessionsOf(id);
-      await recordAudit(deps.db, deps.clock, { clinicId, actor, action: 'staff.updated', entityType: 'staff_user', entityId: id, detail: { before: { name: user.name, role: user.role, status: user.status }, change: patch }, ip });
+      await recordAudit(deps.db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'staff.updated',
+        entityType: 'staff_user',
+        entityId: id,
+        detail: { before: { name: user.name, role: user.role, status: user.status }, change: patch },
+        ip,
+      });
       return toStaffMember((await repo.findInClinic(clinicId, id))!);
     },
 
@@ -162,7 +274,14 @@ export function staffService(deps: Deps) {
       if (!user) throw errors.notFound('人員');
       if (user.status === 'disabled') throw errors.conflict('STAFF_DISABLED', '此人員已停用，請先啟用再重設密碼');
       const link = await issueLink(user);
-      await recordAudit(deps.db, deps.clock, { clinicId, actor, action: 'staff.password_reset_issued', entityType: 'staff_user', entityId: id, ip });
+      await recordAudit(deps.db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'staff.password_reset_issued',
+        entityType: 'staff_user',
+        entityId: id,
+        ip,
+      });
       return { staff: toStaffMember(user), link };
     },
   };

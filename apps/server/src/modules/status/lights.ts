@@ -5,7 +5,13 @@ export const LINE_STATUSES = ['bound', 'unbound', 'blocked'] as const;
 export type LineStatus = (typeof LINE_STATUSES)[number];
 export const LINE_LABELS: Record<LineStatus, string> = { bound: 'LINE綁定', unbound: 'LINE未綁定', blocked: '被封鎖' };
 
-export const REPLY_STATUSES = ['not_sent', 'awaiting_reply', 'confirmed', 'cancel_requested', 'reschedule_requested'] as const;
+export const REPLY_STATUSES = [
+  'not_sent',
+  'awaiting_reply',
+  'confirmed',
+  'cancel_requested',
+  'reschedule_requested',
+] as const;
 export type ReplyStatus = (typeof REPLY_STATUSES)[number];
 export const REPLY_LABELS: Record<ReplyStatus, string> = {
   not_sent: '尚未提醒',
@@ -32,7 +38,8 @@ export type ChangeSource = 'his' | 'patient' | 'staff' | 'system';
 
 export function labelOf(light: Light, code: string | null): string | null {
   if (code === null) return null;
-  const table: Record<string, string> = light === 'line' ? LINE_LABELS : light === 'reply' ? REPLY_LABELS : STATUS_LABELS;
+  const table: Record<string, string> =
+    light === 'line' ? LINE_LABELS : light === 'reply' ? REPLY_LABELS : STATUS_LABELS;
   return table[code] ?? code;
 }
 

@@ -18,7 +18,15 @@ import type { Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { emitWebhookEvent } from '../webhooks/service.ts';
-import { APPOINTMENT_STATUSES, LINE_STATUSES, REPLY_STATUSES, labelOf, type ChangeSource, type Light, type Subject } from './lights.ts';
+import {
+  APPOINTMENT_STATUSES,
+  LINE_STATUSES,
+  REPLY_STATUSES,
+  labelOf,
+  type ChangeSource,
+  type Light,
+  type Subject,
+} from './lights.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -46,9 +54,17 @@ export type StatusChange = {
   createdAt: string;
 };
 
-const ALLOWED: Record<Light, readonly string[]> = { line: LINE_STATUSES, reply: REPLY_STATUSES, status: APPOINTMENT_STATUSES };
+const ALLOWED: Record<Light, readonly string[]> = {
+  line: LINE_STATUSES,
+  reply: REPLY_STATUSES,
+  status: APPOINTMENT_STATUSES,
+};
 const SUBJECT_OF: Record<Light, Subject> = { line: 'patient', reply: 'appointment', status: 'appointment' };
-const EVENT_TYPE: Record<Light, string> = { line: 'patient.line_status_changed', reply: 'appointment.reply_changed', status: 'appointment.status_changed' };
+const EVENT_TYPE: Record<Light, string> = {
+  line: 'patient.line_status_changed',
+  reply: 'appointment.reply_changed',
+  status: 'appointment.status_changed',
+};
 
 /** Cursors are opaque to the HIS: the serial id in base 36 behind a version prefix. */
 export const encodeCursor = (id: number): string => `c1_${id.toString(36)}`;
@@ -65,25 +81,43 @@ export function decodeCursor(cursor: string): number | null {
  * the light already shows `to` (nothing is written).
  */
 export async function changeStatus(trx: Db, deps: Deps, input: StatusChangeInput): Promise<StatusChange | null> {
-  if (SUBJECT_OF[input.light] !== input.subject) throw new Error(`light ${input.light} does not belong to a ${input.subject}`);
-  if (!ALLOWED[input.light].includes(input.to)) throw errors.validation([{ field: input.light, code: 'enum', message: `不支援的燈號值：${input.to}` }]);
+  if (SUBJECT_OF[input.light] !== input.subject)
+    throw new Error(`light ${input.light} does not belong to a ${input.subject}`);
+  if (!ALLOWED[input.light].includes(input.to))
+    throw errors.validation([{ field: input.light, code: 'enum', message: `不支援的燈號值：${input.to}` }]);
   const now = deps.clock.now().toISOString();
   let from: string | null;
   let hisId: string;
   let patientHisId: string | null;
   if (input.subject === 'patient') {
-    const p = await trx.selectFrom('patients').select(['line_status', 'his_id']).where('clinic_id', '=', input.clinicId).where('id', '=', input.subjectId).executeTakeFirst();
+    const p = await trx
+      .selectFrom('patients')
+      .select(['line_status', 'his_id'])
+      .where('clinic_id', '=', input.clinicId)
+      .where('id', '=', input.subjectId)
+      .executeTakeFirst();
     if (!p) throw errors.notFound('病患');
     from = p.line_status;
     hisId = p.his_id;
     patientHisId = p.his_id;
     if (from === input.to) return null;
-    await trx.updateTable('patients').set({ line_status: input.to, line_status_at: now, updated_at: now }).where('clinic_id', '=', input.clinicId).where('id', '=', input.subjectId).execute();
+    await trx
+      .updateTable('patients')
+      .set({ line_status: input.to, line_status_at: now, updated_at: now })
+      .where('clinic_id', '=', input.clinicId)
+      .where('id', '=', input.subjectId)
+      .execute();
   } else {
     const a = await trx
       .selectFrom('appointments')
       .innerJoin('patients', 'patients.id', 'appointments.patient_id')
-      .select(['appointments.status', 'appointments.reply_status', 'appointments.his_id', 'appointments.version', 'patients.his_id as patient_his_id'])
+      .select([
+        'appointments.status',
+        'appointments.reply_status',
+        'appointments.his_id',
+        'appointments.version',
+        'patients.his_id as patient_his_id',
+      ])
       .where('appointments.clinic_id', '=', input.clinicId)
       .where('appointments.id', '=', input.subjectId)
       .executeTakeFirst();
@@ -92,21 +126,45 @@ export async function changeStatus(trx: Db, deps: Deps, input: StatusChangeInput
     hisId = a.his_id;
     patientHisId = a.patient_his_id;
     if (from === input.to) return null;
-    const patch = input.light === 'reply' ? { reply_status: input.to, reply_status_at: now, updated_at: now } : { status: input.to, updated_at: now };
-    await trx.updateTable('appointments').set(patch).where('clinic_id', '=', input.clinicId).where('id', '=', input.subjectId).execute();
+    const patch =
+      input.light === 'reply'
+        ? { reply_status: input.to, reply_status_at: now, updated_at: now }
+        : { status: input.to, updated_at: now };
+    await trx
+      .updateTable('appointments')
+      .set(patch)
+      .where('clinic_id', '=', input.clinicId)
+      .where('id', '=', input.subjectId)
+      .execute();
     if (input.light === 'status') {
       // A status change made outside the HIS (patient in LINE, front desk) is part of the
       // appointment's history too; the HIS's version stays as it was (the HIS owns it).
-      await trx.insertInto('appointment_history').values({
-        clinic_id: input.clinicId, appointment_id: input.subjectId, version: a.version === null ? null : Number(a.version), source: input.source, actor_type: input.actor.type,
-        actor_id: input.actor.id, actor_label: input.actor.label, old_status: from, new_status: input.to, changed_fields: JSON.stringify(['status']), created_at: now,
-      }).execute();
+      await trx
+        .insertInto('appointment_history')
+        .values({
+          clinic_id: input.clinicId,
+          appointment_id: input.subjectId,
+          version: a.version === null ? null : Number(a.version),
+          source: input.source,
+          actor_type: input.actor.type,
+          actor_id: input.actor.id,
+          actor_label: input.actor.label,
+          old_status: from,
+          new_status: input.to,
+          changed_fields: JSON.stringify(['status']),
+          created_at: now,
+        })
+        .execute();
     }
   }
   return recordStatusChange(trx, deps, { ...input, from, subjectHisId: hisId, patientHisId });
 }
 
-export type RecordInput = StatusChangeInput & { from: string | null; subjectHisId: string; patientHisId: string | null };
+export type RecordInput = StatusChangeInput & {
+  from: string | null;
+  subjectHisId: string;
+  patientHisId: string | null;
+};
 
 /**
  * Appends the change log row and enqueues the webhook for a light the caller has already
@@ -118,24 +176,66 @@ export async function recordStatusChange(trx: Db, deps: Deps, input: RecordInput
   const row = await trx
     .insertInto('status_changes')
     .values({
-      clinic_id: input.clinicId, subject: input.subject, subject_id: input.subjectId, subject_his_id: input.subjectHisId, patient_his_id: input.patientHisId,
-      light: input.light, from_value: input.from, to_value: input.to, source: input.source, actor_label: input.actor.label, reason: input.reason ?? null, created_at: now,
+      clinic_id: input.clinicId,
+      subject: input.subject,
+      subject_id: input.subjectId,
+      subject_his_id: input.subjectHisId,
+      patient_his_id: input.patientHisId,
+      light: input.light,
+      from_value: input.from,
+      to_value: input.to,
+      source: input.source,
+      actor_label: input.actor.label,
+      reason: input.reason ?? null,
+      created_at: now,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const change: StatusChange = { cursor: encodeCursor(row.id), id: row.id, subject: input.subject, subjectId: input.subjectId, light: input.light, from: input.from, to: input.to, source: input.source, createdAt: now };
+  const change: StatusChange = {
+    cursor: encodeCursor(row.id),
+    id: row.id,
+    subject: input.subject,
+    subjectId: input.subjectId,
+    light: input.light,
+    from: input.from,
+    to: input.to,
+    source: input.source,
+    createdAt: now,
+  };
   if (input.source !== 'his') {
     await emitWebhookEvent(trx, deps, {
       clinicId: input.clinicId,
       type: EVENT_TYPE[input.light],
       orderingKey: `${input.subject}:${input.subjectHisId}`,
-      data: toApiChange({ id: row.id, subject: input.subject, subject_his_id: input.subjectHisId, patient_his_id: input.patientHisId, light: input.light, from_value: input.from, to_value: input.to, source: input.source, reason: input.reason ?? null, created_at: now }),
+      data: toApiChange({
+        id: row.id,
+        subject: input.subject,
+        subject_his_id: input.subjectHisId,
+        patient_his_id: input.patientHisId,
+        light: input.light,
+        from_value: input.from,
+        to_value: input.to,
+        source: input.source,
+        reason: input.reason ?? null,
+        created_at: now,
+      }),
     });
   }
   return change;
 }
 
-export type StatusChangeRow = { id: number; subject: string; subject_his_id: string; patient_his_id: string | null; light: string; from_value: string | null; to_value: string; source: string; reason: string | null; created_at: string };
+export type StatusChangeRow = {
+  id: number;
+  subject: string;
+  subject_his_id: string;
+  patient_his_id: string | null;
+  light: string;
+  from_value: string | null;
+  to_value: string;
+  source: string;
+  reason: string | null;
+  created_at: string;
+};
 
 /** The public shape of one change (GET status-changes items and webhook `data`). */
 export function toApiChange(r: StatusChangeRow) {
@@ -158,7 +258,18 @@ export function toApiChange(r: StatusChangeRow) {
 export async function listStatusChanges(db: Db, clinicId: string, afterId: number, limit: number) {
   const rows = await db
     .selectFrom('status_changes')
-    .select(['id', 'subject', 'subject_his_id', 'patient_his_id', 'light', 'from_value', 'to_value', 'source', 'reason', 'created_at'])
+    .select([
+      'id',
+      'subject',
+      'subject_his_id',
+      'patient_his_id',
+      'light',
+      'from_value',
+      'to_value',
+      'source',
+      'reason',
+      'created_at',
+    ])
     .where('clinic_id', '=', clinicId)
     .where('id', '>', afterId)
     .orderBy('id')
@@ -181,10 +292,22 @@ export async function recordStatusChanges(trx: Db, deps: Deps, inputs: RecordInp
   for (let i = 0; i < inputs.length; i += 300) {
     await trx
       .insertInto('status_changes')
-      .values(inputs.slice(i, i + 300).map((x) => ({
-        clinic_id: x.clinicId, subject: x.subject, subject_id: x.subjectId, subject_his_id: x.subjectHisId, patient_his_id: x.patientHisId,
-        light: x.light, from_value: x.from, to_value: x.to, source: x.source, actor_label: x.actor.label, reason: x.reason ?? null, created_at: now,
-      })))
+      .values(
+        inputs.slice(i, i + 300).map((x) => ({
+          clinic_id: x.clinicId,
+          subject: x.subject,
+          subject_id: x.subjectId,
+          subject_his_id: x.subjectHisId,
+          patient_his_id: x.patientHisId,
+          light: x.light,
+          from_value: x.from,
+          to_value: x.to,
+          source: x.source,
+          actor_label: x.actor.label,
+          reason: x.reason ?? null,
+          created_at: now,
+        })),
+      )
       .execute();
   }
 }

@@ -27,7 +27,8 @@ export function signWebhook(deps: Pick<Deps, 'crypto'>, secret: string, unixSeco
   return `t=${unixSeconds},v1=${deps.crypto.hmacHex(secret, `${unixSeconds}.${rawBody}`)}`;
 }
 
-const PRIVATE_HOST = /^(localhost|.*\.localhost|.*\.local|.*\.internal|0\.0\.0\.0|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+|\[.*\])$/i;
+const PRIVATE_HOST =
+  /^(localhost|.*\.localhost|.*\.local|.*\.internal|0\.0\.0\.0|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+|\[.*\])$/i;
 
 /**
  * In production the URL must be https and must not name a loopback, private, link-local or
@@ -40,12 +41,20 @@ function checkUrl(url: string, production: boolean): string {
   try {
     u = new URL(url.trim());
   } catch {
-    throw errors.validation([{ field: 'url', code: 'format', message: '網址格式不正確（例如 https://his.example.tw/careline/webhook）' }]);
+    throw errors.validation([
+      { field: 'url', code: 'format', message: '網址格式不正確（例如 https://his.example.tw/careline/webhook）' },
+    ]);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw errors.validation([{ field: 'url', code: 'format', message: '網址必須以 https:// 或 http:// 開頭' }]);
-  if (u.username || u.password) throw errors.validation([{ field: 'url', code: 'format', message: '網址不可包含帳號密碼，請改用簽章驗證' }]);
-  if (production && u.protocol !== 'https:') throw errors.validation([{ field: 'url', code: 'format', message: '正式環境的 Webhook 網址必須使用 https://' }]);
-  if (production && PRIVATE_HOST.test(u.hostname)) throw errors.validation([{ field: 'url', code: 'format', message: '網址不可指向內部或私有網路位址，請使用對外可連線的網址' }]);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw errors.validation([{ field: 'url', code: 'format', message: '網址必須以 https:// 或 http:// 開頭' }]);
+  if (u.username || u.password)
+    throw errors.validation([{ field: 'url', code: 'format', message: '網址不可包含帳號密碼，請改用簽章驗證' }]);
+  if (production && u.protocol !== 'https:')
+    throw errors.validation([{ field: 'url', code: 'format', message: '正式環境的 Webhook 網址必須使用 https://' }]);
+  if (production && PRIVATE_HOST.test(u.hostname))
+    throw errors.validation([
+      { field: 'url', code: 'format', message: '網址不可指向內部或私有網路位址，請使用對外可連線的網址' },
+    ]);
   return u.toString();
 }
 
@@ -57,14 +66,38 @@ async function endpointOf(db: Db, clinicId: string) {
  * Stores the event and enqueues its delivery in the caller's transaction. Does nothing when
  * the clinic has no webhook URL (the HIS can still resync through status-changes).
  */
-export async function emitWebhookEvent(trx: Db, deps: Deps, input: WebhookEventInput, opts: { force?: boolean } = {}): Promise<string | null> {
+export async function emitWebhookEvent(
+  trx: Db,
+  deps: Deps,
+  input: WebhookEventInput,
+  opts: { force?: boolean } = {},
+): Promise<string | null> {
   if (!opts.force && !(await endpointOf(trx, input.clinicId))) return null;
   const id = newId();
   const createdAt = deps.clock.now().toISOString();
   const body = JSON.stringify({ id, type: input.type, createdAt, data: input.data });
   const orderingKey = `webhook:${input.clinicId}:${input.orderingKey}`;
-  await trx.insertInto('webhook_events').values({ id, clinic_id: input.clinicId, type: input.type, body, ordering_key: orderingKey, status: 'pending', created_at: createdAt, delivered_at: null }).execute();
-  await enqueue(trx as Kysely<DB>, deps.clock, { type: WEBHOOK_JOB, payload: { eventId: id }, clinicId: input.clinicId, orderingKey, idempotencyKey: `webhook:${id}`, maxAttempts: WEBHOOK_MAX_ATTEMPTS });
+  await trx
+    .insertInto('webhook_events')
+    .values({
+      id,
+      clinic_id: input.clinicId,
+      type: input.type,
+      body,
+      ordering_key: orderingKey,
+      status: 'pending',
+      created_at: createdAt,
+      delivered_at: null,
+    })
+    .execute();
+  await enqueue(trx as Kysely<DB>, deps.clock, {
+    type: WEBHOOK_JOB,
+    payload: { eventId: id },
+    clinicId: input.clinicId,
+    orderingKey,
+    idempotencyKey: `webhook:${id}`,
+    maxAttempts: WEBHOOK_MAX_ATTEMPTS,
+  });
   return id;
 }
 
@@ -72,11 +105,21 @@ export async function emitWebhookEvent(trx: Db, deps: Deps, input: WebhookEventI
 export const deliverWebhook: JobHandler = async (job: Job<{ eventId: string }>, deps: Deps) => {
   const clinicId = job.clinicId;
   if (!clinicId) throw new PermanentJobError('webhook job without clinic');
-  const ev = await deps.db.selectFrom('webhook_events').selectAll().where('clinic_id', '=', clinicId).where('id', '=', job.payload.eventId).executeTakeFirst();
+  const ev = await deps.db
+    .selectFrom('webhook_events')
+    .selectAll()
+    .where('clinic_id', '=', clinicId)
+    .where('id', '=', job.payload.eventId)
+    .executeTakeFirst();
   if (!ev) throw new PermanentJobError(`webhook event ${job.payload.eventId} not found`);
   const ep = await endpointOf(deps.db, clinicId);
   if (!ep) {
-    await deps.db.updateTable('webhook_events').set({ status: 'failed' }).where('clinic_id', '=', clinicId).where('id', '=', ev.id).execute();
+    await deps.db
+      .updateTable('webhook_events')
+      .set({ status: 'failed' })
+      .where('clinic_id', '=', clinicId)
+      .where('id', '=', ev.id)
+      .execute();
     throw new PermanentJobError('webhook URL not configured');
   }
   const t = Math.floor(deps.clock.now().getTime() / 1000);
@@ -87,7 +130,13 @@ export const deliverWebhook: JobHandler = async (job: Job<{ eventId: string }>, 
   try {
     const res = await fetch(ep.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', 'careline-signature': signature, 'careline-event-id': ev.id, 'careline-event-type': ev.type, 'user-agent': 'Careline-Webhook/1' },
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'careline-signature': signature,
+        'careline-event-id': ev.id,
+        'careline-event-type': ev.type,
+        'user-agent': 'Careline-Webhook/1',
+      },
       body: ev.body,
       redirect: 'manual',
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
@@ -97,18 +146,39 @@ export const deliverWebhook: JobHandler = async (job: Job<{ eventId: string }>, 
     if (status < 200 || status >= 300) error = `HTTP ${status}`;
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
-    error = e.name === 'TimeoutError' ? `逾時（${WEBHOOK_TIMEOUT_MS / 1000} 秒內無回應）` : `連線失敗：${e.cause?.code ?? e.message}`;
+    error =
+      e.name === 'TimeoutError'
+        ? `逾時（${WEBHOOK_TIMEOUT_MS / 1000} 秒內無回應）`
+        : `連線失敗：${e.cause?.code ?? e.message}`;
   }
   const ok = error === null;
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
-    await trx.insertInto('webhook_deliveries').values({
-      clinic_id: clinicId, event_id: ev.id, event_type: ev.type, attempt: job.attempts, url: ep.url, ok: ok ? 1 : 0,
-      status_code: status, duration_ms: Math.round(performance.now() - started), error, created_at: now,
-    }).execute();
-    await trx.updateTable('webhook_events')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1), status: ok ? 'delivered' : job.attempts >= job.maxAttempts ? 'failed' : 'retrying', delivered_at: ok ? now : ev.delivered_at }))
-      .where('clinic_id', '=', clinicId).where('id', '=', ev.id).execute();
+    await trx
+      .insertInto('webhook_deliveries')
+      .values({
+        clinic_id: clinicId,
+        event_id: ev.id,
+        event_type: ev.type,
+        attempt: job.attempts,
+        url: ep.url,
+        ok: ok ? 1 : 0,
+        status_code: status,
+        duration_ms: Math.round(performance.now() - started),
+        error,
+        created_at: now,
+      })
+      .execute();
+    await trx
+      .updateTable('webhook_events')
+      .set((eb) => ({
+        attempts: eb('attempts', '+', 1),
+        status: ok ? 'delivered' : job.attempts >= job.maxAttempts ? 'failed' : 'retrying',
+        delivered_at: ok ? now : ev.delivered_at,
+      }))
+      .where('clinic_id', '=', clinicId)
+      .where('id', '=', ev.id)
+      .execute();
   });
   if (!ok) throw new Error(`webhook delivery failed: ${error}`);
 };
@@ -125,19 +195,46 @@ export function webhookService(deps: Deps) {
     async setConfig(clinicId: string, input: { url: string; secret?: string }, actor: Actor, ip = '') {
       const url = checkUrl(input.url, deps.config.nodeEnv === 'production');
       const secret = input.secret?.trim() || `whsec_${randomToken(24)}`;
-      if (secret.length < 16) throw errors.validation([{ field: 'secret', code: 'minLength', message: '簽章密鑰至少需要 16 個字元（不填則由系統產生）' }]);
+      if (secret.length < 16)
+        throw errors.validation([
+          { field: 'secret', code: 'minLength', message: '簽章密鑰至少需要 16 個字元（不填則由系統產生）' },
+        ]);
       const now = deps.clock.now().toISOString();
       const enc = deps.crypto.encrypt(secret);
-      await db.insertInto('webhook_endpoints').values({ clinic_id: clinicId, url, secret_enc: enc, created_at: now, updated_at: now })
-        .onConflict((oc) => oc.column('clinic_id').doUpdateSet({ url, secret_enc: enc, updated_at: now })).execute();
-      await recordAudit(db, deps.clock, { clinicId, actor, action: 'webhook.configured', entityType: 'webhook_endpoint', entityId: clinicId, detail: { url, secretGenerated: !input.secret }, ip });
+      await db
+        .insertInto('webhook_endpoints')
+        .values({ clinic_id: clinicId, url, secret_enc: enc, created_at: now, updated_at: now })
+        .onConflict((oc) => oc.column('clinic_id').doUpdateSet({ url, secret_enc: enc, updated_at: now }))
+        .execute();
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'webhook.configured',
+        entityType: 'webhook_endpoint',
+        entityId: clinicId,
+        detail: { url, secretGenerated: !input.secret },
+        ip,
+      });
       return { url, secret };
     },
 
     async sendTest(clinicId: string, actor: Actor) {
       if (!(await endpointOf(db, clinicId))) throw new AppErrorNoWebhook();
-      const id = await db.transaction().execute((trx) =>
-        emitWebhookEvent(trx, deps, { clinicId, type: 'webhook.test', orderingKey: `test:${newId()}`, data: { message: '這是 Careline 的測試事件', requestedBy: actor.label } }, { force: true }));
+      const id = await db
+        .transaction()
+        .execute((trx) =>
+          emitWebhookEvent(
+            trx,
+            deps,
+            {
+              clinicId,
+              type: 'webhook.test',
+              orderingKey: `test:${newId()}`,
+              data: { message: '這是 Careline 的測試事件', requestedBy: actor.label },
+            },
+            { force: true },
+          ),
+        );
       return { eventId: id! };
     },
 
@@ -145,24 +242,64 @@ export function webhookService(deps: Deps) {
       let query = db.selectFrom('webhook_deliveries').selectAll().where('clinic_id', '=', clinicId);
       if (q.failed) query = query.where('ok', '=', 0);
       if (q.before) query = query.where('id', '<', q.before);
-      const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+      const rows = await query
+        .orderBy('id', 'desc')
+        .limit(q.limit + 1)
+        .execute();
       const more = rows.length > q.limit;
       const items = rows.slice(0, q.limit).map((r) => ({
-        id: Number(r.id), eventId: r.event_id, eventType: r.event_type, attempt: r.attempt, url: r.url, ok: r.ok === 1,
-        statusCode: r.status_code, durationMs: r.duration_ms, error: r.error, createdAt: r.created_at,
+        id: Number(r.id),
+        eventId: r.event_id,
+        eventType: r.event_type,
+        attempt: r.attempt,
+        url: r.url,
+        ok: r.ok === 1,
+        statusCode: r.status_code,
+        durationMs: r.duration_ms,
+        error: r.error,
+        createdAt: r.created_at,
       }));
       return { items, nextBefore: more ? items[items.length - 1].id : null };
     },
 
     /** Sends the event of a logged delivery again (same event id), as a new job. */
     async redeliver(clinicId: string, deliveryId: number, actor: Actor, ip = '') {
-      const d = await db.selectFrom('webhook_deliveries').select(['event_id']).where('clinic_id', '=', clinicId).where('id', '=', deliveryId).executeTakeFirst();
+      const d = await db
+        .selectFrom('webhook_deliveries')
+        .select(['event_id'])
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', deliveryId)
+        .executeTakeFirst();
       if (!d) throw errors.notFound('傳送紀錄');
       if (!(await endpointOf(db, clinicId))) throw new AppErrorNoWebhook();
-      const ev = await db.selectFrom('webhook_events').select(['id', 'ordering_key']).where('clinic_id', '=', clinicId).where('id', '=', d.event_id).executeTakeFirstOrThrow();
-      const jobId = await enqueue(db, deps.clock, { type: WEBHOOK_JOB, payload: { eventId: ev.id }, clinicId, orderingKey: ev.ordering_key, maxAttempts: WEBHOOK_MAX_ATTEMPTS });
-      await db.updateTable('webhook_events').set({ status: 'pending' }).where('clinic_id', '=', clinicId).where('id', '=', ev.id).execute();
-      await recordAudit(db, deps.clock, { clinicId, actor, action: 'webhook.redelivered', entityType: 'webhook_event', entityId: ev.id, detail: { deliveryId }, ip });
+      const ev = await db
+        .selectFrom('webhook_events')
+        .select(['id', 'ordering_key'])
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', d.event_id)
+        .executeTakeFirstOrThrow();
+      const jobId = await enqueue(db, deps.clock, {
+        type: WEBHOOK_JOB,
+        payload: { eventId: ev.id },
+        clinicId,
+        orderingKey: ev.ordering_key,
+        maxAttempts: WEBHOOK_MAX_ATTEMPTS,
+      });
+      await db
+        .updateTable('webhook_events')
+        .set({ status: 'pending' })
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', ev.id)
+        .execute();
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'webhook.redelivered',
+        entityType: 'webhook_event',
+        entityId: ev.id,
+        detail: { deliveryId },
+        ip,
+      });
       return { eventId: ev.id, jobId };
     },
   };
