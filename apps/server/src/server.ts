@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createDeps } from './deps-factory.ts';
-import { jobHandlers } from './jobs.ts';
+import { jobDefinitions } from './jobs.ts';
 import { startWorker, type Worker } from './platform/jobs.ts';
 import { startReminderDispatcher, type Dispatcher } from './modules/reminders/delivery.ts';
 
@@ -42,7 +42,7 @@ export async function startServer(config: Config, role: Role): Promise<{ url: st
   const app = role === 'worker' ? null : await buildApp(deps);
   if (app) url = await app.listen({ port: config.port, host: config.host });
   if (role !== 'api')
-    worker = startWorker(deps, jobHandlers(deps), {
+    worker = startWorker(deps, jobDefinitions(), {
       workerId: `worker-${process.pid}-${randomBytes(3).toString('hex')}`,
     });
   const reminders: Dispatcher | null =

@@ -2,7 +2,14 @@
 // Claiming is safe with many workers: FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite a
 // single conditional UPDATE … RETURNING (SQLite serialises writers). A job with an
 // ordering_key waits until every earlier job with the same key has finished or died.
-import { sql, type Kysely } from 'kysely';
+//
+// Each job type is declared once with a TypeBox schema of its payload (`jobType` / `defineJob`),
+// enqueued through that declaration (the payload is type-checked) and validated when a worker
+// claims it: a row whose payload does not match (written by an older version, or by hand) ends
+// `dead` with the schema's complaint instead of reaching the handler.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Static, TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
 import type { Dialect } from '../db/connection.ts';
 import type { DB } from '../db/schema.ts';
 import type { JobsTable } from '../db/tables.ts';
@@ -22,9 +29,40 @@ export type Job<P = unknown> = {
   runAt: string;
 };
 
-export type EnqueueInput = {
+/** What a job type fixes for every job of it; each enqueue may override. */
+export type JobDefaults = { maxAttempts?: number };
+
+/** A job type: its name (stored in jobs.type, so never renamed) and the schema of its payload. */
+export type JobType<S extends TSchema = TSchema> = {
+  readonly type: string;
+  readonly payload: S;
+  readonly defaults?: JobDefaults;
+};
+
+/** A job type with the handler that runs it (what the worker's registry holds). */
+export interface JobDefinition<S extends TSchema = TSchema> extends JobType<S> {
+  // Method syntax on purpose: a list of definitions with different payloads is a JobDefinition[].
+  handler(job: Job<Static<S>>, deps: Deps): Promise<void>;
+}
+
+/**
+ * Declares a job type without its handler, for a type enqueued by a module that cannot import
+ * the handler's module; the handler's module then registers `defineJob({ ...type, handler })`.
+ */
+export function jobType<S extends TSchema>(t: { type: string; payload: S; defaults?: JobDefaults }): JobType<S> {
+  return t;
+}
+
+export function defineJob<S extends TSchema>(d: {
   type: string;
-  payload: unknown;
+  payload: S;
+  defaults?: JobDefaults;
+  handler: (job: Job<Static<S>>, deps: Deps) => Promise<void>;
+}): JobDefinition<S> {
+  return d;
+}
+
+export type EnqueueOptions = {
   clinicId: string | null;
   runAt?: Date;
   idempotencyKey?: string;
@@ -32,28 +70,40 @@ export type EnqueueInput = {
   maxAttempts?: number;
 };
 
-/** Thrown by a handler to end a job without more retries. */
-export class PermanentJobError extends Error {}
+type Db = Kysely<DB> | Transaction<DB>;
 
-export type JobHandler = (job: Job<any>, deps: Deps) => Promise<void>;
+const DEFAULT_MAX_ATTEMPTS = 10;
 
-/** Inserts a job; with an idempotency key a repeat is ignored and the existing job id returned. */
-export async function enqueue(db: Kysely<DB>, clock: Clock, input: EnqueueInput): Promise<number> {
+function jobRow<S extends TSchema>(def: JobType<S>, payload: Static<S>, opts: EnqueueOptions, clock: Clock) {
   const now = clock.now().toISOString();
+  return {
+    clinic_id: opts.clinicId,
+    type: def.type,
+    payload: JSON.stringify(payload ?? {}),
+    status: 'pending',
+    run_at: (opts.runAt ?? clock.now()).toISOString(),
+    max_attempts: opts.maxAttempts ?? def.defaults?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    idempotency_key: opts.idempotencyKey ?? null,
+    ordering_key: opts.orderingKey ?? null,
+    created_at: now,
+    updated_at: now,
+  } as const;
+}
+
+/**
+ * Inserts a job of `def` (in the caller's transaction when `db` is one); with an idempotency
+ * key a repeat is ignored and the existing job id returned.
+ */
+export async function enqueueJob<S extends TSchema>(
+  db: Db,
+  clock: Clock,
+  def: JobType<S>,
+  payload: Static<S>,
+  opts: EnqueueOptions,
+): Promise<number> {
   const row = await db
     .insertInto('jobs')
-    .values({
-      clinic_id: input.clinicId,
-      type: input.type,
-      payload: JSON.stringify(input.payload ?? {}),
-      status: 'pending',
-      run_at: (input.runAt ?? clock.now()).toISOString(),
-      max_attempts: input.maxAttempts ?? 10,
-      idempotency_key: input.idempotencyKey ?? null,
-      ordering_key: input.orderingKey ?? null,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(jobRow(def, payload, opts, clock))
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -61,9 +111,44 @@ export async function enqueue(db: Kysely<DB>, clock: Clock, input: EnqueueInput)
   const existing = await db
     .selectFrom('jobs')
     .select('id')
-    .where('idempotency_key', '=', input.idempotencyKey ?? '')
+    .where('idempotency_key', '=', opts.idempotencyKey ?? '')
     .executeTakeFirstOrThrow();
   return existing.id;
+}
+
+/** Inserts many jobs of `def` in statements of 200 rows; repeats of an idempotency key are skipped. */
+export async function enqueueJobs<S extends TSchema>(
+  db: Db,
+  clock: Clock,
+  def: JobType<S>,
+  items: { payload: Static<S>; opts: EnqueueOptions }[],
+): Promise<void> {
+  for (let i = 0; i < items.length; i += 200) {
+    await db
+      .insertInto('jobs')
+      .values(items.slice(i, i + 200).map((it) => jobRow(def, it.payload, it.opts, clock)))
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute();
+  }
+}
+
+/** A payload column that is not JSON at all (the worker kills such a job). */
+class UnreadablePayload {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
+/** Thrown by a handler to end a job without more retries. */
+export class PermanentJobError extends Error {}
+
+function parsePayload(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return new UnreadablePayload(text);
+  }
 }
 
 function toJob(
@@ -73,7 +158,7 @@ function toJob(
     id: r.id,
     clinicId: r.clinic_id,
     type: r.type,
-    payload: JSON.parse(r.payload),
+    payload: parsePayload(r.payload),
     attempts: r.attempts,
     maxAttempts: r.max_attempts,
     runAt: r.run_at,
@@ -206,10 +291,33 @@ export async function queueStats(
 
 export type Worker = { stop(): Promise<void>; wake(): void; runOnce(): Promise<number> };
 
-/** Polls for due jobs and runs them with the registered handlers. */
+type Registered = { def: JobDefinition; check: ReturnType<typeof Compile<TSchema>> };
+
+/** The definitions by type name, each schema compiled once; two definitions of one type are an error. */
+export function jobRegistry(defs: readonly JobDefinition[]): Map<string, Registered> {
+  const byType = new Map<string, Registered>();
+  for (const def of defs) {
+    if (byType.has(def.type)) throw new Error(`job type ${def.type} is defined twice`);
+    byType.set(def.type, { def, check: Compile(def.payload) });
+  }
+  return byType;
+}
+
+/** Why a claimed payload does not match its type's schema, or null when it does. */
+function payloadProblem(r: Registered, payload: unknown): string | null {
+  if (payload instanceof UnreadablePayload) return `payload is not JSON: ${payload.text.slice(0, 100)}`;
+  if (r.check.Check(payload)) return null;
+  const details = [...r.check.Errors(payload)]
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || '/'} ${e.message}`)
+    .join('; ');
+  return `invalid payload for job type ${r.def.type}: ${details}`;
+}
+
+/** Polls for due jobs and runs them with the handlers of `defs`. */
 export function startWorker(
   deps: Deps,
-  handlers: Record<string, JobHandler>,
+  defs: readonly JobDefinition[],
   opts: { workerId: string; pollMs?: number; batch?: number; lockMs?: number; autoStart?: boolean } = {
     workerId: 'worker',
   },
@@ -217,16 +325,19 @@ export function startWorker(
   const pollMs = opts.pollMs ?? 500;
   const lockMs = opts.lockMs ?? 60_000;
   const batch = opts.batch ?? 20;
-  const types = Object.keys(handlers);
+  const registry = jobRegistry(defs);
+  const types = [...registry.keys()];
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
 
   async function runJob(job: Job): Promise<void> {
-    const handler = handlers[job.type];
+    const registered = registry.get(job.type);
     try {
-      if (!handler) throw new PermanentJobError(`no handler for job type ${job.type}`);
-      await handler(job, deps);
+      if (!registered) throw new PermanentJobError(`no handler for job type ${job.type}`);
+      const problem = payloadProblem(registered, job.payload);
+      if (problem) throw new PermanentJobError(problem);
+      await registered.def.handler(job, deps);
       await completeJob(deps.db, deps.clock, job.id, opts.workerId);
       deps.metrics.jobFinished(job.type, 'done');
     } catch (err) {

@@ -2,8 +2,15 @@
 // (the emulator in development and tests, https://api.line.me in production).
 import { createHmac } from 'node:crypto';
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import { Type } from 'typebox';
 import { safeEqual } from './crypto.ts';
 import type { Config } from '../config.ts';
+
+/**
+ * A LINE message as stored in a job payload. Only its `type` is checked here: LINE validates
+ * the rest (and answers 400 for a bad message), and the message types come from the SDK.
+ */
+export const LineMessageSchema = Type.Unsafe<messagingApi.Message>(Type.Object({ type: Type.String() }));
 
 export type LineClient = messagingApi.MessagingApiClient;
 export type LineBlobClient = messagingApi.MessagingApiBlobClient;

@@ -4,7 +4,21 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, createTestApp, createTestClinic, type TestApp } from '../testing/helpers.ts';
 import { recordAudit, systemActor } from './audit.ts';
-import { claimJobs, enqueue, startWorker, PermanentJobError, queueStats } from './jobs.ts';
+import { Type } from 'typebox';
+import {
+  claimJobs,
+  defineJob,
+  enqueueJob,
+  jobRegistry,
+  startWorker,
+  PermanentJobError,
+  queueStats,
+  type JobDefinition,
+} from './jobs.ts';
+
+/** A job type of its own for one test (the worker serves every clinic of the test database). */
+const testJob = (type: string, handler: JobDefinition['handler'] = async () => {}) =>
+  defineJob({ type, payload: Type.Object({}), handler });
 
 let t: TestApp;
 beforeAll(async () => {
@@ -74,7 +88,7 @@ describe('tenancy', () => {
     expect((await as(t.app, a.admin).patch(`/api/staff/${bDesk.userId}`, { status: 'disabled' })).statusCode).toBe(404);
     expect((await as(t.app, a.admin).post(`/api/staff/${bDesk.userId}/reset-password`)).statusCode).toBe(404);
     expect((await as(t.app, a.admin).delete(`/api/api-keys/${bKeyId}`)).statusCode).toBe(404);
-    const bJob = await enqueue(t.deps.db, t.deps.clock, { type: 'x', payload: {}, clinicId: b.clinicId });
+    const bJob = await enqueueJob(t.deps.db, t.deps.clock, testJob('x'), {}, { clinicId: b.clinicId });
     expect((await as(t.app, a.admin).post(`/api/jobs/${bJob}/retry`)).statusCode).toBe(404);
     // B is untouched
     expect((await as(t.app, bDesk).get('/api/auth/me')).statusCode).toBe(200);
@@ -135,20 +149,12 @@ describe('jobs', () => {
   it('idempotency keys de-duplicate; two claimers never get the same job', async () => {
     const c = await createTestClinic(t);
     const type = `t.${c.clinicId}`;
-    const a = await enqueue(t.deps.db, t.deps.clock, {
-      type,
-      payload: { n: 1 },
-      clinicId: c.clinicId,
-      idempotencyKey: `k-${c.clinicId}`,
-    });
-    const b = await enqueue(t.deps.db, t.deps.clock, {
-      type,
-      payload: { n: 2 },
-      clinicId: c.clinicId,
-      idempotencyKey: `k-${c.clinicId}`,
-    });
+    const job = defineJob({ type, payload: Type.Object({ n: Type.Integer() }), handler: async () => {} });
+    const key = { clinicId: c.clinicId, idempotencyKey: `k-${c.clinicId}` };
+    const a = await enqueueJob(t.deps.db, t.deps.clock, job, { n: 1 }, key);
+    const b = await enqueueJob(t.deps.db, t.deps.clock, job, { n: 2 }, key);
     expect(b).toBe(a);
-    for (let i = 0; i < 20; i++) await enqueue(t.deps.db, t.deps.clock, { type, payload: { i }, clinicId: c.clinicId });
+    for (let n = 0; n < 20; n++) await enqueueJob(t.deps.db, t.deps.clock, job, { n }, { clinicId: c.clinicId });
     const now = t.deps.clock.now();
     const [x, y] = await Promise.all([
       claimJobs(t.deps.db, t.deps.dialect, { workerId: 'w1', now, limit: 15, lockMs: 60_000, types: [type] }),
@@ -163,17 +169,12 @@ describe('jobs', () => {
     const c = await createTestClinic(t);
     const type = `fail.${c.clinicId}`;
     let calls = 0;
-    const w = startWorker(
-      t.deps,
-      {
-        [type]: async () => {
-          calls++;
-          throw new Error('boom');
-        },
-      },
-      { workerId: 'w', autoStart: false },
-    );
-    const id = await enqueue(t.deps.db, t.deps.clock, { type, payload: {}, clinicId: c.clinicId, maxAttempts: 3 });
+    const job = testJob(type, async () => {
+      calls++;
+      throw new Error('boom');
+    });
+    const w = startWorker(t.deps, [job], { workerId: 'w', autoStart: false });
+    const id = await enqueueJob(t.deps.db, t.deps.clock, job, {}, { clinicId: c.clinicId, maxAttempts: 3 });
     for (let i = 0; i < 3; i++) {
       expect(await w.runOnce()).toBe(1);
       expect(await w.runOnce()).toBe(0); // backing off
@@ -195,26 +196,26 @@ describe('jobs', () => {
     const type = `ord.${c.clinicId}`;
     const seen: number[] = [];
     let failFirst = true;
-    const w = startWorker(
-      t.deps,
-      {
-        [type]: async (job) => {
-          if (job.payload.n === 0 && failFirst) {
-            failFirst = false;
-            throw new Error('first try fails');
-          }
-          seen.push(job.payload.n);
-        },
+    const job = defineJob({
+      type,
+      payload: Type.Object({ n: Type.Integer() }),
+      handler: async (job) => {
+        if (job.payload.n === 0 && failFirst) {
+          failFirst = false;
+          throw new Error('first try fails');
+        }
+        seen.push(job.payload.n);
       },
-      { workerId: 'w', autoStart: false },
-    );
+    });
+    const w = startWorker(t.deps, [job], { workerId: 'w', autoStart: false });
     for (let n = 0; n < 4; n++)
-      await enqueue(t.deps.db, t.deps.clock, {
-        type,
-        payload: { n },
-        clinicId: c.clinicId,
-        orderingKey: `appt-${c.clinicId}`,
-      });
+      await enqueueJob(
+        t.deps.db,
+        t.deps.clock,
+        job,
+        { n },
+        { clinicId: c.clinicId, orderingKey: `appt-${c.clinicId}` },
+      );
     await w.runOnce();
     await w.runOnce();
     expect(seen).toEqual([]); // job 0 is backing off; the others wait behind it
@@ -227,20 +228,15 @@ describe('jobs', () => {
   it("a permanent error goes straight to dead; a crashed worker's job is reclaimed after its lock expires", async () => {
     const c = await createTestClinic(t);
     const type = `perm.${c.clinicId}`;
-    const w = startWorker(
-      t.deps,
-      {
-        [type]: async () => {
-          throw new PermanentJobError('bad payload');
-        },
-      },
-      { workerId: 'w', autoStart: false },
-    );
-    await enqueue(t.deps.db, t.deps.clock, { type, payload: {}, clinicId: c.clinicId });
+    const job = testJob(type, async () => {
+      throw new PermanentJobError('bad payload');
+    });
+    const w = startWorker(t.deps, [job], { workerId: 'w', autoStart: false });
+    await enqueueJob(t.deps.db, t.deps.clock, job, {}, { clinicId: c.clinicId });
     await w.runOnce();
     expect((await as(t.app, c.admin).get('/api/jobs?status=dead')).json().items[0].lastError).toBe('bad payload');
     const type2 = `crash.${c.clinicId}`;
-    await enqueue(t.deps.db, t.deps.clock, { type: type2, payload: {}, clinicId: c.clinicId });
+    await enqueueJob(t.deps.db, t.deps.clock, testJob(type2), {}, { clinicId: c.clinicId });
     const claimed = await claimJobs(t.deps.db, t.deps.dialect, {
       workerId: 'dies',
       now: t.deps.clock.now(),
@@ -269,6 +265,49 @@ describe('jobs', () => {
     expect(again.map((j) => j.id)).toEqual(claimed.map((j) => j.id));
     expect(again[0].attempts).toBe(2);
     await w.stop();
+  });
+
+  it('a payload is typed by its job type and checked when claimed: a bad one goes dead, the others run', async () => {
+    const c = await createTestClinic(t);
+    const seen: { name: string; visits: number }[] = [];
+    const job = defineJob({
+      type: `typed.${c.clinicId}`,
+      payload: Type.Object({ name: Type.String(), visits: Type.Integer({ minimum: 0 }) }),
+      handler: async (job) => {
+        seen.push(job.payload); // typed: { name: string; visits: number }
+      },
+    });
+    const w = startWorker(t.deps, [job], { workerId: 'w', autoStart: false });
+    const opts = { clinicId: c.clinicId };
+    const good = await enqueueJob(t.deps.db, t.deps.clock, job, { name: '王小明', visits: 2 }, opts);
+    // @ts-expect-error a payload that does not match the schema fails the type check (forced here: caught when claimed)
+    await enqueueJob(t.deps.db, t.deps.clock, job, { name: '王小明', visits: '2' }, opts);
+    // Rows written before a schema change (or by hand) are caught when claimed too.
+    const wrong = await enqueueJob(t.deps.db, t.deps.clock, job, { name: 'x', visits: 1 }, opts);
+    const notJson = await enqueueJob(t.deps.db, t.deps.clock, job, { name: 'y', visits: 1 }, opts);
+    await t.deps.db.updateTable('jobs').set({ payload: '{"name":"x","visits":-1}' }).where('id', '=', wrong).execute();
+    await t.deps.db.updateTable('jobs').set({ payload: '{"name":' }).where('id', '=', notJson).execute();
+    expect(await w.runOnce()).toBe(4);
+    expect(seen).toEqual([{ name: '王小明', visits: 2 }]);
+    const rows = await t.deps.db
+      .selectFrom('jobs')
+      .select(['id', 'status', 'last_error'])
+      .where('clinic_id', '=', c.clinicId)
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => r.status)).toEqual(['done', 'dead', 'dead', 'dead']);
+    expect(rows[0].id).toBe(good);
+    expect(rows[1].last_error).toBe(`invalid payload for job type typed.${c.clinicId}: /visits must be integer`);
+    expect(rows[2].last_error).toBe(`invalid payload for job type typed.${c.clinicId}: /visits must be >= 0`);
+    expect(rows[3].last_error).toBe('payload is not JSON: {"name":');
+    await w.stop();
+  });
+
+  it('a job type defined twice is an error when the worker starts', () => {
+    expect(() => jobRegistry([testJob('dup'), testJob('other'), testJob('dup')])).toThrow(
+      'job type dup is defined twice',
+    );
+    expect(() => startWorker(t.deps, [testJob('dup'), testJob('dup')], { workerId: 'w', autoStart: false })).toThrow();
   });
 
   it('queue stats report depth and the oldest due age', async () => {

@@ -5,7 +5,7 @@ import { startEmulator, type RunningEmulator } from '../../../line-emulator/src/
 import { lineService } from '../modules/line/service.ts';
 import { systemActor } from '../platform/audit.ts';
 import { startWorker, type Worker } from '../platform/jobs.ts';
-import { jobHandlers } from '../jobs.ts';
+import { jobDefinitions } from '../jobs.ts';
 import { createTestApp, createTestClinic, type TestApp, type TestClinic } from './helpers.ts';
 
 export type LineTestbed = {
@@ -30,7 +30,7 @@ export async function createLineTestbed(): Promise<LineTestbed> {
   });
   const t = await createTestApp({ env: { LINE_API_BASE_URL: emu.url, SMS_BASE_URL: emu.url } });
   const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const worker = startWorker(t.deps, jobHandlers(t.deps), { workerId: 'test-worker', autoStart: false });
+  const worker = startWorker(t.deps, jobDefinitions(), { workerId: 'test-worker', autoStart: false });
   const emu_ = async (method: string, path: string, body?: unknown) => {
     const r = await fetch(`${emu.url}${path}`, {
       method,

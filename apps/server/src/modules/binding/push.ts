@@ -1,42 +1,56 @@
 // LINE pushes as jobs: the X-Line-Retry-Key is created when the job is written (before the
 // first attempt), so a retry after a lost answer reuses it; LINE's 409 for an accepted key
 // counts as sent. Also the per-user rich menu switch after binding/unbinding.
-import type { messagingApi } from '@line/bot-sdk';
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { Type, type Static } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { enqueue, PermanentJobError, type Job } from '../../platform/jobs.ts';
-import { describeLineError } from '../../platform/line.ts';
+import { defineJob, enqueueJob, PermanentJobError, type Job } from '../../platform/jobs.ts';
+import { describeLineError, LineMessageSchema } from '../../platform/line.ts';
 import { lineService } from '../line/service.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export const PUSH_JOB = 'line.push';
-export const USER_MENU_JOB = 'richmenu.user';
+const PushPayload = Type.Object({
+  to: Type.String(),
+  messages: Type.Array(LineMessageSchema),
+  retryKey: Type.String(),
+  source: Type.String(),
+  relatedType: Type.Optional(Type.String()),
+  relatedId: Type.Optional(Type.String()),
+});
+export type PushPayload = Static<typeof PushPayload>;
 
-export type PushPayload = {
-  to: string;
-  messages: messagingApi.Message[];
-  retryKey: string;
-  source: string;
-  relatedType?: string;
-  relatedId?: string;
-};
+export const PUSH_JOB = defineJob({
+  type: 'line.push',
+  payload: PushPayload,
+  defaults: { maxAttempts: 8 },
+  handler: pushJob,
+});
+
+export const USER_MENU_JOB = defineJob({
+  type: 'richmenu.user',
+  payload: Type.Object({
+    lineUserId: Type.String(),
+    kind: Type.Union([Type.Literal('bound'), Type.Literal('unbound')]),
+  }),
+  defaults: { maxAttempts: 8 },
+  handler: userMenuJob,
+});
 
 export async function queuePush(db: Db, deps: Deps, clinicId: string, p: Omit<PushPayload, 'retryKey'>): Promise<void> {
   const retryKey = randomUUID();
-  await enqueue(db as Kysely<DB>, deps.clock, {
-    type: PUSH_JOB,
-    clinicId,
-    payload: { ...p, retryKey },
-    idempotencyKey: `push:${retryKey}`,
-    orderingKey: `line-push:${clinicId}:${p.to}`,
-    maxAttempts: 8,
-  });
+  await enqueueJob(
+    db,
+    deps.clock,
+    PUSH_JOB,
+    { ...p, retryKey },
+    { clinicId, idempotencyKey: `push:${retryKey}`, orderingKey: `line-push:${clinicId}:${p.to}` },
+  );
 }
 
-export async function pushJob(job: Job<PushPayload>, deps: Deps): Promise<void> {
+async function pushJob(job: Job<PushPayload>, deps: Deps): Promise<void> {
   const clinicId = job.clinicId!;
   const line = lineService(deps);
   const client = await line.clientFor(clinicId);
@@ -73,19 +87,16 @@ export async function queueUserMenu(
   lineUserId: string,
   kind: 'bound' | 'unbound',
 ): Promise<void> {
-  await enqueue(db as Kysely<DB>, deps.clock, {
-    type: USER_MENU_JOB,
-    clinicId,
-    payload: { lineUserId, kind },
-    orderingKey: `richmenu-user:${clinicId}:${lineUserId}`,
-    maxAttempts: 8,
-  });
+  await enqueueJob(
+    db,
+    deps.clock,
+    USER_MENU_JOB,
+    { lineUserId, kind },
+    { clinicId, orderingKey: `richmenu-user:${clinicId}:${lineUserId}` },
+  );
 }
 
-export async function userMenuJob(
-  job: Job<{ lineUserId: string; kind: 'bound' | 'unbound' }>,
-  deps: Deps,
-): Promise<void> {
+async function userMenuJob(job: Job<{ lineUserId: string; kind: 'bound' | 'unbound' }>, deps: Deps): Promise<void> {
   const clinicId = job.clinicId!;
   const client = await lineService(deps).clientFor(clinicId);
   const { lineUserId, kind } = job.payload;

@@ -2,11 +2,12 @@
 // platform scope, then the shipped data), the clinic's business-hour weekdays and its own
 // closures / extra working days. Changing closures or imports replans the clinic's future
 // reminders (a `reminders.replan_clinic` job).
+import { Type } from 'typebox';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
-import { enqueue } from '../../platform/jobs.ts';
+import { enqueueJob, jobType } from '../../platform/jobs.ts';
 import {
   buildClinicCalendar,
   governmentCalendar,
@@ -18,19 +19,27 @@ import type { CalendarEntry } from './data.ts';
 import { SHIPPED_CALENDAR } from './data.ts';
 import { isDate } from './time.ts';
 
-export const REPLAN_CLINIC_JOB = 'reminders.replan_clinic';
+/** Replans a clinic's future reminders; the reminder engine registers the handler. */
+export const REPLAN_CLINIC_JOB = jobType({
+  type: 'reminders.replan_clinic',
+  payload: Type.Object({ why: Type.String() }),
+});
 
 /** Enqueues one replan of all future appointments of the clinic (coalesced per second). */
 export async function enqueueClinicReplan(deps: Deps, clinicId: string, why: string): Promise<void> {
   const now = deps.clock.now();
-  await enqueue(deps.db, deps.clock, {
-    type: REPLAN_CLINIC_JOB,
-    clinicId,
-    payload: { why },
-    runAt: new Date(now.getTime() + 1000),
-    idempotencyKey: `${REPLAN_CLINIC_JOB}:${clinicId}:${Math.floor(now.getTime() / 1000)}`,
-    orderingKey: `reminders-replan:${clinicId}`,
-  });
+  await enqueueJob(
+    deps.db,
+    deps.clock,
+    REPLAN_CLINIC_JOB,
+    { why },
+    {
+      clinicId,
+      runAt: new Date(now.getTime() + 1000),
+      idempotencyKey: `${REPLAN_CLINIC_JOB.type}:${clinicId}:${Math.floor(now.getTime() / 1000)}`,
+      orderingKey: `reminders-replan:${clinicId}`,
+    },
+  );
 }
 
 export async function loadClinicCalendar(
@@ -146,14 +155,12 @@ export function calendarService(deps: Deps) {
         .insertInto('calendar_imports')
         .values(row)
         .onConflict((oc) =>
-          oc
-            .columns(['scope', 'year'])
-            .doUpdateSet({
-              days: row.days,
-              entries: row.entries,
-              imported_by: row.imported_by,
-              imported_at: row.imported_at,
-            }),
+          oc.columns(['scope', 'year']).doUpdateSet({
+            days: row.days,
+            entries: row.entries,
+            imported_by: row.imported_by,
+            imported_at: row.imported_at,
+          }),
         )
         .execute();
       await recordAudit(db, deps.clock, {

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobHandlers } from '../../jobs.ts';
+import { jobDefinitions } from '../../jobs.ts';
 import { startWorker } from '../../platform/jobs.ts';
 import { as, createTestApp, createTestClinic, type TestApp } from '../../testing/helpers.ts';
 import { changeStatus } from '../status/service.ts';
@@ -118,19 +118,17 @@ describe('status lights and webhooks', () => {
     });
     // Same value again: nothing happens.
     expect(
-      await t.deps.db
-        .transaction()
-        .execute((trx) =>
-          changeStatus(trx, t.deps, {
-            clinicId: c.clinicId,
-            subject: 'appointment',
-            subjectId: appt,
-            light: 'reply',
-            to: 'confirmed',
-            source: 'patient',
-            actor: patientActor,
-          }),
-        ),
+      await t.deps.db.transaction().execute((trx) =>
+        changeStatus(trx, t.deps, {
+          clinicId: c.clinicId,
+          subject: 'appointment',
+          subjectId: appt,
+          light: 'reply',
+          to: 'confirmed',
+          source: 'patient',
+          actor: patientActor,
+        }),
+      ),
     ).toBeNull();
 
     expect((await his.get('/his/v1/patients/P1/status')).json().lights.line).toEqual({
@@ -144,7 +142,7 @@ describe('status lights and webhooks', () => {
 
     received.length = 0;
     failNext = 2;
-    const worker = startWorker(t.deps, jobHandlers(t.deps), { workerId: 'w-test', autoStart: false });
+    const worker = startWorker(t.deps, jobDefinitions(), { workerId: 'w-test', autoStart: false });
     // Attempt 1: the patient event fails, and the two appointment events wait behind each other.
     await worker.runOnce();
     expect(received.map((r) => r.answered)).toEqual([503, 503]);
@@ -184,7 +182,7 @@ describe('status lights and webhooks', () => {
     const re = await admin.post(`/api/his/webhook/deliveries/${failed[0].id}/redeliver`);
     expect(re.statusCode).toBe(202);
     received.length = 0;
-    const w2 = startWorker(t.deps, jobHandlers(t.deps), { workerId: 'w-test-2', autoStart: false });
+    const w2 = startWorker(t.deps, jobDefinitions(), { workerId: 'w-test-2', autoStart: false });
     await w2.runOnce();
     await w2.stop();
     expect(received).toHaveLength(1);
@@ -200,20 +198,18 @@ describe('status lights and webhooks', () => {
   it('a status change made in Careline (patient cancels in LINE) is logged, kept in history and sent as appointment.status_changed', async () => {
     const { c, his, appt } = await setup();
     await his.put('/his/v1/webhook', { url });
-    await t.deps.db
-      .transaction()
-      .execute((trx) =>
-        changeStatus(trx, t.deps, {
-          clinicId: c.clinicId,
-          subject: 'appointment',
-          subjectId: appt,
-          light: 'status',
-          to: 'cancelled',
-          source: 'patient',
-          actor: patientActor,
-          reason: '病患在 LINE 取消',
-        }),
-      );
+    await t.deps.db.transaction().execute((trx) =>
+      changeStatus(trx, t.deps, {
+        clinicId: c.clinicId,
+        subject: 'appointment',
+        subjectId: appt,
+        light: 'status',
+        to: 'cancelled',
+        source: 'patient',
+        actor: patientActor,
+        reason: '病患在 LINE 取消',
+      }),
+    );
     const got = (await his.get('/his/v1/appointments/A1')).json();
     expect(got).toMatchObject({ status: 'cancelled', statusLabel: '已取消', version: 1 });
     const changes = (await his.get('/his/v1/status-changes')).json().items;

@@ -3,9 +3,8 @@
 // and the FAQ answer text), so this module depends on none of them.
 import type { messagingApi } from '@line/bot-sdk';
 import type { Deps } from '../../platform/deps.ts';
-import type { Job } from '../../platform/jobs.ts';
-import { PermanentJobError } from '../../platform/jobs.ts';
-import { DEFAULT_GREETING, lineService, type LineService, type WebhookEvent } from './service.ts';
+import { defineJob, PermanentJobError, type Job } from '../../platform/jobs.ts';
+import { DEFAULT_GREETING, LINE_EVENT_JOB, lineService, type LineService, type WebhookEvent } from './service.ts';
 
 export type EventContext = {
   deps: Deps;
@@ -65,7 +64,12 @@ export async function defaultGreeting(ctx: EventContext): Promise<messagingApi.M
   ];
 }
 
-export function lineEventHandler(hooks: LineEventHooks) {
+/** The `line.event` job, with the other modules' hooks plugged in. */
+export function lineEventJob(hooks: LineEventHooks) {
+  return defineJob({ ...LINE_EVENT_JOB, handler: lineEventHandler(hooks) });
+}
+
+function lineEventHandler(hooks: LineEventHooks) {
   return async (job: Job<{ eventRowId: number }>, deps: Deps): Promise<void> => {
     const clinicId = job.clinicId;
     if (!clinicId) throw new PermanentJobError('line.event without clinic');

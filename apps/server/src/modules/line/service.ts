@@ -2,15 +2,23 @@
 // webhook (signature verified on the raw body, events stored once by webhookEventId and
 // processed in jobs, in order per LINE user), friend records, and the message log.
 import type { messagingApi } from '@line/bot-sdk';
+import { Type } from 'typebox';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
-import { enqueue } from '../../platform/jobs.ts';
+import { enqueueJob, jobType } from '../../platform/jobs.ts';
 import { describeLineError, lineClient, verifyLineSignature, type LineClient } from '../../platform/line.ts';
 import { lineRepository, type ChannelRow, type FriendRow } from './repository.ts';
 
 export const DEFAULT_GREETING =
   '感謝您加入{clinic}的 LINE 官方帳號！\n完成「綁定」後，就能在 LINE 收到看診提醒、一鍵確認或取消預約，也能查詢您與家人的預約。';
+
+/** Processing of one stored webhook event; the handler (with other modules' hooks) is registered in src/jobs.ts. */
+export const LINE_EVENT_JOB = jobType({
+  type: 'line.event',
+  payload: Type.Object({ eventRowId: Type.Integer() }),
+  defaults: { maxAttempts: 8 },
+});
 
 export type ChannelInput = {
   channelId: string;
@@ -202,14 +210,17 @@ export function lineService(deps: Deps) {
         });
         if (id === null) continue;
         stored++;
-        await enqueue(deps.db, deps.clock, {
-          type: 'line.event',
-          clinicId: ch.clinic_id,
-          payload: { eventRowId: id },
-          idempotencyKey: `line.event:${ch.clinic_id}:${eventId}`,
-          orderingKey: userId ? `line-user:${ch.clinic_id}:${userId}` : undefined,
-          maxAttempts: 8,
-        });
+        await enqueueJob(
+          deps.db,
+          deps.clock,
+          LINE_EVENT_JOB,
+          { eventRowId: id },
+          {
+            clinicId: ch.clinic_id,
+            idempotencyKey: `line.event:${ch.clinic_id}:${eventId}`,
+            orderingKey: userId ? `line-user:${ch.clinic_id}:${userId}` : undefined,
+          },
+        );
       }
       return { received: events.length, stored };
     },

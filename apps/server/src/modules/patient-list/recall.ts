@@ -9,12 +9,13 @@
 // usage and stop at the clinic's non-essential cap (the one that pauses non-essential
 // reminders); a patient over the cap stays on the list with a note, for a call instead.
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
-import { enqueue, nextRunAt, type Job } from '../../platform/jobs.ts';
+import { defineJob, enqueueJob, nextRunAt, type Job } from '../../platform/jobs.ts';
 import { localDate } from '../../platform/tw.ts';
 import { queuePush } from '../binding/push.ts';
 import { queueSms } from '../sms/service.ts';
@@ -23,7 +24,12 @@ import { maskPhone } from './search.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export const RECALL_SCAN_JOB = 'recall.scan';
+/** The clinic's daily recall scan; with `repeat` it schedules the next day's. */
+export const RECALL_SCAN_JOB = defineJob({
+  type: 'recall.scan',
+  payload: Type.Object({ clinicId: Type.String(), repeat: Type.Optional(Type.Boolean()) }),
+  handler: recallScanJob,
+});
 export const RECALL_OUTCOMES = ['booked', 'declined', 'no_answer'] as const;
 export const RECALL_STATUS_LABELS: Record<string, string> = {
   due: '待通知',
@@ -349,7 +355,7 @@ export async function previewRecalls(
   return {
     rules: out,
     total: out.reduce((n, r) => n + r.due, 0),
-    nextScanAt: await nextRunAt(db, clinicId, RECALL_SCAN_JOB),
+    nextScanAt: await nextRunAt(db, clinicId, RECALL_SCAN_JOB.type),
   };
 }
 
@@ -404,13 +410,11 @@ export async function scanRecalls(
       if (!Number(ins.numInsertedOrUpdatedRows ?? 0)) continue;
       created++;
       try {
-        const result = await db
-          .transaction()
-          .execute((trx) =>
-            deliverRecall(trx, deps, clinicId, id, rule, clinic, {
-              lineAllowed: lineBudget === null || lineBudget > 0,
-            }),
-          );
+        const result = await db.transaction().execute((trx) =>
+          deliverRecall(trx, deps, clinicId, id, rule, clinic, {
+            lineAllowed: lineBudget === null || lineBudget > 0,
+          }),
+        );
         const channel = result === 'line' || result === 'sms' ? result : null;
         if (channel === 'line' && lineBudget !== null) lineBudget--;
         const note = channel
@@ -513,26 +517,27 @@ export async function deliverRecall(
 /** Starts the clinic's daily scan (idempotent: one job per clinic and day). */
 export async function scheduleRecallScans(deps: Deps, clinicId: string): Promise<void> {
   const next = new Date(deps.clock.now().getTime() + 86_400_000);
-  await enqueue(deps.db, deps.clock, {
-    type: RECALL_SCAN_JOB,
-    clinicId,
-    payload: { clinicId, repeat: true },
-    runAt: next,
-    idempotencyKey: `recall:${clinicId}:${next.toISOString().slice(0, 10)}`,
-  });
+  await enqueueJob(
+    deps.db,
+    deps.clock,
+    RECALL_SCAN_JOB,
+    { clinicId, repeat: true },
+    { clinicId, runAt: next, idempotencyKey: `recall:${clinicId}:${next.toISOString().slice(0, 10)}` },
+  );
 }
 
 /** Daily job per clinic; it schedules the next day's run. */
-export async function recallScanJob(job: Job<{ clinicId: string; repeat?: boolean }>, deps: Deps): Promise<void> {
-  await scanRecalls(deps, job.payload.clinicId);
+async function recallScanJob(job: Job<{ clinicId: string; repeat?: boolean }>, deps: Deps): Promise<void> {
+  const clinicId = job.payload.clinicId;
+  await scanRecalls(deps, clinicId);
   if (job.payload.repeat) {
     const next = new Date(deps.clock.now().getTime() + 86_400_000);
-    await enqueue(deps.db, deps.clock, {
-      type: RECALL_SCAN_JOB,
-      clinicId: job.payload.clinicId,
-      payload: { clinicId: job.payload.clinicId, repeat: true },
-      runAt: next,
-      idempotencyKey: `recall:${job.payload.clinicId}:${next.toISOString().slice(0, 10)}`,
-    });
+    await enqueueJob(
+      deps.db,
+      deps.clock,
+      RECALL_SCAN_JOB,
+      { clinicId, repeat: true },
+      { clinicId, runAt: next, idempotencyKey: `recall:${clinicId}:${next.toISOString().slice(0, 10)}` },
+    );
   }
 }

@@ -1,17 +1,23 @@
 // Tags (manual and rule-based automatic ones, recomputed by a job) and saved segments.
 // `resolveSegment` is what broadcasts and questionnaires call to get their audience.
 import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
-import { enqueue, type Job } from '../../platform/jobs.ts';
+import { defineJob, enqueueJob, type Job } from '../../platform/jobs.ts';
 import { matchingIds, searchPatients, type PatientFilter } from './search.ts';
 import { searchCtx, toListItem } from './service.ts';
 import { refreshClinicIndex } from './sync.ts';
 
-export const TAG_RECOMPUTE_JOB = 'patients.tags.recompute';
+/** Recomputes the clinic's automatic tags; with `repeat` it schedules the next hour's run. */
+export const TAG_RECOMPUTE_JOB = defineJob({
+  type: 'patients.tags.recompute',
+  payload: Type.Object({ clinicId: Type.String(), repeat: Type.Optional(Type.Boolean()) }),
+  handler: tagRecomputeJob,
+});
 
 /** Conditions of an automatic tag; the same shape as a segment's (a subset of the list filter). */
 export type TagRule = Pick<
@@ -126,13 +132,13 @@ export function tagService(deps: Deps) {
         await recomputeTag(deps, clinicId, id);
         // Hourly recompute of the clinic's automatic tags (one job per clinic and hour).
         const next = new Date(deps.clock.now().getTime() + 3_600_000);
-        await enqueue(db, deps.clock, {
-          type: TAG_RECOMPUTE_JOB,
-          clinicId,
-          payload: { clinicId, repeat: true },
-          runAt: next,
-          idempotencyKey: `tags:${clinicId}:${next.toISOString().slice(0, 13)}`,
-        });
+        await enqueueJob(
+          db,
+          deps.clock,
+          TAG_RECOMPUTE_JOB,
+          { clinicId, repeat: true },
+          { clinicId, runAt: next, idempotencyKey: `tags:${clinicId}:${next.toISOString().slice(0, 13)}` },
+        );
       }
       return toTag(
         await getTag(clinicId, id),
@@ -206,7 +212,7 @@ export function tagService(deps: Deps) {
     },
 
     async requestRecompute(clinicId: string, actor: Actor, ip: string) {
-      const jobId = await enqueue(db, deps.clock, { type: TAG_RECOMPUTE_JOB, clinicId, payload: { clinicId } });
+      const jobId = await enqueueJob(db, deps.clock, TAG_RECOMPUTE_JOB, { clinicId }, { clinicId });
       await recordAudit(db, deps.clock, { clinicId, actor, action: 'tag.recompute_requested', entityType: 'tag', ip });
       return { jobId };
     },
@@ -337,15 +343,13 @@ export async function recomputeTag(deps: Deps, clinicId: string, tagId: string):
         await trx
           .insertInto('patient_tags')
           .values(
-            ids
-              .slice(i, i + 400)
-              .map((id) => ({
-                clinic_id: clinicId,
-                tag_id: tagId,
-                patient_id: id,
-                source: 'auto',
-                created_at: ctx.nowIso,
-              })),
+            ids.slice(i, i + 400).map((id) => ({
+              clinic_id: clinicId,
+              tag_id: tagId,
+              patient_id: id,
+              source: 'auto',
+              created_at: ctx.nowIso,
+            })),
           )
           .execute();
       }
@@ -356,7 +360,7 @@ export async function recomputeTag(deps: Deps, clinicId: string, tagId: string):
 }
 
 /** Job: refresh visit columns, then every automatic tag of the clinic; runs again in an hour. */
-export async function tagRecomputeJob(job: Job<{ clinicId: string; repeat?: boolean }>, deps: Deps): Promise<void> {
+async function tagRecomputeJob(job: Job<{ clinicId: string; repeat?: boolean }>, deps: Deps): Promise<void> {
   const clinicId = job.payload.clinicId;
   await refreshClinicIndex(deps.db, clinicId, deps.clock.now().toISOString());
   const tags = await deps.db
@@ -368,12 +372,12 @@ export async function tagRecomputeJob(job: Job<{ clinicId: string; repeat?: bool
   for (const t of tags) await recomputeTag(deps, clinicId, t.id);
   if (job.payload.repeat) {
     const next = new Date(deps.clock.now().getTime() + 3_600_000);
-    await enqueue(deps.db, deps.clock, {
-      type: TAG_RECOMPUTE_JOB,
-      clinicId,
-      payload: { clinicId, repeat: true },
-      runAt: next,
-      idempotencyKey: `tags:${clinicId}:${next.toISOString().slice(0, 13)}`,
-    });
+    await enqueueJob(
+      deps.db,
+      deps.clock,
+      TAG_RECOMPUTE_JOB,
+      { clinicId, repeat: true },
+      { clinicId, runAt: next, idempotencyKey: `tags:${clinicId}:${next.toISOString().slice(0, 13)}` },
+    );
   }
 }

@@ -18,7 +18,7 @@ async function runDuePurges(): Promise<number> {
     now: t.clock.now(),
     limit: 50,
     lockMs: 60_000,
-    types: [TRANSFER_PURGE_JOB],
+    types: [TRANSFER_PURGE_JOB.type],
   });
   for (const j of jobs) {
     const p = j.payload as { transferId: string; attempt?: number };

@@ -5,21 +5,41 @@ import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
-import { enqueue, type Job } from '../../platform/jobs.ts';
+import { defineJob, enqueueJob, type Job } from '../../platform/jobs.ts';
 import { normalizePatient, type PatientColumns, type PatientInput } from '../patients/validate.ts';
 import { labelOf } from '../status/lights.ts';
 import { nameGrams, nameKey, phoneRev } from './grams.ts';
 import { matchingIds, type PatientFilter } from './search.ts';
 import { searchCtx, summarizeFilter } from './service.ts';
 
-export const IMPORT_JOB = 'patients.import';
-export const EXPORT_JOB = 'patients.export';
-export const TRANSFER_PURGE_JOB = 'patients.transfer_purge';
+/** Imports the good rows of a committed preview; `actor` (who committed) is kept for the record. */
+export const IMPORT_JOB = defineJob({
+  type: 'patients.import',
+  payload: Type.Object({
+    transferId: Type.String(),
+    actor: Type.Optional(Type.Unsafe<Actor>(Type.Object({ type: Type.String(), label: Type.String() }))),
+  }),
+  defaults: { maxAttempts: 3 },
+  handler: importJob,
+});
+export const EXPORT_JOB = defineJob({
+  type: 'patients.export',
+  payload: Type.Object({ transferId: Type.String() }),
+  defaults: { maxAttempts: 3 },
+  handler: exportJob,
+});
+/** Deletes a transfer's file content after the retention time; `attempt` counts the looks at a running import. */
+export const TRANSFER_PURGE_JOB = defineJob({
+  type: 'patients.transfer_purge',
+  payload: Type.Object({ transferId: Type.String(), attempt: Type.Optional(Type.Integer({ minimum: 0 })) }),
+  handler: transferPurgeJob,
+});
 /** Export files and import previews hold patients' personal data: deleted 24 hours after they are made. */
 export const TRANSFER_RETENTION_MS = 24 * 3600_000;
 export const IMPORT_MAX_ROWS = 200_000;
@@ -440,16 +460,14 @@ export function transferService(deps: Deps) {
         ...toTransfer(await get(clinicId, id)),
         valid: valid.length,
         unknownHeaders,
-        sample: rows
-          .slice(0, 20)
-          .map((r) => ({
-            row: r.row,
-            name: r.data.name,
-            phone: r.data.phone,
-            chartNo: r.data.chartNo,
-            birthDate: r.data.birthDate,
-            ok: !errs.some((e) => e.row === r.row),
-          })),
+        sample: rows.slice(0, 20).map((r) => ({
+          row: r.row,
+          name: r.data.name,
+          phone: r.data.phone,
+          chartNo: r.data.chartNo,
+          birthDate: r.data.birthDate,
+          ok: !errs.some((e) => e.row === r.row),
+        })),
       };
     },
 
@@ -464,13 +482,13 @@ export function transferService(deps: Deps) {
         .set({ status: 'queued', updated_at: deps.clock.now().toISOString() })
         .where('id', '=', id)
         .execute();
-      await enqueue(db, deps.clock, {
-        type: IMPORT_JOB,
-        clinicId,
-        payload: { transferId: id, actor },
-        idempotencyKey: `import:${id}`,
-        maxAttempts: 3,
-      });
+      await enqueueJob(
+        db,
+        deps.clock,
+        IMPORT_JOB,
+        { transferId: id, actor },
+        { clinicId, idempotencyKey: `import:${id}` },
+      );
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
@@ -513,13 +531,7 @@ export function transferService(deps: Deps) {
           updated_at: now,
         })
         .execute();
-      await enqueue(db, deps.clock, {
-        type: EXPORT_JOB,
-        clinicId,
-        payload: { transferId: id },
-        idempotencyKey: `export:${id}`,
-        maxAttempts: 3,
-      });
+      await enqueueJob(db, deps.clock, EXPORT_JOB, { transferId: id }, { clinicId, idempotencyKey: `export:${id}` });
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
@@ -750,13 +762,13 @@ export async function runExport(deps: Deps, clinicId: string, transferId: string
 
 function schedulePurge(deps: Deps, clinicId: string, transferId: string, attempt = 0) {
   const runAt = new Date(deps.clock.now().getTime() + (attempt ? 3600_000 : TRANSFER_RETENTION_MS));
-  return enqueue(deps.db, deps.clock, {
-    type: TRANSFER_PURGE_JOB,
-    clinicId,
-    payload: { transferId, attempt },
-    runAt,
-    idempotencyKey: `transfer-purge:${transferId}:${attempt}`,
-  });
+  return enqueueJob(
+    deps.db,
+    deps.clock,
+    TRANSFER_PURGE_JOB,
+    { transferId, attempt },
+    { clinicId, runAt, idempotencyKey: `transfer-purge:${transferId}:${attempt}` },
+  );
 }
 
 /**
@@ -785,13 +797,13 @@ export async function runTransferPurge(deps: Deps, clinicId: string, transferId:
     .execute();
 }
 
-export async function importJob(job: Job<{ transferId: string }>, deps: Deps): Promise<void> {
+async function importJob(job: Job<{ transferId: string }>, deps: Deps): Promise<void> {
   await runImport(deps, job.clinicId!, job.payload.transferId);
 }
-export async function exportJob(job: Job<{ transferId: string }>, deps: Deps): Promise<void> {
+async function exportJob(job: Job<{ transferId: string }>, deps: Deps): Promise<void> {
   await runExport(deps, job.clinicId!, job.payload.transferId);
 }
-export async function transferPurgeJob(job: Job<{ transferId: string; attempt?: number }>, deps: Deps): Promise<void> {
+async function transferPurgeJob(job: Job<{ transferId: string; attempt?: number }>, deps: Deps): Promise<void> {
   await runTransferPurge(deps, job.clinicId!, job.payload.transferId, job.payload.attempt ?? 0);
 }
 export type { Transfer };

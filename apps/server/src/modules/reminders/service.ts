@@ -6,12 +6,13 @@
 // deleted; sent rows are kept.
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors, type ErrorDetail } from '../../platform/errors.ts';
-import type { Job } from '../../platform/jobs.ts';
+import { defineJob, enqueueJobs, type Job } from '../../platform/jobs.ts';
 import { enqueueClinicReplan, loadClinicCalendar } from '../calendar/service.ts';
 import { isHhmm } from '../calendar/time.ts';
 import { planReminders } from './planner.ts';
@@ -19,7 +20,12 @@ import { defaultSettings, explainRule, type ReminderSettings } from './rules.ts'
 import type { ReminderDeliveriesTable } from './tables.ts';
 import { BUILT_IN_TEMPLATES, checkTemplate, type Template, type TemplateBody } from './templates.ts';
 
-export const PLAN_JOB = 'reminders.plan';
+/** Plans one appointment's reminders (one job per appointment version). */
+export const PLAN_JOB = defineJob({
+  type: 'reminders.plan',
+  payload: Type.Object({ appointmentId: Type.String() }),
+  handler: planJob,
+});
 type Db = Kysely<DB> | Transaction<DB>;
 
 export async function loadSettings(db: Db, clinicId: string): Promise<ReminderSettings> {
@@ -59,27 +65,19 @@ export async function enqueuePlanJobs(
 ): Promise<void> {
   if (!items.length) return;
   items = [...items].sort((x, y) => (x.appointmentId < y.appointmentId ? -1 : 1)); // one lock order for concurrent writers
-  const now = deps.clock.now().toISOString();
-  for (let i = 0; i < items.length; i += 200) {
-    await trx
-      .insertInto('jobs')
-      .values(
-        items.slice(i, i + 200).map((it) => ({
-          clinic_id: clinicId,
-          type: PLAN_JOB,
-          payload: JSON.stringify({ appointmentId: it.appointmentId }),
-          status: 'pending',
-          run_at: now,
-          max_attempts: 10,
-          idempotency_key: `${PLAN_JOB}:${it.appointmentId}:${it.version}`,
-          ordering_key: `reminders-plan:${it.appointmentId}`,
-          created_at: now,
-          updated_at: now,
-        })),
-      )
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .execute();
-  }
+  await enqueueJobs(
+    trx,
+    deps.clock,
+    PLAN_JOB,
+    items.map((it) => ({
+      payload: { appointmentId: it.appointmentId },
+      opts: {
+        clinicId,
+        idempotencyKey: `${PLAN_JOB.type}:${it.appointmentId}:${it.version}`,
+        orderingKey: `reminders-plan:${it.appointmentId}`,
+      },
+    })),
+  );
 }
 
 type Calendar = Awaited<ReturnType<typeof loadClinicCalendar>>;
@@ -239,7 +237,7 @@ export async function planAppointment(
   });
 }
 
-export async function planJob(job: Job<{ appointmentId: string }>, deps: Deps): Promise<void> {
+async function planJob(job: Job<{ appointmentId: string }>, deps: Deps): Promise<void> {
   if (!job.clinicId) return;
   await planAppointment(deps, job.clinicId, job.payload.appointmentId);
 }

@@ -2,10 +2,11 @@
 // (linked to each bound user). Edited here, published through the Messaging API with the
 // official SDK; binding/unbinding switches a user's menu in a job (binding/push.ts).
 import type { messagingApi } from '@line/bot-sdk';
+import { Type } from 'typebox';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors, type ErrorDetail } from '../../platform/errors.ts';
-import { enqueue, PermanentJobError, type Job } from '../../platform/jobs.ts';
+import { defineJob, enqueueJob, PermanentJobError, type Job } from '../../platform/jobs.ts';
 import { describeLineError, lineBlobClient } from '../../platform/line.ts';
 import { liffUrl } from '../line/events.ts';
 import { lineService } from '../line/service.ts';
@@ -25,7 +26,13 @@ export type MenuInput = {
   areas: MenuArea[];
 };
 
-export const BULK_LINK_JOB = 'richmenu.bulk_link';
+/** Links a newly published bound menu to every bound friend, then deletes the previous menu. */
+export const BULK_LINK_JOB = defineJob({
+  type: 'richmenu.bulk_link',
+  payload: Type.Object({ richMenuId: Type.String(), deletePrevious: Type.Union([Type.String(), Type.Null()]) }),
+  defaults: { maxAttempts: 8 },
+  handler: bulkLinkJob,
+});
 export const MAX_IMAGE_BYTES = 1024 * 1024;
 
 const grid = (cols: number, rows: number, width: number, height: number, actions: MenuAction[]): MenuArea[] =>
@@ -375,12 +382,7 @@ export function richMenuService(deps: Deps) {
         .where('kind', '=', kind)
         .execute();
       if (kind === 'bound') {
-        await enqueue(db, deps.clock, {
-          type: BULK_LINK_JOB,
-          clinicId,
-          payload: { richMenuId, deletePrevious: previous },
-          maxAttempts: 8,
-        });
+        await enqueueJob(db, deps.clock, BULK_LINK_JOB, { richMenuId, deletePrevious: previous }, { clinicId });
       } else if (previous && previous !== richMenuId) {
         await client.deleteRichMenu(previous).catch(() => undefined);
       }
@@ -400,10 +402,7 @@ export function richMenuService(deps: Deps) {
 }
 
 /** Links the bound menu to every bound friend (≤500 per call), then deletes the old menu. */
-export async function bulkLinkJob(
-  job: Job<{ richMenuId: string; deletePrevious: string | null }>,
-  deps: Deps,
-): Promise<void> {
+async function bulkLinkJob(job: Job<{ richMenuId: string; deletePrevious: string | null }>, deps: Deps): Promise<void> {
   const clinicId = job.clinicId!;
   const current = await deps.db
     .selectFrom('rich_menus')

@@ -3,12 +3,13 @@
 // idempotency key is Mitake's `clientid`, so a retried job is not sent twice), and delivery
 // reports. Later issues reuse `queueSms` for reminder fallback.
 import type { Kysely, Transaction } from 'kysely';
+import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
-import { enqueue, PermanentJobError, type Job } from '../../platform/jobs.ts';
+import { defineJob, enqueueJob, PermanentJobError, type Job } from '../../platform/jobs.ts';
 import {
   countSmsSegments,
   createSmsProvider,
@@ -21,7 +22,13 @@ import {
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export const SMS_JOB = 'sms.send';
+/** One send; `to` and `text` are encrypted (see queueSms). */
+export const SMS_JOB = defineJob({
+  type: 'sms.send',
+  payload: Type.Object({ smsId: Type.String(), to: Type.String(), text: Type.String() }),
+  defaults: { maxAttempts: 6 },
+  handler: sendSmsJob,
+});
 export type SmsPurpose = 'otp' | 'reminder' | 'recall';
 
 export type SmsSettingsInput = {
@@ -89,20 +96,20 @@ export async function queueSms(
       updated_at: now,
     })
     .execute();
-  await enqueue(trx as Kysely<DB>, deps.clock, {
-    type: SMS_JOB,
-    clinicId: input.clinicId,
-    idempotencyKey: `sms:${id}`,
-    maxAttempts: 6,
-    payload: { smsId: id, to: deps.crypto.encrypt(input.to), text: deps.crypto.encrypt(input.text) },
-  });
+  await enqueueJob(
+    trx,
+    deps.clock,
+    SMS_JOB,
+    { smsId: id, to: deps.crypto.encrypt(input.to), text: deps.crypto.encrypt(input.text) },
+    { clinicId: input.clinicId, idempotencyKey: `sms:${id}` },
+  );
   return { id, segments: seg.segments, provider: acct.provider };
 }
 
 const reportSig = (deps: Deps, smsId: string) => deps.crypto.hmacHex('sms-report', smsId).slice(0, 32);
 
 /** The `sms.send` job: one provider call with the row's idempotency key. */
-export async function sendSmsJob(job: Job<{ smsId: string; to: string; text: string }>, deps: Deps): Promise<void> {
+async function sendSmsJob(job: Job<{ smsId: string; to: string; text: string }>, deps: Deps): Promise<void> {
   const clinicId = job.clinicId!;
   const row = await deps.db
     .selectFrom('sms_messages')

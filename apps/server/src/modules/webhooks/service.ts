@@ -6,19 +6,27 @@
 //   POST <url>   Careline-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
 //   body         {"id","type","createdAt","data"}
 import type { Kysely, Transaction } from 'kysely';
+import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId, randomToken } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
-import { enqueue, PermanentJobError, type Job, type JobHandler } from '../../platform/jobs.ts';
+import { defineJob, enqueueJob, PermanentJobError, type Job } from '../../platform/jobs.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export const WEBHOOK_JOB = 'his.webhook.deliver';
 export const WEBHOOK_TIMEOUT_MS = 5_000;
 /** Backoff 5 s, 10 s, 20 s … capped at 1 h: 30 attempts span about a day. */
 export const WEBHOOK_MAX_ATTEMPTS = 30;
+
+/** One attempt of one webhook event (the row in webhook_events holds the body). */
+export const WEBHOOK_JOB = defineJob({
+  type: 'his.webhook.deliver',
+  payload: Type.Object({ eventId: Type.String() }),
+  defaults: { maxAttempts: WEBHOOK_MAX_ATTEMPTS },
+  handler: deliverWebhook,
+});
 
 export type WebhookEventInput = { clinicId: string; type: string; orderingKey: string; data: Record<string, unknown> };
 
@@ -90,19 +98,18 @@ export async function emitWebhookEvent(
       delivered_at: null,
     })
     .execute();
-  await enqueue(trx as Kysely<DB>, deps.clock, {
-    type: WEBHOOK_JOB,
-    payload: { eventId: id },
-    clinicId: input.clinicId,
-    orderingKey,
-    idempotencyKey: `webhook:${id}`,
-    maxAttempts: WEBHOOK_MAX_ATTEMPTS,
-  });
+  await enqueueJob(
+    trx,
+    deps.clock,
+    WEBHOOK_JOB,
+    { eventId: id },
+    { clinicId: input.clinicId, orderingKey, idempotencyKey: `webhook:${id}` },
+  );
   return id;
 }
 
 /** The job handler: one attempt of one event. Throws (→ retry with backoff) unless the HIS answers 2xx. */
-export const deliverWebhook: JobHandler = async (job: Job<{ eventId: string }>, deps: Deps) => {
+async function deliverWebhook(job: Job<{ eventId: string }>, deps: Deps): Promise<void> {
   const clinicId = job.clinicId;
   if (!clinicId) throw new PermanentJobError('webhook job without clinic');
   const ev = await deps.db
@@ -181,7 +188,7 @@ export const deliverWebhook: JobHandler = async (job: Job<{ eventId: string }>, 
       .execute();
   });
   if (!ok) throw new Error(`webhook delivery failed: ${error}`);
-};
+}
 
 export function webhookService(deps: Deps) {
   const db = deps.db;
@@ -220,21 +227,19 @@ export function webhookService(deps: Deps) {
 
     async sendTest(clinicId: string, actor: Actor) {
       if (!(await endpointOf(db, clinicId))) throw new AppErrorNoWebhook();
-      const id = await db
-        .transaction()
-        .execute((trx) =>
-          emitWebhookEvent(
-            trx,
-            deps,
-            {
-              clinicId,
-              type: 'webhook.test',
-              orderingKey: `test:${newId()}`,
-              data: { message: '這是 Careline 的測試事件', requestedBy: actor.label },
-            },
-            { force: true },
-          ),
-        );
+      const id = await db.transaction().execute((trx) =>
+        emitWebhookEvent(
+          trx,
+          deps,
+          {
+            clinicId,
+            type: 'webhook.test',
+            orderingKey: `test:${newId()}`,
+            data: { message: '這是 Careline 的測試事件', requestedBy: actor.label },
+          },
+          { force: true },
+        ),
+      );
       return { eventId: id! };
     },
 
@@ -278,13 +283,13 @@ export function webhookService(deps: Deps) {
         .where('clinic_id', '=', clinicId)
         .where('id', '=', d.event_id)
         .executeTakeFirstOrThrow();
-      const jobId = await enqueue(db, deps.clock, {
-        type: WEBHOOK_JOB,
-        payload: { eventId: ev.id },
-        clinicId,
-        orderingKey: ev.ordering_key,
-        maxAttempts: WEBHOOK_MAX_ATTEMPTS,
-      });
+      const jobId = await enqueueJob(
+        db,
+        deps.clock,
+        WEBHOOK_JOB,
+        { eventId: ev.id },
+        { clinicId, orderingKey: ev.ordering_key },
+      );
       await db
         .updateTable('webhook_events')
         .set({ status: 'pending' })
