@@ -14,13 +14,15 @@ const config = loadConfig({
   LOG_LEVEL: 'silent',
   PUBLIC_BASE_URL: 'http://careline.test',
 });
-const { deps, database } = await createDeps(config, { migrate: false });
+const concurrency = Number(process.env.REMINDER_CONCURRENCY ?? 64);
+// One pooled connection per push in flight.
+const { deps, database } = await createDeps(config, { migrate: false, linePush: { maxSockets: concurrency } });
 const d = startReminderDispatcher(deps, {
   workerId: `kill-test-${process.pid}`,
   autoStart: false,
   lockMs: Number(process.env.REMINDER_LOCK_MS ?? 60_000),
   ratePerSecond: Number(process.env.REMINDER_RATE_PER_SECOND ?? 1960),
-  concurrency: Number(process.env.REMINDER_CONCURRENCY ?? 64),
+  concurrency,
   batch: Number(process.env.REMINDER_BATCH ?? 200),
 });
 let peak = process.memoryUsage.rss();

@@ -5,7 +5,9 @@ import type { Dialect } from '../db/connection.ts';
 import type { DB } from '../db/schema.ts';
 import type { Clock } from './clock.ts';
 import type { Crypto } from './crypto.ts';
+import type { LineGateway } from './line.ts';
 import type { Metrics } from './metrics.ts';
+import type { SmsGateway } from './sms.ts';
 
 export type Logger = {
   info(obj: unknown, msg?: string): void;
@@ -21,4 +23,8 @@ export type Deps = {
   config: Config;
   metrics: Metrics;
   log: Logger;
+  /** LINE's API per clinic channel (tests may put a fake here). */
+  line: LineGateway;
+  /** The SMS provider per clinic (tests may put a fake here). */
+  sms: SmsGateway;
 };

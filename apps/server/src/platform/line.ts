@@ -5,6 +5,7 @@ import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import { Type } from 'typebox';
 import { safeEqual } from './crypto.ts';
 import type { Config } from '../config.ts';
+import { linePushClient, type LinePushClient, type LinePushOptions } from './line-push.ts';
 
 /**
  * A LINE message as stored in a job payload. Only its `type` is checked here: LINE validates
@@ -12,15 +13,126 @@ import type { Config } from '../config.ts';
  */
 export const LineMessageSchema = Type.Unsafe<messagingApi.Message>(Type.Object({ type: Type.String() }));
 
-export type LineClient = messagingApi.MessagingApiClient;
-export type LineBlobClient = messagingApi.MessagingApiBlobClient;
-
-export function lineClient(config: Config, channelAccessToken: string): LineClient {
-  return new messagingApi.MessagingApiClient({ channelAccessToken, baseURL: config.lineApiBaseUrl });
+/**
+ * What Careline does with a clinic's LINE channel. A failed call throws the SDK's HTTPFetchError
+ * (see describeLineError); a network failure throws a plain Error.
+ */
+export interface LineChannelClient {
+  /** LINE's channel id (what pacing per channel is keyed by). */
+  readonly channelId: string;
+  /**
+   * Pushes through the lean undici client of line-push.ts (the reminder dispatcher's hot path):
+   * with a retry key, LINE answers 409 for a key it already accepted.
+   */
+  push: LinePushClient['push'];
+  reply(replyToken: string, messages: messagingApi.Message[]): Promise<void>;
+  profile(userId: string): Promise<{ displayName: string; pictureUrl?: string }>;
+  botInfo(): Promise<{ userId: string; displayName: string; basicId: string }>;
+  /** The month's quota (`limit` null when LINE sets none) and LINE's count of messages used. */
+  quota(): Promise<{ type: 'none' | 'limited'; limit: number | null; used: number }>;
+  richMenus: {
+    /** Creates a menu and returns its id. */
+    create(menu: messagingApi.RichMenuRequest): Promise<string>;
+    setImage(richMenuId: string, image: Blob): Promise<void>;
+    setDefault(richMenuId: string): Promise<void>;
+    delete(richMenuId: string): Promise<void>;
+    linkToUser(userId: string, richMenuId: string): Promise<void>;
+    unlinkFromUser(userId: string): Promise<void>;
+    /** Up to 500 users per call (LINE's limit). */
+    linkToUsers(richMenuId: string, userIds: string[]): Promise<void>;
+  };
 }
 
-export function lineBlobClient(config: Config, channelAccessToken: string): LineBlobClient {
-  return new messagingApi.MessagingApiBlobClient({ channelAccessToken, baseURL: config.lineDataApiBaseUrl });
+/** The LINE clients of every clinic, each built once per channel access token. */
+export interface LineGateway {
+  /** The clinic channel's client, or null when the clinic has no LINE channel. */
+  forClinic(clinicId: string): Promise<LineChannelClient | null>;
+}
+
+/**
+ * A clinic's channel as its owner (the line module) reads it: `version` changes whenever the
+ * access token does (the stored ciphertext, say), and `accessToken()` decrypts it — called only
+ * when a client is (re)built.
+ */
+export type LineChannelLookup = (
+  clinicId: string,
+) => Promise<{ channelId: string; version: string; accessToken(): string } | null>;
+
+/** One client for a channel access token: the SDK's clients for most calls, line-push.ts for pushes. */
+export function lineChannelClient(
+  config: Pick<Config, 'lineApiBaseUrl' | 'lineDataApiBaseUrl'>,
+  channelId: string,
+  channelAccessToken: string,
+  pushOptions: LinePushOptions = {},
+): LineChannelClient {
+  const api = new messagingApi.MessagingApiClient({ channelAccessToken, baseURL: config.lineApiBaseUrl });
+  const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken, baseURL: config.lineDataApiBaseUrl });
+  let pusher: LinePushClient | null = null; // built at the first push: it rejects a malformed token at once
+  return {
+    channelId,
+    push(request, retryKey) {
+      pusher ??= linePushClient(config.lineApiBaseUrl, channelAccessToken, pushOptions);
+      return pusher.push(request, retryKey);
+    },
+    async reply(replyToken, messages) {
+      await api.replyMessage({ replyToken, messages });
+    },
+    profile: (userId) => api.getProfile(userId),
+    botInfo: () => api.getBotInfo(),
+    async quota() {
+      const [q, c] = await Promise.all([api.getMessageQuota(), api.getMessageQuotaConsumption()]);
+      return { type: q.type, limit: q.value ?? null, used: c.totalUsage };
+    },
+    richMenus: {
+      create: async (menu) => (await api.createRichMenu(menu)).richMenuId,
+      async setImage(richMenuId, image) {
+        await blob.setRichMenuImage(richMenuId, image);
+      },
+      async setDefault(richMenuId) {
+        await api.setDefaultRichMenu(richMenuId);
+      },
+      async delete(richMenuId) {
+        await api.deleteRichMenu(richMenuId);
+      },
+      async linkToUser(userId, richMenuId) {
+        await api.linkRichMenuIdToUser(userId, richMenuId);
+      },
+      async unlinkFromUser(userId) {
+        await api.unlinkRichMenuIdFromUser(userId);
+      },
+      async linkToUsers(richMenuId, userIds) {
+        await api.linkRichMenuIdToUsers({ richMenuId, userIds });
+      },
+    },
+  };
+}
+
+/**
+ * The gateway over LINE's API at config.lineApiBaseUrl. Every forClinic reads the channel
+ * through `lookup` (one small read, as a caller needing the channel did anyway) and reuses
+ * the client built for the same token version, so no token is decrypted and no client built
+ * per call; a saved new token (in this process or another) gives a new version, hence a new client.
+ */
+export function createLineGateway(
+  config: Pick<Config, 'lineApiBaseUrl' | 'lineDataApiBaseUrl'>,
+  lookup: LineChannelLookup,
+  pushOptions: LinePushOptions = {},
+): LineGateway {
+  const clients = new Map<string, { version: string; client: LineChannelClient }>();
+  return {
+    async forClinic(clinicId) {
+      const ch = await lookup(clinicId);
+      if (!ch) {
+        clients.delete(clinicId);
+        return null;
+      }
+      const cached = clients.get(clinicId);
+      if (cached && cached.version === ch.version && cached.client.channelId === ch.channelId) return cached.client;
+      const client = lineChannelClient(config, ch.channelId, ch.accessToken(), pushOptions);
+      clients.set(clinicId, { version: ch.version, client });
+      return client;
+    },
+  };
 }
 
 /**

@@ -233,3 +233,29 @@ export function createSmsProvider(acct: SmsAccount, fetchImpl: FetchFn = fetch):
       return noneProvider();
   }
 }
+
+/** The SMS provider of every clinic, each built once per account settings. */
+export interface SmsGateway {
+  /** The clinic's provider: its own account, or the environment's default (a `none` provider refuses). */
+  forClinic(clinicId: string): Promise<SmsProvider>;
+}
+
+/**
+ * A clinic's account as its owner (the sms module) reads it: `version` changes whenever the
+ * settings do, and `account()` decrypts the password — called only when a provider is (re)built.
+ */
+export type SmsAccountLookup = (clinicId: string) => Promise<{ version: string; account(): SmsAccount }>;
+
+export function createSmsGateway(lookup: SmsAccountLookup, fetchImpl: FetchFn = fetch): SmsGateway {
+  const providers = new Map<string, { version: string; provider: SmsProvider }>();
+  return {
+    async forClinic(clinicId) {
+      const a = await lookup(clinicId);
+      const cached = providers.get(clinicId);
+      if (cached && cached.version === a.version) return cached.provider;
+      const provider = createSmsProvider(a.account(), fetchImpl);
+      providers.set(clinicId, { version: a.version, provider });
+      return provider;
+    },
+  };
+}

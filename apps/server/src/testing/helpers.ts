@@ -11,6 +11,8 @@ import { createDeps } from '../deps-factory.ts';
 import { manualClock, type Clock } from '../platform/clock.ts';
 import type { Role } from '../platform/auth.ts';
 import type { Deps } from '../platform/deps.ts';
+import type { LineGateway } from '../platform/line.ts';
+import type { SmsGateway } from '../platform/sms.ts';
 import { clinicService } from '../modules/clinics/service.ts';
 import { staffService } from '../modules/staff/service.ts';
 import { apiKeyService } from '../modules/api-keys/service.ts';
@@ -90,7 +92,14 @@ export async function emptyTestDatabase(): Promise<{ database: Database; close()
 }
 
 export async function createTestApp(
-  opts: { env?: Record<string, string>; clock?: Clock; start?: string } = {},
+  opts: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    start?: string;
+    /** Fakes instead of the LINE and SMS emulators at LINE_API_BASE_URL / SMS_BASE_URL. */
+    line?: LineGateway;
+    sms?: SmsGateway;
+  } = {},
 ): Promise<TestApp> {
   const clock = manualClock(opts.start ?? new Date().toISOString());
   const own =
@@ -105,7 +114,7 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const { deps, database } = await createDeps(config, { clock: opts.clock ?? clock });
+  const { deps, database } = await createDeps(config, { clock: opts.clock ?? clock, line: opts.line, sms: opts.sms });
   const app = await buildApp(deps, { logger: false });
   await app.ready();
   return {

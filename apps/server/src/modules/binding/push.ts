@@ -56,7 +56,7 @@ async function pushJob(job: Job<PushPayload>, deps: Deps): Promise<void> {
   const client = await line.clientFor(clinicId);
   const p = job.payload;
   try {
-    await client.pushMessage({ to: p.to, messages: p.messages }, p.retryKey);
+    await client.push({ to: p.to, messages: p.messages }, p.retryKey);
   } catch (err) {
     const e = describeLineError(err);
     if (e.status === 409) {
@@ -109,9 +109,9 @@ async function userMenuJob(job: Job<{ lineUserId: string; kind: 'bound' | 'unbou
         .where('kind', '=', 'bound')
         .executeTakeFirst();
       if (!menu?.line_rich_menu_id) return; // no bound menu published: the default stays
-      await client.linkRichMenuIdToUser(lineUserId, menu.line_rich_menu_id);
+      await client.richMenus.linkToUser(lineUserId, menu.line_rich_menu_id);
     } else {
-      await client.unlinkRichMenuIdFromUser(lineUserId);
+      await client.richMenus.unlinkFromUser(lineUserId);
     }
   } catch (err) {
     const e = describeLineError(err);

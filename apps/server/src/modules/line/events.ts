@@ -99,7 +99,7 @@ function lineEventHandler(hooks: LineEventHooks) {
       case 'follow': {
         let profile: { displayName?: string; pictureUrl?: string } | undefined;
         try {
-          profile = await (await line.clientFor(clinicId)).getProfile(lineUserId);
+          profile = await (await line.clientFor(clinicId)).profile(lineUserId);
         } catch {
           profile = undefined; // the profile is nice to have, not needed
         }

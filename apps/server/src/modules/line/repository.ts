@@ -9,6 +9,13 @@ export function lineRepository(db: Kysely<DB>) {
   return {
     channelOfClinic: (clinicId: string) =>
       db.selectFrom('line_channels').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst(),
+    /** What a LINE client is built from: the channel id and the encrypted access token. */
+    channelToken: (clinicId: string) =>
+      db
+        .selectFrom('line_channels')
+        .select(['channel_id', 'access_token_enc'])
+        .where('clinic_id', '=', clinicId)
+        .executeTakeFirst(),
     channelById: (channelId: string) =>
       db.selectFrom('line_channels').selectAll().where('channel_id', '=', channelId).executeTakeFirst(),
     insertChannel: (row: ChannelRow) => db.insertInto('line_channels').values(row).execute(),

@@ -2,12 +2,20 @@
 // webhook (signature verified on the raw body, events stored once by webhookEventId and
 // processed in jobs, in order per LINE user), friend records, and the message log.
 import type { messagingApi } from '@line/bot-sdk';
+import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
+import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { enqueueJob, jobType } from '../../platform/jobs.ts';
-import { describeLineError, lineClient, verifyLineSignature, type LineClient } from '../../platform/line.ts';
+import type { Crypto } from '../../platform/crypto.ts';
+import {
+  describeLineError,
+  verifyLineSignature,
+  type LineChannelClient,
+  type LineChannelLookup,
+} from '../../platform/line.ts';
 import { lineRepository, type ChannelRow, type FriendRow } from './repository.ts';
 
 export const DEFAULT_GREETING =
@@ -57,24 +65,45 @@ function toView(deps: Deps, r: ChannelRow) {
   };
 }
 
+/**
+ * How the LINE gateway (deps.line) reads a clinic's channel: the stored ciphertext is the token's
+ * version (a new token is a new ciphertext), and the token is decrypted only when a client is built.
+ */
+export function lineChannelLookup(db: Kysely<DB>, crypto: Crypto): LineChannelLookup {
+  const repo = lineRepository(db);
+  return async (clinicId) => {
+    const ch = await repo.channelToken(clinicId);
+    if (!ch) return null;
+    return {
+      channelId: ch.channel_id,
+      version: ch.access_token_enc,
+      accessToken: () => crypto.decrypt(ch.access_token_enc),
+    };
+  };
+}
+
 const hint = (token: string) => `${token.slice(0, 4)}…${token.slice(-4)}`;
 
 export function lineService(deps: Deps) {
   const repo = lineRepository(deps.db);
   const now = () => deps.clock.now().toISOString();
 
+  const notConnected = () =>
+    new AppError('LINE_NOT_CONNECTED', 409, '尚未設定 LINE 官方帳號，請先到「設定 → LINE 官方帳號」填寫');
+
   async function channelOrThrow(clinicId: string): Promise<ChannelRow> {
     const ch = await repo.channelOfClinic(clinicId);
-    if (!ch)
-      throw new AppError('LINE_NOT_CONNECTED', 409, '尚未設定 LINE 官方帳號，請先到「設定 → LINE 官方帳號」填寫');
+    if (!ch) throw notConnected();
     return ch;
   }
 
   return {
     channelOrThrow,
-    async clientFor(clinicId: string): Promise<LineClient> {
-      const ch = await channelOrThrow(clinicId);
-      return lineClient(deps.config, deps.crypto.decrypt(ch.access_token_enc));
+    /** The clinic channel's LINE client (deps.line); 409 LINE_NOT_CONNECTED without a channel. */
+    async clientFor(clinicId: string): Promise<LineChannelClient> {
+      const client = await deps.line.forClinic(clinicId);
+      if (!client) throw notConnected();
+      return client;
     },
 
     async getChannel(clinicId: string) {
@@ -135,14 +164,9 @@ export function lineService(deps: Deps) {
 
     /** Calls bot info and quota with the stored token and records the result. */
     async testConnection(clinicId: string) {
-      const ch = await channelOrThrow(clinicId);
-      const client = lineClient(deps.config, deps.crypto.decrypt(ch.access_token_enc));
+      const client = await this.clientFor(clinicId);
       try {
-        const [bot, quota, used] = await Promise.all([
-          client.getBotInfo(),
-          client.getMessageQuota(),
-          client.getMessageQuotaConsumption(),
-        ]);
+        const [bot, quota] = await Promise.all([client.botInfo(), client.quota()]);
         const message = `連線成功：${bot.displayName}（${bot.basicId}）`;
         await repo.updateChannel(clinicId, {
           bot_user_id: bot.userId,
@@ -155,7 +179,7 @@ export function lineService(deps: Deps) {
           ok: true,
           message,
           bot: { name: bot.displayName, basicId: bot.basicId, userId: bot.userId },
-          quota: { type: quota.type, limit: quota.value ?? null, used: used.totalUsage },
+          quota: { type: quota.type, limit: quota.limit, used: quota.used },
         };
       } catch (err) {
         const e = describeLineError(err);
@@ -320,7 +344,7 @@ export function lineService(deps: Deps) {
     ) {
       const client = await this.clientFor(clinicId);
       try {
-        await client.replyMessage({ replyToken, messages });
+        await client.reply(replyToken, messages);
       } catch (err) {
         const e = describeLineError(err);
         if (e.status === 400) return { ok: false, reason: e.lineMessage };

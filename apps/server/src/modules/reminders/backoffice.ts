@@ -447,7 +447,7 @@ export function reminderBackOffice(deps: Deps) {
       const client = await line.clientFor(clinicId);
       const test: messagingApi.Message = { ...message, altText: `【測試】${message.altText}`.slice(0, 1500) };
       try {
-        await client.pushMessage({ to: lineUserId, messages: [test] }, randomUUID());
+        await client.push({ to: lineUserId, messages: [test] }, randomUUID());
       } catch (err) {
         const e = describeLineError(err);
         throw new AppError('LINE_PUSH_FAILED', 502, `${e.message}${e.lineMessage ? `（LINE：${e.lineMessage}）` : ''}`);

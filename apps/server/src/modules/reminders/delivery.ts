@@ -5,11 +5,12 @@
 // token bucket below LINE's rate limit, backs off on 429/5xx, and records the outcome of a
 // batch in one transaction (message log, reply light, SMS fallback, quota counters).
 //
-// Pushes go through platform/line-push.ts (undici's keep-alive pool, one connection per push
-// in flight), not @line/bot-sdk's fetch client: the same request and the same HTTPFetchError
-// on a non-2xx answer for about a sixth of the CPU per push. With that, one
-// worker process sends at LINE's 2,000 pushes/s on a 2-core machine at ~0.3 ms of CPU per
-// reminder (claim, render, sign, push, record), about a third of what it was.
+// Pushes go through the channel's client from deps.line, whose push is platform/line-push.ts
+// (undici's keep-alive pool, one connection per push in flight), not @line/bot-sdk's fetch
+// client: the same request and the same HTTPFetchError on a non-2xx answer for about a sixth
+// of the CPU per push. With that, one worker process sends at LINE's 2,000 pushes/s on a
+// 2-core machine at ~0.3 ms of CPU per reminder (claim, render, sign, push, record), about a
+// third of what it was.
 //
 // Pacing is per process: every dispatcher of one process shares the bucket of a channel.
 // With several processes, give each `ratePerSecond = limit × 0.98 / processes`
@@ -20,8 +21,7 @@ import { hostname } from 'node:os';
 import type { messagingApi } from '@line/bot-sdk';
 import { sql } from 'kysely';
 import type { Deps } from '../../platform/deps.ts';
-import { HTTPFetchError } from '../../platform/line.ts';
-import { linePushClient, type LinePushClient } from '../../platform/line-push.ts';
+import { HTTPFetchError, type LineChannelClient } from '../../platform/line.ts';
 import { changeStatus } from '../status/service.ts';
 import { queueSms } from '../sms/service.ts';
 import { localParts, longDate } from '../calendar/time.ts';
@@ -159,7 +159,7 @@ export type DispatcherOptions = {
   workerId?: string;
   /** Requests per second per channel (default 1,960 = LINE's 2,000 with 2 % headroom). */
   ratePerSecond?: number;
-  /** Pushes in flight at once (default 64). */
+  /** Pushes in flight at once (default 64, the connections of deps.line's push pool by default). */
   concurrency?: number;
   /** Rows claimed per query (default 200). */
   batch?: number;
@@ -253,7 +253,7 @@ type ClinicCtx = {
   settings: ReminderSettings;
   templates: Template[];
   clinic: { name: string; address: string; phone: string; timeZone: string };
-  channel: { id: string; client: LinePushClient } | null;
+  channel: LineChannelClient | null;
   smsAllowed: boolean;
   mapUrl: string;
   loadedAt: number;
@@ -288,11 +288,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
           .select(['name', 'address', 'phone', 'time_zone'])
           .where('id', '=', clinicId)
           .executeTakeFirstOrThrow(),
-        deps.db
-          .selectFrom('line_channels')
-          .select(['channel_id', 'access_token_enc'])
-          .where('clinic_id', '=', clinicId)
-          .executeTakeFirst(),
+        deps.line.forClinic(clinicId),
         deps.db
           .selectFrom('sms_settings')
           .select(['reminder_fallback', 'provider'])
@@ -304,14 +300,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
         settings,
         templates,
         clinic: { name: clinic.name, address: clinic.address, phone: clinic.phone, timeZone: clinic.time_zone },
-        channel: ch
-          ? {
-              id: ch.channel_id,
-              client: linePushClient(deps.config.lineApiBaseUrl, deps.crypto.decrypt(ch.access_token_enc), {
-                maxSockets: concurrency,
-              }),
-            }
-          : null,
+        channel: ch,
         smsAllowed: settings.smsFallback && Boolean(sms?.reminder_fallback) && smsProvider !== 'none',
         mapUrl: mapUrlOf(clinic.address),
         loadedAt: Date.now(),
@@ -440,10 +429,10 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     if (!q.ok) return { kind: 'skipped', reason: q.reason };
     const t = signTokens(deps.crypto, a.id, local.expires, ['c', 'x', 'r']);
     const message = renderReminder(tpl, vars, { confirm: t.c, cancel: t.x, reschedule: t.r });
-    const bucket = bucketFor(c.channel.id, rate);
+    const bucket = bucketFor(c.channel.channelId, rate);
     await bucket.take();
     try {
-      const res = await c.channel.client.push({ to: target.line_user_id, messages: [message] }, row.retry_key);
+      const res = await c.channel.push({ to: target.line_user_id, messages: [message] }, row.retry_key);
       bucket.accepted();
       quota.count(row.clinic_id, 1);
       return {
@@ -582,31 +571,27 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
             }).catch((e: unknown) => e as Error);
             if (sms instanceof Error) {
               await mine(
-                trx
-                  .updateTable('reminder_deliveries')
-                  .set({
-                    state: 'failed',
-                    last_error: sms.message,
-                    locked_by: null,
-                    locked_until: null,
-                    updated_at: nowIso,
-                  }),
+                trx.updateTable('reminder_deliveries').set({
+                  state: 'failed',
+                  last_error: sms.message,
+                  locked_by: null,
+                  locked_until: null,
+                  updated_at: nowIso,
+                }),
               ).execute();
               stats.failed++;
             } else {
               await mine(
-                trx
-                  .updateTable('reminder_deliveries')
-                  .set({
-                    state: 'sent',
-                    channel: 'sms',
-                    sms_message_id: sms.id,
-                    sent_at: nowIso,
-                    last_error: null,
-                    locked_by: null,
-                    locked_until: null,
-                    updated_at: nowIso,
-                  }),
+                trx.updateTable('reminder_deliveries').set({
+                  state: 'sent',
+                  channel: 'sms',
+                  sms_message_id: sms.id,
+                  sent_at: nowIso,
+                  last_error: null,
+                  locked_by: null,
+                  locked_until: null,
+                  updated_at: nowIso,
+                }),
               ).execute();
               stats.sent++;
             }
@@ -615,26 +600,24 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
           case 'retry': {
             const last = row.attempts >= maxAttempts;
             await mine(
-              trx
-                .updateTable('reminder_deliveries')
-                .set(
-                  last
-                    ? {
-                        state: 'failed',
-                        last_error: `${out.error}（已重試 ${row.attempts} 次）`,
-                        locked_by: null,
-                        locked_until: null,
-                        updated_at: nowIso,
-                      }
-                    : {
-                        state: 'planned',
-                        last_error: out.error,
-                        next_attempt_at: new Date(now.getTime() + out.delayMs).toISOString(),
-                        locked_by: null,
-                        locked_until: null,
-                        updated_at: nowIso,
-                      },
-                ),
+              trx.updateTable('reminder_deliveries').set(
+                last
+                  ? {
+                      state: 'failed',
+                      last_error: `${out.error}（已重試 ${row.attempts} 次）`,
+                      locked_by: null,
+                      locked_until: null,
+                      updated_at: nowIso,
+                    }
+                  : {
+                      state: 'planned',
+                      last_error: out.error,
+                      next_attempt_at: new Date(now.getTime() + out.delayMs).toISOString(),
+                      locked_by: null,
+                      locked_until: null,
+                      updated_at: nowIso,
+                    },
+              ),
             ).execute();
             if (last) stats.failed++;
             else stats.retried++;
@@ -642,30 +625,26 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
           }
           case 'failed':
             await mine(
-              trx
-                .updateTable('reminder_deliveries')
-                .set({
-                  state: 'failed',
-                  last_error: out.error,
-                  locked_by: null,
-                  locked_until: null,
-                  updated_at: nowIso,
-                }),
+              trx.updateTable('reminder_deliveries').set({
+                state: 'failed',
+                last_error: out.error,
+                locked_by: null,
+                locked_until: null,
+                updated_at: nowIso,
+              }),
             ).execute();
             stats.failed++;
             break;
           case 'cancelled':
           case 'skipped':
             await mine(
-              trx
-                .updateTable('reminder_deliveries')
-                .set({
-                  state: out.kind,
-                  cancel_reason: out.reason,
-                  locked_by: null,
-                  locked_until: null,
-                  updated_at: nowIso,
-                }),
+              trx.updateTable('reminder_deliveries').set({
+                state: out.kind,
+                cancel_reason: out.reason,
+                locked_by: null,
+                locked_until: null,
+                updated_at: nowIso,
+              }),
             ).execute();
             stats.cancelled++;
             break;

@@ -6,7 +6,6 @@
 // Caps: non-essential reminders stop at the clinic's monthlyCap, or, without one, at 90 % of
 // LINE's plan limit; essential reminders go on until LINE's limit itself.
 import type { Deps } from '../../platform/deps.ts';
-import { lineClient } from '../../platform/line.ts';
 import { localParts, zonedTime } from '../calendar/time.ts';
 import type { ReminderSettings } from './rules.ts';
 import { loadSettings } from './service.ts';
@@ -70,34 +69,27 @@ export async function lineQuota(
       checkedAt: row.checked_at,
     };
   }
-  const ch = await deps.db
-    .selectFrom('line_channels')
-    .select('access_token_enc')
-    .where('clinic_id', '=', clinicId)
-    .executeTakeFirst();
-  if (!ch) return { type: null, limit: null, used: null, checkedAt: null };
+  const client = await deps.line.forClinic(clinicId);
+  if (!client) return { type: null, limit: null, used: null, checkedAt: null };
   try {
-    const client = lineClient(deps.config, deps.crypto.decrypt(ch.access_token_enc));
-    const [q, c] = await Promise.all([client.getMessageQuota(), client.getMessageQuotaConsumption()]);
+    const q = await client.quota();
     const v = {
       clinic_id: clinicId,
       line_type: q.type,
-      line_limit: q.type === 'limited' ? (q.value ?? null) : null,
-      line_used: c.totalUsage,
+      line_limit: q.type === 'limited' ? q.limit : null,
+      line_used: q.used,
       checked_at: now.toISOString(),
     };
     await deps.db
       .insertInto('reminder_quota')
       .values(v)
       .onConflict((oc) =>
-        oc
-          .column('clinic_id')
-          .doUpdateSet({
-            line_type: v.line_type,
-            line_limit: v.line_limit,
-            line_used: v.line_used,
-            checked_at: v.checked_at,
-          }),
+        oc.column('clinic_id').doUpdateSet({
+          line_type: v.line_type,
+          line_limit: v.line_limit,
+          line_used: v.line_used,
+          checked_at: v.checked_at,
+        }),
       )
       .execute();
     return { type: v.line_type, limit: v.line_limit, used: v.line_used, checkedAt: v.checked_at };

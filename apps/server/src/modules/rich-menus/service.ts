@@ -7,7 +7,7 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors, type ErrorDetail } from '../../platform/errors.ts';
 import { defineJob, enqueueJob, PermanentJobError, type Job } from '../../platform/jobs.ts';
-import { describeLineError, lineBlobClient } from '../../platform/line.ts';
+import { describeLineError } from '../../platform/line.ts';
 import { liffUrl } from '../line/events.ts';
 import { lineService } from '../line/service.ts';
 import { defaultMenuImage, imageInfo, type Bounds } from './image.ts';
@@ -319,7 +319,6 @@ export function richMenuService(deps: Deps) {
       const m = menuOf(row, kind);
       const d = validateMenu(m);
       if (d.length) throw errors.validation(d, '選單內容不符合 LINE 的規定，請檢查標示的欄位');
-      const token = deps.crypto.decrypt(ch.access_token_enc);
       const client = await line.clientFor(clinicId);
       const img = await this.image(clinicId, kind);
       const toAction = (a: MenuAction): messagingApi.Action => {
@@ -351,26 +350,21 @@ export function richMenuService(deps: Deps) {
       };
       let richMenuId: string;
       try {
-        richMenuId = (
-          await client.createRichMenu({
-            size: m.size,
-            selected: false,
-            name: m.name,
-            chatBarText: m.chatBarText,
-            areas: m.areas.map((a) => ({ bounds: a.bounds, action: toAction(a.action) })),
-          })
-        ).richMenuId;
+        richMenuId = await client.richMenus.create({
+          size: m.size,
+          selected: false,
+          name: m.name,
+          chatBarText: m.chatBarText,
+          areas: m.areas.map((a) => ({ bounds: a.bounds, action: toAction(a.action) })),
+        });
       } catch (err) {
         throw await fail(err, '建立 LINE 圖文選單');
       }
       try {
-        await lineBlobClient(deps.config, token).setRichMenuImage(
-          richMenuId,
-          new Blob([new Uint8Array(img.body)], { type: img.type }),
-        );
-        if (kind === 'unbound') await client.setDefaultRichMenu(richMenuId);
+        await client.richMenus.setImage(richMenuId, new Blob([new Uint8Array(img.body)], { type: img.type }));
+        if (kind === 'unbound') await client.richMenus.setDefault(richMenuId);
       } catch (err) {
-        await client.deleteRichMenu(richMenuId).catch(() => undefined);
+        await client.richMenus.delete(richMenuId).catch(() => undefined);
         throw await fail(err, kind === 'unbound' ? '上傳選單圖片或設為預設選單' : '上傳選單圖片');
       }
       const previous = row.line_rich_menu_id;
@@ -384,7 +378,7 @@ export function richMenuService(deps: Deps) {
       if (kind === 'bound') {
         await enqueueJob(db, deps.clock, BULK_LINK_JOB, { richMenuId, deletePrevious: previous }, { clinicId });
       } else if (previous && previous !== richMenuId) {
-        await client.deleteRichMenu(previous).catch(() => undefined);
+        await client.richMenus.delete(previous).catch(() => undefined);
       }
       await recordAudit(db, deps.clock, {
         clinicId,
@@ -427,9 +421,9 @@ async function bulkLinkJob(job: Job<{ richMenuId: string; deletePrevious: string
   const ids = users.map((u) => u.line_user_id);
   try {
     for (let i = 0; i < ids.length; i += 500)
-      await client.linkRichMenuIdToUsers({ richMenuId: job.payload.richMenuId, userIds: ids.slice(i, i + 500) });
+      await client.richMenus.linkToUsers(job.payload.richMenuId, ids.slice(i, i + 500));
     if (job.payload.deletePrevious && job.payload.deletePrevious !== job.payload.richMenuId)
-      await client.deleteRichMenu(job.payload.deletePrevious).catch(() => undefined);
+      await client.richMenus.delete(job.payload.deletePrevious).catch(() => undefined);
   } catch (err) {
     const e = describeLineError(err);
     if (e.status !== null && e.status >= 400 && e.status < 500 && e.status !== 429)

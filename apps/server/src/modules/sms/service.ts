@@ -2,9 +2,11 @@
 // send log (`sms_messages`, phone masked, no text stored), sends as `sms.send` jobs (the row's
 // idempotency key is Mitake's `clientid`, so a retried job is not sent twice), and delivery
 // reports. Later issues reuse `queueSms` for reminder fallback.
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { Type } from 'typebox';
+import type { Config } from '../../config.ts';
 import type { DB } from '../../db/schema.ts';
+import type { Crypto } from '../../platform/crypto.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
@@ -12,11 +14,11 @@ import { AppError } from '../../platform/errors.ts';
 import { defineJob, enqueueJob, PermanentJobError, type Job } from '../../platform/jobs.ts';
 import {
   countSmsSegments,
-  createSmsProvider,
   DEFAULT_BASE_URLS,
   maskPhone,
   SmsError,
   type SmsAccount,
+  type SmsAccountLookup,
   type SmsProviderName,
 } from '../../platform/sms.ts';
 
@@ -39,10 +41,12 @@ export type SmsSettingsInput = {
   reminderFallback: boolean;
 };
 
-/** The account a clinic sends with: its own settings, or the environment's default. */
-export async function smsAccountOf(db: Db, deps: Deps, clinicId: string): Promise<SmsAccount> {
-  const s = await db.selectFrom('sms_settings').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst();
-  const c = deps.config;
+type SettingsRow = Selectable<DB['sms_settings']>;
+
+const settingsOf = (db: Db, clinicId: string) =>
+  db.selectFrom('sms_settings').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst();
+
+function accountOf(s: SettingsRow | undefined, c: Config, crypto: Crypto): SmsAccount {
   if (!s || s.provider === 'default')
     return { provider: c.smsProvider, baseUrl: c.smsBaseUrl, username: c.smsUsername, password: c.smsPassword };
   const provider = s.provider as SmsProviderName;
@@ -52,7 +56,28 @@ export async function smsAccountOf(db: Db, deps: Deps, clinicId: string): Promis
     provider,
     baseUrl,
     username: s.username,
-    password: s.password_enc ? deps.crypto.decrypt(s.password_enc) : '',
+    password: s.password_enc ? crypto.decrypt(s.password_enc) : '',
+  };
+}
+
+/** The account a clinic sends with: its own settings, or the environment's default. */
+export async function smsAccountOf(db: Db, deps: Deps, clinicId: string): Promise<SmsAccount> {
+  return accountOf(await settingsOf(db, clinicId), deps.config, deps.crypto);
+}
+
+/**
+ * How the SMS gateway (deps.sms) reads a clinic's account: any change of the settings row is a
+ * new version (the environment's default is fixed for the process), and the password is
+ * decrypted only when a provider is built.
+ */
+export function smsAccountLookup(db: Kysely<DB>, config: Config, crypto: Crypto): SmsAccountLookup {
+  return async (clinicId) => {
+    const s = await settingsOf(db, clinicId);
+    const version =
+      !s || s.provider === 'default'
+        ? 'default'
+        : JSON.stringify([s.updated_at, s.provider, s.username, s.base_url, s.password_enc]);
+    return { version, account: () => accountOf(s, config, crypto) };
   };
 }
 
@@ -119,8 +144,7 @@ async function sendSmsJob(job: Job<{ smsId: string; to: string; text: string }>,
     .executeTakeFirst();
   if (!row) throw new PermanentJobError('sms row not found');
   if (row.status === 'sent' || row.status === 'delivered' || row.status === 'failed') return;
-  const acct = await smsAccountOf(deps.db, deps, clinicId);
-  const provider = createSmsProvider(acct);
+  const provider = await deps.sms.forClinic(clinicId);
   const now = () => deps.clock.now().toISOString();
   try {
     const r = await provider.send({
@@ -133,7 +157,7 @@ async function sendSmsJob(job: Job<{ smsId: string; to: string; text: string }>,
       .updateTable('sms_messages')
       .set({
         status: 'sent',
-        provider: acct.provider,
+        provider: provider.name,
         provider_message_id: r.providerMessageId,
         segments: r.segments,
         cost: r.cost,
