@@ -7,7 +7,8 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
+import { AJV_OPTIONS, validatorPerPart } from './platform/validation.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { autoReplyRoutes } from './modules/auto-replies/routes.ts';
 import { lineRoutes } from './modules/line/routes.ts';
@@ -30,7 +31,8 @@ import { calendarRoutes } from './modules/calendar/routes.ts';
 import { reminderRoutes } from './modules/reminders/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
-import { ErrorResponse, errorBody, handleError } from './platform/http.ts';
+import { ErrorResponse, errorBody, handleError, type App } from './platform/http.ts';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 
 export type AppOptions = { logger?: boolean; bodyLimit?: number };
 
@@ -47,16 +49,14 @@ export const OPENAPI_INFO = {
     '錯誤一律回傳 `{"error":{"code","message","details"}}`：`code` 是穩定的英文代碼，`message` 是繁體中文說明。',
 };
 
-export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> {
   const app = Fastify({
     logger: opts.logger === false || deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     trustProxy: true,
-    ajv: {
-      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
-      plugins: [addFormats as never],
-    },
-  });
+    ajv: { customOptions: AJV_OPTIONS, plugins: [addFormats as never] },
+    schemaController: { compilersFactory: { buildValidator: validatorPerPart } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON bodies keep their raw bytes (LINE webhook signatures are computed over them).
   app.removeContentTypeParser('application/json');

@@ -1,7 +1,30 @@
 // The one error handler, zh-TW messages for schema validation failures, and shared schemas.
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type {
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import { Type } from 'typebox';
 import { AppError, type ErrorDetail } from './errors.ts';
+
+/**
+ * The Fastify instance every module's routes are registered on: the TypeBox type provider
+ * turns each route's schemas into the types of `req.body`, `req.params`, `req.query` and the
+ * reply, so a handler cannot drift from its schema (and needs no casts).
+ */
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 type AjvError = { instancePath?: string; keyword: string; params: Record<string, any>; message?: string };
 
