@@ -3746,7 +3746,7 @@ export interface paths {
                          */
                         durationMinutes?: number | null;
                         /**
-                         * @description 門診類別，例如 初診、複診、洗牙
+                         * @description 門診類別，例如 初診、複診、洗牙；沒有類別請傳 null
                          * @example 複診
                          */
                         visitType?: string | null;
@@ -3878,7 +3878,7 @@ export interface paths {
                              */
                             durationMinutes?: number | null;
                             /**
-                             * @description 門診類別，例如 初診、複診、洗牙
+                             * @description 門診類別，例如 初診、複診、洗牙；沒有類別請傳 null
                              * @example 複診
                              */
                             visitType?: string | null;
@@ -9990,7 +9990,7 @@ export interface paths {
                          * @enum {unknown}
                          */
                         kind: "after_visit" | "yearly" | "chronic_refill";
-                        /** @description 以哪種就診類別為準（空白＝任何就診） */
+                        /** @description 以哪種就診類別為準（null＝任何就診） */
                         visitType?: string | null;
                         /** @description 上次就診後幾天提醒 */
                         intervalDays: number;
@@ -10152,7 +10152,7 @@ export interface paths {
                          * @enum {unknown}
                          */
                         kind: "after_visit" | "yearly" | "chronic_refill";
-                        /** @description 以哪種就診類別為準（空白＝任何就診） */
+                        /** @description 以哪種就診類別為準（null＝任何就診） */
                         visitType?: string | null;
                         /** @description 上次就診後幾天提醒 */
                         intervalDays: number;
@@ -10927,8 +10927,8 @@ export interface components {
                 shift: boolean;
                 /** @description 使用的訊息範本 */
                 templateId: string;
-                /** @description （唯讀）這條規則的白話說明 */
-                explanation?: string;
+                /** @description （唯讀）這條規則的白話說明；傳入的值會被忽略 */
+                readonly explanation?: string;
             }[];
             /** @description 依醫師或看診類別的例外設定；看診類別優先於醫師 */
             overrides: {

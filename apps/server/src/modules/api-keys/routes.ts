@@ -63,13 +63,11 @@ export function apiKeyRoutes(app: FastifyInstance, deps: Deps): void {
     },
     async (req, reply) => {
       const body = req.body as { name: string; sandbox?: boolean };
-      return reply
-        .status(201)
-        .send(
-          await svc.create(clinicOf(req), body.name, actorOf(req), req.ip, undefined, {
-            sandbox: body.sandbox === true,
-          }),
-        );
+      return reply.status(201).send(
+        await svc.create(clinicOf(req), body.name, actorOf(req), req.ip, undefined, {
+          sandbox: body.sandbox === true,
+        }),
+      );
     },
   );
   app.delete(

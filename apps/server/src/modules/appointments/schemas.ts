@@ -17,8 +17,8 @@ export const AppointmentFields = {
     }),
   ),
   visitType: Type.Optional(
-    Type.Union([Type.String({ maxLength: 50 }), Type.Null()], {
-      description: '門診類別，例如 初診、複診、洗牙',
+    Type.Union([Type.String({ minLength: 1, maxLength: 50 }), Type.Null()], {
+      description: '門診類別，例如 初診、複診、洗牙；沒有類別請傳 null',
       examples: ['複診'],
     }),
   ),

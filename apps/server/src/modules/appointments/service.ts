@@ -417,15 +417,13 @@ export function appointmentService(deps: Deps) {
         .limit(q.pageSize + 1)
         .offset((q.page - 1) * q.pageSize)
         .execute();
-      const items = rows
-        .slice(0, q.pageSize)
-        .map((r) => ({
-          id: r.id,
-          ...toApiAppointment({ ...r, version: Number(r.version) } as AppointmentRow),
-          startsAtUtc: r.starts_at,
-          patientName: r.patient_name,
-          doctorName: r.doctor_name,
-        }));
+      const items = rows.slice(0, q.pageSize).map((r) => ({
+        id: r.id,
+        ...toApiAppointment({ ...r, version: Number(r.version) } as AppointmentRow),
+        startsAtUtc: r.starts_at,
+        patientName: r.patient_name,
+        doctorName: r.doctor_name,
+      }));
       return { items, page: q.page, pageSize: q.pageSize, hasMore: rows.length > q.pageSize };
     },
 

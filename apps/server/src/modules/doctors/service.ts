@@ -54,8 +54,8 @@ export function doctorService(deps: Deps) {
       const now = deps.clock.now().toISOString();
       const cols = {
         name: name.value,
-        ...(input.department !== undefined ? { department: input.department?.trim() || null } : {}),
-        ...(input.title !== undefined ? { title: input.title?.trim() || null } : {}),
+        ...(input.department !== undefined ? { department: input.department?.trim() ?? null } : {}),
+        ...(input.title !== undefined ? { title: input.title?.trim() ?? null } : {}),
         ...(input.active !== undefined ? { active: input.active ? 1 : 0 } : {}),
       };
       const { res, created } = await db.transaction().execute(async (trx) => {

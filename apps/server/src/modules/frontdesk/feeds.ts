@@ -156,13 +156,11 @@ export function feedService(d: FeedDeps) {
         .insertInto('frontdesk_settings')
         .values(row)
         .onConflict((oc) =>
-          oc
-            .column('clinic_id')
-            .doUpdateSet({
-              feed_initials_only: row.feed_initials_only,
-              roc_dates: row.roc_dates,
-              updated_at: row.updated_at,
-            }),
+          oc.column('clinic_id').doUpdateSet({
+            feed_initials_only: row.feed_initials_only,
+            roc_dates: row.roc_dates,
+            updated_at: row.updated_at,
+          }),
         )
         .execute();
       await recordAudit(db, d.clock, {

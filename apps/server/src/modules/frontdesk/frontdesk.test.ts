@@ -54,19 +54,17 @@ async function setup() {
     ).map((x) => [x.his_id, x.id]),
   );
   const setReply = (his: string, to: string) =>
-    t.deps.db
-      .transaction()
-      .execute((trx) =>
-        changeStatus(trx, t.deps, {
-          clinicId: c.clinicId,
-          subject: 'appointment',
-          subjectId: ids[his],
-          light: 'reply',
-          to,
-          source: 'patient',
-          actor: systemActor,
-        }),
-      );
+    t.deps.db.transaction().execute((trx) =>
+      changeStatus(trx, t.deps, {
+        clinicId: c.clinicId,
+        subject: 'appointment',
+        subjectId: ids[his],
+        light: 'reply',
+        to,
+        source: 'patient',
+        actor: systemActor,
+      }),
+    );
   await setReply('A1', 'confirmed');
   await setReply('A2', 'awaiting_reply');
   await setReply('A3', 'cancel_requested');

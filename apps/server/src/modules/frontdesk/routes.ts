@@ -359,7 +359,7 @@ export function frontdeskRoutes(app: FastifyInstance, deps: Deps): void {
         description: '讓醫師帳號預設看到自己的行事曆；doctorId 為 null 取消連結（改以姓名比對）。',
         params: Type.Object({ staffId: Type.String({ maxLength: 64 }) }),
         body: Type.Object(
-          { doctorId: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]) },
+          { doctorId: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()]) },
           { additionalProperties: false },
         ),
         response: {
@@ -620,7 +620,7 @@ export function frontdeskRoutes(app: FastifyInstance, deps: Deps): void {
         description: '產生新的秘密網址，舊網址立即失效（回 404）；已訂閱的日曆需改用新網址。',
         body: Type.Object(
           {
-            doctorId: Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
+            doctorId: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], {
               description: 'HIS 醫師代碼；null 為全部醫師',
             }),
           },

@@ -304,20 +304,18 @@ export function frontdeskService(deps: Deps) {
       const text = `【${clinic.name}】看診提醒\n${a.patient_name} 您好，提醒您 ${when} 有 ${a.doctor_name} 醫師的${a.visit_type ?? '門診'}預約。\n請於看診前 10 分鐘到櫃台報到；若需要取消或改期，請點選下方選單的「我的預約」。`;
       const sentTo = await push(clinicId, id, a.patient_id, text, 'reminder');
       if (a.reply_status === 'not_sent') {
-        await db
-          .transaction()
-          .execute((trx) =>
-            changeStatus(trx, deps, {
-              clinicId,
-              subject: 'appointment',
-              subjectId: id,
-              light: 'reply',
-              to: 'awaiting_reply',
-              source: 'staff',
-              actor: actorOf(staff),
-              reason: '櫃台手動重送提醒',
-            }),
-          );
+        await db.transaction().execute((trx) =>
+          changeStatus(trx, deps, {
+            clinicId,
+            subject: 'appointment',
+            subjectId: id,
+            light: 'reply',
+            to: 'awaiting_reply',
+            source: 'staff',
+            actor: actorOf(staff),
+            reason: '櫃台手動重送提醒',
+          }),
+        );
       }
       const note = await addNote(clinicId, id, staff, 'reminder', '重送看診提醒');
       await recordAudit(db, deps.clock, {
@@ -357,17 +355,15 @@ export function frontdeskService(deps: Deps) {
       });
       return {
         bound: ids.length > 0,
-        items: rows
-          .reverse()
-          .map((m) => ({
-            id: Number(m.id),
-            direction: m.direction,
-            kind: m.kind,
-            text: m.text,
-            source: m.source,
-            at: m.created_at,
-            relatedToThis: m.related_type === 'appointment' && m.related_id === id,
-          })),
+        items: rows.reverse().map((m) => ({
+          id: Number(m.id),
+          direction: m.direction,
+          kind: m.kind,
+          text: m.text,
+          source: m.source,
+          at: m.created_at,
+          relatedToThis: m.related_type === 'appointment' && m.related_id === id,
+        })),
       };
     },
 

@@ -145,8 +145,8 @@ const RecallRuleBody = Type.Object(
       description: 'after_visit 就診後幾天、yearly 年度、chronic_refill 慢性處方箋領藥',
     }),
     visitType: Type.Optional(
-      Type.Union([Type.String({ maxLength: 50 }), Type.Null()], {
-        description: '以哪種就診類別為準（空白＝任何就診）',
+      Type.Union([Type.String({ minLength: 1, maxLength: 50 }), Type.Null()], {
+        description: '以哪種就診類別為準（null＝任何就診）',
       }),
     ),
     intervalDays: Type.Integer({ minimum: 1, maximum: 3650, description: '上次就診後幾天提醒' }),

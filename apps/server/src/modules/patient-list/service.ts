@@ -380,7 +380,7 @@ export function patientListService(deps: Deps) {
       await db.transaction().execute(async (trx) => {
         if (ownFields.length) {
           const { columns } = normalizePatient({ name: r.name, ...input } as PatientInput, ctx.today, deps.crypto);
-          if (columns.chart_no) await assertChartFree(clinicId, columns.chart_no, id);
+          if (columns.chart_no) await assertChartFree(clinicId, columns.chart_no, id, trx);
           await trx
             .updateTable('patients')
             .set({ ...columns, updated_at: ctx.nowIso })
@@ -410,8 +410,9 @@ export function patientListService(deps: Deps) {
     },
   };
 
-  async function assertChartFree(clinicId: string, chartNo: string, exceptId: string | null) {
-    let q = db
+  /** `on` is the open transaction when there is one: SQLite has one connection, so `db` would wait for it forever. */
+  async function assertChartFree(clinicId: string, chartNo: string, exceptId: string | null, on: typeof db = db) {
+    let q = on
       .selectFrom('patients as p')
       .innerJoin('patient_profiles as pp', 'pp.patient_id', 'p.id')
       .select('p.id')

@@ -8,6 +8,7 @@ export const HisId = (what: string) =>
     description: `HIS 端的${what}代碼（字串，同一診所內唯一）`,
   });
 
+// Identifying fields take null for "none"; an empty string is refused rather than read as null.
 export const PatientBody = Type.Object(
   {
     name: Type.String({
@@ -17,26 +18,29 @@ export const PatientBody = Type.Object(
       examples: ['王小明'],
     }),
     phone: Type.Optional(
-      Type.Union([Type.String({ maxLength: 30 }), Type.Null()], {
+      Type.Union([Type.String({ minLength: 1, maxLength: 30 }), Type.Null()], {
         description:
           '電話：手機 0912-345-678、+886 912 345 678 等常見寫法皆可，儲存為 E.164；市話（含區碼）可收但不能用於 LINE 綁定',
         examples: ['0912-345-678'],
       }),
     ),
     birthDate: Type.Optional(
-      Type.Union([Type.String({ maxLength: 20 }), Type.Null()], {
+      Type.Union([Type.String({ minLength: 1, maxLength: 20 }), Type.Null()], {
         description: '出生日期，西元 YYYY-MM-DD，不可晚於今天',
         examples: ['1980-05-17'],
       }),
     ),
     nationalId: Type.Optional(
-      Type.Union([Type.String({ maxLength: 20 }), Type.Null()], {
+      Type.Union([Type.String({ minLength: 1, maxLength: 20 }), Type.Null()], {
         description: '身分證字號或居留證號（新式、舊式皆可），會檢查檢查碼；加密儲存，回應只顯示遮罩',
         examples: ['A123456789'],
       }),
     ),
     chartNo: Type.Optional(
-      Type.Union([Type.String({ maxLength: 50 }), Type.Null()], { description: '病歷號', examples: ['0012345'] }),
+      Type.Union([Type.String({ minLength: 1, maxLength: 50 }), Type.Null()], {
+        description: '病歷號',
+        examples: ['0012345'],
+      }),
     ),
     gender: Type.Optional(
       Type.Union([Type.Enum(['male', 'female', 'other', 'unknown']), Type.Null()], {

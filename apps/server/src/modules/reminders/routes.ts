@@ -43,7 +43,9 @@ const Rule = Type.Object(
     essential: Type.Boolean({ description: '必要提醒：本月訊息額度接近上限時仍發送；非必要提醒會先暫停' }),
     shift: Type.Boolean({ description: '遇診所休診日（週末、國定假日、自訂休診），改在前一個上班日 shiftAt 時間發送' }),
     templateId: Type.String({ maxLength: 40, description: '使用的訊息範本' }),
-    explanation: Type.Optional(Type.String({ description: '（唯讀）這條規則的白話說明' })),
+    explanation: Type.Optional(
+      Type.String({ readOnly: true, description: '（唯讀）這條規則的白話說明；傳入的值會被忽略' }),
+    ),
   },
   { additionalProperties: false },
 );

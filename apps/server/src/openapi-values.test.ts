@@ -1,0 +1,343 @@
+// What a client sends is what is stored, for every write operation of the checked-in OpenAPI
+// document: each nullable property sent as `null` reads back `null`, and each property sent
+// as 0, "" or false (where its schema allows that value) either reads back as itself or is
+// refused with a 4xx — never stored as something else. The operations and their properties
+// come from openapi.json; a new write operation with a nullable property fails this test
+// until it has a fixture below (how to call it and where to read the stored value back).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { as, createTestApp, createTestClinic, type Session, type TestApp, type TestClinic } from './testing/helpers.ts';
+
+type Schema = Record<string, any>;
+type Doc = { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, Schema> } };
+
+const doc = JSON.parse(readFileSync(join(import.meta.dirname, '../openapi.json'), 'utf8')) as Doc;
+const ajv = new Ajv({ strict: false, allErrors: false });
+(formats as unknown as (a: Ajv) => Ajv)(ajv); // a CommonJS function under an ESM default import
+
+const resolve = (s: Schema): Schema => (s?.$ref ? doc.components.schemas[s.$ref.split('/').pop()!] : s);
+const isNullable = (s: Schema) =>
+  (resolve(s).anyOf ?? []).some((x: Schema) => resolve(x).type === 'null') ||
+  (Array.isArray(resolve(s).type) && resolve(s).type.includes('null'));
+
+/** A property of a request body: its path (e.g. `items.0.note`) and its schema. */
+type Prop = { path: string[]; schema: Schema };
+
+/** Every property reachable through objects and (first items of) arrays of a body schema. */
+function propsOf(schema: Schema, path: string[] = []): Prop[] {
+  const s = resolve(schema);
+  const out: Prop[] = [];
+  for (const alt of s.anyOf ?? []) out.push(...propsOf(alt, path));
+  if (s.type === 'array' && s.items) out.push(...propsOf(s.items, [...path, '0']));
+  if (s.type === 'object') {
+    for (const [k, v] of Object.entries<Schema>(s.properties ?? {})) {
+      if (resolve(v).readOnly) continue; // computed by the server; what is sent is ignored
+      out.push({ path: [...path, k], schema: v }, ...propsOf(v, [...path, k]));
+    }
+  }
+  return out;
+}
+
+const getAt = (o: any, path: string[]) => path.reduce((x, k) => (x == null ? undefined : x[k]), o);
+function setAt(o: any, path: string[], value: unknown): any {
+  const copy = structuredClone(o);
+  let x = copy;
+  for (const k of path.slice(0, -1)) {
+    if (x[k] == null) return null; // the property lives under something the base body leaves out
+    x = x[k];
+  }
+  x[path[path.length - 1]] = value;
+  return copy;
+}
+
+type Ctx = {
+  t: TestApp;
+  c: TestClinic;
+  his: ReturnType<TestClinic['his']>;
+  admin: ReturnType<typeof as>;
+  doctor?: Session;
+};
+type Fixture = {
+  /** A valid request: the path with its parameters filled in and a body. */
+  request(ctx: Ctx): Promise<{ url: string; body: Record<string, unknown> }>;
+  /** The stored record, shaped so that a body property's path finds its stored value. */
+  read?(ctx: Ctx, res: LightMyRequestResponse, body: Record<string, unknown>): Promise<unknown>;
+  /** Where a body property is found in what read() returns, when the name differs. */
+  readPath?(path: string[]): string[] | null;
+};
+
+const json = (r: LightMyRequestResponse) => r.json();
+const ok = (r: LightMyRequestResponse) => {
+  if (r.statusCode >= 300) throw new Error(`${r.statusCode} ${r.body}`);
+  return r;
+};
+
+async function hisPatient(ctx: Ctx, id: string) {
+  ok(await ctx.his.put(`/his/v1/patients/${id}`, { name: '值測試', phone: '0912345678' }));
+}
+async function hisDoctor(ctx: Ctx, id: string) {
+  ok(await ctx.his.put(`/his/v1/doctors/${id}`, { name: '林醫師' }));
+}
+async function patientByName(ctx: Ctx, name: string) {
+  const list = json(ok(await ctx.admin.get(`/api/patients?q=${encodeURIComponent(name)}`)));
+  const hit = list.items.find((p: { name: string }) => p.name === name);
+  return json(ok(await ctx.admin.get(`/api/patients/${hit.id}`)));
+}
+/** The back office shows a patient's phone and national ID masked; null and "" stay as sent. */
+const patientReadPath = (path: string[]) =>
+  path[0] === 'phone' ? ['phoneMasked'] : path[0] === 'nationalId' ? ['nationalIdMasked'] : path;
+
+const appointmentBody = (over: Record<string, unknown> = {}) => ({
+  patientId: 'PV1',
+  doctorId: 'DV1',
+  startsAt: '2026-06-10T10:00:00+08:00',
+  durationMinutes: 20,
+  visitType: '洗牙',
+  status: 'booked',
+  note: '備註',
+  ...over,
+});
+
+let version = 1;
+const FIXTURES: Record<string, Fixture> = {
+  'PUT /api/sms/settings': {
+    request: async () => ({
+      url: '/api/sms/settings',
+      body: { provider: 'emulator', baseUrl: 'http://127.0.0.1:9/sms', reminderFallback: true },
+    }),
+    read: async (ctx) => json(ok(await ctx.admin.get('/api/sms/settings'))),
+  },
+  'PUT /his/v1/doctors/{doctorId}': {
+    request: async () => ({ url: '/his/v1/doctors/DV9', body: { name: '林醫師', department: '牙科', title: '主治' } }),
+    read: async (ctx) =>
+      json(ok(await ctx.admin.get('/api/doctors'))).items.find((d: { id: string }) => d.id === 'DV9'),
+  },
+  'PUT /his/v1/patients/{patientId}': {
+    request: async () => {
+      const n = version++;
+      return {
+        url: `/his/v1/patients/PV${n}`,
+        body: { name: `值測試${n}`, phone: '0912345678', birthDate: '1980-01-02', chartNo: `C${n}`, gender: 'female' },
+      };
+    },
+    read: (ctx, _res, body) => patientByName(ctx, String(body.name)),
+    readPath: patientReadPath,
+  },
+  'PUT /his/v1/appointments/{appointmentId}': {
+    request: async (ctx) => {
+      await hisPatient(ctx, 'PV1');
+      await hisDoctor(ctx, 'DV1');
+      const n = version++;
+      return { url: `/his/v1/appointments/AV${n}`, body: appointmentBody({ version: n }) };
+    },
+    read: async (ctx, res) => json(ok(await ctx.his.get(`/his/v1/appointments/${res.json().appointmentId}`))),
+  },
+  'POST /his/v1/appointments/batch': {
+    request: async (ctx) => {
+      await hisPatient(ctx, 'PV1');
+      await hisDoctor(ctx, 'DV1');
+      const n = version++;
+      return {
+        url: '/his/v1/appointments/batch',
+        body: { items: [appointmentBody({ appointmentId: `AB${n}`, version: n })] },
+      };
+    },
+    read: async (ctx, _res, body) => {
+      const [item] = body.items as { appointmentId: string }[];
+      return { items: [json(ok(await ctx.his.get(`/his/v1/appointments/${item.appointmentId}`)))] };
+    },
+  },
+  'PUT /api/reminders/rules': {
+    request: async (ctx) => {
+      const current = json(ok(await ctx.admin.get('/api/reminders/rules')));
+      return { url: '/api/reminders/rules', body: { ...current, monthlyCap: 500 } };
+    },
+    read: async (ctx) => json(ok(await ctx.admin.get('/api/reminders/rules'))),
+  },
+  'PUT /api/reminders/templates/{id}': {
+    request: async (ctx) => {
+      const list = json(ok(await ctx.admin.get('/api/reminders/templates')));
+      const first = list.items[0];
+      return {
+        url: `/api/reminders/templates/${first.id}`,
+        body: { name: first.name, body: { ...first.body, logoUrl: 'https://example.com/logo.png' } },
+      };
+    },
+    read: async (ctx, _res, body) => {
+      const list = json(ok(await ctx.admin.get('/api/reminders/templates')));
+      return list.items.find((x: { name: string }) => x.name === body.name);
+    },
+  },
+  'POST /api/reminders/templates/{id}/preview': {
+    // Nothing is stored: the operation only has to accept the values.
+    request: async (ctx) => {
+      const first = json(ok(await ctx.admin.get('/api/reminders/templates'))).items[0];
+      return { url: `/api/reminders/templates/${first.id}/preview`, body: { body: { ...first.body } } };
+    },
+  },
+  'PUT /api/doctor-links/{staffId}': {
+    request: async (ctx) => {
+      await hisDoctor(ctx, 'DV1');
+      ctx.doctor ??= await ctx.c.staff('doctor');
+      return { url: `/api/doctor-links/${ctx.doctor.userId}`, body: { doctorId: 'DV1' } };
+    },
+    read: async (ctx) => {
+      const links = json(ok(await ctx.admin.get('/api/doctor-links')));
+      return links.items.find((x: { staffId: string }) => x.staffId === ctx.doctor?.userId);
+    },
+  },
+  'POST /api/calendar-feeds/rotate': {
+    request: async (ctx) => {
+      await hisDoctor(ctx, 'DV1');
+      return { url: '/api/calendar-feeds/rotate', body: { doctorId: 'DV1' } };
+    },
+    read: async (_ctx, res) => ({ doctorId: res.json().doctorId ?? null }),
+  },
+  'POST /api/patients': {
+    request: async () => ({
+      url: '/api/patients',
+      body: { name: '新病患', phone: '0912000111', birthDate: '1990-03-04', chartNo: `N${version++}`, gender: 'male' },
+    }),
+    read: async (ctx, res) => json(ok(await ctx.admin.get(`/api/patients/${res.json().id}`))),
+    readPath: patientReadPath,
+  },
+  'PATCH /api/patients/{id}': {
+    request: async (ctx) => {
+      const created = json(ok(await ctx.admin.post('/api/patients', { name: '改資料' })));
+      return {
+        url: `/api/patients/${created.id}`,
+        body: { phone: '0912000222', chartNo: `N${version++}`, gender: 'female' },
+      };
+    },
+    read: async (ctx, res) => json(ok(await ctx.admin.get(`/api/patients/${res.json().id}`))),
+    readPath: patientReadPath,
+  },
+  'POST /api/tags': {
+    request: async () => ({
+      url: '/api/tags',
+      body: { name: `標籤${version++}`, color: 'blue', rule: { ageMin: 40 } },
+    }),
+    read: async (ctx, res) =>
+      json(ok(await ctx.admin.get('/api/tags'))).items.find((x: { id: string }) => x.id === res.json().id),
+  },
+  'POST /api/recall-rules': {
+    request: async () => ({ url: '/api/recall-rules', body: recallRule() }),
+    read: async (ctx, res) =>
+      json(ok(await ctx.admin.get('/api/recall-rules'))).items.find((x: { id: string }) => x.id === res.json().id),
+  },
+  'PUT /api/recall-rules/{id}': {
+    request: async (ctx) => {
+      const created = json(ok(await ctx.admin.post('/api/recall-rules', recallRule())));
+      return { url: `/api/recall-rules/${created.id}`, body: recallRule() };
+    },
+    read: async (ctx, res) =>
+      json(ok(await ctx.admin.get('/api/recall-rules'))).items.find((x: { id: string }) => x.id === res.json().id),
+  },
+};
+
+function recallRule() {
+  return {
+    name: `半年洗牙${version++}`,
+    kind: 'after_visit',
+    visitType: '洗牙',
+    intervalDays: 180,
+    message: '{name} 您好，該洗牙了',
+    button: 'call',
+    enabled: true,
+  };
+}
+
+type Operation = { key: string; method: string; body: Schema; nullable: Prop[]; scalars: Prop[] };
+
+const operations: Operation[] = [];
+for (const [path, item] of Object.entries(doc.paths)) {
+  for (const [method, op] of Object.entries<any>(item)) {
+    if (!['post', 'put', 'patch'].includes(method)) continue;
+    const body = op.requestBody?.content?.['application/json']?.schema;
+    if (!body) continue;
+    const props = propsOf(body);
+    const nullable = props.filter((p) => isNullable(p.schema));
+    const scalars = props.filter((p) => {
+      const s = resolve(p.schema);
+      const types = [s.type, ...(s.anyOf ?? []).map((x: Schema) => resolve(x).type)];
+      return types.some((x) => ['string', 'integer', 'number', 'boolean'].includes(x));
+    });
+    operations.push({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), body, nullable, scalars });
+  }
+}
+const withNullable = operations.filter((o) => o.nullable.length > 0);
+
+/** 0, "" and false, where the property's own schema accepts them. */
+function zeroValues(p: Prop): unknown[] {
+  const validate = ajv.compile(resolve(p.schema));
+  return [0, '', false].filter((v) => validate(v));
+}
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ start: '2026-06-01T02:00:00.000Z' });
+});
+afterAll(async () => t.close());
+
+async function context(): Promise<Ctx> {
+  const c = await createTestClinic(t);
+  return { t, c, his: c.his(await c.apiKey()), admin: as(t.app, c.admin) };
+}
+
+async function send(ctx: Ctx, method: string, url: string, body: unknown) {
+  if (url.startsWith('/his/')) return method === 'PUT' ? ctx.his.put(url, body) : ctx.his.post(url, body);
+  return method === 'PUT'
+    ? ctx.admin.put(url, body)
+    : method === 'PATCH'
+      ? ctx.admin.patch(url, body)
+      : ctx.admin.post(url, body);
+}
+
+describe('openapi.json write operations keep what is sent', () => {
+  it('finds the write operations with nullable properties, each with a fixture', () => {
+    expect(withNullable.length).toBeGreaterThanOrEqual(10);
+    const missing = withNullable.map((o) => o.key).filter((k) => !FIXTURES[k]);
+    expect(missing, 'add a fixture for these operations').toEqual([]);
+  });
+
+  for (const op of withNullable) {
+    it(`${op.key}: null reads back null; 0, "" and false read back as themselves or are refused`, async () => {
+      const fx = FIXTURES[op.key];
+      const ctx = await context();
+      const failures: string[] = [];
+      const probes: { prop: Prop; value: unknown; mustAccept: boolean }[] = [
+        ...op.nullable.map((prop) => ({ prop, value: null, mustAccept: true })),
+        ...op.scalars.flatMap((prop) => zeroValues(prop).map((value) => ({ prop, value, mustAccept: false }))),
+      ];
+      for (const { prop, value, mustAccept } of probes) {
+        const { url, body: base } = await fx.request(ctx);
+        const body = setAt(base, prop.path, value);
+        if (body === null) continue;
+        const label = `${prop.path.join('.')} = ${JSON.stringify(value)}`;
+        if (process.env.DEBUG_VALUES) console.log(op.key, label, Date.now());
+        const res = await send(ctx, op.method, url, body);
+        if (res.statusCode >= 500) {
+          failures.push(`${label}: ${res.statusCode} ${res.body}`);
+          continue;
+        }
+        if (res.statusCode >= 400) {
+          if (mustAccept) failures.push(`${label}: refused ${res.statusCode} ${res.body}`);
+          else if (!res.json().error?.code) failures.push(`${label}: ${res.statusCode} without an error code`);
+          continue;
+        }
+        if (!fx.read) continue;
+        const stored = await fx.read(ctx, res, body);
+        const where = fx.readPath?.(prop.path) ?? prop.path;
+        const got = getAt(stored, where);
+        if (got !== value) {
+          failures.push(`${label}: stored ${JSON.stringify(got)} (read at ${where.join('.')})`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+  }
+});
