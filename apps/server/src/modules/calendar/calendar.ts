@@ -10,7 +10,7 @@
 //   3. a government make-up workday (補班, e.g. Saturday 2025-02-08) → yes;
 //   4. otherwise the clinic's business hours: a weekday with at least one opening period → yes.
 import { SHIPPED_CALENDAR, type CalendarEntry } from './data.ts';
-import { WEEKDAY_ZH, weekdayOf } from './time.ts';
+import { WEEKDAY_ZH, weekdayOf } from '../../platform/time.ts';
 
 export type ClinicOverride = { date: string; kind: 'closed' | 'open'; note: string };
 

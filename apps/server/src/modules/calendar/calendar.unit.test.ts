@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildClinicCalendar, governmentCalendar, parseOfficialCsv } from './calendar.ts';
-import { localParts, zonedTime } from './time.ts';
+import { localParts, zonedTime } from '../../platform/time.ts';
 
 /** Encodes text as Big5 using the platform decoder's table (no iconv needed). */
 function big5(text: string): Buffer {

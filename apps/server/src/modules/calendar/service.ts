@@ -17,7 +17,7 @@ import {
 } from './calendar.ts';
 import type { CalendarEntry } from './data.ts';
 import { SHIPPED_CALENDAR } from './data.ts';
-import { isDate } from './time.ts';
+import { isDate } from '../../platform/time.ts';
 
 /** Replans a clinic's future reminders; the reminder engine registers the handler. */
 export const REPLAN_CLINIC_JOB = jobType({

@@ -10,7 +10,7 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId, randomToken, sha256Hex, type Crypto } from '../../platform/crypto.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, errors } from '../../platform/errors.ts';
-import { addDays, localParts } from '../calendar/time.ts';
+import { addDays, localParts } from '../../platform/time.ts';
 import { labelOf } from '../status/lights.ts';
 import { initialsOf, localRange } from './list.ts';
 

@@ -3,7 +3,7 @@
 // the first KPI strip (K4): binding, reminder delivery, confirmation, cancel and no-show rates.
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { localParts } from '../calendar/time.ts';
+import { localParts } from '../../platform/time.ts';
 import { labelOf } from '../status/lights.ts';
 import { localRange, maskPhone } from './list.ts';
 

@@ -6,7 +6,7 @@
 // thousands) and their appointments are then read through (clinic_id, patient_id, starts_at).
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { zonedTime, addDays } from '../calendar/time.ts';
+import { zonedTime, addDays } from '../../platform/time.ts';
 import { labelOf, light } from '../status/lights.ts';
 import { localDate } from '../../platform/tw.ts';
 

@@ -8,7 +8,7 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { lineService } from '../line/service.ts';
-import { addDays, localParts, longDate, zonedTime } from '../calendar/time.ts';
+import { addDays, localParts, longDate, zonedTime } from '../../platform/time.ts';
 import { loadSettings, reminderService } from './service.ts';
 import {
   SAMPLE_VARS,

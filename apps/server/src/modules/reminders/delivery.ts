@@ -24,7 +24,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { HTTPFetchError, type LineChannelClient } from '../../platform/line.ts';
 import { changeStatus } from '../status/service.ts';
 import { queueSms } from '../sms/service.ts';
-import { localParts, longDate } from '../calendar/time.ts';
+import { localParts, longDate } from '../../platform/time.ts';
 import { loadSettings, loadTemplates } from './service.ts';
 import type { ReminderSettings } from './rules.ts';
 import type { ReminderDeliveriesTable } from './tables.ts';

@@ -17,7 +17,7 @@
 //     the exception: on the booking day itself a passed `at` sends right away.
 //  6. two reminders within mergeWindowMinutes: only the one nearer the visit is kept.
 import type { ClinicCalendar } from '../calendar/calendar.ts';
-import { addDays, localParts, shortDate, zonedTime } from '../calendar/time.ts';
+import { addDays, localParts, shortDate, zonedTime } from '../../platform/time.ts';
 import type { ReminderRule, ReminderSettings } from './rules.ts';
 
 export type PlanAppointment = {

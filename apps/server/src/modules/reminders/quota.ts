@@ -6,7 +6,7 @@
 // Caps: non-essential reminders stop at the clinic's monthlyCap, or, without one, at 90 % of
 // LINE's plan limit; essential reminders go on until LINE's limit itself.
 import type { Deps } from '../../platform/deps.ts';
-import { localParts, zonedTime } from '../calendar/time.ts';
+import { localParts, zonedTime } from '../../platform/time.ts';
 import type { ReminderSettings } from './rules.ts';
 import { loadSettings } from './service.ts';
 

@@ -14,7 +14,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { errors, type ErrorDetail } from '../../platform/errors.ts';
 import { defineJob, enqueueJobs, type Job } from '../../platform/jobs.ts';
 import { enqueueClinicReplan, loadClinicCalendar } from '../calendar/service.ts';
-import { isHhmm } from '../calendar/time.ts';
+import { isHhmm } from '../../platform/time.ts';
 import { planReminders } from './planner.ts';
 import { defaultSettings, explainRule, type ReminderSettings } from './rules.ts';
 import type { ReminderDeliveriesTable } from './tables.ts';

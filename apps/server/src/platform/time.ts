@@ -1,5 +1,5 @@
-// Wall-clock arithmetic in a clinic's time zone with Intl only (no process TZ involved).
-// Dates are 'YYYY-MM-DD' strings, times 'HH:MM'; instants are Date (UTC).
+// Wall-clock arithmetic and formatting in a clinic's time zone with Intl only (the process TZ is
+// never involved). Dates are 'YYYY-MM-DD' strings, times 'HH:MM'; instants are Date (UTC).
 
 const fmts = new Map<string, Intl.DateTimeFormat>();
 function fmt(timeZone: string): Intl.DateTimeFormat {
@@ -96,3 +96,21 @@ export const isDate = (s: string): boolean =>
   !Number.isNaN(new Date(`${s}T00:00:00Z`).getTime()) &&
   new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 export const isHhmm = (s: string): boolean => /^([01]\d|2[0-3]):[0-5]\d$/.test(s);
+
+/**
+ * An instant as a clinic's staff read it, in the clinic's time zone: 'YYYY-MM-DD HH:MM'
+ * (or only the date / the time). The one formatter for times shown to people or written to
+ * exports; anything for machines stays ISO-8601 UTC.
+ */
+export function formatInZone(at: Date | string, timeZone: string, part: 'datetime' | 'date' | 'time' = 'datetime') {
+  const l = localParts(typeof at === 'string' ? new Date(at) : at, timeZone);
+  return part === 'date' ? l.date : part === 'time' ? l.time : `${l.date} ${l.time}`;
+}
+
+/** The clinic's UTC offset at an instant as '+08:00', for headers that state the zone. */
+export function offsetLabel(at: Date, timeZone: string): string {
+  const minutes = Math.round(offsetMs(at, timeZone) / 60_000);
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
