@@ -4,8 +4,9 @@
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
 
-export const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3100';
-export const EMU = process.env.E2E_EMULATOR_URL ?? 'http://127.0.0.1:4100';
+// The ports are the ones playwright.config.ts starts the stack on (E2E_PORT / E2E_EMULATOR_PORT).
+export const BASE = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${process.env.E2E_PORT ?? '3100'}`;
+export const EMU = process.env.E2E_EMULATOR_URL ?? `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT ?? '4100'}`;
 // The phone page must be on the same site as the LIFF page (localhost): the webview is an
 // iframe, and Chromium denies storage to a cross-site iframe, which the LIFF login needs.
 export const PHONE_PAGE = EMU.replace('127.0.0.1', 'localhost');

@@ -4,6 +4,10 @@ import { defineConfig, devices } from '@playwright/test';
 // Browser tests against the whole running stack (`scripts/demo.ts`: api + worker + LINE
 // emulator) on a fresh embedded database. Uses Debian's chromium — never `playwright install`.
 const root = path.resolve(import.meta.dirname, '..');
+// Ports of the demo stack: set E2E_PORT / E2E_EMULATOR_PORT so several people can run the
+// browser tests on one machine at once (e2e/demo.ts reads the same variables).
+const port = process.env.E2E_PORT ?? '3100';
+const emulatorPort = process.env.E2E_EMULATOR_PORT ?? '4100';
 
 export default defineConfig({
   testDir: '.',
@@ -30,7 +34,7 @@ export default defineConfig({
         '--disable-sync',
       ],
     },
-    baseURL: 'http://127.0.0.1:3100',
+    baseURL: `http://127.0.0.1:${port}`,
     viewport: { width: 1440, height: 900 },
     deviceScaleFactor: 1,
     locale: 'zh-TW',
@@ -41,22 +45,22 @@ export default defineConfig({
   webServer: {
     command: 'npx node scripts/demo.ts',
     cwd: root,
-    url: 'http://127.0.0.1:3100/readyz',
+    url: `http://127.0.0.1:${port}/readyz`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',
     stderr: 'pipe',
     env: {
-      PORT: '3100',
-      EMULATOR_PORT: '4100',
+      PORT: port,
+      EMULATOR_PORT: emulatorPort,
       DATABASE_URL: 'sqlite:./.tmp/e2e/careline.db',
       CARELINE_DATA_DIR: './.tmp/e2e',
       CARELINE_FRESH: '1',
-      LINE_API_BASE_URL: 'http://127.0.0.1:4100',
-      // LIFF SDK and LINE Login on the same site as the LIFF pages (localhost:3100): the phone
+      LINE_API_BASE_URL: `http://127.0.0.1:${emulatorPort}`,
+      // LIFF SDK and LINE Login on the same site as the LIFF pages (localhost:<port>): the phone
       // page's webview is an iframe and Chromium denies storage to cross-site iframes.
-      LINE_LOGIN_BASE_URL: 'http://localhost:4100',
-      PUBLIC_BASE_URL: 'http://127.0.0.1:3100',
+      LINE_LOGIN_BASE_URL: `http://localhost:${emulatorPort}`,
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     },
   },
 });

@@ -108,11 +108,11 @@ run_tier lint npm run --silent lint
 run_tier format npm run --silent format:check
 
 cycle_dirs=()
-for d in apps/server/src apps/line-emulator/src packages; do
+for d in apps/server/src apps/line-emulator/src packages apps/web/src; do
   [[ -d "$d" ]] && cycle_dirs+=("$d")
 done
-# madge settings (.ts imports resolved via tsconfig, type-only imports ignored) are in .madgerc
-run_tier import-cycles npx madge --circular --no-spinner --extensions ts "${cycle_dirs[@]}"
+# madge settings (.ts/.tsx imports resolved via tsconfig, type-only imports ignored) are in .madgerc
+run_tier import-cycles npx madge --circular --no-spinner --extensions ts,tsx "${cycle_dirs[@]}"
 
 # ---------------------------------------------------------------- unit
 run_tier unit-tz-utc env TZ=UTC npx vitest run --project unit --passWithNoTests

@@ -3,8 +3,8 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Api, LiffConfig, Me, Member } from './api.ts';
 import { AppointmentsPage } from './Appointments.tsx';
 import { BindPage } from './Bind.tsx';
+import type { Page, Toast } from './shell.ts';
 
-export type Page = 'appointments' | 'family' | 'bind';
 const PAGES: { id: Page; label: string }[] = [
   { id: 'appointments', label: '我的預約' },
   { id: 'family', label: '家人' },
@@ -50,8 +50,6 @@ export function Fatal({ title, text, phone }: { title: string; text: string; pho
     </>
   );
 }
-
-export type Toast = (text: string, kind?: 'ok' | 'err') => void;
 
 export function App({ config, api, close }: { config: LiffConfig; api: Api; close: () => void }) {
   const [page, setPage] = useState<Page>(() => pageFromLocation(config.channelId));

@@ -1,7 +1,7 @@
 /** @jsxImportSource preact */
 import { useEffect, useState } from 'preact/hooks';
 import { dayOf, timeOf, type Api, type Appt, type LiffConfig, type Me, type Member } from './api.ts';
-import type { Page, Toast } from './App.tsx';
+import type { Page, Toast } from './shell.ts';
 
 type Props = {
   api: Api;

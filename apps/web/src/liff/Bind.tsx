@@ -10,7 +10,7 @@ import {
   type OtpSent,
   type Patient,
 } from './api.ts';
-import type { Page, Toast } from './App.tsx';
+import type { Page, Toast } from './shell.ts';
 
 type Step = 'privacy' | 'phone' | 'code' | 'done' | 'notfound';
 type Props = {
