@@ -1,6 +1,6 @@
 // `npm run bench -- <name>`: runs bench/<name>.ts, whose default export is
 // `async function(): Promise<Record<string, unknown>>`, and prints the result as one JSON
-// line, last on stdout (CONTRACTS.md). Everything else — progress, console.log from the
+// line, last on stdout (docs/contracts.md "Benchmark result line"). Everything else — progress, console.log from the
 // benchmark — goes to stderr.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

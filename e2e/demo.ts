@@ -26,7 +26,7 @@ export async function hisGet<T>(p: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** The demo clinic's administrator (CONTRACTS.md). */
+/** The demo clinic's administrator (docs/contracts.md "Demo logins"). */
 export const ADMIN_EMAIL = 'admin@demo.careline.tw';
 
 /** Logs a staff member in (a demo login's password unless given) and waits for the app shell. */

@@ -1,4 +1,4 @@
-// Foundation (issue 3): the demo admin logs in and sees the shell, invites a front-desk user,
+// Foundation: the demo admin logs in and sees the shell, invites a front-desk user,
 // the invitee sets a password from the link in a fresh browser, logs in, and is refused the
 // admin pages (menu entries hidden, direct URL shows the 403 result).
 import { expect, test } from '@playwright/test';

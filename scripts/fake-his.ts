@@ -84,7 +84,7 @@ const LETTER_VALUES: Record<string, number> = {
 };
 const WEIGHTS = [1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1];
 
-/** True when a 身分證字號 / new-style resident number passes the checksum (TAIWAN-FACTS.md). */
+/** True when a 身分證字號 / new-style resident number passes the checksum (docs/taiwan.md "National ID"). */
 export function isValidNationalId(id: string): boolean {
   const m = /^([A-Z])([1289]\d{8}|[A-D]\d{8})$/.exec(id);
   if (!m) return false;

@@ -1,4 +1,4 @@
-// Kill test of reminder delivery (issue 7): the LINE emulator and a worker child process on
+// Kill test of reminder delivery: the LINE emulator and a worker child process on
 // N due reminders in a SQLite file; the worker is SIGKILLed at random points several times and
 // restarted; at the end the emulator must have received every reminder exactly once (one
 // message per retry key and per user, none missing) and every row must be `sent`.

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 
-/** What a benchmark module's default export resolves to (see CONTRACTS.md). */
+/** What a benchmark module's default export resolves to (docs/contracts.md "Benchmark result line"). */
 export type BenchResult = {
   bench?: string;
   metric: string;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 
 // The only reader of process.env. Every variable is validated at boot; a bad value stops
-// start-up with one line naming the variable and what is wrong (see CONTRACTS.md).
+// start-up with one line naming the variable and what is wrong (docs/contracts.md "Environment").
 
 export type Config = {
   nodeEnv: 'development' | 'production' | 'test';

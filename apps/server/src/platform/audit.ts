@@ -1,4 +1,4 @@
-// Append-only audit log of who read or changed patient data and settings (L1). The table
+// Append-only audit log of who read or changed patient data and settings. The table
 // rejects UPDATE and DELETE at the database level; the API offers only list.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';

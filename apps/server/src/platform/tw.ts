@@ -1,4 +1,4 @@
-// Pure validators and normalisers for Taiwanese personal data (see TAIWAN-FACTS.md):
+// Pure validators and normalisers for Taiwanese personal data (docs/taiwan.md):
 // national ID / resident certificate checksum, phone numbers → E.164, birth dates, names.
 // Each returns either the normalised value or a zh-TW message for the person who typed it.
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkBirthDate, checkNationalId, checkPersonName, maskNationalId, normalizeTwPhone } from './tw.ts';
 
-describe('checkNationalId (TAIWAN-FACTS.md examples)', () => {
+describe('checkNationalId (docs/taiwan.md examples)', () => {
   it.each([
     'A123456789',
     'F131104093',

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.ts';
 import { serialId, type Migration } from '../migrate.ts';
 
-// HIS Open API v1 (issue #5): doctors, patients, appointments (+ history), status lights and
+// HIS Open API v1: doctors, patients, appointments (+ history), status lights and
 // their change log (the resync cursor), outbound webhook endpoints, events and deliveries.
 // Rows are keyed by an internal id; the HIS's own id is unique per clinic.
 const m: Migration = {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.ts';
 import type { Migration } from '../migrate.ts';
 
-// Front-desk back office (issue #8): indexes for the appointment list (every filter and sort
+// Front-desk back office: indexes for the appointment list (every filter and sort
 // runs in SQL), saved filters per staff member, staff notes on appointments, iCalendar feed
 // secrets (B4), front-desk settings (feed privacy, 民國 dates), and the staff ↔ doctor link
 // (a doctor sees their own calendar by default).

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.ts';
 import type { Migration } from '../migrate.ts';
 
-// Patient list (issue #9, H1–H4): a profile row per patient (manual-only fields, merge state,
+// Patient list: a profile row per patient (manual-only fields, merge state,
 // denormalised search/sort columns), a bigram table for Chinese partial-name search (2-char
 // queries are index-backed on both databases; longer queries intersect bigrams), tags,
 // segments, merges (with undo snapshots), recall rules and the recall list, imports and exports.

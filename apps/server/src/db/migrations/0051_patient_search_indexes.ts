@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.ts';
 import type { Migration } from '../migrate.ts';
 
-// Patient search at a million patients (issue #9), the same on SQLite and PostgreSQL:
+// Patient search at a million patients, the same on SQLite and PostgreSQL:
 // - The list's default order walks (clinic_id, name, id): with id in the key the ORDER BY
 //   name, id needs no extra sort step, and birth_date + line_status ride along so age and
 //   LINE-status filters (and the tag probe, which needs only id) are answered from the index

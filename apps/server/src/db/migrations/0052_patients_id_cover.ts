@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.ts';
 import type { Migration } from '../migrate.ts';
 
-// Patient search (issue #9), the same on SQLite and PostgreSQL: most searches find a set of
+// Patient search, the same on SQLite and PostgreSQL: most searches find a set of
 // patient ids first (name bigrams, phone digits, a tag) and then need each patient's clinic,
 // name (the sort), birth date or LINE status. (id, clinic_id, name, birth_date, line_status)
 // answers that from the index alone — no table row per candidate (PostgreSQL: index-only

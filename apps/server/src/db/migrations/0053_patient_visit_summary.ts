@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../connection.ts';
 import type { Migration } from '../migrate.ts';
 
-// Patient search (issue #9), the same on SQLite and PostgreSQL: the visit summary (last and
+// Patient search, the same on SQLite and PostgreSQL: the visit summary (last and
 // next visit, no-show count) moves from patient_profiles onto the patient row. Segments and
 // recall lists combine it with a tag and an age band («tag X, 40+, last visit over a year
 // ago»); with the summary on another table every candidate cost two index probes, now one.

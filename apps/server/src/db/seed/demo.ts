@@ -1,4 +1,4 @@
-// Seeds the demo clinic and the demo logins of CONTRACTS.md. Idempotent: a second run keeps
+// Seeds the demo clinic and the demo logins of docs/contracts.md. Idempotent: a second run keeps
 // earlier data. Refuses to run in production.
 import { systemActor } from '../../platform/audit.ts';
 import { sha256Hex } from '../../platform/crypto.ts';
@@ -56,7 +56,7 @@ export const DEMO_CLINIC_ID = '00000000-0000-7000-8000-00000000d001';
 export const DEMO_PASSWORD = 'careline-demo';
 export const DEMO_HIS_KEY = 'demo-his-key';
 export const DEMO_CLINIC_NAME = '晴光牙醫診所';
-// The demo clinic's channel in the LINE emulator (CONTRACTS.md).
+// The demo clinic's channel in the LINE emulator (docs/contracts.md "Demo logins").
 export const DEMO_CHANNEL = {
   channelId: '1000000001',
   channelSecret: 'demo-channel-secret',

@@ -1,4 +1,4 @@
-// Clinics are the tenants (L1). Staff read and (admins) edit their own clinic; platform
+// Clinics are the tenants. Staff read and (admins) edit their own clinic; platform
 // operators create clinics and their first admin.
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';

@@ -1,4 +1,4 @@
-// Staff accounts: login with lockout, sessions, invitations and password resets (L1).
+// Staff accounts: login with lockout, sessions, invitations and password resets.
 import { hash, verify } from '@node-rs/argon2';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { ROLE_LABELS, type Role, type StaffContext } from '../../platform/auth.ts';
