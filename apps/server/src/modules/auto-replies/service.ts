@@ -6,7 +6,7 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors, type ErrorDetail } from '../../platform/errors.ts';
-import type { AutoRepliesTable } from '../line/tables.ts';
+import type { AutoRepliesTable } from './tables.ts';
 import { bestMatch, parseCsv } from './match.ts';
 
 type Row = Selectable<AutoRepliesTable>;

@@ -59,25 +59,9 @@ export interface LineMessagesTable {
   created_at: string;
 }
 
-export interface AutoRepliesTable {
-  id: string;
-  clinic_id: string;
-  name: string;
-  match_type: string;
-  triggers: string;
-  priority: number;
-  reply_type: string;
-  reply: string;
-  enabled: number;
-  hits: number;
-  created_at: string;
-  updated_at: string;
-}
-
 export interface LineTables {
   line_channels: LineChannelsTable;
   line_webhook_events: LineWebhookEventsTable;
   line_friends: LineFriendsTable;
   line_messages: LineMessagesTable;
-  auto_replies: AutoRepliesTable;
 }
