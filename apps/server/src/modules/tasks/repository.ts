@@ -1,0 +1,45 @@
+// SQL of the front desk's tasks. Every method takes the clinic id.
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { FrontDeskTasksTable } from './tables.ts';
+
+export function taskRepository(db: Kysely<DB>) {
+  return {
+    insert: (row: FrontDeskTasksTable) => db.insertInto('front_desk_tasks').values(row).execute(),
+    /** The appointment's newest open task of this kind. */
+    latestOpen: (clinicId: string, appointmentId: string, kind: string) =>
+      db
+        .selectFrom('front_desk_tasks')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .where('appointment_id', '=', appointmentId)
+        .where('kind', '=', kind)
+        .where('status', '=', 'open')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst(),
+    setPayload: (clinicId: string, id: string, payload: string) =>
+      db
+        .updateTable('front_desk_tasks')
+        .set({ payload })
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', id)
+        .execute(),
+    /** Closes the appointment's open tasks of these kinds; returns how many were open. */
+    closeOpen: async (
+      clinicId: string,
+      appointmentId: string,
+      kinds: string[],
+      patch: { status: string; handled_at: string; handled_by: string | null },
+    ) => {
+      const r = await db
+        .updateTable('front_desk_tasks')
+        .set(patch)
+        .where('clinic_id', '=', clinicId)
+        .where('appointment_id', '=', appointmentId)
+        .where('kind', 'in', kinds)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows ?? 0);
+    },
+  };
+}
