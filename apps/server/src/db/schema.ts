@@ -1,6 +1,11 @@
 // Kysely table types. Each module declares its own tables next to its code and adds them here.
 import type { FoundationTables } from './tables.ts';
-import type { HisTables } from '../modules/his/tables.ts';
+import type { AppointmentTables } from '../modules/appointments/tables.ts';
+import type { CalendarFeedTables } from '../modules/calendar-feeds/tables.ts';
+import type { DoctorTables } from '../modules/doctors/tables.ts';
+import type { PatientTables } from '../modules/patients/tables.ts';
+import type { StatusTables } from '../modules/status/tables.ts';
+import type { WebhookTables } from '../modules/webhooks/tables.ts';
 import type { LineTables } from '../modules/line/tables.ts';
 import type { BindingTables } from '../modules/binding/tables.ts';
 import type { SmsTables } from '../modules/sms/tables.ts';
@@ -9,12 +14,16 @@ import type { AutoReplyTables } from '../modules/auto-replies/tables.ts';
 import type { TaskTables } from '../modules/tasks/tables.ts';
 import type { ReminderTables } from '../modules/reminders/tables.ts';
 import type { PatientListTables } from '../modules/patient-list/tables.ts';
-import type { FrontdeskTables } from '../modules/frontdesk/tables.ts';
 
 export interface DB
   extends
     FoundationTables,
-    HisTables,
+    AppointmentTables,
+    CalendarFeedTables,
+    DoctorTables,
+    PatientTables,
+    StatusTables,
+    WebhookTables,
     LineTables,
     BindingTables,
     SmsTables,
@@ -22,5 +31,4 @@ export interface DB
     AutoReplyTables,
     TaskTables,
     ReminderTables,
-    FrontdeskTables,
     PatientListTables {}

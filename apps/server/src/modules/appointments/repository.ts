@@ -1,7 +1,7 @@
 // SQL of appointments and their history. Every method takes the clinic id.
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import type { AppointmentHistoryTable, AppointmentsTable } from '../his/tables.ts';
+import type { AppointmentHistoryTable, AppointmentsTable } from './tables.ts';
 import type { Insertable } from 'kysely';
 
 type Db = Kysely<DB> | Transaction<DB>;

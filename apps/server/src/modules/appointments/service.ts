@@ -15,7 +15,7 @@ import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors, type ErrorDetail } from '../../platform/errors.ts';
 import { schemaErrors } from '../../platform/validate.ts';
-import type { AppointmentsTable } from '../his/tables.ts';
+import type { AppointmentsTable } from './tables.ts';
 import { labelOf, light, type AppointmentStatus, type ChangeSource } from '../status/lights.ts';
 import { recordStatusChanges, type RecordInput } from '../status/service.ts';
 import { enqueuePlanJobs } from '../reminders/service.ts';

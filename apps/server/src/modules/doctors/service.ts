@@ -5,7 +5,7 @@ import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { checkPersonName } from '../../platform/tw.ts';
-import type { DoctorsTable } from '../his/tables.ts';
+import type { DoctorsTable } from './tables.ts';
 
 export const DoctorBody = Type.Object(
   {

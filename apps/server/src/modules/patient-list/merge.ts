@@ -9,7 +9,7 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
-import type { PatientRow, PatientsTable } from '../his/tables.ts';
+import type { PatientRow, PatientsTable } from '../patients/tables.ts';
 import { changeStatus } from '../status/service.ts';
 import { emitWebhookEvent } from '../webhooks/service.ts';
 import { nameKey, nationalDigits } from './grams.ts';

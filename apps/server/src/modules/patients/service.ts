@@ -7,7 +7,7 @@ import { errors } from '../../platform/errors.ts';
 import { localDate } from '../../platform/tw.ts';
 import { light } from '../status/lights.ts';
 import { normalizePatient, type PatientInput } from './validate.ts';
-import type { PatientRow } from '../his/tables.ts';
+import type { PatientRow } from './tables.ts';
 import { syncPatientIndex } from '../patient-list/sync.ts';
 
 export function toApiPatient(r: PatientRow) {
