@@ -73,16 +73,14 @@ export async function main(argv: string[]): Promise<void> {
           JSON.stringify(
             {
               ...s,
-              rejectedRecent: store
-                .rejectedCalls(10)
-                .map((r) => ({
-                  seq: r.seq,
-                  kind: r.kind,
-                  id: r.entityId,
-                  status: r.status,
-                  error: r.error.slice(0, 500),
-                  rejectedAt: r.rejectedAt,
-                })),
+              rejectedRecent: store.rejectedCalls(10).map((r) => ({
+                seq: r.seq,
+                kind: r.kind,
+                id: r.entityId,
+                status: r.status,
+                error: r.error.slice(0, 500),
+                rejectedAt: r.rejectedAt,
+              })),
             },
             null,
             2,

@@ -281,19 +281,17 @@ describe('careline-bridge offline', () => {
         .where('clinic_id', '=', clinic.clinicId)
         .where('his_id', '=', 'P007')
         .executeTakeFirstOrThrow();
-      await db
-        .transaction()
-        .execute((trx) =>
-          changeStatus(trx, cloud!.deps, {
-            clinicId: clinic.clinicId,
-            subject: 'patient',
-            subjectId: patient.id,
-            light: 'line',
-            to: 'bound',
-            source: 'patient',
-            actor: { type: 'system', id: null, label: 'test' },
-          }),
-        );
+      await db.transaction().execute((trx) =>
+        changeStatus(trx, cloud!.deps, {
+          clinicId: clinic.clinicId,
+          subject: 'patient',
+          subjectId: patient.id,
+          light: 'line',
+          to: 'bound',
+          source: 'patient',
+          actor: { type: 'system', id: null, label: 'test' },
+        }),
+      );
       for (let i = 0; ; i++) {
         const s = (await (await fetch(`${local}/healthz`)).json()) as { cachedPatients: number };
         if (s.cachedPatients > 0) break;

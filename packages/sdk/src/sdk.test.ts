@@ -117,19 +117,17 @@ describe('@careline/sdk', () => {
       [2, 'bound'],
       [1, 'unbound'],
     ] as const) {
-      await t.deps.db
-        .transaction()
-        .execute((trx) =>
-          changeStatus(trx, t.deps, {
-            clinicId,
-            subject: 'patient',
-            subjectId: rows[i].id,
-            light: 'line',
-            to,
-            source: 'patient',
-            actor,
-          }),
-        );
+      await t.deps.db.transaction().execute((trx) =>
+        changeStatus(trx, t.deps, {
+          clinicId,
+          subject: 'patient',
+          subjectId: rows[i].id,
+          light: 'line',
+          to,
+          source: 'patient',
+          actor,
+        }),
+      );
     }
     const lineChanges = async (after?: string) => {
       const out: { patientId: string | null; to: string; cursor: string }[] = [];
