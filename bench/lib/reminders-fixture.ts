@@ -236,6 +236,7 @@ export async function seedReminders(dbFile: string, emulatorUrl: string, n: numb
             sms_message_id: null,
             sent_at: null,
             cancel_reason: null,
+            requested_by: null,
             created_at: iso,
             updated_at: iso,
           })),

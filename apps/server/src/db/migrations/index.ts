@@ -11,5 +11,19 @@ import m0050 from './0050_patients_list.ts';
 import m0051 from './0051_patient_search_indexes.ts';
 import m0052 from './0052_patients_id_cover.ts';
 import m0053 from './0053_patient_visit_summary.ts';
+import m0070 from './0070_reminder_resends.ts';
 
-export const migrations: Migration[] = [m0001, m0002, m0010, m0020, m0030, m0031, m0040, m0050, m0051, m0052, m0053];
+export const migrations: Migration[] = [
+  m0001,
+  m0002,
+  m0010,
+  m0020,
+  m0030,
+  m0031,
+  m0040,
+  m0050,
+  m0051,
+  m0052,
+  m0053,
+  m0070,
+];

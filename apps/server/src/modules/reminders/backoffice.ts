@@ -8,7 +8,9 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { lineService } from '../line/service.ts';
-import { addDays, localParts, longDate, zonedTime } from '../../platform/time.ts';
+import { addDays, formatInZone, localParts, longDate, zonedTime } from '../../platform/time.ts';
+import { newId } from '../../platform/crypto.ts';
+import { DEFAULT_TEMPLATE_ID } from './rules.ts';
 import { loadSettings, reminderService } from './service.ts';
 import {
   SAMPLE_VARS,
@@ -124,6 +126,103 @@ export function reminderBackOffice(deps: Deps) {
     createdAt: r.created_at,
   });
 
+  /** The appointment, if a reminder for it still makes sense (booked, visit ahead). */
+  async function upcoming(clinicId: string, appointmentId: string) {
+    const a = await db
+      .selectFrom('appointments')
+      .select(['id', 'status', 'starts_at', 'version'])
+      .where('clinic_id', '=', clinicId)
+      .where('id', '=', appointmentId)
+      .executeTakeFirst();
+    if (!a) throw errors.notFound('預約');
+    if (a.status !== 'booked' || a.starts_at <= deps.clock.now().toISOString())
+      throw new AppError('APPOINTMENT_NOT_UPCOMING', 409, '預約已取消、已報到或看診時間已過，無法重新發送提醒');
+    return a;
+  }
+
+  /**
+   * A resend is a delivery row of its own, due now, with a new retry key (a deliberate second
+   * message, not a retry of the first) and the template of the reminder it repeats; the
+   * dispatcher then renders and routes it like any reminder. It counts as essential: staff
+   * asked for it, so the cap that pauses automatic non-essential reminders does not hold it.
+   * One resend of an appointment waits at a time.
+   */
+  async function queueResend(
+    clinicId: string,
+    a: { id: string; starts_at: string; version: number },
+    source: { id: string; rule_id: string; rule_name: string; template_id: string } | null,
+    actor: Actor,
+    ip: string,
+  ) {
+    const pending = await db
+      .selectFrom('reminder_deliveries')
+      .select('id')
+      .where('clinic_id', '=', clinicId)
+      .where('appointment_id', '=', a.id)
+      .where('requested_by', 'is not', null)
+      .where('state', 'in', ['planned', 'sending'])
+      .executeTakeFirst();
+    if (pending) throw new AppError('REMINDER_PENDING', 409, '已排入重新發送，病患稍後就會收到');
+    const earlier = await db
+      .selectFrom('reminder_deliveries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('clinic_id', '=', clinicId)
+      .where('appointment_id', '=', a.id)
+      .where('requested_by', 'is not', null)
+      .executeTakeFirstOrThrow();
+    const now = deps.clock.now();
+    const nowIso = now.toISOString();
+    const tz = await tzOf(clinicId);
+    const id = newId();
+    const inserted = await db
+      .insertInto('reminder_deliveries')
+      .values({
+        id,
+        clinic_id: clinicId,
+        appointment_id: a.id,
+        // A colon never appears in a rule's id, so a resend never takes the place of a rule's row.
+        rule_id: `${source?.rule_id ?? 'manual'}:resend-${Number(earlier.n) + 1}`,
+        rule_name: `${source?.rule_name ?? '看診提醒'}（重送）`,
+        appointment_version: Number(a.version),
+        visit_starts_at: a.starts_at,
+        due_at: nowIso,
+        explanation: `由 ${actor.label} 於 ${formatInZone(now, tz)} 重新發送`,
+        state: 'planned',
+        essential: 1,
+        template_id: source?.template_id ?? DEFAULT_TEMPLATE_ID,
+        channel: null,
+        retry_key: randomUUID(),
+        attempts: 0,
+        next_attempt_at: nowIso,
+        locked_by: null,
+        locked_until: null,
+        last_error: null,
+        line_user_id: null,
+        line_request_id: null,
+        sms_message_id: null,
+        sent_at: null,
+        cancel_reason: null,
+        requested_by: actor.label,
+        created_at: nowIso,
+        updated_at: nowIso,
+      })
+      .onConflict((oc) => oc.columns(['appointment_id', 'rule_id', 'appointment_version']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) throw new AppError('REMINDER_PENDING', 409, '已排入重新發送，病患稍後就會收到');
+    await recordAudit(db, deps.clock, {
+      clinicId,
+      actor,
+      action: 'reminders.resent',
+      entityType: 'appointment',
+      entityId: a.id,
+      ip,
+      detail: { deliveryId: id, resendOf: source?.id ?? null },
+    });
+    const [row] = await base(clinicId).where('r.id', '=', id).select(cols).execute();
+    return toView(row as Row);
+  }
+
   return {
     async list(clinicId: string, q: ListQuery) {
       const tz = await tzOf(clinicId);
@@ -223,7 +322,10 @@ export function reminderBackOffice(deps: Deps) {
       };
     },
 
-    /** Sends again now with a new retry key (a deliberate second message, not a retry). */
+    /**
+     * Sends a delivery's reminder again now: a new row (see queueResend) rendered, paced and
+     * routed (LINE, or SMS by the fallback rules) exactly as the scheduled one.
+     */
     async resend(clinicId: string, id: string, actor: Actor, ip: string) {
       const r = await db
         .selectFrom('reminder_deliveries')
@@ -234,45 +336,31 @@ export function reminderBackOffice(deps: Deps) {
       if (!r) throw errors.notFound('提醒');
       if (r.state === 'planned' || r.state === 'sending')
         throw new AppError('REMINDER_PENDING', 409, '這則提醒還在排程中，不需要重新發送');
-      const a = await db
-        .selectFrom('appointments')
-        .select(['status', 'starts_at', 'version'])
-        .where('clinic_id', '=', clinicId)
-        .where('id', '=', r.appointment_id)
-        .executeTakeFirstOrThrow();
-      if (a.status !== 'booked' || a.starts_at <= deps.clock.now().toISOString())
-        throw new AppError('APPOINTMENT_NOT_UPCOMING', 409, '預約已取消、已報到或看診時間已過，無法重新發送提醒');
+      const a = await upcoming(clinicId, r.appointment_id);
       if (Number(a.version) !== Number(r.appointment_version))
         throw new AppError('REMINDER_SUPERSEDED', 409, '預約已更新，這則提醒已被新的排程取代');
-      const now = deps.clock.now().toISOString();
-      await db
-        .updateTable('reminder_deliveries')
-        .set({
-          state: 'planned',
-          next_attempt_at: now,
-          due_at: r.due_at ?? now,
-          retry_key: randomUUID(),
-          attempts: 0,
-          last_error: null,
-          cancel_reason: null,
-          locked_by: null,
-          locked_until: null,
-          explanation: `${r.explanation} → 由 ${actor.label} 於 ${now} 重新發送`,
-          updated_at: now,
-        })
-        .where('id', '=', id)
-        .where('clinic_id', '=', clinicId)
-        .execute();
-      await recordAudit(db, deps.clock, {
-        clinicId,
-        actor,
-        action: 'reminders.resent',
-        entityType: 'reminder_delivery',
-        entityId: id,
-        ip,
-        detail: { previousState: r.state },
-      });
-      return (await this.ofAppointment(clinicId, r.appointment_id)).reminders.find((x) => x.id === id)!;
+      return queueResend(clinicId, a, r, actor, ip);
+    },
+
+    /**
+     * The front desk's 「重送提醒」 for an appointment: the reminder that was last due (sent,
+     * failed or skipped) goes again, else the next one planned, else the default template.
+     */
+    async resendForAppointment(clinicId: string, appointmentId: string, actor: Actor, ip: string) {
+      const a = await upcoming(clinicId, appointmentId);
+      const rows = (
+        await db
+          .selectFrom('reminder_deliveries')
+          .selectAll()
+          .where('clinic_id', '=', clinicId)
+          .where('appointment_id', '=', a.id)
+          .where('appointment_version', '=', Number(a.version))
+          .where('requested_by', 'is', null)
+          .execute()
+      ).sort((x, y) => (x.due_at ?? '').localeCompare(y.due_at ?? ''));
+      const due = rows.filter((r) => r.state === 'sent' || r.state === 'failed' || r.state === 'skipped').at(-1);
+      const next = rows.find((r) => r.state === 'planned' || r.state === 'sending');
+      return queueResend(clinicId, a, due ?? next ?? null, actor, ip);
     },
 
     /** 尚未回覆 (reminder sent, no answer, visit upcoming) and open cancel/reschedule requests. */

@@ -6,6 +6,7 @@
 // Caps: non-essential reminders stop at the clinic's monthlyCap, or, without one, at 90 % of
 // LINE's plan limit; essential reminders go on until LINE's limit itself.
 import type { Deps } from '../../platform/deps.ts';
+import { errors } from '../../platform/errors.ts';
 import { localParts, zonedTime } from '../../platform/time.ts';
 import type { ReminderSettings } from './rules.ts';
 import { loadSettings } from './service.ts';
@@ -205,6 +206,17 @@ export async function nonEssentialBudget(deps: Deps, clinicId: string): Promise<
   const ours = await ourCount(deps, clinicId, start);
   const cap = capsOf(settings, lq.limit).nonEssential;
   return cap === null ? null : Math.max(0, cap - Math.max(ours.reminders + ours.other, lq.used ?? 0));
+}
+
+/** Marks one of the clinic's notices read; another clinic's notice is not found. */
+export async function markNoticeRead(deps: Deps, clinicId: string, id: number): Promise<void> {
+  const r = await deps.db
+    .updateTable('admin_notices')
+    .set({ read_at: deps.clock.now().toISOString() })
+    .where('clinic_id', '=', clinicId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw errors.notFound('通知');
 }
 
 /** GET /api/reminders/quota: usage, LINE's numbers, forecast for the month, caps, notices. */

@@ -613,8 +613,11 @@ describe('reminders', { timeout: 120_000 }, () => {
     const skipped = booking.find((r) => r.state === 'skipped')!;
     const re = await (await admin(c)).post(`/api/reminders/${skipped.id}/resend`, {});
     expect(re.statusCode, re.body).toBe(200);
-    expect(re.json().state).toBe('planned');
-    const row = (await rowsOf(c.clinicId)).find((r) => r.id === skipped.id)!;
+    // A resend is a new row (the skipped one keeps its record), essential, with a new retry key.
+    expect(re.json()).toMatchObject({ state: 'planned', ruleId: 'booking:resend-1', essential: true });
+    const after = await rowsOf(c.clinicId);
+    expect(after.find((r) => r.id === skipped.id)).toMatchObject({ state: 'skipped', retry_key: skipped.retry_key });
+    const row = after.find((r) => r.id === re.json().id)!;
     expect(row.retry_key).not.toBe(skipped.retry_key);
     const pending = await (await admin(c)).post(`/api/reminders/${skipped.id}/resend`, {});
     expect(pending.statusCode).toBe(409);

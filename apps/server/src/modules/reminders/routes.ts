@@ -6,7 +6,7 @@ import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errorResponses } from '../../platform/http.ts';
 import { reminderBackOffice } from './backoffice.ts';
-import { quotaReport } from './quota.ts';
+import { markNoticeRead, quotaReport } from './quota.ts';
 import { reminderService } from './service.ts';
 import { VARIABLES } from './templates.ts';
 
@@ -361,7 +361,9 @@ export function reminderRoutes(app: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary: '重新發送提醒',
-        description: '以新的 retry key 立即再送一次（會是病患收到的第二則訊息）。排程中、預約已取消或已過的不能重送。',
+        description:
+          '立即再送一次同一則提醒（相同範本與按鈕；LINE 或依簡訊備援改發簡訊），是一筆新的提醒紀錄、新的 retry key，' +
+          '會是病患收到的第二則訊息；原提醒的紀錄保留。排程中、預約已取消或已過、或上一次重送還在排程中的不能重送。',
         params: Id,
         response: { 200: Type.Ref('Reminder'), ...errorResponses(401, 403, 404, 409) },
       },
@@ -577,17 +579,12 @@ export function reminderRoutes(app: FastifyInstance, deps: Deps): void {
         tags,
         summary: '管理者通知標為已讀',
         params: Type.Object({ id: Type.Integer() }),
-        response: { 204: Type.Null(), ...errorResponses(401, 403) },
+        response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
       },
       preHandler: admin,
     },
     async (req, reply) => {
-      await deps.db
-        .updateTable('admin_notices')
-        .set({ read_at: deps.clock.now().toISOString() })
-        .where('clinic_id', '=', clinicOf(req))
-        .where('id', '=', (req.params as { id: number }).id)
-        .execute();
+      await markNoticeRead(deps, clinicOf(req), (req.params as { id: number }).id);
       return reply.status(204).send();
     },
   );

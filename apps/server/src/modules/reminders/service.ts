@@ -147,7 +147,10 @@ export async function planAppointment(
         .map((r) => r.id),
       `預約已更新（第 ${version} 版），改用新的排程`,
     );
-    const sent = rows
+    // Resends (requested_by set) are not the rules' rows: replanning neither reuses nor
+    // retires them, only cancels them with the rest when the appointment changes.
+    const planned = rows.filter((r) => r.requested_by === null);
+    const sent = planned
       .filter((r) => r.state === 'sent' || r.state === 'sending')
       .map((r) => ({ ruleId: r.rule_id, startsAt: r.visit_starts_at }));
     const plan = planReminders({
@@ -164,7 +167,9 @@ export async function planAppointment(
       now,
       sent,
     });
-    const current = new Map(rows.filter((r) => Number(r.appointment_version) === version).map((r) => [r.rule_id, r]));
+    const current = new Map(
+      planned.filter((r) => Number(r.appointment_version) === version).map((r) => [r.rule_id, r]),
+    );
     for (const p of plan) {
       const existing = current.get(p.ruleId);
       current.delete(p.ruleId);
@@ -194,6 +199,7 @@ export async function planAppointment(
           sms_message_id: null,
           sent_at: null,
           cancel_reason: null,
+          requested_by: null,
           created_at: nowIso,
           updated_at: nowIso,
         };

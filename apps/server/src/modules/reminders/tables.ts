@@ -64,6 +64,8 @@ export interface ReminderDeliveriesTable {
   sms_message_id: string | null;
   sent_at: string | null;
   cancel_reason: string | null;
+  /** Who asked for this message (a resend); null for the rows planning creates from the rules. */
+  requested_by: string | null;
   created_at: string;
   updated_at: string;
 }
