@@ -5521,7 +5521,7 @@ export interface paths {
         put?: never;
         /**
          * 重新發送提醒
-         * @description 以新的 retry key 立即再送一次（會是病患收到的第二則訊息）。排程中、預約已取消或已過的不能重送。
+         * @description 立即再送一次同一則提醒（相同範本與按鈕；LINE 或依簡訊備援改發簡訊），是一筆新的提醒紀錄、新的 retry key，會是病患收到的第二則訊息；原提醒的紀錄保留。排程中、預約已取消或已過、或上一次重送還在排程中的不能重送。
          */
         post: {
             parameters: {
@@ -6000,6 +6000,15 @@ export interface paths {
                 };
                 /** @description 錯誤回應 */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6763,7 +6772,7 @@ export interface paths {
         put?: never;
         /**
          * 重送看診提醒
-         * @description 立即以 LINE 推播再送一次看診提醒；尚未提醒過的預約燈號改為「尚未回覆」。已取消或已過看診時間回 409。
+         * @description 立即再送一次看診提醒：與排程提醒相同的訊息（含確認赴約、取消、改期按鈕），有綁定 LINE 的以 LINE 推播，否則依簡訊備援設定改發簡訊。送出的是最近一則已到期的提醒，沒有時送下一則排程中的提醒。已取消或已過看診時間、或上一次重送還在排程中回 409。
          */
         post: {
             parameters: {

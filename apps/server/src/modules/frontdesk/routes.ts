@@ -260,7 +260,9 @@ export function frontdeskRoutes(app: FastifyInstance, deps: Deps): void {
         tags: [TAG_APPT],
         summary: '重送看診提醒',
         description:
-          '立即以 LINE 推播再送一次看診提醒；尚未提醒過的預約燈號改為「尚未回覆」。已取消或已過看診時間回 409。',
+          '立即再送一次看診提醒：與排程提醒相同的訊息（含確認赴約、取消、改期按鈕），有綁定 LINE 的以 LINE 推播，' +
+          '否則依簡訊備援設定改發簡訊。送出的是最近一則已到期的提醒，沒有時送下一則排程中的提醒。' +
+          '已取消或已過看診時間、或上一次重送還在排程中回 409。',
         params: Id,
         response: {
           202: Type.Object({ recipients: Type.Integer(), note: S.Note }),

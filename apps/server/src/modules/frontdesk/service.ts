@@ -8,10 +8,9 @@ import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { queuePush } from '../binding/push.ts';
-import { dateLabel } from '../answers/service.ts';
 import { labelOf, light } from '../status/lights.ts';
-import { changeStatus } from '../status/service.ts';
 import { maskPhone } from './list.ts';
+import { reminderBackOffice } from '../reminders/backoffice.ts';
 
 export type StaffRef = { userId: string; name: string; email: string; role: string };
 
@@ -54,14 +53,6 @@ export function frontdeskService(deps: Deps) {
       .where('clinic_id', '=', clinicId)
       .where('patient_id', '=', patientId)
       .execute();
-
-  async function timeZoneOf(clinicId: string) {
-    return await db
-      .selectFrom('clinics')
-      .select(['time_zone', 'name'])
-      .where('id', '=', clinicId)
-      .executeTakeFirstOrThrow();
-  }
 
   async function addNote(clinicId: string, appointmentId: string, staff: StaffRef | null, kind: string, body: string) {
     const row = {
@@ -291,43 +282,16 @@ export function frontdeskService(deps: Deps) {
     },
 
     /**
-     * Sends the appointment reminder again now, as a LINE push to the bound LINE users (the
-     * reminder engine's own resend, POST /api/reminders/:id/resend, resends one planned delivery).
-     * A reminder that was never sent turns the reply light to 尚未回覆.
+     * Sends the appointment's reminder again now through the reminder engine: the same message
+     * as the scheduled reminder (template, buttons), by LINE or by the SMS fallback.
      */
     async resendReminder(clinicId: string, id: string, staff: StaffRef, ip: string) {
       const a = await appointmentOrThrow(clinicId, id);
       if (a.status === 'cancelled') throw new AppError('APPOINTMENT_CANCELLED', 409, '這筆預約已取消，不需要再提醒');
       if (a.starts_at < now()) throw new AppError('APPOINTMENT_PAST', 409, '看診時間已過，不需要再提醒');
-      const clinic = await timeZoneOf(clinicId);
-      const when = dateLabel(a.starts_at, clinic.time_zone, deps.clock.now());
-      const text = `【${clinic.name}】看診提醒\n${a.patient_name} 您好，提醒您 ${when} 有 ${a.doctor_name} 醫師的${a.visit_type ?? '門診'}預約。\n請於看診前 10 分鐘到櫃台報到；若需要取消或改期，請點選下方選單的「我的預約」。`;
-      const sentTo = await push(clinicId, id, a.patient_id, text, 'reminder');
-      if (a.reply_status === 'not_sent') {
-        await db.transaction().execute((trx) =>
-          changeStatus(trx, deps, {
-            clinicId,
-            subject: 'appointment',
-            subjectId: id,
-            light: 'reply',
-            to: 'awaiting_reply',
-            source: 'staff',
-            actor: actorOf(staff),
-            reason: '櫃台手動重送提醒',
-          }),
-        );
-      }
+      await reminderBackOffice(deps).resendForAppointment(clinicId, id, actorOf(staff), ip);
       const note = await addNote(clinicId, id, staff, 'reminder', '重送看診提醒');
-      await recordAudit(db, deps.clock, {
-        clinicId,
-        actor: actorOf(staff),
-        action: 'appointment.reminder_resent',
-        entityType: 'appointment',
-        entityId: id,
-        detail: { recipients: sentTo },
-        ip,
-      });
-      return { recipients: sentTo, note };
+      return { recipients: 1, note };
     },
 
     /** The LINE conversation with the patient's bound LINE users, oldest first. */
