@@ -222,15 +222,29 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
     const after = Number(q.after ?? 0);
     const wait = Math.min(Number(q.wait ?? 0), 25_000);
     const collect = () => c.log.filter((r) => r.userId === userId && r.seq > after);
+    // What the page shows besides messages: the friend state and the visible menu. A change
+    // that happened between two polls (a menu linked right after a message arrived) must end
+    // the next poll at once, or the page would show it only when that poll times out.
+    const visible = () => {
+      const state = c.friends.get(userId) ?? 'none';
+      const m = menuForUser(c, userId);
+      return `${state}|${state === 'friend' && m?.image ? m.richMenuId : ''}`;
+    };
+    const shown = typeof q.state === 'string' ? `${q.state}|${typeof q.menu === 'string' ? q.menu : ''}` : null;
+    const changed = () => collect().length > 0 || (shown !== null && visible() !== shown);
     let items = collect();
-    if (items.length === 0 && wait > 0) {
+    if (!changed() && wait > 0) {
       await new Promise<void>((resolve) => {
         const l = () => {
+          if (!changed()) return;
+          done();
+        };
+        const done = () => {
           clearTimeout(t);
           store.listeners.delete(l);
           resolve();
         };
-        const t = setTimeout(l, wait);
+        const t = setTimeout(done, wait);
         store.listeners.add(l);
       });
       items = collect();

@@ -185,6 +185,7 @@ function renderMenu(menu) {
 }
 
 function setState(state) {
+  st.state = state;
   const ch = channelObj();
   $('chName').textContent = ch?.displayName ?? '官方帳號';
   $('chState').textContent = state === 'friend' ? '好友' : state === 'blocked' ? '已封鎖' : '尚未加入好友';
@@ -216,7 +217,8 @@ async function poll() {
     try {
       const r = await api(
         'GET',
-        `/_emulator/users/${st.user}/chat?channelId=${st.channel}&after=${st.seq}&wait=${wait}`,
+        `/_emulator/users/${st.user}/chat?channelId=${st.channel}&after=${st.seq}&wait=${wait}` +
+          (wait ? `&state=${st.state}&menu=${encodeURIComponent(st.menu ?? '')}` : ''),
       );
       if (gen !== st.gen) return;
       setState(r.state);

@@ -90,6 +90,19 @@ function jobRow<S extends TSchema>(def: JobType<S>, payload: Static<S>, opts: En
   } as const;
 }
 
+/** The polling workers of this process (a worker started with autoStart: false polls only when asked). */
+const localWorkers = new Set<Worker>();
+
+/**
+ * Wakes this process's workers now instead of at their next poll: a job a person is waiting for
+ * (a rich menu switch after binding, a reply) then starts at once when the API and the worker
+ * share a process. An enqueue outside a transaction wakes them itself; a caller that enqueued
+ * in a transaction calls this after the commit (before it, a worker would not see the job).
+ */
+export function wakeWorkers(): void {
+  for (const w of localWorkers) w.wake();
+}
+
 /**
  * Inserts a job of `def` (in the caller's transaction when `db` is one); with an idempotency
  * key a repeat is ignored and the existing job id returned.
@@ -107,7 +120,10 @@ export async function enqueueJob<S extends TSchema>(
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (row) return row.id;
+  if (row) {
+    if (!db.isTransaction) wakeWorkers();
+    return row.id;
+  }
   const existing = await db
     .selectFrom('jobs')
     .select('id')
@@ -130,6 +146,7 @@ export async function enqueueJobs<S extends TSchema>(
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .execute();
   }
+  if (items.length && !db.isTransaction) wakeWorkers();
 }
 
 /** A payload column that is not JSON at all (the worker kills such a job). */
@@ -368,9 +385,13 @@ export function startWorker(
     return jobs.length;
   }
 
+  // A wake-up during a poll: poll again right after it (the job may have missed that poll's claim).
+  let wokenWhileRunning = false;
+
   async function loop(): Promise<void> {
     if (stopped) return;
     let n = 0;
+    wokenWhileRunning = false;
     try {
       running = runOnce();
       n = await running;
@@ -379,21 +400,30 @@ export function startWorker(
     } finally {
       running = null;
     }
-    if (!stopped) timer = setTimeout(() => void loop(), n > 0 ? 0 : pollMs);
+    if (!stopped) timer = setTimeout(() => void loop(), n > 0 || wokenWhileRunning ? 0 : pollMs);
   }
 
-  if (opts.autoStart !== false) timer = setTimeout(() => void loop(), 0);
-  return {
+  const worker: Worker = {
     runOnce,
     wake() {
-      if (stopped || running) return;
+      if (stopped) return;
+      if (running) {
+        wokenWhileRunning = true;
+        return;
+      }
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => void loop(), 0);
     },
     async stop() {
       stopped = true;
+      localWorkers.delete(worker);
       if (timer) clearTimeout(timer);
       if (running) await running.catch(() => 0);
     },
   };
+  if (opts.autoStart !== false) {
+    localWorkers.add(worker);
+    timer = setTimeout(() => void loop(), 0);
+  }
+  return worker;
 }

@@ -10,6 +10,8 @@ import { systemActor } from '../../platform/audit.ts';
 import { as, createTestApp, type TestApp } from '../../testing/helpers.ts';
 import { createLineTestbed, type LineTestbed } from '../../testing/line.ts';
 import { lineService } from '../line/service.ts';
+import { startWorker } from '../../platform/jobs.ts';
+import { jobDefinitions } from '../../jobs.ts';
 
 let b: LineTestbed;
 beforeAll(async () => {
@@ -209,6 +211,34 @@ describe('bind flow through the emulator', () => {
     expect(await lineOf(b.t, c.clinicId, 'P1')).toBe('unbound');
     expect(userMenu(c.channelId, u)).toBeNull();
     expect((await api.get('/me')).json().bound).toBe(false);
+  });
+});
+
+describe('bound menu right after binding', () => {
+  it('the bound menu reaches LINE within 2 s of the verify call on a running worker, whatever its poll interval', async () => {
+    const c = await clinic();
+    const p = phone();
+    await c.his.put('/his/v1/patients/P1', { name: '林快', phone: p });
+    expect((await as(b.t.app, c.admin).post('/api/rich-menus/bound/publish')).statusCode).toBe(200);
+    await b.drain();
+    const menuId = b.emu.store.channels.get(c.channelId)!.richMenus.keys().next().value;
+    const u = await user();
+    await b.emu_('POST', `/_emulator/users/${u}/follow`, { channelId: c.channelId });
+    const api = liff(b.t, c.channelId, await idToken(c.channelId, u));
+    await api.post('/otp', { phone: p, consent: true });
+    const code = await lastCode(p);
+    // A worker that sleeps 10 s between idle polls: only a wake-up can make the switch fast.
+    const worker = startWorker(b.t.deps, jobDefinitions(), { workerId: 'menu-worker', pollMs: 10_000 });
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // its first poll found nothing; it sleeps now
+      const t0 = Date.now();
+      expect((await api.post('/otp/verify', { phone: p, code })).statusCode).toBe(200);
+      while (userMenu(c.channelId, u) !== menuId && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+      expect(userMenu(c.channelId, u)).toBe(menuId);
+      expect(Date.now() - t0).toBeLessThan(2000);
+    } finally {
+      await worker.stop();
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
+import { wakeWorkers } from '../../platform/jobs.ts';
 import { blockedFor, hit, resetLimit } from '../../platform/rate-limit.ts';
 import { maskPhone } from '../../platform/sms.ts';
 import { normalizeTwPhone } from '../../platform/tw.ts';
@@ -392,6 +393,7 @@ export function bindingService(deps: Deps) {
         await queuePush(trx, deps, u.clinicId, { to: u.lineUserId, messages, source: 'binding' });
         return patients;
       });
+      wakeWorkers(); // the menu switch and the confirmation go out now, not at the worker's next poll
       await resetLimit(db, `otp-phone:${u.clinicId}:${phoneHash}`);
       const all = await boundPatients(db, u.clinicId, u.lineUserId);
       return { bound: true, patients: all.length ? all.map(toMember) : bound.map(toMember) };
@@ -419,6 +421,7 @@ export function bindingService(deps: Deps) {
           detail: { patients: ps.map((p) => p.id) },
         });
       });
+      wakeWorkers();
       return { bound: false };
     },
 
@@ -472,6 +475,7 @@ export function bindingService(deps: Deps) {
           detail: { lineUsers: users.length },
         });
       });
+      wakeWorkers();
       return { patientId, unboundLineUsers: users.length };
     },
   };
