@@ -1,7 +1,8 @@
 // Forward-only numbered migrations, each in its own transaction, recorded in
 // schema_migrations. PostgreSQL takes an advisory lock so many processes can start at once.
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './connection.ts';
+import type { DB } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 
 /** Applies every pending migration (or those up to `until`: tests of a data-moving migration start from the version before it). */
@@ -41,4 +42,14 @@ export async function migrate(
     }
   }
   return applied;
+}
+
+/** Readiness: the database answers a read of schema_migrations (false when it cannot be reached). */
+export async function databaseAnswers(db: Kysely<DB>): Promise<boolean> {
+  try {
+    await db.selectFrom('schema_migrations').select('version').limit(1).execute();
+    return true;
+  } catch {
+    return false;
+  }
 }
