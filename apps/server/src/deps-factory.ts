@@ -12,6 +12,8 @@ import { createMetrics } from './platform/metrics.ts';
 import { createSmsGateway, type SmsGateway } from './platform/sms.ts';
 import { lineChannelLookup } from './modules/line/service.ts';
 import { smsAccountLookup } from './modules/sms/service.ts';
+import { sessionLookups } from './modules/staff/service.ts';
+import { apiKeyLookups } from './modules/api-keys/service.ts';
 
 export type DepsOptions = {
   clock?: Clock;
@@ -39,6 +41,7 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
     log,
     line: opts.line ?? createLineGateway(config, lineChannelLookup(database.db, crypto), opts.linePush),
     sms: opts.sms ?? createSmsGateway(smsAccountLookup(database.db, config, crypto)),
+    auth: { ...sessionLookups(database.db), ...apiKeyLookups(database.db) },
   };
   return { deps, database };
 }

@@ -958,6 +958,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             apiKey: components["schemas"]["ApiKey"];
+                            /** @description 金鑰本身，只在建立時顯示這一次 */
                             key: string;
                         };
                     };
@@ -1097,15 +1098,39 @@ export interface paths {
                         "application/json": {
                             items: {
                                 id: number;
+                                /** @description staff、api_key、patient 或 system */
                                 actorType: string;
+                                /** @example 人員 */
+                                actorTypeLabel: string;
                                 actorId: string | null;
+                                /** @description 操作者：人員的電子郵件、API 金鑰名稱、病患或「系統」 */
                                 actorLabel: string;
+                                /** @example staff.updated */
                                 action: string;
+                                /** @example 修改人員 */
+                                actionLabel: string;
+                                /** @example staff_user */
                                 entityType: string;
+                                /** @example 人員 */
+                                entityTypeLabel: string;
                                 entityId: string | null;
+                                /** @description 原始內容（JSON） */
                                 detail: {
                                     [key: string]: unknown;
                                 };
+                                /** @description 內容，逐項以繁體中文呈現 */
+                                detailItems: {
+                                    /**
+                                     * @description 欄位名稱（繁體中文）
+                                     * @example 角色
+                                     */
+                                    label: string;
+                                    /**
+                                     * @description 給人看的值：代碼已換成中文
+                                     * @example 櫃台人員 → 管理者
+                                     */
+                                    value: string;
+                                }[];
                                 ip: string;
                                 createdAt: string;
                             }[];
@@ -1120,6 +1145,71 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/vocabulary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 稽核紀錄的動作與對象（篩選用） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 每一種動作與其中文名稱 */
+                            actions: {
+                                code: string;
+                                label: string;
+                            }[];
+                            /** @description 每一種對象與其中文名稱 */
+                            entityTypes: {
+                                code: string;
+                                label: string;
+                            }[];
+                        };
                     };
                 };
                 /** @description 錯誤回應 */
@@ -1179,9 +1269,14 @@ export interface paths {
                         "application/json": {
                             items: {
                                 id: number;
+                                /** @example line.push */
                                 type: string;
+                                /** @example LINE 推播 */
+                                typeLabel: string;
                                 /** @description pending 等待中、running 執行中、done 完成、dead 已放棄（需人工處理） */
                                 status: string;
+                                /** @example 等待中 */
+                                statusLabel: string;
                                 attempts: number;
                                 maxAttempts: number;
                                 runAt: string;

@@ -6,6 +6,9 @@ import type { DoctorTables } from '../modules/doctors/tables.ts';
 import type { PatientTables } from '../modules/patients/tables.ts';
 import type { StatusTables } from '../modules/status/tables.ts';
 import type { WebhookTables } from '../modules/webhooks/tables.ts';
+import type { ClinicTables } from '../modules/clinics/tables.ts';
+import type { StaffTables } from '../modules/staff/tables.ts';
+import type { ApiKeyTables } from '../modules/api-keys/tables.ts';
 import type { LineTables } from '../modules/line/tables.ts';
 import type { BindingTables } from '../modules/binding/tables.ts';
 import type { SmsTables } from '../modules/sms/tables.ts';
@@ -18,6 +21,9 @@ import type { PatientListTables } from '../modules/patient-list/tables.ts';
 export interface DB
   extends
     FoundationTables,
+    ClinicTables,
+    StaffTables,
+    ApiKeyTables,
     AppointmentTables,
     CalendarFeedTables,
     DoctorTables,

@@ -1,3 +1,5 @@
+// The platform's own tables (migrations, rate limits, audit log, jobs); each module declares its
+// tables in its own tables.ts.
 import type { Generated } from 'kysely';
 
 export interface SchemaMigrationsTable {
@@ -6,63 +8,11 @@ export interface SchemaMigrationsTable {
   applied_at: string;
 }
 
-export interface ClinicsTable {
-  id: string;
-  name: string;
-  time_zone: string;
-  address: string;
-  phone: string;
-  business_hours: string;
-  status: string;
-  sandbox_of: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface StaffUsersTable {
-  id: string;
-  clinic_id: string | null;
-  email: string;
-  name: string;
-  role: string;
-  status: string;
-  password_hash: string | null;
-  invite_token_hash: string | null;
-  invite_expires_at: string | null;
-  last_login_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface SessionsTable {
-  id: string;
-  user_id: string;
-  clinic_id: string | null;
-  csrf_token: string;
-  ip: string;
-  user_agent: string;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-}
-
 export interface RateLimitsTable {
   key: string;
   window_start: string;
   count: number;
   blocked_until: string | null;
-}
-
-export interface ApiKeysTable {
-  id: string;
-  clinic_id: string;
-  name: string;
-  prefix: string;
-  key_hash: string;
-  created_by: string | null;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
 }
 
 export interface AuditLogTable {
@@ -100,11 +50,7 @@ export interface JobsTable {
 
 export interface FoundationTables {
   schema_migrations: SchemaMigrationsTable;
-  clinics: ClinicsTable;
-  staff_users: StaffUsersTable;
-  sessions: SessionsTable;
   rate_limits: RateLimitsTable;
-  api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   jobs: JobsTable;
 }

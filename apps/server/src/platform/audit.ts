@@ -1,7 +1,9 @@
-// Append-only audit log of who read or changed patient data and settings. The table
-// rejects UPDATE and DELETE at the database level; the API offers only list.
-import type { Kysely } from 'kysely';
+// Append-only audit log of who read or changed patient data and settings: the only place SQL
+// runs on audit_log. The table rejects UPDATE and DELETE at the database level; the API offers
+// only list (modules/audit).
+import type { Kysely, Selectable } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import type { AuditLogTable } from '../db/tables.ts';
 import type { Clock } from './clock.ts';
 
 export type Actor =
@@ -38,4 +40,37 @@ export async function recordAudit(db: Kysely<DB>, clock: Clock, e: AuditEntry): 
       created_at: clock.now().toISOString(),
     })
     .execute();
+}
+
+export type AuditRow = Selectable<AuditLogTable>;
+
+export type AuditFilter = {
+  /** An action, or a prefix ending in `*` ("patient.*"). */
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  actorId?: string;
+  /** ISO times: from inclusive, to exclusive. */
+  from?: string;
+  to?: string;
+  /** Paging: entries with an id below this one. */
+  before?: number;
+  limit: number;
+};
+
+/** A clinic's entries, newest first, at most `f.limit`. */
+export async function listAudit(db: Kysely<DB>, clinicId: string, f: AuditFilter): Promise<AuditRow[]> {
+  let query = db.selectFrom('audit_log').selectAll().where('clinic_id', '=', clinicId);
+  // LIKE wildcards typed by the user are dropped, not interpreted.
+  if (f.action)
+    query = f.action.endsWith('*')
+      ? query.where('action', 'like', `${f.action.slice(0, -1).replace(/[%_]/g, '')}%`)
+      : query.where('action', '=', f.action);
+  if (f.entityType) query = query.where('entity_type', '=', f.entityType);
+  if (f.entityId) query = query.where('entity_id', '=', f.entityId);
+  if (f.actorId) query = query.where('actor_id', '=', f.actorId);
+  if (f.from) query = query.where('created_at', '>=', new Date(f.from).toISOString());
+  if (f.to) query = query.where('created_at', '<', new Date(f.to).toISOString());
+  if (f.before) query = query.where('id', '<', f.before);
+  return query.orderBy('id', 'desc').limit(f.limit).execute();
 }

@@ -5,7 +5,6 @@ import type { Actor } from './audit.ts';
 import { safeEqual, sha256Hex } from './crypto.ts';
 import type { Deps } from './deps.ts';
 import { AppError, errors } from './errors.ts';
-import { precompiled } from '../db/precompiled.ts';
 
 export const CLINIC_ROLES = ['admin', 'front_desk', 'doctor', 'viewer'] as const;
 export type ClinicRole = (typeof CLINIC_ROLES)[number];
@@ -44,52 +43,55 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** How stale a session's / API key's "last used" may get before it is written again. */
+const TOUCH_AFTER_MS = 60_000;
 
-// Run on every authenticated request: built and compiled once per database handle.
-const sessionById = precompiled(1, (db, id) =>
-  db
-    .selectFrom('sessions')
-    .innerJoin('staff_users', 'staff_users.id', 'sessions.user_id')
-    .select([
-      'sessions.id',
-      'sessions.csrf_token',
-      'sessions.expires_at',
-      'sessions.last_seen_at',
-      'staff_users.id as user_id',
-      'staff_users.clinic_id',
-      'staff_users.role',
-      'staff_users.email',
-      'staff_users.name',
-      'staff_users.status',
-    ])
-    .where('sessions.id', '=', id),
-);
-const apiKeyByHash = precompiled(1, (db, hash) =>
-  db
-    .selectFrom('api_keys')
-    .select(['id', 'clinic_id', 'name', 'last_used_at'])
-    .where('key_hash', '=', hash)
-    .where('revoked_at', 'is', null),
-);
+/** A session (looked up by the SHA-256 of its cookie token) with its user, as the staff module keeps it. */
+export type SessionRecord = {
+  id: string;
+  csrfToken: string;
+  expiresAt: string;
+  lastSeenAt: string;
+  userId: string;
+  clinicId: string | null;
+  role: string;
+  email: string;
+  name: string;
+  status: string;
+};
+
+/** An unrevoked HIS API key (looked up by the SHA-256 of the key), as the api-keys module keeps it. */
+export type ApiKeyRecord = { id: string; clinicId: string; name: string; lastUsedAt: string | null };
+
+/**
+ * What the guards read on every request, given by the modules that own sessions and API keys
+ * (deps-factory wires them): the platform knows no tables of theirs.
+ */
+export interface AuthLookups {
+  session(id: string): Promise<SessionRecord | null>;
+  touchSession(id: string, at: string): Promise<void>;
+  apiKey(keyHash: string): Promise<ApiKeyRecord | null>;
+  touchApiKey(id: string, at: string): Promise<void>;
+}
 
 /** Reads and checks the session cookie; null when absent, expired, tampered or the user is disabled. */
 export async function loadSession(deps: Deps, token: string | undefined): Promise<StaffContext | null> {
   if (!token || token.length > 200) return null;
   const id = sha256Hex(token);
   const now = deps.clock.now();
-  const [row] = await sessionById(deps.db, id);
-  if (!row || row.status !== 'active' || row.expires_at <= now.toISOString()) return null;
-  if (now.getTime() - new Date(row.last_seen_at).getTime() > 60_000) {
-    await deps.db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
+  const row = await deps.auth.session(id);
+  if (!row || row.status !== 'active' || row.expiresAt <= now.toISOString()) return null;
+  if (now.getTime() - new Date(row.lastSeenAt).getTime() > TOUCH_AFTER_MS) {
+    await deps.auth.touchSession(id, now.toISOString());
   }
   return {
-    userId: row.user_id,
-    clinicId: row.clinic_id,
+    userId: row.userId,
+    clinicId: row.clinicId,
     role: row.role as Role,
     email: row.email,
     name: row.name,
     sessionId: row.id,
-    csrfToken: row.csrf_token,
+    csrfToken: row.csrfToken,
   };
 }
 
@@ -129,12 +131,12 @@ export function requireApiKey(deps: Deps) {
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
     if (!m) throw new AppError('INVALID_API_KEY', 401, '缺少 API 金鑰：請在 Authorization 標頭帶入 Bearer <API 金鑰>');
-    const [row] = await apiKeyByHash(deps.db, sha256Hex(m[1]));
-    if (!row) throw new AppError('INVALID_API_KEY', 401, 'API 金鑰無效或已撤銷');
+    const key = await deps.auth.apiKey(sha256Hex(m[1]));
+    if (!key) throw new AppError('INVALID_API_KEY', 401, 'API 金鑰無效或已撤銷');
     const now = deps.clock.now();
-    if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > 60_000) {
-      await deps.db.updateTable('api_keys').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
+    if (!key.lastUsedAt || now.getTime() - new Date(key.lastUsedAt).getTime() > TOUCH_AFTER_MS) {
+      await deps.auth.touchApiKey(key.id, now.toISOString());
     }
-    req.apiClient = { keyId: row.id, clinicId: row.clinic_id, name: row.name };
+    req.apiClient = { keyId: key.id, clinicId: key.clinicId, name: key.name };
   };
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Dialect } from '../db/connection.ts';
 import type { DB } from '../db/schema.ts';
+import type { AuthLookups } from './auth.ts';
 import type { Clock } from './clock.ts';
 import type { Crypto } from './crypto.ts';
 import type { LineGateway } from './line.ts';
@@ -27,4 +28,6 @@ export type Deps = {
   line: LineGateway;
   /** The SMS provider per clinic (tests may put a fake here). */
   sms: SmsGateway;
+  /** Sessions and API keys for the guards of platform/auth.ts (owned by the staff and api-keys modules). */
+  auth: AuthLookups;
 };

@@ -265,6 +265,24 @@ export async function retryJob(db: Kysely<DB>, clock: Clock, clinicId: string, i
   if (Number(r.numUpdatedRows) === 0) throw errors.notFound('工作');
 }
 
+/** A clinic's jobs, newest first (the back office's job list). */
+export async function listJobs(db: Kysely<DB>, clinicId: string, f: { status?: string; limit: number }) {
+  let query = db.selectFrom('jobs').selectAll().where('clinic_id', '=', clinicId);
+  if (f.status) query = query.where('status', '=', f.status);
+  return query.orderBy('id', 'desc').limit(f.limit).execute();
+}
+
+/** How many of a clinic's jobs are in each status. */
+export async function jobCountsByStatus(db: Kysely<DB>, clinicId: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('clinic_id', '=', clinicId)
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((c) => [c.status, Number(c.n)]));
+}
+
 /** When the next pending job of this type for the clinic is due (a scheduled scan, say), or null. */
 export async function nextRunAt(db: Kysely<DB>, clinicId: string, type: string): Promise<string | null> {
   const next = await db

@@ -1,7 +1,6 @@
 // Seeds the demo clinic and the demo logins of docs/contracts.md. Idempotent: a second run keeps
 // earlier data. Refuses to run in production.
 import { systemActor } from '../../platform/audit.ts';
-import { sha256Hex } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { apiKeyService } from '../../modules/api-keys/service.ts';
 import { clinicService } from '../../modules/clinics/service.ts';
@@ -88,7 +87,7 @@ export const DEMO_LOGINS: { email: string; name: string; role: Role }[] = [
 
 export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
   if (deps.config.nodeEnv === 'production') throw new Error('demo seeding refuses to run with NODE_ENV=production');
-  const existing = await deps.db.selectFrom('clinics').select('id').where('id', '=', DEMO_CLINIC_ID).executeTakeFirst();
+  const existing = await clinicService(deps).find(DEMO_CLINIC_ID);
   if (!existing) {
     await clinicService(deps).create({
       id: DEMO_CLINIC_ID,
@@ -107,19 +106,15 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
   }
   const staff = staffService(deps);
   for (const u of DEMO_LOGINS) {
-    const found = await deps.db.selectFrom('staff_users').select('id').where('email', '=', u.email).executeTakeFirst();
-    if (!found)
+    if (!(await staff.emailTaken(u.email)))
       await staff.createWithPassword(u.role === 'platform_operator' ? null : DEMO_CLINIC_ID, {
         ...u,
         password: DEMO_PASSWORD,
       });
   }
-  const key = await deps.db
-    .selectFrom('api_keys')
-    .select('id')
-    .where('key_hash', '=', sha256Hex(DEMO_HIS_KEY))
-    .executeTakeFirst();
-  if (!key) await apiKeyService(deps).create(DEMO_CLINIC_ID, '示範 HIS', systemActor, '127.0.0.1', DEMO_HIS_KEY);
+  const keys = apiKeyService(deps);
+  if (!(await keys.exists(DEMO_HIS_KEY)))
+    await keys.create(DEMO_CLINIC_ID, '示範 HIS', systemActor, '127.0.0.1', DEMO_HIS_KEY);
   const channel = await lineService(deps).getChannel(DEMO_CLINIC_ID);
   if (!channel)
     await lineService(deps).saveChannel(

@@ -3,33 +3,28 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
+import type { AuthLookups } from '../../platform/auth.ts';
 import { newId, randomToken, sha256Hex } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { clinicService } from '../clinics/service.ts';
+import { apiKeyRepository, type ApiKeyRow } from './repository.ts';
 
-function repo(db: Kysely<DB>) {
+/** The API-key lookups of platform/auth.ts's guard (wired into Deps by deps-factory). */
+export function apiKeyLookups(db: Kysely<DB>): Pick<AuthLookups, 'apiKey' | 'touchApiKey'> {
+  const repo = apiKeyRepository(db);
   return {
-    list: (clinicIds: string[]) =>
-      db.selectFrom('api_keys').selectAll().where('clinic_id', 'in', clinicIds).orderBy('created_at', 'desc').execute(),
-    sandboxOf: (clinicId: string) =>
-      db.selectFrom('clinics').select('id').where('sandbox_of', '=', clinicId).orderBy('created_at').executeTakeFirst(),
-    insert: (row: DB['api_keys']) => db.insertInto('api_keys').values(row).execute(),
-    revoke: (clinicId: string, id: string, at: string) =>
-      db
-        .updateTable('api_keys')
-        .set({ revoked_at: at })
-        .where('clinic_id', '=', clinicId)
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst(),
-    get: (clinicId: string, id: string) =>
-      db.selectFrom('api_keys').selectAll().where('clinic_id', '=', clinicId).where('id', '=', id).executeTakeFirst(),
+    async apiKey(hash) {
+      const r = await repo.unrevokedByHash(hash);
+      return r ? { id: r.id, clinicId: r.clinic_id, name: r.name, lastUsedAt: r.last_used_at } : null;
+    },
+    async touchApiKey(id, at) {
+      await repo.touch(id, at);
+    },
   };
 }
 
-type Row = Awaited<ReturnType<ReturnType<typeof repo>['list']>>[number];
-const toApiKey = (r: Row, sandboxClinicId: string | null = null) => ({
+const toApiKey = (r: ApiKeyRow, sandboxClinicId: string | null = null) => ({
   id: r.id,
   name: r.name,
   prefix: r.prefix,
@@ -40,11 +35,12 @@ const toApiKey = (r: Row, sandboxClinicId: string | null = null) => ({
 });
 
 export function apiKeyService(deps: Deps) {
-  const r = repo(deps.db);
+  const r = apiKeyRepository(deps.db);
+  const clinics = clinicService(deps);
   return {
     /** The clinic's keys and those of its sandbox (marked `sandbox: true`). */
     async list(clinicId: string) {
-      const sb = (await r.sandboxOf(clinicId))?.id ?? null;
+      const sb = await clinics.sandboxOf(clinicId);
       return (await r.list(sb ? [clinicId, sb] : [clinicId])).map((k) => toApiKey(k, sb));
     },
 
@@ -53,12 +49,12 @@ export function apiKeyService(deps: Deps) {
      * named "<clinic> (沙盒)": sandbox keys write there, never to the real clinic's patients.
      */
     async sandboxClinic(clinicId: string): Promise<string> {
-      const existing = await r.sandboxOf(clinicId);
-      if (existing) return existing.id;
-      const clinic = await clinicService(deps).get(clinicId);
+      const existing = await clinics.sandboxOf(clinicId);
+      if (existing) return existing;
+      const clinic = await clinics.get(clinicId);
       if (clinic.isSandbox) throw errors.badRequest('沙盒診所不能再建立沙盒');
       return (
-        await clinicService(deps).create({
+        await clinics.create({
           name: `${clinic.name} (沙盒)`,
           timeZone: clinic.timeZone,
           sandboxOf: clinicId,
@@ -66,7 +62,13 @@ export function apiKeyService(deps: Deps) {
       ).id;
     },
 
-    /** Creates a key; `plain` lets the demo seed a known key; `sandbox` makes it a key of the clinic's sandbox. Returns the key once. */
+    /** Whether this exact key exists (revoked or not): the demo seeds its known key once. */
+    exists: async (plain: string) => (await r.findByHash(sha256Hex(plain))) !== undefined,
+
+    /**
+     * Creates a key; `plain` lets the demo seed a known key; `sandbox` makes it a key of the
+     * clinic's sandbox. Returns the key once.
+     */
     async create(
       clinicId: string,
       name: string,
@@ -102,7 +104,7 @@ export function apiKeyService(deps: Deps) {
     },
 
     async revoke(clinicId: string, id: string, actor: Actor, ip: string) {
-      const sb = (await r.sandboxOf(clinicId))?.id;
+      const sb = await clinics.sandboxOf(clinicId);
       const owner = sb && (await r.get(sb, id)) ? sb : clinicId;
       const res = await r.revoke(owner, id, deps.clock.now().toISOString());
       if (Number(res.numUpdatedRows) === 0) {

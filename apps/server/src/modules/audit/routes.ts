@@ -1,42 +1,54 @@
-// The audit log can only be listed (and filtered); there is no endpoint that changes it.
-import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+// The audit log can only be listed (and filtered); there is no endpoint that changes it. Each
+// entry carries the zh-TW words for its codes (labels.ts), so every client shows the same.
 import { clinicOf, requireStaff } from '../../platform/auth.ts';
+import { listAudit, type AuditRow } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { errorResponses } from '../../platform/http.ts';
-import { auditRepository, type AuditFilter } from './repository.ts';
+import { errorResponses, type App } from '../../platform/http.ts';
+import {
+  actorTypeLabel,
+  AUDIT_ACTION_LABELS,
+  auditActionLabel,
+  describeDetail,
+  ENTITY_TYPE_LABELS,
+  entityTypeLabel,
+} from '../../labels.ts';
+import { AuditPage, AuditQuery, AuditVocabulary } from './schemas.ts';
 
-const AuditQuery = Type.Object(
-  {
-    action: Type.Optional(
-      Type.String({ maxLength: 100, description: '動作，例如 auth.login；結尾加 * 可比對前綴（patient.*）' }),
-    ),
-    entityType: Type.Optional(Type.String({ maxLength: 50 })),
-    entityId: Type.Optional(Type.String({ maxLength: 100 })),
-    actorId: Type.Optional(Type.String({ maxLength: 100 })),
-    from: Type.Optional(Type.String({ format: 'date-time' })),
-    to: Type.Optional(Type.String({ format: 'date-time' })),
-    before: Type.Optional(Type.Integer({ minimum: 1, description: '分頁：取 id 小於此值的紀錄' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  },
-  { additionalProperties: false },
-);
+function parseDetail(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
 
-const AuditEntry = Type.Object({
-  id: Type.Integer(),
-  actorType: Type.String(),
-  actorId: Type.Union([Type.String(), Type.Null()]),
-  actorLabel: Type.String(),
-  action: Type.String(),
-  entityType: Type.String(),
-  entityId: Type.Union([Type.String(), Type.Null()]),
-  detail: Type.Record(Type.String(), Type.Unknown()),
-  ip: Type.String(),
-  createdAt: Type.String(),
-});
+/** An audit row as the API shows it: codes with their zh-TW labels, the detail in readable lines. */
+export function toAuditEntry(r: AuditRow) {
+  const detail = parseDetail(r.detail);
+  const nobody = r.actor_type === 'system' && (r.actor_label === 'system' || r.actor_label === 'anonymous');
+  return {
+    id: Number(r.id),
+    actorType: r.actor_type,
+    actorTypeLabel: actorTypeLabel(r.actor_type),
+    actorId: r.actor_id,
+    actorLabel: nobody ? '系統' : r.actor_label,
+    action: r.action,
+    actionLabel: auditActionLabel(r.action),
+    entityType: r.entity_type,
+    entityTypeLabel: entityTypeLabel(r.entity_type),
+    entityId: r.entity_id,
+    detail,
+    detailItems: describeDetail(r.action, detail),
+    ip: r.ip,
+    createdAt: r.created_at,
+  };
+}
 
-export function auditRoutes(app: FastifyInstance, deps: Deps): void {
-  const audit = auditRepository(deps.db);
+const byLabel = (labels: Record<string, string>) => Object.entries(labels).map(([code, label]) => ({ code, label }));
+
+export function auditRoutes(app: App, deps: Deps): void {
+  const admin = requireStaff(deps, ['admin']);
   app.get(
     '/api/audit',
     {
@@ -44,33 +56,30 @@ export function auditRoutes(app: FastifyInstance, deps: Deps): void {
         tags: ['後台：稽核紀錄'],
         summary: '稽核紀錄（新到舊）',
         querystring: AuditQuery,
-        response: {
-          200: Type.Object({ items: Type.Array(AuditEntry), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }),
-          ...errorResponses(400, 401, 403),
-        },
+        response: { 200: AuditPage, ...errorResponses(400, 401, 403) },
       },
-      preHandler: requireStaff(deps, ['admin']),
+      preHandler: admin,
     },
     async (req) => {
-      const q = req.query as Omit<AuditFilter, 'limit'> & { limit?: number };
-      const limit = q.limit ?? 50;
-      const rows = await audit.list(clinicOf(req), { ...q, limit });
+      const limit = req.query.limit ?? 50;
+      const rows = await listAudit(deps.db, clinicOf(req), { ...req.query, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return {
-        items: page.map((r) => ({
-          id: r.id,
-          actorType: r.actor_type,
-          actorId: r.actor_id,
-          actorLabel: r.actor_label,
-          action: r.action,
-          entityType: r.entity_type,
-          entityId: r.entity_id,
-          detail: JSON.parse(r.detail),
-          ip: r.ip,
-          createdAt: r.created_at,
-        })),
-        nextBefore: rows.length > limit ? page[page.length - 1].id : null,
+        items: page.map(toAuditEntry),
+        nextBefore: rows.length > limit ? Number(page[page.length - 1].id) : null,
       };
     },
+  );
+  app.get(
+    '/api/audit/vocabulary',
+    {
+      schema: {
+        tags: ['後台：稽核紀錄'],
+        summary: '稽核紀錄的動作與對象（篩選用）',
+        response: { 200: AuditVocabulary, ...errorResponses(401, 403) },
+      },
+      preHandler: admin,
+    },
+    async () => ({ actions: byLabel(AUDIT_ACTION_LABELS), entityTypes: byLabel(ENTITY_TYPE_LABELS) }),
   );
 }

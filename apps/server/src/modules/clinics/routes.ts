@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { errorResponses } from '../../platform/http.ts';
-import { CreateClinicBody, UpdateClinicBody } from './schemas.ts';
+import { errorResponses, type App } from '../../platform/http.ts';
+import { openClinic } from './onboarding.ts';
+import { ClinicList, CreateClinicBody, OpenedClinic, UpdateClinicBody } from './schemas.ts';
 import { clinicService } from './service.ts';
 
-export function clinicRoutes(app: FastifyInstance, deps: Deps): void {
+export function clinicRoutes(app: App, deps: Deps): void {
   const svc = clinicService(deps);
   app.get(
     '/api/clinic',
@@ -31,7 +31,7 @@ export function clinicRoutes(app: FastifyInstance, deps: Deps): void {
       },
       preHandler: requireStaff(deps, ['admin']),
     },
-    async (req) => svc.update(clinicOf(req), req.body as never, actorOf(req), req.ip),
+    async (req) => svc.update(clinicOf(req), req.body, actorOf(req), req.ip),
   );
 
   const operator = requireStaff(deps, ['platform_operator']);
@@ -41,13 +41,11 @@ export function clinicRoutes(app: FastifyInstance, deps: Deps): void {
       schema: {
         tags: ['平台營運'],
         summary: '所有診所',
-        response: { 200: Type.Object({ items: Type.Array(Type.Ref('Clinic')) }), ...errorResponses(401, 403) },
+        response: { 200: ClinicList, ...errorResponses(401, 403) },
       },
       preHandler: operator,
     },
-    async () => ({
-      items: await svc.list(),
-    }),
+    async () => ({ items: await svc.list() }),
   );
   app.post(
     '/api/platform/clinics',
@@ -56,13 +54,10 @@ export function clinicRoutes(app: FastifyInstance, deps: Deps): void {
         tags: ['平台營運'],
         summary: '開設診所並邀請第一位管理者',
         body: CreateClinicBody,
-        response: {
-          201: Type.Object({ clinic: Type.Ref('Clinic'), adminInviteLink: Type.String() }),
-          ...errorResponses(401, 403, 409, 422),
-        },
+        response: { 201: OpenedClinic, ...errorResponses(401, 403, 409, 422) },
       },
       preHandler: operator,
     },
-    async (req, reply) => reply.status(201).send(await svc.createWithAdmin(req.body as never, actorOf(req), req.ip)),
+    async (req, reply) => reply.status(201).send(await openClinic(deps, req.body, actorOf(req), req.ip)),
   );
 }

@@ -55,3 +55,6 @@ export const CreateClinicBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const ClinicList = Type.Object({ items: Type.Array(Type.Ref('Clinic')) });
+export const OpenedClinic = Type.Object({ clinic: Type.Ref('Clinic'), adminInviteLink: Type.String() });

@@ -1,10 +1,9 @@
 // Clinics are the tenants. Staff read and (admins) edit their own clinic; platform
-// operators create clinics and their first admin.
+// operators list them (onboarding.ts creates a clinic with its first admin).
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
-import { staffService } from '../staff/service.ts';
 import { clinicRepository, type ClinicRow } from './repository.ts';
 
 export type BusinessHour = { weekday: number; open: string; close: string };
@@ -53,6 +52,25 @@ export function clinicService(deps: Deps) {
       if (!r) throw errors.notFound('診所');
       return toClinic(r);
     },
+
+    /** The clinic, or null when there is none with this id. */
+    async find(clinicId: string) {
+      const r = await repo.get(clinicId);
+      return r ? toClinic(r) : null;
+    },
+
+    /** The clinic's IANA time zone (a light read for code that needs nothing else). */
+    async timeZoneOf(clinicId: string): Promise<string> {
+      const r = await repo.timeZone(clinicId);
+      if (!r) throw errors.notFound('診所');
+      return r.time_zone;
+    },
+
+    /** Every active clinic's id, sandboxes included (work done for all clinics at once). */
+    activeIds: async () => (await repo.activeIds()).map((r) => r.id),
+
+    /** The id of the clinic's sandbox, or null when it has none yet. */
+    sandboxOf: async (clinicId: string) => (await repo.sandboxOf(clinicId))?.id ?? null,
 
     async create(input: {
       name: string;
@@ -112,36 +130,5 @@ export function clinicService(deps: Deps) {
     },
 
     list: async () => (await repo.list()).map(toClinic),
-
-    /** Platform operator: a new clinic and an invitation link for its first admin. */
-    async createWithAdmin(
-      input: {
-        name: string;
-        timeZone?: string;
-        address?: string;
-        phone?: string;
-        adminEmail: string;
-        adminName: string;
-      },
-      actor: Actor,
-      ip: string,
-    ) {
-      const clinic = await this.create(input);
-      const invite = await staffService(deps).invite(
-        clinic.id,
-        { email: input.adminEmail, name: input.adminName, role: 'admin' },
-        actor,
-        ip,
-      );
-      await recordAudit(deps.db, deps.clock, {
-        clinicId: clinic.id,
-        actor,
-        action: 'clinic.created',
-        entityType: 'clinic',
-        entityId: clinic.id,
-        ip,
-      });
-      return { clinic, adminInviteLink: invite.link };
-    },
   };
 }

@@ -1,8 +1,34 @@
+// The only place SQL runs on staff_users and sessions.
 import type { Kysely, Selectable } from 'kysely';
+import { precompiled } from '../../db/precompiled.ts';
 import type { DB } from '../../db/schema.ts';
-import type { StaffUsersTable } from '../../db/tables.ts';
+import type { SessionsTable, StaffUsersTable } from './tables.ts';
 
 export type StaffRow = Selectable<StaffUsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+
+// Run on every authenticated request: built and compiled once per database handle, because
+// building a Kysely query costs more than SQLite takes to answer it.
+const sessionWithUser = precompiled(1, (db, id) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('staff_users', 'staff_users.id', 'sessions.user_id')
+    .select([
+      'sessions.id',
+      'sessions.csrf_token',
+      'sessions.expires_at',
+      'sessions.last_seen_at',
+      'staff_users.id as user_id',
+      'staff_users.clinic_id',
+      'staff_users.role',
+      'staff_users.email',
+      'staff_users.name',
+      'staff_users.status',
+    ])
+    .where('sessions.id', '=', id),
+);
+
+export type SessionWithUser = Awaited<ReturnType<typeof sessionWithUser>>[number];
 
 export function staffRepository(db: Kysely<DB>) {
   return {
@@ -25,6 +51,16 @@ export function staffRepository(db: Kysely<DB>) {
         .orderBy('created_at')
         .orderBy('email')
         .execute(),
+    /** The clinic's doctor logins that are not disabled, with the HIS doctor each is linked to. */
+    listDoctorLogins: (clinicId: string) =>
+      db
+        .selectFrom('staff_users')
+        .select(['id', 'name', 'email', 'status', 'doctor_id'])
+        .where('clinic_id', '=', clinicId)
+        .where('role', '=', 'doctor')
+        .where('status', '!=', 'disabled')
+        .orderBy('name')
+        .execute(),
     countActiveAdmins: async (clinicId: string) =>
       Number(
         (
@@ -43,12 +79,12 @@ export function staffRepository(db: Kysely<DB>) {
       q = clinicId === null ? q.where('clinic_id', 'is', null) : q.where('clinic_id', '=', clinicId);
       return q.execute();
     },
-    createSession: (s: DB['sessions']) => db.insertInto('sessions').values(s).execute(),
+    createSession: (s: SessionRow) => db.insertInto('sessions').values(s).execute(),
+    /** A session (by the hash of its token) with its user, or undefined. */
+    sessionWithUser: async (id: string): Promise<SessionWithUser | undefined> => (await sessionWithUser(db, id))[0],
+    touchSession: (id: string, at: string) =>
+      db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute(),
     deleteSession: (id: string) => db.deleteFrom('sessions').where('id', '=', id).execute(),
     deleteSessionsOf: (userId: string) => db.deleteFrom('sessions').where('user_id', '=', userId).execute(),
-    clinicName: async (clinicId: string | null) =>
-      clinicId
-        ? ((await db.selectFrom('clinics').select('name').where('id', '=', clinicId).executeTakeFirst())?.name ?? null)
-        : null,
   };
 }

@@ -1,15 +1,22 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, clinicOf, CSRF_COOKIE, requireStaff, SESSION_COOKIE } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
-import { errorResponses } from '../../platform/http.ts';
-import { AcceptInviteBody, InviteBody, LinkResponse, LoginBody, SessionResponse, UpdateStaffBody } from './schemas.ts';
+import { errorResponses, type App } from '../../platform/http.ts';
+import {
+  AcceptInviteBody,
+  IdParams,
+  InviteBody,
+  LinkResponse,
+  LoginBody,
+  SessionResponse,
+  StaffList,
+  UpdateStaffBody,
+} from './schemas.ts';
 import { staffService } from './service.ts';
 
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-
-export function staffRoutes(app: FastifyInstance, deps: Deps): void {
+export function staffRoutes(app: App, deps: Deps): void {
   const svc = staffService(deps);
   const secure = deps.config.publicBaseUrl.startsWith('https:');
   const cookieOpts = { path: '/', sameSite: 'lax' as const, secure, maxAge: deps.config.sessionTtlHours * 3600 };
@@ -32,7 +39,7 @@ export function staffRoutes(app: FastifyInstance, deps: Deps): void {
       },
     },
     async (req, reply) => {
-      const { email, password } = req.body as { email: string; password: string };
+      const { email, password } = req.body;
       const s = await svc.login(email, password, req.ip, ua(req));
       setSession(reply, s);
       return { user: s.user, csrfToken: s.csrfToken };
@@ -49,7 +56,7 @@ export function staffRoutes(app: FastifyInstance, deps: Deps): void {
       await svc.logout(req.staff!.sessionId);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       reply.clearCookie(CSRF_COOKIE, { path: '/' });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -80,7 +87,7 @@ export function staffRoutes(app: FastifyInstance, deps: Deps): void {
       },
     },
     async (req, reply) => {
-      const { token, password } = req.body as { token: string; password: string };
+      const { token, password } = req.body;
       const s = await svc.acceptInvite(token, password, req.ip, ua(req));
       setSession(reply, s);
       return { user: s.user, csrfToken: s.csrfToken };
@@ -94,13 +101,11 @@ export function staffRoutes(app: FastifyInstance, deps: Deps): void {
       schema: {
         tags: ['後台：人員'],
         summary: '人員列表',
-        response: { 200: Type.Object({ items: Type.Array(Type.Ref('StaffMember')) }), ...errorResponses(401, 403) },
+        response: { 200: StaffList, ...errorResponses(401, 403) },
       },
       preHandler: admin,
     },
-    async (req) => ({
-      items: await svc.list(clinicOf(req)),
-    }),
+    async (req) => ({ items: await svc.list(clinicOf(req)) }),
   );
 
   app.post(
@@ -116,7 +121,7 @@ export function staffRoutes(app: FastifyInstance, deps: Deps): void {
       preHandler: admin,
     },
     async (req, reply) => {
-      const r = await svc.invite(clinicOf(req), req.body as never, actorOf(req), req.ip);
+      const r = await svc.invite(clinicOf(req), req.body, actorOf(req), req.ip);
       return reply.status(201).send(r);
     },
   );
@@ -134,8 +139,8 @@ export function staffRoutes(app: FastifyInstance, deps: Deps): void {
       preHandler: admin,
     },
     async (req) => {
-      const { id } = req.params as { id: string };
-      const body = req.body as { name?: string; role?: never; status?: 'active' | 'disabled' };
+      const { id } = req.params;
+      const body = req.body;
       if (id === req.staff!.userId && (body.status === 'disabled' || (body.role && body.role !== 'admin'))) {
         throw errors.conflict('SELF_LOCKOUT', '不能停用自己或取消自己的管理者身分');
       }
@@ -155,8 +160,7 @@ export function staffRoutes(app: FastifyInstance, deps: Deps): void {
       preHandler: admin,
     },
     async (req) => {
-      const { id } = req.params as { id: string };
-      return svc.resetPassword(clinicOf(req), id, actorOf(req), req.ip);
+      return svc.resetPassword(clinicOf(req), req.params.id, actorOf(req), req.ip);
     },
   );
 }

@@ -72,3 +72,6 @@ export const LinkResponse = Type.Object({
   staff: Type.Ref('StaffMember'),
   link: Type.String({ description: '設定密碼的連結（7 天內有效，只顯示這一次）' }),
 });
+
+export const StaffList = Type.Object({ items: Type.Array(Type.Ref('StaffMember')) });
+export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });

@@ -1,11 +1,14 @@
 // Staff accounts: login with lockout, sessions, invitations and password resets.
 import { hash, verify } from '@node-rs/argon2';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
-import { ROLE_LABELS, type Role, type StaffContext } from '../../platform/auth.ts';
+import { ROLE_LABELS, type AuthLookups, type Role, type StaffContext } from '../../platform/auth.ts';
 import { newId, randomToken, sha256Hex } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { blockedFor, hit, resetLimit } from '../../platform/rate-limit.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { clinicService } from '../clinics/service.ts';
 import { staffRepository, type StaffRow } from './repository.ts';
 
 const FAIL_WINDOW = { limit: 4, windowMs: 15 * 60_000, blockMs: 15 * 60_000 };
@@ -41,9 +44,38 @@ export function toStaffMember(
   };
 }
 
+/** The session lookups of platform/auth.ts's guards (wired into Deps by deps-factory). */
+export function sessionLookups(db: Kysely<DB>): Pick<AuthLookups, 'session' | 'touchSession'> {
+  const repo = staffRepository(db);
+  return {
+    async session(id) {
+      const r = await repo.sessionWithUser(id);
+      return r
+        ? {
+            id: r.id,
+            csrfToken: r.csrf_token,
+            expiresAt: r.expires_at,
+            lastSeenAt: r.last_seen_at,
+            userId: r.user_id,
+            clinicId: r.clinic_id,
+            role: r.role,
+            email: r.email,
+            name: r.name,
+            status: r.status,
+          }
+        : null;
+    },
+    async touchSession(id, at) {
+      await repo.touchSession(id, at);
+    },
+  };
+}
+
 export function staffService(deps: Deps) {
   const repo = staffRepository(deps.db);
   const now = () => deps.clock.now();
+  const clinicName = async (clinicId: string | null) =>
+    clinicId ? ((await clinicService(deps).find(clinicId))?.name ?? null) : null;
 
   async function sessionUser(r: StaffRow): Promise<SessionUser> {
     return {
@@ -53,7 +85,7 @@ export function staffService(deps: Deps) {
       role: r.role,
       roleLabel: ROLE_LABELS[r.role as Role] ?? r.role,
       clinicId: r.clinic_id,
-      clinicName: await repo.clinicName(r.clinic_id),
+      clinicName: await clinicName(r.clinic_id),
     };
   }
 
@@ -96,7 +128,7 @@ export function staffService(deps: Deps) {
       role: s.role,
       roleLabel: ROLE_LABELS[s.role],
       clinicId: s.clinicId,
-      clinicName: await repo.clinicName(s.clinicId),
+      clinicName: await clinicName(s.clinicId),
     }),
 
     async login(emailRaw: string, password: string, ip: string, userAgent: string) {
@@ -171,6 +203,29 @@ export function staffService(deps: Deps) {
 
     list: async (clinicId: string) => (await repo.listInClinic(clinicId)).map(toStaffMember),
 
+    /** Whether a login with this e-mail address exists (any clinic, any status). */
+    emailTaken: async (email: string) => (await repo.findByEmail(normaliseEmail(email))) !== undefined,
+
+    /** The HIS doctor (doctors.id) a login is linked to, or null. */
+    doctorLinkOf: async (clinicId: string, staffId: string) =>
+      (await repo.findInClinic(clinicId, staffId))?.doctor_id ?? null,
+
+    /** The clinic's doctor logins that are not disabled, with the doctor (doctors.id) each is linked to. */
+    doctorLogins: async (clinicId: string) =>
+      (await repo.listDoctorLogins(clinicId)).map((r) => ({
+        id: r.id,
+        name: r.name,
+        email: r.email,
+        status: r.status,
+        doctorId: r.doctor_id,
+      })),
+
+    /** Links a login to an HIS doctor (doctors.id) or unlinks it (null). The caller audits. */
+    async setDoctorLink(clinicId: string, staffId: string, doctorId: string | null) {
+      if (!(await repo.findInClinic(clinicId, staffId))) throw errors.notFound('人員');
+      await repo.update(clinicId, staffId, { doctor_id: doctorId, updated_at: now().toISOString() });
+    },
+
     async invite(
       clinicId: string | null,
       input: { email: string; name: string; role: Role },
@@ -191,6 +246,7 @@ export function staffService(deps: Deps) {
         invite_token_hash: null,
         invite_expires_at: null,
         last_login_at: null,
+        doctor_id: null,
         created_at: t,
         updated_at: t,
       };
@@ -225,6 +281,7 @@ export function staffService(deps: Deps) {
         invite_token_hash: null,
         invite_expires_at: null,
         last_login_at: null,
+        doctor_id: null,
         created_at: t,
         updated_at: t,
       };
