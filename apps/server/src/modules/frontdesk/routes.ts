@@ -452,13 +452,7 @@ export function frontdeskRoutes(app: FastifyInstance, deps: Deps): void {
           deps.log.warn({ err }, 'home stream tick failed');
         }
       };
-      await recordAudit(deps.db, deps.clock, {
-        clinicId,
-        actor: { type: 'staff', id: staff.userId, label: staff.email },
-        action: 'home.streamed',
-        entityType: 'appointment',
-        ip: req.ip,
-      });
+      // Not audited: the stream refreshes the summary whose view GET /api/home/today has logged.
       res.write('retry: 5000\n\n');
       await tick();
       const timer = setInterval(() => void tick(), 5_000);
