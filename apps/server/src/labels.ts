@@ -213,6 +213,7 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   recipients: '收件人數',
   reminderFallback: '未綁定者改傳簡訊',
   reply: '回覆',
+  resendOf: '原本的提醒',
   results: '結果筆數',
   richMenuId: '圖文選單',
   rocDates: '民國年日期',
