@@ -16,6 +16,7 @@ import type { RichMenuTables } from '../modules/rich-menus/tables.ts';
 import type { AutoReplyTables } from '../modules/auto-replies/tables.ts';
 import type { TaskTables } from '../modules/tasks/tables.ts';
 import type { ReminderTables } from '../modules/reminders/tables.ts';
+import type { CalendarTables } from '../modules/calendar/tables.ts';
 import type { PatientListTables } from '../modules/patient-list/tables.ts';
 
 export interface DB
@@ -37,4 +38,5 @@ export interface DB
     AutoReplyTables,
     TaskTables,
     ReminderTables,
+    CalendarTables,
     PatientListTables {}

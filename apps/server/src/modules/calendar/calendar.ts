@@ -10,6 +10,7 @@
 //   3. a government make-up workday (補班, e.g. Saturday 2025-02-08) → yes;
 //   4. otherwise the clinic's business hours: a weekday with at least one opening period → yes.
 import { SHIPPED_CALENDAR, type CalendarEntry } from './data.ts';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { WEEKDAY_ZH, weekdayOf } from '../../platform/time.ts';
 
 export type ClinicOverride = { date: string; kind: 'closed' | 'open'; note: string };
@@ -79,13 +80,22 @@ export function parseOfficialCsv(input: Buffer | string, expectedYear?: number):
     const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(input);
     text = utf8.includes('\uFFFD') ? new TextDecoder('big5').decode(input) : utf8;
   }
-  text = text.replace(/^\uFEFF/, '');
-  const lines = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
-  if (!lines.length) throw new Error('檔案是空的');
-  const header = lines[0].split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    // With `info`, each record comes with the line it ends on (what error messages name); the
+    // library's types do not follow that option, hence the cast.
+    records = parseCsv(text, {
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+    }) as unknown as typeof records;
+  } catch (err) {
+    throw new Error(`CSV 格式錯誤：${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!records.length) throw new Error('檔案是空的');
+  const header = records[0].record;
   const col = (name: string) => header.findIndex((h) => h.includes(name));
   const iDate = col('西元日期'),
     iOff = col('是否放假'),
@@ -95,18 +105,18 @@ export function parseOfficialCsv(input: Buffer | string, expectedYear?: number):
   const entries: CalendarEntry[] = [];
   let year: number | null = null;
   let days = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const cells = lines[i].split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+  for (const { record: cells, info } of records.slice(1)) {
+    const line = info.lines;
     const raw = cells[iDate] ?? '';
     const m = /^(\d{4})[-/]?(\d{2})[-/]?(\d{2})$/.exec(raw);
-    if (!m) throw new Error(`第 ${i + 1} 行的日期「${raw}」格式不正確（應為 20260101）`);
+    if (!m) throw new Error(`第 ${line} 行的日期「${raw}」格式不正確（應為 20260101）`);
     const date = `${m[1]}-${m[2]}-${m[3]}`;
     const y = Number(m[1]);
     if (year === null) year = y;
-    if (y !== year) throw new Error(`第 ${i + 1} 行的日期 ${date} 不屬於 ${year} 年；一個檔案只能有一個年度`);
+    if (y !== year) throw new Error(`第 ${line} 行的日期 ${date} 不屬於 ${year} 年；一個檔案只能有一個年度`);
     const flag = cells[iOff];
     if (flag !== '0' && flag !== '2')
-      throw new Error(`第 ${i + 1} 行的「是否放假」是「${flag}」，應為 0（上班）或 2（放假）`);
+      throw new Error(`第 ${line} 行的「是否放假」是「${flag}」，應為 0（上班）或 2（放假）`);
     const note = iNote >= 0 ? (cells[iNote] ?? '') : '';
     const wd = weekdayOf(date);
     const weekend = wd === 0 || wd === 6;

@@ -92,6 +92,16 @@ describe('clinic calendar', () => {
     expect(cal.isWorkingDay('2028-01-08')).toBe(true);
   });
 
+  it('reads quoted CSV fields: a remark with a comma or a quote, quoted dates and flags', () => {
+    const csv = officialCsv(2028, { '2028-01-01': '開國紀念日' })
+      .replace('20280101,六,2,開國紀念日', '"20280101","六","2","開國紀念日,元旦（""放假""）"')
+      .replace('20280105,三,0,', '20280105,三,0,"備註,有逗號"');
+    const parsed = parseOfficialCsv(csv, 2028);
+    expect(parsed.days).toBe(366);
+    expect(parsed.entries).toEqual([{ date: '2028-01-01', off: true, name: '開國紀念日,元旦（"放假"）' }]);
+    expect(() => parseOfficialCsv('西元日期,星期,是否放假,備註\n"20280101,六,2')).toThrow('CSV');
+  });
+
   it('zoned time round-trips across DST and the date line', () => {
     expect(zonedTime('2026-03-13', '09:00', 'Asia/Taipei').toISOString()).toBe('2026-03-13T01:00:00.000Z');
     expect(zonedTime('2026-03-08', '03:30', 'America/Los_Angeles').toISOString()).toBe('2026-03-08T10:30:00.000Z');

@@ -18,6 +18,8 @@ import {
 import type { CalendarEntry } from './data.ts';
 import { SHIPPED_CALENDAR } from './data.ts';
 import { isDate } from '../../platform/time.ts';
+import { clinicService } from '../clinics/service.ts';
+import { calendarRepository } from './repository.ts';
 
 /** Replans a clinic's future reminders; the reminder engine registers the handler. */
 export const REPLAN_CLINIC_JOB = jobType({
@@ -42,44 +44,29 @@ export async function enqueueClinicReplan(deps: Deps, clinicId: string, why: str
   );
 }
 
+/** The working-day calendar of a clinic and its time zone (what reminder planning needs). */
 export async function loadClinicCalendar(
   deps: Deps,
   clinicId: string,
-): Promise<{ calendar: ClinicCalendar; timeZone: string; clinic: { name: string; address: string; phone: string } }> {
-  const clinic = await deps.db
-    .selectFrom('clinics')
-    .select(['name', 'address', 'phone', 'time_zone', 'business_hours'])
-    .where('id', '=', clinicId)
-    .executeTakeFirst();
-  if (!clinic) throw errors.notFound('診所');
-  const imports = await deps.db
-    .selectFrom('calendar_imports')
-    .select(['scope', 'year', 'entries'])
-    .where('scope', 'in', ['', clinicId])
-    .execute();
+): Promise<{ calendar: ClinicCalendar; timeZone: string }> {
+  const [clinic, imports, overrides] = await Promise.all([
+    clinicService(deps).get(clinicId),
+    calendarRepository(deps.db).imports(clinicId),
+    calendarRepository(deps.db).overrides(clinicId),
+  ]);
   const byYear: Record<number, CalendarEntry[]> = {};
   for (const i of imports.filter((x) => x.scope === '')) byYear[Number(i.year)] = JSON.parse(i.entries);
   for (const i of imports.filter((x) => x.scope === clinicId)) byYear[Number(i.year)] = JSON.parse(i.entries);
-  const overrides = await deps.db
-    .selectFrom('clinic_calendar_overrides')
-    .select(['date', 'kind', 'note'])
-    .where('clinic_id', '=', clinicId)
-    .execute();
-  const hours = JSON.parse(clinic.business_hours) as { weekday: number }[];
   const calendar = buildClinicCalendar({
-    openWeekdays: [...new Set(hours.map((h) => h.weekday))],
+    openWeekdays: [...new Set(clinic.businessHours.map((h) => h.weekday))],
     government: governmentCalendar(byYear),
-    overrides: overrides as ClinicOverride[],
+    overrides: overrides.map((o) => ({ date: o.date, kind: o.kind as ClinicOverride['kind'], note: o.note })),
   });
-  return {
-    calendar,
-    timeZone: clinic.time_zone,
-    clinic: { name: clinic.name, address: clinic.address, phone: clinic.phone },
-  };
+  return { calendar, timeZone: clinic.timeZone };
 }
 
 export function calendarService(deps: Deps) {
-  const db = deps.db;
+  const repo = calendarRepository(deps.db);
   const now = () => deps.clock.now().toISOString();
   return {
     /** The days of a month (or range) with working/closed and the reason, for the calendar screen. */
@@ -100,11 +87,7 @@ export function calendarService(deps: Deps) {
     },
 
     async years(clinicId: string) {
-      const imports = await db
-        .selectFrom('calendar_imports')
-        .select(['scope', 'year', 'days', 'imported_at', 'imported_by'])
-        .where('scope', 'in', ['', clinicId])
-        .execute();
+      const imports = await repo.imports(clinicId);
       const years = new Set<number>([
         ...Object.keys(SHIPPED_CALENDAR).map(Number),
         ...imports.map((i) => Number(i.year)),
@@ -151,19 +134,8 @@ export function calendarService(deps: Deps) {
         imported_by: actor.label,
         imported_at: now(),
       };
-      await db
-        .insertInto('calendar_imports')
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns(['scope', 'year']).doUpdateSet({
-            days: row.days,
-            entries: row.entries,
-            imported_by: row.imported_by,
-            imported_at: row.imported_at,
-          }),
-        )
-        .execute();
-      await recordAudit(db, deps.clock, {
+      await repo.saveImport(row);
+      await recordAudit(deps.db, deps.clock, {
         clinicId: scope || null,
         actor,
         action: 'calendar.imported',
@@ -174,7 +146,7 @@ export function calendarService(deps: Deps) {
       });
       if (scope) await enqueueClinicReplan(deps, scope, 'calendar_import');
       else {
-        const clinics = await db.selectFrom('clinics').select('id').where('status', '=', 'active').execute();
+        const clinics = (await clinicService(deps).list()).filter((c) => c.status === 'active');
         for (const c of clinics) await enqueueClinicReplan(deps, c.id, 'calendar_import');
       }
       return {
@@ -187,9 +159,7 @@ export function calendarService(deps: Deps) {
     },
 
     async listOverrides(clinicId: string, from?: string) {
-      let q = db.selectFrom('clinic_calendar_overrides').selectAll().where('clinic_id', '=', clinicId);
-      if (from) q = q.where('date', '>=', from);
-      const rows = await q.orderBy('date').execute();
+      const rows = await repo.overrides(clinicId, from);
       return rows.map((r) => ({
         id: r.id,
         date: r.date,
@@ -217,16 +187,8 @@ export function calendarService(deps: Deps) {
         created_by: actor.label,
         created_at: now(),
       };
-      await db
-        .insertInto('clinic_calendar_overrides')
-        .values(row)
-        .onConflict((oc) =>
-          oc
-            .columns(['clinic_id', 'date'])
-            .doUpdateSet({ kind: row.kind, note: row.note, created_by: row.created_by, created_at: row.created_at }),
-        )
-        .execute();
-      await recordAudit(db, deps.clock, {
+      await repo.saveOverride(row);
+      await recordAudit(deps.db, deps.clock, {
         clinicId,
         actor,
         action: 'calendar.override_saved',
@@ -241,13 +203,8 @@ export function calendarService(deps: Deps) {
     },
 
     async deleteOverride(clinicId: string, id: string, actor: Actor, ip: string) {
-      const r = await db
-        .deleteFrom('clinic_calendar_overrides')
-        .where('clinic_id', '=', clinicId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (Number(r.numDeletedRows) === 0) throw errors.notFound('休診／加診日');
-      await recordAudit(db, deps.clock, {
+      if ((await repo.deleteOverride(clinicId, id)) === 0) throw errors.notFound('休診／加診日');
+      await recordAudit(deps.db, deps.clock, {
         clinicId,
         actor,
         action: 'calendar.override_deleted',

@@ -1,26 +1,5 @@
-// Kysely table types of the reminder engine and the calendar (migration 0030_reminders.ts).
+// Kysely table types of the reminder engine (migrations 0030_reminders.ts, 0031, 0070).
 import type { Generated } from 'kysely';
-
-export interface CalendarImportsTable {
-  /** '' = platform-wide (imported by a platform operator), else the clinic id. */
-  scope: string;
-  year: number;
-  days: number;
-  /** JSON CalendarEntry[] (days differing from the weekend pattern, plus named weekend days). */
-  entries: string;
-  imported_by: string;
-  imported_at: string;
-}
-
-export interface ClinicCalendarOverridesTable {
-  id: string;
-  clinic_id: string;
-  date: string;
-  kind: string;
-  note: string;
-  created_by: string;
-  created_at: string;
-}
 
 export interface ReminderSettingsTable {
   clinic_id: string;
@@ -90,8 +69,6 @@ export interface AdminNoticesTable {
 }
 
 export interface ReminderTables {
-  calendar_imports: CalendarImportsTable;
-  clinic_calendar_overrides: ClinicCalendarOverridesTable;
   reminder_settings: ReminderSettingsTable;
   reminder_templates: ReminderTemplatesTable;
   reminder_deliveries: ReminderDeliveriesTable;
