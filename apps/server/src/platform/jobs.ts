@@ -324,7 +324,7 @@ export async function queueStats(
   };
 }
 
-export type Worker = { stop(): Promise<void>; wake(): void; runOnce(): Promise<number> };
+export type Worker = PollingLoop;
 
 type Registered = { def: JobDefinition; check: ReturnType<typeof Compile<TSchema>> };
 
@@ -349,6 +349,80 @@ function payloadProblem(r: Registered, payload: unknown): string | null {
   return `invalid payload for job type ${r.def.type}: ${details}`;
 }
 
+export type PollingLoop = {
+  stop(): Promise<void>;
+  /** Polls now instead of at the next poll (or right after the poll under way). */
+  wake(): void;
+  /** One poll, outside the loop (tests, a child process that drives its own loop). */
+  runOnce(): Promise<number>;
+};
+
+/** The longest wait after polls that keep failing (a database that is down, say). */
+const MAX_ERROR_BACKOFF_MS = 30_000;
+
+/**
+ * The one polling loop of a worker process, for the job workers and the reminder dispatcher:
+ * `poll` claims and does a batch of work and says how much it found. While it finds work it
+ * runs again at once; when idle it waits `pollMs` (or until woken); a poll that throws is
+ * logged and the wait doubles with each failure in a row, up to 30 s, so a database outage
+ * is not hammered. stop() lets the poll under way finish.
+ */
+export function pollingLoop(opts: {
+  name: string;
+  poll: () => Promise<number>;
+  pollMs: number;
+  log: Deps['log'];
+  autoStart?: boolean;
+}): PollingLoop {
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+  let failures = 0;
+  // A wake-up during a poll: poll again right after it (the work may have missed that poll's claim).
+  let wokenWhileRunning = false;
+
+  const schedule = (ms: number) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void loop(), ms);
+  };
+  async function loop(): Promise<void> {
+    if (stopped) return;
+    let n = 0;
+    wokenWhileRunning = false;
+    try {
+      running = opts.poll();
+      n = await running;
+      failures = 0;
+    } catch (err) {
+      failures++;
+      opts.log.error({ err: err instanceof Error ? err.message : String(err), failures }, `${opts.name} poll failed`);
+    } finally {
+      running = null;
+    }
+    if (stopped) return;
+    if (failures) schedule(Math.min(MAX_ERROR_BACKOFF_MS, opts.pollMs * 2 ** (failures - 1)));
+    else schedule(n > 0 || wokenWhileRunning ? 0 : opts.pollMs);
+  }
+
+  if (opts.autoStart !== false) schedule(0);
+  return {
+    runOnce: opts.poll,
+    wake() {
+      if (stopped) return;
+      if (running) {
+        wokenWhileRunning = true;
+        return;
+      }
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      if (running) await running.catch(() => 0);
+    },
+  };
+}
+
 /** Polls for due jobs and runs them with the handlers of `defs`. */
 export function startWorker(
   deps: Deps,
@@ -357,14 +431,10 @@ export function startWorker(
     workerId: 'worker',
   },
 ): Worker {
-  const pollMs = opts.pollMs ?? 500;
   const lockMs = opts.lockMs ?? 60_000;
   const batch = opts.batch ?? 20;
   const registry = jobRegistry(defs);
   const types = [...registry.keys()];
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
 
   async function runJob(job: Job): Promise<void> {
     const registered = registry.get(job.type);
@@ -403,45 +473,23 @@ export function startWorker(
     return jobs.length;
   }
 
-  // A wake-up during a poll: poll again right after it (the job may have missed that poll's claim).
-  let wokenWhileRunning = false;
-
-  async function loop(): Promise<void> {
-    if (stopped) return;
-    let n = 0;
-    wokenWhileRunning = false;
-    try {
-      running = runOnce();
-      n = await running;
-    } catch (err) {
-      deps.log.error({ err: err instanceof Error ? err.message : String(err) }, 'worker poll failed');
-    } finally {
-      running = null;
-    }
-    if (!stopped) timer = setTimeout(() => void loop(), n > 0 || wokenWhileRunning ? 0 : pollMs);
-  }
-
+  const loop = pollingLoop({
+    name: 'worker',
+    poll: runOnce,
+    pollMs: opts.pollMs ?? 500,
+    log: deps.log,
+    autoStart: opts.autoStart,
+  });
   const worker: Worker = {
     runOnce,
-    wake() {
-      if (stopped) return;
-      if (running) {
-        wokenWhileRunning = true;
-        return;
-      }
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void loop(), 0);
-    },
+    wake: loop.wake,
     async stop() {
-      stopped = true;
       localWorkers.delete(worker);
-      if (timer) clearTimeout(timer);
-      if (running) await running.catch(() => 0);
+      await loop.stop();
     },
   };
-  if (opts.autoStart !== false) {
-    localWorkers.add(worker);
-    timer = setTimeout(() => void loop(), 0);
-  }
+  // Only a worker that polls on its own is woken by enqueues (one started with autoStart: false
+  // polls only when asked).
+  if (opts.autoStart !== false) localWorkers.add(worker);
   return worker;
 }

@@ -22,6 +22,8 @@ import type { messagingApi } from '@line/bot-sdk';
 import { sql } from 'kysely';
 import type { Deps } from '../../platform/deps.ts';
 import { HTTPFetchError, type LineChannelClient } from '../../platform/line.ts';
+import { pacerFor } from '../../platform/pacing.ts';
+import { pollingLoop } from '../../platform/jobs.ts';
 import { changeStatus } from '../status/service.ts';
 import { queueSms } from '../sms/service.ts';
 import { localParts, longDate } from '../../platform/time.ts';
@@ -30,130 +32,6 @@ import type { ReminderSettings } from './rules.ts';
 import type { ReminderDeliveriesTable } from './tables.ts';
 import { fill, mapUrlOf, renderReminder, signTokens, type Template, type Vars } from './templates.ts';
 import { quotaTracker, type QuotaTracker } from './quota.ts';
-
-// ---- pacing: GCRA token bucket per channel, shared by all dispatchers of this process.
-// Each take() is given the next slot (theoretical arrival time, `tat`, advanced by 1/rate);
-// a slot within the burst tolerance goes at once, later ones wait in a FIFO queue (slots only
-// grow, so it is sorted) released by one timer armed for the queue's head: one timer per tick
-// of the event loop instead of one per request, every slot whose time has come going out
-// together. Nothing is released before its slot.
-//
-// Slots are given when asked for, so requests whose slots passed while the event loop was
-// blocked (a garbage collection, a database commit) go out right after it: that makes up the
-// lost time, but in a burst that could push a second over LINE's limit. A sliding window caps
-// it: no more than `windowLimit` requests leave in any 1,000 ms (the send times of the last
-// `windowLimit` requests are kept in a ring).
-export class TokenBucket {
-  private tat = 0;
-  private readonly interval: number;
-  private readonly tolerance: number;
-  private readonly queue: { at: number; resolve: () => void }[] = [];
-  private head = 0;
-  private timer: NodeJS.Timeout | null = null;
-  private timerAt = 0;
-  private readonly sent: Float64Array;
-  private si = 0;
-  constructor(ratePerSecond: number, burst: number, windowLimit = Number.POSITIVE_INFINITY) {
-    this.interval = 1000 / ratePerSecond;
-    this.tolerance = Math.max(0, burst - 1) * this.interval;
-    this.sent = new Float64Array(Number.isFinite(windowLimit) ? Math.max(1, Math.floor(windowLimit)) : 0).fill(
-      Number.NEGATIVE_INFINITY,
-    );
-  }
-  /** Waits until one more request may go out. */
-  take(): Promise<void> | undefined {
-    const now = performance.now();
-    const start = Math.max(this.tat, now);
-    this.tat = start + this.interval;
-    const at = start - this.tolerance;
-    if (at <= now && this.head === this.queue.length && this.windowFree(now)) {
-      this.mark(now);
-      return undefined;
-    }
-    return new Promise<void>((resolve) => {
-      this.queue.push({ at, resolve });
-      this.arm(now);
-    });
-  }
-  pause(ms: number): void {
-    this.tat = Math.max(this.tat, performance.now() + ms);
-  }
-  private strikes = 0;
-  private pausedUntil = 0;
-  /**
-   * LINE answered 429 (rate): hold back 100 ms, doubling up to 1 s while 429s keep coming
-   * after each pause. A lone 429 after a burst costs a tenth of a second, not a whole one;
-   * 429s from requests already in flight during a pause do not lengthen it.
-   */
-  rateLimited(): void {
-    const now = performance.now();
-    if (now < this.pausedUntil) return;
-    const ms = Math.min(1000, 100 * 2 ** this.strikes);
-    this.strikes = Math.min(this.strikes + 1, 4);
-    this.pausedUntil = now + ms;
-    this.pause(ms);
-  }
-  /** A push went through: the next 429 starts again at the shortest pause. */
-  accepted(): void {
-    this.strikes = 0;
-  }
-  /** When the window allows the next request: the send `windowLimit` requests ago plus a second. */
-  private windowOpensAt(): number {
-    return this.sent.length ? this.sent[this.si] + 1000 : Number.NEGATIVE_INFINITY;
-  }
-  private windowFree(now: number): boolean {
-    return this.windowOpensAt() <= now;
-  }
-  private mark(now: number): void {
-    if (!this.sent.length) return;
-    this.sent[this.si] = now;
-    this.si = (this.si + 1) % this.sent.length;
-  }
-  private arm(now: number): void {
-    if (this.head >= this.queue.length) return;
-    const at = Math.max(this.queue[this.head].at, this.windowOpensAt());
-    if (this.timer && this.timerAt <= at) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => this.release(), Math.max(0, at - now));
-  }
-  private release(): void {
-    this.timer = null;
-    const now = performance.now();
-    const q = this.queue;
-    while (this.head < q.length && q[this.head].at <= now && this.windowFree(now)) {
-      this.mark(now);
-      q[this.head++].resolve();
-    }
-    if (this.head === q.length) {
-      q.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024) {
-      q.splice(0, this.head);
-      this.head = 0;
-    }
-    this.arm(now);
-  }
-}
-const buckets = new Map<string, TokenBucket>();
-export function bucketFor(channelId: string, ratePerSecond: number): TokenBucket {
-  const key = `${channelId}:${ratePerSecond}`;
-  let b = buckets.get(key);
-  if (!b) {
-    // A burst of 0.5 % of the rate: at 1,960/s the slots of any second number at most 1,970.
-    // The window caps any second's sends at the rate + 0.25 % (1,964 of LINE's 2,000) after a
-    // stall; the rest absorbs jitter between our clock and LINE's (requests held up on either
-    // side arrive bunched: measured up to ~40 over a second at the emulator). A 429 pauses
-    // the bucket (rateLimited).
-    b = new TokenBucket(
-      ratePerSecond,
-      Math.max(1, Math.floor(ratePerSecond * 0.005)),
-      ratePerSecond + Math.max(1, Math.floor(ratePerSecond * 0.0025)),
-    );
-    buckets.set(key, b);
-  }
-  return b;
-}
 
 export type DispatcherOptions = {
   workerId?: string;
@@ -273,8 +151,6 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
   // Per clinic time zone and start time: the patient-facing date, time and token expiry.
   const localCache = new Map<string, { date: string; time: string; expires: Date }>();
   let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
 
   function clinicCtx(clinicId: string): Promise<ClinicCtx> {
     const c = clinics.get(clinicId);
@@ -429,7 +305,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     if (!q.ok) return { kind: 'skipped', reason: q.reason };
     const t = signTokens(deps.crypto, a.id, local.expires, ['c', 'x', 'r']);
     const message = renderReminder(tpl, vars, { confirm: t.c, cancel: t.x, reschedule: t.r });
-    const bucket = bucketFor(c.channel.channelId, rate);
+    const bucket = pacerFor(c.channel.channelId, rate);
     await bucket.take();
     try {
       const res = await c.channel.push({ to: target.line_user_id, messages: [message] }, row.retry_key);
@@ -737,32 +613,20 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     return total;
   }
 
-  async function loop(): Promise<void> {
-    if (stopped) return;
-    let n = 0;
-    try {
-      running = runOnce();
-      n = await running;
-    } catch (err) {
-      deps.log.error({ err: err instanceof Error ? err.message : String(err) }, 'reminder dispatcher failed');
-    } finally {
-      running = null;
-    }
-    if (!stopped) timer = setTimeout(() => void loop(), n > 0 ? 0 : pollMs);
-  }
-  if (opts.autoStart !== false) timer = setTimeout(() => void loop(), 0);
+  const loop = pollingLoop({
+    name: 'reminder dispatcher',
+    poll: runOnce,
+    pollMs,
+    log: deps.log,
+    autoStart: opts.autoStart,
+  });
   return {
     stats,
     runOnce,
-    wake() {
-      if (stopped || running) return;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void loop(), 0);
-    },
+    wake: loop.wake,
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      if (running) await running.catch(() => 0);
+      await loop.stop();
     },
   };
 }
