@@ -91,6 +91,26 @@ export function appointmentRepository(db: Db) {
     async insertHistory(rows: Insertable<AppointmentHistoryTable>[]) {
       for (const part of chunks(rows, 300)) await db.insertInto('appointment_history').values(part).execute();
     },
+    /** Appointments with their doctor's name, by id or by patient (a patient's own view of them). */
+    forPatients: (clinicId: string, by: { ids?: string[]; patientIds?: string[]; since?: string }, limit = 1000) => {
+      let q = db
+        .selectFrom('appointments')
+        .innerJoin('doctors', 'doctors.id', 'appointments.doctor_id')
+        .select([
+          'appointments.id',
+          'appointments.patient_id',
+          'appointments.starts_at',
+          'appointments.status',
+          'appointments.reply_status',
+          'appointments.visit_type',
+          'doctors.name as doctor_name',
+        ])
+        .where('appointments.clinic_id', '=', clinicId);
+      if (by.ids) q = q.where('appointments.id', 'in', by.ids.length ? by.ids : ['-']);
+      if (by.patientIds) q = q.where('appointments.patient_id', 'in', by.patientIds.length ? by.patientIds : ['-']);
+      if (by.since) q = q.where('appointments.starts_at', '>=', by.since);
+      return q.orderBy('appointments.starts_at').limit(limit).execute();
+    },
     history: (clinicId: string, appointmentId: string) =>
       db
         .selectFrom('appointment_history')

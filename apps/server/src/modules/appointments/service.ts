@@ -300,6 +300,35 @@ async function applyChunk(
   return results;
 }
 
+/** An appointment as its patient sees it (LIFF, LINE answers): no HIS ids, the doctor by name. */
+export type PatientAppointment = {
+  id: string;
+  patientId: string;
+  startsAt: string;
+  status: string;
+  replyStatus: string;
+  visitType: string | null;
+  doctorName: string;
+};
+
+const toPatientAppointment = (r: {
+  id: string;
+  patient_id: string;
+  starts_at: string;
+  status: string;
+  reply_status: string;
+  visit_type: string | null;
+  doctor_name: string;
+}): PatientAppointment => ({
+  id: r.id,
+  patientId: r.patient_id,
+  startsAt: r.starts_at,
+  status: r.status,
+  replyStatus: r.reply_status,
+  visitType: r.visit_type,
+  doctorName: r.doctor_name,
+});
+
 const CHUNK_SIZE = 500;
 
 export function appointmentService(deps: Deps) {
@@ -383,6 +412,41 @@ export function appointmentService(deps: Deps) {
       }
       const row = await appointmentRepository(db).get(ctx.clinicId, input.appointmentId);
       return { status: r.status as 200 | 201, appointment: toApiAppointment(row!) };
+    },
+
+    /** One appointment as its patient sees it (with the doctor's name), or null. */
+    async forPatient(clinicId: string, id: string): Promise<PatientAppointment | null> {
+      const [r] = await appointmentRepository(db).forPatients(clinicId, { ids: [id] }, 1);
+      return r ? toPatientAppointment(r) : null;
+    },
+
+    /** These patients' appointments from `since` on, earliest first (a LINE user's family view). */
+    async ofPatients(clinicId: string, patientIds: string[], since: string): Promise<PatientAppointment[]> {
+      const rows = await appointmentRepository(db).forPatients(clinicId, { patientIds, since });
+      return rows.map(toPatientAppointment);
+    },
+
+    /** A history entry for a change made outside the HIS (e.g. the patient's answer changed the reply light). */
+    async addHistory(
+      clinicId: string,
+      appointmentId: string,
+      e: { source: ChangeSource; actor: Actor; oldStatus: string; newStatus: string; changedFields: string[] },
+    ): Promise<void> {
+      await appointmentRepository(db).insertHistory([
+        {
+          clinic_id: clinicId,
+          appointment_id: appointmentId,
+          version: null,
+          source: e.source,
+          actor_type: e.actor.type,
+          actor_id: e.actor.id,
+          actor_label: e.actor.label,
+          old_status: e.oldStatus,
+          new_status: e.newStatus,
+          changed_fields: JSON.stringify(e.changedFields),
+          created_at: deps.clock.now().toISOString(),
+        },
+      ]);
     },
 
     async get(clinicId: string, hisId: string) {
