@@ -27,6 +27,34 @@ export function toApiPatient(r: PatientRow) {
   };
 }
 
+/** What other modules need of a patient: no contact details beyond the phone's lookup hash. */
+export type PatientSummary = {
+  id: string;
+  hisId: string;
+  name: string;
+  birthDate: string | null;
+  lineStatus: string;
+  /** The lookup hash of the patient's mobile number (null without one). */
+  mobileHash: string | null;
+};
+
+const toSummary = (r: {
+  id: string;
+  his_id: string;
+  name: string;
+  birth_date: string | null;
+  line_status: string;
+  phone_hash: string | null;
+  phone_is_mobile: number;
+}): PatientSummary => ({
+  id: r.id,
+  hisId: r.his_id,
+  name: r.name,
+  birthDate: r.birth_date,
+  lineStatus: r.line_status,
+  mobileHash: r.phone_is_mobile === 1 ? r.phone_hash : null,
+});
+
 export function patientService(deps: Deps) {
   const db = deps.db;
   const get = (clinicId: string, hisId: string) =>
@@ -100,6 +128,30 @@ export function patientService(deps: Deps) {
         ip,
       });
       return { created, patient: toApiPatient(row) };
+    },
+
+    /** Name, birth date, HIS id and LINE light of these patients (other modules' lists of them). */
+    async summaries(clinicId: string, ids: string[]): Promise<PatientSummary[]> {
+      if (!ids.length) return [];
+      const rows = await db
+        .selectFrom('patients')
+        .select(['id', 'his_id', 'name', 'birth_date', 'line_status', 'phone_hash', 'phone_is_mobile'])
+        .where('clinic_id', '=', clinicId)
+        .where('id', 'in', ids)
+        .execute();
+      return rows.map(toSummary);
+    },
+
+    /** The patients whose mobile number has this lookup hash (a family sharing one phone). */
+    async withMobileHash(clinicId: string, phoneHash: string): Promise<PatientSummary[]> {
+      const rows = await db
+        .selectFrom('patients')
+        .select(['id', 'his_id', 'name', 'birth_date', 'line_status', 'phone_hash', 'phone_is_mobile'])
+        .where('clinic_id', '=', clinicId)
+        .where('phone_hash', '=', phoneHash)
+        .where('phone_is_mobile', '=', 1)
+        .execute();
+      return rows.map(toSummary);
     },
 
     async status(clinicId: string, hisId: string) {
