@@ -5,7 +5,10 @@ import { defineJob, type JobDefinition } from './platform/jobs.ts';
 import { WEBHOOK_JOB } from './modules/webhooks/service.ts';
 import { answerWithAutoReply } from './modules/auto-replies/hook.ts';
 import { lineEventJob } from './modules/line/events.ts';
-import { bindingJobs, bindingHooks } from './modules/binding/jobs.ts';
+import { bindingHooks } from './modules/binding/jobs.ts';
+import { PUSH_JOB } from './modules/line/push.ts';
+import { richMenuJobs } from './modules/rich-menus/jobs.ts';
+import { SMS_JOB } from './modules/sms/service.ts';
 import { reminderJobs, onReminderPostback } from './modules/reminders/jobs.ts';
 import { patientListJobs } from './modules/patient-list/jobs.ts';
 
@@ -16,7 +19,9 @@ export function jobDefinitions(): JobDefinition[] {
     NOOP_JOB,
     WEBHOOK_JOB,
     lineEventJob({ onText: [answerWithAutoReply], ...bindingHooks, onPostback: onReminderPostback }),
-    ...bindingJobs,
+    PUSH_JOB,
+    SMS_JOB,
+    ...richMenuJobs,
     ...reminderJobs,
     ...patientListJobs,
   ];

@@ -2,7 +2,7 @@
 // client once per access token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobDefinitions } from '../jobs.ts';
-import { queuePush } from '../modules/binding/push.ts';
+import { queuePush } from '../modules/line/push.ts';
 import { lineService } from '../modules/line/service.ts';
 import { queueSms } from '../modules/sms/service.ts';
 import { fakeLine, fakeSms } from '../testing/fakes.ts';

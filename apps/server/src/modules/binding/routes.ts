@@ -11,7 +11,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import { errorResponses } from '../../platform/http.ts';
 import { lineLoginVerifier } from '../../platform/line-login.ts';
-import { answerAppointment, appointmentsOfLineUser, type Answer } from '../answers/service.ts';
+import { answerService, type Answer } from '../answers/service.ts';
 import { clinicRepository } from '../clinics/repository.ts';
 import { lineRepository } from '../line/repository.ts';
 import { bindingService, type LiffUser } from './service.ts';
@@ -41,6 +41,10 @@ const Appt = Type.Object(
     canConfirm: Type.Boolean(),
     canCancel: Type.Boolean(),
     canReschedule: Type.Boolean(),
+    canWithdraw: Type.Boolean({ description: '有處理中的取消或改期申請，可以撤回' }),
+    pendingLabel: Type.Union([Type.String(), Type.Null()], {
+      description: '處理中的申請，例如「取消申請處理中」；沒有則為 null',
+    }),
   },
   { $id: 'LiffAppointment' },
 );
@@ -232,7 +236,7 @@ export function bindingRoutes(app: FastifyInstance, deps: Deps): void {
     },
     async (req) => {
       const u = user(req);
-      const out = await appointmentsOfLineUser(deps, u.clinicId, u.lineUserId);
+      const out = await answerService(deps).ofLineUser(u.clinicId, u.lineUserId);
       if (out.members.length) {
         await recordAudit(deps.db, deps.clock, {
           clinicId: u.clinicId,
@@ -268,7 +272,7 @@ export function bindingRoutes(app: FastifyInstance, deps: Deps): void {
       async (req) => {
         const u = user(req);
         const b = (req.body ?? {}) as { reason?: string; preferredTimes?: string[]; note?: string };
-        return answerAppointment(deps, {
+        return answerService(deps).answer({
           clinicId: u.clinicId,
           appointmentId: (req.params as { id: string }).id,
           lineUserId: u.lineUserId,
@@ -301,6 +305,30 @@ export function bindingRoutes(app: FastifyInstance, deps: Deps): void {
       },
       { additionalProperties: false },
     ),
+  );
+
+  app.post(
+    '/liff/api/:channelId/appointments/:id/withdraw-request',
+    {
+      schema: {
+        tags,
+        summary: '撤回取消或改期申請',
+        description: '預約恢復申請前的回覆狀態，櫃台的待辦關閉為「病患撤回」，HIS 會收到燈號變更。',
+        params: ApptParams,
+        response: { 200: Type.Ref('LiffAppointment'), ...errorResponses(401, 404, 409) },
+      },
+      preHandler: liffAuth,
+    },
+    async (req) => {
+      const u = user(req);
+      return answerService(deps).withdraw({
+        clinicId: u.clinicId,
+        appointmentId: (req.params as { id: string }).id,
+        lineUserId: u.lineUserId,
+        source: 'liff',
+        ip: req.ip,
+      });
+    },
   );
 
   // Staff: unbind a patient's LINE.

@@ -5,8 +5,6 @@
 // changeStatus (which also notifies the HIS).
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { messagingApi } from '@line/bot-sdk';
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
@@ -14,12 +12,15 @@ import { wakeWorkers } from '../../platform/jobs.ts';
 import { blockedFor, hit, resetLimit } from '../../platform/rate-limit.ts';
 import { maskPhone } from '../../platform/sms.ts';
 import { normalizeTwPhone } from '../../platform/tw.ts';
+import { clinicService } from '../clinics/service.ts';
 import { liffUrl, type EventContext } from '../line/events.ts';
+import { queuePush } from '../line/push.ts';
+import { lineService } from '../line/service.ts';
+import { patientService, type PatientSummary } from '../patients/service.ts';
+import { queueUserMenu } from '../rich-menus/service.ts';
 import { queueSms } from '../sms/service.ts';
 import { changeStatus } from '../status/service.ts';
-import { queuePush, queueUserMenu } from './push.ts';
-
-type Db = Kysely<DB> | Transaction<DB>;
+import { bindingRepository } from './repository.ts';
 
 export const OTP_TTL_SECONDS = 300;
 export const OTP_RESEND_SECONDS = 60;
@@ -77,46 +78,33 @@ function checkMobile(phone: string): string {
   return r.value.e164;
 }
 
-/** Patients of one LINE user at one clinic (never across clinics). */
-export async function boundPatients(db: Db, clinicId: string, lineUserId: string) {
-  return db
-    .selectFrom('line_bindings')
-    .innerJoin('patients', (j) =>
-      j
-        .onRef('patients.id', '=', 'line_bindings.patient_id')
-        .onRef('patients.clinic_id', '=', 'line_bindings.clinic_id'),
-    )
-    .select([
-      'patients.id',
-      'patients.name',
-      'patients.birth_date',
-      'patients.his_id',
-      'patients.line_status',
-      'line_bindings.phone_masked',
-      'line_bindings.created_at',
-    ])
-    .where('line_bindings.clinic_id', '=', clinicId)
-    .where('line_bindings.line_user_id', '=', lineUserId)
-    .orderBy('patients.birth_date')
-    .orderBy('patients.name')
-    .execute();
+/** Birth date, then name: the family in the order the LIFF pages list it. */
+const byAge = (a: PatientSummary, b: PatientSummary) =>
+  (a.birthDate ?? '9999').localeCompare(b.birthDate ?? '9999') || a.name.localeCompare(b.name);
+
+/** Patients of one LINE user at one clinic (never across clinics), with the masked phone they proved. */
+export async function boundPatients(deps: Deps, clinicId: string, lineUserId: string) {
+  const bindings = await bindingRepository(deps.db).ofLineUser(clinicId, lineUserId);
+  const ps = await patientService(deps).summaries(
+    clinicId,
+    bindings.map((b) => b.patient_id),
+  );
+  const masked = new Map(bindings.map((b) => [b.patient_id, b.phone_masked]));
+  return ps.sort(byAge).map((p) => ({ ...p, phoneMasked: masked.get(p.id) ?? '' }));
 }
 
-const toMember = (p: { id: string; name: string; birth_date: string | null }) => ({
+const toMember = (p: { id: string; name: string; birthDate: string | null }) => ({
   id: p.id,
   name: p.name,
-  birthYear: p.birth_date ? Number(p.birth_date.slice(0, 4)) : null,
+  birthYear: p.birthDate ? Number(p.birthDate.slice(0, 4)) : null,
 });
 
 export function bindingService(deps: Deps) {
   const db = deps.db;
+  const repo = bindingRepository(db);
+  const patients = patientService(deps);
   const now = () => deps.clock.now();
-  const clinicOf = (clinicId: string) =>
-    db
-      .selectFrom('clinics')
-      .select(['name', 'phone', 'address', 'time_zone'])
-      .where('id', '=', clinicId)
-      .executeTakeFirstOrThrow();
+  const clinicOf = (clinicId: string) => clinicService(deps).get(clinicId);
 
   async function limit(key: string, w: { limit: number; windowMs: number }, message: string) {
     const r = await hit(db, deps.clock, key, w);
@@ -136,11 +124,11 @@ export function bindingService(deps: Deps) {
   return {
     async me(u: LiffUser) {
       const clinic = await clinicOf(u.clinicId);
-      const ps = await boundPatients(db, u.clinicId, u.lineUserId);
+      const ps = await boundPatients(deps, u.clinicId, u.lineUserId);
       return {
         lineUser: { userId: u.lineUserId, displayName: u.displayName, pictureUrl: u.pictureUrl },
         bound: ps.length > 0,
-        phoneMasked: ps[0]?.phone_masked ?? null,
+        phoneMasked: ps[0]?.phoneMasked ?? null,
         patients: ps.map(toMember),
         privacyNotice: privacyNotice(clinic.name),
       };
@@ -157,14 +145,7 @@ export function bindingService(deps: Deps) {
       await limit(`otp-ip:${ip}`, OTP_LIMITS.ip, '這個網路發送驗證碼的次數過多，請稍後再試');
       await limit(`otp-user:${u.clinicId}:${u.lineUserId}`, OTP_LIMITS.user, '您索取驗證碼的次數過多，請一小時後再試');
       const clinic = await clinicOf(u.clinicId);
-      const patients = await db
-        .selectFrom('patients')
-        .select('id')
-        .where('clinic_id', '=', u.clinicId)
-        .where('phone_hash', '=', phoneHash)
-        .where('phone_is_mobile', '=', 1)
-        .execute();
-      if (patients.length === 0) {
+      if ((await patients.withMobileHash(u.clinicId, phoneHash)).length === 0) {
         const contact = clinic.phone ? `請致電 ${clinic.phone} 由櫃台協助登記手機號碼` : '請洽診所櫃台協助登記手機號碼';
         throw new AppError(
           'PHONE_NOT_FOUND',
@@ -182,12 +163,7 @@ export function bindingService(deps: Deps) {
           ],
         );
       }
-      const existing = await db
-        .selectFrom('otp_codes')
-        .select(['created_at', 'consumed_at'])
-        .where('clinic_id', '=', u.clinicId)
-        .where('phone_hash', '=', phoneHash)
-        .executeTakeFirst();
+      const existing = await repo.otp(u.clinicId, phoneHash);
       if (existing && !existing.consumed_at) {
         const wait = Math.ceil(
           (new Date(existing.created_at).getTime() + OTP_RESEND_SECONDS * 1000 - now().getTime()) / 1000,
@@ -211,11 +187,7 @@ export function bindingService(deps: Deps) {
       };
       const text = `【${clinic.name}】您的綁定驗證碼為 ${code}，5 分鐘內有效。請勿將驗證碼告訴他人。`;
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('otp_codes')
-          .values({ clinic_id: u.clinicId, phone_hash: phoneHash, ...row })
-          .onConflict((oc) => oc.columns(['clinic_id', 'phone_hash']).doUpdateSet(row))
-          .execute();
+        await bindingRepository(trx).putOtp({ clinic_id: u.clinicId, phone_hash: phoneHash, ...row });
         await queueSms(trx, deps, {
           clinicId: u.clinicId,
           to: e164,
@@ -240,29 +212,15 @@ export function bindingService(deps: Deps) {
       const e164 = checkMobile(input.phone);
       const phoneHash = deps.crypto.lookupHash(e164);
       await checkLock(u.clinicId, phoneHash);
-      const row = await db
-        .selectFrom('otp_codes')
-        .selectAll()
-        .where('clinic_id', '=', u.clinicId)
-        .where('phone_hash', '=', phoneHash)
-        .executeTakeFirst();
+      const row = await repo.otp(u.clinicId, phoneHash);
       if (!row || row.line_user_id !== u.lineUserId)
         throw new AppError('OTP_NOT_REQUESTED', 400, '請先按「傳送驗證碼」，並輸入寄到這支手機的驗證碼');
       if (row.consumed_at) throw new AppError('OTP_ALREADY_USED', 400, '這組驗證碼已經使用過了，請重新索取新的驗證碼');
       if (row.expires_at <= now().toISOString())
         throw new AppError('OTP_EXPIRED', 410, '驗證碼已過期（有效 5 分鐘），請重新索取');
       // Count the attempt first (atomically), then compare: parallel guesses cannot exceed the limit.
-      const counted = await db
-        .updateTable('otp_codes')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-        .where('clinic_id', '=', u.clinicId)
-        .where('phone_hash', '=', phoneHash)
-        .where('code_hash', '=', row.code_hash)
-        .where('attempts', '<', OTP_MAX_ATTEMPTS)
-        .where('consumed_at', 'is', null)
-        .returning('attempts')
-        .executeTakeFirst();
-      if (!counted) {
+      const counted = await repo.countAttempt(u.clinicId, phoneHash, row.code_hash, OTP_MAX_ATTEMPTS);
+      if (counted === null) {
         await hit(db, deps.clock, lockKey(u.clinicId, phoneHash), {
           limit: 0,
           windowMs: OTP_LOCK_MS,
@@ -277,7 +235,7 @@ export function bindingService(deps: Deps) {
       const expected = Buffer.from(row.code_hash);
       const given = Buffer.from(otpHash(deps, u.clinicId, e164, String(input.code).trim()));
       if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-        const attemptsLeft = OTP_MAX_ATTEMPTS - Number(counted.attempts);
+        const attemptsLeft = OTP_MAX_ATTEMPTS - Number(counted);
         await recordAudit(db, deps.clock, {
           clinicId: u.clinicId,
           actor: patientActor(u),
@@ -288,12 +246,7 @@ export function bindingService(deps: Deps) {
           detail: { attemptsLeft },
         });
         if (attemptsLeft <= 0) {
-          await db
-            .updateTable('otp_codes')
-            .set({ expires_at: now().toISOString() })
-            .where('clinic_id', '=', u.clinicId)
-            .where('phone_hash', '=', phoneHash)
-            .execute();
+          await repo.expireOtp(u.clinicId, phoneHash, now().toISOString());
           await hit(db, deps.clock, lockKey(u.clinicId, phoneHash), {
             limit: 0,
             windowMs: OTP_LOCK_MS,
@@ -314,39 +267,21 @@ export function bindingService(deps: Deps) {
         );
       }
       const clinic = await clinicOf(u.clinicId);
+      const family = (await patients.withMobileHash(u.clinicId, phoneHash)).sort(byAge);
       const bound = await db.transaction().execute(async (trx) => {
-        const used = await trx
-          .updateTable('otp_codes')
-          .set({ consumed_at: now().toISOString() })
-          .where('clinic_id', '=', u.clinicId)
-          .where('phone_hash', '=', phoneHash)
-          .where('consumed_at', 'is', null)
-          .where('code_hash', '=', row.code_hash)
-          .executeTakeFirst();
-        if (Number(used.numUpdatedRows) === 0)
+        const tx = bindingRepository(trx);
+        if (!(await tx.consumeOtp(u.clinicId, phoneHash, row.code_hash, now().toISOString())))
           throw new AppError('OTP_ALREADY_USED', 400, '這組驗證碼已經使用過了，請重新索取新的驗證碼');
-        const patients = await trx
-          .selectFrom('patients')
-          .select(['id', 'name', 'birth_date'])
-          .where('clinic_id', '=', u.clinicId)
-          .where('phone_hash', '=', phoneHash)
-          .where('phone_is_mobile', '=', 1)
-          .orderBy('birth_date')
-          .execute();
         const at = now().toISOString();
-        for (const p of patients) {
-          await trx
-            .insertInto('line_bindings')
-            .values({
-              clinic_id: u.clinicId,
-              line_user_id: u.lineUserId,
-              patient_id: p.id,
-              phone_hash: phoneHash,
-              phone_masked: maskPhone(e164),
-              created_at: at,
-            })
-            .onConflict((oc) => oc.columns(['clinic_id', 'line_user_id', 'patient_id']).doNothing())
-            .execute();
+        for (const p of family) {
+          await tx.bind({
+            clinic_id: u.clinicId,
+            line_user_id: u.lineUserId,
+            patient_id: p.id,
+            phone_hash: phoneHash,
+            phone_masked: maskPhone(e164),
+            created_at: at,
+          });
           await changeStatus(trx, deps, {
             clinicId: u.clinicId,
             subject: 'patient',
@@ -358,17 +293,14 @@ export function bindingService(deps: Deps) {
             reason: 'LINE 綁定完成（手機簡訊驗證）',
           });
         }
-        await trx
-          .insertInto('binding_consents')
-          .values({
-            clinic_id: u.clinicId,
-            line_user_id: u.lineUserId,
-            phone_hash: phoneHash,
-            notice_version: PRIVACY_NOTICE_VERSION,
-            ip,
-            created_at: at,
-          })
-          .execute();
+        await tx.addConsent({
+          clinic_id: u.clinicId,
+          line_user_id: u.lineUserId,
+          phone_hash: phoneHash,
+          notice_version: PRIVACY_NOTICE_VERSION,
+          ip,
+          created_at: at,
+        });
         await recordAudit(trx, deps.clock, {
           clinicId: u.clinicId,
           actor: patientActor(u),
@@ -378,12 +310,12 @@ export function bindingService(deps: Deps) {
           ip,
           detail: {
             phone: maskPhone(e164),
-            patients: patients.map((p) => p.id),
+            patients: family.map((p) => p.id),
             consentVersion: PRIVACY_NOTICE_VERSION,
           },
         });
         await queueUserMenu(trx, deps, u.clinicId, u.lineUserId, 'bound');
-        const names = patients.map((p) => p.name).join('、');
+        const names = family.map((p) => p.name).join('、');
         const messages: messagingApi.Message[] = [
           {
             type: 'text',
@@ -391,23 +323,19 @@ export function bindingService(deps: Deps) {
           },
         ];
         await queuePush(trx, deps, u.clinicId, { to: u.lineUserId, messages, source: 'binding' });
-        return patients;
+        return family;
       });
       wakeWorkers(); // the menu switch and the confirmation go out now, not at the worker's next poll
       await resetLimit(db, `otp-phone:${u.clinicId}:${phoneHash}`);
-      const all = await boundPatients(db, u.clinicId, u.lineUserId);
+      const all = await boundPatients(deps, u.clinicId, u.lineUserId);
       return { bound: true, patients: all.length ? all.map(toMember) : bound.map(toMember) };
     },
 
     /** The patient unbinds themself from the LIFF page. */
     async unbindSelf(u: LiffUser, ip: string) {
-      const ps = await boundPatients(db, u.clinicId, u.lineUserId);
+      const ps = await boundPatients(deps, u.clinicId, u.lineUserId);
       await db.transaction().execute(async (trx) => {
-        await trx
-          .deleteFrom('line_bindings')
-          .where('clinic_id', '=', u.clinicId)
-          .where('line_user_id', '=', u.lineUserId)
-          .execute();
+        await bindingRepository(trx).unbindLineUser(u.clinicId, u.lineUserId);
         for (const p of ps)
           await settleLight(trx, deps, u.clinicId, p.id, patientActor(u), 'patient', '病患自行解除 LINE 綁定');
         await queueUserMenu(trx, deps, u.clinicId, u.lineUserId, 'unbound');
@@ -425,27 +353,50 @@ export function bindingService(deps: Deps) {
       return { bound: false };
     },
 
+    /** Whether this LINE user may see and answer for this patient. */
+    isBound: (clinicId: string, lineUserId: string, patientId: string) => repo.isBound(clinicId, lineUserId, patientId),
+
+    /** The family of one LINE user: bound patients by birth date, then name. */
+    familyOf: (clinicId: string, lineUserId: string) => boundPatients(deps, clinicId, lineUserId),
+
+    /** Every bound LINE user that has not blocked the clinic (who gets the bound menu). */
+    async reachableLineUsers(clinicId: string): Promise<string[]> {
+      const users = await repo.allLineUsers(clinicId);
+      const states = await lineService(deps).friendStates(clinicId, users);
+      return users.filter((u) => states.get(u) !== 'blocked');
+    },
+
+    /**
+     * The LINE users bound to each of these patients, newest binding first, with their friend
+     * state (`unknown` without a friend record): two queries for any number of patients.
+     */
+    async lineUsersOfPatients(
+      clinicId: string,
+      patientIds: string[],
+    ): Promise<Map<string, { lineUserId: string; boundAt: string; friendState: string }[]>> {
+      const rows = await repo.ofPatients(clinicId, patientIds);
+      const states = await lineService(deps).friendStates(
+        clinicId,
+        rows.map((r) => r.line_user_id),
+      );
+      const out = new Map<string, { lineUserId: string; boundAt: string; friendState: string }[]>();
+      for (const r of rows) {
+        const item = { lineUserId: r.line_user_id, boundAt: r.created_at, friendState: states.get(r.line_user_id)! };
+        const l = out.get(r.patient_id);
+        if (l) l.push(item);
+        else out.set(r.patient_id, [item]);
+      }
+      return out;
+    },
+
     /** Staff unbinds every LINE user from one patient. */
     async unbindPatient(clinicId: string, patientId: string, actor: Actor, ip: string) {
-      const p = await db
-        .selectFrom('patients')
-        .select(['id', 'name'])
-        .where('clinic_id', '=', clinicId)
-        .where('id', '=', patientId)
-        .executeTakeFirst();
+      const [p] = await patients.summaries(clinicId, [patientId]);
       if (!p) throw errors.notFound('病患');
-      const users = await db
-        .selectFrom('line_bindings')
-        .select('line_user_id')
-        .where('clinic_id', '=', clinicId)
-        .where('patient_id', '=', patientId)
-        .execute();
+      const users = await repo.ofPatients(clinicId, [patientId]);
       await db.transaction().execute(async (trx) => {
-        await trx
-          .deleteFrom('line_bindings')
-          .where('clinic_id', '=', clinicId)
-          .where('patient_id', '=', patientId)
-          .execute();
+        const tx = bindingRepository(trx);
+        await tx.unbindPatient(clinicId, patientId);
         await changeStatus(trx, deps, {
           clinicId,
           subject: 'patient',
@@ -457,13 +408,8 @@ export function bindingService(deps: Deps) {
           reason: '櫃台解除 LINE 綁定',
         });
         for (const { line_user_id } of users) {
-          const left = await trx
-            .selectFrom('line_bindings')
-            .select('patient_id')
-            .where('clinic_id', '=', clinicId)
-            .where('line_user_id', '=', line_user_id)
-            .executeTakeFirst();
-          if (!left) await queueUserMenu(trx, deps, clinicId, line_user_id, 'unbound');
+          if ((await tx.ofLineUser(clinicId, line_user_id)).length === 0)
+            await queueUserMenu(trx, deps, clinicId, line_user_id, 'unbound');
         }
         await recordAudit(trx, deps.clock, {
           clinicId,
@@ -487,28 +433,19 @@ export function bindingService(deps: Deps) {
  * the clinic, `unbound` when nobody is bound.
  */
 export async function lineLightOf(
-  trx: Db,
+  deps: Deps,
   clinicId: string,
   patientId: string,
 ): Promise<'bound' | 'blocked' | 'unbound'> {
-  const rows = await trx
-    .selectFrom('line_bindings')
-    .leftJoin('line_friends', (j) =>
-      j
-        .onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id')
-        .onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'),
-    )
-    .select('line_friends.state')
-    .where('line_bindings.clinic_id', '=', clinicId)
-    .where('line_bindings.patient_id', '=', patientId)
-    .execute();
-  if (rows.length === 0) return 'unbound';
-  return rows.some((r) => r.state !== 'blocked') ? 'bound' : 'blocked';
+  const users = (await bindingRepository(deps.db).ofPatients(clinicId, [patientId])).map((b) => b.line_user_id);
+  if (users.length === 0) return 'unbound';
+  const states = await lineService(deps).friendStates(clinicId, users);
+  return [...states.values()].some((s) => s !== 'blocked') ? 'bound' : 'blocked';
 }
 
 /** After bindings changed: recompute the patient's light from who is still bound. */
 async function settleLight(
-  trx: Db,
+  trx: Deps['db'],
   deps: Deps,
   clinicId: string,
   patientId: string,
@@ -521,7 +458,7 @@ async function settleLight(
     subject: 'patient',
     subjectId: patientId,
     light: 'line',
-    to: await lineLightOf(trx, clinicId, patientId),
+    to: await lineLightOf({ ...deps, db: trx }, clinicId, patientId),
     source,
     actor,
     reason,
@@ -537,7 +474,7 @@ export async function onFriendState(
   _previous: string | null,
 ): Promise<void> {
   const { deps, clinicId, lineUserId } = ctx;
-  const ps = await boundPatients(deps.db, clinicId, lineUserId);
+  const ps = await boundPatients(deps, clinicId, lineUserId);
   if (ps.length === 0) return;
   const actor: Actor = { type: 'patient', id: lineUserId, label: 'LINE 平台（好友狀態）' };
   await deps.db.transaction().execute(async (trx) => {
@@ -549,7 +486,7 @@ export async function onFriendState(
         subject: 'patient',
         subjectId: p.id,
         light: 'line',
-        to: await lineLightOf(trx, clinicId, p.id),
+        to: await lineLightOf({ ...deps, db: trx }, clinicId, p.id),
         source: 'patient',
         actor,
         reason,
@@ -561,13 +498,9 @@ export async function onFriendState(
 
 /** A returning, already bound friend is welcomed back instead of being asked to bind. */
 export async function greeting(ctx: EventContext): Promise<messagingApi.Message[] | null> {
-  const ps = await boundPatients(ctx.deps.db, ctx.clinicId, ctx.lineUserId);
+  const ps = await boundPatients(ctx.deps, ctx.clinicId, ctx.lineUserId);
   if (ps.length === 0) return null;
-  const clinic = await ctx.deps.db
-    .selectFrom('clinics')
-    .select('name')
-    .where('id', '=', ctx.clinicId)
-    .executeTakeFirstOrThrow();
+  const clinic = await clinicService(ctx.deps).get(ctx.clinicId);
   const ch = await ctx.line.channelOrThrow(ctx.clinicId);
   return [
     {

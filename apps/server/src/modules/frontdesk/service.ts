@@ -7,7 +7,7 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
-import { queuePush } from '../binding/push.ts';
+import { queuePush } from '../line/push.ts';
 import { labelOf, light } from '../status/lights.ts';
 import { maskPhone } from './list.ts';
 import { reminderBackOffice } from '../reminders/backoffice.ts';

@@ -73,7 +73,28 @@ export function lineRepository(db: Kysely<DB>) {
       return q.orderBy('last_event_at', 'desc').limit(opts.limit).offset(opts.offset).execute();
     },
 
-    logMessage: (row: Insertable<DB['line_messages']>) => db.insertInto('line_messages').values(row).execute(),
+    /** Appends to the message log, 500 rows per statement. */
+    logMessages: async (rows: Insertable<DB['line_messages']>[]) => {
+      for (let i = 0; i < rows.length; i += 500)
+        await db
+          .insertInto('line_messages')
+          .values(rows.slice(i, i + 500))
+          .execute();
+    },
+    /** The friend state of each of these users that has a friend record. */
+    friendStates: async (clinicId: string, lineUserIds: string[]) => {
+      const out: { line_user_id: string; state: string }[] = [];
+      for (let i = 0; i < lineUserIds.length; i += 500)
+        out.push(
+          ...(await db
+            .selectFrom('line_friends')
+            .select(['line_user_id', 'state'])
+            .where('clinic_id', '=', clinicId)
+            .where('line_user_id', 'in', lineUserIds.slice(i, i + 500))
+            .execute()),
+        );
+      return out;
+    },
     messagesOf: (clinicId: string, lineUserId: string, limit: number) =>
       db
         .selectFrom('line_messages')

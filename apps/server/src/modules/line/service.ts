@@ -36,6 +36,18 @@ export type ChannelInput = {
   greetingText?: string;
 };
 
+/** One message pushed to a LINE user, as the message log keeps it. */
+export type OutgoingLog = {
+  clinicId: string;
+  lineUserId: string;
+  kind: string;
+  text: string;
+  payload?: unknown;
+  source: string;
+  relatedType?: string | null;
+  relatedId?: string | null;
+};
+
 export type WebhookEvent = {
   type: string;
   webhookEventId?: string;
@@ -305,7 +317,58 @@ export function lineService(deps: Deps) {
       if (!f) await this.applyFriendEvent(clinicId, lineUserId, 'follow', at);
     },
 
+    /**
+     * The friend state of each user: `friend`, `blocked`, or `unknown` for a user without a friend
+     * record yet (bound before the follow event was seen: treated as reachable).
+     */
+    async friendStates(clinicId: string, lineUserIds: string[]): Promise<Map<string, string>> {
+      const m = new Map(lineUserIds.map((u) => [u, 'unknown']));
+      for (const r of await repo.friendStates(clinicId, [...new Set(lineUserIds)])) m.set(r.line_user_id, r.state);
+      return m;
+    },
+
     // ---- message log (every message in and out, for the inbox and appointment details)
+    /**
+     * Logs pushed messages in one statement per 500 rows (the reminder dispatcher's batch; build
+     * the service with the batch's transaction in deps.db to log inside it).
+     */
+    async logOutgoingBatch(rows: OutgoingLog[]): Promise<void> {
+      const at = now();
+      await repo.logMessages(
+        rows.map((m) => ({
+          clinic_id: m.clinicId,
+          line_user_id: m.lineUserId,
+          direction: 'out',
+          kind: m.kind,
+          text: m.text,
+          payload: JSON.stringify(m.payload ?? {}),
+          source: m.source,
+          related_type: m.relatedType ?? null,
+          related_id: m.relatedId ?? null,
+          created_at: at,
+        })),
+      );
+    },
+
+    /** Logs messages sent to one user (a push or a reply). */
+    async logSent(
+      clinicId: string,
+      lineUserId: string,
+      messages: messagingApi.Message[],
+      meta: { source: string; relatedType?: string; relatedId?: string },
+    ): Promise<void> {
+      await this.logOutgoingBatch(
+        messages.map((m) => ({
+          clinicId,
+          lineUserId,
+          kind: m.type,
+          text: m.type === 'text' ? m.text : 'altText' in m ? String(m.altText) : '',
+          payload: m,
+          ...meta,
+        })),
+      );
+    },
+
     async logMessage(
       clinicId: string,
       m: {
@@ -319,18 +382,20 @@ export function lineService(deps: Deps) {
         relatedId?: string;
       },
     ) {
-      await repo.logMessage({
-        clinic_id: clinicId,
-        line_user_id: m.lineUserId,
-        direction: m.direction,
-        kind: m.kind,
-        text: m.text ?? '',
-        payload: JSON.stringify(m.payload ?? {}),
-        source: m.source,
-        related_type: m.relatedType ?? null,
-        related_id: m.relatedId ?? null,
-        created_at: now(),
-      });
+      await repo.logMessages([
+        {
+          clinic_id: clinicId,
+          line_user_id: m.lineUserId,
+          direction: m.direction,
+          kind: m.kind,
+          text: m.text ?? '',
+          payload: JSON.stringify(m.payload ?? {}),
+          source: m.source,
+          related_type: m.relatedType ?? null,
+          related_id: m.relatedId ?? null,
+          created_at: now(),
+        },
+      ]);
     },
     messagesOf: (clinicId: string, lineUserId: string, limit = 50) => repo.messagesOf(clinicId, lineUserId, limit),
 
@@ -350,16 +415,7 @@ export function lineService(deps: Deps) {
         if (e.status === 400) return { ok: false, reason: e.lineMessage };
         throw err;
       }
-      for (const m of messages) {
-        await this.logMessage(clinicId, {
-          lineUserId,
-          direction: 'out',
-          kind: m.type,
-          text: m.type === 'text' ? m.text : 'altText' in m ? String(m.altText) : '',
-          payload: m,
-          source,
-        });
-      }
+      await this.logSent(clinicId, lineUserId, messages, { source });
       return { ok: true };
     },
 

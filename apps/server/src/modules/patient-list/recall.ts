@@ -17,7 +17,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { defineJob, enqueueJob, nextRunAt, type Job } from '../../platform/jobs.ts';
 import { localDate } from '../../platform/tw.ts';
-import { queuePush } from '../binding/push.ts';
+import { queuePush } from '../line/push.ts';
 import { queueSms } from '../sms/service.ts';
 import { nonEssentialBudget } from '../reminders/quota.ts';
 import { maskPhone } from './search.ts';

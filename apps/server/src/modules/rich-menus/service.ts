@@ -1,16 +1,19 @@
 // Rich menus (A2): two per clinic — `unbound` (LINE's default menu, for everyone) and `bound`
 // (linked to each bound user). Edited here, published through the Messaging API with the
-// official SDK; binding/unbinding switches a user's menu in a job (binding/push.ts).
+// official SDK; binding/unbinding switches a user's menu in a job (jobs.ts).
 import type { messagingApi } from '@line/bot-sdk';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import { Type } from 'typebox';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors, type ErrorDetail } from '../../platform/errors.ts';
-import { defineJob, enqueueJob, PermanentJobError, type Job } from '../../platform/jobs.ts';
+import { enqueueJob, jobType } from '../../platform/jobs.ts';
 import { describeLineError } from '../../platform/line.ts';
 import { liffUrl } from '../line/events.ts';
 import { lineService } from '../line/service.ts';
 import { defaultMenuImage, imageInfo, type Bounds } from './image.ts';
+import { richMenuRepository } from './repository.ts';
 
 export type MenuKind = 'unbound' | 'bound';
 export type MenuAction =
@@ -26,13 +29,42 @@ export type MenuInput = {
   areas: MenuArea[];
 };
 
-/** Links a newly published bound menu to every bound friend, then deletes the previous menu. */
-export const BULK_LINK_JOB = defineJob({
+/** Links a newly published bound menu to every bound friend, then deletes the previous menu (jobs.ts runs it). */
+export const BULK_LINK_JOB = jobType({
   type: 'richmenu.bulk_link',
   payload: Type.Object({ richMenuId: Type.String(), deletePrevious: Type.Union([Type.String(), Type.Null()]) }),
   defaults: { maxAttempts: 8 },
-  handler: bulkLinkJob,
 });
+
+/** Switches one user's menu to the clinic's bound menu, or back to the default (jobs.ts runs it). */
+export const USER_MENU_JOB = jobType({
+  type: 'richmenu.user',
+  payload: Type.Object({
+    lineUserId: Type.String(),
+    kind: Type.Union([Type.Literal('bound'), Type.Literal('unbound')]),
+  }),
+  defaults: { maxAttempts: 8 },
+});
+
+/**
+ * Queues the switch of one user's menu (in the caller's transaction when `db` is one; call
+ * wakeWorkers() after the commit so that it happens at once).
+ */
+export async function queueUserMenu(
+  db: Kysely<DB>,
+  deps: Deps,
+  clinicId: string,
+  lineUserId: string,
+  kind: MenuKind,
+): Promise<void> {
+  await enqueueJob(
+    db,
+    deps.clock,
+    USER_MENU_JOB,
+    { lineUserId, kind },
+    { clinicId, orderingKey: `richmenu-user:${clinicId}:${lineUserId}` },
+  );
+}
 export const MAX_IMAGE_BYTES = 1024 * 1024;
 
 const grid = (cols: number, rows: number, width: number, height: number, actions: MenuAction[]): MenuArea[] =>
@@ -168,14 +200,9 @@ function toView(
 
 export function richMenuService(deps: Deps) {
   const db = deps.db;
+  const repo = richMenuRepository(db);
   const now = () => deps.clock.now().toISOString();
-  const rowOf = (clinicId: string, kind: MenuKind) =>
-    db
-      .selectFrom('rich_menus')
-      .selectAll()
-      .where('clinic_id', '=', clinicId)
-      .where('kind', '=', kind)
-      .executeTakeFirst();
+  const rowOf = (clinicId: string, kind: MenuKind) => repo.get(clinicId, kind);
   const menuOf = (row: Awaited<ReturnType<typeof rowOf>>, kind: MenuKind): MenuInput =>
     row
       ? {
@@ -190,25 +217,21 @@ export function richMenuService(deps: Deps) {
     const row = await rowOf(clinicId, kind);
     if (row) return row;
     const m = defaultMenu(kind);
-    await db
-      .insertInto('rich_menus')
-      .values({
-        clinic_id: clinicId,
-        kind,
-        name: m.name,
-        chat_bar_text: m.chatBarText,
-        width: m.size.width,
-        height: m.size.height,
-        areas: JSON.stringify(m.areas),
-        image_b64: null,
-        image_type: null,
-        line_rich_menu_id: null,
-        published_at: null,
-        last_error: null,
-        updated_at: now(),
-      })
-      .onConflict((oc) => oc.columns(['clinic_id', 'kind']).doNothing())
-      .execute();
+    await repo.insertIfMissing({
+      clinic_id: clinicId,
+      kind,
+      name: m.name,
+      chat_bar_text: m.chatBarText,
+      width: m.size.width,
+      height: m.size.height,
+      areas: JSON.stringify(m.areas),
+      image_b64: null,
+      image_type: null,
+      line_rich_menu_id: null,
+      published_at: null,
+      last_error: null,
+      updated_at: now(),
+    });
     return (await rowOf(clinicId, kind))!;
   }
 
@@ -234,20 +257,15 @@ export function richMenuService(deps: Deps) {
       if (d.length) throw errors.validation(d, '選單內容不符合 LINE 的規定，請檢查標示的欄位');
       const row = await ensureRow(clinicId, kind);
       const sizeChanged = Number(row.width) !== input.size.width || Number(row.height) !== input.size.height;
-      await db
-        .updateTable('rich_menus')
-        .set({
-          name: input.name,
-          chat_bar_text: input.chatBarText,
-          width: input.size.width,
-          height: input.size.height,
-          areas: JSON.stringify(input.areas),
-          updated_at: now(),
-          ...(sizeChanged ? { image_b64: null, image_type: null } : {}),
-        })
-        .where('clinic_id', '=', clinicId)
-        .where('kind', '=', kind)
-        .execute();
+      await repo.update(clinicId, kind, {
+        name: input.name,
+        chat_bar_text: input.chatBarText,
+        width: input.size.width,
+        height: input.size.height,
+        areas: JSON.stringify(input.areas),
+        updated_at: now(),
+        ...(sizeChanged ? { image_b64: null, image_type: null } : {}),
+      });
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
@@ -278,12 +296,11 @@ export function richMenuService(deps: Deps) {
         throw new AppError('IMAGE_SIZE', 422, `圖片尺寸必須是 ${W}×${H} 像素，這張是 ${info.width}×${info.height}`, [
           { field: 'image', code: 'size', message: `需要 ${W}×${H}`, width: info.width, height: info.height },
         ]);
-      await db
-        .updateTable('rich_menus')
-        .set({ image_b64: body.toString('base64'), image_type: info.type, updated_at: now() })
-        .where('clinic_id', '=', clinicId)
-        .where('kind', '=', kind)
-        .execute();
+      await repo.update(clinicId, kind, {
+        image_b64: body.toString('base64'),
+        image_type: info.type,
+        updated_at: now(),
+      });
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
@@ -295,6 +312,11 @@ export function richMenuService(deps: Deps) {
       });
       const fresh = await rowOf(clinicId, kind);
       return toView(kind, menuOf(fresh, kind), fresh ?? null);
+    },
+
+    /** LINE's id of the published menu of this kind, or null when it is not published. */
+    async publishedId(clinicId: string, kind: MenuKind): Promise<string | null> {
+      return (await rowOf(clinicId, kind))?.line_rich_menu_id ?? null;
     },
 
     /** The uploaded image, or the generated default for the menu's layout. */
@@ -340,12 +362,7 @@ export function richMenuService(deps: Deps) {
       };
       const fail = async (err: unknown, what: string) => {
         const e = lineError(err, what);
-        await db
-          .updateTable('rich_menus')
-          .set({ last_error: e.message })
-          .where('clinic_id', '=', clinicId)
-          .where('kind', '=', kind)
-          .execute();
+        await repo.update(clinicId, kind, { last_error: e.message });
         return e;
       };
       let richMenuId: string;
@@ -369,12 +386,7 @@ export function richMenuService(deps: Deps) {
       }
       const previous = row.line_rich_menu_id;
       const at = now();
-      await db
-        .updateTable('rich_menus')
-        .set({ line_rich_menu_id: richMenuId, published_at: at, last_error: null })
-        .where('clinic_id', '=', clinicId)
-        .where('kind', '=', kind)
-        .execute();
+      await repo.update(clinicId, kind, { line_rich_menu_id: richMenuId, published_at: at, last_error: null });
       if (kind === 'bound') {
         await enqueueJob(db, deps.clock, BULK_LINK_JOB, { richMenuId, deletePrevious: previous }, { clinicId });
       } else if (previous && previous !== richMenuId) {
@@ -393,41 +405,4 @@ export function richMenuService(deps: Deps) {
       return toView(kind, menuOf(fresh, kind), fresh ?? null);
     },
   };
-}
-
-/** Links the bound menu to every bound friend (≤500 per call), then deletes the old menu. */
-async function bulkLinkJob(job: Job<{ richMenuId: string; deletePrevious: string | null }>, deps: Deps): Promise<void> {
-  const clinicId = job.clinicId!;
-  const current = await deps.db
-    .selectFrom('rich_menus')
-    .select('line_rich_menu_id')
-    .where('clinic_id', '=', clinicId)
-    .where('kind', '=', 'bound')
-    .executeTakeFirst();
-  if (current?.line_rich_menu_id !== job.payload.richMenuId) return; // superseded by a newer publish
-  const client = await lineService(deps).clientFor(clinicId);
-  const users = await deps.db
-    .selectFrom('line_bindings')
-    .leftJoin('line_friends', (j) =>
-      j
-        .onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id')
-        .onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'),
-    )
-    .select('line_bindings.line_user_id')
-    .distinct()
-    .where('line_bindings.clinic_id', '=', clinicId)
-    .where((eb) => eb.or([eb('line_friends.state', 'is', null), eb('line_friends.state', '=', 'friend')]))
-    .execute();
-  const ids = users.map((u) => u.line_user_id);
-  try {
-    for (let i = 0; i < ids.length; i += 500)
-      await client.richMenus.linkToUsers(job.payload.richMenuId, ids.slice(i, i + 500));
-    if (job.payload.deletePrevious && job.payload.deletePrevious !== job.payload.richMenuId)
-      await client.richMenus.delete(job.payload.deletePrevious).catch(() => undefined);
-  } catch (err) {
-    const e = describeLineError(err);
-    if (e.status !== null && e.status >= 400 && e.status < 500 && e.status !== 429)
-      throw new PermanentJobError(`${e.message}: ${e.lineMessage}`);
-    throw err;
-  }
 }
