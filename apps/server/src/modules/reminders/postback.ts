@@ -7,8 +7,9 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
-import { queuePush } from '../binding/push.ts';
-import { answerAppointment, dateLabel, type Answer } from '../answers/service.ts';
+import { queuePush } from '../line/push.ts';
+import { answerAppointment, answerService, dateLabel, type Answer } from '../answers/service.ts';
+import { clinicService } from '../clinics/service.ts';
 import type { EventContext } from '../line/events.ts';
 import { signToken, verifyToken, type TokenAction } from './templates.ts';
 
@@ -29,39 +30,8 @@ const text = (t: string, quickReply?: messagingApi.QuickReply): messagingApi.Tex
 });
 
 async function clinicPhone(deps: Deps, clinicId: string): Promise<string> {
-  const c = await deps.db.selectFrom('clinics').select('phone').where('id', '=', clinicId).executeTakeFirst();
-  return c?.phone ? `（${c.phone}）` : '';
-}
-
-/** Adds the reason or a preferred time to the appointment's latest open request task. */
-async function addToTask(
-  deps: Deps,
-  clinicId: string,
-  appointmentId: string,
-  kind: string,
-  patch: { reason?: string; preferredTime?: string },
-): Promise<boolean> {
-  const t = await deps.db
-    .selectFrom('front_desk_tasks')
-    .select(['id', 'payload'])
-    .where('clinic_id', '=', clinicId)
-    .where('appointment_id', '=', appointmentId)
-    .where('kind', '=', kind)
-    .where('status', '=', 'open')
-    .orderBy('created_at', 'desc')
-    .executeTakeFirst();
-  if (!t) return false;
-  const p = JSON.parse(t.payload) as { reason?: string | null; preferredTimes?: string[] };
-  if (patch.reason) p.reason = patch.reason;
-  if (patch.preferredTime)
-    p.preferredTimes = [...new Set([...(p.preferredTimes ?? []), patch.preferredTime])].slice(-5);
-  await deps.db
-    .updateTable('front_desk_tasks')
-    .set({ payload: JSON.stringify(p) })
-    .where('clinic_id', '=', clinicId)
-    .where('id', '=', t.id)
-    .execute();
-  return true;
+  const c = await clinicService(deps).get(clinicId);
+  return c.phone ? `（${c.phone}）` : '';
 }
 
 export async function onReminderPostback(
@@ -88,7 +58,9 @@ export async function onReminderPostback(
   const tok = (a: TokenAction) => signToken(deps.crypto, { appointmentId, action: a, expiresAt });
 
   if (action === 'x1' || action === 'x2' || action === 'x3') {
-    const ok = await addToTask(deps, clinicId, appointmentId, 'cancel_request', { reason: REASONS[action] });
+    const ok = await answerService(deps).addToRequest(clinicId, appointmentId, 'cancel_request', {
+      reason: REASONS[action],
+    });
     await say(ctx, [
       text(
         ok
@@ -101,7 +73,9 @@ export async function onReminderPostback(
   if (action === 'rt') {
     const picked = params.datetime;
     if (!picked) return true;
-    const ok = await addToTask(deps, clinicId, appointmentId, 'reschedule_request', { preferredTime: picked });
+    const ok = await answerService(deps).addToRequest(clinicId, appointmentId, 'reschedule_request', {
+      preferredTime: picked,
+    });
     const label = picked.replace('T', ' ');
     await say(ctx, [
       text(
@@ -133,12 +107,8 @@ export async function onReminderPostback(
     }
     throw err;
   }
-  const clinic = await deps.db
-    .selectFrom('clinics')
-    .select('time_zone')
-    .where('id', '=', clinicId)
-    .executeTakeFirstOrThrow();
-  const when = dateLabel(view.startsAt, clinic.time_zone, now);
+  const clinic = await clinicService(deps).get(clinicId);
+  const when = dateLabel(view.startsAt, clinic.timeZone, now);
   if (answer === 'confirm') {
     await say(ctx, [text(`已收到您的確認：${when}（${view.doctorName}醫師）。我們到時見！`)]);
   } else if (answer === 'cancel') {
@@ -153,7 +123,7 @@ export async function onReminderPostback(
   } else {
     const toLocal = (d: Date) =>
       new Intl.DateTimeFormat('sv-SE', {
-        timeZone: clinic.time_zone,
+        timeZone: clinic.timeZone,
         year: 'numeric',
         month: '2-digit',
         day: '2-digit',
