@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { defineJob, type JobDefinition } from './platform/jobs.ts';
 import { WEBHOOK_JOB } from './modules/webhooks/service.ts';
 import { answerWithAutoReply } from './modules/auto-replies/hook.ts';
+import { noteIncoming } from './modules/line/conversations.ts';
 import { lineEventJob } from './modules/line/events.ts';
 import { bindingHooks } from './modules/binding/jobs.ts';
 import { PUSH_JOB } from './modules/line/push.ts';
@@ -18,7 +19,12 @@ export function jobDefinitions(): JobDefinition[] {
   return [
     NOOP_JOB,
     WEBHOOK_JOB,
-    lineEventJob({ onText: [answerWithAutoReply], ...bindingHooks, onPostback: onReminderPostback }),
+    lineEventJob({
+      onText: [answerWithAutoReply],
+      afterMessage: noteIncoming,
+      ...bindingHooks,
+      onPostback: onReminderPostback,
+    }),
     PUSH_JOB,
     SMS_JOB,
     ...richMenuJobs,

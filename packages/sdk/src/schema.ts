@@ -1551,8 +1551,16 @@ export interface paths {
                         "application/json": {
                             ok: boolean;
                             message: string;
-                            bot: unknown;
-                            quota: unknown;
+                            bot: {
+                                name: string;
+                                basicId: string;
+                                userId: string;
+                            } | null;
+                            quota: {
+                                type: string;
+                                limit: number | null;
+                                used: number;
+                            } | null;
                             lineStatus?: number | null;
                             lineMessage?: string;
                         };
@@ -1707,6 +1715,362 @@ export interface paths {
                 };
                 /** @description 錯誤回應 */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/line/conversations/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 尚未回覆的 LINE 對話數（首頁） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 尚未回覆的 LINE 對話數 */
+                            unanswered: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/line/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LINE 對話（最新的在前） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 只列出尚未回覆的對話 */
+                    unanswered?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                lineUserId: string;
+                                displayName: string;
+                                pictureUrl: string | null;
+                                lastText: string;
+                                lastAt: string;
+                                unanswered: boolean;
+                                unansweredSince: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/line/conversations/{lineUserId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一位 LINE 使用者的對話、綁定的病患 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    lineUserId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LineConversation"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/line/conversations/{lineUserId}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 回覆病患（LINE 推播，計入訊息額度）
+         * @description 回覆後這則對話視為已處理。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    lineUserId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 以 LINE 推播傳給病患的文字 */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LineConversation"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/line/conversations/{lineUserId}/handled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 標示已處理 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    lineUserId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LineConversation"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2779,6 +3143,75 @@ export interface paths {
                 };
                 /** @description 錯誤回應 */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/appointments/{id}/withdraw-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 撤回取消或改期申請
+         * @description 預約恢復申請前的回覆狀態，櫃台的待辦關閉為「病患撤回」，HIS 會收到燈號變更。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LiffAppointment"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10740,6 +11173,31 @@ export interface components {
             } | null;
             updatedAt: string;
         };
+        LineConversation: {
+            lineUserId: string;
+            displayName: string;
+            pictureUrl: string | null;
+            /** @description friend | blocked | unknown */
+            friendState: string;
+            unanswered: boolean;
+            unansweredSince: string | null;
+            handledAt: string | null;
+            handledBy: string | null;
+            /** @description 綁定在這個 LINE 帳號的病患 */
+            patients: {
+                id: string;
+                hisId: string;
+                name: string;
+            }[];
+            messages: {
+                id: number;
+                direction: "in" | "out";
+                kind: string;
+                text: string;
+                source: string;
+                at: string;
+            }[];
+        };
         AutoReply: {
             id: string;
             name: string;
@@ -10766,6 +11224,10 @@ export interface components {
             canConfirm: boolean;
             canCancel: boolean;
             canReschedule: boolean;
+            /** @description 有處理中的取消或改期申請，可以撤回 */
+            canWithdraw: boolean;
+            /** @description 處理中的申請，例如「取消申請處理中」；沒有則為 null */
+            pendingLabel: string | null;
         };
         RichMenu: {
             kind: string;

@@ -12,6 +12,8 @@ import m0051 from './0051_patient_search_indexes.ts';
 import m0052 from './0052_patients_id_cover.ts';
 import m0053 from './0053_patient_visit_summary.ts';
 import m0070 from './0070_reminder_resends.ts';
+import m0080 from './0080_line_conversations.ts';
+import m0081 from './0081_family_offers.ts';
 
 export const migrations: Migration[] = [
   m0001,
@@ -26,4 +28,6 @@ export const migrations: Migration[] = [
   m0052,
   m0053,
   m0070,
+  m0080,
+  m0081,
 ];

@@ -31,7 +31,19 @@ export interface BindingConsentsTable {
   created_at: string;
 }
 
+/** A patient offered to a bound LINE user who proved the same phone (offered → accepted | declined). */
+export interface FamilyOffersTable {
+  id: string;
+  clinic_id: string;
+  patient_id: string;
+  line_user_id: string;
+  status: string;
+  offered_at: string;
+  answered_at: string | null;
+}
+
 export interface BindingTables {
+  family_offers: FamilyOffersTable;
   otp_codes: OtpCodesTable;
   line_bindings: LineBindingsTable;
   binding_consents: BindingConsentsTable;

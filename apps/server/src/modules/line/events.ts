@@ -25,6 +25,17 @@ export type LineEventHooks = {
   onPostback?(ctx: EventContext, data: string, params: Record<string, string>): Promise<boolean>;
   /** A text message; handlers are tried in order until one returns true. */
   onText?: ((ctx: EventContext, text: string) => Promise<boolean>)[];
+  /** After every message from the user: whether a text handler answered it. */
+  afterMessage?(ctx: EventContext, text: string, answered: boolean): Promise<void>;
+};
+
+const MESSAGE_KIND_ZH: Record<string, string> = {
+  sticker: '貼圖',
+  image: '圖片',
+  video: '影片',
+  audio: '語音',
+  file: '檔案',
+  location: '位置',
 };
 
 /**
@@ -145,16 +156,17 @@ function lineEventHandler(hooks: LineEventHooks) {
               ? [msg.title, msg.address].filter(Boolean).join(' ')
               : '';
         await line.logMessage(clinicId, { lineUserId, direction: 'in', kind, text, payload: msg, source: 'user' });
+        let handled = false;
         if (kind === 'text' && text) {
-          let handled = false;
           for (const h of hooks.onText ?? []) {
             if (await h(ctx, text)) {
               handled = true;
               break;
             }
           }
-          outcome = handled ? 'ok:answered' : 'ok:unanswered';
         }
+        outcome = handled ? 'ok:answered' : 'ok:unanswered';
+        await hooks.afterMessage?.(ctx, text || `（${MESSAGE_KIND_ZH[kind] ?? '訊息'}）`, handled);
         break;
       }
       case 'postback': {

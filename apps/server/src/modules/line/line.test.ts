@@ -210,7 +210,9 @@ describe('through the emulator', () => {
     await b.emu_('POST', `/_emulator/users/${user.userId}/messages`, { channelId: c.channelId, text: '我想問植牙' });
     await b.drain();
     const sent = (await b.emu_('GET', `/_emulator/channels/${c.channelId}/messages?to=${user.userId}`)).messages;
-    expect(sent.at(-1).message.text).toBe('週一至週六 9:00–12:00、14:00–17:30');
+    // the canned reply answers the first; the second waits for the front desk and is acknowledged
+    expect(sent.at(-2).message.text).toBe('週一至週六 9:00–12:00、14:00–17:30');
+    expect(sent.at(-1).message.text).toMatch(/^已收到您的訊息/);
     expect(sent.filter((m: { message: { text?: string } }) => m.message.text?.startsWith('週一'))).toHaveLength(1);
     const events = await b.t.deps.db
       .selectFrom('line_webhook_events')

@@ -95,6 +95,88 @@ export function lineRepository(db: Kysely<DB>) {
         );
       return out;
     },
+    // ---- conversations (what waits for the front desk)
+    /** Records an incoming message; `unanswered` starts the wait unless one is already running. */
+    noteInbound: (clinicId: string, lineUserId: string, at: string, text: string, unanswered: boolean) =>
+      db
+        .insertInto('line_conversations')
+        .values({
+          clinic_id: clinicId,
+          line_user_id: lineUserId,
+          last_in_at: at,
+          last_in_text: text,
+          unanswered_since: unanswered ? at : null,
+          last_ack_at: null,
+          handled_at: null,
+          handled_by: null,
+        })
+        .onConflict((oc) =>
+          oc.columns(['clinic_id', 'line_user_id']).doUpdateSet((eb) => ({
+            last_in_at: eb.ref('excluded.last_in_at'),
+            last_in_text: eb.ref('excluded.last_in_text'),
+            unanswered_since: unanswered
+              ? eb.fn.coalesce('line_conversations.unanswered_since', eb.ref('excluded.unanswered_since'))
+              : eb.ref('line_conversations.unanswered_since'),
+          })),
+        )
+        .execute(),
+    /** Takes the acknowledgement slot when none was used since `since`; false when one was (no flood). */
+    claimAck: async (clinicId: string, lineUserId: string, at: string, since: string) => {
+      const r = await db
+        .updateTable('line_conversations')
+        .set({ last_ack_at: at })
+        .where('clinic_id', '=', clinicId)
+        .where('line_user_id', '=', lineUserId)
+        .where((eb) => eb.or([eb('last_ack_at', 'is', null), eb('last_ack_at', '<', since)]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    handleConversation: (clinicId: string, lineUserId: string, at: string, by: string) =>
+      db
+        .updateTable('line_conversations')
+        .set({ unanswered_since: null, handled_at: at, handled_by: by })
+        .where('clinic_id', '=', clinicId)
+        .where('line_user_id', '=', lineUserId)
+        .executeTakeFirst(),
+    unansweredCount: async (clinicId: string) =>
+      Number(
+        (
+          await db
+            .selectFrom('line_conversations')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('clinic_id', '=', clinicId)
+            .where('unanswered_since', 'is not', null)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    conversations: (clinicId: string, opts: { unansweredOnly: boolean; limit: number }) => {
+      let q = db
+        .selectFrom('line_conversations as c')
+        .leftJoin('line_friends as f', (j) =>
+          j.onRef('f.clinic_id', '=', 'c.clinic_id').onRef('f.line_user_id', '=', 'c.line_user_id'),
+        )
+        .select([
+          'c.line_user_id',
+          'c.last_in_at',
+          'c.last_in_text',
+          'c.unanswered_since',
+          'c.handled_at',
+          'c.handled_by',
+          'f.display_name',
+          'f.picture_url',
+        ])
+        .where('c.clinic_id', '=', clinicId);
+      if (opts.unansweredOnly) q = q.where('c.unanswered_since', 'is not', null);
+      return q.orderBy('c.last_in_at', 'desc').limit(opts.limit).execute();
+    },
+    conversation: (clinicId: string, lineUserId: string) =>
+      db
+        .selectFrom('line_conversations')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .where('line_user_id', '=', lineUserId)
+        .executeTakeFirst(),
+
     messagesOf: (clinicId: string, lineUserId: string, limit: number) =>
       db
         .selectFrom('line_messages')

@@ -1,53 +1,26 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { errorResponses } from '../../platform/http.ts';
+import { errorResponses, type App } from '../../platform/http.ts';
+import { conversationService } from './conversations.ts';
+import {
+  Conversation,
+  ConversationParams,
+  Conversations,
+  ConversationsQuery,
+  ConversationSummary,
+  Friends,
+  FriendsQuery,
+  LineChannel,
+  ReplyBody,
+  SaveChannelBody,
+  TestResult,
+  WebhookParams,
+  WebhookResult,
+} from './schemas.ts';
 import { lineService } from './service.ts';
 
-const LineChannel = Type.Object(
-  {
-    channelId: Type.String(),
-    accessTokenHint: Type.String({ description: '存取權杖只顯示頭尾幾碼' }),
-    liffId: Type.String(),
-    greetingText: Type.String(),
-    webhookUrl: Type.String({ description: '貼到 LINE Developers → Messaging API → Webhook URL' }),
-    botName: Type.Union([Type.String(), Type.Null()]),
-    botUserId: Type.Union([Type.String(), Type.Null()]),
-    lastTest: Type.Union([Type.Object({ at: Type.String(), ok: Type.Boolean(), message: Type.String() }), Type.Null()]),
-    updatedAt: Type.String(),
-  },
-  { $id: 'LineChannel' },
-);
-
-const SaveChannelBody = Type.Object(
-  {
-    channelId: Type.String({
-      pattern: '^[0-9]{6,20}$',
-      description: 'LINE Developers 的 Channel ID（數字）',
-      examples: ['1000000001'],
-    }),
-    channelSecret: Type.Optional(
-      Type.String({ minLength: 8, maxLength: 100, description: 'Channel secret；留空表示不變更' }),
-    ),
-    accessToken: Type.Optional(
-      Type.String({ minLength: 8, maxLength: 1000, description: 'Channel access token（長期）；留空表示不變更' }),
-    ),
-    liffId: Type.Optional(
-      Type.String({
-        maxLength: 100,
-        pattern: '^$|^[0-9]+-[A-Za-z0-9]+$',
-        description: 'LIFF ID，例如 1234567890-AbCdEfGh',
-      }),
-    ),
-    greetingText: Type.Optional(
-      Type.String({ maxLength: 500, description: '加入好友時的歡迎訊息，{clinic} 會換成診所名稱' }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-export function lineRoutes(app: FastifyInstance, deps: Deps): void {
+export function lineRoutes(app: App, deps: Deps): void {
   const svc = lineService(deps);
   const admin = requireStaff(deps, ['admin']);
   app.addSchema(LineChannel);
@@ -80,7 +53,7 @@ export function lineRoutes(app: FastifyInstance, deps: Deps): void {
       },
       preHandler: admin,
     },
-    async (req) => svc.saveChannel(clinicOf(req), req.body as never, actorOf(req), req.ip),
+    async (req) => svc.saveChannel(clinicOf(req), req.body, actorOf(req), req.ip),
   );
 
   app.post(
@@ -89,17 +62,7 @@ export function lineRoutes(app: FastifyInstance, deps: Deps): void {
       schema: {
         tags: ['後台：LINE 官方帳號'],
         summary: '測試連線（機器人資訊與訊息額度）',
-        response: {
-          200: Type.Object({
-            ok: Type.Boolean(),
-            message: Type.String(),
-            bot: Type.Unknown(),
-            quota: Type.Unknown(),
-            lineStatus: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
-            lineMessage: Type.Optional(Type.String()),
-          }),
-          ...errorResponses(401, 403, 409),
-        },
+        response: { 200: TestResult, ...errorResponses(401, 403, 409) },
       },
       preHandler: admin,
     },
@@ -112,34 +75,13 @@ export function lineRoutes(app: FastifyInstance, deps: Deps): void {
       schema: {
         tags: ['後台：LINE 官方帳號'],
         summary: 'LINE 好友',
-        querystring: Type.Object(
-          {
-            state: Type.Optional(Type.Union([Type.Literal('friend'), Type.Literal('blocked')])),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-            offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                lineUserId: Type.String(),
-                displayName: Type.String(),
-                pictureUrl: Type.Union([Type.String(), Type.Null()]),
-                state: Type.String(),
-                followedAt: Type.Union([Type.String(), Type.Null()]),
-                blockedAt: Type.Union([Type.String(), Type.Null()]),
-              }),
-            ),
-          }),
-          ...errorResponses(400, 401),
-        },
+        querystring: FriendsQuery,
+        response: { 200: Friends, ...errorResponses(400, 401) },
       },
       preHandler: requireStaff(deps, ['admin', 'front_desk', 'doctor', 'viewer']),
     },
     async (req) => {
-      const q = req.query as { state?: string; limit?: number; offset?: number };
+      const q = req.query;
       const rows = await svc.listFriends(clinicOf(req), {
         state: q.state,
         limit: q.limit ?? 50,
@@ -167,21 +109,87 @@ export function lineRoutes(app: FastifyInstance, deps: Deps): void {
         summary: 'LINE 平台呼叫的 Webhook（每個診所一個網址）',
         description:
           '以 x-line-signature 驗證原始內容；同一個 webhookEventId 只處理一次；快速回應 200，實際處理交給背景工作。',
-        params: Type.Object({ channelId: Type.String({ maxLength: 30 }) }),
-        response: {
-          200: Type.Object({ received: Type.Integer(), stored: Type.Integer() }),
-          ...errorResponses(400, 401, 404),
-        },
+        params: WebhookParams,
+        response: { 200: WebhookResult, ...errorResponses(400, 401, 404) },
       },
       bodyLimit: 4 * 1024 * 1024,
     },
     async (req) => {
       const sig = req.headers['x-line-signature'];
-      return svc.receiveWebhook(
-        (req.params as { channelId: string }).channelId,
-        req.rawBody,
-        typeof sig === 'string' ? sig : undefined,
-      );
+      return svc.receiveWebhook(req.params.channelId, req.rawBody, typeof sig === 'string' ? sig : undefined);
     },
+  );
+
+  // ---- conversations: what patients wrote and nobody has answered yet
+  const conversations = conversationService(deps);
+  const desk = requireStaff(deps, ['admin', 'front_desk']);
+  const readers = requireStaff(deps, ['admin', 'front_desk', 'doctor', 'viewer']);
+  const ctags = ['後台：LINE 對話'];
+  app.addSchema(Conversation);
+  app.get(
+    '/api/line/conversations/summary',
+    {
+      schema: {
+        tags: ctags,
+        summary: '尚未回覆的 LINE 對話數（首頁）',
+        response: { 200: ConversationSummary, ...errorResponses(401, 403) },
+      },
+      preHandler: readers,
+    },
+    async (req) => conversations.summary(clinicOf(req)),
+  );
+  app.get(
+    '/api/line/conversations',
+    {
+      schema: {
+        tags: ctags,
+        summary: 'LINE 對話（最新的在前）',
+        querystring: ConversationsQuery,
+        response: { 200: Conversations, ...errorResponses(400, 401, 403) },
+      },
+      preHandler: readers,
+    },
+    async (req) => conversations.list(clinicOf(req), req.query.unanswered === true),
+  );
+  app.get(
+    '/api/line/conversations/:lineUserId',
+    {
+      schema: {
+        tags: ctags,
+        summary: '一位 LINE 使用者的對話、綁定的病患',
+        params: ConversationParams,
+        response: { 200: Type.Ref('LineConversation'), ...errorResponses(400, 401, 403, 404) },
+      },
+      preHandler: readers,
+    },
+    async (req) => conversations.get(clinicOf(req), req.params.lineUserId),
+  );
+  app.post(
+    '/api/line/conversations/:lineUserId/reply',
+    {
+      schema: {
+        tags: ctags,
+        summary: '回覆病患（LINE 推播，計入訊息額度）',
+        description: '回覆後這則對話視為已處理。',
+        params: ConversationParams,
+        body: ReplyBody,
+        response: { 200: Type.Ref('LineConversation'), ...errorResponses(401, 403, 404, 422) },
+      },
+      preHandler: desk,
+    },
+    async (req) => conversations.reply(clinicOf(req), req.params.lineUserId, req.body.text, actorOf(req), req.ip),
+  );
+  app.post(
+    '/api/line/conversations/:lineUserId/handled',
+    {
+      schema: {
+        tags: ctags,
+        summary: '標示已處理',
+        params: ConversationParams,
+        response: { 200: Type.Ref('LineConversation'), ...errorResponses(401, 403, 404) },
+      },
+      preHandler: desk,
+    },
+    async (req) => conversations.handled(clinicOf(req), req.params.lineUserId, actorOf(req), req.ip),
   );
 }

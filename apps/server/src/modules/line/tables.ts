@@ -59,7 +59,20 @@ export interface LineMessagesTable {
   created_at: string;
 }
 
+/** A LINE user's conversation with the clinic: what waits for the front desk, the last acknowledgement. */
+export interface LineConversationsTable {
+  clinic_id: string;
+  line_user_id: string;
+  last_in_at: string;
+  last_in_text: string;
+  unanswered_since: string | null;
+  last_ack_at: string | null;
+  handled_at: string | null;
+  handled_by: string | null;
+}
+
 export interface LineTables {
+  line_conversations: LineConversationsTable;
   line_channels: LineChannelsTable;
   line_webhook_events: LineWebhookEventsTable;
   line_friends: LineFriendsTable;

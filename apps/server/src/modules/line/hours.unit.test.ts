@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { acknowledgement, describeHours, isOpen } from './hours.ts';
+
+const weekdays = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, open: '09:00', close: '18:00' }));
+const split = [1, 2, 3, 4, 5, 6].flatMap((d) => [
+  { weekday: d, open: '14:00', close: '17:30' },
+  { weekday: d, open: '09:00', close: '12:00' },
+]);
+
+describe('business hours in words', () => {
+  it('groups consecutive days with the same hours, Monday first', () => {
+    expect(describeHours(weekdays)).toBe('週一至週五 9:00–18:00');
+    expect(describeHours(split)).toBe('週一至週六 9:00–12:00、14:00–17:30');
+    expect(
+      describeHours([
+        ...weekdays,
+        { weekday: 6, open: '09:00', close: '12:00' },
+        { weekday: 0, open: '09:00', close: '12:00' },
+      ]),
+    ).toBe('週一至週五 9:00–18:00；週六、日 9:00–12:00');
+    expect(describeHours([{ weekday: 3, open: '08:30', close: '12:00' }])).toBe('週三 8:30–12:00');
+  });
+
+  it('open or not in the clinic time zone, whatever the server time zone', () => {
+    // Friday 2026-12-04 10:00 in Taipei is 02:00 UTC
+    expect(isOpen(weekdays, 'Asia/Taipei', new Date('2026-12-04T02:00:00Z'))).toBe(true);
+    expect(isOpen(weekdays, 'Asia/Taipei', new Date('2026-12-04T10:30:00Z'))).toBe(false); // 18:30
+    expect(isOpen(weekdays, 'Asia/Taipei', new Date('2026-12-05T02:00:00Z'))).toBe(false); // Saturday
+  });
+
+  it('the acknowledgement says when the front desk will answer', () => {
+    const clinic = { businessHours: weekdays, timeZone: 'Asia/Taipei', phone: '02-2700-1234' };
+    expect(acknowledgement(clinic, new Date('2026-12-04T02:00:00Z'))).toBe(
+      '已收到您的訊息，櫃台人員將於上班時間盡快回覆您。如有急事請來電 02-2700-1234。',
+    );
+    expect(acknowledgement(clinic, new Date('2026-12-05T02:00:00Z'))).toBe(
+      '已收到您的訊息。目前非服務時間（週一至週五 9:00–18:00），櫃台人員將於上班時間回覆。如有急事請來電 02-2700-1234。',
+    );
+  });
+});

@@ -1,0 +1,137 @@
+// Request and response schemas of the LINE channel, its webhook, friends and conversations.
+import { Type } from 'typebox';
+
+export const LineChannel = Type.Object(
+  {
+    channelId: Type.String(),
+    accessTokenHint: Type.String({ description: '存取權杖只顯示頭尾幾碼' }),
+    liffId: Type.String(),
+    greetingText: Type.String(),
+    webhookUrl: Type.String({ description: '貼到 LINE Developers → Messaging API → Webhook URL' }),
+    botName: Type.Union([Type.String(), Type.Null()]),
+    botUserId: Type.Union([Type.String(), Type.Null()]),
+    lastTest: Type.Union([Type.Object({ at: Type.String(), ok: Type.Boolean(), message: Type.String() }), Type.Null()]),
+    updatedAt: Type.String(),
+  },
+  { $id: 'LineChannel' },
+);
+
+export const SaveChannelBody = Type.Object(
+  {
+    channelId: Type.String({
+      pattern: '^[0-9]{6,20}$',
+      description: 'LINE Developers 的 Channel ID（數字）',
+      examples: ['1000000001'],
+    }),
+    channelSecret: Type.Optional(
+      Type.String({ minLength: 8, maxLength: 100, description: 'Channel secret；留空表示不變更' }),
+    ),
+    accessToken: Type.Optional(
+      Type.String({ minLength: 8, maxLength: 1000, description: 'Channel access token（長期）；留空表示不變更' }),
+    ),
+    liffId: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        pattern: '^$|^[0-9]+-[A-Za-z0-9]+$',
+        description: 'LIFF ID，例如 1234567890-AbCdEfGh',
+      }),
+    ),
+    greetingText: Type.Optional(
+      Type.String({ maxLength: 500, description: '加入好友時的歡迎訊息，{clinic} 會換成診所名稱' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const TestResult = Type.Object({
+  ok: Type.Boolean(),
+  message: Type.String(),
+  bot: Type.Union([Type.Object({ name: Type.String(), basicId: Type.String(), userId: Type.String() }), Type.Null()]),
+  quota: Type.Union([
+    Type.Object({ type: Type.String(), limit: Type.Union([Type.Integer(), Type.Null()]), used: Type.Integer() }),
+    Type.Null(),
+  ]),
+  lineStatus: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  lineMessage: Type.Optional(Type.String()),
+});
+
+export const FriendsQuery = Type.Object(
+  {
+    state: Type.Optional(Type.Union([Type.Literal('friend'), Type.Literal('blocked')])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Friends = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      lineUserId: Type.String(),
+      displayName: Type.String(),
+      pictureUrl: Type.Union([Type.String(), Type.Null()]),
+      state: Type.String(),
+      followedAt: Type.Union([Type.String(), Type.Null()]),
+      blockedAt: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+
+export const WebhookParams = Type.Object({ channelId: Type.String({ maxLength: 30 }) });
+export const WebhookResult = Type.Object({ received: Type.Integer(), stored: Type.Integer() });
+
+// ---- conversations (messages waiting for the front desk)
+export const ConversationSummary = Type.Object({
+  unanswered: Type.Integer({ description: '尚未回覆的 LINE 對話數' }),
+});
+
+export const ConversationsQuery = Type.Object(
+  { unanswered: Type.Optional(Type.Boolean({ description: '只列出尚未回覆的對話' })) },
+  { additionalProperties: false },
+);
+
+export const ConversationItem = Type.Object({
+  lineUserId: Type.String(),
+  displayName: Type.String(),
+  pictureUrl: Type.Union([Type.String(), Type.Null()]),
+  lastText: Type.String(),
+  lastAt: Type.String(),
+  unanswered: Type.Boolean(),
+  unansweredSince: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const Conversations = Type.Object({ items: Type.Array(ConversationItem) });
+
+export const ConversationParams = Type.Object({ lineUserId: Type.String({ pattern: '^U[0-9a-f]{32}$' }) });
+
+export const Conversation = Type.Object(
+  {
+    lineUserId: Type.String(),
+    displayName: Type.String(),
+    pictureUrl: Type.Union([Type.String(), Type.Null()]),
+    friendState: Type.String({ description: 'friend | blocked | unknown' }),
+    unanswered: Type.Boolean(),
+    unansweredSince: Type.Union([Type.String(), Type.Null()]),
+    handledAt: Type.Union([Type.String(), Type.Null()]),
+    handledBy: Type.Union([Type.String(), Type.Null()]),
+    patients: Type.Array(Type.Object({ id: Type.String(), hisId: Type.String(), name: Type.String() }), {
+      description: '綁定在這個 LINE 帳號的病患',
+    }),
+    messages: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
+        kind: Type.String(),
+        text: Type.String(),
+        source: Type.String(),
+        at: Type.String(),
+      }),
+    ),
+  },
+  { $id: 'LineConversation' },
+);
+
+export const ReplyBody = Type.Object(
+  { text: Type.String({ minLength: 1, maxLength: 2000, description: '以 LINE 推播傳給病患的文字' }) },
+  { additionalProperties: false },
+);
