@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import scalar from '@scalar/fastify-api-reference';
 import addFormats from 'ajv-formats';
 import Fastify from 'fastify';
 import { AJV_OPTIONS, validatorPerPart } from './platform/validation.ts';
+import { describeDefaultResponses, registerApiDocs } from './api-docs.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { autoReplyRoutes } from './modules/auto-replies/routes.ts';
 import { lineRoutes } from './modules/line/routes.ts';
@@ -103,12 +103,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
       },
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
+    transformObject: (d) => describeDefaultResponses('openapiObject' in d ? d.openapiObject : d.swaggerObject),
   });
-  await app.register(scalar, {
-    routePrefix: '/docs',
-    configuration: { url: '/openapi.json', pageTitle: 'Careline API 文件' } as never,
-    logLevel: 'silent',
-  });
+  await registerApiDocs(app);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   systemRoutes(app, deps);

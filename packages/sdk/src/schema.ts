@@ -19,7 +19,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -53,7 +53,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -87,7 +87,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -133,7 +133,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -200,7 +200,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -232,7 +232,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -291,7 +291,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -347,7 +347,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -407,7 +407,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -498,7 +498,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -577,7 +577,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -651,7 +651,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -712,7 +712,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -769,7 +769,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -823,7 +823,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -896,7 +896,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -950,7 +950,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -1020,7 +1020,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -1089,7 +1089,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1192,7 +1192,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1260,7 +1260,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1348,7 +1348,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -1407,7 +1407,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1469,7 +1469,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1542,7 +1542,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1622,7 +1622,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1692,7 +1692,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2112,7 +2112,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2173,7 +2173,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2265,7 +2265,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2325,7 +2325,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -2391,7 +2391,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2459,7 +2459,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2526,7 +2526,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2618,7 +2618,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2720,7 +2720,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2810,7 +2810,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2869,7 +2869,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2941,7 +2941,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3022,7 +3022,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3105,7 +3105,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3249,7 +3249,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3313,7 +3313,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3469,7 +3469,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3570,7 +3570,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3658,7 +3658,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3737,7 +3737,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3793,7 +3793,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3857,7 +3857,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3971,7 +3971,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3980,7 +3980,7 @@ export interface paths {
                         "application/json": components["schemas"]["HisDoctor"];
                     };
                 };
-                /** @description Default Response */
+                /** @description 成功 */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -4141,7 +4141,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4529,7 +4529,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4606,7 +4606,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4662,7 +4662,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4717,7 +4717,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4789,7 +4789,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4873,7 +4873,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -4951,7 +4951,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -5022,7 +5022,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5103,7 +5103,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5180,7 +5180,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5263,7 +5263,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5319,7 +5319,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5394,7 +5394,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -5455,7 +5455,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5501,7 +5501,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5572,7 +5572,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5631,7 +5631,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5691,7 +5691,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5775,7 +5775,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5871,7 +5871,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5974,7 +5974,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -6062,7 +6062,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -6137,7 +6137,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -6228,7 +6228,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -6329,7 +6329,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -6407,7 +6407,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -6510,7 +6510,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -6603,7 +6603,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -6711,7 +6711,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -6775,7 +6775,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -6945,7 +6945,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7032,7 +7032,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -7123,7 +7123,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7217,7 +7217,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -7313,7 +7313,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -7401,7 +7401,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7482,7 +7482,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7550,7 +7550,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7624,7 +7624,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7701,7 +7701,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7920,7 +7920,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -8024,7 +8024,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -8117,7 +8117,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -8216,7 +8216,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -8274,7 +8274,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -8328,7 +8328,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -8398,7 +8398,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -8476,7 +8476,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -8667,7 +8667,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -8750,7 +8750,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -8816,7 +8816,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -8876,7 +8876,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -8937,7 +8937,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9003,7 +9003,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9060,7 +9060,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -9143,7 +9143,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9223,7 +9223,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9309,7 +9309,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9383,7 +9383,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9455,7 +9455,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9522,7 +9522,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -9660,7 +9660,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9742,7 +9742,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9828,7 +9828,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9900,7 +9900,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9974,7 +9974,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -10049,7 +10049,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -10109,7 +10109,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -10163,7 +10163,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -10210,7 +10210,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -10286,7 +10286,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -10352,7 +10352,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -10419,7 +10419,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -10477,7 +10477,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -10543,7 +10543,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -10615,7 +10615,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -10705,7 +10705,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -10774,7 +10774,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -10838,7 +10838,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -10888,7 +10888,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -10955,7 +10955,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -11030,7 +11030,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;

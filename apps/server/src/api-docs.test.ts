@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './testing/helpers.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+describe('/docs', () => {
+  it('is a page of ours that loads only from this server', async () => {
+    const r = await t.app.inject({ url: '/docs' });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toContain('text/html');
+    expect(r.body).toContain('lang="zh-Hant-TW"');
+    // Every URL in the page is a path on this server.
+    const urls = [...r.body.matchAll(/(?:src|href|url)"?\s*[=:]\s*"([^"]+)"/g)].map((m) => m[1]);
+    expect(urls.length).toBeGreaterThan(2);
+    for (const u of urls) expect(u, u).toMatch(/^\/[a-z]/);
+    expect(r.body).toContain('"withDefaultFonts":false');
+    expect(r.body).toContain('"showDeveloperTools":"never"');
+    expect((await t.app.inject({ url: '/docs/' })).statusCode).toBe(200);
+  });
+
+  it("serves the tool's script compressed, revalidated by ETag; the tool's own page is not reachable", async () => {
+    const r = await t.app.inject({ url: '/docs/vendor/js/scalar.js', headers: { 'accept-encoding': 'gzip, br' } });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-encoding']).toBe('br');
+    expect(r.rawPayload.length).toBeLessThan(2_000_000);
+    const again = await t.app.inject({
+      url: '/docs/vendor/js/scalar.js',
+      headers: { 'if-none-match': String(r.headers.etag) },
+    });
+    expect(again.statusCode).toBe(304);
+    expect((await t.app.inject({ url: '/docs/vendor/' })).statusCode).toBe(404);
+  });
+
+  it('opens on a document of the HIS Open API alone, with the components it uses', async () => {
+    const doc = (await t.app.inject({ url: '/docs/his-openapi.json' })).json();
+    const paths = Object.keys(doc.paths);
+    expect(paths).toContain('/his/v1/appointments/{appointmentId}');
+    expect(paths.every((p) => p.startsWith('/his/') || ['/healthz', '/readyz', '/metrics'].includes(p))).toBe(true);
+    expect(doc.tags.map((tag: { name: string }) => tag.name)).toEqual(['HIS Open API v1', '系統']);
+    const text = JSON.stringify(doc);
+    for (const m of text.matchAll(/"#\/components\/schemas\/([^"]+)"/g))
+      expect(doc.components.schemas).toHaveProperty(m[1]);
+    expect(doc.components.schemas).not.toHaveProperty('StaffMember');
+    expect(text).not.toContain('Default Response');
+  });
+});
