@@ -1756,7 +1756,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1816,7 +1816,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1891,7 +1891,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1977,7 +1977,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2051,7 +2051,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3183,7 +3183,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
