@@ -20,7 +20,9 @@ import { frontdeskRoutes } from './modules/frontdesk/routes.ts';
 import { clinicRoutes } from './modules/clinics/routes.ts';
 import { Clinic } from './modules/clinics/schemas.ts';
 import { guideRoutes } from './modules/his/guide.ts';
-import { patientListRoutes } from './modules/patient-list/routes.ts';
+import { patientRoutes } from './modules/patients/routes.ts';
+import { recallRoutes } from './modules/recalls/routes.ts';
+import { tagRoutes } from './modules/tags/routes.ts';
 import { hisRoutes } from './modules/his/routes.ts';
 import { jobRoutes } from './modules/jobs/routes.ts';
 import { SessionUser, StaffMember } from './modules/staff/schemas.ts';
@@ -124,7 +126,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   calendarRoutes(app, deps);
   reminderRoutes(app, deps);
   frontdeskRoutes(app, deps);
-  patientListRoutes(app, deps);
+  patientRoutes(app, deps);
+  tagRoutes(app, deps);
+  recallRoutes(app, deps);
   guideRoutes(app, deps);
 
   // The built back office (apps/web/dist), with index.html for client-side routes.

@@ -11,7 +11,9 @@ import { PUSH_JOB } from './modules/line/push.ts';
 import { richMenuJobs } from './modules/rich-menus/jobs.ts';
 import { SMS_JOB } from './modules/sms/service.ts';
 import { reminderJobs, onReminderPostback } from './modules/reminders/jobs.ts';
-import { patientListJobs } from './modules/patient-list/jobs.ts';
+import { patientJobs } from './modules/patients/jobs.ts';
+import { recallJobs } from './modules/recalls/jobs.ts';
+import { tagJobs } from './modules/tags/jobs.ts';
 
 const NOOP_JOB = defineJob({ type: 'system.noop', payload: Type.Object({}), handler: async () => {} });
 
@@ -29,6 +31,8 @@ export function jobDefinitions(): JobDefinition[] {
     SMS_JOB,
     ...richMenuJobs,
     ...reminderJobs,
-    ...patientListJobs,
+    ...patientJobs,
+    ...tagJobs,
+    ...recallJobs,
   ];
 }

@@ -17,7 +17,8 @@ import type { AutoReplyTables } from '../modules/auto-replies/tables.ts';
 import type { TaskTables } from '../modules/tasks/tables.ts';
 import type { ReminderTables } from '../modules/reminders/tables.ts';
 import type { CalendarTables } from '../modules/calendar/tables.ts';
-import type { PatientListTables } from '../modules/patient-list/tables.ts';
+import type { TagTables } from '../modules/tags/tables.ts';
+import type { RecallTables } from '../modules/recalls/tables.ts';
 
 export interface DB
   extends
@@ -39,4 +40,5 @@ export interface DB
     TaskTables,
     ReminderTables,
     CalendarTables,
-    PatientListTables {}
+    TagTables,
+    RecallTables {}

@@ -11,6 +11,7 @@ import m0050 from './0050_patients_list.ts';
 import m0051 from './0051_patient_search_indexes.ts';
 import m0052 from './0052_patients_id_cover.ts';
 import m0053 from './0053_patient_visit_summary.ts';
+import m0060 from './0060_patient_name_stroke_order.ts';
 import m0070 from './0070_reminder_resends.ts';
 import m0080 from './0080_line_conversations.ts';
 import m0081 from './0081_family_offers.ts';
@@ -27,6 +28,7 @@ export const migrations: Migration[] = [
   m0051,
   m0052,
   m0053,
+  m0060,
   m0070,
   m0080,
   m0081,

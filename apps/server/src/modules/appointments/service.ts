@@ -19,7 +19,7 @@ import type { AppointmentsTable } from './tables.ts';
 import { labelOf, light, type AppointmentStatus, type ChangeSource } from '../status/lights.ts';
 import { recordStatusChanges, type RecordInput } from '../status/service.ts';
 import { enqueuePlanJobs } from '../reminders/service.ts';
-import { refreshVisits } from '../patient-list/sync.ts';
+import { refreshVisits } from '../patients/service.ts';
 import { appointmentRepository, type AppointmentRow } from './repository.ts';
 import { BatchItem } from './schemas.ts';
 

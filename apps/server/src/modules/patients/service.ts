@@ -1,14 +1,31 @@
-// Patients from the HIS: upsert by the HIS's patient id (validated and normalised), and the
-// patient's LINE status light.
+// Patients: the HIS's upsert, what other modules ask about patients (by ids, HIS ids or phone;
+// the LINE light column; merged-away ids), the visit summary kept on the patient row, the
+// search index, and the search that segments, tags, recall and exports walk. No SQL here:
+// the repositories hold it.
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { localDate } from '../../platform/tw.ts';
+import { patientsWithAppointments, visitSummaries } from '../appointments/for-patients.ts';
+import { clinicService } from '../clinics/service.ts';
 import { light } from '../status/lights.ts';
-import { normalizePatient, type PatientInput } from './validate.ts';
+import { maskPhone } from './grams.ts';
+import { patientRepository, type Db, type Visits } from './repository.ts';
+import {
+  COUNT_CAP,
+  matchingIds,
+  searchPatients,
+  type ListRow,
+  type PatientFilter,
+  type SearchCtx,
+  type SortKey,
+} from './search.repository.ts';
 import type { PatientRow } from './tables.ts';
-import { syncPatientIndex } from '../patient-list/sync.ts';
+import { normalizePatient, type PatientInput } from './validate.ts';
+
+export type { Db } from './repository.ts';
+export type { ListRow, PatientFilter, SearchCtx, SortKey } from './search.repository.ts';
 
 export function toApiPatient(r: PatientRow) {
   return {
@@ -38,15 +55,7 @@ export type PatientSummary = {
   mobileHash: string | null;
 };
 
-const toSummary = (r: {
-  id: string;
-  his_id: string;
-  name: string;
-  birth_date: string | null;
-  line_status: string;
-  phone_hash: string | null;
-  phone_is_mobile: number;
-}): PatientSummary => ({
+const toSummary = (r: PatientRow): PatientSummary => ({
   id: r.id,
   hisId: r.his_id,
   name: r.name,
@@ -55,69 +64,228 @@ const toSummary = (r: {
   mobileHash: r.phone_is_mobile === 1 ? r.phone_hash : null,
 });
 
+/**
+ * A patient with the contact details that reaching them needs (the recall list, status
+ * changes); the encrypted national ID never leaves this module.
+ */
+export type PatientRecord = {
+  id: string;
+  hisId: string;
+  name: string;
+  chartNo: string | null;
+  gender: string | null;
+  birthDate: string | null;
+  phoneE164: string | null;
+  phoneIsMobile: boolean;
+  phoneMasked: string | null;
+  nationalIdMasked: string | null;
+  lineStatus: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export const toRecord = (r: PatientRow): PatientRecord => ({
+  id: r.id,
+  hisId: r.his_id,
+  name: r.name,
+  chartNo: r.chart_no,
+  gender: r.gender,
+  birthDate: r.birth_date,
+  phoneE164: r.phone_e164,
+  phoneIsMobile: !!r.phone_is_mobile,
+  phoneMasked: maskPhone(r.phone_e164),
+  nationalIdMasked: r.national_id_masked,
+  lineStatus: r.line_status,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+// ---- Lookups for other modules (`db` is the caller's transaction when it has one) ----
+
+/** Patients by internal id, in no particular order; ids of another clinic are left out. */
+export async function patientsByIds(db: Db, clinicId: string, ids: string[]): Promise<PatientRecord[]> {
+  return ids.length ? (await patientRepository(db).byIds(clinicId, ids)).map(toRecord) : [];
+}
+
+/** Names of a page of patients, by id. */
+export async function patientNames(db: Db, clinicId: string, ids: string[]): Promise<Map<string, string>> {
+  return new Map((await patientsByIds(db, clinicId, ids)).map((p) => [p.id, p.name]));
+}
+
+export async function patientById(db: Db, clinicId: string, id: string): Promise<PatientRecord | undefined> {
+  const r = await patientRepository(db).get(clinicId, id);
+  return r ? toRecord(r) : undefined;
+}
+
+export async function patientByHisId(db: Db, clinicId: string, hisId: string): Promise<PatientRecord | undefined> {
+  const r = await patientRepository(db).byHisId(clinicId, hisId);
+  return r ? toRecord(r) : undefined;
+}
+
+/** Patients with this phone (keyed hash, as crypto.lookupHash of the E.164 number), oldest first. */
+export async function patientsByPhoneHash(
+  db: Db,
+  clinicId: string,
+  phoneHash: string,
+  opts: { mobileOnly: boolean },
+): Promise<PatientSummary[]> {
+  return (await patientRepository(db).byPhoneHash(clinicId, phoneHash, opts.mobileOnly)).map(toSummary);
+}
+
+/** Internal ids and LINE lights for HIS patient ids; a merged-away patient resolves to its survivor. */
+export async function patientRefs(db: Db, clinicId: string, hisIds: string[]) {
+  return patientRepository(db).refs(clinicId, hisIds);
+}
+
+/** Throws 404 unless every id is a patient of this clinic. */
+export async function assertPatientsExist(db: Db, clinicId: string, ids: string[]): Promise<void> {
+  const found = await patientRepository(db).byIds(clinicId, ids);
+  if (found.length !== new Set(ids).size) throw errors.notFound('病患');
+}
+
+/** Ids among these that were merged into another patient. */
+export async function mergedAwayIds(db: Db, clinicId: string, ids: string[]): Promise<Set<string>> {
+  return ids.length ? patientRepository(db).mergedAway(clinicId, ids) : new Set();
+}
+
+/** Writes the patient's LINE light column (the status module keeps its change log and webhook). */
+export async function setPatientLineStatus(db: Db, clinicId: string, id: string, to: string, nowIso: string) {
+  await patientRepository(db).update(clinicId, id, { line_status: to, line_status_at: nowIso, updated_at: nowIso });
+}
+
+// ---- Search index and visit summary ----
+
+const CHUNK = 300;
+
+/** Recomputes profile, bigrams and visit summary of these patients (creating the profile when missing). */
+export async function syncPatientIndex(
+  db: Db,
+  clinicId: string,
+  patientIds: string[],
+  nowIso: string,
+  source = 'his',
+): Promise<void> {
+  const repo = patientRepository(db);
+  for (let i = 0; i < patientIds.length; i += CHUNK) {
+    const rows = await repo.indexSources(clinicId, patientIds.slice(i, i + CHUNK));
+    if (!rows.length) continue;
+    const visits = await visitSummaries(
+      db,
+      clinicId,
+      rows.map((r) => r.id),
+      nowIso,
+    );
+    for (const r of rows) {
+      const v = visits.get(r.id) ?? { last: null, next: null, noShows: 0 };
+      if (v.last !== r.last_visit_at || v.next !== r.next_visit_at || v.noShows !== Number(r.no_show_count))
+        await repo.setVisits(clinicId, r.id, v);
+    }
+    await repo.writeIndex(clinicId, rows, nowIso, source);
+  }
+}
+
+/** Last/next visit and no-show count of these patients (the appointments module calls it after its writes). */
+export async function refreshVisits(db: Db, clinicId: string, patientIds: string[], nowIso: string): Promise<void> {
+  const repo = patientRepository(db);
+  const ids = [...new Set(patientIds)].sort(); // a fixed lock order: concurrent writers never deadlock
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const part = ids.slice(i, i + CHUNK);
+    const stats = await visitSummaries(db, clinicId, part, nowIso);
+    for (const id of part) await repo.setVisits(clinicId, id, stats.get(id) ?? { last: null, next: null, noShows: 0 });
+  }
+}
+
+/** Whole-clinic refresh: profiles for patients that have none, then the visit summary of everyone with appointments. */
+export async function refreshClinicIndex(
+  db: Db,
+  clinicId: string,
+  nowIso: string,
+): Promise<{ created: number; refreshed: number }> {
+  const repo = patientRepository(db);
+  const missing = await repo.withoutProfile(clinicId);
+  await syncPatientIndex(db, clinicId, missing, nowIso);
+  const ids = await patientsWithAppointments(db, clinicId);
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const stats: Map<string, Visits> = await visitSummaries(db, clinicId, ids.slice(i, i + CHUNK), nowIso);
+    for (const [id, v] of stats) await repo.setVisits(clinicId, id, v);
+  }
+  return { created: missing.length, refreshed: ids.length };
+}
+
+// ---- Search (lists, segments, automatic tags, recall, export) ----
+
+export async function searchCtx(deps: Deps, clinicId: string): Promise<SearchCtx> {
+  const clinic = await clinicService(deps).get(clinicId);
+  const now = deps.clock.now();
+  return {
+    crypto: deps.crypto,
+    today: localDate(now, clinic.timeZone),
+    nowIso: now.toISOString(),
+    dialect: deps.dialect,
+    timeZone: clinic.timeZone,
+  };
+}
+
+/** One page of matching patients, ordered, with the (capped) number of matches. */
+export function searchPatientPage(
+  db: Db,
+  clinicId: string,
+  f: PatientFilter,
+  ctx: SearchCtx,
+  opts: { sort?: SortKey; order?: 'asc' | 'desc'; limit: number; offset: number; count?: boolean; countCap?: number },
+): Promise<{ rows: ListRow[]; total: number | null; totalCapped: boolean }> {
+  return searchPatients(db, clinicId, f, ctx, opts);
+}
+
+/** Every matching patient id, in id order, batch by batch. */
+export function matchingPatientIds(
+  db: Db,
+  clinicId: string,
+  f: PatientFilter,
+  ctx: SearchCtx,
+  batch = 1000,
+): AsyncGenerator<string[]> {
+  return matchingIds(db, clinicId, f, ctx, batch);
+}
+
+/**
+ * A clinic with at most this many patients gets exact totals in the list: counting every match
+ * there costs at most a few milliseconds on either database (docs/benchmarks.md, search). A
+ * larger clinic counts up to COUNT_CAP and shows 「1,000+」 beyond it.
+ */
+export const EXACT_COUNT_LIMIT = 20_000;
+
+/** How far the list counts for this clinic: everything in a clinic up to EXACT_COUNT_LIMIT, else COUNT_CAP. */
+export async function listCountCap(db: Db, clinicId: string): Promise<number> {
+  const n = await patientRepository(db).countUpTo(clinicId, EXACT_COUNT_LIMIT + 1);
+  return n <= EXACT_COUNT_LIMIT ? EXACT_COUNT_LIMIT : COUNT_CAP;
+}
+
+// ---- The HIS's patients ----
+
 export function patientService(deps: Deps) {
   const db = deps.db;
-  const get = (clinicId: string, hisId: string) =>
-    db
-      .selectFrom('patients')
-      .selectAll()
-      .where('clinic_id', '=', clinicId)
-      .where('his_id', '=', hisId)
-      .executeTakeFirst();
+  const repo = patientRepository(db);
   return {
+    /** Creates or updates a patient by the HIS's patient id (validated and normalised; audited). */
     async upsert(clinicId: string, hisId: string, input: PatientInput, actor: Actor, ip = '') {
-      const clinic = await db.selectFrom('clinics').select('time_zone').where('id', '=', clinicId).executeTakeFirst();
-      const { columns } = normalizePatient(input, localDate(deps.clock.now(), clinic?.time_zone), deps.crypto);
+      const clinic = await clinicService(deps).get(clinicId);
+      const { columns } = normalizePatient(input, localDate(deps.clock.now(), clinic.timeZone), deps.crypto);
       const now = deps.clock.now().toISOString();
       const created = await db.transaction().execute(async (trx) => {
-        const existing = await trx
-          .selectFrom('patients')
-          .select('id')
-          .where('clinic_id', '=', clinicId)
-          .where('his_id', '=', hisId)
-          .executeTakeFirst();
+        const tx = patientRepository(trx);
+        const existing = await tx.byHisId(clinicId, hisId);
         if (existing) {
-          await trx
-            .updateTable('patients')
-            .set({ ...columns, updated_at: now })
-            .where('clinic_id', '=', clinicId)
-            .where('id', '=', existing.id)
-            .execute();
+          await tx.update(clinicId, existing.id, { ...columns, updated_at: now });
           await syncPatientIndex(trx, clinicId, [existing.id], now);
           return false;
         }
-        await trx
-          .insertInto('patients')
-          .values({
-            id: newId(),
-            clinic_id: clinicId,
-            his_id: hisId,
-            chart_no: null,
-            gender: null,
-            birth_date: null,
-            phone_e164: null,
-            phone_is_mobile: 0,
-            phone_hash: null,
-            national_id_enc: null,
-            national_id_hash: null,
-            national_id_masked: null,
-            line_status: 'unbound',
-            line_status_at: null,
-            created_at: now,
-            updated_at: now,
-            ...columns,
-          })
-          .execute();
-        const inserted = await trx
-          .selectFrom('patients')
-          .select('id')
-          .where('clinic_id', '=', clinicId)
-          .where('his_id', '=', hisId)
-          .executeTakeFirstOrThrow();
-        await syncPatientIndex(trx, clinicId, [inserted.id], now);
+        const id = newId();
+        await tx.insert({ ...emptyPatient(id, clinicId, hisId, now), ...columns });
+        await syncPatientIndex(trx, clinicId, [id], now);
         return true;
       });
-      const row = (await get(clinicId, hisId))!;
+      const row = (await repo.byHisId(clinicId, hisId))!;
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
@@ -132,30 +300,16 @@ export function patientService(deps: Deps) {
 
     /** Name, birth date, HIS id and LINE light of these patients (other modules' lists of them). */
     async summaries(clinicId: string, ids: string[]): Promise<PatientSummary[]> {
-      if (!ids.length) return [];
-      const rows = await db
-        .selectFrom('patients')
-        .select(['id', 'his_id', 'name', 'birth_date', 'line_status', 'phone_hash', 'phone_is_mobile'])
-        .where('clinic_id', '=', clinicId)
-        .where('id', 'in', ids)
-        .execute();
-      return rows.map(toSummary);
+      return ids.length ? (await repo.byIds(clinicId, ids)).map(toSummary) : [];
     },
 
     /** The patients whose mobile number has this lookup hash (a family sharing one phone). */
     async withMobileHash(clinicId: string, phoneHash: string): Promise<PatientSummary[]> {
-      const rows = await db
-        .selectFrom('patients')
-        .select(['id', 'his_id', 'name', 'birth_date', 'line_status', 'phone_hash', 'phone_is_mobile'])
-        .where('clinic_id', '=', clinicId)
-        .where('phone_hash', '=', phoneHash)
-        .where('phone_is_mobile', '=', 1)
-        .execute();
-      return rows.map(toSummary);
+      return (await repo.byPhoneHash(clinicId, phoneHash, true)).map(toSummary);
     },
 
     async status(clinicId: string, hisId: string) {
-      const r = await get(clinicId, hisId);
+      const r = await repo.byHisId(clinicId, hisId);
       if (!r) throw errors.notFound('病患');
       return {
         patientId: r.his_id,
@@ -165,3 +319,24 @@ export function patientService(deps: Deps) {
     },
   };
 }
+
+/** A new patient row before its fields are applied (every optional field empty, LINE unbound). */
+export const emptyPatient = (id: string, clinicId: string, hisId: string, nowIso: string) => ({
+  id,
+  clinic_id: clinicId,
+  his_id: hisId,
+  name: '',
+  chart_no: null,
+  gender: null,
+  birth_date: null,
+  phone_e164: null,
+  phone_is_mobile: 0,
+  phone_hash: null,
+  national_id_enc: null,
+  national_id_hash: null,
+  national_id_masked: null,
+  line_status: 'unbound',
+  line_status_at: null,
+  created_at: nowIso,
+  updated_at: nowIso,
+});

@@ -17,6 +17,7 @@ import type { DB } from '../../db/schema.ts';
 import type { Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
+import { patientById, setPatientLineStatus } from '../patients/service.ts';
 import { emitWebhookEvent } from '../webhooks/service.ts';
 import {
   APPOINTMENT_STATUSES,
@@ -90,23 +91,13 @@ export async function changeStatus(trx: Db, deps: Deps, input: StatusChangeInput
   let hisId: string;
   let patientHisId: string | null;
   if (input.subject === 'patient') {
-    const p = await trx
-      .selectFrom('patients')
-      .select(['line_status', 'his_id'])
-      .where('clinic_id', '=', input.clinicId)
-      .where('id', '=', input.subjectId)
-      .executeTakeFirst();
+    const p = await patientById(trx, input.clinicId, input.subjectId);
     if (!p) throw errors.notFound('病患');
-    from = p.line_status;
-    hisId = p.his_id;
-    patientHisId = p.his_id;
+    from = p.lineStatus;
+    hisId = p.hisId;
+    patientHisId = p.hisId;
     if (from === input.to) return null;
-    await trx
-      .updateTable('patients')
-      .set({ line_status: input.to, line_status_at: now, updated_at: now })
-      .where('clinic_id', '=', input.clinicId)
-      .where('id', '=', input.subjectId)
-      .execute();
+    await setPatientLineStatus(trx, input.clinicId, input.subjectId, input.to, now);
   } else {
     const a = await trx
       .selectFrom('appointments')

@@ -1,6 +1,6 @@
 // Pure helpers of the search index: name bigrams (Chinese partial-name search that stays
 // index-backed for 2-character queries), reversed phone digits (last-digits search as a
-// prefix range) and string range bounds. No database here.
+// prefix range), string range bounds; and the masked phone shown in lists. No database here.
 
 /** Lower-cased name without spaces (what the grams and the 1-char prefix gram are built from). */
 export const nameKey = (name: string): string =>
@@ -49,4 +49,12 @@ export function prefixEnd(prefix: string): string | null {
     if (last < 0x10ffff && !(last >= 0xd7ff && last < 0xe000)) return String.fromCodePoint(...cps, last + 1);
   }
   return null;
+}
+
+/** 0912-***-678 for mobiles, 02-****-5678 style for others. */
+export function maskPhone(e164: string | null): string | null {
+  if (!e164) return null;
+  const d = nationalDigits(e164);
+  if (d.length === 10 && d.startsWith('09')) return `${d.slice(0, 4)}-***-${d.slice(7)}`;
+  return `${d.slice(0, Math.max(2, d.length - 7))}-****-${d.slice(-3)}`;
 }

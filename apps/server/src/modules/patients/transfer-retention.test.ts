@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { claimJobs, completeJob } from '../../platform/jobs.ts';
 import { as, createTestApp, createTestClinic, type TestApp } from '../../testing/helpers.ts';
-import { runExport, runTransferPurge, TRANSFER_PURGE_JOB } from './transfer.ts';
+import { TRANSFER_PURGE_JOB } from './jobs.ts';
+import { runExport, runTransferPurge } from './transfer.ts';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -2,41 +2,21 @@
 // reversed phone digits, chart-number range, national-ID keyed hash, birth date, tags, LINE
 // status, last/next visit). Conditions are `p.id IN (…)` subqueries or indexed columns so
 // the database drives from the most selective index instead of scanning the clinic.
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema.ts';
+//
+// Declared read joins (docs/architecture.md): the tag filter reads patient_tags and the visit
+// type / treatment code filters read appointments inside the one statement that pages and
+// counts, so the database can drive from whichever index is most selective.
+import { sql, type RawBuilder } from 'kysely';
+import type { Static } from 'typebox';
 import type { Crypto } from '../../platform/crypto.ts';
 import { checkNationalId } from '../../platform/tw.ts';
 import { nameKey, nationalDigits, prefixEnd, queryGrams, reverse } from './grams.ts';
+import type { Db } from './repository.ts';
+import type { PatientFilterBody } from './schemas.ts';
+import { strokeKeyPrefixRange } from './stroke-order.ts';
 
-type Db = Kysely<DB> | Transaction<DB>;
-
-export type PatientFilter = {
-  /** Free text: name, phone (any format, last digits), chart number, national ID or birth date. */
-  q?: string;
-  name?: string;
-  phone?: string;
-  chartNo?: string;
-  nationalId?: string;
-  birthDate?: string;
-  birthFrom?: string;
-  birthTo?: string;
-  ageMin?: number;
-  ageMax?: number;
-  gender?: string;
-  tagIds?: string[];
-  lineStatus?: string[];
-  lastVisitBefore?: string;
-  lastVisitAfter?: string;
-  /** Last visit more than this many days ago (or never). */
-  lastVisitDaysAgo?: number;
-  nextVisitFrom?: string;
-  nextVisitTo?: string;
-  hasNextVisit?: boolean;
-  visitType?: string;
-  treatmentCode?: string;
-  noShowMin?: number;
-  source?: string;
-};
+/** The list's conditions (all at once); schemas.ts PatientFilterBody is their one definition. */
+export type PatientFilter = Static<typeof PatientFilterBody>;
 
 export type SortKey = 'name' | 'chartNo' | 'lastVisit' | 'nextVisit' | 'createdAt';
 
@@ -47,6 +27,8 @@ export type SearchCtx = {
   dialect?: 'sqlite' | 'postgres';
   broadTags?: boolean;
   broadTagThreshold?: number;
+  /** The clinic's IANA time zone (exports write times in it). */
+  timeZone?: string;
 };
 
 /** Bigrams joined for one name query (the rest are verified by LIKE). */
@@ -85,10 +67,17 @@ function nameIds(clinicId: string, q: string): RawBuilder<unknown> | null {
   return sql`select g0.patient_id from patient_name_grams g0 ${sql.join(joins, sql` `)} ${verify} where g0.clinic_id = ${clinicId} and g0.gram = ${grams[0]}`;
 }
 
-/** Name condition: one Chinese character is the surname (an ordered range on (clinic_id, name), so the first page and the capped count stop early); longer queries use the bigrams. */
+/**
+ * Name condition: one Chinese character is the surname (a range of the stroke-order key on
+ * (clinic_id, name_sort), so the first page and the capped count stop early); longer queries
+ * use the bigrams.
+ */
 function nameCond(clinicId: string, q: string): RawBuilder<boolean> | null {
   const key = nameKey(q);
-  if ([...key].length === 1 && /\p{Script=Han}/u.test(key)) return rangeOf(sql`p.name`, key);
+  if ([...key].length === 1 && /\p{Script=Han}/u.test(key)) {
+    const r = strokeKeyPrefixRange(key);
+    return sql<boolean>`p.name_sort >= ${r.from} and p.name_sort < ${r.to}`;
+  }
   const ids = nameIds(clinicId, q);
   return ids ? sql<boolean>`p.id in (${ids})` : null;
 }
@@ -195,8 +184,9 @@ export function filterConds(clinicId: string, f: PatientFilter, ctx: SearchCtx):
   return c;
 }
 
+/** Names sort by their stroke-order key (stroke-order.ts), compared as bytes on both databases. */
 const SORTS: Record<SortKey, string> = {
-  name: 'p.name',
+  name: 'p.name_sort',
   chartNo: 'p.chart_no',
   lastVisit: 'p.last_visit_at',
   nextVisit: 'p.next_visit_at',
@@ -413,12 +403,4 @@ export async function* matchingIds(
     after = r.rows.at(-1)!.id;
     if (r.rows.length < batch) return;
   }
-}
-
-/** 0912-***-678 for mobiles, 02-****-5678 style for others. */
-export function maskPhone(e164: string | null): string | null {
-  if (!e164) return null;
-  const d = nationalDigits(e164);
-  if (d.length === 10 && d.startsWith('09')) return `${d.slice(0, 4)}-***-${d.slice(7)}`;
-  return `${d.slice(0, Math.max(2, d.length - 7))}-****-${d.slice(-3)}`;
 }

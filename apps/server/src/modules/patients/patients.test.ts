@@ -1,10 +1,11 @@
-// Patient list (issue #9): search on CJK partial names / phones / combined filters, merge
+// Patients: search on CJK partial names / phones / combined filters, merge
 // (history, bindings, appointments, undo, webhook), import with broken rows, export to XLSX,
 // segments and automatic tags, recall, and cross-clinic isolation of every endpoint.
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, createTestApp, createTestClinic, type TestApp, type TestClinic } from '../../testing/helpers.ts';
-import { resolveSegment } from './tags.ts';
+import { resolveSegment } from '../tags/service.ts';
+import type { PatientFilter } from './service.ts';
 import { runExport, runImport } from './transfer.ts';
 
 let t: TestApp;
@@ -116,7 +117,7 @@ describe('search', () => {
     expect(names(await api.get(`/api/patients?tagIds=${tag.id}`))).toEqual(['王小明', '陳美玲']);
     expect(names(await api.get(`/api/patients?tagIds=${tag.id}&q=${encodeURIComponent('王')}`))).toEqual(['王小明']);
     // The broad-tag plan (SQLite: probe per row, count along the tag index) gives the same answer.
-    const { searchPatients } = await import('./search.ts');
+    const { searchPatients } = await import('./search.repository.ts');
     const { searchCtx } = await import('./service.ts');
     const ctx = await searchCtx(t.deps, c.clinicId);
     await t.deps.db
@@ -124,7 +125,7 @@ describe('search', () => {
       .set({ last_visit_at: '2025-01-02T03:00:00.000Z' })
       .where('id', '=', await idOf(c.clinicId, 'P4'))
       .execute();
-    const filters = [
+    const filters: PatientFilter[] = [
       { tagIds: [tag.id] },
       { tagIds: [tag.id], ageMin: 60 },
       { tagIds: [tag.id], q: '王' },

@@ -1,8 +1,9 @@
 // Import (CSV / XLSX → preview with per-row zh-TW errors → job that imports the good rows,
 // with progress) and export (the current filter → CSV / XLSX built by a job, with progress,
 // downloaded as a stream; both recorded in the audit log).
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
@@ -11,34 +12,35 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
-import { defineJob, enqueueJob, type Job } from '../../platform/jobs.ts';
-import { normalizePatient, type PatientColumns, type PatientInput } from '../patients/validate.ts';
+import { enqueueJob, jobType } from '../../platform/jobs.ts';
+import { formatInZone, offsetLabel } from '../../platform/time.ts';
 import { labelOf } from '../status/lights.ts';
-import { nameGrams, nameKey, phoneRev } from './grams.ts';
-import { matchingIds, type PatientFilter } from './search.ts';
-import { searchCtx, summarizeFilter } from './service.ts';
+import { addManualTags, ensureManualTags, tagsOfPatients } from '../tags/service.ts';
+import { summarizeFilter } from './backoffice.ts';
+import { patientRepository } from './repository.ts';
+import type { PatientFilter } from './search.repository.ts';
+import { emptyPatient, matchingPatientIds, searchCtx } from './service.ts';
+import { transferRepository, type TransferRow } from './transfers.repository.ts';
+import { normalizePatient, type PatientColumns, type PatientInput } from './validate.ts';
 
 /** Imports the good rows of a committed preview; `actor` (who committed) is kept for the record. */
-export const IMPORT_JOB = defineJob({
+export const IMPORT = jobType({
   type: 'patients.import',
   payload: Type.Object({
     transferId: Type.String(),
     actor: Type.Optional(Type.Unsafe<Actor>(Type.Object({ type: Type.String(), label: Type.String() }))),
   }),
   defaults: { maxAttempts: 3 },
-  handler: importJob,
 });
-export const EXPORT_JOB = defineJob({
+export const EXPORT = jobType({
   type: 'patients.export',
   payload: Type.Object({ transferId: Type.String() }),
   defaults: { maxAttempts: 3 },
-  handler: exportJob,
 });
 /** Deletes a transfer's file content after the retention time; `attempt` counts the looks at a running import. */
-export const TRANSFER_PURGE_JOB = defineJob({
+export const TRANSFER_PURGE = jobType({
   type: 'patients.transfer_purge',
   payload: Type.Object({ transferId: Type.String(), attempt: Type.Optional(Type.Integer({ minimum: 0 })) }),
-  handler: transferPurgeJob,
 });
 /** Export files and import previews hold patients' personal data: deleted 24 hours after they are made. */
 export const TRANSFER_RETENTION_MS = 24 * 3600_000;
@@ -215,19 +217,7 @@ export async function validateRows(
     errs.push(...rowErrs);
   }
   // Chart numbers already used in the clinic.
-  const charts = [...seenCharts.keys()];
-  const taken = new Set<string>();
-  for (let i = 0; i < charts.length; i += 500) {
-    const r = await deps.db
-      .selectFrom('patients as p')
-      .innerJoin('patient_profiles as pp', 'pp.patient_id', 'p.id')
-      .select('p.chart_no')
-      .where('p.clinic_id', '=', clinicId)
-      .where('p.chart_no', 'in', charts.slice(i, i + 500))
-      .where('pp.merged_into', 'is', null)
-      .execute();
-    for (const x of r) taken.add(x.chart_no!);
-  }
+  const taken = await patientRepository(deps.db).takenCharts(clinicId, [...seenCharts.keys()]);
   const ok = valid.filter((v) => {
     if (v.columns.chart_no && taken.has(v.columns.chart_no)) {
       errs.push({ row: v.row, field: 'chartNo', message: `病歷號 ${v.columns.chart_no} 已有病患使用（重複的病歷號）` });
@@ -249,125 +239,32 @@ export async function insertRows(
   tagIds: Map<string, string>,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    const repo = patientRepository(trx);
     for (let i = 0; i < rows.length; i += 200) {
       const part = rows.slice(i, i + 200).map((r) => ({ ...r, id: newId() }));
-      await trx
-        .insertInto('patients')
-        .values(
-          part.map((r) => ({
-            id: r.id,
-            clinic_id: clinicId,
-            his_id: `CL-${r.id}`,
-            chart_no: null,
-            gender: null,
-            birth_date: null,
-            phone_e164: null,
-            phone_is_mobile: 0,
-            phone_hash: null,
-            national_id_enc: null,
-            national_id_hash: null,
-            national_id_masked: null,
-            line_status: 'unbound',
-            line_status_at: null,
-            created_at: nowIso,
-            updated_at: nowIso,
-            ...r.columns,
-          })),
-        )
-        .execute();
-      await trx
-        .insertInto('patient_profiles')
-        .values(
-          part.map((r) => ({
-            patient_id: r.id,
-            clinic_id: clinicId,
-            source,
-            notes: r.notes,
-            name_key: nameKey(r.columns.name),
-            phone_rev: phoneRev(r.columns.phone_e164 ?? null),
-            merged_into: null,
-            merged_at: null,
-            updated_at: nowIso,
-          })),
-        )
-        .execute();
-      const grams = part.flatMap((r) =>
-        nameGrams(r.columns.name).map((gram) => ({ clinic_id: clinicId, gram, patient_id: r.id })),
+      await repo.insertMany(part.map((r) => ({ ...emptyPatient(r.id, clinicId, `CL-${r.id}`, nowIso), ...r.columns })));
+      await repo.insertIndex(
+        clinicId,
+        part.map((r) => ({ id: r.id, name: r.columns.name, phone_e164: r.columns.phone_e164 ?? null, notes: r.notes })),
+        nowIso,
+        source,
       );
-      for (let j = 0; j < grams.length; j += 300)
-        await trx
-          .insertInto('patient_name_grams')
-          .values(grams.slice(j, j + 300))
-          .execute();
-      const tags = part.flatMap((r) =>
-        r.tags
-          .map((t) => tagIds.get(t))
-          .filter((t): t is string => !!t)
-          .map((tag_id) => ({ clinic_id: clinicId, tag_id, patient_id: r.id, source: 'manual', created_at: nowIso })),
+      await addManualTags(
+        trx,
+        clinicId,
+        part.flatMap((r) =>
+          r.tags
+            .map((t) => tagIds.get(t))
+            .filter((t): t is string => !!t)
+            .map((tagId) => ({ patientId: r.id, tagId })),
+        ),
+        nowIso,
       );
-      for (let j = 0; j < tags.length; j += 300)
-        await trx
-          .insertInto('patient_tags')
-          .values(tags.slice(j, j + 300))
-          .onConflict((oc) => oc.doNothing())
-          .execute();
     }
   });
 }
 
-async function ensureTags(
-  db: Kysely<DB>,
-  clinicId: string,
-  names: string[],
-  nowIso: string,
-): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const name of new Set(names)) {
-    const t = await db
-      .selectFrom('tags')
-      .select(['id', 'kind'])
-      .where('clinic_id', '=', clinicId)
-      .where('name', '=', name)
-      .executeTakeFirst();
-    if (t) {
-      if (t.kind === 'manual') out.set(name, t.id);
-      continue;
-    }
-    const id = newId();
-    await db
-      .insertInto('tags')
-      .values({
-        id,
-        clinic_id: clinicId,
-        name,
-        color: 'blue',
-        kind: 'manual',
-        rule: null,
-        recomputed_at: null,
-        created_at: nowIso,
-        updated_at: nowIso,
-      })
-      .execute();
-    out.set(name, id);
-  }
-  return out;
-}
-
-type Transfer = DB['patient_transfers'];
-const toTransfer = (t: {
-  id: string;
-  kind: string;
-  format: string;
-  filename: string;
-  status: string;
-  total: number;
-  processed: number;
-  imported: number;
-  failed: number;
-  errors: string;
-  created_at: string;
-  updated_at: string;
-}) => ({
+const toTransfer = (t: Omit<TransferRow, 'data' | 'clinic_id' | 'params' | 'created_by'>) => ({
   id: t.id,
   kind: t.kind,
   format: t.format,
@@ -385,28 +282,9 @@ const toTransfer = (t: {
 
 export function transferService(deps: Deps) {
   const db = deps.db;
+  const repo = transferRepository(db);
   const get = async (clinicId: string, id: string) => {
-    const t = await db
-      .selectFrom('patient_transfers')
-      .select([
-        'id',
-        'kind',
-        'format',
-        'filename',
-        'status',
-        'total',
-        'processed',
-        'imported',
-        'failed',
-        'errors',
-        'created_at',
-        'updated_at',
-        'params',
-        'created_by',
-      ])
-      .where('clinic_id', '=', clinicId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const t = await repo.get(clinicId, id);
     if (!t) throw errors.notFound('匯入／匯出工作');
     return t;
   };
@@ -425,27 +303,24 @@ export function transferService(deps: Deps) {
       const { rows, unknownHeaders } = await readTable(input.format, Buffer.from(input.contentBase64, 'base64'));
       const { valid, errors: errs } = await validateRows(deps, clinicId, rows, ctx.today);
       const id = newId();
-      await db
-        .insertInto('patient_transfers')
-        .values({
-          id,
-          clinic_id: clinicId,
-          kind: 'import',
-          format: input.format,
-          filename: input.filename.slice(0, 200),
-          status: 'preview',
-          params: JSON.stringify({ unknownHeaders }),
-          total: rows.length,
-          processed: 0,
-          imported: 0,
-          failed: errs.length ? new Set(errs.map((e) => e.row)).size : 0,
-          errors: JSON.stringify(errs.slice(0, 2000)),
-          data: JSON.stringify(rows),
-          created_by: actor.label,
-          created_at: ctx.nowIso,
-          updated_at: ctx.nowIso,
-        })
-        .execute();
+      await repo.insert({
+        id,
+        clinic_id: clinicId,
+        kind: 'import',
+        format: input.format,
+        filename: input.filename.slice(0, 200),
+        status: 'preview',
+        params: JSON.stringify({ unknownHeaders }),
+        total: rows.length,
+        processed: 0,
+        imported: 0,
+        failed: errs.length ? new Set(errs.map((e) => e.row)).size : 0,
+        errors: JSON.stringify(errs.slice(0, 2000)),
+        data: JSON.stringify(rows),
+        created_by: actor.label,
+        created_at: ctx.nowIso,
+        updated_at: ctx.nowIso,
+      });
       await schedulePurge(deps, clinicId, id);
       await recordAudit(db, deps.clock, {
         clinicId,
@@ -477,18 +352,8 @@ export function transferService(deps: Deps) {
       if (t.status === 'expired')
         throw errors.conflict('IMPORT_EXPIRED', '這份預覽已超過 24 小時，為保護病患個資已刪除，請重新上傳檔案');
       if (t.status !== 'preview') throw errors.conflict('IMPORT_STARTED', '這個匯入已經開始或完成了');
-      await db
-        .updateTable('patient_transfers')
-        .set({ status: 'queued', updated_at: deps.clock.now().toISOString() })
-        .where('id', '=', id)
-        .execute();
-      await enqueueJob(
-        db,
-        deps.clock,
-        IMPORT_JOB,
-        { transferId: id, actor },
-        { clinicId, idempotencyKey: `import:${id}` },
-      );
+      await repo.update(clinicId, id, { status: 'queued', updated_at: deps.clock.now().toISOString() });
+      await enqueueJob(db, deps.clock, IMPORT, { transferId: id, actor }, { clinicId, idempotencyKey: `import:${id}` });
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
@@ -510,28 +375,25 @@ export function transferService(deps: Deps) {
       const id = newId();
       const now = deps.clock.now().toISOString();
       const filename = `patients-${now.slice(0, 10)}.${input.format}`;
-      await db
-        .insertInto('patient_transfers')
-        .values({
-          id,
-          clinic_id: clinicId,
-          kind: 'export',
-          format: input.format,
-          filename,
-          status: 'queued',
-          params: JSON.stringify(input.filter),
-          total: 0,
-          processed: 0,
-          imported: 0,
-          failed: 0,
-          errors: '[]',
-          data: null,
-          created_by: actor.label,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await enqueueJob(db, deps.clock, EXPORT_JOB, { transferId: id }, { clinicId, idempotencyKey: `export:${id}` });
+      await repo.insert({
+        id,
+        clinic_id: clinicId,
+        kind: 'export',
+        format: input.format,
+        filename,
+        status: 'queued',
+        params: JSON.stringify(input.filter),
+        total: 0,
+        processed: 0,
+        imported: 0,
+        failed: 0,
+        errors: '[]',
+        data: null,
+        created_by: actor.label,
+        created_at: now,
+        updated_at: now,
+      });
+      await enqueueJob(db, deps.clock, EXPORT, { transferId: id }, { clinicId, idempotencyKey: `export:${id}` });
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
@@ -551,11 +413,7 @@ export function transferService(deps: Deps) {
       if (t.status === 'expired')
         throw new AppError('EXPORT_EXPIRED', 410, '匯出檔已超過 24 小時，為保護病患個資已刪除，請重新匯出');
       if (t.status !== 'done') throw errors.conflict('EXPORT_NOT_READY', '匯出尚未完成，請稍候');
-      const row = await db
-        .selectFrom('patient_transfers')
-        .select('data')
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
+      const row = (await repo.withData(clinicId, id))!;
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
@@ -577,22 +435,14 @@ export function transferService(deps: Deps) {
 /** The import job: validates again (the clinic may have changed since the preview) and inserts in batches, updating progress. */
 export async function runImport(deps: Deps, clinicId: string, transferId: string): Promise<void> {
   const db = deps.db;
-  const t = await db
-    .selectFrom('patient_transfers')
-    .selectAll()
-    .where('clinic_id', '=', clinicId)
-    .where('id', '=', transferId)
-    .executeTakeFirst();
+  const repo = transferRepository(db);
+  const t = await repo.withData(clinicId, transferId);
   if (!t || t.kind !== 'import' || t.status === 'done') return;
   const ctx = await searchCtx(deps, clinicId);
-  await db
-    .updateTable('patient_transfers')
-    .set({ status: 'running', processed: 0, updated_at: ctx.nowIso })
-    .where('id', '=', transferId)
-    .execute();
+  await repo.update(clinicId, transferId, { status: 'running', processed: 0, updated_at: ctx.nowIso });
   const rows = JSON.parse(t.data ?? '[]') as { row: number; data: ImportRow }[];
   const { valid, errors: errs } = await validateRows(deps, clinicId, rows, ctx.today);
-  const tagIds = await ensureTags(
+  const tagIds = await ensureManualTags(
     db,
     clinicId,
     valid.flatMap((v) => v.tags),
@@ -605,25 +455,17 @@ export async function runImport(deps: Deps, clinicId: string, transferId: string
     await insertRows(db, clinicId, part, ctx.nowIso, 'import', tagIds);
     imported += part.length;
     const processed = Math.min(rows.length, Math.round((imported / Math.max(1, valid.length)) * rows.length));
-    await db
-      .updateTable('patient_transfers')
-      .set({ processed, imported, updated_at: deps.clock.now().toISOString() })
-      .where('id', '=', transferId)
-      .execute();
+    await repo.update(clinicId, transferId, { processed, imported, updated_at: deps.clock.now().toISOString() });
   }
-  await db
-    .updateTable('patient_transfers')
-    .set({
-      status: 'done',
-      processed: rows.length,
-      imported,
-      failed: new Set(errs.map((e) => e.row)).size,
-      errors: JSON.stringify(errs.slice(0, 2000)),
-      data: null,
-      updated_at: deps.clock.now().toISOString(),
-    })
-    .where('id', '=', transferId)
-    .execute();
+  await repo.update(clinicId, transferId, {
+    status: 'done',
+    processed: rows.length,
+    imported,
+    failed: new Set(errs.map((e) => e.row)).size,
+    errors: JSON.stringify(errs.slice(0, 2000)),
+    data: null,
+    updated_at: deps.clock.now().toISOString(),
+  });
   await recordAudit(db, deps.clock, {
     clinicId,
     actor: { type: 'system', id: null, label: `匯入：${t.created_by}` },
@@ -635,102 +477,80 @@ export async function runImport(deps: Deps, clinicId: string, transferId: string
   });
 }
 
-export const EXPORT_HEADERS = [
-  '姓名',
-  '病歷號',
-  '電話',
-  '生日',
-  '性別',
-  '身分證字號（遮罩）',
-  'LINE 狀態',
-  '上次就診',
-  '下次預約',
-  '標籤',
-];
+/**
+ * Column titles of an export. Times are written in the clinic's time zone, and the columns
+ * that hold one say which zone it is (「下次預約（Asia/Taipei +08:00）」), so a file read
+ * elsewhere or later is not misread.
+ */
+export function exportHeaders(timeZone: string, at: Date): string[] {
+  const zone = `（${timeZone} ${offsetLabel(at, timeZone)}）`;
+  return [
+    '姓名',
+    '病歷號',
+    '電話',
+    '生日',
+    '性別',
+    '身分證字號（遮罩）',
+    'LINE 狀態',
+    `上次就診${zone}`,
+    `下次預約${zone}`,
+    '標籤',
+    `建立時間${zone}`,
+  ];
+}
 const GENDER_ZH: Record<string, string> = { male: '男', female: '女', other: '其他', unknown: '不明' };
 
 /** The export job: walks the filter batch by batch into CSV or XLSX (streamed writer), updating progress. */
 export async function runExport(deps: Deps, clinicId: string, transferId: string): Promise<void> {
   const db = deps.db;
-  const t = await db
-    .selectFrom('patient_transfers')
-    .selectAll()
-    .where('clinic_id', '=', clinicId)
-    .where('id', '=', transferId)
-    .executeTakeFirst();
+  const repo = transferRepository(db);
+  const t = await repo.get(clinicId, transferId);
   if (!t || t.kind !== 'export' || t.status === 'done') return;
   const filter = JSON.parse(t.params) as PatientFilter;
   const ctx = await searchCtx(deps, clinicId);
-  const countRows = await (async () => {
-    let n = 0;
-    for await (const ids of matchingIds(db, clinicId, filter, ctx, 5000)) n += ids.length;
-    return n;
-  })();
-  await db
-    .updateTable('patient_transfers')
-    .set({ status: 'running', total: countRows, processed: 0, updated_at: ctx.nowIso })
-    .where('id', '=', transferId)
-    .execute();
+  const timeZone = ctx.timeZone ?? 'Asia/Taipei';
+  let total = 0;
+  for await (const ids of matchingPatientIds(db, clinicId, filter, ctx, 5000)) total += ids.length;
+  await repo.update(clinicId, transferId, { status: 'running', total, processed: 0, updated_at: ctx.nowIso });
 
   const chunks: Buffer[] = [];
-  const sink = new (await import('node:stream')).Writable({
+  const sink = new Writable({
     write(c, _e, cb) {
       chunks.push(Buffer.from(c));
       cb();
     },
   });
-  let writeRow: (cells: string[]) => Promise<void>;
+  const headers = exportHeaders(timeZone, deps.clock.now());
+  let writeRows: (rows: string[][]) => Promise<void>;
   let finish: () => Promise<void>;
   if (t.format === 'xlsx') {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: false, useSharedStrings: false });
     const ws = wb.addWorksheet('病患');
-    ws.addRow(EXPORT_HEADERS).commit();
-    writeRow = async (cells) => ws.addRow(cells).commit();
+    ws.addRow(headers).commit();
+    writeRows = async (rows) => {
+      for (const cells of rows) ws.addRow(cells).commit();
+    };
     finish = async () => {
       ws.commit();
       await wb.commit();
     };
   } else {
-    const q = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-    sink.write('\ufeff' + EXPORT_HEADERS.join(',') + '\r\n');
-    writeRow = async (cells) => {
-      sink.write(cells.map(q).join(',') + '\r\n');
+    // UTF-8 with a byte-order mark, CRLF: what Excel on Windows opens as UTF-8 text.
+    sink.write(`\ufeff${stringifyCsv([headers], { record_delimiter: 'windows' })}`);
+    writeRows = async (rows) => {
+      sink.write(stringifyCsv(rows, { record_delimiter: 'windows' }));
     };
     finish = async () => {
       await new Promise<void>((res) => sink.end(res));
     };
   }
+  const when = (iso: string | null) => (iso ? formatInZone(iso, timeZone) : '');
   let processed = 0;
-  for await (const ids of matchingIds(db, clinicId, filter, ctx, 1000)) {
-    const rows = await db
-      .selectFrom('patients as p')
-      .select([
-        'p.id',
-        'p.name',
-        'p.chart_no',
-        'p.phone_e164',
-        'p.birth_date',
-        'p.gender',
-        'p.national_id_masked',
-        'p.line_status',
-        'p.last_visit_at',
-        'p.next_visit_at',
-      ])
-      .where('p.clinic_id', '=', clinicId)
-      .where('p.id', 'in', ids)
-      .orderBy('p.id')
-      .execute();
-    const tags = await db
-      .selectFrom('patient_tags as pt')
-      .innerJoin('tags as tg', 'tg.id', 'pt.tag_id')
-      .select(['pt.patient_id', 'tg.name'])
-      .where('pt.clinic_id', '=', clinicId)
-      .where('pt.patient_id', 'in', ids)
-      .execute();
-    const byP = new Map<string, string[]>();
-    for (const x of tags) byP.set(x.patient_id, [...(byP.get(x.patient_id) ?? []), x.name]);
-    for (const r of rows) {
-      await writeRow([
+  for await (const ids of matchingPatientIds(db, clinicId, filter, ctx, 1000)) {
+    const rows = await repo.exportRows(clinicId, ids);
+    const tags = await tagsOfPatients(db, clinicId, ids);
+    await writeRows(
+      rows.map((r) => [
         r.name,
         r.chart_no ?? '',
         r.phone_e164 ? r.phone_e164.replace(/^\+886/, '0') : '',
@@ -738,25 +558,24 @@ export async function runExport(deps: Deps, clinicId: string, transferId: string
         GENDER_ZH[r.gender ?? ''] ?? '',
         r.national_id_masked ?? '',
         labelOf('line', r.line_status) ?? r.line_status,
-        r.last_visit_at?.slice(0, 10) ?? '',
-        r.next_visit_at?.slice(0, 16).replace('T', ' ') ?? '',
-        (byP.get(r.id) ?? []).join('、'),
-      ]);
-    }
+        when(r.last_visit_at),
+        when(r.next_visit_at),
+        (tags.get(r.id) ?? []).map((x) => x.name).join('、'),
+        when(r.created_at),
+      ]),
+    );
     processed += ids.length;
-    await db
-      .updateTable('patient_transfers')
-      .set({ processed, updated_at: deps.clock.now().toISOString() })
-      .where('id', '=', transferId)
-      .execute();
+    await repo.update(clinicId, transferId, { processed, updated_at: deps.clock.now().toISOString() });
   }
   await finish();
   const data = Buffer.concat(chunks).toString('base64');
-  await db
-    .updateTable('patient_transfers')
-    .set({ status: 'done', processed, total: processed, data, updated_at: deps.clock.now().toISOString() })
-    .where('id', '=', transferId)
-    .execute();
+  await repo.update(clinicId, transferId, {
+    status: 'done',
+    processed,
+    total: processed,
+    data,
+    updated_at: deps.clock.now().toISOString(),
+  });
   await schedulePurge(deps, clinicId, transferId);
 }
 
@@ -765,7 +584,7 @@ function schedulePurge(deps: Deps, clinicId: string, transferId: string, attempt
   return enqueueJob(
     deps.db,
     deps.clock,
-    TRANSFER_PURGE_JOB,
+    TRANSFER_PURGE,
     { transferId, attempt },
     { clinicId, runAt, idempotencyKey: `transfer-purge:${transferId}:${attempt}` },
   );
@@ -777,33 +596,17 @@ function schedulePurge(deps: Deps, clinicId: string, transferId: string, attempt
  * an hour later (the import itself clears its rows when it finishes).
  */
 export async function runTransferPurge(deps: Deps, clinicId: string, transferId: string, attempt = 0): Promise<void> {
-  const t = await deps.db
-    .selectFrom('patient_transfers')
-    .select(['kind', 'status'])
-    .where('clinic_id', '=', clinicId)
-    .where('id', '=', transferId)
-    .executeTakeFirst();
+  const repo = transferRepository(deps.db);
+  const t = await repo.get(clinicId, transferId);
   if (!t) return;
   if (t.status === 'queued' || t.status === 'running') {
     await schedulePurge(deps, clinicId, transferId, attempt + 1);
     return;
   }
   const expire = t.status === 'preview' || (t.kind === 'export' && t.status === 'done');
-  await deps.db
-    .updateTable('patient_transfers')
-    .set({ data: null, ...(expire ? { status: 'expired' } : {}), updated_at: deps.clock.now().toISOString() })
-    .where('clinic_id', '=', clinicId)
-    .where('id', '=', transferId)
-    .execute();
+  await repo.update(clinicId, transferId, {
+    data: null,
+    ...(expire ? { status: 'expired' } : {}),
+    updated_at: deps.clock.now().toISOString(),
+  });
 }
-
-async function importJob(job: Job<{ transferId: string }>, deps: Deps): Promise<void> {
-  await runImport(deps, job.clinicId!, job.payload.transferId);
-}
-async function exportJob(job: Job<{ transferId: string }>, deps: Deps): Promise<void> {
-  await runExport(deps, job.clinicId!, job.payload.transferId);
-}
-async function transferPurgeJob(job: Job<{ transferId: string; attempt?: number }>, deps: Deps): Promise<void> {
-  await runTransferPurge(deps, job.clinicId!, job.payload.transferId, job.payload.attempt ?? 0);
-}
-export type { Transfer };
