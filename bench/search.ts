@@ -25,9 +25,11 @@ const ITER = Number(process.env.BENCH_SEARCH_ITER ?? 40);
 const IMPORT_ROWS = Number(process.env.BENCH_SEARCH_IMPORT ?? 100_000);
 const log = (s: string) => process.stderr.write(`[search] ${s}\n`);
 
-// Surnames weighted roughly like Taiwan's (陳 林 黃 張 李 王 吳 劉 蔡 楊 …) and common given-name characters.
+// Surnames weighted roughly like Taiwan's (陳 林 黃 張 李 王 吳 劉 蔡 楊 …) and common given-name
+// characters.
 const SURNAMES =
-  '陳陳陳陳陳陳林林林林林黃黃黃黃張張張張李李李王王王吳吳劉劉蔡蔡楊楊許鄭謝郭洪曾邱廖賴周徐蘇葉莊呂江何蕭羅高潘簡朱鍾彭游詹胡施沈余盧梁趙顏柯翁魏孫戴范方宋鄧杜傅侯曹薛丁卓馬阮董唐溫藍蔣石古紀姚連馮歐程湯田康姜白汪鄒尤巫鐘黎涂龔嚴韓袁金童陸夏柳邵錢伍倪于譚駱熊任甘秦顧毛章史官萬俞雷粘饒';
+  '陳陳陳陳陳陳林林林林林黃黃黃黃張張張張李李李王王王吳吳劉劉蔡蔡楊楊許鄭謝郭洪曾邱廖賴周徐蘇葉莊呂江何蕭羅高潘簡朱鍾彭游詹胡施' +
+  '沈余盧梁趙顏柯翁魏孫戴范方宋鄧杜傅侯曹薛丁卓馬阮董唐溫藍蔣石古紀姚連馮歐程湯田康姜白汪鄒尤巫鐘黎涂龔嚴韓袁金童陸夏柳邵錢伍倪于譚駱熊任甘秦顧毛章史官萬俞雷粘饒';
 const COMPOUND = ['歐陽', '張簡', '范姜', '司馬', '諸葛'];
 const GIVEN =
   '家怡雅婷淑芬美玲志明俊傑建宏宗翰承恩冠宇柏翰品妤詩涵欣怡宜蓁子晴思妤佳穎雅筑怡君佩君惠如秀英麗華春嬌文雄國華明德正雄金龍建國振宇彥廷宇軒冠廷柏宇睿恩宥辰品睿芷晴語彤以恩心妍昀蓁小明大同志豪世傑信宏俊宏家豪哲瑋';
@@ -88,7 +90,10 @@ export function* generate(n: number, clinicId: string): Generator<Gen> {
       name: genName(),
       phone: `+8869${pad(Math.floor(rnd() * 100_000_000), 8)}`,
       chart: `C${pad(i + 1, 7)}`,
-      birth: `${1930 + Math.floor(rnd() * 94)}-${pad(1 + Math.floor(rnd() * 12), 2)}-${pad(1 + Math.floor(rnd() * 28), 2)}`,
+      birth: `${1930 + Math.floor(rnd() * 94)}-${pad(1 + Math.floor(rnd() * 12), 2)}-${pad(
+        1 + Math.floor(rnd() * 28),
+        2,
+      )}`,
       nid: genNationalId(),
       line: r < 0.3 ? 'bound' : r < 0.33 ? 'blocked' : 'unbound',
       last: rnd() < 0.8 ? iso(now - Math.floor(rnd() * 3 * 365) * 86_400_000) : null,
@@ -112,16 +117,19 @@ export async function fillSqlite(file: string, clinicId: string, deps: Deps, sam
   const tables = ['patients', 'patient_profiles', 'patient_name_grams', 'patient_tags'];
   const idx = raw
     .prepare(
-      `select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables.map(() => '?').join(',')})`,
+      `select name, sql from sqlite_master where type = 'index' and sql is not null
+       and tbl_name in (${tables.map(() => '?').join(',')})`,
     )
     .all(...tables) as { name: string; sql: string }[];
   for (const i of idx) raw.exec(`drop index ${i.name}`);
   const now = new Date().toISOString();
-  const insP =
-    raw.prepare(`insert into patients (id, clinic_id, his_id, name, name_sort, chart_no, gender, birth_date, phone_e164, phone_is_mobile, phone_hash, national_id_enc, national_id_hash, national_id_masked, line_status, line_status_at, created_at, updated_at, last_visit_at, next_visit_at)
+  const insP = raw.prepare(`insert into patients (id, clinic_id, his_id, name, name_sort, chart_no, gender, birth_date,
+      phone_e164, phone_is_mobile, phone_hash, national_id_enc, national_id_hash, national_id_masked, line_status,
+      line_status_at, created_at, updated_at, last_visit_at, next_visit_at)
     values (?, ?, ?, ?, ?, ?, null, ?, ?, 1, ?, null, ?, ?, ?, null, ?, ?, ?, ?)`);
   const insPP = raw.prepare(
-    `insert into patient_profiles (patient_id, clinic_id, source, notes, name_key, phone_rev, merged_into, merged_at, updated_at) values (?, ?, 'his', '', ?, ?, null, null, ?)`,
+    `insert into patient_profiles (patient_id, clinic_id, source, notes, name_key, phone_rev, merged_into, merged_at,
+     updated_at) values (?, ?, 'his', '', ?, ?, null, null, ?)`,
   );
   const insG = raw.prepare('insert or ignore into patient_name_grams (clinic_id, gram, patient_id) values (?, ?, ?)');
   const insT = raw.prepare(
@@ -130,7 +138,8 @@ export async function fillSqlite(file: string, clinicId: string, deps: Deps, sam
   for (let t = 0; t < 3; t++)
     raw
       .prepare(
-        `insert into tags (id, clinic_id, name, color, kind, rule, recomputed_at, created_at, updated_at) values (?, ?, ?, 'blue', 'manual', null, null, ?, ?)`,
+        `insert into tags (id, clinic_id, name, color, kind, rule, recomputed_at, created_at, updated_at)
+         values (?, ?, ?, 'blue', 'manual', null, null, ?, ?)`,
       )
       .run(`tag${t}-${clinicId}`, clinicId, `標籤${t}`, now, now);
   const grams: string[] = [];
@@ -188,7 +197,8 @@ export async function fillPostgres(url: string, clinicId: string, deps: Deps, sa
   const now = new Date().toISOString();
   for (let t = 0; t < 3; t++)
     await client.query(
-      `insert into tags (id, clinic_id, name, color, kind, rule, recomputed_at, created_at, updated_at) values ($1, $2, $3, 'blue', 'manual', null, null, $4, $4)`,
+      `insert into tags (id, clinic_id, name, color, kind, rule, recomputed_at, created_at, updated_at)
+       values ($1, $2, $3, 'blue', 'manual', null, null, $4, $4)`,
       [`tag${t}-${clinicId}`, clinicId, `標籤${t}`, now],
     );
   let batch: Gen[] = [];
@@ -199,8 +209,13 @@ export async function fillPostgres(url: string, clinicId: string, deps: Deps, sa
     batch = [];
     await client.query('begin');
     await client.query(
-      `insert into patients (id, clinic_id, his_id, name, name_sort, chart_no, birth_date, phone_e164, phone_is_mobile, phone_hash, national_id_hash, national_id_masked, line_status, created_at, updated_at, last_visit_at, next_visit_at)
-      select id, $1, his, nm, ns, ch, bd, ph, 1, phh, nih, nim, ls, $2, $2, lv, nv from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[]) as t(id, his, nm, ch, bd, ph, phh, nih, nim, ls, lv, nv, ns)`,
+      `insert into patients (id, clinic_id, his_id, name, name_sort, chart_no, birth_date, phone_e164,
+        phone_is_mobile, phone_hash, national_id_hash, national_id_masked, line_status, created_at, updated_at,
+        last_visit_at, next_visit_at)
+      select id, $1, his, nm, ns, ch, bd, ph, 1, phh, nih, nim, ls, $2, $2, lv, nv
+      from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+        $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+        as t(id, his, nm, ch, bd, ph, phh, nih, nim, ls, lv, nv, ns)`,
       [
         clinicId,
         now,
@@ -226,13 +241,15 @@ export async function fillPostgres(url: string, clinicId: string, deps: Deps, sa
     );
     const grams = b.flatMap((g) => nameGrams(g.name).map((gram) => [gram, g.id]));
     await client.query(
-      `insert into patient_name_grams (clinic_id, gram, patient_id) select $1, gr, id from unnest($2::text[], $3::text[]) as t(gr, id) on conflict do nothing`,
+      `insert into patient_name_grams (clinic_id, gram, patient_id)
+       select $1, gr, id from unnest($2::text[], $3::text[]) as t(gr, id) on conflict do nothing`,
       [clinicId, grams.map((x) => x[0]), grams.map((x) => x[1])],
     );
     const tags = b.flatMap((g) => g.tags.map((t) => [`tag${t}-${clinicId}`, g.id]));
     if (tags.length)
       await client.query(
-        `insert into patient_tags (clinic_id, tag_id, patient_id, source, created_at) select $1, tg, id, 'manual', $2 from unnest($3::text[], $4::text[]) as t(tg, id)`,
+        `insert into patient_tags (clinic_id, tag_id, patient_id, source, created_at)
+         select $1, tg, id, 'manual', $2 from unnest($3::text[], $4::text[]) as t(tg, id)`,
         [clinicId, now, tags.map((x) => x[0]), tags.map((x) => x[1])],
       );
     await client.query('commit');
@@ -335,12 +352,10 @@ export async function measure(deps: Deps, clinicId: string, sample: Gen[], label
         const g = sample[(k * 53 + 7) % sample.length];
         const where = s.naive(g);
         const t0 = performance.now();
-        await sql`select id, name, chart_no, phone_e164 from patients where clinic_id = ${clinicId} and ${where} order by name limit 50`.execute(
-          deps.db,
-        );
-        await sql`select count(*) as n from (select 1 from patients where clinic_id = ${clinicId} and ${where} limit 1001) x`.execute(
-          deps.db,
-        );
+        await sql`select id, name, chart_no, phone_e164 from patients
+          where clinic_id = ${clinicId} and ${where} order by name limit 50`.execute(deps.db);
+        await sql`select count(*) as n
+          from (select 1 from patients where clinic_id = ${clinicId} and ${where} limit 1001) x`.execute(deps.db);
         nt.push(performance.now() - t0);
       }
       allNaive.push(...nt);
@@ -349,7 +364,8 @@ export async function measure(deps: Deps, clinicId: string, sample: Gen[], label
     }
     shapes[s.name] = entry;
     log(
-      `${label} ${s.name}: p50 ${entry.p50_ms} ms, p95 ${entry.p95_ms} ms${entry.naive_p95_ms ? `, naive p95 ${entry.naive_p95_ms} ms` : ''}`,
+      `${label} ${s.name}: p50 ${entry.p50_ms} ms, p95 ${entry.p95_ms} ms` +
+        (entry.naive_p95_ms ? `, naive p95 ${entry.naive_p95_ms} ms` : ''),
     );
   }
   return {

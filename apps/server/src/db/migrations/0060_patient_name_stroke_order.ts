@@ -17,7 +17,8 @@ const m: Migration = {
   async up(db: Kysely<any>, dialect: Dialect) {
     await sql
       .raw(
-        `alter table patients add column name_sort text not null default ''${dialect === 'postgres' ? ' collate "C"' : ''}`,
+        `alter table patients add column name_sort text not null default ''` +
+          (dialect === 'postgres' ? ' collate "C"' : ''),
       )
       .execute(db);
     let after = '';
@@ -34,9 +35,8 @@ const m: Migration = {
         rows.map((r) => sql`when ${r.id} then ${strokeSortKey(r.name)}`),
         sql` `,
       );
-      await sql`update patients set name_sort = case id ${cases} end where id in (${sql.join(rows.map((r) => r.id))})`.execute(
-        db,
-      );
+      const ids = sql.join(rows.map((r) => r.id));
+      await sql`update patients set name_sort = case id ${cases} end where id in (${ids})`.execute(db);
       after = rows[rows.length - 1].id;
     }
     await db.schema.dropIndex('patients_name_sort').execute();

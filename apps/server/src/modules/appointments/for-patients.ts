@@ -61,6 +61,9 @@ export async function appointmentHisIds(db: Db, clinicId: string, ids: string[])
   return ids.length ? patientAppointmentRepository(db).hisIds(clinicId, ids.slice(0, 500)) : [];
 }
 
-/** Patients whose last visit of `visitType` (any, when null) is at or before `cutoff` and who have not come or booked since. */
+/**
+ * Patients whose last visit of `visitType` (any, when null) is at or before `cutoff` and who
+ * have not come or booked since.
+ */
 export const lastVisitsWithoutReturn = (db: Db, clinicId: string, visitType: string | null, cutoff: string) =>
   patientAppointmentRepository(db).lastVisitsWithoutReturn(clinicId, visitType, cutoff);

@@ -58,7 +58,7 @@ const appt = (his: HisClient, id: string, patientId: string, startsAt: string, s
   his.put(`/his/v1/appointments/${id}`, { patientId, doctorId: 'D1', startsAt, status, visitType, version: 1 });
 
 describe('search', () => {
-  it('finds Chinese names by 2 and 3+ characters, the surname, phone in any format and last digits, chart number, national ID', async () => {
+  it('finds names by 2+ characters or surname, phones in any format or by last digits, chart no., ID', async () => {
     const { api, c } = await seeded();
     const q = (s: string) => api.get(`/api/patients?q=${encodeURIComponent(s)}`);
     expect(names(await q('小明'))).toEqual(['李小明', '王小明']);
@@ -190,7 +190,7 @@ describe('search', () => {
     expect(names(await api.get(`/api/patients?q=${encodeURIComponent('小王')}`))).toEqual([]);
   });
 
-  it('detail: identity masked, reveal is audited, family by phone, HIS-owned fields read-only, notes editable', async () => {
+  it('detail: identity masked, reveal audited, family by phone, HIS fields read-only, notes editable', async () => {
     const { api, c, his } = await seeded();
     await his.put('/his/v1/patients/P7', { name: '王小華', phone: '0912345678' });
     const id = await idOf(c.clinicId, 'P1');
@@ -234,7 +234,7 @@ describe('search', () => {
 });
 
 describe('merge', () => {
-  it('finds candidates, merges with chosen values, moves appointments and bindings, tells the HIS, and undoes', async () => {
+  it('finds candidates, merges chosen values, moves appointments and bindings, tells the HIS, undoes', async () => {
     const { c, his, api } = await seeded();
     await t.deps.db
       .insertInto('webhook_endpoints')
@@ -482,7 +482,8 @@ describe('tags, segments, recall', () => {
       })
     ).json();
     expect(rule.enabled).toBe(true);
-    // The preview counts what a scan would add, sends nothing, and names the next automatic scan (a day after saving the rule).
+    // The preview counts what a scan would add, sends nothing, and names the next automatic scan (a day after
+    // saving the rule).
     const preview = (await api.get('/api/recalls/preview')).json();
     expect(preview).toMatchObject({ rules: [{ ruleId: rule.id, name: '半年洗牙', due: 1 }], total: 1 });
     expect(Date.parse(preview.nextScanAt) - t.clock.now().getTime()).toBe(86_400_000);

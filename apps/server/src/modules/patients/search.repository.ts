@@ -53,18 +53,20 @@ function nameIds(clinicId: string, q: string): RawBuilder<unknown> | null {
   // further join adds little selectivity but a lot of planning time on PostgreSQL (7 bigrams
   // of a chart-number-like text took ~12 ms to plan); the LIKE below verifies the whole query.
   const grams = all.length <= MAX_GRAMS ? all : [all[0], all[all.length - 1], all[Math.floor(all.length / 2)]];
-  const joins = grams
-    .slice(1)
-    .map(
-      (g, i) =>
-        sql`join patient_name_grams ${sql.raw(`g${i + 1}`)} on ${sql.raw(`g${i + 1}`)}.clinic_id = g0.clinic_id and ${sql.raw(`g${i + 1}`)}.gram = ${g} and ${sql.raw(`g${i + 1}`)}.patient_id = g0.patient_id`,
-    );
+  const joins = grams.slice(1).map(
+    (g, i) =>
+      sql`join patient_name_grams ${sql.raw(`g${i + 1}`)}
+          on ${sql.raw(`g${i + 1}`)}.clinic_id = g0.clinic_id and ${sql.raw(`g${i + 1}`)}.gram = ${g}
+          and ${sql.raw(`g${i + 1}`)}.patient_id = g0.patient_id`,
+  );
   // Bigrams can all occur without the whole query occurring (王小明 vs 小明王小): verify on the few rows left.
   const verify =
     [...key].length >= 3
-      ? sql`join patients pv on pv.id = g0.patient_id and lower(pv.name) like ${`%${esc(q.trim().toLowerCase())}%`} escape '\\'`
+      ? sql`join patients pv
+          on pv.id = g0.patient_id and lower(pv.name) like ${`%${esc(q.trim().toLowerCase())}%`} escape '\\'`
       : sql``;
-  return sql`select g0.patient_id from patient_name_grams g0 ${sql.join(joins, sql` `)} ${verify} where g0.clinic_id = ${clinicId} and g0.gram = ${grams[0]}`;
+  return sql`select g0.patient_id from patient_name_grams g0 ${sql.join(joins, sql` `)} ${verify}
+    where g0.clinic_id = ${clinicId} and g0.gram = ${grams[0]}`;
 }
 
 /**
@@ -85,7 +87,8 @@ function nameCond(clinicId: string, q: string): RawBuilder<boolean> | null {
 function phoneIds(clinicId: string, phone: string): RawBuilder<unknown> | null {
   const d = nationalDigits(phone);
   if (d.length < 2) return null;
-  return sql`select patient_id from patient_profiles where clinic_id = ${clinicId} and ${rangeOf(sql`phone_rev`, reverse(d))}`;
+  return sql`select patient_id from patient_profiles
+    where clinic_id = ${clinicId} and ${rangeOf(sql`phone_rev`, reverse(d))}`;
 }
 const chartIds = (clinicId: string, chart: string) =>
   sql`select id from patients where clinic_id = ${clinicId} and ${rangeOf(sql`chart_no`, chart.trim())}`;
@@ -134,7 +137,8 @@ export function filterConds(clinicId: string, f: PatientFilter, ctx: SearchCtx):
   // searches never touch patient_profiles for the rows they reject.
   const c: RawBuilder<boolean>[] = [
     sql<boolean>`p.clinic_id = ${clinicId}`,
-    sql<boolean>`p.id not in (select patient_id from patient_profiles where clinic_id = ${clinicId} and merged_into > '')`,
+    sql<boolean>`p.id not in (
+      select patient_id from patient_profiles where clinic_id = ${clinicId} and merged_into > '')`,
   ];
   const add = (x: RawBuilder<boolean> | null) => {
     if (x) c.push(x);
@@ -158,8 +162,10 @@ export function filterConds(clinicId: string, f: PatientFilter, ctx: SearchCtx):
     // materialising every tagged patient for each query.
     add(
       ctx.broadTags && ctx.dialect === 'sqlite'
-        ? sql<boolean>`exists (select 1 from patient_tags t where t.clinic_id = ${clinicId} and t.tag_id in (${sql.join(f.tagIds)}) and t.patient_id = p.id)`
-        : sql<boolean>`p.id in (select patient_id from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}))`,
+        ? sql<boolean>`exists (select 1 from patient_tags t
+            where t.clinic_id = ${clinicId} and t.tag_id in (${sql.join(f.tagIds)}) and t.patient_id = p.id)`
+        : sql<boolean>`p.id in (select patient_id from patient_tags
+            where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}))`,
     );
   }
   if (f.lineStatus?.length) add(sql<boolean>`p.line_status in (${sql.join(f.lineStatus)})`);
@@ -175,11 +181,14 @@ export function filterConds(clinicId: string, f: PatientFilter, ctx: SearchCtx):
   if (f.source) add(sql<boolean>`pp.source = ${f.source}`);
   if (f.visitType)
     add(
-      sql<boolean>`p.id in (select patient_id from appointments where clinic_id = ${clinicId} and visit_type = ${f.visitType} and status in ('completed','checked_in'))`,
+      sql<boolean>`p.id in (select patient_id from appointments
+        where clinic_id = ${clinicId} and visit_type = ${f.visitType} and status in ('completed','checked_in'))`,
     );
   if (f.treatmentCode)
     add(
-      sql<boolean>`p.id in (select patient_id from appointments where clinic_id = ${clinicId} and status in ('completed','checked_in') and (visit_type = ${f.treatmentCode} or note like ${`%${esc(f.treatmentCode)}%`} escape '\\'))`,
+      sql<boolean>`p.id in (select patient_id from appointments
+        where clinic_id = ${clinicId} and status in ('completed','checked_in')
+        and (visit_type = ${f.treatmentCode} or note like ${`%${esc(f.treatmentCode)}%`} escape '\\'))`,
     );
   return c;
 }
@@ -214,9 +223,8 @@ async function blanksLastPage(
 ): Promise<string[]> {
   const valued = await sql<{
     id: string;
-  }>`select p.id from ${from} where ${where} and ${col} is not null order by ${col} ${dir}, p.id ${dir} limit ${limit} offset ${offset}`.execute(
-    db,
-  );
+  }>`select p.id from ${from} where ${where} and ${col} is not null
+    order by ${col} ${dir}, p.id ${dir} limit ${limit} offset ${offset}`.execute(db);
   const ids = valued.rows.map((r) => r.id);
   if (ids.length === limit) return ids;
   const withValue = ids.length
@@ -230,9 +238,8 @@ async function blanksLastPage(
       );
   const blanks = await sql<{
     id: string;
-  }>`select p.id from ${from} where ${where} and ${col} is null order by p.id ${dir} limit ${limit - ids.length} offset ${Math.max(0, offset - withValue)}`.execute(
-    db,
-  );
+  }>`select p.id from ${from} where ${where} and ${col} is null
+    order by p.id ${dir} limit ${limit - ids.length} offset ${Math.max(0, offset - withValue)}`.execute(db);
   return [...ids, ...blanks.rows.map((r) => r.id)];
 }
 
@@ -306,9 +313,8 @@ export async function searchPatients(
     const limit = ctx.broadTagThreshold ?? BROAD_TAG;
     const n = await sql<{
       n: number | string;
-    }>`select count(*) as n from (select 1 from patient_tags where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}) limit ${limit + 1}) x`.execute(
-      db,
-    );
+    }>`select count(*) as n from (select 1 from patient_tags
+      where clinic_id = ${clinicId} and tag_id in (${sql.join(f.tagIds)}) limit ${limit + 1}) x`.execute(db);
     ctx = { ...ctx, broadTags: Number(n.rows[0]?.n ?? 0) > limit };
   }
   const where = sql.join(filterConds(clinicId, f, ctx), sql` and `);
@@ -342,14 +348,15 @@ export async function searchPatients(
         : ctx.dialect === 'postgres'
           ? await sql<{
               n: number | string;
-            }>`select count(*) as n from (select 1 from patient_tags t0 where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} and (select 1 from ${from} where p.id = t0.patient_id and ${rest}) is not null limit ${cap + 1}) x`.execute(
-              db,
-            )
+            }>`select count(*) as n from (select 1 from patient_tags t0
+              where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag}
+              and (select 1 from ${from} where p.id = t0.patient_id and ${rest}) is not null
+              limit ${cap + 1}) x`.execute(db)
           : await sql<{
               n: number | string;
-            }>`select count(*) as n from (select 1 from patient_tags t0 cross join ${from} where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} and p.id = t0.patient_id and ${rest} limit ${cap + 1}) x`.execute(
-              db,
-            );
+            }>`select count(*) as n from (select 1 from patient_tags t0 cross join ${from}
+              where t0.clinic_id = ${clinicId} and t0.tag_id = ${byTag} and p.id = t0.patient_id and ${rest}
+              limit ${cap + 1}) x`.execute(db);
     return Number(r.rows[0]?.n ?? 0);
   };
   // PostgreSQL outside a transaction: the count runs on a second pooled connection while the
@@ -361,13 +368,13 @@ export async function searchPatients(
     : (
         await sql<{
           id: string;
-        }>`select p.id from ${pageFrom} where ${where} order by ${col} ${dir}, p.id ${dir} limit ${opts.limit} offset ${opts.offset}`.execute(
-          db,
-        )
+        }>`select p.id from ${pageFrom} where ${where}
+          order by ${col} ${dir}, p.id ${dir} limit ${opts.limit} offset ${opts.offset}`.execute(db)
       ).rows.map((r) => r.id);
   const details = ids.length
     ? await sql<ListRow>`
-      select p.id, p.his_id, p.name, p.chart_no, p.phone_e164, p.birth_date, p.gender, p.line_status, p.national_id_masked, p.created_at,
+      select p.id, p.his_id, p.name, p.chart_no, p.phone_e164, p.birth_date, p.gender, p.line_status,
+             p.national_id_masked, p.created_at,
              p.last_visit_at, p.next_visit_at, pp.source
       from patients p join patient_profiles pp on pp.patient_id = p.id
       where p.clinic_id = ${clinicId} and p.id in (${sql.join(ids)})`.execute(db)
@@ -395,9 +402,8 @@ export async function* matchingIds(
   for (;;) {
     const r = await sql<{
       id: string;
-    }>`select p.id from patients p join patient_profiles pp on pp.patient_id = p.id where ${where} and p.id > ${after} order by p.id limit ${batch}`.execute(
-      db,
-    );
+    }>`select p.id from patients p join patient_profiles pp on pp.patient_id = p.id
+      where ${where} and p.id > ${after} order by p.id limit ${batch}`.execute(db);
     if (!r.rows.length) return;
     yield r.rows.map((x) => x.id);
     after = r.rows.at(-1)!.id;

@@ -29,7 +29,7 @@ async function runDuePurges(): Promise<number> {
   return jobs.length;
 }
 
-it('deletes an export file and an unused import preview after 24 hours; downloading then answers 410 in zh-TW', async () => {
+it('deletes an export file and an unused import preview after 24 hours; then downloading answers 410', async () => {
   const c = await createTestClinic(t);
   const his = c.his(await c.apiKey());
   await his.put('/his/v1/patients/P1', { name: '王小明', phone: '0912-345-678' });

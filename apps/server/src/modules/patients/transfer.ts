@@ -432,7 +432,10 @@ export function transferService(deps: Deps) {
   };
 }
 
-/** The import job: validates again (the clinic may have changed since the preview) and inserts in batches, updating progress. */
+/**
+ * The import job: validates again (the clinic may have changed since the preview) and inserts
+ * in batches, updating progress.
+ */
 export async function runImport(deps: Deps, clinicId: string, transferId: string): Promise<void> {
   const db = deps.db;
   const repo = transferRepository(db);

@@ -271,7 +271,10 @@ async function dueForRule(
   return out;
 }
 
-/** How many patients each enabled rule would put on the list if the scan ran now, and when the next automatic scan runs. */
+/**
+ * How many patients each enabled rule would put on the list if the scan ran now, and when the
+ * next automatic scan runs.
+ */
 export async function previewRecalls(
   deps: Deps,
   clinicId: string,
