@@ -8604,7 +8604,7 @@ export interface paths {
         };
         /**
          * 病患名單（搜尋、篩選、分頁、排序）
-         * @description 每位病患一列（已綁定的 LINE 好友併在病患列）。所有條件可任意組合；總數超過 1,000 時顯示 1,000 且 totalCapped 為 true。每次查詢都記錄在稽核紀錄。
+         * @description 每位病患一列（已綁定的 LINE 好友併在病患列）。所有條件可任意組合；姓名依筆畫排序。病患 20,000 位以內的診所回傳確實的總數；更大的診所總數超過 1,000 時顯示 1,000 且 totalCapped 為 true。每次查詢都記錄在稽核紀錄。
          */
         get: {
             parameters: {
@@ -8655,7 +8655,7 @@ export interface paths {
                     tagIds?: string;
                     /** @description LINE 狀態，逗號分隔：bound 已綁定、unbound 未綁定、blocked 封鎖 */
                     lineStatus?: string;
-                    /** @description 排序欄位 */
+                    /** @description 排序欄位（姓名依筆畫） */
                     sort?: "name" | "chartNo" | "lastVisit" | "nextVisit" | "createdAt";
                     order?: "asc" | "desc";
                     page?: number;
@@ -8675,7 +8675,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["PatientListItem"][];
+                            /** @description 符合條件的人數（totalCapped 時為上限） */
                             total: number;
+                            /** @description true：人數超過上限，total 只算到上限 */
                             totalCapped: boolean;
                             page: number;
                             pageSize: number;
@@ -8883,7 +8885,40 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: unknown[];
+                            items: {
+                                a: {
+                                    id: string;
+                                    hisId: string;
+                                    name: string;
+                                    chartNo: string | null;
+                                    gender: string | null;
+                                    birthDate: string | null;
+                                    phoneMasked: string | null;
+                                    nationalIdMasked: string | null;
+                                    source: string;
+                                    /** @description 預約數 */
+                                    appointments: number;
+                                    /** @description 綁定的 LINE 帳號數 */
+                                    lineBound: number;
+                                };
+                                b: {
+                                    id: string;
+                                    hisId: string;
+                                    name: string;
+                                    chartNo: string | null;
+                                    gender: string | null;
+                                    birthDate: string | null;
+                                    phoneMasked: string | null;
+                                    nationalIdMasked: string | null;
+                                    source: string;
+                                    /** @description 預約數 */
+                                    appointments: number;
+                                    /** @description 綁定的 LINE 帳號數 */
+                                    lineBound: number;
+                                };
+                                /** @description national_id 同身分證、chart_no 同病歷號、phone_name 同電話且姓名相近 */
+                                reasons: ("national_id" | "chart_no" | "phone_name")[];
+                            }[];
                             /** @description 符合條件的組數（items 最多 limit 組） */
                             total: number;
                         };
@@ -8944,8 +8979,36 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            a: unknown;
-                            b: unknown;
+                            a: {
+                                id: string;
+                                hisId: string;
+                                name: string;
+                                chartNo: string | null;
+                                gender: string | null;
+                                birthDate: string | null;
+                                phoneMasked: string | null;
+                                nationalIdMasked: string | null;
+                                source: string;
+                                /** @description 預約數 */
+                                appointments: number;
+                                /** @description 綁定的 LINE 帳號數 */
+                                lineBound: number;
+                            };
+                            b: {
+                                id: string;
+                                hisId: string;
+                                name: string;
+                                chartNo: string | null;
+                                gender: string | null;
+                                birthDate: string | null;
+                                phoneMasked: string | null;
+                                nationalIdMasked: string | null;
+                                source: string;
+                                /** @description 預約數 */
+                                appointments: number;
+                                /** @description 綁定的 LINE 帳號數 */
+                                lineBound: number;
+                            };
                         };
                     };
                 };
@@ -9010,7 +9073,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: unknown[];
+                            items: {
+                                id: string;
+                                survivorId: string;
+                                mergedId: string;
+                                survivorName: string;
+                                mergedName: string;
+                                createdAt: string;
+                                createdBy: string;
+                                undoUntil: string;
+                                undoneAt: string | null;
+                            }[];
                         };
                     };
                 };
@@ -9042,6 +9115,7 @@ export interface paths {
                     "application/json": {
                         survivorId: string;
                         mergedId: string;
+                        /** @description 各欄位保留哪一方的值（name、chartNo、gender、birthDate、phone、nationalId） */
                         take?: {
                             /** @enum {unknown} */
                             name?: "survivor" | "merged";
@@ -9066,7 +9140,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            survivorId: string;
+                            mergedId: string;
+                            createdAt: string;
+                            createdBy: string;
+                            undoUntil: string;
+                            undoneAt: string | null;
+                            movedAppointments: number;
+                            movedBindings: number;
+                            chosen: {
+                                [key: string]: string;
+                            };
+                        };
                     };
                 };
                 /** @description 錯誤回應 */
@@ -9149,88 +9236,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/patients/tags": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 為病患加上或移除手動標籤 */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        patientIds: string[];
-                        tagIds: string[];
-                        remove?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
                         "application/json": {
-                            ok: boolean;
+                            id: string;
+                            survivorId: string;
+                            mergedId: string;
+                            createdAt: string;
+                            createdBy: string;
+                            undoUntil: string;
+                            undoneAt: string | null;
+                            movedAppointments: number;
+                            movedBindings: number;
+                            chosen: {
+                                [key: string]: string;
+                            };
                         };
                     };
                 };
@@ -9262,7 +9280,7 @@ export interface paths {
                     };
                 };
                 /** @description 錯誤回應 */
-                422: {
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9315,7 +9333,41 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["PatientTransfer"];
+                        "application/json": {
+                            id: string;
+                            /** @description import 匯入、export 匯出 */
+                            kind: string;
+                            format: string;
+                            filename: string;
+                            /** @description preview 預覽、queued 排隊、running 進行中、done 完成、expired 已刪除 */
+                            status: string;
+                            total: number;
+                            processed: number;
+                            imported: number;
+                            failed: number;
+                            /** @description 0–1 */
+                            progress: number;
+                            errors: {
+                                /** @description 檔案中的列號（標題為第 1 列） */
+                                row: number;
+                                field: string;
+                                message: string;
+                            }[];
+                            createdAt: string;
+                            updatedAt: string;
+                            /** @description 可匯入的列數 */
+                            valid: number;
+                            /** @description 無法辨識、會略過的標題 */
+                            unknownHeaders: string[];
+                            sample: {
+                                row: number;
+                                name: string;
+                                phone: string;
+                                chartNo: string;
+                                birthDate: string;
+                                ok: boolean;
+                            }[];
+                        };
                     };
                 };
                 /** @description 錯誤回應 */
@@ -9503,7 +9555,7 @@ export interface paths {
         put?: never;
         /**
          * 匯出目前篩選的病患
-         * @description 背景產生 CSV 或 XLSX，以 transfers/:id 查進度，完成後下載。匯出與下載都記錄在稽核紀錄。
+         * @description 背景產生 CSV 或 XLSX，以 transfers/:id 查進度，完成後下載。時間欄位以診所時區書寫，欄名註明時區（例如「下次預約（Asia/Taipei +08:00）」）。匯出與下載都記錄在稽核紀錄。
          */
         post: {
             parameters: {
@@ -9517,7 +9569,61 @@ export interface paths {
                     "application/json": {
                         /** @enum {unknown} */
                         format: "csv" | "xlsx";
-                        filter: components["schemas"]["PatientFilter"];
+                        /** @description 篩選條件（全部條件同時成立） */
+                        filter: {
+                            /** @description 搜尋框：姓名（可部分，如「小明」）、電話（任何寫法或末幾碼）、病歷號、身分證字號（完全相符）或生日 YYYY-MM-DD */
+                            q?: string;
+                            /** @description 姓名（部分相符；兩個字以上用索引搜尋，一個字為姓氏開頭） */
+                            name?: string;
+                            /** @description 電話：任何寫法，或末幾碼（至少 2 碼） */
+                            phone?: string;
+                            /** @description 病歷號（開頭相符） */
+                            chartNo?: string;
+                            /** @description 身分證字號（完全相符，以雜湊比對） */
+                            nationalId?: string;
+                            /** @description 生日 YYYY-MM-DD */
+                            birthDate?: string;
+                            /** @description 生日起 YYYY-MM-DD */
+                            birthFrom?: string;
+                            /** @description 生日迄 YYYY-MM-DD */
+                            birthTo?: string;
+                            /** @description 年齡下限（含） */
+                            ageMin?: number;
+                            /** @description 年齡上限（含） */
+                            ageMax?: number;
+                            /**
+                             * @description 性別
+                             * @enum {unknown}
+                             */
+                            gender?: "male" | "female" | "other" | "unknown";
+                            /** @description 上次就診早於（ISO 時間） */
+                            lastVisitBefore?: string;
+                            /** @description 上次就診晚於或等於（ISO 時間） */
+                            lastVisitAfter?: string;
+                            /** @description 超過幾天沒有就診（或從未就診） */
+                            lastVisitDaysAgo?: number;
+                            /** @description 下次預約起（ISO 時間） */
+                            nextVisitFrom?: string;
+                            /** @description 下次預約迄（ISO 時間） */
+                            nextVisitTo?: string;
+                            /** @description true：有下次預約；false：沒有 */
+                            hasNextVisit?: boolean;
+                            /** @description 曾有此就診類別（例如 洗牙） */
+                            visitType?: string;
+                            /** @description 曾有此處置代碼（就診類別或備註含此代碼） */
+                            treatmentCode?: string;
+                            /** @description 爽約次數至少 */
+                            noShowMin?: number;
+                            /**
+                             * @description 來源：his HIS、manual 後台新增、import 匯入
+                             * @enum {unknown}
+                             */
+                            source?: "his" | "manual" | "import";
+                            /** @description 有其中任一標籤 */
+                            tagIds?: string[];
+                            /** @description LINE 狀態燈 */
+                            lineStatus?: ("bound" | "unbound" | "blocked")[];
+                        };
                     };
                 };
             };
@@ -9696,7 +9802,7 @@ export interface paths {
         head?: never;
         /**
          * 修改病患
-         * @description 來自 HIS 的病患，姓名、病歷號、性別、生日、電話、身分證字號由 HIS 管理（唯讀）；備註與標籤可在後台修改。
+         * @description 來自 HIS 的病患，姓名、病歷號、性別、生日、電話、身分證字號由 HIS 管理（唯讀）；備註與標籤可在後台修改。清除選填欄位請傳 null（空字串會被拒絕）。
          */
         patch: {
             parameters: {
@@ -9707,6 +9813,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
+            /** @description 省略的欄位維持原值；傳 null 表示清除。 */
             requestBody: {
                 content: {
                     "application/json": {
@@ -9883,6 +9990,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/patients/{id}/phone/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 顯示完整電話以便撥打（記錄在稽核紀錄）
+         * @description 櫃台與管理者可用；醫師與檢視者只能看到遮罩的號碼（403）。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @example +886912345678 */
+                            e164: string;
+                            /**
+                             * @description 國內寫法
+                             * @example 0912-345-678
+                             */
+                            display: string;
+                            /**
+                             * @description 撥號連結
+                             * @example tel:+886912345678
+                             */
+                            tel: string;
+                            /**
+                             * @description mobile 手機、landline 市話
+                             * @enum {unknown}
+                             */
+                            type: "mobile" | "landline";
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 為病患加上或移除手動標籤 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        patientIds: string[];
+                        tagIds: string[];
+                        remove?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tags": {
         parameters: {
             query?: never;
@@ -9913,7 +10188,29 @@ export interface paths {
                                 color: string;
                                 /** @description manual 手動、auto 自動 */
                                 kind: string;
-                                rule: unknown;
+                                rule: {
+                                    /** @description 曾有此就診類別（例如 洗牙） */
+                                    visitType?: string;
+                                    /** @description 曾有此處置代碼（就診類別或備註含此代碼） */
+                                    treatmentCode?: string;
+                                    /** @description 年齡下限（含） */
+                                    ageMin?: number;
+                                    /** @description 年齡上限（含） */
+                                    ageMax?: number;
+                                    /** @description 超過幾天沒有就診（或從未就診） */
+                                    lastVisitDaysAgo?: number;
+                                    /** @description 上次就診早於（ISO 時間） */
+                                    lastVisitBefore?: string;
+                                    /** @description 爽約次數至少 */
+                                    noShowMin?: number;
+                                    /**
+                                     * @description 性別
+                                     * @enum {unknown}
+                                     */
+                                    gender?: "male" | "female" | "other" | "unknown";
+                                    /** @description LINE 狀態燈 */
+                                    lineStatus?: ("bound" | "unbound" | "blocked")[];
+                                } | null;
                                 recomputedAt: string | null;
                                 count: number;
                             }[];
@@ -9968,6 +10265,7 @@ export interface paths {
                              * @enum {unknown}
                              */
                             gender?: "male" | "female" | "other" | "unknown";
+                            /** @description LINE 狀態燈 */
                             lineStatus?: ("bound" | "unbound" | "blocked")[];
                         } | null;
                     };
@@ -9986,7 +10284,29 @@ export interface paths {
                             color: string;
                             /** @description manual 手動、auto 自動 */
                             kind: string;
-                            rule: unknown;
+                            rule: {
+                                /** @description 曾有此就診類別（例如 洗牙） */
+                                visitType?: string;
+                                /** @description 曾有此處置代碼（就診類別或備註含此代碼） */
+                                treatmentCode?: string;
+                                /** @description 年齡下限（含） */
+                                ageMin?: number;
+                                /** @description 年齡上限（含） */
+                                ageMax?: number;
+                                /** @description 超過幾天沒有就診（或從未就診） */
+                                lastVisitDaysAgo?: number;
+                                /** @description 上次就診早於（ISO 時間） */
+                                lastVisitBefore?: string;
+                                /** @description 爽約次數至少 */
+                                noShowMin?: number;
+                                /**
+                                 * @description 性別
+                                 * @enum {unknown}
+                                 */
+                                gender?: "male" | "female" | "other" | "unknown";
+                                /** @description LINE 狀態燈 */
+                                lineStatus?: ("bound" | "unbound" | "blocked")[];
+                            } | null;
                             recomputedAt: string | null;
                             count: number;
                         };
@@ -10173,7 +10493,61 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
-                                conditions: components["schemas"]["PatientFilter"];
+                                /** @description 篩選條件（全部條件同時成立） */
+                                conditions: {
+                                    /** @description 搜尋框：姓名（可部分，如「小明」）、電話（任何寫法或末幾碼）、病歷號、身分證字號（完全相符）或生日 YYYY-MM-DD */
+                                    q?: string;
+                                    /** @description 姓名（部分相符；兩個字以上用索引搜尋，一個字為姓氏開頭） */
+                                    name?: string;
+                                    /** @description 電話：任何寫法，或末幾碼（至少 2 碼） */
+                                    phone?: string;
+                                    /** @description 病歷號（開頭相符） */
+                                    chartNo?: string;
+                                    /** @description 身分證字號（完全相符，以雜湊比對） */
+                                    nationalId?: string;
+                                    /** @description 生日 YYYY-MM-DD */
+                                    birthDate?: string;
+                                    /** @description 生日起 YYYY-MM-DD */
+                                    birthFrom?: string;
+                                    /** @description 生日迄 YYYY-MM-DD */
+                                    birthTo?: string;
+                                    /** @description 年齡下限（含） */
+                                    ageMin?: number;
+                                    /** @description 年齡上限（含） */
+                                    ageMax?: number;
+                                    /**
+                                     * @description 性別
+                                     * @enum {unknown}
+                                     */
+                                    gender?: "male" | "female" | "other" | "unknown";
+                                    /** @description 上次就診早於（ISO 時間） */
+                                    lastVisitBefore?: string;
+                                    /** @description 上次就診晚於或等於（ISO 時間） */
+                                    lastVisitAfter?: string;
+                                    /** @description 超過幾天沒有就診（或從未就診） */
+                                    lastVisitDaysAgo?: number;
+                                    /** @description 下次預約起（ISO 時間） */
+                                    nextVisitFrom?: string;
+                                    /** @description 下次預約迄（ISO 時間） */
+                                    nextVisitTo?: string;
+                                    /** @description true：有下次預約；false：沒有 */
+                                    hasNextVisit?: boolean;
+                                    /** @description 曾有此就診類別（例如 洗牙） */
+                                    visitType?: string;
+                                    /** @description 曾有此處置代碼（就診類別或備註含此代碼） */
+                                    treatmentCode?: string;
+                                    /** @description 爽約次數至少 */
+                                    noShowMin?: number;
+                                    /**
+                                     * @description 來源：his HIS、manual 後台新增、import 匯入
+                                     * @enum {unknown}
+                                     */
+                                    source?: "his" | "manual" | "import";
+                                    /** @description 有其中任一標籤 */
+                                    tagIds?: string[];
+                                    /** @description LINE 狀態燈 */
+                                    lineStatus?: ("bound" | "unbound" | "blocked")[];
+                                };
                                 updatedAt: string;
                                 count?: number;
                                 countCapped?: boolean;
@@ -10205,7 +10579,61 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        conditions: components["schemas"]["PatientFilter"];
+                        /** @description 篩選條件（全部條件同時成立） */
+                        conditions: {
+                            /** @description 搜尋框：姓名（可部分，如「小明」）、電話（任何寫法或末幾碼）、病歷號、身分證字號（完全相符）或生日 YYYY-MM-DD */
+                            q?: string;
+                            /** @description 姓名（部分相符；兩個字以上用索引搜尋，一個字為姓氏開頭） */
+                            name?: string;
+                            /** @description 電話：任何寫法，或末幾碼（至少 2 碼） */
+                            phone?: string;
+                            /** @description 病歷號（開頭相符） */
+                            chartNo?: string;
+                            /** @description 身分證字號（完全相符，以雜湊比對） */
+                            nationalId?: string;
+                            /** @description 生日 YYYY-MM-DD */
+                            birthDate?: string;
+                            /** @description 生日起 YYYY-MM-DD */
+                            birthFrom?: string;
+                            /** @description 生日迄 YYYY-MM-DD */
+                            birthTo?: string;
+                            /** @description 年齡下限（含） */
+                            ageMin?: number;
+                            /** @description 年齡上限（含） */
+                            ageMax?: number;
+                            /**
+                             * @description 性別
+                             * @enum {unknown}
+                             */
+                            gender?: "male" | "female" | "other" | "unknown";
+                            /** @description 上次就診早於（ISO 時間） */
+                            lastVisitBefore?: string;
+                            /** @description 上次就診晚於或等於（ISO 時間） */
+                            lastVisitAfter?: string;
+                            /** @description 超過幾天沒有就診（或從未就診） */
+                            lastVisitDaysAgo?: number;
+                            /** @description 下次預約起（ISO 時間） */
+                            nextVisitFrom?: string;
+                            /** @description 下次預約迄（ISO 時間） */
+                            nextVisitTo?: string;
+                            /** @description true：有下次預約；false：沒有 */
+                            hasNextVisit?: boolean;
+                            /** @description 曾有此就診類別（例如 洗牙） */
+                            visitType?: string;
+                            /** @description 曾有此處置代碼（就診類別或備註含此代碼） */
+                            treatmentCode?: string;
+                            /** @description 爽約次數至少 */
+                            noShowMin?: number;
+                            /**
+                             * @description 來源：his HIS、manual 後台新增、import 匯入
+                             * @enum {unknown}
+                             */
+                            source?: "his" | "manual" | "import";
+                            /** @description 有其中任一標籤 */
+                            tagIds?: string[];
+                            /** @description LINE 狀態燈 */
+                            lineStatus?: ("bound" | "unbound" | "blocked")[];
+                        };
                     };
                 };
             };
@@ -10219,7 +10647,61 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
-                            conditions: components["schemas"]["PatientFilter"];
+                            /** @description 篩選條件（全部條件同時成立） */
+                            conditions: {
+                                /** @description 搜尋框：姓名（可部分，如「小明」）、電話（任何寫法或末幾碼）、病歷號、身分證字號（完全相符）或生日 YYYY-MM-DD */
+                                q?: string;
+                                /** @description 姓名（部分相符；兩個字以上用索引搜尋，一個字為姓氏開頭） */
+                                name?: string;
+                                /** @description 電話：任何寫法，或末幾碼（至少 2 碼） */
+                                phone?: string;
+                                /** @description 病歷號（開頭相符） */
+                                chartNo?: string;
+                                /** @description 身分證字號（完全相符，以雜湊比對） */
+                                nationalId?: string;
+                                /** @description 生日 YYYY-MM-DD */
+                                birthDate?: string;
+                                /** @description 生日起 YYYY-MM-DD */
+                                birthFrom?: string;
+                                /** @description 生日迄 YYYY-MM-DD */
+                                birthTo?: string;
+                                /** @description 年齡下限（含） */
+                                ageMin?: number;
+                                /** @description 年齡上限（含） */
+                                ageMax?: number;
+                                /**
+                                 * @description 性別
+                                 * @enum {unknown}
+                                 */
+                                gender?: "male" | "female" | "other" | "unknown";
+                                /** @description 上次就診早於（ISO 時間） */
+                                lastVisitBefore?: string;
+                                /** @description 上次就診晚於或等於（ISO 時間） */
+                                lastVisitAfter?: string;
+                                /** @description 超過幾天沒有就診（或從未就診） */
+                                lastVisitDaysAgo?: number;
+                                /** @description 下次預約起（ISO 時間） */
+                                nextVisitFrom?: string;
+                                /** @description 下次預約迄（ISO 時間） */
+                                nextVisitTo?: string;
+                                /** @description true：有下次預約；false：沒有 */
+                                hasNextVisit?: boolean;
+                                /** @description 曾有此就診類別（例如 洗牙） */
+                                visitType?: string;
+                                /** @description 曾有此處置代碼（就診類別或備註含此代碼） */
+                                treatmentCode?: string;
+                                /** @description 爽約次數至少 */
+                                noShowMin?: number;
+                                /**
+                                 * @description 來源：his HIS、manual 後台新增、import 匯入
+                                 * @enum {unknown}
+                                 */
+                                source?: "his" | "manual" | "import";
+                                /** @description 有其中任一標籤 */
+                                tagIds?: string[];
+                                /** @description LINE 狀態燈 */
+                                lineStatus?: ("bound" | "unbound" | "blocked")[];
+                            };
                             updatedAt: string;
                             count?: number;
                             countCapped?: boolean;
@@ -10281,7 +10763,61 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        conditions: components["schemas"]["PatientFilter"];
+                        /** @description 篩選條件（全部條件同時成立） */
+                        conditions: {
+                            /** @description 搜尋框：姓名（可部分，如「小明」）、電話（任何寫法或末幾碼）、病歷號、身分證字號（完全相符）或生日 YYYY-MM-DD */
+                            q?: string;
+                            /** @description 姓名（部分相符；兩個字以上用索引搜尋，一個字為姓氏開頭） */
+                            name?: string;
+                            /** @description 電話：任何寫法，或末幾碼（至少 2 碼） */
+                            phone?: string;
+                            /** @description 病歷號（開頭相符） */
+                            chartNo?: string;
+                            /** @description 身分證字號（完全相符，以雜湊比對） */
+                            nationalId?: string;
+                            /** @description 生日 YYYY-MM-DD */
+                            birthDate?: string;
+                            /** @description 生日起 YYYY-MM-DD */
+                            birthFrom?: string;
+                            /** @description 生日迄 YYYY-MM-DD */
+                            birthTo?: string;
+                            /** @description 年齡下限（含） */
+                            ageMin?: number;
+                            /** @description 年齡上限（含） */
+                            ageMax?: number;
+                            /**
+                             * @description 性別
+                             * @enum {unknown}
+                             */
+                            gender?: "male" | "female" | "other" | "unknown";
+                            /** @description 上次就診早於（ISO 時間） */
+                            lastVisitBefore?: string;
+                            /** @description 上次就診晚於或等於（ISO 時間） */
+                            lastVisitAfter?: string;
+                            /** @description 超過幾天沒有就診（或從未就診） */
+                            lastVisitDaysAgo?: number;
+                            /** @description 下次預約起（ISO 時間） */
+                            nextVisitFrom?: string;
+                            /** @description 下次預約迄（ISO 時間） */
+                            nextVisitTo?: string;
+                            /** @description true：有下次預約；false：沒有 */
+                            hasNextVisit?: boolean;
+                            /** @description 曾有此就診類別（例如 洗牙） */
+                            visitType?: string;
+                            /** @description 曾有此處置代碼（就診類別或備註含此代碼） */
+                            treatmentCode?: string;
+                            /** @description 爽約次數至少 */
+                            noShowMin?: number;
+                            /**
+                             * @description 來源：his HIS、manual 後台新增、import 匯入
+                             * @enum {unknown}
+                             */
+                            source?: "his" | "manual" | "import";
+                            /** @description 有其中任一標籤 */
+                            tagIds?: string[];
+                            /** @description LINE 狀態燈 */
+                            lineStatus?: ("bound" | "unbound" | "blocked")[];
+                        };
                     };
                 };
             };
@@ -10347,7 +10883,61 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        conditions: components["schemas"]["PatientFilter"];
+                        /** @description 篩選條件（全部條件同時成立） */
+                        conditions: {
+                            /** @description 搜尋框：姓名（可部分，如「小明」）、電話（任何寫法或末幾碼）、病歷號、身分證字號（完全相符）或生日 YYYY-MM-DD */
+                            q?: string;
+                            /** @description 姓名（部分相符；兩個字以上用索引搜尋，一個字為姓氏開頭） */
+                            name?: string;
+                            /** @description 電話：任何寫法，或末幾碼（至少 2 碼） */
+                            phone?: string;
+                            /** @description 病歷號（開頭相符） */
+                            chartNo?: string;
+                            /** @description 身分證字號（完全相符，以雜湊比對） */
+                            nationalId?: string;
+                            /** @description 生日 YYYY-MM-DD */
+                            birthDate?: string;
+                            /** @description 生日起 YYYY-MM-DD */
+                            birthFrom?: string;
+                            /** @description 生日迄 YYYY-MM-DD */
+                            birthTo?: string;
+                            /** @description 年齡下限（含） */
+                            ageMin?: number;
+                            /** @description 年齡上限（含） */
+                            ageMax?: number;
+                            /**
+                             * @description 性別
+                             * @enum {unknown}
+                             */
+                            gender?: "male" | "female" | "other" | "unknown";
+                            /** @description 上次就診早於（ISO 時間） */
+                            lastVisitBefore?: string;
+                            /** @description 上次就診晚於或等於（ISO 時間） */
+                            lastVisitAfter?: string;
+                            /** @description 超過幾天沒有就診（或從未就診） */
+                            lastVisitDaysAgo?: number;
+                            /** @description 下次預約起（ISO 時間） */
+                            nextVisitFrom?: string;
+                            /** @description 下次預約迄（ISO 時間） */
+                            nextVisitTo?: string;
+                            /** @description true：有下次預約；false：沒有 */
+                            hasNextVisit?: boolean;
+                            /** @description 曾有此就診類別（例如 洗牙） */
+                            visitType?: string;
+                            /** @description 曾有此處置代碼（就診類別或備註含此代碼） */
+                            treatmentCode?: string;
+                            /** @description 爽約次數至少 */
+                            noShowMin?: number;
+                            /**
+                             * @description 來源：his HIS、manual 後台新增、import 匯入
+                             * @enum {unknown}
+                             */
+                            source?: "his" | "manual" | "import";
+                            /** @description 有其中任一標籤 */
+                            tagIds?: string[];
+                            /** @description LINE 狀態燈 */
+                            lineStatus?: ("bound" | "unbound" | "blocked")[];
+                        };
                     };
                 };
             };
@@ -10361,7 +10951,61 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
-                            conditions: components["schemas"]["PatientFilter"];
+                            /** @description 篩選條件（全部條件同時成立） */
+                            conditions: {
+                                /** @description 搜尋框：姓名（可部分，如「小明」）、電話（任何寫法或末幾碼）、病歷號、身分證字號（完全相符）或生日 YYYY-MM-DD */
+                                q?: string;
+                                /** @description 姓名（部分相符；兩個字以上用索引搜尋，一個字為姓氏開頭） */
+                                name?: string;
+                                /** @description 電話：任何寫法，或末幾碼（至少 2 碼） */
+                                phone?: string;
+                                /** @description 病歷號（開頭相符） */
+                                chartNo?: string;
+                                /** @description 身分證字號（完全相符，以雜湊比對） */
+                                nationalId?: string;
+                                /** @description 生日 YYYY-MM-DD */
+                                birthDate?: string;
+                                /** @description 生日起 YYYY-MM-DD */
+                                birthFrom?: string;
+                                /** @description 生日迄 YYYY-MM-DD */
+                                birthTo?: string;
+                                /** @description 年齡下限（含） */
+                                ageMin?: number;
+                                /** @description 年齡上限（含） */
+                                ageMax?: number;
+                                /**
+                                 * @description 性別
+                                 * @enum {unknown}
+                                 */
+                                gender?: "male" | "female" | "other" | "unknown";
+                                /** @description 上次就診早於（ISO 時間） */
+                                lastVisitBefore?: string;
+                                /** @description 上次就診晚於或等於（ISO 時間） */
+                                lastVisitAfter?: string;
+                                /** @description 超過幾天沒有就診（或從未就診） */
+                                lastVisitDaysAgo?: number;
+                                /** @description 下次預約起（ISO 時間） */
+                                nextVisitFrom?: string;
+                                /** @description 下次預約迄（ISO 時間） */
+                                nextVisitTo?: string;
+                                /** @description true：有下次預約；false：沒有 */
+                                hasNextVisit?: boolean;
+                                /** @description 曾有此就診類別（例如 洗牙） */
+                                visitType?: string;
+                                /** @description 曾有此處置代碼（就診類別或備註含此代碼） */
+                                treatmentCode?: string;
+                                /** @description 爽約次數至少 */
+                                noShowMin?: number;
+                                /**
+                                 * @description 來源：his HIS、manual 後台新增、import 匯入
+                                 * @enum {unknown}
+                                 */
+                                source?: "his" | "manual" | "import";
+                                /** @description 有其中任一標籤 */
+                                tagIds?: string[];
+                                /** @description LINE 狀態燈 */
+                                lineStatus?: ("bound" | "unbound" | "blocked")[];
+                            };
                             updatedAt: string;
                             count?: number;
                             countCapped?: boolean;
@@ -10845,7 +11489,26 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: unknown[];
+                            items: {
+                                id: string;
+                                patientId: string;
+                                patientName: string;
+                                chartNo: string | null;
+                                phoneMasked: string | null;
+                                lineStatus: string;
+                                ruleName: string;
+                                /** @description 作為依據的就診時間 */
+                                basisVisitAt: string;
+                                dueDate: string;
+                                status: string;
+                                statusLabel: string;
+                                channel: string | null;
+                                sentAt: string | null;
+                                outcome: string | null;
+                                outcomeAt: string | null;
+                                outcomeBy: string | null;
+                                note: string;
+                            }[];
                         };
                     };
                 };
@@ -11646,6 +12309,8 @@ export interface components {
             }[];
             nationalIdMasked: string | null;
             phoneType: string | null;
+            /** @description 目前登入者可按「顯示」看完整電話（櫃台、管理者） */
+            phoneRevealable: boolean;
             notes: string;
             noShowCount: number;
             mergedInto: string | null;
@@ -11654,18 +12319,53 @@ export interface components {
             createdAt: string;
             updatedAt: string;
             /** @description 同一電話的其他病患（家人） */
-            family: unknown[];
-            appointments: unknown[];
-            messages: unknown[];
-            audit: unknown[];
-            merges: unknown[];
+            family: {
+                id: string;
+                name: string;
+                chartNo: string | null;
+                birthDate: string | null;
+            }[];
+            appointments: {
+                id: string;
+                hisId: string;
+                startsAt: string;
+                startsAtLocal: string;
+                visitType: string | null;
+                status: string;
+                statusLabel: string;
+                doctorName: string;
+            }[];
+            messages: {
+                id: number;
+                lineUserId: string;
+                direction: string;
+                kind: string;
+                text: string;
+                createdAt: string;
+            }[];
+            audit: {
+                id: number;
+                actor: string;
+                action: string;
+                detail: unknown;
+                createdAt: string;
+            }[];
+            merges: {
+                id: string;
+                survivorId: string;
+                mergedId: string;
+                createdAt: string;
+                undoUntil: string;
+                undoneAt: string | null;
+            }[];
         };
         PatientTransfer: {
             id: string;
+            /** @description import 匯入、export 匯出 */
             kind: string;
             format: string;
             filename: string;
-            /** @description preview 預覽、queued 排隊、running 進行中、done 完成 */
+            /** @description preview 預覽、queued 排隊、running 進行中、done 完成、expired 已刪除 */
             status: string;
             total: number;
             processed: number;
@@ -11681,63 +12381,6 @@ export interface components {
             }[];
             createdAt: string;
             updatedAt: string;
-        } & {
-            [key: string]: unknown;
-        };
-        /** @description 篩選條件（全部條件同時成立） */
-        PatientFilter: {
-            /** @description 搜尋框：姓名（可部分，如「小明」）、電話（任何寫法或末幾碼）、病歷號、身分證字號（完全相符）或生日 YYYY-MM-DD */
-            q?: string;
-            /** @description 姓名（部分相符；兩個字以上用索引搜尋，一個字為姓氏開頭） */
-            name?: string;
-            /** @description 電話：任何寫法，或末幾碼（至少 2 碼） */
-            phone?: string;
-            /** @description 病歷號（開頭相符） */
-            chartNo?: string;
-            /** @description 身分證字號（完全相符，以雜湊比對） */
-            nationalId?: string;
-            /** @description 生日 YYYY-MM-DD */
-            birthDate?: string;
-            /** @description 生日起 YYYY-MM-DD */
-            birthFrom?: string;
-            /** @description 生日迄 YYYY-MM-DD */
-            birthTo?: string;
-            /** @description 年齡下限（含） */
-            ageMin?: number;
-            /** @description 年齡上限（含） */
-            ageMax?: number;
-            /**
-             * @description 性別
-             * @enum {unknown}
-             */
-            gender?: "male" | "female" | "other" | "unknown";
-            /** @description 上次就診早於（ISO 時間） */
-            lastVisitBefore?: string;
-            /** @description 上次就診晚於或等於（ISO 時間） */
-            lastVisitAfter?: string;
-            /** @description 超過幾天沒有就診（或從未就診） */
-            lastVisitDaysAgo?: number;
-            /** @description 下次預約起（ISO 時間） */
-            nextVisitFrom?: string;
-            /** @description 下次預約迄（ISO 時間） */
-            nextVisitTo?: string;
-            /** @description true：有下次預約；false：沒有 */
-            hasNextVisit?: boolean;
-            /** @description 曾有此就診類別（例如 洗牙） */
-            visitType?: string;
-            /** @description 曾有此處置代碼（就診類別或備註含此代碼） */
-            treatmentCode?: string;
-            /** @description 爽約次數至少 */
-            noShowMin?: number;
-            /**
-             * @description 來源：his HIS、manual 後台新增、import 匯入
-             * @enum {unknown}
-             */
-            source?: "his" | "manual" | "import";
-            /** @description 有其中任一標籤 */
-            tagIds?: string[];
-            /** @description LINE 狀態燈 */
-            lineStatus?: ("bound" | "unbound" | "blocked")[];
         };
     };
     responses: never;
