@@ -223,7 +223,7 @@ export function describeDefaultResponses<T>(doc: T): T {
   for (const ops of Object.values(paths ?? {}))
     for (const op of Object.values(ops))
       for (const [status, r] of Object.entries(op.responses ?? {}))
-        if (r.description === 'Default Response') r.description = /^2/.test(status) ? '成功' : '錯誤';
+        if (r.description === 'Default Response') r.description = status.startsWith('2') ? '成功' : '錯誤';
   return doc;
 }
 
