@@ -104,7 +104,8 @@ if (seeded.created || env.CARELINE_DEMO_FILL === '1') {
       historyDays: DEMO_HISTORY_DAYS,
     });
     process.stdout.write(
-      `fake HIS: ${f.doctors} doctors, ${f.patients} patients, ${f.appointments} appointments${f.failed ? ` (${f.failed} failed: ${f.errors[0]})` : ''}\n`,
+      `fake HIS: ${f.doctors} doctors, ${f.patients} patients, ${f.appointments} appointments` +
+        `${f.failed ? ` (${f.failed} failed: ${f.errors[0]})` : ''}\n`,
     );
   } catch (err) {
     process.stderr.write(

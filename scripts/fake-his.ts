@@ -645,7 +645,8 @@ export async function fillDemoClinic(opts: FillOptions): Promise<FillSummary> {
     }
   }
   log(
-    `appointments: ${s.appointments} (${s.writes} writes: ${s.applied} applied, ${s.unchanged} unchanged, ${s.conflicts} older, ${s.queued} queued by a bridge, ${s.failed} failed)`,
+    `appointments: ${s.appointments} (${s.writes} writes: ${s.applied} applied, ${s.unchanged} unchanged, ` +
+      `${s.conflicts} older, ${s.queued} queued by a bridge, ${s.failed} failed)`,
   );
   return s;
 }

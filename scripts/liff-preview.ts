@@ -50,7 +50,9 @@ function at(daysFromNow: number, hh: number, mm: number): { startsAt: string; da
   const local = new Date(d.getTime() + 8 * 3600e3);
   return {
     startsAt: d.toISOString(),
-    dateLabel: `${local.getUTCMonth() + 1}月${local.getUTCDate()}日（${WD[local.getUTCDay()]}）${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`,
+    dateLabel:
+      `${local.getUTCMonth() + 1}月${local.getUTCDate()}日（${WD[local.getUTCDay()]}）` +
+      `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`,
   };
 }
 const REPLY: Record<string, string> = {
@@ -130,8 +132,10 @@ function userFor(token: string): User {
 }
 const mask = (p: string) => `${p.slice(0, 4)}-***-${p.slice(7)}`;
 
-const SDK = `window.liff={init:function(){return Promise.resolve()},isLoggedIn:function(){return true},login:function(){},
-getIDToken:function(){var u=new URLSearchParams(location.search).get('user');if(u)sessionStorage.setItem('mock-user',u);return 'mock-'+(u||sessionStorage.getItem('mock-user')||'new')},
+const SDK = `window.liff={init:function(){return Promise.resolve()},isLoggedIn:function(){return true},
+login:function(){},
+getIDToken:function(){var u=new URLSearchParams(location.search).get('user');
+if(u)sessionStorage.setItem('mock-user',u);return 'mock-'+(u||sessionStorage.getItem('mock-user')||'new')},
 closeWindow:function(){document.body.setAttribute('data-closed','1')},isInClient:function(){return true}};`;
 
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8') {

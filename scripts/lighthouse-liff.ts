@@ -58,8 +58,11 @@ try {
     const a = lhr.audits;
     worst = Math.min(worst, score('performance'), score('accessibility'));
     process.stdout.write(
-      `${url}\n  performance ${score('performance')}  accessibility ${score('accessibility')}  best-practices ${score('best-practices')}` +
-        `  (median of ${runs}: FCP ${a['first-contentful-paint']?.displayValue}, LCP ${a['largest-contentful-paint']?.displayValue}, TBT ${a['total-blocking-time']?.displayValue}, CLS ${a['cumulative-layout-shift']?.displayValue};` +
+      `${url}\n  performance ${score('performance')}  accessibility ${score('accessibility')}` +
+        `  best-practices ${score('best-practices')}` +
+        `  (median of ${runs}: FCP ${a['first-contentful-paint']?.displayValue},` +
+        ` LCP ${a['largest-contentful-paint']?.displayValue}, TBT ${a['total-blocking-time']?.displayValue},` +
+        ` CLS ${a['cumulative-layout-shift']?.displayValue};` +
         ` all runs perf ${results.map((r) => Math.round((r.categories.performance?.score ?? 0) * 100)).join('/')})\n`,
     );
     for (const [id, audit] of Object.entries(a)) {

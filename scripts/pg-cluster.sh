@@ -19,8 +19,11 @@ die() { log "ERROR: $*"; exit 1; }
 find_bindir() {
   # the highest installed major version wins
   local best
-  best="$(for d in /usr/lib/postgresql/*/bin; do [[ -x "$d/initdb" && -x "$d/pg_ctl" ]] && echo "$d"; done | sort -V | tail -n 1)"
-  [[ -n "$best" ]] || die "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (apt-get install -y postgresql)"
+  best="$(for d in /usr/lib/postgresql/*/bin; do
+    [[ -x "$d/initdb" && -x "$d/pg_ctl" ]] && echo "$d"
+  done | sort -V | tail -n 1)"
+  [[ -n "$best" ]] ||
+    die "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (apt-get install -y postgresql)"
   echo "$best"
 }
 
@@ -79,8 +82,9 @@ cmd_start() {
   for attempt in 1 2 3 4 5; do
     port="$(pick_port)"
     log "starting on 127.0.0.1:$port (attempt $attempt) …"
-    if as_pg "$bin/pg_ctl" -D "$dir/data" \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    local opts="-p $port -k $dir -c listen_addresses=127.0.0.1"
+    opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if as_pg "$bin/pg_ctl" -D "$dir/data" -o "$opts" \
         -l "$dir/log" -w -t 60 start >&2; then
       started=1
       break

@@ -63,7 +63,10 @@ if (process.send) {
   process.send({ cmd: 'ready', url: emu.url });
 }
 
-/** Sends per second over the busiest stretch (seconds with at least one send, first and last partial seconds dropped). */
+/**
+ * Sends per second over the busiest stretch (seconds with at least one send, first and last partial
+ * seconds dropped).
+ */
 function sampleRate(at: number[]): { seconds: number; sustained: number; perSecond: number[] } {
   if (at.length < 2) return { seconds: 0, sustained: 0, perSecond: [] };
   const t0 = Math.floor(at[0] / 1000);

@@ -26,7 +26,8 @@ const d = startReminderDispatcher(deps, {
   batch: Number(process.env.REMINDER_BATCH ?? 200),
 });
 let peak = process.memoryUsage.rss();
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 250); // rss() alone: memoryUsage() walks the heap spaces
+// rss() alone: memoryUsage() walks the heap spaces.
+const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 250);
 const left = async () =>
   Number(
     (
