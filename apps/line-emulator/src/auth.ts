@@ -191,13 +191,23 @@ export function authRoutes(app: FastifyInstance, store: Store): void {
     const items = users
       .map(
         (u) =>
-          `<a class="u" data-user="${esc(u.userId)}" href="${esc(base)}&amp;userId=${esc(u.userId)}"><span class="av">${esc(u.displayName.slice(0, 1))}</span>${esc(u.displayName)}</a>`,
+          `<a class="u" data-user="${esc(u.userId)}" href="${esc(base)}&amp;userId=${esc(u.userId)}">` +
+          `<span class="av">${esc(u.displayName.slice(0, 1))}</span>${esc(u.displayName)}</a>`,
       )
       .join('');
-    return reply.type('text/html; charset=utf-8')
-      .send(`<!doctype html><html lang="zh-TW"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>LINE 登入</title>
-<style>body{font-family:"Noto Sans CJK TC","Noto Sans TC",sans-serif;margin:0;background:#fff;color:#111}.top{background:#06c755;color:#fff;padding:28px 20px 20px;font-size:22px;font-weight:700}.top small{display:block;font-size:13px;font-weight:400;opacity:.9;margin-top:6px}.list{padding:12px 16px}.u{display:flex;align-items:center;gap:12px;padding:12px;border:1px solid #e5e5e5;border-radius:12px;margin-bottom:10px;text-decoration:none;color:#111;font-size:16px}.av{width:40px;height:40px;border-radius:50%;background:#d8f5e3;color:#06c755;display:flex;align-items:center;justify-content:center;font-weight:700}.empty{color:#888;padding:20px}</style></head>
-<body><div class="top">LINE<small>選擇要登入的使用者（LINE 平台模擬器）</small></div><div class="list">${items || '<div class="empty">尚無虛擬使用者，請先在手機頁面建立。</div>'}</div>
-<script>try{var cur=localStorage.getItem('emu.currentUser');var auto=window.top!==window&&cur;if(auto){var a=document.querySelector('[data-user="'+cur+'"]');if(a)location.replace(a.href)}}catch(e){}</script></body></html>`);
+    return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="zh-TW"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>LINE 登入</title>
+<style>body{font-family:"Noto Sans CJK TC","Noto Sans TC",sans-serif;margin:0;background:#fff;color:#111}
+.top{background:#06c755;color:#fff;padding:28px 20px 20px;font-size:22px;font-weight:700}
+.top small{display:block;font-size:13px;font-weight:400;opacity:.9;margin-top:6px}.list{padding:12px 16px}
+.u{display:flex;align-items:center;gap:12px;padding:12px;border:1px solid #e5e5e5;border-radius:12px;margin-bottom:10px;
+text-decoration:none;color:#111;font-size:16px}
+.av{width:40px;height:40px;border-radius:50%;background:#d8f5e3;color:#06c755;display:flex;align-items:center;
+justify-content:center;font-weight:700}.empty{color:#888;padding:20px}</style></head>
+<body><div class="top">LINE<small>選擇要登入的使用者（LINE 平台模擬器）</small></div>
+<div class="list">${items || '<div class="empty">尚無虛擬使用者，請先在手機頁面建立。</div>'}</div>
+<script>try{var cur=localStorage.getItem('emu.currentUser');var auto=window.top!==window&&cur;
+if(auto){var a=document.querySelector('[data-user="'+cur+'"]');if(a)location.replace(a.href)}}catch(e){}</script>
+</body></html>`);
   });
 }

@@ -123,7 +123,9 @@ export class Conformance {
         this.cache.set(
           key,
           this.ajv.compile({
-            $ref: `${s.name}#/paths/${pathTemplate.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}/responses/${status}/content/${ct.replace(/\//g, '~1')}/schema`,
+            $ref:
+              `${s.name}#/paths/${pathTemplate.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}` +
+              `/responses/${status}/content/${ct.replace(/\//g, '~1')}/schema`,
           }),
         );
       return { ref: key, contentType: ct };

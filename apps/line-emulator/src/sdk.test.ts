@@ -142,7 +142,7 @@ describe('@line/bot-sdk against the emulator', () => {
     expect((await rejection(client.getRichMenu(richMenuId))).status).toBe(404);
   });
 
-  it('webhook signature verifies with validateSignature and the SDK middleware; redelivery keeps the webhookEventId', async () => {
+  it('webhook signature verifies with validateSignature and the SDK middleware; redelivery keeps the id', async () => {
     const seen: {
       ok: boolean;
       events: { webhookEventId: string; deliveryContext: { isRedelivery: boolean }; type: string }[];

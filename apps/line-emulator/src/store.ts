@@ -130,7 +130,10 @@ export type Faults = {
     status: number;
     /** the next `count` calls fail with `status` (in addition to errorRate) */
     failNext: number;
-    /** when true the failing call is processed first (the message is delivered) and only the answer is an error, as on a lost response */
+    /**
+     * when true the failing call is processed first (the message is delivered) and only the answer
+     * is an error, as on a lost response
+     */
     afterProcessing: boolean;
     latencyMs: number;
     /** the next n calls answer 429 (rate limit) */

@@ -359,7 +359,8 @@ export function validateMessage(d: Detail[], m: unknown, path: string): void {
     default:
       d.push({
         message:
-          "must be one of the message types ('text', 'sticker', 'image', 'video', 'audio', 'location', 'imagemap', 'template', 'flex', 'textV2')",
+          "must be one of the message types ('text', 'sticker', 'image', 'video', 'audio', 'location', " +
+          "'imagemap', 'template', 'flex', 'textV2')",
         property: `${path}.type`,
       });
       return;

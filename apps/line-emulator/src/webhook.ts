@@ -52,7 +52,10 @@ export class WebhookDispatcher {
     return ev;
   }
 
-  /** Sends events to the channel's webhook, applying fault switches. Resolves once the first attempt finished (or was dropped). */
+  /**
+   * Sends events to the channel's webhook, applying fault switches. Resolves once the first attempt
+   * finished (or was dropped).
+   */
   async dispatch(channel: Channel, events: WebhookEvent[]): Promise<void> {
     if (!channel.webhookUrl || !channel.webhookActive || this.closed) return;
     const f = this.store.faults.webhook;

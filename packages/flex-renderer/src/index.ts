@@ -160,7 +160,8 @@ function renderBox(ctx: Ctx, b: Obj, extra: string[], cls = ''): string {
       .filter(Boolean)
       .join(',');
     st.push(
-      `background:linear-gradient(${typeof g.angle === 'string' ? g.angle.replace(/[^0-9a-z.]/gi, '') : '0deg'},${stops})`,
+      `background:linear-gradient(` +
+        `${typeof g.angle === 'string' ? g.angle.replace(/[^0-9a-z.]/gi, '') : '0deg'},${stops})`,
     );
   }
   const bw = kw(BORDER_WIDTH, b.borderWidth);
@@ -248,14 +249,20 @@ function renderImage(ctx: Ctx, c: Obj, extra: string[], parent: Parent): string 
   const inner = [`width:${size}`, 'max-width:100%', `aspect-ratio:${ratio(c.aspectRatio)}`];
   if (bg) inner.push(`background-color:${bg}`);
   const fit = c.aspectMode === 'cover' ? 'cover' : 'contain';
-  return `<div class="lf-image"${styleAttr(st)}${actionAttr(ctx, c.action)}><div class="lf-imgbox"${styleAttr(inner)}><img src="${esc(url(c.url))}" alt="" style="object-fit:${fit}"></div></div>`;
+  return (
+    `<div class="lf-image"${styleAttr(st)}${actionAttr(ctx, c.action)}><div class="lf-imgbox"${styleAttr(inner)}>` +
+    `<img src="${esc(url(c.url))}" alt="" style="object-fit:${fit}"></div></div>`
+  );
 }
 
 function renderIcon(c: Obj, extra: string[]): string {
   const size = kw(TEXT_SIZE, c.size) ?? TEXT_SIZE.md;
   const [w, h] = ratio(c.aspectRatio).split('/').map(Number);
   const st = [...extra, 'flex:0 0 auto'];
-  return `<div class="lf-icon"${styleAttr(st)}><span style="${esc(`height:${size};width:calc(${size} * ${w / h})`)}"><img src="${esc(url(c.url))}" alt=""></span></div>`;
+  return (
+    `<div class="lf-icon"${styleAttr(st)}><span style="${esc(`height:${size};width:calc(${size} * ${w / h})`)}">` +
+    `<img src="${esc(url(c.url))}" alt=""></span></div>`
+  );
 }
 
 function renderButton(ctx: Ctx, c: Obj, extra: string[]): string {
@@ -267,7 +274,10 @@ function renderButton(ctx: Ctx, c: Obj, extra: string[]): string {
   const a = isObj(c.action) ? c.action : {};
   const label = a.label ?? (a.type === 'datetimepicker' ? '選擇日期' : '');
   const h = c.height === 'sm' ? ' lf-btn-sm' : '';
-  return `<div class="lf-button"${styleAttr(st)}><button type="button" class="lf-btn lf-btn-${style}${h}"${styleAttr(inner)}${actionAttr(ctx, c.action)}>${esc(label)}</button></div>`;
+  return (
+    `<div class="lf-button"${styleAttr(st)}><button type="button" class="lf-btn lf-btn-${style}${h}"` +
+    `${styleAttr(inner)}${actionAttr(ctx, c.action)}>${esc(label)}</button></div>`
+  );
 }
 
 function renderComponent(ctx: Ctx, c: unknown, parent: Parent, spacing: string | undefined, index: number): string {
@@ -349,7 +359,10 @@ function renderBubble(ctx: Ctx, b: Obj): string {
     blocks.push(`<div class="lf-block lf-${name}"${styleAttr(st)}>${inner}</div>`);
   }
   const dir = b.direction === 'rtl' ? ' dir="rtl"' : '';
-  return `<div class="lf-bubble"${dir} style="${esc(`width:${width}`)}"${actionAttr(ctx, b.action)}>${blocks.join('')}</div>`;
+  return (
+    `<div class="lf-bubble"${dir} style="${esc(`width:${width}`)}"${actionAttr(ctx, b.action)}>` +
+    `${blocks.join('')}</div>`
+  );
 }
 
 /** Renders a Flex container (`{type:'bubble'|'carousel', …}`) to HTML; wrap with class `lf-root` styles (flexCss). */
@@ -368,11 +381,13 @@ export function renderFlexToHtml(container: unknown, options: FlexRenderOptions 
 
 /** The CSS the HTML needs (scoped under .lf-root). */
 export const flexCss = `
-.lf-root{font-family:"Helvetica Neue",Helvetica,Arial,"Noto Sans CJK TC","Noto Sans TC","PingFang TC",sans-serif;color:#111111;font-size:16px;line-height:1.4;-webkit-text-size-adjust:100%}
+.lf-root{font-family:"Helvetica Neue",Helvetica,Arial,"Noto Sans CJK TC","Noto Sans TC","PingFang TC",sans-serif;
+color:#111111;font-size:16px;line-height:1.4;-webkit-text-size-adjust:100%}
 .lf-root *{box-sizing:border-box}
 .lf-carousel{display:flex;gap:9px;overflow-x:auto;scroll-snap-type:x mandatory;padding-bottom:4px}
 .lf-carousel>.lf-bubble{scroll-snap-align:start;flex:0 0 auto}
-.lf-bubble{background:#ffffff;border-radius:17px;overflow:hidden;display:flex;flex-direction:column;max-width:100%;box-shadow:0 0 0 0.5px rgba(0,0,0,.06)}
+.lf-bubble{background:#ffffff;border-radius:17px;overflow:hidden;display:flex;flex-direction:column;max-width:100%;
+box-shadow:0 0 0 0.5px rgba(0,0,0,.06)}
 .lf-block{display:flex;flex-direction:column}
 .lf-box{display:flex;min-width:0;position:relative}
 .lf-vertical>*{min-width:0}
@@ -390,7 +405,8 @@ export const flexCss = `
 .lf-icon span{display:inline-block;position:relative}
 .lf-icon img{width:100%;height:100%;display:block}
 .lf-button{display:flex;flex-direction:column}
-.lf-btn{font:inherit;border:0;border-radius:8px;height:52px;padding:0 16px;font-size:16px;cursor:pointer;width:100%;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.lf-btn{font:inherit;border:0;border-radius:8px;height:52px;padding:0 16px;font-size:16px;cursor:pointer;width:100%;
+white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .lf-btn-sm{height:40px}
 .lf-btn-primary{background:#17c950;color:#ffffff}
 .lf-btn-secondary{background:#dcdfe5;color:#111111}

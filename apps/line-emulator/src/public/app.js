@@ -50,7 +50,8 @@ async function loadLists() {
   $('channel').innerHTML = st.channels
     .map(
       (c) =>
-        `<option value="${esc(c.channelId)}"${c.channelId === st.channel ? ' selected' : ''}>${esc(c.displayName)}</option>`,
+        `<option value="${esc(c.channelId)}"${c.channelId === st.channel ? ' selected' : ''}>` +
+        `${esc(c.displayName)}</option>`,
     )
     .join('');
   if (st.user) localStorage.setItem('emu.currentUser', st.user);
@@ -75,15 +76,28 @@ function actionBtn(a, cls = '') {
   return `<button class="${cls}" data-action="${esc(JSON.stringify(a))}">${esc(a.label ?? '')}</button>`;
 }
 
+/** A buttons template, or one column of a carousel: image, title, text and its action buttons. */
+function templateColumn(c) {
+  const img = c.thumbnailImageUrl ? `<img src="${esc(c.thumbnailImageUrl)}" alt="">` : '';
+  const title = c.title ? `<div class="tt">${esc(c.title)}</div>` : '';
+  const acts = c.actions.map((a) => actionBtn(a)).join('');
+  return `${img}${title}<div class="tx">${esc(c.text)}</div><div class="acts">${acts}</div>`;
+}
+
 function renderTemplate(t) {
   if (t.type === 'confirm')
-    return `<div class="tpl confirm"><div class="tx">${esc(t.text)}</div><div class="acts">${t.actions.map((a) => actionBtn(a)).join('')}</div></div>`;
-  if (t.type === 'buttons')
-    return `<div class="tpl">${t.thumbnailImageUrl ? `<img src="${esc(t.thumbnailImageUrl)}" alt="">` : ''}${t.title ? `<div class="tt">${esc(t.title)}</div>` : ''}<div class="tx">${esc(t.text)}</div><div class="acts">${t.actions.map((a) => actionBtn(a)).join('')}</div></div>`;
+    return (
+      `<div class="tpl confirm"><div class="tx">${esc(t.text)}</div>` +
+      `<div class="acts">${t.actions.map((a) => actionBtn(a)).join('')}</div></div>`
+    );
+  if (t.type === 'buttons') return `<div class="tpl">${templateColumn(t)}</div>`;
   if (t.type === 'carousel')
-    return `<div class="hscroll">${t.columns.map((c) => `<div class="tpl">${c.thumbnailImageUrl ? `<img src="${esc(c.thumbnailImageUrl)}" alt="">` : ''}${c.title ? `<div class="tt">${esc(c.title)}</div>` : ''}<div class="tx">${esc(c.text)}</div><div class="acts">${c.actions.map((a) => actionBtn(a)).join('')}</div></div>`).join('')}</div>`;
-  if (t.type === 'image_carousel')
-    return `<div class="hscroll">${t.columns.map((c) => `<div class="tpl" data-action="${esc(JSON.stringify(c.action))}"><img src="${esc(c.imageUrl)}" alt=""></div>`).join('')}</div>`;
+    return `<div class="hscroll">${t.columns.map((c) => `<div class="tpl">${templateColumn(c)}</div>`).join('')}</div>`;
+  if (t.type === 'image_carousel') {
+    const cell = (c) =>
+      `<div class="tpl" data-action="${esc(JSON.stringify(c.action))}"><img src="${esc(c.imageUrl)}" alt=""></div>`;
+    return `<div class="hscroll">${t.columns.map(cell).join('')}</div>`;
+  }
   return '';
 }
 
@@ -94,7 +108,9 @@ function renderMessage(m) {
       return { html: `<div class="bubble">${linkify(m.text)}</div>` };
     case 'sticker':
       return {
-        html: `<div class="sticker"><img src="https://stickershop.line-scdn.net/stickershop/v1/sticker/${esc(m.stickerId)}/android/sticker.png" alt="" onerror="this.replaceWith('🐻')"></div>`,
+        html:
+          '<div class="sticker"><img src="https://stickershop.line-scdn.net/stickershop/v1/sticker/' +
+          `${esc(m.stickerId)}/android/sticker.png" alt="" onerror="this.replaceWith('🐻')"></div>`,
       };
     case 'image':
       return {
@@ -108,7 +124,9 @@ function renderMessage(m) {
       return { html: `<div class="bubble">🎵 語音訊息</div>` };
     case 'location':
       return {
-        html: `<div class="loc"><div class="map">📍</div><div class="t">${esc(m.title)}</div><div class="a">${esc(m.address)}</div></div>`,
+        html:
+          `<div class="loc"><div class="map">📍</div><div class="t">${esc(m.title)}</div>` +
+          `<div class="a">${esc(m.address)}</div></div>`,
       };
     case 'template':
       return { html: renderTemplate(m.template), wide: true };
@@ -136,7 +154,9 @@ function appendItem(it) {
   el.dataset.type = it.message.type;
   el.innerHTML =
     it.from === 'bot'
-      ? `<div class="av">${esc((ch?.displayName ?? '診').slice(0, 1))}</div><div class="col${r.wide ? ' wide' : ''}"><div class="name">${esc(ch?.displayName ?? '')}</div><div class="line">${r.html}<span class="time">${time(it.at)}</span></div></div>`
+      ? `<div class="av">${esc((ch?.displayName ?? '診').slice(0, 1))}</div><div class="col${r.wide ? ' wide' : ''}">` +
+        `<div class="name">${esc(ch?.displayName ?? '')}</div>` +
+        `<div class="line">${r.html}<span class="time">${time(it.at)}</span></div></div>`
       : `<div class="col"><div class="line">${r.html}<span class="time">已讀<br>${time(it.at)}</span></div></div>`;
   tl.appendChild(el);
   if (it.from === 'bot') showQuick(it.message.quickReply);
@@ -153,7 +173,8 @@ function showQuick(q) {
   box.innerHTML = q.items
     .map(
       (i) =>
-        `<button data-action="${esc(JSON.stringify(i.action))}">${i.imageUrl ? `<img src="${esc(i.imageUrl)}" alt="">` : ''}${esc(i.action.label ?? '')}</button>`,
+        `<button data-action="${esc(JSON.stringify(i.action))}">` +
+        `${i.imageUrl ? `<img src="${esc(i.imageUrl)}" alt="">` : ''}${esc(i.action.label ?? '')}</button>`,
     )
     .join('');
   box.classList.remove('hidden');
@@ -175,7 +196,10 @@ function renderMenu(menu) {
     menu.areas
       .map(
         (a) =>
-          `<div class="rm-area" style="left:${(a.bounds.x / width) * 100}%;top:${(a.bounds.y / height) * 100}%;width:${(a.bounds.width / width) * 100}%;height:${(a.bounds.height / height) * 100}%" data-action="${esc(JSON.stringify(a.action))}" title="${esc(a.action.label ?? '')}">${SHOW_LABELS && a.action.label ? `<span class="rm-label">${esc(a.action.label)}</span>` : ''}</div>`,
+          `<div class="rm-area" style="left:${(a.bounds.x / width) * 100}%;top:${(a.bounds.y / height) * 100}%;` +
+          `width:${(a.bounds.width / width) * 100}%;height:${(a.bounds.height / height) * 100}%" ` +
+          `data-action="${esc(JSON.stringify(a.action))}" title="${esc(a.action.label ?? '')}">` +
+          `${SHOW_LABELS && a.action.label ? `<span class="rm-label">${esc(a.action.label)}</span>` : ''}</div>`,
       )
       .join('');
   $('rmBar').textContent = menu.chatBarText;
@@ -393,7 +417,9 @@ async function loadSms() {
       .reverse()
       .map(
         (m) =>
-          `<div class="sms"><div class="meta"><span>${esc(m.to)} · ${m.segments} 則（${m.encoding}）</span><span>${m.statuscode === '4' ? '已送達' : m.statuscode === '5' ? '失敗' : '傳送中'} · ${time(m.at)}</span></div><div class="body">${esc(m.body)}</div></div>`,
+          `<div class="sms"><div class="meta"><span>${esc(m.to)} · ${m.segments} 則（${m.encoding}）</span>` +
+          `<span>${m.statuscode === '4' ? '已送達' : m.statuscode === '5' ? '失敗' : '傳送中'} · ${time(m.at)}</span></div>` +
+          `<div class="body">${esc(m.body)}</div></div>`,
       )
       .join('') || '<div class="empty">沒有簡訊</div>';
 }
