@@ -64,6 +64,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'patient.merge_undone': '復原病患整併',
   'patient.merged': '整併重複病患',
   'patient.national_id_revealed': '顯示完整身分證字號',
+  'patient.phone_revealed': '顯示完整電話號碼',
   'patient.tags_added': '加上標籤',
   'patient.tags_removed': '移除標籤',
   'patient.updated': '更新病患資料',
