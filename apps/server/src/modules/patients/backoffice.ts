@@ -10,7 +10,7 @@ import { appointmentsOfPatient } from '../appointments/for-patients.ts';
 import { bindingsOfPatients } from '../binding/for-patients.ts';
 import { messagesOfUsers, unboundFriends } from '../line/for-patients.ts';
 import { addManualTags, tagsOfPatients } from '../tags/service.ts';
-import { nationalDigits } from './grams.ts';
+import { displayPhone } from './grams.ts';
 import { toListItem } from './list-item.ts';
 import { mergeHistory } from './merges.repository.ts';
 import { patientRepository, type Db } from './repository.ts';
@@ -32,15 +32,7 @@ export function summarizeFilter(f: PatientFilter): Record<string, unknown> {
   return out;
 }
 
-/** 0912-345-678 for mobiles, 02-2700-1234 style for landlines (area code of 2–3 digits, not checked). */
-function displayPhone(e164: string): string {
-  const d = nationalDigits(e164);
-  if (d.length === 10 && d.startsWith('09')) return `${d.slice(0, 4)}-${d.slice(4, 7)}-${d.slice(7)}`;
-  const area = d.startsWith('02') ? 2 : 3;
-  const rest = d.slice(area);
-  return `${d.slice(0, area)}-${rest.slice(0, rest.length - 4)}-${rest.slice(-4)}`;
-}
-
+/** An audit entry's detail (JSON text; a value that is not JSON is shown as it is). */
 function parseJson(s: string): unknown {
   try {
     return JSON.parse(s);

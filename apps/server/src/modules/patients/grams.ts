@@ -58,3 +58,18 @@ export function maskPhone(e164: string | null): string | null {
   if (d.length === 10 && d.startsWith('09')) return `${d.slice(0, 4)}-***-${d.slice(7)}`;
   return `${d.slice(0, Math.max(2, d.length - 7))}-****-${d.slice(-3)}`;
 }
+
+/**
+ * Taiwan's landline area codes longer than two digits (Miaoli 037, Nantou 049, Taitung 089,
+ * Kinmen 082, Wuqiu 0826, Matsu 0836); every other area code is two digits (02 … 08).
+ */
+const LONG_AREA_CODES = ['0826', '0836', '037', '049', '082', '089'];
+
+/** The number as written in Taiwan: 0912-345-678 for mobiles, 02-2700-1234 or 037-123456 for landlines. */
+export function displayPhone(e164: string): string {
+  const d = nationalDigits(e164);
+  if (d.length === 10 && d.startsWith('09')) return `${d.slice(0, 4)}-${d.slice(4, 7)}-${d.slice(7)}`;
+  const area = LONG_AREA_CODES.find((a) => d.startsWith(a)) ?? d.slice(0, 2);
+  const rest = d.slice(area.length);
+  return rest.length >= 7 ? `${area}-${rest.slice(0, -4)}-${rest.slice(-4)}` : `${area}-${rest}`;
+}

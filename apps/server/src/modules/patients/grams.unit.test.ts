@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameGrams, nationalDigits, phoneRev, prefixEnd, queryGrams } from './grams.ts';
+import { displayPhone, maskPhone, nameGrams, nationalDigits, phoneRev, prefixEnd, queryGrams } from './grams.ts';
 
 describe('search index helpers', () => {
   it('builds bigrams and the first-character gram', () => {
@@ -17,5 +17,14 @@ describe('search index helpers', () => {
     expect(phoneRev('+886912345678')).toBe('8765432190');
     expect(prefixEnd('8765')).toBe('8766');
     expect(prefixEnd('王')).toBe('玌');
+  });
+  it('writes a phone as people in Taiwan do, in full or masked', () => {
+    expect(displayPhone('+886912345678')).toBe('0912-345-678');
+    expect(displayPhone('+886227001234')).toBe('02-2700-1234');
+    expect(displayPhone('+88631234567')).toBe('03-123-4567');
+    expect(displayPhone('+88637123456')).toBe('037-123456');
+    expect(displayPhone('+88683622345')).toBe('0836-22345');
+    expect(maskPhone('+886912345678')).toBe('0912-***-678');
+    expect(maskPhone(null)).toBeNull();
   });
 });

@@ -256,9 +256,9 @@ export function matchingPatientIds(
 export const EXACT_COUNT_LIMIT = 20_000;
 
 /** How far the list counts for this clinic: everything in a clinic up to EXACT_COUNT_LIMIT, else COUNT_CAP. */
-export async function listCountCap(db: Db, clinicId: string): Promise<number> {
-  const n = await patientRepository(db).countUpTo(clinicId, EXACT_COUNT_LIMIT + 1);
-  return n <= EXACT_COUNT_LIMIT ? EXACT_COUNT_LIMIT : COUNT_CAP;
+export async function listCountCap(db: Db, clinicId: string, exactLimit = EXACT_COUNT_LIMIT): Promise<number> {
+  const n = await patientRepository(db).countUpTo(clinicId, exactLimit + 1);
+  return n <= exactLimit ? exactLimit : COUNT_CAP;
 }
 
 // ---- The HIS's patients ----
