@@ -23,6 +23,8 @@ import {
 } from './search.repository.ts';
 import type { PatientRow } from './tables.ts';
 import { normalizePatient, type PatientInput } from './validate.ts';
+import { FAMILY_OFFER_JOB } from '../binding/family-offer-job.ts';
+import { enqueueJob } from '../../platform/jobs.ts';
 
 export type { Db } from './repository.ts';
 export type { ListRow, PatientFilter, SearchCtx, SortKey } from './search.repository.ts';
@@ -272,10 +274,12 @@ export function patientService(deps: Deps) {
       const clinic = await clinicService(deps).get(clinicId);
       const { columns } = normalizePatient(input, localDate(deps.clock.now(), clinic.timeZone), deps.crypto);
       const now = deps.clock.now().toISOString();
+      let mobileBefore: string | null = null;
       const created = await db.transaction().execute(async (trx) => {
         const tx = patientRepository(trx);
         const existing = await tx.byHisId(clinicId, hisId);
         if (existing) {
+          mobileBefore = existing.phone_is_mobile === 1 ? existing.phone_hash : null;
           await tx.update(clinicId, existing.id, { ...columns, updated_at: now });
           await syncPatientIndex(trx, clinicId, [existing.id], now);
           return false;
@@ -286,6 +290,16 @@ export function patientService(deps: Deps) {
         return true;
       });
       const row = (await repo.byHisId(clinicId, hisId))!;
+      // A new mobile number may be one a LINE user already proved: binding offers the patient to them.
+      const mobile = row.phone_is_mobile === 1 ? row.phone_hash : null;
+      if (mobile && mobile !== mobileBefore)
+        await enqueueJob(
+          db,
+          deps.clock,
+          FAMILY_OFFER_JOB,
+          { patientId: row.id },
+          { clinicId, idempotencyKey: `family-offer:${row.id}:${mobile}` },
+        );
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
