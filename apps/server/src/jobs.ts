@@ -7,6 +7,7 @@ import { answerWithAutoReply } from './modules/auto-replies/hook.ts';
 import { noteIncoming } from './modules/line/conversations.ts';
 import { lineEventJob } from './modules/line/events.ts';
 import { bindingHooks } from './modules/binding/jobs.ts';
+import { familyOfferJobDefinition, onFamilyPostback } from './modules/binding/family.ts';
 import { PUSH_JOB } from './modules/line/push.ts';
 import { richMenuJobs } from './modules/rich-menus/jobs.ts';
 import { SMS_JOB } from './modules/sms/service.ts';
@@ -25,9 +26,10 @@ export function jobDefinitions(): JobDefinition[] {
       onText: [answerWithAutoReply],
       afterMessage: noteIncoming,
       ...bindingHooks,
-      onPostback: onReminderPostback,
+      onPostback: [onFamilyPostback, onReminderPostback],
     }),
     PUSH_JOB,
+    familyOfferJobDefinition,
     SMS_JOB,
     ...richMenuJobs,
     ...reminderJobs,

@@ -77,7 +77,7 @@ export function liffSteps(b: LineTestbed) {
         type: string;
         text?: string;
         altText?: string;
-        template?: { actions: { type: string; label: string; data?: string }[] };
+        template?: { text?: string; actions: { type: string; label: string; data?: string }[] };
       };
     }[];
 

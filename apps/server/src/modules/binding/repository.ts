@@ -2,7 +2,7 @@
 // Every method takes the clinic id.
 import type { Insertable, Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import type { BindingConsentsTable, LineBindingsTable, OtpCodesTable } from './tables.ts';
+import type { BindingConsentsTable, FamilyOffersTable, LineBindingsTable, OtpCodesTable } from './tables.ts';
 
 export function bindingRepository(db: Kysely<DB>) {
   return {
@@ -118,5 +118,35 @@ export function bindingRepository(db: Kysely<DB>) {
       db.deleteFrom('line_bindings').where('clinic_id', '=', clinicId).where('patient_id', '=', patientId).execute(),
 
     addConsent: (row: Insertable<BindingConsentsTable>) => db.insertInto('binding_consents').values(row).execute(),
+
+    // ---- offers of a family member added later (one per patient and LINE user, ever)
+    /** Records the offer; false when this patient was offered to this user before. */
+    addOffer: async (row: FamilyOffersTable) =>
+      (
+        await db
+          .insertInto('family_offers')
+          .values(row)
+          .onConflict((oc) => oc.columns(['clinic_id', 'patient_id', 'line_user_id']).doNothing())
+          .returning('id')
+          .executeTakeFirst()
+      )?.id === row.id,
+    offer: (clinicId: string, id: string) =>
+      db
+        .selectFrom('family_offers')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    /** Answers an open offer; false when it was answered already. */
+    answerOffer: async (clinicId: string, id: string, status: 'accepted' | 'declined', at: string) => {
+      const r = await db
+        .updateTable('family_offers')
+        .set({ status, answered_at: at })
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', id)
+        .where('status', '=', 'offered')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
   };
 }

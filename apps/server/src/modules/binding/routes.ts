@@ -14,6 +14,7 @@ import { lineLoginVerifier } from '../../platform/line-login.ts';
 import { answerService, type Answer } from '../answers/service.ts';
 import { clinicRepository } from '../clinics/repository.ts';
 import { lineRepository } from '../line/repository.ts';
+import { lineLinksOf, linkByStaff } from './family.ts';
 import { bindingService, type LiffUser } from './service.ts';
 
 declare module 'fastify' {
@@ -329,6 +330,53 @@ export function bindingRoutes(app: FastifyInstance, deps: Deps): void {
         ip: req.ip,
       });
     },
+  );
+
+  // Staff: the patient's LINE users, and linking one who proved the same phone (a family member
+  // the HIS added after that user bound).
+  const LineUserOfPatient = Type.Object({
+    lineUserId: Type.String(),
+    displayName: Type.String(),
+    family: Type.Array(Type.String(), { description: '這個 LINE 帳號已綁定的病患姓名' }),
+  });
+  const PatientLine = Type.Object({
+    bound: Type.Array(LineUserOfPatient, { description: '已綁定這位病患的 LINE 帳號' }),
+    candidates: Type.Array(LineUserOfPatient, { description: '驗證過同一支手機、尚未綁定這位病患的 LINE 帳號' }),
+  });
+  const PatientParams = Type.Object({ id: Type.String({ maxLength: 64, description: '病患的內部 id' }) });
+  app.get(
+    '/api/patients/:id/line',
+    {
+      schema: {
+        tags: ['後台：病患'],
+        summary: '病患的 LINE 綁定與可連結的家人帳號',
+        params: PatientParams,
+        response: { 200: PatientLine, ...errorResponses(401, 403, 404) },
+      },
+      preHandler: requireStaff(deps, ['admin', 'front_desk', 'doctor', 'viewer']),
+    },
+    async (req) => lineLinksOf(deps, clinicOf(req), (req.params as { id: string }).id),
+  );
+  app.post(
+    '/api/patients/:id/line/link',
+    {
+      schema: {
+        tags: ['後台：病患'],
+        summary: '連結驗證過同一支手機的 LINE 帳號（新增的家人）',
+        params: PatientParams,
+        body: Type.Object({ lineUserId: Type.String({ pattern: '^U[0-9a-f]{32}$' }) }, { additionalProperties: false }),
+        response: { 200: PatientLine, ...errorResponses(401, 403, 404, 409, 422) },
+      },
+      preHandler: requireStaff(deps, ['admin', 'front_desk']),
+    },
+    async (req) =>
+      linkByStaff(
+        deps,
+        clinicOf(req),
+        (req.params as { id: string }).id,
+        (req.body as { lineUserId: string }).lineUserId,
+        actorOf(req),
+      ),
   );
 
   // Staff: unbind a patient's LINE.

@@ -21,8 +21,8 @@ export type LineEventHooks = {
   onFriendState?(ctx: EventContext, state: 'friend' | 'blocked', previous: string | null): Promise<void>;
   /** Messages to greet a new (or returning) friend; null → the default greeting. */
   greeting?(ctx: EventContext): Promise<messagingApi.Message[] | null>;
-  /** A postback; return true when handled. */
-  onPostback?(ctx: EventContext, data: string, params: Record<string, string>): Promise<boolean>;
+  /** Postback handlers, tried in order until one returns true (handled). */
+  onPostback?: ((ctx: EventContext, data: string, params: Record<string, string>) => Promise<boolean>)[];
   /** A text message; handlers are tried in order until one returns true. */
   onText?: ((ctx: EventContext, text: string) => Promise<boolean>)[];
   /** After every message from the user: whether a text handler answered it. */
@@ -180,7 +180,13 @@ function lineEventHandler(hooks: LineEventHooks) {
           payload: pb,
           source: 'user',
         });
-        const handled = (await hooks.onPostback?.(ctx, String(pb.data ?? ''), pb.params ?? {})) ?? false;
+        let handled = false;
+        for (const h of hooks.onPostback ?? []) {
+          if (await h(ctx, String(pb.data ?? ''), pb.params ?? {})) {
+            handled = true;
+            break;
+          }
+        }
         outcome = handled ? 'ok' : 'ignored:unknown_postback';
         break;
       }
