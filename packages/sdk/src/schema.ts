@@ -3247,7 +3247,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3336,7 +3336,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description 成功 */
                 200: {
                     headers: {
                         [name: string]: unknown;
