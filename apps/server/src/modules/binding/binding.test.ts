@@ -363,7 +363,7 @@ describe('codes, limits and lockout', () => {
       .executeTakeFirstOrThrow();
     expect(Number(attempts.attempts)).toBe(0);
     await t2.close();
-  });
+  }, 90_000); // two app instances migrate a database file each: slow on a loaded machine
 
   it('resend only after 60 s and the new code replaces the old; expired codes; another phone’s code; per-phone rate limit', async () => {
     const c = await clinic();
