@@ -26,10 +26,15 @@ test('/docs loads nothing from outside, hides the vendor controls and opens on t
   await page.goto('/docs');
   const firstOperation = page.getByRole('link', { name: '新增或更新醫師' }).first();
   await expect(firstOperation).toBeVisible();
-  test.info().annotations.push({ type: 'first operation visible', description: `${Date.now() - started} ms` });
-
-  // zh-TW words of the tool itself.
-  await expect(page.getByText('下載 OpenAPI 文件').first()).toBeVisible();
+  const firstVisible = Date.now() - started;
+  // zh-TW words of the tool itself, once the interactive reference has replaced the first view.
+  await expect(page.getByText('下載 OpenAPI 文件').first()).toBeVisible({ timeout: 30_000 });
+  test
+    .info()
+    .annotations.push(
+      { type: 'first operation visible', description: `${firstVisible} ms` },
+      { type: 'interactive reference', description: `${Date.now() - started} ms` },
+    );
   await expect(page.getByRole('button', { name: /搜尋/ }).first()).toBeVisible();
 
   await firstOperation.click();

@@ -173,7 +173,8 @@ export const DOCS_PATH = '/docs';
 export const HIS_DOCUMENT_PATH = '/docs/his-openapi.json';
 const VENDOR_PREFIX = '/docs/vendor';
 const SCRIPT_PATH = `${VENDOR_PREFIX}/js/scalar.js`;
-const HIS_TAGS = ['HIS Open API v1', '系統'];
+const HIS_TAG = 'HIS Open API v1';
+const HIS_TAGS = [HIS_TAG, '系統'];
 
 const CONFIGURATION = {
   sources: [
@@ -195,22 +196,89 @@ const CONFIGURATION = {
 /** JSON that is safe inside an inline <script> (no "</script>", no HTML comment openers). */
 const inlineJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
-const PAGE = `<!doctype html>
+// Scalar takes a second or more to evaluate its 4 MB script and mount; until then the page shows
+// the HIS operations as plain HTML (same layout, links to the same anchors), so the first
+// operation is on screen as soon as the page arrives. Scalar replaces it when it mounts.
+const FIRST_VIEW_CSS = `
+body{margin:0}
+.cl-first{display:flex;min-height:100vh;font-family:system-ui,-apple-system,"Segoe UI","Noto Sans TC","Noto Sans CJK TC",
+"PingFang TC","Microsoft JhengHei",sans-serif;color:#1b1b1b;font-size:14px}
+.cl-first nav{width:288px;flex:none;border-right:1px solid #e7e7e7;padding:12px;box-sizing:border-box;background:#fff}
+.cl-first nav b{display:block;padding:6px 8px;font-weight:600}
+.cl-first nav a{display:flex;justify-content:space-between;align-items:center;gap:8px;padding:6px 8px 6px 20px;color:#555;
+text-decoration:none;border-radius:6px}
+.cl-first nav a:hover{background:#f2f2f2}
+.cl-first .m{font:600 10px ui-monospace,monospace;text-transform:uppercase}
+.cl-first .m-get{color:#0082d0}.cl-first .m-put{color:#e27a00}.cl-first .m-post{color:#00a35c}
+.cl-first .m-patch{color:#8e44ad}.cl-first .m-delete{color:#d33}
+.cl-first main{flex:1;padding:48px 60px;max-width:900px}
+.cl-first h1{font-size:28px;margin:0 0 8px}
+.cl-first table{border-collapse:collapse;margin-top:24px;width:100%}
+.cl-first td{padding:8px 12px 8px 0;border-bottom:1px solid #eee;vertical-align:top}
+.cl-first code{font:13px ui-monospace,monospace}
+.cl-first .wait{color:#888;margin-top:24px}
+`;
+
+const escapeHtml = (t: string) =>
+  t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+
+const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
+
+/** The HIS operations as plain HTML, linking to the anchors Scalar gives them. */
+function firstView(doc: Doc): string {
+  const ops: { method: string; path: string; summary: string }[] = [];
+  for (const [path, byMethod] of Object.entries(doc.paths ?? {}))
+    for (const method of METHODS) {
+      const op = byMethod[method] as { tags?: string[]; summary?: string } | undefined;
+      if (op?.tags?.includes(HIS_TAG)) ops.push({ method, path, summary: op.summary ?? path });
+    }
+  const anchor = (o: (typeof ops)[number]) => `#his/tag/his-open-api-v1/${o.method.toUpperCase()}${o.path}`;
+  const badge = (m: string) => `<span class="m m-${m}">${m}</span>`;
+  const links = ops
+    .map((o) => `<a href="${escapeHtml(anchor(o))}">${escapeHtml(o.summary)}${badge(o.method)}</a>`)
+    .join('');
+  const rows = ops
+    .map(
+      (o) =>
+        `<tr><td>${badge(o.method)}</td><td><code>${escapeHtml(o.path)}</code></td>` +
+        `<td><a href="${escapeHtml(anchor(o))}">${escapeHtml(o.summary)}</a></td></tr>`,
+    )
+    .join('');
+  return (
+    `<div class="cl-first"><nav><b>${HIS_TAG}</b>${links}</nav><main><h1>Careline API</h1>` +
+    `<p>${HIS_TAG}：以診所的 API 金鑰呼叫。串接步驟見 <a href="/docs/guide">HIS 串接指南</a>。</p>` +
+    `<table>${rows}</table><p class="wait">正在載入完整的 API 文件…</p></main></div>`
+  );
+}
+
+function page(doc: Doc): string {
+  return `<!doctype html>
 <html lang="zh-Hant-TW">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Careline API 文件</title>
+    <link rel="preload" href="${SCRIPT_PATH}" as="script" />
     <link rel="preload" href="${HIS_DOCUMENT_PATH}" as="fetch" crossorigin="anonymous" />
-    <style>${CSS}</style>
+    <style>${CSS}${FIRST_VIEW_CSS}</style>
   </head>
   <body>
-    <div id="app"></div>
-    <script src="${SCRIPT_PATH}"></script>
-    <script>Scalar.createApiReference('#app', ${inlineJson(CONFIGURATION)});</script>
+    <div id="app">${firstView(doc)}</div>
+    <script>
+      // After the first view is painted: evaluating the script blocks the page for a while.
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          const s = document.createElement('script');
+          s.src = '${SCRIPT_PATH}';
+          s.onload = () => Scalar.createApiReference('#app', ${inlineJson(CONFIGURATION)});
+          document.body.append(s);
+        }),
+      );
+    </script>
   </body>
 </html>
 `;
+}
 
 /**
  * @fastify/swagger describes a response without a description as "Default Response": say it in
@@ -310,13 +378,20 @@ export async function registerApiDocs(app: App): Promise<void> {
     });
   });
 
-  let hisDocument: string | null = null;
-  const page = async (_req: FastifyRequest, reply: FastifyReply) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(PAGE);
-  app.get(DOCS_PATH, { schema: { hide: true } }, page);
-  app.get(`${DOCS_PATH}/`, { schema: { hide: true } }, page);
-  app.get(HIS_DOCUMENT_PATH, { schema: { hide: true } }, async (_req, reply) => {
-    hisDocument ??= JSON.stringify(documentFor(app.swagger() as Doc, HIS_TAGS));
-    return reply.type('application/json; charset=utf-8').send(hisDocument);
-  });
+  // Built once, on first use: the routes are all known by then.
+  let built: { page: string; hisDocument: string } | null = null;
+  const docs = () => {
+    if (!built) {
+      const his = documentFor(app.swagger() as Doc, HIS_TAGS);
+      built = { page: page(his), hisDocument: JSON.stringify(his) };
+    }
+    return built;
+  };
+  const sendPage = async (_req: FastifyRequest, reply: FastifyReply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(docs().page);
+  app.get(DOCS_PATH, { schema: { hide: true } }, sendPage);
+  app.get(`${DOCS_PATH}/`, { schema: { hide: true } }, sendPage);
+  app.get(HIS_DOCUMENT_PATH, { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('application/json; charset=utf-8').send(docs().hisDocument),
+  );
 }
