@@ -11,6 +11,8 @@ import { lineService } from '../line/service.ts';
 import { addDays, formatInZone, localParts, longDate, zonedTime } from '../../platform/time.ts';
 import { newId } from '../../platform/crypto.ts';
 import { DEFAULT_TEMPLATE_ID } from './rules.ts';
+import { clinicService } from '../clinics/service.ts';
+import { ANSWERED, reminderRepository, type ListedDelivery } from './repository.ts';
 import { loadSettings, reminderService } from './service.ts';
 import {
   SAMPLE_VARS,
@@ -31,100 +33,43 @@ export type ListQuery = {
   page: number;
   pageSize: number;
 };
-const ANSWERED = ['confirmed', 'cancel_requested', 'reschedule_requested'];
 
 function displayState(state: string, reply: string): string {
   return state === 'sent' && ANSWERED.includes(reply) ? 'answered' : state;
 }
 
+export type ReminderView = ReturnType<typeof toView>;
+
+const toView = (r: ListedDelivery) => ({
+  id: r.id,
+  appointmentId: r.appointment_id,
+  appointmentHisId: r.appointment_his_id,
+  ruleId: r.rule_id,
+  ruleName: r.rule_name,
+  appointmentVersion: Number(r.appointment_version),
+  visitStartsAt: r.visit_starts_at,
+  dueAt: r.due_at,
+  explanation: r.explanation,
+  state: displayState(r.state, r.reply_status),
+  rawState: r.state,
+  essential: Number(r.essential) === 1,
+  templateId: r.template_id,
+  channel: r.channel,
+  attempts: Number(r.attempts),
+  lastError: r.last_error,
+  sentAt: r.sent_at,
+  cancelReason: r.cancel_reason,
+  lineRequestId: r.line_request_id,
+  reply: r.reply_status,
+  patientName: r.patient_name,
+  doctorName: r.doctor_name,
+  createdAt: r.created_at,
+});
+
 export function reminderBackOffice(deps: Deps) {
   const db = deps.db;
-  const tzOf = async (clinicId: string) =>
-    (await db.selectFrom('clinics').select('time_zone').where('id', '=', clinicId).executeTakeFirstOrThrow()).time_zone;
-  const base = (clinicId: string) =>
-    db
-      .selectFrom('reminder_deliveries as r')
-      .innerJoin('appointments as a', 'a.id', 'r.appointment_id')
-      .innerJoin('patients as p', 'p.id', 'a.patient_id')
-      .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
-      .where('r.clinic_id', '=', clinicId);
-  const cols = [
-    'r.id',
-    'r.appointment_id',
-    'r.rule_id',
-    'r.rule_name',
-    'r.appointment_version',
-    'r.visit_starts_at',
-    'r.due_at',
-    'r.explanation',
-    'r.state',
-    'r.essential',
-    'r.template_id',
-    'r.channel',
-    'r.attempts',
-    'r.last_error',
-    'r.sent_at',
-    'r.cancel_reason',
-    'r.line_request_id',
-    'r.created_at',
-    'a.his_id as appointment_his_id',
-    'a.reply_status',
-    'a.starts_at',
-    'p.name as patient_name',
-    'd.name as doctor_name',
-    'd.his_id as doctor_his_id',
-  ] as const;
-  type Row = {
-    id: string;
-    appointment_id: string;
-    rule_id: string;
-    rule_name: string;
-    appointment_version: number;
-    visit_starts_at: string;
-    due_at: string | null;
-    explanation: string;
-    state: string;
-    essential: number;
-    template_id: string;
-    channel: string | null;
-    attempts: number;
-    last_error: string | null;
-    sent_at: string | null;
-    cancel_reason: string | null;
-    line_request_id: string | null;
-    created_at: string;
-    appointment_his_id: string;
-    reply_status: string;
-    starts_at: string;
-    patient_name: string;
-    doctor_name: string;
-    doctor_his_id: string;
-  };
-  const toView = (r: Row) => ({
-    id: r.id,
-    appointmentId: r.appointment_id,
-    appointmentHisId: r.appointment_his_id,
-    ruleId: r.rule_id,
-    ruleName: r.rule_name,
-    appointmentVersion: Number(r.appointment_version),
-    visitStartsAt: r.visit_starts_at,
-    dueAt: r.due_at,
-    explanation: r.explanation,
-    state: displayState(r.state, r.reply_status),
-    rawState: r.state,
-    essential: Number(r.essential) === 1,
-    templateId: r.template_id,
-    channel: r.channel,
-    attempts: Number(r.attempts),
-    lastError: r.last_error,
-    sentAt: r.sent_at,
-    cancelReason: r.cancel_reason,
-    lineRequestId: r.line_request_id,
-    reply: r.reply_status,
-    patientName: r.patient_name,
-    doctorName: r.doctor_name,
-    createdAt: r.created_at,
-  });
+  const repo = reminderRepository(db);
+  const tzOf = async (clinicId: string) => (await clinicService(deps).get(clinicId)).timeZone;
 
   /** The appointment, if a reminder for it still makes sense (booked, visit ahead). */
   async function upcoming(clinicId: string, appointmentId: string) {
@@ -154,61 +99,43 @@ export function reminderBackOffice(deps: Deps) {
     actor: Actor,
     ip: string,
   ) {
-    const pending = await db
-      .selectFrom('reminder_deliveries')
-      .select('id')
-      .where('clinic_id', '=', clinicId)
-      .where('appointment_id', '=', a.id)
-      .where('requested_by', 'is not', null)
-      .where('state', 'in', ['planned', 'sending'])
-      .executeTakeFirst();
-    if (pending) throw new AppError('REMINDER_PENDING', 409, '已排入重新發送，病患稍後就會收到');
-    const earlier = await db
-      .selectFrom('reminder_deliveries')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('clinic_id', '=', clinicId)
-      .where('appointment_id', '=', a.id)
-      .where('requested_by', 'is not', null)
-      .executeTakeFirstOrThrow();
+    if (await repo.resendPending(clinicId, a.id))
+      throw new AppError('REMINDER_PENDING', 409, '已排入重新發送，病患稍後就會收到');
+    const earlier = await repo.countResends(clinicId, a.id);
     const now = deps.clock.now();
     const nowIso = now.toISOString();
     const tz = await tzOf(clinicId);
     const id = newId();
-    const inserted = await db
-      .insertInto('reminder_deliveries')
-      .values({
-        id,
-        clinic_id: clinicId,
-        appointment_id: a.id,
-        // A colon never appears in a rule's id, so a resend never takes the place of a rule's row.
-        rule_id: `${source?.rule_id ?? 'manual'}:resend-${Number(earlier.n) + 1}`,
-        rule_name: `${source?.rule_name ?? '看診提醒'}（重送）`,
-        appointment_version: Number(a.version),
-        visit_starts_at: a.starts_at,
-        due_at: nowIso,
-        explanation: `由 ${actor.label} 於 ${formatInZone(now, tz)} 重新發送`,
-        state: 'planned',
-        essential: 1,
-        template_id: source?.template_id ?? DEFAULT_TEMPLATE_ID,
-        channel: null,
-        retry_key: randomUUID(),
-        attempts: 0,
-        next_attempt_at: nowIso,
-        locked_by: null,
-        locked_until: null,
-        last_error: null,
-        line_user_id: null,
-        line_request_id: null,
-        sms_message_id: null,
-        sent_at: null,
-        cancel_reason: null,
-        requested_by: actor.label,
-        created_at: nowIso,
-        updated_at: nowIso,
-      })
-      .onConflict((oc) => oc.columns(['appointment_id', 'rule_id', 'appointment_version']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const inserted = await repo.insertOnce({
+      id,
+      clinic_id: clinicId,
+      appointment_id: a.id,
+      // A colon never appears in a rule's id, so a resend never takes the place of a rule's row.
+      rule_id: `${source?.rule_id ?? 'manual'}:resend-${earlier + 1}`,
+      rule_name: `${source?.rule_name ?? '看診提醒'}（重送）`,
+      appointment_version: Number(a.version),
+      visit_starts_at: a.starts_at,
+      due_at: nowIso,
+      explanation: `由 ${actor.label} 於 ${formatInZone(now, tz)} 重新發送`,
+      state: 'planned',
+      essential: 1,
+      template_id: source?.template_id ?? DEFAULT_TEMPLATE_ID,
+      channel: null,
+      retry_key: randomUUID(),
+      attempts: 0,
+      next_attempt_at: nowIso,
+      locked_by: null,
+      locked_until: null,
+      last_error: null,
+      line_user_id: null,
+      line_request_id: null,
+      sms_message_id: null,
+      sent_at: null,
+      cancel_reason: null,
+      requested_by: actor.label,
+      created_at: nowIso,
+      updated_at: nowIso,
+    });
     if (!inserted) throw new AppError('REMINDER_PENDING', 409, '已排入重新發送，病患稍後就會收到');
     await recordAudit(db, deps.clock, {
       clinicId,
@@ -219,8 +146,7 @@ export function reminderBackOffice(deps: Deps) {
       ip,
       detail: { deliveryId: id, resendOf: source?.id ?? null },
     });
-    const [row] = await base(clinicId).where('r.id', '=', id).select(cols).execute();
-    return toView(row as Row);
+    return toView((await repo.listedOne(clinicId, id))!);
   }
 
   return {
@@ -232,28 +158,12 @@ export function reminderBackOffice(deps: Deps) {
         throw errors.validation([{ field: 'date', code: 'date', message: 'date 應為 today、tomorrow 或 YYYY-MM-DD' }]);
       const from = zonedTime(date, '00:00', tz).toISOString();
       const to = zonedTime(addDays(date, 1), '00:00', tz).toISOString();
-      let query = base(clinicId).where('r.due_at', '>=', from).where('r.due_at', '<', to);
-      if (q.state === 'answered') query = query.where('r.state', '=', 'sent').where('a.reply_status', 'in', ANSWERED);
-      else if (q.state === 'sent')
-        query = query.where('r.state', '=', 'sent').where('a.reply_status', 'not in', ANSWERED);
-      else if (q.state === 'planned') query = query.where('r.state', 'in', ['planned', 'sending']);
-      else if (q.state) query = query.where('r.state', '=', q.state);
-      else query = query.where('r.state', '!=', 'cancelled');
-      if (q.ruleId) query = query.where('r.rule_id', '=', q.ruleId);
-      if (q.doctorId) query = query.where('d.his_id', '=', q.doctorId);
-      const rows = await query
-        .select(cols)
-        .orderBy('r.due_at')
-        .orderBy('r.id')
-        .limit(q.pageSize + 1)
-        .offset((q.page - 1) * q.pageSize)
-        .execute();
-      const counts = await base(clinicId)
-        .where('r.due_at', '>=', from)
-        .where('r.due_at', '<', to)
-        .select(['r.state', 'a.reply_status', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy(['r.state', 'a.reply_status'])
-        .execute();
+      const rows = await repo.list(
+        clinicId,
+        { from, to, state: q.state, ruleId: q.ruleId, doctorHisId: q.doctorId },
+        { limit: q.pageSize + 1, offset: (q.page - 1) * q.pageSize },
+      );
+      const counts = await repo.countByState(clinicId, from, to);
       const summary: Record<string, number> = { planned: 0, sent: 0, answered: 0, failed: 0, skipped: 0, cancelled: 0 };
       for (const c of counts) {
         const s = displayState(c.state === 'sending' ? 'planned' : c.state, c.reply_status);
@@ -261,7 +171,7 @@ export function reminderBackOffice(deps: Deps) {
       }
       return {
         date,
-        items: rows.slice(0, q.pageSize).map((r) => toView(r as Row)),
+        items: rows.slice(0, q.pageSize).map(toView),
         summary,
         page: q.page,
         pageSize: q.pageSize,
@@ -277,12 +187,7 @@ export function reminderBackOffice(deps: Deps) {
         .where((eb) => eb.or([eb('id', '=', appointmentId), eb('his_id', '=', appointmentId)]))
         .executeTakeFirst();
       if (!a) throw errors.notFound('預約');
-      const rows = await base(clinicId)
-        .where('r.appointment_id', '=', a.id)
-        .select(cols)
-        .orderBy('r.appointment_version', 'desc')
-        .orderBy('r.due_at')
-        .execute();
+      const rows = await repo.listedOfAppointment(clinicId, a.id);
       const messages = await db
         .selectFrom('line_messages')
         .selectAll()
@@ -300,7 +205,7 @@ export function reminderBackOffice(deps: Deps) {
         .execute();
       return {
         appointmentId: a.id,
-        reminders: rows.map((r) => toView(r as Row)),
+        reminders: rows.map(toView),
         messages: messages.map((m) => ({
           id: Number(m.id),
           direction: m.direction,
@@ -327,12 +232,7 @@ export function reminderBackOffice(deps: Deps) {
      * routed (LINE, or SMS by the fallback rules) exactly as the scheduled one.
      */
     async resend(clinicId: string, id: string, actor: Actor, ip: string) {
-      const r = await db
-        .selectFrom('reminder_deliveries')
-        .selectAll()
-        .where('clinic_id', '=', clinicId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const r = await repo.delivery(clinicId, id);
       if (!r) throw errors.notFound('提醒');
       if (r.state === 'planned' || r.state === 'sending')
         throw new AppError('REMINDER_PENDING', 409, '這則提醒還在排程中，不需要重新發送');
@@ -348,16 +248,9 @@ export function reminderBackOffice(deps: Deps) {
      */
     async resendForAppointment(clinicId: string, appointmentId: string, actor: Actor, ip: string) {
       const a = await upcoming(clinicId, appointmentId);
-      const rows = (
-        await db
-          .selectFrom('reminder_deliveries')
-          .selectAll()
-          .where('clinic_id', '=', clinicId)
-          .where('appointment_id', '=', a.id)
-          .where('appointment_version', '=', Number(a.version))
-          .where('requested_by', 'is', null)
-          .execute()
-      ).sort((x, y) => (x.due_at ?? '').localeCompare(y.due_at ?? ''));
+      const rows = (await repo.ofAppointment(clinicId, a.id))
+        .filter((r) => Number(r.appointment_version) === Number(a.version) && r.requested_by === null)
+        .sort((x, y) => (x.due_at ?? '').localeCompare(y.due_at ?? ''));
       const due = rows.filter((r) => r.state === 'sent' || r.state === 'failed' || r.state === 'skipped').at(-1);
       const next = rows.find((r) => r.state === 'planned' || r.state === 'sending');
       return queueResend(clinicId, a, due ?? next ?? null, actor, ip);
@@ -512,11 +405,7 @@ export function reminderBackOffice(deps: Deps) {
     },
 
     async sampleVars(clinicId: string): Promise<Vars> {
-      const c = await db
-        .selectFrom('clinics')
-        .select(['name', 'address', 'phone'])
-        .where('id', '=', clinicId)
-        .executeTakeFirstOrThrow();
+      const c = await clinicService(deps).get(clinicId);
       const settings = await loadSettings(db, clinicId);
       return {
         ...SAMPLE_VARS,

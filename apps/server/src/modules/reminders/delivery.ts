@@ -1,37 +1,37 @@
-// Delivery of due reminders (C3, L5). A dispatcher claims due reminder_deliveries rows
-// (FOR UPDATE SKIP LOCKED on PostgreSQL, one conditional UPDATE … RETURNING on SQLite),
-// pushes each with the X-Line-Retry-Key stored on the row when it was planned (a retry after a
-// crash reuses it; LINE's 409 "already accepted" counts as sent), paces each channel with a
-// token bucket below LINE's rate limit, backs off on 429/5xx, and records the outcome of a
-// batch in one transaction (message log, reply light, SMS fallback, quota counters).
+// Delivery of due reminders. A dispatcher, run by platform/jobs.ts's polling loop, claims due
+// reminder_deliveries rows (repository.ts), reads what each needs through the owners' services
+// (one query per list of ids, never one per reminder), renders it (templates.ts), pushes it
+// with the X-Line-Retry-Key stored on the row when it was planned (a retry after a crash reuses
+// it; LINE's 409 "already accepted" counts as sent), paces each channel below LINE's rate limit
+// (platform/pacing.ts), acts on LINE's errors as line-errors.ts decides, and records the outcome
+// of a batch in one transaction (message log, reply light, SMS fallback, the rows' states).
 //
 // Pushes go through the channel's client from deps.line, whose push is platform/line-push.ts
 // (undici's keep-alive pool, one connection per push in flight), not @line/bot-sdk's fetch
 // client: the same request and the same HTTPFetchError on a non-2xx answer for about a sixth
 // of the CPU per push. With that, one worker process sends at LINE's 2,000 pushes/s on a
-// 2-core machine at ~0.3 ms of CPU per reminder (claim, render, sign, push, record), about a
-// third of what it was.
+// 2-core machine at ~0.3 ms of CPU per reminder (claim, render, sign, push, record).
 //
-// Pacing is per process: every dispatcher of one process shares the bucket of a channel.
-// With several processes, give each `ratePerSecond = limit × 0.98 / processes`
-// (REMINDER_RATE_PER_SECOND); a 429 from LINE pauses the channel's bucket for a second in
-// that process and the row is retried later with the same retry key, so overshooting costs
-// time, never a duplicate.
+// Pacing is per process: every dispatcher of one process shares the pacer of a channel. With
+// several processes, give each `ratePerSecond = limit × 0.98 / processes`
+// (REMINDER_RATE_PER_SECOND); a 429 pauses the channel's pacer in that process and the row is
+// retried later with the same retry key, so overshooting costs time, never a duplicate.
 import { hostname } from 'node:os';
 import type { messagingApi } from '@line/bot-sdk';
-import { sql } from 'kysely';
 import type { Deps } from '../../platform/deps.ts';
-import { HTTPFetchError, type LineChannelClient } from '../../platform/line.ts';
-import { pacerFor } from '../../platform/pacing.ts';
 import { pollingLoop } from '../../platform/jobs.ts';
-import { changeStatus } from '../status/service.ts';
-import { queueSms } from '../sms/service.ts';
+import type { LineChannelClient } from '../../platform/line.ts';
+import { pacerFor } from '../../platform/pacing.ts';
 import { localParts, longDate } from '../../platform/time.ts';
-import { loadSettings, loadTemplates } from './service.ts';
-import type { ReminderSettings } from './rules.ts';
-import type { ReminderDeliveriesTable } from './tables.ts';
-import { fill, mapUrlOf, renderReminder, signTokens, type Template, type Vars } from './templates.ts';
+import { clinicService } from '../clinics/service.ts';
+import { queueSms } from '../sms/service.ts';
+import { changeStatus } from '../status/service.ts';
+import { pushVerdict } from './line-errors.ts';
 import { quotaTracker, type QuotaTracker } from './quota.ts';
+import { fixedChunks, reminderRepository, type ClaimedDelivery, type DeliveryOutcome } from './repository.ts';
+import type { ReminderSettings } from './rules.ts';
+import { loadSettings, loadTemplates } from './service.ts';
+import { mapUrlOf, renderReminder, signTokens, smsReminderText, type Template, type Vars } from './templates.ts';
 
 export type DispatcherOptions = {
   workerId?: string;
@@ -56,76 +56,24 @@ export type Dispatcher = {
   stats: { sent: number; retried: number; failed: number; cancelled: number };
 };
 
-// The columns the dispatcher needs of a claimed row (not RETURNING *: less to copy per row).
-const CLAIMED = [
-  'id',
-  'clinic_id',
-  'appointment_id',
-  'appointment_version',
-  'rule_id',
-  'rule_name',
-  'template_id',
-  'essential',
-  'retry_key',
-  'attempts',
-] as const;
-type Claimed = Pick<ReminderDeliveriesTable, (typeof CLAIMED)[number]>;
-const returning = sql.raw(CLAIMED.join(', '));
+type Sent = {
+  kind: 'sent';
+  lineUserId: string;
+  requestId: string | null;
+  message: messagingApi.FlexMessage;
+  replyLight: boolean;
+};
 type Outcome =
-  | {
-      kind: 'sent';
-      channel: 'line';
-      lineUserId: string;
-      requestId: string | null;
-      message: messagingApi.Message;
-      replyLight: boolean;
-    }
+  | Sent
   | { kind: 'sms'; to: string; text: string }
   | { kind: 'retry'; error: string; delayMs: number }
   | { kind: 'failed'; error: string }
   | { kind: 'cancelled'; reason: string }
   | { kind: 'skipped'; reason: string };
 
-/**
- * Splits a list into chunks of 128, 32, 8 and 1 items: a bulk statement then has one of four
- * SQL texts per shape, so SQLite's prepared statements are reused instead of parsed and planned
- * again for every batch size.
- */
-export function fixedChunks<T>(list: T[]): T[][] {
-  const out: T[][] = [];
-  let i = 0;
-  for (const size of [128, 32, 8, 1]) {
-    while (list.length - i >= size) {
-      out.push(list.slice(i, i + size));
-      i += size;
-    }
-  }
-  return out;
-}
-
 /** Exponential backoff with jitter for retries of one reminder: 2 s, 4 s … capped at 5 minutes. */
 export const retryDelayMs = (attempts: number) =>
   Math.round(Math.min(2000 * 2 ** Math.max(0, attempts - 1), 300_000) * (0.8 + 0.4 * Math.random()));
-
-export async function claimDeliveries(
-  deps: Deps,
-  opts: { workerId: string; now: Date; limit: number; lockMs: number },
-): Promise<Claimed[]> {
-  const now = opts.now.toISOString();
-  const until = new Date(opts.now.getTime() + opts.lockMs).toISOString();
-  const lock = deps.dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
-  // Two index-backed arms (due planned rows by next_attempt_at; rows whose lock expired by
-  // locked_until) instead of one OR that would scan the table.
-  const res = await sql<Claimed>`
-    UPDATE reminder_deliveries SET state = 'sending', locked_by = ${opts.workerId}, locked_until = ${until}, attempts = attempts + 1, updated_at = ${now}
-    WHERE id IN (
-      SELECT id FROM (SELECT d.id FROM reminder_deliveries d WHERE d.state = 'planned' AND d.next_attempt_at <= ${now} ORDER BY d.next_attempt_at LIMIT ${opts.limit} ${lock}) AS due
-      UNION ALL
-      SELECT id FROM (SELECT e.id FROM reminder_deliveries e WHERE e.state = 'sending' AND e.locked_until < ${now} LIMIT ${opts.limit} ${lock}) AS expired
-    )
-    RETURNING ${returning}`.execute(deps.db);
-  return res.rows;
-}
 
 type ClinicCtx = {
   settings: ReminderSettings;
@@ -134,62 +82,37 @@ type ClinicCtx = {
   channel: LineChannelClient | null;
   smsAllowed: boolean;
   mapUrl: string;
-  loadedAt: number;
 };
 
-export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}): Dispatcher {
-  const workerId = opts.workerId ?? `reminders-${hostname()}-${process.pid}`;
-  const rate = opts.ratePerSecond ?? 1960;
-  const concurrency = opts.concurrency ?? 64;
-  const batch = opts.batch ?? 200;
-  const lockMs = opts.lockMs ?? 60_000;
-  const pollMs = opts.pollMs ?? 500;
-  const maxAttempts = opts.maxAttempts ?? 8;
-  const stats = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
-  const clinics = new Map<string, Promise<ClinicCtx>>();
-  const quota: QuotaTracker = quotaTracker(deps);
-  // Per clinic time zone and start time: the patient-facing date, time and token expiry.
-  const localCache = new Map<string, { date: string; time: string; expires: Date }>();
-  let stopped = false;
+/** What a claimed row needs to be sent: its appointment with the patient, the doctor and the LINE users. */
+type Target = {
+  appointment: {
+    clinicId: string;
+    status: string;
+    version: number;
+    startsAt: string;
+    replyStatus: string;
+    visitType: string | null;
+  };
+  patient: { name: string; phone: string | null; mobile: boolean };
+  doctorName: string;
+  /** The patient's LINE users, newest binding first. */
+  lineUsers: { lineUserId: string; blocked: boolean }[];
+};
 
-  function clinicCtx(clinicId: string): Promise<ClinicCtx> {
-    const c = clinics.get(clinicId);
-    if (c) return c;
-    const p = (async (): Promise<ClinicCtx> => {
-      const [settings, templates, clinic, ch, sms] = await Promise.all([
-        loadSettings(deps.db, clinicId),
-        loadTemplates(deps.db, clinicId),
-        deps.db
-          .selectFrom('clinics')
-          .select(['name', 'address', 'phone', 'time_zone'])
-          .where('id', '=', clinicId)
-          .executeTakeFirstOrThrow(),
-        deps.line.forClinic(clinicId),
-        deps.db
-          .selectFrom('sms_settings')
-          .select(['reminder_fallback', 'provider'])
-          .where('clinic_id', '=', clinicId)
-          .executeTakeFirst(),
-      ]);
-      const smsProvider = sms && sms.provider !== 'default' ? sms.provider : deps.config.smsProvider;
-      return {
-        settings,
-        templates,
-        clinic: { name: clinic.name, address: clinic.address, phone: clinic.phone, timeZone: clinic.time_zone },
-        channel: ch,
-        smsAllowed: settings.smsFallback && Boolean(sms?.reminder_fallback) && smsProvider !== 'none',
-        mapUrl: mapUrlOf(clinic.address),
-        loadedAt: Date.now(),
-      };
-    })();
-    clinics.set(clinicId, p);
-    p.catch(() => clinics.delete(clinicId));
-    setTimeout(() => clinics.delete(clinicId), 30_000).unref();
-    return p;
+/**
+ * The targets of a claimed batch, by appointment id: one query per list of ids and clinic
+ * (appointments, patients, doctors, bindings with the friend states).
+ */
+async function loadTargets(deps: Deps, rows: ClaimedDelivery[]): Promise<Map<string, Target>> {
+  const byClinic = new Map<string, string[]>();
+  for (const r of rows) {
+    const l = byClinic.get(r.clinic_id);
+    if (l) l.push(r.appointment_id);
+    else byClinic.set(r.clinic_id, [r.appointment_id]);
   }
-
-  async function loadRows(rows: Claimed[]) {
-    const ids = rows.map((r) => r.appointment_id);
+  const out = new Map<string, Target>();
+  for (const [clinicId, ids] of byClinic) {
     const appts = await deps.db
       .selectFrom('appointments')
       .innerJoin('patients', 'patients.id', 'appointments.patient_id')
@@ -208,231 +131,218 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
         'patients.phone_is_mobile',
         'doctors.name as doctor_name',
       ])
+      .where('appointments.clinic_id', '=', clinicId)
       .where('appointments.id', 'in', ids)
       .execute();
-    const byId = new Map(appts.map((a) => [a.id, a]));
-    // Bindings of each clinic's patients (by the (clinic_id, patient_id) index; without the
-    // clinic the query scanned every binding of every clinic for each batch).
-    const patientsOf = new Map<string, Set<string>>();
-    for (const a of appts) {
-      const set = patientsOf.get(a.clinic_id);
-      if (set) set.add(a.patient_id);
-      else patientsOf.set(a.clinic_id, new Set([a.patient_id]));
-    }
-    const bindings = [];
-    for (const [clinicId, patients] of patientsOf) {
-      bindings.push(
-        ...(await deps.db
-          .selectFrom('line_bindings')
-          .leftJoin('line_friends', (j) =>
-            j
-              .onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id')
-              .onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'),
-          )
-          .select([
-            'line_bindings.clinic_id',
-            'line_bindings.patient_id',
-            'line_bindings.line_user_id',
-            'line_bindings.created_at',
-            'line_friends.state',
-          ])
-          .where('line_bindings.clinic_id', '=', clinicId)
-          .where('line_bindings.patient_id', 'in', [...patients])
-          .orderBy('line_bindings.created_at', 'desc')
-          .execute()),
-      );
-    }
-    const byPatient = new Map<string, typeof bindings>();
-    for (const x of bindings) {
-      const l = byPatient.get(x.patient_id);
-      if (l) l.push(x);
-      else byPatient.set(x.patient_id, [x]);
-    }
-    return { byId, bindings: byPatient };
+    const bindings = await deps.db
+      .selectFrom('line_bindings')
+      .leftJoin('line_friends', (j) =>
+        j
+          .onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id')
+          .onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'),
+      )
+      .select(['line_bindings.patient_id', 'line_bindings.line_user_id', 'line_friends.state'])
+      .where('line_bindings.clinic_id', '=', clinicId)
+      .where('line_bindings.patient_id', 'in', [...new Set(appts.map((a) => a.patient_id))])
+      .orderBy('line_bindings.created_at', 'desc')
+      .execute();
+    for (const a of appts)
+      out.set(a.id, {
+        appointment: {
+          clinicId: a.clinic_id,
+          status: a.status,
+          version: Number(a.version),
+          startsAt: a.starts_at,
+          replyStatus: a.reply_status,
+          visitType: a.visit_type,
+        },
+        patient: { name: a.patient_name, phone: a.phone_e164, mobile: Boolean(a.phone_is_mobile) },
+        doctorName: a.doctor_name,
+        lineUsers: bindings
+          .filter((b) => b.patient_id === a.patient_id)
+          .map((b) => ({ lineUserId: b.line_user_id, blocked: b.state === 'blocked' })),
+      });
+  }
+  return out;
+}
+
+export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}): Dispatcher {
+  const workerId = opts.workerId ?? `reminders-${hostname()}-${process.pid}`;
+  const rate = opts.ratePerSecond ?? 1960;
+  const concurrency = opts.concurrency ?? 64;
+  const batch = opts.batch ?? 200;
+  const lockMs = opts.lockMs ?? 60_000;
+  const maxAttempts = opts.maxAttempts ?? 8;
+  const stats = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
+  const repo = reminderRepository(deps.db);
+  const clinics = new Map<string, Promise<ClinicCtx>>();
+  const quota: QuotaTracker = quotaTracker(deps);
+  // Per clinic time zone and start time: the patient-facing date, time and token expiry.
+  const localCache = new Map<string, { date: string; time: string; expires: Date }>();
+  let stopped = false;
+
+  /** A clinic's settings, templates, channel and SMS permission, read at most every 30 s. */
+  function clinicCtx(clinicId: string): Promise<ClinicCtx> {
+    const c = clinics.get(clinicId);
+    if (c) return c;
+    const p = (async (): Promise<ClinicCtx> => {
+      const [settings, templates, clinic, channel, sms] = await Promise.all([
+        loadSettings(deps.db, clinicId),
+        loadTemplates(deps.db, clinicId),
+        clinicService(deps).get(clinicId),
+        deps.line.forClinic(clinicId),
+        deps.db
+          .selectFrom('sms_settings')
+          .select(['reminder_fallback', 'provider'])
+          .where('clinic_id', '=', clinicId)
+          .executeTakeFirst(),
+      ]);
+      const smsProvider = sms && sms.provider !== 'default' ? sms.provider : deps.config.smsProvider;
+      return {
+        settings,
+        templates,
+        clinic: { name: clinic.name, address: clinic.address, phone: clinic.phone, timeZone: clinic.timeZone },
+        channel,
+        smsAllowed: settings.smsFallback && Boolean(sms?.reminder_fallback) && smsProvider !== 'none',
+        mapUrl: mapUrlOf(clinic.address),
+      };
+    })();
+    clinics.set(clinicId, p);
+    p.catch(() => clinics.delete(clinicId));
+    setTimeout(() => clinics.delete(clinicId), 30_000).unref();
+    return p;
   }
 
-  async function deliver(row: Claimed, ctx: Awaited<ReturnType<typeof loadRows>>): Promise<Outcome> {
-    const a = ctx.byId.get(row.appointment_id);
-    if (!a || a.clinic_id !== row.clinic_id) return { kind: 'cancelled', reason: '找不到預約' };
+  async function deliver(row: ClaimedDelivery, t: Target | undefined): Promise<Outcome> {
+    const a = t?.appointment;
+    if (!t || !a || a.clinicId !== row.clinic_id) return { kind: 'cancelled', reason: '找不到預約' };
     if (a.status !== 'booked') return { kind: 'cancelled', reason: `預約狀態為 ${a.status}，不再提醒` };
-    if (Number(a.version) !== Number(row.appointment_version))
-      return { kind: 'cancelled', reason: '預約已更新，改用新的排程' };
-    if (a.starts_at <= deps.clock.now().toISOString()) return { kind: 'cancelled', reason: '看診時間已開始，不再提醒' };
-    if (a.reply_status === 'cancel_requested') return { kind: 'cancelled', reason: '病患已要求取消，不再提醒' };
+    if (a.version !== Number(row.appointment_version)) return { kind: 'cancelled', reason: '預約已更新，改用新的排程' };
+    if (a.startsAt <= deps.clock.now().toISOString()) return { kind: 'cancelled', reason: '看診時間已開始，不再提醒' };
+    if (a.replyStatus === 'cancel_requested') return { kind: 'cancelled', reason: '病患已要求取消，不再提醒' };
     const c = await clinicCtx(row.clinic_id);
-    const bound = (ctx.bindings.get(a.patient_id) ?? []).filter((b) => b.clinic_id === row.clinic_id);
-    const target = bound.find((b) => b.state !== 'blocked');
-    const lkey = `${c.clinic.timeZone}|${a.starts_at}`;
+    const lkey = `${c.clinic.timeZone}|${a.startsAt}`;
     let local = localCache.get(lkey);
     if (!local) {
       if (localCache.size > 10_000) localCache.clear();
-      const l = localParts(new Date(a.starts_at), c.clinic.timeZone);
-      local = { date: longDate(l.date), time: l.time, expires: new Date(Date.parse(a.starts_at) + 86_400_000) };
+      const l = localParts(new Date(a.startsAt), c.clinic.timeZone);
+      local = { date: longDate(l.date), time: l.time, expires: new Date(Date.parse(a.startsAt) + 86_400_000) };
       localCache.set(lkey, local);
     }
     const vars: Vars = {
-      patientName: a.patient_name,
-      doctorName: a.doctor_name,
+      patientName: t.patient.name,
+      doctorName: t.doctorName,
       date: local.date,
       time: local.time,
       clinicName: c.clinic.name,
       clinicAddress: c.clinic.address,
       clinicPhone: c.clinic.phone,
       mapUrl: c.mapUrl,
-      preparation: c.settings.preparations[a.visit_type ?? ''] ?? c.settings.preparations[''] ?? '',
+      preparation: c.settings.preparations[a.visitType ?? ''] ?? c.settings.preparations[''] ?? '',
     };
-    const tpl = (c.templates.find((t) => t.id === row.template_id) ?? c.templates.find((t) => t.id === 'default')!)
-      .body;
-    if (!target || !c.channel) {
-      if (c.smsAllowed && a.phone_e164 && a.phone_is_mobile) {
-        return {
-          kind: 'sms',
-          to: a.phone_e164,
-          text: fill(
-            `【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。`,
-            vars,
-          ),
-        };
-      }
-      return {
-        kind: 'failed',
-        error: bound.length
+    // Not on LINE (no channel, no binding, or every bound user blocked the account): SMS when allowed.
+    const bySms = (why: string): Outcome =>
+      c.smsAllowed && t.patient.phone && t.patient.mobile
+        ? { kind: 'sms', to: t.patient.phone, text: smsReminderText(vars) }
+        : { kind: 'failed', error: why };
+    const target = t.lineUsers.find((u) => !u.blocked);
+    if (!target || !c.channel)
+      return bySms(
+        t.lineUsers.length
           ? '病患已封鎖診所的 LINE，且未啟用簡訊備援'
           : '病患尚未綁定 LINE，且未啟用簡訊備援（或沒有手機號碼）',
-      };
-    }
+      );
     const q = await quota.check(row.clinic_id, c, row.essential === 1);
     if (!q.ok) return { kind: 'skipped', reason: q.reason };
-    const t = signTokens(deps.crypto, a.id, local.expires, ['c', 'x', 'r']);
-    const message = renderReminder(tpl, vars, { confirm: t.c, cancel: t.x, reschedule: t.r });
-    const bucket = pacerFor(c.channel.channelId, rate);
-    await bucket.take();
+    const tpl = (c.templates.find((x) => x.id === row.template_id) ?? c.templates.find((x) => x.id === 'default')!)
+      .body;
+    const tokens = signTokens(deps.crypto, row.appointment_id, local.expires, ['c', 'x', 'r']);
+    const message = renderReminder(tpl, vars, { confirm: tokens.c, cancel: tokens.x, reschedule: tokens.r });
+    const pacer = pacerFor(c.channel.channelId, rate);
+    await pacer.take();
+    const sent = (requestId: string | null): Sent => ({
+      kind: 'sent',
+      lineUserId: target.lineUserId,
+      requestId,
+      message,
+      replyLight: a.replyStatus === 'not_sent',
+    });
     try {
-      const res = await c.channel.push({ to: target.line_user_id, messages: [message] }, row.retry_key);
-      bucket.accepted();
+      const res = await c.channel.push({ to: target.lineUserId, messages: [message] }, row.retry_key);
+      pacer.accepted();
       quota.count(row.clinic_id, 1);
-      return {
-        kind: 'sent',
-        channel: 'line',
-        lineUserId: target.line_user_id,
-        requestId: res.requestId,
-        message,
-        replyLight: a.reply_status === 'not_sent',
-      };
+      return sent(res.requestId);
     } catch (err) {
-      if (err instanceof HTTPFetchError) {
-        if (err.status === 409) {
-          return {
-            kind: 'sent',
-            channel: 'line',
-            lineUserId: target.line_user_id,
-            requestId: err.headers.get('x-line-accepted-request-id'),
-            message,
-            replyLight: a.reply_status === 'not_sent',
-          };
-        }
-        if (err.status === 429) {
-          if (/monthly limit/i.test(err.body)) {
-            if (c.smsAllowed && a.phone_e164 && a.phone_is_mobile)
-              return {
-                kind: 'sms',
-                to: a.phone_e164,
-                text: fill(
-                  '【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。',
-                  vars,
-                ),
-              };
-            return { kind: 'failed', error: '已達 LINE 本月訊息額度上限' };
-          }
-          bucket.rateLimited();
+      const v = pushVerdict(err);
+      switch (v.kind) {
+        case 'accepted':
+          return sent(v.requestId);
+        case 'rate_limited':
+          pacer.rateLimited();
           return { kind: 'retry', error: 'LINE 429：發送頻率超過限制', delayMs: 1000 + Math.random() * 1000 };
-        }
-        if (err.status >= 500)
-          return { kind: 'retry', error: `LINE ${err.status}`, delayMs: retryDelayMs(row.attempts) };
-        if (err.status === 400 && /Failed to send messages/i.test(err.body)) {
-          if (c.smsAllowed && a.phone_e164 && a.phone_is_mobile)
-            return {
-              kind: 'sms',
-              to: a.phone_e164,
-              text: fill(
-                '【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。',
-                vars,
-              ),
-            };
-          return { kind: 'failed', error: '病患不是好友或已封鎖（LINE 拒絕傳送）' };
-        }
-        return { kind: 'failed', error: `LINE ${err.status}：${err.body.slice(0, 300)}` };
+        case 'undeliverable':
+          return bySms(v.error);
+        case 'transient':
+          return { kind: 'retry', error: v.error, delayMs: retryDelayMs(row.attempts) };
+        case 'rejected':
+          return { kind: 'failed', error: v.error };
       }
-      return {
-        kind: 'retry',
-        error: `無法連線到 LINE：${err instanceof Error ? err.message : String(err)}`,
-        delayMs: retryDelayMs(row.attempts),
-      };
     }
   }
 
-  async function flush(done: { row: Claimed; out: Outcome }[]): Promise<void> {
+  /** Records a batch of outcomes in one transaction; only rows this worker still holds are written. */
+  async function flush(done: { row: ClaimedDelivery; out: Outcome }[]): Promise<void> {
     if (!done.length) return;
     const now = deps.clock.now();
-    const nowIso = now.toISOString();
+    const at = now.toISOString();
     await deps.db.transaction().execute(async (trx) => {
-      const tdeps = { ...deps, db: trx } as Deps;
-      // Sent on LINE: one UPDATE and one INSERT into the message log for the whole batch (the
-      // same row lineService.logMessage writes), then the reply light where it was not_sent.
-      const sentLine = done.filter(
-        (x): x is { row: Claimed; out: Extract<Outcome, { kind: 'sent' }> } => x.out.kind === 'sent',
+      const tdeps: Deps = { ...deps, db: trx };
+      const tx = reminderRepository(trx);
+      // Sent on LINE: bulk updates, then the message log of the rows still ours, then the reply
+      // light (尚未回覆) where no reminder had been sent before.
+      const sentLine = done.filter((x): x is { row: ClaimedDelivery; out: Sent } => x.out.kind === 'sent');
+      const mine = await tx.markSentOnLine(
+        workerId,
+        sentLine.map((x) => ({ id: x.row.id, lineUserId: x.out.lineUserId, requestId: x.out.requestId })),
+        at,
       );
-      for (const chunk of fixedChunks(sentLine)) {
-        const caseOf = (f: (x: (typeof chunk)[number]) => string | null) =>
-          sql.join(
-            chunk.map((x) => sql`WHEN ${x.row.id} THEN ${f(x)}`),
-            sql` `,
-          );
-        const updated = await sql<{ id: string }>`
-          UPDATE reminder_deliveries SET state = 'sent', channel = 'line', sent_at = ${nowIso}, last_error = NULL, locked_by = NULL, locked_until = NULL, updated_at = ${nowIso},
-            line_user_id = CASE id ${caseOf((x) => x.out.lineUserId)} END, line_request_id = CASE id ${caseOf((x) => x.out.requestId)} END
-          WHERE id IN (${sql.join(chunk.map((x) => x.row.id))}) AND locked_by = ${workerId} AND state = 'sending'
-          RETURNING id`.execute(trx);
-        const mineNow = new Set(updated.rows.map((r) => r.id));
-        const logged = chunk.filter((x) => mineNow.has(x.row.id));
-        if (logged.length) {
-          await trx
-            .insertInto('line_messages')
-            .values(
-              logged.map(({ row, out }) => ({
-                clinic_id: row.clinic_id,
-                line_user_id: out.lineUserId,
-                direction: 'out',
-                kind: 'flex',
-                text: (out.message as messagingApi.FlexMessage).altText,
-                payload: JSON.stringify({ deliveryId: row.id, ruleId: row.rule_id, requestId: out.requestId }),
-                source: 'reminder',
-                related_type: 'appointment',
-                related_id: row.appointment_id,
-                created_at: nowIso,
-              })),
-            )
-            .execute();
-        }
-        for (const { row, out } of logged) {
-          if (out.replyLight) {
-            await changeStatus(trx, tdeps, {
-              clinicId: row.clinic_id,
-              subject: 'appointment',
-              subjectId: row.appointment_id,
-              light: 'reply',
-              to: 'awaiting_reply',
-              source: 'system',
-              actor: { type: 'system', id: null, label: '看診提醒' },
-              reason: `已送出「${row.rule_name}」`,
-            });
-          }
-        }
-        stats.sent += logged.length;
+      const logged = sentLine.filter((x) => mine.has(x.row.id));
+      // Fixed chunk sizes: the same few statement texts, prepared once (see fixedChunks).
+      for (const chunk of fixedChunks(logged)) {
+        await trx
+          .insertInto('line_messages')
+          .values(
+            chunk.map(({ row, out }) => ({
+              clinic_id: row.clinic_id,
+              line_user_id: out.lineUserId,
+              direction: 'out',
+              kind: 'flex',
+              text: out.message.altText,
+              payload: JSON.stringify({ deliveryId: row.id, ruleId: row.rule_id, requestId: out.requestId }),
+              source: 'reminder',
+              related_type: 'appointment',
+              related_id: row.appointment_id,
+              created_at: at,
+            })),
+          )
+          .execute();
       }
+      for (const { row, out } of logged) {
+        if (!out.replyLight) continue;
+        await changeStatus(trx, tdeps, {
+          clinicId: row.clinic_id,
+          subject: 'appointment',
+          subjectId: row.appointment_id,
+          light: 'reply',
+          to: 'awaiting_reply',
+          source: 'system',
+          actor: { type: 'system', id: null, label: '看診提醒' },
+          reason: `已送出「${row.rule_name}」`,
+        });
+      }
+      stats.sent += logged.length;
       for (const { row, out } of done) {
-        const mine = (q: ReturnType<typeof trx.updateTable<'reminder_deliveries'>>) =>
-          q.where('id', '=', row.id).where('locked_by', '=', workerId).where('state', '=', 'sending');
+        const finish = (o: DeliveryOutcome) => tx.finish(workerId, row.id, o, at);
         switch (out.kind) {
           case 'sent':
             break; // written above, in bulk
@@ -446,82 +356,36 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
               relatedId: row.id,
             }).catch((e: unknown) => e as Error);
             if (sms instanceof Error) {
-              await mine(
-                trx.updateTable('reminder_deliveries').set({
-                  state: 'failed',
-                  last_error: sms.message,
-                  locked_by: null,
-                  locked_until: null,
-                  updated_at: nowIso,
-                }),
-              ).execute();
+              await finish({ state: 'failed', last_error: sms.message });
               stats.failed++;
             } else {
-              await mine(
-                trx.updateTable('reminder_deliveries').set({
-                  state: 'sent',
-                  channel: 'sms',
-                  sms_message_id: sms.id,
-                  sent_at: nowIso,
-                  last_error: null,
-                  locked_by: null,
-                  locked_until: null,
-                  updated_at: nowIso,
-                }),
-              ).execute();
+              await finish({ state: 'sent', channel: 'sms', sms_message_id: sms.id, sent_at: at, last_error: null });
               stats.sent++;
             }
             break;
           }
           case 'retry': {
             const last = row.attempts >= maxAttempts;
-            await mine(
-              trx.updateTable('reminder_deliveries').set(
-                last
-                  ? {
-                      state: 'failed',
-                      last_error: `${out.error}（已重試 ${row.attempts} 次）`,
-                      locked_by: null,
-                      locked_until: null,
-                      updated_at: nowIso,
-                    }
-                  : {
-                      state: 'planned',
-                      last_error: out.error,
-                      next_attempt_at: new Date(now.getTime() + out.delayMs).toISOString(),
-                      locked_by: null,
-                      locked_until: null,
-                      updated_at: nowIso,
-                    },
-              ),
-            ).execute();
+            await finish(
+              last
+                ? { state: 'failed', last_error: `${out.error}（已重試 ${row.attempts} 次）` }
+                : {
+                    state: 'planned',
+                    last_error: out.error,
+                    next_attempt_at: new Date(now.getTime() + out.delayMs).toISOString(),
+                  },
+            );
             if (last) stats.failed++;
             else stats.retried++;
             break;
           }
           case 'failed':
-            await mine(
-              trx.updateTable('reminder_deliveries').set({
-                state: 'failed',
-                last_error: out.error,
-                locked_by: null,
-                locked_until: null,
-                updated_at: nowIso,
-              }),
-            ).execute();
+            await finish({ state: 'failed', last_error: out.error });
             stats.failed++;
             break;
           case 'cancelled':
           case 'skipped':
-            await mine(
-              trx.updateTable('reminder_deliveries').set({
-                state: out.kind,
-                cancel_reason: out.reason,
-                locked_by: null,
-                locked_until: null,
-                updated_at: nowIso,
-              }),
-            ).execute();
+            await finish({ state: out.kind, cancel_reason: out.reason });
             stats.cancelled++;
             break;
         }
@@ -532,7 +396,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
   /** Claims due rows and delivers them with `concurrency` pushes in flight; returns rows handled. */
   async function runOnce(): Promise<number> {
     let total = 0;
-    const pending: { row: Claimed; out: Outcome }[] = [];
+    const pending: { row: ClaimedDelivery; out: Outcome }[] = [];
     let flushing: Promise<void> = Promise.resolve();
     const doFlush = () => {
       const items = pending.splice(0);
@@ -546,7 +410,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     // One queue of claimed rows for all lanes, topped up (claim + load) while the lanes are
     // still busy with what is left: the pushes never wait for a batch to drain or for the
     // next batch's queries, which would leave LINE's rate unused at every batch boundary.
-    type Item = { row: Claimed; ctx: Awaited<ReturnType<typeof loadRows>> };
+    type Item = { row: ClaimedDelivery; target: Target | undefined };
     const queue: Item[] = [];
     let head = 0;
     let exhausted = false;
@@ -556,12 +420,12 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     const fill = (): Promise<void> => {
       refill ??= (async () => {
         try {
-          const rows = await claimDeliveries(deps, { workerId, now: deps.clock.now(), limit: batch, lockMs });
+          const rows = await repo.claim(deps.dialect, { workerId, now: deps.clock.now(), limit: batch, lockMs });
           if (rows.length < batch) exhausted = true;
           if (rows.length) {
             total += rows.length;
-            const ctx = await loadRows(rows);
-            for (const row of rows) queue.push({ row, ctx });
+            const targets = await loadTargets(deps, rows);
+            for (const row of rows) queue.push({ row, target: targets.get(row.appointment_id) });
           }
         } catch (err) {
           failure ??= err;
@@ -591,7 +455,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       for (let item = await take(); item; item = await take()) {
         let out: Outcome;
         try {
-          out = await deliver(item.row, item.ctx);
+          out = await deliver(item.row, item.target);
         } catch (err) {
           out = {
             kind: 'retry',
@@ -616,7 +480,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
   const loop = pollingLoop({
     name: 'reminder dispatcher',
     poll: runOnce,
-    pollMs,
+    pollMs: opts.pollMs ?? 500,
     log: deps.log,
     autoStart: opts.autoStart,
   });

@@ -9,6 +9,8 @@ import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { localParts, zonedTime } from '../../platform/time.ts';
 import type { ReminderSettings } from './rules.ts';
+import { clinicService } from '../clinics/service.ts';
+import { reminderRepository } from './repository.ts';
 import { loadSettings } from './service.ts';
 
 const LINE_REFRESH_MS = 10 * 60_000;
@@ -25,14 +27,7 @@ export function monthOf(now: Date, timeZone: string): { month: string; start: Da
 /** Pushes counted by us this month: reminders sent on LINE plus other logged pushes (answers, tests). */
 async function ourCount(deps: Deps, clinicId: string, start: Date) {
   const since = start.toISOString();
-  const r = await deps.db
-    .selectFrom('reminder_deliveries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('clinic_id', '=', clinicId)
-    .where('channel', '=', 'line')
-    .where('state', '=', 'sent')
-    .where('sent_at', '>=', since)
-    .executeTakeFirst();
+  const reminders = await reminderRepository(deps.db).countSentOnLine(clinicId, since);
   const other = await deps.db
     .selectFrom('line_messages')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -41,7 +36,7 @@ async function ourCount(deps: Deps, clinicId: string, start: Date) {
     .where('source', 'not in', ['reminder', 'greeting', 'auto_reply', 'reply'])
     .where('created_at', '>=', since)
     .executeTakeFirst();
-  return { reminders: Number(r?.n ?? 0), other: Number(other?.n ?? 0) };
+  return { reminders, other: Number(other?.n ?? 0) };
 }
 
 /** LINE's own numbers (cached in reminder_quota, refreshed at most every 10 minutes). */
@@ -56,11 +51,8 @@ export async function lineQuota(
   checkedAt: string | null;
   error?: string;
 }> {
-  const row = await deps.db
-    .selectFrom('reminder_quota')
-    .selectAll()
-    .where('clinic_id', '=', clinicId)
-    .executeTakeFirst();
+  const repo = reminderRepository(deps.db);
+  const row = await repo.lineQuota(clinicId);
   const now = deps.clock.now();
   if (row && !force && now.getTime() - new Date(row.checked_at).getTime() < LINE_REFRESH_MS) {
     return {
@@ -81,18 +73,7 @@ export async function lineQuota(
       line_used: q.used,
       checked_at: now.toISOString(),
     };
-    await deps.db
-      .insertInto('reminder_quota')
-      .values(v)
-      .onConflict((oc) =>
-        oc.column('clinic_id').doUpdateSet({
-          line_type: v.line_type,
-          line_limit: v.line_limit,
-          line_used: v.line_used,
-          checked_at: v.checked_at,
-        }),
-      )
-      .execute();
+    await repo.saveLineQuota(v);
     return { type: v.line_type, limit: v.line_limit, used: v.line_used, checkedAt: v.checked_at };
   } catch (err) {
     return {
@@ -117,19 +98,15 @@ export function capsOf(
 
 async function warnAt80(deps: Deps, clinicId: string, month: string, used: number, limit: number): Promise<void> {
   if (limit <= 0 || used < limit * 0.8) return;
-  await deps.db
-    .insertInto('admin_notices')
-    .values({
-      clinic_id: clinicId,
-      kind: 'line_quota_80',
-      period: month,
-      level: 'warning',
-      created_at: deps.clock.now().toISOString(),
-      read_at: null,
-      message: `本月 LINE 訊息已使用 ${used} 則，達上限 ${limit} 則的 ${Math.floor((used / limit) * 100)}%。達上限後，非必要提醒會先暫停；請考慮升級 LINE 官方帳號方案或調整提醒規則。`,
-    })
-    .onConflict((oc) => oc.columns(['clinic_id', 'kind', 'period']).doNothing())
-    .execute();
+  await reminderRepository(deps.db).addNotice({
+    clinic_id: clinicId,
+    kind: 'line_quota_80',
+    period: month,
+    level: 'warning',
+    created_at: deps.clock.now().toISOString(),
+    read_at: null,
+    message: `本月 LINE 訊息已使用 ${used} 則，達上限 ${limit} 則的 ${Math.floor((used / limit) * 100)}%。達上限後，非必要提醒會先暫停；請考慮升級 LINE 官方帳號方案或調整提醒規則。`,
+  });
 }
 
 export type QuotaTracker = {
@@ -195,13 +172,9 @@ export function quotaTracker(deps: Deps): QuotaTracker {
  * month before its cap (the same cap that pauses non-essential reminders); null = no cap.
  */
 export async function nonEssentialBudget(deps: Deps, clinicId: string): Promise<number | null> {
-  const clinic = await deps.db
-    .selectFrom('clinics')
-    .select('time_zone')
-    .where('id', '=', clinicId)
-    .executeTakeFirstOrThrow();
+  const clinic = await clinicService(deps).get(clinicId);
   const settings = await loadSettings(deps.db, clinicId);
-  const { start } = monthOf(deps.clock.now(), clinic.time_zone);
+  const { start } = monthOf(deps.clock.now(), clinic.timeZone);
   const lq = await lineQuota(deps, clinicId);
   const ours = await ourCount(deps, clinicId, start);
   const cap = capsOf(settings, lq.limit).nonEssential;
@@ -210,34 +183,19 @@ export async function nonEssentialBudget(deps: Deps, clinicId: string): Promise<
 
 /** Marks one of the clinic's notices read; another clinic's notice is not found. */
 export async function markNoticeRead(deps: Deps, clinicId: string, id: number): Promise<void> {
-  const r = await deps.db
-    .updateTable('admin_notices')
-    .set({ read_at: deps.clock.now().toISOString() })
-    .where('clinic_id', '=', clinicId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) throw errors.notFound('通知');
+  const n = await reminderRepository(deps.db).markNoticeRead(clinicId, id, deps.clock.now().toISOString());
+  if (n === 0) throw errors.notFound('通知');
 }
 
 /** GET /api/reminders/quota: usage, LINE's numbers, forecast for the month, caps, notices. */
 export async function quotaReport(deps: Deps, clinicId: string) {
-  const clinic = await deps.db
-    .selectFrom('clinics')
-    .select('time_zone')
-    .where('id', '=', clinicId)
-    .executeTakeFirstOrThrow();
+  const clinic = await clinicService(deps).get(clinicId);
   const settings = await loadSettings(deps.db, clinicId);
   const now = deps.clock.now();
-  const { month, start, end } = monthOf(now, clinic.time_zone);
+  const { month, start, end } = monthOf(now, clinic.timeZone);
   const lq = await lineQuota(deps, clinicId);
   const ours = await ourCount(deps, clinicId, start);
-  const planned = await deps.db
-    .selectFrom('reminder_deliveries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('clinic_id', '=', clinicId)
-    .where('state', 'in', ['planned', 'sending'])
-    .where('next_attempt_at', '<', end.toISOString())
-    .executeTakeFirst();
+  const planned = await reminderRepository(deps.db).countToSendBefore(clinicId, end.toISOString());
   const sms = await deps.db
     .selectFrom('sms_messages')
     .select([
@@ -253,22 +211,16 @@ export async function quotaReport(deps: Deps, clinicId: string) {
   const caps = capsOf(settings, lq.limit);
   const elapsed = Math.max(1, now.getTime() - start.getTime());
   const trend = Math.round((used / elapsed) * (end.getTime() - start.getTime()));
-  const forecast = Math.max(used + Number(planned?.n ?? 0), trend);
+  const forecast = Math.max(used + planned, trend);
   const limit = caps.nonEssential ?? caps.essential;
   if (limit !== null) await warnAt80(deps, clinicId, month, used, limit);
-  const notices = await deps.db
-    .selectFrom('admin_notices')
-    .selectAll()
-    .where('clinic_id', '=', clinicId)
-    .orderBy('id', 'desc')
-    .limit(20)
-    .execute();
+  const notices = await reminderRepository(deps.db).notices(clinicId, 20);
   return {
     month,
     used,
     ours: { reminders: ours.reminders, otherPushes: ours.other },
     line: lq,
-    plannedThisMonth: Number(planned?.n ?? 0),
+    plannedThisMonth: planned,
     forecast,
     caps,
     percentOfLimit: limit ? Math.round((used / limit) * 1000) / 10 : null,

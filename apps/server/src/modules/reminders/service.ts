@@ -17,6 +17,7 @@ import { enqueueClinicReplan, loadClinicCalendar } from '../calendar/service.ts'
 import { isHhmm } from '../../platform/time.ts';
 import { planReminders } from './planner.ts';
 import { defaultSettings, explainRule, type ReminderSettings } from './rules.ts';
+import { reminderRepository } from './repository.ts';
 import type { ReminderDeliveriesTable } from './tables.ts';
 import { BUILT_IN_TEMPLATES, checkTemplate, type Template, type TemplateBody } from './templates.ts';
 
@@ -29,21 +30,12 @@ export const PLAN_JOB = defineJob({
 type Db = Kysely<DB> | Transaction<DB>;
 
 export async function loadSettings(db: Db, clinicId: string): Promise<ReminderSettings> {
-  const row = await db
-    .selectFrom('reminder_settings')
-    .select('settings')
-    .where('clinic_id', '=', clinicId)
-    .executeTakeFirst();
+  const row = await reminderRepository(db).settings(clinicId);
   return row ? { ...defaultSettings(), ...(JSON.parse(row.settings) as ReminderSettings) } : defaultSettings();
 }
 
 export async function loadTemplates(db: Db, clinicId: string): Promise<Template[]> {
-  const rows = await db
-    .selectFrom('reminder_templates')
-    .selectAll()
-    .where('clinic_id', '=', clinicId)
-    .orderBy('id')
-    .execute();
+  const rows = await reminderRepository(db).templates(clinicId);
   const stored = rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -112,22 +104,9 @@ export async function planAppointment(
     const now = deps.clock.now();
     const nowIso = now.toISOString();
     const version = Number(a.version);
-    const rows = await trx
-      .selectFrom('reminder_deliveries')
-      .selectAll()
-      .where('clinic_id', '=', clinicId)
-      .where('appointment_id', '=', appointmentId)
-      .execute();
-    const cancel = async (ids: string[], reason: string) => {
-      if (!ids.length) return;
-      await trx
-        .updateTable('reminder_deliveries')
-        .set({ state: 'cancelled', cancel_reason: reason, updated_at: nowIso })
-        .where('clinic_id', '=', clinicId)
-        .where('id', 'in', ids)
-        .where('state', 'in', ['planned', 'skipped'])
-        .execute();
-    };
+    const repo = reminderRepository(trx);
+    const rows = await repo.ofAppointment(clinicId, appointmentId);
+    const cancel = (ids: string[], reason: string) => repo.cancelUnsent(clinicId, ids, reason, nowIso);
     const STATUS_REASON: Record<string, string> = {
       cancelled: '預約已取消',
       checked_in: '已報到',
@@ -203,11 +182,7 @@ export async function planAppointment(
           created_at: nowIso,
           updated_at: nowIso,
         };
-        await trx
-          .insertInto('reminder_deliveries')
-          .values(row)
-          .onConflict((oc) => oc.columns(['appointment_id', 'rule_id', 'appointment_version']).doNothing())
-          .execute();
+        await repo.insertOnce(row);
         continue;
       }
       if (existing.state !== 'planned' && existing.state !== 'skipped' && existing.state !== 'cancelled') continue; // sending/sent/failed rows are history
@@ -219,22 +194,17 @@ export async function planAppointment(
         !p.skipped
       )
         continue;
-      await trx
-        .updateTable('reminder_deliveries')
-        .set({
-          due_at: p.dueAt,
-          next_attempt_at: p.dueAt,
-          explanation: p.explanation,
-          state: p.skipped ? 'skipped' : 'planned',
-          template_id: p.templateId,
-          essential: p.essential ? 1 : 0,
-          rule_name: p.ruleName,
-          cancel_reason: null,
-          updated_at: nowIso,
-        })
-        .where('id', '=', existing.id)
-        .where('state', 'in', ['planned', 'skipped', 'cancelled'])
-        .execute();
+      await repo.replan(clinicId, existing.id, {
+        due_at: p.dueAt,
+        next_attempt_at: p.dueAt,
+        explanation: p.explanation,
+        state: p.skipped ? 'skipped' : 'planned',
+        template_id: p.templateId,
+        essential: p.essential ? 1 : 0,
+        rule_name: p.ruleName,
+        cancel_reason: null,
+        updated_at: nowIso,
+      });
     }
     await cancel(
       [...current.values()].map((r) => r.id),
@@ -307,6 +277,7 @@ function checkSettings(s: ReminderSettings, templateIds: string[]): ErrorDetail[
 
 export function reminderService(deps: Deps) {
   const db = deps.db;
+  const repo = reminderRepository(db);
   const now = () => deps.clock.now().toISOString();
   const view = (s: ReminderSettings) => ({
     ...s,
@@ -328,16 +299,12 @@ export function reminderService(deps: Deps) {
         (await loadTemplates(db, clinicId)).map((t) => t.id),
       );
       if (d.length) throw errors.validation(d, '提醒規則有誤，未儲存');
-      const row = { clinic_id: clinicId, settings: JSON.stringify(s), updated_by: actor.label, updated_at: now() };
-      await db
-        .insertInto('reminder_settings')
-        .values(row)
-        .onConflict((oc) =>
-          oc
-            .column('clinic_id')
-            .doUpdateSet({ settings: row.settings, updated_by: row.updated_by, updated_at: row.updated_at }),
-        )
-        .execute();
+      await repo.saveSettings({
+        clinic_id: clinicId,
+        settings: JSON.stringify(s),
+        updated_by: actor.label,
+        updated_at: now(),
+      });
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
@@ -364,23 +331,14 @@ export function reminderService(deps: Deps) {
     ) {
       const d = checkTemplate(input.body, deps.crypto);
       if (d.length) throw errors.validation(d, '訊息範本不符合 LINE 的限制，未儲存');
-      const row = {
+      await repo.saveTemplate({
         clinic_id: clinicId,
         id,
         name: input.name.trim(),
         body: JSON.stringify(input.body),
         updated_by: actor.label,
         updated_at: now(),
-      };
-      await db
-        .insertInto('reminder_templates')
-        .values(row)
-        .onConflict((oc) =>
-          oc
-            .columns(['clinic_id', 'id'])
-            .doUpdateSet({ name: row.name, body: row.body, updated_by: row.updated_by, updated_at: row.updated_at }),
-        )
-        .execute();
+      });
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,

@@ -77,6 +77,13 @@ export function fill(text: string, vars: Partial<Vars>): string {
   return out;
 }
 
+/** The SMS of a reminder (a patient without LINE): the visit, and the clinic's phone for changes. */
+export const smsReminderText = (vars: Vars): string =>
+  fill(
+    '【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。',
+    vars,
+  );
+
 export const mapUrlOf = (address: string): string =>
   address ? `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(address)}` : '';
 

@@ -1,6 +1,6 @@
-// Pure parts of the dispatcher's batched writes.
+// Pure parts of the repository's batched writes.
 import { describe, expect, it } from 'vitest';
-import { fixedChunks } from './delivery.ts';
+import { fixedChunks } from './repository.ts';
 
 describe('fixedChunks', () => {
   it('splits into chunks of 128, 32, 8 and 1 (few distinct statement shapes), keeping order and every item', () => {
