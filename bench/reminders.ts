@@ -10,7 +10,8 @@
 // Reports the sustained sends/s (mean of the full seconds at the emulator, first and last
 // partial seconds dropped) as a ratio of the 2,000/s limit, duplicates and losses proven from
 // the emulator's log (one message per retry key and per user), and peak RSS of both processes.
-//   BENCH_REMINDERS=100000 (default), BENCH_RATE_LIMIT=2000, BENCH_WORKERS=1, BENCH_CONCURRENCY=64 (pushes in flight per worker)
+//   BENCH_REMINDERS=100000 (default), BENCH_RATE_LIMIT=2000, BENCH_WORKERS=1,
+//   BENCH_CONCURRENCY=64 (pushes in flight per worker)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

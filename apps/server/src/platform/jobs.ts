@@ -199,7 +199,8 @@ export async function claimJobs(
       WHERE ((j.status = 'pending' AND j.run_at <= ${now}) OR (j.status = 'running' AND j.locked_until < ${now}))
         ${typeFilter}
         AND (j.ordering_key IS NULL OR NOT EXISTS (
-          SELECT 1 FROM jobs e WHERE e.ordering_key = j.ordering_key AND e.id < j.id AND e.status IN ('pending', 'running')))
+          SELECT 1 FROM jobs e WHERE e.ordering_key = j.ordering_key AND e.id < j.id
+            AND e.status IN ('pending', 'running')))
       ORDER BY j.run_at, j.id
       LIMIT ${opts.limit}
       ${lock}

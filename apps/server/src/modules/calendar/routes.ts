@@ -63,7 +63,9 @@ export function calendarRoutes(app: App, deps: Deps): void {
         tags,
         summary: '匯入政府行政機關辦公日曆表（CSV）',
         description:
-          '行政院人事行政總處每年公布的 CSV（欄位：西元日期、星期、是否放假（0 上班／2 放假）、備註）。UTF-8 檔可放在 `csv`；Big5 檔請以 Base64 放在 `csvBase64`。整年取代內建資料。平台管理者匯入的套用到所有診所；診所管理者匯入的只套用到自己的診所。匯入後會重新排程未來的提醒。',
+          '行政院人事行政總處每年公布的 CSV（欄位：西元日期、星期、是否放假（0 上班／2 放假）、備註）。' +
+          'UTF-8 檔可放在 `csv`；Big5 檔請以 Base64 放在 `csvBase64`。整年取代內建資料。' +
+          '平台管理者匯入的套用到所有診所；診所管理者匯入的只套用到自己的診所。匯入後會重新排程未來的提醒。',
         body: ImportBody,
         response: { 200: ImportResponse, ...errorResponses(400, 401, 403, 422) },
       },

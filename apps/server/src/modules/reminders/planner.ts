@@ -37,7 +37,10 @@ export type PlannedReminder = {
   explanation: string;
   templateId: string;
   essential: boolean;
-  /** Why a rule is skipped: its time passed before it was first planned, it would be after the visit, an override, already sent, merged. */
+  /**
+   * Why a rule is skipped: its time passed before it was first planned, it would be after the
+   * visit, an override, already sent, merged.
+   */
   reason: 'past' | 'after_visit' | 'disabled' | 'sent' | 'merged' | null;
 };
 

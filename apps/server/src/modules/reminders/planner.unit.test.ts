@@ -114,7 +114,7 @@ describe('planReminders', () => {
     expect(byRule(ps, 'booking').explanation).toContain('合併');
   });
 
-  it('reschedule after the 48 h reminder was sent: a new visit time gets a new 48 h reminder; the same time does not', () => {
+  it('reschedule after the 48 h reminder was sent: a new visit time gets a new one; the same time does not', () => {
     const old = '2026-03-18T10:00:00+08:00';
     const sent = [
       { ruleId: 'before-48h', startsAt: new Date(old).toISOString() },

@@ -105,7 +105,9 @@ async function warnAt80(deps: Deps, clinicId: string, month: string, used: numbe
     level: 'warning',
     created_at: deps.clock.now().toISOString(),
     read_at: null,
-    message: `本月 LINE 訊息已使用 ${used} 則，達上限 ${limit} 則的 ${Math.floor((used / limit) * 100)}%。達上限後，非必要提醒會先暫停；請考慮升級 LINE 官方帳號方案或調整提醒規則。`,
+    message:
+      `本月 LINE 訊息已使用 ${used} 則，達上限 ${limit} 則的 ${Math.floor((used / limit) * 100)}%。` +
+      '達上限後，非必要提醒會先暫停；請考慮升級 LINE 官方帳號方案或調整提醒規則。',
   });
 }
 

@@ -154,7 +154,7 @@ const buttonData = (flex: unknown) => {
 
 // Generous timeouts: these tests run beside the rest of the suite on two shared cores.
 describe('reminders', { timeout: 120_000 }, () => {
-  it('plans from the HIS upsert, shifts Monday → Friday, sends once with a retry key, and 確認赴約 turns the light green with an HIS webhook', async () => {
+  it('plans from the HIS upsert, shifts Mon → Fri, sends once with a retry key; 確認赴約 → green + webhook', async () => {
     const { c, his } = await setup();
     const user = await patientWithLine(c, his, 'P1');
     // Monday 2026-03-16 10:00 Taipei, booked Monday 3/9 09:00.
@@ -261,7 +261,7 @@ describe('reminders', { timeout: 120_000 }, () => {
     expect(detail.json().messages.filter((m: { source: string }) => m.source === 'reminder')).toHaveLength(2);
   });
 
-  it('cancel asks for a reason, reschedule offers a date-time picker; both land in the front desk list; later reminders stop after a cancel request', async () => {
+  it('cancel asks a reason, reschedule a time; both reach the front desk; a cancel stops later reminders', async () => {
     const { c, his } = await setup();
     const u1 = await patientWithLine(c, his, 'P1');
     const u2 = await patientWithLine(c, his, 'P2');
@@ -323,7 +323,7 @@ describe('reminders', { timeout: 120_000 }, () => {
     });
   });
 
-  it('reschedule after the 48 h reminder was sent plans a new one; cancel and check-in cancel what is planned; rows are never deleted', async () => {
+  it('reschedule after the 48 h reminder plans a new one; cancel and check-in cancel the rest; rows stay', async () => {
     const { c, his } = await setup();
     const u = await patientWithLine(c, his, 'P1');
     await his.put('/his/v1/appointments/A1', {
@@ -387,7 +387,7 @@ describe('reminders', { timeout: 120_000 }, () => {
     expect(await bot(c, u)).toHaveLength(2);
   });
 
-  it('closures and rule changes replan future reminders; rules and templates are validated against LINE limits', async () => {
+  it('closures and rule changes replan future reminders; rules and templates checked against LINE limits', async () => {
     const { c, his } = await setup();
     await patientWithLine(c, his, 'P1');
     await his.put('/his/v1/appointments/A1', {
@@ -463,7 +463,7 @@ describe('reminders', { timeout: 120_000 }, () => {
     expect(prev.json().problems).toEqual([]);
   });
 
-  it('falls back to SMS for unbound patients when the clinic allows it and counts the cost; otherwise fails clearly', async () => {
+  it('falls back to SMS for unbound patients when allowed and counts the cost; otherwise fails clearly', async () => {
     const { c, his } = await setup();
     await his.put('/his/v1/patients/P9', { name: '沒有LINE', phone: '0912-000-111' });
     await his.put('/his/v1/appointments/A9', {
@@ -514,7 +514,7 @@ describe('reminders', { timeout: 120_000 }, () => {
     expect(detail.reminders.find((x: { channel: string | null }) => x.channel !== 'sms').sms).toBeNull();
   });
 
-  it('delivers every reminder exactly once through 10 % 5xx (half after processing), latency and 429 bursts', async () => {
+  it('delivers every reminder exactly once through 10 % 5xx (half after processing), latency, 429 bursts', async () => {
     const { c, his } = await setup({ weekdaysOnly: false });
     const N = 60;
     const users: string[] = [];
@@ -566,7 +566,7 @@ describe('reminders', { timeout: 120_000 }, () => {
     expect(log).toHaveLength(N);
   });
 
-  it('quota: a monthly cap stops non-essential reminders first, warns admins at 80 %; the list, summary and resend', async () => {
+  it('quota: a monthly cap stops non-essential reminders first, warns at 80 %; list, summary, resend', async () => {
     const { c, his } = await setup({ weekdaysOnly: false });
     const users: string[] = [];
     for (let i = 0; i < 5; i++) users.push(await patientWithLine(c, his, `Q${i}`));

@@ -56,7 +56,8 @@ export async function enqueuePlanJobs(
   items: { appointmentId: string; version: number }[],
 ): Promise<void> {
   if (!items.length) return;
-  items = [...items].sort((x, y) => (x.appointmentId < y.appointmentId ? -1 : 1)); // one lock order for concurrent writers
+  // One lock order for concurrent writers.
+  items = [...items].sort((x, y) => (x.appointmentId < y.appointmentId ? -1 : 1));
   await enqueueJobs(
     trx,
     deps.clock,
@@ -185,7 +186,8 @@ export async function planAppointment(
         await repo.insertOnce(row);
         continue;
       }
-      if (existing.state !== 'planned' && existing.state !== 'skipped' && existing.state !== 'cancelled') continue; // sending/sent/failed rows are history
+      // Sending, sent and failed rows are history.
+      if (existing.state !== 'planned' && existing.state !== 'skipped' && existing.state !== 'cancelled') continue;
       if (existing.state === 'planned' && p.reason === 'past') continue; // due, not yet sent: keep it
       if (
         existing.state === 'planned' &&

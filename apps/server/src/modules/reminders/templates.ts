@@ -270,7 +270,9 @@ export function checkTemplate(t: TemplateBody, crypto: Crypto): { field: string;
     errs.push({
       field: 'body',
       code: 'unknown_variable',
-      message: `不認得的變數：${[...new Set(unknown)].map((v) => `{${v}}`).join('、')}；可用的變數：${VARIABLES.map((v) => `{${v}}`).join('、')}`,
+      message:
+        `不認得的變數：${[...new Set(unknown)].map((v) => `{${v}}`).join('、')}；` +
+        `可用的變數：${VARIABLES.map((v) => `{${v}}`).join('、')}`,
     });
   const altLen = [...fill(t.altText, long)].length;
   if (altLen > 1500)
