@@ -12533,7 +12533,14 @@ export interface components {
                 id: number;
                 actor: string;
                 action: string;
+                /** @description 動作的中文名稱 */
+                actionLabel: string;
                 detail: unknown;
+                /** @description 內容，逐項以繁體中文呈現 */
+                detailItems: {
+                    label: string;
+                    value: string;
+                }[];
                 createdAt: string;
             }[];
             merges: {

@@ -56,6 +56,17 @@ describe('audit log in words', () => {
     expect(e.detailItems).toContainEqual({ label: '狀態', value: '已預約' });
   });
 
+  it("a patient's page shows its audit trail in the same words", async () => {
+    const c = await createTestClinic(t);
+    const his = c.his(await c.apiKey());
+    await his.put('/his/v1/patients/P7', { name: '林小華', gender: 'female' });
+    const list = (await as(t.app, c.admin).get('/api/patients?q=林小華')).json();
+    const detail = (await as(t.app, c.admin).get(`/api/patients/${list.items[0].id}`)).json();
+    const created = detail.audit.find((a: { action: string }) => a.action === 'patient.created');
+    expect(created).toMatchObject({ actionLabel: '新增病患' });
+    expect(created.detailItems).toContainEqual({ label: '修改的欄位', value: '名稱、性別' });
+  });
+
   it('offers every action and entity type with its label for the filters', async () => {
     const c = await createTestClinic(t);
     const v = (await as(t.app, c.admin).get('/api/audit/vocabulary')).json();

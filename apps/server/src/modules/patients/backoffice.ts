@@ -1,6 +1,7 @@
 // The back-office patient list and page: search, detail, national-ID and phone reveal (both
 // audited), add and edit (HIS-owned fields are read-only for patients that came from the HIS),
 // notes. Composes the tags, LINE, appointments and audit modules for what a page shows.
+import { auditActionLabel, describeDetail } from '../../labels.ts';
 import { listAudit, recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Role } from '../../platform/auth.ts';
 import { newId, randomToken } from '../../platform/crypto.ts';
@@ -138,13 +139,18 @@ export function patientBackoffice(deps: Deps) {
         family: family.map((f) => ({ id: f.id, name: f.name, chartNo: f.chart_no, birthDate: f.birth_date })),
         appointments,
         messages,
-        audit: audit.map((a) => ({
-          id: Number(a.id),
-          actor: a.actor_label,
-          action: a.action,
-          detail: parseJson(a.detail),
-          createdAt: a.created_at,
-        })),
+        audit: audit.map((a) => {
+          const detail = parseJson(a.detail);
+          return {
+            id: Number(a.id),
+            actor: a.actor_label,
+            action: a.action,
+            actionLabel: auditActionLabel(a.action),
+            detail,
+            detailItems: describeDetail(a.action, detail),
+            createdAt: a.created_at,
+          };
+        }),
         merges: merges.map((m) => ({
           id: m.id,
           survivorId: m.survivor_id,

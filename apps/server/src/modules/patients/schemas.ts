@@ -245,7 +245,11 @@ export const Detail = Type.Object(
         id: Type.Integer(),
         actor: Type.String(),
         action: Type.String(),
+        actionLabel: Type.String({ description: '動作的中文名稱' }),
         detail: Type.Unknown(),
+        detailItems: Type.Array(Type.Object({ label: Type.String(), value: Type.String() }), {
+          description: '內容，逐項以繁體中文呈現',
+        }),
         createdAt: Type.String(),
       }),
     ),
