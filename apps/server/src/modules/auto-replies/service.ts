@@ -1,13 +1,13 @@
 // Canned and keyword replies (A3): clinic-supplied answers sent with the free reply API.
 import type { messagingApi } from '@line/bot-sdk';
-import type { Kysely, Selectable } from 'kysely';
-import type { DB } from '../../db/schema.ts';
+import type { Selectable } from 'kysely';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors, type ErrorDetail } from '../../platform/errors.ts';
 import type { AutoRepliesTable } from './tables.ts';
 import { bestMatch, parseCsv } from './match.ts';
+import { autoReplyRepository } from './repository.ts';
 
 type Row = Selectable<AutoRepliesTable>;
 
@@ -22,40 +22,6 @@ export type AutoReplyInput = {
   reply: ReplyContent;
   enabled?: boolean;
 };
-
-function repo(db: Kysely<DB>) {
-  return {
-    list: (clinicId: string) =>
-      db
-        .selectFrom('auto_replies')
-        .selectAll()
-        .where('clinic_id', '=', clinicId)
-        .orderBy('priority', 'desc')
-        .orderBy('created_at')
-        .execute(),
-    enabled: (clinicId: string) =>
-      db.selectFrom('auto_replies').selectAll().where('clinic_id', '=', clinicId).where('enabled', '=', 1).execute(),
-    get: (clinicId: string, id: string) =>
-      db
-        .selectFrom('auto_replies')
-        .selectAll()
-        .where('clinic_id', '=', clinicId)
-        .where('id', '=', id)
-        .executeTakeFirst(),
-    insert: (row: Row) => db.insertInto('auto_replies').values(row).execute(),
-    update: (clinicId: string, id: string, patch: Partial<Row>) =>
-      db.updateTable('auto_replies').set(patch).where('clinic_id', '=', clinicId).where('id', '=', id).execute(),
-    remove: (clinicId: string, id: string) =>
-      db.deleteFrom('auto_replies').where('clinic_id', '=', clinicId).where('id', '=', id).executeTakeFirst(),
-    hit: (clinicId: string, id: string) =>
-      db
-        .updateTable('auto_replies')
-        .set((eb) => ({ hits: eb('hits', '+', 1) }))
-        .where('clinic_id', '=', clinicId)
-        .where('id', '=', id)
-        .execute(),
-  };
-}
 
 export function toAutoReply(r: Row) {
   return {
@@ -118,7 +84,7 @@ export const toLineMessage = (reply: ReplyContent): messagingApi.Message =>
     : ({ type: 'flex', altText: reply.altText, contents: reply.contents } as unknown as messagingApi.Message);
 
 export function autoReplyService(deps: Deps) {
-  const r = repo(deps.db);
+  const r = autoReplyRepository(deps.db);
   const now = () => deps.clock.now().toISOString();
   return {
     list: async (clinicId: string) => (await r.list(clinicId)).map(toAutoReply),

@@ -4,6 +4,7 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { Deps } from '../../platform/deps.ts';
 import { defineJob, PermanentJobError, type Job } from '../../platform/jobs.ts';
+import { clinicService } from '../clinics/service.ts';
 import { DEFAULT_GREETING, LINE_EVENT_JOB, lineService, type LineService, type WebhookEvent } from './service.ts';
 
 export type EventContext = {
@@ -54,11 +55,7 @@ export const liffEndpointUrl = (deps: Deps, channelId: string) => `${deps.config
 
 export async function defaultGreeting(ctx: EventContext): Promise<messagingApi.Message[]> {
   const ch = await ctx.line.channelOrThrow(ctx.clinicId);
-  const clinic = await ctx.deps.db
-    .selectFrom('clinics')
-    .select('name')
-    .where('id', '=', ctx.clinicId)
-    .executeTakeFirstOrThrow();
+  const clinic = await clinicService(ctx.deps).get(ctx.clinicId);
   const text = (ch.greeting_text || DEFAULT_GREETING).replaceAll('{clinic}', clinic.name);
   return [
     { type: 'text', text },

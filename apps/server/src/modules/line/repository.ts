@@ -177,6 +177,40 @@ export function lineRepository(db: Kysely<DB>) {
         .where('line_user_id', '=', lineUserId)
         .executeTakeFirst(),
 
+    /** The messages logged about one entity (e.g. an appointment's reminders and answers), oldest first. */
+    messagesAbout: (clinicId: string, relatedType: string, relatedId: string) =>
+      db
+        .selectFrom('line_messages')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .where('related_type', '=', relatedType)
+        .where('related_id', '=', relatedId)
+        .orderBy('id')
+        .execute(),
+    /** The newest messages with any of these users. */
+    messagesOfUsers: (clinicId: string, lineUserIds: string[], limit: number) =>
+      db
+        .selectFrom('line_messages')
+        .selectAll()
+        .where('clinic_id', '=', clinicId)
+        .where('line_user_id', 'in', lineUserIds.length ? lineUserIds : ['-'])
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute(),
+    /** Messages sent since an instant, except those of these sources. */
+    countOutgoing: async (clinicId: string, since: string, exceptSources: string[]) =>
+      Number(
+        (
+          await db
+            .selectFrom('line_messages')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('clinic_id', '=', clinicId)
+            .where('direction', '=', 'out')
+            .where('source', 'not in', exceptSources.length ? exceptSources : ['-'])
+            .where('created_at', '>=', since)
+            .executeTakeFirst()
+        )?.n ?? 0,
+      ),
     messagesOf: (clinicId: string, lineUserId: string, limit: number) =>
       db
         .selectFrom('line_messages')

@@ -398,6 +398,15 @@ export function lineService(deps: Deps) {
       ]);
     },
     messagesOf: (clinicId: string, lineUserId: string, limit = 50) => repo.messagesOf(clinicId, lineUserId, limit),
+    /** The messages logged about one entity (relatedType/relatedId), oldest first. */
+    messagesAbout: (clinicId: string, relatedType: string, relatedId: string) =>
+      repo.messagesAbout(clinicId, relatedType, relatedId),
+    /** The newest messages with any of these users (a patient's family LINE accounts). */
+    messagesOfUsers: (clinicId: string, lineUserIds: string[], limit = 100) =>
+      repo.messagesOfUsers(clinicId, lineUserIds, limit),
+    /** How many messages went out since an instant, except those of these sources (quota accounting). */
+    countOutgoing: (clinicId: string, since: string, exceptSources: string[] = []) =>
+      repo.countOutgoing(clinicId, since, exceptSources),
 
     /** Replies with the free reply API and logs what was sent. A used or expired token is not retried. */
     async reply(

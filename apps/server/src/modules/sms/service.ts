@@ -2,7 +2,7 @@
 // send log (`sms_messages`, phone masked, no text stored), sends as `sms.send` jobs (the row's
 // idempotency key is Mitake's `clientid`, so a retried job is not sent twice), and delivery
 // reports. Later issues reuse `queueSms` for reminder fallback.
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { DB } from '../../db/schema.ts';
@@ -21,6 +21,7 @@ import {
   type SmsAccountLookup,
   type SmsProviderName,
 } from '../../platform/sms.ts';
+import { smsRepository, type SettingsRow } from './repository.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -41,10 +42,7 @@ export type SmsSettingsInput = {
   reminderFallback: boolean;
 };
 
-type SettingsRow = Selectable<DB['sms_settings']>;
-
-const settingsOf = (db: Db, clinicId: string) =>
-  db.selectFrom('sms_settings').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst();
+const settingsOf = (db: Db, clinicId: string) => smsRepository(db).settings(clinicId);
 
 function accountOf(s: SettingsRow | undefined, c: Config, crypto: Crypto): SmsAccount {
   if (!s || s.provider === 'default')
@@ -96,31 +94,28 @@ export async function queueSms(
   const seg = countSmsSegments(input.text);
   const id = newId();
   const now = deps.clock.now().toISOString();
-  await trx
-    .insertInto('sms_messages')
-    .values({
-      id,
-      clinic_id: input.clinicId,
-      to_masked: maskPhone(input.to),
-      to_hash: deps.crypto.lookupHash(input.to),
-      purpose: input.purpose,
-      provider: acct.provider,
-      chars: input.text.length,
-      encoding: seg.encoding,
-      segments: seg.segments,
-      cost: 0,
-      status: 'queued',
-      idempotency_key: newId(),
-      provider_message_id: null,
-      error: null,
-      delivery_status: null,
-      delivered_at: null,
-      related_type: input.relatedType ?? null,
-      related_id: input.relatedId ?? null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  await smsRepository(trx).insertMessage({
+    id,
+    clinic_id: input.clinicId,
+    to_masked: maskPhone(input.to),
+    to_hash: deps.crypto.lookupHash(input.to),
+    purpose: input.purpose,
+    provider: acct.provider,
+    chars: input.text.length,
+    encoding: seg.encoding,
+    segments: seg.segments,
+    cost: 0,
+    status: 'queued',
+    idempotency_key: newId(),
+    provider_message_id: null,
+    error: null,
+    delivery_status: null,
+    delivered_at: null,
+    related_type: input.relatedType ?? null,
+    related_id: input.relatedId ?? null,
+    created_at: now,
+    updated_at: now,
+  });
   await enqueueJob(
     trx,
     deps.clock,
@@ -136,12 +131,8 @@ const reportSig = (deps: Deps, smsId: string) => deps.crypto.hmacHex('sms-report
 /** The `sms.send` job: one provider call with the row's idempotency key. */
 async function sendSmsJob(job: Job<{ smsId: string; to: string; text: string }>, deps: Deps): Promise<void> {
   const clinicId = job.clinicId!;
-  const row = await deps.db
-    .selectFrom('sms_messages')
-    .selectAll()
-    .where('clinic_id', '=', clinicId)
-    .where('id', '=', job.payload.smsId)
-    .executeTakeFirst();
+  const repo = smsRepository(deps.db);
+  const row = await repo.message(clinicId, job.payload.smsId);
   if (!row) throw new PermanentJobError('sms row not found');
   if (row.status === 'sent' || row.status === 'delivered' || row.status === 'failed') return;
   const provider = await deps.sms.forClinic(clinicId);
@@ -153,31 +144,23 @@ async function sendSmsJob(job: Job<{ smsId: string; to: string; text: string }>,
       idempotencyKey: row.idempotency_key,
       reportUrl: `${deps.config.publicBaseUrl}/sms/report/${row.id}?sig=${reportSig(deps, row.id)}`,
     });
-    await deps.db
-      .updateTable('sms_messages')
-      .set({
-        status: 'sent',
-        provider: provider.name,
-        provider_message_id: r.providerMessageId,
-        segments: r.segments,
-        cost: r.cost,
-        error: null,
-        updated_at: now(),
-      })
-      .where('id', '=', row.id)
-      .execute();
+    await repo.updateMessage(clinicId, row.id, {
+      status: 'sent',
+      provider: provider.name,
+      provider_message_id: r.providerMessageId,
+      segments: r.segments,
+      cost: r.cost,
+      error: null,
+      updated_at: now(),
+    });
   } catch (err) {
     const permanent = err instanceof SmsError && err.permanent;
     const last = permanent || job.attempts >= job.maxAttempts;
-    await deps.db
-      .updateTable('sms_messages')
-      .set({
-        status: last ? 'failed' : 'retrying',
-        error: err instanceof Error ? err.message.slice(0, 500) : String(err),
-        updated_at: now(),
-      })
-      .where('id', '=', row.id)
-      .execute();
+    await repo.updateMessage(clinicId, row.id, {
+      status: last ? 'failed' : 'retrying',
+      error: err instanceof Error ? err.message.slice(0, 500) : String(err),
+      updated_at: now(),
+    });
     if (permanent) throw new PermanentJobError(err instanceof Error ? err.message : String(err));
     throw err;
   }
@@ -185,9 +168,10 @@ async function sendSmsJob(job: Job<{ smsId: string; to: string; text: string }>,
 
 export function smsService(deps: Deps) {
   const db = deps.db;
+  const repo = smsRepository(db);
   return {
     async getSettings(clinicId: string) {
-      const s = await db.selectFrom('sms_settings').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst();
+      const s = await repo.settings(clinicId);
       const acct = await smsAccountOf(db, deps, clinicId);
       return {
         provider: (s?.provider ?? 'default') as SmsSettingsInput['provider'],
@@ -203,11 +187,7 @@ export function smsService(deps: Deps) {
 
     async saveSettings(clinicId: string, input: SmsSettingsInput, actor: Actor, ip: string) {
       const now = deps.clock.now().toISOString();
-      const existing = await db
-        .selectFrom('sms_settings')
-        .selectAll()
-        .where('clinic_id', '=', clinicId)
-        .executeTakeFirst();
+      const existing = await repo.settings(clinicId);
       const needsAccount = input.provider === 'mitake' || input.provider === 'every8d';
       const username = input.username ?? existing?.username ?? '';
       const passwordEnc = input.password ? deps.crypto.encrypt(input.password) : (existing?.password_enc ?? null);
@@ -225,12 +205,8 @@ export function smsService(deps: Deps) {
         reminder_fallback: input.reminderFallback ? 1 : 0,
         updated_at: now,
       };
-      if (existing) await db.updateTable('sms_settings').set(row).where('clinic_id', '=', clinicId).execute();
-      else
-        await db
-          .insertInto('sms_settings')
-          .values({ clinic_id: clinicId, ...row })
-          .execute();
+      if (existing) await repo.updateSettings(clinicId, row);
+      else await repo.insertSettings({ clinic_id: clinicId, ...row });
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
@@ -248,14 +224,7 @@ export function smsService(deps: Deps) {
     },
 
     async listMessages(clinicId: string, limit: number) {
-      const rows = await db
-        .selectFrom('sms_messages')
-        .selectAll()
-        .where('clinic_id', '=', clinicId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .execute();
+      const rows = await repo.latest(clinicId, limit);
       return rows.map((r) => ({
         id: r.id,
         to: r.to_masked,
@@ -274,23 +243,31 @@ export function smsService(deps: Deps) {
       }));
     },
 
+    /** Whether reminders may fall back to SMS, and the provider the clinic chose ('default' when none). */
+    async fallbackSettings(clinicId: string) {
+      const s = await repo.settings(clinicId);
+      return { reminderFallback: s?.reminder_fallback === 1, provider: s?.provider ?? 'default' };
+    },
+
+    /** The log rows of these ids, or about these related entities (e.g. reminder deliveries). */
+    find: (clinicId: string, by: { ids?: string[]; relatedType?: string; relatedIds?: string[] }) =>
+      repo.find(clinicId, by),
+
+    /** Messages, parts and cost of one purpose since an instant (the month's reminder SMS, say). */
+    usage: (clinicId: string, purpose: SmsPurpose, since: string) => repo.usage(clinicId, purpose, since),
+
     /** Mitake's delivery report (GET with msgid, statuscode 4 delivered / 5–9 failed). */
     async deliveryReport(smsId: string, sig: string, q: Record<string, string>) {
       if (sig !== reportSig(deps, smsId)) return false;
       const code = q.statuscode ?? '';
       const status = code === '4' ? 'delivered' : /^[5-9]$/.test(code) ? 'undelivered' : null;
       if (!status) return true;
-      await db
-        .updateTable('sms_messages')
-        .set({
-          delivery_status: `${status}:${q.statusstr ?? code}`.slice(0, 60),
-          delivered_at: status === 'delivered' ? deps.clock.now().toISOString() : null,
-          status: status === 'delivered' ? 'delivered' : 'failed',
-          updated_at: deps.clock.now().toISOString(),
-        })
-        .where('id', '=', smsId)
-        .where('provider_message_id', '=', q.msgid ?? '')
-        .execute();
+      await repo.applyReport(smsId, q.msgid ?? '', {
+        delivery_status: `${status}:${q.statusstr ?? code}`.slice(0, 60),
+        delivered_at: status === 'delivered' ? deps.clock.now().toISOString() : null,
+        status: status === 'delivered' ? 'delivered' : 'failed',
+        updated_at: deps.clock.now().toISOString(),
+      });
       return true;
     },
   };
