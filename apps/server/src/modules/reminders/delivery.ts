@@ -24,7 +24,10 @@ import type { LineChannelClient } from '../../platform/line.ts';
 import { pacerFor } from '../../platform/pacing.ts';
 import { localParts, longDate } from '../../platform/time.ts';
 import { clinicService } from '../clinics/service.ts';
-import { queueSms } from '../sms/service.ts';
+import { bindingService } from '../binding/service.ts';
+import { lineService } from '../line/service.ts';
+import { patientsByIds } from '../patients/service.ts';
+import { queueSms, smsService } from '../sms/service.ts';
 import { changeStatus } from '../status/service.ts';
 import { pushVerdict } from './line-errors.ts';
 import { quotaTracker, type QuotaTracker } from './quota.ts';
@@ -101,8 +104,8 @@ type Target = {
 };
 
 /**
- * The targets of a claimed batch, by appointment id: one query per list of ids and clinic
- * (appointments, patients, doctors, bindings with the friend states).
+ * The targets of a claimed batch, by appointment id: per clinic, one query per list of ids
+ * (appointments, doctors, patients, and the patients' LINE users with their friend states).
  */
 async function loadTargets(deps: Deps, rows: ClaimedDelivery[]): Promise<Map<string, Target>> {
   const byClinic = new Map<string, string[]>();
@@ -115,38 +118,37 @@ async function loadTargets(deps: Deps, rows: ClaimedDelivery[]): Promise<Map<str
   for (const [clinicId, ids] of byClinic) {
     const appts = await deps.db
       .selectFrom('appointments')
-      .innerJoin('patients', 'patients.id', 'appointments.patient_id')
-      .innerJoin('doctors', 'doctors.id', 'appointments.doctor_id')
       .select([
-        'appointments.id',
-        'appointments.clinic_id',
-        'appointments.status',
-        'appointments.version',
-        'appointments.starts_at',
-        'appointments.reply_status',
-        'appointments.visit_type',
-        'patients.id as patient_id',
-        'patients.name as patient_name',
-        'patients.phone_e164',
-        'patients.phone_is_mobile',
-        'doctors.name as doctor_name',
+        'id',
+        'clinic_id',
+        'status',
+        'version',
+        'starts_at',
+        'reply_status',
+        'visit_type',
+        'patient_id',
+        'doctor_id',
       ])
-      .where('appointments.clinic_id', '=', clinicId)
-      .where('appointments.id', 'in', ids)
+      .where('clinic_id', '=', clinicId)
+      .where('id', 'in', ids)
       .execute();
-    const bindings = await deps.db
-      .selectFrom('line_bindings')
-      .leftJoin('line_friends', (j) =>
-        j
-          .onRef('line_friends.clinic_id', '=', 'line_bindings.clinic_id')
-          .onRef('line_friends.line_user_id', '=', 'line_bindings.line_user_id'),
-      )
-      .select(['line_bindings.patient_id', 'line_bindings.line_user_id', 'line_friends.state'])
-      .where('line_bindings.clinic_id', '=', clinicId)
-      .where('line_bindings.patient_id', 'in', [...new Set(appts.map((a) => a.patient_id))])
-      .orderBy('line_bindings.created_at', 'desc')
-      .execute();
-    for (const a of appts)
+    const doctorIds = [...new Set(appts.map((a) => a.doctor_id))];
+    const doctors = new Map(
+      (
+        await deps.db
+          .selectFrom('doctors')
+          .select(['id', 'name'])
+          .where('clinic_id', '=', clinicId)
+          .where('id', 'in', doctorIds)
+          .execute()
+      ).map((d) => [d.id, d.name]),
+    );
+    const patientIds = [...new Set(appts.map((a) => a.patient_id))];
+    const patients = new Map((await patientsByIds(deps.db, clinicId, patientIds)).map((p) => [p.id, p]));
+    const lineUsers = await bindingService(deps).lineUsersOfPatients(clinicId, patientIds);
+    for (const a of appts) {
+      const p = patients.get(a.patient_id);
+      if (!p) continue;
       out.set(a.id, {
         appointment: {
           clinicId: a.clinic_id,
@@ -156,12 +158,15 @@ async function loadTargets(deps: Deps, rows: ClaimedDelivery[]): Promise<Map<str
           replyStatus: a.reply_status,
           visitType: a.visit_type,
         },
-        patient: { name: a.patient_name, phone: a.phone_e164, mobile: Boolean(a.phone_is_mobile) },
-        doctorName: a.doctor_name,
-        lineUsers: bindings
-          .filter((b) => b.patient_id === a.patient_id)
-          .map((b) => ({ lineUserId: b.line_user_id, blocked: b.state === 'blocked' })),
+        patient: { name: p.name, phone: p.phoneE164, mobile: p.phoneIsMobile },
+        doctorName: doctors.get(a.doctor_id) ?? '',
+        // Newest binding first, as the binding module lists them.
+        lineUsers: (lineUsers.get(a.patient_id) ?? []).map((u) => ({
+          lineUserId: u.lineUserId,
+          blocked: u.friendState === 'blocked',
+        })),
       });
+    }
   }
   return out;
 }
@@ -191,19 +196,14 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
         loadTemplates(deps.db, clinicId),
         clinicService(deps).get(clinicId),
         deps.line.forClinic(clinicId),
-        deps.db
-          .selectFrom('sms_settings')
-          .select(['reminder_fallback', 'provider'])
-          .where('clinic_id', '=', clinicId)
-          .executeTakeFirst(),
+        smsService(deps).getSettings(clinicId),
       ]);
-      const smsProvider = sms && sms.provider !== 'default' ? sms.provider : deps.config.smsProvider;
       return {
         settings,
         templates,
         clinic: { name: clinic.name, address: clinic.address, phone: clinic.phone, timeZone: clinic.timeZone },
         channel,
-        smsAllowed: settings.smsFallback && Boolean(sms?.reminder_fallback) && smsProvider !== 'none',
+        smsAllowed: settings.smsFallback && sms.reminderFallback && sms.effectiveProvider !== 'none',
         mapUrl: mapUrlOf(clinic.address),
       };
     })();
@@ -308,25 +308,20 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       );
       const logged = sentLine.filter((x) => mine.has(x.row.id));
       // Fixed chunk sizes: the same few statement texts, prepared once (see fixedChunks).
-      for (const chunk of fixedChunks(logged)) {
-        await trx
-          .insertInto('line_messages')
-          .values(
-            chunk.map(({ row, out }) => ({
-              clinic_id: row.clinic_id,
-              line_user_id: out.lineUserId,
-              direction: 'out',
-              kind: 'flex',
-              text: out.message.altText,
-              payload: JSON.stringify({ deliveryId: row.id, ruleId: row.rule_id, requestId: out.requestId }),
-              source: 'reminder',
-              related_type: 'appointment',
-              related_id: row.appointment_id,
-              created_at: at,
-            })),
-          )
-          .execute();
-      }
+      const lineLog = lineService(tdeps);
+      for (const chunk of fixedChunks(logged))
+        await lineLog.logOutgoingBatch(
+          chunk.map(({ row, out }) => ({
+            clinicId: row.clinic_id,
+            lineUserId: out.lineUserId,
+            kind: 'flex',
+            text: out.message.altText,
+            payload: { deliveryId: row.id, ruleId: row.rule_id, requestId: out.requestId },
+            source: 'reminder',
+            relatedType: 'appointment',
+            relatedId: row.appointment_id,
+          })),
+        );
       for (const { row, out } of logged) {
         if (!out.replyLight) continue;
         await changeStatus(trx, tdeps, {
