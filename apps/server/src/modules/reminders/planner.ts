@@ -6,8 +6,8 @@
 //  1. base time: booking → the booking moment (or `at` on the booking day), hours_before →
 //     visit − N h, days_before → `at` N days before, visit_day → `at` on the visit day;
 //  2. shift (rules with shift on): a base time on a day the clinic is closed moves to the
-//     previous working day at settings.shiftAt (seed 000: a Monday visit's 48 h reminder →
-//     Friday 09:00);
+//     previous working day at settings.shiftAt (a Monday visit's 48 h reminder falls on
+//     Saturday and goes on Friday at 09:00);
 //  3. quiet hours: inside the quiet period → the end of it, unless that is at or after the
 //     visit start, then just before the quiet period starts (30 minutes before);
 //  4. never at or after the visit start;

@@ -24,7 +24,7 @@ const plan = (
 const byRule = (ps: ReturnType<typeof plan>, id: string) => ps.find((p) => p.ruleId === id)!;
 
 describe('planReminders', () => {
-  it('shifts a Monday visit’s 48 h reminder from Saturday to Friday 09:00 (seed 000)', () => {
+  it('shifts a Monday visit’s 48 h reminder from Saturday to Friday 09:00', () => {
     const ps = plan(appt('2026-03-16T10:00:00+08:00', '2026-03-01T10:00:00+08:00'), '2026-03-01T02:00:00Z');
     const r = byRule(ps, 'before-48h');
     expect(r.dueAt).toBe('2026-03-13T01:00:00.000Z'); // Friday 09:00 in Taipei

@@ -1,7 +1,7 @@
 // Taps on reminder buttons (the `onPostback` hook of line.event jobs). The postback data is a
 // signed, expiring token (templates.ts); a forged or expired one gets a polite reply and changes
-// nothing. Confirm / cancel / reschedule go through answerAppointment (issue 6's single set of
-// rules: after the visit, cancelled, or the same answer again → a polite refusal, no change).
+// nothing. Confirm / cancel / reschedule go through answerAppointment (the one set of rules
+// for answers: after the visit, cancelled, or the same answer again → a polite refusal, no change).
 // A cancel asks for a reason with quick replies; a reschedule offers a date-time picker for the
 // preferred time. Replies use the free reply token; without one (a late retry) a push job.
 import type { messagingApi } from '@line/bot-sdk';

@@ -1,4 +1,4 @@
-// Monthly LINE message quota per clinic (L5): our own count of pushes (sent reminders and
+// Monthly LINE message quota per clinic: our own count of pushes (sent reminders and
 // other pushes in the message log), LINE's quota endpoints (limit and consumption, refreshed at
 // most every 10 minutes), a forecast for the month (what is used + what is still planned), a
 // cap that stops non-essential reminders first, and a one-time warning to admins at 80 %.

@@ -1,5 +1,5 @@
-// The reminder rule set of a clinic (C1): one JSON document per clinic, edited as a whole by
-// admins (GET/PUT /api/reminders/rules). Defaults follow seed 000 §4(4): on the booking day
+// The reminder rule set of a clinic: one JSON document per clinic, edited as a whole by
+// admins (GET/PUT /api/reminders/rules). The defaults: on the booking day
 // (can be switched off), 48 hours before (shifted to the previous working day at 09:00 when
 // it falls on a day the clinic is closed), on the visit day at 08:00 (can be switched off).
 

@@ -1,4 +1,4 @@
-// Reminder Flex templates (C1, C2): editable text with variables, branding, and the three
+// Reminder Flex templates: editable text with variables, branding, and the three
 // answer buttons whose postbacks carry a signed, expiring token (never raw ids). LINE's limits
 // are checked before a template is saved by rendering it with long sample values.
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
