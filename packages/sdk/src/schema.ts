@@ -2468,7 +2468,16 @@ export interface paths {
                         "application/json": {
                             imported: number;
                             failed: number;
-                            rows: unknown[];
+                            rows: {
+                                row: number;
+                                ok: boolean;
+                                errors: {
+                                    field?: string;
+                                    code?: string;
+                                    message: string;
+                                }[];
+                                id?: string;
+                            }[];
                         };
                     };
                 };
@@ -7036,7 +7045,11 @@ export interface paths {
                                 kind: string;
                                 status: string;
                                 source: string;
+                                /** @description 病患申請的內容：原因、希望的時段 */
                                 payload: {
+                                    reason?: string | null;
+                                    preferredTimes?: string[];
+                                } & {
                                     [key: string]: unknown;
                                 };
                                 createdAt: string;
@@ -11951,7 +11964,7 @@ export interface components {
             email: string;
             name: string;
             /** @description admin、front_desk、doctor、viewer 或 platform_operator */
-            role: string;
+            role: "admin" | "front_desk" | "doctor" | "viewer" | "platform_operator";
             /** @example 管理者 */
             roleLabel: string;
             clinicId: string | null;
@@ -11961,10 +11974,11 @@ export interface components {
             id: string;
             email: string;
             name: string;
-            role: string;
+            /** @description 角色：admin 管理者、front_desk 櫃台人員、doctor 醫師、viewer 唯讀 */
+            role: "admin" | "front_desk" | "doctor" | "viewer";
             roleLabel: string;
             /** @description invited 已邀請、active 啟用中、disabled 已停用 */
-            status: string;
+            status: "invited" | "active" | "disabled";
             lastLoginAt: string | null;
             createdAt: string;
         };
@@ -12050,10 +12064,22 @@ export interface components {
         AutoReply: {
             id: string;
             name: string;
-            matchType: string;
+            /** @description keyword：訊息包含關鍵字；exact：訊息與關鍵字完全相同 */
+            matchType: "exact" | "keyword";
             triggers: string[];
             priority: number;
-            reply: unknown;
+            reply: {
+                /** @enum {string} */
+                type: "text";
+                text: string;
+            } | {
+                /** @enum {string} */
+                type: "flex";
+                altText: string;
+                contents: {
+                    [key: string]: unknown;
+                };
+            };
             enabled: boolean;
             hits: number;
             updatedAt: string;
@@ -12079,7 +12105,8 @@ export interface components {
             pendingLabel: string | null;
         };
         RichMenu: {
-            kind: string;
+            /** @description unbound 未綁定（預設選單）/ bound 已綁定 */
+            kind: "unbound" | "bound";
             name: string;
             chatBarText: string;
             size: {

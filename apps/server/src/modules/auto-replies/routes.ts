@@ -31,14 +31,24 @@ const AutoReplyBody = Type.Object(
   { additionalProperties: false },
 );
 
+// One CSV row's outcome: its line number, whether it was saved (with the new id) and what is wrong with it.
+const ImportRow = Type.Object({
+  row: Type.Integer(),
+  ok: Type.Boolean(),
+  errors: Type.Array(
+    Type.Object({ field: Type.Optional(Type.String()), code: Type.Optional(Type.String()), message: Type.String() }),
+  ),
+  id: Type.Optional(Type.String()),
+});
+
 const AutoReply = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
-    matchType: Type.String(),
+    matchType: AutoReplyBody.properties.matchType,
     triggers: Type.Array(Type.String()),
     priority: Type.Integer(),
-    reply: Type.Unknown(),
+    reply: ReplyContent,
     enabled: Type.Boolean(),
     hits: Type.Integer(),
     updatedAt: Type.String(),
@@ -144,7 +154,7 @@ export function autoReplyRoutes(app: FastifyInstance, deps: Deps): void {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ imported: Type.Integer(), failed: Type.Integer(), rows: Type.Array(Type.Unknown()) }),
+          200: Type.Object({ imported: Type.Integer(), failed: Type.Integer(), rows: Type.Array(ImportRow) }),
           ...errorResponses(401, 403, 422),
         },
       },

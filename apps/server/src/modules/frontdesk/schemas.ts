@@ -89,7 +89,10 @@ export const Detail = Type.Object({
       kind: Type.String(),
       status: Type.String(),
       source: Type.String(),
-      payload: Type.Record(Type.String(), Type.Unknown()),
+      payload: Type.Object(
+        { reason: Type.Optional(Nullable(Type.String())), preferredTimes: Type.Optional(Type.Array(Type.String())) },
+        { additionalProperties: true, description: '病患申請的內容：原因、希望的時段' },
+      ),
       createdAt: Type.String(),
       handledAt: Nullable(Type.String()),
       handledBy: Nullable(Type.String()),

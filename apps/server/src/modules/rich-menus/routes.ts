@@ -66,7 +66,7 @@ const Kind = Type.Object({
 
 const RichMenu = Type.Object(
   {
-    kind: Type.String(),
+    kind: Kind.properties.kind,
     name: Type.String(),
     chatBarText: Type.String(),
     size: Type.Object({ width: Type.Integer(), height: Type.Integer() }),
