@@ -2,7 +2,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
-import { setUnauthorizedHandler, type Role } from './api.ts';
+import { setUnauthorizedHandler } from './api.ts';
+import type { Role } from './roles.ts';
 import { AppShell } from './components/AppShell.tsx';
 import { FeaturePlaceholder } from './components/FeaturePlaceholder.tsx';
 import { Forbidden, NotFound } from './components/Forbidden.tsx';

@@ -1,8 +1,39 @@
-// A small typed fetch wrapper for the back-office API: sends the session cookie, adds the
-// CSRF header on writes, turns `{error:{code,message,details}}` into an ApiError and sends
-// the browser to /login when the session is gone.
+// The back-office API client: openapi-fetch typed from the checked-in OpenAPI document
+// (packages/sdk/src/schema.ts, generated from apps/server/openapi.json by `npm run openapi`), so
+// a change of a response schema breaks the web type check. Around openapi-fetch it sends the
+// session cookie and the CSRF header on writes, turns `{error:{code,message,details}}` into an
+// ApiError carrying the server's zh-TW message and sends the browser to /login when the session
+// is gone.
+//
+//   const clinic = await api.get('/api/clinic');
+//   await api.patch('/api/staff/{id}', { params: { path: { id } }, body: { role } });
+//   type Clinic = Schema<'Clinic'>;  type Page = ApiResponse<'/api/audit'>;
+import createClient, { type FetchOptions } from 'openapi-fetch';
+import type { components, paths } from '@careline/sdk/schema';
 
-export type ErrorDetail = { field?: string; code?: string; message: string };
+/** A named schema of the OpenAPI document, e.g. `Schema<'Clinic'>`. */
+export type Schema<N extends keyof components['schemas']> = components['schemas'][N];
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+/** The paths that answer method `M`. */
+export type PathOf<M extends Method> = {
+  [P in keyof paths]: paths[P] extends { [K in M]: object } ? P : never;
+}[keyof paths];
+type Operation<P extends PathOf<M>, M extends Method> = paths[P][M];
+type Json<R> = R extends { content: { 'application/json': infer J } } ? J : undefined;
+type Success = 200 | 201 | 202 | 204;
+
+/** The JSON of a successful answer to `M path` (undefined for a 204). */
+export type ApiResponse<P extends PathOf<M>, M extends Method = 'get'> =
+  Operation<P, M> extends { responses: infer R } ? { [C in keyof R & Success]: Json<R[C]> }[keyof R & Success] : never;
+/** The JSON body `M path` takes. */
+export type ApiBody<P extends PathOf<M>, M extends Method> =
+  Operation<P, M> extends { requestBody?: infer B } ? Json<NonNullable<B>> : never;
+/** The query-string parameters of `M path`. */
+export type ApiQuery<P extends PathOf<M>, M extends Method = 'get'> =
+  Operation<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+export type ErrorDetail = Schema<'Error'>['error']['details'][number];
 
 export class ApiError extends Error {
   readonly status: number;
@@ -50,79 +81,97 @@ export function setUnauthorizedHandler(fn: UnauthorizedHandler): void {
   onUnauthorized = fn;
 }
 
-export type RequestOptions = {
-  query?: Record<string, string | number | boolean | null | undefined>;
-  body?: unknown;
-  /** Do not redirect to /login on 401 (login itself, the session probe). */
-  allowUnauthenticated?: boolean;
-  signal?: AbortSignal;
-};
-
-function withQuery(path: string, query?: RequestOptions['query']): string {
-  if (!query) return path;
+/** Query strings leave out empty values (undefined, null, ''), as the filters on every page expect. */
+function queryString(query: Record<string, unknown>): string {
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) {
     if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
   }
-  const s = qs.toString();
-  return s ? `${path}?${s}` : path;
+  return qs.toString();
 }
 
-export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && method !== 'HEAD') {
-    const token = csrfToken();
-    if (token) headers['x-csrf-token'] = token;
-  }
-  let res: Response;
-  try {
-    res = await fetch(withQuery(path, opts.query), {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: opts.signal,
-    });
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new ApiError(0, 'NETWORK_ERROR', '無法連線到伺服器，請檢查網路後再試一次');
-  }
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let data: unknown = null;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = null;
+/** What every call takes besides the typed params and body. */
+export type CallOptions = {
+  /** Do not redirect to /login on 401 (login itself, the session probe). */
+  allowUnauthenticated?: boolean;
+  signal?: AbortSignal;
+};
+type Init<P extends PathOf<M>, M extends Method> = Omit<FetchOptions<Operation<P, M>>, 'headers'> & CallOptions;
+// The init argument is required exactly when the operation has required params or a body.
+type Args<P extends PathOf<M>, M extends Method> =
+  Operation<P, M> extends { parameters: infer Params }
+    ? {} extends Params
+      ? {} extends Pick<Operation<P, M>, 'requestBody' & keyof Operation<P, M>>
+        ? [init?: Init<P, M>]
+        : [init: Init<P, M>]
+      : [init: Init<P, M>]
+    : [init?: Init<P, M>];
+
+/**
+ * The typed calls: `await api.get('/api/clinic')` resolves to the answer's JSON or throws an
+ * ApiError. `baseUrl` only where the page's own origin is not the server (tests).
+ */
+export function createApi(baseUrl = '') {
+  const client = createClient<paths>({
+    baseUrl,
+    credentials: 'same-origin',
+    headers: { accept: 'application/json' },
+    querySerializer: queryString,
+    // late-bound, so tests can stub the global fetch
+    fetch: (req) => globalThis.fetch(req),
+  });
+
+  async function call<P extends PathOf<M>, M extends Method>(
+    method: M,
+    path: P,
+    init: Init<P, M> = {} as Init<P, M>,
+    file?: Blob,
+  ): Promise<ApiResponse<P, M>> {
+    const { allowUnauthenticated, ...rest } = init;
+    const headers: Record<string, string> = {};
+    if (method !== 'get') {
+      const token = csrfToken();
+      if (token) headers['x-csrf-token'] = token;
     }
-  }
-  if (!res.ok) {
-    const e = (data as { error?: { code?: string; message?: string; details?: ErrorDetail[] } } | null)?.error;
-    const err = new ApiError(
-      res.status,
-      e?.code ?? `HTTP_${res.status}`,
-      e?.message ?? `伺服器發生錯誤（${res.status}），請稍後再試`,
+    // A POST without a body still sends `{}`: JSON routes refuse an empty JSON body.
+    let body: unknown = method === 'post' && rest.body === undefined ? {} : rest.body;
+    let bodySerializer: ((b: unknown) => unknown) | undefined;
+    if (file) {
+      body = file;
+      bodySerializer = (b) => b;
+      headers['content-type'] = file.type;
+    }
+    let res: { data?: unknown; error?: unknown; response: Response };
+    try {
+      res = await client.request(method, path as never, { ...rest, body, bodySerializer, headers } as never);
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new ApiError(0, 'NETWORK_ERROR', '無法連線到伺服器，請檢查網路後再試一次');
+    }
+    const { response } = res;
+    if (response.ok) return res.data as ApiResponse<P, M>;
+    const e = (res.error as Partial<Schema<'Error'>> | undefined)?.error;
+    if (response.status === 401 && !allowUnauthenticated) onUnauthorized();
+    throw new ApiError(
+      response.status,
+      e?.code ?? `HTTP_${response.status}`,
+      e?.message ?? `伺服器發生錯誤（${response.status}），請稍後再試`,
       e?.details ?? [],
     );
-    if (res.status === 401 && !opts.allowUnauthenticated) onUnauthorized();
-    throw err;
   }
-  return data as T;
+
+  return {
+    get: <P extends PathOf<'get'>>(path: P, ...[init]: Args<P, 'get'>) => call('get', path, init),
+    post: <P extends PathOf<'post'>>(path: P, ...[init]: Args<P, 'post'>) => call('post', path, init),
+    put: <P extends PathOf<'put'>>(path: P, ...[init]: Args<P, 'put'>) => call('put', path, init),
+    patch: <P extends PathOf<'patch'>>(path: P, ...[init]: Args<P, 'patch'>) => call('patch', path, init),
+    delete: <P extends PathOf<'delete'>>(path: P, ...[init]: Args<P, 'delete'>) => call('delete', path, init),
+    /** PUTs a file as the raw request body (its type as the content type), e.g. a rich menu's image. */
+    upload: <P extends PathOf<'put'>>(path: P, file: Blob, ...[init]: Args<P, 'put'>) => call('put', path, init, file),
+  };
 }
 
-export const api = {
-  get: <T>(path: string, query?: RequestOptions['query'], opts?: Omit<RequestOptions, 'query' | 'body'>) =>
-    request<T>('GET', path, { ...opts, query }),
-  post: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'body'>) =>
-    request<T>('POST', path, { ...opts, body: body ?? {} }),
-  patch: <T>(path: string, body: unknown, opts?: Omit<RequestOptions, 'body'>) =>
-    request<T>('PATCH', path, { ...opts, body }),
-  put: <T>(path: string, body: unknown, opts?: Omit<RequestOptions, 'body'>) =>
-    request<T>('PUT', path, { ...opts, body }),
-  delete: <T = void>(path: string, opts?: Omit<RequestOptions, 'body'>) => request<T>('DELETE', path, opts),
-};
+export const api = createApi();
 
 /** The message to show for any thrown value. */
 export function errorMessage(err: unknown): string {
@@ -130,82 +179,3 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error && err.message) return err.message;
   return '發生未預期的錯誤，請稍後再試';
 }
-
-// ---- Response types of the back-office API ----
-
-export type Role = 'admin' | 'front_desk' | 'doctor' | 'viewer' | 'platform_operator';
-export type StaffRole = Exclude<Role, 'platform_operator'>;
-
-export type SessionUser = {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  roleLabel: string;
-  clinicId: string | null;
-  clinicName: string | null;
-};
-export type SessionResponse = { user: SessionUser; csrfToken: string };
-
-export type BusinessHour = { weekday: number; open: string; close: string };
-export type Clinic = {
-  id: string;
-  name: string;
-  timeZone: string;
-  address: string;
-  phone: string;
-  businessHours: BusinessHour[];
-  status: string;
-  isSandbox: boolean;
-  createdAt: string;
-};
-
-export type StaffStatus = 'invited' | 'active' | 'disabled';
-export type StaffMember = {
-  id: string;
-  email: string;
-  name: string;
-  role: StaffRole;
-  roleLabel: string;
-  status: StaffStatus;
-  lastLoginAt: string | null;
-  createdAt: string;
-};
-export type LinkResponse = { staff: StaffMember; link: string };
-
-export type ApiKey = {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-};
-
-export type AuditEntry = {
-  id: number;
-  actorType: string;
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  detail: Record<string, unknown>;
-  ip: string;
-  createdAt: string;
-};
-export type AuditPage = { items: AuditEntry[]; nextBefore: number | null };
-
-export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
-export type Job = {
-  id: number;
-  type: string;
-  status: JobStatus;
-  attempts: number;
-  maxAttempts: number;
-  runAt: string;
-  lastError: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-};
-export type JobsResponse = { items: Job[]; counts: Partial<Record<JobStatus, number>> };

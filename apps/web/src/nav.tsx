@@ -30,7 +30,7 @@ import {
   UnorderedListOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
-import type { Role } from './api.ts';
+import type { Role } from './roles.ts';
 import type { FeatureInfo } from './components/FeaturePlaceholder.tsx';
 
 export type NavItem = { path: string; label: string; icon?: ReactNode; roles?: readonly Role[]; children?: NavItem[] };

@@ -1,6 +1,6 @@
 // Query keys and fetchers shared by several pages.
 import { useQuery } from '@tanstack/react-query';
-import { api, type ApiKey, type Clinic, type JobsResponse, type StaffMember } from './api.ts';
+import { api, type ApiQuery } from './api.ts';
 
 export const keys = {
   clinic: ['clinic'] as const,
@@ -11,22 +11,22 @@ export const keys = {
   platformClinics: ['platform', 'clinics'] as const,
 };
 
-export const useClinic = () => useQuery({ queryKey: keys.clinic, queryFn: () => api.get<Clinic>('/api/clinic') });
+export const useClinic = () => useQuery({ queryKey: keys.clinic, queryFn: () => api.get('/api/clinic') });
 export const useStaffList = (enabled = true) =>
   useQuery({
     queryKey: keys.staff,
-    queryFn: async () => (await api.get<{ items: StaffMember[] }>('/api/staff')).items,
+    queryFn: async () => (await api.get('/api/staff')).items,
     enabled,
   });
 export const useApiKeys = (enabled = true) =>
   useQuery({
     queryKey: keys.apiKeys,
-    queryFn: async () => (await api.get<{ items: ApiKey[] }>('/api/api-keys')).items,
+    queryFn: async () => (await api.get('/api/api-keys')).items,
     enabled,
   });
-export const useJobs = (status?: string, enabled = true) =>
+export const useJobs = (status?: ApiQuery<'/api/jobs'>['status'], enabled = true) =>
   useQuery({
     queryKey: keys.jobs(status),
-    queryFn: () => api.get<JobsResponse>('/api/jobs', { status, limit: 100 }),
+    queryFn: () => api.get('/api/jobs', { params: { query: { status, limit: 100 } } }),
     enabled,
   });

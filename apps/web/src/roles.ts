@@ -1,4 +1,8 @@
-import type { StaffRole, StaffStatus } from './api.ts';
+import type { Schema } from './api.ts';
+
+export type Role = Schema<'SessionUser'>['role'];
+export type StaffRole = Schema<'StaffMember'>['role'];
+type StaffStatus = Schema<'StaffMember'>['status'];
 
 export const ROLE_OPTIONS: { value: StaffRole; label: string; description: string }[] = [
   { value: 'admin', label: '管理者', description: '可使用所有功能，包含人員、設定與稽核紀錄' },

@@ -3,13 +3,17 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Flex, Spin } from 'antd';
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { api, ApiError, setCsrfToken, type Role, type SessionResponse, type SessionUser } from './api.ts';
+import { api, ApiError, setCsrfToken, type ApiResponse, type Schema } from './api.ts';
+import type { Role } from './roles.ts';
+
+type SessionUser = Schema<'SessionUser'>;
+type SessionResponse = ApiResponse<'/api/auth/me'>;
 
 export const SESSION_KEY = ['session'] as const;
 
 async function fetchSession(): Promise<SessionUser | null> {
   try {
-    const r = await api.get<SessionResponse>('/api/auth/me', undefined, { allowUnauthenticated: true });
+    const r = await api.get('/api/auth/me', { allowUnauthenticated: true });
     setCsrfToken(r.csrfToken);
     return r.user;
   } catch (err) {

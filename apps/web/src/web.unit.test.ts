@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { ApiError } from './api.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, createApi, setCsrfToken, setUnauthorizedHandler } from './api.ts';
 import { hoursProblems, sessionName, sortHours } from './components/BusinessHoursEditor.tsx';
 import { applyFieldErrors } from './forms.ts';
 import { CLINIC_NAV, navFor, PLATFORM_NAV, type NavItem } from './nav.tsx';
@@ -124,5 +124,98 @@ describe('API field errors on forms', () => {
     const f = fakeForm(['name']);
     expect(applyFieldErrors(f.form, new ApiError(401, 'UNAUTHENTICATED', '請先登入'))).toBe(false);
     expect(applyFieldErrors(f.form, new Error('x'))).toBe(false);
+  });
+});
+
+describe('API client', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    setCsrfToken(null);
+  });
+  const api = createApi('http://clinic.test');
+  const reply = (status: number, body?: unknown) =>
+    vi.fn(async (_req: Request) =>
+      body === undefined
+        ? new Response(null, { status })
+        : new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+    );
+
+  it('fills path and query (empty values left out) and sends no CSRF header on reads', async () => {
+    const f = reply(200, { items: [], nextBefore: null });
+    vi.stubGlobal('fetch', f);
+    setCsrfToken('tok');
+    await api.get('/api/audit', {
+      params: { query: { action: 'auth.*', entityType: '', before: undefined, limit: 5 } },
+    });
+    await api.get('/api/patients/{id}', { params: { path: { id: 'a/b' } } });
+    const [list, one] = f.mock.calls.map(([r]) => r);
+    expect(list.url).toBe('http://clinic.test/api/audit?action=auth.*&limit=5');
+    expect(list.method).toBe('GET');
+    expect(list.headers.get('x-csrf-token')).toBeNull();
+    expect(list.credentials).toBe('same-origin');
+    expect(one.url).toBe('http://clinic.test/api/patients/a%2Fb');
+  });
+
+  it('sends JSON with the CSRF token on writes; a POST without a body sends {}; 204 resolves to undefined', async () => {
+    const f = reply(204);
+    vi.stubGlobal('fetch', f);
+    setCsrfToken('tok');
+    await expect(api.patch('/api/clinic', { body: { name: '新名稱' } })).resolves.toBeUndefined();
+    await api.post('/api/auth/logout');
+    const [patch, logout] = f.mock.calls.map(([r]) => r);
+    expect(patch.method).toBe('PATCH');
+    expect(patch.headers.get('x-csrf-token')).toBe('tok');
+    expect(patch.headers.get('content-type')).toBe('application/json');
+    expect(await patch.json()).toEqual({ name: '新名稱' });
+    expect(await logout.json()).toEqual({});
+  });
+
+  it('uploads a file as the raw body with its own content type', async () => {
+    const f = reply(204);
+    vi.stubGlobal('fetch', f);
+    const png = new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' });
+    await api.upload('/api/rich-menus/{kind}/image', png, { params: { path: { kind: 'bound' } } });
+    const [req] = f.mock.calls[0];
+    expect(req.method).toBe('PUT');
+    expect(req.headers.get('content-type')).toBe('image/png');
+    expect(new Uint8Array(await req.arrayBuffer())).toEqual(new Uint8Array([137, 80, 78, 71]));
+  });
+
+  it('turns an error body into an ApiError and sends a 401 to the login page unless allowed', async () => {
+    const onUnauthorized = vi.fn();
+    setUnauthorizedHandler(onUnauthorized);
+    vi.stubGlobal(
+      'fetch',
+      reply(422, { error: { code: 'VALIDATION_FAILED', message: '資料格式不正確', details: [] } }),
+    );
+    const err = await api.patch('/api/clinic', { body: { name: '' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 422, code: 'VALIDATION_FAILED', message: '資料格式不正確' });
+
+    vi.stubGlobal('fetch', reply(401, { error: { code: 'UNAUTHENTICATED', message: '請先登入', details: [] } }));
+    await expect(api.get('/api/auth/me', { allowUnauthenticated: true })).rejects.toMatchObject({ status: 401 });
+    expect(onUnauthorized).not.toHaveBeenCalled();
+    await expect(api.get('/api/clinic')).rejects.toMatchObject({ status: 401 });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+
+    vi.stubGlobal('fetch', reply(502));
+    await expect(api.get('/api/clinic')).rejects.toMatchObject({
+      code: 'HTTP_502',
+      message: expect.stringContaining('502'),
+    });
+  });
+
+  it('explains a network failure in zh-TW and lets an abort through', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        throw new TypeError('Failed to fetch');
+      }),
+    );
+    await expect(api.get('/api/clinic')).rejects.toMatchObject({ code: 'NETWORK_ERROR', status: 0 });
+    vi.unstubAllGlobals();
+    const ctl = new AbortController();
+    ctl.abort();
+    await expect(api.get('/api/clinic', { signal: ctl.signal })).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

@@ -51,7 +51,7 @@ export function AppShell() {
     parentOfSelected && !openKeys.includes(parentOfSelected) ? [...openKeys, parentOfSelected] : openKeys;
 
   const logout = useMutation({
-    mutationFn: () => api.post<void>('/api/auth/logout', undefined, { allowUnauthenticated: true }),
+    mutationFn: () => api.post('/api/auth/logout', { allowUnauthenticated: true }),
     // A full page load drops every cached query of this user.
     onSettled: () => window.location.assign('/login'),
   });

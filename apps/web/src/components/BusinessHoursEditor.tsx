@@ -2,8 +2,10 @@
 import { CopyOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Flex, Tag, TimePicker, Tooltip, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import type { BusinessHour } from '../api.ts';
+import type { Schema } from '../api.ts';
 import { dayjs, WEEKDAY_LABELS } from '../format.ts';
+
+type BusinessHour = Schema<'Clinic'>['businessHours'][number];
 
 export const WEEK_ORDER = [1, 2, 3, 4, 5, 6, 0];
 const PRESETS: [string, string][] = [

@@ -25,17 +25,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, errorMessage } from '../api.ts';
 import { isAdmin, useUser } from '../session.tsx';
-import {
-  dateTime,
-  fdKeys,
-  LineTag,
-  ReplyTag,
-  StatusTag,
-  useFdSettings,
-  weekdayShort,
-  type Detail,
-  type Thread,
-} from './data.tsx';
+import { dateTime, fdKeys, LineTag, ReplyTag, StatusTag, useFdSettings, weekdayShort } from './data.tsx';
 
 const SOURCE: Record<string, { label: string; color: string }> = {
   his: { label: 'HIS', color: 'blue' },
@@ -81,12 +71,12 @@ export function AppointmentDrawer({ id, onClose }: { id: string | null; onClose:
   const roc = useFdSettings().data?.rocDates ?? false;
   const detail = useQuery({
     queryKey: fdKeys.detail(id ?? ''),
-    queryFn: () => api.get<Detail>(`/api/appointments/${id}`),
+    queryFn: () => api.get('/api/appointments/{id}', { params: { path: { id: id! } } }),
     enabled: open,
   });
   const thread = useQuery({
     queryKey: fdKeys.thread(id ?? ''),
-    queryFn: () => api.get<Thread>(`/api/appointments/${id}/messages`),
+    queryFn: () => api.get('/api/appointments/{id}/messages', { params: { path: { id: id! } } }),
     enabled: open,
     refetchInterval: open ? 10_000 : false,
   });
@@ -99,16 +89,19 @@ export function AppointmentDrawer({ id, onClose }: { id: string | null; onClose:
   };
   const act = useMutation({
     mutationFn: async (kind: 'handle' | 'resend' | 'note' | 'message') => {
-      if (kind === 'handle') return api.post(`/api/appointments/${id}/handle`, {});
-      if (kind === 'note') return api.post(`/api/appointments/${id}/notes`, { body: note });
-      if (kind === 'message') return api.post(`/api/appointments/${id}/send-message`, { text: msg });
+      const path = { id: id! };
+      if (kind === 'handle') return api.post('/api/appointments/{id}/handle', { params: { path }, body: {} });
+      if (kind === 'note') return api.post('/api/appointments/{id}/notes', { params: { path }, body: { body: note } });
+      if (kind === 'message') {
+        return api.post('/api/appointments/{id}/send-message', { params: { path }, body: { text: msg } });
+      }
       // Resend: the reminder engine's last sent/failed reminder if there is one, else a reminder now.
       const last = [...(detail.data?.reminders ?? [])]
         .reverse()
         .find((r) => r.state === 'sent' || r.state === 'failed' || r.state === 'answered');
       return last
-        ? api.post(`/api/reminders/${last.id}/resend`, {})
-        : api.post(`/api/appointments/${id}/resend-reminder`, {});
+        ? api.post('/api/reminders/{id}/resend', { params: { path: { id: last.id } } })
+        : api.post('/api/appointments/{id}/resend-reminder', { params: { path } });
     },
     onSuccess: (_r, kind) => {
       if (kind === 'note') setNote('');
@@ -200,10 +193,8 @@ export function AppointmentDrawer({ id, onClose }: { id: string | null; onClose:
               title={`病患${TASK[t.kind] ?? t.kind}（${dateTime(t.createdAt, roc)}）`}
               description={
                 [
-                  t.payload.reason ? `原因：${String(t.payload.reason)}` : null,
-                  Array.isArray(t.payload.preferredTimes) && t.payload.preferredTimes.length
-                    ? `希望時段：${(t.payload.preferredTimes as string[]).join('、')}`
-                    : null,
+                  t.payload.reason ? `原因：${t.payload.reason}` : null,
+                  t.payload.preferredTimes?.length ? `希望時段：${t.payload.preferredTimes.join('、')}` : null,
                 ]
                   .filter(Boolean)
                   .join('　') || '請聯絡病患確認後，在 HIS 修改預約，再按「標記已處理」。'

@@ -20,25 +20,13 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api, errorMessage, type ApiResponse } from '../api.ts';
 import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime, fromNow } from '../format.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 
-type Webhook = { configured: boolean; url: string | null; secret: string | null; updatedAt: string | null };
-type Delivery = {
-  id: number;
-  eventId: string;
-  eventType: string;
-  attempt: number;
-  url: string;
-  ok: boolean;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  createdAt: string;
-};
+type Delivery = ApiResponse<'/api/his/webhook/deliveries'>['items'][number];
 
 const EVENT: Record<string, string> = {
   'appointment.status_changed': '預約狀態變更',
@@ -55,16 +43,15 @@ export function HisWebhookSection() {
   const [reveal, setReveal] = useState(false);
   const [fresh, setFresh] = useState<string | null>(null);
   const [onlyFailed, setOnlyFailed] = useState(false);
-  const hook = useQuery({ queryKey: ['his-webhook'], queryFn: () => api.get<Webhook>('/api/his/webhook') });
+  const hook = useQuery({ queryKey: ['his-webhook'], queryFn: () => api.get('/api/his/webhook') });
   const deliveries = useQuery({
     queryKey: ['his-webhook', 'deliveries', onlyFailed],
     queryFn: () =>
-      api.get<{ items: Delivery[] }>('/api/his/webhook/deliveries', { failed: onlyFailed || undefined, limit: 50 }),
+      api.get('/api/his/webhook/deliveries', { params: { query: { failed: onlyFailed || undefined, limit: 50 } } }),
     refetchInterval: 10_000,
   });
   const save = useMutation({
-    mutationFn: (v: { url: string }) =>
-      api.put<{ url: string; secret: string }>('/api/his/webhook', { url: v.url.trim() }),
+    mutationFn: (v: { url: string }) => api.put('/api/his/webhook', { body: { url: v.url.trim() } }),
     onSuccess: (r) => {
       setFresh(r.secret);
       void qc.invalidateQueries({ queryKey: ['his-webhook'] });
@@ -73,7 +60,7 @@ export function HisWebhookSection() {
     onError: (e) => void message.error(errorMessage(e)),
   });
   const test = useMutation({
-    mutationFn: () => api.post<{ eventId: string }>('/api/his/webhook/test', {}),
+    mutationFn: () => api.post('/api/his/webhook/test'),
     onSuccess: () => {
       void message.success('測試事件已送出，結果稍後會出現在傳送紀錄');
       setTimeout(() => void qc.invalidateQueries({ queryKey: ['his-webhook', 'deliveries'] }), 1500);
@@ -81,7 +68,7 @@ export function HisWebhookSection() {
     onError: (e) => void message.error(errorMessage(e)),
   });
   const redeliver = useMutation({
-    mutationFn: (id: number) => api.post(`/api/his/webhook/deliveries/${id}/redeliver`, {}),
+    mutationFn: (id: number) => api.post('/api/his/webhook/deliveries/{id}/redeliver', { params: { path: { id } } }),
     onSuccess: () => {
       void message.success('已重新排入傳送');
       setTimeout(() => void qc.invalidateQueries({ queryKey: ['his-webhook', 'deliveries'] }), 1500);

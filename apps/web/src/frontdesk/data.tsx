@@ -3,201 +3,18 @@ import { useQuery } from '@tanstack/react-query';
 import { Tag, Tooltip } from 'antd';
 import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { api } from '../api.ts';
+import { api, type ApiResponse } from '../api.ts';
 import { dayjs } from '../format.ts';
 
-export type SmsInfo = {
-  status: string;
-  toMasked: string;
-  segments: number;
-  cost: number;
-  deliveredAt: string | null;
-  error: string | null;
-};
-
-export type Light = { code: string; label: string };
-export type ListItem = {
-  id: string;
-  appointmentId: string;
-  patientId: string;
-  doctorId: string;
-  startsAt: string;
-  startsAtUtc: string;
-  durationMinutes: number | null;
-  visitType: string | null;
-  status: string;
-  statusLabel: string;
-  note: string | null;
-  version: number;
-  lights: { reply: Light; line: Light };
-  patientName: string;
-  chartNo: string | null;
-  phoneMasked: string | null;
-  doctorName: string;
-  createdAt: string;
-  updatedAt: string;
-};
-export type ListResponse = { items: ListItem[]; page: number; pageSize: number; total: number; hasMore: boolean };
-export type Note = { id: string; kind: string; body: string; author: string; at: string };
-export type Detail = {
-  id: string;
-  appointmentId: string;
-  startsAt: string;
-  startsAtUtc: string;
-  durationMinutes: number | null;
-  visitType: string | null;
-  status: string;
-  statusLabel: string;
-  note: string | null;
-  version: number;
-  lights: { reply: Light; line: Light };
-  createdAt: string;
-  updatedAt: string;
-  patient: {
-    id: string;
-    name: string;
-    chartNo: string | null;
-    phoneMasked: string | null;
-    nationalIdMasked: string | null;
-    birthDate: string | null;
-    gender: string | null;
-    line: Light;
-    boundLineUsers: number;
-  };
-  doctor: { id: string; name: string; department: string | null };
-  history: {
-    version: number | null;
-    source: string;
-    actor: string;
-    oldStatus: string | null;
-    newStatus: string;
-    oldStatusLabel: string | null;
-    newStatusLabel: string;
-    changedFields: string[];
-    at: string;
-  }[];
-  notes: Note[];
-  tasks: {
-    id: string;
-    kind: string;
-    status: string;
-    source: string;
-    payload: Record<string, unknown>;
-    createdAt: string;
-    handledAt: string | null;
-    handledBy: string | null;
-  }[];
-  reminders: {
-    id: string;
-    ruleName: string;
-    dueAt: string | null;
-    explanation: string;
-    state: string;
-    channel: string | null;
-    sentAt: string | null;
-    attempts: number;
-    lastError: string | null;
-    cancelReason: string | null;
-    sms: SmsInfo | null;
-  }[];
-};
-export type Thread = {
-  bound: boolean;
-  items: {
-    id: number;
-    direction: string;
-    kind: string;
-    text: string;
-    source: string;
-    at: string;
-    relatedToThis: boolean;
-  }[];
-};
-export type Doctor = { id: string; name: string; department: string | null; title: string | null; active: boolean };
-export type Doctors = { items: Doctor[]; myDoctorId: string | null; matchedBy: 'link' | 'name' | null };
-export type TodayItem = {
-  id: string;
-  startsAt: string;
-  patientName: string;
-  chartNo: string | null;
-  phoneMasked: string | null;
-  doctorId: string;
-  doctorName: string;
-  visitType: string | null;
-  status: string;
-  statusLabel: string;
-  reply: string;
-  replyLabel: string;
-  line: string;
-};
-export type Today = {
-  date: string;
-  timeZone: string;
-  generatedAt: string;
-  counts: {
-    total: number;
-    cancelled: number;
-    confirmed: number;
-    awaitingReply: number;
-    notSent: number;
-    checkedIn: number;
-    noShow: number;
-    openRequests: number;
-    blockedToday: number;
-    failedMessages: number;
-  };
-  hours: number[];
-  doctors: { doctorId: string; name: string; total: number }[];
-  cells: {
-    doctorId: string;
-    hour: number;
-    total: number;
-    confirmed: number;
-    awaiting: number;
-    notSent: number;
-    requests: number;
-  }[];
-  awaiting: TodayItem[];
-  requests: (TodayItem & { taskId: string; kind: string; requestedAt: string; reason: string | null })[];
-  blocked: TodayItem[];
-  failed: (TodayItem & { deliveryId: string; ruleName: string; error: string | null; failedAt: string })[];
-};
-export type Kpi = { label: string; value: number | null; numerator: number; denominator: number; definition: string };
-export type Kpis = {
-  period: string;
-  from: string;
-  to: string;
-  kpis: Record<'bindingRate' | 'deliveryRate' | 'confirmationRate' | 'cancelRate' | 'noShowRate', Kpi>;
-};
-export type Filters = {
-  preset?: 'today' | 'tomorrow' | 'week' | 'custom';
-  fromDate?: string;
-  toDate?: string;
-  doctorId?: string;
-  visitType?: string;
-  status?: string;
-  reply?: string;
-  line?: string;
-  q?: string;
-  sort?: string;
-  order?: 'asc' | 'desc';
-  openTasks?: string;
-  failed?: string;
-};
-export type SavedFilter = { id: string; name: string; filters: Filters; createdAt: string };
-export type Settings = { rocDates: boolean; initialsOnly: boolean };
-export type ScheduleItem = {
-  id: string;
-  startsAt: string;
-  durationMinutes: number | null;
-  visitType: string | null;
-  status: string;
-  reply: string;
-  line: string;
-  patientName: string;
-  doctorId: string;
-  doctorName: string;
-};
+// The answers of the front-desk API, as the OpenAPI document types them.
+export type ListItem = ApiResponse<'/api/appointments'>['items'][number];
+export type Today = ApiResponse<'/api/home/today'>;
+export type TodayItem = Today['awaiting'][number];
+export type Kpi = ApiResponse<'/api/kpis'>['kpis']['bindingRate'];
+/** The appointment list's filters, as a saved filter stores them. */
+export type Filters = ApiResponse<'/api/saved-filters'>['items'][number]['filters'];
+export type Settings = ApiResponse<'/api/frontdesk/settings'>;
+export type ScheduleItem = ApiResponse<'/api/schedule'>['items'][number];
 
 export const fdKeys = {
   today: ['fd', 'today'] as const,
@@ -216,21 +33,21 @@ export const fdKeys = {
 export const useVisitTypes = () =>
   useQuery({
     queryKey: fdKeys.visitTypes,
-    queryFn: () => api.get<{ items: { visitType: string; count: number }[] }>('/api/appointments/visit-types'),
+    queryFn: () => api.get('/api/appointments/visit-types'),
     staleTime: 5 * 60_000,
   });
 export const useDoctors = () =>
-  useQuery({ queryKey: fdKeys.doctors, queryFn: () => api.get<Doctors>('/api/doctors'), staleTime: 5 * 60_000 });
+  useQuery({ queryKey: fdKeys.doctors, queryFn: () => api.get('/api/doctors'), staleTime: 5 * 60_000 });
 export const useFdSettings = () =>
   useQuery({
     queryKey: fdKeys.settings,
-    queryFn: () => api.get<Settings>('/api/frontdesk/settings'),
+    queryFn: () => api.get('/api/frontdesk/settings'),
     staleTime: 5 * 60_000,
   });
 export const useKpis = (period: 'today' | 'month') =>
   useQuery({
     queryKey: fdKeys.kpis(period),
-    queryFn: () => api.get<Kpis>('/api/kpis', { period }),
+    queryFn: () => api.get('/api/kpis', { params: { query: { period } } }),
     refetchInterval: 60_000,
   });
 
@@ -242,7 +59,7 @@ export function useToday() {
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: fdKeys.today,
-    queryFn: () => api.get<Today>('/api/home/today'),
+    queryFn: () => api.get('/api/home/today'),
     refetchInterval: 30_000,
   });
   useEffect(() => {

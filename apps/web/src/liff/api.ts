@@ -1,6 +1,10 @@
-// The patient API of the LIFF pages: JSON with the LIFF ID token as a bearer token. Errors
-// come as `{error:{code,message,details}}`; `message` is zh-TW and always shown to the patient.
+// The patient API of the LIFF pages: openapi-fetch typed from the checked-in OpenAPI document,
+// with the LIFF ID token as a bearer token. Errors come as `{error:{code,message,details}}`;
+// `message` is zh-TW and always shown to the patient.
+import createClient from 'openapi-fetch';
+import type { components, paths } from '@careline/sdk/schema';
 
+/** What the server injects into the page as window.__CARELINE_LIFF__. */
 export type LiffConfig = {
   channelId: string;
   liffId: string;
@@ -9,30 +13,16 @@ export type LiffConfig = {
   apiBase: string;
 };
 
-export type Patient = { id: string; name: string; birthYear?: number | null };
-export type Me = {
-  lineUser: { userId: string; displayName: string; pictureUrl?: string | null };
-  bound: boolean;
-  phoneMasked: string | null;
-  patients: Patient[];
-  privacyNotice: { version: string; title: string; text: string };
-};
-export type Appt = {
-  id: string;
-  startsAt: string;
-  dateLabel: string;
-  doctorName: string;
-  visitType: string | null;
-  status: string;
-  statusLabel: string;
-  reply: string | null;
-  replyLabel: string | null;
-  canConfirm: boolean;
-  canCancel: boolean;
-  canReschedule: boolean;
-};
-export type Member = { patient: { id: string; name: string }; upcoming: Appt[]; recent: Appt[] };
-export type OtpSent = { sentTo: string; expiresInSeconds: number; resendAfterSeconds: number };
+type Ok<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends {
+  responses: { 200: { content: { 'application/json': infer J } } };
+}
+  ? J
+  : never;
+export type Me = Ok<'/liff/api/{channelId}/me', 'get'>;
+export type Patient = Me['patients'][number];
+export type Appt = components['schemas']['LiffAppointment'];
+export type Member = Ok<'/liff/api/{channelId}/appointments', 'get'>['members'][number];
+export type OtpSent = Ok<'/liff/api/{channelId}/otp', 'post'>;
 
 export class LiffApiError extends Error {
   readonly status: number;
@@ -53,57 +43,67 @@ export class LiffApiError extends Error {
   }
 }
 
-export function createApi(base: string, token: () => string | null) {
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    const t = token();
-    if (t) headers.authorization = `Bearer ${t}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
+/** The API of one clinic's channel; `baseUrl` only where the page's own origin is not the server (tests). */
+export function createApi(channelId: string, token: () => string | null, baseUrl = '') {
+  const client = createClient<paths>({
+    baseUrl,
+    headers: { accept: 'application/json' },
+    // late-bound, so tests can stub the global fetch
+    fetch: (req) => globalThis.fetch(req),
+  });
+  client.use({
+    onRequest({ request }) {
+      const t = token();
+      if (t) request.headers.set('authorization', `Bearer ${t}`);
+    },
+  });
+  const channel = { channelId };
+  async function call<T>(send: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+    let res: { data?: T; error?: unknown; response: Response };
     try {
-      res = await fetch(base.replace(/\/$/, '') + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      res = await send();
     } catch {
       throw new LiffApiError(0, 'NETWORK_ERROR', '網路連線不穩定，請確認網路後再試一次。', null);
     }
-    const text = await res.text();
-    let data: unknown = null;
-    try {
-      data = text ? JSON.parse(text) : null;
-    } catch {
-      data = null;
-    }
-    if (!res.ok) {
-      const e = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-      // numbers such as retryAfterSeconds / attemptsLeft may sit on the error or in its details
-      const extra = [e ?? {}, e?.details ?? {}].flat();
-      throw new LiffApiError(
-        res.status,
-        e?.code ?? `HTTP_${res.status}`,
-        e?.message ?? `系統忙碌中（${res.status}），請稍後再試。`,
-        extra,
-      );
-    }
-    return data as T;
+    if (res.response.ok) return res.data as T;
+    const status = res.response.status;
+    const e = (res.error as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    // numbers such as retryAfterSeconds / attemptsLeft may sit on the error or in its details
+    const extra = [e ?? {}, e?.details ?? {}].flat();
+    throw new LiffApiError(
+      status,
+      e?.code ?? `HTTP_${status}`,
+      e?.message ?? `系統忙碌中（${status}），請稍後再試。`,
+      extra,
+    );
   }
+  const appt = (id: string) => ({ path: { ...channel, id } });
   return {
-    me: () => call<Me>('GET', '/me'),
-    sendOtp: (phone: string) => call<OtpSent>('POST', '/otp', { phone, consent: true }),
+    me: () => call(() => client.GET('/liff/api/{channelId}/me', { params: { path: channel } })),
+    sendOtp: (phone: string) =>
+      call(() =>
+        client.POST('/liff/api/{channelId}/otp', { params: { path: channel }, body: { phone, consent: true } }),
+      ),
     verifyOtp: (phone: string, code: string) =>
-      call<{ bound: true; patients: Patient[] }>('POST', '/otp/verify', { phone, code }),
-    unbind: () => call<{ bound: false }>('POST', '/unbind', {}),
-    appointments: () => call<{ members: Member[] }>('GET', '/appointments'),
-    confirm: (id: string) => call<Appt>('POST', `/appointments/${encodeURIComponent(id)}/confirm`, {}),
+      call(() => client.POST('/liff/api/{channelId}/otp/verify', { params: { path: channel }, body: { phone, code } })),
+    unbind: () => call(() => client.POST('/liff/api/{channelId}/unbind', { params: { path: channel } })),
+    appointments: () => call(() => client.GET('/liff/api/{channelId}/appointments', { params: { path: channel } })),
+    confirm: (id: string) =>
+      call(() => client.POST('/liff/api/{channelId}/appointments/{id}/confirm', { params: appt(id), body: {} })),
     cancel: (id: string, reason?: string) =>
-      call<Appt>('POST', `/appointments/${encodeURIComponent(id)}/cancel-request`, reason ? { reason } : {}),
+      call(() =>
+        client.POST('/liff/api/{channelId}/appointments/{id}/cancel-request', {
+          params: appt(id),
+          body: reason ? { reason } : {},
+        }),
+      ),
     reschedule: (id: string, preferredTimes: string[], note?: string) =>
-      call<Appt>('POST', `/appointments/${encodeURIComponent(id)}/reschedule-request`, {
-        ...(preferredTimes.length ? { preferredTimes } : {}),
-        ...(note ? { note } : {}),
-      }),
+      call(() =>
+        client.POST('/liff/api/{channelId}/appointments/{id}/reschedule-request', {
+          params: appt(id),
+          body: { ...(preferredTimes.length ? { preferredTimes } : {}), ...(note ? { note } : {}) },
+        }),
+      ),
   };
 }
 export type Api = ReturnType<typeof createApi>;

@@ -35,12 +35,13 @@ describe('createApi', () => {
   it('sends the ID token as a bearer token and JSON bodies', async () => {
     const f = reply(200, { sentTo: '0912-***-678', expiresInSeconds: 300, resendAfterSeconds: 60 });
     vi.stubGlobal('fetch', f);
-    const api = createApi('/liff/api/1000000001/', () => 'id-token');
+    const api = createApi('1000000001', () => 'id-token', 'http://clinic.test');
     await expect(api.sendOtp('0912345678')).resolves.toMatchObject({ resendAfterSeconds: 60 });
-    const [url, init] = f.mock.calls[0] as unknown as [string, RequestInit];
-    expect(url).toBe('/liff/api/1000000001/otp');
-    expect((init.headers as Record<string, string>).authorization).toBe('Bearer id-token');
-    expect(JSON.parse(String(init.body))).toEqual({ phone: '0912345678', consent: true });
+    const [req] = f.mock.calls[0] as unknown as [Request];
+    expect(req.method).toBe('POST');
+    expect(req.url).toBe('http://clinic.test/liff/api/1000000001/otp');
+    expect(req.headers.get('authorization')).toBe('Bearer id-token');
+    expect(await req.json()).toEqual({ phone: '0912345678', consent: true });
   });
 
   it('turns error bodies into LiffApiError with the zh-TW message and numbers from details or extra', async () => {
@@ -54,7 +55,7 @@ describe('createApi', () => {
         },
       }),
     );
-    const api = createApi('/x', () => 't');
+    const api = createApi('1000000001', () => 't', 'http://clinic.test');
     const err = (await api.verifyOtp('0912345678', '000000').catch((e: unknown) => e)) as LiffApiError;
     expect(err).toBeInstanceOf(LiffApiError);
     expect(err.code).toBe('OTP_INVALID');
@@ -78,7 +79,7 @@ describe('createApi', () => {
         throw new TypeError('Failed to fetch');
       }),
     );
-    const err = (await createApi('/x', () => null)
+    const err = (await createApi('1000000001', () => null, 'http://clinic.test')
       .me()
       .catch((e: unknown) => e)) as LiffApiError;
     expect(err.code).toBe('NETWORK_ERROR');

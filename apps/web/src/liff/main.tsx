@@ -60,7 +60,7 @@ async function boot() {
       liff.login({ redirectUri: location.href });
       return;
     }
-    const api = createApi(config.apiBase, () => liff.getIDToken());
+    const api = createApi(config.channelId, () => liff.getIDToken());
     render(<App config={config} api={api} close={() => liff.closeWindow()} />, root);
   } catch (err) {
     console.error('LIFF init failed', err);

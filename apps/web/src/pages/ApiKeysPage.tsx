@@ -2,7 +2,7 @@ import { ApiOutlined, FileTextOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Empty, Form, Input, Popconfirm, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
-import { api, errorMessage, type ApiKey } from '../api.ts';
+import { api, errorMessage, type ApiResponse, type Schema } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { CreateRevealModal } from '../components/CreateRevealModal.tsx';
 import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
@@ -12,7 +12,8 @@ import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime, fromNow } from '../format.ts';
 import { keys, useApiKeys } from '../queries.ts';
 
-type Created = { apiKey: ApiKey; key: string };
+type ApiKey = Schema<'ApiKey'>;
+type Created = ApiResponse<'/api/api-keys', 'post'>;
 
 function CreateKeyModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   return (
@@ -25,7 +26,7 @@ function CreateKeyModal({ open, onClose }: { open: boolean; onClose: () => void 
       doneLabel="我已妥善保存"
       width={600}
       secret
-      submit={(v) => api.post<Created>('/api/api-keys', { name: v.name.trim() })}
+      submit={(v) => api.post('/api/api-keys', { body: { name: v.name.trim() } })}
       invalidates={keys.apiKeys}
       intro="為金鑰取一個好辨認的名稱，例如使用它的系統或地點，日後需要撤銷時才知道是哪一把。"
       result={(created) => (
@@ -67,7 +68,7 @@ export function ApiKeysPage() {
   const { message } = App.useApp();
   const [creating, setCreating] = useState(false);
   const revoke = useMutation({
-    mutationFn: (id: string) => api.delete(`/api/api-keys/${id}`),
+    mutationFn: (id: string) => api.delete('/api/api-keys/{id}', { params: { path: { id } } }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: keys.apiKeys });
       void message.success('金鑰已撤銷');

@@ -24,7 +24,7 @@ import {
 import type { SorterResult, SortOrder } from 'antd/es/table/interface.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, errorMessage } from '../api.ts';
+import { api, errorMessage, type ApiQuery } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
@@ -44,8 +44,6 @@ import {
   weekdayShort,
   type Filters,
   type ListItem,
-  type ListResponse,
-  type SavedFilter,
 } from '../frontdesk/data.tsx';
 import { dayjs } from '../format.ts';
 
@@ -102,17 +100,26 @@ export function AppointmentsPage() {
   const pageSize = Number(params.get('pageSize') ?? 20);
   const openId = params.get('open');
   const range = presetRange(f.preset, f.fromDate, f.toDate);
-  const query = { ...f, ...range, preset: undefined, page, pageSize };
+  // The filters in the URL are text; the server checks each value of the list's query.
+  const query = {
+    ...f,
+    ...range,
+    preset: undefined,
+    openTasks: f.openTasks ? f.openTasks === 'true' : undefined,
+    failed: f.failed ? f.failed === 'true' : undefined,
+    page,
+    pageSize,
+  } as ApiQuery<'/api/appointments'>;
 
   const list = useQuery({
     queryKey: fdKeys.list(query),
-    queryFn: () => api.get<ListResponse>('/api/appointments', query),
+    queryFn: () => api.get('/api/appointments', { params: { query } }),
     placeholderData: keepPreviousData,
     refetchInterval: 30_000,
   });
   const saved = useQuery({
     queryKey: fdKeys.saved,
-    queryFn: async () => (await api.get<{ items: SavedFilter[] }>('/api/saved-filters')).items,
+    queryFn: async () => (await api.get('/api/saved-filters')).items,
   });
 
   const update = (patch: Record<string, string | number | undefined | null>, keepPage = false) => {
@@ -133,9 +140,8 @@ export function AppointmentsPage() {
 
   const saveFilter = useMutation({
     mutationFn: () =>
-      api.post<SavedFilter>('/api/saved-filters', {
-        name: saveName.trim(),
-        filters: Object.fromEntries(Object.entries(f).filter(([, v]) => v)),
+      api.post('/api/saved-filters', {
+        body: { name: saveName.trim(), filters: Object.fromEntries(Object.entries(f).filter(([, v]) => v)) },
       }),
     onSuccess: () => {
       void message.success('已儲存為常用篩選');
@@ -146,7 +152,7 @@ export function AppointmentsPage() {
     onError: (e) => void message.error(errorMessage(e)),
   });
   const deleteFilter = useMutation({
-    mutationFn: (id: string) => api.delete(`/api/saved-filters/${id}`),
+    mutationFn: (id: string) => api.delete('/api/saved-filters/{id}', { params: { path: { id } } }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: fdKeys.saved }),
     onError: (e) => void message.error(errorMessage(e)),
   });

@@ -16,7 +16,7 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { api, errorMessage, type AuditEntry, type AuditPage as AuditPageData } from '../api.ts';
+import { api, errorMessage, type ApiQuery, type ApiResponse } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
@@ -54,7 +54,8 @@ const ACTION_COLORS: Record<string, string> = {
   job: 'orange',
 };
 
-type Filters = { action?: string; entityType?: string; from?: string; to?: string };
+type AuditEntry = ApiResponse<'/api/audit'>['items'][number];
+type Filters = Pick<ApiQuery<'/api/audit'>, 'action' | 'entityType' | 'from' | 'to'>;
 type FilterForm = { action?: string; entityType?: string; range?: [Dayjs | null, Dayjs | null] | null };
 
 function actionOptions() {
@@ -111,7 +112,7 @@ export function AuditPage() {
   const q = useInfiniteQuery({
     queryKey: keys.audit(filters),
     queryFn: ({ pageParam }) =>
-      api.get<AuditPageData>('/api/audit', { ...filters, before: pageParam ?? undefined, limit: 50 }),
+      api.get('/api/audit', { params: { query: { ...filters, before: pageParam ?? undefined, limit: 50 } } }),
     initialPageParam: null as number | null,
     getNextPageParam: (last) => last.nextBefore,
   });

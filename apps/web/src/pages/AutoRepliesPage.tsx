@@ -25,13 +25,16 @@ import {
   Upload,
 } from 'antd';
 import { useEffect, useState } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api, errorMessage, type ApiBody, type ApiResponse, type Schema } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { BotFlex, BotText, LinePhoneFrame, UserBubble } from '../components/LinePreview.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { applyFieldErrors } from '../forms.ts';
-import type { AutoReply, AutoReplyBody, ImportResult } from '../line-api.ts';
 import { useUser } from '../session.tsx';
+
+type AutoReply = Schema<'AutoReply'>;
+type AutoReplyBody = ApiBody<'/api/auto-replies', 'post'>;
+type ImportResult = ApiResponse<'/api/auto-replies/import', 'post'>;
 
 const { Text } = Typography;
 const KEY = ['auto-replies'];
@@ -154,8 +157,8 @@ function EditDrawer({ open, item, onClose }: { open: boolean; item: AutoReply | 
   const save = useMutation({
     mutationFn: (v: FormValues) =>
       item
-        ? api.put<AutoReply>(`/api/auto-replies/${item.id}`, toBody(v))
-        : api.post<AutoReply>('/api/auto-replies', toBody(v)),
+        ? api.put('/api/auto-replies/{id}', { params: { path: { id: item.id } }, body: toBody(v) })
+        : api.post('/api/auto-replies', { body: toBody(v) }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: KEY });
       void message.success(item ? '已儲存' : '已新增自動回覆');
@@ -314,8 +317,7 @@ function EditDrawer({ open, item, onClose }: { open: boolean; item: AutoReply | 
 function TryBox() {
   const [text, setText] = useState('');
   const tryIt = useMutation({
-    mutationFn: (t: string) =>
-      api.post<{ match: { reply: AutoReply; trigger: string } | null }>('/api/auto-replies/preview', { text: t }),
+    mutationFn: (t: string) => api.post('/api/auto-replies/preview', { body: { text: t } }),
   });
   const m = tryIt.data?.match;
   return (
@@ -384,24 +386,27 @@ export function AutoRepliesPage() {
   const [importResult, setImportResult] = useState<ImportResult | null>(null);
   const list = useQuery({
     queryKey: KEY,
-    queryFn: async () => (await api.get<{ items: AutoReply[] }>('/api/auto-replies')).items,
+    queryFn: async () => (await api.get('/api/auto-replies')).items,
   });
 
   const toggle = useMutation({
     mutationFn: (r: AutoReply) =>
-      api.put<AutoReply>(`/api/auto-replies/${r.id}`, {
-        name: r.name,
-        matchType: r.matchType,
-        triggers: r.triggers,
-        priority: r.priority,
-        reply: r.reply,
-        enabled: !r.enabled,
+      api.put('/api/auto-replies/{id}', {
+        params: { path: { id: r.id } },
+        body: {
+          name: r.name,
+          matchType: r.matchType,
+          triggers: r.triggers,
+          priority: r.priority,
+          reply: r.reply,
+          enabled: !r.enabled,
+        },
       }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: KEY }),
     onError: (err) => void message.error(errorMessage(err)),
   });
   const remove = useMutation({
-    mutationFn: (id: string) => api.delete(`/api/auto-replies/${id}`),
+    mutationFn: (id: string) => api.delete('/api/auto-replies/{id}', { params: { path: { id } } }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: KEY });
       void message.success('已刪除');
@@ -409,7 +414,7 @@ export function AutoRepliesPage() {
     onError: (err) => void message.error(errorMessage(err)),
   });
   const importCsv = useMutation({
-    mutationFn: (csv: string) => api.post<ImportResult>('/api/auto-replies/import', { csv }),
+    mutationFn: (csv: string) => api.post('/api/auto-replies/import', { body: { csv } }),
     onSuccess: (r) => {
       setImportResult(r);
       void qc.invalidateQueries({ queryKey: KEY });

@@ -21,30 +21,13 @@ import {
   Tooltip,
   Typography,
 } from 'antd';
-import { api, errorMessage } from '../api.ts';
+import { api, errorMessage, type ApiResponse } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { dateTime, fdKeys, useDoctors, type Settings } from '../frontdesk/data.tsx';
 import { fromNow } from '../format.ts';
 
-type Feed = {
-  doctorId: string | null;
-  doctorName: string;
-  department: string | null;
-  url: string;
-  createdAt: string;
-  rotatedAt: string | null;
-  lastFetchedAt: string | null;
-};
-type Feeds = Settings & { feeds: Feed[] };
-
-type DoctorLink = {
-  staffId: string;
-  name: string;
-  email: string;
-  doctorId: string | null;
-  matchedByName: string | null;
-};
+type Feed = ApiResponse<'/api/calendar-feeds'>['feeds'][number];
 
 /** Which HIS doctor each doctor account is: the 行事曆 opens on that doctor's own calendar. */
 function DoctorLinks() {
@@ -52,12 +35,15 @@ function DoctorLinks() {
   const { message } = App.useApp();
   const links = useQuery({
     queryKey: ['fd', 'doctor-links'],
-    queryFn: async () => (await api.get<{ items: DoctorLink[] }>('/api/doctor-links')).items,
+    queryFn: async () => (await api.get('/api/doctor-links')).items,
   });
   const doctors = useDoctors();
   const link = useMutation({
     mutationFn: (v: { staffId: string; doctorId: string | null }) =>
-      api.put(`/api/doctor-links/${v.staffId}`, { doctorId: v.doctorId }),
+      api.put('/api/doctor-links/{staffId}', {
+        params: { path: { staffId: v.staffId } },
+        body: { doctorId: v.doctorId },
+      }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['fd'] });
       void message.success('已更新醫師帳號的對應');
@@ -107,10 +93,10 @@ function DoctorLinks() {
 export function CalendarFeedsPage() {
   const qc = useQueryClient();
   const { message } = App.useApp();
-  const feeds = useQuery({ queryKey: ['fd', 'feeds'], queryFn: () => api.get<Feeds>('/api/calendar-feeds') });
+  const feeds = useQuery({ queryKey: ['fd', 'feeds'], queryFn: () => api.get('/api/calendar-feeds') });
   const roc = feeds.data?.rocDates ?? false;
   const rotate = useMutation({
-    mutationFn: (doctorId: string | null) => api.post<{ url: string }>('/api/calendar-feeds/rotate', { doctorId }),
+    mutationFn: (doctorId: string | null) => api.post('/api/calendar-feeds/rotate', { body: { doctorId } }),
     onSuccess: () => {
       void message.success('已更換網址，舊網址已失效。請把新網址重新加到日曆。');
       void qc.invalidateQueries({ queryKey: ['fd', 'feeds'] });
@@ -118,7 +104,7 @@ export function CalendarFeedsPage() {
     onError: (e) => void message.error(errorMessage(e)),
   });
   const settings = useMutation({
-    mutationFn: (patch: Partial<Settings>) => api.put<Settings>('/api/frontdesk/settings', patch),
+    mutationFn: (patch: Partial<Settings>) => api.put('/api/frontdesk/settings', { body: patch }),
     onSuccess: (s) => {
       qc.setQueryData(fdKeys.settings, s);
       void qc.invalidateQueries({ queryKey: ['fd'] });

@@ -440,7 +440,7 @@ export function CalendarPage() {
   const q = { fromDate: r.from.format('YYYY-MM-DD'), toDate: r.to.format('YYYY-MM-DD'), doctorId };
   const sched = useQuery({
     queryKey: fdKeys.schedule(q),
-    queryFn: () => api.get<{ items: ScheduleItem[]; truncated: boolean }>('/api/schedule', q),
+    queryFn: () => api.get('/api/schedule', { params: { query: q } }),
     enabled: !doctors.isLoading,
     placeholderData: keepPreviousData,
     refetchInterval: 60_000,

@@ -16,7 +16,7 @@ import {
   Tag,
 } from 'antd';
 import { useEffect } from 'react';
-import { api, errorMessage, type BusinessHour, type Clinic } from '../api.ts';
+import { api, errorMessage, type Schema } from '../api.ts';
 import {
   BusinessHoursEditor,
   hoursProblems,
@@ -30,6 +30,9 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { applyFieldErrors } from '../forms.ts';
 import { keys, useClinic } from '../queries.ts';
 import { isAdmin, SESSION_KEY, useUser } from '../session.tsx';
+
+type Clinic = Schema<'Clinic'>;
+type BusinessHour = Clinic['businessHours'][number];
 
 export const TIME_ZONES = [
   { value: 'Asia/Taipei', label: '台北（Asia/Taipei，UTC+8）' },
@@ -98,12 +101,14 @@ export function ClinicSettingsPage() {
 
   const save = useMutation({
     mutationFn: (v: ClinicForm) =>
-      api.patch<Clinic>('/api/clinic', {
-        name: v.name.trim(),
-        address: v.address ?? '',
-        phone: v.phone ?? '',
-        timeZone: v.timeZone,
-        businessHours: v.businessHours,
+      api.patch('/api/clinic', {
+        body: {
+          name: v.name.trim(),
+          address: v.address ?? '',
+          phone: v.phone ?? '',
+          timeZone: v.timeZone,
+          businessHours: v.businessHours,
+        },
       }),
     onSuccess: (c) => {
       qc.setQueryData(keys.clinic, c);

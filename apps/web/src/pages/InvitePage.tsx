@@ -2,7 +2,7 @@ import { LockOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useNavigate, useParams } from 'react-router';
-import { api, errorMessage, type SessionResponse } from '../api.ts';
+import { api, errorMessage } from '../api.ts';
 import { applyFieldErrors } from '../forms.ts';
 import { useSetSession } from '../session.tsx';
 import { AuthLayout } from './LoginPage.tsx';
@@ -17,11 +17,7 @@ export function InvitePage() {
 
   const accept = useMutation({
     mutationFn: (v: InviteForm) =>
-      api.post<SessionResponse>(
-        '/api/auth/accept-invite',
-        { token, password: v.password },
-        { allowUnauthenticated: true },
-      ),
+      api.post('/api/auth/accept-invite', { body: { token, password: v.password }, allowUnauthenticated: true }),
     onSuccess: (s) => {
       setSession(s);
       navigate(s.user.role === 'platform_operator' ? '/platform/clinics' : '/', { replace: true });

@@ -2,12 +2,15 @@ import { ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Badge, Button, Card, Empty, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
-import { api, errorMessage, type Job, type JobStatus } from '../api.ts';
+import { api, errorMessage, type ApiQuery, type ApiResponse } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime, fromNow } from '../format.ts';
 import { useJobs } from '../queries.ts';
+
+type Job = ApiResponse<'/api/jobs'>['items'][number];
+type JobStatus = NonNullable<ApiQuery<'/api/jobs'>['status']>;
 
 export const JOB_STATUS: Record<
   JobStatus,
@@ -42,7 +45,7 @@ export function JobsPage() {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const retry = useMutation({
-    mutationFn: (id: number) => api.post<void>(`/api/jobs/${id}/retry`),
+    mutationFn: (id: number) => api.post('/api/jobs/{id}/retry', { params: { path: { id } } }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['jobs'] });
       void message.success('已重新排入執行');

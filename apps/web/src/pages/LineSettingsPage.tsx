@@ -19,12 +19,14 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useState } from 'react';
-import { api, ApiError, errorMessage } from '../api.ts';
+import { api, ApiError, errorMessage, type ApiResponse, type Schema } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatDateTime } from '../format.ts';
 import { applyFieldErrors } from '../forms.ts';
-import type { LineChannel, LineTestResult, SmsSettings } from '../line-api.ts';
+
+type LineTestResult = ApiResponse<'/api/line/channel/test', 'post'>;
+type SmsSettings = Schema<'SmsSettings'>;
 
 const { Text, Paragraph } = Typography;
 type ChannelForm = {
@@ -94,7 +96,7 @@ function SmsSection() {
   const [form] = Form.useForm<SmsForm>();
   const sms = useQuery({
     queryKey: ['sms', 'settings'],
-    queryFn: () => api.get<SmsSettings>('/api/sms/settings'),
+    queryFn: () => api.get('/api/sms/settings'),
     retry: false,
   });
   useEffect(() => {
@@ -102,12 +104,14 @@ function SmsSection() {
   }, [sms.data, form]);
   const save = useMutation({
     mutationFn: (v: SmsForm) =>
-      api.put<SmsSettings>('/api/sms/settings', {
-        provider: v.provider,
-        username: v.username ?? '',
-        reminderFallback: !!v.reminderFallback,
-        ...(v.password ? { password: v.password } : {}),
-        ...(v.provider === 'mitake' || v.provider === 'every8d' ? { baseUrl: v.baseUrl?.trim() || null } : {}),
+      api.put('/api/sms/settings', {
+        body: {
+          provider: v.provider,
+          username: v.username ?? '',
+          reminderFallback: !!v.reminderFallback,
+          ...(v.password ? { password: v.password } : {}),
+          ...(v.provider === 'mitake' || v.provider === 'every8d' ? { baseUrl: v.baseUrl?.trim() || null } : {}),
+        },
       }),
     onSuccess: (s) => {
       qc.setQueryData(['sms', 'settings'], s);
@@ -222,7 +226,7 @@ export function LineSettingsPage() {
   const [test, setTest] = useState<LineTestResult | null>(null);
   const q = useQuery({
     queryKey: ['line', 'channel'],
-    queryFn: async () => (await api.get<{ channel: LineChannel | null }>('/api/line/channel')).channel,
+    queryFn: async () => (await api.get('/api/line/channel')).channel,
   });
   const channel = q.data ?? null;
   const channelIdInput = Form.useWatch('channelId', form);
@@ -240,12 +244,14 @@ export function LineSettingsPage() {
 
   const save = useMutation({
     mutationFn: (v: ChannelForm) =>
-      api.put<LineChannel>('/api/line/channel', {
-        channelId: v.channelId.trim(),
-        ...(v.channelSecret ? { channelSecret: v.channelSecret.trim() } : {}),
-        ...(v.accessToken ? { accessToken: v.accessToken.trim() } : {}),
-        liffId: (v.liffId ?? '').trim(),
-        greetingText: v.greetingText ?? '',
+      api.put('/api/line/channel', {
+        body: {
+          channelId: v.channelId.trim(),
+          ...(v.channelSecret ? { channelSecret: v.channelSecret.trim() } : {}),
+          ...(v.accessToken ? { accessToken: v.accessToken.trim() } : {}),
+          liffId: (v.liffId ?? '').trim(),
+          greetingText: v.greetingText ?? '',
+        },
       }),
     onSuccess: (c) => {
       qc.setQueryData(['line', 'channel'], c);
@@ -257,7 +263,7 @@ export function LineSettingsPage() {
     },
   });
   const runTest = useMutation({
-    mutationFn: () => api.post<LineTestResult>('/api/line/channel/test'),
+    mutationFn: () => api.post('/api/line/channel/test'),
     onSuccess: (r) => {
       setTest(r);
       void qc.invalidateQueries({ queryKey: ['line', 'channel'] });

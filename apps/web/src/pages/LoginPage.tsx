@@ -2,7 +2,7 @@ import { LockOutlined, MailOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { api, errorMessage, type SessionResponse } from '../api.ts';
+import { api, errorMessage } from '../api.ts';
 import { LogoMark } from '../components/Logo.tsx';
 import { applyFieldErrors } from '../forms.ts';
 import { FullPageSpin, useSession, useSetSession } from '../session.tsx';
@@ -75,11 +75,10 @@ export function LoginPage() {
 
   const login = useMutation({
     mutationFn: (v: LoginForm) =>
-      api.post<SessionResponse>(
-        '/api/auth/login',
-        { email: v.email.trim(), password: v.password },
-        { allowUnauthenticated: true },
-      ),
+      api.post('/api/auth/login', {
+        body: { email: v.email.trim(), password: v.password },
+        allowUnauthenticated: true,
+      }),
     onSuccess: (s) => {
       setSession(s);
       navigate(s.user.role === 'platform_operator' ? '/platform/clinics' : next, { replace: true });

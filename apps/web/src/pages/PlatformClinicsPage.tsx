@@ -2,7 +2,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, Empty, Form, Input, Row, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api, errorMessage, type Clinic } from '../api.ts';
+import { api, errorMessage, type ApiResponse, type Schema } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { CreateRevealModal } from '../components/CreateRevealModal.tsx';
 import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
@@ -20,7 +20,7 @@ type CreateForm = {
   adminEmail: string;
   adminName: string;
 };
-type Created = { clinic: Clinic; adminInviteLink: string };
+type Created = ApiResponse<'/api/platform/clinics', 'post'>;
 
 function CreateClinicModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   return (
@@ -33,13 +33,15 @@ function CreateClinicModal({ open, onClose }: { open: boolean; onClose: () => vo
       doneLabel="完成"
       width={640}
       submit={(v) =>
-        api.post<Created>('/api/platform/clinics', {
-          name: v.name.trim(),
-          timeZone: v.timeZone,
-          address: v.address?.trim() || undefined,
-          phone: v.phone?.trim() || undefined,
-          adminEmail: v.adminEmail.trim(),
-          adminName: v.adminName.trim(),
+        api.post('/api/platform/clinics', {
+          body: {
+            name: v.name.trim(),
+            timeZone: v.timeZone,
+            address: v.address?.trim() || undefined,
+            phone: v.phone?.trim() || undefined,
+            adminEmail: v.adminEmail.trim(),
+            adminName: v.adminName.trim(),
+          },
         })
       }
       invalidates={keys.platformClinics}
@@ -117,7 +119,7 @@ export function PlatformClinicsPage() {
   const [creating, setCreating] = useState(false);
   const list = useQuery({
     queryKey: keys.platformClinics,
-    queryFn: async () => (await api.get<{ items: Clinic[] }>('/api/platform/clinics')).items,
+    queryFn: async () => (await api.get('/api/platform/clinics')).items,
   });
   return (
     <>
@@ -133,7 +135,7 @@ export function PlatformClinicsPage() {
       />
       <Card styles={{ body: { padding: 0 } }} title={list.data ? `共 ${list.data.length} 間診所` : '診所'}>
         {list.isError ? <Alert type="error" showIcon title={errorMessage(list.error)} style={{ margin: 16 }} /> : null}
-        <Table<Clinic>
+        <Table<Schema<'Clinic'>>
           rowKey="id"
           loading={list.isFetching && !list.isLoading}
           dataSource={list.data ?? []}

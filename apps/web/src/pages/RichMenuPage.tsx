@@ -19,20 +19,19 @@ import {
   Upload,
 } from 'antd';
 import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
-import { api, ApiError, csrfToken, errorMessage } from '../api.ts';
+import { api, ApiError, errorMessage, type ApiBody, type ApiResponse, type Schema } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { LinePhoneFrame } from '../components/LinePreview.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatDateTime } from '../format.ts';
-import type {
-  Bounds,
-  LiffPage,
-  RichMenu,
-  RichMenuAction,
-  RichMenuArea,
-  RichMenuKind,
-  RichMenuTemplate,
-} from '../line-api.ts';
+
+type RichMenu = Schema<'RichMenu'>;
+type RichMenuKind = RichMenu['kind'];
+type RichMenuArea = RichMenu['areas'][number];
+type RichMenuAction = RichMenuArea['action'];
+type Bounds = RichMenuArea['bounds'];
+type LiffPage = Extract<RichMenuAction, { type: 'liff' }>['page'];
+type RichMenuTemplate = ApiResponse<'/api/rich-menus'>['templates'][number];
 
 const { Text, Paragraph } = Typography;
 const KEY = ['rich-menus'];
@@ -49,7 +48,13 @@ const ACTION_TYPES = [
 ];
 const COLORS = ['#1677ff', '#52c41a', '#fa8c16', '#eb2f96', '#722ed1', '#13c2c2'];
 
-type Draft = { name: string; chatBarText: string; size: { width: number; height: number }; areas: RichMenuArea[] };
+/** The menu being edited; the server checks the size when it is saved. */
+type Draft = Pick<RichMenu, 'name' | 'chatBarText' | 'size' | 'areas'>;
+const saveMenu = (kind: RichMenuKind, draft: Draft) =>
+  api.put('/api/rich-menus/{kind}', {
+    params: { path: { kind } },
+    body: draft as ApiBody<'/api/rich-menus/{kind}', 'put'>,
+  });
 
 const grid = (w: number, h: number, cols: number, rows: number, actions: RichMenuAction[]): RichMenuArea[] =>
   actions.map((action, i) => {
@@ -455,7 +460,7 @@ function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: Ric
     menu.hasImage && !localImage && (menu.size.width !== draft.size.width || menu.size.height !== draft.size.height);
 
   const save = useMutation({
-    mutationFn: () => api.put<RichMenu>(`/api/rich-menus/${menu.kind}`, draft),
+    mutationFn: () => saveMenu(menu.kind, draft),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: KEY });
       void message.success('已儲存（尚未發布）');
@@ -463,21 +468,8 @@ function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: Ric
     onError: (err) => void message.error(errorMessage(err)),
   });
   const upload = useMutation({
-    mutationFn: async (file: File) => {
-      const headers: Record<string, string> = { 'content-type': file.type };
-      const t = csrfToken();
-      if (t) headers['x-csrf-token'] = t;
-      const res = await fetch(`/api/rich-menus/${menu.kind}/image`, {
-        method: 'PUT',
-        headers,
-        body: file,
-        credentials: 'same-origin',
-      });
-      if (!res.ok) {
-        const e = ((await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null)?.error;
-        throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `上傳失敗（${res.status}）`);
-      }
-    },
+    mutationFn: (file: File) =>
+      api.upload('/api/rich-menus/{kind}/image', file, { params: { path: { kind: menu.kind } } }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: KEY });
       void message.success('圖片已上傳');
@@ -486,8 +478,8 @@ function MenuEditor({ menu, templates, stamp }: { menu: RichMenu; templates: Ric
   });
   const publish = useMutation({
     mutationFn: async () => {
-      await api.put<RichMenu>(`/api/rich-menus/${menu.kind}`, draft);
-      return api.post<RichMenu>(`/api/rich-menus/${menu.kind}/publish`);
+      await saveMenu(menu.kind, draft);
+      return api.post('/api/rich-menus/{kind}/publish', { params: { path: { kind: menu.kind } } });
     },
     onSuccess: (m) => {
       setPublishError(m?.lastError ?? null);
@@ -741,7 +733,7 @@ export function RichMenuPage() {
   const [tab, setTab] = useState<RichMenuKind>('unbound');
   const q = useQuery({
     queryKey: KEY,
-    queryFn: () => api.get<{ items: RichMenu[]; templates: RichMenuTemplate[] }>('/api/rich-menus'),
+    queryFn: () => api.get('/api/rich-menus'),
     retry: false,
   });
   const notYet = q.error instanceof ApiError && (q.error.status === 404 || q.error.status === 405);
@@ -755,7 +747,7 @@ export function RichMenuPage() {
       size: t.size,
       areas: t.areas,
       hasImage: false,
-      imageUrl: null,
+      imageUrl: '',
       lineRichMenuId: null,
       publishedAt: null,
       lastError: null,

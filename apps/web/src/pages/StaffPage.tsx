@@ -20,7 +20,7 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
-import { api, errorMessage, type LinkResponse, type StaffMember, type StaffRole } from '../api.ts';
+import { api, errorMessage, type ApiResponse, type Schema } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { CreateRevealModal } from '../components/CreateRevealModal.tsx';
 import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
@@ -29,8 +29,11 @@ import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime, fromNow } from '../format.ts';
 import { applyFieldErrors } from '../forms.ts';
 import { keys, useStaffList } from '../queries.ts';
-import { ROLE_COLORS, ROLE_OPTIONS, STATUS_META } from '../roles.ts';
+import { ROLE_COLORS, ROLE_OPTIONS, STATUS_META, type StaffRole } from '../roles.ts';
 import { useUser } from '../session.tsx';
+
+type StaffMember = Schema<'StaffMember'>;
+type LinkResponse = ApiResponse<'/api/staff', 'post'>;
 
 type InviteForm = { email: string; name: string; role: StaffRole };
 type EditForm = { name: string; role: StaffRole };
@@ -60,7 +63,7 @@ function InviteModal({ open, onClose }: { open: boolean; onClose: () => void }) 
       resultTitle="邀請連結已產生"
       submitLabel="產生邀請連結"
       doneLabel="完成"
-      submit={(v) => api.post<LinkResponse>('/api/staff', { email: v.email.trim(), name: v.name.trim(), role: v.role })}
+      submit={(v) => api.post('/api/staff', { body: { email: v.email.trim(), name: v.name.trim(), role: v.role } })}
       invalidates={keys.staff}
       intro="系統會產生一個設定密碼的連結，請將連結交給該人員。對方設定密碼後即可登入。"
       formProps={{ initialValues: { role: 'front_desk' } }}
@@ -112,7 +115,10 @@ function EditModal({ staff, onClose }: { staff: StaffMember | null; onClose: () 
   const { message } = App.useApp();
   const save = useMutation({
     mutationFn: (v: EditForm) =>
-      api.patch<StaffMember>(`/api/staff/${staff!.id}`, { name: v.name.trim(), role: v.role }),
+      api.patch('/api/staff/{id}', {
+        params: { path: { id: staff!.id } },
+        body: { name: v.name.trim(), role: v.role },
+      }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: keys.staff });
       void message.success('已更新人員資料');
@@ -206,7 +212,7 @@ export function StaffPage() {
 
   const setStatus = useMutation({
     mutationFn: (v: { id: string; status: 'active' | 'disabled' }) =>
-      api.patch<StaffMember>(`/api/staff/${v.id}`, { status: v.status }),
+      api.patch('/api/staff/{id}', { params: { path: { id: v.id } }, body: { status: v.status } }),
     onSuccess: (s) => {
       void qc.invalidateQueries({ queryKey: keys.staff });
       void message.success(s.status === 'disabled' ? `已停用 ${s.name}` : `已啟用 ${s.name}`);
@@ -214,7 +220,7 @@ export function StaffPage() {
     onError: (err) => void message.error(errorMessage(err)),
   });
   const reset = useMutation({
-    mutationFn: (id: string) => api.post<LinkResponse>(`/api/staff/${id}/reset-password`),
+    mutationFn: (id: string) => api.post('/api/staff/{id}/reset-password', { params: { path: { id } } }),
     onSuccess: (r) => setResetResult(r),
     onError: (err) => void message.error(errorMessage(err)),
   });

@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { api, errorMessage } from '../../api.ts';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import type { Transfer } from './api.ts';
+import type { ImportPreview, Transfer } from './api.ts';
 
 const { Text } = Typography;
 const FIELD_LABEL: Record<string, string> = {
@@ -31,14 +31,14 @@ function toBase64(buf: ArrayBuffer): string {
 
 export function ImportPage() {
   const { message } = App.useApp();
-  const [preview, setPreview] = useState<Transfer | null>(null);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [job, setJob] = useState<Transfer | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (!job || job.status === 'done') return;
     const t = setInterval(async () => {
       try {
-        setJob(await api.get<Transfer>(`/api/patients/transfers/${job.id}`));
+        setJob(await api.get('/api/patients/transfers/{id}', { params: { path: { id: job.id } } }));
       } catch {
         /* keep polling */
       }
@@ -50,10 +50,8 @@ export function ImportPage() {
     try {
       const format = file.name.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
       setPreview(
-        await api.post<Transfer>('/api/patients/imports', {
-          filename: file.name,
-          format,
-          contentBase64: toBase64(await file.arrayBuffer()),
+        await api.post('/api/patients/imports', {
+          body: { filename: file.name, format, contentBase64: toBase64(await file.arrayBuffer()) },
         }),
       );
       setJob(null);
@@ -66,7 +64,7 @@ export function ImportPage() {
   };
   const commit = async () => {
     try {
-      setJob(await api.post<Transfer>(`/api/patients/imports/${preview!.id}/commit`));
+      setJob(await api.post('/api/patients/imports/{id}/commit', { params: { path: { id: preview!.id } } }));
     } catch (e) {
       message.error(errorMessage(e));
     }

@@ -4,14 +4,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Empty, Input, Modal, Popconfirm, Radio, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, errorMessage } from '../../api.ts';
+import { api, errorMessage, type ApiResponse } from '../../api.ts';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime } from '../../format.ts';
 import { GENDER_LABEL, REASON_LABEL, SOURCE_LABEL, useDebounced, type MergeSide } from './api.ts';
 
 const { Text } = Typography;
-type Pair = { a: MergeSide; b: MergeSide; reasons: string[] };
+type Pair = ApiResponse<'/api/patients/merge-candidates'>['items'][number];
 const FIELDS: { key: string; label: string; get: (s: MergeSide) => string | null }[] = [
   { key: 'name', label: '姓名', get: (s) => s.name },
   { key: 'chartNo', label: '病歷號', get: (s) => s.chartNo },
@@ -30,8 +30,10 @@ function Review({ pair, onClose }: { pair: Pair | null; onClose: () => void }) {
     mutationFn: () => {
       const s = pair![survivor];
       const m = pair![survivor === 'a' ? 'b' : 'a'];
-      const t = Object.fromEntries(Object.entries(take).map(([k, v]) => [k, v === survivor ? 'survivor' : 'merged']));
-      return api.post('/api/patients/merges', { survivorId: s.id, mergedId: m.id, take: t });
+      const t = Object.fromEntries(
+        Object.entries(take).map(([k, v]) => [k, v === survivor ? ('survivor' as const) : ('merged' as const)]),
+      );
+      return api.post('/api/patients/merges', { body: { survivorId: s.id, mergedId: m.id, take: t } });
     },
     onSuccess: () => {
       message.success('已整併，7 天內可復原');
@@ -107,33 +109,17 @@ export function MergePage() {
   const dq = useDebounced(q.trim(), 300);
   const cands = useQuery({
     queryKey: ['merge', 'candidates', dq],
-    queryFn: () =>
-      api.get<{ items: Pair[]; total: number }>(
-        `/api/patients/merge-candidates${dq ? `?q=${encodeURIComponent(dq)}` : ''}`,
-      ),
+    queryFn: () => api.get('/api/patients/merge-candidates', { params: { query: { q: dq } } }),
     placeholderData: (prev) => prev,
   });
   const total = cands.data?.total ?? 0;
   const shown = cands.data?.items.length ?? 0;
   const history = useQuery({
     queryKey: ['merge', 'history'],
-    queryFn: () =>
-      api.get<{
-        items: {
-          id: string;
-          survivorId: string;
-          mergedId: string;
-          survivorName: string;
-          mergedName: string;
-          createdAt: string;
-          createdBy: string;
-          undoUntil: string;
-          undoneAt: string | null;
-        }[];
-      }>('/api/patients/merges'),
+    queryFn: () => api.get('/api/patients/merges'),
   });
   const undo = useMutation({
-    mutationFn: (id: string) => api.post(`/api/patients/merges/${id}/undo`),
+    mutationFn: (id: string) => api.post('/api/patients/merges/{id}/undo', { params: { path: { id } } }),
     onSuccess: () => {
       message.success('已復原');
       void qc.invalidateQueries({ queryKey: ['merge'] });

@@ -27,7 +27,7 @@ import { api, errorMessage } from '../../api.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDate, formatDateTime } from '../../format.ts';
 import { useUser } from '../../session.tsx';
-import { GENDER_LABEL, LINE_COLORS, SOURCE_LABEL, type PatientDetail } from './api.ts';
+import { GENDER_LABEL, LINE_COLORS, SOURCE_LABEL } from './api.ts';
 import { PatientFormDrawer, TagChips, useTags } from './PatientsPage.tsx';
 
 const { Text } = Typography;
@@ -55,13 +55,14 @@ export function PatientDetailPage() {
   const [revealed, setRevealed] = useState<string | null>(null);
   const [notes, setNotes] = useState<string | null>(null);
   const tags = useTags();
-  const q = useQuery({ queryKey: ['patient', id], queryFn: () => api.get<PatientDetail>(`/api/patients/${id}`) });
+  const path = { id };
+  const q = useQuery({ queryKey: ['patient', id], queryFn: () => api.get('/api/patients/{id}', { params: { path } }) });
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: ['patient', id] });
     void qc.invalidateQueries({ queryKey: ['patients'] });
   };
   const reveal = useMutation({
-    mutationFn: () => api.post<{ nationalId: string }>(`/api/patients/${id}/national-id/reveal`, { reason }),
+    mutationFn: () => api.post('/api/patients/{id}/national-id/reveal', { params: { path }, body: { reason } }),
     onSuccess: (r) => {
       setRevealed(r.nationalId);
       setRevealOpen(false);
@@ -74,14 +75,14 @@ export function PatientDetailPage() {
       const cur = (q.data?.tags ?? []).filter((t) => t.source === 'manual').map((t) => t.id);
       const add = next.filter((t) => !cur.includes(t));
       const del = cur.filter((t) => !next.includes(t));
-      if (add.length) await api.post('/api/patients/tags', { patientIds: [id], tagIds: add });
-      if (del.length) await api.post('/api/patients/tags', { patientIds: [id], tagIds: del, remove: true });
+      if (add.length) await api.post('/api/patients/tags', { body: { patientIds: [id], tagIds: add } });
+      if (del.length) await api.post('/api/patients/tags', { body: { patientIds: [id], tagIds: del, remove: true } });
     },
     onSuccess: refresh,
     onError: (e) => message.error(errorMessage(e)),
   });
   const saveNotes = useMutation({
-    mutationFn: () => api.patch(`/api/patients/${id}`, { notes: notes ?? '' }),
+    mutationFn: () => api.patch('/api/patients/{id}', { params: { path }, body: { notes: notes ?? '' } }),
     onSuccess: () => {
       message.success('備註已儲存');
       setNotes(null);
@@ -90,7 +91,7 @@ export function PatientDetailPage() {
     onError: (e) => message.error(errorMessage(e)),
   });
   const undo = useMutation({
-    mutationFn: (mid: string) => api.post(`/api/patients/merges/${mid}/undo`),
+    mutationFn: (mid: string) => api.post('/api/patients/merges/{id}/undo', { params: { path: { id: mid } } }),
     onSuccess: () => {
       message.success('已復原整併');
       refresh();

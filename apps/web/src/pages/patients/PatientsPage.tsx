@@ -32,7 +32,7 @@ import {
 import type { TableProps } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api, errorMessage } from '../../api.ts';
+import { api, errorMessage, type ApiBody, type ApiQuery } from '../../api.ts';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDate, formatDateTime, fromNow } from '../../format.ts';
@@ -48,15 +48,15 @@ import {
   type PatientDetail,
   type PatientFilter,
   type PatientItem,
-  type PatientPage,
-  type Tag as TagT,
   type Transfer,
 } from './api.ts';
 
 const { Text } = Typography;
+/** The list's order: the sortable columns' keys are the API's sort keys. */
+type Sort = Required<Pick<ApiQuery<'/api/patients'>, 'sort' | 'order'>>;
 
 export function useTags() {
-  return useQuery({ queryKey: ['tags'], queryFn: () => api.get<{ items: TagT[] }>('/api/tags') });
+  return useQuery({ queryKey: ['tags'], queryFn: () => api.get('/api/tags') });
 }
 
 export function TagChips({ tags }: { tags: { id: string; name: string; color: string; source?: string }[] }) {
@@ -103,9 +103,13 @@ export function PatientFormDrawer({
           ([k, x]) => x !== undefined && !his.has(k) && !(patient && (k === 'phone' || k === 'nationalId') && !x),
         ),
       );
+      // the form's fields are the body's; the server checks each value
       return patient
-        ? api.patch<PatientDetail>(`/api/patients/${patient.id}`, body)
-        : api.post<PatientDetail>('/api/patients', body);
+        ? api.patch('/api/patients/{id}', {
+            params: { path: { id: patient.id } },
+            body: body as ApiBody<'/api/patients/{id}', 'patch'>,
+          })
+        : api.post('/api/patients', { body: body as ApiBody<'/api/patients', 'post'> });
     },
     onSuccess: (p) => {
       message.success(patient ? '已儲存' : `已新增病患 ${p.name}`);
@@ -194,7 +198,7 @@ function ExportButton({ filter }: { filter: PatientFilter }) {
     if (!job || job.status === 'done') return;
     const t = setInterval(async () => {
       try {
-        setJob(await api.get<Transfer>(`/api/patients/transfers/${job.id}`));
+        setJob(await api.get('/api/patients/transfers/{id}', { params: { path: { id: job.id } } }));
       } catch (e) {
         message.error(errorMessage(e));
         clearInterval(t);
@@ -204,7 +208,7 @@ function ExportButton({ filter }: { filter: PatientFilter }) {
   }, [job, message]);
   const start = async (format: 'csv' | 'xlsx') => {
     try {
-      setJob(await api.post<Transfer>('/api/patients/exports', { format, filter: cleanFilter(filter) }));
+      setJob(await api.post('/api/patients/exports', { body: { format, filter: cleanFilter(filter) } }));
     } catch (e) {
       message.error(errorMessage(e));
     }
@@ -263,8 +267,8 @@ function TagSelected({ ids, onDone }: { ids: string[]; onDone: () => void }) {
   const apply = useMutation({
     mutationFn: async () => {
       const all = [...tagIds];
-      if (newName.trim()) all.push((await api.post<TagT>('/api/tags', { name: newName.trim() })).id);
-      await api.post('/api/patients/tags', { patientIds: ids, tagIds: all });
+      if (newName.trim()) all.push((await api.post('/api/tags', { body: { name: newName.trim() } })).id);
+      await api.post('/api/patients/tags', { body: { patientIds: ids, tagIds: all } });
     },
     onSuccess: () => {
       message.success('已加上標籤');
@@ -321,16 +325,7 @@ function FriendsTab() {
   const dq = useDebounced(q);
   const friends = useQuery({
     queryKey: ['line-friends', dq],
-    queryFn: () =>
-      api.get<{
-        items: {
-          lineUserId: string;
-          displayName: string;
-          state: string;
-          followedAt: string | null;
-          lastEventAt: string;
-        }[];
-      }>('/api/patients/line-friends', { q: dq }),
+    queryFn: () => api.get('/api/patients/line-friends', { params: { query: { q: dq } } }),
   });
   return (
     <Card>
@@ -370,7 +365,7 @@ export function PatientsPage() {
   const [q, setQ] = useState(params.get('q') ?? '');
   const dq = useDebounced(q.trim(), 250);
   const [filter, setFilter] = useState<PatientFilter>({});
-  const [sort, setSort] = useState<{ sort: string; order: 'asc' | 'desc' }>({ sort: 'name', order: 'asc' });
+  const [sort, setSort] = useState<Sort>({ sort: 'name', order: 'asc' });
   const [page, setPage] = useState({ page: 1, pageSize: 50 });
   const [selected, setSelected] = useState<string[]>([]);
   const [adding, setAdding] = useState(false);
@@ -382,7 +377,7 @@ export function PatientsPage() {
   }, [dq, filter, setParams]);
   const list = useQuery({
     queryKey: ['patients', full, sort, page],
-    queryFn: () => api.get<PatientPage>('/api/patients', { ...filterQuery(full), ...sort, ...page }),
+    queryFn: () => api.get('/api/patients', { params: { query: { ...filterQuery(full), ...sort, ...page } } }),
     placeholderData: keepPreviousData,
   });
 
@@ -517,7 +512,7 @@ export function PatientsPage() {
                     const so = Array.isArray(s) ? s[0] : s;
                     setSort(
                       so?.order
-                        ? { sort: String(so.columnKey), order: so.order === 'descend' ? 'desc' : 'asc' }
+                        ? { sort: so.columnKey as Sort['sort'], order: so.order === 'descend' ? 'desc' : 'asc' }
                         : { sort: 'name', order: 'asc' },
                     );
                     setPage({ page: p.current ?? 1, pageSize: p.pageSize ?? 50 });

@@ -20,11 +20,14 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, errorMessage } from '../../api.ts';
+import { api, errorMessage, type ApiBody, type ApiQuery } from '../../api.ts';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDate, formatDateTime } from '../../format.ts';
-import type { RecallItem, RecallRule } from './api.ts';
+import type { RecallRule } from './api.ts';
+
+type RecallStatus = NonNullable<ApiQuery<'/api/recalls'>['status']>;
+type RuleBody = ApiBody<'/api/recall-rules', 'post'>;
 
 const { Text } = Typography;
 const KIND_LABEL: Record<string, string> = { after_visit: '就診後', yearly: '年度', chronic_refill: '慢性處方箋領藥' };
@@ -40,24 +43,21 @@ const STATUS_COLOR: Record<string, string> = {
 export function RecallPage() {
   const qc = useQueryClient();
   const { message } = App.useApp();
-  const [status, setStatus] = useState<string>('all');
+  const [status, setStatus] = useState<RecallStatus | 'all'>('all');
   const [editing, setEditing] = useState<RecallRule | 'new' | null>(null);
   const [form] = Form.useForm();
   const rules = useQuery({
     queryKey: ['recall-rules'],
-    queryFn: () => api.get<{ items: RecallRule[] }>('/api/recall-rules'),
+    queryFn: () => api.get('/api/recall-rules'),
   });
   const list = useQuery({
     queryKey: ['recalls', status],
-    queryFn: () => api.get<{ items: RecallItem[] }>('/api/recalls', { status: status === 'all' ? undefined : status }),
+    queryFn: () => api.get('/api/recalls', { params: { query: { status: status === 'all' ? undefined : status } } }),
   });
   // Counts only (sends nothing): what the next scan would add, per rule.
   const preview = useQuery({
     queryKey: ['recalls', 'preview'],
-    queryFn: () =>
-      api.get<{ rules: { ruleId: string; name: string; due: number }[]; total: number; nextScanAt: string | null }>(
-        '/api/recalls/preview',
-      ),
+    queryFn: () => api.get('/api/recalls/preview'),
   });
   const dueOf = new Map((preview.data?.rules ?? []).map((r) => [r.ruleId, r.due]));
   const inv = () => {
@@ -70,8 +70,11 @@ export function RecallPage() {
     onError: (e) => message.error(errorMessage(e)),
   });
   const save = useMutation({
+    // the form's fields are the rule's; the server checks each value
     mutationFn: (v: Record<string, unknown>) =>
-      editing && editing !== 'new' ? api.put(`/api/recall-rules/${editing.id}`, v) : api.post('/api/recall-rules', v),
+      editing && editing !== 'new'
+        ? api.put('/api/recall-rules/{id}', { params: { path: { id: editing.id } }, body: v as RuleBody })
+        : api.post('/api/recall-rules', { body: v as RuleBody }),
     onSuccess: () => {
       setEditing(null);
       inv();
@@ -79,7 +82,7 @@ export function RecallPage() {
     onError: (e) => message.error(errorMessage(e)),
   });
   const scan = useMutation({
-    mutationFn: () => api.post<{ created: number; sent: number; failed: number }>('/api/recalls/scan'),
+    mutationFn: () => api.post('/api/recalls/scan'),
     onSuccess: (r) => {
       message.success(`新增 ${r.created} 位到提醒名單，已傳送 ${r.sent} 則`);
       inv();
@@ -87,7 +90,8 @@ export function RecallPage() {
     onError: (e) => message.error(errorMessage(e)),
   });
   const outcome = useMutation({
-    mutationFn: ({ id, o }: { id: string; o: string }) => api.put(`/api/recalls/${id}/outcome`, { outcome: o }),
+    mutationFn: ({ id, o }: { id: string; o: ApiBody<'/api/recalls/{id}/outcome', 'put'>['outcome'] }) =>
+      api.put('/api/recalls/{id}/outcome', { params: { path: { id } }, body: { outcome: o } }),
     onSuccess: inv,
     onError: (e) => message.error(errorMessage(e)),
   });
@@ -165,9 +169,9 @@ export function RecallPage() {
       <Card
         title="提醒名單"
         extra={
-          <Segmented
+          <Segmented<RecallStatus | 'all'>
             value={status}
-            onChange={(v) => setStatus(String(v))}
+            onChange={setStatus}
             options={[
               { value: 'all', label: '全部' },
               { value: 'due', label: '待通知' },
@@ -204,11 +208,13 @@ export function RecallPage() {
               title: '聯絡結果',
               render: (_, r) => (
                 <Space size={4}>
-                  {[
-                    ['booked', '已預約'],
-                    ['declined', '婉拒'],
-                    ['no_answer', '未接聽'],
-                  ].map(([o, l]) => (
+                  {(
+                    [
+                      ['booked', '已預約'],
+                      ['declined', '婉拒'],
+                      ['no_answer', '未接聽'],
+                    ] as const
+                  ).map(([o, l]) => (
                     <Button
                       key={o}
                       size="small"

@@ -25,15 +25,7 @@ import { api, errorMessage } from '../../api.ts';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime } from '../../format.ts';
-import {
-  cleanFilter,
-  LINE_OPTIONS,
-  useDebounced,
-  type PatientFilter,
-  type PatientItem,
-  type Segment,
-  type Tag as TagT,
-} from './api.ts';
+import { cleanFilter, LINE_OPTIONS, useDebounced, type PatientFilter } from './api.ts';
 import { useTags } from './PatientsPage.tsx';
 import { useVisitTypes } from '../../frontdesk/data.tsx';
 
@@ -71,7 +63,7 @@ function TagsCard() {
     }) => {
       const { name, color, auto, ...rule } = v;
       const r = cleanFilter(rule as PatientFilter);
-      return api.post<TagT>('/api/tags', { name, color, rule: auto && Object.keys(r).length ? r : null });
+      return api.post('/api/tags', { body: { name, color, rule: auto && Object.keys(r).length ? r : null } });
     },
     onSuccess: (t) => {
       message.success(`已建立標籤「${t.name}」（${t.count} 位）`);
@@ -82,7 +74,7 @@ function TagsCard() {
     onError: (e) => message.error(errorMessage(e)),
   });
   const del = useMutation({
-    mutationFn: (id: string) => api.delete(`/api/tags/${id}`),
+    mutationFn: (id: string) => api.delete('/api/tags/{id}', { params: { path: { id } } }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['tags'] }),
     onError: (e) => message.error(errorMessage(e)),
   });
@@ -201,17 +193,17 @@ function SegmentBuilder() {
   const dc = useDebounced(cleanFilter(cond), 300);
   const preview = useQuery({
     queryKey: ['segment-preview', dc],
-    queryFn: () =>
-      api.post<{ count: number; countCapped: boolean; sample: PatientItem[] }>('/api/segments/preview', {
-        conditions: dc,
-      }),
+    queryFn: () => api.post('/api/segments/preview', { body: { conditions: dc } }),
   });
-  const segments = useQuery({ queryKey: ['segments'], queryFn: () => api.get<{ items: Segment[] }>('/api/segments') });
+  const segments = useQuery({ queryKey: ['segments'], queryFn: () => api.get('/api/segments') });
   const save = useMutation({
     mutationFn: () =>
       editing
-        ? api.put<Segment>(`/api/segments/${editing}`, { name, conditions: cleanFilter(cond) })
-        : api.post<Segment>('/api/segments', { name, conditions: cleanFilter(cond) }),
+        ? api.put('/api/segments/{id}', {
+            params: { path: { id: editing } },
+            body: { name, conditions: cleanFilter(cond) },
+          })
+        : api.post('/api/segments', { body: { name, conditions: cleanFilter(cond) } }),
     onSuccess: (s) => {
       message.success(`已儲存分眾「${s.name}」（${(s.count ?? 0).toLocaleString()} 位）`);
       setEditing(s.id);
@@ -220,7 +212,7 @@ function SegmentBuilder() {
     onError: (e) => message.error(errorMessage(e)),
   });
   const del = useMutation({
-    mutationFn: (id: string) => api.delete(`/api/segments/${id}`),
+    mutationFn: (id: string) => api.delete('/api/segments/{id}', { params: { path: { id } } }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['segments'] }),
   });
   const visitTypes = useVisitTypes();

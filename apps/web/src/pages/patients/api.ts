@@ -1,138 +1,17 @@
-// Types and small helpers of the patient-list API (/api/patients, /api/tags, /api/segments,
-// /api/recall-rules, /api/recalls).
+// Types (from the OpenAPI document) and small helpers of the patient-list API (/api/patients,
+// /api/tags, /api/segments, /api/recall-rules, /api/recalls).
 import { useEffect, useState } from 'react';
+import type { ApiBody, ApiQuery, ApiResponse, Schema } from '../../api.ts';
 
-export type TagRef = { id: string; name: string; color: string; source: string };
-export type PatientItem = {
-  id: string;
-  hisId: string;
-  name: string;
-  chartNo: string | null;
-  phoneMasked: string | null;
-  birthDate: string | null;
-  gender: string | null;
-  source: string;
-  line: { code: string; label: string; friends: { lineUserId: string; displayName: string; state: string }[] };
-  lastVisitAt: string | null;
-  nextVisitAt: string | null;
-  tags: TagRef[];
-};
-export type PatientPage = { items: PatientItem[]; total: number; totalCapped: boolean; page: number; pageSize: number };
-export type PatientDetail = PatientItem & {
-  nationalIdMasked: string | null;
-  phoneType: string | null;
-  notes: string;
-  noShowCount: number;
-  mergedInto: string | null;
-  hisOwnedFields: string[];
-  createdAt: string;
-  updatedAt: string;
-  family: { id: string; name: string; chartNo: string | null; birthDate: string | null }[];
-  appointments: {
-    id: string;
-    hisId: string;
-    startsAt: string;
-    visitType: string | null;
-    status: string;
-    statusLabel: string;
-    doctorName: string;
-  }[];
-  messages: { id: number; lineUserId: string; direction: string; kind: string; text: string; createdAt: string }[];
-  audit: { id: number; actor: string; action: string; detail: unknown; createdAt: string }[];
-  merges: {
-    id: string;
-    survivorId: string;
-    mergedId: string;
-    createdAt: string;
-    undoUntil: string;
-    undoneAt: string | null;
-  }[];
-};
-export type Tag = {
-  id: string;
-  name: string;
-  color: string;
-  kind: 'manual' | 'auto';
-  rule: Record<string, unknown> | null;
-  recomputedAt: string | null;
-  count: number;
-};
-export type PatientFilter = {
-  q?: string;
-  name?: string;
-  phone?: string;
-  chartNo?: string;
-  nationalId?: string;
-  birthDate?: string;
-  ageMin?: number;
-  ageMax?: number;
-  gender?: string;
-  tagIds?: string[];
-  lineStatus?: string[];
-  lastVisitDaysAgo?: number;
-  lastVisitBefore?: string;
-  hasNextVisit?: boolean;
-  visitType?: string;
-  treatmentCode?: string;
-  noShowMin?: number;
-};
-export type Segment = { id: string; name: string; conditions: PatientFilter; updatedAt: string; count?: number };
-export type Transfer = {
-  id: string;
-  kind: string;
-  format: string;
-  filename: string;
-  status: string;
-  total: number;
-  processed: number;
-  imported: number;
-  failed: number;
-  progress: number;
-  errors: { row: number; field: string; message: string }[];
-  valid?: number;
-  unknownHeaders?: string[];
-  sample?: { row: number; name: string; phone: string; chartNo: string; birthDate: string; ok: boolean }[];
-};
-export type MergeSide = {
-  id: string;
-  hisId: string;
-  name: string;
-  chartNo: string | null;
-  gender: string | null;
-  birthDate: string | null;
-  phoneMasked: string | null;
-  nationalIdMasked: string | null;
-  source: string;
-  appointments: number;
-  lineBound: number;
-};
-export type RecallRule = {
-  id: string;
-  name: string;
-  kind: string;
-  visitType: string | null;
-  intervalDays: number;
-  message: string;
-  button: string;
-  enabled: boolean;
-};
-export type RecallItem = {
-  id: string;
-  patientId: string;
-  patientName: string;
-  chartNo: string | null;
-  phoneMasked: string | null;
-  lineStatus: string;
-  ruleName: string;
-  basisVisitAt: string;
-  dueDate: string;
-  status: string;
-  statusLabel: string;
-  channel: string | null;
-  outcome: string | null;
-  outcomeBy: string | null;
-  note: string;
-};
+export type PatientItem = Schema<'PatientListItem'>;
+export type PatientDetail = Schema<'PatientDetail'>;
+/** A patient search: the list's filters, a segment's conditions and an export's filter. */
+export type PatientFilter = ApiBody<'/api/segments/preview', 'post'>['conditions'];
+export type Transfer = Schema<'PatientTransfer'>;
+/** An import's first answer: the transfer and what the file holds. */
+export type ImportPreview = ApiResponse<'/api/patients/imports', 'post'>;
+export type MergeSide = ApiResponse<'/api/patients/merge-compare'>['a'];
+export type RecallRule = ApiResponse<'/api/recall-rules'>['items'][number];
 
 export const LINE_COLORS: Record<string, string> = { bound: 'green', unbound: 'default', blocked: 'red' };
 export const LINE_OPTIONS = [
@@ -149,7 +28,7 @@ export const REASON_LABEL: Record<string, string> = {
 };
 
 /** The filter as query-string values for GET /api/patients. */
-export function filterQuery(f: PatientFilter): Record<string, string | number | boolean | undefined> {
+export function filterQuery(f: PatientFilter): ApiQuery<'/api/patients'> {
   const { tagIds, lineStatus, ...rest } = f;
   return {
     ...rest,
