@@ -12,6 +12,7 @@ import { addDays, formatInZone, localParts, longDate, zonedTime } from '../../pl
 import { newId } from '../../platform/crypto.ts';
 import { DEFAULT_TEMPLATE_ID } from './rules.ts';
 import { clinicService } from '../clinics/service.ts';
+import { smsService } from '../sms/service.ts';
 import { ANSWERED, reminderRepository, type ListedDelivery } from './repository.ts';
 import { loadSettings, reminderService } from './service.ts';
 import {
@@ -188,21 +189,11 @@ export function reminderBackOffice(deps: Deps) {
         .executeTakeFirst();
       if (!a) throw errors.notFound('預約');
       const rows = await repo.listedOfAppointment(clinicId, a.id);
-      const messages = await db
-        .selectFrom('line_messages')
-        .selectAll()
-        .where('clinic_id', '=', clinicId)
-        .where('related_type', '=', 'appointment')
-        .where('related_id', '=', a.id)
-        .orderBy('id')
-        .execute();
-      const sms = await db
-        .selectFrom('sms_messages')
-        .select(['id', 'to_masked', 'segments', 'cost', 'status', 'created_at', 'related_id'])
-        .where('clinic_id', '=', clinicId)
-        .where('related_type', '=', 'reminder_delivery')
-        .where('related_id', 'in', rows.length ? rows.map((r) => r.id) : ['-'])
-        .execute();
+      const messages = await lineService(deps).messagesAbout(clinicId, 'appointment', a.id);
+      const sms = await smsService(deps).find(clinicId, {
+        relatedType: 'reminder_delivery',
+        relatedIds: rows.map((r) => r.id),
+      });
       return {
         appointmentId: a.id,
         reminders: rows.map(toView),

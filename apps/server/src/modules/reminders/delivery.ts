@@ -196,14 +196,17 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
         loadTemplates(deps.db, clinicId),
         clinicService(deps).get(clinicId),
         deps.line.forClinic(clinicId),
-        smsService(deps).getSettings(clinicId),
+        smsService(deps).fallbackSettings(clinicId),
       ]);
       return {
         settings,
         templates,
         clinic: { name: clinic.name, address: clinic.address, phone: clinic.phone, timeZone: clinic.timeZone },
         channel,
-        smsAllowed: settings.smsFallback && sms.reminderFallback && sms.effectiveProvider !== 'none',
+        smsAllowed:
+          settings.smsFallback &&
+          sms.reminderFallback &&
+          (sms.provider === 'default' ? deps.config.smsProvider : sms.provider) !== 'none',
         mapUrl: mapUrlOf(clinic.address),
       };
     })();

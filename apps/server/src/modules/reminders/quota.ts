@@ -10,6 +10,8 @@ import { errors } from '../../platform/errors.ts';
 import { localParts, zonedTime } from '../../platform/time.ts';
 import type { ReminderSettings } from './rules.ts';
 import { clinicService } from '../clinics/service.ts';
+import { lineService } from '../line/service.ts';
+import { smsService } from '../sms/service.ts';
 import { reminderRepository } from './repository.ts';
 import { loadSettings } from './service.ts';
 
@@ -28,15 +30,9 @@ export function monthOf(now: Date, timeZone: string): { month: string; start: Da
 async function ourCount(deps: Deps, clinicId: string, start: Date) {
   const since = start.toISOString();
   const reminders = await reminderRepository(deps.db).countSentOnLine(clinicId, since);
-  const other = await deps.db
-    .selectFrom('line_messages')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('clinic_id', '=', clinicId)
-    .where('direction', '=', 'out')
-    .where('source', 'not in', ['reminder', 'greeting', 'auto_reply', 'reply'])
-    .where('created_at', '>=', since)
-    .executeTakeFirst();
-  return { reminders, other: Number(other?.n ?? 0) };
+  // Replies (free) and greetings do not count toward the month's push quota.
+  const other = await lineService(deps).countOutgoing(clinicId, since, ['reminder', 'greeting', 'auto_reply', 'reply']);
+  return { reminders, other };
 }
 
 /** LINE's own numbers (cached in reminder_quota, refreshed at most every 10 minutes). */
@@ -198,17 +194,7 @@ export async function quotaReport(deps: Deps, clinicId: string) {
   const lq = await lineQuota(deps, clinicId);
   const ours = await ourCount(deps, clinicId, start);
   const planned = await reminderRepository(deps.db).countToSendBefore(clinicId, end.toISOString());
-  const sms = await deps.db
-    .selectFrom('sms_messages')
-    .select([
-      (eb) => eb.fn.countAll<number>().as('n'),
-      (eb) => eb.fn.sum<number>('segments').as('segments'),
-      (eb) => eb.fn.sum<number>('cost').as('cost'),
-    ])
-    .where('clinic_id', '=', clinicId)
-    .where('purpose', '=', 'reminder')
-    .where('created_at', '>=', start.toISOString())
-    .executeTakeFirst();
+  const sms = await smsService(deps).usage(clinicId, 'reminder', start.toISOString());
   const used = Math.max(ours.reminders + ours.other, lq.used ?? 0);
   const caps = capsOf(settings, lq.limit);
   const elapsed = Math.max(1, now.getTime() - start.getTime());
@@ -227,7 +213,7 @@ export async function quotaReport(deps: Deps, clinicId: string) {
     caps,
     percentOfLimit: limit ? Math.round((used / limit) * 1000) / 10 : null,
     willExceed: limit !== null && forecast > limit,
-    sms: { messages: Number(sms?.n ?? 0), segments: Number(sms?.segments ?? 0), cost: Number(sms?.cost ?? 0) },
+    sms,
     notices: notices.map((n) => ({
       id: Number(n.id),
       kind: n.kind,
