@@ -97,6 +97,35 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'webhook.redelivered': '重送 HIS 通知（Webhook）',
 };
 
+/** What a family of actions is about (the part before the dot): the audit log filters by it. */
+export const ACTION_GROUP_LABELS: Record<string, string> = {
+  api_key: 'API 金鑰',
+  appointment: '預約',
+  auth: '登入',
+  auto_reply: '自動回覆',
+  binding: 'LINE 綁定',
+  calendar: '辦公日曆',
+  calendar_feed: '行事曆訂閱',
+  clinic: '診所',
+  doctor: '醫師',
+  front_desk: '櫃台待辦',
+  frontdesk: '櫃台設定',
+  home: '今日總覽',
+  job: '背景工作',
+  liff: '病患的 LINE 頁面',
+  line: 'LINE 官方帳號',
+  patient: '病患',
+  recall: '回診追蹤',
+  recall_rule: '回診規則',
+  reminders: '看診提醒',
+  richmenu: '圖文選單',
+  segment: '分眾名單',
+  sms: '簡訊',
+  staff: '人員',
+  tag: '標籤',
+  webhook: 'HIS 通知（Webhook）',
+};
+
 export const ENTITY_TYPE_LABELS: Record<string, string> = {
   api_key: 'API 金鑰',
   appointment: '預約',

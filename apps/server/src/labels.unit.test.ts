@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jobDefinitions } from './jobs.ts';
 import {
+  ACTION_GROUP_LABELS,
   AUDIT_ACTION_LABELS,
   DETAIL_FIELD_LABELS,
   describeDetail,
@@ -77,6 +78,11 @@ describe('labels', () => {
     expect(missing(codesOf('action'), AUDIT_ACTION_LABELS)).toEqual([]);
   });
 
+  it('every family of actions (the part before the dot) has a zh-TW label for the filter', () => {
+    const groups = new Set(Object.keys(AUDIT_ACTION_LABELS).map((a) => a.split('.')[0]));
+    expect([...groups].filter((g) => !(g in ACTION_GROUP_LABELS))).toEqual([]);
+  });
+
   it('every entity type written by the code has a zh-TW label (add it to labels.ts)', () => {
     expect(missing(codesOf('entityType'), ENTITY_TYPE_LABELS)).toEqual([]);
   });
@@ -115,7 +121,13 @@ describe('labels', () => {
   });
 
   it('labels are zh-TW text, never the code itself', () => {
-    for (const map of [AUDIT_ACTION_LABELS, ENTITY_TYPE_LABELS, JOB_TYPE_LABELS, DETAIL_FIELD_LABELS])
+    for (const map of [
+      AUDIT_ACTION_LABELS,
+      ACTION_GROUP_LABELS,
+      ENTITY_TYPE_LABELS,
+      JOB_TYPE_LABELS,
+      DETAIL_FIELD_LABELS,
+    ])
       for (const [code, label] of Object.entries(map)) {
         expect(label, code).not.toBe(code);
         expect(label, code).toMatch(/[\u4e00-\u9fff]/);

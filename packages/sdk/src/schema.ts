@@ -1204,6 +1204,11 @@ export interface paths {
                                 code: string;
                                 label: string;
                             }[];
+                            /** @description 一類動作（例如 patient.*，篩選時比對前綴）與其中文名稱 */
+                            actionGroups: {
+                                code: string;
+                                label: string;
+                            }[];
                             /** @description 每一種對象與其中文名稱 */
                             entityTypes: {
                                 code: string;
@@ -1274,7 +1279,7 @@ export interface paths {
                                 /** @example LINE 推播 */
                                 typeLabel: string;
                                 /** @description pending 等待中、running 執行中、done 完成、dead 已放棄（需人工處理） */
-                                status: string;
+                                status: "pending" | "running" | "done" | "dead";
                                 /** @example 等待中 */
                                 statusLabel: string;
                                 attempts: number;
@@ -1287,6 +1292,13 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             };
+                            /** @description 每一種狀態、中文名稱與此診所的工作數（含 0） */
+                            statuses: {
+                                status: "pending" | "running" | "done" | "dead";
+                                /** @example 已放棄 */
+                                label: string;
+                                count: number;
+                            }[];
                         };
                     };
                 };

@@ -34,7 +34,7 @@ export interface JobsTable {
   clinic_id: string | null;
   type: string;
   payload: string;
-  status: string;
+  status: 'pending' | 'running' | 'done' | 'dead';
   run_at: string;
   attempts: Generated<number>;
   max_attempts: number;

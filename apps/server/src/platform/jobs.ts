@@ -267,7 +267,7 @@ export async function retryJob(db: Kysely<DB>, clock: Clock, clinicId: string, i
 }
 
 /** A clinic's jobs, newest first (the back office's job list). */
-export async function listJobs(db: Kysely<DB>, clinicId: string, f: { status?: string; limit: number }) {
+export async function listJobs(db: Kysely<DB>, clinicId: string, f: { status?: JobStatus; limit: number }) {
   let query = db.selectFrom('jobs').selectAll().where('clinic_id', '=', clinicId);
   if (f.status) query = query.where('status', '=', f.status);
   return query.orderBy('id', 'desc').limit(f.limit).execute();

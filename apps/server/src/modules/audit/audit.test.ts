@@ -71,6 +71,7 @@ describe('audit log in words', () => {
     const c = await createTestClinic(t);
     const v = (await as(t.app, c.admin).get('/api/audit/vocabulary')).json();
     expect(v.actions).toContainEqual({ code: 'home.viewed', label: '檢視今日總覽' });
+    expect(v.actionGroups).toContainEqual({ code: 'staff.*', label: '人員（全部）' });
     expect(v.entityTypes).toContainEqual({ code: 'patient', label: '病患' });
     const desk = await c.staff('front_desk');
     expect((await as(t.app, desk).get('/api/audit/vocabulary')).statusCode).toBe(403);
@@ -89,6 +90,12 @@ describe('jobs page in words', () => {
       status: 'pending',
       statusLabel: '等待中',
     });
+    expect(r.json().statuses).toEqual([
+      { status: 'dead', label: '已放棄', count: 0 },
+      { status: 'pending', label: '等待中', count: 1 },
+      { status: 'running', label: '執行中', count: 0 },
+      { status: 'done', label: '完成', count: 0 },
+    ]);
   });
 });
 

@@ -5,6 +5,7 @@ import { listAudit, type AuditRow } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
 import {
+  ACTION_GROUP_LABELS,
   actorTypeLabel,
   AUDIT_ACTION_LABELS,
   auditActionLabel,
@@ -80,6 +81,13 @@ export function auditRoutes(app: App, deps: Deps): void {
       },
       preHandler: admin,
     },
-    async () => ({ actions: byLabel(AUDIT_ACTION_LABELS), entityTypes: byLabel(ENTITY_TYPE_LABELS) }),
+    async () => ({
+      actions: byLabel(AUDIT_ACTION_LABELS),
+      actionGroups: Object.entries(ACTION_GROUP_LABELS).map(([prefix, label]) => ({
+        code: `${prefix}.*`,
+        label: `${label}（全部）`,
+      })),
+      entityTypes: byLabel(ENTITY_TYPE_LABELS),
+    }),
   );
 }

@@ -47,5 +47,6 @@ const Code = Type.Object({ code: Type.String(), label: Type.String() });
 
 export const AuditVocabulary = Type.Object({
   actions: Type.Array(Code, { description: '每一種動作與其中文名稱' }),
+  actionGroups: Type.Array(Code, { description: '一類動作（例如 patient.*，篩選時比對前綴）與其中文名稱' }),
   entityTypes: Type.Array(Code, { description: '每一種對象與其中文名稱' }),
 });

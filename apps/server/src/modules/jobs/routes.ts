@@ -7,6 +7,8 @@ import type { Deps } from '../../platform/deps.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
 import { jobCountsByStatus, listJobs, retryJob } from '../../platform/jobs.ts';
 import { jobStatusLabel, jobTypeLabel } from '../../labels.ts';
+
+const JOB_STATUSES = ['dead', 'pending', 'running', 'done'] as const;
 import { JobParams, JobsPage, JobsQuery } from './schemas.ts';
 
 export function jobRoutes(app: App, deps: Deps): void {
@@ -43,6 +45,7 @@ export function jobRoutes(app: App, deps: Deps): void {
           finishedAt: r.finished_at,
         })),
         counts,
+        statuses: JOB_STATUSES.map((status) => ({ status, label: jobStatusLabel(status), count: counts[status] ?? 0 })),
       };
     },
   );
