@@ -118,6 +118,8 @@ export function lineService(deps: Deps) {
       return client;
     },
 
+    /** The channel of a LINE channel id (LIFF pages and webhooks are addressed by it), or undefined. */
+    channelById: (channelId: string) => repo.channelById(channelId),
     async getChannel(clinicId: string) {
       const r = await repo.channelOfClinic(clinicId);
       return r ? toView(deps, r) : null;
