@@ -1,9 +1,10 @@
 // The patient's whole LINE journey on the emulator's phone page against the demo stack:
 // follow → greeting → rich menu 綁定帳號 → LIFF bind page (個資告知, phone, SMS code from the
-// emulator's SMS gateway) → bound menu → 我的預約 (confirm) → 家人 → a keyword gets its canned reply
-// → unbind from the page (menu back to the unbound one).
+// emulator's SMS gateway) → bound menu within 2 s → 我的預約 (confirm) → 家人 (cancel request, then
+// withdraw it) → a keyword gets its canned reply, a free question an acknowledgement → a family
+// member the HIS adds later is offered (加入) → unbind from the page (menu back to the unbound one).
 import { expect, test, type FrameLocator, type Page } from '@playwright/test';
-import { EMU, his, openPhone, smsCode } from './demo.ts';
+import { EMU, his, openPhone, SHOTS, smsCode } from './demo.ts';
 
 const run = Date.now().toString(36).slice(-5);
 // A fresh mobile number each run (the family of two shares it).
@@ -56,7 +57,7 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   page,
 }) => {
   test.setTimeout(120_000);
-  await page.setViewportSize({ width: 430, height: 932 });
+  await page.setViewportSize({ width: 390, height: 844 });
   const res = await fetch(`${EMU}/_emulator/users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -95,15 +96,17 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await wv.getByLabel('6 位數驗證碼').fill(wrong);
   await expect(wv.locator('#code-msg')).toContainText('還可以再試');
   await wv.getByLabel('6 位數驗證碼').fill(code);
+  const boundAt = Date.now();
   await expect(wv.getByRole('heading', { name: '綁定完成' })).toBeVisible();
   await expect(wv.getByText('已綁定：')).toContainText('陳大文');
   await expect(wv.getByText('已綁定：')).toContainText('陳小芸');
   await wv.getByRole('button', { name: '關閉' }).click();
   await expect(page.locator('#webview')).toBeHidden();
 
-  // the menu switches to the one for bound users
-  // (the phone page picks up a menu change with its next long-poll answer, up to 20 s later)
-  await expect(page.locator('.rm-area[title="綁定管理"]')).toBeAttached({ timeout: 30_000 });
+  // the menu switches to the one for bound users within 2 s of binding (the page's long poll
+  // answers at once when the menu it shows is not the user's any more)
+  await expect(page.locator('.rm-area[title="綁定管理"]')).toBeAttached({ timeout: 5_000 });
+  expect(Date.now() - boundAt).toBeLessThan(3_000);
 
   // 我的預約: both family members' appointments, upcoming first; confirm one
   await tapMenu(page, '我的預約');
@@ -129,20 +132,43 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await sheet.getByText('身體不適').click();
   await sheet.getByRole('button', { name: '確定取消' }).click();
   await expect(sheet).toBeHidden();
-  await expect(second.locator('.chip.grey')).toContainText('已申請取消');
+  // a pending request offers only its withdrawal
+  await expect(second.locator('.chip.grey')).toContainText('取消申請處理中');
+  await expect(second.getByRole('button', { name: '確認赴約' })).toHaveCount(0);
+  await expect(second.getByRole('button', { name: '改期' })).toHaveCount(0);
+  await page.screenshot({ path: `${SHOTS}/liff-cancel-pending.png` });
+  page.once('dialog', (d) => void d.accept());
+  await second.getByRole('button', { name: '撤回申請' }).click();
+  await expect(second.locator('.chip.grey')).toHaveCount(0);
+  await expect(second.getByRole('button', { name: '確認赴約' })).toBeVisible();
+  await second.getByRole('button', { name: '取消' }).click();
+  await sheet.getByText('身體不適').click();
+  await sheet.getByRole('button', { name: '確定取消' }).click();
+  await expect(second.locator('.chip.grey')).toContainText('取消申請處理中');
   const firstFamily = wv.locator('section.member').first().locator('article.card').first();
   await firstFamily.getByRole('button', { name: '改期' }).click();
   await sheet.getByLabel('第 1 個希望時間').fill(`${tpe(10, 10).slice(0, 16)}`);
   await sheet.getByLabel('備註（選填）').fill('平日上午較方便');
   await sheet.getByRole('button', { name: '送出改期申請' }).click();
   await expect(sheet).toBeHidden();
-  await expect(firstFamily.locator('.chip.blue')).toContainText('已申請改期');
+  await expect(firstFamily.locator('.chip.blue')).toContainText('改期申請處理中');
   await closeWebview(page);
 
   // a keyword gets the clinic's canned reply
   await page.locator('#text').fill('請問門診時間');
   await page.locator('#send').click();
   await expect(page.locator('#timeline')).toContainText('週日及國定假日休診', { timeout: 15_000 });
+  // a question no canned reply answers is acknowledged, and waits for the front desk
+  await page.locator('#text').fill('可以改下午嗎？');
+  await page.locator('#send').click();
+  await expect(page.locator('#timeline')).toContainText('已收到您的訊息', { timeout: 15_000 });
+
+  // a family member the HIS adds later is offered once; 加入 binds it
+  await his(`/patients/E2E-${run}-3`, { name: '陳小豪', phone });
+  await expect(page.locator('#timeline')).toContainText('新增家人：陳小豪，要一起查詢嗎？', { timeout: 15_000 });
+  await page.screenshot({ path: `${SHOTS}/line-family-offer.png` });
+  await page.locator('#timeline').getByRole('button', { name: '加入', exact: true }).last().click();
+  await expect(page.locator('#timeline')).toContainText('已加入家人：陳小豪', { timeout: 15_000 });
 
   // unbind from the LIFF page: the menu goes back to the one for unbound users
   await tapMenu(page, '綁定管理');

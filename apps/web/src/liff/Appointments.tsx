@@ -13,6 +13,7 @@ type Props = {
   prefetched?: () => Promise<{ members: Member[] }> | null;
 };
 type Row = { appt: Appt; who: string };
+type Action = 'confirm' | 'cancel' | 'reschedule' | 'withdraw';
 
 const REPLY_CLASS: Record<string, string> = {
   confirmed: 'green',
@@ -28,20 +29,13 @@ function byTime(a: Row, b: Row) {
   return a.appt.startsAt.localeCompare(b.appt.startsAt);
 }
 
-function Card({
-  row,
-  showWho,
-  onAct,
-}: {
-  row: Row;
-  showWho: boolean;
-  onAct: (kind: 'confirm' | 'cancel' | 'reschedule', r: Row) => void;
-}) {
+function Card({ row, showWho, onAct }: { row: Row; showWho: boolean; onAct: (kind: Action, r: Row) => void }) {
   const a = row.appt;
   const cancelled = a.status === 'cancelled';
   const replyCls = a.reply ? (REPLY_CLASS[a.reply] ?? 'plain') : null;
-  const showReply = a.reply && a.reply !== 'not_sent' && !cancelled;
-  const any = a.canConfirm || a.canCancel || a.canReschedule;
+  // A pending request shows as 「取消申請處理中」 instead of the reply light.
+  const showReply = a.reply && a.reply !== 'not_sent' && !cancelled && !a.pendingLabel;
+  const any = a.canConfirm || a.canCancel || a.canReschedule || a.canWithdraw;
   return (
     <article
       class={`card${cancelled ? ' cancelled' : ''}`}
@@ -55,6 +49,7 @@ function Card({
         <div class="chips">
           <span class={`chip ${cancelled ? 'struck' : a.status === 'booked' ? 'plain' : 'grey'}`}>{a.statusLabel}</span>
           {showReply ? <span class={`chip ${replyCls}`}>{REPLY_TEXT[a.reply!] ?? a.replyLabel}</span> : null}
+          {a.pendingLabel ? <span class={`chip ${replyCls}`}>{a.pendingLabel}</span> : null}
         </div>
       </div>
       <dl class="meta">
@@ -88,6 +83,11 @@ function Card({
           {a.canCancel ? (
             <button class="btn sm btn-outline" type="button" onClick={() => onAct('cancel', row)}>
               取消
+            </button>
+          ) : null}
+          {a.canWithdraw ? (
+            <button class="btn sm btn-outline" type="button" onClick={() => onAct('withdraw', row)}>
+              撤回申請
             </button>
           ) : null}
         </div>
@@ -323,11 +323,18 @@ export function AppointmentsPage({ api, me, config, family, go, toast, prefetche
         recent: m.recent.map((x) => (x.id === a.id ? a : x)),
       })),
     );
-  const act = async (kind: 'confirm' | 'cancel' | 'reschedule', row: Row) => {
-    if (kind !== 'confirm') return setSheet({ kind, row });
+  const act = async (kind: Action, row: Row) => {
+    if (kind === 'cancel' || kind === 'reschedule') return setSheet({ kind, row });
     if (busyId) return;
+    const what = row.appt.pendingLabel?.startsWith('改期') ? '改期' : '取消';
+    if (kind === 'withdraw' && !confirm(`要撤回${what}申請嗎？預約會維持原本的時間。`)) return;
     setBusyId(row.appt.id);
     try {
+      if (kind === 'withdraw') {
+        replace(await api.withdraw(row.appt.id));
+        toast(`已撤回${what}申請，預約維持不變`);
+        return;
+      }
       replace(await api.confirm(row.appt.id));
       toast('已確認赴約，謝謝您！');
     } catch (e) {

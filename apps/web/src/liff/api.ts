@@ -97,6 +97,8 @@ export function createApi(channelId: string, token: () => string | null, baseUrl
           body: reason ? { reason } : {},
         }),
       ),
+    withdraw: (id: string) =>
+      call(() => client.POST('/liff/api/{channelId}/appointments/{id}/withdraw-request', { params: appt(id) })),
     reschedule: (id: string, preferredTimes: string[], note?: string) =>
       call(() =>
         client.POST('/liff/api/{channelId}/appointments/{id}/reschedule-request', {
