@@ -245,13 +245,6 @@ export function answerService(deps: Deps) {
           actor,
           reason: details.reason ?? details.note ?? null,
         });
-        await appointmentService(tdeps).addHistory(input.clinicId, a.id, {
-          source: 'patient',
-          actor,
-          oldStatus: a.status,
-          newStatus: a.status,
-          changedFields: ['reply'],
-        });
         if (input.answer !== 'confirm')
           await taskService(tdeps).openRequest(input.clinicId, {
             appointmentId: a.id,
@@ -313,13 +306,6 @@ export function answerService(deps: Deps) {
           source: 'patient',
           actor,
           reason: `病患撤回${what}申請`,
-        });
-        await appointmentService(tdeps).addHistory(input.clinicId, a.id, {
-          source: 'patient',
-          actor,
-          oldStatus: a.status,
-          newStatus: a.status,
-          changedFields: ['reply'],
         });
         await taskService(tdeps).withdrawRequests(input.clinicId, a.id, [kind]);
         await recordAudit(trx, deps.clock, {
