@@ -23,6 +23,12 @@ import type { ReminderRule, ReminderSettings } from './rules.ts';
 export type PlanAppointment = {
   startsAt: string;
   bookedAt: string;
+  /**
+   * False when the appointment must not get the booking-day message: the HIS copied it over
+   * during the clinic's initial sync, or its bookedAt says it was booked before today (decided
+   * by the appointments module when the appointment was first seen). Missing means true.
+   */
+  bookingMessage?: boolean;
   status: string;
   visitType: string | null;
   /** HIS doctor id (overrides are written with HIS ids). */
@@ -39,9 +45,9 @@ export type PlannedReminder = {
   essential: boolean;
   /**
    * Why a rule is skipped: its time passed before it was first planned, it would be after the
-   * visit, an override, already sent, merged.
+   * visit, an override, already sent, merged, not a new booking.
    */
-  reason: 'past' | 'after_visit' | 'disabled' | 'sent' | 'merged' | null;
+  reason: 'past' | 'after_visit' | 'disabled' | 'sent' | 'merged' | 'not_new' | null;
 };
 
 export type PlanInput = {
@@ -127,6 +133,10 @@ export function planReminders(input: PlanInput): PlannedReminder[] {
     const label = ruleLabel(r);
     if (disabledBy) {
       mk(null, `${label} → ${disabledBy}`, true, 'disabled');
+      continue;
+    }
+    if (r.kind === 'booking' && a.bookingMessage === false) {
+      mk(null, `${label} → 不是新預約（HIS 初次同步時的既有預約，或預約建立於今天以前），不發送`, true, 'not_new');
       continue;
     }
     const sent = input.sent?.find(

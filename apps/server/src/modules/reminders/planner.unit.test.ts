@@ -107,6 +107,18 @@ describe('planReminders', () => {
     expect(byRule(ps, 'visit-day')).toMatchObject({ skipped: true });
   });
 
+  it('an appointment that is not a new booking gets no booking-day message; the 48 h and visit-day ones plan as usual', () => {
+    const a = appt('2026-03-20T10:00:00+08:00', '2026-03-16T13:00:00+08:00', { bookingMessage: false });
+    const ps = plan(a, '2026-03-16T05:00:00Z');
+    expect(byRule(ps, 'booking')).toMatchObject({ skipped: true, dueAt: null, reason: 'not_new' });
+    expect(byRule(ps, 'booking').explanation).toContain('不是新預約');
+    expect(byRule(ps, 'before-48h')).toMatchObject({ skipped: false, dueAt: '2026-03-18T02:00:00.000Z' });
+    expect(byRule(ps, 'visit-day')).toMatchObject({ skipped: false, dueAt: '2026-03-20T00:00:00.000Z' });
+    expect(byRule(plan({ ...a, bookingMessage: true }, '2026-03-16T05:00:00Z'), 'booking')).toMatchObject({
+      skipped: false,
+    });
+  });
+
   it('merges the booking message into the visit-day one when both land at 08:00', () => {
     const ps = plan(appt('2026-03-16T09:00:00+08:00', '2026-03-16T06:30:00+08:00'), '2026-03-15T22:30:00Z');
     expect(byRule(ps, 'visit-day').dueAt).toBe('2026-03-16T00:00:00.000Z');
