@@ -4144,78 +4144,7 @@ export interface paths {
          * 新增或更新醫師
          * @description 以 HIS 的醫師代碼新增或更新醫師。新增回 201，更新回 200。預約引用的醫師必須先以此 API 建立。
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description HIS 端的醫師代碼（字串，同一診所內唯一） */
-                    doctorId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description 醫師姓名
-                         * @example 林醫師
-                         */
-                        name: string;
-                        /**
-                         * @description 科別
-                         * @example 牙科
-                         */
-                        department?: string | null;
-                        /**
-                         * @description 職稱
-                         * @example 主治醫師
-                         */
-                        title?: string | null;
-                        /** @description 是否仍在看診，預設 true */
-                        active?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HisDoctor"];
-                    };
-                };
-                /** @description 成功 */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HisDoctor"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["upsertDoctor"];
         post?: never;
         delete?: never;
         options?: never;
@@ -4235,89 +4164,7 @@ export interface paths {
          * 新增或更新病患
          * @description 以 HIS 的病患代碼新增或更新病患。手機號碼（0912-345-678、+886 912 345 678 等）會轉成 E.164；身分證字號／居留證號檢查檢查碼後加密儲存；出生日期不可晚於今天；姓名 1–50 字。任何欄位有誤回 422 並逐欄說明，整筆不儲存。新增回 201，更新回 200。
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description HIS 端的病患代碼（字串，同一診所內唯一） */
-                    patientId: string;
-                };
-                cookie?: never;
-            };
-            /** @description 省略的欄位維持原值；傳 null 表示清除。 */
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description 姓名（前後空白會去除；1–50 字）
-                         * @example 王小明
-                         */
-                        name: string;
-                        /**
-                         * @description 電話：手機 0912-345-678、+886 912 345 678 等常見寫法皆可，儲存為 E.164；市話（含區碼）可收但不能用於 LINE 綁定
-                         * @example 0912-345-678
-                         */
-                        phone?: string | null;
-                        /**
-                         * @description 出生日期，西元 YYYY-MM-DD，不可晚於今天
-                         * @example 1980-05-17
-                         */
-                        birthDate?: string | null;
-                        /**
-                         * @description 身分證字號或居留證號（新式、舊式皆可），會檢查檢查碼；加密儲存，回應只顯示遮罩
-                         * @example A123456789
-                         */
-                        nationalId?: string | null;
-                        /**
-                         * @description 病歷號
-                         * @example 0012345
-                         */
-                        chartNo?: string | null;
-                        /** @description 性別：male 男、female 女、other 其他、unknown 不明 */
-                        gender?: ("male" | "female" | "other" | "unknown") | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description 病患（身分證字號只回傳遮罩） */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HisPatient"];
-                    };
-                };
-                /** @description 病患（身分證字號只回傳遮罩） */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HisPatient"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["upsertPatient"];
         post?: never;
         delete?: never;
         options?: never;
@@ -4336,47 +4183,7 @@ export interface paths {
          * 病患的 LINE 燈號
          * @description 病患的 LINE 狀態：bound LINE綁定、unbound LINE未綁定、blocked 被封鎖。
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description HIS 端的病患代碼（字串，同一診所內唯一） */
-                    patientId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HisPatientStatus"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getPatientStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4394,161 +4201,14 @@ export interface paths {
         };
         /**
          * 查詢預約與燈號
-         * @description 預約資料與燈號：reply（尚未提醒、尚未回覆、確認赴約、取消、改期）與病患的 line（LINE綁定、LINE未綁定、被封鎖）。
+         * @description 預約資料與燈號：reply（尚未提醒、尚未回覆、確認赴約、取消、改期）與病患的 line（LINE綁定、LINE未綁定、被封鎖）。以 LINE 或簡訊送出提醒後，reply 即為「尚未回覆」。
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description HIS 端的預約代碼（字串，同一診所內唯一） */
-                    appointmentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 預約與其燈號 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HisAppointment"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getAppointment"];
         /**
          * 新增或更新預約
-         * @description 以 HIS 的預約代碼新增或更新預約。`version` 由 HIS 每次修改時遞增：比已儲存的舊 → 409 VERSION_CONFLICT（回應的 current 為目前資料）；相同 → 200 不變更（可安全重送）；較新 → 套用（新建回 201）。報到、看診完成、未到、取消都是以新版本更新 status。病患與醫師須先建立，否則回 422 UNKNOWN_REFERENCE。每次變更都會記錄在預約歷程。
+         * @description 以 HIS 的預約代碼新增或更新預約。`version` 由 HIS 每次修改時遞增：比已儲存的舊 → 409 VERSION_CONFLICT（回應的 current 為目前資料）；相同 → 200 不變更（可安全重送）；較新 → 套用（新建回 201）。報到、看診完成、未到、取消都是以新版本更新 status。病患與醫師須先建立，否則回 422 UNKNOWN_REFERENCE。每次變更都會記錄在預約歷程。`bookedAt`（選填）是病患預約的時間：決定是否發送「預約當下」的通知（見串接指南）。
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description HIS 端的預約代碼（字串，同一診所內唯一） */
-                    appointmentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    /**
-                     * @example {
-                     *       "patientId": "P000123",
-                     *       "doctorId": "D01",
-                     *       "startsAt": "2026-05-04T09:30:00+08:00",
-                     *       "durationMinutes": 15,
-                     *       "visitType": "複診",
-                     *       "status": "booked",
-                     *       "version": 1
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description HIS 端的病患代碼（字串，同一診所內唯一） */
-                        patientId: string;
-                        /** @description HIS 端的醫師代碼（字串，同一診所內唯一） */
-                        doctorId: string;
-                        /**
-                         * Format: date-time
-                         * @description 看診時間，RFC 3339 且須含時區，例如 2026-05-04T09:30:00+08:00
-                         * @example 2026-05-04T09:30:00+08:00
-                         */
-                        startsAt: string;
-                        /**
-                         * @description 預計看診分鐘數
-                         * @example 15
-                         */
-                        durationMinutes?: number | null;
-                        /**
-                         * @description 門診類別，例如 初診、複診、洗牙；沒有類別請傳 null
-                         * @example 複診
-                         */
-                        visitType?: string | null;
-                        /**
-                         * @description 預約狀態：booked 已預約、checked_in 已報到、completed 已看診、cancelled 已取消、no_show 未到診（報到、看診完成、未到與取消都是同一筆預約的狀態變更）
-                         * @example booked
-                         * @enum {unknown}
-                         */
-                        status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
-                        /** @description 備註 */
-                        note?: string | null;
-                        /**
-                         * @description HIS 每次修改這筆預約時遞增的版本號（例如修改序號或時間戳記數字）。較舊的版本回 409，同版本回 200 不變更
-                         * @example 1
-                         */
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description 預約與其燈號 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HisAppointment"];
-                    };
-                };
-                /** @description 預約與其燈號 */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HisAppointment"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["upsertAppointment"];
         post?: never;
         delete?: never;
         options?: never;
@@ -4569,143 +4229,7 @@ export interface paths {
          * 批次新增或更新預約（最多 1,000 筆）
          * @description 一次送最多 1,000 筆預約，規則與單筆 PUT 相同。依序處理，回應的 items 與請求一一對應（index 相同）：201 新增、200 更新或未變更、409 版本較舊（附 current）、422 資料有誤（附 error，逐欄說明）。一筆有誤不影響其他筆；整批重送是安全的。
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "appointmentId": "A20260504-001",
-                     *           "patientId": "P000123",
-                     *           "doctorId": "D01",
-                     *           "startsAt": "2026-05-04T09:30:00+08:00",
-                     *           "status": "booked",
-                     *           "version": 1
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description 最多 1,000 筆；依序處理，同一預約可出現多次（以版本決定結果） */
-                        items: {
-                            /** @description HIS 端的預約代碼（字串，同一診所內唯一） */
-                            appointmentId: string;
-                            /** @description HIS 端的病患代碼（字串，同一診所內唯一） */
-                            patientId: string;
-                            /** @description HIS 端的醫師代碼（字串，同一診所內唯一） */
-                            doctorId: string;
-                            /**
-                             * Format: date-time
-                             * @description 看診時間，RFC 3339 且須含時區，例如 2026-05-04T09:30:00+08:00
-                             * @example 2026-05-04T09:30:00+08:00
-                             */
-                            startsAt: string;
-                            /**
-                             * @description 預計看診分鐘數
-                             * @example 15
-                             */
-                            durationMinutes?: number | null;
-                            /**
-                             * @description 門診類別，例如 初診、複診、洗牙；沒有類別請傳 null
-                             * @example 複診
-                             */
-                            visitType?: string | null;
-                            /**
-                             * @description 預約狀態：booked 已預約、checked_in 已報到、completed 已看診、cancelled 已取消、no_show 未到診（報到、看診完成、未到與取消都是同一筆預約的狀態變更）
-                             * @example booked
-                             * @enum {unknown}
-                             */
-                            status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
-                            /** @description 備註 */
-                            note?: string | null;
-                            /**
-                             * @description HIS 每次修改這筆預約時遞增的版本號（例如修改序號或時間戳記數字）。較舊的版本回 409，同版本回 200 不變更
-                             * @example 1
-                             */
-                            version: number;
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description 每筆一個結果，順序與請求相同；一筆有誤不影響其他筆 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @description 對應請求中 items 的位置（從 0 開始） */
-                                index: number;
-                                appointmentId: string | null;
-                                /**
-                                 * @description 201 新增、200 更新或相同版本未變更、409 版本較舊（附 current）、422 資料有誤（附 error）
-                                 * @example 201
-                                 */
-                                status: number;
-                                /** @enum {unknown} */
-                                result?: "created" | "updated" | "unchanged";
-                                version?: number;
-                                error?: {
-                                    code: string;
-                                    message: string;
-                                    details: ({
-                                        field?: string;
-                                        code?: string;
-                                        message: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                };
-                                current?: components["schemas"]["HisAppointment"];
-                            }[];
-                            summary: {
-                                created: number;
-                                updated: number;
-                                unchanged: number;
-                                conflicts: number;
-                                invalid: number;
-                            };
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["upsertAppointmentsBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4723,53 +4247,7 @@ export interface paths {
          * 燈號變更紀錄（斷線後補同步）
          * @description 依發生順序（舊到新）列出 after 游標之後的所有燈號變更（病患 LINE 狀態、預約回覆、預約狀態）。第一次呼叫不帶 after；之後以回應的 nextCursor 繼續，直到 items 為空。游標穩定且不透明，請原樣保存。limit 預設 100，最多 1,000。
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description 上次回應的 nextCursor（不帶則從頭開始） */
-                    after?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: components["schemas"]["HisStatusChange"][];
-                            /** @description 下次的 after；沒有新資料時與傳入的 after 相同 */
-                            nextCursor: string | null;
-                            hasMore: boolean;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listStatusChanges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4790,59 +4268,48 @@ export interface paths {
          * 設定 Webhook
          * @description 設定接收燈號與預約變更的網址。Careline 以 POST 傳送 `{id, type, createdAt, data}`，標頭 `Careline-Signature: t=<unix 秒>,v1=<HMAC-SHA256(secret, "<t>.<原始內容>") 十六進位>`。未回 2xx 會以退避方式重試，重試時 id 相同。不帶 secret 時由系統產生。
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    /**
-                     * @example {
-                     *       "url": "https://his.example.tw/careline/webhook"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description 接收網址（https 建議） */
-                        url: string;
-                        /** @description 自訂簽章密鑰（至少 16 字元）；不填則產生 */
-                        secret?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HisWebhookConfig"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["setWebhook"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/his/initial-sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * HIS 初次同步狀態
+         * @description 從 HIS 第一次呼叫 API 起為初次同步，直到管理者結束或滿 24 小時。初次同步期間第一次收到、且未附 bookedAt 的預約，不發送「預約當下」的通知（48 小時前與看診當天的提醒照常）。
+         */
+        get: operations["getHisInitialSync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/his/initial-sync/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 結束 HIS 初次同步
+         * @description 既有預約已全部傳入：之後 HIS 傳來的新預約會發送「預約當下」的通知。已結束時不變。
+         */
+        post: operations["endHisInitialSync"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4860,111 +4327,12 @@ export interface paths {
          * Webhook 設定
          * @description 目前設定的 HIS Webhook 網址與簽章密鑰。
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            configured: boolean;
-                            url: string | null;
-                            /** @description 簽章密鑰（僅管理者可見） */
-                            secret: string | null;
-                            updatedAt: string | null;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getHisWebhookSettings"];
         /**
          * 設定 Webhook
          * @description 設定 HIS 接收燈號變更的網址；不填密鑰則由系統產生。
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        url: string;
-                        secret?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            url: string;
-                            secret: string;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["updateHisWebhookSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -4983,71 +4351,7 @@ export interface paths {
          * Webhook 傳送紀錄
          * @description 每次傳送嘗試一筆，新到舊。failed=true 只看失敗；以 before=<上頁 nextBefore> 翻頁。
          */
-        get: {
-            parameters: {
-                query?: {
-                    failed?: boolean;
-                    before?: number;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: number;
-                                eventId: string;
-                                eventType: string;
-                                attempt: number;
-                                url: string;
-                                ok: boolean;
-                                statusCode: number | null;
-                                durationMs: number;
-                                error: string | null;
-                                createdAt: string;
-                            }[];
-                            nextBefore: number | null;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listHisWebhookDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5069,67 +4373,7 @@ export interface paths {
          * 重新傳送
          * @description 把這筆紀錄的事件重新排入傳送（事件 id 不變）。
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            eventId: string;
-                            jobId: number;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["redeliverHisWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5149,55 +4393,7 @@ export interface paths {
          * 傳送測試事件
          * @description 排入一個 webhook.test 事件，可在傳送紀錄查看結果。
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            eventId: string;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["sendHisWebhookTest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6770,126 +5966,7 @@ export interface paths {
          * 預約列表（櫃台）
          * @description 任意日期區間、醫師、門診類別、預約狀態、回覆燈號、LINE 燈號篩選；以病患姓名、電話（任何格式或末幾碼）、病歷號搜尋；可排序、伺服器端分頁（附總筆數）。日期可用 fromDate/toDate（診所當地日期，含頭含尾）或 from/to（RFC 3339，from 含、to 不含）。
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description 起（含），RFC 3339 */
-                    from?: string;
-                    /** @description 迄（不含），RFC 3339 */
-                    to?: string;
-                    /** @description 起日（診所當地日期，含） */
-                    fromDate?: string;
-                    /** @description 迄日（診所當地日期，含） */
-                    toDate?: string;
-                    /** @description HIS 醫師代碼 */
-                    doctorId?: string;
-                    /** @description 門診類別 */
-                    visitType?: string;
-                    /** @description 預約狀態 */
-                    status?: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
-                    /** @description 回覆燈號 */
-                    reply?: "not_sent" | "awaiting_reply" | "confirmed" | "cancel_requested" | "reschedule_requested";
-                    /** @description LINE 燈號（bound 已綁定、unbound 未綁定、blocked 被封鎖） */
-                    line?: "bound" | "unbound" | "blocked";
-                    /** @description 搜尋：病患姓名（部分）、電話（任何格式或末 3 碼以上）、病歷號或 HIS 病患代碼 */
-                    q?: string;
-                    /** @description 只列出有提醒發送失敗的預約 */
-                    failed?: boolean;
-                    /** @description 只列出有未處理的取消／改期申請的預約 */
-                    openTasks?: boolean;
-                    /** @description 排序欄位（預設看診時間） */
-                    sort?: "startsAt" | "patientName" | "doctorName" | "status" | "reply" | "visitType" | "updatedAt";
-                    /** @description 排序方向（預設 asc） */
-                    order?: "asc" | "desc";
-                    page?: number;
-                    pageSize?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @description Careline 內部預約 id（明細網址用） */
-                                id: string;
-                                /** @description HIS 預約代碼 */
-                                appointmentId: string;
-                                /** @description HIS 病患代碼 */
-                                patientId: string;
-                                /** @description HIS 醫師代碼 */
-                                doctorId: string;
-                                /** @description HIS 傳入的看診時間（保留原時區） */
-                                startsAt: string;
-                                startsAtUtc: string;
-                                durationMinutes: number | null;
-                                visitType: string | null;
-                                status: string;
-                                statusLabel: string;
-                                note: string | null;
-                                version: number;
-                                /** @description reply 病患回覆燈號、line LINE 綁定燈號 */
-                                lights: {
-                                    reply: {
-                                        code: string;
-                                        label: string;
-                                    };
-                                    line: {
-                                        code: string;
-                                        label: string;
-                                    };
-                                };
-                                patientName: string;
-                                chartNo: string | null;
-                                phoneMasked: string | null;
-                                doctorName: string;
-                                createdAt: string;
-                                updatedAt: string;
-                            }[];
-                            page: number;
-                            pageSize: number;
-                            /** @description 符合條件的總筆數 */
-                            total: number;
-                            hasMore: boolean;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listAppointments"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6909,49 +5986,7 @@ export interface paths {
          * 門診類別（本診所使用過的）
          * @description 近兩年預約中出現過的門診類別（HIS 的名稱），依使用次數由多到少；供篩選與分眾條件選擇。
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                visitType: string;
-                                count: number;
-                            }[];
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listAppointmentVisitTypes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6969,163 +6004,9 @@ export interface paths {
         };
         /**
          * 預約明細
-         * @description 預約、病患（身分證遮罩、電話遮罩）、醫師、狀態歷程（HIS 與病患）、每一則排定與已發送的提醒及其發送時間的原因、櫃台備註、病患申請。
+         * @description 預約、病患（身分證遮罩、電話遮罩）、醫師、歷程（每次變更的內容，以文字說明）、每一則排定與已發送的提醒及其發送時間的原因、櫃台備註、病患申請。
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            appointmentId: string;
-                            startsAt: string;
-                            startsAtUtc: string;
-                            durationMinutes: number | null;
-                            visitType: string | null;
-                            status: string;
-                            statusLabel: string;
-                            note: string | null;
-                            version: number;
-                            /** @description reply 病患回覆燈號、line LINE 綁定燈號 */
-                            lights: {
-                                reply: {
-                                    code: string;
-                                    label: string;
-                                };
-                                line: {
-                                    code: string;
-                                    label: string;
-                                };
-                            };
-                            createdAt: string;
-                            updatedAt: string;
-                            patient: {
-                                id: string;
-                                name: string;
-                                chartNo: string | null;
-                                phoneMasked: string | null;
-                                nationalIdMasked: string | null;
-                                birthDate: string | null;
-                                gender: string | null;
-                                line: {
-                                    code: string;
-                                    label: string;
-                                };
-                                /** @description 已綁定的 LINE 帳號數 */
-                                boundLineUsers: number;
-                            };
-                            doctor: {
-                                id: string;
-                                name: string;
-                                department: string | null;
-                            };
-                            history: {
-                                version: number | null;
-                                /** @description his、patient、staff 或 system */
-                                source: string;
-                                actor: string;
-                                oldStatus: string | null;
-                                newStatus: string;
-                                oldStatusLabel: string | null;
-                                newStatusLabel: string;
-                                changedFields: string[];
-                                at: string;
-                            }[];
-                            notes: {
-                                id: string;
-                                /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
-                                kind: string;
-                                body: string;
-                                author: string;
-                                at: string;
-                            }[];
-                            tasks: {
-                                id: string;
-                                kind: string;
-                                status: string;
-                                source: string;
-                                /** @description 病患申請的內容：原因、希望的時段 */
-                                payload: {
-                                    reason?: string | null;
-                                    preferredTimes?: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                createdAt: string;
-                                handledAt: string | null;
-                                handledBy: string | null;
-                            }[];
-                            reminders: {
-                                id: string;
-                                ruleName: string;
-                                dueAt: string | null;
-                                /** @description 為什麼在這個時間發送（例如「週一的 48 小時前提醒提早到週五」） */
-                                explanation: string;
-                                /** @description planned、sending、sent、failed、cancelled、skipped */
-                                state: string;
-                                channel: string | null;
-                                sentAt: string | null;
-                                attempts: number;
-                                lastError: string | null;
-                                cancelReason: string | null;
-                                sms: {
-                                    /** @description queued 排隊中、retrying 重試中、sent 已交給簡訊商、delivered 已送達手機、failed 失敗 */
-                                    status: string;
-                                    /** @description 收件號碼（遮蔽） */
-                                    toMasked: string;
-                                    /** @description 計費則數（70/67 字一則） */
-                                    segments: number;
-                                    /** @description 簡訊費用（新台幣） */
-                                    cost: number;
-                                    deliveredAt: string | null;
-                                    error: string | null;
-                                } | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getAppointmentDetail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7145,68 +6026,7 @@ export interface paths {
          * 與病患的 LINE 對話
          * @description 病患已綁定的 LINE 帳號最近 100 則訊息（舊到新）。
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description 病患是否有已綁定的 LINE 帳號 */
-                            bound: boolean;
-                            items: {
-                                id: number;
-                                /** @description in 病患傳來、out 診所送出 */
-                                direction: string;
-                                kind: string;
-                                text: string;
-                                source: string;
-                                at: string;
-                                relatedToThis: boolean;
-                            }[];
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listAppointmentMessages"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7225,78 +6045,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 新增櫃台備註 */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description 備註內容 */
-                        body: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description 成功 */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
-                            kind: string;
-                            body: string;
-                            author: string;
-                            at: string;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["addAppointmentNote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7316,81 +6065,7 @@ export interface paths {
          * 標記已處理
          * @description 將這筆預約未處理的取消／改期申請標為已處理，並留下處理紀錄。
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description 處理說明，例如「已電話聯絡改至 5/8 上午」 */
-                        comment?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            handledTasks: number;
-                            note: {
-                                id: string;
-                                /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
-                                kind: string;
-                                body: string;
-                                author: string;
-                                at: string;
-                            };
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["handleAppointmentRequests"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7410,90 +6085,7 @@ export interface paths {
          * 傳送 LINE 訊息給病患
          * @description 推播給病患所有已綁定的 LINE 帳號（先寫入含 X-Line-Retry-Key 的工作，再由背景送出）；未綁定回 409 PATIENT_NOT_BOUND。
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description 訊息內容 */
-                        text: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description 成功 */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            recipients: number;
-                            note: {
-                                id: string;
-                                /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
-                                kind: string;
-                                body: string;
-                                author: string;
-                                at: string;
-                            };
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["sendAppointmentMessage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7513,74 +6105,7 @@ export interface paths {
          * 重送看診提醒
          * @description 立即再送一次看診提醒：與排程提醒相同的訊息（含確認赴約、取消、改期按鈕），有綁定 LINE 的以 LINE 推播，否則依簡訊備援設定改發簡訊。送出的是最近一則已到期的提醒，沒有時送下一則排程中的提醒。已取消或已過看診時間、或上一次重送還在排程中回 409。
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            recipients: number;
-                            note: {
-                                id: string;
-                                /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
-                                kind: string;
-                                body: string;
-                                author: string;
-                                at: string;
-                            };
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["resendAppointmentReminder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7598,73 +6123,102 @@ export interface paths {
          * 行事曆資料
          * @description 日、週、月檢視用的精簡預約清單（最多 5,000 筆），依看診時間排序。
          */
-        get: {
-            parameters: {
-                query: {
-                    fromDate: string;
-                    toDate: string;
-                    /** @description HIS 醫師代碼；不填為全部醫師 */
-                    doctorId?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                startsAt: string;
-                                durationMinutes: number | null;
-                                visitType: string | null;
-                                status: string;
-                                reply: string;
-                                line: string;
-                                patientName: string;
-                                doctorId: string;
-                                doctorName: string;
-                            }[];
-                            /** @description 超過 5,000 筆時只回傳前 5,000 筆 */
-                            truncated: boolean;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/saved-filters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /** 我的常用篩選 */
+        get: operations["listSavedFilters"];
+        put?: never;
+        /** 儲存常用篩選 */
+        post: operations["createSavedFilter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/saved-filters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 刪除常用篩選 */
+        delete: operations["deleteSavedFilter"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/home/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 今日總覽
+         * @description 今天（診所時區）各時段×醫師的預約數與燈號（看診時間前為病患回覆，之後為實際結果）、未處理的取消改期申請、被封鎖且今日有約、提醒發送失敗。
+         */
+        get: operations["getToday"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/home/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 今日總覽即時更新（SSE）
+         * @description text/event-stream：連線時送一次 `summary` 事件，之後資料有變動（每 5 秒檢查）或每 15 秒再送一次最新的今日總覽。以登入 cookie 驗證。
+         */
+        get: operations["streamToday"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * KPI 指標
+         * @description 今天或本月（診所時區）的 LINE 綁定率、提醒送達率、確認率、取消率、未到率；每項附分子、分母與定義。分母為 0 時 value 為 null。
+         */
+        get: operations["getKpis"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7682,57 +6236,9 @@ export interface paths {
         };
         /**
          * 醫師清單
-         * @description HIS 同步的醫師；myDoctorId 是目前登入者對應的醫師（人員設定的連結，或醫師帳號姓名相同者）。
+         * @description HIS 同步的醫師；myDoctorId 是目前登入者對應的醫師（人員設定的連結，或醫師帳號姓名相同者）。醫師帳號沒有對應任何醫師時 unlinkedDoctorLogin 為 true。
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @description HIS 醫師代碼 */
-                                id: string;
-                                name: string;
-                                department: string | null;
-                                title: string | null;
-                                active: boolean;
-                            }[];
-                            myDoctorId: string | null;
-                            matchedBy: ("link" | "name") | null;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listDoctors"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7752,52 +6258,7 @@ export interface paths {
          * 醫師帳號與醫師的對應
          * @description 每個醫師角色的帳號連結到哪位 HIS 醫師；未連結時以姓名相同者對應（matchedByName）。
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                staffId: string;
-                                name: string;
-                                email: string;
-                                doctorId: string | null;
-                                matchedByName: string | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listDoctorLinks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7818,651 +6279,9 @@ export interface paths {
          * 連結人員與醫師
          * @description 讓醫師帳號預設看到自己的行事曆；doctorId 為 null 取消連結（改以姓名比對）。
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    staffId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        doctorId: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            staffId: string;
-                            doctorId: string | null;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["setDoctorLink"];
         post?: never;
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/home/today": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * 今日總覽
-         * @description 今天（診所時區）各時段×醫師的預約數、已確認、尚未回覆、未處理的取消改期申請、被封鎖且今日有約、提醒發送失敗。
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description 今天（診所時區） */
-                            date: string;
-                            timeZone: string;
-                            generatedAt: string;
-                            counts: {
-                                /** @description 今日預約（不含已取消） */
-                                total: number;
-                                cancelled: number;
-                                confirmed: number;
-                                awaitingReply: number;
-                                notSent: number;
-                                checkedIn: number;
-                                noShow: number;
-                                /** @description 未處理的取消／改期申請（所有日期） */
-                                openRequests: number;
-                                blockedToday: number;
-                                /** @description 今天起的預約中，有提醒發送失敗的預約數 */
-                                failedMessages: number;
-                            };
-                            hours: number[];
-                            doctors: {
-                                doctorId: string;
-                                name: string;
-                                total: number;
-                            }[];
-                            cells: {
-                                doctorId: string;
-                                hour: number;
-                                total: number;
-                                confirmed: number;
-                                awaiting: number;
-                                notSent: number;
-                                requests: number;
-                            }[];
-                            awaiting: {
-                                id: string;
-                                startsAt: string;
-                                patientName: string;
-                                chartNo: string | null;
-                                phoneMasked: string | null;
-                                doctorId: string;
-                                doctorName: string;
-                                visitType: string | null;
-                                status: string;
-                                statusLabel: string;
-                                reply: string;
-                                replyLabel: string;
-                                line: string;
-                            }[];
-                            requests: {
-                                id: string;
-                                startsAt: string;
-                                patientName: string;
-                                chartNo: string | null;
-                                phoneMasked: string | null;
-                                doctorId: string;
-                                doctorName: string;
-                                visitType: string | null;
-                                status: string;
-                                statusLabel: string;
-                                reply: string;
-                                replyLabel: string;
-                                line: string;
-                                taskId: string;
-                                kind: string;
-                                requestedAt: string;
-                                reason: string | null;
-                            }[];
-                            blocked: {
-                                id: string;
-                                startsAt: string;
-                                patientName: string;
-                                chartNo: string | null;
-                                phoneMasked: string | null;
-                                doctorId: string;
-                                doctorName: string;
-                                visitType: string | null;
-                                status: string;
-                                statusLabel: string;
-                                reply: string;
-                                replyLabel: string;
-                                line: string;
-                            }[];
-                            failed: {
-                                id: string;
-                                startsAt: string;
-                                patientName: string;
-                                chartNo: string | null;
-                                phoneMasked: string | null;
-                                doctorId: string;
-                                doctorName: string;
-                                visitType: string | null;
-                                status: string;
-                                statusLabel: string;
-                                reply: string;
-                                replyLabel: string;
-                                line: string;
-                                deliveryId: string;
-                                ruleName: string;
-                                error: string | null;
-                                failedAt: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/home/stream": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * 今日總覽即時更新（SSE）
-         * @description text/event-stream：連線時送一次 `summary` 事件，之後資料有變動（每 5 秒檢查）或每 15 秒再送一次最新的今日總覽。以登入 cookie 驗證。
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description event-stream */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/kpis": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * KPI 指標
-         * @description 今天或本月（診所時區）的 LINE 綁定率、提醒送達率、確認率、取消率、未到率；每項附分子、分母與定義。分母為 0 時 value 為 null。
-         */
-        get: {
-            parameters: {
-                query?: {
-                    period?: "today" | "month";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            period: string;
-                            from: string;
-                            to: string;
-                            kpis: {
-                                bindingRate: {
-                                    label: string;
-                                    value: number | null;
-                                    numerator: number;
-                                    denominator: number;
-                                    definition: string;
-                                };
-                                deliveryRate: {
-                                    label: string;
-                                    value: number | null;
-                                    numerator: number;
-                                    denominator: number;
-                                    definition: string;
-                                };
-                                confirmationRate: {
-                                    label: string;
-                                    value: number | null;
-                                    numerator: number;
-                                    denominator: number;
-                                    definition: string;
-                                };
-                                cancelRate: {
-                                    label: string;
-                                    value: number | null;
-                                    numerator: number;
-                                    denominator: number;
-                                    definition: string;
-                                };
-                                noShowRate: {
-                                    label: string;
-                                    value: number | null;
-                                    numerator: number;
-                                    denominator: number;
-                                    definition: string;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/saved-filters": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 我的常用篩選 */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                name: string;
-                                /** @description 預約列表的篩選條件 */
-                                filters: {
-                                    /** @enum {unknown} */
-                                    preset?: "today" | "tomorrow" | "week" | "custom";
-                                    /** Format: date */
-                                    fromDate?: string;
-                                    /** Format: date */
-                                    toDate?: string;
-                                    doctorId?: string;
-                                    visitType?: string;
-                                    status?: string;
-                                    reply?: string;
-                                    line?: string;
-                                    q?: string;
-                                    sort?: string;
-                                    /** @enum {unknown} */
-                                    order?: "asc" | "desc";
-                                    openTasks?: string;
-                                    failed?: string;
-                                };
-                                createdAt: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** 儲存常用篩選 */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description 名稱，例如「明天尚未回覆」 */
-                        name: string;
-                        /** @description 預約列表的篩選條件 */
-                        filters: {
-                            /** @enum {unknown} */
-                            preset?: "today" | "tomorrow" | "week" | "custom";
-                            /** Format: date */
-                            fromDate?: string;
-                            /** Format: date */
-                            toDate?: string;
-                            doctorId?: string;
-                            visitType?: string;
-                            status?: string;
-                            reply?: string;
-                            line?: string;
-                            q?: string;
-                            sort?: string;
-                            /** @enum {unknown} */
-                            order?: "asc" | "desc";
-                            openTasks?: string;
-                            failed?: string;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description 成功 */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            /** @description 預約列表的篩選條件 */
-                            filters: {
-                                /** @enum {unknown} */
-                                preset?: "today" | "tomorrow" | "week" | "custom";
-                                /** Format: date */
-                                fromDate?: string;
-                                /** Format: date */
-                                toDate?: string;
-                                doctorId?: string;
-                                visitType?: string;
-                                status?: string;
-                                reply?: string;
-                                line?: string;
-                                q?: string;
-                                sort?: string;
-                                /** @enum {unknown} */
-                                order?: "asc" | "desc";
-                                openTasks?: string;
-                                failed?: string;
-                            };
-                            createdAt: string;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/saved-filters/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** 刪除常用篩選 */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
         options?: never;
         head?: never;
         patch?: never;
@@ -8476,112 +6295,12 @@ export interface paths {
             cookie?: never;
         };
         /** 櫃台顯示設定 */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description 以民國年顯示日期 */
-                            rocDates: boolean;
-                            /** @description 行事曆訂閱只顯示姓名縮寫 */
-                            initialsOnly: boolean;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getFrontdeskSettings"];
         /**
          * 更新櫃台顯示設定
          * @description rocDates：後台日期以民國年顯示；initialsOnly：行事曆訂閱只顯示病患姓名縮寫（王○明）。
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        rocDates?: boolean;
-                        initialsOnly?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description 以民國年顯示日期 */
-                            rocDates: boolean;
-                            /** @description 行事曆訂閱只顯示姓名縮寫 */
-                            initialsOnly: boolean;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["updateFrontdeskSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -8600,56 +6319,7 @@ export interface paths {
          * 行事曆訂閱網址
          * @description 全部醫師與每位醫師各一個秘密網址（第一次查詢時建立）。
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            rocDates: boolean;
-                            initialsOnly: boolean;
-                            feeds: {
-                                doctorId: string | null;
-                                doctorName: string;
-                                department: string | null;
-                                url: string;
-                                createdAt: string;
-                                rotatedAt: string | null;
-                                lastFetchedAt: string | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listCalendarFeeds"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8671,72 +6341,7 @@ export interface paths {
          * 更換訂閱網址
          * @description 產生新的秘密網址，舊網址立即失效（回 404）；已訂閱的日曆需改用新網址。
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description HIS 醫師代碼；null 為全部醫師 */
-                        doctorId: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            doctorId: string | null;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["rotateCalendarFeed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8754,50 +6359,7 @@ export interface paths {
          * iCalendar 訂閱（.ics）
          * @description 給 Google 日曆等日曆程式訂閱的秘密網址（不需登入）。from/to 為診所當地日期（預設 30 天前至 90 天後，最多 400 天）。網址更換後舊網址回 404。
          */
-        get: {
-            parameters: {
-                query?: {
-                    from?: string;
-                    to?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description <token>.ics */
-                    file: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description text/calendar */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": string;
-                    };
-                };
-                /** @description 錯誤回應 */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getCalendarFeed"];
         put?: never;
         post?: never;
         delete?: never;
@@ -12262,6 +9824,8 @@ export interface components {
             /** @example 已預約 */
             statusLabel: string;
             note: string | null;
+            /** @description HIS 提供的預約建立時間（未提供為 null） */
+            bookedAt: string | null;
             /** @example 1 */
             version: number;
             /** @description 燈號：reply 病患回覆狀態、line 病患 LINE 綁定狀態 */
@@ -12622,4 +10186,2684 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    upsertDoctor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description HIS 端的醫師代碼（字串，同一診所內唯一） */
+                doctorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 醫師姓名
+                     * @example 林醫師
+                     */
+                    name: string;
+                    /**
+                     * @description 科別
+                     * @example 牙科
+                     */
+                    department?: string | null;
+                    /**
+                     * @description 職稱
+                     * @example 主治醫師
+                     */
+                    title?: string | null;
+                    /** @description 是否仍在看診，預設 true */
+                    active?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HisDoctor"];
+                };
+            };
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HisDoctor"];
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    upsertPatient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description HIS 端的病患代碼（字串，同一診所內唯一） */
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        /** @description 省略的欄位維持原值；傳 null 表示清除。 */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 姓名（前後空白會去除；1–50 字）
+                     * @example 王小明
+                     */
+                    name: string;
+                    /**
+                     * @description 電話：手機 0912-345-678、+886 912 345 678 等常見寫法皆可，儲存為 E.164；市話（含區碼）可收但不能用於 LINE 綁定
+                     * @example 0912-345-678
+                     */
+                    phone?: string | null;
+                    /**
+                     * @description 出生日期，西元 YYYY-MM-DD，不可晚於今天
+                     * @example 1980-05-17
+                     */
+                    birthDate?: string | null;
+                    /**
+                     * @description 身分證字號或居留證號（新式、舊式皆可），會檢查檢查碼；加密儲存，回應只顯示遮罩
+                     * @example A123456789
+                     */
+                    nationalId?: string | null;
+                    /**
+                     * @description 病歷號
+                     * @example 0012345
+                     */
+                    chartNo?: string | null;
+                    /** @description 性別：male 男、female 女、other 其他、unknown 不明 */
+                    gender?: ("male" | "female" | "other" | "unknown") | null;
+                };
+            };
+        };
+        responses: {
+            /** @description 病患（身分證字號只回傳遮罩） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HisPatient"];
+                };
+            };
+            /** @description 病患（身分證字號只回傳遮罩） */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HisPatient"];
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPatientStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description HIS 端的病患代碼（字串，同一診所內唯一） */
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HisPatientStatus"];
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAppointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description HIS 端的預約代碼（字串，同一診所內唯一） */
+                appointmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 預約與其燈號 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HisAppointment"];
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    upsertAppointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description HIS 端的預約代碼（字串，同一診所內唯一） */
+                appointmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "patientId": "P000123",
+                 *       "doctorId": "D01",
+                 *       "startsAt": "2026-05-04T09:30:00+08:00",
+                 *       "durationMinutes": 15,
+                 *       "visitType": "複診",
+                 *       "status": "booked",
+                 *       "bookedAt": "2026-05-01T10:12:00+08:00",
+                 *       "version": 1
+                 *     }
+                 */
+                "application/json": {
+                    /** @description HIS 端的病患代碼（字串，同一診所內唯一） */
+                    patientId: string;
+                    /** @description HIS 端的醫師代碼（字串，同一診所內唯一） */
+                    doctorId: string;
+                    /**
+                     * Format: date-time
+                     * @description 看診時間，RFC 3339 且須含時區，例如 2026-05-04T09:30:00+08:00
+                     * @example 2026-05-04T09:30:00+08:00
+                     */
+                    startsAt: string;
+                    /**
+                     * @description 預計看診分鐘數
+                     * @example 15
+                     */
+                    durationMinutes?: number | null;
+                    /**
+                     * @description 門診類別，例如 初診、複診、洗牙；沒有類別請傳 null
+                     * @example 複診
+                     */
+                    visitType?: string | null;
+                    /**
+                     * @description 預約狀態：booked 已預約、checked_in 已報到、completed 已看診、cancelled 已取消、no_show 未到診（報到、看診完成、未到與取消都是同一筆預約的狀態變更）
+                     * @example booked
+                     * @enum {unknown}
+                     */
+                    status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                    /** @description 備註 */
+                    note?: string | null;
+                    /**
+                     * @description 病患預約的時間（HIS 建立預約的時間）。有提供時，只有在診所當地的「今天」建立的預約才會發送預約當下的通知；未提供時，初次同步期間（第一次呼叫 API 起，直到管理者在後台結束或滿 24 小時）第一次收到的預約不發送預約當下的通知。看診前 48 小時與看診當天的提醒不受影響。
+                     * @example 2026-05-01T10:12:00+08:00
+                     */
+                    bookedAt?: string | null;
+                    /**
+                     * @description HIS 每次修改這筆預約時遞增的版本號（例如修改序號或時間戳記數字）。較舊的版本回 409，同版本回 200 不變更
+                     * @example 1
+                     */
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description 預約與其燈號 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HisAppointment"];
+                };
+            };
+            /** @description 預約與其燈號 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HisAppointment"];
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    upsertAppointmentsBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "appointmentId": "A20260504-001",
+                 *           "patientId": "P000123",
+                 *           "doctorId": "D01",
+                 *           "startsAt": "2026-05-04T09:30:00+08:00",
+                 *           "status": "booked",
+                 *           "version": 1
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 最多 1,000 筆；依序處理，同一預約可出現多次（以版本決定結果） */
+                    items: {
+                        /** @description HIS 端的預約代碼（字串，同一診所內唯一） */
+                        appointmentId: string;
+                        /** @description HIS 端的病患代碼（字串，同一診所內唯一） */
+                        patientId: string;
+                        /** @description HIS 端的醫師代碼（字串，同一診所內唯一） */
+                        doctorId: string;
+                        /**
+                         * Format: date-time
+                         * @description 看診時間，RFC 3339 且須含時區，例如 2026-05-04T09:30:00+08:00
+                         * @example 2026-05-04T09:30:00+08:00
+                         */
+                        startsAt: string;
+                        /**
+                         * @description 預計看診分鐘數
+                         * @example 15
+                         */
+                        durationMinutes?: number | null;
+                        /**
+                         * @description 門診類別，例如 初診、複診、洗牙；沒有類別請傳 null
+                         * @example 複診
+                         */
+                        visitType?: string | null;
+                        /**
+                         * @description 預約狀態：booked 已預約、checked_in 已報到、completed 已看診、cancelled 已取消、no_show 未到診（報到、看診完成、未到與取消都是同一筆預約的狀態變更）
+                         * @example booked
+                         * @enum {unknown}
+                         */
+                        status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                        /** @description 備註 */
+                        note?: string | null;
+                        /**
+                         * @description 病患預約的時間（HIS 建立預約的時間）。有提供時，只有在診所當地的「今天」建立的預約才會發送預約當下的通知；未提供時，初次同步期間（第一次呼叫 API 起，直到管理者在後台結束或滿 24 小時）第一次收到的預約不發送預約當下的通知。看診前 48 小時與看診當天的提醒不受影響。
+                         * @example 2026-05-01T10:12:00+08:00
+                         */
+                        bookedAt?: string | null;
+                        /**
+                         * @description HIS 每次修改這筆預約時遞增的版本號（例如修改序號或時間戳記數字）。較舊的版本回 409，同版本回 200 不變更
+                         * @example 1
+                         */
+                        version: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description 每筆一個結果，順序與請求相同；一筆有誤不影響其他筆 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description 對應請求中 items 的位置（從 0 開始） */
+                            index: number;
+                            appointmentId: string | null;
+                            /**
+                             * @description 201 新增、200 更新或相同版本未變更、409 版本較舊（附 current）、422 資料有誤（附 error）
+                             * @example 201
+                             */
+                            status: number;
+                            /** @enum {unknown} */
+                            result?: "created" | "updated" | "unchanged";
+                            version?: number;
+                            error?: {
+                                code: string;
+                                message: string;
+                                details: ({
+                                    field?: string;
+                                    code?: string;
+                                    message: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            };
+                            current?: components["schemas"]["HisAppointment"];
+                        }[];
+                        summary: {
+                            created: number;
+                            updated: number;
+                            unchanged: number;
+                            conflicts: number;
+                            invalid: number;
+                        };
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listStatusChanges: {
+        parameters: {
+            query?: {
+                /** @description 上次回應的 nextCursor（不帶則從頭開始） */
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["HisStatusChange"][];
+                        /** @description 下次的 after；沒有新資料時與傳入的 after 相同 */
+                        nextCursor: string | null;
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://his.example.tw/careline/webhook"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 接收網址（https 建議） */
+                    url: string;
+                    /** @description 自訂簽章密鑰（至少 16 字元）；不填則產生 */
+                    secret?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HisWebhookConfig"];
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getHisInitialSync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description not_started 尚未收到 HIS 的呼叫、active 初次同步中、ended 已結束
+                         * @enum {unknown}
+                         */
+                        state: "not_started" | "active" | "ended";
+                        startedAt: string | null;
+                        endsAt: string | null;
+                        endedAt: string | null;
+                        endedBy: string | null;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    endHisInitialSync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description not_started 尚未收到 HIS 的呼叫、active 初次同步中、ended 已結束
+                         * @enum {unknown}
+                         */
+                        state: "not_started" | "active" | "ended";
+                        startedAt: string | null;
+                        endsAt: string | null;
+                        endedAt: string | null;
+                        endedBy: string | null;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getHisWebhookSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        configured: boolean;
+                        url: string | null;
+                        /** @description 簽章密鑰（僅管理者可見） */
+                        secret: string | null;
+                        updatedAt: string | null;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateHisWebhookSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url: string;
+                    secret?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        url: string;
+                        secret: string;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listHisWebhookDeliveries: {
+        parameters: {
+            query?: {
+                failed?: boolean;
+                before?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            eventId: string;
+                            eventType: string;
+                            attempt: number;
+                            url: string;
+                            ok: boolean;
+                            statusCode: number | null;
+                            durationMs: number;
+                            error: string | null;
+                            createdAt: string;
+                        }[];
+                        nextBefore: number | null;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    redeliverHisWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        eventId: string;
+                        jobId: number;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sendHisWebhookTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        eventId: string;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAppointments: {
+        parameters: {
+            query?: {
+                /** @description 起（含），RFC 3339 */
+                from?: string;
+                /** @description 迄（不含），RFC 3339 */
+                to?: string;
+                /** @description 起日（診所當地日期，含） */
+                fromDate?: string;
+                /** @description 迄日（診所當地日期，含） */
+                toDate?: string;
+                /** @description HIS 醫師代碼 */
+                doctorId?: string;
+                /** @description 門診類別 */
+                visitType?: string;
+                /** @description 預約狀態 */
+                status?: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                /** @description 回覆燈號 */
+                reply?: "not_sent" | "awaiting_reply" | "confirmed" | "cancel_requested" | "reschedule_requested";
+                /** @description LINE 燈號（bound 已綁定、unbound 未綁定、blocked 被封鎖） */
+                line?: "bound" | "unbound" | "blocked";
+                /** @description 搜尋：病患姓名（部分）、電話（任何格式或末 3 碼以上）、病歷號或 HIS 病患代碼 */
+                q?: string;
+                /** @description 只列出有提醒發送失敗的預約 */
+                failed?: boolean;
+                /** @description 只列出有未處理的取消／改期申請的預約 */
+                openTasks?: boolean;
+                /** @description 排序欄位（預設看診時間） */
+                sort?: "startsAt" | "patientName" | "doctorName" | "status" | "reply" | "visitType" | "updatedAt";
+                /** @description 排序方向（預設 asc） */
+                order?: "asc" | "desc";
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Careline 內部預約 id（明細網址用） */
+                            id: string;
+                            /** @description HIS 預約代碼 */
+                            appointmentId: string;
+                            /** @description HIS 病患代碼 */
+                            patientId: string;
+                            /** @description Careline 內部病患 id（顯示完整電話用） */
+                            patientRef: string;
+                            /** @description HIS 醫師代碼 */
+                            doctorId: string;
+                            /** @description HIS 傳入的看診時間（保留原時區） */
+                            startsAt: string;
+                            startsAtUtc: string;
+                            durationMinutes: number | null;
+                            visitType: string | null;
+                            status: string;
+                            statusLabel: string;
+                            note: string | null;
+                            version: number;
+                            /** @description reply 病患回覆燈號、line LINE 綁定燈號 */
+                            lights: {
+                                reply: {
+                                    code: string;
+                                    label: string;
+                                };
+                                line: {
+                                    code: string;
+                                    label: string;
+                                };
+                            };
+                            /** @description 櫃台看到的燈號：看診時間前為病患回覆燈號（尚未提醒、尚未回覆、確認赴約…），之後為實際結果（已看診、已報到、未到診、已取消；HIS 未報到為「未報到」） */
+                            visit: {
+                                code: string;
+                                label: string;
+                            };
+                            patientName: string;
+                            chartNo: string | null;
+                            phoneMasked: string | null;
+                            doctorName: string;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        /** @description 符合條件的總筆數 */
+                        total: number;
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAppointmentVisitTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            visitType: string;
+                            count: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAppointmentDetail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        appointmentId: string;
+                        startsAt: string;
+                        startsAtUtc: string;
+                        durationMinutes: number | null;
+                        visitType: string | null;
+                        status: string;
+                        statusLabel: string;
+                        note: string | null;
+                        bookedAt: string | null;
+                        version: number;
+                        /** @description reply 病患回覆燈號、line LINE 綁定燈號 */
+                        lights: {
+                            reply: {
+                                code: string;
+                                label: string;
+                            };
+                            line: {
+                                code: string;
+                                label: string;
+                            };
+                        };
+                        /** @description 櫃台看到的燈號：看診時間前為病患回覆燈號（尚未提醒、尚未回覆、確認赴約…），之後為實際結果（已看診、已報到、未到診、已取消；HIS 未報到為「未報到」） */
+                        visit: {
+                            code: string;
+                            label: string;
+                        };
+                        createdAt: string;
+                        updatedAt: string;
+                        patient: {
+                            /** @description Careline 內部病患 id（顯示完整電話用） */
+                            ref: string;
+                            id: string;
+                            name: string;
+                            chartNo: string | null;
+                            phoneMasked: string | null;
+                            nationalIdMasked: string | null;
+                            birthDate: string | null;
+                            gender: string | null;
+                            line: {
+                                code: string;
+                                label: string;
+                            };
+                            /** @description 已綁定的 LINE 帳號數 */
+                            boundLineUsers: number;
+                        };
+                        doctor: {
+                            id: string;
+                            name: string;
+                            department: string | null;
+                        };
+                        history: {
+                            version: number | null;
+                            /** @description his、patient、staff 或 system */
+                            source: string;
+                            actor: string;
+                            oldStatus: string | null;
+                            newStatus: string;
+                            oldStatusLabel: string | null;
+                            newStatusLabel: string;
+                            changedFields: string[];
+                            /** @description 這次變更的內容（每行一項），例如「看診時間：5/4（一）09:30 → 5/6（三）14:00（HIS）」 */
+                            lines: string[];
+                            at: string;
+                        }[];
+                        notes: {
+                            id: string;
+                            /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
+                            kind: string;
+                            body: string;
+                            author: string;
+                            at: string;
+                        }[];
+                        tasks: {
+                            id: string;
+                            kind: string;
+                            status: string;
+                            source: string;
+                            /** @description 病患申請的內容：原因、希望的時段 */
+                            payload: {
+                                reason?: string | null;
+                                preferredTimes?: string[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            createdAt: string;
+                            handledAt: string | null;
+                            handledBy: string | null;
+                        }[];
+                        reminders: {
+                            id: string;
+                            ruleName: string;
+                            dueAt: string | null;
+                            /** @description 為什麼在這個時間發送（例如「週一的 48 小時前提醒提早到週五」） */
+                            explanation: string;
+                            /** @description planned、sending、sent、failed、cancelled、skipped */
+                            state: string;
+                            channel: string | null;
+                            sentAt: string | null;
+                            attempts: number;
+                            lastError: string | null;
+                            cancelReason: string | null;
+                            sms: {
+                                /** @description queued 排隊中、retrying 重試中、sent 已交給簡訊商、delivered 已送達手機、failed 失敗 */
+                                status: string;
+                                /** @description 收件號碼（遮蔽） */
+                                toMasked: string;
+                                /** @description 計費則數（70/67 字一則） */
+                                segments: number;
+                                /** @description 簡訊費用（新台幣） */
+                                cost: number;
+                                deliveredAt: string | null;
+                                error: string | null;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAppointmentMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 病患是否有已綁定的 LINE 帳號 */
+                        bound: boolean;
+                        items: {
+                            id: number;
+                            /** @description in 病患傳來、out 診所送出 */
+                            direction: string;
+                            kind: string;
+                            text: string;
+                            source: string;
+                            at: string;
+                            relatedToThis: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addAppointmentNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 備註內容 */
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
+                        kind: string;
+                        body: string;
+                        author: string;
+                        at: string;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    handleAppointmentRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 處理說明，例如「已電話聯絡改至 5/8 上午」 */
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        handledTasks: number;
+                        note: {
+                            id: string;
+                            /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
+                            kind: string;
+                            body: string;
+                            author: string;
+                            at: string;
+                        };
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sendAppointmentMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 訊息內容 */
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recipients: number;
+                        note: {
+                            id: string;
+                            /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
+                            kind: string;
+                            body: string;
+                            author: string;
+                            at: string;
+                        };
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resendAppointmentReminder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recipients: number;
+                        note: {
+                            id: string;
+                            /** @description note 備註、handled 已處理、message 傳送訊息、reminder 重送提醒 */
+                            kind: string;
+                            body: string;
+                            author: string;
+                            at: string;
+                        };
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query: {
+                fromDate: string;
+                toDate: string;
+                /** @description HIS 醫師代碼；不填為全部醫師 */
+                doctorId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            startsAt: string;
+                            durationMinutes: number | null;
+                            visitType: string | null;
+                            status: string;
+                            reply: string;
+                            /** @description 櫃台看到的燈號：看診時間前為病患回覆燈號（尚未提醒、尚未回覆、確認赴約…），之後為實際結果（已看診、已報到、未到診、已取消；HIS 未報到為「未報到」） */
+                            visit: {
+                                code: string;
+                                label: string;
+                            };
+                            line: string;
+                            patientName: string;
+                            doctorId: string;
+                            doctorName: string;
+                        }[];
+                        /** @description 超過 5,000 筆時只回傳前 5,000 筆 */
+                        truncated: boolean;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSavedFilters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @description 預約列表的篩選條件 */
+                            filters: {
+                                /** @enum {unknown} */
+                                preset?: "today" | "tomorrow" | "week" | "custom";
+                                /** Format: date */
+                                fromDate?: string;
+                                /** Format: date */
+                                toDate?: string;
+                                doctorId?: string;
+                                visitType?: string;
+                                status?: string;
+                                reply?: string;
+                                line?: string;
+                                q?: string;
+                                sort?: string;
+                                /** @enum {unknown} */
+                                order?: "asc" | "desc";
+                                openTasks?: string;
+                                failed?: string;
+                            };
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSavedFilter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 名稱，例如「明天尚未回覆」 */
+                    name: string;
+                    /** @description 預約列表的篩選條件 */
+                    filters: {
+                        /** @enum {unknown} */
+                        preset?: "today" | "tomorrow" | "week" | "custom";
+                        /** Format: date */
+                        fromDate?: string;
+                        /** Format: date */
+                        toDate?: string;
+                        doctorId?: string;
+                        visitType?: string;
+                        status?: string;
+                        reply?: string;
+                        line?: string;
+                        q?: string;
+                        sort?: string;
+                        /** @enum {unknown} */
+                        order?: "asc" | "desc";
+                        openTasks?: string;
+                        failed?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description 預約列表的篩選條件 */
+                        filters: {
+                            /** @enum {unknown} */
+                            preset?: "today" | "tomorrow" | "week" | "custom";
+                            /** Format: date */
+                            fromDate?: string;
+                            /** Format: date */
+                            toDate?: string;
+                            doctorId?: string;
+                            visitType?: string;
+                            status?: string;
+                            reply?: string;
+                            line?: string;
+                            q?: string;
+                            sort?: string;
+                            /** @enum {unknown} */
+                            order?: "asc" | "desc";
+                            openTasks?: string;
+                            failed?: string;
+                        };
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteSavedFilter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getToday: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 今天（診所時區） */
+                        date: string;
+                        timeZone: string;
+                        generatedAt: string;
+                        counts: {
+                            /** @description 今日預約（不含已取消） */
+                            total: number;
+                            cancelled: number;
+                            /** @description 尚未到看診時間、病患已確認赴約 */
+                            confirmed: number;
+                            /** @description 尚未到看診時間、已提醒但尚未回覆 */
+                            awaitingReply: number;
+                            /** @description 尚未到看診時間、尚未提醒 */
+                            notSent: number;
+                            /** @description 已報到或已看診 */
+                            checkedIn: number;
+                            noShow: number;
+                            /** @description 看診時間已過、HIS 尚未報到 */
+                            notArrived: number;
+                            /** @description 未處理的取消／改期申請（所有日期） */
+                            openRequests: number;
+                            blockedToday: number;
+                            /** @description 今天起的預約中，有提醒發送失敗的預約數 */
+                            failedMessages: number;
+                        };
+                        hours: number[];
+                        doctors: {
+                            doctorId: string;
+                            name: string;
+                            total: number;
+                        }[];
+                        cells: {
+                            doctorId: string;
+                            hour: number;
+                            total: number;
+                            confirmed: number;
+                            awaiting: number;
+                            notSent: number;
+                            requests: number;
+                            /** @description 已報到或已看診 */
+                            done: number;
+                            /** @description 未到診或看診時間已過仍未報到 */
+                            missed: number;
+                        }[];
+                        awaiting: {
+                            id: string;
+                            startsAt: string;
+                            /** @description Careline 內部病患 id（顯示完整電話用） */
+                            patientRef: string;
+                            patientName: string;
+                            chartNo: string | null;
+                            phoneMasked: string | null;
+                            doctorId: string;
+                            doctorName: string;
+                            visitType: string | null;
+                            status: string;
+                            statusLabel: string;
+                            reply: string;
+                            replyLabel: string;
+                            visit: {
+                                code: string;
+                                label: string;
+                            };
+                            line: string;
+                        }[];
+                        requests: {
+                            id: string;
+                            startsAt: string;
+                            /** @description Careline 內部病患 id（顯示完整電話用） */
+                            patientRef: string;
+                            patientName: string;
+                            chartNo: string | null;
+                            phoneMasked: string | null;
+                            doctorId: string;
+                            doctorName: string;
+                            visitType: string | null;
+                            status: string;
+                            statusLabel: string;
+                            reply: string;
+                            replyLabel: string;
+                            visit: {
+                                code: string;
+                                label: string;
+                            };
+                            line: string;
+                            taskId: string;
+                            kind: string;
+                            requestedAt: string;
+                            reason: string | null;
+                        }[];
+                        blocked: {
+                            id: string;
+                            startsAt: string;
+                            /** @description Careline 內部病患 id（顯示完整電話用） */
+                            patientRef: string;
+                            patientName: string;
+                            chartNo: string | null;
+                            phoneMasked: string | null;
+                            doctorId: string;
+                            doctorName: string;
+                            visitType: string | null;
+                            status: string;
+                            statusLabel: string;
+                            reply: string;
+                            replyLabel: string;
+                            visit: {
+                                code: string;
+                                label: string;
+                            };
+                            line: string;
+                        }[];
+                        failed: {
+                            id: string;
+                            startsAt: string;
+                            /** @description Careline 內部病患 id（顯示完整電話用） */
+                            patientRef: string;
+                            patientName: string;
+                            chartNo: string | null;
+                            phoneMasked: string | null;
+                            doctorId: string;
+                            doctorName: string;
+                            visitType: string | null;
+                            status: string;
+                            statusLabel: string;
+                            reply: string;
+                            replyLabel: string;
+                            visit: {
+                                code: string;
+                                label: string;
+                            };
+                            line: string;
+                            deliveryId: string;
+                            ruleName: string;
+                            error: string | null;
+                            failedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    streamToday: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getKpis: {
+        parameters: {
+            query?: {
+                period?: "today" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        period: string;
+                        from: string;
+                        to: string;
+                        kpis: {
+                            bindingRate: {
+                                label: string;
+                                value: number | null;
+                                numerator: number;
+                                denominator: number;
+                                definition: string;
+                            };
+                            deliveryRate: {
+                                label: string;
+                                value: number | null;
+                                numerator: number;
+                                denominator: number;
+                                definition: string;
+                            };
+                            confirmationRate: {
+                                label: string;
+                                value: number | null;
+                                numerator: number;
+                                denominator: number;
+                                definition: string;
+                            };
+                            cancelRate: {
+                                label: string;
+                                value: number | null;
+                                numerator: number;
+                                denominator: number;
+                                definition: string;
+                            };
+                            noShowRate: {
+                                label: string;
+                                value: number | null;
+                                numerator: number;
+                                denominator: number;
+                                definition: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDoctors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description HIS 醫師代碼 */
+                            id: string;
+                            name: string;
+                            department: string | null;
+                            title: string | null;
+                            active: boolean;
+                        }[];
+                        myDoctorId: string | null;
+                        matchedBy: ("link" | "name") | null;
+                        /** @description 目前登入者是醫師帳號，但沒有對應到任何 HIS 醫師（請管理者在「人員」設定連結） */
+                        unlinkedDoctorLogin: boolean;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDoctorLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            staffId: string;
+                            name: string;
+                            email: string;
+                            doctorId: string | null;
+                            matchedByName: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setDoctorLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                staffId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    doctorId: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        staffId: string;
+                        doctorId: string | null;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFrontdeskSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 以民國年顯示日期 */
+                        rocDates: boolean;
+                        /** @description 行事曆訂閱只顯示姓名縮寫 */
+                        initialsOnly: boolean;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateFrontdeskSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rocDates?: boolean;
+                    initialsOnly?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 以民國年顯示日期 */
+                        rocDates: boolean;
+                        /** @description 行事曆訂閱只顯示姓名縮寫 */
+                        initialsOnly: boolean;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rocDates: boolean;
+                        initialsOnly: boolean;
+                        feeds: {
+                            doctorId: string | null;
+                            doctorName: string;
+                            department: string | null;
+                            url: string;
+                            createdAt: string;
+                            rotatedAt: string | null;
+                            lastFetchedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description HIS 醫師代碼；null 為全部醫師 */
+                    doctorId: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        doctorId: string | null;
+                        url: string;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCalendarFeed: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description <token>.ics */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/calendar */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description 錯誤回應 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}

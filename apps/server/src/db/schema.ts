@@ -3,6 +3,7 @@ import type { FoundationTables } from './tables.ts';
 import type { AppointmentTables } from '../modules/appointments/tables.ts';
 import type { CalendarFeedTables } from '../modules/calendar-feeds/tables.ts';
 import type { DoctorTables } from '../modules/doctors/tables.ts';
+import type { HisTables } from '../modules/his/tables.ts';
 import type { PatientTables } from '../modules/patients/tables.ts';
 import type { StatusTables } from '../modules/status/tables.ts';
 import type { WebhookTables } from '../modules/webhooks/tables.ts';
@@ -29,6 +30,7 @@ export interface DB
     AppointmentTables,
     CalendarFeedTables,
     DoctorTables,
+    HisTables,
     PatientTables,
     StatusTables,
     WebhookTables,

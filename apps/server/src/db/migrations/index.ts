@@ -15,6 +15,7 @@ import m0060 from './0060_patient_name_stroke_order.ts';
 import m0070 from './0070_reminder_resends.ts';
 import m0080 from './0080_line_conversations.ts';
 import m0081 from './0081_family_offers.ts';
+import m0090 from './0090_his_initial_sync.ts';
 
 export const migrations: Migration[] = [
   m0001,
@@ -32,4 +33,5 @@ export const migrations: Migration[] = [
   m0070,
   m0080,
   m0081,
+  m0090,
 ];

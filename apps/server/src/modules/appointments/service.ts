@@ -1,303 +1,157 @@
-// Appointments from the HIS: versioned upserts (single and batch), history of every change,
-// and the reads for the HIS (with lights) and the back office.
-//
-// Versioned writes (CONTRACTS.md): a lower version than the stored one changes nothing and
-// answers 409 with the stored record; the same version answers 200 unchanged; a higher one
-// is applied. Items of a batch are processed in order against the state left by the items
-// before them, so a batch with repeated or reordered versions ends at the highest version.
-// An appointment must reference a patient and a doctor the HIS has already sent (PUT
-// patients / doctors); otherwise the item answers 422 UNKNOWN_REFERENCE and nothing is stored.
-import type { Transaction } from 'kysely';
-import type { TSchema } from 'typebox';
-import type { DB } from '../../db/schema.ts';
+// The back office's appointments: the front desk's list (any date range, doctor, visit type,
+// status, lights, search by patient; sorted and paged in SQL), the calendar's events, one
+// appointment's detail (patient, doctor, history in words, notes, requests, reminders) and the
+// front desk's actions on it (note, mark handled, message the patient, resend the reminder),
+// and each staff member's saved list filters. Reads the other modules through their services.
+import type { messagingApi } from '@line/bot-sdk';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { AppError, errors, type ErrorDetail } from '../../platform/errors.ts';
-import { schemaErrors } from '../../platform/validate.ts';
-import type { AppointmentsTable } from './tables.ts';
-import { labelOf, light, type AppointmentStatus, type ChangeSource } from '../status/lights.ts';
-import { recordStatusChanges, type RecordInput } from '../status/service.ts';
-import { enqueuePlanJobs } from '../reminders/service.ts';
-import { refreshVisits } from '../patients/service.ts';
+import { AppError, errors } from '../../platform/errors.ts';
+import { addDays, localParts, zonedTime } from '../../platform/time.ts';
+import { bindingService } from '../binding/service.ts';
+import { clinicService } from '../clinics/service.ts';
+import { doctorByHisId, doctorsByHisIds, doctorsByIds } from '../doctors/service.ts';
+import { conversationWith } from '../line/for-appointments.ts';
+import { queuePush } from '../line/push.ts';
+import { lineService } from '../line/service.ts';
+import { searchPatientIds } from '../patients/for-appointments.ts';
+import { maskPhone } from '../patients/grams.ts';
+import { patientsByIds, type PatientRecord } from '../patients/service.ts';
+import { reminderBackOffice } from '../reminders/backoffice.ts';
+import { remindersOfAppointment } from '../reminders/for-appointments.ts';
+import { labelOf, light, visitLight } from '../status/lights.ts';
+import { taskService } from '../tasks/service.ts';
+import { describeHistory, type Change } from './history.ts';
+import { appointmentListRepository } from './list.repository.ts';
 import { appointmentRepository, type AppointmentRow } from './repository.ts';
-import { BatchItem } from './schemas.ts';
+import type { SortKey } from './schemas.ts';
 
-export type AppointmentInput = {
-  appointmentId: string;
-  patientId: string;
-  doctorId: string;
-  startsAt: string;
-  durationMinutes?: number | null;
-  visitType?: string | null;
-  status: AppointmentStatus;
-  note?: string | null;
-  version: number;
+export type StaffRef = { userId: string; name: string; email: string; role: string };
+const actorOf = (s: StaffRef): Actor => ({ type: 'staff', id: s.userId, label: s.email });
+
+export type ListQuery = {
+  from?: string;
+  to?: string;
+  fromDate?: string;
+  toDate?: string;
+  doctorId?: string;
+  visitType?: string;
+  status?: string;
+  reply?: string;
+  line?: string;
+  q?: string;
+  failed?: boolean;
+  openTasks?: boolean;
+  sort?: SortKey;
+  order?: 'asc' | 'desc';
+  page?: number;
+  pageSize?: number;
 };
 
-export type ItemResult = {
-  index: number;
-  appointmentId: string | null;
-  status: 200 | 201 | 409 | 422;
-  result?: 'created' | 'updated' | 'unchanged';
-  version?: number;
-  error?: { code: string; message: string; details: ErrorDetail[] };
-  current?: ReturnType<typeof toApiAppointment>;
-};
-
-export function toApiAppointment(r: AppointmentRow) {
+/** UTC ISO bounds of a clinic-local date range (toDate inclusive). */
+export function localRange(fromDate: string, toDate: string, timeZone: string): { from: string; to: string } {
   return {
-    appointmentId: r.his_id,
-    patientId: r.patient_his_id,
-    doctorId: r.doctor_his_id,
-    startsAt: r.starts_at_local,
-    durationMinutes: r.duration_minutes,
-    visitType: r.visit_type,
-    status: r.status,
-    statusLabel: labelOf('status', r.status)!,
-    note: r.note,
-    version: Number(r.version),
-    lights: { reply: light('reply', r.reply_status), line: light('line', r.line_status) },
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    from: zonedTime(fromDate, '00:00', timeZone).toISOString(),
+    to: zonedTime(addDays(toDate, 1), '00:00', timeZone).toISOString(),
   };
 }
 
-const FIELD_NAMES: Record<string, string> = {
-  patient_id: 'patientId',
-  doctor_id: 'doctorId',
-  starts_at_local: 'startsAt',
-  duration_minutes: 'durationMinutes',
-  visit_type: 'visitType',
-  status: 'status',
-  note: 'note',
+/** A search matching more patients than this (a one-character surname) lists the first ones' visits. */
+const MAX_MATCHES = 2000;
+
+/** Appointment rows with their patient and doctor, for the reads that show both. */
+export type AppointmentWithPeople = AppointmentRow & {
+  patient: PatientRecord | null;
+  doctor: { hisId: string; name: string; department: string | null };
 };
 
-const errorOf = (e: AppError) => ({ code: e.code, message: e.message, details: e.details });
+export async function withPeople(
+  db: Deps['db'],
+  clinicId: string,
+  rows: AppointmentRow[],
+): Promise<AppointmentWithPeople[]> {
+  const [patients, doctors] = await Promise.all([
+    patientsByIds(
+      db,
+      clinicId,
+      rows.map((r) => r.patient_id),
+    ),
+    doctorsByIds(
+      db,
+      clinicId,
+      rows.map((r) => r.doctor_id),
+    ),
+  ]);
+  const byId = new Map(patients.map((p) => [p.id, p]));
+  return rows.map((r) => {
+    const d = doctors.get(r.doctor_id);
+    return {
+      ...r,
+      patient: byId.get(r.patient_id) ?? null,
+      doctor: { hisId: d?.his_id ?? '', name: d?.name ?? '', department: d?.department ?? null },
+    };
+  });
+}
 
-export type WriteContext = { clinicId: string; actor: Actor; source: ChangeSource };
+/** Appointments starting in [from, to) (UTC ISO) with their patient and doctor, by start time. */
+export async function appointmentsStartingIn(
+  deps: Pick<Deps, 'db'>,
+  clinicId: string,
+  from: string,
+  to: string,
+  limit: number,
+) {
+  return withPeople(deps.db, clinicId, await appointmentRepository(deps.db).startingIn(clinicId, from, to, { limit }));
+}
+
+/** Appointments by internal id with their patient and doctor (in no particular order). */
+export async function appointmentsByIds(deps: Pick<Deps, 'db'>, clinicId: string, ids: string[]) {
+  return ids.length ? withPeople(deps.db, clinicId, await appointmentRepository(deps.db).byIds(clinicId, ids)) : [];
+}
+
+/** A calendar feed's events: appointments starting in [from, to) with people and their number of changes. */
+export async function appointmentsForFeed(
+  deps: Pick<Deps, 'db'>,
+  clinicId: string,
+  q: { from: string; to: string; doctorId?: string; limit: number },
+) {
+  const repo = appointmentRepository(deps.db);
+  const rows = await withPeople(
+    deps.db,
+    clinicId,
+    await repo.startingIn(clinicId, q.from, q.to, { doctorId: q.doctorId, limit: q.limit }),
+  );
+  const changes = await repo.historyCounts(
+    clinicId,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({ ...r, changes: changes.get(r.id) ?? 0 }));
+}
 
 /**
- * Applies validated items in order inside one transaction. Reads the stored rows, patients
- * and doctors of the whole chunk at once, applies the items to that state in memory, then
- * writes inserts, updates, history and status-change rows in a few statements.
+ * The appointment counts of the KPI strip for visits starting in [from, to): all, not cancelled,
+ * reminded (reply light past 尚未提醒), confirmed, cancelled or asked to cancel/reschedule, and of
+ * those already past with an outcome from the HIS, how many were no-shows.
  */
-async function applyChunk(
-  trx: Transaction<DB>,
-  deps: Deps,
-  ctx: WriteContext,
-  items: { index: number; input: AppointmentInput }[],
-): Promise<ItemResult[]> {
-  const repo = appointmentRepository(trx);
-  const now = deps.clock.now().toISOString();
-  const uniq = <T>(xs: T[]) => [...new Set(xs)];
-  const existing = await repo.byHisIds(
-    ctx.clinicId,
-    uniq(items.map((i) => i.input.appointmentId)),
-    deps.dialect === 'postgres',
-  );
-  const patients = new Map(
-    (await repo.refs(ctx.clinicId, 'patients', uniq(items.map((i) => i.input.patientId)))).map((p) => [p.his_id, p]),
-  );
-  const doctors = new Map(
-    (await repo.refs(ctx.clinicId, 'doctors', uniq(items.map((i) => i.input.doctorId)))).map((d) => [d.his_id, d]),
-  );
-  const state = new Map<string, { row: AppointmentRow; isNew: boolean; dirty: boolean }>(
-    existing.map((r) => [r.his_id, { row: r, isNew: false, dirty: false }]),
-  );
-  const history: Parameters<typeof repo.insertHistory>[0] = [];
-  const changes: RecordInput[] = [];
-  const results: ItemResult[] = [];
-
-  for (const { index, input } of items) {
-    const p = patients.get(input.patientId);
-    const d = doctors.get(input.doctorId);
-    if (!p || !d) {
-      const details: ErrorDetail[] = [];
-      if (!p)
-        details.push({
-          field: 'patientId',
-          code: 'unknown_patient',
-          message: `找不到病患「${input.patientId}」，請先以 PUT /his/v1/patients/${input.patientId} 建立病患`,
-        });
-      if (!d)
-        details.push({
-          field: 'doctorId',
-          code: 'unknown_doctor',
-          message: `找不到醫師「${input.doctorId}」，請先以 PUT /his/v1/doctors/${input.doctorId} 建立醫師`,
-        });
-      results.push({
-        index,
-        appointmentId: input.appointmentId,
-        status: 422,
-        error: { code: 'UNKNOWN_REFERENCE', message: '預約引用的病患或醫師尚未建立，此筆未儲存', details },
-      });
-      continue;
-    }
-    const next = {
-      patient_id: p.id,
-      doctor_id: d.id,
-      starts_at: new Date(input.startsAt).toISOString(),
-      starts_at_local: input.startsAt,
-      duration_minutes: input.durationMinutes ?? null,
-      visit_type: input.visitType?.trim() || null,
-      status: input.status,
-      note: input.note ?? null,
-      version: input.version,
-    };
-    const cur = state.get(input.appointmentId);
-    if (!cur) {
-      const row: AppointmentRow = {
-        id: newId(),
-        clinic_id: ctx.clinicId,
-        his_id: input.appointmentId,
-        ...next,
-        reply_status: 'not_sent',
-        reply_status_at: null,
-        created_at: now,
-        updated_at: now,
-        patient_his_id: input.patientId,
-        doctor_his_id: input.doctorId,
-        line_status: p.line_status ?? 'unbound',
-      };
-      state.set(input.appointmentId, { row, isNew: true, dirty: true });
-      history.push({
-        clinic_id: ctx.clinicId,
-        appointment_id: row.id,
-        version: input.version,
-        source: ctx.source,
-        actor_type: ctx.actor.type,
-        actor_id: ctx.actor.id,
-        actor_label: ctx.actor.label,
-        old_status: null,
-        new_status: input.status,
-        changed_fields: JSON.stringify(Object.values(FIELD_NAMES)),
-        created_at: now,
-      });
-      changes.push({
-        clinicId: ctx.clinicId,
-        subject: 'appointment',
-        subjectId: row.id,
-        subjectHisId: row.his_id,
-        patientHisId: input.patientId,
-        light: 'status',
-        from: null,
-        to: input.status,
-        source: ctx.source,
-        actor: ctx.actor,
-      });
-      results.push({
-        index,
-        appointmentId: input.appointmentId,
-        status: 201,
-        result: 'created',
-        version: input.version,
-      });
-      continue;
-    }
-    const stored = cur.row;
-    if (input.version < stored.version) {
-      results.push({
-        index,
-        appointmentId: input.appointmentId,
-        status: 409,
-        current: toApiAppointment(stored),
-        error: {
-          code: 'VERSION_CONFLICT',
-          message: `版本 ${input.version} 比已儲存的版本 ${stored.version} 舊，未變更；目前資料附於 current`,
-          details: [],
-        },
-      });
-      continue;
-    }
-    if (input.version === stored.version) {
-      results.push({
-        index,
-        appointmentId: input.appointmentId,
-        status: 200,
-        result: 'unchanged',
-        version: stored.version,
-      });
-      continue;
-    }
-    const changed = (Object.keys(FIELD_NAMES) as (keyof typeof FIELD_NAMES)[])
-      .filter((k) => (stored as never)[k] !== (next as never)[k])
-      .map((k) => FIELD_NAMES[k]);
-    history.push({
-      clinic_id: ctx.clinicId,
-      appointment_id: stored.id,
-      version: input.version,
-      source: ctx.source,
-      actor_type: ctx.actor.type,
-      actor_id: ctx.actor.id,
-      actor_label: ctx.actor.label,
-      old_status: stored.status,
-      new_status: input.status,
-      changed_fields: JSON.stringify(changed),
-      created_at: now,
-    });
-    if (stored.status !== input.status) {
-      changes.push({
-        clinicId: ctx.clinicId,
-        subject: 'appointment',
-        subjectId: stored.id,
-        subjectHisId: stored.his_id,
-        patientHisId: input.patientId,
-        light: 'status',
-        from: stored.status,
-        to: input.status,
-        source: ctx.source,
-        actor: ctx.actor,
-      });
-    }
-    cur.row = {
-      ...stored,
-      ...next,
-      updated_at: now,
-      patient_his_id: input.patientId,
-      doctor_his_id: input.doctorId,
-      line_status: p.line_status ?? stored.line_status,
-    };
-    cur.dirty = true;
-    results.push({ index, appointmentId: input.appointmentId, status: 200, result: 'updated', version: input.version });
-  }
-
-  const strip = (r: AppointmentRow): AppointmentsTable => {
-    const { patient_his_id: _p, doctor_his_id: _d, line_status: _l, ...rest } = r;
-    return rest;
-  };
-  const fresh = [...state.values()].filter((s) => s.isNew).map((s) => strip(s.row));
-  await repo.insertMany(fresh);
-  for (const s of state.values()) {
-    if (s.isNew || !s.dirty) continue;
-    const {
-      id: _id,
-      clinic_id: _c,
-      his_id: _h,
-      created_at: _ca,
-      reply_status: _rs,
-      reply_status_at: _ra,
-      ...patch
-    } = strip(s.row);
-    await repo.update(ctx.clinicId, s.row.id, patch);
-  }
-  await repo.insertHistory(history);
-  await recordStatusChanges(trx, deps, changes);
-  // Reminders are (re)planned by a job written in this same transaction (issue 7).
-  await enqueuePlanJobs(
-    trx,
-    deps,
-    ctx.clinicId,
-    [...state.values()].filter((s) => s.dirty).map((s) => ({ appointmentId: s.row.id, version: s.row.version })),
-  );
-  // The patient list's last/next visit columns (issue 9).
-  await refreshVisits(
-    trx,
-    ctx.clinicId,
-    [...state.values()].filter((s) => s.dirty).map((s) => s.row.patient_id),
-    now,
-  );
-  return results;
+export async function appointmentCounts(
+  deps: Pick<Deps, 'db'>,
+  clinicId: string,
+  from: string,
+  to: string,
+  nowIso: string,
+) {
+  const repo = appointmentRepository(deps.db);
+  const [all, reminded, confirmed, cancelled, reported, noShow, patientIds] = await Promise.all([
+    repo.count(clinicId, from, to),
+    repo.count(clinicId, from, to, { notReply: 'not_sent' }),
+    repo.count(clinicId, from, to, { reply: ['confirmed'] }),
+    repo.countCancelled(clinicId, from, to),
+    repo.count(clinicId, from, to, { before: nowIso, status: ['checked_in', 'completed', 'no_show'] }),
+    repo.count(clinicId, from, to, { before: nowIso, status: ['no_show'] }),
+    repo.patientIdsIn(clinicId, from, to),
+  ]);
+  return { all, reminded, confirmed, cancelled, reported, noShow, patientIds };
 }
 
 /** An appointment as its patient sees it (LIFF, LINE answers): no HIS ids, the doctor by name. */
@@ -311,191 +165,203 @@ export type PatientAppointment = {
   doctorName: string;
 };
 
-const toPatientAppointment = (r: {
-  id: string;
-  patient_id: string;
-  starts_at: string;
-  status: string;
-  reply_status: string;
-  visit_type: string | null;
-  doctor_name: string;
-}): PatientAppointment => ({
-  id: r.id,
-  patientId: r.patient_id,
-  startsAt: r.starts_at,
-  status: r.status,
-  replyStatus: r.reply_status,
-  visitType: r.visit_type,
-  doctorName: r.doctor_name,
-});
-
-const CHUNK_SIZE = 500;
+async function forPatientView(db: Deps['db'], clinicId: string, rows: AppointmentRow[]): Promise<PatientAppointment[]> {
+  const doctors = await doctorsByIds(
+    db,
+    clinicId,
+    rows.map((r) => r.doctor_id),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    patientId: r.patient_id,
+    startsAt: r.starts_at,
+    status: r.status,
+    replyStatus: r.reply_status,
+    visitType: r.visit_type,
+    doctorName: doctors.get(r.doctor_id)?.name ?? '',
+  }));
+}
 
 export function appointmentService(deps: Deps) {
-  const db = deps.db;
+  const { db } = deps;
+  const repo = appointmentRepository(db);
+  const now = () => deps.clock.now().toISOString();
+  const tzOf = async (clinicId: string) => (await clinicService(deps).get(clinicId)).timeZone;
 
-  async function runChunk(
-    ctx: WriteContext,
-    items: { index: number; input: AppointmentInput }[],
-  ): Promise<ItemResult[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await db.transaction().execute((trx) => applyChunk(trx, deps, ctx, items));
-      } catch (err) {
-        // A concurrent writer created one of these appointments first (unique key), or the
-        // database was busy: read again and re-apply. Items are idempotent by version.
-        // PostgreSQL may also pick this transaction as a deadlock victim under heavy contention.
-        if (attempt >= 8) throw err;
-        await new Promise((r) => setTimeout(r, Math.round(10 * 2 ** attempt * (0.5 + Math.random()))));
-      }
-    }
+  /** The LINE users the patient is bound to (the front desk messages them and reads the conversation). */
+  const lineUsersOf = async (clinicId: string, patientId: string) =>
+    ((await bindingService(deps).lineUsersOfPatients(clinicId, [patientId])).get(patientId) ?? []).map(
+      (b) => b.lineUserId,
+    );
+
+  async function appointmentOrThrow(clinicId: string, id: string) {
+    const a = await repo.byId(clinicId, id);
+    if (!a) throw errors.notFound('預約');
+    return a;
+  }
+
+  async function addNote(clinicId: string, appointmentId: string, staff: StaffRef, kind: string, body: string) {
+    const row = {
+      id: newId(),
+      clinic_id: clinicId,
+      appointment_id: appointmentId,
+      staff_id: staff.userId,
+      author_label: staff.name,
+      kind,
+      body,
+      created_at: now(),
+    };
+    await repo.insertNote(row);
+    return { id: row.id, kind, body, author: row.author_label, at: row.created_at };
   }
 
   return {
-    /** Validates each item (a bad one does not sink the others) and applies them in order, in chunks. */
-    async upsertMany(ctx: WriteContext, raw: unknown[], ip = ''): Promise<ItemResult[]> {
-      const results: (ItemResult | undefined)[] = Array.from({ length: raw.length });
-      const valid: { index: number; input: AppointmentInput }[] = [];
-      raw.forEach((item, index) => {
-        const details = schemaErrors(BatchItem as TSchema, item);
-        if (details.length) {
-          const id =
-            item && typeof item === 'object' && typeof (item as { appointmentId?: unknown }).appointmentId === 'string'
-              ? (item as { appointmentId: string }).appointmentId
-              : null;
-          results[index] = {
-            index,
-            appointmentId: id,
-            status: 422,
-            error: errorOf(errors.validation(details, '預約資料格式不正確，此筆未儲存')),
-          };
-        } else valid.push({ index, input: item as AppointmentInput });
-      });
-      for (let i = 0; i < valid.length; i += CHUNK_SIZE) {
-        for (const r of await runChunk(ctx, valid.slice(i, i + CHUNK_SIZE))) results[r.index] = r;
-      }
-      const out = results as ItemResult[];
-      const count = (s: number, r?: string) => out.filter((x) => x.status === s && (!r || x.result === r)).length;
-      await recordAudit(db, deps.clock, {
-        clinicId: ctx.clinicId,
-        actor: ctx.actor,
-        action: 'appointment.batch_upserted',
-        entityType: 'appointment',
-        ip,
-        detail: {
-          items: out.length,
-          created: count(201),
-          updated: count(200, 'updated'),
-          unchanged: count(200, 'unchanged'),
-          conflicts: count(409),
-          invalid: count(422),
-        },
-      });
-      return out;
-    },
-
-    /** One appointment (PUT): the same rules as a batch of one. Throws 409/422 as HTTP errors. */
-    async upsertOne(ctx: WriteContext, input: AppointmentInput, ip = '') {
-      const [r] = await runChunk(ctx, [{ index: 0, input }]);
-      if (r.status === 422) throw new AppError(r.error!.code, 422, r.error!.message, r.error!.details);
-      if (r.status === 409) throw new AppError('VERSION_CONFLICT', 409, r.error!.message, [], { current: r.current });
-      if (r.result !== 'unchanged') {
-        await recordAudit(db, deps.clock, {
-          clinicId: ctx.clinicId,
-          actor: ctx.actor,
-          action: r.status === 201 ? 'appointment.created' : 'appointment.updated',
-          entityType: 'appointment',
-          entityId: input.appointmentId,
-          detail: { version: input.version, status: input.status },
-          ip,
-        });
-      }
-      const row = await appointmentRepository(db).get(ctx.clinicId, input.appointmentId);
-      return { status: r.status as 200 | 201, appointment: toApiAppointment(row!) };
-    },
-
     /** One appointment as its patient sees it (with the doctor's name), or null. */
     async forPatient(clinicId: string, id: string): Promise<PatientAppointment | null> {
-      const [r] = await appointmentRepository(db).forPatients(clinicId, { ids: [id] }, 1);
-      return r ? toPatientAppointment(r) : null;
+      const [r] = await forPatientView(db, clinicId, await repo.forPatients(clinicId, { ids: [id] }, 1));
+      return r ?? null;
     },
 
     /** These patients' appointments from `since` on, earliest first (a LINE user's family view). */
     async ofPatients(clinicId: string, patientIds: string[], since: string): Promise<PatientAppointment[]> {
-      const rows = await appointmentRepository(db).forPatients(clinicId, { patientIds, since });
-      return rows.map(toPatientAppointment);
+      return forPatientView(db, clinicId, await repo.forPatients(clinicId, { patientIds, since }));
     },
 
-    /** A history entry for a change made outside the HIS (e.g. the patient's answer changed the reply light). */
-    async addHistory(
-      clinicId: string,
-      appointmentId: string,
-      e: { source: ChangeSource; actor: Actor; oldStatus: string; newStatus: string; changedFields: string[] },
-    ): Promise<void> {
-      await appointmentRepository(db).insertHistory([
-        {
-          clinic_id: clinicId,
-          appointment_id: appointmentId,
-          version: null,
-          source: e.source,
-          actor_type: e.actor.type,
-          actor_id: e.actor.id,
-          actor_label: e.actor.label,
-          old_status: e.oldStatus,
-          new_status: e.newStatus,
-          changed_fields: JSON.stringify(e.changedFields),
-          created_at: deps.clock.now().toISOString(),
-        },
+    async list(clinicId: string, q: ListQuery) {
+      const timeZone = await tzOf(clinicId);
+      const page = q.page ?? 1;
+      const pageSize = q.pageSize ?? 50;
+      const range = {
+        from: q.from ? new Date(q.from).toISOString() : undefined,
+        to: q.to ? new Date(q.to).toISOString() : undefined,
+      };
+      if (q.fromDate) range.from = localRange(q.fromDate, q.fromDate, timeZone).from;
+      if (q.toDate) range.to = localRange(q.toDate, q.toDate, timeZone).to;
+      // Search: the patients are matched first (a clinic has tens of thousands, not hundreds of
+      // thousands) and their appointments are then read through (clinic_id, patient_id, starts_at).
+      const patientIds = q.q?.trim() ? await searchPatientIds(deps, clinicId, q.q, MAX_MATCHES) : null;
+      let doctorId: string | null | undefined;
+      if (q.doctorId) doctorId = (await doctorByHisId(db, clinicId, q.doctorId))?.id ?? null;
+      const filter = {
+        clinicId,
+        ...range,
+        doctorId,
+        visitType: q.visitType,
+        status: q.status,
+        reply: q.reply,
+        line: q.line,
+        patientIds,
+        failed: q.failed,
+        openTasks: q.openTasks,
+      };
+      const anyDate = !q.from && !q.to && !q.fromDate && !q.toDate;
+      // A search over all dates (the front desk looking someone up): today's and upcoming visits
+      // first, then the past — not last year's visits on top of today's.
+      const today = localParts(deps.clock.now(), timeZone).date;
+      const upcomingFirst =
+        patientIds && anyDate && !q.sort && !q.order ? localRange(today, today, timeZone).from : null;
+      const list = appointmentListRepository(db);
+      const [rows, total] = await Promise.all([
+        list.page(filter, {
+          sort: q.sort ?? 'startsAt',
+          order: q.order ?? 'asc',
+          upcomingFirst,
+          limit: pageSize,
+          offset: (page - 1) * pageSize,
+        }),
+        list.count(filter),
       ]);
+      const nowIso = now();
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          appointmentId: r.his_id,
+          patientId: r.patient_his_id,
+          patientRef: r.patient_id,
+          doctorId: r.doctor_his_id,
+          startsAt: r.starts_at_local,
+          startsAtUtc: r.starts_at,
+          durationMinutes: r.duration_minutes,
+          visitType: r.visit_type,
+          status: r.status,
+          statusLabel: labelOf('status', r.status) ?? r.status,
+          note: r.note,
+          version: Number(r.version),
+          lights: { reply: light('reply', r.reply_status), line: light('line', r.line_status) },
+          visit: visitLight(r, nowIso),
+          patientName: r.patient_name,
+          chartNo: r.chart_no,
+          phoneMasked: maskPhone(r.phone_e164),
+          doctorName: r.doctor_name,
+          createdAt: r.created_at,
+          updatedAt: r.updated_at,
+        })),
+        page,
+        pageSize,
+        total,
+        hasMore: page * pageSize < total,
+      };
     },
 
-    async get(clinicId: string, hisId: string) {
-      const row = await appointmentRepository(db).get(clinicId, hisId);
-      if (!row) throw errors.notFound('預約');
-      return toApiAppointment(row);
+    /** The clinic's own visit types (as its HIS names them) over the last two years, most used first. */
+    async visitTypes(clinicId: string) {
+      const since = new Date(deps.clock.now().getTime() - 730 * 86_400_000).toISOString();
+      const rows = await repo.visitTypes(clinicId, since);
+      return { items: rows.map((r) => ({ visitType: r.visit_type!, count: Number(r.n) })) };
     },
 
-    /** Back office: filtered list (date range in UTC ISO or dates, doctor, status, reply light). */
-    async list(
-      clinicId: string,
-      q: {
-        from?: string;
-        to?: string;
-        doctorId?: string;
-        status?: string;
-        reply?: string;
-        page: number;
-        pageSize: number;
-      },
-    ) {
-      let query = appointmentRepository(db).base().where('appointments.clinic_id', '=', clinicId);
-      if (q.from) query = query.where('appointments.starts_at', '>=', new Date(q.from).toISOString());
-      if (q.to) query = query.where('appointments.starts_at', '<', new Date(q.to).toISOString());
-      if (q.doctorId) query = query.where('doctors.his_id', '=', q.doctorId);
-      if (q.status) query = query.where('appointments.status', '=', q.status);
-      if (q.reply) query = query.where('appointments.reply_status', '=', q.reply);
-      const rows = await query
-        .select(['patients.name as patient_name', 'doctors.name as doctor_name'])
-        .orderBy('appointments.starts_at')
-        .orderBy('appointments.id')
-        .limit(q.pageSize + 1)
-        .offset((q.page - 1) * q.pageSize)
-        .execute();
-      const items = rows.slice(0, q.pageSize).map((r) => ({
-        id: r.id,
-        ...toApiAppointment({ ...r, version: Number(r.version) } as AppointmentRow),
-        startsAtUtc: r.starts_at,
-        patientName: r.patient_name,
-        doctorName: r.doctor_name,
-      }));
-      return { items, page: q.page, pageSize: q.pageSize, hasMore: rows.length > q.pageSize };
+    /** Compact events for the calendar views (a day, a week or a month; at most 5,000). */
+    async schedule(clinicId: string, q: { fromDate: string; toDate: string; doctorId?: string }) {
+      if (q.toDate < q.fromDate || Date.parse(q.toDate) - Date.parse(q.fromDate) > 62 * 86_400_000)
+        throw errors.badRequest('日期範圍不正確（最多 62 天）');
+      const range = localRange(q.fromDate, q.toDate, await tzOf(clinicId));
+      let doctorId: string | undefined;
+      if (q.doctorId) {
+        const d = await doctorByHisId(db, clinicId, q.doctorId);
+        if (!d) return { items: [], truncated: false };
+        doctorId = d.id;
+      }
+      const rows = await withPeople(
+        db,
+        clinicId,
+        await repo.startingIn(clinicId, range.from, range.to, { doctorId, limit: 5001 }),
+      );
+      const nowIso = now();
+      return {
+        items: rows.slice(0, 5000).map((r) => ({
+          id: r.id,
+          startsAt: r.starts_at,
+          durationMinutes: r.duration_minutes,
+          visitType: r.visit_type,
+          status: r.status,
+          reply: r.reply_status,
+          visit: visitLight(r, nowIso),
+          line: r.patient?.lineStatus ?? 'unbound',
+          patientName: r.patient?.name ?? '',
+          doctorId: r.doctor.hisId,
+          doctorName: r.doctor.name,
+        })),
+        truncated: rows.length > 5000,
+      };
     },
 
-    async detail(clinicId: string, id: string, actor: Actor, ip = '') {
-      const repo = appointmentRepository(db);
-      const row = await repo.getById(clinicId, id);
-      if (!row) throw errors.notFound('預約');
-      const history = await repo.history(clinicId, id);
+    async detail(clinicId: string, id: string, actor: Actor, ip: string) {
+      const [a] = await withPeople(db, clinicId, [await appointmentOrThrow(clinicId, id)]);
+      const [history, notes, tasks, reminders, lineUsers, timeZone] = await Promise.all([
+        repo.history(clinicId, id),
+        repo.notes(clinicId, id),
+        taskService(deps).ofAppointment(clinicId, id),
+        remindersOfAppointment(db, clinicId, id),
+        lineUsersOf(clinicId, a.patient_id),
+        tzOf(clinicId),
+      ]);
+      const changes = history.map((h) => (h.changes ? (JSON.parse(h.changes) as Change[]) : null));
+      const doctorHisIds = changes.flatMap((cs) =>
+        (cs ?? []).filter((c) => c.field === 'doctorId').flatMap((c) => [c.from, c.to].map(String)),
+      );
+      const doctorNames = new Map(
+        [...(await doctorsByHisIds(db, clinicId, doctorHisIds)).values()].map((d) => [d.his_id, d.name]),
+      );
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
@@ -504,19 +370,204 @@ export function appointmentService(deps: Deps) {
         entityId: id,
         ip,
       });
+      const p = a.patient;
       return {
-        id: row.id,
-        ...toApiAppointment(row),
-        history: history.map((h) => ({
+        id: a.id,
+        appointmentId: a.his_id,
+        startsAt: a.starts_at_local,
+        startsAtUtc: a.starts_at,
+        durationMinutes: a.duration_minutes,
+        visitType: a.visit_type,
+        status: a.status,
+        statusLabel: labelOf('status', a.status) ?? a.status,
+        note: a.note,
+        bookedAt: a.booked_at,
+        version: Number(a.version),
+        lights: { reply: light('reply', a.reply_status), line: light('line', p?.lineStatus ?? 'unbound') },
+        visit: visitLight(a, now()),
+        createdAt: a.created_at,
+        updatedAt: a.updated_at,
+        patient: {
+          ref: a.patient_id,
+          id: p?.hisId ?? '',
+          name: p?.name ?? '',
+          chartNo: p?.chartNo ?? null,
+          phoneMasked: p?.phoneMasked ?? null,
+          nationalIdMasked: p?.nationalIdMasked ?? null,
+          birthDate: p?.birthDate ?? null,
+          gender: p?.gender ?? null,
+          line: light('line', p?.lineStatus ?? 'unbound'),
+          boundLineUsers: lineUsers.length,
+        },
+        doctor: { id: a.doctor.hisId, name: a.doctor.name, department: a.doctor.department },
+        history: history.map((h, i) => ({
           version: h.version === null ? null : Number(h.version),
           source: h.source,
           actor: h.actor_label,
           oldStatus: h.old_status,
           newStatus: h.new_status,
+          oldStatusLabel: labelOf('status', h.old_status),
+          newStatusLabel: labelOf('status', h.new_status) ?? h.new_status,
           changedFields: JSON.parse(h.changed_fields) as string[],
+          lines: describeHistory(
+            {
+              version: h.version === null ? null : Number(h.version),
+              source: h.source,
+              actorLabel: h.actor_label,
+              oldStatus: h.old_status,
+              newStatus: h.new_status,
+              changedFields: JSON.parse(h.changed_fields) as string[],
+              changes: changes[i],
+              reason: h.reason,
+            },
+            { timeZone, doctorNames },
+          ),
           at: h.created_at,
         })),
+        notes: notes.map((n) => ({ id: n.id, kind: n.kind, body: n.body, author: n.author_label, at: n.created_at })),
+        tasks: tasks.map((t) => ({
+          id: t.id,
+          kind: t.kind,
+          status: t.status,
+          source: t.source,
+          payload: t.details,
+          createdAt: t.createdAt,
+          handledAt: t.handledAt,
+          handledBy: t.handledBy,
+        })),
+        reminders,
       };
+    },
+
+    async addNote(clinicId: string, id: string, staff: StaffRef, body: string, ip: string) {
+      await appointmentOrThrow(clinicId, id);
+      const note = await addNote(clinicId, id, staff, 'note', body.trim());
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor: actorOf(staff),
+        action: 'appointment.note_added',
+        entityType: 'appointment',
+        entityId: id,
+        ip,
+      });
+      return note;
+    },
+
+    /** Closes the appointment's open front-desk tasks (cancel/reschedule requests) and notes who did it. */
+    async markHandled(clinicId: string, id: string, staff: StaffRef, comment: string | undefined, ip: string) {
+      await appointmentOrThrow(clinicId, id);
+      const handled = await taskService(deps).handleAllOf(clinicId, id, staff.name);
+      const note = await addNote(
+        clinicId,
+        id,
+        staff,
+        'handled',
+        comment?.trim() || (handled ? `已處理 ${handled} 筆病患申請` : '已標記為處理完成'),
+      );
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor: actorOf(staff),
+        action: 'appointment.handled',
+        entityType: 'appointment',
+        entityId: id,
+        detail: { tasks: handled },
+        ip,
+      });
+      return { handledTasks: handled, note };
+    },
+
+    /** A LINE push to every LINE user bound to the patient (a job with its retry key stored first). */
+    async sendMessage(clinicId: string, id: string, staff: StaffRef, raw: string, ip: string) {
+      const a = await appointmentOrThrow(clinicId, id);
+      const text = raw.trim();
+      const users = await lineUsersOf(clinicId, a.patient_id);
+      if (!users.length)
+        throw new AppError('PATIENT_NOT_BOUND', 409, '這位病患尚未綁定 LINE，無法傳送訊息；請改以電話聯絡');
+      if (!(await lineService(deps).getChannel(clinicId)))
+        throw new AppError('LINE_NOT_CONNECTED', 409, '尚未設定 LINE 官方帳號，請先到「設定 → LINE 官方帳號」填寫');
+      const messages: messagingApi.Message[] = [{ type: 'text', text }];
+      for (const to of users)
+        await queuePush(db, deps, clinicId, {
+          to,
+          messages,
+          source: 'staff',
+          relatedType: 'appointment',
+          relatedId: id,
+        });
+      const note = await addNote(clinicId, id, staff, 'message', text);
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor: actorOf(staff),
+        action: 'appointment.message_sent',
+        entityType: 'appointment',
+        entityId: id,
+        detail: { recipients: users.length },
+        ip,
+      });
+      return { recipients: users.length, note };
+    },
+
+    /**
+     * Sends the appointment's reminder again now through the reminder engine: the same message
+     * as the scheduled reminder (template, buttons), by LINE or by the SMS fallback.
+     */
+    async resendReminder(clinicId: string, id: string, staff: StaffRef, ip: string) {
+      const a = await appointmentOrThrow(clinicId, id);
+      if (a.status === 'cancelled') throw new AppError('APPOINTMENT_CANCELLED', 409, '這筆預約已取消，不需要再提醒');
+      if (a.starts_at < now()) throw new AppError('APPOINTMENT_PAST', 409, '看診時間已過，不需要再提醒');
+      await reminderBackOffice(deps).resendForAppointment(clinicId, id, actorOf(staff), ip);
+      const note = await addNote(clinicId, id, staff, 'reminder', '重送看診提醒');
+      return { recipients: 1, note };
+    },
+
+    /** The LINE conversation with the patient's bound LINE users, oldest first. */
+    async thread(clinicId: string, id: string, actor: Actor, ip: string) {
+      const a = await appointmentOrThrow(clinicId, id);
+      const users = await lineUsersOf(clinicId, a.patient_id);
+      const items = await conversationWith(db, clinicId, users, 100);
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'appointment.thread_viewed',
+        entityType: 'appointment',
+        entityId: id,
+        ip,
+      });
+      return {
+        bound: users.length > 0,
+        items: items.map(({ relatedType, relatedId, ...m }) => ({
+          ...m,
+          relatedToThis: relatedType === 'appointment' && relatedId === id,
+        })),
+      };
+    },
+
+    // ---- saved filters (per staff member)
+    async savedFilters(clinicId: string, staffId: string) {
+      const rows = await repo.savedFilters(clinicId, staffId);
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        filters: JSON.parse(r.filters) as Record<string, unknown>,
+        createdAt: r.created_at,
+      }));
+    },
+    async saveFilter(clinicId: string, staffId: string, name: string, filters: Record<string, unknown>) {
+      if ((await repo.countSavedFilters(clinicId, staffId)) >= 30)
+        throw errors.conflict('TOO_MANY_FILTERS', '最多可儲存 30 組篩選條件，請先刪除不用的');
+      const row = {
+        id: newId(),
+        clinic_id: clinicId,
+        staff_id: staffId,
+        name: name.trim(),
+        filters: JSON.stringify(filters),
+        created_at: now(),
+      };
+      await repo.insertSavedFilter(row);
+      return { id: row.id, name: row.name, filters, createdAt: row.created_at };
+    },
+    async deleteFilter(clinicId: string, staffId: string, id: string) {
+      if (!(await repo.deleteSavedFilter(clinicId, staffId, id))) throw errors.notFound('篩選條件');
     },
   };
 }

@@ -17,6 +17,10 @@ export interface AppointmentsTable {
   version: number;
   reply_status: string;
   reply_status_at: string | null;
+  /** When the HIS says the booking was made (RFC 3339 as sent), if it said so. */
+  booked_at: Generated<string | null>;
+  /** 1: the booking-day message may go out; 0: first seen in the initial sync, or booked long ago. */
+  booking_message: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -33,6 +37,10 @@ export interface AppointmentHistoryTable {
   old_status: string | null;
   new_status: string;
   changed_fields: string;
+  /** JSON [{field, from, to}] of what changed (null on entries written before it was kept). */
+  changes: Generated<string | null>;
+  /** Why, in words (a patient's reason, the reminder that went out …). */
+  reason: Generated<string | null>;
   created_at: string;
 }
 

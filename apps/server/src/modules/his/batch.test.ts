@@ -133,7 +133,7 @@ describe('POST /his/v1/appointments/batch', () => {
     expect((await his.post('/his/v1/appointments/batch', { items: [{}], x: 1 })).statusCode).toBe(422);
   });
 
-  it('same batch twice, reversed, shuffled and interleaved → highest version wins, history complete, no duplicates', async () => {
+  it('same batch twice, reversed, shuffled, interleaved → highest version wins, full history, no dups', async () => {
     const a = await setup();
     const items = versions(20, 6);
     const r1 = await a.his.post('/his/v1/appointments/batch', { items });
@@ -208,7 +208,7 @@ describe('POST /his/v1/appointments/batch', () => {
 });
 
 describe('concurrent writers', () => {
-  it('parallel batches and single PUTs on the same appointments end at the highest version, each version applied once', async () => {
+  it('parallel batches and PUTs on the same appointments end at the highest version, each once', async () => {
     const { c, his } = await setup();
     const items = versions(10, 8);
     const parts = [

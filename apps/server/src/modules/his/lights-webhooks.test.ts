@@ -79,7 +79,7 @@ function verify(secret: string, r: Received) {
 }
 
 describe('status lights and webhooks', () => {
-  it('changeStatus updates the light, logs the change and delivers a signed webhook; retries keep the same id', async () => {
+  it('changeStatus sets the light, logs it, delivers a signed webhook; retries keep the same id', async () => {
     const { c, his, patient, appt } = await setup();
     const cfg = await his.put('/his/v1/webhook', { url });
     expect(cfg.statusCode).toBe(200);
@@ -195,7 +195,7 @@ describe('status lights and webhooks', () => {
     expect(cfgGet.json()).toMatchObject({ configured: true, url, secret });
   });
 
-  it('a status change made in Careline (patient cancels in LINE) is logged, kept in history and sent as appointment.status_changed', async () => {
+  it('a status change made in Careline (patient cancels in LINE) is logged, in history, sent to the HIS', async () => {
     const { c, his, appt } = await setup();
     await his.put('/his/v1/webhook', { url });
     await t.deps.db.transaction().execute((trx) =>
@@ -224,9 +224,7 @@ describe('status lights and webhooks', () => {
     const d = (await as(t.app, c.admin).get(`/api/appointments/${appt}`)).json();
     expect(d.history.at(-1)).toMatchObject({
       source: 'patient',
-      oldStatus: 'booked',
-      newStatus: 'cancelled',
-      changedFields: ['status'],
+      lines: ['狀態：已預約 → 已取消（病患於 LINE）・病患在 LINE 取消'],
     });
     const ev = await t.deps.db
       .selectFrom('webhook_events')
@@ -398,8 +396,8 @@ describe('tenancy and sandbox', () => {
     const id = all.json().items[0].id;
     const d = await desk.get(`/api/appointments/${id}`);
     expect(d.json().history).toMatchObject([
-      { version: 1, source: 'his', oldStatus: null, newStatus: 'booked' },
-      { version: 2, source: 'his', oldStatus: 'booked', newStatus: 'checked_in', changedFields: ['status'] },
+      { version: 1, source: 'his', lines: [expect.stringMatching(/^建立預約：.*・已預約（HIS）$/)] },
+      { version: 2, source: 'his', lines: ['狀態：已預約 → 已報到（HIS）'] },
     ]);
   });
 });

@@ -42,6 +42,9 @@ async function setup(opts: { weekdaysOnly?: boolean } = {}) {
   }
   const his = c.his(await c.apiKey());
   expect((await his.put('/his/v1/doctors/D1', { name: '林醫師' })).statusCode).toBe(201);
+  // An established clinic: its initial sync with the HIS is over, so new bookings get the
+  // booking-day message (a clinic still copying its bookings over sends none).
+  expect((await (await admin(c)).post('/api/his/initial-sync/end', {})).statusCode).toBe(200);
   return { c, his };
 }
 

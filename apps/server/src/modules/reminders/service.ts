@@ -92,6 +92,8 @@ export async function planAppointment(
         'appointments.id',
         'appointments.starts_at',
         'appointments.created_at',
+        'appointments.booked_at',
+        'appointments.booking_message',
         'appointments.status',
         'appointments.visit_type',
         'appointments.version',
@@ -136,7 +138,8 @@ export async function planAppointment(
     const plan = planReminders({
       appointment: {
         startsAt: a.starts_at,
-        bookedAt: a.created_at,
+        bookedAt: a.booked_at ?? a.created_at,
+        bookingMessage: Number(a.booking_message) === 1,
         status: a.status,
         visitType: a.visit_type,
         doctorId: a.doctor_his_id,

@@ -44,3 +44,24 @@ export function labelOf(light: Light, code: string | null): string | null {
 }
 
 export const light = (l: Light, code: string) => ({ code, label: labelOf(l, code) ?? code });
+
+/**
+ * What an appointment shows the front desk, from one function everywhere (the appointment's
+ * header, the list, the calendar, the home page): once it has happened, what happened
+ * (已看診, 未到診 …; a booking whose time has passed without the HIS checking the patient in
+ * is 未報到); before that, the patient's reply light (尚未提醒, 尚未回覆, 確認赴約 …).
+ */
+export const VISIT_LIGHT_LABELS: Record<string, string> = {
+  ...REPLY_LABELS,
+  checked_in: STATUS_LABELS.checked_in,
+  completed: STATUS_LABELS.completed,
+  no_show: STATUS_LABELS.no_show,
+  cancelled: STATUS_LABELS.cancelled,
+  not_arrived: '未報到',
+};
+export type VisitLight = keyof typeof VISIT_LIGHT_LABELS;
+
+export function visitLight(a: { status: string; reply_status: string; starts_at: string }, nowIso: string) {
+  const code = a.status !== 'booked' ? a.status : a.starts_at <= nowIso ? 'not_arrived' : a.reply_status;
+  return { code, label: VISIT_LIGHT_LABELS[code] ?? code };
+}

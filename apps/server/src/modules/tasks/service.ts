@@ -1,9 +1,11 @@
 // The front desk's tasks: a patient's cancel or reschedule request waits here until the front
 // desk handles it (or the patient withdraws it). Build the service with a transaction in
-// `deps.db` to write in the caller's transaction.
+// `deps.db` to write in the caller's transaction. The only module that touches
+// front_desk_tasks: the answers, reminders, appointments and home modules call this.
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { taskRepository } from './repository.ts';
+import type { FrontDeskTasksTable } from './tables.ts';
 
 export type RequestKind = 'cancel_request' | 'reschedule_request';
 
@@ -71,5 +73,59 @@ export function taskService(deps: Pick<Deps, 'db' | 'clock'>) {
         handled_at: deps.clock.now().toISOString(),
         handled_by: null,
       }),
+
+    /** A task as other modules see it. */
+    async get(clinicId: string, id: string) {
+      const t = await repo.byId(clinicId, id);
+      return t ? toTask(t) : null;
+    },
+
+    /** Every task of an appointment, oldest first (its detail page). */
+    ofAppointment: async (clinicId: string, appointmentId: string) =>
+      (await repo.ofAppointment(clinicId, appointmentId)).map(toTask),
+
+    /** Open tasks oldest first, handled ones newest first. */
+    list: async (clinicId: string, q: { status: 'open' | 'handled'; kind?: RequestKind; limit: number }) =>
+      (await repo.list(clinicId, q.status, q.kind ?? null, q.limit)).map(toTask),
+
+    countOpen: (clinicId: string) => repo.countOpen(clinicId),
+
+    /** The front desk handled the appointment's open requests; returns how many were open. */
+    handleAllOf: (clinicId: string, appointmentId: string, by: string) =>
+      repo.closeOpen(clinicId, appointmentId, ['cancel_request', 'reschedule_request'], {
+        status: 'handled',
+        handled_at: deps.clock.now().toISOString(),
+        handled_by: by,
+      }),
+
+    /** The front desk handled one task: 'handled', or why not ('already' handled by someone, 'missing'). */
+    async handle(clinicId: string, id: string, by: string): Promise<'handled' | 'already' | 'missing'> {
+      if (
+        await repo.closeOne(clinicId, id, {
+          status: 'handled',
+          handled_at: deps.clock.now().toISOString(),
+          handled_by: by,
+        })
+      )
+        return 'handled';
+      return (await repo.byId(clinicId, id)) ? 'already' : 'missing';
+    },
+  };
+}
+
+export type Task = ReturnType<typeof toTask>;
+
+function toTask(t: FrontDeskTasksTable) {
+  return {
+    id: t.id,
+    appointmentId: t.appointment_id,
+    patientId: t.patient_id,
+    kind: t.kind,
+    status: t.status,
+    source: t.source,
+    details: JSON.parse(t.payload || '{}') as Partial<RequestDetails>,
+    createdAt: t.created_at,
+    handledAt: t.handled_at,
+    handledBy: t.handled_by,
   };
 }

@@ -1,4 +1,4 @@
-// Outbound webhooks to the clinic's HIS (CONTRACTS.md): a per-clinic URL and secret (stored
+// Outbound webhooks to the clinic's HIS (docs/contracts.md): a per-clinic URL and secret (stored
 // encrypted; generated when not given), events stored once as rows (their id is the body's
 // id on every retry), delivered by the job system in order per appointment/patient with
 // retries and backoff until a 2xx, every attempt logged in webhook_deliveries.
@@ -8,6 +8,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
+import { webhookRepository } from './repository.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId, randomToken } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
@@ -35,8 +36,25 @@ export function signWebhook(deps: Pick<Deps, 'crypto'>, secret: string, unixSeco
   return `t=${unixSeconds},v1=${deps.crypto.hmacHex(secret, `${unixSeconds}.${rawBody}`)}`;
 }
 
-const PRIVATE_HOST =
-  /^(localhost|.*\.localhost|.*\.local|.*\.internal|0\.0\.0\.0|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+|\[.*\])$/i;
+const PRIVATE_HOST = new RegExp(
+  '^(' +
+    [
+      'localhost',
+      '.*\\.localhost',
+      '.*\\.local',
+      '.*\\.internal',
+      '0\\.0\\.0\\.0',
+      '127\\.\\d+\\.\\d+\\.\\d+',
+      '10\\.\\d+\\.\\d+\\.\\d+',
+      '192\\.168\\.\\d+\\.\\d+',
+      '172\\.(1[6-9]|2\\d|3[01])\\.\\d+\\.\\d+',
+      '169\\.254\\.\\d+\\.\\d+',
+      '100\\.(6[4-9]|[7-9]\\d|1[01]\\d|12[0-7])\\.\\d+\\.\\d+',
+      '\\[.*\\]',
+    ].join('|') +
+    ')$',
+  'i',
+);
 
 /**
  * In production the URL must be https and must not name a loopback, private, link-local or
@@ -66,9 +84,7 @@ function checkUrl(url: string, production: boolean): string {
   return u.toString();
 }
 
-async function endpointOf(db: Db, clinicId: string) {
-  return db.selectFrom('webhook_endpoints').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst();
-}
+const endpointOf = (db: Db, clinicId: string) => webhookRepository(db).endpoint(clinicId);
 
 /**
  * Stores the event and enqueues its delivery in the caller's transaction. Does nothing when
@@ -85,19 +101,16 @@ export async function emitWebhookEvent(
   const createdAt = deps.clock.now().toISOString();
   const body = JSON.stringify({ id, type: input.type, createdAt, data: input.data });
   const orderingKey = `webhook:${input.clinicId}:${input.orderingKey}`;
-  await trx
-    .insertInto('webhook_events')
-    .values({
-      id,
-      clinic_id: input.clinicId,
-      type: input.type,
-      body,
-      ordering_key: orderingKey,
-      status: 'pending',
-      created_at: createdAt,
-      delivered_at: null,
-    })
-    .execute();
+  await webhookRepository(trx).insertEvent({
+    id,
+    clinic_id: input.clinicId,
+    type: input.type,
+    body,
+    ordering_key: orderingKey,
+    status: 'pending',
+    created_at: createdAt,
+    delivered_at: null,
+  });
   await enqueueJob(
     trx,
     deps.clock,
@@ -112,21 +125,12 @@ export async function emitWebhookEvent(
 async function deliverWebhook(job: Job<{ eventId: string }>, deps: Deps): Promise<void> {
   const clinicId = job.clinicId;
   if (!clinicId) throw new PermanentJobError('webhook job without clinic');
-  const ev = await deps.db
-    .selectFrom('webhook_events')
-    .selectAll()
-    .where('clinic_id', '=', clinicId)
-    .where('id', '=', job.payload.eventId)
-    .executeTakeFirst();
+  const repo = webhookRepository(deps.db);
+  const ev = await repo.event(clinicId, job.payload.eventId);
   if (!ev) throw new PermanentJobError(`webhook event ${job.payload.eventId} not found`);
-  const ep = await endpointOf(deps.db, clinicId);
+  const ep = await repo.endpoint(clinicId);
   if (!ep) {
-    await deps.db
-      .updateTable('webhook_events')
-      .set({ status: 'failed' })
-      .where('clinic_id', '=', clinicId)
-      .where('id', '=', ev.id)
-      .execute();
+    await repo.setEventStatus(clinicId, ev.id, 'failed');
     throw new PermanentJobError('webhook URL not configured');
   }
   const t = Math.floor(deps.clock.now().getTime() / 1000);
@@ -161,37 +165,32 @@ async function deliverWebhook(job: Job<{ eventId: string }>, deps: Deps): Promis
   const ok = error === null;
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('webhook_deliveries')
-      .values({
-        clinic_id: clinicId,
-        event_id: ev.id,
-        event_type: ev.type,
-        attempt: job.attempts,
-        url: ep.url,
-        ok: ok ? 1 : 0,
-        status_code: status,
-        duration_ms: Math.round(performance.now() - started),
-        error,
-        created_at: now,
-      })
-      .execute();
-    await trx
-      .updateTable('webhook_events')
-      .set((eb) => ({
-        attempts: eb('attempts', '+', 1),
-        status: ok ? 'delivered' : job.attempts >= job.maxAttempts ? 'failed' : 'retrying',
-        delivered_at: ok ? now : ev.delivered_at,
-      }))
-      .where('clinic_id', '=', clinicId)
-      .where('id', '=', ev.id)
-      .execute();
+    const tx = webhookRepository(trx);
+    await tx.insertDelivery({
+      clinic_id: clinicId,
+      event_id: ev.id,
+      event_type: ev.type,
+      attempt: job.attempts,
+      url: ep.url,
+      ok: ok ? 1 : 0,
+      status_code: status,
+      duration_ms: Math.round(performance.now() - started),
+      error,
+      created_at: now,
+    });
+    await tx.attempted(
+      clinicId,
+      ev.id,
+      ok ? 'delivered' : job.attempts >= job.maxAttempts ? 'failed' : 'retrying',
+      ok ? now : ev.delivered_at,
+    );
   });
   if (!ok) throw new Error(`webhook delivery failed: ${error}`);
 }
 
 export function webhookService(deps: Deps) {
   const db = deps.db;
+  const repo = webhookRepository(db);
   return {
     async getConfig(clinicId: string) {
       const ep = await endpointOf(db, clinicId);
@@ -208,11 +207,7 @@ export function webhookService(deps: Deps) {
         ]);
       const now = deps.clock.now().toISOString();
       const enc = deps.crypto.encrypt(secret);
-      await db
-        .insertInto('webhook_endpoints')
-        .values({ clinic_id: clinicId, url, secret_enc: enc, created_at: now, updated_at: now })
-        .onConflict((oc) => oc.column('clinic_id').doUpdateSet({ url, secret_enc: enc, updated_at: now }))
-        .execute();
+      await repo.saveEndpoint({ clinic_id: clinicId, url, secret_enc: enc, created_at: now, updated_at: now });
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
@@ -244,23 +239,17 @@ export function webhookService(deps: Deps) {
     },
 
     async listDeliveries(clinicId: string, q: { failed?: boolean; before?: number; limit: number }) {
-      let query = db.selectFrom('webhook_deliveries').selectAll().where('clinic_id', '=', clinicId);
-      if (q.failed) query = query.where('ok', '=', 0);
-      if (q.before) query = query.where('id', '<', q.before);
-      const rows = await query
-        .orderBy('id', 'desc')
-        .limit(q.limit + 1)
-        .execute();
+      const rows = await repo.deliveries(clinicId, q);
       const more = rows.length > q.limit;
       const items = rows.slice(0, q.limit).map((r) => ({
         id: Number(r.id),
         eventId: r.event_id,
         eventType: r.event_type,
-        attempt: r.attempt,
+        attempt: Number(r.attempt),
         url: r.url,
-        ok: r.ok === 1,
-        statusCode: r.status_code,
-        durationMs: r.duration_ms,
+        ok: Number(r.ok) === 1,
+        statusCode: r.status_code === null ? null : Number(r.status_code),
+        durationMs: Number(r.duration_ms),
         error: r.error,
         createdAt: r.created_at,
       }));
@@ -269,20 +258,11 @@ export function webhookService(deps: Deps) {
 
     /** Sends the event of a logged delivery again (same event id), as a new job. */
     async redeliver(clinicId: string, deliveryId: number, actor: Actor, ip = '') {
-      const d = await db
-        .selectFrom('webhook_deliveries')
-        .select(['event_id'])
-        .where('clinic_id', '=', clinicId)
-        .where('id', '=', deliveryId)
-        .executeTakeFirst();
+      const d = await repo.delivery(clinicId, deliveryId);
       if (!d) throw errors.notFound('傳送紀錄');
       if (!(await endpointOf(db, clinicId))) throw new AppErrorNoWebhook();
-      const ev = await db
-        .selectFrom('webhook_events')
-        .select(['id', 'ordering_key'])
-        .where('clinic_id', '=', clinicId)
-        .where('id', '=', d.event_id)
-        .executeTakeFirstOrThrow();
+      const ev = await repo.event(clinicId, d.event_id);
+      if (!ev) throw errors.notFound('傳送紀錄');
       const jobId = await enqueueJob(
         db,
         deps.clock,
@@ -290,12 +270,7 @@ export function webhookService(deps: Deps) {
         { eventId: ev.id },
         { clinicId, orderingKey: ev.ordering_key },
       );
-      await db
-        .updateTable('webhook_events')
-        .set({ status: 'pending' })
-        .where('clinic_id', '=', clinicId)
-        .where('id', '=', ev.id)
-        .execute();
+      await repo.setEventStatus(clinicId, ev.id, 'pending');
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,

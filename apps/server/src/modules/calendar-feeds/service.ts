@@ -1,20 +1,30 @@
-// Google Calendar subscription (B4): an iCalendar feed per doctor and one for all doctors,
+// Google Calendar subscription: an iCalendar feed per doctor and one for all doctors,
 // behind a secret URL an admin can rotate (the old URL answers 404 at once). RFC 5545 through
 // ical-generator: a VTIMEZONE for the clinic's zone, stable UIDs, SEQUENCE from the number of
 // changes in the appointment's history, cancelled visits as STATUS:CANCELLED, and an option
 // to show only the patient's initials (王○明).
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
-import { newId, randomToken, sha256Hex, type Crypto } from '../../platform/crypto.ts';
-import type { Clock } from '../../platform/clock.ts';
+import { newId, randomToken, sha256Hex } from '../../platform/crypto.ts';
+import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { addDays, localParts } from '../../platform/time.ts';
+import { appointmentsForFeed, localRange } from '../appointments/service.ts';
+import { clinicService } from '../clinics/service.ts';
+import { clinicDoctors, doctorByHisId, doctorById } from '../doctors/service.ts';
 import { labelOf } from '../status/lights.ts';
-import { initialsOf, localRange } from './list.ts';
+import { calendarFeedRepository } from './repository.ts';
 
 const ALL = '';
+
+/** 王○明 for 王小明; 王○ for 王明; 歐○○娜 for 歐陽娜娜. */
+export function initialsOf(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length <= 1) return chars.join('');
+  if (chars.length === 2) return `${chars[0]}○`;
+  return chars[0] + '○'.repeat(chars.length - 2) + chars[chars.length - 1];
+}
+
 const MAX_DAYS = 400;
 
 function offsetString(at: Date, timeZone: string): string | null {
@@ -84,52 +94,31 @@ class ZonedDate extends Date {
   }
 }
 
-export type FeedDeps = { db: Kysely<DB>; crypto: Crypto; clock: Clock; publicBaseUrl: string };
-
-export function feedService(d: FeedDeps) {
-  const { db } = d;
-  const now = () => d.clock.now().toISOString();
-  const urlOf = (token: string) => `${d.publicBaseUrl}/calendar/${token}.ics`;
+export function calendarFeedService(deps: Deps) {
+  const repo = calendarFeedRepository(deps.db);
+  const now = () => deps.clock.now().toISOString();
+  const urlOf = (token: string) => `${deps.config.publicBaseUrl}/calendar/${token}.ics`;
 
   async function settings(clinicId: string) {
-    const s = await db
-      .selectFrom('frontdesk_settings')
-      .selectAll()
-      .where('clinic_id', '=', clinicId)
-      .executeTakeFirst();
-    return { initialsOnly: s?.feed_initials_only === 1, rocDates: s?.roc_dates === 1 };
+    const s = await repo.settings(clinicId);
+    return { initialsOnly: Number(s?.feed_initials_only) === 1, rocDates: Number(s?.roc_dates) === 1 };
   }
 
   async function ensureFeed(clinicId: string, doctorId: string) {
-    const row = await db
-      .selectFrom('calendar_feeds')
-      .selectAll()
-      .where('clinic_id', '=', clinicId)
-      .where('doctor_id', '=', doctorId)
-      .executeTakeFirst();
+    const row = await repo.feed(clinicId, doctorId);
     if (row) return row;
     const token = randomToken(24);
-    const fresh = {
+    await repo.insertFeed({
       id: newId(),
       clinic_id: clinicId,
       doctor_id: doctorId,
       token_hash: sha256Hex(token),
-      token_enc: d.crypto.encrypt(token),
+      token_enc: deps.crypto.encrypt(token),
       created_at: now(),
       rotated_at: null,
       last_fetched_at: null,
-    };
-    await db
-      .insertInto('calendar_feeds')
-      .values(fresh)
-      .onConflict((oc) => oc.columns(['clinic_id', 'doctor_id']).doNothing())
-      .execute();
-    return await db
-      .selectFrom('calendar_feeds')
-      .selectAll()
-      .where('clinic_id', '=', clinicId)
-      .where('doctor_id', '=', doctorId)
-      .executeTakeFirstOrThrow();
+    });
+    return (await repo.feed(clinicId, doctorId))!;
   }
 
   return {
@@ -143,27 +132,16 @@ export function feedService(d: FeedDeps) {
     ) {
       const cur = await settings(clinicId);
       const next = {
-        ...cur,
-        ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
-      } as typeof cur;
-      const row = {
+        initialsOnly: patch.initialsOnly ?? cur.initialsOnly,
+        rocDates: patch.rocDates ?? cur.rocDates,
+      };
+      await repo.saveSettings({
         clinic_id: clinicId,
         feed_initials_only: next.initialsOnly ? 1 : 0,
         roc_dates: next.rocDates ? 1 : 0,
         updated_at: now(),
-      };
-      await db
-        .insertInto('frontdesk_settings')
-        .values(row)
-        .onConflict((oc) =>
-          oc.column('clinic_id').doUpdateSet({
-            feed_initials_only: row.feed_initials_only,
-            roc_dates: row.roc_dates,
-            updated_at: row.updated_at,
-          }),
-        )
-        .execute();
-      await recordAudit(db, d.clock, {
+      });
+      await recordAudit(deps.db, deps.clock, {
         clinicId,
         actor,
         action: 'frontdesk.settings_updated',
@@ -177,13 +155,7 @@ export function feedService(d: FeedDeps) {
 
     /** Every feed of the clinic (all doctors first, then each active doctor), created on first use. */
     async list(clinicId: string) {
-      const doctors = await db
-        .selectFrom('doctors')
-        .select(['id', 'his_id', 'name', 'department'])
-        .where('clinic_id', '=', clinicId)
-        .where('active', '=', 1)
-        .orderBy('his_id')
-        .execute();
+      const doctors = await clinicDoctors(deps.db, clinicId, { activeOnly: true });
       const out = [];
       for (const doc of [null, ...doctors]) {
         const f = await ensureFeed(clinicId, doc?.id ?? ALL);
@@ -191,7 +163,7 @@ export function feedService(d: FeedDeps) {
           doctorId: doc?.his_id ?? null,
           doctorName: doc ? doc.name : '全部醫師',
           department: doc?.department ?? null,
-          url: urlOf(d.crypto.decrypt(f.token_enc)),
+          url: urlOf(deps.crypto.decrypt(f.token_enc)),
           createdAt: f.created_at,
           rotatedAt: f.rotated_at,
           lastFetchedAt: f.last_fetched_at,
@@ -204,29 +176,19 @@ export function feedService(d: FeedDeps) {
     async rotate(clinicId: string, doctorHisId: string | null, actor: Actor, ip: string) {
       let doctorId = ALL;
       if (doctorHisId) {
-        const doc = await db
-          .selectFrom('doctors')
-          .select('id')
-          .where('clinic_id', '=', clinicId)
-          .where('his_id', '=', doctorHisId)
-          .executeTakeFirst();
+        const doc = await doctorByHisId(deps.db, clinicId, doctorHisId);
         if (!doc) throw errors.notFound('醫師');
         doctorId = doc.id;
       }
       await ensureFeed(clinicId, doctorId);
       const token = randomToken(24);
-      await db
-        .updateTable('calendar_feeds')
-        .set({
-          token_hash: sha256Hex(token),
-          token_enc: d.crypto.encrypt(token),
-          rotated_at: now(),
-          last_fetched_at: null,
-        })
-        .where('clinic_id', '=', clinicId)
-        .where('doctor_id', '=', doctorId)
-        .execute();
-      await recordAudit(db, d.clock, {
+      await repo.updateFeed(clinicId, doctorId, {
+        token_hash: sha256Hex(token),
+        token_enc: deps.crypto.encrypt(token),
+        rotated_at: now(),
+        last_fetched_at: null,
+      });
+      await recordAudit(deps.db, deps.clock, {
         clinicId,
         actor,
         action: 'calendar_feed.rotated',
@@ -240,19 +202,11 @@ export function feedService(d: FeedDeps) {
     /** The .ics body for a token, or a 404 for an unknown (or rotated) token. */
     async render(token: string, q: { from?: string; to?: string }) {
       if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) throw errors.notFound('行事曆');
-      const feed = await db
-        .selectFrom('calendar_feeds')
-        .selectAll()
-        .where('token_hash', '=', sha256Hex(token))
-        .executeTakeFirst();
+      const feed = await repo.byTokenHash(sha256Hex(token));
       if (!feed) throw errors.notFound('行事曆');
-      const clinic = await db
-        .selectFrom('clinics')
-        .select(['name', 'time_zone'])
-        .where('id', '=', feed.clinic_id)
-        .executeTakeFirstOrThrow();
-      const tz = clinic.time_zone;
-      const nowD = d.clock.now();
+      const clinic = await clinicService(deps).get(feed.clinic_id);
+      const tz = clinic.timeZone;
+      const nowD = deps.clock.now();
       const today = localParts(nowD, tz).date;
       const isDate = (s?: string) =>
         !!s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
@@ -265,44 +219,15 @@ export function feedService(d: FeedDeps) {
         throw new AppError('BAD_RANGE', 400, `一次最多 ${MAX_DAYS} 天，請縮小日期範圍`);
       const range = localRange(from, to, tz);
       const { initialsOnly } = await settings(feed.clinic_id);
-      let doctorName: string | null = null;
-      let x = db
-        .selectFrom('appointments as a')
-        .innerJoin('patients as p', 'p.id', 'a.patient_id')
-        .innerJoin('doctors as dr', 'dr.id', 'a.doctor_id')
-        .select([
-          'a.id',
-          'a.his_id',
-          'a.starts_at',
-          'a.duration_minutes',
-          'a.visit_type',
-          'a.status',
-          'a.reply_status',
-          'a.created_at',
-          'a.updated_at',
-          'p.name as patient_name',
-          'dr.name as doctor_name',
-        ])
-        .select(
-          sql<number>`(SELECT COUNT(*) FROM appointment_history h WHERE h.clinic_id = a.clinic_id AND h.appointment_id = a.id)`.as(
-            'changes',
-          ),
-        )
-        .where('a.clinic_id', '=', feed.clinic_id)
-        .where('a.starts_at', '>=', range.from)
-        .where('a.starts_at', '<', range.to);
-      if (feed.doctor_id !== ALL) {
-        x = x.where('a.doctor_id', '=', feed.doctor_id);
-        doctorName =
-          (await db.selectFrom('doctors').select('name').where('id', '=', feed.doctor_id).executeTakeFirst())?.name ??
-          null;
-      }
-      const rows = await x.orderBy('a.starts_at').orderBy('a.id').limit(20_000).execute();
-      await db
-        .updateTable('calendar_feeds')
-        .set({ last_fetched_at: nowD.toISOString() })
-        .where('id', '=', feed.id)
-        .execute();
+      const one = feed.doctor_id !== ALL;
+      const doctorName = one ? ((await doctorById(deps.db, feed.clinic_id, feed.doctor_id))?.name ?? null) : null;
+      const rows = await appointmentsForFeed(deps, feed.clinic_id, {
+        from: range.from,
+        to: range.to,
+        doctorId: one ? feed.doctor_id : undefined,
+        limit: 20_000,
+      });
+      await repo.updateFeed(feed.clinic_id, feed.doctor_id, { last_fetched_at: nowD.toISOString() });
 
       const vtz = vtimezoneOf(tz, Number(today.slice(0, 4)));
       const cal = ical({
@@ -319,19 +244,24 @@ export function feedService(d: FeedDeps) {
       for (const r of rows) {
         const start = new Date(r.starts_at);
         const end = new Date(start.getTime() + (r.duration_minutes ?? 15) * 60_000);
-        const who = initialsOnly ? initialsOf(r.patient_name) : r.patient_name;
-        const reply = labelOf('reply', r.reply_status);
+        const name = r.patient?.name ?? '';
+        const who = initialsOnly ? initialsOf(name) : name;
+        const cancelled = r.status === 'cancelled' ? '【已取消】' : '';
+        const kind = r.visit_type ? `・${r.visit_type}` : '';
+        const doctor = one ? '' : `（${r.doctor.name}）`;
         cal.createEvent({
           id: `${r.id}@careline`,
-          sequence: Math.max(0, Number(r.changes) - 1),
+          sequence: Math.max(0, r.changes - 1),
           start: vtz ? (new ZonedDate(start) as never) : start,
           end: vtz ? (new ZonedDate(end) as never) : end,
           timezone: vtz ? tz : null,
           stamp: new Date(r.updated_at),
           created: new Date(r.created_at),
           lastModified: new Date(r.updated_at),
-          summary: `${r.status === 'cancelled' ? '【已取消】' : ''}${who}${r.visit_type ? `・${r.visit_type}` : ''}${feed.doctor_id === ALL ? `（${r.doctor_name}）` : ''}`,
-          description: `醫師：${r.doctor_name}\n狀態：${labelOf('status', r.status)}\n病患回覆：${reply}\n預約編號：${r.his_id}`,
+          summary: `${cancelled}${who}${kind}${doctor}`,
+          description:
+            `醫師：${r.doctor.name}\n狀態：${labelOf('status', r.status)}\n` +
+            `病患回覆：${labelOf('reply', r.reply_status)}\n預約編號：${r.his_id}`,
           status:
             r.status === 'cancelled'
               ? ICalEventStatus.CANCELLED

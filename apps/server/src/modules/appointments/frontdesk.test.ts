@@ -1,4 +1,4 @@
-// Front-desk back office (issue #8): list filters/search/sort/pagination, home summary, KPIs,
+// Front-desk back office: list filters/search/sort/pagination, home summary, KPIs,
 // iCalendar feeds parsed with ical.js, feed rotation, cross-clinic isolation. Both databases.
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,7 +111,8 @@ describe('appointment list', () => {
     // Over all dates, today's and upcoming visits come first (soonest first), then the past (newest first).
     expect(await q('6789')).toEqual(['A3', 'A6']);
     const chosen = await desk.get('/api/appointments?q=6789&order=asc');
-    expect(chosen.json()).toMatchObject({ items: [{ appointmentId: 'A6' }, { appointmentId: 'A3' }] }); // a chosen order is kept
+    // a chosen order is kept
+    expect(chosen.json()).toMatchObject({ items: [{ appointmentId: 'A6' }, { appointmentId: 'A3' }] });
     t.clock.set('2026-05-07T02:00:00.000Z');
     try {
       const later = as(t.app, await c.staff('front_desk')); // a new day, a new login
@@ -213,7 +214,10 @@ describe('detail and actions', () => {
     });
     expect(d.notes.map((n: { kind: string }) => n.kind)).toEqual(['note', 'handled']);
     expect(d.tasks[0]).toMatchObject({ kind: 'cancel_request', status: 'handled' });
-    expect(d.history.at(-1)).toMatchObject({ source: 'his' });
+    expect(d.history.map((x: { lines: string[] }) => x.lines)).toEqual([
+      ['建立預約：5/4（一） 14:00・林怡伶・複診・已預約（HIS）'],
+      ['回覆：尚未提醒 → 要求取消（病患於 LINE 申請）'],
+    ]);
     const p1 = (await desk.get(`/api/appointments/${ids.A1}`)).json();
     expect(p1.patient.nationalIdMasked).toBe('A12****789');
     const m = await desk.post(`/api/appointments/${ids.A1}/send-message`, { text: '您好' });
@@ -270,6 +274,8 @@ describe('home and KPIs', () => {
       awaiting: 0,
       notSent: 0,
       requests: 1,
+      done: 0,
+      missed: 0,
     });
     expect(s.awaiting.map((x: { patientName: string }) => x.patientName)).toEqual(['李美華']);
   });

@@ -1,0 +1,109 @@
+// An appointment's two lights that change outside the HIS's own writes: `reply` (the patient's
+// answer to a reminder) and `status` (a patient's or the front desk's change). Each change
+// writes the appointment's column, an entry in its history that says what changed, and the
+// lights feed row (with the webhook to the HIS) — inside the caller's transaction.
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { Actor } from '../../platform/audit.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { errors } from '../../platform/errors.ts';
+import { patientsByIds } from '../patients/service.ts';
+import { recordStatusChange, type StatusChange } from '../status/feed.ts';
+import { APPOINTMENT_STATUSES, REPLY_STATUSES, type ChangeSource } from '../status/lights.ts';
+import { appointmentRepository } from './repository.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export type AppointmentLightChange = {
+  clinicId: string;
+  /** Internal id of the appointment. */
+  appointmentId: string;
+  light: 'reply' | 'status';
+  to: string;
+  source: ChangeSource;
+  actor: Actor;
+  reason?: string | null;
+};
+
+/**
+ * Changes one of an appointment's lights. Returns the feed entry, or null when the light
+ * already shows `to` (nothing is written). Call it inside a transaction.
+ */
+export async function changeAppointmentLight(
+  trx: Db,
+  deps: Deps,
+  input: AppointmentLightChange,
+): Promise<StatusChange | null> {
+  const allowed: readonly string[] = input.light === 'reply' ? REPLY_STATUSES : APPOINTMENT_STATUSES;
+  if (!allowed.includes(input.to))
+    throw errors.validation([{ field: input.light, code: 'enum', message: `不支援的燈號值：${input.to}` }]);
+  const repo = appointmentRepository(trx);
+  const a = await repo.byId(input.clinicId, input.appointmentId);
+  if (!a) throw errors.notFound('預約');
+  const from = input.light === 'reply' ? a.reply_status : a.status;
+  if (from === input.to) return null;
+  const now = deps.clock.now().toISOString();
+  await repo.update(
+    input.clinicId,
+    a.id,
+    input.light === 'reply'
+      ? { reply_status: input.to, reply_status_at: now, updated_at: now }
+      : { status: input.to, updated_at: now },
+  );
+  // The HIS's version stays as it was: the HIS owns it.
+  await repo.insertHistory([
+    {
+      clinic_id: input.clinicId,
+      appointment_id: a.id,
+      version: a.version,
+      source: input.source,
+      actor_type: input.actor.type,
+      actor_id: input.actor.id,
+      actor_label: input.actor.label,
+      old_status: a.status,
+      new_status: input.light === 'status' ? input.to : a.status,
+      changed_fields: JSON.stringify([input.light]),
+      changes: JSON.stringify([{ field: input.light, from, to: input.to }]),
+      reason: input.reason ?? null,
+      created_at: now,
+    },
+  ]);
+  const [patient] = await patientsByIds(trx, input.clinicId, [a.patient_id]);
+  return recordStatusChange(trx, deps, {
+    clinicId: input.clinicId,
+    subject: 'appointment',
+    subjectId: a.id,
+    subjectHisId: a.his_id,
+    patientHisId: patient?.hisId ?? null,
+    light: input.light,
+    from,
+    to: input.to,
+    source: input.source,
+    actor: input.actor,
+    reason: input.reason ?? null,
+  });
+}
+
+/**
+ * A reminder went out — by LINE or by SMS, scheduled or resent by the front desk: an
+ * appointment that showed 尚未提醒 now shows 尚未回覆. The one place that decides this, so the
+ * appointment's header, the list, the calendar, the KPI strip and the HIS's `reply` light all
+ * say the same as the reminder's own record. An answer the patient already gave stays.
+ */
+export async function markReminded(
+  trx: Db,
+  deps: Deps,
+  input: { clinicId: string; appointmentId: string; what: string; channel: 'line' | 'sms'; actor?: Actor },
+): Promise<StatusChange | null> {
+  const a = await appointmentRepository(trx).byId(input.clinicId, input.appointmentId);
+  if (!a || a.reply_status !== 'not_sent') return null;
+  return changeAppointmentLight(trx, deps, {
+    clinicId: input.clinicId,
+    appointmentId: input.appointmentId,
+    light: 'reply',
+    to: 'awaiting_reply',
+    source: input.actor?.type === 'staff' ? 'staff' : 'system',
+    actor: input.actor ?? { type: 'system', id: null, label: '看診提醒' },
+    reason: `已送出「${input.what}」（${input.channel === 'sms' ? '簡訊' : 'LINE'}）`,
+  });
+}
