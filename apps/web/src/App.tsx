@@ -12,6 +12,7 @@ import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { AutoRepliesPage } from './pages/AutoRepliesPage.tsx';
 import { LineSettingsPage } from './pages/LineSettingsPage.tsx';
+import { ConversationPage, ConversationsPage } from './pages/ConversationsPage.tsx';
 import { RichMenuPage } from './pages/RichMenuPage.tsx';
 import { ClinicSettingsPage } from './pages/ClinicSettingsPage.tsx';
 import { HelpPage } from './pages/HelpPage.tsx';
@@ -118,6 +119,8 @@ export function App() {
               </RequireRole>
             }
           />
+          <Route path="/messages/conversations" element={clinic(<ConversationsPage />)} />
+          <Route path="/messages/conversations/:lineUserId" element={clinic(<ConversationPage />)} />
           <Route path="/settings/line" element={admin(<LineSettingsPage />)} />
           <Route path="/settings/rich-menu" element={admin(<RichMenuPage />)} />
           <Route path="/settings" element={<Navigate to="/settings/clinic" replace />} />
