@@ -6,6 +6,7 @@ import {
   ClockCircleOutlined,
   ExclamationCircleOutlined,
   InfoCircleOutlined,
+  MessageOutlined,
   StopOutlined,
   SwapOutlined,
   WarningOutlined,
@@ -33,6 +34,7 @@ import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { AppointmentDrawer } from '../frontdesk/AppointmentDrawer.tsx';
 import { LineTag, ReplyTag, useKpis, useToday, type Kpi, type Today, type TodayItem } from '../frontdesk/data.tsx';
+import { useUnansweredLine } from './ConversationsPage.tsx';
 import { dayjs, WEEKDAY_LABELS } from '../format.ts';
 import { useUser } from '../session.tsx';
 
@@ -318,6 +320,7 @@ export function FrontDeskHome() {
   const c = d?.counts;
   const day = dayjs();
   const todayLink = (extra: string) => `/appointments?preset=today${extra}`;
+  const unansweredLine = useUnansweredLine();
 
   return (
     <>
@@ -427,6 +430,18 @@ export function FrontDeskHome() {
             bg="#fff1f0"
             to="/appointments?preset=custom&failed=true"
             hint="今天起的預約提醒未送達，請致電"
+          />
+        </Col>
+        <Col flex="1 1 0">
+          <Counter
+            title="LINE 訊息待回覆"
+            value={unansweredLine.data?.unanswered}
+            loading={!unansweredLine.data}
+            icon={<MessageOutlined />}
+            color="#06a94d"
+            bg="#e8f8ee"
+            to="/messages/conversations"
+            hint="病患的提問，已自動回覆「已收到」"
           />
         </Col>
       </Row>
