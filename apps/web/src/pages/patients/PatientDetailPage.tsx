@@ -28,6 +28,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDate, formatDateTime } from '../../format.ts';
 import { useUser } from '../../session.tsx';
 import { GENDER_LABEL, LINE_COLORS, SOURCE_LABEL } from './api.ts';
+import { PatientLineLinks } from '../../line/PatientLineLinks.tsx';
 import { PatientFormDrawer, TagChips, useTags } from './PatientsPage.tsx';
 
 const { Text } = Typography;
@@ -174,7 +175,7 @@ export function PatientDetailPage() {
                 </Space>
               </Descriptions.Item>
               <Descriptions.Item label="LINE">
-                {p.line.friends.length ? p.line.friends.map((f) => f.displayName || f.lineUserId).join('、') : '未綁定'}
+                <PatientLineLinks patientId={p.id} canWrite={canWrite} />
               </Descriptions.Item>
               <Descriptions.Item label="上次就診">{formatDate(p.lastVisitAt)}</Descriptions.Item>
               <Descriptions.Item label="下次預約">{formatDateTime(p.nextVisitAt)}</Descriptions.Item>
