@@ -1,8 +1,9 @@
 // Back-office LINE screens against the demo stack: LINE channel settings (test connection),
 // canned/keyword replies (create in the drawer, 試算, CSV import with per-row errors) and the
-// rich menu editor (draw an area, reject a wrong-size image, publish to LINE).
+// rich menu editor (draw an area, reject a wrong-size image, publish to LINE); a patient's question
+// in LINE counted on the home page, read and answered on the conversation page.
 import { expect, test } from '@playwright/test';
-import { ADMIN_EMAIL, login } from './demo.ts';
+import { ADMIN_EMAIL, EMU, his, login, SHOTS } from './demo.ts';
 
 /** A real 2×2 PNG: the editor must refuse it before uploading (menus are 2500×1686 or 2500×843). */
 const TINY_PNG = Buffer.from(
@@ -108,4 +109,45 @@ test('圖文選單: draw an area, refuse a wrong-size image, upload a 2500×1686
   await page.reload();
   await page.getByRole('tab', { name: '已綁定使用者' }).click();
   await expect(panel.getByText('系統預設圖片')).toHaveCount(0);
+});
+
+test('LINE 對話: a patient’s question is acknowledged, counted on the home page, answered and handled', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const tag = Date.now().toString(36).slice(-5);
+  const mobile = `09${String(Date.now()).slice(-8)}`;
+  await his(`/patients/E2E-C-${tag}-1`, { name: '林美華', phone: mobile });
+  const res = await fetch(`${EMU}/_emulator/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName: `林美華${tag}` }),
+  });
+  const { userId } = (await res.json()) as { userId: string };
+  const emu = (path: string, body: unknown) =>
+    fetch(`${EMU}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  await emu(`/_emulator/users/${userId}/follow`, { channelId: '1000000001' });
+  await emu(`/_emulator/users/${userId}/messages`, { channelId: '1000000001', text: '可以改下午嗎？' });
+
+  await login(page, 'desk@demo.careline.tw');
+  const counter = page.getByRole('link', { name: /^LINE 訊息待回覆/ });
+  await expect(counter).toBeVisible();
+  await expect
+    .poll(async () => Number((await counter.getAttribute('aria-label'))?.match(/\d+/)?.[0] ?? 0))
+    .toBeGreaterThan(0);
+  await page.screenshot({ path: `${SHOTS}/home-line-unanswered.png` });
+  await counter.click();
+  await expect(page.getByRole('heading', { name: 'LINE 對話' })).toBeVisible();
+  await page.getByRole('link', { name: `林美華${tag}` }).click();
+  await expect(page.getByRole('log')).toContainText('可以改下午嗎？');
+  await expect(page.getByRole('log')).toContainText('已收到您的訊息');
+  await page.getByLabel('回覆內容').fill('可以的，已幫您改到下午 3 點');
+  await page.getByRole('button', { name: '傳送' }).click();
+  await expect(page.getByRole('log')).toContainText('可以的，已幫您改到下午 3 點', { timeout: 15_000 });
+  await expect(page.getByText('已處理', { exact: true })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/line-conversation.png` });
 });

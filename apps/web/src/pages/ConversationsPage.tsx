@@ -103,6 +103,8 @@ export function ConversationPage() {
   const q = useQuery({
     queryKey: key,
     queryFn: () => api.get('/api/line/conversations/{lineUserId}', { params: { path: { lineUserId } } }),
+    // new messages from the patient, and our reply once its push went out (it is logged when sent)
+    refetchInterval: 4_000,
   });
   const done = (data: Awaited<ReturnType<typeof api.get<'/api/line/conversations/{lineUserId}'>>>) => {
     qc.setQueryData(key, data);
