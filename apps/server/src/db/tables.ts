@@ -38,6 +38,8 @@ export interface JobsTable {
   run_at: string;
   attempts: Generated<number>;
   max_attempts: number;
+  /** 0 interactive, 1 normal, 2 bulk: claimed in that order (migration 0110). */
+  priority: Generated<number>;
   idempotency_key: string | null;
   ordering_key: string | null;
   locked_by: string | null;

@@ -29,8 +29,17 @@ export type Job<P = unknown> = {
   runAt: string;
 };
 
-/** What a job type fixes for every job of it; each enqueue may override. */
-export type JobDefaults = { maxAttempts?: number };
+/**
+ * How urgent a job type is. Workers claim interactive jobs first (somebody waits for them: a
+ * reply to a LINE message, a push, an OTP text, a rich menu switch), then normal ones, then
+ * bulk work that may take minutes as a whole (planning reminders for a first HIS sync,
+ * recomputing tags, imports and exports).
+ */
+export type JobPriority = 'interactive' | 'normal' | 'bulk';
+const PRIORITY_RANK: Record<JobPriority, number> = { interactive: 0, normal: 1, bulk: 2 };
+
+/** What a job type fixes for every job of it; each enqueue may override the attempts. */
+export type JobDefaults = { maxAttempts?: number; priority?: JobPriority };
 
 /** A job type: its name (stored in jobs.type, so never renamed) and the schema of its payload. */
 export type JobType<S extends TSchema = TSchema> = {
@@ -83,6 +92,7 @@ function jobRow<S extends TSchema>(def: JobType<S>, payload: Static<S>, opts: En
     status: 'pending',
     run_at: (opts.runAt ?? clock.now()).toISOString(),
     max_attempts: opts.maxAttempts ?? def.defaults?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    priority: PRIORITY_RANK[def.defaults?.priority ?? 'normal'],
     idempotency_key: opts.idempotencyKey ?? null,
     ordering_key: opts.orderingKey ?? null,
     created_at: now,
@@ -201,7 +211,7 @@ export async function claimJobs(
         AND (j.ordering_key IS NULL OR NOT EXISTS (
           SELECT 1 FROM jobs e WHERE e.ordering_key = j.ordering_key AND e.id < j.id
             AND e.status IN ('pending', 'running')))
-      ORDER BY j.run_at, j.id
+      ORDER BY j.priority, j.run_at, j.id
       LIMIT ${opts.limit}
       ${lock}
     )

@@ -24,6 +24,7 @@ import { calendarRepository } from './repository.ts';
 /** Replans a clinic's future reminders; the reminder engine registers the handler. */
 export const REPLAN_CLINIC_JOB = jobType({
   type: 'reminders.replan_clinic',
+  defaults: { priority: 'bulk' },
   payload: Type.Object({ why: Type.String() }),
 });
 

@@ -25,7 +25,7 @@ export type PushPayload = Static<typeof PushPayload>;
 export const PUSH_JOB = defineJob({
   type: 'line.push',
   payload: PushPayload,
-  defaults: { maxAttempts: 8 },
+  defaults: { priority: 'interactive', maxAttempts: 8 },
   handler: pushJob,
 });
 

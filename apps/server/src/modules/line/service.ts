@@ -25,7 +25,7 @@ export const DEFAULT_GREETING =
 export const LINE_EVENT_JOB = jobType({
   type: 'line.event',
   payload: Type.Object({ eventRowId: Type.Integer() }),
-  defaults: { maxAttempts: 8 },
+  defaults: { priority: 'interactive', maxAttempts: 8 },
 });
 
 export type ChannelInput = {

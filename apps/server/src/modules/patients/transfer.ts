@@ -40,6 +40,7 @@ export const EXPORT = jobType({
 /** Deletes a transfer's file content after the retention time; `attempt` counts the looks at a running import. */
 export const TRANSFER_PURGE = jobType({
   type: 'patients.transfer_purge',
+  defaults: { priority: 'bulk' },
   payload: Type.Object({ transferId: Type.String(), attempt: Type.Optional(Type.Integer({ minimum: 0 })) }),
 });
 /** Export files and import previews hold patients' personal data: deleted 24 hours after they are made. */

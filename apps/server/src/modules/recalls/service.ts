@@ -28,6 +28,7 @@ import { recallRepository, type RuleRow } from './repository.ts';
 /** The clinic's daily recall scan; with `repeat` it schedules the next day's (jobs.ts runs it). */
 export const RECALL_SCAN = jobType({
   type: 'recall.scan',
+  defaults: { priority: 'bulk' },
   payload: Type.Object({ clinicId: Type.String(), repeat: Type.Optional(Type.Boolean()) }),
 });
 export const RECALL_OUTCOMES = ['booked', 'declined', 'no_answer'] as const;

@@ -24,6 +24,7 @@ import { BUILT_IN_TEMPLATES, checkTemplate, type Template, type TemplateBody } f
 /** Plans one appointment's reminders (one job per appointment version). */
 export const PLAN_JOB = defineJob({
   type: 'reminders.plan',
+  defaults: { priority: 'bulk' },
   payload: Type.Object({ appointmentId: Type.String() }),
   handler: planJob,
 });

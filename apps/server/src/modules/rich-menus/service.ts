@@ -33,7 +33,7 @@ export type MenuInput = {
 export const BULK_LINK_JOB = jobType({
   type: 'richmenu.bulk_link',
   payload: Type.Object({ richMenuId: Type.String(), deletePrevious: Type.Union([Type.String(), Type.Null()]) }),
-  defaults: { maxAttempts: 8 },
+  defaults: { priority: 'bulk', maxAttempts: 8 },
 });
 
 /** Switches one user's menu to the clinic's bound menu, or back to the default (jobs.ts runs it). */
@@ -43,7 +43,7 @@ export const USER_MENU_JOB = jobType({
     lineUserId: Type.String(),
     kind: Type.Union([Type.Literal('bound'), Type.Literal('unbound')]),
   }),
-  defaults: { maxAttempts: 8 },
+  defaults: { priority: 'interactive', maxAttempts: 8 },
 });
 
 /**

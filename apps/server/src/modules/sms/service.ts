@@ -29,7 +29,7 @@ type Db = Kysely<DB> | Transaction<DB>;
 export const SMS_JOB = defineJob({
   type: 'sms.send',
   payload: Type.Object({ smsId: Type.String(), to: Type.String(), text: Type.String() }),
-  defaults: { maxAttempts: 6 },
+  defaults: { priority: 'interactive', maxAttempts: 6 },
   handler: sendSmsJob,
 });
 export type SmsPurpose = 'otp' | 'reminder' | 'recall';

@@ -21,6 +21,7 @@ import { tagRepository, type TagRow } from './repository.ts';
 /** Recomputes the clinic's automatic tags; with `repeat` it schedules the next hour's run (jobs.ts runs it). */
 export const TAG_RECOMPUTE = jobType({
   type: 'patients.tags.recompute',
+  defaults: { priority: 'bulk' },
   payload: Type.Object({ clinicId: Type.String(), repeat: Type.Optional(Type.Boolean()) }),
 });
 
