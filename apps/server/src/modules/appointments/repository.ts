@@ -48,6 +48,28 @@ export function appointmentRepository(db: Db) {
         out.push(...(await one(clinicId).where('id', 'in', part).execute()));
       return out.map(norm);
     },
+    /** Ids of the booked appointments starting after an instant (replanning a clinic's reminders). */
+    bookedIdsAfter: async (clinicId: string, after: string): Promise<string[]> =>
+      (
+        await db
+          .selectFrom('appointments')
+          .select('id')
+          .where('clinic_id', '=', clinicId)
+          .where('status', '=', 'booked')
+          .where('starts_at', '>', after)
+          .execute()
+      ).map((r) => r.id),
+    /** Booked appointments after an instant whose reminder awaits an answer, earliest first. */
+    async awaitingReplyAfter(clinicId: string, after: string, limit: number): Promise<AppointmentRow[]> {
+      const rows = await one(clinicId)
+        .where('status', '=', 'booked')
+        .where('reply_status', '=', 'awaiting_reply')
+        .where('starts_at', '>', after)
+        .orderBy('starts_at')
+        .limit(limit)
+        .execute();
+      return rows.map(norm);
+    },
     /** Appointments starting in [from, to) (UTC ISO), by start time; optionally one doctor. */
     async startingIn(clinicId: string, from: string, to: string, opts: { doctorId?: string; limit: number }) {
       let q = one(clinicId).where('starts_at', '>=', from).where('starts_at', '<', to);
