@@ -11,7 +11,10 @@ import { lineService } from '../line/service.ts';
 import { addDays, formatInZone, localParts, longDate, zonedTime } from '../../platform/time.ts';
 import { newId } from '../../platform/crypto.ts';
 import { DEFAULT_TEMPLATE_ID } from './rules.ts';
+import { appointmentByIdOrHisId, appointmentsToRemind, awaitingReplyAfter } from '../appointments/for-reminders.ts';
 import { clinicService } from '../clinics/service.ts';
+import { patientsByIds } from '../patients/service.ts';
+import { taskService } from '../tasks/service.ts';
 import { smsService } from '../sms/service.ts';
 import { ANSWERED, reminderRepository, type ListedDelivery } from './repository.ts';
 import { loadSettings, reminderService } from './service.ts';
@@ -74,12 +77,7 @@ export function reminderBackOffice(deps: Deps) {
 
   /** The appointment, if a reminder for it still makes sense (booked, visit ahead). */
   async function upcoming(clinicId: string, appointmentId: string) {
-    const a = await db
-      .selectFrom('appointments')
-      .select(['id', 'status', 'starts_at', 'version'])
-      .where('clinic_id', '=', clinicId)
-      .where('id', '=', appointmentId)
-      .executeTakeFirst();
+    const a = await appointmentByIdOrHisId(db, clinicId, appointmentId);
     if (!a) throw errors.notFound('預約');
     if (a.status !== 'booked' || a.starts_at <= deps.clock.now().toISOString())
       throw new AppError('APPOINTMENT_NOT_UPCOMING', 409, '預約已取消、已報到或看診時間已過，無法重新發送提醒');
@@ -181,12 +179,7 @@ export function reminderBackOffice(deps: Deps) {
     },
 
     async ofAppointment(clinicId: string, appointmentId: string) {
-      const a = await db
-        .selectFrom('appointments')
-        .select(['id', 'his_id'])
-        .where('clinic_id', '=', clinicId)
-        .where((eb) => eb.or([eb('id', '=', appointmentId), eb('his_id', '=', appointmentId)]))
-        .executeTakeFirst();
+      const a = await appointmentByIdOrHisId(db, clinicId, appointmentId);
       if (!a) throw errors.notFound('預約');
       const rows = await repo.listedOfAppointment(clinicId, a.id);
       const messages = await lineService(deps).messagesAbout(clinicId, 'appointment', a.id);
@@ -251,56 +244,27 @@ export function reminderBackOffice(deps: Deps) {
     async tasks(clinicId: string, q: { status: 'open' | 'handled'; kind?: string; limit: number }) {
       const tz = await tzOf(clinicId);
       const nowIso = deps.clock.now().toISOString();
-      let tq = db
-        .selectFrom('front_desk_tasks as t')
-        .innerJoin('appointments as a', 'a.id', 't.appointment_id')
-        .innerJoin('patients as p', 'p.id', 't.patient_id')
-        .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
-        .select([
-          't.id',
-          't.kind',
-          't.status',
-          't.source',
-          't.payload',
-          't.created_at',
-          't.handled_at',
-          't.handled_by',
-          'a.id as appointment_id',
-          'a.his_id as appointment_his_id',
-          'a.starts_at',
-          'a.reply_status',
-          'a.status as appointment_status',
-          'p.name as patient_name',
-          'p.phone_e164',
-          'd.name as doctor_name',
-        ])
-        .where('t.clinic_id', '=', clinicId)
-        .where('t.status', '=', q.status);
-      if (q.kind && q.kind !== 'no_reply') tq = tq.where('t.kind', '=', q.kind);
-      const tasks = q.kind === 'no_reply' ? [] : await tq.orderBy('t.created_at', 'desc').limit(q.limit).execute();
+      const kind = q.kind === 'cancel_request' || q.kind === 'reschedule_request' ? q.kind : undefined;
+      // Newest request first.
+      const tasks =
+        q.kind === 'no_reply'
+          ? []
+          : (await taskService(deps).list(clinicId, { status: q.status, kind, limit: q.limit })).sort((x, y) =>
+              y.createdAt.localeCompare(x.createdAt),
+            );
+      const [appts, patients] = await Promise.all([
+        appointmentsToRemind(
+          db,
+          clinicId,
+          tasks.map((t) => t.appointmentId),
+        ),
+        patientsByIds(db, clinicId, [...new Set(tasks.map((t) => t.patientId))]),
+      ]);
+      const apptOf = new Map(appts.map((a) => [a.id, a]));
+      const patientOf = new Map(patients.map((p) => [p.id, p]));
       const noReply =
         q.status === 'open' && (!q.kind || q.kind === 'no_reply')
-          ? await db
-              .selectFrom('appointments as a')
-              .innerJoin('patients as p', 'p.id', 'a.patient_id')
-              .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
-              .select([
-                'a.id',
-                'a.his_id',
-                'a.starts_at',
-                'a.reply_status',
-                'a.reply_status_at',
-                'p.name as patient_name',
-                'p.phone_e164',
-                'd.name as doctor_name',
-              ])
-              .where('a.clinic_id', '=', clinicId)
-              .where('a.status', '=', 'booked')
-              .where('a.reply_status', '=', 'awaiting_reply')
-              .where('a.starts_at', '>', nowIso)
-              .orderBy('a.starts_at')
-              .limit(q.limit)
-              .execute()
+          ? await awaitingReplyAfter(db, clinicId, nowIso, q.limit)
           : [];
       const label = (iso: string) => {
         const l = localParts(new Date(iso), tz);
@@ -308,34 +272,34 @@ export function reminderBackOffice(deps: Deps) {
       };
       const KIND: Record<string, string> = { cancel_request: '取消', reschedule_request: '改期' };
       return {
-        requests: tasks.map((t) => {
-          const p = JSON.parse(t.payload) as {
-            reason?: string | null;
-            preferredTimes?: string[];
-            note?: string | null;
-          };
-          return {
-            id: t.id,
-            kind: t.kind,
-            kindLabel: KIND[t.kind] ?? t.kind,
-            status: t.status,
-            source: t.source,
-            reason: p.reason ?? null,
-            preferredTimes: p.preferredTimes ?? [],
-            note: p.note ?? null,
-            appointmentId: t.appointment_id,
-            appointmentHisId: t.appointment_his_id,
-            startsAt: t.starts_at,
-            startsAtLabel: label(t.starts_at),
-            reply: t.reply_status,
-            appointmentStatus: t.appointment_status,
-            patientName: t.patient_name,
-            phone: t.phone_e164,
-            doctorName: t.doctor_name,
-            createdAt: t.created_at,
-            handledAt: t.handled_at,
-            handledBy: t.handled_by,
-          };
+        requests: tasks.flatMap((t) => {
+          const a = apptOf.get(t.appointmentId);
+          const p = patientOf.get(t.patientId);
+          if (!a || !p) return [];
+          return [
+            {
+              id: t.id,
+              kind: t.kind,
+              kindLabel: KIND[t.kind] ?? t.kind,
+              status: t.status,
+              source: t.source,
+              reason: t.details.reason ?? null,
+              preferredTimes: t.details.preferredTimes ?? [],
+              note: t.details.note ?? null,
+              appointmentId: a.id,
+              appointmentHisId: a.his_id,
+              startsAt: a.starts_at,
+              startsAtLabel: label(a.starts_at),
+              reply: a.reply_status,
+              appointmentStatus: a.status,
+              patientName: p.name,
+              phone: p.phoneE164,
+              doctorName: a.doctor?.name ?? '',
+              createdAt: t.createdAt,
+              handledAt: t.handledAt,
+              handledBy: t.handledBy,
+            },
+          ];
         }),
         noReply: noReply.map((a) => ({
           appointmentId: a.id,
@@ -343,32 +307,18 @@ export function reminderBackOffice(deps: Deps) {
           startsAt: a.starts_at,
           startsAtLabel: label(a.starts_at),
           remindedAt: a.reply_status_at,
-          patientName: a.patient_name,
-          phone: a.phone_e164,
-          doctorName: a.doctor_name,
+          patientName: a.patient?.name ?? '',
+          phone: a.patient?.phoneE164 ?? null,
+          doctorName: a.doctor?.name ?? '',
         })),
       };
     },
 
     async handleTask(clinicId: string, id: string, note: string | undefined, actor: Actor, ip: string) {
-      const now = deps.clock.now().toISOString();
-      const r = await db
-        .updateTable('front_desk_tasks')
-        .set({ status: 'handled', handled_at: now, handled_by: actor.label })
-        .where('clinic_id', '=', clinicId)
-        .where('id', '=', id)
-        .where('status', '=', 'open')
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 0) {
-        const t = await db
-          .selectFrom('front_desk_tasks')
-          .select('status')
-          .where('clinic_id', '=', clinicId)
-          .where('id', '=', id)
-          .executeTakeFirst();
-        if (!t) throw errors.notFound('待辦');
-        throw new AppError('TASK_ALREADY_HANDLED', 409, '這筆待辦已經有人處理了');
-      }
+      const outcome = await taskService(deps).handle(clinicId, id, actor.label);
+      if (outcome === 'missing') throw errors.notFound('待辦');
+      if (outcome === 'already') throw new AppError('TASK_ALREADY_HANDLED', 409, '這筆待辦已經有人處理了');
+      const t = (await taskService(deps).get(clinicId, id))!;
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,
@@ -378,7 +328,7 @@ export function reminderBackOffice(deps: Deps) {
         ip,
         detail: { note: note ?? null },
       });
-      return { id, status: 'handled', handledAt: now, handledBy: actor.label };
+      return { id, status: 'handled', handledAt: t.handledAt!, handledBy: actor.label };
     },
 
     async preview(clinicId: string, id: string, body?: TemplateBody) {

@@ -24,9 +24,9 @@ import type { LineChannelClient } from '../../platform/line.ts';
 import { pacerFor } from '../../platform/pacing.ts';
 import { localParts, longDate } from '../../platform/time.ts';
 import { clinicService } from '../clinics/service.ts';
+import { appointmentsToRemind } from '../appointments/for-reminders.ts';
 import { bindingService } from '../binding/service.ts';
 import { lineService } from '../line/service.ts';
-import { patientsByIds } from '../patients/service.ts';
 import { queueSms, smsService } from '../sms/service.ts';
 import { changeStatus } from '../status/service.ts';
 import { pushVerdict } from './line-errors.ts';
@@ -116,39 +116,12 @@ async function loadTargets(deps: Deps, rows: ClaimedDelivery[]): Promise<Map<str
   }
   const out = new Map<string, Target>();
   for (const [clinicId, ids] of byClinic) {
-    const appts = await deps.db
-      .selectFrom('appointments')
-      .select([
-        'id',
-        'clinic_id',
-        'status',
-        'version',
-        'starts_at',
-        'reply_status',
-        'visit_type',
-        'patient_id',
-        'doctor_id',
-      ])
-      .where('clinic_id', '=', clinicId)
-      .where('id', 'in', ids)
-      .execute();
-    const doctorIds = [...new Set(appts.map((a) => a.doctor_id))];
-    const doctors = new Map(
-      (
-        await deps.db
-          .selectFrom('doctors')
-          .select(['id', 'name'])
-          .where('clinic_id', '=', clinicId)
-          .where('id', 'in', doctorIds)
-          .execute()
-      ).map((d) => [d.id, d.name]),
-    );
-    const patientIds = [...new Set(appts.map((a) => a.patient_id))];
-    const patients = new Map((await patientsByIds(deps.db, clinicId, patientIds)).map((p) => [p.id, p]));
-    const lineUsers = await bindingService(deps).lineUsersOfPatients(clinicId, patientIds);
+    const appts = await appointmentsToRemind(deps.db, clinicId, ids);
+    const lineUsers = await bindingService(deps).lineUsersOfPatients(clinicId, [
+      ...new Set(appts.map((a) => a.patient_id)),
+    ]);
     for (const a of appts) {
-      const p = patients.get(a.patient_id);
-      if (!p) continue;
+      if (!a.patient) continue;
       out.set(a.id, {
         appointment: {
           clinicId: a.clinic_id,
@@ -158,8 +131,8 @@ async function loadTargets(deps: Deps, rows: ClaimedDelivery[]): Promise<Map<str
           replyStatus: a.reply_status,
           visitType: a.visit_type,
         },
-        patient: { name: p.name, phone: p.phoneE164, mobile: p.phoneIsMobile },
-        doctorName: doctors.get(a.doctor_id) ?? '',
+        patient: { name: a.patient.name, phone: a.patient.phoneE164, mobile: a.patient.phoneIsMobile },
+        doctorName: a.doctor?.name ?? '',
         // Newest binding first, as the binding module lists them.
         lineUsers: (lineUsers.get(a.patient_id) ?? []).map((u) => ({
           lineUserId: u.lineUserId,

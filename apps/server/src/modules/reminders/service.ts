@@ -13,6 +13,7 @@ import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors, type ErrorDetail } from '../../platform/errors.ts';
 import { defineJob, enqueueJobs, type Job } from '../../platform/jobs.ts';
+import { appointmentsToRemind, bookedAppointmentIdsAfter } from '../appointments/for-reminders.ts';
 import { enqueueClinicReplan, loadClinicCalendar } from '../calendar/service.ts';
 import { isHhmm } from '../../platform/time.ts';
 import { planReminders } from './planner.ts';
@@ -86,24 +87,7 @@ export async function planAppointment(
   const settings = ctx?.settings ?? (await loadSettings(deps.db, clinicId));
   const cal = ctx?.cal ?? (await loadClinicCalendar(deps, clinicId));
   await deps.db.transaction().execute(async (trx) => {
-    const a = await trx
-      .selectFrom('appointments')
-      .innerJoin('doctors', 'doctors.id', 'appointments.doctor_id')
-      .select([
-        'appointments.id',
-        'appointments.starts_at',
-        'appointments.created_at',
-        'appointments.booked_at',
-        'appointments.booking_message',
-        'appointments.status',
-        'appointments.visit_type',
-        'appointments.version',
-        'appointments.reply_status',
-        'doctors.his_id as doctor_his_id',
-      ])
-      .where('appointments.clinic_id', '=', clinicId)
-      .where('appointments.id', '=', appointmentId)
-      .executeTakeFirst();
+    const [a] = await appointmentsToRemind(trx, clinicId, [appointmentId]);
     if (!a) return;
     const now = deps.clock.now();
     const nowIso = now.toISOString();
@@ -143,7 +127,7 @@ export async function planAppointment(
         bookingMessage: Number(a.booking_message) === 1,
         status: a.status,
         visitType: a.visit_type,
-        doctorId: a.doctor_his_id,
+        doctorId: a.doctor?.hisId ?? null,
       },
       rules: settings,
       clinicCalendar: cal.calendar,
@@ -230,14 +214,8 @@ export async function replanClinicJob(job: Job<{ why: string }>, deps: Deps): Pr
   if (!clinicId) return;
   const settings = await loadSettings(deps.db, clinicId);
   const cal = await loadClinicCalendar(deps, clinicId);
-  const ids = await deps.db
-    .selectFrom('appointments')
-    .select('id')
-    .where('clinic_id', '=', clinicId)
-    .where('status', '=', 'booked')
-    .where('starts_at', '>', deps.clock.now().toISOString())
-    .execute();
-  for (const { id } of ids) await planAppointment(deps, clinicId, id, { settings, cal });
+  const ids = await bookedAppointmentIdsAfter(deps.db, clinicId, deps.clock.now().toISOString());
+  for (const id of ids) await planAppointment(deps, clinicId, id, { settings, cal });
 }
 
 function checkSettings(s: ReminderSettings, templateIds: string[]): ErrorDetail[] {
