@@ -1,7 +1,7 @@
 // Front-desk data: API types, query hooks, status-light tags and zh-TW (optionally 民國) dates.
 import { useQuery } from '@tanstack/react-query';
 import { Tag, Tooltip } from 'antd';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, type ApiResponse } from '../api.ts';
 import { dayjs } from '../format.ts';
@@ -57,14 +57,18 @@ export const useKpis = (period: 'today' | 'month') =>
  */
 export function useToday() {
   const qc = useQueryClient();
+  // Each GET is audited as a view of the page: poll only while the stream is down.
+  const [live, setLive] = useState(false);
   const q = useQuery({
     queryKey: fdKeys.today,
     queryFn: () => api.get('/api/home/today'),
-    refetchInterval: 30_000,
+    refetchInterval: live ? false : 30_000,
   });
   useEffect(() => {
     if (typeof EventSource === 'undefined') return;
     const es = new EventSource('/api/home/stream');
+    es.onopen = () => setLive(true);
+    es.onerror = () => setLive(false);
     es.addEventListener('summary', (e) => {
       try {
         qc.setQueryData(fdKeys.today, JSON.parse((e as MessageEvent<string>).data) as Today);
