@@ -320,19 +320,31 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
   take: { survivor: '保留的病患', merged: '被整併的病患' },
 };
 
+/** Entities whose id is itself a code (a rich menu is named by its kind). */
+const ENTITY_ID_LABELS: Record<string, Record<string, string>> = {
+  rich_menu: { bound: '已綁定者的選單', unbound: '未綁定者的選單' },
+};
+
 export type DetailItem = { label: string; value: string };
+
+/** An entity's id as people read it: a code turned into words, anything else as it is. */
+export const entityIdLabel = (type: string, id: string | null) =>
+  id === null ? null : (ENTITY_ID_LABELS[type]?.[id] ?? id);
 
 export const auditActionLabel = (action: string) => AUDIT_ACTION_LABELS[action] ?? action;
 export const entityTypeLabel = (type: string) => ENTITY_TYPE_LABELS[type] ?? type;
 export const actorTypeLabel = (type: string) => ACTOR_TYPE_LABELS[type] ?? type;
 export const jobTypeLabel = (type: string) => JOB_TYPE_LABELS[type] ?? type;
 export const jobStatusLabel = (status: string) => JOB_STATUS_LABELS[status] ?? status;
-const fieldLabel = (key: string) => DETAIL_FIELD_LABELS[key] ?? key;
+// A person's name is 姓名, anything else's 名稱.
+const PEOPLE = new Set(['staff_user', 'staff', 'patient', 'doctor']);
+const fieldLabel = (key: string, entityType?: string) =>
+  key === 'name' && entityType && PEOPLE.has(entityType) ? '姓名' : (DETAIL_FIELD_LABELS[key] ?? key);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One value as people read it: codes by their label, yes/no, numbers with separators. */
-function readable(key: string, v: unknown): string {
+function readable(key: string, v: unknown, entityType?: string): string {
   if (v === null || v === undefined || v === '') return '（無）';
   if (typeof v === 'boolean') return v ? '是' : '否';
   if (typeof v === 'number') return v.toLocaleString('zh-TW');
@@ -340,7 +352,7 @@ function readable(key: string, v: unknown): string {
   if (Array.isArray(v)) {
     if (v.length === 0) return '（無）';
     // Field names read as their labels; long ids are counted rather than listed.
-    if (key === 'fields') return v.map((f) => fieldLabel(String(f))).join('、');
+    if (key === 'fields') return v.map((f) => fieldLabel(String(f), entityType)).join('、');
     if (v.every((x) => typeof x === 'string' && x.length <= 20)) return v.map((x) => readable(key, x)).join('、');
     return `${v.length.toLocaleString('zh-TW')} 筆`;
   }
@@ -357,7 +369,7 @@ function readable(key: string, v: unknown): string {
  * An entry's detail as label/value lines, in zh-TW: a `before`/`change` pair becomes one line per
  * changed field ("角色：櫃台人員 → 管理者"), a `from`/`to` pair one line "A → B".
  */
-export function describeDetail(action: string, detail: unknown): DetailItem[] {
+export function describeDetail(action: string, detail: unknown, entityType?: string): DetailItem[] {
   if (!isRecord(detail)) return [];
   const out: DetailItem[] = [];
   const { before, change, from, to, ...rest } = detail;
@@ -367,7 +379,7 @@ export function describeDetail(action: string, detail: unknown): DetailItem[] {
       if (v === undefined) continue;
       // Business hours are a list of periods: say that they changed, not the whole list.
       const now = k === 'businessHours' ? '已修改' : readable(k, v);
-      out.push({ label: fieldLabel(k), value: k in prev ? `${readable(k, prev[k])} → ${now}` : now });
+      out.push({ label: fieldLabel(k, entityType), value: k in prev ? `${readable(k, prev[k])} → ${now}` : now });
     }
   } else if (before !== undefined) {
     out.push({ label: '變更前', value: readable('before', before) });
@@ -381,7 +393,7 @@ export function describeDetail(action: string, detail: unknown): DetailItem[] {
   }
   for (const [k, v] of Object.entries(rest)) {
     if (v === undefined) continue;
-    out.push({ label: fieldLabel(k), value: readable(k, v) });
+    out.push({ label: fieldLabel(k, entityType), value: readable(k, v, entityType) });
   }
   return out;
 }

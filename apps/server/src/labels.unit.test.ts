@@ -7,6 +7,7 @@ import {
   AUDIT_ACTION_LABELS,
   DETAIL_FIELD_LABELS,
   describeDetail,
+  entityIdLabel,
   ENTITY_TYPE_LABELS,
   JOB_STATUS_LABELS,
   JOB_TYPE_LABELS,
@@ -135,6 +136,14 @@ describe('labels', () => {
   });
 });
 
+describe('entityIdLabel', () => {
+  it('names a rich menu by its kind, and leaves other ids as they are', () => {
+    expect(entityIdLabel('rich_menu', 'bound')).toBe('已綁定者的選單');
+    expect(entityIdLabel('patient', '0196a1b2')).toBe('0196a1b2');
+    expect(entityIdLabel('patient', null)).toBe(null);
+  });
+});
+
 describe('describeDetail', () => {
   it('turns a before/change pair into one line per changed field, codes as words', () => {
     expect(
@@ -146,6 +155,16 @@ describe('describeDetail', () => {
       { label: '角色', value: '櫃台人員 → 管理者' },
       { label: '狀態', value: '啟用中 → 已停用' },
     ]);
+  });
+
+  it("calls a person's name 姓名 and anything else's 名稱", () => {
+    expect(describeDetail('staff.updated', { change: { name: '陳怡君' } }, 'staff_user')).toEqual([
+      { label: '姓名', value: '陳怡君' },
+    ]);
+    expect(describeDetail('patient.updated', { fields: ['name'] }, 'patient')).toEqual([
+      { label: '修改的欄位', value: '姓名' },
+    ]);
+    expect(describeDetail('tag.created', { name: '植牙' }, 'tag')).toEqual([{ label: '名稱', value: '植牙' }]);
   });
 
   it("reads an answer's reply light change and its source", () => {

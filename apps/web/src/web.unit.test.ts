@@ -4,7 +4,7 @@ import { hoursProblems, sessionName, sortHours } from './components/BusinessHour
 import { applyFieldErrors } from './forms.ts';
 import { CLINIC_NAV, navFor, PLATFORM_NAV, type NavItem } from './nav.tsx';
 import { safeNext } from './pages/LoginPage.tsx';
-import { summarise } from './pages/AuditPage.tsx';
+import { detailText } from './pages/AuditPage.tsx';
 
 const paths = (items: NavItem[]): string[] => items.flatMap((i) => [i.path, ...(i.children ? paths(i.children) : [])]);
 
@@ -86,13 +86,15 @@ describe('login redirect target', () => {
   });
 });
 
-describe('audit detail summary', () => {
-  it('lists changed fields with zh-TW names', () => {
-    expect(summarise({ before: { name: 'a' }, change: { name: 'b', businessHours: [] } })).toBe(
-      '變更 名稱：b、門診時段',
-    );
-    expect(summarise({ email: 'a@b.tw', role: 'front_desk' })).toBe('電子郵件：a@b.tw、角色：front_desk');
-    expect(summarise({})).toBe('');
+describe('audit detail on one line', () => {
+  it("joins the server's zh-TW label/value lines", () => {
+    expect(
+      detailText([
+        { label: '角色', value: '櫃台人員 → 管理者' },
+        { label: '狀態', value: '啟用中 → 已停用' },
+      ]),
+    ).toBe('角色：櫃台人員 → 管理者、狀態：啟用中 → 已停用');
+    expect(detailText([])).toBe('');
   });
 });
 

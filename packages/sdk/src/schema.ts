@@ -1114,6 +1114,8 @@ export interface paths {
                                 /** @example 人員 */
                                 entityTypeLabel: string;
                                 entityId: string | null;
+                                /** @description 對象編號給人看的寫法（代碼換成中文） */
+                                entityLabel: string | null;
                                 /** @description 原始內容（JSON） */
                                 detail: {
                                     [key: string]: unknown;

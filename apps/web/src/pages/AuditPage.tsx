@@ -1,14 +1,15 @@
 import { SearchOutlined } from '@ant-design/icons';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import {
   Alert,
-  AutoComplete,
   Button,
   Card,
   DatePicker,
+  Descriptions,
   Empty,
   Flex,
   Form,
+  Select,
   Table,
   Tag,
   Tooltip,
@@ -23,92 +24,34 @@ import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime } from '../format.ts';
 import { keys } from '../queries.ts';
 
-/** zh-TW labels of audit action codes; later features add theirs. Unknown codes are shown raw. */
-export const AUDIT_ACTIONS: Record<string, string> = {
-  'auth.login': '登入',
-  'auth.login_failed': '登入失敗',
-  'auth.logout': '登出',
-  'staff.invited': '邀請人員',
-  'staff.updated': '修改人員',
-  'staff.password_reset_issued': '產生重設密碼連結',
-  'staff.password_set': '設定密碼',
-  'clinic.created': '開設診所',
-  'clinic.updated': '修改診所資料',
-  'api_key.created': '建立 API 金鑰',
-  'api_key.revoked': '撤銷 API 金鑰',
-  'job.retried': '重新執行工作',
-};
+type AuditEntry = ApiResponse<'/api/audit'>['items'][number];
+type DetailItem = AuditEntry['detailItems'][number];
+type Filters = Pick<ApiQuery<'/api/audit'>, 'action' | 'entityType' | 'from' | 'to'>;
+type FilterForm = { action?: string; entityType?: string; range?: [Dayjs | null, Dayjs | null] | null };
 
-export const ENTITY_TYPES: Record<string, string> = {
-  staff_user: '人員',
-  clinic: '診所',
-  api_key: 'API 金鑰',
-  job: '背景工作',
-};
-
+// Colours by the family of the action (the words themselves come from the server).
 const ACTION_COLORS: Record<string, string> = {
   auth: 'blue',
   staff: 'green',
   clinic: 'cyan',
   api_key: 'purple',
   job: 'orange',
+  patient: 'magenta',
+  appointment: 'geekblue',
+  binding: 'lime',
 };
 
-type AuditEntry = ApiResponse<'/api/audit'>['items'][number];
-type Filters = Pick<ApiQuery<'/api/audit'>, 'action' | 'entityType' | 'from' | 'to'>;
-type FilterForm = { action?: string; entityType?: string; range?: [Dayjs | null, Dayjs | null] | null };
-
-function actionOptions() {
-  const groups = new Map<string, string>();
-  for (const code of Object.keys(AUDIT_ACTIONS)) {
-    const g = code.split('.')[0];
-    if (!groups.has(g)) groups.set(g, `${g}.*`);
-  }
-  return [
-    ...Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label: `${label}（${value}）` })),
-    ...[...groups.values()].map((value) => ({ value, label: `${value}（此類全部）` })),
-  ];
+/** An entry's detail on one line: 「角色：櫃台人員 → 管理者、狀態：啟用中 → 已停用」. */
+export function detailText(items: readonly DetailItem[]): string {
+  return items.map((d) => `${d.label}：${d.value}`).join('、');
 }
 
-const FIELD_LABELS: Record<string, string> = {
-  name: '名稱',
-  email: '電子郵件',
-  role: '角色',
-  status: '狀態',
-  phone: '電話',
-  address: '地址',
-  timeZone: '時區',
-  businessHours: '門診時段',
-  prefix: '金鑰開頭',
-  reason: '原因',
-};
-
-/** One readable line for an entry's detail (the full JSON is in the expanded row). */
-export function summarise(detail: Record<string, unknown>): string {
-  const d = detail ?? {};
-  const change = d.change;
-  if (change && typeof change === 'object') {
-    const parts = Object.entries(change as Record<string, unknown>).map(([k, v]) =>
-      k === 'businessHours'
-        ? FIELD_LABELS[k]
-        : `${FIELD_LABELS[k] ?? k}：${typeof v === 'string' ? v : JSON.stringify(v)}`,
-    );
-    return parts.length ? `變更 ${parts.join('、')}` : '';
-  }
-  return Object.entries(d)
-    .filter(([k]) => k !== 'before')
-    .map(([k, v]) => `${FIELD_LABELS[k] ?? k}：${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join('、');
-}
-
-function actorTypeLabel(r: AuditEntry): string {
-  if (r.action === 'auth.login_failed') return '登入嘗試（帳號未驗證）';
-  return { api_key: 'API 金鑰（HIS）', patient: '病患（LINE）', system: '系統' }[r.actorType] ?? r.actorType;
-}
+const wrap = { wordBreak: 'break-word' as const, overflowWrap: 'anywhere' as const };
 
 export function AuditPage() {
   const [form] = Form.useForm<FilterForm>();
   const [filters, setFilters] = useState<Filters>({});
+  const vocabulary = useQuery({ queryKey: ['audit', 'vocabulary'], queryFn: () => api.get('/api/audit/vocabulary') });
   const q = useInfiniteQuery({
     queryKey: keys.audit(filters),
     queryFn: ({ pageParam }) =>
@@ -118,12 +61,19 @@ export function AuditPage() {
   });
   const rows = q.data?.pages.flatMap((p) => p.items) ?? [];
   const filtered = Object.values(filters).some(Boolean);
+  const v = vocabulary.data;
+  const actionOptions = v
+    ? [
+        { label: '單一動作', options: v.actions.map((a) => ({ value: a.code, label: a.label })) },
+        { label: '一類動作', options: v.actionGroups.map((a) => ({ value: a.code, label: a.label })) },
+      ]
+    : [];
 
-  function apply(v: FilterForm) {
-    const [from, to] = v.range ?? [];
+  function apply(f: FilterForm) {
+    const [from, to] = f.range ?? [];
     setFilters({
-      action: v.action?.trim() || undefined,
-      entityType: v.entityType?.trim() || undefined,
+      action: f.action || undefined,
+      entityType: f.entityType || undefined,
       from: from ? from.startOf('day').toISOString() : undefined,
       to: to ? to.add(1, 'day').startOf('day').toISOString() : undefined,
     });
@@ -139,23 +89,22 @@ export function AuditPage() {
       <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
         <Form form={form} layout="inline" onFinish={apply} style={{ rowGap: 16 }}>
           <Form.Item label="動作" name="action">
-            <AutoComplete
-              options={actionOptions()}
-              style={{ width: 190 }}
-              placeholder="例如 登入、staff.*"
+            <Select
+              showSearch={{ optionFilterProp: 'label' }}
+              options={actionOptions}
+              loading={vocabulary.isLoading}
+              style={{ width: 230 }}
+              placeholder="全部動作"
               allowClear
-              filterOption={(input, o) =>
-                String(o?.label ?? '')
-                  .toLowerCase()
-                  .includes(input.toLowerCase())
-              }
             />
           </Form.Item>
           <Form.Item label="對象" name="entityType">
-            <AutoComplete
-              options={Object.entries(ENTITY_TYPES).map(([value, label]) => ({ value, label: `${label}（${value}）` }))}
-              style={{ width: 130 }}
-              placeholder="全部"
+            <Select
+              showSearch={{ optionFilterProp: 'label' }}
+              options={v?.entityTypes.map((e) => ({ value: e.code, label: e.label })) ?? []}
+              loading={vocabulary.isLoading}
+              style={{ width: 170 }}
+              placeholder="全部對象"
               allowClear
             />
           </Form.Item>
@@ -199,9 +148,18 @@ export function AuditPage() {
             ),
           }}
           expandable={{
-            rowExpandable: (r) => Object.keys(r.detail ?? {}).length > 0,
+            rowExpandable: (r) => r.detailItems.length > 0 || r.entityId !== null,
             expandedRowRender: (r) => (
-              <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>{JSON.stringify(r.detail, null, 2)}</pre>
+              <Descriptions size="small" column={1} styles={{ label: { width: 140 }, content: wrap }}>
+                {r.entityLabel ? (
+                  <Descriptions.Item label={r.entityTypeLabel}>{r.entityLabel}</Descriptions.Item>
+                ) : null}
+                {r.detailItems.map((d, i) => (
+                  <Descriptions.Item key={i} label={d.label}>
+                    {d.value}
+                  </Descriptions.Item>
+                ))}
+              </Descriptions>
             ),
           }}
           columns={[
@@ -209,21 +167,20 @@ export function AuditPage() {
               title: '時間',
               dataIndex: 'createdAt',
               width: 150,
-              render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span>,
+              render: (t: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(t)}</span>,
             },
             {
               title: '操作者',
-              dataIndex: 'actorLabel',
-              width: 170,
-              ellipsis: true,
-              render: (v: string, r) => (
-                <div>
-                  <div title={v} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-                    {v || '—'}
-                  </div>
-                  {r.actorType !== 'staff' ? (
+              key: 'actor',
+              width: 190,
+              render: (_, r) => (
+                <div style={{ minWidth: 0 }}>
+                  <Typography.Text ellipsis={{ tooltip: r.actorLabel }} style={{ display: 'block' }}>
+                    {r.actorLabel || '—'}
+                  </Typography.Text>
+                  {r.actorType !== 'staff' && r.actorTypeLabel !== r.actorLabel ? (
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {actorTypeLabel(r)}
+                      {r.actorTypeLabel}
                     </Typography.Text>
                   ) : null}
                 </div>
@@ -231,12 +188,16 @@ export function AuditPage() {
             },
             {
               title: '動作',
-              dataIndex: 'action',
-              width: 140,
-              render: (v: string) => (
-                <Tooltip title={v}>
-                  <Tag color={ACTION_COLORS[v.split('.')[0]] ?? 'default'} variant="filled">
-                    {AUDIT_ACTIONS[v] ?? v}
+              key: 'action',
+              width: 190,
+              render: (_, r) => (
+                <Tooltip title={r.actionLabel}>
+                  <Tag
+                    color={ACTION_COLORS[r.action.split('.')[0]] ?? 'default'}
+                    variant="filled"
+                    style={{ maxWidth: '100%', overflow: 'hidden', textOverflow: 'ellipsis' }}
+                  >
+                    {r.actionLabel}
                   </Tag>
                 </Tooltip>
               ),
@@ -244,13 +205,17 @@ export function AuditPage() {
             {
               title: '對象',
               key: 'entity',
-              width: 120,
+              width: 150,
               render: (_, r) => (
-                <div>
-                  <div>{ENTITY_TYPES[r.entityType] ?? r.entityType}</div>
-                  {r.entityId ? (
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis={{ tooltip: r.entityId }}>
-                      {r.entityId}
+                <div style={{ minWidth: 0 }}>
+                  <div>{r.entityTypeLabel}</div>
+                  {r.entityLabel ? (
+                    <Typography.Text
+                      type="secondary"
+                      style={{ fontSize: 12, display: 'block' }}
+                      ellipsis={{ tooltip: r.entityLabel }}
+                    >
+                      {r.entityLabel}
                     </Typography.Text>
                   ) : null}
                 </div>
@@ -258,13 +223,16 @@ export function AuditPage() {
             },
             {
               title: '內容',
-              dataIndex: 'detail',
-              ellipsis: true,
-              render: (d: Record<string, unknown>) => {
-                const s = summarise(d);
-                return s ? (
-                  <Typography.Text type="secondary" ellipsis={{ tooltip: s }}>
-                    {s}
+              key: 'detail',
+              render: (_, r) => {
+                const text = detailText(r.detailItems);
+                return text ? (
+                  <Typography.Text
+                    type="secondary"
+                    style={{ display: 'block' }}
+                    ellipsis={{ tooltip: <span style={wrap}>{text}</span> }}
+                  >
+                    {text}
                   </Typography.Text>
                 ) : (
                   <Typography.Text type="secondary">—</Typography.Text>
@@ -274,9 +242,14 @@ export function AuditPage() {
             {
               title: 'IP',
               dataIndex: 'ip',
-              width: 115,
-              render: (v: string) => (
-                <Typography.Text style={{ fontFamily: 'ui-monospace, monospace', fontSize: 13 }}>{v}</Typography.Text>
+              width: 130,
+              render: (ip: string) => (
+                <Typography.Text
+                  style={{ fontFamily: 'ui-monospace, monospace', fontSize: 13, display: 'block' }}
+                  ellipsis={{ tooltip: ip }}
+                >
+                  {ip || '—'}
+                </Typography.Text>
               ),
             },
           ]}

@@ -1,8 +1,8 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Badge, Button, Card, Empty, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
-import { useState } from 'react';
-import { api, errorMessage, type ApiQuery, type ApiResponse } from '../api.ts';
+import { useEffect, useState } from 'react';
+import { api, errorMessage, type ApiResponse } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
@@ -10,34 +10,17 @@ import { formatDateTime, fromNow } from '../format.ts';
 import { useJobs } from '../queries.ts';
 
 type Job = ApiResponse<'/api/jobs'>['items'][number];
-type JobStatus = NonNullable<ApiQuery<'/api/jobs'>['status']>;
+type JobStatus = Job['status'];
 
-export const JOB_STATUS: Record<
-  JobStatus,
-  { label: string; color: string; badge: 'default' | 'processing' | 'success' | 'error' | 'warning' }
-> = {
-  pending: { label: '等待中', color: 'default', badge: 'warning' },
-  running: { label: '執行中', color: 'processing', badge: 'processing' },
-  done: { label: '完成', color: 'success', badge: 'success' },
-  dead: { label: '已放棄', color: 'error', badge: 'error' },
+// How each status looks; its words come from the server with the list.
+const STATUS_LOOK: Record<JobStatus, { color: string; badge: 'processing' | 'success' | 'error' | 'warning' }> = {
+  pending: { color: 'default', badge: 'warning' },
+  running: { color: 'processing', badge: 'processing' },
+  done: { color: 'success', badge: 'success' },
+  dead: { color: 'error', badge: 'error' },
 };
 
-/** zh-TW names of job types; later features add theirs. Unknown types are shown raw. */
-export const JOB_TYPES: Record<string, string> = {
-  'line.push': 'LINE 推播',
-  'sms.send': '簡訊發送',
-  'his.webhook': '通知 HIS',
-  'reminder.send': '預約提醒',
-  'export.build': '資料匯出',
-};
-
-const TABS: { key: JobStatus | 'all'; label: string }[] = [
-  { key: 'all', label: '全部' },
-  { key: 'dead', label: '已放棄' },
-  { key: 'pending', label: '等待中' },
-  { key: 'running', label: '執行中' },
-  { key: 'done', label: '完成' },
-];
+const wrap = { wordBreak: 'break-word' as const, overflowWrap: 'anywhere' as const };
 
 export function JobsPage() {
   const [tab, setTab] = useState<JobStatus | 'all'>('all');
@@ -54,6 +37,11 @@ export function JobsPage() {
   });
   const counts = jobs.data?.counts ?? {};
   const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
+  // The tabs keep the last known statuses while another tab's list loads.
+  const [statuses, setStatuses] = useState<NonNullable<typeof jobs.data>['statuses']>([]);
+  useEffect(() => {
+    if (jobs.data) setStatuses(jobs.data.statuses);
+  }, [jobs.data]);
 
   return (
     <>
@@ -83,24 +71,29 @@ export function JobsPage() {
         <Tabs
           activeKey={tab}
           onChange={(k) => setTab(k as JobStatus | 'all')}
-          items={TABS.map((t) => {
-            const n = t.key === 'all' ? total : (counts[t.key] ?? 0);
-            return {
-              key: t.key,
-              label: (
-                <span>
-                  {t.key !== 'all' ? <Badge status={JOB_STATUS[t.key].badge} /> : null} {t.label}{' '}
-                  <Tag
-                    variant="filled"
-                    color={t.key === 'dead' && n ? 'error' : undefined}
-                    style={{ marginInlineStart: 4 }}
-                  >
-                    {n}
-                  </Tag>
-                </span>
-              ),
-            };
-          })}
+          items={[
+            { key: 'all' as const, label: '全部', count: total, status: null },
+            ...statuses.map((st) => ({
+              key: st.status,
+              label: st.label,
+              count: st.count,
+              status: st.status,
+            })),
+          ].map((t) => ({
+            key: t.key,
+            label: (
+              <span>
+                {t.status ? <Badge status={STATUS_LOOK[t.status].badge} /> : null} {t.label}{' '}
+                <Tag
+                  variant="filled"
+                  color={t.key === 'dead' && t.count ? 'error' : undefined}
+                  style={{ marginInlineStart: 4 }}
+                >
+                  {t.count}
+                </Tag>
+              </span>
+            ),
+          }))}
         />
         {jobs.isError ? (
           <Alert type="error" showIcon title={errorMessage(jobs.error)} style={{ marginBottom: 16 }} />
@@ -129,24 +122,15 @@ export function JobsPage() {
             { title: '編號', dataIndex: 'id', width: 72 },
             {
               title: '類型',
-              dataIndex: 'type',
-              width: 170,
-              render: (v: string) => (
-                <div>
-                  <div>{JOB_TYPES[v] ?? v}</div>
-                  {JOB_TYPES[v] ? (
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {v}
-                    </Typography.Text>
-                  ) : null}
-                </div>
-              ),
+              key: 'type',
+              width: 190,
+              render: (_, j) => <Typography.Text ellipsis={{ tooltip: j.typeLabel }}>{j.typeLabel}</Typography.Text>,
             },
             {
               title: '狀態',
-              dataIndex: 'status',
+              key: 'status',
               width: 90,
-              render: (v: JobStatus) => <Tag color={JOB_STATUS[v]?.color}>{JOB_STATUS[v]?.label ?? v}</Tag>,
+              render: (_, j) => <Tag color={STATUS_LOOK[j.status].color}>{j.statusLabel}</Tag>,
             },
             { title: '嘗試', key: 'attempts', width: 80, render: (_, j) => `${j.attempts} / ${j.maxAttempts}` },
             {
@@ -162,14 +146,15 @@ export function JobsPage() {
               render: (v: string | null, j) =>
                 !v ? (
                   <Typography.Text type="secondary">—</Typography.Text>
-                ) : j.status === 'dead' ? (
-                  <Typography.Text type="danger" style={{ fontSize: 13 }}>
-                    {v}
-                  </Typography.Text>
                 ) : (
-                  <Typography.Text type="secondary" style={{ fontSize: 13 }} ellipsis={{ tooltip: v }}>
+                  // Two lines at most; the whole error on hover or 「展開」.
+                  <Typography.Paragraph
+                    type={j.status === 'dead' ? 'danger' : 'secondary'}
+                    style={{ fontSize: 13, marginBottom: 0, ...wrap }}
+                    ellipsis={{ rows: 2, expandable: true, symbol: '展開', tooltip: <span style={wrap}>{v}</span> }}
+                  >
                     {v}
-                  </Typography.Text>
+                  </Typography.Paragraph>
                 ),
             },
             {

@@ -64,7 +64,7 @@ describe('audit log in words', () => {
     const detail = (await as(t.app, c.admin).get(`/api/patients/${list.items[0].id}`)).json();
     const created = detail.audit.find((a: { action: string }) => a.action === 'patient.created');
     expect(created).toMatchObject({ actionLabel: '新增病患' });
-    expect(created.detailItems).toContainEqual({ label: '修改的欄位', value: '名稱、性別' });
+    expect(created.detailItems).toContainEqual({ label: '修改的欄位', value: '姓名、性別' });
   });
 
   it('offers every action and entity type with its label for the filters', async () => {

@@ -10,6 +10,7 @@ import {
   AUDIT_ACTION_LABELS,
   auditActionLabel,
   describeDetail,
+  entityIdLabel,
   ENTITY_TYPE_LABELS,
   entityTypeLabel,
 } from '../../labels.ts';
@@ -39,8 +40,9 @@ export function toAuditEntry(r: AuditRow) {
     entityType: r.entity_type,
     entityTypeLabel: entityTypeLabel(r.entity_type),
     entityId: r.entity_id,
+    entityLabel: entityIdLabel(r.entity_type, r.entity_id),
     detail,
-    detailItems: describeDetail(r.action, detail),
+    detailItems: describeDetail(r.action, detail, r.entity_type),
     ip: r.ip,
     createdAt: r.created_at,
   };

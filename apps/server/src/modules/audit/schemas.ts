@@ -32,6 +32,7 @@ export const AuditEntry = Type.Object({
   entityType: Type.String({ examples: ['staff_user'] }),
   entityTypeLabel: Type.String({ examples: ['人員'] }),
   entityId: Type.Union([Type.String(), Type.Null()]),
+  entityLabel: Type.Union([Type.String(), Type.Null()], { description: '對象編號給人看的寫法（代碼換成中文）' }),
   detail: Type.Record(Type.String(), Type.Unknown(), { description: '原始內容（JSON）' }),
   detailItems: Type.Array(DetailItem, { description: '內容，逐項以繁體中文呈現' }),
   ip: Type.String(),

@@ -161,7 +161,7 @@ export function patientBackoffice(deps: Deps) {
             action: a.action,
             actionLabel: auditActionLabel(a.action),
             detail,
-            detailItems: describeDetail(a.action, detail),
+            detailItems: describeDetail(a.action, detail, 'patient'),
             createdAt: a.created_at,
           };
         }),
