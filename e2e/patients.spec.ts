@@ -1,8 +1,12 @@
-// Patient list (issue 9): find a patient by two characters of the name, tag them, build a
-// segment from the tag (live count), merge two duplicates, export the filter to XLSX and
-// check the file's contents with exceljs. Screenshots at 1440 px in docs/screenshots.
+// Patient list: find a patient by two characters of the name, tag them, build a segment from
+// the tag (live count), merge two duplicates, export the filter to XLSX and check the file's
+// contents with exceljs; names in stroke order with the exact total, a phone revealed and
+// called by the front desk (masked for doctors), export times in the clinic's time zone.
+// Screenshots at 1440 px in docs/screenshots.
 import { expect, test } from '@playwright/test';
+import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ADMIN_EMAIL, his, login, SHOTS } from './demo.ts';
 
@@ -77,7 +81,8 @@ test('find by two characters, tag, segment, merge duplicates, export XLSX', asyn
   await cand.getByRole('button', { name: '比較與整併' }).click();
   const review = page.getByRole('dialog', { name: '並排比較並選擇保留的值' });
   await expect(review.getByText('龔曉雷')).toBeVisible();
-  await page.screenshot({ path: path.join(SHOTS, 'patients-merge.png'), animations: 'disabled' }); // the dialog's opening animation finished
+  // The dialog's opening animation has finished.
+  await page.screenshot({ path: path.join(SHOTS, 'patients-merge.png'), animations: 'disabled' });
   await review.getByRole('button', { name: '整併' }).click();
   await expect(page.getByText('已整併，7 天內可復原')).toBeVisible();
   const hist = page.locator('.ant-card').filter({ hasText: '整併紀錄' }).getByRole('row').filter({ hasText: '龔曉雷' });
@@ -137,4 +142,61 @@ test('recall rules and list; import wizard with per-row errors', async ({ page }
   await page.screenshot({ path: path.join(SHOTS, 'patients-import.png') });
   await page.getByRole('button', { name: '匯入 1 列' }).click();
   await expect(page.getByText('已匯入 1 位病患')).toBeVisible({ timeout: 30_000 });
+});
+
+test('names in stroke order with the exact total; the front desk calls a patient; export in clinic time', async ({
+  page,
+}) => {
+  // A visit tomorrow at 10:00 in Taipei (02:00 UTC).
+  const tomorrow = new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+  const name = `丁${suffix}明`;
+  await his('/doctors/E2E-PT-D', { name: '丁醫師' });
+  await his(`/patients/E2E-PT-${suffix}`, { name, phone: '0933-222-111', chartNo: `PT${suffix}` });
+  await his(`/appointments/E2E-PT-${suffix}-A1`, {
+    patientId: `E2E-PT-${suffix}`,
+    doctorId: 'E2E-PT-D',
+    startsAt: `${tomorrow}T10:00:00+08:00`,
+    status: 'booked',
+    version: 1,
+  });
+
+  await login(page, 'desk@demo.careline.tw');
+  await page.goto('/patients/list');
+  // The demo clinic's 5,000 patients: an exact total, names by stroke count as the collator orders them.
+  await expect(page.getByText(/^共 \d{1,2},\d{3} 位$/)).toBeVisible();
+  const firstNames = await page.locator('tbody tr td:nth-child(2) a').allTextContents();
+  expect(firstNames.length).toBeGreaterThan(10);
+  expect(firstNames).toEqual([...firstNames].sort(new Intl.Collator('zh-Hant-TW').compare));
+  await page.screenshot({ path: path.join(SHOTS, 'patients-stroke-order.png') });
+
+  // Reveal the phone and call it.
+  await page.getByLabel('搜尋病患').fill(name);
+  const row = page.getByRole('row').filter({ hasText: name });
+  await expect(row.getByText('0933-***-111')).toBeVisible();
+  await row.getByRole('button', { name: '顯示' }).click();
+  const call = row.getByRole('link', { name: '撥打 0933-222-111' });
+  await expect(call).toHaveAttribute('href', 'tel:+886933222111');
+  await page.screenshot({ path: path.join(SHOTS, 'patients-phone-reveal.png') });
+
+  // Export the filter as CSV: the visit reads 10:00, in a column that names the zone.
+  await page.getByRole('button', { name: '匯出' }).hover();
+  await page.getByText('匯出 CSV').click();
+  const dl = page.getByRole('dialog', { name: '匯出目前篩選的病患' }).getByRole('link', { name: /下載/ });
+  await expect(dl).toBeVisible({ timeout: 30_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), dl.click()]);
+  const file = path.resolve(import.meta.dirname, '../test-results', `patients-${suffix}.csv`);
+  await download.saveAs(file);
+  const [head, ...rows] = parse(await readFile(file, 'utf8'), { bom: true }) as string[][];
+  const next = head.indexOf('下次預約（Asia/Taipei +08:00）');
+  expect(next).toBeGreaterThan(-1);
+  expect(rows.find((r) => r[0] === name)?.[next]).toBe(`${tomorrow} 10:00`);
+
+  // A doctor sees the number masked, with nothing to reveal it.
+  await page.context().clearCookies();
+  await login(page, 'doctor@demo.careline.tw');
+  await page.goto('/patients/list');
+  await page.getByLabel('搜尋病患').fill(name);
+  const drow = page.getByRole('row').filter({ hasText: name });
+  await expect(drow.getByText('0933-***-111')).toBeVisible();
+  await expect(drow.getByRole('button', { name: '顯示' })).toHaveCount(0);
 });

@@ -8906,11 +8906,19 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
-                                kind: string;
+                                /**
+                                 * @description after_visit 就診後幾天、yearly 年度、chronic_refill 慢性處方箋領藥
+                                 * @enum {unknown}
+                                 */
+                                kind: "after_visit" | "yearly" | "chronic_refill";
                                 visitType: string | null;
                                 intervalDays: number;
                                 message: string;
-                                button: string;
+                                /**
+                                 * @description booking 線上預約按鈕、call 打電話按鈕
+                                 * @enum {unknown}
+                                 */
+                                button: "booking" | "call";
                                 enabled: boolean;
                             }[];
                         };
@@ -8971,11 +8979,19 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
-                            kind: string;
+                            /**
+                             * @description after_visit 就診後幾天、yearly 年度、chronic_refill 慢性處方箋領藥
+                             * @enum {unknown}
+                             */
+                            kind: "after_visit" | "yearly" | "chronic_refill";
                             visitType: string | null;
                             intervalDays: number;
                             message: string;
-                            button: string;
+                            /**
+                             * @description booking 線上預約按鈕、call 打電話按鈕
+                             * @enum {unknown}
+                             */
+                            button: "booking" | "call";
                             enabled: boolean;
                         };
                     };
@@ -9044,11 +9060,19 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
-                                kind: string;
+                                /**
+                                 * @description after_visit 就診後幾天、yearly 年度、chronic_refill 慢性處方箋領藥
+                                 * @enum {unknown}
+                                 */
+                                kind: "after_visit" | "yearly" | "chronic_refill";
                                 visitType: string | null;
                                 intervalDays: number;
                                 message: string;
-                                button: string;
+                                /**
+                                 * @description booking 線上預約按鈕、call 打電話按鈕
+                                 * @enum {unknown}
+                                 */
+                                button: "booking" | "call";
                                 enabled: boolean;
                             }[];
                         };
@@ -9133,11 +9157,19 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
-                            kind: string;
+                            /**
+                             * @description after_visit 就診後幾天、yearly 年度、chronic_refill 慢性處方箋領藥
+                             * @enum {unknown}
+                             */
+                            kind: "after_visit" | "yearly" | "chronic_refill";
                             visitType: string | null;
                             intervalDays: number;
                             message: string;
-                            button: string;
+                            /**
+                             * @description booking 線上預約按鈕、call 打電話按鈕
+                             * @enum {unknown}
+                             */
+                            button: "booking" | "call";
                             enabled: boolean;
                         };
                     };
@@ -10049,7 +10081,7 @@ export interface components {
             chartNo: string | null;
             phoneMasked: string | null;
             birthDate: string | null;
-            gender: string | null;
+            gender: ("male" | "female" | "other" | "unknown") | null;
             source: string;
             line: {
                 code: string;
@@ -10078,7 +10110,7 @@ export interface components {
             chartNo: string | null;
             phoneMasked: string | null;
             birthDate: string | null;
-            gender: string | null;
+            gender: ("male" | "female" | "other" | "unknown") | null;
             source: string;
             line: {
                 code: string;

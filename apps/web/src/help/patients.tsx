@@ -1,5 +1,5 @@
-// Help (I1) for the patient pages (issue 9: list, tags and segments, recall, merge, import and
-// export), in zh-TW. Shown in each page's "?" drawer and in the help centre.
+// Help for the patient pages (list, tags and segments, recall, merge, import and export), in
+// zh-TW. Shown in each page's "?" drawer and in the help centre.
 import { Typography } from 'antd';
 import type { ReactNode } from 'react';
 
@@ -30,7 +30,14 @@ export const PATIENT_HELP = {
             可打任何寫法或末 3–4 碼；英數字比對病歷號開頭；身分證字號需完整輸入；也可輸入生日（例如 1980-05-17）。
           </>,
           <>可再依 LINE 狀態、標籤、「超過幾天未就診」（包含從未就診）與是否有下次預約篩選。</>,
-          <>點欄位標題可排序；依病歷號、上次就診或下次預約排序時，沒有資料的病患一律排在最後。</>,
+          <>
+            名單預設依<Text strong>姓名筆畫</Text>排序（丁、王、李、林、陳……，與一般名冊相同）；點欄位標題可改依病歷號、
+            上次就診或下次預約排序，沒有資料的病患一律排在最後。
+          </>,
+          <>
+            表格下方顯示符合的人數（例如「共 5,002 位」）。病患超過 20,000 位的診所，人數超過 1,000 時顯示「1,000+」，
+            可再加條件縮小範圍。
+          </>,
           <>勾選病患後可「加標籤」；「匯出」會把目前篩選的所有病患匯出成 CSV 或 Excel。</>,
         ])}
         <Paragraph>
@@ -38,8 +45,15 @@ export const PATIENT_HELP = {
           <Text code>HIS</Text> 的欄位（姓名、病歷號、生日、電話、身分證字號）由 HIS
           管理，後台只能修改備註與標籤；在後台新增的病患則全部欄位都可編輯。
         </Paragraph>
+        <Paragraph>
+          <Text strong>打電話給病患</Text>
+          ：電話預設遮罩（例如
+          0912-***-678）。櫃台與管理者按電話旁的「顯示」即看到完整號碼，點號碼就能用電腦或手機撥號；
+          醫師與檢視者只看得到遮罩的號碼。病患名單、病患頁與回診提醒名單都可以這樣撥打。
+        </Paragraph>
         <Paragraph type="secondary">
-          每次查詢、查看與匯出都記錄在稽核紀錄。身分證字號預設遮罩，按「顯示」並填寫原因才會看到完整號碼，並留下紀錄。
+          每次查詢、查看與匯出都記錄在稽核紀錄；顯示完整電話也會留下紀錄（誰、何時、哪位病患）。身分證字號預設遮罩，
+          按「顯示」並填寫原因才會看到完整號碼，並留下紀錄。
         </Paragraph>
       </>
     ),
@@ -79,8 +93,8 @@ export const PATIENT_HELP = {
           '慢性處方箋可於用藥期滿前 10 日內領下一次藥，預設在領藥後第 20 天提醒（28 天處方）。',
           '回診提醒屬於非必要訊息：達到本月 LINE 非必要訊息上限後不再以 LINE 傳送，名單上會註明，請改以電話聯絡。',
           <>
-            櫃台聯絡後請記錄結果：<Text strong>已預約</Text>、<Text strong>婉拒</Text>或<Text strong>未接聽</Text>
-            ，方便追蹤回診率。
+            名單上的電話按「顯示」可看到完整號碼並直接點擊撥號（會記錄在稽核紀錄）。櫃台聯絡後請記錄結果：
+            <Text strong>已預約</Text>、<Text strong>婉拒</Text>或<Text strong>未接聽</Text>，方便追蹤回診率。
           </>,
         ])}
       </>
@@ -114,6 +128,8 @@ export const PATIENT_HELP = {
         </Paragraph>
         <Paragraph>
           匯出在「病患名單」：依目前的篩選條件匯出 CSV 或 Excel，匯出完成後下載。每次匯出都記錄在稽核紀錄。
+          上次就診、下次預約與建立時間都以<Text strong>診所所在時區</Text>書寫，欄名註明時區，例如
+          「下次預約（Asia/Taipei +08:00）」。
         </Paragraph>
         <Paragraph type="secondary">
           匯出檔與匯入預覽含病患個資，只保留 24 小時，之後自動刪除；需要時請重新匯出。

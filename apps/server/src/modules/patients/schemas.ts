@@ -179,7 +179,7 @@ const listItemProperties = {
   chartNo: Nullable(Type.String()),
   phoneMasked: Nullable(Type.String({ examples: ['0912-***-678'] })),
   birthDate: Nullable(Type.String()),
-  gender: Nullable(Type.String()),
+  gender: Nullable(Type.Enum(['male', 'female', 'other', 'unknown'])),
   source: Type.String(),
   line: Type.Object({ code: Type.String(), label: Type.String(), friends: Type.Array(BoundFriend) }),
   lastVisitAt: Nullable(Type.String()),

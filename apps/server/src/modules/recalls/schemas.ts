@@ -24,11 +24,11 @@ export const RecallRuleBody = Type.Object(
 export const RecallRule = Type.Object({
   id: Type.String(),
   name: Type.String(),
-  kind: Type.String(),
+  kind: RecallRuleBody.properties.kind,
   visitType: Type.Union([Type.String(), Type.Null()]),
   intervalDays: Type.Integer(),
   message: Type.String(),
-  button: Type.String(),
+  button: RecallRuleBody.properties.button,
   enabled: Type.Boolean(),
 });
 

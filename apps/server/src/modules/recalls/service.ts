@@ -78,14 +78,15 @@ export const DEFAULT_RECALL_RULES: RecallRuleInput[] = [
   },
 ];
 
+// kind and button are stored as written by saveRule, from the schema's enums.
 const toRule = (r: RuleRow) => ({
   id: r.id,
   name: r.name,
-  kind: r.kind,
+  kind: r.kind as RecallRuleInput['kind'],
   visitType: r.visit_type,
   intervalDays: r.interval_days,
   message: r.message,
-  button: r.button,
+  button: r.button as RecallRuleInput['button'],
   enabled: !!r.enabled,
 });
 

@@ -110,7 +110,10 @@ export function ImportPage() {
             <Alert
               type={preview.failed ? 'warning' : 'success'}
               showIcon
-              title={`共 ${preview.total.toLocaleString()} 列：${(preview.valid ?? 0).toLocaleString()} 列可匯入，${preview.failed.toLocaleString()} 列有錯誤`}
+              title={
+                `共 ${preview.total.toLocaleString()} 列：${(preview.valid ?? 0).toLocaleString()} 列可匯入，` +
+                `${preview.failed.toLocaleString()} 列有錯誤`
+              }
               description={
                 preview.unknownHeaders?.length ? `未使用的欄位：${preview.unknownHeaders.join('、')}` : undefined
               }

@@ -1,5 +1,6 @@
-// 病患詳細資料: identity (HIS-owned fields marked, national ID masked with an audited reveal),
-// family (same phone), appointments, LINE messages, tags, notes, merges and the audit trail.
+// 病患詳細資料: identity (HIS-owned fields marked; national ID and phone masked, each with an
+// audited reveal, the phone as a tel: link), family (same phone), appointments, LINE messages,
+// tags, notes, merges and the audit trail.
 import { EditOutlined, EyeOutlined, RollbackOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
@@ -25,6 +26,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, errorMessage } from '../../api.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { PhoneReveal } from '../../components/PhoneReveal.tsx';
 import { formatDate, formatDateTime } from '../../format.ts';
 import { useUser } from '../../session.tsx';
 import { GENDER_LABEL, LINE_COLORS, SOURCE_LABEL } from './api.ts';
@@ -32,18 +34,6 @@ import { PatientLineLinks } from '../../line/PatientLineLinks.tsx';
 import { PatientFormDrawer, TagChips, useTags } from './PatientsPage.tsx';
 
 const { Text } = Typography;
-const ACTION_LABEL: Record<string, string> = {
-  'patient.created': '建立',
-  'patient.updated': '修改',
-  'patient.viewed': '查看',
-  'patient.national_id_revealed': '顯示身分證字號',
-  'patient.merged': '整併',
-  'patient.merge_undone': '復原整併',
-  'patient.tags_added': '加上標籤',
-  'patient.tags_removed': '移除標籤',
-  'recall.outcome': '回診提醒結果',
-};
-
 export function PatientDetailPage() {
   const { id = '' } = useParams();
   const user = useUser();
@@ -157,8 +147,10 @@ export function PatientDetailPage() {
               <Descriptions.Item label={H('姓名', 'name')}>{p.name}</Descriptions.Item>
               <Descriptions.Item label={H('病歷號', 'chartNo')}>{p.chartNo ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={H('電話', 'phone')}>
-                {p.phoneMasked ?? '—'}
-                {p.phoneType === 'landline' ? <Text type="secondary">（市話）</Text> : null}
+                <Space size={4}>
+                  <PhoneReveal patientId={p.id} masked={p.phoneMasked} />
+                  {p.phoneType === 'landline' ? <Text type="secondary">（市話）</Text> : null}
+                </Space>
               </Descriptions.Item>
               <Descriptions.Item label={H('生日', 'birthDate')}>{p.birthDate ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={H('性別', 'gender')}>
@@ -333,7 +325,7 @@ export function PatientDetailPage() {
                       columns={[
                         { title: '時間', dataIndex: 'createdAt', render: formatDateTime },
                         { title: '人員', dataIndex: 'actor' },
-                        { title: '動作', dataIndex: 'action', render: (a: string) => ACTION_LABEL[a] ?? a },
+                        { title: '動作', dataIndex: 'actionLabel' },
                       ]}
                     />
                   ),

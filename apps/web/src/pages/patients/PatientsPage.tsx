@@ -35,12 +35,14 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, errorMessage, type ApiBody, type ApiQuery } from '../../api.ts';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { PhoneReveal } from '../../components/PhoneReveal.tsx';
 import { formatDate, formatDateTime, fromNow } from '../../format.ts';
 import { applyFieldErrors } from '../../forms.ts';
 import { useUser } from '../../session.tsx';
 import {
   cleanFilter,
   filterQuery,
+  textOrNull,
   LINE_COLORS,
   LINE_OPTIONS,
   SOURCE_LABEL,
@@ -71,6 +73,16 @@ export function TagChips({ tags }: { tags: { id: string; name: string; color: st
   );
 }
 
+type PatientForm = {
+  name: string;
+  phone?: string;
+  chartNo?: string | null;
+  birthDate?: string | null;
+  nationalId?: string;
+  gender?: ApiBody<'/api/patients', 'post'>['gender'];
+  notes?: string;
+};
+
 export function PatientFormDrawer({
   open,
   patient,
@@ -80,7 +92,7 @@ export function PatientFormDrawer({
   patient: PatientDetail | null;
   onClose: (id?: string) => void;
 }) {
-  const [form] = Form.useForm();
+  const [form] = Form.useForm<PatientForm>();
   const qc = useQueryClient();
   const { message } = App.useApp();
   const his = new Set(patient?.hisOwnedFields ?? []);
@@ -97,19 +109,26 @@ export function PatientFormDrawer({
       });
   }, [open, patient, form]);
   const save = useMutation({
-    mutationFn: async (v: Record<string, unknown>) => {
-      const body = Object.fromEntries(
-        Object.entries(v).filter(
-          ([k, x]) => x !== undefined && !his.has(k) && !(patient && (k === 'phone' || k === 'nationalId') && !x),
-        ),
-      );
-      // the form's fields are the body's; the server checks each value
+    mutationFn: async (v: PatientForm) => {
+      // An emptied optional field is sent as null (clear it); the server refuses "" for them.
+      // Editing, the phone and national ID are shown masked: left empty, they stay as they are.
+      const fields: ApiBody<'/api/patients/{id}', 'patch'> = {
+        name: v.name,
+        phone: textOrNull(v.phone),
+        chartNo: textOrNull(v.chartNo),
+        birthDate: textOrNull(v.birthDate),
+        nationalId: textOrNull(v.nationalId),
+        gender: v.gender ?? null,
+        notes: v.notes ?? '',
+      };
+      if (patient) {
+        if (fields.phone === null) delete fields.phone;
+        if (fields.nationalId === null) delete fields.nationalId;
+      }
+      for (const f of his) delete fields[f as keyof typeof fields];
       return patient
-        ? api.patch('/api/patients/{id}', {
-            params: { path: { id: patient.id } },
-            body: body as ApiBody<'/api/patients/{id}', 'patch'>,
-          })
-        : api.post('/api/patients', { body: body as ApiBody<'/api/patients', 'post'> });
+        ? api.patch('/api/patients/{id}', { params: { path: { id: patient.id } }, body: fields })
+        : api.post('/api/patients', { body: { ...fields, name: v.name } });
     },
     onSuccess: (p) => {
       message.success(patient ? '已儲存' : `已新增病患 ${p.name}`);
@@ -381,12 +400,16 @@ export function PatientsPage() {
     placeholderData: keepPreviousData,
   });
 
+  const sortOrder = (key: Sort['sort']) =>
+    sort.sort === key ? (sort.order === 'desc' ? ('descend' as const) : ('ascend' as const)) : null;
   const columns: TableProps<PatientItem>['columns'] = [
     {
       title: '姓名',
       dataIndex: 'name',
       key: 'name',
       sorter: true,
+      sortOrder: sortOrder('name'),
+      showSorterTooltip: { title: '依姓名筆畫排序' },
       render: (v: string, r) => (
         <Space size={6}>
           <Link to={`/patients/${r.id}`}>{v}</Link>
@@ -394,8 +417,19 @@ export function PatientsPage() {
         </Space>
       ),
     },
-    { title: '病歷號', dataIndex: 'chartNo', key: 'chartNo', sorter: true, render: (v) => v ?? '—' },
-    { title: '電話', dataIndex: 'phoneMasked', render: (v) => v ?? '—' },
+    {
+      title: '病歷號',
+      dataIndex: 'chartNo',
+      key: 'chartNo',
+      sorter: true,
+      sortOrder: sortOrder('chartNo'),
+      render: (v) => v ?? '—',
+    },
+    {
+      title: '電話',
+      dataIndex: 'phoneMasked',
+      render: (v: string | null, r) => <PhoneReveal compact patientId={r.id} masked={v} />,
+    },
     {
       title: 'LINE',
       dataIndex: 'line',
@@ -406,8 +440,22 @@ export function PatientsPage() {
         </Space>
       ),
     },
-    { title: '上次就診', dataIndex: 'lastVisitAt', key: 'lastVisit', sorter: true, render: formatDate },
-    { title: '下次預約', dataIndex: 'nextVisitAt', key: 'nextVisit', sorter: true, render: formatDateTime },
+    {
+      title: '上次就診',
+      dataIndex: 'lastVisitAt',
+      key: 'lastVisit',
+      sorter: true,
+      sortOrder: sortOrder('lastVisit'),
+      render: formatDate,
+    },
+    {
+      title: '下次預約',
+      dataIndex: 'nextVisitAt',
+      key: 'nextVisit',
+      sorter: true,
+      sortOrder: sortOrder('nextVisit'),
+      render: formatDateTime,
+    },
     { title: '標籤', dataIndex: 'tags', render: (t: PatientItem['tags']) => <TagChips tags={t} /> },
   ];
 

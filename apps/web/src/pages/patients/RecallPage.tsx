@@ -23,8 +23,9 @@ import { Link } from 'react-router';
 import { api, errorMessage, type ApiBody, type ApiQuery } from '../../api.ts';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { PhoneReveal } from '../../components/PhoneReveal.tsx';
 import { formatDate, formatDateTime } from '../../format.ts';
-import type { RecallRule } from './api.ts';
+import { textOrNull, type RecallRule } from './api.ts';
 
 type RecallStatus = NonNullable<ApiQuery<'/api/recalls'>['status']>;
 type RuleBody = ApiBody<'/api/recall-rules', 'post'>;
@@ -45,7 +46,7 @@ export function RecallPage() {
   const { message } = App.useApp();
   const [status, setStatus] = useState<RecallStatus | 'all'>('all');
   const [editing, setEditing] = useState<RecallRule | 'new' | null>(null);
-  const [form] = Form.useForm();
+  const [form] = Form.useForm<RuleBody>();
   const rules = useQuery({
     queryKey: ['recall-rules'],
     queryFn: () => api.get('/api/recall-rules'),
@@ -70,11 +71,13 @@ export function RecallPage() {
     onError: (e) => message.error(errorMessage(e)),
   });
   const save = useMutation({
-    // the form's fields are the rule's; the server checks each value
-    mutationFn: (v: Record<string, unknown>) =>
-      editing && editing !== 'new'
-        ? api.put('/api/recall-rules/{id}', { params: { path: { id: editing.id } }, body: v as RuleBody })
-        : api.post('/api/recall-rules', { body: v as RuleBody }),
+    // An emptied visit type is sent as null (any visit); the server refuses "".
+    mutationFn: (v: RuleBody) => {
+      const body = { ...v, visitType: textOrNull(v.visitType) };
+      return editing && editing !== 'new'
+        ? api.put('/api/recall-rules/{id}', { params: { path: { id: editing.id } }, body })
+        : api.post('/api/recall-rules', { body });
+    },
     onSuccess: () => {
       setEditing(null);
       inv();
@@ -162,7 +165,12 @@ export function RecallPage() {
                 ? `目前有 ${preview.data.total.toLocaleString()} 位病患到期、尚未通知`
                 : '目前沒有到期、尚未通知的病患'
             }
-            description={`${preview.data.nextScanAt ? `下次自動檢查：${formatDateTime(preview.data.nextScanAt)}，屆時會傳送給當時到期的病患（LINE，未綁定者以簡訊）。` : '尚未排定自動檢查。'}也可按右上角「立即檢查並傳送」。`}
+            description={
+              (preview.data.nextScanAt
+                ? `下次自動檢查：${formatDateTime(preview.data.nextScanAt)}，` +
+                  '屆時會傳送給當時到期的病患（LINE，未綁定者以簡訊）。'
+                : '尚未排定自動檢查。') + '也可按右上角「立即檢查並傳送」。'
+            }
           />
         ) : null}
       </Card>
@@ -191,7 +199,11 @@ export function RecallPage() {
           columns={[
             { title: '病患', render: (_, r) => <Link to={`/patients/${r.patientId}`}>{r.patientName}</Link> },
             { title: '病歷號', dataIndex: 'chartNo', render: (v) => v ?? '—' },
-            { title: '電話', dataIndex: 'phoneMasked', render: (v) => v ?? '—' },
+            {
+              title: '電話',
+              dataIndex: 'phoneMasked',
+              render: (v: string | null, r) => <PhoneReveal compact patientId={r.patientId} masked={v} />,
+            },
             { title: '規則', dataIndex: 'ruleName' },
             { title: '到期', dataIndex: 'dueDate' },
             { title: '上次就診', dataIndex: 'basisVisitAt', render: formatDate },

@@ -47,6 +47,9 @@ export function cleanFilter(f: PatientFilter): PatientFilter {
   return out as PatientFilter;
 }
 
+/** A form's text as the API takes it: trimmed, and null (none) when empty. */
+export const textOrNull = (v: string | null | undefined): string | null => v?.trim() || null;
+
 export function useDebounced<T>(value: T, ms = 250): T {
   const [v, setV] = useState(value);
   useEffect(() => {
