@@ -58,8 +58,20 @@ for (const [file, tables] of tableUnder(doc, 'Declared read joins')) {
   for (const t of codes(tables)) readJoins.add(`${f}|${t}`);
 }
 
-const KYSELY =
-  /\b(selectFrom|updateTable|insertInto|replaceInto|deleteFrom|mergeInto|innerJoin|leftJoin|rightJoin|fullJoin|crossJoin)\(\s*['"`]([a-z_]+)/g;
+const KYSELY_CALLS = [
+  'selectFrom',
+  'updateTable',
+  'insertInto',
+  'replaceInto',
+  'deleteFrom',
+  'mergeInto',
+  'innerJoin',
+  'leftJoin',
+  'rightJoin',
+  'fullJoin',
+  'crossJoin',
+];
+const KYSELY = new RegExp(`\\b(${KYSELY_CALLS.join('|')})\\(\\s*['"\`]([a-z_]+)`, 'g');
 const WRITES = new Set(['updateTable', 'insertInto', 'replaceInto', 'deleteFrom', 'mergeInto']);
 const RAW_SQL = /\bsql(?:<[^`]*?>)?`([^`]*)`/gs;
 const RAW_TABLE = /\b(from|join|update|into)\s+([a-z_]+)/gi;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every test tier, failing fast, non-zero exit on any failure.
 #
-#   system packages → typecheck → lint → format → import cycles → unit (TZ=UTC, TZ=Asia/Taipei)
+#   system packages → typecheck → lint → format → table ownership → import cycles → unit (TZ=UTC, TZ=Asia/Taipei)
 #   → integration on SQLite → integration on a throw-away PostgreSQL → web build + Playwright
 #
 # Options (environment):
@@ -95,7 +95,8 @@ if (( ${#missing[@]} > 0 )); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
   apt-get install -y postgresql chromium fonts-noto-cjk
-  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || { echo "ERROR: initdb still missing after install" >&2; exit 1; }
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
+    || { echo "ERROR: initdb still missing after install" >&2; exit 1; }
   [[ -x /usr/bin/chromium ]] || { echo "ERROR: /usr/bin/chromium still missing after install" >&2; exit 1; }
 else
   echo "all present"
@@ -106,6 +107,8 @@ echo "node $(npx node -v)"
 run_tier typecheck npx tsc --noEmit -p tsconfig.json
 run_tier lint npm run --silent lint
 run_tier format npm run --silent format:check
+# every table used only by its owner's repository (docs/architecture.md, Table ownership)
+run_tier ownership npx node scripts/check-ownership.ts
 
 cycle_dirs=()
 for d in apps/server/src apps/line-emulator/src packages apps/web/src; do
@@ -129,7 +132,8 @@ src_dirs=(apps/*/src packages/*/src)
 shopt -u nullglob
 integration_files=0
 if (( ${#src_dirs[@]} > 0 )); then
-  integration_files="$(count_files "${src_dirs[@]}" -name '*.test.ts' ! -name '*.unit.test.ts' -not -path '*/node_modules/*')"
+  integration_files="$(count_files "${src_dirs[@]}" -name '*.test.ts' ! -name '*.unit.test.ts' \
+    -not -path '*/node_modules/*')"
 fi
 
 if (( integration_files == 0 )); then

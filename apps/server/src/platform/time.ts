@@ -89,7 +89,8 @@ export const shortDate = (date: string): string =>
 
 /** '2026年2月13日（星期五）' style long date for patients. */
 export const longDate = (date: string): string =>
-  `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日（星期${WEEKDAY_SHORT[weekdayOf(date)]}）`;
+  `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日` +
+  `（星期${WEEKDAY_SHORT[weekdayOf(date)]}）`;
 
 export const isDate = (s: string): boolean =>
   /^\d{4}-\d{2}-\d{2}$/.test(s) &&
