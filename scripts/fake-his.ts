@@ -626,7 +626,7 @@ export async function fillDemoClinic(opts: FillOptions): Promise<FillSummary> {
     const chunk = writes.slice(i, i + 500);
     const items = chunk.map((w) => ({ ...w.body, appointmentId: w.appointmentId }) as BatchItem);
     try {
-      const res = await client.batchAppointments(items);
+      const res = await client.upsertAppointmentsBatch(items);
       res.items.forEach((r, k) => {
         if (r.status === 202)
           s.queued++; // sent to a careline-bridge: queued for the cloud

@@ -1,100 +1,44 @@
 // @careline/sdk — a typed client for the Careline HIS Open API v1.
 // The wire types come from src/schema.ts, generated from apps/server/openapi.json by
-// openapi-typescript; the helpers below are thin wrappers over openapi-fetch.
+// openapi-typescript; each method is one operation of the API and is named by its operationId
+// (upsertAppointment, listStatusChanges …), over openapi-fetch.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import createClient, { type Client } from 'openapi-fetch';
-import type { paths } from './schema.ts';
+import type { operations, paths } from './schema.ts';
 
-export type { paths, components } from './schema.ts';
+export type { components, operations, paths } from './schema.ts';
 
-// ---- types taken from the generated schema (with CONTRACTS.md shapes as a fallback) ----
+// ---- types: the request and response of each operation, by its operationId ----
 
-type JsonOf<T> = T extends { content: { 'application/json': infer B } } ? B : never;
-type Op<P extends string, M extends string> = P extends keyof paths
-  ? M extends keyof paths[P]
-    ? NonNullable<paths[P][M]>
-    : undefined
-  : undefined;
-type Or<T, F> = [T] extends [never] ? F : unknown extends T ? F : T;
-type BodyOf<P extends string, M extends string, F> =
-  Op<P, M> extends { requestBody?: infer R } ? Or<JsonOf<NonNullable<R>>, F> : F;
-type OkOf<P extends string, M extends string, F> =
-  Op<P, M> extends { responses: infer R } ? Or<JsonOf<R[Extract<keyof R, 200 | 201>]>, F> : F;
+type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+/** The JSON request body of an operation. */
+export type RequestOf<O extends keyof operations> = operations[O] extends { requestBody?: infer R }
+  ? Json<NonNullable<R>>
+  : never;
+/** The JSON body of an operation's 200/201 answer. */
+export type ResponseOf<O extends keyof operations> = operations[O] extends { responses: infer R }
+  ? Json<R[Extract<keyof R, 200 | 201>]>
+  : never;
 
 export type AppointmentStatus = 'booked' | 'checked_in' | 'completed' | 'cancelled' | 'no_show';
 export type LineLight = 'bound' | 'unbound' | 'blocked';
 export type ReplyLight = 'not_sent' | 'awaiting_reply' | 'confirmed' | 'cancel_requested' | 'reschedule_requested';
 
-type DoctorFallback = { name: string; department?: string; title?: string; active?: boolean };
-type PatientFallback = {
-  name: string;
-  phone?: string;
-  birthDate?: string;
-  nationalId?: string;
-  chartNo?: string;
-  gender?: string;
-};
-type AppointmentFallback = {
-  patientId: string;
-  doctorId: string;
-  startsAt: string;
-  durationMinutes?: number;
-  visitType?: string;
-  status: AppointmentStatus;
-  note?: string;
-  version: number;
-};
-type Loose = Record<string, unknown>;
-type LightValue<C extends string> = { code: C; label: string };
-type BatchItemResultFallback = {
-  index: number;
-  appointmentId: string | null;
-  status: number;
-  result?: 'created' | 'updated' | 'unchanged';
-  version?: number;
-  error?: { code: string; message: string; details: ErrorDetail[] };
-  current?: Loose;
-};
-type StatusChangeFallback = {
-  cursor: string;
-  subject: 'patient' | 'appointment';
-  appointmentId?: string;
-  patientId: string | null;
-  light: 'line' | 'reply' | 'status';
-  from: LightValue<string> | null;
-  to: LightValue<string>;
-  source: string;
-  reason: string | null;
-  changedAt: string;
-};
-
-export type DoctorInput = BodyOf<'/his/v1/doctors/{doctorId}', 'put', DoctorFallback>;
-export type PatientInput = BodyOf<'/his/v1/patients/{patientId}', 'put', PatientFallback>;
-export type AppointmentInput = BodyOf<'/his/v1/appointments/{appointmentId}', 'put', AppointmentFallback>;
-export type BatchInput = BodyOf<
-  '/his/v1/appointments/batch',
-  'post',
-  { items: (AppointmentFallback & { appointmentId: string })[] }
->;
-export type BatchItem = BatchInput extends { items: (infer I)[] } ? I : AppointmentInput & { appointmentId: string };
-export type Doctor = OkOf<'/his/v1/doctors/{doctorId}', 'put', Loose>;
-export type Patient = OkOf<'/his/v1/patients/{patientId}', 'put', Loose>;
-export type Appointment = OkOf<'/his/v1/appointments/{appointmentId}', 'get', Loose>;
-export type AppointmentWriteResult = OkOf<'/his/v1/appointments/{appointmentId}', 'put', Loose>;
-export type BatchResult = OkOf<
-  '/his/v1/appointments/batch',
-  'post',
-  { items: BatchItemResultFallback[]; summary: Record<string, number> }
->;
-export type PatientStatus = OkOf<'/his/v1/patients/{patientId}/status', 'get', Loose>;
-export type StatusChangesPage = OkOf<
-  '/his/v1/status-changes',
-  'get',
-  { items: StatusChangeFallback[]; nextCursor: string | null; hasMore: boolean }
->;
-export type StatusChange = StatusChangesPage extends { items: (infer I)[] } ? I : StatusChangeFallback;
-export type WebhookInput = BodyOf<'/his/v1/webhook', 'put', { url: string; secret?: string }>;
-export type WebhookConfig = OkOf<'/his/v1/webhook', 'put', { url: string; secret: string }>;
+export type DoctorInput = RequestOf<'upsertDoctor'>;
+export type PatientInput = RequestOf<'upsertPatient'>;
+export type AppointmentInput = RequestOf<'upsertAppointment'>;
+export type BatchInput = RequestOf<'upsertAppointmentsBatch'>;
+export type BatchItem = BatchInput['items'][number];
+export type WebhookInput = RequestOf<'setWebhook'>;
+export type Doctor = ResponseOf<'upsertDoctor'>;
+export type Patient = ResponseOf<'upsertPatient'>;
+export type PatientStatus = ResponseOf<'getPatientStatus'>;
+export type Appointment = ResponseOf<'getAppointment'>;
+export type AppointmentWriteResult = ResponseOf<'upsertAppointment'>;
+export type BatchResult = ResponseOf<'upsertAppointmentsBatch'>;
+export type StatusChangesPage = ResponseOf<'listStatusChanges'>;
+export type StatusChange = StatusChangesPage['items'][number];
+export type WebhookConfig = ResponseOf<'setWebhook'>;
 
 // ---- errors ----
 
@@ -135,28 +79,32 @@ export function createCarelineClient(opts: CarelineClientOptions) {
     headers: { authorization: `Bearer ${opts.apiKey}` },
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
-  // The helpers call through an untyped view so they compile whatever paths the schema has;
-  // their signatures carry the generated types.
-  const any = raw as unknown as Record<'GET' | 'PUT' | 'POST', (path: string, init: Loose) => Promise<Result>>;
+  // The methods call through an untyped view; their signatures carry the generated types.
+  type Init = Record<string, unknown>;
+  const any = raw as unknown as Record<'GET' | 'PUT' | 'POST', (path: string, init: Init) => Promise<Result>>;
 
-  async function call<T>(method: 'GET' | 'PUT' | 'POST', path: string, init: Loose): Promise<T> {
+  async function call<T>(method: 'GET' | 'PUT' | 'POST', path: string, init: Init): Promise<T> {
     const r = await any[method](path, init);
     if (!r.response.ok) throw new CarelineApiError(r.response.status, r.error ?? null);
     return r.data as T;
   }
 
+  /** One page of status-light changes after `after` (GET /his/v1/status-changes). */
+  const listStatusChanges = (query: { after?: string | null; limit?: number } = {}) =>
+    call<StatusChangesPage>('GET', '/his/v1/status-changes', {
+      params: { query: { limit: query.limit ?? 500, ...(query.after ? { after: query.after } : {}) } },
+    });
+
+  /** Every page after `after`, until there is nothing new (keep each page's `nextCursor`). */
   async function* statusChangePages(
     opts: { after?: string | null; limit?: number } = {},
   ): AsyncGenerator<StatusChangesPage> {
     let after = opts.after ?? null;
     for (;;) {
-      const query: Loose = { limit: opts.limit ?? 500 };
-      if (after) query.after = after;
-      const page = await call<StatusChangesPage>('GET', '/his/v1/status-changes', { params: { query } });
-      const p = page as { items: unknown[]; nextCursor?: string | null };
+      const page = await listStatusChanges({ after, limit: opts.limit });
       yield page;
-      const next = p.nextCursor ?? null;
-      if (p.items.length === 0 || next === null || next === after) return;
+      const next = page.nextCursor ?? null;
+      if (page.items.length === 0 || next === null || next === after) return;
       after = next;
     }
   }
@@ -168,6 +116,8 @@ export function createCarelineClient(opts: CarelineClientOptions) {
       call<Doctor>('PUT', '/his/v1/doctors/{doctorId}', { params: { path: { doctorId } }, body }),
     upsertPatient: (patientId: string, body: PatientInput) =>
       call<Patient>('PUT', '/his/v1/patients/{patientId}', { params: { path: { patientId } }, body }),
+    getPatientStatus: (patientId: string) =>
+      call<PatientStatus>('GET', '/his/v1/patients/{patientId}/status', { params: { path: { patientId } } }),
     /** A lower version than the stored one throws CarelineApiError 409 (its body has the stored record). */
     upsertAppointment: (appointmentId: string, body: AppointmentInput) =>
       call<AppointmentWriteResult>('PUT', '/his/v1/appointments/{appointmentId}', {
@@ -175,19 +125,18 @@ export function createCarelineClient(opts: CarelineClientOptions) {
         body,
       }),
     /** Up to 1,000 items; one result per item, in order (a bad item does not sink the others). */
-    batchAppointments: (items: BatchItem[]) =>
+    upsertAppointmentsBatch: (items: BatchItem[]) =>
       call<BatchResult>('POST', '/his/v1/appointments/batch', { body: { items } }),
     getAppointment: (appointmentId: string) =>
       call<Appointment>('GET', '/his/v1/appointments/{appointmentId}', { params: { path: { appointmentId } } }),
-    getPatientStatus: (patientId: string) =>
-      call<PatientStatus>('GET', '/his/v1/patients/{patientId}/status', { params: { path: { patientId } } }),
-    /** Every status-light change after `after`, oldest first, page by page (keep `nextCursor`). */
+    listStatusChanges,
+    setWebhook: (body: WebhookInput) => call<WebhookConfig>('PUT', '/his/v1/webhook', { body }),
+    // Helpers over listStatusChanges, not operations of their own:
     statusChangePages,
     /** Every status-light change after `after`, oldest first, one by one across pages. */
     async *statusChanges(opts: { after?: string | null; limit?: number } = {}): AsyncGenerator<StatusChange> {
-      for await (const page of statusChangePages(opts)) yield* (page as { items: StatusChange[] }).items;
+      for await (const page of statusChangePages(opts)) yield* page.items;
     },
-    setWebhook: (body: WebhookInput) => call<WebhookConfig>('PUT', '/his/v1/webhook', { body }),
   };
 }
 

@@ -90,7 +90,7 @@ describe('@careline/sdk', () => {
     const { client } = await clinic();
     await client.upsertDoctor('D01', { name: '林怡伶' });
     await client.upsertPatient('P001', { name: '林語彤' });
-    const res = await client.batchAppointments([
+    const res = await client.upsertAppointmentsBatch([
       { ...appt, appointmentId: 'B1', version: 2 },
       { ...appt, appointmentId: 'B1', version: 1 },
       { ...appt, appointmentId: 'B2', patientId: 'UNKNOWN' },
