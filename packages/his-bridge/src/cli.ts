@@ -41,15 +41,23 @@ const age = (ms: number | null, now: number) => {
 
 export function formatStatus(s: BridgeStatus, now = Date.now()): string {
   const alive = s.heartbeatAt !== null && now - s.heartbeatAt < 15_000;
+  const at = (t: number | null) => (t === null ? null : `${new Date(t).toISOString()} (${age(t, now)})`);
+  const heartbeat = age(s.heartbeatAt, now);
+  const pullError = s.lastStatusPullError ? `, error: ${s.lastStatusPullError}` : '';
+  const running = alive
+    ? `running (pid ${s.pid}, heartbeat ${heartbeat})`
+    : `not running (last heartbeat ${heartbeat})`;
+  const lastError = s.lastForwardError === null ? 'none' : `${at(s.lastForwardErrorAt ?? 0)}: ${s.lastForwardError}`;
+  const rejected = s.rejected ? ' (the cloud refused these for good; see the rejected table)' : '';
   const lines = [
-    `bridge process     ${alive ? `running (pid ${s.pid}, heartbeat ${age(s.heartbeatAt, now)})` : `not running (last heartbeat ${age(s.heartbeatAt, now)})`}`,
+    `bridge process     ${running}`,
     `backlog            ${s.backlog} call(s) waiting${s.backlog ? `, next seq ${s.nextSeq}` : ''}`,
-    `oldest queued      ${s.oldestQueuedAt === null ? '-' : `${new Date(s.oldestQueuedAt).toISOString()} (${age(s.oldestQueuedAt, now)})`}`,
+    `oldest queued      ${at(s.oldestQueuedAt) ?? '-'}`,
     `forwarded total    ${s.forwardedTotal}`,
-    `last forward ok    ${s.lastForwardOkAt === null ? 'never' : `${new Date(s.lastForwardOkAt).toISOString()} (${age(s.lastForwardOkAt, now)})`}`,
-    `last forward error ${s.lastForwardError === null ? 'none' : `${new Date(s.lastForwardErrorAt ?? 0).toISOString()} (${age(s.lastForwardErrorAt, now)}): ${s.lastForwardError}`}`,
-    `rejected           ${s.rejected}${s.rejected ? ' (the cloud refused these for good; see the rejected table)' : ''}`,
-    `status cursor      ${s.statusCursor ?? '-'} (last pull ${age(s.lastStatusPullAt, now)}${s.lastStatusPullError ? `, error: ${s.lastStatusPullError}` : ''})`,
+    `last forward ok    ${at(s.lastForwardOkAt) ?? 'never'}`,
+    `last forward error ${lastError}`,
+    `rejected           ${s.rejected}${rejected}`,
+    `status cursor      ${s.statusCursor ?? '-'} (last pull ${age(s.lastStatusPullAt, now)}${pullError})`,
     `local lights       ${s.cachedAppointments} appointment(s), ${s.cachedPatients} patient(s)`,
   ];
   return lines.join('\n') + '\n';

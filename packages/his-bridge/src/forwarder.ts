@@ -175,7 +175,11 @@ export class Forwarder {
     return this.forwardOne(first);
   }
 
-  /** Sends `run` concurrently, then settles it in queue order: the done prefix is acked, refused calls go to `rejected`, the first retryable failure stops (later calls are resent; they are idempotent). */
+  /**
+   * Sends `run` concurrently, then settles it in queue order: the done prefix is acked, refused
+   * calls go to `rejected`, the first retryable failure stops (later calls are resent; they are
+   * idempotent).
+   */
   private async forwardParallel(run: QueuedCall[]): Promise<void> {
     const outcomes = await Promise.allSettled(
       run.map(async (c) => {

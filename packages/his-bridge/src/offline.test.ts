@@ -70,7 +70,7 @@ afterAll(async () => {
 
 describe('careline-bridge offline', () => {
   it(
-    'survives 10,000 changes with the cloud down and two SIGKILLs; every change arrives exactly once in effect, in order',
+    'survives 10,000 changes with the cloud down and two SIGKILLs; each arrives exactly once in effect, in order',
     { timeout: 180_000 },
     async () => {
       cloud = await createTestApp();
@@ -310,7 +310,8 @@ describe('careline-bridge offline', () => {
       expect(apptOffline.headers.get('careline-bridge-source')).toBe('local');
       expect(await apptOffline.json()).toMatchObject({ version: VERSIONS, lights: { line: { code: 'bound' } } });
       process.stderr.write(
-        `offline test: ${changes} changes (${stale} stale re-sends), ${accepted} accepted items, ${retries} client retries across 2 SIGKILLs, drained in ${Date.now() - started} ms\n`,
+        `offline test: ${changes} changes (${stale} stale re-sends), ${accepted} accepted items, ` +
+          `${retries} client retries across 2 SIGKILLs, drained in ${Date.now() - started} ms\n`,
       );
     },
   );

@@ -64,7 +64,9 @@ CREATE TABLE IF NOT EXISTS rejected (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 -- last known state, served to the HIS while the cloud is unreachable
-CREATE TABLE IF NOT EXISTS appointments (appointment_id TEXT PRIMARY KEY, json TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS appointments (
+  appointment_id TEXT PRIMARY KEY, json TEXT NOT NULL, updated_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS patients (patient_id TEXT PRIMARY KEY, json TEXT NOT NULL, updated_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS status_changes (id INTEGER PRIMARY KEY AUTOINCREMENT, cursor TEXT, json TEXT NOT NULL);
 `;
@@ -108,7 +110,8 @@ export class BridgeStore {
           deleteUpTo: p('DELETE FROM queue WHERE seq <= ?'),
           deleteOne: p('DELETE FROM queue WHERE seq = ?'),
           reject: p(
-            'INSERT OR REPLACE INTO rejected (seq, kind, entity_id, method, path, body, received_at, status, error, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            'INSERT OR REPLACE INTO rejected (seq, kind, entity_id, method, path, body, received_at, status, ' +
+              'error, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
           ),
           getMeta: p('SELECT value FROM meta WHERE key = ?'),
           setMeta: p(
@@ -116,11 +119,13 @@ export class BridgeStore {
           ),
           getAppt: p('SELECT json FROM appointments WHERE appointment_id = ?'),
           putAppt: p(
-            'INSERT INTO appointments (appointment_id, json, updated_at) VALUES (?, ?, ?) ON CONFLICT(appointment_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at',
+            'INSERT INTO appointments (appointment_id, json, updated_at) VALUES (?, ?, ?) ' +
+              'ON CONFLICT(appointment_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at',
           ),
           getPatient: p('SELECT json FROM patients WHERE patient_id = ?'),
           putPatient: p(
-            'INSERT INTO patients (patient_id, json, updated_at) VALUES (?, ?, ?) ON CONFLICT(patient_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at',
+            'INSERT INTO patients (patient_id, json, updated_at) VALUES (?, ?, ?) ' +
+              'ON CONFLICT(patient_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at',
           ),
           addChange: p('INSERT INTO status_changes (cursor, json) VALUES (?, ?)'),
         };
@@ -247,7 +252,8 @@ export class BridgeStore {
   setPatientLineOnAppointments(patientId: string, line: unknown, now = Date.now()): void {
     this.db
       .prepare(
-        "UPDATE appointments SET json = json_set(json, '$.lights.line', json(?)), updated_at = ? WHERE json_extract(json, '$.patientId') = ?",
+        "UPDATE appointments SET json = json_set(json, '$.lights.line', json(?)), updated_at = ? " +
+          "WHERE json_extract(json, '$.patientId') = ?",
       )
       .run(JSON.stringify(line), now, patientId);
   }

@@ -78,7 +78,8 @@ describe('fake HIS', () => {
       expect(b.startsAt).toMatch(/^2026-05-\d{2}T(09|1\d|20):[03]0:00\+08:00$/);
       expect(new Date(b.startsAt).getUTCDay()).not.toBe(0); // closed on Sundays
     }
-    expect([...byId.values()].filter((v) => v.length > 1).length).toBeGreaterThan(20); // reschedules, cancellations, check-ins
+    // reschedules, cancellations, check-ins
+    expect([...byId.values()].filter((v) => v.length > 1).length).toBeGreaterThan(20);
 
     // The past: one write per appointment in its final state, every day before today, deterministic.
     const past = makeHistory(7, patients, 60, now);
