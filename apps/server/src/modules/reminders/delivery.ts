@@ -28,7 +28,7 @@ import { appointmentsToRemind } from '../appointments/for-reminders.ts';
 import { bindingService } from '../binding/service.ts';
 import { lineService } from '../line/service.ts';
 import { queueSms, smsService } from '../sms/service.ts';
-import { changeStatus } from '../status/service.ts';
+import { markReminded } from '../appointments/lights.ts';
 import { pushVerdict } from './line-errors.ts';
 import { quotaTracker, type QuotaTracker } from './quota.ts';
 import { fixedChunks, reminderRepository, type ClaimedDelivery, type DeliveryOutcome } from './repository.ts';
@@ -275,7 +275,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       const tdeps: Deps = { ...deps, db: trx };
       const tx = reminderRepository(trx);
       // Sent on LINE: bulk updates, then the message log of the rows still ours, then the reply
-      // light (尚未回覆) where no reminder had been sent before.
+      // light (尚未回覆) where no reminder had been sent before (markReminded, as for SMS below).
       const sentLine = done.filter((x): x is { row: ClaimedDelivery; out: Sent } => x.out.kind === 'sent');
       const mine = await tx.markSentOnLine(
         workerId,
@@ -300,15 +300,11 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
         );
       for (const { row, out } of logged) {
         if (!out.replyLight) continue;
-        await changeStatus(trx, tdeps, {
+        await markReminded(trx, tdeps, {
           clinicId: row.clinic_id,
-          subject: 'appointment',
-          subjectId: row.appointment_id,
-          light: 'reply',
-          to: 'awaiting_reply',
-          source: 'system',
-          actor: { type: 'system', id: null, label: '看診提醒' },
-          reason: `已送出「${row.rule_name}」`,
+          appointmentId: row.appointment_id,
+          what: row.rule_name,
+          channel: 'line',
         });
       }
       stats.sent += logged.length;
@@ -331,6 +327,13 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
               stats.failed++;
             } else {
               await finish({ state: 'sent', channel: 'sms', sms_message_id: sms.id, sent_at: at, last_error: null });
+              // An SMS reminder is a sent reminder: the reply light says so, as for LINE.
+              await markReminded(trx, tdeps, {
+                clinicId: row.clinic_id,
+                appointmentId: row.appointment_id,
+                what: row.rule_name,
+                channel: 'sms',
+              });
               stats.sent++;
             }
             break;
