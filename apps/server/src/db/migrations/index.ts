@@ -16,6 +16,7 @@ import m0070 from './0070_reminder_resends.ts';
 import m0080 from './0080_line_conversations.ts';
 import m0081 from './0081_family_offers.ts';
 import m0090 from './0090_his_initial_sync.ts';
+import m0091 from './0091_sms_reminders_light.ts';
 import m0110 from './0110_job_priority.ts';
 
 export const migrations: Migration[] = [
@@ -35,5 +36,6 @@ export const migrations: Migration[] = [
   m0080,
   m0081,
   m0090,
+  m0091,
   m0110,
 ];
