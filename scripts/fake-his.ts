@@ -5,6 +5,10 @@
 //
 //   npm run fake-his -- --url http://localhost:3000 --key demo-his-key [--days 14] [--seed 1]
 //                       [--patients 300] [--history-days 0]
+//   npm run fake-his -- --book-now        one new booking made now (bookedAt = now)
+//
+// Every appointment carries bookedAt, when the patient booked: days before today for what the
+// fill copies over (so connecting the fake HIS sends no booking-day messages), now for --book-now.
 //
 // Deterministic for a seed: patients depend only on the seed, each day's schedule on the seed
 // and the date, so re-running updates (same HIS ids and versions) instead of duplicating.
@@ -355,6 +359,19 @@ const addDays = (date: string, n: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const at = (date: string, minutes: number) => `${date}T${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}:00+08:00`;
 
+/**
+ * When the patient booked (the HIS's bookedAt): 1–20 days before the visit, during opening
+ * hours, and never on or after today — what an HIS that is connected later sends about its
+ * existing bookings, so none of them is taken for a booking made now. Its own random sequence
+ * (by appointment id), so the schedule stays what it was for a seed.
+ */
+function bookedAtOf(seed: number, appointmentId: string, visitDate: string, today: string): string {
+  const r = rng(hashSeed(seed, 'booked', appointmentId));
+  const before = addDays(visitDate, -(1 + Math.floor(r() * 20)));
+  const day = before < today ? before : addDays(today, -1);
+  return at(day, 9 * 60 + 15 * Math.floor(r() * 32));
+}
+
 function visitTypeFor(r: () => number, doctor: FakeDoctor, patient: FakePatient): (typeof VISIT_TYPES)[number] {
   if (patient.age < 13)
     return weighted(r, [
@@ -468,6 +485,7 @@ export function makeAppointments(
         durationMinutes: duration,
         visitType,
         status: 'booked',
+        bookedAt: bookedAtOf(seed, appointmentId, date, today.date),
       } as const;
       let version = 1;
       let current: Record<string, unknown> = { ...base, version };
@@ -536,6 +554,7 @@ export function makeHistory(
         durationMinutes: duration,
         visitType,
         status,
+        bookedAt: bookedAtOf(seed, appointmentId, date, today.date),
         version: 1,
         ...(status === 'cancelled' ? { note: '病患來電取消' } : {}),
       };
@@ -651,6 +670,49 @@ export async function fillDemoClinic(opts: FillOptions): Promise<FillSummary> {
   return s;
 }
 
+/**
+ * A patient books now at the counter or by phone: one new appointment (tomorrow, or the next
+ * open day, at the first free half hour of the doctor's morning), sent with bookedAt = now — the
+ * booking that gets the booking-day message.
+ */
+export async function bookNow(opts: {
+  baseUrl: string;
+  apiKey: string;
+  seed?: number;
+  patients?: number;
+  patientId?: string;
+  doctorId?: string;
+  now?: Date;
+  fetch?: typeof globalThis.fetch;
+}): Promise<{ appointmentId: string; startsAt: string; bookedAt: string }> {
+  const now = opts.now ?? new Date();
+  const client = createCarelineClient({
+    baseUrl: opts.baseUrl,
+    apiKey: opts.apiKey,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
+  const patients = makePatients(opts.seed ?? 1, opts.patients ?? 300, now);
+  const patientId = opts.patientId ?? patients[Math.floor(now.getTime() / 60_000) % patients.length].id;
+  const doctorId = opts.doctorId ?? DOCTORS[0].id;
+  let date = addDays(taipeiDay(now).date, 1);
+  if (new Date(`${date}T00:00:00Z`).getUTCDay() === 0) date = addDays(date, 1);
+  const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
+  const appointmentId = `A${date.replaceAll('-', '')}-${doctorId}-NOW${stamp}`;
+  const startsAt = at(date, 9 * 60 + 30 * (Math.floor(now.getTime() / 60_000) % 6));
+  const bookedAt = now.toISOString();
+  await client.upsertAppointment(appointmentId, {
+    patientId,
+    doctorId,
+    startsAt,
+    durationMinutes: 30,
+    visitType: '洗牙',
+    status: 'booked',
+    bookedAt,
+    version: 1,
+  });
+  return { appointmentId, startsAt, bookedAt };
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     options: {
@@ -660,6 +722,7 @@ if (import.meta.main) {
       seed: { type: 'string', default: '1' },
       patients: { type: 'string', default: '300' },
       'history-days': { type: 'string', default: '0' },
+      'book-now': { type: 'boolean', default: false },
     },
   });
   const days = Number(values.days);
@@ -670,6 +733,11 @@ if (import.meta.main) {
     throw new Error('--history-days must be 0–730');
   if (!Number.isInteger(days) || days < 1 || days > 120) throw new Error('--days must be 1–120');
   if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
+  if (values['book-now']) {
+    const booked = await bookNow({ baseUrl: values.url, apiKey: values.key, seed, patients: patientCount });
+    process.stdout.write(JSON.stringify(booked, null, 2) + '\n');
+    process.exit(0);
+  }
   const summary = await fillDemoClinic({
     baseUrl: values.url,
     apiKey: values.key,

@@ -3,7 +3,10 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestClinic, type TestApp } from '../../../apps/server/src/testing/helpers.ts';
+import { jobDefinitions } from '../../../apps/server/src/jobs.ts';
+import { startWorker } from '../../../apps/server/src/platform/jobs.ts';
 import {
+  bookNow,
   DOCTORS,
   fillDemoClinic,
   isValidNationalId,
@@ -137,5 +140,43 @@ describe('fake HIS', () => {
     });
     expect(await count('appointments')).toBe(first.appointments);
     expect(await count('appointment_history')).toBe(history);
+  });
+
+  it('a fill copies bookings made before today (no booking-day message); --book-now is one booking made now', async () => {
+    const now = new Date('2026-05-04T03:00:00Z');
+    t.clock.set(now.toISOString());
+    const c = await createTestClinic(t);
+    const apiKey = await c.apiKey();
+    const writes = makeAppointments(5, makePatients(5, 60, now), 5, now);
+    for (const w of writes) expect(Date.parse((w.body as { bookedAt: string }).bookedAt)).toBeLessThan(now.getTime());
+    const fill = await fillDemoClinic({ baseUrl, apiKey, seed: 5, days: 5, patients: 60, now });
+    expect(fill.failed).toBe(0);
+    const worker = startWorker(t.deps, jobDefinitions(), { workerId: 'fake-his-test', autoStart: false });
+    const drain = async () => {
+      for (let i = 0; i < 200 && (await worker.runOnce()) > 0; i++);
+    };
+    const bookingDay = async (state: string) =>
+      Number(
+        (
+          await t.deps.db
+            .selectFrom('reminder_deliveries')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('clinic_id', '=', c.clinicId)
+            .where('rule_id', '=', 'booking')
+            .where('state', '=', state)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    try {
+      await drain();
+      expect(await bookingDay('planned')).toBe(0);
+      expect(await bookingDay('skipped')).toBeGreaterThan(0);
+      const booked = await bookNow({ baseUrl, apiKey, seed: 5, patients: 60, now });
+      expect(booked.bookedAt).toBe(now.toISOString());
+      await drain();
+      expect(await bookingDay('planned')).toBe(1);
+    } finally {
+      await worker.stop();
+    }
   });
 });
