@@ -84,7 +84,7 @@ function walk(dir: string): string[] {
 }
 
 const exempt = (file: string) =>
-  /\.test\.ts$/.test(file) || file.startsWith('db/migrations/') || file.startsWith('testing/');
+  file.endsWith('.test.ts') || file.startsWith('db/migrations/') || file.startsWith('testing/');
 
 function isRepositoryOf(file: string, place: string): boolean {
   if (place.endsWith('.ts')) return file === place;

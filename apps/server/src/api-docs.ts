@@ -229,7 +229,7 @@ function firstView(doc: Doc): string {
   const ops: { method: string; path: string; summary: string }[] = [];
   for (const [path, byMethod] of Object.entries(doc.paths ?? {}))
     for (const method of METHODS) {
-      const op = byMethod[method] as { tags?: string[]; summary?: string } | undefined;
+      const op = byMethod[method];
       if (op?.tags?.includes(HIS_TAG)) ops.push({ method, path, summary: op.summary ?? path });
     }
   const anchor = (o: (typeof ops)[number]) => `#his/tag/his-open-api-v1/${o.method.toUpperCase()}${o.path}`;
@@ -285,9 +285,7 @@ function page(doc: Doc): string {
  * zh-TW (the reference shows it under every such status).
  */
 export function describeDefaultResponses<T>(doc: T): T {
-  const paths = (
-    doc as { paths?: Record<string, Record<string, { responses?: Record<string, { description?: string }> }>> }
-  ).paths;
+  const { paths } = doc as Doc;
   for (const ops of Object.values(paths ?? {}))
     for (const op of Object.values(ops))
       for (const [status, r] of Object.entries(op.responses ?? {}))
@@ -295,7 +293,13 @@ export function describeDefaultResponses<T>(doc: T): T {
   return doc;
 }
 
-type Doc = { paths?: Record<string, Record<string, { tags?: string[] }>>; components?: Record<string, unknown> };
+type Operation = { tags?: string[]; summary?: string; responses?: Record<string, { description?: string }> };
+/** The parts of an OpenAPI document read here. */
+type Doc = {
+  paths?: Record<string, Record<string, Operation>>;
+  components?: Record<string, Record<string, unknown>>;
+  tags?: { name: string }[];
+};
 
 /**
  * The part of an OpenAPI document whose operations carry one of `tags`, with only the components
@@ -307,7 +311,7 @@ export function documentFor(doc: Doc, tags: string[]): Doc {
     const kept = Object.fromEntries(Object.entries(ops).filter(([, op]) => op.tags?.some((t) => tags.includes(t))));
     if (Object.keys(kept).length) paths[path] = kept;
   }
-  const components = (doc.components ?? {}) as Record<string, Record<string, unknown>>;
+  const components = doc.components ?? {};
   const used = new Set<string>();
   const visit = (v: unknown) => {
     for (const m of JSON.stringify(v).matchAll(/"#\/components\/([A-Za-z]+)\/([^"]+)"/g)) {
@@ -329,7 +333,7 @@ export function documentFor(doc: Doc, tags: string[]): Doc {
     );
     if (picked.length) kept[kind] = Object.fromEntries(picked);
   }
-  return { ...doc, tags: tags.map((name) => ({ name })), paths, components: kept } as Doc;
+  return { ...doc, tags: tags.map((name) => ({ name })), paths, components: kept };
 }
 
 // Scalar's script (4.3 MB) compressed once per process: a first visit downloads ~1 MB.

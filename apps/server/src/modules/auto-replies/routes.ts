@@ -1,8 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { errorResponses } from '../../platform/http.ts';
+import { errorResponses, type App } from '../../platform/http.ts';
 import { autoReplyService } from './service.ts';
 
 const ReplyContent = Type.Union([
@@ -56,7 +55,7 @@ const AutoReply = Type.Object(
   { $id: 'AutoReply' },
 );
 
-export function autoReplyRoutes(app: FastifyInstance, deps: Deps): void {
+export function autoReplyRoutes(app: App, deps: Deps): void {
   const svc = autoReplyService(deps);
   const read = requireStaff(deps, ['admin', 'front_desk', 'doctor', 'viewer']);
   const write = requireStaff(deps, ['admin', 'front_desk']);
@@ -89,8 +88,7 @@ export function autoReplyRoutes(app: FastifyInstance, deps: Deps): void {
       },
       preHandler: write,
     },
-    async (req, reply) =>
-      reply.status(201).send(await svc.create(clinicOf(req), req.body as never, actorOf(req), req.ip)),
+    async (req, reply) => reply.status(201).send(await svc.create(clinicOf(req), req.body, actorOf(req), req.ip)),
   );
   app.put(
     '/api/auto-replies/:id',
@@ -104,8 +102,7 @@ export function autoReplyRoutes(app: FastifyInstance, deps: Deps): void {
       },
       preHandler: write,
     },
-    async (req) =>
-      svc.update(clinicOf(req), (req.params as { id: string }).id, req.body as never, actorOf(req), req.ip),
+    async (req) => svc.update(clinicOf(req), req.params.id, req.body, actorOf(req), req.ip),
   );
   app.delete(
     '/api/auto-replies/:id',
@@ -119,8 +116,8 @@ export function autoReplyRoutes(app: FastifyInstance, deps: Deps): void {
       preHandler: write,
     },
     async (req, reply) => {
-      await svc.remove(clinicOf(req), (req.params as { id: string }).id, actorOf(req), req.ip);
-      return reply.status(204).send();
+      await svc.remove(clinicOf(req), req.params.id, actorOf(req), req.ip);
+      return reply.status(204).send(null);
     },
   );
   app.post(
@@ -139,7 +136,7 @@ export function autoReplyRoutes(app: FastifyInstance, deps: Deps): void {
       },
       preHandler: read,
     },
-    async (req) => ({ match: await svc.match(clinicOf(req), (req.body as { text: string }).text) }),
+    async (req) => ({ match: await svc.match(clinicOf(req), req.body.text) }),
   );
   app.post(
     '/api/auto-replies/import',
@@ -161,6 +158,6 @@ export function autoReplyRoutes(app: FastifyInstance, deps: Deps): void {
       preHandler: write,
       bodyLimit: 3 * 1024 * 1024,
     },
-    async (req) => svc.importCsv(clinicOf(req), (req.body as { csv: string }).csv, actorOf(req), req.ip),
+    async (req) => svc.importCsv(clinicOf(req), req.body.csv, actorOf(req), req.ip),
   );
 }

@@ -29,7 +29,7 @@ import { enqueueJob } from '../../platform/jobs.ts';
 export type { Db } from './repository.ts';
 export type { ListRow, PatientFilter, SearchCtx, SortKey } from './search.repository.ts';
 
-export function toApiPatient(r: PatientRow) {
+function toApiPatient(r: PatientRow) {
   return {
     patientId: r.his_id,
     name: r.name,
@@ -86,7 +86,7 @@ export type PatientRecord = {
   updatedAt: string;
 };
 
-export const toRecord = (r: PatientRow): PatientRecord => ({
+const toRecord = (r: PatientRow): PatientRecord => ({
   id: r.id,
   hisId: r.his_id,
   name: r.name,
@@ -109,29 +109,9 @@ export async function patientsByIds(db: Db, clinicId: string, ids: string[]): Pr
   return ids.length ? (await patientRepository(db).byIds(clinicId, ids)).map(toRecord) : [];
 }
 
-/** Names of a page of patients, by id. */
-export async function patientNames(db: Db, clinicId: string, ids: string[]): Promise<Map<string, string>> {
-  return new Map((await patientsByIds(db, clinicId, ids)).map((p) => [p.id, p.name]));
-}
-
 export async function patientById(db: Db, clinicId: string, id: string): Promise<PatientRecord | undefined> {
   const r = await patientRepository(db).get(clinicId, id);
   return r ? toRecord(r) : undefined;
-}
-
-export async function patientByHisId(db: Db, clinicId: string, hisId: string): Promise<PatientRecord | undefined> {
-  const r = await patientRepository(db).byHisId(clinicId, hisId);
-  return r ? toRecord(r) : undefined;
-}
-
-/** Patients with this phone (keyed hash, as crypto.lookupHash of the E.164 number), oldest first. */
-export async function patientsByPhoneHash(
-  db: Db,
-  clinicId: string,
-  phoneHash: string,
-  opts: { mobileOnly: boolean },
-): Promise<PatientSummary[]> {
-  return (await patientRepository(db).byPhoneHash(clinicId, phoneHash, opts.mobileOnly)).map(toSummary);
 }
 
 /** Internal ids and LINE lights for HIS patient ids; a merged-away patient resolves to its survivor. */

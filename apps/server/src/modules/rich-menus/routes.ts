@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { errorResponses } from '../../platform/http.ts';
-import { richMenuService, type MenuInput, type MenuKind } from './service.ts';
+import { errorResponses, type App } from '../../platform/http.ts';
+import { richMenuService } from './service.ts';
 
 const Label = Type.String({ minLength: 1, maxLength: 20, description: '按鈕名稱（最多 20 字）' });
 const Action = Type.Union([
@@ -80,7 +79,7 @@ const RichMenu = Type.Object(
   { $id: 'RichMenu' },
 );
 
-export function richMenuRoutes(app: FastifyInstance, deps: Deps): void {
+export function richMenuRoutes(app: App, deps: Deps): void {
   const svc = richMenuService(deps);
   const admin = requireStaff(deps, ['admin']);
   app.addSchema(RichMenu);
@@ -140,8 +139,7 @@ export function richMenuRoutes(app: FastifyInstance, deps: Deps): void {
       },
       preHandler: admin,
     },
-    async (req) =>
-      svc.save(clinicOf(req), (req.params as { kind: MenuKind }).kind, req.body as MenuInput, actorOf(req), req.ip),
+    async (req) => svc.save(clinicOf(req), req.params.kind, req.body, actorOf(req), req.ip),
   );
 
   app.put(
@@ -160,7 +158,7 @@ export function richMenuRoutes(app: FastifyInstance, deps: Deps): void {
     async (req) =>
       svc.setImage(
         clinicOf(req),
-        (req.params as { kind: MenuKind }).kind,
+        req.params.kind,
         Buffer.isBuffer(req.body) ? req.body : undefined,
         actorOf(req),
         req.ip,
@@ -179,7 +177,7 @@ export function richMenuRoutes(app: FastifyInstance, deps: Deps): void {
       preHandler: admin,
     },
     async (req, reply) => {
-      const img = await svc.image(clinicOf(req), (req.params as { kind: MenuKind }).kind);
+      const img = await svc.image(clinicOf(req), req.params.kind);
       return reply.type(img.type).header('cache-control', 'no-cache').send(img.body);
     },
   );
@@ -197,6 +195,6 @@ export function richMenuRoutes(app: FastifyInstance, deps: Deps): void {
       },
       preHandler: admin,
     },
-    async (req) => svc.publish(clinicOf(req), (req.params as { kind: MenuKind }).kind, actorOf(req), req.ip),
+    async (req) => svc.publish(clinicOf(req), req.params.kind, actorOf(req), req.ip),
   );
 }

@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { errorResponses } from '../../platform/http.ts';
-import { smsService, type SmsSettingsInput } from './service.ts';
+import { errorResponses, type App } from '../../platform/http.ts';
+import { smsService } from './service.ts';
 
 const Provider = Type.Union(
   [
@@ -67,7 +66,11 @@ const SmsMessage = Type.Object({
   createdAt: Type.String(),
 });
 
-export function smsRoutes(app: FastifyInstance, deps: Deps): void {
+// Mitake's delivery report: our signature plus the provider's fields (msgid, statuscode, statusstr …).
+const ReportParams = Type.Object({ smsId: Type.String({ maxLength: 64 }) });
+const ReportQuery = Type.Object({ sig: Type.Optional(Type.String()) }, { additionalProperties: Type.String() });
+
+export function smsRoutes(app: App, deps: Deps): void {
   const svc = smsService(deps);
   const admin = requireStaff(deps, ['admin']);
   app.addSchema(SmsSettings);
@@ -94,7 +97,7 @@ export function smsRoutes(app: FastifyInstance, deps: Deps): void {
       },
       preHandler: admin,
     },
-    async (req) => svc.saveSettings(clinicOf(req), req.body as SmsSettingsInput, actorOf(req), req.ip),
+    async (req) => svc.saveSettings(clinicOf(req), req.body, actorOf(req), req.ip),
   );
 
   app.get(
@@ -111,16 +114,20 @@ export function smsRoutes(app: FastifyInstance, deps: Deps): void {
       },
       preHandler: admin,
     },
-    async (req) => ({ items: await svc.listMessages(clinicOf(req), (req.query as { limit?: number }).limit ?? 100) }),
+    async (req) => ({ items: await svc.listMessages(clinicOf(req), req.query.limit ?? 100) }),
   );
 
   // Delivery report from the SMS gateway (Mitake calls the `response` URL given with each send).
-  app.get('/sms/report/:smsId', { schema: { hide: true } }, async (req, reply) => {
-    const q = req.query as Record<string, string>;
-    const ok = await svc.deliveryReport((req.params as { smsId: string }).smsId, String(q.sig ?? ''), q);
-    return reply
-      .code(ok ? 200 : 404)
-      .type('text/plain')
-      .send(ok ? 'OK' : 'NOT FOUND');
-  });
+  app.get(
+    '/sms/report/:smsId',
+    { schema: { hide: true, params: ReportParams, querystring: ReportQuery } },
+    async (req, reply) => {
+      const q = req.query;
+      const ok = await svc.deliveryReport(req.params.smsId, q.sig ?? '', q);
+      return reply
+        .code(ok ? 200 : 404)
+        .type('text/plain')
+        .send(ok ? 'OK' : 'NOT FOUND');
+    },
+  );
 }
