@@ -1,4 +1,7 @@
-// Matching of patients' text against the clinic's canned replies (A3). Pure functions.
+// Matching of patients' text against the clinic's canned replies, and reading their CSV import.
+// Pure functions.
+import { parse } from 'csv-parse/sync';
+import { errors } from '../../platform/errors.ts';
 
 export type ReplyRule = {
   id: string;
@@ -45,37 +48,23 @@ export function bestMatch<R extends ReplyRule>(rules: R[], text: string): { rule
   return best ? { rule: best.rule, trigger: best.trigger } : null;
 }
 
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF, a BOM at the start. */
+/**
+ * The rows of an imported CSV (quoted fields, doubled quotes, CRLF or LF, a BOM at the start),
+ * blank rows left out. A malformed file is the importer's mistake: a 400 that says where.
+ */
 export function parseCsv(input: string): string[][] {
-  const s = input.replace(/^\uFEFF/, '');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (quoted) {
-      if (c === '"') {
-        if (s[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && s[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
+  try {
+    return parse(input, {
+      bom: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      skip_records_with_empty_values: true,
+    });
+  } catch (err) {
+    const line = (err as { lines?: number }).lines;
+    const where = line ? `第 ${line} 行附近` : '';
+    throw errors.badRequest('CSV 格式錯誤', [
+      { field: 'csv', code: 'format', message: `CSV 格式錯誤：${where}引號未成對或欄位格式不正確` },
+    ]);
   }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((f) => f.trim() !== ''));
 }

@@ -28,5 +28,9 @@ describe('canned reply matching', () => {
       ['a', 'b'],
       ['x, y', 'say "hi"\nthere'],
     ]);
+    expect(parseCsv('a,b\n , \nc\n')).toEqual([['a', 'b'], ['c']]);
+    expect(() => parseCsv('a,"b\nc,d')).toThrow(
+      expect.objectContaining({ status: 400, details: [expect.objectContaining({ field: 'csv', code: 'format' })] }),
+    );
   });
 });

@@ -262,6 +262,9 @@ describe('canned replies', () => {
         .rows.filter((r: { ok: boolean }) => !r.ok)
         .map((r: { row: number }) => r.row),
     ).toEqual([3, 4, 5]);
+    const broken = await as(b.t.app, c.admin).post('/api/auto-replies/import', { csv: '名稱,回覆內容\n"停車,附近\n' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error).toMatchObject({ code: 'BAD_REQUEST', details: [{ field: 'csv', code: 'format' }] });
     const pv = await as(b.t.app, c.admin).post('/api/auto-replies/preview', { text: '請問哪裡有車位' });
     expect(pv.json().match.reply.name).toBe('停車');
     const other = await createTestClinic(b.t);
