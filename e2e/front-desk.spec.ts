@@ -1,16 +1,20 @@
 // The front desk's morning on the demo stack: a patient bound on the emulator's phone has a
-// visit today that is not confirmed; the front desk sees them on the home page, opens the
-// appointment, resends the reminder, and the reminder arrives on the emulator's phone page. A
-// doctor sees only their own calendar by default. Screenshots of home, list, detail and
-// calendar at 1440 px go to docs/screenshots/frontdesk-*.png.
+// visit today that is not confirmed; the front desk sees them on the home page, reveals their
+// number to call them, opens the appointment, resends the reminder, the reminder arrives on the
+// emulator's phone page, the patient confirms and the 歷程 says so in words. The demo doctor
+// login (the demo HIS's 陳建志) sees only their own calendar by default and only masked
+// numbers; a doctor login linked to no HIS doctor opens on all doctors with a hint. Screenshots
+// at 1440 px go to docs/screenshots/frontdesk-*.png.
 import path from 'node:path';
 import { expect, test, type FrameLocator, type Page } from '@playwright/test';
-import { EMU, his, hisGet, login, openPhone, SHOTS, smsCode } from './demo.ts';
+import { ADMIN_EMAIL, EMU, his, hisGet, login, openPhone, SHOTS, smsCode } from './demo.ts';
 
 const CHANNEL = '1000000001';
 const run = Date.now().toString(36).slice(-5);
 const phone = `09${String(Date.now() + 7).slice(-8)}`;
 const PATIENT = '郭書豪';
+// The demo doctor login is the demo HIS's doctor D001 (seeded and linked).
+const DOCTOR = { id: 'D001', name: '陳建志' };
 
 /** Today (Taipei) at the next whole hour + 1 (at most 23:00), as RFC 3339. */
 function laterToday(): string {
@@ -56,7 +60,6 @@ test.describe.configure({ mode: 'serial' });
 let userId = '';
 
 test.beforeAll(async () => {
-  await his('/doctors/E2E-ZZM', { name: '張志明', department: '一般牙科', title: '主治醫師' });
   await his(`/patients/FD-${run}`, { name: PATIENT, phone, chartNo: `FD${run}` });
 });
 
@@ -70,7 +73,7 @@ test('front desk: unconfirmed patient on the home page → appointment → resen
   // The HIS books a visit for later today (after the binding, so the reminder engine can reach the patient).
   await his(`/appointments/FD-${run}-A1`, {
     patientId: `FD-${run}`,
-    doctorId: 'E2E-ZZM',
+    doctorId: DOCTOR.id,
     startsAt: laterToday(),
     durationMinutes: 30,
     visitType: '洗牙',
@@ -102,18 +105,27 @@ test('front desk: unconfirmed patient on the home page → appointment → resen
   await page.goto('/');
   const awaitingTab = page.getByRole('tab', { name: /尚未回覆/ });
   await awaitingTab.click();
-  const row = page.getByRole('tabpanel').getByText(PATIENT);
+  const item = page.getByRole('tabpanel').locator('.ant-list-item').filter({ hasText: PATIENT });
+  const row = item.getByText(PATIENT);
   await expect(row).toBeVisible({ timeout: 20_000 });
   await expect(page.getByRole('link', { name: /^尚未回覆 [1-9]/ })).toBeVisible();
+  // The number is masked; 顯示 reveals it (audited) as a link to call, without opening the appointment.
+  const tel = `tel:+886${phone.slice(1)}`;
+  await expect(item).toContainText(`${phone.slice(0, 4)}-***-${phone.slice(-3)}`);
+  await item.getByRole('button', { name: '顯示' }).click();
+  await expect(item.getByRole('link', { name: /^撥打/ })).toHaveAttribute('href', tel);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
   await page.mouse.move(0, 0);
   await page.screenshot({ path: path.join(SHOTS, 'frontdesk-home.png') });
 
-  // Open the appointment from the home page and resend the reminder.
+  // Open the appointment from the home page: its 電話 row reveals the number too.
   await row.click();
   const drawer = page.getByRole('dialog');
   await expect(drawer).toContainText(PATIENT);
-  await expect(drawer).toContainText('張志明');
+  await expect(drawer).toContainText(DOCTOR.name);
   await expect(drawer).toContainText('洗牙');
+  await drawer.getByRole('button', { name: '顯示' }).click();
+  await expect(drawer.getByRole('link', { name: /^撥打/ })).toHaveAttribute('href', tel);
   await drawer.getByRole('tab', { name: /提醒/ }).click();
   await page.screenshot({ path: path.join(SHOTS, 'frontdesk-detail.png') });
   const before = (await botMessages(userId)).length;
@@ -137,6 +149,15 @@ test('front desk: unconfirmed patient on the home page → appointment → resen
   await phonePage.locator('#timeline').evaluate((el) => el.scrollTo(0, el.scrollHeight));
   await phonePage.screenshot({ path: path.join(SHOTS, 'frontdesk-phone-reminder.png') });
 
+  // The patient confirms on the phone; the 歷程 says what changed in words.
+  await phonePage
+    .locator('.lf-bubble')
+    .filter({ hasText: PATIENT })
+    .last()
+    .getByRole('button', { name: '確認赴約' })
+    .click();
+  await expect.poll(async () => (await find())?.lights.reply.code, { timeout: 20_000 }).toBe('confirmed');
+
   // The list (today), keyboard: "/" focuses the search, the search finds the patient by the last 4 digits.
   await page.keyboard.press('Escape');
   await page.goto('/appointments');
@@ -156,6 +177,14 @@ test('front desk: unconfirmed patient on the home page → appointment → resen
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('dialog')).toContainText(PATIENT);
+  // The 歷程 says in words what changed, the patient's answer included.
+  const history = page.getByRole('dialog').getByRole('tabpanel');
+  await expect(history).toContainText('回覆：尚未回覆 → 確認赴約（病患於 LINE 確認）');
+  await expect(history).toContainText('建立預約');
+  await expect(history).not.toContainText('已預約 → 已預約');
+  await expect(history).not.toContainText('回覆燈號');
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: path.join(SHOTS, 'frontdesk-history.png') });
 
   // The calendar of all doctors, today.
   await page.goto('/calendar?doctor=all&view=day');
@@ -166,12 +195,14 @@ test('front desk: unconfirmed patient on the home page → appointment → resen
   await phonePage.context().close();
 });
 
-test('a doctor sees only their own calendar by default', async ({ page }) => {
+test('the demo doctor sees their own calendar by default, and only masked numbers', async ({ page }) => {
+  // Another doctor's visit at the same time (D002 as the demo HIS sends it).
+  await his('/doctors/D002', { name: '林怡伶', department: '兒童牙科', title: '主治醫師' });
   await his(`/patients/FD-${run}-X`, { name: '別醫師的病人', phone: '0911000111' });
   const other = await hisGet<{ startsAt: string }>(`/appointments/FD-${run}-A1`);
   await his(`/appointments/FD-${run}-X1`, {
     patientId: `FD-${run}-X`,
-    doctorId: 'D001',
+    doctorId: 'D002',
     startsAt: other.startsAt,
     durationMinutes: 30,
     visitType: '複診',
@@ -180,14 +211,64 @@ test('a doctor sees only their own calendar by default', async ({ page }) => {
   });
   await login(page, 'doctor@demo.careline.tw');
   await page.goto('/calendar');
-  await expect(page.getByText('目前顯示您（張志明 醫師）的門診')).toBeVisible();
-  await expect(page.getByLabel('醫師')).toBeVisible();
-  await expect(page.locator('.ant-select-content, .ant-select-selection-item').first()).toContainText('張志明');
+  await expect(page.getByText(`目前顯示您（${DOCTOR.name} 醫師）的門診`)).toBeVisible();
+  await expect(page.getByText('還沒有對應到 HIS 的醫師')).toHaveCount(0);
+  await expect(page.locator('.ant-select-content, .ant-select-selection-item').first()).toContainText(
+    `${DOCTOR.name}（我）`,
+  );
   await expect(page.getByText(PATIENT).first()).toBeVisible();
   await expect(page.getByText('別醫師的病人')).toHaveCount(0);
   await page.mouse.move(0, 0);
   await page.screenshot({ path: path.join(SHOTS, 'frontdesk-calendar-doctor.png') });
-  // Switching to all doctors shows the others too.
+
+  // The day of the doctor's own calendar has exactly one column: theirs, with today's visits.
+  await page.goto(`/calendar?view=day&date=${other.startsAt.slice(0, 10)}`);
+  const heads = page.locator('.cal-column-head');
+  await expect(heads).toHaveCount(1);
+  await expect(heads.first()).toContainText(DOCTOR.name);
+  await expect(heads.first()).not.toContainText(' 0 位');
+
+  // A doctor sees the masked number and no 顯示.
+  await page.getByText(PATIENT).first().click();
+  const drawer = page.getByRole('dialog');
+  await expect(drawer).toContainText(`${phone.slice(0, 4)}-***-${phone.slice(-3)}`);
+  await expect(drawer.getByRole('button', { name: '顯示' })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+
+  // All doctors: a column per HIS doctor, none for the login itself.
   await page.goto('/calendar?doctor=all&view=day');
   await expect(page.getByText('別醫師的病人').first()).toBeVisible();
+  const names = await page.locator('.cal-column-head > div:first-child').allInnerTexts();
+  expect(names).toContain(DOCTOR.name);
+  expect(names).toContain('林怡伶');
+  expect(new Set(names).size).toBe(names.length);
+});
+
+test('a doctor login linked to no HIS doctor opens on all doctors with a hint', async ({ page, browser }) => {
+  // An admin invites a doctor whose name is none of the HIS's doctors; the doctor sets a password.
+  await login(page, ADMIN_EMAIL);
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'careline_csrf')?.value ?? '';
+  const name = `未連結醫師${run}`;
+  const invited = await page.request.post('/api/staff', {
+    headers: { 'x-csrf-token': csrf },
+    data: { email: `doctor-${run}@e2e.careline.tw`, name, role: 'doctor' },
+  });
+  expect(invited.status()).toBe(201);
+  const token = new URL(((await invited.json()) as { link: string }).link).pathname.split('/').pop()!;
+  const ctx = await browser.newContext({ locale: 'zh-TW', timezoneId: 'Asia/Taipei' });
+  const doc = await ctx.newPage();
+  const accepted = await doc.request.post('/api/auth/accept-invite', {
+    data: { token, password: `e2e-${run}-password` },
+  });
+  expect(accepted.status()).toBe(200);
+
+  await doc.goto('/calendar');
+  await expect(doc.getByText('您的帳號還沒有對應到 HIS 的醫師')).toBeVisible();
+  await expect(doc.getByText('設定 → 行事曆訂閱 → 醫師帳號對應')).toBeVisible();
+  await expect(doc.locator('.ant-select-content, .ant-select-selection-item').first()).toContainText('全部醫師');
+  await expect(doc.locator('.cal-column-head').first()).toBeVisible();
+  expect(await doc.locator('.cal-column-head').allInnerTexts()).not.toContainEqual(expect.stringContaining(name));
+  await doc.mouse.move(0, 0);
+  await doc.screenshot({ path: path.join(SHOTS, 'frontdesk-calendar-unlinked.png') });
+  await ctx.close();
 });

@@ -33,7 +33,8 @@ export function PhoneReveal({ patientId, masked, compact }: PhoneRevealProps) {
   const phone = reveal.data;
   if (phone)
     return (
-      <a href={phone.tel} aria-label={`撥打 ${phone.display}`}>
+      // Rows that open something on a click (the appointments list) must not also open it on a call.
+      <a href={phone.tel} aria-label={`撥打 ${phone.display}`} onClick={(e) => e.stopPropagation()}>
         <Space size={4}>
           <PhoneOutlined />
           {phone.display}

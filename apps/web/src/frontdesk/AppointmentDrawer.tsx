@@ -24,6 +24,7 @@ import {
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, errorMessage } from '../api.ts';
+import { PhoneReveal } from '../components/PhoneReveal.tsx';
 import { isAdmin, useUser } from '../session.tsx';
 import { dateTime, fdKeys, LineTag, ReplyTag, StatusTag, useFdSettings, weekdayShort } from './data.tsx';
 
@@ -48,16 +49,6 @@ const SMS_STATUS: Record<string, string> = {
   sent: '已交給簡訊商',
   delivered: '已送達',
   failed: '未送達',
-};
-const FIELD: Record<string, string> = {
-  startsAt: '看診時間',
-  doctorId: '醫師',
-  patientId: '病患',
-  durationMinutes: '時長',
-  visitType: '門診類別',
-  status: '狀態',
-  note: '備註',
-  reply: '回覆燈號',
 };
 const TASK: Record<string, string> = { cancel_request: '取消申請', reschedule_request: '改期申請' };
 
@@ -218,7 +209,9 @@ export function AppointmentDrawer({ id, onClose }: { id: string | null; onClose:
             </Descriptions.Item>
             <Descriptions.Item label="門診類別">{d.visitType ?? '—'}</Descriptions.Item>
             <Descriptions.Item label="病歷號">{d.patient.chartNo ?? '—'}</Descriptions.Item>
-            <Descriptions.Item label="電話">{d.patient.phoneMasked ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label="電話">
+              <PhoneReveal patientId={d.patient.ref} masked={d.patient.phoneMasked} />
+            </Descriptions.Item>
             <Descriptions.Item label="身分證">{d.patient.nationalIdMasked ?? '—'}</Descriptions.Item>
             <Descriptions.Item label="LINE">
               <LineTag code={d.patient.line.code} />
@@ -247,20 +240,17 @@ export function AppointmentDrawer({ id, onClose }: { id: string | null; onClose:
                       color: h.source === 'patient' ? 'green' : h.source === 'his' ? 'blue' : 'gray',
                       content: (
                         <div>
-                          <Space size={6}>
+                          <Flex gap={6} align="flex-start">
                             <Tag color={SOURCE[h.source]?.color}>{SOURCE[h.source]?.label ?? h.source}</Tag>
-                            <Typography.Text>
-                              {h.oldStatusLabel
-                                ? `${h.oldStatusLabel} → ${h.newStatusLabel}`
-                                : `建立：${h.newStatusLabel}`}
-                            </Typography.Text>
-                          </Space>
+                            <Flex vertical>
+                              {h.lines.map((l, i) => (
+                                <Typography.Text key={i}>{l}</Typography.Text>
+                              ))}
+                            </Flex>
+                          </Flex>
                           <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.5)', marginTop: 2 }}>
                             {dateTime(h.at, roc)}・{h.actor}
                             {h.version !== null ? `・版本 ${h.version}` : ''}
-                            {h.changedFields.length
-                              ? `・變更：${h.changedFields.map((f) => FIELD[f] ?? f).join('、')}`
-                              : ''}
                           </div>
                         </div>
                       ),

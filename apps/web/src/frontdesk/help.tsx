@@ -1,4 +1,4 @@
-// Help (I1) for the front-desk pages: what each page shows and how to act, in zh-TW.
+// Help for the front-desk pages: what each page shows and how to act, in zh-TW.
 import { Typography } from 'antd';
 import type { ReactNode } from 'react';
 
@@ -38,6 +38,11 @@ export const HELP: Record<
             但今天有約的病患。處理完請在預約明細按「標記已處理」。
           </>,
           <>
+            <Text strong>電話</Text>
+            ：號碼先以遮罩顯示（0912-***-678）；櫃台與管理者按「顯示」可看完整號碼並直接點號碼撥打，
+            每次顯示都會記錄在稽核紀錄。醫師與唯讀帳號只看得到遮罩後的號碼。
+          </>,
+          <>
             <Text strong>指標</Text>：滑鼠移到每個指標上可看到它的計算方式（分子／分母）。
           </>,
         ])}
@@ -74,8 +79,14 @@ export const HELP: Record<
           <Text style={{ color: '#1971c2' }}>改期</Text>（病患提出申請，需要櫃台處理）、
           <Text type="secondary">尚未提醒</Text>；LINE「被封鎖」代表病患封鎖了診所帳號，收不到提醒，請改以電話聯絡。
         </Paragraph>
+        <Paragraph>
+          明細的<Text strong>歷程</Text>逐筆寫出改了什麼、從什麼改成什麼、由誰改的，例如「看診時間：5/4（一）09:30 →
+          5/6（三）14:00（HIS）」、「回覆：尚未回覆 → 確認赴約（病患於 LINE 確認）」。
+        </Paragraph>
         <Paragraph type="secondary">
-          在明細中可以標記已處理、傳 LINE 訊息給病患、重送提醒、記下備註；每一次查看都會留下稽核紀錄。
+          在明細中可以標記已處理、傳 LINE
+          訊息給病患、重送提醒、記下備註，櫃台與管理者也可以按電話旁的「顯示」看完整號碼並撥打；
+          每一次查看與顯示電話都會留下稽核紀錄。
         </Paragraph>
       </>
     ),
@@ -90,6 +101,7 @@ export const HELP: Record<
         {ul([
           '點任何一筆預約即可開啟明細處理。',
           '醫師登入時預設只顯示自己的門診（依人員與醫師的連結，或姓名相同）；可以切換為其他醫師或全部醫師。',
+          '醫師帳號若還沒有對應到 HIS 的醫師，會先顯示全部醫師並提示；請管理者到「設定 → 行事曆訂閱 → 醫師帳號對應」連結。',
           '想在手機的 Google 日曆看到門診？請管理者到「設定 → 行事曆訂閱」複製訂閱網址。',
         ])}
       </>

@@ -26,6 +26,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, errorMessage, type ApiQuery } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
+import { PhoneReveal } from '../components/PhoneReveal.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
 import { AppointmentDrawer } from '../frontdesk/AppointmentDrawer.tsx';
@@ -181,7 +182,8 @@ export function AppointmentsPage() {
   });
   useEffect(() => setCursor(0), [list.data?.page, params]);
 
-  // A search over all dates without a chosen order lists today's and upcoming visits first, then the past (newest first).
+  // A search over all dates without a chosen order lists today's and upcoming visits first, then
+  // the past (newest first).
   const nearestFirst = !!f.q && !f.fromDate && !f.toDate && !f.sort && !f.order;
   const sortOrder = (key: string): SortOrder =>
     nearestFirst ? null : (f.sort ?? 'startsAt') === key ? (f.order === 'desc' ? 'descend' : 'ascend') : null;
@@ -215,7 +217,9 @@ export function AppointmentsPage() {
         <div>
           <Typography.Text strong>{r.patientName}</Typography.Text>
           <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)', fontVariantNumeric: 'tabular-nums' }}>
-            {[r.chartNo ? `病歷 ${r.chartNo}` : null, r.phoneMasked].filter(Boolean).join('・')}
+            {r.chartNo ? `病歷 ${r.chartNo}` : null}
+            {r.chartNo && r.phoneMasked ? '・' : null}
+            {r.phoneMasked ? <PhoneReveal compact patientId={r.patientRef} masked={r.phoneMasked} /> : null}
           </div>
         </div>
       ),

@@ -1,6 +1,7 @@
-// 行事曆 (B4): day / week / month per doctor or all doctors, coloured by the reply light; a click
+// 行事曆: day / week / month per doctor or all doctors, coloured by the reply light; a click
 // opens the appointment. A doctor sees their own calendar by default (staff ↔ doctor link, or
-// the same name).
+// the same name); a doctor login that is neither opens on all doctors with a hint to have an
+// admin link it. Columns are the HIS's doctors only, never the signed-in login.
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, Flex, Segmented, Select, Skeleton, Space, Tooltip, Typography } from 'antd';
@@ -59,7 +60,14 @@ function EventBlock({
   const t = dayjs(e.startsAt);
   return (
     <Tooltip
-      title={`${t.format('HH:mm')} ${e.patientName}${e.visitType ? `・${e.visitType}` : ''}・${e.doctorName}・${e.status === 'cancelled' ? '已取消' : (REPLY_META[e.reply]?.label ?? e.reply)}`}
+      title={[
+        `${t.format('HH:mm')} ${e.patientName}`,
+        e.visitType,
+        e.doctorName,
+        e.status === 'cancelled' ? '已取消' : (REPLY_META[e.reply]?.label ?? e.reply),
+      ]
+        .filter(Boolean)
+        .join('・')}
     >
       <button
         type="button"
@@ -132,6 +140,7 @@ function TimeGrid({
         {columns.map((c) => (
           <div
             key={c.key}
+            className="cal-column-head"
             style={{
               position: 'sticky',
               top: 0,
@@ -191,7 +200,9 @@ function TimeGrid({
                 position: 'relative',
                 borderInlineStart: '1px solid #f5f5f5',
                 background: c.today ? '#fbfefc' : undefined,
-                backgroundImage: `repeating-linear-gradient(to bottom, #f0f0f0 0, #f0f0f0 1px, transparent 1px, transparent ${HOUR_PX}px)`,
+                backgroundImage:
+                  'repeating-linear-gradient(to bottom, #f0f0f0 0, #f0f0f0 1px, ' +
+                  `transparent 1px, transparent ${HOUR_PX}px)`,
               }}
             >
               {list.map((e) => {
@@ -243,7 +254,8 @@ function WeekList({
   const used = events.map((e) => dayjs(e.startsAt).hour());
   const from = Math.min(START_HOUR, ...used);
   const to = Math.max(END_HOUR - 1, ...used);
-  const hours = Array.from({ length: to - from + 1 }, (_, i) => from + i).filter((h) => h !== 13 || used.includes(h)); // the lunch hour only when it has visits
+  // The lunch hour only when it has visits.
+  const hours = Array.from({ length: to - from + 1 }, (_, i) => from + i).filter((h) => h !== 13 || used.includes(h));
   return (
     <div
       style={{
@@ -471,7 +483,7 @@ export function CalendarPage() {
       return {
         key: d.format('YYYY-MM-DD'),
         label: `${d.format('M/D')}（${WD[d.day()]}）`,
-        sub: `${events.filter((e) => dayjs(e.startsAt).format('YYYY-MM-DD') === d.format('YYYY-MM-DD') && e.status !== 'cancelled').length} 位`,
+        sub: `${events.filter((e) => dayjs(e.startsAt).isSame(d, 'day') && e.status !== 'cancelled').length} 位`,
         today: d.isSame(dayjs(), 'day'),
       };
     });
@@ -489,6 +501,18 @@ export function CalendarPage() {
         }
         help={<HelpDrawer topic="calendar" />}
       />
+      {doctors.data?.unlinkedDoctorLogin ? (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title="您的帳號還沒有對應到 HIS 的醫師，所以先顯示全部醫師的門診"
+          description={
+            '請管理者到「設定 → 行事曆訂閱 → 醫師帳號對應」把您的帳號連結到您在 HIS 的醫師資料，' +
+            '之後行事曆會直接開在您自己的門診。'
+          }
+        />
+      ) : null}
       <Card styles={{ body: { padding: 16 } }}>
         <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
           <Space size={8}>

@@ -31,6 +31,7 @@ import { useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
+import { PhoneReveal } from '../components/PhoneReveal.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { AppointmentDrawer } from '../frontdesk/AppointmentDrawer.tsx';
 import { LineTag, ReplyTag, useKpis, useToday, type Kpi, type Today, type TodayItem } from '../frontdesk/data.tsx';
@@ -209,7 +210,11 @@ function HourGrid({ data }: { data: Today }) {
                 return (
                   <td key={h}>
                     <Tooltip
-                      title={`${d.name} ${h}:00–${h + 1}:00：${c.total} 位（確認 ${c.confirmed}、尚未回覆 ${c.awaiting}、尚未提醒 ${c.notSent}${c.requests ? `、取消改期 ${c.requests}` : ''}）`}
+                      title={
+                        `${d.name} ${h}:00–${h + 1}:00：${c.total} 位` +
+                        `（確認 ${c.confirmed}、尚未回覆 ${c.awaiting}、尚未提醒 ${c.notSent}` +
+                        `${c.requests ? `、取消改期 ${c.requests}` : ''}）`
+                      }
                     >
                       <button
                         type="button"
@@ -301,7 +306,11 @@ function PeopleList({
               <span style={{ fontSize: 12 }}>
                 {i.doctorName}
                 {i.visitType ? `・${i.visitType}` : ''}
-                {i.phoneMasked ? `・${i.phoneMasked}` : ''}
+                {i.phoneMasked ? (
+                  <>
+                    ・<PhoneReveal compact patientId={i.patientRef} masked={i.phoneMasked} />
+                  </>
+                ) : null}
                 {extra ? <>　{extra(i)}</> : null}
               </span>
             }

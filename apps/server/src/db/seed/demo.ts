@@ -5,6 +5,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { apiKeyService } from '../../modules/api-keys/service.ts';
 import { clinicService } from '../../modules/clinics/service.ts';
 import { staffService } from '../../modules/staff/service.ts';
+import { doctorByHisId, doctorService } from '../../modules/doctors/service.ts';
 import type { Role } from '../../platform/auth.ts';
 import { lineService } from '../../modules/line/service.ts';
 import { smsService } from '../../modules/sms/service.ts';
@@ -78,12 +79,36 @@ export async function publishDemoRichMenus(deps: Deps): Promise<string | null> {
   }
 }
 
+/**
+ * The demo doctor login is this doctor of the demo's HIS (scripts/fake-his.ts D001): the same
+ * name, and linked, so its 行事曆 opens on its own column.
+ */
+export const DEMO_DOCTOR = { hisId: 'D001', name: '陳建志', department: '一般牙科', title: '院長' } as const;
+
 export const DEMO_LOGINS: { email: string; name: string; role: Role }[] = [
   { email: 'admin@demo.careline.tw', name: '林雅婷', role: 'admin' },
   { email: 'desk@demo.careline.tw', name: '陳怡君', role: 'front_desk' },
-  { email: 'doctor@demo.careline.tw', name: '張志明', role: 'doctor' },
+  { email: 'doctor@demo.careline.tw', name: DEMO_DOCTOR.name, role: 'doctor' },
   { email: 'operator@demo.careline.tw', name: 'Careline 營運', role: 'platform_operator' },
 ];
+
+/**
+ * Links the demo doctor login to DEMO_DOCTOR unless it is linked already. The seed runs
+ * before the fake HIS fills the clinic, so the doctor is created as the HIS will send it (the
+ * fill then updates it with the same values).
+ */
+async function linkDemoDoctor(deps: Deps): Promise<void> {
+  const login = DEMO_LOGINS.find((u) => u.role === 'doctor')!;
+  const staff = (await staffService(deps).list(DEMO_CLINIC_ID)).find((s) => s.email === login.email);
+  // A login renamed since (or seeded by an older version under another name) is left alone.
+  if (!staff || staff.name !== DEMO_DOCTOR.name) return;
+  if (await staffService(deps).doctorLinkOf(DEMO_CLINIC_ID, staff.id)) return;
+  const doctors = doctorService(deps);
+  const { hisId, ...body } = DEMO_DOCTOR;
+  if (!(await doctorByHisId(deps.db, DEMO_CLINIC_ID, hisId)))
+    await doctors.upsert(DEMO_CLINIC_ID, hisId, body, systemActor, '127.0.0.1');
+  await doctors.link(DEMO_CLINIC_ID, staff.id, hisId, systemActor, '127.0.0.1');
+}
 
 export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
   if (deps.config.nodeEnv === 'production') throw new Error('demo seeding refuses to run with NODE_ENV=production');
@@ -112,6 +137,7 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
         password: DEMO_PASSWORD,
       });
   }
+  await linkDemoDoctor(deps);
   const keys = apiKeyService(deps);
   if (!(await keys.exists(DEMO_HIS_KEY)))
     await keys.create(DEMO_CLINIC_ID, '示範 HIS', systemActor, '127.0.0.1', DEMO_HIS_KEY);

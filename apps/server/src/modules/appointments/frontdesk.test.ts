@@ -234,9 +234,11 @@ describe('doctors and the staff ↔ doctor link', () => {
     const { c } = await setup();
     const docSession = await c.staff('doctor');
     const doc = as(t.app, docSession);
+    // Named like none of the clinic's doctors: the calendar asks the person to have an admin link it.
     expect((await doc.get('/api/doctors')).json()).toMatchObject({
       myDoctorId: null,
       matchedBy: null,
+      unlinkedDoctorLogin: true,
       items: [
         { id: 'D01', name: '陳建志' },
         { id: 'D02', name: '林怡伶' },
@@ -245,7 +247,16 @@ describe('doctors and the staff ↔ doctor link', () => {
     const admin = as(t.app, c.admin);
     expect((await doc.put(`/api/doctor-links/${docSession.userId}`, { doctorId: 'D02' })).statusCode).toBe(403);
     expect((await admin.put(`/api/doctor-links/${docSession.userId}`, { doctorId: 'D02' })).statusCode).toBe(200);
-    expect((await doc.get('/api/doctors')).json()).toMatchObject({ myDoctorId: 'D02', matchedBy: 'link' });
+    expect((await doc.get('/api/doctors')).json()).toMatchObject({
+      myDoctorId: 'D02',
+      matchedBy: 'link',
+      unlinkedDoctorLogin: false,
+    });
+    // A front-desk login has no doctor of its own and is not asked to link one.
+    expect((await as(t.app, await c.staff('front_desk')).get('/api/doctors')).json()).toMatchObject({
+      myDoctorId: null,
+      unlinkedDoctorLogin: false,
+    });
     expect((await admin.get('/api/doctor-links')).json().items).toMatchObject([
       { staffId: docSession.userId, doctorId: 'D02' },
     ]);
