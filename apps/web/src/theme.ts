@@ -17,7 +17,8 @@ export const theme: ThemeConfig = {
     fontSize: 14,
     colorBgLayout: '#f4f6f5',
     fontFamily:
-      '-apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans TC", "PingFang TC", "Microsoft JhengHei", "Noto Sans CJK TC", sans-serif',
+      '-apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans TC", "PingFang TC", "Microsoft JhengHei", ' +
+      '"Noto Sans CJK TC", sans-serif',
   },
   components: {
     Layout: {

@@ -158,7 +158,7 @@ describe('API client', () => {
     expect(one.url).toBe('http://clinic.test/api/patients/a%2Fb');
   });
 
-  it('sends JSON with the CSRF token on writes; a POST without a body sends {}; 204 resolves to undefined', async () => {
+  it('sends JSON with the CSRF token on writes; a POST without a body sends {}; 204 is undefined', async () => {
     const f = reply(204);
     vi.stubGlobal('fetch', f);
     setCsrfToken('tok');

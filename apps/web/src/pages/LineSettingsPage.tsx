@@ -455,7 +455,8 @@ export function LineSettingsPage() {
                   {
                     title: '貼上 Webhook URL',
                     content:
-                      '登入 LINE Developers → 選擇診所的 Messaging API channel → Messaging API 分頁 → Webhook settings → Edit，貼上上方的 Webhook URL 後按 Update、Verify。',
+                      '登入 LINE Developers → 選擇診所的 Messaging API channel → Messaging API 分頁 → ' +
+                      'Webhook settings → Edit，貼上上方的 Webhook URL 後按 Update、Verify。',
                   },
                   { title: '開啟「使用 Webhook」', content: '同一區塊把「Use webhook（使用 Webhook）」切換為開啟。' },
                   {
@@ -466,7 +467,8 @@ export function LineSettingsPage() {
                   {
                     title: '建立 LIFF app',
                     content:
-                      '在同一個 Provider 的 LINE Login channel → LIFF 分頁 → Add：Size 選 Full、Endpoint URL 貼上上方的 LIFF 網址、Scope 勾選 openid 與 profile，完成後把 LIFF ID 填回左側。',
+                      '在同一個 Provider 的 LINE Login channel → LIFF 分頁 → Add：Size 選 Full、' +
+                      'Endpoint URL 貼上上方的 LIFF 網址、Scope 勾選 openid 與 profile，完成後把 LIFF ID 填回左側。',
                   },
                   { title: '測試連線', content: '回到本頁按「測試連線」，看到機器人名稱與本月訊息額度即完成。' },
                 ]}

@@ -26,7 +26,9 @@ export function AuthLayout({ children }: { children: React.ReactNode }) {
           maxWidth: 640,
           padding: '48px 56px',
           color: '#fff',
-          background: `radial-gradient(circle at 20% 15%, rgba(255,255,255,0.12), transparent 45%), linear-gradient(160deg, #0a7d3c 0%, ${BRAND.siderBg} 100%)`,
+          background:
+            'radial-gradient(circle at 20% 15%, rgba(255,255,255,0.12), transparent 45%), ' +
+            `linear-gradient(160deg, #0a7d3c 0%, ${BRAND.siderBg} 100%)`,
         }}
         className="auth-brand"
       >
