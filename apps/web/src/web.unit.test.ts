@@ -5,6 +5,8 @@ import { applyFieldErrors } from './forms.ts';
 import { CLINIC_NAV, navFor, PLATFORM_NAV, type NavItem } from './nav.tsx';
 import { safeNext } from './pages/LoginPage.tsx';
 import { detailText } from './pages/AuditPage.tsx';
+import { formatDateTimeIn } from './format.ts';
+import { initialSyncWords, timeLeft } from './pages/HisInitialSyncSection.tsx';
 
 const paths = (items: NavItem[]): string[] => items.flatMap((i) => [i.path, ...(i.children ? paths(i.children) : [])]);
 
@@ -83,6 +85,46 @@ describe('login redirect target', () => {
     expect(safeNext('https://evil.example')).toBe('/');
     expect(safeNext('/login?next=/x')).toBe('/');
     expect(safeNext(null)).toBe('/');
+  });
+});
+
+describe('times in the clinic time zone', () => {
+  it("formats an instant in the clinic's zone whatever the browser's", () => {
+    expect(formatDateTimeIn('2026-05-04T01:30:00Z', 'Asia/Taipei')).toBe('2026/05/04 09:30');
+    expect(formatDateTimeIn('2026-05-04T16:30:00Z', 'Asia/Taipei')).toBe('2026/05/05 00:30');
+    expect(formatDateTimeIn('2026-05-04T01:30:00Z', 'America/New_York')).toBe('2026/05/03 21:30');
+    expect(formatDateTimeIn(null, 'Asia/Taipei')).toBe('—');
+  });
+});
+
+describe('initial sync in words', () => {
+  const none = { startedAt: null, endsAt: null, endedAt: null, endedBy: null };
+  const started = { startedAt: '2026-05-04T01:30:00Z', endsAt: '2026-05-05T01:30:00Z' };
+  it('says when it starts, runs until and ended, in the clinic time', () => {
+    expect(initialSyncWords({ state: 'not_started', ...none }, 'Asia/Taipei')).toEqual({
+      title: '尚未開始',
+      text: 'HIS 第一次呼叫 API 時開始，持續 24 小時，或直到管理者在此結束。',
+    });
+    expect(initialSyncWords({ state: 'active', ...none, ...started }, 'Asia/Taipei')).toEqual({
+      title: '進行中',
+      text: '自 2026/05/04 09:30 起，至 2026/05/05 09:30 自動結束。',
+    });
+    const byHand = { ...started, endsAt: '2026-05-04T06:00:00Z', endedAt: '2026-05-04T06:00:00Z' };
+    const names = (e: string) => (e === 'admin@clinic.tw' ? '林雅婷' : e);
+    expect(initialSyncWords({ state: 'ended', ...byHand, endedBy: 'admin@clinic.tw' }, 'Asia/Taipei', names).text).toBe(
+      '由 林雅婷 於 2026/05/04 14:00 結束。',
+    );
+    const ranOut = { ...started, endedAt: started.endsAt, endedBy: null };
+    expect(initialSyncWords({ state: 'ended', ...ranOut }, 'Asia/Taipei').text).toBe(
+      '於 2026/05/05 09:30 自動結束（滿 24 小時）。',
+    );
+  });
+  it('counts the time left in hours and minutes', () => {
+    const now = Date.parse('2026-05-04T01:30:00Z');
+    expect(timeLeft('2026-05-05T01:30:00Z', now)).toBe('還剩 24 小時');
+    expect(timeLeft('2026-05-04T02:35:00Z', now)).toBe('還剩 1 小時 5 分');
+    expect(timeLeft('2026-05-04T01:50:00Z', now)).toBe('還剩 20 分');
+    expect(timeLeft('2026-05-04T01:30:10Z', now)).toBe('還剩 1 分');
   });
 });
 

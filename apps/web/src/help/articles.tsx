@@ -4,6 +4,7 @@ import { Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { HELP as FRONTDESK_HELP } from '../frontdesk/help.tsx';
+import { GUIDE_BOOKED_AT } from '../pages/HisInitialSyncSection.tsx';
 import { PATIENT_HELP } from './patients.tsx';
 
 const { Paragraph, Text } = Typography;
@@ -116,6 +117,18 @@ export const HELP_ARTICLES = {
           '在「設定 → HIS 串接」按「建立金鑰」，為金鑰取一個好辨認的名稱，例如「門診 HIS 正式機」。',
           '金鑰只會顯示這一次，請立即複製並交給資訊人員保存；Careline 只保存無法還原的雜湊值。',
           '懷疑金鑰外洩或更換廠商時，請建立新金鑰、更新 HIS 設定後，撤銷舊金鑰。撤銷後立即失效。',
+          <>
+            <Text strong>初次同步</Text>
+            {'：剛串接時 HIS 會把既有的未來預約一次送進來。從 HIS 第一次呼叫 API 起的 24 小時內，' +
+              '第一次收到、且未附預約建立時間（bookedAt）的預約不發送「預約當下」通知，以免打擾病患；' +
+              '看診前 48 小時與看診當天的提醒照常（詳見'}
+            <a href={GUIDE_BOOKED_AT} target="_blank" rel="noreferrer">
+              串接指南
+            </a>
+            ）。
+          </>,
+          '既有預約全部傳完後，請在「初次同步」區塊按「結束初次同步」；之後 HIS 傳來的每一筆新預約都會發送' +
+            '「預約當下」通知。結束後無法重新開始，頁面會記錄由誰、何時結束。',
           <>
             完整的介面說明請見{' '}
             <a href="/docs" target="_blank" rel="noreferrer">

@@ -8,6 +8,7 @@ import { CreateRevealModal } from '../components/CreateRevealModal.tsx';
 import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { HisWebhookSection } from '../frontdesk/HisWebhookSection.tsx';
+import { HisInitialSyncSection } from './HisInitialSyncSection.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
 import { formatDateTime, fromNow } from '../format.ts';
 import { keys, useApiKeys } from '../queries.ts';
@@ -181,6 +182,7 @@ export function ApiKeysPage() {
           ]}
         />
       </Card>
+      <HisInitialSyncSection />
       <HisWebhookSection />
       <CreateKeyModal open={creating} onClose={() => setCreating(false)} />
     </>
