@@ -23,6 +23,9 @@ test('a patient without LINE gets the reminder by SMS, and the appointment shows
     startsAt: `${inThreeDays}T10:30:00+08:00`,
     status: 'booked',
     visitType: '洗牙',
+    // Booked now: the demo's initial sync is still running, and an appointment it receives
+    // without bookedAt is taken as an existing one copied over (no booking-day message).
+    bookedAt: new Date().toISOString(),
     version: 1,
   });
 
