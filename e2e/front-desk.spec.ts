@@ -173,6 +173,12 @@ test('front desk: unconfirmed patient on the home page → appointment → resen
   await page.getByLabel('搜尋病患').fill(phone);
   await page.getByLabel('搜尋病患').press('Enter');
   await expect(page.locator('.ant-table-tbody tr.ant-table-row')).toHaveCount(1);
+  // The row's 顯示 by keyboard reveals the number (Enter on it is not "open the row").
+  const listRow = page.locator('.ant-table-tbody tr.ant-table-row');
+  await listRow.getByRole('button', { name: '顯示' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(listRow.getByRole('link', { name: /^撥打/ })).toHaveAttribute('href', tel);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Enter');

@@ -43,12 +43,14 @@ export function PhoneReveal({ patientId, masked, compact }: PhoneRevealProps) {
     );
   return (
     <Space size={compact ? 2 : 6}>
-      <Typography.Text>{masked}</Typography.Text>
+      {/* Compact: inside a row's smaller, secondary text, the number and button take its size. */}
+      {compact ? <span>{masked}</span> : <Typography.Text>{masked}</Typography.Text>}
       {REVEAL_ROLES.has(user.role) ? (
         <Button
           size="small"
           type={compact ? 'link' : 'default'}
           icon={compact ? undefined : <EyeOutlined />}
+          style={compact ? { fontSize: 'inherit', paddingInline: 4, height: 'auto' } : undefined}
           loading={reveal.isPending}
           onClick={(e) => {
             e.stopPropagation();

@@ -172,7 +172,8 @@ export function AppointmentsPage() {
         e.preventDefault();
         if (el === searchRef.current?.input) searchRef.current?.blur();
         setCursor((c) => Math.max(0, Math.min(items.length - 1, c + (e.key === 'ArrowDown' ? 1 : -1))));
-      } else if (e.key === 'Enter' && !typing && items[cursor]) {
+      } else if (e.key === 'Enter' && !typing && !el.closest('button, a') && items[cursor]) {
+        // Enter on a focused button or link (a row's 顯示, a call link, the pager) is that control's own.
         e.preventDefault();
         openAppt(items[cursor].id);
       }
