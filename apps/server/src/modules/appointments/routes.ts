@@ -8,8 +8,8 @@ import { errorResponses, type App } from '../../platform/http.ts';
 import { Type } from 'typebox';
 import {
   Detail,
-  Handled,
   HandleBody,
+  Handled,
   IdParams,
   ListQuery,
   ListResponse,
@@ -18,6 +18,7 @@ import {
   NoteBody,
   SavedFilter,
   SavedFilterBody,
+  SavedFilterList,
   Schedule,
   ScheduleQuery,
   Sent,
@@ -224,7 +225,7 @@ export function appointmentRoutes(app: App, deps: Deps): void {
         tags: [TAG],
         operationId: 'listSavedFilters',
         summary: '我的常用篩選',
-        response: { 200: Type.Object({ items: Type.Array(SavedFilter) }), ...errorResponses(401, 403) },
+        response: { 200: SavedFilterList, ...errorResponses(401, 403) },
       },
       preHandler: anyStaff,
     },

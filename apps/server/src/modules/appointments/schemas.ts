@@ -457,3 +457,5 @@ export const SavedFilterBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const SavedFilterList = Type.Object({ items: Type.Array(SavedFilter) });

@@ -1,27 +1,20 @@
 // Canned and keyword replies (A3): clinic-supplied answers sent with the free reply API.
 import type { messagingApi } from '@line/bot-sdk';
 import type { Selectable } from 'kysely';
+import type { Static } from 'typebox';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors, type ErrorDetail } from '../../platform/errors.ts';
 import type { AutoRepliesTable } from './tables.ts';
+import type { AutoReplyBody, ReplyContent as ReplyContentSchema } from './schemas.ts';
 import { bestMatch, parseCsv } from './match.ts';
 import { autoReplyRepository } from './repository.ts';
 
 type Row = Selectable<AutoRepliesTable>;
 
-export type ReplyContent =
-  { type: 'text'; text: string } | { type: 'flex'; altText: string; contents: Record<string, unknown> };
-
-export type AutoReplyInput = {
-  name: string;
-  matchType: 'exact' | 'keyword';
-  triggers: string[];
-  priority?: number;
-  reply: ReplyContent;
-  enabled?: boolean;
-};
+export type ReplyContent = Static<typeof ReplyContentSchema>;
+export type AutoReplyInput = Static<typeof AutoReplyBody>;
 
 export function toAutoReply(r: Row) {
   return {

@@ -1,12 +1,11 @@
 // Back office: the iCalendar feed URLs (admins) and the front desk's display settings; the
 // feeds themselves at /calendar/<token>.ics for calendar apps (no login: the token is the key).
-import { Type } from 'typebox';
 import { recordAudit, systemActor } from '../../platform/audit.ts';
 import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
-import { FeedParams, FeedQuery, Feeds, RotateBody, Rotated, Settings, SettingsBody } from './schemas.ts';
+import { FeedParams, FeedQuery, Feeds, FeedText, RotateBody, Rotated, Settings, SettingsBody } from './schemas.ts';
 import { calendarFeedService } from './service.ts';
 
 const TAG = '後台：行事曆訂閱';
@@ -99,7 +98,7 @@ export function calendarFeedRoutes(app: App, deps: Deps): void {
           '網址更換後舊網址回 404。',
         params: FeedParams,
         querystring: FeedQuery,
-        response: { 200: Type.String({ description: 'text/calendar' }), ...errorResponses(400, 404) },
+        response: { 200: FeedText, ...errorResponses(400, 404) },
       },
     },
     async (req, reply) => {

@@ -45,3 +45,6 @@ export const FeedQuery = Type.Object({
   from: Type.Optional(Type.String({ maxLength: 10 })),
   to: Type.Optional(Type.String({ maxLength: 10 })),
 });
+
+// The feed itself is iCalendar text, not JSON.
+export const FeedText = Type.String({ description: 'text/calendar' });

@@ -14,12 +14,20 @@ import { appointmentIngest } from '../appointments/ingest.ts';
 import { Appointment, AppointmentBody, BatchBody, BatchResult } from '../appointments/schemas.ts';
 import { Doctor, DoctorBody } from '../doctors/schemas.ts';
 import { doctorService } from '../doctors/service.ts';
-import { HisId, Patient, PatientBody, PatientStatus } from '../patients/schemas.ts';
+import { Patient, PatientBody, PatientStatus } from '../patients/schemas.ts';
 import { patientService } from '../patients/service.ts';
 import { decodeCursor, listStatusChanges, toApiChange } from '../status/feed.ts';
 import { HisWebhookBody, HisWebhookConfig } from '../webhooks/schemas.ts';
 import { webhookService } from '../webhooks/service.ts';
-import { InitialSync, StatusChange, StatusChanges, StatusChangesQuery } from './schemas.ts';
+import {
+  AppointmentParams,
+  DoctorParams,
+  InitialSync,
+  PatientParams,
+  StatusChange,
+  StatusChanges,
+  StatusChangesQuery,
+} from './schemas.ts';
 import { endInitialSync, initialSyncOf, noteHisCall } from './sync.ts';
 
 const TAG = 'HIS Open API v1';
@@ -47,7 +55,7 @@ export function hisRoutes(app: App, deps: Deps): void {
         security,
         summary: '新增或更新醫師',
         description: '以 HIS 的醫師代碼新增或更新醫師。新增回 201，更新回 200。預約引用的醫師必須先以此 API 建立。',
-        params: Type.Object({ doctorId: HisId('醫師') }),
+        params: DoctorParams,
         body: DoctorBody,
         response: { 200: Type.Ref('HisDoctor'), 201: Type.Ref('HisDoctor'), ...errorResponses(401, 422) },
       },
@@ -71,7 +79,7 @@ export function hisRoutes(app: App, deps: Deps): void {
           '以 HIS 的病患代碼新增或更新病患。手機號碼（0912-345-678、+886 912 345 678 等）會轉成 E.164；' +
           '身分證字號／居留證號檢查檢查碼後加密儲存；出生日期不可晚於今天；姓名 1–50 字。' +
           '任何欄位有誤回 422 並逐欄說明，整筆不儲存。新增回 201，更新回 200。',
-        params: Type.Object({ patientId: HisId('病患') }),
+        params: PatientParams,
         body: PatientBody,
         response: { 200: Type.Ref('HisPatient'), 201: Type.Ref('HisPatient'), ...errorResponses(401, 422) },
       },
@@ -92,7 +100,7 @@ export function hisRoutes(app: App, deps: Deps): void {
         security,
         summary: '病患的 LINE 燈號',
         description: '病患的 LINE 狀態：bound LINE綁定、unbound LINE未綁定、blocked 被封鎖。',
-        params: Type.Object({ patientId: HisId('病患') }),
+        params: PatientParams,
         response: { 200: Type.Ref('HisPatientStatus'), ...errorResponses(401, 404) },
       },
       onRequest: auth,
@@ -113,7 +121,7 @@ export function hisRoutes(app: App, deps: Deps): void {
           '（回應的 current 為目前資料）；相同 → 200 不變更（可安全重送）；較新 → 套用（新建回 201）。' +
           '報到、看診完成、未到、取消都是以新版本更新 status。病患與醫師須先建立，否則回 422 UNKNOWN_REFERENCE。' +
           '每次變更都會記錄在預約歷程。`bookedAt`（選填）是病患預約的時間：決定是否發送「預約當下」的通知（見串接指南）。',
-        params: Type.Object({ appointmentId: HisId('預約') }),
+        params: AppointmentParams,
         body: AppointmentBody,
         response: {
           200: Type.Ref('HisAppointment'),
@@ -196,7 +204,7 @@ export function hisRoutes(app: App, deps: Deps): void {
         description:
           '預約資料與燈號：reply（尚未提醒、尚未回覆、確認赴約、取消、改期）與病患的 line（LINE綁定、LINE未綁定、被封鎖）。' +
           '以 LINE 或簡訊送出提醒後，reply 即為「尚未回覆」。',
-        params: Type.Object({ appointmentId: HisId('預約') }),
+        params: AppointmentParams,
         response: { 200: Type.Ref('HisAppointment'), ...errorResponses(401, 404) },
       },
       onRequest: auth,

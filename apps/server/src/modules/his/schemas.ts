@@ -1,6 +1,7 @@
 // Schemas of the HIS Open API v1 that belong to no other module: the lights feed, and the back
 // office's view of the HIS connection (the initial sync).
 import { Type } from 'typebox';
+import { HisId } from '../patients/schemas.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -37,6 +38,11 @@ export const StatusChange = Type.Object(
     ],
   },
 );
+
+// Path parameters: the HIS's own ids.
+export const DoctorParams = Type.Object({ doctorId: HisId('醫師') });
+export const PatientParams = Type.Object({ patientId: HisId('病患') });
+export const AppointmentParams = Type.Object({ appointmentId: HisId('預約') });
 
 export const StatusChangesQuery = Type.Object({
   after: Type.Optional(Type.String({ maxLength: 40, description: '上次回應的 nextCursor（不帶則從頭開始）' })),

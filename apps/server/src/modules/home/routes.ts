@@ -1,13 +1,12 @@
 // Back office: the front desk's home page (今日) with its live stream, and the KPI strip.
 import { createHash } from 'node:crypto';
-import { Type } from 'typebox';
 import { recordAudit } from '../../platform/audit.ts';
 import { actorOf, clinicOf, loadSession, requireStaff, SESSION_COOKIE } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
 import { clinicService } from '../clinics/service.ts';
-import { KpiQuery, Kpis, Today } from './schemas.ts';
+import { EventStream, KpiQuery, Kpis, Today } from './schemas.ts';
 import { homeService } from './service.ts';
 
 const TAG = '後台：今日';
@@ -60,7 +59,7 @@ export function homeRoutes(app: App, deps: Deps): void {
         summary: '今日總覽即時更新（SSE）',
         description:
           'text/event-stream：連線時送一次 `summary` 事件，之後資料有變動（每 5 秒檢查）或每 15 秒再送一次最新的今日總覽。以登入 cookie 驗證。',
-        response: { 200: Type.String({ description: 'event-stream' }), ...errorResponses(401, 403) },
+        response: { 200: EventStream, ...errorResponses(401, 403) },
       },
     },
     async (req, reply) => {

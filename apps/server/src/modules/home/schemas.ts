@@ -91,3 +91,6 @@ export const Kpis = Type.Object({
 });
 
 export const KpiQuery = Type.Object({ period: Type.Optional(Type.Enum(['today', 'month'], { default: 'today' })) });
+
+// The live updates are a server-sent event stream, not JSON.
+export const EventStream = Type.String({ description: 'event-stream' });

@@ -4,6 +4,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
 import { conversationService } from './conversations.ts';
 import {
+  ChannelResult,
   Conversation,
   ConversationParams,
   Conversations,
@@ -32,7 +33,7 @@ export function lineRoutes(app: App, deps: Deps): void {
         tags: ['後台：LINE 官方帳號'],
         summary: 'LINE 官方帳號設定',
         response: {
-          200: Type.Object({ channel: Type.Union([Type.Ref('LineChannel'), Type.Null()]) }),
+          200: ChannelResult,
           ...errorResponses(401, 403),
         },
       },

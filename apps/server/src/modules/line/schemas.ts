@@ -135,3 +135,5 @@ export const ReplyBody = Type.Object(
   { text: Type.String({ minLength: 1, maxLength: 2000, description: '以 LINE 推播傳給病患的文字' }) },
   { additionalProperties: false },
 );
+
+export const ChannelResult = Type.Object({ channel: Type.Union([Type.Ref('LineChannel'), Type.Null()]) });

@@ -464,3 +464,5 @@ export const ExportBody = Type.Object(
   { format: Type.Enum(['csv', 'xlsx']), filter: PatientFilterBody },
   { additionalProperties: false },
 );
+
+export const RevealedNationalId = Type.Object({ nationalId: Type.String() });

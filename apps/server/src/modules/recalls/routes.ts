@@ -6,6 +6,7 @@ import { errorResponses, type App } from '../../platform/http.ts';
 import { IdParams } from '../patients/schemas.ts';
 import {
   OutcomeBody,
+  OutcomeResult,
   RecallList,
   RecallListQuery,
   RecallPreview,
@@ -134,7 +135,7 @@ export function recallRoutes(app: App, deps: Deps): void {
         summary: '記錄聯絡結果',
         params: IdParams,
         body: OutcomeBody,
-        response: { 200: Type.Object({ ok: Type.Boolean() }), ...errorResponses(401, 403, 404, 422) },
+        response: { 200: OutcomeResult, ...errorResponses(401, 403, 404, 422) },
       },
       preHandler: write,
     },

@@ -82,3 +82,5 @@ export const OutcomeBody = Type.Object(
 );
 
 export const ScanResult = Type.Object({ created: Type.Integer(), sent: Type.Integer(), failed: Type.Integer() });
+
+export const OutcomeResult = Type.Object({ ok: Type.Boolean() });

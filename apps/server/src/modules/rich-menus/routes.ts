@@ -2,82 +2,8 @@ import { Type } from 'typebox';
 import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
+import { MenuKindParams, RichMenu, RichMenuList, SaveMenuBody } from './schemas.ts';
 import { richMenuService } from './service.ts';
-
-const Label = Type.String({ minLength: 1, maxLength: 20, description: '按鈕名稱（最多 20 字）' });
-const Action = Type.Union([
-  Type.Object(
-    {
-      type: Type.Literal('liff'),
-      page: Type.Union([Type.Literal('bind'), Type.Literal('appointments'), Type.Literal('family')], {
-        description: '開啟病患頁面：綁定 / 我的預約 / 家人預約',
-      }),
-      label: Label,
-    },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    {
-      type: Type.Literal('message'),
-      text: Type.String({ minLength: 1, maxLength: 300, description: '使用者點擊後送出的文字' }),
-      label: Label,
-    },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    {
-      type: Type.Literal('postback'),
-      data: Type.String({ minLength: 1, maxLength: 300 }),
-      displayText: Type.Optional(Type.String({ maxLength: 300 })),
-      label: Label,
-    },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    { type: Type.Literal('uri'), uri: Type.String({ minLength: 1, maxLength: 1000 }), label: Label },
-    { additionalProperties: false },
-  ),
-]);
-const Area = Type.Object(
-  {
-    bounds: Type.Object(
-      {
-        x: Type.Integer({ minimum: 0 }),
-        y: Type.Integer({ minimum: 0 }),
-        width: Type.Integer({ minimum: 1 }),
-        height: Type.Integer({ minimum: 1 }),
-      },
-      { additionalProperties: false },
-    ),
-    action: Action,
-  },
-  { additionalProperties: false },
-);
-const Size = Type.Object(
-  { width: Type.Literal(2500), height: Type.Union([Type.Literal(1686), Type.Literal(843)]) },
-  { additionalProperties: false, description: '2500×1686（大型）或 2500×843（小型）' },
-);
-const Kind = Type.Object({
-  kind: Type.Union([Type.Literal('unbound'), Type.Literal('bound')], {
-    description: 'unbound 未綁定（預設選單）/ bound 已綁定',
-  }),
-});
-
-const RichMenu = Type.Object(
-  {
-    kind: Kind.properties.kind,
-    name: Type.String(),
-    chatBarText: Type.String(),
-    size: Type.Object({ width: Type.Integer(), height: Type.Integer() }),
-    areas: Type.Array(Area),
-    hasImage: Type.Boolean({ description: '已上傳圖片；否則使用系統產生的預設圖片' }),
-    imageUrl: Type.String(),
-    lineRichMenuId: Type.Union([Type.String(), Type.Null()]),
-    publishedAt: Type.Union([Type.String(), Type.Null()]),
-    lastError: Type.Union([Type.String(), Type.Null()]),
-  },
-  { $id: 'RichMenu' },
-);
 
 export function richMenuRoutes(app: App, deps: Deps): void {
   const svc = richMenuService(deps);
@@ -98,17 +24,7 @@ export function richMenuRoutes(app: App, deps: Deps): void {
         tags,
         summary: '圖文選單（未綁定 / 已綁定）與範本',
         response: {
-          200: Type.Object({
-            items: Type.Array(Type.Ref('RichMenu')),
-            templates: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                name: Type.String(),
-                size: Type.Object({ width: Type.Integer(), height: Type.Integer() }),
-                areas: Type.Array(Area),
-              }),
-            ),
-          }),
+          200: RichMenuList,
           ...errorResponses(401, 403),
         },
       },
@@ -123,18 +39,10 @@ export function richMenuRoutes(app: App, deps: Deps): void {
       schema: {
         tags,
         summary: '儲存圖文選單',
-        params: Kind,
+        params: MenuKindParams,
         description:
           '最多 20 個點擊區域，須在圖片範圍內；選單列文字最多 14 字、按鈕名稱最多 20 字（LINE 的限制）。變更尺寸會清除已上傳的圖片。',
-        body: Type.Object(
-          {
-            name: Type.String({ minLength: 1, maxLength: 300 }),
-            chatBarText: Type.String({ minLength: 1, maxLength: 14 }),
-            size: Size,
-            areas: Type.Array(Area, { minItems: 1, maxItems: 20 }),
-          },
-          { additionalProperties: false },
-        ),
+        body: SaveMenuBody,
         response: { 200: Type.Ref('RichMenu'), ...errorResponses(401, 403, 422) },
       },
       preHandler: admin,
@@ -148,7 +56,7 @@ export function richMenuRoutes(app: App, deps: Deps): void {
       schema: {
         tags,
         summary: '上傳圖文選單圖片',
-        params: Kind,
+        params: MenuKindParams,
         description: 'Content-Type: image/png 或 image/jpeg，原始檔案內容；最大 1 MB，尺寸須與選單相同。',
         response: { 200: Type.Ref('RichMenu'), ...errorResponses(401, 403, 413, 415, 422) },
       },
@@ -171,7 +79,7 @@ export function richMenuRoutes(app: App, deps: Deps): void {
       schema: {
         tags,
         summary: '圖文選單圖片（未上傳時為系統預設圖）',
-        params: Kind,
+        params: MenuKindParams,
         response: { ...errorResponses(401, 403) },
       },
       preHandler: admin,
@@ -188,7 +96,7 @@ export function richMenuRoutes(app: App, deps: Deps): void {
       schema: {
         tags,
         summary: '發布到 LINE',
-        params: Kind,
+        params: MenuKindParams,
         description:
           '透過 Messaging API 建立選單並上傳圖片；未綁定選單設為預設選單，已綁定選單套用到每位已綁定的好友；之後刪除先前發布的選單。LINE 的錯誤以中文說明。',
         response: { 200: Type.Ref('RichMenu'), ...errorResponses(401, 403, 409, 422, 502) },

@@ -4,7 +4,7 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors, type ErrorDetail } from '../../platform/errors.ts';
@@ -12,16 +12,13 @@ import { enqueueJob, jobType } from '../../platform/jobs.ts';
 import { describeLineError } from '../../platform/line.ts';
 import { liffUrl } from '../line/events.ts';
 import { lineService } from '../line/service.ts';
-import { defaultMenuImage, imageInfo, type Bounds } from './image.ts';
+import { defaultMenuImage, imageInfo } from './image.ts';
 import { richMenuRepository } from './repository.ts';
+import type { MenuAction as MenuActionSchema, MenuArea as MenuAreaSchema, MenuKindParams } from './schemas.ts';
 
-export type MenuKind = 'unbound' | 'bound';
-export type MenuAction =
-  | { type: 'liff'; page: 'bind' | 'appointments' | 'family'; label: string }
-  | { type: 'message'; text: string; label: string }
-  | { type: 'postback'; data: string; displayText?: string; label: string }
-  | { type: 'uri'; uri: string; label: string };
-export type MenuArea = { bounds: Bounds; action: MenuAction };
+export type MenuKind = Static<typeof MenuKindParams>['kind'];
+export type MenuAction = Static<typeof MenuActionSchema>;
+export type MenuArea = Static<typeof MenuAreaSchema>;
 export type MenuInput = {
   name: string;
   chatBarText: string;

@@ -3,7 +3,7 @@
 // idempotency key is Mitake's `clientid`, so a retried job is not sent twice), and delivery
 // reports. Later issues reuse `queueSms` for reminder fallback.
 import type { Kysely, Transaction } from 'kysely';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { DB } from '../../db/schema.ts';
 import type { Crypto } from '../../platform/crypto.ts';
@@ -22,6 +22,7 @@ import {
   type SmsProviderName,
 } from '../../platform/sms.ts';
 import { smsRepository, type SettingsRow } from './repository.ts';
+import type { SmsSettingsBody } from './schemas.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -34,13 +35,7 @@ export const SMS_JOB = defineJob({
 });
 export type SmsPurpose = 'otp' | 'reminder' | 'recall';
 
-export type SmsSettingsInput = {
-  provider: 'default' | SmsProviderName;
-  username?: string;
-  password?: string;
-  baseUrl?: string | null;
-  reminderFallback: boolean;
-};
+export type SmsSettingsInput = Static<typeof SmsSettingsBody>;
 
 const settingsOf = (db: Db, clinicId: string) => smsRepository(db).settings(clinicId);
 

@@ -4,7 +4,19 @@ import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
 import { IdParams } from '../patients/schemas.ts';
-import { AssignBody, Segment, SegmentBody, SegmentPreview, SegmentPreviewBody, Tag, TagBody } from './schemas.ts';
+import {
+  AssignBody,
+  AssignResult,
+  RecomputeAccepted,
+  Segment,
+  SegmentBody,
+  SegmentList,
+  SegmentPreview,
+  SegmentPreviewBody,
+  Tag,
+  TagBody,
+  TagList,
+} from './schemas.ts';
 import { tagService } from './service.ts';
 
 export function tagRoutes(app: App, deps: Deps): void {
@@ -20,7 +32,7 @@ export function tagRoutes(app: App, deps: Deps): void {
         tags,
         summary: '為病患加上或移除手動標籤',
         body: AssignBody,
-        response: { 200: Type.Object({ ok: Type.Boolean() }), ...errorResponses(401, 403, 404, 422) },
+        response: { 200: AssignResult, ...errorResponses(401, 403, 404, 422) },
       },
       preHandler: write,
     },
@@ -34,7 +46,7 @@ export function tagRoutes(app: App, deps: Deps): void {
       schema: {
         tags,
         summary: '標籤列表',
-        response: { 200: Type.Object({ items: Type.Array(Tag) }), ...errorResponses(401) },
+        response: { 200: TagList, ...errorResponses(401) },
       },
       preHandler: read,
     },
@@ -76,7 +88,7 @@ export function tagRoutes(app: App, deps: Deps): void {
       schema: {
         tags,
         summary: '立即重新計算自動標籤',
-        response: { 202: Type.Object({ jobId: Type.Integer() }), ...errorResponses(401, 403) },
+        response: { 202: RecomputeAccepted, ...errorResponses(401, 403) },
       },
       preHandler: write,
     },
@@ -89,7 +101,7 @@ export function tagRoutes(app: App, deps: Deps): void {
       schema: {
         tags,
         summary: '分眾列表',
-        response: { 200: Type.Object({ items: Type.Array(Segment) }), ...errorResponses(401) },
+        response: { 200: SegmentList, ...errorResponses(401) },
       },
       preHandler: read,
     },

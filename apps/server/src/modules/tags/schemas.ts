@@ -67,3 +67,11 @@ export const SegmentPreview = Type.Object({
   countCapped: Type.Boolean(),
   sample: Type.Array(Type.Ref('PatientListItem')),
 });
+
+export const AssignResult = Type.Object({ ok: Type.Boolean() });
+
+export const TagList = Type.Object({ items: Type.Array(Tag) });
+
+export const RecomputeAccepted = Type.Object({ jobId: Type.Integer() });
+
+export const SegmentList = Type.Object({ items: Type.Array(Segment) });
