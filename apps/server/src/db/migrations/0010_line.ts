@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.ts';
 import { serialId, type Migration } from '../migrate.ts';
 
-// LINE channel per clinic (A1), webhook events (verified, de-duplicated), friends, the
-// message log, and canned/keyword replies (A3).
+// LINE channel per clinic, webhook events (verified, de-duplicated), friends, the
+// message log, and canned/keyword replies.
 const m: Migration = {
   version: 10,
   name: 'line',

@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.ts';
 import { serialId, type Migration } from '../migrate.ts';
 
-// Patient self-service (D1–D3), SMS (per-clinic settings and the send log), rich menus (A2)
-// and front-desk tasks created by patients' answers.
+// Patient self-service (binding, family, answers), SMS (per-clinic settings and the send log),
+// rich menus and front-desk tasks created by patients' answers.
 const m: Migration = {
   version: 20,
   name: 'binding',

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../connection.ts';
 import { serialId, type Migration } from '../migrate.ts';
 
-// Reminder engine (C1–C3, L5): the government office calendar imported from the official
+// Reminder engine: the government office calendar imported from the official
 // CSV (overrides the shipped data per year), clinic closures / extra working days, reminder
 // rules and templates per clinic, one delivery row per (appointment, rule, appointment
 // version), quota snapshots and admin notices.

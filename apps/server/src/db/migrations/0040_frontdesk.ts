@@ -4,7 +4,7 @@ import type { Migration } from '../migrate.ts';
 
 // Front-desk back office: indexes for the appointment list (every filter and sort
 // runs in SQL), saved filters per staff member, staff notes on appointments, iCalendar feed
-// secrets (B4), front-desk settings (feed privacy, 民國 dates), and the staff ↔ doctor link
+// secrets, front-desk settings (feed privacy, 民國 dates), and the staff ↔ doctor link
 // (a doctor sees their own calendar by default).
 const m: Migration = {
   version: 40,

@@ -1,4 +1,4 @@
-// Canned and keyword replies (A3): clinic-supplied answers sent with the free reply API.
+// Canned and keyword replies: clinic-supplied answers sent with the free reply API.
 import type { messagingApi } from '@line/bot-sdk';
 import type { Selectable } from 'kysely';
 import type { Static } from 'typebox';

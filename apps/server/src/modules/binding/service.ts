@@ -1,4 +1,4 @@
-// Patient binding (D1): a LINE user proves a phone number with a 6-digit SMS code and is
+// Patient binding: a LINE user proves a phone number with a 6-digit SMS code and is
 // linked to every patient of this clinic with that number (家庭共用). Codes are stored as
 // keyed hashes, one active code per phone; attempts, lockouts and rate limits live in the
 // database so they hold across restarts and processes. Every light change goes through

@@ -1,4 +1,4 @@
-// The clinic's LINE channel (A1): settings with encrypted secrets, a connection test, the
+// The clinic's LINE channel: settings with encrypted secrets, a connection test, the
 // webhook (signature verified on the raw body, events stored once by webhookEventId and
 // processed in jobs, in order per LINE user), friend records, and the message log.
 import type { messagingApi } from '@line/bot-sdk';

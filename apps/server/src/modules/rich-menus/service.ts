@@ -1,4 +1,4 @@
-// Rich menus (A2): two per clinic — `unbound` (LINE's default menu, for everyone) and `bound`
+// Rich menus: two per clinic — `unbound` (LINE's default menu, for everyone) and `bound`
 // (linked to each bound user). Edited here, published through the Messaging API with the
 // official SDK; binding/unbinding switches a user's menu in a job (jobs.ts).
 import type { messagingApi } from '@line/bot-sdk';

@@ -1,7 +1,7 @@
 // SMS for the clinic: per-clinic settings overriding the environment's default provider, the
 // send log (`sms_messages`, phone masked, no text stored), sends as `sms.send` jobs (the row's
 // idempotency key is Mitake's `clientid`, so a retried job is not sent twice), and delivery
-// reports. Later issues reuse `queueSms` for reminder fallback.
+// reports. Reminders reuse `queueSms` for their SMS fallback.
 import type { Kysely, Transaction } from 'kysely';
 import { Type, type Static } from 'typebox';
 import type { Config } from '../../config.ts';

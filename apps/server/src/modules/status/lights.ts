@@ -1,5 +1,6 @@
-// Status lights (E1) and appointment statuses: machine codes with their zh-TW labels
-// (CONTRACTS.md "HIS Open API v1"). Pure data, shared by every module.
+// Status lights and appointment statuses: machine codes with their zh-TW labels, as the HIS
+// Open API v1 promises them (docs/contracts.md "HIS Open API v1"). Pure data, shared by every
+// module.
 
 export const LINE_STATUSES = ['bound', 'unbound', 'blocked'] as const;
 export type LineStatus = (typeof LINE_STATUSES)[number];
