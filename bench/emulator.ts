@@ -119,8 +119,12 @@ async function slice(server: Server, label: string, ms: number, t: Totals): Prom
   t.clientCpuUs += r.client_cpu_us;
   t.rssMb = cpu.rssMb;
   t.logged = cpu.log;
+  const rps = Math.round((r.requests - r.errors) / (r.elapsed_ms / 1000));
+  const serverUs = cpu.userUs + cpu.systemUs;
+  const serverPct = Math.round((serverUs / 1000 / r.elapsed_ms) * 100);
   process.stderr.write(
-    `  ${label}: ${Math.round((r.requests - r.errors) / (r.elapsed_ms / 1000))} req/s, server ${Math.round((cpu.userUs + cpu.systemUs) / r.requests)} µs/req, ${Math.round(((cpu.userUs + cpu.systemUs) / 1000 / r.elapsed_ms) * 100)} % of a core; client ${r.client_cpu_pct} %\n`,
+    `  ${label}: ${rps} req/s, server ${Math.round(serverUs / r.requests)} µs/req, ${serverPct} % of a core; ` +
+      `client ${r.client_cpu_pct} %\n`,
   );
 }
 
@@ -148,9 +152,12 @@ function summarise(label: string, t: Totals): Measured {
     server_rss_mb: t.rssMb,
     logged: t.logged,
   };
+  const samples = m.error_samples.length ? ` (${m.error_samples.join('; ')})` : '';
   process.stderr.write(
-    `${label}: ${m.rps} req/s, ${m.errors} errors${m.error_samples.length ? ` (${m.error_samples.join('; ')})` : ''}, p50 ${m.p50_ms} ms, p95 ${m.p95_ms} ms; ` +
-      `server ${m.server_cpu_us_per_req} µs CPU/req (${m.server_cpu_pct} % of a core, GC ${m.server_gc_us_per_req} µs/req), client ${m.client_cpu_us_per_req} µs/req (${m.client_cpu_pct} %)\n`,
+    `${label}: ${m.rps} req/s, ${m.errors} errors${samples}, ` +
+      `p50 ${m.p50_ms} ms, p95 ${m.p95_ms} ms; server ${m.server_cpu_us_per_req} µs CPU/req ` +
+      `(${m.server_cpu_pct} % of a core, GC ${m.server_gc_us_per_req} µs/req), ` +
+      `client ${m.client_cpu_us_per_req} µs/req (${m.client_cpu_pct} %)\n`,
   );
   return m;
 }

@@ -25,13 +25,15 @@ const DOCTORS = 10;
 const log = (s: string) => process.stderr.write(`[ingest] ${s}\n`);
 const STATUSES = ['booked', 'checked_in', 'completed', 'cancelled', 'no_show'];
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
 function item(i: number) {
   const day = 1 + (i % 28);
   return {
     appointmentId: `A${String(i).padStart(8, '0')}`,
     patientId: `P${i % PATIENTS}`,
     doctorId: `D${i % DOCTORS}`,
-    startsAt: `2026-06-${String(day).padStart(2, '0')}T${String(8 + (i % 10)).padStart(2, '0')}:${i % 2 ? '30' : '00'}:00+08:00`,
+    startsAt: `2026-06-${pad2(day)}T${pad2(8 + (i % 10))}:${i % 2 ? '30' : '00'}:00+08:00`,
     durationMinutes: 15,
     visitType: i % 3 ? '複診' : '初診',
     status: STATUSES[i % 7 === 0 ? 3 : 0],
@@ -115,12 +117,14 @@ async function rawBaseline(dir: string) {
   const clinicId = newId();
   const now = new Date().toISOString();
   db.prepare(
-    `INSERT INTO clinics (id, name, time_zone, address, phone, business_hours, status, sandbox_of, created_at, updated_at) VALUES (?, 'raw', 'Asia/Taipei', '', '', '[]', 'active', NULL, ?, ?)`,
+    `INSERT INTO clinics (id, name, time_zone, address, phone, business_hours, status, sandbox_of, created_at,
+    updated_at) VALUES (?, 'raw', 'Asia/Taipei', '', '', '[]', 'active', NULL, ?, ?)`,
   ).run(clinicId, now, now);
   const patientIds: string[] = [];
   const doctorIds: string[] = [];
   const insP = db.prepare(
-    `INSERT INTO patients (id, clinic_id, his_id, name, phone_is_mobile, line_status, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 'unbound', ?, ?)`,
+    `INSERT INTO patients (id, clinic_id, his_id, name, phone_is_mobile, line_status, created_at, updated_at)
+    VALUES (?, ?, ?, ?, 0, 'unbound', ?, ?)`,
   );
   const insD = db.prepare(
     `INSERT INTO doctors (id, clinic_id, his_id, name, active, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`,
@@ -136,13 +140,18 @@ async function rawBaseline(dir: string) {
     insD.run(id, clinicId, `D${d}`, `醫師${d}`, now, now);
   }
   const insA =
-    db.prepare(`INSERT INTO appointments (id, clinic_id, his_id, patient_id, doctor_id, starts_at, starts_at_local, duration_minutes, visit_type, status, note, version, reply_status, reply_status_at, created_at, updated_at)
+    db.prepare(`INSERT INTO appointments (id, clinic_id, his_id, patient_id, doctor_id, starts_at, starts_at_local,
+    duration_minutes, visit_type, status, note, version, reply_status, reply_status_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 'not_sent', NULL, ?, ?)`);
   const insH = db.prepare(
-    `INSERT INTO appointment_history (clinic_id, appointment_id, version, source, actor_type, actor_id, actor_label, old_status, new_status, changed_fields, created_at) VALUES (?, ?, ?, 'his', 'api_key', 'k', 'bench', NULL, ?, '[]', ?)`,
+    `INSERT INTO appointment_history (clinic_id, appointment_id, version, source, actor_type, actor_id, actor_label,
+    old_status, new_status, changed_fields, created_at)
+    VALUES (?, ?, ?, 'his', 'api_key', 'k', 'bench', NULL, ?, '[]', ?)`,
   );
   const insS = db.prepare(
-    `INSERT INTO status_changes (clinic_id, subject, subject_id, subject_his_id, patient_his_id, light, from_value, to_value, source, actor_label, reason, created_at) VALUES (?, 'appointment', ?, ?, ?, 'status', NULL, ?, 'his', 'bench', NULL, ?)`,
+    `INSERT INTO status_changes (clinic_id, subject, subject_id, subject_his_id, patient_his_id, light, from_value,
+    to_value, source, actor_label, reason, created_at)
+    VALUES (?, 'appointment', ?, ?, ?, 'status', NULL, ?, 'his', 'bench', NULL, ?)`,
   );
   const t0 = performance.now();
   for (let s = 0; s < TOTAL; s += PER_REQUEST) {

@@ -201,12 +201,12 @@ const inlineJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 // operation is on screen as soon as the page arrives. Scalar replaces it when it mounts.
 const FIRST_VIEW_CSS = `
 body{margin:0}
-.cl-first{display:flex;min-height:100vh;font-family:system-ui,-apple-system,"Segoe UI","Noto Sans TC","Noto Sans CJK TC",
-"PingFang TC","Microsoft JhengHei",sans-serif;color:#1b1b1b;font-size:14px}
+.cl-first{display:flex;min-height:100vh;font-family:system-ui,-apple-system,"Segoe UI","Noto Sans TC",
+"Noto Sans CJK TC","PingFang TC","Microsoft JhengHei",sans-serif;color:#1b1b1b;font-size:14px}
 .cl-first nav{width:288px;flex:none;border-right:1px solid #e7e7e7;padding:12px;box-sizing:border-box;background:#fff}
 .cl-first nav b{display:block;padding:6px 8px;font-weight:600}
-.cl-first nav a{display:flex;justify-content:space-between;align-items:center;gap:8px;padding:6px 8px 6px 20px;color:#555;
-text-decoration:none;border-radius:6px}
+.cl-first nav a{display:flex;justify-content:space-between;align-items:center;gap:8px;padding:6px 8px 6px 20px;
+color:#555;text-decoration:none;border-radius:6px}
 .cl-first nav a:hover{background:#f2f2f2}
 .cl-first .m{font:600 10px ui-monospace,monospace;text-transform:uppercase}
 .cl-first .m-get{color:#0082d0}.cl-first .m-put{color:#e27a00}.cl-first .m-post{color:#00a35c}

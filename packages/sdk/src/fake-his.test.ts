@@ -142,7 +142,7 @@ describe('fake HIS', () => {
     expect(await count('appointment_history')).toBe(history);
   });
 
-  it('a fill copies bookings made before today (no booking-day message); --book-now is one booking made now', async () => {
+  it('a fill copies bookings made before today (no booking-day message); --book-now books one now', async () => {
     const now = new Date('2026-05-04T03:00:00Z');
     t.clock.set(now.toISOString());
     const c = await createTestClinic(t);

@@ -23,23 +23,27 @@ export async function appendOnly(db: Kysely<any>, dialect: Dialect, table: strin
   if (dialect === 'sqlite') {
     await sql
       .raw(
-        `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+        `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} ` +
+          `BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
       )
       .execute(db);
     await sql
       .raw(
-        `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+        `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} ` +
+          `BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
       )
       .execute(db);
   } else {
     await sql
       .raw(
-        `CREATE OR REPLACE FUNCTION careline_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$`,
+        'CREATE OR REPLACE FUNCTION careline_append_only() RETURNS trigger LANGUAGE plpgsql AS ' +
+          "$$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$",
       )
       .execute(db);
     await sql
       .raw(
-        `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION careline_append_only()`,
+        `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} ` +
+          'FOR EACH ROW EXECUTE FUNCTION careline_append_only()',
       )
       .execute(db);
   }

@@ -16,12 +16,11 @@ describe('migrations', () => {
         db,
       );
       for (const id of ['p1', 'p2', 'p3'])
-        await sql`insert into patients (id, clinic_id, his_id, name, created_at, updated_at) values (${id}, 'c1', ${`H${id}`}, '王小明', ${now}, ${now})`.execute(
-          db,
-        );
-      await sql`insert into patient_profiles (patient_id, clinic_id, last_visit_at, next_visit_at, no_show_count, updated_at) values ('p1', 'c1', '2025-01-02T03:00:00.000Z', '2026-07-01T01:00:00.000Z', 2, ${now})`.execute(
-        db,
-      );
+        await sql`insert into patients (id, clinic_id, his_id, name, created_at, updated_at)
+          values (${id}, 'c1', ${`H${id}`}, '王小明', ${now}, ${now})`.execute(db);
+      await sql`insert into patient_profiles
+        (patient_id, clinic_id, last_visit_at, next_visit_at, no_show_count, updated_at)
+        values ('p1', 'c1', '2025-01-02T03:00:00.000Z', '2026-07-01T01:00:00.000Z', 2, ${now})`.execute(db);
       await sql`insert into patient_profiles (patient_id, clinic_id, updated_at) values ('p2', 'c1', ${now})`.execute(
         db,
       );

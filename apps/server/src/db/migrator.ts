@@ -5,7 +5,10 @@ import type { Database } from './connection.ts';
 import type { DB } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 
-/** Applies every pending migration (or those up to `until`: tests of a data-moving migration start from the version before it). */
+/**
+ * Applies every pending migration (or those up to `until`: tests of a data-moving migration
+ * start from the version before it).
+ */
 export async function migrate(
   database: Database,
   log: (line: string) => void = () => {},

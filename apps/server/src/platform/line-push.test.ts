@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 describe('linePushClient (lean push) against the LINE emulator, compared with @line/bot-sdk', () => {
-  it('2xx: the message arrives once with the retry key; status, sentMessages and x-line-request-id as the SDK gets them', async () => {
+  it('2xx: sent once with the retry key; status, sentMessages, x-line-request-id as the SDK gets them', async () => {
     const userId = await friend('小明');
     const flex: messagingApi.Message = {
       type: 'flex',
@@ -95,7 +95,8 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
     expect(got[0].message).toEqual(flex);
   });
 
-  it('the same retry key again: HTTPFetchError 409 with x-line-accepted-request-id = the first request id, body as the SDK sees it; nothing sent twice', async () => {
+  // The same retry key again: LINE answers 409 and names the first request in x-line-accepted-request-id.
+  it('the same retry key again: HTTPFetchError 409, body as the SDK sees it; nothing sent twice', async () => {
     const userId = await friend('小華');
     const key = randomUUID();
     const first = await lean.push({ to: userId, messages: text('提醒') }, key);
@@ -114,7 +115,7 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
     expect(await log(userId)).toHaveLength(1);
   });
 
-  it('not a friend: 400 "Failed to send messages"; bad request details; bad token 401 — each exactly as the SDK reports it', async () => {
+  it('not a friend: 400 "Failed to send messages"; bad request; bad token 401 — each as the SDK has it', async () => {
     const stranger = (await emuJson('POST', '/_emulator/users', { displayName: '路人' })) as { userId: string };
     const cases: { to: string; messages: messagingApi.Message[]; key?: string; client?: 'bad' }[] = [
       { to: stranger.userId, messages: text('x') },
@@ -175,7 +176,7 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
     expect(counts).toEqual(Array(8).fill(5));
   });
 
-  it('no answer within timeoutMs: a plain Error (not HTTPFetchError), so the dispatcher retries with the same key', async () => {
+  it('no answer in time: a plain Error, not HTTPFetchError, so the dispatcher retries with the same key', async () => {
     const userId = await friend('阿慢');
     // undici's timers have a resolution of about a second: a 150 ms timeout fires within ~1.2 s.
     await emuJson('PUT', '/_emulator/faults', { api: { latencyMs: 2500, paths: ['/v2/bot/message/push'] } });
@@ -209,7 +210,8 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
     expect((err as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
   });
 
-  it('a keep-alive socket the server closed as the next push went out: sent again once on a new socket when it has a retry key, an error without one', async () => {
+  // A keep-alive socket the server closed just as the next push went out.
+  it('a socket closed under a push: sent again once on a new socket with a retry key, an error without', async () => {
     // A server that answers the first request of every connection and drops the connection on
     // the second without answering (what a server closing an idle socket looks like to the client).
     const seen: string[] = [];
@@ -223,7 +225,8 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
         seen.push(/x-line-retry-key: (\S+)/i.exec(raw)?.[1] ?? '-');
         const body = JSON.stringify({ sentMessages: [{ id: String(seen.length), quoteToken: 'q' }] });
         sock.write(
-          `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-line-request-id: r${seen.length}\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n${body}`,
+          `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-line-request-id: r${seen.length}\r\n` +
+            `content-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n${body}`,
         );
         return true;
       });
@@ -314,14 +317,20 @@ describe('linePushClient: HTTP/1.1 answers in every framing a server may use', (
   const ok = (id: string) => JSON.stringify({ sentMessages: [{ id, quoteToken: `q${id}` }] });
   // An unsolicited interim 1xx answer (we never send Expect: 100-continue) is refused by undici
   // as a bad answer; LINE does not send one.
-  it('Content-Length, chunked (with extensions and trailers), close-delimited, HTTP/1.0 and Connection: close; the request is what the SDK sends', async () => {
+  // Bodies framed by Content-Length, chunked (with extensions and trailers), close-delimited, HTTP/1.0
+  // and Connection: close.
+  it('every body framing reads as the SDK reads it; the request is what the SDK sends', async () => {
     const chunked = (body: string) =>
-      `${Buffer.byteLength(body.slice(0, 5)).toString(16)};ext=1\r\n${body.slice(0, 5)}\r\n${Buffer.byteLength(body.slice(5)).toString(16).toUpperCase()}\r\n${body.slice(5)}\r\n0\r\nx-trailer: 1\r\n\r\n`;
+      `${Buffer.byteLength(body.slice(0, 5)).toString(16)};ext=1\r\n${body.slice(0, 5)}\r\n` +
+      `${Buffer.byteLength(body.slice(5)).toString(16).toUpperCase()}\r\n${body.slice(5)}\r\n` +
+      `0\r\nx-trailer: 1\r\n\r\n`;
     const err = JSON.stringify({ message: '錯誤：Failed to send messages' });
     const srv = await scripted([
-      `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Line-Request-Id: a1\r\nContent-Length: ${Buffer.byteLength(ok('1'))}\r\n\r\n${ok('1')}`,
+      `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Line-Request-Id: a1\r\n` +
+        `Content-Length: ${Buffer.byteLength(ok('1'))}\r\n\r\n${ok('1')}`,
       `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nx-line-request-id: a2\r\n\r\n${chunked(ok('2'))}`,
-      `HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: gzip, chunked\r\nContent-Type: application/json\r\n\r\n${chunked(err)}`,
+      `HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: gzip, chunked\r\nContent-Type: application/json\r\n\r\n` +
+        chunked(err),
       `HTTP/1.1 200 OK\r\nx-line-request-id: a4\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
       `HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\nno length: read until close`,
       `HTTP/1.0 200 OK\r\nx-line-request-id: a6\r\nContent-Length: ${Buffer.byteLength(ok('6'))}\r\n\r\n${ok('6')}`,

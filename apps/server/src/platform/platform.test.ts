@@ -225,7 +225,7 @@ describe('jobs', () => {
     await w.stop();
   });
 
-  it("a permanent error goes straight to dead; a crashed worker's job is reclaimed after its lock expires", async () => {
+  it("a permanent error goes straight to dead; a crashed worker's job is reclaimed when its lock expires", async () => {
     const c = await createTestClinic(t);
     const type = `perm.${c.clinicId}`;
     const job = testJob(type, async () => {

@@ -1,4 +1,4 @@
-// SMS behind one small interface (TAIWAN-FACTS.md "SMS"): Mitake (三竹) SmSend — also what the
+// SMS behind one small interface (docs/taiwan.md "SMS"): Mitake (三竹) SmSend — also what the
 // LINE emulator's gateway speaks — and Every8d (互動資通) sendSMS.ashx, plus `none`. No npm
 // client exists for either, so these are small fetch wrappers. Segment counting follows the
 // carriers: GSM-7 160 characters (153 per part when split), otherwise UCS-2 70 (67 per part).
@@ -25,7 +25,8 @@ export class SmsError extends Error {
 }
 
 const GSM_BASIC = new Set(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+    '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
 );
 const GSM_EXT = new Set('^{}\\[~]|€\f');
 

@@ -70,7 +70,10 @@ async function freshPostgresDatabase(base: string): Promise<{ url: string; drop(
   };
 }
 
-/** An empty database (no migrations applied): in-memory SQLite, or a new PostgreSQL database under TEST_DATABASE_URL. */
+/**
+ * An empty database (no migrations applied): in-memory SQLite, or a new PostgreSQL database
+ * under TEST_DATABASE_URL.
+ */
 export async function emptyTestDatabase(): Promise<{ database: Database; close(): Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) {

@@ -30,7 +30,8 @@ export function liffSteps(b: LineTestbed) {
 
   async function idToken(channelId: string, userId: string): Promise<string> {
     const r = await fetch(
-      `${b.emu.url}/_emulator/liff-login?liffId=${channelId}-test&redirect=${encodeURIComponent('http://app.test/liff/')}&userId=${userId}`,
+      `${b.emu.url}/_emulator/liff-login?liffId=${channelId}-test` +
+        `&redirect=${encodeURIComponent('http://app.test/liff/')}&userId=${userId}`,
       { redirect: 'manual' },
     );
     const loc = r.headers.get('location')!;

@@ -24,9 +24,8 @@ const m: Migration = {
     await sql`update patients set
         last_visit_at = (select pp.last_visit_at from patient_profiles pp where pp.patient_id = patients.id),
         next_visit_at = (select pp.next_visit_at from patient_profiles pp where pp.patient_id = patients.id),
-        no_show_count = coalesce((select pp.no_show_count from patient_profiles pp where pp.patient_id = patients.id), 0)`.execute(
-      db,
-    );
+        no_show_count = coalesce(
+          (select pp.no_show_count from patient_profiles pp where pp.patient_id = patients.id), 0)`.execute(db);
     await db.schema.dropIndex('patient_profiles_last_visit').execute();
     await db.schema.dropIndex('patient_profiles_next_visit').execute();
     for (const c of ['last_visit_at', 'next_visit_at', 'no_show_count'])

@@ -45,7 +45,7 @@ const offers = (v: Record<string, unknown>) => ({
 });
 
 describe('what each state offers on the LIFF card', () => {
-  it('booked → confirm/cancel/reschedule; confirmed → cancel/reschedule; requested → withdraw only; cancelled/past → nothing', async () => {
+  it('booked: confirm/cancel/reschedule; confirmed: cancel/reschedule; requested: withdraw; else none', async () => {
     const { api, a1, a2, a3 } = await setup();
     expect(offers(a1)).toEqual({ confirm: true, cancel: true, reschedule: true, withdraw: false, pending: null });
     expect(offers(a2)).toEqual({ confirm: false, cancel: false, reschedule: false, withdraw: false, pending: null });
@@ -78,7 +78,7 @@ describe('what each state offers on the LIFF card', () => {
 });
 
 describe('withdrawing a pending request', () => {
-  it('restores the reply light (HIS sees it), closes the task as withdrawn, acknowledges in LINE; twice → 409', async () => {
+  it('restores the reply light for the HIS, closes the task as withdrawn, says so in LINE; twice → 409', async () => {
     const { c, u, api, a1, a4 } = await setup();
     await api.post(`/appointments/${a1.id}/confirm`);
     await api.post(`/appointments/${a1.id}/cancel-request`, { reason: '出差' });

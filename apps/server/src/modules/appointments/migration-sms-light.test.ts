@@ -25,8 +25,8 @@ it('0091 gives SMS-reminded appointments the reply light they should have had', 
       ['a-none', 'not_sent'],
       ['a-answered', 'confirmed'],
     ])
-      await sql`insert into appointments (id, clinic_id, his_id, patient_id, doctor_id, starts_at, starts_at_local, status,
-          version, reply_status, created_at, updated_at)
+      await sql`insert into appointments (id, clinic_id, his_id, patient_id, doctor_id, starts_at, starts_at_local,
+          status, version, reply_status, created_at, updated_at)
         values (${id}, 'c1', ${id.toUpperCase()}, 'p1', 'd1', '2026-03-05T01:00:00.000Z', '2026-03-05T09:00:00+08:00',
           'booked', 1, ${reply}, ${now}, ${now})`.execute(db);
     for (const [id, appt, state, channel] of [

@@ -42,7 +42,8 @@ async function user(name = '王小明') {
 
 async function idToken(channelId: string, userId: string): Promise<string> {
   const r = await fetch(
-    `${b.emu.url}/_emulator/liff-login?liffId=${channelId}-test&redirect=${encodeURIComponent('http://app.test/liff/')}&userId=${userId}`,
+    `${b.emu.url}/_emulator/liff-login?liffId=${channelId}-test` +
+      `&redirect=${encodeURIComponent('http://app.test/liff/')}&userId=${userId}`,
     { redirect: 'manual' },
   );
   const loc = r.headers.get('location')!;
@@ -93,7 +94,7 @@ const userMenu = (channelId: string, userId: string) =>
   b.emu.store.channels.get(channelId)?.userRichMenus.get(userId) ?? null;
 
 describe('bind flow through the emulator', () => {
-  it('follow → ID token → OTP by SMS → verify binds the whole family: lights, rich menu, confirmation; block/unblock; unbind', async () => {
+  it('follow → ID token → SMS OTP → verify binds the family (lights, menu, text); block/unblock; unbind', async () => {
     const c = await clinic();
     const p = phone();
     await c.his.put('/his/v1/patients/P1', { name: '王大明', phone: dashed(p), birthDate: '1980-05-17' });
@@ -215,7 +216,7 @@ describe('bind flow through the emulator', () => {
 });
 
 describe('bound menu right after binding', () => {
-  it('the bound menu reaches LINE within 2 s of the verify call on a running worker, whatever its poll interval', async () => {
+  it('reaches LINE within 2 s of the verify call on a running worker, whatever its poll interval', async () => {
     const c = await clinic();
     const p = phone();
     await c.his.put('/his/v1/patients/P1', { name: '林快', phone: p });
@@ -243,7 +244,7 @@ describe('bound menu right after binding', () => {
 });
 
 describe('family with two LINE users', () => {
-  it('a patient stays bound while any bound LINE user is a friend; blocked when all blocked; delivery reports update the SMS log', async () => {
+  it('bound while any bound LINE user is a friend; blocked when all block; SMS reports update the log', async () => {
     const c = await clinic();
     const p = phone();
     await c.his.put('/his/v1/patients/F', { name: '全家', phone: p });
@@ -304,7 +305,7 @@ describe('family with two LINE users', () => {
 });
 
 describe('codes, limits and lockout', () => {
-  it('wrong codes count down, the fifth locks the phone for 15 minutes, across a new app instance on the same database', async () => {
+  it('wrong codes count down, the fifth locks the phone for 15 minutes, and the lock outlives a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'careline-bind-'));
     const env = {
       DATABASE_URL: process.env.TEST_DATABASE_URL ?? `sqlite:${join(dir, 'db.sqlite')}`,
@@ -365,7 +366,7 @@ describe('codes, limits and lockout', () => {
     await t2.close();
   }, 90_000); // two app instances migrate a database file each: slow on a loaded machine
 
-  it('resend only after 60 s and the new code replaces the old; expired codes; another phone’s code; per-phone rate limit', async () => {
+  it('resend after 60 s replaces the old code; expired codes; another phone’s code; per-phone rate limit', async () => {
     const c = await clinic();
     const p = phone();
     const q = phone();
@@ -487,7 +488,7 @@ describe('clinics are isolated', () => {
 });
 
 describe('my appointments and answers', () => {
-  it('lists family appointments in clinic time; confirm / cancel / reschedule rules; front-desk tasks; staff unbind', async () => {
+  it('family appointments in clinic time; confirm/cancel/reschedule rules; desk tasks; staff unbind', async () => {
     const c = await clinic();
     const p = phone();
     await c.his.put('/his/v1/patients/M', { name: '媽媽', phone: p, birthDate: '1975-01-01' });

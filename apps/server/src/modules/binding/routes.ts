@@ -1,4 +1,4 @@
-// Patient LIFF pages and their API (D1–D3): /liff/<channelId>/… serves the built page with
+// Patient LIFF pages and their API (binding, appointments, family): /liff/<channelId>/… serves the built page with
 // the clinic's settings injected; /liff/api/<channelId>/… identifies the LINE user from the
 // LIFF ID token (verified with LINE Login, never trusted from the client).
 import { existsSync, readFileSync } from 'node:fs';
@@ -70,8 +70,14 @@ const jsonForScript = (v: unknown) =>
     .replace(/\u2029/g, '\\u2029');
 
 function simplePage(title: string, body: string): string {
-  return `<!doctype html><html lang="zh-TW"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title>
-<style>body{font-family:"Noto Sans TC","PingFang TC","Microsoft JhengHei",sans-serif;margin:0;padding:32px 20px;color:#1f2937;background:#f6f7f9;line-height:1.7}main{max-width:420px;margin:0 auto;background:#fff;border-radius:16px;padding:24px;box-shadow:0 1px 3px rgba(0,0,0,.08)}h1{font-size:20px;margin:0 0 12px}</style></head>
+  return `<!doctype html><html lang="zh-TW"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title>
+<style>
+body{font-family:"Noto Sans TC","PingFang TC","Microsoft JhengHei",sans-serif;margin:0;padding:32px 20px;color:#1f2937;
+background:#f6f7f9;line-height:1.7}
+main{max-width:420px;margin:0 auto;background:#fff;border-radius:16px;padding:24px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+h1{font-size:20px;margin:0 0 12px}
+</style></head>
 <body><main><h1>${esc(title)}</h1>${body}</main></body></html>`;
 }
 

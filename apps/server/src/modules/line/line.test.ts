@@ -66,7 +66,7 @@ describe('LINE channel settings', () => {
     expect(bad.json().message).toContain('Channel access token');
   });
 
-  it('requires secret and token the first time; a channel id cannot belong to two clinics; front desk cannot change it', async () => {
+  it('secret and token needed the first time; a channel id has one clinic; front desk cannot change it', async () => {
     const c = await b.clinicWithChannel();
     const other = await createTestClinic(b.t);
     const first = await as(b.t.app, other.admin).put('/api/line/channel', { channelId: '999000111' });
@@ -252,7 +252,11 @@ describe('canned replies', () => {
     });
     expect(badFlex.json().error.details[0].field).toBe('reply.contents.type');
     const csv =
-      '名稱,比對方式,關鍵字,優先順序,回覆內容\n停車,keyword,停車|車位,5,"附近有公有停車場，步行 2 分鐘"\n,keyword,交通,0,搭捷運\n交通,maybe,捷運,0,忠孝復興站\n自費,exact,自費項目,abc,請洽櫃台\n';
+      '名稱,比對方式,關鍵字,優先順序,回覆內容\n' +
+      '停車,keyword,停車|車位,5,"附近有公有停車場，步行 2 分鐘"\n' +
+      ',keyword,交通,0,搭捷運\n' +
+      '交通,maybe,捷運,0,忠孝復興站\n' +
+      '自費,exact,自費項目,abc,請洽櫃台\n';
     const imp = await as(b.t.app, c.admin).post('/api/auto-replies/import', { csv });
     expect(imp.statusCode).toBe(200);
     expect(imp.json()).toMatchObject({ imported: 1, failed: 3 });

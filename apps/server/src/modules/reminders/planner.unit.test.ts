@@ -107,7 +107,7 @@ describe('planReminders', () => {
     expect(byRule(ps, 'visit-day')).toMatchObject({ skipped: true });
   });
 
-  it('an appointment that is not a new booking gets no booking-day message; the 48 h and visit-day ones plan as usual', () => {
+  it('not a new booking: no booking-day message; the 48 h and visit-day ones plan as usual', () => {
     const a = appt('2026-03-20T10:00:00+08:00', '2026-03-16T13:00:00+08:00', { bookingMessage: false });
     const ps = plan(a, '2026-03-16T05:00:00Z');
     expect(byRule(ps, 'booking')).toMatchObject({ skipped: true, dueAt: null, reason: 'not_new' });
