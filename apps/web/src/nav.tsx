@@ -118,7 +118,7 @@ export function navFor(items: NavItem[], role: Role): NavItem[] {
   return out;
 }
 
-/** Features not built yet: what each will do (PRODUCT.md), shown on its placeholder page. */
+/** Features not built yet: what each will do, shown on its placeholder page. */
 export const FEATURES: Record<string, FeatureInfo> = {
   reminders: {
     title: '提醒',

@@ -284,7 +284,7 @@ export const HELP_ARTICLES = {
       </>
     ),
   },
-  // Front desk (issue 8) and patients (issue 9): the same text as those pages' "?" drawers.
+  // Front desk and patients: the same text as those pages "?" drawers.
   home: { ...FRONTDESK_HELP.home, summary: '今日門診一覽、待處理事項與營運指標。' },
   appointments: { ...FRONTDESK_HELP.appointments, summary: '預約列表的篩選、搜尋、排序與鍵盤操作。' },
   calendar: { ...FRONTDESK_HELP.calendar, summary: '依醫師檢視日、週、月的門診行事曆。' },

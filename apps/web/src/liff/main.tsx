@@ -1,5 +1,5 @@
 /** @jsxImportSource preact */
-// Patient LIFF pages (D1–D3): bind, my appointments, family. Preact + hand-written CSS so the
+// Patient LIFF pages: bind, my appointments, family. Preact + hand-written CSS so the
 // page stays small and fast on a phone. The server injects window.__CARELINE_LIFF__.
 import { render } from 'preact';
 import { App, Fatal } from './App.tsx';
