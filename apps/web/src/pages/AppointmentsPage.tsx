@@ -1,4 +1,4 @@
-// 預約 (B3): the front desk's appointment list. Filters live in the URL (links from the home
+// 預約: the front desk's appointment list. Filters live in the URL (links from the home
 // page land on a filtered list), sorting and paging happen on the server, and the keyboard
 // works: / focuses the search, ↑/↓ move, Enter opens the appointment.
 import { CalendarOutlined, DeleteOutlined, SaveOutlined, SearchOutlined, StarOutlined } from '@ant-design/icons';
