@@ -102,3 +102,85 @@ it('an SMS reminder is a sent reminder everywhere; past visits show their outcom
   expect(k.confirmationRate).toMatchObject({ numerator: 0, denominator: 1 });
   expect(k.deliveryRate).toMatchObject({ numerator: 1, denominator: 1 });
 });
+
+it('a batch of reminders sent turns each light once, with its history, feed entry and webhook', async () => {
+  const c = await createTestClinic(t, { timeZone: 'Asia/Taipei' });
+  const quiet = await createTestClinic(t, { timeZone: 'Asia/Taipei' }); // no webhook URL
+  const at = '2026-03-11T16:00:00+08:00';
+  for (const [clinic, hook] of [
+    [c, true],
+    [quiet, false],
+  ] as const) {
+    const admin = as(t.app, clinic.admin);
+    const his = clinic.his(await clinic.apiKey());
+    await his.put('/his/v1/doctors/D1', { name: '林醫師' });
+    expect((await admin.post('/api/his/initial-sync/end', {})).statusCode).toBe(200);
+    expect((await admin.put('/api/sms/settings', { provider: 'default', reminderFallback: true })).statusCode).toBe(
+      200,
+    );
+    if (hook) expect((await admin.put('/api/his/webhook', { url: 'http://127.0.0.1:9/hook' })).statusCode).toBe(200);
+    const items = [];
+    for (let i = 1; i <= 3; i++) {
+      await his.put(`/his/v1/patients/P${i}`, { name: `病患${i}`, phone: `0912-000-00${i}` });
+      items.push({ appointmentId: `B${i}`, patientId: `P${i}`, doctorId: 'D1', startsAt: at, status: 'booked' });
+    }
+    const batch = items.map((x) => ({ ...x, version: 1, bookedAt: NOW }));
+    expect((await his.post('/his/v1/appointments/batch', { items: batch })).json().summary.created).toBe(3);
+  }
+  await settle();
+
+  const changes = await t.deps.db
+    .selectFrom('status_changes')
+    .select(['id', 'clinic_id', 'subject_his_id', 'reason'])
+    .where('clinic_id', 'in', [c.clinicId, quiet.clinicId])
+    .where('to_value', '=', 'awaiting_reply')
+    .orderBy('id')
+    .execute();
+  expect(changes.map((x) => [x.clinic_id === c.clinicId, x.subject_his_id]).sort()).toEqual(
+    [
+      [true, 'B1'],
+      [true, 'B2'],
+      [true, 'B3'],
+      [false, 'B1'],
+      [false, 'B2'],
+      [false, 'B3'],
+    ].sort(),
+  );
+  for (const x of changes) expect(x.reason).toMatch(/^已送出「.+」（簡訊）$/);
+  // Webhooks only where the HIS registered a URL, each carrying its own feed entry's cursor.
+  const events = await t.deps.db
+    .selectFrom('webhook_events')
+    .select(['clinic_id', 'body', 'ordering_key'])
+    .where('clinic_id', 'in', [c.clinicId, quiet.clinicId])
+    .where('type', '=', 'appointment.reply_changed')
+    .execute();
+  expect(events.every((e) => e.clinic_id === c.clinicId)).toBe(true);
+  const own = changes.filter((x) => x.clinic_id === c.clinicId);
+  expect(
+    events
+      .map((e) => JSON.parse(e.body).data)
+      .map((d: { appointmentId: string; cursor: string; to: { code: string } }) => [
+        d.appointmentId,
+        d.cursor,
+        d.to.code,
+      ])
+      .sort(),
+  ).toEqual(own.map((x) => [x.subject_his_id, `c1_${x.id.toString(36)}`, 'awaiting_reply']).sort());
+  // One history entry per appointment says so; a second dispatcher pass changes nothing.
+  const admin = as(t.app, c.admin);
+  const list = (await admin.get('/api/appointments?fromDate=2026-03-11&toDate=2026-03-11')).json().items;
+  for (const a of list.filter((x: { appointmentId: string }) => x.appointmentId.startsWith('B'))) {
+    const d = (await admin.get(`/api/appointments/${a.id}`)).json();
+    expect(d.lights.reply.code).toBe('awaiting_reply');
+    expect(d.history.filter((h: { lines: string[] }) => h.lines.some((l) => l.startsWith('回覆：')))).toHaveLength(1);
+  }
+  await settle();
+  expect(
+    await t.deps.db
+      .selectFrom('status_changes')
+      .select('id')
+      .where('clinic_id', 'in', [c.clinicId, quiet.clinicId])
+      .where('to_value', '=', 'awaiting_reply')
+      .execute(),
+  ).toHaveLength(6);
+});

@@ -8,7 +8,7 @@ import type { Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { patientsByIds } from '../patients/service.ts';
-import { recordStatusChange, type StatusChange } from '../status/feed.ts';
+import { recordStatusChange, recordStatusChanges, type RecordInput, type StatusChange } from '../status/feed.ts';
 import { APPOINTMENT_STATUSES, REPLY_STATUSES, type ChangeSource } from '../status/lights.ts';
 import { appointmentRepository } from './repository.ts';
 
@@ -84,26 +84,72 @@ export async function changeAppointmentLight(
   });
 }
 
+export type Reminded = { clinicId: string; appointmentId: string; what: string; channel: 'line' | 'sms' };
+
 /**
- * A reminder went out — by LINE or by SMS, scheduled or resent by the front desk: an
- * appointment that showed 尚未提醒 now shows 尚未回覆. The one place that decides this, so the
- * appointment's header, the list, the calendar, the KPI strip and the HIS's `reply` light all
- * say the same as the reminder's own record. An answer the patient already gave stays.
+ * Reminders went out — by LINE or by SMS, scheduled or resent by the front desk: appointments
+ * that showed 尚未提醒 now show 尚未回覆. The one place that decides this, so the appointment's
+ * header, the list, the calendar, the KPI strip and the HIS's `reply` light all say the same as
+ * the reminder's own record. An answer the patient already gave stays. A dispatcher's batch at
+ * a time: one statement per step, not per reminder (docs/benchmarks.md, reminders).
  */
-export async function markReminded(
-  trx: Db,
-  deps: Deps,
-  input: { clinicId: string; appointmentId: string; what: string; channel: 'line' | 'sms'; actor?: Actor },
-): Promise<StatusChange | null> {
-  const a = await appointmentRepository(trx).byId(input.clinicId, input.appointmentId);
-  if (!a || a.reply_status !== 'not_sent') return null;
-  return changeAppointmentLight(trx, deps, {
-    clinicId: input.clinicId,
-    appointmentId: input.appointmentId,
-    light: 'reply',
-    to: 'awaiting_reply',
-    source: input.actor?.type === 'staff' ? 'staff' : 'system',
-    actor: input.actor ?? { type: 'system', id: null, label: '看診提醒' },
-    reason: `已送出「${input.what}」（${input.channel === 'sms' ? '簡訊' : 'LINE'}）`,
-  });
+export async function markReminded(trx: Db, deps: Deps, items: Reminded[]): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  const actor: Actor = { type: 'system', id: null, label: '看診提醒' };
+  const repo = appointmentRepository(trx);
+  const changes: RecordInput[] = [];
+  for (const clinicId of new Set(items.map((i) => i.clinicId))) {
+    const first = new Map<string, Reminded>();
+    for (const i of items) if (i.clinicId === clinicId && !first.has(i.appointmentId)) first.set(i.appointmentId, i);
+    const waiting = (await repo.byIds(clinicId, [...first.keys()])).filter((a) => a.reply_status === 'not_sent');
+    if (!waiting.length) continue;
+    const changed = new Set(
+      await repo.setReplyStatus(
+        clinicId,
+        waiting.map((a) => a.id),
+        'not_sent',
+        'awaiting_reply',
+        now,
+      ),
+    );
+    const rows = waiting.filter((a) => changed.has(a.id));
+    const reason = (id: string) => {
+      const i = first.get(id)!;
+      return `已送出「${i.what}」（${i.channel === 'sms' ? '簡訊' : 'LINE'}）`;
+    };
+    await repo.insertHistory(
+      rows.map((a) => ({
+        clinic_id: clinicId,
+        appointment_id: a.id,
+        version: a.version,
+        source: 'system',
+        actor_type: actor.type,
+        actor_id: actor.id,
+        actor_label: actor.label,
+        old_status: a.status,
+        new_status: a.status,
+        changed_fields: JSON.stringify(['reply']),
+        changes: JSON.stringify([{ field: 'reply', from: 'not_sent', to: 'awaiting_reply' }]),
+        reason: reason(a.id),
+        created_at: now,
+      })),
+    );
+    const patients = await patientsByIds(trx, clinicId, [...new Set(rows.map((a) => a.patient_id))]);
+    const hisIdOf = new Map(patients.map((p) => [p.id, p.hisId]));
+    for (const a of rows)
+      changes.push({
+        clinicId,
+        subject: 'appointment',
+        subjectId: a.id,
+        subjectHisId: a.his_id,
+        patientHisId: hisIdOf.get(a.patient_id) ?? null,
+        light: 'reply',
+        from: 'not_sent',
+        to: 'awaiting_reply',
+        source: 'system',
+        actor,
+        reason: reason(a.id),
+      });
+  }
+  await recordStatusChanges(trx, deps, changes);
 }

@@ -167,6 +167,21 @@ export function appointmentRepository(db: Db) {
     async update(clinicId: string, id: string, patch: Updateable<AppointmentsTable>) {
       await db.updateTable('appointments').set(patch).where('clinic_id', '=', clinicId).where('id', '=', id).execute();
     },
+    /** Sets the reply light where it still shows `from`; returns the ids that changed. */
+    async setReplyStatus(clinicId: string, ids: string[], from: string, to: string, at: string): Promise<string[]> {
+      const out: string[] = [];
+      for (const part of chunks([...new Set(ids)]))
+        for (const r of await db
+          .updateTable('appointments')
+          .set({ reply_status: to, reply_status_at: at, updated_at: at })
+          .where('clinic_id', '=', clinicId)
+          .where('id', 'in', part)
+          .where('reply_status', '=', from)
+          .returning('id')
+          .execute())
+          out.push(r.id);
+      return out;
+    },
     async insertHistory(rows: NewHistory[]) {
       for (const part of chunks(rows, 250)) await db.insertInto('appointment_history').values(part).execute();
     },

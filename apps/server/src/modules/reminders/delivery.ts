@@ -28,7 +28,7 @@ import { appointmentsToRemind } from '../appointments/for-reminders.ts';
 import { bindingService } from '../binding/service.ts';
 import { lineService } from '../line/service.ts';
 import { queueSms, smsService } from '../sms/service.ts';
-import { markReminded } from '../appointments/lights.ts';
+import { markReminded, type Reminded } from '../appointments/lights.ts';
 import { pushVerdict } from './line-errors.ts';
 import { quotaTracker, type QuotaTracker } from './quota.ts';
 import { fixedChunks, reminderRepository, type ClaimedDelivery, type DeliveryOutcome } from './repository.ts';
@@ -298,15 +298,14 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
             relatedId: row.appointment_id,
           })),
         );
-      for (const { row, out } of logged) {
-        if (!out.replyLight) continue;
-        await markReminded(trx, tdeps, {
+      const reminded: Reminded[] = logged
+        .filter(({ out }) => out.replyLight)
+        .map(({ row }) => ({
           clinicId: row.clinic_id,
           appointmentId: row.appointment_id,
           what: row.rule_name,
           channel: 'line',
-        });
-      }
+        }));
       stats.sent += logged.length;
       for (const { row, out } of done) {
         const finish = (o: DeliveryOutcome) => tx.finish(workerId, row.id, o, at);
@@ -328,7 +327,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
             } else {
               await finish({ state: 'sent', channel: 'sms', sms_message_id: sms.id, sent_at: at, last_error: null });
               // An SMS reminder is a sent reminder: the reply light says so, as for LINE.
-              await markReminded(trx, tdeps, {
+              reminded.push({
                 clinicId: row.clinic_id,
                 appointmentId: row.appointment_id,
                 what: row.rule_name,
@@ -364,6 +363,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
             break;
         }
       }
+      await markReminded(trx, tdeps, reminded);
     });
   }
 

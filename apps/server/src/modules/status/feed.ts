@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { emitWebhookEvent } from '../webhooks/service.ts';
+import { emitWebhookEvent, emitWebhookEvents } from '../webhooks/service.ts';
 import { labelOf, type ChangeSource, type Light, type Subject } from './lights.ts';
 import { statusChangeRepository } from './repository.ts';
 
@@ -103,17 +103,36 @@ export async function recordStatusChange(trx: Db, deps: Deps, input: RecordInput
 }
 
 /**
- * Many `recordStatusChange`s at once (the HIS batch ingest): one multi-row insert, in order,
- * so their cursors follow the order of `inputs`. Changes not made by the HIS still go one by
- * one through `recordStatusChange` (they emit webhooks).
+ * Many `recordStatusChange`s at once (the HIS batch ingest, a batch of reminders sent): multi-row
+ * inserts, in order, so their cursors follow the order of `inputs`; the changes not made by the
+ * HIS get their webhooks in one go.
  */
 export async function recordStatusChanges(trx: Db, deps: Deps, inputs: RecordInput[]): Promise<void> {
-  if (inputs.some((i) => i.source !== 'his')) {
-    for (const i of inputs) await recordStatusChange(trx, deps, i);
+  if (!inputs.length) return;
+  const now = deps.clock.now().toISOString();
+  const repo = statusChangeRepository(trx);
+  const rows = inputs.map((x) => rowOf(x, now));
+  if (inputs.every((i) => i.source === 'his')) {
+    await repo.insertMany(rows);
     return;
   }
-  const now = deps.clock.now().toISOString();
-  await statusChangeRepository(trx).insertMany(inputs.map((x) => rowOf(x, now)));
+  const ids = await repo.insertManyReturningIds(rows);
+  await emitWebhookEvents(
+    trx,
+    deps,
+    inputs.flatMap((x, i) =>
+      x.source === 'his'
+        ? []
+        : [
+            {
+              clinicId: x.clinicId,
+              type: EVENT_TYPE[x.light],
+              orderingKey: `${x.subject}:${x.subjectHisId}`,
+              data: toApiChange({ id: ids[i], ...rows[i] }),
+            },
+          ],
+    ),
+  );
 }
 
 export type StatusChangeRow = {

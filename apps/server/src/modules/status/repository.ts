@@ -18,6 +18,19 @@ export function statusChangeRepository(db: Db) {
           .values(rows.slice(i, i + 300))
           .execute();
     },
+    /** `insertMany` returning the new ids, in the order of `rows` (serial ids follow the insert order). */
+    async insertManyReturningIds(rows: NewStatusChange[]): Promise<number[]> {
+      const ids: number[] = [];
+      for (let i = 0; i < rows.length; i += 300) {
+        const part = await db
+          .insertInto('status_changes')
+          .values(rows.slice(i, i + 300))
+          .returning('id')
+          .execute();
+        ids.push(...part.map((r) => Number(r.id)).sort((a, b) => a - b));
+      }
+      return ids;
+    },
     /** Changes after `afterId`, oldest first (the (clinic_id, id) index). */
     after: (clinicId: string, afterId: number, limit: number) =>
       db

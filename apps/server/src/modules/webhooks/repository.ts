@@ -19,6 +19,13 @@ export function webhookRepository(db: Db) {
         )
         .execute(),
     insertEvent: (row: Insertable<WebhookEventsTable>) => db.insertInto('webhook_events').values(row).execute(),
+    async insertEvents(rows: Insertable<WebhookEventsTable>[]) {
+      for (let i = 0; i < rows.length; i += 200)
+        await db
+          .insertInto('webhook_events')
+          .values(rows.slice(i, i + 200))
+          .execute();
+    },
     event: (clinicId: string, id: string) =>
       db
         .selectFrom('webhook_events')

@@ -13,7 +13,7 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId, randomToken } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
-import { defineJob, enqueueJob, PermanentJobError, type Job } from '../../platform/jobs.ts';
+import { defineJob, enqueueJob, enqueueJobs, PermanentJobError, type Job } from '../../platform/jobs.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -119,6 +119,42 @@ export async function emitWebhookEvent(
     { clinicId: input.clinicId, orderingKey, idempotencyKey: `webhook:${id}` },
   );
   return id;
+}
+
+/**
+ * Many `emitWebhookEvent`s at once (a batch of reminders sent): one endpoint check per clinic,
+ * multi-row inserts of the events and their jobs, in the order of `inputs`.
+ */
+export async function emitWebhookEvents(trx: Db, deps: Deps, inputs: WebhookEventInput[]): Promise<void> {
+  const createdAt = deps.clock.now().toISOString();
+  const events: (WebhookEventInput & { id: string; key: string })[] = [];
+  for (const clinicId of new Set(inputs.map((i) => i.clinicId))) {
+    if (!(await endpointOf(trx, clinicId))) continue;
+    for (const i of inputs)
+      if (i.clinicId === clinicId) events.push({ ...i, id: newId(), key: `webhook:${clinicId}:${i.orderingKey}` });
+  }
+  if (!events.length) return;
+  await webhookRepository(trx).insertEvents(
+    events.map((e) => ({
+      id: e.id,
+      clinic_id: e.clinicId,
+      type: e.type,
+      body: JSON.stringify({ id: e.id, type: e.type, createdAt, data: e.data }),
+      ordering_key: e.key,
+      status: 'pending',
+      created_at: createdAt,
+      delivered_at: null,
+    })),
+  );
+  await enqueueJobs(
+    trx,
+    deps.clock,
+    WEBHOOK_JOB,
+    events.map((e) => ({
+      payload: { eventId: e.id },
+      opts: { clinicId: e.clinicId, orderingKey: e.key, idempotencyKey: `webhook:${e.id}` },
+    })),
+  );
 }
 
 /** The job handler: one attempt of one event. Throws (→ retry with backoff) unless the HIS answers 2xx. */
