@@ -1,6 +1,7 @@
 // SQL of appointments, their history, the front desk's notes and saved list filters. Every
 // method takes the clinic id.
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import { sameClinicById } from '../../db/by-ids.ts';
 import type { DB } from '../../db/schema.ts';
 import type { AppointmentHistoryTable, AppointmentNotesTable, AppointmentsTable, SavedFiltersTable } from './tables.ts';
 
@@ -45,7 +46,14 @@ export function appointmentRepository(db: Db) {
     async byIds(clinicId: string, ids: string[]): Promise<AppointmentRow[]> {
       const out: AppointmentRow[] = [];
       for (const part of chunks([...new Set(ids)]))
-        out.push(...(await one(clinicId).where('id', 'in', part).execute()));
+        out.push(
+          ...(await db
+            .selectFrom('appointments')
+            .selectAll()
+            .where(sameClinicById(clinicId))
+            .where('id', 'in', part)
+            .execute()),
+        );
       return out.map(norm);
     },
     /** Ids of the booked appointments starting after an instant (replanning a clinic's reminders). */
@@ -174,7 +182,7 @@ export function appointmentRepository(db: Db) {
         for (const r of await db
           .updateTable('appointments')
           .set({ reply_status: to, reply_status_at: at, updated_at: at })
-          .where('clinic_id', '=', clinicId)
+          .where(sameClinicById(clinicId))
           .where('id', 'in', part)
           .where('reply_status', '=', from)
           .returning('id')
