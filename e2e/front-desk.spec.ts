@@ -278,3 +278,40 @@ test('a doctor login linked to no HIS doctor opens on all doctors with a hint', 
   await doc.screenshot({ path: path.join(SHOTS, 'frontdesk-calendar-unlinked.png') });
   await ctx.close();
 });
+
+test('the month calendar shows what happened on past days, and replies only ahead', async ({ page }) => {
+  const day = (offset: number) => new Date(Date.now() + 8 * 3600e3 + offset * 86_400e3).toISOString().slice(0, 10);
+  const yesterday = day(-1);
+  const doctorId = `FDC-${run}`;
+  await his(`/doctors/${doctorId}`, { name: '月曆醫師' });
+  const visits: [string, string, string][] = [
+    ['done', `${yesterday}T09:00:00+08:00`, 'completed'],
+    ['missed', `${yesterday}T09:30:00+08:00`, 'no_show'],
+    ['open', `${yesterday}T10:00:00+08:00`, 'booked'],
+  ];
+  for (const [key, startsAt, status] of visits) {
+    await his(`/patients/FDC-${run}-${key}`, { name: `月曆${key}` });
+    await his(`/appointments/FDC-${run}-${key}`, {
+      patientId: `FDC-${run}-${key}`,
+      doctorId,
+      startsAt,
+      durationMinutes: 30,
+      visitType: '洗牙',
+      status,
+      version: 1,
+      bookedAt: `${day(-10)}T09:00:00+08:00`,
+    });
+  }
+  await login(page, ADMIN_EMAIL);
+  await page.goto(`/calendar?doctor=all&view=month&date=${yesterday}`);
+  const [, m, d] = yesterday.split('-').map(Number);
+  const cell = page.locator(`button[aria-label^="${m}月${d}日 "]`);
+  await expect(cell).toContainText('已看診');
+  await expect(cell).toContainText('未到診');
+  await expect(cell).toContainText('未報到');
+  await expect(cell).not.toContainText('尚未提醒');
+  // The legend names what happened too.
+  await expect(page.getByText('已看診', { exact: true }).first()).toBeVisible();
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: path.join(SHOTS, 'frontdesk-calendar-month.png') });
+});

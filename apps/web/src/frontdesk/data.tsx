@@ -106,6 +106,29 @@ export const REPLY_META: Record<string, { label: string; color: string; dot: str
     hint: '還沒有發送提醒（未綁定 LINE 或尚未到發送時間）',
   },
 };
+/**
+ * What a visit shows once its time has come (the server's `visit` light): what happened. Before
+ * that, the visit shows its reply light (REPLY_META).
+ */
+export const OUTCOME_META: Record<string, { label: string; dot: string; tint: string }> = {
+  checked_in: { label: '已報到', dot: '#0c8599', tint: '#e3f6f8' },
+  completed: { label: '已看診', dot: '#5c7cfa', tint: '#edf1ff' },
+  no_show: { label: '未到診', dot: '#d9480f', tint: '#fff0e6' },
+  not_arrived: { label: '未報到', dot: '#868e96', tint: '#f1f3f5' },
+};
+/** The visit light's order on the calendar: the replies, then what happened. */
+export const VISIT_ORDER = [
+  'confirmed',
+  'awaiting_reply',
+  'cancel_requested',
+  'reschedule_requested',
+  'not_sent',
+  'checked_in',
+  'completed',
+  'no_show',
+  'not_arrived',
+] as const;
+export const visitDot = (code: string) => REPLY_META[code]?.dot ?? OUTCOME_META[code]?.dot ?? '#adb5bd';
 export const STATUS_META: Record<string, { label: string; color: string }> = {
   booked: { label: '已預約', color: 'default' },
   checked_in: { label: '已報到', color: 'cyan' },

@@ -1,4 +1,5 @@
-// 行事曆: day / week / month per doctor or all doctors, coloured by the reply light; a click
+// 行事曆: day / week / month per doctor or all doctors, coloured by the visit light (the reply
+// before the visit, what happened after it, as everywhere in the front desk); a click
 // opens the appointment. A doctor sees their own calendar by default (staff ↔ doctor link, or
 // the same name); a doctor login that is neither opens on all doctors with a hint to have an
 // admin link it. Columns are the HIS's doctors only, never the signed-in login.
@@ -12,7 +13,16 @@ import { api, errorMessage } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { AppointmentDrawer } from '../frontdesk/AppointmentDrawer.tsx';
-import { fdKeys, REPLY_META, useDoctors, useFdSettings, type ScheduleItem } from '../frontdesk/data.tsx';
+import {
+  fdKeys,
+  OUTCOME_META,
+  REPLY_META,
+  useDoctors,
+  useFdSettings,
+  visitDot,
+  VISIT_ORDER,
+  type ScheduleItem,
+} from '../frontdesk/data.tsx';
 import { dayjs } from '../format.ts';
 
 type View = 'day' | 'week' | 'month';
@@ -21,17 +31,22 @@ const END_HOUR = 22;
 const HOUR_PX = 72;
 const WD = '日一二三四五六';
 
+const REPLY_TINT: Record<string, string> = {
+  confirmed: '#e9f7ef',
+  awaiting_reply: '#fff8e1',
+  cancel_requested: '#fff1f0',
+  reschedule_requested: '#e7f1ff',
+  not_sent: '#f4f5f7',
+};
+
 function colorOf(e: ScheduleItem) {
   if (e.status === 'cancelled') return { bg: '#f5f5f5', border: '#d9d9d9', fg: 'rgba(0,0,0,0.4)' };
-  const m = REPLY_META[e.reply];
-  const tint: Record<string, string> = {
-    confirmed: '#e9f7ef',
-    awaiting_reply: '#fff8e1',
-    cancel_requested: '#fff1f0',
-    reschedule_requested: '#e7f1ff',
-    not_sent: '#f4f5f7',
+  const code = e.visit.code;
+  return {
+    bg: REPLY_TINT[code] ?? OUTCOME_META[code]?.tint ?? '#f4f5f7',
+    border: visitDot(code),
+    fg: 'rgba(0,0,0,0.85)',
   };
-  return { bg: tint[e.reply] ?? '#f4f5f7', border: m?.dot ?? '#adb5bd', fg: 'rgba(0,0,0,0.85)' };
 }
 
 function rangeOf(view: View, d: Dayjs): { from: Dayjs; to: Dayjs } {
@@ -60,12 +75,7 @@ function EventBlock({
   const t = dayjs(e.startsAt);
   return (
     <Tooltip
-      title={[
-        `${t.format('HH:mm')} ${e.patientName}`,
-        e.visitType,
-        e.doctorName,
-        e.status === 'cancelled' ? '已取消' : (REPLY_META[e.reply]?.label ?? e.reply),
-      ]
+      title={[`${t.format('HH:mm')} ${e.patientName}`, e.visitType, e.doctorName, e.visit.label]
         .filter(Boolean)
         .join('・')}
     >
@@ -375,7 +385,8 @@ function MonthGrid({
         const d = start.add(i, 'day');
         const k = d.format('YYYY-MM-DD');
         const list = (byDay.get(k) ?? []).filter((e) => e.status !== 'cancelled');
-        const count = (r: string) => list.filter((e) => e.reply === r).length;
+        const count = (code: string) => list.filter((e) => e.visit.code === code).length;
+        const labelOf = (code: string) => list.find((e) => e.visit.code === code)?.visit.label ?? code;
         return (
           <button
             type="button"
@@ -401,21 +412,19 @@ function MonthGrid({
               <>
                 <div style={{ fontSize: 13, marginTop: 4 }}>{list.length} 位</div>
                 <Flex gap={4} wrap style={{ marginTop: 4 }}>
-                  {(
-                    ['confirmed', 'awaiting_reply', 'cancel_requested', 'reschedule_requested', 'not_sent'] as const
-                  ).map((r) =>
-                    count(r) ? (
+                  {VISIT_ORDER.map((code) =>
+                    count(code) ? (
                       <span
-                        key={r}
+                        key={code}
                         style={{
                           fontSize: 11,
                           padding: '0 6px',
                           borderRadius: 8,
-                          background: REPLY_META[r].dot,
+                          background: visitDot(code),
                           color: '#fff',
                         }}
                       >
-                        {REPLY_META[r].label} {count(r)}
+                        {labelOf(code)} {count(code)}
                       </span>
                     ) : null,
                   )}
@@ -497,7 +506,7 @@ export function CalendarPage() {
         subtitle={
           me && doctorId === me.id
             ? `目前顯示您（${me.name} 醫師）的門診。可切換其他醫師或全部醫師。`
-            : '各醫師的門診預約；顏色代表病患的回覆狀態，點一下開啟明細。'
+            : '各醫師的門診預約；顏色代表病患的回覆，看診時間過後則是實際結果。點一下開啟明細。'
         }
         help={<HelpDrawer topic="calendar" />}
       />
@@ -557,7 +566,7 @@ export function CalendarPage() {
           </Space>
         </Flex>
         <Flex gap={14} wrap style={{ marginBottom: 12, fontSize: 12, color: 'rgba(0,0,0,0.6)' }}>
-          {Object.entries(REPLY_META).map(([k, m]) => (
+          {[...Object.entries(REPLY_META), ...Object.entries(OUTCOME_META)].map(([k, m]) => (
             <Flex key={k} align="center" gap={6}>
               <span style={{ width: 10, height: 10, borderRadius: 2, background: m.dot, display: 'inline-block' }} />
               {m.label}
