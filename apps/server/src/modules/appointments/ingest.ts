@@ -20,13 +20,14 @@ import { AppError, errors, type ErrorDetail } from '../../platform/errors.ts';
 import { localParts } from '../../platform/time.ts';
 import { schemaErrors } from '../../platform/validate.ts';
 import { clinicService } from '../clinics/service.ts';
-import { doctorsByHisIds, doctorsByIds } from '../doctors/service.ts';
+import { doctorsByHisIds } from '../doctors/service.ts';
 import { initialSyncOf } from '../his/sync.ts';
-import { patientRefs, patientsByIds, refreshVisits } from '../patients/service.ts';
+import { patientRefs, refreshVisits } from '../patients/service.ts';
 import { enqueuePlanJobs } from '../reminders/service.ts';
 import { recordStatusChanges, type RecordInput } from '../status/feed.ts';
 import { labelOf, light, type ChangeSource } from '../status/lights.ts';
 import type { Change } from './history.ts';
+import { withPeople } from './people.ts';
 import { appointmentRepository, type AppointmentRow, type NewHistory } from './repository.ts';
 import { BatchItem, type AppointmentBody } from './schemas.ts';
 
@@ -70,24 +71,11 @@ export async function viewsOf(
   clinicId: string,
   rows: AppointmentRow[],
 ): Promise<AppointmentView[]> {
-  const [patients, doctors] = await Promise.all([
-    patientsByIds(
-      db,
-      clinicId,
-      rows.map((r) => r.patient_id),
-    ),
-    doctorsByIds(
-      db,
-      clinicId,
-      rows.map((r) => r.doctor_id),
-    ),
-  ]);
-  const byId = new Map(patients.map((p) => [p.id, p]));
-  return rows.map((r) => ({
+  return (await withPeople(db, clinicId, rows)).map(({ patient, doctor, ...r }) => ({
     ...r,
-    patient_his_id: byId.get(r.patient_id)?.hisId ?? '',
-    line_status: byId.get(r.patient_id)?.lineStatus ?? 'unbound',
-    doctor_his_id: doctors.get(r.doctor_id)?.his_id ?? '',
+    patient_his_id: patient?.hisId ?? '',
+    line_status: patient?.lineStatus ?? 'unbound',
+    doctor_his_id: doctor.hisId,
   }));
 }
 

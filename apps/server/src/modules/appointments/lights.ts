@@ -10,7 +10,7 @@ import { errors } from '../../platform/errors.ts';
 import { patientsByIds } from '../patients/service.ts';
 import { recordStatusChange, recordStatusChanges, type RecordInput, type StatusChange } from '../status/feed.ts';
 import { APPOINTMENT_STATUSES, REPLY_STATUSES, type ChangeSource } from '../status/lights.ts';
-import { appointmentRepository } from './repository.ts';
+import { appointmentRepository, type AppointmentRow, type NewHistory } from './repository.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -50,39 +50,45 @@ export async function changeAppointmentLight(
       ? { reply_status: input.to, reply_status_at: now, updated_at: now }
       : { status: input.to, updated_at: now },
   );
-  // The HIS's version stays as it was: the HIS owns it.
-  await repo.insertHistory([
-    {
-      clinic_id: input.clinicId,
-      appointment_id: a.id,
-      version: a.version,
-      source: input.source,
-      actor_type: input.actor.type,
-      actor_id: input.actor.id,
-      actor_label: input.actor.label,
-      old_status: a.status,
-      new_status: input.light === 'status' ? input.to : a.status,
-      changed_fields: JSON.stringify([input.light]),
-      changes: JSON.stringify([{ field: input.light, from, to: input.to }]),
-      reason: input.reason ?? null,
-      created_at: now,
-    },
-  ]);
+  const change = { ...input, from };
+  await repo.insertHistory([historyRow(a, change, now)]);
   const [patient] = await patientsByIds(trx, input.clinicId, [a.patient_id]);
-  return recordStatusChange(trx, deps, {
-    clinicId: input.clinicId,
-    subject: 'appointment',
-    subjectId: a.id,
-    subjectHisId: a.his_id,
-    patientHisId: patient?.hisId ?? null,
-    light: input.light,
-    from,
-    to: input.to,
-    source: input.source,
-    actor: input.actor,
-    reason: input.reason ?? null,
-  });
+  return recordStatusChange(trx, deps, feedEntry(a, change, patient?.hisId ?? null));
 }
+
+type Change = Omit<AppointmentLightChange, 'appointmentId'> & { from: string };
+
+/** The history entry of a light change. The HIS's version stays as it was: the HIS owns it. */
+const historyRow = (a: AppointmentRow, c: Change, now: string): NewHistory => ({
+  clinic_id: c.clinicId,
+  appointment_id: a.id,
+  version: a.version,
+  source: c.source,
+  actor_type: c.actor.type,
+  actor_id: c.actor.id,
+  actor_label: c.actor.label,
+  old_status: a.status,
+  new_status: c.light === 'status' ? c.to : a.status,
+  changed_fields: JSON.stringify([c.light]),
+  changes: JSON.stringify([{ field: c.light, from: c.from, to: c.to }]),
+  reason: c.reason ?? null,
+  created_at: now,
+});
+
+/** The lights feed entry of a light change. */
+const feedEntry = (a: AppointmentRow, c: Change, patientHisId: string | null): RecordInput => ({
+  clinicId: c.clinicId,
+  subject: 'appointment',
+  subjectId: a.id,
+  subjectHisId: a.his_id,
+  patientHisId,
+  light: c.light,
+  from: c.from,
+  to: c.to,
+  source: c.source,
+  actor: c.actor,
+  reason: c.reason ?? null,
+});
 
 export type Reminded = { clinicId: string; appointmentId: string; what: string; channel: 'line' | 'sms' };
 
@@ -113,43 +119,15 @@ export async function markReminded(trx: Db, deps: Deps, items: Reminded[]): Prom
       ),
     );
     const rows = waiting.filter((a) => changed.has(a.id));
-    const reason = (id: string) => {
-      const i = first.get(id)!;
-      return `已送出「${i.what}」（${i.channel === 'sms' ? '簡訊' : 'LINE'}）`;
+    const changeOf = (a: AppointmentRow): Change => {
+      const i = first.get(a.id)!;
+      const reason = `已送出「${i.what}」（${i.channel === 'sms' ? '簡訊' : 'LINE'}）`;
+      return { clinicId, light: 'reply', from: 'not_sent', to: 'awaiting_reply', source: 'system', actor, reason };
     };
-    await repo.insertHistory(
-      rows.map((a) => ({
-        clinic_id: clinicId,
-        appointment_id: a.id,
-        version: a.version,
-        source: 'system',
-        actor_type: actor.type,
-        actor_id: actor.id,
-        actor_label: actor.label,
-        old_status: a.status,
-        new_status: a.status,
-        changed_fields: JSON.stringify(['reply']),
-        changes: JSON.stringify([{ field: 'reply', from: 'not_sent', to: 'awaiting_reply' }]),
-        reason: reason(a.id),
-        created_at: now,
-      })),
-    );
+    await repo.insertHistory(rows.map((a) => historyRow(a, changeOf(a), now)));
     const patients = await patientsByIds(trx, clinicId, [...new Set(rows.map((a) => a.patient_id))]);
     const hisIdOf = new Map(patients.map((p) => [p.id, p.hisId]));
-    for (const a of rows)
-      changes.push({
-        clinicId,
-        subject: 'appointment',
-        subjectId: a.id,
-        subjectHisId: a.his_id,
-        patientHisId: hisIdOf.get(a.patient_id) ?? null,
-        light: 'reply',
-        from: 'not_sent',
-        to: 'awaiting_reply',
-        source: 'system',
-        actor,
-        reason: reason(a.id),
-      });
+    for (const a of rows) changes.push(feedEntry(a, changeOf(a), hisIdOf.get(a.patient_id) ?? null));
   }
   await recordStatusChanges(trx, deps, changes);
 }

@@ -17,12 +17,12 @@ import { queuePush } from '../line/push.ts';
 import { lineService } from '../line/service.ts';
 import { searchPatientIds } from '../patients/for-appointments.ts';
 import { maskPhone } from '../patients/grams.ts';
-import { patientsByIds, type PatientRecord } from '../patients/service.ts';
 import { reminderBackOffice } from '../reminders/backoffice.ts';
 import { remindersOfAppointment } from '../reminders/for-appointments.ts';
 import { labelOf, light, visitLight } from '../status/lights.ts';
 import { taskService } from '../tasks/service.ts';
 import { describeHistory, type Change } from './history.ts';
+import { withPeople } from './people.ts';
 import { appointmentListRepository } from './list.repository.ts';
 import { appointmentRepository, type AppointmentRow } from './repository.ts';
 import type { SortKey } from './schemas.ts';
@@ -61,38 +61,7 @@ export function localRange(fromDate: string, toDate: string, timeZone: string): 
 const MAX_MATCHES = 2000;
 
 /** Appointment rows with their patient and doctor, for the reads that show both. */
-export type AppointmentWithPeople = AppointmentRow & {
-  patient: PatientRecord | null;
-  doctor: { hisId: string; name: string; department: string | null };
-};
-
-export async function withPeople(
-  db: Deps['db'],
-  clinicId: string,
-  rows: AppointmentRow[],
-): Promise<AppointmentWithPeople[]> {
-  const [patients, doctors] = await Promise.all([
-    patientsByIds(
-      db,
-      clinicId,
-      rows.map((r) => r.patient_id),
-    ),
-    doctorsByIds(
-      db,
-      clinicId,
-      rows.map((r) => r.doctor_id),
-    ),
-  ]);
-  const byId = new Map(patients.map((p) => [p.id, p]));
-  return rows.map((r) => {
-    const d = doctors.get(r.doctor_id);
-    return {
-      ...r,
-      patient: byId.get(r.patient_id) ?? null,
-      doctor: { hisId: d?.his_id ?? '', name: d?.name ?? '', department: d?.department ?? null },
-    };
-  });
-}
+export { withPeople, type AppointmentWithPeople } from './people.ts';
 
 /** Appointments starting in [from, to) (UTC ISO) with their patient and doctor, by start time. */
 export async function appointmentsStartingIn(
