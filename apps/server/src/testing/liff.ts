@@ -38,13 +38,19 @@ export function liffSteps(b: LineTestbed) {
     return new URLSearchParams(new URL(loc).hash.slice(1)).get('liff_emulator_id_token')!;
   }
 
-  function liff(channelId: string, token: string, ip = `10.2.${randomInt(0, 250)}.${randomInt(1, 250)}`) {
+  /** The LIFF page API of a channel as one LINE user (a `null` token sends no authorization). */
+  function liff(
+    t: TestApp,
+    channelId: string,
+    token: string | null,
+    ip = `10.2.${randomInt(0, 250)}.${randomInt(1, 250)}`,
+  ) {
     const call = (method: 'GET' | 'POST', path: string, payload?: unknown) =>
-      b.t.app.inject({
+      t.app.inject({
         method,
         url: `/liff/api/${channelId}${path}`,
         remoteAddress: ip,
-        headers: { authorization: `Bearer ${token}` },
+        headers: token ? { authorization: `Bearer ${token}` } : {},
         ...(payload === undefined ? {} : { payload: payload as never }),
       });
     return { get: (p: string) => call('GET', p), post: (p: string, body: unknown = {}) => call('POST', p, body) };
@@ -62,7 +68,7 @@ export function liffSteps(b: LineTestbed) {
   async function bindUser(c: { channelId: string }, p: string, name = '王小明') {
     const u = await user(name);
     await b.emu_('POST', `/_emulator/users/${u}/follow`, { channelId: c.channelId });
-    const api = liff(c.channelId, await idToken(c.channelId, u));
+    const api = liff(b.t, c.channelId, await idToken(c.channelId, u));
     await api.post('/otp', { phone: p, consent: true });
     const r = await api.post('/otp/verify', { phone: p, code: await lastCode(p) });
     if (r.statusCode !== 200) throw new Error(`bind failed: ${r.body}`);
@@ -74,6 +80,7 @@ export function liffSteps(b: LineTestbed) {
   const sent = async (channelId: string, userId: string) =>
     (await b.emu_('GET', `/_emulator/channels/${channelId}/messages?to=${userId}`)).messages as {
       via: string;
+      retryKey?: string | null;
       message: {
         type: string;
         text?: string;

@@ -9,71 +9,19 @@ import { signIdToken } from '../../../../line-emulator/src/auth.ts';
 import { systemActor } from '../../platform/audit.ts';
 import { as, createTestApp, type TestApp } from '../../testing/helpers.ts';
 import { createLineTestbed, type LineTestbed } from '../../testing/line.ts';
+import { liffSteps, phone } from '../../testing/liff.ts';
 import { lineService } from '../line/service.ts';
 import { startWorker } from '../../platform/jobs.ts';
 import { jobDefinitions } from '../../jobs.ts';
 
 let b: LineTestbed;
+let s: ReturnType<typeof liffSteps>;
 beforeAll(async () => {
   b = await createLineTestbed();
+  s = liffSteps(b);
 });
 afterAll(async () => b.close());
-
-const phone = () => `09${String(randomInt(10_000_000, 99_999_999))}`;
 const dashed = (p: string) => `${p.slice(0, 4)}-${p.slice(4, 7)}-${p.slice(7)}`;
-
-async function clinic(t: TestApp = b.t) {
-  const c = await b.clinicWithChannel();
-  await lineService(t.deps).saveChannel(
-    c.clinicId,
-    { channelId: c.channelId, liffId: `${c.channelId}-test` },
-    systemActor,
-    '127.0.0.1',
-  );
-  await t.deps.db.updateTable('clinics').set({ phone: '02-2700-1234' }).where('id', '=', c.clinicId).execute();
-  const his = c.his(await c.apiKey());
-  await his.put('/his/v1/doctors/D1', { name: '林醫師' });
-  return { ...c, his };
-}
-
-async function user(name = '王小明') {
-  return (await b.emu_('POST', '/_emulator/users', { displayName: name })).userId as string;
-}
-
-async function idToken(channelId: string, userId: string): Promise<string> {
-  const r = await fetch(
-    `${b.emu.url}/_emulator/liff-login?liffId=${channelId}-test` +
-      `&redirect=${encodeURIComponent('http://app.test/liff/')}&userId=${userId}`,
-    { redirect: 'manual' },
-  );
-  const loc = r.headers.get('location')!;
-  return new URLSearchParams(new URL(loc).hash.slice(1)).get('liff_emulator_id_token')!;
-}
-
-function liff(
-  t: TestApp,
-  channelId: string,
-  token: string | null,
-  ip = `10.1.${randomInt(0, 250)}.${randomInt(1, 250)}`,
-) {
-  const call = (method: 'GET' | 'POST', path: string, payload?: unknown) =>
-    t.app.inject({
-      method,
-      url: `/liff/api/${channelId}${path}`,
-      remoteAddress: ip,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      ...(payload === undefined ? {} : { payload: payload as never }),
-    });
-  return { get: (p: string) => call('GET', p), post: (p: string, body: unknown = {}) => call('POST', p, body) };
-}
-
-async function lastCode(p: string): Promise<string> {
-  await b.drain();
-  const sms = (await b.emu_('GET', `/_emulator/sms?to=${p}`)).messages;
-  const m = /驗證碼為 (\d{6})/.exec(sms.at(-1)?.body ?? '');
-  if (!m) throw new Error(`no SMS to ${p}`);
-  return m[1];
-}
 
 const lineOf = async (t: TestApp, clinicId: string, hisId: string) =>
   (
@@ -84,18 +32,12 @@ const lineOf = async (t: TestApp, clinicId: string, hisId: string) =>
       .where('his_id', '=', hisId)
       .executeTakeFirstOrThrow()
   ).line_status;
-const sent = async (channelId: string, userId: string) =>
-  (await b.emu_('GET', `/_emulator/channels/${channelId}/messages?to=${userId}`)).messages as {
-    via: string;
-    retryKey?: string | null;
-    message: { text?: string };
-  }[];
 const userMenu = (channelId: string, userId: string) =>
   b.emu.store.channels.get(channelId)?.userRichMenus.get(userId) ?? null;
 
 describe('bind flow through the emulator', () => {
   it('follow → ID token → SMS OTP → verify binds the family (lights, menu, text); block/unblock; unbind', async () => {
-    const c = await clinic();
+    const c = await s.clinic();
     const p = phone();
     await c.his.put('/his/v1/patients/P1', { name: '王大明', phone: dashed(p), birthDate: '1980-05-17' });
     await c.his.put('/his/v1/patients/P2', { name: '王小美', phone: p, birthDate: '2015-03-02' });
@@ -106,11 +48,11 @@ describe('bind flow through the emulator', () => {
     expect(bound.lineRichMenuId).toBeTruthy();
     expect(b.emu.store.channels.get(c.channelId)!.defaultRichMenuId).toBeTruthy();
 
-    const u = await user();
+    const u = await s.user();
     await b.emu_('POST', `/_emulator/users/${u}/follow`, { channelId: c.channelId });
     await b.drain();
-    const tok = await idToken(c.channelId, u);
-    const api = liff(b.t, c.channelId, tok);
+    const tok = await s.idToken(c.channelId, u);
+    const api = s.liff(b.t, c.channelId, tok);
 
     const me0 = (await api.get('/me')).json();
     expect(me0).toMatchObject({
@@ -143,7 +85,7 @@ describe('bind flow through the emulator', () => {
       expiresInSeconds: 300,
       resendAfterSeconds: 60,
     });
-    const code = await lastCode(p);
+    const code = await s.lastCode(p);
     const sms = (await b.emu_('GET', `/_emulator/sms?to=${p}`)).messages.at(-1);
     expect(sms.body).toMatch(/^【測試診所 .+】您的綁定驗證碼為 \d{6}，5 分鐘內有效。請勿將驗證碼告訴他人。$/);
     const log = await b.t.deps.db
@@ -185,7 +127,7 @@ describe('bind flow through the emulator', () => {
     ).toHaveLength(1);
     await b.drain();
     expect(userMenu(c.channelId, u)).toBe(bound.lineRichMenuId);
-    const pushed = (await sent(c.channelId, u)).filter((m) => m.via === 'push');
+    const pushed = (await s.sent(c.channelId, u)).filter((m) => m.via === 'push');
     expect(pushed).toHaveLength(1);
     expect(pushed[0].retryKey).toBeTruthy();
     expect(pushed[0].message.text).toContain('綁定完成');
@@ -201,7 +143,7 @@ describe('bind flow through the emulator', () => {
     await b.emu_('POST', `/_emulator/users/${u}/follow`, { channelId: c.channelId });
     await b.drain();
     expect(await lineOf(b.t, c.clinicId, 'P2')).toBe('bound');
-    const back = (await sent(c.channelId, u)).slice(-2);
+    const back = (await s.sent(c.channelId, u)).slice(-2);
     expect(back.map((m) => m.via)).toEqual(['reply', 'reply']);
     expect(back[0].message.text).toContain('歡迎回來');
     expect(JSON.stringify(back[1].message)).toContain(`https://liff.line.me/${c.channelId}-test/appointments`);
@@ -217,17 +159,17 @@ describe('bind flow through the emulator', () => {
 
 describe('bound menu right after binding', () => {
   it('reaches LINE within 2 s of the verify call on a running worker, whatever its poll interval', async () => {
-    const c = await clinic();
+    const c = await s.clinic();
     const p = phone();
     await c.his.put('/his/v1/patients/P1', { name: '林快', phone: p });
     expect((await as(b.t.app, c.admin).post('/api/rich-menus/bound/publish')).statusCode).toBe(200);
     await b.drain();
     const menuId = b.emu.store.channels.get(c.channelId)!.richMenus.keys().next().value;
-    const u = await user();
+    const u = await s.user();
     await b.emu_('POST', `/_emulator/users/${u}/follow`, { channelId: c.channelId });
-    const api = liff(b.t, c.channelId, await idToken(c.channelId, u));
+    const api = s.liff(b.t, c.channelId, await s.idToken(c.channelId, u));
     await api.post('/otp', { phone: p, consent: true });
-    const code = await lastCode(p);
+    const code = await s.lastCode(p);
     // A worker that sleeps 10 s between idle polls: only a wake-up can make the switch fast.
     const worker = startWorker(b.t.deps, jobDefinitions(), { workerId: 'menu-worker', pollMs: 10_000 });
     try {
@@ -245,16 +187,16 @@ describe('bound menu right after binding', () => {
 
 describe('family with two LINE users', () => {
   it('bound while any bound LINE user is a friend; blocked when all block; SMS reports update the log', async () => {
-    const c = await clinic();
+    const c = await s.clinic();
     const p = phone();
     await c.his.put('/his/v1/patients/F', { name: '全家', phone: p });
     const bindAs = async (name: string) => {
-      const u = await user(name);
+      const u = await s.user(name);
       await b.emu_('POST', `/_emulator/users/${u}/follow`, { channelId: c.channelId });
-      const api = liff(b.t, c.channelId, await idToken(c.channelId, u));
+      const api = s.liff(b.t, c.channelId, await s.idToken(c.channelId, u));
       b.t.clock.advance(61_000);
       expect((await api.post('/otp', { phone: p, consent: true })).statusCode).toBe(200);
-      expect((await api.post('/otp/verify', { phone: p, code: await lastCode(p) })).statusCode).toBe(200);
+      expect((await api.post('/otp/verify', { phone: p, code: await s.lastCode(p) })).statusCode).toBe(200);
       return u;
     };
     const dad = await bindAs('爸爸');
@@ -334,9 +276,9 @@ describe('codes, limits and lockout', () => {
     const { patientService } = await import('../patients/service.ts');
     const p = phone();
     await patientService(t1.deps).upsert(clinic1.id, 'R1', { name: '李重啟', phone: p }, systemActor);
-    const u = await user('李重啟');
-    const tok = await idToken(c.channelId, u);
-    const api = liff(t1, c.channelId, tok);
+    const u = await s.user('李重啟');
+    const tok = await s.idToken(c.channelId, u);
+    const api = s.liff(t1, c.channelId, tok);
     expect((await api.post('/otp', { phone: p, consent: true })).statusCode).toBe(200);
     for (const left of [4, 3, 2, 1]) {
       const r = await api.post('/otp/verify', { phone: p, code: String(randomInt(0, 1e6)).padStart(6, '0') });
@@ -351,7 +293,7 @@ describe('codes, limits and lockout', () => {
     await t1.close();
 
     const t2 = await createTestApp({ env, start: t1.clock.now().toISOString() });
-    const api2 = liff(t2, c.channelId, tok);
+    const api2 = s.liff(t2, c.channelId, tok);
     const still = await api2.post('/otp/verify', { phone: p, code: '123456' });
     expect([still.statusCode, still.json().error.code]).toEqual([429, 'OTP_LOCKED']);
     expect((await api2.post('/otp', { phone: p, consent: true })).json().error.code).toBe('OTP_LOCKED');
@@ -367,27 +309,27 @@ describe('codes, limits and lockout', () => {
   }, 90_000); // two app instances migrate a database file each: slow on a loaded machine
 
   it('resend after 60 s replaces the old code; expired codes; another phone’s code; per-phone rate limit', async () => {
-    const c = await clinic();
+    const c = await s.clinic();
     const p = phone();
     const q = phone();
     await c.his.put('/his/v1/patients/A1', { name: '張一', phone: p });
     await c.his.put('/his/v1/patients/B1', { name: '張二', phone: q });
-    const u = await user('張一');
-    const api = liff(b.t, c.channelId, await idToken(c.channelId, u));
+    const u = await s.user('張一');
+    const api = s.liff(b.t, c.channelId, await s.idToken(c.channelId, u));
     expect((await api.post('/otp', { phone: p, consent: true })).statusCode).toBe(200);
-    const first = await lastCode(p);
+    const first = await s.lastCode(p);
     const soon = await api.post('/otp', { phone: p, consent: true });
     expect(soon.statusCode).toBe(429);
     expect(soon.json().error.code).toBe('OTP_RESEND_TOO_SOON');
     expect(Number(soon.headers['retry-after'])).toBeGreaterThan(0);
     b.t.clock.advance(61_000);
     expect((await api.post('/otp', { phone: p, consent: true })).statusCode).toBe(200);
-    const second = await lastCode(p);
+    const second = await s.lastCode(p);
     if (first !== second)
       expect((await api.post('/otp/verify', { phone: p, code: first })).json().error.code).toBe('OTP_INVALID');
     // a code sent to q does not work for p, and p's code does not work for q
     expect((await api.post('/otp', { phone: q, consent: true })).statusCode).toBe(200);
-    const qCode = await lastCode(q);
+    const qCode = await s.lastCode(q);
     if (qCode !== second)
       expect((await api.post('/otp/verify', { phone: p, code: qCode })).json().error.code).toBe('OTP_INVALID');
     // expired after 5 minutes
@@ -403,16 +345,16 @@ describe('codes, limits and lockout', () => {
     const limited = await api.post('/otp', { phone: p, consent: true });
     expect([limited.statusCode, limited.json().error.code]).toEqual([429, 'OTP_RATE_LIMITED']);
     // a code requested by another LINE user is not theirs to use
-    const other = liff(b.t, c.channelId, await idToken(c.channelId, await user('路人')));
+    const other = s.liff(b.t, c.channelId, await s.idToken(c.channelId, await s.user('路人')));
     expect((await other.post('/otp/verify', { phone: p, code: '123456' })).json().error.code).toBe('OTP_NOT_REQUESTED');
   });
 
   it('per-IP and per-LINE-user limits', async () => {
-    const c = await clinic();
-    const u = await user('頻繁');
-    const tok = await idToken(c.channelId, u);
+    const c = await s.clinic();
+    const u = await s.user('頻繁');
+    const tok = await s.idToken(c.channelId, u);
     const ip = `10.200.${randomInt(0, 250)}.${randomInt(1, 250)}`;
-    const api = liff(b.t, c.channelId, tok, ip);
+    const api = s.liff(b.t, c.channelId, tok, ip);
     for (let i = 0; i < 10; i++)
       expect((await api.post('/otp', { phone: phone(), consent: true })).statusCode).toBe(404);
     const r = await api.post('/otp', { phone: phone(), consent: true });
@@ -422,20 +364,20 @@ describe('codes, limits and lockout', () => {
 
 describe('LIFF identity', () => {
   it('answers 401 for a missing, tampered, expired or other-channel token; 404 for an unknown channel', async () => {
-    const c = await clinic();
-    const d = await clinic();
-    const u = await user();
-    const good = await idToken(c.channelId, u);
-    expect((await liff(b.t, c.channelId, good).get('/me')).statusCode).toBe(200);
+    const c = await s.clinic();
+    const d = await s.clinic();
+    const u = await s.user();
+    const good = await s.idToken(c.channelId, u);
+    expect((await s.liff(b.t, c.channelId, good).get('/me')).statusCode).toBe(200);
     const bad = async (tok: string | null) => {
-      const r = await liff(b.t, c.channelId, tok).get('/me');
+      const r = await s.liff(b.t, c.channelId, tok).get('/me');
       expect(r.statusCode).toBe(401);
       expect(r.json().error.code).toBe('LIFF_TOKEN_INVALID');
       expect(r.json().error.message).toMatch(/LINE/);
     };
     await bad(null);
     await bad(good.slice(0, -3) + 'abc');
-    await bad(await idToken(d.channelId, u));
+    await bad(await s.idToken(d.channelId, u));
     const now = Math.floor(Date.now() / 1000);
     await bad(
       signIdToken(
@@ -443,14 +385,14 @@ describe('LIFF identity', () => {
         c.channelSecret,
       ),
     );
-    expect((await liff(b.t, '999999999', good).get('/me')).statusCode).toBe(404);
+    expect((await s.liff(b.t, '999999999', good).get('/me')).statusCode).toBe(404);
   });
 });
 
 describe('clinics are isolated', () => {
   it('the same phone at two clinics: binding at A shows only A’s patients; A’s token does not open B', async () => {
-    const a = await clinic();
-    const bb = await clinic();
+    const a = await s.clinic();
+    const bb = await s.clinic();
     const p = phone();
     await a.his.put('/his/v1/patients/X', { name: 'A診所病患', phone: p });
     await bb.his.put('/his/v1/patients/X', { name: 'B診所病患', phone: p });
@@ -461,19 +403,19 @@ describe('clinics are isolated', () => {
       status: 'booked',
       version: 1,
     });
-    const u = await user();
-    const tokA = await idToken(a.channelId, u);
-    const api = liff(b.t, a.channelId, tokA);
+    const u = await s.user();
+    const tokA = await s.idToken(a.channelId, u);
+    const api = s.liff(b.t, a.channelId, tokA);
     await api.post('/otp', { phone: p, consent: true });
     expect(
-      (await api.post('/otp/verify', { phone: p, code: await lastCode(p) }))
+      (await api.post('/otp/verify', { phone: p, code: await s.lastCode(p) }))
         .json()
         .patients.map((x: { name: string }) => x.name),
     ).toEqual(['A診所病患']);
     const appts = (await api.get('/appointments')).json();
     expect(appts.members.map((m: { patient: { name: string } }) => m.patient.name)).toEqual(['A診所病患']);
-    expect((await liff(b.t, bb.channelId, tokA).get('/me')).statusCode).toBe(401);
-    const atB = liff(b.t, bb.channelId, await idToken(bb.channelId, u));
+    expect((await s.liff(b.t, bb.channelId, tokA).get('/me')).statusCode).toBe(401);
+    const atB = s.liff(b.t, bb.channelId, await s.idToken(bb.channelId, u));
     expect((await atB.get('/me')).json()).toMatchObject({ bound: false, patients: [] });
     expect((await atB.get('/appointments')).json()).toEqual({ members: [] });
     expect(await lineOf(b.t, bb.clinicId, 'X')).toBe('unbound');
@@ -489,7 +431,7 @@ describe('clinics are isolated', () => {
 
 describe('my appointments and answers', () => {
   it('family appointments in clinic time; confirm/cancel/reschedule rules; desk tasks; staff unbind', async () => {
-    const c = await clinic();
+    const c = await s.clinic();
     const p = phone();
     await c.his.put('/his/v1/patients/M', { name: '媽媽', phone: p, birthDate: '1975-01-01' });
     await c.his.put('/his/v1/patients/K', { name: '小孩', phone: p, birthDate: '2016-01-01' });
@@ -511,12 +453,12 @@ describe('my appointments and answers', () => {
     await put('R1', 'M', at(-10 * day), 'completed');
     await put('OLD', 'M', at(-120 * day), 'completed');
     await put('SOON', 'M', at(60_000));
-    const u = await user('媽媽');
+    const u = await s.user('媽媽');
     await b.emu_('POST', `/_emulator/users/${u}/follow`, { channelId: c.channelId });
-    const api = liff(b.t, c.channelId, await idToken(c.channelId, u));
+    const api = s.liff(b.t, c.channelId, await s.idToken(c.channelId, u));
     expect((await api.get('/appointments')).json()).toEqual({ members: [] });
     await api.post('/otp', { phone: p, consent: true });
-    await api.post('/otp/verify', { phone: p, code: await lastCode(p) });
+    await api.post('/otp/verify', { phone: p, code: await s.lastCode(p) });
     const list = (await api.get('/appointments')).json();
     expect(list.members.map((m: { patient: { name: string } }) => m.patient.name)).toEqual(['媽媽', '小孩']);
     const mom = list.members[0];
@@ -591,7 +533,7 @@ describe('my appointments and answers', () => {
       .execute();
     expect(hist).toHaveLength(2);
     await b.drain();
-    const acks = (await sent(c.channelId, u)).filter((m) => m.via === 'push').map((m) => m.message.text ?? '');
+    const acks = (await s.sent(c.channelId, u)).filter((m) => m.via === 'push').map((m) => m.message.text ?? '');
     expect(acks.some((t) => t.startsWith('已收到您的確認'))).toBe(true);
     expect(acks.some((t) => t.startsWith('已收到您的取消請求'))).toBe(true);
 
@@ -619,7 +561,7 @@ describe('my appointments and answers', () => {
 
 describe('rich menus and SMS settings', () => {
   it('validates menus and images, publishes through LINE, reports LINE errors in zh-TW', async () => {
-    const c = await clinic();
+    const c = await s.clinic();
     const admin = as(b.t.app, c.admin);
     const list = (await admin.get('/api/rich-menus')).json();
     expect(list.items.map((i: { kind: string }) => i.kind)).toEqual(['unbound', 'bound']);
@@ -691,7 +633,7 @@ describe('rich menus and SMS settings', () => {
   });
 
   it('SMS settings: encrypted password, validation, provider none refuses OTP with 503', async () => {
-    const c = await clinic();
+    const c = await s.clinic();
     const admin = as(b.t.app, c.admin);
     expect((await admin.get('/api/sms/settings')).json()).toMatchObject({
       provider: 'default',
@@ -725,7 +667,7 @@ describe('rich menus and SMS settings', () => {
     await admin.put('/api/sms/settings', { provider: 'none', reminderFallback: false });
     const p = phone();
     await c.his.put('/his/v1/patients/S', { name: '簡訊', phone: p });
-    const r = await liff(b.t, c.channelId, await idToken(c.channelId, await user())).post('/otp', {
+    const r = await s.liff(b.t, c.channelId, await s.idToken(c.channelId, await s.user())).post('/otp', {
       phone: p,
       consent: true,
     });
@@ -736,7 +678,7 @@ describe('rich menus and SMS settings', () => {
 
 describe('LIFF pages', () => {
   it('serves a zh-TW page for a known channel (fallback when not built) and 404 for an unknown one', async () => {
-    const c = await clinic();
+    const c = await s.clinic();
     const r = await b.t.app.inject({ method: 'GET', url: `/liff/${c.channelId}/bind` });
     expect(r.statusCode).toBe(200);
     expect(r.headers['cache-control']).toBe('no-cache');
