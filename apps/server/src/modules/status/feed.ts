@@ -74,6 +74,14 @@ const rowOf = (x: RecordInput, now: string) => ({
   created_at: now,
 });
 
+/** The webhook to the HIS for a change: its feed entry, ordered per patient or appointment. */
+const webhookOf = (x: RecordInput, id: number, now: string) => ({
+  clinicId: x.clinicId,
+  type: EVENT_TYPE[x.light],
+  orderingKey: `${x.subject}:${x.subjectHisId}`,
+  data: toApiChange({ id, ...rowOf(x, now) }),
+});
+
 /**
  * Appends the change log row and enqueues the webhook for a light its owner has already
  * written. Changes made by the HIS itself are logged but not echoed back to it as webhooks.
@@ -82,12 +90,7 @@ export async function recordStatusChange(trx: Db, deps: Deps, input: RecordInput
   const now = deps.clock.now().toISOString();
   const id = await statusChangeRepository(trx).insert(rowOf(input, now));
   if (input.source !== 'his') {
-    await emitWebhookEvent(trx, deps, {
-      clinicId: input.clinicId,
-      type: EVENT_TYPE[input.light],
-      orderingKey: `${input.subject}:${input.subjectHisId}`,
-      data: toApiChange({ id, ...rowOf(input, now) }),
-    });
+    await emitWebhookEvent(trx, deps, webhookOf(input, id, now));
   }
   return {
     cursor: encodeCursor(id),
@@ -120,18 +123,7 @@ export async function recordStatusChanges(trx: Db, deps: Deps, inputs: RecordInp
   await emitWebhookEvents(
     trx,
     deps,
-    inputs.flatMap((x, i) =>
-      x.source === 'his'
-        ? []
-        : [
-            {
-              clinicId: x.clinicId,
-              type: EVENT_TYPE[x.light],
-              orderingKey: `${x.subject}:${x.subjectHisId}`,
-              data: toApiChange({ id: ids[i], ...rows[i] }),
-            },
-          ],
-    ),
+    inputs.flatMap((x, i) => (x.source === 'his' ? [] : [webhookOf(x, ids[i], now)])),
   );
 }
 

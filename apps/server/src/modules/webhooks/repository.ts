@@ -18,7 +18,6 @@ export function webhookRepository(db: Db) {
           oc.column('clinic_id').doUpdateSet({ url: row.url, secret_enc: row.secret_enc, updated_at: row.updated_at }),
         )
         .execute(),
-    insertEvent: (row: Insertable<WebhookEventsTable>) => db.insertInto('webhook_events').values(row).execute(),
     async insertEvents(rows: Insertable<WebhookEventsTable>[]) {
       for (let i = 0; i < rows.length; i += 200)
         await db

@@ -97,27 +97,7 @@ export async function emitWebhookEvent(
   opts: { force?: boolean } = {},
 ): Promise<string | null> {
   if (!opts.force && !(await endpointOf(trx, input.clinicId))) return null;
-  const id = newId();
-  const createdAt = deps.clock.now().toISOString();
-  const body = JSON.stringify({ id, type: input.type, createdAt, data: input.data });
-  const orderingKey = `webhook:${input.clinicId}:${input.orderingKey}`;
-  await webhookRepository(trx).insertEvent({
-    id,
-    clinic_id: input.clinicId,
-    type: input.type,
-    body,
-    ordering_key: orderingKey,
-    status: 'pending',
-    created_at: createdAt,
-    delivered_at: null,
-  });
-  await enqueueJob(
-    trx,
-    deps.clock,
-    WEBHOOK_JOB,
-    { eventId: id },
-    { clinicId: input.clinicId, orderingKey, idempotencyKey: `webhook:${id}` },
-  );
+  const [id] = await storeEvents(trx, deps, [input]);
   return id;
 }
 
@@ -126,14 +106,21 @@ export async function emitWebhookEvent(
  * multi-row inserts of the events and their jobs, in the order of `inputs`.
  */
 export async function emitWebhookEvents(trx: Db, deps: Deps, inputs: WebhookEventInput[]): Promise<void> {
+  const withUrl = new Set<string>();
+  for (const clinicId of new Set(inputs.map((i) => i.clinicId)))
+    if (await endpointOf(trx, clinicId)) withUrl.add(clinicId);
+  await storeEvents(
+    trx,
+    deps,
+    inputs.filter((i) => withUrl.has(i.clinicId)),
+  );
+}
+
+/** Event rows and their delivery jobs (ordered per entity by the ordering key); returns the ids. */
+async function storeEvents(trx: Db, deps: Deps, inputs: WebhookEventInput[]): Promise<string[]> {
+  if (!inputs.length) return [];
   const createdAt = deps.clock.now().toISOString();
-  const events: (WebhookEventInput & { id: string; key: string })[] = [];
-  for (const clinicId of new Set(inputs.map((i) => i.clinicId))) {
-    if (!(await endpointOf(trx, clinicId))) continue;
-    for (const i of inputs)
-      if (i.clinicId === clinicId) events.push({ ...i, id: newId(), key: `webhook:${clinicId}:${i.orderingKey}` });
-  }
-  if (!events.length) return;
+  const events = inputs.map((i) => ({ ...i, id: newId(), key: `webhook:${i.clinicId}:${i.orderingKey}` }));
   await webhookRepository(trx).insertEvents(
     events.map((e) => ({
       id: e.id,
@@ -155,6 +142,7 @@ export async function emitWebhookEvents(trx: Db, deps: Deps, inputs: WebhookEven
       opts: { clinicId: e.clinicId, orderingKey: e.key, idempotencyKey: `webhook:${e.id}` },
     })),
   );
+  return events.map((e) => e.id);
 }
 
 /** The job handler: one attempt of one event. Throws (→ retry with backoff) unless the HIS answers 2xx. */
