@@ -25,6 +25,11 @@ import { JobsPage } from './pages/JobsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { PlatformClinicsPage } from './pages/PlatformClinicsPage.tsx';
 import { StaffPage } from './pages/StaffPage.tsx';
+import { DeliveryLogPage } from './pages/reminders/DeliveryLogPage.tsx';
+import { QuotaPage } from './pages/reminders/QuotaPage.tsx';
+import { RulesPage } from './pages/reminders/RulesPage.tsx';
+import { TemplatesPage } from './pages/reminders/TemplatesPage.tsx';
+import { WorkCalendarPage } from './pages/reminders/WorkCalendarPage.tsx';
 import { ImportPage } from './pages/patients/ImportPage.tsx';
 import { MergePage } from './pages/patients/MergePage.tsx';
 import { PatientDetailPage } from './pages/patients/PatientDetailPage.tsx';
@@ -88,6 +93,12 @@ export function App() {
           ))}
           <Route path="/appointments" element={clinic(<AppointmentsPage />)} />
           <Route path="/calendar" element={clinic(<CalendarPage />)} />
+          <Route path="/reminders" element={<Navigate to="/reminders/rules" replace />} />
+          <Route path="/reminders/rules" element={clinic(<RulesPage />)} />
+          <Route path="/reminders/templates" element={clinic(<TemplatesPage />)} />
+          <Route path="/reminders/calendar" element={clinic(<WorkCalendarPage />)} />
+          <Route path="/reminders/log" element={clinic(<DeliveryLogPage />)} />
+          <Route path="/reminders/quota" element={clinic(<QuotaPage />)} />
           <Route path="/settings/calendar-feeds" element={admin(<CalendarFeedsPage />)} />
           <Route path="/messages" element={<Navigate to="/messages/inbox" replace />} />
           <Route path="/patients" element={<Navigate to="/patients/list" replace />} />

@@ -28,6 +28,11 @@ import {
   MergeCellsOutlined,
   UploadOutlined,
   UnorderedListOutlined,
+  OrderedListOutlined,
+  FileTextOutlined,
+  CarryOutOutlined,
+  HistoryOutlined,
+  DashboardOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from './roles.ts';
@@ -42,7 +47,18 @@ export const CLINIC_NAV: NavItem[] = [
   { path: '/', label: '首頁', icon: <HomeOutlined aria-hidden /> },
   { path: '/appointments', label: '預約', icon: <CalendarOutlined aria-hidden /> },
   { path: '/calendar', label: '行事曆', icon: <ScheduleOutlined aria-hidden /> },
-  { path: '/reminders', label: '提醒', icon: <BellOutlined aria-hidden /> },
+  {
+    path: '/reminders',
+    label: '提醒',
+    icon: <BellOutlined aria-hidden />,
+    children: [
+      { path: '/reminders/rules', label: '提醒規則', icon: <OrderedListOutlined aria-hidden /> },
+      { path: '/reminders/templates', label: '訊息範本', icon: <FileTextOutlined aria-hidden /> },
+      { path: '/reminders/calendar', label: '工作日曆', icon: <CarryOutOutlined aria-hidden /> },
+      { path: '/reminders/log', label: '發送紀錄', icon: <HistoryOutlined aria-hidden /> },
+      { path: '/reminders/quota', label: '額度與費用', icon: <DashboardOutlined aria-hidden /> },
+    ],
+  },
   {
     path: '/patients',
     label: '病患',
@@ -120,17 +136,6 @@ export function navFor(items: NavItem[], role: Role): NavItem[] {
 
 /** Features not built yet: what each will do, shown on its placeholder page. */
 export const FEATURES: Record<string, FeatureInfo> = {
-  reminders: {
-    title: '提醒',
-    description:
-      '設定預約提醒的發送規則與訊息範本：預約當下、看診前 48 小時、看診當天早上 8 點等，並自動避開週末、國定假日與診所休診日。病患可以在 LINE 上一鍵確認赴約或取消改期，回覆會同步回 HIS。',
-    points: [
-      '提醒規則與靜音時段、依醫師或看診類型調整',
-      '訊息範本與 LINE 畫面即時預覽',
-      '發送紀錄、失敗重送與簡訊備援',
-    ],
-    emptyText: '提醒規則設定完成後，發送狀況會顯示在這裡',
-  },
   messages: {
     title: '訊息',
     description:
