@@ -18,6 +18,7 @@ import m0081 from './0081_family_offers.ts';
 import m0090 from './0090_his_initial_sync.ts';
 import m0091 from './0091_sms_reminders_light.ts';
 import m0110 from './0110_job_priority.ts';
+import m0111 from './0111_line_message_method.ts';
 
 export const migrations: Migration[] = [
   m0001,
@@ -38,4 +39,5 @@ export const migrations: Migration[] = [
   m0090,
   m0091,
   m0110,
+  m0111,
 ];

@@ -152,7 +152,7 @@ function lineEventHandler(hooks: LineEventHooks) {
             : kind === 'location'
               ? [msg.title, msg.address].filter(Boolean).join(' ')
               : '';
-        await line.logMessage(clinicId, { lineUserId, direction: 'in', kind, text, payload: msg, source: 'user' });
+        await line.logIncoming(clinicId, { lineUserId, kind, text, payload: msg, source: 'user' });
         let handled = false;
         if (kind === 'text' && text) {
           for (const h of hooks.onText ?? []) {
@@ -169,9 +169,8 @@ function lineEventHandler(hooks: LineEventHooks) {
       case 'postback': {
         await line.ensureFriendFromMessage(clinicId, lineUserId, row.event_time);
         const pb = (event.postback ?? {}) as { data?: string; params?: Record<string, string> };
-        await line.logMessage(clinicId, {
+        await line.logIncoming(clinicId, {
           lineUserId,
-          direction: 'in',
           kind: 'postback',
           text: '',
           payload: pb,

@@ -61,6 +61,7 @@ async function pushJob(job: Job<PushPayload>, deps: Deps): Promise<void> {
   }
   await line.logSent(clinicId, p.to, p.messages, {
     source: p.source,
+    method: 'push',
     relatedType: p.relatedType,
     relatedId: p.relatedId,
   });

@@ -198,15 +198,14 @@ export function lineRepository(db: Kysely<DB>) {
         .limit(limit)
         .execute(),
     /** Messages sent since an instant, except those of these sources. */
-    countOutgoing: async (clinicId: string, since: string, exceptSources: string[]) =>
+    countPushes: async (clinicId: string, since: string) =>
       Number(
         (
           await db
             .selectFrom('line_messages')
             .select((eb) => eb.fn.countAll<number>().as('n'))
             .where('clinic_id', '=', clinicId)
-            .where('direction', '=', 'out')
-            .where('source', 'not in', exceptSources.length ? exceptSources : ['-'])
+            .where('method', '=', 'push')
             .where('created_at', '>=', since)
             .executeTakeFirst()
         )?.n ?? 0,

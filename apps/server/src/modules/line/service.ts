@@ -44,9 +44,13 @@ export type OutgoingLog = {
   text: string;
   payload?: unknown;
   source: string;
+  /** push counts toward the month's quota, reply is free, pnp is billed apart. */
+  method: SendMethod;
   relatedType?: string | null;
   relatedId?: string | null;
 };
+
+export type SendMethod = 'push' | 'reply' | 'pnp';
 
 export type WebhookEvent = {
   type: string;
@@ -345,6 +349,7 @@ export function lineService(deps: Deps) {
           text: m.text,
           payload: JSON.stringify(m.payload ?? {}),
           source: m.source,
+          method: m.method,
           related_type: m.relatedType ?? null,
           related_id: m.relatedId ?? null,
           created_at: at,
@@ -357,7 +362,7 @@ export function lineService(deps: Deps) {
       clinicId: string,
       lineUserId: string,
       messages: messagingApi.Message[],
-      meta: { source: string; relatedType?: string; relatedId?: string },
+      meta: { source: string; method: SendMethod; relatedType?: string; relatedId?: string },
     ): Promise<void> {
       await this.logOutgoingBatch(
         messages.map((m) => ({
@@ -371,11 +376,11 @@ export function lineService(deps: Deps) {
       );
     },
 
-    async logMessage(
+    /** Logs a message a LINE user sent to the clinic (outgoing ones: logSent / logOutgoingBatch). */
+    async logIncoming(
       clinicId: string,
       m: {
         lineUserId: string;
-        direction: 'in' | 'out';
         kind: string;
         text?: string;
         payload?: unknown;
@@ -388,11 +393,12 @@ export function lineService(deps: Deps) {
         {
           clinic_id: clinicId,
           line_user_id: m.lineUserId,
-          direction: m.direction,
+          direction: 'in',
           kind: m.kind,
           text: m.text ?? '',
           payload: JSON.stringify(m.payload ?? {}),
           source: m.source,
+          method: null,
           related_type: m.relatedType ?? null,
           related_id: m.relatedId ?? null,
           created_at: now(),
@@ -406,9 +412,8 @@ export function lineService(deps: Deps) {
     /** The newest messages with any of these users (a patient's family LINE accounts). */
     messagesOfUsers: (clinicId: string, lineUserIds: string[], limit = 100) =>
       repo.messagesOfUsers(clinicId, lineUserIds, limit),
-    /** How many messages went out since an instant, except those of these sources (quota accounting). */
-    countOutgoing: (clinicId: string, since: string, exceptSources: string[] = []) =>
-      repo.countOutgoing(clinicId, since, exceptSources),
+    /** How many messages went out by push since an instant (what counts toward the month's quota). */
+    countPushes: (clinicId: string, since: string) => repo.countPushes(clinicId, since),
 
     /** Replies with the free reply API and logs what was sent. A used or expired token is not retried. */
     async reply(
@@ -426,7 +431,7 @@ export function lineService(deps: Deps) {
         if (e.status === 400) return { ok: false, reason: e.lineMessage };
         throw err;
       }
-      await this.logSent(clinicId, lineUserId, messages, { source });
+      await this.logSent(clinicId, lineUserId, messages, { source, method: 'reply' });
       return { ok: true };
     },
 

@@ -54,6 +54,8 @@ export interface LineMessagesTable {
   text: string;
   payload: string;
   source: string;
+  /** Outgoing only: push (counts toward the quota) | reply (free) | pnp (LINE notification message). */
+  method: string | null;
   related_type: string | null;
   related_id: string | null;
   created_at: string;

@@ -74,6 +74,7 @@ it('sends recall messages on LINE up to the non-essential cap, then leaves the r
       text: '您好',
       payload: '{}',
       source: 'staff',
+      method: 'push',
       related_type: null,
       related_id: null,
       created_at: iso,

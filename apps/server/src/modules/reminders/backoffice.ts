@@ -370,14 +370,7 @@ export function reminderBackOffice(deps: Deps) {
         const e = describeLineError(err);
         throw new AppError('LINE_PUSH_FAILED', 502, `${e.message}${e.lineMessage ? `（LINE：${e.lineMessage}）` : ''}`);
       }
-      await line.logMessage(clinicId, {
-        lineUserId,
-        direction: 'out',
-        kind: 'flex',
-        text: test.altText,
-        payload: test,
-        source: 'reminder.test',
-      });
+      await line.logSent(clinicId, lineUserId, [test], { source: 'reminder.test', method: 'push' });
       await recordAudit(db, deps.clock, {
         clinicId,
         actor,

@@ -294,6 +294,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
             text: out.message.altText,
             payload: { deliveryId: row.id, ruleId: row.rule_id, requestId: out.requestId },
             source: 'reminder',
+            method: 'push',
             relatedType: 'appointment',
             relatedId: row.appointment_id,
           })),

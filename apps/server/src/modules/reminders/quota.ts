@@ -26,13 +26,15 @@ export function monthOf(now: Date, timeZone: string): { month: string; start: Da
   return { month, start, end: zonedTime(`${next}-01`, '00:00', timeZone) };
 }
 
-/** Pushes counted by us this month: reminders sent on LINE plus other logged pushes (answers, tests). */
+/**
+ * Pushes counted by us this month: every logged push (reminders, answers sent after their reply
+ * token was used, recalls, staff messages, tests); replies are free and do not count.
+ */
 async function ourCount(deps: Deps, clinicId: string, start: Date) {
   const since = start.toISOString();
   const reminders = await reminderRepository(deps.db).countSentOnLine(clinicId, since);
-  // Replies (free) and greetings do not count toward the month's push quota.
-  const other = await lineService(deps).countOutgoing(clinicId, since, ['reminder', 'greeting', 'auto_reply', 'reply']);
-  return { reminders, other };
+  const pushes = await lineService(deps).countPushes(clinicId, since);
+  return { reminders, other: Math.max(0, pushes - reminders), pushes };
 }
 
 /** LINE's own numbers (cached in reminder_quota, refreshed at most every 10 minutes). */
@@ -132,7 +134,7 @@ export function quotaTracker(deps: Deps): QuotaTracker {
     const { month, start } = monthOf(deps.clock.now(), timeZone);
     const lq = await lineQuota(deps, clinicId);
     const ours = await ourCount(deps, clinicId, start);
-    const used = Math.max(ours.reminders + ours.other, lq.used ?? 0);
+    const used = Math.max(ours.pushes, lq.used ?? 0);
     const s = { month, used, caps: capsOf(settings, lq.limit), at: Date.now(), warned: false };
     state.set(clinicId, s);
     return s;
@@ -176,7 +178,7 @@ export async function nonEssentialBudget(deps: Deps, clinicId: string): Promise<
   const lq = await lineQuota(deps, clinicId);
   const ours = await ourCount(deps, clinicId, start);
   const cap = capsOf(settings, lq.limit).nonEssential;
-  return cap === null ? null : Math.max(0, cap - Math.max(ours.reminders + ours.other, lq.used ?? 0));
+  return cap === null ? null : Math.max(0, cap - Math.max(ours.pushes, lq.used ?? 0));
 }
 
 /** Marks one of the clinic's notices read; another clinic's notice is not found. */
@@ -195,7 +197,7 @@ export async function quotaReport(deps: Deps, clinicId: string) {
   const ours = await ourCount(deps, clinicId, start);
   const planned = await reminderRepository(deps.db).countToSendBefore(clinicId, end.toISOString());
   const sms = await smsService(deps).usage(clinicId, 'reminder', start.toISOString());
-  const used = Math.max(ours.reminders + ours.other, lq.used ?? 0);
+  const used = Math.max(ours.pushes, lq.used ?? 0);
   const caps = capsOf(settings, lq.limit);
   const elapsed = Math.max(1, now.getTime() - start.getTime());
   const trend = Math.round((used / elapsed) * (end.getTime() - start.getTime()));
