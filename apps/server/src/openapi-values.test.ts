@@ -179,6 +179,13 @@ const FIXTURES: Record<string, Fixture> = {
       return { url: `/api/reminders/templates/${first.id}/preview`, body: { body: { ...first.body } } };
     },
   },
+  'POST /api/reminders/simulate': {
+    // Nothing is stored: the operation only has to accept the values.
+    request: async (ctx) => {
+      const date = new Date(ctx.t.clock.now().getTime() + 7 * 86_400_000).toISOString().slice(0, 10);
+      return { url: '/api/reminders/simulate', body: { date, time: '10:00', doctorId: 'D1', visitType: '植牙' } };
+    },
+  },
   'PUT /api/doctor-links/{staffId}': {
     request: async (ctx) => {
       await hisDoctor(ctx, 'DV1');

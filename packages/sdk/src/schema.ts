@@ -4960,6 +4960,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reminders/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 模擬提醒時間
+         * @description 給一個看診日期與時間（診所時區，可加醫師、看診類別、預約建立時間），列出每條規則會在何時發送與原因；可帶入尚未儲存的規則（settings）。不會儲存任何資料。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        settings?: components["schemas"]["ReminderSettings"];
+                        /** @description 看診日期（診所當地，YYYY-MM-DD） */
+                        date: string;
+                        /** @description 看診時間（診所當地，HH:MM） */
+                        time: string;
+                        /** @description HIS 醫師代碼 */
+                        doctorId?: string | null;
+                        /** @description 看診類別，例如「植牙」 */
+                        visitType?: string | null;
+                        /**
+                         * Format: date-time
+                         * @description 預約建立時間（RFC 3339）；省略＝現在
+                         */
+                        bookedAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 診所時區 */
+                            timeZone: string;
+                            visit: {
+                                startsAt: string;
+                                /** @description 例如 2026年3月16日（星期一） 10:00 */
+                                label: string;
+                            };
+                            bookedAt: {
+                                at: string;
+                                label: string;
+                            };
+                            items: {
+                                ruleId: string;
+                                ruleName: string;
+                                kind: string;
+                                essential: boolean;
+                                templateId: string;
+                                dueAt: string | null;
+                                dueLabel: string | null;
+                                skipped: boolean;
+                                reason: string | null;
+                                /** @description 為什麼是這個時間（與排程時寫入的說明相同） */
+                                explanation: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reminders/templates": {
         parameters: {
             query?: never;
@@ -9967,12 +10086,14 @@ export interface components {
                 mode?: "immediate" | "at";
                 /** @description HH:MM（診所時區） */
                 at?: string;
-                /** @description hours_before 專用：看診前幾小時 */
+                /** @description hours_before 專用：看診前幾小時，1–720（最多 30 天，預約最遠可提前的天數） */
                 hours?: number;
-                /** @description days_before 專用：看診前幾天 */
+                /** @description days_before 專用：看診前幾天，1–30 */
                 days?: number;
                 /** @description 只用於這些看診類別（例如 植牙）；空白＝全部 */
                 visitTypes?: string[];
+                /** @description 這條提醒不在星期幾發送（0＝週日 … 6＝週六，診所時區）；落在這些日子時改在前一個可發送的上班日 shiftAt 時間發送。空白＝每天都可發送；不可七天全選 */
+                skipWeekdays?: number[];
                 /** @description 必要提醒：本月訊息額度接近上限時仍發送；非必要提醒會先暫停 */
                 essential: boolean;
                 /** @description 遇診所休診日（週末、國定假日、自訂休診），改在前一個上班日 shiftAt 時間發送 */
@@ -10004,7 +10125,7 @@ export interface components {
             };
             /** @description HH:MM（診所時區） */
             shiftAt: string;
-            /** @description 兩則提醒相隔少於此分鐘數時只發離看診較近的那則 */
+            /** @description 兩則提醒相隔少於此分鐘數時只發離看診較近的那則；0–1440，0＝不合併 */
             mergeWindowMinutes: number;
             /** @description 病患未綁定 LINE 或封鎖時改發簡訊（須同時在簡訊設定開啟提醒備援） */
             smsFallback: boolean;

@@ -5,9 +5,11 @@
 // Per rule, in order:
 //  1. base time: booking → the booking moment (or `at` on the booking day), hours_before →
 //     visit − N h, days_before → `at` N days before, visit_day → `at` on the visit day;
-//  2. shift (rules with shift on): a base time on a day the clinic is closed moves to the
-//     previous working day at settings.shiftAt (a Monday visit's 48 h reminder falls on
-//     Saturday and goes on Friday at 09:00);
+//  2. skip weekdays and shift: a base time on one of the rule's skipWeekdays, or (rules with
+//     shift on) on a day the clinic is closed, moves to the previous day that is a working day
+//     and not a skipped weekday, at settings.shiftAt (a Monday visit's 48 h reminder falls on
+//     Saturday and goes on Friday at 09:00, whether the clinic is closed on Saturdays or the
+//     rule skips them). Both run before quiet hours, so shiftAt itself still obeys them;
 //  3. quiet hours: inside the quiet period → the end of it, unless that is at or after the
 //     visit start, then just before the quiet period starts (30 minutes before);
 //  4. never at or after the visit start;
@@ -17,7 +19,7 @@
 //     the exception: on the booking day itself a passed `at` sends right away.
 //  6. two reminders within mergeWindowMinutes: only the one nearer the visit is kept.
 import type { ClinicCalendar } from '../calendar/calendar.ts';
-import { addDays, localParts, shortDate, zonedTime } from '../../platform/time.ts';
+import { addDays, localParts, shortDate, WEEKDAY_ZH, weekdayOf, zonedTime } from '../../platform/time.ts';
 import type { ReminderRule, ReminderSettings } from './rules.ts';
 
 export type PlanAppointment = {
@@ -174,14 +176,21 @@ export function planReminders(input: PlanInput): PlannedReminder[] {
     }
     steps.unshift(fmt(due));
 
-    if (r.shift) {
+    const skip = new Set(r.skipWeekdays ?? []);
+    if (r.shift || skip.size) {
       const day = localParts(due, tz).date;
+      const skipped = skip.has(weekdayOf(day));
       const info = cal.describe(day);
-      if (!info.working) {
+      if (skipped || (r.shift && !info.working)) {
+        const allowed = (d: string) => cal.isWorkingDay(d) && !skip.has(weekdayOf(d));
         let d = addDays(day, -1);
-        for (let i = 0; i < 60 && !cal.isWorkingDay(d); i++) d = addDays(d, -1);
+        for (let i = 0; i < 60 && !allowed(d); i++) d = addDays(d, -1);
         due = zonedTime(d, s.shiftAt, tz);
-        steps.push(`${info.reason}，順延至${shortDate(d)} ${s.shiftAt}`);
+        steps.push(
+          skipped
+            ? `此提醒設定${WEEKDAY_ZH[weekdayOf(day)]}不發送，提前至前一個可發送的上班日${shortDate(d)} ${s.shiftAt}`
+            : `${info.reason}，順延至${shortDate(d)} ${s.shiftAt}`,
+        );
       }
     }
 

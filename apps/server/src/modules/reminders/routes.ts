@@ -7,6 +7,7 @@ import { errorResponses, type App } from '../../platform/http.ts';
 import { reminderBackOffice } from './backoffice.ts';
 import { markNoticeRead, quotaReport } from './quota.ts';
 import { reminderService } from './service.ts';
+import { SimulateBody, SimulateResponse, simulateRules } from './simulator.ts';
 import {
   AppointmentReminders,
   HandleTaskBody,
@@ -70,6 +71,23 @@ export function reminderRoutes(app: App, deps: Deps): void {
       preHandler: admin,
     },
     async (req) => svc.putRules(clinicOf(req), req.body, actorOf(req), req.ip),
+  );
+
+  app.post(
+    '/api/reminders/simulate',
+    {
+      schema: {
+        tags,
+        summary: '模擬提醒時間',
+        description:
+          '給一個看診日期與時間（診所時區，可加醫師、看診類別、預約建立時間），列出每條規則會在何時發送與原因；' +
+          '可帶入尚未儲存的規則（settings）。不會儲存任何資料。',
+        body: SimulateBody,
+        response: { 200: SimulateResponse, ...errorResponses(400, 401, 403, 422) },
+      },
+      preHandler: read,
+    },
+    async (req) => simulateRules(deps, clinicOf(req), req.body),
   );
 
   app.get(

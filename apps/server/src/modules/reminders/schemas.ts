@@ -28,12 +28,22 @@ const Rule = Type.Object(
       }),
     ),
     at: Type.Optional(Hhmm),
-    hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, description: 'hours_before 專用：看診前幾小時' })),
-    days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, description: 'days_before 專用：看診前幾天' })),
+    hours: Type.Optional(
+      Type.Integer({ description: 'hours_before 專用：看診前幾小時，1–720（最多 30 天，預約最遠可提前的天數）' }),
+    ),
+    days: Type.Optional(Type.Integer({ description: 'days_before 專用：看診前幾天，1–30' })),
     visitTypes: Type.Optional(
       Type.Array(Type.String({ maxLength: 50 }), {
         maxItems: 50,
         description: '只用於這些看診類別（例如 植牙）；空白＝全部',
+      }),
+    ),
+    skipWeekdays: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), {
+        maxItems: 7,
+        uniqueItems: true,
+        description:
+          '這條提醒不在星期幾發送（0＝週日 … 6＝週六，診所時區）；落在這些日子時改在前一個可發送的上班日 shiftAt 時間發送。空白＝每天都可發送；不可七天全選',
       }),
     ),
     essential: Type.Boolean({ description: '必要提醒：本月訊息額度接近上限時仍發送；非必要提醒會先暫停' }),
@@ -72,12 +82,10 @@ export const ReminderSettingsSchema = Type.Object(
     ),
     shiftAt: Hhmm,
     mergeWindowMinutes: Type.Integer({
-      minimum: 0,
-      maximum: 720,
-      description: '兩則提醒相隔少於此分鐘數時只發離看診較近的那則',
+      description: '兩則提醒相隔少於此分鐘數時只發離看診較近的那則；0–1440，0＝不合併',
     }),
     smsFallback: Type.Boolean({ description: '病患未綁定 LINE 或封鎖時改發簡訊（須同時在簡訊設定開啟提醒備援）' }),
-    monthlyCap: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+    monthlyCap: Type.Union([Type.Integer(), Type.Null()], {
       description: '非必要提醒的每月上限（則）；null＝LINE 方案上限的 90%',
     }),
     preparations: Type.Record(Type.String({ maxLength: 50 }), Type.String({ maxLength: 500 }), {

@@ -11,13 +11,12 @@ import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { errors, type ErrorDetail } from '../../platform/errors.ts';
+import { errors } from '../../platform/errors.ts';
 import { defineJob, enqueueJobs, type Job } from '../../platform/jobs.ts';
 import { appointmentsToRemind, bookedAppointmentIdsAfter } from '../appointments/for-reminders.ts';
 import { enqueueClinicReplan, loadClinicCalendar } from '../calendar/service.ts';
-import { isHhmm } from '../../platform/time.ts';
 import { planReminders } from './planner.ts';
-import { defaultSettings, explainRule, type ReminderSettings } from './rules.ts';
+import { checkSettings, defaultSettings, explainRule, normalizeSettings, type ReminderSettings } from './rules.ts';
 import { reminderRepository } from './repository.ts';
 import type { ReminderDeliveriesTable } from './tables.ts';
 import { BUILT_IN_TEMPLATES, checkTemplate, type Template, type TemplateBody } from './templates.ts';
@@ -218,47 +217,6 @@ export async function replanClinicJob(job: Job<{ why: string }>, deps: Deps): Pr
   for (const id of ids) await planAppointment(deps, clinicId, id, { settings, cal });
 }
 
-function checkSettings(s: ReminderSettings, templateIds: string[]): ErrorDetail[] {
-  const d: ErrorDetail[] = [];
-  const ids = new Set<string>();
-  s.rules.forEach((r, i) => {
-    const f = (k: string) => `rules[${i}].${k}`;
-    if (ids.has(r.id)) d.push({ field: f('id'), code: 'duplicate', message: `規則代碼「${r.id}」重複` });
-    ids.add(r.id);
-    if (!templateIds.includes(r.templateId))
-      d.push({ field: f('templateId'), code: 'unknown_template', message: `找不到訊息範本「${r.templateId}」` });
-    if (
-      (r.kind === 'days_before' || r.kind === 'visit_day' || (r.kind === 'booking' && r.mode === 'at')) &&
-      !isHhmm(r.at ?? '')
-    )
-      d.push({ field: f('at'), code: 'time', message: '請填寫發送時間（HH:MM）' });
-    if (r.kind === 'hours_before' && !(Number.isInteger(r.hours) && r.hours! >= 1 && r.hours! <= 24 * 60))
-      d.push({ field: f('hours'), code: 'range', message: '小時數須為 1 到 1440 的整數' });
-    if (r.kind === 'days_before' && !(Number.isInteger(r.days) && r.days! >= 1 && r.days! <= 60))
-      d.push({ field: f('days'), code: 'range', message: '天數須為 1 到 60 的整數' });
-  });
-  s.overrides.forEach((o, i) => {
-    if (!ids.has(o.ruleId))
-      d.push({ field: `overrides[${i}].ruleId`, code: 'unknown_rule', message: `找不到規則「${o.ruleId}」` });
-    if (!o.doctorId === !o.visitType)
-      d.push({
-        field: `overrides[${i}]`,
-        code: 'target',
-        message: '每個例外設定須指定醫師（doctorId）或看診類別（visitType）其中之一',
-      });
-    if (o.templateId && !templateIds.includes(o.templateId))
-      d.push({
-        field: `overrides[${i}].templateId`,
-        code: 'unknown_template',
-        message: `找不到訊息範本「${o.templateId}」`,
-      });
-  });
-  for (const k of ['start', 'end'] as const)
-    if (!isHhmm(s.quietHours[k])) d.push({ field: `quietHours.${k}`, code: 'time', message: '時間格式應為 HH:MM' });
-  if (!isHhmm(s.shiftAt)) d.push({ field: 'shiftAt', code: 'time', message: '時間格式應為 HH:MM' });
-  return d;
-}
-
 export function reminderService(deps: Deps) {
   const db = deps.db;
   const repo = reminderRepository(db);
@@ -272,12 +230,7 @@ export function reminderService(deps: Deps) {
       return view(await loadSettings(db, clinicId));
     },
     async putRules(clinicId: string, input: ReminderSettings, actor: Actor, ip: string) {
-      const s: ReminderSettings = {
-        ...defaultSettings(),
-        ...input,
-        rules: input.rules.map((r) => ({ ...r, explanation: undefined }) as never),
-      };
-      for (const r of s.rules) delete (r as { explanation?: string }).explanation;
+      const s = normalizeSettings(input);
       const d = checkSettings(
         s,
         (await loadTemplates(db, clinicId)).map((t) => t.id),
