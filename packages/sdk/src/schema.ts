@@ -4434,11 +4434,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: {
-                                date: string;
-                                working: boolean;
-                                reason: string;
-                            }[];
+                            items: components["schemas"]["CalendarDay"][];
                         };
                     };
                 };
@@ -4471,6 +4467,85 @@ export interface paths {
                 };
                 /** @description 錯誤回應 */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/year": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 診所一整年的工作日曆
+         * @description 一年中每一天的類別與原因：國定假日、補假、補行上班、每週固定休診、診所自訂休診、診所加開、一般上班日。與「診所上班日曆」的判斷相同；另附政府辦公日曆的來源與各類別天數。
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 西元年 */
+                    year: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            year: number;
+                            /** @description 政府行政機關辦公日曆表的來源：shipped 系統內建、platform_import 平台匯入、clinic_import 本診所匯入、none 尚無資料（只依週末與門診時段） */
+                            source: "shipped" | "platform_import" | "clinic_import" | "none";
+                            importedAt: string | null;
+                            /** @description 每種類別的天數 */
+                            counts: {
+                                [key: string]: number;
+                            };
+                            items: components["schemas"]["CalendarDay"][];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4600,6 +4675,118 @@ export interface paths {
                                 date: string;
                                 off: boolean;
                                 name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/import/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 預覽匯入政府行政機關辦公日曆表（不會儲存）
+         * @description 檢查 CSV 並列出與目前使用中的同年度資料相比有差異的日子（改為放假、改為上班、名稱不同）；不會儲存任何資料。確認後再以相同內容呼叫「匯入政府行政機關辦公日曆表」。檔案年度與 year 不符、缺少日期、編碼或欄位無法辨識時回 422。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 西元年，須與檔案內容相符 */
+                        year: number;
+                        /** @description CSV 文字（UTF-8） */
+                        csv?: string;
+                        /** @description CSV 檔案內容（Big5 或 UTF-8）的 Base64 */
+                        csvBase64?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            year: number;
+                            days: number;
+                            /** @description 週末以外的放假日與有名稱的週末假日數 */
+                            daysOff: number;
+                            makeUpWorkdays: number;
+                            /** @description 政府行政機關辦公日曆表的來源：shipped 系統內建、platform_import 平台匯入、clinic_import 本診所匯入、none 尚無資料（只依週末與門診時段） */
+                            current: "shipped" | "platform_import" | "clinic_import" | "none";
+                            /** @description 與目前使用中的資料相比有差異的日子，依日期排序 */
+                            changes: {
+                                date: string;
+                                /** @description becomes_off 改為放假；becomes_working 改為上班；renamed 只有名稱不同 */
+                                change: "becomes_off" | "becomes_working" | "renamed";
+                                before: {
+                                    /** @description 政府行政機關是否放假 */
+                                    off: boolean;
+                                    /** @description 備註（假日名稱）；一般週末與上班日為空字串 */
+                                    name: string;
+                                };
+                                after: {
+                                    /** @description 政府行政機關是否放假 */
+                                    off: boolean;
+                                    /** @description 備註（假日名稱）；一般週末與上班日為空字串 */
+                                    name: string;
+                                };
                             }[];
                         };
                     };
@@ -4835,6 +5022,156 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/calendar-impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 試算行事曆變更對提醒的影響（不會儲存）
+         * @description 在新增或刪除休診日／加開日、或匯入辦公日曆表之前，以變更後的行事曆重新排程本診所所有未來預約的提醒，列出會改變的已排程提醒（病患、預約、原發送時間 → 新發送時間，或不再發送的原因）。不會儲存任何資料；確認後再呼叫新增／刪除休診日或匯入的 API，系統會依相同規則重新排程。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 要試算的行事曆變更（不會儲存） */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 新增（或取代同一天的）休診日／加開日
+                         * @enum {string}
+                         */
+                        action: "add";
+                        /** @description YYYY-MM-DD（診所所在時區的日期） */
+                        date: string;
+                        /** @description closed 休診／open 加開 */
+                        kind: "closed" | "open";
+                        /** @description 原因，例如「颱風停診」 */
+                        note?: string;
+                    } | {
+                        /**
+                         * @description 刪除一筆休診日／加開日
+                         * @enum {string}
+                         */
+                        action: "remove";
+                        /** @description 休診日／加開日的 id */
+                        id: string;
+                    } | {
+                        /**
+                         * @description 匯入一整年的政府行政機關辦公日曆表（本診所）
+                         * @enum {string}
+                         */
+                        action: "import";
+                        /** @description 西元年，須與檔案內容相符 */
+                        year: number;
+                        /** @description CSV 文字（UTF-8） */
+                        csv?: string;
+                        /** @description CSV 檔案內容（Big5 或 UTF-8）的 Base64 */
+                        csvBase64?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 會改變的已排程提醒數（moved + skipped），即「將移動 N 則已排程的提醒」的 N */
+                            affected: number;
+                            moved: number;
+                            skipped: number;
+                            scheduled: number;
+                            /** @description 試算的未來預約數 */
+                            appointments: number;
+                            /** @description 給人看的摘要（中文） */
+                            message: string;
+                            /** @description 受影響的提醒，依原發送時間排序 */
+                            items: {
+                                appointmentId: string;
+                                /** @description HIS 的預約編號 */
+                                visitId: string;
+                                patientName: string | null;
+                                doctorName: string | null;
+                                /** @description 看診時間 */
+                                startsAt: string;
+                                ruleName: string;
+                                /** @description moved 改到新的發送時間；skipped 不再發送（原因見 explanation）；scheduled 原本不發送、改為排程發送 */
+                                change: "moved" | "skipped" | "scheduled";
+                                /** @description 目前排定的發送時間 */
+                                oldDueAt: string | null;
+                                /** @description 變更後的發送時間；不再發送時為 null */
+                                newDueAt: string | null;
+                                /** @description 變更後排程器的說明（為什麼是這個時間，或為什麼不發送） */
+                                explanation: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -10071,6 +10408,15 @@ export interface components {
             note: string;
             createdBy: string;
             createdAt: string;
+        };
+        CalendarDay: {
+            date: string;
+            /** @description 診所這天是否看診（提醒排程據此判斷） */
+            working: boolean;
+            /** @description holiday 國定假日（政府放假日）；observed 補假；makeup_workday 補行上班（補班）；weekly_closed 每週固定休診（依門診時段）；clinic_closed 診所休診（自訂）；clinic_open 診所加開（自訂）；working 一般上班日 */
+            category: "holiday" | "observed" | "makeup_workday" | "weekly_closed" | "clinic_closed" | "clinic_open" | "working";
+            /** @description 原因（中文），例如「春節」「和平紀念日補假」「週日休診」「診所休診：颱風停診」 */
+            reason: string;
         };
         ReminderSettings: {
             rules: {

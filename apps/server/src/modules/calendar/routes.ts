@@ -4,6 +4,7 @@ import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
 import {
+  CalendarDay,
   CalendarOverride,
   ClosureBody,
   ClosureParams,
@@ -12,7 +13,10 @@ import {
   DaysQuery,
   DaysResponse,
   ImportBody,
+  ImportPreviewResponse,
   ImportResponse,
+  YearQuery,
+  YearResponse,
   YearsResponse,
 } from './schemas.ts';
 import { calendarService } from './service.ts';
@@ -24,6 +28,7 @@ export function calendarRoutes(app: App, deps: Deps): void {
   const admin = requireStaff(deps, ['admin', 'platform_operator']);
   const adminOnly = requireStaff(deps, ['admin']);
   app.addSchema(CalendarOverride);
+  app.addSchema(CalendarDay);
 
   app.get(
     '/api/calendar/days',
@@ -39,6 +44,23 @@ export function calendarRoutes(app: App, deps: Deps): void {
       preHandler: read,
     },
     async (req) => ({ items: await svc.days(clinicOf(req), req.query.from, req.query.to) }),
+  );
+
+  app.get(
+    '/api/calendar/year',
+    {
+      schema: {
+        tags,
+        summary: '診所一整年的工作日曆',
+        description:
+          '一年中每一天的類別與原因：國定假日、補假、補行上班、每週固定休診、診所自訂休診、診所加開、一般上班日。' +
+          '與「診所上班日曆」的判斷相同；另附政府辦公日曆的來源與各類別天數。',
+        querystring: YearQuery,
+        response: { 200: YearResponse, ...errorResponses(400, 401, 403) },
+      },
+      preHandler: read,
+    },
+    async (req) => svc.year(clinicOf(req), req.query.year),
   );
 
   app.get(
@@ -73,6 +95,23 @@ export function calendarRoutes(app: App, deps: Deps): void {
     },
     async (req) =>
       svc.importCsv(req.staff!.role === 'platform_operator' ? '' : clinicOf(req), req.body, actorOf(req), req.ip),
+  );
+
+  app.post(
+    '/api/calendar/import/preview',
+    {
+      schema: {
+        tags,
+        summary: '預覽匯入政府行政機關辦公日曆表（不會儲存）',
+        description:
+          '檢查 CSV 並列出與目前使用中的同年度資料相比有差異的日子（改為放假、改為上班、名稱不同）；不會儲存任何資料。' +
+          '確認後再以相同內容呼叫「匯入政府行政機關辦公日曆表」。檔案年度與 year 不符、缺少日期、編碼或欄位無法辨識時回 422。',
+        body: ImportBody,
+        response: { 200: ImportPreviewResponse, ...errorResponses(400, 401, 403, 422) },
+      },
+      preHandler: admin,
+    },
+    async (req) => svc.previewImport(req.staff!.role === 'platform_operator' ? '' : clinicOf(req), req.body),
   );
 
   app.get(

@@ -5,6 +5,7 @@ import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
 import { reminderBackOffice } from './backoffice.ts';
+import { calendarImpactRoutes } from './calendar-impact.ts';
 import { markNoticeRead, quotaReport } from './quota.ts';
 import { reminderService } from './service.ts';
 import { SimulateBody, SimulateResponse, simulateRules } from './simulator.ts';
@@ -43,6 +44,7 @@ export function reminderRoutes(app: App, deps: Deps): void {
   const desk = requireStaff(deps, ['admin', 'front_desk']);
   const admin = requireStaff(deps, ['admin']);
   for (const s of [ReminderSettingsSchema, ReminderTemplateBody, ReminderTemplate, Reminder]) app.addSchema(s);
+  calendarImpactRoutes(app, deps);
 
   app.get(
     '/api/reminders/rules',
