@@ -52,3 +52,15 @@ export const bookedAppointmentIdsAfter = (db: Db, clinicId: string, after: strin
 export async function awaitingReplyAfter(db: Db, clinicId: string, after: string, limit: number) {
   return withPeople(db, clinicId, await appointmentRepository(db).awaitingReplyAfter(clinicId, after, limit));
 }
+
+/** Ids of these patients' booked appointments starting after an instant (a family's other visits). */
+export async function bookedAppointmentIdsOfPatients(
+  db: Db,
+  clinicId: string,
+  patientIds: string[],
+  after: string,
+): Promise<string[]> {
+  if (!patientIds.length) return [];
+  const rows = await appointmentRepository(db).forPatients(clinicId, { patientIds, since: after });
+  return rows.filter((r) => r.status === 'booked' && r.starts_at > after).map((r) => r.id);
+}

@@ -95,6 +95,20 @@ export function bindingRepository(db: Kysely<DB>) {
         );
       return out;
     },
+    /** The patients bound to each of these LINE users (primary key lookups). */
+    patientsOfLineUsers: async (clinicId: string, lineUserIds: string[]) => {
+      const out: { line_user_id: string; patient_id: string }[] = [];
+      for (let i = 0; i < lineUserIds.length; i += 500)
+        out.push(
+          ...(await db
+            .selectFrom('line_bindings')
+            .select(['line_user_id', 'patient_id'])
+            .where('clinic_id', '=', clinicId)
+            .where('line_user_id', 'in', lineUserIds.slice(i, i + 500))
+            .execute()),
+        );
+      return out;
+    },
     /** The LINE users who proved this phone (its lookup hash) when they bound. */
     ofPhoneHash: (clinicId: string, phoneHash: string) =>
       db

@@ -367,6 +367,21 @@ export function bindingService(deps: Deps) {
     },
 
     /**
+     * The LINE users among these that are bound to several patients of the clinic (a family),
+     * each with its patients: one query for any number of users.
+     */
+    async familiesOf(clinicId: string, lineUserIds: string[]): Promise<Map<string, string[]>> {
+      const byUser = new Map<string, string[]>();
+      for (const r of await repo.patientsOfLineUsers(clinicId, lineUserIds)) {
+        const l = byUser.get(r.line_user_id);
+        if (l) l.push(r.patient_id);
+        else byUser.set(r.line_user_id, [r.patient_id]);
+      }
+      for (const [u, ps] of byUser) if (ps.length < 2) byUser.delete(u);
+      return byUser;
+    },
+
+    /**
      * The LINE users bound to each of these patients, newest binding first, with their friend
      * state (`unknown` without a friend record): two queries for any number of patients.
      */

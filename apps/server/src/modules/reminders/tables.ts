@@ -1,4 +1,4 @@
-// Kysely table types of the reminder engine (migrations 0030_reminders.ts, 0031, 0070).
+// Kysely table types of the reminder engine (migrations 0030_reminders.ts, 0031, 0070, 0160).
 import type { Generated } from 'kysely';
 
 export interface ReminderSettingsTable {
@@ -45,6 +45,10 @@ export interface ReminderDeliveriesTable {
   cancel_reason: string | null;
   /** Who asked for this message (a resend); null for the rows planning creates from the rules. */
   requested_by: string | null;
+  /** The rows sent as one message to a LINE user bound to several family members (its retry key). */
+  family_group_id: string | null;
+  /** How many reminders that message carried. */
+  family_size: number | null;
   created_at: string;
   updated_at: string;
 }
