@@ -10535,6 +10535,8 @@ export interface components {
             sentAt: string | null;
             cancelReason: string | null;
             lineRequestId: string | null;
+            familySize: number | null;
+            familyGroupId: string | null;
             reply: string;
             patientName: string;
             doctorName: string;
@@ -11942,6 +11944,7 @@ export interface operations {
                             attempts: number;
                             lastError: string | null;
                             cancelReason: string | null;
+                            familySize: number | null;
                             sms: {
                                 /** @description queued 排隊中、retrying 重試中、sent 已交給簡訊商、delivered 已送達手機、failed 失敗 */
                                 status: string;

@@ -299,6 +299,9 @@ export const Reminder = Type.Object({
   attempts: Type.Integer(),
   lastError: Nullable(Type.String()),
   cancelReason: Nullable(Type.String()),
+  familySize: Nullable(
+    Type.Integer({ description: '與家人合併成一則 LINE 訊息發送時，該訊息包含的家人提醒數；單獨發送為 null' }),
+  ),
   sms: Nullable(
     Type.Object(
       {

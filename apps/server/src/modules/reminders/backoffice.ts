@@ -64,6 +64,8 @@ const toView = (r: ListedDelivery) => ({
   sentAt: r.sent_at,
   cancelReason: r.cancel_reason,
   lineRequestId: r.line_request_id,
+  familySize: r.family_size === null ? null : Number(r.family_size),
+  familyGroupId: r.family_group_id,
   reply: r.reply_status,
   patientName: r.patient_name,
   doctorName: r.doctor_name,
@@ -183,6 +185,10 @@ export function reminderBackOffice(deps: Deps) {
       if (!a) throw errors.notFound('預約');
       const rows = await repo.listedOfAppointment(clinicId, a.id);
       const messages = await lineService(deps).messagesAbout(clinicId, 'appointment', a.id);
+      // A reminder sent with family members' is logged once, about the group (reminders/family.ts).
+      for (const g of new Set(rows.flatMap((r) => (r.family_size ? [r.family_group_id!] : []))))
+        messages.push(...(await lineService(deps).messagesAbout(clinicId, 'reminder_family', g)));
+      messages.sort((x, y) => x.created_at.localeCompare(y.created_at) || Number(x.id) - Number(y.id));
       const sms = await smsService(deps).find(clinicId, {
         relatedType: 'reminder_delivery',
         relatedIds: rows.map((r) => r.id),

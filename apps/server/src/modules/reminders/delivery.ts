@@ -31,6 +31,15 @@ import { queueSms, smsService } from '../sms/service.ts';
 import { markReminded, type Reminded } from '../appointments/lights.ts';
 import { pushVerdict } from './line-errors.ts';
 import { quotaTracker, type QuotaTracker } from './quota.ts';
+import {
+  familyAltText,
+  familyMessages,
+  gatherFamilies,
+  isFamilyGroup,
+  recordFamilySends,
+  type FamilyGroup,
+  type FamilySent,
+} from './family.ts';
 import { fixedChunks, reminderRepository, type ClaimedDelivery, type DeliveryOutcome } from './repository.ts';
 import type { ReminderSettings } from './rules.ts';
 import { loadSettings, loadTemplates } from './service.ts';
@@ -65,6 +74,8 @@ type Sent = {
   requestId: string | null;
   message: messagingApi.FlexMessage;
   replyLight: boolean;
+  /** Sent in one message with family members' reminders (family.ts). */
+  family?: NonNullable<FamilySent['out']['family']>;
 };
 type Outcome =
   | Sent
@@ -87,6 +98,21 @@ type ClinicCtx = {
   mapUrl: string;
 };
 
+/** A claimed row that passed its checks, ready to push to `lineUserId` (delivery's prepare). */
+type Ready = {
+  kind: 'ready';
+  row: ClaimedDelivery;
+  c: ClinicCtx;
+  channel: LineChannelClient;
+  vars: Vars;
+  expires: Date;
+  startsAt: string;
+  lineUserId: string;
+  replyLight: boolean;
+  /** What the row becomes when LINE cannot take it: SMS when allowed, else failed with `why`. */
+  bySms: (why: string) => Outcome;
+};
+
 /** What a claimed row needs to be sent: its appointment with the patient, the doctor and the LINE users. */
 type Target = {
   appointment: {
@@ -97,6 +123,7 @@ type Target = {
     replyStatus: string;
     visitType: string | null;
   };
+  patientId: string;
   patient: { name: string; phone: string | null; mobile: boolean };
   doctorName: string;
   /** The patient's LINE users, newest binding first. */
@@ -131,6 +158,7 @@ async function loadTargets(deps: Deps, rows: ClaimedDelivery[]): Promise<Map<str
           replyStatus: a.reply_status,
           visitType: a.visit_type,
         },
+        patientId: a.patient_id,
         patient: { name: a.patient.name, phone: a.patient.phoneE164, mobile: a.patient.phoneIsMobile },
         doctorName: a.doctor?.name ?? '',
         // Newest binding first, as the binding module lists them.
@@ -189,7 +217,11 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     return p;
   }
 
-  async function deliver(row: ClaimedDelivery, t: Target | undefined): Promise<Outcome> {
+  /**
+   * The checks and text of one claimed row: an outcome when it cannot go on LINE (cancelled,
+   * SMS, failed), otherwise the row ready to push with its LINE user chosen.
+   */
+  async function prepare(row: ClaimedDelivery, t: Target | undefined): Promise<Outcome | Ready> {
     const a = t?.appointment;
     if (!t || !a || a.clinicId !== row.clinic_id) return { kind: 'cancelled', reason: '找不到預約' };
     if (a.status !== 'booked') return { kind: 'cancelled', reason: `預約狀態為 ${a.status}，不再提醒` };
@@ -228,42 +260,139 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
           ? '病患已封鎖診所的 LINE，且未啟用簡訊備援'
           : '病患尚未綁定 LINE，且未啟用簡訊備援（或沒有手機號碼）',
       );
-    const q = await quota.check(row.clinic_id, c, row.essential === 1);
-    if (!q.ok) return { kind: 'skipped', reason: q.reason };
-    const tpl = (c.templates.find((x) => x.id === row.template_id) ?? c.templates.find((x) => x.id === 'default')!)
-      .body;
-    const tokens = signTokens(deps.crypto, row.appointment_id, local.expires, ['c', 'x', 'r']);
-    const message = renderReminder(tpl, vars, { confirm: tokens.c, cancel: tokens.x, reschedule: tokens.r });
-    const pacer = pacerFor(c.channel.channelId, rate);
-    await pacer.take();
-    const sent = (requestId: string | null): Sent => ({
-      kind: 'sent',
+    return {
+      kind: 'ready',
+      row,
+      c,
+      channel: c.channel,
+      vars,
+      expires: local.expires,
+      startsAt: a.startsAt,
       lineUserId: target.lineUserId,
-      requestId,
-      message,
       replyLight: a.replyStatus === 'not_sent',
-    });
+      bySms,
+    };
+  }
+
+  /** The reminder's Flex message: its template, its appointment's signed answer tokens. */
+  function render(p: Ready): messagingApi.FlexMessage {
+    const tpl = (
+      p.c.templates.find((x) => x.id === p.row.template_id) ?? p.c.templates.find((x) => x.id === 'default')!
+    ).body;
+    const tokens = signTokens(deps.crypto, p.row.appointment_id, p.expires, ['c', 'x', 'r']);
+    return renderReminder(tpl, p.vars, { confirm: tokens.c, cancel: tokens.x, reschedule: tokens.r });
+  }
+
+  /**
+   * Pushes to a ready row's LINE user, paced, with a retry key: the request id, or what each row
+   * of the push becomes when LINE did not take it (`attempts`: the most a row of it has had).
+   */
+  async function push(
+    p: Ready,
+    messages: messagingApi.Message[],
+    retryKey: string,
+    attempts: number,
+  ): Promise<{ ok: true; requestId: string | null } | { ok: false; outcome: (r: Ready) => Outcome }> {
+    const pacer = pacerFor(p.channel.channelId, rate);
+    await pacer.take();
     try {
-      const res = await c.channel.push({ to: target.lineUserId, messages: [message] }, row.retry_key);
+      const res = await p.channel.push({ to: p.lineUserId, messages }, retryKey);
       pacer.accepted();
-      quota.count(row.clinic_id, 1);
-      return sent(res.requestId);
+      quota.count(p.row.clinic_id, 1);
+      return { ok: true, requestId: res.requestId };
     } catch (err) {
       const v = pushVerdict(err);
       switch (v.kind) {
         case 'accepted':
-          return sent(v.requestId);
-        case 'rate_limited':
+          return { ok: true, requestId: v.requestId };
+        case 'rate_limited': {
           pacer.rateLimited();
-          return { kind: 'retry', error: 'LINE 429：發送頻率超過限制', delayMs: 1000 + Math.random() * 1000 };
+          const delayMs = 1000 + Math.random() * 1000;
+          return { ok: false, outcome: () => ({ kind: 'retry', error: 'LINE 429：發送頻率超過限制', delayMs }) };
+        }
         case 'undeliverable':
-          return bySms(v.error);
-        case 'transient':
-          return { kind: 'retry', error: v.error, delayMs: retryDelayMs(row.attempts) };
+          return { ok: false, outcome: (r) => r.bySms(v.error) };
+        case 'transient': {
+          const delayMs = retryDelayMs(attempts);
+          return { ok: false, outcome: () => ({ kind: 'retry', error: v.error, delayMs }) };
+        }
         case 'rejected':
-          return { kind: 'failed', error: v.error };
+          return { ok: false, outcome: () => ({ kind: 'failed', error: v.error }) };
       }
     }
+  }
+
+  const sentOf = (p: Ready, requestId: string | null, message: messagingApi.FlexMessage): Sent => ({
+    kind: 'sent',
+    lineUserId: p.lineUserId,
+    requestId,
+    message,
+    replyLight: p.replyLight,
+  });
+
+  async function deliver(row: ClaimedDelivery, t: Target | undefined): Promise<Outcome> {
+    const p = await prepare(row, t);
+    if (p.kind !== 'ready') return p;
+    const q = await quota.check(row.clinic_id, p.c, row.essential === 1);
+    if (!q.ok) return { kind: 'skipped', reason: q.reason };
+    const message = render(p);
+    const r = await push(p, [message], row.retry_key, row.attempts);
+    return r.ok ? sentOf(p, r.requestId, message) : r.outcome(p);
+  }
+
+  /**
+   * A family's reminders as one push (family.ts) with the group's id as the retry key: each
+   * member checked as alone (a cancelled visit drops out, one without LINE goes by SMS), the
+   * quota checked once as for the most essential member, one carousel of the members' bubbles.
+   */
+  async function deliverFamily(g: FamilyGroup<Target>): Promise<{ row: ClaimedDelivery; out: Outcome }[]> {
+    const done: { row: ClaimedDelivery; out: Outcome }[] = [];
+    const ready: Ready[] = [];
+    for (const m of g.members) {
+      const p = await prepare(m.row, m.target);
+      if (p.kind !== 'ready') done.push({ row: m.row, out: p });
+      // Bound to another LINE user since the group was formed: on its own.
+      else if (ready.length && p.lineUserId !== ready[0].lineUserId)
+        done.push({ row: m.row, out: await deliver(m.row, m.target) });
+      else ready.push(p);
+    }
+    if (!ready.length) return done;
+    const lead = ready[0];
+    const q = await quota.check(
+      g.clinicId,
+      lead.c,
+      ready.some((p) => p.row.essential === 1),
+    );
+    if (!q.ok)
+      return [...done, ...ready.map((p) => ({ row: p.row, out: { kind: 'skipped', reason: q.reason } as const }))];
+    const bubbles = ready.map(render);
+    const messages =
+      ready.length === 1
+        ? bubbles
+        : familyMessages(
+            bubbles,
+            familyAltText(
+              lead.c.clinic.name,
+              ready.map((p) => ({ patientName: p.vars.patientName, startsAt: p.startsAt })),
+              lead.c.clinic.timeZone,
+            ),
+          );
+    const r = await push(lead, messages, g.groupId, Math.max(...ready.map((p) => p.row.attempts)));
+    const family =
+      ready.length > 1
+        ? {
+            groupId: g.groupId,
+            size: ready.length,
+            deliveryIds: ready.map((p) => p.row.id),
+            appointmentIds: ready.map((p) => p.row.appointment_id),
+          }
+        : undefined;
+    for (const p of ready)
+      done.push({
+        row: p.row,
+        out: r.ok ? { ...sentOf(p, r.requestId, messages[0]), ...(family ? { family } : {}) } : r.outcome(p),
+      });
+    return done;
   }
 
   /** Records a batch of outcomes in one transaction; only rows this worker still holds are written. */
@@ -285,7 +414,9 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       const logged = sentLine.filter((x) => mine.has(x.row.id));
       // Fixed chunk sizes: the same few statement texts, prepared once (see fixedChunks).
       const lineLog = lineService(tdeps);
-      for (const chunk of fixedChunks(logged))
+      // A family's message is one push: one log row for its members (recordFamilySends).
+      await recordFamilySends(tdeps, logged);
+      for (const chunk of fixedChunks(logged.filter((x) => !x.out.family)))
         await lineLog.logOutgoingBatch(
           chunk.map(({ row, out }) => ({
             clinicId: row.clinic_id,
@@ -385,7 +516,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     // One queue of claimed rows for all lanes, topped up (claim + load) while the lanes are
     // still busy with what is left: the pushes never wait for a batch to drain or for the
     // next batch's queries, which would leave LINE's rate unused at every batch boundary.
-    type Item = { row: ClaimedDelivery; target: Target | undefined };
+    type Item = { row: ClaimedDelivery; target: Target | undefined } | FamilyGroup<Target>;
     const queue: Item[] = [];
     let head = 0;
     let exhausted = false;
@@ -398,9 +529,21 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
           const rows = await repo.claim(deps.dialect, { workerId, now: deps.clock.now(), limit: batch, lockMs });
           if (rows.length < batch) exhausted = true;
           if (rows.length) {
-            total += rows.length;
             const targets = await loadTargets(deps, rows);
-            for (const row of rows) queue.push({ row, target: targets.get(row.appointment_id) });
+            const items = await gatherFamilies(
+              deps,
+              {
+                workerId,
+                lockMs,
+                windowMinutes: async (clinicId) => (await clinicCtx(clinicId)).settings.mergeWindowMinutes,
+                loadTargets: (extra) => loadTargets(deps, extra),
+              },
+              rows.map((row) => ({ row, target: targets.get(row.appointment_id) })),
+            );
+            for (const item of items) {
+              total += isFamilyGroup(item) ? item.members.length : 1;
+              queue.push(item);
+            }
           }
         } catch (err) {
           failure ??= err;
@@ -428,6 +571,17 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     };
     const lane = async () => {
       for (let item = await take(); item; item = await take()) {
+        if (isFamilyGroup(item)) {
+          const g = item;
+          const outs = await deliverFamily(g).catch((err: unknown) => {
+            const error = err instanceof Error ? err.message : String(err);
+            const delayMs = retryDelayMs(Math.max(...g.members.map((m) => m.row.attempts)));
+            return g.members.map((m) => ({ row: m.row, out: { kind: 'retry', error, delayMs } as const }));
+          });
+          pending.push(...outs);
+          if (pending.length >= 500) await doFlush();
+          continue;
+        }
         let out: Outcome;
         try {
           out = await deliver(item.row, item.target);

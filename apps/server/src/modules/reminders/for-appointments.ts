@@ -27,6 +27,7 @@ export async function remindersOfAppointment(db: Db, clinicId: string, appointme
     attempts: Number(r.attempts),
     lastError: r.last_error,
     cancelReason: r.cancel_reason,
+    familySize: r.family_size === null ? null : Number(r.family_size),
     sms: (r.sms_message_id && sms.get(r.sms_message_id)) || null,
   }));
 }

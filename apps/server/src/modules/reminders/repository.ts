@@ -19,7 +19,7 @@ type Db = Kysely<DB> | Transaction<DB>;
 export type DeliveryRow = Selectable<ReminderDeliveriesTable>;
 
 // The columns the dispatcher needs of a claimed row (not RETURNING *: less to copy per row).
-const CLAIMED = [
+export const CLAIMED_COLUMNS = [
   'id',
   'clinic_id',
   'appointment_id',
@@ -30,9 +30,10 @@ const CLAIMED = [
   'essential',
   'retry_key',
   'attempts',
+  'family_group_id',
 ] as const;
-export type ClaimedDelivery = Pick<ReminderDeliveriesTable, (typeof CLAIMED)[number]>;
-const returning = sql.raw(CLAIMED.join(', '));
+export type ClaimedDelivery = Pick<ReminderDeliveriesTable, (typeof CLAIMED_COLUMNS)[number]>;
+const returning = sql.raw(CLAIMED_COLUMNS.join(', '));
 
 /**
  * Splits a list into chunks of 128, 32, 8 and 1 items: a bulk statement then has one of four
@@ -76,6 +77,8 @@ const LISTED = [
   'r.cancel_reason',
   'r.line_request_id',
   'r.requested_by',
+  'r.family_group_id',
+  'r.family_size',
   'r.created_at',
   'a.his_id as appointment_his_id',
   'a.reply_status',

@@ -156,6 +156,13 @@ export const Reminder = Type.Object(
     sentAt: Nullable(Type.String()),
     cancelReason: Nullable(Type.String()),
     lineRequestId: Nullable(Type.String()),
+    familySize: Type.Union([
+      Type.Integer({
+        description: '與家人合併發送時，這則訊息包含的家人提醒數（同一 LINE 帳號綁定的多位病患）；單獨發送為 null',
+      }),
+      Type.Null(),
+    ]),
+    familyGroupId: Nullable(Type.String({ description: '合併發送的群組代碼（同一則訊息的提醒相同）' })),
     reply: Type.String(),
     patientName: Type.String(),
     doctorName: Type.String(),

@@ -167,6 +167,8 @@ export async function planAppointment(
           sent_at: null,
           cancel_reason: null,
           requested_by: null,
+          family_group_id: null,
+          family_size: null,
           created_at: nowIso,
           updated_at: nowIso,
         };
