@@ -5368,6 +5368,8 @@ export interface paths {
                                 reason: string | null;
                                 /** @description 為什麼是這個時間（與排程時寫入的說明相同） */
                                 explanation: string;
+                                /** @description 這條規則的白話說明（依傳入的規則，與 GET /rules 的 explanation 相同） */
+                                ruleExplanation: string;
                             }[];
                         };
                     };

@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { HELP as FRONTDESK_HELP } from '../frontdesk/help.tsx';
 import { GUIDE_BOOKED_AT } from '../pages/HisInitialSyncSection.tsx';
 import { PATIENT_HELP } from './patients.tsx';
+import { REMINDER_RULES_HELP } from './reminder-rules.tsx';
 
 const { Paragraph, Text } = Typography;
 
@@ -291,6 +292,7 @@ export const HELP_ARTICLES = {
   feeds: { ...FRONTDESK_HELP.feeds, summary: '把門診預約訂閱到 Google 日曆、iPhone 或 Outlook。' },
   webhook: { ...FRONTDESK_HELP.webhook, summary: '狀態改變時通知 HIS 的 Webhook 設定。', adminOnly: true },
   ...PATIENT_HELP,
+  ...REMINDER_RULES_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -307,6 +309,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'recall',
   'merge',
   'patientImport',
+  'reminderRules',
   'lineChannel',
   'richMenu',
   'autoReplies',

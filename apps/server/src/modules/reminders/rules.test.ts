@@ -152,6 +152,7 @@ describe('simulator', () => {
     const items = s2.json().items;
     expect(items[1]).toMatchObject({ dueAt: '2026-03-13T01:00:00.000Z', dueLabel: '2026年3月13日（星期五） 09:00' });
     expect(items[1].explanation).toContain('此提醒設定週六不發送');
+    expect(items[1].ruleExplanation).toContain('週六不發送，改在前一個可發送的上班日 09:00 發送');
     expect(items[0]).toMatchObject({ skipped: true, reason: 'disabled' });
     expect(items[0].explanation).toContain('D7');
     expect(items[2]).toMatchObject({ skipped: true, reason: 'disabled', explanation: '此規則已停用，不發送' });

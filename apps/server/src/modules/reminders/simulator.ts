@@ -9,7 +9,7 @@ import { errors, type ErrorDetail } from '../../platform/errors.ts';
 import { isDate, localParts, longDate, zonedTime } from '../../platform/time.ts';
 import { loadClinicCalendar } from '../calendar/service.ts';
 import { planReminders, type PlannedReminder } from './planner.ts';
-import { checkSettings, normalizeSettings, type ReminderSettings } from './rules.ts';
+import { checkSettings, explainRule, normalizeSettings, type ReminderSettings } from './rules.ts';
 import { SettingsBody } from './schemas.ts';
 import { loadSettings, loadTemplates } from './service.ts';
 
@@ -58,6 +58,9 @@ export const SimulateResponse = Type.Object({
         }),
       ),
       explanation: Type.String({ description: '為什麼是這個時間（與排程時寫入的說明相同）' }),
+      ruleExplanation: Type.String({
+        description: '這條規則的白話說明（依傳入的規則，與 GET /rules 的 explanation 相同）',
+      }),
     }),
   ),
 });
@@ -117,7 +120,14 @@ export async function simulateRules(deps: Deps, clinicId: string, input: Simulat
   const byId = new Map<string, PlannedReminder>(planned.map((p) => [p.ruleId, p]));
   const items: Item[] = settings.rules.map((r) => {
     const p = byId.get(r.id);
-    const base = { ruleId: r.id, ruleName: r.name, kind: r.kind, essential: r.essential, templateId: r.templateId };
+    const base = {
+      ruleId: r.id,
+      ruleName: r.name,
+      kind: r.kind,
+      essential: r.essential,
+      templateId: r.templateId,
+      ruleExplanation: explainRule(r, settings),
+    };
     if (p)
       return {
         ...base,
