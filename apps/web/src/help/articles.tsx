@@ -7,6 +7,7 @@ import { HELP as FRONTDESK_HELP } from '../frontdesk/help.tsx';
 import { GUIDE_BOOKED_AT } from '../pages/HisInitialSyncSection.tsx';
 import { PATIENT_HELP } from './patients.tsx';
 import { REMINDER_RULES_HELP } from './reminder-rules.tsx';
+import { WORK_CALENDAR_HELP } from './work-calendar.tsx';
 
 const { Paragraph, Text } = Typography;
 
@@ -293,6 +294,7 @@ export const HELP_ARTICLES = {
   webhook: { ...FRONTDESK_HELP.webhook, summary: '狀態改變時通知 HIS 的 Webhook 設定。', adminOnly: true },
   ...PATIENT_HELP,
   ...REMINDER_RULES_HELP,
+  ...WORK_CALENDAR_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -310,6 +312,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'merge',
   'patientImport',
   'reminderRules',
+  'workCalendar',
   'lineChannel',
   'richMenu',
   'autoReplies',
