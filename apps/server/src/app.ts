@@ -34,6 +34,7 @@ import { systemRoutes } from './modules/system/routes.ts';
 import { webhookRoutes } from './modules/webhooks/routes.ts';
 import { calendarRoutes } from './modules/calendar/routes.ts';
 import { reminderRoutes } from './modules/reminders/routes.ts';
+import { reminderLogRoutes } from './modules/reminders/log-routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { ErrorResponse, errorBody, handleError, type App } from './platform/http.ts';
@@ -129,6 +130,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   webhookRoutes(app, deps);
   calendarRoutes(app, deps);
   reminderRoutes(app, deps);
+  reminderLogRoutes(app, deps);
   appointmentRoutes(app, deps);
   homeRoutes(app, deps);
   doctorRoutes(app, deps);

@@ -6250,6 +6250,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reminders/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 發送紀錄
+         * @description 一段日期（診所時區，依發送時間或看診時間）內的每一則提醒：狀態、管道（LINE／簡訊／LINE 通知訊息）、發送或排定時間、「為什麼是這個時間」與錯誤原因。可依規則（含其重新發送）、狀態、醫師、管道篩選；失敗的排最前，其餘由新到舊；summary 為不含狀態篩選的各狀態數量。一次最多 62 天。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 起始日（含，診所時區 YYYY-MM-DD），預設今天 */
+                    from?: string;
+                    /** @description 結束日（含），預設與起始日相同；最多 62 天 */
+                    to?: string;
+                    /** @description send：依發送（排定）時間；visit：依看診時間 */
+                    by?: "send" | "visit";
+                    /** @description planned 排程中、sent 已送出（未回覆）、answered 已回覆、failed 失敗、skipped 略過、cancelled 已取消 */
+                    state?: "planned" | "sent" | "answered" | "failed" | "skipped" | "cancelled";
+                    /** @description 規則代碼（含該規則的重新發送） */
+                    ruleId?: string;
+                    /** @description HIS 醫師代碼 */
+                    doctorId?: string;
+                    /** @description line：LINE 推播；sms：簡訊；pnp：LINE 通知訊息（以電話號碼送達） */
+                    channel?: "line" | "sms" | "pnp";
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            by: string;
+                            /** @description 失敗的排最前，其餘依時間由新到舊 */
+                            items: components["schemas"]["Reminder"][];
+                            /** @description 符合條件的筆數 */
+                            total: number;
+                            /** @description 符合條件（不含狀態篩選）的各狀態數量 */
+                            summary: {
+                                [key: string]: number;
+                            };
+                            page: number;
+                            pageSize: number;
+                            hasMore: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reminders/quota": {
         parameters: {
             query?: never;
@@ -6258,8 +6365,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 本月 LINE 訊息額度
-         * @description 我們自己的推播計數與 LINE 額度 API 的數字（取較大者）、本月預估（已用＋已排程，或依目前速度推估）、上限（非必要提醒先停）、簡訊則數與費用、管理者通知（80% 警示）。
+         * 本月 LINE 訊息額度與費用
+         * @description 本月推播（計入額度；我們的計數與 LINE 額度 API 取較大者）、免費回覆、LINE 通知訊息（另計費）、依用途的分類、每日用量與到月底的預估（排程中的提醒＋其他推播目前的速度）、上限與達上限時會發生什麼、簡訊則數／段數／點數、依診所設定單價換算的新台幣，以及管理者通知（80%、100%）。
          */
         get: {
             parameters: {
@@ -6279,12 +6386,17 @@ export interface paths {
                         "application/json": {
                             /** @description YYYY-MM（診所時區） */
                             month: string;
-                            /** @description 本月已用則數（我們的計數與 LINE 回報取較大者） */
+                            timeZone: string;
+                            /** @description 本月已用推播則數（我們的計數與 LINE 回報取較大者） */
                             used: number;
+                            /** @description 本月我們記錄的推播（計入額度） */
+                            pushes: number;
+                            /** @description 本月以回覆（reply token）送出的訊息：免費，不計入額度 */
+                            replies: number;
                             ours: {
                                 /** @description 以 LINE 送出的提醒 */
                                 reminders: number;
-                                /** @description 其他推播（回覆確認、測試訊息等） */
+                                /** @description 其他推播（逾時的回覆、人工訊息、回診、測試等） */
                                 otherPushes: number;
                             };
                             /** @description LINE 額度 API（最多每 10 分鐘更新）；type none＝無上限方案 */
@@ -6295,25 +6407,69 @@ export interface paths {
                                 checkedAt: string | null;
                                 error?: string;
                             };
-                            /** @description 本月尚待發送的提醒 */
+                            /** @description 本月尚待發送的提醒（部分可能改以簡訊送出） */
                             plannedThisMonth: number;
-                            /** @description 本月預估用量：已用＋待發送，或依目前速度推估（取較大者） */
+                            /** @description 本月預估推播：已用＋每日排程中的提醒＋其他推播目前每日的速度（到月底） */
                             forecast: number;
-                            /** @description 非必要提醒在 nonEssential 停止；必要提醒到 LINE 上限才停止 */
+                            /** @description 提醒以外的推播，本月平均每日則數 */
+                            pace: number;
+                            /** @description 非必要提醒在 nonEssential 停止；必要提醒到 LINE 上限（essential）才停止 */
                             caps: {
                                 nonEssential: number | null;
                                 essential: number | null;
                             };
+                            /** @description 達上限時會發生什麼（一句話） */
+                            capExplanation: string;
                             percentOfLimit: number | null;
                             willExceed: boolean;
-                            /** @description 本月提醒簡訊（備援）則數、計費段數與費用 */
+                            /** @description 本月簡訊（提醒備援、回診、綁定驗證碼）則數、計費段數、點數與費用 */
                             sms: {
                                 messages: number;
                                 segments: number;
+                                /** @description 點數 */
                                 cost: number;
+                                pointPrice: number | null;
+                                /** @description 新台幣；未設定點數單價時為 null */
+                                ntd: number | null;
                             };
+                            /** @description 本月 LINE 通知訊息（以電話號碼送達，另行計費，不計入訊息額度） */
+                            pnp: {
+                                messages: number;
+                                unitPrice: number | null;
+                                /** @description 新台幣；未設定單價時為 null */
+                                ntd: number | null;
+                            };
+                            /** @description 簡訊＋LINE 通知訊息的新台幣合計（不含方案月費） */
+                            costNtd: number | null;
+                            prices: {
+                                smsPoint: number | null;
+                                pnpMessage: number | null;
+                                updatedAt: string | null;
+                                updatedBy: string | null;
+                            };
+                            /** @description 依用途：提醒、回覆、回診、人工訊息、測試、群發、衛教、其他 */
+                            byPurpose: {
+                                /** @description reminder、reply、recall、staff、test、broadcast、care_plan、other */
+                                purpose: string;
+                                label: string;
+                                pushes: number;
+                                replies: number;
+                                pnp: number;
+                                sms: number;
+                            }[];
+                            /** @description 本月每一天（診所時區）：推播、回覆、通知訊息；今天起加上預估與累計 */
+                            days: {
+                                date: string;
+                                pushes: number;
+                                replies: number;
+                                pnp: number;
+                                planned: number;
+                                forecast: number | null;
+                                cumulative: number;
+                            }[];
                             notices: {
                                 id: number;
+                                /** @description line_quota_80 達 80%、line_quota_100 達上限 */
                                 kind: string;
                                 period: string;
                                 level: string;
@@ -6345,6 +6501,138 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 簡訊與 LINE 通知訊息單價 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            smsPoint: number | null;
+                            pnpMessage: number | null;
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 儲存單價（管理者）
+         * @description 額度與費用頁用來換算新台幣的單價：每一簡訊點數、每則 LINE 通知訊息（依診所與簡訊商、LINE 的合約）。null 表示未設定，費用顯示為「未設定單價」。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 每一簡訊點數（計費段）的新台幣單價，依與簡訊商的合約，最多 3 位小數；null＝未設定 */
+                        smsPoint: number | null;
+                        /** @description 每則 LINE 通知訊息的新台幣單價，依與 LINE 的合約；null＝未設定 */
+                        pnpMessage: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            smsPoint: number | null;
+                            pnpMessage: number | null;
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;

@@ -19,6 +19,7 @@ import m0090 from './0090_his_initial_sync.ts';
 import m0091 from './0091_sms_reminders_light.ts';
 import m0110 from './0110_job_priority.ts';
 import m0111 from './0111_line_message_method.ts';
+import m0150 from './0150_reminder_log_prices.ts';
 import m0160 from './0160_reminder_family.ts';
 
 export const migrations: Migration[] = [
@@ -41,5 +42,6 @@ export const migrations: Migration[] = [
   m0091,
   m0110,
   m0111,
+  m0150,
   m0160,
 ];

@@ -1,4 +1,5 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { bucketOf } from '../../db/day-buckets.ts';
 import type { DB } from '../../db/schema.ts';
 import type { LineChannelsTable, LineFriendsTable } from './tables.ts';
 
@@ -210,6 +211,19 @@ export function lineRepository(db: Kysely<DB>) {
             .executeTakeFirst()
         )?.n ?? 0,
       ),
+    /**
+     * Outgoing messages in [bounds[0], bounds[n]) counted by interval (bucket i: bounds[i] ≤
+     * created_at < bounds[i+1], e.g. the days of a month), method and source.
+     */
+    outgoingByBucket: async (clinicId: string, bounds: string[]) => {
+      const res = await sql<{ bucket: number | string; method: string; source: string; n: number | string }>`
+        SELECT bucket, method, source, COUNT(*) AS n FROM (
+          SELECT ${bucketOf('created_at', bounds)} AS bucket, method, source FROM line_messages
+          WHERE clinic_id = ${clinicId} AND method IN ('push', 'reply', 'pnp')
+            AND created_at >= ${bounds[0]} AND created_at < ${bounds[bounds.length - 1]}
+        ) AS t GROUP BY bucket, method, source`.execute(db);
+      return res.rows.map((r) => ({ bucket: Number(r.bucket), method: r.method, source: r.source, n: Number(r.n) }));
+    },
     messagesOf: (clinicId: string, lineUserId: string, limit: number) =>
       db
         .selectFrom('line_messages')

@@ -414,6 +414,8 @@ export function lineService(deps: Deps) {
       repo.messagesOfUsers(clinicId, lineUserIds, limit),
     /** How many messages went out by push since an instant (what counts toward the month's quota). */
     countPushes: (clinicId: string, since: string) => repo.countPushes(clinicId, since),
+    /** Outgoing messages by interval of `bounds` (the days of a month), method (push/reply/pnp) and source. */
+    outgoingByBucket: (clinicId: string, bounds: string[]) => repo.outgoingByBucket(clinicId, bounds),
 
     /** Replies with the free reply API and logs what was sent. A used or expired token is not retried. */
     async reply(

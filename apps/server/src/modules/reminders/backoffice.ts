@@ -38,13 +38,13 @@ export type ListQuery = {
   pageSize: number;
 };
 
-function displayState(state: string, reply: string): string {
+export function displayState(state: string, reply: string): string {
   return state === 'sent' && ANSWERED.includes(reply) ? 'answered' : state;
 }
 
 export type ReminderView = ReturnType<typeof toView>;
 
-const toView = (r: ListedDelivery) => ({
+export const toView = (r: ListedDelivery) => ({
   id: r.id,
   appointmentId: r.appointment_id,
   appointmentHisId: r.appointment_his_id,

@@ -1,10 +1,11 @@
 // Monthly LINE message quota per clinic: our own count of pushes (sent reminders and
 // other pushes in the message log), LINE's quota endpoints (limit and consumption, refreshed at
 // most every 10 minutes), a forecast for the month (what is used + what is still planned), a
-// cap that stops non-essential reminders first, and a one-time warning to admins at 80 %.
+// cap that stops non-essential reminders first, and notices to admins at 80 % and 100 % (one each a month).
 //
 // Caps: non-essential reminders stop at the clinic's monthlyCap, or, without one, at 90 % of
 // LINE's plan limit; essential reminders go on until LINE's limit itself.
+import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { localParts, zonedTime } from '../../platform/time.ts';
@@ -12,7 +13,9 @@ import type { ReminderSettings } from './rules.ts';
 import { clinicService } from '../clinics/service.ts';
 import { lineService } from '../line/service.ts';
 import { smsService } from '../sms/service.ts';
+import { reminderLogRepository } from './log.repository.ts';
 import { reminderRepository } from './repository.ts';
+import { dailySeries, monthDays, PURPOSE_LABEL, PURPOSES, purposeOf } from './usage.ts';
 import { loadSettings } from './service.ts';
 
 const LINE_REFRESH_MS = 10 * 60_000;
@@ -94,18 +97,36 @@ export function capsOf(
   };
 }
 
-async function warnAt80(deps: Deps, clinicId: string, month: string, used: number, limit: number): Promise<void> {
+/**
+ * Admin notices, one of each per month: at 80 % of the limit that stops non-essential reminders
+ * first (the clinic's monthly cap, else 90 % of LINE's plan), and at 100 % of it.
+ */
+async function notifyAdmins(deps: Deps, clinicId: string, month: string, used: number, limit: number): Promise<void> {
   if (limit <= 0 || used < limit * 0.8) return;
-  await reminderRepository(deps.db).addNotice({
+  const repo = reminderRepository(deps.db);
+  const at = deps.clock.now().toISOString();
+  await repo.addNotice({
     clinic_id: clinicId,
     kind: 'line_quota_80',
     period: month,
     level: 'warning',
-    created_at: deps.clock.now().toISOString(),
+    created_at: at,
     read_at: null,
     message:
       `本月 LINE 訊息已使用 ${used} 則，達上限 ${limit} 則的 ${Math.floor((used / limit) * 100)}%。` +
       '達上限後，非必要提醒會先暫停；請考慮升級 LINE 官方帳號方案或調整提醒規則。',
+  });
+  if (used < limit) return;
+  await repo.addNotice({
+    clinic_id: clinicId,
+    kind: 'line_quota_100',
+    period: month,
+    level: 'error',
+    created_at: at,
+    read_at: null,
+    message:
+      `本月 LINE 訊息已使用 ${used} 則，達上限 ${limit} 則：非必要提醒已暫停（發送紀錄顯示「略過」），` +
+      '必要提醒仍會發送到 LINE 方案上限。病患的回覆與自動回覆免費，不受影響。',
   });
 }
 
@@ -127,7 +148,8 @@ export function quotaTracker(deps: Deps): QuotaTracker {
       used: number;
       caps: { nonEssential: number | null; essential: number | null };
       at: number;
-      warned: boolean;
+      /** Notices written by this process this minute: 0 none, 1 the 80 % one, 2 both. */
+      warned: number;
     }
   >();
   const refresh = async (clinicId: string, settings: ReminderSettings, timeZone: string) => {
@@ -135,7 +157,7 @@ export function quotaTracker(deps: Deps): QuotaTracker {
     const lq = await lineQuota(deps, clinicId);
     const ours = await ourCount(deps, clinicId, start);
     const used = Math.max(ours.pushes, lq.used ?? 0);
-    const s = { month, used, caps: capsOf(settings, lq.limit), at: Date.now(), warned: false };
+    const s = { month, used, caps: capsOf(settings, lq.limit), at: Date.now(), warned: 0 };
     state.set(clinicId, s);
     return s;
   };
@@ -146,9 +168,9 @@ export function quotaTracker(deps: Deps): QuotaTracker {
       if (!s || Date.now() - s.at > 60_000) s = await refresh(clinicId, c.settings, c.clinic.timeZone);
       const limit = essential ? s.caps.essential : s.caps.nonEssential;
       const warnLimit = s.caps.nonEssential ?? s.caps.essential;
-      if (!s.warned && warnLimit !== null && s.used >= warnLimit * 0.8) {
-        s.warned = true;
-        await warnAt80(deps, clinicId, s.month, s.used, warnLimit);
+      if (warnLimit !== null && s.warned < 2 && s.used >= warnLimit * (s.warned ? 1 : 0.8)) {
+        s.warned = s.used >= warnLimit ? 2 : 1;
+        await notifyAdmins(deps, clinicId, s.month, s.used, warnLimit);
       }
       if (limit !== null && s.used >= limit) {
         return {
@@ -187,35 +209,159 @@ export async function markNoticeRead(deps: Deps, clinicId: string, id: number): 
   if (n === 0) throw errors.notFound('通知');
 }
 
-/** GET /api/reminders/quota: usage, LINE's numbers, forecast for the month, caps, notices. */
+const fromMilli = (v: number | null | undefined) => (v === null || v === undefined ? null : Number(v) / 1000);
+const toMilli = (v: number | null) => (v === null ? null : Math.round(v * 1000));
+const ntd = (n: number) => Math.round(n * 100) / 100;
+
+/** The clinic's unit prices in NT$ (null: not entered). */
+export async function pricesOf(deps: Deps, clinicId: string) {
+  const row = await reminderLogRepository(deps.db).prices(clinicId);
+  return {
+    smsPoint: fromMilli(row?.sms_point_milli),
+    pnpMessage: fromMilli(row?.pnp_message_milli),
+    updatedAt: row?.updated_at ?? null,
+    updatedBy: row?.updated_by ?? null,
+  };
+}
+
+/** Saves the unit prices (NT$, up to 3 decimals; null clears one) and audits the change. */
+export async function savePrices(
+  deps: Deps,
+  clinicId: string,
+  input: { smsPoint: number | null; pnpMessage: number | null },
+  actor: Actor,
+  ip: string,
+) {
+  const before = await pricesOf(deps, clinicId);
+  await reminderLogRepository(deps.db).savePrices({
+    clinic_id: clinicId,
+    sms_point_milli: toMilli(input.smsPoint),
+    pnp_message_milli: toMilli(input.pnpMessage),
+    updated_by: actor.label,
+    updated_at: deps.clock.now().toISOString(),
+  });
+  await recordAudit(deps.db, deps.clock, {
+    clinicId,
+    actor,
+    action: 'reminders.prices_saved',
+    entityType: 'clinic',
+    entityId: clinicId,
+    ip,
+    detail: { before: { smsPoint: before.smsPoint, pnpMessage: before.pnpMessage }, after: input },
+  });
+  return pricesOf(deps, clinicId);
+}
+
+/** What happens at the cap, in one sentence for the clinic. */
+export function capExplanation(
+  settings: ReminderSettings,
+  caps: { nonEssential: number | null; essential: number | null },
+): string {
+  const plan = caps.essential;
+  if (caps.nonEssential === null)
+    return 'LINE 方案沒有訊息上限（或尚未取得方案額度），也沒有設定每月上限：提醒不會因額度而暫停。';
+  const why = settings.monthlyCap !== null ? '診所設定的每月上限' : `LINE 方案上限 ${plan} 則的 90%`;
+  return (
+    `本月推播達 ${caps.nonEssential} 則（${why}）時，非必要提醒會暫停（發送紀錄顯示「略過」，可手動重新發送）；` +
+    (plan !== null
+      ? `必要提醒繼續發送，直到 LINE 方案上限 ${plan} 則，之後 LINE 不再接受推播。`
+      : '必要提醒照常發送。') +
+    '病患互動的免費回覆不受影響。'
+  );
+}
+
+/**
+ * GET /api/reminders/quota: this month's pushes (ours and LINE's numbers), free replies and LINE
+ * notification messages, a split by purpose, a day-by-day series with a forecast to the month's
+ * end, SMS and what it all costs at the clinic's unit prices, the caps in words, and notices.
+ */
 export async function quotaReport(deps: Deps, clinicId: string) {
   const clinic = await clinicService(deps).get(clinicId);
+  const tz = clinic.timeZone;
   const settings = await loadSettings(deps.db, clinicId);
   const now = deps.clock.now();
-  const { month, start, end } = monthOf(now, clinic.timeZone);
-  const lq = await lineQuota(deps, clinicId);
-  const ours = await ourCount(deps, clinicId, start);
-  const planned = await reminderRepository(deps.db).countToSendBefore(clinicId, end.toISOString());
-  const sms = await smsService(deps).usage(clinicId, 'reminder', start.toISOString());
+  const { month, start } = monthOf(now, tz);
+  const { dates, bounds } = monthDays(month, tz);
+  const today = localParts(now, tz).date;
+  const ti = Math.max(0, dates.indexOf(today));
+  const line = lineService(deps);
+  const logRepo = reminderLogRepository(deps.db);
+  const sms = smsService(deps);
+  const since = start.toISOString();
+  const [lq, ours, planned, out, prices, smsByPurpose] = await Promise.all([
+    lineQuota(deps, clinicId),
+    ourCount(deps, clinicId, start),
+    logRepo.plannedByBucket(clinicId, ['', ...bounds.slice(ti + 1)]),
+    line.outgoingByBucket(clinicId, bounds),
+    pricesOf(deps, clinicId),
+    Promise.all(
+      (['reminder', 'recall', 'otp'] as const).map(async (p) => ({
+        purpose: p,
+        ...(await sms.usage(clinicId, p, since)),
+      })),
+    ),
+  ]);
   const used = Math.max(ours.pushes, lq.used ?? 0);
   const caps = capsOf(settings, lq.limit);
-  const elapsed = Math.max(1, now.getTime() - start.getTime());
-  const trend = Math.round((used / elapsed) * (end.getTime() - start.getTime()));
-  const forecast = Math.max(used + planned, trend);
+  const used_ = out.map((o) => ({ ...o, purpose: purposeOf(o.source) }));
+  const series = dailySeries({
+    dates,
+    today,
+    elapsedDays: (now.getTime() - start.getTime()) / 86_400_000,
+    restOfToday: Math.min(1, Math.max(0, (Date.parse(bounds[ti + 1]) - now.getTime()) / 86_400_000)),
+    used: used_,
+    planned: planned.map((p) => ({ date: dates[ti + p.bucket], n: p.n })),
+  });
+  // Pushes LINE counted that we did not log (another tool on the same account) stay in the forecast.
+  const forecast = series.forecast + Math.max(0, used - ours.pushes);
+  const plannedThisMonth = planned.reduce((a, p) => a + p.n, 0);
   const limit = caps.nonEssential ?? caps.essential;
-  if (limit !== null) await warnAt80(deps, clinicId, month, used, limit);
+  if (limit !== null) await notifyAdmins(deps, clinicId, month, used, limit);
   const notices = await reminderRepository(deps.db).notices(clinicId, 20);
+
+  const byPurpose = PURPOSES.map((purpose) => {
+    const of = (m: string) => used_.filter((u) => u.purpose === purpose && u.method === m).reduce((a, u) => a + u.n, 0);
+    const smsOf =
+      purpose === 'reminder' ? 'reminder' : purpose === 'recall' ? 'recall' : purpose === 'other' ? 'otp' : null;
+    const s = smsByPurpose.find((x) => x.purpose === smsOf);
+    return {
+      purpose,
+      label: PURPOSE_LABEL[purpose],
+      pushes: of('push'),
+      replies: of('reply'),
+      pnp: of('pnp'),
+      sms: s?.messages ?? 0,
+    };
+  });
+  const smsTotal = smsByPurpose.reduce(
+    (a, x) => ({ messages: a.messages + x.messages, segments: a.segments + x.segments, cost: a.cost + x.cost }),
+    { messages: 0, segments: 0, cost: 0 },
+  );
+  const replies = series.days.reduce((a, d) => a + d.replies, 0);
+  const pnp = series.days.reduce((a, d) => a + d.pnp, 0);
+  const smsNtd = prices.smsPoint === null ? null : ntd(smsTotal.cost * prices.smsPoint);
+  const pnpNtd = prices.pnpMessage === null ? null : ntd(pnp * prices.pnpMessage);
   return {
     month,
+    timeZone: tz,
     used,
+    pushes: ours.pushes,
+    replies,
     ours: { reminders: ours.reminders, otherPushes: ours.other },
     line: lq,
-    plannedThisMonth: planned,
+    plannedThisMonth,
     forecast,
+    pace: series.pace,
     caps,
+    capExplanation: capExplanation(settings, caps),
     percentOfLimit: limit ? Math.round((used / limit) * 1000) / 10 : null,
     willExceed: limit !== null && forecast > limit,
-    sms,
+    sms: { ...smsTotal, pointPrice: prices.smsPoint, ntd: smsNtd },
+    pnp: { messages: pnp, unitPrice: prices.pnpMessage, ntd: pnpNtd },
+    costNtd: smsNtd === null && pnpNtd === null ? null : ntd((smsNtd ?? 0) + (pnpNtd ?? 0)),
+    prices,
+    byPurpose,
+    days: series.days,
     notices: notices.map((n) => ({
       id: Number(n.id),
       kind: n.kind,

@@ -569,7 +569,7 @@ describe('reminders', { timeout: 120_000 }, () => {
     expect(log).toHaveLength(N);
   });
 
-  it('quota: a monthly cap stops non-essential reminders first, warns at 80 %; list, summary, resend', async () => {
+  it('quota: a monthly cap stops non-essential reminders first, warns at 80 % and 100 %; list, resend', async () => {
     const { c, his } = await setup({ weekdaysOnly: false });
     const users: string[] = [];
     for (let i = 0; i < 5; i++) users.push(await patientWithLine(c, his, `Q${i}`));
@@ -604,7 +604,11 @@ describe('reminders', { timeout: 120_000 }, () => {
     const q = (await (await admin(c)).get('/api/reminders/quota')).json();
     expect(q.used).toBe(3);
     expect(q.caps.nonEssential).toBe(3);
-    expect(q.notices[0]).toMatchObject({ kind: 'line_quota_80', level: 'warning' });
+    // At the cap: the 80 % notice and the 100 % one (non-essential reminders paused).
+    expect(q.notices.map((n: { kind: string; level: string }) => [n.kind, n.level])).toEqual([
+      ['line_quota_100', 'error'],
+      ['line_quota_80', 'warning'],
+    ]);
     expect(q.forecast).toBeGreaterThanOrEqual(3);
 
     const list = await (await admin(c)).get('/api/reminders?date=today');

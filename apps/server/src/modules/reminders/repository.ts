@@ -58,7 +58,7 @@ export type DeliveryOutcome = Pick<
   'state' | 'channel' | 'sms_message_id' | 'sent_at' | 'last_error' | 'cancel_reason' | 'next_attempt_at'
 >;
 
-const LISTED = [
+export const LISTED = [
   'r.id',
   'r.appointment_id',
   'r.rule_id',
@@ -333,18 +333,6 @@ export function reminderRepository(db: Db) {
             .where('channel', '=', 'line')
             .where('state', '=', 'sent')
             .where('sent_at', '>=', since)
-            .executeTakeFirst()
-        )?.n ?? 0,
-      ),
-    countToSendBefore: async (clinicId: string, before: string) =>
-      Number(
-        (
-          await db
-            .selectFrom('reminder_deliveries')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('clinic_id', '=', clinicId)
-            .where('state', 'in', ['planned', 'sending'])
-            .where('next_attempt_at', '<', before)
             .executeTakeFirst()
         )?.n ?? 0,
       ),

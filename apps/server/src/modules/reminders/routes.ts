@@ -1,12 +1,11 @@
 // Back office: reminder rules and templates (admins), the reminder list and resend, an
-// appointment's reminders, the front desk's to-do list, the monthly LINE quota.
+// appointment's reminders, the front desk's to-do list (the log and the quota: log-routes.ts).
 import { Type } from 'typebox';
 import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
 import { reminderBackOffice } from './backoffice.ts';
 import { calendarImpactRoutes } from './calendar-impact.ts';
-import { markNoticeRead, quotaReport } from './quota.ts';
 import { reminderService } from './service.ts';
 import { SimulateBody, SimulateResponse, simulateRules } from './simulator.ts';
 import {
@@ -16,10 +15,8 @@ import {
   IdParams,
   ListQuery,
   ListResponse,
-  NoticeParams,
   PreviewBody,
   PreviewResponse,
-  QuotaResponse,
   Reminder,
   ReminderSettingsSchema,
   ReminderTemplate,
@@ -255,37 +252,5 @@ export function reminderRoutes(app: App, deps: Deps): void {
       preHandler: desk,
     },
     async (req) => bo.handleTask(clinicOf(req), req.params.id, req.body?.note, actorOf(req), req.ip),
-  );
-
-  app.get(
-    '/api/reminders/quota',
-    {
-      schema: {
-        tags,
-        summary: '本月 LINE 訊息額度',
-        description:
-          '我們自己的推播計數與 LINE 額度 API 的數字（取較大者）、本月預估（已用＋已排程，或依目前速度推估）、上限（非必要提醒先停）、簡訊則數與費用、管理者通知（80% 警示）。',
-        response: { 200: QuotaResponse, ...errorResponses(401, 403) },
-      },
-      preHandler: read,
-    },
-    async (req) => quotaReport(deps, clinicOf(req)),
-  );
-
-  app.post(
-    '/api/reminders/notices/:id/read',
-    {
-      schema: {
-        tags,
-        summary: '管理者通知標為已讀',
-        params: NoticeParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
-      },
-      preHandler: admin,
-    },
-    async (req, reply) => {
-      await markNoticeRead(deps, clinicOf(req), req.params.id);
-      return reply.status(204).send(null);
-    },
   );
 }

@@ -173,7 +173,6 @@ export const Reminder = Type.Object(
 
 export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 export const TemplateIdParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$' }) });
-export const NoticeParams = Type.Object({ id: Type.Integer() });
 
 export const SettingsBody = typedRef(ReminderSettingsSchema);
 export const SettingsResponse = Type.Ref('ReminderSettings');
@@ -306,49 +305,4 @@ export const HandleTaskResponse = Type.Object({
   status: Type.String(),
   handledAt: Type.String(),
   handledBy: Type.String(),
-});
-
-export const QuotaResponse = Type.Object({
-  month: Type.String({ description: 'YYYY-MM（診所時區）' }),
-  used: Type.Integer({ description: '本月已用則數（我們的計數與 LINE 回報取較大者）' }),
-  ours: Type.Object({
-    reminders: Type.Integer({ description: '以 LINE 送出的提醒' }),
-    otherPushes: Type.Integer({ description: '其他推播（回覆確認、測試訊息等）' }),
-  }),
-  line: Type.Object(
-    {
-      type: Nullable(Type.String()),
-      limit: Type.Union([Type.Integer(), Type.Null()]),
-      used: Type.Union([Type.Integer(), Type.Null()]),
-      checkedAt: Nullable(Type.String()),
-      error: Type.Optional(Type.String()),
-    },
-    { description: 'LINE 額度 API（最多每 10 分鐘更新）；type none＝無上限方案' },
-  ),
-  plannedThisMonth: Type.Integer({ description: '本月尚待發送的提醒' }),
-  forecast: Type.Integer({ description: '本月預估用量：已用＋待發送，或依目前速度推估（取較大者）' }),
-  caps: Type.Object(
-    {
-      nonEssential: Type.Union([Type.Integer(), Type.Null()]),
-      essential: Type.Union([Type.Integer(), Type.Null()]),
-    },
-    { description: '非必要提醒在 nonEssential 停止；必要提醒到 LINE 上限才停止' },
-  ),
-  percentOfLimit: Type.Union([Type.Number(), Type.Null()]),
-  willExceed: Type.Boolean(),
-  sms: Type.Object(
-    { messages: Type.Integer(), segments: Type.Integer(), cost: Type.Number() },
-    { description: '本月提醒簡訊（備援）則數、計費段數與費用' },
-  ),
-  notices: Type.Array(
-    Type.Object({
-      id: Type.Integer(),
-      kind: Type.String(),
-      period: Type.String(),
-      level: Type.String(),
-      message: Type.String(),
-      createdAt: Type.String(),
-      readAt: Nullable(Type.String()),
-    }),
-  ),
 });

@@ -72,10 +72,20 @@ export interface AdminNoticesTable {
   read_at: string | null;
 }
 
+/** Unit prices in thousandths of a NT$; null = not entered by the clinic. */
+export interface ReminderPricesTable {
+  clinic_id: string;
+  sms_point_milli: number | null;
+  pnp_message_milli: number | null;
+  updated_by: string;
+  updated_at: string;
+}
+
 export interface ReminderTables {
   reminder_settings: ReminderSettingsTable;
   reminder_templates: ReminderTemplatesTable;
   reminder_deliveries: ReminderDeliveriesTable;
   reminder_quota: ReminderQuotaTable;
   admin_notices: AdminNoticesTable;
+  reminder_prices: ReminderPricesTable;
 }
