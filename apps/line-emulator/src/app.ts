@@ -4,6 +4,7 @@ import { authRoutes } from './auth.ts';
 import { controlRoutes } from './control.ts';
 import { requestId } from './ids.ts';
 import { botGuards, messagingRoutes, RateLimiter, type Ctx } from './messaging.ts';
+import { pnpRoutes } from './pnp.ts';
 import { richMenuRoutes } from './richmenu.ts';
 import { smsRoutes } from './sms.ts';
 import { staticRoutes } from './static.ts';
@@ -61,7 +62,7 @@ export function buildApp(opts: AppOptions = {}): EmulatorApp {
   app.options('*', async (_req, reply) => {
     reply
       .header('access-control-allow-methods', 'GET,POST,PUT,DELETE,OPTIONS')
-      .header('access-control-allow-headers', 'authorization,content-type,x-line-retry-key')
+      .header('access-control-allow-headers', 'authorization,content-type,x-line-retry-key,x-line-delivery-tag')
       .code(204)
       .send();
   });
@@ -96,6 +97,7 @@ export function buildApp(opts: AppOptions = {}): EmulatorApp {
   app.register(async (bot) => {
     botGuards(bot, ctx);
     messagingRoutes(bot, ctx);
+    pnpRoutes(bot, ctx);
     richMenuRoutes(bot, ctx);
   });
   app.register(async (open) => {

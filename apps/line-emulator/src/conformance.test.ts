@@ -1,6 +1,6 @@
 // Conformance: every response of the implemented LINE endpoints, and every webhook body,
 // validates against LINE's OpenAPI descriptions (apps/line-emulator/openapi/).
-import { randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conformance } from './conformance.ts';
 import { reminderFlex, richMenuImage } from './demo-content.ts';
@@ -382,6 +382,100 @@ describe('LINE OpenAPI conformance', () => {
     const bad = structuredClone(hook.received[0].body);
     delete (bad.events[0] as Record<string, unknown>).mode;
     expect(spec.checkSchema('webhook.yml', 'CallbackRequest', bad).length).toBeGreaterThan(0);
+  });
+
+  it('LINE notification messages: a number with a LINE user gets them and the delivery event; others 422', async () => {
+    const withPhone = (await (
+      await json(`${emu.url}/_emulator/users`, 'POST', { displayName: '通知收件人', phone: '0912-345-678' })
+    ).json()) as { userId: string; phoneE164: string };
+    expect(withPhone.phoneE164).toBe('+886912345678');
+    const to = createHash('sha256').update('+886912345678').digest('hex');
+    const tag = 'reminder.delivery-0001';
+    const before = hook.received.length;
+    const sent = await call('POST', '/bot/pnp/push', '/bot/pnp/push', {
+      body: { to, messages: [{ type: 'text', text: '明天 09:00 看診' }, reminderFlex()] },
+      headers: { 'x-line-delivery-tag': tag },
+    });
+    expect(sent.status).toBe(200);
+    await hook.waitFor((r) => r.slice(before).some((x) => x.body.events.some((e) => e.type === 'delivery')));
+    const got = hook.received.slice(before).find((x) => x.body.events.some((e) => e.type === 'delivery'))!;
+    expect(got.body.events[0]).toMatchObject({ type: 'delivery', mode: 'active', delivery: { data: tag } });
+    expect(got.body.events[0].source).toBeUndefined();
+    expect(spec.checkSchema('webhook.yml', 'CallbackRequest', got.body)).toEqual([]);
+    expect(got.headers['x-line-signature']).toBe(createHmac('sha256', 'conf-secret').update(got.raw).digest('base64'));
+    const chat = (await (
+      await fetch(`${emu.url}/_emulator/users/${withPhone.userId}/chat?channelId=2000000001`)
+    ).json()) as { state: string; items: { via: string }[] };
+    expect(chat.state).toBe('none');
+    expect(chat.items.map((i) => i.via)).toEqual(['pnp', 'pnp']);
+
+    // A number nobody registered with LINE: 422, nothing delivered.
+    const nobody = createHash('sha256').update('+886900000000').digest('hex');
+    const missing = await call('POST', '/bot/pnp/push', '/bot/pnp/push', {
+      body: { to: nobody, messages: [{ type: 'text', text: 'x' }] },
+    });
+    expect(missing.status).toBe(422);
+    expect(missing.body).toEqual({ message: 'Failed to send messages' });
+    // Bad requests: a tag too short or too long, a `to` that is not a hash, media, a retry key.
+    for (const t of ['short-tag', 'x'.repeat(101)])
+      expect(
+        (
+          await call('POST', '/bot/pnp/push', '/bot/pnp/push', {
+            body: { to, messages: [{ type: 'text', text: 'x' }] },
+            headers: { 'x-line-delivery-tag': t },
+          })
+        ).status,
+      ).toBe(400);
+    expect(
+      (
+        await call('POST', '/bot/pnp/push', '/bot/pnp/push', {
+          body: { to: '+886912345678', messages: [{ type: 'text', text: 'x' }] },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call('POST', '/bot/pnp/push', '/bot/pnp/push', {
+          body: {
+            to,
+            messages: [
+              { type: 'image', originalContentUrl: 'https://e.x/a.png', previewImageUrl: 'https://e.x/a.png' },
+            ],
+          },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call('POST', '/bot/pnp/push', '/bot/pnp/push', {
+          body: { to, messages: [{ type: 'text', text: 'x' }] },
+          headers: { 'x-line-retry-key': randomUUID() },
+        })
+      ).status,
+    ).toBe(400);
+    // Counted apart from pushes, without touching the monthly quota.
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    expect(
+      (await call('GET', '/v2/bot/message/delivery/pnp', `/v2/bot/message/delivery/pnp?date=${today}`)).body,
+    ).toEqual({ status: 'ready', success: 1 });
+    expect((await call('GET', '/v2/bot/message/quota/consumption', '/v2/bot/message/quota/consumption')).body).toEqual({
+      totalUsage: 4,
+    });
+
+    // A user who blocked the account: LINE accepts the request but never delivers it.
+    await json(`${emu.url}/_emulator/users/${withPhone.userId}/follow`, 'POST', { channelId: '2000000001' });
+    await json(`${emu.url}/_emulator/users/${withPhone.userId}/unfollow`, 'POST', { channelId: '2000000001' });
+    const afterBlock = hook.received.length;
+    expect(
+      (
+        await call('POST', '/bot/pnp/push', '/bot/pnp/push', {
+          body: { to, messages: [{ type: 'text', text: 'x' }] },
+          headers: { 'x-line-delivery-tag': 'reminder.delivery-0002' },
+        })
+      ).status,
+    ).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(hook.received.slice(afterBlock).flatMap((r) => r.body.events.map((e) => e.type))).toEqual([]);
   });
 
   it('no response deviated from LINE’s schemas', () => {

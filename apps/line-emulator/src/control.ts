@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { messageId } from './ids.ts';
 import type { Ctx } from './messaging.ts';
 import { menuForUser } from './richmenu.ts';
-import { defaultFaults, type Channel, type ChannelConfig, type Faults } from './store.ts';
+import { defaultFaults, toE164, type Channel, type ChannelConfig, type Faults } from './store.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -109,6 +109,25 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
     return reply.code(201).send(u);
   });
   app.get('/_emulator/users', async () => ({ users: [...store.users.values()] }));
+  // Changes a user's name or phone number ({displayName?, phone?: string | null}); the number is
+  // what LINE notification messages (/bot/pnp/push) find the user by, so it must read as one.
+  app.patch('/_emulator/users/:userId', async (req, reply) => {
+    const userId = (req.params as Obj).userId as string;
+    const u = store.users.get(userId);
+    if (!u) return err(reply, 404, `user ${userId} not found`);
+    const b = (req.body ?? {}) as Obj;
+    if (
+      b.displayName !== undefined &&
+      (typeof b.displayName !== 'string' || b.displayName.trim() === '' || b.displayName.length > 20)
+    )
+      return err(reply, 400, 'displayName must be 1–20 characters');
+    if (b.phone !== undefined && b.phone !== null && (typeof b.phone !== 'string' || toE164(b.phone) === null))
+      return err(reply, 400, 'phone must be a phone number (0912345678 or +886912345678), or null to remove it');
+    if (typeof b.displayName === 'string') u.displayName = b.displayName.trim();
+    if (b.phone !== undefined) store.setPhone(u, b.phone as string | null);
+    store.notify();
+    return u;
+  });
 
   app.post('/_emulator/users/:userId/follow', async (req, reply) => {
     const userId = (req.params as Obj).userId as string;

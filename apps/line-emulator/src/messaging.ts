@@ -380,7 +380,8 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
   });
   app.get('/v2/bot/message/quota/consumption', async (req) => ({ totalUsage: store.usage(req.channel) }));
 
-  for (const kind of ['reply', 'push', 'multicast', 'broadcast']) {
+  // pnp: LINE notification messages (pnp.ts), one per request and recipient like the others.
+  for (const kind of ['reply', 'push', 'multicast', 'broadcast', 'pnp']) {
     app.get(`/v2/bot/message/delivery/${kind}`, async (req, reply) => {
       const date = (req.query as Obj).date;
       if (typeof date !== 'string' || !/^\d{8}$/.test(date))

@@ -1,4 +1,5 @@
 // The emulator's whole state, in memory, behind one module. Nothing else keeps state.
+import { createHash } from 'node:crypto';
 import { hex, messageId, token, userIdFor } from './ids.ts';
 
 export type RateLimits = {
@@ -97,8 +98,29 @@ export type User = {
   pictureUrl?: string;
   statusMessage?: string;
   language: string;
+  /** The phone number as it was given (any text; kept as before). */
   phone?: string;
+  /** `phone` in E.164 (+8869…), when it reads as a phone number: what LINE notification messages match. */
+  phoneE164?: string;
 };
+
+/**
+ * A phone number in E.164, the form LINE hashes for LINE notification messages (docs/contracts.md):
+ * spaces, hyphens, dots and brackets dropped; a Taiwan number written nationally (09xxxxxxxx,
+ * 02xxxxxxxx) gets +886 instead of its leading 0; "886…" gets its "+"; "+8860…" loses the trunk 0.
+ * Null when the text is not a phone number.
+ */
+export function toE164(phone: string): string | null {
+  const d = phone.replace(/[\s\-.()]/g, '');
+  if (/^0[2-9]\d{7,8}$/.test(d)) return `+886${d.slice(1)}`;
+  if (/^\+?8860\d{8,9}$/.test(d)) return `+886${d.replace(/^\+?8860/, '')}`;
+  if (/^886\d{8,9}$/.test(d)) return `+${d}`;
+  if (/^\+[1-9]\d{6,14}$/.test(d)) return d;
+  return null;
+}
+
+/** LINE's `to` for a LINE notification message: SHA-256 of the E.164 number, lowercase hex. */
+export const phoneHash = (e164: string): string => createHash('sha256').update(e164).digest('hex');
 
 export type TokenInfo = {
   channelId: string;
@@ -191,6 +213,8 @@ function summaryOf(m: Record<string, unknown>): Record<string, unknown> {
 export class Store {
   channels = new Map<string, Channel>();
   users = new Map<string, User>();
+  /** SHA-256 of a user's E.164 phone number → userId (LINE notification messages find users by it). */
+  usersByPhoneHash = new Map<string, string>();
   tokens = new Map<string, TokenInfo>();
   replyTokens = new Map<string, ReplyToken>();
   contents = new Map<string, { contentType: string; data: Buffer }>();
@@ -215,6 +239,7 @@ export class Store {
   reset(): void {
     this.channels.clear();
     this.users.clear();
+    this.usersByPhoneHash.clear();
     this.tokens.clear();
     this.replyTokens.clear();
     this.contents.clear();
@@ -293,10 +318,27 @@ export class Store {
     };
     if (input.pictureUrl) user.pictureUrl = input.pictureUrl;
     if (input.statusMessage) user.statusMessage = input.statusMessage;
-    if (input.phone) user.phone = input.phone;
     this.users.set(user.userId, user);
+    if (input.phone) this.setPhone(user, input.phone);
     this.notify();
     return user;
+  }
+
+  /** Sets (or with null removes) a user's phone number; the newest user of a number is the one it reaches. */
+  setPhone(user: User, phone: string | null): void {
+    if (user.phoneE164) {
+      const h = phoneHash(user.phoneE164);
+      if (this.usersByPhoneHash.get(h) === user.userId) this.usersByPhoneHash.delete(h);
+    }
+    delete user.phone;
+    delete user.phoneE164;
+    if (phone === null) return;
+    user.phone = phone;
+    const e164 = toE164(phone);
+    if (e164) {
+      user.phoneE164 = e164;
+      this.usersByPhoneHash.set(phoneHash(e164), user.userId);
+    }
   }
 
   issueReplyToken(channelId: string, userId: string): string {

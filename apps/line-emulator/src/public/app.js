@@ -43,7 +43,8 @@ async function loadLists() {
     st.users
       .map(
         (u) =>
-          `<option value="${esc(u.userId)}"${u.userId === st.user ? ' selected' : ''}>${esc(u.displayName)}</option>`,
+          `<option value="${esc(u.userId)}"${u.userId === st.user ? ' selected' : ''}>${esc(u.displayName)}` +
+          `${u.phone ? `（${esc(u.phone)}）` : ''}</option>`,
       )
       .join('') || '<option value="">（尚無使用者）</option>';
   $('channel').classList.toggle('hidden', st.channels.length < 2);
@@ -149,16 +150,20 @@ function appendItem(it) {
   const r = renderMessage(it.message);
   const ch = channelObj();
   const el = document.createElement('div');
-  el.className = `row ${it.from === 'bot' ? 'bot' : 'me'}`;
+  el.className = `row ${it.from === 'bot' ? 'bot' : 'me'}${it.via === 'pnp' ? ' pnp' : ''}`;
   el.dataset.seq = it.seq;
   el.dataset.type = it.message.type;
+  el.dataset.via = it.via;
+  // A LINE notification message (sent to the phone number, friend or not) is marked as LINE marks it.
+  const pnp = it.via === 'pnp' ? '<div class="pnp-label">LINE 通知訊息</div>' : '';
   el.innerHTML =
     it.from === 'bot'
       ? `<div class="av">${esc((ch?.displayName ?? '診').slice(0, 1))}</div><div class="col${r.wide ? ' wide' : ''}">` +
-        `<div class="name">${esc(ch?.displayName ?? '')}</div>` +
+        `<div class="name">${esc(ch?.displayName ?? '')}</div>${pnp}` +
         `<div class="line">${r.html}<span class="time">${time(it.at)}</span></div></div>`
       : `<div class="col"><div class="line">${r.html}<span class="time">已讀<br>${time(it.at)}</span></div></div>`;
   tl.appendChild(el);
+  compactGate();
   if (it.from === 'bot') showQuick(it.message.quickReply);
   else showQuick(null);
 }
@@ -220,8 +225,17 @@ function setState(state) {
     state === 'blocked' ? '您已封鎖此帳號，解除封鎖後才能收到訊息' : '加入好友後即可收到診所通知';
   $('addFriend').textContent = state === 'blocked' ? '解除封鎖' : '加入好友';
   $('friendGate').classList.toggle('hidden', state === 'friend');
+  compactGate();
   $('composer').classList.toggle('hidden', state !== 'friend');
   document.body.dataset.state = state;
+}
+
+/**
+ * A chat that is not a friend's covers the timeline with the add-friend card, unless LINE
+ * notification messages arrived: then, as in LINE, they show and the card shrinks to a bar.
+ */
+function compactGate() {
+  $('friendGate').classList.toggle('compact', $('timeline').querySelector('.row') !== null);
 }
 
 async function poll() {
@@ -385,10 +399,25 @@ window.addEventListener('message', (e) => {
 $('newUser').onclick = async () => {
   const name = prompt('虛擬使用者名稱', `病人${st.users.length + 1}`);
   if (!name) return;
-  const u = await api('POST', '/_emulator/users', { displayName: name });
+  // The LINE account's phone number: LINE notification messages to that number arrive here.
+  const phone = prompt('手機號碼（選填；LINE 通知訊息以手機號碼送達）', '')?.trim();
+  const u = await api('POST', '/_emulator/users', { displayName: name, ...(phone ? { phone } : {}) });
   st.user = u.userId;
   await loadLists();
   poll();
+};
+$('setPhone').onclick = async () => {
+  const u = st.users.find((x) => x.userId === st.user);
+  if (!u) return;
+  const phone = prompt(`${u.displayName} 的手機號碼（留空表示移除）`, u.phone ?? '');
+  if (phone === null) return;
+  try {
+    await api('PATCH', `/_emulator/users/${u.userId}`, { phone: phone.trim() || null });
+  } catch (e) {
+    alert(e.message);
+    return;
+  }
+  await loadLists();
 };
 $('user').onchange = (e) => {
   st.user = e.target.value;
