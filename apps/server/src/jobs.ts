@@ -11,7 +11,7 @@ import { familyOfferJobDefinition, onFamilyPostback } from './modules/binding/fa
 import { PUSH_JOB } from './modules/line/push.ts';
 import { richMenuJobs } from './modules/rich-menus/jobs.ts';
 import { SMS_JOB } from './modules/sms/service.ts';
-import { reminderJobs, onReminderPostback } from './modules/reminders/jobs.ts';
+import { reminderJobs, onReminderPostback, onPnpDelivered } from './modules/reminders/jobs.ts';
 import { patientJobs } from './modules/patients/jobs.ts';
 import { recallJobs } from './modules/recalls/jobs.ts';
 import { tagJobs } from './modules/tags/jobs.ts';
@@ -27,6 +27,7 @@ export function jobDefinitions(): JobDefinition[] {
       afterMessage: noteIncoming,
       ...bindingHooks,
       onPostback: [onFamilyPostback, onReminderPostback],
+      onDelivery: onPnpDelivered,
     }),
     PUSH_JOB,
     familyOfferJobDefinition,

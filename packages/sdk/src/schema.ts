@@ -1537,6 +1537,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/line/channel/pnp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 開啟或關閉 LINE 通知訊息
+         * @description LINE 通知訊息以手機號碼傳送給未加入好友的病患，需 LINE 核准此官方帳號，費用與一般訊息分開計算。開啟後，未綁定 LINE 的病患先收到 LINE 通知訊息；該號碼沒有 LINE 帳號時，依簡訊備援設定改傳簡訊。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description true：開啟 LINE 通知訊息；false：關閉 */
+                        enabled: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LineChannel"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/line/channel/test": {
         parameters: {
             query?: never;
@@ -10383,6 +10465,8 @@ export interface components {
             webhookUrl: string;
             botName: string | null;
             botUserId: string | null;
+            /** @description 以 LINE 通知訊息（需 LINE 核准、另計費用）提醒未加入好友的病患，送不到時再改用簡訊 */
+            pnpEnabled: boolean;
             lastTest: {
                 at: string;
                 ok: boolean;
@@ -10823,6 +10907,8 @@ export interface components {
             attempts: number;
             lastError: string | null;
             sentAt: string | null;
+            deliveredAt: string | null;
+            channelReason: string | null;
             cancelReason: string | null;
             lineRequestId: string | null;
             familySize: number | null;
@@ -12231,6 +12317,8 @@ export interface operations {
                             state: string;
                             channel: string | null;
                             sentAt: string | null;
+                            deliveredAt: string | null;
+                            channelReason: string | null;
                             attempts: number;
                             lastError: string | null;
                             cancelReason: string | null;

@@ -1,6 +1,6 @@
 // The LINE Messaging API through the official @line/bot-sdk, pointed at LINE_API_BASE_URL
 // (the emulator in development and tests, https://api.line.me in production).
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import { Type } from 'typebox';
 import { safeEqual } from './crypto.ts';
@@ -25,6 +25,18 @@ export interface LineChannelClient {
    * with a retry key, LINE answers 409 for a key it already accepted.
    */
   push: LinePushClient['push'];
+  /**
+   * Sends a LINE notification message to whoever's LINE account has this phone number (E.164,
+   * hashed here, or already hashed: see pnpRecipient). LINE answers 422 when no account has
+   * the number; `deliveryTag` (16–100 characters) comes back in the delivery completion event.
+   * LINE takes no retry key on this endpoint (docs/contracts.md).
+   */
+  pnpPush(
+    phone: string,
+    messages: messagingApi.Message[],
+    deliveryTag: string,
+    notificationDisabled?: boolean,
+  ): Promise<{ requestId: string | null }>;
   reply(replyToken: string, messages: messagingApi.Message[]): Promise<void>;
   profile(userId: string): Promise<{ displayName: string; pictureUrl?: string }>;
   botInfo(): Promise<{ userId: string; displayName: string; basicId: string }>;
@@ -74,6 +86,13 @@ export function lineChannelClient(
       pusher ??= linePushClient(config.lineApiBaseUrl, channelAccessToken, pushOptions);
       return pusher.push(request, retryKey);
     },
+    async pnpPush(phone, messages, deliveryTag, notificationDisabled) {
+      const res = await api.pushMessagesByPhoneWithHttpInfo(
+        { to: pnpRecipient(phone), messages, ...(notificationDisabled ? { notificationDisabled } : {}) },
+        deliveryTag,
+      );
+      return { requestId: res.httpResponse.headers.get('x-line-request-id') };
+    },
     async reply(replyToken, messages) {
       await api.replyMessage({ replyToken, messages });
     },
@@ -105,6 +124,17 @@ export function lineChannelClient(
       },
     },
   };
+}
+
+/**
+ * LINE's `to` for a LINE notification message: the SHA-256, in lowercase hex, of the phone number
+ * in E.164 with its "+" (+886912345678; docs/taiwan.md). A 64-character hex text is taken as
+ * already hashed.
+ */
+export function pnpRecipient(phone: string): string {
+  if (/^[0-9a-f]{64}$/.test(phone)) return phone;
+  if (!/^\+[1-9][0-9]{6,14}$/.test(phone)) throw new Error('LINE 通知訊息的收件人必須是 E.164 格式的手機號碼');
+  return createHash('sha256').update(phone).digest('hex');
 }
 
 /**

@@ -21,6 +21,10 @@ export function fakeLine(): FakeLine {
         rec('push', request, retryKey);
         return { status: 200, requestId: null, body: { sentMessages: [] } };
       },
+      async pnpPush(...a) {
+        rec('pnpPush', ...a);
+        return { requestId: null };
+      },
       reply: async (...a) => rec('reply', ...a),
       profile: async (userId) => (rec('profile', userId), { displayName: '測試使用者' }),
       botInfo: async () => (rec('botInfo'), { userId: 'Ubot', displayName: '測試診所', basicId: '@fake' }),

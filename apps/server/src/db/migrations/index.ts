@@ -21,6 +21,8 @@ import m0110 from './0110_job_priority.ts';
 import m0111 from './0111_line_message_method.ts';
 import m0150 from './0150_reminder_log_prices.ts';
 import m0160 from './0160_reminder_family.ts';
+import m0170 from './0170_line_pnp.ts';
+import m0171 from './0171_reminder_pnp.ts';
 
 export const migrations: Migration[] = [
   m0001,
@@ -44,4 +46,6 @@ export const migrations: Migration[] = [
   m0111,
   m0150,
   m0160,
+  m0170,
+  m0171,
 ];

@@ -294,8 +294,12 @@ export const Reminder = Type.Object({
   dueAt: Nullable(Type.String()),
   explanation: Type.String({ description: '為什麼在這個時間發送（例如「週一的 48 小時前提醒提早到週五」）' }),
   state: Type.String({ description: 'planned、sending、sent、failed、cancelled、skipped' }),
-  channel: Nullable(Type.String()),
+  channel: Nullable(
+    Type.String({ description: 'line LINE 訊息、pnp LINE 通知訊息（以手機號碼傳送）、sms 簡訊；尚未送出為 null' }),
+  ),
   sentAt: Nullable(Type.String()),
+  deliveredAt: Nullable(Type.String({ description: 'LINE 通知訊息送達手機的時間（LINE 的送達事件）' })),
+  channelReason: Nullable(Type.String({ description: '為什麼走這個管道（LINE 通知訊息、或改傳簡訊的原因）' })),
   attempts: Type.Integer(),
   lastError: Nullable(Type.String()),
   cancelReason: Nullable(Type.String()),

@@ -28,6 +28,11 @@ export type LineEventHooks = {
   onText?: ((ctx: EventContext, text: string) => Promise<boolean>)[];
   /** After every message from the user: whether a text handler answered it. */
   afterMessage?(ctx: EventContext, text: string, answered: boolean): Promise<void>;
+  /**
+   * A LINE notification message reached the phone (the `delivery` event, which has no user):
+   * `data` is the X-Line-Delivery-Tag it was sent with. Returns the outcome to record.
+   */
+  onDelivery?(deps: Deps, clinicId: string, data: string, at: string): Promise<string>;
 };
 
 const MESSAGE_KIND_ZH: Record<string, string> = {
@@ -86,6 +91,15 @@ function lineEventHandler(hooks: LineEventHooks) {
     if (!row) throw new PermanentJobError(`event row ${job.payload.eventRowId} not found`);
     if (row.processed_at) return; // already done (a retried job after a crash)
     const event = JSON.parse(row.payload) as WebhookEvent;
+    if (event.type === 'delivery') {
+      const data = (event.delivery as { data?: unknown } | undefined)?.data;
+      const outcome =
+        typeof data === 'string' && hooks.onDelivery
+          ? await hooks.onDelivery(deps, clinicId, data, row.event_time)
+          : 'ignored:delivery';
+      await line.markEvent(clinicId, row.id, outcome);
+      return;
+    }
     const lineUserId = event.source?.userId;
     if (!lineUserId || event.source?.type !== 'user') {
       await line.markEvent(clinicId, row.id, 'ignored:not_a_user');

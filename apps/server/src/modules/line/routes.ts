@@ -13,12 +13,14 @@ import {
   Friends,
   FriendsQuery,
   LineChannel,
+  PnpBody,
   ReplyBody,
   SaveChannelBody,
   TestResult,
   WebhookParams,
   WebhookResult,
 } from './schemas.ts';
+import { linePnpService } from './pnp.ts';
 import { lineService } from './service.ts';
 
 export function lineRoutes(app: App, deps: Deps): void {
@@ -55,6 +57,26 @@ export function lineRoutes(app: App, deps: Deps): void {
       preHandler: admin,
     },
     async (req) => svc.saveChannel(clinicOf(req), req.body, actorOf(req), req.ip),
+  );
+
+  app.put(
+    '/api/line/channel/pnp',
+    {
+      schema: {
+        tags: ['後台：LINE 官方帳號'],
+        summary: '開啟或關閉 LINE 通知訊息',
+        description:
+          'LINE 通知訊息以手機號碼傳送給未加入好友的病患，需 LINE 核准此官方帳號，費用與一般訊息分開計算。' +
+          '開啟後，未綁定 LINE 的病患先收到 LINE 通知訊息；該號碼沒有 LINE 帳號時，依簡訊備援設定改傳簡訊。',
+        body: PnpBody,
+        response: { 200: Type.Ref('LineChannel'), ...errorResponses(401, 403, 409, 422) },
+      },
+      preHandler: admin,
+    },
+    async (req) => {
+      await linePnpService(deps).setEnabled(clinicOf(req), req.body.enabled, actorOf(req), req.ip);
+      return (await svc.getChannel(clinicOf(req)))!;
+    },
   );
 
   app.post(

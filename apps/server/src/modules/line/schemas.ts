@@ -10,6 +10,9 @@ export const LineChannel = Type.Object(
     webhookUrl: Type.String({ description: '貼到 LINE Developers → Messaging API → Webhook URL' }),
     botName: Type.Union([Type.String(), Type.Null()]),
     botUserId: Type.Union([Type.String(), Type.Null()]),
+    pnpEnabled: Type.Boolean({
+      description: '以 LINE 通知訊息（需 LINE 核准、另計費用）提醒未加入好友的病患，送不到時再改用簡訊',
+    }),
     lastTest: Type.Union([Type.Object({ at: Type.String(), ok: Type.Boolean(), message: Type.String() }), Type.Null()]),
     updatedAt: Type.String(),
   },
@@ -137,3 +140,8 @@ export const ReplyBody = Type.Object(
 );
 
 export const ChannelResult = Type.Object({ channel: Type.Union([Type.Ref('LineChannel'), Type.Null()]) });
+
+export const PnpBody = Type.Object(
+  { enabled: Type.Boolean({ description: 'true：開啟 LINE 通知訊息；false：關閉' }) },
+  { additionalProperties: false },
+);

@@ -74,6 +74,7 @@ function toView(deps: Deps, r: ChannelRow) {
     webhookUrl: webhookUrlOf(deps, r.channel_id),
     botName: r.bot_name,
     botUserId: r.bot_user_id,
+    pnpEnabled: Number(r.pnp_enabled) === 1,
     lastTest: r.last_test_at
       ? { at: r.last_test_at, ok: r.last_test_ok === 1, message: r.last_test_message ?? '' }
       : null,
@@ -153,6 +154,7 @@ export function lineService(deps: Deps) {
           last_test_at: null,
           last_test_ok: null,
           last_test_message: null,
+          pnp_enabled: 0,
           created_at: now(),
           updated_at: now(),
         });

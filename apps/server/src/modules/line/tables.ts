@@ -13,6 +13,8 @@ export interface LineChannelsTable {
   last_test_at: string | null;
   last_test_ok: number | null;
   last_test_message: string | null;
+  /** 1: reminders may go as LINE notification messages to patients who are not friends (approved by LINE). */
+  pnp_enabled: number;
   created_at: string;
   updated_at: string;
 }

@@ -26,10 +26,12 @@ import { localParts, longDate } from '../../platform/time.ts';
 import { clinicService } from '../clinics/service.ts';
 import { appointmentsToRemind } from '../appointments/for-reminders.ts';
 import { bindingService } from '../binding/service.ts';
+import { linePnpService } from '../line/pnp.ts';
 import { lineService } from '../line/service.ts';
 import { queueSms, smsService } from '../sms/service.ts';
 import { markReminded, type Reminded } from '../appointments/lights.ts';
 import { pushVerdict } from './line-errors.ts';
+import { PNP_NO_ACCOUNT, PNP_REASON, pnpReminderMessage, sendReminderByPnp, type PnpResult } from './pnp.ts';
 import { quotaTracker, type QuotaTracker } from './quota.ts';
 import {
   familyAltText,
@@ -79,7 +81,10 @@ type Sent = {
 };
 type Outcome =
   | Sent
-  | { kind: 'sms'; to: string; text: string }
+  /** Sent as a LINE notification message (pnp.ts). */
+  | { kind: 'pnp'; requestId: string | null; message: messagingApi.FlexMessage }
+  /** `reason`: why SMS and not LINE, when the row should say (channel_reason). */
+  | { kind: 'sms'; to: string; text: string; reason?: string }
   | { kind: 'retry'; error: string; delayMs: number }
   | { kind: 'failed'; error: string }
   | { kind: 'cancelled'; reason: string }
@@ -94,6 +99,8 @@ type ClinicCtx = {
   templates: Template[];
   clinic: { name: string; address: string; phone: string; timeZone: string };
   channel: LineChannelClient | null;
+  /** Patients without LINE binding get a LINE notification message first (line/pnp.ts). */
+  pnp: boolean;
   smsAllowed: boolean;
   mapUrl: string;
 };
@@ -172,6 +179,22 @@ async function loadTargets(deps: Deps, rows: ClaimedDelivery[]): Promise<Map<str
   return out;
 }
 
+/** What a LINE notification message's result means for the row (pnp.ts sends it). */
+function fromPnp(r: PnpResult, attempts: number, bySms: (why: string, reason?: string) => Outcome): Outcome {
+  switch (r.kind) {
+    case 'sent':
+      return { kind: 'pnp', requestId: r.requestId, message: r.message };
+    case 'no_line_account':
+      return bySms(`${PNP_NO_ACCOUNT}，且未啟用簡訊備援`, PNP_NO_ACCOUNT);
+    case 'rate_limited':
+      return { kind: 'retry', error: 'LINE 429：發送頻率超過限制', delayMs: 1000 + Math.random() * 1000 };
+    case 'transient':
+      return { kind: 'retry', error: r.error, delayMs: retryDelayMs(attempts) };
+    case 'rejected':
+      return { kind: 'failed', error: r.error };
+  }
+}
+
 export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}): Dispatcher {
   const workerId = opts.workerId ?? `reminders-${hostname()}-${process.pid}`;
   const rate = opts.ratePerSecond ?? 1960;
@@ -192,18 +215,20 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     const c = clinics.get(clinicId);
     if (c) return c;
     const p = (async (): Promise<ClinicCtx> => {
-      const [settings, templates, clinic, channel, sms] = await Promise.all([
+      const [settings, templates, clinic, channel, sms, pnp] = await Promise.all([
         loadSettings(deps.db, clinicId),
         loadTemplates(deps.db, clinicId),
         clinicService(deps).get(clinicId),
         deps.line.forClinic(clinicId),
         smsService(deps).fallbackSettings(clinicId),
+        linePnpService(deps).enabled(clinicId),
       ]);
       return {
         settings,
         templates,
         clinic: { name: clinic.name, address: clinic.address, phone: clinic.phone, timeZone: clinic.timeZone },
         channel,
+        pnp,
         smsAllowed:
           settings.smsFallback &&
           sms.reminderFallback &&
@@ -249,10 +274,23 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       preparation: c.settings.preparations[a.visitType ?? ''] ?? c.settings.preparations[''] ?? '',
     };
     // Not on LINE (no channel, no binding, or every bound user blocked the account): SMS when allowed.
-    const bySms = (why: string): Outcome =>
+    const bySms = (why: string, reason?: string): Outcome =>
       c.smsAllowed && t.patient.phone && t.patient.mobile
-        ? { kind: 'sms', to: t.patient.phone, text: smsReminderText(vars) }
+        ? { kind: 'sms', to: t.patient.phone, text: smsReminderText(vars), reason }
         : { kind: 'failed', error: why };
+    // Never bound to LINE, with a mobile number: a LINE notification message first where the
+    // clinic uses them. Not for a patient whose LINE user blocked the account: LINE accepts a
+    // notification message to someone who blocked it but never delivers it (docs/taiwan.md).
+    if (!t.lineUsers.length && c.pnp && c.channel && t.patient.phone && t.patient.mobile) {
+      const pacer = pacerFor(c.channel.channelId, rate);
+      await pacer.take();
+      const tpl = (c.templates.find((x) => x.id === row.template_id) ?? c.templates.find((x) => x.id === 'default')!)
+        .body;
+      const r = await sendReminderByPnp(c.channel, row, t.patient.phone, pnpReminderMessage(tpl, vars));
+      if (r.kind === 'rate_limited') pacer.rateLimited();
+      else pacer.accepted();
+      return fromPnp(r, row.attempts, bySms);
+    }
     const target = t.lineUsers.find((u) => !u.blocked);
     if (!target || !c.channel)
       return bySms(
@@ -444,6 +482,40 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
         switch (out.kind) {
           case 'sent':
             break; // written above, in bulk
+          case 'pnp': {
+            const [res] = await finish({
+              state: 'sent',
+              channel: 'pnp',
+              sent_at: at,
+              last_error: null,
+              line_request_id: out.requestId,
+              channel_reason: PNP_REASON,
+            });
+            if (!Number(res?.numUpdatedRows ?? 0)) break; // another worker holds the row now
+            // No LINE user id: the message went to a phone number (logged with method pnp,
+            // which the quota counts apart from pushes).
+            await lineLog.logOutgoingBatch([
+              {
+                clinicId: row.clinic_id,
+                lineUserId: '',
+                kind: 'flex',
+                text: out.message.altText,
+                payload: { deliveryId: row.id, ruleId: row.rule_id, requestId: out.requestId },
+                source: 'reminder',
+                method: 'pnp',
+                relatedType: 'appointment',
+                relatedId: row.appointment_id,
+              },
+            ]);
+            reminded.push({
+              clinicId: row.clinic_id,
+              appointmentId: row.appointment_id,
+              what: row.rule_name,
+              channel: 'line',
+            });
+            stats.sent++;
+            break;
+          }
           case 'sms': {
             const sms = await queueSms(trx, tdeps, {
               clinicId: row.clinic_id,
@@ -457,7 +529,14 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
               await finish({ state: 'failed', last_error: sms.message });
               stats.failed++;
             } else {
-              await finish({ state: 'sent', channel: 'sms', sms_message_id: sms.id, sent_at: at, last_error: null });
+              await finish({
+                state: 'sent',
+                channel: 'sms',
+                sms_message_id: sms.id,
+                sent_at: at,
+                last_error: null,
+                channel_reason: out.reason ?? null,
+              });
               // An SMS reminder is a sent reminder: the reply light says so, as for LINE.
               reminded.push({
                 clinicId: row.clinic_id,

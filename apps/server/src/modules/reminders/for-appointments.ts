@@ -24,6 +24,8 @@ export async function remindersOfAppointment(db: Db, clinicId: string, appointme
     state: r.state,
     channel: r.channel,
     sentAt: r.sent_at,
+    deliveredAt: r.delivered_at,
+    channelReason: r.channel_reason,
     attempts: Number(r.attempts),
     lastError: r.last_error,
     cancelReason: r.cancel_reason,

@@ -4,5 +4,6 @@ import { REPLAN_CLINIC_JOB } from '../calendar/service.ts';
 import { PLAN_JOB, replanClinicJob } from './service.ts';
 
 export { onReminderPostback } from './postback.ts';
+export { onPnpDelivered } from './pnp.ts';
 
 export const reminderJobs: JobDefinition[] = [PLAN_JOB, defineJob({ ...REPLAN_CLINIC_JOB, handler: replanClinicJob })];

@@ -31,6 +31,7 @@ export const CLAIMED_COLUMNS = [
   'retry_key',
   'attempts',
   'family_group_id',
+  'delivered_at',
 ] as const;
 export type ClaimedDelivery = Pick<ReminderDeliveriesTable, (typeof CLAIMED_COLUMNS)[number]>;
 const returning = sql.raw(CLAIMED_COLUMNS.join(', '));
@@ -55,7 +56,15 @@ export function fixedChunks<T>(list: T[]): T[][] {
 /** What the dispatcher writes on a row it finished (state and its details). */
 export type DeliveryOutcome = Pick<
   Updateable<ReminderDeliveriesTable>,
-  'state' | 'channel' | 'sms_message_id' | 'sent_at' | 'last_error' | 'cancel_reason' | 'next_attempt_at'
+  | 'state'
+  | 'channel'
+  | 'sms_message_id'
+  | 'sent_at'
+  | 'last_error'
+  | 'cancel_reason'
+  | 'next_attempt_at'
+  | 'line_request_id'
+  | 'channel_reason'
 >;
 
 export const LISTED = [
@@ -74,6 +83,8 @@ export const LISTED = [
   'r.attempts',
   'r.last_error',
   'r.sent_at',
+  'r.delivered_at',
+  'r.channel_reason',
   'r.cancel_reason',
   'r.line_request_id',
   'r.requested_by',

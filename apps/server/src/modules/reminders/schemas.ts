@@ -150,10 +150,16 @@ export const Reminder = Type.Object(
     rawState: Type.String(),
     essential: Type.Boolean(),
     templateId: Type.String(),
-    channel: Nullable(Type.String()),
+    channel: Nullable(
+      Type.String({ description: 'line LINE 訊息、pnp LINE 通知訊息（以手機號碼傳送）、sms 簡訊；尚未送出為 null' }),
+    ),
     attempts: Type.Integer(),
     lastError: Nullable(Type.String()),
     sentAt: Nullable(Type.String()),
+    deliveredAt: Nullable(Type.String({ description: 'LINE 通知訊息送達手機的時間（LINE 的送達事件）' })),
+    channelReason: Nullable(
+      Type.String({ description: '為什麼走這個管道，例如「LINE 通知訊息無法送達：此手機號碼沒有 LINE 帳號」' }),
+    ),
     cancelReason: Nullable(Type.String()),
     lineRequestId: Nullable(Type.String()),
     familySize: Type.Union([

@@ -165,6 +165,8 @@ export async function planAppointment(
           line_request_id: null,
           sms_message_id: null,
           sent_at: null,
+          delivered_at: null,
+          channel_reason: null,
           cancel_reason: null,
           requested_by: null,
           family_group_id: null,

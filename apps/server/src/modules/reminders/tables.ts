@@ -42,6 +42,10 @@ export interface ReminderDeliveriesTable {
   line_request_id: string | null;
   sms_message_id: string | null;
   sent_at: string | null;
+  /** When LINE reported a LINE notification message delivered (its delivery completion event). */
+  delivered_at: string | null;
+  /** Why the reminder went by this channel (a LINE notification message, or SMS after LINE found no account). */
+  channel_reason: string | null;
   cancel_reason: string | null;
   /** Who asked for this message (a resend); null for the rows planning creates from the rules. */
   requested_by: string | null;
