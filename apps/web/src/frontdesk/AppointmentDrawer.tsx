@@ -27,6 +27,7 @@ import { api, errorMessage } from '../api.ts';
 import { PhoneReveal } from '../components/PhoneReveal.tsx';
 import { isAdmin, useUser } from '../session.tsx';
 import { dateTime, fdKeys, LineTag, ReplyTag, StatusTag, useFdSettings, weekdayShort } from './data.tsx';
+import { REMINDER_CHANNEL_LABEL } from '../components/reminderChannel.ts';
 
 const SOURCE: Record<string, { label: string; color: string }> = {
   his: { label: 'HIS', color: 'blue' },
@@ -271,7 +272,7 @@ export function AppointmentDrawer({ id, onClose }: { id: string | null; onClose:
                             <Tag color={REMINDER_STATE[r.state]?.color}>
                               {REMINDER_STATE[r.state]?.label ?? r.state}
                             </Tag>
-                            {r.channel ? <Tag>{r.channel === 'sms' ? '簡訊' : 'LINE'}</Tag> : null}
+                            {r.channel ? <Tag>{REMINDER_CHANNEL_LABEL[r.channel] ?? r.channel}</Tag> : null}
                           </Space>
                           <Typography.Text type="secondary">
                             {r.sentAt
@@ -284,6 +285,14 @@ export function AppointmentDrawer({ id, onClose }: { id: string | null; onClose:
                         <div style={{ fontSize: 13, color: 'rgba(0,0,0,0.6)', marginTop: 4 }}>
                           為什麼是這個時間：{r.explanation || '—'}
                         </div>
+                        {r.channelReason ? (
+                          <div style={{ fontSize: 13, color: 'rgba(0,0,0,0.6)', marginTop: 2 }}>{r.channelReason}</div>
+                        ) : null}
+                        {r.channel === 'pnp' ? (
+                          <div style={{ fontSize: 13, color: 'rgba(0,0,0,0.6)', marginTop: 2 }}>
+                            {r.deliveredAt ? `已送達手機 ${dateTime(r.deliveredAt, roc)}` : '等待 LINE 確認送達'}
+                          </div>
+                        ) : null}
                         {r.sms ? (
                           <div
                             style={{

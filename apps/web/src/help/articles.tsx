@@ -8,6 +8,7 @@ import { GUIDE_BOOKED_AT } from '../pages/HisInitialSyncSection.tsx';
 import { PATIENT_HELP } from './patients.tsx';
 import { REMINDER_RULES_HELP } from './reminder-rules.tsx';
 import { WORK_CALENDAR_HELP } from './work-calendar.tsx';
+import { PNP_HELP } from './pnp.tsx';
 
 const { Paragraph, Text } = Typography;
 
@@ -295,6 +296,7 @@ export const HELP_ARTICLES = {
   ...PATIENT_HELP,
   ...REMINDER_RULES_HELP,
   ...WORK_CALENDAR_HELP,
+  ...PNP_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -314,6 +316,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'reminderRules',
   'workCalendar',
   'lineChannel',
+  'linePnp',
   'richMenu',
   'autoReplies',
   'staff',

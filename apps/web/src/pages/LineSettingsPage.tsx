@@ -24,6 +24,7 @@ import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatDateTime } from '../format.ts';
 import { applyFieldErrors } from '../forms.ts';
+import { LinePnpCard } from './LinePnpCard.tsx';
 
 type LineTestResult = ApiResponse<'/api/line/channel/test', 'post'>;
 type SmsSettings = Schema<'SmsSettings'>;
@@ -389,6 +390,7 @@ export function LineSettingsPage() {
               </Paragraph>
               <SmsSection />
             </Card>
+            <LinePnpCard channel={channel} />
           </Col>
           <Col xs={24} xl={10}>
             <Card title="連線狀態" style={{ marginBottom: 16 }}>

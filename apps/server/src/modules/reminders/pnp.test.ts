@@ -222,7 +222,7 @@ describe('reminders as LINE notification messages', { timeout: 120_000 }, () => 
     expect(appt.reply_status).toBe('awaiting_reply');
   });
 
-  it('falls back to SMS when LINE has no account for the number (422), saying why; fails clearly without SMS', async () => {
+  it('falls back to SMS when LINE has no account for the number (422), saying why; fails without SMS', async () => {
     const { c, his } = await setup({ pnp: true, sms: true });
     await patientWithVisit(his, 'N2', '0955-000-999');
     await sendDue();
@@ -239,7 +239,7 @@ describe('reminders as LINE notification messages', { timeout: 120_000 }, () => 
     expect(failed.last_error).toContain('此手機號碼沒有 LINE 帳號');
   });
 
-  it('with the switch off (the default) a patient without LINE gets the SMS as before, even if the number has LINE', async () => {
+  it('switch off (default): a patient without LINE gets the SMS as before, even if the number has LINE', async () => {
     const { c, his } = await setup({ pnp: false, sms: true });
     await b.emu_('POST', '/_emulator/users', { displayName: '有 LINE 但未綁定', phone: '0966-123-456' });
     await patientWithVisit(his, 'N4', '0966123456');
