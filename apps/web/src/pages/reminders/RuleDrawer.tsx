@@ -98,6 +98,7 @@ export function RuleDrawer({
         name: '',
         enabled: true,
         hours: 24,
+        days: 1,
         mode: 'immediate',
         at: '10:00',
         essential: false,
@@ -112,7 +113,8 @@ export function RuleDrawer({
     form.setFields(
       FIELDS.map((name) => ({ name, errors: errors[prefix + name] ?? [] })).filter((f) => f.errors.length),
     );
-  }, [open, rule, form, index, errors, templates]);
+    // Only when the drawer opens: a later change of the page's errors or templates must not reset what is typed.
+  }, [open, rule, form, index]);
 
   const rest = Object.entries(errors)
     .filter(([f]) => f === `rules.${index}` || (f.startsWith(`rules.${index}.`) && !FIELDS.some((k) => f.endsWith(k))))

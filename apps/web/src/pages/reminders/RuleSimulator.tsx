@@ -9,7 +9,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError, errorMessage, type ApiResponse } from '../../api.ts';
 import { dayjs } from '../../format.ts';
 import { TimeInput } from './RuleDrawer.tsx';
-import { stripped, type Settings } from './rules-model.ts';
+import { fieldErrorsOf, stripped, type FieldErrors, type Settings } from './rules-model.ts';
 
 export type SimResult = ApiResponse<'/api/reminders/simulate', 'post'>;
 
@@ -46,12 +46,15 @@ export function RuleSimulator({
   doctors,
   visitTypes,
   onResult,
+  onSettingsErrors,
 }: {
   settings: Settings | null;
   doctors: { id: string; name: string }[];
   visitTypes: string[];
   /** The latest answer (the page shows each rule's explanation of the unsaved document from it). */
   onResult?: (r: SimResult | null) => void;
+  /** The server's messages about the unsaved document (fields without the `settings.` prefix), live. */
+  onSettingsErrors?: (e: FieldErrors) => void;
 }) {
   const [date, setDate] = useState<Dayjs>(nextMonday);
   const [time, setTime] = useState<string | undefined>('10:00');
@@ -84,6 +87,16 @@ export function RuleSimulator({
       }),
   });
   useEffect(() => onResult?.(sim.isError ? null : (sim.data ?? null)), [sim.data, sim.isError, onResult]);
+  useEffect(() => {
+    const all = fieldErrorsOf(sim.error);
+    onSettingsErrors?.(
+      Object.fromEntries(
+        Object.entries(all)
+          .filter(([f]) => f.startsWith('settings.'))
+          .map(([f, m]) => [f.slice('settings.'.length), m]),
+      ),
+    );
+  }, [sim.error, onSettingsErrors]);
 
   const items = sim.data?.items ?? [];
   const live = items.filter((i) => !i.skipped).sort((a, b) => a.dueAt!.localeCompare(b.dueAt!));
@@ -146,7 +159,7 @@ export function RuleSimulator({
         <Alert
           type="warning"
           showIcon
-          title={settingsError ? '規則有誤，請先修正標示的欄位再模擬' : errorMessage(sim.error)}
+          title={settingsError ? '目前的規則有誤，請先修正標示為紅色的欄位再模擬' : errorMessage(sim.error)}
           description={
             sim.error instanceof ApiError && !settingsError
               ? sim.error.details.map((d) => d.message).join('；')

@@ -73,7 +73,11 @@ export function RulesPage() {
   });
 
   const [draft, setDraft] = useState<Settings | null>(null);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [saveErrors, setErrors] = useState<FieldErrors>({});
+  // What the simulator's server check says about the unsaved document, shown at the fields as
+  // one edits; the messages of the last refused 儲存 come on top.
+  const [liveErrors, setLiveErrors] = useState<FieldErrors>({});
+  const errors = useMemo(() => ({ ...liveErrors, ...saveErrors }), [liveErrors, saveErrors]);
   const [editing, setEditing] = useState<{ index: number } | null>(null);
   const [sim, setSim] = useState<SimResult | null>(null);
   const onSim = useCallback((r: SimResult | null) => setSim(r), []);
@@ -122,7 +126,15 @@ export function RulesPage() {
       </>
     );
 
-  const update = (patch: Partial<Settings>) => setDraft({ ...draft, ...patch });
+  const update = (patch: Partial<Settings>) => {
+    setDraft({ ...draft, ...patch });
+    // A changed part's old server messages no longer apply (rules and overrides refer to each other).
+    const touched = Object.keys(patch).flatMap((k) =>
+      k === 'rules' || k === 'overrides' ? ['rules', 'overrides'] : [k],
+    );
+    if (Object.keys(saveErrors).some((f) => touched.includes(f.split('.')[0])))
+      setErrors(Object.fromEntries(Object.entries(saveErrors).filter(([f]) => !touched.includes(f.split('.')[0]))));
+  };
   const setRule = (i: number, r: Rule) => update({ rules: draft.rules.map((x, j) => (j === i ? r : x)) });
   const removeRule = (i: number) => {
     const id = draft.rules[i].id;
@@ -142,13 +154,17 @@ export function RulesPage() {
     const m = errorsUnder(errors, field);
     return m.length ? { validateStatus: 'error' as const, help: m.join('；') } : {};
   };
-  const errorCount = Object.keys(errors).length;
+  const errorCount = Object.keys(saveErrors).length;
 
   return (
     <>
       <PageHeader
         title="提醒規則"
-        subtitle="設定看診提醒在什麼時候發送。修改後按「儲存」才會生效；右側模擬器會先用尚未儲存的設定試算。"
+        subtitle={
+          canEdit
+            ? '設定看診提醒在什麼時候發送。修改後按「儲存」才會生效；右側模擬器會先用尚未儲存的設定試算。'
+            : '看診提醒在什麼時候發送；右側模擬器可試算某個看診時間的提醒會在何時發送。'
+        }
         extra={
           canEdit ? (
             <Space>
@@ -394,7 +410,13 @@ export function RulesPage() {
         </Col>
         <Col xs={24} xl={9}>
           <div style={{ position: 'sticky', top: 16 }}>
-            <RuleSimulator settings={draft} doctors={doctorList} visitTypes={visitTypes} onResult={onSim} />
+            <RuleSimulator
+              settings={draft}
+              doctors={doctorList}
+              visitTypes={visitTypes}
+              onResult={onSim}
+              onSettingsErrors={setLiveErrors}
+            />
           </div>
         </Col>
       </Row>
@@ -487,6 +509,7 @@ function OverridesCard({
       <Table
         size="small"
         pagination={false}
+        tableLayout="fixed"
         rowKey={(r) => r.index}
         dataSource={rows}
         locale={{ emptyText: tab === 'doctorId' ? '沒有依醫師的例外' : '沒有依看診類別的例外' }}
@@ -498,7 +521,7 @@ function OverridesCard({
                 {tab === 'doctorId' ? (
                   <Select
                     aria-label="醫師"
-                    style={{ width: 160 }}
+                    style={{ width: '100%' }}
                     value={o.doctorId || undefined}
                     placeholder="選擇醫師"
                     showSearch
@@ -509,7 +532,7 @@ function OverridesCard({
                 ) : (
                   <Select
                     aria-label="看診類別"
-                    style={{ width: 160 }}
+                    style={{ width: '100%' }}
                     value={o.visitType || undefined}
                     placeholder="選擇類別"
                     showSearch
@@ -524,11 +547,12 @@ function OverridesCard({
           },
           {
             title: '規則',
+            width: '30%',
             render: (_, { o, index }) => (
               <>
                 <Select
                   aria-label="規則"
-                  style={{ width: 190 }}
+                  style={{ width: '100%' }}
                   value={o.ruleId}
                   onChange={(v) => set(index, { ruleId: v })}
                   options={draft.rules.map((r) => ({ value: r.id, label: r.name }))}
@@ -539,10 +563,11 @@ function OverridesCard({
           },
           {
             title: '發送',
+            width: '16%',
             render: (_, { o, index }) => (
               <Select
                 aria-label="發送"
-                style={{ width: 120 }}
+                style={{ width: '100%' }}
                 value={o.enabled === undefined ? 'inherit' : o.enabled ? 'on' : 'off'}
                 onChange={(v) => set(index, { enabled: v === 'inherit' ? undefined : v === 'on' })}
                 options={[
@@ -555,11 +580,12 @@ function OverridesCard({
           },
           {
             title: '範本',
+            width: '22%',
             render: (_, { o, index }) => (
               <>
                 <Select
                   aria-label="範本"
-                  style={{ width: 150 }}
+                  style={{ width: '100%' }}
                   value={o.templateId ?? ''}
                   onChange={(v) => set(index, { templateId: v || undefined })}
                   options={[{ value: '', label: '依規則' }, ...templates.map((t) => ({ value: t.id, label: t.name }))]}
@@ -572,7 +598,7 @@ function OverridesCard({
             ? [
                 {
                   title: '',
-                  width: 60,
+                  width: 48,
                   render: (_: unknown, { index }: { index: number }) => (
                     <Button
                       type="text"
