@@ -10845,7 +10845,7 @@ export interface components {
             };
             /** @description HH:MM（診所時區） */
             shiftAt: string;
-            /** @description 兩則提醒相隔少於此分鐘數時只發離看診較近的那則；0–1440，0＝不合併 */
+            /** @description 兩則提醒相隔少於此分鐘數時只發離看診較近的那則；同一 LINE 帳號綁定的家人，提醒在此分鐘數內的合併成一則訊息；0–1440，0＝不合併 */
             mergeWindowMinutes: number;
             /** @description 病患未綁定 LINE 或封鎖時改發簡訊（須同時在簡訊設定開啟提醒備援） */
             smsFallback: boolean;

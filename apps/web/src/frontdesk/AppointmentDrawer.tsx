@@ -273,6 +273,11 @@ export function AppointmentDrawer({ id, onClose }: { id: string | null; onClose:
                               {REMINDER_STATE[r.state]?.label ?? r.state}
                             </Tag>
                             {r.channel ? <Tag>{REMINDER_CHANNEL_LABEL[r.channel] ?? r.channel}</Tag> : null}
+                            {r.familySize ? (
+                              <Tooltip title="同一個 LINE 帳號綁定的家人，提醒時間相近時合併成一則訊息，每位家人各有自己的確認、取消、改期按鈕">
+                                <Tag color="cyan">與家人合併發送（共 {r.familySize} 位）</Tag>
+                              </Tooltip>
+                            ) : null}
                           </Space>
                           <Typography.Text type="secondary">
                             {r.sentAt

@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { HELP as FRONTDESK_HELP } from '../frontdesk/help.tsx';
 import { GUIDE_BOOKED_AT } from '../pages/HisInitialSyncSection.tsx';
 import { PATIENT_HELP } from './patients.tsx';
+import { REMINDER_FAMILY_HELP } from './reminder-family.tsx';
 import { REMINDER_RULES_HELP } from './reminder-rules.tsx';
 import { WORK_CALENDAR_HELP } from './work-calendar.tsx';
 import { PNP_HELP } from './pnp.tsx';
@@ -297,6 +298,7 @@ export const HELP_ARTICLES = {
   ...REMINDER_RULES_HELP,
   ...WORK_CALENDAR_HELP,
   ...PNP_HELP,
+  ...REMINDER_FAMILY_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -315,6 +317,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'patientImport',
   'reminderRules',
   'workCalendar',
+  'reminderFamily',
   'lineChannel',
   'linePnp',
   'richMenu',

@@ -82,7 +82,8 @@ export const ReminderSettingsSchema = Type.Object(
     ),
     shiftAt: Hhmm,
     mergeWindowMinutes: Type.Integer({
-      description: '兩則提醒相隔少於此分鐘數時只發離看診較近的那則；0–1440，0＝不合併',
+      description:
+        '兩則提醒相隔少於此分鐘數時只發離看診較近的那則；同一 LINE 帳號綁定的家人，提醒在此分鐘數內的合併成一則訊息；0–1440，0＝不合併',
     }),
     smsFallback: Type.Boolean({ description: '病患未綁定 LINE 或封鎖時改發簡訊（須同時在簡訊設定開啟提醒備援）' }),
     monthlyCap: Type.Union([Type.Integer(), Type.Null()], {

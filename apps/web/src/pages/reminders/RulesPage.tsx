@@ -357,7 +357,7 @@ export function RulesPage() {
                   <Col xs={24} md={12}>
                     <Form.Item
                       label="合併間隔"
-                      extra="兩則提醒相隔少於這個時間時，只發離看診較近的那則（0＝不合併，最多 1440 分鐘）。"
+                      extra="兩則提醒相隔少於這個時間時，只發離看診較近的那則；同一個 LINE 帳號綁定的家人，提醒在這個時間內的合併成一則訊息（0＝不合併，最多 1440 分鐘）。"
                       {...fieldStatus('mergeWindowMinutes')}
                     >
                       <InputNumber
