@@ -1,0 +1,179 @@
+// Combined family reminders on the demo stack: a parent binds two family members (same phone)
+// to one LINE user on the emulator's phone page; both have visits the same morning, and a rule
+// due in a minute or two sends their reminders as ONE message with two sets of buttons; tapping
+// 確認赴約 on one changes only that appointment (checked through the HIS API), and its 提醒 tab
+// says the reminder went with the family's. Screenshots: docs/screenshots/reminder-family-phone.png
+// (390 px) and reminder-family-appointment.png (1440 px).
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { ADMIN_EMAIL, EMU, his, hisGet, login, openPhone, SHOTS, smsCode } from './demo.ts';
+
+const run = Date.now().toString(36).slice(-5);
+const phone = `09${String(Date.now() + 23).slice(-8)}`;
+
+/** Taipei's date-time `days` ahead at hh:mm, as the HIS sends it. */
+function tpe(days: number, hh: number, mm = 0): string {
+  const d = new Date(Date.now() + 8 * 3600e3 + days * 86400e3);
+  return `${d.toISOString().slice(0, 10)}T${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}:00+08:00`;
+}
+/** Taipei's clock `minutes` from now as HH:MM. */
+const taipeiClock = (minutes: number) => new Date(Date.now() + 8 * 3600e3 + minutes * 60e3).toISOString().slice(11, 16);
+
+async function csrfJson(page: Page, method: string, url: string, body?: unknown) {
+  return page.evaluate(
+    async ([m, u, b]) => {
+      const token = decodeURIComponent(document.cookie.match(/careline_csrf=([^;]+)/)?.[1] ?? '');
+      const res = await fetch(u as string, {
+        method: m as string,
+        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+        body: b === undefined ? undefined : JSON.stringify(b),
+      });
+      return { status: res.status, json: await res.json() };
+    },
+    [method, url, body] as const,
+  );
+}
+
+async function tapMenu(page: Page, label: string) {
+  const area = page.locator(`.rm-area[title="${label}"]`);
+  await expect(area).toBeAttached({ timeout: 20_000 });
+  if (!(await area.isVisible())) await page.locator('#rmBar').click();
+  await area.click();
+}
+
+/** Follows the demo account and binds with `phone` through the LIFF page (every patient with it). */
+async function bindFamily(page: Page, userId: string) {
+  await openPhone(page, userId);
+  await page.getByRole('button', { name: '加入好友' }).click();
+  await expect(page.locator('#timeline')).toContainText('晴光牙醫診所', { timeout: 15_000 });
+  await tapMenu(page, '綁定帳號');
+  const wv = page.frameLocator('#wvFrame');
+  await expect(wv.getByRole('heading', { level: 1 })).toContainText('告知', { timeout: 20_000 });
+  await wv.getByLabel('我已閱讀並同意上述個資告知').check();
+  await wv.getByRole('button', { name: '下一步' }).click();
+  await wv.getByRole('textbox', { name: '手機號碼' }).fill(phone);
+  await wv.getByRole('button', { name: '傳送驗證碼' }).click();
+  await expect(wv.getByRole('heading', { name: '輸入簡訊驗證碼' })).toBeVisible();
+  await wv.getByLabel('6 位數驗證碼').fill(await smsCode(phone));
+  await expect(wv.getByRole('heading', { name: '綁定完成' })).toBeVisible();
+  await expect(wv.getByText('已綁定：')).toContainText('林小安');
+  await expect(wv.getByText('已綁定：')).toContainText('林小樂');
+  await wv.getByRole('button', { name: '關閉' }).click();
+  await expect(page.locator('#webview')).toBeHidden();
+}
+
+type Lights = { lights: { reply: { code: string } } };
+
+test('two family members with visits the same morning get one message; each confirm changes only its own', async ({
+  browser,
+}) => {
+  test.setTimeout(300_000);
+  await his('/doctors/E2E-FAM-D1', { name: '家醫師', department: '牙科' });
+  await his(`/patients/E2E-FAM-${run}-1`, { name: '林小安', phone });
+  await his(`/patients/E2E-FAM-${run}-2`, { name: '林小樂', phone });
+
+  const phonePage = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const res = await fetch(`${EMU}/_emulator/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName: '林媽媽', phone }),
+  });
+  const { userId } = (await res.json()) as { userId: string };
+  await bindFamily(phonePage, userId);
+
+  // A rule due in a couple of minutes for visits three days ahead; no booking-day message and
+  // no quiet hours while the test runs (restored at the end).
+  const office = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await login(office, ADMIN_EMAIL);
+  const original = (await csrfJson(office, 'GET', '/api/reminders/rules')).json;
+  const clean = (rs: { explanation?: string }[]) => rs.map(({ explanation: _e, ...r }) => r);
+  const at = taipeiClock(new Date().getSeconds() > 30 ? 3 : 2);
+  const rules = [
+    ...clean(original.rules).map((r) => ((r as { id: string }).id === 'booking' ? { ...r, enabled: false } : r)),
+    {
+      id: 'e2e-family',
+      kind: 'days_before',
+      name: '家人合併測試提醒',
+      enabled: true,
+      days: 3,
+      at,
+      essential: true,
+      shift: false,
+      templateId: 'default',
+    },
+  ];
+  const saved = await csrfJson(office, 'PUT', '/api/reminders/rules', {
+    ...original,
+    rules,
+    quietHours: { ...original.quietHours, enabled: false },
+  });
+  expect(saved.status, JSON.stringify(saved.json)).toBe(200);
+  try {
+    // The same morning, three days ahead: 09:00 and 09:30.
+    for (const [n, hh, mm] of [
+      [1, 9, 0],
+      [2, 9, 30],
+    ] as const)
+      await his(`/appointments/E2E-FAM-${run}-A${n}`, {
+        patientId: `E2E-FAM-${run}-${n}`,
+        doctorId: 'E2E-FAM-D1',
+        startsAt: tpe(3, hh, mm),
+        durationMinutes: 30,
+        visitType: '洗牙',
+        status: 'booked',
+        version: 1,
+      });
+
+    // One message: a carousel of two bubbles, each with its own three buttons.
+    const timeline = phonePage.locator('#timeline');
+    const carousel = timeline.locator('.lf-carousel').last();
+    await expect(carousel).toBeVisible({ timeout: 240_000 });
+    const bubbles = carousel.locator('.lf-bubble');
+    await expect(bubbles).toHaveCount(2);
+    await expect(bubbles.nth(0)).toContainText('林小安');
+    await expect(bubbles.nth(1)).toContainText('林小樂');
+    for (const i of [0, 1])
+      for (const label of ['確認赴約', '取消', '改期'])
+        await expect(bubbles.nth(i).getByRole('button', { name: label, exact: true })).toBeVisible();
+    // Exactly one reminder message reached the user.
+    const pushed = (
+      (await (await fetch(`${EMU}/_emulator/channels/1000000001/messages?to=${userId}`)).json()) as {
+        messages: { via: string; message: { type: string; altText?: string } }[];
+      }
+    ).messages.filter((m) => m.via === 'push' && m.message.type === 'flex');
+    expect(pushed).toHaveLength(1);
+    expect(pushed[0].message.altText).toMatch(/2 位家人的看診提醒：林小安 .* 09:00、林小樂 .* 09:30/);
+    await carousel.scrollIntoViewIfNeeded();
+    await phonePage.screenshot({ path: path.join(SHOTS, 'reminder-family-phone.png') });
+
+    // 確認赴約 on the first bubble: only its own appointment turns green.
+    await bubbles.nth(0).getByRole('button', { name: '確認赴約', exact: true }).click();
+    await expect(timeline).toContainText('已收到您的確認', { timeout: 15_000 });
+    await expect
+      .poll(async () => (await hisGet<Lights>(`/appointments/E2E-FAM-${run}-A1`)).lights.reply.code, {
+        timeout: 15_000,
+      })
+      .toBe('confirmed');
+    expect((await hisGet<Lights>(`/appointments/E2E-FAM-${run}-A2`)).lights.reply.code).toBe('awaiting_reply');
+
+    // The other appointment's 提醒 tab says its reminder went with the family's.
+    const list = (await csrfJson(office, 'GET', `/api/appointments?q=${phone.slice(-4)}`)).json as {
+      items: { id: string; patientName: string }[];
+    };
+    const id = list.items.find((i) => i.patientName === '林小樂')!.id;
+    await office.goto(`/appointments?open=${id}`);
+    const drawer = office.getByRole('dialog');
+    await expect(drawer).toContainText('林小樂');
+    await drawer.getByRole('tab', { name: /提醒/ }).click();
+    await expect(drawer.getByRole('tab', { name: /提醒/ })).toHaveAttribute('aria-selected', 'true');
+    await expect(drawer.getByRole('tabpanel')).toContainText('與家人合併發送（共 2 位）');
+    await office.mouse.move(0, 0);
+    await office.waitForTimeout(400); // the tab's ink bar settles
+    await office.screenshot({ path: path.join(SHOTS, 'reminder-family-appointment.png') });
+  } finally {
+    // Leave the demo clinic's rules as they were for the other specs.
+    expect(
+      (await csrfJson(office, 'PUT', '/api/reminders/rules', { ...original, rules: clean(original.rules) })).status,
+    ).toBe(200);
+  }
+});
