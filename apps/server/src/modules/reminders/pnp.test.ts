@@ -158,6 +158,9 @@ describe('reminders as LINE notification messages', { timeout: 120_000 }, () => 
     expect(body).not.toContain('postback');
     expect(body).not.toContain('"type":"image"');
     expect(body).toContain('tel:0223113731');
+    // A fixed body (LINE reviews the design): no sentence about buttons the message does not have.
+    expect(body).toContain('如需取消或改期，請致電診所。');
+    expect(body).not.toContain('請點下方按鈕');
     // No SMS went out.
     expect((await b.emu_('GET', '/_emulator/sms?to=0933111222')).messages).toHaveLength(0);
 

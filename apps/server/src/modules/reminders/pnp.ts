@@ -3,10 +3,12 @@
 // calls sendReminderByPnp before the SMS fallback, and the `delivery` webhook event calls
 // onPnpDelivered.
 //
-// - The message is the clinic's reminder without the answer buttons and without the logo: a
-//   LINE notification message may not carry images, and a postback from someone who is not
-//   bound to the patient could not answer the appointment anyway. It keeps the map link and
-//   adds a button to call the clinic.
+// - The message is the clinic's reminder template (title, colour, alt text) with a fixed body,
+//   without the answer buttons and without the logo: a LINE notification message may not carry
+//   images, LINE reviews a flexible message's design before it may be sent (a body each clinic
+//   rewrites, possibly pointing at buttons that are not there, would not fit), and a postback
+//   from someone who is not bound to the patient could not answer the appointment anyway. It
+//   keeps the map link and adds a button to call the clinic.
 // - `to` is the SHA-256 of the patient's mobile number in E.164 (platform/line.ts pnpRecipient).
 // - The delivery tag is derived from the delivery row, so the completion event finds its row
 //   and a retry of the row sends the same tag. LINE takes no X-Line-Retry-Key on this API: a
@@ -31,9 +33,14 @@ export function deliveryIdOfTag(tag: string): string | null {
   return /^[0-9a-f-]{36}$/.test(id) ? id : null;
 }
 
+/** The body of every reminder sent as a LINE notification message. */
+export const PNP_BODY =
+  '{patientName} 您好，提醒您的看診時間：\n{date} {time}\n醫師：{doctorName}\n{preparation}\n' +
+  '如需取消或改期，請致電診所。';
+
 /** The reminder as a LINE notification message: the clinic's template, no postbacks, no images. */
 export function pnpReminderMessage(t: TemplateBody, vars: Vars): messagingApi.FlexMessage {
-  const msg = renderReminder({ ...t, logoUrl: null }, vars, null);
+  const msg = renderReminder({ ...t, logoUrl: null, body: PNP_BODY }, vars, null);
   const bubble = msg.contents as messagingApi.FlexBubble;
   const phone = vars.clinicPhone.replace(/[^\d+#]/g, '');
   if (phone) {
