@@ -303,7 +303,7 @@ function MonthGrid({
 /** The reminders a calendar change moves, as the dry run answered. */
 function ImpactView({ impact, zone }: { impact: Impact; zone: string }) {
   return (
-    <div>
+    <div data-testid="calendar-impact">
       <Alert
         type={impact.affected ? 'warning' : 'info'}
         showIcon
@@ -320,7 +320,8 @@ function ImpactView({ impact, zone }: { impact: Impact; zone: string }) {
           size="small"
           rowKey={(r) => `${r.appointmentId}-${r.ruleName}`}
           dataSource={impact.items}
-          pagination={impact.items.length > 6 ? { pageSize: 6, size: 'small' } : false}
+          pagination={false}
+          scroll={impact.items.length > 6 ? { y: 320 } : undefined}
           aria-label="受影響的提醒"
           columns={[
             {
@@ -528,7 +529,7 @@ function OverridesCard({
   onRemove(o: Override): void;
 }) {
   return (
-    <Card title={`${year} 年診所休診日與加開日`} size="small">
+    <Card title={`${year} 年診所休診日與加開日`} size="small" data-testid="calendar-overrides">
       <Table
         size="small"
         rowKey="id"
@@ -635,7 +636,7 @@ function ImportCard({ year, admin, zone }: { year: number; admin: boolean; zone:
   });
   const shown = file && file.year === year ? preview : null;
   return (
-    <Card title="匯入政府行政機關辦公日曆表" size="small">
+    <Card title="匯入政府行政機關辦公日曆表" size="small" data-testid="calendar-import">
       <Paragraph type="secondary" style={{ marginBottom: 10 }}>
         行政院人事行政總處每年公布次年的「中華民國政府行政機關辦公日曆表」（政府資料開放平臺 data.gov.tw）， 下載 CSV
         檔（Big5 或 UTF-8 皆可）在這裡上傳：先列出與目前資料的差異，按「套用」才會生效，只套用到本診所。
@@ -670,7 +671,7 @@ function ImportCard({ year, admin, zone }: { year: number; admin: boolean; zone:
         />
       ) : null}
       {shown?.data && file ? (
-        <div style={{ marginTop: 12 }}>
+        <div style={{ marginTop: 12 }} data-testid="import-preview">
           <Descriptions
             size="small"
             column={2}
