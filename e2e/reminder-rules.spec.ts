@@ -1,7 +1,8 @@
 // The 提醒規則 page on the demo stack (a clinic open on Saturdays): an admin sets the 48-hour
 // rule to skip Saturdays, the simulator shows a Monday visit's reminder on Friday before
 // anything is saved, the rules are saved, and a new Monday visit from the HIS gets its 48-hour
-// reminder on Friday in the appointment's 提醒 tab. Screenshots at 1440 px go to
+// reminder on Friday in the appointment's 提醒 tab. Other roles read without editing; a bad
+// document is marked at its field and saved not at all. Screenshots at 1440 px go to
 // docs/screenshots/reminder-rules*.png.
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -129,4 +130,23 @@ test('other roles read the rules and use the simulator, without editing', async 
   await expect(page.getByRole('button', { name: '儲存', exact: true })).toHaveCount(0);
   await expect(page.getByRole('switch', { name: '啟用「看診前 48 小時提醒」' })).toBeDisabled();
   await expect(page.getByTestId('rule-simulator').getByTestId('sim-before-48h')).toBeVisible();
+});
+
+test('a refused document names the field and saves nothing', async ({ page }) => {
+  await login(page, ADMIN_EMAIL);
+  await page.goto('/reminders/rules');
+  const end = page.getByLabel('安靜時段結束');
+  await end.click();
+  await end.fill('21:00');
+  await page.keyboard.press('Enter');
+  // The simulator's check marks the field while editing; 儲存 is refused whole.
+  await expect(page.getByText('安靜時段的開始與結束時間不可相同')).toBeVisible();
+  await expect(page.getByTestId('rule-simulator')).toContainText('目前的規則有誤');
+  await page.getByRole('button', { name: '儲存', exact: true }).click();
+  await expect(page.getByText('請修正下方標示為紅色的欄位後再按「儲存」。')).toBeVisible();
+  const saved = (await csrfJson(page, 'GET', '/api/reminders/rules')).json as { quietHours: { end: string } };
+  expect(saved.quietHours.end).toBe('08:00');
+  await page.getByRole('button', { name: '復原' }).click();
+  await expect(page.getByTestId('unsaved')).toHaveCount(0);
+  await expect(page.getByText('安靜時段的開始與結束時間不可相同')).toHaveCount(0);
 });
