@@ -207,6 +207,76 @@ describe('calendar impact on planned reminders', () => {
     expect(wrong.json().error.details[0].code).toBe('wrong_year');
   });
 
+  it('a reminder merged away or freed by the change: skipped and scheduled, as the engine does it', async () => {
+    // Monday visit B: its 48-hour reminder (Saturday 10:00, clinic closed) moves to Friday 09:00,
+    // within the merge window of a "3 days before at 09:30" rule, so it is merged away; an extra
+    // open Saturday frees it (scheduled), and removing that day merges it again (skipped).
+    const c = await clinicWithVisits({});
+    const adm = as(t.app, c.admin);
+    const got = (await adm.get('/api/reminders/rules')).json();
+    const doc = { ...got, rules: got.rules.map(({ explanation: _e, ...r }: { explanation?: string }) => r) };
+    doc.rules.push({
+      id: 'three-days',
+      kind: 'days_before',
+      name: '看診前 3 天提醒',
+      enabled: true,
+      days: 3,
+      at: '09:30',
+      essential: false,
+      shift: false,
+      templateId: doc.rules[1].templateId,
+    });
+    expect((await adm.put('/api/reminders/rules', doc)).statusCode).toBe(200);
+    await drain();
+    const his = c.his(await c.apiKey());
+    const r = await his.put('/his/v1/appointments/M1', {
+      patientId: 'P1',
+      doctorId: 'D1',
+      startsAt: '2026-03-16T10:00:00+08:00',
+      status: 'booked',
+      version: 1,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    await drain();
+    const state48 = async () => (await rowsOf(c.clinicId)).find((x) => x.rule_name === '看診前 48 小時提醒')?.state;
+    expect(await state48()).toBe('skipped');
+
+    const open = await dryRunThenConfirm(
+      c,
+      { action: 'add', date: '2026-03-14', kind: 'open' },
+      async () => (await adm.post('/api/calendar/closures', { date: '2026-03-14', kind: 'open' })).statusCode,
+    );
+    expect(open).toMatchObject({ affected: 0, scheduled: 1 });
+    expect(open.message).toBe('不會移動任何已排程的提醒；另有 1 則原本不發送的提醒將排程發送');
+    expect(open.items).toEqual([
+      expect.objectContaining({
+        visitId: 'M1',
+        change: 'scheduled',
+        oldDueAt: null,
+        newDueAt: '2026-03-14T02:00:00.000Z',
+      }),
+    ]);
+    expect(await state48()).toBe('planned');
+
+    const [extra] = (await adm.get('/api/calendar/closures')).json().items;
+    const remove = await dryRunThenConfirm(
+      c,
+      { action: 'remove', id: extra.id },
+      async () => (await adm.delete(`/api/calendar/closures/${extra.id}`)).statusCode,
+    );
+    expect(remove).toMatchObject({ affected: 1, moved: 0, skipped: 1 });
+    expect(remove.message).toBe('將移動 1 則已排程的提醒；其中 1 則將不再發送');
+    expect(remove.items).toEqual([
+      expect.objectContaining({
+        change: 'skipped',
+        oldDueAt: '2026-03-14T02:00:00.000Z',
+        newDueAt: null,
+        explanation: expect.stringContaining('合併為一則'),
+      }),
+    ]);
+    expect(await state48()).toBe('skipped');
+  });
+
   it('another clinic’s staff see and change nothing; only admins run it', async () => {
     const c = await clinicWithVisits({ C1: '2026-03-13T15:00:00+08:00' });
     const other = await createTestClinic(t);
