@@ -276,6 +276,108 @@ describe('combined family reminders', { timeout: 120_000 }, () => {
     expect(await pushLog(c, u)).toHaveLength(1);
   });
 
+  it('checks the monthly cap once, as for the most essential member', async () => {
+    const { c, his } = await setup();
+    const api = await admin(c);
+    const rules = (await api.get('/api/reminders/rules')).json();
+    const visitDay = (id: string, at: string, visitType: string, essential: boolean) => ({
+      id,
+      kind: 'visit_day',
+      name: `${visitType}當天提醒`,
+      enabled: true,
+      at,
+      visitTypes: [visitType],
+      essential,
+      shift: false,
+      templateId: 'default',
+    });
+    const saved = await api.put('/api/reminders/rules', {
+      ...rules,
+      rules: [visitDay('vd-clean', '08:00', '洗牙', false), visitDay('vd-root', '08:30', '根管', true)],
+      // No non-essential reminder may go this month.
+      monthlyCap: 0,
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    // The replan that saving the rules queued (a second later) runs now, before any visit exists.
+    b.t.clock.set('2026-03-09T01:00:02Z');
+    await b.drain();
+    const u = await lineUser(c, '張媽媽');
+    await patient(c, his, 'Z1', '張一', u);
+    await patient(c, his, 'Z2', '張二', u);
+    await patient(c, his, 'Z3', '張三', await lineUser(c, '張三'));
+    const at = (id: string, pid: string, startsAt: string, visitType: string) =>
+      his.put(`/his/v1/appointments/${id}`, {
+        patientId: pid,
+        doctorId: 'D1',
+        startsAt,
+        visitType,
+        status: 'booked',
+        version: 1,
+      });
+    expect((await at('E1', 'Z1', '2026-03-11T10:00:00+08:00', '洗牙')).statusCode).toBe(201);
+    expect((await at('E2', 'Z2', '2026-03-11T10:30:00+08:00', '根管')).statusCode).toBe(201);
+    expect((await at('E3', 'Z3', '2026-03-11T10:00:00+08:00', '洗牙')).statusCode).toBe(201);
+    await b.drain();
+    // Wednesday 08:00: E1's non-essential reminder is due; E2's essential one (08:30) joins it.
+    await sendDue('2026-03-11T00:00:05Z');
+    const [e1, e2, e3] = [
+      await rowOf(c, 'E1', 'vd-clean'),
+      await rowOf(c, 'E2', 'vd-root'),
+      await rowOf(c, 'E3', 'vd-clean'),
+    ];
+    expect([e1.state, e2.state]).toEqual(['sent', 'sent']);
+    expect(e1.family_size).toBe(2);
+    // Alone, the same non-essential reminder is held by the cap.
+    expect(e3, JSON.stringify(e3)).toMatchObject({ state: 'skipped' });
+    expect(e3.cancel_reason).toContain('非必要提醒');
+  });
+
+  it('a member cancelled before the retry drops out; the rest keeps the group retry key', async () => {
+    const { c, his } = await setup();
+    const u = await lineUser(c, '吳媽媽');
+    await patient(c, his, 'R1', '吳一', u);
+    await patient(c, his, 'R2', '吳二', u);
+    await book(his, 'G1', 'R1', '2026-03-13T14:00:00+08:00');
+    await book(his, 'G2', 'R2', '2026-03-13T14:15:00+08:00');
+    // LINE refuses the first attempt (a 500 before processing): nothing delivered, rows planned again.
+    await b.emu_('PUT', '/_emulator/faults', {
+      api: { failNext: 1, status: 500, afterProcessing: false, paths: ['/v2/bot/message/push'] },
+    });
+    try {
+      await sendDue('2026-03-11T06:00:05Z');
+    } finally {
+      await b.emu_('PUT', '/_emulator/faults', {
+        api: { errorRate: 0, failNext: 0, latencyMs: 0, rateLimitBurst: 0, afterProcessing: false, paths: [] },
+      });
+    }
+    const group = (await rowOf(c, 'G1')).family_group_id;
+    expect(group).toBeTruthy();
+    expect((await rowOf(c, 'G2')).state).toBe('planned');
+    // The HIS cancels the second visit; the retry sends the first alone, with the group's key.
+    expect(
+      (
+        await his.put('/his/v1/appointments/G2', {
+          patientId: 'R2',
+          doctorId: 'D1',
+          startsAt: '2026-03-13T14:15:00+08:00',
+          status: 'cancelled',
+          version: 2,
+        })
+      ).statusCode,
+    ).toBe(200);
+    await b.drain();
+    await sendDue('2026-03-11T06:10:05Z');
+    const sent = await reminders(c, u);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].retryKey).toBe(group);
+    expect(sent[0].message.contents?.type).toBe('bubble');
+    expect(JSON.stringify(sent[0].message)).toContain('吳一');
+    expect((await rowOf(c, 'G1')).state).toBe('sent');
+    expect((await rowOf(c, 'G1')).family_size).toBeNull();
+    expect((await rowOf(c, 'G2')).state).toBe('cancelled');
+    expect(await pushLog(c, u)).toHaveLength(1);
+  });
+
   it("never combines another clinic's patients bound to the same LINE user id", async () => {
     const one = await setup();
     const two = await setup();
