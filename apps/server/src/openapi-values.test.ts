@@ -172,6 +172,20 @@ const FIXTURES: Record<string, Fixture> = {
       return list.items.find((x: { name: string }) => x.name === body.name);
     },
   },
+  'POST /api/reminders/templates': {
+    request: async (ctx) => {
+      const first = json(ok(await ctx.admin.get('/api/reminders/templates'))).items[0];
+      return { url: '/api/reminders/templates', body: { name: '新範本', body: { ...first.body } } };
+    },
+    read: async (_ctx, res) => res.json(),
+  },
+  'PUT /api/reminders/preparations': {
+    request: async () => ({ url: '/api/reminders/preparations', body: { visitType: '植牙', text: '術前請空腹' } }),
+    read: async (ctx, _res, body) => {
+      const { preparations } = json(ok(await ctx.admin.get('/api/reminders/rules')));
+      return { visitType: body.visitType, text: preparations[body.visitType as string] ?? null };
+    },
+  },
   'POST /api/reminders/templates/{id}/preview': {
     // Nothing is stored: the operation only has to accept the values.
     request: async (ctx) => {

@@ -92,6 +92,18 @@ export const longDate = (date: string): string =>
   `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日` +
   `（星期${WEEKDAY_SHORT[weekdayOf(date)]}）`;
 
+/**
+ * A visit date for patients in one of the styles a reminder template picks:
+ * 'roc' 民國115年3月16日 (the Republic of China year, 西元 − 1911, as on Taiwanese forms and NHI
+ * cards), 'western' 2026年3月16日, 'numeric' 2026/03/16. The weekday is a separate variable.
+ */
+export type DateStyle = 'roc' | 'western' | 'numeric';
+export function visitDateText(date: string, style: DateStyle): string {
+  const [y, m, d] = [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
+  if (style === 'numeric') return date.replaceAll('-', '/');
+  return style === 'roc' ? `民國${y - 1911}年${m}月${d}日` : `${y}年${m}月${d}日`;
+}
+
 export const isDate = (s: string): boolean =>
   /^\d{4}-\d{2}-\d{2}$/.test(s) &&
   !Number.isNaN(new Date(`${s}T00:00:00Z`).getTime()) &&

@@ -10,6 +10,7 @@ import { REMINDER_FAMILY_HELP } from './reminder-family.tsx';
 import { REMINDER_RULES_HELP } from './reminder-rules.tsx';
 import { WORK_CALENDAR_HELP } from './work-calendar.tsx';
 import { PNP_HELP } from './pnp.tsx';
+import { REMINDER_TEMPLATE_HELP } from './reminder-templates.tsx';
 
 const { Paragraph, Text } = Typography;
 
@@ -299,6 +300,7 @@ export const HELP_ARTICLES = {
   ...WORK_CALENDAR_HELP,
   ...PNP_HELP,
   ...REMINDER_FAMILY_HELP,
+  ...REMINDER_TEMPLATE_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -316,6 +318,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'merge',
   'patientImport',
   'reminderRules',
+  'reminderTemplates',
   'workCalendar',
   'reminderFamily',
   'lineChannel',

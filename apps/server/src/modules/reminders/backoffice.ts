@@ -18,13 +18,16 @@ import { taskService } from '../tasks/service.ts';
 import { smsService } from '../sms/service.ts';
 import { ANSWERED, reminderRepository, type ListedDelivery } from './repository.ts';
 import { loadSettings, reminderService } from './service.ts';
+import type { TemplateInput } from './service.ts';
 import {
+  ALT_TEXT_MAX,
   SAMPLE_VARS,
+  checkTemplate,
+  dateVars,
   mapUrlOf,
   renderReminder,
   signToken,
-  checkTemplate,
-  type TemplateBody,
+  templateProblemsError,
   type Vars,
 } from './templates.ts';
 import { describeLineError } from '../../platform/line.ts';
@@ -341,10 +344,15 @@ export function reminderBackOffice(deps: Deps) {
       return { id, status: 'handled', handledAt: t.handledAt!, handledBy: actor.label };
     },
 
-    async preview(clinicId: string, id: string, body?: TemplateBody) {
-      const t = body ? { body } : await reminderService(deps).getTemplate(clinicId, id);
+    async preview(clinicId: string, id: string, draft?: TemplateInput) {
+      const t = draft
+        ? { body: { ...draft, dateStyle: draft.dateStyle ?? 'western' } }
+        : await reminderService(deps).getTemplate(clinicId, id);
       const errs = checkTemplate(t.body, deps.crypto);
-      const vars = await this.sampleVars(clinicId);
+      const vars = {
+        ...(await this.sampleVars(clinicId)),
+        ...dateVars(await this.sampleDate(clinicId), t.body.dateStyle),
+      };
       const exp = new Date(deps.clock.now().getTime() + 7 * 86_400_000);
       const tok = (a: 'c' | 'x' | 'r') =>
         signToken(deps.crypto, { appointmentId: '00000000-0000-7000-8000-000000000000', action: a, expiresAt: exp });
@@ -353,6 +361,11 @@ export function reminderBackOffice(deps: Deps) {
         problems: errs,
         variables: vars,
       };
+    },
+
+    /** The sample visit's date: two days from today in the clinic's zone (what a 48-hour reminder says). */
+    async sampleDate(clinicId: string): Promise<string> {
+      return addDays(localParts(deps.clock.now(), await tzOf(clinicId)).date, 2);
     },
 
     async sampleVars(clinicId: string): Promise<Vars> {
@@ -370,10 +383,22 @@ export function reminderBackOffice(deps: Deps) {
 
     /** Pushes the rendered template to a LINE user (e.g. the staff member's own account); buttons are inert samples. */
     async sendTest(clinicId: string, id: string, lineUserId: string, actor: Actor, ip: string) {
-      const { message } = await this.preview(clinicId, id);
       const line = lineService(deps);
+      // Only to a LINE user who added this clinic's account (never another clinic's user).
+      if (!(await line.friend(clinicId, lineUserId)))
+        throw errors.badRequest('這個 LINE 使用者不是本診所官方帳號的好友', [
+          { field: 'lineUserId', code: 'not_a_friend', message: '請從好友名單中選擇' },
+        ]);
+      const { message, problems } = await this.preview(clinicId, id);
+      if (problems.length) {
+        const e = templateProblemsError(problems);
+        throw new AppError(e.code, 422, e.message.replace('未儲存', '未傳送'), problems);
+      }
       const client = await line.clientFor(clinicId);
-      const test: messagingApi.Message = { ...message, altText: `【測試】${message.altText}`.slice(0, 1500) };
+      const test: messagingApi.Message = {
+        ...message,
+        altText: [...`【測試】${message.altText}`].slice(0, ALT_TEXT_MAX).join(''),
+      };
       try {
         await client.push({ to: lineUserId, messages: [test] }, randomUUID());
       } catch (err) {

@@ -22,7 +22,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { pollingLoop } from '../../platform/jobs.ts';
 import type { LineChannelClient } from '../../platform/line.ts';
 import { pacerFor } from '../../platform/pacing.ts';
-import { localParts, longDate } from '../../platform/time.ts';
+import { localParts } from '../../platform/time.ts';
 import { clinicService } from '../clinics/service.ts';
 import { appointmentsToRemind } from '../appointments/for-reminders.ts';
 import { bindingService } from '../binding/service.ts';
@@ -45,7 +45,15 @@ import {
 import { fixedChunks, reminderRepository, type ClaimedDelivery, type DeliveryOutcome } from './repository.ts';
 import type { ReminderSettings } from './rules.ts';
 import { loadSettings, loadTemplates } from './service.ts';
-import { mapUrlOf, renderReminder, signTokens, smsReminderText, type Template, type Vars } from './templates.ts';
+import {
+  dateVars,
+  mapUrlOf,
+  renderReminder,
+  signTokens,
+  smsReminderText,
+  type Template,
+  type Vars,
+} from './templates.ts';
 
 export type DispatcherOptions = {
   workerId?: string;
@@ -112,6 +120,8 @@ type Ready = {
   c: ClinicCtx;
   channel: LineChannelClient;
   vars: Vars;
+  /** The visit's clinic-local YYYY-MM-DD: each template writes {date} in its own style. */
+  visitDate: string;
   expires: Date;
   startsAt: string;
   lineUserId: string;
@@ -207,6 +217,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
   const clinics = new Map<string, Promise<ClinicCtx>>();
   const quota: QuotaTracker = quotaTracker(deps);
   // Per clinic time zone and start time: the patient-facing date, time and token expiry.
+  // date: the visit's clinic-local YYYY-MM-DD (each template writes it in its own style).
   const localCache = new Map<string, { date: string; time: string; expires: Date }>();
   let stopped = false;
 
@@ -259,13 +270,13 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
     if (!local) {
       if (localCache.size > 10_000) localCache.clear();
       const l = localParts(new Date(a.startsAt), c.clinic.timeZone);
-      local = { date: longDate(l.date), time: l.time, expires: new Date(Date.parse(a.startsAt) + 86_400_000) };
+      local = { date: l.date, time: l.time, expires: new Date(Date.parse(a.startsAt) + 86_400_000) };
       localCache.set(lkey, local);
     }
     const vars: Vars = {
       patientName: t.patient.name,
       doctorName: t.doctorName,
-      date: local.date,
+      ...dateVars(local.date, 'western'),
       time: local.time,
       clinicName: c.clinic.name,
       clinicAddress: c.clinic.address,
@@ -304,6 +315,7 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       c,
       channel: c.channel,
       vars,
+      visitDate: local.date,
       expires: local.expires,
       startsAt: a.startsAt,
       lineUserId: target.lineUserId,
@@ -318,7 +330,11 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       p.c.templates.find((x) => x.id === p.row.template_id) ?? p.c.templates.find((x) => x.id === 'default')!
     ).body;
     const tokens = signTokens(deps.crypto, p.row.appointment_id, p.expires, ['c', 'x', 'r']);
-    return renderReminder(tpl, p.vars, { confirm: tokens.c, cancel: tokens.x, reschedule: tokens.r });
+    return renderReminder(
+      tpl,
+      { ...p.vars, ...dateVars(p.visitDate, tpl.dateStyle) },
+      { confirm: tokens.c, cancel: tokens.x, reschedule: tokens.r },
+    );
   }
 
   /**

@@ -170,6 +170,27 @@ export function reminderRepository(db: Db) {
             .doUpdateSet({ settings: row.settings, updated_by: row.updated_by, updated_at: row.updated_at }),
         )
         .execute(),
+    /** The settings document, locked until the caller's transaction ends on PostgreSQL (SQLite serialises writers). */
+    settingsLocked: (clinicId: string, dialect: Dialect) => {
+      const q = db.selectFrom('reminder_settings').select('settings').where('clinic_id', '=', clinicId);
+      return (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+    },
+    insertSettingsIfMissing: (row: ReminderSettingsTable) =>
+      db
+        .insertInto('reminder_settings')
+        .values(row)
+        .onConflict((oc) => oc.column('clinic_id').doNothing())
+        .execute(),
+    deleteTemplate: async (clinicId: string, id: string) =>
+      Number(
+        (
+          await db
+            .deleteFrom('reminder_templates')
+            .where('clinic_id', '=', clinicId)
+            .where('id', '=', id)
+            .executeTakeFirst()
+        ).numDeletedRows,
+      ),
     templates: (clinicId: string) =>
       db.selectFrom('reminder_templates').selectAll().where('clinic_id', '=', clinicId).orderBy('id').execute(),
     saveTemplate: (row: ReminderTemplatesTable) =>

@@ -31,7 +31,8 @@ import {
   TemplateIdParams,
   TemplateList,
 } from './schemas.ts';
-import { VARIABLES } from './templates.ts';
+import { templateRoutes } from './template-routes.ts';
+import { SAMPLE_VARS, VARIABLES, VARIABLE_LABELS } from './templates.ts';
 
 const tags = ['後台：看診提醒'];
 export function reminderRoutes(app: App, deps: Deps): void {
@@ -42,6 +43,7 @@ export function reminderRoutes(app: App, deps: Deps): void {
   const admin = requireStaff(deps, ['admin']);
   for (const s of [ReminderSettingsSchema, ReminderTemplateBody, ReminderTemplate, Reminder]) app.addSchema(s);
   calendarImpactRoutes(app, deps);
+  templateRoutes(app, deps);
 
   app.get(
     '/api/reminders/rules',
@@ -99,7 +101,11 @@ export function reminderRoutes(app: App, deps: Deps): void {
       },
       preHandler: read,
     },
-    async (req) => ({ items: await svc.listTemplates(clinicOf(req)), variables: [...VARIABLES] }),
+    async (req) => ({
+      items: await svc.listTemplates(clinicOf(req)),
+      variables: [...VARIABLES],
+      variableList: VARIABLES.map((name) => ({ name, label: VARIABLE_LABELS[name], example: SAMPLE_VARS[name] })),
+    }),
   );
 
   app.get(
@@ -123,7 +129,9 @@ export function reminderRoutes(app: App, deps: Deps): void {
         tags,
         summary: '新增或儲存訊息範本（管理者）',
         description:
-          '儲存前以長的範例資料代入檢查 LINE 的限制：通知文字 ≤ 1500 字、按鈕文字 ≤ 20 字、postback 資料 ≤ 300 字、單一 bubble ≤ 30 KB、品牌色與 https 圖片網址。',
+          '儲存前以長的範例資料代入檢查 LINE 的限制：通知文字 ≤ 400 字、按鈕文字 ≤ 20 字、postback 資料 ≤ 300 字、' +
+          '單一訊息 ≤ 30 KB、品牌色與 https 圖片網址。任何文字中有不認得的變數（例如 {foo}）回 422 ' +
+          'TEMPLATE_UNKNOWN_VARIABLE，訊息列出可用的變數；其他問題回 422 VALIDATION_FAILED。都不會儲存。',
         params: TemplateIdParams,
         body: TemplateBody,
         response: { 200: Type.Ref('ReminderTemplate'), ...errorResponses(400, 401, 403, 422) },
@@ -157,10 +165,11 @@ export function reminderRoutes(app: App, deps: Deps): void {
         tags,
         summary: '傳送測試訊息到 LINE',
         description:
-          '把範本（範例資料）推播給指定的 LINE 使用者，例如自己綁定的帳號；通知文字前加「【測試】」。會計入本月訊息額度。',
+          '把已儲存的範本（範例資料）推播給本診所的一位 LINE 好友，例如自己的帳號；通知文字前加「【測試】」。' +
+          '會計入本月訊息額度。',
         params: IdParams,
         body: SendTestBody,
-        response: { 200: SendTestResponse, ...errorResponses(400, 401, 403, 404, 409, 502) },
+        response: { 200: SendTestResponse, ...errorResponses(400, 401, 403, 404, 409, 422, 502) },
       },
       preHandler: desk,
     },

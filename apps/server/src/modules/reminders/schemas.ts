@@ -89,16 +89,23 @@ export const ReminderSettingsSchema = Type.Object(
     monthlyCap: Type.Union([Type.Integer(), Type.Null()], {
       description: '非必要提醒的每月上限（則）；null＝LINE 方案上限的 90%',
     }),
-    preparations: Type.Record(Type.String({ maxLength: 50 }), Type.String({ maxLength: 500 }), {
-      description: '依看診類別的準備事項（範本變數 {preparation}）；鍵 "" 為其他類別',
-    }),
+    preparations: Type.Optional(
+      Type.Record(Type.String({ maxLength: 50 }), Type.String({ maxLength: 500 }), {
+        description:
+          '依看診類別的準備事項（範本變數 {preparation}）；鍵 "" 為其他類別。儲存規則時省略＝保留目前的準備事項' +
+          '（單一類別請用 PUT /api/reminders/preparations 修改，不會與規則編輯互相覆蓋）',
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'ReminderSettings' },
 );
 
 export const ReminderTemplateBody = Type.Object(
   {
-    altText: Type.String({ maxLength: 1500, description: '通知與聊天列表顯示的文字（可用變數）' }),
+    altText: Type.String({
+      maxLength: 1500,
+      description: '通知與聊天列表顯示的文字（可用變數）；代入變數後須 ≤ 400 字',
+    }),
     title: Type.String({ maxLength: 60 }),
     body: Type.String({ maxLength: 2000, description: `內文，可用變數：${VARIABLES.map((v) => `{${v}}`).join('、')}` }),
     brandColor: Type.String({ description: '品牌色 #RRGGBB' }),
@@ -116,6 +123,13 @@ export const ReminderTemplateBody = Type.Object(
       },
       { additionalProperties: false, description: '按鈕文字（LINE 上限 20 字）' },
     ),
+    dateStyle: Type.Optional(
+      Type.Union([Type.Literal('roc'), Type.Literal('western'), Type.Literal('numeric')], {
+        description:
+          '{date} 的寫法：roc 民國115年3月16日、western 2026年3月16日、numeric 2026/03/16；星期另用 {weekday}（週一）。' +
+          '省略＝western',
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'ReminderTemplateBody' },
 );
@@ -125,8 +139,19 @@ export const ReminderTemplate = Type.Object(
     id: Type.String(),
     name: Type.String(),
     body: Type.Ref('ReminderTemplateBody'),
-    builtIn: Type.Boolean(),
-    updatedAt: Type.Union([Type.String(), Type.Null()]),
+    builtIn: Type.Boolean({ description: '內建範本：不能刪除，可還原成出廠內容' }),
+    updatedAt: Type.Union([Type.String(), Type.Null()], { description: '最後儲存時間；null＝內建範本未修改過' }),
+    updatedBy: Type.Union([Type.String(), Type.Null()]),
+    usedBy: Type.Array(
+      Type.Object({
+        ruleId: Type.String(),
+        ruleName: Type.String(),
+        override: Type.Union([Type.String(), Type.Null()], {
+          description: 'null＝規則本身使用；否則為使用它的例外設定（例如「醫師 D1」「看診類別 植牙」）',
+        }),
+      }),
+      { description: '使用此範本的提醒規則與例外設定' },
+    ),
   },
   { $id: 'ReminderTemplate' },
 );
@@ -187,6 +212,9 @@ export const SettingsResponse = Type.Ref('ReminderSettings');
 export const TemplateList = Type.Object({
   items: Type.Array(Type.Ref('ReminderTemplate')),
   variables: Type.Array(Type.String()),
+  variableList: Type.Array(Type.Object({ name: Type.String(), label: Type.String(), example: Type.String() }), {
+    description: '可用的變數、說明與範例值',
+  }),
 });
 export const TemplateBody = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 50 }), body: typedRef(ReminderTemplateBody) },
@@ -202,7 +230,9 @@ export const PreviewResponse = Type.Object({
   variables: Type.Record(Type.String(), Type.String()),
 });
 export const SendTestBody = Type.Object(
-  { lineUserId: Type.String({ pattern: '^U[0-9a-f]{32}$', description: 'LINE userId' }) },
+  {
+    lineUserId: Type.String({ pattern: '^U[0-9a-f]{32}$', description: 'LINE userId（須為本診所官方帳號的好友）' }),
+  },
   { additionalProperties: false },
 );
 export const SendTestResponse = Type.Object({ ok: Type.Boolean(), sentTo: Type.String() });

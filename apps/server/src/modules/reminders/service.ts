@@ -11,7 +11,7 @@ import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { errors } from '../../platform/errors.ts';
+import { AppError, errors } from '../../platform/errors.ts';
 import { defineJob, enqueueJobs, type Job } from '../../platform/jobs.ts';
 import { appointmentsToRemind, bookedAppointmentIdsAfter } from '../appointments/for-reminders.ts';
 import { enqueueClinicReplan, loadClinicCalendar } from '../calendar/service.ts';
@@ -19,7 +19,15 @@ import { planReminders } from './planner.ts';
 import { checkSettings, defaultSettings, explainRule, normalizeSettings, type ReminderSettings } from './rules.ts';
 import { reminderRepository } from './repository.ts';
 import type { ReminderDeliveriesTable } from './tables.ts';
-import { BUILT_IN_TEMPLATES, checkTemplate, type Template, type TemplateBody } from './templates.ts';
+import { withUsage } from './template-usage.ts';
+import {
+  BUILT_IN_TEMPLATES,
+  checkTemplate,
+  normalizeBody,
+  templateProblemsError,
+  type Template,
+  type TemplateBody,
+} from './templates.ts';
 
 /** Plans one appointment's reminders (one job per appointment version). */
 export const PLAN_JOB = defineJob({
@@ -29,6 +37,10 @@ export const PLAN_JOB = defineJob({
   handler: planJob,
 });
 type Db = Kysely<DB> | Transaction<DB>;
+/** The rules as saved: the preparation notes may be left out (then they stay as stored). */
+type RulesInput = Omit<ReminderSettings, 'preparations'> & { preparations?: ReminderSettings['preparations'] };
+/** A template body as sent: without a date style it reads as 西元. */
+export type TemplateInput = Omit<TemplateBody, 'dateStyle'> & { dateStyle?: TemplateBody['dateStyle'] };
 
 export async function loadSettings(db: Db, clinicId: string): Promise<ReminderSettings> {
   const row = await reminderRepository(db).settings(clinicId);
@@ -40,9 +52,10 @@ export async function loadTemplates(db: Db, clinicId: string): Promise<Template[
   const stored = rows.map((r) => ({
     id: r.id,
     name: r.name,
-    body: JSON.parse(r.body) as TemplateBody,
+    body: normalizeBody(JSON.parse(r.body) as TemplateBody),
     builtIn: BUILT_IN_TEMPLATES.some((b) => b.id === r.id),
     updatedAt: r.updated_at,
+    updatedBy: r.updated_by,
   }));
   return [...BUILT_IN_TEMPLATES.filter((b) => !stored.some((s) => s.id === b.id)), ...stored].sort((a, b) =>
     a.id.localeCompare(b.id),
@@ -233,8 +246,12 @@ export function reminderService(deps: Deps) {
     async getRules(clinicId: string) {
       return view(await loadSettings(db, clinicId));
     },
-    async putRules(clinicId: string, input: ReminderSettings, actor: Actor, ip: string) {
-      const s = normalizeSettings(input);
+    async putRules(clinicId: string, input: RulesInput, actor: Actor, ip: string) {
+      // Omitted: the preparation notes stay as stored (they are edited one visit type at a time apart).
+      const s = normalizeSettings({
+        ...input,
+        preparations: input.preparations ?? (await loadSettings(db, clinicId)).preparations,
+      });
       const d = checkSettings(
         s,
         (await loadTemplates(db, clinicId)).map((t) => t.id),
@@ -257,26 +274,31 @@ export function reminderService(deps: Deps) {
       await enqueueClinicReplan(deps, clinicId, 'rules');
       return view(s);
     },
-    listTemplates: (clinicId: string) => loadTemplates(db, clinicId),
+    listTemplates: async (clinicId: string) =>
+      withUsage(await loadTemplates(db, clinicId), await loadSettings(db, clinicId)),
     async getTemplate(clinicId: string, id: string) {
-      const t = (await loadTemplates(db, clinicId)).find((x) => x.id === id);
+      const t = (await this.listTemplates(clinicId)).find((x) => x.id === id);
       if (!t) throw errors.notFound('訊息範本');
       return t;
     },
     async putTemplate(
       clinicId: string,
       id: string,
-      input: { name: string; body: TemplateBody },
+      input: { name: string; body: TemplateInput },
       actor: Actor,
       ip: string,
     ) {
-      const d = checkTemplate(input.body, deps.crypto);
-      if (d.length) throw errors.validation(d, '訊息範本不符合 LINE 的限制，未儲存');
+      const body = { ...input.body, dateStyle: input.body.dateStyle ?? 'western' };
+      const d = checkTemplate(body, deps.crypto);
+      if (d.length) {
+        const e = templateProblemsError(d);
+        throw new AppError(e.code, 422, e.message, d);
+      }
       await repo.saveTemplate({
         clinic_id: clinicId,
         id,
         name: input.name.trim(),
-        body: JSON.stringify(input.body),
+        body: JSON.stringify(body),
         updated_by: actor.label,
         updated_at: now(),
       });

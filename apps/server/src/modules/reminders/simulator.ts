@@ -77,7 +77,10 @@ export async function simulateRules(deps: Deps, clinicId: string, input: Simulat
   const d: ErrorDetail[] = [];
   let settings: ReminderSettings = saved;
   if (input.settings) {
-    settings = normalizeSettings(input.settings);
+    settings = normalizeSettings({
+      ...input.settings,
+      preparations: input.settings.preparations ?? saved.preparations,
+    });
     d.push(
       ...checkSettings(
         settings,

@@ -5,6 +5,7 @@ import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { messagingApi } from '@line/bot-sdk';
 import type { Crypto } from '../../platform/crypto.ts';
 import { safeEqual } from '../../platform/crypto.ts';
+import { WEEKDAY_ZH, visitDateText, weekdayOf, type DateStyle } from '../../platform/time.ts';
 
 export type TemplateBody = {
   altText: string;
@@ -14,14 +15,24 @@ export type TemplateBody = {
   logoUrl: string | null;
   buttons: { confirm: boolean; cancel: boolean; reschedule: boolean; map: boolean };
   labels: { confirm: string; cancel: string; reschedule: string; map: string };
+  /** How {date} reads (platform/time.ts visitDateText); {weekday} is apart. */
+  dateStyle: DateStyle;
 };
 
-export type Template = { id: string; name: string; body: TemplateBody; builtIn: boolean; updatedAt: string | null };
+export type Template = {
+  id: string;
+  name: string;
+  body: TemplateBody;
+  builtIn: boolean;
+  updatedAt: string | null;
+  updatedBy: string | null;
+};
 
 export const VARIABLES = [
   'patientName',
   'doctorName',
   'date',
+  'weekday',
   'time',
   'clinicName',
   'clinicAddress',
@@ -29,30 +40,70 @@ export const VARIABLES = [
   'mapUrl',
   'preparation',
 ] as const;
-export type Vars = Record<(typeof VARIABLES)[number], string>;
+export type Variable = (typeof VARIABLES)[number];
+export type Vars = Record<Variable, string>;
+
+/** What each variable holds, for people (the editor's chips and the unknown-variable message). */
+export const VARIABLE_LABELS: Record<Variable, string> = {
+  patientName: '病患姓名',
+  doctorName: '醫師',
+  date: '看診日期（民國或西元，依範本設定）',
+  weekday: '星期（週一…週日）',
+  time: '看診時間（24 小時制）',
+  clinicName: '診所名稱',
+  clinicAddress: '診所地址',
+  clinicPhone: '診所電話',
+  mapUrl: '地圖連結',
+  preparation: '準備事項（依看診類別）',
+};
+
+/** {date} and {weekday} of a clinic-local visit date (YYYY-MM-DD) in a template's date style. */
+export const dateVars = (date: string, style: DateStyle): Pick<Vars, 'date' | 'weekday'> => ({
+  date: visitDateText(date, style),
+  weekday: WEEKDAY_ZH[weekdayOf(date)],
+});
+
+/**
+ * A stored template body as the current code reads it. Bodies saved before date styles existed
+ * have no dateStyle, and their {date} included the weekday ("2026年3月16日（星期一）"): they read
+ * as 西元 with "（{weekday}）" after each {date}, so a clinic's message keeps saying the weekday.
+ */
+export function normalizeBody(raw: Omit<TemplateBody, 'dateStyle'> & { dateStyle?: DateStyle }): TemplateBody {
+  if (raw.dateStyle) return raw as TemplateBody;
+  const withWeekday = (x: string) => (x.includes('{weekday}') ? x : x.replaceAll('{date}', '{date}（{weekday}）'));
+  return {
+    ...raw,
+    altText: withWeekday(raw.altText),
+    title: withWeekday(raw.title),
+    body: withWeekday(raw.body),
+    dateStyle: 'western',
+  };
+}
 
 const baseBody = (over: Partial<TemplateBody>): TemplateBody => ({
-  altText: '【{clinicName}】看診提醒：{date} {time} {doctorName}',
+  altText: '【{clinicName}】看診提醒：{date}（{weekday}） {time} {doctorName}',
   title: '看診提醒',
-  body: '{patientName} 您好，提醒您的看診時間：\n{date} {time}\n醫師：{doctorName}\n{preparation}',
+  body: '{patientName} 您好，提醒您的看診時間：\n{date}（{weekday}） {time}\n醫師：{doctorName}\n{preparation}',
   brandColor: '#06C755',
   logoUrl: null,
   buttons: { confirm: true, cancel: true, reschedule: true, map: true },
   labels: { confirm: '確認赴約', cancel: '取消', reschedule: '改期', map: '地圖' },
+  dateStyle: 'western',
   ...over,
 });
 
 export const BUILT_IN_TEMPLATES: Template[] = [
-  { id: 'default', name: '看診提醒', builtIn: true, updatedAt: null, body: baseBody({}) },
+  { id: 'default', name: '看診提醒', builtIn: true, updatedAt: null, updatedBy: null, body: baseBody({}) },
   {
     id: 'booking',
     name: '預約成功通知',
     builtIn: true,
     updatedAt: null,
+    updatedBy: null,
     body: baseBody({
-      altText: '【{clinicName}】已為您預約 {date} {time}',
+      altText: '【{clinicName}】已為您預約 {date}（{weekday}） {time}',
       title: '預約成功',
-      body: '{patientName} 您好，已為您預約：\n{date} {time}\n醫師：{doctorName}\n如需取消或改期，請點下方按鈕。',
+      body: '{patientName} 您好，已為您預約：\n{date}（{weekday}） {time}\n醫師：{doctorName}\n如需取消或改期，請點下方按鈕。',
     }),
   },
 ];
@@ -80,7 +131,7 @@ export function fill(text: string, vars: Partial<Vars>): string {
 /** The SMS of a reminder (a patient without LINE): the visit, and the clinic's phone for changes. */
 export const smsReminderText = (vars: Vars): string =>
   fill(
-    '【{clinicName}】{patientName}您好，提醒您 {date} {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。',
+    '【{clinicName}】{patientName}您好，提醒您 {date}（{weekday}） {time} {doctorName}醫師門診。如需取消或改期請來電 {clinicPhone}。',
     vars,
   );
 
@@ -168,6 +219,12 @@ export function renderReminder(
       { type: 'text', text: fill(t.title, vars) || ' ', color: '#FFFFFF', size: 'lg', weight: 'bold', wrap: true },
     ],
   });
+  const labels = {
+    confirm: fill(t.labels.confirm, vars),
+    cancel: fill(t.labels.cancel, vars),
+    reschedule: fill(t.labels.reschedule, vars),
+    map: fill(t.labels.map, vars),
+  };
   const footer: messagingApi.FlexComponent[] = [];
   if (tokens && t.buttons.confirm)
     footer.push({
@@ -175,7 +232,7 @@ export function renderReminder(
       style: 'primary',
       color: t.brandColor,
       height: 'sm',
-      action: { type: 'postback', label: t.labels.confirm, data: tokens.confirm, displayText: t.labels.confirm },
+      action: { type: 'postback', label: labels.confirm, data: tokens.confirm, displayText: labels.confirm },
     });
   const row: messagingApi.FlexComponent[] = [];
   if (tokens && t.buttons.cancel)
@@ -183,7 +240,7 @@ export function renderReminder(
       type: 'button',
       style: 'secondary',
       height: 'sm',
-      action: { type: 'postback', label: t.labels.cancel, data: tokens.cancel, displayText: t.labels.cancel },
+      action: { type: 'postback', label: labels.cancel, data: tokens.cancel, displayText: labels.cancel },
     });
   if (tokens && t.buttons.reschedule)
     row.push({
@@ -192,9 +249,9 @@ export function renderReminder(
       height: 'sm',
       action: {
         type: 'postback',
-        label: t.labels.reschedule,
+        label: labels.reschedule,
         data: tokens.reschedule,
-        displayText: t.labels.reschedule,
+        displayText: labels.reschedule,
       },
     });
   if (row.length) footer.push({ type: 'box', layout: 'horizontal', spacing: 'sm', contents: row });
@@ -203,7 +260,7 @@ export function renderReminder(
       type: 'button',
       style: 'link',
       height: 'sm',
-      action: { type: 'uri', label: t.labels.map, uri: vars.mapUrl },
+      action: { type: 'uri', label: labels.map, uri: vars.mapUrl },
     });
   const info: messagingApi.FlexComponent[] = [];
   if (vars.clinicAddress)
@@ -226,15 +283,21 @@ export function renderReminder(
   };
   return {
     type: 'flex',
-    altText: (fill(t.altText, vars) || fill(t.title, vars) || '看診提醒').slice(0, 1500),
+    altText: [...(fill(t.altText, vars) || fill(t.title, vars) || '看診提醒')].slice(0, ALT_TEXT_MAX).join(''),
     contents: bubble,
   };
 }
 
+/** LINE's limits as this product applies them: the notification text, a button's label, one bubble. */
+export const ALT_TEXT_MAX = 400;
+export const LABEL_MAX = 20;
+export const BUBBLE_MAX_BYTES = 30_000;
+
 export const SAMPLE_VARS: Vars = {
   patientName: '王小明',
   doctorName: '陳大文',
-  date: '2026年3月16日（星期一）',
+  date: '2026年3月16日',
+  weekday: '週一',
   time: '10:00',
   clinicName: '康寧牙醫診所',
   clinicAddress: '臺北市中正區重慶南路一段 122 號',
@@ -243,49 +306,77 @@ export const SAMPLE_VARS: Vars = {
   preparation: '看診前請勿進食，並攜帶健保卡。',
 };
 
+export type TemplateProblem = { field: string; code: string; message: string; variables?: string[] };
+
+/** The `{name}`s of a text that are not variables. */
+export const unknownVariablesIn = (text: string): string[] => [
+  ...new Set(
+    [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).filter((v) => !(VARIABLES as readonly string[]).includes(v)),
+  ),
+];
+
+const allowedList = () => VARIABLES.map((v) => `{${v}}`).join('、');
+
+/** Every text of a template that may hold variables, by its field name in the API. */
+const textsOf = (t: TemplateBody): [string, string][] => [
+  ['altText', t.altText],
+  ['title', t.title],
+  ['body', t.body],
+  ...(['confirm', 'cancel', 'reschedule', 'map'] as const).map((k): [string, string] => [`labels.${k}`, t.labels[k]]),
+];
+
 /** LINE limits, checked with long sample values (names of 20 characters, a long address). */
-export function checkTemplate(t: TemplateBody, crypto: Crypto): { field: string; code: string; message: string }[] {
-  const errs: { field: string; code: string; message: string }[] = [];
+export function checkTemplate(t: TemplateBody, crypto: Crypto): TemplateProblem[] {
+  const errs: TemplateProblem[] = [];
   const long: Vars = {
     ...SAMPLE_VARS,
+    ...dateVars('2026-12-27', t.dateStyle),
     patientName: '王'.repeat(20),
     doctorName: '陳'.repeat(20),
     clinicName: '康'.repeat(40),
     clinicAddress: '址'.repeat(100),
     preparation: '準'.repeat(500),
   };
+  for (const [field, text] of textsOf(t)) {
+    const unknown = unknownVariablesIn(text);
+    if (unknown.length)
+      errs.push({
+        field,
+        code: 'unknown_variable',
+        variables: unknown,
+        message: `不認得的變數：${unknown.map((v) => `{${v}}`).join('、')}；可用的變數：${allowedList()}`,
+      });
+  }
   if (!/^#[0-9A-Fa-f]{6}$/.test(t.brandColor))
     errs.push({ field: 'brandColor', code: 'color', message: '品牌色須為 #RRGGBB 格式，例如 #06C755' });
   if (t.logoUrl && !/^https:\/\/\S{1,990}$/.test(t.logoUrl))
     errs.push({ field: 'logoUrl', code: 'https', message: 'Logo 網址須為 https:// 開頭（LINE 只接受 HTTPS 圖片）' });
   for (const k of ['confirm', 'cancel', 'reschedule', 'map'] as const) {
     const l = t.labels[k];
+    const n = [...fill(l, long)].length;
     if (!l.trim()) errs.push({ field: `labels.${k}`, code: 'required', message: '按鈕文字不可空白' });
-    if ([...l].length > 20) errs.push({ field: `labels.${k}`, code: 'max_length', message: 'LINE 按鈕文字最多 20 字' });
+    else if (n > LABEL_MAX)
+      errs.push({
+        field: `labels.${k}`,
+        code: 'max_length',
+        message:
+          n === [...l].length
+            ? `LINE 按鈕文字最多 ${LABEL_MAX} 字（目前 ${n} 字）`
+            : `LINE 按鈕文字最多 ${LABEL_MAX} 字，代入變數後可能達 ${n} 字`,
+      });
   }
-  const unknown = [...`${t.altText}${t.title}${t.body}`.matchAll(/\{(\w+)\}/g)]
-    .map((m) => m[1])
-    .filter((v) => !(VARIABLES as readonly string[]).includes(v));
-  if (unknown.length)
-    errs.push({
-      field: 'body',
-      code: 'unknown_variable',
-      message:
-        `不認得的變數：${[...new Set(unknown)].map((v) => `{${v}}`).join('、')}；` +
-        `可用的變數：${VARIABLES.map((v) => `{${v}}`).join('、')}`,
-    });
   const altLen = [...fill(t.altText, long)].length;
-  if (altLen > 1500)
-    errs.push({
-      field: 'altText',
-      code: 'max_length',
-      message: `通知文字（altText）代入變數後可能達 ${altLen} 字，LINE 上限為 1500 字`,
-    });
   if (!t.altText.trim())
     errs.push({
       field: 'altText',
       code: 'required',
       message: '通知文字（altText）不可空白，手機通知與聊天列表會顯示它',
+    });
+  else if (altLen > ALT_TEXT_MAX)
+    errs.push({
+      field: 'altText',
+      code: 'max_length',
+      message: `通知文字（altText）代入變數後可能達 ${altLen} 字，上限為 ${ALT_TEXT_MAX} 字`,
     });
   const token = signToken(crypto, {
     appointmentId: '01937c4e-0000-7000-8000-000000000000',
@@ -297,11 +388,25 @@ export function checkTemplate(t: TemplateBody, crypto: Crypto): { field: string;
   const size = Buffer.byteLength(
     JSON.stringify(renderReminder(t, long, { confirm: token, cancel: token, reschedule: token }).contents),
   );
-  if (size > 30_000)
+  if (size > BUBBLE_MAX_BYTES)
     errs.push({
       field: 'body',
       code: 'bubble_size',
-      message: `訊息內容太大（${size} bytes），LINE 的單一 bubble 上限為 30 KB，請縮短內文或準備事項`,
+      message: `訊息內容代入變數後可能達 ${(size / 1000).toFixed(1)} KB，LINE 的單一訊息上限為 30 KB，請縮短內文或準備事項`,
     });
   return errs;
+}
+
+/**
+ * The error for a template that cannot be saved: an unknown variable has its own code (the
+ * message names it and lists the allowed ones), every other problem is a validation failure.
+ */
+export function templateProblemsError(problems: TemplateProblem[]): { code: string; message: string } {
+  const unknown = [...new Set(problems.flatMap((p) => p.variables ?? []))];
+  if (unknown.length)
+    return {
+      code: 'TEMPLATE_UNKNOWN_VARIABLE',
+      message: `範本中有不認得的變數 ${unknown.map((v) => `{${v}}`).join('、')}，未儲存。可用的變數：${allowedList()}`,
+    };
+  return { code: 'VALIDATION_FAILED', message: '訊息範本不符合 LINE 的限制，未儲存' };
 }

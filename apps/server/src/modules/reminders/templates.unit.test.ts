@@ -5,7 +5,10 @@ import {
   BUILT_IN_TEMPLATES,
   SAMPLE_VARS,
   checkTemplate,
+  dateVars,
   fill,
+  normalizeBody,
+  templateProblemsError,
   renderReminder,
   signToken,
   signTokens,
@@ -55,7 +58,7 @@ describe('templates', () => {
     const t = signTokens(crypto, appt, new Date('2026-03-17T02:00:00Z'), ['c', 'x', 'r']);
     const m = renderReminder(BUILT_IN_TEMPLATES[0].body, SAMPLE_VARS, { confirm: t.c, cancel: t.x, reschedule: t.r });
     const s = JSON.stringify(m);
-    expect(m.altText).toBe('【康寧牙醫診所】看診提醒：2026年3月16日（星期一） 10:00 陳大文');
+    expect(m.altText).toBe('【康寧牙醫診所】看診提醒：2026年3月16日（週一） 10:00 陳大文');
     for (const label of [
       '確認赴約',
       '取消',
@@ -81,6 +84,81 @@ describe('templates', () => {
       'brandColor:color',
       'logoUrl:https',
     ]);
+  });
+});
+
+describe('variables and date styles', () => {
+  it('write the visit date as 民國, 西元 or numbers, with the weekday apart', () => {
+    expect(dateVars('2026-12-07', 'roc')).toEqual({ date: '民國115年12月7日', weekday: '週一' });
+    expect(dateVars('2026-12-07', 'western')).toEqual({ date: '2026年12月7日', weekday: '週一' });
+    expect(dateVars('2026-12-07', 'numeric')).toEqual({ date: '2026/12/07', weekday: '週一' });
+    expect(dateVars('2027-01-03', 'roc')).toEqual({ date: '民國116年1月3日', weekday: '週日' });
+    expect(dateVars('2024-02-29', 'western').weekday).toBe('週四');
+  });
+
+  it('a template saved before date styles keeps saying the weekday after {date}', () => {
+    const { dateStyle: _, ...old } = BUILT_IN_TEMPLATES[0].body;
+    const legacy = {
+      ...old,
+      altText: '【{clinicName}】{date} {time}',
+      body: '{patientName}：{date} {time}',
+      title: '提醒',
+    };
+    const b = normalizeBody(legacy);
+    expect(b.dateStyle).toBe('western');
+    expect(b.altText).toBe('【{clinicName}】{date}（{weekday}） {time}');
+    expect(fill(b.body, { ...SAMPLE_VARS, ...dateVars('2026-03-16', b.dateStyle) })).toBe(
+      '王小明：2026年3月16日（週一） 10:00',
+    );
+    // A body that already names {weekday} or has a style is read as it is.
+    expect(normalizeBody({ ...legacy, body: '{date}{weekday}' }).body).toBe('{date}{weekday}');
+    expect(normalizeBody({ ...legacy, dateStyle: 'roc' }).altText).toBe(legacy.altText);
+  });
+
+  it('refuses an unknown variable in any text, naming it and listing the allowed ones', () => {
+    const ok = BUILT_IN_TEMPLATES[0].body;
+    const p = checkTemplate(
+      { ...ok, title: '{foo}', labels: { ...ok.labels, map: '{bar} 地圖' }, altText: '{foo}{clinicName}' },
+      crypto,
+    );
+    expect(p.map((x) => `${x.field}:${x.code}`)).toEqual([
+      'altText:unknown_variable',
+      'title:unknown_variable',
+      'labels.map:unknown_variable',
+    ]);
+    expect(p[0].message).toContain('{foo}');
+    expect(p[0].message).toContain('{weekday}');
+    const e = templateProblemsError(p);
+    expect(e.code).toBe('TEMPLATE_UNKNOWN_VARIABLE');
+    expect(e.message).toContain('{foo}、{bar}');
+    expect(e.message).toContain('可用的變數：{patientName}、{doctorName}、{date}、{weekday}');
+    expect(templateProblemsError(checkTemplate({ ...ok, brandColor: 'x' }, crypto)).code).toBe('VALIDATION_FAILED');
+  });
+
+  it('counts the notification text and button labels with long values in place of the variables', () => {
+    const ok = BUILT_IN_TEMPLATES[0].body;
+    const codes = (b: typeof ok) => checkTemplate(b, crypto).map((e) => `${e.field}:${e.code}`);
+    expect(codes({ ...ok, altText: '{patientName}'.repeat(20) })).toEqual([]); // 20 × 20 = 400
+    expect(codes({ ...ok, altText: '{patientName}'.repeat(20) + '。' })).toEqual(['altText:max_length']);
+    expect(codes({ ...ok, altText: '我'.repeat(401) })).toEqual(['altText:max_length']);
+    expect(codes({ ...ok, labels: { ...ok.labels, confirm: '我'.repeat(20) } })).toEqual([]);
+    expect(codes({ ...ok, labels: { ...ok.labels, confirm: '確認 {patientName}' } })).toEqual([
+      'labels.confirm:max_length',
+    ]);
+    // The 民國 date is the longest: still within the limits of the shipped templates.
+    expect(codes({ ...ok, dateStyle: 'roc' })).toEqual([]);
+  });
+
+  it('fills the labels and cuts the notification text at 400 characters', () => {
+    const ok = BUILT_IN_TEMPLATES[0].body;
+    const t = signTokens(crypto, appt, new Date('2026-03-17T02:00:00Z'), ['c', 'x', 'r']);
+    const m = renderReminder(
+      { ...ok, altText: '我'.repeat(450), labels: { ...ok.labels, confirm: '{time} 會到' } },
+      SAMPLE_VARS,
+      { confirm: t.c, cancel: t.x, reschedule: t.r },
+    );
+    expect([...m.altText]).toHaveLength(400);
+    expect(JSON.stringify(m.contents)).toContain('"label":"10:00 會到"');
   });
 });
 
