@@ -519,7 +519,7 @@ function Editor({
           {textArea('title', '標題', 1, undefined, '訊息上方色塊中的大字')}
           {textArea('body', '內文', 5)}
           {canEdit ? (
-            <div style={{ margin: '-6px 0 14px' }} aria-label="插入變數">
+            <div style={{ margin: '-6px 0 14px' }} role="group" aria-label="插入變數">
               <Text type="secondary" style={{ fontSize: 12, marginRight: 6 }}>
                 插入變數（插在游標處）：
               </Text>
@@ -660,7 +660,7 @@ function Editor({
                 loading={save.isPending}
                 onClick={() => save.mutate(draft)}
               >
-                儲存
+                儲存範本
               </Button>
               {isNew ? (
                 <Button onClick={onCancelNew}>取消</Button>
@@ -819,6 +819,7 @@ function PreparationNotes({ canEdit }: { canEdit: boolean }) {
                         type={changed ? 'primary' : 'default'}
                         disabled={!changed || chars(value) > PREP_MAX || (!r.visitType && !value.trim())}
                         loading={save.isPending && save.variables?.visitType === r.visitType}
+                        aria-label={`儲存「${r.visitType || '預設'}」的準備事項`}
                         onClick={() => save.mutate({ visitType: r.visitType, text: value.trim() || null })}
                       >
                         儲存
