@@ -51,6 +51,7 @@ const audit = (c: TestClinic, action: string) =>
     .select(['entity_id', 'detail'])
     .where('clinic_id', '=', c.clinicId)
     .where('action', '=', action)
+    .orderBy('id')
     .execute();
 
 describe('message templates', () => {
