@@ -297,7 +297,15 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
       await pacer.take();
       const tpl = (c.templates.find((x) => x.id === row.template_id) ?? c.templates.find((x) => x.id === 'default')!)
         .body;
-      const r = await sendReminderByPnp(c.channel, row, t.patient.phone, pnpReminderMessage(tpl, vars));
+      const r = await sendReminderByPnp(
+        c.channel,
+        row,
+        t.patient.phone,
+        pnpReminderMessage(tpl, {
+          ...vars,
+          ...dateVars(local.date, tpl.dateStyle),
+        }),
+      );
       if (r.kind === 'rate_limited') pacer.rateLimited();
       else pacer.accepted();
       return fromPnp(r, row.attempts, bySms);
