@@ -5259,6 +5259,493 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reminders/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 訊息範本列表 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ReminderTemplate"][];
+                            variables: string[];
+                            /** @description 可用的變數、說明與範例值 */
+                            variableList: {
+                                name: string;
+                                label: string;
+                                example: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 新增訊息範本（管理者）
+         * @description 以新的代碼（t- 開頭）建立自訂範本；檢查與「儲存訊息範本」相同，不符合時回 422，不會建立。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        body: components["schemas"]["ReminderTemplateBody"];
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReminderTemplate"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 訊息範本 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReminderTemplate"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 新增或儲存訊息範本（管理者）
+         * @description 儲存前以長的範例資料代入檢查 LINE 的限制：通知文字 ≤ 400 字、按鈕文字 ≤ 20 字、postback 資料 ≤ 300 字、單一訊息 ≤ 30 KB、品牌色與 https 圖片網址。任何文字中有不認得的變數（例如 {foo}）回 422 TEMPLATE_UNKNOWN_VARIABLE，訊息列出可用的變數；其他問題回 422 VALIDATION_FAILED。都不會儲存。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        body: components["schemas"]["ReminderTemplateBody"];
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReminderTemplate"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * 刪除自訂訊息範本（管理者）
+         * @description 仍有提醒規則或例外設定使用時回 409 TEMPLATE_IN_USE（訊息列出使用中的規則）；內建範本不能刪除（409 TEMPLATE_BUILT_IN，可改用「還原預設內容」）。
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/templates/{id}/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 內建範本還原預設內容（管理者）
+         * @description 刪除診所修改過的內容，回到出廠的文字與設定；自訂範本回 409 TEMPLATE_NOT_BUILT_IN。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReminderTemplate"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/preparations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 儲存一個看診類別的準備事項（管理者）
+         * @description 只改這一個看診類別（鍵 "" 為其他類別的預設），其餘提醒設定不變；與同時儲存的提醒規則不會互相覆蓋。回傳全部的準備事項。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 看診類別（與 HIS 的看診類別相同）；"" 為其他類別的預設 */
+                        visitType: string;
+                        /** @description 準備事項（範本變數 {preparation}）；null＝刪除此類別的設定（改用預設） */
+                        text: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 所有看診類別的準備事項 */
+                            preparations: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reminders/rules": {
         parameters: {
             query?: never;
@@ -5500,196 +5987,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/reminders/templates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 訊息範本列表 */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: components["schemas"]["ReminderTemplate"][];
-                            variables: string[];
-                        };
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/reminders/templates/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 訊息範本 */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ReminderTemplate"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        /**
-         * 新增或儲存訊息範本（管理者）
-         * @description 儲存前以長的範例資料代入檢查 LINE 的限制：通知文字 ≤ 1500 字、按鈕文字 ≤ 20 字、postback 資料 ≤ 300 字、單一 bubble ≤ 30 KB、品牌色與 https 圖片網址。
-         */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                        body: components["schemas"]["ReminderTemplateBody"];
-                    };
-                };
-            };
-            responses: {
-                /** @description 成功 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ReminderTemplate"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description 錯誤回應 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/reminders/templates/{id}/preview": {
         parameters: {
             query?: never;
@@ -5796,7 +6093,7 @@ export interface paths {
         put?: never;
         /**
          * 傳送測試訊息到 LINE
-         * @description 把範本（範例資料）推播給指定的 LINE 使用者，例如自己綁定的帳號；通知文字前加「【測試】」。會計入本月訊息額度。
+         * @description 把已儲存的範本（範例資料）推播給本診所的一位 LINE 好友，例如自己的帳號；通知文字前加「【測試】」。會計入本月訊息額度。
          */
         post: {
             parameters: {
@@ -5810,7 +6107,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description LINE userId */
+                        /** @description LINE userId（須為本診所官方帳號的好友） */
                         lineUserId: string;
                     };
                 };
@@ -5866,6 +6163,15 @@ export interface paths {
                 };
                 /** @description 錯誤回應 */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10851,16 +11157,16 @@ export interface components {
             smsFallback: boolean;
             /** @description 非必要提醒的每月上限（則）；null＝LINE 方案上限的 90% */
             monthlyCap: number | null;
-            /** @description 依看診類別的準備事項（範本變數 {preparation}）；鍵 "" 為其他類別 */
-            preparations: {
+            /** @description 依看診類別的準備事項（範本變數 {preparation}）；鍵 "" 為其他類別。儲存規則時省略＝保留目前的準備事項（單一類別請用 PUT /api/reminders/preparations 修改，不會與規則編輯互相覆蓋） */
+            preparations?: {
                 [key: string]: string;
             };
         };
         ReminderTemplateBody: {
-            /** @description 通知與聊天列表顯示的文字（可用變數） */
+            /** @description 通知與聊天列表顯示的文字（可用變數）；代入變數後須 ≤ 400 字 */
             altText: string;
             title: string;
-            /** @description 內文，可用變數：{patientName}、{doctorName}、{date}、{time}、{clinicName}、{clinicAddress}、{clinicPhone}、{mapUrl}、{preparation} */
+            /** @description 內文，可用變數：{patientName}、{doctorName}、{date}、{weekday}、{time}、{clinicName}、{clinicAddress}、{clinicPhone}、{mapUrl}、{preparation} */
             body: string;
             /** @description 品牌色 #RRGGBB */
             brandColor: string;
@@ -10879,13 +11185,25 @@ export interface components {
                 reschedule: string;
                 map: string;
             };
+            /** @description {date} 的寫法：roc 民國115年3月16日、western 2026年3月16日、numeric 2026/03/16；星期另用 {weekday}（週一）。省略＝western */
+            dateStyle?: "roc" | "western" | "numeric";
         };
         ReminderTemplate: {
             id: string;
             name: string;
             body: components["schemas"]["ReminderTemplateBody"];
+            /** @description 內建範本：不能刪除，可還原成出廠內容 */
             builtIn: boolean;
+            /** @description 最後儲存時間；null＝內建範本未修改過 */
             updatedAt: string | null;
+            updatedBy: string | null;
+            /** @description 使用此範本的提醒規則與例外設定 */
+            usedBy: {
+                ruleId: string;
+                ruleName: string;
+                /** @description null＝規則本身使用；否則為使用它的例外設定（例如「醫師 D1」「看診類別 植牙」） */
+                override: string | null;
+            }[];
         };
         Reminder: {
             id: string;
