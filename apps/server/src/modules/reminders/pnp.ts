@@ -35,7 +35,7 @@ export function deliveryIdOfTag(tag: string): string | null {
 
 /** The body of every reminder sent as a LINE notification message. */
 export const PNP_BODY =
-  '{patientName} 您好，提醒您的看診時間：\n{date} {time}\n醫師：{doctorName}\n{preparation}\n' +
+  '{patientName} 您好，提醒您的看診時間：\n{date}（{weekday}） {time}\n醫師：{doctorName}\n{preparation}\n' +
   '如需取消或改期，請致電診所。';
 
 /** The reminder as a LINE notification message: the clinic's template, no postbacks, no images. */
