@@ -1547,7 +1547,7 @@ export interface paths {
         get?: never;
         /**
          * 開啟或關閉 LINE 通知訊息
-         * @description LINE 通知訊息以手機號碼傳送給未加入好友的病患，需 LINE 核准此官方帳號，費用與一般訊息分開計算。開啟後，未綁定 LINE 的病患先收到 LINE 通知訊息；該號碼沒有 LINE 帳號時，依簡訊備援設定改傳簡訊。
+         * @description LINE 通知訊息以手機號碼傳送給未加入好友的病患，需 LINE 核准此官方帳號，費用與一般訊息分開計算。開啟後，未綁定 LINE 的病患先收到 LINE 通知訊息；該號碼沒有 LINE 帳號、或 1 小時內未送達時，依簡訊備援設定改傳簡訊。
          */
         put: {
             parameters: {

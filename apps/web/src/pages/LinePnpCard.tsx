@@ -47,8 +47,8 @@ export function LinePnpCard({ channel }: { channel: Schema<'LineChannel'> | null
         {channel?.pnpEnabled ? <Tag color="green">已開啟</Tag> : <Tag>未開啟</Tag>}
       </Flex>
       <Paragraph type="secondary" style={{ marginBottom: 8 }}>
-        開啟後，尚未綁定 LINE 的病患會先依手機號碼收到 LINE 通知訊息（不必加入好友）；該號碼沒有 LINE
-        帳號時，再依簡訊備援設定改傳簡訊。通知訊息由 LINE 另外計費，不佔每月訊息額度，且不含確認／取消按鈕。
+        開啟後，尚未綁定 LINE 的病患會先依手機號碼收到 LINE 通知訊息（不必加入好友）；該號碼沒有 LINE 帳號、或 1
+        小時內未送達時，再依簡訊備援設定改傳簡訊。通知訊息由 LINE 另外計費，不佔每月訊息額度，且不含確認／取消按鈕。
       </Paragraph>
       {!channel ? <Alert type="info" showIcon title="請先連接 LINE 官方帳號，才能開啟 LINE 通知訊息。" /> : null}
     </Card>

@@ -32,6 +32,7 @@ import { queueSms, smsService } from '../sms/service.ts';
 import { markReminded, type Reminded } from '../appointments/lights.ts';
 import { pushVerdict } from './line-errors.ts';
 import { PNP_NO_ACCOUNT, PNP_REASON, pnpReminderMessage, sendReminderByPnp, type PnpResult } from './pnp.ts';
+import { schedulePnpCheck } from './pnp-check.ts';
 import { quotaTracker, type QuotaTracker } from './quota.ts';
 import {
   familyAltText,
@@ -537,6 +538,8 @@ export function startReminderDispatcher(deps: Deps, opts: DispatcherOptions = {}
               what: row.rule_name,
               channel: 'line',
             });
+            // Not reported delivered within the hour → the SMS follows (pnp-check.ts).
+            if (!row.delivered_at) await schedulePnpCheck(tdeps, row.clinic_id, row.id);
             stats.sent++;
             break;
           }

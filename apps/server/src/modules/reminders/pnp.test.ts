@@ -10,6 +10,7 @@ import { linePnpService } from '../line/pnp.ts';
 import { lineService } from '../line/service.ts';
 import { startReminderDispatcher, type Dispatcher } from './delivery.ts';
 import { deliveryTagOf, PNP_NO_ACCOUNT, PNP_REASON } from './pnp.ts';
+import { PNP_UNDELIVERED } from './pnp-check.ts';
 
 let b: LineTestbed;
 let d: Dispatcher;
@@ -190,6 +191,11 @@ describe('reminders as LINE notification messages', { timeout: 120_000 }, () => 
     ]);
     expect((await rowOf(c.clinicId)).delivered_at).toBe(delivered);
 
+    // Delivered: an hour later the check sends no SMS.
+    b.t.clock.set('2026-03-09T02:01:00Z');
+    await b.drain();
+    expect(await rowOf(c.clinicId)).toMatchObject({ channel: 'pnp', sms_message_id: null });
+
     // Logged as a LINE notification message: counted apart from pushes.
     const logged = await b.t.deps.db
       .selectFrom('line_messages')
@@ -200,6 +206,10 @@ describe('reminders as LINE notification messages', { timeout: 120_000 }, () => 
     expect(logged).toEqual([{ method: 'pnp', source: 'reminder', related_type: 'appointment' }]);
     expect(await lineService(b.t.deps).countPushes(c.clinicId, '2026-03-01T00:00:00Z')).toBe(0);
     expect(await linePnpService(b.t.deps).countSent(c.clinicId, '2026-03-01T00:00:00Z')).toBe(1);
+    // The quota page counts it as a LINE notification message of the reminders, not a push.
+    const q = (await (await admin(c)).get('/api/reminders/quota')).json();
+    expect(q.pnp).toMatchObject({ messages: 1 });
+    expect(q.byPurpose.find((p: { purpose: string }) => p.purpose === 'reminder')).toMatchObject({ pushes: 0, pnp: 1 });
 
     // The appointment's 提醒 tab: channel pnp, delivered time, why; the reply light moved on.
     const api = await admin(c);
@@ -240,6 +250,35 @@ describe('reminders as LINE notification messages', { timeout: 120_000 }, () => 
     const failed = await rowOf(other.c.clinicId);
     expect(failed.state).toBe('failed');
     expect(failed.last_error).toContain('此手機號碼沒有 LINE 帳號');
+  });
+
+  it('not reported delivered within the hour (no consent, blocked): the SMS follows, once', async () => {
+    const { c, his } = await setup({ pnp: true, sms: true });
+    // A LINE user with the number who blocked the clinic's account: LINE accepts, never delivers.
+    const { userId } = await b.emu_('POST', '/_emulator/users', { displayName: '周先生', phone: '0922-444-555' });
+    await b.emu_('POST', `/_emulator/users/${userId}/follow`, { channelId: c.channelId });
+    await b.emu_('POST', `/_emulator/users/${userId}/unfollow`, { channelId: c.channelId });
+    await patientWithVisit(his, 'N8', '0922444555');
+    await sendDue();
+    expect(await rowOf(c.clinicId)).toMatchObject({ state: 'sent', channel: 'pnp', delivered_at: null });
+    await b.drain();
+    expect((await b.emu_('GET', '/_emulator/sms?to=0922444555')).messages).toHaveLength(0);
+    // An hour later the check finds it undelivered: the reminder's SMS goes out, the row says why.
+    b.t.clock.set('2026-03-09T02:01:00Z');
+    await b.drain();
+    const row = await rowOf(c.clinicId);
+    expect(row).toMatchObject({ state: 'sent', channel: 'sms', channel_reason: PNP_UNDELIVERED });
+    expect(row.sms_message_id).toBeTruthy();
+    await b.drain();
+    const sms = (await b.emu_('GET', '/_emulator/sms?to=0922444555')).messages as { body: string }[];
+    expect(sms).toHaveLength(1);
+    expect(sms[0].body).toContain('林醫師');
+    const detail = (await (await admin(c)).get(`/api/appointments/${row.appointment_id}`)).json();
+    expect(detail.reminders.find((r: { id: string }) => r.id === row.id)).toMatchObject({
+      channel: 'sms',
+      channelReason: PNP_UNDELIVERED,
+      sms: { toMasked: expect.stringMatching(/^09/) },
+    });
   });
 
   it('switch off (default): a patient without LINE gets the SMS as before, even if the number has LINE', async () => {
