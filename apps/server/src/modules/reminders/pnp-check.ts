@@ -6,14 +6,14 @@
 import { Type } from 'typebox';
 import type { Deps } from '../../platform/deps.ts';
 import { defineJob, enqueueJob, jobType } from '../../platform/jobs.ts';
-import { localParts, longDate } from '../../platform/time.ts';
+import { localParts } from '../../platform/time.ts';
 import { appointmentsToRemind } from '../appointments/for-reminders.ts';
 import { clinicService } from '../clinics/service.ts';
 import { queueSms, smsService } from '../sms/service.ts';
 import { reminderPnpRepository } from './pnp.repository.ts';
 import { reminderRepository } from './repository.ts';
 import { loadSettings } from './service.ts';
-import { smsReminderText } from './templates.ts';
+import { dateVars, smsReminderText } from './templates.ts';
 
 /** How long LINE gets to report a LINE notification message delivered before the SMS follows. */
 export const PNP_WAIT_MS = 3_600_000;
@@ -77,7 +77,7 @@ export const PNP_CHECK_JOB = defineJob({
     const text = smsReminderText({
       patientName: a.patient.name,
       doctorName: a.doctor?.name ?? '',
-      date: longDate(l.date),
+      ...dateVars(l.date, 'western'),
       time: l.time,
       clinicName: clinic.name,
       clinicAddress: clinic.address,
