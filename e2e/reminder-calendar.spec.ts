@@ -131,6 +131,8 @@ test('a typhoon closure moves the visit’s planned reminder; the 提醒 tab sho
   await expect(page.locator(`[data-date="${tuesday}"]`)).toHaveAttribute('data-category', 'clinic_closed');
   await expect(page.getByTestId('calendar-overrides')).toContainText('颱風停診');
   await page.mouse.move(0, 0);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(page.getByText('已設定休診，1 則提醒將重新排程')).toBeHidden();
   await page.screenshot({ path: path.join(SHOTS, 'work-calendar.png'), fullPage: true });
 
   await expect

@@ -4599,6 +4599,8 @@ export interface paths {
                             year: number;
                             /** @description 政府行政機關辦公日曆表的來源：shipped 系統內建、platform_import 平台匯入、clinic_import 本診所匯入、none 尚無資料（只依週末與門診時段） */
                             source: "shipped" | "platform_import" | "clinic_import" | "none";
+                            /** @description 這一年的政府辦公日曆尚未以官方檔案核對（系統依放假規則推算，或尚無資料）；官方公布後請匯入 */
+                            provisional: boolean;
                             importedAt: string | null;
                             /** @description 每種類別的天數 */
                             counts: {

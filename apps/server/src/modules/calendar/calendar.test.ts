@@ -92,7 +92,10 @@ describe('calendar', () => {
     const r = await adm.get('/api/calendar/year?year=2026');
     expect(r.statusCode, r.body).toBe(200);
     const y = r.json();
-    expect(y).toMatchObject({ year: 2026, source: 'shipped', importedAt: null });
+    expect(y).toMatchObject({ year: 2026, source: 'shipped', provisional: false, importedAt: null });
+    const y2027 = (await adm.get('/api/calendar/year?year=2027')).json();
+    expect(y2027).toMatchObject({ source: 'shipped', provisional: true });
+    expect((await adm.get('/api/calendar/year?year=2031')).json()).toMatchObject({ source: 'none', provisional: true });
     expect(y.items).toHaveLength(365);
     const on = (d: string) => y.items.find((x: { date: string }) => x.date === d);
     expect(on('2026-02-17')).toEqual({ date: '2026-02-17', working: false, category: 'holiday', reason: '春節' });

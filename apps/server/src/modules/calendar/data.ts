@@ -91,3 +91,6 @@ const Y2027: CalendarEntry[] = [
 ];
 
 export const SHIPPED_CALENDAR: Record<number, CalendarEntry[]> = { 2025: Y2025, 2026: Y2026, 2027: Y2027 };
+
+/** The shipped years checked against the official calendar; the others are read from the rules. */
+export const SHIPPED_VERIFIED = new Set([2025, 2026]);

@@ -66,6 +66,9 @@ const Source = Type.Union(
 export const YearResponse = Type.Object({
   year: Type.Integer(),
   source: Source,
+  provisional: Type.Boolean({
+    description: '這一年的政府辦公日曆尚未以官方檔案核對（系統依放假規則推算，或尚無資料）；官方公布後請匯入',
+  }),
   importedAt: Type.Union([Type.String(), Type.Null()]),
   counts: Type.Record(Type.String(), Type.Integer(), { description: '每種類別的天數' }),
   items: Type.Array(Type.Ref('CalendarDay')),

@@ -22,7 +22,7 @@ import {
   type ParsedCsv,
 } from './calendar.ts';
 import type { CalendarEntry } from './data.ts';
-import { SHIPPED_CALENDAR } from './data.ts';
+import { SHIPPED_CALENDAR, SHIPPED_VERIFIED } from './data.ts';
 import { isDate, weekdayOf } from '../../platform/time.ts';
 import { clinicService } from '../clinics/service.ts';
 import { calendarRepository } from './repository.ts';
@@ -171,6 +171,7 @@ export function calendarService(deps: Deps) {
       return {
         year,
         source: source?.source ?? ('none' as const),
+        provisional: !source || (source.source === 'shipped' && !SHIPPED_VERIFIED.has(year)),
         importedAt: source?.importedAt ?? null,
         counts,
         items,

@@ -144,6 +144,19 @@ export function WorkCalendarPage() {
         </Text>
       </Card>
 
+      {view.data?.provisional ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={
+            view.data.source === 'none'
+              ? `系統還沒有 ${year} 年的政府辦公日曆，目前只依週末與門診時段判斷`
+              : `${year} 年的政府辦公日曆是系統依放假規則推算的，尚未與官方檔案核對`
+          }
+          description="行政院人事行政總處公布該年度的辦公日曆表後，請在下方「匯入政府行政機關辦公日曆表」上傳官方 CSV。"
+        />
+      ) : null}
       {view.isLoading ? (
         <Skeleton active paragraph={{ rows: 12 }} />
       ) : (
@@ -395,9 +408,10 @@ function DayModal({
   const { message } = App.useApp();
   const qc = useQueryClient();
   const [action, setAction] = useState<Action>(
-    initial ?? (override ? (override.kind === 'closed' ? 'open' : 'closed') : day && !day.working ? 'open' : 'closed'),
+    // A day the clinic set itself: most often the admin takes it back; else the opposite of today.
+    initial ?? (override ? 'remove' : day && !day.working ? 'open' : 'closed'),
   );
-  const [note, setNote] = useState(override && action !== 'remove' && override.kind === action ? override.note : '');
+  const [note, setNote] = useState(override?.note ?? '');
   const body: ImpactBody =
     action === 'remove' && override
       ? { action: 'remove', id: override.id }
@@ -559,17 +573,16 @@ function OverridesCard({
               );
             },
           },
-          { title: '原因', dataIndex: 'note', render: (n: string) => n || <Text type="secondary">—</Text> },
           {
-            title: '設定者',
-            key: 'by',
-            width: 170,
+            title: '原因',
+            key: 'note',
             render: (_, o) => (
-              <Text type="secondary" style={{ fontSize: 12 }}>
-                {o.createdBy}
-                <br />
-                {formatDateTime(o.createdAt)}
-              </Text>
+              <>
+                <div>{o.note || <Text type="secondary">—</Text>}</div>
+                <Text type="secondary" style={{ fontSize: 12 }}>
+                  {o.createdBy}・{formatDateTime(o.createdAt)}
+                </Text>
+              </>
             ),
           },
           ...(admin
