@@ -132,6 +132,8 @@ test('two family members with visits the same morning get one message; each conf
     await expect(bubbles).toHaveCount(2);
     await expect(bubbles.nth(0)).toContainText('林小安');
     await expect(bubbles.nth(1)).toContainText('林小樂');
+    await expect(bubbles.nth(0)).toContainText('1/2');
+    await expect(bubbles.nth(1)).toContainText('2/2');
     for (const i of [0, 1])
       for (const label of ['確認赴約', '取消', '改期'])
         await expect(bubbles.nth(i).getByRole('button', { name: label, exact: true })).toBeVisible();

@@ -198,6 +198,13 @@ export function familyAltText(
   return [...text].length <= ALT_TEXT_MAX ? text : [...text].slice(0, ALT_TEXT_MAX - 1).join('') + '…';
 }
 
+/** 「1/2」 at the header's end: the carousel shows one bubble and the edge of the next. */
+function withPosition(b: messagingApi.FlexBubble, n: number, of: number): messagingApi.FlexBubble {
+  if (b.header?.type !== 'box') return b;
+  const mark: messagingApi.FlexText = { type: 'text', text: `${n}/${of}`, color: '#FFFFFF', size: 'sm', flex: 0 };
+  return { ...b, header: { ...b.header, contents: [...b.header.contents, mark] } };
+}
+
 /**
  * One carousel of the members' bubbles (each rendered by renderReminder with its own tokens).
  * Should the bubbles exceed a carousel's 50 KB (only with very long templates), they are split
@@ -212,8 +219,8 @@ export function familyMessages(bubbles: messagingApi.FlexMessage[], altText: str
     current = [];
     size = 0;
   };
-  for (const m of bubbles) {
-    const b = m.contents as messagingApi.FlexBubble;
+  for (const [i, m] of bubbles.entries()) {
+    const b = withPosition(m.contents as messagingApi.FlexBubble, i + 1, bubbles.length);
     const n = Buffer.byteLength(JSON.stringify(b)) + 1;
     if (current.length && (size + n > CAROUSEL_BYTES - 100 || current.length >= MAX_FAMILY)) close();
     current.push(b);

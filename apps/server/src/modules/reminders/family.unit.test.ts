@@ -38,6 +38,8 @@ describe('combined family reminders: message', () => {
     const c = two[0].contents as messagingApi.FlexCarousel;
     expect(c.type).toBe('carousel');
     expect(c.contents).toHaveLength(2);
+    expect(JSON.stringify(c.contents[0].header)).toContain('"text":"1/2"');
+    expect(JSON.stringify(c.contents[1].header)).toContain('"text":"2/2"');
     expect(two[0].altText).toBe('alt');
     // Twelve bubbles with very long texts: over 50 KB in one carousel.
     const big = familyMessages(
