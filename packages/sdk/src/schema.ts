@@ -6760,7 +6760,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description true：立即向 LINE 重新查詢方案額度與用量（平常最多每 10 分鐘查詢一次） */
+                    refresh?: boolean;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -6868,6 +6871,15 @@ export interface paths {
                                 readAt: string | null;
                             }[];
                         };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description 錯誤回應 */

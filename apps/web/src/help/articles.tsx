@@ -7,6 +7,7 @@ import { HELP as FRONTDESK_HELP } from '../frontdesk/help.tsx';
 import { GUIDE_BOOKED_AT } from '../pages/HisInitialSyncSection.tsx';
 import { PATIENT_HELP } from './patients.tsx';
 import { REMINDER_FAMILY_HELP } from './reminder-family.tsx';
+import { REMINDER_LOG_QUOTA_HELP } from './reminder-log-quota.tsx';
 import { REMINDER_RULES_HELP } from './reminder-rules.tsx';
 import { WORK_CALENDAR_HELP } from './work-calendar.tsx';
 import { PNP_HELP } from './pnp.tsx';
@@ -297,6 +298,7 @@ export const HELP_ARTICLES = {
   webhook: { ...FRONTDESK_HELP.webhook, summary: '狀態改變時通知 HIS 的 Webhook 設定。', adminOnly: true },
   ...PATIENT_HELP,
   ...REMINDER_RULES_HELP,
+  ...REMINDER_LOG_QUOTA_HELP,
   ...WORK_CALENDAR_HELP,
   ...PNP_HELP,
   ...REMINDER_FAMILY_HELP,
@@ -321,6 +323,8 @@ export const HELP_ORDER: HelpTopic[] = [
   'reminderTemplates',
   'workCalendar',
   'reminderFamily',
+  'deliveryLog',
+  'quota',
   'lineChannel',
   'linePnp',
   'richMenu',

@@ -5,7 +5,15 @@ import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
 import { reminderLog } from './log.ts';
-import { LogQuery, LogResponse, NoticeParams, PricesBody, PricesResponse, QuotaResponse } from './log-schemas.ts';
+import {
+  LogQuery,
+  LogResponse,
+  NoticeParams,
+  PricesBody,
+  PricesResponse,
+  QuotaQuery,
+  QuotaResponse,
+} from './log-schemas.ts';
 import { markNoticeRead, pricesOf, quotaReport, savePrices } from './quota.ts';
 
 const tags = ['後台：看診提醒'];
@@ -48,11 +56,12 @@ export function reminderLogRoutes(app: App, deps: Deps): void {
           '本月推播（計入額度；我們的計數與 LINE 額度 API 取較大者）、免費回覆、LINE 通知訊息（另計費）、依用途的分類、' +
           '每日用量與到月底的預估（排程中的提醒＋其他推播目前的速度）、上限與達上限時會發生什麼、簡訊則數／段數／點數、' +
           '依診所設定單價換算的新台幣，以及管理者通知（80%、100%）。',
-        response: { 200: QuotaResponse, ...errorResponses(401, 403) },
+        querystring: QuotaQuery,
+        response: { 200: QuotaResponse, ...errorResponses(400, 401, 403) },
       },
       preHandler: read,
     },
-    async (req) => quotaReport(deps, clinicOf(req)),
+    async (req) => quotaReport(deps, clinicOf(req), { refresh: req.query.refresh }),
   );
 
   app.get(

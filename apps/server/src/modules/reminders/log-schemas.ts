@@ -159,4 +159,9 @@ export const QuotaResponse = Type.Object({
 });
 
 export const PricesResponse = Prices;
+export const QuotaQuery = Type.Object({
+  refresh: Type.Optional(
+    Type.Boolean({ description: 'true：立即向 LINE 重新查詢方案額度與用量（平常最多每 10 分鐘查詢一次）' }),
+  ),
+});
 export const NoticeParams = Type.Object({ id: Type.Integer() });

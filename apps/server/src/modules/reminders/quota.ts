@@ -275,7 +275,7 @@ export function capExplanation(
  * notification messages, a split by purpose, a day-by-day series with a forecast to the month's
  * end, SMS and what it all costs at the clinic's unit prices, the caps in words, and notices.
  */
-export async function quotaReport(deps: Deps, clinicId: string) {
+export async function quotaReport(deps: Deps, clinicId: string, opts: { refresh?: boolean } = {}) {
   const clinic = await clinicService(deps).get(clinicId);
   const tz = clinic.timeZone;
   const settings = await loadSettings(deps.db, clinicId);
@@ -289,7 +289,7 @@ export async function quotaReport(deps: Deps, clinicId: string) {
   const sms = smsService(deps);
   const since = start.toISOString();
   const [lq, ours, planned, out, prices, smsByPurpose] = await Promise.all([
-    lineQuota(deps, clinicId),
+    lineQuota(deps, clinicId, opts.refresh === true),
     ourCount(deps, clinicId, start),
     logRepo.plannedByBucket(clinicId, ['', ...bounds.slice(ti + 1)]),
     line.outgoingByBucket(clinicId, bounds),
