@@ -258,13 +258,14 @@ export function capExplanation(
   caps: { nonEssential: number | null; essential: number | null },
 ): string {
   const plan = caps.essential;
+  const n = (v: number | null) => (v ?? 0).toLocaleString('zh-TW');
   if (caps.nonEssential === null)
     return 'LINE 方案沒有訊息上限（或尚未取得方案額度），也沒有設定每月上限：提醒不會因額度而暫停。';
-  const why = settings.monthlyCap !== null ? '診所設定的每月上限' : `LINE 方案上限 ${plan} 則的 90%`;
+  const why = settings.monthlyCap !== null ? '診所設定的每月上限' : `LINE 方案上限 ${n(plan)} 則的 90%`;
   return (
-    `本月推播達 ${caps.nonEssential} 則（${why}）時，非必要提醒會暫停（發送紀錄顯示「略過」，可手動重新發送）；` +
+    `本月推播達 ${n(caps.nonEssential)} 則（${why}）時，非必要提醒會暫停（發送紀錄顯示「略過」，可手動重新發送）；` +
     (plan !== null
-      ? `必要提醒繼續發送，直到 LINE 方案上限 ${plan} 則，之後 LINE 不再接受推播。`
+      ? `必要提醒繼續發送，直到 LINE 方案上限 ${n(plan)} 則，之後 LINE 不再接受推播。`
       : '必要提醒照常發送。') +
     '病患互動的免費回覆不受影響。'
   );

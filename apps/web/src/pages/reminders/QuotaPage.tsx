@@ -93,7 +93,7 @@ export function quotaChart(q: Quota): ChartOption {
         markLine: marks.length
           ? {
               symbol: 'none',
-              label: { formatter: '{b}：{c}', position: 'insideEndTop' },
+              label: { formatter: '{b}：{c}', position: 'insideStartTop' },
               data: marks,
             }
           : undefined,
