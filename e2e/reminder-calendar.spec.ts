@@ -2,8 +2,9 @@
 // visit's 48-hour reminder would go out; before confirming, the dry run says it moves that
 // reminder (old → new send time); after confirming, the appointment's 提醒 tab shows the new
 // time; deleting the closure (with its own dry run) moves it back. Importing an official CSV
-// shows the differences before anything is applied, and a CSV of the wrong year is refused in
-// zh-TW. Screenshots at 1440 px go to docs/screenshots/work-calendar*.png.
+// (in Big5, as the government publishes it) shows the differences before anything is applied,
+// and a CSV of the wrong year is refused in zh-TW. Screenshots at 1440 px go to
+// docs/screenshots/work-calendar*.png.
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN_EMAIL, his, login, SHOTS } from './demo.ts';
@@ -58,6 +59,21 @@ async function chooseYear(page: Page, year: number) {
     .filter({ hasText: `${year} 年` })
     .click();
   await expect(page.getByRole('grid', { name: `${year} 年 1 月` })).toBeVisible();
+}
+
+/** Big5 bytes of a text, from the platform decoder's own table (the government's files are Big5). */
+function big5(text: string): Buffer {
+  const map = new Map<string, number[]>();
+  const dec = new TextDecoder('big5');
+  for (let lead = 0x81; lead <= 0xfe; lead++)
+    for (let trail = 0x40; trail <= 0xfe; trail++) {
+      if (trail > 0x7e && trail < 0xa1) continue;
+      const ch = dec.decode(Uint8Array.from([lead, trail]));
+      if (ch.length === 1 && ch !== '\uFFFD' && !map.has(ch)) map.set(ch, [lead, trail]);
+    }
+  const out: number[] = [];
+  for (const ch of text) out.push(...(ch.charCodeAt(0) < 0x80 ? [ch.charCodeAt(0)] : map.get(ch)!));
+  return Buffer.from(out);
 }
 
 /** An official-style CSV (西元日期, 星期, 是否放假, 備註) of a year: weekends plus the given days off. */
@@ -185,7 +201,7 @@ test('importing the official CSV previews the differences; a CSV of the wrong ye
   await card.locator('input[type=file]').setInputFiles({
     name: `${year}年辦公日曆表.csv`,
     mimeType: 'text/csv',
-    buffer: Buffer.from(officialCsv(year, off), 'utf8'),
+    buffer: big5(officialCsv(year, off)),
   });
   const preview = card.getByTestId('import-preview');
   await expect(preview).toContainText('與目前資料相比，有 1 天不同');
