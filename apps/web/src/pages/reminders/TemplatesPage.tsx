@@ -704,7 +704,7 @@ function Editor({
 function PreparationNotes({ canEdit }: { canEdit: boolean }) {
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const rules = useQuery({ queryKey: ['reminder-rules'], queryFn: () => api.get('/api/reminders/rules') });
+  const rules = useQuery({ queryKey: ['reminders', 'rules'], queryFn: () => api.get('/api/reminders/rules') });
   const types = useQuery({
     queryKey: ['visit-types'],
     queryFn: async () => (await api.get('/api/appointments/visit-types')).items,
@@ -720,7 +720,7 @@ function PreparationNotes({ canEdit }: { canEdit: boolean }) {
   const save = useMutation({
     mutationFn: (v: { visitType: string; text: string | null }) => api.put('/api/reminders/preparations', { body: v }),
     onSuccess: (res, v) => {
-      qc.setQueryData(['reminder-rules'], (old: typeof rules.data) => old && { ...old, ...res });
+      qc.setQueryData(['reminders', 'rules'], (old: typeof rules.data) => old && { ...old, ...res });
       setEdits((x) => {
         const rest = { ...x };
         delete rest[v.visitType];

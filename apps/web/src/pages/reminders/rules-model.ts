@@ -41,7 +41,10 @@ export function whenLabel(r: Rule): string {
 
 /** The document without the read-only explanations, as it is sent back. */
 export function stripped(s: Settings): Settings {
-  return { ...s, rules: s.rules.map(({ explanation: _e, ...r }) => r) };
+  // Without the preparation notes: the 訊息範本 page edits them one visit type at a time, and a
+  // rules document without them keeps the stored ones (no overwriting with what was loaded).
+  const { preparations: _p, ...rest } = s;
+  return { ...rest, rules: s.rules.map(({ explanation: _e, ...r }) => r) };
 }
 
 /** Only the keys a rule of this kind uses (a kind change leaves no stale hours or days behind). */

@@ -53,6 +53,8 @@ describe('rules model', () => {
       preparations: {},
     });
     expect(s.rules[0]).not.toHaveProperty('explanation');
+    // The notes are edited on the 訊息範本 page; the rules save leaves them as stored.
+    expect(s).not.toHaveProperty('preparations');
   });
 
   it('groups the server’s field errors by path', () => {
