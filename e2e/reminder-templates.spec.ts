@@ -48,6 +48,8 @@ test('edit a template → preview changes; unknown variable refused; send a test
   const problems = page.getByTestId('template-problems');
   await expect(problems).toContainText('不認得的變數：{foo}');
   await expect(page.getByRole('button', { name: '儲存範本' })).toBeDisabled();
+  await expect(preview).toContainText('{foo} 請回診。'); // the server's preview of the unsaved text
+  await expect(page.getByText('檢查中…')).toHaveCount(0);
   await problems.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/reminder-templates-unknown-variable.png` });
 
@@ -102,4 +104,16 @@ test('edit a template → preview changes; unknown variable refused; send a test
   await page.getByRole('button', { name: '刪除', exact: true }).last().click();
   await expect(page.getByText('範本已刪除')).toBeVisible();
   await expect(page.getByRole('cell', { name: new RegExp(`術後回診 ${tag}`) })).toHaveCount(0);
+});
+
+test('the front desk reads templates and notes but cannot change them', async ({ page }) => {
+  await login(page, 'desk@demo.careline.tw');
+  await page.goto('/reminders/templates');
+  await expect(page.getByText('只有管理者可以修改範本')).toBeVisible();
+  await expect(page.getByRole('button', { name: '新增範本' })).toHaveCount(0);
+  await expect(page.getByLabel('標題')).toBeDisabled();
+  await expect(page.getByRole('button', { name: '儲存範本' })).toHaveCount(0);
+  await expect(page.getByTestId('line-preview')).toContainText('看診提醒');
+  await expect(page.getByLabel('預設的準備事項')).toBeDisabled();
+  await expect(page.getByRole('button', { name: '傳送測試' })).toBeVisible();
 });

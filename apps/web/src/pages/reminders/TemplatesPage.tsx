@@ -94,7 +94,9 @@ export function clientProblems(d: Draft, variables: string[]): Problem[] {
       out.push({
         field,
         code: 'unknown_variable',
-        message: `不認得的變數：${unknown.map((v) => `{${v}}`).join('、')}（請用下方的變數按鈕插入）`,
+        message:
+          `不認得的變數：${unknown.map((v) => `{${v}}`).join('、')}；` +
+          `可用的變數：${variables.map((v) => `{${v}}`).join('、')}（可用內文下方的按鈕插入）`,
       });
   }
   if (!d.body.altText.trim()) out.push({ field: 'altText', code: 'required', message: '通知文字不可空白' });
