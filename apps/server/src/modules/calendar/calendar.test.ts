@@ -204,6 +204,34 @@ describe('calendar', () => {
     });
     expect((await jobs()).length).toBe(jobsBefore + 1);
   });
+
+  it('a platform operator previews and imports a year for every clinic; a clinic’s own import then wins', async () => {
+    const c = await createTestClinic(t);
+    const op = as(t.app, await c.staff('platform_operator'));
+    const adm = as(t.app, c.admin);
+    const csv = officialCsv(2032, { '2032-01-01': '開國紀念日', '2032-01-02': '補假' });
+    const p = await op.post('/api/calendar/import/preview', { year: 2032, csv });
+    expect(p.statusCode, p.body).toBe(200);
+    expect(p.json()).toMatchObject({ current: 'none' });
+    expect(p.json().changes.map((x: { date: string }) => x.date)).toEqual(['2032-01-01', '2032-01-02']);
+    expect((await adm.get('/api/calendar/year?year=2032')).json()).toMatchObject({ source: 'none' });
+    expect((await op.post('/api/calendar/import', { year: 2032, csv })).statusCode).toBe(200);
+    const y = (await adm.get('/api/calendar/year?year=2032')).json();
+    expect(y).toMatchObject({ source: 'platform_import', provisional: false });
+    expect(y.items[1]).toMatchObject({ date: '2032-01-02', category: 'observed', reason: '補假' });
+    // The clinic's preview compares with the platform's year; its own import replaces it for it alone.
+    const mine = officialCsv(2032, { '2032-01-01': '開國紀念日' });
+    const cp = (await adm.post('/api/calendar/import/preview', { year: 2032, csv: mine })).json();
+    expect(cp).toMatchObject({ current: 'platform_import' });
+    expect(cp.changes).toEqual([
+      {
+        date: '2032-01-02',
+        change: 'becomes_working',
+        before: { off: true, name: '補假' },
+        after: { off: false, name: '' },
+      },
+    ]);
+  });
 });
 
 /** The shipped 2026 days off that are not plain weekend days (what an official 2026 CSV lists). */
