@@ -200,6 +200,10 @@ const FIXTURES: Record<string, Fixture> = {
       return { url: '/api/reminders/simulate', body: { date, time: '10:00', doctorId: 'D1', visitType: '植牙' } };
     },
   },
+  'PUT /api/reminders/prices': {
+    request: async () => ({ url: '/api/reminders/prices', body: { smsPoint: 0.8, pnpMessage: 0.35 } }),
+    read: async (ctx) => json(ok(await ctx.admin.get('/api/reminders/prices'))),
+  },
   'PUT /api/doctor-links/{staffId}': {
     request: async (ctx) => {
       await hisDoctor(ctx, 'DV1');
