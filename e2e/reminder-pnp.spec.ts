@@ -69,21 +69,25 @@ test('a patient without LINE binding gets the reminder as a LINE notification me
   // The dispatcher reads a clinic's settings at most every 30 s.
   await page.waitForTimeout(31_000);
 
-  // A LINE user with the patient's number, not a friend of the clinic.
-  const created = await fetch(`${EMU}/_emulator/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ displayName: PATIENT, phone: withLine }),
-  });
-  const { userId } = (await created.json()) as { userId: string };
+  // On the phone page, ＋ creates a LINE user with the patient's number (not a friend of the clinic).
+  const phone = await (
+    await browser.newContext({ locale: 'zh-TW', timezoneId: 'Asia/Taipei', viewport: { width: 390, height: 844 } })
+  ).newPage();
+  await openPhone(phone, '');
+  const answers = [PATIENT, withLine];
+  phone.on('dialog', (d) => void d.accept(answers.shift()));
+  await phone.locator('#newUser').click();
+  await expect(phone.locator('#user option:checked')).toHaveText(`${PATIENT}（${withLine}）`);
+  const userId = await phone.locator('#user').inputValue();
+  const users = (await (await fetch(`${EMU}/_emulator/users`)).json()) as {
+    users: { userId: string; phoneE164?: string }[];
+  };
+  expect(users.users.find((u) => u.userId === userId)?.phoneE164).toBe(`+886${withLine.slice(1)}`);
+
   await book(`PNP-${run}-1`, PATIENT, withLine);
   await book(`PNP-${run}-2`, SMS_PATIENT, withoutLine);
 
   // The booking reminder arrives on the phone as a LINE notification message.
-  const phone = await (
-    await browser.newContext({ locale: 'zh-TW', timezoneId: 'Asia/Taipei', viewport: { width: 390, height: 844 } })
-  ).newPage();
-  await openPhone(phone, userId);
   const pnp = phone.locator('.row.pnp');
   await expect(pnp.first()).toBeVisible({ timeout: 30_000 });
   await expect(pnp.first().locator('.pnp-label')).toHaveText('LINE 通知訊息');
