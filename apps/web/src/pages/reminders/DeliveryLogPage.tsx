@@ -185,6 +185,13 @@ export function DeliveryLogPage() {
         r.channel ? (
           <Space size={4} wrap>
             <span>{CHANNEL_LABEL[r.channel] ?? r.channel}</span>
+            {r.channel === 'pnp' && r.deliveredAt ? (
+              <Tooltip title={`LINE 確認送達手機：${formatDateTimeIn(r.deliveredAt, zone)}`}>
+                <Tag color="green" bordered={false}>
+                  已送達
+                </Tag>
+              </Tooltip>
+            ) : null}
             {r.familySize && r.familySize > 1 ? (
               <Tooltip title={`與家人合併為一則訊息（共 ${r.familySize} 位）`}>
                 <Tag color="purple">家人 {r.familySize}</Tag>
@@ -199,7 +206,8 @@ export function DeliveryLogPage() {
       title: '錯誤或原因',
       key: 'error',
       render: (_: unknown, r: Row) => {
-        const why = r.lastError ?? r.cancelReason;
+        // channelReason: why a LINE notification message, or SMS after LINE found no account.
+        const why = r.lastError ?? r.cancelReason ?? r.channelReason;
         return why ? <Text type={r.state === 'failed' ? 'danger' : 'secondary'}>{why}</Text> : null;
       },
     },
