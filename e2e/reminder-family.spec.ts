@@ -10,6 +10,7 @@ import { ADMIN_EMAIL, EMU, his, hisGet, login, openPhone, SHOTS, smsCode } from 
 
 const run = Date.now().toString(36).slice(-5);
 const phone = `09${String(Date.now() + 23).slice(-8)}`;
+const VISIT_TYPE = `家人測試${run}`;
 
 /** Taipei's date-time `days` ahead at hh:mm, as the HIS sends it. */
 function tpe(days: number, hh: number, mm = 0): string {
@@ -97,6 +98,8 @@ test('two family members with visits the same morning get one message; each conf
       enabled: true,
       days: 3,
       at,
+      // Only this test's visits (a visit type of their own), not the demo clinic's others.
+      visitTypes: [VISIT_TYPE],
       essential: true,
       shift: false,
       templateId: 'default',
@@ -119,7 +122,7 @@ test('two family members with visits the same morning get one message; each conf
         doctorId: 'E2E-FAM-D1',
         startsAt: tpe(3, hh, mm),
         durationMinutes: 30,
-        visitType: '洗牙',
+        visitType: VISIT_TYPE,
         status: 'booked',
         version: 1,
       });
@@ -172,6 +175,15 @@ test('two family members with visits the same morning get one message; each conf
     await office.mouse.move(0, 0);
     await office.waitForTimeout(400); // the tab's ink bar settles
     await office.screenshot({ path: path.join(SHOTS, 'reminder-family-appointment.png') });
+
+    // The delivery log marks both rows as sent with the family.
+    await office.goto('/reminders/log?rule=e2e-family');
+    const rows = office.locator('tr', { hasText: '家人合併測試提醒' });
+    await expect(rows).toHaveCount(2);
+    for (const name of ['林小安', '林小樂']) await expect(rows.filter({ hasText: name })).toContainText('家人 2');
+    await rows.first().getByText('家人 2').hover();
+    await expect(office.getByRole('tooltip')).toContainText('與家人合併發送（共 2 位）');
+    await office.screenshot({ path: path.join(SHOTS, 'reminder-family-log.png') });
   } finally {
     // Leave the demo clinic's rules as they were for the other specs.
     expect(

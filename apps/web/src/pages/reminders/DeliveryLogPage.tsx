@@ -193,7 +193,9 @@ export function DeliveryLogPage() {
               </Tooltip>
             ) : null}
             {r.familySize && r.familySize > 1 ? (
-              <Tooltip title={`與家人合併為一則訊息（共 ${r.familySize} 位）`}>
+              <Tooltip
+                title={`與家人合併發送（共 ${r.familySize} 位）：同一個 LINE 帳號綁定的家人，提醒合併成一則訊息`}
+              >
                 <Tag color="purple">家人 {r.familySize}</Tag>
               </Tooltip>
             ) : null}
