@@ -6015,6 +6015,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         body?: components["schemas"]["ReminderTemplateBody"];
+                        /** @description 以這個看診類別的準備事項預覽 {preparation}；省略＝預設 */
+                        visitType?: string;
                     };
                 };
             };

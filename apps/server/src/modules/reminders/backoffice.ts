@@ -344,13 +344,13 @@ export function reminderBackOffice(deps: Deps) {
       return { id, status: 'handled', handledAt: t.handledAt!, handledBy: actor.label };
     },
 
-    async preview(clinicId: string, id: string, draft?: TemplateInput) {
+    async preview(clinicId: string, id: string, draft?: TemplateInput, visitType?: string) {
       const t = draft
         ? { body: { ...draft, dateStyle: draft.dateStyle ?? 'western' } }
         : await reminderService(deps).getTemplate(clinicId, id);
       const errs = checkTemplate(t.body, deps.crypto);
       const vars = {
-        ...(await this.sampleVars(clinicId)),
+        ...(await this.sampleVars(clinicId, visitType)),
         ...dateVars(await this.sampleDate(clinicId), t.body.dateStyle),
       };
       const exp = new Date(deps.clock.now().getTime() + 7 * 86_400_000);
@@ -368,7 +368,7 @@ export function reminderBackOffice(deps: Deps) {
       return addDays(localParts(deps.clock.now(), await tzOf(clinicId)).date, 2);
     },
 
-    async sampleVars(clinicId: string): Promise<Vars> {
+    async sampleVars(clinicId: string, visitType?: string): Promise<Vars> {
       const c = await clinicService(deps).get(clinicId);
       const settings = await loadSettings(db, clinicId);
       return {
@@ -377,7 +377,10 @@ export function reminderBackOffice(deps: Deps) {
         clinicAddress: c.address || SAMPLE_VARS.clinicAddress,
         clinicPhone: c.phone || SAMPLE_VARS.clinicPhone,
         mapUrl: mapUrlOf(c.address || SAMPLE_VARS.clinicAddress),
-        preparation: settings.preparations[''] ?? SAMPLE_VARS.preparation,
+        preparation:
+          (visitType ? settings.preparations[visitType] : undefined) ??
+          settings.preparations[''] ??
+          SAMPLE_VARS.preparation,
       };
     },
 

@@ -155,7 +155,7 @@ export function reminderRoutes(app: App, deps: Deps): void {
       },
       preHandler: read,
     },
-    async (req) => bo.preview(clinicOf(req), req.params.id, req.body?.body),
+    async (req) => bo.preview(clinicOf(req), req.params.id, req.body?.body, req.body?.visitType),
   );
 
   app.post(

@@ -221,7 +221,12 @@ export const TemplateBody = Type.Object(
   { additionalProperties: false },
 );
 export const PreviewBody = Type.Object(
-  { body: Type.Optional(typedRef(ReminderTemplateBody)) },
+  {
+    body: Type.Optional(typedRef(ReminderTemplateBody)),
+    visitType: Type.Optional(
+      Type.String({ maxLength: 50, description: '以這個看診類別的準備事項預覽 {preparation}；省略＝預設' }),
+    ),
+  },
   { additionalProperties: false },
 );
 export const PreviewResponse = Type.Object({

@@ -241,6 +241,13 @@ describe('message templates', () => {
     const after = (await admin.get('/api/reminders/rules')).json();
     expect({ ...after, preparations: undefined }).toEqual({ ...rulesBefore, preparations: undefined });
 
+    // The preview shows a visit type's notes, or the default ones.
+    const preview = async (visitType?: string) =>
+      JSON.stringify((await admin.post('/api/reminders/templates/default/preview', { visitType })).json().message);
+    expect(await preview('植牙')).toContain('術前 8 小時請勿進食。');
+    expect(await preview('洗牙')).toContain(rulesBefore.preparations['']);
+    expect(await preview()).toContain(rulesBefore.preparations['']);
+
     // The rules editor saves without the notes: they stay.
     const { preparations: _, ...rulesOnly } = after;
     rulesOnly.rules.forEach((r: { explanation?: string }) => delete r.explanation);

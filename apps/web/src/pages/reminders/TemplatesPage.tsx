@@ -330,12 +330,17 @@ function Editor({
   };
 
   const debouncedBody = useDebounced(draft.body, 350);
+  const [visitType, setVisitType] = useState('');
+  const visitTypes = useQuery({
+    queryKey: ['visit-types'],
+    queryFn: async () => (await api.get('/api/appointments/visit-types')).items,
+  });
   const preview = useQuery({
-    queryKey: [...KEY, 'preview', template.id, debouncedBody],
+    queryKey: [...KEY, 'preview', template.id, debouncedBody, visitType],
     queryFn: () =>
       api.post('/api/reminders/templates/{id}/preview', {
         params: { path: { id: isNew ? 'default' : template.id } },
-        body: { body: debouncedBody },
+        body: { body: debouncedBody, ...(visitType ? { visitType } : {}) },
       }),
     placeholderData: keepPreviousData,
   });
@@ -626,9 +631,20 @@ function Editor({
       </Col>
       <Col xs={24} xl={10}>
         <div style={{ position: 'sticky', top: 16 }}>
-          <Text strong style={{ display: 'block', marginBottom: 8 }}>
-            預覽（以範例資料代入，與 LINE 手機畫面相同的畫法）
-          </Text>
+          <Flex justify="space-between" align="center" gap={8} style={{ marginBottom: 8, maxWidth: 340 }}>
+            <Text strong>預覽（範例資料，LINE 手機畫法）</Text>
+            <Select
+              size="small"
+              aria-label="預覽的看診類別"
+              style={{ width: 130 }}
+              value={visitType}
+              onChange={setVisitType}
+              options={[
+                { value: '', label: '預設準備事項' },
+                ...(visitTypes.data ?? []).map((v) => ({ value: v.visitType, label: v.visitType })),
+              ]}
+            />
+          </Flex>
           {message_ ? (
             <>
               <NotificationPreview clinic={clinicName} altText={message_.altText ?? ''} />
@@ -669,6 +685,7 @@ function PreparationNotes({ canEdit }: { canEdit: boolean }) {
     mutationFn: (v: { visitType: string; text: string | null }) => api.put('/api/reminders/preparations', { body: v }),
     onSuccess: (res, v) => {
       qc.setQueryData(['reminders', 'rules'], (old: typeof rules.data) => old && { ...old, ...res });
+      void qc.invalidateQueries({ queryKey: [...KEY, 'preview'] });
       setEdits((x) => {
         const rest = { ...x };
         delete rest[v.visitType];
