@@ -632,7 +632,12 @@ function Editor({
       <Col xs={24} xl={10}>
         <div style={{ position: 'sticky', top: 16 }}>
           <Flex justify="space-between" align="center" gap={8} style={{ marginBottom: 8, maxWidth: 340 }}>
-            <Text strong>預覽（範例資料，LINE 手機畫法）</Text>
+            <span>
+              <Text strong>預覽</Text>
+              <Text type="secondary" style={{ fontSize: 12, marginLeft: 6 }}>
+                範例資料代入
+              </Text>
+            </span>
             <Select
               size="small"
               aria-label="預覽的看診類別"
