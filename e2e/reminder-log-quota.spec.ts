@@ -150,6 +150,8 @@ test('delivery log: failed first, filter by state, resend with a confirmation; i
   await rows.filter({ hasText: BOUND }).first().getByRole('button', { name: '重新發送' }).click();
   const confirm = page.locator('.ant-popconfirm');
   await expect(confirm).toContainText('第二則訊息');
+  await expect(confirm).toBeVisible();
+  await page.waitForTimeout(400); // the popover's fade-in, for the screenshot
   await page.screenshot({ path: path.join(SHOTS, 'reminder-log-resend.png') });
   await confirm.getByRole('button', { name: '重新發送' }).click();
   await expect(page.getByText('已排入重新發送')).toBeVisible();

@@ -156,6 +156,12 @@ describe('delivery log', { timeout: 120_000 }, () => {
     const visit = (await api.get('/api/reminders/log?from=2026-03-20&by=visit')).json();
     expect(visit.total).toBeGreaterThan(2);
     expect(visit.summary.planned).toBeGreaterThan(0);
+    // One visit's reminders in the order they go out, the unscheduled last.
+    const dues = visit.items
+      .filter((i: { appointmentHisId: string }) => i.appointmentHisId === 'A1')
+      .map((i: { dueAt: string | null }) => i.dueAt ?? '~');
+    expect(dues.length).toBeGreaterThan(1);
+    expect(dues).toEqual([...dues].sort());
     const planned48 = (await api.get('/api/reminders/log?from=2026-03-20&by=visit&ruleId=before-48h')).json();
     expect(planned48.items.every((i: { ruleId: string }) => i.ruleId === 'before-48h')).toBe(true);
     // Paging: one at a time, failed first.

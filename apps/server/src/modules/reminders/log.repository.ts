@@ -58,6 +58,13 @@ export function reminderLogRepository(db: Db) {
         .select(LISTED)
         .orderBy(sql`CASE WHEN r.state = 'failed' THEN 0 ELSE 1 END`)
         .orderBy(f.by === 'visit' ? 'r.visit_starts_at' : 'r.due_at', 'desc')
+        // One visit's reminders in the order they go out, the unscheduled last on both databases.
+        .$if(f.by === 'visit', (q) =>
+          q
+            .orderBy('r.appointment_id')
+            .orderBy(sql`CASE WHEN r.due_at IS NULL THEN 1 ELSE 0 END`)
+            .orderBy('r.due_at'),
+        )
         .orderBy('r.id', 'desc')
         .limit(page.limit)
         .offset(page.offset)

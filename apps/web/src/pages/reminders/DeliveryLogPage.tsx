@@ -128,7 +128,7 @@ export function DeliveryLogPage() {
     {
       title: '狀態',
       key: 'state',
-      width: 96,
+      width: 88,
       render: (_: unknown, r: Row) => {
         const t = STATE_TAG[r.state] ?? { label: r.state, color: 'default' };
         return (
@@ -141,7 +141,7 @@ export function DeliveryLogPage() {
     {
       title: '發送時間',
       key: 'time',
-      width: 150,
+      width: 140,
       render: (_: unknown, r: Row) => (
         <Flex vertical>
           <span>{when(r)}</span>
@@ -169,7 +169,7 @@ export function DeliveryLogPage() {
       title: '規則',
       dataIndex: 'ruleName',
       key: 'rule',
-      width: 170,
+      width: 160,
       render: (name: string, r: Row) => (
         <Space size={4} wrap>
           <span>{name}</span>
@@ -180,7 +180,7 @@ export function DeliveryLogPage() {
     {
       title: '管道',
       key: 'channel',
-      width: 140,
+      width: 110,
       render: (_: unknown, r: Row) =>
         r.channel ? (
           <Space size={4} wrap>
@@ -207,9 +207,12 @@ export function DeliveryLogPage() {
     {
       title: '錯誤或原因',
       key: 'error',
+      width: 240,
       render: (_: unknown, r: Row) => {
-        // channelReason: why a LINE notification message, or SMS after LINE found no account.
-        const why = r.lastError ?? r.cancelReason ?? r.channelReason;
+        // channelReason: why a LINE notification message, or SMS after LINE found no account; a row
+        // planning skipped says why in its explanation (a booking from the HIS's first sync …).
+        const why =
+          r.lastError ?? r.cancelReason ?? r.channelReason ?? (r.rawState === 'skipped' ? r.explanation : null);
         return why ? <Text type={r.state === 'failed' ? 'danger' : 'secondary'}>{why}</Text> : null;
       },
     },
@@ -335,6 +338,7 @@ export function DeliveryLogPage() {
       <Card styles={{ body: { padding: 0 } }}>
         {log.isError ? <Alert type="error" showIcon title={errorMessage(log.error)} style={{ margin: 16 }} /> : null}
         <Table<Row>
+          tableLayout="fixed"
           rowKey="id"
           size="middle"
           loading={log.isFetching}
