@@ -62,6 +62,22 @@ export async function loadTemplates(db: Db, clinicId: string): Promise<Template[
   );
 }
 
+/**
+ * Locks the clinic's settings document for the caller's transaction (FOR UPDATE on PostgreSQL;
+ * SQLite serialises writers), creating it with the defaults when missing, and reads it.
+ */
+export async function lockedSettings(trx: Db, deps: Deps, clinicId: string, actor: Actor): Promise<ReminderSettings> {
+  const repo = reminderRepository(trx);
+  await repo.insertSettingsIfMissing({
+    clinic_id: clinicId,
+    settings: JSON.stringify(defaultSettings()),
+    updated_by: actor.label,
+    updated_at: deps.clock.now().toISOString(),
+  });
+  const row = await repo.settingsLocked(clinicId, deps.dialect);
+  return { ...defaultSettings(), ...(JSON.parse(row!.settings) as ReminderSettings) };
+}
+
 /** Enqueues the planning of appointments in the caller's transaction (one job per appointment version). */
 export async function enqueuePlanJobs(
   trx: Db,
@@ -247,29 +263,32 @@ export function reminderService(deps: Deps) {
       return view(await loadSettings(db, clinicId));
     },
     async putRules(clinicId: string, input: RulesInput, actor: Actor, ip: string) {
-      // Omitted: the preparation notes stay as stored (they are edited one visit type at a time apart).
-      const s = normalizeSettings({
-        ...input,
-        preparations: input.preparations ?? (await loadSettings(db, clinicId)).preparations,
-      });
-      const d = checkSettings(
-        s,
-        (await loadTemplates(db, clinicId)).map((t) => t.id),
-      );
-      if (d.length) throw errors.validation(d, '提醒規則有誤，未儲存');
-      await repo.saveSettings({
-        clinic_id: clinicId,
-        settings: JSON.stringify(s),
-        updated_by: actor.label,
-        updated_at: now(),
-      });
-      await recordAudit(db, deps.clock, {
-        clinicId,
-        actor,
-        action: 'reminders.rules_saved',
-        entityType: 'reminder_rules',
-        ip,
-        detail: { rules: s.rules.length, overrides: s.overrides.length },
+      // Under the settings row lock: a note saved meanwhile (PUT /preparations) or a template
+      // deleted meanwhile is seen here, never overwritten or referenced after its deletion.
+      const s = await db.transaction().execute(async (trx) => {
+        const current = await lockedSettings(trx, deps, clinicId, actor);
+        // Omitted: the preparation notes stay as stored (they are edited one visit type at a time apart).
+        const s = normalizeSettings({ ...input, preparations: input.preparations ?? current.preparations });
+        const d = checkSettings(
+          s,
+          (await loadTemplates(trx, clinicId)).map((t) => t.id),
+        );
+        if (d.length) throw errors.validation(d, '提醒規則有誤，未儲存');
+        await reminderRepository(trx).saveSettings({
+          clinic_id: clinicId,
+          settings: JSON.stringify(s),
+          updated_by: actor.label,
+          updated_at: now(),
+        });
+        await recordAudit(trx, deps.clock, {
+          clinicId,
+          actor,
+          action: 'reminders.rules_saved',
+          entityType: 'reminder_rules',
+          ip,
+          detail: { rules: s.rules.length, overrides: s.overrides.length },
+        });
+        return s;
       });
       await enqueueClinicReplan(deps, clinicId, 'rules');
       return view(s);

@@ -8,8 +8,7 @@ import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { reminderRepository } from './repository.ts';
-import { defaultSettings, type ReminderSettings } from './rules.ts';
-import { reminderService, type TemplateInput } from './service.ts';
+import { lockedSettings, reminderService, type TemplateInput } from './service.ts';
 import { describeUses, templateUses } from './template-usage.ts';
 import { BUILT_IN_TEMPLATES } from './templates.ts';
 
@@ -17,19 +16,6 @@ export function templateAdmin(deps: Deps) {
   const { db } = deps;
   const now = () => deps.clock.now().toISOString();
   const svc = reminderService(deps);
-
-  /** Locks the clinic's settings document (creating it with the defaults when missing) and reads it. */
-  async function lockedSettings(trx: typeof db, clinicId: string, actor: Actor): Promise<ReminderSettings> {
-    const repo = reminderRepository(trx);
-    await repo.insertSettingsIfMissing({
-      clinic_id: clinicId,
-      settings: JSON.stringify(defaultSettings()),
-      updated_by: actor.label,
-      updated_at: now(),
-    });
-    const row = await repo.settingsLocked(clinicId, deps.dialect);
-    return { ...defaultSettings(), ...(JSON.parse(row!.settings) as ReminderSettings) };
-  }
 
   return {
     /** A new template under a new id ("t-" and 8 random characters). */
@@ -50,7 +36,7 @@ export function templateAdmin(deps: Deps) {
         );
       await db.transaction().execute(async (trx) => {
         // Under the settings lock: a rule saved meanwhile waits, then finds the template gone.
-        const uses = templateUses(await lockedSettings(trx, clinicId, actor), id);
+        const uses = templateUses(await lockedSettings(trx, deps, clinicId, actor), id);
         if (uses.length)
           throw errors.conflict(
             'TEMPLATE_IN_USE',
@@ -94,7 +80,7 @@ export function templateAdmin(deps: Deps) {
     async putPreparation(clinicId: string, visitType: string, text: string | null, actor: Actor, ip: string) {
       const note = text?.trim() || null;
       return db.transaction().execute(async (trx) => {
-        const s = await lockedSettings(trx, clinicId, actor);
+        const s = await lockedSettings(trx, deps, clinicId, actor);
         const before = s.preparations[visitType] ?? null;
         const preparations = { ...s.preparations };
         if (note === null) delete preparations[visitType];

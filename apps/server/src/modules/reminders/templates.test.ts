@@ -282,6 +282,19 @@ describe('message templates', () => {
     expect(Object.keys((await admin.get('/api/reminders/rules')).json().preparations).sort()).toEqual(
       ['', '拔牙', '根管', '洗牙', '矯正'].sort(),
     );
+
+    // A rules save and a note save at the same moment: both land, whichever goes first.
+    const current = (await admin.get('/api/reminders/rules')).json();
+    delete current.preparations;
+    current.rules.forEach((r: { explanation?: string }) => delete r.explanation);
+    const [r1, r2] = await Promise.all([
+      admin.put('/api/reminders/rules', { ...current, mergeWindowMinutes: 45 }),
+      admin.put('/api/reminders/preparations', { visitType: '假牙', text: '請戴舊假牙來' }),
+    ]);
+    expect([r1.statusCode, r2.statusCode]).toEqual([200, 200]);
+    const both = (await admin.get('/api/reminders/rules')).json();
+    expect(both.mergeWindowMinutes).toBe(45);
+    expect(both.preparations['假牙']).toBe('請戴舊假牙來');
   });
 
   it('send-test goes only to a LINE friend of this clinic', async () => {
