@@ -55,6 +55,7 @@ const rowsOf = (clinicId: string): Promise<Row[]> =>
     .selectFrom('reminder_deliveries')
     .select(['id', 'appointment_id', 'rule_name', 'state', 'due_at'])
     .where('clinic_id', '=', clinicId)
+    .orderBy('id')
     .execute();
 
 /** What moved between two snapshots, in the dry run's terms (appointment, rule, change, new time). */
