@@ -247,7 +247,7 @@ export async function savePrices(
     entityType: 'clinic',
     entityId: clinicId,
     ip,
-    detail: { before: { smsPoint: before.smsPoint, pnpMessage: before.pnpMessage }, after: input },
+    detail: { ...input, before: { smsPoint: before.smsPoint, pnpMessage: before.pnpMessage } },
   });
   return pricesOf(deps, clinicId);
 }
