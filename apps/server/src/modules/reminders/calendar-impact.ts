@@ -16,8 +16,7 @@ import { errorResponses, type App } from '../../platform/http.ts';
 import { appointmentsToRemind, bookedAppointmentIdsAfter } from '../appointments/for-reminders.ts';
 import { loadClinicCalendar, parseCalendarUpload, type CalendarChange } from '../calendar/service.ts';
 import { calendarImpactRepository } from './calendar-impact.repository.ts';
-import { planReminders } from './planner.ts';
-import { loadSettings } from './service.ts';
+import { loadSettings, planFromRows } from './service.ts';
 
 const DateStr = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD（診所所在時區的日期）' });
 
@@ -104,23 +103,7 @@ export async function calendarImpact(deps: Deps, clinicId: string, change: Calen
     const mine = rowsOf.get(a.id) ?? [];
     const current = new Map(mine.filter((r) => Number(r.appointment_version) === version).map((r) => [r.rule_id, r]));
     if (!current.size) continue;
-    const plan = planReminders({
-      appointment: {
-        startsAt: a.starts_at,
-        bookedAt: a.booked_at ?? a.created_at,
-        bookingMessage: Number(a.booking_message) === 1,
-        status: a.status,
-        visitType: a.visit_type,
-        doctorId: a.doctor?.hisId ?? null,
-      },
-      rules: settings,
-      clinicCalendar: cal.calendar,
-      timeZone: cal.timeZone,
-      now,
-      sent: mine
-        .filter((r) => r.state === 'sent' || r.state === 'sending')
-        .map((r) => ({ ruleId: r.rule_id, startsAt: r.visit_starts_at })),
-    });
+    const plan = planFromRows(a, mine, settings, cal, now);
     for (const p of plan) {
       const existing = current.get(p.ruleId);
       if (!existing) continue;

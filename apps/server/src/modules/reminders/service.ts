@@ -13,9 +13,13 @@ import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { defineJob, enqueueJobs, type Job } from '../../platform/jobs.ts';
-import { appointmentsToRemind, bookedAppointmentIdsAfter } from '../appointments/for-reminders.ts';
+import {
+  appointmentsToRemind,
+  bookedAppointmentIdsAfter,
+  type AppointmentToRemind,
+} from '../appointments/for-reminders.ts';
 import { enqueueClinicReplan, loadClinicCalendar } from '../calendar/service.ts';
-import { planReminders } from './planner.ts';
+import { planReminders, type PlannedReminder } from './planner.ts';
 import { checkSettings, defaultSettings, explainRule, normalizeSettings, type ReminderSettings } from './rules.ts';
 import { reminderRepository } from './repository.ts';
 import type { ReminderDeliveriesTable } from './tables.ts';
@@ -105,6 +109,37 @@ export async function enqueuePlanJobs(
 
 type Calendar = Awaited<ReturnType<typeof loadClinicCalendar>>;
 
+/**
+ * The rules' plan of one appointment given its stored rule rows (not resends): rows sent or
+ * being sent tell the planner which rules have already gone out for which visit time. Used by
+ * planning itself and by the calendar-change dry run, so both plan the same way.
+ */
+export function planFromRows(
+  a: AppointmentToRemind,
+  ruleRows: Pick<ReminderDeliveriesTable, 'rule_id' | 'state' | 'visit_starts_at'>[],
+  settings: ReminderSettings,
+  cal: Calendar,
+  now: Date,
+): PlannedReminder[] {
+  return planReminders({
+    appointment: {
+      startsAt: a.starts_at,
+      bookedAt: a.booked_at ?? a.created_at,
+      bookingMessage: Number(a.booking_message) === 1,
+      status: a.status,
+      visitType: a.visit_type,
+      doctorId: a.doctor?.hisId ?? null,
+    },
+    rules: settings,
+    clinicCalendar: cal.calendar,
+    timeZone: cal.timeZone,
+    now,
+    sent: ruleRows
+      .filter((r) => r.state === 'sent' || r.state === 'sending')
+      .map((r) => ({ ruleId: r.rule_id, startsAt: r.visit_starts_at })),
+  });
+}
+
 /** Plans (or replans) one appointment. Returns the rows of its current version. */
 export async function planAppointment(
   deps: Deps,
@@ -145,24 +180,7 @@ export async function planAppointment(
     // Resends (requested_by set) are not the rules' rows: replanning neither reuses nor
     // retires them, only cancels them with the rest when the appointment changes.
     const planned = rows.filter((r) => r.requested_by === null);
-    const sent = planned
-      .filter((r) => r.state === 'sent' || r.state === 'sending')
-      .map((r) => ({ ruleId: r.rule_id, startsAt: r.visit_starts_at }));
-    const plan = planReminders({
-      appointment: {
-        startsAt: a.starts_at,
-        bookedAt: a.booked_at ?? a.created_at,
-        bookingMessage: Number(a.booking_message) === 1,
-        status: a.status,
-        visitType: a.visit_type,
-        doctorId: a.doctor?.hisId ?? null,
-      },
-      rules: settings,
-      clinicCalendar: cal.calendar,
-      timeZone: cal.timeZone,
-      now,
-      sent,
-    });
+    const plan = planFromRows(a, planned, settings, cal, now);
     const current = new Map(
       planned.filter((r) => Number(r.appointment_version) === version).map((r) => [r.rule_id, r]),
     );
