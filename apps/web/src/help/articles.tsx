@@ -1,7 +1,6 @@
 // Help centre articles (feature I1). Each article is keyed by a topic; a page's <HelpDrawer
 // topic="…"> shows the same text, and /help lists them all. Later features add their topics here.
 import { Typography } from 'antd';
-import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { HELP as FRONTDESK_HELP } from '../frontdesk/help.tsx';
 import { GUIDE_BOOKED_AT } from '../pages/HisInitialSyncSection.tsx';
@@ -12,20 +11,9 @@ import { REMINDER_RULES_HELP } from './reminder-rules.tsx';
 import { WORK_CALENDAR_HELP } from './work-calendar.tsx';
 import { PNP_HELP } from './pnp.tsx';
 import { REMINDER_TEMPLATE_HELP } from './reminder-templates.tsx';
+import { ul, type HelpArticle } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
-
-export type HelpArticle = { title: string; summary: string; body: ReactNode; adminOnly?: boolean };
-
-const ul = (items: ReactNode[]) => (
-  <ul style={{ paddingInlineStart: 20, margin: '4px 0 12px' }}>
-    {items.map((it, i) => (
-      <li key={i} style={{ marginBottom: 4 }}>
-        {it}
-      </li>
-    ))}
-  </ul>
-);
 
 export const HELP_ARTICLES = {
   login: {

@@ -2,17 +2,9 @@
 // zh-TW. Shown in each page's "?" drawer and in the help centre.
 import { Typography } from 'antd';
 import type { ReactNode } from 'react';
+import { ul } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
-const ul = (items: ReactNode[]) => (
-  <ul style={{ paddingInlineStart: 20, margin: '4px 0 12px' }}>
-    {items.map((it, i) => (
-      <li key={i} style={{ marginBottom: 4 }}>
-        {it}
-      </li>
-    ))}
-  </ul>
-);
 
 export const PATIENT_HELP = {
   patients: {

@@ -1,17 +1,8 @@
 // Help for LINE notification messages (the LINE 官方帳號 page's section), in zh-TW.
 import { Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { ul } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
-const ul = (items: ReactNode[]) => (
-  <ul style={{ paddingInlineStart: 20, margin: '4px 0 12px' }}>
-    {items.map((it, i) => (
-      <li key={i} style={{ marginBottom: 4 }}>
-        {it}
-      </li>
-    ))}
-  </ul>
-);
 
 export const PNP_HELP = {
   linePnp: {

@@ -1,17 +1,8 @@
 // Help for combined family reminders, in zh-TW: shown in the help centre (提醒 › 家人合併提醒).
 import { Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { ul } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
-const ul = (items: ReactNode[]) => (
-  <ul style={{ paddingInlineStart: 20, margin: '4px 0 12px' }}>
-    {items.map((it, i) => (
-      <li key={i} style={{ marginBottom: 4 }}>
-        {it}
-      </li>
-    ))}
-  </ul>
-);
 
 export const REMINDER_FAMILY_HELP = {
   reminderFamily: {

@@ -1,18 +1,9 @@
 // Help for the 提醒 › 發送紀錄 and 提醒 › 額度與費用 pages, in zh-TW: shown in each page's "?" drawer
 // and in the help centre.
 import { Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { ul } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
-const ul = (items: ReactNode[]) => (
-  <ul style={{ paddingInlineStart: 20, margin: '4px 0 12px' }}>
-    {items.map((it, i) => (
-      <li key={i} style={{ marginBottom: 4 }}>
-        {it}
-      </li>
-    ))}
-  </ul>
-);
 
 export const REMINDER_LOG_QUOTA_HELP = {
   deliveryLog: {

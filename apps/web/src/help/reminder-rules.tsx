@@ -1,17 +1,8 @@
 // Help for the 提醒 › 提醒規則 page, in zh-TW: shown in the page's "?" drawer and in the help centre.
 import { Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { ul } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
-const ul = (items: ReactNode[]) => (
-  <ul style={{ paddingInlineStart: 20, margin: '4px 0 12px' }}>
-    {items.map((it, i) => (
-      <li key={i} style={{ marginBottom: 4 }}>
-        {it}
-      </li>
-    ))}
-  </ul>
-);
 
 export const REMINDER_RULES_HELP = {
   reminderRules: {

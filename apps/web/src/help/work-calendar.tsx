@@ -1,18 +1,9 @@
 // Help for the 提醒 › 工作日曆 page, in zh-TW: what each colour means, closures and extra open
 // days with their effect on reminders, and importing the government's official calendar.
 import { Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { ul } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
-const ul = (items: ReactNode[]) => (
-  <ul style={{ paddingInlineStart: 20, margin: '4px 0 12px' }}>
-    {items.map((it, i) => (
-      <li key={i} style={{ marginBottom: 4 }}>
-        {it}
-      </li>
-    ))}
-  </ul>
-);
 
 export const WORK_CALENDAR_HELP = {
   workCalendar: {
