@@ -67,3 +67,26 @@ export async function smsCode(phone: string): Promise<string> {
     .toMatch(/^\d{6}$/);
   return code;
 }
+
+/** Taipei's date `n` days from today as YYYY-MM-DD. */
+export const taipeiDate = (n = 0) => new Date(Date.now() + 8 * 3600e3 + n * 86_400e3).toISOString().slice(0, 10);
+/** 0 = Sunday … 6 = Saturday of a YYYY-MM-DD date. */
+export const weekday = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay();
+export const addDays = (d: string, n: number) =>
+  new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400e3).toISOString().slice(0, 10);
+
+/** A back-office API call from the logged-in page (its session cookie and CSRF token). */
+export async function csrfJson(page: Page, method: string, url: string, body?: unknown) {
+  return page.evaluate(
+    async ([m, u, b]) => {
+      const token = decodeURIComponent(document.cookie.match(/careline_csrf=([^;]+)/)?.[1] ?? '');
+      const res = await fetch(u as string, {
+        method: m as string,
+        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+        body: b === undefined ? undefined : JSON.stringify(b),
+      });
+      return { status: res.status, json: await res.json() };
+    },
+    [method, url, body] as const,
+  );
+}

@@ -7,32 +7,13 @@
 // docs/screenshots/work-calendar*.png.
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN_EMAIL, his, login, SHOTS } from './demo.ts';
+import { addDays, ADMIN_EMAIL, csrfJson, his, login, SHOTS, taipeiDate, weekday } from './demo.ts';
 
 const run = Date.now().toString(36).slice(-5);
 const phone = `09${String(Date.now() + 37).slice(-8)}`;
 const PATIENT = '鄭雨潔';
 
-const taipeiDate = (n = 0) => new Date(Date.now() + 8 * 3600e3 + n * 86_400e3).toISOString().slice(0, 10);
-const weekday = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay();
-const addDays = (d: string, n: number) =>
-  new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400e3).toISOString().slice(0, 10);
 const slash = (d: string) => d.replaceAll('-', '/');
-
-async function csrfJson(page: Page, method: string, url: string, body?: unknown) {
-  return page.evaluate(
-    async ([m, u, b]) => {
-      const token = decodeURIComponent(document.cookie.match(/careline_csrf=([^;]+)/)?.[1] ?? '');
-      const res = await fetch(u as string, {
-        method: m as string,
-        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
-        body: b === undefined ? undefined : JSON.stringify(b),
-      });
-      return { status: res.status, json: await res.json() };
-    },
-    [method, url, body] as const,
-  );
-}
 
 type Day = { date: string; working: boolean; category: string; reason: string };
 const dayOf = async (page: Page, d: string) =>

@@ -6,7 +6,7 @@
 // (390 px) and reminder-family-appointment.png (1440 px).
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN_EMAIL, EMU, his, hisGet, login, openPhone, SHOTS, smsCode } from './demo.ts';
+import { ADMIN_EMAIL, csrfJson, EMU, his, hisGet, login, openPhone, SHOTS, smsCode } from './demo.ts';
 
 const run = Date.now().toString(36).slice(-5);
 const phone = `09${String(Date.now() + 23).slice(-8)}`;
@@ -19,21 +19,6 @@ function tpe(days: number, hh: number, mm = 0): string {
 }
 /** Taipei's clock `minutes` from now as HH:MM. */
 const taipeiClock = (minutes: number) => new Date(Date.now() + 8 * 3600e3 + minutes * 60e3).toISOString().slice(11, 16);
-
-async function csrfJson(page: Page, method: string, url: string, body?: unknown) {
-  return page.evaluate(
-    async ([m, u, b]) => {
-      const token = decodeURIComponent(document.cookie.match(/careline_csrf=([^;]+)/)?.[1] ?? '');
-      const res = await fetch(u as string, {
-        method: m as string,
-        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
-        body: b === undefined ? undefined : JSON.stringify(b),
-      });
-      return { status: res.status, json: await res.json() };
-    },
-    [method, url, body] as const,
-  );
-}
 
 async function tapMenu(page: Page, label: string) {
   const area = page.locator(`.rm-area[title="${label}"]`);

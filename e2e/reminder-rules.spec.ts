@@ -5,18 +5,13 @@
 // document is marked at its field and saved not at all. Screenshots at 1440 px go to
 // docs/screenshots/reminder-rules*.png.
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { ADMIN_EMAIL, his, login, SHOTS } from './demo.ts';
+import { expect, test } from '@playwright/test';
+import { addDays, ADMIN_EMAIL, csrfJson, his, login, SHOTS, taipeiDate, weekday } from './demo.ts';
 
 const run = Date.now().toString(36).slice(-5);
 const phone = `09${String(Date.now() + 11).slice(-8)}`;
 const PATIENT = '溫佳蓉';
 
-/** Taipei's date `n` days from today as YYYY-MM-DD. */
-const taipeiDate = (n = 0) => new Date(Date.now() + 8 * 3600e3 + n * 86_400e3).toISOString().slice(0, 10);
-const weekday = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay();
-const addDays = (d: string, n: number) =>
-  new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400e3).toISOString().slice(0, 10);
 /** The first Monday at least four days ahead (the simulator's default visit day). */
 function nextMonday(): string {
   let d = taipeiDate(4);
@@ -26,21 +21,6 @@ function nextMonday(): string {
 const md = (d: string) => `${Number(d.slice(5, 7))}/${Number(d.slice(8, 10))}`;
 const longLabel = (d: string, wd: string) =>
   `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日（星期${wd}）`;
-
-async function csrfJson(page: Page, method: string, url: string, body?: unknown) {
-  return page.evaluate(
-    async ([m, u, b]) => {
-      const token = decodeURIComponent(document.cookie.match(/careline_csrf=([^;]+)/)?.[1] ?? '');
-      const res = await fetch(u as string, {
-        method: m as string,
-        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
-        body: b === undefined ? undefined : JSON.stringify(b),
-      });
-      return { status: res.status, json: await res.json() };
-    },
-    [method, url, body] as const,
-  );
-}
 
 test('skip Saturdays for the 48-hour rule: simulator and a new Monday visit show Friday', async ({ page }) => {
   test.setTimeout(120_000);
