@@ -35,6 +35,8 @@ export type PlanAppointment = {
   visitType: string | null;
   /** HIS doctor id (overrides are written with HIS ids). */
   doctorId: string | null;
+  /** The doctor's name, for explanations people read (the HIS id when missing). */
+  doctorName?: string | null;
 };
 
 export type PlannedReminder = {
@@ -96,7 +98,9 @@ function effectiveRule(
   for (const o of matching) {
     if (o.templateId) rule = { ...rule, templateId: o.templateId };
     if (o.enabled === false)
-      disabledBy = o.visitType ? `看診類別「${o.visitType}」設定不發送此提醒` : `醫師（${o.doctorId}）設定不發送此提醒`;
+      disabledBy = o.visitType
+        ? `看診類別「${o.visitType}」設定不發送此提醒`
+        : `${a.doctorName ? `${a.doctorName}醫師` : `醫師（${o.doctorId}）`}設定不發送此提醒`;
     if (o.enabled === true) disabledBy = null;
   }
   return { rule, disabledBy };

@@ -185,6 +185,22 @@ describe('planReminders', () => {
     expect(byRule(walkIn, 'visit-day').templateId).toBe('dr9');
   });
 
+  it('names the doctor of a per-doctor override by name, falling back to the HIS id', () => {
+    const s = defaultSettings();
+    s.overrides = [{ doctorId: 'D9', ruleId: 'visit-day', enabled: false }];
+    const visit = (doctorName?: string | null) =>
+      byRule(
+        plan(
+          appt('2026-03-20T10:00:00+08:00', '2026-03-01T10:00:00+08:00', { doctorId: 'D9', doctorName }),
+          '2026-03-01T02:00:00Z',
+          s,
+        ),
+        'visit-day',
+      );
+    expect(visit('陳建志').explanation).toBe('看診當天 08:00 → 陳建志醫師設定不發送此提醒');
+    expect(visit(null).explanation).toBe('看診當天 08:00 → 醫師（D9）設定不發送此提醒');
+  });
+
   it('works in any clinic time zone, independent of the process TZ', () => {
     const la = buildClinicCalendar({ openWeekdays: [1, 2, 3, 4, 5], government: () => [] });
     const ps = planReminders({

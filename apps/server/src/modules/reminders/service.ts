@@ -129,6 +129,7 @@ export function planFromRows(
       status: a.status,
       visitType: a.visit_type,
       doctorId: a.doctor?.hisId ?? null,
+      doctorName: a.doctor?.name || null,
     },
     rules: settings,
     clinicCalendar: cal.calendar,

@@ -8,6 +8,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { errors, type ErrorDetail } from '../../platform/errors.ts';
 import { isDate, localParts, longDate, zonedTime } from '../../platform/time.ts';
 import { loadClinicCalendar } from '../calendar/service.ts';
+import { doctorByHisId } from '../doctors/service.ts';
 import { planReminders, type PlannedReminder } from './planner.ts';
 import { checkSettings, explainRule, normalizeSettings, type ReminderSettings } from './rules.ts';
 import { SettingsBody } from './schemas.ts';
@@ -69,10 +70,11 @@ export type SimulateInput = Static<typeof SimulateBody>;
 type Item = Static<typeof SimulateResponse>['items'][number];
 
 export async function simulateRules(deps: Deps, clinicId: string, input: SimulateInput) {
-  const [saved, templates, { calendar, timeZone }] = await Promise.all([
+  const [saved, templates, { calendar, timeZone }, doctor] = await Promise.all([
     loadSettings(deps.db, clinicId),
     loadTemplates(deps.db, clinicId),
     loadClinicCalendar(deps, clinicId),
+    input.doctorId ? doctorByHisId(deps.db, clinicId, input.doctorId) : undefined,
   ]);
   const d: ErrorDetail[] = [];
   let settings: ReminderSettings = saved;
@@ -114,6 +116,7 @@ export async function simulateRules(deps: Deps, clinicId: string, input: Simulat
       status: 'booked',
       visitType: input.visitType ?? null,
       doctorId: input.doctorId ?? null,
+      doctorName: doctor?.name ?? null,
     },
     rules: settings,
     clinicCalendar: calendar,
