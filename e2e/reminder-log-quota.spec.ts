@@ -98,17 +98,22 @@ test('delivery log: failed first, filter by state, resend with a confirmation; i
 
   await login(page, ADMIN_EMAIL);
   const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  // This run's two visits, told apart by their HIS codes: the demo clinic has other patients
+  // with the same names, whose reminders of today are in the log too.
+  const [BOUND_VISIT, NO_LINE_VISIT] = [`LQ-${run}-A1`, `LQ-${run}-A2`];
+  const ids = new Map<string, string>();
   const mine = async () =>
     (await api<{ items: LogItem[] }>(page, 'GET', `/api/reminders/log?from=${today}&pageSize=200`)).json.items.filter(
-      (i) => i.patientName === BOUND || i.patientName === NO_LINE,
+      (i) => ids.has(i.appointmentId),
     );
   // A visit later today gets no reminder of its own from the rules (the 48-hour and visit-day
   // times have passed, and the demo clinic is still copying its bookings from the HIS, which
   // sends no booking-day message): the front desk's 「重送提醒」 sends one now to each.
-  for (const hisId of [`LQ-${run}-A1`, `LQ-${run}-A2`]) {
+  for (const hisId of [BOUND_VISIT, NO_LINE_VISIT]) {
     const { appointmentId } = (
       await api<{ appointmentId: string }>(page, 'GET', `/api/appointments/${hisId}/reminders`)
     ).json;
+    ids.set(appointmentId, hisId);
     expect((await api(page, 'POST', `/api/appointments/${appointmentId}/resend-reminder`)).status).toBe(202);
   }
   await expect
@@ -123,11 +128,11 @@ test('delivery log: failed first, filter by state, resend with a confirmation; i
   const table = page.locator('.ant-table-tbody');
   const first = table.locator('tr.ant-table-row').first();
   await expect(first).toContainText('失敗');
-  await expect(page.locator('.ant-table-tbody tr.ant-table-row').filter({ hasText: NO_LINE }).first()).toContainText(
-    '尚未綁定 LINE',
-  );
+  await expect(
+    page.locator('.ant-table-tbody tr.ant-table-row').filter({ hasText: NO_LINE_VISIT }).first(),
+  ).toContainText('尚未綁定 LINE');
   // The explanation opens under the row.
-  const boundRow = table.locator('tr.ant-table-row').filter({ hasText: BOUND }).first();
+  const boundRow = table.locator('tr.ant-table-row').filter({ hasText: BOUND_VISIT }).first();
   await expect(boundRow).toContainText('LINE');
   await boundRow.getByRole('button', { name: /展開|Expand/ }).click();
   await expect(page.locator('.ant-table-expanded-row').first()).toContainText('為什麼是這個時間');
@@ -138,16 +143,16 @@ test('delivery log: failed first, filter by state, resend with a confirmation; i
   await page.getByRole('checkbox', { name: /^失敗 \d+/ }).click();
   await expect(page).toHaveURL(/state=failed/);
   const rows = table.locator('tr.ant-table-row');
-  await expect(rows.filter({ hasText: BOUND })).toHaveCount(0);
-  await expect(rows.filter({ hasText: NO_LINE }).first()).toBeVisible();
+  await expect(rows.filter({ hasText: BOUND_VISIT })).toHaveCount(0);
+  await expect(rows.filter({ hasText: NO_LINE_VISIT }).first()).toBeVisible();
   for (const r of await rows.all()) await expect(r).toContainText('失敗');
   await page.getByRole('checkbox', { name: /^已送出 \d+/ }).click();
   await expect(page).toHaveURL(/state=sent/);
-  await expect(rows.filter({ hasText: BOUND }).first()).toBeVisible();
+  await expect(rows.filter({ hasText: BOUND_VISIT }).first()).toBeVisible();
 
   // Resend: the confirmation says it is a second message; the phone gets it.
   const before = (await botMessages(userId)).filter((m) => m.via === 'push').length;
-  await rows.filter({ hasText: BOUND }).first().getByRole('button', { name: '重新發送' }).click();
+  await rows.filter({ hasText: BOUND_VISIT }).first().getByRole('button', { name: '重新發送' }).click();
   const confirm = page.locator('.ant-popconfirm');
   await expect(confirm).toContainText('第二則訊息');
   await expect(confirm).toBeVisible();
@@ -158,7 +163,9 @@ test('delivery log: failed first, filter by state, resend with a confirmation; i
   await expect
     .poll(async () => (await botMessages(userId)).filter((m) => m.via === 'push').length, { timeout: 30_000 })
     .toBeGreaterThan(before);
-  await expect.poll(async () => (await mine()).filter((i) => i.patientName === BOUND).length).toBeGreaterThan(1);
+  await expect
+    .poll(async () => (await mine()).filter((i) => ids.get(i.appointmentId) === BOUND_VISIT).length)
+    .toBeGreaterThan(1);
 });
 
 test('quota page: the numbers and the chart; a 確認 tap on the phone is a free reply, not a push', async ({ page }) => {
