@@ -30,6 +30,11 @@ import { QuotaPage } from './pages/reminders/QuotaPage.tsx';
 import { RulesPage } from './pages/reminders/RulesPage.tsx';
 import { TemplatesPage } from './pages/reminders/TemplatesPage.tsx';
 import { WorkCalendarPage } from './pages/reminders/WorkCalendarPage.tsx';
+import { InboxPage } from './pages/messages/InboxPage.tsx';
+import { CasesPage } from './pages/support/CasesPage.tsx';
+import { FaqPage } from './pages/support/FaqPage.tsx';
+import { SupportStatsPage } from './pages/support/SupportStatsPage.tsx';
+import { TrainerPage } from './pages/support/TrainerPage.tsx';
 import { ImportPage } from './pages/patients/ImportPage.tsx';
 import { MergePage } from './pages/patients/MergePage.tsx';
 import { PatientDetailPage } from './pages/patients/PatientDetailPage.tsx';
@@ -85,11 +90,7 @@ export function App() {
         >
           <Route index element={<Home />} />
           {Object.entries(FEATURES).map(([path, info]) => (
-            <Route
-              key={path}
-              path={path === 'messages' ? '/messages/inbox' : `/${path}`}
-              element={clinic(<FeaturePlaceholder info={info} />)}
-            />
+            <Route key={path} path={`/${path}`} element={clinic(<FeaturePlaceholder info={info} />)} />
           ))}
           <Route path="/appointments" element={clinic(<AppointmentsPage />)} />
           <Route path="/calendar" element={clinic(<CalendarPage />)} />
@@ -101,6 +102,12 @@ export function App() {
           <Route path="/reminders/quota" element={clinic(<QuotaPage />)} />
           <Route path="/settings/calendar-feeds" element={admin(<CalendarFeedsPage />)} />
           <Route path="/messages" element={<Navigate to="/messages/inbox" replace />} />
+          <Route path="/messages/inbox" element={clinic(<InboxPage />)} />
+          <Route path="/support" element={<Navigate to="/support/faq" replace />} />
+          <Route path="/support/faq" element={clinic(<FaqPage />)} />
+          <Route path="/support/trainer" element={clinic(<TrainerPage />)} />
+          <Route path="/support/cases" element={clinic(<CasesPage />)} />
+          <Route path="/support/stats" element={clinic(<SupportStatsPage />)} />
           <Route path="/patients" element={<Navigate to="/patients/list" replace />} />
           <Route path="/patients/list" element={clinic(<PatientsPage />)} />
           <Route path="/patients/segments" element={clinic(<SegmentsPage />)} />

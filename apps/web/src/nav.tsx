@@ -33,6 +33,10 @@ import {
   CarryOutOutlined,
   HistoryOutlined,
   DashboardOutlined,
+  ReadOutlined,
+  ExperimentOutlined,
+  AlertOutlined,
+  FundOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from './roles.ts';
@@ -92,7 +96,17 @@ export const CLINIC_NAV: NavItem[] = [
   },
   { path: '/care', label: '衛教追蹤', icon: <HeartOutlined aria-hidden /> },
   { path: '/satisfaction', label: '滿意度', icon: <SmileOutlined aria-hidden /> },
-  { path: '/support', label: '客服', icon: <CustomerServiceOutlined aria-hidden /> },
+  {
+    path: '/support',
+    label: '客服',
+    icon: <CustomerServiceOutlined aria-hidden />,
+    children: [
+      { path: '/support/faq', label: '常見問題', icon: <ReadOutlined aria-hidden /> },
+      { path: '/support/trainer', label: '機器人訓練', icon: <ExperimentOutlined aria-hidden /> },
+      { path: '/support/cases', label: '客訴與意見', icon: <AlertOutlined aria-hidden /> },
+      { path: '/support/stats', label: '客服成效', icon: <FundOutlined aria-hidden /> },
+    ],
+  },
   { path: '/reports', label: '報表', icon: <BarChartOutlined aria-hidden /> },
   {
     path: '/settings',
@@ -136,13 +150,6 @@ export function navFor(items: NavItem[], role: Role): NavItem[] {
 
 /** Features not built yet: what each will do, shown on its placeholder page. */
 export const FEATURES: Record<string, FeatureInfo> = {
-  messages: {
-    title: '訊息',
-    description:
-      '診所 LINE 官方帳號的對話收件匣：病患的提問由機器人先回覆，需要真人處理時轉給櫃台，並可指派負責人、使用罐頭訊息快速回覆，也可對特定分眾群發訊息並事先估算用量。',
-    points: ['LINE 對話收件匣與轉真人、指派', '罐頭訊息與關鍵字自動回覆', '分眾群發與訊息用量估算'],
-    emptyText: '病患透過 LINE 傳來的訊息會出現在這裡',
-  },
   care: {
     title: '衛教追蹤',
     description:
@@ -156,13 +163,6 @@ export const FEATURES: Record<string, FeatureInfo> = {
       '看診後自動邀請病患填寫滿意度，依照 Google 評論政策邀請病患分享評價，並在後台收集意見、製作圖表與匯出報表；也可以對分眾發送問卷並追蹤回覆率。',
     points: ['看診後滿意度調查', '意見統計圖表與 CSV／Excel 匯出', '問卷與回覆率'],
     emptyText: '病患回覆滿意度後，結果會彙整在這裡',
-  },
-  support: {
-    title: '客服',
-    description:
-      '常見問題自動回覆機器人與客訴處理。機器人能理解同義詞與不同說法，答不出來的問題會進入訓練清單；客訴與意見案件有處理時限（首次處理 4 小時內、回覆 24 小時內）與逾時升級。',
-    points: ['常見問題（FAQ）與同義詞', '未回答問題的訓練清單', '客訴案件與處理時限'],
-    emptyText: '建立常見問題或收到客訴案件後，會顯示在這裡',
   },
   reports: {
     title: '報表',
