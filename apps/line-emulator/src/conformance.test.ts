@@ -224,7 +224,7 @@ describe('LINE OpenAPI conformance', () => {
         channelId: '2000000001',
         message: { type: 'image' },
       })
-    ).json()) as { event: { message: { id: string } } };
+    ).json()) as { event: { message: { id: string; markAsReadToken: string } } };
     const content = await call(
       'GET',
       '/v2/bot/message/{messageId}/content',
@@ -232,6 +232,17 @@ describe('LINE OpenAPI conformance', () => {
     );
     expect(content.status).toBe(200);
     expect((content.body as Buffer).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      (
+        await call('POST', '/v2/bot/chat/markAsRead', '/v2/bot/chat/markAsRead', {
+          body: { markAsReadToken: img.event.message.markAsReadToken },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call('POST', '/v2/bot/chat/markAsRead', '/v2/bot/chat/markAsRead', { body: { markAsReadToken: 'x' } }))
+        .status,
+    ).toBe(400);
   });
 
   it('rich menu endpoints conform', async () => {

@@ -1,6 +1,6 @@
 // Control API under /_emulator/ (JSON) for tests, demos and the phone page.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { messageId } from './ids.ts';
+import { hex, messageId } from './ids.ts';
 import type { Ctx } from './messaging.ts';
 import { menuForUser } from './richmenu.ts';
 import { defaultFaults, toE164, type Channel, type ChannelConfig, type Faults } from './store.ts';
@@ -20,10 +20,14 @@ function publicChannel(c: Channel): Obj {
     basicId: c.basicId,
     rateLimits: c.rateLimits,
     plan: c.plan,
+    markAsReadMode: c.markAsReadMode,
     friends: [...c.friends].map(([userId, state]) => ({ userId, state })),
     liffApps: [...c.liffApps].map(([liffId, url]) => ({ liffId, url })),
   };
 }
+
+const readModeOk = (b: Obj): boolean =>
+  b.markAsReadMode === undefined || b.markAsReadMode === 'auto' || b.markAsReadMode === 'manual';
 
 /** A 1×1 PNG of the given colour, used as the content of images the virtual user "sends". */
 const TINY_PNG = Buffer.from(
@@ -57,6 +61,7 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
     ) {
       return err(reply, 400, 'channelId (digits) and channelSecret are required');
     }
+    if (!readModeOk(b)) return err(reply, 400, "markAsReadMode must be 'auto' or 'manual'");
     const { channel, channelAccessToken } = store.upsertChannel(b);
     return reply.code(201).send({ channelAccessToken, ...publicChannel(channel) });
   });
@@ -64,6 +69,7 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.patch('/_emulator/channels/:channelId', async (req, reply) => {
     const c = store.channels.get((req.params as Obj).channelId as string);
     if (!c) return err(reply, 404, 'channel not found');
+    if (!readModeOk((req.body ?? {}) as Obj)) return err(reply, 400, "markAsReadMode must be 'auto' or 'manual'");
     const { channel } = store.upsertChannel({
       ...((req.body ?? {}) as Partial<ChannelConfig>),
       channelId: c.channelId,
@@ -204,7 +210,10 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
         longitude: Number(m.longitude ?? 121.517),
       };
     } else return err(reply, 400, 'unsupported message type');
-    store.record(c, { id, direction: 'user', userId, via: 'message', message });
+    const readToken = `r${id}${hex(8)}`;
+    message.markAsReadToken = readToken;
+    const rec = store.record(c, { id, direction: 'user', userId, via: 'message', message });
+    c.readTokens.set(readToken, { userId, seq: rec.seq });
     store.notify();
     const ev = webhooks.event(c, 'message', userId, { message }, true);
     await webhooks.dispatch(c, [ev]);
@@ -244,12 +253,20 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
     // What the page shows besides messages: the friend state and the visible menu. A change
     // that happened between two polls (a menu linked right after a message arrived) must end
     // the next poll at once, or the page would show it only when that poll times out.
+    // The 已讀 mark and the loading animation count as visible too (when the page says what it shows).
+    const withMarks = typeof q.read === 'string';
+    const loadingMs = () => Math.max(0, (c.loadingUntil.get(userId) ?? 0) - store.now());
     const visible = () => {
       const state = c.friends.get(userId) ?? 'none';
       const m = menuForUser(c, userId);
-      return `${state}|${state === 'friend' && m?.image ? m.richMenuId : ''}`;
+      const marks = withMarks ? `|${c.readUpTo.get(userId) ?? 0}|${loadingMs() > 0 ? 1 : 0}` : '';
+      return `${state}|${state === 'friend' && m?.image ? m.richMenuId : ''}${marks}`;
     };
-    const shown = typeof q.state === 'string' ? `${q.state}|${typeof q.menu === 'string' ? q.menu : ''}` : null;
+    const shown =
+      typeof q.state === 'string'
+        ? `${q.state}|${typeof q.menu === 'string' ? q.menu : ''}` +
+          (withMarks ? `|${String(q.read)}|${q.loading === '1' ? 1 : 0}` : '')
+        : null;
     const changed = () => collect().length > 0 || (shown !== null && visible() !== shown);
     let items = collect();
     if (!changed() && wait > 0) {
@@ -272,6 +289,10 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
     return {
       seq: store.seq,
       state: c.friends.get(userId) ?? 'none',
+      /** the seq of the user's last message marked read; later ones show no 已讀 yet */
+      readUpTo: c.readUpTo.get(userId) ?? 0,
+      /** ms the loading animation still shows (0: none) */
+      loadingMs: loadingMs(),
       channel: { channelId: c.channelId, displayName: c.displayName },
       items: items.map((r) => ({ seq: r.seq, id: r.id, at: r.at, from: r.direction, via: r.via, message: r.message })),
       richMenu:

@@ -433,7 +433,7 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
     basicId: req.channel.basicId,
     displayName: req.channel.displayName,
     chatMode: 'bot',
-    markAsReadMode: 'auto',
+    markAsReadMode: req.channel.markAsReadMode,
   }));
 
   app.get('/v2/bot/channel/webhook/endpoint', async (req) => ({
@@ -473,11 +473,34 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
     }
   });
 
+  // The animation shows in the user's chat for loadingSeconds (5–60, a multiple of 5; default 20)
+  // or until the bot's next message arrives, whichever is first.
   app.post('/v2/bot/chat/loading/start', async (req, reply) => {
     const b = body(req);
     if (typeof b.chatId !== 'string' || !USER_ID_RE.test(b.chatId))
       return badRequestDetails(reply, [{ message: 'must be specified', property: 'chatId' }]);
+    const seconds = b.loadingSeconds ?? 20;
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 5 || seconds > 60 || seconds % 5 !== 0)
+      return badRequestDetails(reply, [
+        { message: 'must be a multiple of 5 from 5 to 60', property: 'loadingSeconds' },
+      ]);
+    if (req.channel.friends.get(b.chatId) === 'friend') {
+      req.channel.loadingUntil.set(b.chatId, store.now() + seconds * 1000);
+      store.notify();
+    }
     return reply.code(202).send({});
+  });
+
+  // Marks the user's messages up to the one whose webhook event carried the token as read (已讀).
+  app.post('/v2/bot/chat/markAsRead', async (req, reply) => {
+    const b = body(req);
+    const t = typeof b.markAsReadToken === 'string' ? req.channel.readTokens.get(b.markAsReadToken) : undefined;
+    if (!t) return lineError(reply, 400, 'An invalid markAsReadToken is specified');
+    if ((req.channel.readUpTo.get(t.userId) ?? 0) < t.seq) {
+      req.channel.readUpTo.set(t.userId, t.seq);
+      store.notify();
+    }
+    return reply.code(200).send({});
   });
 
   // Data API: content the user sent.

@@ -28,6 +28,8 @@ export type ChannelConfig = {
   plan?: Partial<Plan>;
   /** LIFF apps of this (login) channel: liffId → endpoint URL */
   liffApps?: { liffId: string; url: string }[];
+  /** auto (LINE's default): users' messages show 已讀 on arrival; manual: only after POST /v2/bot/chat/markAsRead */
+  markAsReadMode?: 'auto' | 'manual';
 };
 
 export type RichMenu = {
@@ -82,6 +84,13 @@ export type Channel = {
     }
   >;
   liffApps: Map<string, string>;
+  markAsReadMode: 'auto' | 'manual';
+  /** per user: the seq of the last of their messages marked read (what the phone shows as 已讀) */
+  readUpTo: Map<string, number>;
+  /** markAsReadToken (sent in message events) → the user and the seq of that message */
+  readTokens: Map<string, { userId: string; seq: number }>;
+  /** per user: until when (ms) the loading animation shows; a message from the bot ends it */
+  loadingUntil: Map<string, number>;
   log: SentRecord[];
   webhookLog: {
     at: string;
@@ -280,6 +289,10 @@ export class Store {
       retryKeys: new Map(),
       narrowcasts: new Map(),
       liffApps: new Map(),
+      markAsReadMode: cfg.markAsReadMode ?? 'auto',
+      readUpTo: new Map(),
+      readTokens: new Map(),
+      loadingUntil: new Map(),
       log: [],
       webhookLog: [],
     };
@@ -289,6 +302,7 @@ export class Store {
       if (cfg.displayName) existing.displayName = cfg.displayName;
       if (cfg.rateLimits !== undefined) existing.rateLimits = limits;
       if (cfg.plan) existing.plan = { ...existing.plan, ...cfg.plan };
+      if (cfg.markAsReadMode) existing.markAsReadMode = cfg.markAsReadMode;
     }
     for (const app of cfg.liffApps ?? []) channel.liffApps.set(app.liffId, app.url);
     this.channels.set(channel.channelId, channel);
@@ -374,6 +388,8 @@ export class Store {
       retryKey: rec.retryKey ?? null,
     };
     channel.log.push(full);
+    if (full.direction === 'bot') channel.loadingUntil.delete(full.userId);
+    else if (channel.markAsReadMode === 'auto') channel.readUpTo.set(full.userId, full.seq);
     const old = channel.log[channel.log.length - 1 - this.fullMessageHistory];
     if (old && !old.message.summarized) old.message = summaryOf(old.message);
     return full;

@@ -21,6 +21,9 @@ const st = {
   gen: 0,
   lastDay: '',
   menu: null,
+  read: 0,
+  loading: false,
+  loadingTimer: 0,
 };
 
 async function api(method, path, body) {
@@ -161,7 +164,8 @@ function appendItem(it) {
       ? `<div class="av">${esc((ch?.displayName ?? '診').slice(0, 1))}</div><div class="col${r.wide ? ' wide' : ''}">` +
         `<div class="name">${esc(ch?.displayName ?? '')}</div>${pnp}` +
         `<div class="line">${r.html}<span class="time">${time(it.at)}</span></div></div>`
-      : `<div class="col"><div class="line">${r.html}<span class="time">已讀<br>${time(it.at)}</span></div></div>`;
+      : `<div class="col"><div class="line">${r.html}<span class="time"><span class="read">已讀</span>` +
+        `${time(it.at)}</span></div></div>`;
   tl.appendChild(el);
   compactGate();
   if (it.from === 'bot') showQuick(it.message.quickReply);
@@ -238,8 +242,33 @@ function compactGate() {
   $('friendGate').classList.toggle('compact', $('timeline').querySelector('.row') !== null);
 }
 
+/** 已讀 under the user's messages up to `upTo` (LINE shows it once the account has read them). */
+function showRead(upTo) {
+  st.read = upTo;
+  for (const el of $('timeline').querySelectorAll('.row.me'))
+    el.classList.toggle('unread', Number(el.dataset.seq) > upTo);
+}
+
+/** The three-dot loading animation the bot started, for `ms` more (or until its next message). */
+function showLoading(ms) {
+  clearTimeout(st.loadingTimer);
+  st.loading = ms > 0;
+  $('timeline').querySelector('.row.typing')?.remove();
+  if (!st.loading) return;
+  const ch = channelObj();
+  $('timeline').insertAdjacentHTML(
+    'beforeend',
+    `<div class="row bot typing" aria-label="對方正在輸入"><div class="av">${esc((ch?.displayName ?? '診').slice(0, 1))}` +
+      `</div><div class="col"><div class="line"><div class="bubble dots"><i></i><i></i><i></i></div></div></div></div>`,
+  );
+  $('timeline').scrollTop = 1e9;
+  st.loadingTimer = setTimeout(() => showLoading(0), ms);
+}
+
 async function poll() {
   const gen = ++st.gen;
+  st.read = 0;
+  st.loading = false;
   st.seq = 0;
   st.lastDay = '';
   st.menu = undefined;
@@ -256,12 +285,17 @@ async function poll() {
       const r = await api(
         'GET',
         `/_emulator/users/${st.user}/chat?channelId=${st.channel}&after=${st.seq}&wait=${wait}` +
-          (wait ? `&state=${st.state}&menu=${encodeURIComponent(st.menu ?? '')}` : ''),
+          (wait
+            ? `&state=${st.state}&menu=${encodeURIComponent(st.menu ?? '')}` +
+              `&read=${st.read}&loading=${st.loading ? 1 : 0}`
+            : ''),
       );
       if (gen !== st.gen) return;
       setState(r.state);
       for (const it of r.items) appendItem(it);
       if (r.items.length) st.seq = r.items[r.items.length - 1].seq;
+      showRead(r.readUpTo ?? 0);
+      showLoading(r.loadingMs ?? 0);
       renderMenu(r.state === 'friend' ? r.richMenu : null);
       if (r.items.length)
         requestAnimationFrame(() => {
