@@ -232,3 +232,28 @@ export async function createTestClinic(
     his: (key: string) => asApiKey(t.app, key),
   };
 }
+
+/**
+ * Test setup: links a LINE user to the clinic's patient with this HIS id, as a finished phone
+ * binding would (without the SMS round trip the binding tests cover). Returns the patient's id.
+ */
+export async function bindForTest(t: TestApp, clinicId: string, hisId: string, lineUserId: string): Promise<string> {
+  const p = await t.deps.db
+    .selectFrom('patients')
+    .select('id')
+    .where('clinic_id', '=', clinicId)
+    .where('his_id', '=', hisId)
+    .executeTakeFirstOrThrow();
+  await t.deps.db
+    .insertInto('line_bindings')
+    .values({
+      clinic_id: clinicId,
+      line_user_id: lineUserId,
+      patient_id: p.id,
+      phone_hash: 'x',
+      phone_masked: '0912***678',
+      created_at: t.clock.now().toISOString(),
+    })
+    .execute();
+  return p.id;
+}

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jobDefinitions } from '../../jobs.ts';
 import { startWorker, type Worker } from '../../platform/jobs.ts';
 import { fakeLine, fakeSms, type FakeLine, type FakeSms } from '../../testing/fakes.ts';
-import { as, createTestApp, createTestClinic, type TestApp, type TestClinic } from '../../testing/helpers.ts';
+import {
+  as,
+  bindForTest,
+  createTestApp,
+  createTestClinic,
+  type TestApp,
+  type TestClinic,
+} from '../../testing/helpers.ts';
 import { startReminderDispatcher, type Dispatcher } from './delivery.ts';
 
 let t: TestApp;
@@ -58,24 +65,13 @@ async function patient(c: TestClinic, his: ReturnType<TestClinic['his']>, hisId:
   expect((await his.put(`/his/v1/patients/${hisId}`, { name: `病患${hisId}`, phone: '0912-345-678' })).statusCode).toBe(
     201,
   );
+  if (lineUserId) return bindForTest(t, c.clinicId, hisId, lineUserId);
   const p = await t.deps.db
     .selectFrom('patients')
     .select('id')
     .where('clinic_id', '=', c.clinicId)
     .where('his_id', '=', hisId)
     .executeTakeFirstOrThrow();
-  if (lineUserId)
-    await t.deps.db
-      .insertInto('line_bindings')
-      .values({
-        clinic_id: c.clinicId,
-        line_user_id: lineUserId,
-        patient_id: p.id,
-        phone_hash: 'x',
-        phone_masked: '0912***678',
-        created_at: NOW,
-      })
-      .execute();
   return p.id;
 }
 

@@ -6,7 +6,7 @@
 // combined with this clinic's.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLineTestbed, type LineTestbed } from '../../testing/line.ts';
-import { as, login } from '../../testing/helpers.ts';
+import { as, bindForTest, login } from '../../testing/helpers.ts';
 import { startReminderDispatcher, type Dispatcher } from './delivery.ts';
 
 let b: LineTestbed;
@@ -73,23 +73,7 @@ async function patient(
   userId: string,
 ) {
   expect((await his.put(`/his/v1/patients/${pid}`, { name, phone: '0912-345-678' })).statusCode).toBe(201);
-  const p = await b.t.deps.db
-    .selectFrom('patients')
-    .select('id')
-    .where('clinic_id', '=', c.clinicId)
-    .where('his_id', '=', pid)
-    .executeTakeFirstOrThrow();
-  await b.t.deps.db
-    .insertInto('line_bindings')
-    .values({
-      clinic_id: c.clinicId,
-      line_user_id: userId,
-      patient_id: p.id,
-      phone_hash: 'x',
-      phone_masked: '0912***678',
-      created_at: b.t.clock.now().toISOString(),
-    })
-    .execute();
+  await bindForTest(b.t, c.clinicId, pid, userId);
 }
 
 async function book(his: Awaited<ReturnType<typeof setup>>['his'], id: string, pid: string, startsAt: string) {

@@ -6,7 +6,7 @@
 // counted push only when the reply token is used or too old. Another clinic sees none of it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLineTestbed, type LineTestbed } from '../../testing/line.ts';
-import { as, createTestClinic, login } from '../../testing/helpers.ts';
+import { as, bindForTest, createTestClinic, login } from '../../testing/helpers.ts';
 import { startReminderDispatcher, type Dispatcher } from './delivery.ts';
 
 const NOW = '2026-03-09T01:00:00Z'; // Monday 09:00 in Taipei
@@ -53,23 +53,7 @@ async function patient(c: Clinic, his: His, pid: string, withLine: boolean) {
   if (!withLine) return null;
   const { userId } = await b.emu_('POST', '/_emulator/users', { displayName: `病患${pid}` });
   await b.emu_('POST', `/_emulator/users/${userId}/follow`, { channelId: c.channelId });
-  const p = await b.t.deps.db
-    .selectFrom('patients')
-    .select('id')
-    .where('clinic_id', '=', c.clinicId)
-    .where('his_id', '=', pid)
-    .executeTakeFirstOrThrow();
-  await b.t.deps.db
-    .insertInto('line_bindings')
-    .values({
-      clinic_id: c.clinicId,
-      line_user_id: userId,
-      patient_id: p.id,
-      phone_hash: 'x',
-      phone_masked: '0912***678',
-      created_at: NOW,
-    })
-    .execute();
+  await bindForTest(b.t, c.clinicId, pid, userId);
   await waitFor(async () => {
     await b.drain();
     return Boolean(

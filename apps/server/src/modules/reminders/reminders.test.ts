@@ -5,7 +5,7 @@
 // the emulator's log, SMS fallback, quota, back office.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLineTestbed, type LineTestbed } from '../../testing/line.ts';
-import { as, login } from '../../testing/helpers.ts';
+import { as, bindForTest, login } from '../../testing/helpers.ts';
 
 /** A fresh admin session at the current (moved) test clock. */
 const admin = async (c: { admin: { email: string } }) => as(b.t.app, await login(b.t.app, c.admin.email));
@@ -59,25 +59,7 @@ async function patientWithLine(
   ).toBe(201);
   const { userId } = await b.emu_('POST', '/_emulator/users', { displayName: `病患${pid}` });
   await b.emu_('POST', `/_emulator/users/${userId}/follow`, { channelId: c.channelId });
-  if (opts.bind !== false) {
-    const p = await b.t.deps.db
-      .selectFrom('patients')
-      .select('id')
-      .where('clinic_id', '=', c.clinicId)
-      .where('his_id', '=', pid)
-      .executeTakeFirstOrThrow();
-    await b.t.deps.db
-      .insertInto('line_bindings')
-      .values({
-        clinic_id: c.clinicId,
-        line_user_id: userId,
-        patient_id: p.id,
-        phone_hash: 'x',
-        phone_masked: '0912***678',
-        created_at: b.t.clock.now().toISOString(),
-      })
-      .execute();
-  }
+  if (opts.bind !== false) await bindForTest(b.t, c.clinicId, pid, userId);
   await waitFor(
     async () =>
       (

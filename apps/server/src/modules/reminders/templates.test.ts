@@ -7,7 +7,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jobDefinitions } from '../../jobs.ts';
 import { startWorker, type Worker } from '../../platform/jobs.ts';
 import { fakeLine, type FakeLine } from '../../testing/fakes.ts';
-import { as, createTestApp, createTestClinic, type TestApp, type TestClinic } from '../../testing/helpers.ts';
+import {
+  as,
+  bindForTest,
+  createTestApp,
+  createTestClinic,
+  type TestApp,
+  type TestClinic,
+} from '../../testing/helpers.ts';
 import { lineService } from '../line/service.ts';
 import { startReminderDispatcher, type Dispatcher } from './delivery.ts';
 
@@ -197,24 +204,8 @@ describe('message templates', () => {
     expect(numeric.message.altText).toContain('2026/03/11（週三）');
 
     expect((await his.put('/his/v1/patients/P1', { name: '王小明', phone: '0912-345-678' })).statusCode).toBe(201);
-    const p = await t.deps.db
-      .selectFrom('patients')
-      .select('id')
-      .where('clinic_id', '=', c.clinicId)
-      .where('his_id', '=', 'P1')
-      .executeTakeFirstOrThrow();
     const user = 'U' + 'a1'.repeat(16);
-    await t.deps.db
-      .insertInto('line_bindings')
-      .values({
-        clinic_id: c.clinicId,
-        line_user_id: user,
-        patient_id: p.id,
-        phone_hash: 'x',
-        phone_masked: '0912***678',
-        created_at: NOW,
-      })
-      .execute();
+    await bindForTest(t, c.clinicId, 'P1', user);
     await his.put('/his/v1/appointments/A1', {
       patientId: 'P1',
       doctorId: 'D1',
