@@ -23,7 +23,7 @@ import { planReminders, type PlannedReminder } from './planner.ts';
 import { checkSettings, defaultSettings, explainRule, normalizeSettings, type ReminderSettings } from './rules.ts';
 import { reminderRepository } from './repository.ts';
 import type { ReminderDeliveriesTable } from './tables.ts';
-import { withUsage } from './template-usage.ts';
+import { overrideDoctorNames, withUsage } from './template-usage.ts';
 import {
   BUILT_IN_TEMPLATES,
   checkTemplate,
@@ -312,8 +312,10 @@ export function reminderService(deps: Deps) {
       await enqueueClinicReplan(deps, clinicId, 'rules');
       return view(s);
     },
-    listTemplates: async (clinicId: string) =>
-      withUsage(await loadTemplates(db, clinicId), await loadSettings(db, clinicId)),
+    async listTemplates(clinicId: string) {
+      const settings = await loadSettings(db, clinicId);
+      return withUsage(await loadTemplates(db, clinicId), settings, await overrideDoctorNames(db, clinicId, settings));
+    },
     async getTemplate(clinicId: string, id: string) {
       const t = (await this.listTemplates(clinicId)).find((x) => x.id === id);
       if (!t) throw errors.notFound('訊息範本');

@@ -9,7 +9,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { reminderRepository } from './repository.ts';
 import { lockedSettings, reminderService, type TemplateInput } from './service.ts';
-import { describeUses, templateUses } from './template-usage.ts';
+import { describeUses, overrideDoctorNames, templateUses } from './template-usage.ts';
 import { BUILT_IN_TEMPLATES } from './templates.ts';
 
 export function templateAdmin(deps: Deps) {
@@ -36,7 +36,8 @@ export function templateAdmin(deps: Deps) {
         );
       await db.transaction().execute(async (trx) => {
         // Under the settings lock: a rule saved meanwhile waits, then finds the template gone.
-        const uses = templateUses(await lockedSettings(trx, deps, clinicId, actor), id);
+        const settings = await lockedSettings(trx, deps, clinicId, actor);
+        const uses = templateUses(settings, id, await overrideDoctorNames(trx, clinicId, settings));
         if (uses.length)
           throw errors.conflict(
             'TEMPLATE_IN_USE',

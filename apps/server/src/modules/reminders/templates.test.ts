@@ -94,15 +94,23 @@ describe('message templates', () => {
     // Used by an override: deleting is refused with the rule's name, and nothing is deleted.
     const rules = (await admin.get('/api/reminders/rules')).json();
     rules.rules.forEach((r: { explanation?: string }) => delete r.explanation);
-    rules.overrides = [{ visitType: '植牙', ruleId: 'before-48h', templateId: tpl.id }];
+    // A per-doctor override names the doctor as people know them (the HIS id only when unknown).
+    expect((await c.his(await c.apiKey()).put('/his/v1/doctors/D7', { name: '陳建志' })).statusCode).toBe(201);
+    rules.overrides = [
+      { visitType: '植牙', ruleId: 'before-48h', templateId: tpl.id },
+      { doctorId: 'D7', ruleId: 'visit-day', templateId: tpl.id },
+      { doctorId: 'D404', ruleId: 'visit-day', templateId: tpl.id },
+    ];
     expect((await admin.put('/api/reminders/rules', rules)).statusCode).toBe(200);
     expect((await templates(c)).find((x) => x.id === tpl.id)?.usedBy).toEqual([
       { ruleId: 'before-48h', ruleName: '看診前 48 小時提醒', override: '看診類別 植牙' },
+      { ruleId: 'visit-day', ruleName: '看診當天提醒', override: '陳建志醫師' },
+      { ruleId: 'visit-day', ruleName: '看診當天提醒', override: '醫師 D404' },
     ]);
     const inUse = await admin.delete(`/api/reminders/templates/${tpl.id}`);
     expect(inUse.statusCode).toBe(409);
     expect(inUse.json().error.code).toBe('TEMPLATE_IN_USE');
-    expect(inUse.json().error.message).toContain('看診前 48 小時提醒（看診類別 植牙）');
+    expect(inUse.json().error.message).toContain('看診前 48 小時提醒（看診類別 植牙）、看診當天提醒（陳建志醫師）');
     expect((await admin.get(`/api/reminders/templates/${tpl.id}`)).statusCode).toBe(200);
 
     rules.overrides = [];
