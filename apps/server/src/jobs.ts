@@ -15,6 +15,20 @@ import { reminderJobs, onReminderPostback, onPnpDelivered } from './modules/remi
 import { patientJobs } from './modules/patients/jobs.ts';
 import { recallJobs } from './modules/recalls/jobs.ts';
 import { tagJobs } from './modules/tags/jobs.ts';
+import { reminderTextHooks, type HandToPerson } from './modules/reminder-text/hook.ts';
+import { lineRepository } from './modules/line/repository.ts';
+
+// Until the inbox's handToPerson lands: the conversation waits for the front desk (待回覆).
+const handToPerson: HandToPerson = async (deps, clinicId, lineUserId, opts) => {
+  await lineRepository(deps.db).noteInbound(
+    clinicId,
+    lineUserId,
+    deps.clock.now().toISOString(),
+    opts.note ?? '',
+    true,
+  );
+};
+const reminderText = reminderTextHooks(handToPerson);
 
 const NOOP_JOB = defineJob({ type: 'system.noop', payload: Type.Object({}), handler: async () => {} });
 
@@ -23,10 +37,10 @@ export function jobDefinitions(): JobDefinition[] {
     NOOP_JOB,
     WEBHOOK_JOB,
     lineEventJob({
-      onText: [answerWithAutoReply],
+      onText: [reminderText.answerReminderText, answerWithAutoReply],
       afterMessage: noteIncoming,
       ...bindingHooks,
-      onPostback: [onFamilyPostback, onReminderPostback],
+      onPostback: [onFamilyPostback, onReminderPostback, reminderText.onReminderTextPostback],
       onDelivery: onPnpDelivered,
     }),
     PUSH_JOB,

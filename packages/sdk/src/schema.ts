@@ -12630,10 +12630,11 @@ export interface operations {
                             kind: string;
                             status: string;
                             source: string;
-                            /** @description 病患申請的內容：原因、希望的時段 */
+                            /** @description 病患申請的內容：原因、希望的時段、留言 */
                             payload: {
                                 reason?: string | null;
                                 preferredTimes?: string[];
+                                note?: string | null;
                             } & {
                                 [key: string]: unknown;
                             };

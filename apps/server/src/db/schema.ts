@@ -20,6 +20,7 @@ import type { ReminderTables } from '../modules/reminders/tables.ts';
 import type { CalendarTables } from '../modules/calendar/tables.ts';
 import type { TagTables } from '../modules/tags/tables.ts';
 import type { RecallTables } from '../modules/recalls/tables.ts';
+import type { ReminderTextTables } from '../modules/reminder-text/tables.ts';
 
 export interface DB
   extends
@@ -43,4 +44,5 @@ export interface DB
     ReminderTables,
     CalendarTables,
     TagTables,
-    RecallTables {}
+    RecallTables,
+    ReminderTextTables {}

@@ -185,6 +185,7 @@ export function AppointmentDrawer({ id, onClose }: { id: string | null; onClose:
               title={`病患${TASK[t.kind] ?? t.kind}（${dateTime(t.createdAt, roc)}）`}
               description={
                 [
+                  t.payload.note ? `病患留言：「${t.payload.note}」` : null,
                   t.payload.reason ? `原因：${t.payload.reason}` : null,
                   t.payload.preferredTimes?.length ? `希望時段：${t.payload.preferredTimes.join('、')}` : null,
                 ]

@@ -361,8 +361,14 @@ export const Detail = Type.Object({
       status: Type.String(),
       source: Type.String(),
       payload: Type.Object(
-        { reason: Type.Optional(Nullable(Type.String())), preferredTimes: Type.Optional(Type.Array(Type.String())) },
-        { additionalProperties: true, description: '病患申請的內容：原因、希望的時段' },
+        {
+          reason: Type.Optional(Nullable(Type.String())),
+          preferredTimes: Type.Optional(Type.Array(Type.String())),
+          note: Type.Optional(
+            Nullable(Type.String({ description: '病患的留言（例如回覆提醒時寫的「可以改下午嗎？」）' })),
+          ),
+        },
+        { additionalProperties: true, description: '病患申請的內容：原因、希望的時段、留言' },
       ),
       createdAt: Type.String(),
       handledAt: Nullable(Type.String()),

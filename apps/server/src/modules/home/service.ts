@@ -142,7 +142,8 @@ export function homeService(deps: Deps) {
                   taskId: t.id,
                   kind: t.kind,
                   requestedAt: t.createdAt,
-                  reason: t.details.reason ?? null,
+                  // the patient's own words when no reason was picked
+                  reason: t.details.reason ?? t.details.note ?? null,
                 },
               ]
             : [];

@@ -55,7 +55,6 @@ export async function onReminderPostback(
     return true;
   }
   const { appointmentId, action, expiresAt } = check.payload;
-  const tok = (a: TokenAction) => signToken(deps.crypto, { appointmentId, action: a, expiresAt });
 
   if (action === 'x1' || action === 'x2' || action === 'x3') {
     const ok = await answerService(deps).addToRequest(clinicId, appointmentId, 'cancel_request', {
@@ -107,19 +106,39 @@ export async function onReminderPostback(
     }
     throw err;
   }
+  await say(ctx, await answeredMessages(deps, clinicId, answer, view, now, expiresAt));
+  return true;
+}
+
+/**
+ * What the patient reads after an accepted answer (the reminder buttons and the one-tap
+ * confirmation of a free-text answer): a cancel asks for a reason with quick replies, a
+ * reschedule offers a date-time picker for the preferred time (both answered by onReminderPostback).
+ */
+export async function answeredMessages(
+  deps: Deps,
+  clinicId: string,
+  answer: Answer,
+  view: { id: string; startsAt: string; doctorName: string },
+  now: Date,
+  /** Until when the follow-up buttons work (the reminder's own; a day after the visit otherwise, as the reminder's). */
+  expiresAt: Date = new Date(Date.parse(view.startsAt) + 86_400_000),
+): Promise<messagingApi.Message[]> {
+  const appointmentId = view.id;
+  const tok = (a: TokenAction) => signToken(deps.crypto, { appointmentId, action: a, expiresAt });
   const clinic = await clinicService(deps).get(clinicId);
   const when = dateLabel(view.startsAt, clinic.timeZone, now);
   if (answer === 'confirm') {
-    await say(ctx, [text(`已收到您的確認：${when}（${view.doctorName}醫師）。我們到時見！`)]);
+    return [text(`已收到您的確認：${when}（${view.doctorName}醫師）。我們到時見！`)];
   } else if (answer === 'cancel') {
-    await say(ctx, [
+    return [
       text(`已收到您的取消請求：${when}（${view.doctorName}醫師），櫃台確認後即完成取消。\n方便告訴我們原因嗎？`, {
         items: (['x1', 'x2', 'x3'] as const).map((k) => ({
           type: 'action',
           action: { type: 'postback', label: REASONS[k], data: tok(k), displayText: REASONS[k] },
         })),
       }),
-    ]);
+    ];
   } else {
     const toLocal = (d: Date) =>
       new Intl.DateTimeFormat('sv-SE', {
@@ -133,7 +152,7 @@ export async function onReminderPostback(
       })
         .format(d)
         .replace(' ', 'T');
-    await say(ctx, [
+    return [
       text(`已收到您的改期請求：${when}（${view.doctorName}醫師）。\n請選擇您方便的時間，櫃台會與您聯絡確認。`, {
         items: [
           {
@@ -150,7 +169,6 @@ export async function onReminderPostback(
           },
         ],
       }),
-    ]);
+    ];
   }
-  return true;
 }
