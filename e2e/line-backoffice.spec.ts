@@ -131,7 +131,7 @@ test('LINE 對話: a patient’s question is acknowledged, counted on the home p
       body: JSON.stringify(body),
     });
   await emu(`/_emulator/users/${userId}/follow`, { channelId: '1000000001' });
-  await emu(`/_emulator/users/${userId}/messages`, { channelId: '1000000001', text: '可以改下午嗎？' });
+  await emu(`/_emulator/users/${userId}/messages`, { channelId: '1000000001', text: '我昨天把雨傘忘在診所了' });
 
   await login(page, 'desk@demo.careline.tw');
   const counter = page.getByRole('link', { name: /^LINE 訊息待回覆/ });
@@ -143,7 +143,7 @@ test('LINE 對話: a patient’s question is acknowledged, counted on the home p
   await counter.click();
   await expect(page.getByRole('heading', { name: 'LINE 對話' })).toBeVisible();
   await page.getByRole('link', { name: `林美華${tag}` }).click();
-  await expect(page.getByRole('log')).toContainText('可以改下午嗎？');
+  await expect(page.getByRole('log')).toContainText('我昨天把雨傘忘在診所了');
   await expect(page.getByRole('log')).toContainText('已收到您的訊息');
   await page.getByLabel('回覆內容').fill('可以的，已幫您改到下午 3 點');
   await page.getByRole('button', { name: '傳送' }).click();

@@ -11,6 +11,7 @@ import { AJV_OPTIONS, validatorPerPart } from './platform/validation.ts';
 import { describeDefaultResponses, registerApiDocs } from './api-docs.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { autoReplyRoutes } from './modules/auto-replies/routes.ts';
+import { faqRoutes } from './modules/faq/routes.ts';
 import { lineRoutes } from './modules/line/routes.ts';
 import { bindingRoutes } from './modules/binding/routes.ts';
 import { richMenuRoutes } from './modules/rich-menus/routes.ts';
@@ -122,6 +123,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   jobRoutes(app, deps);
   lineRoutes(app, deps);
   autoReplyRoutes(app, deps);
+  faqRoutes(app, deps);
   bindingRoutes(app, deps);
   richMenuRoutes(app, deps);
   smsRoutes(app, deps);

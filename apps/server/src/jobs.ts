@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { defineJob, type JobDefinition } from './platform/jobs.ts';
 import { WEBHOOK_JOB } from './modules/webhooks/service.ts';
 import { answerWithAutoReply } from './modules/auto-replies/hook.ts';
+import { answerWithFaq, onFaqPostback } from './modules/faq/hook.ts';
 import { noteIncoming } from './modules/line/conversations.ts';
 import { lineEventJob } from './modules/line/events.ts';
 import { bindingHooks } from './modules/binding/jobs.ts';
@@ -37,10 +38,10 @@ export function jobDefinitions(): JobDefinition[] {
     NOOP_JOB,
     WEBHOOK_JOB,
     lineEventJob({
-      onText: [reminderText.answerReminderText, answerWithAutoReply],
+      onText: [reminderText.answerReminderText, answerWithAutoReply, answerWithFaq],
       afterMessage: noteIncoming,
       ...bindingHooks,
-      onPostback: [onFamilyPostback, onReminderPostback, reminderText.onReminderTextPostback],
+      onPostback: [onFamilyPostback, onReminderPostback, reminderText.onReminderTextPostback, onFaqPostback],
       onDelivery: onPnpDelivered,
     }),
     PUSH_JOB,

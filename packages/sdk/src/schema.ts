@@ -2612,6 +2612,960 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/faqs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 常見問題列表（含問法、命中次數與回饋） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Faq"][];
+                            /** @description 回答門檻（信心分數 0–1） */
+                            threshold: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 新增常見問題 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 問題標題，例如「拔牙後注意事項」（也是一種問法） */
+                        title: string;
+                        /** @description 分類，例如「術後照護」；空字串＝未分類 */
+                        category: string;
+                        /** @description 病人可能的問法（至少一個，不可與本診所其他問法重複） */
+                        wordings: string[];
+                        answer: {
+                            /** @description 回答內容；可用 {clinic} {hours} {phone} {address}，傳送時換成診所設定的名稱、門診時間、電話、地址 */
+                            text: string;
+                            /** @description 按鈕（最多 3 個）；有按鈕時以 Flex 訊息送出，沒有時是一般文字訊息 */
+                            buttons: {
+                                /** @description 按鈕文字（最多 20 字） */
+                                label: string;
+                                /** @description uri：開啟網址或撥打電話（https:// 或 tel:）；message：代病人送出一句話；faq：顯示另一則常見問題（postback） */
+                                action: "uri" | "message" | "faq";
+                                /** @description uri 的網址、message 的文字（最多 300 字），或 faq 要顯示的常見問題 id */
+                                value: string;
+                            }[];
+                        };
+                        /** @description 關閉後機器人不再用這則回答 */
+                        enabled: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Faq"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/faqs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改常見問題 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 問題標題，例如「拔牙後注意事項」（也是一種問法） */
+                        title: string;
+                        /** @description 分類，例如「術後照護」；空字串＝未分類 */
+                        category: string;
+                        /** @description 病人可能的問法（至少一個，不可與本診所其他問法重複） */
+                        wordings: string[];
+                        answer: {
+                            /** @description 回答內容；可用 {clinic} {hours} {phone} {address}，傳送時換成診所設定的名稱、門診時間、電話、地址 */
+                            text: string;
+                            /** @description 按鈕（最多 3 個）；有按鈕時以 Flex 訊息送出，沒有時是一般文字訊息 */
+                            buttons: {
+                                /** @description 按鈕文字（最多 20 字） */
+                                label: string;
+                                /** @description uri：開啟網址或撥打電話（https:// 或 tel:）；message：代病人送出一句話；faq：顯示另一則常見問題（postback） */
+                                action: "uri" | "message" | "faq";
+                                /** @description uri 的網址、message 的文字（最多 300 字），或 faq 要顯示的常見問題 id */
+                                value: string;
+                            }[];
+                        };
+                        /** @description 關閉後機器人不再用這則回答 */
+                        enabled: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Faq"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 刪除常見問題 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/faqs/synonyms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 同義詞列表 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                terms: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 新增同義詞群組
+         * @description 比對時，群組中的每個詞都視為第一個詞（代表詞）。一個詞只能屬於一個群組。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 同義詞（至少兩個）；第一個是代表詞，例如 ["停車", "泊車", "停車場"] */
+                        terms: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            terms: string[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/faqs/synonyms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改同義詞群組 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 同義詞（至少兩個）；第一個是代表詞，例如 ["停車", "泊車", "停車場"] */
+                        terms: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            terms: string[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 刪除同義詞群組 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/faqs/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 測試：這句話會得到哪個回答
+         * @description 回傳最佳的常見問題、信心分數與其他候選；不會記錄到機器人訓練。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 病人可能傳的一句話 */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 機器人會不會回答 */
+                            answered: boolean;
+                            /** @description answered：回答；low_confidence：分數低於門檻；ambiguous：前兩名太接近；no_match：沒有相關的問法 */
+                            reason: "answered" | "low_confidence" | "ambiguous" | "no_match";
+                            best: {
+                                faqId: string;
+                                title: string;
+                                /** @description 信心分數 0–1 */
+                                confidence: number;
+                                /** @description BM25 分數 */
+                                score: number;
+                            } | null;
+                            candidates: {
+                                faqId: string;
+                                title: string;
+                                /** @description 信心分數 0–1 */
+                                confidence: number;
+                                /** @description BM25 分數 */
+                                score: number;
+                            }[];
+                            threshold: number;
+                            margin: number;
+                            /** @description 會送出的回答（已代入診所資料） */
+                            answer: {
+                                /** @description 回答內容；可用 {clinic} {hours} {phone} {address}，傳送時換成診所設定的名稱、門診時間、電話、地址 */
+                                text: string;
+                                /** @description 按鈕（最多 3 個）；有按鈕時以 Flex 訊息送出，沒有時是一般文字訊息 */
+                                buttons: {
+                                    /** @description 按鈕文字（最多 20 字） */
+                                    label: string;
+                                    /** @description uri：開啟網址或撥打電話（https:// 或 tel:）；message：代病人送出一句話；faq：顯示另一則常見問題（postback） */
+                                    action: "uri" | "message" | "faq";
+                                    /** @description uri 的網址、message 的文字（最多 300 字），或 faq 要顯示的常見問題 id */
+                                    value: string;
+                                }[];
+                            } | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/faqs/trainer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 機器人訓練：待處理的提問（依相似度分組）
+         * @description 機器人沒有回答、信心不足，或病人回覆「沒幫助」的提問。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            groups: {
+                                /** @description 代表的一句（最近一次的問法） */
+                                text: string;
+                                /** @description 同組中不同的問法（最多 5 個） */
+                                samples: string[];
+                                count: number;
+                                firstAskedAt: string;
+                                lastAskedAt: string;
+                                questionIds: string[];
+                                /** @description 沒有回答的次數 */
+                                unanswered: number;
+                                /** @description 回答了但病人說沒幫助的次數 */
+                                notHelpful: number;
+                                /** @description 最接近的常見問題（預先選好） */
+                                suggestion: {
+                                    faqId: string;
+                                    title: string;
+                                    /** @description 信心分數 0–1 */
+                                    confidence: number;
+                                    /** @description BM25 分數 */
+                                    score: number;
+                                } | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/faqs/trainer/add-wording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 機器人訓練：加入為既有常見問題的問法 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        questionIds: string[];
+                        /** @description 加入哪一則常見問題 */
+                        faqId: string;
+                        /** @description 要加入的問法（通常是病人的原句，可修改） */
+                        wording: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 處理了幾則提問 */
+                            updated: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/faqs/trainer/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 機器人訓練：新增為一則常見問題 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        questionIds: string[];
+                        faq: {
+                            /** @description 問題標題，例如「拔牙後注意事項」（也是一種問法） */
+                            title: string;
+                            /** @description 分類，例如「術後照護」；空字串＝未分類 */
+                            category: string;
+                            /** @description 病人可能的問法（至少一個，不可與本診所其他問法重複） */
+                            wordings: string[];
+                            answer: {
+                                /** @description 回答內容；可用 {clinic} {hours} {phone} {address}，傳送時換成診所設定的名稱、門診時間、電話、地址 */
+                                text: string;
+                                /** @description 按鈕（最多 3 個）；有按鈕時以 Flex 訊息送出，沒有時是一般文字訊息 */
+                                buttons: {
+                                    /** @description 按鈕文字（最多 20 字） */
+                                    label: string;
+                                    /** @description uri：開啟網址或撥打電話（https:// 或 tel:）；message：代病人送出一句話；faq：顯示另一則常見問題（postback） */
+                                    action: "uri" | "message" | "faq";
+                                    /** @description uri 的網址、message 的文字（最多 300 字），或 faq 要顯示的常見問題 id */
+                                    value: string;
+                                }[];
+                            };
+                            /** @description 關閉後機器人不再用這則回答 */
+                            enabled: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            updated: number;
+                            faq: components["schemas"]["Faq"];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/faqs/trainer/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 機器人訓練：略過（不需要回答的提問） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        questionIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 處理了幾則提問 */
+                            updated: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/liff/api/{channelId}/me": {
         parameters: {
             query?: never;
@@ -10842,6 +11796,34 @@ export interface components {
             };
             enabled: boolean;
             hits: number;
+            updatedAt: string;
+        };
+        Faq: {
+            id: string;
+            title: string;
+            category: string;
+            wordings: string[];
+            answer: {
+                /** @description 回答內容；可用 {clinic} {hours} {phone} {address}，傳送時換成診所設定的名稱、門診時間、電話、地址 */
+                text: string;
+                /** @description 按鈕（最多 3 個）；有按鈕時以 Flex 訊息送出，沒有時是一般文字訊息 */
+                buttons: {
+                    /** @description 按鈕文字（最多 20 字） */
+                    label: string;
+                    /** @description uri：開啟網址或撥打電話（https:// 或 tel:）；message：代病人送出一句話；faq：顯示另一則常見問題（postback） */
+                    action: "uri" | "message" | "faq";
+                    /** @description uri 的網址、message 的文字（最多 300 字），或 faq 要顯示的常見問題 id */
+                    value: string;
+                }[];
+            };
+            enabled: boolean;
+            /** @description 機器人用這則回答的次數 */
+            hits: number;
+            lastHitAt: string | null;
+            /** @description 病人回覆「有幫助」的次數 */
+            helpful: number;
+            /** @description 病人回覆「沒幫助」的次數 */
+            notHelpful: number;
             updatedAt: string;
         };
         LiffAppointment: {

@@ -21,6 +21,7 @@ import type { CalendarTables } from '../modules/calendar/tables.ts';
 import type { TagTables } from '../modules/tags/tables.ts';
 import type { RecallTables } from '../modules/recalls/tables.ts';
 import type { ReminderTextTables } from '../modules/reminder-text/tables.ts';
+import type { FaqTables } from '../modules/faq/tables.ts';
 
 export interface DB
   extends
@@ -45,4 +46,5 @@ export interface DB
     CalendarTables,
     TagTables,
     RecallTables,
-    ReminderTextTables {}
+    ReminderTextTables,
+    FaqTables {}

@@ -23,6 +23,7 @@ import m0150 from './0150_reminder_log_prices.ts';
 import m0160 from './0160_reminder_family.ts';
 import m0170 from './0170_line_pnp.ts';
 import m0171 from './0171_reminder_pnp.ts';
+import m0190 from './0190_faq.ts';
 import m0210 from './0210_reminder_text.ts';
 
 export const migrations: Migration[] = [
@@ -49,5 +50,6 @@ export const migrations: Migration[] = [
   m0160,
   m0170,
   m0171,
+  m0190,
   m0210,
 ];

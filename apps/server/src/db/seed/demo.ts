@@ -11,6 +11,7 @@ import { lineService } from '../../modules/line/service.ts';
 import { smsService } from '../../modules/sms/service.ts';
 import { richMenuService } from '../../modules/rich-menus/service.ts';
 import { autoReplyService, type AutoReplyInput } from '../../modules/auto-replies/service.ts';
+import { faqService } from '../../modules/faq/service.ts';
 
 const DEMO_REPLIES: AutoReplyInput[] = [
   {
@@ -159,5 +160,6 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
   if ((await autoReplyService(deps).list(DEMO_CLINIC_ID)).length === 0) {
     for (const r of DEMO_REPLIES) await autoReplyService(deps).create(DEMO_CLINIC_ID, r, systemActor, '127.0.0.1');
   }
+  await faqService(deps).ensureSeeded(DEMO_CLINIC_ID);
   return { created: !existing };
 }

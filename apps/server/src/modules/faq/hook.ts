@@ -1,0 +1,150 @@
+// The FAQ bot in the LINE event job: the last text hook (after the exact keyword replies) and
+// the postbacks of its answers (有幫助 / 沒幫助, a button that shows another FAQ).
+import type { messagingApi } from '@line/bot-sdk';
+import type { Deps } from '../../platform/deps.ts';
+import { addDays, localParts, WEEKDAY_ZH, weekdayOf } from '../../platform/time.ts';
+import { clinicService } from '../clinics/service.ts';
+import type { EventContext } from '../line/events.ts';
+import { isOpen, type BusinessHour } from '../line/hours.ts';
+import type { FaqAnswerValue } from './schemas.ts';
+import { faqService } from './service.ts';
+
+const FEEDBACK_QUESTION = '這個回答有幫助嗎？';
+
+/** When the front desk is next at work, in words (「明天（週二）9:00」), or null when never. */
+export function nextOpening(hours: BusinessHour[], timeZone: string, at: Date): string | null {
+  const l = localParts(at, timeZone);
+  for (let d = 0; d <= 7; d++) {
+    const date = addDays(l.date, d);
+    const wd = weekdayOf(date);
+    const open = hours
+      .filter((h) => h.weekday === wd && (d > 0 || h.open > l.time))
+      .map((h) => h.open)
+      .sort()[0];
+    if (!open) continue;
+    const clock = open.replace(/^0(\d)/, '$1');
+    if (d === 0) return `今天 ${clock}`;
+    if (d === 1) return `明天（${WEEKDAY_ZH[wd]}）${clock}`;
+    return `${WEEKDAY_ZH[wd]} ${clock}`;
+  }
+  return null;
+}
+
+/** Outside business hours: when a person will reply, for the end of an automatic answer. */
+export async function afterHoursNote(deps: Deps, clinicId: string): Promise<string | null> {
+  const clinic = await clinicService(deps).get(clinicId);
+  const at = deps.clock.now();
+  if (clinic.businessHours.length === 0 || isOpen(clinic.businessHours, clinic.timeZone, at)) return null;
+  const next = nextOpening(clinic.businessHours, clinic.timeZone, at);
+  return next
+    ? `目前非服務時間，如需專人協助，櫃台人員將於${next}上班後回覆您。`
+    : '目前非服務時間，如需專人協助，櫃台人員將於上班時間回覆您。';
+}
+
+/** The answer as LINE messages: text, or a Flex bubble when it has buttons. */
+export function answerMessages(a: FaqAnswerValue): messagingApi.Message[] {
+  if (a.buttons.length === 0) return [{ type: 'text', text: a.text }];
+  const bubble = {
+    type: 'bubble',
+    body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: a.text, wrap: true }] },
+    footer: {
+      type: 'box',
+      layout: 'vertical',
+      spacing: 'sm',
+      contents: a.buttons.map((b) => ({
+        type: 'button',
+        style: 'link',
+        height: 'sm',
+        action:
+          b.action === 'uri'
+            ? { type: 'uri', label: b.label, uri: b.value }
+            : b.action === 'message'
+              ? { type: 'message', label: b.label, text: b.value }
+              : { type: 'postback', label: b.label, data: `faq=show&id=${b.value}`, displayText: b.label },
+      })),
+    },
+  };
+  const altText = a.text.length > 400 ? `${a.text.slice(0, 399)}…` : a.text;
+  return [{ type: 'flex', altText, contents: bubble } as unknown as messagingApi.Message];
+}
+
+function feedbackMessage(questionId: string, note: string | null): messagingApi.Message {
+  const item = (label: string, v: string) => ({
+    type: 'action' as const,
+    action: { type: 'postback' as const, label, data: `faq=fb&q=${questionId}&v=${v}`, displayText: label },
+  });
+  return {
+    type: 'text',
+    text: note ? `${note}\n\n${FEEDBACK_QUESTION}` : FEEDBACK_QUESTION,
+    quickReply: { items: [item('有幫助', 'yes'), item('沒幫助', 'no')] },
+  };
+}
+
+/** One key per LINE event, so a retried job finds what it did the first time. */
+const eventKeyOf = (ctx: EventContext) => {
+  const id = ctx.event.webhookEventId;
+  if (typeof id === 'string' && id) return id;
+  const msgId = (ctx.event.message as { id?: string } | undefined)?.id;
+  return `${ctx.lineUserId}:${msgId ?? ctx.at}`;
+};
+
+/**
+ * Answers a question the FAQ matches confidently (free Reply API) and asks whether it helped;
+ * otherwise records it for the trainer queue and returns false (a person answers it).
+ */
+export async function answerWithFaq(ctx: EventContext, text: string): Promise<boolean> {
+  const svc = faqService(ctx.deps);
+  const eventKey = eventKeyOf(ctx);
+  let row = await svc.questionByEvent(ctx.clinicId, eventKey);
+  if (!row) {
+    const outcome = await svc.match(ctx.clinicId, text);
+    row = (await svc.recordQuestion(ctx.clinicId, { eventKey, lineUserId: ctx.lineUserId, text, outcome })).row;
+  }
+  if (row.outcome !== 'answered' || !row.faq_id) return false;
+  if (row.replied_at) return true; // a retried job: answered the first time
+  const faq = await svc.enabledFaq(ctx.clinicId, row.faq_id);
+  if (!faq || !ctx.replyToken) {
+    // Too late for a free reply (or the FAQ was switched off meanwhile): a person answers.
+    await svc.markUnsent(ctx.clinicId, row.id);
+    return false;
+  }
+  const answer = await svc.filledAnswer(ctx.clinicId, faq);
+  const note = await afterHoursNote(ctx.deps, ctx.clinicId);
+  await ctx.line.reply(
+    ctx.clinicId,
+    ctx.lineUserId,
+    ctx.replyToken,
+    [...answerMessages(answer), feedbackMessage(row.id, note)],
+    `faq:${faq.id}`,
+  );
+  await svc.markReplied(ctx.clinicId, row.id);
+  return true;
+}
+
+/** 有幫助 / 沒幫助 on an answer, and buttons that show another FAQ. */
+export async function onFaqPostback(ctx: EventContext, data: string): Promise<boolean> {
+  const p = new URLSearchParams(data);
+  const kind = p.get('faq');
+  if (kind !== 'fb' && kind !== 'show') return false;
+  const svc = faqService(ctx.deps);
+  if (kind === 'show') {
+    const faq = await svc.enabledFaq(ctx.clinicId, p.get('id') ?? '');
+    if (faq && ctx.replyToken)
+      await ctx.line.reply(
+        ctx.clinicId,
+        ctx.lineUserId,
+        ctx.replyToken,
+        answerMessages(await svc.filledAnswer(ctx.clinicId, faq)),
+        `faq:${faq.id}`,
+      );
+    return true;
+  }
+  const helpful = p.get('v') === 'yes';
+  const r = await svc.feedback(ctx.clinicId, ctx.lineUserId, p.get('q') ?? '', helpful);
+  if (!r || !r.changed || !ctx.replyToken) return true;
+  const text = helpful
+    ? '謝謝您的回饋！'
+    : `抱歉沒有幫上忙。請直接描述您的問題，或輸入「找真人」，櫃台人員會協助您。${(await afterHoursNote(ctx.deps, ctx.clinicId)) ?? ''}`;
+  await ctx.line.reply(ctx.clinicId, ctx.lineUserId, ctx.replyToken, [{ type: 'text', text }], 'faq_feedback');
+  return true;
+}
