@@ -8,9 +8,8 @@ import { Type } from 'typebox';
 import { recordAudit } from '../../platform/audit.ts';
 import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { AppError } from '../../platform/errors.ts';
+
 import { errorResponses, type App } from '../../platform/http.ts';
-import { lineLoginVerifier } from '../../platform/line-login.ts';
 import { answerService, type Answer } from '../answers/service.ts';
 import { clinicService } from '../clinics/service.ts';
 import { lineService } from '../line/service.ts';
