@@ -36,6 +36,7 @@ import { webhookRoutes } from './modules/webhooks/routes.ts';
 import { calendarRoutes } from './modules/calendar/routes.ts';
 import { reminderRoutes } from './modules/reminders/routes.ts';
 import { reminderLogRoutes } from './modules/reminders/log-routes.ts';
+import { caseRoutes } from './modules/cases/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { ErrorResponse, errorBody, handleError, type App } from './platform/http.ts';
@@ -133,6 +134,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   calendarRoutes(app, deps);
   reminderRoutes(app, deps);
   reminderLogRoutes(app, deps);
+  caseRoutes(app, deps);
   appointmentRoutes(app, deps);
   homeRoutes(app, deps);
   doctorRoutes(app, deps);

@@ -16,6 +16,7 @@ import { reminderJobs, onReminderPostback, onPnpDelivered } from './modules/remi
 import { patientJobs } from './modules/patients/jobs.ts';
 import { recallJobs } from './modules/recalls/jobs.ts';
 import { tagJobs } from './modules/tags/jobs.ts';
+import { caseJobs, onCasePostback, openComplaintFromText } from './modules/cases/jobs.ts';
 import { reminderTextHooks, type HandToPerson } from './modules/reminder-text/hook.ts';
 import { lineRepository } from './modules/line/repository.ts';
 
@@ -38,10 +39,16 @@ export function jobDefinitions(): JobDefinition[] {
     NOOP_JOB,
     WEBHOOK_JOB,
     lineEventJob({
-      onText: [reminderText.answerReminderText, answerWithAutoReply, answerWithFaq],
+      onText: [reminderText.answerReminderText, openComplaintFromText, answerWithAutoReply, answerWithFaq],
       afterMessage: noteIncoming,
       ...bindingHooks,
-      onPostback: [onFamilyPostback, onReminderPostback, reminderText.onReminderTextPostback, onFaqPostback],
+      onPostback: [
+        onFamilyPostback,
+        onReminderPostback,
+        reminderText.onReminderTextPostback,
+        onFaqPostback,
+        onCasePostback,
+      ],
       onDelivery: onPnpDelivered,
     }),
     PUSH_JOB,
@@ -52,5 +59,6 @@ export function jobDefinitions(): JobDefinition[] {
     ...patientJobs,
     ...tagJobs,
     ...recallJobs,
+    ...caseJobs,
   ];
 }

@@ -10,6 +10,7 @@ import { Ajv } from 'ajv';
 import formats from 'ajv-formats';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lineService } from './modules/line/service.ts';
 import { as, createTestApp, createTestClinic, type Session, type TestApp, type TestClinic } from './testing/helpers.ts';
 
 type Schema = Record<string, any>;
@@ -102,8 +103,41 @@ const appointmentBody = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+/** The LINE user a case is opened for must be a friend of the clinic. */
+const caseLineUser = (ctx: Ctx) =>
+  lineService(ctx.t.deps).applyFriendEvent(ctx.c.clinicId, CASE_LINE_USER, 'follow', ctx.t.clock.now().toISOString());
+const CASE_LINE_USER = 'U0123456789abcdef0123456789abcdef';
+const caseBody = () => ({
+  kind: 'complaint',
+  category: 'fees',
+  severity: 'normal',
+  source: 'phone',
+  text: '自費項目沒有事先說明',
+  contactName: '林太太',
+  contactMethod: 'phone',
+  contactPhone: '02-2700-5678',
+  contactTime: '平日下午',
+  patientId: null,
+  lineUserId: CASE_LINE_USER,
+  messageId: version++,
+});
 let version = 1;
 const FIXTURES: Record<string, Fixture> = {
+  'POST /api/cases': {
+    request: async (ctx) => {
+      await caseLineUser(ctx);
+      return { url: '/api/cases', body: caseBody() };
+    },
+    read: async (ctx, res) => json(ok(await ctx.admin.get(`/api/cases/${res.json().id}`))),
+  },
+  'PATCH /api/cases/{id}': {
+    request: async (ctx) => {
+      await caseLineUser(ctx);
+      const k = json(ok(await ctx.admin.post('/api/cases', caseBody())));
+      return { url: `/api/cases/${k.id}`, body: { severity: 'urgent', ownerId: ctx.c.admin.userId } };
+    },
+    read: async (ctx, res) => json(ok(await ctx.admin.get(`/api/cases/${res.json().id}`))),
+  },
   'PUT /api/sms/settings': {
     request: async () => ({
       url: '/api/sms/settings',

@@ -8061,6 +8061,1187 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 案件列表
+         * @description 預設列出未結案的案件，新的在前；overdue 為未結案且已逾時的件數。
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description open 未結案（預設）、closed 已結案、all 全部 */
+                    status?: "open" | "closed" | "all";
+                    /** @description 類型：complaint 客訴、suggestion 意見、praise 讚美 */
+                    kind?: "complaint" | "suggestion" | "praise";
+                    /** @description 搜尋案件編號、內容或聯絡人 */
+                    q?: string;
+                    /** @description 只列出已逾時的案件 */
+                    overdue?: boolean;
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["CaseSummary"][];
+                            total: number;
+                            /** @description 未結案且已逾時的案件數（不受篩選影響） */
+                            overdue: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 開立案件（電話、櫃台或由 LINE 訊息開立）
+         * @description 開案即開始計算兩個時限（首次處理、回覆，依「時限設定」）。由 LINE 訊息開立時帶 lineUserId 與 messageId，同一則訊息只會開立一個案件（再次呼叫回傳同一案件）。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 類型：complaint 客訴、suggestion 意見、praise 讚美 */
+                        kind: "complaint" | "suggestion" | "praise";
+                        /** @description 分類：wait_time 候診時間、attitude 服務態度、explanation 醫療說明、fees 費用、environment 環境、booking 預約、other 其他 */
+                        category: "wait_time" | "attitude" | "explanation" | "fees" | "environment" | "booking" | "other";
+                        /** @description 嚴重度：normal 一般、important 重要、urgent 緊急 */
+                        severity: "normal" | "important" | "urgent";
+                        /** @description phone 電話反映、staff 櫃台當面反映、line 由收件匣的 LINE 訊息開立（需 lineUserId） */
+                        source: "phone" | "staff" | "line";
+                        text: string;
+                        contactName: string;
+                        /** @description 希望的聯絡方式：line 以 LINE 回覆、phone 以電話聯絡 */
+                        contactMethod: "line" | "phone";
+                        contactPhone: string | null;
+                        contactTime: string | null;
+                        patientId: string | null;
+                        lineUserId: string | null;
+                        messageId: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 案件時限設定 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            firstActionHours: number;
+                            replyHours: number;
+                            businessHoursOnly: boolean;
+                            /** @description 告訴病患的時限說明 */
+                            patientText: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 修改案件時限（管理者）
+         * @description 新時限適用於之後開立的案件；已開立的案件維持開案時的時限。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 首次處理（受理）時限，小時 */
+                        firstActionHours: number;
+                        /** @description 回覆時限，小時 */
+                        replyHours: number;
+                        /** @description true：只計算門診時間與看診日；false：全天計算 */
+                        businessHoursOnly: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            firstActionHours: number;
+                            replyHours: number;
+                            businessHoursOnly: boolean;
+                            /** @description 告訴病患的時限說明 */
+                            patientText: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 案件統計
+         * @description 期間內開立的案件：依分類與月份的件數、首次處理與回覆所需時間、時限內完成比例、結案滿意度。
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 開案日期起（含，診所時區） */
+                    from: string;
+                    /** @description 開案日期迄（含） */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            total: number;
+                            open: number;
+                            byCategory: {
+                                /** @description 分類：wait_time 候診時間、attitude 服務態度、explanation 醫療說明、fees 費用、environment 環境、booking 預約、other 其他 */
+                                category: "wait_time" | "attitude" | "explanation" | "fees" | "environment" | "booking" | "other";
+                                label: string;
+                                count: number;
+                            }[];
+                            byMonth: {
+                                /** @description YYYY-MM */
+                                month: string;
+                                complaint: number;
+                                suggestion: number;
+                                praise: number;
+                            }[];
+                            firstAction: {
+                                /** @description 已完成的案件數 */
+                                count: number;
+                                medianMinutes: number | null;
+                                averageMinutes: number | null;
+                                withinLimit: number;
+                                withinLimitShare: number | null;
+                            };
+                            reply: {
+                                /** @description 已完成的案件數 */
+                                count: number;
+                                medianMinutes: number | null;
+                                averageMinutes: number | null;
+                                withinLimit: number;
+                                withinLimitShare: number | null;
+                            };
+                            satisfaction: {
+                                satisfied: number;
+                                neutral: number;
+                                unsatisfied: number;
+                                answered: number;
+                                satisfiedShare: number | null;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 案件內容與處理紀錄 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改類型、分類、嚴重度或負責人 */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 類型：complaint 客訴、suggestion 意見、praise 讚美 */
+                        kind?: "complaint" | "suggestion" | "praise";
+                        /** @description 分類：wait_time 候診時間、attitude 服務態度、explanation 醫療說明、fees 費用、environment 環境、booking 預約、other 其他 */
+                        category?: "wait_time" | "attitude" | "explanation" | "fees" | "environment" | "booking" | "other";
+                        /** @description 嚴重度：normal 一般、important 重要、urgent 緊急 */
+                        severity?: "normal" | "important" | "urgent";
+                        ownerId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/cases/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 受理
+         * @description 新案件 → 已受理，停止首次處理計時；有 LINE 帳號的病患會收到「已受理」通知。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 內部備註（病患看不到） */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 結案
+         * @description 已受理／已回覆 → 已結案；病患會收到結案通知與「這次的處理您滿意嗎？」。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 內部備註（病患看不到） */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新開啟
+         * @description 已結案 → 已受理。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 內部備註（病患看不到） */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 回覆病患
+         * @description line：以 LINE 推播傳給病患（標示案件編號）；phone：記錄已以電話回覆，有 LINE 帳號的病患會收到「已電話聯繫」通知。停止兩個時限的計時。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description line：以 LINE 傳給病患；phone：已以電話回覆，記錄內容 */
+                        channel: "line" | "phone";
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 新增內部備註 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 病患上傳的照片 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    photoId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JPEG 或 PNG 圖檔 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": unknown;
+                        "image/png": unknown;
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": components["schemas"]["Error"];
+                        "image/png": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": components["schemas"]["Error"];
+                        "image/png": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的意見案件（補充表單用） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            /** @description 類型：complaint 客訴、suggestion 意見、praise 讚美 */
+                            kind: "complaint" | "suggestion" | "praise";
+                            /** @description 分類：wait_time 候診時間、attitude 服務態度、explanation 醫療說明、fees 費用、environment 環境、booking 預約、other 其他 */
+                            category: "wait_time" | "attitude" | "explanation" | "fees" | "environment" | "booking" | "other";
+                            statusLabel: string;
+                            text: string;
+                            photos: number;
+                            /** @description 希望的聯絡方式：line 以 LINE 回覆、phone 以電話聯絡 */
+                            contactMethod: "line" | "phone";
+                            contactPhone: string | null;
+                            contactTime: string | null;
+                            limitsText: string;
+                            closed: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 送出意見表單（補充或新開案件）
+         * @description 照片最多 3 張，JPEG 或 PNG，每張 2 MB 以內。同一個 submissionId 重送不會重複開案或重複加入照片。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 補充 LINE 聊天開立的案件；不填則開立新案件 */
+                        caseId?: string;
+                        /** @description 這次送出的代碼（重送時相同，不會開立兩個案件） */
+                        submissionId: string;
+                        /** @description 類型：complaint 客訴、suggestion 意見、praise 讚美 */
+                        kind: "complaint" | "suggestion" | "praise";
+                        /** @description 分類：wait_time 候診時間、attitude 服務態度、explanation 醫療說明、fees 費用、environment 環境、booking 預約、other 其他 */
+                        category: "wait_time" | "attitude" | "explanation" | "fees" | "environment" | "booking" | "other";
+                        text: string;
+                        photos: string[];
+                        /** @description 希望的聯絡方式：line 以 LINE 回覆、phone 以電話聯絡 */
+                        contactMethod: "line" | "phone";
+                        contactPhone?: string;
+                        contactTime?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            /** @description 類型：complaint 客訴、suggestion 意見、praise 讚美 */
+                            kind: "complaint" | "suggestion" | "praise";
+                            /** @description 分類：wait_time 候診時間、attitude 服務態度、explanation 醫療說明、fees 費用、environment 環境、booking 預約、other 其他 */
+                            category: "wait_time" | "attitude" | "explanation" | "fees" | "environment" | "booking" | "other";
+                            statusLabel: string;
+                            text: string;
+                            photos: number;
+                            /** @description 希望的聯絡方式：line 以 LINE 回覆、phone 以電話聯絡 */
+                            contactMethod: "line" | "phone";
+                            contactPhone: string | null;
+                            contactTime: string | null;
+                            limitsText: string;
+                            closed: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/appointments": {
         parameters: {
             query?: never;
@@ -12233,6 +13414,130 @@ export interface components {
             patientName: string;
             doctorName: string;
             createdAt: string;
+        };
+        CaseSummary: {
+            id: string;
+            /** @description 案件編號，例如 C-2026-0001 */
+            number: string;
+            /** @description 類型：complaint 客訴、suggestion 意見、praise 讚美 */
+            kind: "complaint" | "suggestion" | "praise";
+            kindLabel: string;
+            /** @description 分類：wait_time 候診時間、attitude 服務態度、explanation 醫療說明、fees 費用、environment 環境、booking 預約、other 其他 */
+            category: "wait_time" | "attitude" | "explanation" | "fees" | "environment" | "booking" | "other";
+            categoryLabel: string;
+            /** @description 嚴重度：normal 一般、important 重要、urgent 緊急 */
+            severity: "normal" | "important" | "urgent";
+            severityLabel: string;
+            /** @description 狀態：new 新案件、acknowledged 已受理、replied 已回覆、closed 已結案 */
+            status: "new" | "acknowledged" | "replied" | "closed";
+            statusLabel: string;
+            /** @description 來源：line LINE 聊天、liff LINE 表單、phone 電話、staff 櫃台登記 */
+            source: "line" | "liff" | "phone" | "staff";
+            sourceLabel: string;
+            ownerId: string | null;
+            ownerName: string | null;
+            patientId: string | null;
+            patientName: string | null;
+            lineUserId: string | null;
+            contactName: string;
+            /** @description 希望的聯絡方式：line 以 LINE 回覆、phone 以電話聯絡 */
+            contactMethod: "line" | "phone";
+            contactPhone: string | null;
+            contactTime: string | null;
+            text: string;
+            createdAt: string;
+            firstAction: {
+                dueAt: string | null;
+                doneAt: string | null;
+                escalatedAt: string | null;
+                /** @description running 計時中、overdue 已逾時、met 如期完成、late 逾時完成、stopped 未完成但已不計時 */
+                state: "running" | "overdue" | "met" | "late" | "stopped";
+                dueText: string | null;
+            };
+            reply: {
+                dueAt: string | null;
+                doneAt: string | null;
+                escalatedAt: string | null;
+                /** @description running 計時中、overdue 已逾時、met 如期完成、late 逾時完成、stopped 未完成但已不計時 */
+                state: "running" | "overdue" | "met" | "late" | "stopped";
+                dueText: string | null;
+            };
+            closedAt: string | null;
+            satisfaction: ("satisfied" | "neutral" | "unsatisfied") | null;
+            satisfactionLabel: string | null;
+        };
+        CaseDetail: {
+            id: string;
+            /** @description 案件編號，例如 C-2026-0001 */
+            number: string;
+            /** @description 類型：complaint 客訴、suggestion 意見、praise 讚美 */
+            kind: "complaint" | "suggestion" | "praise";
+            kindLabel: string;
+            /** @description 分類：wait_time 候診時間、attitude 服務態度、explanation 醫療說明、fees 費用、environment 環境、booking 預約、other 其他 */
+            category: "wait_time" | "attitude" | "explanation" | "fees" | "environment" | "booking" | "other";
+            categoryLabel: string;
+            /** @description 嚴重度：normal 一般、important 重要、urgent 緊急 */
+            severity: "normal" | "important" | "urgent";
+            severityLabel: string;
+            /** @description 狀態：new 新案件、acknowledged 已受理、replied 已回覆、closed 已結案 */
+            status: "new" | "acknowledged" | "replied" | "closed";
+            statusLabel: string;
+            /** @description 來源：line LINE 聊天、liff LINE 表單、phone 電話、staff 櫃台登記 */
+            source: "line" | "liff" | "phone" | "staff";
+            sourceLabel: string;
+            ownerId: string | null;
+            ownerName: string | null;
+            patientId: string | null;
+            patientName: string | null;
+            lineUserId: string | null;
+            contactName: string;
+            /** @description 希望的聯絡方式：line 以 LINE 回覆、phone 以電話聯絡 */
+            contactMethod: "line" | "phone";
+            contactPhone: string | null;
+            contactTime: string | null;
+            text: string;
+            createdAt: string;
+            firstAction: {
+                dueAt: string | null;
+                doneAt: string | null;
+                escalatedAt: string | null;
+                /** @description running 計時中、overdue 已逾時、met 如期完成、late 逾時完成、stopped 未完成但已不計時 */
+                state: "running" | "overdue" | "met" | "late" | "stopped";
+                dueText: string | null;
+            };
+            reply: {
+                dueAt: string | null;
+                doneAt: string | null;
+                escalatedAt: string | null;
+                /** @description running 計時中、overdue 已逾時、met 如期完成、late 逾時完成、stopped 未完成但已不計時 */
+                state: "running" | "overdue" | "met" | "late" | "stopped";
+                dueText: string | null;
+            };
+            closedAt: string | null;
+            satisfaction: ("satisfied" | "neutral" | "unsatisfied") | null;
+            satisfactionLabel: string | null;
+            lineDisplayName: string | null;
+            messageId: number | null;
+            /** @description 綁定在這個 LINE 帳號的病患（家人） */
+            lineFamily: {
+                id: string;
+                name: string;
+            }[];
+            events: {
+                id: number;
+                /** @description opened 開案、acknowledged 受理、replied 回覆、closed 結案、reopened 重新開啟、note 內部備註、updated 修改、escalated 逾時通知、details 病患補充、satisfaction 滿意度 */
+                kind: string;
+                text: string;
+                channel: string | null;
+                actor: string;
+                at: string;
+            }[];
+            photos: {
+                id: string;
+                contentType: string;
+                bytes: number;
+                at: string;
+            }[];
         };
         PatientListItem: {
             id: string;

@@ -22,6 +22,7 @@ import type { TagTables } from '../modules/tags/tables.ts';
 import type { RecallTables } from '../modules/recalls/tables.ts';
 import type { ReminderTextTables } from '../modules/reminder-text/tables.ts';
 import type { FaqTables } from '../modules/faq/tables.ts';
+import type { CaseTables } from '../modules/cases/tables.ts';
 
 export interface DB
   extends
@@ -47,4 +48,5 @@ export interface DB
     TagTables,
     RecallTables,
     ReminderTextTables,
-    FaqTables {}
+    FaqTables,
+    CaseTables {}

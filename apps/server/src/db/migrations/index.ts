@@ -24,6 +24,7 @@ import m0160 from './0160_reminder_family.ts';
 import m0170 from './0170_line_pnp.ts';
 import m0171 from './0171_reminder_pnp.ts';
 import m0190 from './0190_faq.ts';
+import m0200 from './0200_cases.ts';
 import m0210 from './0210_reminder_text.ts';
 
 export const migrations: Migration[] = [
@@ -51,5 +52,6 @@ export const migrations: Migration[] = [
   m0170,
   m0171,
   m0190,
+  m0200,
   m0210,
 ];
