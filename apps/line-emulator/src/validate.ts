@@ -68,7 +68,9 @@ function str(
   return v;
 }
 
-const HTTPS_RE = /^https:\/\/\S+$/;
+// LINE requires HTTPS; the emulator also takes http on the loopback host and the reserved .test
+// domain, where a development or test Careline serves its files (PUBLIC_BASE_URL http://127.0.0.1:…).
+const HTTPS_RE = /^(https:\/\/\S+|http:\/\/(127\.0\.0\.1|localhost|[a-z0-9.-]+\.test)(:\d+)?(\/\S*)?)$/;
 const URI_RE = /^(https?:\/\/|line:\/\/|tel:|mailto:)\S*$/;
 
 function httpsUrl(d: Detail[], o: Obj, key: string, path: string, required = true, max = 2000): void {

@@ -13,6 +13,7 @@ import { auditRoutes } from './modules/audit/routes.ts';
 import { autoReplyRoutes } from './modules/auto-replies/routes.ts';
 import { faqRoutes } from './modules/faq/routes.ts';
 import { lineRoutes } from './modules/line/routes.ts';
+import { inboxRoutes } from './modules/line/inbox.routes.ts';
 import { bindingRoutes } from './modules/binding/routes.ts';
 import { richMenuRoutes } from './modules/rich-menus/routes.ts';
 import { smsRoutes } from './modules/sms/routes.ts';
@@ -123,6 +124,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   auditRoutes(app, deps);
   jobRoutes(app, deps);
   lineRoutes(app, deps);
+  // Hooks run after a staff member's reply in the inbox (e.g. a complaint case's reply clock).
+  inboxRoutes(app, deps, { afterStaffReply: [] });
   autoReplyRoutes(app, deps);
   faqRoutes(app, deps);
   bindingRoutes(app, deps);

@@ -5,7 +5,7 @@ import { defineJob, type JobDefinition } from './platform/jobs.ts';
 import { WEBHOOK_JOB } from './modules/webhooks/service.ts';
 import { answerWithAutoReply } from './modules/auto-replies/hook.ts';
 import { answerWithFaq, onFaqPostback } from './modules/faq/hook.ts';
-import { noteIncoming } from './modules/line/conversations.ts';
+import { noteIncoming, requestPerson } from './modules/line/conversations.ts';
 import { lineEventJob } from './modules/line/events.ts';
 import { bindingHooks } from './modules/binding/jobs.ts';
 import { familyOfferJobDefinition, onFamilyPostback } from './modules/binding/family.ts';
@@ -17,19 +17,9 @@ import { patientJobs } from './modules/patients/jobs.ts';
 import { recallJobs } from './modules/recalls/jobs.ts';
 import { tagJobs } from './modules/tags/jobs.ts';
 import { caseJobs, onCasePostback, openComplaintFromText } from './modules/cases/jobs.ts';
-import { reminderTextHooks, type HandToPerson } from './modules/reminder-text/hook.ts';
-import { lineRepository } from './modules/line/repository.ts';
+import { reminderTextHooks } from './modules/reminder-text/hook.ts';
+import { handToPerson } from './modules/line/inbox.ts';
 
-// Until the inbox's handToPerson lands: the conversation waits for the front desk (待回覆).
-const handToPerson: HandToPerson = async (deps, clinicId, lineUserId, opts) => {
-  await lineRepository(deps.db).noteInbound(
-    clinicId,
-    lineUserId,
-    deps.clock.now().toISOString(),
-    opts.note ?? '',
-    true,
-  );
-};
 const reminderText = reminderTextHooks(handToPerson);
 
 const NOOP_JOB = defineJob({ type: 'system.noop', payload: Type.Object({}), handler: async () => {} });
@@ -39,7 +29,13 @@ export function jobDefinitions(): JobDefinition[] {
     NOOP_JOB,
     WEBHOOK_JOB,
     lineEventJob({
-      onText: [reminderText.answerReminderText, openComplaintFromText, answerWithAutoReply, answerWithFaq],
+      onText: [
+        reminderText.answerReminderText,
+        requestPerson,
+        openComplaintFromText,
+        answerWithAutoReply,
+        answerWithFaq,
+      ],
       afterMessage: noteIncoming,
       ...bindingHooks,
       onPostback: [

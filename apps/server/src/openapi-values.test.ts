@@ -4,13 +4,16 @@
 // refused with a 4xx — never stored as something else. The operations and their properties
 // come from openapi.json; a new write operation with a nullable property fails this test
 // until it has a fixture below (how to call it and where to read the stored value back).
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import formats from 'ajv-formats';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handToPerson } from './modules/line/inbox.ts';
 import { lineService } from './modules/line/service.ts';
+import { systemActor } from './platform/audit.ts';
 import { as, createTestApp, createTestClinic, type Session, type TestApp, type TestClinic } from './testing/helpers.ts';
 
 type Schema = Record<string, any>;
@@ -122,6 +125,24 @@ const caseBody = () => ({
   messageId: version++,
 });
 let version = 1;
+/** A LINE user's conversation in the inbox of the context's clinic (with a LINE channel to reply through). */
+async function inboxConversation(ctx: Ctx): Promise<string> {
+  const lineUserId = `U${randomBytes(16).toString('hex')}`;
+  if (!(await lineService(ctx.t.deps).getChannel(ctx.c.clinicId)))
+    await lineService(ctx.t.deps).saveChannel(
+      ctx.c.clinicId,
+      {
+        channelId: String(1_000_000_000 + version++),
+        channelSecret: 'secret-0123456789',
+        accessToken: 'token-0123456789',
+      },
+      systemActor,
+      '127.0.0.1',
+    );
+  await handToPerson(ctx.t.deps, ctx.c.clinicId, lineUserId, { reason: 'handoff' });
+  return lineUserId;
+}
+
 const FIXTURES: Record<string, Fixture> = {
   'POST /api/cases': {
     request: async (ctx) => {
@@ -137,6 +158,29 @@ const FIXTURES: Record<string, Fixture> = {
       return { url: `/api/cases/${k.id}`, body: { severity: 'urgent', ownerId: ctx.c.admin.userId } };
     },
     read: async (ctx, res) => json(ok(await ctx.admin.get(`/api/cases/${res.json().id}`))),
+  },
+  'POST /api/inbox/conversations/{lineUserId}/assign': {
+    request: async (ctx) => ({
+      url: `/api/inbox/conversations/${await inboxConversation(ctx)}/assign`,
+      body: { assigneeId: ctx.c.admin.userId },
+    }),
+    read: async (_ctx, res) => ({ assigneeId: res.json().assignee?.id ?? null }),
+  },
+  'POST /api/inbox/conversations/{lineUserId}/messages': {
+    // Nothing is read back: the operation only has to accept null for each optional part.
+    request: async (ctx) => {
+      const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(32)]);
+      const up = await ctx.t.app.inject({
+        method: 'POST',
+        url: '/api/inbox/uploads',
+        headers: { cookie: ctx.c.admin.cookie, 'x-csrf-token': ctx.c.admin.csrf, 'content-type': 'image/png' },
+        payload: png,
+      });
+      return {
+        url: `/api/inbox/conversations/${await inboxConversation(ctx)}/messages`,
+        body: { clientKey: randomBytes(8).toString('hex'), text: '您好', imageId: ok(up).json().id, previewId: null },
+      };
+    },
   },
   'PUT /api/sms/settings': {
     request: async () => ({

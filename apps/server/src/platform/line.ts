@@ -38,8 +38,14 @@ export interface LineChannelClient {
     notificationDisabled?: boolean,
   ): Promise<{ requestId: string | null }>;
   reply(replyToken: string, messages: messagingApi.Message[]): Promise<void>;
+  /** LINE's loading animation in the user's chat for `seconds` (5–60, a multiple of 5), or until a message arrives. */
+  startLoading(chatId: string, seconds: number): Promise<void>;
+  /** Marks the user's messages up to the one carrying this token as read (channels in manual read mode). */
+  markAsRead(markAsReadToken: string): Promise<void>;
+  /** A message's content (an image, audio, video or file the user sent) with its content type. */
+  content(messageId: string): Promise<{ contentType: string; data: Buffer }>;
   profile(userId: string): Promise<{ displayName: string; pictureUrl?: string }>;
-  botInfo(): Promise<{ userId: string; displayName: string; basicId: string }>;
+  botInfo(): Promise<{ userId: string; displayName: string; basicId: string; markAsReadMode?: string }>;
   /** The month's quota (`limit` null when LINE sets none) and LINE's count of messages used. */
   quota(): Promise<{ type: 'none' | 'limited'; limit: number | null; used: number }>;
   richMenus: {
@@ -95,6 +101,21 @@ export function lineChannelClient(
     },
     async reply(replyToken, messages) {
       await api.replyMessage({ replyToken, messages });
+    },
+    async startLoading(chatId, seconds) {
+      await api.showLoadingAnimation({ chatId, loadingSeconds: seconds });
+    },
+    async markAsRead(markAsReadToken) {
+      await api.markMessagesAsReadByToken({ markAsReadToken });
+    },
+    async content(messageId) {
+      const res = await blob.getMessageContentWithHttpInfo(messageId);
+      const chunks: Buffer[] = [];
+      for await (const c of res.body) chunks.push(Buffer.from(c as Uint8Array));
+      return {
+        contentType: res.httpResponse.headers.get('content-type') ?? 'application/octet-stream',
+        data: Buffer.concat(chunks),
+      };
     },
     profile: (userId) => api.getProfile(userId),
     botInfo: () => api.getBotInfo(),

@@ -26,6 +26,12 @@ export function fakeLine(): FakeLine {
         return { requestId: null };
       },
       reply: async (...a) => rec('reply', ...a),
+      startLoading: async (...a) => rec('startLoading', ...a),
+      markAsRead: async (...a) => rec('markAsRead', ...a),
+      content: async (messageId) => (
+        rec('content', messageId),
+        { contentType: 'image/png', data: Buffer.from('89504e470d0a1a0a', 'hex') }
+      ),
       profile: async (userId) => (rec('profile', userId), { displayName: '測試使用者' }),
       botInfo: async () => (rec('botInfo'), { userId: 'Ubot', displayName: '測試診所', basicId: '@fake' }),
       quota: async () => (rec('quota'), { type: 'none', limit: null, used: 0 }),

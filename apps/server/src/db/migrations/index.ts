@@ -23,6 +23,7 @@ import m0150 from './0150_reminder_log_prices.ts';
 import m0160 from './0160_reminder_family.ts';
 import m0170 from './0170_line_pnp.ts';
 import m0171 from './0171_reminder_pnp.ts';
+import m0180 from './0180_line_inbox.ts';
 import m0190 from './0190_faq.ts';
 import m0200 from './0200_cases.ts';
 import m0210 from './0210_reminder_text.ts';
@@ -51,6 +52,7 @@ export const migrations: Migration[] = [
   m0160,
   m0170,
   m0171,
+  m0180,
   m0190,
   m0200,
   m0210,

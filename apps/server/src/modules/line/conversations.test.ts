@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as } from '../../testing/helpers.ts';
 import { createLineTestbed, type LineTestbed } from '../../testing/line.ts';
 import { liffSteps, phone } from '../../testing/liff.ts';
-import { acknowledgement } from './hours.ts';
+import { failedAnswerReply } from './hours.ts';
 
 let b: LineTestbed;
 let s: ReturnType<typeof liffSteps>;
@@ -49,7 +49,7 @@ describe('unanswered messages', () => {
       ['reply', '附近有公有停車場'],
       [
         'reply',
-        acknowledgement({ businessHours: HOURS, timeZone: 'Asia/Taipei', phone: '02-2700-1234' }, b.t.clock.now()),
+        failedAnswerReply({ businessHours: HOURS, timeZone: 'Asia/Taipei', phone: '02-2700-1234' }, b.t.clock.now()),
       ],
     ]);
 

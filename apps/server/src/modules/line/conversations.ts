@@ -10,27 +10,99 @@ import { errors } from '../../platform/errors.ts';
 import { wakeWorkers } from '../../platform/jobs.ts';
 import { bindingService } from '../binding/service.ts';
 import { clinicService } from '../clinics/service.ts';
-import type { EventContext } from './events.ts';
-import { acknowledgement } from './hours.ts';
+import { respond, type EventContext } from './events.ts';
+import { failedAnswerReply, handOffReply } from './hours.ts';
+import { handToPerson, isBotPaused } from './inbox.ts';
+import { inboxRepository } from './inbox.repository.ts';
 import { queuePush } from './push.ts';
 import { lineRepository } from './repository.ts';
 
 /** A user who keeps writing gets one acknowledgement in this many hours, not one per message. */
 export const ACK_QUIET_HOURS = 6;
 
-/** The hook after a message: answered by an automatic reply, or waiting (and acknowledged). */
-export async function noteIncoming(ctx: EventContext, text: string, answered: boolean): Promise<void> {
+/** The quick reply that asks for a person (the requestPerson hook recognises its text). */
+export const ASK_PERSON_TEXT = '找真人';
+
+/**
+ * The hook after a message. Answered by a hook: the bot handles it (a conversation already
+ * waiting for a person keeps waiting). Not answered: it waits for a person; unless a staff member
+ * is talking with the user (the bot is paused), the user gets an acknowledgement through the free
+ * Reply API that offers a person and says when one answers — at most one per ACK_QUIET_HOURS.
+ */
+export async function noteIncoming(ctx: EventContext, _text: string, answered: boolean): Promise<void> {
   const { deps, clinicId, lineUserId } = ctx;
-  const repo = lineRepository(deps.db);
+  const inbox = inboxRepository(deps.db);
   const at = ctx.at;
-  await repo.noteInbound(clinicId, lineUserId, at, text.slice(0, 200), !answered);
-  if (answered || !ctx.replyToken) return; // too late for a free reply: the count still shows it
+  if (answered) {
+    await inbox.setBotHandled(clinicId, lineUserId, deps.clock.now().toISOString());
+    return;
+  }
+  const paused = await isBotPaused(deps, clinicId, lineUserId);
+  await inbox.setWaiting(clinicId, lineUserId, {
+    reason: paused ? 'conversation' : 'bot_failed',
+    note: null,
+    appointmentId: null,
+    at,
+    keepReason: true,
+  });
+  if (paused || !ctx.replyToken) return; // too late for a free reply: the inbox still shows it
   const now = deps.clock.now();
   const since = new Date(now.getTime() - ACK_QUIET_HOURS * 3_600_000).toISOString();
-  if (!(await repo.claimAck(clinicId, lineUserId, now.toISOString(), since))) return;
+  if (!(await lineRepository(deps.db).claimAck(clinicId, lineUserId, now.toISOString(), since))) return;
   const clinic = await clinicService(deps).get(clinicId);
-  const messages: messagingApi.Message[] = [{ type: 'text', text: acknowledgement(clinic, now) }];
+  const messages: messagingApi.Message[] = [
+    {
+      type: 'text',
+      text: failedAnswerReply(clinic, now),
+      quickReply: {
+        items: [{ type: 'action', action: { type: 'message', label: ASK_PERSON_TEXT, text: ASK_PERSON_TEXT } }],
+      },
+    },
+  ];
   await ctx.line.reply(clinicId, lineUserId, ctx.replyToken, messages, 'acknowledgement');
+}
+
+/** Words that ask for a person, once courtesy words around them are dropped (「我要找真人」「請幫我轉客服」). */
+const PERSON_WORDS = new Set([
+  '真人',
+  '找真人',
+  '客服',
+  '真人客服',
+  '人工',
+  '人工客服',
+  '專人',
+  '真人回覆',
+  '專人回覆',
+  '櫃台',
+  '櫃檯',
+  '服務人員',
+  '工作人員',
+  '轉接',
+]);
+
+/** Whether a message asks for a person (and nothing else): short, and only a person word once trimmed. */
+export function asksForPerson(text: string): boolean {
+  const t = text
+    .normalize('NFKC')
+    .replace(/[\s\p{P}\p{S}]/gu, '')
+    .replace(/^(你好|您好|哈囉|請問|不好意思)+/, '')
+    .replace(/^(我要|我想要|我想|請|麻煩|幫我|可以|能不能|能否)+/, '')
+    .replace(/^(找|轉|轉接|接|聯絡|聯繫|跟|和|與)+/, '')
+    .replace(/(說話|對話|談|聊|回覆|服務)?(嗎|好嗎|可以嗎|謝謝|一下|拜託)*$/, '');
+  return t.length > 0 && t.length <= 8 && (PERSON_WORDS.has(t) || PERSON_WORDS.has(`找${t}`));
+}
+
+/**
+ * The hand-off hook: 「找真人」「客服」「人工」… → the conversation waits for a person, and the
+ * user is told a person will answer and when (by business hours).
+ */
+export async function requestPerson(ctx: EventContext, text: string): Promise<boolean> {
+  if (!asksForPerson(text)) return false;
+  const { deps, clinicId, lineUserId } = ctx;
+  await handToPerson(deps, clinicId, lineUserId, { reason: 'handoff' });
+  const clinic = await clinicService(deps).get(clinicId);
+  await respond(ctx, [{ type: 'text', text: handOffReply(clinic, deps.clock.now()) }], 'handoff');
+  return true;
 }
 
 export function conversationService(deps: Deps) {
@@ -98,7 +170,7 @@ export function conversationService(deps: Deps) {
           messages: [{ type: 'text', text }],
           source: 'staff',
         });
-        await lineRepository(trx).handleConversation(clinicId, lineUserId, now(), actor.label);
+        await inboxRepository(trx).setDone(clinicId, lineUserId, now(), actor.label);
         await recordAudit(trx, deps.clock, {
           clinicId,
           actor,
@@ -115,7 +187,7 @@ export function conversationService(deps: Deps) {
 
     async handled(clinicId: string, lineUserId: string, actor: Actor, ip: string) {
       await existing(clinicId, lineUserId);
-      await repo.handleConversation(clinicId, lineUserId, now(), actor.label);
+      await inboxRepository(deps.db).setDone(clinicId, lineUserId, now(), actor.label);
       await recordAudit(deps.db, deps.clock, {
         clinicId,
         actor,

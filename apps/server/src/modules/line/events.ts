@@ -3,8 +3,11 @@
 // and the FAQ answer text), so this module depends on none of them.
 import type { messagingApi } from '@line/bot-sdk';
 import type { Deps } from '../../platform/deps.ts';
-import { defineJob, PermanentJobError, type Job } from '../../platform/jobs.ts';
+import { defineJob, PermanentJobError, wakeWorkers, type Job } from '../../platform/jobs.ts';
 import { clinicService } from '../clinics/service.ts';
+import { isBotPaused } from './inbox.ts';
+import { inboxRepository } from './inbox.repository.ts';
+import { queuePush, retryKeyOf } from './push.ts';
 import { DEFAULT_GREETING, LINE_EVENT_JOB, lineService, type LineService, type WebhookEvent } from './service.ts';
 
 export type EventContext = {
@@ -77,6 +80,43 @@ export async function defaultGreeting(ctx: EventContext): Promise<messagingApi.M
   ];
 }
 
+/**
+ * Sends messages to the user of an event: the free Reply API while the event's reply token is
+ * fresh and unused, else a push (counted toward the quota). Once per event and source: a retried
+ * job queues the same push (same retry key), which is sent once.
+ */
+export async function respond(
+  ctx: EventContext,
+  messages: messagingApi.Message[],
+  source: string,
+): Promise<'reply' | 'push'> {
+  const { deps, clinicId, lineUserId } = ctx;
+  if (ctx.replyToken && (await ctx.line.reply(clinicId, lineUserId, ctx.replyToken, messages, source)).ok)
+    return 'reply';
+  const eventKey = typeof ctx.event.webhookEventId === 'string' ? ctx.event.webhookEventId : ctx.at;
+  await queuePush(
+    deps.db,
+    deps,
+    clinicId,
+    { to: lineUserId, messages, source },
+    retryKeyOf(`${clinicId}:${lineUserId}:${eventKey}:${source}`),
+  );
+  wakeWorkers();
+  return 'push';
+}
+
+/**
+ * LINE's loading animation while the hooks prepare an answer (it ends when a message arrives).
+ * Nice to have: a failure never fails the event.
+ */
+async function showLoading(ctx: EventContext): Promise<void> {
+  try {
+    await (await ctx.line.clientFor(ctx.clinicId)).startLoading(ctx.lineUserId, 5);
+  } catch (err) {
+    ctx.deps.log.warn({ err }, 'LINE loading animation failed');
+  }
+}
+
 /** The `line.event` job, with the other modules' hooks plugged in. */
 export function lineEventJob(hooks: LineEventHooks) {
   return defineJob({ ...LINE_EVENT_JOB, handler: lineEventHandler(hooks) });
@@ -107,13 +147,14 @@ function lineEventHandler(hooks: LineEventHooks) {
     }
     // A reply token is single-use and valid for about a minute; a late retry must not try it.
     const fresh = deps.clock.now().getTime() - new Date(row.event_time).getTime() < 50_000;
+    const replyToken = fresh && typeof event.replyToken === 'string' ? event.replyToken : null;
     const ctx: EventContext = {
       deps,
       line,
       clinicId,
       lineUserId,
       event,
-      replyToken: fresh && typeof event.replyToken === 'string' ? event.replyToken : null,
+      replyToken,
       at: row.event_time,
     };
     let outcome = 'ok';
@@ -158,6 +199,7 @@ function lineEventHandler(hooks: LineEventHooks) {
           latitude?: number;
           longitude?: number;
           id?: string;
+          markAsReadToken?: string;
         };
         const kind = msg.type ?? 'unknown';
         const text =
@@ -167,8 +209,17 @@ function lineEventHandler(hooks: LineEventHooks) {
               ? [msg.title, msg.address].filter(Boolean).join(' ')
               : '';
         await line.logIncoming(clinicId, { lineUserId, kind, text, payload: msg, source: 'user' });
+        await inboxRepository(deps.db).received(clinicId, lineUserId, {
+          at: row.event_time,
+          text: (text || `（${MESSAGE_KIND_ZH[kind] ?? '訊息'}）`).slice(0, 200),
+          replyToken,
+          markAsReadToken: typeof msg.markAsReadToken === 'string' ? msg.markAsReadToken : null,
+          now: deps.clock.now().toISOString(),
+        });
         let handled = false;
-        if (kind === 'text' && text) {
+        // While a staff member talks with the user the bot keeps quiet: the message waits in the inbox.
+        if (kind === 'text' && text && !(await isBotPaused(deps, clinicId, lineUserId))) {
+          await showLoading(ctx);
           for (const h of hooks.onText ?? []) {
             if (await h(ctx, text)) {
               handled = true;

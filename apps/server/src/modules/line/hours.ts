@@ -57,3 +57,52 @@ export function acknowledgement(
     return `已收到您的訊息，櫃台人員將於上班時間盡快回覆您。${urgent}`;
   return `已收到您的訊息。目前非服務時間（${describeHours(clinic.businessHours)}），櫃台人員將於上班時間回覆。${urgent}`;
 }
+
+/**
+ * When the clinic opens next, in words: 今天 14:00, 明天（週六）9:00, 週一 9:00. Null without
+ * business hours (no promise can be made).
+ */
+export function nextOpening(hours: BusinessHour[], timeZone: string, at: Date): string | null {
+  if (hours.length === 0) return null;
+  const l = localParts(at, timeZone);
+  for (let d = 0; d <= 7; d++) {
+    const weekday = (l.weekday + d) % 7;
+    const open = hours
+      .filter((h) => h.weekday === weekday && (d > 0 || h.open > l.time))
+      .map((h) => h.open)
+      .sort()[0];
+    if (!open) continue;
+    const day = d === 0 ? '今天 ' : d === 1 ? `明天（${WEEKDAY_ZH[weekday]}）` : `${WEEKDAY_ZH[weekday]} `;
+    return `${day}${clock(open)}`;
+  }
+  return null;
+}
+
+type ClinicHours = { businessHours: BusinessHour[]; timeZone: string; phone: string };
+
+/** When a person will answer, as a clause: 「櫃台人員將盡快回覆您」 or 「櫃台人員將於明天（週六）9:00 上班後回覆您」. */
+function whenAnswered(clinic: ClinicHours, at: Date): { open: boolean; clause: string } {
+  if (clinic.businessHours.length === 0 || isOpen(clinic.businessHours, clinic.timeZone, at))
+    return { open: true, clause: '櫃台人員將盡快回覆您' };
+  const next = nextOpening(clinic.businessHours, clinic.timeZone, at);
+  return {
+    open: false,
+    clause: `目前非服務時間（${describeHours(clinic.businessHours)}），櫃台人員將於${next ? `${next} ` : ''}上班後回覆您`,
+  };
+}
+
+/** The answer to 「找真人」: a person will answer, and when. */
+export function handOffReply(clinic: ClinicHours, at: Date): string {
+  const w = whenAnswered(clinic, at);
+  const urgent = clinic.phone ? `如有急事請來電 ${clinic.phone}。` : '';
+  return w.open
+    ? `好的，已為您轉接櫃台人員，${w.clause}，請稍候。${urgent}`
+    : `好的，已為您轉接櫃台人員。${w.clause}。${urgent}`;
+}
+
+/** The acknowledgement of a message the bot could not answer: it offers a person and says when one answers. */
+export function failedAnswerReply(clinic: ClinicHours, at: Date): string {
+  const w = whenAnswered(clinic, at);
+  const urgent = clinic.phone ? `如有急事請來電 ${clinic.phone}。` : '';
+  return `已收到您的訊息，這個問題需要由櫃台人員回覆。${w.clause}。${urgent}`;
+}

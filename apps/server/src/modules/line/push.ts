@@ -1,7 +1,7 @@
 // The one general LINE push for every module: a job per push, whose X-Line-Retry-Key is created
 // when the job is written (before the first attempt), so a retry after a lost answer reuses it;
 // LINE's 409 for an accepted key counts as sent. What was sent is logged in line_messages.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { Type, type Static } from 'typebox';
 import type { DB } from '../../db/schema.ts';
@@ -33,8 +33,13 @@ export const PUSH_JOB = defineJob({
  * Queues a push to one LINE user (in the caller's transaction when `db` is one: call wakeWorkers()
  * after the commit when a person is waiting for it).
  */
-export async function queuePush(db: Db, deps: Deps, clinicId: string, p: Omit<PushPayload, 'retryKey'>): Promise<void> {
-  const retryKey = randomUUID();
+export async function queuePush(
+  db: Db,
+  deps: Deps,
+  clinicId: string,
+  p: Omit<PushPayload, 'retryKey'>,
+  retryKey: string = randomUUID(),
+): Promise<void> {
   await enqueueJob(
     db,
     deps.clock,
@@ -42,6 +47,16 @@ export async function queuePush(db: Db, deps: Deps, clinicId: string, p: Omit<Pu
     { ...p, retryKey },
     { clinicId, idempotencyKey: `push:${retryKey}`, orderingKey: `line-push:${clinicId}:${p.to}` },
   );
+}
+
+/**
+ * A retry key (a UUID, as LINE requires) derived from a text naming the send (e.g. an event and
+ * a source): queuing the same send again gives the same key, hence one job and one message.
+ */
+export function retryKeyOf(name: string): string {
+  const h = createHash('sha256').update(name).digest('hex');
+  const variant = ((parseInt(h[16], 16) & 3) | 8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 async function pushJob(job: Job<PushPayload>, deps: Deps): Promise<void> {

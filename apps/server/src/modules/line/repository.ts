@@ -19,7 +19,7 @@ export function lineRepository(db: Kysely<DB>) {
         .executeTakeFirst(),
     channelById: (channelId: string) =>
       db.selectFrom('line_channels').selectAll().where('channel_id', '=', channelId).executeTakeFirst(),
-    insertChannel: (row: ChannelRow) => db.insertInto('line_channels').values(row).execute(),
+    insertChannel: (row: Insertable<DB['line_channels']>) => db.insertInto('line_channels').values(row).execute(),
     updateChannel: (clinicId: string, patch: Partial<ChannelRow>) =>
       db.updateTable('line_channels').set(patch).where('clinic_id', '=', clinicId).execute(),
 
@@ -97,30 +97,6 @@ export function lineRepository(db: Kysely<DB>) {
       return out;
     },
     // ---- conversations (what waits for the front desk)
-    /** Records an incoming message; `unanswered` starts the wait unless one is already running. */
-    noteInbound: (clinicId: string, lineUserId: string, at: string, text: string, unanswered: boolean) =>
-      db
-        .insertInto('line_conversations')
-        .values({
-          clinic_id: clinicId,
-          line_user_id: lineUserId,
-          last_in_at: at,
-          last_in_text: text,
-          unanswered_since: unanswered ? at : null,
-          last_ack_at: null,
-          handled_at: null,
-          handled_by: null,
-        })
-        .onConflict((oc) =>
-          oc.columns(['clinic_id', 'line_user_id']).doUpdateSet((eb) => ({
-            last_in_at: eb.ref('excluded.last_in_at'),
-            last_in_text: eb.ref('excluded.last_in_text'),
-            unanswered_since: unanswered
-              ? eb.fn.coalesce('line_conversations.unanswered_since', eb.ref('excluded.unanswered_since'))
-              : eb.ref('line_conversations.unanswered_since'),
-          })),
-        )
-        .execute(),
     /** Takes the acknowledgement slot when none was used since `since`; false when one was (no flood). */
     claimAck: async (clinicId: string, lineUserId: string, at: string, since: string) => {
       const r = await db
@@ -132,13 +108,6 @@ export function lineRepository(db: Kysely<DB>) {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
-    handleConversation: (clinicId: string, lineUserId: string, at: string, by: string) =>
-      db
-        .updateTable('line_conversations')
-        .set({ unanswered_since: null, handled_at: at, handled_by: by })
-        .where('clinic_id', '=', clinicId)
-        .where('line_user_id', '=', lineUserId)
-        .executeTakeFirst(),
     unansweredCount: async (clinicId: string) =>
       Number(
         (

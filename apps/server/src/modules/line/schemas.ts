@@ -13,6 +13,11 @@ export const LineChannel = Type.Object(
     pnpEnabled: Type.Boolean({
       description: '以 LINE 通知訊息（需 LINE 核准、另計費用）提醒未加入好友的病患，送不到時再改用簡訊',
     }),
+    readMode: Type.Union([Type.Literal('auto'), Type.Literal('manual')], {
+      description:
+        'auto：LINE 收到訊息即顯示已讀（LINE 預設）；manual：櫃台在收件匣開啟對話時才顯示已讀（連線測試時依 LINE 的設定更新）',
+    }),
+    botPauseMinutes: Type.Integer({ description: '櫃台回覆後，機器人對這位病患暫停自動回覆的分鐘數' }),
     lastTest: Type.Union([Type.Object({ at: Type.String(), ok: Type.Boolean(), message: Type.String() }), Type.Null()]),
     updatedAt: Type.String(),
   },
@@ -41,6 +46,14 @@ export const SaveChannelBody = Type.Object(
     ),
     greetingText: Type.Optional(
       Type.String({ maxLength: 500, description: '加入好友時的歡迎訊息，{clinic} 會換成診所名稱' }),
+    ),
+    readMode: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('manual')], {
+        description: '已讀模式：auto（LINE 預設）或 manual（開啟對話時才顯示已讀；需在 LINE 官方帳號設定相同模式）',
+      }),
+    ),
+    botPauseMinutes: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1440, description: '櫃台回覆後機器人暫停自動回覆的分鐘數（預設 30）' }),
     ),
   },
   { additionalProperties: false },

@@ -16,6 +16,7 @@ import {
   type LineChannelClient,
   type LineChannelLookup,
 } from '../../platform/line.ts';
+import { inboxRepository } from './inbox.repository.ts';
 import { lineRepository, type ChannelRow, type FriendRow } from './repository.ts';
 
 export const DEFAULT_GREETING =
@@ -34,6 +35,8 @@ export type ChannelInput = {
   accessToken?: string;
   liffId?: string;
   greetingText?: string;
+  readMode?: 'auto' | 'manual';
+  botPauseMinutes?: number;
 };
 
 /** One message pushed to a LINE user, as the message log keeps it. */
@@ -75,6 +78,8 @@ function toView(deps: Deps, r: ChannelRow) {
     botName: r.bot_name,
     botUserId: r.bot_user_id,
     pnpEnabled: Number(r.pnp_enabled) === 1,
+    readMode: r.read_mode === 'manual' ? ('manual' as const) : ('auto' as const),
+    botPauseMinutes: Number(r.bot_pause_minutes),
     lastTest: r.last_test_at
       ? { at: r.last_test_at, ok: r.last_test_ok === 1, message: r.last_test_message ?? '' }
       : null,
@@ -155,6 +160,8 @@ export function lineService(deps: Deps) {
           last_test_ok: null,
           last_test_message: null,
           pnp_enabled: 0,
+          ...(input.readMode ? { read_mode: input.readMode } : {}),
+          ...(input.botPauseMinutes ? { bot_pause_minutes: input.botPauseMinutes } : {}),
           created_at: now(),
           updated_at: now(),
         });
@@ -167,6 +174,8 @@ export function lineService(deps: Deps) {
             : {}),
           ...(input.liffId !== undefined ? { liff_id: input.liffId } : {}),
           ...(input.greetingText !== undefined ? { greeting_text: input.greetingText } : {}),
+          ...(input.readMode ? { read_mode: input.readMode } : {}),
+          ...(input.botPauseMinutes ? { bot_pause_minutes: input.botPauseMinutes } : {}),
           updated_at: now(),
         });
       }
@@ -191,6 +200,10 @@ export function lineService(deps: Deps) {
         await repo.updateChannel(clinicId, {
           bot_user_id: bot.userId,
           bot_name: bot.displayName,
+          // LINE's own read mode of the account, when it says (GET /v2/bot/info markAsReadMode).
+          ...(bot.markAsReadMode === 'manual' || bot.markAsReadMode === 'auto'
+            ? { read_mode: bot.markAsReadMode }
+            : {}),
           last_test_at: now(),
           last_test_ok: 1,
           last_test_message: message,
@@ -419,14 +432,21 @@ export function lineService(deps: Deps) {
     /** Outgoing messages by interval of `bounds` (the days of a month), method (push/reply/pnp) and source. */
     outgoingByBucket: (clinicId: string, bounds: string[]) => repo.outgoingByBucket(clinicId, bounds),
 
-    /** Replies with the free reply API and logs what was sent. A used or expired token is not retried. */
+    /**
+     * Replies with the free reply API and logs what was sent. A used or expired token is not
+     * retried; a token the inbox keeps is taken first, so a staff reply and a bot's answer never
+     * both use it.
+     */
     async reply(
       clinicId: string,
       lineUserId: string,
       replyToken: string,
       messages: messagingApi.Message[],
       source: string,
-    ) {
+      opts: { tokenClaimed?: boolean } = {},
+    ): Promise<{ ok: boolean; reason?: string }> {
+      if (!opts.tokenClaimed && (await inboxRepository(deps.db).useToken(clinicId, lineUserId, replyToken)) === 'used')
+        return { ok: false, reason: 'reply token already used' };
       const client = await this.clientFor(clinicId);
       try {
         await client.reply(replyToken, messages);
