@@ -14,6 +14,7 @@ import { autoReplyRoutes } from './modules/auto-replies/routes.ts';
 import { faqRoutes } from './modules/faq/routes.ts';
 import { lineRoutes } from './modules/line/routes.ts';
 import { inboxRoutes } from './modules/line/inbox.routes.ts';
+import { caseAfterStaffReply } from './modules/cases/hooks.ts';
 import { bindingRoutes } from './modules/binding/routes.ts';
 import { richMenuRoutes } from './modules/rich-menus/routes.ts';
 import { smsRoutes } from './modules/sms/routes.ts';
@@ -125,7 +126,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   jobRoutes(app, deps);
   lineRoutes(app, deps);
   // Hooks run after a staff member's reply in the inbox (e.g. a complaint case's reply clock).
-  inboxRoutes(app, deps, { afterStaffReply: [] });
+  inboxRoutes(app, deps, { afterStaffReply: [caseAfterStaffReply] });
   autoReplyRoutes(app, deps);
   faqRoutes(app, deps);
   bindingRoutes(app, deps);
