@@ -9,6 +9,7 @@ import { REMINDER_FAMILY_HELP } from './reminder-family.tsx';
 import { REMINDER_LOG_QUOTA_HELP } from './reminder-log-quota.tsx';
 import { REMINDER_RULES_HELP } from './reminder-rules.tsx';
 import { WORK_CALENDAR_HELP } from './work-calendar.tsx';
+import { CASES_HELP } from './cases.tsx';
 import { PNP_HELP } from './pnp.tsx';
 import { REMINDER_TEMPLATE_HELP } from './reminder-templates.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
@@ -291,6 +292,7 @@ export const HELP_ARTICLES = {
   ...PNP_HELP,
   ...REMINDER_FAMILY_HELP,
   ...REMINDER_TEMPLATE_HELP,
+  ...CASES_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -317,6 +319,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'linePnp',
   'richMenu',
   'autoReplies',
+  'cases',
   'staff',
   'clinic',
   'apiKeys',

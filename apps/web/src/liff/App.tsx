@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Api, LiffConfig, Me, Member } from './api.ts';
 import { AppointmentsPage } from './Appointments.tsx';
 import { BindPage } from './Bind.tsx';
+import { ComplaintPage } from './Complaint.tsx';
 import type { Page, Toast } from './shell.ts';
 
 const PAGES: { id: Page; label: string }[] = [
@@ -16,7 +17,7 @@ function pageFromLocation(channelId: string): Page {
   const state = new URLSearchParams(location.search).get('liff.state');
   const path = state ?? location.pathname.split(`/liff/${channelId}`)[1] ?? '';
   const seg = path.replace(/^\/+/, '').split(/[/?#]/)[0];
-  return seg === 'appointments' || seg === 'family' || seg === 'bind' ? seg : 'appointments';
+  return seg === 'appointments' || seg === 'family' || seg === 'bind' || seg === 'complaint' ? seg : 'appointments';
 }
 const pathFor = (channelId: string, p: Page) => `/liff/${channelId}/${p}`;
 
@@ -58,7 +59,7 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
   const [toast, setToast] = useState<{ text: string; kind: 'ok' | 'err'; n: number } | null>(null);
   // Opened on a list page: ask for the appointments together with /me (one round trip less).
   const prefetch = useRef<Promise<{ members: Member[] }> | null>(
-    page === 'bind' ? null : api.appointments().catch(() => ({ members: [] })),
+    page === 'bind' || page === 'complaint' ? null : api.appointments().catch(() => ({ members: [] })),
   );
   const takePrefetch = () => {
     const p = prefetch.current;
@@ -93,22 +94,24 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
   return (
     <>
       <Header name={config.clinic.name} sub={me ? sub : ' '} />
-      <nav class="tabs" aria-label="頁面">
-        {PAGES.map((p) => (
-          <a
-            key={p.id}
-            class={`tab${p.id === page ? ' on' : ''}`}
-            href={pathFor(config.channelId, p.id)}
-            aria-current={p.id === page ? 'page' : undefined}
-            onClick={(e) => {
-              e.preventDefault();
-              go(p.id);
-            }}
-          >
-            {p.label}
-          </a>
-        ))}
-      </nav>
+      {page === 'complaint' ? null : (
+        <nav class="tabs" aria-label="頁面">
+          {PAGES.map((p) => (
+            <a
+              key={p.id}
+              class={`tab${p.id === page ? ' on' : ''}`}
+              href={pathFor(config.channelId, p.id)}
+              aria-current={p.id === page ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                go(p.id);
+              }}
+            >
+              {p.label}
+            </a>
+          ))}
+        </nav>
+      )}
       <main class="main">
         {error ? (
           <section class="panel center" role="alert">
@@ -124,6 +127,8 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
             <div class="sk sk-card" />
             <div class="sk sk-card" />
           </div>
+        ) : page === 'complaint' ? (
+          <ComplaintPage api={api} toast={showToast} close={close} />
         ) : page === 'bind' ? (
           <BindPage
             api={api}

@@ -23,6 +23,8 @@ export type Patient = Me['patients'][number];
 export type Appt = components['schemas']['LiffAppointment'];
 export type Member = Ok<'/liff/api/{channelId}/appointments', 'get'>['members'][number];
 export type OtpSent = Ok<'/liff/api/{channelId}/otp', 'post'>;
+export type LiffCase = Ok<'/liff/api/{channelId}/cases/{id}', 'get'>;
+type CaseForm = NonNullable<paths['/liff/api/{channelId}/cases']['post']['requestBody']>['content']['application/json'];
 
 export class LiffApiError extends Error {
   readonly status: number;
@@ -97,6 +99,10 @@ export function createApi(channelId: string, token: () => string | null, baseUrl
           body: reason ? { reason } : {},
         }),
       ),
+    complaint: (id: string) =>
+      call(() => client.GET('/liff/api/{channelId}/cases/{id}', { params: { path: { ...channel, id } } })),
+    submitComplaint: (body: CaseForm) =>
+      call(() => client.POST('/liff/api/{channelId}/cases', { params: { path: channel }, body })),
     withdraw: (id: string) =>
       call(() => client.POST('/liff/api/{channelId}/appointments/{id}/withdraw-request', { params: appt(id) })),
     reschedule: (id: string, preferredTimes: string[], note?: string) =>
