@@ -340,7 +340,7 @@ describe('moving a case', () => {
     await b.drain();
     const after = (await as(b.t.app, desk).get(`/api/cases/${k.id}`)).json();
     expect(after).toMatchObject({ status: 'replied', firstAction: { state: 'met' }, reply: { state: 'met' } });
-    expect(after.ownerName).toBe(desk.email);
+    expect(after.ownerId).toBe(desk.userId);
     expect((await s.sent(c.channelId, u)).length).toBe(sent);
   });
 

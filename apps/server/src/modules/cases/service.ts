@@ -172,6 +172,13 @@ export function caseService(deps: Deps) {
     });
   }
 
+  /** The staff member who first acts on an unowned case becomes its owner (by name, as the list shows it). */
+  async function takeOwnership(c: CaseRow, actor: Actor): Promise<Partial<CaseRow>> {
+    if (c.owner_id || actor.type !== 'staff' || !actor.id) return {};
+    const member = (await staffService(deps).list(c.clinic_id)).find((m) => m.id === actor.id);
+    return { owner_id: actor.id, owner_label: member?.name || actor.label };
+  }
+
   /** Queues one message to the case's LINE user (in the move's transaction: sent once per move). */
   async function tellPatient(db: Db, c: CaseRow, messages: messagingApi.Message[]) {
     if (!c.line_user_id) return;
@@ -502,7 +509,7 @@ export function caseService(deps: Deps) {
       if (c.status !== 'new') throw invalidMove(c, '再受理');
       const at = now().toISOString();
       const patch: Partial<CaseRow> = { status: 'acknowledged', first_action_at: at };
-      if (!c.owner_id && actor.type === 'staff') Object.assign(patch, { owner_id: actor.id, owner_label: actor.label });
+      Object.assign(patch, await takeOwnership(c, actor));
       const s = await settingsOf(clinicId);
       await moveCase(
         c,
@@ -545,7 +552,7 @@ export function caseService(deps: Deps) {
       const at = now().toISOString();
       const patch: Partial<CaseRow> = { status: 'replied', replied_at: c.replied_at ?? at };
       if (!c.first_action_at) patch.first_action_at = at;
-      if (!c.owner_id && actor.type === 'staff') Object.assign(patch, { owner_id: actor.id, owner_label: actor.label });
+      Object.assign(patch, await takeOwnership(c, actor));
       await moveCase(
         c,
         [c.status as CaseStatus],
@@ -841,8 +848,7 @@ export function caseService(deps: Deps) {
         if (c.replied_at) continue;
         const at = now().toISOString();
         const patch: Partial<CaseRow> = { status: 'replied', replied_at: at, first_action_at: c.first_action_at ?? at };
-        if (!c.owner_id && actor.type === 'staff')
-          Object.assign(patch, { owner_id: actor.id, owner_label: actor.label });
+        Object.assign(patch, await takeOwnership(c, actor));
         await deps.db.transaction().execute(async (trx) => {
           if (!(await caseRepository(trx).move(clinicId, c.id, ['new', 'acknowledged'], { ...patch, updated_at: at })))
             return;

@@ -62,15 +62,22 @@ import {
 const { Text, Paragraph } = Typography;
 type ListQuery = ApiQuery<'/api/cases'>;
 
-function ClockTag({ c }: { c: Clock }) {
+function ClockTag({ c, withDue = false }: { c: Clock; withDue?: boolean }) {
   const t = clockText(c);
   if (c.state === 'stopped') return <Text type="secondary">—</Text>;
+  const tag = (
+    <Tag color={t.color} icon={c.state === 'overdue' ? <ExclamationCircleFilled /> : undefined}>
+      {t.text}
+    </Tag>
+  );
+  if (!withDue) return <Tooltip title={t.detail}>{tag}</Tooltip>;
   return (
-    <Tooltip title={t.detail}>
-      <Tag color={t.color} icon={c.state === 'overdue' ? <ExclamationCircleFilled /> : undefined}>
-        {t.text}
-      </Tag>
-    </Tooltip>
+    <Space direction="vertical" size={2}>
+      {tag}
+      <Text type="secondary" style={{ fontSize: 12 }}>
+        {t.detail}
+      </Text>
+    </Space>
   );
 }
 
@@ -280,8 +287,8 @@ function CaseList({ onOpen }: { onOpen: (id: string) => void }) {
             dataIndex: 'text',
             ellipsis: true,
           },
-          { title: '首次處理', width: 150, render: (_, r) => <ClockTag c={r.firstAction} /> },
-          { title: '回覆', width: 150, render: (_, r) => <ClockTag c={r.reply} /> },
+          { title: '首次處理', width: 160, render: (_, r) => <ClockTag c={r.firstAction} withDue /> },
+          { title: '回覆', width: 160, render: (_, r) => <ClockTag c={r.reply} withDue /> },
           { title: '負責人', dataIndex: 'ownerName', width: 120, render: (v: string | null) => v ?? '未指派' },
           {
             title: '開立',
@@ -324,7 +331,7 @@ const CHANNEL_LABEL: Record<string, string> = {
 };
 
 function CaseDrawer({ id, canWrite, onClose }: { id: string | null; canWrite: boolean; onClose: () => void }) {
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const qc = useQueryClient();
   const staff = useStaffList(canWrite);
   const detail = useQuery({
@@ -395,7 +402,7 @@ function CaseDrawer({ id, canWrite, onClose }: { id: string | null; canWrite: bo
               <Button
                 loading={act.isPending}
                 onClick={() =>
-                  Modal.confirm({
+                  modal.confirm({
                     title: `結案 ${c.number}？`,
                     content: c.lineUserId
                       ? '病患會在 LINE 收到結案通知，並被詢問「這次的處理您滿意嗎？」。'
@@ -516,6 +523,15 @@ function CaseDrawer({ id, canWrite, onClose }: { id: string | null; canWrite: bo
           </Descriptions>
           <Card size="small" title="病患反映的內容">
             <Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{c.text}</Paragraph>
+            {c.events
+              .filter((e) => e.kind === 'details' && e.text)
+              .map((e) => (
+                <Paragraph key={e.id} style={{ whiteSpace: 'pre-wrap', margin: '8px 0 0' }}>
+                  <Text type="secondary">病患補充（{formatDateTime(e.at)}）：</Text>
+                  {'\n'}
+                  {e.text}
+                </Paragraph>
+              ))}
             {c.photos.length ? (
               <Image.PreviewGroup>
                 <Space style={{ marginTop: 12 }}>
@@ -901,6 +917,7 @@ function CaseStats() {
                     series: [
                       {
                         type: 'bar',
+                        barMaxWidth: 28,
                         name: '案件數',
                         data: s.byCategory.map((c) => c.count).reverse(),
                         itemStyle: { color: '#1677ff' },
@@ -925,6 +942,7 @@ function CaseStats() {
                       series: [
                         {
                           type: 'bar',
+                          barMaxWidth: 56,
                           stack: 'k',
                           name: '客訴',
                           data: s.byMonth.map((m) => m.complaint),
@@ -932,6 +950,7 @@ function CaseStats() {
                         },
                         {
                           type: 'bar',
+                          barMaxWidth: 56,
                           stack: 'k',
                           name: '意見',
                           data: s.byMonth.map((m) => m.suggestion),
@@ -939,6 +958,7 @@ function CaseStats() {
                         },
                         {
                           type: 'bar',
+                          barMaxWidth: 56,
                           stack: 'k',
                           name: '讚美',
                           data: s.byMonth.map((m) => m.praise),
