@@ -103,6 +103,9 @@ describe('cases from LINE', () => {
     const button = out[1].message.template!.actions[0] as { uri?: string; label: string };
     expect(button.label).toBe('填寫補充表單');
     expect(button.uri).toContain(`/complaint?case=${k.id}`);
+    // the conversation waits for a person in the inbox
+    const conv = (await as(b.t.app, c.admin).get(`/api/inbox/conversations/${u}`)).json();
+    expect(conv).toMatchObject({ state: 'waiting', waitingReason: 'complaint' });
   });
 
   it('one case per LINE event, however often the event is processed', async () => {
@@ -332,16 +335,25 @@ describe('moving a case', () => {
   });
 
   it('a reply in the inbox counts: both clocks stop, nothing more is sent', async () => {
-    const { c, u, desk } = await setup();
+    const { c, u, desk, staff } = await setup();
     await say(c.channelId, u, '我要客訴');
     const [k] = await casesOf(c.clinicId);
     const sent = (await s.sent(c.channelId, u)).length;
-    await caseAfterStaffReply(b.t.deps, c.clinicId, u, { type: 'staff', id: desk.userId, label: desk.email });
+    const r = await staff.post(`/api/inbox/conversations/${u}/messages`, {
+      clientKey: 'case-inbox-1',
+      text: '您好，我們來了解',
+    });
+    expect(r.statusCode).toBe(200);
     await b.drain();
     const after = (await as(b.t.app, desk).get(`/api/cases/${k.id}`)).json();
     expect(after).toMatchObject({ status: 'replied', firstAction: { state: 'met' }, reply: { state: 'met' } });
     expect(after.ownerId).toBe(desk.userId);
-    expect((await s.sent(c.channelId, u)).length).toBe(sent);
+    // the staff's own reply is the only message the patient gets
+    expect((await s.sent(c.channelId, u)).slice(sent).map((m) => m.message.text)).toEqual(['您好，我們來了解']);
+    // the hook on its own (a second reply): the case stays as it is
+    await caseAfterStaffReply(b.t.deps, c.clinicId, u, { type: 'staff', id: desk.userId, label: desk.email });
+    const again = (await as(b.t.app, desk).get(`/api/cases/${k.id}`)).json();
+    expect(again.events.filter((e: { kind: string }) => e.kind === 'replied')).toHaveLength(1);
   });
 
   it('another clinic sees and changes nothing', async () => {

@@ -1,10 +1,12 @@
 // The LINE side of cases: a text with complaint intent opens a case at once (replying with its
-// number, the time limits in words and a button to the LIFF form), the closing question's
+// number, the time limits in words and a button to the LIFF form) and hands the conversation to
+// a person in the inbox (待回覆, reason complaint), the closing question's
 // answers, and the inbox's afterStaffReply hook (a reply there counts on the patient's case).
 import type { messagingApi } from '@line/bot-sdk';
 import type { Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { liffUrl, type EventContext } from '../line/events.ts';
+import { liffUrl, respond, type EventContext } from '../line/events.ts';
+import { handToPerson } from '../line/inbox.ts';
 import { lineService } from '../line/service.ts';
 import { caseService, limitsInWords, SATISFACTION, type Satisfaction } from './service.ts';
 
@@ -55,7 +57,7 @@ export async function openComplaintFromText(ctx: EventContext, text: string): Pr
   const { deps, clinicId, lineUserId } = ctx;
   const friend = await ctx.line.friend(clinicId, lineUserId);
   const ref = `line:${typeof ctx.event.webhookEventId === 'string' ? ctx.event.webhookEventId : ''}`;
-  const { row } = await caseService(deps).open(
+  const { row, created } = await caseService(deps).open(
     clinicId,
     {
       kind: 'complaint',
@@ -71,10 +73,10 @@ export async function openComplaintFromText(ctx: EventContext, text: string): Pr
     actorOfLine(friend?.display_name ?? '', lineUserId),
     '',
   );
-  // A retried event finds its case: the reply token of the first try is used (LINE refuses a
-  // second use) or expired, so at most one confirmation goes out.
-  if (ctx.replyToken)
-    await ctx.line.reply(clinicId, lineUserId, ctx.replyToken, await openedMessages(deps, clinicId, row), 'case');
+  await handToPerson(deps, clinicId, lineUserId, { reason: 'complaint', note: `案件 ${row.number}` });
+  // Confirmed only by the try that opened the case: a retried event finds its case and sends
+  // nothing more (its first try replied, or pushed when the token was gone), so at most once.
+  if (created) await respond(ctx, await openedMessages(deps, clinicId, row), 'case');
   return true;
 }
 
@@ -93,8 +95,7 @@ export async function onCasePostback(ctx: EventContext, data: string): Promise<b
       : r.reason === 'reopened'
         ? '這個案件仍在處理中，處理完成後會再請您評分。'
         : '找不到這個案件，請直接留言告訴我們，謝謝。';
-  if (ctx.replyToken)
-    await ctx.line.reply(ctx.clinicId, ctx.lineUserId, ctx.replyToken, [{ type: 'text', text }], 'case');
+  await respond(ctx, [{ type: 'text', text }], 'case');
   return true;
 }
 
