@@ -22,6 +22,7 @@ import { apiKeyRoutes } from './modules/api-keys/routes.ts';
 import { clinicRoutes } from './modules/clinics/routes.ts';
 import { Clinic } from './modules/clinics/schemas.ts';
 import { guideRoutes } from './modules/his/guide.ts';
+import { supportStatsRoutes } from './modules/support-stats/routes.ts';
 import { patientRoutes } from './modules/patients/routes.ts';
 import { recallRoutes } from './modules/recalls/routes.ts';
 import { tagRoutes } from './modules/tags/routes.ts';
@@ -147,6 +148,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   tagRoutes(app, deps);
   recallRoutes(app, deps);
   guideRoutes(app, deps);
+  supportStatsRoutes(app, deps);
 
   // The built back office (apps/web/dist), with index.html for client-side routes.
   const dist = deps.config.webDistDir;

@@ -13989,6 +13989,156 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/support/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 客服成效
+         * @description 一段日期（診所時區）內病患傳來的問題有多少得到回答（機器人或人員）、機器人回答的比例、轉給真人的比例、人員首次回覆時間的中位數（從待回覆到第一則人員訊息），合計與每日或每週；另含提醒的文字回覆判讀結果，以及常見問題機器人與客訴案件的統計。期間結束後 7 天內的回覆仍計入。一次最多 366 天。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 起始日（含，診所時區 YYYY-MM-DD），預設 27 天前（共 4 週） */
+                    from?: string;
+                    /** @description 結束日（含），預設今天；最多 366 天 */
+                    to?: string;
+                    /** @description day：每日；week：每週（週一起算） */
+                    granularity?: "day" | "week";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            granularity: string;
+                            timeZone: string;
+                            total: {
+                                /** @description 病患傳來的文字訊息（問題）數 */
+                                questions: number;
+                                /** @description 由機器人回答（常見問題、自動回覆、提醒的文字回覆） */
+                                answeredByBot: number;
+                                /** @description 由櫃台人員回答 */
+                                answeredByPerson: number;
+                                /** @description 尚無人回答 */
+                                unanswered: number;
+                                /** @description 回答率：（機器人＋人員）÷ 問題數；沒有問題時為 null */
+                                answerRate: number | null;
+                                /** @description 機器人回答的比例 */
+                                botShare: number | null;
+                                /** @description 轉給真人的比例（機器人沒有回答的問題） */
+                                handedShare: number | null;
+                                /** @description 人員首次回覆時間的中位數（分鐘）：從開始等待（待回覆）到第一則人員訊息 */
+                                medianFirstResponseMinutes: number | null;
+                                /** @description 人員回覆的等待次數（中位數的樣本數） */
+                                personResponses: number;
+                            };
+                            series: {
+                                /** @description 該日或該週第一天（週一） */
+                                period: string;
+                                /** @description 病患傳來的文字訊息（問題）數 */
+                                questions: number;
+                                /** @description 由機器人回答（常見問題、自動回覆、提醒的文字回覆） */
+                                answeredByBot: number;
+                                /** @description 由櫃台人員回答 */
+                                answeredByPerson: number;
+                                /** @description 尚無人回答 */
+                                unanswered: number;
+                                /** @description 回答率：（機器人＋人員）÷ 問題數；沒有問題時為 null */
+                                answerRate: number | null;
+                                /** @description 機器人回答的比例 */
+                                botShare: number | null;
+                                /** @description 轉給真人的比例（機器人沒有回答的問題） */
+                                handedShare: number | null;
+                                /** @description 人員首次回覆時間的中位數（分鐘）：從開始等待（待回覆）到第一則人員訊息 */
+                                medianFirstResponseMinutes: number | null;
+                                /** @description 人員回覆的等待次數（中位數的樣本數） */
+                                personResponses: number;
+                            }[];
+                            /** @description 提醒的文字回覆（C4） */
+                            reminderText: {
+                                /** @description 提醒後病患以文字回覆的則數 */
+                                total: number;
+                                /** @description 判讀結果：confirm 確認、cancel 取消、reschedule 改期、running_late 會晚到、question 問題、other 其他 */
+                                byIntent: {
+                                    [key: string]: number;
+                                };
+                                /** @description 病患按下一鍵確認、已送出的申請 */
+                                accepted: number;
+                                /** @description 轉給櫃台人員處理 */
+                                handed: number;
+                            };
+                            /** @description 常見問題機器人的統計（尚未啟用時為 null） */
+                            faq: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description 客訴與意見案件的統計（尚未啟用時為 null） */
+                            cases: {
+                                [key: string]: unknown;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -12,6 +12,7 @@ import { WORK_CALENDAR_HELP } from './work-calendar.tsx';
 import { CASES_HELP } from './cases.tsx';
 import { PNP_HELP } from './pnp.tsx';
 import { REMINDER_TEMPLATE_HELP } from './reminder-templates.tsx';
+import { SUPPORT_STATS_HELP } from './support-stats.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
@@ -293,6 +294,7 @@ export const HELP_ARTICLES = {
   ...REMINDER_FAMILY_HELP,
   ...REMINDER_TEMPLATE_HELP,
   ...CASES_HELP,
+  ...SUPPORT_STATS_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -320,6 +322,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'richMenu',
   'autoReplies',
   'cases',
+  'supportStats',
   'staff',
   'clinic',
   'apiKeys',

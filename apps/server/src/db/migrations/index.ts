@@ -27,6 +27,7 @@ import m0180 from './0180_line_inbox.ts';
 import m0190 from './0190_faq.ts';
 import m0200 from './0200_cases.ts';
 import m0210 from './0210_reminder_text.ts';
+import m0211 from './0211_line_messages_by_time.ts';
 
 export const migrations: Migration[] = [
   m0001,
@@ -56,4 +57,5 @@ export const migrations: Migration[] = [
   m0190,
   m0200,
   m0210,
+  m0211,
 ];

@@ -140,7 +140,7 @@ export function reminderTextHooks(handToPerson: HandToPerson) {
       appointmentId: appt.id,
       note: `關於 ${when} 的預約：${message.slice(0, 500)}`,
     });
-    await say(ctx, [text(acknowledgementOf(c, clinic.phone))], 'reminder_text');
+    await say(ctx, [text(acknowledgementOf(c, clinic.phone))], 'reminder_text.handoff');
     return true;
   }
 
