@@ -23,16 +23,6 @@ export function lineRepository(db: Kysely<DB>) {
     updateChannel: (clinicId: string, patch: Partial<ChannelRow>) =>
       db.updateTable('line_channels').set(patch).where('clinic_id', '=', clinicId).execute(),
 
-    /** Stores an event once; returns its row id, or null when this webhookEventId was already stored. */
-    insertEventOnce: async (row: Insertable<DB['line_webhook_events']>) => {
-      const r = await db
-        .insertInto('line_webhook_events')
-        .values(row)
-        .onConflict((oc) => oc.columns(['clinic_id', 'webhook_event_id']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      return r?.id ?? null;
-    },
     event: (clinicId: string, id: number) =>
       db
         .selectFrom('line_webhook_events')

@@ -8,7 +8,7 @@ import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
-import { enqueueJob, jobType } from '../../platform/jobs.ts';
+import { jobType } from '../../platform/jobs.ts';
 import type { Crypto } from '../../platform/crypto.ts';
 import {
   describeLineError,
@@ -17,6 +17,7 @@ import {
   type LineChannelLookup,
 } from '../../platform/line.ts';
 import { inboxRepository } from './inbox.repository.ts';
+import { storeEvents } from './ingest.ts';
 import { lineRepository, type ChannelRow, type FriendRow } from './repository.ts';
 
 export const DEFAULT_GREETING =
@@ -102,6 +103,22 @@ export function lineChannelLookup(db: Kysely<DB>, crypto: Crypto): LineChannelLo
       accessToken: () => crypto.decrypt(ch.access_token_enc),
     };
   };
+}
+
+/**
+ * A channel's secret, decrypted once per ciphertext (a new secret is a new ciphertext): the
+ * webhook checks a signature per delivery, and building the AES key object each time cost more
+ * than the HMAC itself.
+ */
+const secrets = new Map<string, string>();
+function channelSecret(crypto: Crypto, sealed: string): string {
+  let secret = secrets.get(sealed);
+  if (secret === undefined) {
+    secret = crypto.decrypt(sealed);
+    if (secrets.size > 1000) secrets.clear();
+    secrets.set(sealed, secret);
+  }
+  return secret;
 }
 
 const hint = (token: string) => `${token.slice(0, 4)}…${token.slice(-4)}`;
@@ -235,7 +252,7 @@ export function lineService(deps: Deps) {
     async receiveWebhook(channelId: string, rawBody: Buffer | undefined, signature: string | undefined) {
       const ch = await repo.channelById(channelId);
       if (!ch) throw errors.notFound('LINE channel');
-      if (!rawBody || !verifyLineSignature(rawBody, deps.crypto.decrypt(ch.channel_secret_enc), signature)) {
+      if (!rawBody || !verifyLineSignature(rawBody, channelSecret(deps.crypto, ch.channel_secret_enc), signature)) {
         throw new AppError('INVALID_SIGNATURE', 401, 'LINE 簽章驗證失敗');
       }
       let body: { events?: WebhookEvent[] };
@@ -245,17 +262,16 @@ export function lineService(deps: Deps) {
         throw new AppError('INVALID_JSON', 400, 'JSON 格式錯誤，無法解析');
       }
       const events = Array.isArray(body.events) ? body.events : [];
-      let stored = 0;
+      const rows = [];
       for (const ev of events) {
         if (!ev || typeof ev !== 'object' || typeof ev.type !== 'string') continue;
         const eventId = typeof ev.webhookEventId === 'string' && ev.webhookEventId ? ev.webhookEventId : null;
         if (!eventId) continue; // LINE always sends one; without it we cannot de-duplicate
-        const userId = ev.source?.userId ?? null;
-        const id = await repo.insertEventOnce({
+        rows.push({
           clinic_id: ch.clinic_id,
           webhook_event_id: eventId,
           type: ev.type,
-          line_user_id: userId,
+          line_user_id: ev.source?.userId ?? null,
           event_time: new Date(
             typeof ev.timestamp === 'number' ? ev.timestamp : deps.clock.now().getTime(),
           ).toISOString(),
@@ -265,20 +281,9 @@ export function lineService(deps: Deps) {
           processed_at: null,
           outcome: null,
         });
-        if (id === null) continue;
-        stored++;
-        await enqueueJob(
-          deps.db,
-          deps.clock,
-          LINE_EVENT_JOB,
-          { eventRowId: id },
-          {
-            clinicId: ch.clinic_id,
-            idempotencyKey: `line.event:${ch.clinic_id}:${eventId}`,
-            orderingKey: userId ? `line-user:${ch.clinic_id}:${userId}` : undefined,
-          },
-        );
       }
+      // Stored with their jobs in one transaction, shared with the deliveries arriving meanwhile (ingest.ts).
+      const stored = rows.length ? await storeEvents(deps, LINE_EVENT_JOB, rows) : 0;
       return { received: events.length, stored };
     },
 
