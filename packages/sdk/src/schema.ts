@@ -14082,14 +14082,66 @@ export interface paths {
                                 /** @description 轉給櫃台人員處理 */
                                 handed: number;
                             };
-                            /** @description 常見問題機器人的統計（尚未啟用時為 null） */
+                            /** @description 常見問題機器人的統計 */
                             faq: {
+                                /** @description 常見問題機器人被問的問題數 */
+                                asked: number;
+                                /** @description 機器人有回答的 */
+                                answered: number;
+                                /** @description 沒有把握、轉給真人（進入訓練佇列）的 */
+                                unanswered: number;
+                                /** @description 病患回覆「有幫助」 */
+                                helpful: number;
+                                /** @description 病患回覆「沒幫助」 */
+                                notHelpful: number;
+                            } & {
                                 [key: string]: unknown;
-                            } | null;
-                            /** @description 客訴與意見案件的統計（尚未啟用時為 null） */
+                            };
+                            /** @description 客訴與意見案件的統計（依類別與月份的明細見客訴與意見頁） */
                             cases: {
+                                /** @description 期間內開立的客訴與意見案件 */
+                                total: number;
+                                /** @description 尚未結案 */
+                                open: number;
+                                /** @description 首次處理（受理）：營業時間內的分鐘數 */
+                                firstAction: {
+                                    /** @description 已完成的件數 */
+                                    count: number;
+                                    /** @description 中位數（分鐘） */
+                                    medianMinutes: number | null;
+                                    /** @description 平均（分鐘） */
+                                    averageMinutes: number | null;
+                                    /** @description 在時限內完成的件數 */
+                                    withinLimit: number;
+                                    /** @description 在時限內完成的比例 */
+                                    withinLimitShare: number | null;
+                                };
+                                /** @description 回覆病患：營業時間內的分鐘數 */
+                                reply: {
+                                    /** @description 已完成的件數 */
+                                    count: number;
+                                    /** @description 中位數（分鐘） */
+                                    medianMinutes: number | null;
+                                    /** @description 平均（分鐘） */
+                                    averageMinutes: number | null;
+                                    /** @description 在時限內完成的件數 */
+                                    withinLimit: number;
+                                    /** @description 在時限內完成的比例 */
+                                    withinLimitShare: number | null;
+                                };
+                                /** @description 結案時「這次的處理您滿意嗎？」的回答 */
+                                satisfaction: {
+                                    satisfied: number;
+                                    neutral: number;
+                                    unsatisfied: number;
+                                    answered: number;
+                                    satisfiedShare: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
                                 [key: string]: unknown;
-                            } | null;
+                            };
                         };
                     };
                 };

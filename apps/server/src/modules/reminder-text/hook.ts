@@ -16,8 +16,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import { answerAppointment, answerService, dateLabel, type Answer, type AppointmentView } from '../answers/service.ts';
 import { clinicService } from '../clinics/service.ts';
-import type { EventContext } from '../line/events.ts';
-import { queuePush } from '../line/push.ts';
+import { respond, type EventContext } from '../line/events.ts';
 import { answeredMessages } from '../reminders/postback.ts';
 import { remindedAppointments } from '../reminders/sent-to.ts';
 import { classify, CONFIDENT, type Classification } from './classify.ts';
@@ -42,14 +41,8 @@ export type HandToPerson = (
 
 const text = (t: string): messagingApi.TextMessage => ({ type: 'text', text: t });
 
-/** Replies while the token is fresh, pushes otherwise (a late retry). */
-async function say(ctx: EventContext, messages: messagingApi.Message[], source: string): Promise<void> {
-  if (ctx.replyToken) {
-    const r = await ctx.line.reply(ctx.clinicId, ctx.lineUserId, ctx.replyToken, messages, source);
-    if (r.ok) return;
-  }
-  await queuePush(ctx.deps.db, ctx.deps, ctx.clinicId, { to: ctx.lineUserId, messages, source });
-}
+/** Replies while the token is fresh, pushes otherwise (a late retry), once per event and source. */
+const say = (ctx: EventContext, messages: messagingApi.Message[], source: string) => respond(ctx, messages, source);
 
 const QUESTION: Record<Answer, (when: string) => string> = {
   confirm: (when) => `要幫您確認 ${when} 的預約會準時到嗎？`,

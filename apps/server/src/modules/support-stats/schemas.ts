@@ -5,6 +5,18 @@ const day = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{
 const Rate = (description: string) =>
   Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description });
 
+const Timing = (description: string) =>
+  Type.Object(
+    {
+      count: Type.Integer({ description: '已完成的件數' }),
+      medianMinutes: Type.Union([Type.Number(), Type.Null()], { description: '中位數（分鐘）' }),
+      averageMinutes: Type.Union([Type.Number(), Type.Null()], { description: '平均（分鐘）' }),
+      withinLimit: Type.Integer({ description: '在時限內完成的件數' }),
+      withinLimitShare: Type.Union([Type.Number(), Type.Null()], { description: '在時限內完成的比例' }),
+    },
+    { description },
+  );
+
 export const StatsQuery = Type.Object({
   from: Type.Optional(day('起始日（含，診所時區 YYYY-MM-DD），預設 27 天前（共 4 週）')),
   to: Type.Optional(day('結束日（含），預設今天；最多 366 天')),
@@ -50,10 +62,33 @@ export const StatsResponse = Type.Object({
     },
     { description: '提醒的文字回覆（C4）' },
   ),
-  faq: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
-    description: '常見問題機器人的統計（尚未啟用時為 null）',
-  }),
-  cases: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
-    description: '客訴與意見案件的統計（尚未啟用時為 null）',
-  }),
+  faq: Type.Object(
+    {
+      asked: Type.Integer({ description: '常見問題機器人被問的問題數' }),
+      answered: Type.Integer({ description: '機器人有回答的' }),
+      unanswered: Type.Integer({ description: '沒有把握、轉給真人（進入訓練佇列）的' }),
+      helpful: Type.Integer({ description: '病患回覆「有幫助」' }),
+      notHelpful: Type.Integer({ description: '病患回覆「沒幫助」' }),
+    },
+    { additionalProperties: true, description: '常見問題機器人的統計' },
+  ),
+  cases: Type.Object(
+    {
+      total: Type.Integer({ description: '期間內開立的客訴與意見案件' }),
+      open: Type.Integer({ description: '尚未結案' }),
+      firstAction: Timing('首次處理（受理）：營業時間內的分鐘數'),
+      reply: Timing('回覆病患：營業時間內的分鐘數'),
+      satisfaction: Type.Object(
+        {
+          satisfied: Type.Integer(),
+          neutral: Type.Integer(),
+          unsatisfied: Type.Integer(),
+          answered: Type.Integer(),
+          satisfiedShare: Type.Union([Type.Number(), Type.Null()]),
+        },
+        { additionalProperties: true, description: '結案時「這次的處理您滿意嗎？」的回答' },
+      ),
+    },
+    { additionalProperties: true, description: '客訴與意見案件的統計（依類別與月份的明細見客訴與意見頁）' },
+  ),
 });

@@ -4,8 +4,10 @@
 // complaint cases' own statistics. Composes the owners' services; owns no table.
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
-import { addDays, isDate, localParts } from '../../platform/time.ts';
+import { addDays, isDate, localParts, zonedTime } from '../../platform/time.ts';
+import { caseService } from '../cases/service.ts';
 import { clinicService } from '../clinics/service.ts';
+import { faqService } from '../faq/service.ts';
 import { lineMetrics, type Granularity } from '../line/metrics.ts';
 import { reminderTextStats } from '../reminder-text/stats.ts';
 
@@ -28,9 +30,13 @@ export function supportStatsService(deps: Deps) {
       if (dayCount(from, to) > MAX_STATS_DAYS)
         throw new AppError('RANGE_TOO_LONG', 422, `一次最多查詢 ${MAX_STATS_DAYS} 天，請縮小日期範圍`);
       const granularity = q.granularity ?? 'day';
-      const [answers, reminderText] = await Promise.all([
+      const start = zonedTime(from, '00:00', tz).toISOString();
+      const end = zonedTime(addDays(to, 1), '00:00', tz).toISOString();
+      const [answers, reminderText, faq, cases] = await Promise.all([
         lineMetrics(deps).answerFigures(clinicId, from, to, tz, granularity),
         reminderTextStats(deps, clinicId, from, to, tz),
+        faqService(deps).stats(clinicId, start, end),
+        caseService(deps).stats(clinicId, from, to),
       ]);
       return {
         from,
@@ -39,8 +45,8 @@ export function supportStatsService(deps: Deps) {
         timeZone: tz,
         ...answers,
         reminderText,
-        faq: null,
-        cases: null,
+        faq,
+        cases,
       };
     },
   };

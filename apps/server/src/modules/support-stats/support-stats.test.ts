@@ -99,6 +99,8 @@ describe('GET /api/support/stats', () => {
     ).json();
     expect(week.series.map(pick)).toEqual([['2026-03-16', 7, 2, 4, 1, 30]]);
     expect(week.reminderText).toEqual({ total: 0, byIntent: {}, accepted: 0, handed: 0 });
+    expect(week.faq).toMatchObject({ asked: 0, answered: 0 });
+    expect(week.cases).toMatchObject({ total: 0, open: 0, firstAction: { count: 0, medianMinutes: null } });
 
     // a period without questions: rates are null, not 0 or NaN
     const empty = (await as(t.app, c.admin).get('/api/support/stats?from=2026-02-01&to=2026-02-02')).json();

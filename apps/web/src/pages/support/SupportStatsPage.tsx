@@ -2,7 +2,7 @@
 // the answer rate, the share the bot answered, the share handed to a person and the median time
 // people took to answer — as cards, a chart per day or week and a table with the exact numbers;
 // below, what free-text answers to reminders were read as, and the FAQ bot's and the complaint
-// cases' own statistics when the clinic uses them. Period and granularity live in the URL.
+// cases' own statistics. Period and granularity live in the URL.
 import { ReloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import {
@@ -24,7 +24,7 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useMemo } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, errorMessage, type ApiResponse } from '../../api.ts';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
@@ -156,17 +156,41 @@ function useFilters() {
   return { f, set };
 }
 
-/** Another module's statistics (FAQ bot, cases) as label/value pairs, numbers formatted. */
-function Figures({ data }: { data: Record<string, unknown> }) {
-  const entries = Object.entries(data).filter(([, v]) => v === null || ['number', 'string'].includes(typeof v));
-  if (entries.length === 0) return <Text type="secondary">沒有資料</Text>;
+function FaqFigures({ f }: { f: Stats['faq'] }) {
+  const rated = f.helpful + f.notHelpful;
   return (
     <Descriptions size="small" column={2} bordered>
-      {entries.map(([k, v]) => (
-        <Descriptions.Item key={k} label={k}>
-          {v === null ? '—' : typeof v === 'number' ? n(v) : String(v)}
-        </Descriptions.Item>
-      ))}
+      <Descriptions.Item label="被問的問題">{n(f.asked)}</Descriptions.Item>
+      <Descriptions.Item label="機器人回答">
+        {n(f.answered)}
+        {f.asked ? <Text type="secondary">（{pct(f.answered / f.asked)}）</Text> : null}
+      </Descriptions.Item>
+      <Descriptions.Item label="沒把握、轉給真人">{n(f.unanswered)}</Descriptions.Item>
+      <Descriptions.Item label="「有幫助」">
+        {n(f.helpful)}
+        {rated ? <Text type="secondary">（{pct(f.helpful / rated)}）</Text> : null}
+      </Descriptions.Item>
+      <Descriptions.Item label="「沒幫助」">{n(f.notHelpful)}</Descriptions.Item>
+    </Descriptions>
+  );
+}
+
+function CaseFigures({ c }: { c: Stats['cases'] }) {
+  const timing = (t: Stats['cases']['firstAction']) =>
+    t.count ? `${minutesText(t.medianMinutes)}（時限內 ${pct(t.withinLimitShare)}，${n(t.count)} 件）` : '—';
+  return (
+    <Descriptions size="small" column={1} bordered>
+      <Descriptions.Item label="開立案件">
+        {n(c.total)}
+        {c.open ? <Text type="secondary">（{n(c.open)} 件未結案）</Text> : null}
+      </Descriptions.Item>
+      <Descriptions.Item label="首次處理（中位數）">{timing(c.firstAction)}</Descriptions.Item>
+      <Descriptions.Item label="回覆病患（中位數）">{timing(c.reply)}</Descriptions.Item>
+      <Descriptions.Item label="結案滿意度">
+        {c.satisfaction.answered
+          ? `滿意 ${pct(c.satisfaction.satisfiedShare)}（${n(c.satisfaction.answered)} 人回答）`
+          : '尚無回答'}
+      </Descriptions.Item>
     </Descriptions>
   );
 }
@@ -361,20 +385,26 @@ export function SupportStatsPage() {
             )}
           </Card>
         </Col>
-        {s.faq ? (
-          <Col xs={24} xl={12}>
-            <Card size="small" title="常見問題機器人">
-              <Figures data={s.faq} />
-            </Card>
-          </Col>
-        ) : null}
-        {s.cases ? (
-          <Col xs={24} xl={12}>
-            <Card size="small" title="客訴與意見">
-              <Figures data={s.cases} />
-            </Card>
-          </Col>
-        ) : null}
+        <Col xs={24} xl={12}>
+          <Card
+            size="small"
+            title="常見問題機器人"
+            aria-label="常見問題機器人"
+            extra={<Link to="/support/faq">常見問題</Link>}
+          >
+            <FaqFigures f={s.faq} />
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card
+            size="small"
+            title="客訴與意見"
+            aria-label="客訴與意見"
+            extra={<Link to="/support/cases">客訴與意見</Link>}
+          >
+            <CaseFigures c={s.cases} />
+          </Card>
+        </Col>
       </Row>
     </>
   );
