@@ -13,6 +13,7 @@ import { CASES_HELP } from './cases.tsx';
 import { PNP_HELP } from './pnp.tsx';
 import { REMINDER_TEMPLATE_HELP } from './reminder-templates.tsx';
 import { SUPPORT_STATS_HELP } from './support-stats.tsx';
+import { FAQ_HELP } from './faq.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
@@ -293,6 +294,7 @@ export const HELP_ARTICLES = {
   ...PNP_HELP,
   ...REMINDER_FAMILY_HELP,
   ...REMINDER_TEMPLATE_HELP,
+  ...FAQ_HELP,
   ...CASES_HELP,
   ...SUPPORT_STATS_HELP,
 } satisfies Record<string, HelpArticle>;
@@ -321,6 +323,8 @@ export const HELP_ORDER: HelpTopic[] = [
   'linePnp',
   'richMenu',
   'autoReplies',
+  'faq',
+  'faqTrainer',
   'cases',
   'supportStats',
   'staff',
