@@ -224,7 +224,13 @@ describe('FAQ bot', () => {
     const line = lineService(b.t.deps);
     const ctx = (replyToken: string | null): EventContext => ({
       deps: b.t.deps,
-      line: { ...line, reply: async (...args: unknown[]) => void replies.push(args) } as never,
+      line: {
+        ...line,
+        reply: async (...args: unknown[]) => {
+          replies.push(args);
+          return { ok: true };
+        },
+      } as never,
       clinicId: c.clinicId,
       lineUserId: 'U-retry',
       event: { type: 'message', webhookEventId: 'EV-1', message: { id: 'M1', type: 'text', text: '哪裡可以停車' } },
@@ -241,11 +247,19 @@ describe('FAQ bot', () => {
     const stats = await faqService(b.t.deps).stats(c.clinicId, '2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z');
     expect(stats.asked).toBe(1);
 
-    // too late for a free reply: not answered here, a person answers (and nothing is queued twice)
+    // too late for a free reply: answered by push (once, with a retry key), recorded once
     const late = { ...ctx(null), event: { ...ctx(null).event, webhookEventId: 'EV-2' } };
-    expect(await answerWithFaq(late, '哪裡可以停車')).toBe(false);
-    expect(await answerWithFaq(late, '哪裡可以停車')).toBe(false);
+    expect(await answerWithFaq(late, '哪裡可以停車')).toBe(true);
+    expect(await answerWithFaq(late, '哪裡可以停車')).toBe(true);
     expect(replies).toHaveLength(1);
+    const pushes = await b.t.deps.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('clinic_id', '=', c.clinicId)
+      .where('type', '=', 'line.push')
+      .execute();
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0].payload).toContain('附近有路邊停車格');
     expect((await faqService(b.t.deps).stats(c.clinicId, '2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z')).asked).toBe(
       2,
     );

@@ -2,33 +2,14 @@
 // the postbacks of its answers (有幫助 / 沒幫助, a button that shows another FAQ).
 import type { messagingApi } from '@line/bot-sdk';
 import type { Deps } from '../../platform/deps.ts';
-import { addDays, localParts, WEEKDAY_ZH, weekdayOf } from '../../platform/time.ts';
 import { clinicService } from '../clinics/service.ts';
-import type { EventContext } from '../line/events.ts';
-import { isOpen, type BusinessHour } from '../line/hours.ts';
+import { respond, type EventContext } from '../line/events.ts';
+import { handOffReply, isOpen, nextOpening } from '../line/hours.ts';
+import { handToPerson } from '../line/inbox.ts';
 import type { FaqAnswerValue } from './schemas.ts';
 import { faqService } from './service.ts';
 
 const FEEDBACK_QUESTION = '這個回答有幫助嗎？';
-
-/** When the front desk is next at work, in words (「明天（週二）9:00」), or null when never. */
-export function nextOpening(hours: BusinessHour[], timeZone: string, at: Date): string | null {
-  const l = localParts(at, timeZone);
-  for (let d = 0; d <= 7; d++) {
-    const date = addDays(l.date, d);
-    const wd = weekdayOf(date);
-    const open = hours
-      .filter((h) => h.weekday === wd && (d > 0 || h.open > l.time))
-      .map((h) => h.open)
-      .sort()[0];
-    if (!open) continue;
-    const clock = open.replace(/^0(\d)/, '$1');
-    if (d === 0) return `今天 ${clock}`;
-    if (d === 1) return `明天（${WEEKDAY_ZH[wd]}）${clock}`;
-    return `${WEEKDAY_ZH[wd]} ${clock}`;
-  }
-  return null;
-}
 
 /** Outside business hours: when a person will reply, for the end of an automatic answer. */
 export async function afterHoursNote(deps: Deps, clinicId: string): Promise<string | null> {
@@ -89,8 +70,9 @@ const eventKeyOf = (ctx: EventContext) => {
 };
 
 /**
- * Answers a question the FAQ matches confidently (free Reply API) and asks whether it helped;
- * otherwise records it for the trainer queue and returns false (a person answers it).
+ * Answers a question the FAQ matches confidently (the free Reply API while the token is fresh,
+ * else a push) and asks whether it helped; otherwise records it for the trainer queue and
+ * returns false (the inbox hands it to a person).
  */
 export async function answerWithFaq(ctx: EventContext, text: string): Promise<boolean> {
   const svc = faqService(ctx.deps);
@@ -103,25 +85,19 @@ export async function answerWithFaq(ctx: EventContext, text: string): Promise<bo
   if (row.outcome !== 'answered' || !row.faq_id) return false;
   if (row.replied_at) return true; // a retried job: answered the first time
   const faq = await svc.enabledFaq(ctx.clinicId, row.faq_id);
-  if (!faq || !ctx.replyToken) {
-    // Too late for a free reply (or the FAQ was switched off meanwhile): a person answers.
+  if (!faq) {
+    // switched off or deleted between the match and now (a retried job): a person answers
     await svc.markUnsent(ctx.clinicId, row.id);
     return false;
   }
   const answer = await svc.filledAnswer(ctx.clinicId, faq);
   const note = await afterHoursNote(ctx.deps, ctx.clinicId);
-  await ctx.line.reply(
-    ctx.clinicId,
-    ctx.lineUserId,
-    ctx.replyToken,
-    [...answerMessages(answer), feedbackMessage(row.id, note)],
-    `faq:${faq.id}`,
-  );
+  await respond(ctx, [...answerMessages(answer), feedbackMessage(row.id, note)], `faq:${faq.id}`);
   await svc.markReplied(ctx.clinicId, row.id);
   return true;
 }
 
-/** 有幫助 / 沒幫助 on an answer, and buttons that show another FAQ. */
+/** 有幫助 / 沒幫助 on an answer (沒幫助 hands the conversation to a person), and buttons that show another FAQ. */
 export async function onFaqPostback(ctx: EventContext, data: string): Promise<boolean> {
   const p = new URLSearchParams(data);
   const kind = p.get('faq');
@@ -129,22 +105,22 @@ export async function onFaqPostback(ctx: EventContext, data: string): Promise<bo
   const svc = faqService(ctx.deps);
   if (kind === 'show') {
     const faq = await svc.enabledFaq(ctx.clinicId, p.get('id') ?? '');
-    if (faq && ctx.replyToken)
-      await ctx.line.reply(
-        ctx.clinicId,
-        ctx.lineUserId,
-        ctx.replyToken,
-        answerMessages(await svc.filledAnswer(ctx.clinicId, faq)),
-        `faq:${faq.id}`,
-      );
+    if (faq) await respond(ctx, answerMessages(await svc.filledAnswer(ctx.clinicId, faq)), `faq:${faq.id}`);
     return true;
   }
   const helpful = p.get('v') === 'yes';
   const r = await svc.feedback(ctx.clinicId, ctx.lineUserId, p.get('q') ?? '', helpful);
-  if (!r || !r.changed || !ctx.replyToken) return true;
-  const text = helpful
-    ? '謝謝您的回饋！'
-    : `抱歉沒有幫上忙。請直接描述您的問題，或輸入「找真人」，櫃台人員會協助您。${(await afterHoursNote(ctx.deps, ctx.clinicId)) ?? ''}`;
-  await ctx.line.reply(ctx.clinicId, ctx.lineUserId, ctx.replyToken, [{ type: 'text', text }], 'faq_feedback');
+  if (!r || !r.changed) return true;
+  if (helpful) {
+    await respond(ctx, [{ type: 'text', text: '謝謝您的回饋！' }], 'faq_feedback');
+    return true;
+  }
+  await handToPerson(ctx.deps, ctx.clinicId, ctx.lineUserId, {
+    reason: 'bot_failed',
+    note: `常見問題「${r.faqTitle}」的回答沒幫助：${r.question}`,
+  });
+  const clinic = await clinicService(ctx.deps).get(ctx.clinicId);
+  const text = `抱歉沒有幫上忙，${handOffReply(clinic, ctx.deps.clock.now()).replace(/^好的，/, '')}`;
+  await respond(ctx, [{ type: 'text', text }], 'faq_feedback');
   return true;
 }

@@ -550,13 +550,14 @@ export function faqService(deps: Deps) {
       const q = await repo.question(clinicId, questionId);
       if (!q || q.line_user_id !== lineUserId || q.outcome !== 'answered') return null;
       const value = helpful ? 'helpful' : 'not_helpful';
-      if (q.feedback === value) return { changed: false };
+      const title = (await repo.faq(clinicId, q.outcome === 'answered' ? q.faq_id! : ''))?.title ?? '';
+      if (q.feedback === value) return { changed: false, faqTitle: title, question: q.text };
       await repo.updateQuestion(clinicId, questionId, {
         feedback: value,
         feedback_at: now(),
         ...(helpful ? (q.review === 'open' ? { review: 'none' } : {}) : q.review === 'none' ? { review: 'open' } : {}),
       });
-      return { changed: true };
+      return { changed: true, faqTitle: title, question: q.text };
     },
 
     // --- trainer queue --------------------------------------------------------------------------
