@@ -12,6 +12,7 @@ import { smsService } from '../../modules/sms/service.ts';
 import { richMenuService } from '../../modules/rich-menus/service.ts';
 import { autoReplyService, type AutoReplyInput } from '../../modules/auto-replies/service.ts';
 import { faqService } from '../../modules/faq/service.ts';
+import { caseService, type OpenInput } from '../../modules/cases/service.ts';
 
 const DEMO_REPLIES: AutoReplyInput[] = [
   {
@@ -161,5 +162,67 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
     for (const r of DEMO_REPLIES) await autoReplyService(deps).create(DEMO_CLINIC_ID, r, systemActor, '127.0.0.1');
   }
   await faqService(deps).ensureSeeded(DEMO_CLINIC_ID);
+  if (!existing) await seedDemoCases(deps);
   return { created: !existing };
+}
+
+/** A few cases on 客服 › 客訴與意見 of a new demo clinic: one waiting, one taken, one closed. */
+async function seedDemoCases(deps: Deps): Promise<void> {
+  const cases = caseService(deps);
+  const member = (await staffService(deps).list(DEMO_CLINIC_ID)).find((m) => m.email === 'desk@demo.careline.tw');
+  if (!member) return;
+  const desk = { type: 'staff' as const, id: member.id, label: member.email };
+  const phone = (o: Partial<OpenInput> & Pick<OpenInput, 'kind' | 'category' | 'text'>): OpenInput => ({
+    severity: 'normal',
+    source: 'phone',
+    contactMethod: 'phone',
+    ...o,
+  });
+  await cases.open(
+    DEMO_CLINIC_ID,
+    phone({
+      kind: 'suggestion',
+      category: 'environment',
+      source: 'staff',
+      contactName: '王先生',
+      text: '候診區的冷氣太冷，希望可以調高一點，或準備薄毯。',
+    }),
+    desk,
+    '127.0.0.1',
+  );
+  const fees = await cases.open(
+    DEMO_CLINIC_ID,
+    phone({
+      kind: 'complaint',
+      category: 'fees',
+      severity: 'important',
+      contactName: '林太太',
+      contactPhone: '0912-345-678',
+      contactTime: '平日晚上 7 點後',
+      text: '自費的假牙費用比當初口頭說的多了 3,000 元，事前沒有說明。',
+    }),
+    desk,
+    '127.0.0.1',
+  );
+  await cases.acknowledge(DEMO_CLINIC_ID, fees.row.id, { note: '已調閱報價單，請主任回電說明' }, desk, '127.0.0.1');
+  const praise = await cases.open(
+    DEMO_CLINIC_ID,
+    phone({
+      kind: 'praise',
+      category: 'attitude',
+      contactName: '陳小姐',
+      contactPhone: '02-2700-5678',
+      text: '謝謝陳醫師和護理師很有耐心，孩子第一次看牙完全不害怕。',
+    }),
+    desk,
+    '127.0.0.1',
+  );
+  await cases.reply(
+    DEMO_CLINIC_ID,
+    praise.row.id,
+    { channel: 'phone', text: '已轉達醫師與團隊，謝謝您的鼓勵。' },
+    desk,
+    '127.0.0.1',
+  );
+  await cases.close(DEMO_CLINIC_ID, praise.row.id, {}, desk, '127.0.0.1');
 }
