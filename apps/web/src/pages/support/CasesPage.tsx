@@ -232,11 +232,12 @@ function CaseList({ onOpen }: { onOpen: (id: string) => void }) {
           onChange: setPage,
           showTotal: (t) => `共 ${t} 件`,
         }}
+        tableLayout="fixed"
         columns={[
           {
             title: '編號',
             dataIndex: 'number',
-            width: 130,
+            width: 124,
             render: (v: string, r) => (
               <Space direction="vertical" size={0}>
                 <Text strong>{v}</Text>
@@ -248,53 +249,42 @@ function CaseList({ onOpen }: { onOpen: (id: string) => void }) {
           },
           {
             title: '類型／分類',
-            width: 150,
+            width: 170,
             render: (_, r) => (
               <Space size={4} wrap>
                 <Tag color={KIND_COLOR[r.kind]}>{r.kindLabel}</Tag>
                 <Text>{r.categoryLabel}</Text>
+                {r.severity !== 'normal' ? <Tag color={SEVERITY_COLOR[r.severity]}>{r.severityLabel}</Tag> : null}
               </Space>
             ),
-          },
-          {
-            title: '嚴重度',
-            dataIndex: 'severityLabel',
-            width: 80,
-            render: (v: string, r) => <Tag color={SEVERITY_COLOR[r.severity]}>{v}</Tag>,
           },
           {
             title: '狀態',
             dataIndex: 'statusLabel',
-            width: 90,
+            width: 84,
             render: (v: string, r) => <Tag color={STATUS_COLOR[r.status]}>{v}</Tag>,
           },
           {
             title: '病患／聯絡人',
-            width: 140,
-            render: (_, r) => (
-              <Space direction="vertical" size={0}>
-                <Text>{r.patientName ?? (r.contactName || '—')}</Text>
-                {r.patientName && r.contactName && r.contactName !== r.patientName ? (
-                  <Text type="secondary" style={{ fontSize: 12 }}>
-                    LINE：{r.contactName}
-                  </Text>
-                ) : null}
-              </Space>
-            ),
-          },
-          {
-            title: '內容',
-            dataIndex: 'text',
+            width: 112,
             ellipsis: true,
+            render: (_, r) => r.patientName ?? (r.contactName || '—'),
           },
-          { title: '首次處理', width: 160, render: (_, r) => <ClockTag c={r.firstAction} withDue /> },
-          { title: '回覆', width: 160, render: (_, r) => <ClockTag c={r.reply} withDue /> },
-          { title: '負責人', dataIndex: 'ownerName', width: 120, render: (v: string | null) => v ?? '未指派' },
+          { title: '內容', dataIndex: 'text', ellipsis: true },
+          { title: '首次處理', width: 142, render: (_, r) => <ClockTag c={r.firstAction} withDue /> },
+          { title: '回覆', width: 142, render: (_, r) => <ClockTag c={r.reply} withDue /> },
+          {
+            title: '負責人',
+            dataIndex: 'ownerName',
+            width: 90,
+            ellipsis: true,
+            render: (v: string | null) => v ?? '未指派',
+          },
           {
             title: '開立',
             dataIndex: 'createdAt',
-            width: 140,
-            render: (v: string) => formatDateTime(v),
+            width: 104,
+            render: (v: string) => formatDateTime(v).slice(5),
           },
         ]}
       />
