@@ -66,6 +66,7 @@ test('「我要客訴」 → a case with its clocks → 受理 and a reply → t
   await expect(row).toBeVisible();
   await expect(row).toContainText('候診時間');
   await expect(row.getByText(/^剩 /).first()).toBeVisible();
+  await expect(office.locator('.ant-table .ant-spin-blur')).toHaveCount(0);
   await office.screenshot({ path: `${SHOTS}/cases-list.png` });
 
   // 受理, then a reply on LINE from the case page
