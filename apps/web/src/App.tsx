@@ -1,7 +1,7 @@
 // Routes. A later feature adds its page here and its menu entry in nav.tsx.
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
-import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router';
 import { setUnauthorizedHandler } from './api.ts';
 import type { Role } from './roles.ts';
 import { AppShell } from './components/AppShell.tsx';
@@ -12,7 +12,6 @@ import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { AutoRepliesPage } from './pages/AutoRepliesPage.tsx';
 import { LineSettingsPage } from './pages/LineSettingsPage.tsx';
-import { ConversationPage, ConversationsPage } from './pages/ConversationsPage.tsx';
 import { RichMenuPage } from './pages/RichMenuPage.tsx';
 import { ClinicSettingsPage } from './pages/ClinicSettingsPage.tsx';
 import { HelpPage } from './pages/HelpPage.tsx';
@@ -56,6 +55,12 @@ function Home() {
 }
 
 /** A 401 from any request sends the user to /login, keeping where they were. */
+/** The inbox's predecessor linked one conversation at /messages/conversations/<lineUserId>. */
+function ConversationRedirect() {
+  const { lineUserId = '' } = useParams();
+  return <Navigate to={`/messages/inbox?f=all&c=${encodeURIComponent(lineUserId)}`} replace />;
+}
+
 function UnauthorizedRedirect() {
   const navigate = useNavigate();
   const location = useLocation();
@@ -137,8 +142,8 @@ export function App() {
               </RequireRole>
             }
           />
-          <Route path="/messages/conversations" element={clinic(<ConversationsPage />)} />
-          <Route path="/messages/conversations/:lineUserId" element={clinic(<ConversationPage />)} />
+          <Route path="/messages/conversations" element={<Navigate to="/messages/inbox" replace />} />
+          <Route path="/messages/conversations/:lineUserId" element={<ConversationRedirect />} />
           <Route path="/settings/line" element={admin(<LineSettingsPage />)} />
           <Route path="/settings/rich-menu" element={admin(<RichMenuPage />)} />
           <Route path="/settings" element={<Navigate to="/settings/clinic" replace />} />

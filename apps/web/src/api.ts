@@ -168,6 +168,9 @@ export function createApi(baseUrl = '') {
     delete: <P extends PathOf<'delete'>>(path: P, ...[init]: Args<P, 'delete'>) => call('delete', path, init),
     /** PUTs a file as the raw request body (its type as the content type), e.g. a rich menu's image. */
     upload: <P extends PathOf<'put'>>(path: P, file: Blob, ...[init]: Args<P, 'put'>) => call('put', path, init, file),
+    /** POSTs a file as the raw request body, creating something (e.g. an image to send on LINE). */
+    uploadNew: <P extends PathOf<'post'>>(path: P, file: Blob, ...[init]: Args<P, 'post'>) =>
+      call('post', path, init, file),
   };
 }
 

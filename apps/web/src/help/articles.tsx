@@ -11,6 +11,7 @@ import { REMINDER_RULES_HELP } from './reminder-rules.tsx';
 import { WORK_CALENDAR_HELP } from './work-calendar.tsx';
 import { CASES_HELP } from './cases.tsx';
 import { PNP_HELP } from './pnp.tsx';
+import { INBOX_HELP } from './inbox.tsx';
 import { REMINDER_TEMPLATE_HELP } from './reminder-templates.tsx';
 import { SUPPORT_STATS_HELP } from './support-stats.tsx';
 import { FAQ_HELP } from './faq.tsx';
@@ -297,6 +298,7 @@ export const HELP_ARTICLES = {
   ...FAQ_HELP,
   ...CASES_HELP,
   ...SUPPORT_STATS_HELP,
+  ...INBOX_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -319,6 +321,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'reminderFamily',
   'deliveryLog',
   'quota',
+  'inbox',
   'lineChannel',
   'linePnp',
   'richMenu',

@@ -35,7 +35,7 @@ import { PhoneReveal } from '../components/PhoneReveal.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { AppointmentDrawer } from '../frontdesk/AppointmentDrawer.tsx';
 import { LineTag, ReplyTag, useKpis, useToday, type Kpi, type Today, type TodayItem } from '../frontdesk/data.tsx';
-import { useUnansweredLine } from './ConversationsPage.tsx';
+import { useUnansweredLine } from './messages/inbox-data.ts';
 import { dayjs, WEEKDAY_LABELS } from '../format.ts';
 import { useUser } from '../session.tsx';
 
@@ -449,8 +449,8 @@ export function FrontDeskHome() {
             icon={<MessageOutlined />}
             color="#06a94d"
             bg="#e8f8ee"
-            to="/messages/conversations"
-            hint="病患的提問，已自動回覆「已收到」"
+            to="/messages/inbox?f=waiting"
+            hint="機器人答不出來或要找真人的對話"
           />
         </Col>
       </Row>

@@ -9,6 +9,7 @@ import {
   Descriptions,
   Form,
   Input,
+  InputNumber,
   Row,
   Select,
   Skeleton,
@@ -36,6 +37,8 @@ type ChannelForm = {
   accessToken?: string;
   liffId?: string;
   greetingText?: string;
+  readMode?: 'auto' | 'manual';
+  botPauseMinutes?: number;
 };
 type SmsForm = {
   provider: SmsSettings['provider'];
@@ -238,6 +241,8 @@ export function LineSettingsPage() {
         channelId: channel.channelId,
         liffId: channel.liffId,
         greetingText: channel.greetingText,
+        readMode: channel.readMode,
+        botPauseMinutes: channel.botPauseMinutes,
         channelSecret: '',
         accessToken: '',
       });
@@ -252,6 +257,8 @@ export function LineSettingsPage() {
           ...(v.accessToken ? { accessToken: v.accessToken.trim() } : {}),
           liffId: (v.liffId ?? '').trim(),
           greetingText: v.greetingText ?? '',
+          ...(v.readMode ? { readMode: v.readMode } : {}),
+          ...(v.botPauseMinutes ? { botPauseMinutes: v.botPauseMinutes } : {}),
         },
       }),
     onSuccess: (c) => {
@@ -369,6 +376,32 @@ export function LineSettingsPage() {
                     placeholder="歡迎加入{clinic}！綁定手機號碼後，就能收到看診提醒並查詢預約。"
                   />
                 </Form.Item>
+                <Row gutter={16}>
+                  <Col xs={24} md={12}>
+                    <Form.Item
+                      label="已讀模式"
+                      name="readMode"
+                      extra="需與 LINE Official Account Manager 的設定相同；按「測試連線」會讀取 LINE 的設定"
+                    >
+                      <Select
+                        options={[
+                          { value: 'auto', label: '自動（LINE 收到即顯示已讀）' },
+                          { value: 'manual', label: '手動（櫃台開啟對話才顯示已讀）' },
+                        ]}
+                      />
+                    </Form.Item>
+                  </Col>
+                  <Col xs={24} md={12}>
+                    <Form.Item
+                      label="櫃台回覆後機器人暫停（分鐘）"
+                      name="botPauseMinutes"
+                      rules={[{ type: 'number', min: 1, max: 1440, message: '1–1440 分鐘' }]}
+                      extra="期間病患的訊息不自動回覆，直接等櫃台回覆"
+                    >
+                      <InputNumber min={1} max={1440} style={{ width: 140 }} />
+                    </Form.Item>
+                  </Col>
+                </Row>
                 <Space>
                   <Button type="primary" htmlType="submit" loading={save.isPending}>
                     儲存

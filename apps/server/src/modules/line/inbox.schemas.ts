@@ -123,6 +123,9 @@ export const InboxConversation = Type.Object(
     assignee: Assignee,
     unread: Type.Integer(),
     botPausedUntil: Nullable(Type.String()),
+    freeReplyUntil: Nullable(
+      Type.String({ description: '在這個時間前回覆可用免費的回覆 API（病患最後一則訊息的回覆權杖仍有效）' }),
+    ),
     handledAt: Nullable(Type.String()),
     handledBy: Nullable(Type.String()),
     patients: Type.Array(Type.Object({ id: Type.String(), hisId: Type.String(), name: Type.String() }), {

@@ -88,6 +88,13 @@ export function inboxService(deps: Deps, opts: { afterStaffReply?: AfterStaffRep
     return c;
   }
 
+  /** Until when a reply is free: the last message's reply token, unused and fresh. */
+  function freeReplyUntil(c: { reply_token: string | null; reply_token_used: number; reply_token_at: string | null }) {
+    if (!c.reply_token || Number(c.reply_token_used) || !c.reply_token_at) return null;
+    const until = new Date(new Date(c.reply_token_at).getTime() + REPLY_TOKEN_FRESH_MS).toISOString();
+    return until > nowIso() ? until : null;
+  }
+
   async function staffNames(clinicId: string) {
     return new Map((await staffService(deps).list(clinicId)).map((s) => [s.id, s.name || s.email]));
   }
@@ -172,6 +179,7 @@ export function inboxService(deps: Deps, opts: { afterStaffReply?: AfterStaffRep
         assignee: c.assignee_id ? { id: c.assignee_id, name: names.get(c.assignee_id) ?? '' } : null,
         unread: Number(c.unread_count),
         botPausedUntil: c.bot_paused_until && c.bot_paused_until > nowIso() ? c.bot_paused_until : null,
+        freeReplyUntil: freeReplyUntil(c),
         handledAt: c.handled_at,
         handledBy: c.handled_by,
         patients: family.map((p) => ({ id: p.id, hisId: p.hisId, name: p.name })),

@@ -2,19 +2,12 @@ import { Type } from 'typebox';
 import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
-import { conversationService } from './conversations.ts';
 import {
   ChannelResult,
-  Conversation,
-  ConversationParams,
-  Conversations,
-  ConversationsQuery,
-  ConversationSummary,
   Friends,
   FriendsQuery,
   LineChannel,
   PnpBody,
-  ReplyBody,
   SaveChannelBody,
   TestResult,
   WebhookParams,
@@ -141,78 +134,5 @@ export function lineRoutes(app: App, deps: Deps): void {
       const sig = req.headers['x-line-signature'];
       return svc.receiveWebhook(req.params.channelId, req.rawBody, typeof sig === 'string' ? sig : undefined);
     },
-  );
-
-  // ---- conversations: what patients wrote and nobody has answered yet
-  const conversations = conversationService(deps);
-  const desk = requireStaff(deps, ['admin', 'front_desk']);
-  const readers = requireStaff(deps, ['admin', 'front_desk', 'doctor', 'viewer']);
-  const ctags = ['後台：LINE 對話'];
-  app.addSchema(Conversation);
-  app.get(
-    '/api/line/conversations/summary',
-    {
-      schema: {
-        tags: ctags,
-        summary: '尚未回覆的 LINE 對話數（首頁）',
-        response: { 200: ConversationSummary, ...errorResponses(401, 403) },
-      },
-      preHandler: readers,
-    },
-    async (req) => conversations.summary(clinicOf(req)),
-  );
-  app.get(
-    '/api/line/conversations',
-    {
-      schema: {
-        tags: ctags,
-        summary: 'LINE 對話（最新的在前）',
-        querystring: ConversationsQuery,
-        response: { 200: Conversations, ...errorResponses(400, 401, 403) },
-      },
-      preHandler: readers,
-    },
-    async (req) => conversations.list(clinicOf(req), req.query.unanswered === true),
-  );
-  app.get(
-    '/api/line/conversations/:lineUserId',
-    {
-      schema: {
-        tags: ctags,
-        summary: '一位 LINE 使用者的對話、綁定的病患',
-        params: ConversationParams,
-        response: { 200: Type.Ref('LineConversation'), ...errorResponses(400, 401, 403, 404) },
-      },
-      preHandler: readers,
-    },
-    async (req) => conversations.get(clinicOf(req), req.params.lineUserId),
-  );
-  app.post(
-    '/api/line/conversations/:lineUserId/reply',
-    {
-      schema: {
-        tags: ctags,
-        summary: '回覆病患（LINE 推播，計入訊息額度）',
-        description: '回覆後這則對話視為已處理。',
-        params: ConversationParams,
-        body: ReplyBody,
-        response: { 200: Type.Ref('LineConversation'), ...errorResponses(401, 403, 404, 422) },
-      },
-      preHandler: desk,
-    },
-    async (req) => conversations.reply(clinicOf(req), req.params.lineUserId, req.body.text, actorOf(req), req.ip),
-  );
-  app.post(
-    '/api/line/conversations/:lineUserId/handled',
-    {
-      schema: {
-        tags: ctags,
-        summary: '標示已處理',
-        params: ConversationParams,
-        response: { 200: Type.Ref('LineConversation'), ...errorResponses(401, 403, 404) },
-      },
-      preHandler: desk,
-    },
-    async (req) => conversations.handled(clinicOf(req), req.params.lineUserId, actorOf(req), req.ip),
   );
 }

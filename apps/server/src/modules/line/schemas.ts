@@ -96,62 +96,6 @@ export const Friends = Type.Object({
 export const WebhookParams = Type.Object({ channelId: Type.String({ maxLength: 30 }) });
 export const WebhookResult = Type.Object({ received: Type.Integer(), stored: Type.Integer() });
 
-// ---- conversations (messages waiting for the front desk)
-export const ConversationSummary = Type.Object({
-  unanswered: Type.Integer({ description: '尚未回覆的 LINE 對話數' }),
-});
-
-export const ConversationsQuery = Type.Object(
-  { unanswered: Type.Optional(Type.Boolean({ description: '只列出尚未回覆的對話' })) },
-  { additionalProperties: false },
-);
-
-export const ConversationItem = Type.Object({
-  lineUserId: Type.String(),
-  displayName: Type.String(),
-  pictureUrl: Type.Union([Type.String(), Type.Null()]),
-  lastText: Type.String(),
-  lastAt: Type.String(),
-  unanswered: Type.Boolean(),
-  unansweredSince: Type.Union([Type.String(), Type.Null()]),
-});
-
-export const Conversations = Type.Object({ items: Type.Array(ConversationItem) });
-
-export const ConversationParams = Type.Object({ lineUserId: Type.String({ pattern: '^U[0-9a-f]{32}$' }) });
-
-export const Conversation = Type.Object(
-  {
-    lineUserId: Type.String(),
-    displayName: Type.String(),
-    pictureUrl: Type.Union([Type.String(), Type.Null()]),
-    friendState: Type.String({ description: 'friend | blocked | unknown' }),
-    unanswered: Type.Boolean(),
-    unansweredSince: Type.Union([Type.String(), Type.Null()]),
-    handledAt: Type.Union([Type.String(), Type.Null()]),
-    handledBy: Type.Union([Type.String(), Type.Null()]),
-    patients: Type.Array(Type.Object({ id: Type.String(), hisId: Type.String(), name: Type.String() }), {
-      description: '綁定在這個 LINE 帳號的病患',
-    }),
-    messages: Type.Array(
-      Type.Object({
-        id: Type.Integer(),
-        direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
-        kind: Type.String(),
-        text: Type.String(),
-        source: Type.String(),
-        at: Type.String(),
-      }),
-    ),
-  },
-  { $id: 'LineConversation' },
-);
-
-export const ReplyBody = Type.Object(
-  { text: Type.String({ minLength: 1, maxLength: 2000, description: '以 LINE 推播傳給病患的文字' }) },
-  { additionalProperties: false },
-);
-
 export const ChannelResult = Type.Object({ channel: Type.Union([Type.Ref('LineChannel'), Type.Null()]) });
 
 export const PnpBody = Type.Object(
