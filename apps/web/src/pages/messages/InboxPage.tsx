@@ -4,21 +4,7 @@
 // notes beside it. Live: the SSE stream refreshes whatever changed.
 import { RobotOutlined, SearchOutlined, StopOutlined, UserOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import {
-  Alert,
-  Avatar,
-  Badge,
-  Button,
-  Empty,
-  Flex,
-  Input,
-  List,
-  Segmented,
-  Skeleton,
-  Tag,
-  Tooltip,
-  Typography,
-} from 'antd';
+import { Alert, Avatar, Badge, Button, Empty, Flex, Input, List, Skeleton, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, errorMessage } from '../../api.ts';
@@ -100,26 +86,21 @@ export function InboxPage() {
               onChange={(e) => (e.target.value ? null : setSearch(''))}
             />
             {search ? null : (
-              <Segmented
-                size="small"
-                block
-                style={{ marginTop: 10 }}
-                value={filter}
-                onChange={(v) => set({ f: String(v) })}
-                options={FILTERS.map((f) => ({
-                  value: f.value,
-                  label: (
-                    <span>
-                      {f.label}
-                      {counts && f.value !== 'all' && f.value !== 'done' ? (
-                        <Text type="secondary" style={{ fontSize: 11, marginLeft: 2 }}>
-                          {counts[f.count]}
-                        </Text>
-                      ) : null}
-                    </span>
-                  ),
-                }))}
-              />
+              <Flex wrap gap={6} style={{ marginTop: 10 }} aria-label="篩選對話">
+                {FILTERS.map((f) => (
+                  <Button
+                    key={f.value}
+                    size="small"
+                    shape="round"
+                    type={filter === f.value ? 'primary' : 'default'}
+                    aria-pressed={filter === f.value}
+                    onClick={() => set({ f: f.value })}
+                  >
+                    {f.label}
+                    {counts && f.value !== 'all' && f.value !== 'done' ? ` ${counts[f.count]}` : ''}
+                  </Button>
+                ))}
+              </Flex>
             )}
           </div>
           <div style={{ flex: 1, minHeight: 0, overflowY: 'auto' }}>
