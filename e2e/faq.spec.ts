@@ -30,7 +30,7 @@ test('a paraphrase is answered; an unknown question is trained into an FAQ and t
   const timeline = phone.locator('#timeline');
   await expect(timeline).toContainText('24 小時內避免熱食、熱飲', { timeout: 20_000 });
   await expect(timeline).toContainText('這個回答有幫助嗎？');
-  await phone.screenshot({ path: path.join(SHOTS, 'faq-phone.png') });
+  await phone.screenshot({ path: path.join(SHOTS, 'faq-phone.png'), animations: 'disabled' });
   await phone.locator('#quick').getByRole('button', { name: '有幫助' }).click();
   await expect(timeline).toContainText('謝謝您的回饋！', { timeout: 15_000 });
 
@@ -44,7 +44,7 @@ test('a paraphrase is answered; an unknown question is trained into an FAQ and t
   await expect(office.getByRole('heading', { name: '機器人訓練' })).toBeVisible();
   const row = office.getByRole('row').filter({ hasText: '可以用悠遊卡付款嗎' });
   await expect(row).toBeVisible();
-  await office.screenshot({ path: path.join(SHOTS, 'faq-trainer.png') });
+  await office.screenshot({ path: path.join(SHOTS, 'faq-trainer.png'), animations: 'disabled' });
   await row.getByRole('button', { name: '加入問法' }).click();
   const dialog = office.getByRole('dialog', { name: '加入為常見問題的問法' });
   await expect(dialog.getByLabel('問法')).toHaveValue('可以用悠遊卡付款嗎');
@@ -60,7 +60,7 @@ test('a paraphrase is answered; an unknown question is trained into an FAQ and t
   await office.getByLabel('測試句子').fill('悠遊卡可以付款嗎');
   await office.getByRole('button', { name: '測試' }).click();
   await expect(office.getByText('機器人會回答：費用')).toBeVisible();
-  await office.screenshot({ path: path.join(SHOTS, 'faq.png'), fullPage: true });
+  await office.screenshot({ path: path.join(SHOTS, 'faq.png'), fullPage: true, animations: 'disabled' });
 
   await ask(phone, '可以用悠遊卡付款嗎');
   await expect(timeline).toContainText('健保給付的治療只需支付掛號費與部分負擔', { timeout: 20_000 });

@@ -161,7 +161,7 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
   if ((await autoReplyService(deps).list(DEMO_CLINIC_ID)).length === 0) {
     for (const r of DEMO_REPLIES) await autoReplyService(deps).create(DEMO_CLINIC_ID, r, systemActor, '127.0.0.1');
   }
-  await faqService(deps).ensureSeeded(DEMO_CLINIC_ID);
+  await seedDemoQuestions(deps);
   if (!existing) await seedDemoCases(deps);
   return { created: !existing };
 }
@@ -225,4 +225,34 @@ async function seedDemoCases(deps: Deps): Promise<void> {
     '127.0.0.1',
   );
   await cases.close(DEMO_CLINIC_ID, praise.row.id, {}, desk, '127.0.0.1');
+}
+
+// Questions patients asked the demo clinic's FAQ bot, so 機器人訓練 and 客服成效 show something on
+// the first start: some answered (one found unhelpful), some the bot could not answer, two of
+// them alike (one group in the trainer queue). Keyed like LINE events, so a restart adds none.
+const DEMO_QUESTIONS: { text: string; feedback?: boolean }[] = [
+  { text: '拔完牙可以喝熱的嗎', feedback: true },
+  { text: '請問附近哪裡好停車', feedback: true },
+  { text: '健保卡忘了帶怎麼辦' },
+  { text: '洗完牙可以吃東西嗎', feedback: false },
+  { text: '可以刷卡嗎' },
+  { text: '請問能刷卡嗎？' },
+  { text: '有賣牙線嗎' },
+];
+
+async function seedDemoQuestions(deps: Deps) {
+  const faq = faqService(deps);
+  for (const [i, q] of DEMO_QUESTIONS.entries()) {
+    const outcome = await faq.match(DEMO_CLINIC_ID, q.text);
+    const lineUserId = `Udemoquestion${i}`;
+    const { row, inserted } = await faq.recordQuestion(DEMO_CLINIC_ID, {
+      eventKey: `demo-question-${i}`,
+      lineUserId,
+      text: q.text,
+      outcome,
+    });
+    if (!inserted || q.feedback === undefined || row.outcome !== 'answered') continue;
+    await faq.markReplied(DEMO_CLINIC_ID, row.id);
+    await faq.feedback(DEMO_CLINIC_ID, lineUserId, row.id, q.feedback);
+  }
 }

@@ -50,6 +50,8 @@ export type MatchOutcome = {
 const QUEUE_LIMIT = 2000;
 /** Two questions whose bigrams and characters overlap at least this much are one group. */
 const GROUP_SIMILARITY = 0.5;
+/** Below this confidence the closest FAQ is no real suggestion (it shares a character or two). */
+const SUGGEST_MIN = 0.15;
 /** The question text as stored (a 5,000-character message is kept, but not whole). */
 const STORED_TEXT = 500;
 
@@ -586,7 +588,8 @@ export function faqService(deps: Deps) {
           questionIds: g.rows.map((r) => r.id),
           unanswered: g.rows.filter((r) => r.outcome !== 'answered').length,
           notHelpful: g.rows.filter((r) => r.feedback === 'not_helpful').length,
-          suggestion: top ? { ...top, title: b.faqs.get(top.faqId)?.title ?? '' } : null,
+          suggestion:
+            top && top.confidence >= SUGGEST_MIN ? { ...top, title: b.faqs.get(top.faqId)?.title ?? '' } : null,
         };
       });
       out.sort((a, b2) => b2.count - a.count || b2.lastAskedAt.localeCompare(a.lastAskedAt));
