@@ -347,19 +347,29 @@ export function SupportStatsPage() {
           </Col>
           <Col xs={24} xl={10}>
             <Card size="small" title="人員首次回覆時間（中位數）">
-              <Chart option={charts.response} height={300} label="人員首次回覆時間的長條圖" />
+              {t.personResponses ? (
+                <Chart option={charts.response} height={300} label="人員首次回覆時間的長條圖" />
+              ) : (
+                <Empty style={{ height: 276, paddingTop: 80 }} description="這段期間沒有由櫃台人員回覆的問題" />
+              )}
             </Card>
           </Col>
         </Row>
       )}
 
-      <Card size="small" title="明細" style={{ marginBottom: 16 }}>
+      <Card
+        size="small"
+        title="明細"
+        style={{ marginBottom: 16 }}
+        extra={<Text type="secondary">只列出有問題的{s.granularity === 'week' ? '週' : '日子'}</Text>}
+      >
         <Table<Row_>
           rowKey="period"
           size="small"
           columns={columns}
-          dataSource={s.series}
-          pagination={s.series.length > 31 ? { pageSize: 31, showSizeChanger: false } : false}
+          dataSource={s.series.filter((r) => r.questions > 0)}
+          locale={{ emptyText: '這段期間沒有病患傳來的問題' }}
+          pagination={{ pageSize: 31, showSizeChanger: false, hideOnSinglePage: true }}
         />
       </Card>
 
