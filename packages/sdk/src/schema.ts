@@ -9643,7 +9643,7 @@ export interface paths {
         put?: never;
         /**
          * 回覆病患
-         * @description line：以 LINE 推播傳給病患（標示案件編號）；phone：記錄已以電話回覆，有 LINE 帳號的病患會收到「已電話聯繫」通知。停止兩個時限的計時。
+         * @description line：與收件匣相同的方式傳給病患（回覆權杖有效時免費回覆，否則推播；標示案件編號；對話標示完成、機器人暫停）；phone：記錄已以電話回覆，有 LINE 帳號的病患會收到「已電話聯繫」通知。停止兩個時限的計時；同一個 clientKey 只送一次。
          */
         post: {
             parameters: {
@@ -9660,6 +9660,8 @@ export interface paths {
                         /** @description line：以 LINE 傳給病患；phone：已以電話回覆，記錄內容 */
                         channel: "line" | "phone";
                         text: string;
+                        /** @description 這次回覆的代碼（重送時相同）：同一個代碼只送出、記錄一次 */
+                        clientKey?: string;
                     };
                 };
             };

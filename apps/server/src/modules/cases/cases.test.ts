@@ -219,13 +219,15 @@ describe('moving a case', () => {
     expect(again.json().error.message).toBe(`案件 ${k.number} 目前為「已受理」，不能再受理`);
     await b.drain();
 
-    const rep = await staff.post(`/api/cases/${k.id}/reply`, {
-      channel: 'line',
-      text: '非常抱歉，已請主管與櫃台檢討。',
-    });
+    const replyBody = { channel: 'line', text: '非常抱歉，已請主管與櫃台檢討。', clientKey: 'reply-key-0001' };
+    const rep = await staff.post(`/api/cases/${k.id}/reply`, replyBody);
     expect(rep.statusCode).toBe(200);
     expect(rep.json()).toMatchObject({ status: 'replied', reply: { state: 'met' } });
+    // the same click again (a double click, a retry): neither sent nor recorded twice
+    expect((await staff.post(`/api/cases/${k.id}/reply`, replyBody)).statusCode).toBe(200);
     await b.drain();
+    // sent the inbox's way: the conversation waiting for the complaint is done
+    expect((await staff.get(`/api/inbox/conversations/${u}`)).json()).toMatchObject({ state: 'done' });
 
     const closed = await staff.post(`/api/cases/${k.id}/close`, { note: '病患接受說明' });
     expect(closed.statusCode).toBe(200);

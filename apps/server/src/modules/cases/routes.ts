@@ -191,7 +191,8 @@ export function caseRoutes(app: App, deps: Deps): void {
         tags,
         summary: '回覆病患',
         description:
-          'line：以 LINE 推播傳給病患（標示案件編號）；phone：記錄已以電話回覆，有 LINE 帳號的病患會收到「已電話聯繫」通知。停止兩個時限的計時。',
+          'line：與收件匣相同的方式傳給病患（回覆權杖有效時免費回覆，否則推播；標示案件編號；對話標示完成、機器人暫停）；' +
+          'phone：記錄已以電話回覆，有 LINE 帳號的病患會收到「已電話聯繫」通知。停止兩個時限的計時；同一個 clientKey 只送一次。',
         params: CaseParams,
         body: ReplyBody,
         response: { ...detail, ...errorResponses(401, 403, 404, 409, 422) },

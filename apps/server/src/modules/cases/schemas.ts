@@ -171,6 +171,13 @@ export const ReplyBody = Type.Object(
       description: 'line：以 LINE 傳給病患；phone：已以電話回覆，記錄內容',
     }),
     text: Text,
+    clientKey: Type.Optional(
+      Type.String({
+        minLength: 8,
+        maxLength: 64,
+        description: '這次回覆的代碼（重送時相同）：同一個代碼只送出、記錄一次',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

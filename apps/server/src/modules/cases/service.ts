@@ -18,6 +18,7 @@ import { Type } from 'typebox';
 import { bindingService } from '../binding/service.ts';
 import { loadClinicCalendar } from '../calendar/service.ts';
 import { clinicService } from '../clinics/service.ts';
+import { inboxService } from '../line/inbox.service.ts';
 import { queuePush } from '../line/push.ts';
 import { lineService } from '../line/service.ts';
 import { patientService } from '../patients/service.ts';
@@ -539,7 +540,7 @@ export function caseService(deps: Deps) {
     async reply(
       clinicId: string,
       id: string,
-      input: { channel: 'line' | 'phone'; text: string },
+      input: { channel: 'line' | 'phone'; text: string; clientKey?: string },
       actor: Actor,
       ip: string,
     ) {
@@ -547,30 +548,41 @@ export function caseService(deps: Deps) {
       if (c.status === 'closed') throw invalidMove(c, '再回覆');
       const text = input.text.trim();
       if (!text) throw errors.validation([{ field: 'text', code: 'required', message: '請填寫回覆內容' }]);
-      if (input.channel === 'line' && !c.line_user_id)
-        throw new AppError('CASE_NO_LINE_USER', 409, `案件 ${c.number} 沒有 LINE 帳號可回覆，請以電話回覆後記錄`);
+      if (input.channel === 'line') {
+        if (!c.line_user_id)
+          throw new AppError('CASE_NO_LINE_USER', 409, `案件 ${c.number} 沒有 LINE 帳號可回覆，請以電話回覆後記錄`);
+        // The inbox's reply path: the free Reply API while the patient's token is fresh, else a
+        // push; the conversation is done and the bot pauses. Sent once per client key: a double
+        // click (or a retry after a lost answer) neither sends nor records a second reply.
+        const sent = await inboxService(deps).send(
+          clinicId,
+          c.line_user_id,
+          { clientKey: `case:${c.id}:${input.clientKey ?? newId()}`, text: `【案件 ${c.number} 回覆】\n${text}` },
+          actor,
+          ip,
+        );
+        if (sent.duplicate) return this.get(clinicId, id);
+      }
       const at = now().toISOString();
       const patch: Partial<CaseRow> = { status: 'replied', replied_at: c.replied_at ?? at };
       if (!c.first_action_at) patch.first_action_at = at;
       Object.assign(patch, await takeOwnership(c, actor));
       await moveCase(
         c,
-        [c.status as CaseStatus],
+        OPEN_STATUSES,
         patch,
         { kind: 'replied', text, channel: input.channel, action: 'cases.replied', detail: { channel: input.channel } },
         actor,
         ip,
         (trx, moved) =>
-          input.channel === 'line'
-            ? tellPatient(trx, moved, [{ type: 'text', text: `【案件 ${c.number} 回覆】\n${text}` }])
-            : c.replied_at
-              ? Promise.resolve()
-              : tellPatient(trx, moved, [
-                  {
-                    type: 'text',
-                    text: `關於您反映的意見（案件編號 ${c.number}），我們已以電話與您聯繫說明。如還有任何問題，歡迎直接在這裡留言。`,
-                  },
-                ]),
+          input.channel === 'line' || c.replied_at
+            ? Promise.resolve()
+            : tellPatient(trx, moved, [
+                {
+                  type: 'text',
+                  text: `關於您反映的意見（案件編號 ${c.number}），我們已以電話與您聯繫說明。如還有任何問題，歡迎直接在這裡留言。`,
+                },
+              ]),
       );
       return this.get(clinicId, id);
     },

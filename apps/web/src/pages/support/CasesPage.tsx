@@ -34,7 +34,7 @@ import {
   Tooltip,
   Typography,
 } from 'antd';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, errorMessage, type ApiBody, type ApiQuery } from '../../api.ts';
 import { Chart } from '../../components/Chart.tsx';
@@ -595,10 +595,16 @@ function ReplyModal({
   const { message } = App.useApp();
   const [form] = Form.useForm<{ channel: 'line' | 'phone'; text: string }>();
   const channel = Form.useWatch('channel', form);
+  // One key per reply written: a double click or a retry sends and records it once.
+  const clientKey = useRef(crypto.randomUUID());
   const send = useMutation({
     mutationFn: (v: { channel: 'line' | 'phone'; text: string }) =>
-      api.post('/api/cases/{id}/reply', { params: { path: { id: c.id } }, body: v }),
+      api.post('/api/cases/{id}/reply', {
+        params: { path: { id: c.id } },
+        body: { ...v, clientKey: clientKey.current },
+      }),
     onSuccess: (d, v) => {
+      clientKey.current = crypto.randomUUID();
       onDone(d);
       onClose();
       form.resetFields();
