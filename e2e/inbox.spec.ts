@@ -22,7 +22,7 @@ async function say(phone: Page, text: string) {
   await phone.locator('#send').click();
 }
 
-test('a patient writes → live in the inbox → assigned, noted, answered with a canned reply → seen on the phone', async ({
+test('a patient writes → live in the inbox → assigned, noted, answered with a canned reply → on the phone', async ({
   page,
   browser,
 }) => {
