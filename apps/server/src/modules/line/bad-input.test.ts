@@ -248,11 +248,13 @@ describe('bad input on the LINE webhook', { timeout: 120_000 }, () => {
       source: 'staff',
     });
     await waitForJobs(c);
+    // (a bot's answer to the message, pushed once its reply token failed, is refused the same way)
     const dead = await b.t.deps.db
       .selectFrom('jobs')
       .select(['attempts', 'last_error'])
       .where('clinic_id', '=', c.clinicId)
       .where('type', '=', 'line.push')
+      .where('payload', 'like', '%"source":"staff"%')
       .execute();
     expect(dead).toHaveLength(1);
     expect(Number(dead[0].attempts)).toBe(1);
