@@ -1,8 +1,9 @@
 // A complaint from LINE to its closing question, on the emulator's phone page and the back office:
 // 「我要客訴」 → a case at once (number, time limits, the form button) → the LIFF form adds the
-// category, details and a photo → the case with its clocks on 客服 › 客訴與意見 → 受理 and a reply
-// from the case page → the patient sees both on the phone → 結案 → 「這次的處理您滿意嗎？」 answered 滿意
-// and recorded on the case. Screenshots: docs/screenshots/cases-*.png (1440 px and the 390 px phone).
+// category, details and a photo → the case with its clocks on 客服 › 客訴與意見 → 受理 there and a
+// reply in 訊息 › 收件匣 (the case counts it) → the patient sees both on the phone → 結案 →
+// 「這次的處理您滿意嗎？」 answered 滿意 and recorded on the case.
+// Screenshots: docs/screenshots/cases-*.png (1440 px and the 390 px phone).
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN_EMAIL, BASE, EMU, login, openPhone, SHOTS } from './demo.ts';
 
@@ -13,12 +14,18 @@ const PHOTO = Buffer.from(
   'base64',
 );
 
+/** The id of a case by its number (the cases API, with the page's session and CSRF cookie). */
+async function caseIdOf(office: Page, number: string): Promise<string> {
+  const r = await office.request.get(`/api/cases?status=all&q=${number}`);
+  return ((await r.json()) as { items: { id: string }[] }).items[0].id;
+}
+
 async function send(page: Page, text: string) {
   await page.locator('#text').fill(text);
   await page.locator('#send').click();
 }
 
-test('「我要客訴」 → a case with its clocks → 受理 and a reply → the patient sees them → 結案 with 滿意', async ({
+test('「我要客訴」 → a case with its clocks → 受理, a reply in the inbox → the patient sees them → 結案 with 滿意', async ({
   page,
   browser,
 }) => {
@@ -69,24 +76,32 @@ test('「我要客訴」 → a case with its clocks → 受理 and a reply → t
   await expect(office.locator('.ant-table .ant-spin-blur')).toHaveCount(0);
   await office.screenshot({ path: `${SHOTS}/cases-list.png` });
 
-  // 受理, then a reply on LINE from the case page
+  // 受理 on the case page
   await row.click();
   const drawer = office.getByRole('dialog').filter({ hasText: `案件 ${number}` });
   await expect(drawer.getByText('預約下午 3 點，等到 4 點半才看到醫師').first()).toBeVisible();
   await expect(drawer.getByRole('img', { name: '病患上傳的照片' })).toBeVisible();
   await drawer.getByRole('button', { name: '受理' }).click();
   await expect(drawer.getByText('已受理', { exact: true }).first()).toBeVisible();
-  await drawer.getByRole('button', { name: '回覆病患' }).click();
-  const reply = office.getByRole('dialog', { name: `回覆 ${number}` });
-  await reply.getByLabel('傳給病患的訊息').fill('林小姐您好，非常抱歉讓您久候。已請櫃台在延誤超過 15 分鐘時主動說明。');
-  await reply.getByRole('button', { name: '傳送' }).click();
-  await expect(drawer.getByText('已回覆', { exact: true }).first()).toBeVisible();
-  await expect(reply).toBeHidden();
   await office.screenshot({ path: `${SHOTS}/cases-drawer.png` });
+
+  // the front desk answers in the inbox: the case counts it as replied (both clocks stop)
+  await office.goto(`/messages/inbox?f=all&c=${userId}`);
+  const incoming = office.getByText('我要客訴', { exact: true }).first();
+  await expect(incoming).toBeVisible({ timeout: 15_000 });
+  await expect(office.getByRole('button', { name: '開立案件' }).first()).toBeVisible();
+  await office.getByLabel('回覆內容').fill('林小姐您好，非常抱歉讓您久候。已請櫃台在延誤超過 15 分鐘時主動說明。');
+  await office.getByRole('button', { name: '傳送' }).click();
+  await expect(office.getByText(/已傳送/)).toBeVisible();
+  await expect(office.getByText(/非常抱歉讓您久候/).first()).toBeVisible();
+  await office.screenshot({ path: `${SHOTS}/cases-inbox.png` });
+  await office.goto(`/support/cases?case=${await caseIdOf(office, number)}`);
+  await expect(drawer.getByText('已回覆', { exact: true }).first()).toBeVisible();
+  await expect(drawer.getByText('在收件匣回覆病患')).toBeVisible();
 
   // the patient sees both on the phone
   await expect(timeline).toContainText(`（案件編號 ${number}）已由專人受理`, { timeout: 15_000 });
-  await expect(timeline).toContainText(`【案件 ${number} 回覆】`, { timeout: 15_000 });
+  await expect(timeline).toContainText('非常抱歉讓您久候', { timeout: 15_000 });
 
   // 結案: the patient is asked the closing question and answers 滿意
   await drawer.getByRole('button', { name: '結案' }).click();

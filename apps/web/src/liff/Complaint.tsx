@@ -46,7 +46,11 @@ async function shrink(file: File): Promise<string> {
 
 export function ComplaintPage({ api, toast, close }: { api: Api; toast: Toast; close: () => void }) {
   const caseId = useMemo(caseIdFromLocation, []);
-  const submissionId = useMemo(() => crypto.randomUUID(), []);
+  const submissionId = useMemo(
+    () =>
+      'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`,
+    [],
+  );
   const [existing, setExisting] = useState<LiffCase | null>(null);
   const [loading, setLoading] = useState(!!caseId);
   const [kind, setKind] = useState<Kind>('complaint');

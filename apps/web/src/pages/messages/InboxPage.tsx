@@ -12,6 +12,7 @@ import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime, fromNow } from '../../format.ts';
 import { useUser } from '../../session.tsx';
+import { OpenCaseButton } from '../support/OpenCaseButton.tsx';
 import { InboxConversation } from './InboxConversation.tsx';
 import { InboxSide } from './InboxSide.tsx';
 import {
@@ -129,7 +130,16 @@ export function InboxPage() {
               lineUserId={selected}
               live={live}
               canAnswer={canAnswer}
-              // 開立案件 and other per-message actions go here: messageActions={(m, c) => …}
+              messageActions={(m, c) =>
+                canAnswer ? (
+                  <OpenCaseButton
+                    lineUserId={c.lineUserId}
+                    messageId={m.id}
+                    text={m.text}
+                    displayName={c.displayName}
+                  />
+                ) : null
+              }
             />
           ) : (
             <Empty style={{ marginTop: 120 }} description="從左側選擇一則對話" />

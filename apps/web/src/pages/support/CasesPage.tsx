@@ -51,6 +51,7 @@ import {
   KIND_OPTIONS,
   minutesText,
   monthStart,
+  newClientKey,
   SEVERITY_COLOR,
   SEVERITY_OPTIONS,
   STATUS_COLOR,
@@ -596,7 +597,7 @@ function ReplyModal({
   const [form] = Form.useForm<{ channel: 'line' | 'phone'; text: string }>();
   const channel = Form.useWatch('channel', form);
   // One key per reply written: a double click or a retry sends and records it once.
-  const clientKey = useRef(crypto.randomUUID());
+  const clientKey = useRef(newClientKey());
   const send = useMutation({
     mutationFn: (v: { channel: 'line' | 'phone'; text: string }) =>
       api.post('/api/cases/{id}/reply', {
@@ -604,7 +605,7 @@ function ReplyModal({
         body: { ...v, clientKey: clientKey.current },
       }),
     onSuccess: (d, v) => {
-      clientKey.current = crypto.randomUUID();
+      clientKey.current = newClientKey();
       onDone(d);
       onClose();
       form.resetFields();

@@ -72,3 +72,9 @@ export function clockText(c: Clock, now: Date = new Date()): { color: string; te
 
 export const monthStart = (monthsBack: number) =>
   dayjs().subtract(monthsBack, 'month').startOf('month').format('YYYY-MM-DD');
+
+/** A key per reply written (crypto.randomUUID only exists on https and localhost pages). */
+export const newClientKey = () =>
+  typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`;
