@@ -9,6 +9,7 @@ import { as } from '../../testing/helpers.ts';
 import { createLineTestbed, type LineTestbed } from '../../testing/line.ts';
 import { liffSteps, phone } from '../../testing/liff.ts';
 import { handToPerson, isBotPaused } from './inbox.ts';
+import { inboxService } from './inbox.service.ts';
 
 let b: LineTestbed;
 let s: ReturnType<typeof liffSteps>;
@@ -175,6 +176,22 @@ describe('staff replies', () => {
       .execute();
     await say(c.channelId, u, '停車');
     expect((await s.sent(c.channelId, u)).at(-1)?.message.text).toBe('附近有公有停車場');
+  });
+
+  it('afterStaffReply hooks run once per sent reply (not for a repeated client key)', async () => {
+    const { c, u } = await setup();
+    await say(c.channelId, u, '我家的貓生病了');
+    const calls: string[] = [];
+    const svc = inboxService(b.t.deps, {
+      afterStaffReply: [
+        async (_deps, clinicId, lineUserId, actor) => void calls.push(`${clinicId}:${lineUserId}:${actor.label}`),
+      ],
+    });
+    const actor = { type: 'staff' as const, id: 'S1', label: 'desk@example.test' };
+    const k = key();
+    await svc.send(c.clinicId, u, { clientKey: k, text: '您好' }, actor, '127.0.0.1');
+    await svc.send(c.clinicId, u, { clientKey: k, text: '您好' }, actor, '127.0.0.1');
+    expect(calls).toEqual([`${c.clinicId}:${u}:desk@example.test`]);
   });
 
   it('a stale reply token is not used: the reply is pushed', async () => {
@@ -353,6 +370,31 @@ describe('the list', () => {
     chat = await b.emu_('GET', `/_emulator/users/${u}/chat?channelId=${c.channelId}`);
     expect(chat.readUpTo).toBeGreaterThan(0);
     expect((await api.post(`/api/inbox/conversations/${u}/read`)).json()).toEqual({ markedOnLine: false });
+  });
+
+  it("the appointment context: the linked patients' upcoming visits with their lights and open requests", async () => {
+    const c = await s.clinic();
+    const p = phone();
+    await c.his.put('/his/v1/patients/M', { name: '陳媽媽', phone: p, birthDate: '1975-01-01' });
+    const at = (days: number) =>
+      new Date(Math.floor((b.t.clock.now().getTime() + days * 86_400_000) / 60_000) * 60_000).toISOString();
+    const put = (id: string, startsAt: string, status = 'booked') =>
+      c.his.put(`/his/v1/appointments/${id}`, { patientId: 'M', doctorId: 'D1', startsAt, status, version: 1 });
+    await put('A1', at(3));
+    await put('A2', at(-3), 'completed');
+    const { u, api: liff } = await s.bindUser(c, p, '陳媽媽');
+    const upcoming = (await liff.get('/appointments')).json().members[0].upcoming[0];
+    expect((await liff.post(`/appointments/${upcoming.id}/cancel-request`, { reason: '出差' })).statusCode).toBe(200);
+    await say(c.channelId, u, '我家的貓生病了');
+    const desk = await c.staff('front_desk');
+    const ctx = (await as(b.t.app, desk).get(`/api/inbox/conversations/${u}/context`)).json();
+    expect(ctx.appointments).toMatchObject([
+      { id: upcoming.id, patientName: '陳媽媽', startsAt: at(3), doctorName: '林醫師', status: 'booked' },
+    ]);
+    expect(ctx.appointments[0].replyStatus).toBeTruthy();
+    expect(ctx.requests).toMatchObject([{ appointmentId: upcoming.id, kind: 'cancel_request', patientName: '陳媽媽' }]);
+    const other = await s.clinic();
+    expect((await as(b.t.app, other.admin).get(`/api/inbox/conversations/${u}/context`)).statusCode).toBe(404);
   });
 
   it('another clinic sees and changes nothing', async () => {
