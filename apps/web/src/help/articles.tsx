@@ -221,6 +221,14 @@ export const HELP_ARTICLES = {
             <Text strong>LIFF ID</Text>：在 LINE Login channel 的 LIFF 頁新增 LIFF app，Endpoint URL 填本頁顯示的 LIFF
             網址，Size 選 Full，Scope 勾選 openid 與 profile。
           </>,
+          <>
+            <Text strong>已讀模式</Text>：與 LINE Official Account Manager
+            的設定相同（「測試連線」會讀取）。設為手動時， 病患的訊息要等櫃台在收件匣開啟對話才會顯示「已讀」。
+          </>,
+          <>
+            <Text strong>櫃台回覆後機器人暫停</Text>：櫃台在收件匣回覆後，機器人對這位病患暫停自動回覆的分鐘數（預設
+            30），避免機器人插話。
+          </>,
         ])}
         <Paragraph>
           接著在 Messaging API 頁貼上本頁的 Webhook URL、開啟「使用 Webhook」，並到 LINE

@@ -37,6 +37,7 @@ export async function noteIncoming(ctx: EventContext, _text: string, answered: b
     appointmentId: null,
     at,
     keepReason: true,
+    now: deps.clock.now().toISOString(),
   });
   if (paused || !ctx.replyToken) return; // too late for a free reply: the inbox still shows it
   const now = deps.clock.now();

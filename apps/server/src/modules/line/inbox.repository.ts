@@ -62,7 +62,15 @@ export function inboxRepository(db: Db) {
     setWaiting: (
       clinicId: string,
       lineUserId: string,
-      w: { reason: string; note: string | null; appointmentId: string | null; at: string; keepReason?: boolean },
+      w: {
+        reason: string;
+        note: string | null;
+        appointmentId: string | null;
+        at: string;
+        keepReason?: boolean;
+        /** When this is written (the inbox's live updates); `at` by default. */
+        now?: string;
+      },
     ) =>
       db
         .insertInto('line_conversations')
@@ -82,7 +90,7 @@ export function inboxRepository(db: Db) {
           unread_count: 0,
           reply_token_used: 0,
           last_at: w.at,
-          updated_at: w.at,
+          updated_at: w.now ?? w.at,
         })
         .onConflict((oc) =>
           oc.columns(['clinic_id', 'line_user_id']).doUpdateSet((eb) => ({
@@ -109,8 +117,11 @@ export function inboxRepository(db: Db) {
         .execute(),
 
     /** The bot answered: the conversation is the bot's, unless a person is already needed. */
+    // (updated_at moves either way: the bot's answer is new in the conversation's view)
     setBotHandled: (clinicId: string, lineUserId: string, at: string) =>
-      conv(clinicId, lineUserId).set({ state: 'bot', updated_at: at }).where('state', '=', 'done').execute(),
+      conv(clinicId, lineUserId)
+        .set({ state: sql<string>`case when state = 'done' then 'bot' else state end`, updated_at: at })
+        .execute(),
 
     /** Done: nothing waits any more. */
     setDone: (clinicId: string, lineUserId: string, at: string, by: string) =>

@@ -8,6 +8,7 @@ import type { DB } from '../../db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { defineJob, enqueueJob, PermanentJobError, type Job } from '../../platform/jobs.ts';
 import { describeLineError, LineMessageSchema } from '../../platform/line.ts';
+import { inboxRepository } from './inbox.repository.ts';
 import { lineService } from './service.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -80,4 +81,6 @@ async function pushJob(job: Job<PushPayload>, deps: Deps): Promise<void> {
     relatedType: p.relatedType,
     relatedId: p.relatedId,
   });
+  // A staff reply shows in the inbox once it went out: the conversation changed.
+  if (p.source === 'staff') await inboxRepository(deps.db).touch(clinicId, p.to, deps.clock.now().toISOString());
 }
