@@ -79,6 +79,7 @@ test('a patient writes → live in the inbox → assigned, noted, answered with 
   await expect(page.getByText('已指派給 林雅婷')).toBeVisible();
   await page.getByLabel('新增內部備註').fill('已請醫師確認術後狀況');
   await page.getByRole('button', { name: '新增備註' }).click();
+  await expect(page.getByLabel('新增內部備註')).toHaveValue('');
   await expect(page.getByText('已請醫師確認術後狀況')).toBeVisible();
   await page.screenshot({ path: path.join(SHOTS, 'inbox-conversation.png') });
 

@@ -68,7 +68,7 @@ export function InboxPage() {
       />
       <Flex
         style={{
-          height: 'calc(100vh - 190px)',
+          height: 'calc(100vh - 206px)',
           minHeight: 560,
           background: '#fff',
           border: '1px solid #f0f0f0',
