@@ -125,6 +125,16 @@ describe('cases from LINE', () => {
       false,
     );
     expect(await casesOf(c.clinicId)).toHaveLength(1);
+    // a further complaint while the case is open joins it (once per event) instead of opening another
+    const later = { ...ctx, event: { type: 'message', webhookEventId: 'EV-3' } };
+    expect(await openComplaintFromText(later, '還是要客訴，都沒人理')).toBe(true);
+    expect(await openComplaintFromText(later, '還是要客訴，都沒人理')).toBe(true);
+    const [k] = await casesOf(c.clinicId);
+    const d = (await as(b.t.app, c.admin).get(`/api/cases/${k.id}`)).json();
+    expect(d.events.filter((e: { kind: string }) => e.kind === 'details').map((e: { text: string }) => e.text)).toEqual(
+      ['還是要客訴，都沒人理'],
+    );
+    expect(await casesOf(c.clinicId)).toHaveLength(1);
   });
 });
 
@@ -431,7 +441,21 @@ describe('statistics', () => {
   it('by category and month, time to first action and reply, share within the limits, satisfaction', async () => {
     const { c, u, staff } = await setup();
     await say(c.channelId, u, '我要客訴');
-    await say(c.channelId, u, '我要抱怨');
+    const phoneCase = await staff.post('/api/cases', {
+      kind: 'complaint',
+      category: 'other',
+      severity: 'normal',
+      source: 'phone',
+      text: '電話反映：掛號費收錯',
+      contactName: '林太太',
+      contactMethod: 'phone',
+      contactPhone: '02-2700-5678',
+      contactTime: null,
+      patientId: null,
+      lineUserId: null,
+      messageId: null,
+    });
+    expect(phoneCase.statusCode).toBe(201);
     const [k2, k1] = await casesOf(c.clinicId);
     await staff.patch(`/api/cases/${k1.id}`, { category: 'wait_time' });
     await staff.post(`/api/cases/${k1.id}/acknowledge`, {});

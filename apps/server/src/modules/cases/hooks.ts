@@ -51,13 +51,42 @@ export async function openedMessages(
   ];
 }
 
+/** The answer to a further complaint message while a case is open: its number and the form button. */
+async function stillOpenMessages(
+  deps: Deps,
+  clinicId: string,
+  c: { id: string; number: string; status: string },
+): Promise<messagingApi.Message[]> {
+  const [, form] = await openedMessages(deps, clinicId, c);
+  return [
+    {
+      type: 'text',
+      text:
+        `您反映的意見（案件編號 ${c.number}）正在處理中${c.status === 'new' ? '' : '，專人已經受理'}。` +
+        '我們已把這則訊息加入案件，會盡快與您聯繫。',
+    },
+    form,
+  ];
+}
+
 /** onText hook: opens a complaint case from the message (once per LINE event) and replies. */
 export async function openComplaintFromText(ctx: EventContext, text: string): Promise<boolean> {
   if (!isComplaintText(text)) return false;
   const { deps, clinicId, lineUserId } = ctx;
   const friend = await ctx.line.friend(clinicId, lineUserId);
   const ref = `line:${typeof ctx.event.webhookEventId === 'string' ? ctx.event.webhookEventId : ''}`;
-  const { row, created } = await caseService(deps).open(
+  const svc = caseService(deps);
+  const actor = actorOfLine(friend?.display_name ?? '', lineUserId);
+  // A patient who already has an open case: the message joins it instead of opening another.
+  const open = await svc.openCaseOf(clinicId, lineUserId);
+  if (open?.source_ref === ref) return true; // this event opened it: a retried job
+  if (open) {
+    const added = await svc.addPatientMessage(open, text, ref, actor);
+    await handToPerson(deps, clinicId, lineUserId, { reason: 'complaint', note: `案件 ${open.number}` });
+    if (added) await respond(ctx, await stillOpenMessages(deps, clinicId, open), 'case');
+    return true;
+  }
+  const { row, created } = await svc.open(
     clinicId,
     {
       kind: 'complaint',
@@ -70,7 +99,7 @@ export async function openComplaintFromText(ctx: EventContext, text: string): Pr
       contactMethod: 'line',
       text,
     },
-    actorOfLine(friend?.display_name ?? '', lineUserId),
+    actor,
     '',
   );
   await handToPerson(deps, clinicId, lineUserId, { reason: 'complaint', note: `案件 ${row.number}` });

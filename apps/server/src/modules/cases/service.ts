@@ -851,6 +851,22 @@ export function caseService(deps: Deps) {
       return escalated;
     },
 
+    /** The newest open case of a LINE user (a further complaint message joins it), or undefined. */
+    openCaseOf: async (clinicId: string, lineUserId: string) => (await repo.openOfLineUser(clinicId, lineUserId))[0],
+
+    /**
+     * A further message of the patient joins their open case's timeline (once per LINE event:
+     * `ref` is the event); returns whether it was added now.
+     */
+    async addPatientMessage(c: CaseRow, text: string, ref: string, actor: Actor): Promise<boolean> {
+      if ((await repo.events(c.clinic_id, c.id)).some((e) => e.kind === 'details' && e.channel === ref)) return false;
+      await deps.db.transaction().execute(async (trx) => {
+        await event(trx, c, 'details', actor, text, ref);
+        await audit(trx, c, 'cases.details_added', actor, '', { photos: 0 });
+      });
+      return true;
+    },
+
     /**
      * A staff member answered this LINE user in the inbox: their open case counts as acted on
      * and replied to (both clocks stop). The patient already has the reply, so nothing is sent.
