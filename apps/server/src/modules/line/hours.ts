@@ -47,17 +47,6 @@ export function isOpen(hours: BusinessHour[], timeZone: string, at: Date): boole
   return hours.some((h) => h.weekday === l.weekday && h.open <= l.time && l.time < h.close);
 }
 
-/** The automatic acknowledgement of a message no automatic reply answered. */
-export function acknowledgement(
-  clinic: { businessHours: BusinessHour[]; timeZone: string; phone: string },
-  at: Date,
-): string {
-  const urgent = clinic.phone ? `如有急事請來電 ${clinic.phone}。` : '';
-  if (clinic.businessHours.length === 0 || isOpen(clinic.businessHours, clinic.timeZone, at))
-    return `已收到您的訊息，櫃台人員將於上班時間盡快回覆您。${urgent}`;
-  return `已收到您的訊息。目前非服務時間（${describeHours(clinic.businessHours)}），櫃台人員將於上班時間回覆。${urgent}`;
-}
-
 /**
  * When the clinic opens next, in words: 今天 14:00, 明天（週六）9:00, 週一 9:00. Null without
  * business hours (no promise can be made).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledgement, describeHours, failedAnswerReply, handOffReply, isOpen, nextOpening } from './hours.ts';
+import { describeHours, failedAnswerReply, handOffReply, isOpen, nextOpening } from './hours.ts';
 
 const weekdays = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, open: '09:00', close: '18:00' }));
 const split = [1, 2, 3, 4, 5, 6].flatMap((d) => [
@@ -26,16 +26,6 @@ describe('business hours in words', () => {
     expect(isOpen(weekdays, 'Asia/Taipei', new Date('2026-12-04T02:00:00Z'))).toBe(true);
     expect(isOpen(weekdays, 'Asia/Taipei', new Date('2026-12-04T10:30:00Z'))).toBe(false); // 18:30
     expect(isOpen(weekdays, 'Asia/Taipei', new Date('2026-12-05T02:00:00Z'))).toBe(false); // Saturday
-  });
-
-  it('the acknowledgement says when the front desk will answer', () => {
-    const clinic = { businessHours: weekdays, timeZone: 'Asia/Taipei', phone: '02-2700-1234' };
-    expect(acknowledgement(clinic, new Date('2026-12-04T02:00:00Z'))).toBe(
-      '已收到您的訊息，櫃台人員將於上班時間盡快回覆您。如有急事請來電 02-2700-1234。',
-    );
-    expect(acknowledgement(clinic, new Date('2026-12-05T02:00:00Z'))).toBe(
-      '已收到您的訊息。目前非服務時間（週一至週五 9:00–18:00），櫃台人員將於上班時間回覆。如有急事請來電 02-2700-1234。',
-    );
   });
 });
 
