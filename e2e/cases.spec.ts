@@ -86,7 +86,8 @@ test('「我要客訴」 → a case with its clocks → 受理, a reply in the i
   await office.screenshot({ path: `${SHOTS}/cases-drawer.png` });
 
   // the front desk answers in the inbox: the case counts it as replied (both clocks stop)
-  await office.goto(`/messages/inbox?f=all&c=${userId}`);
+  await drawer.getByRole('link', { name: '在收件匣開啟對話' }).click();
+  await expect(office).toHaveURL(new RegExp(`/messages/inbox\\?f=all&c=${userId}`));
   const incoming = office.getByText('我要客訴', { exact: true }).first();
   await expect(incoming).toBeVisible({ timeout: 15_000 });
   await expect(office.getByRole('button', { name: '開立案件' }).first()).toBeVisible();

@@ -35,7 +35,7 @@ import {
   Typography,
 } from 'antd';
 import { useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, errorMessage, type ApiBody, type ApiQuery } from '../../api.ts';
 import { Chart } from '../../components/Chart.tsx';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
@@ -493,7 +493,16 @@ function CaseDrawer({ id, canWrite, onClose }: { id: string | null; canWrite: bo
               {c.patientName ??
                 (c.lineFamily.length ? c.lineFamily.map((p) => p.name).join('、') + '（家人共用 LINE）' : '—')}
             </Descriptions.Item>
-            <Descriptions.Item label="LINE">{c.lineUserId ? (c.lineDisplayName ?? '有') : '無'}</Descriptions.Item>
+            <Descriptions.Item label="LINE">
+              {c.lineUserId ? (
+                <Space size={8}>
+                  <span>{c.lineDisplayName ?? 'LINE 使用者'}</span>
+                  <Link to={`/messages/inbox?f=all&c=${encodeURIComponent(c.lineUserId)}`}>在收件匣開啟對話</Link>
+                </Space>
+              ) : (
+                '無'
+              )}
+            </Descriptions.Item>
             <Descriptions.Item label="聯絡方式" span={2}>
               {c.contactMethod === 'line' ? 'LINE' : `電話 ${c.contactPhone ?? '（未留電話）'}`}
               {c.contactMethod === 'line' && c.contactPhone ? `（電話 ${c.contactPhone}）` : ''}
