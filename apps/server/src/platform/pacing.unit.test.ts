@@ -4,7 +4,28 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pacerFor, TokenBucket } from './pacing.ts';
 
-afterEach(() => vi.restoreAllMocks());
+/** Fake timers and a fake performance.now() that moves with them (restored after each test). */
+function fakeClock() {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  vi.spyOn(performance, 'now').mockImplementation(() => Date.now());
+}
+
+/** On the fake clock: how long the bucket holds the next request back. */
+async function heldFor(b: TokenBucket): Promise<number> {
+  const t = performance.now();
+  let end = Number.NaN;
+  const taken = Promise.resolve(b.take()).then(() => {
+    end = performance.now();
+  });
+  await vi.advanceTimersByTimeAsync(2000);
+  await taken;
+  return end - t;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks(); // first: a spy set on a fake timer function would otherwise put the fake back
+  vi.useRealTimers();
+});
 
 async function run(bucket: TokenBucket, n: number, lanes: number): Promise<{ at: number[]; order: number[] }> {
   const at: number[] = [];
@@ -28,8 +49,11 @@ describe('TokenBucket', () => {
   it('releases the burst at once, then paces at the rate, nothing before its slot, with few timers', async () => {
     const rate = 4000;
     const burst = 40;
+    fakeClock();
     const timers = vi.spyOn(globalThis, 'setTimeout');
-    const { at, order } = await run(new TokenBucket(rate, burst), 1000, 64);
+    const done = run(new TokenBucket(rate, burst), 1000, 64);
+    await vi.advanceTimersByTimeAsync(1500);
+    const { at, order } = await done;
     expect(order).toEqual([...order].sort((a, b) => a - b));
     // 1,000 requests: 39 in the burst, 961 more at 0.25 ms each ≈ 240 ms.
     const total = at[at.length - 1];
@@ -44,8 +68,13 @@ describe('TokenBucket', () => {
   });
 
   it('the sliding window caps the requests of any second, also when slots pile up', async () => {
+    // On a fake clock: what is measured is when the bucket lets each request go, not when a
+    // busy machine got round to resuming the waiting caller.
+    fakeClock();
     // Slots at 10,000/s would let all 70 go within 7 ms; the window lets 30 go per second.
-    const { at } = await run(new TokenBucket(10_000, 10, 30), 70, 64);
+    const done = run(new TokenBucket(10_000, 10, 30), 70, 64);
+    await vi.advanceTimersByTimeAsync(3000);
+    const { at } = await done;
     expect(at[29]).toBeLessThan(500);
     expect(at[30]).toBeGreaterThanOrEqual(999);
     expect(at[60]).toBeGreaterThanOrEqual(1999);
@@ -53,12 +82,9 @@ describe('TokenBucket', () => {
   });
 
   it('a 429 holds back 100 ms, doubling while 429s keep coming, back to 100 ms after a success', async () => {
+    fakeClock();
     const b = new TokenBucket(1000, 1);
-    const held = async () => {
-      const t = performance.now();
-      await b.take();
-      return performance.now() - t;
-    };
+    const held = () => heldFor(b);
     await b.take();
     b.rateLimited();
     b.rateLimited(); // in flight during the pause: no longer
@@ -74,12 +100,11 @@ describe('TokenBucket', () => {
   });
 
   it('pause() holds back what has not got a slot yet', async () => {
+    fakeClock();
     const b = new TokenBucket(1000, 1);
     await b.take();
     b.pause(100);
-    const t = performance.now();
-    await b.take();
-    expect(performance.now() - t).toBeGreaterThanOrEqual(95);
+    expect(await heldFor(b)).toBe(100);
   });
 });
 
