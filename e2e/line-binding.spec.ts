@@ -158,8 +158,12 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await page.locator('#text').fill('請問門診時間');
   await page.locator('#send').click();
   await expect(page.locator('#timeline')).toContainText('週日及國定假日休診', { timeout: 15_000 });
-  // a question no canned reply answers is acknowledged, and waits for the front desk
+  // a question in the patient's own words (no reminder to answer) gets the FAQ bot's answer
   await page.locator('#text').fill('可以改下午嗎？');
+  await page.locator('#send').click();
+  await expect(page.locator('#timeline')).toContainText('要更改或取消預約', { timeout: 15_000 });
+  // a question nothing answers is acknowledged, and waits for the front desk
+  await page.locator('#text').fill('請問有賣電動牙刷嗎？');
   await page.locator('#send').click();
   await expect(page.locator('#timeline')).toContainText('已收到您的訊息', { timeout: 15_000 });
 
