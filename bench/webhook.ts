@@ -10,7 +10,9 @@
 //   lost     distinct events sent − events stored and processed into the message log, after
 //            the worker drained every job (redeliveries of 1 % of the events must add nothing)
 // plus faq_p95_ms from bench/lib/faq.ts (the FAQ matcher, 2,000 FAQs × 5 wordings) when present.
-//   BENCH_RATE (1000 events/s), BENCH_SECONDS (30), BENCH_USERS (500), BENCH_DUPLICATES (0.01)
+//   BENCH_RATE (1000 events/s), BENCH_SECONDS (30), BENCH_USERS (500), BENCH_DUPLICATES (0.01),
+//   BENCH_WORKER_DURING=0 starts the worker only after the measured phases (the route alone),
+//   BENCH_DATABASE_URL=postgres://… runs on PostgreSQL instead of a temporary SQLite file.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +31,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const USERS = Number(process.env.BENCH_USERS ?? 500);
 const DUPLICATES = Number(process.env.BENCH_DUPLICATES ?? 0.01);
 const WARMUP_S = 3;
+const WORKER_DURING = process.env.BENCH_WORKER_DURING !== '0';
 const CHANNEL_ID = '1650000001';
 const log = (s: string) => process.stderr.write(`[webhook] ${s}\n`);
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
@@ -190,11 +193,8 @@ export default async function webhookBench() {
     '127.0.0.1',
   );
 
-  const [careline, worker, bare] = await Promise.all([
-    startChild('careline', env),
-    startChild('worker', env),
-    startChild('bare', env),
-  ]);
+  const [careline, bare] = await Promise.all([startChild('careline', env), startChild('bare', env)]);
+  let worker: Child | null = WORKER_DURING ? await startChild('worker', env) : null;
   const path = `/line/webhook/${CHANNEL_ID}`;
   try {
     // Events 0 … n-1 are distinct; every 1/DUPLICATES-th delivery repeats an earlier event as a redelivery.
@@ -214,13 +214,13 @@ export default async function webhookBench() {
     await openLoop(careline.url + path, secret, WARMUP_S, carelineBody);
     await openLoop(bare.url + path, secret, WARMUP_S, (k) => delivery(10_000_000 + k));
     await careline.ask('cpu');
-    await worker.ask('cpu');
-    log(`Careline: ${SECONDS} s at ${RATE} events/s with the worker running`);
+    await worker?.ask('cpu');
+    log(`Careline: ${SECONDS} s at ${RATE} events/s ${worker ? 'with the worker running' : 'without the worker'}`);
     const la0 = loadavg()[0];
     const sub = summary(await openLoop(careline.url + path, secret, SECONDS, carelineBody));
     const [apiCpu, workerCpu] = await Promise.all([
       careline.ask<{ cpuUs: number; rssMb: number }>('cpu'),
-      worker.ask<{ cpuUs: number; rssMb: number }>('cpu'),
+      worker?.ask<{ cpuUs: number; rssMb: number }>('cpu') ?? null,
     ]);
     log(`  p50 ${sub.p50_ms} ms, p99 ${sub.p99_ms} ms, max ${sub.max_ms} ms, errors ${sub.errors}`);
     log(`bare Fastify with the same signature check: ${SECONDS} s at ${RATE}/s`);
@@ -228,6 +228,7 @@ export default async function webhookBench() {
     log(`  p50 ${base.p50_ms} ms, p99 ${base.p99_ms} ms`);
 
     // Drain: the worker runs every line.event job; then count what was stored and logged.
+    worker ??= await startChild('worker', env);
     const drainStart = performance.now();
     const pending = async () =>
       Number(
@@ -297,12 +298,13 @@ export default async function webhookBench() {
       dead_jobs: dead,
       drain_s: round(drainS, 1),
       api_cpu_ms_per_event: round(apiCpu.cpuUs / 1000 / sub.sent, 3),
-      worker_cpu_ms_per_event: round(workerCpu.cpuUs / 1000 / sub.sent, 3),
-      rss_mb: { api: apiCpu.rssMb, worker: workerCpu.rssMb },
+      worker_during: WORKER_DURING,
+      worker_cpu_ms_per_event: workerCpu ? round(workerCpu.cpuUs / 1000 / sub.sent, 3) : null,
+      rss_mb: { api: apiCpu.rssMb, worker: workerCpu?.rssMb ?? null },
       loadavg: round(la0, 2),
     };
   } finally {
-    await Promise.all([stop(careline), stop(worker), stop(bare)]);
+    await Promise.all([stop(careline), stop(bare), ...(worker ? [stop(worker)] : [])]);
     await database.close();
     rmSync(dir, { recursive: true, force: true });
   }

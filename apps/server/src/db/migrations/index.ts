@@ -28,6 +28,7 @@ import m0190 from './0190_faq.ts';
 import m0200 from './0200_cases.ts';
 import m0210 from './0210_reminder_text.ts';
 import m0211 from './0211_line_messages_by_time.ts';
+import m0212 from './0212_jobs_ordering_status.ts';
 
 export const migrations: Migration[] = [
   m0001,
@@ -58,4 +59,5 @@ export const migrations: Migration[] = [
   m0200,
   m0210,
   m0211,
+  m0212,
 ];
