@@ -288,6 +288,52 @@ describe('free-text answers to reminders', { timeout: 120_000 }, () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('with two reminded family appointments the sooner one is meant, and the question names it', async () => {
+    const { c, his, user } = await setup();
+    // a family member bound to the same LINE user, visiting earlier (3/11), reminded too
+    await his.put('/his/v1/patients/P2', { name: '陳小明', phone: '0912-345-678' });
+    const p2 = await b.t.deps.db
+      .selectFrom('patients')
+      .select('id')
+      .where('clinic_id', '=', c.clinicId)
+      .where('his_id', '=', 'P2')
+      .executeTakeFirstOrThrow();
+    await b.t.deps.db
+      .insertInto('line_bindings')
+      .values({
+        clinic_id: c.clinicId,
+        line_user_id: user,
+        patient_id: p2.id,
+        phone_hash: 'y',
+        phone_masked: '0912***678',
+        created_at: b.t.clock.now().toISOString(),
+      })
+      .execute();
+    await his.put('/his/v1/appointments/A2', {
+      patientId: 'P2',
+      doctorId: 'D1',
+      startsAt: '2026-03-11T15:00:00+08:00',
+      status: 'booked',
+      version: 1,
+    });
+    await b.drain();
+    b.t.clock.set('2026-03-09T01:01:30Z');
+    for (let i = 0; i < 20 && (await d.runOnce()) > 0; i++);
+    await b.drain();
+    const [q] = await say(c, user, '要取消');
+    expect(q.template!.text).toContain('3月11日（三）15:00');
+    const [done] = await tap(c, user, q.template!.actions[0].data);
+    expect(done.text).toContain('已收到您的取消請求');
+    const tasks = await tasksOf(c.clinicId);
+    const a2 = await b.t.deps.db
+      .selectFrom('appointments')
+      .select('id')
+      .where('clinic_id', '=', c.clinicId)
+      .where('his_id', '=', 'A2')
+      .executeTakeFirstOrThrow();
+    expect(tasks.map((t) => [t.kind, t.appointment_id])).toEqual([['cancel_request', a2.id]]);
+  });
+
   it('another clinic’s user cannot tap this clinic’s proposal', async () => {
     const a = await setup();
     const [q] = await say(a.c, a.user, '可以改下午嗎？');
