@@ -5,6 +5,7 @@ import { actorOf, clinicOf, loadSession, requireStaff, SESSION_COOKIE } from '..
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
+import { eventStreams, pollingEventStream } from '../../platform/sse.ts';
 import { clinicService } from '../clinics/service.ts';
 import { EventStream, KpiQuery, Kpis, Today } from './schemas.ts';
 import { homeService } from './service.ts';
@@ -15,10 +16,7 @@ export function homeRoutes(app: App, deps: Deps): void {
   const anyStaff = requireStaff(deps, ['admin', 'front_desk', 'doctor', 'viewer']);
   const home = homeService(deps);
   const tzOf = async (clinicId: string) => (await clinicService(deps).get(clinicId)).timeZone;
-  const streams = new Set<() => void>();
-  app.addHook('onClose', async () => {
-    for (const end of Array.from(streams)) end();
-  });
+  const streams = eventStreams(app);
 
   app.get(
     '/api/home/today',
@@ -68,47 +66,15 @@ export function homeRoutes(app: App, deps: Deps): void {
       if (!staff.clinicId) throw errors.forbidden();
       const clinicId = staff.clinicId;
       const tz = await tzOf(clinicId);
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      let last = '';
-      let lastSent = 0;
-      let closed = false;
-      const tick = async () => {
-        if (closed) return;
-        try {
-          const body = JSON.stringify(await home.today(clinicId, tz, deps.clock.now()));
-          const fp = createHash('sha1')
+      await pollingEventStream(req, reply, deps, streams, {
+        event: 'summary',
+        everyMs: 5_000,
+        read: () => home.today(clinicId, tz, deps.clock.now()),
+        fingerprint: (body) =>
+          createHash('sha1')
             .update(body.replace(/"generatedAt":"[^"]*"/, ''))
-            .digest('hex');
-          if (fp !== last || Date.now() - lastSent >= 15_000) {
-            last = fp;
-            lastSent = Date.now();
-            res.write(`event: summary\nid: ${fp.slice(0, 12)}\ndata: ${body}\n\n`);
-          }
-        } catch (err) {
-          deps.log.warn({ err }, 'home stream tick failed');
-        }
-      };
-      res.write('retry: 5000\n\n');
-      await tick();
-      const timer = setInterval(() => void tick(), 5_000);
-      const stop = () => {
-        closed = true;
-        clearInterval(timer);
-        streams.delete(end);
-      };
-      const end = () => {
-        stop();
-        res.end();
-      };
-      streams.add(end);
-      req.raw.on('close', stop);
+            .digest('hex'),
+      });
     },
   );
 

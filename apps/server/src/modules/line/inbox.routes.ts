@@ -6,6 +6,7 @@ import { actorOf, clinicOf, loadSession, requireStaff, SESSION_COOKIE } from '..
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
+import { eventStreams, pollingEventStream } from '../../platform/sse.ts';
 import type { AfterStaffReply } from './inbox.ts';
 import {
   AssignBody,
@@ -36,10 +37,7 @@ export function inboxRoutes(app: App, deps: Deps, opts: { afterStaffReply: After
   const desk = requireStaff(deps, ['admin', 'front_desk']);
   const readers = requireStaff(deps, ['admin', 'front_desk', 'doctor', 'viewer']);
   const staffId = (req: { staff?: { userId: string } }) => req.staff?.userId ?? null;
-  const streams = new Set<() => void>();
-  app.addHook('onClose', async () => {
-    for (const end of Array.from(streams)) end();
-  });
+  const streams = eventStreams(app);
   app.addSchema(InboxConversation);
 
   app.get(
@@ -297,44 +295,11 @@ export function inboxRoutes(app: App, deps: Deps, opts: { afterStaffReply: After
       if (!staff) throw errors.unauthenticated('登入已失效，請重新登入');
       if (!staff.clinicId) throw errors.forbidden();
       const clinicId = staff.clinicId;
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
+      await pollingEventStream(req, reply, deps, streams, {
+        event: 'inbox',
+        everyMs: 2_000,
+        read: () => inbox.counts(clinicId, staff.userId),
       });
-      let last = '';
-      let lastSent = 0;
-      let closed = false;
-      const tick = async () => {
-        if (closed) return;
-        try {
-          const body = JSON.stringify(await inbox.counts(clinicId, staff.userId));
-          if (body !== last || Date.now() - lastSent >= 15_000) {
-            last = body;
-            lastSent = Date.now();
-            res.write(`event: inbox\ndata: ${body}\n\n`);
-          }
-        } catch (err) {
-          deps.log.warn({ err }, 'inbox stream tick failed');
-        }
-      };
-      res.write('retry: 5000\n\n');
-      await tick();
-      const timer = setInterval(() => void tick(), 2_000);
-      const stop = () => {
-        closed = true;
-        clearInterval(timer);
-        streams.delete(end);
-      };
-      const end = () => {
-        stop();
-        res.end();
-      };
-      streams.add(end);
-      req.raw.on('close', stop);
     },
   );
 }
