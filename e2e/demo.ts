@@ -2,7 +2,7 @@
 // URLs, the demo HIS key and logins, and small steps (HIS upserts, staff login, the SMS code
 // that reached the emulator's SMS gateway).
 import path from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type FrameLocator, type Page } from '@playwright/test';
 
 // The ports are the ones playwright.config.ts starts the stack on (E2E_PORT / E2E_EMULATOR_PORT).
 export const BASE = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${process.env.E2E_PORT ?? '3100'}`;
@@ -66,6 +66,51 @@ export async function smsCode(phone: string): Promise<string> {
     )
     .toMatch(/^\d{6}$/);
   return code;
+}
+
+/** Taps a rich menu area on the phone page, opening the menu first when it is collapsed. */
+export async function tapMenu(page: Page, label: string): Promise<void> {
+  const area = page.locator(`.rm-area[title="${label}"]`);
+  await expect(area).toBeAttached({ timeout: 20_000 });
+  if (!(await area.isVisible())) await page.locator('#rmBar').click();
+  await area.click();
+}
+
+/**
+ * On the phone page: follows the demo account and binds with `phone` (rich menu 綁定帳號 → LIFF
+ * 個資告知 → phone → the SMS code from the emulator's gateway). Returns the LIFF frame, still
+ * open on 綁定完成.
+ */
+export async function followAndBind(page: Page, userId: string, phone: string): Promise<FrameLocator> {
+  await openPhone(page, userId);
+  await page.getByRole('button', { name: '加入好友' }).click();
+  await tapMenu(page, '綁定帳號');
+  const wv = page.frameLocator('#wvFrame');
+  await expect(wv.getByRole('heading', { level: 1 })).toContainText('告知', { timeout: 20_000 });
+  await wv.getByLabel('我已閱讀並同意上述個資告知').check();
+  await wv.getByRole('button', { name: '下一步' }).click();
+  await wv.getByRole('textbox', { name: '手機號碼' }).fill(phone);
+  await wv.getByRole('button', { name: '傳送驗證碼' }).click();
+  await expect(wv.getByRole('heading', { name: '輸入簡訊驗證碼' })).toBeVisible();
+  await wv.getByLabel('6 位數驗證碼').fill(await smsCode(phone));
+  await expect(wv.getByRole('heading', { name: '綁定完成' })).toBeVisible();
+  return wv;
+}
+
+/** A new virtual LINE user in the emulator. */
+export async function newLineUser(displayName: string, phone?: string): Promise<string> {
+  const res = await fetch(`${EMU}/_emulator/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName, ...(phone ? { phone } : {}) }),
+  });
+  return ((await res.json()) as { userId: string }).userId;
+}
+
+/** Taipei's date-time `days` ahead at hh:mm, as the HIS sends it. */
+export function taipeiAt(days: number, hh: number, mm = 0): string {
+  const d = new Date(Date.now() + 8 * 3600e3 + days * 86400e3);
+  return `${d.toISOString().slice(0, 10)}T${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}:00+08:00`;
 }
 
 /** Taipei's date `n` days from today as YYYY-MM-DD. */

@@ -111,9 +111,7 @@ test('圖文選單: draw an area, refuse a wrong-size image, upload a 2500×1686
   await expect(panel.getByText('系統預設圖片')).toHaveCount(0);
 });
 
-test('LINE 對話: a patient’s question is acknowledged, counted on the home page, answered and handled', async ({
-  page,
-}) => {
+test('a patient’s question is acknowledged, counted on the home page, and answered in the inbox', async ({ page }) => {
   test.setTimeout(90_000);
   const tag = Date.now().toString(36).slice(-5);
   const mobile = `09${String(Date.now()).slice(-8)}`;
@@ -141,13 +139,14 @@ test('LINE 對話: a patient’s question is acknowledged, counted on the home p
     .toBeGreaterThan(0);
   await page.screenshot({ path: `${SHOTS}/home-line-unanswered.png` });
   await counter.click();
-  await expect(page.getByRole('heading', { name: 'LINE 對話' })).toBeVisible();
-  await page.getByRole('link', { name: `林美華${tag}` }).click();
-  await expect(page.getByRole('log')).toContainText('我昨天把雨傘忘在診所了');
-  await expect(page.getByRole('log')).toContainText('已收到您的訊息');
-  await page.getByLabel('回覆內容').fill('可以的，已幫您改到下午 3 點');
+  await expect(page.getByRole('heading', { name: '收件匣' })).toBeVisible();
+  await page.getByRole('listitem', { name: `與 林美華${tag} 的對話` }).click();
+  const log = page.getByRole('log', { name: '訊息' });
+  await expect(log).toContainText('我昨天把雨傘忘在診所了');
+  await expect(log).toContainText('已收到您的訊息');
+  await page.getByLabel('回覆內容').fill('有的，雨傘放在櫃台，歡迎隨時來拿');
   await page.getByRole('button', { name: '傳送' }).click();
-  await expect(page.getByRole('log')).toContainText('可以的，已幫您改到下午 3 點', { timeout: 15_000 });
-  await expect(page.getByText('已處理', { exact: true })).toBeVisible();
-  await page.screenshot({ path: `${SHOTS}/line-conversation.png` });
+  await expect(log).toContainText('有的，雨傘放在櫃台，歡迎隨時來拿', { timeout: 15_000 });
+  // a reply hands the conversation back: 已完成
+  await expect(page.locator('.ant-tag', { hasText: '已完成' }).first()).toBeVisible({ timeout: 15_000 });
 });

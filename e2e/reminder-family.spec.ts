@@ -6,42 +6,18 @@
 // (390 px) and reminder-family-appointment.png (1440 px).
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN_EMAIL, csrfJson, EMU, his, hisGet, login, openPhone, SHOTS, smsCode } from './demo.ts';
+import { ADMIN_EMAIL, csrfJson, EMU, followAndBind, his, hisGet, login, SHOTS, taipeiAt } from './demo.ts';
 
 const run = Date.now().toString(36).slice(-5);
 const phone = `09${String(Date.now() + 23).slice(-8)}`;
 const VISIT_TYPE = `家人測試${run}`;
 
-/** Taipei's date-time `days` ahead at hh:mm, as the HIS sends it. */
-function tpe(days: number, hh: number, mm = 0): string {
-  const d = new Date(Date.now() + 8 * 3600e3 + days * 86400e3);
-  return `${d.toISOString().slice(0, 10)}T${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}:00+08:00`;
-}
 /** Taipei's clock `minutes` from now as HH:MM. */
 const taipeiClock = (minutes: number) => new Date(Date.now() + 8 * 3600e3 + minutes * 60e3).toISOString().slice(11, 16);
 
-async function tapMenu(page: Page, label: string) {
-  const area = page.locator(`.rm-area[title="${label}"]`);
-  await expect(area).toBeAttached({ timeout: 20_000 });
-  if (!(await area.isVisible())) await page.locator('#rmBar').click();
-  await area.click();
-}
-
 /** Follows the demo account and binds with `phone` through the LIFF page (every patient with it). */
 async function bindFamily(page: Page, userId: string) {
-  await openPhone(page, userId);
-  await page.getByRole('button', { name: '加入好友' }).click();
-  await expect(page.locator('#timeline')).toContainText('晴光牙醫診所', { timeout: 15_000 });
-  await tapMenu(page, '綁定帳號');
-  const wv = page.frameLocator('#wvFrame');
-  await expect(wv.getByRole('heading', { level: 1 })).toContainText('告知', { timeout: 20_000 });
-  await wv.getByLabel('我已閱讀並同意上述個資告知').check();
-  await wv.getByRole('button', { name: '下一步' }).click();
-  await wv.getByRole('textbox', { name: '手機號碼' }).fill(phone);
-  await wv.getByRole('button', { name: '傳送驗證碼' }).click();
-  await expect(wv.getByRole('heading', { name: '輸入簡訊驗證碼' })).toBeVisible();
-  await wv.getByLabel('6 位數驗證碼').fill(await smsCode(phone));
-  await expect(wv.getByRole('heading', { name: '綁定完成' })).toBeVisible();
+  const wv = await followAndBind(page, userId, phone);
   await expect(wv.getByText('已綁定：')).toContainText('林小安');
   await expect(wv.getByText('已綁定：')).toContainText('林小樂');
   await wv.getByRole('button', { name: '關閉' }).click();
@@ -105,7 +81,7 @@ test('two family members with visits the same morning get one message; each conf
       await his(`/appointments/E2E-FAM-${run}-A${n}`, {
         patientId: `E2E-FAM-${run}-${n}`,
         doctorId: 'E2E-FAM-D1',
-        startsAt: tpe(3, hh, mm),
+        startsAt: taipeiAt(3, hh, mm),
         durationMinutes: 30,
         visitType: VISIT_TYPE,
         status: 'booked',

@@ -7,41 +7,16 @@
 // reminder-free-text-appointment.png and support-stats.png (1440 px).
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN_EMAIL, BASE, csrfJson, EMU, his, hisGet, login, openPhone, SHOTS, smsCode } from './demo.ts';
+import { ADMIN_EMAIL, BASE, csrfJson, EMU, followAndBind, his, hisGet, login, SHOTS, taipeiAt } from './demo.ts';
 
 const run = Date.now().toString(36).slice(-5);
 const phone = `09${String(Date.now() + 41).slice(-8)}`;
 const PATIENT = `E2E-RT-${run}`;
 const VISIT = `${PATIENT}-A1`;
 
-/** Taipei's date-time `days` ahead at hh:00, as the HIS sends it. */
-function tpe(days: number, hh: number): string {
-  const d = new Date(Date.now() + 8 * 3600e3 + days * 86400e3);
-  return `${d.toISOString().slice(0, 10)}T${String(hh).padStart(2, '0')}:00:00+08:00`;
-}
-
-async function tapMenu(page: Page, label: string) {
-  const area = page.locator(`.rm-area[title="${label}"]`);
-  await expect(area).toBeAttached({ timeout: 20_000 });
-  if (!(await area.isVisible())) await page.locator('#rmBar').click();
-  await area.click();
-}
-
 async function bind(page: Page, userId: string) {
-  await openPhone(page, userId);
-  await page.getByRole('button', { name: '加入好友' }).click();
-  await expect(page.locator('#timeline')).toContainText('晴光牙醫診所', { timeout: 15_000 });
-  await tapMenu(page, '綁定帳號');
-  const wv = page.frameLocator('#wvFrame');
-  await expect(wv.getByRole('heading', { level: 1 })).toContainText('告知', { timeout: 20_000 });
-  await wv.getByLabel('我已閱讀並同意上述個資告知').check();
-  await wv.getByRole('button', { name: '下一步' }).click();
-  await wv.getByRole('textbox', { name: '手機號碼' }).fill(phone);
-  await wv.getByRole('button', { name: '傳送驗證碼' }).click();
-  await expect(wv.getByRole('heading', { name: '輸入簡訊驗證碼' })).toBeVisible();
-  await wv.getByLabel('6 位數驗證碼').fill(await smsCode(phone));
-  await expect(wv.getByRole('heading', { name: '綁定完成' })).toBeVisible();
-  await wv.getByRole('button', { name: '關閉' }).click();
+  await followAndBind(page, userId, phone);
+  await page.frameLocator('#wvFrame').getByRole('button', { name: '關閉' }).click();
   await expect(page.locator('#webview')).toBeHidden();
 }
 
@@ -56,7 +31,7 @@ test('「可以改下午嗎？」 after a reminder → one-tap confirmation → 
   await his(`/appointments/${VISIT}`, {
     patientId: PATIENT,
     doctorId: 'E2E-RT-D1',
-    startsAt: tpe(2, 10),
+    startsAt: taipeiAt(2, 10),
     durationMinutes: 30,
     visitType: '洗牙',
     status: 'booked',

@@ -6,8 +6,8 @@
 // one); when the patient taps 確認赴約 on the phone, the free replies go up and the pushes do not.
 // Screenshots at 1440 px go to docs/screenshots/reminder-log*.png and reminder-quota*.png.
 import path from 'node:path';
-import { expect, test, type FrameLocator, type Page } from '@playwright/test';
-import { ADMIN_EMAIL, EMU, his, login, openPhone, SHOTS, smsCode } from './demo.ts';
+import { expect, test, type Page } from '@playwright/test';
+import { ADMIN_EMAIL, EMU, followAndBind, his, login, SHOTS } from './demo.ts';
 
 const CHANNEL = '1000000001';
 const run = Date.now().toString(36).slice(-5);
@@ -36,20 +36,7 @@ async function bindOnPhone(page: Page): Promise<string> {
     body: JSON.stringify({ displayName: BOUND, phone }),
   });
   const { userId } = (await res.json()) as { userId: string };
-  await openPhone(page, userId);
-  await page.getByRole('button', { name: '加入好友' }).click();
-  const area = page.locator('.rm-area[title="綁定帳號"]');
-  await expect(area).toBeAttached({ timeout: 20_000 });
-  if (!(await area.isVisible())) await page.locator('#rmBar').click();
-  await area.click();
-  const wv: FrameLocator = page.frameLocator('#wvFrame');
-  await expect(wv.getByRole('heading', { level: 1 })).toContainText('告知', { timeout: 20_000 });
-  await wv.getByLabel('我已閱讀並同意上述個資告知').check();
-  await wv.getByRole('button', { name: '下一步' }).click();
-  await wv.getByRole('textbox', { name: '手機號碼' }).fill(phone);
-  await wv.getByRole('button', { name: '傳送驗證碼' }).click();
-  await wv.getByLabel('6 位數驗證碼').fill(await smsCode(phone));
-  await expect(wv.getByRole('heading', { name: '綁定完成' })).toBeVisible();
+  await followAndBind(page, userId, phone);
   return userId;
 }
 
