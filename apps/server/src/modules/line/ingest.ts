@@ -8,6 +8,7 @@
 import type { Insertable } from 'kysely';
 import type { TInteger, TObject } from 'typebox';
 import type { DB } from '../../db/schema.ts';
+import { writeTransaction } from '../../db/write-transaction.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { enqueueJobs, wakeWorkers, type JobType } from '../../platform/jobs.ts';
 import { ingestRepository } from './ingest.repository.ts';
@@ -34,7 +35,7 @@ async function storeBatch(deps: Deps, job: EventJob, batch: Waiting[]): Promise<
     }
   const stored = new Map<Waiting, number>(batch.map((w) => [w, 0]));
   if (rows.length === 0) return stored;
-  await deps.db.transaction().execute(async (trx) => {
+  await writeTransaction(deps.db, deps.dialect, async (trx) => {
     const inserted = await ingestRepository(trx).insertEventsOnce(rows);
     const userOf = new Map(rows.map((r) => [`${r.clinic_id}\n${r.webhook_event_id}`, r.line_user_id]));
     const ordered = [...inserted].sort((a, b) => a.id - b.id);

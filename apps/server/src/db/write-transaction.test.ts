@@ -1,0 +1,53 @@
+// writeTransaction on SQLite: while another process (here: another connection to the same file)
+// holds the write lock, the transaction waits without blocking the event loop, then commits; a
+// failing body rolls back. The same calls run as an ordinary transaction on PostgreSQL.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDatabase, openSqlite } from './connection.ts';
+import { writeTransaction } from './write-transaction.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'careline-wtx-'));
+const file = join(dir, 'db.sqlite');
+const database = createDatabase(`sqlite:${file}`);
+afterAll(async () => {
+  await database.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('writeTransaction on SQLite', () => {
+  it('waits for another writer with the event loop free, then commits; a failing body rolls back', async () => {
+    const { db } = database;
+    await sql`create table t (v integer)`.execute(db);
+    const other = openSqlite(file);
+    other.exec('begin immediate');
+    other.exec('insert into t values (1)');
+
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 2);
+    const pending = writeTransaction(db, 'sqlite', async (trx) => {
+      await sql`insert into t values (2)`.execute(trx);
+      return 'done';
+    });
+    await new Promise((r) => setTimeout(r, 60));
+    // still waiting for the lock, and timers kept running meanwhile
+    expect(ticks).toBeGreaterThan(3);
+    other.exec('commit');
+    expect(await pending).toBe('done');
+    clearInterval(ticker);
+
+    await expect(
+      writeTransaction(db, 'sqlite', async (trx) => {
+        await sql`insert into t values (3)`.execute(trx);
+        throw new Error('nope');
+      }),
+    ).rejects.toThrow('nope');
+    const rows = await sql<{ v: number }>`select v from t order by v`.execute(db);
+    expect(rows.rows.map((r) => r.v)).toEqual([1, 2]);
+    // the busy timeout of every other statement is back
+    expect((await sql<{ timeout: number }>`pragma busy_timeout`.execute(db)).rows[0]).toEqual({ timeout: 5000 });
+    other.close();
+  });
+});
