@@ -1,9 +1,9 @@
 // The FAQ bot: the clinic's questions with their wordings and answers, its synonym list, the
 // matcher's index (built once per clinic and cached until an edit), the questions patients asked
 // (for the trainer queue and the answer figures) and the trainer's decisions.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { recordAudit, type Actor } from '../../platform/audit.ts';
+import { recordAudit, type Actor, type AuditEntry } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors, type ErrorDetail } from '../../platform/errors.ts';
@@ -242,6 +242,26 @@ export function faqService(deps: Deps) {
     await repo.bumpVersion(clinicId);
   }
 
+  /**
+   * A change by staff: its writes, the version bump that makes every process rebuild the bot's
+   * index, and its audit entry in one transaction — never a change without its audit record.
+   */
+  async function audited<T>(
+    clinicId: string,
+    actor: Actor,
+    ip: string,
+    audit: (result: T) => Pick<AuditEntry, 'action' | 'entityType' | 'entityId' | 'detail'>,
+    write: (trx: Transaction<DB>) => Promise<T>,
+  ): Promise<T> {
+    await ensureSeeded(clinicId);
+    return db.transaction().execute(async (trx) => {
+      const result = await write(trx);
+      await faqRepository(trx).bumpVersion(clinicId);
+      await recordAudit(trx, deps.clock, { clinicId, actor, ip, ...audit(result) });
+      return result;
+    });
+  }
+
   /** Wordings of `input` that another FAQ of the clinic already has (or repeated within it). */
   async function checkInput(clinicId: string, input: FaqInput, selfId: string | null): Promise<ErrorDetail[]> {
     const d: ErrorDetail[] = [];
@@ -307,7 +327,13 @@ export function faqService(deps: Deps) {
       if (d.length) throw errors.validation(d);
       const id = newId();
       const at = now();
-      await db.transaction().execute(async (trx) => {
+      const audit = () => ({
+        action: 'faq.created',
+        entityType: 'faq',
+        entityId: id,
+        detail: { title: input.title.trim() },
+      });
+      await audited(clinicId, actor, ip, audit, async (trx) => {
         await faqRepository(trx).insertFaq({
           id,
           clinic_id: clinicId,
@@ -322,16 +348,6 @@ export function faqService(deps: Deps) {
         });
         await saveWordings(trx, clinicId, id, input, at);
       });
-      await changed(clinicId);
-      await recordAudit(db, deps.clock, {
-        clinicId: clinicId,
-        actor: actor,
-        action: 'faq.created',
-        entityType: 'faq',
-        entityId: id,
-        detail: { title: input.title.trim() },
-        ip: ip,
-      });
       return svc.get(clinicId, id);
     },
 
@@ -340,7 +356,13 @@ export function faqService(deps: Deps) {
       const d = await checkInput(clinicId, input, id);
       if (d.length) throw errors.validation(d);
       const at = now();
-      await db.transaction().execute(async (trx) => {
+      const audit = () => ({
+        action: 'faq.updated',
+        entityType: 'faq',
+        entityId: id,
+        detail: { title: input.title.trim() },
+      });
+      await audited(clinicId, actor, ip, audit, async (trx) => {
         await faqRepository(trx).updateFaq(clinicId, id, {
           title: input.title.trim(),
           category: input.category.trim(),
@@ -350,30 +372,13 @@ export function faqService(deps: Deps) {
         });
         await saveWordings(trx, clinicId, id, input, at);
       });
-      await changed(clinicId);
-      await recordAudit(db, deps.clock, {
-        clinicId: clinicId,
-        actor: actor,
-        action: 'faq.updated',
-        entityType: 'faq',
-        entityId: id,
-        detail: { title: input.title.trim() },
-        ip: ip,
-      });
       return svc.get(clinicId, id);
     },
 
     async remove(clinicId: string, id: string, actor: Actor, ip: string) {
-      const n = await db.transaction().execute((trx) => faqRepository(trx).deleteFaq(clinicId, id));
-      if (!n) throw errors.notFound('常見問題');
-      await changed(clinicId);
-      await recordAudit(db, deps.clock, {
-        clinicId: clinicId,
-        actor: actor,
-        action: 'faq.deleted',
-        entityType: 'faq',
-        entityId: id,
-        ip: ip,
+      const audit = () => ({ action: 'faq.deleted', entityType: 'faq', entityId: id });
+      await audited(clinicId, actor, ip, audit, async (trx) => {
+        if (!(await faqRepository(trx).deleteFaq(clinicId, id))) throw errors.notFound('常見問題');
       });
     },
 
@@ -409,47 +414,35 @@ export function faqService(deps: Deps) {
         created_at: now(),
         updated_at: now(),
       };
-      await repo.insertSynonyms([row]);
-      await changed(clinicId);
-      await recordAudit(db, deps.clock, {
-        clinicId: clinicId,
-        actor: actor,
+      const audit = () => ({
         action: 'faq.synonyms_saved',
         entityType: 'faq_synonym',
         entityId: row.id,
         detail: { terms },
-        ip: ip,
       });
+      await audited(clinicId, actor, ip, audit, (trx) => faqRepository(trx).insertSynonyms([row]));
       return { id: row.id, terms };
     },
 
     async updateSynonym(clinicId: string, id: string, input: string[], actor: Actor, ip: string) {
       if (!(await repo.synonym(clinicId, id))) throw errors.notFound('同義詞');
       const terms = await svc.checkSynonyms(clinicId, input, id);
-      await repo.updateSynonym(clinicId, id, { terms: JSON.stringify(terms), updated_at: now() });
-      await changed(clinicId);
-      await recordAudit(db, deps.clock, {
-        clinicId: clinicId,
-        actor: actor,
+      const audit = () => ({
         action: 'faq.synonyms_saved',
         entityType: 'faq_synonym',
         entityId: id,
         detail: { terms },
-        ip: ip,
       });
+      await audited(clinicId, actor, ip, audit, (trx) =>
+        faqRepository(trx).updateSynonym(clinicId, id, { terms: JSON.stringify(terms), updated_at: now() }),
+      );
       return { id, terms };
     },
 
     async removeSynonym(clinicId: string, id: string, actor: Actor, ip: string) {
-      if (!(await repo.deleteSynonym(clinicId, id))) throw errors.notFound('同義詞');
-      await changed(clinicId);
-      await recordAudit(db, deps.clock, {
-        clinicId: clinicId,
-        actor: actor,
-        action: 'faq.synonyms_deleted',
-        entityType: 'faq_synonym',
-        entityId: id,
-        ip: ip,
+      const audit = () => ({ action: 'faq.synonyms_deleted', entityType: 'faq_synonym', entityId: id });
+      await audited(clinicId, actor, ip, audit, async (trx) => {
+        if (!(await faqRepository(trx).deleteSynonym(clinicId, id))) throw errors.notFound('同義詞');
       });
     },
 
