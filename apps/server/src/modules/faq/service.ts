@@ -237,9 +237,27 @@ export function faqService(deps: Deps) {
     return b;
   }
 
-  async function changed(clinicId: string) {
-    await ensureSeeded(clinicId);
-    await repo.bumpVersion(clinicId);
+  /** Marks the open ones of these questions as reviewed; how many were open. */
+  async function reviewQuestions(
+    r: ReturnType<typeof faqRepository>,
+    clinicId: string,
+    ids: string[],
+    review: string,
+    actor: Actor,
+  ): Promise<number> {
+    const found = (await r.questionsById(clinicId, ids)).filter((q) => q.review === 'open');
+    if (!found.length && ids.length) {
+      const any = await r.questionsById(clinicId, ids);
+      if (!any.length) throw errors.notFound('提問');
+    }
+    await r.review(
+      clinicId,
+      found.map((q) => q.id),
+      review,
+      actor.id,
+      now(),
+    );
+    return found.length;
   }
 
   /**
@@ -609,30 +627,34 @@ export function faqService(deps: Deps) {
         ]);
       }
       const at = now();
-      if (!taken)
-        await repo.insertWordings([
-          {
-            id: newId(),
-            clinic_id: clinicId,
-            faq_id: f.id,
-            text,
-            norm,
-            position: Number(await repo.maxPosition(clinicId, f.id)) + 1,
-            created_at: at,
-          },
-        ]);
-      await repo.updateFaq(clinicId, f.id, { updated_at: at });
-      await changed(clinicId);
-      const updated = await svc.review(clinicId, input.questionIds, 'added', actor);
-      await recordAudit(db, deps.clock, {
-        clinicId: clinicId,
-        actor: actor,
-        action: 'faq.wording_added',
-        entityType: 'faq',
-        entityId: f.id,
-        detail: { wording: text, questions: updated },
-        ip: ip,
-      });
+      const updated = await audited<number>(
+        clinicId,
+        actor,
+        ip,
+        (n) => ({
+          action: 'faq.wording_added',
+          entityType: 'faq',
+          entityId: f.id,
+          detail: { wording: text, questions: n },
+        }),
+        async (trx) => {
+          const r = faqRepository(trx);
+          if (!taken)
+            await r.insertWordings([
+              {
+                id: newId(),
+                clinic_id: clinicId,
+                faq_id: f.id,
+                text,
+                norm,
+                position: Number(await r.maxPosition(clinicId, f.id)) + 1,
+                created_at: at,
+              },
+            ]);
+          await r.updateFaq(clinicId, f.id, { updated_at: at });
+          return reviewQuestions(r, clinicId, input.questionIds, 'added', actor);
+        },
+      );
       return { updated };
     },
 
@@ -648,34 +670,20 @@ export function faqService(deps: Deps) {
     },
 
     async dismiss(clinicId: string, questionIds: string[], actor: Actor, ip: string) {
-      const updated = await svc.review(clinicId, questionIds, 'dismissed', actor);
-      await recordAudit(db, deps.clock, {
-        clinicId: clinicId,
-        actor: actor,
+      const audit = (n: number) => ({
         action: 'faq.questions_dismissed',
         entityType: 'faq_question',
         entityId: questionIds[0],
-        detail: { questions: updated },
-        ip: ip,
+        detail: { questions: n },
       });
+      const updated = await audited<number>(clinicId, actor, ip, audit, (trx) =>
+        reviewQuestions(faqRepository(trx), clinicId, questionIds, 'dismissed', actor),
+      );
       return { updated };
     },
 
-    async review(clinicId: string, ids: string[], review: string, actor: Actor) {
-      const found = (await repo.questionsById(clinicId, ids)).filter((q) => q.review === 'open');
-      if (!found.length && ids.length) {
-        const any = await repo.questionsById(clinicId, ids);
-        if (!any.length) throw errors.notFound('提問');
-      }
-      await repo.review(
-        clinicId,
-        found.map((q) => q.id),
-        review,
-        actor.id,
-        now(),
-      );
-      return found.length;
-    },
+    review: (clinicId: string, ids: string[], review: string, actor: Actor) =>
+      reviewQuestions(repo, clinicId, ids, review, actor),
 
     /**
      * Answer figures of [from, to) (ISO instants): questions the bot was asked, how many it
