@@ -10,7 +10,6 @@ import {
   App,
   Button,
   Card,
-  DatePicker,
   Descriptions,
   Flex,
   Popconfirm,
@@ -25,6 +24,7 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useSearchParams } from 'react-router';
 import { api, errorMessage, type ApiQuery, type ApiResponse } from '../../api.ts';
+import { DayRangePicker } from '../../components/DayRangePicker.tsx';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { dayjs, formatDateTimeIn } from '../../format.ts';
@@ -268,15 +268,10 @@ export function DeliveryLogPage() {
               { value: 'visit', label: '依看診日' },
             ]}
           />
-          <DatePicker.RangePicker
-            aria-label="日期"
+          <DayRangePicker
+            label="日期"
             value={range}
-            allowClear={false}
-            format="YYYY/MM/DD"
-            onChange={(v) => {
-              if (!v?.[0] || !v[1]) return;
-              set({ from: v[0].format('YYYY-MM-DD'), to: v[1].format('YYYY-MM-DD') });
-            }}
+            onChange={(from, to) => set({ from, to })}
             presets={[
               { label: '今天', value: [dayjs(), dayjs()] },
               { label: '明天', value: [dayjs().add(1, 'day'), dayjs().add(1, 'day')] },

@@ -10,7 +10,6 @@ import {
   Button,
   Card,
   Col,
-  DatePicker,
   Descriptions,
   Empty,
   Flex,
@@ -27,6 +26,7 @@ import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, errorMessage, type ApiResponse } from '../../api.ts';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
+import { DayRangePicker } from '../../components/DayRangePicker.tsx';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { dayjs } from '../../format.ts';
@@ -229,15 +229,10 @@ export function SupportStatsPage() {
             { value: 'week', label: '每週' },
           ]}
         />
-        <DatePicker.RangePicker
-          aria-label="期間"
+        <DayRangePicker
+          label="期間"
           value={range}
-          allowClear={false}
-          format="YYYY/MM/DD"
-          onChange={(v) => {
-            if (!v?.[0] || !v[1]) return;
-            set({ from: v[0].format('YYYY-MM-DD'), to: v[1].format('YYYY-MM-DD') });
-          }}
+          onChange={(from, to) => set({ from, to })}
           presets={[
             { label: '最近 7 天', value: [dayjs().subtract(6, 'day'), dayjs()] },
             { label: '最近 4 週', value: [dayjs().subtract(27, 'day'), dayjs()] },
