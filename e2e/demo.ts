@@ -135,3 +135,24 @@ export async function csrfJson(page: Page, method: string, url: string, body?: u
     [method, url, body] as const,
   );
 }
+
+/**
+ * Turns the demo clinic's quiet hours (21:00–08:00 Taipei) off, so that a reminder due now goes
+ * now whatever the hour of the run; returns the undo. Needs a logged-in admin page. The
+ * dispatcher reads a clinic's settings at most every 30 s: call it before waiting for that.
+ */
+export async function quietHoursOff(page: Page): Promise<() => Promise<void>> {
+  type Rules = { rules: { explanation?: string }[]; quietHours: { enabled: boolean } };
+  const put = async (enabled: boolean) => {
+    const doc = (await csrfJson(page, 'GET', '/api/reminders/rules')).json as Rules;
+    for (const r of doc.rules) delete r.explanation;
+    const saved = await csrfJson(page, 'PUT', '/api/reminders/rules', {
+      ...doc,
+      quietHours: { ...doc.quietHours, enabled },
+    });
+    expect(saved.status, JSON.stringify(saved.json)).toBe(200);
+  };
+  const before = ((await csrfJson(page, 'GET', '/api/reminders/rules')).json as Rules).quietHours.enabled;
+  await put(false);
+  return () => put(before);
+}

@@ -6,7 +6,7 @@
 // docs/screenshots/pnp-*.png (1440 px back office, 390 px phone).
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN_EMAIL, EMU, his, login, openPhone, SHOTS } from './demo.ts';
+import { ADMIN_EMAIL, EMU, his, login, openPhone, quietHoursOff, SHOTS } from './demo.ts';
 
 const run = Date.now().toString(36).slice(-5);
 const withLine = `09${String(Date.now()).slice(-8)}`;
@@ -66,6 +66,7 @@ test('a patient without LINE binding gets the reminder as a LINE notification me
   await card.scrollIntoViewIfNeeded();
   await page.mouse.move(0, 0);
   await page.screenshot({ path: path.join(SHOTS, 'pnp-settings.png') });
+  const quietHoursBack = await quietHoursOff(page);
   // The dispatcher reads a clinic's settings at most every 30 s.
   await page.waitForTimeout(31_000);
 
@@ -163,4 +164,5 @@ test('a patient without LINE binding gets the reminder as a LINE notification me
     headers: { authorization: 'Bearer demo-channel-access-token' },
   });
   expect(((await count.json()) as { success: number }).success).toBeGreaterThanOrEqual(1);
+  await quietHoursBack();
 });

@@ -6,7 +6,7 @@
 // Screenshots at 1440 px: docs/screenshots/frontdesk-detail-sms.png, api-key-created.png.
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
-import { BASE, his, login, SHOTS } from './demo.ts';
+import { BASE, his, login, quietHoursOff, SHOTS } from './demo.ts';
 
 const run = Date.now().toString(36).slice(-5);
 const phone = `09${String(Date.now() + 11).slice(-8)}`;
@@ -15,6 +15,12 @@ const PATIENT = '簡訊測';
 test.use({ viewport: { width: 1440, height: 900 } });
 
 test('a patient without LINE gets the reminder by SMS, and the appointment shows it', async ({ page }) => {
+  test.setTimeout(90_000);
+  await login(page, 'admin@demo.careline.tw');
+  // A booking reminder goes at once whatever the hour of the run (not at 08:00 after quiet hours);
+  // the dispatcher reads a clinic's settings at most every 30 s.
+  const quietHoursBack = await quietHoursOff(page);
+  await page.waitForTimeout(31_000);
   const inThreeDays = new Date(Date.now() + 3 * 86_400_000 + 8 * 3600e3).toISOString().slice(0, 10);
   await his(`/patients/SMS-${run}`, { name: `${PATIENT}${run}`, phone });
   await his(`/appointments/SMS-A-${run}`, {
@@ -29,7 +35,6 @@ test('a patient without LINE gets the reminder by SMS, and the appointment shows
     version: 1,
   });
 
-  await login(page, 'admin@demo.careline.tw');
   await page.goto('/appointments');
   await page.getByLabel('搜尋病患').fill(phone.slice(-4));
   await page.keyboard.press('Enter');
@@ -48,6 +53,7 @@ test('a patient without LINE gets the reminder by SMS, and the appointment shows
   await expect(sms).toContainText(/已交給簡訊商|已送達|排隊中|重試中/);
   await page.mouse.move(0, 0);
   await page.screenshot({ path: path.join(SHOTS, 'frontdesk-detail-sms.png') });
+  await quietHoursBack();
 });
 
 test('an admin creates a HIS API key that is shown once', async ({ page }) => {
