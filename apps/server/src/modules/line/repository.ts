@@ -109,26 +109,6 @@ export function lineRepository(db: Kysely<DB>) {
             .executeTakeFirstOrThrow()
         ).n,
       ),
-    conversations: (clinicId: string, opts: { unansweredOnly: boolean; limit: number }) => {
-      let q = db
-        .selectFrom('line_conversations as c')
-        .leftJoin('line_friends as f', (j) =>
-          j.onRef('f.clinic_id', '=', 'c.clinic_id').onRef('f.line_user_id', '=', 'c.line_user_id'),
-        )
-        .select([
-          'c.line_user_id',
-          'c.last_in_at',
-          'c.last_in_text',
-          'c.unanswered_since',
-          'c.handled_at',
-          'c.handled_by',
-          'f.display_name',
-          'f.picture_url',
-        ])
-        .where('c.clinic_id', '=', clinicId);
-      if (opts.unansweredOnly) q = q.where('c.unanswered_since', 'is not', null);
-      return q.orderBy('c.last_in_at', 'desc').limit(opts.limit).execute();
-    },
     conversation: (clinicId: string, lineUserId: string) =>
       db
         .selectFrom('line_conversations')
