@@ -116,6 +116,17 @@ export function taipeiAt(days: number, hh: number, mm = 0): string {
 /** Taipei's date `n` days from today as YYYY-MM-DD. */
 export const taipeiDate = (n = 0) => new Date(Date.now() + 8 * 3600e3 + n * 86_400e3).toISOString().slice(0, 10);
 /** 0 = Sunday … 6 = Saturday of a YYYY-MM-DD date. */
+/**
+ * A visit later today (Taipei), for stories about today's lists: 20 minutes from now on the next
+ * 5 minutes, or null in the last 25 minutes of the day (a visit that has begun takes no reminder).
+ */
+export function soonToday(): string | null {
+  const at = new Date(Math.ceil((Date.now() + 20 * 60e3) / 300e3) * 300e3 + 8 * 3600e3);
+  if (at.toISOString().slice(0, 10) !== taipeiDate()) return null;
+  return `${at.toISOString().slice(0, 16)}:00+08:00`;
+}
+export const LATE_IN_THE_DAY = 'a visit later today cannot be booked in the last 25 minutes of the day (Taipei)';
+
 export const weekday = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay();
 export const addDays = (d: string, n: number) =>
   new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400e3).toISOString().slice(0, 10);

@@ -97,6 +97,20 @@ export function AppointmentsPage() {
     if (!o.preset && !o.fromDate && !o.q) o.preset = 'today';
     return o as Filters;
   }, [params]);
+  // The search box is the user's text; the URL follows it on Enter. The router applies the new
+  // URL in a transition, so a stale q arriving after the user typed on must not overwrite them:
+  // only a q the box did not send (back/forward, a saved filter) replaces the text.
+  const [searchText, setSearchText] = useState(f.q ?? '');
+  const sentQ = useRef(f.q);
+  useEffect(() => {
+    if (f.q !== sentQ.current) setSearchText(f.q ?? '');
+    sentQ.current = f.q;
+  }, [f.q]);
+  const search = (text: string) => {
+    const q = text.trim() || undefined;
+    sentQ.current = q;
+    update(q ? { q, preset: 'custom', fromDate: undefined, toDate: undefined } : { q: undefined });
+  };
   const page = Number(params.get('page') ?? 1);
   const pageSize = Number(params.get('pageSize') ?? 20);
   const openId = params.get('open');
@@ -319,18 +333,11 @@ export function AppointmentsPage() {
             prefix={<SearchOutlined style={{ color: 'rgba(0,0,0,0.35)' }} />}
             placeholder="姓名、電話（可只打末 4 碼）、病歷號　按 / 開始搜尋"
             aria-label="搜尋病患"
-            defaultValue={f.q}
-            key={f.q ?? ''}
-            onPressEnter={(e) =>
-              update({
-                q: (e.target as HTMLInputElement).value.trim() || undefined,
-                preset: (e.target as HTMLInputElement).value.trim() ? 'custom' : f.preset,
-                fromDate: undefined,
-                toDate: undefined,
-              })
-            }
+            value={searchText}
+            onPressEnter={() => search(searchText)}
             onChange={(e) => {
-              if (!e.target.value) update({ q: undefined });
+              setSearchText(e.target.value);
+              if (!e.target.value) search('');
             }}
             style={{ width: 320 }}
           />

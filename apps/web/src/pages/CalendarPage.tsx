@@ -7,7 +7,7 @@ import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, Flex, Segmented, Select, Skeleton, Space, Tooltip, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, errorMessage } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
@@ -126,11 +126,35 @@ function TimeGrid({
   onOpen: (id: string) => void;
   showDoctor: boolean;
 }) {
-  const hours = Array.from({ length: END_HOUR - START_HOUR }, (_, i) => START_HOUR + i);
+  // Office hours, widened to every visit of the range: one booked at 07:30 or 22:15 is shown too.
+  const from = Math.min(START_HOUR, ...events.map((e) => dayjs(e.startsAt).hour()));
+  const to = Math.max(
+    END_HOUR,
+    ...events.map((e) => {
+      const end = dayjs(e.startsAt).add(e.durationMinutes ?? 15, 'minute');
+      return end.isSame(dayjs(e.startsAt), 'day') ? end.hour() + (end.minute() ? 1 : 0) : 24;
+    }),
+  );
+  const hours = Array.from({ length: to - from }, (_, i) => from + i);
   const byCol = new Map<string, ScheduleItem[]>();
   for (const e of events) byCol.set(colOf(e), [...(byCol.get(colOf(e)) ?? []), e]);
+  // On opening a day or week: today scrolls to an hour before now, another range to its first visit.
+  const scroller = useRef<HTMLDivElement>(null);
+  const range = columns.map((c) => c.key).join();
+  const scrolledFor = useRef('');
+  useEffect(() => {
+    if (!scroller.current || scrolledFor.current === range) return;
+    const now = dayjs();
+    const first = events.map((e) => dayjs(e.startsAt)).sort((a, b) => a.valueOf() - b.valueOf())[0];
+    const at = columns.some((c) => c.today) ? now.subtract(1, 'hour') : first;
+    if (!at && events.length === 0) return;
+    scrolledFor.current = range;
+    const minutes = at ? (at.hour() - from) * 60 + at.minute() - 30 : 0;
+    scroller.current.scrollTop = Math.max(0, minutes * (HOUR_PX / 60));
+  }, [range, events, columns, from]);
   return (
     <div
+      ref={scroller}
       style={{
         overflow: 'auto',
         maxHeight: 'calc(100vh - 300px)',
@@ -217,11 +241,10 @@ function TimeGrid({
             >
               {list.map((e) => {
                 const t = dayjs(e.startsAt);
-                const top = ((t.hour() - START_HOUR) * 60 + t.minute()) * (HOUR_PX / 60);
+                const top = ((t.hour() - from) * 60 + t.minute()) * (HOUR_PX / 60);
                 const height = Math.max(20, (e.durationMinutes ?? 15) * (HOUR_PX / 60) - 2);
                 const n = lanes.length || 1;
                 const lane = laneOf.get(e.id) ?? 0;
-                if (top < 0 || top > (END_HOUR - START_HOUR) * HOUR_PX) return null;
                 return (
                   <div
                     key={e.id}
