@@ -30,6 +30,11 @@ import { RulesPage } from './pages/reminders/RulesPage.tsx';
 import { TemplatesPage } from './pages/reminders/TemplatesPage.tsx';
 import { WorkCalendarPage } from './pages/reminders/WorkCalendarPage.tsx';
 import { InboxPage } from './pages/messages/InboxPage.tsx';
+import { CarePlansPage } from './pages/care/CarePlansPage.tsx';
+import { FollowUpsPage } from './pages/care/FollowUpsPage.tsx';
+import { LibraryPage } from './pages/care/LibraryPage.tsx';
+import { NoShowPage } from './pages/care/NoShowPage.tsx';
+import { BroadcastsPage } from './pages/messages/BroadcastsPage.tsx';
 import { CasesPage } from './pages/support/CasesPage.tsx';
 import { FaqPage } from './pages/support/FaqPage.tsx';
 import { SupportStatsPage } from './pages/support/SupportStatsPage.tsx';
@@ -108,6 +113,12 @@ export function App() {
           <Route path="/settings/calendar-feeds" element={admin(<CalendarFeedsPage />)} />
           <Route path="/messages" element={<Navigate to="/messages/inbox" replace />} />
           <Route path="/messages/inbox" element={clinic(<InboxPage />)} />
+          <Route path="/messages/broadcasts" element={clinic(<BroadcastsPage />)} />
+          <Route path="/care" element={<Navigate to="/care/follow-ups" replace />} />
+          <Route path="/care/follow-ups" element={clinic(<FollowUpsPage />)} />
+          <Route path="/care/plans" element={clinic(<CarePlansPage />)} />
+          <Route path="/care/library" element={clinic(<LibraryPage />)} />
+          <Route path="/care/no-show" element={clinic(<NoShowPage />)} />
           <Route path="/support" element={<Navigate to="/support/faq" replace />} />
           <Route path="/support/faq" element={clinic(<FaqPage />)} />
           <Route path="/support/trainer" element={clinic(<TrainerPage />)} />

@@ -37,6 +37,11 @@ import {
   ExperimentOutlined,
   AlertOutlined,
   FundOutlined,
+  FlagOutlined,
+  NodeIndexOutlined,
+  BookOutlined,
+  UserDeleteOutlined,
+  NotificationOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from './roles.ts';
@@ -86,6 +91,7 @@ export const CLINIC_NAV: NavItem[] = [
     icon: <MessageOutlined aria-hidden />,
     children: [
       { path: '/messages/inbox', label: '收件匣', icon: <InboxOutlined aria-hidden /> },
+      { path: '/messages/broadcasts', label: '群發', icon: <NotificationOutlined aria-hidden /> },
       {
         path: '/messages/auto-replies',
         label: '罐頭訊息與關鍵字',
@@ -94,7 +100,17 @@ export const CLINIC_NAV: NavItem[] = [
       },
     ],
   },
-  { path: '/care', label: '衛教追蹤', icon: <HeartOutlined aria-hidden /> },
+  {
+    path: '/care',
+    label: '衛教追蹤',
+    icon: <HeartOutlined aria-hidden />,
+    children: [
+      { path: '/care/follow-ups', label: '待追蹤', icon: <FlagOutlined aria-hidden /> },
+      { path: '/care/plans', label: '照護計畫', icon: <NodeIndexOutlined aria-hidden /> },
+      { path: '/care/library', label: '衛教文章', icon: <BookOutlined aria-hidden /> },
+      { path: '/care/no-show', label: '未到診關懷', icon: <UserDeleteOutlined aria-hidden /> },
+    ],
+  },
   { path: '/satisfaction', label: '滿意度', icon: <SmileOutlined aria-hidden /> },
   {
     path: '/support',
@@ -150,13 +166,6 @@ export function navFor(items: NavItem[], role: Role): NavItem[] {
 
 /** Features not built yet: what each will do, shown on its placeholder page. */
 export const FEATURES: Record<string, FeatureInfo> = {
-  care: {
-    title: '衛教追蹤',
-    description:
-      '依看診類型或治療項目自動發送衛教與關懷訊息，例如拔牙後第 1 天、第 3 天的照護提醒。病患可以在 LINE 上回覆身體狀況，需要關心的回覆會進入待追蹤清單，由醫護人員跟進。',
-    points: ['衛教流程（多天訊息序列）與觸發條件', '互動式關懷問答', '待追蹤清單'],
-    emptyText: '建立第一個衛教流程後，追蹤中的病患會顯示在這裡',
-  },
   satisfaction: {
     title: '滿意度',
     description:
