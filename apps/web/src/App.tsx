@@ -35,6 +35,10 @@ import { FollowUpsPage } from './pages/care/FollowUpsPage.tsx';
 import { LibraryPage } from './pages/care/LibraryPage.tsx';
 import { NoShowPage } from './pages/care/NoShowPage.tsx';
 import { BroadcastsPage } from './pages/messages/BroadcastsPage.tsx';
+import { QuestionnairesPage } from './pages/satisfaction/QuestionnairesPage.tsx';
+import { ReviewsPage } from './pages/satisfaction/ReviewsPage.tsx';
+import { SatisfactionPage } from './pages/satisfaction/SatisfactionPage.tsx';
+import { SurveySettingsPage } from './pages/satisfaction/SurveySettingsPage.tsx';
 import { CasesPage } from './pages/support/CasesPage.tsx';
 import { FaqPage } from './pages/support/FaqPage.tsx';
 import { SupportStatsPage } from './pages/support/SupportStatsPage.tsx';
@@ -119,6 +123,11 @@ export function App() {
           <Route path="/care/plans" element={clinic(<CarePlansPage />)} />
           <Route path="/care/library" element={clinic(<LibraryPage />)} />
           <Route path="/care/no-show" element={clinic(<NoShowPage />)} />
+          <Route path="/satisfaction" element={<Navigate to="/satisfaction/overview" replace />} />
+          <Route path="/satisfaction/overview" element={clinic(<SatisfactionPage />)} />
+          <Route path="/satisfaction/questionnaires" element={clinic(<QuestionnairesPage />)} />
+          <Route path="/satisfaction/reviews" element={clinic(<ReviewsPage />)} />
+          <Route path="/satisfaction/settings" element={admin(<SurveySettingsPage />)} />
           <Route path="/support" element={<Navigate to="/support/faq" replace />} />
           <Route path="/support/faq" element={clinic(<FaqPage />)} />
           <Route path="/support/trainer" element={clinic(<TrainerPage />)} />

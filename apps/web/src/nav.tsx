@@ -42,6 +42,10 @@ import {
   BookOutlined,
   UserDeleteOutlined,
   NotificationOutlined,
+  LineChartOutlined,
+  FormOutlined,
+  StarOutlined,
+  ControlOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from './roles.ts';
@@ -111,7 +115,17 @@ export const CLINIC_NAV: NavItem[] = [
       { path: '/care/no-show', label: '未到診關懷', icon: <UserDeleteOutlined aria-hidden /> },
     ],
   },
-  { path: '/satisfaction', label: '滿意度', icon: <SmileOutlined aria-hidden /> },
+  {
+    path: '/satisfaction',
+    label: '滿意度',
+    icon: <SmileOutlined aria-hidden />,
+    children: [
+      { path: '/satisfaction/overview', label: '滿意度總覽', icon: <LineChartOutlined aria-hidden /> },
+      { path: '/satisfaction/questionnaires', label: '問卷', icon: <FormOutlined aria-hidden /> },
+      { path: '/satisfaction/reviews', label: 'Google 評論', icon: <StarOutlined aria-hidden /> },
+      { path: '/satisfaction/settings', label: '調查設定', icon: <ControlOutlined aria-hidden />, roles: ADMIN },
+    ],
+  },
   {
     path: '/support',
     label: '客服',
@@ -166,13 +180,6 @@ export function navFor(items: NavItem[], role: Role): NavItem[] {
 
 /** Features not built yet: what each will do, shown on its placeholder page. */
 export const FEATURES: Record<string, FeatureInfo> = {
-  satisfaction: {
-    title: '滿意度',
-    description:
-      '看診後自動邀請病患填寫滿意度，依照 Google 評論政策邀請病患分享評價，並在後台收集意見、製作圖表與匯出報表；也可以對分眾發送問卷並追蹤回覆率。',
-    points: ['看診後滿意度調查', '意見統計圖表與 CSV／Excel 匯出', '問卷與回覆率'],
-    emptyText: '病患回覆滿意度後，結果會彙整在這裡',
-  },
   reports: {
     title: '報表',
     description:
