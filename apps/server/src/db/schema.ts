@@ -23,6 +23,7 @@ import type { RecallTables } from '../modules/recalls/tables.ts';
 import type { ReminderTextTables } from '../modules/reminder-text/tables.ts';
 import type { FaqTables } from '../modules/faq/tables.ts';
 import type { CaseTables } from '../modules/cases/tables.ts';
+import type { FollowUpTables } from '../modules/follow-ups/tables.ts';
 
 export interface DB
   extends
@@ -49,4 +50,5 @@ export interface DB
     RecallTables,
     ReminderTextTables,
     FaqTables,
-    CaseTables {}
+    CaseTables,
+    FollowUpTables {}
