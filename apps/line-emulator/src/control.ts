@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { hex, messageId } from './ids.ts';
 import type { Ctx } from './messaging.ts';
+import { summarizeRecipients } from './recipients.ts';
 import { menuForUser } from './richmenu.ts';
 import { defaultFaults, toE164, type Channel, type ChannelConfig, type Faults } from './store.ts';
 
@@ -94,6 +95,24 @@ export function controlRoutes(app: FastifyInstance, ctx: Ctx): void {
         message: r.message,
       })),
     };
+  });
+  // Per recipient: how many copies of what the bot sent reached each user (recipients.ts).
+  //   ?via=multicast|push|narrowcast|broadcast|…  &after=<log seq>  &text=<substring>  &users=1
+  app.get('/_emulator/channels/:channelId/recipients', async (req, reply) => {
+    const c = store.channels.get((req.params as Obj).channelId as string);
+    if (!c) return err(reply, 404, 'channel not found');
+    const q = req.query as Obj;
+    const after = q.after === undefined ? undefined : Number(q.after);
+    if (after !== undefined && !Number.isInteger(after)) return err(reply, 400, 'after must be a log sequence number');
+    return summarizeRecipients(
+      c.log,
+      {
+        via: typeof q.via === 'string' && q.via !== '' ? q.via : undefined,
+        after,
+        text: typeof q.text === 'string' && q.text !== '' ? q.text : undefined,
+      },
+      q.users === '1' || q.users === 'true',
+    );
   });
   app.get('/_emulator/channels/:channelId/webhooks', async (req, reply) => {
     const c = store.channels.get((req.params as Obj).channelId as string);

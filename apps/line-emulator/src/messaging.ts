@@ -2,40 +2,52 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { USER_ID_RE, UUID_RE } from './ids.ts';
 import { AUTH_FAILED, MONTHLY_LIMIT, RATE_LIMITED, badRequestDetails, header, lineError } from './http.ts';
-import type { Channel, SentRecord, Store } from './store.ts';
+import type { Channel, RateLimits, SentRecord, Store } from './store.ts';
 import { validateMessages } from './validate.ts';
 import { sign, type WebhookDispatcher } from './webhook.ts';
 
 type Obj = Record<string, unknown>;
-type RateClass = 'second' | 'broadcast' | 'richmenu';
+/** Which of the channel's rate limits an endpoint counts against (store.ts RateLimits). */
+type RateClass = 'second' | 'multicast' | 'narrowcast' | 'broadcast' | 'richmenu';
 
-/** Fixed-window counters per channel and class. */
+const RATE: Record<RateClass, { limit: (l: RateLimits) => number; windowMs: number }> = {
+  second: { limit: (l) => l.perSecond, windowMs: 1000 },
+  multicast: { limit: (l) => l.multicastPerSecond, windowMs: 1000 },
+  narrowcast: { limit: (l) => l.narrowcastPerHour, windowMs: 3_600_000 },
+  broadcast: { limit: (l) => l.broadcastPerHour, windowMs: 3_600_000 },
+  richmenu: { limit: (l) => l.richMenuCreatePerHour, windowMs: 3_600_000 },
+};
+
+/**
+ * A token bucket per channel and endpoint (LINE counts each endpoint apart): `limit` tokens,
+ * refilled evenly over the window, so a full bucket allows a burst of `limit` and then `limit`
+ * per window — never the double burst of a fixed window at its edge.
+ */
 export class RateLimiter {
-  /** channelId → class → window; cleared by the control API's reset */
-  windows = new Map<string, Record<RateClass, { start: number; count: number } | undefined>>();
-  check(store: Store, channel: Channel, cls: RateClass): boolean {
+  /** channelId → endpoint key → bucket; cleared by the control API's reset */
+  windows = new Map<string, Map<string, { tokens: number; at: number; limit: number }>>();
+  check(store: Store, channel: Channel, cls: RateClass, endpoint: string): boolean {
     const limits = channel.rateLimits;
     if (limits === false) return true;
-    const limit =
-      cls === 'second'
-        ? limits.perSecond
-        : cls === 'broadcast'
-          ? limits.broadcastPerHour
-          : limits.richMenuCreatePerHour;
-    const windowMs = cls === 'second' ? 1000 : 3_600_000;
+    const { windowMs } = RATE[cls];
+    const limit = RATE[cls].limit(limits);
     const now = store.now();
-    let perClass = this.windows.get(channel.channelId);
-    if (!perClass) {
-      perClass = { second: undefined, broadcast: undefined, richmenu: undefined };
-      this.windows.set(channel.channelId, perClass);
+    let perEndpoint = this.windows.get(channel.channelId);
+    if (!perEndpoint) {
+      perEndpoint = new Map();
+      this.windows.set(channel.channelId, perEndpoint);
     }
-    let w = perClass[cls];
-    if (!w || now - w.start >= windowMs) {
-      w = { start: now, count: 0 };
-      perClass[cls] = w;
+    let b = perEndpoint.get(endpoint);
+    if (!b || b.limit !== limit) {
+      b = { tokens: limit, at: now, limit };
+      perEndpoint.set(endpoint, b);
+    } else if (now > b.at) {
+      b.tokens = Math.min(limit, b.tokens + ((now - b.at) * limit) / windowMs);
+      b.at = now;
     }
-    w.count++;
-    return w.count <= limit;
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
   }
 }
 
@@ -51,7 +63,14 @@ const RETRY_KEY_TTL = 24 * 3600_000;
 const GROUP_OR_ROOM_RE = /^[CR][0-9a-f]{32}$/;
 
 /** What the guards need to know about a route, worked out once when the route is added. */
-type RouteGuard = { path: string; cls: RateClass; richMenuCreate: boolean; retryKeyAllowed: boolean };
+type RouteGuard = {
+  path: string;
+  /** "METHOD path": LINE's rate limits count per endpoint, and the same path with another method is another one */
+  key: string | null;
+  cls: RateClass;
+  richMenuCreate: boolean;
+  retryKeyAllowed: boolean;
+};
 
 type Done = (err?: Error) => void;
 
@@ -88,7 +107,7 @@ export function botGuards(app: FastifyInstance, ctx: Ctx): void {
       }
     }
     const cls: RateClass = route.richMenuCreate && req.method === 'POST' ? 'richmenu' : route.cls;
-    if (!limiter.check(store, channel, cls)) {
+    if (!limiter.check(store, channel, cls, route.key ?? `${req.method} ${route.path}`)) {
       lineError(reply, 429, RATE_LIMITED);
       return;
     }
@@ -102,17 +121,27 @@ export function botGuards(app: FastifyInstance, ctx: Ctx): void {
         lineError(reply, 400, 'The value of the X-Line-Retry-Key header is invalid');
         return;
       }
-      const seen = channel.retryKeys.get(retryKey);
-      if (seen && store.now() - seen.at < RETRY_KEY_TTL) {
-        reply.header('x-line-accepted-request-id', seen.requestId);
-        const extra =
-          route.path === '/v2/bot/message/push'
-            ? { sentMessages: (seen.body as { sentMessages?: unknown }).sentMessages }
-            : undefined;
-        lineError(reply, 409, 'The retry key is already accepted', undefined, extra);
-        return;
-      }
       req.lineRetryKey = retryKey;
+    }
+    done();
+  };
+
+  /**
+   * A retry key already accepted within 24 h → 409 with the first request's id, nothing done again.
+   * Checked after the body is read, right before the handler (which accepts the key without
+   * waiting on anything), so two requests with the same key racing each other cannot both pass.
+   */
+  const retryKeyOnce = (req: FastifyRequest, reply: FastifyReply, done: Done, route: RouteGuard): void => {
+    const key = req.lineRetryKey;
+    const seen = key === null ? undefined : req.channel.retryKeys.get(key);
+    if (seen && store.now() - seen.at < RETRY_KEY_TTL) {
+      reply.header('x-line-accepted-request-id', seen.requestId);
+      const extra =
+        route.path === '/v2/bot/message/push'
+          ? { sentMessages: (seen.body as { sentMessages?: unknown }).sentMessages }
+          : undefined;
+      lineError(reply, 409, 'The retry key is already accepted', undefined, extra);
+      return;
     }
     done();
   };
@@ -151,13 +180,26 @@ export function botGuards(app: FastifyInstance, ctx: Ctx): void {
     const path = opts.url ?? opts.path;
     const route: RouteGuard = {
       path,
-      cls: path === '/v2/bot/message/narrowcast' || path === '/v2/bot/message/broadcast' ? 'broadcast' : 'second',
+      key: typeof opts.method === 'string' ? `${opts.method} ${path}` : null,
+      cls:
+        path === '/v2/bot/message/multicast'
+          ? 'multicast'
+          : path === '/v2/bot/message/narrowcast'
+            ? 'narrowcast'
+            : path === '/v2/bot/message/broadcast'
+              ? 'broadcast'
+              : 'second',
       richMenuCreate: path === '/v2/bot/richmenu',
       retryKeyAllowed: RETRY_KEY_ENDPOINTS.has(path),
     };
     const hook = (req: FastifyRequest, reply: FastifyReply, done: Done) => guard(req, reply, done, route);
     const own = opts.onRequest;
     opts.onRequest = own === undefined ? [hook] : [hook, ...(Array.isArray(own) ? own : [own])];
+    if (route.retryKeyAllowed) {
+      const once = (req: FastifyRequest, reply: FastifyReply, done: Done) => retryKeyOnce(req, reply, done, route);
+      const ownPre = opts.preHandler;
+      opts.preHandler = ownPre === undefined ? [once] : [once, ...(Array.isArray(ownPre) ? ownPre : [ownPre])];
+    }
   });
 
   app.addHook('onSend', (req, reply, payload, done) => {
@@ -329,8 +371,8 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
       successCount: 0,
       completedTime: undefined as string | undefined,
     };
-    req.channel.narrowcasts.set(requestId, progress);
     if (!charge(store, req.channel, chosen.length)) return lineError(reply, 429, MONTHLY_LIMIT);
+    req.channel.narrowcasts.set(requestId, progress);
     const channel = req.channel;
     setTimeout(() => {
       progress.phase = 'sending';

@@ -2,12 +2,21 @@
 import { createHash } from 'node:crypto';
 import { hex, messageId, token, userIdFor } from './ids.ts';
 
+/**
+ * LINE's rate limits, per channel and per endpoint (each endpoint has its own budget, as on LINE:
+ * a burst of profile lookups does not slow pushes). Figures and source: docs/contracts.md
+ * "Rate limits" (LINE's Messaging API reference, "Rate limits").
+ */
 export type RateLimits = {
-  /** requests per second per channel for push/reply/multicast/profile and other ordinary endpoints */
+  /** requests per second for each endpoint not named below: push, reply, profile, … (LINE: 2,000) */
   perSecond: number;
-  /** narrowcast + broadcast requests per hour per channel */
+  /** multicast requests per second (LINE: 200) */
+  multicastPerSecond: number;
+  /** narrowcast requests per hour (LINE: 60) */
+  narrowcastPerHour: number;
+  /** broadcast requests per hour (LINE: 60; a budget apart from narrowcast's) */
   broadcastPerHour: number;
-  /** rich menu creations per hour per channel */
+  /** rich menu creations per hour (LINE: 100) */
   richMenuCreatePerHour: number;
 };
 
@@ -197,7 +206,13 @@ export function defaultFaults(): Faults {
   };
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { perSecond: 2000, broadcastPerHour: 60, richMenuCreatePerHour: 100 };
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  perSecond: 2000,
+  multicastPerSecond: 200,
+  narrowcastPerHour: 60,
+  broadcastPerHour: 60,
+  richMenuCreatePerHour: 100,
+};
 export const DEFAULT_PLAN: Plan = { freeMessages: 200, paidCap: null };
 
 export type StoreOptions = {
