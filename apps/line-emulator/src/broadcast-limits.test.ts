@@ -72,7 +72,7 @@ beforeEach(() => {
 });
 
 describe('rate limits of multicast, narrowcast and broadcast', () => {
-  it('multicast: 200 requests a second, then 429, LINE's body, nothing sent; push has its own budget', async () => {
+  it('multicast: 200 requests a second, then 429 in LINE words, nothing sent; push has its own budget', async () => {
     const mark = (await recipients('')).lastSeq;
     const answers = [];
     for (let i = 0; i < 201; i++) answers.push(await multicast([users[i]], `rate-${i}`));
