@@ -19,6 +19,7 @@ import { tagJobs } from './modules/tags/jobs.ts';
 import { caseJobs, onCasePostback, openComplaintFromText } from './modules/cases/jobs.ts';
 import { reminderTextHooks } from './modules/reminder-text/hook.ts';
 import { handToPerson } from './modules/line/inbox.ts';
+import { appointmentOutcomeJob } from './modules/appointments/outcome.ts';
 
 const reminderText = reminderTextHooks(handToPerson);
 
@@ -56,5 +57,8 @@ export function jobDefinitions(): JobDefinition[] {
     ...tagJobs,
     ...recallJobs,
     ...caseJobs,
+    // An HIS status change (completed, no_show …) of a visit today or yesterday: care plans,
+    // the no-show follow-up and later the satisfaction survey plug in here.
+    appointmentOutcomeJob({ onOutcome: [] }),
   ];
 }

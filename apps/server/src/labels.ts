@@ -214,6 +214,7 @@ export const ACTOR_TYPE_LABELS: Record<string, string> = {
 };
 
 export const JOB_TYPE_LABELS: Record<string, string> = {
+  'appointments.outcome': '處理看診結果（照護計畫、未到診關懷）',
   'cases.clock': '檢查案件時限（逾時通知管理員）',
   'follow_ups.no_show_send': '傳送未到診關懷訊息',
   'his.webhook.deliver': '通知 HIS（Webhook）',
@@ -353,6 +354,7 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   title: '標題',
   toDate: '迄日',
   tokenChanged: '變更存取權杖',
+  treatmentCodes: '處置代碼',
   type: '類型',
   unchanged: '未變更',
   updated: '更新',

@@ -14230,6 +14230,8 @@ export interface components {
             note: string | null;
             /** @description HIS 提供的預約建立時間（未提供為 null） */
             bookedAt: string | null;
+            /** @description HIS 提供的處置代碼（未提供為 null） */
+            treatmentCodes: string[] | null;
             /** @example 1 */
             version: number;
             /** @description 燈號：reply 病患回覆狀態、line 病患 LINE 綁定狀態 */
@@ -15033,6 +15035,13 @@ export interface operations {
                     /** @description 備註 */
                     note?: string | null;
                     /**
+                     * @description 這次看診的處置代碼（健保處置代碼或 HIS 自訂代碼，例如 92013C）；照護計畫可依「看診完成且含某處置代碼」自動加入。不知道請傳 null 或不傳（每個版本都是完整資料：不傳即清空）
+                     * @example [
+                     *       "92013C"
+                     *     ]
+                     */
+                    treatmentCodes?: string[] | null;
+                    /**
                      * @description 病患預約的時間（HIS 建立預約的時間）。有提供時，只有在診所當地的「今天」建立的預約才會發送預約當下的通知；未提供時，初次同步期間（第一次呼叫 API 起，直到管理者在後台結束或滿 24 小時）第一次收到的預約不發送預約當下的通知。看診前 48 小時與看診當天的提醒不受影響。
                      * @example 2026-05-01T10:12:00+08:00
                      */
@@ -15149,6 +15158,13 @@ export interface operations {
                         status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
                         /** @description 備註 */
                         note?: string | null;
+                        /**
+                         * @description 這次看診的處置代碼（健保處置代碼或 HIS 自訂代碼，例如 92013C）；照護計畫可依「看診完成且含某處置代碼」自動加入。不知道請傳 null 或不傳（每個版本都是完整資料：不傳即清空）
+                         * @example [
+                         *       "92013C"
+                         *     ]
+                         */
+                        treatmentCodes?: string[] | null;
                         /**
                          * @description 病患預約的時間（HIS 建立預約的時間）。有提供時，只有在診所當地的「今天」建立的預約才會發送預約當下的通知；未提供時，初次同步期間（第一次呼叫 API 起，直到管理者在後台結束或滿 24 小時）第一次收到的預約不發送預約當下的通知。看診前 48 小時與看診當天的提醒不受影響。
                          * @example 2026-05-01T10:12:00+08:00

@@ -29,6 +29,7 @@ import m0200 from './0200_cases.ts';
 import m0210 from './0210_reminder_text.ts';
 import m0211 from './0211_line_messages_by_time.ts';
 import m0212 from './0212_jobs_ordering_status.ts';
+import m0220 from './0220_appointment_treatment_codes.ts';
 import m0235 from './0235_follow_ups.ts';
 
 export const migrations: Migration[] = [
@@ -61,5 +62,6 @@ export const migrations: Migration[] = [
   m0210,
   m0211,
   m0212,
+  m0220,
   m0235,
 ];

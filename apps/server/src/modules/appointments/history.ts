@@ -28,6 +28,7 @@ const FIELD_LABELS: Record<string, string> = {
   durationMinutes: '預計時間',
   status: '狀態',
   note: 'HIS 備註',
+  treatmentCodes: '處置代碼',
   reply: '回覆',
 };
 
@@ -63,6 +64,8 @@ function valueText(field: string, value: unknown, ctx: HistoryContext): string {
       return REPLY_WORDS[String(value)] ?? String(value);
     case 'note':
       return `「${String(value)}」`;
+    case 'treatmentCodes':
+      return Array.isArray(value) ? value.map(String).join('、') || NONE : String(value);
     default:
       return String(value);
   }

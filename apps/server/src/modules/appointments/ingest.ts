@@ -28,6 +28,7 @@ import { recordStatusChanges, type RecordInput } from '../status/feed.ts';
 import { labelOf, light, type ChangeSource } from '../status/lights.ts';
 import type { Change } from './history.ts';
 import { withPeople } from './people.ts';
+import { enqueueOutcomeJobs, outcomeFor, type Outcome } from './outcome.ts';
 import { appointmentRepository, type AppointmentRow, type NewHistory } from './repository.ts';
 import { BatchItem, type AppointmentBody } from './schemas.ts';
 
@@ -58,6 +59,7 @@ export function toApiAppointment(r: AppointmentView) {
     statusLabel: labelOf('status', r.status)!,
     note: r.note,
     bookedAt: r.booked_at,
+    treatmentCodes: codesOf(r.treatment_codes),
     version: Number(r.version),
     lights: { reply: light('reply', r.reply_status), line: light('line', r.line_status) },
     createdAt: r.created_at,
@@ -97,6 +99,11 @@ export function bookingMessageFor(
   return !ctx.initialSync;
 }
 
+/** The stored treatment codes (JSON text) as an array; null when the HIS did not send any. */
+export function codesOf(stored: string | null): string[] | null {
+  return stored === null ? null : (JSON.parse(stored) as string[]);
+}
+
 // What changed, by API field: the column compared and the column shown (the HIS's ids of patient
 // and doctor, not the internal ones).
 const FIELDS = [
@@ -107,7 +114,12 @@ const FIELDS = [
   ['visitType', 'visit_type', 'visit_type'],
   ['status', 'status', 'status'],
   ['note', 'note', 'note'],
+  ['treatmentCodes', 'treatment_codes', 'treatment_codes'],
 ] as const;
+
+/** A stored value as the history shows it (treatment codes as an array, not JSON text). */
+const shownValue = (field: string, v: unknown) =>
+  field === 'treatmentCodes' && typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
 
 const errorOf = (e: AppError) => ({ code: e.code, message: e.message, details: e.details });
 
@@ -140,15 +152,31 @@ async function applyChunk(
   const state = new Map<string, { row: AppointmentView; isNew: boolean; dirty: boolean }>(
     existing.map((r) => [r.his_id, { row: r, isNew: false, dirty: false }]),
   );
-  // What decides the booking-day message of new appointments, read only when one needs it.
-  let bookingCtx: { now: Date; timeZone: string; initialSync: boolean } | null = null;
-  const bookingMessage = async (bookedAt: string | null | undefined) => {
-    bookingCtx ??= {
+  // What decides the booking-day message of new appointments and whether a status change is an
+  // outcome (not a copy of the past), read only when one needs it.
+  let clinicCtx: { now: Date; timeZone: string; initialSync: boolean } | null = null;
+  const ctxOf = async () =>
+    (clinicCtx ??= {
       now: nowD,
       timeZone: (await clinicService({ ...deps, db: trx }).get(ctx.clinicId)).timeZone,
       initialSync: (await initialSyncOf(trx, ctx.clinicId, nowD)).state !== 'ended',
-    };
-    return bookingMessageFor(bookedAt, bookingCtx);
+    });
+  const bookingMessage = async (bookedAt: string | null | undefined) => bookingMessageFor(bookedAt, await ctxOf());
+  const outcomes: Outcome[] = [];
+  const outcome = async (row: AppointmentView, previousStatus: string | null) => {
+    if (!outcomeFor(row.starts_at, previousStatus === null, await ctxOf())) return;
+    outcomes.push({
+      appointmentId: row.id,
+      appointmentHisId: row.his_id,
+      patientId: row.patient_id,
+      doctorId: row.doctor_id,
+      visitType: row.visit_type,
+      treatmentCodes: codesOf(row.treatment_codes),
+      status: row.status,
+      previousStatus,
+      startsAt: row.starts_at,
+      version: row.version,
+    });
   };
   const history: NewHistory[] = [];
   const changes: RecordInput[] = [];
@@ -204,6 +232,7 @@ async function applyChunk(
       visit_type: input.visitType?.trim() || null,
       status: input.status,
       note: input.note ?? null,
+      treatment_codes: input.treatmentCodes ? JSON.stringify(input.treatmentCodes.map((c) => c.trim())) : null,
       version: input.version,
       patient_his_id: input.patientId,
       doctor_his_id: input.doctorId,
@@ -228,8 +257,9 @@ async function applyChunk(
         row.id,
         input,
         null,
-        FIELDS.map(([field, , shown]) => ({ field, from: null, to: row[shown] })),
+        FIELDS.map(([field, , shown]) => ({ field, from: null, to: shownValue(field, row[shown]) })),
       );
+      if (input.status !== 'booked') await outcome(row, null);
       changes.push({
         clinicId: ctx.clinicId,
         subject: 'appointment',
@@ -278,8 +308,8 @@ async function applyChunk(
     }
     const diff: Change[] = FIELDS.filter(([, col]) => stored[col] !== next[col]).map(([field, , shown]) => ({
       field,
-      from: stored[shown],
-      to: next[shown],
+      from: shownValue(field, stored[shown]),
+      to: shownValue(field, next[shown]),
     }));
     entry(stored.id, input, stored.status, diff);
     if (stored.status !== input.status) {
@@ -304,6 +334,7 @@ async function applyChunk(
       line_status: p.line_status ?? stored.line_status,
     };
     cur.dirty = true;
+    if (stored.status !== input.status) await outcome(cur.row, stored.status);
     results.push({ index, appointmentId: input.appointmentId, status: 200, result: 'updated', version: input.version });
   }
 
@@ -336,6 +367,8 @@ async function applyChunk(
     ctx.clinicId,
     dirty.map((s) => ({ appointmentId: s.row.id, version: s.row.version })),
   );
+  // Visit outcomes (care plans, the no-show follow-up …) by a job written in this same transaction.
+  await enqueueOutcomeJobs(trx, deps, ctx.clinicId, outcomes);
   // The patient list's last/next visit columns.
   await refreshVisits(
     trx,

@@ -33,6 +33,14 @@ export const AppointmentFields = {
     examples: ['booked'],
   }),
   note: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()], { description: '備註' })),
+  treatmentCodes: Type.Optional(
+    Type.Union([Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 50 }), Type.Null()], {
+      description:
+        '這次看診的處置代碼（健保處置代碼或 HIS 自訂代碼，例如 92013C）；照護計畫可依「看診完成且含某處置代碼」自動加入。' +
+        '不知道請傳 null 或不傳（每個版本都是完整資料：不傳即清空）',
+      examples: [['92013C']],
+    }),
+  ),
   bookedAt: Type.Optional(
     Type.Union(
       [
@@ -129,6 +137,9 @@ export const Appointment = Type.Object(
     statusLabel: Type.String({ examples: ['已預約'] }),
     note: Type.Union([Type.String(), Type.Null()]),
     bookedAt: Type.Union([Type.String(), Type.Null()], { description: 'HIS 提供的預約建立時間（未提供為 null）' }),
+    treatmentCodes: Type.Union([Type.Array(Type.String()), Type.Null()], {
+      description: 'HIS 提供的處置代碼（未提供為 null）',
+    }),
     version: Type.Integer({ examples: [1] }),
     lights: Type.Object(
       { reply: ReplyLight, line: LineLight },

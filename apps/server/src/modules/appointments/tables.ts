@@ -21,6 +21,8 @@ export interface AppointmentsTable {
   booked_at: Generated<string | null>;
   /** 1: the booking-day message may go out; 0: first seen in the initial sync, or booked long ago. */
   booking_message: Generated<number>;
+  /** JSON array of the HIS's treatment codes of the visit (e.g. ["92013C"]); null when not sent. */
+  treatment_codes: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
