@@ -40,6 +40,7 @@ import { calendarRoutes } from './modules/calendar/routes.ts';
 import { reminderRoutes } from './modules/reminders/routes.ts';
 import { reminderLogRoutes } from './modules/reminders/log-routes.ts';
 import { caseRoutes } from './modules/cases/routes.ts';
+import { careLibraryRoutes } from './modules/care-library/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { ErrorResponse, errorBody, handleError, type App } from './platform/http.ts';
@@ -140,6 +141,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   reminderRoutes(app, deps);
   reminderLogRoutes(app, deps);
   caseRoutes(app, deps);
+  // Modules whose records use articles add an ArticleUsage here (an article in use is not deleted or unpublished).
+  careLibraryRoutes(app, deps, { usage: [] });
   appointmentRoutes(app, deps);
   homeRoutes(app, deps);
   doctorRoutes(app, deps);

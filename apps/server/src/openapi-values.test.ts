@@ -143,7 +143,49 @@ async function inboxConversation(ctx: Ctx): Promise<string> {
   return lineUserId;
 }
 
+/** A health-education article's body with a cover and a link (both nullable). */
+async function articleBody(ctx: Ctx) {
+  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452000000140000000d', 'hex'), Buffer.alloc(32)]);
+  const up = await ctx.t.app.inject({
+    method: 'POST',
+    url: '/api/care/articles/covers',
+    headers: { cookie: ctx.c.admin.cookie, 'x-csrf-token': ctx.c.admin.csrf, 'content-type': 'image/png' },
+    payload: png,
+  });
+  return {
+    title: '衛教',
+    category: '術後照護',
+    tags: ['拔牙'],
+    body: '內文',
+    linkUrl: 'https://example.org/',
+    coverId: ok(up).json().id as string,
+    status: 'draft',
+  };
+}
+async function storedArticle(ctx: Ctx, id: string) {
+  const a = json(ok(await ctx.admin.get(`/api/care/articles/${id}`)));
+  return { ...a, coverId: a.cover?.id ?? null };
+}
+
 const FIXTURES: Record<string, Fixture> = {
+  'POST /api/care/articles': {
+    request: async (ctx) => ({ url: '/api/care/articles', body: await articleBody(ctx) }),
+    read: async (ctx, res) => storedArticle(ctx, res.json().id),
+  },
+  'PUT /api/care/articles/{id}': {
+    request: async (ctx) => {
+      const a = json(ok(await ctx.admin.post('/api/care/articles', await articleBody(ctx))));
+      return { url: `/api/care/articles/${a.id}`, body: await articleBody(ctx) };
+    },
+    read: async (ctx, res) => storedArticle(ctx, res.json().id),
+  },
+  'POST /api/care/articles/preview': {
+    // Nothing is stored: the operation only has to accept the values.
+    request: async (ctx) => ({
+      url: '/api/care/articles/preview',
+      body: { title: '標題', body: '內文', linkUrl: 'https://example.org/', coverId: (await articleBody(ctx)).coverId },
+    }),
+  },
   'POST /api/cases': {
     request: async (ctx) => {
       await caseLineUser(ctx);

@@ -24,6 +24,7 @@ import type { ReminderTextTables } from '../modules/reminder-text/tables.ts';
 import type { FaqTables } from '../modules/faq/tables.ts';
 import type { CaseTables } from '../modules/cases/tables.ts';
 import type { FollowUpTables } from '../modules/follow-ups/tables.ts';
+import type { CareLibraryTables } from '../modules/care-library/tables.ts';
 
 export interface DB
   extends
@@ -51,4 +52,5 @@ export interface DB
     ReminderTextTables,
     FaqTables,
     CaseTables,
-    FollowUpTables {}
+    FollowUpTables,
+    CareLibraryTables {}
