@@ -41,6 +41,7 @@ import { reminderRoutes } from './modules/reminders/routes.ts';
 import { reminderLogRoutes } from './modules/reminders/log-routes.ts';
 import { caseRoutes } from './modules/cases/routes.ts';
 import { careLibraryRoutes } from './modules/care-library/routes.ts';
+import { broadcastRoutes } from './modules/broadcasts/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { ErrorResponse, errorBody, handleError, type App } from './platform/http.ts';
@@ -150,6 +151,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   patientRoutes(app, deps);
   tagRoutes(app, deps);
   recallRoutes(app, deps);
+  broadcastRoutes(app, deps);
   guideRoutes(app, deps);
   supportStatsRoutes(app, deps);
 

@@ -20,6 +20,7 @@ import { caseJobs, onCasePostback, openComplaintFromText } from './modules/cases
 import { reminderTextHooks } from './modules/reminder-text/hook.ts';
 import { handToPerson } from './modules/line/inbox.ts';
 import { appointmentOutcomeJob } from './modules/appointments/outcome.ts';
+import { broadcastJobs } from './modules/broadcasts/jobs.ts';
 
 const reminderText = reminderTextHooks(handToPerson);
 
@@ -60,5 +61,6 @@ export function jobDefinitions(): JobDefinition[] {
     // An HIS status change (completed, no_show …) of a visit today or yesterday: care plans,
     // the no-show follow-up and later the satisfaction survey plug in here.
     appointmentOutcomeJob({ onOutcome: [] }),
+    ...broadcastJobs,
   ];
 }

@@ -167,6 +167,27 @@ async function storedArticle(ctx: Ctx, id: string) {
   return { ...a, coverId: a.cover?.id ?? null };
 }
 
+const broadcastBody = (imageId?: string) => ({
+  title: '六月通知',
+  audience: { kind: 'all_friends', id: null },
+  messages: imageId ? [{ type: 'image', imageId, previewId: null }] : [{ type: 'text', text: '六月份洗牙優惠' }],
+  smsFallback: false,
+  smsText: '',
+});
+/** An uploaded PNG for a broadcast's image message. */
+async function broadcastImage(ctx: Ctx): Promise<string> {
+  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(32)]);
+  const up = await ctx.t.app.inject({
+    method: 'POST',
+    url: '/api/broadcasts/uploads',
+    headers: { cookie: ctx.c.admin.cookie, 'x-csrf-token': ctx.c.admin.csrf, 'content-type': 'image/png' },
+    payload: png,
+  });
+  return ok(up).json().id;
+}
+/** A broadcast reads back its audience's id as audienceId. */
+const broadcastReadPath = (path: string[]) => (path.join('.') === 'audience.id' ? ['audienceId'] : path);
+
 const FIXTURES: Record<string, Fixture> = {
   'POST /api/care/articles': {
     request: async (ctx) => ({ url: '/api/care/articles', body: await articleBody(ctx) }),
@@ -185,6 +206,38 @@ const FIXTURES: Record<string, Fixture> = {
       url: '/api/care/articles/preview',
       body: { title: '標題', body: '內文', linkUrl: 'https://example.org/', coverId: (await articleBody(ctx)).coverId },
     }),
+  },
+  'POST /api/broadcasts': {
+    request: async (ctx) => {
+      await caseLineUser(ctx);
+      return { url: '/api/broadcasts', body: broadcastBody(await broadcastImage(ctx)) };
+    },
+    read: async (ctx, res) => json(ok(await ctx.admin.get(`/api/broadcasts/${res.json().id}`))),
+    readPath: broadcastReadPath,
+  },
+  'PUT /api/broadcasts/{id}': {
+    request: async (ctx) => {
+      await caseLineUser(ctx);
+      const b = json(ok(await ctx.admin.post('/api/broadcasts', broadcastBody())));
+      return { url: `/api/broadcasts/${b.id}`, body: broadcastBody(await broadcastImage(ctx)) };
+    },
+    read: async (ctx, res) => json(ok(await ctx.admin.get(`/api/broadcasts/${res.json().id}`))),
+    readPath: broadcastReadPath,
+  },
+  'POST /api/broadcasts/estimate': {
+    // Nothing is stored: the estimate only has to accept null for the audience's id.
+    request: async (ctx) => {
+      await caseLineUser(ctx);
+      return { url: '/api/broadcasts/estimate', body: { audience: { kind: 'all_friends', id: null } } };
+    },
+  },
+  'POST /api/broadcasts/{id}/send': {
+    // sendAt null means now; nothing of it is read back.
+    request: async (ctx) => {
+      await caseLineUser(ctx);
+      const b = json(ok(await ctx.admin.post('/api/broadcasts', broadcastBody())));
+      return { url: `/api/broadcasts/${b.id}/send`, body: { sendAt: null } };
+    },
   },
   'POST /api/cases': {
     request: async (ctx) => {

@@ -14508,6 +14508,1136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/broadcasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 群發列表（新的在前）
+         * @description 每則群發的狀態與人數：LINE 已送出（送達）、失敗、封鎖、改傳簡訊、略過與點擊人數。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["BroadcastSummary"][];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 新增群發草稿
+         * @description 對象：分眾、標籤或所有 LINE 好友；訊息最多 5 個（文字或圖片）。建立後為草稿，由管理員傳送或排程。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 群發名稱（只在後台顯示） */
+                        title: string;
+                        audience: {
+                            /** @description segment 已儲存的分眾、tag 標籤、all_friends 所有 LINE 好友 */
+                            kind: "segment" | "tag" | "all_friends";
+                            id?: string | null;
+                        };
+                        /** @description 一次最多 5 個訊息框（LINE 的上限），對每位收件人算 1 則 */
+                        messages: ({
+                            /** @enum {string} */
+                            type: "text";
+                            /** @description 文字（LINE 上限 5,000 字）；其中的網址會改成診所的追蹤網址，以計算點擊 */
+                            text: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description POST /api/broadcasts/uploads 回傳的 id（JPEG／PNG，最大 10 MB） */
+                            imageId: string;
+                            previewId?: string | null;
+                        })[];
+                        /** @description 無法以 LINE 傳送時，改傳簡訊給有手機號碼的病患（診所須已設定簡訊） */
+                        smsFallback?: boolean;
+                        /** @description 改傳簡訊時的內容（70 字以內為 1 則） */
+                        smsText?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BroadcastDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 傳送前估算：人數、則數與費用
+         * @description 對象中多少人可用 LINE 傳送（綁定且仍是好友）、多少人改傳簡訊（須勾選 smsFallback、診所已設定簡訊、病患有手機）、多少人略過與原因；LINE 則數（每位收件人 1 則）、方案剩餘額度、本月非必要訊息上限，以及簡訊則數 × 單價。對象人數為 0 時回 422（AUDIENCE_EMPTY）。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        audience: {
+                            /** @description segment 已儲存的分眾、tag 標籤、all_friends 所有 LINE 好友 */
+                            kind: "segment" | "tag" | "all_friends";
+                            id?: string | null;
+                        };
+                        /** @description 一次最多 5 個訊息框（LINE 的上限），對每位收件人算 1 則 */
+                        messages?: ({
+                            /** @enum {string} */
+                            type: "text";
+                            /** @description 文字（LINE 上限 5,000 字）；其中的網址會改成診所的追蹤網址，以計算點擊 */
+                            text: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description POST /api/broadcasts/uploads 回傳的 id（JPEG／PNG，最大 10 MB） */
+                            imageId: string;
+                            previewId?: string | null;
+                        })[];
+                        /** @description 無法以 LINE 傳送時，改傳簡訊給有手機號碼的病患（診所須已設定簡訊） */
+                        smsFallback?: boolean;
+                        /** @description 改傳簡訊時的內容（70 字以內為 1 則） */
+                        smsText?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            audienceLabel: string;
+                            /** @description 對象人數（分眾或標籤的病患數，或 LINE 好友數） */
+                            total: number;
+                            /** @description 以 LINE 傳送的人數（綁定且仍是好友，每個 LINE 帳號一次） */
+                            line: number;
+                            /** @description 改傳簡訊的人數 */
+                            sms: number;
+                            skipped: {
+                                /** @description 已封鎖官方帳號 */
+                                blocked: number;
+                                /** @description 沒有 LINE 也沒有可收簡訊的手機（或未勾選改傳簡訊） */
+                                noChannel: number;
+                                /** @description 病歷已合併 */
+                                merged: number;
+                                /** @description 與名單中的家人共用同一個 LINE 帳號 */
+                                duplicate: number;
+                                total: number;
+                            };
+                            /** @description LINE 計算的訊息則數（每位收件人 1 則） */
+                            lineMessages: number;
+                            messageBubbles: number;
+                            quota: {
+                                planLimit: number | null;
+                                planUsed: number | null;
+                                planLeft: number | null;
+                                capLeft: number | null;
+                                /** @description 超過上限、會暫停等候的人數 */
+                                heldByCap: number;
+                                /** @description 超出 LINE 方案額度的則數 */
+                                overPlan: number;
+                            };
+                            smsConfigured: boolean;
+                            /** @description 每封簡訊的則數 */
+                            smsSegments: number;
+                            /** @description 簡訊總則數 */
+                            smsPoints: number;
+                            costNtd: {
+                                /** @description 方案內的 LINE 訊息不另計費 */
+                                line: number;
+                                sms: number | null;
+                                total: number | null;
+                            };
+                            /** @description 計算方式（給人看的說明） */
+                            formula: string[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 上傳群發圖片
+         * @description Content-Type: image/jpeg 或 image/png，原始檔案內容，最大 10 MB（LINE 的上限；超過回 413，其他格式回 415）。回傳的 id 用於訊息的 imageId／previewId。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            url: string;
+                            size: number;
+                            contentType: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/test-recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可收測試訊息的 LINE 好友（依顯示名稱搜尋） */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                lineUserId: string;
+                                displayName: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 群發內容、進度、結果與點擊 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BroadcastDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** 修改群發（草稿或已排程） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 群發名稱（只在後台顯示） */
+                        title: string;
+                        audience: {
+                            /** @description segment 已儲存的分眾、tag 標籤、all_friends 所有 LINE 好友 */
+                            kind: "segment" | "tag" | "all_friends";
+                            id?: string | null;
+                        };
+                        /** @description 一次最多 5 個訊息框（LINE 的上限），對每位收件人算 1 則 */
+                        messages: ({
+                            /** @enum {string} */
+                            type: "text";
+                            /** @description 文字（LINE 上限 5,000 字）；其中的網址會改成診所的追蹤網址，以計算點擊 */
+                            text: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description POST /api/broadcasts/uploads 回傳的 id（JPEG／PNG，最大 10 MB） */
+                            imageId: string;
+                            previewId?: string | null;
+                        })[];
+                        /** @description 無法以 LINE 傳送時，改傳簡訊給有手機號碼的病患（診所須已設定簡訊） */
+                        smsFallback?: boolean;
+                        /** @description 改傳簡訊時的內容（70 字以內為 1 則） */
+                        smsText?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BroadcastDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 刪除草稿 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 立即傳送或排程（管理員）
+         * @description sendAt 為 null 時立即開始；否則在該時間開始（診所時區）。過去的時間回 422（SEND_AT_PAST）；落在安靜時段時延到安靜時段結束（movedForQuietHours）。沒有任何可傳送的人回 422。LINE 以 multicast 每批最多 500 人傳送，每批帶自己的 X-Line-Retry-Key；達本月非必要訊息上限時暫停。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        sendAt: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BroadcastDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 取消排程或停止傳送
+         * @description 已排程的不會開始；傳送中或暫停的，尚未交給 LINE 的批次取消，已送出的維持已送出。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BroadcastDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 繼續傳送因上限暫停的群發（管理員）
+         * @description 本月非必要訊息額度仍不足時回 422（OVER_CAP）。已送出的不會重送。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BroadcastDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 傳送測試訊息給一位 LINE 好友
+         * @description 把群發內容推播給指定的好友（例如員工自己的 LINE），連結不經追蹤；計入本月「測試」用量。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 收測試訊息的 LINE 好友（例如員工自己的 LINE） */
+                        lineUserId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            to: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 每位收件人的結果 */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "sent" | "failed" | "blocked" | "skipped" | "cancelled";
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                seq: number;
+                                patientId: string | null;
+                                patientName: string | null;
+                                chartNo: string | null;
+                                lineName: string | null;
+                                channel: "line" | "sms" | "none";
+                                status: string;
+                                statusLabel: string;
+                                reason: string | null;
+                                reasonLabel: string | null;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/r/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 群發訊息中的連結（計算點擊後轉址）
+         * @description 每個連結、每支手機（cookie）只計一次點擊，然後以 302 轉到原本的網址。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/support/stats": {
         parameters: {
             query?: never;
@@ -15635,6 +16765,158 @@ export interface components {
             }[];
             createdAt: string;
             updatedAt: string;
+        };
+        BroadcastSummary: {
+            id: string;
+            title: string;
+            /** @description segment 已儲存的分眾、tag 標籤、all_friends 所有 LINE 好友 */
+            audienceKind: "segment" | "tag" | "all_friends";
+            audienceId: string | null;
+            audienceLabel: string;
+            /** @description draft 草稿、scheduled 已排程、sending 傳送中、paused 已暫停（達上限）、done 已完成、cancelled 已取消 */
+            state: "draft" | "scheduled" | "sending" | "paused" | "done" | "cancelled";
+            stateLabel: string;
+            pausedReason: string | null;
+            requestedAt: string | null;
+            sendAt: string | null;
+            sendAtText: string | null;
+            startedAt: string | null;
+            finishedAt: string | null;
+            createdBy: string;
+            sentBy: string | null;
+            createdAt: string;
+            counts: {
+                /** @description 收件人列數 */
+                total: number;
+                /** @description LINE 收件人 */
+                line: number;
+                /** @description LINE 已送出（LINE 已接受） */
+                sent: number;
+                pending: number;
+                failed: number;
+                blocked: number;
+                cancelled: number;
+                /** @description 改傳簡訊 */
+                sms: number;
+                skipped: number;
+                /** @description 送達（LINE 已接受）的人數 */
+                delivered: number;
+                /** @description 點擊過連結的人數（每支手機一次） */
+                clicked: number;
+            };
+        };
+        BroadcastDetail: {
+            id: string;
+            title: string;
+            /** @description segment 已儲存的分眾、tag 標籤、all_friends 所有 LINE 好友 */
+            audienceKind: "segment" | "tag" | "all_friends";
+            audienceId: string | null;
+            audienceLabel: string;
+            /** @description draft 草稿、scheduled 已排程、sending 傳送中、paused 已暫停（達上限）、done 已完成、cancelled 已取消 */
+            state: "draft" | "scheduled" | "sending" | "paused" | "done" | "cancelled";
+            stateLabel: string;
+            pausedReason: string | null;
+            requestedAt: string | null;
+            sendAt: string | null;
+            sendAtText: string | null;
+            startedAt: string | null;
+            finishedAt: string | null;
+            createdBy: string;
+            sentBy: string | null;
+            createdAt: string;
+            counts: {
+                /** @description 收件人列數 */
+                total: number;
+                /** @description LINE 收件人 */
+                line: number;
+                /** @description LINE 已送出（LINE 已接受） */
+                sent: number;
+                pending: number;
+                failed: number;
+                blocked: number;
+                cancelled: number;
+                /** @description 改傳簡訊 */
+                sms: number;
+                skipped: number;
+                /** @description 送達（LINE 已接受）的人數 */
+                delivered: number;
+                /** @description 點擊過連結的人數（每支手機一次） */
+                clicked: number;
+            };
+            messages: ({
+                /** @enum {string} */
+                type: "text";
+                /** @description 文字（LINE 上限 5,000 字）；其中的網址會改成診所的追蹤網址，以計算點擊 */
+                text: string;
+            } | {
+                /** @enum {string} */
+                type: "image";
+                /** @description POST /api/broadcasts/uploads 回傳的 id（JPEG／PNG，最大 10 MB） */
+                imageId: string;
+                previewId?: string | null;
+            })[];
+            smsFallback: boolean;
+            smsText: string;
+            estimate: {
+                audienceLabel: string;
+                /** @description 對象人數（分眾或標籤的病患數，或 LINE 好友數） */
+                total: number;
+                /** @description 以 LINE 傳送的人數（綁定且仍是好友，每個 LINE 帳號一次） */
+                line: number;
+                /** @description 改傳簡訊的人數 */
+                sms: number;
+                skipped: {
+                    /** @description 已封鎖官方帳號 */
+                    blocked: number;
+                    /** @description 沒有 LINE 也沒有可收簡訊的手機（或未勾選改傳簡訊） */
+                    noChannel: number;
+                    /** @description 病歷已合併 */
+                    merged: number;
+                    /** @description 與名單中的家人共用同一個 LINE 帳號 */
+                    duplicate: number;
+                    total: number;
+                };
+                /** @description LINE 計算的訊息則數（每位收件人 1 則） */
+                lineMessages: number;
+                messageBubbles: number;
+                quota: {
+                    planLimit: number | null;
+                    planUsed: number | null;
+                    planLeft: number | null;
+                    capLeft: number | null;
+                    /** @description 超過上限、會暫停等候的人數 */
+                    heldByCap: number;
+                    /** @description 超出 LINE 方案額度的則數 */
+                    overPlan: number;
+                };
+                smsConfigured: boolean;
+                /** @description 每封簡訊的則數 */
+                smsSegments: number;
+                /** @description 簡訊總則數 */
+                smsPoints: number;
+                costNtd: {
+                    /** @description 方案內的 LINE 訊息不另計費 */
+                    line: number;
+                    sms: number | null;
+                    total: number | null;
+                };
+                /** @description 計算方式（給人看的說明） */
+                formula: string[];
+            } | null;
+            /** @description 各狀態的批次數（每批最多 500 人） */
+            chunks: {
+                [key: string]: number;
+            };
+            /** @description LINE 收件人已處理的百分比 */
+            progress: number;
+            links: {
+                token: string;
+                url: string;
+                /** @description 點擊人數 */
+                clicks: number;
+            }[];
+            /** @description 排程時間落在安靜時段，已延到安靜時段結束 */
+            movedForQuietHours?: boolean;
         };
     };
     responses: never;

@@ -25,6 +25,7 @@ import type { FaqTables } from '../modules/faq/tables.ts';
 import type { CaseTables } from '../modules/cases/tables.ts';
 import type { FollowUpTables } from '../modules/follow-ups/tables.ts';
 import type { CareLibraryTables } from '../modules/care-library/tables.ts';
+import type { BroadcastTables } from '../modules/broadcasts/tables.ts';
 
 export interface DB
   extends
@@ -53,4 +54,5 @@ export interface DB
     FaqTables,
     CaseTables,
     FollowUpTables,
-    CareLibraryTables {}
+    CareLibraryTables,
+    BroadcastTables {}

@@ -37,6 +37,12 @@ export interface LineChannelClient {
     deliveryTag: string,
     notificationDisabled?: boolean,
   ): Promise<{ requestId: string | null }>;
+  /**
+   * LINE's multicast (POST /v2/bot/message/multicast): the same messages to up to 500 users (a
+   * broadcast's chunk). With a retry key LINE answers 409 for a key it already accepted; LINE
+   * does not say which users did not receive it (a user who blocked the account is skipped).
+   */
+  multicast(to: string[], messages: messagingApi.Message[], retryKey: string): Promise<{ requestId: string | null }>;
   reply(replyToken: string, messages: messagingApi.Message[]): Promise<void>;
   /** LINE's loading animation in the user's chat for `seconds` (5–60, a multiple of 5), or until a message arrives. */
   startLoading(chatId: string, seconds: number): Promise<void>;
@@ -97,6 +103,10 @@ export function lineChannelClient(
         { to: pnpRecipient(phone), messages, ...(notificationDisabled ? { notificationDisabled } : {}) },
         deliveryTag,
       );
+      return { requestId: res.httpResponse.headers.get('x-line-request-id') };
+    },
+    async multicast(to, messages, retryKey) {
+      const res = await api.multicastWithHttpInfo({ to, messages }, retryKey);
       return { requestId: res.httpResponse.headers.get('x-line-request-id') };
     },
     async reply(replyToken, messages) {

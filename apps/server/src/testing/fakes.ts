@@ -25,6 +25,10 @@ export function fakeLine(): FakeLine {
         rec('pnpPush', ...a);
         return { requestId: null };
       },
+      async multicast(...a) {
+        rec('multicast', ...a);
+        return { requestId: null };
+      },
       reply: async (...a) => rec('reply', ...a),
       startLoading: async (...a) => rec('startLoading', ...a),
       markAsRead: async (...a) => rec('markAsRead', ...a),

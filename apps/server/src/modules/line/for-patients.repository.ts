@@ -44,5 +44,25 @@ export function lineForPatientsRepository(db: Db) {
       if (q?.trim()) query = query.where('f.display_name', 'like', `%${q.trim().replace(/[\\%_]/g, '')}%`);
       return query.orderBy('f.last_event_at', 'desc').limit(limit).offset(offset).execute();
     },
+    /** Every user who follows the account now (the audience "all friends" of a broadcast). */
+    followingIds: async (clinicId: string) =>
+      (
+        await db
+          .selectFrom('line_friends')
+          .select('line_user_id')
+          .where('clinic_id', '=', clinicId)
+          .where('state', '=', 'friend')
+          .orderBy('line_user_id')
+          .execute()
+      ).map((r) => r.line_user_id),
+    searchFriends(clinicId: string, q: string | undefined, limit: number) {
+      let query = db
+        .selectFrom('line_friends')
+        .select(['line_user_id', 'display_name', 'state'])
+        .where('clinic_id', '=', clinicId)
+        .where('state', '=', 'friend');
+      if (q?.trim()) query = query.where('display_name', 'like', `%${q.trim().replace(/[\\%_]/g, '')}%`);
+      return query.orderBy('last_event_at', 'desc').limit(limit).execute();
+    },
   };
 }

@@ -41,3 +41,12 @@ export async function unboundFriends(db: Db, clinicId: string, q: string | undef
     lastEventAt: r.last_event_at,
   }));
 }
+
+/** Every LINE user who follows the clinic's account now (a broadcast to all friends). */
+export const followingFriendIds = (db: Db, clinicId: string) => lineForPatientsRepository(db).followingIds(clinicId);
+
+/** Friends (following now) whose display name contains `q`, most recently active first. */
+export async function searchFriends(db: Db, clinicId: string, q: string | undefined, limit: number) {
+  const rows = await lineForPatientsRepository(db).searchFriends(clinicId, q, limit);
+  return rows.map((r) => ({ lineUserId: r.line_user_id, displayName: r.display_name }));
+}

@@ -296,7 +296,7 @@ export async function quotaReport(deps: Deps, clinicId: string, opts: { refresh?
     line.outgoingByBucket(clinicId, bounds),
     pricesOf(deps, clinicId),
     Promise.all(
-      (['reminder', 'recall', 'otp'] as const).map(async (p) => ({
+      (['reminder', 'recall', 'broadcast', 'otp'] as const).map(async (p) => ({
         purpose: p,
         ...(await sms.usage(clinicId, p, since)),
       })),
@@ -323,7 +323,11 @@ export async function quotaReport(deps: Deps, clinicId: string, opts: { refresh?
   const byPurpose = PURPOSES.map((purpose) => {
     const of = (m: string) => used_.filter((u) => u.purpose === purpose && u.method === m).reduce((a, u) => a + u.n, 0);
     const smsOf =
-      purpose === 'reminder' ? 'reminder' : purpose === 'recall' ? 'recall' : purpose === 'other' ? 'otp' : null;
+      purpose === 'reminder' || purpose === 'recall' || purpose === 'broadcast'
+        ? purpose
+        : purpose === 'other'
+          ? 'otp'
+          : null;
     const s = smsByPurpose.find((x) => x.purpose === smsOf);
     return {
       purpose,

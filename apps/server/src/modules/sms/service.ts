@@ -33,7 +33,7 @@ export const SMS_JOB = defineJob({
   defaults: { priority: 'interactive', maxAttempts: 6 },
   handler: sendSmsJob,
 });
-export type SmsPurpose = 'otp' | 'reminder' | 'recall';
+export type SmsPurpose = 'otp' | 'reminder' | 'recall' | 'broadcast';
 
 export type SmsSettingsInput = Static<typeof SmsSettingsBody>;
 

@@ -54,6 +54,16 @@ export function tagRepository(db: Db) {
             .executeTakeFirst()
         )?.n ?? 0,
       ),
+    patientIdsOf: async (clinicId: string, tagId: string) =>
+      (
+        await db
+          .selectFrom('patient_tags')
+          .select('patient_id')
+          .where('clinic_id', '=', clinicId)
+          .where('tag_id', '=', tagId)
+          .orderBy('patient_id')
+          .execute()
+      ).map((r) => r.patient_id),
     /** The tags of these patients, by tag name. */
     ofPatients: (clinicId: string, patientIds: string[]) =>
       db

@@ -246,6 +246,23 @@ export async function resolveSegment(deps: Deps, clinicId: string, segmentId: st
   return out;
 }
 
+/** Every patient id carrying a tag (the audience of a broadcast to a tag). */
+export async function resolveTag(
+  deps: Deps,
+  clinicId: string,
+  tagId: string,
+): Promise<{ name: string; ids: string[] }> {
+  const repo = tagRepository(deps.db);
+  const t = await repo.get(clinicId, tagId);
+  if (!t) throw errors.notFound('標籤');
+  return { name: t.name, ids: await repo.patientIdsOf(clinicId, tagId) };
+}
+
+/** A saved segment's name (null when the clinic has no such segment). */
+export async function segmentName(deps: Deps, clinicId: string, segmentId: string): Promise<string | null> {
+  return (await tagRepository(deps.db).segment(clinicId, segmentId))?.name ?? null;
+}
+
 /** Replaces the automatic assignments of one rule-based tag with the patients matching its rule now. */
 export async function recomputeTag(deps: Deps, clinicId: string, tagId: string): Promise<number> {
   const t = await tagRepository(deps.db).get(clinicId, tagId);
