@@ -14,6 +14,9 @@ const json = async (url: string, method = 'GET', body?: unknown): Promise<unknow
 
 const CH = '3100000001';
 const TOKEN = 'broadcast-limits-token';
+/** another clinic's channel */
+const CH2 = '3100000002';
+const TOKEN2 = 'other-clinic-token';
 const RATE_LIMITED = { message: 'The API rate limit has been exceeded. Try again later.' };
 let emu: RunningEmulator;
 let clock = Date.parse('2026-12-06T05:00:00Z');
@@ -53,12 +56,17 @@ async function consumption(): Promise<number> {
 beforeAll(async () => {
   emu = await startEmulator({
     now: () => clock,
-    channels: [{ channelId: CH, channelSecret: 'broadcast-limits-secret', channelAccessToken: TOKEN }],
+    channels: [
+      { channelId: CH, channelSecret: 'broadcast-limits-secret', channelAccessToken: TOKEN },
+      { channelId: CH2, channelSecret: 'other-clinic-secret', channelAccessToken: TOKEN2 },
+    ],
   });
   const channel = emu.store.channels.get(CH)!;
+  const other = emu.store.channels.get(CH2)!;
   users = Array.from({ length: 600 }, (_, i) => {
     const u = emu.store.createUser({ displayName: `病患${i}`, userId: userIdFor(`bl-${i}`) });
     channel.friends.set(u.userId, 'friend');
+    if (i < 5) other.friends.set(u.userId, 'friend');
     return u.userId;
   });
 });
@@ -127,6 +135,29 @@ describe('rate limits of multicast, narrowcast and broadcast', () => {
       broadcastPerHour: 60,
       richMenuCreatePerHour: 100,
     });
+  });
+});
+
+describe('another channel (another clinic)', () => {
+  it('has its own rate limits, quota, retry keys and log', async () => {
+    const mark = (await recipients('')).lastSeq;
+    for (let i = 0; i < 200; i++) expect((await multicast([users[0]], 'mine')).status).toBe(200);
+    expect((await multicast([users[0]], 'mine')).status).toBe(429);
+    const key = randomUUID();
+    expect((await multicast([users[0]], 'mine', key)).status).toBe(429);
+    const theirs = await api(
+      '/v2/bot/message/multicast',
+      { to: users.slice(0, 5), messages: [{ type: 'text', text: 'theirs' }] },
+      { authorization: `Bearer ${TOKEN2}`, 'x-line-retry-key': key },
+    );
+    expect(theirs.status).toBe(200);
+    expect((await recipients(`after=${mark}&text=theirs`)).copies).toBe(0);
+    const res = await fetch(`${emu.url}/_emulator/channels/${CH2}/recipients?text=theirs`);
+    expect(((await res.json()) as RecipientsSummary).copies).toBe(5);
+    const quota = await fetch(`${emu.url}/v2/bot/message/quota/consumption`, {
+      headers: { authorization: `Bearer ${TOKEN2}` },
+    });
+    expect(await quota.json()).toEqual({ totalUsage: 5 });
   });
 });
 
