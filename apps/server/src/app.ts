@@ -42,6 +42,7 @@ import { reminderLogRoutes } from './modules/reminders/log-routes.ts';
 import { caseRoutes } from './modules/cases/routes.ts';
 import { careLibraryRoutes } from './modules/care-library/routes.ts';
 import { broadcastRoutes } from './modules/broadcasts/routes.ts';
+import { followUpRoutes } from './modules/follow-ups/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { ErrorResponse, errorBody, handleError, type App } from './platform/http.ts';
@@ -144,6 +145,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   caseRoutes(app, deps);
   // Modules whose records use articles add an ArticleUsage here (an article in use is not deleted or unpublished).
   careLibraryRoutes(app, deps, { usage: [] });
+  followUpRoutes(app, deps);
   appointmentRoutes(app, deps);
   homeRoutes(app, deps);
   doctorRoutes(app, deps);

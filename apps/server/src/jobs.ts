@@ -21,6 +21,7 @@ import { reminderTextHooks } from './modules/reminder-text/hook.ts';
 import { handToPerson } from './modules/line/inbox.ts';
 import { appointmentOutcomeJob } from './modules/appointments/outcome.ts';
 import { broadcastJobs } from './modules/broadcasts/jobs.ts';
+import { NO_SHOW_SEND_JOB, noShowOnOutcome, onFollowUpPostback } from './modules/follow-ups/no-show.ts';
 
 const reminderText = reminderTextHooks(handToPerson);
 
@@ -46,6 +47,7 @@ export function jobDefinitions(): JobDefinition[] {
         reminderText.onReminderTextPostback,
         onFaqPostback,
         onCasePostback,
+        onFollowUpPostback,
       ],
       onDelivery: onPnpDelivered,
     }),
@@ -60,7 +62,8 @@ export function jobDefinitions(): JobDefinition[] {
     ...caseJobs,
     // An HIS status change (completed, no_show …) of a visit today or yesterday: care plans,
     // the no-show follow-up and later the satisfaction survey plug in here.
-    appointmentOutcomeJob({ onOutcome: [] }),
+    appointmentOutcomeJob({ onOutcome: [noShowOnOutcome] }),
+    NO_SHOW_SEND_JOB,
     ...broadcastJobs,
   ];
 }

@@ -239,6 +239,18 @@ const FIXTURES: Record<string, Fixture> = {
       return { url: `/api/broadcasts/${b.id}/send`, body: { sendAt: null } };
     },
   },
+  'POST /api/follow-ups/{id}/assign': {
+    request: async (ctx) => {
+      await hisPatient(ctx, 'PF1');
+      const p = await patientByName(ctx, '值測試');
+      const clientKey = `fu-${randomBytes(6).toString('hex')}`;
+      const f = json(
+        ok(await ctx.admin.post('/api/follow-ups', { patientId: p.id, priority: 'normal', title: '回電', clientKey })),
+      );
+      return { url: `/api/follow-ups/${f.id}/assign`, body: { ownerId: ctx.c.admin.userId } };
+    },
+    read: async (ctx, res) => json(ok(await ctx.admin.get(`/api/follow-ups/${res.json().id}`))),
+  },
   'POST /api/cases': {
     request: async (ctx) => {
       await caseLineUser(ctx);

@@ -10926,6 +10926,963 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 待追蹤列表
+         * @description 預設列出未完成的事項，優先事項在前、時限早的在前；active、overdue 為全部未完成與已逾時的件數（不受篩選影響）。
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description active 未完成（預設）、open 待處理、in_progress 處理中、done 已完成、all 全部 */
+                    status?: "active" | "open" | "in_progress" | "done" | "all";
+                    /** @description 來源：care_checkin 照護計畫回覆、no_show 未到診關懷、broadcast_reply 群發回覆、staff 人員建立 */
+                    source?: "care_checkin" | "no_show" | "broadcast_reply" | "staff";
+                    /** @description 負責人員 id；none 為未指派 */
+                    ownerId?: string;
+                    /** @description 只列出已過時限的未完成事項 */
+                    overdue?: boolean;
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["FollowUpSummary"][];
+                            total: number;
+                            /** @description 未完成（待處理＋處理中）的件數（不受篩選影響） */
+                            active: number;
+                            /** @description 未完成且已過時限的件數（不受篩選影響） */
+                            overdue: number;
+                            limits: {
+                                /** @description 優先事項的處理時限（門診小時） */
+                                highHours: number;
+                                /** @description 一般事項的處理時限（門診小時） */
+                                normalHours: number;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 新增待追蹤（人員建立）
+         * @description 例如接到電話後要再回電的事項；同一個 clientKey 只建立一筆。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        patientId: string;
+                        /** @description 優先程度：normal 一般、high 優先 */
+                        priority: "normal" | "high";
+                        title: string;
+                        note?: string;
+                        /** @description 同一個 clientKey 只建立一筆（重送不重複） */
+                        clientKey: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FollowUpDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follow-ups/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 未完成與已逾時的待追蹤件數 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 未完成的待追蹤 */
+                            active: number;
+                            /** @description 其中已過時限的 */
+                            overdue: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follow-ups/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 待追蹤的即時更新（Server-Sent Events）
+         * @description 有新的或變動的待追蹤時送出 `follow-ups` 事件（內容為件數），頁面收到後重新讀取列表。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follow-ups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待追蹤內容與處理紀錄 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FollowUpDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follow-ups/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 指派負責人 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ownerId: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FollowUpDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follow-ups/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 開始處理
+         * @description 待處理 → 處理中；未指派的事項由按下的人員負責。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FollowUpDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follow-ups/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 完成（記錄處理結果）
+         * @description 待處理／處理中 → 已完成，記錄結果（已電話關心、已安排回診、病患無回應、其他＋說明）。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 處理結果：called 已電話關心、rebooked 已安排回診、no_answer 病患無回應、other 其他 */
+                        outcome: "called" | "rebooked" | "no_answer" | "other";
+                        /** @description 說明；結果為「其他」時必填 */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FollowUpDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follow-ups/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新開啟
+         * @description 已完成 → 處理中，清除結果。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FollowUpDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follow-ups/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 新增備註 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FollowUpDetail"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/no-show/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 未到診關懷設定
+         * @description 尚未設定過的診所回傳預設值（已啟用）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enabled: boolean;
+                            text: string;
+                            delayMinutes: number;
+                            defaults: {
+                                enabled: boolean;
+                                text: string;
+                                delayMinutes: number;
+                            };
+                            buttons: {
+                                rebook: string;
+                                decline: string;
+                            };
+                            replies: {
+                                /** @description 病患點「請診所與我聯絡」後收到的回覆 */
+                                rebook: string;
+                                /** @description 病患點「不用了，謝謝」後收到的回覆 */
+                                decline: string;
+                            };
+                            clinicName: string;
+                            quietHours: {
+                                enabled: boolean;
+                                start: string;
+                                end: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 修改未到診關懷設定（管理者）
+         * @description 開關、訊息內容與延後時間；適用於之後標記的未到。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 是否在 HIS 標記「未到」後傳送關懷訊息 */
+                        enabled: boolean;
+                        /** @description 訊息內容（最多 120 字）；可用 {name} 病患姓名、{clinicName} 診所名稱 */
+                        text: string;
+                        /** @description HIS 標記「未到」後延後幾分鐘傳送（遇安靜時段再往後；當天送不出就不送） */
+                        delayMinutes: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enabled: boolean;
+                            text: string;
+                            delayMinutes: number;
+                            defaults: {
+                                enabled: boolean;
+                                text: string;
+                                delayMinutes: number;
+                            };
+                            buttons: {
+                                rebook: string;
+                                decline: string;
+                            };
+                            replies: {
+                                /** @description 病患點「請診所與我聯絡」後收到的回覆 */
+                                rebook: string;
+                                /** @description 病患點「不用了，謝謝」後收到的回覆 */
+                                decline: string;
+                            };
+                            clinicName: string;
+                            quietHours: {
+                                enabled: boolean;
+                                start: string;
+                                end: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/no-show/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 未到診關懷紀錄
+         * @description 每個被標記未到的今日看診一列：是否傳送（或未傳送的原因）、病患的回覆與開立的待追蹤，新的在前。
+         */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                appointmentId: string;
+                                patientId: string;
+                                patientName: string | null;
+                                chartNo: string | null;
+                                visitText: string | null;
+                                /** @description 狀態：scheduled 等待傳送、sent 已傳送，未回覆、rebook 請診所聯絡、declined 不用了、skipped 未傳送 */
+                                status: "scheduled" | "sent" | "rebook" | "declined" | "skipped";
+                                statusLabel: string;
+                                skipReason: ("quiet_hours" | "already_today" | "no_line" | "over_cap" | "disabled" | "status_changed" | "too_late") | null;
+                                skipReasonLabel: string | null;
+                                /** @description HIS 標記未到的時間 */
+                                markedAt: string;
+                                /** @description 排定的傳送時間 */
+                                sendAt: string;
+                                sentAt: string | null;
+                                answeredAt: string | null;
+                                followUpId: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/appointments": {
         parameters: {
             query?: never;
@@ -16626,6 +17583,82 @@ export interface components {
             publishedAt: string | null;
             createdAt: string;
             updatedAt: string;
+        };
+        FollowUpSummary: {
+            id: string;
+            /** @description 來源：care_checkin 照護計畫回覆、no_show 未到診關懷、broadcast_reply 群發回覆、staff 人員建立 */
+            source: "care_checkin" | "no_show" | "broadcast_reply" | "staff";
+            sourceLabel: string;
+            /** @description 優先程度：normal 一般、high 優先 */
+            priority: "normal" | "high";
+            priorityLabel: string;
+            /** @description 狀態：open 待處理、in_progress 處理中、done 已完成 */
+            status: "open" | "in_progress" | "done";
+            statusLabel: string;
+            /** @description 要追蹤的事項 */
+            title: string;
+            answer: string | null;
+            patientId: string;
+            patientName: string | null;
+            chartNo: string | null;
+            phoneMasked: string | null;
+            appointmentId: string | null;
+            lineUserId: string | null;
+            ownerId: string | null;
+            ownerName: string | null;
+            dueAt: string | null;
+            dueText: string | null;
+            /** @description 未完成且已過時限 */
+            overdue: boolean;
+            /** @description 已完成，但晚於時限 */
+            late: boolean;
+            outcome: ("called" | "rebooked" | "no_answer" | "other") | null;
+            outcomeLabel: string | null;
+            outcomeNote: string | null;
+            doneAt: string | null;
+            createdAt: string;
+        };
+        FollowUpDetail: {
+            id: string;
+            /** @description 來源：care_checkin 照護計畫回覆、no_show 未到診關懷、broadcast_reply 群發回覆、staff 人員建立 */
+            source: "care_checkin" | "no_show" | "broadcast_reply" | "staff";
+            sourceLabel: string;
+            /** @description 優先程度：normal 一般、high 優先 */
+            priority: "normal" | "high";
+            priorityLabel: string;
+            /** @description 狀態：open 待處理、in_progress 處理中、done 已完成 */
+            status: "open" | "in_progress" | "done";
+            statusLabel: string;
+            /** @description 要追蹤的事項 */
+            title: string;
+            answer: string | null;
+            patientId: string;
+            patientName: string | null;
+            chartNo: string | null;
+            phoneMasked: string | null;
+            appointmentId: string | null;
+            lineUserId: string | null;
+            ownerId: string | null;
+            ownerName: string | null;
+            dueAt: string | null;
+            dueText: string | null;
+            /** @description 未完成且已過時限 */
+            overdue: boolean;
+            /** @description 已完成，但晚於時限 */
+            late: boolean;
+            outcome: ("called" | "rebooked" | "no_answer" | "other") | null;
+            outcomeLabel: string | null;
+            outcomeNote: string | null;
+            doneAt: string | null;
+            createdAt: string;
+            events: {
+                id: number;
+                /** @description opened 建立、assigned 指派、started 開始處理、done 完成、reopened 重新開啟、note 備註 */
+                kind: string;
+                text: string;
+                actor: string;
+                at: string;
+            }[];
         };
         PatientListItem: {
             id: string;

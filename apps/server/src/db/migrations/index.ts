@@ -32,6 +32,7 @@ import m0212 from './0212_jobs_ordering_status.ts';
 import m0220 from './0220_appointment_treatment_codes.ts';
 import m0230 from './0230_care_library.ts';
 import m0235 from './0235_follow_ups.ts';
+import m0236 from './0236_no_show_line_user.ts';
 import m0240 from './0240_broadcasts.ts';
 
 export const migrations: Migration[] = [
@@ -67,5 +68,6 @@ export const migrations: Migration[] = [
   m0220,
   m0230,
   m0235,
+  m0236,
   m0240,
 ];

@@ -85,3 +85,93 @@ describe('openFollowUp', () => {
     t.clock.set(START);
   });
 });
+
+describe('staff work the list', () => {
+  it('assign, start and close with an outcome; bad moves → 409/422 in zh-TW; history and audit', async () => {
+    t.clock.set(START);
+    const { c, patientId, admin } = await setup();
+    const desk = await c.staff('front_desk');
+    const staff = as(t.app, desk);
+    const id = await openFollowUp(t.deps, c.clinicId, input(patientId, 'w1', 'high'));
+    const list = (await staff.get('/api/follow-ups')).json();
+    expect(list).toMatchObject({ total: 1, active: 1, overdue: 0, limits: { highHours: 2, normalHours: 8 } });
+    expect(list.items[0]).toMatchObject({ id, priorityLabel: '優先', statusLabel: '待處理', ownerId: null });
+
+    const bad = await staff.post(`/api/follow-ups/${id}/assign`, { ownerId: 'nobody' });
+    expect(bad.statusCode).toBe(422);
+    const assigned = await staff.post(`/api/follow-ups/${id}/assign`, { ownerId: desk.userId });
+    expect(assigned.json()).toMatchObject({ ownerId: desk.userId, ownerName: '測試front_desk' });
+    expect((await staff.post(`/api/follow-ups/${id}/start`, {})).json()).toMatchObject({ status: 'in_progress' });
+    expect((await staff.post(`/api/follow-ups/${id}/start`, {})).statusCode).toBe(409);
+    const noNote = await staff.post(`/api/follow-ups/${id}/close`, { outcome: 'other' });
+    expect(noNote.statusCode).toBe(422);
+    expect(noNote.json().error.details[0].message).toBe('結果選「其他」時，請填寫說明');
+    const badOutcome = await staff.post(`/api/follow-ups/${id}/close`, { outcome: 'maybe' });
+    expect(badOutcome.statusCode).toBe(422);
+    const done = (await staff.post(`/api/follow-ups/${id}/close`, { outcome: 'rebooked', note: '改約週五' })).json();
+    expect(done).toMatchObject({
+      status: 'done',
+      outcome: 'rebooked',
+      outcomeLabel: '已安排回診',
+      outcomeNote: '改約週五',
+    });
+    const again = await staff.post(`/api/follow-ups/${id}/close`, { outcome: 'called' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toContain('已完成');
+    expect(done.events.map((e: { kind: string }) => e.kind)).toEqual(['opened', 'assigned', 'started', 'done']);
+    expect((await staff.get('/api/follow-ups')).json().total).toBe(0);
+    expect((await staff.get('/api/follow-ups?status=done')).json().total).toBe(1);
+    expect((await staff.get('/api/follow-ups/counts')).json()).toEqual({ active: 0, overdue: 0 });
+    const reopened = (await staff.post(`/api/follow-ups/${id}/reopen`, {})).json();
+    expect(reopened).toMatchObject({ status: 'in_progress', outcome: null });
+    const noted = (await staff.post(`/api/follow-ups/${id}/notes`, { text: '留言請病患回電' })).json();
+    expect(noted.events.at(-1)).toMatchObject({ kind: 'note', text: '留言請病患回電' });
+
+    const actions = (
+      await t.deps.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('clinic_id', '=', c.clinicId)
+        .where('entity_id', '=', id)
+        .orderBy('id')
+        .execute()
+    ).map((r) => r.action);
+    expect(actions).toEqual([
+      'follow_ups.opened',
+      'follow_ups.assigned',
+      'follow_ups.started',
+      'follow_ups.closed',
+      'follow_ups.reopened',
+      'follow_ups.noted',
+    ]);
+    // a viewer reads but does not change
+    const viewer = as(t.app, await c.staff('viewer'));
+    expect((await viewer.get(`/api/follow-ups/${id}`)).statusCode).toBe(200);
+    expect((await viewer.post(`/api/follow-ups/${id}/close`, { outcome: 'called' })).statusCode).toBe(403);
+    void admin;
+  });
+
+  it('staff open a task for a patient, once per client key; another clinic sees and changes nothing', async () => {
+    t.clock.set(START);
+    const { c, patientId, admin } = await setup();
+    const body = { patientId, priority: 'normal', title: '電話詢問術後出血，下午回電', clientKey: 'k-12345678' };
+    const a = await admin.post('/api/follow-ups', body);
+    expect(a.statusCode).toBe(201);
+    expect(a.json()).toMatchObject({ source: 'staff', sourceLabel: '人員建立', status: 'open' });
+    expect((await admin.post('/api/follow-ups', body)).json().id).toBe(a.json().id);
+    const unknown = await admin.post('/api/follow-ups', { ...body, patientId: 'nope', clientKey: 'k-99999999' });
+    expect(unknown.statusCode).toBe(422);
+
+    const other = await setup();
+    expect((await other.admin.get('/api/follow-ups')).json().total).toBe(0);
+    expect((await other.admin.get(`/api/follow-ups/${a.json().id}`)).statusCode).toBe(404);
+    expect((await other.admin.post(`/api/follow-ups/${a.json().id}/assign`, { ownerId: null })).statusCode).toBe(404);
+    expect((await other.admin.post(`/api/follow-ups/${a.json().id}/close`, { outcome: 'called' })).statusCode).toBe(
+      404,
+    );
+    const cross = await other.admin.post('/api/follow-ups', { ...body, clientKey: 'k-77777777' });
+    expect(cross.statusCode).toBe(422);
+    expect((await admin.get(`/api/follow-ups/${a.json().id}`)).json()).toMatchObject({ status: 'open' });
+    void c;
+  });
+});

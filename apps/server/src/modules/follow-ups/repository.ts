@@ -59,6 +59,15 @@ export function followUpRepository(db: Kysely<DB>) {
         .where('clinic_id', '=', clinicId)
         .where('idempotency_key', '=', key)
         .executeTakeFirst(),
+    /** The newest change of any task (the live page's fingerprint). */
+    lastChange: async (clinicId: string) =>
+      (
+        await db
+          .selectFrom('follow_ups')
+          .select((eb) => eb.fn.max('updated_at').as('m'))
+          .where('clinic_id', '=', clinicId)
+          .executeTakeFirst()
+      )?.m ?? null,
     insert: (row: Insertable<FollowUpsTable>) => db.insertInto('follow_ups').values(row).execute(),
     /** Updates a task only while its status is one of `from`; returns whether it did. */
     move: async (clinicId: string, id: string, from: string[], patch: Updateable<FollowUpsTable>) => {

@@ -273,6 +273,8 @@ export function followUpService(deps: Deps) {
     );
 
   return {
+    lastChange: (clinicId: string) => repo.lastChange(clinicId),
+
     limits: () => ({ highHours: DUE_OPEN_MINUTES.high / 60, normalHours: DUE_OPEN_MINUTES.normal / 60 }),
 
     async list(clinicId: string, f: Omit<FollowUpFilter, 'now'>) {

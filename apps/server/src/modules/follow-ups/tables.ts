@@ -48,6 +48,7 @@ export interface NoShowMessagesTable {
   clinic_id: string;
   appointment_id: string;
   patient_id: string;
+  line_user_id: string | null;
   /** `<patientId>:<local date>` while the row is one that sends: at most one per patient per day. */
   patient_day: string | null;
   status: string;
