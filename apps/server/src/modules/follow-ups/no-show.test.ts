@@ -156,7 +156,7 @@ describe('no-show follow-up', { timeout: 120_000 }, () => {
     expect((await x.log())[0]).toMatchObject({ status: 'declined' });
   });
 
-  it('a past no-show (initial sync, resync, yesterday) gets nothing, nor one first seen during the initial sync', async () => {
+  it('a past no-show (initial sync, resync, yesterday) or one first seen in the initial sync: nothing', async () => {
     const x = await setup();
     await x.noShow('OLD', '2026-12-01T09:00:00+08:00');
     const y = await x.noShow('YDAY', '2026-12-08T17:00:00+08:00');
