@@ -269,6 +269,7 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   after: '變更後',
   answer: '病患的回覆',
   appointmentId: '預約',
+  articleId: '衛教文章',
   areas: '區塊數',
   assigneeId: '指派對象',
   attemptsLeft: '剩餘嘗試次數',

@@ -2194,6 +2194,7 @@ export interface paths {
                         text?: string | null;
                         imageId?: string | null;
                         previewId?: string | null;
+                        articleId?: string | null;
                     };
                 };
             };

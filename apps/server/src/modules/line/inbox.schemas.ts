@@ -172,6 +172,15 @@ export const SendBody = Type.Object(
         Type.String({ minLength: 1, maxLength: 40, description: '預覽圖 ID（1 MB 以內；圖片本身 1 MB 以內可省略）' }),
       ),
     ),
+    articleId: Type.Optional(
+      Nullable(
+        Type.String({
+          minLength: 1,
+          maxLength: 40,
+          description: '要附上的衛教文章 ID（已發布的文章，以 LINE 卡片送出，排在文字之後）',
+        }),
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -11,6 +11,7 @@ import { AppError, errors } from '../../platform/errors.ts';
 import { wakeWorkers } from '../../platform/jobs.ts';
 import { appointmentService } from '../appointments/service.ts';
 import { bindingService } from '../binding/service.ts';
+import { articleMessage } from '../care-library/service.ts';
 import { staffService } from '../staff/service.ts';
 import { taskService } from '../tasks/service.ts';
 import { DEFAULT_BOT_PAUSE_MINUTES, type AfterStaffReply } from './inbox.ts';
@@ -31,6 +32,7 @@ export type InboxSendInput = {
   text?: string | null;
   imageId?: string | null;
   previewId?: string | null;
+  articleId?: string | null;
 };
 
 type MessageRow = Awaited<ReturnType<ReturnType<typeof inboxRepository>['messages']>>[number];
@@ -93,6 +95,17 @@ export function inboxService(deps: Deps, opts: { afterStaffReply?: AfterStaffRep
     if (!c.reply_token || Number(c.reply_token_used) || !c.reply_token_at) return null;
     const until = new Date(new Date(c.reply_token_at).getTime() + REPLY_TOKEN_FRESH_MS).toISOString();
     return until > nowIso() ? until : null;
+  }
+
+  /** A published article of the clinic as its Flex bubble; anything else is the field's error. */
+  async function articleOf(clinicId: string, articleId: string) {
+    try {
+      return await articleMessage(deps, clinicId, articleId);
+    } catch (err) {
+      if (!(err instanceof AppError) || (err.status !== 404 && err.status !== 409)) throw err;
+      const message = err.status === 404 ? '找不到這篇衛教文章' : err.message;
+      throw errors.validation([{ field: 'articleId', code: err.status === 404 ? 'unknown' : 'draft', message }]);
+    }
   }
 
   async function staffNames(clinicId: string) {
@@ -390,8 +403,8 @@ export function inboxService(deps: Deps, opts: { afterStaffReply?: AfterStaffRep
     async send(clinicId: string, lineUserId: string, input: InboxSendInput, actor: Actor, ip: string) {
       await existing(clinicId, lineUserId);
       const text = (input.text ?? '').trim();
-      if (!text && !input.imageId)
-        throw errors.validation([{ field: 'text', code: 'required', message: '請輸入訊息或選擇圖片' }]);
+      if (!text && !input.imageId && !input.articleId)
+        throw errors.validation([{ field: 'text', code: 'required', message: '請輸入訊息、選擇圖片或衛教文章' }]);
       const messages: messagingApi.Message[] = [];
       if (input.imageId) {
         const img = await repo.upload(input.imageId);
@@ -412,6 +425,7 @@ export function inboxService(deps: Deps, opts: { afterStaffReply?: AfterStaffRep
         messages.push({ type: 'image', originalContentUrl: url(img.id), previewImageUrl: url(preview.id) });
       }
       if (text) messages.push({ type: 'text', text });
+      if (input.articleId) messages.push(await articleOf(clinicId, input.articleId));
       const friend = await line.friend(clinicId, lineUserId);
       if (friend?.state === 'blocked')
         throw errors.conflict('LINE_USER_BLOCKED', '這位使用者已封鎖診所的 LINE 官方帳號，訊息無法送達');
@@ -454,7 +468,12 @@ export function inboxService(deps: Deps, opts: { afterStaffReply?: AfterStaffRep
           entityType: 'line_user',
           entityId: lineUserId,
           ip,
-          detail: { chars: text.length, image: Boolean(input.imageId), method: token ? 'reply' : 'push' },
+          detail: {
+            chars: text.length,
+            image: Boolean(input.imageId),
+            articleId: input.articleId ?? null,
+            method: token ? 'reply' : 'push',
+          },
         });
         return { duplicate: false as const, token };
       });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as } from '../../testing/helpers.ts';
 import { createLineTestbed, type LineTestbed } from '../../testing/line.ts';
 import { liffSteps, phone } from '../../testing/liff.ts';
+import { articleIdBySlug } from '../care-library/service.ts';
 import { handToPerson, isBotPaused } from './inbox.ts';
 import { inboxService } from './inbox.service.ts';
 
@@ -225,6 +226,45 @@ describe('staff replies', () => {
     await b.drain();
     const out = (await s.sent(c.channelId, u)).slice(before).map((m) => m.message.text);
     expect(out.sort()).toEqual(['乙回覆', '甲回覆']);
+  });
+
+  it('a health-education article goes as its Flex card after the text; a draft or unknown one is refused', async () => {
+    const { c, u, desk } = await setup();
+    const api = as(b.t.app, desk);
+    await say(c.channelId, u, '我家的貓生病了');
+    await say(c.channelId, u, '可以嗎');
+    const articleId = (await articleIdBySlug(b.t.deps, c.clinicId, 'after-extraction'))!;
+    const r = await api.post(`/api/inbox/conversations/${u}/messages`, {
+      clientKey: key(),
+      text: '這篇說明給您參考',
+      articleId,
+    });
+    expect(r.json()).toEqual({ method: 'reply', duplicate: false });
+    // an article alone, pushed
+    const alone = await api.post(`/api/inbox/conversations/${u}/messages`, { clientKey: key(), articleId });
+    expect(alone.json()).toEqual({ method: 'push', duplicate: false });
+    await b.drain();
+    const out = (await s.sent(c.channelId, u)).slice(-3);
+    expect(out.map((m) => [m.via, m.message.type, m.message.text ?? m.message.altText])).toEqual([
+      ['reply', 'text', '這篇說明給您參考'],
+      ['reply', 'flex', '【衛教】拔牙後照護'],
+      ['push', 'flex', '【衛教】拔牙後照護'],
+    ]);
+    const audit = (await as(b.t.app, c.admin).get('/api/audit?action=line.conversation_replied')).json();
+    expect(audit.items[0].detail).toMatchObject({ articleId, method: 'push' });
+
+    const draft = await as(b.t.app, c.admin).post(`/api/care/articles/${articleId}/unpublish`);
+    expect(draft.json().status).toBe('draft');
+    const refused = await api.post(`/api/inbox/conversations/${u}/messages`, { clientKey: key(), articleId });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.details[0]).toMatchObject({ field: 'articleId', code: 'draft' });
+    const unknown = await api.post(`/api/inbox/conversations/${u}/messages`, { clientKey: key(), articleId: 'x' });
+    expect(unknown.json().error.details[0]).toMatchObject({ field: 'articleId', code: 'unknown' });
+    // another clinic's article is unknown here
+    const other = await s.clinic();
+    const theirs = (await articleIdBySlug(b.t.deps, other.clinicId, 'after-implant'))!;
+    const foreign = await api.post(`/api/inbox/conversations/${u}/messages`, { clientKey: key(), articleId: theirs });
+    expect(foreign.json().error.details[0]).toMatchObject({ field: 'articleId', code: 'unknown' });
   });
 
   it('images: JPEG/PNG up to 10 MB, served publicly; anything else is refused', async () => {

@@ -1,12 +1,14 @@
 // One conversation of the inbox: its header (state, assignee, 完成), the messages with non-text
-// events drawn (stickers, images, places, files), and the reply box with the canned-reply picker
-// and an image. Opening it marks it read (and on LINE, in the channel's manual read mode).
+// events drawn (stickers, images, places, files), and the reply box with the canned-reply picker,
+// an image and a health-education article (衛教文章, sent as its LINE card). Opening it marks it
+// read (and on LINE, in the channel's manual read mode).
 import {
   CheckOutlined,
   EnvironmentOutlined,
   FileOutlined,
   PauseCircleOutlined,
   PictureOutlined,
+  ReadOutlined,
   SendOutlined,
   SoundOutlined,
   StopOutlined,
@@ -25,6 +27,8 @@ import {
   Flex,
   Image,
   Input,
+  List,
+  Popover,
   Select,
   Skeleton,
   Space,
@@ -46,6 +50,7 @@ import {
   useAssignees,
   useCannedReplies,
   useConversation,
+  usePublishedArticles,
   waitedFor,
   type Conversation,
   type InboxMessage,
@@ -77,6 +82,10 @@ export function InboxConversation({ lineUserId, live, canAnswer, messageActions 
   const canned = useCannedReplies();
   const [text, setText] = useState('');
   const [image, setImage] = useState<{ file: File; url: string } | null>(null);
+  const [article, setArticle] = useState<{ id: string; title: string } | null>(null);
+  const [articlePicker, setArticlePicker] = useState(false);
+  const [articleQuery, setArticleQuery] = useState('');
+  const articles = usePublishedArticles(articlePicker);
   const clientKey = useRef(newClientKey());
   const logRef = useRef<HTMLDivElement>(null);
   const c = q.data;
@@ -115,13 +124,20 @@ export function InboxConversation({ lineUserId, live, canAnswer, messageActions 
       }
       return api.post('/api/inbox/conversations/{lineUserId}/messages', {
         params: { path: { lineUserId } },
-        body: { clientKey: clientKey.current, text: text.trim() || null, imageId, previewId },
+        body: {
+          clientKey: clientKey.current,
+          text: text.trim() || null,
+          imageId,
+          previewId,
+          articleId: article?.id ?? null,
+        },
       });
     },
     onSuccess: (r) => {
       clientKey.current = newClientKey();
       setText('');
       setImage(null);
+      setArticle(null);
       message.success(r.method === 'reply' ? '已傳送（免費回覆）' : '已傳送（推播，計入訊息額度）');
       refresh();
       // the push is logged once it went out
@@ -281,6 +297,59 @@ export function InboxConversation({ lineUserId, live, canAnswer, messageActions 
                   罐頭訊息
                 </Button>
               </Dropdown>
+              <Popover
+                trigger="click"
+                placement="topLeft"
+                open={articlePicker}
+                onOpenChange={setArticlePicker}
+                title="傳送衛教文章"
+                content={
+                  <div style={{ width: 340 }}>
+                    <Input.Search
+                      aria-label="搜尋衛教文章"
+                      placeholder="搜尋標題、分類或標籤"
+                      allowClear
+                      value={articleQuery}
+                      onChange={(e) => setArticleQuery(e.target.value)}
+                      style={{ marginBottom: 8 }}
+                    />
+                    <List
+                      size="small"
+                      loading={articles.isLoading}
+                      style={{ maxHeight: 300, overflowY: 'auto' }}
+                      locale={{ emptyText: '沒有已發布的衛教文章' }}
+                      dataSource={(articles.data ?? []).filter((a) =>
+                        [a.title, a.category, ...a.tags].some((x) => x.includes(articleQuery.trim())),
+                      )}
+                      renderItem={(a) => (
+                        <List.Item
+                          style={{ cursor: 'pointer' }}
+                          onClick={() => {
+                            setArticle({ id: a.id, title: a.title });
+                            setArticlePicker(false);
+                          }}
+                        >
+                          <div>
+                            <Text strong>{a.title}</Text>
+                            <div>
+                              <Text type="secondary" style={{ fontSize: 12 }}>
+                                {a.category || '未分類'}
+                              </Text>
+                            </div>
+                          </div>
+                        </List.Item>
+                      )}
+                    />
+                    <div style={{ marginTop: 6 }}>
+                      <Link to="/care/library">管理衛教文章</Link>
+                    </div>
+                  </div>
+                }
+              >
+                <Button size="small" icon={<ReadOutlined />}>
+                  衛教文章
+                </Button>
+              </Popover>
               <Upload accept="image/jpeg,image/png" showUploadList={false} beforeUpload={pickImage}>
                 <Button size="small" icon={<PictureOutlined />}>
                   圖片
@@ -305,13 +374,31 @@ export function InboxConversation({ lineUserId, live, canAnswer, messageActions 
               </Button>
             </Flex>
           ) : null}
+          {article ? (
+            <Flex align="center" gap={8} style={{ marginBottom: 6 }}>
+              <Tag icon={<ReadOutlined />} color="cyan">
+                衛教文章：{article.title}
+              </Tag>
+              <Text type="secondary" style={{ fontSize: 12 }}>
+                以 LINE 卡片送出，排在文字之後
+              </Text>
+              <Button size="small" type="link" onClick={() => setArticle(null)}>
+                移除
+              </Button>
+            </Flex>
+          ) : null}
           <Flex gap={8}>
             <Input.TextArea
               aria-label="回覆內容"
               value={text}
               onChange={(e) => setText(e.target.value)}
               onKeyDown={(e) => {
-                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && (text.trim() || image) && !send.isPending)
+                if (
+                  e.key === 'Enter' &&
+                  (e.ctrlKey || e.metaKey) &&
+                  (text.trim() || image || article) &&
+                  !send.isPending
+                )
                   send.mutate();
               }}
               autoSize={{ minRows: 2, maxRows: 6 }}
@@ -322,7 +409,7 @@ export function InboxConversation({ lineUserId, live, canAnswer, messageActions 
             <Button
               type="primary"
               icon={<SendOutlined />}
-              disabled={blocked || (!text.trim() && !image)}
+              disabled={blocked || (!text.trim() && !image && !article)}
               loading={send.isPending}
               onClick={() => send.mutate()}
             >

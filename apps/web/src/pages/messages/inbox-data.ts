@@ -121,6 +121,16 @@ export const useCannedReplies = () =>
       ),
   });
 
+/** Published health-education articles, for the 衛教文章 picker (sent as their LINE card). */
+export const usePublishedArticles = (enabled: boolean) =>
+  useQuery({
+    queryKey: ['care-articles', 'published'],
+    queryFn: () => api.get('/api/care/articles', { params: { query: { status: 'published' } } }),
+    staleTime: 60_000,
+    enabled,
+    select: (d) => d.items.map((a) => ({ id: a.id, title: a.title, category: a.category, tags: a.tags })),
+  });
+
 /** The count of conversations waiting for the front desk (the home page's counter). */
 export const useUnansweredLine = () =>
   useQuery({
