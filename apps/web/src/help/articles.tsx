@@ -15,6 +15,7 @@ import { INBOX_HELP } from './inbox.tsx';
 import { REMINDER_TEMPLATE_HELP } from './reminder-templates.tsx';
 import { SUPPORT_STATS_HELP } from './support-stats.tsx';
 import { FAQ_HELP } from './faq.tsx';
+import { CARE_LIBRARY_HELP } from './care-library.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
@@ -307,6 +308,7 @@ export const HELP_ARTICLES = {
   ...CASES_HELP,
   ...SUPPORT_STATS_HELP,
   ...INBOX_HELP,
+  ...CARE_LIBRARY_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -338,6 +340,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'faqTrainer',
   'cases',
   'supportStats',
+  'careLibrary',
   'staff',
   'clinic',
   'apiKeys',
