@@ -81,7 +81,7 @@ describe('care library', () => {
     const a = created.json();
     expect(a).toMatchObject({ title: '矯正期間的清潔', tags: ['矯正', '刷牙'], status: 'draft', slug: null });
     expect(a.cover.id).toBe(cover.id);
-    expect(a.excerpt).toBe('戴矯正器時食物容易卡住。 建議 每餐飯後刷牙 使用牙間刷');
+    expect(a.excerpt).toBe('戴矯正器時食物容易卡住。 每餐飯後刷牙 使用牙間刷');
 
     // a draft's page is not public
     const draftPage = await t.app.inject({ method: 'GET', url: new URL(a.publicUrl).pathname });

@@ -25,7 +25,7 @@ describe('articleFlex', () => {
     expect(b.body.contents.map((c: { text: string }) => c.text)).toEqual([
       '晴天牙醫・衛教',
       '拔牙後照護',
-      '拔牙後的傷口需要幾天時間癒合。 止血 紗布緊咬 30 分鐘',
+      '拔牙後的傷口需要幾天時間癒合。 紗布緊咬 30 分鐘',
     ]);
     expect(b.footer.contents[0]).toMatchObject({
       type: 'button',

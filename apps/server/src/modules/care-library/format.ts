@@ -36,8 +36,8 @@ export function plainText(body: string): string {
     .join(' ');
 }
 
-/** At most `max` characters (code points) of the plain text, cut with 「…」. */
+/** At most `max` characters (code points) of the text without its subheadings, cut with 「…」. */
 export function excerptOf(body: string, max = 80): string {
-  const chars = [...plainText(body)];
+  const chars = [...plainText(normalise(body).replace(/^\s*#{1,6}\s+.*$/gm, ''))];
   return chars.length <= max ? chars.join('') : chars.slice(0, max - 1).join('') + '…';
 }

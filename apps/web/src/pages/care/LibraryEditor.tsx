@@ -161,7 +161,7 @@ export function LibraryEditor({
     >
       <Row gutter={24}>
         <Col xs={24} lg={14}>
-          <Form form={form} layout="vertical" requiredMark="optional" onFinish={(v) => void submit(v)}>
+          <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
             <Form.Item
               label="標題"
               name="title"
@@ -247,7 +247,7 @@ export function LibraryEditor({
               <Input.TextArea rows={14} showCount maxLength={10000} placeholder="沒有內文時，請在下方填寫連結" />
             </Form.Item>
             <Form.Item
-              label="延伸閱讀連結（選填）"
+              label="延伸閱讀連結"
               name="linkUrl"
               extra="例如衛福部國民健康署的衛教頁面；沒有內文時，「閱讀全文」直接開啟這個連結。"
               rules={[

@@ -184,7 +184,7 @@ export function LibraryPage() {
           {
             title: '最後修改',
             dataIndex: 'updatedAt',
-            width: 150,
+            width: 170,
             render: (t: string) => <Text type="secondary">{formatDateTime(t)}</Text>,
           },
           {
