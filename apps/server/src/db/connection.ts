@@ -1,10 +1,12 @@
 // Opens the database named by DATABASE_URL: SQLite through the built-in node:sqlite (WAL,
-// foreign keys, busy timeout) or PostgreSQL through pg. One Kysely code path for both.
+// foreign keys, busy timeout, checkpoints in a thread of their own: checkpointer.ts) or
+// PostgreSQL through pg. One Kysely code path for both.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import pg from 'pg';
+import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import type { DB } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -101,6 +103,14 @@ export function createDatabase(url: string, opts: { poolSize?: number } = {}): D
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     const raw = openSqlite(path);
+    // A file's checkpoints run in a thread of their own, never inside this connection's commits.
+    let checkpointer: Checkpointer | null = null;
+    if (path !== ':memory:') {
+      raw.exec('PRAGMA wal_autocheckpoint = 0');
+      checkpointer = startCheckpointer(path, {
+        onFailure: () => raw.isOpen && raw.exec('PRAGMA wal_autocheckpoint = 1000'),
+      });
+    }
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: nodeSqliteAdapter(raw) }) });
     return {
       db,
@@ -108,7 +118,10 @@ export function createDatabase(url: string, opts: { poolSize?: number } = {}): D
       ping: async () => {
         await sql`select 1`.execute(db);
       },
-      close: () => db.destroy(),
+      close: async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      },
     };
   }
   setPgTypes();
