@@ -36,14 +36,19 @@ const CHANNEL_ID = '1650000001';
 const log = (s: string) => process.stderr.write(`[webhook] ${s}\n`);
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
+type Usage = {
+  cpuUs: number;
+  rssMb: number;
+  loop: { p99_ms: number; max_ms: number };
+  gc: { total_ms: number; max_ms: number };
+};
+
 type Child = { proc: ChildProcess; url: string; ask<T>(cmd: string): Promise<T> };
 
 function startChild(kind: 'careline' | 'worker' | 'bare', env: Record<string, string>): Promise<Child> {
-  const prof = process.env.BENCH_PROF;
   const proc = fork(join(import.meta.dirname, 'lib', 'webhook-server.ts'), [kind], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    execArgv: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${kind}-${process.pid}.cpuprofile`] : [],
   });
   const ask = <T>(cmd: string) =>
     new Promise<T>((resolve, reject) => {
@@ -213,18 +218,16 @@ export default async function webhookBench() {
     log(`warm-up ${WARMUP_S} s at ${RATE}/s (Careline, then the bare app)`);
     await openLoop(careline.url + path, secret, WARMUP_S, carelineBody);
     await openLoop(bare.url + path, secret, WARMUP_S, (k) => delivery(10_000_000 + k));
-    await careline.ask('cpu');
-    await worker?.ask('cpu');
+    await Promise.all([careline.ask('cpu'), bare.ask('cpu'), worker?.ask('cpu')]);
     log(`Careline: ${SECONDS} s at ${RATE} events/s ${worker ? 'with the worker running' : 'without the worker'}`);
     const la0 = loadavg()[0];
     const sub = summary(await openLoop(careline.url + path, secret, SECONDS, carelineBody));
-    const [apiCpu, workerCpu] = await Promise.all([
-      careline.ask<{ cpuUs: number; rssMb: number }>('cpu'),
-      worker?.ask<{ cpuUs: number; rssMb: number }>('cpu') ?? null,
-    ]);
+    const [apiCpu, workerCpu] = await Promise.all([careline.ask<Usage>('cpu'), worker?.ask<Usage>('cpu') ?? null]);
     log(`  p50 ${sub.p50_ms} ms, p99 ${sub.p99_ms} ms, max ${sub.max_ms} ms, errors ${sub.errors}`);
     log(`bare Fastify with the same signature check: ${SECONDS} s at ${RATE}/s`);
+    await bare.ask('cpu');
     const base = summary(await openLoop(bare.url + path, secret, SECONDS, (k) => delivery(20_000_000 + k)));
+    const bareUse = await bare.ask<Usage>('cpu');
     log(`  p50 ${base.p50_ms} ms, p99 ${base.p99_ms} ms`);
 
     // Drain: the worker runs every line.event job; then count what was stored and logged.
@@ -301,6 +304,9 @@ export default async function webhookBench() {
       worker_during: WORKER_DURING,
       worker_cpu_ms_per_event: workerCpu ? round(workerCpu.cpuUs / 1000 / sub.sent, 3) : null,
       rss_mb: { api: apiCpu.rssMb, worker: workerCpu?.rssMb ?? null },
+      // event-loop delay and GC pauses of each process during its measured phase
+      event_loop: { api: apiCpu.loop, bare: bareUse.loop, worker: workerCpu?.loop ?? null },
+      gc: { api: apiCpu.gc, bare: bareUse.gc, worker: workerCpu?.gc ?? null },
       loadavg: round(la0, 2),
     };
   } finally {

@@ -9,8 +9,11 @@
 // IPC: sends {cmd:'ready', url}; answers {cmd:'cpu'} with the CPU time since the previous one and
 // {cmd:'close'} by exiting. env: DATABASE_URL, ENCRYPTION_KEY, BENCH_SECRET (bare).
 import Fastify from 'fastify';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { loadConfig } from '../../apps/server/src/config.ts';
 import { buildApp } from '../../apps/server/src/app.ts';
 import { createDeps } from '../../apps/server/src/deps-factory.ts';
@@ -82,11 +85,53 @@ if (process.send && process.argv[1] === import.meta.filename) {
     };
   }
   let last = process.cpuUsage();
-  process.on('message', (m: { cmd: string }) => {
+  // Where a process's time went between two 'cpu' questions: event-loop delay (anything that
+  // kept the loop from turning: synchronous SQLite, a checkpoint, JSON, waiting for a core) and
+  // garbage-collection pauses.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  let gcMs = 0;
+  let gcMaxMs = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gcMs += e.duration;
+      gcMaxMs = Math.max(gcMaxMs, e.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
+  // BENCH_PROF=<dir>: a CPU profile of each interval between two 'cpu' questions (the measured
+  // phase is one of them, without the start-up and the warm-up), <kind>-<pid>-<n>.cpuprofile.
+  const profDir = process.env.BENCH_PROF;
+  const session = profDir ? new Session() : null;
+  let profiles = 0;
+  const nextProfile = async () => {
+    if (!session) return;
+    if (profiles > 0) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(`${profDir}/${kind}-${process.pid}-${profiles}.cpuprofile`, JSON.stringify(profile));
+    } else {
+      session.connect();
+      await session.post('Profiler.enable');
+    }
+    await session.post('Profiler.start');
+    profiles++;
+  };
+  await nextProfile();
+  process.on('message', async (m: { cmd: string }) => {
     if (m.cmd === 'cpu') {
+      await nextProfile();
       const d = process.cpuUsage(last);
       last = process.cpuUsage();
-      process.send!({ cmd: 'cpu', cpuUs: d.user + d.system, rssMb: Math.round(process.memoryUsage().rss / 1048576) });
+      const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+      process.send!({
+        cmd: 'cpu',
+        cpuUs: d.user + d.system,
+        rssMb: Math.round(process.memoryUsage().rss / 1048576),
+        loop: { p99_ms: ms(loop.percentile(99)), max_ms: ms(loop.max) },
+        gc: { total_ms: Math.round(gcMs), max_ms: Math.round(gcMaxMs * 100) / 100 },
+      });
+      loop.reset();
+      gcMs = 0;
+      gcMaxMs = 0;
     } else if (m.cmd === 'close') {
       void close().then(() => process.exit(0));
     }
