@@ -17,7 +17,7 @@ export const Category = Type.Union(
 );
 export const Severity = Type.Union([L('normal'), L('important'), L('urgent')], described(CASE_SEVERITIES, '嚴重度'));
 const Status = Type.Union([L('new'), L('acknowledged'), L('replied'), L('closed')], described(CASE_STATUSES, '狀態'));
-const Source = Type.Union([L('line'), L('liff'), L('phone'), L('staff')], described(CASE_SOURCES, '來源'));
+const Source = Type.Union([L('line'), L('liff'), L('phone'), L('staff'), L('survey')], described(CASE_SOURCES, '來源'));
 const Rating = Type.Union([L('satisfied'), L('neutral'), L('unsatisfied')], described(SATISFACTION, '結案滿意度'));
 const ContactMethod = Type.Union([Type.Literal('line'), Type.Literal('phone')], {
   description: '希望的聯絡方式：line 以 LINE 回覆、phone 以電話聯絡',

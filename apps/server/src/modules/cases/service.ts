@@ -41,7 +41,13 @@ export const CASE_CATEGORIES = {
 } as const;
 export const CASE_SEVERITIES = { normal: '一般', important: '重要', urgent: '緊急' } as const;
 export const CASE_STATUSES = { new: '新案件', acknowledged: '已受理', replied: '已回覆', closed: '已結案' } as const;
-export const CASE_SOURCES = { line: 'LINE 聊天', liff: 'LINE 表單', phone: '電話', staff: '櫃台登記' } as const;
+export const CASE_SOURCES = {
+  line: 'LINE 聊天',
+  liff: 'LINE 表單',
+  phone: '電話',
+  staff: '櫃台登記',
+  survey: '滿意度調查',
+} as const;
 export const SATISFACTION = { satisfied: '滿意', neutral: '普通', unsatisfied: '不滿意' } as const;
 export const CLOCKS = { first_action: '首次處理', reply: '回覆' } as const;
 
