@@ -43,6 +43,7 @@ import { caseRoutes } from './modules/cases/routes.ts';
 import { careLibraryRoutes } from './modules/care-library/routes.ts';
 import { broadcastRoutes } from './modules/broadcasts/routes.ts';
 import { followUpRoutes } from './modules/follow-ups/routes.ts';
+import { satisfactionRoutes } from './modules/satisfaction/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { ErrorResponse, errorBody, handleError, type App } from './platform/http.ts';
@@ -146,6 +147,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   // Modules whose records use articles add an ArticleUsage here (an article in use is not deleted or unpublished).
   careLibraryRoutes(app, deps, { usage: [] });
   followUpRoutes(app, deps);
+  satisfactionRoutes(app, deps);
   appointmentRoutes(app, deps);
   homeRoutes(app, deps);
   doctorRoutes(app, deps);

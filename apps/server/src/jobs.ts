@@ -22,6 +22,12 @@ import { handToPerson } from './modules/line/inbox.ts';
 import { appointmentOutcomeJob } from './modules/appointments/outcome.ts';
 import { broadcastJobs } from './modules/broadcasts/jobs.ts';
 import { NO_SHOW_SEND_JOB, noShowOnOutcome, onFollowUpPostback } from './modules/follow-ups/no-show.ts';
+import {
+  onSurveyPostback,
+  satisfactionJobs,
+  surveyCommentFromText,
+  surveyOnOutcome,
+} from './modules/satisfaction/jobs.ts';
 
 const reminderText = reminderTextHooks(handToPerson);
 
@@ -35,6 +41,7 @@ export function jobDefinitions(): JobDefinition[] {
       onText: [
         reminderText.answerReminderText,
         requestPerson,
+        surveyCommentFromText,
         openComplaintFromText,
         answerWithAutoReply,
         answerWithFaq,
@@ -48,6 +55,7 @@ export function jobDefinitions(): JobDefinition[] {
         onFaqPostback,
         onCasePostback,
         onFollowUpPostback,
+        onSurveyPostback,
       ],
       onDelivery: onPnpDelivered,
     }),
@@ -61,9 +69,10 @@ export function jobDefinitions(): JobDefinition[] {
     ...recallJobs,
     ...caseJobs,
     // An HIS status change (completed, no_show …) of a visit today or yesterday: care plans,
-    // the no-show follow-up and later the satisfaction survey plug in here.
-    appointmentOutcomeJob({ onOutcome: [noShowOnOutcome] }),
+    // the no-show follow-up and the satisfaction survey plug in here.
+    appointmentOutcomeJob({ onOutcome: [noShowOnOutcome, surveyOnOutcome] }),
     NO_SHOW_SEND_JOB,
     ...broadcastJobs,
+    ...satisfactionJobs,
   ];
 }

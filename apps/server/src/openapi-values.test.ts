@@ -336,6 +336,22 @@ const FIXTURES: Record<string, Fixture> = {
       return { items: [json(ok(await ctx.his.get(`/his/v1/appointments/${item.appointmentId}`)))] };
     },
   },
+  'PUT /api/satisfaction/settings': {
+    request: async () => ({
+      url: '/api/satisfaction/settings',
+      body: {
+        enabled: true,
+        delayMinutes: 120,
+        validityDays: 7,
+        minDaysBetween: 30,
+        doctorIds: ['d1'],
+        visitTypes: ['洗牙'],
+        placeId: 'ChIJgUbEo8cfqokR5lP9_Wh_DaM',
+        messageText: '{name} 您好，請為這次看診評分',
+      },
+    }),
+    read: async (ctx) => json(ok(await ctx.admin.get('/api/satisfaction/settings'))),
+  },
   'PUT /api/reminders/rules': {
     request: async (ctx) => {
       const current = json(ok(await ctx.admin.get('/api/reminders/rules')));

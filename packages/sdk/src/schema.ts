@@ -11884,6 +11884,739 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/satisfaction/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 滿意度調查設定 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 是否在看診完成後傳送滿意度調查 */
+                            enabled: boolean;
+                            /** @description HIS 標記看診完成後多久傳送（分鐘，預設 120）；遇到安靜時段則延到時段結束 */
+                            delayMinutes: number;
+                            /** @description 傳送後幾天內可以回覆（預設 7 天） */
+                            validityDays: number;
+                            /** @description 同一位病患至少間隔幾天才再邀請（滿意度調查與問卷合計；0 表示不限） */
+                            minDaysBetween: number;
+                            doctorIds: string[] | null;
+                            visitTypes: string[] | null;
+                            /** @description Google 地點 ID（Place ID，例如 ChIJ 開頭的代碼），也可貼上含 placeid= 的評論連結；空字串表示不提供 Google 評論連結 */
+                            placeId: string;
+                            /** @description 邀請訊息；可用 {name}（病患姓名）、{clinic}（診所名稱）、{doctor}（醫師） */
+                            messageText: string;
+                            reviewUrl: string | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 修改滿意度調查設定（管理者）
+         * @description 新設定適用於之後完成的看診。Place ID 格式不正確時回 422（placeId 欄位）。Google 禁止只邀請滿意的病患留下評論（review gating）：每一位回覆者不論星等都會收到 Google 評論連結。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 是否在看診完成後傳送滿意度調查 */
+                        enabled: boolean;
+                        /** @description HIS 標記看診完成後多久傳送（分鐘，預設 120）；遇到安靜時段則延到時段結束 */
+                        delayMinutes: number;
+                        /** @description 傳送後幾天內可以回覆（預設 7 天） */
+                        validityDays: number;
+                        /** @description 同一位病患至少間隔幾天才再邀請（滿意度調查與問卷合計；0 表示不限） */
+                        minDaysBetween: number;
+                        doctorIds: string[] | null;
+                        visitTypes: string[] | null;
+                        /** @description Google 地點 ID（Place ID，例如 ChIJ 開頭的代碼），也可貼上含 placeid= 的評論連結；空字串表示不提供 Google 評論連結 */
+                        placeId: string;
+                        /** @description 邀請訊息；可用 {name}（病患姓名）、{clinic}（診所名稱）、{doctor}（醫師） */
+                        messageText: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 是否在看診完成後傳送滿意度調查 */
+                            enabled: boolean;
+                            /** @description HIS 標記看診完成後多久傳送（分鐘，預設 120）；遇到安靜時段則延到時段結束 */
+                            delayMinutes: number;
+                            /** @description 傳送後幾天內可以回覆（預設 7 天） */
+                            validityDays: number;
+                            /** @description 同一位病患至少間隔幾天才再邀請（滿意度調查與問卷合計；0 表示不限） */
+                            minDaysBetween: number;
+                            doctorIds: string[] | null;
+                            visitTypes: string[] | null;
+                            /** @description Google 地點 ID（Place ID，例如 ChIJ 開頭的代碼），也可貼上含 placeid= 的評論連結；空字串表示不提供 Google 評論連結 */
+                            placeId: string;
+                            /** @description 邀請訊息；可用 {name}（病患姓名）、{clinic}（診所名稱）、{doctor}（醫師） */
+                            messageText: string;
+                            reviewUrl: string | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/satisfaction/settings/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 預覽病患收到的訊息
+         * @description 以範例病患（王小明）產生調查訊息，以及評 2 星、5 星後收到的訊息；不會傳送。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        messageText: string;
+                        placeId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description LINE 訊息物件 */
+                            survey: {
+                                type: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description 評 2 星後收到的訊息（含「哪裡可以更好」與 Google 評論連結） */
+                            afterLow: ({
+                                type: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description 評 5 星後收到的訊息（同樣附 Google 評論連結） */
+                            afterHigh: ({
+                                type: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/satisfaction/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 滿意度總覽
+         * @description 期間內（依傳送日，診所時區）傳送的調查：回覆率、平均星等、1–5 星分布、每日或每週趨勢、各醫師與各看診類別的數字。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 起始日（含，診所時區 YYYY-MM-DD，依調查傳送日），預設 29 天前 */
+                    from?: string;
+                    /** @description 結束日（含），預設今天；最多 366 天 */
+                    to?: string;
+                    /** @description 只看這位醫師 */
+                    doctorId?: string;
+                    /** @description 只看這個看診類別 */
+                    visitType?: string;
+                    /** @description 趨勢：day 每日（預設）、week 每週（週一起算） */
+                    granularity?: "day" | "week";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            timeZone: string;
+                            granularity: string;
+                            total: {
+                                /** @description 已傳送的調查數 */
+                                sent: number;
+                                /** @description 已回覆的調查數 */
+                                answered: number;
+                                /** @description 回覆率：已回覆 ÷ 已傳送；沒有傳送時為 null */
+                                responseRate: number | null;
+                                /** @description 平均星等（小數兩位）；沒有回覆時為 null */
+                                average: number | null;
+                                /** @description 1–5 星各幾人 */
+                                distribution: {
+                                    /** @description 星等：1 最不滿意、5 最滿意 */
+                                    stars: number;
+                                    count: number;
+                                }[];
+                                /** @description 留下意見的人數 */
+                                comments: number;
+                                /** @description 3 星以下的人數 */
+                                lowScores: number;
+                                /** @description 開立意見案件的件數 */
+                                cases: number;
+                            };
+                            trend: {
+                                /** @description 該日或該週第一天（週一） */
+                                period: string;
+                                sent: number;
+                                answered: number;
+                                average: number | null;
+                            }[];
+                            byDoctor: {
+                                doctorId: string;
+                                name: string;
+                                /** @description 已傳送的調查數 */
+                                sent: number;
+                                /** @description 已回覆的調查數 */
+                                answered: number;
+                                /** @description 回覆率：已回覆 ÷ 已傳送；沒有傳送時為 null */
+                                responseRate: number | null;
+                                /** @description 平均星等（小數兩位）；沒有回覆時為 null */
+                                average: number | null;
+                                /** @description 1–5 星各幾人 */
+                                distribution: {
+                                    /** @description 星等：1 最不滿意、5 最滿意 */
+                                    stars: number;
+                                    count: number;
+                                }[];
+                                /** @description 留下意見的人數 */
+                                comments: number;
+                                /** @description 3 星以下的人數 */
+                                lowScores: number;
+                                /** @description 開立意見案件的件數 */
+                                cases: number;
+                            }[];
+                            byVisitType: {
+                                visitType: string | null;
+                                name: string;
+                                /** @description 已傳送的調查數 */
+                                sent: number;
+                                /** @description 已回覆的調查數 */
+                                answered: number;
+                                /** @description 回覆率：已回覆 ÷ 已傳送；沒有傳送時為 null */
+                                responseRate: number | null;
+                                /** @description 平均星等（小數兩位）；沒有回覆時為 null */
+                                average: number | null;
+                                /** @description 1–5 星各幾人 */
+                                distribution: {
+                                    /** @description 星等：1 最不滿意、5 最滿意 */
+                                    stars: number;
+                                    count: number;
+                                }[];
+                                /** @description 留下意見的人數 */
+                                comments: number;
+                                /** @description 3 星以下的人數 */
+                                lowScores: number;
+                                /** @description 開立意見案件的件數 */
+                                cases: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/satisfaction/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 回覆與意見列表
+         * @description 期間內的回覆，新的在前；可依星等、醫師、看診類別、是否留下意見篩選。
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 起始日（含，診所時區 YYYY-MM-DD，依調查傳送日），預設 29 天前 */
+                    from?: string;
+                    /** @description 結束日（含），預設今天；最多 366 天 */
+                    to?: string;
+                    /** @description 只看這位醫師 */
+                    doctorId?: string;
+                    /** @description 只看這個看診類別 */
+                    visitType?: string;
+                    /** @description 趨勢：day 每日（預設）、week 每週（週一起算） */
+                    granularity?: "day" | "week";
+                    /** @description 只看這些星等，以逗號分隔，例如 1,2,3 */
+                    stars?: string;
+                    /** @description 只看有留下意見的回覆 */
+                    withComment?: boolean;
+                    page: number;
+                    pageSize: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: {
+                                id: string;
+                                patientId: string;
+                                patientName: string;
+                                chartNo: string | null;
+                                doctorId: string;
+                                doctorName: string;
+                                visitType: string | null;
+                                visitAt: string;
+                                sentAt: string;
+                                /** @description 星等：1 最不滿意、5 最滿意 */
+                                stars: number;
+                                answeredAt: string;
+                                comment: string | null;
+                                commentVia: ("line" | "liff") | null;
+                                /** @description 回覆後是否提供了 Google 評論連結 */
+                                reviewOffered: boolean;
+                                caseId: string | null;
+                                caseNumber: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/satisfaction/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 匯出每一筆調查（CSV／XLSX）
+         * @description 期間內傳送的每一筆調查與回覆（未回覆的也列出）；時間以診所時區書寫，欄名註明時區。匯出記錄在稽核紀錄。一次最多 50,000 筆。
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 起始日（含，診所時區 YYYY-MM-DD，依調查傳送日），預設 29 天前 */
+                    from?: string;
+                    /** @description 結束日（含），預設今天；最多 366 天 */
+                    to?: string;
+                    /** @description 只看這位醫師 */
+                    doctorId?: string;
+                    /** @description 只看這個看診類別 */
+                    visitType?: string;
+                    /** @description 趨勢：day 每日（預設）、week 每週（週一起算） */
+                    granularity?: "day" | "week";
+                    /** @description csv 或 xlsx */
+                    format: "csv" | "xlsx";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["Error"];
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/surveys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的滿意度調查（意見頁用） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description 看診日（診所時區 YYYY-MM-DD） */
+                            visitDate: string;
+                            doctorName: string;
+                            visitType: string | null;
+                            stars: number | null;
+                            comment: string | null;
+                            expired: boolean;
+                            caseNumber: string | null;
+                            /** @description 3 星以下：詢問「想讓我們知道哪裡可以更好嗎？」 */
+                            askImprove: boolean;
+                            reviewUrl: string | null;
+                            commentMax: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 送出星等與意見
+         * @description 尚未評分時需帶 stars。意見最多 1,000 字（超過回 422）；3 星以下並留下意見時開立意見案件，由專人跟進。已評分的調查不會重複計分；超過填答期限回 409 SURVEY_EXPIRED。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 這次送出的代碼（重送時相同） */
+                        submissionId: string;
+                        /** @description 星等：1 最不滿意、5 最滿意 */
+                        stars?: number;
+                        /** @description 意見（最多 1000 字；超過時回 422 並說明字數） */
+                        comment: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description 看診日（診所時區 YYYY-MM-DD） */
+                            visitDate: string;
+                            doctorName: string;
+                            visitType: string | null;
+                            stars: number | null;
+                            comment: string | null;
+                            expired: boolean;
+                            caseNumber: string | null;
+                            /** @description 3 星以下：詢問「想讓我們知道哪裡可以更好嗎？」 */
+                            askImprove: boolean;
+                            reviewUrl: string | null;
+                            commentMax: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/appointments": {
         parameters: {
             query?: never;
@@ -17449,8 +18182,8 @@ export interface components {
             /** @description 狀態：new 新案件、acknowledged 已受理、replied 已回覆、closed 已結案 */
             status: "new" | "acknowledged" | "replied" | "closed";
             statusLabel: string;
-            /** @description 來源：line LINE 聊天、liff LINE 表單、phone 電話、staff 櫃台登記 */
-            source: "line" | "liff" | "phone" | "staff";
+            /** @description 來源：line LINE 聊天、liff LINE 表單、phone 電話、staff 櫃台登記、survey 滿意度調查 */
+            source: "line" | "liff" | "phone" | "staff" | "survey";
             sourceLabel: string;
             ownerId: string | null;
             ownerName: string | null;
@@ -17500,8 +18233,8 @@ export interface components {
             /** @description 狀態：new 新案件、acknowledged 已受理、replied 已回覆、closed 已結案 */
             status: "new" | "acknowledged" | "replied" | "closed";
             statusLabel: string;
-            /** @description 來源：line LINE 聊天、liff LINE 表單、phone 電話、staff 櫃台登記 */
-            source: "line" | "liff" | "phone" | "staff";
+            /** @description 來源：line LINE 聊天、liff LINE 表單、phone 電話、staff 櫃台登記、survey 滿意度調查 */
+            source: "line" | "liff" | "phone" | "staff" | "survey";
             sourceLabel: string;
             ownerId: string | null;
             ownerName: string | null;

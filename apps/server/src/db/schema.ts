@@ -26,6 +26,7 @@ import type { CaseTables } from '../modules/cases/tables.ts';
 import type { FollowUpTables } from '../modules/follow-ups/tables.ts';
 import type { CareLibraryTables } from '../modules/care-library/tables.ts';
 import type { BroadcastTables } from '../modules/broadcasts/tables.ts';
+import type { SatisfactionTables } from '../modules/satisfaction/tables.ts';
 
 export interface DB
   extends
@@ -55,4 +56,5 @@ export interface DB
     CaseTables,
     FollowUpTables,
     CareLibraryTables,
-    BroadcastTables {}
+    BroadcastTables,
+    SatisfactionTables {}

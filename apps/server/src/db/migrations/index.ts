@@ -34,6 +34,7 @@ import m0230 from './0230_care_library.ts';
 import m0235 from './0235_follow_ups.ts';
 import m0236 from './0236_no_show_line_user.ts';
 import m0240 from './0240_broadcasts.ts';
+import m0250 from './0250_satisfaction.ts';
 
 export const migrations: Migration[] = [
   m0001,
@@ -70,4 +71,5 @@ export const migrations: Migration[] = [
   m0235,
   m0236,
   m0240,
+  m0250,
 ];
