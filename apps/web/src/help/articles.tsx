@@ -16,6 +16,7 @@ import { REMINDER_TEMPLATE_HELP } from './reminder-templates.tsx';
 import { SUPPORT_STATS_HELP } from './support-stats.tsx';
 import { FAQ_HELP } from './faq.tsx';
 import { CARE_LIBRARY_HELP } from './care-library.tsx';
+import { SATISFACTION_HELP } from './satisfaction.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
@@ -307,6 +308,7 @@ export const HELP_ARTICLES = {
   ...FAQ_HELP,
   ...CASES_HELP,
   ...SUPPORT_STATS_HELP,
+  ...SATISFACTION_HELP,
   ...INBOX_HELP,
   ...CARE_LIBRARY_HELP,
 } satisfies Record<string, HelpArticle>;
@@ -341,6 +343,8 @@ export const HELP_ORDER: HelpTopic[] = [
   'cases',
   'supportStats',
   'careLibrary',
+  'satisfaction',
+  'surveySettings',
   'staff',
   'clinic',
   'apiKeys',

@@ -4,6 +4,7 @@ import type { Api, LiffConfig, Me, Member } from './api.ts';
 import { AppointmentsPage } from './Appointments.tsx';
 import { BindPage } from './Bind.tsx';
 import { ComplaintPage } from './Complaint.tsx';
+import { SurveyPage } from './Survey.tsx';
 import type { Page, Toast } from './shell.ts';
 
 const PAGES: { id: Page; label: string }[] = [
@@ -17,7 +18,9 @@ function pageFromLocation(channelId: string): Page {
   const state = new URLSearchParams(location.search).get('liff.state');
   const path = state ?? location.pathname.split(`/liff/${channelId}`)[1] ?? '';
   const seg = path.replace(/^\/+/, '').split(/[/?#]/)[0];
-  return seg === 'appointments' || seg === 'family' || seg === 'bind' || seg === 'complaint' ? seg : 'appointments';
+  return seg === 'appointments' || seg === 'family' || seg === 'bind' || seg === 'complaint' || seg === 'survey'
+    ? seg
+    : 'appointments';
 }
 const pathFor = (channelId: string, p: Page) => `/liff/${channelId}/${p}`;
 
@@ -59,7 +62,9 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
   const [toast, setToast] = useState<{ text: string; kind: 'ok' | 'err'; n: number } | null>(null);
   // Opened on a list page: ask for the appointments together with /me (one round trip less).
   const prefetch = useRef<Promise<{ members: Member[] }> | null>(
-    page === 'bind' || page === 'complaint' ? null : api.appointments().catch(() => ({ members: [] })),
+    page === 'bind' || page === 'complaint' || page === 'survey'
+      ? null
+      : api.appointments().catch(() => ({ members: [] })),
   );
   const takePrefetch = () => {
     const p = prefetch.current;
@@ -94,7 +99,7 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
   return (
     <>
       <Header name={config.clinic.name} sub={me ? sub : ' '} />
-      {page === 'complaint' ? null : (
+      {page === 'complaint' || page === 'survey' ? null : (
         <nav class="tabs" aria-label="頁面">
           {PAGES.map((p) => (
             <a
@@ -129,6 +134,8 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
           </div>
         ) : page === 'complaint' ? (
           <ComplaintPage api={api} toast={showToast} close={close} />
+        ) : page === 'survey' ? (
+          <SurveyPage api={api} toast={showToast} close={close} />
         ) : page === 'bind' ? (
           <BindPage
             api={api}

@@ -24,6 +24,10 @@ export type Appt = components['schemas']['LiffAppointment'];
 export type Member = Ok<'/liff/api/{channelId}/appointments', 'get'>['members'][number];
 export type OtpSent = Ok<'/liff/api/{channelId}/otp', 'post'>;
 export type LiffCase = Ok<'/liff/api/{channelId}/cases/{id}', 'get'>;
+export type LiffSurvey = Ok<'/liff/api/{channelId}/surveys/{id}', 'get'>;
+type SurveyForm = NonNullable<
+  paths['/liff/api/{channelId}/surveys/{id}']['post']['requestBody']
+>['content']['application/json'];
 type CaseForm = NonNullable<paths['/liff/api/{channelId}/cases']['post']['requestBody']>['content']['application/json'];
 
 export class LiffApiError extends Error {
@@ -101,6 +105,10 @@ export function createApi(channelId: string, token: () => string | null, baseUrl
       ),
     complaint: (id: string) =>
       call(() => client.GET('/liff/api/{channelId}/cases/{id}', { params: { path: { ...channel, id } } })),
+    survey: (id: string) =>
+      call(() => client.GET('/liff/api/{channelId}/surveys/{id}', { params: { path: { ...channel, id } } })),
+    submitSurvey: (id: string, body: SurveyForm) =>
+      call(() => client.POST('/liff/api/{channelId}/surveys/{id}', { params: { path: { ...channel, id } }, body })),
     submitComplaint: (body: CaseForm) =>
       call(() => client.POST('/liff/api/{channelId}/cases', { params: { path: channel }, body })),
     withdraw: (id: string) =>
