@@ -22,6 +22,7 @@ import {
   freePort,
   login,
   peakRssMb,
+  rssMb,
   seedFriends,
   serverEnv,
   startServerChild,
@@ -140,9 +141,16 @@ export default async function main(): Promise<Record<string, unknown>> {
 
     // 1. clean run
     let mark = await emu.seq();
+    // the worker's resident set before the first multicast (the start job) and while sending
+    const phases = { idle: rssMb(worker.pid), preparing: 0, sending: 0 };
     const cleanT = Date.now();
     const cleanId = await sendBroadcast(s, segment.id, '#clean');
-    const clean = await waitDone(s, cleanId, Date.now() + TIMEOUT_MS);
+    const clean = await waitDone(s, cleanId, Date.now() + TIMEOUT_MS, async () => {
+      const sending = (await emu!.seq()) > mark;
+      const rss = rssMb(worker.pid);
+      if (sending) phases.sending = Math.max(phases.sending, rss);
+      else phases.preparing = Math.max(phases.preparing, rss);
+    });
     const cleanWall = (Date.now() - cleanT) / 1000;
     const cleanRss = peakRssMb(worker.pid);
     const r1 = await recipients(emu, mark, '#clean');
@@ -161,6 +169,10 @@ export default async function main(): Promise<Record<string, unknown>> {
         value,
         ratio: round(value / CEILING, 3),
         rss_mb: cleanRss,
+        rss_mb_worker_phases: phases,
+        end_to_end_per_s: r1.lastAt ? Math.round(r1.users / ((Date.parse(r1.lastAt) - cleanT) / 1000)) : null,
+        wall_s: round(cleanWall, 1),
+        load_avg: loadavg().map((x) => round(x, 1)),
       };
     mark = await emu.seq();
     t = Date.now();
@@ -203,6 +215,7 @@ export default async function main(): Promise<Record<string, unknown>> {
       duplicates,
       lost,
       rss_mb: cleanRss,
+      rss_mb_worker_phases: phases,
       friends: N,
       seed_s: round(seedS, 1),
       clean: {

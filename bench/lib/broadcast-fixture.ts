@@ -197,6 +197,12 @@ export function peakRssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : 0;
 }
 
+/** Resident set of a live process now (VmRSS), in MB. */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : 0;
+}
+
 /** A logged-in back-office session (cookie + CSRF token) against the API child. */
 export async function login(url: string) {
   const res = await fetch(`${url}/api/auth/login`, {
