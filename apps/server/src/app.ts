@@ -25,6 +25,7 @@ import { guideRoutes } from './modules/his/guide.ts';
 import { supportStatsRoutes } from './modules/support-stats/routes.ts';
 import { patientRoutes } from './modules/patients/routes.ts';
 import { recallRoutes } from './modules/recalls/routes.ts';
+import { carePlanRoutes } from './modules/care-plans/routes.ts';
 import { tagRoutes } from './modules/tags/routes.ts';
 import { hisRoutes, hisSettingsRoutes } from './modules/his/routes.ts';
 import { appointmentRoutes } from './modules/appointments/routes.ts';
@@ -156,6 +157,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   tagRoutes(app, deps);
   recallRoutes(app, deps);
   broadcastRoutes(app, deps);
+  carePlanRoutes(app, deps);
   guideRoutes(app, deps);
   supportStatsRoutes(app, deps);
 

@@ -28,6 +28,9 @@ import {
   surveyCommentFromText,
   surveyOnOutcome,
 } from './modules/satisfaction/jobs.ts';
+import { CARE_SEND_JOB, careOnOutcome, careOnTagsAdded } from './modules/care-plans/service.ts';
+import { onCarePostback } from './modules/care-plans/hook.ts';
+import { tagsAddedJob } from './modules/tags/added.ts';
 
 const reminderText = reminderTextHooks(handToPerson);
 
@@ -56,6 +59,7 @@ export function jobDefinitions(): JobDefinition[] {
         onCasePostback,
         onFollowUpPostback,
         onSurveyPostback,
+        onCarePostback,
       ],
       onDelivery: onPnpDelivered,
     }),
@@ -70,9 +74,11 @@ export function jobDefinitions(): JobDefinition[] {
     ...caseJobs,
     // An HIS status change (completed, no_show …) of a visit today or yesterday: care plans,
     // the no-show follow-up and the satisfaction survey plug in here.
-    appointmentOutcomeJob({ onOutcome: [noShowOnOutcome, surveyOnOutcome] }),
+    appointmentOutcomeJob({ onOutcome: [careOnOutcome, noShowOnOutcome, surveyOnOutcome] }),
     NO_SHOW_SEND_JOB,
     ...broadcastJobs,
     ...satisfactionJobs,
+    tagsAddedJob({ onTagsAdded: [careOnTagsAdded] }),
+    CARE_SEND_JOB,
   ];
 }

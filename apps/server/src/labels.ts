@@ -7,6 +7,15 @@ import { ROLE_LABELS } from './platform/auth.ts';
 import { LINE_LABELS, REPLY_LABELS, STATUS_LABELS } from './modules/status/lights.ts';
 
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  'care.answered': '病患回覆照護計畫的關心問題',
+  'care.enrolled': '病患加入照護計畫',
+  'care.enrolment_ended': '結束病患的照護計畫',
+  'care_plan.created': '新增照護計畫',
+  'care_plan.deleted': '刪除照護計畫',
+  'care_plan.disabled': '停用照護計畫',
+  'care_plan.enabled': '啟用照護計畫',
+  'care_plan.patient_enrolled': '人員將病患加入照護計畫',
+  'care_plan.updated': '修改照護計畫',
   'api_key.created': '建立 API 金鑰',
   'api_key.revoked': '撤銷 API 金鑰',
   'appointment.answer_cancel': '病患申請取消',
@@ -162,6 +171,7 @@ export const ACTION_GROUP_LABELS: Record<string, string> = {
   calendar_feed: '行事曆訂閱',
   cases: '客訴與意見',
   care: '衛教追蹤',
+  care_plan: '照護計畫',
   clinic: '診所',
   doctor: '醫師',
   faq: '常見問題（FAQ 機器人）',
@@ -198,6 +208,7 @@ export const ENTITY_TYPE_LABELS: Record<string, string> = {
   care_article: '衛教文章',
   care_article_image: '衛教文章封面',
   case: '客訴／意見案件',
+  care_plan: '照護計畫',
   clinic: '診所',
   doctor: '醫師',
   faq: '常見問題',
@@ -238,6 +249,7 @@ export const ACTOR_TYPE_LABELS: Record<string, string> = {
 };
 
 export const JOB_TYPE_LABELS: Record<string, string> = {
+  'care.send': '傳送照護計畫訊息',
   'appointments.outcome': '處理看診結果（照護計畫、未到診關懷）',
   'broadcast.chunk': '群發：傳送一批（最多 500 人）',
   'broadcast.start': '群發：開始傳送',
@@ -260,6 +272,7 @@ export const JOB_TYPE_LABELS: Record<string, string> = {
   'satisfaction.send': '傳送看診滿意度調查',
   'sms.send': '發送簡訊',
   'system.noop': '系統測試',
+  'tags.added': '標籤加上後的動作（照護計畫）',
 };
 
 export const JOB_STATUS_LABELS: Record<string, string> = {
@@ -309,6 +322,7 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   doctorIds: '調查的醫師',
   dueAt: '時限到期',
   email: '電子郵件',
+  enrolmentId: '照護紀錄',
   enabled: '啟用',
   exceptions: '例外日數',
   failed: '失敗',
@@ -346,6 +360,7 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   page: '頁次',
   pageSize: '每頁筆數',
   passwordChanged: '變更密碼',
+  planId: '照護計畫',
   patientId: '病患代碼',
   patients: '病患',
   period: '期間',
@@ -371,6 +386,7 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   richMenuId: '圖文選單',
   rocDates: '民國年日期',
   role: '角色',
+  route: '回覆的處理方式',
   rows: '筆數',
   rule: '規則',
   rules: '規則數',
@@ -387,6 +403,8 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   smsPoint: '每一簡訊點數單價（新台幣）',
   sort: '排序',
   source: '來源',
+  step: '第幾步',
+  steps: '步驟數',
   status: '狀態',
   survivor: '保留的病患',
   tagIds: '標籤',
@@ -444,6 +462,16 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
     care_checkin: '照護計畫回覆',
     no_show: '未到診關懷',
     broadcast_reply: '群發回覆',
+    visit: '看診完成',
+    tag: '標籤',
+  },
+  route: { fine: '沒問題', worrying: '建立待追蹤', call: '請診所來電' },
+  reason: {
+    patient_stop: '病患選擇「不用再傳」',
+    blocked: '病患已封鎖或取消好友',
+    staff: '人員結束',
+    new_visit: '同類看診重新開始',
+    plan_archived: '計畫已刪除',
   },
   previousState: {
     planned: '已排程',

@@ -463,7 +463,35 @@ const FIXTURES: Record<string, Fixture> = {
     read: async (ctx, res) =>
       json(ok(await ctx.admin.get('/api/recall-rules'))).items.find((x: { id: string }) => x.id === res.json().id),
   },
+  'POST /api/care/plans': {
+    request: async () => ({ url: '/api/care/plans', body: carePlan() }),
+    read: async (ctx, res) => json(ok(await ctx.admin.get(`/api/care/plans/${res.json().id}`))),
+  },
+  'PUT /api/care/plans/{id}': {
+    request: async (ctx) => {
+      const created = json(ok(await ctx.admin.post('/api/care/plans', carePlan())));
+      return { url: `/api/care/plans/${created.id}`, body: carePlan() };
+    },
+    read: async (ctx, res) => json(ok(await ctx.admin.get(`/api/care/plans/${res.json().id}`))),
+  },
 };
+
+function carePlan() {
+  return {
+    name: `術後關心${version++}`,
+    enabled: true,
+    trigger: { kind: 'visit', visitTypes: ['拔牙'], treatmentCodes: [] },
+    steps: [
+      {
+        when: { kind: 'day', day: 1, at: '10:00' },
+        text: '{name} 您好',
+        imageId: null,
+        articleId: null,
+        checkIn: { question: '還好嗎？', options: [{ label: '還好', route: 'fine' }] },
+      },
+    ],
+  };
+}
 
 function recallRule() {
   return {

@@ -17329,6 +17329,1052 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/care/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 照護計畫列表
+         * @description 含內建計畫（拔牙後照護、植牙術後、根管治療後、洗牙後；預設不啟用）與每個計畫進行中的人數
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @description 內建計畫代碼；診所自建為 null */
+                                shippedKey: string | null;
+                                name: string;
+                                enabled: boolean;
+                                /** @description 觸發：visit 看診完成且看診類別或處置代碼符合、tag 病患被加上標籤（人員加上時）、manual 只由人員加入 */
+                                trigger: {
+                                    /** @enum {string} */
+                                    kind: "visit";
+                                    /** @description 看診類別（HIS 的 visitType） */
+                                    visitTypes: string[];
+                                    /** @description 處置代碼（HIS 的 treatmentCodes） */
+                                    treatmentCodes: string[];
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "tag";
+                                    tagId: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "manual";
+                                };
+                                steps: {
+                                    /** @description 發送時間：第幾天的幾點（診所時區），或看診後幾小時；安靜時段內會延到安靜時段結束 */
+                                    when: {
+                                        /** @enum {string} */
+                                        kind: "day";
+                                        /** @description 第幾天（0＝看診當天） */
+                                        day: number;
+                                        /**
+                                         * @description 時間 HH:MM（診所時區）
+                                         * @example 19:00
+                                         */
+                                        at: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "hours";
+                                        /** @description 看診（或加入計畫）後幾小時 */
+                                        hours: number;
+                                    };
+                                    /** @description 訊息文字；可用 {name} 病患姓名、{clinic} 診所名稱、{phone} 診所電話 */
+                                    text: string;
+                                    /** @description 圖片（先以 POST /api/inbox/uploads 上傳 JPEG/PNG，最大 1 MB）；沒有為 null */
+                                    imageId: string | null;
+                                    /** @description 衛教文章 id；沒有為 null */
+                                    articleId: string | null;
+                                    checkIn: {
+                                        /** @description 關心問題，例如「今天傷口還好嗎？」 */
+                                        question: string;
+                                        options: {
+                                            /** @description 快速回覆按鈕文字（LINE 上限 20 字） */
+                                            label: string;
+                                            /**
+                                             * @description fine 沒問題（繼續下一步）、worrying 建立待追蹤（一般）、call 請診所來電（優先）
+                                             * @enum {unknown}
+                                             */
+                                            route: "fine" | "worrying" | "call";
+                                        }[];
+                                    } | null;
+                                }[];
+                                /** @description 進行中的人數 */
+                                enrolled: number;
+                                version: number;
+                                updatedAt: string;
+                                updatedBy: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 新增照護計畫
+         * @description 步驟依時間排序後儲存；兩個步驟在同一時間發送時回 422 OVERLAPPING_STEPS
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 計畫名稱 */
+                        name: string;
+                        /** @description 是否啟用（新增時預設不啟用） */
+                        enabled?: boolean;
+                        /** @description 觸發：visit 看診完成且看診類別或處置代碼符合、tag 病患被加上標籤（人員加上時）、manual 只由人員加入 */
+                        trigger: {
+                            /** @enum {string} */
+                            kind: "visit";
+                            /** @description 看診類別（HIS 的 visitType） */
+                            visitTypes: string[];
+                            /** @description 處置代碼（HIS 的 treatmentCodes） */
+                            treatmentCodes: string[];
+                        } | {
+                            /** @enum {string} */
+                            kind: "tag";
+                            tagId: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "manual";
+                        };
+                        /** @description 步驟（依時間排序後儲存；同一時間的兩個步驟會被拒絕） */
+                        steps: {
+                            /** @description 發送時間：第幾天的幾點（診所時區），或看診後幾小時；安靜時段內會延到安靜時段結束 */
+                            when: {
+                                /** @enum {string} */
+                                kind: "day";
+                                /** @description 第幾天（0＝看診當天） */
+                                day: number;
+                                /**
+                                 * @description 時間 HH:MM（診所時區）
+                                 * @example 19:00
+                                 */
+                                at: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hours";
+                                /** @description 看診（或加入計畫）後幾小時 */
+                                hours: number;
+                            };
+                            /** @description 訊息文字；可用 {name} 病患姓名、{clinic} 診所名稱、{phone} 診所電話 */
+                            text: string;
+                            /** @description 圖片（先以 POST /api/inbox/uploads 上傳 JPEG/PNG，最大 1 MB）；沒有為 null */
+                            imageId: string | null;
+                            /** @description 衛教文章 id；沒有為 null */
+                            articleId: string | null;
+                            checkIn: {
+                                /** @description 關心問題，例如「今天傷口還好嗎？」 */
+                                question: string;
+                                options: {
+                                    /** @description 快速回覆按鈕文字（LINE 上限 20 字） */
+                                    label: string;
+                                    /**
+                                     * @description fine 沒問題（繼續下一步）、worrying 建立待追蹤（一般）、call 請診所來電（優先）
+                                     * @enum {unknown}
+                                     */
+                                    route: "fine" | "worrying" | "call";
+                                }[];
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description 內建計畫代碼；診所自建為 null */
+                            shippedKey: string | null;
+                            name: string;
+                            enabled: boolean;
+                            /** @description 觸發：visit 看診完成且看診類別或處置代碼符合、tag 病患被加上標籤（人員加上時）、manual 只由人員加入 */
+                            trigger: {
+                                /** @enum {string} */
+                                kind: "visit";
+                                /** @description 看診類別（HIS 的 visitType） */
+                                visitTypes: string[];
+                                /** @description 處置代碼（HIS 的 treatmentCodes） */
+                                treatmentCodes: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "tag";
+                                tagId: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "manual";
+                            };
+                            steps: {
+                                /** @description 發送時間：第幾天的幾點（診所時區），或看診後幾小時；安靜時段內會延到安靜時段結束 */
+                                when: {
+                                    /** @enum {string} */
+                                    kind: "day";
+                                    /** @description 第幾天（0＝看診當天） */
+                                    day: number;
+                                    /**
+                                     * @description 時間 HH:MM（診所時區）
+                                     * @example 19:00
+                                     */
+                                    at: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "hours";
+                                    /** @description 看診（或加入計畫）後幾小時 */
+                                    hours: number;
+                                };
+                                /** @description 訊息文字；可用 {name} 病患姓名、{clinic} 診所名稱、{phone} 診所電話 */
+                                text: string;
+                                /** @description 圖片（先以 POST /api/inbox/uploads 上傳 JPEG/PNG，最大 1 MB）；沒有為 null */
+                                imageId: string | null;
+                                /** @description 衛教文章 id；沒有為 null */
+                                articleId: string | null;
+                                checkIn: {
+                                    /** @description 關心問題，例如「今天傷口還好嗎？」 */
+                                    question: string;
+                                    options: {
+                                        /** @description 快速回覆按鈕文字（LINE 上限 20 字） */
+                                        label: string;
+                                        /**
+                                         * @description fine 沒問題（繼續下一步）、worrying 建立待追蹤（一般）、call 請診所來電（優先）
+                                         * @enum {unknown}
+                                         */
+                                        route: "fine" | "worrying" | "call";
+                                    }[];
+                                } | null;
+                            }[];
+                            /** @description 進行中的人數 */
+                            enrolled: number;
+                            version: number;
+                            updatedAt: string;
+                            updatedBy: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/care/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一個照護計畫 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description 內建計畫代碼；診所自建為 null */
+                            shippedKey: string | null;
+                            name: string;
+                            enabled: boolean;
+                            /** @description 觸發：visit 看診完成且看診類別或處置代碼符合、tag 病患被加上標籤（人員加上時）、manual 只由人員加入 */
+                            trigger: {
+                                /** @enum {string} */
+                                kind: "visit";
+                                /** @description 看診類別（HIS 的 visitType） */
+                                visitTypes: string[];
+                                /** @description 處置代碼（HIS 的 treatmentCodes） */
+                                treatmentCodes: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "tag";
+                                tagId: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "manual";
+                            };
+                            steps: {
+                                /** @description 發送時間：第幾天的幾點（診所時區），或看診後幾小時；安靜時段內會延到安靜時段結束 */
+                                when: {
+                                    /** @enum {string} */
+                                    kind: "day";
+                                    /** @description 第幾天（0＝看診當天） */
+                                    day: number;
+                                    /**
+                                     * @description 時間 HH:MM（診所時區）
+                                     * @example 19:00
+                                     */
+                                    at: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "hours";
+                                    /** @description 看診（或加入計畫）後幾小時 */
+                                    hours: number;
+                                };
+                                /** @description 訊息文字；可用 {name} 病患姓名、{clinic} 診所名稱、{phone} 診所電話 */
+                                text: string;
+                                /** @description 圖片（先以 POST /api/inbox/uploads 上傳 JPEG/PNG，最大 1 MB）；沒有為 null */
+                                imageId: string | null;
+                                /** @description 衛教文章 id；沒有為 null */
+                                articleId: string | null;
+                                checkIn: {
+                                    /** @description 關心問題，例如「今天傷口還好嗎？」 */
+                                    question: string;
+                                    options: {
+                                        /** @description 快速回覆按鈕文字（LINE 上限 20 字） */
+                                        label: string;
+                                        /**
+                                         * @description fine 沒問題（繼續下一步）、worrying 建立待追蹤（一般）、call 請診所來電（優先）
+                                         * @enum {unknown}
+                                         */
+                                        route: "fine" | "worrying" | "call";
+                                    }[];
+                                } | null;
+                            }[];
+                            /** @description 進行中的人數 */
+                            enrolled: number;
+                            version: number;
+                            updatedAt: string;
+                            updatedBy: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 修改照護計畫
+         * @description 修改只影響之後加入的病患；已加入的病患依加入時的步驟進行
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 計畫名稱 */
+                        name: string;
+                        /** @description 是否啟用（新增時預設不啟用） */
+                        enabled?: boolean;
+                        /** @description 觸發：visit 看診完成且看診類別或處置代碼符合、tag 病患被加上標籤（人員加上時）、manual 只由人員加入 */
+                        trigger: {
+                            /** @enum {string} */
+                            kind: "visit";
+                            /** @description 看診類別（HIS 的 visitType） */
+                            visitTypes: string[];
+                            /** @description 處置代碼（HIS 的 treatmentCodes） */
+                            treatmentCodes: string[];
+                        } | {
+                            /** @enum {string} */
+                            kind: "tag";
+                            tagId: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "manual";
+                        };
+                        /** @description 步驟（依時間排序後儲存；同一時間的兩個步驟會被拒絕） */
+                        steps: {
+                            /** @description 發送時間：第幾天的幾點（診所時區），或看診後幾小時；安靜時段內會延到安靜時段結束 */
+                            when: {
+                                /** @enum {string} */
+                                kind: "day";
+                                /** @description 第幾天（0＝看診當天） */
+                                day: number;
+                                /**
+                                 * @description 時間 HH:MM（診所時區）
+                                 * @example 19:00
+                                 */
+                                at: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hours";
+                                /** @description 看診（或加入計畫）後幾小時 */
+                                hours: number;
+                            };
+                            /** @description 訊息文字；可用 {name} 病患姓名、{clinic} 診所名稱、{phone} 診所電話 */
+                            text: string;
+                            /** @description 圖片（先以 POST /api/inbox/uploads 上傳 JPEG/PNG，最大 1 MB）；沒有為 null */
+                            imageId: string | null;
+                            /** @description 衛教文章 id；沒有為 null */
+                            articleId: string | null;
+                            checkIn: {
+                                /** @description 關心問題，例如「今天傷口還好嗎？」 */
+                                question: string;
+                                options: {
+                                    /** @description 快速回覆按鈕文字（LINE 上限 20 字） */
+                                    label: string;
+                                    /**
+                                     * @description fine 沒問題（繼續下一步）、worrying 建立待追蹤（一般）、call 請診所來電（優先）
+                                     * @enum {unknown}
+                                     */
+                                    route: "fine" | "worrying" | "call";
+                                }[];
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description 內建計畫代碼；診所自建為 null */
+                            shippedKey: string | null;
+                            name: string;
+                            enabled: boolean;
+                            /** @description 觸發：visit 看診完成且看診類別或處置代碼符合、tag 病患被加上標籤（人員加上時）、manual 只由人員加入 */
+                            trigger: {
+                                /** @enum {string} */
+                                kind: "visit";
+                                /** @description 看診類別（HIS 的 visitType） */
+                                visitTypes: string[];
+                                /** @description 處置代碼（HIS 的 treatmentCodes） */
+                                treatmentCodes: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "tag";
+                                tagId: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "manual";
+                            };
+                            steps: {
+                                /** @description 發送時間：第幾天的幾點（診所時區），或看診後幾小時；安靜時段內會延到安靜時段結束 */
+                                when: {
+                                    /** @enum {string} */
+                                    kind: "day";
+                                    /** @description 第幾天（0＝看診當天） */
+                                    day: number;
+                                    /**
+                                     * @description 時間 HH:MM（診所時區）
+                                     * @example 19:00
+                                     */
+                                    at: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "hours";
+                                    /** @description 看診（或加入計畫）後幾小時 */
+                                    hours: number;
+                                };
+                                /** @description 訊息文字；可用 {name} 病患姓名、{clinic} 診所名稱、{phone} 診所電話 */
+                                text: string;
+                                /** @description 圖片（先以 POST /api/inbox/uploads 上傳 JPEG/PNG，最大 1 MB）；沒有為 null */
+                                imageId: string | null;
+                                /** @description 衛教文章 id；沒有為 null */
+                                articleId: string | null;
+                                checkIn: {
+                                    /** @description 關心問題，例如「今天傷口還好嗎？」 */
+                                    question: string;
+                                    options: {
+                                        /** @description 快速回覆按鈕文字（LINE 上限 20 字） */
+                                        label: string;
+                                        /**
+                                         * @description fine 沒問題（繼續下一步）、worrying 建立待追蹤（一般）、call 請診所來電（優先）
+                                         * @enum {unknown}
+                                         */
+                                        route: "fine" | "worrying" | "call";
+                                    }[];
+                                } | null;
+                            }[];
+                            /** @description 進行中的人數 */
+                            enrolled: number;
+                            version: number;
+                            updatedAt: string;
+                            updatedBy: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * 刪除照護計畫
+         * @description 計畫自列表移除，進行中的病患一併結束（紀錄保留）
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/care/plans/{id}/enabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 啟用或停用照護計畫
+         * @description 停用後不再自動加入新病患；已加入的病患照常進行（要停止請逐筆結束）
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description 內建計畫代碼；診所自建為 null */
+                            shippedKey: string | null;
+                            name: string;
+                            enabled: boolean;
+                            /** @description 觸發：visit 看診完成且看診類別或處置代碼符合、tag 病患被加上標籤（人員加上時）、manual 只由人員加入 */
+                            trigger: {
+                                /** @enum {string} */
+                                kind: "visit";
+                                /** @description 看診類別（HIS 的 visitType） */
+                                visitTypes: string[];
+                                /** @description 處置代碼（HIS 的 treatmentCodes） */
+                                treatmentCodes: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "tag";
+                                tagId: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "manual";
+                            };
+                            steps: {
+                                /** @description 發送時間：第幾天的幾點（診所時區），或看診後幾小時；安靜時段內會延到安靜時段結束 */
+                                when: {
+                                    /** @enum {string} */
+                                    kind: "day";
+                                    /** @description 第幾天（0＝看診當天） */
+                                    day: number;
+                                    /**
+                                     * @description 時間 HH:MM（診所時區）
+                                     * @example 19:00
+                                     */
+                                    at: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "hours";
+                                    /** @description 看診（或加入計畫）後幾小時 */
+                                    hours: number;
+                                };
+                                /** @description 訊息文字；可用 {name} 病患姓名、{clinic} 診所名稱、{phone} 診所電話 */
+                                text: string;
+                                /** @description 圖片（先以 POST /api/inbox/uploads 上傳 JPEG/PNG，最大 1 MB）；沒有為 null */
+                                imageId: string | null;
+                                /** @description 衛教文章 id；沒有為 null */
+                                articleId: string | null;
+                                checkIn: {
+                                    /** @description 關心問題，例如「今天傷口還好嗎？」 */
+                                    question: string;
+                                    options: {
+                                        /** @description 快速回覆按鈕文字（LINE 上限 20 字） */
+                                        label: string;
+                                        /**
+                                         * @description fine 沒問題（繼續下一步）、worrying 建立待追蹤（一般）、call 請診所來電（優先）
+                                         * @enum {unknown}
+                                         */
+                                        route: "fine" | "worrying" | "call";
+                                    }[];
+                                } | null;
+                            }[];
+                            /** @description 進行中的人數 */
+                            enrolled: number;
+                            version: number;
+                            updatedAt: string;
+                            updatedBy: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/care/enrolments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 照護紀錄（誰在哪個計畫、進行到第幾步） */
+        get: {
+            parameters: {
+                query?: {
+                    planId?: string;
+                    patientId?: string;
+                    status?: "active" | "done" | "ended";
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                planId: string;
+                                planName: string;
+                                patientId: string;
+                                patientName: string;
+                                chartNo: string | null;
+                                lineStatus: string;
+                                /** @description visit 看診完成、tag 標籤、staff 人員加入 */
+                                source: string;
+                                /** @description 第 0 天（看診時間或加入時間） */
+                                anchorAt: string;
+                                status: string;
+                                statusLabel: string;
+                                endReason: string | null;
+                                endReasonLabel: string | null;
+                                endedAt: string | null;
+                                endedBy: string | null;
+                                createdAt: string;
+                                nextStep: number | null;
+                                nextAt: string | null;
+                                steps: {
+                                    index: number;
+                                    when: string;
+                                    dueAt: string;
+                                    status: string;
+                                    statusLabel: string;
+                                    reason: string | null;
+                                    sentAt: string | null;
+                                    answer: string | null;
+                                    answerRoute: string | null;
+                                    followUpId: string | null;
+                                }[];
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/care/plans/{id}/enrolments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 將病患加入照護計畫
+         * @description 以今天為第 0 天；計畫須已啟用（否則 409 PLAN_DISABLED），病患已在計畫中時回 409 ALREADY_ENROLLED
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 病患 id（Careline 的 id） */
+                        patientId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/care/enrolments/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 結束一位病患的照護計畫
+         * @description 尚未傳送的步驟取消；已結束時回 409 NOT_ACTIVE
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/support/stats": {
         parameters: {
             query?: never;

@@ -27,6 +27,7 @@ import type { FollowUpTables } from '../modules/follow-ups/tables.ts';
 import type { CareLibraryTables } from '../modules/care-library/tables.ts';
 import type { BroadcastTables } from '../modules/broadcasts/tables.ts';
 import type { SatisfactionTables } from '../modules/satisfaction/tables.ts';
+import type { CarePlanTables } from '../modules/care-plans/tables.ts';
 
 export interface DB
   extends
@@ -57,4 +58,5 @@ export interface DB
     FollowUpTables,
     CareLibraryTables,
     BroadcastTables,
-    SatisfactionTables {}
+    SatisfactionTables,
+    CarePlanTables {}

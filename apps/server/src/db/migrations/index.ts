@@ -30,6 +30,7 @@ import m0210 from './0210_reminder_text.ts';
 import m0211 from './0211_line_messages_by_time.ts';
 import m0212 from './0212_jobs_ordering_status.ts';
 import m0220 from './0220_appointment_treatment_codes.ts';
+import m0221 from './0221_care_plans.ts';
 import m0230 from './0230_care_library.ts';
 import m0235 from './0235_follow_ups.ts';
 import m0236 from './0236_no_show_line_user.ts';
@@ -67,6 +68,7 @@ export const migrations: Migration[] = [
   m0211,
   m0212,
   m0220,
+  m0221,
   m0230,
   m0235,
   m0236,

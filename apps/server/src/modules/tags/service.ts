@@ -1,6 +1,7 @@
 // Tags (manual and rule-based automatic ones, recomputed by a job) and saved segments.
 // `resolveSegment` is what broadcasts and questionnaires call to get their audience; the
 // patients module reads and moves tag assignments through the functions below.
+import { TAGS_ADDED } from './added.ts';
 import { Type } from 'typebox';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
@@ -148,6 +149,7 @@ export function tagService(deps: Deps) {
             if (remove) await tx.unassign(clinicId, t, p);
             else await tx.assign({ clinic_id: clinicId, tag_id: t, patient_id: p, source: 'manual', created_at: now });
           }
+        if (!remove) await enqueueJob(trx, deps.clock, TAGS_ADDED, { patientIds, tagIds }, { clinicId });
       });
       for (const p of patientIds)
         await recordAudit(db, deps.clock, {
