@@ -26,6 +26,7 @@ import { supportStatsRoutes } from './modules/support-stats/routes.ts';
 import { patientRoutes } from './modules/patients/routes.ts';
 import { recallRoutes } from './modules/recalls/routes.ts';
 import { carePlanRoutes } from './modules/care-plans/routes.ts';
+import { plansUsingArticle } from './modules/care-plans/service.ts';
 import { tagRoutes } from './modules/tags/routes.ts';
 import { hisRoutes, hisSettingsRoutes } from './modules/his/routes.ts';
 import { appointmentRoutes } from './modules/appointments/routes.ts';
@@ -146,7 +147,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   reminderLogRoutes(app, deps);
   caseRoutes(app, deps);
   // Modules whose records use articles add an ArticleUsage here (an article in use is not deleted or unpublished).
-  careLibraryRoutes(app, deps, { usage: [] });
+  careLibraryRoutes(app, deps, { usage: [plansUsingArticle] });
   followUpRoutes(app, deps);
   satisfactionRoutes(app, deps);
   appointmentRoutes(app, deps);

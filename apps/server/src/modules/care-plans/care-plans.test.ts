@@ -287,6 +287,20 @@ it('staff enrol and end; a block ends the plan; bad input is refused; other clin
   );
   expect(good.statusCode, good.body).toBe(201);
   expect(good.json().steps.map((x: { text: string }) => x.text)).toEqual(['四小時', '第三天']);
+  // A step with a published library article; the library then refuses to delete it.
+  const articles = (await (await admin()).get('/api/care/articles')).json().items as { id: string; status: string }[];
+  const published = articles.find((a) => a.status === 'published')!;
+  const withArticle = await (
+    await admin()
+  ).post('/api/care/plans', body([{ ...st({ kind: 'day', day: 2, at: '10:00' }, ''), articleId: published.id }]));
+  expect(withArticle.statusCode, withArticle.body).toBe(201);
+  const del = await (await admin()).delete(`/api/care/articles/${published.id}`);
+  expect(del.statusCode).toBe(409);
+  expect(del.json().error.code).toBe('ARTICLE_IN_USE');
+  const unknown = await (
+    await admin()
+  ).post('/api/care/plans', body([{ ...st({ kind: 'day', day: 2, at: '10:00' }), articleId: 'nope' }]));
+  expect(unknown.json().error.details[0]).toMatchObject({ field: 'steps/0/articleId', code: 'unknown' });
   const viewer = as(b.t.app, await c.staff('viewer'));
   expect((await viewer.put(`/api/care/plans/${good.json().id}/enabled`, { enabled: true })).statusCode).toBe(403);
 
@@ -304,7 +318,7 @@ it('staff enrol and end; a block ends the plan; bad input is refused; other clin
   expect((await oapi.post(`/api/care/plans/${extraction.id}/enrolments`, { patientId })).statusCode).toBe(404);
   // Deleting a plan ends its enrolments and takes it off the list.
   expect((await (await admin()).delete(`/api/care/plans/${extraction.id}`)).statusCode).toBe(204);
-  expect((await (await admin()).get('/api/care/plans')).json().items).toHaveLength(4);
+  expect((await (await admin()).get('/api/care/plans')).json().items).toHaveLength(5);
 });
 
 it('an initial-sync copy enrols nobody, nor a visit two days ago; without LINE a step is skipped', async () => {

@@ -28,6 +28,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { defineJob, enqueueJobs, wakeWorkers, type Job } from '../../platform/jobs.ts';
 import { bindingsOfPatients } from '../binding/for-patients.ts';
+import { articleMessage, articlesByIds } from '../care-library/service.ts';
 import { clinicService } from '../clinics/service.ts';
 import { inboxService } from '../line/inbox.service.ts';
 import { queuePush } from '../line/push.ts';
@@ -125,10 +126,21 @@ async function cleanPlan(deps: Deps, clinicId: string, input: PlanInput) {
   checkPlan({ name: input.name, trigger, steps });
   const inbox = inboxService(deps);
   for (const [i, s] of steps.entries()) {
-    if (s.articleId)
-      throw errors.validation([
-        { field: `steps/${i}/articleId`, code: 'unknown', message: `第 ${i + 1} 步的衛教文章不存在，請重新選擇` },
-      ]);
+    if (s.articleId) {
+      const [a] = await articlesByIds(deps, clinicId, [s.articleId]);
+      if (!a)
+        throw errors.validation([
+          { field: `steps/${i}/articleId`, code: 'unknown', message: `第 ${i + 1} 步的衛教文章不存在，請重新選擇` },
+        ]);
+      if (a.status !== 'published')
+        throw errors.validation([
+          {
+            field: `steps/${i}/articleId`,
+            code: 'unpublished',
+            message: `第 ${i + 1} 步的衛教文章「${a.title}」尚未發布，請先在衛教文章頁發布`,
+          },
+        ]);
+    }
     if (!s.imageId) continue;
     const img = await inbox.media(s.imageId);
     if (!img || img.clinic_id !== clinicId)
@@ -320,7 +332,11 @@ export async function sendStep(deps: Deps, clinicId: string, sendId: string): Pr
     step,
     sendId,
     { name: patient?.name ?? '', clinic: clinic.name, phone: clinic.phone },
-    { imageUrl: step.imageId ? `${deps.config.publicBaseUrl}/line/media/${step.imageId}` : null, article: null },
+    {
+      imageUrl: step.imageId ? `${deps.config.publicBaseUrl}/line/media/${step.imageId}` : null,
+      // An article unpublished or deleted since: the step goes without its card.
+      article: step.articleId ? await articleMessage(deps, clinicId, step.articleId).catch(() => null) : null,
+    },
   );
   const sent = await deps.db.transaction().execute(async (trx) => {
     if (
@@ -526,6 +542,13 @@ export function carePlanService(deps: Deps) {
       return { ok: true };
     },
   };
+}
+
+/** The care-library's usage hook: names of this clinic's plans whose steps send the article. */
+export async function plansUsingArticle(deps: Deps, clinicId: string, articleId: string): Promise<string[]> {
+  return (await carePlanRepository(deps.db).plans(clinicId))
+    .filter((p) => (JSON.parse(p.steps) as PlanStep[]).some((s) => s.articleId === articleId))
+    .map((p) => p.name);
 }
 
 // ---- Triggers (wired in jobs.ts) ----
