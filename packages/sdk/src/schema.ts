@@ -16275,7 +16275,7 @@ export interface paths {
                             kind: "segment" | "tag" | "all_friends";
                             id?: string | null;
                         };
-                        /** @description 一次最多 5 個訊息框（LINE 的上限），對每位收件人算 1 則 */
+                        /** @description 一次最多 5 個訊息框（文字、圖片或衛教文章；LINE 的上限），對每位收件人算 1 則 */
                         messages: ({
                             /** @enum {string} */
                             type: "text";
@@ -16287,6 +16287,11 @@ export interface paths {
                             /** @description POST /api/broadcasts/uploads 回傳的 id（JPEG／PNG，最大 10 MB） */
                             imageId: string;
                             previewId?: string | null;
+                        } | {
+                            /** @enum {string} */
+                            type: "article";
+                            /** @description 已發布的衛教文章 id（以 Flex 卡片傳送，「閱讀全文」經追蹤網址） */
+                            articleId: string;
                         })[];
                         /** @description 無法以 LINE 傳送時，改傳簡訊給有手機號碼的病患（診所須已設定簡訊） */
                         smsFallback?: boolean;
@@ -16377,7 +16382,7 @@ export interface paths {
                             kind: "segment" | "tag" | "all_friends";
                             id?: string | null;
                         };
-                        /** @description 一次最多 5 個訊息框（LINE 的上限），對每位收件人算 1 則 */
+                        /** @description 一次最多 5 個訊息框（文字、圖片或衛教文章；LINE 的上限），對每位收件人算 1 則 */
                         messages?: ({
                             /** @enum {string} */
                             type: "text";
@@ -16389,6 +16394,11 @@ export interface paths {
                             /** @description POST /api/broadcasts/uploads 回傳的 id（JPEG／PNG，最大 10 MB） */
                             imageId: string;
                             previewId?: string | null;
+                        } | {
+                            /** @enum {string} */
+                            type: "article";
+                            /** @description 已發布的衛教文章 id（以 Flex 卡片傳送，「閱讀全文」經追蹤網址） */
+                            articleId: string;
                         })[];
                         /** @description 無法以 LINE 傳送時，改傳簡訊給有手機號碼的病患（診所須已設定簡訊） */
                         smsFallback?: boolean;
@@ -16723,7 +16733,7 @@ export interface paths {
                             kind: "segment" | "tag" | "all_friends";
                             id?: string | null;
                         };
-                        /** @description 一次最多 5 個訊息框（LINE 的上限），對每位收件人算 1 則 */
+                        /** @description 一次最多 5 個訊息框（文字、圖片或衛教文章；LINE 的上限），對每位收件人算 1 則 */
                         messages: ({
                             /** @enum {string} */
                             type: "text";
@@ -16735,6 +16745,11 @@ export interface paths {
                             /** @description POST /api/broadcasts/uploads 回傳的 id（JPEG／PNG，最大 10 MB） */
                             imageId: string;
                             previewId?: string | null;
+                        } | {
+                            /** @enum {string} */
+                            type: "article";
+                            /** @description 已發布的衛教文章 id（以 Flex 卡片傳送，「閱讀全文」經追蹤網址） */
+                            articleId: string;
                         })[];
                         /** @description 無法以 LINE 傳送時，改傳簡訊給有手機號碼的病患（診所須已設定簡訊） */
                         smsFallback?: boolean;
@@ -19667,6 +19682,11 @@ export interface components {
                 /** @description POST /api/broadcasts/uploads 回傳的 id（JPEG／PNG，最大 10 MB） */
                 imageId: string;
                 previewId?: string | null;
+            } | {
+                /** @enum {string} */
+                type: "article";
+                /** @description 已發布的衛教文章 id（以 Flex 卡片傳送，「閱讀全文」經追蹤網址） */
+                articleId: string;
             })[];
             smsFallback: boolean;
             smsText: string;

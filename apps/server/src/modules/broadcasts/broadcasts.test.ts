@@ -442,13 +442,49 @@ describe('images, roles, clinics, taps', () => {
     const c = await createTestClinic(t);
     const api = as(t.app, c.admin);
     await friends(c.clinicId, 'h', 2);
-    const b = await draft(c, { kind: 'all_friends' }, [text('六月優惠 https://example.com/promo?x=1 歡迎預約')]);
+    const article = (await api.get('/api/care/articles')).json().items[0];
+    const b = await draft(c, { kind: 'all_friends' }, [
+      text('六月優惠 https://example.com/promo?x=1 歡迎預約'),
+      { type: 'article', articleId: article.id },
+    ]);
     const before = line.base.calls.length;
     await api.post(`/api/broadcasts/${b.id}/send`, { sendAt: null });
     await drain(c.clinicId);
     const d = (await api.get(`/api/broadcasts/${b.id}`)).json();
-    expect(d.links).toHaveLength(1);
+    expect(d.state).toBe('done');
+    expect(d.links).toHaveLength(2);
     expect(d.links[0].url).toBe('https://example.com/promo?x=1');
+    // The article's Flex card goes out with its 「閱讀全文」 through the redirect too.
+    expect(d.links[1].url).toBe(article.linkUrl ?? article.publicUrl);
+    const sent = JSON.parse(
+      (
+        await t.deps.db
+          .selectFrom('broadcasts')
+          .select('line_messages')
+          .where('id', '=', b.id)
+          .executeTakeFirstOrThrow()
+      ).line_messages!,
+    );
+    expect(sent[1].type).toBe('flex');
+    expect(JSON.stringify(sent[1])).toContain(`/r/${d.links[1].token}`);
+    const draftArticle = (
+      await api.post('/api/care/articles', {
+        title: '草稿',
+        category: '術後照護',
+        tags: [],
+        body: '內文',
+        linkUrl: null,
+        coverId: null,
+        status: 'draft',
+      })
+    ).json();
+    const refused = await api.post('/api/broadcasts', {
+      title: 'x',
+      audience: { kind: 'all_friends' },
+      messages: [{ type: 'article', articleId: draftArticle.id }],
+    });
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(refused.json().error.details[0].message).toContain('尚未發布');
     const row = await t.deps.db
       .selectFrom('broadcasts')
       .select('line_messages')

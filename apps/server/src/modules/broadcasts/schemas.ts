@@ -40,12 +40,22 @@ const ImageMessage = Type.Object(
   },
   { additionalProperties: false },
 );
-export const ComposerMessage = Type.Union([TextMessage, ImageMessage]);
+const ArticleMessage = Type.Object(
+  {
+    type: L('article'),
+    articleId: Type.String({
+      maxLength: 64,
+      description: '已發布的衛教文章 id（以 Flex 卡片傳送，「閱讀全文」經追蹤網址）',
+    }),
+  },
+  { additionalProperties: false },
+);
+export const ComposerMessage = Type.Union([TextMessage, ImageMessage, ArticleMessage]);
 
 const messages = Type.Array(ComposerMessage, {
   minItems: 1,
   maxItems: 5,
-  description: '一次最多 5 個訊息框（LINE 的上限），對每位收件人算 1 則',
+  description: '一次最多 5 個訊息框（文字、圖片或衛教文章；LINE 的上限），對每位收件人算 1 則',
 });
 const smsFallback = Type.Boolean({ description: '無法以 LINE 傳送時，改傳簡訊給有手機號碼的病患（診所須已設定簡訊）' });
 const smsText = Type.String({ maxLength: 670, description: '改傳簡訊時的內容（70 字以內為 1 則）' });

@@ -32,6 +32,7 @@ import { countSmsSegments } from '../../platform/sms.ts';
 import { formatInZone } from '../../platform/time.ts';
 import { Type } from 'typebox';
 import { bindingsOfPatients } from '../binding/for-patients.ts';
+import { articleMessage } from '../care-library/service.ts';
 import { clinicService } from '../clinics/service.ts';
 import { followingFriendIds, friendStates, searchFriends } from '../line/for-patients.ts';
 import { inboxService, MAX_PREVIEW_BYTES } from '../line/inbox.service.ts';
@@ -79,7 +80,9 @@ export const SKIP_REASONS: Record<string, string> = {
 
 export type Audience = { kind: 'segment' | 'tag' | 'all_friends'; id?: string | null };
 export type ComposerMessage =
-  { type: 'text'; text: string } | { type: 'image'; imageId: string; previewId?: string | null };
+  | { type: 'text'; text: string }
+  | { type: 'image'; imageId: string; previewId?: string | null }
+  | { type: 'article'; articleId: string };
 export type BroadcastInput = {
   title: string;
   audience: Audience;
@@ -288,6 +291,18 @@ export type Estimate = Awaited<ReturnType<typeof estimateOf>>;
 
 // ---- messages
 
+/** The message with every http(s) `uri` of its actions sent through `tracked`. */
+function trackUris<T>(value: T, tracked: (url: string) => string): T {
+  if (Array.isArray(value)) return value.map((v) => trackUris(v, tracked)) as T;
+  if (value && typeof value === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value))
+      o[k] = k === 'uri' && typeof v === 'string' && /^https?:\/\//.test(v) ? tracked(v) : trackUris(v, tracked);
+    return o as T;
+  }
+  return value;
+}
+
 const URL_RE = /https?:\/\/[^\s<>"'，。、「」（）()【】]+/g;
 
 /**
@@ -306,16 +321,38 @@ async function buildLineMessages(
   const links: LinkRow[] = [];
   const out: messagingApi.Message[] = [];
   const now = deps.clock.now().toISOString();
+  // One token per distinct URL: the same link twice (an article's cover and its button) is one link.
+  const tokens = new Map<string, string>();
+  const tracked = (url: string) => {
+    if (!track) return url;
+    let token = tokens.get(url);
+    if (!token) {
+      token = randomBytes(12).toString('base64url');
+      tokens.set(url, token);
+      links.push({ token, clinic_id: clinicId, broadcast_id: broadcastId, url, label: '', created_at: now });
+    }
+    return `${base}/r/${token}`;
+  };
   for (const [i, m] of messages.entries()) {
     if (m.type === 'text') {
-      const text = track
-        ? m.text.replace(URL_RE, (url) => {
-            const token = randomBytes(12).toString('base64url');
-            links.push({ token, clinic_id: clinicId, broadcast_id: broadcastId, url, label: '', created_at: now });
-            return `${base}/r/${token}`;
-          })
-        : m.text;
-      out.push({ type: 'text', text });
+      out.push({ type: 'text', text: m.text.replace(URL_RE, tracked) });
+      continue;
+    }
+    if (m.type === 'article') {
+      let flex: messagingApi.FlexMessage;
+      try {
+        flex = await articleMessage(deps, clinicId, m.articleId);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        throw errors.validation([
+          {
+            field: `messages.${i}.articleId`,
+            code: err.code === 'NOT_FOUND' ? 'unknown' : 'not_published',
+            message: err.code === 'NOT_FOUND' ? '找不到這篇衛教文章' : err.message,
+          },
+        ]);
+      }
+      out.push(trackUris(flex, tracked));
       continue;
     }
     const img = await inbox.media(m.imageId);
