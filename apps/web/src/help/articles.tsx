@@ -17,6 +17,7 @@ import { SUPPORT_STATS_HELP } from './support-stats.tsx';
 import { FAQ_HELP } from './faq.tsx';
 import { CARE_LIBRARY_HELP } from './care-library.tsx';
 import { SATISFACTION_HELP } from './satisfaction.tsx';
+import { BROADCASTS_HELP } from './broadcasts.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
@@ -311,6 +312,7 @@ export const HELP_ARTICLES = {
   ...SATISFACTION_HELP,
   ...INBOX_HELP,
   ...CARE_LIBRARY_HELP,
+  ...BROADCASTS_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -334,6 +336,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'deliveryLog',
   'quota',
   'inbox',
+  'broadcasts',
   'lineChannel',
   'linePnp',
   'richMenu',
