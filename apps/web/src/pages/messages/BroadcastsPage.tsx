@@ -551,7 +551,7 @@ function Composer({
         </Col>
         <Col span={10}>
           <Text type="secondary">預覽（病患在 LINE 看到的樣子）</Text>
-          <div style={{ marginTop: 8 }}>
+          <div style={{ marginTop: 8 }} data-testid="broadcast-preview">
             <LinePhoneFrame title={clinic.data?.name ?? '診所'} minHeight={420}>
               {messages.length === 0 ? <Text type="secondary">新增一則訊息後在此預覽</Text> : null}
               {messages.map((m) => (
