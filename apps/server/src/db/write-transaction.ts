@@ -3,7 +3,8 @@
 // sleeping the thread (1, 2, 5 … 100 ms steps): while the worker process writes, a request of
 // the api that writes would stall every other request of that process. Here the lock is taken
 // up front (BEGIN IMMEDIATE) without the busy handler, and when another process holds it the
-// attempt is repeated after an asynchronous pause of 1–8 ms, the event loop free meanwhile.
+// attempt is repeated at the next turns of the event loop, after a millisecond with pauses of
+// 1–2 ms, the event loop free meanwhile.
 // Once the lock is held, the transaction's statements and its commit do not wait (WAL mode).
 // On PostgreSQL (row locks, a pool of connections) it is an ordinary transaction.
 import { sql, type Kysely, type Transaction } from 'kysely';
@@ -26,14 +27,22 @@ export async function writeTransaction<T>(
   return db.connection().execute(async (conn) => {
     await sql`pragma busy_timeout = 0`.execute(conn);
     try {
-      for (let pause = 1, waited = 0; ; pause = Math.min(pause * 2, 8)) {
+      // Another process's write transaction is short (a worker's statement: about 0.1 ms), so
+      // the first attempts follow at the next turn of the event loop; only a lock held longer
+      // than a millisecond is waited for with timers (1, 2, 2 … ms).
+      const started = performance.now();
+      for (let pause = 1; ;) {
         try {
           await sql`begin immediate`.execute(conn);
           break;
         } catch (err) {
+          const waited = performance.now() - started;
           if (!isBusy(err) || waited >= BUSY_TIMEOUT_MS) throw err;
-          await new Promise((r) => setTimeout(r, pause));
-          waited += pause;
+          if (waited < 1) await new Promise((r) => setImmediate(r));
+          else {
+            await new Promise((r) => setTimeout(r, pause));
+            pause = 2;
+          }
         }
       }
     } finally {
