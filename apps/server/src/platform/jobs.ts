@@ -241,11 +241,17 @@ export async function claimJobs(
 }
 
 export async function completeJob(db: Kysely<DB>, clock: Clock, id: number, workerId: string): Promise<void> {
+  await completeJobs(db, clock, [id], workerId);
+}
+
+/** Marks jobs this worker holds done, in one statement. */
+export async function completeJobs(db: Kysely<DB>, clock: Clock, ids: number[], workerId: string): Promise<void> {
+  if (ids.length === 0) return;
   const now = clock.now().toISOString();
   await db
     .updateTable('jobs')
     .set({ status: 'done', finished_at: now, updated_at: now, locked_by: null, locked_until: null, last_error: null })
-    .where('id', '=', id)
+    .where('id', 'in', ids)
     .where('locked_by', '=', workerId)
     .execute();
 }
@@ -468,6 +474,29 @@ export function startWorker(
   const registry = jobRegistry(defs);
   const types = [...registry.keys()];
 
+  // Jobs that finish at about the same time (in the same turn of the event loop) are marked done
+  // in one write instead of one each: on SQLite every write takes the one write lock that the
+  // api's webhook storage also needs.
+  let finished: { id: number; resolve(): void; reject(err: unknown): void }[] = [];
+  const complete = (id: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (finished.length === 0)
+        setImmediate(() => {
+          const group = finished;
+          finished = [];
+          completeJobs(
+            deps.db,
+            deps.clock,
+            group.map((f) => f.id),
+            opts.workerId,
+          ).then(
+            () => group.forEach((f) => f.resolve()),
+            (err) => group.forEach((f) => f.reject(err)),
+          );
+        });
+      finished.push({ id, resolve, reject });
+    });
+
   async function runJob(job: Job): Promise<void> {
     const registered = registry.get(job.type);
     try {
@@ -475,7 +504,7 @@ export function startWorker(
       const problem = payloadProblem(registered, job.payload);
       if (problem) throw new PermanentJobError(problem);
       await registered.def.handler(job, deps);
-      await completeJob(deps.db, deps.clock, job.id, opts.workerId);
+      await complete(job.id);
       deps.metrics.jobFinished(job.type, 'done');
     } catch (err) {
       const status = await failJob(deps.db, deps.clock, job, opts.workerId, err, err instanceof PermanentJobError);
