@@ -2,6 +2,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { authRoutes } from './auth.ts';
 import { controlRoutes } from './control.ts';
+import { googleBusinessRoutes } from './google-business.ts';
 import { requestId } from './ids.ts';
 import { botGuards, messagingRoutes, RateLimiter, type Ctx } from './messaging.ts';
 import { pnpRoutes } from './pnp.ts';
@@ -105,6 +106,7 @@ export function buildApp(opts: AppOptions = {}): EmulatorApp {
     controlRoutes(open, ctx);
     smsRoutes(open, store, { reportDelayMs: opts.smsReportDelayMs ?? 300, timers });
     staticRoutes(open, store);
+    googleBusinessRoutes(open, { now: opts.now });
   });
 
   const close = async () => {

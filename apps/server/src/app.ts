@@ -46,6 +46,8 @@ import { careLibraryRoutes } from './modules/care-library/routes.ts';
 import { broadcastRoutes } from './modules/broadcasts/routes.ts';
 import { followUpRoutes } from './modules/follow-ups/routes.ts';
 import { satisfactionRoutes } from './modules/satisfaction/routes.ts';
+import { questionnaireRoutes } from './modules/questionnaires/routes.ts';
+import { googleReviewRoutes } from './modules/google-reviews/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { ErrorResponse, errorBody, handleError, type App } from './platform/http.ts';
@@ -161,6 +163,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   carePlanRoutes(app, deps);
   guideRoutes(app, deps);
   supportStatsRoutes(app, deps);
+  questionnaireRoutes(app, deps);
+  googleReviewRoutes(app, deps);
 
   // The built back office (apps/web/dist), with index.html for client-side routes.
   const dist = deps.config.webDistDir;

@@ -20,6 +20,17 @@ export type Config = {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sessionTtlHours: number;
   webDistDir: string | null;
+  /** Google OAuth 2.0 and Business Profile APIs (defaults: the emulator's stand-in under /gbp). */
+  google: {
+    clientId: string;
+    clientSecret: string;
+    authUrl: string;
+    tokenUrl: string;
+    revokeUrl: string;
+    accountApiBaseUrl: string;
+    businessInfoApiBaseUrl: string;
+    reviewsApiBaseUrl: string;
+  };
 };
 
 export class ConfigError extends Error {
@@ -116,6 +127,17 @@ export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}):
   );
   const sessionTtlHours = int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30);
   const webDistDir = env.WEB_DIST_DIR ? resolve(env.WEB_DIST_DIR) : null;
+  const gbp = `${lineApiBaseUrl}/gbp`;
+  const google = {
+    clientId: str(env, 'GOOGLE_CLIENT_ID', 'careline-emulator-client'),
+    clientSecret: str(env, 'GOOGLE_CLIENT_SECRET', 'careline-emulator-secret'),
+    authUrl: httpUrl(env, 'GOOGLE_OAUTH_AUTH_URL', `${gbp}/o/oauth2/v2/auth`),
+    tokenUrl: httpUrl(env, 'GOOGLE_OAUTH_TOKEN_URL', `${gbp}/token`),
+    revokeUrl: httpUrl(env, 'GOOGLE_OAUTH_REVOKE_URL', `${gbp}/revoke`),
+    accountApiBaseUrl: httpUrl(env, 'GOOGLE_ACCOUNT_API_BASE_URL', gbp),
+    businessInfoApiBaseUrl: httpUrl(env, 'GOOGLE_BUSINESS_INFO_API_BASE_URL', gbp),
+    reviewsApiBaseUrl: httpUrl(env, 'GOOGLE_REVIEWS_API_BASE_URL', gbp),
+  };
   return {
     nodeEnv,
     port,
@@ -133,5 +155,6 @@ export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}):
     logLevel,
     sessionTtlHours,
     webDistDir,
+    google,
   };
 }

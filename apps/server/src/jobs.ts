@@ -31,6 +31,8 @@ import {
 import { CARE_SEND_JOB, careOnOutcome, careOnTagsAdded } from './modules/care-plans/service.ts';
 import { onCarePostback } from './modules/care-plans/hook.ts';
 import { tagsAddedJob } from './modules/tags/added.ts';
+import { questionnaireJobs } from './modules/questionnaires/jobs.ts';
+import { googleReviewJobs } from './modules/google-reviews/jobs.ts';
 
 const reminderText = reminderTextHooks(handToPerson);
 
@@ -80,5 +82,7 @@ export function jobDefinitions(): JobDefinition[] {
     ...satisfactionJobs,
     tagsAddedJob({ onTagsAdded: [careOnTagsAdded] }),
     CARE_SEND_JOB,
+    ...questionnaireJobs,
+    ...googleReviewJobs,
   ];
 }

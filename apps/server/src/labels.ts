@@ -157,6 +157,19 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'tag.recompute_requested': '重新計算自動標籤',
   'webhook.configured': '設定 HIS 通知網址（Webhook）',
   'webhook.redelivered': '重送 HIS 通知（Webhook）',
+  'questionnaire.created': '建立問卷',
+  'questionnaire.updated': '修改問卷',
+  'questionnaire.closed': '截止問卷',
+  'questionnaire.deleted': '刪除問卷',
+  'questionnaire.sent': '寄出問卷',
+  'questionnaire.exported': '匯出問卷填答',
+  'google.connect_started': '開始連結 Google 商家檔案',
+  'google.connected': '連結 Google 商家檔案',
+  'google.location_chosen': '選擇 Google 商家地點',
+  'google.disconnected': '中斷 Google 商家檔案連結',
+  'google.synced': '同步 Google 評論',
+  'google.review_replied': '回覆 Google 評論',
+  'google.review_reply_deleted': '刪除 Google 評論回覆',
 };
 
 /** What a family of actions is about (the part before the dot): the audit log filters by it. */
@@ -195,6 +208,8 @@ export const ACTION_GROUP_LABELS: Record<string, string> = {
   staff: '人員',
   tag: '標籤',
   webhook: 'HIS 通知（Webhook）',
+  questionnaire: '問卷',
+  google: 'Google 評論',
 };
 
 export const ENTITY_TYPE_LABELS: Record<string, string> = {
@@ -239,6 +254,9 @@ export const ENTITY_TYPE_LABELS: Record<string, string> = {
   tag: '標籤',
   webhook_endpoint: 'HIS 通知網址（Webhook）',
   webhook_event: 'Webhook 事件',
+  questionnaire: '問卷',
+  google_connection: 'Google 商家檔案連結',
+  google_review: 'Google 評論',
 };
 
 export const ACTOR_TYPE_LABELS: Record<string, string> = {
@@ -273,6 +291,8 @@ export const JOB_TYPE_LABELS: Record<string, string> = {
   'sms.send': '發送簡訊',
   'system.noop': '系統測試',
   'tags.added': '標籤加上後的動作（照護計畫）',
+  'questionnaire.deliver': '傳送問卷',
+  'google_reviews.sync': '同步 Google 評論',
 };
 
 export const JOB_STATUS_LABELS: Record<string, string> = {
@@ -427,6 +447,11 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   visitTypes: '調查的看診類別',
   width: '寬（像素）',
   wording: '問法',
+  location: '商家地點',
+  stars: '星等',
+  length: '字數',
+  matched: '符合人數',
+  queued: '排入傳送',
 };
 
 /** Values that are codes, by the detail field they appear in. */

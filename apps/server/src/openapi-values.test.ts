@@ -474,6 +474,17 @@ const FIXTURES: Record<string, Fixture> = {
     },
     read: async (ctx, res) => json(ok(await ctx.admin.get(`/api/care/plans/${res.json().id}`))),
   },
+  'POST /api/questionnaires': {
+    request: async () => ({ url: '/api/questionnaires', body: questionnaire() }),
+    read: async (ctx, res) => json(ok(await ctx.admin.get(`/api/questionnaires/${res.json().id}`))),
+  },
+  'PUT /api/questionnaires/{id}': {
+    request: async (ctx) => {
+      const created = json(ok(await ctx.admin.post('/api/questionnaires', questionnaire())));
+      return { url: `/api/questionnaires/${created.id}`, body: questionnaire() };
+    },
+    read: async (ctx, res) => json(ok(await ctx.admin.get(`/api/questionnaires/${res.json().id}`))),
+  },
 };
 
 function carePlan() {
@@ -490,6 +501,22 @@ function carePlan() {
         checkIn: { question: '還好嗎？', options: [{ label: '還好', route: 'fine' }] },
       },
     ],
+  };
+}
+
+function questionnaire() {
+  return {
+    title: '看診滿意度',
+    intro: '請花 1 分鐘填寫',
+    questions: [
+      { id: 'overall', type: 'scale', title: '整體滿意度', required: true },
+      { id: 'note', type: 'text', title: '建議', required: false },
+    ],
+    closesAt: '2026-12-31T15:59:00.000Z',
+    afterVisit: true,
+    afterVisitDelayMinutes: 120,
+    afterVisitTypes: ['洗牙'],
+    template: 'satisfaction',
   };
 }
 

@@ -28,6 +28,8 @@ import type { CareLibraryTables } from '../modules/care-library/tables.ts';
 import type { BroadcastTables } from '../modules/broadcasts/tables.ts';
 import type { SatisfactionTables } from '../modules/satisfaction/tables.ts';
 import type { CarePlanTables } from '../modules/care-plans/tables.ts';
+import type { QuestionnaireTables } from '../modules/questionnaires/tables.ts';
+import type { GoogleReviewTables } from '../modules/google-reviews/tables.ts';
 
 export interface DB
   extends
@@ -59,4 +61,6 @@ export interface DB
     CareLibraryTables,
     BroadcastTables,
     SatisfactionTables,
-    CarePlanTables {}
+    CarePlanTables,
+    QuestionnaireTables,
+    GoogleReviewTables {}

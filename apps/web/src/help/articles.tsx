@@ -18,6 +18,7 @@ import { FAQ_HELP } from './faq.tsx';
 import { CARE_LIBRARY_HELP } from './care-library.tsx';
 import { SATISFACTION_HELP } from './satisfaction.tsx';
 import { BROADCASTS_HELP } from './broadcasts.tsx';
+import { QUESTIONNAIRE_HELP } from './questionnaires.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
@@ -310,6 +311,7 @@ export const HELP_ARTICLES = {
   ...CASES_HELP,
   ...SUPPORT_STATS_HELP,
   ...SATISFACTION_HELP,
+  ...QUESTIONNAIRE_HELP,
   ...INBOX_HELP,
   ...CARE_LIBRARY_HELP,
   ...BROADCASTS_HELP,
@@ -348,6 +350,8 @@ export const HELP_ORDER: HelpTopic[] = [
   'careLibrary',
   'satisfaction',
   'surveySettings',
+  'questionnaires',
+  'googleReviews',
   'staff',
   'clinic',
   'apiKeys',

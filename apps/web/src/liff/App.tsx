@@ -5,6 +5,7 @@ import { AppointmentsPage } from './Appointments.tsx';
 import { BindPage } from './Bind.tsx';
 import { ComplaintPage } from './Complaint.tsx';
 import { SurveyPage } from './Survey.tsx';
+import { QuestionnairePage } from './Questionnaire.tsx';
 import type { Page, Toast } from './shell.ts';
 
 const PAGES: { id: Page; label: string }[] = [
@@ -18,9 +19,8 @@ function pageFromLocation(channelId: string): Page {
   const state = new URLSearchParams(location.search).get('liff.state');
   const path = state ?? location.pathname.split(`/liff/${channelId}`)[1] ?? '';
   const seg = path.replace(/^\/+/, '').split(/[/?#]/)[0];
-  return seg === 'appointments' || seg === 'family' || seg === 'bind' || seg === 'complaint' || seg === 'survey'
-    ? seg
-    : 'appointments';
+  const pages: Page[] = ['appointments', 'family', 'bind', 'complaint', 'survey', 'questionnaire'];
+  return pages.includes(seg as Page) ? (seg as Page) : 'appointments';
 }
 const pathFor = (channelId: string, p: Page) => `/liff/${channelId}/${p}`;
 
@@ -62,7 +62,7 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
   const [toast, setToast] = useState<{ text: string; kind: 'ok' | 'err'; n: number } | null>(null);
   // Opened on a list page: ask for the appointments together with /me (one round trip less).
   const prefetch = useRef<Promise<{ members: Member[] }> | null>(
-    page === 'bind' || page === 'complaint' || page === 'survey'
+    page === 'bind' || page === 'complaint' || page === 'survey' || page === 'questionnaire'
       ? null
       : api.appointments().catch(() => ({ members: [] })),
   );
@@ -99,7 +99,7 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
   return (
     <>
       <Header name={config.clinic.name} sub={me ? sub : ' '} />
-      {page === 'complaint' || page === 'survey' ? null : (
+      {page === 'complaint' || page === 'survey' || page === 'questionnaire' ? null : (
         <nav class="tabs" aria-label="頁面">
           {PAGES.map((p) => (
             <a
@@ -136,6 +136,8 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
           <ComplaintPage api={api} toast={showToast} close={close} />
         ) : page === 'survey' ? (
           <SurveyPage api={api} toast={showToast} close={close} />
+        ) : page === 'questionnaire' ? (
+          <QuestionnairePage api={api} toast={showToast} close={close} />
         ) : page === 'bind' ? (
           <BindPage
             api={api}

@@ -28,19 +28,31 @@ export type LiffSurvey = Ok<'/liff/api/{channelId}/surveys/{id}', 'get'>;
 type SurveyForm = NonNullable<
   paths['/liff/api/{channelId}/surveys/{id}']['post']['requestBody']
 >['content']['application/json'];
+export type LiffQuestionnaire = Ok<'/liff/api/{channelId}/questionnaires/{id}', 'get'>;
+type Answer = NonNullable<
+  paths['/liff/api/{channelId}/questionnaires/{id}/responses']['post']['requestBody']
+>['content']['application/json']['answers'][number];
 type CaseForm = NonNullable<paths['/liff/api/{channelId}/cases']['post']['requestBody']>['content']['application/json'];
 
 export class LiffApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: Record<string, unknown>;
+  /** Per-field messages of a 422 (`details: [{field, message}]`), by field. */
+  readonly fields: Record<string, string> = {};
   constructor(status: number, code: string, message: string, details: unknown) {
     super(message);
     this.status = status;
     this.code = code;
     this.details =
       details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
-    if (Array.isArray(details)) for (const d of details) if (d && typeof d === 'object') Object.assign(this.details, d);
+    if (Array.isArray(details))
+      for (const d of details) {
+        if (!d || typeof d !== 'object') continue;
+        Object.assign(this.details, d);
+        const f = d as { field?: unknown; message?: unknown };
+        if (typeof f.field === 'string' && typeof f.message === 'string') this.fields[f.field] = f.message;
+      }
   }
   /** A number from the error body (`retryAfterSeconds`, `attemptsLeft`…), wherever the server put it. */
   num(key: string): number | null {
@@ -111,6 +123,15 @@ export function createApi(channelId: string, token: () => string | null, baseUrl
       call(() => client.POST('/liff/api/{channelId}/surveys/{id}', { params: { path: { ...channel, id } }, body })),
     submitComplaint: (body: CaseForm) =>
       call(() => client.POST('/liff/api/{channelId}/cases', { params: { path: channel }, body })),
+    questionnaire: (id: string) =>
+      call(() => client.GET('/liff/api/{channelId}/questionnaires/{id}', { params: { path: { ...channel, id } } })),
+    answerQuestionnaire: (id: string, answers: Answer[]) =>
+      call(() =>
+        client.POST('/liff/api/{channelId}/questionnaires/{id}/responses', {
+          params: { path: { ...channel, id } },
+          body: { answers },
+        }),
+      ),
     withdraw: (id: string) =>
       call(() => client.POST('/liff/api/{channelId}/appointments/{id}/withdraw-request', { params: appt(id) })),
     reschedule: (id: string, preferredTimes: string[], note?: string) =>

@@ -36,6 +36,8 @@ import m0235 from './0235_follow_ups.ts';
 import m0236 from './0236_no_show_line_user.ts';
 import m0240 from './0240_broadcasts.ts';
 import m0250 from './0250_satisfaction.ts';
+import m0260 from './0260_questionnaires.ts';
+import m0261 from './0261_google_reviews.ts';
 
 export const migrations: Migration[] = [
   m0001,
@@ -74,4 +76,6 @@ export const migrations: Migration[] = [
   m0236,
   m0240,
   m0250,
+  m0260,
+  m0261,
 ];
