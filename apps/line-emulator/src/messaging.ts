@@ -126,26 +126,6 @@ export function botGuards(app: FastifyInstance, ctx: Ctx): void {
     done();
   };
 
-  /**
-   * A retry key already accepted within 24 h → 409 with the first request's id, nothing done again.
-   * Checked after the body is read, right before the handler (which accepts the key without
-   * waiting on anything), so two requests with the same key racing each other cannot both pass.
-   */
-  const retryKeyOnce = (req: FastifyRequest, reply: FastifyReply, done: Done, route: RouteGuard): void => {
-    const key = req.lineRetryKey;
-    const seen = key === null ? undefined : req.channel.retryKeys.get(key);
-    if (seen && store.now() - seen.at < RETRY_KEY_TTL) {
-      reply.header('x-line-accepted-request-id', seen.requestId);
-      const extra =
-        route.path === '/v2/bot/message/push'
-          ? { sentMessages: (seen.body as { sentMessages?: unknown }).sentMessages }
-          : undefined;
-      lineError(reply, 409, 'The retry key is already accepted', undefined, extra);
-      return;
-    }
-    done();
-  };
-
   const guard = (req: FastifyRequest, reply: FastifyReply, done: Done, route: RouteGuard): void => {
     const auth = req.headers.authorization;
     if (!auth || !auth.startsWith('Bearer ')) {
@@ -195,11 +175,6 @@ export function botGuards(app: FastifyInstance, ctx: Ctx): void {
     const hook = (req: FastifyRequest, reply: FastifyReply, done: Done) => guard(req, reply, done, route);
     const own = opts.onRequest;
     opts.onRequest = own === undefined ? [hook] : [hook, ...(Array.isArray(own) ? own : [own])];
-    if (route.retryKeyAllowed) {
-      const once = (req: FastifyRequest, reply: FastifyReply, done: Done) => retryKeyOnce(req, reply, done, route);
-      const ownPre = opts.preHandler;
-      opts.preHandler = ownPre === undefined ? [once] : [once, ...(Array.isArray(ownPre) ? ownPre : [ownPre])];
-    }
   });
 
   app.addHook('onSend', (req, reply, payload, done) => {
@@ -216,6 +191,22 @@ export function botGuards(app: FastifyInstance, ctx: Ctx): void {
     }
     done(null, payload);
   });
+}
+
+/**
+ * A retry key already accepted within 24 h → 409 with the first request's id (and, for push, its
+ * sentMessages), nothing done again; true when it answered. Called first in the handlers that
+ * accept keys, which then accept the key without waiting on anything: two requests with the same
+ * key racing each other cannot both pass (a check before the body is read could let both through).
+ */
+function retryKeyTaken(store: Store, req: FastifyRequest, reply: FastifyReply): boolean {
+  const key = req.lineRetryKey;
+  const seen = key === null ? undefined : req.channel.retryKeys.get(key);
+  if (!seen || store.now() - seen.at >= RETRY_KEY_TTL) return false;
+  reply.header('x-line-accepted-request-id', seen.requestId);
+  const sent = (seen.body as { sentMessages?: unknown }).sentMessages;
+  lineError(reply, 409, 'The retry key is already accepted', undefined, sent ? { sentMessages: sent } : undefined);
+  return true;
 }
 
 function acceptRetryKey(store: Store, req: FastifyRequest, status: number, body: unknown): void {
@@ -283,6 +274,7 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   // Synchronous (no promise per request): the hot path of every reminder.
   app.post('/v2/bot/message/push', (req, reply) => {
+    if (retryKeyTaken(store, req, reply)) return;
     const b = body(req);
     const to = b.to;
     if (typeof to !== 'string' || to.length === 0) {
@@ -323,6 +315,7 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
   });
 
   app.post('/v2/bot/message/multicast', async (req, reply) => {
+    if (retryKeyTaken(store, req, reply)) return reply;
     const b = body(req);
     if (!Array.isArray(b.to) || b.to.length < 1 || b.to.length > 500)
       return badRequestDetails(reply, [{ message: 'Size must be between 1 and 500', property: 'to' }]);
@@ -339,6 +332,7 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
   });
 
   app.post('/v2/bot/message/broadcast', async (req, reply) => {
+    if (retryKeyTaken(store, req, reply)) return reply;
     const b = body(req);
     if (!checkMessages(reply, b.messages)) return reply;
     const targets = friendsOf(req.channel);
@@ -349,6 +343,7 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
   });
 
   app.post('/v2/bot/message/narrowcast', async (req, reply) => {
+    if (retryKeyTaken(store, req, reply)) return reply;
     const b = body(req);
     if (!checkMessages(reply, b.messages)) return reply;
     // Audiences and demographic filters are not emulated: a narrowcast reaches every friend
