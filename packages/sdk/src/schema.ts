@@ -23488,6 +23488,10 @@ export interface operations {
                             blockedToday: number;
                             /** @description 今天起的預約中，有提醒發送失敗的預約數 */
                             failedMessages: number;
+                            /** @description 未完成的待追蹤（照護回覆、未到診回電…，所有日期） */
+                            followUps: number;
+                            /** @description 其中已過處理時限的件數 */
+                            followUpsOverdue: number;
                         };
                         hours: number[];
                         doctors: {

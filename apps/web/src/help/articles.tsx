@@ -19,6 +19,7 @@ import { CARE_LIBRARY_HELP } from './care-library.tsx';
 import { SATISFACTION_HELP } from './satisfaction.tsx';
 import { BROADCASTS_HELP } from './broadcasts.tsx';
 import { QUESTIONNAIRE_HELP } from './questionnaires.tsx';
+import { FOLLOW_UP_HELP } from './follow-ups.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
@@ -315,6 +316,7 @@ export const HELP_ARTICLES = {
   ...INBOX_HELP,
   ...CARE_LIBRARY_HELP,
   ...BROADCASTS_HELP,
+  ...FOLLOW_UP_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -352,6 +354,8 @@ export const HELP_ORDER: HelpTopic[] = [
   'surveySettings',
   'questionnaires',
   'googleReviews',
+  'followUps',
+  'noShow',
   'staff',
   'clinic',
   'apiKeys',

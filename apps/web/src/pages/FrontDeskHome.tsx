@@ -7,6 +7,7 @@ import {
   ExclamationCircleOutlined,
   InfoCircleOutlined,
   MessageOutlined,
+  PhoneOutlined,
   StopOutlined,
   SwapOutlined,
   WarningOutlined,
@@ -55,6 +56,7 @@ function Counter({
   to,
   hint,
   loading,
+  hintDanger,
 }: {
   title: string;
   value?: number;
@@ -64,6 +66,8 @@ function Counter({
   to: string;
   hint: string;
   loading: boolean;
+  /** The hint in red (e.g. overdue items). */
+  hintDanger?: boolean;
 }) {
   return (
     <Link to={to} style={{ display: 'block', height: '100%' }} aria-label={`${title} ${value ?? ''}`}>
@@ -88,7 +92,16 @@ function Counter({
             {icon}
           </span>
         </Flex>
-        <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)', marginTop: 6 }}>{hint}</div>
+        <div
+          style={{
+            fontSize: 12,
+            color: hintDanger ? '#cf1322' : 'rgba(0,0,0,0.45)',
+            fontWeight: hintDanger ? 600 : undefined,
+            marginTop: 6,
+          }}
+        >
+          {hint}
+        </div>
       </Card>
     </Link>
   );
@@ -451,6 +464,19 @@ export function FrontDeskHome() {
             bg="#e8f8ee"
             to="/messages/inbox?f=waiting"
             hint="機器人答不出來或要找真人的對話"
+          />
+        </Col>
+        <Col flex="1 1 0">
+          <Counter
+            title="待追蹤"
+            value={c?.followUps}
+            loading={!c}
+            icon={<PhoneOutlined />}
+            color="#c41d7f"
+            bg="#fff0f6"
+            to={c?.followUpsOverdue ? '/care/follow-ups?overdue=1' : '/care/follow-ups'}
+            hint={c?.followUpsOverdue ? `${c.followUpsOverdue} 件已逾時，請盡快聯絡` : '照護回覆與未到診回電'}
+            hintDanger={!!c?.followUpsOverdue}
           />
         </Col>
       </Row>

@@ -37,6 +37,8 @@ export const Today = Type.Object({
     openRequests: Type.Integer({ description: '未處理的取消／改期申請（所有日期）' }),
     blockedToday: Type.Integer(),
     failedMessages: Type.Integer({ description: '今天起的預約中，有提醒發送失敗的預約數' }),
+    followUps: Type.Integer({ description: '未完成的待追蹤（照護回覆、未到診回電…，所有日期）' }),
+    followUpsOverdue: Type.Integer({ description: '其中已過處理時限的件數' }),
   }),
   hours: Type.Array(Type.Integer()),
   doctors: Type.Array(Type.Object({ doctorId: Type.String(), name: Type.String(), total: Type.Integer() })),

@@ -2,7 +2,7 @@
 // light every other page shows, open cancel/reschedule requests, blocked patients with a visit
 // today, reminders that could not be delivered) and the KPI strip: binding, reminder delivery,
 // confirmation, cancel and no-show rates. No tables of its own: it composes the appointments,
-// tasks, reminders and patients modules.
+// tasks, reminders, patients and follow-ups modules.
 import type { Deps } from '../../platform/deps.ts';
 import { localParts } from '../../platform/time.ts';
 import {
@@ -16,6 +16,7 @@ import { patientsByIds } from '../patients/service.ts';
 import { failedReminders, reminderOutcomes } from '../reminders/for-appointments.ts';
 import { labelOf, visitLight } from '../status/lights.ts';
 import { taskService } from '../tasks/service.ts';
+import { followUpCounts } from '../follow-ups/service.ts';
 
 const LIST_LIMIT = 50;
 
@@ -26,11 +27,12 @@ export function homeService(deps: Deps) {
       const date = localParts(now, timeZone).date;
       const range = localRange(date, date, timeZone);
       const tasks = taskService(deps);
-      const [rows, openTasks, openRequests, failed] = await Promise.all([
+      const [rows, openTasks, openRequests, failed, followUps] = await Promise.all([
         appointmentsStartingIn(deps, clinicId, range.from, range.to, 5000),
         tasks.list(clinicId, { status: 'open', limit: LIST_LIMIT }),
         tasks.countOpen(clinicId),
         failedReminders(deps.db, clinicId, range.from, LIST_LIMIT),
+        followUpCounts(deps, clinicId),
       ]);
       const others = new Map(
         (
@@ -128,6 +130,8 @@ export function homeService(deps: Deps) {
           openRequests,
           blockedToday: blocked.length,
           failedMessages: failed.appointments,
+          followUps: followUps.active,
+          followUpsOverdue: followUps.overdue,
         },
         hours: [...new Set([...cells.values()].map((c) => c.hour))].sort((a, b) => a - b),
         doctors: [...doctors.values()].sort((a, b) => a.doctorId.localeCompare(b.doctorId)),
