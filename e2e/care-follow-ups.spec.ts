@@ -70,16 +70,17 @@ test('HIS no_show → 「今天沒看到您」 on the phone → 請診所與我�
     await expect(row).toContainText('今天未到診，請回電安排回診');
     await expect(row).toContainText('優先');
     await expect(row).toContainText('未到診關懷');
+    await office.waitForTimeout(1000); // the list settles after the live stream's first event
     await expect(office.locator('.ant-table .ant-spin-blur')).toHaveCount(0);
     await office.screenshot({ path: `${SHOTS}/care-follow-ups-list.png` });
 
     // the task: assign to the front desk, start, close with an outcome
     await row.click();
-    const drawer = office.getByRole('dialog').filter({ hasText: `待追蹤：${name}` });
-    await expect(drawer).toBeVisible();
+    const drawer = office.getByRole('dialog').filter({ hasText: '處理紀錄' });
+    await expect(drawer).toContainText(`待追蹤：${name}`);
     await expect(drawer).toContainText('病患回覆：「請診所與我聯絡」');
     await drawer.getByLabel('負責人').click();
-    await office.getByRole('option', { name: '陳怡君' }).click();
+    await office.locator('.ant-select-item-option').filter({ hasText: '陳怡君' }).click();
     await expect(office.getByText('已指派給 陳怡君')).toBeVisible();
     await drawer.getByRole('button', { name: '開始處理' }).click();
     await expect(drawer).toContainText('處理中');

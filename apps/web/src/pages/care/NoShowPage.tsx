@@ -135,10 +135,10 @@ function SettingsCard({ s, canEdit }: { s: Settings; canEdit: boolean }) {
             <Form.Item
               name="text"
               label="訊息內容"
-              extra="可用 {name}（病患姓名）、{clinicName}（診所名稱）；最多 120 字。訊息下方固定附上兩個按鈕。"
+              extra={`${[...(draft.text ?? '')].length} / 120 字・可用 {name}（病患姓名）、{clinicName}（診所名稱）・訊息下方固定附上兩個按鈕`}
               rules={[{ required: true, whitespace: true, message: '請填寫訊息內容' }]}
             >
-              <Input.TextArea rows={3} maxLength={120} showCount />
+              <Input.TextArea rows={3} maxLength={120} />
             </Form.Item>
             <Form.Item
               name="delayMinutes"
