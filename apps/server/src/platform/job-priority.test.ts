@@ -45,7 +45,7 @@ it('claims interactive, then normal, then bulk jobs, each group by due time', as
   expect(rest.every((j) => j.type === bulk.type)).toBe(true);
 });
 
-it('one claim merges the priorities, skips future jobs and later jobs of a busy key, and reclaims expired locks', async () => {
+it('one claim merges priorities, skips future jobs and later jobs of a busy key, reclaims expired locks', async () => {
   const tag = uniq();
   const mk = (priority: 'interactive' | 'normal' | 'bulk') =>
     jobType({
