@@ -100,6 +100,7 @@ test('HIS no_show → 「今天沒看到您」 on the phone → 請診所與我�
     const logRow = office.getByRole('row').filter({ hasText: name });
     await expect(logRow).toContainText('請診所聯絡');
     await expect(logRow.getByRole('link', { name: '開啟' })).toBeVisible();
+    await office.screenshot({ path: `${SHOTS}/care-no-show-log.png`, fullPage: true });
   } finally {
     const doc = (await csrfJson(office, 'GET', '/api/no-show/settings')).json as {
       enabled: boolean;
