@@ -15,6 +15,7 @@ import { INBOX_HELP } from './inbox.tsx';
 import { REMINDER_TEMPLATE_HELP } from './reminder-templates.tsx';
 import { SUPPORT_STATS_HELP } from './support-stats.tsx';
 import { FAQ_HELP } from './faq.tsx';
+import { CARE_PLANS_HELP } from './care-plans.tsx';
 import { CARE_LIBRARY_HELP } from './care-library.tsx';
 import { SATISFACTION_HELP } from './satisfaction.tsx';
 import { BROADCASTS_HELP } from './broadcasts.tsx';
@@ -309,6 +310,7 @@ export const HELP_ARTICLES = {
   ...REMINDER_FAMILY_HELP,
   ...REMINDER_TEMPLATE_HELP,
   ...FAQ_HELP,
+  ...CARE_PLANS_HELP,
   ...CASES_HELP,
   ...SUPPORT_STATS_HELP,
   ...SATISFACTION_HELP,
@@ -349,6 +351,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'faqTrainer',
   'cases',
   'supportStats',
+  'carePlans',
   'careLibrary',
   'satisfaction',
   'surveySettings',
