@@ -31,7 +31,7 @@ import {
 import { CARE_SEND_JOB, careOnOutcome, careOnTagsAdded } from './modules/care-plans/service.ts';
 import { onCarePostback } from './modules/care-plans/hook.ts';
 import { tagsAddedJob } from './modules/tags/added.ts';
-import { questionnaireJobs } from './modules/questionnaires/jobs.ts';
+import { questionnaireJobs, questionnaireOnOutcome } from './modules/questionnaires/jobs.ts';
 import { googleReviewJobs } from './modules/google-reviews/jobs.ts';
 
 const reminderText = reminderTextHooks(handToPerson);
@@ -76,7 +76,7 @@ export function jobDefinitions(): JobDefinition[] {
     ...caseJobs,
     // An HIS status change (completed, no_show …) of a visit today or yesterday: care plans,
     // the no-show follow-up and the satisfaction survey plug in here.
-    appointmentOutcomeJob({ onOutcome: [careOnOutcome, noShowOnOutcome, surveyOnOutcome] }),
+    appointmentOutcomeJob({ onOutcome: [careOnOutcome, noShowOnOutcome, surveyOnOutcome, questionnaireOnOutcome] }),
     NO_SHOW_SEND_JOB,
     ...broadcastJobs,
     ...satisfactionJobs,

@@ -2,6 +2,8 @@
 import { defineJob, type JobDefinition } from '../../platform/jobs.ts';
 import { deliverQuestionnaire, QUESTIONNAIRE_DELIVER } from './service.ts';
 
+export { questionnaireOnOutcome } from './service.ts';
+
 /** One recipient row's message (quiet hours, cap and retry key in deliverQuestionnaire). */
 export const QUESTIONNAIRE_DELIVER_JOB = defineJob({
   ...QUESTIONNAIRE_DELIVER,

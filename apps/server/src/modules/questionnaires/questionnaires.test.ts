@@ -10,6 +10,8 @@ import { as } from '../../testing/helpers.ts';
 import { createLineTestbed, type LineTestbed } from '../../testing/line.ts';
 import { liffSteps, phone } from '../../testing/liff.ts';
 import { localParts } from '../../platform/time.ts';
+import { notePatientAsked } from '../satisfaction/service.ts';
+import { questionnaireOnOutcome } from './service.ts';
 
 let b: LineTestbed;
 let s: ReturnType<typeof liffSteps>;
@@ -284,6 +286,105 @@ describe('questionnaires', () => {
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('queued');
     expect(localParts(new Date(row.send_at), 'Asia/Taipei').time).toBe(end);
+  });
+
+  it('after a completed visit of a matching type: sent after the delay, once; a patient asked recently is skipped', async () => {
+    const { c, admin, u1, u2 } = await setup();
+    const q = (
+      await admin.post('/api/questionnaires', {
+        title: '洗牙後問卷',
+        questions: [NPS],
+        afterVisit: true,
+        afterVisitDelayMinutes: 30,
+        afterVisitTypes: ['洗牙'],
+      })
+    ).json();
+    await c.his.put('/his/v1/doctors/D1', { name: '林醫師' });
+    const startsAt = new Date(b.t.clock.now().getTime() - 3_600_000).toISOString();
+    async function complete(hisId: string, patientId: string, visitType: string) {
+      const body = { patientId, doctorId: 'D1', startsAt, visitType };
+      expect(
+        (await c.his.put(`/his/v1/appointments/${hisId}`, { ...body, status: 'booked', version: 1 })).statusCode,
+      ).toBeLessThan(300);
+      expect(
+        (await c.his.put(`/his/v1/appointments/${hisId}`, { ...body, status: 'completed', version: 2 })).statusCode,
+      ).toBeLessThan(300);
+      await b.drain();
+    }
+    const rows = () =>
+      b.t.deps.db
+        .selectFrom('questionnaire_recipients')
+        .selectAll()
+        .where('clinic_id', '=', c.clinicId)
+        .where('questionnaire_id', '=', q.id)
+        .execute();
+    const asked = async (u: string) =>
+      (await s.sent(c.channelId, u)).filter((m) => m.message.altText === '問卷：洗牙後問卷');
+    await complete('V1', 'P1', '洗牙');
+    await complete('V2', 'P2', '補牙'); // another visit type: not asked
+    let r = await rows();
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ source: 'visit', status: 'queued' });
+    expect(Date.parse(r[0].send_at) - b.t.clock.now().getTime()).toBe(30 * 60_000);
+    expect(await asked(u1.u)).toHaveLength(0);
+    b.t.clock.advance(31 * 60_000);
+    await b.drain();
+    expect(await asked(u1.u)).toHaveLength(1);
+    // a retried outcome (same appointment) adds nothing
+    const a = await b.t.deps.db
+      .selectFrom('appointments')
+      .selectAll()
+      .where('clinic_id', '=', c.clinicId)
+      .where('his_id', '=', 'V1')
+      .executeTakeFirstOrThrow();
+    await questionnaireOnOutcome(b.t.deps, c.clinicId, {
+      appointmentId: a.id,
+      appointmentHisId: 'V1',
+      patientId: a.patient_id,
+      doctorId: a.doctor_id,
+      visitType: '洗牙',
+      treatmentCodes: null,
+      status: 'completed',
+      previousStatus: 'booked',
+      startsAt: a.starts_at,
+      version: 2,
+    });
+    // an old visit (three days ago) asks nobody
+    await questionnaireOnOutcome(b.t.deps, c.clinicId, {
+      appointmentId: 'old',
+      appointmentHisId: 'OLD',
+      patientId: r[0].patient_id,
+      doctorId: a.doctor_id,
+      visitType: '洗牙',
+      treatmentCodes: null,
+      status: 'completed',
+      previousStatus: 'booked',
+      startsAt: new Date(b.t.clock.now().getTime() - 3 * 86_400_000).toISOString(),
+      version: 2,
+    });
+    await b.drain();
+    expect(await rows()).toHaveLength(1);
+    expect(await asked(u1.u)).toHaveLength(1);
+
+    // P2 was asked by the satisfaction survey yesterday: the questionnaire after today's 洗牙 is skipped
+    const p2 = (
+      await b.t.deps.db
+        .selectFrom('line_bindings')
+        .select('patient_id')
+        .where('clinic_id', '=', c.clinicId)
+        .where('line_user_id', '=', u2.u)
+        .executeTakeFirstOrThrow()
+    ).patient_id;
+    await notePatientAsked(b.t.deps, c.clinicId, p2, new Date(b.t.clock.now().getTime() - 86_400_000), {
+      source: 'survey',
+      refId: `test-${Date.now()}`,
+    });
+    await complete('V3', 'P2', '洗牙');
+    b.t.clock.advance(31 * 60_000);
+    await b.drain();
+    r = await rows();
+    expect(r.find((x) => x.patient_id === p2)).toMatchObject({ status: 'recently_asked' });
+    expect(await asked(u2.u)).toHaveLength(0);
   });
 
   it('another clinic sees and changes nothing', async () => {

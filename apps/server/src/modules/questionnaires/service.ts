@@ -16,7 +16,8 @@ import { AppError, errors } from '../../platform/errors.ts';
 import { enqueueJob, enqueueJobs, jobType } from '../../platform/jobs.ts';
 import { formatInZone } from '../../platform/time.ts';
 import type { LiffUser } from '../binding/service.ts';
-import { bindingsOfPatients } from '../binding/for-patients.ts';
+import type { Outcome } from '../appointments/outcome.ts';
+import { bindingsOfPatients, reachableLineUser } from '../binding/for-patients.ts';
 import { clinicService } from '../clinics/service.ts';
 import { liffUrl } from '../line/events.ts';
 import { queuePush, retryKeyOf } from '../line/push.ts';
@@ -24,6 +25,7 @@ import { lineService } from '../line/service.ts';
 import { matchingPatientIds, patientsByIds, searchCtx } from '../patients/service.ts';
 import { nonEssentialBudget } from '../reminders/quota.ts';
 import { nextSendableAt } from '../reminders/send-window.ts';
+import { mayAskPatient, notePatientAsked } from '../satisfaction/service.ts';
 import { resolveSegment, tagService } from '../tags/service.ts';
 import {
   answerText,
@@ -52,8 +54,11 @@ export const RECIPIENT_STATUS_LABELS: Record<string, string> = {
   no_line: '未綁定 LINE',
   over_cap: '已達本月非必要訊息上限',
   closed: '問卷已截止，未傳送',
+  recently_asked: '近期已請這位病患填過問卷或滿意度調查，略過',
   failed: '傳送失敗',
 };
+/** An after-visit send only for a visit that began at most this long ago (never for old visits). */
+const VISIT_PAST_LIMIT_MS = 48 * 3_600_000;
 
 export type QuestionnaireInput = {
   title: string;
@@ -496,8 +501,24 @@ export async function deliverQuestionnaire(deps: Deps, clinicId: string, recipie
     await repo.setRecipient(clinicId, r.id, { send_at: sendable.toISOString(), updated_at: stamp }, 'queued');
     return;
   }
-  if (!r.line_user_id) {
-    await repo.setRecipient(clinicId, r.id, { status: 'no_line', updated_at: stamp }, 'queued');
+  // After a visit: at most one survey or questionnaire per patient per N days (調查設定).
+  if (r.source === 'visit' && !(await mayAskPatient(deps, clinicId, r.patient_id, now))) {
+    await repo.setRecipient(
+      clinicId,
+      r.id,
+      { status: 'recently_asked', note: RECIPIENT_STATUS_LABELS.recently_asked, updated_at: stamp },
+      'queued',
+    );
+    return;
+  }
+  const lineUserId = r.line_user_id ?? (await reachableLineUser(deps.db, clinicId, r.patient_id));
+  if (!lineUserId) {
+    await repo.setRecipient(
+      clinicId,
+      r.id,
+      { status: 'no_line', note: '病患未綁定 LINE 或已封鎖', updated_at: stamp },
+      'queued',
+    );
     return;
   }
   const budget = await nonEssentialBudget(deps, clinicId);
@@ -512,16 +533,17 @@ export async function deliverQuestionnaire(deps: Deps, clinicId: string, recipie
   }
   const channel = await lineService(deps).channelOrThrow(clinicId);
   const url = liffUrl(deps, channel, `/questionnaire?r=${r.id}`);
-  const lineUserId = r.line_user_id;
   await deps.db.transaction().execute(async (trx) => {
     // Marking the row is the claim: a concurrent or retried run that finds it sent pushes nothing.
     const claimed = await questionnaireRepository(trx).setRecipient(
       clinicId,
       r.id,
-      { status: 'sent', sent_at: stamp, updated_at: stamp },
+      { status: 'sent', sent_at: stamp, line_user_id: lineUserId, updated_at: stamp },
       'queued',
     );
     if (!claimed) return;
+    // Every questionnaire counts as asking the patient (the after-visit survey then waits N days).
+    await notePatientAsked({ db: trx }, clinicId, r.patient_id, now, { source: 'questionnaire', refId: r.id });
     await queuePush(
       trx,
       deps,
@@ -547,4 +569,51 @@ export async function deliverQuestionnaire(deps: Deps, clinicId: string, recipie
       retryKeyOf(`questionnaire:${r.id}`),
     );
   });
+}
+
+/**
+ * The appointments.outcome hook: a visit newly completed (today or yesterday, within the last
+ * 48 hours) gets a recipient row on every open after-visit questionnaire whose visit types match,
+ * due after the questionnaire's delay (moved out of quiet hours); the delivery job checks the
+ * one-ask-per-N-days rule at send time. Idempotent: one row per questionnaire and patient.
+ */
+export async function questionnaireOnOutcome(deps: Deps, clinicId: string, o: Outcome): Promise<void> {
+  if (o.status !== 'completed' || o.previousStatus === 'completed') return;
+  const now = deps.clock.now();
+  if (Date.parse(o.startsAt) < now.getTime() - VISIT_PAST_LIMIT_MS) return;
+  const list = await questionnaireRepository(deps.db).afterVisit(clinicId, now.toISOString());
+  for (const q of list) {
+    const types = q.after_visit_types ? (JSON.parse(q.after_visit_types) as string[]) : null;
+    if (types && !(o.visitType && types.includes(o.visitType))) continue;
+    const sendAt = await nextSendableAt(deps, clinicId, new Date(now.getTime() + q.after_visit_delay_minutes * 60_000));
+    await deps.db.transaction().execute(async (trx) => {
+      const id = newId();
+      const inserted = await questionnaireRepository(trx).insertRecipients([
+        {
+          id,
+          clinic_id: clinicId,
+          questionnaire_id: q.id,
+          patient_id: o.patientId,
+          line_user_id: null,
+          source: 'visit',
+          source_ref: o.appointmentId,
+          status: 'queued',
+          send_at: sendAt.toISOString(),
+          sent_at: null,
+          answered_at: null,
+          note: '',
+          created_at: now.toISOString(),
+          updated_at: now.toISOString(),
+        },
+      ]);
+      if (inserted.length)
+        await enqueueJob(
+          trx,
+          deps.clock,
+          QUESTIONNAIRE_DELIVER,
+          { clinicId, recipientId: id },
+          { clinicId, runAt: sendAt, idempotencyKey: `questionnaire-deliver:${id}` },
+        );
+    });
+  }
 }
