@@ -288,7 +288,7 @@ describe('questionnaires', () => {
     expect(localParts(new Date(row.send_at), 'Asia/Taipei').time).toBe(end);
   });
 
-  it('after a completed visit of a matching type: sent after the delay, once; a patient asked recently is skipped', async () => {
+  it('after a completed visit of a matching type: sent after the delay, once; asked recently → skipped', async () => {
     const { c, admin, u1, u2 } = await setup();
     const q = (
       await admin.post('/api/questionnaires', {
