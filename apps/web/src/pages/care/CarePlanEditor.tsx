@@ -20,7 +20,7 @@ import {
   Typography,
   Upload,
 } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from '../../api.ts';
 import { BotText, LinePhoneFrame } from '../../components/LinePreview.tsx';
 import { useClinic } from '../../queries.ts';
@@ -309,12 +309,18 @@ export function CarePlanEditor({
   const [selected, setSelected] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  // The form starts from the plan when the drawer opens (or another plan is opened); a refetch of
+  // the list while the drawer is open (a new object for the same plan) must not wipe the edits.
+  const planRef = useRef(plan);
+  planRef.current = plan;
+  const planKey = plan?.id ?? null;
   useEffect(() => {
     if (!open) return;
-    setBody(plan ? { name: plan.name, enabled: plan.enabled, trigger: plan.trigger, steps: plan.steps } : blank());
+    const p = planRef.current;
+    setBody(p ? { name: p.name, enabled: p.enabled, trigger: p.trigger, steps: p.steps } : blank());
     setSelected(0);
     setError(null);
-  }, [open, plan]);
+  }, [open, planKey]);
 
   const setStep = (i: number, s: Step) => setBody({ ...body, steps: body.steps.map((x, k) => (k === i ? s : x)) });
   const t = body.trigger;

@@ -25,21 +25,33 @@ const STEP_COLORS: Record<string, string> = {
 const STATUS_COLORS: Record<string, string> = { active: 'processing', done: 'success', ended: 'default' };
 
 /** Enrols a patient found by name, chart number or phone in an enabled plan. */
+/**
+ * Enrols a patient into an enabled plan: from 照護計畫 (search the patient) or from a patient's
+ * page (`patient` given; the plans are fetched here when `plans` is not).
+ */
 export function EnrolModal({
   open,
-  plans,
+  plans: given,
   planId,
+  patient: fixed,
   onClose,
 }: {
   open: boolean;
-  plans: Plan[];
+  plans?: Plan[];
   planId?: string;
+  patient?: { id: string; name: string };
   onClose: () => void;
 }) {
   const qc = useQueryClient();
   const { message } = App.useApp();
+  const fetched = useQuery({
+    queryKey: PLANS,
+    enabled: open && !given,
+    queryFn: () => api.get('/api/care/plans'),
+  });
+  const plans = given ?? fetched.data?.items ?? [];
   const [plan, setPlan] = useState<string | undefined>(planId);
-  const [patient, setPatient] = useState<string | undefined>();
+  const [patient, setPatient] = useState<string | undefined>(fixed?.id);
   const [q, setQ] = useState('');
   const found = useQuery({
     queryKey: ['patients', 'pick', q],
@@ -70,7 +82,7 @@ export function EnrolModal({
       afterOpenChange={(o) => {
         if (o) {
           setPlan(planId);
-          setPatient(undefined);
+          setPatient(fixed?.id);
           setQ('');
         }
       }}
@@ -84,21 +96,27 @@ export function EnrolModal({
           onChange={setPlan}
           options={plans.filter((p) => p.enabled).map((p) => ({ value: p.id, label: p.name }))}
         />
-        <Select
-          aria-label="病患"
-          showSearch
-          filterOption={false}
-          placeholder="搜尋姓名、病歷號或電話"
-          style={{ width: '100%' }}
-          value={patient}
-          onSearch={setQ}
-          onChange={setPatient}
-          notFoundContent={q ? '找不到病患' : '請輸入關鍵字'}
-          options={(found.data?.items ?? []).map((p) => ({
-            value: p.id,
-            label: `${p.name}${p.chartNo ? `（${p.chartNo}）` : ''}`,
-          }))}
-        />
+        {fixed ? (
+          <Text>
+            病患：<Text strong>{fixed.name}</Text>
+          </Text>
+        ) : (
+          <Select
+            aria-label="病患"
+            showSearch
+            filterOption={false}
+            placeholder="搜尋姓名、病歷號或電話"
+            style={{ width: '100%' }}
+            value={patient}
+            onSearch={setQ}
+            onChange={setPatient}
+            notFoundContent={q ? '找不到病患' : '請輸入關鍵字'}
+            options={(found.data?.items ?? []).map((p) => ({
+              value: p.id,
+              label: `${p.name}${p.chartNo ? `（${p.chartNo}）` : ''}`,
+            }))}
+          />
+        )}
         <Text type="secondary">以今天為第 0 天開始；沒有綁定 LINE 的病患會略過每一步（照護訊息只以 LINE 傳送）。</Text>
       </Space>
     </Modal>

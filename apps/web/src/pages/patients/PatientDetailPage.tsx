@@ -1,7 +1,7 @@
 // 病患詳細資料: identity (HIS-owned fields marked; national ID and phone masked, each with an
 // audited reveal, the phone as a tel: link), family (same phone), appointments, LINE messages,
 // tags, notes, merges and the audit trail.
-import { EditOutlined, EyeOutlined, RollbackOutlined } from '@ant-design/icons';
+import { EditOutlined, EyeOutlined, HeartOutlined, RollbackOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App,
@@ -26,6 +26,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, errorMessage } from '../../api.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { EnrolModal } from '../care/CarePlansPage.tsx';
 import { PhoneReveal } from '../../components/PhoneReveal.tsx';
 import { formatDate, formatDateTime } from '../../format.ts';
 import { useUser } from '../../session.tsx';
@@ -41,6 +42,8 @@ export function PatientDetailPage() {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const [editing, setEditing] = useState(false);
+  const [enrolling, setEnrolling] = useState(false);
+  const canEnrol = canWrite || user.role === 'doctor';
   const [revealOpen, setRevealOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [revealed, setRevealed] = useState<string | null>(null);
@@ -125,6 +128,11 @@ export function PatientDetailPage() {
         extra={
           <>
             <Link to="/patients/list">回名單</Link>
+            {canEnrol && !p.mergedInto ? (
+              <Button icon={<HeartOutlined />} onClick={() => setEnrolling(true)}>
+                加入照護計畫
+              </Button>
+            ) : null}
             {canWrite && !p.mergedInto ? (
               <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
                 編輯
@@ -354,6 +362,7 @@ export function PatientDetailPage() {
         />
       </Modal>
       <PatientFormDrawer open={editing} patient={p} onClose={() => setEditing(false)} />
+      <EnrolModal open={enrolling} patient={{ id: p.id, name: p.name }} onClose={() => setEnrolling(false)} />
     </>
   );
 }
