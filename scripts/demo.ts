@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../apps/server/src/config.ts';
 import { createDeps } from '../apps/server/src/deps-factory.ts';
 import {
+  DEMO_CLINIC_ID,
   DEMO_CLINIC_NAME,
   DEMO_HIS_KEY,
   DEMO_LIFF_ID,
@@ -17,6 +18,7 @@ import {
   seedDemo,
 } from '../apps/server/src/db/seed/demo.ts';
 import { devEncryptionKey, startServer, WEB_DIST } from '../apps/server/src/server.ts';
+import { seedDemoSurveys } from '../apps/server/src/modules/satisfaction/demo.ts';
 import { fillDemoClinic } from './fake-his.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -111,6 +113,16 @@ if (seeded.created || env.CARELINE_DEMO_FILL === '1') {
     process.stderr.write(
       `demo: fake HIS could not fill the demo clinic: ${err instanceof Error ? err.message : String(err)}\n`,
     );
+  }
+  // 滿意度總覽 shows the answers of the past weeks' visits (the fake HIS's completed visits).
+  const sv = await createDeps(config, { migrate: false });
+  try {
+    const n = await seedDemoSurveys(sv.deps, DEMO_CLINIC_ID);
+    if (n) process.stdout.write(`satisfaction: ${n} past surveys\n`);
+  } catch (err) {
+    process.stderr.write(`demo: past surveys not seeded: ${err instanceof Error ? err.message : String(err)}\n`);
+  } finally {
+    await sv.database.close();
   }
 }
 process.stdout.write(`

@@ -393,7 +393,7 @@ describe('satisfaction survey', { timeout: 120_000 }, () => {
     expect(await mayAskPatient(b.t.deps, c.clinicId, patientId, b.t.clock.now())).toBe(false);
   });
 
-  it('quiet hours hold the survey; other visit types, the past and a switched-off survey get none', async () => {
+  it('quiet hours hold the survey; other doctors and visit types, the past and switched off get none', async () => {
     const { c, admin } = await setup({ settings: { visitTypes: ['洗牙'] } });
     // 19:30 Taipei + 2 h = 21:30, inside 21:00–08:00 → 08:00 the next morning.
     b.t.clock.set('2026-06-10T11:30:00.000Z');
@@ -404,8 +404,13 @@ describe('satisfaction survey', { timeout: 120_000 }, () => {
     // A visit of three days ago reported now: nothing.
     const old = await complete(c, 'A3', '2026-06-07T02:00:00.000Z', { visitType: '洗牙' });
     expect(await surveyRow(c.clinicId, old.appointment.id)).toBeUndefined();
-    const settings = (await admin.get('/api/satisfaction/settings')).json();
-    await admin.put('/api/satisfaction/settings', { ...settings, reviewUrl: undefined, enabled: false });
+    const { reviewUrl: _r, ...settings } = (await admin.get('/api/satisfaction/settings')).json();
+    // Another doctor chosen: this doctor's visits get none.
+    const chosen = await admin.put('/api/satisfaction/settings', { ...settings, doctorIds: ['another-doctor'] });
+    expect(chosen.statusCode, chosen.body).toBe(200);
+    const otherDoctor = await complete(c, 'A5', '2026-06-10T11:00:00.000Z', { visitType: '洗牙' });
+    expect(await surveyRow(c.clinicId, otherDoctor.appointment.id)).toBeUndefined();
+    await admin.put('/api/satisfaction/settings', { ...settings, enabled: false });
     const off = await complete(c, 'A4', '2026-06-10T11:00:00.000Z', { visitType: '洗牙' });
     expect(await surveyRow(c.clinicId, off.appointment.id)).toBeUndefined();
     // Switched off before the held survey's send time: it is not sent.

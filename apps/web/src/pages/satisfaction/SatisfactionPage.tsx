@@ -317,7 +317,7 @@ export function SatisfactionPage() {
           <Card size="small" aria-label="平均星等">
             <Statistic title="平均星等" value={avg(t.average)} suffix={t.average === null ? undefined : '★'} />
             <Text type="secondary" style={{ fontSize: 12 }}>
-              {t.answered} 位病患回覆
+              共 {t.answered} 份回覆
             </Text>
           </Card>
         </Col>
@@ -331,7 +331,7 @@ export function SatisfactionPage() {
         </Col>
         <Col xs={24} sm={12} xl={6}>
           <Card size="small" aria-label="3 星以下">
-            <Statistic title="3 星以下" value={t.lowScores} suffix="位" />
+            <Statistic title="3 星以下" value={t.lowScores} suffix="份" />
             <Text type="secondary" style={{ fontSize: 12 }}>
               開立意見案件 {t.cases} 件
             </Text>
@@ -339,7 +339,7 @@ export function SatisfactionPage() {
         </Col>
         <Col xs={24} sm={12} xl={6}>
           <Card size="small" aria-label="留下意見">
-            <Statistic title="留下意見" value={t.comments} suffix="位" />
+            <Statistic title="留下意見" value={t.comments} suffix="份" />
             <Text type="secondary" style={{ fontSize: 12 }}>
               每位回覆者都收到 Google 評論連結
             </Text>

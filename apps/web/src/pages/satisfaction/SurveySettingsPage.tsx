@@ -317,9 +317,12 @@ export function SurveySettingsPage() {
         </Col>
         <Col xs={24} xl={10}>
           <Card size="small" title="病患收到的訊息（預覽）">
+            <LinePhoneFrame title="LINE 官方帳號" minHeight={300}>
+              {p ? <PreviewMessage m={p.survey} /> : <Skeleton active />}
+            </LinePhoneFrame>
             <Segmented
               block
-              style={{ marginBottom: 12 }}
+              style={{ margin: '16px 0 12px', maxWidth: 340 }}
               value={after}
               onChange={(v) => setAfter(v as 'low' | 'high')}
               options={[
@@ -327,10 +330,9 @@ export function SurveySettingsPage() {
                 { value: 'high', label: '評 5 星之後' },
               ]}
             />
-            <LinePhoneFrame title="LINE 官方帳號" minHeight={420}>
+            <LinePhoneFrame title="LINE 官方帳號" minHeight={200}>
               {p ? (
                 <>
-                  <PreviewMessage m={p.survey} />
                   <UserBubble text={after === 'low' ? '★★☆☆☆ 不滿意' : '★★★★★ 非常滿意'} />
                   {(after === 'low' ? p.afterLow : p.afterHigh).map((m, i) => (
                     <PreviewMessage key={i} m={m} />
