@@ -44,6 +44,7 @@ import { reminderLogRoutes } from './modules/reminders/log-routes.ts';
 import { caseRoutes } from './modules/cases/routes.ts';
 import { careLibraryRoutes } from './modules/care-library/routes.ts';
 import { broadcastRoutes } from './modules/broadcasts/routes.ts';
+import { broadcastsUsingArticle } from './modules/broadcasts/service.ts';
 import { followUpRoutes } from './modules/follow-ups/routes.ts';
 import { satisfactionRoutes } from './modules/satisfaction/routes.ts';
 import { questionnaireRoutes } from './modules/questionnaires/routes.ts';
@@ -149,7 +150,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   reminderLogRoutes(app, deps);
   caseRoutes(app, deps);
   // Modules whose records use articles add an ArticleUsage here (an article in use is not deleted or unpublished).
-  careLibraryRoutes(app, deps, { usage: [plansUsingArticle] });
+  careLibraryRoutes(app, deps, { usage: [plansUsingArticle, broadcastsUsingArticle] });
   followUpRoutes(app, deps);
   satisfactionRoutes(app, deps);
   appointmentRoutes(app, deps);

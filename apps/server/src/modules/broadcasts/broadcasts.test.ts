@@ -485,6 +485,11 @@ describe('images, roles, clinics, taps', () => {
     });
     expect(refused.statusCode, refused.body).toBe(422);
     expect(refused.json().error.details[0].message).toContain('尚未發布');
+    // An article a draft would send cannot be unpublished meanwhile.
+    await draft(c, { kind: 'all_friends' }, [{ type: 'article', articleId: article.id }]);
+    const unpublish = await api.post(`/api/care/articles/${article.id}/unpublish`);
+    expect(unpublish.statusCode).toBe(409);
+    expect(unpublish.json().error.message).toContain('群發「六月通知」');
     const row = await t.deps.db
       .selectFrom('broadcasts')
       .select('line_messages')

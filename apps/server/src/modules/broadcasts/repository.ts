@@ -65,6 +65,15 @@ export function broadcastRepository(db: Db) {
         .set((eb) => ({ line_reserved: eb('line_reserved', '-', n) }))
         .where('id', '=', id)
         .execute(),
+    /** Drafts and scheduled broadcasts whose messages name this id (an article they would send). */
+    unsentNaming: (clinicId: string, id: string) =>
+      db
+        .selectFrom('broadcasts')
+        .select(['title', 'messages'])
+        .where('clinic_id', '=', clinicId)
+        .where('state', 'in', ['draft', 'scheduled'])
+        .where('messages', 'like', `%${id.replace(/[\\%_]/g, '')}%`)
+        .execute(),
     /** Sending or paused broadcasts of the clinic (what they claimed and did not send yet counts against the cap). */
     active: (clinicId: string) =>
       db

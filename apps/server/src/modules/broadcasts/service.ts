@@ -661,7 +661,11 @@ export function broadcastService(deps: Deps) {
       const at = now();
       const stopped = await db.transaction().execute(async (trx) => {
         const r = broadcastRepository(trx);
-        if (!(await r.update(clinicId, id, { state: 'cancelled', finished_at: at, updated_at: at }, [b.state])))
+        if (
+          !(await r.update(clinicId, id, { state: 'cancelled', finished_at: at, paused_reason: null, updated_at: at }, [
+            b.state,
+          ]))
+        )
           return null;
         const nos = [...(await r.chunkNos(id, 'pending')), ...(await r.chunkNos(id, 'held'))];
         await r.setChunks(id, ['pending', 'held'], { status: 'cancelled', updated_at: at });
@@ -805,6 +809,18 @@ export function broadcastService(deps: Deps) {
 
 // ---- sending
 
+/**
+ * The care library's ArticleUsage hook (app.ts): drafts and scheduled broadcasts that would send
+ * this article, by name; the library then refuses to delete or unpublish it.
+ */
+export async function broadcastsUsingArticle(deps: Deps, clinicId: string, articleId: string): Promise<string[]> {
+  return (await broadcastRepository(deps.db).unsentNaming(clinicId, articleId))
+    .filter((b) =>
+      (JSON.parse(b.messages) as ComposerMessage[]).some((m) => m.type === 'article' && m.articleId === articleId),
+    )
+    .map((b) => `群發「${b.title}」`);
+}
+
 /** The `broadcast.start` job: every recipient a row, the chunks and their jobs, SMS queued. */
 export async function startBroadcast(deps: Deps, clinicId: string, id: string): Promise<void> {
   const repo = broadcastRepository(deps.db);
@@ -818,8 +834,22 @@ export async function startBroadcast(deps: Deps, clinicId: string, id: string): 
     b.sms_fallback === 1,
   );
   const budget = await capBudget(deps, clinicId, id);
-  const built = await buildLineMessages(deps, clinicId, id, input, true);
   const at = deps.clock.now().toISOString();
+  let built: Awaited<ReturnType<typeof buildLineMessages>>;
+  try {
+    built = await buildLineMessages(deps, clinicId, id, input, true);
+  } catch (err) {
+    // An image or article that went away since it was scheduled: nothing is sent, and staff see why.
+    if (!(err instanceof AppError)) throw err;
+    const why = err.details[0]?.message ?? err.message;
+    await repo.update(
+      clinicId,
+      id,
+      { state: 'cancelled', finished_at: at, paused_reason: `群發未開始：${why}`, updated_at: at },
+      ['scheduled'],
+    );
+    return;
+  }
   const rows: RecipientRow[] = [];
   const chunks: ChunkRow[] = [];
   let lineIndex = 0;
@@ -929,6 +959,8 @@ export async function sendChunk(deps: Deps, clinicId: string, id: string, chunkN
   const c = b && (await repo.chunk(id, chunkNo));
   if (!b || !c) return;
   const at = () => deps.clock.now().toISOString();
+  /** The recipients this call just claimed (the chunk's pending ones, read again on a retry). */
+  let claimed: { seq: number; line_user_id: string | null }[] | null = null;
   if (c.status === 'pending') {
     if (b.state === 'cancelled') {
       await repo.setChunk(id, chunkNo, ['pending'], { status: 'cancelled', updated_at: at() });
@@ -947,7 +979,7 @@ export async function sendChunk(deps: Deps, clinicId: string, id: string, chunkN
     );
     const blocked = pending.filter((r) => states.get(r.line_user_id!)?.state === 'blocked');
     const to = pending.filter((r) => states.get(r.line_user_id!)?.state !== 'blocked');
-    const go = await deps.db.transaction().execute(async (trx) => {
+    const go = await deps.db.transaction().execute(async (trx): Promise<number | false> => {
       const r = broadcastRepository(trx);
       const claim = async (patch: Partial<ChunkRow>) => {
         if (!(await r.setChunk(id, chunkNo, ['pending'], { ...patch, updated_at: at() })))
@@ -965,7 +997,7 @@ export async function sendChunk(deps: Deps, clinicId: string, id: string, chunkN
       }
       if (await r.reserve(id, to.length)) {
         await claim({ status: 'sending', size: to.length });
-        return true;
+        return to.length;
       }
       const fresh = (await r.get(clinicId, id))!;
       const left = fresh.line_budget === null ? 0 : fresh.line_budget - fresh.line_reserved;
@@ -980,17 +1012,18 @@ export async function sendChunk(deps: Deps, clinicId: string, id: string, chunkN
           { ...c, chunk_no: rest, retry_key: randomUUID(), size: to.length - left, status: 'held', updated_at: at() },
         ]);
         await claim({ status: 'sending', size: left });
-        return true;
+        return left;
       }
       await claim({ status: 'held' });
       return false;
     });
-    if (!go) return settle(deps, clinicId, id);
+    if (go === false) return settle(deps, clinicId, id);
+    claimed = to.slice(0, go);
   } else if (c.status !== 'sending') return;
 
   // The chunk is `sending`: its recipients still pending are exactly those of the first attempt.
-  const to = await repo.chunkRecipients(id, chunkNo, 'pending');
-  const chunk = (await repo.chunk(id, chunkNo))!;
+  const to = claimed ?? (await repo.chunkRecipients(id, chunkNo, 'pending'));
+  const chunk = c;
   const messages = JSON.parse(b.line_messages ?? '[]') as messagingApi.Message[];
   if (to.length) {
     try {

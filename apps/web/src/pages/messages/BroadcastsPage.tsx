@@ -749,7 +749,9 @@ function DetailDrawer({
               ) : null}
             </Space>
           </Flex>
-          {b.state === 'paused' && b.pausedReason ? <Alert type="warning" showIcon message={b.pausedReason} /> : null}
+          {(b.state === 'paused' || b.state === 'cancelled') && b.pausedReason ? (
+            <Alert type="warning" showIcon message={b.pausedReason} />
+          ) : null}
           {b.state === 'scheduled' ? (
             <Alert
               type="info"
