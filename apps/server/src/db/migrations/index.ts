@@ -35,6 +35,7 @@ import m0230 from './0230_care_library.ts';
 import m0235 from './0235_follow_ups.ts';
 import m0236 from './0236_no_show_line_user.ts';
 import m0240 from './0240_broadcasts.ts';
+import m0241 from './0241_broadcast_recipient_indexes.ts';
 import m0250 from './0250_satisfaction.ts';
 import m0260 from './0260_questionnaires.ts';
 import m0261 from './0261_google_reviews.ts';
@@ -75,6 +76,7 @@ export const migrations: Migration[] = [
   m0235,
   m0236,
   m0240,
+  m0241,
   m0250,
   m0260,
   m0261,

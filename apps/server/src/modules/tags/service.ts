@@ -243,10 +243,14 @@ export async function resolveSegment(deps: Deps, clinicId: string, segmentId: st
   if (!s) throw errors.notFound('分眾');
   const ctx = await searchCtx(deps, clinicId);
   const out: string[] = [];
-  for await (const ids of matchingPatientIds(deps.db, clinicId, JSON.parse(s.conditions) as PatientFilter, ctx))
-    out.push(...ids);
+  // Every id is wanted at once: each batch of the keyset walk costs a full filter query (about
+  // 110 ms at 50,000 patients whatever its size), so one large batch instead of fifty of 1,000.
+  const filter = JSON.parse(s.conditions) as PatientFilter;
+  for await (const ids of matchingPatientIds(deps.db, clinicId, filter, ctx, SEGMENT_BATCH)) out.push(...ids);
   return out;
 }
+
+const SEGMENT_BATCH = 50_000;
 
 /** Every patient id carrying a tag (the audience of a broadcast to a tag). */
 export async function resolveTag(
