@@ -4,7 +4,6 @@
 import { Readable, Writable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
@@ -22,6 +21,7 @@ import type { PatientFilter } from './search.repository.ts';
 import { emptyPatient, matchingPatientIds, searchCtx } from './service.ts';
 import { transferRepository, type TransferRow } from './transfers.repository.ts';
 import { normalizePatient, type PatientColumns, type PatientInput } from './validate.ts';
+import { excel } from '../../platform/xlsx.ts';
 
 /** Imports the good rows of a committed preview; `actor` (who committed) is kept for the record. */
 export const IMPORT = jobType({
@@ -108,6 +108,7 @@ export async function readTable(
       trim: true,
     }) as string[][];
   } else {
+    const ExcelJS = await excel();
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(content as never);
     const ws = wb.worksheets[0];
@@ -528,6 +529,7 @@ export async function runExport(deps: Deps, clinicId: string, transferId: string
   let writeRows: (rows: string[][]) => Promise<void>;
   let finish: () => Promise<void>;
   if (t.format === 'xlsx') {
+    const ExcelJS = await excel();
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: false, useSharedStrings: false });
     const ws = wb.addWorksheet('病患');
     ws.addRow(headers).commit();

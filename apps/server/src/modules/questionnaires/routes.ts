@@ -1,7 +1,6 @@
 // Routes of questionnaires: the back office (/api/questionnaires…) and the patient's LIFF form
 // (/liff/api/<channelId>/questionnaires/<recipientId>, identified by the LIFF ID token).
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import { Type } from 'typebox';
 import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
@@ -24,6 +23,7 @@ import {
   Templates,
 } from './schemas.ts';
 import { questionnaireService } from './service.ts';
+import { excel } from '../../platform/xlsx.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -203,6 +203,7 @@ export function questionnaireRoutes(app: App, deps: Deps): void {
         reply.header('content-type', 'text/csv; charset=utf-8');
         return reply.send(`\ufeff${stringifyCsv([t.header, ...t.rows], { record_delimiter: 'windows' })}`);
       }
+      const ExcelJS = await excel();
       const wb = new ExcelJS.Workbook();
       const ws = wb.addWorksheet('填答');
       ws.addRow(t.header).font = { bold: true };

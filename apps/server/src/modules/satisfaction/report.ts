@@ -4,7 +4,6 @@
 // (times in the clinic's zone, the zone named in the column titles; audited). A period holds at
 // most 366 days and the export at most EXPORT_MAX rows, so both are built in one request.
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
@@ -14,6 +13,7 @@ import { doctorsByIds } from '../doctors/service.ts';
 import { patientsByIds } from '../patients/service.ts';
 import { satisfactionRepository, type SurveyRow } from './repository.ts';
 import { STAR_LABELS } from './service.ts';
+import { excel } from '../../platform/xlsx.ts';
 
 export const MAX_DAYS = 366;
 export const EXPORT_MAX = 50_000;
@@ -216,6 +216,7 @@ export function satisfactionReport(deps: Deps) {
       });
       let data: Buffer;
       if (q.format === 'xlsx') {
+        const ExcelJS = await excel();
         const wb = new ExcelJS.Workbook();
         const ws = wb.addWorksheet('滿意度調查');
         ws.addRow(headers).font = { bold: true };
