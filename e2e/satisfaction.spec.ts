@@ -6,7 +6,7 @@
 // question → 滿意度總覽 shows the answers and its Excel export, read back by exceljs, holds them.
 // Screenshots: docs/screenshots/satisfaction-*.png (1440 px and the 390 px phone).
 import ExcelJS from 'exceljs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   ADMIN_EMAIL,
   BASE,
