@@ -58,7 +58,8 @@ export function UserBubble({ text }: { text: string }) {
   );
 }
 
-export function BotText({ text }: { text: string }) {
+/** A message from the clinic: its avatar, then the bubble. */
+export function BotRow({ children }: { children: ReactNode }) {
   return (
     <div style={{ display: 'flex', gap: 8, alignItems: 'flex-start', marginBottom: 10 }}>
       <div
@@ -78,6 +79,14 @@ export function BotText({ text }: { text: string }) {
       >
         診
       </div>
+      {children}
+    </div>
+  );
+}
+
+export function BotText({ text }: { text: string }) {
+  return (
+    <BotRow>
       <div
         style={{
           background: '#fff',
@@ -92,7 +101,7 @@ export function BotText({ text }: { text: string }) {
       >
         {text || '（空白）'}
       </div>
-    </div>
+    </BotRow>
   );
 }
 
@@ -105,30 +114,13 @@ export function BotFlex({ contents }: { contents: unknown }) {
     }
   }, [contents]);
   return (
-    <div style={{ display: 'flex', gap: 8, alignItems: 'flex-start', marginBottom: 10 }}>
+    <BotRow>
       <style>{flexCss}</style>
-      <div
-        aria-hidden
-        style={{
-          width: 32,
-          height: 32,
-          borderRadius: '50%',
-          background: '#fff',
-          flex: 'none',
-          display: 'grid',
-          placeItems: 'center',
-          fontSize: 13,
-          color: '#06c755',
-          fontWeight: 700,
-        }}
-      >
-        診
-      </div>
       {html ? (
         <div style={{ minWidth: 0, maxWidth: 280 }} dangerouslySetInnerHTML={{ __html: html }} />
       ) : (
         <BotText text="（Flex 內容無法顯示：需要 type 為 bubble 或 carousel）" />
       )}
-    </div>
+    </BotRow>
   );
 }

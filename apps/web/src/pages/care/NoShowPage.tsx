@@ -24,7 +24,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorMessage, type ApiBody, type ApiResponse } from '../../api.ts';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
-import { BotText, LinePhoneFrame, UserBubble } from '../../components/LinePreview.tsx';
+import { BotRow, BotText, LinePhoneFrame, UserBubble } from '../../components/LinePreview.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime } from '../../format.ts';
 import { applyFieldErrors } from '../../forms.ts';
@@ -47,24 +47,7 @@ const SAMPLE_NAME = '王小明';
 /** The LINE buttons message as the patient's phone shows it. */
 function ButtonsBubble({ text, buttons }: { text: string; buttons: string[] }) {
   return (
-    <div style={{ display: 'flex', gap: 8, alignItems: 'flex-start', marginBottom: 10 }}>
-      <div
-        aria-hidden
-        style={{
-          width: 32,
-          height: 32,
-          borderRadius: '50%',
-          background: '#fff',
-          flex: 'none',
-          display: 'grid',
-          placeItems: 'center',
-          fontSize: 13,
-          color: '#06c755',
-          fontWeight: 700,
-        }}
-      >
-        診
-      </div>
+    <BotRow>
       <div style={{ background: '#fff', borderRadius: 14, width: 230, overflow: 'hidden', fontSize: 14 }}>
         <div style={{ padding: '12px 14px', whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{text}</div>
         {buttons.map((b) => (
@@ -76,7 +59,7 @@ function ButtonsBubble({ text, buttons }: { text: string; buttons: string[] }) {
           </div>
         ))}
       </div>
-    </div>
+    </BotRow>
   );
 }
 
