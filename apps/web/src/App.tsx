@@ -5,11 +5,21 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate, usePa
 import { setUnauthorizedHandler } from './api.ts';
 import type { Role } from './roles.ts';
 import { AppShell } from './components/AppShell.tsx';
-import { FeaturePlaceholder } from './components/FeaturePlaceholder.tsx';
 import { Forbidden, NotFound } from './components/Forbidden.tsx';
-import { ADMIN, CLINIC_ROLES, FEATURES } from './nav.tsx';
+import { ADMIN, CLINIC_ROLES } from './nav.tsx';
 import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
+import { AccountSecurityPage } from './pages/AccountSecurityPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
+import { BookingRequestsPage } from './pages/booking/BookingRequestsPage.tsx';
+import { BookingRulesPage } from './pages/booking/BookingRulesPage.tsx';
+import { NoShowPolicyPage } from './pages/booking/NoShowPolicyPage.tsx';
+import { QueuePage } from './pages/booking/QueuePage.tsx';
+import { WaitlistPage } from './pages/booking/WaitlistPage.tsx';
+import { ExportPage } from './pages/ExportPage.tsx';
+import { ReportsDashboardPage } from './pages/reports/DashboardPage.tsx';
+import { MonthlyReportsPage } from './pages/reports/MonthlyReportsPage.tsx';
+import { ValuePage } from './pages/reports/ValuePage.tsx';
+import { SecurityPage } from './pages/SecurityPage.tsx';
 import { AutoRepliesPage } from './pages/AutoRepliesPage.tsx';
 import { LineSettingsPage } from './pages/LineSettingsPage.tsx';
 import { RichMenuPage } from './pages/RichMenuPage.tsx';
@@ -103,11 +113,19 @@ export function App() {
           }
         >
           <Route index element={<Home />} />
-          {Object.entries(FEATURES).map(([path, info]) => (
-            <Route key={path} path={`/${path}`} element={clinic(<FeaturePlaceholder info={info} />)} />
-          ))}
           <Route path="/appointments" element={clinic(<AppointmentsPage />)} />
           <Route path="/calendar" element={clinic(<CalendarPage />)} />
+          <Route path="/booking" element={<Navigate to="/booking/requests" replace />} />
+          <Route path="/booking/requests" element={clinic(<BookingRequestsPage />)} />
+          <Route path="/booking/waitlist" element={clinic(<WaitlistPage />)} />
+          <Route path="/booking/queue" element={clinic(<QueuePage />)} />
+          <Route path="/booking/rules" element={admin(<BookingRulesPage />)} />
+          <Route path="/booking/no-show-policy" element={admin(<NoShowPolicyPage />)} />
+          <Route path="/reports" element={<Navigate to="/reports/dashboard" replace />} />
+          <Route path="/reports/dashboard" element={clinic(<ReportsDashboardPage />)} />
+          <Route path="/reports/value" element={clinic(<ValuePage />)} />
+          <Route path="/reports/monthly" element={clinic(<MonthlyReportsPage />)} />
+          <Route path="/account/security" element={<AccountSecurityPage />} />
           <Route path="/reminders" element={<Navigate to="/reminders/rules" replace />} />
           <Route path="/reminders/rules" element={clinic(<RulesPage />)} />
           <Route path="/reminders/templates" element={clinic(<TemplatesPage />)} />
@@ -170,6 +188,8 @@ export function App() {
           <Route path="/settings/clinic" element={clinic(<ClinicSettingsPage />)} />
           <Route path="/settings/staff" element={admin(<StaffPage />)} />
           <Route path="/settings/api-keys" element={admin(<ApiKeysPage />)} />
+          <Route path="/settings/export" element={admin(<ExportPage />)} />
+          <Route path="/settings/security" element={admin(<SecurityPage />)} />
           <Route path="/settings/jobs" element={admin(<JobsPage />)} />
           <Route path="/settings/audit" element={admin(<AuditPage />)} />
           <Route path="/help" element={<HelpPage />} />

@@ -46,10 +46,19 @@ import {
   FormOutlined,
   StarOutlined,
   ControlOutlined,
+  FieldTimeOutlined,
+  SolutionOutlined,
+  HourglassOutlined,
+  NumberOutlined,
+  StopOutlined,
+  PieChartOutlined,
+  DollarOutlined,
+  FilePdfOutlined,
+  ExportOutlined,
+  SafetyOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from './roles.ts';
-import type { FeatureInfo } from './components/FeaturePlaceholder.tsx';
 
 export type NavItem = { path: string; label: string; icon?: ReactNode; roles?: readonly Role[]; children?: NavItem[] };
 
@@ -60,6 +69,18 @@ export const CLINIC_NAV: NavItem[] = [
   { path: '/', label: '首頁', icon: <HomeOutlined aria-hidden /> },
   { path: '/appointments', label: '預約', icon: <CalendarOutlined aria-hidden /> },
   { path: '/calendar', label: '行事曆', icon: <ScheduleOutlined aria-hidden /> },
+  {
+    path: '/booking',
+    label: '線上預約',
+    icon: <FieldTimeOutlined aria-hidden />,
+    children: [
+      { path: '/booking/requests', label: '預約申請', icon: <SolutionOutlined aria-hidden /> },
+      { path: '/booking/waitlist', label: '候補名單', icon: <HourglassOutlined aria-hidden /> },
+      { path: '/booking/queue', label: '看診進度', icon: <NumberOutlined aria-hidden /> },
+      { path: '/booking/rules', label: '預約規則', icon: <ControlOutlined aria-hidden />, roles: ADMIN },
+      { path: '/booking/no-show-policy', label: '未到診規則', icon: <StopOutlined aria-hidden />, roles: ADMIN },
+    ],
+  },
   {
     path: '/reminders',
     label: '提醒',
@@ -137,7 +158,16 @@ export const CLINIC_NAV: NavItem[] = [
       { path: '/support/stats', label: '客服成效', icon: <FundOutlined aria-hidden /> },
     ],
   },
-  { path: '/reports', label: '報表', icon: <BarChartOutlined aria-hidden /> },
+  {
+    path: '/reports',
+    label: '報表',
+    icon: <BarChartOutlined aria-hidden />,
+    children: [
+      { path: '/reports/dashboard', label: 'KPI 儀表板', icon: <PieChartOutlined aria-hidden /> },
+      { path: '/reports/value', label: 'Careline 效益', icon: <DollarOutlined aria-hidden /> },
+      { path: '/reports/monthly', label: '月報', icon: <FilePdfOutlined aria-hidden /> },
+    ],
+  },
   {
     path: '/settings',
     label: '設定',
@@ -149,6 +179,8 @@ export const CLINIC_NAV: NavItem[] = [
       { path: '/settings/line', label: 'LINE 官方帳號', icon: <WechatOutlined aria-hidden />, roles: ADMIN },
       { path: '/settings/rich-menu', label: '圖文選單', icon: <AppstoreOutlined aria-hidden />, roles: ADMIN },
       { path: '/settings/api-keys', label: 'HIS 串接', icon: <ApiOutlined aria-hidden />, roles: ADMIN },
+      { path: '/settings/export', label: '資料匯出', icon: <ExportOutlined aria-hidden />, roles: ADMIN },
+      { path: '/settings/security', label: '登入安全', icon: <SafetyOutlined aria-hidden />, roles: ADMIN },
       { path: '/settings/jobs', label: '背景工作', icon: <ThunderboltOutlined aria-hidden />, roles: ADMIN },
       { path: '/settings/audit', label: '稽核紀錄', icon: <AuditOutlined aria-hidden />, roles: ADMIN },
     ],
@@ -177,14 +209,3 @@ export function navFor(items: NavItem[], role: Role): NavItem[] {
   }
   return out;
 }
-
-/** Features not built yet: what each will do, shown on its placeholder page. */
-export const FEATURES: Record<string, FeatureInfo> = {
-  reports: {
-    title: '報表',
-    description:
-      '診所經營的關鍵指標：LINE 綁定率、提醒送達與確認率、取消率、未到率、滿意度、問卷回覆率、客訴處理時效、FAQ 回答率與 LINE 訊息用量，以及隨時自行下載診所全部資料（JSON／CSV、FHIR）。',
-    points: ['KPI 儀表板與趨勢', 'LINE 訊息用量與月底預估', '資料匯出（可攜性）'],
-    emptyText: '開始發送提醒與訊息後，統計數字會出現在這裡',
-  },
-};
