@@ -131,7 +131,9 @@ function EnrolmentsTable({ plans }: { plans: Plan[] }) {
   const [planId, setPlanId] = useState<string>('');
   const [status, setStatus] = useState<'active' | 'done' | 'ended' | ''>('active');
   const [page, setPage] = useState(1);
+  // Enrolments arrive from the background (an HIS visit, a tag): opening the tab always refetches.
   const list = useQuery({
+    staleTime: 0,
     queryKey: [...ENROLMENTS, planId, status, page],
     queryFn: () =>
       api.get('/api/care/enrolments', {
@@ -441,6 +443,7 @@ export function CarePlansPage() {
         }
       />
       <Tabs
+        destroyOnHidden
         items={[
           { key: 'plans', label: '計畫', children: planTable },
           { key: 'enrolments', label: '照護紀錄', children: <EnrolmentsTable plans={items} /> },
