@@ -3,7 +3,7 @@
 // reports it all (human readable and --json).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +30,7 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function bridgeFor(fetchImpl?: typeof fetch) {
+async function bridgeFor(fetchImpl?: typeof fetch, extra: Partial<Parameters<typeof startBridge>[0]> = {}) {
   const c = await createTestClinic(t);
   const apiKey = await c.apiKey();
   const dataDir = mkdtempSync(join(tmpdir(), 'careline-bridge-'));
@@ -45,6 +45,7 @@ async function bridgeFor(fetchImpl?: typeof fetch) {
     maxBackoffMs: 200,
     statusIntervalMs: 200,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    ...extra,
   });
   bridges.push(b);
   const call = async (method: string, path: string, body?: unknown) => {
@@ -151,6 +152,16 @@ describe('careline-bridge', () => {
       lights: { line: { code: 'unbound' } },
     });
 
+    // the HIS reads the refusals from the bridge (its writes were answered 202 before the cloud saw them)
+    const refused = await call('GET', '/bridge/rejected');
+    expect(refused.status).toBe(200);
+    expect(refused.body.total).toBe(2);
+    expect(refused.body.items.map((r: { id: string; status: number }) => [r.id, r.status])).toEqual([
+      ['A2', 422],
+      ['P2', 422],
+    ]);
+    expect(refused.body.items[0].error.error.code).toMatch(/UNKNOWN_REFERENCE|VALIDATION_FAILED/);
+
     // `careline-bridge status` from the repo root, human readable and --json
     const human = spawnSync(
       process.execPath,
@@ -231,5 +242,82 @@ describe('careline-bridge', () => {
       .orderBy('id')
       .execute();
     expect(hist.map((h) => Number(h.version))).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a network that accepts and never answers: times out in seconds, shows since when, resends promptly', async () => {
+    // a real socket that accepts and stays silent, like a firewall dropping traffic mid-path
+    const sockets: Socket[] = [];
+    const hole = createNetServer((sock) => void sockets.push(sock));
+    await new Promise<void>((r) => hole.listen(0, '127.0.0.1', () => r()));
+    const holeUrl = `http://127.0.0.1:${(hole.address() as AddressInfo).port}`;
+    let silent = true;
+    const net: typeof fetch = (input, init) => fetch(silent ? String(input).replace(cloud, holeUrl) : input, init);
+    try {
+      // a long backoff: only the probe can explain a prompt resend
+      const { b, call, drained, dataDir } = await bridgeFor(net, {
+        forwardTimeoutMs: 300,
+        probeIntervalMs: 100,
+        minBackoffMs: 20_000,
+        maxBackoffMs: 30_000,
+      });
+      const before = Date.now();
+      await call('PUT', '/his/v1/doctors/D1', { name: '陳建志' });
+      await call('PUT', '/his/v1/patients/P1', { name: '王小明' });
+      await call('PUT', '/his/v1/appointments/A1', { ...appt });
+      await expect.poll(() => b.store.status().lastForwardError, { timeout: 3000 }).toMatch(/no answer/);
+      const s = b.store.status();
+      expect(s.backlog).toBe(3);
+      expect(s.forwardFailingSince).toBeGreaterThanOrEqual(before);
+      expect(s.forwardFailingSince! - before).toBeLessThan(2000);
+      const human = spawnSync(process.execPath, ['packages/his-bridge/src/cli.ts', 'status', '--data', dataDir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(human.stdout).toMatch(/last forward error .*no answer from the cloud/);
+      expect(human.stdout).toMatch(/failing since\s+\d{4}-/);
+
+      // a patient written while offline reads as the cloud would start it: unbound, from the local copy
+      expect(await call('GET', '/his/v1/patients/P1/status')).toMatchObject({
+        status: 200,
+        source: 'local',
+        body: { patientId: 'P1', lights: { line: { code: 'unbound', label: 'LINE未綁定' } } },
+      });
+      expect((await call('GET', '/his/v1/patients/NEVER/status')).status).toBe(404);
+
+      silent = false;
+      const back = Date.now();
+      await drained();
+      expect(Date.now() - back).toBeLessThan(3000);
+      expect(b.store.status()).toMatchObject({ backlog: 0, forwardFailingSince: null, rejected: 0 });
+      const after = spawnSync(process.execPath, ['packages/his-bridge/src/cli.ts', 'status', '--data', dataDir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(after.stdout).toMatch(/\(recovered since\)/);
+      expect(after.stdout).not.toMatch(/failing since/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      hole.close();
+    }
+  });
+
+  it('`start --help` and `status --help` print the usage; a bad flag says so without a stack trace', () => {
+    for (const cmd of ['start', 'status']) {
+      const r = spawnSync(process.execPath, ['packages/his-bridge/bin/careline-bridge.mjs', cmd, '--help'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/--forward-timeout-ms/);
+      expect(r.stdout).toMatch(/CARELINE_BRIDGE_LOCAL_KEY/);
+      expect(r.stderr).toBe('');
+    }
+    const bad = spawnSync(process.execPath, ['packages/his-bridge/src/cli.ts', 'start', '--bogus'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/Unknown option '--bogus'/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -23,6 +23,10 @@ export type BridgeOptions = {
   batchSize?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** connect + answer deadline of each forward and status pull (default 5000 ms) */
+  forwardTimeoutMs?: number;
+  /** while the cloud is unreachable, how often it is probed (default 1000 ms) */
+  probeIntervalMs?: number;
   statusIntervalMs?: number;
 };
 
@@ -40,6 +44,8 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
     ...(opts.minBackoffMs ? { minBackoffMs: opts.minBackoffMs } : {}),
     ...(opts.maxBackoffMs ? { maxBackoffMs: opts.maxBackoffMs } : {}),
+    ...(opts.forwardTimeoutMs ? { requestTimeoutMs: opts.forwardTimeoutMs } : {}),
+    ...(opts.probeIntervalMs ? { probeIntervalMs: opts.probeIntervalMs } : {}),
   });
   const sync = new StatusSync({
     cloud: opts.cloud,
@@ -48,6 +54,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     log,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(opts.statusIntervalMs ? { intervalMs: opts.statusIntervalMs } : {}),
+    ...(opts.forwardTimeoutMs ? { timeoutMs: opts.forwardTimeoutMs } : {}),
   });
   const server: Server = createLocalServer({
     store,

@@ -1,6 +1,7 @@
 // careline-bridge: runs beside an HIS.
-//   careline-bridge start --cloud <url> --api-key <key> [--port 7070] [--host 127.0.0.1] [--data ./bridge-data]
+//   careline-bridge start --cloud <url> --api-key <key> [--port 7070] [--host 127.0.0.1] [--data ./bridge-data] …
 //   careline-bridge status [--data ./bridge-data] [--json]
+// (USAGE below lists every flag and environment variable; the README explains them.)
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,11 +14,40 @@ const USAGE = `careline-bridge — Careline HIS bridge (durable local queue, for
 usage:
   careline-bridge start --cloud <url> --api-key <key> [--port 7070] [--host 127.0.0.1]
                         [--data ./bridge-data] [--local-key <key>] [--max-backoff-ms 30000]
-                        [--status-interval-ms 5000]
+                        [--forward-timeout-ms 5000] [--status-interval-ms 5000]
   careline-bridge status [--data ./bridge-data] [--json]
+  careline-bridge <command> --help
 
-environment: CARELINE_CLOUD_URL, CARELINE_API_KEY, CARELINE_BRIDGE_DATA may replace the flags.
+start:
+  --cloud <url>               Careline's address, e.g. https://careline.example.tw
+  --api-key <key>             the clinic's HIS API key (sent to the cloud as Authorization: Bearer)
+  --port, --host              where the HIS calls the bridge (default 127.0.0.1:7070)
+  --data <dir>                the on-disk queue and local copies (bridge.db)
+  --local-key <key>           require the HIS to send Authorization: Bearer <key> to the bridge;
+                              set it whenever --host is not 127.0.0.1
+  --forward-timeout-ms <ms>   connect + answer deadline of each forward (a batch gets 5 ms more per item)
+  --max-backoff-ms <ms>       longest wait between retries while the cloud answers 5xx/429
+  --status-interval-ms <ms>   how often the status lights are pulled from the cloud
+status:
+  --data <dir>                the bridge's data directory
+  --json                      machine-readable, for monitoring (includes the newest refused calls)
+
+environment (used when the flag is absent):
+  CARELINE_CLOUD_URL (--cloud), CARELINE_API_KEY (--api-key), CARELINE_BRIDGE_DATA (--data),
+  CARELINE_BRIDGE_LOCAL_KEY (--local-key; keeps the key out of the process list)
 `;
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Answers a bad flag with the usage (exit 2) instead of parseArgs' stack trace. */
+function orUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
+}
+const help = { type: 'boolean', short: 'h' } as const;
 
 function fail(msg: string): never {
   process.stderr.write(`careline-bridge: ${msg}\n\n${USAGE}`);
@@ -47,7 +77,15 @@ export function formatStatus(s: BridgeStatus, now = Date.now()): string {
   const running = alive
     ? `running (pid ${s.pid}, heartbeat ${heartbeat})`
     : `not running (last heartbeat ${heartbeat})`;
-  const lastError = s.lastForwardError === null ? 'none' : `${at(s.lastForwardErrorAt ?? 0)}: ${s.lastForwardError}`;
+  const lastError =
+    s.lastForwardError === null
+      ? 'none'
+      : `${at(s.lastForwardErrorAt ?? 0)}: ${s.lastForwardError}` +
+        (s.forwardFailingSince !== null
+          ? `\nfailing since      ${at(s.forwardFailingSince)}`
+          : s.lastForwardOkAt !== null && s.lastForwardOkAt > (s.lastForwardErrorAt ?? 0)
+            ? ' (recovered since)'
+            : '');
   const rejected = s.rejected ? ' (the cloud refused these for good; see the rejected table)' : '';
   const lines = [
     `bridge process     ${running}`,
@@ -70,7 +108,10 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   if (cmd === 'status') {
-    const { values } = parseArgs({ args: rest, options: { data: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values } = orUsage(() =>
+      parseArgs({ args: rest, options: { data: { type: 'string' }, json: { type: 'boolean' }, help } }),
+    );
+    if (values.help) return void process.stdout.write(USAGE);
     const dir = resolve(values.data ?? process.env.CARELINE_BRIDGE_DATA ?? './bridge-data');
     if (!existsSync(join(dir, 'bridge.db'))) fail(`no bridge data in ${dir} (start the bridge first, or pass --data)`);
     const store = new BridgeStore(dir, { readOnly: true });
@@ -107,33 +148,45 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   if (cmd === 'start') {
-    const { values } = parseArgs({
-      args: rest,
-      options: {
-        cloud: { type: 'string' },
-        'api-key': { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        data: { type: 'string' },
-        'local-key': { type: 'string' },
-        'max-backoff-ms': { type: 'string' },
-        'status-interval-ms': { type: 'string' },
-      },
-    });
+    const { values } = orUsage(() =>
+      parseArgs({
+        args: rest,
+        options: {
+          cloud: { type: 'string' },
+          'api-key': { type: 'string' },
+          port: { type: 'string' },
+          host: { type: 'string' },
+          data: { type: 'string' },
+          'local-key': { type: 'string' },
+          'max-backoff-ms': { type: 'string' },
+          'forward-timeout-ms': { type: 'string' },
+          'status-interval-ms': { type: 'string' },
+          help,
+        },
+      }),
+    );
+    if (values.help) return void process.stdout.write(USAGE);
     const cloud = values.cloud ?? process.env.CARELINE_CLOUD_URL;
     const apiKey = values['api-key'] ?? process.env.CARELINE_API_KEY;
     if (!cloud) fail('--cloud <url> is required');
     if (!/^https?:\/\//.test(cloud)) fail(`--cloud must be an http(s) URL, got "${cloud}"`);
     if (!apiKey) fail('--api-key <key> is required');
     const log = createLogger();
+    const host = values.host ?? '127.0.0.1';
+    const localKey = values['local-key'] ?? process.env.CARELINE_BRIDGE_LOCAL_KEY;
+    if (!LOOPBACK.has(host) && !localKey)
+      log.warn('listening beyond this computer without --local-key: anyone on the network can write through', {
+        host,
+      });
     const bridge = await startBridge({
       cloud,
       apiKey,
       dataDir: values.data ?? process.env.CARELINE_BRIDGE_DATA ?? './bridge-data',
       port: num(values.port, 'port', 7070),
-      host: values.host ?? '127.0.0.1',
-      ...(values['local-key'] ? { localKey: values['local-key'] } : {}),
+      host,
+      ...(localKey ? { localKey } : {}),
       maxBackoffMs: num(values['max-backoff-ms'], 'max-backoff-ms', 30_000),
+      forwardTimeoutMs: num(values['forward-timeout-ms'], 'forward-timeout-ms', 5000),
       statusIntervalMs: num(values['status-interval-ms'], 'status-interval-ms', 5000),
       log,
     });

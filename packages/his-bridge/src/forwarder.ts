@@ -18,7 +18,14 @@ export type ForwarderOptions = {
   batchSize?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * One deadline per request for connecting AND the cloud's answer: a network that accepts
+   * connections and never answers must not hold the queue longer than this. A batch gets
+   * `requestTimeoutMs + 5 ms × items` (a full batch of 1,000 takes the cloud well under a second).
+   */
   requestTimeoutMs?: number;
+  /** while the cloud is unreachable, how often GET /healthz checks whether it answers again */
+  probeIntervalMs?: number;
   /** how many consecutive doctor/patient writes go out at once */
   parallel?: number;
 };
@@ -70,7 +77,8 @@ export class Forwarder {
       batchSize: 1000,
       minBackoffMs: 500,
       maxBackoffMs: 30_000,
-      requestTimeoutMs: 30_000,
+      requestTimeoutMs: 5000,
+      probeIntervalMs: 1000,
       parallel: 8,
       fetch: globalThis.fetch,
       ...opts,
@@ -133,19 +141,45 @@ export class Forwarder {
         }
         this.backoff = 0;
       } catch (err) {
-        const message =
-          err instanceof Error
-            ? err.cause instanceof Error
-              ? `${err.message}: ${err.cause.message}`
-              : err.message
-            : String(err);
+        const message = errorMessage(err, this.o.requestTimeoutMs);
         this.downSince ??= Date.now();
         this.backoff = this.backoff === 0 ? this.o.minBackoffMs : Math.min(this.o.maxBackoffMs, this.backoff * 2);
         const wait = Math.round(this.backoff * (0.8 + Math.random() * 0.4));
         this.o.store.recordForwardError(message);
         const s = this.o.store.status();
-        this.o.log.warn('forward failed, will retry', { error: message, retryInMs: wait, backlog: s.backlog });
-        await this.sleep(wait);
+        // No answer at all (refused, reset, timed out): probe the cloud every second and resend as
+        // soon as it answers, instead of sleeping out a backoff of up to --max-backoff-ms. An HTTP
+        // answer (5xx, 429, 401) means the cloud is up and asked us to wait: the backoff holds.
+        const unreachable = !(err instanceof RetryLater);
+        this.o.log.warn('forward failed, will retry', {
+          error: message,
+          retryInMs: wait,
+          backlog: s.backlog,
+          ...(unreachable ? { probeEveryMs: this.o.probeIntervalMs } : {}),
+        });
+        if (unreachable) await this.sleepUntilReachable(wait);
+        else await this.sleep(wait);
+      }
+    }
+  }
+
+  /** Sleeps up to `ms`, waking early once GET /healthz gets any HTTP answer below 500. */
+  private async sleepUntilReachable(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (!this.stopped && Date.now() < until) {
+      await this.sleep(Math.min(this.o.probeIntervalMs, until - Date.now()));
+      if (this.stopped || Date.now() >= until) return;
+      try {
+        const res = await this.o.fetch(this.o.cloud + '/healthz', {
+          signal: AbortSignal.timeout(Math.min(this.o.requestTimeoutMs, 2000)),
+        });
+        await res.arrayBuffer();
+        if (res.status < 500) {
+          this.o.log.info('cloud answers again, resending now', { status: res.status });
+          return;
+        }
+      } catch {
+        /* still unreachable */
       }
     }
   }
@@ -214,12 +248,12 @@ export class Forwarder {
     }
   }
 
-  private async call(method: string, path: string, body: string): Promise<{ status: number; text: string }> {
+  private async call(method: string, path: string, body: string, items = 1): Promise<{ status: number; text: string }> {
     const res = await this.o.fetch(this.o.cloud + path, {
       method,
       headers: { authorization: `Bearer ${this.o.apiKey}`, 'content-type': 'application/json' },
       body,
-      signal: AbortSignal.timeout(this.o.requestTimeoutMs),
+      signal: AbortSignal.timeout(this.o.requestTimeoutMs + (items > 1 ? 5 * items : 0)),
     });
     return { status: res.status, text: await res.text() };
   }
@@ -245,7 +279,12 @@ export class Forwarder {
   private async forwardBatch(run: QueuedCall[]): Promise<void> {
     const items = run.map((c) => ({ ...(JSON.parse(c.body) as Record<string, unknown>), appointmentId: c.entityId }));
     const started = Date.now();
-    const { status, text } = await this.call('POST', '/his/v1/appointments/batch', JSON.stringify({ items }));
+    const { status, text } = await this.call(
+      'POST',
+      '/his/v1/appointments/batch',
+      JSON.stringify({ items }),
+      items.length,
+    );
     if (status === 400 || status === 413 || status === 422) {
       // the batch as a whole was refused: send the items one by one so a bad one is isolated
       this.o.log.warn('batch refused as a whole, forwarding items one by one', {
@@ -292,6 +331,14 @@ export class Forwarder {
       backlog: this.o.store.status().backlog,
     });
   }
+}
+
+/** A readable error for `status` and the log; an aborted request says which deadline it missed. */
+function errorMessage(err: unknown, timeoutMs: number): string {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
+    return `no answer from the cloud within ${timeoutMs} ms (connect or response timeout)`;
+  if (err instanceof Error) return err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message;
+  return String(err);
 }
 
 type ItemResult = { status: number; body?: unknown };

@@ -205,6 +205,23 @@ export function createLocalServer(o: LocalServerOptions): Server {
       });
     }
 
+    if (method === 'GET' && path === '/bridge/rejected') {
+      // the calls the cloud refused for good (400/404/413/422), newest first: the HIS's way to
+      // learn about them, since the write itself was answered 202 long before the cloud saw it
+      const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100));
+      const items = o.store.rejectedCalls(limit).map((r) => ({
+        seq: r.seq,
+        kind: r.kind,
+        id: r.entityId,
+        path: r.path,
+        status: r.status,
+        error: parseOr(r.error),
+        receivedAt: new Date(r.receivedAt).toISOString(),
+        rejectedAt: new Date(r.rejectedAt).toISOString(),
+      }));
+      return send(res, 200, { total: o.store.status().rejected, items });
+    }
+
     if (method === 'GET') {
       let m = /^\/his\/v1\/appointments\/([^/]+)$/.exec(path);
       if (m) {
@@ -276,6 +293,14 @@ export function createLocalServer(o: LocalServerOptions): Server {
         });
     });
   });
+}
+
+function parseOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 export function listen(server: Server, port: number, host: string): Promise<AddressInfo> {

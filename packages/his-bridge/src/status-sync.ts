@@ -11,6 +11,8 @@ export type StatusSyncOptions = {
   fetch?: typeof fetch;
   intervalMs?: number;
   pageSize?: number;
+  /** connect + answer deadline of one page */
+  timeoutMs?: number;
 };
 
 export class StatusSync {
@@ -25,6 +27,7 @@ export class StatusSync {
       fetch: globalThis.fetch,
       intervalMs: 5000,
       pageSize: 500,
+      timeoutMs: 5000,
       ...opts,
       cloud: opts.cloud.replace(/\/+$/, ''),
     };
@@ -59,7 +62,7 @@ export class StatusSync {
         if (cursor) qs.set('after', cursor);
         const res = await this.o.fetch(`${this.o.cloud}/his/v1/status-changes?${qs}`, {
           headers: { authorization: `Bearer ${this.o.apiKey}` },
-          signal: AbortSignal.timeout(15_000),
+          signal: AbortSignal.timeout(this.o.timeoutMs),
         });
         const text = await res.text();
         if (res.status !== 200) throw new Error(`HTTP ${res.status} ${text.slice(0, 200)}`);

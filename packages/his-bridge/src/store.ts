@@ -30,6 +30,8 @@ export type BridgeStatus = {
   lastForwardOkAt: number | null;
   lastForwardError: string | null;
   lastForwardErrorAt: number | null;
+  /** first failure of the current run of failures; null once the cloud took a call again */
+  forwardFailingSince: number | null;
   rejected: number;
   statusCursor: string | null;
   lastStatusPullAt: number | null;
@@ -72,6 +74,9 @@ CREATE TABLE IF NOT EXISTS status_changes (id INTEGER PRIMARY KEY AUTOINCREMENT,
 `;
 
 type Row = Record<string, unknown>;
+
+/** The cloud's light for a patient without a LINE binding (code and zh-TW label). */
+const UNBOUND = { code: 'unbound', label: 'LINE未綁定' };
 
 function toCall(r: Row): QueuedCall {
   return {
@@ -153,6 +158,7 @@ export class BridgeStore {
       calls.map((c) => {
         const r = this.st.enqueue.run(c.kind, c.entityId, 'PUT', c.path, c.body, now);
         if (c.kind === 'appointment') this.rememberWrittenAppointment(c.entityId, c.body, now);
+        if (c.kind === 'patient') this.rememberWrittenPatient(c.entityId, now);
         return Number(r.lastInsertRowid);
       }),
     );
@@ -178,6 +184,21 @@ export class BridgeStore {
     this.st.putAppt.run(id, JSON.stringify(merged), now);
   }
 
+  /**
+   * A patient the bridge has no lights for yet: the cloud starts every new patient unbound
+   * (docs/contracts.md "HIS Open API v1", GET patients/{id}/status), and a bound or blocked
+   * patient reaches the local copy through the status pull. So while offline the HIS reads
+   * `unbound` for a patient it has just written, as it reads its own appointment writes.
+   */
+  private rememberWrittenPatient(id: string, now: number): void {
+    if (this.getPatient(id)) return;
+    this.st.putPatient.run(
+      id,
+      JSON.stringify({ patientId: id, lights: { line: UNBOUND }, lineStatusChangedAt: null }),
+      now,
+    );
+  }
+
   peek(limit: number): QueuedCall[] {
     return (this.st.peek.all(limit) as Row[]).map(toCall);
   }
@@ -187,6 +208,7 @@ export class BridgeStore {
     this.tx(() => {
       this.st.deleteUpTo.run(seq);
       this.st.setMeta.run('last_forward_ok_at', String(now));
+      this.st.setMeta.run('forward_failing_since', '');
       this.st.setMeta.run('forwarded_total', String(this.metaNumber('forwarded_total') + count));
     });
   }
@@ -207,6 +229,8 @@ export class BridgeStore {
         now,
       );
       this.st.deleteOne.run(call.seq);
+      // the cloud answered (with a refusal): forwarding itself works
+      this.st.setMeta.run('forward_failing_since', '');
     });
   }
 
@@ -214,6 +238,7 @@ export class BridgeStore {
     this.tx(() => {
       this.st.setMeta.run('last_forward_error', message);
       this.st.setMeta.run('last_forward_error_at', String(now));
+      if (!this.getMeta('forward_failing_since')) this.st.setMeta.run('forward_failing_since', String(now));
     });
   }
 
@@ -323,6 +348,7 @@ export class BridgeStore {
       lastForwardOkAt: num('last_forward_ok_at'),
       lastForwardError: str('last_forward_error'),
       lastForwardErrorAt: num('last_forward_error_at'),
+      forwardFailingSince: num('forward_failing_since'),
       rejected: n('SELECT count(*) AS n FROM rejected'),
       statusCursor: str('status_cursor'),
       lastStatusPullAt: num('last_status_pull_at'),
