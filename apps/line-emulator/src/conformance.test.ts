@@ -197,7 +197,7 @@ describe('LINE OpenAPI conformance', () => {
     expect((await call('GET', '/v2/bot/message/quota/consumption', '/v2/bot/message/quota/consumption')).body).toEqual({
       totalUsage: 4,
     });
-    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    const today = jstToday();
     expect(
       (await call('GET', '/v2/bot/message/delivery/push', `/v2/bot/message/delivery/push?date=${today}`)).status,
     ).toBe(200);
@@ -465,7 +465,7 @@ describe('LINE OpenAPI conformance', () => {
       ).status,
     ).toBe(400);
     // Counted apart from pushes, without touching the monthly quota.
-    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    const today = jstToday();
     expect(
       (await call('GET', '/v2/bot/message/delivery/pnp', `/v2/bot/message/delivery/pnp?date=${today}`)).body,
     ).toEqual({ status: 'ready', success: 1 });
@@ -494,3 +494,8 @@ describe('LINE OpenAPI conformance', () => {
     expect(problems).toEqual([]);
   });
 });
+
+/** Today in Japan time as yyyyMMdd: LINE's delivery statistics count days in UTC+9. */
+function jstToday(): string {
+  return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
+}

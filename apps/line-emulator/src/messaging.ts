@@ -255,6 +255,11 @@ function friendsOf(channel: Channel): string[] {
   return out;
 }
 
+/** The yyyyMMdd day of an ISO instant in Japan time: LINE's delivery statistics count days in UTC+9. */
+function jstDay(iso: string): string {
+  return new Date(Date.parse(iso) + 9 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
+}
+
 function body(req: FastifyRequest): Obj {
   const b = req.body;
   return typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Obj) : {};
@@ -423,14 +428,13 @@ export function messagingRoutes(app: FastifyInstance, ctx: Ctx): void {
       const date = (req.query as Obj).date;
       if (typeof date !== 'string' || !/^\d{8}$/.test(date))
         return badRequestDetails(reply, [{ message: 'must be specified', property: 'date' }]);
-      const day = `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`;
       let success = 0;
       const seen = new Set<string>();
       for (const r of req.channel.log) {
         if (
           r.direction === 'bot' &&
           r.via === kind &&
-          r.at.startsWith(day) &&
+          jstDay(r.at) === date &&
           !seen.has(`${r.requestId}:${r.userId}`)
         ) {
           seen.add(`${r.requestId}:${r.userId}`);
