@@ -114,8 +114,12 @@ test('delivery log: failed first, filter by state, resend with a confirmation; i
     .toBe(2);
   await expect.poll(async () => (await botMessages(userId)).filter((m) => m.via === 'push').length).toBeGreaterThan(0);
 
-  // The log of today: the failed reminder (no LINE, no mobile for SMS) comes first.
+  // The log of today, searched for this run's visits (the demo clinic has a hundred reminders of
+  // today): the failed reminder (no LINE, no mobile for SMS) comes first.
   await page.goto('/reminders/log');
+  await page.getByLabel('搜尋病患或預約').fill(`LQ-${run}-A`);
+  await page.getByLabel('搜尋病患或預約').press('Enter');
+  await expect(page).toHaveURL(/q=LQ-/);
   const table = page.locator('.ant-table-tbody');
   const first = table.locator('tr.ant-table-row').first();
   await expect(first).toContainText('失敗');

@@ -8415,7 +8415,7 @@ export interface paths {
         };
         /**
          * 發送紀錄
-         * @description 一段日期（診所時區，依發送時間或看診時間）內的每一則提醒：狀態、管道（LINE／簡訊／LINE 通知訊息）、發送或排定時間、「為什麼是這個時間」與錯誤原因。可依規則（含其重新發送）、狀態、醫師、管道篩選；失敗的排最前，其餘由新到舊；summary 為不含狀態篩選的各狀態數量。一次最多 62 天。
+         * @description 一段日期（診所時區，依發送時間或看診時間）內的每一則提醒：狀態、管道（LINE／簡訊／LINE 通知訊息）、發送或排定時間、「為什麼是這個時間」與錯誤原因。可依規則（含其重新發送）、狀態、醫師、管道篩選，或搜尋病患與預約；失敗的排最前，其餘由新到舊；summary 為不含狀態篩選的各狀態數量。一次最多 62 天。
          */
         get: {
             parameters: {
@@ -8434,6 +8434,8 @@ export interface paths {
                     doctorId?: string;
                     /** @description line：LINE 推播；sms：簡訊；pnp：LINE 通知訊息（以電話號碼送達） */
                     channel?: "line" | "sms" | "pnp";
+                    /** @description 搜尋：病患姓名（部分相符）、病歷號（完全相符）或 HIS 預約代碼（開頭相符） */
+                    q?: string;
                     page?: number;
                     pageSize?: number;
                 };

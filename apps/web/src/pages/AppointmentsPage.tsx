@@ -27,6 +27,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, errorMessage, type ApiQuery } from '../api.ts';
 import { HelpDrawer } from '../components/HelpDrawer.tsx';
 import { PhoneReveal } from '../components/PhoneReveal.tsx';
+import { useSearchText } from '../components/useSearchText.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { TableLoading } from '../components/TableLoading.tsx';
 import { AppointmentDrawer } from '../frontdesk/AppointmentDrawer.tsx';
@@ -97,20 +98,13 @@ export function AppointmentsPage() {
     if (!o.preset && !o.fromDate && !o.q) o.preset = 'today';
     return o as Filters;
   }, [params]);
-  // The search box is the user's text; the URL follows it on Enter. The router applies the new
-  // URL in a transition, so a stale q arriving after the user typed on must not overwrite them:
-  // only a q the box did not send (back/forward, a saved filter) replaces the text.
-  const [searchText, setSearchText] = useState(f.q ?? '');
-  const sentQ = useRef(f.q);
-  useEffect(() => {
-    if (f.q !== sentQ.current) setSearchText(f.q ?? '');
-    sentQ.current = f.q;
-  }, [f.q]);
-  const search = (text: string) => {
-    const q = text.trim() || undefined;
-    sentQ.current = q;
-    update(q ? { q, preset: 'custom', fromDate: undefined, toDate: undefined } : { q: undefined });
-  };
+  const {
+    text: searchText,
+    setText: setSearchText,
+    search,
+  } = useSearchText(f.q, (q) =>
+    update(q ? { q, preset: 'custom', fromDate: undefined, toDate: undefined } : { q: undefined }),
+  );
   const page = Number(params.get('page') ?? 1);
   const pageSize = Number(params.get('pageSize') ?? 20);
   const openId = params.get('open');

@@ -135,6 +135,17 @@ describe('delivery log', { timeout: 120_000 }, () => {
     expect(line.items.map((i: { patientName: string }) => i.patientName)).toEqual(['病患P1']);
     const doctor = (await api.get('/api/reminders/log?from=2026-03-09&doctorId=D2')).json();
     expect(doctor.items.map((i: { patientName: string }) => i.patientName)).toEqual(['病患P2']);
+    // Search: a part of the name, or the start of the HIS appointment id; LIKE wildcards are text.
+    const names = async (q: string) =>
+      (await api.get(`/api/reminders/log?from=2026-03-09&q=${encodeURIComponent(q)}`))
+        .json()
+        .items.map((i: { patientName: string }) => i.patientName);
+    expect(await names('P1')).toEqual(['病患P1']);
+    expect(await names('A2')).toEqual(['病患P2']);
+    expect(await names('A')).toEqual(['病患P2', '病患P1']);
+    expect(await names('X9')).toEqual([]);
+    expect(await names('%')).toEqual([]);
+    expect((await api.get('/api/reminders/log?q=')).statusCode).toBe(400);
 
     // By visit day: every reminder of the two visits, the planned ones too.
     const visit = (await api.get('/api/reminders/log?from=2026-03-20&by=visit')).json();

@@ -30,7 +30,7 @@ export function reminderLogRoutes(app: App, deps: Deps): void {
         summary: '發送紀錄',
         description:
           '一段日期（診所時區，依發送時間或看診時間）內的每一則提醒：狀態、管道（LINE／簡訊／LINE 通知訊息）、' +
-          '發送或排定時間、「為什麼是這個時間」與錯誤原因。可依規則（含其重新發送）、狀態、醫師、管道篩選；' +
+          '發送或排定時間、「為什麼是這個時間」與錯誤原因。可依規則（含其重新發送）、狀態、醫師、管道篩選，或搜尋病患與預約；' +
           '失敗的排最前，其餘由新到舊；summary 為不含狀態篩選的各狀態數量。一次最多 62 天。',
         querystring: LogQuery,
         response: { 200: LogResponse, ...errorResponses(400, 401, 403, 422) },

@@ -33,6 +33,13 @@ export const LogQuery = Type.Object({
       description: 'line：LINE 推播；sms：簡訊；pnp：LINE 通知訊息（以電話號碼送達）',
     }),
   ),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: '搜尋：病患姓名（部分相符）、病歷號（完全相符）或 HIS 預約代碼（開頭相符）',
+    }),
+  ),
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 });

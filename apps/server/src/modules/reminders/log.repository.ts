@@ -24,7 +24,11 @@ export type LogFilter = {
   doctorHisId?: string;
   /** line, sms, pnp … as the dispatcher wrote it. */
   channel?: string;
+  /** A part of the patient's name, a chart number (exact) or the start of an HIS appointment id. */
+  q?: string;
 };
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function reminderLogRepository(db: Db) {
   const base = (clinicId: string, f: LogFilter, withState: boolean) => {
@@ -49,6 +53,16 @@ export function reminderLogRepository(db: Db) {
     }
     if (f.doctorHisId) q = q.where('d.his_id', '=', f.doctorHisId);
     if (f.channel) q = q.where('r.channel', '=', f.channel);
+    const text = f.q?.trim();
+    if (text) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('a.his_id', 'like', sql<string>`${`${escapeLike(text)}%`} ESCAPE '\\'`),
+          eb('p.chart_no', '=', text),
+          eb('p.name', 'like', sql<string>`${`%${escapeLike(text)}%`} ESCAPE '\\'`),
+        ]),
+      );
+    }
     return q;
   };
   return {

@@ -19,6 +19,7 @@ export type LogQuery = {
   ruleId?: string;
   doctorId?: string;
   channel?: string;
+  q?: string;
   page: number;
   pageSize: number;
 };
@@ -49,6 +50,7 @@ export function reminderLog(deps: Deps) {
         ruleId: q.ruleId,
         doctorHisId: q.doctorId,
         channel: q.channel,
+        q: q.q,
       };
       const [rows, counts] = await Promise.all([
         repo.page(clinicId, filter, { limit: q.pageSize + 1, offset: (q.page - 1) * q.pageSize }),

@@ -3,7 +3,7 @@
 // filters kept in the address (shareable, back button works), failed ones first, a page at a
 // time. The front desk and admins can send a reminder again after confirming that the
 // patient will get a second message.
-import { ReloadOutlined, SendOutlined } from '@ant-design/icons';
+import { ReloadOutlined, SearchOutlined, SendOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -12,6 +12,7 @@ import {
   Card,
   Descriptions,
   Flex,
+  Input,
   Popconfirm,
   Segmented,
   Select,
@@ -27,6 +28,7 @@ import { api, errorMessage, type ApiQuery, type ApiResponse } from '../../api.ts
 import { DayRangePicker } from '../../components/DayRangePicker.tsx';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { useSearchText } from '../../components/useSearchText.ts';
 import { dayjs, formatDateTimeIn } from '../../format.ts';
 import { useClinic } from '../../queries.ts';
 import { hasRole, useUser } from '../../session.tsx';
@@ -64,6 +66,7 @@ function useFilters() {
     ruleId: params.get('rule') ?? undefined,
     doctorId: params.get('doctor') ?? undefined,
     channel: (params.get('channel') ?? undefined) as Channel | undefined,
+    q: params.get('q') ?? undefined,
     page: Number(params.get('page') ?? 1) || 1,
   };
   const set = (patch: Record<string, string | undefined>) => {
@@ -86,6 +89,7 @@ export function DeliveryLogPage() {
   const clinic = useClinic();
   const zone = clinic.data?.timeZone;
   const { f, set } = useFilters();
+  const box = useSearchText(f.q, (q) => set({ q }));
 
   const query: Query = {
     from: f.from,
@@ -95,6 +99,7 @@ export function DeliveryLogPage() {
     ruleId: f.ruleId,
     doctorId: f.doctorId,
     channel: f.channel,
+    q: f.q,
     page: f.page,
     pageSize: PAGE_SIZE,
   };
@@ -317,6 +322,19 @@ export function DeliveryLogPage() {
             value={f.channel}
             onChange={(v) => set({ channel: v })}
             options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABEL[c] }))}
+          />
+          <Input
+            allowClear
+            prefix={<SearchOutlined style={{ color: 'rgba(0,0,0,0.35)' }} />}
+            placeholder="姓名、病歷號或預約代碼"
+            aria-label="搜尋病患或預約"
+            value={box.text}
+            onPressEnter={() => box.search(box.text)}
+            onChange={(e) => {
+              box.setText(e.target.value);
+              if (!e.target.value) box.search('');
+            }}
+            style={{ width: 230 }}
           />
         </Flex>
         <Flex gap={6} wrap style={{ marginTop: 14 }} aria-label="各狀態數量">
