@@ -143,7 +143,7 @@ test('a patient without LINE binding gets the reminder as a LINE notification me
   await expect(drawer.getByRole('tabpanel')).toContainText('LINE 通知訊息無法送達：此手機號碼沒有 LINE 帳號');
 
   // The 發送紀錄 (delivery log) shows which way each went: LINE 通知訊息 (delivered) and 簡訊 with why.
-  await page.goto('/reminders/log');
+  await page.goto(`/reminders/log?q=PNP-${run}-`);
   const logRow = (name: string) => page.locator('.ant-table-tbody tr.ant-table-row').filter({ hasText: name });
   await expect(logRow(PATIENT).first()).toContainText('LINE 通知訊息');
   await expect(logRow(PATIENT).first()).toContainText('已送達');
@@ -152,8 +152,8 @@ test('a patient without LINE binding gets the reminder as a LINE notification me
   await page.mouse.move(0, 0);
   await page.screenshot({ path: path.join(SHOTS, 'pnp-delivery-log.png') });
 
-  // The emulator counted one LINE notification message for the channel today (UTC day).
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+  // The emulator counted one LINE notification message for the channel today (LINE counts days in UTC+9).
+  const day = new Date(Date.now() + 9 * 3600e3).toISOString().slice(0, 10).replace(/-/g, '');
   const count = await fetch(`${EMU}/v2/bot/message/delivery/pnp?date=${day}`, {
     headers: { authorization: 'Bearer demo-channel-access-token' },
   });

@@ -19,6 +19,7 @@ const st = {
   channel: localStorage.getItem('emu.channel'),
   seq: 0,
   gen: 0,
+  listGen: 0,
   lastDay: '',
   menu: null,
   read: 0,
@@ -38,8 +39,13 @@ async function api(method, path, body) {
 }
 
 async function loadLists() {
-  st.users = (await api('GET', '/_emulator/users')).users;
-  st.channels = (await api('GET', '/_emulator/channels')).channels;
+  // A slower earlier load (the page's first, while ＋ already made a user) must not win.
+  const gen = ++st.listGen;
+  const users = (await api('GET', '/_emulator/users')).users;
+  const channels = (await api('GET', '/_emulator/channels')).channels;
+  if (gen !== st.listGen) return;
+  st.users = users;
+  st.channels = channels;
   if (!st.users.some((u) => u.userId === st.user)) st.user = st.users[0]?.userId ?? null;
   if (!st.channels.some((c) => c.channelId === st.channel)) st.channel = st.channels[0]?.channelId ?? null;
   $('user').innerHTML =
