@@ -33,6 +33,7 @@ import { onCarePostback } from './modules/care-plans/hook.ts';
 import { tagsAddedJob } from './modules/tags/added.ts';
 import { questionnaireJobs, questionnaireOnOutcome } from './modules/questionnaires/jobs.ts';
 import { googleReviewJobs } from './modules/google-reviews/jobs.ts';
+import { bookingJobs } from './modules/booking/jobs.ts';
 
 const reminderText = reminderTextHooks(handToPerson);
 
@@ -84,5 +85,6 @@ export function jobDefinitions(): JobDefinition[] {
     CARE_SEND_JOB,
     ...questionnaireJobs,
     ...googleReviewJobs,
+    ...bookingJobs,
   ];
 }

@@ -293,6 +293,7 @@ export const JOB_TYPE_LABELS: Record<string, string> = {
   'tags.added': '標籤加上後的動作（照護計畫）',
   'questionnaire.deliver': '傳送問卷',
   'google_reviews.sync': '同步 Google 評論',
+  'booking.expire': '線上預約申請逾時',
 };
 
 export const JOB_STATUS_LABELS: Record<string, string> = {

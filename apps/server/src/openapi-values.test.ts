@@ -40,6 +40,7 @@ function propsOf(schema: Schema, path: string[] = []): Prop[] {
   if (s.type === 'object') {
     for (const [k, v] of Object.entries<Schema>(s.properties ?? {})) {
       if (resolve(v).readOnly) continue; // computed by the server; what is sent is ignored
+      if (resolve(v).writeOnly) continue; // an instruction to the server (a reference it acts on), not stored
       out.push({ path: [...path, k], schema: v }, ...propsOf(v, [...path, k]));
     }
   }

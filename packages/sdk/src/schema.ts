@@ -21785,6 +21785,11 @@ export interface operations {
                      */
                     bookedAt?: string | null;
                     /**
+                     * @description 這筆預約是由 Careline 的線上預約申請成立時，帶入該申請的代碼（webhook 事件 appointment.requested 的 data.requestId）：申請隨即成立，病患在 LINE 收到預約成功通知。申請已被拒絕、逾時或取消，或已由另一筆預約成立時回 422 BOOKING_REQUEST_CLOSED；代碼不存在回 422 UNKNOWN_REFERENCE。一般預約不傳或傳 null。
+                     * @example 01JF3Z8Q4V7K2M9N5P6R8S0T1U
+                     */
+                    bookingRequestId?: string | null;
+                    /**
                      * @description HIS 每次修改這筆預約時遞增的版本號（例如修改序號或時間戳記數字）。較舊的版本回 409，同版本回 200 不變更
                      * @example 1
                      */
@@ -21908,6 +21913,11 @@ export interface operations {
                          * @example 2026-05-01T10:12:00+08:00
                          */
                         bookedAt?: string | null;
+                        /**
+                         * @description 這筆預約是由 Careline 的線上預約申請成立時，帶入該申請的代碼（webhook 事件 appointment.requested 的 data.requestId）：申請隨即成立，病患在 LINE 收到預約成功通知。申請已被拒絕、逾時或取消，或已由另一筆預約成立時回 422 BOOKING_REQUEST_CLOSED；代碼不存在回 422 UNKNOWN_REFERENCE。一般預約不傳或傳 null。
+                         * @example 01JF3Z8Q4V7K2M9N5P6R8S0T1U
+                         */
+                        bookingRequestId?: string | null;
                         /**
                          * @description HIS 每次修改這筆預約時遞增的版本號（例如修改序號或時間戳記數字）。較舊的版本回 409，同版本回 200 不變更
                          * @example 1

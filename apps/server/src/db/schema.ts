@@ -27,6 +27,7 @@ import type { FollowUpTables } from '../modules/follow-ups/tables.ts';
 import type { CareLibraryTables } from '../modules/care-library/tables.ts';
 import type { BroadcastTables } from '../modules/broadcasts/tables.ts';
 import type { SatisfactionTables } from '../modules/satisfaction/tables.ts';
+import type { BookingTables } from '../modules/booking/tables.ts';
 import type { CarePlanTables } from '../modules/care-plans/tables.ts';
 import type { QuestionnaireTables } from '../modules/questionnaires/tables.ts';
 import type { GoogleReviewTables } from '../modules/google-reviews/tables.ts';
@@ -63,4 +64,5 @@ export interface DB
     SatisfactionTables,
     CarePlanTables,
     QuestionnaireTables,
-    GoogleReviewTables {}
+    GoogleReviewTables,
+    BookingTables {}

@@ -127,3 +127,9 @@ export function offsetLabel(at: Date, timeZone: string): string {
   const abs = Math.abs(minutes);
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
+
+/** An instant as RFC 3339 in the clinic's wall-clock time with its offset: '2026-12-08T09:00:00+08:00'. */
+export function localIso(at: Date, timeZone: string): string {
+  const l = localParts(at, timeZone);
+  return `${l.date}T${l.time}:00${offsetLabel(at, timeZone)}`;
+}

@@ -39,6 +39,7 @@ import m0241 from './0241_broadcast_recipient_indexes.ts';
 import m0250 from './0250_satisfaction.ts';
 import m0260 from './0260_questionnaires.ts';
 import m0261 from './0261_google_reviews.ts';
+import m0280 from './0280_booking.ts';
 
 export const migrations: Migration[] = [
   m0001,
@@ -80,4 +81,5 @@ export const migrations: Migration[] = [
   m0250,
   m0260,
   m0261,
+  m0280,
 ];

@@ -21,6 +21,7 @@ import { localParts } from '../../platform/time.ts';
 import { schemaErrors } from '../../platform/validate.ts';
 import { clinicService } from '../clinics/service.ts';
 import { doctorsByHisIds } from '../doctors/service.ts';
+import { checkFulfil, fulfilRequests } from '../booking/fulfil.ts';
 import { initialSyncOf } from '../his/sync.ts';
 import { patientRefs, refreshVisits } from '../patients/service.ts';
 import { enqueuePlanJobs } from '../reminders/service.ts';
@@ -180,6 +181,7 @@ async function applyChunk(
   };
   const history: NewHistory[] = [];
   const changes: RecordInput[] = [];
+  const fulfils: { requestId: string; appointmentId: string; by: string }[] = [];
   const results: ItemResult[] = [];
   const entry = (appointmentId: string, input: AppointmentInput, oldStatus: string | null, diff: Change[]) =>
     history.push({
@@ -238,9 +240,23 @@ async function applyChunk(
       doctor_his_id: input.doctorId,
     };
     const cur = state.get(input.appointmentId);
+    const rowId = cur?.row.id ?? newId();
+    if (input.bookingRequestId) {
+      // A write-back of an online booking request: refused on its own line when the request
+      // is unknown or already closed, so the HIS learns it before anything is stored.
+      const problem = await checkFulfil(trx, ctx.clinicId, input.bookingRequestId, rowId);
+      if (problem) {
+        results.push({ index, appointmentId: input.appointmentId, status: 422, error: problem });
+        continue;
+      }
+    }
+    const fulfil = () => {
+      if (input.bookingRequestId)
+        fulfils.push({ requestId: input.bookingRequestId, appointmentId: rowId, by: ctx.actor.label });
+    };
     if (!cur) {
       const row: AppointmentView = {
-        id: newId(),
+        id: rowId,
         clinic_id: ctx.clinicId,
         his_id: input.appointmentId,
         ...next,
@@ -272,6 +288,7 @@ async function applyChunk(
         source: ctx.source,
         actor: ctx.actor,
       });
+      fulfil();
       results.push({
         index,
         appointmentId: input.appointmentId,
@@ -297,6 +314,7 @@ async function applyChunk(
       continue;
     }
     if (input.version === stored.version) {
+      fulfil();
       results.push({
         index,
         appointmentId: input.appointmentId,
@@ -335,6 +353,7 @@ async function applyChunk(
     };
     cur.dirty = true;
     if (stored.status !== input.status) await outcome(cur.row, stored.status);
+    fulfil();
     results.push({ index, appointmentId: input.appointmentId, status: 200, result: 'updated', version: input.version });
   }
 
@@ -358,6 +377,7 @@ async function applyChunk(
     await repo.update(ctx.clinicId, s.row.id, patch);
   }
   await repo.insertHistory(history);
+  await fulfilRequests(trx, deps, ctx.clinicId, fulfils);
   await recordStatusChanges(trx, deps, changes);
   const dirty = [...state.values()].filter((s) => s.dirty);
   // Reminders are (re)planned by a job written in this same transaction.

@@ -60,6 +60,26 @@ export const AppointmentFields = {
       },
     ),
   ),
+  bookingRequestId: Type.Optional(
+    Type.Union(
+      [
+        Type.String({
+          minLength: 1,
+          maxLength: 64,
+          description: '線上預約申請的代碼（appointment.requested 事件的 data.requestId）',
+        }),
+        Type.Null(),
+      ],
+      {
+        writeOnly: true,
+        description:
+          '這筆預約是由 Careline 的線上預約申請成立時，帶入該申請的代碼（webhook 事件 appointment.requested 的 ' +
+          'data.requestId）：申請隨即成立，病患在 LINE 收到預約成功通知。申請已被拒絕、逾時或取消，或已由另一筆預約成立時回 ' +
+          '422 BOOKING_REQUEST_CLOSED；代碼不存在回 422 UNKNOWN_REFERENCE。一般預約不傳或傳 null。',
+        examples: ['01JF3Z8Q4V7K2M9N5P6R8S0T1U'],
+      },
+    ),
+  ),
   version: Type.Integer({
     minimum: 0,
     maximum: Number.MAX_SAFE_INTEGER,
