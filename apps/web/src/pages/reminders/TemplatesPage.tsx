@@ -273,6 +273,24 @@ function SendTest({ templateId, dirty }: { templateId: string; dirty: boolean })
   );
 }
 
+/**
+ * Puts a saved template into the list at once (then refetches it), so that the editor of the
+ * saved template opens on it without a moment on another template or an empty list.
+ */
+function showSaved(qc: ReturnType<typeof useQueryClient>, t: Template) {
+  qc.setQueryData<ApiResponse<'/api/reminders/templates'>>(KEY, (old) =>
+    old
+      ? {
+          ...old,
+          items: old.items.some((x) => x.id === t.id)
+            ? old.items.map((x) => (x.id === t.id ? t : x))
+            : [...old.items, t],
+        }
+      : old,
+  );
+  void qc.invalidateQueries({ queryKey: KEY });
+}
+
 function Editor({
   template,
   isNew,
@@ -357,7 +375,7 @@ function Editor({
     onSuccess: (t) => {
       setServerError(null);
       message.success('範本已儲存');
-      void qc.invalidateQueries({ queryKey: KEY });
+      showSaved(qc, t);
       onSaved(t);
     },
     onError: (e) => setServerError(e instanceof ApiError ? e : new ApiError(0, 'ERROR', errorMessage(e), [])),
@@ -375,7 +393,7 @@ function Editor({
     mutationFn: () => api.post('/api/reminders/templates/{id}/reset', { params: { path: { id: template.id } } }),
     onSuccess: (t) => {
       message.success('已還原成預設內容');
-      void qc.invalidateQueries({ queryKey: KEY });
+      showSaved(qc, t);
       onSaved(t);
     },
     onError: (e) => message.error(errorMessage(e)),
@@ -814,9 +832,13 @@ export function TemplatesPage() {
   const items = list.data?.items ?? [];
   const selectedId = params.get('id') ?? items.find((t) => t.id === 'default')?.id ?? items[0]?.id ?? null;
   const selected = items.find((t) => t.id === selectedId) ?? null;
+  // The router applies a new URL in a transition: leaving "new" waits for the URL, or the editor
+  // would show the previously selected template for a moment (and take typing meant for the next).
+  const urlId = params.get('id');
+  useEffect(() => setCreating(false), [urlId]);
   const select = (id: string) => {
-    setCreating(false);
-    setParams({ id }, { replace: true });
+    if (id === urlId) setCreating(false);
+    else setParams({ id }, { replace: true });
   };
   const blank = useMemo<Template | null>(() => {
     const base = items.find((t) => t.id === 'default');
