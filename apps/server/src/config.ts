@@ -16,6 +16,10 @@ export type Config = {
   smsUsername: string;
   smsPassword: string;
   encryptionKey: Buffer;
+  /** older encryption keys, for reading what they encrypted until `npm run rotate-key` rewrote it */
+  encryptionKeysOld: Buffer[];
+  /** the key of the lookup hashes; null: ENCRYPTION_KEY's (docs/operations.md) */
+  lookupKey: Buffer | null;
   publicBaseUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sessionTtlHours: number;
@@ -118,6 +122,12 @@ export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}):
   if (rawKey === undefined || rawKey === '')
     throw new ConfigError('ENCRYPTION_KEY', 'is required (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)');
   const encryptionKey = decodeEncryptionKey('ENCRYPTION_KEY', rawKey);
+  const encryptionKeysOld = str(env, 'ENCRYPTION_KEYS_OLD', '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k) => decodeEncryptionKey('ENCRYPTION_KEYS_OLD', k));
+  const lookupKey = env.LOOKUP_KEY ? decodeEncryptionKey('LOOKUP_KEY', env.LOOKUP_KEY) : null;
   const publicBaseUrl = httpUrl(env, 'PUBLIC_BASE_URL', `http://localhost:${port}`);
   const logLevel = oneOf(
     env,
@@ -151,6 +161,8 @@ export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}):
     smsUsername: str(env, 'SMS_USERNAME', smsProvider === 'emulator' ? 'demo' : 'careline'),
     smsPassword: str(env, 'SMS_PASSWORD', smsProvider === 'emulator' ? 'demo' : 'careline'),
     encryptionKey,
+    encryptionKeysOld,
+    lookupKey,
     publicBaseUrl,
     logLevel,
     sessionTtlHours,

@@ -30,7 +30,10 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
   const database = createDatabase(config.databaseUrl);
   if (opts.migrate !== false) await migrate(database);
   const log = pino({ level: config.logLevel });
-  const crypto = createCrypto(config.encryptionKey);
+  const crypto = createCrypto(config.encryptionKey, {
+    previous: config.encryptionKeysOld,
+    lookupKey: config.lookupKey,
+  });
   const deps: Deps = {
     db: database.db,
     dialect: database.dialect,

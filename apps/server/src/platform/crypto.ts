@@ -35,14 +35,28 @@ export function safeEqual(a: string, b: string): boolean {
 export type Crypto = {
   encrypt(plain: string): string;
   decrypt(sealed: string): string;
+  /** True when `sealed` was encrypted with the current key (false: an older key, or not ours). */
+  isCurrent(sealed: string): boolean;
   /** Keyed hash for exact lookups of sensitive values (national id, phone) without storing them in clear. */
   lookupHash(value: string): string;
   hmacHex(secret: string, data: string): string;
 };
 
-export function createCrypto(masterKey: Buffer): Crypto {
-  const encKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'careline:encrypt:v1', 32));
-  const hashKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'careline:lookup:v1', 32));
+/**
+ * `masterKey` (ENCRYPTION_KEY) encrypts; `previous` (ENCRYPTION_KEYS_OLD) only decrypt, so a
+ * key can be rotated while the service runs: ciphertext written under an older key keeps
+ * reading until `npm run rotate-key` has rewritten it (docs/operations.md "Rotating the
+ * encryption key"). `lookupKey` (LOOKUP_KEY, default: the master key) keys the lookup hashes
+ * and the tokens derived from them, which cannot be re-encrypted, only recomputed from the
+ * plain value: it stays when the encryption key rotates.
+ */
+export function createCrypto(masterKey: Buffer, opts: { previous?: Buffer[]; lookupKey?: Buffer | null } = {}): Crypto {
+  const derive = (k: Buffer) => Buffer.from(hkdfSync('sha256', k, Buffer.alloc(0), 'careline:encrypt:v1', 32));
+  const encKey = derive(masterKey);
+  const decKeys = [encKey, ...(opts.previous ?? []).map(derive)];
+  const hashKey = Buffer.from(
+    hkdfSync('sha256', opts.lookupKey ?? masterKey, Buffer.alloc(0), 'careline:lookup:v1', 32),
+  );
   return {
     encrypt(plain) {
       const iv = randomBytes(12);
@@ -53,9 +67,28 @@ export function createCrypto(masterKey: Buffer): Crypto {
     decrypt(sealed) {
       if (!sealed.startsWith('v1:')) throw new Error('unknown ciphertext version');
       const raw = Buffer.from(sealed.slice(3), 'base64');
-      const d = createDecipheriv('aes-256-gcm', encKey, raw.subarray(0, 12));
-      d.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
+      // GCM's tag tells the keys apart: the current key first, then the older ones
+      for (let i = 0; ; i++) {
+        try {
+          const d = createDecipheriv('aes-256-gcm', decKeys[i], raw.subarray(0, 12));
+          d.setAuthTag(raw.subarray(12, 28));
+          return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
+        } catch (err) {
+          if (i === decKeys.length - 1) throw err;
+        }
+      }
+    },
+    isCurrent(sealed) {
+      try {
+        const raw = Buffer.from(sealed.slice(3), 'base64');
+        const d = createDecipheriv('aes-256-gcm', encKey, raw.subarray(0, 12));
+        d.setAuthTag(raw.subarray(12, 28));
+        d.update(raw.subarray(28));
+        d.final();
+        return true;
+      } catch {
+        return false;
+      }
     },
     lookupHash: (value) => createHmac('sha256', hashKey).update(value).digest('hex'),
     hmacHex: (secret, data) => createHmac('sha256', secret).update(data).digest('hex'),
