@@ -14,7 +14,7 @@ import {
   DEMO_LIFF_ID,
   DEMO_LOGINS,
   DEMO_PASSWORD,
-  publishDemoRichMenus,
+  connectDemoLine,
   seedDemo,
 } from '../apps/server/src/db/seed/demo.ts';
 import { devEncryptionKey, startServer, WEB_DIST } from '../apps/server/src/server.ts';
@@ -74,7 +74,7 @@ if (existsSync(emulatorEntry)) {
     host: env.HOST ?? '0.0.0.0',
     channels: [
       {
-        ...demoChannel(`http://127.0.0.1:${config.port}/line/webhook/1000000001`),
+        ...demoChannel(`${config.publicBaseUrl}/line/webhook/1000000001`),
         displayName: DEMO_CLINIC_NAME,
         liffApps: [{ liffId: DEMO_LIFF_ID, url: `http://localhost:${config.port}/liff/1000000001/` }],
       },
@@ -87,9 +87,9 @@ const server = await startServer(config, 'all');
 stops.unshift(() => server.stop());
 if (emulatorUrl) {
   const menus = await createDeps(config, { migrate: false });
-  const menuError = await publishDemoRichMenus(menus.deps);
+  const menuError = await connectDemoLine(menus.deps);
   await menus.database.close();
-  if (menuError) process.stderr.write(`demo: rich menus not published: ${menuError}\n`);
+  if (menuError) process.stderr.write(`demo: LINE emulator not fully connected: ${menuError}\n`);
 }
 
 const base = `http://localhost:${config.port}`;

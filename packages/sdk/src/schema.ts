@@ -1651,6 +1651,11 @@ export interface paths {
                         "application/json": {
                             ok: boolean;
                             message: string;
+                            /** @description Webhook 檢查：LINE 設定的網址是否為 Careline、「Use webhook」是否開啟、LINE 的測試呼叫是否送達 */
+                            webhook: {
+                                ok: boolean;
+                                message: string;
+                            } | null;
                             bot: {
                                 name: string;
                                 basicId: string;
@@ -12891,6 +12896,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/home/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 開始使用清單
+         * @description 新診所上線前的步驟與進度：LINE 官方帳號與 Webhook、圖文選單、HIS 金鑰與第一次同步、提醒規則、簡訊服務商、邀請人員。每一步都依目前的設定自動判斷是否完成，並附說明與設定頁面。僅限管理者。
+         */
+        get: operations["getSetupChecklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/doctors": {
         parameters: {
             query?: never;
@@ -20352,6 +20377,11 @@ export interface components {
                 at: string;
                 ok: boolean;
                 message: string;
+                /** @description Webhook 檢查：LINE 設定的網址是否為 Careline、「Use webhook」是否開啟、LINE 的測試呼叫是否送達 */
+                webhook: {
+                    ok: boolean;
+                    message: string;
+                } | null;
             } | null;
             updatedAt: string;
         };
@@ -23745,6 +23775,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSetupChecklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        steps: {
+                            /** @description 步驟代碼 */
+                            key: "line" | "rich_menus" | "his" | "reminder_rules" | "sms" | "staff";
+                            label: string;
+                            /** @description 依目前設定自動判斷，不能手動勾選 */
+                            done: boolean;
+                            /** @description 檢查結果：缺什麼，或已設定好的內容 */
+                            detail: string;
+                            /** @description 進行這個步驟的後台頁面路徑 */
+                            link: string;
+                        }[];
+                        done: number;
+                        total: number;
+                    };
                 };
             };
             /** @description 錯誤回應 */

@@ -54,6 +54,13 @@ export interface LineChannelClient {
   botInfo(): Promise<{ userId: string; displayName: string; basicId: string; markAsReadMode?: string }>;
   /** The month's quota (`limit` null when LINE sets none) and LINE's count of messages used. */
   quota(): Promise<{ type: 'none' | 'limited'; limit: number | null; used: number }>;
+  webhook: {
+    /** The webhook URL set in LINE and whether "Use webhook" is on. */
+    get(): Promise<{ endpoint: string; active: boolean }>;
+    set(endpoint: string): Promise<void>;
+    /** LINE's test call to the endpoint (an empty, signed event list) and how it went. */
+    test(endpoint: string): Promise<{ success: boolean; statusCode: number; reason: string; detail: string }>;
+  };
   richMenus: {
     /** Creates a menu and returns its id. */
     create(menu: messagingApi.RichMenuRequest): Promise<string>;
@@ -132,6 +139,19 @@ export function lineChannelClient(
     async quota() {
       const [q, c] = await Promise.all([api.getMessageQuota(), api.getMessageQuotaConsumption()]);
       return { type: q.type, limit: q.value ?? null, used: c.totalUsage };
+    },
+    webhook: {
+      async get() {
+        const r = await api.getWebhookEndpoint();
+        return { endpoint: r.endpoint, active: r.active };
+      },
+      async set(endpoint) {
+        await api.setWebhookEndpoint({ endpoint });
+      },
+      async test(endpoint) {
+        const r = await api.testWebhookEndpoint({ endpoint });
+        return { success: r.success ?? false, statusCode: r.statusCode, reason: r.reason, detail: r.detail };
+      },
     },
     richMenus: {
       create: async (menu) => (await api.createRichMenu(menu)).richMenuId,

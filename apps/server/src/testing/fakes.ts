@@ -39,6 +39,14 @@ export function fakeLine(): FakeLine {
       profile: async (userId) => (rec('profile', userId), { displayName: '測試使用者' }),
       botInfo: async () => (rec('botInfo'), { userId: 'Ubot', displayName: '測試診所', basicId: '@fake' }),
       quota: async () => (rec('quota'), { type: 'none', limit: null, used: 0 }),
+      webhook: {
+        get: async () => (rec('webhook.get'), { endpoint: '', active: true }),
+        set: async (...a) => rec('webhook.set', ...a),
+        test: async (...a) => (
+          rec('webhook.test', ...a),
+          { success: true, statusCode: 200, reason: 'OK', detail: '200' }
+        ),
+      },
       richMenus: {
         create: async (menu) => (rec('richMenus.create', menu), `richmenu-fake-${++menus}`),
         setImage: async (...a) => rec('richMenus.setImage', ...a),

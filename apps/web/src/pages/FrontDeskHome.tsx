@@ -38,7 +38,8 @@ import { AppointmentDrawer } from '../frontdesk/AppointmentDrawer.tsx';
 import { LineTag, ReplyTag, useKpis, useToday, type Kpi, type Today, type TodayItem } from '../frontdesk/data.tsx';
 import { useUnansweredLine } from './messages/inbox-data.ts';
 import { dayjs, WEEKDAY_LABELS } from '../format.ts';
-import { useUser } from '../session.tsx';
+import { hasRole, useUser } from '../session.tsx';
+import { SetupChecklist } from './SetupChecklist.tsx';
 
 function greeting(): string {
   const h = dayjs().hour();
@@ -372,6 +373,7 @@ export function FrontDeskHome() {
         }
         help={<HelpDrawer topic="home" />}
       />
+      {hasRole(user, ['admin']) ? <SetupChecklist /> : null}
       {today.error && !d ? (
         <Alert
           type="error"

@@ -75,13 +75,14 @@ function TestResult({ r }: { r: LineTestResult }) {
   }
   return (
     <Alert
-      type="success"
+      type={r.webhook && !r.webhook.ok ? 'warning' : 'success'}
       showIcon
       title={r.message}
       description={
         <Descriptions size="small" column={1} style={{ marginTop: 8 }}>
           {r.bot ? <Descriptions.Item label="機器人名稱">{r.bot.name}</Descriptions.Item> : null}
           {r.bot ? <Descriptions.Item label="LINE ID">{r.bot.basicId}</Descriptions.Item> : null}
+          {r.webhook ? <Descriptions.Item label="Webhook">{r.webhook.message}</Descriptions.Item> : null}
           {r.quota ? (
             <Descriptions.Item label="本月訊息額度">
               已使用 {r.quota.used.toLocaleString()}{' '}
@@ -276,7 +277,7 @@ export function LineSettingsPage() {
       setTest(r);
       void qc.invalidateQueries({ queryKey: ['line', 'channel'] });
     },
-    onError: (err) => setTest({ ok: false, message: errorMessage(err), bot: null, quota: null }),
+    onError: (err) => setTest({ ok: false, message: errorMessage(err), webhook: null, bot: null, quota: null }),
   });
 
   const publicBase = channel?.webhookUrl.replace(/\/line\/webhook\/.*$/, '') ?? window.location.origin;
@@ -445,6 +446,20 @@ export function LineSettingsPage() {
                       </Space>
                     ) : (
                       <Text type="secondary">尚未測試</Text>
+                    )}
+                  </Descriptions.Item>
+                  <Descriptions.Item label="Webhook">
+                    {channel.lastTest?.webhook ? (
+                      <Space size={6} align="start">
+                        {channel.lastTest.webhook.ok ? (
+                          <CheckCircleFilled style={{ color: '#389e0d' }} />
+                        ) : (
+                          <CloseCircleFilled style={{ color: '#cf1322' }} />
+                        )}
+                        <span>{channel.lastTest.webhook.message}</span>
+                      </Space>
+                    ) : (
+                      <Text type="secondary">「測試連線」時一併檢查</Text>
                     )}
                   </Descriptions.Item>
                   <Descriptions.Item label="LIFF">

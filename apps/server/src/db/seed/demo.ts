@@ -68,13 +68,17 @@ export const DEMO_CHANNEL = {
 export const DEMO_LIFF_ID = '1000000001-careline';
 
 /**
- * Publishes the demo clinic's rich menus (default images) to LINE — the emulator keeps them in
- * memory only, so the demo does this on every start. Failures are reported, not fatal.
+ * Connects the demo clinic to the LINE emulator as an admin would: publishes its rich menus
+ * (default images) and runs the connection test, which also points the channel's webhook at the
+ * demo server and checks it. The emulator keeps all this in memory only, so the demo does it on
+ * every start, once the server listens. Failures are reported, not fatal.
  */
-export async function publishDemoRichMenus(deps: Deps): Promise<string | null> {
+export async function connectDemoLine(deps: Deps): Promise<string | null> {
   const svc = richMenuService(deps);
   try {
     for (const kind of ['unbound', 'bound'] as const) await svc.publish(DEMO_CLINIC_ID, kind, systemActor, '127.0.0.1');
+    const test = await lineService(deps).testConnection(DEMO_CLINIC_ID);
+    if (!test.ok || !test.webhook?.ok) return test.webhook?.message ?? test.message;
     return null;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);

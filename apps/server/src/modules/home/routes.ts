@@ -7,13 +7,15 @@ import { errors } from '../../platform/errors.ts';
 import { errorResponses, type App } from '../../platform/http.ts';
 import { eventStreams, pollingEventStream } from '../../platform/sse.ts';
 import { clinicService } from '../clinics/service.ts';
-import { EventStream, KpiQuery, Kpis, Today } from './schemas.ts';
+import { EventStream, KpiQuery, Kpis, Setup, Today } from './schemas.ts';
 import { homeService } from './service.ts';
+import { setupChecklist } from './setup.ts';
 
 const TAG = '後台：今日';
 
 export function homeRoutes(app: App, deps: Deps): void {
   const anyStaff = requireStaff(deps, ['admin', 'front_desk', 'doctor', 'viewer']);
+  const admin = requireStaff(deps, ['admin']);
   const home = homeService(deps);
   const tzOf = async (clinicId: string) => (await clinicService(deps).get(clinicId)).timeZone;
   const streams = eventStreams(app);
@@ -96,5 +98,22 @@ export function homeRoutes(app: App, deps: Deps): void {
       const clinicId = clinicOf(req);
       return home.kpis(clinicId, await tzOf(clinicId), deps.clock.now(), req.query.period ?? 'today');
     },
+  );
+
+  app.get(
+    '/api/home/setup',
+    {
+      schema: {
+        tags: [TAG],
+        operationId: 'getSetupChecklist',
+        summary: '開始使用清單',
+        description:
+          '新診所上線前的步驟與進度：LINE 官方帳號與 Webhook、圖文選單、HIS 金鑰與第一次同步、提醒規則、簡訊服務商、' +
+          '邀請人員。每一步都依目前的設定自動判斷是否完成，並附說明與設定頁面。僅限管理者。',
+        response: { 200: Setup, ...errorResponses(401, 403) },
+      },
+      preHandler: admin,
+    },
+    async (req) => setupChecklist(deps, clinicOf(req)),
   );
 }

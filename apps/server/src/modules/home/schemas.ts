@@ -96,3 +96,27 @@ export const KpiQuery = Type.Object({ period: Type.Optional(Type.Enum(['today', 
 
 // The live updates are a server-sent event stream, not JSON.
 export const EventStream = Type.String({ description: 'event-stream' });
+
+export const Setup = Type.Object({
+  steps: Type.Array(
+    Type.Object({
+      key: Type.Union(
+        [
+          Type.Literal('line'),
+          Type.Literal('rich_menus'),
+          Type.Literal('his'),
+          Type.Literal('reminder_rules'),
+          Type.Literal('sms'),
+          Type.Literal('staff'),
+        ],
+        { description: '步驟代碼' },
+      ),
+      label: Type.String(),
+      done: Type.Boolean({ description: '依目前設定自動判斷，不能手動勾選' }),
+      detail: Type.String({ description: '檢查結果：缺什麼，或已設定好的內容' }),
+      link: Type.String({ description: '進行這個步驟的後台頁面路徑' }),
+    }),
+  ),
+  done: Type.Integer(),
+  total: Type.Integer(),
+});

@@ -55,6 +55,17 @@ describe('LINE channel settings', () => {
     expect(row.channel_secret_enc).not.toContain(c.channelSecret);
     const test = await as(b.t.app, c.admin).post('/api/line/channel/test');
     expect(test.json()).toMatchObject({ ok: true, bot: { name: '測試診所' } });
+    // The webhook half: LINE calls another URL (this testbed's), which is reported with ours to
+    // paste in LINE Developers, and never replaced behind the admin's back.
+    const hook = test.json().webhook;
+    expect(hook.ok, hook.message).toBe(false);
+    expect(hook.message).toContain(`請在 LINE Developers 改成 ${got.webhookUrl}`);
+    const endpoint = await fetch(`${b.emu.url}/v2/bot/channel/webhook/endpoint`, {
+      headers: { authorization: `Bearer ${c.accessToken}` },
+    });
+    expect((await endpoint.json()).endpoint).not.toBe(got.webhookUrl);
+    const stored = (await as(b.t.app, c.admin).get('/api/line/channel')).json().channel.lastTest;
+    expect(stored).toMatchObject({ ok: true, webhook: { ok: false } });
     // a wrong token is reported in zh-TW, not as a 500
     await as(b.t.app, c.admin).put('/api/line/channel', {
       channelId: c.channelId,

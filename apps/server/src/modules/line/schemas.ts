@@ -1,6 +1,11 @@
 // Request and response schemas of the LINE channel, its webhook, friends and conversations.
 import { Type } from 'typebox';
 
+/** The webhook check of a connection test; null when the bot check failed first. */
+const WebhookCheck = Type.Union([Type.Object({ ok: Type.Boolean(), message: Type.String() }), Type.Null()], {
+  description: 'Webhook 檢查：LINE 設定的網址是否為 Careline、「Use webhook」是否開啟、LINE 的測試呼叫是否送達',
+});
+
 export const LineChannel = Type.Object(
   {
     channelId: Type.String(),
@@ -18,7 +23,15 @@ export const LineChannel = Type.Object(
         'auto：LINE 收到訊息即顯示已讀（LINE 預設）；manual：櫃台在收件匣開啟對話時才顯示已讀（連線測試時依 LINE 的設定更新）',
     }),
     botPauseMinutes: Type.Integer({ description: '櫃台回覆後，機器人對這位病患暫停自動回覆的分鐘數' }),
-    lastTest: Type.Union([Type.Object({ at: Type.String(), ok: Type.Boolean(), message: Type.String() }), Type.Null()]),
+    lastTest: Type.Union([
+      Type.Object({
+        at: Type.String(),
+        ok: Type.Boolean(),
+        message: Type.String(),
+        webhook: WebhookCheck,
+      }),
+      Type.Null(),
+    ]),
     updatedAt: Type.String(),
   },
   { $id: 'LineChannel' },
@@ -62,6 +75,7 @@ export const SaveChannelBody = Type.Object(
 export const TestResult = Type.Object({
   ok: Type.Boolean(),
   message: Type.String(),
+  webhook: WebhookCheck,
   bot: Type.Union([Type.Object({ name: Type.String(), basicId: Type.String(), userId: Type.String() }), Type.Null()]),
   quota: Type.Union([
     Type.Object({ type: Type.String(), limit: Type.Union([Type.Integer(), Type.Null()]), used: Type.Integer() }),

@@ -82,7 +82,12 @@ function toView(deps: Deps, r: ChannelRow) {
     readMode: r.read_mode === 'manual' ? ('manual' as const) : ('auto' as const),
     botPauseMinutes: Number(r.bot_pause_minutes),
     lastTest: r.last_test_at
-      ? { at: r.last_test_at, ok: r.last_test_ok === 1, message: r.last_test_message ?? '' }
+      ? {
+          at: r.last_test_at,
+          ok: r.last_test_ok === 1,
+          message: r.last_test_message ?? '',
+          webhook: r.webhook_ok === null ? null : { ok: r.webhook_ok === 1, message: r.webhook_message ?? '' },
+        }
       : null,
     updatedAt: r.updated_at,
   };
@@ -122,6 +127,32 @@ function channelSecret(crypto: Crypto, sealed: string): string {
 }
 
 const hint = (token: string) => `${token.slice(0, 4)}…${token.slice(-4)}`;
+
+/**
+ * The webhook half of the connection test: LINE must call our URL with "Use webhook" on. A
+ * channel without a webhook URL gets ours (LINE's API allows it); another system's URL is never
+ * replaced behind the admin's back — the message says to change it. "Use webhook" can only be
+ * switched on in the LINE Developers console, so the message says where.
+ */
+async function checkWebhook(client: LineChannelClient, url: string): Promise<{ ok: boolean; message: string }> {
+  try {
+    const current = await client.webhook.get();
+    if (!current.endpoint) await client.webhook.set(url);
+    else if (current.endpoint !== url)
+      return {
+        ok: false,
+        message: `LINE 的 Webhook 網址目前是 ${current.endpoint}，不是 Careline 的：請在 LINE Developers 改成 ${url}`,
+      };
+    if (!current.active)
+      return { ok: false, message: 'LINE 尚未啟用 Webhook：請到 LINE Developers › Messaging API 開啟「Use webhook」' };
+    const t = await client.webhook.test(url);
+    return t.success
+      ? { ok: true, message: 'Webhook 正常：LINE 的測試呼叫已送達 Careline' }
+      : { ok: false, message: `LINE 的測試呼叫沒有成功（${t.reason}${t.statusCode ? `，HTTP ${t.statusCode}` : ''}）` };
+  } catch (err) {
+    return { ok: false, message: `無法檢查 Webhook：${describeLineError(err).message}` };
+  }
+}
 
 export function lineService(deps: Deps) {
   const repo = lineRepository(deps.db);
@@ -214,6 +245,8 @@ export function lineService(deps: Deps) {
       try {
         const [bot, quota] = await Promise.all([client.botInfo(), client.quota()]);
         const message = `連線成功：${bot.displayName}（${bot.basicId}）`;
+        const channel = await repo.channelOfClinic(clinicId);
+        const webhook = await checkWebhook(client, webhookUrlOf(deps, channel!.channel_id));
         await repo.updateChannel(clinicId, {
           bot_user_id: bot.userId,
           bot_name: bot.displayName,
@@ -224,19 +257,29 @@ export function lineService(deps: Deps) {
           last_test_at: now(),
           last_test_ok: 1,
           last_test_message: message,
+          webhook_ok: webhook.ok ? 1 : 0,
+          webhook_message: webhook.message,
         });
         return {
           ok: true,
           message,
+          webhook,
           bot: { name: bot.displayName, basicId: bot.basicId, userId: bot.userId },
           quota: { type: quota.type, limit: quota.limit, used: quota.used },
         };
       } catch (err) {
         const e = describeLineError(err);
-        await repo.updateChannel(clinicId, { last_test_at: now(), last_test_ok: 0, last_test_message: e.message });
+        await repo.updateChannel(clinicId, {
+          last_test_at: now(),
+          last_test_ok: 0,
+          last_test_message: e.message,
+          webhook_ok: null,
+          webhook_message: null,
+        });
         return {
           ok: false,
           message: e.message,
+          webhook: null,
           lineStatus: e.status,
           lineMessage: e.lineMessage,
           bot: null,

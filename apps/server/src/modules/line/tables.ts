@@ -13,6 +13,9 @@ export interface LineChannelsTable {
   last_test_at: string | null;
   last_test_ok: number | null;
   last_test_message: string | null;
+  /** The webhook check of the last connection test (LINE's endpoint setting and its test call). */
+  webhook_ok: number | null;
+  webhook_message: string | null;
   /** 1: reminders may go as LINE notification messages to patients who are not friends (approved by LINE). */
   pnp_enabled: number;
   /** auto: LINE marks messages read itself; manual: they show read when staff open the conversation. */

@@ -160,6 +160,12 @@ export function reminderRepository(db: Db) {
     // ---- settings and templates
     settings: (clinicId: string) =>
       db.selectFrom('reminder_settings').select('settings').where('clinic_id', '=', clinicId).executeTakeFirst(),
+    settingsSaved: (clinicId: string) =>
+      db
+        .selectFrom('reminder_settings')
+        .select(['updated_at', 'updated_by'])
+        .where('clinic_id', '=', clinicId)
+        .executeTakeFirst(),
     saveSettings: (row: ReminderSettingsTable) =>
       db
         .insertInto('reminder_settings')

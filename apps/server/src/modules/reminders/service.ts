@@ -51,6 +51,12 @@ export async function loadSettings(db: Db, clinicId: string): Promise<ReminderSe
   return row ? { ...defaultSettings(), ...(JSON.parse(row.settings) as ReminderSettings) } : defaultSettings();
 }
 
+/** When and by whom the clinic's reminder rules were last saved; null while they are the defaults. */
+export async function rulesSaved(db: Db, clinicId: string): Promise<{ at: string; by: string } | null> {
+  const row = await reminderRepository(db).settingsSaved(clinicId);
+  return row ? { at: row.updated_at, by: row.updated_by } : null;
+}
+
 export async function loadTemplates(db: Db, clinicId: string): Promise<Template[]> {
   const rows = await reminderRepository(db).templates(clinicId);
   const stored = rows.map((r) => ({
