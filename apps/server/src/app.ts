@@ -47,6 +47,7 @@ import { broadcastRoutes } from './modules/broadcasts/routes.ts';
 import { broadcastsUsingArticle } from './modules/broadcasts/service.ts';
 import { followUpRoutes } from './modules/follow-ups/routes.ts';
 import { satisfactionRoutes } from './modules/satisfaction/routes.ts';
+import { queueRoutes } from './modules/queue/routes.ts';
 import { questionnaireRoutes } from './modules/questionnaires/routes.ts';
 import { googleReviewRoutes } from './modules/google-reviews/routes.ts';
 import type { Deps } from './platform/deps.ts';
@@ -166,6 +167,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   supportStatsRoutes(app, deps);
   questionnaireRoutes(app, deps);
   googleReviewRoutes(app, deps);
+  queueRoutes(app, deps);
 
   // The built back office (apps/web/dist), with index.html for client-side routes.
   const dist = deps.config.webDistDir;

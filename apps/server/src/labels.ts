@@ -170,6 +170,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'google.synced': '同步 Google 評論',
   'google.review_replied': '回覆 Google 評論',
   'google.review_reply_deleted': '刪除 Google 評論回覆',
+  'queue.settings_saved': '儲存看診進度通知設定',
 };
 
 /** What a family of actions is about (the part before the dot): the audit log filters by it. */
@@ -210,6 +211,7 @@ export const ACTION_GROUP_LABELS: Record<string, string> = {
   webhook: 'HIS 通知（Webhook）',
   questionnaire: '問卷',
   google: 'Google 評論',
+  queue: '看診進度',
 };
 
 export const ENTITY_TYPE_LABELS: Record<string, string> = {
@@ -246,6 +248,7 @@ export const ENTITY_TYPE_LABELS: Record<string, string> = {
   reminder_template: '提醒範本',
   rich_menu: '圖文選單',
   satisfaction_settings: '滿意度調查設定',
+  queue_settings: '看診進度通知設定',
   satisfaction_survey: '滿意度調查',
   segment: '分眾名單',
   sms_settings: '簡訊設定',
@@ -321,6 +324,7 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   fromState: '原狀態',
   lineRecipients: 'LINE 人數',
   movedForQuietHours: '遇安靜時段延後',
+  nearThreshold: '前面還有幾位時通知',
   sendAt: '傳送時間',
   smsRecipients: '簡訊人數',
   stopped: '停止傳送的人數',

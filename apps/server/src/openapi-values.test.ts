@@ -337,6 +337,27 @@ const FIXTURES: Record<string, Fixture> = {
       return { items: [json(ok(await ctx.his.get(`/his/v1/appointments/${item.appointmentId}`)))] };
     },
   },
+  'POST /his/v1/queue-events': {
+    request: async (ctx) => {
+      await hisDoctor(ctx, 'DV1');
+      const n = version++;
+      return {
+        url: '/his/v1/queue-events',
+        body: {
+          eventId: `QV${n}`,
+          type: 'call',
+          // each probe newer than the last, so that it applies (an older call is only recorded)
+          occurredAt: new Date(ctx.t.clock.now().getTime() - 600_000 + n * 1000).toISOString(),
+          doctorId: 'DV1',
+          session: 'morning',
+          room: '2 診',
+          calledNumber: 3,
+        },
+      };
+    },
+    read: async (_ctx, res) => res.json(),
+    readPath: (p) => (p[0] === 'room' ? ['queue', 'room'] : p),
+  },
   'PUT /api/satisfaction/settings': {
     request: async () => ({
       url: '/api/satisfaction/settings',

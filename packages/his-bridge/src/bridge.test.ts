@@ -67,7 +67,7 @@ async function bridgeFor(fetchImpl?: typeof fetch, extra: Partial<Parameters<typ
     }
     throw new Error(`backlog not drained: ${JSON.stringify(b.store.status())}`);
   };
-  return { b, c, call, drained, dataDir };
+  return { b, c, call, drained, dataDir, apiKey };
 }
 
 const appt = { patientId: 'P1', doctorId: 'D1', startsAt: '2026-12-01T09:30:00+08:00', status: 'booked', version: 1 };
@@ -187,6 +187,32 @@ describe('careline-bridge', () => {
         { id: 'P2', status: 422 },
       ],
     });
+  });
+
+  it('forwards queue events as POST in order after the writes they follow; checks them locally', async () => {
+    const { b, call, drained, apiKey } = await bridgeFor();
+    await call('PUT', '/his/v1/doctors/D1', { name: '陳建志' });
+    await call('PUT', '/his/v1/patients/P1', { name: '王小明' });
+    await call('PUT', '/his/v1/appointments/A1', appt);
+    const at = (m: number) => new Date(t.clock.now().getTime() - 10 * 60_000 + m * 60_000).toISOString();
+    const ev = { doctorId: 'D1', session: 'morning' };
+    const checkIn = { ...ev, eventId: 'E1', type: 'check_in', occurredAt: at(0), appointmentId: 'A1', queueNumber: 7 };
+    expect(await call('POST', '/his/v1/queue-events', checkIn)).toMatchObject({ status: 202, body: { queued: true } });
+    const callEv = { ...ev, eventId: 'E2', type: 'call', occurredAt: at(1), calledNumber: 5 };
+    expect((await call('POST', '/his/v1/queue-events', callEv)).status).toBe(202);
+    // resent after a crash: the cloud answers 200 (the same event), nothing is rejected
+    expect((await call('POST', '/his/v1/queue-events', callEv)).status).toBe(202);
+    const bad = await call('POST', '/his/v1/queue-events', { ...ev, eventId: 'E3', type: 'serve', occurredAt: at(2) });
+    expect(bad).toMatchObject({ status: 422, body: { error: { details: [{ field: 'type' }] } } });
+    await drained();
+    expect(b.store.status()).toMatchObject({ backlog: 0, rejected: 0, forwardedTotal: 6 });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/his/v1/queue-events',
+      headers: { authorization: `Bearer ${apiKey}` },
+      payload: callEv,
+    });
+    expect(again.json()).toMatchObject({ duplicate: true, queue: { calledNumber: 5 } });
   });
 
   it('retries 5xx and unreachable without losing or reordering, then serves local copies while down', async () => {

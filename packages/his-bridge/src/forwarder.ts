@@ -259,7 +259,7 @@ export class Forwarder {
   }
 
   private async forwardOne(c: QueuedCall): Promise<void> {
-    const { status, text } = await this.call('PUT', c.path, c.body);
+    const { status, text } = await this.call(c.method, c.path, c.body);
     const out = classify(status, text);
     if (out.kind === 'retry') throw new RetryLater(out.error);
     if (out.kind === 'rejected') {

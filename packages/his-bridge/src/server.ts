@@ -89,6 +89,16 @@ export function localCheck(kind: QueueKind, body: Record<string, unknown>): Deta
         out.push({ field: f, code: 'required', message: '此欄位為必填' });
     }
   }
+  if (kind === 'queue_event') {
+    if (typeof body.eventId !== 'string' || body.eventId === '')
+      out.push({ field: 'eventId', code: 'required', message: '此欄位為必填' });
+    if (body.type !== 'check_in' && body.type !== 'call')
+      out.push({ field: 'type', code: 'enum', message: '必須是以下其中之一：check_in、call' });
+    for (const f of ['occurredAt', 'doctorId', 'session']) {
+      if (typeof body[f] !== 'string' || body[f] === '')
+        out.push({ field: f, code: 'required', message: '此欄位為必填' });
+    }
+  }
   return out;
 }
 
@@ -152,6 +162,19 @@ export function createLocalServer(o: LocalServerOptions): Server {
         return send(res, 202, { queued: true, seq });
       }
       if (path === '/his/v1/webhook') return proxy(req, res, method, path + url.search);
+    }
+
+    // Queue events keep their place in the one FIFO (after the appointment write they follow);
+    // the cloud is idempotent per eventId and orders them by occurredAt, so a resend after a
+    // crash or a late replay is harmless (an old event updates the queue, it notifies no one).
+    if (method === 'POST' && path === '/his/v1/queue-events') {
+      const body = parseObject(await readBody(req));
+      const bad = localCheck('queue_event', body);
+      if (bad.length) return send(res, 422, invalid(bad));
+      const [seq] = enqueue([
+        { kind: 'queue_event', entityId: body.eventId as string, method: 'POST', path, body: JSON.stringify(body) },
+      ]);
+      return send(res, 202, { queued: true, seq });
     }
 
     if (method === 'POST' && path === '/his/v1/appointments/batch') {

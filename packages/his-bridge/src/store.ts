@@ -5,20 +5,21 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
-export type QueueKind = 'doctor' | 'patient' | 'appointment' | 'webhook';
+export type QueueKind = 'doctor' | 'patient' | 'appointment' | 'webhook' | 'queue_event';
 
 export type QueuedCall = {
   seq: number;
   kind: QueueKind;
-  /** the HIS id of the doctor, patient or appointment */
+  /** the HIS id of the doctor, patient or appointment (a queue event's eventId) */
   entityId: string;
-  method: 'PUT';
+  /** PUT for the upserts; POST for queue events */
+  method: 'PUT' | 'POST';
   path: string;
   body: string;
   receivedAt: number;
 };
 
-export type NewCall = { kind: QueueKind; entityId: string; path: string; body: string };
+export type NewCall = { kind: QueueKind; entityId: string; path: string; body: string; method?: 'PUT' | 'POST' };
 
 export type RejectedCall = QueuedCall & { status: number; error: string; rejectedAt: number };
 
@@ -83,7 +84,7 @@ function toCall(r: Row): QueuedCall {
     seq: Number(r.seq),
     kind: r.kind as QueueKind,
     entityId: String(r.entity_id),
-    method: 'PUT',
+    method: r.method === 'POST' ? 'POST' : 'PUT',
     path: String(r.path),
     body: String(r.body),
     receivedAt: Number(r.received_at),
@@ -156,7 +157,7 @@ export class BridgeStore {
   enqueue(calls: NewCall[], now = Date.now()): number[] {
     return this.tx(() =>
       calls.map((c) => {
-        const r = this.st.enqueue.run(c.kind, c.entityId, 'PUT', c.path, c.body, now);
+        const r = this.st.enqueue.run(c.kind, c.entityId, c.method ?? 'PUT', c.path, c.body, now);
         if (c.kind === 'appointment') this.rememberWrittenAppointment(c.entityId, c.body, now);
         if (c.kind === 'patient') this.rememberWrittenPatient(c.entityId, now);
         return Number(r.lastInsertRowid);

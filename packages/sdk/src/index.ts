@@ -39,6 +39,8 @@ export type BatchResult = ResponseOf<'upsertAppointmentsBatch'>;
 export type StatusChangesPage = ResponseOf<'listStatusChanges'>;
 export type StatusChange = StatusChangesPage['items'][number];
 export type WebhookConfig = ResponseOf<'setWebhook'>;
+export type QueueEventInput = RequestOf<'postQueueEvent'>;
+export type QueueEventResult = ResponseOf<'postQueueEvent'>;
 
 // ---- errors ----
 
@@ -131,6 +133,11 @@ export function createCarelineClient(opts: CarelineClientOptions) {
       call<Appointment>('GET', '/his/v1/appointments/{appointmentId}', { params: { path: { appointmentId } } }),
     listStatusChanges,
     setWebhook: (body: WebhookInput) => call<WebhookConfig>('PUT', '/his/v1/webhook', { body }),
+    /**
+     * A check-in (`type: 'check_in'`, appointmentId + queueNumber) or a call (`type: 'call'`,
+     * calledNumber). Resending the same eventId is safe (the first result, `duplicate: true`).
+     */
+    postQueueEvent: (body: QueueEventInput) => call<QueueEventResult>('POST', '/his/v1/queue-events', { body }),
     // Helpers over listStatusChanges, not operations of their own:
     statusChangePages,
     /** Every status-light change after `after`, oldest first, one by one across pages. */

@@ -154,6 +154,32 @@ describe('@careline/sdk', () => {
     expect(await lineChanges(all.at(-1)!.cursor)).toEqual([]);
   });
 
+  it('posts queue events: a check-in, a call, the same event again, an older call', async () => {
+    const { client } = await clinic();
+    await client.upsertDoctor('D01', { name: '林怡伶' });
+    await client.upsertPatient('P001', { name: '林語彤' });
+    await client.upsertAppointment('A1', appt);
+    const at = (m: number) => new Date(t.clock.now().getTime() - 20 * 60_000 + m * 60_000).toISOString();
+    const base = { doctorId: 'D01', session: 'morning' as const };
+    const checkIn = await client.postQueueEvent({
+      ...base,
+      eventId: 'E1',
+      type: 'check_in',
+      occurredAt: at(0),
+      appointmentId: 'A1',
+      queueNumber: 15,
+      room: '2 診',
+    });
+    expect(checkIn).toMatchObject({ result: 'applied', duplicate: false, queue: { room: '2 診', calledNumber: null } });
+    const call = { ...base, eventId: 'E2', type: 'call' as const, occurredAt: at(5), calledNumber: 12 };
+    expect(await client.postQueueEvent(call)).toMatchObject({ result: 'applied', queue: { calledNumber: 12 } });
+    expect(await client.postQueueEvent(call)).toMatchObject({ duplicate: true, queue: { calledNumber: 12 } });
+    const older = await client.postQueueEvent({ ...call, eventId: 'E3', occurredAt: at(4), calledNumber: 10 });
+    expect(older).toMatchObject({ result: 'stale', queue: { calledNumber: 12 } });
+    const reused = await client.postQueueEvent({ ...call, calledNumber: 13 }).catch((e: unknown) => e);
+    expect((reused as CarelineApiError).code).toBe('EVENT_ID_REUSED');
+  });
+
   it('sets the webhook and gets the generated secret', async () => {
     const { client } = await clinic();
     const w = await client.setWebhook({ url: 'https://his.example.tw/careline/webhook' });

@@ -31,6 +31,7 @@ import type { BookingTables } from '../modules/booking/tables.ts';
 import type { CarePlanTables } from '../modules/care-plans/tables.ts';
 import type { QuestionnaireTables } from '../modules/questionnaires/tables.ts';
 import type { GoogleReviewTables } from '../modules/google-reviews/tables.ts';
+import type { QueueTables } from '../modules/queue/tables.ts';
 
 export interface DB
   extends
@@ -65,4 +66,5 @@ export interface DB
     CarePlanTables,
     QuestionnaireTables,
     GoogleReviewTables,
-    BookingTables {}
+    BookingTables,
+    QueueTables {}
