@@ -21,6 +21,7 @@ import { SATISFACTION_HELP } from './satisfaction.tsx';
 import { BROADCASTS_HELP } from './broadcasts.tsx';
 import { QUESTIONNAIRE_HELP } from './questionnaires.tsx';
 import { FOLLOW_UP_HELP } from './follow-ups.tsx';
+import { QUEUE_HELP } from './queue.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
@@ -319,6 +320,7 @@ export const HELP_ARTICLES = {
   ...CARE_LIBRARY_HELP,
   ...BROADCASTS_HELP,
   ...FOLLOW_UP_HELP,
+  ...QUEUE_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -358,6 +360,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'questionnaires',
   'googleReviews',
   'followUps',
+  'queue',
   'noShow',
   'staff',
   'clinic',

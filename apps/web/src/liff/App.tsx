@@ -6,6 +6,7 @@ import { BindPage } from './Bind.tsx';
 import { ComplaintPage } from './Complaint.tsx';
 import { SurveyPage } from './Survey.tsx';
 import { QuestionnairePage } from './Questionnaire.tsx';
+import { QueuePage } from './Queue.tsx';
 import type { Page, Toast } from './shell.ts';
 
 const PAGES: { id: Page; label: string }[] = [
@@ -19,7 +20,7 @@ function pageFromLocation(channelId: string): Page {
   const state = new URLSearchParams(location.search).get('liff.state');
   const path = state ?? location.pathname.split(`/liff/${channelId}`)[1] ?? '';
   const seg = path.replace(/^\/+/, '').split(/[/?#]/)[0];
-  const pages: Page[] = ['appointments', 'family', 'bind', 'complaint', 'survey', 'questionnaire'];
+  const pages: Page[] = ['appointments', 'family', 'bind', 'complaint', 'survey', 'questionnaire', 'queue'];
   return pages.includes(seg as Page) ? (seg as Page) : 'appointments';
 }
 const pathFor = (channelId: string, p: Page) => `/liff/${channelId}/${p}`;
@@ -62,7 +63,7 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
   const [toast, setToast] = useState<{ text: string; kind: 'ok' | 'err'; n: number } | null>(null);
   // Opened on a list page: ask for the appointments together with /me (one round trip less).
   const prefetch = useRef<Promise<{ members: Member[] }> | null>(
-    page === 'bind' || page === 'complaint' || page === 'survey' || page === 'questionnaire'
+    page === 'bind' || page === 'complaint' || page === 'survey' || page === 'questionnaire' || page === 'queue'
       ? null
       : api.appointments().catch(() => ({ members: [] })),
   );
@@ -99,7 +100,7 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
   return (
     <>
       <Header name={config.clinic.name} sub={me ? sub : ' '} />
-      {page === 'complaint' || page === 'survey' || page === 'questionnaire' ? null : (
+      {page === 'complaint' || page === 'survey' || page === 'questionnaire' || page === 'queue' ? null : (
         <nav class="tabs" aria-label="頁面">
           {PAGES.map((p) => (
             <a
@@ -138,6 +139,8 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
           <SurveyPage api={api} toast={showToast} close={close} />
         ) : page === 'questionnaire' ? (
           <QuestionnairePage api={api} toast={showToast} close={close} />
+        ) : page === 'queue' ? (
+          <QueuePage api={api} me={me} go={go} />
         ) : page === 'bind' ? (
           <BindPage
             api={api}

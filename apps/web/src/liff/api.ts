@@ -25,6 +25,7 @@ export type Member = Ok<'/liff/api/{channelId}/appointments', 'get'>['members'][
 export type OtpSent = Ok<'/liff/api/{channelId}/otp', 'post'>;
 export type LiffCase = Ok<'/liff/api/{channelId}/cases/{id}', 'get'>;
 export type LiffSurvey = Ok<'/liff/api/{channelId}/surveys/{id}', 'get'>;
+export type LiffQueue = Ok<'/liff/api/{channelId}/queue', 'get'>;
 type SurveyForm = NonNullable<
   paths['/liff/api/{channelId}/surveys/{id}']['post']['requestBody']
 >['content']['application/json'];
@@ -106,6 +107,7 @@ export function createApi(channelId: string, token: () => string | null, baseUrl
       call(() => client.POST('/liff/api/{channelId}/otp/verify', { params: { path: channel }, body: { phone, code } })),
     unbind: () => call(() => client.POST('/liff/api/{channelId}/unbind', { params: { path: channel } })),
     appointments: () => call(() => client.GET('/liff/api/{channelId}/appointments', { params: { path: channel } })),
+    queue: () => call(() => client.GET('/liff/api/{channelId}/queue', { params: { path: channel } })),
     confirm: (id: string) =>
       call(() => client.POST('/liff/api/{channelId}/appointments/{id}/confirm', { params: appt(id), body: {} })),
     cancel: (id: string, reason?: string) =>
