@@ -5398,8 +5398,8 @@ export interface paths {
                                     action: {
                                         /** @enum {string} */
                                         type: "liff";
-                                        /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 */
-                                        page: "bind" | "appointments" | "family";
+                                        /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 / 看診進度 */
+                                        page: "bind" | "appointments" | "family" | "queue";
                                         /** @description 按鈕名稱（最多 20 字） */
                                         label: string;
                                     } | {
@@ -5499,8 +5499,8 @@ export interface paths {
                             action: {
                                 /** @enum {string} */
                                 type: "liff";
-                                /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 */
-                                page: "bind" | "appointments" | "family";
+                                /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 / 看診進度 */
+                                page: "bind" | "appointments" | "family" | "queue";
                                 /** @description 按鈕名稱（最多 20 字） */
                                 label: string;
                             } | {
@@ -20901,8 +20901,8 @@ export interface components {
                 action: {
                     /** @enum {string} */
                     type: "liff";
-                    /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 */
-                    page: "bind" | "appointments" | "family";
+                    /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 / 看診進度 */
+                    page: "bind" | "appointments" | "family" | "queue";
                     /** @description 按鈕名稱（最多 20 字） */
                     label: string;
                 } | {

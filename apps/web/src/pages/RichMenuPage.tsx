@@ -39,7 +39,12 @@ const SIZES = [
   { value: '2500x1686', label: '大（2500×1686）' },
   { value: '2500x843', label: '小（2500×843）' },
 ];
-const PAGE_LABEL: Record<LiffPage, string> = { bind: '綁定', appointments: '我的預約', family: '家人預約' };
+const PAGE_LABEL: Record<LiffPage, string> = {
+  bind: '綁定',
+  appointments: '我的預約',
+  family: '家人預約',
+  queue: '看診進度',
+};
 const ACTION_TYPES = [
   { value: 'liff', label: '開啟頁面' },
   { value: 'message', label: '傳送文字' },

@@ -6,9 +6,12 @@ export const MenuAction = Type.Union([
   Type.Object(
     {
       type: Type.Literal('liff'),
-      page: Type.Union([Type.Literal('bind'), Type.Literal('appointments'), Type.Literal('family')], {
-        description: '開啟病患頁面：綁定 / 我的預約 / 家人預約',
-      }),
+      page: Type.Union(
+        [Type.Literal('bind'), Type.Literal('appointments'), Type.Literal('family'), Type.Literal('queue')],
+        {
+          description: '開啟病患頁面：綁定 / 我的預約 / 家人預約 / 看診進度',
+        },
+      ),
       label: Label,
     },
     { additionalProperties: false },
