@@ -75,6 +75,7 @@ function SettingsCard({ settings, canEdit }: { settings: Settings; canEdit: bool
           rules={[{ required: true, type: 'integer', min: 2, max: 20, message: '請填 2 到 20 位' }]}
         >
           <InputNumber
+            style={{ width: 150 }}
             aria-label="前面還有幾位時通知"
             min={2}
             max={20}
