@@ -2,7 +2,7 @@
 // messages. "Ahead" is the visit's number minus the number now being called: with 12 called and
 // number 15 the patient hears 「前面還有 3 位」; at 1 ahead (the next number) 「請準備進診間」. The
 // numbers of walk-ins the HIS numbers but Careline never sees count too, which is why the count
-// is by number, not by the check-ins Careline knows.
+// is by number, not by the check-ins Careline knows (docs/taiwan.md, clinic sessions and queue numbers).
 import type { messagingApi } from '@line/bot-sdk';
 
 export const SESSIONS = ['morning', 'afternoon', 'evening'] as const;

@@ -12,7 +12,7 @@
 // never moves the queue back, an older check-in never renumbers a visit. Notices follow only
 // events that happened in the last FRESH_MINUTES: a replay hours later updates the page, not the
 // patient's phone. They are part of the visit the patient is at, so they are not held in quiet
-// hours (evening sessions run past 21:00) and do not count as non-essential messages.
+// hours (evening sessions run past 21:00, docs/taiwan.md) and do not count as non-essential messages.
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
