@@ -19,6 +19,7 @@ import { addManualTags, ensureManualTags } from '../../apps/server/src/modules/t
 import { systemActor } from '../../apps/server/src/platform/audit.ts';
 import { newId } from '../../apps/server/src/platform/crypto.ts';
 import { BROADCAST_CHANNEL, broadcastUserId } from './broadcast-emulator.ts';
+import { WORKER_NODE_FLAGS } from '../../apps/server/src/process-flags.ts';
 
 const SERVER = join(import.meta.dirname, '../../apps/server/src/server.ts');
 export const ADMIN = { email: 'bench-admin@careline.tw', password: 'bench-password-1' };
@@ -173,7 +174,10 @@ export function startServerChild(role: 'api' | 'worker', env: Env): Promise<Serv
   const proc = fork(SERVER, ['--role', role], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    execArgv: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${role}-${Date.now()}.cpuprofile`] : [],
+    execArgv: [
+      ...(role === 'worker' ? WORKER_NODE_FLAGS : []),
+      ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${role}-${Date.now()}.cpuprofile`] : []),
+    ],
   });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {

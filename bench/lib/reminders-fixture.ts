@@ -10,6 +10,7 @@ import { lineService } from '../../apps/server/src/modules/line/service.ts';
 import { systemActor } from '../../apps/server/src/platform/audit.ts';
 import { newId } from '../../apps/server/src/platform/crypto.ts';
 import { BENCH_CHANNEL, benchUserId } from './reminders-emulator.ts';
+import { WORKER_NODE_FLAGS } from '../../apps/server/src/process-flags.ts';
 
 const here = import.meta.dirname;
 
@@ -59,7 +60,10 @@ export async function startEmulatorChild(users: number, perSecond: number | 'off
 export type Env = { DATABASE_URL: string; LINE_API_BASE_URL: string; ENCRYPTION_KEY: string };
 
 export function startWorkerChild(env: Env, extra: Record<string, string> = {}): Child {
-  const execArgv = process.env.REMINDER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.REMINDER_PROF}`] : [];
+  const execArgv = [
+    ...WORKER_NODE_FLAGS,
+    ...(process.env.REMINDER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.REMINDER_PROF}`] : []),
+  ];
   return wrap(
     fork(join(here, 'reminders-worker.ts'), [], {
       env: { ...process.env, ...env, ...extra },

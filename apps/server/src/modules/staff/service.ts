@@ -1,5 +1,9 @@
 // Staff accounts: login with lockout, sessions, invitations and password resets.
-import { hash, verify } from '@node-rs/argon2';
+// argon2 is loaded at the first password check, not at start: worker processes import this
+// module and never hash a password (the native library and its dummy hash cost them ~25 MB).
+const argon2 = () => import('@node-rs/argon2');
+const hash = async (password: string) => (await argon2()).hash(password);
+const verify = async (hashed: string, password: string) => (await argon2()).verify(hashed, password);
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import { ROLE_LABELS, type AuthLookups, type Role, type StaffContext } from '../../platform/auth.ts';
 import { newId, randomToken, sha256Hex } from '../../platform/crypto.ts';
@@ -15,7 +19,8 @@ const FAIL_WINDOW = { limit: 4, windowMs: 15 * 60_000, blockMs: 15 * 60_000 };
 const IP_WINDOW = { limit: 30, windowMs: 60_000 };
 const INVITE_TTL_MS = 7 * 24 * 3600_000;
 // Verifying against a real hash when the user is unknown keeps timing the same.
-const DUMMY_HASH = hash('careline-dummy-password-for-timing');
+let dummyHash: Promise<string> | null = null;
+const DUMMY_HASH = () => (dummyHash ??= hash('careline-dummy-password-for-timing'));
 
 export type SessionUser = {
   id: string;
@@ -140,7 +145,7 @@ export function staffService(deps: Deps) {
       if (blocked > 0)
         throw errors.tooMany('LOGIN_LOCKED', `登入失敗次數過多，請 ${Math.ceil(blocked / 60)} 分鐘後再試`, blocked);
       const user = await repo.findByEmail(email);
-      const ok = await verify(user?.password_hash ?? (await DUMMY_HASH), password).catch(() => false);
+      const ok = await verify(user?.password_hash ?? (await DUMMY_HASH()), password).catch(() => false);
       if (!user || !ok || user.status !== 'active' || !user.password_hash) {
         const f = await hit(deps.db, deps.clock, failKey, FAIL_WINDOW);
         await recordAudit(deps.db, deps.clock, {
