@@ -91,7 +91,7 @@ export async function setupChecklist(deps: Deps, clinicId: string) {
       ? '目前沒有啟用中的提醒規則'
       : saved
         ? `${enabled} 條規則啟用中，最後由 ${saved.by} 儲存`
-        : `出廠的 ${enabled} 條規則尚未確認：看過時間、安靜時段後按「儲存」`,
+        : `出廠的 ${enabled} 條規則尚未確認：看過發送時間與安靜時段後，按「確認使用這些規則」或修改後儲存`,
   };
 
   const smsStep: SetupStep = {

@@ -136,9 +136,11 @@ const hint = (token: string) => `${token.slice(0, 4)}…${token.slice(-4)}`;
  */
 async function checkWebhook(client: LineChannelClient, url: string): Promise<{ ok: boolean; message: string }> {
   try {
-    const current = await client.webhook.get();
-    if (!current.endpoint) await client.webhook.set(url);
-    else if (current.endpoint !== url)
+    let current = await client.webhook.get();
+    if (!current.endpoint) {
+      await client.webhook.set(url);
+      current = await client.webhook.get();
+    } else if (current.endpoint !== url)
       return {
         ok: false,
         message: `LINE 的 Webhook 網址目前是 ${current.endpoint}，不是 Careline 的：請在 LINE Developers 改成 ${url}`,

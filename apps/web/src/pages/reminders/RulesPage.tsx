@@ -94,9 +94,19 @@ export function RulesPage() {
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
 
+  // A new clinic's shipped rules are not yet confirmed (the home page's 開始使用 checklist waits
+  // for an admin to save them once): the admin confirms them as they are, or after a change.
+  const setup = useQuery({
+    queryKey: ['home', 'setup'],
+    queryFn: () => api.get('/api/home/setup'),
+    enabled: canEdit,
+    staleTime: 0,
+  });
+  const unconfirmed = setup.data?.steps.some((x) => x.key === 'reminder_rules' && !x.done) ?? false;
   const save = useMutation({
     mutationFn: (s: Settings) => api.put('/api/reminders/rules', { body: s }),
     onSuccess: (res) => {
+      void qc.invalidateQueries({ queryKey: ['home', 'setup'] });
       qc.setQueryData(KEY, res);
       setDraft(stripped(res));
       setErrors({});
@@ -199,6 +209,20 @@ export function RulesPage() {
           showIcon
           style={{ marginBottom: 16 }}
           title="只有管理者可以修改提醒規則；您可以查看規則，並用模擬器試算提醒時間。"
+        />
+      ) : null}
+      {unconfirmed && !dirty && draft ? (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title="這些是 Careline 出廠的提醒規則，尚未確認"
+          description="請看過每條規則的發送時間、安靜時段與每月上限；可直接使用，也可先修改再儲存。"
+          action={
+            <Button type="primary" loading={save.isPending} onClick={() => save.mutate(draft)}>
+              確認使用這些規則
+            </Button>
+          }
         />
       ) : null}
       {errorCount ? (
