@@ -50,6 +50,16 @@ test('check-in and calls through the HIS API → two queue notices on the phone 
     const userId = await newLineUser('候診測試');
     await page.setViewportSize({ width: 390, height: 844 });
     await followAndBind(page, userId, phone);
+    // The live page before the check-in (as from a rich-menu button): nothing of theirs yet.
+    const frame = page.locator('#wvFrame');
+    const bindUrl = (await frame.getAttribute('src')) ?? '';
+    await frame.evaluate(
+      (f: HTMLIFrameElement, url: string) => (f.src = url),
+      bindUrl.replace(/\/bind\b.*$/, '/queue'),
+    );
+    const live = page.frameLocator('#wvFrame');
+    await expect(live.getByRole('heading', { name: '今天沒有已報到的看診' })).toBeVisible({ timeout: 20_000 });
+    await page.screenshot({ path: `${SHOTS}/queue-liff-empty.png` });
     await page.locator('#wvClose').click();
 
     // The queue of this doctor's evening session today may hold earlier runs' numbers: go past them.
