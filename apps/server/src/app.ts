@@ -48,6 +48,7 @@ import { broadcastsUsingArticle } from './modules/broadcasts/service.ts';
 import { followUpRoutes } from './modules/follow-ups/routes.ts';
 import { satisfactionRoutes } from './modules/satisfaction/routes.ts';
 import { queueRoutes } from './modules/queue/routes.ts';
+import { exportRoutes } from './modules/export/routes.ts';
 import { questionnaireRoutes } from './modules/questionnaires/routes.ts';
 import { googleReviewRoutes } from './modules/google-reviews/routes.ts';
 import type { Deps } from './platform/deps.ts';
@@ -168,6 +169,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   questionnaireRoutes(app, deps);
   googleReviewRoutes(app, deps);
   queueRoutes(app, deps);
+  exportRoutes(app, deps);
 
   // The built back office (apps/web/dist), with index.html for client-side routes.
   const dist = deps.config.webDistDir;

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 // The only reader of process.env. Every variable is validated at boot; a bad value stops
 // start-up with one line naming the variable and what is wrong (docs/contracts.md "Environment").
@@ -24,6 +25,8 @@ export type Config = {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sessionTtlHours: number;
   webDistDir: string | null;
+  /** Where finished data exports wait for their download (shared by api and worker processes). */
+  exportDir: string;
   /** Google OAuth 2.0 and Business Profile APIs (defaults: the emulator's stand-in under /gbp). */
   google: {
     clientId: string;
@@ -137,6 +140,13 @@ export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}):
   );
   const sessionTtlHours = int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30);
   const webDistDir = env.WEB_DIST_DIR ? resolve(env.WEB_DIST_DIR) : null;
+  const exportDir = resolve(
+    str(
+      env,
+      'EXPORT_DIR',
+      nodeEnv === 'test' ? join(tmpdir(), 'careline-exports') : join(env.CARELINE_DATA_DIR ?? './data', 'exports'),
+    ),
+  );
   const gbp = `${lineApiBaseUrl}/gbp`;
   const google = {
     clientId: str(env, 'GOOGLE_CLIENT_ID', 'careline-emulator-client'),
@@ -167,6 +177,7 @@ export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}):
     logLevel,
     sessionTtlHours,
     webDistDir,
+    exportDir,
     google,
   };
 }

@@ -34,6 +34,7 @@ import { tagsAddedJob } from './modules/tags/added.ts';
 import { questionnaireJobs, questionnaireOnOutcome } from './modules/questionnaires/jobs.ts';
 import { googleReviewJobs } from './modules/google-reviews/jobs.ts';
 import { bookingJobs } from './modules/booking/jobs.ts';
+import { exportJobs } from './modules/export/jobs.ts';
 
 const reminderText = reminderTextHooks(handToPerson);
 
@@ -86,5 +87,6 @@ export function jobDefinitions(): JobDefinition[] {
     ...questionnaireJobs,
     ...googleReviewJobs,
     ...bookingJobs,
+    ...exportJobs,
   ];
 }

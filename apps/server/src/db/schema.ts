@@ -32,6 +32,7 @@ import type { CarePlanTables } from '../modules/care-plans/tables.ts';
 import type { QuestionnaireTables } from '../modules/questionnaires/tables.ts';
 import type { GoogleReviewTables } from '../modules/google-reviews/tables.ts';
 import type { QueueTables } from '../modules/queue/tables.ts';
+import type { ExportTables } from '../modules/export/tables.ts';
 
 export interface DB
   extends
@@ -67,4 +68,5 @@ export interface DB
     QuestionnaireTables,
     GoogleReviewTables,
     BookingTables,
-    QueueTables {}
+    QueueTables,
+    ExportTables {}
