@@ -171,6 +171,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'google.review_replied': '回覆 Google 評論',
   'google.review_reply_deleted': '刪除 Google 評論回覆',
   'queue.settings_saved': '儲存看診進度通知設定',
+  'export.started': '開始匯出診所全部資料',
+  'export.downloaded': '下載診所全部資料',
+  'export.imported': '匯入診所全部資料（搬家）',
 };
 
 /** What a family of actions is about (the part before the dot): the audit log filters by it. */
@@ -212,6 +215,7 @@ export const ACTION_GROUP_LABELS: Record<string, string> = {
   questionnaire: '問卷',
   google: 'Google 評論',
   queue: '看診進度',
+  export: '資料匯出',
 };
 
 export const ENTITY_TYPE_LABELS: Record<string, string> = {
@@ -250,6 +254,7 @@ export const ENTITY_TYPE_LABELS: Record<string, string> = {
   satisfaction_settings: '滿意度調查設定',
   queue_settings: '看診進度通知設定',
   satisfaction_survey: '滿意度調查',
+  data_export: '資料匯出',
   segment: '分眾名單',
   sms_settings: '簡訊設定',
   staff: '人員',
@@ -281,6 +286,8 @@ export const JOB_TYPE_LABELS: Record<string, string> = {
   'line.push': 'LINE 推播',
   'binding.family_offer': '詢問 LINE 使用者是否加入新增的家人',
   'patients.export': '匯出病患資料',
+  'export.run': '匯出診所全部資料',
+  'export.purge': '刪除過期的資料匯出檔',
   'patients.import': '匯入病患資料',
   'patients.tags.recompute': '重新計算自動標籤',
   'patients.transfer_purge': '清除過期的匯入匯出檔',
@@ -330,6 +337,8 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   stopped: '停止傳送的人數',
   testTo: '測試對象',
   bytes: '檔案大小（位元組）',
+  fhir: 'FHIR 資源數',
+  skipped: '未匯入的資料表',
   category: '分類',
   change: '變更',
   channel: '回覆方式',

@@ -27,7 +27,6 @@ export type ExportTable = {
 };
 
 const CREDENTIAL = '憑證（登入或串接用的秘密），不隨資料匯出';
-const KEYED_HASH = '本系統金鑰計算的查詢雜湊，匯入時以新系統的金鑰重算';
 const RECONNECT = '秘密未匯出，匯入後請重新設定連線';
 
 export const EXPORT_TABLES: readonly ExportTable[] = [
