@@ -144,6 +144,13 @@ export const EXPORT_TABLES: readonly ExportTable[] = [
     notImported: RECONNECT,
   },
   { table: 'google_reviews', clinic: 'clinic_id' },
+  { table: 'booking_settings', clinic: 'clinic_id' },
+  { table: 'booking_rules', clinic: 'clinic_id' },
+  { table: 'booking_availability', clinic: 'clinic_id' },
+  { table: 'booking_requests', clinic: 'clinic_id' },
+  { table: 'booking_slot_locks', clinic: 'clinic_id' },
+  { table: 'booking_no_show_policy', clinic: 'clinic_id' },
+  { table: 'booking_no_show_overrides', clinic: 'clinic_id' },
   { table: 'audit_log', clinic: 'clinic_id' },
 ];
 
