@@ -22,6 +22,7 @@ import { BROADCASTS_HELP } from './broadcasts.tsx';
 import { QUESTIONNAIRE_HELP } from './questionnaires.tsx';
 import { FOLLOW_UP_HELP } from './follow-ups.tsx';
 import { QUEUE_HELP } from './queue.tsx';
+import { DATA_EXPORT_HELP } from './data-export.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
@@ -321,6 +322,7 @@ export const HELP_ARTICLES = {
   ...BROADCASTS_HELP,
   ...FOLLOW_UP_HELP,
   ...QUEUE_HELP,
+  ...DATA_EXPORT_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -368,6 +370,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'webhook',
   'jobs',
   'audit',
+  'dataExport',
 ];
 
 export function HelpLinkToCentre() {
