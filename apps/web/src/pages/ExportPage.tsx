@@ -39,6 +39,13 @@ const size = (b: number | null) =>
       ? `${(b / 1024 / 1024).toFixed(1)} MB`
       : `${Math.max(1, Math.round(b / 1024))} KB`;
 
+/** The omitted columns grouped by table: [[table, [column, …]], …]. */
+function secretColumns(columns: Data['columns']): [string, string[]][] {
+  const by = new Map<string, string[]>();
+  for (const c of columns) by.set(c.table, [...(by.get(c.table) ?? []), c.column]);
+  return [...by];
+}
+
 /** Rough share done: the tables are most of the work, then FHIR, then the ZIP. */
 function percent(e: Export): number {
   if (e.status === 'done') return 100;
@@ -149,40 +156,47 @@ export function ExportPage() {
                   {
                     title: '開始時間',
                     key: 'createdAt',
-                    width: 170,
-                    render: (_, e) => formatDateTime(e.createdAt),
+                    width: 150,
+                    render: (_, e) => (
+                      <div>
+                        <div>{formatDateTime(e.createdAt)}</div>
+                        <Typography.Text type="secondary" ellipsis style={{ fontSize: 12, maxWidth: 140 }}>
+                          {e.requestedBy}
+                        </Typography.Text>
+                      </div>
+                    ),
                   },
-                  { title: '申請人', dataIndex: 'requestedBy', ellipsis: true },
                   {
                     title: '狀態',
                     key: 'status',
-                    width: 100,
+                    width: 90,
                     render: (_, e) => <Tag color={STATUS[e.status].color}>{STATUS[e.status].label}</Tag>,
                   },
                   {
                     title: '內容',
                     key: 'rows',
-                    width: 200,
                     render: (_, e) =>
                       e.status === 'failed' ? (
                         <Typography.Text type="danger">{e.error ?? '匯出失敗，請再試一次'}</Typography.Text>
                       ) : (
-                        <span>
-                          {n(e.rowsWritten)} 筆資料・{n(e.fhirWritten)} 個 FHIR 資源
-                        </span>
+                        <div>
+                          <div>{n(e.rowsWritten)} 筆資料</div>
+                          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                            {n(e.fhirWritten)} 個 FHIR 資源{e.sizeBytes === null ? '' : `・${size(e.sizeBytes)}`}
+                          </Typography.Text>
+                        </div>
                       ),
                   },
-                  { title: '大小', key: 'size', width: 90, render: (_, e) => size(e.sizeBytes) },
                   {
-                    title: '保存到',
+                    title: '檔案保存到',
                     key: 'expiresAt',
-                    width: 170,
+                    width: 150,
                     render: (_, e) => (e.expiresAt ? formatDateTime(e.expiresAt) : '—'),
                   },
                   {
                     title: '',
                     key: 'download',
-                    width: 110,
+                    width: 100,
                     align: 'right',
                     render: (_, e) =>
                       e.status === 'done' ? (
@@ -226,21 +240,26 @@ export function ExportPage() {
               <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
                 登入與串接用的秘密不會離開系統；搬到新系統後請重新設定。
               </Typography.Paragraph>
-              <ul style={{ margin: 0, paddingLeft: 20 }} data-testid="export-exclusions">
-                {(data.data?.columns ?? []).map((c) => (
-                  <li key={`${c.table}.${c.column}`} style={{ marginBottom: 4 }}>
-                    <Typography.Text code>
-                      {c.table}.{c.column}
-                    </Typography.Text>
-                  </li>
-                ))}
-                {(data.data?.tables ?? []).map((t) => (
-                  <li key={t.table} style={{ marginBottom: 4 }}>
-                    <Typography.Text code>{t.table}</Typography.Text>{' '}
-                    <Typography.Text type="secondary">{t.reason}</Typography.Text>
-                  </li>
-                ))}
-              </ul>
+              <div data-testid="export-exclusions">
+                <Typography.Text strong>憑證欄位</Typography.Text>
+                <ul style={{ margin: '4px 0 12px', paddingLeft: 20 }}>
+                  {secretColumns(data.data?.columns ?? []).map(([table, columns]) => (
+                    <li key={table} style={{ marginBottom: 4 }}>
+                      <Typography.Text code>{table}</Typography.Text>{' '}
+                      <Typography.Text type="secondary">{columns.join('、')}</Typography.Text>
+                    </li>
+                  ))}
+                </ul>
+                <Typography.Text strong>整個資料表</Typography.Text>
+                <ul style={{ margin: '4px 0 0', paddingLeft: 20 }}>
+                  {(data.data?.tables ?? []).map((t) => (
+                    <li key={t.table} style={{ marginBottom: 4 }}>
+                      <Typography.Text code>{t.table}</Typography.Text>{' '}
+                      <Typography.Text type="secondary">{t.reason}</Typography.Text>
+                    </li>
+                  ))}
+                </ul>
+              </div>
             </Card>
           </Space>
         </Col>
