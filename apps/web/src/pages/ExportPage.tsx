@@ -61,9 +61,9 @@ function Running({ e }: { e: Export }) {
     e.status === 'queued'
       ? '排隊中，馬上開始…'
       : e.phase === 'tables'
-        ? `正在匯出資料表 ${e.current ?? ''}（第 ${Math.min(e.tablesDone + 1, e.tablesTotal)} / ${e.tablesTotal} 個）`
+        ? `正在匯出資料表${e.current ? ` ${e.current}` : ''}（第 ${Math.min(e.tablesDone + 1, e.tablesTotal)} / ${e.tablesTotal} 個）`
         : e.phase === 'fhir'
-          ? `正在產生 FHIR ${e.current ?? ''} 資源`
+          ? `正在產生 FHIR${e.current ? ` ${e.current}` : ''} 資源`
           : '正在壓縮成 ZIP 檔…';
   return (
     <Card title="匯出進行中" data-testid="export-progress">
