@@ -14,7 +14,7 @@ import * as fhir from './fhir.ts';
 import { exportRepository, type TableShape } from './repository.ts';
 import { EXCLUDED, EXPORT_TABLES, exportedName, type ExportTable } from './registry.ts';
 
-const PAGE = 5000;
+const PAGE = 1000;
 /** How long a finished export's file is kept (the download link itself lives minutes). */
 export const EXPORT_RETENTION_MS = 24 * 3600_000;
 export const FHIR_TYPES = [
