@@ -43,6 +43,7 @@ import m0280 from './0280_booking.ts';
 import m0295 from './0295_queue.ts';
 import m0340 from './0340_line_webhook_check.ts';
 import m0300 from './0300_data_exports.ts';
+import m0340 from './0340_line_webhook_check.ts';
 
 export const migrations: Migration[] = [
   m0001,
@@ -88,4 +89,5 @@ export const migrations: Migration[] = [
   m0295,
   m0340,
   m0300,
+  m0340,
 ];
