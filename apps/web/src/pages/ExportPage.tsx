@@ -56,12 +56,13 @@ function percent(e: Export): number {
 }
 
 function Running({ e }: { e: Export }) {
+  const total = e.tablesTotal;
   const step = e.status === 'queued' ? 0 : e.phase === 'tables' ? 0 : e.phase === 'fhir' ? 1 : 2;
   const now =
     e.status === 'queued'
       ? '排隊中，馬上開始…'
       : e.phase === 'tables'
-        ? `正在匯出資料表${e.current ? ` ${e.current}` : ''}（第 ${Math.min(e.tablesDone + 1, e.tablesTotal)} / ${e.tablesTotal} 個）`
+        ? `正在匯出資料表${e.current ? ` ${e.current}` : ''}（第 ${Math.min(e.tablesDone + 1, e.tablesTotal)} / ${total} 個）`
         : e.phase === 'fhir'
           ? `正在產生 FHIR${e.current ? ` ${e.current}` : ''} 資源`
           : '正在壓縮成 ZIP 檔…';
