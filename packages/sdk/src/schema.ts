@@ -5398,8 +5398,8 @@ export interface paths {
                                     action: {
                                         /** @enum {string} */
                                         type: "liff";
-                                        /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 */
-                                        page: "bind" | "appointments" | "family";
+                                        /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 / 看診進度 */
+                                        page: "bind" | "appointments" | "family" | "queue";
                                         /** @description 按鈕名稱（最多 20 字） */
                                         label: string;
                                     } | {
@@ -5499,8 +5499,8 @@ export interface paths {
                             action: {
                                 /** @enum {string} */
                                 type: "liff";
-                                /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 */
-                                page: "bind" | "appointments" | "family";
+                                /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 / 看診進度 */
+                                page: "bind" | "appointments" | "family" | "queue";
                                 /** @description 按鈕名稱（最多 20 字） */
                                 label: string;
                             } | {
@@ -20269,6 +20269,369 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/his/v1/queue-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 看診進度事件（報到、叫號）
+         * @description 每發生一次報到或叫號送一個事件。check_in：病患報到，帶 appointmentId 與這筆預約的 queueNumber（看診號）；call：醫師叫號，帶 calledNumber（目前叫到的號碼）。看診進度以醫師、診所當地日期（依 occurredAt）與診次 session 區分。同一 eventId 重送回 200 與第一次的結果；內容不同回 409 EVENT_ID_REUSED。事件可不依順序送達：比已有叫號舊（occurredAt 較早）的叫號回 201 result=stale，不會讓進度倒退；較舊的報到不會改掉較新的看診號。已綁定 LINE 的報到病患，在前面還有 N 位（診所設定，預設 3）時收到「前面還有 N 位」、輪到下一位時收到「請準備進診間」，每次看診最多這兩則；只有 30 分鐘內發生的事件會發通知（離線補送的舊事件只更新進度）。醫師或預約尚未建立回 422 UNKNOWN_REFERENCE。
+         */
+        post: operations["postQueueEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue/day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 當日各診看診進度
+         * @description 指定日期（預設診所的今天）各醫師、各診次的目前叫號，已報到的病患、前面還有幾號，以及已傳送的 LINE 通知。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 日期（預設診所的今天） */
+                    date?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            date: string;
+                            settings: {
+                                /** @description 是否以 LINE 通知已報到的病患看診進度 */
+                                enabled: boolean;
+                                /** @description 前面還有幾位時傳「前面還有 N 位」（2–20，預設 3）；輪到下一位時另傳「請準備進診間」 */
+                                nearThreshold: number;
+                            };
+                            queues: {
+                                id: string;
+                                doctorId: string;
+                                doctorName: string;
+                                /**
+                                 * @description 診次：morning 上午診、afternoon 下午診、evening 晚上診（看診號每一診重新編號）
+                                 * @example morning
+                                 * @enum {unknown}
+                                 */
+                                session: "morning" | "afternoon" | "evening";
+                                /** @description 診次名稱：上午診、下午診、晚上診 */
+                                sessionLabel: string;
+                                room: string | null;
+                                calledNumber: number | null;
+                                calledAt: string | null;
+                                /** @description 已報到、尚未叫到的人數 */
+                                waiting: number;
+                                visits: {
+                                    id: string;
+                                    /** @description HIS 的預約代碼 */
+                                    appointmentId: string;
+                                    patientId: string;
+                                    patientName: string;
+                                    chartNo: string | null;
+                                    queueNumber: number;
+                                    ahead: number | null;
+                                    /**
+                                     * @description waiting 候診中、called 已叫號
+                                     * @enum {unknown}
+                                     */
+                                    state: "waiting" | "called";
+                                    checkedInAt: string;
+                                    calledAt: string | null;
+                                    /** @description 病患（或家人）有可傳送的 LINE 綁定 */
+                                    lineBound: boolean;
+                                    notices: {
+                                        /**
+                                         * @description near 前面還有 N 位、next 請準備進診間
+                                         * @enum {unknown}
+                                         */
+                                        kind: "near" | "next";
+                                        label: string;
+                                        /** @description 傳送時前面還有幾號 */
+                                        ahead: number;
+                                        sentAt: string;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 看診進度通知設定 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 是否以 LINE 通知已報到的病患看診進度 */
+                            enabled: boolean;
+                            /** @description 前面還有幾位時傳「前面還有 N 位」（2–20，預設 3）；輪到下一位時另傳「請準備進診間」 */
+                            nearThreshold: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 修改看診進度通知設定（管理者）
+         * @description 新設定適用於之後收到的叫號；已傳送的通知不受影響。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 是否以 LINE 通知已報到的病患看診進度 */
+                        enabled: boolean;
+                        /** @description 前面還有幾位時傳「前面還有 N 位」（2–20，預設 3）；輪到下一位時另傳「請準備進診間」 */
+                        nearThreshold: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 是否以 LINE 通知已報到的病患看診進度 */
+                            enabled: boolean;
+                            /** @description 前面還有幾位時傳「前面還有 N 位」（2–20，預設 3）；輪到下一位時另傳「請準備進診間」 */
+                            nearThreshold: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 即時看診進度
+         * @description 這個 LINE 帳號綁定的病患（本人與家人）今天已報到的看診與前面還有幾號，以及今天各診的目前叫號。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 診所當地的今天 YYYY-MM-DD */
+                            date: string;
+                            /** @description 這份資料的時間（UTC） */
+                            updatedAt: string;
+                            /** @description 頁面自動更新的間隔（秒） */
+                            refreshSeconds: number;
+                            /** @description 綁定在這個 LINE 帳號下的病患（本人與家人）今天已報到的看診 */
+                            visits: {
+                                doctorName: string;
+                                /**
+                                 * @description 診次：morning 上午診、afternoon 下午診、evening 晚上診（看診號每一診重新編號）
+                                 * @example morning
+                                 * @enum {unknown}
+                                 */
+                                session: "morning" | "afternoon" | "evening";
+                                /** @description 診次名稱：上午診、下午診、晚上診 */
+                                sessionLabel: string;
+                                room: string | null;
+                                calledNumber: number | null;
+                                calledAt: string | null;
+                                patientName: string;
+                                queueNumber: number;
+                                ahead: number | null;
+                                /**
+                                 * @description waiting 候診中、next 下一位（請準備進診間）、called 已叫到您的號碼
+                                 * @enum {unknown}
+                                 */
+                                state: "waiting" | "next" | "called";
+                            }[];
+                            /** @description 今天各診的看診進度 */
+                            boards: {
+                                doctorName: string;
+                                /**
+                                 * @description 診次：morning 上午診、afternoon 下午診、evening 晚上診（看診號每一診重新編號）
+                                 * @example morning
+                                 * @enum {unknown}
+                                 */
+                                session: "morning" | "afternoon" | "evening";
+                                /** @description 診次名稱：上午診、下午診、晚上診 */
+                                sessionLabel: string;
+                                room: string | null;
+                                calledNumber: number | null;
+                                calledAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exports": {
         parameters: {
             query?: never;
@@ -20954,8 +21317,8 @@ export interface components {
                 action: {
                     /** @enum {string} */
                     type: "liff";
-                    /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 */
-                    page: "bind" | "appointments" | "family";
+                    /** @description 開啟病患頁面：綁定 / 我的預約 / 家人預約 / 看診進度 */
+                    page: "bind" | "appointments" | "family" | "queue";
                     /** @description 按鈕名稱（最多 20 字） */
                     label: string;
                 } | {
@@ -24682,6 +25045,155 @@ export interface operations {
             };
             /** @description 錯誤回應 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postQueueEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description HIS 端這個事件的唯一代碼。同一代碼重送回 200 與第一次的結果（不重複處理）；同一代碼但內容不同回 409
+                     * @example Q20260504-D01-0001
+                     */
+                    eventId: string;
+                    /**
+                     * @description 事件類別：check_in 病患報到（帶 appointmentId 與 queueNumber）、call 叫號（帶 calledNumber）
+                     * @example call
+                     * @enum {unknown}
+                     */
+                    type: "check_in" | "call";
+                    /**
+                     * Format: date-time
+                     * @description 事件在 HIS 發生的時間，RFC 3339 且須含時區。Careline 依這個時間排序：比看診進度已有的叫號舊的事件只記錄、不倒退進度
+                     * @example 2026-05-04T09:42:10+08:00
+                     */
+                    occurredAt: string;
+                    /** @description HIS 端的醫師代碼（字串，同一診所內唯一） */
+                    doctorId: string;
+                    /**
+                     * @description 診次：morning 上午診、afternoon 下午診、evening 晚上診（看診號每一診重新編號）
+                     * @example morning
+                     * @enum {unknown}
+                     */
+                    session: "morning" | "afternoon" | "evening";
+                    room?: string | null;
+                    /** @description HIS 端的預約代碼（字串，同一診所內唯一） */
+                    appointmentId?: string;
+                    /** @description （check_in）這筆預約報到後的看診號 */
+                    queueNumber?: number;
+                    /** @description （call）目前叫到的看診號 */
+                    calledNumber?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        eventId: string;
+                        /** @description check_in 或 call */
+                        type: string;
+                        /**
+                         * @description applied 已套用；stale 比已有的資料舊（較舊的叫號不倒退進度、較舊的報到不改看診號），只記錄不套用
+                         * @enum {unknown}
+                         */
+                        result: "applied" | "stale";
+                        /** @description 這個 eventId 先前已收過（回覆第一次的結果，不重複處理） */
+                        duplicate: boolean;
+                        queue: {
+                            /** @description HIS 的醫師代碼 */
+                            doctorId: string;
+                            /** @description 診所當地日期 YYYY-MM-DD */
+                            date: string;
+                            /**
+                             * @description 診次：morning 上午診、afternoon 下午診、evening 晚上診（看診號每一診重新編號）
+                             * @example morning
+                             * @enum {unknown}
+                             */
+                            session: "morning" | "afternoon" | "evening";
+                            room: string | null;
+                            calledNumber: number | null;
+                            calledAt: string | null;
+                        };
+                        /** @description 這次事件排入傳送的 LINE 通知數（重送時為 0） */
+                        noticesQueued: number;
+                    };
+                };
+            };
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        eventId: string;
+                        /** @description check_in 或 call */
+                        type: string;
+                        /**
+                         * @description applied 已套用；stale 比已有的資料舊（較舊的叫號不倒退進度、較舊的報到不改看診號），只記錄不套用
+                         * @enum {unknown}
+                         */
+                        result: "applied" | "stale";
+                        /** @description 這個 eventId 先前已收過（回覆第一次的結果，不重複處理） */
+                        duplicate: boolean;
+                        queue: {
+                            /** @description HIS 的醫師代碼 */
+                            doctorId: string;
+                            /** @description 診所當地日期 YYYY-MM-DD */
+                            date: string;
+                            /**
+                             * @description 診次：morning 上午診、afternoon 下午診、evening 晚上診（看診號每一診重新編號）
+                             * @example morning
+                             * @enum {unknown}
+                             */
+                            session: "morning" | "afternoon" | "evening";
+                            room: string | null;
+                            calledNumber: number | null;
+                            calledAt: string | null;
+                        };
+                        /** @description 這次事件排入傳送的 LINE 通知數（重送時為 0） */
+                        noticesQueued: number;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -151,6 +151,11 @@ export const EXPORT_TABLES: readonly ExportTable[] = [
   { table: 'booking_slot_locks', clinic: 'clinic_id' },
   { table: 'booking_no_show_policy', clinic: 'clinic_id' },
   { table: 'booking_no_show_overrides', clinic: 'clinic_id' },
+  { table: 'queue_settings', clinic: 'clinic_id' },
+  { table: 'queues', clinic: 'clinic_id' },
+  { table: 'queue_visits', clinic: 'clinic_id' },
+  { table: 'queue_notices', clinic: 'clinic_id' },
+  { table: 'queue_events', clinic: 'clinic_id' },
   { table: 'audit_log', clinic: 'clinic_id' },
 ];
 
