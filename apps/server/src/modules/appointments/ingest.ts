@@ -164,8 +164,10 @@ async function applyChunk(
     });
   const bookingMessage = async (bookedAt: string | null | undefined) => bookingMessageFor(bookedAt, await ctxOf());
   const outcomes: Outcome[] = [];
-  const outcome = async (row: AppointmentView, previousStatus: string | null) => {
-    if (!outcomeFor(row.starts_at, previousStatus === null, await ctxOf())) return;
+  const outcome = async (row: AppointmentView, previousStatus: string | null, previousStartsAt?: string) => {
+    const moved = previousStartsAt !== undefined;
+    const change = { startsAt: previousStartsAt ?? row.starts_at, firstSeen: previousStatus === null, moved };
+    if (!outcomeFor(change, await ctxOf())) return;
     outcomes.push({
       appointmentId: row.id,
       appointmentHisId: row.his_id,
@@ -176,6 +178,7 @@ async function applyChunk(
       status: row.status,
       previousStatus,
       startsAt: row.starts_at,
+      ...(previousStartsAt !== undefined ? { previousStartsAt } : {}),
       version: row.version,
     });
   };
@@ -353,6 +356,8 @@ async function applyChunk(
     };
     cur.dirty = true;
     if (stored.status !== input.status) await outcome(cur.row, stored.status);
+    else if (stored.status === 'booked' && stored.starts_at !== next.starts_at)
+      await outcome(cur.row, stored.status, stored.starts_at);
     fulfil();
     results.push({ index, appointmentId: input.appointmentId, status: 200, result: 'updated', version: input.version });
   }

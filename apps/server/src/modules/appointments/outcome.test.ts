@@ -161,3 +161,56 @@ it('treatment codes are checked: not a list of strings → 422, nothing stored',
     [],
   );
 });
+
+it('a freed slot ahead is an outcome whatever its day: a visit cancelled or moved (the start it left is sent)', async () => {
+  const { c, his } = await clinic();
+  const ahead = { startsAt: '2026-03-20T10:00:00+08:00' };
+  expect((await his.put('/his/v1/appointments/F1', visit(ahead))).statusCode).toBe(201);
+  expect((await his.put('/his/v1/appointments/F2', visit(ahead))).statusCode).toBe(201);
+  // Next week's visit cancelled: an outcome (the waitlist offers the slot).
+  expect(
+    (await his.put('/his/v1/appointments/F1', visit({ ...ahead, status: 'cancelled', version: 2 }))).statusCode,
+  ).toBe(200);
+  // Moved to another day, still booked: an outcome carrying the start it left.
+  const moved = visit({ startsAt: '2026-03-27T11:00:00+08:00', version: 2 });
+  expect((await his.put('/his/v1/appointments/F2', moved)).statusCode).toBe(200);
+  // A visit first seen cancelled is a status outcome too (the waitlist skips it); a note change none.
+  expect((await his.put('/his/v1/appointments/F3', visit({ ...ahead, status: 'cancelled' }))).statusCode).toBe(201);
+  expect((await his.put('/his/v1/appointments/F2', { ...moved, note: '改約', version: 3 })).statusCode).toBe(200);
+  // A past visit (last week) moved or cancelled frees nothing.
+  const past = { startsAt: '2026-03-02T10:00:00+08:00' };
+  expect((await his.put('/his/v1/appointments/F4', visit(past))).statusCode).toBe(201);
+  expect(
+    (await his.put('/his/v1/appointments/F4', visit({ ...past, status: 'cancelled', version: 2 }))).statusCode,
+  ).toBe(200);
+  await drain();
+  expect(seen.map((s) => [s.o.appointmentHisId, s.o.previousStatus, s.o.status, s.o.previousStartsAt ?? null])).toEqual(
+    [
+      ['F1', 'booked', 'cancelled', null],
+      ['F2', 'booked', 'booked', '2026-03-20T02:00:00.000Z'],
+      ['F3', null, 'cancelled', null],
+    ],
+  );
+  expect(seen[1].o.startsAt).toBe('2026-03-27T03:00:00.000Z');
+  expect(await outcomeJobs(c.clinicId)).toHaveLength(3);
+});
+
+it('during the initial sync a known future visit cancelled still frees its slot', async () => {
+  const { his } = await clinic(false);
+  const ahead = { startsAt: '2026-03-20T10:00:00+08:00' };
+  expect((await his.put('/his/v1/appointments/G1', visit(ahead))).statusCode).toBe(201);
+  expect(
+    (await his.put('/his/v1/appointments/G1', visit({ ...ahead, status: 'cancelled', version: 2 }))).statusCode,
+  ).toBe(200);
+  await drain();
+  expect(seen.map((s) => [s.o.appointmentHisId, s.o.status])).toEqual([['G1', 'cancelled']]);
+});
+
+it('a move of a visit whose start has passed frees nothing', async () => {
+  const { his } = await clinic();
+  const early = { startsAt: '2026-03-09T08:30:00+08:00' };
+  expect((await his.put('/his/v1/appointments/H1', visit(early))).statusCode).toBe(201);
+  expect((await his.put('/his/v1/appointments/H1', visit({ version: 2 }))).statusCode).toBe(200);
+  await drain();
+  expect(seen).toEqual([]);
+});

@@ -11,6 +11,11 @@
 // morning still counts), and, while the clinic's initial sync lasts, an appointment Careline sees
 // for the first time already completed / no-show is a copy, not news.
 //
+// Freed slots: the day rule lets a visit still ahead through, so a known visit cancelled next
+// week is an outcome (the waitlist offers its slot). A visit moved to another time (status
+// unchanged) is one too, with `previousStartsAt` — only when the start it left is still ahead.
+// The waitlist ignores a first sighting (previousStatus null): that never held a slot Careline knew.
+//
 // Hooks must be idempotent (the job is retried when any hook throws: every hook runs, then the
 // first error is rethrown) and quick (enqueue their own jobs for slow work).
 import type { Kysely, Transaction } from 'kysely';
@@ -37,6 +42,8 @@ export const OutcomePayload = Type.Object({
   previousStatus: Type.Union([Type.String(), Type.Null()]),
   /** The visit's start, ISO 8601 UTC. */
   startsAt: Type.String(),
+  /** Set when the visit was moved (status unchanged): the start it left, ISO 8601 UTC. */
+  previousStartsAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   version: Type.Number(),
 });
 export type Outcome = Static<typeof OutcomePayload>;
@@ -65,16 +72,18 @@ export function appointmentOutcomeJob(hooks: { onOutcome: OutcomeHook[] }): JobD
 }
 
 /**
- * Whether a status change is an outcome worth acting on (see the header): the visit is on the
- * clinic's today or yesterday, and it is not a first sighting during the initial sync.
+ * Whether a change is an outcome worth acting on (see the header). A status change counts when
+ * the visit is on the clinic's yesterday or later (a cancelled visit ahead included) and it is not
+ * a first sighting during the initial sync; a move (`moved`, `startsAt` being the start it left)
+ * counts only as a freed slot: when that start is still ahead.
  */
 export function outcomeFor(
-  startsAt: string,
-  firstSeen: boolean,
+  change: { startsAt: string; firstSeen: boolean; moved: boolean },
   ctx: { now: Date; timeZone: string; initialSync: boolean },
 ): boolean {
-  if (firstSeen && ctx.initialSync) return false;
-  const visitDay = localParts(new Date(startsAt), ctx.timeZone).date;
+  if (change.firstSeen && ctx.initialSync) return false;
+  if (change.moved) return Date.parse(change.startsAt) > ctx.now.getTime();
+  const visitDay = localParts(new Date(change.startsAt), ctx.timeZone).date;
   return visitDay >= addDays(localParts(ctx.now, ctx.timeZone).date, -1);
 }
 
