@@ -51,6 +51,7 @@ import { queueRoutes } from './modules/queue/routes.ts';
 import { exportRoutes } from './modules/export/routes.ts';
 import { questionnaireRoutes } from './modules/questionnaires/routes.ts';
 import { googleReviewRoutes } from './modules/google-reviews/routes.ts';
+import { waitlistRoutes } from './modules/waitlist/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { ErrorResponse, errorBody, handleError, type App } from './platform/http.ts';
@@ -170,6 +171,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   googleReviewRoutes(app, deps);
   queueRoutes(app, deps);
   exportRoutes(app, deps);
+  waitlistRoutes(app, deps);
 
   // The built back office (apps/web/dist), with index.html for client-side routes.
   const dist = deps.config.webDistDir;

@@ -35,6 +35,7 @@ import { questionnaireJobs, questionnaireOnOutcome } from './modules/questionnai
 import { googleReviewJobs } from './modules/google-reviews/jobs.ts';
 import { bookingJobs } from './modules/booking/jobs.ts';
 import { exportJobs } from './modules/export/jobs.ts';
+import { onWaitlistPostback, waitlistJobs, waitlistOnOutcome } from './modules/waitlist/offers.ts';
 
 const reminderText = reminderTextHooks(handToPerson);
 
@@ -64,6 +65,7 @@ export function jobDefinitions(): JobDefinition[] {
         onFollowUpPostback,
         onSurveyPostback,
         onCarePostback,
+        onWaitlistPostback,
       ],
       onDelivery: onPnpDelivered,
     }),
@@ -76,9 +78,12 @@ export function jobDefinitions(): JobDefinition[] {
     ...tagJobs,
     ...recallJobs,
     ...caseJobs,
-    // An HIS status change (completed, no_show …) of a visit today or yesterday: care plans,
-    // the no-show follow-up and the satisfaction survey plug in here.
-    appointmentOutcomeJob({ onOutcome: [careOnOutcome, noShowOnOutcome, surveyOnOutcome, questionnaireOnOutcome] }),
+    // An HIS status change (completed, no_show …) of a visit today or yesterday, or a slot ahead
+    // freed (cancelled, moved): care plans, the no-show follow-up, the satisfaction survey and
+    // the waitlist plug in here.
+    appointmentOutcomeJob({
+      onOutcome: [careOnOutcome, noShowOnOutcome, surveyOnOutcome, questionnaireOnOutcome, waitlistOnOutcome],
+    }),
     NO_SHOW_SEND_JOB,
     ...broadcastJobs,
     ...satisfactionJobs,
@@ -88,5 +93,6 @@ export function jobDefinitions(): JobDefinition[] {
     ...googleReviewJobs,
     ...bookingJobs,
     ...exportJobs,
+    ...waitlistJobs,
   ];
 }

@@ -374,6 +374,30 @@ const FIXTURES: Record<string, Fixture> = {
     }),
     read: async (ctx) => json(ok(await ctx.admin.get('/api/satisfaction/settings'))),
   },
+  'POST /api/waitlist/entries': {
+    request: async (ctx) => {
+      const n = version++;
+      ok(await ctx.his.put(`/his/v1/patients/PW${n}`, { name: `候補測試${n}`, phone: '0912345678' }));
+      await hisDoctor(ctx, 'DV1');
+      const patient = await patientByName(ctx, `候補測試${n}`);
+      return {
+        url: '/api/waitlist/entries',
+        body: {
+          patientId: patient.id,
+          doctorId: 'DV1',
+          visitType: '洗牙',
+          dateFrom: '2026-06-02',
+          dateTo: '2026-06-20',
+          timeOfDay: 'morning',
+          note: '想提早',
+        },
+      };
+    },
+    read: async (ctx, res) =>
+      json(ok(await ctx.admin.get('/api/waitlist/entries?status=all&limit=200'))).items.find(
+        (e: { id: string }) => e.id === res.json().id,
+      ),
+  },
   'PUT /api/reminders/rules': {
     request: async (ctx) => {
       const current = json(ok(await ctx.admin.get('/api/reminders/rules')));

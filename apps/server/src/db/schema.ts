@@ -33,6 +33,7 @@ import type { QuestionnaireTables } from '../modules/questionnaires/tables.ts';
 import type { GoogleReviewTables } from '../modules/google-reviews/tables.ts';
 import type { QueueTables } from '../modules/queue/tables.ts';
 import type { ExportTables } from '../modules/export/tables.ts';
+import type { WaitlistTables } from '../modules/waitlist/tables.ts';
 
 export interface DB
   extends
@@ -69,4 +70,5 @@ export interface DB
     GoogleReviewTables,
     BookingTables,
     QueueTables,
-    ExportTables {}
+    ExportTables,
+    WaitlistTables {}

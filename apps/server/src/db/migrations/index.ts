@@ -40,6 +40,7 @@ import m0250 from './0250_satisfaction.ts';
 import m0260 from './0260_questionnaires.ts';
 import m0261 from './0261_google_reviews.ts';
 import m0280 from './0280_booking.ts';
+import m0290 from './0290_waitlist.ts';
 import m0295 from './0295_queue.ts';
 import m0300 from './0300_data_exports.ts';
 import m0340 from './0340_line_webhook_check.ts';
@@ -85,6 +86,7 @@ export const migrations: Migration[] = [
   m0260,
   m0261,
   m0280,
+  m0290,
   m0295,
   m0300,
   m0340,
