@@ -23,6 +23,7 @@ import { QUESTIONNAIRE_HELP } from './questionnaires.tsx';
 import { FOLLOW_UP_HELP } from './follow-ups.tsx';
 import { QUEUE_HELP } from './queue.tsx';
 import { DATA_EXPORT_HELP } from './data-export.tsx';
+import { WAITLIST_HELP } from './waitlist.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
 
 const { Paragraph, Text } = Typography;
@@ -323,6 +324,7 @@ export const HELP_ARTICLES = {
   ...FOLLOW_UP_HELP,
   ...QUEUE_HELP,
   ...DATA_EXPORT_HELP,
+  ...WAITLIST_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;

@@ -7,11 +7,13 @@ import { ComplaintPage } from './Complaint.tsx';
 import { SurveyPage } from './Survey.tsx';
 import { QuestionnairePage } from './Questionnaire.tsx';
 import { QueuePage } from './Queue.tsx';
+import { WaitlistPage } from './Waitlist.tsx';
 import type { Page, Toast } from './shell.ts';
 
 const PAGES: { id: Page; label: string }[] = [
   { id: 'appointments', label: '我的預約' },
   { id: 'family', label: '家人' },
+  { id: 'waitlist', label: '候補' },
   { id: 'bind', label: '帳號綁定' },
 ];
 
@@ -20,7 +22,7 @@ function pageFromLocation(channelId: string): Page {
   const state = new URLSearchParams(location.search).get('liff.state');
   const path = state ?? location.pathname.split(`/liff/${channelId}`)[1] ?? '';
   const seg = path.replace(/^\/+/, '').split(/[/?#]/)[0];
-  const pages: Page[] = ['appointments', 'family', 'bind', 'complaint', 'survey', 'questionnaire', 'queue'];
+  const pages: Page[] = ['appointments', 'family', 'bind', 'complaint', 'survey', 'questionnaire', 'queue', 'waitlist'];
   return pages.includes(seg as Page) ? (seg as Page) : 'appointments';
 }
 const pathFor = (channelId: string, p: Page) => `/liff/${channelId}/${p}`;
@@ -63,7 +65,12 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
   const [toast, setToast] = useState<{ text: string; kind: 'ok' | 'err'; n: number } | null>(null);
   // Opened on a list page: ask for the appointments together with /me (one round trip less).
   const prefetch = useRef<Promise<{ members: Member[] }> | null>(
-    page === 'bind' || page === 'complaint' || page === 'survey' || page === 'questionnaire' || page === 'queue'
+    page === 'bind' ||
+      page === 'complaint' ||
+      page === 'survey' ||
+      page === 'questionnaire' ||
+      page === 'queue' ||
+      page === 'waitlist'
       ? null
       : api.appointments().catch(() => ({ members: [] })),
   );
@@ -141,6 +148,8 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
           <QuestionnairePage api={api} toast={showToast} close={close} />
         ) : page === 'queue' ? (
           <QueuePage api={api} me={me} go={go} />
+        ) : page === 'waitlist' ? (
+          <WaitlistPage api={api} toast={showToast} bind={() => go('bind')} />
         ) : page === 'bind' ? (
           <BindPage
             api={api}

@@ -30,6 +30,10 @@ type SurveyForm = NonNullable<
   paths['/liff/api/{channelId}/surveys/{id}']['post']['requestBody']
 >['content']['application/json'];
 export type LiffQuestionnaire = Ok<'/liff/api/{channelId}/questionnaires/{id}', 'get'>;
+export type LiffWaitlist = Ok<'/liff/api/{channelId}/waitlist', 'get'>;
+type WaitlistForm = NonNullable<
+  paths['/liff/api/{channelId}/waitlist']['post']['requestBody']
+>['content']['application/json'];
 type Answer = NonNullable<
   paths['/liff/api/{channelId}/questionnaires/{id}/responses']['post']['requestBody']
 >['content']['application/json']['answers'][number];
@@ -134,6 +138,11 @@ export function createApi(channelId: string, token: () => string | null, baseUrl
           body: { answers },
         }),
       ),
+    waitlist: () => call(() => client.GET('/liff/api/{channelId}/waitlist', { params: { path: channel } })),
+    joinWaitlist: (body: WaitlistForm) =>
+      call(() => client.POST('/liff/api/{channelId}/waitlist', { params: { path: channel }, body })),
+    leaveWaitlist: (id: string) =>
+      call(() => client.POST('/liff/api/{channelId}/waitlist/{id}/cancel', { params: { path: { ...channel, id } } })),
     withdraw: (id: string) =>
       call(() => client.POST('/liff/api/{channelId}/appointments/{id}/withdraw-request', { params: appt(id) })),
     reschedule: (id: string, preferredTimes: string[], note?: string) =>

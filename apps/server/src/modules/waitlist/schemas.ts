@@ -33,6 +33,12 @@ export const WaitlistSettings = Type.Object({
   waveSize: Type.Integer({ description: '每批通知的人數' }),
   waveMinutes: Type.Integer({ description: '兩批通知之間的分鐘數' }),
   defaults: Type.Object({ enabled: Type.Boolean(), waveSize: Type.Integer(), waveMinutes: Type.Integer() }),
+  closeMinutes: Type.Integer({ description: '時段開始前幾分鐘停止通知' }),
+  preview: Type.Unknown({ description: '候補通知的範例（LINE Flex 訊息的 contents，以王小明示範）' }),
+  replies: Type.Object({
+    won: Type.String({ description: '取得時段的回覆（範例）' }),
+    taken: Type.String({ description: '時段已被預約的回覆' }),
+  }),
 });
 export const WaitlistSettingsBody = Type.Object(
   {

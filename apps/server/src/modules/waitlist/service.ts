@@ -12,6 +12,7 @@ import { bindingsOfPatients } from '../binding/for-patients.ts';
 import { clinicService } from '../clinics/service.ts';
 import { clinicDoctors, doctorByHisId, doctorById } from '../doctors/service.ts';
 import { patientById, patientsByIds } from '../patients/service.ts';
+import { OFFER_CLOSE_MINUTES, OFFER_REPLIES, offerMessage } from './messages.ts';
 import { waitlistRepository, type EntryRow, type OfferRow, type SlotRow } from './repository.ts';
 
 export const WAITLIST_DEFAULTS = { enabled: true, waveSize: 5, waveMinutes: 5 };
@@ -246,7 +247,20 @@ export function waitlistService(deps: Deps) {
   }
 
   async function settingsView(clinicId: string) {
-    return { ...(await waitlistSettings(deps, clinicId)), defaults: WAITLIST_DEFAULTS };
+    const sample = offerMessage('sample', {
+      patientName: '王小明',
+      date: '12月11日（週五）',
+      time: '10:00',
+      doctorName: '林醫師',
+      visitType: '洗牙',
+    });
+    return {
+      ...(await waitlistSettings(deps, clinicId)),
+      defaults: WAITLIST_DEFAULTS,
+      closeMinutes: OFFER_CLOSE_MINUTES,
+      preview: sample.type === 'flex' ? sample.contents : null,
+      replies: { won: OFFER_REPLIES.won('12月11日（週五）10:00 林醫師'), taken: OFFER_REPLIES.taken },
+    };
   }
 
   return {
