@@ -366,6 +366,7 @@ export const HELP_ORDER: HelpTopic[] = [
   'followUps',
   'queue',
   'noShow',
+  'waitlist',
   'staff',
   'clinic',
   'apiKeys',

@@ -162,7 +162,7 @@ it('treatment codes are checked: not a list of strings → 422, nothing stored',
   );
 });
 
-it('a freed slot ahead is an outcome whatever its day: a visit cancelled or moved (the start it left is sent)', async () => {
+it('a freed slot ahead is an outcome: a visit cancelled or moved (the start it left is sent)', async () => {
   const { c, his } = await clinic();
   const ahead = { startsAt: '2026-03-20T10:00:00+08:00' };
   expect((await his.put('/his/v1/appointments/F1', visit(ahead))).statusCode).toBe(201);

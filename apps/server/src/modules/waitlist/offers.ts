@@ -33,7 +33,7 @@ import { queuePush, retryKeyOf } from '../line/push.ts';
 import { patientsByIds } from '../patients/service.ts';
 import { nonEssentialBudget } from '../reminders/quota.ts';
 import { sendableAt, sendWindowOf } from '../reminders/send-window.ts';
-import { createBookingRequest } from './booking-port.ts';
+import { createBookingRequest } from '../booking/service.ts';
 import {
   DEFAULT_SLOT_MINUTES,
   OFFER_CLOSE_MINUTES,

@@ -4,29 +4,12 @@
 // winner — and becomes a booking request (source waitlist); the others are told it is taken.
 // Quiet hours hold a wave; a retried outcome or wave sends nothing twice; bad input is refused
 // with a zh-TW message; another clinic sees and changes nothing. Both databases.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as } from '../../testing/helpers.ts';
 import { createLineTestbed, type LineTestbed } from '../../testing/line.ts';
 import { liffSteps, phone } from '../../testing/liff.ts';
 import { answerOffer, runWave, waitlistOnOutcome } from './offers.ts';
 import { refillStats, waitlistService } from './service.ts';
-
-const booked: { patientId: string; startsAt: string; source: string; idempotencyKey: string }[] = [];
-vi.mock('./booking-port.ts', () => ({
-  createBookingRequest: async (
-    _d: unknown,
-    _c: string,
-    i: { patientId: string; startsAt: Date; source: string; idempotencyKey: string },
-  ) => {
-    booked.push({
-      patientId: i.patientId,
-      startsAt: i.startsAt.toISOString(),
-      source: i.source,
-      idempotencyKey: i.idempotencyKey,
-    });
-    return { ok: true, requestId: `R-${i.idempotencyKey}` };
-  },
-}));
 
 let b: LineTestbed;
 let s: ReturnType<typeof liffSteps>;
@@ -45,7 +28,6 @@ const VISIT = '2026-12-11T10:00:00+08:00'; // Friday morning
 type Setup = Awaited<ReturnType<typeof setup>>;
 async function setup(n = 2) {
   b.t.clock.set(NOW);
-  booked.length = 0;
   const c = await s.clinic();
   const admin = as(b.t.app, c.admin);
   const desk = as(b.t.app, await c.staff('front_desk'));
@@ -114,7 +96,16 @@ async function setup(n = 2) {
       .select(['id', 'patient_id', 'line_user_id', 'status'])
       .where('clinic_id', '=', c.clinicId)
       .execute();
-  return { c, admin, desk, people, join, cancel, offers, texts, slots, offerIds };
+  /** The booking requests the waitlist made (the booking module's table, read for the test). */
+  const requests = async () =>
+    (
+      await b.t.deps.db
+        .selectFrom('booking_requests')
+        .select(['id', 'patient_id', 'starts_at', 'ends_at', 'source', 'status', 'line_user_id'])
+        .where('clinic_id', '=', c.clinicId)
+        .execute()
+    ).map((r) => ({ patientId: r.patient_id, startsAt: r.starts_at, endsAt: r.ends_at, source: r.source, id: r.id }));
+  return { c, admin, desk, people, join, cancel, offers, texts, slots, offerIds, requests };
 }
 
 const dataOf = (m: { message: unknown }) => {
@@ -131,7 +122,7 @@ async function tap(x: Setup, i: number, data: string, label = '我要這個時�
 }
 
 describe('waitlist', { timeout: 180_000 }, () => {
-  it('a cancelled visit ahead is offered to both patients; the first tap wins, the other is told it is taken', async () => {
+  it('a cancelled visit ahead is offered to both; the first tap wins, the other is told it is taken', async () => {
     const x = await setup(2);
     await x.join(1);
     await x.join(2, { doctorId: null, timeOfDay: 'any' });
@@ -153,12 +144,14 @@ describe('waitlist', { timeout: 180_000 }, () => {
     expect((await x.texts(1)).at(-1)).toBe(
       '很抱歉，這個時段已由其他候補的病患預約。您仍在候補名單中，有新的空檔會再通知您。',
     );
-    expect(booked).toEqual([
+    const requests = await x.requests();
+    expect(requests).toEqual([
       {
+        id: expect.any(String),
         patientId: x.people[1].id,
         startsAt: '2026-12-11T02:00:00.000Z',
+        endsAt: '2026-12-11T02:20:00.000Z',
         source: 'waitlist',
-        idempotencyKey: expect.stringMatching(/^waitlist:/),
       },
     ]);
     const [slot] = await x.slots();
@@ -172,7 +165,7 @@ describe('waitlist', { timeout: 180_000 }, () => {
       offersSent: 2,
       minutesToFill: 0,
       filledPatientName: '候補2號',
-      bookingRequestId: expect.stringMatching(/^R-waitlist:/),
+      bookingRequestId: requests[0].id,
       endsAt: '2026-12-11T02:20:00.000Z',
     });
     expect(slot.offers.map((o: { patientName: string; status: string }) => [o.patientName, o.status]).sort()).toEqual([
@@ -205,17 +198,17 @@ describe('waitlist', { timeout: 180_000 }, () => {
     );
     expect(answers.filter((a) => a.startsWith('已為您保留'))).toHaveLength(1);
     expect(answers.filter((a) => a.startsWith('很抱歉，這個時段已由其他'))).toHaveLength(1);
-    expect(booked).toHaveLength(1);
+    expect(await x.requests()).toHaveLength(1);
     // a double tap of the winner asks the HIS once and says the same
     const winner = rows[answers.findIndex((a) => a.startsWith('已為您保留'))];
     expect(await answerOffer(b.t.deps, x.c.clinicId, winner.id, winner.line_user_id, 'take')).toMatch(/^已為您保留/);
-    expect(booked).toHaveLength(1);
+    expect(await x.requests()).toHaveLength(1);
     const [slot] = await x.slots();
     expect(slot.minutesToFill).toBe(7);
     expect((await x.offerIds()).map((o) => o.status).sort()).toEqual(['accepted', 'taken']);
   });
 
-  it('waves: one patient at a time every 5 minutes, first come first served; a retried wave or outcome sends nothing twice', async () => {
+  it('waves: one patient every 5 minutes, oldest first; a retried wave or outcome sends nothing twice', async () => {
     const x = await setup(3);
     expect(
       (await x.admin.put('/api/waitlist/settings', { enabled: true, waveSize: 1, waveMinutes: 5 })).statusCode,
@@ -271,7 +264,7 @@ describe('waitlist', { timeout: 180_000 }, () => {
     await x.admin.put('/api/waitlist/settings', { enabled: true, waveSize: 5, waveMinutes: 5 });
   });
 
-  it('a move frees the start it left; quiet hours hold a wave until they end; 「這次不用了」 keeps the patient waiting', async () => {
+  it('a move frees the start it left; quiet hours hold a wave; 「這次不用了」 keeps the patient waiting', async () => {
     const x = await setup(1);
     await x.join(1, { timeOfDay: 'any' });
     b.t.clock.set('2026-12-09T14:00:00.000Z'); // 22:00 in Taipei
@@ -293,10 +286,10 @@ describe('waitlist', { timeout: 180_000 }, () => {
     expect((await x.slots())[0]).toMatchObject({ status: 'expired', statusLabel: '已截止' });
     await tap(x, 1, dataOf(o));
     expect((await x.texts(1)).at(-1)).toBe('很抱歉，這個時段已截止受理。您仍在候補名單中，有新的空檔會再通知您。');
-    expect(booked).toEqual([]);
+    expect(await x.requests()).toEqual([]);
   });
 
-  it('nothing is freed by a past visit, a visit first seen cancelled, or with the waitlist switched off; nobody matching → no_match', async () => {
+  it('no slot for a visit first seen cancelled, one too soon, or switched off; nobody matching: no_match', async () => {
     const x = await setup(1);
     await x.join(1, { dateFrom: '2026-12-15' }); // after the freed day
     await x.cancel();
