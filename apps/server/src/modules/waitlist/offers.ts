@@ -10,6 +10,8 @@
 //   with its first wave job in the same transaction. Each wave claims its number on the slot
 //   (waves = n - 1 → n) before writing its offer rows and pushes, so a retried wave sends nothing
 //   twice; offer rows are unique per slot and patient, and each push's retry key is the offer's.
+// - A patient with an offer still open is not offered another slot until it is answered or
+//   closed: a day of cancellations (a doctor's leave) must not flood one phone.
 // - Offers stop OFFER_CLOSE_MINUTES before the slot (the patient must still get there); a slot
 //   nobody matches is `no_match`, one still open when offers stop is `expired`.
 // - Quiet hours: a wave due inside them waits for their end (and is dropped when that is past
@@ -175,14 +177,14 @@ export async function runWave(deps: Deps, clinicId: string, slotId: string, wave
   const settings = await waitlistSettings(deps, clinicId);
   const tz = window.timeZone;
   const local = localParts(new Date(slot.starts_at), tz);
-  const found = await repo.candidates(clinicId, {
+  const match = {
     slotId,
     doctorId: slot.doctor_id,
     date: local.date,
     timeOfDay: timeOfDayOf(local.time),
     excludePatientId: await freedBy(deps, clinicId, slot),
-    limit: settings.waveSize * 4,
-  });
+  };
+  const found = await repo.candidates(clinicId, { ...match, limit: settings.waveSize * 4, skipBusy: true });
   // One offer per patient (two entries of one patient match once), to a LINE user who still follows.
   const bindings = await bindingsOfPatients(deps.db, clinicId, [...new Set(found.map((e) => e.patient_id))]);
   const picked: { entryId: string; patientId: string; lineUserId: string }[] = [];
@@ -194,8 +196,25 @@ export async function runWave(deps: Deps, clinicId: string, slotId: string, wave
     if (to) picked.push({ entryId: e.id, patientId: e.patient_id, lineUserId: to.lineUserId });
   }
   if (!picked.length) {
+    // Patients who match but hold another open offer: ask again after the interval.
+    const busy = await repo.candidates(clinicId, { ...match, limit: 1, skipBusy: false });
+    const again = new Date(now.getTime() + settings.waveMinutes * 60_000);
+    if (busy.length && again.getTime() < Date.parse(slot.closes_at)) {
+      await enqueueJob(
+        deps.db,
+        deps.clock,
+        WAVE_JOB,
+        { slotId, wave },
+        {
+          clinicId,
+          runAt: again,
+          idempotencyKey: `waitlist-wave:${slotId}:${wave}:${again.toISOString()}`,
+        },
+      );
+      return;
+    }
     // Nobody (more) to ask: a slot never offered to anyone matched nobody; others stay open.
-    if (slot.offers_sent === 0)
+    if (Number(slot.offers_sent) === 0)
       await repo.moveSlot(clinicId, slotId, ['offering'], { status: 'no_match', updated_at: now.toISOString() });
     return;
   }

@@ -82,12 +82,21 @@ export function waitlistRepository(db: Kysely<DB>) {
       ) > 0,
     /**
      * Waiting entries a slot may be offered to, first come first served: the doctor (or any), the
-     * slot's date within the range, the time of day (or any), a patient not offered this slot yet
-     * and not the one who freed it.
+     * slot's date within the range, the time of day (or any), a patient not offered this slot yet,
+     * without another offer still open, and not the one who freed it.
      */
     candidates: (
       clinicId: string,
-      s: { slotId: string; doctorId: string; date: string; timeOfDay: string; excludePatientId: string; limit: number },
+      s: {
+        slotId: string;
+        doctorId: string;
+        date: string;
+        timeOfDay: string;
+        excludePatientId: string;
+        limit: number;
+        /** false: also those with another offer open (is anyone waiting at all?). */
+        skipBusy: boolean;
+      },
     ) =>
       db
         .selectFrom('waitlist_entries as e')
@@ -109,6 +118,20 @@ export function waitlistRepository(db: Kysely<DB>) {
                 .whereRef('o.patient_id', '=', 'e.patient_id'),
             ),
           ),
+        )
+        // One open offer per patient at a time: a day of cancellations must not flood one phone.
+        .where(({ not, exists, selectFrom, lit }) =>
+          !s.skipBusy
+            ? lit(true)
+            : not(
+                exists(
+                  selectFrom('waitlist_offers as open')
+                    .select('open.id')
+                    .where('open.clinic_id', '=', clinicId)
+                    .where('open.status', '=', 'sent')
+                    .whereRef('open.patient_id', '=', 'e.patient_id'),
+                ),
+              ),
         )
         .orderBy('e.created_at')
         .orderBy('e.id')

@@ -185,6 +185,35 @@ describe('waitlist', { timeout: 180_000 }, () => {
     });
   });
 
+  it('one open offer per patient: a second freed slot waits until the first offer is answered', async () => {
+    const x = await setup(1);
+    await x.join(1, { timeOfDay: 'any' });
+    await x.cancel();
+    await x.c.his.put('/his/v1/appointments/A2', {
+      patientId: 'P0',
+      doctorId: 'D1',
+      startsAt: '2026-12-11T15:00:00+08:00',
+      status: 'booked',
+      version: 1,
+    });
+    await x.c.his.put('/his/v1/appointments/A2', {
+      patientId: 'P0',
+      doctorId: 'D1',
+      startsAt: '2026-12-11T15:00:00+08:00',
+      status: 'cancelled',
+      version: 2,
+    });
+    await b.drain();
+    expect(await x.offers(1)).toHaveLength(1);
+    const [first] = await x.offers(1);
+    await tap(x, 1, dataOf(first).replace(':take', ':decline'), '這次不用了');
+    b.t.clock.set(at(5)); // the second slot's next wave
+    await b.drain();
+    const offers = await x.offers(1);
+    expect(offers).toHaveLength(2);
+    expect(JSON.stringify(offers[1].message)).toContain('15:00');
+  });
+
   it('two patients accepting at the same instant: exactly one gets the slot', async () => {
     const x = await setup(2);
     await x.join(1);
