@@ -21048,6 +21048,901 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/waitlist/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 候補通知設定
+         * @description 尚未設定過的診所回傳預設值（開啟，每批 5 人、每 5 分鐘一批）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 是否在預約取消或改期釋出時段時通知候補病患 */
+                            enabled: boolean;
+                            /** @description 每批通知的人數 */
+                            waveSize: number;
+                            /** @description 兩批通知之間的分鐘數 */
+                            waveMinutes: number;
+                            defaults: {
+                                enabled: boolean;
+                                waveSize: number;
+                                waveMinutes: number;
+                            };
+                            /** @description 時段開始前幾分鐘停止通知 */
+                            closeMinutes: number;
+                            /** @description 候補通知的範例（LINE Flex 訊息的 contents，以王小明示範） */
+                            preview: unknown;
+                            replies: {
+                                /** @description 取得時段的回覆（範例） */
+                                won: string;
+                                /** @description 時段已被預約的回覆 */
+                                taken: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 修改候補通知設定（管理者）
+         * @description 每批通知人數與間隔；適用於之後釋出的時段。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 是否通知候補病患 */
+                        enabled: boolean;
+                        /** @description 每批通知人數（1–50） */
+                        waveSize: number;
+                        /** @description 每批間隔分鐘（1–240） */
+                        waveMinutes: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 是否在預約取消或改期釋出時段時通知候補病患 */
+                            enabled: boolean;
+                            /** @description 每批通知的人數 */
+                            waveSize: number;
+                            /** @description 兩批通知之間的分鐘數 */
+                            waveMinutes: number;
+                            defaults: {
+                                enabled: boolean;
+                                waveSize: number;
+                                waveMinutes: number;
+                            };
+                            /** @description 時段開始前幾分鐘停止通知 */
+                            closeMinutes: number;
+                            /** @description 候補通知的範例（LINE Flex 訊息的 contents，以王小明示範） */
+                            preview: unknown;
+                            replies: {
+                                /** @description 取得時段的回覆（範例） */
+                                won: string;
+                                /** @description 時段已被預約的回覆 */
+                                taken: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/waitlist/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 候補名單
+         * @description 新登記的在前。預設只列候補中且日期未過的登記。
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 篩選：waiting 候補中（預設）、booked 已補上、cancelled 已取消、past 日期已過、all 全部 */
+                    status: "waiting" | "booked" | "cancelled" | "past" | "all";
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["WaitlistEntry"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 新增候補（櫃台）
+         * @description 病患想提前或改到某段日期看診時登記。日期不早於今天、最多到 90 天後；同一位病患對同一位醫師（或不限醫師）已有候補中的登記時回 409 WAITLIST_DUPLICATE。有時段釋出時，病患綁定的 LINE 會收到通知。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Careline 的病患 id */
+                        patientId: string;
+                        doctorId: string | null;
+                        visitType: string | null;
+                        /** @description 可看診的開始日，不早於今天（YYYY-MM-DD，診所日期） */
+                        dateFrom: string;
+                        /** @description 可看診的結束日，最多到 90 天後（YYYY-MM-DD，診所日期） */
+                        dateTo: string;
+                        /** @description 時段：any 不限時段、morning 上午（12:00 前）、afternoon 下午（12:00–18:00）、evening 晚上（18:00 後） */
+                        timeOfDay: "any" | "morning" | "afternoon" | "evening";
+                        note: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            patientId: string;
+                            patientName: string;
+                            chartNo: string | null;
+                            /** @description 病患（或家人）有綁定且仍是好友的 LINE，可收到候補通知 */
+                            lineReachable: boolean;
+                            doctorId: string | null;
+                            doctorName: string | null;
+                            visitType: string | null;
+                            /** @description 可看診的開始日（YYYY-MM-DD，診所日期） */
+                            dateFrom: string;
+                            /** @description 可看診的結束日（YYYY-MM-DD，診所日期） */
+                            dateTo: string;
+                            /** @description 時段：any 不限時段、morning 上午（12:00 前）、afternoon 下午（12:00–18:00）、evening 晚上（18:00 後） */
+                            timeOfDay: "any" | "morning" | "afternoon" | "evening";
+                            timeOfDayLabel: string;
+                            note: string | null;
+                            /** @description 登記方式：liff 病患於 LINE 登記、staff 櫃台新增 */
+                            source: "liff" | "staff";
+                            sourceLabel: string;
+                            /** @description 候補狀態（past：仍在候補但日期已過）：waiting 候補中、booked 已補上、cancelled 已取消、past 已過期 */
+                            status: "waiting" | "booked" | "cancelled" | "past";
+                            statusLabel: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/waitlist/entries/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 取消候補
+         * @description 之後釋出的時段不再通知這筆登記；已取消的再取消一次回傳相同結果。已補上時段的登記回 409。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            patientId: string;
+                            patientName: string;
+                            chartNo: string | null;
+                            /** @description 病患（或家人）有綁定且仍是好友的 LINE，可收到候補通知 */
+                            lineReachable: boolean;
+                            doctorId: string | null;
+                            doctorName: string | null;
+                            visitType: string | null;
+                            /** @description 可看診的開始日（YYYY-MM-DD，診所日期） */
+                            dateFrom: string;
+                            /** @description 可看診的結束日（YYYY-MM-DD，診所日期） */
+                            dateTo: string;
+                            /** @description 時段：any 不限時段、morning 上午（12:00 前）、afternoon 下午（12:00–18:00）、evening 晚上（18:00 後） */
+                            timeOfDay: "any" | "morning" | "afternoon" | "evening";
+                            timeOfDayLabel: string;
+                            note: string | null;
+                            /** @description 登記方式：liff 病患於 LINE 登記、staff 櫃台新增 */
+                            source: "liff" | "staff";
+                            sourceLabel: string;
+                            /** @description 候補狀態（past：仍在候補但日期已過）：waiting 候補中、booked 已補上、cancelled 已取消、past 已過期 */
+                            status: "waiting" | "booked" | "cancelled" | "past";
+                            statusLabel: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/waitlist/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 釋出的時段與通知紀錄
+         * @description 預約取消或改期釋出的未來時段，新的在前：每批通知了誰、誰取得時段、從釋出到補上花了幾分鐘。
+         */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @description 釋出原因：cancelled 取消、moved 改期 */
+                                reason: "cancelled" | "moved";
+                                reasonLabel: string;
+                                doctorName: string;
+                                visitType: string | null;
+                                /** @description 時段開始（ISO 8601） */
+                                startsAt: string;
+                                endsAt: string;
+                                /** @description 狀態：offering 通知中、filled 已補上、no_match 無符合的候補、expired 已截止、failed 預約失敗 */
+                                status: "offering" | "filled" | "no_match" | "expired" | "failed";
+                                statusLabel: string;
+                                /** @description 已送出的批次 */
+                                waves: number;
+                                /** @description 已通知的人數 */
+                                offersSent: number;
+                                /** @description 時段釋出的時間 */
+                                freedAt: string;
+                                filledAt: string | null;
+                                minutesToFill: number | null;
+                                filledPatientName: string | null;
+                                bookingRequestId: string | null;
+                                failure: string | null;
+                                offers: {
+                                    patientName: string;
+                                    wave: number;
+                                    /** @description 通知狀態：sent 已通知、accepted 取得時段、declined 不需要、taken 已被預約、expired 已截止 */
+                                    status: "sent" | "accepted" | "declined" | "taken" | "expired";
+                                    statusLabel: string;
+                                    sentAt: string;
+                                    answeredAt: string | null;
+                                }[];
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/waitlist/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 缺額回收成效
+         * @description 期間內（依釋出日，診所時區）釋出、通知、補上的時段數，以及補上所需分鐘數的中位數。
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 期間開始（YYYY-MM-DD，診所日期） */
+                    from: string;
+                    /** @description 期間結束（含）（YYYY-MM-DD，診所日期） */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 期間內釋出的時段數（預約取消或改期） */
+                            freed: number;
+                            /** @description 其中至少通知一位候補病患的時段數 */
+                            offered: number;
+                            /** @description 由候補病患補上的時段數 */
+                            filled: number;
+                            medianMinutesToFill: number | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的候補登記
+         * @description 這個 LINE 帳號綁定的本人與家人的候補登記，以及登記表單需要的醫師與時段選項。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            today: string;
+                            /** @description 最遠可登記的日期 */
+                            lastDate: string;
+                            /** @description 這個 LINE 帳號綁定的本人與家人 */
+                            members: {
+                                id: string;
+                                name: string;
+                            }[];
+                            doctors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            timesOfDay: {
+                                /** @description 時段：any 不限時段、morning 上午（12:00 前）、afternoon 下午（12:00–18:00）、evening 晚上（18:00 後） */
+                                value: "any" | "morning" | "afternoon" | "evening";
+                                label: string;
+                            }[];
+                            entries: {
+                                id: string;
+                                patientId: string;
+                                patientName: string;
+                                doctorName: string | null;
+                                dateFrom: string;
+                                dateTo: string;
+                                timeOfDayLabel: string;
+                                /** @description 候補狀態（past：仍在候補但日期已過）：waiting 候補中、booked 已補上、cancelled 已取消、past 已過期 */
+                                status: "waiting" | "booked" | "cancelled" | "past";
+                                statusLabel: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 登記候補
+         * @description 為本人或已綁定的家人登記候補；有符合的時段釋出時以 LINE 通知，先按「我要這個時段」者取得。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 本人或已綁定的家人 */
+                        patientId: string;
+                        /** @description 醫師 id；不填表示不限醫師 */
+                        doctorId?: string;
+                        /** @description 可看診的開始日（YYYY-MM-DD，診所日期） */
+                        dateFrom: string;
+                        /** @description 可看診的結束日（YYYY-MM-DD，診所日期） */
+                        dateTo: string;
+                        /** @description 時段：any 不限時段、morning 上午（12:00 前）、afternoon 下午（12:00–18:00）、evening 晚上（18:00 後） */
+                        timeOfDay: "any" | "morning" | "afternoon" | "evening";
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            today: string;
+                            /** @description 最遠可登記的日期 */
+                            lastDate: string;
+                            /** @description 這個 LINE 帳號綁定的本人與家人 */
+                            members: {
+                                id: string;
+                                name: string;
+                            }[];
+                            doctors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            timesOfDay: {
+                                /** @description 時段：any 不限時段、morning 上午（12:00 前）、afternoon 下午（12:00–18:00）、evening 晚上（18:00 後） */
+                                value: "any" | "morning" | "afternoon" | "evening";
+                                label: string;
+                            }[];
+                            entries: {
+                                id: string;
+                                patientId: string;
+                                patientName: string;
+                                doctorName: string | null;
+                                dateFrom: string;
+                                dateTo: string;
+                                timeOfDayLabel: string;
+                                /** @description 候補狀態（past：仍在候補但日期已過）：waiting 候補中、booked 已補上、cancelled 已取消、past 已過期 */
+                                status: "waiting" | "booked" | "cancelled" | "past";
+                                statusLabel: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/waitlist/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消候補 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            today: string;
+                            /** @description 最遠可登記的日期 */
+                            lastDate: string;
+                            /** @description 這個 LINE 帳號綁定的本人與家人 */
+                            members: {
+                                id: string;
+                                name: string;
+                            }[];
+                            doctors: {
+                                id: string;
+                                name: string;
+                            }[];
+                            timesOfDay: {
+                                /** @description 時段：any 不限時段、morning 上午（12:00 前）、afternoon 下午（12:00–18:00）、evening 晚上（18:00 後） */
+                                value: "any" | "morning" | "afternoon" | "evening";
+                                label: string;
+                            }[];
+                            entries: {
+                                id: string;
+                                patientId: string;
+                                patientName: string;
+                                doctorName: string | null;
+                                dateFrom: string;
+                                dateTo: string;
+                                timeOfDayLabel: string;
+                                /** @description 候補狀態（past：仍在候補但日期已過）：waiting 候補中、booked 已補上、cancelled 已取消、past 已過期 */
+                                status: "waiting" | "booked" | "cancelled" | "past";
+                                statusLabel: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -22281,6 +23176,32 @@ export interface components {
             repliedBy: string | null;
             /** @description 7 天內新同步到的評論 */
             isNew: boolean;
+        };
+        WaitlistEntry: {
+            id: string;
+            patientId: string;
+            patientName: string;
+            chartNo: string | null;
+            /** @description 病患（或家人）有綁定且仍是好友的 LINE，可收到候補通知 */
+            lineReachable: boolean;
+            doctorId: string | null;
+            doctorName: string | null;
+            visitType: string | null;
+            /** @description 可看診的開始日（YYYY-MM-DD，診所日期） */
+            dateFrom: string;
+            /** @description 可看診的結束日（YYYY-MM-DD，診所日期） */
+            dateTo: string;
+            /** @description 時段：any 不限時段、morning 上午（12:00 前）、afternoon 下午（12:00–18:00）、evening 晚上（18:00 後） */
+            timeOfDay: "any" | "morning" | "afternoon" | "evening";
+            timeOfDayLabel: string;
+            note: string | null;
+            /** @description 登記方式：liff 病患於 LINE 登記、staff 櫃台新增 */
+            source: "liff" | "staff";
+            sourceLabel: string;
+            /** @description 候補狀態（past：仍在候補但日期已過）：waiting 候補中、booked 已補上、cancelled 已取消、past 已過期 */
+            status: "waiting" | "booked" | "cancelled" | "past";
+            statusLabel: string;
+            createdAt: string;
         };
     };
     responses: never;

@@ -156,6 +156,10 @@ export const EXPORT_TABLES: readonly ExportTable[] = [
   { table: 'queue_visits', clinic: 'clinic_id' },
   { table: 'queue_notices', clinic: 'clinic_id' },
   { table: 'queue_events', clinic: 'clinic_id' },
+  { table: 'waitlist_settings', clinic: 'clinic_id' },
+  { table: 'waitlist_entries', clinic: 'clinic_id' },
+  { table: 'waitlist_slots', clinic: 'clinic_id' },
+  { table: 'waitlist_offers', clinic: 'clinic_id' },
   { table: 'audit_log', clinic: 'clinic_id' },
 ];
 
