@@ -1,8 +1,10 @@
-import { BookOutlined } from '@ant-design/icons';
-import { Card, Col, Flex, Menu, Row, Tag, Typography } from 'antd';
+import { BookOutlined, SearchOutlined } from '@ant-design/icons';
+import { Card, Col, Empty, Flex, Input, List, Menu, Row, Tag, Typography } from 'antd';
+import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { HELP_ARTICLES, HELP_ORDER, type HelpTopic } from '../help/articles.tsx';
+import { searchArticles } from '../help/search.ts';
 import { isAdmin, useUser } from '../session.tsx';
 
 export function HelpPage() {
@@ -12,6 +14,15 @@ export function HelpPage() {
   const requested = params.get('topic') as HelpTopic | null;
   const current: HelpTopic = requested && topics.includes(requested) ? requested : topics[0];
   const article = HELP_ARTICLES[current];
+  const [query, setQuery] = useState('');
+  const hits = useMemo(
+    () =>
+      searchArticles(
+        topics.map((t) => ({ topic: t, ...HELP_ARTICLES[t] })),
+        query,
+      ),
+    [topics, query],
+  );
 
   return (
     <>
@@ -22,7 +33,40 @@ export function HelpPage() {
       <Row gutter={16}>
         <Col xs={24} md={8} lg={7}>
           <Card styles={{ body: { padding: 8 } }}>
+            <Input
+              allowClear
+              prefix={<SearchOutlined style={{ color: 'rgba(0,0,0,0.35)' }} />}
+              placeholder="搜尋說明，例如：綁定、重新發送"
+              aria-label="搜尋說明"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              style={{ marginBottom: 8 }}
+            />
+            {query.trim() ? (
+              hits.length ? (
+                <List
+                  aria-label="搜尋結果"
+                  dataSource={hits}
+                  renderItem={(h) => (
+                    <List.Item
+                      key={h.topic}
+                      onClick={() => setParams({ topic: h.topic })}
+                      style={{ cursor: 'pointer', padding: '8px 10px', borderRadius: 6 }}
+                      className={h.topic === current ? 'ant-menu-item-selected' : undefined}
+                    >
+                      <List.Item.Meta
+                        title={<Typography.Link>{HELP_ARTICLES[h.topic].title}</Typography.Link>}
+                        description={<span style={{ fontSize: 12 }}>{h.snippet}</span>}
+                      />
+                    </List.Item>
+                  )}
+                />
+              ) : (
+                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={`找不到「${query.trim()}」的說明`} />
+              )
+            ) : null}
             <Menu
+              hidden={!!query.trim()}
               mode="inline"
               selectedKeys={[current]}
               style={{ borderInlineEnd: 'none' }}
@@ -36,7 +80,7 @@ export function HelpPage() {
           </Card>
         </Col>
         <Col xs={24} md={16} lg={17}>
-          <Card>
+          <Card aria-label="說明內容">
             <Flex align="center" gap={10} style={{ marginBottom: 4 }}>
               <Typography.Title level={4} style={{ margin: 0 }}>
                 {article.title}

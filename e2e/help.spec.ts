@@ -1,0 +1,24 @@
+// 說明中心: the search finds the articles that mention a word (「綁定」), with the text around it,
+// and opens the one clicked; a word no article has says so.
+import { expect, test } from '@playwright/test';
+import { ADMIN_EMAIL, login, SHOTS } from './demo.ts';
+
+test('the help centre search finds 綁定 and opens the article', async ({ page }) => {
+  await login(page, ADMIN_EMAIL);
+  await page.goto('/help');
+  await expect(page.getByRole('heading', { name: '說明中心' })).toBeVisible();
+  await page.getByLabel('搜尋說明').fill('綁定');
+  const items = page.locator('[aria-label="搜尋結果"] .ant-list-item');
+  await expect(items.first()).toContainText('綁定');
+  expect(await items.count()).toBeGreaterThan(2);
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: `${SHOTS}/help-search.png` });
+  const first = items.first();
+  const title = (await first.locator('.ant-list-item-meta-title').innerText()).trim();
+  await first.click();
+  await expect(page).toHaveURL(/topic=/);
+  await expect(page.getByLabel('說明內容').getByRole('heading', { level: 4, name: title })).toBeVisible();
+
+  await page.getByLabel('搜尋說明').fill('沒有這個詞xyz');
+  await expect(page.getByText('找不到「沒有這個詞xyz」的說明')).toBeVisible();
+});
