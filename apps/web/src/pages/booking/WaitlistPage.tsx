@@ -198,7 +198,7 @@ function EntriesTab({ canWrite }: { canWrite: boolean }) {
         columns={[
           {
             title: '病患',
-            width: 160,
+            width: 210,
             render: (_, r) => (
               <Space direction="vertical" size={0}>
                 <Link to={`/patients/${r.patientId}`}>{r.patientName}</Link>
