@@ -19,6 +19,7 @@ import {
 } from '../apps/server/src/db/seed/demo.ts';
 import { devEncryptionKey, startServer, WEB_DIST } from '../apps/server/src/server.ts';
 import { seedDemoSurveys } from '../apps/server/src/modules/satisfaction/demo.ts';
+import { seedDemoReports } from '../apps/server/src/modules/reports/demo.ts';
 import { fillDemoClinic } from './fake-his.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -123,6 +124,18 @@ if (seeded.created || env.CARELINE_DEMO_FILL === '1') {
     process.stderr.write(`demo: past surveys not seeded: ${err instanceof Error ? err.message : String(err)}\n`);
   } finally {
     await sv.database.close();
+  }
+}
+// 報表: the roll-ups of the demo clinic's history, built now (then hourly by the worker).
+{
+  const rp = await createDeps(config, { migrate: false });
+  try {
+    const r = await seedDemoReports(rp.deps, DEMO_CLINIC_ID);
+    process.stdout.write(`reports: roll-ups built ${r.from}…${r.to}\n`);
+  } catch (err) {
+    process.stderr.write(`demo: report roll-ups not built: ${err instanceof Error ? err.message : String(err)}\n`);
+  } finally {
+    await rp.database.close();
   }
 }
 process.stdout.write(`

@@ -534,6 +534,9 @@ export function makeAppointments(
  * (completed; a few no-shows and cancellations). Gives the patient list its last visits, the
  * no-show counts and the recall rules (six-month cleaning …) something to find.
  */
+/** The demo's Careline start, in days before today (modules/reports/demo.ts sets the baseline before it). */
+export const LIVE_DAYS_AGO = 120;
+
 export function makeHistory(
   seed: number,
   patients: FakePatient[],
@@ -545,8 +548,10 @@ export function makeHistory(
   for (let d = days; d >= 1; d--) {
     const date = addDays(today.date, -d);
     for (const { r, doctor, patient, visitType, minutes, duration, appointmentId } of daySlots(seed, date, patients)) {
+      // Careline went live LIVE_DAYS_AGO days ago: before it more patients missed or cancelled.
+      const before = d > LIVE_DAYS_AGO;
       const x = r();
-      const status = x < 0.05 ? 'no_show' : x < 0.1 ? 'cancelled' : 'completed';
+      const status = x < (before ? 0.09 : 0.04) ? 'no_show' : x < (before ? 0.22 : 0.12) ? 'cancelled' : 'completed';
       const body = {
         patientId: patient.id,
         doctorId: doctor.id,

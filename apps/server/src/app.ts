@@ -52,6 +52,7 @@ import { exportRoutes } from './modules/export/routes.ts';
 import { questionnaireRoutes } from './modules/questionnaires/routes.ts';
 import { googleReviewRoutes } from './modules/google-reviews/routes.ts';
 import { waitlistRoutes } from './modules/waitlist/routes.ts';
+import { reportRoutes } from './modules/reports/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { ErrorResponse, errorBody, handleError, type App } from './platform/http.ts';
@@ -172,6 +173,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   queueRoutes(app, deps);
   exportRoutes(app, deps);
   waitlistRoutes(app, deps);
+  reportRoutes(app, deps);
 
   // The built back office (apps/web/dist), with index.html for client-side routes.
   const dist = deps.config.webDistDir;

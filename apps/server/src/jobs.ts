@@ -36,6 +36,7 @@ import { googleReviewJobs } from './modules/google-reviews/jobs.ts';
 import { bookingJobs } from './modules/booking/jobs.ts';
 import { exportJobs } from './modules/export/jobs.ts';
 import { onWaitlistPostback, waitlistJobs, waitlistOnOutcome } from './modules/waitlist/offers.ts';
+import { reportJobs, reportsOnOutcome } from './modules/reports/rollup.ts';
 
 const reminderText = reminderTextHooks(handToPerson);
 
@@ -80,9 +81,16 @@ export function jobDefinitions(): JobDefinition[] {
     ...caseJobs,
     // An HIS status change (completed, no_show …) of a visit today or yesterday, or a slot ahead
     // freed (cancelled, moved): care plans, the no-show follow-up, the satisfaction survey and
-    // the waitlist plug in here.
+    // the waitlist plug in here; the reports' hourly roll-up is kept going by it.
     appointmentOutcomeJob({
-      onOutcome: [careOnOutcome, noShowOnOutcome, surveyOnOutcome, questionnaireOnOutcome, waitlistOnOutcome],
+      onOutcome: [
+        careOnOutcome,
+        noShowOnOutcome,
+        surveyOnOutcome,
+        questionnaireOnOutcome,
+        waitlistOnOutcome,
+        reportsOnOutcome,
+      ],
     }),
     NO_SHOW_SEND_JOB,
     ...broadcastJobs,
@@ -94,5 +102,6 @@ export function jobDefinitions(): JobDefinition[] {
     ...bookingJobs,
     ...exportJobs,
     ...waitlistJobs,
+    ...reportJobs,
   ];
 }

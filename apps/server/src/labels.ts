@@ -178,6 +178,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'export.started': '開始匯出診所全部資料',
   'export.downloaded': '下載診所全部資料',
   'export.imported': '匯入診所全部資料（搬家）',
+  'reports.settings_saved': '儲存報表設定',
 };
 
 /** What a family of actions is about (the part before the dot): the audit log filters by it. */
@@ -221,6 +222,7 @@ export const ACTION_GROUP_LABELS: Record<string, string> = {
   google: 'Google 評論',
   queue: '看診進度',
   export: '資料匯出',
+  reports: '報表',
 };
 
 export const ENTITY_TYPE_LABELS: Record<string, string> = {
@@ -314,6 +316,7 @@ export const JOB_TYPE_LABELS: Record<string, string> = {
   'questionnaire.deliver': '傳送問卷',
   'google_reviews.sync': '同步 Google 評論',
   'booking.expire': '線上預約申請逾時',
+  'reports.rollup': '更新報表的每日彙總',
 };
 
 export const JOB_STATUS_LABELS: Record<string, string> = {
@@ -335,6 +338,10 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   attemptsLeft: '剩餘嘗試次數',
   audience: '對象',
   before: '變更前',
+  baselinePeriod: '基準期間',
+  averageVisitValueTwd: '平均每診收入（新台幣）',
+  minutesPerCall: '每通確認電話分鐘數',
+  staffHourlyCostTwd: '櫃台每小時人事成本（新台幣）',
   birthDate: '生日',
   businessHours: '門診時段',
   businessHoursOnly: '只計門診時間',

@@ -398,6 +398,18 @@ const FIXTURES: Record<string, Fixture> = {
         (e: { id: string }) => e.id === res.json().id,
       ),
   },
+  'PUT /api/reports/settings': {
+    request: async () => ({
+      url: '/api/reports/settings',
+      body: {
+        baselinePeriod: { from: '2025-01-01', to: '2025-03-31' },
+        averageVisitValueTwd: 600,
+        minutesPerCall: 3,
+        staffHourlyCostTwd: 200,
+      },
+    }),
+    read: async (ctx) => json(ok(await ctx.admin.get('/api/reports/settings'))),
+  },
   'PUT /api/reminders/rules': {
     request: async (ctx) => {
       const current = json(ok(await ctx.admin.get('/api/reminders/rules')));

@@ -21943,6 +21943,495 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * KPI（每日、每週、每月）
+         * @description 由每日彙總計算（背景工作每小時更新，第一次會先建立歷史資料）。每個指標附定義、公式與目標；scope 為 visit 的指標依醫師與看診類別篩選，clinic 的指標為全診所數字。百分比為 0–100。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 起始日（含，診所時區）；預設依 grain：30 天、12 週或 12 個月前 */
+                    from?: string;
+                    /** @description 結束日（含），預設今天 */
+                    to?: string;
+                    /** @description day 每日（預設）、week 每週（週一起算，以週一日期表示）、month 每月（YYYY-MM） */
+                    grain?: "day" | "week" | "month";
+                    /** @description 只看這位醫師（HIS 醫師代碼） */
+                    doctorId?: string;
+                    /** @description 只看這個看診類別 */
+                    visitType?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 起始日 */
+                            from: string;
+                            /** @description 結束日 */
+                            to: string;
+                            grain: string;
+                            timeZone: string;
+                            /** @description 每日彙總的狀態（由背景工作每小時更新） */
+                            rollup: {
+                                /** @description ready：彙總已建立；building：第一次建立（或重建）歷史資料中，數字可能不完整 */
+                                state: "ready" | "building";
+                                refreshedAt: string | null;
+                            };
+                            kpis: {
+                                /** @description 穩定的英文代碼，例如 no_show_rate */
+                                key: string;
+                                label: string;
+                                /** @description percent 百分比（0–100）、minutes 分鐘、hours 小時、count 件數、twd 新台幣 */
+                                unit: "percent" | "minutes" | "hours" | "count" | "twd";
+                                /** @description 定義（滑鼠移到指標上顯示） */
+                                definition: string;
+                                /** @description 計算公式 */
+                                formula: string;
+                                target: {
+                                    op: ">=" | "<=";
+                                    /** @description 目標值，單位同 unit（百分比為 0–100） */
+                                    value: number;
+                                } | null;
+                                /** @description visit：依醫師與看診類別篩選；clinic：全診所的數字，不受醫師與看診類別篩選影響 */
+                                scope: "visit" | "clinic";
+                                total: number | null;
+                                series: {
+                                    /** @description YYYY-MM-DD（日、週的週一）或 YYYY-MM（月） */
+                                    period: string;
+                                    value: number | null;
+                                    numerator: number | null;
+                                    denominator: number | null;
+                                }[];
+                            }[];
+                            filters: {
+                                doctors: {
+                                    /** @description HIS 醫師代碼 */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                visitTypes: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/baseline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 導入前後比較（未到診率、取消率）
+         * @description 比較期間（預設最近三個月）與基準期間（設定，預設導入 Careline 前三個月）的未到診率與取消率。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 比較期間起始日，預設三個月前 */
+                    from?: string;
+                    /** @description 比較期間結束日，預設今天 */
+                    to?: string;
+                    /** @description 只看這位醫師（HIS 醫師代碼） */
+                    doctorId?: string;
+                    /** @description 只看這個看診類別 */
+                    visitType?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            baseline: {
+                                /** @description 起始日（含） */
+                                from: string;
+                                /** @description 結束日（含） */
+                                to: string;
+                            };
+                            current: {
+                                /** @description 起始日（含） */
+                                from: string;
+                                /** @description 結束日（含） */
+                                to: string;
+                            };
+                            figures: {
+                                key: string;
+                                label: string;
+                                /** @description percent 百分比（0–100）、minutes 分鐘、hours 小時、count 件數、twd 新台幣 */
+                                unit: "percent" | "minutes" | "hours" | "count" | "twd";
+                                formula: string;
+                                baseline: {
+                                    value: number | null;
+                                    numerator: number | null;
+                                    denominator: number | null;
+                                };
+                                current: {
+                                    value: number | null;
+                                    numerator: number | null;
+                                    denominator: number | null;
+                                };
+                                change: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/value": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Careline 效益（新台幣）
+         * @description 一個月的效益：減少的未到診 × 平均每診收入、省下的確認電話 × 每通分鐘數換算人事成本、扣除訊息費用；每個數字附公式與代入的數值。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 月份 YYYY-MM，預設本月 */
+                    month?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            /** @description 月初 */
+                            from: string;
+                            /** @description 月底（本月為今天） */
+                            to: string;
+                            baseline: {
+                                /** @description 起始日（含） */
+                                from: string;
+                                /** @description 結束日（含） */
+                                to: string;
+                            };
+                            figures: {
+                                key: string;
+                                label: string;
+                                /** @description percent 百分比（0–100）、minutes 分鐘、hours 小時、count 件數、twd 新台幣 */
+                                unit: "percent" | "minutes" | "hours" | "count" | "twd";
+                                value: number | null;
+                                /** @description 公式與代入的數字 */
+                                formula: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 報表設定 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            baselinePeriod: {
+                                /** @description 基準期間起始日（含） */
+                                from: string;
+                                /** @description 基準期間結束日（含） */
+                                to: string;
+                            } | null;
+                            /** @description 平均每診收入（新台幣） */
+                            averageVisitValueTwd: number;
+                            /** @description 櫃台打一通確認電話的平均分鐘數 */
+                            minutesPerCall: number;
+                            /** @description 櫃台人員每小時人事成本（新台幣） */
+                            staffHourlyCostTwd: number;
+                            baseline: {
+                                /** @description 起始日（含） */
+                                from: string;
+                                /** @description 結束日（含） */
+                                to: string;
+                                /** @description 是否為預設的基準期間 */
+                                isDefault: boolean;
+                            };
+                            carelineSince: string | null;
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 修改報表設定（管理者）
+         * @description baselinePeriod 為 null 時使用預設基準期間：導入 Careline 前三個月。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        baselinePeriod: {
+                            /** @description 基準期間起始日（含） */
+                            from: string;
+                            /** @description 基準期間結束日（含） */
+                            to: string;
+                        } | null;
+                        /** @description 平均每診收入（新台幣） */
+                        averageVisitValueTwd: number;
+                        /** @description 櫃台打一通確認電話的平均分鐘數 */
+                        minutesPerCall: number;
+                        /** @description 櫃台人員每小時人事成本（新台幣） */
+                        staffHourlyCostTwd: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            baselinePeriod: {
+                                /** @description 基準期間起始日（含） */
+                                from: string;
+                                /** @description 基準期間結束日（含） */
+                                to: string;
+                            } | null;
+                            /** @description 平均每診收入（新台幣） */
+                            averageVisitValueTwd: number;
+                            /** @description 櫃台打一通確認電話的平均分鐘數 */
+                            minutesPerCall: number;
+                            /** @description 櫃台人員每小時人事成本（新台幣） */
+                            staffHourlyCostTwd: number;
+                            baseline: {
+                                /** @description 起始日（含） */
+                                from: string;
+                                /** @description 結束日（含） */
+                                to: string;
+                                /** @description 是否為預設的基準期間 */
+                                isDefault: boolean;
+                            };
+                            carelineSince: string | null;
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -34,6 +34,7 @@ import type { GoogleReviewTables } from '../modules/google-reviews/tables.ts';
 import type { QueueTables } from '../modules/queue/tables.ts';
 import type { ExportTables } from '../modules/export/tables.ts';
 import type { WaitlistTables } from '../modules/waitlist/tables.ts';
+import type { ReportTables } from '../modules/reports/tables.ts';
 
 export interface DB
   extends
@@ -71,4 +72,5 @@ export interface DB
     BookingTables,
     QueueTables,
     ExportTables,
-    WaitlistTables {}
+    WaitlistTables,
+    ReportTables {}

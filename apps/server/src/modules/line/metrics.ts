@@ -116,6 +116,18 @@ export function lineMetrics(deps: Deps) {
   const repo = lineMetricsRepository(deps.db);
   return {
     /**
+     * The questions (with who answered them) and the people's waits that started in [start, end),
+     * answers up to `answersUntil` counted: the reports' daily roll-up reads the log this way.
+     */
+    async log(clinicId: string, start: string, end: string, answersUntil: string) {
+      const log = readLog(await repo.messagesBetween(clinicId, start, answersUntil > end ? answersUntil : end));
+      const inPeriod = (at: string) => at >= start && at < end;
+      return {
+        questions: log.questions.filter((q) => inPeriod(q.at)),
+        waits: log.waits.filter((w) => inPeriod(w.start)),
+      };
+    },
+    /**
      * Answer figures for the local dates [from, to] (inclusive) in `timeZone`, in total and per
      * day or week. Answers up to ANSWER_GRACE_DAYS after the period (and before now) count.
      */
