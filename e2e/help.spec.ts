@@ -1,5 +1,6 @@
 // 說明中心: the search finds the articles that mention a word (「綁定」), with the text around it,
-// and opens the one clicked; a word no article has says so.
+// and opens the one clicked; the system FAQ (docs/faq.md) is one of them; a word no article has
+// says so.
 import { expect, test } from '@playwright/test';
 import { ADMIN_EMAIL, login, SHOTS } from './demo.ts';
 
@@ -18,6 +19,14 @@ test('the help centre search finds 綁定 and opens the article', async ({ page 
   await first.click();
   await expect(page).toHaveURL(/topic=/);
   await expect(page.getByLabel('說明內容').getByRole('heading', { level: 4, name: title })).toBeVisible();
+
+  // The system FAQ (docs/faq.md) is an article too, found by what it answers.
+  await page.getByLabel('搜尋說明').fill('收不到簡訊驗證碼');
+  await items.filter({ hasText: '常見問題（系統 FAQ）' }).click();
+  const faq = page.getByLabel('說明內容');
+  await expect(faq.getByRole('heading', { name: '一直收不到簡訊驗證碼' })).toBeVisible();
+  await expect(faq.locator('table').first()).toContainText('病患尚未綁定 LINE');
+  await page.screenshot({ path: `${SHOTS}/help-faq.png` });
 
   await page.getByLabel('搜尋說明').fill('沒有這個詞xyz');
   await expect(page.getByText('找不到「沒有這個詞xyz」的說明')).toBeVisible();

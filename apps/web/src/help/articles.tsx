@@ -25,6 +25,7 @@ import { QUEUE_HELP } from './queue.tsx';
 import { DATA_EXPORT_HELP } from './data-export.tsx';
 import { WAITLIST_HELP } from './waitlist.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
+import { SYSTEM_FAQ_HELP } from './system-faq.tsx';
 
 const { Paragraph, Text } = Typography;
 
@@ -325,6 +326,7 @@ export const HELP_ARTICLES = {
   ...QUEUE_HELP,
   ...DATA_EXPORT_HELP,
   ...WAITLIST_HELP,
+  ...SYSTEM_FAQ_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -332,6 +334,7 @@ export type HelpTopic = keyof typeof HELP_ARTICLES;
 export const HELP_ORDER: HelpTopic[] = [
   'login',
   'roles',
+  'systemFaq',
   'home',
   'appointments',
   'calendar',
