@@ -49,6 +49,7 @@ import { followUpRoutes } from './modules/follow-ups/routes.ts';
 import { satisfactionRoutes } from './modules/satisfaction/routes.ts';
 import { queueRoutes } from './modules/queue/routes.ts';
 import { exportRoutes } from './modules/export/routes.ts';
+import { bookingRoutes } from './modules/booking/routes.ts';
 import { questionnaireRoutes } from './modules/questionnaires/routes.ts';
 import { googleReviewRoutes } from './modules/google-reviews/routes.ts';
 import { waitlistRoutes } from './modules/waitlist/routes.ts';
@@ -157,6 +158,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   careLibraryRoutes(app, deps, { usage: [plansUsingArticle, broadcastsUsingArticle] });
   followUpRoutes(app, deps);
   satisfactionRoutes(app, deps);
+  bookingRoutes(app, deps);
   appointmentRoutes(app, deps);
   homeRoutes(app, deps);
   doctorRoutes(app, deps);

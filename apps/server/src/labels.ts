@@ -147,6 +147,15 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'richmenu.published': '發布圖文選單',
   'richmenu.saved': '儲存圖文選單',
   'satisfaction.exported': '匯出滿意度調查',
+  'booking.settings_saved': '儲存線上預約設定',
+  'booking.rule_saved': '儲存醫師的預約規則',
+  'booking.rule_deleted': '移除醫師的預約規則',
+  'booking.availability_replaced': 'HIS 更新醫師的可預約時段',
+  'booking.request_accepted': '接受預約申請',
+  'booking.request_declined': '婉拒預約申請',
+  'booking.no_show_policy_saved': '儲存未到診規則',
+  'booking.no_show_override_set': '設定病患的未到診例外',
+  'booking.no_show_override_cleared': '移除病患的未到診例外',
   'satisfaction.settings_saved': '儲存滿意度調查設定',
   'segment.deleted': '刪除分眾名單',
   'segment.saved': '儲存分眾名單',
@@ -223,6 +232,7 @@ export const ACTION_GROUP_LABELS: Record<string, string> = {
   queue: '看診進度',
   export: '資料匯出',
   reports: '報表',
+  booking: '線上預約',
 };
 
 export const ENTITY_TYPE_LABELS: Record<string, string> = {
@@ -274,6 +284,8 @@ export const ENTITY_TYPE_LABELS: Record<string, string> = {
   questionnaire: '問卷',
   google_connection: 'Google 商家檔案連結',
   google_review: 'Google 評論',
+  booking_settings: '線上預約設定',
+  booking_request: '預約申請',
 };
 
 export const ACTOR_TYPE_LABELS: Record<string, string> = {
@@ -487,6 +499,18 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   length: '字數',
   matched: '符合人數',
   queued: '排入傳送',
+  slots: '時段數',
+  replaced: '取代的時段數',
+  acceptBy: '申請成立方式',
+  message: '訊息',
+  mode: '方式',
+  slotSource: '時段來源',
+  expireHours: '申請逾時（小時）',
+  slotMinutes: '每個時段（分鐘）',
+  daysAhead: '可預約天數',
+  cutoffMinutes: '截止時間（看診前分鐘）',
+  perSlot: '每時段人數',
+  threshold: '未到診次數門檻',
 };
 
 /** Values that are codes, by the detail field they appear in. */

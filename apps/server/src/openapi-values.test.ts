@@ -358,6 +358,36 @@ const FIXTURES: Record<string, Fixture> = {
     read: async (_ctx, res) => res.json(),
     readPath: (p) => (p[0] === 'room' ? ['queue', 'room'] : p),
   },
+  'PUT /api/booking/rules/{doctorId}': {
+    request: async (ctx) => {
+      await hisDoctor(ctx, 'DB1');
+      const rules = json(ok(await ctx.admin.get('/api/booking/rules')));
+      const doctorId = rules.doctors[0].doctorId;
+      return {
+        url: `/api/booking/rules/${doctorId}`,
+        body: { enabled: true, visitTypes: ['初診'], slotMinutes: 15, daysAhead: 14, cutoffMinutes: 60, perSlot: 1 },
+      };
+    },
+    read: async (ctx) => json(ok(await ctx.admin.get('/api/booking/rules'))).doctors[0].rule,
+  },
+  'PUT /his/v1/availability/{doctorId}': {
+    request: async (ctx) => {
+      await hisDoctor(ctx, 'DA1');
+      return {
+        url: '/his/v1/availability/DA1',
+        body: {
+          slots: [
+            {
+              startsAt: '2099-06-10T09:00:00+08:00',
+              endsAt: '2099-06-10T09:15:00+08:00',
+              capacity: 1,
+              visitTypes: ['初診'],
+            },
+          ],
+        },
+      };
+    },
+  },
   'PUT /api/satisfaction/settings': {
     request: async () => ({
       url: '/api/satisfaction/settings',

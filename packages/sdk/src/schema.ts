@@ -12624,6 +12624,1596 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/booking/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 線上預約設定 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 是否開放病患在 LINE 線上預約 */
+                            enabled: boolean;
+                            /**
+                             * @description 可預約時段的來源：rules 依各醫師的預約規則與門診時間產生；his 由 HIS 以 PUT /his/v1/availability 提供
+                             * @enum {unknown}
+                             */
+                            slotSource: "rules" | "his";
+                            /**
+                             * @description 申請如何成立：his 由 HIS 收到 appointment.requested 事件後回寫預約（帶 bookingRequestId）；staff 由櫃台在後台接受
+                             * @enum {unknown}
+                             */
+                            acceptBy: "his" | "staff";
+                            /** @description 申請多久未處理就自動逾時（小時，預設 48；最晚到看診時間） */
+                            expireHours: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 修改線上預約設定（管理者）
+         * @description 時段來源（預約規則或 HIS 提供）與申請成立的方式（HIS 回寫或櫃台接受）擇一。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 是否開放病患在 LINE 線上預約 */
+                        enabled: boolean;
+                        /**
+                         * @description 可預約時段的來源：rules 依各醫師的預約規則與門診時間產生；his 由 HIS 以 PUT /his/v1/availability 提供
+                         * @enum {unknown}
+                         */
+                        slotSource: "rules" | "his";
+                        /**
+                         * @description 申請如何成立：his 由 HIS 收到 appointment.requested 事件後回寫預約（帶 bookingRequestId）；staff 由櫃台在後台接受
+                         * @enum {unknown}
+                         */
+                        acceptBy: "his" | "staff";
+                        /** @description 申請多久未處理就自動逾時（小時，預設 48；最晚到看診時間） */
+                        expireHours: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 是否開放病患在 LINE 線上預約 */
+                            enabled: boolean;
+                            /**
+                             * @description 可預約時段的來源：rules 依各醫師的預約規則與門診時間產生；his 由 HIS 以 PUT /his/v1/availability 提供
+                             * @enum {unknown}
+                             */
+                            slotSource: "rules" | "his";
+                            /**
+                             * @description 申請如何成立：his 由 HIS 收到 appointment.requested 事件後回寫預約（帶 bookingRequestId）；staff 由櫃台在後台接受
+                             * @enum {unknown}
+                             */
+                            acceptBy: "his" | "staff";
+                            /** @description 申請多久未處理就自動逾時（小時，預設 48；最晚到看診時間） */
+                            expireHours: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/booking/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 各醫師的預約規則
+         * @description 每位醫師與其預約規則（null 表示不開放線上預約），以及產生時段所依據的門診時間。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            doctors: {
+                                doctorId: string;
+                                name: string;
+                                active: boolean;
+                                rule: {
+                                    doctorId: string;
+                                    /** @description 是否開放這位醫師線上預約 */
+                                    enabled: boolean;
+                                    visitTypes: string[] | null;
+                                    /** @description 每個時段幾分鐘 */
+                                    slotMinutes: number;
+                                    /** @description 最多可預約幾天後（0 表示只能預約今天） */
+                                    daysAhead: number;
+                                    /** @description 看診前多少分鐘停止線上預約 */
+                                    cutoffMinutes: number;
+                                    /** @description 每個時段可預約幾人 */
+                                    perSlot: number;
+                                } | null;
+                            }[];
+                            /** @description 診所的門診時間（時段由此產生；休診日依工作日曆） */
+                            businessHours: {
+                                weekday: number;
+                                open: string;
+                                close: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/booking/rules/{doctorId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 設定醫師的預約規則（管理者）
+         * @description 時段依診所的門診時間每 slotMinutes 分鐘產生，休診日依工作日曆；看診前 cutoffMinutes 分鐘停止預約，最多預約 daysAhead 天後，每個時段 perSlot 人。截止時間長於可預約天數時回 422。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    doctorId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 是否開放這位醫師線上預約 */
+                        enabled: boolean;
+                        visitTypes: string[] | null;
+                        /** @description 每個時段幾分鐘 */
+                        slotMinutes: number;
+                        /** @description 最多可預約幾天後（0 表示只能預約今天） */
+                        daysAhead: number;
+                        /** @description 看診前多少分鐘停止線上預約 */
+                        cutoffMinutes: number;
+                        /** @description 每個時段可預約幾人 */
+                        perSlot: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            doctorId: string;
+                            /** @description 是否開放這位醫師線上預約 */
+                            enabled: boolean;
+                            visitTypes: string[] | null;
+                            /** @description 每個時段幾分鐘 */
+                            slotMinutes: number;
+                            /** @description 最多可預約幾天後（0 表示只能預約今天） */
+                            daysAhead: number;
+                            /** @description 看診前多少分鐘停止線上預約 */
+                            cutoffMinutes: number;
+                            /** @description 每個時段可預約幾人 */
+                            perSlot: number;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 移除醫師的預約規則（管理者） */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    doctorId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/booking/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 預約申請
+         * @description 預設列出申請中的（依看診時間）；status=all 列出全部（最新的在前）。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 預設 requested */
+                    status?: ("requested" | "accepted" | "declined" | "expired" | "cancelled") | "all";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                patientId: string;
+                                patientName: string;
+                                chartNo: string | null;
+                                doctorId: string;
+                                doctorName: string;
+                                visitType: string | null;
+                                startsAt: string;
+                                endsAt: string;
+                                /** @enum {unknown} */
+                                source: "liff" | "waitlist" | "recall" | "staff";
+                                /**
+                                 * @description requested 申請中、accepted 已成立、declined 已婉拒、expired 逾時、cancelled 已取消
+                                 * @enum {unknown}
+                                 */
+                                status: "requested" | "accepted" | "declined" | "expired" | "cancelled";
+                                statusLabel: string;
+                                /** @description 未到診規則：需由櫃台核准 */
+                                needsApproval: boolean;
+                                /** @description 近 12 個月未到診次數 */
+                                noShows: number;
+                                declineReason: string | null;
+                                appointmentId: string | null;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                expiresAt: string;
+                                createdAt: string;
+                            }[];
+                            /** @description 申請中的件數 */
+                            open: number;
+                            /** @enum {unknown} */
+                            acceptBy: "his" | "staff";
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/booking/requests/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 接受預約申請
+         * @description 由櫃台接受（acceptBy=staff）：建立預約（HIS 預約代碼 CL-<申請代碼>），病患在 LINE 收到預約成功通知。acceptBy=his 時只能核准因未到診規則而待核准的申請（送到 HIS），其他申請由 HIS 回寫成立。申請已被處理回 409 BOOKING_REQUEST_CLOSED。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            patientId: string;
+                            patientName: string;
+                            chartNo: string | null;
+                            doctorId: string;
+                            doctorName: string;
+                            visitType: string | null;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {unknown} */
+                            source: "liff" | "waitlist" | "recall" | "staff";
+                            /**
+                             * @description requested 申請中、accepted 已成立、declined 已婉拒、expired 逾時、cancelled 已取消
+                             * @enum {unknown}
+                             */
+                            status: "requested" | "accepted" | "declined" | "expired" | "cancelled";
+                            statusLabel: string;
+                            /** @description 未到診規則：需由櫃台核准 */
+                            needsApproval: boolean;
+                            /** @description 近 12 個月未到診次數 */
+                            noShows: number;
+                            declineReason: string | null;
+                            appointmentId: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            expiresAt: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/booking/requests/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 婉拒預約申請
+         * @description 病患在 LINE 收到婉拒通知與原因；已送到 HIS 的申請，HIS 收到 appointment.request_closed 事件。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 婉拒的原因（會傳給病患，例如「醫師當天臨時休診」） */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            patientId: string;
+                            patientName: string;
+                            chartNo: string | null;
+                            doctorId: string;
+                            doctorName: string;
+                            visitType: string | null;
+                            startsAt: string;
+                            endsAt: string;
+                            /** @enum {unknown} */
+                            source: "liff" | "waitlist" | "recall" | "staff";
+                            /**
+                             * @description requested 申請中、accepted 已成立、declined 已婉拒、expired 逾時、cancelled 已取消
+                             * @enum {unknown}
+                             */
+                            status: "requested" | "accepted" | "declined" | "expired" | "cancelled";
+                            statusLabel: string;
+                            /** @description 未到診規則：需由櫃台核准 */
+                            needsApproval: boolean;
+                            /** @description 近 12 個月未到診次數 */
+                            noShows: number;
+                            declineReason: string | null;
+                            appointmentId: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            expiresAt: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/booking/no-show-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 未到診規則 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 是否啟用：預設不啟用，任何人都可直接線上預約 */
+                            enabled: boolean;
+                            /** @description 近 12 個月未到診達幾次，線上預約需由櫃台核准 */
+                            threshold: number;
+                            /** @description 需核准時病患在 LINE 與預約頁看到的說明 */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 修改未到診規則（管理者）
+         * @description 啟用後，近 12 個月未到診達 threshold 次的病患，線上預約需由櫃台核准才送出；病患看到 message。預設不啟用。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 是否啟用：預設不啟用，任何人都可直接線上預約 */
+                        enabled: boolean;
+                        /** @description 近 12 個月未到診達幾次，線上預約需由櫃台核准 */
+                        threshold: number;
+                        /** @description 需核准時病患在 LINE 與預約頁看到的說明 */
+                        message: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 是否啟用：預設不啟用，任何人都可直接線上預約 */
+                            enabled: boolean;
+                            /** @description 近 12 個月未到診達幾次，線上預約需由櫃台核准 */
+                            threshold: number;
+                            /** @description 需核准時病患在 LINE 與預約頁看到的說明 */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/booking/no-show-overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 個別病患的例外 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                patientId: string;
+                                patientName: string;
+                                chartNo: string | null;
+                                /**
+                                 * @description exempt 一律不需核准；require 一律需核准
+                                 * @enum {unknown}
+                                 */
+                                mode: "exempt" | "require";
+                                note: string;
+                                setBy: string;
+                                updatedAt: string;
+                                noShows: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/booking/patients/{patientId}/no-shows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 病患近 12 個月的未到診次數與線上預約是否需核准 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    patientId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 近 12 個月未到診次數 */
+                            noShows: number;
+                            /** @description 依目前規則，這位病患線上預約是否需櫃台核准 */
+                            needsApproval: boolean;
+                            override: {
+                                /**
+                                 * @description exempt 一律不需核准；require 一律需核准
+                                 * @enum {unknown}
+                                 */
+                                mode: "exempt" | "require";
+                                note: string;
+                                setBy: string;
+                            } | null;
+                            policy: {
+                                /** @description 是否啟用：預設不啟用，任何人都可直接線上預約 */
+                                enabled: boolean;
+                                /** @description 近 12 個月未到診達幾次，線上預約需由櫃台核准 */
+                                threshold: number;
+                                /** @description 需核准時病患在 LINE 與預約頁看到的說明 */
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/booking/patients/{patientId}/no-show-override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 設定病患的例外
+         * @description exempt：這位病患線上預約一律不需核准；require：一律需核准。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    patientId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description exempt 一律不需核准；require 一律需核准
+                         * @enum {unknown}
+                         */
+                        mode: "exempt" | "require";
+                        /** @description 原因（僅後台可見） */
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 近 12 個月未到診次數 */
+                            noShows: number;
+                            /** @description 依目前規則，這位病患線上預約是否需櫃台核准 */
+                            needsApproval: boolean;
+                            override: {
+                                /**
+                                 * @description exempt 一律不需核准；require 一律需核准
+                                 * @enum {unknown}
+                                 */
+                                mode: "exempt" | "require";
+                                note: string;
+                                setBy: string;
+                            } | null;
+                            policy: {
+                                /** @description 是否啟用：預設不啟用，任何人都可直接線上預約 */
+                                enabled: boolean;
+                                /** @description 近 12 個月未到診達幾次，線上預約需由櫃台核准 */
+                                threshold: number;
+                                /** @description 需核准時病患在 LINE 與預約頁看到的說明 */
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 移除病患的例外（回到診所規則） */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    patientId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 近 12 個月未到診次數 */
+                            noShows: number;
+                            /** @description 依目前規則，這位病患線上預約是否需櫃台核准 */
+                            needsApproval: boolean;
+                            override: {
+                                /**
+                                 * @description exempt 一律不需核准；require 一律需核准
+                                 * @enum {unknown}
+                                 */
+                                mode: "exempt" | "require";
+                                note: string;
+                                setBy: string;
+                            } | null;
+                            policy: {
+                                /** @description 是否啟用：預設不啟用，任何人都可直接線上預約 */
+                                enabled: boolean;
+                                /** @description 近 12 個月未到診達幾次，線上預約需由櫃台核准 */
+                                threshold: number;
+                                /** @description 需核准時病患在 LINE 與預約頁看到的說明 */
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/his/v1/availability/{doctorId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 提供醫師的可預約時段
+         * @description 診所的線上預約設定為「HIS 提供時段」時，病患只能預約這裡提供的時段。每次呼叫以 slots 取代這位醫師從現在起的全部時段（已過的時段略過；空陣列表示不開放）。時段重疊或結束不晚於開始時回 422 VALIDATION_FAILED，details 逐筆說明（code overlap / range），此次全部不儲存。醫師須先以 PUT /his/v1/doctors 建立（否則 422 UNKNOWN_REFERENCE）。已申請或已預約的人數由 Careline 扣除，不需由 HIS 計算。
+         */
+        put: operations["putDoctorAvailability"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/booking/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 線上預約的選項
+         * @description 可預約的對象（本人與家人）、醫師與其看診類別、未來有空位的日期。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enabled: boolean;
+                            /** @description 本人與已綁定的家人 */
+                            patients: {
+                                id: string;
+                                name: string;
+                            }[];
+                            doctors: {
+                                id: string;
+                                name: string;
+                                visitTypes: string[] | null;
+                            }[];
+                            days: {
+                                date: string;
+                                /** @description 這天可預約的時段數 */
+                                free: number;
+                            }[];
+                            clinicPhone: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/booking/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某天的空位 */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 日期 YYYY-MM-DD（診所時區） */
+                    date: string;
+                    /** @description 不傳表示任一位醫師 */
+                    doctorId?: string;
+                    visitType?: string;
+                };
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            slots: {
+                                doctorId: string;
+                                doctorName: string;
+                                startsAt: string;
+                                endsAt: string;
+                                /** @description HH:MM（診所時區） */
+                                time: string;
+                                free: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/booking/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的預約申請
+         * @description 申請中的，以及近 14 天被婉拒、逾時或取消的（成立的申請會出現在預約清單）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                patientId: string;
+                                patientName: string;
+                                doctorName: string;
+                                visitType: string | null;
+                                startsAt: string;
+                                /**
+                                 * @description requested 申請中、accepted 已成立、declined 已婉拒、expired 逾時、cancelled 已取消
+                                 * @enum {unknown}
+                                 */
+                                status: "requested" | "accepted" | "declined" | "expired" | "cancelled";
+                                /** @description 例如「預約申請中」 */
+                                statusLabel: string;
+                                needsApproval: boolean;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 送出預約申請
+         * @description 為本人或已綁定的家人申請一個時段。時段已被預約走回 409 SLOT_TAKEN；同一時段重複申請回 409 DUPLICATE_REQUEST；時段已過 SLOT_IN_PAST、超過截止時間 TOO_LATE、醫師不開放 NO_RULES 等回 422，message 為給病患的說明。同一 submissionId 重送回同一筆申請。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 本人或已綁定的家人 */
+                        patientId: string;
+                        /** @description 不傳表示任一位醫師 */
+                        doctorId?: string;
+                        /** @description 看診類別（不傳表示不指定） */
+                        visitType?: string;
+                        /**
+                         * Format: date-time
+                         * @description 時段開始
+                         */
+                        startsAt: string;
+                        /** @description 這次送出的代碼：重送同一代碼不會重複申請 */
+                        submissionId: string;
+                        /** @description 由回診提醒的「線上預約」按鈕開啟時的回診代碼 */
+                        recallId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            request: {
+                                id: string;
+                                patientId: string;
+                                patientName: string;
+                                doctorName: string;
+                                visitType: string | null;
+                                startsAt: string;
+                                /**
+                                 * @description requested 申請中、accepted 已成立、declined 已婉拒、expired 逾時、cancelled 已取消
+                                 * @enum {unknown}
+                                 */
+                                status: "requested" | "accepted" | "declined" | "expired" | "cancelled";
+                                /** @description 例如「預約申請中」 */
+                                statusLabel: string;
+                                needsApproval: boolean;
+                                note: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liff/api/{channelId}/booking/requests/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消預約申請 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/appointments": {
         parameters: {
             query?: never;
@@ -24680,6 +26270,89 @@ export interface operations {
             };
             /** @description 錯誤回應 */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putDoctorAvailability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                doctorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "slots": [
+                 *         {
+                 *           "startsAt": "2026-05-04T09:00:00+08:00",
+                 *           "endsAt": "2026-05-04T09:15:00+08:00",
+                 *           "capacity": 1
+                 *         },
+                 *         {
+                 *           "startsAt": "2026-05-04T09:15:00+08:00",
+                 *           "endsAt": "2026-05-04T09:30:00+08:00",
+                 *           "capacity": 2
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 這位醫師從現在起的全部可預約時段（取代先前提供的）；空陣列表示不開放 */
+                    slots: {
+                        /**
+                         * Format: date-time
+                         * @description 時段開始，RFC 3339 且須含時區，例如 2026-05-04T09:00:00+08:00
+                         */
+                        startsAt: string;
+                        /**
+                         * Format: date-time
+                         * @description 時段結束（須晚於開始）
+                         */
+                        endsAt: string;
+                        /** @description 可預約人數（預設 1） */
+                        capacity?: number;
+                        visitTypes?: string[] | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        doctorId: string;
+                        /** @description 儲存的未來時段數 */
+                        slots: number;
+                        /** @description 被取代的先前時段數 */
+                        replaced: number;
+                    };
+                };
+            };
+            /** @description 錯誤回應 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

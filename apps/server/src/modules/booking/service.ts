@@ -10,16 +10,27 @@ import type { Kysely, Transaction } from 'kysely';
 import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import { newId } from '../../platform/crypto.ts';
+import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
+import { AppError, errors, type ErrorDetail } from '../../platform/errors.ts';
 import { defineJob, enqueueJob, wakeWorkers, type Job } from '../../platform/jobs.ts';
-import { addDays, localParts, zonedTime } from '../../platform/time.ts';
-import { heldSlotStarts, noShowsOf } from '../appointments/for-booking.ts';
+import { addDays, formatInZone, localIso, localParts, zonedTime } from '../../platform/time.ts';
+import { appointmentByHisId, heldSlotStarts, noShowsOf } from '../appointments/for-booking.ts';
+import { appointmentIngest } from '../appointments/ingest.ts';
+import { boundPatients } from '../binding/service.ts';
 import { loadClinicCalendar } from '../calendar/service.ts';
 import { clinicService } from '../clinics/service.ts';
-import { clinicDoctors, doctorById } from '../doctors/service.ts';
-import { patientById } from '../patients/service.ts';
+import { clinicDoctors, doctorById, doctorByHisId, doctorsByIds } from '../doctors/service.ts';
+import { patientById, patientsByIds } from '../patients/service.ts';
 import { emitClosed, emitRequested, tellPatient } from './notify.ts';
-import { bookingRepository, type PolicyRow, type RequestRow, type RuleRow, type SettingsRow } from './repository.ts';
+import {
+  bookingRepository,
+  type AvailabilityRow,
+  type PolicyRow,
+  type RequestRow,
+  type RuleRow,
+  type SettingsRow,
+} from './repository.ts';
 import { ruleSlots, type OpenDays, type SlotTime } from './slots.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -450,4 +461,587 @@ async function closeRequest(
     await tellPatient(trx, deps, r, status);
     return true;
   });
+}
+
+export const STATUS_LABELS: Record<string, string> = {
+  requested: '預約申請中',
+  accepted: '預約成功',
+  declined: '未能預約',
+  expired: '申請逾時',
+  cancelled: '已取消申請',
+};
+
+/** Stable English codes of the LIFF and back-office answers for a refused request. */
+export function bookingError(code: BookingFailure, message: string): AppError {
+  const status = code === 'slot_taken' || code === 'duplicate_request' ? 409 : 422;
+  return new AppError(code.toUpperCase(), status, message, [{ field: 'startsAt', code, message }]);
+}
+
+function checkRule(input: Omit<Rule, 'doctorId'>) {
+  const details: ErrorDetail[] = [];
+  if (input.visitTypes && new Set(input.visitTypes.map((v) => v.trim())).size !== input.visitTypes.length)
+    details.push({ field: 'visitTypes', code: 'unique', message: '看診類別重複了' });
+  if (input.cutoffMinutes >= (input.daysAhead + 1) * 1440)
+    details.push({
+      field: 'cutoffMinutes',
+      code: 'range',
+      message: '截止時間比可預約的天數還長，病患將沒有任何時段可以預約',
+    });
+  if (details.length) throw errors.validation(details);
+}
+
+/** Overlapping or malformed slots of an availability write, as the HIS API's field details. */
+export function availabilityProblems(slots: { startsAt: string; endsAt: string }[]): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  const parsed = slots.map((s, i) => ({ i, a: Date.parse(s.startsAt), b: Date.parse(s.endsAt) }));
+  for (const p of parsed)
+    if (!(p.b > p.a))
+      details.push({
+        field: `slots.${p.i}.endsAt`,
+        code: 'range',
+        message: `第 ${p.i + 1} 個時段的結束時間必須晚於開始時間`,
+      });
+  const sorted = parsed.filter((p) => p.b > p.a).sort((x, y) => x.a - y.a);
+  for (let k = 1; k < sorted.length; k++) {
+    const prev = sorted[k - 1];
+    const cur = sorted[k];
+    if (cur.a < prev.b)
+      details.push({
+        field: `slots.${cur.i}.startsAt`,
+        code: 'overlap',
+        message: `第 ${cur.i + 1} 個時段與第 ${prev.i + 1} 個時段重疊`,
+      });
+  }
+  return details;
+}
+
+export function bookingService(deps: Deps) {
+  const db = deps.db;
+  const repo = bookingRepository(db);
+
+  async function names(clinicId: string, rows: RequestRow[]) {
+    const [patients, doctors, counts] = await Promise.all([
+      patientsByIds(db, clinicId, [...new Set(rows.map((r) => r.patient_id))]),
+      doctorsByIds(db, clinicId, [...new Set(rows.map((r) => r.doctor_id))]),
+      noShowCountsOf(deps, clinicId, [...new Set(rows.map((r) => r.patient_id))]),
+    ]);
+    const p = new Map(patients.map((x) => [x.id, x]));
+    return rows.map((r) => ({
+      id: r.id,
+      patientId: r.patient_id,
+      patientName: p.get(r.patient_id)?.name ?? '',
+      chartNo: p.get(r.patient_id)?.chartNo ?? null,
+      doctorId: r.doctor_id,
+      doctorName: doctors.get(r.doctor_id)?.name ?? '',
+      visitType: r.visit_type,
+      startsAt: r.starts_at,
+      endsAt: r.ends_at,
+      source: r.source as BookingSource,
+      status: r.status as 'requested',
+      statusLabel: STATUS_LABELS[r.status] ?? r.status,
+      needsApproval: Number(r.needs_approval) === 1,
+      noShows: counts.get(r.patient_id) ?? 0,
+      declineReason: r.decline_reason,
+      appointmentId: r.appointment_id,
+      decidedBy: r.decided_by,
+      decidedAt: r.decided_at,
+      expiresAt: r.expires_at,
+      createdAt: r.created_at,
+    }));
+  }
+
+  async function openRequest(clinicId: string, id: string) {
+    const r = await repo.request(clinicId, id);
+    if (!r) throw errors.notFound('預約申請');
+    if (r.status !== 'requested')
+      throw errors.conflict(
+        'BOOKING_REQUEST_CLOSED',
+        `這筆申請已是「${STATUS_LABELS[r.status] ?? r.status}」，無法再處理`,
+      );
+    return r;
+  }
+
+  return {
+    async settings(clinicId: string): Promise<Settings> {
+      return toSettings(await repo.settings(clinicId));
+    },
+    async saveSettings(clinicId: string, input: Settings, actor: Actor, ip: string) {
+      await repo.saveSettings({
+        clinic_id: clinicId,
+        enabled: input.enabled ? 1 : 0,
+        slot_source: input.slotSource,
+        accept_by: input.acceptBy,
+        expire_hours: input.expireHours,
+        updated_at: deps.clock.now().toISOString(),
+      });
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'booking.settings_saved',
+        entityType: 'booking_settings',
+        entityId: clinicId,
+        detail: { ...input },
+        ip,
+      });
+      return this.settings(clinicId);
+    },
+
+    async rules(clinicId: string) {
+      const [doctors, rules, clinic] = await Promise.all([
+        clinicDoctors(db, clinicId),
+        repo.rules(clinicId),
+        clinicService(deps).get(clinicId),
+      ]);
+      const byDoctor = new Map(rules.map((r) => [r.doctor_id, toRule(r)]));
+      return {
+        doctors: doctors.map((d) => ({
+          doctorId: d.id,
+          name: d.name,
+          active: Number(d.active) === 1,
+          rule: byDoctor.get(d.id) ?? null,
+        })),
+        businessHours: clinic.businessHours,
+      };
+    },
+    async saveRule(clinicId: string, doctorId: string, input: Omit<Rule, 'doctorId'>, actor: Actor, ip: string) {
+      if (!(await doctorById(db, clinicId, doctorId))) throw errors.notFound('醫師');
+      const visitTypes = input.visitTypes?.map((v) => v.trim()) ?? null;
+      checkRule({ ...input, visitTypes });
+      await repo.saveRule({
+        clinic_id: clinicId,
+        doctor_id: doctorId,
+        enabled: input.enabled ? 1 : 0,
+        visit_types: visitTypes ? JSON.stringify(visitTypes) : null,
+        slot_minutes: input.slotMinutes,
+        days_ahead: input.daysAhead,
+        cutoff_minutes: input.cutoffMinutes,
+        per_slot: input.perSlot,
+        updated_at: deps.clock.now().toISOString(),
+      });
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'booking.rule_saved',
+        entityType: 'doctor',
+        entityId: doctorId,
+        detail: { ...input, visitTypes },
+        ip,
+      });
+      return { doctorId, ...input, visitTypes };
+    },
+    async deleteRule(clinicId: string, doctorId: string, actor: Actor, ip: string) {
+      await repo.deleteRule(clinicId, doctorId);
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'booking.rule_deleted',
+        entityType: 'doctor',
+        entityId: doctorId,
+        ip,
+      });
+    },
+
+    /** The HIS replaces a doctor's published slots from now on (overlaps refused, nothing stored). */
+    async putAvailability(
+      clinicId: string,
+      doctorHisId: string,
+      slots: { startsAt: string; endsAt: string; capacity?: number; visitTypes?: string[] | null }[],
+      actor: Actor,
+      ip: string,
+    ) {
+      const doctor = await doctorByHisId(db, clinicId, doctorHisId);
+      if (!doctor)
+        throw new AppError('UNKNOWN_REFERENCE', 422, '醫師尚未建立，此筆未儲存', [
+          {
+            field: 'doctorId',
+            code: 'unknown_doctor',
+            message: `找不到醫師「${doctorHisId}」，請先以 PUT /his/v1/doctors/${doctorHisId} 建立醫師`,
+          },
+        ]);
+      const problems = availabilityProblems(slots);
+      if (problems.length) throw errors.validation(problems, '可預約時段有誤（重疊或結束早於開始），此次全部未儲存');
+      const now = deps.clock.now();
+      const nowIso = now.toISOString();
+      const rows: AvailabilityRow[] = slots
+        .filter((s) => Date.parse(s.endsAt) > now.getTime())
+        .map((s) => ({
+          id: newId(),
+          clinic_id: clinicId,
+          doctor_id: doctor.id,
+          starts_at: new Date(s.startsAt).toISOString(),
+          ends_at: new Date(s.endsAt).toISOString(),
+          capacity: s.capacity ?? 1,
+          visit_types: s.visitTypes ? JSON.stringify(s.visitTypes.map((v) => v.trim())) : null,
+          created_at: nowIso,
+        }));
+      const before = (await repo.availability(clinicId, [doctor.id], nowIso, '9999')).length;
+      await db
+        .transaction()
+        .execute((trx) => bookingRepository(trx).replaceAvailability(clinicId, doctor.id, nowIso, rows));
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'booking.availability_replaced',
+        entityType: 'doctor',
+        entityId: doctor.id,
+        detail: { slots: rows.length, replaced: before },
+        ip,
+      });
+      return { doctorId: doctorHisId, slots: rows.length, replaced: before };
+    },
+
+    async list(clinicId: string, q: { status?: string; limit?: number }) {
+      const status = q.status === 'all' ? null : (q.status ?? 'requested');
+      const [rows, open, settings] = await Promise.all([
+        repo.list(clinicId, { status, limit: q.limit ?? 200 }),
+        repo.countOpen(clinicId),
+        this.settings(clinicId),
+      ]);
+      return { items: await names(clinicId, rows), open, acceptBy: settings.acceptBy };
+    },
+
+    /**
+     * Staff accept a request. Clinics whose HIS writes back (acceptBy his) only approve one the
+     * no-show rule held: it goes to the HIS now. Otherwise the appointment is made here, through
+     * the same write the HIS uses (HIS id CL-<request id>), which fulfils the request.
+     */
+    async accept(clinicId: string, id: string, actor: Actor, ip: string) {
+      const r = await openRequest(clinicId, id);
+      const settings = await this.settings(clinicId);
+      if (settings.acceptBy === 'his') {
+        if (Number(r.needs_approval) !== 1)
+          throw errors.conflict(
+            'WAITING_FOR_HIS',
+            '這筆申請已送到 HIS，由 HIS 建立預約後會自動成立；若 HIS 無法處理，請婉拒並說明原因',
+          );
+        await db.transaction().execute(async (trx) => {
+          const now = deps.clock.now().toISOString();
+          if (
+            !(await bookingRepository(trx).moveFrom(clinicId, id, 'requested', { needs_approval: 0, updated_at: now }))
+          )
+            return;
+          const row = (await bookingRepository(trx).request(clinicId, id))!;
+          await emitRequested(trx, deps, row);
+          await tellPatient(trx, deps, row, 'received');
+        });
+      } else {
+        const [patient, doctor, timeZone] = await Promise.all([
+          patientById(db, clinicId, r.patient_id),
+          doctorById(db, clinicId, r.doctor_id),
+          clinicService(deps).timeZoneOf(clinicId),
+        ]);
+        if (!patient || !doctor) throw errors.notFound('病患或醫師');
+        const hisId = `CL-${r.id}`;
+        await appointmentIngest(deps).upsertOne(
+          { clinicId, actor, source: 'staff' },
+          {
+            appointmentId: hisId,
+            patientId: patient.hisId,
+            doctorId: doctor.his_id,
+            startsAt: localIso(new Date(r.starts_at), timeZone),
+            durationMinutes: Math.round((Date.parse(r.ends_at) - Date.parse(r.starts_at)) / 60_000),
+            visitType: r.visit_type,
+            status: 'booked',
+            bookedAt: localIso(new Date(r.created_at), timeZone),
+            version: 1,
+            bookingRequestId: r.id,
+          },
+          ip,
+        );
+      }
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'booking.request_accepted',
+        entityType: 'booking_request',
+        entityId: id,
+        detail: { acceptBy: settings.acceptBy },
+        ip,
+      });
+      const [row] = await names(clinicId, [(await repo.request(clinicId, id))!]);
+      return row;
+    },
+
+    async decline(clinicId: string, id: string, reason: string, actor: Actor, ip: string) {
+      await openRequest(clinicId, id);
+      const text = reason.trim();
+      if (!text) throw errors.validation([{ field: 'reason', code: 'required', message: '請說明婉拒的原因' }]);
+      if (!(await closeRequest(deps, clinicId, id, 'declined', text, actor.label)))
+        throw errors.conflict('BOOKING_REQUEST_CLOSED', '這筆申請剛剛已被處理，請重新整理');
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'booking.request_declined',
+        entityType: 'booking_request',
+        entityId: id,
+        detail: { reason: text },
+        ip,
+      });
+      const [row] = await names(clinicId, [(await repo.request(clinicId, id))!]);
+      return row;
+    },
+
+    // ---- the no-show policy ----
+    async policy(clinicId: string): Promise<Policy> {
+      return toPolicy(await repo.policy(clinicId));
+    },
+    async savePolicy(clinicId: string, input: Policy, actor: Actor, ip: string) {
+      const message = input.message.trim();
+      if (!message) throw errors.validation([{ field: 'message', code: 'required', message: '請填寫病患看到的說明' }]);
+      await repo.savePolicy({
+        clinic_id: clinicId,
+        enabled: input.enabled ? 1 : 0,
+        threshold: input.threshold,
+        message,
+        updated_at: deps.clock.now().toISOString(),
+      });
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'booking.no_show_policy_saved',
+        entityType: 'booking_settings',
+        entityId: clinicId,
+        detail: { ...input, message },
+        ip,
+      });
+      return this.policy(clinicId);
+    },
+    async overrides(clinicId: string) {
+      const rows = await repo.overrides(clinicId);
+      const ids = rows.map((r) => r.patient_id);
+      const [patients, counts] = await Promise.all([
+        patientsByIds(db, clinicId, ids),
+        noShowCountsOf(deps, clinicId, ids),
+      ]);
+      const p = new Map(patients.map((x) => [x.id, x]));
+      return {
+        items: rows
+          .filter((r) => p.has(r.patient_id))
+          .map((r) => ({
+            patientId: r.patient_id,
+            patientName: p.get(r.patient_id)!.name,
+            chartNo: p.get(r.patient_id)!.chartNo,
+            mode: r.mode as 'exempt' | 'require',
+            note: r.note,
+            setBy: r.set_by,
+            updatedAt: r.updated_at,
+            noShows: counts.get(r.patient_id) ?? 0,
+          })),
+      };
+    },
+    async setOverride(
+      clinicId: string,
+      patientId: string,
+      input: { mode: 'exempt' | 'require'; note: string },
+      actor: Actor,
+      ip: string,
+    ) {
+      if (!(await patientById(db, clinicId, patientId))) throw errors.notFound('病患');
+      await repo.saveOverride({
+        clinic_id: clinicId,
+        patient_id: patientId,
+        mode: input.mode,
+        note: input.note.trim(),
+        set_by: actor.label,
+        updated_at: deps.clock.now().toISOString(),
+      });
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'booking.no_show_override_set',
+        entityType: 'patient',
+        entityId: patientId,
+        detail: { mode: input.mode, note: input.note.trim() },
+        ip,
+      });
+      return this.patientNoShows(clinicId, patientId);
+    },
+    async clearOverride(clinicId: string, patientId: string, actor: Actor, ip: string) {
+      await repo.deleteOverride(clinicId, patientId);
+      await recordAudit(db, deps.clock, {
+        clinicId,
+        actor,
+        action: 'booking.no_show_override_cleared',
+        entityType: 'patient',
+        entityId: patientId,
+        ip,
+      });
+      return this.patientNoShows(clinicId, patientId);
+    },
+    async patientNoShows(clinicId: string, patientId: string) {
+      if (!(await patientById(db, clinicId, patientId))) throw errors.notFound('病患');
+      const [a, [o], policy] = await Promise.all([
+        approvalNeeded(deps, clinicId, patientId),
+        repo.overrides(clinicId, [patientId]),
+        this.policy(clinicId),
+      ]);
+      return {
+        noShows: a.noShows,
+        needsApproval: a.needed,
+        override: o ? { mode: o.mode as 'exempt' | 'require', note: o.note, setBy: o.set_by } : null,
+        policy,
+      };
+    },
+
+    // ---- the patient's LIFF booking page ----
+    async liffOptions(clinicId: string, lineUserId: string) {
+      const [settings, patients, clinic] = await Promise.all([
+        this.settings(clinicId),
+        boundPatients(deps, clinicId, lineUserId),
+        clinicService(deps).get(clinicId),
+      ]);
+      const doctorIds = settings.enabled ? await bookableDoctorIds(deps, clinicId, settings) : [];
+      const doctors = await doctorsByIds(db, clinicId, doctorIds);
+      const rules = new Map((await repo.rules(clinicId)).map((r) => [r.doctor_id, toRule(r)]));
+      const now = deps.clock.now();
+      const from = zonedTime(localParts(now, clinic.timeZone).date, '00:00', clinic.timeZone);
+      const slots = doctorIds.length
+        ? await freeSlotsOf(deps, clinicId, { doctorId: null, from, to: new Date(from.getTime() + 92 * 86_400_000) })
+        : [];
+      const days = new Map<string, number>();
+      for (const s of slots) {
+        const d = formatInZone(s.startsAt, clinic.timeZone, 'date');
+        days.set(d, (days.get(d) ?? 0) + 1);
+      }
+      return {
+        enabled: settings.enabled,
+        patients: patients.map((p) => ({ id: p.id, name: p.name })),
+        doctors: doctorIds
+          .filter((id) => doctors.has(id))
+          .map((id) => ({
+            id,
+            name: doctors.get(id)!.name,
+            visitTypes: settings.slotSource === 'rules' ? (rules.get(id)?.visitTypes ?? null) : null,
+          }))
+          .sort((a, b) => a.name.localeCompare(b.name, 'zh-Hant')),
+        days: [...days].map(([date, free]) => ({ date, free })),
+        clinicPhone: clinic.phone,
+      };
+    },
+
+    async liffSlots(clinicId: string, q: { date: string; doctorId?: string; visitType?: string }) {
+      const timeZone = await clinicService(deps).timeZoneOf(clinicId);
+      const from = zonedTime(q.date, '00:00', timeZone);
+      const to = zonedTime(addDays(q.date, 1), '00:00', timeZone);
+      const slots = await freeSlotsOf(deps, clinicId, {
+        doctorId: q.doctorId ?? null,
+        from,
+        to,
+        visitType: q.visitType ?? null,
+      });
+      const doctors = await doctorsByIds(db, clinicId, [...new Set(slots.map((s) => s.doctorId))]);
+      return {
+        slots: slots.map((s) => ({
+          doctorId: s.doctorId,
+          doctorName: doctors.get(s.doctorId)?.name ?? '',
+          startsAt: s.startsAt,
+          endsAt: s.endsAt,
+          time: formatInZone(s.startsAt, timeZone, 'time'),
+          free: s.free,
+        })),
+      };
+    },
+
+    /**
+     * A patient (or a family member they are bound to) asks for a slot. "Any doctor": the
+     * first doctor free at that time; when they lose the race, the next one.
+     */
+    async liffBook(
+      clinicId: string,
+      lineUserId: string,
+      input: {
+        patientId: string;
+        doctorId?: string;
+        visitType?: string;
+        startsAt: string;
+        submissionId: string;
+        recallId?: string;
+      },
+    ) {
+      const mine = await boundPatients(deps, clinicId, lineUserId);
+      if (!mine.some((p) => p.id === input.patientId)) throw errors.notFound('病患');
+      const key = `liff:${lineUserId}:${input.submissionId}`;
+      const again = await repo.byKey(clinicId, key);
+      if (again) return { request: (await this.liffRequests(clinicId, lineUserId, again.id, true))[0] };
+      const startsAt = new Date(input.startsAt);
+      let candidates = input.doctorId ? [input.doctorId] : [];
+      if (!input.doctorId) {
+        const open = await repo.ofPatients(clinicId, [input.patientId], deps.clock.now().toISOString());
+        if (open.some((r) => r.status === 'requested' && Date.parse(r.starts_at) === startsAt.getTime()))
+          throw bookingError('duplicate_request', MESSAGES.duplicate_request);
+        const free = await freeSlotsOf(deps, clinicId, {
+          doctorId: null,
+          from: startsAt,
+          to: new Date(startsAt.getTime() + 1),
+          visitType: input.visitType ?? null,
+        });
+        candidates = free.filter((s) => Date.parse(s.startsAt) === startsAt.getTime()).map((s) => s.doctorId);
+        if (!candidates.length) throw bookingError('slot_taken', MESSAGES.slot_taken);
+      }
+      let last: BookingResult | null = null;
+      for (const doctorId of candidates) {
+        last = await createBookingRequest(deps, clinicId, {
+          patientId: input.patientId,
+          doctorId,
+          visitType: input.visitType ?? null,
+          startsAt,
+          // the rule's slot decides the end; this only has to be after the start
+          endsAt: new Date(startsAt.getTime() + 60_000),
+          source: input.recallId ? 'recall' : 'liff',
+          lineUserId,
+          idempotencyKey: key,
+        });
+        if (last.ok || last.code !== 'slot_taken') break;
+      }
+      if (!last!.ok) throw bookingError(last!.code, last!.message);
+      const [item] = await this.liffRequests(clinicId, lineUserId, last!.requestId, true);
+      return { request: item };
+    },
+
+    /** The user's (and their family's) open requests and those decided in the last 14 days. */
+    async liffRequests(clinicId: string, lineUserId: string, only?: string, withAccepted = false) {
+      const mine = await boundPatients(deps, clinicId, lineUserId);
+      const since = new Date(deps.clock.now().getTime() - 14 * 86_400_000).toISOString();
+      let rows = await repo.ofPatients(
+        clinicId,
+        mine.map((p) => p.id),
+        since,
+      );
+      if (only) rows = rows.filter((r) => r.id === only);
+      const [doctors, policy] = await Promise.all([
+        doctorsByIds(db, clinicId, [...new Set(rows.map((r) => r.doctor_id))]),
+        this.policy(clinicId),
+      ]);
+      const names = new Map(mine.map((p) => [p.id, p.name]));
+      return rows
+        .filter((r) => withAccepted || r.status !== 'accepted')
+        .map((r) => ({
+          id: r.id,
+          patientId: r.patient_id,
+          patientName: names.get(r.patient_id) ?? '',
+          doctorName: doctors.get(r.doctor_id)?.name ?? '',
+          visitType: r.visit_type,
+          startsAt: r.starts_at,
+          status: r.status as 'requested',
+          statusLabel: STATUS_LABELS[r.status] ?? r.status,
+          needsApproval: Number(r.needs_approval) === 1,
+          note:
+            r.status === 'declined'
+              ? `原因：${r.decline_reason ?? ''}`
+              : r.status === 'requested' && Number(r.needs_approval) === 1
+                ? policy.message
+                : null,
+        }));
+    },
+
+    async liffCancel(clinicId: string, lineUserId: string, id: string) {
+      const mine = await boundPatients(deps, clinicId, lineUserId);
+      const r = await repo.request(clinicId, id);
+      if (!r || !mine.some((p) => p.id === r.patient_id)) throw errors.notFound('預約申請');
+      if (r.status !== 'requested')
+        throw errors.conflict('BOOKING_REQUEST_CLOSED', `這筆申請已是「${STATUS_LABELS[r.status] ?? r.status}」`);
+      await closeRequest(deps, clinicId, id, 'cancelled', null, '病患本人');
+      return { ok: true };
+    },
+  };
 }

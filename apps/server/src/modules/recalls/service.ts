@@ -382,7 +382,11 @@ export async function deliverRecall(
     const action =
       rule.button === 'call' || !opts.liffId
         ? { type: 'uri' as const, label: '打電話到診所', uri: `tel:${clinic.phone.replace(/[^\d+]/g, '')}` }
-        : { type: 'uri' as const, label: '線上預約', uri: `https://liff.line.me/${opts.liffId}` };
+        : {
+            type: 'uri' as const,
+            label: '線上預約',
+            uri: `https://liff.line.me/${opts.liffId}/book?recall=${recallId}`,
+          };
     await queuePush(trx, deps, clinicId, {
       to: lineUserId,
       source: 'recall',
