@@ -24,6 +24,7 @@ import { FOLLOW_UP_HELP } from './follow-ups.tsx';
 import { QUEUE_HELP } from './queue.tsx';
 import { DATA_EXPORT_HELP } from './data-export.tsx';
 import { WAITLIST_HELP } from './waitlist.tsx';
+import { BOOKING_HELP } from './booking.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
 import { SYSTEM_FAQ_HELP } from './system-faq.tsx';
 
@@ -327,6 +328,7 @@ export const HELP_ARTICLES = {
   ...DATA_EXPORT_HELP,
   ...WAITLIST_HELP,
   ...SYSTEM_FAQ_HELP,
+  ...BOOKING_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -370,6 +372,9 @@ export const HELP_ORDER: HelpTopic[] = [
   'queue',
   'noShow',
   'waitlist',
+  'bookingRequests',
+  'bookingRules',
+  'noShowPolicy',
   'staff',
   'clinic',
   'apiKeys',

@@ -36,12 +36,3 @@ export const noShowCounts = (db: Db, clinicId: string, patientIds: string[], fro
         .groupBy('patient_id')
         .execute()
     : Promise.resolve([]);
-
-/** One appointment's id and HIS id by HIS id (a booking request fulfilled by the HIS). */
-export const appointmentRefByHisId = (db: Db, clinicId: string, hisId: string) =>
-  db
-    .selectFrom('appointments')
-    .select(['id', 'his_id', 'status', 'starts_at'])
-    .where('clinic_id', '=', clinicId)
-    .where('his_id', '=', hisId)
-    .executeTakeFirst();

@@ -1,7 +1,7 @@
 // What the booking module asks of appointments (`db` is the caller's transaction when it has one).
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { appointmentRefByHisId, heldStarts, noShowCounts } from './for-booking.repository.ts';
+import { heldStarts, noShowCounts } from './for-booking.repository.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -28,5 +28,3 @@ export async function noShowsOf(
   const rows = await noShowCounts(db, clinicId, patientIds, from, to);
   return new Map(rows.map((r) => [r.patient_id, Number(r.n)]));
 }
-
-export const appointmentByHisId = appointmentRefByHisId;

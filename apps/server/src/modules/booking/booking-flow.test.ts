@@ -89,9 +89,7 @@ describe('online booking', () => {
     expect(taken.json().error.code).toBe('SLOT_TAKEN');
     expect((await api.get('/booking/requests')).json().items).toMatchObject([{ id, statusLabel: '預約申請中' }]);
     await b.drain();
-    expect((await texts(c.channelId, u)).at(-1)).toContain(
-      '已收到陳小妹的預約申請：6/11（週四）09:00 林醫師醫師（複診）',
-    );
+    expect((await texts(c.channelId, u)).at(-1)).toContain('已收到陳小妹的預約申請：6/11（週四）09:00 林醫師（複診）');
     // The HIS heard of it as a signed webhook event with its HIS ids.
     const ev = await b.t.deps.db
       .selectFrom('webhook_events')

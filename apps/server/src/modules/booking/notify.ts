@@ -42,7 +42,8 @@ export async function tellPatient(
   ]);
   const who = patient?.name ?? '';
   const type = r.visit_type ? `（${r.visit_type}）` : '';
-  const what = `${slotText(r.starts_at, clinic.timeZone)} ${doctor?.name ?? ''}醫師${type}`;
+  const dr = doctor?.name ?? '';
+  const what = `${slotText(r.starts_at, clinic.timeZone)} ${dr.endsWith('醫師') ? dr : `${dr}醫師`}${type}`;
   const text = {
     received: `已收到${who}的預約申請：${what}。\n目前為「預約申請中」，診所確認後會再通知您。`,
     approval: `已收到${who}的預約申請：${what}。\n${extra.approvalMessage ?? ''}`.trim(),

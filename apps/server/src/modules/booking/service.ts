@@ -15,7 +15,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors, type ErrorDetail } from '../../platform/errors.ts';
 import { defineJob, enqueueJob, wakeWorkers, type Job } from '../../platform/jobs.ts';
 import { addDays, formatInZone, localIso, localParts, zonedTime } from '../../platform/time.ts';
-import { appointmentByHisId, heldSlotStarts, noShowsOf } from '../appointments/for-booking.ts';
+import { heldSlotStarts, noShowsOf } from '../appointments/for-booking.ts';
 import { appointmentIngest } from '../appointments/ingest.ts';
 import { boundPatients } from '../binding/service.ts';
 import { loadClinicCalendar } from '../calendar/service.ts';

@@ -32,6 +32,7 @@ import { formatDate, formatDateTime } from '../../format.ts';
 import { useUser } from '../../session.tsx';
 import { GENDER_LABEL, LINE_COLORS, SOURCE_LABEL } from './api.ts';
 import { PatientLineLinks } from '../../line/PatientLineLinks.tsx';
+import { NoShowCard } from '../booking/NoShowCard.tsx';
 import { PatientFormDrawer, TagChips, useTags } from './PatientsPage.tsx';
 
 const { Text } = Typography;
@@ -182,6 +183,7 @@ export function PatientDetailPage() {
               <Descriptions.Item label="爽約次數">{p.noShowCount}</Descriptions.Item>
             </Descriptions>
           </Card>
+          <NoShowCard patientId={p.id} canWrite={canWrite} />
           <Card title="標籤" style={{ marginBottom: 16 }}>
             <Space orientation="vertical" style={{ width: '100%' }}>
               <TagChips tags={p.tags.filter((t) => t.source === 'auto')} />
