@@ -8,10 +8,12 @@ import { SurveyPage } from './Survey.tsx';
 import { QuestionnairePage } from './Questionnaire.tsx';
 import { QueuePage } from './Queue.tsx';
 import { WaitlistPage } from './Waitlist.tsx';
+import { BookPage } from './Book.tsx';
 import type { Page, Toast } from './shell.ts';
 
 const PAGES: { id: Page; label: string }[] = [
   { id: 'appointments', label: '我的預約' },
+  { id: 'book', label: '線上預約' },
   { id: 'family', label: '家人' },
   { id: 'waitlist', label: '候補' },
   { id: 'bind', label: '帳號綁定' },
@@ -22,7 +24,17 @@ function pageFromLocation(channelId: string): Page {
   const state = new URLSearchParams(location.search).get('liff.state');
   const path = state ?? location.pathname.split(`/liff/${channelId}`)[1] ?? '';
   const seg = path.replace(/^\/+/, '').split(/[/?#]/)[0];
-  const pages: Page[] = ['appointments', 'family', 'bind', 'complaint', 'survey', 'questionnaire', 'queue', 'waitlist'];
+  const pages: Page[] = [
+    'appointments',
+    'family',
+    'bind',
+    'complaint',
+    'survey',
+    'questionnaire',
+    'queue',
+    'waitlist',
+    'book',
+  ];
   return pages.includes(seg as Page) ? (seg as Page) : 'appointments';
 }
 const pathFor = (channelId: string, p: Page) => `/liff/${channelId}/${p}`;
@@ -70,7 +82,8 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
       page === 'survey' ||
       page === 'questionnaire' ||
       page === 'queue' ||
-      page === 'waitlist'
+      page === 'waitlist' ||
+      page === 'book'
       ? null
       : api.appointments().catch(() => ({ members: [] })),
   );
@@ -148,6 +161,8 @@ export function App({ config, api, close }: { config: LiffConfig; api: Api; clos
           <QuestionnairePage api={api} toast={showToast} close={close} />
         ) : page === 'queue' ? (
           <QueuePage api={api} me={me} go={go} />
+        ) : page === 'book' ? (
+          <BookPage api={api} me={me} toast={showToast} go={go} />
         ) : page === 'waitlist' ? (
           <WaitlistPage api={api} toast={showToast} bind={() => go('bind')} />
         ) : page === 'bind' ? (

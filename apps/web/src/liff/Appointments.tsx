@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { dayOf, timeOf, type Api, type Appt, type LiffConfig, type Me, type Member } from './api.ts';
 import type { Page, Toast } from './shell.ts';
+import { BookingRequests } from './Book.tsx';
 
 type Props = {
   api: Api;
@@ -406,13 +407,14 @@ export function AppointmentsPage({ api, me, config, family, go, toast, prefetche
     .sort((a, b) => byTime(b, a));
   return (
     <>
+      <BookingRequests api={api} toast={toast} />
       <h1 class="sec-h">即將到來的預約</h1>
       {upcoming.length ? (
         list(upcoming, multi)
       ) : (
         <Empty
           title="目前沒有預約"
-          text={`要預約或改約，請來電${config.clinic.name}或臨櫃預約；新的預約建立後會自動出現在這裡。`}
+          text={`要預約，請到「線上預約」或來電${config.clinic.name}；新的預約建立後會自動出現在這裡。`}
         />
       )}
       {recent.length ? (

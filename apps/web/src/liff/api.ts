@@ -30,6 +30,12 @@ type SurveyForm = NonNullable<
   paths['/liff/api/{channelId}/surveys/{id}']['post']['requestBody']
 >['content']['application/json'];
 export type LiffQuestionnaire = Ok<'/liff/api/{channelId}/questionnaires/{id}', 'get'>;
+export type BookingOptions = Ok<'/liff/api/{channelId}/booking/options', 'get'>;
+export type BookingSlot = Ok<'/liff/api/{channelId}/booking/slots', 'get'>['slots'][number];
+export type BookingRequest = Ok<'/liff/api/{channelId}/booking/requests', 'get'>['items'][number];
+type BookForm = NonNullable<
+  paths['/liff/api/{channelId}/booking/requests']['post']['requestBody']
+>['content']['application/json'];
 export type LiffWaitlist = Ok<'/liff/api/{channelId}/waitlist', 'get'>;
 type WaitlistForm = NonNullable<
   paths['/liff/api/{channelId}/waitlist']['post']['requestBody']
@@ -143,6 +149,18 @@ export function createApi(channelId: string, token: () => string | null, baseUrl
       call(() => client.POST('/liff/api/{channelId}/waitlist', { params: { path: channel }, body })),
     leaveWaitlist: (id: string) =>
       call(() => client.POST('/liff/api/{channelId}/waitlist/{id}/cancel', { params: { path: { ...channel, id } } })),
+    bookingOptions: () =>
+      call(() => client.GET('/liff/api/{channelId}/booking/options', { params: { path: channel } })),
+    bookingSlots: (query: { date: string; doctorId?: string; visitType?: string }) =>
+      call(() => client.GET('/liff/api/{channelId}/booking/slots', { params: { path: channel, query } })),
+    book: (body: BookForm) =>
+      call(() => client.POST('/liff/api/{channelId}/booking/requests', { params: { path: channel }, body })),
+    bookingRequests: () =>
+      call(() => client.GET('/liff/api/{channelId}/booking/requests', { params: { path: channel } })),
+    cancelBookingRequest: (id: string) =>
+      call(() =>
+        client.POST('/liff/api/{channelId}/booking/requests/{id}/cancel', { params: { path: { ...channel, id } } }),
+      ),
     withdraw: (id: string) =>
       call(() => client.POST('/liff/api/{channelId}/appointments/{id}/withdraw-request', { params: appt(id) })),
     reschedule: (id: string, preferredTimes: string[], note?: string) =>
