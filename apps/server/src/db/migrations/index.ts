@@ -40,6 +40,7 @@ import m0250 from './0250_satisfaction.ts';
 import m0260 from './0260_questionnaires.ts';
 import m0261 from './0261_google_reviews.ts';
 import m0270 from './0270_reports.ts';
+import m0271 from './0271_reports_refills.ts';
 import m0280 from './0280_booking.ts';
 import m0290 from './0290_waitlist.ts';
 import m0295 from './0295_queue.ts';
@@ -87,6 +88,7 @@ export const migrations: Migration[] = [
   m0260,
   m0261,
   m0270,
+  m0271,
   m0280,
   m0290,
   m0295,

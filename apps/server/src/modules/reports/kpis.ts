@@ -42,6 +42,8 @@ export const CLINIC_COLUMNS = [
   'line_pnp',
   'sms_messages',
   'sms_points_milli',
+  'slots_freed',
+  'slots_filled',
 ] as const satisfies readonly (keyof ClinicSums)[];
 
 export const zeroSums = (): Sums =>
@@ -152,11 +154,11 @@ export const KPIS: KpiDef[] = [
     key: 'slots_refilled',
     label: '空檔回補率',
     unit: 'percent',
-    definition: '因取消或改期空出的時段中，經候補名單補上的比例。候補功能上線後開始計算。',
+    definition: '期間內因取消或改期而空出的時段中，由候補名單的病患補上的比例（依時段空出的日期）。',
     formula: '由候補補上的時段數 ÷ 空出的時段數 × 100%',
     target: null,
     scope: 'clinic',
-    compute: () => ({ value: null, numerator: null, denominator: null }),
+    compute: (s) => percent(s.slots_filled, s.slots_freed),
   },
   {
     key: 'inbox_first_response_minutes',

@@ -17,13 +17,14 @@ import { addDays, localParts, zonedTime } from '../../platform/time.ts';
 import type { Outcome } from '../appointments/outcome.ts';
 import { clinicService } from '../clinics/service.ts';
 import { ANSWER_GRACE_DAYS, lineMetrics } from '../line/metrics.ts';
+import { refillStats } from '../waitlist/service.ts';
 import { CLINIC_COLUMNS, VISIT_COLUMNS, type VisitSums } from './kpis.ts';
 import { monthChunks } from './periods.ts';
 import { reportRepository, type ClinicDailyRow, type Slice, type VisitDailyRow } from './repository.ts';
 import { rollupRepository } from './rollup.repository.ts';
 
 /** Bump when a roll-up column's meaning changes: every clinic's history is rebuilt once. */
-export const ROLLUP_VERSION = 1;
+export const ROLLUP_VERSION = 2;
 export const REFRESH_EVERY_MS = 3_600_000;
 /** Days re-counted on every refresh (HIS outcomes, survey answers and complaint steps arrive late). */
 export const WINDOW_DAYS = 45;
@@ -220,6 +221,15 @@ export async function countDays(deps: Deps, clinicId: string, from: string, to: 
     const r = clinicRow(dayOfInstant(q.at));
     r.questions++;
     if (q.by === 'bot') r.questions_bot++;
+  }
+  // The waitlist's refills, by the day a slot was freed (its own figures, a call per day).
+  for (const day of days) {
+    const x = await refillStats(deps, clinicId, day, day);
+    if (x.freed || x.filled) {
+      const r = clinicRow(day);
+      r.slots_freed += x.freed;
+      r.slots_filled += x.filled;
+    }
   }
   for (const w of inbox.waits) {
     const r = clinicRow(dayOfInstant(w.start));

@@ -64,6 +64,9 @@ export interface ReportClinicDailyTable {
   sms_messages: number;
   /** SMS points in thousandths (the provider bills fractions of a point). */
   sms_points_milli: number;
+  /** Slots freed (a visit cancelled or moved) and filled again from the waitlist. */
+  slots_freed: number;
+  slots_filled: number;
 }
 
 /** The doctors and visit types the roll-up has seen, with their first and last day (the filters). */
