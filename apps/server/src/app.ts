@@ -34,7 +34,7 @@ import { calendarFeedRoutes } from './modules/calendar-feeds/routes.ts';
 import { doctorRoutes } from './modules/doctors/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
 import { jobRoutes } from './modules/jobs/routes.ts';
-import { SessionUser, StaffMember } from './modules/staff/schemas.ts';
+import { SessionUser, StaffMember, TwoFactorChallenge } from './modules/staff/schemas.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
 import { systemRoutes } from './modules/system/routes.ts';
 import { webhookRoutes } from './modules/webhooks/routes.ts';
@@ -54,6 +54,7 @@ import { questionnaireRoutes } from './modules/questionnaires/routes.ts';
 import { googleReviewRoutes } from './modules/google-reviews/routes.ts';
 import { waitlistRoutes } from './modules/waitlist/routes.ts';
 import { reportRoutes } from './modules/reports/routes.ts';
+import { twoFactorRoutes } from './modules/two-factor/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { ErrorResponse, errorBody, handleError, type App } from './platform/http.ts';
@@ -113,7 +114,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   });
 
   await app.register(cookie);
-  for (const s of [ErrorResponse, SessionUser, StaffMember, Clinic]) app.addSchema(s);
+  for (const s of [ErrorResponse, SessionUser, StaffMember, TwoFactorChallenge, Clinic]) app.addSchema(s);
 
   await app.register(swagger, {
     openapi: {
@@ -176,6 +177,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   exportRoutes(app, deps);
   waitlistRoutes(app, deps);
   reportRoutes(app, deps);
+  twoFactorRoutes(app, deps);
 
   // The built back office (apps/web/dist), with index.html for client-side routes.
   const dist = deps.config.webDistDir;

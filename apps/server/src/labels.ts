@@ -36,6 +36,13 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'auth.login': '登入',
   'auth.login_failed': '登入失敗',
   'auth.logout': '登出',
+  'auth.recovery_code_used': '以復原碼登入',
+  'auth.two_factor_failed': '兩步驟驗證碼錯誤',
+  'account.two_factor_enabled': '啟用兩步驟驗證',
+  'account.two_factor_disabled': '停用兩步驟驗證',
+  'account.recovery_codes_regenerated': '重新產生復原碼',
+  'security.settings_updated': '修改登入安全設定',
+  'staff.two_factor_reset': '重設人員的兩步驟驗證',
   'auto_reply.created': '新增自動回覆',
   'auto_reply.deleted': '刪除自動回覆',
   'auto_reply.updated': '修改自動回覆',
@@ -192,6 +199,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
 
 /** What a family of actions is about (the part before the dot): the audit log filters by it. */
 export const ACTION_GROUP_LABELS: Record<string, string> = {
+  account: '帳號安全',
   api_key: 'API 金鑰',
   appointment: '預約',
   auth: '登入',
@@ -222,6 +230,7 @@ export const ACTION_GROUP_LABELS: Record<string, string> = {
   reminders: '看診提醒',
   richmenu: '圖文選單',
   satisfaction: '滿意度調查',
+  security: '登入安全',
   segment: '分眾名單',
   sms: '簡訊',
   staff: '人員',
@@ -347,6 +356,7 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   articleId: '衛教文章',
   areas: '區塊數',
   assigneeId: '指派對象',
+  atLogin: '於登入時設定',
   attemptsLeft: '剩餘嘗試次數',
   audience: '對象',
   before: '變更前',
@@ -358,7 +368,10 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   businessHours: '門診時段',
   businessHoursOnly: '只計門診時間',
   fromState: '原狀態',
+  left: '剩餘復原碼',
   lineRecipients: 'LINE 人數',
+  requireTwoFactor: '要求兩步驟驗證',
+  twoFactor: '兩步驟驗證方式',
   movedForQuietHours: '遇安靜時段延後',
   nearThreshold: '前面還有幾位時通知',
   sendAt: '傳送時間',
@@ -515,6 +528,7 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
 
 /** Values that are codes, by the detail field they appear in. */
 const VALUE_LABELS: Record<string, Record<string, string>> = {
+  twoFactor: { totp: '驗證 App', recovery: '復原碼' },
   status: {
     ...STATUS_LABELS,
     draft: '草稿',

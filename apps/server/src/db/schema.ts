@@ -35,6 +35,7 @@ import type { QueueTables } from '../modules/queue/tables.ts';
 import type { ExportTables } from '../modules/export/tables.ts';
 import type { WaitlistTables } from '../modules/waitlist/tables.ts';
 import type { ReportTables } from '../modules/reports/tables.ts';
+import type { TwoFactorTables } from '../modules/two-factor/tables.ts';
 
 export interface DB
   extends
@@ -73,4 +74,5 @@ export interface DB
     QueueTables,
     ExportTables,
     WaitlistTables,
-    ReportTables {}
+    ReportTables,
+    TwoFactorTables {}

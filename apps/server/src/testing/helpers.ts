@@ -2,6 +2,7 @@
 // PostgreSQL) and a fresh clinic per test, so tests share no fixtures and need no order.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { generate as totpGenerate } from 'otplib';
 import pg from 'pg';
 import { createDatabase, type Database } from '../db/connection.ts';
 import { migrate } from '../db/migrator.ts';
@@ -120,6 +121,7 @@ export async function createTestApp(
   const { deps, database } = await createDeps(config, { clock: opts.clock ?? clock, line: opts.line, sms: opts.sms });
   const app = await buildApp(deps, { logger: false });
   await app.ready();
+  CLOCKS.set(app, deps.clock);
   return {
     app,
     deps,
@@ -136,15 +138,45 @@ export type Session = { cookie: string; csrf: string; userId: string; email: str
 
 export const uniq = () => randomBytes(5).toString('hex');
 
-/** Logs in through the API and returns the cookie and CSRF token. */
+const CLOCKS = new WeakMap<FastifyInstance, Clock>();
+/** The TOTP secrets of the test logins that set up two-factor login through login(). */
+export const TOTP_SECRETS = new Map<string, string>();
+
+/** The 6-digit TOTP code of `secret` at `at`, computed by an authenticator library (otplib). */
+export const totpCode = (secret: string, at: Date): Promise<string> =>
+  totpGenerate({ secret, epoch: Math.floor(at.getTime() / 1000) });
+
+const randomIp = () => `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+
+/**
+ * Logs in through the API and returns the cookie and CSRF token. When the login asks for a
+ * second step (two-factor login on, or required — platform operators), it answers with a code
+ * computed at the app's clock: from the secret offered to enrol (remembered in TOTP_SECRETS) or
+ * from the one remembered.
+ */
 export async function login(app: FastifyInstance, email: string, password = TEST_PASSWORD): Promise<Session> {
-  const res = await app.inject({
+  const ip = randomIp();
+  let res = await app.inject({
     method: 'POST',
     url: '/api/auth/login',
     payload: { email, password },
-    remoteAddress: `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+    remoteAddress: ip,
   });
   if (res.statusCode !== 200) throw new Error(`login failed for ${email}: ${res.statusCode} ${res.body}`);
+  const second = res.json().twoFactor as { challenge: string; setup: { secret: string } | null } | undefined;
+  if (second) {
+    if (second.setup) TOTP_SECRETS.set(email, second.setup.secret);
+    const secret = TOTP_SECRETS.get(email);
+    if (!secret) throw new Error(`login of ${email} asks for a code and the test knows no secret`);
+    const code = await totpCode(secret, (CLOCKS.get(app) ?? { now: () => new Date() }).now());
+    res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login/code',
+      payload: { challenge: second.challenge, code },
+      remoteAddress: ip,
+    });
+    if (res.statusCode !== 200) throw new Error(`second step failed for ${email}: ${res.statusCode} ${res.body}`);
+  }
   const cookie = res.cookies.find((c) => c.name === 'careline_session');
   return { cookie: `careline_session=${cookie!.value}`, csrf: res.json().csrfToken, userId: res.json().user.id, email };
 }

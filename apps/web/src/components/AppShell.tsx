@@ -1,5 +1,5 @@
 // The signed-in frame: sider with logo, clinic name and navigation; header with the user menu.
-import { DownOutlined, LogoutOutlined, QuestionCircleOutlined } from '@ant-design/icons';
+import { DownOutlined, LogoutOutlined, QuestionCircleOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import { Avatar, Dropdown, Flex, Layout, Menu, Tag, Typography, type MenuProps } from 'antd';
 import { useMemo, useState } from 'react';
@@ -70,6 +70,7 @@ export function AppShell() {
       ),
     },
     { type: 'divider' },
+    { key: 'security', icon: <SafetyCertificateOutlined aria-hidden />, label: '帳號安全' },
     ...(user.role === 'platform_operator'
       ? []
       : [{ key: 'help', icon: <QuestionCircleOutlined aria-hidden />, label: '說明中心' }]),
@@ -147,6 +148,7 @@ export function AppShell() {
               onClick: ({ key }) => {
                 if (key === 'logout') logout.mutate();
                 if (key === 'help') navigate('/help');
+                if (key === 'security') navigate('/account/security');
               },
             }}
           >

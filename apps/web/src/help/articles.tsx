@@ -25,6 +25,7 @@ import { QUEUE_HELP } from './queue.tsx';
 import { DATA_EXPORT_HELP } from './data-export.tsx';
 import { WAITLIST_HELP } from './waitlist.tsx';
 import { BOOKING_HELP } from './booking.tsx';
+import { SECURITY_HELP } from './security.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
 import { SYSTEM_FAQ_HELP } from './system-faq.tsx';
 
@@ -329,6 +330,7 @@ export const HELP_ARTICLES = {
   ...WAITLIST_HELP,
   ...SYSTEM_FAQ_HELP,
   ...BOOKING_HELP,
+  ...SECURITY_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -378,6 +380,8 @@ export const HELP_ORDER: HelpTopic[] = [
   'staff',
   'clinic',
   'apiKeys',
+  'loginSecurity',
+  'accountSecurity',
   'webhook',
   'jobs',
   'audit',

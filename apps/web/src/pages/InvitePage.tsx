@@ -1,11 +1,13 @@
 import { LockOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { api, errorMessage } from '../api.ts';
+import { api, errorMessage, type Schema } from '../api.ts';
 import { applyFieldErrors } from '../forms.ts';
 import { useSetSession } from '../session.tsx';
 import { AuthLayout } from './LoginPage.tsx';
+import { TwoFactorStep, type Challenge } from './TwoFactorStep.tsx';
 
 type InviteForm = { password: string; confirm: string };
 
@@ -14,16 +16,31 @@ export function InvitePage() {
   const navigate = useNavigate();
   const setSession = useSetSession();
   const [form] = Form.useForm<InviteForm>();
+  const [challenge, setChallenge] = useState<Challenge | null>(null);
+  const signedIn = (s: { user: Schema<'SessionUser'>; csrfToken: string }) => {
+    setSession(s);
+    navigate(s.user.role === 'platform_operator' ? '/platform/clinics' : '/', { replace: true });
+  };
 
   const accept = useMutation({
     mutationFn: (v: InviteForm) =>
       api.post('/api/auth/accept-invite', { body: { token, password: v.password }, allowUnauthenticated: true }),
-    onSuccess: (s) => {
-      setSession(s);
-      navigate(s.user.role === 'platform_operator' ? '/platform/clinics' : '/', { replace: true });
-    },
+    onSuccess: (s) => ('twoFactor' in s ? setChallenge(s.twoFactor) : signedIn(s)),
     onError: (err) => applyFieldErrors(form, err),
   });
+
+  if (challenge)
+    return (
+      <AuthLayout>
+        <Card style={{ width: 480, boxShadow: '0 8px 32px rgba(15, 42, 33, 0.08)' }} styles={{ body: { padding: 36 } }}>
+          <TwoFactorStep
+            challenge={challenge}
+            onDone={signedIn}
+            onRestart={() => navigate('/login', { replace: true })}
+          />
+        </Card>
+      </AuthLayout>
+    );
 
   return (
     <AuthLayout>

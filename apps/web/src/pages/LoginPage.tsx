@@ -1,14 +1,17 @@
 import { LockOutlined, MailOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { api, errorMessage } from '../api.ts';
+import { api, errorMessage, type Schema } from '../api.ts';
 import { LogoMark } from '../components/Logo.tsx';
 import { applyFieldErrors } from '../forms.ts';
 import { FullPageSpin, useSession, useSetSession } from '../session.tsx';
 import { BRAND } from '../theme.ts';
+import { TwoFactorStep, type Challenge } from './TwoFactorStep.tsx';
 
 type LoginForm = { email: string; password: string };
+type SignedIn = { user: Schema<'SessionUser'>; csrfToken: string };
 
 /** Only same-site paths are allowed as the place to go after login. */
 export function safeNext(next: string | null): string {
@@ -74,22 +77,41 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const [form] = Form.useForm<LoginForm>();
   const next = safeNext(params.get('next'));
+  const [challenge, setChallenge] = useState<Challenge | null>(null);
 
+  const signedIn = (s: SignedIn) => {
+    setSession(s);
+    navigate(s.user.role === 'platform_operator' ? '/platform/clinics' : next, { replace: true });
+  };
   const login = useMutation({
     mutationFn: (v: LoginForm) =>
       api.post('/api/auth/login', {
         body: { email: v.email.trim(), password: v.password },
         allowUnauthenticated: true,
       }),
-    onSuccess: (s) => {
-      setSession(s);
-      navigate(s.user.role === 'platform_operator' ? '/platform/clinics' : next, { replace: true });
-    },
+    onSuccess: (s) => ('twoFactor' in s ? setChallenge(s.twoFactor) : signedIn(s)),
     onError: (err) => applyFieldErrors(form, err),
   });
 
   if (isLoading) return <FullPageSpin />;
   if (user) return <Navigate to={next} replace />;
+
+  if (challenge)
+    return (
+      <AuthLayout>
+        <Card style={{ width: 480, boxShadow: '0 8px 32px rgba(15, 42, 33, 0.08)' }} styles={{ body: { padding: 36 } }}>
+          <TwoFactorStep
+            challenge={challenge}
+            onDone={signedIn}
+            onRestart={() => {
+              setChallenge(null);
+              login.reset();
+              form.setFieldValue('password', '');
+            }}
+          />
+        </Card>
+      </AuthLayout>
+    );
 
   return (
     <AuthLayout>

@@ -45,6 +45,7 @@ import m0280 from './0280_booking.ts';
 import m0290 from './0290_waitlist.ts';
 import m0295 from './0295_queue.ts';
 import m0300 from './0300_data_exports.ts';
+import m0310 from './0310_two_factor.ts';
 import m0340 from './0340_line_webhook_check.ts';
 
 export const migrations: Migration[] = [
@@ -93,5 +94,6 @@ export const migrations: Migration[] = [
   m0290,
   m0295,
   m0300,
+  m0310,
   m0340,
 ];

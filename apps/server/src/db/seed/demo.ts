@@ -5,6 +5,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { apiKeyService } from '../../modules/api-keys/service.ts';
 import { clinicService } from '../../modules/clinics/service.ts';
 import { staffService } from '../../modules/staff/service.ts';
+import { twoFactorService } from '../../modules/two-factor/service.ts';
 import { doctorByHisId, doctorService } from '../../modules/doctors/service.ts';
 import type { Role } from '../../platform/auth.ts';
 import { lineService } from '../../modules/line/service.ts';
@@ -56,6 +57,12 @@ const DEMO_REPLIES: AutoReplyInput[] = [
 
 export const DEMO_CLINIC_ID = '00000000-0000-7000-8000-00000000d001';
 export const DEMO_PASSWORD = 'careline-demo';
+/**
+ * The demo platform operator's TOTP secret (docs/contracts.md "Demo logins"): operators always
+ * log in with a second step, and a known secret lets anyone trying the demo (and the browser
+ * tests) compute the code or add the key to an authenticator app.
+ */
+export const DEMO_OPERATOR_TOTP_SECRET = 'CARELINEDEMOOPERATORTOTPSECRET22';
 export const DEMO_HIS_KEY = 'demo-his-key';
 export const DEMO_CLINIC_NAME = '晴光牙醫診所';
 // The demo clinic's channel in the LINE emulator (docs/contracts.md "Demo logins").
@@ -143,6 +150,12 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
         password: DEMO_PASSWORD,
       });
   }
+  const operator = DEMO_LOGINS.find((u) => u.role === 'platform_operator')!;
+  const operatorRow = (await staff.findLogin(operator.email))!;
+  await twoFactorService(deps).seedSecret(
+    { id: operatorRow.id, clinicId: null, role: operatorRow.role, email: operatorRow.email },
+    DEMO_OPERATOR_TOTP_SECRET,
+  );
   await linkDemoDoctor(deps);
   const keys = apiKeyService(deps);
   if (!(await keys.exists(DEMO_HIS_KEY)))

@@ -34,6 +34,7 @@ export function staffRepository(db: Kysely<DB>) {
   return {
     findByEmail: (email: string) =>
       db.selectFrom('staff_users').selectAll().where('email', '=', email).executeTakeFirst(),
+    findById: (id: string) => db.selectFrom('staff_users').selectAll().where('id', '=', id).executeTakeFirst(),
     findByInviteHash: (hash: string) =>
       db.selectFrom('staff_users').selectAll().where('invite_token_hash', '=', hash).executeTakeFirst(),
     findInClinic: (clinicId: string, id: string) =>

@@ -10,6 +10,9 @@ import {
   InviteBody,
   LinkResponse,
   LoginBody,
+  LoginCodeBody,
+  LoginCodeResponse,
+  LoginResponse,
   SessionResponse,
   StaffList,
   UpdateStaffBody,
@@ -33,16 +36,40 @@ export function staffRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ['後台：登入'],
         summary: '員工登入',
-        description: '以電子郵件與密碼登入，成功後設定 httpOnly session cookie。連續失敗 5 次會鎖定 15 分鐘。',
+        description:
+          '以電子郵件與密碼登入，成功後設定 httpOnly session cookie。連續失敗 5 次會鎖定 15 分鐘。' +
+          '已啟用兩步驟驗證（或診所要求、平台營運人員）時不設定 cookie，而是回傳 twoFactor，' +
+          '再以 POST /api/auth/login/code 帶入驗證碼完成登入。',
         body: LoginBody,
-        response: { 200: SessionResponse, ...errorResponses(401, 422, 429) },
+        response: { 200: LoginResponse, ...errorResponses(401, 422, 429) },
       },
     },
     async (req, reply) => {
       const { email, password } = req.body;
       const s = await svc.login(email, password, req.ip, ua(req));
+      if ('twoFactor' in s) return s;
       setSession(reply, s);
       return { user: s.user, csrfToken: s.csrfToken };
+    },
+  );
+
+  app.post(
+    '/api/auth/login/code',
+    {
+      schema: {
+        tags: ['後台：登入'],
+        summary: '登入第二步驟：驗證碼',
+        description:
+          '帶入密碼登入時拿到的 challenge 與驗證 App 的 6 位數字（或一組復原碼，用過即失效）。' +
+          '同一個 challenge 錯 5 次需重新輸入密碼；同一帳號錯 5 次鎖定 15 分鐘。',
+        body: LoginCodeBody,
+        response: { 200: LoginCodeResponse, ...errorResponses(401, 422, 429) },
+      },
+    },
+    async (req, reply) => {
+      const s = await svc.loginWithCode(req.body.challenge, req.body.code, req.ip, ua(req));
+      setSession(reply, s);
+      return { user: s.user, csrfToken: s.csrfToken, recoveryCodes: s.recoveryCodes };
     },
   );
 
@@ -83,12 +110,13 @@ export function staffRoutes(app: App, deps: Deps): void {
         tags: ['後台：登入'],
         summary: '以邀請或重設連結設定密碼',
         body: AcceptInviteBody,
-        response: { 200: SessionResponse, ...errorResponses(400, 422) },
+        response: { 200: LoginResponse, ...errorResponses(400, 422) },
       },
     },
     async (req, reply) => {
       const { token, password } = req.body;
       const s = await svc.acceptInvite(token, password, req.ip, ua(req));
+      if ('twoFactor' in s) return s;
       setSession(reply, s);
       return { user: s.user, csrfToken: s.csrfToken };
     },

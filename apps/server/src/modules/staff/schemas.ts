@@ -35,6 +35,46 @@ export const SessionResponse = Type.Object({
   csrfToken: Type.String({ description: '寫入請求須帶在 x-csrf-token 標頭' }),
 });
 
+export const TwoFactorChallenge = Type.Object(
+  {
+    twoFactor: Type.Object({
+      step: Type.Union([Type.Literal('verify'), Type.Literal('enrol')], {
+        description: 'verify：輸入驗證 App 的 6 位數字或復原碼；enrol：診所要求兩步驟驗證，先掃描 QR code 設定',
+      }),
+      challenge: Type.String({ description: '第二步驟要帶回的登入驗證代碼（5 分鐘內有效）' }),
+      expiresAt: Type.String(),
+      setup: Type.Union([
+        Type.Object({
+          secret: Type.String({ description: '手動輸入用的金鑰（base32）' }),
+          otpauthUri: Type.String({ description: 'QR code 內容（otpauth://totp/…）' }),
+        }),
+        Type.Null(),
+      ]),
+    }),
+  },
+  { $id: 'TwoFactorChallenge' },
+);
+
+export const LoginResponse = Type.Union([SessionResponse, Type.Ref('TwoFactorChallenge')], {
+  description: '登入成功（session）或需要第二步驟（twoFactor）',
+});
+
+export const LoginCodeBody = Type.Object(
+  {
+    challenge: Type.String({ minLength: 10, maxLength: 200 }),
+    code: Type.String({ minLength: 1, maxLength: 40, description: '驗證 App 的 6 位數字，或一組復原碼' }),
+  },
+  { additionalProperties: false },
+);
+
+export const LoginCodeResponse = Type.Object({
+  user: Type.Ref('SessionUser'),
+  csrfToken: Type.String(),
+  recoveryCodes: Type.Union([Type.Array(Type.String()), Type.Null()], {
+    description: '登入時完成兩步驟驗證設定才有：10 組復原碼，只顯示這一次',
+  }),
+});
+
 export const LoginBody = Type.Object(
   { email: Type.String({ minLength: 1, maxLength: 200 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },

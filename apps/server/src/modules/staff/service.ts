@@ -13,6 +13,7 @@ import { blockedFor, hit, resetLimit } from '../../platform/rate-limit.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { clinicService } from '../clinics/service.ts';
+import { twoFactorService } from '../two-factor/service.ts';
 import { staffRepository, type StaffRow } from './repository.ts';
 
 const FAIL_WINDOW = { limit: 4, windowMs: 15 * 60_000, blockMs: 15 * 60_000 };
@@ -113,6 +114,20 @@ export function staffService(deps: Deps) {
     return { token, csrfToken, user: await sessionUser(user) };
   }
 
+  async function finishLogin(user: StaffRow, ip: string, userAgent: string, twoFactor: 'totp' | 'recovery' | null) {
+    const s = await startSession(user, ip, userAgent);
+    await recordAudit(deps.db, deps.clock, {
+      clinicId: user.clinic_id,
+      actor: { type: 'staff', id: user.id, label: user.email },
+      action: 'auth.login',
+      entityType: 'staff_user',
+      entityId: user.id,
+      ...(twoFactor ? { detail: { twoFactor } } : {}),
+      ip,
+    });
+    return s;
+  }
+
   async function issueLink(user: StaffRow): Promise<string> {
     const token = randomToken();
     await repo.update(user.clinic_id, user.id, {
@@ -160,16 +175,27 @@ export function staffService(deps: Deps) {
         throw errors.unauthenticated();
       }
       await resetLimit(deps.db, failKey);
-      const s = await startSession(user, ip, userAgent);
-      await recordAudit(deps.db, deps.clock, {
-        clinicId: user.clinic_id,
-        actor: { type: 'staff', id: user.id, label: user.email },
-        action: 'auth.login',
-        entityType: 'staff_user',
-        entityId: user.id,
-        ip,
+      // The right password is only half of a login for staff with two-factor login (or who
+      // must set it up): the session starts after the code (loginWithCode).
+      const tf = twoFactorService(deps);
+      const loginUser = { id: user.id, clinicId: user.clinic_id, role: user.role, email: user.email };
+      const need = await tf.loginRequirement(loginUser);
+      if (need !== 'none') return { twoFactor: await tf.startChallenge(loginUser, need) };
+      return finishLogin(user, ip, userAgent, null);
+    },
+
+    /** The second step of a login: the code from the app (or a recovery code) for the challenge. */
+    async loginWithCode(challenge: string, code: string, ip: string, userAgent: string) {
+      const ipHit = await hit(deps.db, deps.clock, `login:ip:${ip}`, IP_WINDOW);
+      if (!ipHit.allowed) throw errors.tooMany('RATE_LIMITED', '登入嘗試太頻繁，請稍後再試', ipHit.retryAfterSeconds);
+      const r = await twoFactorService(deps).completeChallenge(challenge, code, ip, async (id) => {
+        const u = await repo.findById(id);
+        return u ? { type: 'staff', id, label: u.email } : { type: 'system', id: null, label: id };
       });
-      return s;
+      const user = await repo.findById(r.userId);
+      if (!user || user.status !== 'active') throw errors.unauthenticated();
+      const s = await finishLogin(user, ip, userAgent, r.method);
+      return { ...s, recoveryCodes: r.recoveryCodes };
     },
 
     async logout(sessionId: string) {
@@ -203,10 +229,21 @@ export function staffService(deps: Deps) {
         ip,
       });
       const fresh = (await repo.findByEmail(user.email))!;
+      // A reset link sets the password, not the second factor: the code is still asked for.
+      const tf = twoFactorService(deps);
+      const loginUser = { id: fresh.id, clinicId: fresh.clinic_id, role: fresh.role, email: fresh.email };
+      const need = await tf.loginRequirement(loginUser);
+      if (need !== 'none') return { twoFactor: await tf.startChallenge(loginUser, need) };
       return startSession(fresh, ip, userAgent);
     },
 
     list: async (clinicId: string) => (await repo.listInClinic(clinicId)).map(toStaffMember),
+
+    /** The login with this e-mail address (any clinic, any status), or undefined. */
+    findLogin: async (email: string) => {
+      const r = await repo.findByEmail(normaliseEmail(email));
+      return r && { id: r.id, clinicId: r.clinic_id, role: r.role, email: r.email };
+    },
 
     /** Whether a login with this e-mail address exists (any clinic, any status). */
     emailTaken: async (email: string) => (await repo.findByEmail(normaliseEmail(email))) !== undefined,
