@@ -76,6 +76,15 @@ describe('bad input', () => {
     expect(r.statusCode).toBe(400);
     expect(r.json().error.details[0].field).toBe('limit');
   });
+
+  it('a query number too large for a double ("1e400" → Infinity) → 400, not a database error', async () => {
+    const c = await createTestClinic(t);
+    for (const url of ['/api/audit?limit=1e400', '/api/jobs?limit=1e400', '/api/calendar/year?year=1e309']) {
+      const r = await as(t.app, c.admin).get(url);
+      expect(r.statusCode, url).toBe(400);
+      expect(r.json().error.code).toBe('VALIDATION_FAILED');
+    }
+  });
 });
 
 describe('tenancy', () => {
