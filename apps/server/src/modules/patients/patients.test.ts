@@ -230,6 +230,12 @@ describe('search', () => {
     expect((await api.patch(`/api/patients/${created.id}`, { name: '張三丰' })).json().name).toBe('張三丰');
     expect(names(await api.get(`/api/patients?q=${encodeURIComponent('三丰')}`))).toEqual(['張三丰']);
     expect((await api.post('/api/patients', { name: '重複', chartNo: 'M001' })).statusCode).toBe(422);
+    // A tag that is not the clinic's: 422 on tagIds, and no patient half-created.
+    const before = (await api.get('/api/patients?q=無此標籤')).json().items.length;
+    const badTag = await api.post('/api/patients', { name: '無此標籤', tagIds: ['no-such-tag'] });
+    expect(badTag.statusCode, badTag.body).toBe(422);
+    expect(badTag.json().error.details[0]).toMatchObject({ field: 'tagIds', code: 'unknown_tag' });
+    expect((await api.get('/api/patients?q=無此標籤')).json().items.length).toBe(before);
   });
 });
 

@@ -347,13 +347,27 @@ export async function ensureManualTags(
   return out;
 }
 
-/** Adds manual tags to patients (already assigned ones stay as they are). */
+/**
+ * Adds manual tags to patients (already assigned ones stay as they are). A tag id that is not a
+ * manual tag of the clinic is refused (422) before anything is written.
+ */
 export async function addManualTags(
   db: Db,
   clinicId: string,
   pairs: { patientId: string; tagId: string }[],
   nowIso: string,
 ): Promise<void> {
+  for (const tagId of new Set(pairs.map((p) => p.tagId))) {
+    const tag = await tagRepository(db).get(clinicId, tagId);
+    if (!tag || tag.kind !== 'manual')
+      throw errors.validation([
+        {
+          field: 'tagIds',
+          code: tag ? 'auto_tag' : 'unknown_tag',
+          message: tag ? `「${tag.name}」是自動標籤，由規則計算，不能手動加上` : `找不到標籤 ${tagId.slice(0, 64)}`,
+        },
+      ]);
+  }
   await tagRepository(db).assignMany(
     pairs.map((p) => ({
       clinic_id: clinicId,
