@@ -32,6 +32,12 @@ import {
 } from './templates.ts';
 import { describeLineError } from '../../platform/line.ts';
 
+/** YYYY-MM-DD of a day that exists: 2026-02-30 and 0000-00-00 fit the pattern but break date arithmetic. */
+function isCalendarDate(date: string): boolean {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date;
+}
+
 export type ListQuery = {
   date?: string;
   state?: string;
@@ -162,7 +168,7 @@ export function reminderBackOffice(deps: Deps) {
       const tz = await tzOf(clinicId);
       const today = localParts(deps.clock.now(), tz).date;
       const date = q.date === 'tomorrow' ? addDays(today, 1) : !q.date || q.date === 'today' ? today : q.date;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+      if (!isCalendarDate(date))
         throw errors.validation([{ field: 'date', code: 'date', message: 'date 應為 today、tomorrow 或 YYYY-MM-DD' }]);
       const from = zonedTime(date, '00:00', tz).toISOString();
       const to = zonedTime(addDays(date, 1), '00:00', tz).toISOString();

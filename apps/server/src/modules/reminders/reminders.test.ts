@@ -598,6 +598,11 @@ describe('reminders', { timeout: 120_000 }, () => {
     expect(list.json().summary).toMatchObject({ sent: 3, skipped: 2 });
     expect(list.json().items.every((i: { explanation: string }) => i.explanation.length > 0)).toBe(true);
     const tomorrow = await (await admin(c)).get('/api/reminders?date=2026-03-18&state=planned');
+    for (const bad of ['0000-00-00', '2026-02-30', '2026-13-01']) {
+      const r = await (await admin(c)).get(`/api/reminders?date=${bad}`);
+      expect(r.statusCode, bad).toBe(422);
+      expect(r.json().error.details[0].field).toBe('date');
+    }
     expect(tomorrow.json().items.every((i: { ruleId: string }) => i.ruleId === 'before-48h')).toBe(true);
     const skipped = booking.find((r) => r.state === 'skipped')!;
     const re = await (await admin(c)).post(`/api/reminders/${skipped.id}/resend`, {});
