@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every test tier, failing fast, non-zero exit on any failure.
 #
-#   system packages → typecheck → lint → format → table ownership → import cycles → unit (TZ=UTC, TZ=Asia/Taipei)
+#   system packages → typecheck → lint → format → table ownership → audit → import cycles → unit (TZ=UTC, Asia/Taipei)
 #   → integration on SQLite → integration on a throw-away PostgreSQL → web build + Playwright
 #
 # Options (environment):
@@ -109,6 +109,18 @@ run_tier lint npm run --silent lint
 run_tier format npm run --silent format:check
 # every table used only by its owner's repository (docs/architecture.md, Table ownership)
 run_tier ownership npx node scripts/check-ownership.ts
+
+# npm audit of the production dependencies, judged against the reviewed audit-allowlist.json;
+# when the registry's audit endpoint cannot be asked the tier is skipped with the reason (exit 3).
+if selected audit; then
+  audit_rc=0
+  audit_out="$(npx node scripts/audit.ts 2>&1)" || audit_rc=$?
+  if (( audit_rc == 3 )); then
+    skip_tier audit "${audit_out##*skipped — }"
+  else
+    run_tier audit bash -c 'printf "%s\n" "$1"; exit "$2"' _ "$audit_out" "$audit_rc"
+  fi
+fi
 
 cycle_dirs=()
 for d in apps/server/src apps/line-emulator/src packages apps/web/src; do
