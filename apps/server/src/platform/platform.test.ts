@@ -77,6 +77,15 @@ describe('bad input', () => {
     expect(r.json().error.details[0].field).toBe('limit');
   });
 
+  it('text with a NUL character (PostgreSQL refuses it) → 422 in a body, 400 in a query or path', async () => {
+    const c = await createTestClinic(t);
+    const body = await as(t.app, c.admin).post('/api/tags', { name: 'a\u0000b' });
+    expect(body.statusCode).toBe(422);
+    expect(body.json().error.details[0].field).toBe('name');
+    expect((await as(t.app, c.admin).get('/api/appointments?q=a%00b')).statusCode).toBe(400);
+    expect((await as(t.app, c.admin).get('/api/care/articles/a%00b')).statusCode).toBe(400);
+  });
+
   it('a query number too large for a double ("1e400" → Infinity) → 400, not a database error', async () => {
     const c = await createTestClinic(t);
     for (const url of ['/api/audit?limit=1e400', '/api/jobs?limit=1e400', '/api/calendar/year?year=1e309']) {

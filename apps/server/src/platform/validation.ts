@@ -14,31 +14,38 @@ const pool = AjvCompiler() as unknown as Pool;
 
 type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
 
-/** The path of the first non-finite number in coerced data ("1e400" → Infinity), or null. */
-function nonFinite(data: unknown, path = ''): string | null {
-  if (typeof data === 'number') return Number.isFinite(data) ? null : path;
+/**
+ * The path of the first value no column can hold, or null: a non-finite number (coercion turns
+ * "1e400" into Infinity, which Ajv's integer and number checks let through) or text with a NUL
+ * character (PostgreSQL refuses it in text; no person types it).
+ */
+function unstorable(data: unknown, path = ''): { at: string; what: 'number' | 'nul' } | null {
+  if (typeof data === 'number') return Number.isFinite(data) ? null : { at: path, what: 'number' };
+  if (typeof data === 'string') return data.includes('\u0000') ? { at: path, what: 'nul' } : null;
   if (data && typeof data === 'object')
     for (const [k, v] of Object.entries(data)) {
-      const p = nonFinite(v, `${path}/${k}`);
-      if (p !== null) return p;
+      const p = unstorable(v, `${path}/${k}`);
+      if (p) return p;
     }
   return null;
 }
 
-/**
- * Coercion turns "1e400" into Infinity, which Ajv's integer and number checks let through (and
- * a LIMIT of Infinity fails in SQL): a coerced non-finite number is refused like a wrong type.
- */
-function finiteOnly(validate: Validate): Validate {
+/** Runs Ajv's check, then refuses what no column can hold (as a wrong type or a bad pattern). */
+function storableOnly(validate: Validate): Validate {
   const f: Validate = (data) => {
     if (!validate(data)) {
       f.errors = validate.errors;
       return false;
     }
-    const at = nonFinite(data);
-    f.errors =
-      at === null ? null : [{ instancePath: at, keyword: 'type', params: { type: 'number' }, schemaPath: '#' }];
-    return at === null;
+    const bad = unstorable(data);
+    f.errors = bad
+      ? [
+          bad.what === 'number'
+            ? { instancePath: bad.at, keyword: 'type', params: { type: 'number' }, schemaPath: '#' }
+            : { instancePath: bad.at, keyword: 'pattern', params: { pattern: 'no NUL' }, schemaPath: '#' },
+        ]
+      : null;
+    return !bad;
   };
   return f;
 }
@@ -47,7 +54,8 @@ function buildValidator(externalSchemas: unknown, options: Options = {}) {
   const custom = options.customOptions ?? {};
   const strict = pool(externalSchemas, { ...options, customOptions: { ...custom, coerceTypes: false } });
   const coercing = pool(externalSchemas, { ...options, customOptions: { ...custom, coerceTypes: 'array' } });
-  return (route: RouteSchema) => (route.httpPart === 'body' ? strict(route) : finiteOnly(coercing(route) as Validate));
+  return (route: RouteSchema) =>
+    storableOnly((route.httpPart === 'body' ? strict(route) : coercing(route)) as Validate);
 }
 
 /** Fastify's compilersFactory.buildValidator: one Ajv without coercion for bodies, one with it for the rest. */
