@@ -86,9 +86,14 @@ describe('bad input', () => {
     expect((await as(t.app, c.admin).get('/api/care/articles/a%00b')).statusCode).toBe(400);
   });
 
-  it('a query number too large for a double ("1e400" → Infinity) → 400, not a database error', async () => {
+  it('a query or path number past 2^53 or a double ("1e400" → Infinity) → 400, not a database error', async () => {
     const c = await createTestClinic(t);
-    for (const url of ['/api/audit?limit=1e400', '/api/jobs?limit=1e400', '/api/calendar/year?year=1e309']) {
+    for (const url of [
+      '/api/audit?limit=1e400',
+      '/api/jobs?limit=1e400',
+      '/api/calendar/year?year=1e309',
+      '/api/inbox/messages/99999999999999999999/content',
+    ]) {
       const r = await as(t.app, c.admin).get(url);
       expect(r.statusCode, url).toBe(400);
       expect(r.json().error.code).toBe('VALIDATION_FAILED');

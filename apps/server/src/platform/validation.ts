@@ -19,25 +19,27 @@ type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
  * "1e400" into Infinity, which Ajv's integer and number checks let through) or text with a NUL
  * character (PostgreSQL refuses it in text; no person types it).
  */
-function unstorable(data: unknown, path = ''): { at: string; what: 'number' | 'nul' } | null {
-  if (typeof data === 'number') return Number.isFinite(data) ? null : { at: path, what: 'number' };
+function unstorable(data: unknown, coerced: boolean, path = ''): { at: string; what: 'number' | 'nul' } | null {
+  // A coerced whole number past 2^53 ("99999999999999999999" as an id) is no longer the number sent.
+  const bad = (n: number) => !Number.isFinite(n) || (coerced && Number.isInteger(n) && !Number.isSafeInteger(n));
+  if (typeof data === 'number') return bad(data) ? { at: path, what: 'number' } : null;
   if (typeof data === 'string') return data.includes('\u0000') ? { at: path, what: 'nul' } : null;
   if (data && typeof data === 'object')
     for (const [k, v] of Object.entries(data)) {
-      const p = unstorable(v, `${path}/${k}`);
+      const p = unstorable(v, coerced, `${path}/${k}`);
       if (p) return p;
     }
   return null;
 }
 
 /** Runs Ajv's check, then refuses what no column can hold (as a wrong type or a bad pattern). */
-function storableOnly(validate: Validate): Validate {
+function storableOnly(validate: Validate, coerced: boolean): Validate {
   const f: Validate = (data) => {
     if (!validate(data)) {
       f.errors = validate.errors;
       return false;
     }
-    const bad = unstorable(data);
+    const bad = unstorable(data, coerced);
     f.errors = bad
       ? [
           bad.what === 'number'
@@ -55,7 +57,9 @@ function buildValidator(externalSchemas: unknown, options: Options = {}) {
   const strict = pool(externalSchemas, { ...options, customOptions: { ...custom, coerceTypes: false } });
   const coercing = pool(externalSchemas, { ...options, customOptions: { ...custom, coerceTypes: 'array' } });
   return (route: RouteSchema) =>
-    storableOnly((route.httpPart === 'body' ? strict(route) : coercing(route)) as Validate);
+    route.httpPart === 'body'
+      ? storableOnly(strict(route) as Validate, false)
+      : storableOnly(coercing(route) as Validate, true);
 }
 
 /** Fastify's compilersFactory.buildValidator: one Ajv without coercion for bodies, one with it for the rest. */
