@@ -4,9 +4,16 @@ import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { ErrorDetail } from './errors.ts';
 import { zhMessage } from './http.ts';
+import { unstorable } from './validation.ts';
 
 export function schemaErrors(schema: TSchema, value: unknown, prefix = ''): ErrorDetail[] {
-  if (Value.Check(schema, value)) return [];
+  if (Value.Check(schema, value)) {
+    // As for request bodies (platform/validation.ts): text with a NUL character cannot be stored.
+    const bad = unstorable(value, false);
+    if (!bad) return [];
+    const path = bad.at.replace(/^\//, '').replace(/\//g, '.');
+    return [{ field: [prefix, path].filter(Boolean).join('.') || 'body', code: 'pattern', message: '格式不正確' }];
+  }
   const out: ErrorDetail[] = [];
   const seen = new Set<string>();
   for (const e of Value.Errors(schema, value) as Iterable<{

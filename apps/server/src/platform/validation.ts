@@ -19,7 +19,7 @@ type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
  * "1e400" into Infinity, which Ajv's integer and number checks let through) or text with a NUL
  * character (PostgreSQL refuses it in text; no person types it).
  */
-function unstorable(data: unknown, coerced: boolean, path = ''): { at: string; what: 'number' | 'nul' } | null {
+export function unstorable(data: unknown, coerced: boolean, path = ''): { at: string; what: 'number' | 'nul' } | null {
   // A coerced whole number past 2^53 ("99999999999999999999" as an id) is no longer the number sent.
   const bad = (n: number) => !Number.isFinite(n) || (coerced && Number.isInteger(n) && !Number.isSafeInteger(n));
   if (typeof data === 'number') return bad(data) ? { at: path, what: 'number' } : null;

@@ -131,6 +131,22 @@ describe('POST /his/v1/appointments/batch', () => {
       (await his.post('/his/v1/appointments/batch', { items: Array.from({ length: 1001 }, () => ({})) })).statusCode,
     ).toBe(422);
     expect((await his.post('/his/v1/appointments/batch', { items: [{}], x: 1 })).statusCode).toBe(422);
+    // A NUL character in an item (PostgreSQL cannot store it) is that item's 422, not a 500.
+    const nul = await his.post('/his/v1/appointments/batch', {
+      items: [
+        {
+          appointmentId: 'N\u00001',
+          patientId: 'P1',
+          doctorId: 'D01',
+          startsAt: '2026-05-04T09:30:00+08:00',
+          status: 'booked',
+          version: 1,
+        },
+      ],
+    });
+    expect(nul.statusCode, nul.body).toBe(200);
+    expect(nul.json().items[0]).toMatchObject({ status: 422 });
+    expect(nul.json().items[0].error.details[0].field).toBe('appointmentId');
   });
 
   it('same batch twice, reversed, shuffled, interleaved → highest version wins, full history, no dups', async () => {
