@@ -3,6 +3,7 @@
 // that reached the emulator's SMS gateway).
 import path from 'node:path';
 import { expect, type FrameLocator, type Page } from '@playwright/test';
+import { generate } from 'otplib';
 
 // The ports are the ones playwright.config.ts starts the stack on (E2E_PORT / E2E_EMULATOR_PORT).
 export const BASE = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${process.env.E2E_PORT ?? '3100'}`;
@@ -29,12 +30,41 @@ export async function hisGet<T>(p: string): Promise<T> {
 /** The demo clinic's administrator (docs/contracts.md "Demo logins"). */
 export const ADMIN_EMAIL = 'admin@demo.careline.tw';
 
-/** Logs a staff member in (a demo login's password unless given) and waits for the app shell. */
+/**
+ * The TOTP secrets of demo logins with two-factor login (docs/contracts.md "Demo logins"): the
+ * platform operator always logs in with a second step.
+ */
+export const DEMO_TOTP_SECRETS: Record<string, string> = {
+  'operator@demo.careline.tw': 'CARELINEDEMOOPERATORTOTPSECRET22',
+};
+
+const lastStep = new Map<string, number>();
+/**
+ * A TOTP code (computed by otplib) for a 30-second step after the last one this run used for
+ * the secret: the server takes each step once, and one step ahead of the clock is accepted.
+ */
+export async function totpCode(secret: string): Promise<string> {
+  const now = () => Math.floor(Date.now() / 30_000);
+  const step = Math.max(now(), (lastStep.get(secret) ?? 0) + 1);
+  while (step > now() + 1) await new Promise((r) => setTimeout(r, 1000));
+  lastStep.set(secret, step);
+  return generate({ secret, epoch: step * 30 });
+}
+
+/**
+ * Logs a staff member in (a demo login's password unless given) and waits for the app shell;
+ * a demo login with two-factor login answers the second step with a computed code.
+ */
 export async function login(page: Page, email: string, password = 'careline-demo'): Promise<void> {
   await page.goto('/login');
   await page.getByLabel('電子郵件').fill(email);
   await page.getByLabel('密碼', { exact: true }).fill(password);
   await page.getByRole('button', { name: '登入', exact: true }).click();
+  const secret = DEMO_TOTP_SECRETS[email];
+  if (secret) {
+    await page.getByLabel('驗證碼').fill(await totpCode(secret));
+    await page.getByRole('button', { name: '驗證並登入' }).click();
+  }
   await expect(page.getByRole('navigation', { name: '主選單' })).toBeVisible();
 }
 

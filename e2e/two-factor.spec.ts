@@ -4,17 +4,9 @@
 // operator logs in with the documented secret (docs/contracts.md "Demo logins").
 // Screenshots: docs/screenshots/two-factor-*.png (1440 px).
 import { expect, test, type Page } from '@playwright/test';
-import { generate } from 'otplib';
-import { ADMIN_EMAIL, csrfJson, login, SHOTS } from './demo.ts';
+import { ADMIN_EMAIL, csrfJson, login, SHOTS, totpCode } from './demo.ts';
 
 const PASSWORD = 'two-factor-e2e-password';
-const OPERATOR_SECRET = 'CARELINEDEMOOPERATORTOTPSECRET22';
-
-/**
- * A code for the NEXT 30-second step: accepted (one step of drift is allowed) and never the
- * step a code was just used for, so two logins in a row need no wait.
- */
-const nextCode = (secret: string) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
 
 async function logout(page: Page) {
   await page.getByRole('button', { name: '使用者選單' }).click();
@@ -53,10 +45,11 @@ test('set up two-factor login, log in with a code and with a recovery code', asy
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   await expect(me.getByLabel('兩步驟驗證 QR code')).toBeVisible();
   await me.screenshot({ path: `${SHOTS}/two-factor-setup.png` });
-  await me.getByLabel('驗證碼').fill(await generate({ secret }));
+  await me.getByLabel('驗證碼').fill(await totpCode(secret));
   await me.getByRole('button', { name: '啟用', exact: true }).click();
-  const codes = await me.getByRole('list', { name: '復原碼' }).getByRole('listitem').allTextContents();
-  expect(codes).toHaveLength(10);
+  const items = me.getByRole('list', { name: '復原碼' }).getByRole('listitem');
+  await expect(items).toHaveCount(10);
+  const codes = await items.allTextContents();
   await me.screenshot({ path: `${SHOTS}/two-factor-recovery-codes.png` });
   await me.getByRole('button', { name: '我已妥善保存' }).click();
   await expect(me.getByText('已啟用', { exact: true })).toBeVisible();
@@ -70,7 +63,7 @@ test('set up two-factor login, log in with a code and with a recovery code', asy
   await me.getByRole('button', { name: '驗證並登入' }).click();
   await expect(me.getByText(/驗證碼不正確/)).toBeVisible();
   await me.screenshot({ path: `${SHOTS}/two-factor-login.png` });
-  await me.getByLabel('驗證碼').fill(await nextCode(secret));
+  await me.getByLabel('驗證碼').fill(await totpCode(secret));
   await me.getByRole('button', { name: '驗證並登入' }).click();
   await expect(me.getByRole('navigation', { name: '主選單' })).toBeVisible();
   await logout(me);
@@ -95,10 +88,7 @@ test('set up two-factor login, log in with a code and with a recovery code', asy
   expect((await csrfJson(page, 'PATCH', `/api/staff/${staffId}`, { status: 'disabled' })).status).toBe(200);
 });
 
-test('the demo platform operator logs in with the documented TOTP secret', async ({ page }) => {
-  await password(page, 'operator@demo.careline.tw', 'careline-demo');
-  await expect(page.getByText('請輸入手機驗證 App 上目前顯示的 6 位數字。')).toBeVisible();
-  await page.getByLabel('驗證碼').fill(await nextCode(OPERATOR_SECRET));
-  await page.getByRole('button', { name: '驗證並登入' }).click();
+test('the demo platform operator logs in with the documented TOTP secret (e2e/demo.ts login)', async ({ page }) => {
+  await login(page, 'operator@demo.careline.tw');
   await expect(page).toHaveURL(/\/platform\/clinics/);
 });
