@@ -115,7 +115,7 @@ export interface paths {
         put?: never;
         /**
          * 員工登入
-         * @description 以電子郵件與密碼登入，成功後設定 httpOnly session cookie。連續失敗 5 次會鎖定 15 分鐘。
+         * @description 以電子郵件與密碼登入，成功後設定 httpOnly session cookie。連續失敗 5 次會鎖定 15 分鐘。已啟用兩步驟驗證（或診所要求、平台營運人員）時不設定 cookie，而是回傳 twoFactor，再以 POST /api/auth/login/code 帶入驗證碼完成登入。
          */
         post: {
             parameters: {
@@ -133,7 +133,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description 成功 */
+                /** @description 登入成功（session）或需要第二步驟（twoFactor） */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -143,6 +143,85 @@ export interface paths {
                             user: components["schemas"]["SessionUser"];
                             /** @description 寫入請求須帶在 x-csrf-token 標頭 */
                             csrfToken: string;
+                        } | components["schemas"]["TwoFactorChallenge"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 登入第二步驟：驗證碼
+         * @description 帶入密碼登入時拿到的 challenge 與驗證 App 的 6 位數字（或一組復原碼，用過即失效）。同一個 challenge 錯 5 次需重新輸入密碼；同一帳號錯 5 次鎖定 15 分鐘。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        challenge: string;
+                        /** @description 驗證 App 的 6 位數字，或一組復原碼 */
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: components["schemas"]["SessionUser"];
+                            csrfToken: string;
+                            /** @description 登入時完成兩步驟驗證設定才有：10 組復原碼，只顯示這一次 */
+                            recoveryCodes: string[] | null;
                         };
                     };
                 };
@@ -291,7 +370,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description 成功 */
+                /** @description 登入成功（session）或需要第二步驟（twoFactor） */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -301,7 +380,7 @@ export interface paths {
                             user: components["schemas"]["SessionUser"];
                             /** @description 寫入請求須帶在 x-csrf-token 標頭 */
                             csrfToken: string;
-                        };
+                        } | components["schemas"]["TwoFactorChallenge"];
                     };
                 };
                 /** @description 錯誤回應 */
@@ -24022,6 +24101,573 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的兩步驟驗證狀態 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 是否已啟用兩步驟驗證 */
+                            enabled: boolean;
+                            enabledAt: string | null;
+                            /** @description 尚未使用的復原碼數量 */
+                            recoveryCodesLeft: number;
+                            /** @description 診所要求（或平台營運人員）必須使用，不能停用 */
+                            required: boolean;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/two-factor/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 開始設定兩步驟驗證
+         * @description 產生新的金鑰（取代尚未完成的設定），以驗證 App 掃描 QR code 後用 enable 輸入第一組驗證碼。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 手動輸入用的金鑰（base32） */
+                            secret: string;
+                            /** @description QR code 內容（otpauth://totp/…） */
+                            otpauthUri: string;
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/two-factor/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 以第一組驗證碼啟用兩步驟驗證 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 驗證 App 的 6 位數字（停用與重新產生時也可用復原碼） */
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 10 組復原碼，只顯示這一次；每組只能使用一次 */
+                            recoveryCodes: string[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/two-factor/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新產生復原碼
+         * @description 需要目前的驗證碼；舊的復原碼全部失效。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 驗證 App 的 6 位數字（停用與重新產生時也可用復原碼） */
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 10 組復原碼，只顯示這一次；每組只能使用一次 */
+                            recoveryCodes: string[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/two-factor/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 停用兩步驟驗證
+         * @description 需要目前的驗證碼（或復原碼）；診所要求時（與平台營運人員）不能停用，回 409。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 驗證 App 的 6 位數字（停用與重新產生時也可用復原碼） */
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 診所的登入安全設定（管理者） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 要求診所所有人員使用兩步驟驗證 */
+                            requireTwoFactor: boolean;
+                            updatedAt: string | null;
+                            /** @description 診所人員與各自是否已啟用兩步驟驗證 */
+                            staff: {
+                                id: string;
+                                name: string;
+                                email: string;
+                                roleLabel: string;
+                                /** @description invited 已邀請、active 啟用中、disabled 已停用 */
+                                status: string;
+                                twoFactorEnabled: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 修改診所的登入安全設定（管理者）
+         * @description 要求兩步驟驗證後，尚未設定的人員在下次登入時會先被引導完成設定；已登入的工作階段不受影響。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 要求診所所有人員使用兩步驟驗證 */
+                        requireTwoFactor: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description 成功 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 要求診所所有人員使用兩步驟驗證 */
+                            requireTwoFactor: boolean;
+                            updatedAt: string | null;
+                            /** @description 診所人員與各自是否已啟用兩步驟驗證 */
+                            staff: {
+                                id: string;
+                                name: string;
+                                email: string;
+                                roleLabel: string;
+                                /** @description invited 已邀請、active 啟用中、disabled 已停用 */
+                                status: string;
+                                twoFactorEnabled: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/staff/{id}/reset-two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重設人員的兩步驟驗證（管理者）
+         * @description 人員遺失手機與復原碼時使用：清除其兩步驟驗證，下次登入時（診所要求時）重新設定。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 成功 */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 錯誤回應 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description 錯誤回應 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -24072,6 +24718,21 @@ export interface components {
             status: "invited" | "active" | "disabled";
             lastLoginAt: string | null;
             createdAt: string;
+        };
+        TwoFactorChallenge: {
+            twoFactor: {
+                /** @description verify：輸入驗證 App 的 6 位數字或復原碼；enrol：診所要求兩步驟驗證，先掃描 QR code 設定 */
+                step: "verify" | "enrol";
+                /** @description 第二步驟要帶回的登入驗證代碼（5 分鐘內有效） */
+                challenge: string;
+                expiresAt: string;
+                setup: {
+                    /** @description 手動輸入用的金鑰（base32） */
+                    secret: string;
+                    /** @description QR code 內容（otpauth://totp/…） */
+                    otpauthUri: string;
+                } | null;
+            };
         };
         Clinic: {
             id: string;
