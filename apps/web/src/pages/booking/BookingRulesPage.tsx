@@ -188,16 +188,11 @@ export function BookingRulesPage() {
         </Form>
       </Card>
 
-      <Card
-        title="各醫師的預約規則"
-        size="small"
-        extra={
-          <Text type="secondary" style={{ fontSize: 12 }}>
-            門診時間：{hoursText(rules.data.businessHours)}（<Link to="/settings/clinic">診所資料</Link>；休診日依
-            <Link to="/reminders/calendar">工作日曆</Link>）
-          </Text>
-        }
-      >
+      <Card title="各醫師的預約規則" size="small">
+        <Text type="secondary" style={{ display: 'block', fontSize: 12, marginBottom: 12 }}>
+          門診時間：{hoursText(rules.data.businessHours)}（<Link to="/settings/clinic">診所資料</Link>；休診日依
+          <Link to="/reminders/calendar">工作日曆</Link>）
+        </Text>
         {source === 'his' ? (
           <Alert
             type="info"
