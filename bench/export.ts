@@ -6,6 +6,7 @@
 // which must stay flat however large the clinic. Also: the time of each step, the table rows
 // per second, the ZIP's size.
 // Env: BENCH_EXPORT_PATIENTS (default 100,000), BENCH_EXPORT_APPOINTMENTS (default 1,000,000).
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,7 @@ import { loadConfig } from '../apps/server/src/config.ts';
 import { openSqlite } from '../apps/server/src/db/connection.ts';
 import { createDeps } from '../apps/server/src/deps-factory.ts';
 import { clinicService } from '../apps/server/src/modules/clinics/service.ts';
-import { exportRepository } from '../apps/server/src/modules/export/repository.ts';
-import { runExport } from '../apps/server/src/modules/export/run.ts';
+import type { WorkerResult } from './lib/export-worker.ts';
 import { exportService } from '../apps/server/src/modules/export/service.ts';
 import { systemActor } from '../apps/server/src/platform/audit.ts';
 import { newId } from '../apps/server/src/platform/crypto.ts';
@@ -48,10 +48,11 @@ function nationalId(i: number): string {
 export default async function bench(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'careline-bench-export-'));
   const file = join(dir, 'careline.db');
+  const key = randomBytes(32).toString('base64');
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: `sqlite:${file}`,
-    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ENCRYPTION_KEY: key,
     PUBLIC_BASE_URL: 'http://bench.test',
     LOG_LEVEL: 'silent',
     EXPORT_DIR: join(dir, 'exports'),
@@ -141,72 +142,37 @@ export default async function bench(): Promise<Record<string, unknown>> {
     log(`seeded ${PATIENTS.toLocaleString()} patients, ${APPOINTMENTS.toLocaleString()} appointments in ${seededS} s`);
 
     const started = await exportService(deps).start(clinicId, systemActor, '127.0.0.1');
-    const repo = exportRepository(deps.db, deps.dialect);
-    const rssBefore = process.memoryUsage().rss;
-    let peak = rssBefore;
-    const phases: Record<string, number> = {};
-    let watching = true;
-    const byPhase: Record<string, { rss: number; heap: number; ext: number }> = {};
-    let current = 'start';
-    let heapPeak = 0;
-    let externalPeak = 0;
-    const sample = setInterval(() => {
-      const m = process.memoryUsage();
-      peak = Math.max(peak, m.rss);
-      heapPeak = Math.max(heapPeak, m.heapUsed);
-      externalPeak = Math.max(externalPeak, m.external + m.arrayBuffers);
-      const b = (byPhase[current] ??= { rss: 0, heap: 0, ext: 0 });
-      b.rss = Math.max(b.rss, Math.round(m.rss / 1048576));
-      b.heap = Math.max(b.heap, Math.round(m.heapUsed / 1048576));
-      b.ext = Math.max(b.ext, Math.round((m.external + m.arrayBuffers) / 1048576));
-    }, 100);
-    const t1 = performance.now();
-    // Phase changes, read from the export's own row as the page reads them.
-    const watch = (async () => {
-      while (watching) {
-        const r = await repo.get(clinicId, started.id);
-        const phase = r?.phase ?? (r?.status === 'done' ? 'done' : null);
-        if (phase && !(phase in phases)) {
-          phases[phase] = performance.now();
-          current = phase;
-          log(`phase ${phase} at ${((phases[phase] - t1) / 1000).toFixed(1)} s`);
-        }
-        await new Promise((res) => setTimeout(res, 100));
-      }
-    })();
-    await runExport(deps, clinicId, started.id);
-    const t2 = performance.now();
-    watching = false;
-    await watch;
-    clearInterval(sample);
-    const done = (await repo.get(clinicId, started.id))!;
-    if (done.status !== 'done') throw new Error(`export ended ${done.status}: ${done.error}`);
-    const fhirStart = phases.fhir ?? t1;
-    const fhirEnd = phases.zip ?? t2;
-    const fhirS = (fhirEnd - fhirStart) / 1000;
-    const tablesS = (fhirStart - t1) / 1000;
-    const value = Math.round(done.fhir_written / fhirS);
+    // The export runs in a process of its own, as in a worker: its memory is the export's, not
+    // the seeding's.
+    const child = fork(join(import.meta.dirname, 'lib/export-worker.ts'), [], {
+      env: { ...process.env, BENCH_EXPORT_DB: file, BENCH_EXPORT_KEY: key, BENCH_EXPORT_DIR: join(dir, 'exports') },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.send({ clinicId, exportId: started.id });
+    const r = await new Promise<WorkerResult>((res, rej) => {
+      child.once('message', (m) => res(m as WorkerResult));
+      child.once('exit', (code) => rej(new Error(`the export process ended (${code}) without a result`)));
+    });
+    const value = Math.round(r.fhirResources / r.fhirS);
     return {
       metric: 'fhir_resources_per_s',
       value,
       unit: 'resources/s',
       baseline: TARGET,
       ratio: Math.round((value / TARGET) * 100) / 100,
-      rss_mb: Math.round(peak / 1024 / 1024),
-      rss_before_mb: Math.round(rssBefore / 1024 / 1024),
-      heap_used_peak_mb: Math.round(heapPeak / 1024 / 1024),
-      external_peak_mb: Math.round(externalPeak / 1024 / 1024),
-      memory_by_step_mb: byPhase,
+      rss_mb: r.rssPeakMb,
+      rss_before_mb: r.rssBeforeMb,
+      memory_by_step_mb: r.byStep,
       patients: PATIENTS,
       appointments: APPOINTMENTS,
-      fhir_resources: done.fhir_written,
-      table_rows: done.rows_written,
-      table_rows_per_s: Math.round(done.rows_written / tablesS),
-      tables_s: Math.round(tablesS * 10) / 10,
-      fhir_s: Math.round(fhirS * 10) / 10,
-      zip_s: Math.round(((t2 - fhirEnd) / 1000) * 10) / 10,
-      total_s: Math.round(((t2 - t1) / 1000) * 10) / 10,
-      zip_mb: Math.round((done.size_bytes ?? 0) / 1024 / 1024),
+      fhir_resources: r.fhirResources,
+      table_rows: r.tableRows,
+      table_rows_per_s: Math.round(r.tableRows / r.tablesS),
+      tables_s: r.tablesS,
+      fhir_s: r.fhirS,
+      zip_s: r.zipS,
+      total_s: r.totalS,
+      zip_mb: r.zipMb,
     };
   } finally {
     await database.close();

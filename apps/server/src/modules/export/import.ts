@@ -68,6 +68,7 @@ export async function importClinic(deps: Deps, zipPath: string): Promise<ImportR
       format?: string;
       version?: number;
       clinicId?: string;
+      tables?: { table: string }[];
     };
     if (manifest.format !== 'careline-export' || manifest.version !== 1 || typeof manifest.clinicId !== 'string')
       throw new AppError('IMPORT_BAD_FILE', 422, '這不是 Careline 的資料匯出檔（manifest.json 不符）');
@@ -76,6 +77,7 @@ export async function importClinic(deps: Deps, zipPath: string): Promise<ImportR
       throw new AppError('IMPORT_CLINIC_EXISTS', 409, '這個診所已經在本系統中，不能再匯入一次');
 
     const repo = exportRepository(deps.db, deps.dialect);
+    const exported = new Set((manifest.tables ?? []).map((x) => x.table));
     const rows: Record<string, number> = {};
     const skipped: Record<string, string> = {};
     // Read before the transaction: on SQLite the transaction holds the only connection.
@@ -89,6 +91,11 @@ export async function importClinic(deps: Deps, zipPath: string): Promise<ImportR
       for (const t of EXPORT_TABLES) {
         if (t.notImported) {
           skipped[t.table] = t.notImported;
+          continue;
+        }
+        // An export of an older version has no file for a table added since.
+        if (!exported.has(t.table)) {
+          skipped[t.table] = '匯出時還沒有這個資料表';
           continue;
         }
         const shape = shapes.get(t.table)!;

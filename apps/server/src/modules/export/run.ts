@@ -32,7 +32,11 @@ export const exportPaths = (exportDir: string, clinicId: string, id: string) => 
   zip: join(exportDir, clinicId, `${id}.zip`),
 });
 
-/** A line-oriented file writer that waits when the stream's buffer is full. */
+/**
+ * A line-oriented file writer: lines gather in memory (cheap, synchronous) and go to the file
+ * stream in chunks of 256 KB; the caller awaits `flush()` when `full`, which waits for the
+ * stream to drain when the disk is behind — memory stays a few chunks however large the file.
+ */
 class Out {
   private buf: string[] = [];
   private size = 0;
@@ -40,10 +44,12 @@ class Out {
   constructor(path: string) {
     this.ws = createWriteStream(path);
   }
-  async push(s: string): Promise<void> {
+  push(s: string): void {
     this.buf.push(s);
     this.size += s.length;
-    if (this.size >= 256 * 1024) await this.flush();
+  }
+  get full(): boolean {
+    return this.size >= 256 * 1024;
   }
   async flush(): Promise<void> {
     if (!this.buf.length) return;
@@ -185,7 +191,7 @@ async function writeTable(
   const jsonl = new Out(join(dir, 'tables', `${t.table}.jsonl`));
   const csv = new Out(join(dir, 'tables', `${t.table}.csv`));
   // UTF-8 with a byte-order mark and CRLF: what Excel on Windows opens as UTF-8 text.
-  await csv.push(`\ufeff${stringifyCsv([cols.map((c) => c.out)], { record_delimiter: 'windows' })}`);
+  csv.push(`\ufeff${stringifyCsv([cols.map((c) => c.out)], { record_delimiter: 'windows' })}`);
   let n = 0;
   for await (const page of repo.pages(t, shape, clinicId, PAGE)) {
     const csvRows: unknown[][] = [];
@@ -198,10 +204,12 @@ async function writeTable(
         o[c.out] = v;
         cells.push(v === null || v === undefined ? '' : v);
       }
-      await jsonl.push(`${JSON.stringify(o)}\n`);
+      jsonl.push(`${JSON.stringify(o)}\n`);
       csvRows.push(cells);
     }
-    await csv.push(stringifyCsv(csvRows, { record_delimiter: 'windows', cast: { boolean: (b) => (b ? '1' : '0') } }));
+    csv.push(stringifyCsv(csvRows, { record_delimiter: 'windows', cast: { boolean: (b) => (b ? '1' : '0') } }));
+    if (jsonl.full) await jsonl.flush();
+    if (csv.full) await csv.flush();
     n += page.length;
     await progress(page.length);
   }
@@ -224,9 +232,13 @@ async function writeFhir(
     Out
   >;
   const counts: Record<string, number> = Object.fromEntries(FHIR_TYPES.map((t) => [t, 0]));
-  const emit = async (r: fhir.Resource) => {
-    await out[r.resourceType as (typeof FHIR_TYPES)[number]].push(`${JSON.stringify(r)}\n`);
+  const emit = (r: fhir.Resource) => {
+    out[r.resourceType as (typeof FHIR_TYPES)[number]].push(`${JSON.stringify(r)}\n`);
     counts[r.resourceType]++;
+  };
+  /** After each page: files whose buffer is full go to disk (waiting when the disk is behind). */
+  const flushFull = async () => {
+    for (const o of Object.values(out)) if (o.full) await o.flush();
   };
   /** The clinic's rows of a registered table as objects, a page at a time. */
   async function* rows(table: string): AsyncGenerator<Record<string, unknown>[]> {
@@ -241,29 +253,32 @@ async function writeFhir(
     }
   }
 
-  for await (const page of rows('clinics')) for (const c of page) await emit(fhir.organization(c));
+  for await (const page of rows('clinics')) for (const c of page) emit(fhir.organization(c));
   await progress('Organization', 1);
   for await (const page of rows('doctors')) {
-    for (const d of page) await emit(fhir.practitioner(d, sys));
+    for (const d of page) emit(fhir.practitioner(d, sys));
+    await flushFull();
     await progress('Practitioner', page.length);
   }
   for await (const page of rows('patients')) {
     for (const p of page) {
       const sealed = typeof p.national_id_enc === 'string' ? deps.crypto.decrypt(p.national_id_enc) : null;
-      await emit(fhir.patient(p, sealed, sys, clinicId));
+      emit(fhir.patient(p, sealed, sys, clinicId));
     }
+    await flushFull();
     await progress('Patient', page.length);
   }
   for await (const page of rows('appointments')) {
     let n = 0;
     for (const a of page) {
-      await emit(fhir.appointment(a, sys));
+      emit(fhir.appointment(a, sys));
       n++;
       if (a.status === 'completed') {
-        await emit(fhir.encounter(a, clinicId));
+        emit(fhir.encounter(a, clinicId));
         n++;
       }
     }
+    await flushFull();
     await progress('Appointment', n);
   }
   // Messages are kept per LINE user; the binding names the patient (a few per clinic's patient).
@@ -273,7 +288,8 @@ async function writeFhir(
       if (!boundTo.has(String(b.line_user_id))) boundTo.set(String(b.line_user_id), String(b.patient_id));
   }
   for await (const page of rows('line_messages')) {
-    for (const m of page) await emit(fhir.communication(m, boundTo.get(String(m.line_user_id)) ?? null, clinicId));
+    for (const m of page) emit(fhir.communication(m, boundTo.get(String(m.line_user_id)) ?? null, clinicId));
+    await flushFull();
     await progress('Communication', page.length);
   }
   boundTo.clear();
@@ -284,8 +300,9 @@ async function writeFhir(
   for await (const page of rows('questionnaire_responses')) {
     for (const r of page) {
       if (!r.patient_id) continue;
-      await emit(fhir.questionnaireResponse(r, questions.get(String(r.questionnaire_id)) ?? [], sys));
+      emit(fhir.questionnaireResponse(r, questions.get(String(r.questionnaire_id)) ?? [], sys));
     }
+    await flushFull();
     await progress('QuestionnaireResponse', page.length);
   }
   for (const o of Object.values(out)) await o.close();
