@@ -160,6 +160,11 @@ export const EXPORT_TABLES: readonly ExportTable[] = [
   { table: 'waitlist_entries', clinic: 'clinic_id' },
   { table: 'waitlist_slots', clinic: 'clinic_id' },
   { table: 'waitlist_offers', clinic: 'clinic_id' },
+  { table: 'report_settings', clinic: 'clinic_id' },
+  { table: 'report_rollup_state', clinic: 'clinic_id' },
+  { table: 'report_dimensions', clinic: 'clinic_id' },
+  { table: 'report_visit_daily', clinic: 'clinic_id' },
+  { table: 'report_clinic_daily', clinic: 'clinic_id' },
   { table: 'audit_log', clinic: 'clinic_id' },
 ];
 
