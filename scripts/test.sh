@@ -77,10 +77,12 @@ skip_tier() {
 }
 
 # ---------------------------------------------------------------- system packages
-banner "system packages (postgresql, chromium, fonts-noto-cjk)"
+banner "system packages (postgresql, chromium, fonts-noto-cjk, poppler-utils)"
 missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+# pdftoppm: the reports spec turns the monthly PDF into an image to look at it.
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 \
   && ! { command -v fc-list >/dev/null && fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null; }; then
   missing+=(fonts-noto-cjk)
@@ -89,12 +91,12 @@ if (( ${#missing[@]} > 0 )); then
   echo "missing: ${missing[*]}"
   if [[ "$(id -u)" != "0" ]]; then
     echo "ERROR: system packages missing (${missing[*]}) and not running as root." >&2
-    echo "       Install them with: sudo apt-get install -y postgresql chromium fonts-noto-cjk" >&2
+    echo "       Install them with: sudo apt-get install -y postgresql chromium fonts-noto-cjk poppler-utils" >&2
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  apt-get install -y postgresql chromium fonts-noto-cjk
+  apt-get install -y postgresql chromium fonts-noto-cjk poppler-utils
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
     || { echo "ERROR: initdb still missing after install" >&2; exit 1; }
   [[ -x /usr/bin/chromium ]] || { echo "ERROR: /usr/bin/chromium still missing after install" >&2; exit 1; }

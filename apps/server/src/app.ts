@@ -55,6 +55,7 @@ import { googleReviewRoutes } from './modules/google-reviews/routes.ts';
 import { waitlistRoutes } from './modules/waitlist/routes.ts';
 import { reportRoutes } from './modules/reports/routes.ts';
 import { twoFactorRoutes } from './modules/two-factor/routes.ts';
+import { monthlyReportRoutes } from './modules/monthly-reports/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { ErrorResponse, errorBody, handleError, type App } from './platform/http.ts';
@@ -178,6 +179,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   waitlistRoutes(app, deps);
   reportRoutes(app, deps);
   twoFactorRoutes(app, deps);
+  monthlyReportRoutes(app, deps);
 
   // The built back office (apps/web/dist), with index.html for client-side routes.
   const dist = deps.config.webDistDir;

@@ -27,6 +27,8 @@ export type Config = {
   webDistDir: string | null;
   /** Where finished data exports wait for their download (shared by api and worker processes). */
   exportDir: string;
+  /** Headless Chromium for PDF reports (null: none installed; PDF downloads answer 503). */
+  chromiumPath: string | null;
   /** Google OAuth 2.0 and Business Profile APIs (defaults: the emulator's stand-in under /gbp). */
   google: {
     clientId: string;
@@ -147,6 +149,8 @@ export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}):
       nodeEnv === 'test' ? join(tmpdir(), 'careline-exports') : join(env.CARELINE_DATA_DIR ?? './data', 'exports'),
     ),
   );
+  const chromium = str(env, 'CHROMIUM_PATH', '/usr/bin/chromium');
+  const chromiumPath = chromium === 'none' ? null : resolve(chromium);
   const gbp = `${lineApiBaseUrl}/gbp`;
   const google = {
     clientId: str(env, 'GOOGLE_CLIENT_ID', 'careline-emulator-client'),
@@ -178,6 +182,7 @@ export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}):
     sessionTtlHours,
     webDistDir,
     exportDir,
+    chromiumPath,
     google,
   };
 }

@@ -195,6 +195,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'export.downloaded': '下載診所全部資料',
   'export.imported': '匯入診所全部資料（搬家）',
   'reports.settings_saved': '儲存報表設定',
+  'reports.monthly_downloaded': '下載月報',
 };
 
 /** What a family of actions is about (the part before the dot): the audit log filters by it. */
@@ -295,6 +296,7 @@ export const ENTITY_TYPE_LABELS: Record<string, string> = {
   google_review: 'Google 評論',
   booking_settings: '線上預約設定',
   booking_request: '預約申請',
+  monthly_report: '月報',
 };
 
 export const ACTOR_TYPE_LABELS: Record<string, string> = {
@@ -407,6 +409,7 @@ export const DETAIL_FIELD_LABELS: Record<string, string> = {
   filter: '篩選條件',
   firstActionHours: '首次處理時限（小時）',
   format: '格式',
+  month: '月份',
   fromDate: '起日',
   gender: '性別',
   height: '高（像素）',

@@ -26,6 +26,7 @@ import { DATA_EXPORT_HELP } from './data-export.tsx';
 import { WAITLIST_HELP } from './waitlist.tsx';
 import { BOOKING_HELP } from './booking.tsx';
 import { SECURITY_HELP } from './security.tsx';
+import { REPORTS_HELP } from './reports.tsx';
 import { ul, type HelpArticle } from './parts.tsx';
 import { SYSTEM_FAQ_HELP } from './system-faq.tsx';
 
@@ -331,6 +332,7 @@ export const HELP_ARTICLES = {
   ...SYSTEM_FAQ_HELP,
   ...BOOKING_HELP,
   ...SECURITY_HELP,
+  ...REPORTS_HELP,
 } satisfies Record<string, HelpArticle>;
 
 export type HelpTopic = keyof typeof HELP_ARTICLES;
@@ -377,6 +379,9 @@ export const HELP_ORDER: HelpTopic[] = [
   'bookingRequests',
   'bookingRules',
   'noShowPolicy',
+  'reportsDashboard',
+  'reportsValue',
+  'monthlyReports',
   'staff',
   'clinic',
   'apiKeys',
