@@ -71,7 +71,8 @@ const isNet = (f: Figure, all: Figure[]) => f.key.includes('net') || (!all.some(
 
 /** The NT$ parts of the net value as bars: savings up (green), costs down (grey-red). */
 function partsChart(parts: Figure[]): ChartOption {
-  const rows = [...parts].reverse();
+  // Costs are positive figures of the API; they take away from the value, so they point left.
+  const rows = [...parts].reverse().map((f) => (f.key.includes('cost') ? { ...f, value: -(f.value ?? 0) } : f));
   return {
     grid: { left: 8, right: 80, top: 4, bottom: 4, containLabel: true },
     xAxis: { type: 'value', show: false },
