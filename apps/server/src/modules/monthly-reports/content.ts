@@ -39,15 +39,16 @@ export type ReportContent = {
   } | null;
 };
 
-const nf = (digits: number) =>
-  new Intl.NumberFormat('zh-TW', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+const nf = (digits: number, min = 0) =>
+  new Intl.NumberFormat('zh-TW', { maximumFractionDigits: digits, minimumFractionDigits: min });
 
 /** A KPI value for people: 98.5%, 12 分鐘, 3.5 小時, 1,234, NT$ 12,345. */
 export function formatValue(v: number | null, unit: Unit): string {
   if (v === null || !Number.isFinite(v)) return '—';
   switch (unit) {
     case 'percent':
-      return `${nf(1).format(v)}%`;
+      // Always one decimal, so a column of rates lines up (5.0% under 12.5%).
+      return `${nf(1, 1).format(v)}%`;
     case 'minutes':
       // A day's worth of minutes reads better as hours (the 24-hour reply target: ≤ 24 小時).
       return v >= 120 ? `${nf(1).format(v / 60)} 小時` : `${nf(1).format(v)} 分鐘`;
@@ -60,8 +61,11 @@ export function formatValue(v: number | null, unit: Unit): string {
   }
 }
 
+/** ≥ 90%, ≤ 24 小時 (a whole-number target without the rate's decimal). */
 export const targetText = (t: Target | null, unit: Unit) =>
-  t ? `${t.op === '>=' ? '≥' : '≤'} ${formatValue(t.value, unit)}` : '—';
+  t
+    ? `${t.op === '>=' ? '≥' : '≤'} ${unit === 'percent' && Number.isInteger(t.value) ? `${t.value}%` : formatValue(t.value, unit)}`
+    : '—';
 
 export function meets(v: number | null, t: Target | null): boolean | null {
   if (v === null || !t) return null;

@@ -86,7 +86,7 @@ function dailyChart(ec: Echarts, k: ReportKpi): string {
                 silent: true,
                 symbol: 'none',
                 lineStyle: { color: '#cf1322', type: 'dashed', width: 1.5 },
-                label: { formatter: `目標 ${targetText(k.target, k.unit)}`, fontSize: 9, position: 'insideEndTop' },
+                label: { show: false },
                 data: [{ yAxis: k.target.value }],
               }
             : undefined,
@@ -112,14 +112,24 @@ function baselineChart(ec: Echarts, b: NonNullable<ReportContent['baseline']>): 
           type: 'bar',
           data: b.rows.map((r) => r.baseline),
           itemStyle: { color: '#bfbfbf' },
-          label: { show: true, position: 'top', fontSize: 9, formatter: (p: { value: number }) => `${p.value}%` },
+          label: {
+            show: true,
+            position: 'top',
+            fontSize: 9,
+            formatter: (p: { value: number }) => `${p.value.toFixed(1)}%`,
+          },
         },
         {
           name: '本月',
           type: 'bar',
           data: b.rows.map((r) => r.current),
           itemStyle: { color: GREEN },
-          label: { show: true, position: 'top', fontSize: 9, formatter: (p: { value: number }) => `${p.value}%` },
+          label: {
+            show: true,
+            position: 'top',
+            fontSize: 9,
+            formatter: (p: { value: number }) => `${p.value.toFixed(1)}%`,
+          },
         },
       ],
     },
@@ -139,7 +149,7 @@ const change = (k: ReportKpi) => {
   const d = k.value - k.previous;
   if (Math.abs(d) < 0.05) return '持平';
   const unit = k.unit === 'percent' ? ' 個百分點' : '';
-  const abs = k.unit === 'percent' ? Math.round(Math.abs(d) * 10) / 10 : formatValue(Math.abs(d), k.unit);
+  const abs = k.unit === 'percent' ? Math.abs(d).toFixed(1) : formatValue(Math.abs(d), k.unit);
   return `${d > 0 ? '▲' : '▼'} ${abs}${unit}`;
 };
 
@@ -176,6 +186,7 @@ td.c { text-align: center; white-space: nowrap; }
 .chart .t { font-size: 9pt; font-weight: 600; padding: 0 4px; display: flex; justify-content: space-between; }
 .chart .t span { font-weight: 400; color: #595959; }
 .chart svg { display: block; width: 100%; height: auto; }
+.dash { display: inline-block; width: 14px; border-top: 1.5px dashed #cf1322; vertical-align: middle; margin-right: 4px; }
 .break { break-before: page; }
 .total td { font-weight: 700; border-top: 2px solid ${INK}; background: #f6ffed; }
 `;
@@ -185,10 +196,14 @@ export async function reportHtml(r: ReportContent): Promise<string> {
   const net = r.value.figures.find((f) => f.key === 'net_value_twd') ?? r.value.figures.at(-1);
   const byKey = new Map(r.kpis.map((k) => [k.key, k]));
   const tiles = [
-    net ? { l: net.label, v: formatValue(net.value, net.unit), s: 'Careline 本月效益' } : null,
+    net
+      ? { l: net.label, v: formatValue(net.value, net.unit), s: 'Careline 的效益（新台幣）', bad: (net.value ?? 0) < 0 }
+      : null,
     ...['no_show_rate', 'confirmation_rate', 'line_binding_rate'].map((key) => {
       const k = byKey.get(key);
-      return k ? { l: k.label, v: formatValue(k.value, k.unit), s: `目標 ${targetText(k.target, k.unit)}` } : null;
+      if (!k) return null;
+      const s = k.target ? `目標 ${targetText(k.target, k.unit)}` : `上月 ${formatValue(k.previous, k.unit)}`;
+      return { l: k.label, v: formatValue(k.value, k.unit), s, bad: meets(k.value, k.target) === false };
     }),
   ].filter((t) => t !== null);
   const met = r.kpis.filter((k) => meets(k.value, k.target) === true).length;
@@ -212,7 +227,7 @@ export async function reportHtml(r: ReportContent): Promise<string> {
     .map(
       (
         k,
-      ) => `<div class="chart"><div class="t">${esc(k.label)}<span>本月 ${esc(formatValue(k.value, k.unit))}</span></div>
+      ) => `<div class="chart"><div class="t">${esc(k.label)}<span>${k.target ? `<i class="dash"></i>目標 ${esc(targetText(k.target, k.unit))}　` : ''}本月 ${esc(formatValue(k.value, k.unit))}</span></div>
 ${dailyChart(ec, k)}</div>`,
     )
     .join('\n');
@@ -235,7 +250,7 @@ ${b.rows
     const d = x.baseline !== null && x.current !== null ? Math.round((x.current - x.baseline) * 10) / 10 : null;
     return `<tr><td>${esc(x.label)}</td><td class="n">${esc(formatValue(x.baseline, x.unit))}</td>
 <td class="n">${esc(formatValue(x.current, x.unit))}</td>
-<td class="n ${d !== null && d < 0 ? 'ok' : d !== null && d > 0 ? 'bad' : ''}">${d === null ? '—' : `${d > 0 ? '+' : ''}${d} 個百分點`}</td></tr>`;
+<td class="n ${d !== null && d < 0 ? 'ok' : d !== null && d > 0 ? 'bad' : ''}">${d === null ? '—' : `${d > 0 ? '+' : ''}${d.toFixed(1)} 個百分點`}</td></tr>`;
   })
   .join('\n')}
 </table><p class="note">基準期：${esc(b.label)}。比率越低越好：負的差異表示比導入前改善。</p></div>
@@ -251,7 +266,8 @@ ${r.partial ? `<div class="partial">本月尚未結束：數字計算到 ${esc(r
 <div class="tiles">${tiles
     .map(
       (t) =>
-        `<div class="tile"><div class="l">${esc(t.l)}</div><div class="v">${esc(t.v)}</div><div class="s">${esc(t.s)}</div></div>`,
+        `<div class="tile"><div class="l">${esc(t.l)}</div><div class="v${t.bad ? ' bad' : ''}">${esc(t.v)}</div>` +
+        `<div class="s">${esc(t.s)}</div></div>`,
     )
     .join('')}</div>
 
@@ -261,13 +277,12 @@ ${r.partial ? `<div class="partial">本月尚未結束：數字計算到 ${esc(r
 ${kpiRows}
 </table>
 
-${charted.length ? `<h2 class="break">每日趨勢</h2><p class="note">實線為每日數值，紅色虛線為目標。</p><div class="grid">${chartCells}</div>` : ''}
-
-<h2${charted.length ? '' : ' class="break"'}>Careline 效益（新台幣）</h2>
+<h2 class="break">Careline 效益（新台幣）</h2>
 <table><tr><th>項目</th><th class="n">本月</th><th>計算方式</th></tr>
 ${valueRows}
 </table>
-<p class="note">診所設定：${r.value.settings.map((s) => `${esc(s.label)} ${esc(s.value)}`).join('；')}。</p>
+<p class="note">診所設定：${r.value.settings.map((s) => `${esc(s.label)} ${esc(s.value)}`).join('；')}。這些是估算，不是會計數字。</p>
 ${baselineBlock}
+${charted.length ? `<h2 class="break">每日趨勢</h2><p class="note">實線為每日數值，紅色虛線為目標；沒有資料的日子不畫點。</p><div class="grid">${chartCells}</div>` : ''}
 </body></html>`;
 }

@@ -22,7 +22,7 @@ import {
   Typography,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useMemo } from 'react';
+import { Fragment, useMemo, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, errorMessage, type ApiResponse } from '../../api.ts';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
@@ -101,9 +101,8 @@ function useFilters() {
 function axisMax(k: Kpi) {
   return (e: { max: number }) => {
     const top = Math.max(e.max, k.target?.value ?? 0) * 1.15;
-    if (!top) return 1;
-    if (k.unit === 'percent') return Math.min(100, Math.ceil(top / 10) * 10);
-    return undefined;
+    if (k.unit === 'percent') return top ? Math.min(100, Math.ceil(top / 10) * 10) : 10;
+    return top ? undefined : 1;
   };
 }
 
@@ -157,12 +156,7 @@ function kpiChart(k: Kpi, grain: Grain): ChartOption {
               silent: true,
               symbol: 'none',
               lineStyle: { color: TARGET_RED, type: 'dashed', width: 1.5 },
-              label: {
-                formatter: `目標 ${targetText(k.target, k.unit)}`,
-                position: 'insideEndTop',
-                color: TARGET_RED,
-                fontSize: 11,
-              },
+              label: { show: false },
               data: [{ yAxis: k.target.value }],
             }
           : undefined,
@@ -173,28 +167,20 @@ function kpiChart(k: Kpi, grain: Grain): ChartOption {
 
 /** What hovering a KPI's name shows: definition, formula, target and this period's parts. */
 function KpiExplanation({ k }: { k: Kpi }) {
+  const rows: [string, ReactNode][] = [
+    ['定義', k.definition],
+    ['公式', <Text strong>{k.formula}</Text>],
+  ];
+  if (k.target) rows.push(['目標', targetText(k.target, k.unit)]);
+  if (k.unit !== 'twd') rows.push(['本期', periodParts(k)]);
   return (
-    <div style={{ maxWidth: 360, lineHeight: 1.7 }}>
-      <div>
-        <Text type="secondary">定義　</Text>
-        {k.definition}
-      </div>
-      <div style={{ marginTop: 6 }}>
-        <Text type="secondary">公式　</Text>
-        <Text strong>{k.formula}</Text>
-      </div>
-      {k.target ? (
-        <div style={{ marginTop: 6 }}>
-          <Text type="secondary">目標　</Text>
-          {targetText(k.target, k.unit)}
-        </div>
-      ) : null}
-      {k.series.length && k.unit !== 'twd' ? (
-        <div style={{ marginTop: 6 }}>
-          <Text type="secondary">本期　</Text>
-          {periodParts(k)}
-        </div>
-      ) : null}
+    <div style={{ display: 'grid', gridTemplateColumns: 'auto 1fr', gap: '6px 12px', maxWidth: 380, lineHeight: 1.6 }}>
+      {rows.map(([label, body]) => (
+        <Fragment key={label}>
+          <Text type="secondary">{label}</Text>
+          <div>{body}</div>
+        </Fragment>
+      ))}
     </div>
   );
 }
@@ -202,10 +188,24 @@ function KpiExplanation({ k }: { k: Kpi }) {
 function periodParts(k: Kpi) {
   const num = k.series.reduce((a, s) => a + (s.numerator ?? 0), 0);
   const den = k.series.reduce((a, s) => a + (s.denominator ?? 0), 0);
-  if (!den) return '沒有可計算的資料';
+  if (!den) return '這段期間沒有可計算的資料';
   const n = new Intl.NumberFormat('zh-TW', { maximumFractionDigits: 1 });
-  return `${n.format(num)} ÷ ${n.format(den)}`;
+  return `${n.format(num)} ÷ ${n.format(den)} = ${formatValue(k.total, k.unit)}`;
 }
+
+/** The legend of the target line: a short red dashed stroke. */
+const TargetSwatch = () => (
+  <span
+    aria-hidden
+    style={{
+      display: 'inline-block',
+      width: 14,
+      borderTop: `2px dashed ${TARGET_RED}`,
+      verticalAlign: 'middle',
+      marginRight: 4,
+    }}
+  />
+);
 
 function KpiCard({ k, grain, filtered }: { k: Kpi; grain: Grain; filtered: boolean }) {
   const option = useMemo(() => kpiChart(k, grain), [k, grain]);
@@ -244,7 +244,14 @@ function KpiCard({ k, grain, filtered }: { k: Kpi; grain: Grain; filtered: boole
         </span>
         {unit && unit !== 'NT$' ? <Text style={{ fontSize: 16, color: '#595959' }}>{unit}</Text> : null}
         <Text type="secondary" style={{ marginLeft: 'auto', fontSize: 12 }}>
-          {k.target ? `目標 ${targetText(k.target, k.unit)}` : '無目標'}
+          {k.target ? (
+            <>
+              <TargetSwatch />
+              目標 {targetText(k.target, k.unit)}
+            </>
+          ) : (
+            '無目標'
+          )}
         </Text>
       </Flex>
       {empty ? (
@@ -361,8 +368,8 @@ function BaselineCard({ query }: { query: { from: string; to: string; doctorId?:
                       '—'
                     ) : (
                       <Text type={x.change < 0 ? 'success' : x.change > 0 ? 'danger' : undefined} strong>
-                        {x.change > 0 ? '▲ +' : x.change < 0 ? '▼ ' : ''}
-                        {x.change} 個百分點
+                        {x.change > 0 ? '▲ ' : x.change < 0 ? '▼ ' : ''}
+                        {Math.abs(x.change).toFixed(1)} 個百分點
                       </Text>
                     ),
                 },

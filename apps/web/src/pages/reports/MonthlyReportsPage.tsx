@@ -104,7 +104,7 @@ export function MonthlyReportsPage() {
       />
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={15}>
-          <Card size="small" title="最近 12 個月" aria-label="月報列表">
+          <Card size="small" title="本月與最近 12 個月" aria-label="月報列表">
             {months.isError ? <Alert type="error" showIcon title={errorMessage(months.error)} /> : null}
             <Table<Month>
               rowKey="month"

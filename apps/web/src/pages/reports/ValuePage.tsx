@@ -67,7 +67,8 @@ const monthOptions = () =>
     return { value: m, label: i === 0 ? `${monthTitle(m)}（本月至今）` : monthTitle(m) };
   });
 
-const isNet = (f: Figure, all: Figure[]) => f.key.includes('net') || (!all.some((x) => x.key.includes('net')) && f === all.at(-1));
+const isNet = (f: Figure, all: Figure[]) =>
+  f.key.includes('net') || (!all.some((x) => x.key.includes('net')) && f === all.at(-1));
 
 /** The NT$ parts of the net value as bars: savings up (green), costs down (grey-red). */
 function partsChart(parts: Figure[]): ChartOption {
@@ -203,7 +204,9 @@ function SettingsCard({ admin }: { admin: boolean }) {
           </Form.Item>
           <Flex justify="space-between" align="center">
             <Text type="secondary" style={{ fontSize: 12 }}>
-              {s.updatedAt ? `上次修改：${formatDateTime(s.updatedAt)}${s.updatedBy ? `（${s.updatedBy}）` : ''}` : '尚未修改（使用預設值）'}
+              {s.updatedAt
+                ? `上次修改：${formatDateTime(s.updatedAt)}${s.updatedBy ? `（${s.updatedBy}）` : ''}`
+                : '尚未修改（使用預設值）'}
             </Text>
             {admin ? (
               <Button type="primary" htmlType="submit" icon={<SaveOutlined />} loading={save.isPending}>
@@ -240,7 +243,7 @@ export function ValuePage() {
         <Select
           aria-label="月份"
           value={month}
-          style={{ width: 200 }}
+          style={{ width: 230 }}
           options={months}
           onChange={(m: string) => setParams(m === months[0]!.value ? {} : { month: m }, { replace: true })}
         />
@@ -257,12 +260,14 @@ export function ValuePage() {
       <Card style={{ marginBottom: 16 }} aria-label="淨效益">
         <Row gutter={[24, 16]} align="middle">
           <Col xs={24} lg={9}>
-            <Text type="secondary">
+            <Text strong style={{ fontSize: 15 }}>
+              {net?.label ?? '淨效益'}
+            </Text>
+            <Text type="secondary" style={{ display: 'block' }}>
               {monthTitle(v.month)}
               {v.to < dayjs(`${v.month}-01`).endOf('month').format('YYYY-MM-DD')
-                ? `（計算到 ${v.to.replaceAll('-', '/')}）`
+                ? `（計算到 ${Number(v.to.slice(5, 7))}/${Number(v.to.slice(8, 10))}）`
                 : ''}
-              　{net?.label ?? '淨效益'}
             </Text>
             <div
               style={{
@@ -285,7 +290,9 @@ export function ValuePage() {
             </Text>
           </Col>
           <Col xs={24} lg={15}>
-            {parts.length ? <Chart option={option} height={Math.max(120, parts.length * 44)} label="效益的組成" /> : null}
+            {parts.length ? (
+              <Chart option={option} height={Math.max(120, parts.length * 44)} label="效益的組成" />
+            ) : null}
           </Col>
         </Row>
       </Card>

@@ -8,13 +8,14 @@ export type Unit = Kpi['unit'];
 export type Target = NonNullable<Kpi['target']>;
 export type Grain = 'day' | 'week' | 'month';
 
-const nf = (digits: number) => new Intl.NumberFormat('zh-TW', { maximumFractionDigits: digits });
+const nf = (digits: number, min = 0) =>
+  new Intl.NumberFormat('zh-TW', { maximumFractionDigits: digits, minimumFractionDigits: min });
 
 export function formatValue(v: number | null | undefined, unit: Unit): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   switch (unit) {
     case 'percent':
-      return `${nf(1).format(v)}%`;
+      return `${nf(1, 1).format(v)}%`;
     case 'minutes':
       return v >= 120 ? `${nf(1).format(v / 60)} 小時` : `${nf(1).format(v)} 分鐘`;
     case 'hours':
@@ -29,15 +30,18 @@ export function formatValue(v: number | null | undefined, unit: Unit): string {
 /** The number and its unit apart, for a big figure with a small unit: ["98.5", "%"]. */
 export function valueParts(v: number | null, unit: Unit): [string, string] {
   if (v === null || !Number.isFinite(v)) return ['—', ''];
-  if (unit === 'percent') return [nf(1).format(v), '%'];
+  if (unit === 'percent') return [nf(1, 1).format(v), '%'];
   if (unit === 'minutes') return v >= 120 ? [nf(1).format(v / 60), '小時'] : [nf(1).format(v), '分鐘'];
   if (unit === 'hours') return [nf(1).format(v), '小時'];
   if (unit === 'twd') return [`${v < 0 ? '−' : ''}${nf(0).format(Math.abs(v))}`, 'NT$'];
   return [nf(1).format(v), ''];
 }
 
+/** ≥ 90%, ≤ 24 小時 (a whole-number target without the rate's decimal). */
 export const targetText = (t: Target | null, unit: Unit) =>
-  t ? `${t.op === '>=' ? '≥' : '≤'} ${formatValue(t.value, unit)}` : null;
+  t
+    ? `${t.op === '>=' ? '≥' : '≤'} ${unit === 'percent' && Number.isInteger(t.value) ? `${t.value}%` : formatValue(t.value, unit)}`
+    : null;
 
 export function meets(v: number | null, t: Target | null): boolean | null {
   if (v === null || !t) return null;
