@@ -39,7 +39,7 @@ export function monthlyReportRoutes(app: App, deps: Deps): void {
         params: MonthParams,
         querystring: DownloadQuery,
         produces: ['application/pdf', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-        response: { ...errorResponses(401, 403, 422, 503) },
+        response: { ...errorResponses(400, 401, 403, 422, 503) },
       },
       preHandler: staff,
     },
