@@ -345,7 +345,7 @@ function BaselineCard({ query }: { query: { from: string; to: string; doctorId?:
                   render: (v: string, x) => (
                     <Popover content={<div style={{ maxWidth: 320 }}>{x.formula}</div>} title={v}>
                       <span style={{ cursor: 'help' }}>
-                        {v} <InfoCircleOutlined style={{ color: '#8c8c8c', fontSize: 12 }} />
+                        {v} <InfoCircleOutlined style={{ color: '#8c8c8c', fontSize: 12 }} aria-label="計算方式" />
                       </span>
                     </Popover>
                   ),
