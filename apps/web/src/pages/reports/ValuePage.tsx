@@ -39,26 +39,25 @@ type Value = ApiResponse<'/api/reports/value'>;
 type Figure = Value['figures'][number];
 type Settings = ApiResponse<'/api/reports/settings'>;
 type Body = ApiBody<'/api/reports/settings', 'put'>;
-type FormValues = Omit<Body, 'baselineFrom' | 'baselineTo'> & { defaultBaseline: boolean; baseline?: [Dayjs, Dayjs] };
+type FormValues = Omit<Body, 'baselinePeriod'> & { defaultBaseline: boolean; baseline?: [Dayjs, Dayjs] };
 const SETTINGS_KEY = ['reports', 'settings'];
 
 const toForm = (s: Settings): FormValues => ({
   averageVisitValueTwd: s.averageVisitValueTwd,
   minutesPerCall: s.minutesPerCall,
   staffHourlyCostTwd: s.staffHourlyCostTwd,
-  defaultBaseline: s.baselineFrom === null,
+  defaultBaseline: s.baselinePeriod === null,
   baseline: [dayjs(s.baseline.from), dayjs(s.baseline.to)],
 });
-const toBody = (v: FormValues): Body => {
-  const custom = !v.defaultBaseline && v.baseline;
-  return {
-    averageVisitValueTwd: v.averageVisitValueTwd,
-    minutesPerCall: v.minutesPerCall,
-    staffHourlyCostTwd: v.staffHourlyCostTwd,
-    baselineFrom: custom ? v.baseline![0].format('YYYY-MM-DD') : null,
-    baselineTo: custom ? v.baseline![1].format('YYYY-MM-DD') : null,
-  };
-};
+const toBody = (v: FormValues): Body => ({
+  averageVisitValueTwd: v.averageVisitValueTwd,
+  minutesPerCall: v.minutesPerCall,
+  staffHourlyCostTwd: v.staffHourlyCostTwd,
+  baselinePeriod:
+    !v.defaultBaseline && v.baseline
+      ? { from: v.baseline[0].format('YYYY-MM-DD'), to: v.baseline[1].format('YYYY-MM-DD') }
+      : null,
+});
 
 /** This month and the twelve before it, newest first. */
 const monthOptions = () =>
@@ -121,8 +120,7 @@ function SettingsCard({ admin }: { admin: boolean }) {
       message.success('已儲存效益設定');
     },
     onError: (e) => {
-      if (applyFieldErrors(form, e, { baselineFrom: 'baseline', baselineTo: 'baseline' }))
-        message.error('請修正標示的欄位');
+      if (applyFieldErrors(form, e, { baselinePeriod: 'baseline' })) message.error('請修正標示的欄位');
       else message.error(errorMessage(e));
     },
   });
