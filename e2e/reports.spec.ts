@@ -135,7 +135,10 @@ test('月報: last month as a PDF (turned into images and read) and as Excel', a
     expect(statSync(`${out}.png`).size).toBeGreaterThan(20_000);
   }
 
-  const [xlsx] = await Promise.all([page.waitForEvent('download'), last.getByRole('button', { name: /Excel/ }).click()]);
+  const [xlsx] = await Promise.all([
+    page.waitForEvent('download'),
+    last.getByRole('button', { name: /Excel/ }).click(),
+  ]);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(await xlsx.path());
   expect(wb.worksheets.map((w) => w.name)).toEqual(['摘要', '每日', '效益', '導入前後']);
