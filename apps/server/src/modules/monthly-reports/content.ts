@@ -62,10 +62,11 @@ export function formatValue(v: number | null, unit: Unit): string {
 }
 
 /** ≥ 90%, ≤ 24 小時 (a whole-number target without the rate's decimal). */
-export const targetText = (t: Target | null, unit: Unit) =>
-  t
-    ? `${t.op === '>=' ? '≥' : '≤'} ${unit === 'percent' && Number.isInteger(t.value) ? `${t.value}%` : formatValue(t.value, unit)}`
-    : '—';
+export function targetText(t: Target | null, unit: Unit): string {
+  if (!t) return '—';
+  const v = unit === 'percent' && Number.isInteger(t.value) ? `${t.value}%` : formatValue(t.value, unit);
+  return `${t.op === '>=' ? '≥' : '≤'} ${v}`;
+}
 
 export function meets(v: number | null, t: Target | null): boolean | null {
   if (v === null || !t) return null;

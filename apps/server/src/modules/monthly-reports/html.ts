@@ -153,6 +153,11 @@ const change = (k: ReportKpi) => {
   return `${d > 0 ? '▲' : '▼'} ${abs}${unit}`;
 };
 
+const DAILY_NOTE = '<p class="note">實線為每日數值，紅色虛線為目標；沒有資料的日子不畫點。</p>';
+const points = (d: number | null) => (d === null ? '—' : `${d > 0 ? '+' : ''}${d.toFixed(1)} 個百分點`);
+const targetMark = (k: ReportKpi) =>
+  k.target ? `<i class="dash"></i>目標 ${esc(targetText(k.target, k.unit))}　` : '';
+
 const CSS = `
 @page { size: A4; }
 * { box-sizing: border-box; }
@@ -186,7 +191,8 @@ td.c { text-align: center; white-space: nowrap; }
 .chart .t { font-size: 9pt; font-weight: 600; padding: 0 4px; display: flex; justify-content: space-between; }
 .chart .t span { font-weight: 400; color: #595959; }
 .chart svg { display: block; width: 100%; height: auto; }
-.dash { display: inline-block; width: 14px; border-top: 1.5px dashed #cf1322; vertical-align: middle; margin-right: 4px; }
+.dash { display: inline-block; width: 14px; border-top: 1.5px dashed #cf1322; vertical-align: middle;
+  margin-right: 4px; }
 .break { break-before: page; }
 .total td { font-weight: 700; border-top: 2px solid ${INK}; background: #f6ffed; }
 `;
@@ -224,18 +230,17 @@ export async function reportHtml(r: ReportContent): Promise<string> {
 
   const charted = r.kpis.filter((k) => k.daily.some((d) => d.value !== null));
   const chartCells = charted
-    .map(
-      (
-        k,
-      ) => `<div class="chart"><div class="t">${esc(k.label)}<span>${k.target ? `<i class="dash"></i>目標 ${esc(targetText(k.target, k.unit))}　` : ''}本月 ${esc(formatValue(k.value, k.unit))}</span></div>
-${dailyChart(ec, k)}</div>`,
-    )
+    .map((k) => {
+      const title = `${esc(k.label)}<span>${targetMark(k)}本月 ${esc(formatValue(k.value, k.unit))}</span>`;
+      return `<div class="chart"><div class="t">${title}</div>\n${dailyChart(ec, k)}</div>`;
+    })
     .join('\n');
 
   const valueRows = r.value.figures
     .map(
       (f) => `<tr${f === net ? ' class="total"' : ''}>
-  <td>${esc(f.label)}</td><td class="n">${esc(formatValue(f.value, f.unit))}</td><td class="formula">${esc(f.formula)}</td>
+  <td>${esc(f.label)}</td><td class="n">${esc(formatValue(f.value, f.unit))}</td>
+  <td class="formula">${esc(f.formula)}</td>
 </tr>`,
     )
     .join('\n');
@@ -250,7 +255,7 @@ ${b.rows
     const d = x.baseline !== null && x.current !== null ? Math.round((x.current - x.baseline) * 10) / 10 : null;
     return `<tr><td>${esc(x.label)}</td><td class="n">${esc(formatValue(x.baseline, x.unit))}</td>
 <td class="n">${esc(formatValue(x.current, x.unit))}</td>
-<td class="n ${d !== null && d < 0 ? 'ok' : d !== null && d > 0 ? 'bad' : ''}">${d === null ? '—' : `${d > 0 ? '+' : ''}${d.toFixed(1)} 個百分點`}</td></tr>`;
+<td class="n ${d !== null && d < 0 ? 'ok' : d !== null && d > 0 ? 'bad' : ''}">${points(d)}</td></tr>`;
   })
   .join('\n')}
 </table><p class="note">基準期：${esc(b.label)}。比率越低越好：負的差異表示比導入前改善。</p></div>
@@ -260,7 +265,8 @@ ${b.rows
   return `<!doctype html>
 <html lang="zh-TW"><head><meta charset="utf-8"><title>${esc(r.clinicName)} ${esc(monthTitle(r.month))} 月報</title>
 <style>${CSS}</style></head><body>
-<div class="head"><div><div class="brand">CARELINE 月報</div><h1>${esc(r.clinicName)}　${esc(monthTitle(r.month))}</h1></div>
+<div class="head"><div><div class="brand">CARELINE 月報</div>
+<h1>${esc(r.clinicName)}　${esc(monthTitle(r.month))}</h1></div>
 <div class="meta">期間 ${esc(r.from)} ～ ${esc(r.to)}<br>時區 ${esc(r.timeZone)}<br>產生時間 ${esc(r.generatedAt)}</div></div>
 ${r.partial ? `<div class="partial">本月尚未結束：數字計算到 ${esc(r.to)} 為止，月底後重新下載可取得完整月報。</div>` : ''}
 <div class="tiles">${tiles
@@ -273,7 +279,8 @@ ${r.partial ? `<div class="partial">本月尚未結束：數字計算到 ${esc(r
 
 <h2>關鍵指標（KPI）</h2>
 <p class="note">有目標的 ${judged} 項指標中，本月 ${met} 項達標。目標依櫃台服務標準；「—」表示本月沒有可計算的資料。</p>
-<table><tr><th>指標與計算方式</th><th class="n">本月</th><th class="n">上月</th><th class="n">變化</th><th class="n">目標</th><th class="c">結果</th></tr>
+<table><tr><th>指標與計算方式</th><th class="n">本月</th><th class="n">上月</th><th class="n">變化</th>
+<th class="n">目標</th><th class="c">結果</th></tr>
 ${kpiRows}
 </table>
 
@@ -283,6 +290,6 @@ ${valueRows}
 </table>
 <p class="note">診所設定：${r.value.settings.map((s) => `${esc(s.label)} ${esc(s.value)}`).join('；')}。這些是估算，不是會計數字。</p>
 ${baselineBlock}
-${charted.length ? `<h2 class="break">每日趨勢</h2><p class="note">實線為每日數值，紅色虛線為目標；沒有資料的日子不畫點。</p><div class="grid">${chartCells}</div>` : ''}
+${charted.length ? `<h2 class="break">每日趨勢</h2>${DAILY_NOTE}<div class="grid">${chartCells}</div>` : ''}
 </body></html>`;
 }

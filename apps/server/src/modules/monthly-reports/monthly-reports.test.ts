@@ -93,7 +93,7 @@ describe('monthly reports', () => {
     expect(monthsOffered('2026-01-15')[1].month).toBe('2025-12');
   });
 
-  it('writes last month as Excel: KPIs against target and April, a row per day, the value, the baseline; audited', async () => {
+  it('writes last month as Excel: KPIs vs target and April, each day, the value, the baseline; audited', async () => {
     const r = await as(t.app, c.admin).get('/api/reports/monthly/2026-05?format=xlsx');
     expect(r.statusCode, r.body).toBe(200);
     expect(r.headers['content-type']).toContain('spreadsheetml');

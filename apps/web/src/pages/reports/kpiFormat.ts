@@ -38,10 +38,11 @@ export function valueParts(v: number | null, unit: Unit): [string, string] {
 }
 
 /** ≥ 90%, ≤ 24 小時 (a whole-number target without the rate's decimal). */
-export const targetText = (t: Target | null, unit: Unit) =>
-  t
-    ? `${t.op === '>=' ? '≥' : '≤'} ${unit === 'percent' && Number.isInteger(t.value) ? `${t.value}%` : formatValue(t.value, unit)}`
-    : null;
+export function targetText(t: Target | null, unit: Unit): string | null {
+  if (!t) return null;
+  const v = unit === 'percent' && Number.isInteger(t.value) ? `${t.value}%` : formatValue(t.value, unit);
+  return `${t.op === '>=' ? '≥' : '≤'} ${v}`;
+}
 
 export function meets(v: number | null, t: Target | null): boolean | null {
   if (v === null || !t) return null;
