@@ -3,7 +3,8 @@
 // target and last month, a row per day, the value with formulas, the baseline) and as PDF (printed
 // by Chromium, its text read back by pdftotext), each download audited; months outside the last
 // twelve and bad input are refused; without Chromium the PDF is a clear 503 and the Excel still
-// works; another clinic's report holds none of it, and a doctor may not download.
+// works; every role of the clinic may download, a stranger may not; another clinic's report holds
+// none of it.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -172,11 +173,10 @@ describe('monthly reports', () => {
     expect(await audits(c.clinicId)).toHaveLength(2);
   });
 
-  it('is for the admin and the front desk; another clinic’s report holds none of this clinic', async () => {
-    const doctor = await c.staff('doctor');
-    expect((await as(t.app, doctor).get('/api/reports/monthly/2026-05?format=xlsx')).statusCode).toBe(403);
-    const desk = await c.staff('front_desk');
-    expect((await as(t.app, desk).get('/api/reports/monthly')).statusCode).toBe(200);
+  it('is for every role of the clinic, not for strangers; another clinic’s report holds none of it', async () => {
+    const viewer = await c.staff('viewer');
+    expect((await as(t.app, viewer).get('/api/reports/monthly/2026-05?format=xlsx')).statusCode).toBe(200);
+    expect((await as(t.app, null).get('/api/reports/monthly/2026-05?format=xlsx')).statusCode).toBe(401);
 
     const other = await createTestClinic(t, { name: '另一間診所' });
     const r = await as(t.app, other.admin).get('/api/reports/monthly/2026-05?format=xlsx');
@@ -185,7 +185,7 @@ describe('monthly reports', () => {
     expect(String(sum.getCell('A1').value)).toContain('另一間診所');
     expect(rowOf(sum, '未到診率')!.getCell(2).value).toBe('—');
     expect(await audits(other.clinicId)).toHaveLength(1);
-    expect(await audits(c.clinicId)).toHaveLength(2);
+    expect(await audits(c.clinicId)).toHaveLength(3); // two of the admin, one of the viewer
   });
 });
 

@@ -11,7 +11,8 @@ export function monthlyReportRoutes(app: App, deps: Deps): void {
   app.addHook('onClose', async () => pdf.close());
   const svc = monthlyReportService(deps, pdf);
   const tags = ['後台：報表'];
-  const staff = requireStaff(deps, ['admin', 'front_desk']);
+  // The same figures as the dashboard, which every role reads; aggregates only, no patient's data.
+  const staff = requireStaff(deps, ['admin', 'front_desk', 'doctor', 'viewer']);
 
   app.get(
     '/api/reports/monthly',
