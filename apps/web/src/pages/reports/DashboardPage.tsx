@@ -29,7 +29,7 @@ import { Chart, type ChartOption } from '../../components/Chart.tsx';
 import { DayRangePicker } from '../../components/DayRangePicker.tsx';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { dayjs, formatDateTime } from '../../format.ts';
+import { dayjs, formatDateTimeIn } from '../../format.ts';
 import {
   formatValue,
   meets,
@@ -266,7 +266,7 @@ function KpiCard({ k, grain, filtered }: { k: Kpi; grain: Grain; filtered: boole
 }
 
 function baselineChart(b: Baseline): ChartOption {
-  const pct = (v: number | null) => (v === null ? '—' : `${v}%`);
+  const pct = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)}%`);
   return {
     tooltip: { trigger: 'axis' },
     legend: { top: 0, itemWidth: 14 },
@@ -467,7 +467,7 @@ export function ReportsDashboardPage() {
         {d ? (
           <Text type="secondary" style={{ marginLeft: 'auto', fontSize: 12 }}>
             時區 {d.timeZone}
-            {d.rollup.refreshedAt ? `　·　更新於 ${formatDateTime(d.rollup.refreshedAt)}` : ''}
+            {d.rollup.refreshedAt ? `　·　更新於 ${formatDateTimeIn(d.rollup.refreshedAt, d.timeZone)}` : ''}
           </Text>
         ) : null}
       </Flex>
