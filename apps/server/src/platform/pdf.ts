@@ -55,7 +55,8 @@ export function pdfRenderer(chromiumPath: string | null): PdfRenderer {
       throw e;
     });
     const b = await browser;
-    const page = await b.newPage();
+    // The page is our own HTML with every value escaped; still, it runs no script and reaches no network.
+    const page = await b.newPage({ javaScriptEnabled: false, offline: true });
     try {
       await page.setContent(html, { waitUntil: 'load', timeout: RENDER_TIMEOUT_MS });
       const footer = opts.footer ? `${escapeHtml(opts.footer)}　·　` : '';
