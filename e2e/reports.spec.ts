@@ -85,12 +85,13 @@ test('Careline 效益: the net value in NT$ with every formula and the clinic se
   test.setTimeout(120_000);
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, baseURL: BASE });
   await login(page, ADMIN_EMAIL);
-  // Last month is whole (this month may have begun today).
-  const month = taipeiDate().slice(0, 7) === taipeiDate(-1).slice(0, 7) ? taipeiDate(-31) : taipeiDate(-1);
-  const value = (await csrfJson(page, 'GET', `/api/reports/value?month=${month.slice(0, 7)}`)).json as {
+  // Last month (whole), by the Taipei calendar.
+  const [y, m] = taipeiDate().split('-').map(Number);
+  const month = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  const value = (await csrfJson(page, 'GET', `/api/reports/value?month=${month}`)).json as {
     figures: { key: string; label: string; formula: string }[];
   };
-  await page.goto(`/reports/value?month=${month.slice(0, 7)}`);
+  await page.goto(`/reports/value?month=${month}`);
   await expect(page.getByRole('heading', { name: 'Careline 效益' })).toBeVisible();
   await expect(page.getByLabel('淨效益金額')).toContainText('NT$');
   const table = page.getByLabel('計算方式');
