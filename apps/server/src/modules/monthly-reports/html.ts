@@ -103,7 +103,7 @@ function baselineChart(ec: Echarts, b: NonNullable<ReportContent['baseline']>): 
     ec,
     {
       legend: { top: 0, textStyle: { fontSize: 10 } },
-      grid: { left: 40, right: 14, top: 28, bottom: 24 },
+      grid: { left: 40, right: 14, top: 44, bottom: 24 }, // room for the legend above the bars' labels
       xAxis: { type: 'category', data: b.rows.map((r) => r.label), axisLabel: { fontSize: 10 } },
       yAxis: { type: 'value', axisLabel: { fontSize: 9, formatter: '{value}%' } },
       series: [
