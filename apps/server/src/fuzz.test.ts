@@ -252,7 +252,7 @@ afterAll(async () => b?.close());
 
 /** A path segment: percent-encoded, except raw malformed escapes and lone surrogates (sent as bad UTF-8). */
 function encodePath(v: string): string {
-  if (/^%/.test(v)) return v;
+  if (v.startsWith('%')) return v;
   try {
     return encodeURIComponent(v);
   } catch {
