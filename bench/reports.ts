@@ -82,7 +82,7 @@ export default async function bench() {
     await sql`COMMIT`.execute(db);
   }
 
-  async function insert(table: string, rows: Record<string, unknown>[], ex: Pick<typeof db, 'insertInto'> = db) {
+  async function insert(table: string, rows: Record<string, unknown>[]) {
     for (let i = 0; i < rows.length; i += 500)
       await db
         .insertInto(table as never)
