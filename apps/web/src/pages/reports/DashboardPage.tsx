@@ -256,7 +256,9 @@ function KpiCard({ k, grain, filtered }: { k: Kpi; grain: Grain; filtered: boole
       </Flex>
       {empty ? (
         <Flex align="center" justify="center" style={{ height: 140 }}>
-          <Text type="secondary">{k.key === 'slots_refilled' ? '這段期間沒有交給候補名單的空檔' : '這段期間沒有資料'}</Text>
+          <Text type="secondary">
+            {k.key === 'slots_refilled' ? '這段期間沒有交給候補名單的空檔' : '這段期間沒有資料'}
+          </Text>
         </Flex>
       ) : (
         <Chart option={option} height={140} label={`${k.label}的趨勢圖`} />
