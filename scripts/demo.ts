@@ -18,6 +18,7 @@ import {
   seedDemo,
 } from '../apps/server/src/db/seed/demo.ts';
 import { devEncryptionKey, startServer, WEB_DIST } from '../apps/server/src/server.ts';
+import { seedDemoBooking } from '../apps/server/src/modules/booking/demo.ts';
 import { seedDemoSurveys } from '../apps/server/src/modules/satisfaction/demo.ts';
 import { seedDemoReports } from '../apps/server/src/modules/reports/demo.ts';
 import { fillDemoClinic } from './fake-his.ts';
@@ -120,8 +121,11 @@ if (seeded.created || env.CARELINE_DEMO_FILL === '1') {
   try {
     const n = await seedDemoSurveys(sv.deps, DEMO_CLINIC_ID);
     if (n) process.stdout.write(`satisfaction: ${n} past surveys\n`);
+    // 線上預約: two doctors open for booking in LIFF.
+    const open = await seedDemoBooking(sv.deps, DEMO_CLINIC_ID);
+    if (open) process.stdout.write(`online booking: ${open} doctors open\n`);
   } catch (err) {
-    process.stderr.write(`demo: past surveys not seeded: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`demo: surveys or booking not seeded: ${err instanceof Error ? err.message : String(err)}\n`);
   } finally {
     await sv.database.close();
   }

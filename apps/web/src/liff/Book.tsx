@@ -243,7 +243,7 @@ export function BookPage({ api, me, toast, go }: Props) {
               <label key={`${s.doctorId}-${s.startsAt}`} class={`pick${slot === s ? ' on' : ''}`}>
                 <input type="radio" name="slot" value={s.startsAt} checked={slot === s} onChange={() => setSlot(s)} />
                 {s.time}
-                {doctorId ? null : <span class="small muted"> {s.doctorName}</span>}
+                {doctorId ? null : <span class="pick-doc">{s.doctorName}</span>}
               </label>
             ))}
           </div>
