@@ -39,6 +39,8 @@ export type BatchResult = ResponseOf<'upsertAppointmentsBatch'>;
 export type StatusChangesPage = ResponseOf<'listStatusChanges'>;
 export type StatusChange = StatusChangesPage['items'][number];
 export type WebhookConfig = ResponseOf<'setWebhook'>;
+export type AvailabilityInput = RequestOf<'putDoctorAvailability'>;
+export type AvailabilityResult = ResponseOf<'putDoctorAvailability'>;
 export type QueueEventInput = RequestOf<'postQueueEvent'>;
 export type QueueEventResult = ResponseOf<'postQueueEvent'>;
 
@@ -138,6 +140,12 @@ export function createCarelineClient(opts: CarelineClientOptions) {
      * calledNumber). Resending the same eventId is safe (the first result, `duplicate: true`).
      */
     postQueueEvent: (body: QueueEventInput) => call<QueueEventResult>('POST', '/his/v1/queue-events', { body }),
+    /**
+     * Replaces the doctor's future bookable slots (online booking from HIS availability);
+     * overlapping slots throw CarelineApiError 422 with one detail per slot.
+     */
+    putDoctorAvailability: (doctorId: string, body: AvailabilityInput) =>
+      call<AvailabilityResult>('PUT', '/his/v1/availability/{doctorId}', { params: { path: { doctorId } }, body }),
     // Helpers over listStatusChanges, not operations of their own:
     statusChangePages,
     /** Every status-light change after `after`, oldest first, one by one across pages. */

@@ -152,6 +152,7 @@ export const EXPORT_TABLES: readonly ExportTable[] = [
   { table: 'booking_no_show_policy', clinic: 'clinic_id' },
   { table: 'booking_no_show_overrides', clinic: 'clinic_id' },
   { table: 'queue_settings', clinic: 'clinic_id' },
+  { table: 'clinic_security_settings', clinic: 'clinic_id' },
   { table: 'queues', clinic: 'clinic_id' },
   { table: 'queue_visits', clinic: 'clinic_id' },
   { table: 'queue_notices', clinic: 'clinic_id' },
@@ -178,6 +179,9 @@ export const EXCLUDED: Readonly<Record<string, string>> = {
   api_keys: 'HIS 串接金鑰（憑證）；搬家後請在新系統建立新的金鑰',
   calendar_imports: '全國通用的政府行政機關辦公日曆，不屬於單一診所',
   data_exports: '匯出紀錄本身；誰在何時匯出記在稽核紀錄',
+  staff_two_factor: '人員的兩步驟驗證金鑰（憑證）；搬家後各人重新設定驗證器 App',
+  staff_recovery_codes: '兩步驟驗證的備用碼（憑證）',
+  login_challenges: '登入第二步的暫存狀態（幾分鐘內失效）',
 };
 
 /**

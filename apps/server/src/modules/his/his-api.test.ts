@@ -191,9 +191,11 @@ describe('integration guide', () => {
     expect(his.map(([p]) => p).sort()).toEqual([
       '/his/v1/appointments/batch',
       '/his/v1/appointments/{appointmentId}',
+      '/his/v1/availability/{doctorId}',
       '/his/v1/doctors/{doctorId}',
       '/his/v1/patients/{patientId}',
       '/his/v1/patients/{patientId}/status',
+      '/his/v1/queue-events',
       '/his/v1/status-changes',
       '/his/v1/webhook',
     ]);
