@@ -533,6 +533,7 @@ function AddModal({ open, onClose }: { open: boolean; onClose: () => void }) {
         </Form.Item>
         <Form.Item name="doctorId" label="醫師">
           <Select
+            showSearch={{ optionFilterProp: 'label' }}
             options={[
               { value: 'any', label: '不限醫師' },
               ...(doctors.data?.items ?? []).filter((d) => d.active).map((d) => ({ value: d.id, label: d.name })),
