@@ -17,6 +17,8 @@ PASSED=()
 FAILED=()
 SKIPPED=()
 RESULTS=()   # "status name", in run order
+FAILURES=()  # the failing tests' names, printed again at the end (CI keeps only the log's tail)
+LOG_DIR="$(mktemp -d)"
 PG_DIR=""
 START_TIME=$SECONDS
 
@@ -34,6 +36,11 @@ summary() {
   printf '\n==== summary (%ss) ====\n' "$(( SECONDS - START_TIME ))"
   local t
   for t in "${RESULTS[@]}"; do echo "  $t"; done
+  if (( ${#FAILURES[@]} > 0 )); then
+    echo "failing tests:"
+    for t in "${FAILURES[@]}"; do echo "  $t"; done
+  fi
+  rm -rf "$LOG_DIR"
   if (( ${#FAILED[@]} == 0 && rc != 0 )); then
     echo "  FAILED  (aborted with exit code $rc)"
   fi
@@ -54,8 +61,10 @@ run_tier() {
   local name="$1"; shift
   if ! selected "$name"; then return 0; fi
   banner "$name: $*"
-  local t0=$SECONDS rc=0
-  "$@" || rc=$?
+  local t0=$SECONDS rc=0 log="$LOG_DIR/$name.log"
+  # The tier runs in this shell (not a pipeline's subshell), so it may set PG_DIR for the cleanup.
+  "$@" > >(tee "$log") 2>&1 || rc=$?
+  wait 2>/dev/null || true # for tee to finish writing the log
   if (( rc == 0 )); then
     PASSED+=("$name")
     RESULTS+=("ok      $name")
@@ -64,6 +73,11 @@ run_tier() {
     FAILED+=("$name")
     RESULTS+=("FAILED  $name")
     echo "---- $name: FAILED (exit $rc, $(( SECONDS - t0 ))s)"
+    # vitest: "FAIL  file > suite > test" / "× test"; Playwright: "  1) [chromium] › spec:line › test"
+    local line
+    while IFS= read -r line; do
+      FAILURES+=("$name: $line")
+    done < <(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ *(FAIL |× |[0-9]+\) \[)' | sed 's/^ *//' | sort -u | head -20)
     if [[ "$KEEP_GOING" != "1" ]]; then exit 1; fi
   fi
 }
