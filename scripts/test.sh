@@ -77,7 +77,8 @@ run_tier() {
     local line
     while IFS= read -r line; do
       FAILURES+=("$name: $line")
-    done < <(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ *(FAIL |× |[0-9]+\) \[)' | sed 's/^ *//' | sort -u | head -20)
+    done < <(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ *(FAIL |× |[0-9]+\) \[)' \
+      | sed 's/^ *//' | sort -u | head -20)
     if [[ "$KEEP_GOING" != "1" ]]; then exit 1; fi
   fi
 }
