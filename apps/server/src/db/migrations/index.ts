@@ -47,6 +47,7 @@ import m0295 from './0295_queue.ts';
 import m0300 from './0300_data_exports.ts';
 import m0310 from './0310_two_factor.ts';
 import m0340 from './0340_line_webhook_check.ts';
+import m0341 from './0341_reminder_deliveries_by_user.ts';
 
 export const migrations: Migration[] = [
   m0001,
@@ -96,4 +97,5 @@ export const migrations: Migration[] = [
   m0300,
   m0310,
   m0340,
+  m0341,
 ];
