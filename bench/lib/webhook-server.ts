@@ -19,6 +19,7 @@ import { buildApp } from '../../apps/server/src/app.ts';
 import { createDeps } from '../../apps/server/src/deps-factory.ts';
 import { jobDefinitions } from '../../apps/server/src/jobs.ts';
 import { startWorker } from '../../apps/server/src/platform/jobs.ts';
+import { lowerWorkerPriority } from '../../apps/server/src/server.ts';
 import { verifyLineSignature } from '../../apps/server/src/platform/line.ts';
 
 if (process.send && process.argv[1] === import.meta.filename) {
@@ -73,6 +74,7 @@ if (process.send && process.argv[1] === import.meta.filename) {
       LINE_API_BASE_URL: lineUrl,
     });
     const { deps, database } = await createDeps(config, { migrate: false });
+    lowerWorkerPriority(config, (m) => process.stderr.write(`${m}\n`)); // as `--role worker` does
     const worker = startWorker(deps, jobDefinitions(), { workerId: `bench-${process.pid}`, pollMs: 20, batch: 50 });
     url = lineUrl;
     process.on('message', (m: { cmd: string }) => {

@@ -24,6 +24,11 @@ export type Config = {
   publicBaseUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sessionTtlHours: number;
+  /**
+   * The scheduling priority (nice) a `--role worker` process gives itself: webhook
+   * acknowledgements and the back office win the CPU when api and worker share cores (0: unchanged).
+   */
+  workerNice: number;
   webDistDir: string | null;
   /** Where finished data exports wait for their download (shared by api and worker processes). */
   exportDir: string;
@@ -141,6 +146,7 @@ export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}):
     nodeEnv === 'test' ? 'silent' : 'info',
   );
   const sessionTtlHours = int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30);
+  const workerNice = int(env, 'WORKER_NICE', 10, 0, 19);
   const webDistDir = env.WEB_DIST_DIR ? resolve(env.WEB_DIST_DIR) : null;
   const exportDir = resolve(
     str(
@@ -180,6 +186,7 @@ export function loadConfig(env: Env, defaults: { encryptionKey?: string } = {}):
     publicBaseUrl,
     logLevel,
     sessionTtlHours,
+    workerNice,
     webDistDir,
     exportDir,
     chromiumPath,

@@ -12,6 +12,7 @@ describe('config', () => {
       lineApiBaseUrl: 'http://localhost:4000',
       publicBaseUrl: 'http://localhost:3000',
       smsProvider: 'emulator',
+      workerNice: 10,
     });
   });
 
@@ -29,6 +30,7 @@ describe('config', () => {
       { SMS_PROVIDER: 'carrier-pigeon' },
       'SMS_PROVIDER: must be one of emulator, mitake, every8d, none, got "carrier-pigeon"',
     ],
+    [{ WORKER_NICE: '20' }, 'WORKER_NICE: must be between 0 and 19, got 20'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV: must be one of development, production, test, got "staging"'],
   ])('stops on a bad value with one line naming the variable (%j)', (env, message) => {
     expect(() => loadConfig({ ENCRYPTION_KEY: KEY, ...env })).toThrow(new ConfigError('x', 'y').constructor);

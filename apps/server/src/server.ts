@@ -1,6 +1,7 @@
 // Entry point: `server [--role api|worker|all]`. Reads the configuration (a bad value stops
 // start-up with one line), opens and migrates the database, starts the role(s).
 import { randomBytes } from 'node:crypto';
+import { setPriority } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,8 +35,24 @@ export function devEncryptionKey(env: Record<string, string | undefined>): strin
 
 export const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
+/**
+ * A worker process lowers its own scheduling priority (WORKER_NICE, default 10): its jobs are
+ * throughput, while the api's answers (LINE expects a webhook acknowledged within seconds, staff
+ * wait on the back office) are latency. Where they share cores the api then wins the CPU; an idle
+ * machine still gives the worker all of it. Raising priority back needs privileges, so 0 leaves it.
+ */
+export function lowerWorkerPriority(config: Config, log: (msg: string) => void): void {
+  if (config.workerNice <= 0) return;
+  try {
+    setPriority(config.workerNice);
+  } catch (err) {
+    log(`careline worker: could not set nice ${config.workerNice}: ${(err as Error).message}`);
+  }
+}
+
 export async function startServer(config: Config, role: Role): Promise<{ url: string | null; stop(): Promise<void> }> {
   const { deps, database } = await createDeps(config);
+  if (role === 'worker') lowerWorkerPriority(config, (m) => deps.log.warn(m));
   let worker: Worker | null = null;
   let url: string | null = null;
   // a worker never serves HTTP: the app's routes, schemas and their libraries stay unloaded (~30 MB)
