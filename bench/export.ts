@@ -19,6 +19,7 @@ import type { WorkerResult } from './lib/export-worker.ts';
 import { exportService } from '../apps/server/src/modules/export/service.ts';
 import { systemActor } from '../apps/server/src/platform/audit.ts';
 import { newId } from '../apps/server/src/platform/crypto.ts';
+import { WORKER_NODE_FLAGS } from '../apps/server/src/process-flags.ts';
 
 const PATIENTS = Number(process.env.BENCH_EXPORT_PATIENTS ?? 100_000);
 const APPOINTMENTS = Number(process.env.BENCH_EXPORT_APPOINTMENTS ?? 1_000_000);
@@ -147,6 +148,11 @@ export default async function bench(): Promise<Record<string, unknown>> {
     const child = fork(join(import.meta.dirname, 'lib/export-worker.ts'), [], {
       env: { ...process.env, BENCH_EXPORT_DB: file, BENCH_EXPORT_KEY: key, BENCH_EXPORT_DIR: join(dir, 'exports') },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [
+        ...WORKER_NODE_FLAGS,
+        ...(process.env.BENCH_EXPORT_FLAGS ? process.env.BENCH_EXPORT_FLAGS.split(' ') : []),
+        ...(process.env.BENCH_EXPORT_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_EXPORT_PROF}`] : []),
+      ],
     });
     child.send({ clinicId, exportId: started.id });
     const r = await new Promise<WorkerResult>((res, rej) => {

@@ -98,10 +98,15 @@ export function exportRepository(db: Kysely<DB>, dialect: Dialect) {
     },
 
     /**
-     * The clinic's rows of a registered table, `size` at a time in primary-key order: each page
-     * starts after the last key of the one before.
+     * The clinic's rows of a registered table (objects by column name, as the driver gives them),
+     * `size` at a time in primary-key order: each page starts after the last key of the one before.
      */
-    async *pages(t: ExportTable, shape: TableShape, clinicId: string, size: number): AsyncGenerator<unknown[][]> {
+    async *pages(
+      t: ExportTable,
+      shape: TableShape,
+      clinicId: string,
+      size: number,
+    ): AsyncGenerator<Record<string, unknown>[]> {
       const cols = sql.join(shape.columns.map((c) => sql.ref(`t.${c.name}`)));
       const keys = shape.key.map((k) => sql.ref(`t.${k}`));
       const owner = t.via
@@ -111,7 +116,6 @@ export function exportRepository(db: Kysely<DB>, dialect: Dialect) {
           // (filtering the clinic) makes each page a range read; with the clinic index every page
           // sorted all the clinic's rows again (a million appointments: hundreds of full sorts).
           sql`(${sql.ref(`t.${t.clinic}`)} || '') = ${clinicId}`;
-      const keyIdx = shape.key.map((k) => shape.columns.findIndex((c) => c.name === k));
       let after: unknown[] | null = null;
       for (;;) {
         const from: ReturnType<typeof sql> =
@@ -122,12 +126,11 @@ export function exportRepository(db: Kysely<DB>, dialect: Dialect) {
               : sql`and (${sql.join(keys)}) > (${sql.join(after)})`;
         const q = sql<Record<string, unknown>>`select ${cols} from ${sql.table(t.table)} as t
           where ${owner} ${from} order by ${sql.join(keys)} limit ${size}`;
-        const res = await q.execute(db);
-        const rows = res.rows.map((r) => shape.columns.map((c) => r[c.name]));
+        const rows = (await q.execute(db)).rows;
         if (rows.length) yield rows;
         if (rows.length < size) return;
         const last = rows[rows.length - 1];
-        after = keyIdx.map((i) => last[i]);
+        after = shape.key.map((k) => last[k]);
       }
     },
 

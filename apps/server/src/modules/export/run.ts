@@ -7,14 +7,14 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ZipArchive } from 'archiver';
-import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import type { Deps } from '../../platform/deps.ts';
+import { csvLine, toCsv } from '../../platform/spreadsheet.ts';
 import { clinicService } from '../clinics/service.ts';
 import * as fhir from './fhir.ts';
 import { exportRepository, type TableShape } from './repository.ts';
 import { EXCLUDED, EXPORT_TABLES, exportedName, type ExportTable } from './registry.ts';
 
-const PAGE = 1000;
+const PAGE = 200;
 /** How long a finished export's file is kept (the download link itself lives minutes). */
 export const EXPORT_RETENTION_MS = 24 * 3600_000;
 export const FHIR_TYPES = [
@@ -34,7 +34,7 @@ export const exportPaths = (exportDir: string, clinicId: string, id: string) => 
 
 /**
  * A line-oriented file writer: lines gather in memory (cheap, synchronous) and go to the file
- * stream in chunks of 256 KB; the caller awaits `flush()` when `full`, which waits for the
+ * stream in chunks of 64 KB; the caller awaits `flush()` when `full`, which waits for the
  * stream to drain when the disk is behind — memory stays a few chunks however large the file.
  */
 class Out {
@@ -49,7 +49,7 @@ class Out {
     this.size += s.length;
   }
   get full(): boolean {
-    return this.size >= 256 * 1024;
+    return this.size >= 64 * 1024;
   }
   async flush(): Promise<void> {
     if (!this.buf.length) return;
@@ -70,7 +70,12 @@ type Progress = { tablesDone: number; rows: number; fhir: number; current: strin
 /** Exported columns of a table: everything but the omitted ones and the keyed hashes. */
 export function exportedColumns(t: ExportTable, shape: TableShape) {
   const drop = new Set([...Object.keys(t.omit ?? {}), ...Object.keys(t.lookupHashes ?? {})]);
-  return shape.columns.map((c, i) => ({ ...c, i, out: exportedName(t, c.name) })).filter((c) => !drop.has(c.name));
+  return shape.columns
+    .filter((c) => !drop.has(c.name))
+    .map((c) => {
+      const out = exportedName(t, c.name);
+      return { ...c, out, key: `${JSON.stringify(out)}:` };
+    });
 }
 
 export async function runExport(deps: Deps, clinicId: string, exportId: string): Promise<void> {
@@ -190,24 +195,25 @@ async function writeTable(
   const sealed = new Set(t.sealed ?? []);
   const jsonl = new Out(join(dir, 'tables', `${t.table}.jsonl`));
   const csv = new Out(join(dir, 'tables', `${t.table}.csv`));
-  // UTF-8 with a byte-order mark and CRLF: what Excel on Windows opens as UTF-8 text.
-  csv.push(`\ufeff${stringifyCsv([cols.map((c) => c.out)], { record_delimiter: 'windows' })}`);
+  csv.push(toCsv([cols.map((c) => c.out)], { bom: true }));
+  const cells: unknown[] = Array.from({ length: cols.length });
   let n = 0;
   for await (const page of repo.pages(t, shape, clinicId, PAGE)) {
-    const csvRows: unknown[][] = [];
     for (const r of page) {
-      const o: Record<string, unknown> = {};
-      const cells: unknown[] = [];
-      for (const c of cols) {
-        let v = plain(r[c.i]);
+      // The JSON line is built field by field (names from the registry, values through
+      // JSON.stringify): no object per row. The CSV holds the same values, spreadsheet-safe.
+      let line = '{';
+      for (let i = 0; i < cols.length; i++) {
+        const c = cols[i];
+        let v = plain(r[c.name]);
+        if (v === undefined) v = null;
         if (sealed.has(c.name) && typeof v === 'string') v = deps.crypto.decrypt(v);
-        o[c.out] = v;
-        cells.push(v === null || v === undefined ? '' : v);
+        line += `${i ? ',' : ''}${c.key}${JSON.stringify(v)}`;
+        cells[i] = v;
       }
-      jsonl.push(`${JSON.stringify(o)}\n`);
-      csvRows.push(cells);
+      jsonl.push(`${line}}\n`);
+      csv.push(csvLine(cells));
     }
-    csv.push(stringifyCsv(csvRows, { record_delimiter: 'windows', cast: { boolean: (b) => (b ? '1' : '0') } }));
     if (jsonl.full) await jsonl.flush();
     if (csv.full) await csv.flush();
     n += page.length;
@@ -241,17 +247,10 @@ async function writeFhir(
     for (const o of Object.values(out)) if (o.full) await o.flush();
   };
   /** The clinic's rows of a registered table as objects, a page at a time. */
-  async function* rows(table: string): AsyncGenerator<Record<string, unknown>[]> {
+  const rows = (table: string): AsyncGenerator<Record<string, unknown>[]> => {
     const t = EXPORT_TABLES.find((x) => x.table === table)!;
-    const shape = shapes.get(table)!;
-    for await (const page of repo.pages(t, shape, clinicId, PAGE)) {
-      yield page.map((r) => {
-        const o: Record<string, unknown> = {};
-        for (let i = 0; i < shape.columns.length; i++) o[shape.columns[i].name] = r[i];
-        return o;
-      });
-    }
-  }
+    return repo.pages(t, shapes.get(table)!, clinicId, PAGE);
+  };
 
   for await (const page of rows('clinics')) for (const c of page) emit(fhir.organization(c));
   await progress('Organization', 1);
