@@ -58,6 +58,7 @@ import { twoFactorRoutes } from './modules/two-factor/routes.ts';
 import { monthlyReportRoutes } from './modules/monthly-reports/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
+import { securityHeaderHooks } from './platform/security-headers.ts';
 import { ErrorResponse, errorBody, handleError, type App } from './platform/http.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 
@@ -99,11 +100,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
 
   app.setErrorHandler(handleError);
   // Callback-style hooks: no promise per request for work that is synchronous.
-  app.addHook('onRequest', (_req, reply, done) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
-    done();
-  });
+  const headers = securityHeaderHooks(deps.config);
+  app.addHook('onRequest', headers.onRequest);
+  app.addHook('onSend', headers.onSend);
   app.addHook('onResponse', (req, reply, done) => {
     deps.metrics.observeRequest(
       req.method,
