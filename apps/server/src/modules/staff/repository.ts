@@ -87,5 +87,8 @@ export function staffRepository(db: Kysely<DB>) {
       db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute(),
     deleteSession: (id: string) => db.deleteFrom('sessions').where('id', '=', id).execute(),
     deleteSessionsOf: (userId: string) => db.deleteFrom('sessions').where('user_id', '=', userId).execute(),
+    /** Every session of the user but `keepId` (the one making the change). */
+    deleteOtherSessionsOf: (userId: string, keepId: string) =>
+      db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '<>', keepId).execute(),
   };
 }

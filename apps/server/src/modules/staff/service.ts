@@ -202,6 +202,16 @@ export function staffService(deps: Deps) {
       await repo.deleteSession(sessionId);
     },
 
+    /**
+     * Signs the user out everywhere after a change of their login factors (two-factor login on,
+     * off or reset): a session opened with the old factors — perhaps by someone who had them —
+     * does not outlive the change. `except`: the session making the change stays signed in.
+     */
+    async endSessionsOf(userId: string, opts: { except?: string } = {}) {
+      if (opts.except) await repo.deleteOtherSessionsOf(userId, opts.except);
+      else await repo.deleteSessionsOf(userId);
+    },
+
     async acceptInvite(token: string, password: string, ip: string, userAgent: string) {
       const user = await repo.findByInviteHash(sha256Hex(token));
       if (

@@ -54,12 +54,17 @@ export function twoFactorRoutes(app: App, deps: Deps): void {
       schema: {
         tags,
         summary: '以第一組驗證碼啟用兩步驟驗證',
+        description: '啟用後，此帳號在其他裝置或瀏覽器的登入全部登出（目前這個保留）。',
         body: CodeBody,
         response: { 200: RecoveryCodesResponse, ...errorResponses(401, 409, 422, 429) },
       },
       preHandler: anyone,
     },
-    async (req) => svc.confirmSetup(me(req.staff!), req.body.code, actorOf(req), req.ip),
+    async (req) => {
+      const r = await svc.confirmSetup(me(req.staff!), req.body.code, actorOf(req), req.ip);
+      await staff.endSessionsOf(req.staff!.userId, { except: req.staff!.sessionId });
+      return r;
+    },
   );
   app.post(
     '/api/account/two-factor/recovery-codes',
@@ -81,7 +86,9 @@ export function twoFactorRoutes(app: App, deps: Deps): void {
       schema: {
         tags,
         summary: '停用兩步驟驗證',
-        description: '需要目前的驗證碼（或復原碼）；診所要求時（與平台營運人員）不能停用，回 409。',
+        description:
+          '需要目前的驗證碼（或復原碼）；診所要求時（與平台營運人員）不能停用，回 409。' +
+          '停用後，此帳號在其他裝置或瀏覽器的登入全部登出（目前這個保留）。',
         body: CodeBody,
         response: { 204: Type.Null(), ...errorResponses(401, 409, 422, 429) },
       },
@@ -89,6 +96,7 @@ export function twoFactorRoutes(app: App, deps: Deps): void {
     },
     async (req, reply) => {
       await svc.disable(me(req.staff!), req.body.code, actorOf(req), req.ip);
+      await staff.endSessionsOf(req.staff!.userId, { except: req.staff!.sessionId });
       return reply.status(204).send(null);
     },
   );
@@ -148,7 +156,9 @@ export function twoFactorRoutes(app: App, deps: Deps): void {
       schema: {
         tags,
         summary: '重設人員的兩步驟驗證（管理者）',
-        description: '人員遺失手機與復原碼時使用：清除其兩步驟驗證，下次登入時（診所要求時）重新設定。',
+        description:
+          '人員遺失手機與復原碼時使用：清除其兩步驟驗證，下次登入時（診所要求時）重新設定；' +
+          '該人員目前的登入全部登出。',
         params: StaffIdParams,
         response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
       },
@@ -158,6 +168,8 @@ export function twoFactorRoutes(app: App, deps: Deps): void {
       const clinicId = clinicOf(req);
       if (!(await staff.list(clinicId)).some((p) => p.id === req.params.id)) throw errors.notFound('人員');
       await svc.reset(clinicId, req.params.id, actorOf(req), req.ip);
+      const self = req.params.id === req.staff!.userId;
+      await staff.endSessionsOf(req.params.id, self ? { except: req.staff!.sessionId } : {});
       return reply.status(204).send(null);
     },
   );

@@ -284,6 +284,54 @@ describe('the clinic requires two-factor login', () => {
   });
 });
 
+describe('a change of login factors signs the user out elsewhere', () => {
+  const signedIn = async (s: Session) => (await as(t.app, s).get('/api/auth/me')).statusCode;
+
+  it('turning two-factor login on or off ends the other sessions, not the one making the change', async () => {
+    const c = await createTestClinic(t);
+    const here = await c.staff('front_desk');
+    const elsewhere = await login(t.app, here.email);
+    const { secret } = await enrol(here);
+    expect(await signedIn(here)).toBe(200);
+    expect(await signedIn(elsewhere)).toBe(401);
+
+    t.clock.advance(30_000);
+    const again = await login(t.app, here.email);
+    expect(await signedIn(again)).toBe(200);
+    t.clock.advance(30_000);
+    const off = await as(t.app, here).post('/api/account/two-factor/disable', { code: await code(secret) });
+    expect(off.statusCode, off.body).toBe(204);
+    expect(await signedIn(here)).toBe(200);
+    expect(await signedIn(again)).toBe(401);
+  });
+
+  it("an admin's reset of someone's two-factor login ends all of that person's sessions", async () => {
+    const c = await createTestClinic(t);
+    const desk = await c.staff('front_desk');
+    await enrol(desk);
+    t.clock.advance(30_000);
+    const second = await login(t.app, desk.email);
+    const reset = await as(t.app, c.admin).post(`/api/security/staff/${desk.userId}/reset-two-factor`);
+    expect(reset.statusCode, reset.body).toBe(204);
+    expect(await signedIn(desk)).toBe(401);
+    expect(await signedIn(second)).toBe(401);
+    expect(await signedIn(c.admin)).toBe(200);
+  });
+
+  it('a password set through a reset link ends every session of the user', async () => {
+    const c = await createTestClinic(t);
+    const desk = await c.staff('front_desk');
+    const link = (await as(t.app, c.admin).post(`/api/staff/${desk.userId}/reset-password`)).json().link as string;
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/accept-invite',
+      payload: { token: link.split('/invite/')[1], password: 'a-new-password-1' },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(await signedIn(desk)).toBe(401);
+  });
+});
+
 describe('platform operators', () => {
   it('always enrol at their first login and cannot turn it off', async () => {
     const c = await createTestClinic(t);
