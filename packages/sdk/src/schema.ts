@@ -364,7 +364,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         token: string;
-                        /** @description 密碼，至少 10 個字元 */
+                        /** @description 密碼，至少 12 個字元 */
                         password: string;
                     };
                 };
@@ -24225,7 +24225,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 以第一組驗證碼啟用兩步驟驗證 */
+        /**
+         * 以第一組驗證碼啟用兩步驟驗證
+         * @description 啟用後，此帳號在其他裝置或瀏覽器的登入全部登出（目前這個保留）。
+         */
         post: {
             parameters: {
                 query?: never;
@@ -24394,7 +24397,7 @@ export interface paths {
         put?: never;
         /**
          * 停用兩步驟驗證
-         * @description 需要目前的驗證碼（或復原碼）；診所要求時（與平台營運人員）不能停用，回 409。
+         * @description 需要目前的驗證碼（或復原碼）；診所要求時（與平台營運人員）不能停用，回 409。停用後，此帳號在其他裝置或瀏覽器的登入全部登出（目前這個保留）。
          */
         post: {
             parameters: {
@@ -24613,7 +24616,7 @@ export interface paths {
         put?: never;
         /**
          * 重設人員的兩步驟驗證（管理者）
-         * @description 人員遺失手機與復原碼時使用：清除其兩步驟驗證，下次登入時（診所要求時）重新設定。
+         * @description 人員遺失手機與復原碼時使用：清除其兩步驟驗證，下次登入時（診所要求時）重新設定；該人員目前的登入全部登出。
          */
         post: {
             parameters: {

@@ -65,10 +65,10 @@ export function InvitePage() {
           <Form.Item
             label="新密碼"
             name="password"
-            extra="至少 10 個字元，建議使用一句好記但不易猜的句子"
+            extra="至少 12 個字元，建議使用一句好記但不易猜的句子"
             rules={[
               { required: true, message: '請輸入新密碼' },
-              { min: 10, message: '密碼至少需要 10 個字元' },
+              { min: 12, message: '密碼至少需要 12 個字元' },
               { max: 200, message: '密碼最多 200 個字元' },
             ]}
           >

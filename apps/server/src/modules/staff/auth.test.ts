@@ -134,6 +134,17 @@ describe('staff management', () => {
     });
     expect(weak.statusCode).toBe(422);
     expect(weak.json().error.details[0]).toMatchObject({ field: 'password' });
+    // At least 12 characters (ASVS 2.1.1): 11 are refused with a stable code and a zh-TW message.
+    const eleven = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/accept-invite',
+      payload: { token, password: 'abcdefghijk' },
+    });
+    expect(eleven.statusCode).toBe(422);
+    expect(eleven.json().error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'password', code: 'minLength', message: '長度至少 12 個字' }],
+    });
     const ok = await t.app.inject({
       method: 'POST',
       url: '/api/auth/accept-invite',
@@ -150,6 +161,19 @@ describe('staff management', () => {
     expect(again.json().error.code).toBe('INVITE_INVALID');
     const s = await login(t.app, email, 'a-good-password');
     expect((await as(t.app, s).get('/api/clinic')).statusCode).toBe(200);
+  });
+
+  it('still lets in an account whose password was set before the 12-character rule', async () => {
+    const c = await createTestClinic(t);
+    const email = `older-${Date.now()}@test.careline.tw`;
+    await staffService(t.deps).createWithPassword(c.clinicId, {
+      email,
+      name: '老帳號',
+      role: 'front_desk',
+      password: 'ten-chars!',
+    });
+    const s = await login(t.app, email, 'ten-chars!');
+    expect((await as(t.app, s).get('/api/auth/me')).statusCode).toBe(200);
   });
 
   it('refuses duplicate e-mails, demoting the last admin and disabling oneself', async () => {
