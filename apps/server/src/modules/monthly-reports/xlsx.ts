@@ -2,7 +2,7 @@
 // 每日 (one row per day, one column per KPI), 效益 (the NT$ figures with their formulas) and
 // 導入前後 (the baseline comparison). Values are numbers with a number format, so a clinic can
 // chart or sum them in Excel; percentages are written as percent cells.
-import { excel } from '../../platform/xlsx.ts';
+import { excel, neutraliseWorkbook } from '../../platform/xlsx.ts';
 import { meets, monthTitle, targetText, type ReportContent, type Unit } from './content.ts';
 
 const NUM_FMT: Record<Unit, string> = {
@@ -86,5 +86,6 @@ export async function reportXlsx(r: ReportContent): Promise<Buffer> {
     }
     b.columns.forEach((c, i) => (c.width = [22, 14, 14, 14][i]));
   }
+  neutraliseWorkbook(wb);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

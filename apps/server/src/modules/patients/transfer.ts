@@ -3,7 +3,6 @@
 // downloaded as a stream; both recorded in the audit log).
 import { Readable, Writable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
@@ -21,6 +20,7 @@ import type { PatientFilter } from './search.repository.ts';
 import { emptyPatient, matchingPatientIds, searchCtx } from './service.ts';
 import { transferRepository, type TransferRow } from './transfers.repository.ts';
 import { normalizePatient, type PatientColumns, type PatientInput } from './validate.ts';
+import { fromSpreadsheetCell, spreadsheetRow, toCsv } from '../../platform/spreadsheet.ts';
 import { excel } from '../../platform/xlsx.ts';
 
 /** Imports the good rows of a committed preview; `actor` (who committed) is kept for the record. */
@@ -119,6 +119,8 @@ export async function readTable(
     });
   }
   if (!table.length) throw errors.validation([{ field: 'file', code: 'empty', message: '檔案是空的' }]);
+  // A file this service exported has a quote before text that starts like a formula: take it off.
+  table = table.map((r) => r.map((c) => (typeof c === 'string' ? fromSpreadsheetCell(c) : c)));
   const header = table[0].map(
     (h) => HEADERS[String(h).trim().toLowerCase().replace(/\s/g, '')] ?? HEADERS[String(h).trim()] ?? null,
   );
@@ -534,7 +536,7 @@ export async function runExport(deps: Deps, clinicId: string, transferId: string
     const ws = wb.addWorksheet('病患');
     ws.addRow(headers).commit();
     writeRows = async (rows) => {
-      for (const cells of rows) ws.addRow(cells).commit();
+      for (const cells of rows) ws.addRow(spreadsheetRow(cells)).commit();
     };
     finish = async () => {
       ws.commit();
@@ -542,9 +544,9 @@ export async function runExport(deps: Deps, clinicId: string, transferId: string
     };
   } else {
     // UTF-8 with a byte-order mark, CRLF: what Excel on Windows opens as UTF-8 text.
-    sink.write(`\ufeff${stringifyCsv([headers], { record_delimiter: 'windows' })}`);
+    sink.write(toCsv([headers], { bom: true }));
     writeRows = async (rows) => {
-      sink.write(stringifyCsv(rows, { record_delimiter: 'windows' }));
+      sink.write(toCsv(rows));
     };
     finish = async () => {
       await new Promise<void>((res) => sink.end(res));

@@ -1,6 +1,5 @@
 // Routes of questionnaires: the back office (/api/questionnaires…) and the patient's LIFF form
 // (/liff/api/<channelId>/questionnaires/<recipientId>, identified by the LIFF ID token).
-import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { Type } from 'typebox';
 import { actorOf, clinicOf, requireStaff } from '../../platform/auth.ts';
 import type { Deps } from '../../platform/deps.ts';
@@ -23,6 +22,7 @@ import {
   Templates,
 } from './schemas.ts';
 import { questionnaireService } from './service.ts';
+import { spreadsheetRow, toCsv } from '../../platform/spreadsheet.ts';
 import { excel } from '../../platform/xlsx.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -201,13 +201,13 @@ export function questionnaireRoutes(app: App, deps: Deps): void {
       reply.header('content-disposition', `attachment; filename="questionnaire.${fmt}"; filename*=UTF-8''${name}`);
       if (fmt === 'csv') {
         reply.header('content-type', 'text/csv; charset=utf-8');
-        return reply.send(`\ufeff${stringifyCsv([t.header, ...t.rows], { record_delimiter: 'windows' })}`);
+        return reply.send(toCsv([t.header, ...t.rows], { bom: true }));
       }
       const ExcelJS = await excel();
       const wb = new ExcelJS.Workbook();
       const ws = wb.addWorksheet('填答');
       ws.addRow(t.header).font = { bold: true };
-      for (const r of t.rows) ws.addRow(r);
+      for (const r of t.rows) ws.addRow(spreadsheetRow(r));
       ws.columns.forEach((c, i) => (c.width = i === 0 ? 20 : 16));
       reply.header('content-type', XLSX);
       return reply.send(Buffer.from(await wb.xlsx.writeBuffer()));

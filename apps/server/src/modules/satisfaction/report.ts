@@ -3,7 +3,6 @@
 // type — the answers with comments and their filters, and the CSV / XLSX export of every answer
 // (times in the clinic's zone, the zone named in the column titles; audited). A period holds at
 // most 366 days and the export at most EXPORT_MAX rows, so both are built in one request.
-import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
@@ -13,6 +12,7 @@ import { doctorsByIds } from '../doctors/service.ts';
 import { patientsByIds } from '../patients/service.ts';
 import { satisfactionRepository, type SurveyRow } from './repository.ts';
 import { STAR_LABELS } from './service.ts';
+import { spreadsheetRow, toCsv } from '../../platform/spreadsheet.ts';
 import { excel } from '../../platform/xlsx.ts';
 
 export const MAX_DAYS = 366;
@@ -220,12 +220,12 @@ export function satisfactionReport(deps: Deps) {
         const wb = new ExcelJS.Workbook();
         const ws = wb.addWorksheet('滿意度調查');
         ws.addRow(headers).font = { bold: true };
-        for (const c of cells) ws.addRow(c);
+        for (const c of cells) ws.addRow(spreadsheetRow(c));
         ws.columns.forEach((col, i) => (col.width = [20, 10, 10, 10, 10, 20, 6, 10, 20, 40, 10, 10, 14][i]));
         data = Buffer.from(await wb.xlsx.writeBuffer());
       } else {
         // UTF-8 with a byte-order mark, CRLF: what Excel on Windows opens as UTF-8 text.
-        data = Buffer.from(`\ufeff${stringifyCsv([headers, ...cells], { record_delimiter: 'windows' })}`);
+        data = Buffer.from(toCsv([headers, ...cells], { bom: true }));
       }
       await recordAudit(deps.db, deps.clock, {
         clinicId,
