@@ -1,6 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { neutraliseWorkbook } from './xlsx.ts';
 import { csvField, csvLine, fromSpreadsheetCell, spreadsheetCell, toCsv } from './spreadsheet.ts';
 
 const RISKY = ['=1+1', '+886912345678', '-2', '@SUM(A1)', '\t=cmd', '\r=cmd', '=HYPERLINK("http://x","y")'];
@@ -42,5 +46,35 @@ describe('spreadsheet cells', () => {
     expect(cells).toEqual(RISKY.map((s) => `'${s}`));
     expect(csvField('=1,2')).toBe(`"'=1,2"`);
     expect(csvField(-5)).toBe('-5');
+  });
+});
+
+describe('a workbook built in memory', () => {
+  it('gets a quote before every formula-like text cell; numbers and other text stay', () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('x');
+    ws.addRow(['=cmd()', -3, '王小明', '@me']);
+    wb.addWorksheet('y').addRow(['+1']);
+    neutraliseWorkbook(wb);
+    expect(ws.getRow(1).values).toEqual([undefined, "'=cmd()", -3, '王小明', "'@me"]);
+    expect(wb.getWorksheet('y')!.getRow(1).getCell(1).value).toBe("'+1");
+  });
+});
+
+describe('every spreadsheet the server writes goes through these helpers', () => {
+  const src = join(import.meta.dirname, '..');
+  const files = (readdirSync(src, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => ({ f, text: readFileSync(join(src, f), 'utf8') }));
+
+  it('no module writes CSV with its own writer', () => {
+    expect(files.filter((x) => x.text.includes("from 'csv-stringify")).map((x) => x.f)).toEqual([]);
+  });
+
+  it('every XLSX sheet built with addRow neutralises its cells', () => {
+    const unsafe = files.filter(
+      (x) => /\.addRow\(/.test(x.text) && !/spreadsheetRow|neutraliseWorkbook/.test(x.text),
+    );
+    expect(unsafe.map((x) => x.f)).toEqual([]);
   });
 });

@@ -86,6 +86,8 @@ const lines = (s: string | undefined) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
+const FORMULA_NOTE = '=1+2 請提早 10 分鐘到';
+
 /** A clinic with a doctor, two patients, a completed and a booked visit, a LINE message and a questionnaire answer. */
 async function seeded(app: TestApp = t): Promise<TestClinic> {
   const c = await createTestClinic(app);
@@ -115,7 +117,9 @@ async function seeded(app: TestApp = t): Promise<TestClinic> {
     ['A1', 'completed', '2026-06-09T09:00:00+08:00'],
     ['A2', 'booked', '2026-06-12T10:00:00+08:00'],
   ] as const) {
-    const r = await his.put(`/his/v1/appointments/${id}`, visit(status, at, 1));
+    // A note a spreadsheet would take for a formula: the CSV neutralises it, JSON keeps it.
+    const note = id === 'A2' ? FORMULA_NOTE : undefined;
+    const r = await his.put(`/his/v1/appointments/${id}`, { ...visit(status, at, 1), note });
     expect(r.statusCode, r.body).toBeLessThan(300);
   }
   const u = `U${uniq()}${uniq()}${uniq()}`;
@@ -277,6 +281,10 @@ describe('data export', () => {
     expect(JSON.parse(files.get('manifest.json')!).excludedTables).toMatchObject({ api_keys: expect.any(String) });
     // CSV: a header row and one row per patient.
     expect(files.get('tables/patients.csv')!.trim().split('\r\n')).toHaveLength(3);
+    // Formula-like text: quoted in the CSV (for spreadsheets), exact in JSON Lines and FHIR.
+    expect(files.get('tables/appointments.csv')).toContain(`,'${FORMULA_NOTE},`);
+    expect(lines(files.get('tables/appointments.jsonl')).map((a) => a.note)).toContain(FORMULA_NOTE);
+    expect(files.get('fhir/Appointment.ndjson')).toContain(JSON.stringify(FORMULA_NOTE));
 
     // FHIR: every resource valid against the R4 structure definitions.
     indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as never);
