@@ -14,6 +14,7 @@ import { newId, randomToken } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { defineJob, enqueueJob, enqueueJobs, PermanentJobError, type Job } from '../../platform/jobs.ts';
+import { isPrivateHost } from '../../platform/private-address.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -29,6 +30,9 @@ export const WEBHOOK_JOB = defineJob({
   handler: deliverWebhook,
 });
 
+const PRIVATE_URL_MESSAGE =
+  '網址不可指向內部或私有網路位址（例如 127.0.0.1、10.x、192.168.x、169.254.x），請使用對外可連線的網址';
+
 export type WebhookEventInput = { clinicId: string; type: string; orderingKey: string; data: Record<string, unknown> };
 
 /** `Careline-Signature` header value for a raw body. */
@@ -36,33 +40,14 @@ export function signWebhook(deps: Pick<Deps, 'crypto'>, secret: string, unixSeco
   return `t=${unixSeconds},v1=${deps.crypto.hmacHex(secret, `${unixSeconds}.${rawBody}`)}`;
 }
 
-const PRIVATE_HOST = new RegExp(
-  '^(' +
-    [
-      'localhost',
-      '.*\\.localhost',
-      '.*\\.local',
-      '.*\\.internal',
-      '0\\.0\\.0\\.0',
-      '127\\.\\d+\\.\\d+\\.\\d+',
-      '10\\.\\d+\\.\\d+\\.\\d+',
-      '192\\.168\\.\\d+\\.\\d+',
-      '172\\.(1[6-9]|2\\d|3[01])\\.\\d+\\.\\d+',
-      '169\\.254\\.\\d+\\.\\d+',
-      '100\\.(6[4-9]|[7-9]\\d|1[01]\\d|12[0-7])\\.\\d+\\.\\d+',
-      '\\[.*\\]',
-    ].join('|') +
-    ')$',
-  'i',
-);
-
 /**
  * In production the URL must be https and must not name a loopback, private, link-local or
- * IPv6-literal host (the worker must not be steered at our own network). Host names that
- * resolve to such addresses are not caught here (DNS rebinding): an egress proxy is the
- * place for that.
+ * otherwise local host (platform/private-address.ts: the worker must not be steered at our own
+ * network). Development and tests allow them: the LINE emulator, the fake HIS and the tests
+ * listen on 127.0.0.1. Host names that resolve to such addresses are not caught here (DNS
+ * rebinding): an egress proxy is the place for that.
  */
-function checkUrl(url: string, production: boolean): string {
+export function checkWebhookUrl(url: string, production: boolean): string {
   let u: URL;
   try {
     u = new URL(url.trim());
@@ -77,10 +62,8 @@ function checkUrl(url: string, production: boolean): string {
     throw errors.validation([{ field: 'url', code: 'format', message: '網址不可包含帳號密碼，請改用簽章驗證' }]);
   if (production && u.protocol !== 'https:')
     throw errors.validation([{ field: 'url', code: 'format', message: '正式環境的 Webhook 網址必須使用 https://' }]);
-  if (production && PRIVATE_HOST.test(u.hostname))
-    throw errors.validation([
-      { field: 'url', code: 'format', message: '網址不可指向內部或私有網路位址，請使用對外可連線的網址' },
-    ]);
+  if (production && isPrivateHost(u.hostname))
+    throw errors.validation([{ field: 'url', code: 'private_address', message: PRIVATE_URL_MESSAGE }]);
   return u.toString();
 }
 
@@ -163,6 +146,9 @@ async function deliverWebhook(job: Job<{ eventId: string }>, deps: Deps): Promis
   let status: number | null = null;
   let error: string | null = null;
   try {
+    // A URL saved before the rule (or by hand in the database) is not called in production either.
+    if (deps.config.nodeEnv === 'production' && isPrivateHost(new URL(ep.url).hostname))
+      throw new Error(PRIVATE_URL_MESSAGE);
     const res = await fetch(ep.url, {
       method: 'POST',
       headers: {
@@ -223,7 +209,7 @@ export function webhookService(deps: Deps) {
 
     /** Sets the URL (and the secret, generated when not given). */
     async setConfig(clinicId: string, input: { url: string; secret?: string }, actor: Actor, ip = '') {
-      const url = checkUrl(input.url, deps.config.nodeEnv === 'production');
+      const url = checkWebhookUrl(input.url, deps.config.nodeEnv === 'production');
       const secret = input.secret?.trim() || `whsec_${randomToken(24)}`;
       if (secret.length < 16)
         throw errors.validation([
