@@ -72,9 +72,7 @@ describe('every spreadsheet the server writes goes through these helpers', () =>
   });
 
   it('every XLSX sheet built with addRow neutralises its cells', () => {
-    const unsafe = files.filter(
-      (x) => /\.addRow\(/.test(x.text) && !/spreadsheetRow|neutraliseWorkbook/.test(x.text),
-    );
+    const unsafe = files.filter((x) => /\.addRow\(/.test(x.text) && !/spreadsheetRow|neutraliseWorkbook/.test(x.text));
     expect(unsafe.map((x) => x.f)).toEqual([]);
   });
 });
