@@ -39,6 +39,16 @@ async function enrol(s: Session): Promise<{ secret: string; recoveryCodes: strin
   return { secret, recoveryCodes: on.json().recoveryCodes };
 }
 
+/** An admin's reset-password link for `userId`, used to set a new password; the answer. */
+async function newPasswordThroughLink(admin: Session, userId: string) {
+  const link = (await as(t.app, admin).post(`/api/staff/${userId}/reset-password`)).json().link as string;
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/auth/accept-invite',
+    payload: { token: link.split('/invite/')[1], password: 'a-new-password-1' },
+  });
+}
+
 async function audits(clinicId: string | null, userId: string) {
   return t.deps.db
     .selectFrom('audit_log')
@@ -272,12 +282,7 @@ describe('the clinic requires two-factor login', () => {
     const c = await createTestClinic(t);
     const desk = await c.staff('front_desk');
     await enrol(desk);
-    const link = (await as(t.app, c.admin).post(`/api/staff/${desk.userId}/reset-password`)).json().link as string;
-    const r = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/accept-invite',
-      payload: { token: link.split('/invite/')[1], password: 'a-new-password-1' },
-    });
+    const r = await newPasswordThroughLink(c.admin, desk.userId);
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json().twoFactor.step).toBe('verify');
     expect(r.cookies.find((k) => k.name === 'careline_session')).toBeUndefined();
@@ -321,12 +326,7 @@ describe('a change of login factors signs the user out elsewhere', () => {
   it('a password set through a reset link ends every session of the user', async () => {
     const c = await createTestClinic(t);
     const desk = await c.staff('front_desk');
-    const link = (await as(t.app, c.admin).post(`/api/staff/${desk.userId}/reset-password`)).json().link as string;
-    const r = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/accept-invite',
-      payload: { token: link.split('/invite/')[1], password: 'a-new-password-1' },
-    });
+    const r = await newPasswordThroughLink(c.admin, desk.userId);
     expect(r.statusCode, r.body).toBe(200);
     expect(await signedIn(desk)).toBe(401);
   });
