@@ -177,6 +177,19 @@ describe('bad input on the LINE webhook', { timeout: 120_000 }, () => {
       payload: '{',
     });
     expect(bad.statusCode).toBe(400);
+    // JSON, signed, but not an object: a 400, never a 500
+    for (const payload of ['null', '42', '"events"']) {
+      const odd = await b.t.app.inject({
+        method: 'POST',
+        url: `/line/webhook/${c.channelId}`,
+        headers: {
+          'content-type': 'application/json',
+          'x-line-signature': createHmac('sha256', c.channelSecret).update(payload).digest('base64'),
+        },
+        payload,
+      });
+      expect([payload, odd.statusCode, odd.json().error.code]).toEqual([payload, 400, 'INVALID_JSON']);
+    }
     const forged = await deliver(c, [textEvent(u, 'x')], 'not-the-secret');
     expect([forged.statusCode, forged.json().error.code]).toEqual([401, 'INVALID_SIGNATURE']);
     const before = await b.t.deps.db

@@ -1,13 +1,22 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import { bucketOf } from '../../db/day-buckets.ts';
+import { precompiled } from '../../db/precompiled.ts';
 import type { DB } from '../../db/schema.ts';
 import type { LineChannelsTable, LineFriendsTable } from './tables.ts';
 
 export type ChannelRow = Selectable<LineChannelsTable>;
 export type FriendRow = Selectable<LineFriendsTable>;
 
+// Run on every webhook delivery: built and compiled once per database handle, and only the two
+// columns the signature check needs.
+const webhookChannel = precompiled(1, (db, channelId) =>
+  db.selectFrom('line_channels').select(['clinic_id', 'channel_secret_enc']).where('channel_id', '=', channelId),
+);
+
 export function lineRepository(db: Kysely<DB>) {
   return {
+    /** The clinic and encrypted secret of a channel: what a webhook delivery is verified with. */
+    webhookChannel: async (channelId: string) => (await webhookChannel(db, channelId))[0],
     channelOfClinic: (clinicId: string) =>
       db.selectFrom('line_channels').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst(),
     /** What a LINE client is built from: the channel id and the encrypted access token. */

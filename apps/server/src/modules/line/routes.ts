@@ -132,7 +132,7 @@ export function lineRoutes(app: App, deps: Deps): void {
     },
     async (req) => {
       const sig = req.headers['x-line-signature'];
-      return svc.receiveWebhook(req.params.channelId, req.rawBody, typeof sig === 'string' ? sig : undefined);
+      return svc.receiveWebhook(req.params.channelId, req.rawBody, typeof sig === 'string' ? sig : undefined, req.body);
     },
   );
 }

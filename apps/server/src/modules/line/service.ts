@@ -294,18 +294,25 @@ export function lineService(deps: Deps) {
      * The webhook: verify the signature over the raw body (401 and nothing stored on failure),
      * store each event once by webhookEventId, and enqueue its processing. Answers fast.
      */
-    async receiveWebhook(channelId: string, rawBody: Buffer | undefined, signature: string | undefined) {
-      const ch = await repo.channelById(channelId);
+    async receiveWebhook(
+      channelId: string,
+      rawBody: Buffer | undefined,
+      signature: string | undefined,
+      /** The body as the JSON parser read it from rawBody (parsed again here when absent). */
+      parsed?: unknown,
+    ) {
+      const ch = await repo.webhookChannel(channelId);
       if (!ch) throw errors.notFound('LINE channel');
       if (!rawBody || !verifyLineSignature(rawBody, channelSecret(deps.crypto, ch.channel_secret_enc), signature)) {
         throw new AppError('INVALID_SIGNATURE', 401, 'LINE 簽章驗證失敗');
       }
       let body: { events?: WebhookEvent[] };
       try {
-        body = JSON.parse(rawBody.toString('utf8'));
+        body = (parsed ?? JSON.parse(rawBody.toString('utf8'))) as { events?: WebhookEvent[] };
       } catch {
         throw new AppError('INVALID_JSON', 400, 'JSON 格式錯誤，無法解析');
       }
+      if (!body || typeof body !== 'object') throw new AppError('INVALID_JSON', 400, 'JSON 格式錯誤，無法解析');
       const events = Array.isArray(body.events) ? body.events : [];
       const rows = [];
       for (const ev of events) {
