@@ -2,14 +2,12 @@
 // channel (the emulator child's), N patients bound to N emulator users, N appointments and
 // N reminder deliveries all due now; helpers to fork the emulator and worker children.
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { loadConfig } from '../../apps/server/src/config.ts';
 import { createDeps } from '../../apps/server/src/deps-factory.ts';
-import { lineService } from '../../apps/server/src/modules/line/service.ts';
-import { systemActor } from '../../apps/server/src/platform/audit.ts';
-import { newId } from '../../apps/server/src/platform/crypto.ts';
 import { BENCH_CHANNEL, benchUserId } from './reminders-emulator.ts';
+import { seedDueReminders } from './due-reminders.ts';
 import { WORKER_NODE_FLAGS } from '../../apps/server/src/process-flags.ts';
 
 const here = import.meta.dirname;
@@ -99,154 +97,12 @@ export async function seedReminders(dbFile: string, emulatorUrl: string, n: numb
     PUBLIC_BASE_URL: 'http://careline.test',
   });
   const { deps, database } = await createDeps(config);
-  const now = new Date();
-  const iso = now.toISOString();
-  const clinicId = newId();
-  const db = deps.db;
-  await db
-    .insertInto('clinics')
-    .values({
-      id: clinicId,
-      name: '壓測牙醫診所',
-      time_zone: 'Asia/Taipei',
-      address: '臺北市中正區重慶南路一段 122 號',
-      phone: '02-2311-3731',
-      business_hours: '[]',
-      status: 'active',
-      sandbox_of: null,
-      created_at: iso,
-      updated_at: iso,
-    })
-    .execute();
-  await lineService(deps).saveChannel(
-    clinicId,
-    {
-      channelId: BENCH_CHANNEL.channelId,
-      channelSecret: BENCH_CHANNEL.channelSecret,
-      accessToken: BENCH_CHANNEL.channelAccessToken,
-    },
-    systemActor,
-    '127.0.0.1',
-  );
-  const doctorId = newId();
-  await db
-    .insertInto('doctors')
-    .values({
-      id: doctorId,
-      clinic_id: clinicId,
-      his_id: 'D1',
-      name: '林醫師',
-      department: null,
-      title: null,
-      active: 1,
-      created_at: iso,
-      updated_at: iso,
-    })
-    .execute();
-  const startsAt = new Date(now.getTime() + 3 * 86_400_000).toISOString();
-  const CHUNK = 400;
-  await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < n; i += CHUNK) {
-      const ids = Array.from({ length: Math.min(CHUNK, n - i) }, (_, k) => ({
-        i: i + k,
-        patient: newId(),
-        appt: newId(),
-      }));
-      await trx
-        .insertInto('patients')
-        .values(
-          ids.map((x) => ({
-            id: x.patient,
-            clinic_id: clinicId,
-            his_id: `P${x.i}`,
-            name: `病患${x.i}`,
-            chart_no: null,
-            gender: null,
-            birth_date: null,
-            phone_e164: null,
-            phone_is_mobile: 0,
-            phone_hash: null,
-            national_id_enc: null,
-            national_id_hash: null,
-            national_id_masked: null,
-            line_status: 'bound',
-            line_status_at: iso,
-            created_at: iso,
-            updated_at: iso,
-          })),
-        )
-        .execute();
-      await trx
-        .insertInto('appointments')
-        .values(
-          ids.map((x) => ({
-            id: x.appt,
-            clinic_id: clinicId,
-            his_id: `A${x.i}`,
-            patient_id: x.patient,
-            doctor_id: doctorId,
-            starts_at: startsAt,
-            starts_at_local: startsAt,
-            duration_minutes: 30,
-            visit_type: null,
-            status: 'booked',
-            note: null,
-            version: 1,
-            reply_status: 'awaiting_reply',
-            reply_status_at: iso,
-            created_at: iso,
-            updated_at: iso,
-          })),
-        )
-        .execute();
-      await trx
-        .insertInto('line_bindings')
-        .values(
-          ids.map((x) => ({
-            clinic_id: clinicId,
-            line_user_id: benchUserId(x.i),
-            patient_id: x.patient,
-            phone_hash: 'x',
-            phone_masked: '09********',
-            created_at: iso,
-          })),
-        )
-        .execute();
-      await trx
-        .insertInto('reminder_deliveries')
-        .values(
-          ids.map((x) => ({
-            id: newId(),
-            clinic_id: clinicId,
-            appointment_id: x.appt,
-            rule_id: 'before-48h',
-            rule_name: '看診前 48 小時提醒',
-            appointment_version: 1,
-            visit_starts_at: startsAt,
-            due_at: iso,
-            explanation: '壓測',
-            state: 'planned',
-            essential: 1,
-            template_id: 'default',
-            channel: null,
-            retry_key: randomUUID(),
-            attempts: 0,
-            next_attempt_at: iso,
-            locked_by: null,
-            locked_until: null,
-            last_error: null,
-            line_user_id: null,
-            line_request_id: null,
-            sms_message_id: null,
-            sent_at: null,
-            cancel_reason: null,
-            requested_by: null,
-            created_at: iso,
-            updated_at: iso,
-          })),
-        )
-        .execute();
-    }
+  await seedDueReminders(deps, {
+    clinicName: '壓測牙醫診所',
+    channel: BENCH_CHANNEL,
+    userId: benchUserId,
+    n,
+    chunk: 400,
   });
   await database.close();
   return env;
