@@ -266,7 +266,9 @@ async function applyChunk(
         reply_status: 'not_sent',
         reply_status_at: null,
         booked_at: input.bookedAt ?? null,
-        booking_message: (await bookingMessage(input.bookedAt)) ? 1 : 0,
+        // An online booking request it fulfils already tells the patient 「預約成功」 (booking/fulfil.ts):
+        // the booking-day message would be a second confirmation of the same visit.
+        booking_message: !input.bookingRequestId && (await bookingMessage(input.bookedAt)) ? 1 : 0,
         created_at: now,
         updated_at: now,
         line_status: p.line_status ?? 'unbound',

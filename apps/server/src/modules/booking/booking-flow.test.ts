@@ -8,6 +8,7 @@ import { systemActor } from '../../platform/audit.ts';
 import { as, createTestClinic } from '../../testing/helpers.ts';
 import { createLineTestbed, type LineTestbed } from '../../testing/line.ts';
 import { liffSteps, phone } from '../../testing/liff.ts';
+import { startReminderDispatcher } from '../reminders/delivery.ts';
 import { webhookService } from '../webhooks/service.ts';
 
 let b: LineTestbed;
@@ -148,6 +149,53 @@ describe('online booking', () => {
     expect(
       (await other.post(`/api/booking/requests/${r2.json().request.id}/decline`, { reason: 'x' })).statusCode,
     ).toBe(404);
+  });
+
+  it('an accepted request is one LINE message: staff accept and the HIS write-back alike', async () => {
+    const { c, u, api, admin } = await setup();
+    // The reminder engine runs too: a new appointment may get the clinic's booking-day message.
+    const reminders = startReminderDispatcher(b.t.deps, { workerId: 'one-msg', autoStart: false, lockMs: 5_000 });
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) {
+        await b.drain();
+        await reminders.runOnce();
+      }
+    };
+    const me = (await api.get('/booking/options')).json().patients.find((p: { name: string }) => p.name === '陳大文');
+    const slots = (await api.get('/booking/slots?date=2026-06-11')).json().slots;
+    const book = async (i: number) => {
+      const r = await api.post('/booking/requests', {
+        patientId: me.id,
+        startsAt: slots[i].startsAt,
+        submissionId: `one-msg-000${i}`,
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      await settle();
+      return { id: r.json().request.id as string, before: (await texts(c.channelId, u)).length };
+    };
+    // Staff accept in the back office (an HIS that cannot write back).
+    const a = await book(0);
+    expect((await admin.post(`/api/booking/requests/${a.id}/accept`)).statusCode).toBe(200);
+    await settle();
+    const afterAccept = (await texts(c.channelId, u)).slice(a.before);
+    expect(afterAccept).toEqual([expect.stringMatching(/^預約成功！陳大文：6\/11（週四）09:00/)]);
+    // The HIS writes the appointment back with the request id (today's booking, bookedAt now).
+    const h = await book(1);
+    const w = await c.his.put('/his/v1/appointments/HIS-ONE-MSG', {
+      patientId: 'P1',
+      doctorId: 'D1',
+      startsAt: '2026-06-11T09:30:00+08:00',
+      durationMinutes: 30,
+      status: 'booked',
+      bookedAt: '2026-06-10T10:00:00+08:00',
+      version: 1,
+      bookingRequestId: h.id,
+    });
+    expect(w.statusCode, w.body).toBe(201);
+    await settle();
+    const afterWrite = (await texts(c.channelId, u)).slice(h.before);
+    expect(afterWrite).toEqual([expect.stringMatching(/^預約成功！陳大文：6\/11（週四）09:30/)]);
+    await reminders.stop();
   });
 
   it('a slot in the past and a doctor without rules are refused with a clear message', async () => {

@@ -142,7 +142,12 @@ export function planReminders(input: PlanInput): PlannedReminder[] {
       continue;
     }
     if (r.kind === 'booking' && a.bookingMessage === false) {
-      mk(null, `${label} → 不是新預約（HIS 初次同步時的既有預約，或預約建立於今天以前），不發送`, true, 'not_new');
+      mk(
+        null,
+        `${label} → 不是新預約（HIS 初次同步時的既有預約、預約建立於今天以前，或線上預約成立時已通知），不發送`,
+        true,
+        'not_new',
+      );
       continue;
     }
     const sent = input.sent?.find(
