@@ -14085,6 +14085,8 @@ export interface paths {
                                 doctorName: string;
                                 visitType: string | null;
                                 startsAt: string;
+                                /** @description 看診日期時間，以診所時區表示，例如「12/8（週二）09:00」 */
+                                whenLabel: string;
                                 /**
                                  * @description requested 申請中、accepted 已成立、declined 已婉拒、expired 逾時、cancelled 已取消
                                  * @enum {unknown}
@@ -14168,6 +14170,8 @@ export interface paths {
                                 doctorName: string;
                                 visitType: string | null;
                                 startsAt: string;
+                                /** @description 看診日期時間，以診所時區表示，例如「12/8（週二）09:00」 */
+                                whenLabel: string;
                                 /**
                                  * @description requested 申請中、accepted 已成立、declined 已婉拒、expired 逾時、cancelled 已取消
                                  * @enum {unknown}

@@ -1,6 +1,16 @@
 /** @jsxImportSource preact */
 import { useEffect, useState } from 'preact/hooks';
-import { dayOf, timeOf, type Api, type Appt, type LiffConfig, type Me, type Member } from './api.ts';
+import {
+  dayOf,
+  timeOf,
+  zonedIso,
+  zonedNow,
+  type Api,
+  type Appt,
+  type LiffConfig,
+  type Me,
+  type Member,
+} from './api.ts';
 import type { Page, Toast } from './shell.ts';
 import { BookingRequests } from './Book.tsx';
 
@@ -126,7 +136,7 @@ function Sheet({
     };
   }, [onClose]);
   const a = row.appt;
-  const min = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 16);
+  const min = zonedNow();
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -137,7 +147,7 @@ function Sheet({
         const r = reason === '其他' ? other.trim() || '其他' : reason;
         onDone(await api.cancel(a.id, r || undefined), '已送出取消申請，診所會為您處理');
       } else {
-        const iso = times.filter(Boolean).map((t) => new Date(`${t}:00+08:00`).toISOString());
+        const iso = times.filter(Boolean).map((t) => zonedIso(t));
         onDone(await api.reschedule(a.id, iso, note.trim() || undefined), '已送出改期申請，櫃台會與您聯絡');
       }
     } catch (ex) {

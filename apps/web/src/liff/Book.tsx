@@ -115,7 +115,7 @@ export function BookPage({ api, me, toast, go }: Props) {
           {done.statusLabel}
         </h1>
         <p class="lead">
-          {done.patientName}・{slot ? `${dayLabel(date!)} ${slot.time}` : ''}
+          {done.patientName}・{done.whenLabel}
         </p>
         <p class="muted">
           {done.doctorName}
@@ -275,17 +275,6 @@ export function BookingRequests({ api, toast }: { api: Api; toast: Toast }) {
   };
   useEffect(load, [api]);
   if (!items.length) return null;
-  const tz = 'Asia/Taipei';
-  const when = (iso: string) =>
-    new Intl.DateTimeFormat('zh-TW', {
-      timeZone: tz,
-      month: 'numeric',
-      day: 'numeric',
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hour12: false,
-    }).format(new Date(iso));
   return (
     <>
       <h1 class="sec-h">預約申請</h1>
@@ -293,7 +282,7 @@ export function BookingRequests({ api, toast }: { api: Api; toast: Toast }) {
         <article class="card" key={r.id} aria-label={`${r.patientName} ${r.statusLabel}`}>
           <div class="card-top">
             <div>
-              <div class="date">{when(r.startsAt)}</div>
+              <div class="date">{r.whenLabel}</div>
               <div class="meta">
                 {r.patientName}・{r.doctorName}
                 {r.visitType ? `・${r.visitType}` : ''}

@@ -8,7 +8,8 @@ import type { components, paths } from '@careline/sdk/schema';
 export type LiffConfig = {
   channelId: string;
   liffId: string;
-  clinic: { name: string; phone: string; address: string };
+  /** timeZone: the clinic's IANA zone; times are shown and entered in it, wherever the phone is. */
+  clinic: { name: string; phone: string; address: string; timeZone?: string };
   sdkUrl: string;
   apiBase: string;
 };
@@ -191,13 +192,48 @@ export function phoneProblem(input: string): string | null {
   return null;
 }
 
-const timeFmt = new Intl.DateTimeFormat('zh-TW', {
-  timeZone: 'Asia/Taipei',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-export const timeOf = (iso: string) => timeFmt.format(new Date(iso));
+/** The clinic's time zone as the server injected it with the page (Asia/Taipei for an older page). */
+export const clinicZone = (): string =>
+  (typeof window === 'undefined' ? undefined : window.__CARELINE_LIFF__?.clinic.timeZone) ?? 'Asia/Taipei';
+
+const timeFmts = new Map<string, Intl.DateTimeFormat>();
+const fmtOf = (timeZone: string) => {
+  let f = timeFmts.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    timeFmts.set(timeZone, f);
+  }
+  return f;
+};
+/** HH:MM of an instant in the clinic's time zone. */
+export const timeOf = (iso: string, timeZone = clinicZone()) => fmtOf(timeZone).format(new Date(iso));
+
+/** The zone's offset from UTC at an instant, in minutes (+480 for Asia/Taipei). */
+function offsetMinutes(at: number, timeZone: string): number {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .formatToParts(new Date(at))
+      .map((x) => [x.type, x.value]),
+  );
+  return (Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) - Math.floor(at / 60_000) * 60_000) / 60_000;
+}
+/** A wall-clock 'YYYY-MM-DDTHH:MM' in the clinic's zone (a datetime-local input) as an ISO instant. */
+export function zonedIso(local: string, timeZone = clinicZone()): string {
+  const guess = Date.parse(`${local}:00Z`);
+  const first = guess - offsetMinutes(guess, timeZone) * 60_000;
+  return new Date(guess - offsetMinutes(first, timeZone) * 60_000).toISOString();
+}
+/** Now as the clinic's wall clock, 'YYYY-MM-DDTHH:MM' (the min of a datetime-local input). */
+export const zonedNow = (timeZone = clinicZone(), now = Date.now()) =>
+  new Date(now + offsetMinutes(now, timeZone) * 60_000).toISOString().slice(0, 16);
 
 /** The server's label may end with the time ("11月27日（五）14:30"): the card shows the time on its own line. */
 export const dayOf = (label: string) => label.replace(/\s*\d{1,2}:\d{2}$/, '');

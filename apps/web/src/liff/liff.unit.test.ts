@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createApi, dayOf, formatPhone, LiffApiError, phoneProblem, timeOf } from './api.ts';
+import { createApi, dayOf, formatPhone, LiffApiError, phoneProblem, timeOf, zonedIso, zonedNow } from './api.ts';
 
 describe('phone input', () => {
   it('formats as the patient types', () => {
@@ -16,6 +16,27 @@ describe('phone input', () => {
     expect(phoneProblem('')).toBe('請輸入手機號碼');
     expect(phoneProblem('02-2345-6789')).toContain('09');
     expect(phoneProblem('0912-345')).toContain('10 位');
+  });
+});
+
+describe("the clinic's time zone", () => {
+  it("shows and reads times in the zone the server gave, whatever the phone's zone", () => {
+    expect(timeOf('2026-11-27T06:30:00.000Z', 'Asia/Tokyo')).toBe('15:30');
+    expect(timeOf('2026-11-27T16:05:00.000Z', 'Asia/Taipei')).toBe('00:05');
+    expect(zonedIso('2026-11-27T14:30', 'Asia/Taipei')).toBe('2026-11-27T06:30:00.000Z');
+    expect(zonedIso('2026-11-27T14:30', 'Asia/Tokyo')).toBe('2026-11-27T05:30:00.000Z');
+    // daylight saving: New York is UTC-4 in July, UTC-5 in November
+    expect(zonedIso('2026-07-01T09:00', 'America/New_York')).toBe('2026-07-01T13:00:00.000Z');
+    expect(zonedIso('2026-11-27T09:00', 'America/New_York')).toBe('2026-11-27T14:00:00.000Z');
+    expect(zonedNow('Asia/Taipei', Date.parse('2026-11-27T16:30:00Z'))).toBe('2026-11-28T00:30');
+    expect(zonedNow('Asia/Tokyo', Date.parse('2026-11-27T16:30:00Z'))).toBe('2026-11-28T01:30');
+  });
+  it('uses the zone the server injected with the page, Asia/Taipei when it did not', () => {
+    vi.stubGlobal('window', { __CARELINE_LIFF__: { clinic: { timeZone: 'Asia/Tokyo' } } });
+    expect(timeOf('2026-11-27T06:30:00.000Z')).toBe('15:30');
+    vi.stubGlobal('window', {});
+    expect(timeOf('2026-11-27T06:30:00.000Z')).toBe('14:30');
+    vi.unstubAllGlobals();
   });
 });
 

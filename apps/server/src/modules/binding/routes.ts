@@ -302,7 +302,7 @@ export function bindingRoutes(app: App, deps: Deps): void {
     const cfg = {
       channelId: ch.channel_id,
       liffId: ch.liff_id || null,
-      clinic: { name: clinic.name, phone: clinic.phone, address: clinic.address },
+      clinic: { name: clinic.name, phone: clinic.phone, address: clinic.address, timeZone: clinic.timeZone },
       sdkUrl: isRealLine(login) ? 'https://static.line-scdn.net/liff/edge/2/sdk.js' : `${login}/liff/sdk.js`,
       apiBase: `/liff/api/${ch.channel_id}`,
     };

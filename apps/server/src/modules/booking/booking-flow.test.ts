@@ -3,6 +3,9 @@
 // accept it (an appointment; 預約成功) or decline it with the reason; the no-show rule holds a
 // patient's request for approval with the clinic's message; the HIS's availability write refuses
 // overlapping slots; another clinic sees and changes nothing.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../platform/audit.ts';
 import { as, createTestClinic } from '../../testing/helpers.ts';
@@ -196,6 +199,35 @@ describe('online booking', () => {
     const afterWrite = (await texts(c.channelId, u)).slice(h.before);
     expect(afterWrite).toEqual([expect.stringMatching(/^預約成功！陳大文：6\/11（週四）09:30/)]);
     await reminders.stop();
+  });
+
+  it("a clinic outside Taipei: days, times and the request's time in the clinic's zone", async () => {
+    const { c, api, admin } = await setup();
+    expect((await admin.patch('/api/clinic', { timeZone: 'Asia/Tokyo' })).statusCode).toBe(200);
+    // 2026-06-10 10:00 Taipei is 11:00 in Tokyo: the first slot of 6/11 opens at 09:00 Tokyo time.
+    const slot = (await api.get('/booking/slots?date=2026-06-11')).json().slots[0];
+    expect(slot).toMatchObject({ time: '09:00', startsAt: '2026-06-11T00:00:00.000Z' });
+    const me = (await api.get('/booking/options')).json().patients[0].id;
+    const r = await api.post('/booking/requests', {
+      patientId: me,
+      startsAt: slot.startsAt,
+      submissionId: 'tokyo-0001',
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().request).toMatchObject({ whenLabel: '6/11（週四）09:00', statusLabel: '預約申請中' });
+    expect((await api.get('/booking/requests')).json().items[0].whenLabel).toBe('6/11（週四）09:00');
+    // The LIFF page gets the zone with the clinic's settings (times the phone shows or sends).
+    const dist = mkdtempSync(join(tmpdir(), 'liff-'));
+    writeFileSync(join(dist, 'liff.html'), '<html><head></head><body></body></html>');
+    const config = b.t.deps.config;
+    const before = config.webDistDir;
+    Object.assign(config, { webDistDir: dist });
+    try {
+      const page = await b.t.app.inject({ method: 'GET', url: `/liff/${c.channelId}/book` });
+      expect(page.body).toContain('"timeZone":"Asia/Tokyo"');
+    } finally {
+      Object.assign(config, { webDistDir: before });
+    }
   });
 
   it('a slot in the past and a doctor without rules are refused with a clear message', async () => {

@@ -221,6 +221,7 @@ export const LiffRequest = Type.Object({
   doctorName: Type.String(),
   visitType: Nullable(Type.String()),
   startsAt: Type.String(),
+  whenLabel: Type.String({ description: '看診日期時間，以診所時區表示，例如「12/8（週二）09:00」' }),
   status: RequestStatus,
   statusLabel: Type.String({ description: '例如「預約申請中」' }),
   needsApproval: Type.Boolean(),

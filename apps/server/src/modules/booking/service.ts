@@ -22,7 +22,7 @@ import { loadClinicCalendar } from '../calendar/service.ts';
 import { clinicService } from '../clinics/service.ts';
 import { clinicDoctors, doctorById, doctorByHisId, doctorsByIds } from '../doctors/service.ts';
 import { patientById, patientsByIds } from '../patients/service.ts';
-import { emitClosed, emitRequested, tellPatient } from './notify.ts';
+import { emitClosed, emitRequested, slotText, tellPatient } from './notify.ts';
 import {
   bookingRepository,
   type AvailabilityRow,
@@ -1008,9 +1008,10 @@ export function bookingService(deps: Deps) {
         since,
       );
       if (only) rows = rows.filter((r) => r.id === only);
-      const [doctors, policy] = await Promise.all([
+      const [doctors, policy, timeZone] = await Promise.all([
         doctorsByIds(db, clinicId, [...new Set(rows.map((r) => r.doctor_id))]),
         this.policy(clinicId),
+        clinicService(deps).timeZoneOf(clinicId),
       ]);
       const names = new Map(mine.map((p) => [p.id, p.name]));
       return rows
@@ -1022,6 +1023,8 @@ export function bookingService(deps: Deps) {
           doctorName: doctors.get(r.doctor_id)?.name ?? '',
           visitType: r.visit_type,
           startsAt: r.starts_at,
+          // in the clinic's zone, not the phone's: the visit is at the clinic
+          whenLabel: slotText(r.starts_at, timeZone),
           status: r.status as 'requested',
           statusLabel: STATUS_LABELS[r.status] ?? r.status,
           needsApproval: Number(r.needs_approval) === 1,
