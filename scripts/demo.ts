@@ -21,7 +21,7 @@ import { devEncryptionKey, startServer, WEB_DIST } from '../apps/server/src/serv
 import { seedDemoBooking } from '../apps/server/src/modules/booking/demo.ts';
 import { seedDemoSurveys } from '../apps/server/src/modules/satisfaction/demo.ts';
 import { seedDemoReports } from '../apps/server/src/modules/reports/demo.ts';
-import { fillDemoClinic } from './fake-his.ts';
+import { fillDemoClinic, fillDemoQueue } from './fake-his.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -115,6 +115,18 @@ if (seeded.created || env.CARELINE_DEMO_FILL === '1') {
     process.stderr.write(
       `demo: fake HIS could not fill the demo clinic: ${err instanceof Error ? err.message : String(err)}\n`,
     );
+  }
+  // 看診進度: today's queue of one doctor, as the HIS at the counter sends it (check-ins, a call).
+  try {
+    const q = await fillDemoQueue({
+      baseUrl: `http://127.0.0.1:${config.port}`,
+      apiKey: DEMO_HIS_KEY,
+      seed: 1,
+      patients: DEMO_PATIENTS,
+    });
+    if (q.doctorId) process.stdout.write(`queue: ${q.doctorId} ${q.session}, ${q.checkIns} checked in\n`);
+  } catch (err) {
+    process.stderr.write(`demo: queue not seeded: ${err instanceof Error ? err.message : String(err)}\n`);
   }
   // 滿意度總覽 shows the answers of the past weeks' visits (the fake HIS's completed visits).
   const sv = await createDeps(config, { migrate: false });

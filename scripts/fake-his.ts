@@ -21,6 +21,7 @@ import {
   type BatchItem,
   type DoctorInput,
   type PatientInput,
+  type QueueEventInput,
 } from '../packages/sdk/src/index.ts';
 
 // ---------- deterministic randomness ----------
@@ -716,6 +717,104 @@ export async function bookNow(opts: {
     version: 1,
   });
   return { appointmentId, startsAt, bookedAt };
+}
+
+const QUEUE_SESSIONS = ['morning', 'afternoon', 'evening'] as const;
+
+/**
+ * Today's 看診進度 of one doctor as the HIS at the counter would have sent it by `now` (Taipei is
+ * the fake clinic's zone): the session under way — else the last one today that began, else,
+ * before the first, the first one — of the doctor with the most visits in it; its patients who
+ * came (checked in or completed, not cancelled or no-show) checked in with numbers in visit
+ * order, and a call of the number now seen. Before the session begins only three early arrivals
+ * have checked in and nobody is called. Every event is on the clinic's today and before `now`.
+ */
+export function makeQueueEvents(writes: FakeAppointmentWrite[], now: Date): QueueEventInput[] {
+  const today = taipeiDay(now);
+  const last = new Map<string, AppointmentInput>();
+  for (const w of writes) last.set(w.appointmentId, w.body);
+  const minuteOf = (b: AppointmentInput) => Number(b.startsAt.slice(11, 13)) * 60 + Number(b.startsAt.slice(14, 16));
+  const visits = [...last]
+    .filter(([, b]) => b.startsAt.startsWith(today.date) && b.status !== 'cancelled')
+    .map(([id, b]) => ({
+      id,
+      b,
+      m: minuteOf(b),
+      s: SESSIONS.findIndex(([a, z]) => minuteOf(b) >= a && minuteOf(b) < z),
+    }))
+    .filter((v) => v.s >= 0);
+  const held = [...new Set(visits.map((v) => v.s))].sort();
+  if (!held.length) return [];
+  const begun = held.filter((s) => SESSIONS[s][0] <= today.minutes);
+  const session = begun.length ? begun[begun.length - 1] : held[0];
+  const perDoctor = new Map<string, number>();
+  for (const v of visits) if (v.s === session) perDoctor.set(v.b.doctorId, (perDoctor.get(v.b.doctorId) ?? 0) + 1);
+  const doctorId = [...perDoctor].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0][0];
+  const line = visits.filter((v) => v.s === session && v.b.doctorId === doctorId).sort((x, y) => x.m - y.m);
+  const dayStart = Date.parse(`${today.date}T00:00:00+08:00`);
+  const at = (ms: number) => new Date(Math.max(dayStart, Math.min(ms, now.getTime() - 60_000))).toISOString();
+  const startOf = (v: (typeof line)[number]) => Date.parse(v.b.startsAt);
+  const common = { doctorId, session: QUEUE_SESSIONS[session], room: '1 診' };
+  const stamp = `${today.date.replaceAll('-', '')}-${doctorId}-${QUEUE_SESSIONS[session]}`;
+  const numbered = line.map((v, i) => ({ ...v, n: i + 1 }));
+  if (!begun.length)
+    return numbered.slice(0, 3).map((v, i) => ({
+      ...common,
+      eventId: `Q${stamp}-in${v.n}`,
+      type: 'check_in' as const,
+      occurredAt: at(now.getTime() - (3 - i) * 60_000),
+      appointmentId: v.id,
+      queueNumber: v.n,
+    }));
+  const came = numbered.filter((v) => v.b.status === 'checked_in' || v.b.status === 'completed');
+  const events: QueueEventInput[] = came.map((v) => ({
+    ...common,
+    eventId: `Q${stamp}-in${v.n}`,
+    type: 'check_in' as const,
+    occurredAt: at(startOf(v) - 10 * 60_000),
+    appointmentId: v.id,
+    queueNumber: v.n,
+  }));
+  const seen = came.filter((v) => startOf(v) <= now.getTime()).at(-1);
+  if (seen)
+    events.push({
+      ...common,
+      eventId: `Q${stamp}-call${seen.n}`,
+      type: 'call',
+      occurredAt: at(startOf(seen)),
+      calledNumber: seen.n,
+    });
+  return events.sort((x, y) => x.occurredAt.localeCompare(y.occurredAt));
+}
+
+/**
+ * Sends today's queue of one doctor (makeQueueEvents) through the HIS API, after fillDemoClinic
+ * with the same seed, patient count and day, so that 看診進度 shows something in the demo.
+ */
+export async function fillDemoQueue(opts: {
+  baseUrl: string;
+  apiKey: string;
+  seed?: number;
+  patients?: number;
+  now?: Date;
+  fetch?: typeof globalThis.fetch;
+}): Promise<{ doctorId: string | null; session: string | null; checkIns: number; calledNumber: number | null }> {
+  const now = opts.now ?? new Date();
+  const client = createCarelineClient({
+    baseUrl: opts.baseUrl,
+    apiKey: opts.apiKey,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
+  const patients = makePatients(opts.seed ?? 1, opts.patients ?? 300, now);
+  const events = makeQueueEvents(makeAppointments(opts.seed ?? 1, patients, 1, now), now);
+  for (const e of events) await client.postQueueEvent(e);
+  const call = events.find((e) => e.type === 'call');
+  return {
+    doctorId: events[0]?.doctorId ?? null,
+    session: events[0]?.session ?? null,
+    checkIns: events.filter((e) => e.type === 'check_in').length,
+    calledNumber: call?.type === 'call' ? (call.calledNumber ?? null) : null,
+  };
 }
 
 if (import.meta.main) {

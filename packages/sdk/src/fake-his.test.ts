@@ -2,18 +2,20 @@
 // idempotently: a second run changes nothing and creates no duplicates.
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, createTestClinic, type TestApp } from '../../../apps/server/src/testing/helpers.ts';
+import { as, createTestApp, createTestClinic, type TestApp } from '../../../apps/server/src/testing/helpers.ts';
 import { jobDefinitions } from '../../../apps/server/src/jobs.ts';
 import { startWorker } from '../../../apps/server/src/platform/jobs.ts';
 import {
   bookNow,
   DOCTORS,
   fillDemoClinic,
+  fillDemoQueue,
   isValidNationalId,
   makeAppointments,
   makeHistory,
   makeNationalId,
   makePatients,
+  makeQueueEvents,
   VISIT_TYPES,
 } from '../../../scripts/fake-his.ts';
 
@@ -178,5 +180,51 @@ describe('fake HIS', () => {
     } finally {
       await worker.stop();
     }
+  });
+
+  it("today's queue of one doctor: the session under way, before the first session, on the clinic's day", () => {
+    const patients = makePatients(7, 200, new Date('2026-05-06T00:00:00Z'));
+    // Wednesday 2026-05-06 10:40 Taipei: the morning session is under way.
+    const morning = new Date('2026-05-06T02:40:00Z');
+    const ev = makeQueueEvents(makeAppointments(7, patients, 1, morning), morning);
+    const checkIns = ev.filter((e) => e.type === 'check_in');
+    expect(checkIns.length).toBeGreaterThan(1);
+    expect(new Set(ev.map((e) => `${e.doctorId} ${e.session}`))).toEqual(new Set([`${ev[0].doctorId} morning`]));
+    expect(checkIns.map((e) => e.queueNumber)).toEqual(checkIns.map((_, i) => i + 1));
+    const call = ev.find((e) => e.type === 'call');
+    expect(call?.calledNumber).toBeGreaterThan(0);
+    for (const e of ev) {
+      expect(e.occurredAt < morning.toISOString()).toBe(true);
+      expect(e.occurredAt >= '2026-05-05T16:00:00.000Z').toBe(true); // 00:00 Taipei
+    }
+    // 02:00 Taipei (18:00 UTC the day before): today's morning, three early arrivals, no call.
+    const night = new Date('2026-05-05T18:00:00Z');
+    const early = makeQueueEvents(makeAppointments(7, patients, 1, night), night);
+    expect(early.map((e) => [e.type, e.session, e.queueNumber])).toEqual([
+      ['check_in', 'morning', 1],
+      ['check_in', 'morning', 2],
+      ['check_in', 'morning', 3],
+    ]);
+    for (const e of early)
+      expect(e.occurredAt >= '2026-05-05T16:00:00.000Z' && e.occurredAt < night.toISOString()).toBe(true);
+    // Sunday: the clinic is closed, no queue.
+    const sunday = new Date('2026-05-10T03:00:00Z');
+    expect(makeQueueEvents(makeAppointments(7, patients, 1, sunday), sunday)).toEqual([]);
+  });
+
+  it('fills the queue through the HIS API: 看診進度 shows the doctor, the called number and the check-ins', async () => {
+    const now = new Date('2026-05-06T02:40:00Z');
+    t.clock.set(now.toISOString());
+    const c = await createTestClinic(t);
+    const apiKey = await c.apiKey();
+    expect((await fillDemoClinic({ baseUrl, apiKey, seed: 7, days: 1, patients: 200, now })).failed).toBe(0);
+    const q = await fillDemoQueue({ baseUrl, apiKey, seed: 7, patients: 200, now });
+    expect(q.session).toBe('morning');
+    const day = await as(t.app, c.admin).get('/api/queue/day');
+    expect(day.statusCode, day.body).toBe(200);
+    const doctor = DOCTORS.find((d) => d.id === q.doctorId)!;
+    const queue = day.json().queues.find((x: { doctorName: string }) => x.doctorName === doctor.body.name);
+    expect(queue).toMatchObject({ session: 'morning', calledNumber: q.calledNumber });
+    expect(queue.visits).toHaveLength(q.checkIns);
   });
 });
