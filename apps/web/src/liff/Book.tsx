@@ -108,8 +108,11 @@ export function BookPage({ api, me, toast, go }: Props) {
   if (done)
     return (
       <section class="panel center" aria-labelledby="bk-done-h">
-        <div class="big-icon ok" aria-hidden="true">
-          ✓
+        <div class="big-icon pending" aria-hidden="true">
+          <svg width="34" height="34" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.2">
+            <circle cx="12" cy="12" r="9" />
+            <path d="M12 7v5l3 2" stroke-linecap="round" />
+          </svg>
         </div>
         <h1 class="h1" id="bk-done-h">
           {done.statusLabel}
