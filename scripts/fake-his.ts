@@ -607,16 +607,16 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
   );
 }
 
+/** The SDK client of the clinic the fake HIS writes to. */
+const clientOf = (o: { baseUrl: string; apiKey: string; fetch?: typeof globalThis.fetch }) =>
+  createCarelineClient({ baseUrl: o.baseUrl, apiKey: o.apiKey, ...(o.fetch ? { fetch: o.fetch } : {}) });
+
 /** Fills a clinic through the HIS API (the demo calls this in-process). Idempotent for a seed. */
 export async function fillDemoClinic(opts: FillOptions): Promise<FillSummary> {
   const seed = opts.seed ?? 1;
   const now = opts.now ?? new Date();
   const log = opts.log ?? (() => {});
-  const client = createCarelineClient({
-    baseUrl: opts.baseUrl,
-    apiKey: opts.apiKey,
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-  });
+  const client = clientOf(opts);
   const patients = makePatients(seed, opts.patients ?? 300, now);
   // today's schedule first (what the front desk looks at), then the past (makeHistory)
   const writes = [
@@ -692,11 +692,7 @@ export async function bookNow(opts: {
   fetch?: typeof globalThis.fetch;
 }): Promise<{ appointmentId: string; startsAt: string; bookedAt: string }> {
   const now = opts.now ?? new Date();
-  const client = createCarelineClient({
-    baseUrl: opts.baseUrl,
-    apiKey: opts.apiKey,
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-  });
+  const client = clientOf(opts);
   const patients = makePatients(opts.seed ?? 1, opts.patients ?? 300, now);
   const patientId = opts.patientId ?? patients[Math.floor(now.getTime() / 60_000) % patients.length].id;
   const doctorId = opts.doctorId ?? DOCTORS[0].id;
@@ -800,11 +796,7 @@ export async function fillDemoQueue(opts: {
   fetch?: typeof globalThis.fetch;
 }): Promise<{ doctorId: string | null; session: string | null; checkIns: number; calledNumber: number | null }> {
   const now = opts.now ?? new Date();
-  const client = createCarelineClient({
-    baseUrl: opts.baseUrl,
-    apiKey: opts.apiKey,
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-  });
+  const client = clientOf(opts);
   const patients = makePatients(opts.seed ?? 1, opts.patients ?? 300, now);
   const events = makeQueueEvents(makeAppointments(opts.seed ?? 1, patients, 1, now), now);
   for (const e of events) await client.postQueueEvent(e);
