@@ -37,6 +37,7 @@ describe('security headers', () => {
       expect(res.headers['x-content-type-options'], url).toBe('nosniff');
       expect(res.headers['referrer-policy'], url).toBe('same-origin');
       expect(res.headers['content-security-policy'], url).toBe(NON_HTML_POLICY);
+      if (url.startsWith('/api/')) expect(res.headers['cache-control'], url).toBe('no-store');
       // Served over http (tests, the demo): no HSTS, or browsers would refuse http to the host.
       expect(res.headers['strict-transport-security'], url).toBeUndefined();
     }

@@ -1,5 +1,6 @@
-// Security headers of every answer (docs/security.md V14.4, V9.1): nosniff, the referrer
-// policy, HSTS when the service is reached over https, and a Content-Security-Policy. JSON and
+// Security headers of every answer (docs/security.md V14.4, V9.1, V8.1): nosniff, the referrer
+// policy, HSTS when the service is reached over https, `Cache-Control: no-store` on the API,
+// and a Content-Security-Policy. JSON and
 // other non-HTML answers get a policy that allows nothing (they are never rendered as pages);
 // HTML pages get one that allows only this server's own scripts — plus the exact inline
 // scripts the page carries (the LIFF page's injected settings, the API reference's loader),
@@ -17,6 +18,8 @@ const REAL_LINE = /(^|\.)line\.me$/;
 
 /** The policy of answers that are not HTML pages: nothing may be loaded, nothing may frame them. */
 export const NON_HTML_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+const API_PATH = /^\/(api|his|liff\/api)\//;
 
 const INLINE_SCRIPT = /<script(?![^>]*\bsrc\s*=)[^>]*>([\s\S]*?)<\/script>/gi;
 
@@ -96,8 +99,11 @@ export function securityHeaders(config: Pick<Config, 'publicBaseUrl' | 'lineLogi
 export function securityHeaderHooks(config: Pick<Config, 'publicBaseUrl' | 'lineLoginBaseUrl'>) {
   const h = securityHeaders(config);
   return {
-    onRequest(_req: FastifyRequest, reply: FastifyReply, done: () => void) {
+    onRequest(req: FastifyRequest, reply: FastifyReply, done: () => void) {
       for (const [k, v] of h.always) reply.header(k, v);
+      // API answers hold personal data: no browser or proxy keeps them (a route that serves a
+      // cacheable image or file says so itself).
+      if (API_PATH.test(req.url)) reply.header('cache-control', 'no-store');
       done();
     },
     onSend(req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, p: unknown) => void) {
