@@ -56,6 +56,7 @@ import { waitlistRoutes } from './modules/waitlist/routes.ts';
 import { reportRoutes } from './modules/reports/routes.ts';
 import { twoFactorRoutes } from './modules/two-factor/routes.ts';
 import { monthlyReportRoutes } from './modules/monthly-reports/routes.ts';
+import { manualRoutes } from './modules/manual/routes.ts';
 import type { Deps } from './platform/deps.ts';
 import { AppError } from './platform/errors.ts';
 import { securityHeaderHooks } from './platform/security-headers.ts';
@@ -179,6 +180,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<App> 
   reportRoutes(app, deps);
   twoFactorRoutes(app, deps);
   monthlyReportRoutes(app, deps);
+  manualRoutes(app, deps);
 
   // The built back office (apps/web/dist), with index.html for client-side routes.
   const dist = deps.config.webDistDir;
