@@ -1,6 +1,6 @@
-// 說明中心: the search finds the articles that mention a word (「綁定」), with the text around it,
-// and opens the one clicked; the system FAQ (docs/faq.md) is one of them; a word no article has
-// says so.
+// 說明中心: the search finds the manual's sections and the articles that mention a word (「綁定」),
+// with the text around it, and opens the one clicked; the system FAQ (docs/faq.md) is one of them;
+// a word no article has says so.
 import { expect, test } from '@playwright/test';
 import { ADMIN_EMAIL, login, SHOTS } from './demo.ts';
 
@@ -14,11 +14,12 @@ test('the help centre search finds 綁定 and opens the article', async ({ page 
   expect(await items.count()).toBeGreaterThan(2);
   await page.mouse.move(0, 0);
   await page.screenshot({ path: `${SHOTS}/help-search.png` });
-  const first = items.first();
-  const title = (await first.locator('.ant-list-item-meta-title').innerText()).trim();
-  await first.click();
-  await expect(page).toHaveURL(/topic=/);
-  await expect(page.getByLabel('說明內容').getByRole('heading', { level: 4, name: title })).toBeVisible();
+  // the operator manual's sections come first (手冊), then the pages' articles (說明)
+  await expect(items.filter({ hasText: '第 11 章 病患手機端 › 加入好友與綁定' })).toHaveCount(1);
+  const article = items.filter({ hasText: '說明' }).filter({ hasText: 'LINE 官方帳號串接' });
+  await article.click();
+  await expect(page).toHaveURL(/topic=lineChannel/);
+  await expect(page.getByLabel('說明內容').getByRole('heading', { level: 4, name: 'LINE 官方帳號串接' })).toBeVisible();
 
   // The system FAQ (docs/faq.md) is an article too, found by what it answers.
   await page.getByLabel('搜尋說明').fill('收不到簡訊驗證碼');
