@@ -12,6 +12,8 @@ const emulatorPort = process.env.E2E_EMULATOR_PORT ?? '4100';
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.@(spec|test).ts',
+  // Records which of the manual's screenshots the run rewrote (docs/manual/screenshots.json).
+  globalSetup: path.join(import.meta.dirname, 'screenshot-manifest.ts'),
   outputDir: path.join(root, 'test-results'),
   workers: 1,
   retries: 0,
