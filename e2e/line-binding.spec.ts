@@ -71,6 +71,7 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await expect(page.locator('#timeline')).toContainText('晴光牙醫診所', { timeout: 15_000 });
   await expect(page.locator('#timeline').getByRole('button', { name: '立即綁定' }).first()).toBeVisible();
   await expect(page.locator('.rm-area[title="綁定帳號"]')).toBeAttached({ timeout: 15_000 });
+  await page.screenshot({ path: `${SHOTS}/liff-emulator-chat.png` }); // the operator manual's 病患手機端
 
   // rich menu → LIFF bind page in the webview
   await tapMenu(page, '綁定帳號');
@@ -78,6 +79,7 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   const wv = webview(page);
   await expect(wv.getByRole('heading', { level: 1 })).toContainText('告知', { timeout: 20_000 });
   await expect(wv.getByRole('button', { name: '下一步' })).toBeDisabled();
+  await page.screenshot({ path: `${SHOTS}/liff-privacy.png` });
   await wv.getByLabel('我已閱讀並同意上述個資告知').check();
   await wv.getByRole('button', { name: '下一步' }).click();
 
@@ -87,6 +89,7 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await expect(wv.locator('#phone-msg')).toContainText('09');
   await phoneBox.fill(phone);
   await expect(phoneBox).toHaveValue(`${phone.slice(0, 4)}-${phone.slice(4, 7)}-${phone.slice(7)}`);
+  await page.screenshot({ path: `${SHOTS}/liff-phone.png` });
   await wv.getByRole('button', { name: '傳送驗證碼' }).click();
   await expect(wv.getByRole('heading', { name: '輸入簡訊驗證碼' })).toBeVisible();
   await expect(wv.getByRole('button', { name: /秒後可重送/ })).toBeDisabled();
@@ -100,6 +103,7 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await expect(wv.getByRole('heading', { name: '綁定完成' })).toBeVisible();
   await expect(wv.getByText('已綁定：')).toContainText('陳大文');
   await expect(wv.getByText('已綁定：')).toContainText('陳小芸');
+  await page.screenshot({ path: `${SHOTS}/liff-success.png` });
   await wv.getByRole('button', { name: '關閉' }).click();
   await expect(page.locator('#webview')).toBeHidden();
 
@@ -116,6 +120,7 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await expect(first).toContainText('洗牙');
   await expect(first).toContainText('陳大文');
   await expect(wv.locator('article.card')).toHaveCount(2);
+  await page.screenshot({ path: `${SHOTS}/liff-appointments.png` });
   await first.getByRole('button', { name: '確認赴約' }).click();
   await expect(first.locator('.chip.green')).toContainText('確認赴約');
   await expect(first.getByRole('button', { name: '確認赴約' })).toHaveCount(0);
@@ -130,6 +135,7 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await second.getByRole('button', { name: '取消' }).click();
   const sheet = wv.getByRole('dialog');
   await sheet.getByText('身體不適').click();
+  await page.screenshot({ path: `${SHOTS}/liff-cancel.png` });
   await sheet.getByRole('button', { name: '確定取消' }).click();
   await expect(sheet).toBeHidden();
   // a pending request offers only its withdrawal
@@ -149,6 +155,7 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await firstFamily.getByRole('button', { name: '改期' }).click();
   await sheet.getByLabel('第 1 個希望時間').fill(`${tpe(10, 10).slice(0, 16)}`);
   await sheet.getByLabel('備註（選填）').fill('平日上午較方便');
+  await page.screenshot({ path: `${SHOTS}/liff-reschedule.png` });
   await sheet.getByRole('button', { name: '送出改期申請' }).click();
   await expect(sheet).toBeHidden();
   await expect(firstFamily.locator('.chip.blue')).toContainText('改期申請處理中');
@@ -179,6 +186,8 @@ test('follow → greeting → bind with SMS code → bound menu → my appointme
   await expect(wv.getByRole('heading', { name: '已完成綁定' })).toBeVisible({ timeout: 20_000 });
   await expect(wv.locator('.people')).toContainText('陳小芸');
   await wv.getByRole('button', { name: '解除綁定' }).click();
+  await expect(wv.getByRole('alertdialog')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/liff-unbind-confirm.png` });
   await wv.getByRole('alertdialog').getByRole('button', { name: '解除綁定' }).click();
   await expect(wv.getByRole('status')).toContainText('已解除綁定');
   await expect(wv.getByLabel('我已閱讀並同意上述個資告知')).not.toBeChecked();
