@@ -7,27 +7,12 @@ import { App, Button, Card, Col, Empty, Flex, Input, List, Menu, Row, Tag, Typog
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { errorMessage } from '../api.ts';
+import { downloadFile } from '../download.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { HELP_ARTICLES, HELP_ORDER, type HelpTopic } from '../help/articles.tsx';
 import { chapterBySlug, MANUAL, manualHref, renderChapter } from '../help/manual.tsx';
 import { searchArticles } from '../help/search.ts';
 import { isAdmin, useUser } from '../session.tsx';
-
-async function download(path: string, filename: string): Promise<void> {
-  const res = await fetch(path, { credentials: 'same-origin' });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new Error(body?.error?.message ?? `下載失敗（${res.status}），請稍後再試`);
-  }
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 const DOWNLOADS = [
   { key: 'manual', label: '下載操作手冊 PDF', path: '/api/help/manual.pdf', file: 'Careline-系統操作手冊.pdf' },
@@ -106,7 +91,7 @@ export function HelpPage() {
   const get = async (d: (typeof DOWNLOADS)[number]) => {
     setBusy(d.key);
     try {
-      await download(d.path, d.file);
+      await downloadFile(d.path, d.file);
     } catch (e) {
       message.error(errorMessage(e), 8);
     } finally {

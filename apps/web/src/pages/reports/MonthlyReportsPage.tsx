@@ -9,27 +9,15 @@ import { useState } from 'react';
 import { api, errorMessage, type ApiResponse } from '../../api.ts';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { downloadFile } from '../../download.ts';
 import { ul } from '../../help/parts.tsx';
 
 const { Text } = Typography;
 type Month = ApiResponse<'/api/reports/monthly'>['items'][number];
 type Format = 'pdf' | 'xlsx';
 
-async function download(month: string, format: Format): Promise<void> {
-  const res = await fetch(`/api/reports/monthly/${month}?format=${format}`, { credentials: 'same-origin' });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new Error(body?.error?.message ?? `下載失敗（${res.status}），請稍後再試`);
-  }
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `careline-report-${month}.${format}`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
+const download = (month: string, format: Format) =>
+  downloadFile(`/api/reports/monthly/${month}?format=${format}`, `careline-report-${month}.${format}`);
 
 export function MonthlyReportsPage() {
   const { message } = App.useApp();
