@@ -19,6 +19,7 @@ import { HELP_ARTICLES, type HelpTopic } from './articles.tsx';
 import { chapterBySlug, MANUAL, MANUAL_FILES, MANUAL_SECTION_OF, manualLinkOf, renderChapter } from './manual.tsx';
 import { renderMarkdown, slugOf } from './markdown.tsx';
 import { textOf } from './search.ts';
+import { slugOf as serverSlugOf } from '../../../server/src/modules/manual/documents.ts';
 
 const MANUAL_DIR = path.join(ROOT, 'docs/manual');
 
@@ -103,6 +104,10 @@ describe('the manual in the help centre', () => {
       if (MANUAL_SECTION_OF[topic] === null) continue;
       expect(manualLinkOf(topic), `${topic} → ${MANUAL_SECTION_OF[topic]?.join(' › ')}`).not.toBeNull();
     }
+  });
+
+  it('names sections as the PDF does (the server renders its own anchors with a twin of slugOf)', () => {
+    for (const c of MANUAL) for (const s of c.sections) expect(serverSlugOf(s.title)).toBe(s.id);
   });
 
   it('links between chapters reach a chapter and a section', () => {

@@ -36,7 +36,11 @@ export function screenshotsOf(source: string): string[] {
   return [...source.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].flatMap((m) => IMAGE_REF.exec(m[1])?.slice(1) ?? []);
 }
 
-/** A heading's anchor: its words joined by "-" (the help centre's anchors are the same). */
+/**
+ * A heading's anchor: its words joined by "-". The help centre has the same function (apps/web
+ * src/help/markdown.tsx — the browser bundle does not import server code); manual.unit.test.ts
+ * checks the two agree on every heading of the manual.
+ */
 export const slugOf = (text: string) =>
   text
     .trim()
