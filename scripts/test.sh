@@ -96,7 +96,7 @@ banner "system packages (postgresql, chromium, fonts-noto-cjk, poppler-utils)"
 missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
-# pdftoppm: the reports spec turns the monthly PDF into an image to look at it.
+# pdftoppm: the reports and manual specs turn the monthly report and the manual PDFs into images to look at.
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 \
   && ! { command -v fc-list >/dev/null && fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null; }; then

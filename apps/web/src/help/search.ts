@@ -28,9 +28,12 @@ export function searchArticles<T extends string>(
     const text = `${a.title} ${a.summary} ${textOf(a.body)}`.replace(/\s+/g, ' ');
     const lower = text.toLowerCase();
     if (!words.every((w) => lower.includes(w))) continue;
-    const at = lower.indexOf(words[0]);
+    // The snippet shows the word in the text under the title (the title is shown above it anyway).
+    const body = `${a.summary} ${textOf(a.body)}`.replace(/\s+/g, ' ').trim();
+    const inBody = body.toLowerCase().indexOf(words[0]);
+    const [source, at] = inBody >= 0 ? [body, inBody] : [text, lower.indexOf(words[0])];
     const from = Math.max(0, at - 24);
-    const snippet = `${from > 0 ? '…' : ''}${text.slice(from, at + 60)}${at + 60 < text.length ? '…' : ''}`;
+    const snippet = `${from > 0 ? '…' : ''}${source.slice(from, at + 60)}${at + 60 < source.length ? '…' : ''}`;
     hits.push({ topic: a.topic, snippet, rank: words.some((w) => a.title.toLowerCase().includes(w)) ? 0 : 1 });
   }
   return hits.sort((x, y) => x.rank - y.rank).map(({ topic, snippet }) => ({ topic, snippet }));

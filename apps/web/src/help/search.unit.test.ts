@@ -23,5 +23,7 @@ describe('help search', () => {
     expect(searchArticles(articles, '綁定 按鈕').map((h) => h.topic)).toEqual(['a']);
     expect(searchArticles(articles, 'kpi').map((h) => h.topic)).toEqual(['c']);
     expect(searchArticles(articles, '   ')).toEqual([]);
+    // the snippet comes from under the title when the word is there too
+    expect(searchArticles(articles, '綁定')[0].snippet).toBe('病人綁定 LINE x');
   });
 });
