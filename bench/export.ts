@@ -5,7 +5,9 @@
 // visits …); `rss_mb`: the process's peak resident memory while exporting (sampled every 100 ms),
 // which must stay flat however large the clinic. Also: the time of each step, the table rows
 // per second, the ZIP's size.
-// Env: BENCH_EXPORT_PATIENTS (default 100,000), BENCH_EXPORT_APPOINTMENTS (default 1,000,000).
+// Env: BENCH_EXPORT_PATIENTS (default 100,000), BENCH_EXPORT_APPOINTMENTS (default 1,000,000);
+// BENCH_EXPORT_PROF=<dir>: a CPU profile of the export process there; BENCH_EXPORT_FLAGS: more
+// Node flags for it (after the worker's own, e.g. `--maglev` to compare).
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
