@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { checkWebhookUrl } from '../modules/webhooks/service.ts';
 import { isPrivateHost } from './private-address.ts';
 
 const host = (url: string) => new URL(url).hostname;
@@ -46,26 +45,5 @@ describe('private hosts', () => {
       'https://localhost.example.tw/',
     ])
       expect(isPrivateHost(host(url)), url).toBe(false);
-  });
-});
-
-describe('HIS webhook URL', () => {
-  it('in production: refuses private hosts with a stable code and a zh-TW message, and plain http', () => {
-    let caught: unknown;
-    try {
-      checkWebhookUrl('https://192.168.1.10/hook', true);
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toMatchObject({
-      status: 422,
-      details: [{ field: 'url', code: 'private_address', message: expect.stringContaining('內部或私有網路') }],
-    });
-    expect(() => checkWebhookUrl('http://his.example.tw/hook', true)).toThrow();
-    expect(checkWebhookUrl('https://his.example.tw/hook', true)).toBe('https://his.example.tw/hook');
-  });
-
-  it('in development and tests: the emulator and the fake HIS on 127.0.0.1 are fine', () => {
-    expect(checkWebhookUrl('http://127.0.0.1:4100/his/webhook', false)).toBe('http://127.0.0.1:4100/his/webhook');
   });
 });
