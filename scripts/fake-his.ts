@@ -23,19 +23,12 @@ import {
   type PatientInput,
   type QueueEventInput,
 } from '../packages/sdk/src/index.ts';
+import { seededRandom } from '../apps/server/src/platform/demo-random.ts';
 
 // ---------- deterministic randomness ----------
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the demo's synthetic Careline history draws from the same generator). */
+export const rng = seededRandom;
 
 function hashSeed(...parts: (string | number)[]): number {
   let h = 2166136261;
