@@ -19,8 +19,7 @@ import {
 } from '../apps/server/src/db/seed/demo.ts';
 import { devEncryptionKey, startServer, WEB_DIST } from '../apps/server/src/server.ts';
 import { seedDemoBooking } from '../apps/server/src/modules/booking/demo.ts';
-import { seedDemoSurveys } from '../apps/server/src/modules/satisfaction/demo.ts';
-import { seedDemoReports } from '../apps/server/src/modules/reports/demo.ts';
+import { seedDemoActivity, seedDemoReports } from '../apps/server/src/modules/reports/demo.ts';
 import { fillDemoClinic, fillDemoQueue } from './fake-his.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -128,16 +127,24 @@ if (seeded.created || env.CARELINE_DEMO_FILL === '1') {
   } catch (err) {
     process.stderr.write(`demo: queue not seeded: ${err instanceof Error ? err.message : String(err)}\n`);
   }
-  // 滿意度總覽 shows the answers of the past weeks' visits (the fake HIS's completed visits).
   const sv = await createDeps(config, { migrate: false });
   try {
-    const n = await seedDemoSurveys(sv.deps, DEMO_CLINIC_ID);
-    if (n) process.stdout.write(`satisfaction: ${n} past surveys\n`);
     // 線上預約: two doctors open for booking in LIFF.
     const open = await seedDemoBooking(sv.deps, DEMO_CLINIC_ID);
     if (open) process.stdout.write(`online booking: ${open} doctors open\n`);
+    // 報表 and 滿意度: the Careline side of the past (synthetic: LINE bindings, reminders and the
+    // replies, the inbox, satisfaction surveys; reports/demo.ts).
+    const t0 = Date.now();
+    const a = await seedDemoActivity(sv.deps, DEMO_CLINIC_ID);
+    process.stdout.write(
+      `Careline history: ${a.bindings} LINE bindings, ${a.deliveries} reminders (${a.line} LINE, ${a.pnp} ` +
+        `notification, ${a.sms} SMS), ${a.questions} questions, ${a.surveys} surveys ` +
+        `(${((Date.now() - t0) / 1000).toFixed(1)} s)\n`,
+    );
   } catch (err) {
-    process.stderr.write(`demo: surveys or booking not seeded: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `demo: surveys, booking or history not seeded: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
   } finally {
     await sv.database.close();
   }

@@ -27,7 +27,16 @@ const LOW = [
   '停車不方便，希望能提供附近停車資訊。',
 ];
 
-export async function seedDemoSurveys(deps: Deps, clinicId: string): Promise<number> {
+/**
+ * `bindings`: the demo's LINE bindings (reports/demo.ts seedDemoActivity) — a survey goes only to a
+ * patient bound before the visit, to that LINE user, over `days` days; without them a share of the
+ * last 45 days' visits is drawn.
+ */
+export async function seedDemoSurveys(
+  deps: Deps,
+  clinicId: string,
+  o: { bindings?: { patientId: string; lineUserId: string; at: string }[]; days?: number } = {},
+): Promise<number> {
   const repo = satisfactionRepository(deps.db);
   if ((await repo.sentIn(clinicId, { from: '0000', to: '9999' }, 1)).length) return 0;
   await satisfactionService(deps).saveSettings(
@@ -40,17 +49,20 @@ export async function seedDemoSurveys(deps: Deps, clinicId: string): Promise<num
   const visits = await completedVisitsBetween(
     deps.db,
     clinicId,
-    new Date(now - 45 * 86_400_000).toISOString(),
+    new Date(now - (o.days ?? 45) * 86_400_000).toISOString(),
     new Date(now - 86_400_000).toISOString(),
     5000,
   );
   let seed = 7;
   const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
-  const starsOf = (r: number) => (r < 0.55 ? 5 : r < 0.8 ? 4 : r < 0.9 ? 3 : r < 0.96 ? 2 : 1);
+  // About nine in ten answers are 4–5 stars (the front desk's target is 90 %).
+  const starsOf = (r: number) => (r < 0.6 ? 5 : r < 0.89 ? 4 : r < 0.95 ? 3 : r < 0.98 ? 2 : 1);
+  const boundOf = new Map((o.bindings ?? []).map((b) => [b.patientId, b]));
   const asked = new Map<string, number>();
   let written = 0;
   for (const v of visits) {
-    if (rnd() > 0.4) continue; // bound on LINE and selected
+    const b = boundOf.get(v.patient_id);
+    if (o.bindings ? !b || b.at > v.starts_at || rnd() > 0.85 : rnd() > 0.4) continue; // bound on LINE and selected
     const visitAt = Date.parse(v.starts_at);
     const last = asked.get(v.patient_id);
     if (last && visitAt - last < 30 * 86_400_000) continue; // at most once per 30 days
@@ -76,7 +88,7 @@ export async function seedDemoSurveys(deps: Deps, clinicId: string): Promise<num
       doctor_id: v.doctor_id,
       visit_type: v.visit_type,
       visit_at: v.starts_at,
-      line_user_id: null,
+      line_user_id: b?.lineUserId ?? null,
       status: answered ? 'answered' : 'sent',
       skip_reason: null,
       send_at: sentAt.toISOString(),
