@@ -1,9 +1,13 @@
 // The demo seed: the demo doctor login is one of the demo HIS's doctors (same name, linked), so
-// its 行事曆 opens on its own column — before and after the fake HIS fills the clinic.
+// its 行事曆 opens on its own column — before and after the fake HIS fills the clinic. After the
+// fake HIS's history and the synthetic Careline history (reports/demo.ts seedDemoActivity), every
+// KPI of the dashboard has values in the months since go-live, and another clinic sees none of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOCTORS } from '../../../../../scripts/fake-his.ts';
-import { as, createTestApp, login, type TestApp } from '../../testing/helpers.ts';
-import { DEMO_DOCTOR, DEMO_HIS_KEY, DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo.ts';
+import { DOCTORS, fillDemoClinic } from '../../../../../scripts/fake-his.ts';
+import { seedDemoActivity, seedDemoReports } from '../../modules/reports/demo.ts';
+import { addDays, localParts } from '../../platform/time.ts';
+import { as, createTestApp, createTestClinic, login, type TestApp } from '../../testing/helpers.ts';
+import { DEMO_CLINIC_ID, DEMO_DOCTOR, DEMO_HIS_KEY, DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -45,5 +49,76 @@ describe('demo seed', () => {
     const admin = as(t.app, await login(t.app, DEMO_LOGINS[0].email, DEMO_PASSWORD));
     const links = (await admin.get('/api/doctor-links')).json().items;
     expect(links).toEqual([expect.objectContaining({ email: doctorLogin.email, doctorId: DEMO_DOCTOR.hisId })]);
+  });
+
+  it('the Careline history: every dashboard KPI has values in the months since go-live; not for another clinic', async () => {
+    // The fake HIS through the app (no socket): a small clinic with eight months of visits.
+    const fetchViaInject: typeof fetch = async (input, init) => {
+      const req = new Request(input, init);
+      const url = new URL(req.url);
+      const body = req.body ? await req.text() : undefined;
+      const r = await t.app.inject({
+        method: req.method as 'GET',
+        url: url.pathname + url.search,
+        headers: Object.fromEntries(req.headers.entries()),
+        ...(body ? { payload: body } : {}),
+      });
+      return new Response(r.statusCode === 204 ? null : r.body, {
+        status: r.statusCode,
+        headers: { 'content-type': String(r.headers['content-type'] ?? 'application/json') },
+      });
+    };
+    const filled = await fillDemoClinic({
+      baseUrl: 'http://demo.invalid',
+      apiKey: DEMO_HIS_KEY,
+      patients: 400,
+      days: 3,
+      historyDays: 240,
+      now: t.deps.clock.now(),
+      fetch: fetchViaInject,
+    });
+    expect(filled.failed, filled.errors[0]).toBe(0);
+    const a = await seedDemoActivity(t.deps, DEMO_CLINIC_ID);
+    expect(a.bindings).toBeGreaterThan(50);
+    expect(a.line && a.pnp && a.sms && a.questions).toBeTruthy();
+    await seedDemoReports(t.deps, DEMO_CLINIC_ID);
+
+    const today = localParts(t.deps.clock.now(), 'Asia/Taipei').date;
+    // The whole months after go-live (120 days ago) up to the last one.
+    const from = `${addDays(today, -100).slice(0, 7)}-01`;
+    const to = addDays(`${today.slice(0, 7)}-01`, -1);
+    type Kpi = { key: string; series: { period: string; value: number | null }[] };
+    const admin = as(t.app, await login(t.app, DEMO_LOGINS[0].email, DEMO_PASSWORD));
+    const kpis = (await admin.get(`/api/reports/kpis?from=${from}&to=${to}&grain=month`)).json().kpis as Kpi[];
+    // Complaints and the waitlist's refills are not part of the synthetic history.
+    const none = ['slots_refilled', 'complaint_first_action_4h', 'complaint_reply_24h', 'complaint_satisfaction_rate'];
+    const filledKpis = kpis.filter((k) => !none.includes(k.key));
+    expect(filledKpis.length).toBeGreaterThanOrEqual(11);
+    for (const k of filledKpis) {
+      expect(k.series.length, k.key).toBeGreaterThanOrEqual(2);
+      for (const s of k.series) expect(s.value, `${k.key} ${s.period}`).not.toBeNull();
+    }
+    const value = (key: string, period: string) =>
+      kpis.find((k) => k.key === key)!.series.find((s) => s.period === period)!.value!;
+    const [first, last] = [from.slice(0, 7), to.slice(0, 7)];
+    // The story: more patients on LINE, fewer SMS, confirmations well above half.
+    expect(value('line_binding_rate', last)).toBeGreaterThan(value('line_binding_rate', first));
+    expect(value('sms_cost_twd', last)).toBeLessThan(value('sms_cost_twd', first));
+    expect(value('confirmation_rate', last)).toBeGreaterThan(50);
+    expect(value('inbox_first_response_minutes', last)).toBeLessThan(1440);
+    const v = (await admin.get(`/api/reports/value?month=${last}`)).json().figures as {
+      key: string;
+      value: number | null;
+    }[];
+    for (const f of v) expect(f.value, f.key).not.toBeNull();
+    expect(v.find((f) => f.key === 'calls_replaced')!.value).toBeGreaterThan(0);
+    expect(v.find((f) => f.key === 'message_cost_twd')!.value).toBeGreaterThan(0);
+
+    // Another clinic: none of it.
+    const other = await createTestClinic(t);
+    const mine = as(t.app, other.admin);
+    const theirs = (await mine.get(`/api/reports/kpis?from=${from}&to=${to}&grain=month`)).json().kpis as Kpi[];
+    for (const k of theirs) for (const s of k.series) expect([null, 0], `${k.key} ${s.period}`).toContain(s.value);
+    expect((await mine.get('/api/reminders/log')).json().items ?? []).toHaveLength(0);
   });
 });
