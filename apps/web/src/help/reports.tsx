@@ -38,6 +38,10 @@ export const REPORTS_HELP = {
         <Paragraph type="secondary">
           時間以診所所在時區計算。「—」表示這段期間沒有可計算的資料（分母為 0），不是 0%。
         </Paragraph>
+        <Paragraph type="secondary">
+          示範環境（晴光牙醫診所）的歷史資料是模擬產生的：假 HIS 的一年看診，加上 120 天前「導入 Careline」之後的 LINE
+          綁定、提醒與回覆、LINE 提問與簡訊，都不是真實病患的資料；今天與之後的預約照常運作。
+        </Paragraph>
       </>
     ),
   },
@@ -70,6 +74,9 @@ export const REPORTS_HELP = {
           修改會記錄在稽核紀錄。
         </Paragraph>
         <Paragraph type="secondary">這些是估算，用來看趨勢與跟診所夥伴溝通，不是會計數字。</Paragraph>
+        <Paragraph type="secondary">
+          示範環境的數字來自模擬的歷史資料（基準期是模擬導入日前的三個月，簡訊與 LINE 通知訊息以示範單價計算）。
+        </Paragraph>
       </>
     ),
   },
