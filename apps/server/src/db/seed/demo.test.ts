@@ -51,7 +51,7 @@ describe('demo seed', () => {
     expect(links).toEqual([expect.objectContaining({ email: doctorLogin.email, doctorId: DEMO_DOCTOR.hisId })]);
   });
 
-  it('the Careline history: every dashboard KPI has values in the months since go-live; not for another clinic', async () => {
+  it('the Careline history: every KPI has values in the months since go-live; not for another clinic', async () => {
     // The fake HIS through the app (no socket): a small clinic with eight months of visits.
     const fetchViaInject: typeof fetch = async (input, init) => {
       const req = new Request(input, init);

@@ -5,9 +5,9 @@
 //
 // seedDemoActivity writes the Careline side of that history once, for a new demo clinic: LINE
 // bindings growing after go-live, the reminders of past visits (LINE, notification messages, SMS)
-// with the patients' replies, the questions in the inbox and the satisfaction surveys — each by its owning module's demo.ts,
-// synthetic and deterministic (seeded), up to the start of today (today and the future stay as
-// the seed and the fake HIS made them).
+// with the patients' replies, the questions in the inbox and the satisfaction surveys — each by
+// its owning module's demo.ts, synthetic and deterministic (seeded), up to the start of today
+// (today and the future stay as the seed and the fake HIS made them).
 import { systemActor } from '../../platform/audit.ts';
 import { seededRandom } from '../../platform/demo-random.ts';
 import type { Deps } from '../../platform/deps.ts';
