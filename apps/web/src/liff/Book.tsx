@@ -3,7 +3,7 @@
 // whom (self or a bound family member), doctor (or any), visit type, day and time, then
 // 「預約申請中」 until the clinic (or its HIS) confirms. A slot taken meanwhile is said so and
 // the times are reloaded; a patient under the clinic's no-show rule reads its message.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { LiffApiError, type Api, type BookingOptions, type BookingRequest, type BookingSlot, type Me } from './api.ts';
 import type { Page, Toast } from './shell.ts';
 
@@ -36,7 +36,6 @@ export function BookPage({ api, me, toast, go }: Props) {
   const [doctorId, setDoctorId] = useState<string>('');
   const [visitType, setVisitType] = useState<string>('');
   const [date, setDate] = useState<string | null>(null);
-  const [slots, setSlots] = useState<BookingSlot[] | null>(null);
   const [slot, setSlot] = useState<BookingSlot | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<BookingRequest | null>(null);
@@ -56,13 +55,21 @@ export function BookPage({ api, me, toast, go }: Props) {
 
   const doctor = opts?.doctors.find((d) => d.id === doctorId) ?? null;
   const types = doctor?.visitTypes ?? null;
+  // The times shown are those of the current day/doctor/type: times loaded for an earlier choice
+  // (a slow network, a quick second tap) are never shown, let alone picked, under the new day.
+  const query = { date: date ?? '', ...(doctorId ? { doctorId } : {}), ...(visitType ? { visitType } : {}) };
+  const queryKey = JSON.stringify(query);
+  const [loaded, setLoaded] = useState<{ key: string; slots: BookingSlot[] } | null>(null);
+  const slots = loaded?.key === queryKey ? loaded.slots : null;
+  const current = useRef(queryKey);
+  current.current = queryKey;
   const loadSlots = () => {
     if (!date) return;
-    setSlots(null);
     setSlot(null);
-    api.bookingSlots({ date, ...(doctorId ? { doctorId } : {}), ...(visitType ? { visitType } : {}) }).then(
-      (r) => setSlots(r.slots),
-      (e: Error) => setErr(e.message),
+    const key = queryKey;
+    api.bookingSlots(query).then(
+      (r) => current.current === key && setLoaded({ key, slots: r.slots }),
+      (e: Error) => current.current === key && setErr(e.message),
     );
   };
   useEffect(loadSlots, [api, date, doctorId, visitType]);
