@@ -48,6 +48,7 @@ import m0300 from './0300_data_exports.ts';
 import m0310 from './0310_two_factor.ts';
 import m0340 from './0340_line_webhook_check.ts';
 import m0341 from './0341_reminder_deliveries_by_user.ts';
+import m0355 from './0355_booking_request_recall.ts';
 
 export const migrations: Migration[] = [
   m0001,
@@ -98,4 +99,5 @@ export const migrations: Migration[] = [
   m0310,
   m0340,
   m0341,
+  m0355,
 ];

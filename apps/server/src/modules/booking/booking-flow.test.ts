@@ -230,6 +230,60 @@ describe('online booking', () => {
     }
   });
 
+  it("a booking from a recall's 線上預約 marks the recall 已預約 once it is accepted", async () => {
+    const { c, api, admin } = await setup();
+    await c.his.put('/his/v1/appointments/RC1', {
+      patientId: 'P1',
+      doctorId: 'D1',
+      startsAt: '2026-05-01T09:00:00+08:00',
+      visitType: '洗牙',
+      status: 'completed',
+      version: 1,
+    });
+    const rule = await admin.post('/api/recall-rules', {
+      name: '洗牙回診',
+      kind: 'after_visit',
+      visitType: '洗牙',
+      intervalDays: 30,
+      message: '{name} 您好，該回診洗牙了。',
+      button: 'booking',
+    });
+    expect(rule.statusCode, rule.body).toBeLessThan(300);
+    expect((await admin.post('/api/recalls/scan')).statusCode).toBe(200);
+    const [recall] = (await admin.get('/api/recalls')).json().items;
+    expect(recall).toMatchObject({ patientName: '陳大文', status: 'sent' });
+    const patients = (await api.get('/booking/options')).json().patients;
+    const me = patients.find((p: { name: string }) => p.name === '陳大文').id;
+    const sister = patients.find((p: { name: string }) => p.name === '陳小妹').id;
+    const slots = (await api.get('/booking/slots?date=2026-06-11')).json().slots;
+    // From the parent's recall link for the sister: a recall booking, but not the sister's recall.
+    const other = await api.post('/booking/requests', {
+      patientId: sister,
+      startsAt: slots[0].startsAt,
+      submissionId: 'recall-0001',
+      recallId: recall.id,
+    });
+    expect(other.statusCode, other.body).toBe(200);
+    const mine = await api.post('/booking/requests', {
+      patientId: me,
+      startsAt: slots[1].startsAt,
+      submissionId: 'recall-0002',
+      recallId: recall.id,
+    });
+    expect(mine.statusCode, mine.body).toBe(200);
+    const open = (await admin.get('/api/booking/requests')).json().items;
+    expect(open.map((r: { source: string }) => r.source)).toEqual(['recall', 'recall']);
+    expect((await admin.post(`/api/booking/requests/${other.json().request.id}/accept`)).statusCode).toBe(200);
+    expect((await admin.get('/api/recalls')).json().items[0]).toMatchObject({ status: 'sent', outcome: null });
+    expect((await admin.post(`/api/booking/requests/${mine.json().request.id}/accept`)).statusCode).toBe(200);
+    expect((await admin.get('/api/recalls')).json().items[0]).toMatchObject({
+      status: 'booked',
+      statusLabel: '已預約',
+      outcome: 'booked',
+      outcomeBy: '線上預約',
+    });
+  });
+
   it('a slot in the past and a doctor without rules are refused with a clear message', async () => {
     const { api, doctorId, admin } = await setup();
     const me = (await api.get('/booking/options')).json().patients[0].id;

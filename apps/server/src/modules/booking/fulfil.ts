@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { ErrorDetail } from '../../platform/errors.ts';
+import { markRecallBooked } from '../recalls/service.ts';
 import { tellPatient } from './notify.ts';
 import { bookingRepository } from './repository.ts';
 
@@ -67,6 +68,8 @@ export async function fulfilRequests(
     });
     if (!moved) continue;
     const r = await repo.request(clinicId, it.requestId);
-    if (r) await tellPatient(db, deps, r, 'accepted');
+    if (!r) continue;
+    await tellPatient(db, deps, r, 'accepted');
+    if (r.recall_id) await markRecallBooked(db, clinicId, r.recall_id, '線上預約', now);
   }
 }

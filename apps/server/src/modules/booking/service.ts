@@ -22,6 +22,7 @@ import { loadClinicCalendar } from '../calendar/service.ts';
 import { clinicService } from '../clinics/service.ts';
 import { clinicDoctors, doctorById, doctorByHisId, doctorsByIds } from '../doctors/service.ts';
 import { patientById, patientsByIds } from '../patients/service.ts';
+import { recallPatientOf } from '../recalls/service.ts';
 import { emitClosed, emitRequested, slotText, tellPatient } from './notify.ts';
 import {
   bookingRepository,
@@ -59,6 +60,8 @@ export type BookingRequestInput = {
   source: BookingSource;
   lineUserId: string | null;
   idempotencyKey: string;
+  /** source 'recall': the recall whose 線上預約 link the patient used (marked 已預約 on acceptance). */
+  recallId?: string | null;
 };
 export type BookingResult = { ok: true; requestId: string } | { ok: false; code: BookingFailure; message: string };
 
@@ -373,6 +376,7 @@ export async function createBookingRequest(
       Math.min(now.getTime() + settings.expireHours * 3_600_000, input.startsAt.getTime()),
     ).toISOString(),
     created_at: nowIso,
+    recall_id: input.source === 'recall' ? (input.recallId ?? null) : null,
     updated_at: nowIso,
   };
   for (let attempt = 1; ; attempt++) {
@@ -978,6 +982,7 @@ export function bookingService(deps: Deps) {
         candidates = free.filter((s) => Date.parse(s.startsAt) === startsAt.getTime()).map((s) => s.doctorId);
         if (!candidates.length) throw bookingError('slot_taken', MESSAGES.slot_taken);
       }
+      const recallPatient = input.recallId ? await recallPatientOf(db, clinicId, input.recallId) : null;
       let last: BookingResult | null = null;
       for (const doctorId of candidates) {
         last = await createBookingRequest(deps, clinicId, {
@@ -990,6 +995,8 @@ export function bookingService(deps: Deps) {
           source: input.recallId ? 'recall' : 'liff',
           lineUserId,
           idempotencyKey: key,
+          // only a recall about this patient (a parent may book for a child from their own recall)
+          recallId: recallPatient === input.patientId ? input.recallId : null,
         });
         if (last.ok || last.code !== 'slot_taken') break;
       }

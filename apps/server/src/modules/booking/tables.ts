@@ -62,6 +62,8 @@ export interface BookingRequestsTable {
   decided_by: string | null;
   decided_at: string | null;
   expires_at: string;
+  /** The recall whose message the patient booked from (marked 已預約 when this is accepted). */
+  recall_id: string | null;
   created_at: string;
   updated_at: string;
 }

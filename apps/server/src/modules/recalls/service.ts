@@ -442,3 +442,26 @@ export async function skipOpenRecalls(db: Db, clinicId: string, patientId: strin
 export async function reopenRecalls(db: Db, clinicId: string, ids: string[], nowIso: string) {
   if (ids.length) await recallRepository(db).setStatus(clinicId, ids, 'due', '', nowIso, 'skipped');
 }
+
+// ---- For online booking (`db` is the caller's transaction) ----
+
+/** The patient a recall was sent about, or null for an unknown id (a booking from its link). */
+export async function recallPatientOf(db: Db, clinicId: string, recallId: string): Promise<string | null> {
+  return (await recallRepository(db).get(clinicId, recallId))?.patient_id ?? null;
+}
+
+/**
+ * A booking made from the recall's 「線上預約」 became an appointment: the recall is 已預約,
+ * unless the front desk already recorded an outcome.
+ */
+export async function markRecallBooked(db: Db, clinicId: string, recallId: string, by: string, nowIso: string) {
+  const r = await recallRepository(db).get(clinicId, recallId);
+  if (!r || r.outcome) return;
+  await recallRepository(db).update(clinicId, recallId, {
+    status: 'booked',
+    outcome: 'booked',
+    outcome_at: nowIso,
+    outcome_by: by,
+    updated_at: nowIso,
+  });
+}
