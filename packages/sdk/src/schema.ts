@@ -17400,7 +17400,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 建立預設規則（半年洗牙、年度健檢、慢性處方箋領藥） */
+        /** 建立預設規則（半年洗牙、年度健檢、慢性處方箋領藥；已有同名規則者不重複建立） */
         post: {
             parameters: {
                 query?: never;

@@ -50,13 +50,17 @@ export function recallRoutes(app: App, deps: Deps): void {
     {
       schema: {
         tags,
-        summary: '建立預設規則（半年洗牙、年度健檢、慢性處方箋領藥）',
+        summary: '建立預設規則（半年洗牙、年度健檢、慢性處方箋領藥；已有同名規則者不重複建立）',
         response: { 200: RecallRules, ...errorResponses(401, 403) },
       },
       preHandler: write,
     },
     async (req) => {
-      for (const r of DEFAULT_RECALL_RULES) await svc.saveRule(clinicOf(req), null, r, actorOf(req), req.ip);
+      // Only the ones the clinic lacks (by name): pressing it twice, or after a rule of its own of
+      // that name, never lists a rule twice.
+      const have = new Set((await svc.listRules(clinicOf(req))).items.map((r) => r.name));
+      for (const r of DEFAULT_RECALL_RULES)
+        if (!have.has(r.name)) await svc.saveRule(clinicOf(req), null, r, actorOf(req), req.ip);
       return svc.listRules(clinicOf(req));
     },
   );

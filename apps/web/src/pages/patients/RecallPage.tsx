@@ -124,7 +124,10 @@ export function RecallPage() {
         style={{ marginBottom: 16 }}
         extra={
           <Space>
-            {!rules.data?.items.length ? <Button onClick={() => defaults.mutate()}>建立預設規則</Button> : null}
+            {/* offered while no rule is on: rules kept only for their lists (deleted ones) are off */}
+            {!rules.data?.items.some((r) => r.enabled) ? (
+              <Button onClick={() => defaults.mutate()}>建立預設規則</Button>
+            ) : null}
             <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')}>
               新增規則
             </Button>
