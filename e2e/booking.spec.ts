@@ -4,10 +4,11 @@
 // 線上預約 › 預約申請; the HIS writes the appointment back with the request's id → 預約成功 in
 // LINE. A second request is accepted by the front desk in the back office → one 預約成功, no
 // second confirmation. A recall (回診提醒) reaches the phone; its 「線上預約」 button opens the
-// booking page, and the request is marked as coming from the recall. With a no-show rule set on
-// 未到診規則 (restored at the end), the parent — two no-shows this year — books and reads the
-// clinic's approval message; the front desk sees 需核准 and declines with a reason the patient
-// reads. Screenshots: docs/screenshots/booking-*.png (390 px phone, 1440 px back office).
+// booking page; the request is marked as coming from the recall, and once accepted the recall
+// list says 已預約. With a no-show rule set on 未到診規則 (restored at the end), the parent — two
+// no-shows this year — books and reads the clinic's approval message; the front desk sees 需核准
+// and declines with a reason the patient reads.
+// Screenshots: docs/screenshots/booking-*.png (390 px phone, 1440 px back office).
 import { expect, test, type Browser, type FrameLocator, type Page } from '@playwright/test';
 import {
   ADMIN_EMAIL,
@@ -60,6 +61,8 @@ async function fillBooking(
     .locator('label')
     .filter({ hasText: chip(o.day) })
     .click();
+  // the times of that day (an instant of the day in UTC too: slots run 09:00–21:00 Taipei)
+  await expect(wv.locator('input[name="slot"]').first()).toHaveAttribute('value', new RegExp(`^${o.day}T`));
   const time = wv.getByRole('radiogroup', { name: '時段' }).locator('label').nth(o.nth);
   await expect(time).toBeVisible();
   const label = (await time.innerText()).trim().slice(0, 5);
@@ -191,6 +194,7 @@ test('books for a child in LIFF → HIS write-back and staff accept; recall link
     await expect(row).toContainText(doctor);
     await expect(row).toContainText('LINE 預約頁');
     await expect(row).toContainText('預約申請中');
+    await expect(office.locator('.ant-spin-spinning')).toHaveCount(0); // not mid-refetch
     await office.screenshot({ path: `${SHOTS}/booking-office-requests.png`, fullPage: true });
     await row.getByRole('button', { name: '接受' }).click();
     await expect(office.getByText(`已接受，${child} 的預約已成立`)).toBeVisible();
@@ -245,6 +249,15 @@ test('books for a child in LIFF → HIS write-back and staff accept; recall link
     expect(r3.source).toBe('recall');
     await expect(timeline).toContainText(`已收到${parent}的預約申請：${md}`, { timeout: 30_000 });
     await expect(timeline).toContainText(t3);
+    // Accepted: the recall list says 已預約 (the front desk need not record it).
+    expect((await csrfJson(office, 'POST', `/api/booking/requests/${r3.id}/accept`)).status).toBe(200);
+    const recalls = (await csrfJson(office, 'GET', `/api/recalls?ruleId=${recallRuleId}`)).json as {
+      items: { patientName: string; statusLabel: string; outcomeBy: string | null }[];
+    };
+    expect(recalls.items.find((r) => r.patientName === parent)).toMatchObject({
+      statusLabel: '已預約',
+      outcomeBy: '線上預約',
+    });
 
     // 4. 未到診規則: two no-shows need approval (set on the page, restored at the end).
     await office.goto('/booking/no-show-policy');
