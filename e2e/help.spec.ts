@@ -7,7 +7,7 @@ import { ADMIN_EMAIL, login, SHOTS } from './demo.ts';
 test('the help centre search finds 綁定 and opens the article', async ({ page }) => {
   await login(page, ADMIN_EMAIL);
   await page.goto('/help');
-  await expect(page.getByRole('heading', { name: '說明中心' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '說明中心', exact: true })).toBeVisible();
   await page.getByLabel('搜尋說明').fill('綁定');
   const items = page.locator('[aria-label="搜尋結果"] .ant-list-item');
   await expect(items.first()).toContainText('綁定');

@@ -70,6 +70,9 @@ test("the manual: screenshots the chapters show, a page's 「？」 opens its se
   await page.getByRole('button', { name: '說明' }).click();
   const link = page.getByRole('link', { name: '在操作手冊中閱讀' });
   await expect(link).toContainText('第 3 章 回診提醒 › 發送紀錄與重新發送');
+  await page.mouse.move(0, 0);
+  await expect(link).toBeInViewport({ ratio: 1 });
+  await page.screenshot({ path: `${SHOTS}/help-drawer.png`, animations: 'disabled' });
   await link.click();
   await expect(page).toHaveURL(/\/help\?chapter=reminders&section=/);
   const content = page.getByLabel('說明內容');
