@@ -106,8 +106,18 @@ function axisMax(k: Kpi) {
   };
 }
 
+/** Minutes drawn in hours (a 24 h target): whole-hour ticks (6 h or 12 h apart), not 8.333…h. */
+function hourTicks(k: Kpi): { max: number; interval: number } | null {
+  if (k.unit !== 'minutes') return null;
+  const top = Math.max(k.target?.value ?? 0, ...k.series.map((s) => s.value ?? 0)) * 1.15;
+  if (top <= 120) return null;
+  const interval = top > 1440 ? 720 : top > 480 ? 360 : 60;
+  return { max: Math.ceil(top / interval) * interval, interval };
+}
+
 function kpiChart(k: Kpi, grain: Grain): ChartOption {
   const bars = k.unit === 'twd' || k.unit === 'count';
+  const hours = hourTicks(k);
   return {
     grid: { left: 8, right: 12, top: 18, bottom: 4, containLabel: true },
     tooltip: {
@@ -129,13 +139,12 @@ function kpiChart(k: Kpi, grain: Grain): ChartOption {
     yAxis: {
       type: 'value',
       min: 0,
-      max: axisMax(k),
-      splitNumber: 3,
+      max: hours?.max ?? axisMax(k),
+      ...(hours ? { interval: hours.interval } : { splitNumber: 3 }),
       axisLabel: {
         color: '#8c8c8c',
         fontSize: 11,
-        formatter: (v: number) =>
-          k.unit === 'percent' ? `${v}%` : k.unit === 'minutes' && v >= 120 ? `${v / 60}h` : `${v}`,
+        formatter: (v: number) => (k.unit === 'percent' ? `${v}%` : hours ? `${Math.round(v / 60)}h` : `${v}`),
       },
       splitLine: { lineStyle: { color: '#f0f0f0' } },
     },
