@@ -138,7 +138,7 @@ if (seeded.created || env.CARELINE_DEMO_FILL === '1') {
     const a = await seedDemoActivity(sv.deps, DEMO_CLINIC_ID);
     process.stdout.write(
       `Careline history: ${a.bindings} LINE bindings, ${a.deliveries} reminders (${a.line} LINE, ${a.pnp} ` +
-        `notification, ${a.sms} SMS), ${a.questions} questions, ${a.surveys} surveys ` +
+        `notification, ${a.sms} SMS), ${a.questions} questions, ${a.surveys} surveys, ${a.complaints} complaints ` +
         `(${((Date.now() - t0) / 1000).toFixed(1)} s)\n`,
     );
   } catch (err) {

@@ -5,7 +5,7 @@
 //
 // seedDemoActivity writes the Careline side of that history once, for a new demo clinic: LINE
 // bindings growing after go-live, the reminders of past visits (LINE, notification messages, SMS)
-// with the patients' replies, the questions in the inbox and the satisfaction surveys — each by
+// with the patients' replies, the questions in the inbox, satisfaction surveys and complaints — each by
 // its owning module's demo.ts, synthetic and deterministic (seeded), up to the start of today
 // (today and the future stay as the seed and the fake HIS made them).
 import { systemActor } from '../../platform/audit.ts';
@@ -13,6 +13,7 @@ import { seededRandom } from '../../platform/demo-random.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { addDays, localParts, zonedTime } from '../../platform/time.ts';
 import { seedDemoBindings } from '../binding/demo.ts';
+import { seedDemoComplaints } from '../cases/demo.ts';
 import { clinicService } from '../clinics/service.ts';
 import { addDemoInbox, demoMessageLog } from '../line/demo.ts';
 import { demoPatientContacts } from '../patients/demo.ts';
@@ -54,7 +55,9 @@ export async function seedDemoActivity(deps: Deps, clinicId: string, seed = 20) 
   const messages = await log.write(deps);
   // 滿意度: the surveys after the visits of patients on LINE since go-live.
   const surveys = await seedDemoSurveys(deps, clinicId, { bindings, days: DEMO_LIVE_DAYS_AGO - 2 });
-  return { bindings: bindings.length, ...reminders, questions, messages, surveys };
+  // 客訴: about one complaint a week, handled (nearly always) within the limits.
+  const complaints = await seedDemoComplaints(deps, clinicId, { from: d.liveAt, to: d.todayAt, users: bindings, rnd });
+  return { bindings: bindings.length, ...reminders, questions, messages, surveys, complaints };
 }
 
 export async function seedDemoReports(deps: Deps, clinicId: string): Promise<{ from: string; to: string }> {
