@@ -40,7 +40,8 @@ export const REPORTS_HELP = {
         </Paragraph>
         <Paragraph type="secondary">
           示範環境（晴光牙醫診所）的歷史資料是模擬產生的：假 HIS 的一年看診，加上 120 天前「導入 Careline」之後的 LINE
-          綁定、提醒與回覆、LINE 提問與簡訊，都不是真實病患的資料；今天與之後的預約照常運作。
+          綁定、提醒與回覆、LINE 提問、客訴與簡訊，都不是真實病患的資料。今天與之後有預約的病患維持原狀（未綁定），
+          所以每日圖表上今天的綁定率偏低。
         </Paragraph>
       </>
     ),
