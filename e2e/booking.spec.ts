@@ -27,7 +27,7 @@ import {
   weekday,
 } from './demo.ts';
 
-type Req = { id: string; patientName: string; startsAt: string; status: string; source: string };
+type Req = { id: string; patientName: string; startsAt: string; status: string; source: string; visitType: string };
 
 async function phoneOf(browser: Browser): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-TW' });
@@ -241,12 +241,13 @@ test('books for a child in LIFF → HIS write-back and staff accept; recall link
     await expect(timeline).toContainText(`${parent} 您好，上次看診已超過一個月`, { timeout: 30_000 });
     await phone.screenshot({ path: `${SHOTS}/booking-recall-phone.png` });
     await timeline.getByText('線上預約').last().click();
-    const t3 = await fillBooking(wv, { who: parent, doctor, visitType: '洗牙', day, nth: 0 });
+    // any doctor (不指定): the visit types of every bookable doctor are offered
+    const t3 = await fillBooking(wv, { who: parent, doctor: '不指定', visitType: '洗牙', day, nth: 0 });
     await wv.getByRole('button', { name: '送出預約申請' }).click();
     await expect(wv.getByRole('heading', { name: '預約申請中' })).toBeVisible();
     await phone.locator('#wvClose').click();
     const r3 = await open(parent);
-    expect(r3.source).toBe('recall');
+    expect(r3).toMatchObject({ source: 'recall', visitType: '洗牙' });
     await expect(timeline).toContainText(`已收到${parent}的預約申請：${md}`, { timeout: 30_000 });
     await expect(timeline).toContainText(t3);
     // Accepted: the recall list says 已預約 (the front desk need not record it).

@@ -54,7 +54,13 @@ export function BookPage({ api, me, toast, go }: Props) {
   }, [api, me.bound]);
 
   const doctor = opts?.doctors.find((d) => d.id === doctorId) ?? null;
-  const types = doctor?.visitTypes ?? null;
+  // 不指定 (any doctor): the visit types any bookable doctor takes, so the clinic still learns
+  // what the visit is for; none to choose when some doctor takes every type.
+  const types = doctor
+    ? doctor.visitTypes
+    : opts?.doctors.every((d) => d.visitTypes)
+      ? [...new Set(opts.doctors.flatMap((d) => d.visitTypes ?? []))]
+      : null;
   // The times shown are those of the current day/doctor/type: times loaded for an earlier choice
   // (a slow network, a quick second tap) are never shown, let alone picked, under the new day.
   const query = { date: date ?? '', ...(doctorId ? { doctorId } : {}), ...(visitType ? { visitType } : {}) };
