@@ -1,4 +1,4 @@
-// The demo clinic's complaints of the past (npm run demo): a few a month since go-live, from
+// The demo clinic's complaints of the past (npm run demo): about one a week since go-live, from
 // patients on LINE, each acknowledged and answered by the front desk (nearly always within the
 // clinic's limits: 4 and 24 open hours by default), closed, and most rated by the patient.
 // Written with the timestamps of the past (cases and their events), nothing sent; synthetic and
@@ -8,7 +8,7 @@ import type { DB } from '../../db/schema.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import { demoId, logNormal } from '../../platform/demo-random.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { localParts } from '../../platform/time.ts';
+import { localParts, zonedTime } from '../../platform/time.ts';
 import { clinicService } from '../clinics/service.ts';
 import { addOpenMinutes, type OpenHours } from './clock.ts';
 import { caseRepository, type CaseRow } from './repository.ts';
@@ -43,10 +43,15 @@ export async function seedDemoComplaints(
   const n = Math.max(1, Math.round(span / (7 * 86_400_000)));
   const starts = Array.from({ length: n }, () => o.from.getTime() + rnd() * span).sort((a, b) => a - b);
   const year = new Map<number, number>();
+  let rateds = 0;
   for (const start of starts) {
-    const day = new Date(start);
-    const local = localParts(day, oh.timeZone);
-    const created = addOpenMinutes(day, 0, oh) ?? day;
+    // Complaints come in between 8:00 and 22:00 (the clocks start when the clinic opens).
+    const local = localParts(new Date(start), oh.timeZone);
+    const created = zonedTime(
+      local.date,
+      `${String(8 + Math.floor(rnd() * 14)).padStart(2, '0')}:${local.time.slice(3)}`,
+      oh.timeZone,
+    );
     if (created.getTime() >= o.to.getTime()) continue;
     const createdIso = created.toISOString();
     const candidates = o.users.filter((u) => u.at < createdIso);
@@ -55,15 +60,17 @@ export async function seedDemoComplaints(
     const [category, text] = COMPLAINTS[Math.floor(rnd() * COMPLAINTS.length)];
     const firstDue = addOpenMinutes(created, DEFAULT_SETTINGS.firstActionMinutes, oh);
     const replyDue = addOpenMinutes(created, DEFAULT_SETTINGS.replyMinutes, oh);
-    // The front desk acknowledges within ~1 open hour (one in twelve late) and answers within a day.
-    const late = rnd() < 0.08;
+    // The front desk acknowledges within ~1 open hour (one in twelve late) and answers within a
+    // day; of the patients who rate, about one in eight is not satisfied. A fixed rhythm rather
+    // than a draw, so a month of four or five complaints does not swing by chance.
+    const late = cases.length % 12 === 7;
     const firstAt = addOpenMinutes(created, late ? 300 : Math.min(logNormal(rnd, 45, 0.7), 200), oh);
     const repliedAt = addOpenMinutes(created, Math.min(logNormal(rnd, 300, 0.6), 1300), oh);
     if (!firstDue || !replyDue || !firstAt || !repliedAt || repliedAt.getTime() >= o.to.getTime()) continue;
     const closedAt = new Date(repliedAt.getTime() + (1 + rnd() * 47) * 3_600_000);
-    const rated = rnd() < 0.75;
-    const r = rnd();
-    const satisfaction = !rated ? null : r < 0.82 ? 'satisfied' : r < 0.95 ? 'neutral' : 'unsatisfied';
+    const rated = cases.length % 4 !== 2;
+    const k = rated ? rateds++ : -1;
+    const satisfaction = !rated ? null : k % 8 !== 5 ? 'satisfied' : k % 16 === 13 ? 'unsatisfied' : 'neutral';
     const y = Number(local.date.slice(0, 4));
     const seq = (year.get(y) ?? (await caseRepository(deps.db).maxSeq(clinicId, y))) + 1;
     year.set(y, seq);

@@ -56,7 +56,7 @@ export async function seedDemoSurveys(
   let seed = 7;
   const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   // About nine in ten answers are 4–5 stars (the front desk's target is 90 %).
-  const starsOf = (r: number) => (r < 0.6 ? 5 : r < 0.89 ? 4 : r < 0.95 ? 3 : r < 0.98 ? 2 : 1);
+  const starsOf = (r: number) => (r < 0.62 ? 5 : r < 0.92 ? 4 : r < 0.96 ? 3 : r < 0.985 ? 2 : 1);
   const boundOf = new Map((o.bindings ?? []).map((b) => [b.patientId, b]));
   const asked = new Map<string, number>();
   let written = 0;
