@@ -192,6 +192,7 @@ test('books for a child in LIFF → HIS write-back and staff accept; recall link
       await expect(row).toBeVisible({ timeout: 3_000 });
     }).toPass({ timeout: 30_000 });
     await expect(row).toContainText(doctor);
+    await expect(row).toContainText(`${day.replaceAll('-', '/')}（週`);
     await expect(row).toContainText('LINE 預約頁');
     await expect(row).toContainText('預約申請中');
     await expect(office.locator('.ant-spin-spinning')).toHaveCount(0); // not mid-refetch

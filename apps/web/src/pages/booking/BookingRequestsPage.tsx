@@ -9,7 +9,7 @@ import { Link } from 'react-router';
 import { api, errorMessage, type ApiQuery, type ApiResponse } from '../../api.ts';
 import { HelpDrawer } from '../../components/HelpDrawer.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { formatDateTimeIn, fromNow } from '../../format.ts';
+import { dayjs, formatDateTimeIn, fromNow, WEEKDAY_LABELS } from '../../format.ts';
 import { useClinic } from '../../queries.ts';
 
 const { Text } = Typography;
@@ -101,8 +101,13 @@ export function BookingRequestsPage() {
           {
             title: '看診時間',
             key: 'startsAt',
-            width: 170,
-            render: (_, r) => <Text strong>{formatDateTimeIn(r.startsAt, zone)}</Text>,
+            width: 210,
+            // with the weekday, as the patient read it in LINE (「12/9（週三）09:30」)
+            render: (_, r) => {
+              const [date, time] = formatDateTimeIn(r.startsAt, zone).split(' ');
+              const wd = zone ? dayjs(r.startsAt).tz(zone).day() : dayjs(r.startsAt).day();
+              return <Text strong>{`${date}（${WEEKDAY_LABELS[wd]}）${time}`}</Text>;
+            },
           },
           {
             title: '病患',
