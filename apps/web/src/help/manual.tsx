@@ -109,7 +109,7 @@ export const MANUAL_SECTION_OF: Record<HelpTopic, readonly [string, string] | nu
   reminderFamily: ['reminders', '家人代收提醒'],
   deliveryLog: ['reminders', '發送紀錄與重新發送'],
   quota: ['reminders', '額度與費用'],
-  linePnp: ['reminders', '沒加好友的病人：LINE 通知型訊息與簡訊'],
+  linePnp: ['reminders', '沒加好友的病人：LINE 通知訊息與簡訊'],
   inbox: ['messages', '收件匣'],
   autoReplies: ['messages', '罐頭訊息與關鍵字'],
   faq: ['messages', '常見問題與客服機器人'],
