@@ -15,7 +15,8 @@ async function shot(page: Page, url: string, title: string, name: string) {
   await expect(page.getByRole('heading', { level: 3, name: title })).toBeVisible();
   await expect(page.locator('.ant-spin-spinning')).toHaveCount(0);
   await page.mouse.move(0, 0);
-  await page.screenshot({ path: `${SHOTS}/${name}` });
+  // transitions finished: a table that just loaded fades its rows in
+  await page.screenshot({ path: `${SHOTS}/${name}`, animations: 'disabled' });
 }
 
 test("the manual: screenshots the chapters show, a page's 「？」 opens its section, search, PDF", async ({
