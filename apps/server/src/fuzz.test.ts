@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLineTestbed, type LineTestbed } from './testing/line.ts';
 import { liffSteps } from './testing/liff.ts';
 import type { Session } from './testing/helpers.ts';
+import { seededRandom } from './platform/demo-random.ts';
 
 type Schema = Record<string, any>;
 type Op = { method: string; path: string; op: Schema };
@@ -25,18 +26,6 @@ const CASES = Number(process.env.FUZZ_CASES ?? 24);
 const STREAMS = new Set(['/api/inbox/stream', '/api/follow-ups/stream', '/api/home/stream']);
 // Ending the caller's own session would turn the rest of the run into 401s.
 const SKIP = new Set(['post /api/auth/logout']);
-
-/** mulberry32: a small seeded generator, so a run can be repeated exactly. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const resolve = (s: Schema | undefined): Schema =>
   s?.$ref ? resolve(doc.components.schemas[s.$ref.split('/').pop()!]) : (s ?? {});
@@ -309,7 +298,7 @@ function problem(res: LightMyRequestResponse): string | null {
 
 describe('openapi.json fuzzer', () => {
   it(`answers every operation's broken requests below 500 without a stack trace (seed ${SEED})`, async () => {
-    const random = rng(SEED);
+    const random = seededRandom(SEED);
     const failures: string[] = [];
     let sent = 0;
     const started = Date.now();

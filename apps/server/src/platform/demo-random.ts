@@ -1,5 +1,6 @@
-// Deterministic randomness for the demo's synthetic history (npm run demo): the same seed draws
-// the same clinic every time, so screenshots and tests see the same figures.
+// Deterministic randomness for the demo's synthetic history (npm run demo) and the API fuzzer:
+// the same seed draws the same clinic (or the same broken requests) every time, so screenshots,
+// tests and a fuzz failure can be repeated exactly.
 
 /** mulberry32: a small seeded PRNG, uniform in [0, 1). */
 export function seededRandom(seed: number): () => number {
