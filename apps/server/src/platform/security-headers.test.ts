@@ -97,6 +97,22 @@ describe('LIFF page policy', () => {
     expect(csp['connect-src']).toEqual(["'self'", 'https:']);
   });
 
+  it("a care article or a tracked link's page, opened from LINE: the emulator's web view may frame it", () => {
+    const emu = securityHeaders({ publicBaseUrl: 'http://127.0.0.1:3100', lineLoginBaseUrl: 'http://localhost:4100' });
+    const line = securityHeaders({
+      publicBaseUrl: 'https://app.careline.tw',
+      lineLoginBaseUrl: 'https://access.line.me',
+    });
+    for (const path of ['/line/articles/abc123', '/r/tok3n']) {
+      const csp = directives(emu.pagePolicy(path, '<p>x</p>'));
+      expect(csp['frame-ancestors']).toEqual(["'self'", 'http://localhost:4100', 'http://127.0.0.1:4100']);
+      expect(csp['script-src']).toEqual(["'self'"]);
+      expect(directives(line.pagePolicy(path, '<p>x</p>'))['frame-ancestors']).toEqual(["'self'"]);
+    }
+    // the back office stays unframeable
+    expect(directives(emu.pagePolicy('/messages/inbox', '<p>x</p>'))['frame-ancestors']).toEqual(["'none'"]);
+  });
+
   it('hashes only inline scripts with content', () => {
     expect(
       inlineScriptHashes('<script src="/a.js"></script><script> </script><script type="module">x()</script>'),

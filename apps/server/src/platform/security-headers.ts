@@ -8,7 +8,9 @@
 // (antd and ECharts set style attributes and inject <style> elements at run time).
 // The back office is never framed (`frame-ancestors 'none'`). The patient (LIFF) pages may
 // load LINE's SDK and talk to LINE; with the LINE emulator instead of LINE (development and
-// tests), the emulator's phone page frames them, so its origin may frame them too.
+// tests), the emulator's phone page frames them, so its origin may frame them too. The same holds
+// for the other pages patients open from a LINE message in LINE's in-app browser (a care article,
+// a tracked link's answer): the emulator shows them in its phone's web view, a frame.
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
@@ -20,6 +22,9 @@ const REAL_LINE = /(^|\.)line\.me$/;
 export const NON_HTML_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const API_PATH = /^\/(api|his|liff\/api)\//;
+
+/** Pages patients open from LINE: LIFF apps, public care articles (/line/articles), tracked links (/r). */
+export const PATIENT_PAGE = /^\/(liff|line|r)\//;
 
 const INLINE_SCRIPT = /<script(?![^>]*\bsrc\s*=)[^>]*>([\s\S]*?)<\/script>/gi;
 
@@ -88,6 +93,9 @@ export function securityHeaders(config: Pick<Config, 'publicBaseUrl' | 'lineLogi
           'frame-ancestors': ["'self'", ...(emulator ? [emulator] : [])].join(' '),
         });
       }
+      // Other pages opened from LINE: framed only by the emulator's web view (never with LINE itself).
+      if (PATIENT_PAGE.test(path))
+        return base(hashes, { 'frame-ancestors': ["'self'", ...(emulator ? [emulator] : [])].join(' ') });
       // The API reference runs its requests from a worker of its own script.
       if (path === '/docs' || path.startsWith('/docs/')) return base(hashes, { 'worker-src': "'self' blob:" });
       return base(hashes, {});
@@ -111,8 +119,8 @@ export function securityHeaderHooks(config: Pick<Config, 'publicBaseUrl' | 'line
       if (typeof type === 'string' && type.startsWith('text/html')) {
         const html = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
         reply.header('content-security-policy', h.pagePolicy(req.url.split('?')[0], html));
-        // For browsers without frame-ancestors; the LIFF pages may be framed by the emulator.
-        if (!req.url.startsWith('/liff/')) reply.header('x-frame-options', 'DENY');
+        // For browsers without frame-ancestors; patients' pages may be framed by the emulator.
+        if (!PATIENT_PAGE.test(req.url)) reply.header('x-frame-options', 'DENY');
       }
       done(null, payload);
     },
