@@ -73,11 +73,11 @@ run_tier() {
     FAILED+=("$name")
     RESULTS+=("FAILED  $name")
     echo "---- $name: FAILED (exit $rc, $(( SECONDS - t0 ))s)"
-    # vitest: "FAIL  file > suite > test" / "× test"; Playwright: "  1) [chromium] › spec:line › test"
+    # vitest: "FAIL  file > suite > test" / "× test"; Playwright: "  1) e2e/x.spec.ts:31:1 › test"
     local line
     while IFS= read -r line; do
       FAILURES+=("$name: $line")
-    done < <(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ *(FAIL |× |[0-9]+\) \[)' \
+    done < <(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ *(FAIL |× |[0-9]+\) .*\.(spec|test)\.ts)' \
       | sed 's/^ *//' | sort -u | head -20)
     if [[ "$KEEP_GOING" != "1" ]]; then exit 1; fi
   fi
