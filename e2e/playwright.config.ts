@@ -48,8 +48,12 @@ export default defineConfig({
     command: 'npx node scripts/demo.ts',
     cwd: root,
     url: `http://127.0.0.1:${port}/readyz`,
+    // The API answers /readyz while the demo is still filling its clinic (the fake HIS writes
+    // through the HIS API; then the synthetic history): the tests start once all of it is done,
+    // or a spec's patients would be taken into the demo's history (bound to synthetic users).
+    wait: { stdout: /Careline demo is running/ },
     reuseExistingServer: false,
-    timeout: 120_000,
+    timeout: 300_000,
     stdout: 'pipe',
     stderr: 'pipe',
     env: {
