@@ -90,6 +90,19 @@ export function openSqlite(path: string): DatabaseSync {
   return raw;
 }
 
+/**
+ * Another connection to a SQLite file that `createDatabase` has open, for a thread of the same
+ * process (line/ingest-writer.ts): no checkpoint thread of its own, automatic checkpoints off —
+ * the first connection's checkpoint thread copies this one's commits too. Its busy handler may
+ * sleep: it blocks only its own thread.
+ */
+export function openSqliteConnection(path: string): { db: Kysely<DB>; close(): void } {
+  const raw = openSqlite(path);
+  raw.exec('PRAGMA wal_autocheckpoint = 0');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: nodeSqliteAdapter(raw) }) });
+  return { db, close: () => raw.isOpen && raw.close() };
+}
+
 let pgTypesSet = false;
 function setPgTypes(): void {
   if (pgTypesSet) return;

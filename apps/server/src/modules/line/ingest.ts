@@ -5,22 +5,64 @@
 // One transaction per burst instead of two writes per delivery: on SQLite the api then takes
 // the write lock a few times a second instead of thousands of times while the worker also
 // writes (docs/benchmarks.md, webhook).
-import type { Insertable } from 'kysely';
-import type { TInteger, TObject } from 'typebox';
+// On a SQLite file the transactions run on a thread of their own (ingest-writer.ts): node:sqlite
+// is synchronous, and building and running them took about 60 % of the route's time on the
+// api's event loop, which every other delivery and request waited for.
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { Dialect } from '../../db/connection.ts';
 import type { DB } from '../../db/schema.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
+import type { Clock } from '../../platform/clock.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { enqueueJobs, wakeWorkers, type JobType } from '../../platform/jobs.ts';
-import { ingestRepository } from './ingest.repository.ts';
+import { enqueueJobs, jobType, wakeWorkers } from '../../platform/jobs.ts';
+import { ingestRepository, type EventRow, type StoredEvent } from './ingest.repository.ts';
+import { ingestWriterFor } from './ingest-writer.ts';
 
-type EventRow = Insertable<DB['line_webhook_events']>;
-/** The line.event job type (service.ts), passed in: this file sits below the service. */
-export type EventJob = JobType<TObject<{ eventRowId: TInteger }>>;
+/** Processing of one stored webhook event; the handler (with other modules' hooks) is registered in src/jobs.ts. */
+export const LINE_EVENT_JOB = jobType({
+  type: 'line.event',
+  payload: Type.Object({ eventRowId: Type.Integer() }),
+  defaults: { priority: 'interactive', maxAttempts: 8 },
+});
+
 type Waiting = { rows: EventRow[]; resolve(stored: number): void; reject(err: unknown): void };
 
 const batchers = new WeakMap<object, (rows: EventRow[]) => Promise<number>>();
 
-async function storeBatch(deps: Deps, job: EventJob, batch: Waiting[]): Promise<Map<Waiting, number>> {
+/**
+ * Stores the events not stored before and a line.event job for each (ordered per LINE user), in
+ * one transaction; returns the events it stored. Runs in the api's thread or the writer's.
+ */
+export function writeEvents(db: Kysely<DB>, dialect: Dialect, clock: Clock, rows: EventRow[]): Promise<StoredEvent[]> {
+  return writeTransaction(db, dialect, async (trx) => {
+    const inserted = await ingestRepository(trx).insertEventsOnce(rows);
+    const userOf = new Map(rows.map((r) => [`${r.clinic_id}\n${r.webhook_event_id}`, r.line_user_id]));
+    const ordered = [...inserted].sort((a, b) => a.id - b.id);
+    await enqueueJobs(
+      trx,
+      clock,
+      LINE_EVENT_JOB,
+      ordered.map((e) => {
+        const userId = userOf.get(`${e.clinic_id}\n${e.webhook_event_id}`);
+        return {
+          payload: { eventRowId: e.id },
+          opts: {
+            clinicId: e.clinic_id,
+            idempotencyKey: `line.event:${e.clinic_id}:${e.webhook_event_id}`,
+            orderingKey: userId ? `line-user:${e.clinic_id}:${userId}` : undefined,
+          },
+        };
+      }),
+    );
+    return inserted;
+  });
+}
+
+async function storeBatch(
+  write: (rows: EventRow[]) => Promise<StoredEvent[]>,
+  batch: Waiting[],
+): Promise<Map<Waiting, number>> {
   // The first delivery of an event id in the batch stores it; a repeat in the same burst is a duplicate.
   const seen = new Set<string>();
   const owner = new Map<string, Waiting>();
@@ -35,36 +77,21 @@ async function storeBatch(deps: Deps, job: EventJob, batch: Waiting[]): Promise<
     }
   const stored = new Map<Waiting, number>(batch.map((w) => [w, 0]));
   if (rows.length === 0) return stored;
-  await writeTransaction(deps.db, deps.dialect, async (trx) => {
-    const inserted = await ingestRepository(trx).insertEventsOnce(rows);
-    const userOf = new Map(rows.map((r) => [`${r.clinic_id}\n${r.webhook_event_id}`, r.line_user_id]));
-    const ordered = [...inserted].sort((a, b) => a.id - b.id);
-    await enqueueJobs(
-      trx,
-      deps.clock,
-      job,
-      ordered.map((e) => {
-        const userId = userOf.get(`${e.clinic_id}\n${e.webhook_event_id}`);
-        return {
-          payload: { eventRowId: e.id },
-          opts: {
-            clinicId: e.clinic_id,
-            idempotencyKey: `line.event:${e.clinic_id}:${e.webhook_event_id}`,
-            orderingKey: userId ? `line-user:${e.clinic_id}:${userId}` : undefined,
-          },
-        };
-      }),
-    );
-    for (const e of inserted) {
-      const w = owner.get(`${e.clinic_id}\n${e.webhook_event_id}`);
-      if (w) stored.set(w, (stored.get(w) ?? 0) + 1);
-    }
-  });
+  for (const e of await write(rows)) {
+    const w = owner.get(`${e.clinic_id}\n${e.webhook_event_id}`);
+    if (w) stored.set(w, (stored.get(w) ?? 0) + 1);
+  }
   wakeWorkers();
   return stored;
 }
 
-function batcher(deps: Deps, job: EventJob) {
+function batcher(deps: Deps) {
+  const inline = (rows: EventRow[]) => writeEvents(deps.db, deps.dialect, deps.clock, rows);
+  const writer = ingestWriterFor(deps.db, deps.dialect).catch(() => null);
+  const write = async (rows: EventRow[]) => {
+    const thread = await writer;
+    return (thread && (await thread.write(rows, deps.clock.now().toISOString()))) ?? inline(rows);
+  };
   let queue: Waiting[] = [];
   let writing = false;
   async function flush() {
@@ -73,7 +100,7 @@ function batcher(deps: Deps, job: EventJob) {
       const batch = queue;
       queue = [];
       try {
-        const stored = await storeBatch(deps, job, batch);
+        const stored = await storeBatch(write, batch);
         for (const w of batch) w.resolve(stored.get(w) ?? 0);
       } catch (err) {
         for (const w of batch) w.reject(err);
@@ -98,10 +125,10 @@ function batcher(deps: Deps, job: EventJob) {
  * from the same process share transactions; a failed transaction rejects every delivery in it
  * (LINE redelivers them; the events already stored are skipped).
  */
-export function storeEvents(deps: Deps, job: EventJob, rows: EventRow[]): Promise<number> {
+export function storeEvents(deps: Deps, rows: EventRow[]): Promise<number> {
   let store = batchers.get(deps.db);
   if (!store) {
-    store = batcher(deps, job);
+    store = batcher(deps);
     batchers.set(deps.db, store);
   }
   return store(rows);

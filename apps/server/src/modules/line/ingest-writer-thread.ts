@@ -1,0 +1,23 @@
+// The thread of ingest-writer.ts: its own connection to the SQLite file, one message per group
+// write ({ id, rows, at }: `at` is the api's clock at the write), answered with the events
+// stored or the error's message; 'stop' closes the connection and ends the thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openSqliteConnection } from '../../db/connection.ts';
+import type { EventRow } from './ingest.repository.ts';
+import { writeEvents } from './ingest.ts';
+
+const port = parentPort!;
+const conn = openSqliteConnection((workerData as { file: string }).file);
+port.on('message', async (m: { id: number; rows: EventRow[]; at: string } | 'stop') => {
+  if (m === 'stop') {
+    conn.close();
+    port.close();
+    return;
+  }
+  try {
+    const stored = await writeEvents(conn.db, 'sqlite', { now: () => new Date(m.at) }, m.rows);
+    port.postMessage({ id: m.id, stored });
+  } catch (err) {
+    port.postMessage({ id: m.id, error: err instanceof Error ? err.message : String(err) });
+  }
+});
