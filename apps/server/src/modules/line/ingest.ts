@@ -8,9 +8,8 @@
 // On a SQLite file the transactions run on a thread of their own (ingest-writer.ts): node:sqlite
 // is synchronous, and building and running them took about 60 % of the route's time on the
 // api's event loop, which every other delivery and request waited for.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { Type } from 'typebox';
-import type { Dialect } from '../../db/connection.ts';
 import type { DB } from '../../db/schema.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -34,8 +33,12 @@ const batchers = new WeakMap<object, (rows: EventRow[]) => Promise<number>>();
  * Stores the events not stored before and a line.event job for each (ordered per LINE user), in
  * one transaction; returns the events it stored. Runs in the api's thread or the writer's.
  */
-export function writeEvents(db: Kysely<DB>, dialect: Dialect, clock: Clock, rows: EventRow[]): Promise<StoredEvent[]> {
-  return writeTransaction(db, dialect, async (trx) => {
+export function writeEvents(
+  transaction: <T>(fn: (trx: Kysely<DB> | Transaction<DB>) => Promise<T>) => Promise<T>,
+  clock: Clock,
+  rows: EventRow[],
+): Promise<StoredEvent[]> {
+  return transaction(async (trx) => {
     const inserted = await ingestRepository(trx).insertEventsOnce(rows);
     const userOf = new Map(rows.map((r) => [`${r.clinic_id}\n${r.webhook_event_id}`, r.line_user_id]));
     const ordered = [...inserted].sort((a, b) => a.id - b.id);
@@ -86,7 +89,8 @@ async function storeBatch(
 }
 
 function batcher(deps: Deps) {
-  const inline = (rows: EventRow[]) => writeEvents(deps.db, deps.dialect, deps.clock, rows);
+  const inline = (rows: EventRow[]) =>
+    writeEvents((fn) => writeTransaction(deps.db, deps.dialect, fn), deps.clock, rows);
   const writer = ingestWriterFor(deps.db, deps.dialect).catch(() => null);
   const write = async (rows: EventRow[]) => {
     const thread = await writer;
