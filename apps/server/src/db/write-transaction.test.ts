@@ -55,7 +55,7 @@ describe('writeTransaction on SQLite', () => {
 });
 
 describe('blockingWriteTransaction', () => {
-  it('waits, sleeping, while another thread holds the write lock, then commits; a failing body rolls back', async () => {
+  it('sleeps while another thread holds the write lock, then commits; a failing body rolls back', async () => {
     await sql`create table b (v integer)`.execute(database.db);
     // Another thread takes the write lock, says so, and commits 150 ms later.
     const holder = new Worker(
