@@ -48,15 +48,20 @@ export async function writeTransaction<T>(
     } finally {
       await sql.raw(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`).execute(conn);
     }
-    try {
-      const result = await fn(conn);
-      await sql`commit`.execute(conn);
-      return result;
-    } catch (err) {
-      await sql`rollback`.execute(conn).catch(() => {});
-      throw err;
-    }
+    return commitOrRollBack(conn, fn);
   });
+}
+
+/** Runs the body of a transaction begun on `conn`: commits after it, rolls back if it throws. */
+async function commitOrRollBack<T>(conn: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  try {
+    const result = await fn(conn);
+    await sql`commit`.execute(conn);
+    return result;
+  } catch (err) {
+    await sql`rollback`.execute(conn).catch(() => {});
+    throw err;
+  }
 }
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -81,13 +86,6 @@ export async function blockingWriteTransaction<T>(
         Atomics.wait(pause, 0, 0, 0.2);
       }
     }
-    try {
-      const result = await fn(conn);
-      await sql`commit`.execute(conn);
-      return result;
-    } catch (err) {
-      await sql`rollback`.execute(conn).catch(() => {});
-      throw err;
-    }
+    return commitOrRollBack(conn, fn);
   });
 }
