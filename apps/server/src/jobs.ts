@@ -9,12 +9,12 @@ import { noteIncoming, requestPerson } from './modules/line/conversations.ts';
 import { lineEventJob } from './modules/line/events.ts';
 import { bindingHooks } from './modules/binding/jobs.ts';
 import { familyOfferJobDefinition, onFamilyPostback } from './modules/binding/family.ts';
-import { PUSH_JOB } from './modules/line/push.ts';
+import { pushJobDefinition } from './modules/line/push.ts';
 import { richMenuJobs } from './modules/rich-menus/jobs.ts';
 import { SMS_JOB } from './modules/sms/service.ts';
 import { reminderJobs, onReminderPostback, onPnpDelivered } from './modules/reminders/jobs.ts';
 import { patientJobs } from './modules/patients/jobs.ts';
-import { recallJobs } from './modules/recalls/jobs.ts';
+import { recallJobs, recallPushHooks } from './modules/recalls/jobs.ts';
 import { tagJobs } from './modules/tags/jobs.ts';
 import { caseJobs, onCasePostback, openComplaintFromText } from './modules/cases/jobs.ts';
 import { reminderTextHooks } from './modules/reminder-text/hook.ts';
@@ -70,7 +70,7 @@ export function jobDefinitions(): JobDefinition[] {
       ],
       onDelivery: onPnpDelivered,
     }),
-    PUSH_JOB,
+    pushJobDefinition({ ...recallPushHooks }),
     familyOfferJobDefinition,
     SMS_JOB,
     ...richMenuJobs,

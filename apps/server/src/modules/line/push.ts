@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { Type, type Static } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { defineJob, enqueueJob, PermanentJobError, type Job } from '../../platform/jobs.ts';
+import { defineJob, enqueueJob, jobType, PermanentJobError, type Job } from '../../platform/jobs.ts';
 import { describeLineError, LineMessageSchema } from '../../platform/line.ts';
 import { inboxRepository } from './inbox.repository.ts';
 import { lineService } from './service.ts';
@@ -23,12 +23,23 @@ const PushPayload = Type.Object({
 });
 export type PushPayload = Static<typeof PushPayload>;
 
-export const PUSH_JOB = defineJob({
+/**
+ * What a module does when a push of its own (by the payload's relatedType) will not reach the
+ * user: LINE refused it (a 4xx other than 409 and 429) or its last attempt failed. `reason` is
+ * for people (zh-TW).
+ */
+export type PushNotDelivered = (deps: Deps, clinicId: string, relatedId: string, reason: string) => Promise<void>;
+
+const PUSH_JOB = jobType({
   type: 'line.push',
   payload: PushPayload,
   defaults: { priority: 'interactive', maxAttempts: 8 },
-  handler: pushJob,
 });
+
+/** The push job; `notDelivered` by relatedType (src/jobs.ts wires the modules'). */
+export function pushJobDefinition(notDelivered: Record<string, PushNotDelivered> = {}) {
+  return defineJob({ ...PUSH_JOB, handler: (job, deps) => pushJob(job, deps, notDelivered) });
+}
 
 /**
  * Queues a push to one LINE user (in the caller's transaction when `db` is one: call wakeWorkers()
@@ -60,7 +71,11 @@ export function retryKeyOf(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-async function pushJob(job: Job<PushPayload>, deps: Deps): Promise<void> {
+async function pushJob(
+  job: Job<PushPayload>,
+  deps: Deps,
+  notDelivered: Record<string, PushNotDelivered>,
+): Promise<void> {
   const clinicId = job.clinicId!;
   const line = lineService(deps);
   const client = await line.clientFor(clinicId);
@@ -69,11 +84,19 @@ async function pushJob(job: Job<PushPayload>, deps: Deps): Promise<void> {
     await client.push({ to: p.to, messages: p.messages }, p.retryKey);
   } catch (err) {
     const e = describeLineError(err);
-    if (e.status === 409) {
-      // already accepted under this retry key: counts as sent
-    } else if (e.status !== null && e.status >= 400 && e.status < 500 && e.status !== 429) {
-      throw new PermanentJobError(`${e.message}: ${e.lineMessage}`);
-    } else throw err;
+    if (e.status !== 409) {
+      // (409: already accepted under this retry key, counts as sent)
+      const refused = e.status !== null && e.status >= 400 && e.status < 500 && e.status !== 429;
+      const hook = p.relatedType && p.relatedId ? notDelivered[p.relatedType] : undefined;
+      if (hook && (refused || job.attempts >= job.maxAttempts)) {
+        try {
+          await hook(deps, clinicId, p.relatedId!, e.message);
+        } catch (hookErr) {
+          deps.log.error({ err: hookErr, jobId: job.id }, 'line.push: the not-delivered hook failed');
+        }
+      }
+      throw refused ? new PermanentJobError(`${e.message}: ${e.lineMessage}`) : err;
+    }
   }
   await line.logSent(clinicId, p.to, p.messages, {
     source: p.source,

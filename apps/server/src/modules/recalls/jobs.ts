@@ -1,6 +1,6 @@
 // Job definitions of recall (registered in src/jobs.ts).
 import { defineJob, enqueueJob, type JobDefinition } from '../../platform/jobs.ts';
-import { RECALL_SCAN, scanRecalls } from './service.ts';
+import { RECALL_SCAN, recallNotDelivered, scanRecalls } from './service.ts';
 
 /** Daily job per clinic; it schedules the next day's run. */
 export const RECALL_SCAN_JOB = defineJob({
@@ -22,3 +22,6 @@ export const RECALL_SCAN_JOB = defineJob({
 });
 
 export const recallJobs: JobDefinition[] = [RECALL_SCAN_JOB];
+
+/** What line.push does when a recall's message will not arrive (src/jobs.ts). */
+export const recallPushHooks = { recall: recallNotDelivered };

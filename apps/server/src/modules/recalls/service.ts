@@ -332,26 +332,29 @@ export async function scanRecalls(
       if (!inserted) continue;
       created++;
       try {
-        const result = await db.transaction().execute((trx) =>
-          deliverRecall(trx, deps, clinicId, id, rule, clinic, {
+        // The message and the recall's status in one transaction: a push that LINE refuses
+        // (recallNotDelivered) always finds the recall already marked sent.
+        const channel = await db.transaction().execute(async (trx) => {
+          const result = await deliverRecall(trx, deps, clinicId, id, rule, clinic, {
             lineAllowed: lineBudget === null || lineBudget > 0,
             liffId,
-          }),
-        );
-        const channel = result === 'line' || result === 'sms' ? result : null;
-        if (channel === 'line' && lineBudget !== null) lineBudget--;
-        const note = channel
-          ? ''
-          : result === 'over_cap'
-            ? '已達本月 LINE 非必要訊息上限，未傳送；請以電話聯絡'
-            : '無 LINE 綁定也無手機號碼，請以電話聯絡';
-        await repo.update(clinicId, id, {
-          status: channel ? 'sent' : 'due',
-          channel,
-          sent_at: channel ? now.toISOString() : null,
-          note,
-          updated_at: now.toISOString(),
+          });
+          const via = result === 'line' || result === 'sms' ? result : null;
+          const note = via
+            ? ''
+            : result === 'over_cap'
+              ? '已達本月 LINE 非必要訊息上限，未傳送；請以電話聯絡'
+              : '無 LINE 綁定也無手機號碼，請以電話聯絡';
+          await recallRepository(trx).update(clinicId, id, {
+            status: via ? 'sent' : 'due',
+            channel: via,
+            sent_at: via ? now.toISOString() : null,
+            note,
+            updated_at: now.toISOString(),
+          });
+          return via;
         });
+        if (channel === 'line' && lineBudget !== null) lineBudget--;
         if (channel) sent++;
       } catch (err) {
         failed++;
@@ -360,6 +363,24 @@ export async function scanRecalls(
     }
   }
   return { created, sent, failed };
+}
+
+/**
+ * A recall's LINE message that will not arrive (LINE refused it, or its last attempt failed):
+ * the recall goes back on the list to be called, with the reason. One with an outcome already
+ * (booked, called, skipped) stays as it is.
+ */
+export async function recallNotDelivered(deps: Deps, clinicId: string, recallId: string, reason: string) {
+  const repo = recallRepository(deps.db);
+  const r = await repo.get(clinicId, recallId);
+  if (!r || r.status !== 'sent' || r.channel !== 'line' || r.outcome !== null) return;
+  await repo.update(clinicId, recallId, {
+    status: 'due',
+    channel: null,
+    sent_at: null,
+    note: `LINE 訊息未送達（${reason}）；請以電話聯絡`,
+    updated_at: deps.clock.now().toISOString(),
+  });
 }
 
 /** Adapter over the reminder delivery pipeline: LINE push when bound, else SMS to a mobile. */
