@@ -289,3 +289,25 @@ export async function bindForTest(t: TestApp, clinicId: string, hisId: string, l
     .execute();
   return p.id;
 }
+
+/** bindForTest, and the LINE user a friend of the clinic's account (as a follow event leaves it). */
+export async function bindFriendForTest(t: TestApp, clinicId: string, hisId: string, lineUserId: string) {
+  const iso = t.clock.now().toISOString();
+  await t.deps.db
+    .insertInto('line_friends')
+    .values({
+      clinic_id: clinicId,
+      line_user_id: lineUserId,
+      display_name: `好友 ${hisId}`,
+      picture_url: null,
+      state: 'friend',
+      followed_at: iso,
+      blocked_at: null,
+      unblocked_at: null,
+      last_event_at: iso,
+      created_at: iso,
+      updated_at: iso,
+    })
+    .execute();
+  return bindForTest(t, clinicId, hisId, lineUserId);
+}

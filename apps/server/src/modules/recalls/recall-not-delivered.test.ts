@@ -7,7 +7,14 @@ import { jobDefinitions } from '../../jobs.ts';
 import type { LineGateway } from '../../platform/line.ts';
 import { startWorker } from '../../platform/jobs.ts';
 import { fakeLine } from '../../testing/fakes.ts';
-import { as, createTestApp, createTestClinic, type TestApp, type TestClinic } from '../../testing/helpers.ts';
+import {
+  as,
+  bindFriendForTest,
+  createTestApp,
+  createTestClinic,
+  type TestApp,
+  type TestClinic,
+} from '../../testing/helpers.ts';
 
 const REFUSED = `U${'9'.repeat(32)}`;
 const base = fakeLine();
@@ -40,7 +47,6 @@ async function clinicWithRecalls(users: string[]): Promise<TestClinic> {
   const c = await createTestClinic(t);
   const his = c.his(await c.apiKey());
   await his.put('/his/v1/doctors/D1', { name: '林醫師' });
-  const iso = t.clock.now().toISOString();
   for (const [i, u] of users.entries()) {
     await his.put(`/his/v1/patients/P${i}`, { name: `病患${i}`, phone: `0912-000-00${i}` });
     await his.put(`/his/v1/appointments/A${i}`, {
@@ -51,39 +57,7 @@ async function clinicWithRecalls(users: string[]): Promise<TestClinic> {
       visitType: '洗牙',
       version: 1,
     });
-    const p = await t.deps.db
-      .selectFrom('patients')
-      .select('id')
-      .where('clinic_id', '=', c.clinicId)
-      .where('his_id', '=', `P${i}`)
-      .executeTakeFirstOrThrow();
-    await t.deps.db
-      .insertInto('line_friends')
-      .values({
-        clinic_id: c.clinicId,
-        line_user_id: u,
-        display_name: `病患${i}`,
-        picture_url: null,
-        state: 'friend',
-        followed_at: iso,
-        blocked_at: null,
-        unblocked_at: null,
-        last_event_at: iso,
-        created_at: iso,
-        updated_at: iso,
-      })
-      .execute();
-    await t.deps.db
-      .insertInto('line_bindings')
-      .values({
-        clinic_id: c.clinicId,
-        line_user_id: u,
-        patient_id: p.id,
-        phone_hash: 'h',
-        phone_masked: `0912-***-00${i}`,
-        created_at: iso,
-      })
-      .execute();
+    await bindFriendForTest(t, c.clinicId, `P${i}`, u);
   }
   const api = as(t.app, c.admin);
   const rule = await api.post('/api/recall-rules', {

@@ -2,7 +2,7 @@
 // non-essential cap (the one that pauses non-essential reminders) and the patients over it
 // stay on the recall list with a note for a phone call.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { as, createTestApp, createTestClinic, type TestApp } from '../../testing/helpers.ts';
+import { as, bindFriendForTest, createTestApp, createTestClinic, type TestApp } from '../../testing/helpers.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -26,40 +26,7 @@ it('sends recall messages on LINE up to the non-essential cap, then leaves the r
       visitType: '洗牙',
       version: 1,
     });
-    const p = await t.deps.db
-      .selectFrom('patients')
-      .select('id')
-      .where('clinic_id', '=', c.clinicId)
-      .where('his_id', '=', `P${i}`)
-      .executeTakeFirstOrThrow();
-    const u = `U${String(i).padStart(32, '0')}`;
-    await t.deps.db
-      .insertInto('line_friends')
-      .values({
-        clinic_id: c.clinicId,
-        line_user_id: u,
-        display_name: `病患${i}`,
-        picture_url: null,
-        state: 'friend',
-        followed_at: iso,
-        blocked_at: null,
-        unblocked_at: null,
-        last_event_at: iso,
-        created_at: iso,
-        updated_at: iso,
-      })
-      .execute();
-    await t.deps.db
-      .insertInto('line_bindings')
-      .values({
-        clinic_id: c.clinicId,
-        line_user_id: u,
-        patient_id: p.id,
-        phone_hash: 'h',
-        phone_masked: '0912-***-00' + i,
-        created_at: iso,
-      })
-      .execute();
+    await bindFriendForTest(t, c.clinicId, `P${i}`, `U${String(i).padStart(32, '0')}`);
   }
   // A cap of 2 non-essential messages this month, one already used by a staff message.
   const rules = (await api.get('/api/reminders/rules')).json();
