@@ -47,10 +47,11 @@ export default defineConfig({
   webServer: {
     command: 'npx node scripts/demo.ts',
     cwd: root,
-    url: `http://127.0.0.1:${port}/readyz`,
-    // The API answers /readyz while the demo is still filling its clinic (the fake HIS writes
-    // through the HIS API; then the synthetic history): the tests start once all of it is done,
-    // or a spec's patients would be taken into the demo's history (bound to synthetic users).
+    // Ready when the demo says so, not when its API first answers: the API answers /readyz while
+    // the demo is still filling its clinic (the fake HIS writes through the HIS API; then the
+    // synthetic history), and a spec's patients created meanwhile were taken into that history
+    // (bound to synthetic LINE users). No `url` here: Playwright takes whichever of `url` and
+    // `wait` comes first.
     wait: { stdout: /Careline demo is running/ },
     reuseExistingServer: false,
     timeout: 300_000,
