@@ -90,23 +90,6 @@ export function openSqlite(path: string): DatabaseSync {
   return raw;
 }
 
-/**
- * Another connection to a SQLite file that `createDatabase` has open, for a thread of the same
- * process (line/ingest-writer.ts): no checkpoint thread of its own, automatic checkpoints off —
- * the first connection's checkpoint thread copies this one's commits too. Waiting for a lock
- * blocks only its own thread.
- */
-export function openSqliteConnection(
-  path: string,
-  opts: { busyTimeoutMs?: number } = {},
-): { db: Kysely<DB>; close(): void } {
-  const raw = openSqlite(path);
-  raw.exec('PRAGMA wal_autocheckpoint = 0');
-  if (opts.busyTimeoutMs !== undefined) raw.exec(`PRAGMA busy_timeout = ${Math.trunc(opts.busyTimeoutMs)}`);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: nodeSqliteAdapter(raw) }) });
-  return { db, close: () => raw.isOpen && raw.close() };
-}
-
 let pgTypesSet = false;
 function setPgTypes(): void {
   if (pgTypesSet) return;

@@ -63,29 +63,3 @@ async function commitOrRollBack<T>(conn: Kysely<DB>, fn: (trx: Kysely<DB>) => Pr
     throw err;
   }
 }
-
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
-/**
- * The same for a connection that has a thread of its own (line/ingest-writer.ts), whose
- * busy_timeout is 0: while another connection holds the write lock the thread sleeps 0.2 ms
- * between attempts, burning no CPU — the holder, perhaps a worker process of lower priority,
- * gets the core to finish — and without SQLite's busy handler's growing sleeps (1, 2, 5 … ms).
- */
-export async function blockingWriteTransaction<T>(
-  db: Kysely<DB>,
-  fn: (trx: Kysely<DB> | Transaction<DB>) => Promise<T>,
-): Promise<T> {
-  return db.connection().execute(async (conn) => {
-    for (const started = performance.now(); ;) {
-      try {
-        await sql`begin immediate`.execute(conn);
-        break;
-      } catch (err) {
-        if (!isBusy(err) || performance.now() - started >= BUSY_TIMEOUT_MS) throw err;
-        Atomics.wait(pause, 0, 0, 0.2);
-      }
-    }
-    return commitOrRollBack(conn, fn);
-  });
-}

@@ -5,9 +5,6 @@
 // One transaction per burst instead of two writes per delivery: on SQLite the api then takes
 // the write lock a few times a second instead of thousands of times while the worker also
 // writes (docs/benchmarks.md, webhook).
-// On a SQLite file the transactions run on a thread of their own (ingest-writer.ts): node:sqlite
-// is synchronous, and building and running them took about 60 % of the route's time on the
-// api's event loop, which every other delivery and request waited for.
 import type { Kysely, Transaction } from 'kysely';
 import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
@@ -16,7 +13,6 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { enqueueJobs, jobType, wakeWorkers } from '../../platform/jobs.ts';
 import { ingestRepository, type EventRow, type StoredEvent } from './ingest.repository.ts';
-import { ingestWriterFor } from './ingest-writer.ts';
 
 /** Processing of one stored webhook event; the handler (with other modules' hooks) is registered in src/jobs.ts. */
 export const LINE_EVENT_JOB = jobType({
@@ -31,7 +27,7 @@ const batchers = new WeakMap<object, (rows: EventRow[]) => Promise<number>>();
 
 /**
  * Stores the events not stored before and a line.event job for each (ordered per LINE user), in
- * one transaction; returns the events it stored. Runs in the api's thread or the writer's.
+ * one transaction; returns the events it stored.
  */
 export function writeEvents(
   transaction: <T>(fn: (trx: Kysely<DB> | Transaction<DB>) => Promise<T>) => Promise<T>,
@@ -89,13 +85,8 @@ async function storeBatch(
 }
 
 function batcher(deps: Deps) {
-  const inline = (rows: EventRow[]) =>
+  const write = (rows: EventRow[]) =>
     writeEvents((fn) => writeTransaction(deps.db, deps.dialect, fn), deps.clock, rows);
-  const writer = ingestWriterFor(deps.db, deps.dialect).catch(() => null);
-  const write = async (rows: EventRow[]) => {
-    const thread = await writer;
-    return (thread && (await thread.write(rows, deps.clock.now().toISOString()))) ?? inline(rows);
-  };
   let queue: Waiting[] = [];
   let writing = false;
   async function flush() {
