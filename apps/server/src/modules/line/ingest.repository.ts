@@ -4,15 +4,11 @@ import type { DB } from '../../db/schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export type EventRow = Insertable<DB['line_webhook_events']>;
-/** An event stored by insertEventsOnce. */
-export type StoredEvent = { id: number; clinic_id: string; webhook_event_id: string };
-
 export function ingestRepository(db: Db) {
   return {
     /** Stores the events not stored before (by clinic and webhookEventId); returns the new rows' ids. */
-    insertEventsOnce: async (rows: EventRow[]) => {
-      const out: StoredEvent[] = [];
+    insertEventsOnce: async (rows: Insertable<DB['line_webhook_events']>[]) => {
+      const out: { id: number; clinic_id: string; webhook_event_id: string }[] = [];
       for (let i = 0; i < rows.length; i += 200)
         out.push(
           ...(await db

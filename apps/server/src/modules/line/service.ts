@@ -3,10 +3,12 @@
 // processed in jobs, in order per LINE user), friend records, and the message log.
 import type { messagingApi } from '@line/bot-sdk';
 import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
+import { jobType } from '../../platform/jobs.ts';
 import type { Crypto } from '../../platform/crypto.ts';
 import {
   describeLineError,
@@ -21,7 +23,12 @@ import { lineRepository, type ChannelRow, type FriendRow } from './repository.ts
 export const DEFAULT_GREETING =
   '感謝您加入{clinic}的 LINE 官方帳號！\n完成「綁定」後，就能在 LINE 收到看診提醒、一鍵確認或取消預約，也能查詢您與家人的預約。';
 
-export { LINE_EVENT_JOB } from './ingest.ts';
+/** Processing of one stored webhook event; the handler (with other modules' hooks) is registered in src/jobs.ts. */
+export const LINE_EVENT_JOB = jobType({
+  type: 'line.event',
+  payload: Type.Object({ eventRowId: Type.Integer() }),
+  defaults: { priority: 'interactive', maxAttempts: 8 },
+});
 
 export type ChannelInput = {
   channelId: string;
@@ -328,7 +335,7 @@ export function lineService(deps: Deps) {
         });
       }
       // Stored with their jobs in one transaction, shared with the deliveries arriving meanwhile (ingest.ts).
-      const stored = rows.length ? await storeEvents(deps, rows) : 0;
+      const stored = rows.length ? await storeEvents(deps, LINE_EVENT_JOB, rows) : 0;
       return { received: events.length, stored };
     },
 
