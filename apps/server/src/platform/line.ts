@@ -244,7 +244,13 @@ export function describeLineError(err: unknown): { status: number | null; messag
       409: '這個請求 LINE 已經接受過了',
       429: '已超過 LINE 的發送頻率或本月訊息額度',
     };
-    return { status: err.status, message: zh[err.status] ?? `LINE 回應錯誤（${err.status}）`, lineMessage };
+    // LINE answers 400 "Failed to send messages" (or an invalid property 'to') when the recipient
+    // cannot get messages: not a friend, blocked the account, or no such user (reminders/line-errors.ts).
+    const recipient = err.status === 400 && /failed to send messages|property,? '?to'?\b/i.test(lineMessage);
+    const message = recipient
+      ? 'LINE 無法把訊息送給這位使用者（不是官方帳號的好友、已封鎖，或沒有這個 LINE 帳號）'
+      : (zh[err.status] ?? `LINE 回應錯誤（${err.status}）`);
+    return { status: err.status, message, lineMessage };
   }
   const msg = err instanceof Error ? err.message : String(err);
   return { status: null, message: '無法連線到 LINE 平台，請稍後再試', lineMessage: msg };

@@ -95,7 +95,9 @@ it('puts a recall whose LINE message was refused back on the list with the reaso
   expect(items.find((r) => r.patientName === '病患0')).toMatchObject({ status: 'sent', channel: 'line', note: '' });
   const refused = items.find((r) => r.patientName === '病患1')!;
   expect(refused).toMatchObject({ status: 'due', channel: null });
-  expect(refused.note).toBe('LINE 訊息未送達（LINE 拒絕了這個請求（內容格式不符合 LINE 的規定））；請以電話聯絡');
+  expect(refused.note).toBe(
+    'LINE 訊息未送達（LINE 無法把訊息送給這位使用者（不是官方帳號的好友、已封鎖，或沒有這個 LINE 帳號））；請以電話聯絡',
+  );
   const dead = await t.deps.db
     .selectFrom('jobs')
     .select('status')
