@@ -12,7 +12,8 @@
 // plus faq_p95_ms from bench/lib/faq.ts (the FAQ matcher, 2,000 FAQs × 5 wordings) when present.
 //   BENCH_RATE (1000 events/s), BENCH_SECONDS (30), BENCH_USERS (500), BENCH_DUPLICATES (0.01),
 //   BENCH_WORKER_DURING=0 starts the worker only after the measured phases (the route alone),
-//   BENCH_DATABASE_URL=postgres://… runs on PostgreSQL instead of a temporary SQLite file.
+//   BENCH_DATABASE_URL=postgres://… runs on PostgreSQL instead of a temporary SQLite file,
+//   BENCH_WORKER_BATCH (20, as `npm start`'s worker) the jobs the worker claims at a time.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

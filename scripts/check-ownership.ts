@@ -3,7 +3,8 @@
 // single source, so the picture and the code cannot drift apart.
 //
 // SQL is found in Kysely calls (selectFrom, updateTable, insertInto, deleteFrom, mergeInto,
-// the joins) and in raw sql`…` templates (FROM / JOIN / UPDATE / INTO / DELETE FROM). A
+// the joins), in raw sql`…` templates (FROM / JOIN / UPDATE / INTO / DELETE FROM) and in plain
+// strings that start with a statement (the synchronous statements of db/connection.ts). A
 // repository is a module's repository.ts, a *.repository.ts file or a file under its
 // repository/ folder; platform owners (platform/jobs.ts, …) are their own repository.
 // Migrations, tests and the test helpers are exempt: they set up and inspect tables.
@@ -75,6 +76,9 @@ const KYSELY = new RegExp(`\\b(${KYSELY_CALLS.join('|')})\\(\\s*['"\`]([a-z_]+)`
 const WRITES = new Set(['updateTable', 'insertInto', 'replaceInto', 'deleteFrom', 'mergeInto']);
 const RAW_SQL = /\bsql(?:<[^`]*?>)?`([^`]*)`/gs;
 const RAW_TABLE = /\b(from|join|update|into)\s+([a-z_]+)/gi;
+// SQL text in a plain string (the synchronous statements of db/connection.ts): a string that
+// starts with a statement's verb, up to the end of its line.
+const SQL_TEXT = /['"`]\s*((?:insert\s+into|update|delete\s+from|select)\s[^\n]*)/gi;
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -102,6 +106,11 @@ for (const path of walk(SRC)) {
   const lineOf = (index: number) => text.slice(0, index).split('\n').length;
   for (const m of text.matchAll(KYSELY)) {
     uses.push({ file, line: lineOf(m.index), table: m[2], write: WRITES.has(m[1]) });
+  }
+  for (const m of text.matchAll(SQL_TEXT)) {
+    const t = /^(?:insert\s+(into)|(update)|delete\s+(from)|select\s.*?\b(from))\s+([a-z_]+)/i.exec(m[1]);
+    if (!t || !owner.has(t[5])) continue;
+    uses.push({ file, line: lineOf(m.index), table: t[5], write: !t[4] });
   }
   for (const m of text.matchAll(RAW_SQL)) {
     for (const t of m[1].matchAll(RAW_TABLE)) {

@@ -75,7 +75,9 @@ if (process.send && process.argv[1] === import.meta.filename) {
     });
     const { deps, database } = await createDeps(config, { migrate: false });
     lowerWorkerPriority(config, (m) => process.stderr.write(`${m}\n`)); // as `--role worker` does
-    const worker = startWorker(deps, jobDefinitions(), { workerId: `bench-${process.pid}`, pollMs: 20, batch: 50 });
+    // The claim size of `npm start`'s worker (20, platform/jobs.ts); BENCH_WORKER_BATCH changes it.
+    const batch = Number(process.env.BENCH_WORKER_BATCH ?? 20);
+    const worker = startWorker(deps, jobDefinitions(), { workerId: `bench-${process.pid}`, pollMs: 20, batch });
     url = lineUrl;
     process.on('message', (m: { cmd: string }) => {
       if (m.cmd === 'calls') process.send!({ cmd: 'calls', calls });

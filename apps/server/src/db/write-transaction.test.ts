@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDatabase, openSqlite } from './connection.ts';
-import { writeTransaction } from './write-transaction.ts';
+import { createDatabase, openSqlite, sqliteStatements } from './connection.ts';
+import { writeTransaction, writeTransactionSync } from './write-transaction.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'careline-wtx-'));
 const file = join(dir, 'db.sqlite');
@@ -47,6 +47,46 @@ describe('writeTransaction on SQLite', () => {
     const rows = await sql<{ v: number }>`select v from t order by v`.execute(db);
     expect(rows.rows.map((r) => r.v)).toEqual([1, 2]);
     // the busy timeout of every other statement is back
+    expect((await sql<{ timeout: number }>`pragma busy_timeout`.execute(db)).rows[0]).toEqual({ timeout: 5000 });
+    other.close();
+  });
+
+  it('runs synchronous statements the same way: waits with the event loop free, rolls back on a throw', async () => {
+    const { db } = database;
+    const statements = sqliteStatements(db)!;
+    expect(statements).not.toBeNull();
+    await sql`create table s (v integer primary key, note text)`.execute(db);
+    const other = openSqlite(file);
+    other.exec('begin immediate');
+    other.exec("insert into s values (1, 'other')");
+
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 2);
+    const pending = writeTransactionSync(db, statements, (s) => {
+      s.run('insert into s (v, note) values (?, ?)', [2, null]);
+      return s.rows('select v, note from s order by v', []);
+    });
+    // a Kysely query on the same handle waits for the transaction, never runs inside it
+    const outside = sql<{ n: number }>`select count(*) as n from s`.execute(db);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(ticks).toBeGreaterThan(3);
+    other.exec('commit');
+    // what is sent is what is stored: the null stays null
+    expect(await pending).toEqual([
+      [1, 'other'],
+      [2, null],
+    ]);
+    expect((await outside).rows[0].n).toBe(2);
+    clearInterval(ticker);
+
+    await expect(
+      writeTransactionSync(db, statements, (s) => {
+        s.run('insert into s (v, note) values (?, ?)', [3, 'x']);
+        s.run('insert into s (v, note) values (?, ?)', [2, 'a repeat of the primary key']);
+      }),
+    ).rejects.toThrow(/UNIQUE/);
+    const rows = await sql<{ v: number }>`select v from s order by v`.execute(db);
+    expect(rows.rows.map((r) => r.v)).toEqual([1, 2]);
     expect((await sql<{ timeout: number }>`pragma busy_timeout`.execute(db)).rows[0]).toEqual({ timeout: 5000 });
     other.close();
   });

@@ -10,7 +10,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import type { Dialect } from '../db/connection.ts';
+import type { Dialect, SyncStatements } from '../db/connection.ts';
 import type { DB } from '../db/schema.ts';
 import type { JobsTable } from '../db/tables.ts';
 import type { Clock } from './clock.ts';
@@ -159,6 +159,42 @@ export async function enqueueJobs<S extends TSchema>(
   if (items.length && !db.isTransaction) wakeWorkers();
 }
 
+const JOB_COLUMNS = [
+  'clinic_id',
+  'type',
+  'payload',
+  'status',
+  'run_at',
+  'max_attempts',
+  'priority',
+  'idempotency_key',
+  'ordering_key',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof ReturnType<typeof jobRow>)[];
+const INSERT_JOB_ONCE = `insert into jobs (${JOB_COLUMNS.join(', ')}) values (${JOB_COLUMNS.map(() => '?').join(', ')})
+  on conflict (idempotency_key) do nothing`;
+
+/**
+ * enqueueJobs with synchronous statements inside writeTransactionSync (SQLite's hottest write
+ * path, db/write-transaction.ts): one prepared insert per job, repeats of an idempotency key
+ * skipped. The caller wakes the workers after the commit.
+ */
+export function enqueueJobsSync<S extends TSchema>(
+  s: SyncStatements,
+  clock: Clock,
+  def: JobType<S>,
+  items: { payload: Static<S>; opts: EnqueueOptions }[],
+): void {
+  for (const it of items) {
+    const row = jobRow(def, it.payload, it.opts, clock);
+    s.run(
+      INSERT_JOB_ONCE,
+      JOB_COLUMNS.map((c) => row[c]),
+    );
+  }
+}
+
 /** A payload column that is not JSON at all (the worker kills such a job). */
 class UnreadablePayload {
   readonly text: string;
@@ -217,27 +253,50 @@ export async function claimJobs(
     AND (j.ordering_key IS NULL OR NOT EXISTS (
       SELECT 1 FROM jobs e WHERE e.ordering_key = j.ordering_key AND e.id < j.id
         AND e.status IN ('pending', 'running')))`;
-  const branch = (where: ReturnType<typeof sql>, order: ReturnType<typeof sql>) =>
-    sql`(SELECT j.id, j.priority, j.run_at FROM jobs j WHERE ${where} ${claimable}
-      ORDER BY ${order} LIMIT ${opts.limit} ${lock})`;
-  const branches = [
-    ...PRIORITY_VALUES.map((p) =>
-      branch(sql`j.status = 'pending' AND j.priority = ${p} AND j.run_at <= ${now}`, sql`j.run_at, j.id`),
-    ),
-    branch(sql`j.status = 'running' AND j.locked_until < ${now}`, sql`j.priority, j.run_at, j.id`),
-  ];
-  // Each limited (and on PostgreSQL locking) branch is a subquery of its own inside the union.
-  const arms = branches.map((b, i) => sql`SELECT * FROM ${b} AS ${sql.raw(`b${i}`)}`);
-  const res = await sql<JobsTable & { id: number; attempts: number }>`
-    UPDATE jobs SET status = 'running', locked_by = ${opts.workerId}, locked_until = ${lockedUntil},
-      attempts = attempts + 1, updated_at = ${now}
-    WHERE id IN (
-      SELECT c.id FROM (${sql.join(arms, sql` UNION ALL `)}) AS c
+  const chosen = (limit: number) => {
+    const branch = (where: ReturnType<typeof sql>, order: ReturnType<typeof sql>) =>
+      sql`(SELECT j.id, j.priority, j.run_at FROM jobs j WHERE ${where} ${claimable}
+        ORDER BY ${order} LIMIT ${limit} ${lock})`;
+    const branches = [
+      ...PRIORITY_VALUES.map((p) =>
+        branch(sql`j.status = 'pending' AND j.priority = ${p} AND j.run_at <= ${now}`, sql`j.run_at, j.id`),
+      ),
+      branch(sql`j.status = 'running' AND j.locked_until < ${now}`, sql`j.priority, j.run_at, j.id`),
+    ];
+    // Each limited (and on PostgreSQL locking) branch is a subquery of its own inside the union.
+    const arms = branches.map((b, i) => sql`SELECT * FROM ${b} AS ${sql.raw(`b${i}`)}`);
+    return sql`SELECT c.id FROM (${sql.join(arms, sql` UNION ALL `)}) AS c
       ORDER BY c.priority, c.run_at, c.id
-      LIMIT ${opts.limit}
-    )
-    RETURNING *`.execute(db);
-  return res.rows.map(toJob).sort((a, b) => a.id - b.id);
+      LIMIT ${limit}`;
+  };
+  const claim = (ids: ReturnType<typeof sql>, still: ReturnType<typeof sql>) =>
+    sql<JobsTable & { id: number; attempts: number }>`
+      UPDATE jobs SET status = 'running', locked_by = ${opts.workerId}, locked_until = ${lockedUntil},
+        attempts = attempts + 1, updated_at = ${now}
+      WHERE id IN (${ids}) ${still}
+      RETURNING *`;
+  const byId = (a: Job, b: Job) => a.id - b.id;
+  if (dialect !== 'sqlite') return (await claim(chosen(opts.limit), sql``).execute(db)).rows.map(toJob).sort(byId);
+  // SQLite takes the database's write lock when a writing statement starts, so here the choice
+  // runs as a read first (WAL: it waits for no writer and holds no lock) and the update claims
+  // the chosen jobs still claimable: in one statement a claim over a backlog held the lock about
+  // a millisecond, the API's webhook writes waiting behind it (docs/benchmarks.md, webhook). A
+  // job chosen from this snapshot cannot jump its queue: ids grow, and an earlier job once done
+  // stays done (a dead job that staff retry runs after later ones anyway). Jobs another worker
+  // claimed in between are chosen again from the rest, at most three rounds.
+  // (The unary + keeps SQLite's planner on the primary key: offered the status conditions, it
+  // chose to scan every pending job by status.)
+  const still = sql`AND ((+status = 'pending' AND +run_at <= ${now})
+    OR (+status = 'running' AND +locked_until < ${now}))`;
+  const out: Job[] = [];
+  for (let round = 0; round < 3 && out.length < opts.limit; round++) {
+    const ids = (await chosen(opts.limit - out.length).execute(db)).rows.map((r) => (r as { id: number }).id);
+    if (ids.length === 0) break;
+    const rows = (await claim(sql.join(ids), still).execute(db)).rows;
+    out.push(...rows.map(toJob));
+    if (rows.length === ids.length) break;
+  }
+  return out.sort(byId);
 }
 
 export async function completeJob(db: Kysely<DB>, clock: Clock, id: number, workerId: string): Promise<void> {

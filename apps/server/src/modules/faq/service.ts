@@ -3,6 +3,7 @@
 // (for the trainer queue and the answer figures) and the trainer's decisions.
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { writeTransaction } from '../../db/write-transaction.ts';
 import { recordAudit, type Actor, type AuditEntry } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
@@ -544,8 +545,13 @@ export function faqService(deps: Deps) {
         reviewed_by: null,
         asked_at: now(),
       };
-      const inserted = await repo.insertQuestion(row);
-      if (inserted && row.faq_id) await repo.hit(clinicId, row.faq_id, row.asked_at);
+      // The question and its FAQ's hit count in one write (one commit for the worker, not two).
+      const inserted = await writeTransaction(db, deps.dialect, async (trx) => {
+        const r = faqRepository(trx);
+        const fresh = await r.insertQuestion(row);
+        if (fresh && row.faq_id) await r.hit(clinicId, row.faq_id, row.asked_at);
+        return fresh;
+      });
       return { row: inserted ? row : (await repo.questionByEvent(clinicId, q.eventKey))!, inserted };
     },
 

@@ -8,10 +8,11 @@
 import type { Insertable } from 'kysely';
 import type { TInteger, TObject } from 'typebox';
 import type { DB } from '../../db/schema.ts';
-import { writeTransaction } from '../../db/write-transaction.ts';
+import { sqliteStatements } from '../../db/connection.ts';
+import { writeTransaction, writeTransactionSync } from '../../db/write-transaction.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { enqueueJobs, wakeWorkers, type JobType } from '../../platform/jobs.ts';
-import { ingestRepository } from './ingest.repository.ts';
+import { enqueueJobs, enqueueJobsSync, wakeWorkers, type JobType } from '../../platform/jobs.ts';
+import { ingestRepository, ingestRepositorySync, type Inserted } from './ingest.repository.ts';
 
 type EventRow = Insertable<DB['line_webhook_events']>;
 /** The line.event job type (service.ts), passed in: this file sits below the service. */
@@ -35,15 +36,12 @@ async function storeBatch(deps: Deps, job: EventJob, batch: Waiting[]): Promise<
     }
   const stored = new Map<Waiting, number>(batch.map((w) => [w, 0]));
   if (rows.length === 0) return stored;
-  await writeTransaction(deps.db, deps.dialect, async (trx) => {
-    const inserted = await ingestRepository(trx).insertEventsOnce(rows);
-    const userOf = new Map(rows.map((r) => [`${r.clinic_id}\n${r.webhook_event_id}`, r.line_user_id]));
-    const ordered = [...inserted].sort((a, b) => a.id - b.id);
-    await enqueueJobs(
-      trx,
-      deps.clock,
-      job,
-      ordered.map((e) => {
+  const userOf = new Map(rows.map((r) => [`${r.clinic_id}\n${r.webhook_event_id}`, r.line_user_id]));
+  // Each new event's job, in the order the events were stored.
+  const jobsOf = (inserted: Inserted[]) =>
+    [...inserted]
+      .sort((a, b) => a.id - b.id)
+      .map((e) => {
         const userId = userOf.get(`${e.clinic_id}\n${e.webhook_event_id}`);
         return {
           payload: { eventRowId: e.id },
@@ -53,13 +51,28 @@ async function storeBatch(deps: Deps, job: EventJob, batch: Waiting[]): Promise<
             orderingKey: userId ? `line-user:${e.clinic_id}:${userId}` : undefined,
           },
         };
-      }),
-    );
+      });
+  const count = (inserted: Inserted[]) => {
     for (const e of inserted) {
       const w = owner.get(`${e.clinic_id}\n${e.webhook_event_id}`);
       if (w) stored.set(w, (stored.get(w) ?? 0) + 1);
     }
-  });
+  };
+  // On SQLite the transaction runs prepared statements without building a query: building the
+  // two inserts cost more than running them (docs/benchmarks.md, webhook).
+  const statements = deps.dialect === 'sqlite' ? sqliteStatements(deps.db) : null;
+  if (statements)
+    await writeTransactionSync(deps.db, statements, (s) => {
+      const inserted = ingestRepositorySync(s).insertEventsOnce(rows);
+      enqueueJobsSync(s, deps.clock, job, jobsOf(inserted));
+      count(inserted);
+    });
+  else
+    await writeTransaction(deps.db, deps.dialect, async (trx) => {
+      const inserted = await ingestRepository(trx).insertEventsOnce(rows);
+      await enqueueJobs(trx, deps.clock, job, jobsOf(inserted));
+      count(inserted);
+    });
   wakeWorkers();
   return stored;
 }
