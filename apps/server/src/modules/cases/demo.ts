@@ -38,11 +38,14 @@ export async function seedDemoComplaints(
   };
   const cases: CaseRow[] = [];
   const events: Insertable<DB['case_events']>[] = [];
-  // About one complaint a week, spread over the period.
+  // About one complaint a week: one at a random moment of each week of the period, so that no
+  // month is left without (uniform draws over the whole period left one now and then, and the
+  // month's complaint KPIs of 報表 empty).
   const span = o.to.getTime() - o.from.getTime();
   const n = Math.max(1, Math.round(span / (7 * 86_400_000)));
-  const starts = Array.from({ length: n }, () => o.from.getTime() + rnd() * span).sort((a, b) => a - b);
+  const starts = Array.from({ length: n }, (_, i) => o.from.getTime() + ((i + rnd()) / n) * span);
   const year = new Map<number, number>();
+  const ratedMonths = new Set<string>();
   let rateds = 0;
   for (const start of starts) {
     // Complaints come in between 8:00 and 22:00 (the clocks start when the clinic opens).
@@ -68,7 +71,11 @@ export async function seedDemoComplaints(
     const repliedAt = addOpenMinutes(created, Math.min(logNormal(rnd, 300, 0.6), 1300), oh);
     if (!firstDue || !replyDue || !firstAt || !repliedAt || repliedAt.getTime() >= o.to.getTime()) continue;
     const closedAt = new Date(repliedAt.getTime() + (1 + rnd() * 47) * 3_600_000);
-    const rated = cases.length % 4 !== 2;
+    // Three in four rate the handling, and the first of each month always does (a month's
+    // satisfaction KPI has an answer to count).
+    const month = local.date.slice(0, 7);
+    const rated = !ratedMonths.has(month) || cases.length % 4 !== 2;
+    if (rated) ratedMonths.add(month);
     const k = rated ? rateds++ : -1;
     const satisfaction = !rated ? null : k % 8 !== 5 ? 'satisfied' : k % 16 === 13 ? 'unsatisfied' : 'neutral';
     const y = Number(local.date.slice(0, 4));
