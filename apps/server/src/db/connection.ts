@@ -44,6 +44,9 @@ function objectRows(rows: unknown[], names: string[]): unknown[] {
   return out;
 }
 
+/** Parameters as node:sqlite binds them. */
+const args = (p: ReadonlyArray<unknown>) => p.map(bindable) as never[];
+
 /**
  * Synchronous statements on a SQLite handle's connection, for the hottest write path (the LINE
  * webhook's storage, docs/benchmarks.md): the same prepared-statement cache as Kysely's, without
@@ -80,14 +83,13 @@ function nodeSqliteAdapter(raw: DatabaseSync): { adapter: SqliteDatabase; statem
     return entry;
   };
   const statements: SyncStatements = {
-    rows: (q, p) => prepare(q).st.all(...(p.map(bindable) as never[])) as unknown as unknown[][],
-    run: (q, p) => void prepare(q).st.run(...(p.map(bindable) as never[])),
+    rows: (q, p) => prepare(q).st.all(...args(p)) as unknown as unknown[][],
+    run: (q, p) => void prepare(q).st.run(...args(p)),
   };
   const adapter: SqliteDatabase = {
     close: () => raw.close(),
     prepare(q: string): SqliteStatement {
       const { st, reader, names } = prepare(q);
-      const args = (p: ReadonlyArray<unknown>) => p.map(bindable) as never[];
       return {
         reader,
         all: (p) => objectRows(st.all(...args(p)), names),
