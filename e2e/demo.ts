@@ -1,6 +1,7 @@
 // What the browser tests share about the demo stack started by playwright.config.ts: its
 // URLs, the demo HIS key and logins, and small steps (HIS upserts, staff login, the SMS code
 // that reached the emulator's SMS gateway).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type FrameLocator, type Page } from '@playwright/test';
 import { generate } from 'otplib';
@@ -38,16 +39,28 @@ export const DEMO_TOTP_SECRETS: Record<string, string> = {
   'operator@demo.careline.tw': 'CARELINEDEMOOPERATORTOTPSECRET22',
 };
 
-const lastStep = new Map<string, number>();
+// The steps used, kept in the run's output directory (Playwright empties it when a run starts):
+// after a failed test Playwright starts a new worker process, and a step remembered only in
+// memory was used a second time (the server refuses it, and the next login failed too).
+const STEPS_FILE = path.resolve(import.meta.dirname, '../test-results/.totp-steps.json');
+function readSteps(): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(STEPS_FILE, 'utf8')) as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
 /**
  * A TOTP code (computed by otplib) for a 30-second step after the last one this run used for
  * the secret: the server takes each step once, and one step ahead of the clock is accepted.
  */
 export async function totpCode(secret: string): Promise<string> {
   const now = () => Math.floor(Date.now() / 30_000);
-  const step = Math.max(now(), (lastStep.get(secret) ?? 0) + 1);
+  const steps = readSteps();
+  const step = Math.max(now(), (steps[secret] ?? 0) + 1);
   while (step > now() + 1) await new Promise((r) => setTimeout(r, 1000));
-  lastStep.set(secret, step);
+  mkdirSync(path.dirname(STEPS_FILE), { recursive: true });
+  writeFileSync(STEPS_FILE, JSON.stringify({ ...steps, [secret]: step }));
   return generate({ secret, epoch: step * 30 });
 }
 

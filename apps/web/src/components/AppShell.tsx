@@ -141,8 +141,12 @@ export function AppShell() {
           <Typography.Text strong style={{ fontSize: 15 }}>
             {user.role === 'platform_operator' ? 'Careline 平台營運' : user.clinicName}
           </Typography.Text>
+          {/* The menu opens inside the sticky header: in the page (antd's default) it was placed
+              for the page's scroll and moved when the page scrolled under it, so a click could
+              land on the item beside the one aimed at. */}
           <Dropdown
             trigger={['click']}
+            getPopupContainer={(trigger) => trigger.parentElement ?? document.body}
             menu={{
               items: userMenu,
               onClick: ({ key }) => {
