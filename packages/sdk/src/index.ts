@@ -99,13 +99,28 @@ export function createCarelineClient(opts: CarelineClientOptions) {
       params: { query: { limit: query.limit ?? 500, ...(query.after ? { after: query.after } : {}) } },
     });
 
+  /**
+   * One page, waiting out 503 STATUS_FEED_BUSY (a change still being written in the clinic's
+   * feed for more than 3 s, e.g. a long batch): a second later, up to 10 times.
+   */
+  async function settledPage(query: { after?: string | null; limit?: number }): Promise<StatusChangesPage> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await listStatusChanges(query);
+      } catch (err) {
+        if (!(err instanceof CarelineApiError && err.code === 'STATUS_FEED_BUSY') || attempt >= 10) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
   /** Every page after `after`, until there is nothing new (keep each page's `nextCursor`). */
   async function* statusChangePages(
     opts: { after?: string | null; limit?: number } = {},
   ): AsyncGenerator<StatusChangesPage> {
     let after = opts.after ?? null;
     for (;;) {
-      const page = await listStatusChanges({ after, limit: opts.limit });
+      const page = await settledPage({ after, limit: opts.limit });
       yield page;
       const next = page.nextCursor ?? null;
       if (page.items.length === 0 || next === null || next === after) return;

@@ -6177,7 +6177,7 @@ export interface paths {
         };
         /**
          * 燈號變更紀錄（斷線後補同步）
-         * @description 依發生順序（舊到新）列出 after 游標之後的所有燈號變更（病患 LINE 狀態、預約回覆、預約狀態）。第一次呼叫不帶 after；之後以回應的 nextCursor 繼續，直到 items 為空。游標穩定且不透明，請原樣保存。limit 預設 100，最多 1,000。
+         * @description 依發生順序（舊到新）列出 after 游標之後的所有燈號變更（病患 LINE 狀態、預約回覆、預約狀態）。第一次呼叫不帶 after；之後以回應的 nextCursor 繼續，直到 items 為空。游標穩定且不透明，請原樣保存。limit 預設 100，最多 1,000。不會跳過任何一筆：尚未完成交易的變更之後的資料會等它完成才出現；等待超過 3 秒時回 503 STATUS_FEED_BUSY（Retry-After: 1），以同一游標重試。
          */
         get: operations["listStatusChanges"];
         put?: never;
@@ -26845,6 +26845,15 @@ export interface operations {
             };
             /** @description 錯誤回應 */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 錯誤回應 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

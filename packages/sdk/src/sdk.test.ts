@@ -154,6 +154,33 @@ describe('@careline/sdk', () => {
     expect(await lineChanges(all.at(-1)!.cursor)).toEqual([]);
   });
 
+  it('the iterator waits out 503 STATUS_FEED_BUSY (a write in flight) and goes on from the same cursor', async () => {
+    const c = await createTestClinic(t);
+    const seen: string[] = [];
+    let busy = 1;
+    const client = createCarelineClient({
+      baseUrl,
+      apiKey: await c.apiKey(),
+      fetch: async (input, init) => {
+        const req = new Request(input, init);
+        seen.push(new URL(req.url).search);
+        if (busy-- > 0)
+          return Response.json(
+            { error: { code: 'STATUS_FEED_BUSY', message: '燈號變更正在寫入中，請稍候 1 秒再試', details: [] } },
+            { status: 503, headers: { 'retry-after': '1' } },
+          );
+        return fetch(req);
+      },
+    });
+    const pages = [];
+    for await (const page of client.statusChangePages({ after: 'c1_0' })) pages.push(page);
+    expect(pages).toEqual([{ items: [], nextCursor: 'c1_0', hasMore: false }]);
+    expect(seen).toEqual(['?limit=500&after=c1_0', '?limit=500&after=c1_0']);
+    // Any other error is the caller's, at once.
+    const bad = createCarelineClient({ baseUrl, apiKey: 'clk_live_wrong' });
+    await expect(bad.statusChangePages().next()).rejects.toMatchObject({ status: 401 });
+  });
+
   it('posts queue events: a check-in, a call, the same event again, an older call', async () => {
     const { client } = await clinic();
     await client.upsertDoctor('D01', { name: '林怡伶' });

@@ -5,9 +5,11 @@
 // webhook either all happen or none do. The light's own column belongs to its owner (the
 // appointment or the patient), which writes it and then records the change here.
 import type { Kysely, Transaction } from 'kysely';
+import type { Dialect } from '../../db/connection.ts';
 import type { DB } from '../../db/schema.ts';
 import type { Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
+import { AppError } from '../../platform/errors.ts';
 import { emitWebhookEvent, emitWebhookEvents } from '../webhooks/service.ts';
 import { labelOf, type ChangeSource, type Light, type Subject } from './lights.ts';
 import { statusChangeRepository } from './repository.ts';
@@ -88,7 +90,7 @@ const webhookOf = (x: RecordInput, id: number, now: string) => ({
  */
 export async function recordStatusChange(trx: Db, deps: Deps, input: RecordInput): Promise<StatusChange> {
   const now = deps.clock.now().toISOString();
-  const id = await statusChangeRepository(trx).insert(rowOf(input, now));
+  const id = await statusChangeRepository(trx, deps.dialect).insert(rowOf(input, now));
   if (input.source !== 'his') {
     await emitWebhookEvent(trx, deps, webhookOf(input, id, now));
   }
@@ -113,7 +115,7 @@ export async function recordStatusChange(trx: Db, deps: Deps, input: RecordInput
 export async function recordStatusChanges(trx: Db, deps: Deps, inputs: RecordInput[]): Promise<void> {
   if (!inputs.length) return;
   const now = deps.clock.now().toISOString();
-  const repo = statusChangeRepository(trx);
+  const repo = statusChangeRepository(trx, deps.dialect);
   const rows = inputs.map((x) => rowOf(x, now));
   if (inputs.every((i) => i.source === 'his')) {
     await repo.insertMany(rows);
@@ -157,8 +159,29 @@ export function toApiChange(r: StatusChangeRow) {
   };
 }
 
-/** Changes after `afterId`, oldest first. */
-export async function listStatusChanges(db: Db, clinicId: string, afterId: number, limit: number) {
-  const rows = await statusChangeRepository(db).after(clinicId, afterId, limit);
+/**
+ * Changes after `afterId`, oldest first — only rows no transaction in flight can still precede
+ * (repository.ts `settledUpTo`). While a writer of the clinic's feed is in flight the read waits
+ * for it, checking every 20 ms; a writer longer than `maxWaitMs` (a big HIS batch) answers 503
+ * STATUS_FEED_BUSY with Retry-After.
+ */
+export async function listStatusChanges(
+  db: Db,
+  dialect: Dialect,
+  clinicId: string,
+  afterId: number,
+  limit: number,
+  maxWaitMs = 3000,
+) {
+  const repo = statusChangeRepository(db, dialect);
+  const started = performance.now();
+  let upTo = await repo.settledUpTo(clinicId);
+  while (upTo === null) {
+    if (performance.now() - started >= maxWaitMs)
+      throw new AppError('STATUS_FEED_BUSY', 503, '燈號變更正在寫入中，請稍候 1 秒再試', [], { retryAfterSeconds: 1 });
+    await new Promise((r) => setTimeout(r, 20));
+    upTo = await repo.settledUpTo(clinicId);
+  }
+  const rows = await repo.after(clinicId, afterId, upTo, limit);
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
