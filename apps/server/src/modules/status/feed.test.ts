@@ -62,8 +62,8 @@ describe('the lights feed (GET /his/v1/status-changes)', () => {
       expect(rows.map((r) => r.id)).toEqual(rows.map((r) => r.id).sort((a, b) => a - b));
       expect(one.id).toBeLessThan(second.id);
 
-      // A writer in flight longer than the wait: 503 STATUS_FEED_BUSY with Retry-After, and the
-      // writer is not delayed by the reader (its insert and commit go on meanwhile).
+      // A writer in flight longer than the wait: 503 STATUS_FEED_BUSY with Retry-After, and other
+      // writers are not delayed by the waiting reader.
       const long = gate();
       const t3 = db.transaction().execute(async (trx) => {
         await recordStatusChange(trx, t.deps, change(c.clinicId, 3));
@@ -75,14 +75,22 @@ describe('the lights feed (GET /his/v1/status-changes)', () => {
         code: 'STATUS_FEED_BUSY',
       });
       const key = await c.apiKey();
-      const res = await c.his(key).get('/his/v1/status-changes'); // waits the route's 3 s
+      let answered = false;
+      const pending = Promise.resolve(c.his(key).get('/his/v1/status-changes')) // waits the route's 3 s
+        .finally(() => (answered = true));
+      // Meanwhile another writer of the clinic inserts and commits: the waiting reader holds no lock.
+      await new Promise((r) => setTimeout(r, 100));
+      const fourth = await db.transaction().execute((trx) => recordStatusChange(trx, t.deps, change(c.clinicId, 4)));
+      expect(answered).toBe(false);
+      const res = await pending;
       long.open();
       await t3;
       expect(res.statusCode).toBe(503);
       expect(res.headers['retry-after']).toBe('1');
       expect(res.json().error.code).toBe('STATUS_FEED_BUSY');
       const after = await listStatusChanges(db, dialect, c.clinicId, decodeCursor(second.cursor)!, 100);
-      expect(after.map((r) => r.subject_his_id)).toEqual(['P3']);
+      expect(after.map((r) => r.subject_his_id)).toEqual(['P3', 'P4']);
+      expect(after[1].id).toBe(fourth.id);
     },
   );
 
