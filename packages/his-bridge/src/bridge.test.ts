@@ -12,6 +12,8 @@ import { createTestApp, createTestClinic, type TestApp } from '../../../apps/ser
 import { startBridge, type RunningBridge } from './bridge.ts';
 import { classify } from './forwarder.ts';
 import { silentLogger } from './log.ts';
+import { StatusSync } from './status-sync.ts';
+import { BridgeStore } from './store.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 let t: TestApp;
@@ -325,6 +327,38 @@ describe('careline-bridge', () => {
       for (const s of sockets) s.destroy();
       hole.close();
     }
+  });
+
+  it('a busy lights feed (503 STATUS_FEED_BUSY) is no failed pull; the next starts at the same cursor', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'careline-bridge-'));
+    dirs.push(dir);
+    const store = new BridgeStore(dir);
+    const warned: string[] = [];
+    const asked: string[] = [];
+    let busy = true;
+    const sync = new StatusSync({
+      cloud: 'http://cloud.invalid',
+      apiKey: 'clk_test_x',
+      store,
+      log: { ...silentLogger, warn: (m) => warned.push(m) },
+      fetch: async (url) => {
+        asked.push(new URL(String(url)).search);
+        return busy
+          ? Response.json(
+              { error: { code: 'STATUS_FEED_BUSY', message: '燈號變更正在寫入中', details: [] } },
+              { status: 503 },
+            )
+          : Response.json({ items: [], nextCursor: 'c1_5', hasMore: false });
+      },
+    });
+    store.setMeta('status_cursor', 'c1_5');
+    expect(await sync.pullAll()).toBe(0);
+    expect(warned).toEqual([]);
+    expect(store.getMeta('last_status_pull_error')).toBeNull();
+    busy = false;
+    expect(await sync.pullAll()).toBe(0);
+    expect(asked).toEqual(['?limit=500&after=c1_5', '?limit=500&after=c1_5']);
+    store.close();
   });
 
   it('`start --help` and `status --help` print the usage; a bad flag says so without a stack trace', () => {

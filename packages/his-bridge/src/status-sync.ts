@@ -65,6 +65,12 @@ export class StatusSync {
           signal: AbortSignal.timeout(this.o.timeoutMs),
         });
         const text = await res.text();
+        // The clinic has a change still being written (a long batch): the cloud holds the feed
+        // back so that no change is skipped. Not a failure: the next interval pulls it.
+        if (res.status === 503 && text.includes('"STATUS_FEED_BUSY"')) {
+          this.o.log.info('cloud is still writing status changes; pulling at the next interval');
+          break;
+        }
         if (res.status !== 200) throw new Error(`HTTP ${res.status} ${text.slice(0, 200)}`);
         const body = JSON.parse(text) as { items?: Record<string, unknown>[]; nextCursor?: string | null };
         const items = body.items ?? [];
