@@ -52,7 +52,8 @@ export function classify(status: number, body: string): Outcome {
   return { kind: 'retry', error: `HTTP ${status} ${body.slice(0, 300)}` };
 }
 
-function errorCode(body: string): string | null {
+/** The machine code of an error answer of the cloud (`{error: {code}}`), if it is one. */
+export function errorCode(body: string): string | null {
   try {
     const j = JSON.parse(body) as { error?: { code?: string } };
     return j.error?.code ?? null;

@@ -1,5 +1,6 @@
 // Pulls GET /his/v1/status-changes?after=<cursor> periodically and keeps the cursor and the
 // last known lights in the bridge's database, so the HIS keeps seeing them while offline.
+import { errorCode } from './forwarder.ts';
 import type { Logger } from './log.ts';
 import type { BridgeStore } from './store.ts';
 
@@ -67,7 +68,7 @@ export class StatusSync {
         const text = await res.text();
         // The clinic has a change still being written (a long batch): the cloud holds the feed
         // back so that no change is skipped. Not a failure: the next interval pulls it.
-        if (res.status === 503 && text.includes('"STATUS_FEED_BUSY"')) {
+        if (res.status === 503 && errorCode(text) === 'STATUS_FEED_BUSY') {
           this.o.log.info('cloud is still writing status changes; pulling at the next interval');
           break;
         }

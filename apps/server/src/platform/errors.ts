@@ -36,4 +36,7 @@ export const errors = {
     new AppError(code, 409, message, [], extra),
   tooMany: (code: string, message: string, retryAfterSeconds?: number) =>
     new AppError(code, 429, message, [], retryAfterSeconds === undefined ? undefined : { retryAfterSeconds }),
+  /** Not now, soon: 503 with Retry-After (e.g. the lights feed while a change is still being written). */
+  unavailable: (code: string, message: string, retryAfterSeconds: number) =>
+    new AppError(code, 503, message, [], { retryAfterSeconds }),
 };

@@ -112,8 +112,7 @@ export function errorBody(
 
 export function handleError(err: FastifyError | AppError | Error, req: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof AppError) {
-    if ((err.status === 429 || err.status === 503) && err.extra?.retryAfterSeconds)
-      reply.header('retry-after', String(err.extra.retryAfterSeconds));
+    if (err.extra?.retryAfterSeconds) reply.header('retry-after', String(err.extra.retryAfterSeconds));
     const { retryAfterSeconds: _r, ...extra } = err.extra ?? {};
     void reply
       .status(err.status)

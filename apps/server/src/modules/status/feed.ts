@@ -9,7 +9,7 @@ import type { Dialect } from '../../db/connection.ts';
 import type { DB } from '../../db/schema.ts';
 import type { Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { AppError } from '../../platform/errors.ts';
+import { errors } from '../../platform/errors.ts';
 import { emitWebhookEvent, emitWebhookEvents } from '../webhooks/service.ts';
 import { labelOf, type ChangeSource, type Light, type Subject } from './lights.ts';
 import { statusChangeRepository } from './repository.ts';
@@ -178,7 +178,7 @@ export async function listStatusChanges(
   let upTo = await repo.settledUpTo(clinicId);
   while (upTo === null) {
     if (performance.now() - started >= maxWaitMs)
-      throw new AppError('STATUS_FEED_BUSY', 503, '燈號變更正在寫入中，請稍候 1 秒再試', [], { retryAfterSeconds: 1 });
+      throw errors.unavailable('STATUS_FEED_BUSY', '燈號變更正在寫入中，請稍候 1 秒再試', 1);
     await new Promise((r) => setTimeout(r, 20));
     upTo = await repo.settledUpTo(clinicId);
   }
