@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase, openSqlite, sqliteStatements } from './connection.ts';
-import { writeTransaction, writeTransactionSync } from './write-transaction.ts';
+import { writeStatements, writeTransaction, writeTransactionSync } from './write-transaction.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'careline-wtx-'));
 const file = join(dir, 'db.sqlite');
@@ -88,6 +88,54 @@ describe('writeTransaction on SQLite', () => {
     const rows = await sql<{ v: number }>`select v from s order by v`.execute(db);
     expect(rows.rows.map((r) => r.v)).toEqual([1, 2]);
     expect((await sql<{ timeout: number }>`pragma busy_timeout`.execute(db)).rows[0]).toEqual({ timeout: 5000 });
+    other.close();
+  });
+});
+
+describe('writeStatements (prebuilt statements, one transaction)', () => {
+  it('holds the write lock only while its statements run: nothing else of the process runs meanwhile', async () => {
+    const { db } = database;
+    await sql`create table w (v integer primary key, note text)`.execute(db);
+    const insert = (v: number, note: string | null) =>
+      db
+        .insertInto('w' as never)
+        .values({ v, note } as never)
+        .onConflict((oc) => oc.doNothing())
+        .returning('v' as never);
+    // Other work of the process, turn after turn: another connection asks for the write lock.
+    const other = openSqlite(file);
+    other.exec('pragma busy_timeout = 0');
+    let probes = 0;
+    let busy = 0;
+    let stop = false;
+    const probe = (async () => {
+      while (!stop) {
+        try {
+          other.exec('begin immediate');
+          other.exec('rollback');
+        } catch {
+          busy++;
+        }
+        probes++;
+        await Promise.resolve();
+      }
+    })();
+    const returned = await writeStatements(db, 'sqlite', [insert(1, null), insert(2, 'b'), insert(1, 'again')]);
+    stop = true;
+    await probe;
+    expect(returned).toEqual([1, 1, 0]);
+    expect(probes).toBeGreaterThan(3);
+    expect(busy).toBe(0);
+    // what is sent is what is stored: the null stays null; the repeat changed nothing
+    expect((await sql<{ v: number; note: string | null }>`select v, note from w order by v`.execute(db)).rows).toEqual([
+      { v: 1, note: null },
+      { v: 2, note: 'b' },
+    ]);
+    // a failing statement rolls back the ones before it
+    await expect(
+      writeStatements(db, 'sqlite', [insert(3, 'c'), db.insertInto('w' as never).values({ v: 2 } as never)]),
+    ).rejects.toThrow(/UNIQUE/);
+    expect((await sql<{ n: number }>`select count(*) as n from w`.execute(db)).rows[0].n).toBe(2);
     other.close();
   });
 });

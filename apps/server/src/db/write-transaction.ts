@@ -7,8 +7,8 @@
 // 1–2 ms, the event loop free meanwhile.
 // Once the lock is held, the transaction's statements and its commit do not wait (WAL mode).
 // On PostgreSQL (row locks, a pool of connections) it is an ordinary transaction.
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Dialect, SyncStatements } from './connection.ts';
+import { sql, type Compilable, type Kysely, type Transaction } from 'kysely';
+import { sqliteStatements, type Dialect, type SyncStatements } from './connection.ts';
 import type { DB } from './schema.ts';
 
 const BUSY_TIMEOUT_MS = 5000; // as connection.ts sets it for every other statement
@@ -26,15 +26,43 @@ export async function writeTransaction<T>(
   // Inside a caller's transaction the body joins it (SQLite's one connection is held by it).
   if (db.isTransaction) return fn(db);
   if (dialect !== 'sqlite') return db.transaction().execute(fn);
-  return db.connection().execute(async (conn) => {
-    await takeWriteLock((q) =>
-      sql
-        .raw(q)
-        .execute(conn)
-        .then(() => undefined),
-    );
-    return commitOrRollBack(conn, fn);
-  });
+  return db.connection().execute((conn) =>
+    underWriteLock(
+      (q) =>
+        sql
+          .raw(q)
+          .execute(conn)
+          .then(() => undefined),
+      () => commitOrRollBack(conn, fn),
+    ),
+  );
+}
+
+/**
+ * A write transaction of statements built beforehand (a repository's queries, not run yet), in
+ * order; resolves with how many rows each returned (its RETURNING clause). On SQLite they are
+ * compiled before the write lock is taken and run in one turn of the event loop while it is held:
+ * nothing else of the process runs in between. An async body (writeTransaction) holds the lock
+ * across its awaits, while the process's other work runs — a worker running twenty jobs side by
+ * side held it 0.4 ms per transaction on average and up to 50 ms, and the api's webhook writes
+ * waited (docs/benchmarks.md, webhook). For a transaction whose statements need no answer of
+ * an earlier one; on PostgreSQL an ordinary transaction.
+ */
+export async function writeStatements(
+  db: Kysely<DB> | Transaction<DB>,
+  dialect: Dialect,
+  queries: readonly Compilable<unknown>[],
+): Promise<number[]> {
+  const compiled = queries.map((q) => q.compile());
+  const run = async (on: Kysely<DB> | Transaction<DB>) => {
+    const out: number[] = [];
+    for (const c of compiled) out.push((await on.executeQuery(c)).rows.length);
+    return out;
+  };
+  if (db.isTransaction) return run(db);
+  const statements = dialect === 'sqlite' ? sqliteStatements(db) : null;
+  if (!statements) return db.transaction().execute(run);
+  return writeTransactionSync(db, statements, (s) => compiled.map((c) => s.rows(c.sql, c.parameters).length));
 }
 
 /**
@@ -48,50 +76,65 @@ export async function writeTransactionSync<T>(
   statements: SyncStatements,
   fn: (s: SyncStatements) => T,
 ): Promise<T> {
-  return db.connection().execute(async () => {
-    await takeWriteLock((q) => statements.run(q, []));
-    try {
-      const result = fn(statements);
-      statements.run('commit', []);
-      return result;
-    } catch (err) {
-      try {
-        statements.run('rollback', []);
-      } catch {
-        /* no transaction left to roll back */
-      }
-      throw err;
-    }
-  });
+  // The body and its commit run in the same turn as the BEGIN that took the lock: no await in between.
+  return db.connection().execute(() =>
+    underWriteLock(
+      (q) => statements.run(q, []),
+      () => {
+        try {
+          const result = fn(statements);
+          statements.run('commit', []);
+          return result;
+        } catch (err) {
+          try {
+            statements.run('rollback', []);
+          } catch {
+            /* no transaction left to roll back */
+          }
+          throw err;
+        }
+      },
+    ),
+  );
 }
 
 /**
- * Begins an immediate transaction with `exec`, without SQLite's busy handler: while another
- * process holds the write lock the attempt is repeated, the event loop free between attempts.
+ * Begins an immediate transaction with `exec`, without SQLite's busy handler, and runs `body`
+ * once it holds the write lock: while another process holds it the attempt is repeated, the
+ * event loop free between attempts. With a synchronous `exec` the body starts in the same turn
+ * as the BEGIN that succeeded, so nothing else of the process runs while the lock is held.
  */
-async function takeWriteLock(exec: (q: string) => Promise<void> | void): Promise<void> {
-  await exec('pragma busy_timeout = 0');
-  try {
-    // Another process's write transaction is short (a worker's statement: about 0.1 ms), so
-    // the first attempts follow at the next turn of the event loop; only a lock held longer
-    // than a millisecond is waited for with timers (1, 2, 2 … ms).
-    const started = performance.now();
-    for (let pause = 1; ;) {
-      try {
-        await exec('begin immediate');
-        return;
-      } catch (err) {
-        const waited = performance.now() - started;
-        if (!isBusy(err) || waited >= BUSY_TIMEOUT_MS) throw err;
-        if (waited < 1) await new Promise((r) => setImmediate(r));
-        else {
-          await new Promise((r) => setTimeout(r, pause));
-          pause = 2;
-        }
+async function underWriteLock<T>(exec: (q: string) => Promise<void> | void, body: () => T): Promise<Awaited<T>> {
+  const step = async (q: string) => {
+    const pending = exec(q);
+    if (pending) await pending;
+  };
+  await step('pragma busy_timeout = 0');
+  // Another process's write transaction is short (a worker's statement: about 0.1 ms), so the
+  // first attempts follow at the next turn of the event loop; only a lock held longer than a
+  // millisecond is waited for with timers (1, 2, 2 … ms).
+  const started = performance.now();
+  for (let pause = 1; ;) {
+    try {
+      const began = exec('begin immediate');
+      if (began) await began;
+    } catch (err) {
+      const waited = performance.now() - started;
+      if (!isBusy(err) || waited >= BUSY_TIMEOUT_MS) {
+        await step(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        throw err;
       }
+      if (waited < 1) await new Promise((r) => setImmediate(r));
+      else {
+        await new Promise((r) => setTimeout(r, pause));
+        pause = 2;
+      }
+      continue;
     }
-  } finally {
-    await exec(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // the busy timeout of every other statement is back before the body runs (held lock: no waits)
+    const restored = exec(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    if (restored) await restored;
+    return await body();
   }
 }
 

@@ -246,6 +246,20 @@ describe('FAQ bot', () => {
     );
     const stats = await faqService(b.t.deps).stats(c.clinicId, '2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z');
     expect(stats.asked).toBe(1);
+    // the same event recorded again (two workers at once): the first row is kept, no second hit
+    const parking = async () =>
+      (await as(b.t.app, c.admin).get('/api/faqs')).json().items.find((f: { hits: number }) => f.hits > 0);
+    expect(await parking()).toMatchObject({ hits: 1 });
+    const svc = faqService(b.t.deps);
+    const first = await svc.questionByEvent(c.clinicId, 'EV-1');
+    const again = await svc.recordQuestion(c.clinicId, {
+      eventKey: 'EV-1',
+      lineUserId: 'U-retry',
+      text: '哪裡可以停車',
+      outcome: await svc.match(c.clinicId, '哪裡可以停車'),
+    });
+    expect(again).toMatchObject({ inserted: false, row: { id: first?.id } });
+    expect(await parking()).toMatchObject({ hits: 1 });
 
     // too late for a free reply: answered by push (once, with a retry key), recorded once
     const late = { ...ctx(null), event: { ...ctx(null).event, webhookEventId: 'EV-2' } };

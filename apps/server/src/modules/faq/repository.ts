@@ -48,14 +48,6 @@ export function faqRepository(db: Db) {
       const r = await db.deleteFrom('faqs').where('clinic_id', '=', clinicId).where('id', '=', id).executeTakeFirst();
       return Number(r.numDeletedRows);
     },
-    hit: (clinicId: string, id: string, at: string) =>
-      db
-        .updateTable('faqs')
-        .set((eb) => ({ hits: eb('hits', '+', 1), last_hit_at: at }))
-        .where('clinic_id', '=', clinicId)
-        .where('id', '=', id)
-        .execute(),
-
     wordings: (clinicId: string) =>
       db
         .selectFrom('faq_wordings')
@@ -113,15 +105,28 @@ export function faqRepository(db: Db) {
       ),
 
     /** Records a question once per event; false when the event was recorded before (a retried job). */
-    async insertQuestion(row: QuestionRow): Promise<boolean> {
-      const r = await db
+    /** A question's insert, once per event (returns its id when new); built, not run: writeStatements. */
+    insertQuestionQuery: (row: QuestionRow) =>
+      db
         .insertInto('faq_questions')
         .values(row)
         .onConflict((oc) => oc.columns(['clinic_id', 'event_key']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      return r !== undefined;
-    },
+        .returning('id'),
+    /** One more hit of an FAQ, only if the question `questionId` exists (was just inserted); built, not run. */
+    hitForQuestionQuery: (clinicId: string, faqId: string, questionId: string, at: string) =>
+      db
+        .updateTable('faqs')
+        .set((eb) => ({ hits: eb('hits', '+', 1), last_hit_at: at }))
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', faqId)
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('faq_questions')
+              .select('faq_questions.id')
+              .where('faq_questions.clinic_id', '=', clinicId)
+              .where('faq_questions.id', '=', questionId),
+          ),
+        ),
     questionByEvent: (clinicId: string, eventKey: string) =>
       db
         .selectFrom('faq_questions')

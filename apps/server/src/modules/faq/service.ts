@@ -3,7 +3,7 @@
 // (for the trainer queue and the answer figures) and the trainer's decisions.
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { writeTransaction } from '../../db/write-transaction.ts';
+import { writeStatements } from '../../db/write-transaction.ts';
 import { recordAudit, type Actor, type AuditEntry } from '../../platform/audit.ts';
 import { newId } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
@@ -545,13 +545,13 @@ export function faqService(deps: Deps) {
         reviewed_by: null,
         asked_at: now(),
       };
-      // The question and its FAQ's hit count in one write (one commit for the worker, not two).
-      const inserted = await writeTransaction(db, deps.dialect, async (trx) => {
-        const r = faqRepository(trx);
-        const fresh = await r.insertQuestion(row);
-        if (fresh && row.faq_id) await r.hit(clinicId, row.faq_id, row.asked_at);
-        return fresh;
-      });
+      // The question and its FAQ's hit count (counted only when the question is new) in one write:
+      // one commit for the worker, the write lock held only while the two statements run.
+      const [returned] = await writeStatements(db, deps.dialect, [
+        repo.insertQuestionQuery(row),
+        ...(row.faq_id ? [repo.hitForQuestionQuery(clinicId, row.faq_id, row.id, row.asked_at)] : []),
+      ]);
+      const inserted = returned > 0;
       return { row: inserted ? row : (await repo.questionByEvent(clinicId, q.eventKey))!, inserted };
     },
 

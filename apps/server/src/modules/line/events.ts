@@ -2,12 +2,10 @@
 // through hooks (binding updates lights on follow/block, reminders handle postbacks, replies
 // and the FAQ answer text), so this module depends on none of them.
 import type { messagingApi } from '@line/bot-sdk';
-import { writeTransaction } from '../../db/write-transaction.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { defineJob, PermanentJobError, wakeWorkers, type Job } from '../../platform/jobs.ts';
 import { clinicService } from '../clinics/service.ts';
 import { isBotPaused } from './inbox.ts';
-import { inboxRepository } from './inbox.repository.ts';
 import { queuePush, retryKeyOf } from './push.ts';
 import { DEFAULT_GREETING, LINE_EVENT_JOB, lineService, type LineService, type WebhookEvent } from './service.ts';
 
@@ -208,18 +206,18 @@ function lineEventHandler(hooks: LineEventHooks) {
             : kind === 'location'
               ? [msg.title, msg.address].filter(Boolean).join(' ')
               : '';
-        // The friend record, the message log and the conversation: one write transaction, not three.
-        await writeTransaction(deps.db, deps.dialect, async (trx) => {
-          const inTrx = lineService({ ...deps, db: trx as Deps['db'] });
-          await inTrx.ensureFriendFromMessage(clinicId, lineUserId, row.event_time);
-          await inTrx.logIncoming(clinicId, { lineUserId, kind, text, payload: msg, source: 'user' });
-          await inboxRepository(trx).received(clinicId, lineUserId, {
-            at: row.event_time,
+        await line.messageReceived(clinicId, {
+          lineUserId,
+          kind,
+          text,
+          payload: msg,
+          source: 'user',
+          at: row.event_time,
+          inbox: {
             text: (text || `（${MESSAGE_KIND_ZH[kind] ?? '訊息'}）`).slice(0, 200),
             replyToken,
             markAsReadToken: typeof msg.markAsReadToken === 'string' ? msg.markAsReadToken : null,
-            now: deps.clock.now().toISOString(),
-          });
+          },
         });
         let handled = false;
         // While a staff member talks with the user the bot keeps quiet: the message waits in the inbox.

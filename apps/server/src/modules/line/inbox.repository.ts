@@ -14,9 +14,10 @@ export function inboxRepository(db: Db) {
   return {
     /**
      * A message arrived: the conversation exists (created on the first message), counts one more
-     * unread message, and keeps the message's reply token (unused) and markAsRead token.
+     * unread message, and keeps the message's reply token (unused) and markAsRead token. Built,
+     * not run: it is written with the message's other rows (events.ts, writeStatements).
      */
-    received: (
+    receivedQuery: (
       clinicId: string,
       lineUserId: string,
       m: { at: string; text: string; replyToken: string | null; markAsReadToken: string | null; now: string },
@@ -55,9 +56,7 @@ export function inboxRepository(db: Db) {
             last_at: eb.ref('excluded.last_at'),
             updated_at: eb.ref('excluded.updated_at'),
           })),
-        )
-        .execute(),
-
+        ),
     /** Marks the conversation waiting for a person (creating it if needed); the wait keeps its start. */
     setWaiting: (
       clinicId: string,

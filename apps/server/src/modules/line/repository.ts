@@ -14,6 +14,11 @@ const webhookChannel = precompiled(1, (db, channelId) =>
 );
 
 export function lineRepository(db: Kysely<DB>) {
+  const insertFriendQuery = (row: FriendRow) =>
+    db
+      .insertInto('line_friends')
+      .values(row)
+      .onConflict((oc) => oc.columns(['clinic_id', 'line_user_id']).doNothing());
   return {
     /** The clinic and encrypted secret of a channel: what a webhook delivery is verified with. */
     webhookChannel: async (channelId: string) => (await webhookChannel(db, channelId))[0],
@@ -54,12 +59,9 @@ export function lineRepository(db: Kysely<DB>) {
         .where('clinic_id', '=', clinicId)
         .where('line_user_id', '=', lineUserId)
         .executeTakeFirst(),
-    insertFriend: (row: FriendRow) =>
-      db
-        .insertInto('line_friends')
-        .values(row)
-        .onConflict((oc) => oc.columns(['clinic_id', 'line_user_id']).doNothing())
-        .execute(),
+    insertFriend: (row: FriendRow) => insertFriendQuery(row).execute(),
+    /** The friend record's insert, not run (a user's first message: writeStatements). */
+    insertFriendQuery,
     updateFriend: (clinicId: string, lineUserId: string, patch: Partial<FriendRow>) =>
       db
         .updateTable('line_friends')
@@ -74,6 +76,8 @@ export function lineRepository(db: Kysely<DB>) {
     },
 
     /** Appends to the message log, 500 rows per statement. */
+    /** One message log row's insert, not run (writeStatements). */
+    logMessageQuery: (row: Insertable<DB['line_messages']>) => db.insertInto('line_messages').values(row),
     logMessages: async (rows: Insertable<DB['line_messages']>[]) => {
       for (let i = 0; i < rows.length; i += 500)
         await db

@@ -5,6 +5,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
+import { writeStatements } from '../../db/write-transaction.ts';
 import { recordAudit, type Actor } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
@@ -159,6 +160,43 @@ async function checkWebhook(client: LineChannelClient, url: string): Promise<{ o
 export function lineService(deps: Deps) {
   const repo = lineRepository(deps.db);
   const now = () => deps.clock.now().toISOString();
+
+  /** A friend record first seen now: by a follow (a friend), an unfollow (blocked) or a message. */
+  const newFriend = (clinicId: string, lineUserId: string, state: 'friend' | 'blocked', at: string): FriendRow => ({
+    clinic_id: clinicId,
+    line_user_id: lineUserId,
+    display_name: '',
+    picture_url: null,
+    state,
+    followed_at: state === 'friend' ? at : null,
+    blocked_at: state === 'blocked' ? at : null,
+    unblocked_at: null,
+    last_event_at: at,
+    created_at: now(),
+    updated_at: now(),
+  });
+  type Incoming = {
+    lineUserId: string;
+    kind: string;
+    text?: string;
+    payload?: unknown;
+    source: string;
+    relatedType?: string;
+    relatedId?: string;
+  };
+  const incomingRow = (clinicId: string, m: Incoming) => ({
+    clinic_id: clinicId,
+    line_user_id: m.lineUserId,
+    direction: 'in',
+    kind: m.kind,
+    text: m.text ?? '',
+    payload: JSON.stringify(m.payload ?? {}),
+    source: m.source,
+    method: null,
+    related_type: m.relatedType ?? null,
+    related_id: m.relatedId ?? null,
+    created_at: now(),
+  });
 
   const notConnected = () =>
     new AppError('LINE_NOT_CONNECTED', 409, '尚未設定 LINE 官方帳號，請先到「設定 → LINE 官方帳號」填寫');
@@ -358,20 +396,11 @@ export function lineService(deps: Deps) {
       const f = await repo.friend(clinicId, lineUserId);
       const state = kind === 'follow' ? 'friend' : 'blocked';
       if (!f) {
-        const row: FriendRow = {
-          clinic_id: clinicId,
-          line_user_id: lineUserId,
+        await repo.insertFriend({
+          ...newFriend(clinicId, lineUserId, state, at),
           display_name: profile?.displayName ?? '',
           picture_url: profile?.pictureUrl ?? null,
-          state,
-          followed_at: kind === 'follow' ? at : null,
-          blocked_at: kind === 'unfollow' ? at : null,
-          unblocked_at: null,
-          last_event_at: at,
-          created_at: now(),
-          updated_at: now(),
-        };
-        await repo.insertFriend(row);
+        });
         return { state, previous: null as string | null };
       }
       if (at < f.last_event_at) return null;
@@ -449,32 +478,23 @@ export function lineService(deps: Deps) {
     },
 
     /** Logs a message a LINE user sent to the clinic (outgoing ones: logSent / logOutgoingBatch). */
-    async logIncoming(
+    async logIncoming(clinicId: string, m: Incoming) {
+      await repo.logMessages([incomingRow(clinicId, m)]);
+    },
+
+    /**
+     * A user's message arrived: the friend record (created by a first message), the message log
+     * and the inbox's conversation, in one write transaction of prebuilt statements — on SQLite
+     * the worker holds the write lock only while they run (writeStatements).
+     */
+    async messageReceived(
       clinicId: string,
-      m: {
-        lineUserId: string;
-        kind: string;
-        text?: string;
-        payload?: unknown;
-        source: string;
-        relatedType?: string;
-        relatedId?: string;
-      },
+      m: Incoming & { at: string; inbox: { text: string; replyToken: string | null; markAsReadToken: string | null } },
     ) {
-      await repo.logMessages([
-        {
-          clinic_id: clinicId,
-          line_user_id: m.lineUserId,
-          direction: 'in',
-          kind: m.kind,
-          text: m.text ?? '',
-          payload: JSON.stringify(m.payload ?? {}),
-          source: m.source,
-          method: null,
-          related_type: m.relatedType ?? null,
-          related_id: m.relatedId ?? null,
-          created_at: now(),
-        },
+      await writeStatements(deps.db, deps.dialect, [
+        repo.insertFriendQuery(newFriend(clinicId, m.lineUserId, 'friend', m.at)),
+        repo.logMessageQuery(incomingRow(clinicId, m)),
+        inboxRepository(deps.db).receivedQuery(clinicId, m.lineUserId, { ...m.inbox, at: m.at, now: now() }),
       ]);
     },
     messagesOf: (clinicId: string, lineUserId: string, limit = 50) => repo.messagesOf(clinicId, lineUserId, limit),
