@@ -2,7 +2,9 @@
 // paraphrased question answered by reply with 「這個回答有幫助嗎？」, feedback, the trainer queue
 // (grouped, added as a wording, then answered), idempotency per LINE event, the answer figures,
 // and another clinic seeing and changing nothing.
+import type { Compilable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeStatements } from '../../db/write-transaction.ts';
 import { as } from '../../testing/helpers.ts';
 import { createLineTestbed, type LineTestbed } from '../../testing/line.ts';
 import { liffSteps } from '../../testing/liff.ts';
@@ -226,8 +228,11 @@ describe('FAQ bot', () => {
       deps: b.t.deps,
       line: {
         ...line,
+        // a reply LINE accepted: its message log and what the sender writes with it (the replied-at)
         reply: async (...args: unknown[]) => {
           replies.push(args);
+          const opts = args[5] as { alsoWrite?: readonly Compilable<unknown>[] } | undefined;
+          await writeStatements(b.t.deps.db, b.t.deps.dialect, opts?.alsoWrite ?? []);
           return { ok: true };
         },
       } as never,

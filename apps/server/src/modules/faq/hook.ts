@@ -92,8 +92,10 @@ export async function answerWithFaq(ctx: EventContext, text: string): Promise<bo
   }
   const answer = await svc.filledAnswer(ctx.clinicId, faq);
   const note = await afterHoursNote(ctx.deps, ctx.clinicId);
-  await respond(ctx, [...answerMessages(answer), feedbackMessage(row.id, note)], `faq:${faq.id}`);
-  await svc.markReplied(ctx.clinicId, row.id);
+  // replied-at with the answer's message log: a retried job finds the question answered
+  await respond(ctx, [...answerMessages(answer), feedbackMessage(row.id, note)], `faq:${faq.id}`, [
+    svc.markRepliedQuery(ctx.clinicId, row.id),
+  ]);
   return true;
 }
 

@@ -10,6 +10,8 @@ export type SynonymRow = Selectable<FaqSynonymsTable>;
 export type QuestionRow = Selectable<FaqQuestionsTable>;
 
 export function faqRepository(db: Db) {
+  const updateQuestionQuery = (clinicId: string, id: string, patch: Partial<QuestionRow>) =>
+    db.updateTable('faq_questions').set(patch).where('clinic_id', '=', clinicId).where('id', '=', id);
   return {
     settings: (clinicId: string) =>
       db.selectFrom('faq_settings').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst(),
@@ -142,7 +144,9 @@ export function faqRepository(db: Db) {
         .where('id', '=', id)
         .executeTakeFirst(),
     updateQuestion: (clinicId: string, id: string, patch: Partial<QuestionRow>) =>
-      db.updateTable('faq_questions').set(patch).where('clinic_id', '=', clinicId).where('id', '=', id).execute(),
+      updateQuestionQuery(clinicId, id, patch).execute(),
+    /** The same update, built, not run (writeStatements). */
+    updateQuestionQuery,
     openQuestions: (clinicId: string, limit: number) =>
       db
         .selectFrom('faq_questions')

@@ -556,6 +556,8 @@ export function faqService(deps: Deps) {
     },
 
     markReplied: (clinicId: string, id: string) => repo.updateQuestion(clinicId, id, { replied_at: now() }),
+    /** The same, built, not run: written with the answer's message log (hook.ts). */
+    markRepliedQuery: (clinicId: string, id: string) => repo.updateQuestionQuery(clinicId, id, { replied_at: now() }),
 
     /** An answer the bot could not send (the reply token had expired): a person answers it. */
     markUnsent: (clinicId: string, id: string) =>

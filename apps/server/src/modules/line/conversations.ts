@@ -3,6 +3,7 @@
 // and when one answers (business hours), at most once per user in ACK_QUIET_HOURS; and
 // 「找真人」「客服」… hand the conversation to a person.
 import type { messagingApi } from '@line/bot-sdk';
+import type { Compilable } from 'kysely';
 import { clinicService } from '../clinics/service.ts';
 import { respond, type EventContext } from './events.ts';
 import { failedAnswerReply, handOffReply } from './hours.ts';
@@ -22,14 +23,16 @@ export const ASK_PERSON_TEXT = '找真人';
  * is talking with the user (the bot is paused), the user gets an acknowledgement through the free
  * Reply API that offers a person and says when one answers — at most one per ACK_QUIET_HOURS.
  */
-export async function noteIncoming(ctx: EventContext, _text: string, answered: boolean): Promise<void> {
+export async function noteIncoming(
+  ctx: EventContext,
+  _text: string,
+  answered: boolean,
+): Promise<readonly Compilable<unknown>[] | void> {
   const { deps, clinicId, lineUserId } = ctx;
   const inbox = inboxRepository(deps.db);
   const at = ctx.at;
-  if (answered) {
-    await inbox.setBotHandled(clinicId, lineUserId, deps.clock.now().toISOString());
-    return;
-  }
+  // answered: written with the event's processed mark (one commit, not two)
+  if (answered) return [inbox.setBotHandledQuery(clinicId, lineUserId, deps.clock.now().toISOString())];
   const paused = await isBotPaused(deps, clinicId, lineUserId);
   await inbox.setWaiting(clinicId, lineUserId, {
     reason: paused ? 'conversation' : 'bot_failed',

@@ -2,6 +2,8 @@
 // through hooks (binding updates lights on follow/block, reminders handle postbacks, replies
 // and the FAQ answer text), so this module depends on none of them.
 import type { messagingApi } from '@line/bot-sdk';
+import type { Compilable } from 'kysely';
+import { writeStatements } from '../../db/write-transaction.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { defineJob, PermanentJobError, wakeWorkers, type Job } from '../../platform/jobs.ts';
 import { clinicService } from '../clinics/service.ts';
@@ -28,8 +30,11 @@ export type LineEventHooks = {
   onPostback?: ((ctx: EventContext, data: string, params: Record<string, string>) => Promise<boolean>)[];
   /** A text message; handlers are tried in order until one returns true. */
   onText?: ((ctx: EventContext, text: string) => Promise<boolean>)[];
-  /** After every message from the user: whether a text handler answered it. */
-  afterMessage?(ctx: EventContext, text: string, answered: boolean): Promise<void>;
+  /**
+   * After every message from the user: whether a text handler answered it. May return statements
+   * (built, not run) to write with the event's processed mark, in the same transaction.
+   */
+  afterMessage?(ctx: EventContext, text: string, answered: boolean): Promise<readonly Compilable<unknown>[] | void>;
   /**
    * A LINE notification message reached the phone (the `delivery` event, which has no user):
    * `data` is the X-Line-Delivery-Tag it was sent with. Returns the outcome to record.
@@ -88,9 +93,14 @@ export async function respond(
   ctx: EventContext,
   messages: messagingApi.Message[],
   source: string,
+  /** Written with the reply's message log (or after the push is queued): what the sender records. */
+  alsoWrite: readonly Compilable<unknown>[] = [],
 ): Promise<'reply' | 'push'> {
   const { deps, clinicId, lineUserId } = ctx;
-  if (ctx.replyToken && (await ctx.line.reply(clinicId, lineUserId, ctx.replyToken, messages, source)).ok)
+  if (
+    ctx.replyToken &&
+    (await ctx.line.reply(clinicId, lineUserId, ctx.replyToken, messages, source, { alsoWrite })).ok
+  )
     return 'reply';
   const eventKey = typeof ctx.event.webhookEventId === 'string' ? ctx.event.webhookEventId : ctx.at;
   await queuePush(
@@ -101,6 +111,7 @@ export async function respond(
     retryKeyOf(`${clinicId}:${lineUserId}:${eventKey}:${source}`),
   );
   wakeWorkers();
+  if (alsoWrite.length) await writeStatements(deps.db, deps.dialect, alsoWrite);
   return 'push';
 }
 
@@ -157,6 +168,7 @@ function lineEventHandler(hooks: LineEventHooks) {
       at: row.event_time,
     };
     let outcome = 'ok';
+    let lastWrites: readonly Compilable<unknown>[] = [];
     switch (event.type) {
       case 'follow': {
         let profile: { displayName?: string; pictureUrl?: string } | undefined;
@@ -231,7 +243,7 @@ function lineEventHandler(hooks: LineEventHooks) {
           }
         }
         outcome = handled ? 'ok:answered' : 'ok:unanswered';
-        await hooks.afterMessage?.(ctx, text || `（${MESSAGE_KIND_ZH[kind] ?? '訊息'}）`, handled);
+        lastWrites = (await hooks.afterMessage?.(ctx, text || `（${MESSAGE_KIND_ZH[kind] ?? '訊息'}）`, handled)) ?? [];
         break;
       }
       case 'postback': {
@@ -257,6 +269,6 @@ function lineEventHandler(hooks: LineEventHooks) {
       default:
         outcome = `ignored:${event.type}`;
     }
-    await line.markEvent(clinicId, row.id, outcome);
+    await line.markEvent(clinicId, row.id, outcome, lastWrites);
   };
 }

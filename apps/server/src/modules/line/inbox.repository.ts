@@ -115,12 +115,16 @@ export function inboxRepository(db: Db) {
         )
         .execute(),
 
-    /** The bot answered: the conversation is the bot's, unless a person is already needed. */
-    // (updated_at moves either way: the bot's answer is new in the conversation's view)
-    setBotHandled: (clinicId: string, lineUserId: string, at: string) =>
-      conv(clinicId, lineUserId)
-        .set({ state: sql<string>`case when state = 'done' then 'bot' else state end`, updated_at: at })
-        .execute(),
+    /**
+     * The bot answered: the conversation is the bot's, unless a person is already needed (updated_at
+     * moves either way: the bot's answer is new in the conversation's view). Built, not run: it is
+     * written with the event's processed mark (events.ts).
+     */
+    setBotHandledQuery: (clinicId: string, lineUserId: string, at: string) =>
+      conv(clinicId, lineUserId).set({
+        state: sql<string>`case when state = 'done' then 'bot' else state end`,
+        updated_at: at,
+      }),
 
     /** Done: nothing waits any more. */
     setDone: (clinicId: string, lineUserId: string, at: string, by: string) =>

@@ -44,13 +44,13 @@ export function lineRepository(db: Kysely<DB>) {
         .where('clinic_id', '=', clinicId)
         .where('id', '=', id)
         .executeTakeFirst(),
-    markEvent: (clinicId: string, id: number, outcome: string, at: string) =>
+    /** An event's processed mark, built, not run (written with the event's last writes: writeStatements). */
+    markEventQuery: (clinicId: string, id: number, outcome: string, at: string) =>
       db
         .updateTable('line_webhook_events')
         .set({ processed_at: at, outcome })
         .where('clinic_id', '=', clinicId)
-        .where('id', '=', id)
-        .execute(),
+        .where('id', '=', id),
 
     friend: (clinicId: string, lineUserId: string) =>
       db
@@ -76,8 +76,8 @@ export function lineRepository(db: Kysely<DB>) {
     },
 
     /** Appends to the message log, 500 rows per statement. */
-    /** One message log row's insert, not run (writeStatements). */
-    logMessageQuery: (row: Insertable<DB['line_messages']>) => db.insertInto('line_messages').values(row),
+    /** A few message log rows' insert (one user's message or reply), built, not run: writeStatements. */
+    logMessagesQuery: (rows: Insertable<DB['line_messages']>[]) => db.insertInto('line_messages').values(rows),
     logMessages: async (rows: Insertable<DB['line_messages']>[]) => {
       for (let i = 0; i < rows.length; i += 500)
         await db

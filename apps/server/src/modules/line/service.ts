@@ -2,7 +2,7 @@
 // webhook (signature verified on the raw body, events stored once by webhookEventId and
 // processed in jobs, in order per LINE user), friend records, and the message log.
 import type { messagingApi } from '@line/bot-sdk';
-import type { Kysely } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import { writeStatements } from '../../db/write-transaction.ts';
@@ -196,6 +196,20 @@ export function lineService(deps: Deps) {
     related_type: m.relatedType ?? null,
     related_id: m.relatedId ?? null,
     created_at: now(),
+  });
+
+  const outgoingRow = (m: OutgoingLog, at: string) => ({
+    clinic_id: m.clinicId,
+    line_user_id: m.lineUserId,
+    direction: 'out',
+    kind: m.kind,
+    text: m.text,
+    payload: JSON.stringify(m.payload ?? {}),
+    source: m.source,
+    method: m.method,
+    related_type: m.relatedType ?? null,
+    related_id: m.relatedId ?? null,
+    created_at: at,
   });
 
   const notConnected = () =>
@@ -441,40 +455,38 @@ export function lineService(deps: Deps) {
      */
     async logOutgoingBatch(rows: OutgoingLog[]): Promise<void> {
       const at = now();
-      await repo.logMessages(
-        rows.map((m) => ({
-          clinic_id: m.clinicId,
-          line_user_id: m.lineUserId,
-          direction: 'out',
-          kind: m.kind,
-          text: m.text,
-          payload: JSON.stringify(m.payload ?? {}),
-          source: m.source,
-          method: m.method,
-          related_type: m.relatedType ?? null,
-          related_id: m.relatedId ?? null,
-          created_at: at,
-        })),
-      );
+      await repo.logMessages(rows.map((m) => outgoingRow(m, at)));
     },
 
-    /** Logs messages sent to one user (a push or a reply). */
+    /**
+     * Logs messages sent to one user (a push or a reply), in one transaction with `alsoWrite`
+     * (what the sender records about the send, such as an FAQ question's replied-at).
+     */
     async logSent(
       clinicId: string,
       lineUserId: string,
       messages: messagingApi.Message[],
       meta: { source: string; method: SendMethod; relatedType?: string; relatedId?: string },
+      alsoWrite: readonly Compilable<unknown>[] = [],
     ): Promise<void> {
-      await this.logOutgoingBatch(
-        messages.map((m) => ({
-          clinicId,
-          lineUserId,
-          kind: m.type,
-          text: m.type === 'text' ? m.text : 'altText' in m ? String(m.altText) : '',
-          payload: m,
-          ...meta,
-        })),
+      const at = now();
+      const rows = messages.map((m) =>
+        outgoingRow(
+          {
+            clinicId,
+            lineUserId,
+            kind: m.type,
+            text: m.type === 'text' ? m.text : 'altText' in m ? String(m.altText) : '',
+            payload: m,
+            ...meta,
+          },
+          at,
+        ),
       );
+      await writeStatements(deps.db, deps.dialect, [
+        ...(rows.length ? [repo.logMessagesQuery(rows)] : []),
+        ...alsoWrite,
+      ]);
     },
 
     /** Logs a message a LINE user sent to the clinic (outgoing ones: logSent / logOutgoingBatch). */
@@ -493,7 +505,7 @@ export function lineService(deps: Deps) {
     ) {
       await writeStatements(deps.db, deps.dialect, [
         repo.insertFriendQuery(newFriend(clinicId, m.lineUserId, 'friend', m.at)),
-        repo.logMessageQuery(incomingRow(clinicId, m)),
+        repo.logMessagesQuery([incomingRow(clinicId, m)]),
         inboxRepository(deps.db).receivedQuery(clinicId, m.lineUserId, { ...m.inbox, at: m.at, now: now() }),
       ]);
     },
@@ -520,7 +532,8 @@ export function lineService(deps: Deps) {
       replyToken: string,
       messages: messagingApi.Message[],
       source: string,
-      opts: { tokenClaimed?: boolean } = {},
+      /** alsoWrite: written with the sent messages' log, after LINE accepted the reply (logSent). */
+      opts: { tokenClaimed?: boolean; alsoWrite?: readonly Compilable<unknown>[] } = {},
     ): Promise<{ ok: boolean; reason?: string }> {
       if (!opts.tokenClaimed && (await inboxRepository(deps.db).useToken(clinicId, lineUserId, replyToken)) === 'used')
         return { ok: false, reason: 'reply token already used' };
@@ -532,12 +545,14 @@ export function lineService(deps: Deps) {
         if (e.status === 400) return { ok: false, reason: e.lineMessage };
         throw err;
       }
-      await this.logSent(clinicId, lineUserId, messages, { source, method: 'reply' });
+      await this.logSent(clinicId, lineUserId, messages, { source, method: 'reply' }, opts.alsoWrite);
       return { ok: true };
     },
 
     event: (clinicId: string, id: number) => repo.event(clinicId, id),
-    markEvent: (clinicId: string, id: number, outcome: string) => repo.markEvent(clinicId, id, outcome, now()),
+    /** Marks the event processed, in one transaction with `alsoWrite` (its handler's last writes). */
+    markEvent: (clinicId: string, id: number, outcome: string, alsoWrite: readonly Compilable<unknown>[] = []) =>
+      writeStatements(deps.db, deps.dialect, [...alsoWrite, repo.markEventQuery(clinicId, id, outcome, now())]),
   };
 }
 
