@@ -117,25 +117,40 @@ describe('writeStatements (prebuilt statements, one transaction)', () => {
           busy++;
         }
         probes++;
-        await Promise.resolve();
+        // turn after turn: microtasks, and every tenth time the next turn of the event loop
+        await (probes % 10 ? Promise.resolve() : new Promise((r) => setImmediate(r)));
       }
     })();
-    const returned = await writeStatements(db, 'sqlite', [insert(1, null), insert(2, 'b'), insert(1, 'again')]);
+    // two calls in the same turn: written together (group commit), each its own answer
+    const [returned, second] = await Promise.all([
+      writeStatements(db, 'sqlite', [insert(1, null), insert(2, 'b'), insert(1, 'again')]),
+      writeStatements(db, 'sqlite', [insert(4, 'd')]),
+    ]);
     stop = true;
     await probe;
     expect(returned).toEqual([1, 1, 0]);
+    expect(second).toEqual([1]);
     expect(probes).toBeGreaterThan(3);
     expect(busy).toBe(0);
     // what is sent is what is stored: the null stays null; the repeat changed nothing
     expect((await sql<{ v: number; note: string | null }>`select v, note from w order by v`.execute(db)).rows).toEqual([
       { v: 1, note: null },
       { v: 2, note: 'b' },
+      { v: 4, note: 'd' },
     ]);
-    // a failing statement rolls back the ones before it
-    await expect(
+    // a failing statement rolls back the ones before it in its call, and fails no other call of its group
+    const [failed, fine] = await Promise.allSettled([
       writeStatements(db, 'sqlite', [insert(3, 'c'), db.insertInto('w' as never).values({ v: 2 } as never)]),
-    ).rejects.toThrow(/UNIQUE/);
-    expect((await sql<{ n: number }>`select count(*) as n from w`.execute(db)).rows[0].n).toBe(2);
+      writeStatements(db, 'sqlite', [insert(5, 'e')]),
+    ]);
+    expect(failed).toMatchObject({
+      status: 'rejected',
+      reason: expect.objectContaining({ message: expect.stringMatching(/UNIQUE/) }),
+    });
+    expect(fine).toEqual({ status: 'fulfilled', value: [1] });
+    expect((await sql<{ v: number }>`select v from w order by v`.execute(db)).rows.map((r) => r.v)).toEqual([
+      1, 2, 4, 5,
+    ]);
     other.close();
   });
 });

@@ -7,7 +7,7 @@
 // 1–2 ms, the event loop free meanwhile.
 // Once the lock is held, the transaction's statements and its commit do not wait (WAL mode).
 // On PostgreSQL (row locks, a pool of connections) it is an ordinary transaction.
-import { sql, type Compilable, type Kysely, type Transaction } from 'kysely';
+import { sql, type Compilable, type CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { sqliteStatements, type Dialect, type SyncStatements } from './connection.ts';
 import type { DB } from './schema.ts';
 
@@ -40,13 +40,19 @@ export async function writeTransaction<T>(
 
 /**
  * A write transaction of statements built beforehand (a repository's queries, not run yet), in
- * order; resolves with how many rows each returned (its RETURNING clause). On SQLite they are
- * compiled before the write lock is taken and run in one turn of the event loop while it is held:
- * nothing else of the process runs in between. An async body (writeTransaction) holds the lock
- * across its awaits, while the process's other work runs — a worker running twenty jobs side by
- * side held it 0.4 ms per transaction on average and up to 50 ms, and the api's webhook writes
- * waited (docs/benchmarks.md, webhook). For a transaction whose statements need no answer of
- * an earlier one; on PostgreSQL an ordinary transaction.
+ * order; resolves with how many rows each returned (its RETURNING clause). For a transaction
+ * whose statements need no answer of an earlier one; on PostgreSQL an ordinary transaction.
+ *
+ * On SQLite (one writer at a time across processes) two things keep the write lock short:
+ * - the statements are compiled before the lock is taken and run in one turn of the event loop
+ *   while it is held, so nothing else of the process runs in between. An async body
+ *   (writeTransaction) holds the lock across its awaits while the process's other work runs: a
+ *   worker running twenty jobs side by side held it 0.3 ms per transaction, up to 50 ms.
+ * - group commit: the calls made while a write is under way are written together in the next
+ *   transaction, each call's statements in order, so a worker's side-by-side jobs commit once
+ *   instead of once each. If the group fails, each call runs again in a transaction of its own:
+ *   one call's failure (a constraint) never fails another's.
+ * (docs/benchmarks.md, webhook: the api's webhook writes wait for the worker's lock.)
  */
 export async function writeStatements(
   db: Kysely<DB> | Transaction<DB>,
@@ -62,7 +68,44 @@ export async function writeStatements(
   if (db.isTransaction) return run(db);
   const statements = dialect === 'sqlite' ? sqliteStatements(db) : null;
   if (!statements) return db.transaction().execute(run);
-  return writeTransactionSync(db, statements, (s) => compiled.map((c) => s.rows(c.sql, c.parameters).length));
+  let group = groups.get(db);
+  if (!group) {
+    group = statementGroup(db, statements);
+    groups.set(db, group);
+  }
+  return group(compiled);
+}
+
+type Pending = { compiled: CompiledQuery[]; resolve(returned: number[]): void; reject(err: unknown): void };
+const groups = new WeakMap<Kysely<DB>, (compiled: CompiledQuery[]) => Promise<number[]>>();
+
+function statementGroup(db: Kysely<DB>, statements: SyncStatements) {
+  let queue: Pending[] = [];
+  let writing = false;
+  const runAll = (s: SyncStatements, p: Pending) => p.compiled.map((c) => s.rows(c.sql, c.parameters).length);
+  async function flush() {
+    while (queue.length) {
+      const batch = queue;
+      queue = [];
+      try {
+        const results = await writeTransactionSync(db, statements, (s) => batch.map((p) => runAll(s, p)));
+        batch.forEach((p, i) => p.resolve(results[i]));
+      } catch {
+        for (const p of batch)
+          await writeTransactionSync(db, statements, (s) => runAll(s, p)).then(p.resolve, p.reject);
+      }
+    }
+    writing = false;
+  }
+  return (compiled: CompiledQuery[]) =>
+    new Promise<number[]>((resolve, reject) => {
+      queue.push({ compiled, resolve, reject });
+      // the first call starts the write on the next turn: the calls made meanwhile join it
+      if (!writing) {
+        writing = true;
+        setImmediate(() => void flush());
+      }
+    });
 }
 
 /**
