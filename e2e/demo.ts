@@ -3,7 +3,7 @@
 // that reached the emulator's SMS gateway).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, type FrameLocator, type Page } from '@playwright/test';
+import { expect, test, type FrameLocator, type Page } from '@playwright/test';
 import { generate } from 'otplib';
 
 // The ports are the ones playwright.config.ts starts the stack on (E2E_PORT / E2E_EMULATOR_PORT).
@@ -42,10 +42,10 @@ export const DEMO_TOTP_SECRETS: Record<string, string> = {
 // The steps used, kept in the run's output directory (Playwright empties it when a run starts):
 // after a failed test Playwright starts a new worker process, and a step remembered only in
 // memory was used a second time (the server refuses it, and the next login failed too).
-const STEPS_FILE = path.resolve(import.meta.dirname, '../test-results/.totp-steps.json');
+const stepsFile = () => path.join(test.info().project.outputDir, '.totp-steps.json');
 function readSteps(): Record<string, number> {
   try {
-    return JSON.parse(readFileSync(STEPS_FILE, 'utf8')) as Record<string, number>;
+    return JSON.parse(readFileSync(stepsFile(), 'utf8')) as Record<string, number>;
   } catch {
     return {};
   }
@@ -59,8 +59,8 @@ export async function totpCode(secret: string): Promise<string> {
   const steps = readSteps();
   const step = Math.max(now(), (steps[secret] ?? 0) + 1);
   while (step > now() + 1) await new Promise((r) => setTimeout(r, 1000));
-  mkdirSync(path.dirname(STEPS_FILE), { recursive: true });
-  writeFileSync(STEPS_FILE, JSON.stringify({ ...steps, [secret]: step }));
+  mkdirSync(path.dirname(stepsFile()), { recursive: true });
+  writeFileSync(stepsFile(), JSON.stringify({ ...steps, [secret]: step }));
   return generate({ secret, epoch: step * 30 });
 }
 
