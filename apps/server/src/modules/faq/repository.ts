@@ -106,8 +106,10 @@ export function faqRepository(db: Db) {
           .numDeletedRows,
       ),
 
-    /** Records a question once per event; false when the event was recorded before (a retried job). */
-    /** A question's insert, once per event (returns its id when new); built, not run: writeStatements. */
+    /**
+     * A question's insert, once per event: returns its id when new, nothing when the event was
+     * recorded before (a retried job). Built, not run: written with writeStatements.
+     */
     insertQuestionQuery: (row: QuestionRow) =>
       db
         .insertInto('faq_questions')
