@@ -75,9 +75,9 @@ export function lineRepository(db: Kysely<DB>) {
       return q.orderBy('last_event_at', 'desc').limit(opts.limit).offset(opts.offset).execute();
     },
 
-    /** Appends to the message log, 500 rows per statement. */
     /** A few message log rows' insert (one user's message or reply), built, not run: writeStatements. */
     logMessagesQuery: (rows: Insertable<DB['line_messages']>[]) => db.insertInto('line_messages').values(rows),
+    /** Appends to the message log, 500 rows per statement. */
     logMessages: async (rows: Insertable<DB['line_messages']>[]) => {
       for (let i = 0; i < rows.length; i += 500)
         await db
