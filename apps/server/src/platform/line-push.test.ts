@@ -1,6 +1,6 @@
-// The lean push client against the real LINE emulator, side by side with @line/bot-sdk's
-// pushMessageWithHttpInfo: same request (body, token, retry key), same answers (status,
-// request ids, LINE's error body), same error type (HTTPFetchError) for every outcome the
+// The lean LINE client (pushes; replies and the loading animation) against the real LINE
+// emulator, side by side with @line/bot-sdk: same request (body, token, retry key), same answers
+// (status, request ids, LINE's error body), same error type (HTTPFetchError) for every outcome the
 // reminder dispatcher handles; plus the transport cases (a keep-alive socket closed under it,
 // no answer, nothing listening, every answer framing, TLS).
 import { execFileSync } from 'node:child_process';
@@ -161,6 +161,37 @@ describe('linePushClient (lean push) against the LINE emulator, compared with @l
     expect(JSON.parse(monthly.body)).toEqual(JSON.parse(monthlySdk.body));
     expect(monthly.body).toMatch(/monthly limit/i);
     expect(await log(userId)).toHaveLength(0);
+  });
+
+  it('reply and loading animation: sent as the SDK sends them; a used or unknown reply token fails alike', async () => {
+    const userId = await friend('阿回');
+    const said = (await emuJson('POST', `/_emulator/users/${userId}/messages`, { channelId: CH, text: '在嗎' })) as {
+      event: { replyToken: string };
+    };
+    await lean.startLoading({ chatId: userId, loadingSeconds: 20 });
+    const chat = () =>
+      emuJson('GET', `/_emulator/users/${userId}/chat?channelId=${CH}`) as Promise<{ loadingMs: number }>;
+    expect((await chat()).loadingMs).toBeGreaterThan(15_000);
+    await lean.reply({ replyToken: said.event.replyToken, messages: text('在的，請說') });
+    expect((await chat()).loadingMs).toBe(0); // a message ends the animation
+    const sent = await log(userId);
+    expect(sent.map((m) => m.message)).toEqual(text('在的，請說'));
+    const used = await failure(lean.reply({ replyToken: said.event.replyToken, messages: text('再一次') }));
+    const usedSdk = await failure(sdk.replyMessage({ replyToken: said.event.replyToken, messages: text('再一次') }));
+    const unknown = await failure(lean.reply({ replyToken: 'no-such-token', messages: text('x') }));
+    const unknownSdk = await failure(sdk.replyMessage({ replyToken: 'no-such-token', messages: text('x') }));
+    for (const [e, s] of [
+      [used, usedSdk],
+      [unknown, unknownSdk],
+    ]) {
+      expect([e.status, e.statusText, e.message]).toEqual([s.status, s.statusText, s.message]);
+      expect(JSON.parse(e.body)).toEqual(JSON.parse(s.body));
+    }
+    expect(used.status).toBe(400);
+    const badLoading = await failure(lean.startLoading({ chatId: userId, loadingSeconds: 7 }));
+    const badLoadingSdk = await failure(sdk.showLoadingAnimation({ chatId: userId, loadingSeconds: 7 }));
+    expect([badLoading.status, badLoading.body]).toEqual([badLoadingSdk.status, badLoadingSdk.body]);
+    expect(await log(userId)).toHaveLength(1);
   });
 
   it('many pushes at once over a few keep-alive sockets all arrive, each once', async () => {

@@ -1,5 +1,6 @@
 // A lean client for LINE's push endpoint (POST /v2/bot/message/push), for the reminder
-// dispatcher's hot path (up to 2,000 pushes/s per channel on a 2-core machine). It sends what
+// dispatcher's hot path (up to 2,000 pushes/s per channel on a 2-core machine), and for the two
+// calls of every message the bot answers (the Reply API and the loading animation). It sends what
 // @line/bot-sdk's pushMessageWithHttpInfo sends (JSON body, Bearer token, X-Line-Retry-Key) and
 // fails the same way: a non-2xx answer throws the SDK's HTTPFetchError with status, statusText,
 // headers (a fetch Headers) and the body text exactly as LINE returned it, so callers handle
@@ -30,6 +31,10 @@ export type LinePushClient = {
     request: { to: string; messages: messagingApi.Message[]; notificationDisabled?: boolean },
     retryKey?: string,
   ): Promise<PushResult>;
+  /** LINE's Reply API (POST /v2/bot/message/reply), the worker's answer to every message it handles. */
+  reply(request: { replyToken: string; messages: messagingApi.Message[] }): Promise<void>;
+  /** LINE's loading animation (POST /v2/bot/chat/loading/start). */
+  startLoading(request: { chatId: string; loadingSeconds: number }): Promise<void>;
 };
 
 export type LinePushOptions = {
@@ -89,10 +94,9 @@ export function linePushClient(
   if (BAD_HEADER_VALUE.test(channelAccessToken)) throw new TypeError('LINE push: invalid channel access token');
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const pool = poolFor(url.origin, opts.maxSockets ?? 64, timeoutMs, opts.tls);
-  const path = url.pathname;
   const authorization = `Bearer ${channelAccessToken}`;
 
-  const once = async (body: string, retryKey: string | undefined) => {
+  const once = async (path: string, body: string, retryKey: string | undefined) => {
     const headers: Record<string, string> = {
       authorization,
       'content-type': 'application/json',
@@ -104,48 +108,59 @@ export function linePushClient(
     return { status: res.statusCode, headers: res.headers, text };
   };
 
+  /** POSTs `body`; a 2xx answer is returned, any other thrown as the SDK's HTTPFetchError. */
+  const post = async (path: string, body: string, retryKey: string | undefined, resendIfStale: boolean) => {
+    let a: Awaited<ReturnType<typeof once>>;
+    try {
+      try {
+        a = await once(path, body, retryKey);
+      } catch (err) {
+        if (!resendIfStale || !isStaleSocket(err)) throw err;
+        a = await once(path, body, retryKey);
+      }
+    } catch (err) {
+      throw normalise(err, timeoutMs);
+    }
+    const header = (k: string) => {
+      const v = a.headers[k];
+      return Array.isArray(v) ? v.join(', ') : (v ?? null);
+    };
+    if (a.status >= 200 && a.status < 300) return { status: a.status, text: a.text, header };
+    const headers = new Headers();
+    for (const k of Object.keys(a.headers)) {
+      const v = header(k);
+      try {
+        if (v !== null) headers.append(k, v);
+      } catch {
+        /* a header value fetch would not accept either */
+      }
+    }
+    const statusText = STATUS_TEXT[a.status] ?? '';
+    throw new HTTPFetchError(`${a.status} - ${statusText}`, { status: a.status, statusText, headers, body: a.text });
+  };
+
   return {
     async push(request, retryKey) {
       if (retryKey !== undefined && BAD_HEADER_VALUE.test(retryKey))
         throw new TypeError('LINE push: invalid retry key');
-      const body = JSON.stringify(request);
-      let a: Awaited<ReturnType<typeof once>>;
-      try {
+      const a = await post('/v2/bot/message/push', JSON.stringify(request), retryKey, retryKey !== undefined);
+      let parsed: messagingApi.PushMessageResponse | null = null;
+      if (a.text.length) {
         try {
-          a = await once(body, retryKey);
-        } catch (err) {
-          if (retryKey === undefined || !isStaleSocket(err)) throw err;
-          a = await once(body, retryKey);
-        }
-      } catch (err) {
-        throw normalise(err, timeoutMs);
-      }
-      const header = (k: string) => {
-        const v = a.headers[k];
-        return Array.isArray(v) ? v.join(', ') : (v ?? null);
-      };
-      if (a.status >= 200 && a.status < 300) {
-        let parsed: messagingApi.PushMessageResponse | null = null;
-        if (a.text.length) {
-          try {
-            parsed = JSON.parse(a.text) as messagingApi.PushMessageResponse;
-          } catch {
-            parsed = null;
-          }
-        }
-        return { status: a.status, requestId: header('x-line-request-id'), body: parsed };
-      }
-      const headers = new Headers();
-      for (const k of Object.keys(a.headers)) {
-        const v = header(k);
-        try {
-          if (v !== null) headers.append(k, v);
+          parsed = JSON.parse(a.text) as messagingApi.PushMessageResponse;
         } catch {
-          /* a header value fetch would not accept either */
+          parsed = null;
         }
       }
-      const statusText = STATUS_TEXT[a.status] ?? '';
-      throw new HTTPFetchError(`${a.status} - ${statusText}`, { status: a.status, statusText, headers, body: a.text });
+      return { status: a.status, requestId: a.header('x-line-request-id'), body: parsed };
+    },
+    async reply(request) {
+      // Not sent again on a fresh socket: had LINE taken the first, the second would fail (a
+      // reply token is single-use) and the caller would push the same answer as well.
+      await post('/v2/bot/message/reply', JSON.stringify(request), undefined, false);
+    },
+    async startLoading(request) {
+      await post('/v2/bot/chat/loading/start', JSON.stringify(request), undefined, true);
     },
   };
 }

@@ -22,7 +22,8 @@ export interface LineChannelClient {
   readonly channelId: string;
   /**
    * Pushes through the lean undici client of line-push.ts (the reminder dispatcher's hot path):
-   * with a retry key, LINE answers 409 for a key it already accepted.
+   * with a retry key, LINE answers 409 for a key it already accepted. reply and startLoading
+   * go through it too (the worker's calls for every message it answers).
    */
   push: LinePushClient['push'];
   /**
@@ -89,7 +90,10 @@ export type LineChannelLookup = (
   clinicId: string,
 ) => Promise<{ channelId: string; version: string; accessToken(): string } | null>;
 
-/** One client for a channel access token: the SDK's clients for most calls, line-push.ts for pushes. */
+/**
+ * One client for a channel access token: the SDK's clients for most calls, line-push.ts for the
+ * hot ones (pushes, replies, the loading animation).
+ */
 export function lineChannelClient(
   config: Pick<Config, 'lineApiBaseUrl' | 'lineDataApiBaseUrl'>,
   channelId: string,
@@ -98,12 +102,13 @@ export function lineChannelClient(
 ): LineChannelClient {
   const api = new messagingApi.MessagingApiClient({ channelAccessToken, baseURL: config.lineApiBaseUrl });
   const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken, baseURL: config.lineDataApiBaseUrl });
-  let pusher: LinePushClient | null = null; // built at the first push: it rejects a malformed token at once
+  // built at the first push, reply or loading animation: it rejects a malformed token at once
+  let pusher: LinePushClient | null = null;
+  const lean = () => (pusher ??= linePushClient(config.lineApiBaseUrl, channelAccessToken, pushOptions));
   return {
     channelId,
     push(request, retryKey) {
-      pusher ??= linePushClient(config.lineApiBaseUrl, channelAccessToken, pushOptions);
-      return pusher.push(request, retryKey);
+      return lean().push(request, retryKey);
     },
     async pnpPush(phone, messages, deliveryTag, notificationDisabled) {
       const res = await api.pushMessagesByPhoneWithHttpInfo(
@@ -117,10 +122,10 @@ export function lineChannelClient(
       return { requestId: res.httpResponse.headers.get('x-line-request-id') };
     },
     async reply(replyToken, messages) {
-      await api.replyMessage({ replyToken, messages });
+      await lean().reply({ replyToken, messages });
     },
     async startLoading(chatId, seconds) {
-      await api.showLoadingAnimation({ chatId, loadingSeconds: seconds });
+      await lean().startLoading({ chatId, loadingSeconds: seconds });
     },
     async markAsRead(markAsReadToken) {
       await api.markMessagesAsReadByToken({ markAsReadToken });
