@@ -1,20 +1,17 @@
 // The FAQ bot in the LINE event job: the last text hook (after the exact keyword replies) and
 // the postbacks of its answers (有幫助 / 沒幫助, a button that shows another FAQ).
 import type { messagingApi } from '@line/bot-sdk';
-import type { Deps } from '../../platform/deps.ts';
-import { clinicService } from '../clinics/service.ts';
+import { clinicService, type BusinessHour } from '../clinics/service.ts';
 import { respond, type EventContext } from '../line/events.ts';
 import { handOffReply, isOpen, nextOpening } from '../line/hours.ts';
 import { handToPerson } from '../line/inbox.ts';
 import type { FaqAnswerValue } from './schemas.ts';
-import { faqService } from './service.ts';
+import { fillAnswer, faqService } from './service.ts';
 
 const FEEDBACK_QUESTION = '這個回答有幫助嗎？';
 
 /** Outside business hours: when a person will reply, for the end of an automatic answer. */
-export async function afterHoursNote(deps: Deps, clinicId: string): Promise<string | null> {
-  const clinic = await clinicService(deps).get(clinicId);
-  const at = deps.clock.now();
+export function afterHoursNote(clinic: { businessHours: BusinessHour[]; timeZone: string }, at: Date): string | null {
   if (clinic.businessHours.length === 0 || isOpen(clinic.businessHours, clinic.timeZone, at)) return null;
   const next = nextOpening(clinic.businessHours, clinic.timeZone, at);
   return next
@@ -77,21 +74,27 @@ const eventKeyOf = (ctx: EventContext) => {
 export async function answerWithFaq(ctx: EventContext, text: string): Promise<boolean> {
   const svc = faqService(ctx.deps);
   const eventKey = eventKeyOf(ctx);
-  let row = await svc.questionByEvent(ctx.clinicId, eventKey);
-  if (!row) {
-    const outcome = await svc.match(ctx.clinicId, text);
-    row = (await svc.recordQuestion(ctx.clinicId, { eventKey, lineUserId: ctx.lineUserId, text, outcome })).row;
-  }
+  // Recorded once per event: a retried job matches again but finds the first try's question
+  // (and its outcome, its replied-at) instead of recording another.
+  const outcome = await svc.match(ctx.clinicId, text);
+  const { row, inserted } = await svc.recordQuestion(ctx.clinicId, {
+    eventKey,
+    lineUserId: ctx.lineUserId,
+    text,
+    outcome,
+  });
   if (row.outcome !== 'answered' || !row.faq_id) return false;
   if (row.replied_at) return true; // a retried job: answered the first time
-  const faq = await svc.enabledFaq(ctx.clinicId, row.faq_id);
+  // this try's match has its FAQ at hand (same index); a retried job's question looks it up again
+  const faq = inserted ? outcome.faq : await svc.enabledFaq(ctx.clinicId, row.faq_id);
   if (!faq) {
     // switched off or deleted between the match and now (a retried job): a person answers
     await svc.markUnsent(ctx.clinicId, row.id);
     return false;
   }
-  const answer = await svc.filledAnswer(ctx.clinicId, faq);
-  const note = await afterHoursNote(ctx.deps, ctx.clinicId);
+  const clinic = await clinicService(ctx.deps).get(ctx.clinicId);
+  const answer = fillAnswer(faq.answer, clinic);
+  const note = afterHoursNote(clinic, ctx.deps.clock.now());
   // replied-at with the answer's message log: a retried job finds the question answered
   await respond(ctx, [...answerMessages(answer), feedbackMessage(row.id, note)], `faq:${faq.id}`, [
     svc.markRepliedQuery(ctx.clinicId, row.id),

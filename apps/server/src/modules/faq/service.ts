@@ -44,7 +44,10 @@ export type MatchOutcome = {
   reason: 'answered' | 'low_confidence' | 'ambiguous' | 'no_match';
   best: (Candidate & { title: string }) | null;
   candidates: (Candidate & { title: string })[];
+  /** The enabled FAQ answered, from the same index as the match. */
   faq: Faq | null;
+  /** Whether the sentence has anything to match (「謝謝」, emoji and stickers' words have not). */
+  meaningful: boolean;
 };
 
 /** Questions kept in the trainer queue's grouping (the newest); older open ones wait for these to be handled. */
@@ -126,13 +129,14 @@ export function fillAnswer(
     businessHours: { weekday: number; open: string; close: string }[];
   },
 ): FaqAnswerValue {
-  const vars: Record<string, string> = {
-    clinic: clinic.name,
-    hours: clinic.businessHours.length ? describeHours(clinic.businessHours) : '請來電洽詢',
-    phone: clinic.phone || '（請洽櫃台）',
-    address: clinic.address || '（請洽櫃台）',
+  // each worked out only when the answer names it (most answers name none: no hours in words per answer)
+  const vars: Record<string, () => string> = {
+    clinic: () => clinic.name,
+    hours: () => (clinic.businessHours.length ? describeHours(clinic.businessHours) : '請來電洽詢'),
+    phone: () => clinic.phone || '（請洽櫃台）',
+    address: () => clinic.address || '（請洽櫃台）',
   };
-  const fill = (s: string) => s.replace(/\{(clinic|hours|phone|address)\}/g, (_, k: string) => vars[k]);
+  const fill = (s: string) => s.replace(/\{(clinic|hours|phone|address)\}/g, (_, k: string) => vars[k]());
   return { text: fill(a.text), buttons: a.buttons.map((b) => ({ ...b, value: fill(b.value) })) };
 }
 
@@ -485,6 +489,7 @@ export function faqService(deps: Deps) {
         best: r.best ? named(r.best) : null,
         candidates,
         faq: r.best ? (b.faqs.get(r.best.faqId) ?? null) : null,
+        meaningful: terms(text, b.index.syn).size > 0,
       };
     },
 
@@ -524,8 +529,7 @@ export function faqService(deps: Deps) {
       clinicId: string,
       q: { eventKey: string; lineUserId: string; text: string; outcome: MatchOutcome },
     ): Promise<{ row: QuestionRow; inserted: boolean }> {
-      const b = await built(clinicId);
-      const meaningful = terms(q.text, b.index.syn).size > 0;
+      const meaningful = q.outcome.meaningful;
       const top = q.outcome.candidates[0] ?? null;
       const row: QuestionRow = {
         id: newId(),

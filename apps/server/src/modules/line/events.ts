@@ -115,16 +115,34 @@ export async function respond(
   return 'push';
 }
 
+/** How long the bot may take to answer before LINE's loading animation shows. */
+export const LOADING_AFTER_MS = 500;
+
 /**
- * LINE's loading animation while the hooks prepare an answer (it ends when a message arrives).
- * Nice to have: a failure never fails the event.
+ * LINE's loading animation while the hooks prepare an answer, started only when they take longer
+ * than LOADING_AFTER_MS: a quick answer needs none (and spares a call to LINE per message), and
+ * a message left for staff never shows the bot "typing". The returned context's replies first
+ * settle it — the timer cancelled, or the call already made awaited — so the animation never
+ * starts after the answer (a message ends it). Nice to have: a failure never fails the event.
  */
-async function showLoading(ctx: EventContext): Promise<void> {
-  try {
-    await (await ctx.line.clientFor(ctx.clinicId)).startLoading(ctx.lineUserId, 5);
-  } catch (err) {
-    ctx.deps.log.warn({ err }, 'LINE loading animation failed');
-  }
+function loadingWhileSlow(ctx: EventContext): { ctx: EventContext; settle(): Promise<void> } {
+  let call: Promise<void> | null = null;
+  const timer = setTimeout(() => {
+    call = ctx.line
+      .clientFor(ctx.clinicId)
+      .then((client) => client.startLoading(ctx.lineUserId, 5))
+      .catch((err: unknown) => ctx.deps.log.warn({ err }, 'LINE loading animation failed'));
+  }, LOADING_AFTER_MS);
+  const settle = async () => {
+    clearTimeout(timer);
+    await call;
+  };
+  const line = ctx.line;
+  const reply: LineService['reply'] = async (...args) => {
+    await settle();
+    return line.reply(...args);
+  };
+  return { ctx: { ...ctx, line: { ...line, reply } }, settle };
 }
 
 /** The `line.event` job, with the other modules' hooks plugged in. */
@@ -234,12 +252,16 @@ function lineEventHandler(hooks: LineEventHooks) {
         let handled = false;
         // While a staff member talks with the user the bot keeps quiet: the message waits in the inbox.
         if (kind === 'text' && text && !(await isBotPaused(deps, clinicId, lineUserId))) {
-          await showLoading(ctx);
-          for (const h of hooks.onText ?? []) {
-            if (await h(ctx, text)) {
-              handled = true;
-              break;
+          const loading = loadingWhileSlow(ctx);
+          try {
+            for (const h of hooks.onText ?? []) {
+              if (await h(loading.ctx, text)) {
+                handled = true;
+                break;
+              }
             }
+          } finally {
+            await loading.settle();
           }
         }
         outcome = handled ? 'ok:answered' : 'ok:unanswered';

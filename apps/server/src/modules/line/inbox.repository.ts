@@ -169,25 +169,24 @@ export function inboxRepository(db: Db) {
       return r?.reply_token ?? null;
     },
     /**
-     * Marks this reply token used: 'claimed' when it was stored unused, 'used' when a stored token
-     * was already used (by a staff reply), 'unknown' when no conversation holds it.
+     * Marks this reply token used when it is stored unused; returns a row when it did. Built, not
+     * run: written through writeStatements, so a worker's side-by-side replies claim together.
      */
-    useToken: async (clinicId: string, lineUserId: string, token: string): Promise<'claimed' | 'used' | 'unknown'> => {
-      const r = await conv(clinicId, lineUserId)
+    useTokenQuery: (clinicId: string, lineUserId: string, token: string) =>
+      conv(clinicId, lineUserId)
         .set({ reply_token_used: 1 })
         .where('reply_token', '=', token)
         .where('reply_token_used', '=', 0)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) > 0) return 'claimed';
-      const held = await db
+        .returning('line_user_id'),
+    /** Whether a conversation holds this reply token (used or not). */
+    holdsToken: async (clinicId: string, lineUserId: string, token: string) =>
+      !!(await db
         .selectFrom('line_conversations')
         .select('line_user_id')
         .where('clinic_id', '=', clinicId)
         .where('line_user_id', '=', lineUserId)
         .where('reply_token', '=', token)
-        .executeTakeFirst();
-      return held ? 'used' : 'unknown';
-    },
+        .executeTakeFirst()),
 
     conversation: (clinicId: string, lineUserId: string) =>
       db

@@ -9,6 +9,8 @@ import { as } from '../../testing/helpers.ts';
 import { createLineTestbed, type LineTestbed } from '../../testing/line.ts';
 import { liffSteps, phone } from '../../testing/liff.ts';
 import { articleIdBySlug } from '../care-library/service.ts';
+import { startWorker } from '../../platform/jobs.ts';
+import { LOADING_AFTER_MS, lineEventJob, respond } from './events.ts';
 import { handToPerson, isBotPaused } from './inbox.ts';
 import { inboxService } from './inbox.service.ts';
 
@@ -112,18 +114,45 @@ describe('conversation states', () => {
     expect((await s.sent(c.channelId, u)).length).toBe(before);
   });
 
-  it("LINE's loading animation shows while the bot prepares an answer, not while the bot is paused", async () => {
+  it("LINE's loading animation only while a slow answer is prepared (not a quick one, not a paused bot)", async () => {
     const { c, u, desk } = await setup();
-    await say(c.channelId, u, '我家的貓生病了'); // acknowledged: the message ends the animation
-    await say(c.channelId, u, '貓咪也不吃飯'); // no second acknowledgement within hours: the animation still shows
-    expect((await b.emu_('GET', `/_emulator/users/${u}/chat?channelId=${c.channelId}`)).loadingMs).toBeGreaterThan(0);
-    // a staff reply ends it and pauses the bot: the next message shows no animation and gets no answer
+    const chat = () => b.emu_('GET', `/_emulator/users/${u}/chat?channelId=${c.channelId}`);
+    await say(c.channelId, u, '我家的貓生病了'); // acknowledged at once: no animation was needed
+    expect((await chat()).loadingMs).toBe(0);
+    await say(c.channelId, u, '貓咪也不吃飯'); // no answer (acknowledged already): the bot must not look busy
+    expect((await chat()).loadingMs).toBe(0);
+    // an answer that takes longer than LOADING_AFTER_MS: the animation shows meanwhile, the reply ends it
+    const seen: number[] = [];
+    const slow = startWorker(
+      b.t.deps,
+      [
+        lineEventJob({
+          onText: [
+            async (ctx) => {
+              await new Promise((r) => setTimeout(r, LOADING_AFTER_MS + 300));
+              seen.push((await chat()).loadingMs);
+              await respond(ctx, [{ type: 'text', text: '查好了' }], 'test.slow');
+              seen.push((await chat()).loadingMs);
+              return true;
+            },
+          ],
+        }),
+      ],
+      { workerId: 'slow-bot', autoStart: false },
+    );
+    await b.emu_('POST', `/_emulator/users/${u}/messages`, { channelId: c.channelId, text: '幫我查一下' });
+    expect(await slow.runOnce()).toBe(1);
+    await slow.stop();
+    expect(seen[0]).toBeGreaterThan(0);
+    expect(seen[1]).toBe(0);
+    expect((await chat()).items.at(-1).message.text).toBe('查好了');
+    // a staff reply pauses the bot: the next message shows no animation and gets no answer
     await as(b.t.app, desk).post(`/api/inbox/conversations/${u}/messages`, { clientKey: key(), text: '不太會痛喔' });
     await b.drain();
     await say(c.channelId, u, '好的');
-    const chat = await b.emu_('GET', `/_emulator/users/${u}/chat?channelId=${c.channelId}`);
-    expect(chat.loadingMs).toBe(0);
-    expect(chat.items.at(-1).message.text).toBe('好的');
+    const after = await chat();
+    expect(after.loadingMs).toBe(0);
+    expect(after.items.at(-1).message.text).toBe('好的');
   });
 });
 

@@ -535,8 +535,16 @@ export function lineService(deps: Deps) {
       /** alsoWrite: written with the sent messages' log, after LINE accepted the reply (logSent). */
       opts: { tokenClaimed?: boolean; alsoWrite?: readonly Compilable<unknown>[] } = {},
     ): Promise<{ ok: boolean; reason?: string }> {
-      if (!opts.tokenClaimed && (await inboxRepository(deps.db).useToken(clinicId, lineUserId, replyToken)) === 'used')
-        return { ok: false, reason: 'reply token already used' };
+      if (!opts.tokenClaimed) {
+        // Claimed when the conversation keeps it unused; a token it does not hold (an event
+        // before the inbox existed) is tried as is; one already used (a staff reply) is not.
+        const inbox = inboxRepository(deps.db);
+        const [claimed] = await writeStatements(deps.db, deps.dialect, [
+          inbox.useTokenQuery(clinicId, lineUserId, replyToken),
+        ]);
+        if (!claimed && (await inbox.holdsToken(clinicId, lineUserId, replyToken)))
+          return { ok: false, reason: 'reply token already used' };
+      }
       const client = await this.clientFor(clinicId);
       try {
         await client.reply(replyToken, messages);

@@ -2,7 +2,7 @@
 // text right after low stars, taken as the answer to 「想讓我們知道哪裡可以更好嗎？」.
 import type { EventContext } from '../line/events.ts';
 import { respond } from '../line/events.ts';
-import { displayNameOf, satisfactionService } from './service.ts';
+import { satisfactionService } from './service.ts';
 
 const POSTBACK = /^sv=([0-9a-f-]{8,64}):([1-5])$/;
 /** Short thanks or refusals are not an answer to 「哪裡可以更好」. */
@@ -25,13 +25,7 @@ export async function onSurveyPostback(ctx: EventContext, data: string): Promise
 export async function surveyCommentFromText(ctx: EventContext, text: string): Promise<boolean> {
   if (NOT_A_COMMENT.test(text.trim())) return false;
   const svc = satisfactionService(ctx.deps);
-  const name = await displayNameOf(ctx.deps, ctx.clinicId, ctx.lineUserId);
-  const sv = await svc.textComment(
-    ctx.clinicId,
-    { lineUserId: ctx.lineUserId, displayName: name },
-    text,
-    eventRef(ctx),
-  );
+  const sv = await svc.textComment(ctx.clinicId, ctx.lineUserId, text, eventRef(ctx));
   if (!sv) return false;
   await respond(
     ctx,

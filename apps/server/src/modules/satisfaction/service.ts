@@ -582,11 +582,17 @@ export function satisfactionService(deps: Deps) {
     },
 
     /** A LINE text right after low stars: the answer to 「哪裡可以更好」 (null: not one). */
-    async textComment(clinicId: string, u: { lineUserId: string; displayName: string }, text: string, ref: string) {
+    /**
+     * A LINE text as the comment of the user's survey that awaits one (answered within
+     * TEXT_COMMENT_MINUTES with 3 stars or fewer); null when none does. The user's display name
+     * (the case's contact) is read only then: most texts are no comment.
+     */
+    async textComment(clinicId: string, lineUserId: string, text: string, ref: string) {
       const since = new Date(now().getTime() - TEXT_COMMENT_MINUTES * 60_000).toISOString();
-      const sv = await repo.awaitingComment(clinicId, u.lineUserId, since);
+      const sv = await repo.awaitingComment(clinicId, lineUserId, since);
       if (!sv) return null;
       const trimmed = text.trim().slice(0, COMMENT_MAX);
+      const u = { lineUserId, displayName: await displayNameOf(deps, clinicId, lineUserId) };
       await this.comment(clinicId, sv.id, u, { comment: trimmed, via: 'line', ref }, '');
       return (await repo.get(clinicId, sv.id))!;
     },
@@ -624,6 +630,6 @@ export function satisfactionService(deps: Deps) {
 const answered = (row: SurveyRow): Refusal => ({ ok: false, reason: 'answered', row });
 
 /** The patient's display name on LINE (for the case's contact). */
-export async function displayNameOf(deps: Deps, clinicId: string, lineUserId: string) {
+async function displayNameOf(deps: Deps, clinicId: string, lineUserId: string) {
   return (await lineService(deps).friend(clinicId, lineUserId))?.display_name ?? '';
 }
