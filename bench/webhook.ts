@@ -9,6 +9,8 @@
 //            process; 1 = as fast as the bare app; the target 0.5 = at most twice its latency
 //   lost     distinct events sent − events stored and processed into the message log, after
 //            the worker drained every job (redeliveries of 1 % of the events must add nothing)
+//   worker_cpu_ms_per_job  the worker's CPU from the measured phase's start to the drain's end ÷
+//            the events it processed meanwhile (what an event costs it, its LINE stand-in included)
 // plus faq_p95_ms from bench/lib/faq.ts (the FAQ matcher, 2,000 FAQs × 5 wordings) when present.
 //   BENCH_RATE (1000 events/s), BENCH_SECONDS (30), BENCH_USERS (500), BENCH_DUPLICATES (0.01),
 //   BENCH_WORKER_DURING=0 starts the worker only after the measured phases (the route alone),
@@ -202,6 +204,17 @@ export default async function webhookBench() {
   const [careline, bare] = await Promise.all([startChild('careline', env), startChild('bare', env)]);
   let worker: Child | null = WORKER_DURING ? await startChild('worker', env) : null;
   const path = `/line/webhook/${CHANNEL_ID}`;
+  const processedCount = async () =>
+    Number(
+      (
+        await deps.db
+          .selectFrom('line_webhook_events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('clinic_id', '=', clinic.id)
+          .where('processed_at', 'is not', null)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   try {
     // Events 0 … n-1 are distinct; every 1/DUPLICATES-th delivery repeats an earlier event as a redelivery.
     let next = 0;
@@ -220,6 +233,7 @@ export default async function webhookBench() {
     await openLoop(careline.url + path, secret, WARMUP_S, carelineBody);
     await openLoop(bare.url + path, secret, WARMUP_S, (k) => delivery(10_000_000 + k));
     await Promise.all([careline.ask('cpu'), bare.ask('cpu'), worker?.ask('cpu')]);
+    const processedBefore = await processedCount();
     log(`Careline: ${SECONDS} s at ${RATE} events/s ${worker ? 'with the worker running' : 'without the worker'}`);
     const la0 = loadavg()[0];
     const sub = summary(await openLoop(careline.url + path, secret, SECONDS, carelineBody));
@@ -228,7 +242,10 @@ export default async function webhookBench() {
     // Drain: the worker runs every line.event job; then count what was stored and logged. The
     // bare app is measured after it, on a machine as quiet as the Careline route's started on
     // (measured while the worker still drained, its p99 moved between 6 and 15 ms run to run).
-    worker ??= await startChild('worker', env);
+    if (!worker) {
+      worker = await startChild('worker', env);
+      await worker.ask('cpu'); // its start-up is no job's CPU
+    }
     const drainStart = performance.now();
     const pending = async () =>
       Number(
@@ -246,6 +263,7 @@ export default async function webhookBench() {
       await new Promise((r) => setTimeout(r, 2000));
     }
     const drainS = (performance.now() - drainStart) / 1000;
+    const drainCpu = await worker.ask<Usage>('cpu');
     log(`bare Fastify with the same signature check: ${SECONDS} s at ${RATE}/s`);
     await bare.ask('cpu');
     const base = summary(await openLoop(bare.url + path, secret, SECONDS, (k) => delivery(20_000_000 + k)));
@@ -259,14 +277,7 @@ export default async function webhookBench() {
         .where('clinic_id', '=', clinic.id)
         .executeTakeFirstOrThrow(),
     );
-    const processed = await count(
-      deps.db
-        .selectFrom('line_webhook_events')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('clinic_id', '=', clinic.id)
-        .where('processed_at', 'is not', null)
-        .executeTakeFirstOrThrow(),
-    );
+    const processed = await processedCount();
     const logged = await count(
       deps.db
         .selectFrom('line_messages')
@@ -305,6 +316,11 @@ export default async function webhookBench() {
       api_cpu_ms_per_event: round(apiCpu.cpuUs / 1000 / sub.sent, 3),
       worker_during: WORKER_DURING,
       worker_cpu_ms_per_event: workerCpu ? round(workerCpu.cpuUs / 1000 / sub.sent, 3) : null,
+      // the worker's CPU per event it processed, from the measured phase's start to the drain's end
+      worker_cpu_ms_per_job: round(
+        ((workerCpu?.cpuUs ?? 0) + drainCpu.cpuUs) / 1000 / Math.max(1, processed - processedBefore),
+        3,
+      ),
       rss_mb: { api: apiCpu.rssMb, worker: workerCpu?.rssMb ?? null },
       // event-loop delay and GC pauses of each process during its measured phase
       event_loop: { api: apiCpu.loop, bare: bareUse.loop, worker: workerCpu?.loop ?? null },
