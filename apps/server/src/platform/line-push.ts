@@ -14,7 +14,8 @@
 //
 // A push on a reused keep-alive socket that the server had just closed fails before any
 // answer; such a push is sent again once at once — safe because pushes carry a retry key (LINE
-// answers 409 for a key it already accepted). Without a retry key the error is thrown.
+// answers 409 for a key it already accepted). Without a retry key, and for a reply, the error is
+// thrown; a loading animation (harmless twice) is sent again.
 //
 // The pool connects directly; an egress proxy is not used (the SDK's fetch does not use one
 // either unless NODE_USE_ENV_PROXY is set).
@@ -70,7 +71,7 @@ function poolFor(origin: string, maxSockets: number, timeoutMs: number, tls: Con
 /** undici's timeout errors say which timer fired; callers only need "no answer in time". */
 function normalise(err: unknown, timeoutMs: number): unknown {
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
-    return Object.assign(new Error(`LINE push: no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT', cause: err });
+    return Object.assign(new Error(`LINE API: no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT', cause: err });
   }
   return err;
 }

@@ -581,11 +581,10 @@ export function satisfactionService(deps: Deps) {
       return row;
     },
 
-    /** A LINE text right after low stars: the answer to 「哪裡可以更好」 (null: not one). */
     /**
-     * A LINE text as the comment of the user's survey that awaits one (answered within
-     * TEXT_COMMENT_MINUTES with 3 stars or fewer); null when none does. The user's display name
-     * (the case's contact) is read only then: most texts are no comment.
+     * A LINE text right after low stars, the answer to 「哪裡可以更好」: the comment of the user's
+     * survey that awaits one (answered within TEXT_COMMENT_MINUTES with 3 stars or fewer); null
+     * when none does. The display name (the case's contact) is read only then: most texts are none.
      */
     async textComment(clinicId: string, lineUserId: string, text: string, ref: string) {
       const since = new Date(now().getTime() - TEXT_COMMENT_MINUTES * 60_000).toISOString();
