@@ -1,19 +1,21 @@
 // `npm run bench -- webhook`: signed LINE webhook deliveries at 1,000 events/s for 30 s through
-// the real server's webhook route (signature check over the raw body, de-duplication by
-// webhookEventId, storage of the event and its line.event job), while a worker process runs the
-// jobs (message log, conversation / inbox writes, the text hooks, replies to a LINE stand-in).
-// The same open-loop load then goes to a bare Fastify app with the same signature check.
+// the real server's webhook route: signature check over the raw body, de-duplication by
+// webhookEventId, storage of the event, its line.event job and — for a user's message — the
+// inbox writes (the friend record, the message log, the conversation), all in the route's
+// transaction. The same open-loop load then goes to a bare Fastify app with the same signature
+// check. The worker (the text hooks: FAQ answers, replies to a LINE stand-in) runs the jobs after
+// the measured phases; BENCH_WORKER_DURING=1 runs it during them, on the same cores.
 //   p99_ms   acknowledgement latency of the Careline route (from the request's scheduled send
 //            time, so a stall counts for every request it delays: no coordinated omission)
 //   ratio    baseline p99 ÷ Careline p99 at the same offered rate, each server alone in its
 //            process; 1 = as fast as the bare app; the target 0.5 = at most twice its latency
-//   lost     distinct events sent − events stored and processed into the message log, after
-//            the worker drained every job (redeliveries of 1 % of the events must add nothing)
+//   lost     distinct events sent − events stored with their inbox rows and processed by the
+//            worker, after it drained every job (redeliveries of 1 % of the events must add nothing)
 //   worker_cpu_ms_per_job  the worker's CPU from the measured phase's start to the drain's end ÷
 //            the events it processed meanwhile (what an event costs it, its LINE stand-in included)
 // plus faq_p95_ms from bench/lib/faq.ts (the FAQ matcher, 2,000 FAQs × 5 wordings) when present.
 //   BENCH_RATE (1000 events/s), BENCH_SECONDS (30), BENCH_USERS (500), BENCH_DUPLICATES (0.01),
-//   BENCH_WORKER_DURING=0 starts the worker only after the measured phases (the route alone),
+//   BENCH_WORKER_DURING=1 runs the worker during the measured phases (the bot answering meanwhile),
 //   BENCH_DATABASE_URL=postgres://… runs on PostgreSQL instead of a temporary SQLite file,
 //   BENCH_WORKER_BATCH (20, as `npm start`'s worker) the jobs the worker claims at a time.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -34,7 +36,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const USERS = Number(process.env.BENCH_USERS ?? 500);
 const DUPLICATES = Number(process.env.BENCH_DUPLICATES ?? 0.01);
 const WARMUP_S = 3;
-const WORKER_DURING = process.env.BENCH_WORKER_DURING !== '0';
+const WORKER_DURING = process.env.BENCH_WORKER_DURING === '1';
 const CHANNEL_ID = '1650000001';
 const log = (s: string) => process.stderr.write(`[webhook] ${s}\n`);
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
@@ -204,16 +206,25 @@ export default async function webhookBench() {
   const [careline, bare] = await Promise.all([startChild('careline', env), startChild('bare', env)]);
   let worker: Child | null = WORKER_DURING ? await startChild('worker', env) : null;
   const path = `/line/webhook/${CHANNEL_ID}`;
-  const processedCount = async () =>
-    Number(
-      (
-        await deps.db
-          .selectFrom('line_webhook_events')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('clinic_id', '=', clinic.id)
-          .where('processed_at', 'is not', null)
-          .executeTakeFirstOrThrow()
-      ).n,
+  const count = async (q: Promise<{ n: number | string }>) => Number((await q).n);
+  const processedCount = () =>
+    count(
+      deps.db
+        .selectFrom('line_webhook_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('clinic_id', '=', clinic.id)
+        .where('processed_at', 'is not', null)
+        .executeTakeFirstOrThrow(),
+    );
+  // the incoming messages in the message log (the inbox's rows, written by the webhook's storage)
+  const loggedCount = () =>
+    count(
+      deps.db
+        .selectFrom('line_messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('clinic_id', '=', clinic.id)
+        .where('direction', '=', 'in')
+        .executeTakeFirstOrThrow(),
     );
   try {
     // Events 0 … n-1 are distinct; every 1/DUPLICATES-th delivery repeats an earlier event as a redelivery.
@@ -239,6 +250,8 @@ export default async function webhookBench() {
     const sub = summary(await openLoop(careline.url + path, secret, SECONDS, carelineBody));
     const [apiCpu, workerCpu] = await Promise.all([careline.ask<Usage>('cpu'), worker?.ask<Usage>('cpu') ?? null]);
     log(`  p50 ${sub.p50_ms} ms, p99 ${sub.p99_ms} ms, max ${sub.max_ms} ms, errors ${sub.errors}`);
+    // in the log and the inbox when acknowledged: every message so far, before any job of the phase ran
+    const atAck = worker ? null : { distinct: sentIds.size, logged: await loggedCount() };
     // Drain: the worker runs every line.event job; then count what was stored and logged. The
     // bare app is measured after it, on a machine as quiet as the Careline route's started on
     // (measured while the worker still drained, its p99 moved between 6 and 15 ms run to run).
@@ -247,15 +260,13 @@ export default async function webhookBench() {
       await worker.ask('cpu'); // its start-up is no job's CPU
     }
     const drainStart = performance.now();
-    const pending = async () =>
-      Number(
-        (
-          await deps.db
-            .selectFrom('jobs')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('status', 'in', ['pending', 'running'])
-            .executeTakeFirstOrThrow()
-        ).n,
+    const pending = () =>
+      count(
+        deps.db
+          .selectFrom('jobs')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('status', 'in', ['pending', 'running'])
+          .executeTakeFirstOrThrow(),
       );
     for (let left = await pending(); left > 0; left = await pending()) {
       if (performance.now() - drainStart > 600_000) throw new Error(`worker did not drain: ${left} jobs left`);
@@ -269,7 +280,6 @@ export default async function webhookBench() {
     const base = summary(await openLoop(bare.url + path, secret, SECONDS, (k) => delivery(20_000_000 + k)));
     const bareUse = await bare.ask<Usage>('cpu');
     log(`  p50 ${base.p50_ms} ms, p99 ${base.p99_ms} ms`);
-    const count = async (q: Promise<{ n: number | string }>) => Number((await q).n);
     const stored = await count(
       deps.db
         .selectFrom('line_webhook_events')
@@ -278,14 +288,7 @@ export default async function webhookBench() {
         .executeTakeFirstOrThrow(),
     );
     const processed = await processedCount();
-    const logged = await count(
-      deps.db
-        .selectFrom('line_messages')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('clinic_id', '=', clinic.id)
-        .where('direction', '=', 'in')
-        .executeTakeFirstOrThrow(),
-    );
+    const logged = await loggedCount();
     const dead = await count(
       deps.db
         .selectFrom('jobs')
@@ -311,6 +314,8 @@ export default async function webhookBench() {
       careline: sub,
       bare: base,
       events: { distinct, redeliveries, stored, processed, logged },
+      // after the phase, before the worker ran a job of it: distinct events sent, messages in the log
+      in_inbox_when_acknowledged: atAck,
       dead_jobs: dead,
       drain_s: round(drainS, 1),
       api_cpu_ms_per_event: round(apiCpu.cpuUs / 1000 / sub.sent, 3),

@@ -228,6 +228,67 @@ describe('bad input on the LINE webhook', { timeout: 120_000 }, () => {
     expect(replies.length).toBeLessThanOrEqual(2); // the greeting and at most one acknowledgement
   });
 
+  it('the webhook logs a message and updates the inbox; a redelivery adds nothing; an old event: its job', async () => {
+    const c = await b.clinicWithChannel();
+    const u = await friend(c);
+    const conversation = () =>
+      b.t.deps.db
+        .selectFrom('line_conversations')
+        .select(['last_in_text', 'unread_count', 'reply_token', 'state'])
+        .where('clinic_id', '=', c.clinicId)
+        .where('line_user_id', '=', u)
+        .executeTakeFirst();
+    // no job has run: the delivery's own transaction wrote the message and its conversation
+    const sticker = {
+      ...textEvent(u, ''),
+      message: { id: '9001', type: 'sticker', packageId: '446', stickerId: '1988', markAsReadToken: 'm1' },
+    };
+    const ev = textEvent(u, '明天幾點開門？');
+    expect((await deliver(c, [sticker, ev])).json()).toEqual({ received: 2, stored: 2 });
+    expect((await incoming(c, u)).map((m) => [m.kind, m.text])).toEqual([
+      ['sticker', ''],
+      ['text', '明天幾點開門？'],
+    ]);
+    expect(await conversation()).toMatchObject({ last_in_text: '明天幾點開門？', unread_count: 2, state: 'bot' });
+    expect((await conversation())?.reply_token).toBe(ev.replyToken);
+    const rows = await b.t.deps.db
+      .selectFrom('line_webhook_events')
+      .select(['type', 'outcome', 'processed_at'])
+      .where('clinic_id', '=', c.clinicId)
+      .where('type', '=', 'message')
+      .execute();
+    expect(rows).toEqual([
+      { type: 'message', outcome: 'received', processed_at: null },
+      { type: 'message', outcome: 'received', processed_at: null },
+    ]);
+    // a redelivery while the job still waits, then the job: nothing twice
+    expect((await deliver(c, [{ ...ev, deliveryContext: { isRedelivery: true } }])).json()).toEqual({
+      received: 1,
+      stored: 0,
+    });
+    await waitForJobs(c);
+    expect(await incoming(c, u)).toHaveLength(2);
+    expect((await conversation())?.unread_count).toBe(2);
+
+    // an event stored before the webhook wrote the inbox rows (no outcome yet): its job writes them, once
+    const old = textEvent(u, '舊版存下的訊息');
+    await deliver(c, [old]);
+    await b.t.deps.db
+      .updateTable('line_webhook_events')
+      .set({ outcome: null })
+      .where('clinic_id', '=', c.clinicId)
+      .where('webhook_event_id', '=', old.webhookEventId)
+      .execute();
+    await b.t.deps.db
+      .deleteFrom('line_messages')
+      .where('clinic_id', '=', c.clinicId)
+      .where('text', '=', '舊版存下的訊息')
+      .execute();
+    await waitForJobs(c);
+    expect((await incoming(c, u)).map((m) => m.text)).toEqual(['', '明天幾點開門？', '舊版存下的訊息']);
+    expect(await deadJobs(c)).toEqual([]);
+  });
+
   it('a user who blocks mid-conversation: message kept, block recorded, a later push fails once', async () => {
     const c = await b.clinicWithChannel();
     const u = await friend(c);

@@ -9,7 +9,15 @@ import { defineJob, PermanentJobError, wakeWorkers, type Job } from '../../platf
 import { clinicService } from '../clinics/service.ts';
 import { isBotPaused } from './inbox.ts';
 import { queuePush, retryKeyOf } from './push.ts';
-import { DEFAULT_GREETING, LINE_EVENT_JOB, lineService, type LineService, type WebhookEvent } from './service.ts';
+import { freshReplyToken, readMessage } from './incoming.ts';
+import {
+  DEFAULT_GREETING,
+  INBOX_WRITTEN,
+  LINE_EVENT_JOB,
+  lineService,
+  type LineService,
+  type WebhookEvent,
+} from './service.ts';
 
 export type EventContext = {
   deps: Deps;
@@ -40,15 +48,6 @@ export type LineEventHooks = {
    * `data` is the X-Line-Delivery-Tag it was sent with. Returns the outcome to record.
    */
   onDelivery?(deps: Deps, clinicId: string, data: string, at: string): Promise<string>;
-};
-
-const MESSAGE_KIND_ZH: Record<string, string> = {
-  sticker: '貼圖',
-  image: '圖片',
-  video: '影片',
-  audio: '語音',
-  file: '檔案',
-  location: '位置',
 };
 
 /**
@@ -174,8 +173,7 @@ function lineEventHandler(hooks: LineEventHooks) {
       return;
     }
     // A reply token is single-use and valid for about a minute; a late retry must not try it.
-    const fresh = deps.clock.now().getTime() - new Date(row.event_time).getTime() < 50_000;
-    const replyToken = fresh && typeof event.replyToken === 'string' ? event.replyToken : null;
+    const replyToken = freshReplyToken(event, row.event_time, deps.clock.now());
     const ctx: EventContext = {
       deps,
       line,
@@ -217,38 +215,8 @@ function lineEventHandler(hooks: LineEventHooks) {
         break;
       }
       case 'message': {
-        const msg = (event.message ?? {}) as {
-          type?: string;
-          text?: string;
-          packageId?: string;
-          stickerId?: string;
-          address?: string;
-          title?: string;
-          latitude?: number;
-          longitude?: number;
-          id?: string;
-          markAsReadToken?: string;
-        };
-        const kind = msg.type ?? 'unknown';
-        const text =
-          kind === 'text'
-            ? String(msg.text ?? '')
-            : kind === 'location'
-              ? [msg.title, msg.address].filter(Boolean).join(' ')
-              : '';
-        await line.messageReceived(clinicId, {
-          lineUserId,
-          kind,
-          text,
-          payload: msg,
-          source: 'user',
-          at: row.event_time,
-          inbox: {
-            text: (text || `（${MESSAGE_KIND_ZH[kind] ?? '訊息'}）`).slice(0, 200),
-            replyToken,
-            markAsReadToken: typeof msg.markAsReadToken === 'string' ? msg.markAsReadToken : null,
-          },
-        });
+        const { kind, text, label } = readMessage(event);
+        if (row.outcome !== INBOX_WRITTEN) await line.writeInboxRows(clinicId, lineUserId, event, row.event_time);
         let handled = false;
         // While a staff member talks with the user the bot keeps quiet: the message waits in the inbox.
         if (kind === 'text' && text && !(await isBotPaused(deps, clinicId, lineUserId))) {
@@ -265,7 +233,7 @@ function lineEventHandler(hooks: LineEventHooks) {
           }
         }
         outcome = handled ? 'ok:answered' : 'ok:unanswered';
-        lastWrites = (await hooks.afterMessage?.(ctx, text || `（${MESSAGE_KIND_ZH[kind] ?? '訊息'}）`, handled)) ?? [];
+        lastWrites = (await hooks.afterMessage?.(ctx, label, handled)) ?? [];
         break;
       }
       case 'postback': {

@@ -12,51 +12,6 @@ export function inboxRepository(db: Db) {
     db.updateTable('line_conversations').where('clinic_id', '=', clinicId).where('line_user_id', '=', lineUserId);
 
   return {
-    /**
-     * A message arrived: the conversation exists (created on the first message), counts one more
-     * unread message, and keeps the message's reply token (unused) and markAsRead token. Built,
-     * not run: it is written with the message's other rows (events.ts, writeStatements).
-     */
-    receivedQuery: (
-      clinicId: string,
-      lineUserId: string,
-      m: { at: string; text: string; replyToken: string | null; markAsReadToken: string | null; now: string },
-    ) =>
-      db
-        .insertInto('line_conversations')
-        .values({
-          clinic_id: clinicId,
-          line_user_id: lineUserId,
-          last_in_at: m.at,
-          last_in_text: m.text,
-          unanswered_since: null,
-          last_ack_at: null,
-          handled_at: null,
-          handled_by: null,
-          state: 'bot',
-          unread_count: 1,
-          reply_token: m.replyToken,
-          reply_token_at: m.replyToken ? m.at : null,
-          reply_token_used: 0,
-          mark_as_read_token: m.markAsReadToken,
-          last_at: m.at,
-          updated_at: m.now,
-        })
-        .onConflict((oc) =>
-          oc.columns(['clinic_id', 'line_user_id']).doUpdateSet((eb) => ({
-            last_in_at: eb.ref('excluded.last_in_at'),
-            last_in_text: eb.ref('excluded.last_in_text'),
-            unread_count: sql<number>`line_conversations.unread_count + 1`,
-            reply_token: eb.ref('excluded.reply_token'),
-            reply_token_at: eb.ref('excluded.reply_token_at'),
-            reply_token_used: 0,
-            mark_as_read_token: m.markAsReadToken
-              ? eb.ref('excluded.mark_as_read_token')
-              : eb.ref('line_conversations.mark_as_read_token'),
-            last_at: eb.ref('excluded.last_at'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        ),
     /** Marks the conversation waiting for a person (creating it if needed); the wait keeps its start. */
     setWaiting: (
       clinicId: string,

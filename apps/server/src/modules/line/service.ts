@@ -18,7 +18,9 @@ import {
   type LineChannelLookup,
 } from '../../platform/line.ts';
 import { inboxRepository } from './inbox.repository.ts';
-import { storeEvents } from './ingest.ts';
+import { freshReplyToken, readMessage, type WebhookEvent } from './incoming.ts';
+import { storeEvents, type Arrival } from './ingest.ts';
+import { inboxQueries, type InboxRows } from './ingest.repository.ts';
 import { lineRepository, type ChannelRow, type FriendRow } from './repository.ts';
 
 export const DEFAULT_GREETING =
@@ -57,16 +59,13 @@ export type OutgoingLog = {
 
 export type SendMethod = 'push' | 'reply' | 'pnp';
 
-export type WebhookEvent = {
-  type: string;
-  webhookEventId?: string;
-  timestamp?: number;
-  mode?: string;
-  replyToken?: string;
-  source?: { type?: string; userId?: string };
-  deliveryContext?: { isRedelivery?: boolean };
-  [k: string]: unknown;
-};
+export type { WebhookEvent } from './incoming.ts';
+
+/**
+ * The outcome a user's message event is stored with: the webhook wrote it to the message log and
+ * the inbox with the event (ingest.ts); the line.event job replaces it with what it did.
+ */
+export const INBOX_WRITTEN = 'received';
 
 export const webhookUrlOf = (deps: Deps, channelId: string) => `${deps.config.publicBaseUrl}/line/webhook/${channelId}`;
 
@@ -197,6 +196,24 @@ export function lineService(deps: Deps) {
     related_id: m.relatedId ?? null,
     created_at: now(),
   });
+
+  /** A user's message event's rows in the message log and the inbox (written with the event). */
+  const inboxRowsOf = (clinicId: string, lineUserId: string, event: WebhookEvent, at: string): InboxRows => {
+    const m = readMessage(event);
+    return {
+      friend: newFriend(clinicId, lineUserId, 'friend', at),
+      message: incomingRow(clinicId, { lineUserId, kind: m.kind, text: m.text, payload: m.body, source: 'user' }),
+      conversation: {
+        clinic_id: clinicId,
+        line_user_id: lineUserId,
+        at,
+        text: m.label.slice(0, 200),
+        reply_token: freshReplyToken(event, at, deps.clock.now()),
+        mark_as_read_token: m.markAsReadToken,
+        now: now(),
+      },
+    };
+  };
 
   const outgoingRow = (m: OutgoingLog, at: string) => ({
     clinic_id: m.clinicId,
@@ -366,24 +383,28 @@ export function lineService(deps: Deps) {
       }
       if (!body || typeof body !== 'object') throw new AppError('INVALID_JSON', 400, 'JSON 格式錯誤，無法解析');
       const events = Array.isArray(body.events) ? body.events : [];
-      const rows = [];
+      const rows: Arrival[] = [];
       for (const ev of events) {
         if (!ev || typeof ev !== 'object' || typeof ev.type !== 'string') continue;
         const eventId = typeof ev.webhookEventId === 'string' && ev.webhookEventId ? ev.webhookEventId : null;
         if (!eventId) continue; // LINE always sends one; without it we cannot de-duplicate
+        const at = new Date(typeof ev.timestamp === 'number' ? ev.timestamp : deps.clock.now().getTime()).toISOString();
+        const userId = ev.source?.type === 'user' && typeof ev.source.userId === 'string' ? ev.source.userId : null;
         rows.push({
-          clinic_id: ch.clinic_id,
-          webhook_event_id: eventId,
-          type: ev.type,
-          line_user_id: ev.source?.userId ?? null,
-          event_time: new Date(
-            typeof ev.timestamp === 'number' ? ev.timestamp : deps.clock.now().getTime(),
-          ).toISOString(),
-          is_redelivery: ev.deliveryContext?.isRedelivery ? 1 : 0,
-          payload: JSON.stringify(ev),
-          received_at: now(),
-          processed_at: null,
-          outcome: null,
+          event: {
+            clinic_id: ch.clinic_id,
+            webhook_event_id: eventId,
+            type: ev.type,
+            line_user_id: ev.source?.userId ?? null,
+            event_time: at,
+            is_redelivery: ev.deliveryContext?.isRedelivery ? 1 : 0,
+            payload: JSON.stringify(ev),
+            received_at: now(),
+            processed_at: null,
+            // the job knows by this that the message log and the inbox have the message already
+            outcome: ev.type === 'message' && userId ? INBOX_WRITTEN : null,
+          },
+          inbox: ev.type === 'message' && userId ? inboxRowsOf(ch.clinic_id, userId, ev, at) : null,
         });
       }
       // Stored with their jobs in one transaction, shared with the deliveries arriving meanwhile (ingest.ts).
@@ -495,19 +516,15 @@ export function lineService(deps: Deps) {
     },
 
     /**
-     * A user's message arrived: the friend record (created by a first message), the message log
-     * and the inbox's conversation, in one write transaction of prebuilt statements — on SQLite
-     * the worker holds the write lock only while they run (writeStatements).
+     * Writes a user's message to the message log and the inbox, for an event stored before the
+     * webhook's storage wrote them with the event (its outcome is not INBOX_WRITTEN).
      */
-    async messageReceived(
-      clinicId: string,
-      m: Incoming & { at: string; inbox: { text: string; replyToken: string | null; markAsReadToken: string | null } },
-    ) {
-      await writeStatements(deps.db, deps.dialect, [
-        repo.insertFriendQuery(newFriend(clinicId, m.lineUserId, 'friend', m.at)),
-        repo.logMessagesQuery([incomingRow(clinicId, m)]),
-        inboxRepository(deps.db).receivedQuery(clinicId, m.lineUserId, { ...m.inbox, at: m.at, now: now() }),
-      ]);
+    async writeInboxRows(clinicId: string, lineUserId: string, event: WebhookEvent, at: string) {
+      await writeStatements(
+        deps.db,
+        deps.dialect,
+        inboxQueries(inboxRowsOf(clinicId, lineUserId, event, at), deps.dialect),
+      );
     },
     messagesOf: (clinicId: string, lineUserId: string, limit = 50) => repo.messagesOf(clinicId, lineUserId, limit),
     /** The messages logged about one entity (relatedType/relatedId), oldest first. */
