@@ -14,11 +14,6 @@ const webhookChannel = precompiled(1, (db, channelId) =>
 );
 
 export function lineRepository(db: Kysely<DB>) {
-  const insertFriendQuery = (row: FriendRow) =>
-    db
-      .insertInto('line_friends')
-      .values(row)
-      .onConflict((oc) => oc.columns(['clinic_id', 'line_user_id']).doNothing());
   return {
     /** The clinic and encrypted secret of a channel: what a webhook delivery is verified with. */
     webhookChannel: async (channelId: string) => (await webhookChannel(db, channelId))[0],
@@ -59,9 +54,12 @@ export function lineRepository(db: Kysely<DB>) {
         .where('clinic_id', '=', clinicId)
         .where('line_user_id', '=', lineUserId)
         .executeTakeFirst(),
-    insertFriend: (row: FriendRow) => insertFriendQuery(row).execute(),
-    /** The friend record's insert, not run (a user's first message: writeStatements). */
-    insertFriendQuery,
+    insertFriend: (row: FriendRow) =>
+      db
+        .insertInto('line_friends')
+        .values(row)
+        .onConflict((oc) => oc.columns(['clinic_id', 'line_user_id']).doNothing())
+        .execute(),
     updateFriend: (clinicId: string, lineUserId: string, patch: Partial<FriendRow>) =>
       db
         .updateTable('line_friends')
