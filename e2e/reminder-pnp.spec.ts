@@ -48,7 +48,14 @@ test('a patient without LINE binding gets the reminder as a LINE notification me
   const toggle = card.getByRole('switch', { name: 'LINE 通知訊息（需 LINE 核准）' });
   if ((await toggle.getAttribute('aria-checked')) !== 'true') {
     await toggle.click();
+    // The switch turns when the PUT has answered: wait for it (a loaded full run can be slow) and say what it said.
+    const saved = page.waitForResponse(
+      (r) => r.url().endsWith('/api/line/channel/pnp') && r.request().method() === 'PUT',
+      { timeout: 60_000 },
+    );
     await page.getByRole('button', { name: '已獲核准，開啟' }).click();
+    const res = await saved;
+    expect(res.status(), await res.text()).toBe(200);
   }
   await expect(toggle).toHaveAttribute('aria-checked', 'true');
   await expect(card).toContainText('已開啟');

@@ -120,5 +120,6 @@ describe('demo seed', () => {
     const theirs = (await mine.get(`/api/reports/kpis?from=${from}&to=${to}&grain=month`)).json().kpis as Kpi[];
     for (const k of theirs) for (const s of k.series) expect([null, 0], `${k.key} ${s.period}`).toContain(s.value);
     expect((await mine.get('/api/reminders/log')).json().items ?? []).toHaveLength(0);
-  });
+    // Eight months of a clinic through the HIS API: ~14 s alone on PostgreSQL, more under a full run's load.
+  }, 120_000);
 });
