@@ -200,6 +200,26 @@ describe('bad input on the LINE webhook', { timeout: 120_000 }, () => {
     expect(before).toHaveLength(8); // the follow + the seven above
   });
 
+  it('a timestamp no date can hold is taken as the time of receipt, not a 500', async () => {
+    const c = await b.clinicWithChannel();
+    const u = await friend(c);
+    const before = b.t.clock.now().toISOString();
+    const r = await deliver(c, [{ ...textEvent(u, '時間怪怪的'), timestamp: 1e300 }]);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toEqual({ received: 1, stored: 1 });
+    const [e] = await b.t.deps.db
+      .selectFrom('line_webhook_events')
+      .select(['event_time', 'received_at'])
+      .where('clinic_id', '=', c.clinicId)
+      .where('type', '=', 'message')
+      .execute();
+    expect(e.event_time).toBe(e.received_at);
+    expect(e.event_time >= before && e.event_time <= b.t.clock.now().toISOString()).toBe(true);
+    await waitForJobs(c);
+    expect((await incoming(c, u)).map((m) => m.text)).toEqual(['時間怪怪的']);
+    expect(await deadJobs(c)).toEqual([]);
+  });
+
   it('the same event delivered twice (redelivered, or twice in one burst) is stored and answered once', async () => {
     const c = await b.clinicWithChannel();
     const u = await friend(c);

@@ -161,7 +161,13 @@ export function lineService(deps: Deps) {
   const now = () => deps.clock.now().toISOString();
 
   /** A friend record first seen now: by a follow (a friend), an unfollow (blocked) or a message. */
-  const newFriend = (clinicId: string, lineUserId: string, state: 'friend' | 'blocked', at: string): FriendRow => ({
+  const newFriend = (
+    clinicId: string,
+    lineUserId: string,
+    state: 'friend' | 'blocked',
+    at: string,
+    stamp = now(),
+  ): FriendRow => ({
     clinic_id: clinicId,
     line_user_id: lineUserId,
     display_name: '',
@@ -171,8 +177,8 @@ export function lineService(deps: Deps) {
     blocked_at: state === 'blocked' ? at : null,
     unblocked_at: null,
     last_event_at: at,
-    created_at: now(),
-    updated_at: now(),
+    created_at: stamp,
+    updated_at: stamp,
   });
   type Incoming = {
     lineUserId: string;
@@ -183,7 +189,7 @@ export function lineService(deps: Deps) {
     relatedType?: string;
     relatedId?: string;
   };
-  const incomingRow = (clinicId: string, m: Incoming) => ({
+  const incomingRow = (clinicId: string, m: Incoming, stamp = now()) => ({
     clinic_id: clinicId,
     line_user_id: m.lineUserId,
     direction: 'in',
@@ -194,23 +200,34 @@ export function lineService(deps: Deps) {
     method: null,
     related_type: m.relatedType ?? null,
     related_id: m.relatedId ?? null,
-    created_at: now(),
+    created_at: stamp,
   });
 
   /** A user's message event's rows in the message log and the inbox (written with the event). */
-  const inboxRowsOf = (clinicId: string, lineUserId: string, event: WebhookEvent, at: string): InboxRows => {
+  const inboxRowsOf = (
+    clinicId: string,
+    lineUserId: string,
+    event: WebhookEvent,
+    at: string,
+    received = deps.clock.now(),
+  ): InboxRows => {
     const m = readMessage(event);
+    const stamp = received.toISOString();
     return {
-      friend: newFriend(clinicId, lineUserId, 'friend', at),
-      message: incomingRow(clinicId, { lineUserId, kind: m.kind, text: m.text, payload: m.body, source: 'user' }),
+      friend: newFriend(clinicId, lineUserId, 'friend', at, stamp),
+      message: incomingRow(
+        clinicId,
+        { lineUserId, kind: m.kind, text: m.text, payload: m.body, source: 'user' },
+        stamp,
+      ),
       conversation: {
         clinic_id: clinicId,
         line_user_id: lineUserId,
         at,
         text: m.label.slice(0, 200),
-        reply_token: freshReplyToken(event, at, deps.clock.now()),
+        reply_token: freshReplyToken(event, at, received),
         mark_as_read_token: m.markAsReadToken,
-        now: now(),
+        now: stamp,
       },
     };
   };
@@ -384,11 +401,16 @@ export function lineService(deps: Deps) {
       if (!body || typeof body !== 'object') throw new AppError('INVALID_JSON', 400, 'JSON 格式錯誤，無法解析');
       const events = Array.isArray(body.events) ? body.events : [];
       const rows: Arrival[] = [];
+      // One clock reading per delivery: when it was received, for every row it writes.
+      const received = deps.clock.now();
+      const receivedAt = received.toISOString();
       for (const ev of events) {
         if (!ev || typeof ev !== 'object' || typeof ev.type !== 'string') continue;
         const eventId = typeof ev.webhookEventId === 'string' && ev.webhookEventId ? ev.webhookEventId : null;
         if (!eventId) continue; // LINE always sends one; without it we cannot de-duplicate
-        const at = new Date(typeof ev.timestamp === 'number' ? ev.timestamp : deps.clock.now().getTime()).toISOString();
+        // LINE's timestamp (ms); one no Date can hold is taken as the time of receipt.
+        const ts = ev.timestamp;
+        const at = typeof ts === 'number' && Math.abs(ts) <= 8.64e15 ? new Date(ts).toISOString() : receivedAt;
         const userId = ev.source?.type === 'user' && typeof ev.source.userId === 'string' ? ev.source.userId : null;
         rows.push({
           event: {
@@ -399,12 +421,12 @@ export function lineService(deps: Deps) {
             event_time: at,
             is_redelivery: ev.deliveryContext?.isRedelivery ? 1 : 0,
             payload: JSON.stringify(ev),
-            received_at: now(),
+            received_at: receivedAt,
             processed_at: null,
             // the job knows by this that the message log and the inbox have the message already
             outcome: ev.type === 'message' && userId ? INBOX_WRITTEN : null,
           },
-          inbox: ev.type === 'message' && userId ? inboxRowsOf(ch.clinic_id, userId, ev, at) : null,
+          inbox: ev.type === 'message' && userId ? inboxRowsOf(ch.clinic_id, userId, ev, at, received) : null,
         });
       }
       // Stored with their jobs in one transaction, shared with the deliveries arriving meanwhile (ingest.ts).
